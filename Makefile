@@ -1,0 +1,50 @@
+# Everything runs from a local virtualenv that this Makefile creates; nothing is assumed
+# installed but Python 3.11+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all install demo test lint unit integration fuzz bench clean
+
+all: test
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[e2e,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## A throwaway local Synapse, the bot in a room, and you chatting in the terminal.
+demo: $(STAMP)
+	$(BIN)/ccc-bot demo
+
+## The whole suite: lint, unit and integration tests (a real Synapse is started).
+test: $(STAMP)
+	$(BIN)/ruff check bot commands tests bench
+	$(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest --ignore=tests/integration
+
+integration: $(STAMP)
+	$(BIN)/python -m pytest tests/integration
+
+lint: $(STAMP)
+	$(BIN)/ruff check bot commands tests bench
+	$(BIN)/ruff format --check bot commands tests bench
+
+## Long fuzzing run (100,000 examples) of the dispatcher.
+fuzz: $(STAMP)
+	CCC_FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest tests/test_fuzz_dispatcher.py -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

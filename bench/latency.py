@@ -1,0 +1,296 @@
+"""Round trip from a user's message to the bot's reply, against a bare nio echo bot.
+
+One local Synapse; one user in two rooms: one with the echo bot (bench/echo_bot.py, the
+floor), one with ccc-bot running as its own process (`ccc-bot run`, as in production)
+and 50 open topics in its database. The user sends `!topics` to both, interleaved in a
+random order per pair, and times each reply as its own long-poll sync delivers it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomSendResponse, SyncResponse
+
+from bench import ROOT, Goal, ms, percentile, workdir
+from bench.echo_bot import READY
+from bot.clock import iso
+from bot.localsynapse import LocalSynapse
+from bot.matrix import SYNC_TIMEOUT_MS
+from bot.storage import Store
+from bot.topics import normalise
+from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
+
+GOAL_P50 = 1.10
+GOAL_P95 = 1.20
+REPLY_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    rtts: tuple[float, ...]
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.rtts, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.rtts, 95)
+
+    @property
+    def max(self) -> float:
+        return max(self.rtts)
+
+
+@dataclass(frozen=True)
+class LatencyFigures:
+    pings: int
+    topics: int
+    floor: Series
+    ccc: Series
+
+    @property
+    def goals(self) -> tuple[Goal, Goal]:
+        return (
+            Goal("ccc-bot p50 / floor p50", self.ccc.p50 / self.floor.p50, GOAL_P50, unit="x"),
+            Goal("ccc-bot p95 / floor p95", self.ccc.p95 / self.floor.p95, GOAL_P95, unit="x"),
+        )
+
+    def report(self) -> str:
+        f, c = self.floor, self.ccc
+        lines = [
+            f"latency: {self.pings} pings to each bot, interleaved; ccc-bot answers !topics with {self.topics} "
+            "open topics; message sent -> reply synced, one local Synapse",
+            f"  {'':<14}{'p50':>10}{'p95':>10}{'max':>10}",
+            f"  {'echo (floor)':<14}{ms(f.p50):>10}{ms(f.p95):>10}{ms(f.max):>10}",
+            f"  {'ccc-bot':<14}{ms(c.p50):>10}{ms(c.p95):>10}{ms(c.max):>10}",
+            f"  {'ratio':<14}{c.p50 / f.p50:>9.2f}x{c.p95 / f.p95:>9.2f}x{c.max / f.max:>9.2f}x",
+            *("  " + goal.line() for goal in self.goals),
+        ]
+        return "\n".join(lines)
+
+
+# --- the user who pings ------------------------------------------------------------------
+
+
+class Pinger:
+    """A user with one long-poll sync running all the time, like a chat client; each
+    reply is timed when the sync that carries it returns."""
+
+    def __init__(self, client: AsyncClient):
+        self.client = client
+        self._arrived: dict[str, tuple[float, dict]] = {}
+        self._waiting: dict[str, asyncio.Future[None]] = {}
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        first = await self.client.sync(timeout=0, full_state=True)
+        if not isinstance(first, SyncResponse):
+            raise RuntimeError(f"first sync failed: {first}")
+        self._task = asyncio.create_task(self._sync_forever(first.next_batch))
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _sync_forever(self, token: str) -> None:
+        while True:
+            resp = await self.client.sync(timeout=SYNC_TIMEOUT_MS, since=token)
+            arrived = time.perf_counter()
+            if not isinstance(resp, SyncResponse):
+                await asyncio.sleep(0.5)
+                continue
+            token = resp.next_batch
+            for info in resp.rooms.join.values():
+                for event in info.timeline.events:
+                    content = event.source.get("content", {})
+                    answered = ((content.get("m.relates_to") or {}).get("m.in_reply_to") or {}).get("event_id")
+                    # The first answer counts (a file, as !stats sends, follows its text).
+                    if answered and answered not in self._arrived:
+                        self._arrived[answered] = (arrived, content)
+                        waiter = self._waiting.pop(answered, None)
+                        if waiter and not waiter.done():
+                            waiter.set_result(None)
+
+    async def ping(self, room_id: str, body: str) -> tuple[float, dict]:
+        """Seconds from sending `body` to having the reply, and the reply's content."""
+        sent = time.perf_counter()
+        resp = await self.client.room_send(room_id, "m.room.message", {"msgtype": "m.text", "body": body})
+        if not isinstance(resp, RoomSendResponse):
+            raise RuntimeError(f"sending failed: {resp}")
+        if resp.event_id not in self._arrived:
+            waiter = self._waiting[resp.event_id] = asyncio.get_running_loop().create_future()
+            try:
+                await asyncio.wait_for(waiter, REPLY_TIMEOUT)
+            except TimeoutError:
+                raise RuntimeError(f"no reply to {body!r} in {room_id} within {REPLY_TIMEOUT:.0f} s") from None
+        arrived, content = self._arrived.pop(resp.event_id)
+        return arrived - sent, content
+
+
+# --- setting up ----------------------------------------------------------------------------
+
+
+async def seed_open_topics(database: Path, count: int, seed: int = 8) -> None:
+    """`count` open topics with a few votes each, written before the bot starts."""
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC)
+    store = await Store.open(database)
+    try:
+        async with store.transaction() as db:
+            for i in range(count):
+                text = f"Topic {i + 1}: how co-ops handle {rng.choice(['pay', 'hiring', 'votes', 'clients'])} #{i}"
+                at = iso(now - dt.timedelta(minutes=count - i))
+                cursor = await db.execute(
+                    "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status) "
+                    "VALUES (?, ?, ?, ?, ?, 'open')",
+                    (text, normalise(text), f"@member{i % 7}:localhost", f"Member {i % 7}", at),
+                )
+                voters = rng.sample(range(40), rng.randint(0, 12))
+                await db.executemany(
+                    "INSERT INTO votes (topic_id, user_id, voted_at) VALUES (?, ?, ?)",
+                    [(cursor.lastrowid, f"@member{v}:localhost", at) for v in voters],
+                )
+    finally:
+        await store.close()
+
+
+def bot_config(folder: Path, synapse: LocalSynapse, account, room_id: str) -> Path:
+    """A `ccc-bot run` config like the integration tests write (no encryption)."""
+    return write_config(folder / "config.toml", bot_sections(synapse, account, [room_id]))
+
+
+class EchoProcess:
+    """bench/echo_bot.py as its own process, like ccc-bot."""
+
+    def __init__(self, homeserver: str, account: dict, folder: Path, room_id: str):
+        token_file = folder / "echo.token"
+        token_file.write_text(account["access_token"])
+        self.log = folder / "echo.log"
+        self.command = [
+            sys.executable, "-m", "bench.echo_bot", "--homeserver", homeserver, "--user-id", account["user_id"],
+            "--device-id", account["device_id"], "--token-file", str(token_file), "--room", room_id,
+        ]  # fmt: skip
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with self.log.open("w") as log:
+            self.proc = subprocess.Popen(
+                self.command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+            )
+
+    async def wait_ready(self, timeout: float = 60) -> None:  # noqa: ASYNC109
+        deadline = time.monotonic() + timeout
+        while READY not in self.log.read_text():
+            if self.proc and self.proc.poll() is not None:
+                raise RuntimeError(f"the echo bot exited:\n{self.log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the echo bot did not start:\n{self.log.read_text()[-3000:]}")
+            await asyncio.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@contextlib.contextmanager
+def synapse_in(folder: Path, synapse: LocalSynapse | None) -> Iterator[LocalSynapse]:
+    """The given server, or a fresh one in `folder` for the length of the benchmark."""
+    if synapse is not None:
+        yield synapse
+        return
+    server = LocalSynapse(folder / "synapse")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def make_room(client: AsyncClient, invite: str, name: str) -> str:
+    created = await client.room_create(name=name, invite=[invite])
+    if not isinstance(created, RoomCreateResponse):
+        raise RuntimeError(f"could not create a room: {created}")
+    return created.room_id
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+async def run(
+    pings: int = 100, topics: int = 50, warmup: int = 5, synapse: LocalSynapse | None = None
+) -> LatencyFigures:
+    with workdir() as folder, synapse_in(folder, synapse) as server:
+        reg = server.register_device(f"pinger-{random.randrange(1 << 30):x}", "pinger password")
+        client = AsyncClient(server.url, reg["user_id"], config=AsyncClientConfig(store_sync_tokens=False))
+        client.restore_login(reg["user_id"], reg["device_id"], reg["access_token"])
+        bot_folder = folder / "ccc"
+        bot_folder.mkdir()
+        echo_account = server.register_device(f"echo-{random.randrange(1 << 30):x}", "echo password")
+        ccc_account = register_bot(server)
+        echo_room = await make_room(client, echo_account["user_id"], "echo floor")
+        ccc_room = await make_room(client, ccc_account.user_id, "ccc-bot")
+        echo = EchoProcess(server.url, echo_account, folder, echo_room)
+        await seed_open_topics(bot_folder / "ccc.sqlite3", topics)
+        bot = BotProcess(bot_config(bot_folder, server, ccc_account, ccc_room), bot_folder / "bot.log")
+        pinger = Pinger(client)
+        try:
+            bot.start()
+            echo.start()
+            await bot.wait_ready()
+            await echo.wait_ready()
+            await pinger.start()
+            floor, ccc = await _interleave(pinger, echo_room, ccc_room, pings, warmup)
+        except BaseException:
+            print(f"ccc-bot log:\n{bot.output()[-3000:]}", file=sys.stderr)
+            raise
+        finally:
+            await pinger.stop()
+            await client.close()
+            bot.stop()
+            echo.stop()
+        return LatencyFigures(pings, topics, Series("echo", tuple(floor)), Series("ccc-bot", tuple(ccc)))
+
+
+async def _interleave(pinger: Pinger, echo_room: str, ccc_room: str, pings: int, warmup: int):
+    rng = random.Random(8)
+    floor: list[float] = []
+    ccc: list[float] = []
+    for i in range(warmup + pings):
+        pair = [(echo_room, floor, "echo: "), (ccc_room, ccc, "Open topics")]
+        rng.shuffle(pair)  # neither bot always goes first
+        for room_id, series, expected in pair:
+            rtt, reply = await pinger.ping(room_id, "!topics")
+            if reply.get("msgtype") != "m.notice" or not reply.get("body", "").startswith(expected):
+                raise RuntimeError(f"unexpected reply in {room_id}: {reply.get('body', '')[:200]!r}")
+            if i >= warmup:  # the first few pay for connection set-up and cold caches
+                series.append(rtt)
+    return floor, ccc
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench latency", description=__doc__)
+    parser.add_argument("--pings", type=int, default=100, help="pings to each bot (default 100)")
+    parser.add_argument("--topics", type=int, default=50, help="open topics in ccc-bot's database (default 50)")
+    args = parser.parse_args(argv)
+    print(asyncio.run(run(args.pings, args.topics)).report(), flush=True)
+    return 0

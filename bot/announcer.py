@@ -1,0 +1,429 @@
+"""Announcements, the host-wait notice and the automatic close: messages the bot sends on
+its own, each exactly once.
+
+Everything is driven by the clock: `run_due()` does whatever has fallen due at
+`clock.now()`, so tests walk through weeks and restarts without sleeping, and the
+scheduler only decides *when* to call it. The database is the record of what was sent:
+one `announcements` row per (session, lead, room), written as 'sending' before the send
+and marked 'sent' with the event id after it. A 'sending' row found later (a crash, a
+failed send) is sent again with the same key, from which the Matrix adapter derives the
+transaction id, so the homeserver shows it once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot import sessions
+from bot.clock import iso
+from bot.config import format_duration, parse_duration
+from bot.dispatcher import Services
+from bot.model import Anchor, Reply, Sender
+from bot.schedule import (
+    Cancellations,
+    Session,
+    countdown,
+    load_cancellations,
+    local_time,
+    long_date,
+    next_held_sessions,
+    session_from_key,
+    sessions_between,
+    time_in,
+)
+from bot.text import Text, clean
+from bot.topics import top_open_topics
+
+log = logging.getLogger(__name__)
+
+# Leads that are not a time before the start: the cancellation notice, the host-wait
+# notice, the summary of an automatic close, and the close itself (no message).
+CANCELLED, HOST_WAIT, SUMMARY, AUTO_CLOSE = "cancelled", "host-wait", "summary", "auto-close"
+# Due items older than this are not looked at any more (a bot down for a long time
+# does not dig up old sessions on start); within it, missed ones are skipped and logged.
+LOOKBACK = dt.timedelta(days=1)
+# How far ahead scheduler jobs are planned; a periodic tick re-plans.
+HORIZON = dt.timedelta(days=8)
+TICK_SECONDS = 60
+AGENDA_SIZE = 5
+JOB_PREFIX = "ccc:"
+TICK_JOB = "ccc-tick"
+
+
+@dataclass(frozen=True)
+class Due:
+    """Something to do for a session at `at`: send the message `lead` to every room
+    (a lead time like '15m', or CANCELLED / HOST_WAIT), or close it (AUTO_CLOSE)."""
+
+    session: Session
+    lead: str
+    at: dt.datetime
+
+    @property
+    def job_id(self) -> str:
+        return f"{JOB_PREFIX}{self.session.key}:{self.lead}"
+
+
+def reply_key(session_key: str, lead: str, room_id: str) -> str:
+    return f"announce:{session_key}:{lead}:{room_id}"
+
+
+class Announcer:
+    def __init__(self, services: Services, sender: Sender):
+        self.services = services
+        self.sender = sender
+        self._lock = asyncio.Lock()
+        self._plan_lock = asyncio.Lock()
+        self._scheduler: Any = None
+        self._closing = False
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def _conf(self):
+        return self.services.config.conference
+
+    @property
+    def _rooms(self) -> tuple[str, ...]:
+        return self.services.config.matrix.rooms
+
+    # --- what is due when --------------------------------------------------------
+
+    def deadline(self, session: Session, lead: str) -> dt.datetime:
+        """After this a message not yet sent is skipped. A reminder that fell due while
+        the bot was down goes out only within the grace window and before the start; the
+        `0m` one (the thread root) within the grace window; a cancellation notice any
+        time before the start."""
+        grace = dt.timedelta(minutes=self._conf.announce_grace_minutes)
+        start = session.starts_at
+        if lead == CANCELLED:
+            return start
+        if lead == HOST_WAIT:
+            return start + dt.timedelta(minutes=self._conf.host_wait_minutes) + grace
+        if lead == SUMMARY:
+            return start + LOOKBACK
+        before = parse_duration(lead)
+        return start - before + grace if before == dt.timedelta(0) else min(start - before + grace, start)
+
+    async def due_between(self, start: dt.datetime, end: dt.datetime) -> list[Due]:
+        """Everything falling due in [start, end], in time order; automatic closes of
+        sessions still running are included however old they are."""
+        conf = self._conf
+        leads = conf.announce_before
+        max_lead = max(leads, default=dt.timedelta(0))
+        wait = dt.timedelta(minutes=conf.host_wait_minutes)
+        cancels = await load_cancellations(self.services.store)
+        items: list[Due] = []
+        for session in sessions_between(self.services.config, start - wait, end + max_lead + dt.timedelta(seconds=1)):
+            items.extend(self._due_for(session, cancels))
+        for state in await sessions.running_sessions(self.services.store):
+            assert state.started_at is not None
+            at = state.started_at + sessions.AUTO_CLOSE_AFTER
+            if at <= end:
+                items.append(Due(session_from_key(self.services.config, state.key), AUTO_CLOSE, at))
+        return sorted(
+            (i for i in items if i.lead == AUTO_CLOSE or start <= i.at <= end), key=lambda i: (i.at, i.job_id)
+        )
+
+    def _due_for(self, session: Session, cancels: Cancellations) -> list[Due]:
+        leads = self._conf.announce_before
+        cancellation = cancels.of(session)
+        if cancellation is not None:
+            # One notice instead of the reminders: when the first reminder would have
+            # gone, or at once if the session was cancelled later than that.
+            if not leads:
+                return []
+            at = max(session.starts_at - max(leads), cancellation.cancelled_at)
+            return [Due(session, CANCELLED, at)] if at < session.starts_at else []
+        items = [Due(session, format_duration(lead) if lead else "0m", session.starts_at - lead) for lead in leads]
+        items.append(Due(session, HOST_WAIT, session.starts_at + dt.timedelta(minutes=self._conf.host_wait_minutes)))
+        return items
+
+    # --- doing it ----------------------------------------------------------------
+
+    async def run_due(self) -> None:
+        """Do everything due now, and resend whatever a crash or failure left unsent.
+        Safe to call at any time and as often as wanted."""
+        async with self._lock:
+            now = self.services.clock.now()
+            for item in await self.due_between(now - LOOKBACK, now):
+                try:
+                    await self._fire(item, now)
+                except Exception:
+                    log.exception("%s for session %s failed", item.lead, item.session.key)
+            await self._send_pending(now)
+
+    async def _fire(self, item: Due, now: dt.datetime) -> None:
+        store = self.services.store
+        if item.lead == AUTO_CLOSE:
+            await self._auto_close(item)
+            return
+        late = now > self.deadline(item.session, item.lead)
+        needless = item.lead == HOST_WAIT and await self._host_arrived(item.session.key)
+        status = "skipped" if late or needless else "sending"
+        async with store.transaction() as db:
+            added = 0
+            for room in self._rooms:
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO announcements (session, lead, room_id, status, at) VALUES (?, ?, ?, ?, ?)",
+                    (item.session.key, item.lead, room, status, iso(now)),
+                )
+                added += cursor.rowcount
+        if added and late:
+            log.warning(
+                "%s announcement for session %s was due at %s and is past its grace window "
+                "(was the bot down?): skipped",
+                item.lead, item.session.key, iso(item.at),
+            )
+
+    async def _host_arrived(self, key: str) -> bool:
+        state = await sessions.state_of(self.services.store, key)
+        return state is not None and state.started_at is not None
+
+    async def _auto_close(self, item: Due) -> None:
+        """Close a session nobody ended, 3 h after its start, and queue its summary.
+        The close and the queued messages are one transaction: done once, or not at all."""
+        store, key = self.services.store, item.session.key
+        async with store.transaction() as db:
+            cursor = await db.execute(
+                "UPDATE sessions SET ended_at = ?, ended_by = NULL, auto_ended = 1 "
+                "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
+                (iso(item.at), key),
+            )
+            if not cursor.rowcount:
+                return
+            for room in self._rooms:
+                await db.execute(
+                    "INSERT OR IGNORE INTO announcements (session, lead, room_id, status, at) "
+                    "VALUES (?, ?, ?, 'sending', ?)",
+                    (key, SUMMARY, room, iso(item.at)),
+                )
+        log.info("session %s closed automatically", key)
+
+    async def _send_pending(self, now: dt.datetime) -> None:
+        store = self.services.store
+        rows = await store.fetchall(
+            "SELECT session, lead, room_id FROM announcements WHERE status = 'sending' ORDER BY at, rowid"
+        )
+        for row in rows:
+            key, lead, room = row["session"], row["lead"], row["room_id"]
+            try:
+                session = session_from_key(self.services.config, key)
+                if now > self.deadline(session, lead):
+                    await self._mark(key, lead, room, "skipped", None, now)
+                    log.warning("%s announcement for session %s to %s never went out in time; skipped", lead, key, room)
+                    continue
+                reply = await self.message(session, lead, room, now)
+                if reply is None:
+                    await self._mark(key, lead, room, "skipped", None, now)
+                    continue
+                event_id = await self.sender.send(reply)
+            except Exception:
+                log.exception("sending %s for session %s to %s failed; will retry", lead, key, room)
+                continue
+            if event_id is None:
+                log.warning("sending %s for session %s to %s failed; will retry", lead, key, room)
+                continue
+            if lead == "0m" and reply.thread_root is None:
+                await sessions.set_thread_root(store, key, room, event_id)
+            await self._mark(key, lead, room, "sent", event_id, now)
+
+    async def _mark(self, key: str, lead: str, room: str, status: str, event_id: str | None, now: dt.datetime) -> None:
+        await self.services.store.execute(
+            "UPDATE announcements SET status = ?, event_id = ?, at = ? WHERE session = ? AND lead = ? AND room_id = ?",
+            (status, event_id, iso(now), key, lead, room),
+        )
+
+    # --- the messages ------------------------------------------------------------
+
+    async def message(self, session: Session, lead: str, room: str, now: dt.datetime) -> Reply | None:
+        """The message `lead` for a session in a room, or None if it is no longer wanted."""
+        services, key = self.services, session.key
+        reply_to = reply_key(key, lead, room)
+        root = await sessions.thread_root(services.store, key, room)
+        if lead == CANCELLED:
+            return Reply.of(await cancellation_text(services, session, now), room_id=room, key=reply_to)
+        if lead == SUMMARY:
+            return Reply.of(await sessions.summary(services, key), room_id=room, thread_root=root, key=reply_to)
+        if lead == HOST_WAIT:
+            if await self._host_arrived(key):
+                return None
+            text, mentions = await host_wait_text(services, session)
+            return Reply.of(text, mentions=mentions, room_id=room, thread_root=root, key=reply_to)
+        before = parse_duration(lead)
+        positive = [d for d in self._conf.announce_before if d > dt.timedelta(0)]
+        # Volunteers are pinged in the last reminder before the start (`15m` by default).
+        ping = bool(positive) and before == min(positive)
+        text, mentions = await announcement(services, session, now, ping=ping)
+        if before == dt.timedelta(0):
+            # The thread root, unless a host started early and the thread exists already.
+            anchor = Anchor("session", key)
+            return Reply.of(text, mentions=mentions, room_id=room, thread_root=root, anchor=anchor, key=reply_to)
+        return Reply.of(text, mentions=mentions, room_id=room, key=reply_to)
+
+    # --- scheduling --------------------------------------------------------------
+
+    async def start(self, scheduler: Any) -> None:
+        """Plan the coming jobs on an APScheduler AsyncIOScheduler, plus a tick every
+        minute that catches up and re-plans (a !cancel or !start changes what is due)."""
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        self._scheduler = scheduler
+        scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=TICK_SECONDS),
+            id=TICK_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        await self.replan()
+
+    async def wait_idle(self) -> None:
+        """At shutdown, before the store closes: take no new job and let the ones running
+        finish (a job is a run and a re-plan, with no lock held in between)."""
+        self._closing = True
+        await self._idle.wait()
+
+    async def tick(self) -> None:
+        await self._job()
+
+    async def fire(self, session_key: str, lead: str) -> None:
+        """A planned job: its ids say what it was for; what to do is read afresh."""
+        log.debug("job %s %s fired", session_key, lead)
+        await self._job()
+
+    async def _job(self) -> None:
+        if self._closing:
+            return
+        self._running += 1
+        self._idle.clear()
+        try:
+            await self.run_due()
+            await self.replan()
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.set()
+
+    async def replan(self) -> list[Due]:
+        """(Re)build the date jobs for everything due within the horizon."""
+        if self._scheduler is None:
+            return []
+        from apscheduler.triggers.date import DateTrigger
+
+        async with self._plan_lock:  # a tick and a job may re-plan at the same moment
+            now = self.services.clock.now()
+            planned = [i for i in await self.due_between(now, now + HORIZON) if i.at > now]
+            wanted = {i.job_id for i in planned}
+            for job in self._scheduler.get_jobs():
+                if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+                    job.remove()
+            for item in planned:
+                self._scheduler.add_job(
+                    self.fire,
+                    DateTrigger(run_date=item.at),
+                    args=(item.session.key, item.lead),
+                    id=item.job_id,
+                    replace_existing=True,
+                    coalesce=True,
+                    misfire_grace_time=None,
+                )
+            return planned
+
+
+# --- texts --------------------------------------------------------------------------
+
+
+def times_text(services: Services, session: Session) -> Text:
+    """'Thursday 26 November 2026, 08:00 UTC' and the time in each display zone, with
+    the date where it differs."""
+    utc = session.starts_at
+    text = Text().bold(f"{long_date(utc)} UTC")
+    zones = [z for z in services.config.conference.display_timezones if z != "UTC"]
+    if zones:
+        text.line(" · ".join(f"{zone}: {time_in(utc, zone, utc.date())}" for zone in zones))
+    return text
+
+
+def link_line(services: Services) -> Text:
+    conf = services.config.conference
+    return Text("Join: ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
+
+
+async def _names(services: Services, users: list[str], ping: bool) -> tuple[Text, tuple[str, ...]]:
+    text = Text()
+    for i, user in enumerate(users):
+        if i:
+            text.add(", ")
+        name = await sessions.name_of(services.store, user)
+        if ping:
+            text.mention(user, name)
+        else:
+            text.add(name)
+    return text, tuple(users) if ping else ()
+
+
+async def announcement(
+    services: Services, session: Session, now: dt.datetime, *, ping: bool = False
+) -> tuple[Text, tuple[str, ...]]:
+    """The announcement of a session: when, where, the agenda and the host."""
+    conf, prefix = services.config.conference, services.prefix
+    until = session.starts_at - now
+    when = "starts now" if until <= dt.timedelta(minutes=1) else f"starts {countdown(until, words=True)}"
+    text = Text("📣 ").bold(conf.name).add(f" {when}")
+    text.line().extend(times_text(services, session))
+    text.line().extend(link_line(services))
+    agenda = await top_open_topics(services.store, AGENDA_SIZE)
+    if agenda:
+        text.line("Top topics (vote with ").code(f"{prefix}vote N").add("):")
+        for topic in agenda:
+            votes = "1 vote" if topic.votes == 1 else f"{topic.votes} votes"
+            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, 120)} ({votes})")
+    else:
+        text.line("No topics yet: bring one! Suggest it with ").code(f"{prefix}suggest TEXT").add(".")
+    volunteers = await sessions.volunteers_of(services.store, session.key)
+    mentions: tuple[str, ...] = ()
+    if volunteers:
+        names, mentions = await _names(services, volunteers, ping)
+        text.line("Host: ").extend(names).add(" volunteered.")
+    else:
+        text.line("No host has volunteered yet: ").code(f"{prefix}host").add(" to host it.")
+    return text, mentions
+
+
+async def host_wait_text(services: Services, session: Session) -> tuple[Text, tuple[str, ...]]:
+    prefix = services.prefix
+    wait = services.config.conference.host_wait_minutes
+    text = Text(f"No host has started session {session.key} yet ({wait} minutes after its start). ")
+    volunteers = await sessions.volunteers_of(services.store, session.key)
+    mentions: tuple[str, ...] = ()
+    if volunteers:
+        names, mentions = await _names(services, volunteers, ping=True)
+        text.add("Volunteered to host: ").extend(names).add(". ")
+    else:
+        text.add("Nobody volunteered to host. ")
+    text.line("Anyone here can host: type ").code(f"{prefix}host").add(", then ").code(f"{prefix}start").add(".")
+    text.line().extend(link_line(services))
+    return text, mentions
+
+
+async def cancellation_text(services: Services, session: Session, now: dt.datetime) -> Text:
+    cancels = await load_cancellations(services.store)
+    cancellation = cancels.of(session)
+    conf = services.config.conference
+    text = Text("❌ ").bold(conf.name).add(" of ").bold(f"{long_date(session.starts_at)} UTC").add(" is cancelled")
+    if cancellation is not None and cancellation.reason:
+        text.add(f": {clean(cancellation.reason, 200)}")
+    text.add(".")
+    following = next_held_sessions(services.config, cancels, session.starts_at, 1)
+    if following:
+        nxt = following[0].starts_at
+        text.line(f"The next session is {long_date(local_time(nxt, 'UTC'))} UTC ({countdown(nxt - now)}).")
+    return text

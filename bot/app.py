@@ -1,0 +1,44 @@
+"""Wiring: from a config to the services the commands use. Called by each front end
+(Matrix, console, tests); nothing here starts jobs or touches the network."""
+
+from __future__ import annotations
+
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.dispatcher import Dispatcher, PowerLevels, Services
+from bot.sessions import is_volunteer_host
+from bot.storage import Store
+from bot.topics import import_seed_file
+from commands import build_registry
+
+
+async def open_services(
+    config: Config,
+    clock: Clock | None = None,
+    power_level: PowerLevels | None = None,
+    store: Store | None = None,
+) -> Services:
+    opened = store is None
+    store = store or await Store.open(config.storage.database)
+    try:
+        # Idempotent: only entries not imported before are added.
+        await import_seed_file(store, config.topics.seed_file)
+    except BaseException:
+        if opened:
+            await store.close()
+        raise
+    services = Services(
+        config=config,
+        store=store,
+        clock=clock or SystemClock(),
+        registry=build_registry(),
+        # A volunteer (!host) is a host of the session they volunteered for.
+        host_checks=[is_volunteer_host],
+    )
+    if power_level is not None:
+        services.power_level = power_level
+    return services
+
+
+async def open_dispatcher(config: Config, **kwargs) -> Dispatcher:
+    return Dispatcher(await open_services(config, **kwargs))

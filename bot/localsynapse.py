@@ -1,0 +1,400 @@
+"""A throwaway Synapse homeserver on 127.0.0.1, for tests and demos.
+
+Only the standard library (plus PyYAML for writing the config) is used here, so the
+launcher can be imported without nio; Synapse itself runs in a subprocess, started
+with ``python`` (by default this interpreter), which must have ``matrix-synapse``
+installed.
+
+    with LocalSynapse(tmp_dir) as hs:
+        user_id, token = hs.register("alice", "secret")
+        ...
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["LocalSynapse", "SynapseHTTPError"]
+
+logger = logging.getLogger(__name__)
+
+# High enough that no test ever trips a limit unless it asks for one via extra_config.
+_RELAXED = {"per_second": 1000, "burst_count": 10000}
+
+# Every rate limiter Synapse 1.163 reads (synapse/config/ratelimiting.py); unknown keys
+# are ignored by Synapse, so this list is safe for older and newer versions too.
+_RATE_LIMITS: dict[str, Any] = {
+    "rc_message": _RELAXED,
+    "rc_registration": _RELAXED,
+    "rc_registration_token_validity": _RELAXED,
+    "rc_login": {"address": _RELAXED, "account": _RELAXED, "failed_attempts": _RELAXED},
+    "rc_joins": {"local": _RELAXED, "remote": _RELAXED},
+    "rc_joins_per_room": _RELAXED,
+    "rc_invites": {"per_room": _RELAXED, "per_user": _RELAXED, "per_issuer": _RELAXED},
+    "rc_third_party_invite": _RELAXED,
+    "rc_admin_redaction": _RELAXED,
+    "rc_3pid_validation": _RELAXED,
+    "rc_room_creation": _RELAXED,
+    "rc_media_create": _RELAXED,
+    "rc_presence": {"per_user": _RELAXED},
+    "rc_delayed_event_mgmt": _RELAXED,
+    "rc_key_requests": _RELAXED,
+    "rc_reports": _RELAXED,
+    "rc_user_directory": _RELAXED,
+    "rc_profile": _RELAXED,
+}
+
+_LOG_TAIL_LINES = 40
+
+
+class SynapseHTTPError(RuntimeError):
+    """A non-2xx answer from the homeserver; ``body`` is the decoded JSON (or text)."""
+
+    def __init__(self, method: str, path: str, status: int, body: Any) -> None:
+        super().__init__(f"{method} {path} -> HTTP {status}: {body}")
+        self.status = status
+        self.body = body
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return f"({path.name}: missing)"
+    return f"--- {path.name} (last {lines} lines) ---\n" + "\n".join(text.splitlines()[-lines:])
+
+
+class LocalSynapse:
+    """One Synapse process bound to 127.0.0.1, with its state kept in ``base_dir``.
+
+    The port and secrets are fixed for the lifetime of the object, so ``stop()`` then
+    ``start()`` brings the same server back where clients left it.
+    """
+
+    def __init__(
+        self,
+        base_dir: Path,
+        *,
+        server_name: str = "localhost",
+        port: int | None = None,
+        extra_config: dict[str, Any] | None = None,
+        python: str = sys.executable,
+    ) -> None:
+        self.base_dir = Path(base_dir).resolve()
+        self.server_name = server_name
+        self.port = port if port is not None else _free_port()
+        self.extra_config = extra_config or {}
+        self.python = python
+        self._proc: subprocess.Popen[bytes] | None = None
+        # Reusing secrets from an earlier run in the same dir keeps its tokens valid.
+        self._secrets = self._load_or_create_secrets()
+
+    # -- properties ------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self.running and self._proc else None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    @property
+    def config_path(self) -> Path:
+        return self.base_dir / "homeserver.yaml"
+
+    @property
+    def log_path(self) -> Path:
+        return self.base_dir / "homeserver.log"
+
+    @property
+    def stderr_path(self) -> Path:
+        return self.base_dir / "homeserver.stderr.log"
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Write the config, launch Synapse and wait until the client API answers."""
+        if self.running:
+            return
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        self._write_files()
+
+        started = time.monotonic()
+        with self.stderr_path.open("ab") as stderr:
+            self._proc = subprocess.Popen(
+                [self.python, "-m", "synapse.app.homeserver", "-c", str(self.config_path)],
+                cwd=self.base_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=stderr,
+                stderr=stderr,
+                # Own session: a Ctrl-C aimed at pytest doesn't hit Synapse half-way, and
+                # stop() can signal the whole group.
+                start_new_session=True,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        atexit.register(self.stop)
+
+        deadline = started + timeout
+        while True:
+            code = self._proc.poll()
+            if code is not None:
+                self._proc = None
+                atexit.unregister(self.stop)
+                raise RuntimeError(f"Synapse exited with code {code} during start-up\n{self._log_tails()}")
+            if self._answers():
+                break
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"Synapse did not answer on {self.url} within {timeout:g}s\n{self._log_tails()}")
+            time.sleep(0.05)
+        logger.info(
+            "Synapse up on %s (pid %s) in %.2fs",
+            self.url,
+            self._proc.pid,
+            time.monotonic() - started,
+        )
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM, then SIGKILL after ``timeout`` seconds; a no-op when not running."""
+        proc, self._proc = self._proc, None
+        atexit.unregister(self.stop)
+        if proc is None or proc.poll() is not None:
+            return
+        self._signal(proc, signal.SIGTERM)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            logger.warning("Synapse pid %s ignored SIGTERM; killing it", proc.pid)
+            self._signal(proc, signal.SIGKILL)
+            proc.wait()
+
+    def __enter__(self) -> LocalSynapse:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- HTTP ------------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict[str, Any] | None = None,
+        access_token: str | None = None,
+        timeout: float = 30.0,
+    ) -> Any:
+        """Send one JSON request to the server and return the decoded answer.
+
+        Raises ``SynapseHTTPError`` on a non-2xx status.
+        """
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        if access_token:
+            req.add_header("Authorization", f"Bearer {access_token}")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            raw = exc.read()
+            try:
+                detail: Any = json.loads(raw)
+            except ValueError:
+                detail = raw.decode(errors="replace")
+            raise SynapseHTTPError(method, path, exc.code, detail) from None
+
+    def register(
+        self,
+        localpart: str,
+        password: str,
+        *,
+        admin: bool = False,
+        displayname: str | None = None,
+    ) -> tuple[str, str]:
+        """Create a user through the shared-secret admin API.
+
+        Returns ``(user_id, access_token)``; the token belongs to a fresh device.
+        """
+        result = self.register_device(localpart, password, admin=admin, displayname=displayname)
+        return result["user_id"], result["access_token"]
+
+    def register_device(
+        self,
+        localpart: str,
+        password: str,
+        *,
+        admin: bool = False,
+        displayname: str | None = None,
+    ) -> dict[str, Any]:
+        """Like ``register`` but return Synapse's whole answer (includes ``device_id``)."""
+        path = "/_synapse/admin/v1/register"
+        nonce = self.request("GET", path)["nonce"]
+        # HMAC layout from Synapse's docs: nonce NUL user NUL password NUL admin|notadmin.
+        mac = hmac.new(self._secrets["registration_shared_secret"].encode(), digestmod=hashlib.sha1)
+        for part in (nonce, localpart, password):
+            mac.update(part.encode())
+            mac.update(b"\x00")
+        mac.update(b"admin" if admin else b"notadmin")
+        body: dict[str, Any] = {
+            "nonce": nonce,
+            "username": localpart,
+            "password": password,
+            "admin": admin,
+            "mac": mac.hexdigest(),
+        }
+        if displayname is not None:
+            body["displayname"] = displayname
+        return dict(self.request("POST", path, body=body))
+
+    # -- internals -------------------------------------------------------------------
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.url + "/_matrix/client/versions", timeout=2):
+                return True
+        except (OSError, http.client.HTTPException):
+            # Refused, reset or half-written answers all mean "not up yet".
+            return False
+
+    @staticmethod
+    def _signal(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            # The group may already be gone and the pgid reused; signal just our child.
+            proc.send_signal(sig)
+
+    def _load_or_create_secrets(self) -> dict[str, str]:
+        names = ("registration_shared_secret", "macaroon_secret_key", "form_secret")
+        old: dict[str, Any] = {}
+        if self.config_path.exists():
+            try:
+                old = yaml.safe_load(self.config_path.read_text()) or {}
+            except (OSError, yaml.YAMLError):
+                old = {}
+        return {name: str(old.get(name) or secrets.token_urlsafe(32)) for name in names}
+
+    def _write_files(self) -> None:
+        signing_key = self.base_dir / "signing.key"
+        if not signing_key.exists():
+            # An ed25519 signing key file is "ed25519 <key id> <unpadded b64 seed>", and
+            # any 32 random bytes are a valid seed: cheaper than --generate-keys, which
+            # costs a full Synapse import.
+            seed = base64.b64encode(os.urandom(32)).decode().rstrip("=")
+            signing_key.write_text(f"ed25519 a_{secrets.token_hex(2)} {seed}\n")
+
+        log_config = self.base_dir / "log.config"
+        log_config.write_text(yaml.safe_dump(self._log_config(), sort_keys=False))
+
+        config = _deep_merge(self._base_config(signing_key, log_config), self.extra_config)
+        self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+
+    def _base_config(self, signing_key: Path, log_config: Path) -> dict[str, Any]:
+        return {
+            "server_name": self.server_name,
+            "public_baseurl": self.url + "/",
+            "pid_file": str(self.base_dir / "homeserver.pid"),
+            "listeners": [
+                {
+                    "port": self.port,
+                    "bind_addresses": ["127.0.0.1"],
+                    "type": "http",
+                    "tls": False,
+                    "x_forwarded": False,
+                    "resources": [{"names": ["client"], "compress": False}],
+                }
+            ],
+            "database": {
+                "name": "sqlite3",
+                "args": {"database": str(self.base_dir / "homeserver.db")},
+            },
+            "log_config": str(log_config),
+            "media_store_path": str(self.base_dir / "media_store"),
+            "signing_key_path": str(signing_key),
+            "trusted_key_servers": [],
+            "suppress_key_server_warning": True,
+            "report_stats": False,
+            "enable_metrics": False,
+            "enable_registration": False,
+            **self._secrets,
+            # The minimum bcrypt cost: registration and password login in ms, not 0.3 s.
+            "bcrypt_rounds": 4,
+            "presence": {"enabled": False},
+            "max_upload_size": "50M",
+            "url_preview_enabled": False,
+            **_RATE_LIMITS,
+        }
+
+    def _log_config(self) -> dict[str, Any]:
+        return {
+            "version": 1,
+            "formatters": {
+                "precise": {"format": "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s"}
+            },
+            "filters": {
+                "context": {
+                    "()": "synapse.logging.context.LoggingContextFilter",
+                    "request": "",
+                }
+            },
+            "handlers": {
+                "file": {
+                    "class": "logging.FileHandler",
+                    "filename": str(self.log_path),
+                    "formatter": "precise",
+                    "filters": ["context"],
+                }
+            },
+            "root": {"level": "WARNING", "handlers": ["file"]},
+            "disable_existing_loggers": False,
+        }
+
+    def _log_tails(self) -> str:
+        return f"{_tail(self.stderr_path)}\n{_tail(self.log_path)}"

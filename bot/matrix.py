@@ -1,0 +1,783 @@
+"""The Matrix adapter: the only module that imports nio.
+
+    sync ──> events of served rooms, written to the inbox together with the sync token
+         ──> one worker per room (commands of a room answered in order, rooms in parallel)
+         ──> dispatcher ──> replies sent as m.notice, marked done in the inbox
+
+Writing the events and the token in one transaction, and marking each event done only
+after its replies are sent (with transaction ids derived from the event), is what makes a
+crash or restart neither lose nor repeat an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import html
+import json
+import logging
+import os
+import re
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    ErrorResponse,
+    JoinError,
+    LoginResponse,
+    MegolmEvent,
+    ReactionEvent,
+    RedactionEvent,
+    RoomCreateEvent,
+    RoomCreateResponse,
+    RoomMemberEvent,
+    RoomMessageText,
+    RoomResolveAliasResponse,
+    RoomSendResponse,
+    SyncResponse,
+    UploadResponse,
+    WhoamiResponse,
+)
+from nio.api import RoomPreset
+from nio.exceptions import LocalProtocolError
+
+from bot import __version__
+from bot.announcer import Announcer
+from bot.clock import UTC, Clock, SystemClock, iso
+from bot.config import Config
+from bot.dispatcher import Dispatcher, record_anchor
+from bot.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
+from bot.schedule import load_cancellations, next_held_sessions
+from bot.storage import Store
+
+log = logging.getLogger(__name__)
+
+SYNC_TIMEOUT_MS = 30_000
+# Enough history per room that commands sent while the bot was down are not cut off.
+SYNC_FILTER = {"room": {"timeline": {"limit": 200}, "state": {"lazy_load_members": False}}}
+SESSION_FILE = "session.json"
+CREATOR_POWER = 1_000_000
+# Handled commands are kept this long (so a redelivered event is recognised), then purged.
+INBOX_RETENTION = dt.timedelta(days=7)
+_REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
+
+
+# --- credentials ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credentials:
+    user_id: str
+    device_id: str
+    access_token: str
+
+    def __repr__(self) -> str:
+        return f"Credentials(user_id={self.user_id!r}, device_id={self.device_id!r})"
+
+
+def session_path(config: Config) -> Path:
+    return config.storage.state_dir / SESSION_FILE
+
+
+def save_session(config: Config, creds: Credentials) -> Path:
+    """Store the token where only the bot's user can read it (mode 0600)."""
+    path = session_path(config)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(
+            {
+                "homeserver": config.matrix.homeserver,
+                "user_id": creds.user_id,
+                "device_id": creds.device_id,
+                "access_token": creds.access_token,
+            },
+            f,
+        )
+    os.chmod(path, 0o600)
+    return path
+
+
+def stored_credentials(config: Config) -> Credentials | None:
+    m = config.matrix
+    if m.access_token:
+        return Credentials(m.user_id, m.device_id, m.access_token)
+    if m.access_token_file:
+        token = Path(m.access_token_file).read_text().strip()
+        return Credentials(m.user_id, m.device_id, token)
+    path = session_path(config)
+    if path.exists():
+        data = json.loads(path.read_text())
+        if data.get("user_id") == m.user_id:
+            return Credentials(data["user_id"], data["device_id"], data["access_token"])
+        log.warning("%s is for %s, not %s; ignoring it", path, data.get("user_id"), m.user_id)
+    return None
+
+
+async def password_login(config: Config) -> Credentials:
+    """Log in with the configured password and store the token (`ccc-bot login`)."""
+    m = config.matrix
+    if not m.password:
+        raise LoginFailed("matrix.password is empty: set it (once) to log in, or give an access token")
+    client = AsyncClient(m.homeserver, m.user_id, device_id=m.device_id)
+    try:
+        resp = await client.login(m.password, device_name=f"ccc-bot {__version__}")
+    finally:
+        await client.close()
+    if not isinstance(resp, LoginResponse):
+        raise LoginFailed(f"login as {m.user_id} failed: {getattr(resp, 'message', resp)}")
+    creds = Credentials(resp.user_id, resp.device_id, resp.access_token)
+    save_session(config, creds)
+    return creds
+
+
+def txn_id(key: str) -> str:
+    """A transaction id stable for the same logical message, so that a resend after a
+    crash or a network failure is recognised by the homeserver and not shown twice."""
+    return "ccc-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def strip_reply_fallback(body: str) -> str:
+    """Replies carry the quoted original ('> <@alice> ...') before the text; drop it."""
+    return _REPLY_FALLBACK.sub("", body, count=1) if body.startswith(">") else body
+
+
+# --- sending -------------------------------------------------------------------------
+
+
+class MatrixSender:
+    """Turns Replies into Matrix events: m.notice, escaped HTML, explicit m.mentions,
+    reply/thread relations, uploads, direct messages."""
+
+    def __init__(self, client: AsyncClient, store: Store, served: set[str] | None = None):
+        self.client = client
+        self.store = store
+        # Direct-message rooms the bot opens are served from then on.
+        self.served = served if served is not None else set()
+
+    async def send(self, reply: Reply, in_reply_to: IncomingMessage | None = None, index: int = 0) -> str | None:
+        room_id = await self._room_for(reply, in_reply_to)
+        if room_id is None:
+            return None
+        key = reply.key or (f"reply:{in_reply_to.event_id}:{index}" if in_reply_to else None)
+        content: dict[str, Any] = {
+            "msgtype": "m.notice",
+            "body": reply.text,
+            "format": "org.matrix.custom.html",
+            "formatted_body": reply.html if reply.html is not None else html.escape(reply.text).replace("\n", "<br>"),
+            # Always present, so clients never fall back to scanning the body for @room
+            # or names: only the users the bot means to ping are pinged.
+            "m.mentions": {"user_ids": list(reply.mentions)} if reply.mentions else {},
+        }
+        relation = self._relation(reply, in_reply_to, room_id)
+        if relation:
+            content["m.relates_to"] = relation
+        event_id = await self._send_event(room_id, content, key)
+        if event_id and reply.anchor:
+            await record_anchor(self.store, event_id, room_id, reply.anchor)
+        if event_id and reply.file:
+            await self._send_file(room_id, reply, relation, f"{key}:file" if key else None)
+        return event_id
+
+    def _relation(self, reply: Reply, cmd: IncomingMessage | None, room_id: str) -> dict | None:
+        if reply.thread_root:
+            return {
+                "rel_type": "m.thread",
+                "event_id": reply.thread_root,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": reply.thread_root},
+            }
+        if cmd is None or cmd.room_id != room_id:
+            return None
+        if cmd.thread_root:
+            return {
+                "rel_type": "m.thread",
+                "event_id": cmd.thread_root,
+                "is_falling_back": False,
+                "m.in_reply_to": {"event_id": cmd.event_id},
+            }
+        return {"m.in_reply_to": {"event_id": cmd.event_id}}
+
+    async def _send_event(
+        self, room_id: str, content: dict, key: str | None, kind: str = "m.room.message"
+    ) -> str | None:
+        try:
+            resp = await self.client.room_send(
+                room_id,
+                kind,
+                content,
+                tx_id=txn_id(key) if key else None,
+                ignore_unverified_devices=True,
+            )
+        except LocalProtocolError as e:  # e.g. a room not synced yet
+            log.error("cannot send to %s: %s", room_id, e)
+            return None
+        if isinstance(resp, RoomSendResponse):
+            return resp.event_id
+        log.error("sending to %s failed: %s", room_id, _describe(resp))
+        return None
+
+    async def _send_file(self, room_id: str, reply: Reply, relation: dict | None, key: str | None) -> str | None:
+        attachment = reply.file
+        assert attachment is not None
+        room = self.client.rooms.get(room_id)
+        encrypted = bool(room and room.encrypted)
+        resp, keys = await self.client.upload(
+            lambda *_: attachment.data,
+            content_type=attachment.mimetype,
+            filename=attachment.filename,
+            encrypt=encrypted,
+            filesize=len(attachment.data),
+        )
+        if not isinstance(resp, UploadResponse):
+            log.error("uploading %s failed: %s", attachment.filename, _describe(resp))
+            return None
+        content: dict[str, Any] = {
+            "msgtype": "m.image" if attachment.is_image else "m.file",
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)},
+            "m.mentions": {},
+        }
+        if encrypted and keys:
+            content["file"] = {**keys, "url": resp.content_uri}
+        else:
+            content["url"] = resp.content_uri
+        if relation:
+            content["m.relates_to"] = relation
+        return await self._send_event(room_id, content, key)
+
+    async def react(self, room_id: str, event_id: str, key: str) -> str | None:
+        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
+        return await self._send_event(room_id, content, f"react:{event_id}:{key}", kind="m.reaction")
+
+    async def _room_for(self, reply: Reply, cmd: IncomingMessage | None) -> str | None:
+        if reply.direct_to:
+            return await self.direct_room(reply.direct_to)
+        room_id = reply.room_id or (cmd.room_id if cmd else None)
+        if room_id is None:
+            log.error("reply with no room: %r", reply.text[:80])
+        return room_id
+
+    async def direct_room(self, user_id: str) -> str | None:
+        """The bot's direct-message room with a user: reused while they are in it, else created."""
+        key = f"dm:{user_id}"
+        room_id = await self.store.get_meta(key)
+        room = self.client.rooms.get(room_id) if room_id else None
+        if room is not None and (user_id in room.users or user_id in room.invited_users):
+            return room_id
+        resp = await self.client.room_create(
+            invite=[user_id],
+            is_direct=True,
+            preset=RoomPreset.trusted_private_chat,
+            initial_state=[_ENCRYPTION_STATE] if self.client.olm else [],
+        )
+        if not isinstance(resp, RoomCreateResponse):
+            log.error("could not open a direct message with %s: %s", user_id, _describe(resp))
+            return None
+        await self.store.set_meta(key, resp.room_id)
+        self.served.add(resp.room_id)
+        # Sending needs the room in the client's state: wait for the sync that brings it.
+        for _ in range(50):
+            if resp.room_id in self.client.rooms:
+                break
+            await asyncio.sleep(0.1)
+        return resp.room_id
+
+
+_ENCRYPTION_STATE = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+
+
+def _describe(resp: Any) -> str:
+    if isinstance(resp, ErrorResponse):
+        return f"{resp.status_code or ''} {resp.message}".strip()
+    return type(resp).__name__
+
+
+# --- the bot -------------------------------------------------------------------------
+
+
+class MatrixBot:
+    def __init__(self, config: Config, dispatcher: Dispatcher, clock: Clock | None = None):
+        self.config = config
+        self.dispatcher = dispatcher
+        self.store = dispatcher.services.store
+        self.clock = clock or SystemClock()
+        self.client: AsyncClient | None = None
+        self.sender: MatrixSender | None = None
+        self.served: set[str] = set()
+        self.configured: set[str] = set()  # the served rooms from the config, without DMs
+        self._creators: dict[str, set[str]] = {}
+        self._queues: dict[str, asyncio.Queue[int | None]] = {}
+        self._workers: dict[str, asyncio.Task] = {}
+        self._stopping = asyncio.Event()
+        self._first_start_ms = 0
+        self._undecryptable_notice: dict[str, dt.datetime] = {}
+        self._background: set[asyncio.Task] = set()
+        self.ready = asyncio.Event()
+        self.scheduler: AsyncIOScheduler | None = None
+        self.announcer: Announcer | None = None
+
+    # -- lifecycle --
+
+    async def run(self) -> None:
+        creds = stored_credentials(self.config) or await password_login(self.config)
+        m = self.config.matrix
+        state_dir = self.config.storage.state_dir
+        state_dir.mkdir(parents=True, exist_ok=True)
+        encryption = m.encryption and _e2e_available()
+        if m.encryption and not encryption:
+            log.warning("matrix.encryption is on but matrix-nio[e2e] is not installed: encrypted rooms are not served")
+        client_config = AsyncClientConfig(
+            encryption_enabled=encryption,
+            store_sync_tokens=False,  # the sync token is kept in our own database
+            max_timeout_retry_wait_time=5,  # come back quickly when the homeserver does
+            request_timeout=SYNC_TIMEOUT_MS / 1000 + 30,
+        )
+        crypto_dir = state_dir / "crypto"
+        if encryption:
+            crypto_dir.mkdir(parents=True, exist_ok=True)
+        client = AsyncClient(
+            m.homeserver,
+            creds.user_id,
+            device_id=creds.device_id,
+            store_path=str(crypto_dir) if encryption else "",
+            config=client_config,
+        )
+        client.restore_login(creds.user_id, creds.device_id, creds.access_token)
+        self.client = client
+        self.dispatcher.services.power_level = self.power_level
+        self.sender = MatrixSender(client, self.store, self.served)
+        try:
+            whoami = await client.whoami()
+            if not isinstance(whoami, WhoamiResponse):
+                raise LoginFailed(f"the access token was refused: {_describe(whoami)}")
+            if encryption:
+                await self._check_crypto_identity()
+                if client.should_upload_keys:
+                    resp = await client.keys_upload()
+                    if isinstance(resp, ErrorResponse):
+                        log.error(
+                            "uploading this device's encryption keys failed (%s): encrypted rooms will not "
+                            "work. If the crypto store was lost, log in as a new device with `ccc-bot login`.",
+                            _describe(resp),
+                        )
+            await self._resolve_served_rooms()
+            await self._first_sync()
+            await self._join_served_rooms()
+            log.info(
+                "ccc-bot %s started as %s on %s, serving %s",
+                __version__,
+                creds.user_id,
+                m.homeserver,
+                ", ".join(sorted(self.served)) or "no rooms",
+            )
+            purged = await self.store.execute(
+                "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?",
+                (iso(self.clock.now() - INBOX_RETENTION),),
+            )
+            if purged:
+                log.info("purged %d handled commands older than %s", purged, INBOX_RETENTION)
+            for row in await self.store.fetchall("SELECT seq, room_id FROM inbox WHERE done_at IS NULL ORDER BY seq"):
+                self._enqueue(row["room_id"], row["seq"])
+            await self._start_announcer()
+            await self.store.set_meta("bot_state", f"running since {iso(self.clock.now())}")
+            self.ready.set()
+            await self._sync_loop()
+        finally:
+            await self._shutdown()
+
+    async def _start_announcer(self) -> None:
+        """Announcements start once the rooms are joined; jobs are rebuilt from the
+        database, and what fell due while the bot was down is caught up (or skipped)."""
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.scheduler.start()
+        self.announcer = Announcer(self.dispatcher.services, self.sender)
+        await self.announcer.start(self.scheduler)
+        await self.announcer.run_due()
+        next_run = min((job.next_run_time for job in self.scheduler.get_jobs() if job.next_run_time), default=None)
+        cancels = await load_cancellations(self.store)
+        upcoming = next_held_sessions(self.config, cancels, self.clock.now(), 1)
+        log.info(
+            "next session: %s; next scheduled job at %s",
+            upcoming[0].key if upcoming else "none",
+            iso(next_run) if next_run else "none",
+        )
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def _shutdown(self) -> None:
+        if self.ready.is_set():
+            await self.store.set_meta("bot_state", f"stopped at {iso(self.clock.now())}")
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        if self.announcer is not None:
+            try:
+                await asyncio.wait_for(self.announcer.wait_idle(), timeout=3)
+            except TimeoutError:
+                log.warning("an announcement was still being sent at shutdown; it is resent at the next start")
+        # Let the commands already taken finish (they are in the inbox if they don't).
+        for queue in self._queues.values():
+            queue.put_nowait(None)
+        if self._workers:
+            _, pending = await asyncio.wait(self._workers.values(), timeout=3)
+            for task in pending:
+                task.cancel()
+        if self.client is not None:
+            await self.client.close()
+
+    # -- sync --
+
+    async def _first_sync(self) -> None:
+        assert self.client is not None
+        token = await self.store.get_meta("sync_token")
+        first = await self.store.get_meta("first_start_ms")
+        if first is None:
+            first = str(int(self.clock.now().timestamp() * 1000))
+            await self.store.set_meta("first_start_ms", first)
+        self._first_start_ms = int(first)
+        while True:
+            # full_state: room state (power levels, members, encryption) is not kept across
+            # restarts by nio without a store, so fetch it once; the timeline since the
+            # token is still incremental.
+            resp = await self.client.sync(timeout=0, since=token, full_state=True, sync_filter=SYNC_FILTER)
+            if isinstance(resp, SyncResponse):
+                break
+            log.warning("first sync failed (%s); retrying", _describe(resp))
+            await self._sleep(2)
+        if token is None:
+            # First start ever: what was said before the bot existed is not for it.
+            await self.store.set_meta("sync_token", resp.next_batch)
+            log.info("first start: skipped the rooms' history")
+        else:
+            await self._take(resp)
+        await self._after_sync(resp)
+
+    async def _sync_loop(self) -> None:
+        assert self.client is not None
+        failures = 0
+        while not self._stopping.is_set():
+            token = await self.store.get_meta("sync_token")
+            sync = asyncio.ensure_future(
+                self.client.sync(timeout=SYNC_TIMEOUT_MS, since=token, sync_filter=SYNC_FILTER)
+            )
+            stop = asyncio.ensure_future(self._stopping.wait())
+            done, _ = await asyncio.wait({sync, stop}, return_when=asyncio.FIRST_COMPLETED)
+            if sync not in done:
+                sync.cancel()
+                with contextlib.suppress(BaseException):
+                    await sync
+                break
+            stop.cancel()
+            try:
+                resp = sync.result()
+            except Exception as e:  # connection lost beyond nio's own retries
+                resp = e
+            if not isinstance(resp, SyncResponse):
+                failures += 1
+                wait = min(2**failures, 30)
+                log.warning("sync failed (%s); retrying in %d s", _describe(resp), wait)
+                await self._sleep(wait)
+                continue
+            if failures:
+                log.info("homeserver reachable again")
+            failures = 0
+            await self._take(resp)
+            await self._after_sync(resp)
+
+    async def _after_sync(self, resp: SyncResponse) -> None:
+        client = self.client
+        assert client is not None
+        for room_id in resp.rooms.invite:
+            await self._on_invite(room_id)
+        if client.olm:
+            if client.should_upload_keys:
+                await client.keys_upload()
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.should_claim_keys:
+                await client.keys_claim(client.get_users_for_key_claiming())
+            await client.send_to_device_messages()
+            self._trust_new_devices()
+
+    def _trust_new_devices(self) -> None:
+        """matrix.trust: 'tofu' trusts a device the first time it is seen and keeps its
+        first key: nio ignores a later, different key for the same device and logs it.
+        'all' does the same but says nothing. Either way the bot never goes silent."""
+        client = self.client
+        assert client is not None
+        for user_id in list(client.device_store.users):
+            for device in client.device_store.active_user_devices(user_id):
+                if device.verified or device.blacklisted or device.id == client.device_id:
+                    continue
+                client.verify_device(device)
+                if self.config.matrix.trust == "tofu":
+                    log.info("trusting %s's device %s on first use", user_id, device.id)
+
+    async def _check_crypto_identity(self) -> None:
+        """A lost or replaced crypto store is said loudly: old encrypted messages can no
+        longer be read and people in encrypted rooms will see new keys for the bot."""
+        client = self.client
+        assert client is not None and client.olm is not None
+        identity = f"{client.device_id} {client.olm.account.identity_keys['ed25519']}"
+        known = await self.store.get_meta("crypto_identity")
+        if known is not None and known != identity:
+            log.error(
+                "the encryption keys in %s are not the ones this bot used before (device %s): the crypto "
+                "store was lost or replaced. Encrypted messages sent to the old keys cannot be read. To "
+                "start clean, log in as a new device with `ccc-bot login` and restart.",
+                self.config.storage.state_dir / "crypto",
+                client.device_id,
+            )
+        await self.store.set_meta("crypto_identity", identity)
+
+    async def _take(self, resp: SyncResponse) -> None:
+        """Write the commands of this sync and its token in one transaction, then queue them."""
+        self._note_creators(resp)
+        rows: list[tuple[str, str, str, str]] = []
+        for room_id, info in resp.rooms.join.items():
+            if room_id not in self.served:
+                continue
+            events = info.timeline.events
+            # A room the bot has just joined comes with its history: only what follows
+            # the bot's own join is for it.
+            joins = [i for i, e in enumerate(events) if self._is_own_join(e)]
+            for event in events[joins[-1] + 1 :] if joins else events:
+                item = self._inbox_item(room_id, event)
+                if item is not None:
+                    rows.append(item)
+        now = iso(self.clock.now())
+        new: list[tuple[str, int]] = []
+        async with self.store.transaction() as db:
+            for event_id, room_id, kind, payload in rows:
+                cursor = await db.execute(
+                    "INSERT OR IGNORE INTO inbox (event_id, room_id, kind, payload, received_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (event_id, room_id, kind, payload, now),
+                )
+                if cursor.rowcount:
+                    new.append((room_id, cursor.lastrowid))
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES ('sync_token', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (resp.next_batch,),
+            )
+            await db.execute(
+                "INSERT INTO meta (key, value) VALUES ('last_sync', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (now,),
+            )
+        for room_id, seq in new:
+            self._enqueue(room_id, seq)
+
+    def _is_own_join(self, event: Any) -> bool:
+        return (
+            isinstance(event, RoomMemberEvent)
+            and event.state_key == self.client.user_id
+            and event.membership == "join"
+            and event.prev_membership != "join"
+        )
+
+    def _inbox_item(self, room_id: str, event: Any) -> tuple[str, str, str, str] | None:
+        if getattr(event, "sender", None) == self.client.user_id or isinstance(event, RoomMemberEvent):
+            return None
+        if event.server_timestamp < self._first_start_ms:
+            return None  # from before the bot first started
+        base = {"sender": event.sender, "ts": event.server_timestamp}
+        if isinstance(event, RoomMessageText):
+            content = event.source.get("content", {})
+            relates = content.get("m.relates_to") or {}
+            if relates.get("rel_type") == "m.replace":
+                return None  # an edit: the command was answered as first sent
+            thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+            room = self.client.rooms.get(room_id)
+            name = room.user_name(event.sender) if room else None
+            body = strip_reply_fallback(event.body or "")
+            if not body.lstrip().startswith(self.config.matrix.command_prefix):
+                return None  # only commands are kept: people's conversation is none of our business
+            payload = {**base, "body": body, "thread_root": thread, "sender_name": name}
+            return event.event_id, room_id, "message", json.dumps(payload)
+        if isinstance(event, ReactionEvent):
+            room = self.client.rooms.get(room_id)
+            name = room.user_name(event.sender) if room else None
+            payload = {**base, "target": event.reacts_to, "key": event.key, "sender_name": name}
+            return event.event_id, room_id, "reaction", json.dumps(payload)
+        if isinstance(event, RedactionEvent):
+            payload = {**base, "redacts": event.redacts}
+            return event.event_id, room_id, "redaction", json.dumps(payload)
+        if isinstance(event, MegolmEvent):
+            self._undecryptable(room_id)
+        return None
+
+    def _undecryptable(self, room_id: str) -> None:
+        """Say so in the room, at most once an hour, rather than go silent or spam."""
+        now = self.clock.now()
+        last = self._undecryptable_notice.get(room_id)
+        if last and now - last < dt.timedelta(hours=1):
+            return
+        self._undecryptable_notice[room_id] = now
+        log.warning("could not decrypt a message in %s", room_id)
+        text = (
+            "I could not decrypt a message here, so I could not answer it. If you sent a command, "
+            "please send it again in a minute; if this keeps happening, tell the bot's operator."
+        )
+        task = asyncio.create_task(self.sender.send(Reply(text=text, room_id=room_id)))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    # -- rooms --
+
+    async def _resolve_served_rooms(self) -> None:
+        assert self.client is not None
+        for room in self.config.matrix.rooms:
+            if not room.startswith("#"):
+                self.served.add(room)
+                self.configured.add(room)
+                continue
+            resp = await self.client.room_resolve_alias(room)
+            if isinstance(resp, RoomResolveAliasResponse):
+                self.served.add(resp.room_id)
+                self.configured.add(resp.room_id)
+            else:
+                log.error("cannot resolve %s: %s", room, _describe(resp))
+        # The bot's own direct-message rooms are served too (for !mydata and the like).
+        for row in await self.store.fetchall("SELECT value FROM meta WHERE key LIKE 'dm:%'"):
+            self.served.add(row["value"])
+
+    async def _join_served_rooms(self) -> None:
+        assert self.client is not None
+        for room_id in sorted(self.served):
+            if room_id in self.client.rooms:
+                continue
+            resp = await self.client.join(room_id)
+            if isinstance(resp, JoinError):
+                log.warning("cannot join %s yet (%s); an invite will be accepted", room_id, _describe(resp))
+
+    async def _on_invite(self, room_id: str) -> None:
+        assert self.client is not None
+        room = self.client.invited_rooms.get(room_id)
+        if room_id in self.served:
+            resp = await self.client.join(room_id)
+            if isinstance(resp, JoinError):
+                log.error("could not accept the invite to %s: %s", room_id, _describe(resp))
+            else:
+                log.info("accepted the invite to %s", room_id)
+            return
+        inviter = room.inviter if room else None
+        await self.client.room_leave(room_id)
+        log.info("declined an invite from %s to %s, which is not a served room", inviter, room_id)
+
+    def power_level(self, room_id: str, user_id: str) -> int | None:
+        """A user's power level in a configured room (never in a direct-message room,
+        where the user may be an admin), from room state kept current by sync."""
+        room = self.client.rooms.get(room_id) if self.client and room_id in self.configured else None
+        if room is None:
+            return None
+        if user_id in self._creators.get(room_id, ()):
+            # Room version 12 gives creators power above every level without listing them.
+            return CREATOR_POWER
+        return room.power_levels.get_user_level(user_id)
+
+    def _note_creators(self, resp: SyncResponse) -> None:
+        for room_id, info in resp.rooms.join.items():
+            for event in (*info.state, *info.timeline.events):
+                if isinstance(event, RoomCreateEvent):
+                    content = event.source.get("content", {})
+                    if str(content.get("room_version", "1")).isdigit() and int(content.get("room_version", "1")) < 12:
+                        continue  # before v12 the creator is in m.room.power_levels like anyone
+                    extra = content.get("additional_creators") or []
+                    self._creators[room_id] = {event.sender, *(u for u in extra if isinstance(u, str))}
+
+    # -- handling --
+
+    def _enqueue(self, room_id: str, seq: int) -> None:
+        queue = self._queues.get(room_id)
+        if queue is None:
+            queue = self._queues[room_id] = asyncio.Queue()
+            self._workers[room_id] = asyncio.create_task(self._work(queue), name=f"room {room_id}")
+        queue.put_nowait(seq)
+
+    async def _work(self, queue: asyncio.Queue[int | None]) -> None:
+        while (seq := await queue.get()) is not None:
+            try:
+                await self._handle(seq)
+            except Exception:
+                log.exception("handling inbox entry %s failed", seq)
+                await self.store.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(self.clock.now()), seq))
+
+    async def _handle(self, seq: int) -> None:
+        row = await self.store.fetchone("SELECT * FROM inbox WHERE seq = ? AND done_at IS NULL", (seq,))
+        if row is None:
+            return
+        data = json.loads(row["payload"])
+        ts = dt.datetime.fromtimestamp(data["ts"] / 1000, UTC)
+        sent_to: IncomingMessage | None = None
+        room_id = row["room_id"]
+        if row["kind"] == "message":
+            sent_to = IncomingMessage(
+                sender=data["sender"],
+                room_id=row["room_id"],
+                event_id=row["event_id"],
+                body=data["body"],
+                ts=ts,
+                thread_root=data.get("thread_root"),
+                sender_name=data.get("sender_name"),
+            )
+            replies = await self.dispatcher.handle(sent_to)
+        else:
+            added = row["kind"] == "reaction"
+            reaction = IncomingReaction(
+                sender=data["sender"],
+                room_id=row["room_id"],
+                event_id=row["event_id"] if added else data["redacts"],
+                target=data.get("target", ""),
+                key=data.get("key", ""),
+                ts=ts,
+                added=added,
+                sender_name=data.get("sender_name"),
+            )
+            # A reaction has nothing to reply to: any answer goes to its room.
+            replies = [
+                dataclasses.replace(r, room_id=r.room_id or room_id, key=r.key or f"answer:{row['event_id']}:{i}")
+                for i, r in enumerate(await self.dispatcher.handle_reaction(reaction))
+            ]
+        for index, reply in enumerate(replies):
+            await self.sender.send(reply, sent_to, index=index)
+        await self.store.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(self.clock.now()), seq))
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+def _e2e_available() -> bool:
+    try:
+        from nio.crypto import ENCRYPTION_ENABLED
+    except ImportError:
+        return False
+    return bool(ENCRYPTION_ENABLED)
+
+
+async def run_bot(config: Config) -> int:
+    """`ccc-bot run`: the bot until SIGTERM/SIGINT."""
+    from bot.app import open_dispatcher
+
+    dispatcher = await open_dispatcher(config)
+    bot = MatrixBot(config, dispatcher)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, bot.stop)
+    try:
+        await bot.run()
+    finally:
+        await dispatcher.services.store.close()
+    return 0

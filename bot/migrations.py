@@ -1,0 +1,158 @@
+"""The database schema, as one numbered list of migrations.
+
+Each migration runs in its own transaction together with the bump of `user_version`,
+so a failure half-way leaves the database at the previous version. Never edit a
+migration that has shipped; append a new one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "foundation: key/value state, users, inbox of received events",
+        (
+            """CREATE TABLE meta (
+                key   TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+            """CREATE TABLE users (
+                user_id      TEXT PRIMARY KEY,
+                timezone     TEXT,
+                display_name TEXT
+            )""",
+            # Events are written here in the same transaction as the sync token that
+            # delivered them, and marked done once handled: a crash in between neither
+            # loses nor repeats a command.
+            """CREATE TABLE inbox (
+                seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id    TEXT NOT NULL UNIQUE,
+                room_id     TEXT NOT NULL,
+                kind        TEXT NOT NULL,
+                payload     TEXT NOT NULL,
+                received_at TEXT NOT NULL,
+                done_at     TEXT
+            )""",
+            "CREATE INDEX inbox_pending ON inbox (done_at, seq)",
+        ),
+    ),
+    Migration(
+        2,
+        "sessions, schedule state, and what sent messages stand for",
+        (
+            # A session is named by its local date and time in the conference zone
+            # ('2026-11-26 08:00'), the same name in every command and export.
+            """CREATE TABLE sessions (
+                key        TEXT PRIMARY KEY,
+                starts_at  TEXT NOT NULL,
+                started_by TEXT,
+                started_at TEXT,
+                ended_at   TEXT,
+                ended_by   TEXT,
+                auto_ended INTEGER NOT NULL DEFAULT 0
+            )""",
+            """CREATE TABLE session_threads (
+                session  TEXT NOT NULL,
+                room_id  TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                PRIMARY KEY (session, room_id)
+            )""",
+            # target is a session key, or a date 'YYYY-MM-DD' for a whole day.
+            """CREATE TABLE cancellations (
+                target       TEXT PRIMARY KEY,
+                reason       TEXT NOT NULL DEFAULT '',
+                cancelled_by TEXT NOT NULL,
+                cancelled_at TEXT NOT NULL
+            )""",
+            # One row per (session, lead, room): the record that makes each announcement
+            # go out exactly once. status: 'sending' (written before the send), 'sent', 'skipped'.
+            """CREATE TABLE announcements (
+                session  TEXT NOT NULL,
+                lead     TEXT NOT NULL,
+                room_id  TEXT NOT NULL,
+                status   TEXT NOT NULL CHECK (status IN ('sending', 'sent', 'skipped')),
+                event_id TEXT,
+                at       TEXT NOT NULL,
+                PRIMARY KEY (session, lead, room_id)
+            )""",
+            """CREATE TABLE volunteers (
+                session TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                at      TEXT NOT NULL,
+                PRIMARY KEY (session, user_id)
+            )""",
+            """CREATE TABLE attendance (
+                session       TEXT NOT NULL,
+                user_id       TEXT NOT NULL,
+                checked_in_at TEXT NOT NULL,
+                via           TEXT NOT NULL,
+                PRIMARY KEY (session, user_id)
+            )""",
+            # A message the bot sent that stands for something (Reply.anchor), so that
+            # reactions to it mean something: ('topic', '12'), ('session', '2026-11-26 08:00').
+            """CREATE TABLE anchors (
+                event_id TEXT PRIMARY KEY,
+                room_id  TEXT NOT NULL,
+                kind     TEXT NOT NULL,
+                ref      TEXT NOT NULL
+            )""",
+            # Reactions that did something, so that redacting one undoes exactly that.
+            """CREATE TABLE reactions (
+                event_id TEXT PRIMARY KEY,
+                user_id  TEXT NOT NULL,
+                target   TEXT NOT NULL,
+                key      TEXT NOT NULL
+            )""",
+        ),
+    ),
+    Migration(
+        3,
+        "topics and votes",
+        (
+            # status: 'open' (suggested, votable), 'discussed' (in `session`), 'withdrawn',
+            # 'imported' (history from the seed file, no session). suggested_by and
+            # suggested_name are NULL for imported topics and once the suggester is forgotten.
+            # norm is the text reduced to lower-case words, for duplicate checks; seed_key
+            # names a seed entry so that importing twice never duplicates it.
+            """CREATE TABLE topics (
+                id             INTEGER PRIMARY KEY,
+                text           TEXT NOT NULL,
+                norm           TEXT NOT NULL,
+                suggested_by   TEXT,
+                suggested_name TEXT,
+                suggested_at   TEXT,
+                status         TEXT NOT NULL DEFAULT 'open'
+                               CHECK (status IN ('open', 'discussed', 'withdrawn', 'imported')),
+                session        TEXT,
+                note           TEXT,
+                discussed_at   TEXT,
+                withdrawn_at   TEXT,
+                seed_key       TEXT UNIQUE
+            )""",
+            # !topics: the open ones in order of suggestion; !history: discussed by date.
+            "CREATE INDEX topics_by_status ON topics (status, suggested_at, id)",
+            "CREATE INDEX topics_discussed ON topics (status, discussed_at)",
+            # The hourly suggestion limit, and !mydata / !forgetme.
+            "CREATE INDEX topics_by_suggester ON topics (suggested_by, suggested_at)",
+            # The primary key counts a topic's votes from the index alone.
+            """CREATE TABLE votes (
+                topic_id INTEGER NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+                user_id  TEXT NOT NULL,
+                voted_at TEXT NOT NULL,
+                PRIMARY KEY (topic_id, user_id)
+            ) WITHOUT ROWID""",
+            # A person's votes: the dot-voting budget, !mydata / !forgetme.
+            "CREATE INDEX votes_by_user ON votes (user_id, topic_id)",
+        ),
+    ),
+)

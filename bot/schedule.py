@@ -1,0 +1,258 @@
+"""The weekly slots expanded into concrete sessions, and which of them are cancelled.
+
+A slot is a weekday and a wall-clock time in `conference.timezone`; it keeps that local
+time across daylight-saving changes, so its UTC instant moves. A session is named by its
+local date and time (`2026-11-26 08:00`): the same name in every command and export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytz
+from dateutil import rrule
+
+from bot.clock import UTC, iso, parse_iso
+from bot.config import Config, Slot
+from bot.storage import Store
+
+KEY_FORMAT = "%Y-%m-%d %H:%M"
+_KEY = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$")
+
+
+@dataclass(frozen=True)
+class Session:
+    key: str  # local date and time in the conference zone: '2026-11-26 08:00'
+    starts_at: dt.datetime  # aware, UTC
+    slot: Slot
+
+    @property
+    def day(self) -> str:
+        """The local date, 'YYYY-MM-DD': what a whole-day cancellation names."""
+        return self.key[:10]
+
+
+def conference_zone(config: Config) -> dt.tzinfo:
+    return pytz.timezone(config.conference.timezone)
+
+
+def session_at(config: Config, local: dt.datetime) -> Session:
+    """The session at a naive wall-clock time in the conference zone."""
+    zone = conference_zone(config)
+    # is_dst=False: a time skipped by the spring change moves forward, one repeated in
+    # autumn is the later (standard-time) one. Slots at 02:00-03:00 are rare anyway.
+    aware = zone.normalize(zone.localize(local.replace(second=0, microsecond=0), is_dst=False))
+    return Session(
+        key=local.strftime(KEY_FORMAT),
+        starts_at=aware.astimezone(UTC),
+        slot=Slot(local.weekday(), local.time().replace(second=0, microsecond=0)),
+    )
+
+
+def parse_key(key: str) -> dt.datetime:
+    """'2026-11-26 08:00' -> the naive local datetime; ValueError if it is not a key."""
+    if not _KEY.match(key):
+        raise ValueError(f"{key!r} is not a session (YYYY-MM-DD HH:MM)")
+    return dt.datetime.strptime(key, KEY_FORMAT)
+
+
+def session_from_key(config: Config, key: str) -> Session:
+    """The session a stored key names, whether or not its slot is still configured."""
+    return session_at(config, parse_key(key))
+
+
+def session_by_key(config: Config, key: str) -> Session | None:
+    """The session named `key` if it is one of the configured slots, else None."""
+    try:
+        session = session_from_key(config, key)
+    except ValueError:
+        return None
+    return session if session.slot in config.conference.slots else None
+
+
+def sessions_from(config: Config, start: dt.datetime) -> Iterator[Session]:
+    """Every session starting at or after `start`, in order (an endless iterator)."""
+    zone = conference_zone(config)
+    local_start = start.astimezone(zone).replace(tzinfo=None)
+    # Start a day early: near a DST change local and UTC order may differ by an hour.
+    origin = dt.datetime.combine(local_start.date() - dt.timedelta(days=1), dt.time())
+    rules = rrule.rruleset()
+    for slot in config.conference.slots:
+        rules.rrule(
+            rrule.rrule(
+                rrule.WEEKLY,
+                dtstart=origin,
+                byweekday=slot.weekday,
+                byhour=slot.time.hour,
+                byminute=slot.time.minute,
+                bysecond=0,
+            )
+        )
+    for local in rules:
+        session = session_at(config, local)
+        if session.starts_at >= start:
+            yield session
+
+
+def upcoming_sessions(config: Config, after: dt.datetime, count: int) -> list[Session]:
+    """The next `count` sessions starting strictly after `after` (cancelled ones included)."""
+    out: list[Session] = []
+    for session in sessions_from(config, after):
+        if session.starts_at > after:
+            out.append(session)
+            if len(out) == count:
+                break
+    return out
+
+
+def sessions_between(config: Config, start: dt.datetime, end: dt.datetime) -> list[Session]:
+    """Sessions with start <= starts_at < end."""
+    out: list[Session] = []
+    for session in sessions_from(config, start):
+        if session.starts_at >= end:
+            break
+        out.append(session)
+    return out
+
+
+def previous_session(config: Config, before: dt.datetime) -> Session | None:
+    """The last session starting at or before `before`."""
+    # Slots are weekly, so the last eight days hold at least one of each.
+    past = sessions_between(config, before - dt.timedelta(days=8), before + dt.timedelta(seconds=1))
+    return past[-1] if past else None
+
+
+def nearest_session(config: Config, now: dt.datetime) -> Session:
+    """The session whose start is closest to `now`, before or after."""
+    after = upcoming_sessions(config, now, 1)[0]
+    before = previous_session(config, now)
+    if before is not None and now - before.starts_at <= after.starts_at - now:
+        return before
+    return after
+
+
+def sessions_on(config: Config, day: dt.date) -> list[Session]:
+    """The sessions on a local date in the conference zone."""
+    slots = sorted((s for s in config.conference.slots if s.weekday == day.weekday()), key=lambda s: s.time)
+    return [session_at(config, dt.datetime.combine(day, slot.time)) for slot in slots]
+
+
+# --- cancellations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    target: str  # a session key, or a local date 'YYYY-MM-DD' for the whole day
+    reason: str
+    cancelled_by: str
+    cancelled_at: dt.datetime
+
+    @property
+    def whole_day(self) -> bool:
+        return len(self.target) == 10
+
+
+@dataclass(frozen=True)
+class Cancellations:
+    """A snapshot of the cancellations table."""
+
+    by_target: dict[str, Cancellation]
+
+    def of(self, session: Session) -> Cancellation | None:
+        return self.by_target.get(session.key) or self.by_target.get(session.day)
+
+    def __iter__(self) -> Iterator[Cancellation]:
+        return iter(self.by_target.values())
+
+
+async def load_cancellations(store: Store) -> Cancellations:
+    rows = await store.fetchall("SELECT target, reason, cancelled_by, cancelled_at FROM cancellations")
+    found = [Cancellation(r["target"], r["reason"], r["cancelled_by"], parse_iso(r["cancelled_at"])) for r in rows]
+    return Cancellations({c.target: c for c in found})
+
+
+async def add_cancellation(store: Store, target: str, reason: str, by: str, at: dt.datetime) -> bool:
+    """False if that target was cancelled already."""
+    return bool(
+        await store.execute(
+            "INSERT OR IGNORE INTO cancellations (target, reason, cancelled_by, cancelled_at) VALUES (?, ?, ?, ?)",
+            (target, reason, by, iso(at)),
+        )
+    )
+
+
+async def remove_cancellation(store: Store, target: str) -> bool:
+    """False if that target was not cancelled. The cancellation notices already sent for
+    it are forgotten too, so cancelling it again tells the rooms again."""
+    async with store.transaction() as db:
+        cursor = await db.execute("DELETE FROM cancellations WHERE target = ?", (target,))
+        if not cursor.rowcount:
+            return False
+        await db.execute(
+            "DELETE FROM announcements WHERE lead = 'cancelled' AND (session = ? OR substr(session, 1, 10) = ?)",
+            (target, target),
+        )
+    return True
+
+
+def next_held_sessions(config: Config, cancels: Cancellations, after: dt.datetime, count: int) -> list[Session]:
+    """The next `count` sessions after `after` that are not cancelled."""
+    out: list[Session] = []
+    for session in sessions_from(config, after):
+        if session.starts_at > after and cancels.of(session) is None:
+            out.append(session)
+            if len(out) == count:
+                break
+    return out
+
+
+# --- showing times ------------------------------------------------------------------
+
+
+def local_time(at: dt.datetime, zone: str) -> dt.datetime:
+    return at.astimezone(pytz.timezone(zone))
+
+
+def long_date(at: dt.datetime) -> str:
+    """'Thursday 26 November 2026, 08:00'."""
+    return f"{at:%A} {at.day} {at:%B %Y}, {at:%H:%M}"
+
+
+def short_date(at: dt.datetime) -> str:
+    """'Thu 26 Nov 08:00'."""
+    return f"{at:%a} {at.day} {at:%b} {at:%H:%M}"
+
+
+def time_in(at: dt.datetime, zone: str, reference: dt.date) -> str:
+    """'13:30', or 'Fri 27 Nov 02:00' when the local date is not `reference`."""
+    local = local_time(at, zone)
+    return f"{local:%H:%M}" if local.date() == reference else short_date(local)
+
+
+def countdown(delta: dt.timedelta, *, words: bool = False) -> str:
+    """'in 3 h 20 min', 'in 2 d 4 h', 'in 5 min', 'now'; past deltas read '20 min ago'.
+    With words: 'in 1 day', 'in 3 hours 20 minutes'."""
+    past = delta < dt.timedelta(0)
+    minutes = int(abs(delta).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    units = [(days, "d", "day"), (hours, "h", "hour"), (mins, "min", "minute")]
+    first = next((i for i, (n, _, _) in enumerate(units) if n), None)
+    if first is None:
+        return "now"
+    parts = []
+    for n, short, long in units[first : first + 2]:
+        if n:
+            parts.append(f"{n} {long}{'' if n == 1 else 's'}" if words else f"{n} {short}")
+    text = " ".join(parts)
+    return f"{text} ago" if past else f"in {text}"
+
+
+def duration_text(delta: dt.timedelta) -> str:
+    """'1 h 05 min', '45 min'."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    hours, mins = divmod(minutes, 60)
+    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"

@@ -1,0 +1,314 @@
+"""Sessions as stored: which one is running, who volunteered to host, who came, where its
+thread is in each room, and the summary at its end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.clock import iso, parse_iso
+from bot.config import Config
+from bot.dispatcher import Services
+from bot.schedule import Session, countdown, duration_text, sessions_between
+from bot.storage import Store
+from bot.text import Text, clean
+
+# A session can be started from 30 minutes before its slot time to 2 hours after it.
+START_EARLY = dt.timedelta(minutes=30)
+START_LATE = dt.timedelta(hours=2)
+# A session nobody ended is closed this long after it was started.
+AUTO_CLOSE_AFTER = dt.timedelta(hours=3)
+CHECK_IN_REACTION = "✋"
+
+
+@dataclass(frozen=True)
+class SessionState:
+    key: str
+    started_by: str | None
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    ended_by: str | None
+    auto_ended: bool
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
+
+
+class StartRefused(Exception):
+    """Why a session cannot be started; `state` is the session as stored."""
+
+    def __init__(self, state: SessionState):
+        super().__init__(state.key)
+        self.state = state
+
+
+class AlreadyRunning(StartRefused):
+    pass
+
+
+class AlreadyEnded(StartRefused):
+    pass
+
+
+class OtherRunning(StartRefused):
+    """Another session is still running (nobody ended it, and it is not 3 h old yet)."""
+
+
+def _when(text: str | None) -> dt.datetime | None:
+    return parse_iso(text) if text else None
+
+
+def _state(row) -> SessionState:
+    return SessionState(
+        key=row["key"],
+        started_by=row["started_by"],
+        started_at=_when(row["started_at"]),
+        ended_at=_when(row["ended_at"]),
+        ended_by=row["ended_by"],
+        auto_ended=bool(row["auto_ended"]),
+    )
+
+
+_STATE = "SELECT key, started_by, started_at, ended_at, ended_by, auto_ended FROM sessions"
+
+
+async def running_session(store: Store) -> str | None:
+    """The key of the session started and not yet ended, if any."""
+    return await store.fetchval(
+        "SELECT key FROM sessions WHERE started_at IS NOT NULL AND ended_at IS NULL "
+        "ORDER BY started_at DESC LIMIT 1"
+    )
+
+
+async def running_sessions(store: Store) -> list[SessionState]:
+    rows = await store.fetchall(f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL ORDER BY started_at")
+    return [_state(r) for r in rows]
+
+
+async def state_of(store: Store, key: str) -> SessionState | None:
+    row = await store.fetchone(f"{_STATE} WHERE key = ?", (key,))
+    return _state(row) if row else None
+
+
+def startable_session(config: Config, now: dt.datetime) -> Session | None:
+    """The session whose start window (30 min before to 2 h after) holds `now`; the
+    nearest one if two windows overlap."""
+    candidates = sessions_between(config, now - START_LATE, now + START_EARLY + dt.timedelta(seconds=1))
+    return min(candidates, key=lambda s: abs(s.starts_at - now), default=None)
+
+
+async def start_session(store: Store, session: Session, user_id: str, now: dt.datetime) -> SessionState:
+    """Mark `session` started by `user_id`, who counts as present, as does everyone who
+    reacted ✋ to its announcement before it started. Raises a StartRefused."""
+    async with store.transaction() as db:
+        cursor = await db.execute(
+            f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL AND key != ?", (session.key,)
+        )
+        other = await cursor.fetchone()
+        if other is not None:
+            raise OtherRunning(_state(other))
+        await db.execute(
+            "INSERT OR IGNORE INTO sessions (key, starts_at) VALUES (?, ?)", (session.key, iso(session.starts_at))
+        )
+        row = await (await db.execute(f"{_STATE} WHERE key = ?", (session.key,))).fetchone()
+        state = _state(row)
+        if state.ended_at is not None:
+            raise AlreadyEnded(state)
+        if state.started_at is not None:
+            raise AlreadyRunning(state)
+        await db.execute(
+            "UPDATE sessions SET started_by = ?, started_at = ? WHERE key = ?", (user_id, iso(now), session.key)
+        )
+        await db.execute(
+            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, 'host')",
+            (session.key, user_id, iso(now)),
+        )
+        await db.execute(
+            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) "
+            "SELECT a.ref, r.user_id, ?, 'reaction' FROM reactions r JOIN anchors a ON a.event_id = r.target "
+            "WHERE a.kind = 'session' AND a.ref = ? AND r.key = ? ORDER BY r.rowid",
+            (iso(now), session.key, CHECK_IN_REACTION),
+        )
+    return SessionState(session.key, user_id, now.replace(microsecond=0), None, None, False)
+
+
+async def end_session(store: Store, key: str, by: str | None, at: dt.datetime, auto: bool = False) -> bool:
+    """False if the session was not running (ended meanwhile, or never started)."""
+    return bool(
+        await store.execute(
+            "UPDATE sessions SET ended_at = ?, ended_by = ?, auto_ended = ? "
+            "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
+            (iso(at), by, int(auto), key),
+        )
+    )
+
+
+# --- people -------------------------------------------------------------------------
+
+
+async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: str) -> bool:
+    """False if already checked in. via: 'command', 'reaction' or 'host'."""
+    return bool(
+        await store.execute(
+            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, ?)",
+            (key, user_id, iso(at), via),
+        )
+    )
+
+
+async def undo_reaction_check_in(store: Store, key: str, user_id: str) -> bool:
+    """Taking back a ✋ takes back the check-in it made (not one made by command)."""
+    return bool(
+        await store.execute(
+            "DELETE FROM attendance WHERE session = ? AND user_id = ? AND via = 'reaction'", (key, user_id)
+        )
+    )
+
+
+async def attendees(store: Store, key: str) -> list[str]:
+    rows = await store.fetchall(
+        "SELECT user_id FROM attendance WHERE session = ? ORDER BY checked_in_at, rowid", (key,)
+    )
+    return [r[0] for r in rows]
+
+
+async def volunteer(store: Store, key: str, user_id: str, at: dt.datetime) -> bool:
+    """False if already volunteered."""
+    return bool(
+        await store.execute(
+            "INSERT OR IGNORE INTO volunteers (session, user_id, at) VALUES (?, ?, ?)", (key, user_id, iso(at))
+        )
+    )
+
+
+async def volunteers_of(store: Store, key: str) -> list[str]:
+    rows = await store.fetchall("SELECT user_id FROM volunteers WHERE session = ? ORDER BY at, rowid", (key,))
+    return [r[0] for r in rows]
+
+
+async def name_of(store: Store, user_id: str) -> str:
+    """How to show a person: their display name if known, else their user ID."""
+    name = await store.display_name(user_id)
+    return clean(name, 64) if name else user_id
+
+
+async def is_volunteer_host(services: Services, user_id: str) -> bool:
+    """Host check: a volunteer hosts the session they volunteered for, while it runs or
+    while its start window is open."""
+    mine = {r[0] for r in await services.store.fetchall("SELECT session FROM volunteers WHERE user_id = ?", (user_id,))}
+    if not mine:
+        return False
+    running = await running_session(services.store)
+    if running in mine:
+        return True
+    current = startable_session(services.config, services.clock.now())
+    return current is not None and current.key in mine
+
+
+async def may_host(services: Services, user_id: str, key: str, room_id: str | None) -> bool:
+    """Configured hosts and organisers host every session; a volunteer only theirs."""
+    if services.is_organiser(user_id, room_id) or user_id in services.config.roles.hosts:
+        return True
+    return bool(
+        await services.store.fetchval("SELECT 1 FROM volunteers WHERE session = ? AND user_id = ?", (key, user_id))
+    )
+
+
+# --- the session thread in each room ------------------------------------------------
+
+
+async def thread_root(store: Store, key: str, room_id: str) -> str | None:
+    """The event the session's thread hangs from in a room: the `0m` announcement, or
+    else the first start message the bot anchored to the session there."""
+    root = await store.fetchval(
+        "SELECT event_id FROM session_threads WHERE session = ? AND room_id = ?", (key, room_id)
+    )
+    if root is None:
+        root = await store.fetchval(
+            "SELECT event_id FROM anchors WHERE kind = 'session' AND ref = ? AND room_id = ? ORDER BY rowid LIMIT 1",
+            (key, room_id),
+        )
+    return root
+
+
+async def set_thread_root(store: Store, key: str, room_id: str, event_id: str) -> None:
+    await store.execute(
+        "INSERT OR IGNORE INTO session_threads (session, room_id, event_id) VALUES (?, ?, ?)",
+        (key, room_id, event_id),
+    )
+
+
+# --- the summary --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Discussed:
+    id: int
+    text: str
+    note: str | None
+
+
+async def discussed_topics(store: Store, key: str) -> list[Discussed]:
+    rows = await store.fetchall(
+        "SELECT id, text, note FROM topics WHERE status = 'discussed' AND session = ? ORDER BY discussed_at, id",
+        (key,),
+    )
+    return [Discussed(r["id"], r["text"], r["note"]) for r in rows]
+
+
+async def summary(services: Services, key: str) -> Text:
+    """What the session was: duration, who came, what was discussed."""
+    store, prefix = services.store, services.prefix
+    state = await state_of(store, key)
+    text = Text().bold(f"Session {key} ended")
+    if state is None or state.started_at is None:
+        return text.add(" (it was never started).")
+    if state.auto_ended:
+        text.add(f" — closed automatically {duration_text(AUTO_CLOSE_AFTER)} after its start, as nobody ran ")
+        text.code(f"{prefix}end").add(".")
+    else:
+        text.add(".")
+    end = state.ended_at or services.clock.now()
+    text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
+    people = [await name_of(store, user) for user in await attendees(store, key)]
+    text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
+    topics = await discussed_topics(store, key)
+    if not topics:
+        text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")
+    else:
+        text.line(f"Topics discussed ({len(topics)}):")
+        for topic in topics:
+            text.line("• ").bold(f"#{topic.id}").add(f" “{clean(topic.text, 120)}”")
+            if topic.note:
+                text.add(f" — {clean(topic.note, 200)}")
+    return text
+
+
+# --- statistics ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turnout:
+    key: str
+    starts_at: dt.datetime
+    present: int
+
+
+async def turnout(store: Store, since: dt.datetime, until: dt.datetime) -> list[Turnout]:
+    """Sessions held (started) with starts_at in [since, until], oldest first, with the
+    number of people checked in."""
+    rows = await store.fetchall(
+        "SELECT s.key, s.starts_at, COUNT(a.user_id) AS present FROM sessions s "
+        "LEFT JOIN attendance a ON a.session = s.key "
+        "WHERE s.started_at IS NOT NULL AND s.starts_at >= ? AND s.starts_at <= ? "
+        "GROUP BY s.key ORDER BY s.starts_at",
+        (iso(since), iso(until)),
+    )
+    return [Turnout(r["key"], parse_iso(r["starts_at"]), r["present"]) for r in rows]
+
+
+def next_session_hint(session: Session | None, now: dt.datetime) -> str:
+    if session is None:
+        return "No session is planned."
+    return f"The next session is {session.key} ({countdown(session.starts_at - now)})."

@@ -1,0 +1,66 @@
+"""`ccc-bot status`: how the bot is doing, read from its database (running or not)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from bot.announcer import Announcer
+from bot.clock import Clock, parse_iso
+from bot.config import Config
+from bot.dispatcher import Services
+from bot.schedule import load_cancellations, next_held_sessions
+from bot.storage import Store
+from commands import build_registry
+
+# A running bot syncs at least every 30 s (the long-poll timeout); this much silence
+# means it is stuck or gone.
+STALE_AFTER = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Status:
+    lines: list[str]
+    healthy: bool
+
+
+def _ago(delta: dt.timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s ago"
+    if seconds < 7200:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
+async def read_status(config: Config, store: Store, clock: Clock) -> Status:
+    now = clock.now()
+    state = await store.get_meta("bot_state") or "never started"
+    last_sync_text = await store.get_meta("last_sync")
+    last_sync = parse_iso(last_sync_text) if last_sync_text else None
+    healthy = True
+    lines = [f"database:          {config.storage.database} (schema v{await store.schema_version()})"]
+    lines.append(f"bot:               {state}")
+    if last_sync is None:
+        lines.append("last sync:         never")
+        healthy = not state.startswith("running")
+    else:
+        stale = now - last_sync > STALE_AFTER
+        lines.append(f"last sync:         {last_sync_text} ({_ago(now - last_sync)}){'  <- STALE' if stale else ''}")
+        healthy = not (state.startswith("running") and stale)
+    services = Services(config=config, store=store, clock=clock, registry=build_registry())
+    upcoming = await Announcer(services, sender=None).due_between(now, now + dt.timedelta(days=8))  # type: ignore[arg-type]
+    if upcoming:
+        first = upcoming[0]
+        when = f"{first.at:%Y-%m-%d %H:%M} UTC"
+        lines.append(f"next announcement: {first.lead} for session {first.session.key} at {when}")
+    else:
+        lines.append("next announcement: none in the coming week")
+    sessions = next_held_sessions(config, await load_cancellations(store), now, 1)
+    lines.append(f"next session:      {sessions[0].key if sessions else 'none'}")
+    open_topics = await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'")
+    held = await store.fetchval("SELECT COUNT(*) FROM sessions WHERE started_at IS NOT NULL")
+    lines.append(f"open topics:       {open_topics}")
+    lines.append(f"sessions held:     {held}")
+    lines.append("status:            " + ("OK" if healthy else "NOT SYNCING: the bot should be running but is not"))
+    return Status(lines, healthy)

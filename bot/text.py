@@ -1,0 +1,98 @@
+"""Building bot messages with a plain body and an HTML body from one description.
+
+Everything added through `Text` is escaped for HTML; only the fixed markup this module
+writes (bold, code, links, line breaks) is not. User-supplied strings therefore can't
+inject HTML, and since the Matrix adapter always sets `m.mentions`, they can't ping.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from urllib.parse import urlsplit
+
+
+def clean(text: str, limit: int | None = None) -> str:
+    """User text made safe to show inline: control and bidi-override characters removed,
+    whitespace folded, cut at `limit` characters with an ellipsis."""
+    kept = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch in "\n\t\r":
+            kept.append(" ")
+        elif cat in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS:
+            continue
+        else:
+            kept.append(ch)
+    out = " ".join("".join(kept).split())
+    if limit is not None and len(out) > limit:
+        out = out[: max(limit - 1, 0)].rstrip() + "…"
+    return out
+
+
+# Explicit directional overrides and isolates can make a reply read backwards.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class Text:
+    """An append-only message with a plain and an HTML rendering."""
+
+    def __init__(self, plain: str = "") -> None:
+        self._plain: list[str] = []
+        self._html: list[str] = []
+        if plain:
+            self.add(plain)
+
+    def add(self, text: str) -> Text:
+        self._plain.append(text)
+        self._html.append(html.escape(text).replace("\n", "<br>"))
+        return self
+
+    def bold(self, text: str) -> Text:
+        self._plain.append(text)
+        self._html.append(f"<strong>{html.escape(text)}</strong>")
+        return self
+
+    def code(self, text: str) -> Text:
+        self._plain.append(text)
+        self._html.append(f"<code>{html.escape(text)}</code>")
+        return self
+
+    def link(self, url: str, label: str | None = None) -> Text:
+        """A link; anything but http(s) is shown as text, never made clickable."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            return self.add(label or url)
+        self._plain.append(url if label is None or label == url else f"{label} ({url})")
+        self._html.append(f'<a href="{html.escape(url, quote=True)}">{html.escape(label or url)}</a>')
+        return self
+
+    def mention(self, user_id: str, name: str | None = None) -> Text:
+        """A real mention pill; the adapter must also list the user in `m.mentions`."""
+        shown = name or user_id
+        self._plain.append(shown)
+        href = html.escape(f"https://matrix.to/#/{user_id}", quote=True)
+        self._html.append(f'<a href="{href}">{html.escape(shown)}</a>')
+        return self
+
+    def line(self, text: str = "") -> Text:
+        """Start a new line, optionally with text."""
+        if self._plain:
+            self._plain.append("\n")
+            self._html.append("<br>")
+        return self.add(text) if text else self
+
+    def extend(self, other: Text) -> Text:
+        self._plain.extend(other._plain)
+        self._html.extend(other._html)
+        return self
+
+    @property
+    def plain(self) -> str:
+        return "".join(self._plain)
+
+    @property
+    def html(self) -> str:
+        return "".join(self._html)
+
+    def __bool__(self) -> bool:
+        return bool(self._plain)

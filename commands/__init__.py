@@ -1,0 +1,19 @@
+"""Command groups of ccc-bot, one module each, registered in this order."""
+
+from __future__ import annotations
+
+from bot.registry import CommandGroup, Registry
+from commands import export, help, privacy, schedule, sessions, topics
+
+GROUPS: tuple[CommandGroup, ...] = (
+    help.group,
+    schedule.group,
+    topics.group,
+    sessions.group,
+    privacy.group,
+    export.group,
+)
+
+
+def build_registry() -> Registry:
+    return Registry(GROUPS)

@@ -1,0 +1,37 @@
+"""!export: the history out of the chat, as a file, for organisers."""
+
+from __future__ import annotations
+
+from bot.dispatcher import Context
+from bot.export import FORMATS, KINDS, build_export
+from bot.model import Reply, Role
+from bot.registry import Choice, CommandGroup
+from bot.text import Text
+
+group = CommandGroup("export")
+
+
+class Kind(Choice):
+    values = KINDS
+
+
+class Format(Choice):
+    values = FORMATS
+
+
+CSV = Format("csv")
+
+
+@group.command(
+    "export",
+    usage="topics|attendance [csv|json|md]",
+    role=Role.ORGANISER,
+    help="Upload the topics or attendance history as a file (CSV by default)",
+)
+async def export(ctx: Context, kind: Kind, format: Format = CSV) -> Reply:
+    made = await build_export(ctx.store, kind, format, ctx.config.conference.name, ctx.clock.now().date())
+    text = Text("Export of ").bold(kind).add(f": {made.summary}, in ").code(made.filename).add(".")
+    if format == "csv":
+        text.add(" Cells a spreadsheet would take for a formula (starting with = + - @, so user IDs too) ")
+        text.add("begin with ' and stay text.")
+    return ctx.reply(text, file=made.attachment())

@@ -1,0 +1,46 @@
+"""!help: what the asker may do."""
+
+from __future__ import annotations
+
+from bot.dispatcher import Context
+from bot.model import Reply, Role
+from bot.registry import CommandError, CommandGroup
+from bot.text import Text, clean
+
+group = CommandGroup("help")
+
+_HEADINGS = {Role.PARTICIPANT: "For everyone", Role.HOST: "For hosts", Role.ORGANISER: "For organisers"}
+
+
+@group.command("help", usage="[command]", help="List the commands you can use, or show one")
+async def help(ctx: Context, command: str | None = None) -> Reply:
+    registry = ctx.services.registry
+    p = ctx.prefix
+    if command is None:
+        text = Text().bold(ctx.config.conference.name).add(" bot — commands you can use:")
+        visible = registry.visible_to(ctx.role)
+        for role in Role:
+            specs = [spec for spec in visible if spec.role == role]
+            if not specs:
+                continue
+            if ctx.role > Role.PARTICIPANT:  # one list needs no headings
+                text.line().line().bold(_HEADINGS[role])
+            for spec in specs:
+                text.line().code(spec.usage_line(p)).add(f" — {spec.help}")
+        text.line().line("Type ").code(f"{p}help COMMAND").add(" for one command.")
+        return ctx.reply(text)
+
+    name = command.removeprefix(p).lower()
+    spec = registry.get(name)
+    if spec is None:
+        suggestion = registry.suggest(name, ctx.role)
+        text = Text("There is no command ").code(f"{p}{clean(name, 32)}").add(".")
+        if suggestion:
+            text.add(" Did you mean ").code(f"{p}{suggestion}").add("?")
+        raise CommandError(text.plain)
+    if spec.role > ctx.role:
+        raise CommandError(f"{p}{spec.name} is for {spec.role.label} only.")
+    text = Text().code(spec.usage_line(p)).line(spec.help + ".")
+    if spec.aliases:
+        text.line("Also: " + ", ".join(p + a for a in spec.aliases))
+    return ctx.reply(text)

@@ -1,0 +1,280 @@
+"""The call itself: where and when it is, in the asker's zone; cancellations; the
+announcement on demand; the calendar file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytz
+
+from bot import sessions, timezones
+from bot.announcer import CANCELLED, announcement
+from bot.config import WEEKDAYS, Config, Slot
+from bot.dispatcher import Context
+from bot.model import Attachment, Reply, Role
+from bot.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.schedule import (
+    Cancellations,
+    Session,
+    add_cancellation,
+    conference_zone,
+    countdown,
+    load_cancellations,
+    local_time,
+    long_date,
+    next_held_sessions,
+    remove_cancellation,
+    session_from_key,
+    sessions_from,
+    sessions_on,
+)
+from bot.text import Text, clean
+
+group = CommandGroup("schedule")
+
+
+def link_text(ctx: Context) -> Text:
+    conf = ctx.config.conference
+    return Text().bold(conf.name).add(": ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
+
+
+@group.command("link", help="The BigBlueButton link and access code")
+async def link(ctx: Context) -> Reply:
+    return ctx.reply(link_text(ctx))
+
+
+@group.command("tz", usage="[Area/City]", help="Show or set your time zone")
+async def tz(ctx: Context, zone: str | None = None) -> Reply:
+    p = ctx.prefix
+    if zone is None:
+        current = await ctx.store.get_timezone(ctx.sender)
+        if current is None:
+            text = Text("You have no time zone set, so times are shown in UTC. Set yours with ")
+            return ctx.reply(text.code(f"{p}tz Area/City").add(", e.g. ").code(f"{p}tz Europe/Berlin").add("."))
+        now = ctx.clock.now().astimezone(pytz.timezone(current))
+        return ctx.reply(Text("Your time zone is ").bold(current).add(f" (it is {now:%H:%M} there now)."))
+    if not timezones.is_valid(zone):
+        shown = clean(zone, 40)
+        suggestions = timezones.suggest(zone)
+        if suggestions:
+            raise UsageError(f"{shown!r} is not a time zone name; did you mean {' or '.join(suggestions)}?")
+        raise UsageError(f"{shown!r} is not a time zone name (use Area/City, e.g. Europe/Berlin)")
+    await ctx.store.set_timezone(ctx.sender, zone)
+    now = ctx.clock.now().astimezone(pytz.timezone(zone))
+    return ctx.reply(Text("Your time zone is now ").bold(zone).add(f" (it is {now:%H:%M} there now)."))
+
+
+# --- !next ----------------------------------------------------------------------------
+
+# Cancelled sessions shown before the ones that take place, at most.
+MAX_CANCELLED_SHOWN = 6
+
+
+@group.command("next", help="The next sessions, in UTC and in your time zone, with the link")
+async def next_sessions(ctx: Context) -> Reply:
+    now, config = ctx.clock.now(), ctx.config
+    cancels = await load_cancellations(ctx.store)
+    zone = await ctx.store.get_timezone(ctx.sender)
+    text = Text().bold(config.conference.name).add(" — next sessions:")
+    running = await sessions.running_session(ctx.store)
+    if running is not None:
+        text.line("▶ Session ").bold(running).add(" is running now: check in with ").code(f"{ctx.prefix}here").add(".")
+    held, cancelled = 0, 0
+    for session in sessions_from(config, now + dt.timedelta(seconds=1)):
+        cancellation = cancels.of(session)
+        if cancellation is not None and cancelled >= MAX_CANCELLED_SHOWN:
+            continue
+        text.line().extend(_session_line(session, zone, now))
+        if cancellation is not None:
+            cancelled += 1
+            reason = clean(cancellation.reason, 200)
+            text.add(" — ").bold("cancelled").add(f": {reason}" if reason else "")
+        else:
+            held += 1
+            if held == len(config.conference.slots):
+                break
+    if zone is None:
+        text.line("Times are in UTC; set your time zone with ").code(f"{ctx.prefix}tz Area/City").add(".")
+    text.line().extend(link_text(ctx))
+    return ctx.reply(text)
+
+
+def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
+    text = Text("• ").bold(f"{long_date(session.starts_at)} UTC")
+    if zone is not None and zone != "UTC":
+        text.add(f" — {long_date(local_time(session.starts_at, zone))} in {zone}")
+    return text.add(f" ({countdown(session.starts_at - now)})")
+
+
+# --- !cancel / !uncancel ----------------------------------------------------------------
+
+
+def _slot_list(config: Config) -> str:
+    return ", ".join(str(slot) for slot in config.conference.slots)
+
+
+def _target(config: Config, day: dt.date, at: dt.time | None) -> tuple[str, list[Session]]:
+    """What `YYYY-MM-DD [HH:MM]` names: a session key or a whole day, and its sessions."""
+    on_day = sessions_on(config, day)
+    if not on_day:
+        raise CommandError(
+            f"There is no session on {day:%A} {day.isoformat()}; the sessions are {_slot_list(config)} "
+            f"({config.conference.timezone})."
+        )
+    if at is None:
+        return day.isoformat(), on_day
+    match = [s for s in on_day if s.slot.time == at]
+    if not match:
+        times = " and ".join(f"{s.slot.time:%H:%M}" for s in on_day)
+        raise CommandError(f"There is no session at {at:%H:%M} on {day.isoformat()}; that day has {times}.")
+    return match[0].key, match
+
+
+def _what(target: str) -> str:
+    return f"the whole day {target}" if len(target) == 10 else f"session {target}"
+
+
+@group.command(
+    "cancel", usage="YYYY-MM-DD [HH:MM] [reason]", role=Role.ORGANISER, help="Cancel a session or a whole day"
+)
+async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: Rest = "") -> Reply:
+    now, config = ctx.clock.now(), ctx.config
+    target, affected = _target(config, day, at)
+    cancels = await load_cancellations(ctx.store)
+    if target in cancels.by_target:
+        raise CommandError(f"{_what(target).capitalize()} is already cancelled.")
+    if at is not None and day.isoformat() in cancels.by_target:
+        raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
+    coming = [s for s in affected if s.starts_at > now]
+    for session in affected:
+        state = await sessions.state_of(ctx.store, session.key)
+        if state is not None and state.started_at is not None and (state.running or session in coming):
+            raise CommandError(f"Session {session.key} has already started; it can't be cancelled.")
+    if not coming:
+        raise CommandError(f"{_what(target).capitalize()} is in the past.")
+    reason_text = clean(reason, 200)
+    await add_cancellation(ctx.store, target, reason_text, ctx.sender, now)
+    text = Text("Cancelled ").bold(_what(target)).add(f": {reason_text}." if reason_text else ".")
+    leads = config.conference.announce_before
+    if leads:
+        notice = max(coming[0].starts_at - max(leads), now)
+        if notice <= now:
+            text.line("The rooms get a cancellation notice within a minute, instead of the reminders.")
+        else:
+            text.line(f"The rooms get a cancellation notice on {long_date(notice)} UTC, instead of the reminders.")
+    text.line("Undo with ").code(f"{ctx.prefix}uncancel {target}").add(".")
+    return ctx.reply(text)
+
+
+@group.command("uncancel", usage="YYYY-MM-DD [HH:MM]", role=Role.ORGANISER, help="Restore a cancelled session or day")
+async def uncancel(ctx: Context, day: dt.date, at: dt.time | None = None) -> list[Reply]:
+    now = ctx.clock.now()
+    target, affected = _target(ctx.config, day, at)
+    cancels = await load_cancellations(ctx.store)
+    if target not in cancels.by_target:
+        if at is not None and day.isoformat() in cancels.by_target:
+            raise CommandError(
+                f"The whole day {day.isoformat()} is cancelled; restore it with {ctx.prefix}uncancel {day.isoformat()}."
+            )
+        raise CommandError(f"{_what(target).capitalize()} is not cancelled.")
+    told = await _rooms_told(ctx, affected)
+    await remove_cancellation(ctx.store, target)
+    text = Text("Restored ").bold(_what(target)).add(": it takes place, and its reminders go out as usual.")
+    replies = [ctx.reply(text)]
+    # Rooms that were told of the cancellation are told it is off again.
+    for room in told:
+        if room == ctx.message.room_id:
+            continue
+        notice = Text("✅ ").bold(ctx.config.conference.name).add(" of ")
+        for i, session in enumerate(s for s in affected if s.starts_at > now):
+            notice.add(" and " if i else "").bold(f"{long_date(session.starts_at)} UTC")
+        notice.add(" takes place after all.")
+        replies.append(Reply.of(notice, room_id=room))
+    return replies
+
+
+async def _rooms_told(ctx: Context, affected: list[Session]) -> list[str]:
+    marks = ", ".join("?" for _ in affected)
+    rows = await ctx.store.fetchall(
+        f"SELECT DISTINCT room_id FROM announcements WHERE lead = ? AND status = 'sent' AND session IN ({marks})",
+        (CANCELLED, *(s.key for s in affected)),
+    )
+    return [r[0] for r in rows]
+
+
+# --- !announce ------------------------------------------------------------------------
+
+
+@group.command("announce", role=Role.ORGANISER, help="Post the next session's announcement now")
+async def announce(ctx: Context) -> list[Reply]:
+    now = ctx.clock.now()
+    cancels = await load_cancellations(ctx.store)
+    following = next_held_sessions(ctx.config, cancels, now, 1)
+    if not following:
+        raise CommandError("There is no session coming that is not cancelled.")
+    text, _ = await announcement(ctx.services, following[0], now)
+    # Not one of the scheduled announcements: those still go out at their time.
+    rooms = ctx.config.matrix.rooms
+    if ctx.message.room_id not in rooms:
+        return [ctx.reply(text)]
+    return [ctx.reply(text)] + [Reply.of(text, room_id=room) for room in rooms if room != ctx.message.room_id]
+
+
+# --- !calendar ------------------------------------------------------------------------
+
+_ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+SESSION_LENGTH = dt.timedelta(hours=1)
+
+
+@group.command("calendar", help="A calendar file (.ics) with the weekly sessions")
+async def calendar(ctx: Context) -> Reply:
+    data = calendar_ics(ctx.config, await load_cancellations(ctx.store), ctx.clock.now())
+    text = Text("The ").bold(ctx.config.conference.name).add(" as a calendar: open ")
+    text.code("ccc.ics").add(" with your calendar app. Cancelled sessions are left out; ask again after a change.")
+    return ctx.reply(text, file=Attachment("ccc.ics", data, "text/calendar"))
+
+
+def calendar_ics(config: Config, cancels: Cancellations, now: dt.datetime) -> bytes:
+    """A VEVENT per slot, repeating weekly from its next session, cancellations as EXDATE."""
+    import icalendar
+
+    conf = config.conference
+    zone = conference_zone(config)
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//ccc-bot//Coop Casual Conference//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", conf.name)
+    for slot in conf.slots:
+        first = next(s for s in sessions_from(config, now) if s.slot == slot)
+        event = icalendar.Event()
+        event.add("uid", f"ccc-{WEEKDAYS[slot.weekday]}-{slot.time:%H%M}@ccc-bot")
+        event.add("dtstamp", now)
+        event.add("summary", conf.name)
+        event.add("dtstart", first.starts_at.astimezone(zone))
+        event.add("duration", SESSION_LENGTH)
+        event.add("rrule", {"freq": "weekly", "byday": _ICAL_DAYS[slot.weekday]})
+        event.add("location", conf.bbb_url)
+        event.add("url", conf.bbb_url)
+        event.add("description", f"BigBlueButton: {conf.bbb_url} (access code: {conf.access_code})")
+        excluded = _cancelled_of_slot(config, cancels, slot, first)
+        if excluded:
+            event.add("exdate", [s.starts_at.astimezone(zone) for s in excluded])
+        cal.add_component(event)
+    # VTIMEZONE rules from a year back to ten years ahead: enough, and a small file.
+    today = now.date()
+    cal.add_missing_timezones(first_date=today - dt.timedelta(days=366), last_date=today + dt.timedelta(days=3653))
+    return cal.to_ical()
+
+
+def _cancelled_of_slot(config: Config, cancels: Cancellations, slot: Slot, first: Session) -> list[Session]:
+    found: dict[str, Session] = {}
+    for cancellation in cancels:
+        if cancellation.whole_day:
+            day = dt.date.fromisoformat(cancellation.target)
+            candidates = [s for s in sessions_on(config, day) if s.slot == slot]
+        else:
+            candidates = [session_from_key(config, cancellation.target)]
+        for session in candidates:
+            if session.slot == slot and session.starts_at >= first.starts_at:
+                found[session.key] = session
+    return sorted(found.values(), key=lambda s: s.starts_at)

@@ -1,0 +1,295 @@
+"""Thursday itself: volunteering to host, starting, checking in, coming late, ending with
+a summary, and how the call is doing over time."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import itertools
+
+from bot import sessions
+from bot.announcer import link_line
+from bot.dispatcher import Context
+from bot.model import Anchor, Attachment, Reply, Role
+from bot.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.schedule import (
+    Session,
+    countdown,
+    load_cancellations,
+    long_date,
+    nearest_session,
+    next_held_sessions,
+    session_by_key,
+    session_from_key,
+    sessions_from,
+    sessions_on,
+)
+from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE, Turnout
+from bot.text import Text, clean
+
+group = CommandGroup("sessions")
+
+STATS_WEEKS = 12
+
+
+async def _remember_name(ctx: Context) -> None:
+    """Summaries and announcements show display names; the adapter tells us the sender's."""
+    if ctx.message.sender_name:
+        await ctx.store.remember_display_name(ctx.sender, clean(ctx.message.sender_name, 64))
+
+
+async def _next_hint(ctx: Context) -> str:
+    following = next_held_sessions(ctx.config, await load_cancellations(ctx.store), ctx.clock.now(), 1)
+    return sessions.next_session_hint(following[0] if following else None, ctx.clock.now())
+
+
+async def _coming_session(ctx: Context, *, skip_started: bool) -> Session | None:
+    """The first session not cancelled, not over, whose start window is not past; with
+    skip_started, also not started yet."""
+    now = ctx.clock.now()
+    cancels = await load_cancellations(ctx.store)
+    for session in itertools.islice(sessions_from(ctx.config, now - START_LATE), 100):
+        if cancels.of(session) is not None:
+            continue
+        state = await sessions.state_of(ctx.store, session.key)
+        if state is not None and (state.ended_at is not None or (skip_started and state.started_at is not None)):
+            continue
+        return session
+    return None
+
+
+async def _other_threads(ctx: Context, key: str) -> list[tuple[str, str]]:
+    """(room, thread root) of the session in the other served rooms that have its thread."""
+    out = []
+    for room in ctx.config.matrix.rooms:
+        if room == ctx.message.room_id:
+            continue
+        root = await sessions.thread_root(ctx.store, key, room)
+        if root is not None:
+            out.append((room, root))
+    return out
+
+
+# --- !host ------------------------------------------------------------------------------
+
+
+@group.command("host", usage="[YYYY-MM-DD HH:MM]", help="Volunteer to host the next (or given) session")
+async def host(ctx: Context, day: dt.date | None = None, at: dt.time | None = None) -> Reply:
+    now, p = ctx.clock.now(), ctx.prefix
+    session = await _chosen_session(ctx, day, at)
+    cancellation = (await load_cancellations(ctx.store)).of(session)
+    if cancellation is not None:
+        raise CommandError(f"Session {session.key} is cancelled, so it needs no host.")
+    state = await sessions.state_of(ctx.store, session.key)
+    if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < now:
+        raise CommandError(f"Session {session.key} is over. {await _next_hint(ctx)}")
+    if state is not None and state.started_at is not None:
+        starter = await sessions.name_of(ctx.store, state.started_by or "")
+        raise CommandError(f"Session {session.key} is already running; {starter} started it.")
+    await _remember_name(ctx)
+    if not await sessions.volunteer(ctx.store, session.key, ctx.sender, now):
+        return ctx.reply(Text("You have already volunteered to host session ").bold(session.key).add("."))
+    text = Text("Thank you! You volunteered to host session ").bold(session.key)
+    text.add(f" ({long_date(session.starts_at)} UTC, {countdown(session.starts_at - now)}).")
+    text.line("You can ").code(f"{p}start").add(" it from 30 minutes before its time; ")
+    text.add("the announcements name you, and the last reminder pings you.")
+    others = [u for u in await sessions.volunteers_of(ctx.store, session.key) if u != ctx.sender]
+    if others:
+        names = [await sessions.name_of(ctx.store, u) for u in others]
+        text.line("Also volunteered: " + ", ".join(names) + ".")
+    return ctx.reply(text)
+
+
+async def _chosen_session(ctx: Context, day: dt.date | None, at: dt.time | None) -> Session:
+    if day is None:
+        session = await _coming_session(ctx, skip_started=True)
+        if session is None:
+            raise CommandError("There is no session coming to host.")
+        return session
+    if at is None:
+        on_day = sessions_on(ctx.config, day)
+        if len(on_day) == 1:
+            return on_day[0]
+        if not on_day:
+            raise CommandError(f"There is no session on {day:%A} {day.isoformat()}.")
+        times = " or ".join(f"{s.slot.time:%H:%M}" for s in on_day)
+        raise UsageError(f"{day.isoformat()} has more than one session: add the time ({times})")
+    session = session_by_key(ctx.config, f"{day.isoformat()} {at:%H:%M}")
+    if session is None:
+        on_day = sessions_on(ctx.config, day)
+        has = " and ".join(f"{s.slot.time:%H:%M}" for s in on_day) if on_day else "none"
+        raise CommandError(f"There is no session at {at:%H:%M} on {day.isoformat()} (that day has {has}).")
+    return session
+
+
+# --- !start -----------------------------------------------------------------------------
+
+
+@group.command("start", role=Role.HOST, help="Mark the current session started and open its thread")
+async def start(ctx: Context) -> list[Reply]:
+    now, p, store = ctx.clock.now(), ctx.prefix, ctx.store
+    session = sessions.startable_session(ctx.config, now)
+    if session is None:
+        nearest = nearest_session(ctx.config, now)
+        raise CommandError(
+            f"No session can be started now: a session can be started from {START_EARLY.seconds // 60} minutes "
+            f"before its time to {START_LATE.seconds // 3600} hours after. The nearest is {nearest.key} "
+            f"({long_date(nearest.starts_at)} UTC, {countdown(nearest.starts_at - now)})."
+        )
+    key = session.key
+    cancellation = (await load_cancellations(store)).of(session)
+    if cancellation is not None:
+        raise CommandError(f"Session {key} is cancelled. An organiser can restore it with {p}uncancel first.")
+    if not await sessions.may_host(ctx.services, ctx.sender, key, ctx.message.room_id):
+        raise CommandError(
+            f"Only hosts, organisers and who volunteered for session {key} can start it. "
+            f"Volunteer with {p}host, then {p}start."
+        )
+    await _remember_name(ctx)
+    try:
+        await sessions.start_session(store, session, ctx.sender, now)
+    except sessions.AlreadyRunning as e:
+        starter = await sessions.name_of(store, e.state.started_by or "")
+        raise CommandError(
+            f"Session {key} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
+        ) from None
+    except sessions.AlreadyEnded as e:
+        raise CommandError(f"Session {key} was already held; it ended at {e.state.ended_at:%H:%M} UTC.") from None
+    except sessions.OtherRunning as e:
+        raise CommandError(f"Session {e.state.key} is still running; end it with {p}end first.") from None
+    root = await sessions.thread_root(store, key, ctx.message.room_id)
+    if root is None and ctx.message.thread_root:
+        # Asked inside a thread: that thread becomes the session's.
+        root = ctx.message.thread_root
+        await sessions.set_thread_root(store, key, ctx.message.room_id, root)
+    name = await sessions.name_of(store, ctx.sender)
+    text = Text("▶ ").bold(f"Session {key} has started").add(f" — host: {name}.")
+    text.line().extend(link_line(ctx.services))
+    text.line("Check in with ").code(f"{p}here").add(f" or react {CHECK_IN_REACTION} to this message. Coming later? ")
+    text.code(f"{p}late [note]").add(".")
+    anchor = Anchor("session", key)
+    # Without a thread yet, this message (anchored to the session) becomes its root.
+    replies = [ctx.reply(text, anchor=anchor, thread_root=root)]
+    for room, other_root in await _other_threads(ctx, key):
+        replies.append(Reply.of(text, anchor=anchor, room_id=room, thread_root=other_root))
+    return replies
+
+
+# --- attendance -------------------------------------------------------------------------
+
+
+@group.command("here", help="Check in to the running session")
+async def here(ctx: Context) -> Reply:
+    key = await sessions.running_session(ctx.store)
+    if key is None:
+        raise CommandError(f"No session is running, so there is nothing to check in to. {await _next_hint(ctx)}")
+    await _remember_name(ctx)
+    if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), "command"):
+        return ctx.reply(Text("You are already checked in to session ").bold(key).add("."))
+    return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
+
+
+@group.reaction("session", CHECK_IN_REACTION)
+async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
+    """✋ on the session's announcement or start message checks in; taking it back
+    checks out again. Before the start it counts once a host starts the session."""
+    if await sessions.running_session(ctx.store) != ref:
+        return None
+    if added:
+        await _remember_name(ctx)
+        await sessions.check_in(ctx.store, ref, ctx.sender, ctx.clock.now(), "reaction")
+    else:
+        await sessions.undo_reaction_check_in(ctx.store, ref, ctx.sender)
+    return None
+
+
+@group.command("late", usage="[note]", help="Say you will join later; the note goes to the session's thread")
+async def late(ctx: Context, note: Rest = "") -> list[Reply]:
+    key = await sessions.running_session(ctx.store)
+    if key is None:
+        coming = await _coming_session(ctx, skip_started=False)
+        if coming is None:
+            raise CommandError("There is no session coming.")
+        key = coming.key
+    await _remember_name(ctx)
+    name = await sessions.name_of(ctx.store, ctx.sender)
+    line = Text("🕐 ").bold(name).add(" will join later")
+    line.add(f": {clean(note, 300)}" if note.strip() else ".")
+    root = await sessions.thread_root(ctx.store, key, ctx.message.room_id)
+    if root is None:
+        return [ctx.reply(line.add(f" (session {key})"))]
+    if ctx.message.thread_root == root:
+        return [ctx.reply(line)]
+    confirm = Text("Noted: your message is in the thread of session ").bold(key).add(", where the host sees it.")
+    return [Reply.of(line, thread_root=root), ctx.reply(confirm)]
+
+
+# --- !end -------------------------------------------------------------------------------
+
+
+@group.command("end", role=Role.HOST, help="End the running session and post its summary")
+async def end(ctx: Context) -> list[Reply]:
+    key = await sessions.running_session(ctx.store)
+    if key is None:
+        raise CommandError(f"No session is running. {await _next_hint(ctx)}")
+    if not await sessions.may_host(ctx.services, ctx.sender, key, ctx.message.room_id):
+        raise CommandError(f"Only hosts, organisers and who volunteered for session {key} can end it.")
+    if not await sessions.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
+        raise CommandError(f"Session {key} has already ended.")
+    text = await sessions.summary(ctx.services, key)
+    root = await sessions.thread_root(ctx.store, key, ctx.message.room_id)
+    replies = [ctx.reply(text, thread_root=root)]
+    for room, other_root in await _other_threads(ctx, key):
+        replies.append(Reply.of(text, room_id=room, thread_root=other_root))
+    return replies
+
+
+# --- !stats -----------------------------------------------------------------------------
+
+
+@group.command("stats", help="Attendance per session over the last 12 weeks, with a chart")
+async def stats(ctx: Context) -> Reply:
+    now = ctx.clock.now()
+    held = await sessions.turnout(ctx.store, now - dt.timedelta(weeks=STATS_WEEKS), now)
+    if not held:
+        return ctx.reply(f"No session has been held in the last {STATS_WEEKS} weeks, so there is nothing to show yet.")
+    total = sum(t.present for t in held)
+    text = Text().bold(f"Attendance, last {STATS_WEEKS} weeks")
+    text.add(f": {len(held)} sessions held, {total} check-ins, {total / len(held):.1f} per session on average.")
+    for t in held:
+        text.line(f"{t.key}  {t.present}")
+    if len(held) < 2:
+        text.line("Only one session so far: a chart needs at least two, so there is none yet.")
+        return ctx.reply(text)
+    series: dict[str, list[Turnout]] = {}
+    for t in held:
+        series.setdefault(str(session_from_key(ctx.config, t.key).slot), []).append(t)
+    title = f"{ctx.config.conference.name}: people per session"
+    png = await asyncio.to_thread(attendance_chart, series, title)
+    return ctx.reply(text, file=Attachment("ccc-attendance.png", png, "image/png"))
+
+
+def attendance_chart(series: dict[str, list[Turnout]], title: str) -> bytes:
+    """A PNG line chart, one series per slot. Agg only, no pyplot: no global state, safe
+    in a worker thread, and matplotlib is imported only when a chart is wanted."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(8, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    for label, points in series.items():
+        days = [dt.date.fromisoformat(t.key[:10]) for t in points]
+        ax.plot(days, [t.present for t in points], marker="o", label=label)
+    ax.set_title(title)
+    ax.set_ylabel("checked in")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.autofmt_xdate()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,0 +1,235 @@
+"""Lean Coffee: suggest topics, vote for them (by command or 👍), and keep the history."""
+
+from __future__ import annotations
+
+import math
+
+from bot import sessions, topics
+from bot.dispatcher import Context
+from bot.model import Anchor, Reply, Role
+from bot.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.text import Text, clean
+from bot.topics import Topic, TopicError
+
+group = CommandGroup("topics")
+
+# How many open topics !topics lists before "and N more".
+LIST_LIMIT = 15
+HISTORY_DEFAULT = 10
+HISTORY_MAX = 50
+# Topic text shown inline in lists; the full text is in the !suggest confirmation.
+INLINE = 120
+
+
+def topic_label(topic: Topic, limit: int = INLINE) -> Text:
+    """`#7 "Decision making"`, escaped."""
+    return Text().bold(f"#{topic.id}").add(f" “{clean(topic.text, limit)}”")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _remaining(ctx: Context, remaining: int | None) -> str:
+    if remaining is None:
+        return ""
+    budget = ctx.config.topics.votes_per_person
+    return f" You have {remaining} of {budget} votes left."
+
+
+def explain(ctx: Context, error: TopicError) -> str:
+    """What a refusal means, in words, with what to do instead."""
+    p = ctx.prefix
+    if isinstance(error, topics.UnknownTopic):
+        return f"There is no topic #{error.topic_id}. See the open ones with {p}topics."
+    if isinstance(error, topics.NotOpen):
+        return f"{topic_label(error.topic).plain} {_closed(error.topic)}, so it can't be changed or voted for."
+    if isinstance(error, topics.AlreadyVoted):
+        return f"You have already voted for {topic_label(error.topic).plain} (one vote per person per topic)."
+    if isinstance(error, topics.NotVoted):
+        return f"You haven't voted for {topic_label(error.topic).plain}, so there is no vote to remove."
+    if isinstance(error, topics.BudgetSpent):
+        mine = ", ".join(f"#{n}" for n in error.voted_for)
+        return (
+            f"You have used all {error.budget} of your votes (on {mine}). "
+            f"Take one back with {p}unvote N to vote for another topic."
+        )
+    if isinstance(error, topics.NotAllowed):
+        return f"Only whoever suggested {topic_label(error.topic).plain}, or an organiser, can withdraw it."
+    return str(error)
+
+
+def _closed(topic: Topic) -> str:
+    if topic.status == topics.WITHDRAWN:
+        return "was withdrawn"
+    if topic.status == topics.DISCUSSED:
+        return f"was already discussed (session {topic.session})"
+    return "was already discussed (before the bot kept records)"
+
+
+# --- suggesting -----------------------------------------------------------------------
+
+
+@group.command("suggest", usage="TEXT", help="Suggest a topic; others vote for it")
+async def suggest(ctx: Context, text: Rest) -> Reply:
+    p, conf = ctx.prefix, ctx.config.topics
+    try:
+        topic = await topics.suggest(
+            ctx.store,
+            ctx.clock.now(),
+            ctx.sender,
+            ctx.message.sender_name,
+            text,
+            max_length=conf.max_length,
+            per_hour=conf.suggestions_per_hour,
+        )
+    except topics.EmptyTopic:
+        raise UsageError("the topic needs some words") from None
+    except topics.TopicTooLong as e:
+        raise CommandError(
+            f"That topic is {e.length} characters long; the limit is {e.limit}. Please shorten it."
+        ) from None
+    except topics.RateLimited as e:
+        wait = math.ceil((e.again_at - ctx.clock.now()).total_seconds() / 60)
+        raise CommandError(
+            f"You have suggested {_plural(e.limit, 'topic')} in the last hour, the most allowed. "
+            f"You can suggest again at {e.again_at:%H:%M} UTC (in {_plural(wait, 'minute')})."
+        ) from None
+    except topics.DuplicateTopic as e:
+        return _duplicate(ctx, e.topic)
+    reply = Text("Added ").extend(topic_label(topic, conf.max_length)).add(". Vote for it with ")
+    reply.code(f"{p}vote {topic.id}").add(" or react 👍 to this message.")
+    return ctx.reply(reply, anchor=Anchor("topic", str(topic.id)))
+
+
+def _duplicate(ctx: Context, topic: Topic) -> Reply:
+    text = topic_label(topic)
+    if topic.is_open:
+        text.add(" looks the same — vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
+        # This message presents a single open topic, so a 👍 on it votes too.
+        return ctx.reply(text, anchor=Anchor("topic", str(topic.id)))
+    text.add(f" looks the same, and {_closed(topic)}. If there is something new to it, say what in your suggestion.")
+    return ctx.reply(text)
+
+
+# --- voting -----------------------------------------------------------------------------
+
+
+@group.command("vote", usage="N", help="Vote for topic N")
+async def vote(ctx: Context, topic: int) -> Reply:
+    try:
+        result = await topics.vote(
+            ctx.store, ctx.clock.now(), topic, ctx.sender, ctx.config.topics.votes_per_person
+        )
+    except TopicError as e:
+        raise CommandError(explain(ctx, e)) from None
+    text = Text("Voted for ").extend(topic_label(result.topic)).add(f" — {_plural(result.topic.votes, 'vote')} now.")
+    return ctx.reply(text.add(_remaining(ctx, result.remaining)))
+
+
+@group.command("unvote", usage="N", help="Take back your vote for topic N")
+async def unvote(ctx: Context, topic: int) -> Reply:
+    try:
+        result = await topics.unvote(ctx.store, topic, ctx.sender, ctx.config.topics.votes_per_person)
+    except TopicError as e:
+        raise CommandError(explain(ctx, e)) from None
+    text = Text("Took back your vote for ").extend(topic_label(result.topic))
+    text.add(f" — {_plural(result.topic.votes, 'vote')} now.")
+    return ctx.reply(text.add(_remaining(ctx, result.remaining)))
+
+
+@group.reaction("topic", "👍")
+async def thumbs_up(ctx: Context, ref: str, added: bool) -> Reply | None:
+    """👍 on a message presenting a topic votes for it; redacting the 👍 takes it back.
+    Success stays quiet (a room full of "voted" notices helps no one); a refused vote is
+    explained, since the reaction alone would look as if it had counted."""
+    topic_id, budget = int(ref), ctx.config.topics.votes_per_person
+    try:
+        if added:
+            await topics.vote(ctx.store, ctx.clock.now(), topic_id, ctx.sender, budget)
+        else:
+            await topics.unvote(ctx.store, topic_id, ctx.sender, budget)
+    except (topics.AlreadyVoted, topics.NotVoted):
+        return None
+    except TopicError as e:
+        if not added:
+            return None
+        raise CommandError(explain(ctx, e)) from None
+    return None
+
+
+# --- the list -------------------------------------------------------------------------------
+
+
+@group.command("topics", help="Open topics, most votes first")
+async def list_topics(ctx: Context) -> Reply:
+    p = ctx.prefix
+    shown = await topics.top_open_topics(ctx.store, LIST_LIMIT)
+    if not shown:
+        text = Text("No open topics yet. Suggest one with ").code(f"{p}suggest TEXT").add(".")
+        return ctx.reply(text)
+    total = await topics.count_open_topics(ctx.store)
+    mine = await topics.open_votes_of(ctx.store, ctx.sender)
+    text = Text().bold("Open topics").add(" (most votes first):")
+    for topic in shown:
+        text.line().extend(topic_label(topic)).add(f" — {_plural(topic.votes, 'vote')}")
+        # No suggester: the one who suggested it asked to be forgotten (!forgetme).
+        text.add(f" — by {topic.suggested_name or 'a former participant'}")
+        if topic.id in mine:
+            text.add(" ✓ your vote")
+    if total > len(shown):
+        text.line(f"… and {total - len(shown)} more open topics.")
+    text.line("Vote with ").code(f"{p}vote N").add(", suggest with ").code(f"{p}suggest TEXT").add(".")
+    budget = ctx.config.topics.votes_per_person
+    if budget:
+        text.add(f" You have {max(budget - len(mine), 0)} of {budget} votes left.")
+    return ctx.reply(text)
+
+
+@group.command("withdraw", usage="N", help="Withdraw topic N (whoever suggested it, or an organiser)")
+async def withdraw(ctx: Context, topic: int) -> Reply:
+    try:
+        withdrawn = await topics.withdraw(
+            ctx.store, ctx.clock.now(), topic, ctx.sender, organiser=ctx.role >= Role.ORGANISER
+        )
+    except TopicError as e:
+        raise CommandError(explain(ctx, e)) from None
+    return ctx.reply(Text("Withdrew ").extend(topic_label(withdrawn)).add("."))
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+@group.command("discussed", usage="N [note]", role=Role.HOST, help="Mark topic N discussed in the running session")
+async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
+    session = await sessions.running_session(ctx.store)
+    if session is None:
+        raise CommandError(f"No session is running. Start one with {ctx.prefix}start, then mark topics discussed.")
+    note_text = clean(note, ctx.config.topics.max_length) if note else None
+    try:
+        done = await topics.mark_discussed(ctx.store, ctx.clock.now(), topic, session, note_text)
+    except TopicError as e:
+        raise CommandError(explain(ctx, e)) from None
+    text = Text("Marked ").extend(topic_label(done)).add(" discussed in session ").bold(session).add(".")
+    if done.note:
+        text.add(f" Note: {done.note}")
+    return ctx.reply(text)
+
+
+@group.command("history", usage="[N]", help="The last N topics discussed, with their session")
+async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
+    if not 1 <= count <= HISTORY_MAX:
+        raise UsageError(f"N must be between 1 and {HISTORY_MAX}")
+    past = await topics.history(ctx.store, count)
+    if not past:
+        return ctx.reply(Text("No topics have been discussed yet."))
+    text = Text().bold("Discussed topics").add(" (newest first):")
+    for topic in past:
+        text.line().extend(topic_label(topic)).add(" — ")
+        if topic.status == topics.DISCUSSED:
+            text.add("session ").bold(topic.session or "?")
+            if topic.note:
+                text.add(f" — note: {clean(topic.note, INLINE)}")
+        else:
+            text.add("earlier (imported)")
+    return ctx.reply(text)

@@ -1,0 +1,102 @@
+"""Each benchmark, run tiny, still works and still produces its figures.
+
+Timings are never asserted here (a busy CI machine is not a benchmark); only that every
+figure is there and that the bot really answered what was timed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from bench import Goal, dispatch, latency, percentile, scale
+from bot.localsynapse import LocalSynapse
+
+TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
+
+
+@pytest.fixture(scope="module")
+def synapse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSynapse]:
+    server = LocalSynapse(tmp_path_factory.mktemp("bench-synapse"))
+    try:
+        server.start()
+    except (RuntimeError, OSError) as exc:
+        server.stop()
+        # As in tests/integration: skipped on a laptop without Synapse, never in CI.
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"local Synapse could not start: {exc}", pytrace=False)
+        pytest.skip(f"local Synapse could not start: {exc}")
+    yield server
+    server.stop()
+
+
+def test_percentiles_are_measured_values():
+    values = [5.0, 1.0, 4.0, 2.0, 3.0]
+    assert percentile(values, 50) == 3.0
+    assert percentile(values, 95) == 5.0
+    assert percentile(values, 0) == 1.0
+
+
+def test_a_missed_goal_is_said_plainly():
+    assert "MISSED (25 ms)" in Goal("!topics", 25, 20, unit=" ms").line()
+    assert ": met" in Goal("ratio", 0.6, 0.5, at_least=True).line()
+
+
+async def test_dispatch_reports_each_command_against_raw_sqlite():
+    figures = await dispatch.run(count=5)
+    assert [r.kind for r in figures.rates] == ["suggest", "vote", "topics"]
+    assert all(r.count == 5 and r.bot_seconds > 0 and r.raw_seconds > 0 for r in figures.rates)
+    report = figures.report()
+    for name in ("!suggest", "!vote", "!topics", "goal dispatcher / raw aiosqlite"):
+        assert name in report
+
+
+async def test_scale_times_every_reply_on_a_built_database():
+    figures = await scale.run(size=TINY, runs=2, memory=False)
+    answers = {t.command: t.answer for t in figures.timings}
+    assert answers["!topics"].startswith("'Open topics")
+    assert answers["!history"].startswith("'Discussed topics")
+    assert "ccc-attendance.png" in answers["!stats"]
+    assert answers["!suggest (new text)"].startswith("'Added")
+    exports = [c for c in answers if c.startswith("!export")]
+    if figures.exports_note is None:
+        assert exports and all("kB" in answers[c] for c in exports)  # a file for each
+    else:
+        assert not exports
+    assert "goal !topics reply <= 20 ms" in figures.report()
+
+
+@pytest.mark.integration
+async def test_latency_pings_both_bots(synapse: LocalSynapse):
+    figures = await latency.run(pings=2, topics=3, warmup=1, synapse=synapse)
+    assert len(figures.floor.rtts) == len(figures.ccc.rtts) == 2
+    assert "ccc-bot p50 / floor p50" in figures.report()
+
+
+@pytest.mark.integration
+async def test_scale_measures_the_bot_in_a_full_room(synapse: LocalSynapse):
+    figures = await scale.run(size=TINY, members=3, runs=2, synapse=synapse)
+    assert figures.memory is not None
+    assert figures.memory.members == 3
+    assert (
+        0
+        < figures.memory.idle_rss_mb
+        <= figures.memory.idle_hwm_mb
+        <= figures.memory.busy_hwm_mb
+        <= figures.memory.chart_hwm_mb
+    )
+    assert "peak RSS, idle" in figures.report()
+
+
+def test_echo_bot_answers_as_a_notice_in_reply():
+    from bench.echo_bot import echo
+
+    class Event:
+        body, event_id = "<b>!topics</b>", "$x"
+
+    content = echo(Event())  # type: ignore[arg-type]
+    assert content["msgtype"] == "m.notice"
+    assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$x"}}
+    assert "<b>" not in content["formatted_body"] and content["m.mentions"] == {}

@@ -1,0 +1,212 @@
+import datetime as dt
+
+import pytest
+
+from bot.schedule import load_cancellations, upcoming_sessions
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
+
+
+async def test_link_gives_url_and_access_code(chat):
+    reply = (await chat.say(ALICE, "!link"))[0]
+    assert "https://bbb.example.org/b/ccc" in reply.text and "ccc" in reply.text
+    assert '<a href="https://bbb.example.org/b/ccc">' in reply.html
+
+
+async def test_tz_show_set_show(chat):
+    assert "no time zone set" in await chat.text(ALICE, "!tz")
+    # the clock says 12:00 UTC; Berlin is UTC+1 in November
+    assert "Europe/Berlin" in await chat.text(ALICE, "!tz Europe/Berlin")
+    text = await chat.text(ALICE, "!tz")
+    assert "Europe/Berlin" in text and "13:00" in text
+    assert "no time zone set" in await chat.text(BOB, "!tz"), "one user's zone is not another's"
+
+
+async def test_tz_near_misses_are_suggested(chat):
+    for typed, meant in (
+        ("europe/berlin", "Europe/Berlin"),
+        ("Berlin", "Europe/Berlin"),
+        ("Europe/Berln", "Europe/Berlin"),
+        ("new york", "America/New_York"),
+    ):
+        text = await chat.text(ALICE, f'!tz "{typed}"')
+        assert f"did you mean {meant}" in text, (typed, text)
+        assert "Usage: !tz" in text
+    assert "no time zone set" in await chat.text(ALICE, "!tz"), "a near miss is not stored"
+    text = await chat.text(ALICE, "!tz Qwxyz")
+    assert "not a time zone" in text and "did you mean" not in text
+
+
+# --- !next ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "morning", "evening"),
+    [
+        (None, None, None),
+        ("America/Los_Angeles", "Thursday 26 November 2026, 00:00", "Thursday 26 November 2026, 09:00"),
+        ("Asia/Tokyo", "Thursday 26 November 2026, 17:00", "Friday 27 November 2026, 02:00"),
+    ],
+)
+async def test_next_in_utc_and_the_askers_zone(chat, zone, morning, evening):
+    if zone:
+        await chat.say(ALICE, f"!tz {zone}")
+    lines = (await chat.text(ALICE, "!next")).splitlines()
+    sessions = [line for line in lines if line.startswith("•")]
+    assert len(sessions) == 2, "both slots"
+    # the clock is Monday 23 November 12:00 UTC
+    assert sessions[0].startswith("• Thursday 26 November 2026, 08:00 UTC")
+    assert sessions[0].endswith("(in 2 d 20 h)")
+    assert sessions[1].startswith("• Thursday 26 November 2026, 17:00 UTC")
+    assert sessions[1].endswith("(in 3 d 5 h)")
+    if zone:
+        assert f"{morning} in {zone}" in sessions[0] and f"{evening} in {zone}" in sessions[1]
+    else:
+        assert any("set your time zone with !tz" in line for line in lines)
+    assert any("https://bbb.example.org/b/ccc" in line and "ccc" in line for line in lines)
+
+
+async def test_next_marks_cancelled_sessions_and_shows_the_one_after(chat):
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 Thanksgiving <b>break</b>")
+    reply = (await chat.say(ALICE, "!next"))[0]
+    sessions = [line for line in reply.text.splitlines() if line.startswith("•")]
+    assert len(sessions) == 3
+    assert "2026, 08:00 UTC" in sessions[0] and "cancelled: Thanksgiving <b>break</b>" in sessions[0]
+    assert "26 November 2026, 17:00 UTC" in sessions[1] and "cancelled" not in sessions[1]
+    assert "3 December 2026, 08:00 UTC" in sessions[2]
+    assert "<b>break" not in reply.html
+
+
+async def test_next_shows_a_running_session(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 1, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    text = await chat.text(ALICE, "!next")
+    assert "Session 2026-11-26 08:00 is running now" in text
+    assert "• Thursday 26 November 2026, 17:00 UTC" in text
+
+
+# --- !cancel / !uncancel ----------------------------------------------------------------
+
+
+async def test_cancel_and_uncancel_are_for_organisers(chat):
+    assert "organisers only" in await chat.text(ALICE, "!cancel 2026-11-26")
+    assert "organisers only" in await chat.text(HOST, "!uncancel 2026-11-26")
+    assert list(await load_cancellations(chat.store)) == []
+
+
+async def test_cancel_a_session_then_restore_it(chat):
+    text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00 no host available")
+    assert "Cancelled session 2026-11-26 17:00: no host available." in text
+    assert "cancellation notice on Wednesday 25 November 2026, 17:00 UTC" in text
+    cancels = await load_cancellations(chat.store)
+    morning, evening = upcoming_sessions(chat.services.config, chat.clock.now(), 2)
+    assert cancels.of(morning) is None and cancels.of(evening).reason == "no host available"
+    assert "already cancelled" in await chat.text(ORGANISER, "!cancel 2026-11-26 17:00")
+    assert "is not cancelled" in await chat.text(ORGANISER, "!uncancel 2026-11-26 08:00")
+    assert "Restored session 2026-11-26 17:00" in await chat.text(ORGANISER, "!uncancel 2026-11-26 17:00")
+    assert list(await load_cancellations(chat.store)) == []
+
+
+async def test_cancel_a_whole_day(chat):
+    text = await chat.text(ORGANISER, "!cancel 2026-12-24 holidays")
+    assert "Cancelled the whole day 2026-12-24: holidays." in text
+    cancels = await load_cancellations(chat.store)
+    assert [c.target for c in cancels] == ["2026-12-24"]
+    assert "whole day 2026-12-24 is already cancelled" in await chat.text(ORGANISER, "!cancel 2026-12-24 08:00")
+    assert "!uncancel 2026-12-24" in await chat.text(ORGANISER, "!uncancel 2026-12-24 08:00")
+    assert "Restored the whole day 2026-12-24" in await chat.text(ORGANISER, "!uncancel 2026-12-24")
+
+
+async def test_cancel_refuses_what_is_not_a_coming_session(chat):
+    assert "no session on Friday 2026-11-27" in await chat.text(ORGANISER, "!cancel 2026-11-27")
+    text = await chat.text(ORGANISER, "!cancel 2026-11-26 09:00")
+    assert "no session at 09:00" in text and "08:00 and 17:00" in text
+    assert "in the past" in await chat.text(ORGANISER, "!cancel 2026-11-19")
+    text = await chat.text(ORGANISER, "!cancel 26.11.2026")
+    assert "not a date" in text and "Usage: !cancel YYYY-MM-DD [HH:MM] [reason]" in text
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, 50, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    assert "already started" in await chat.text(ORGANISER, "!cancel 2026-11-26 08:00")
+    assert list(await load_cancellations(chat.store)) == []
+
+
+async def test_uncancel_tells_the_rooms_that_heard_of_the_cancellation(make_chat, make_config):
+    other = "!other:example.org"
+    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
+    for room in (ROOM, other):
+        await chat.store.execute(
+            "INSERT INTO announcements (session, lead, room_id, status, event_id, at) "
+            "VALUES ('2026-11-26 08:00', 'cancelled', ?, 'sent', '$x', '2026-11-23T12:00:00Z')",
+            (room,),
+        )
+    replies = await chat.say(ORGANISER, "!uncancel 2026-11-26 08:00")
+    assert [r.room_id for r in replies] == [None, other]
+    assert "takes place after all" in replies[1].text
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM announcements") == 0, "a new cancellation is told again"
+
+
+# --- !announce --------------------------------------------------------------------------
+
+
+async def test_announce_posts_the_next_announcement_to_every_room_now(make_chat, make_config):
+    other = "!other:example.org"
+    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
+    assert "organisers only" in await chat.text(ALICE, "!announce")
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
+    replies = await chat.say(ORGANISER, "!announce")
+    assert [r.room_id for r in replies] == [None, other]
+    for reply in replies:
+        assert "Thursday 26 November 2026, 17:00 UTC" in reply.text, "the cancelled one is skipped"
+        assert "https://bbb.example.org/b/ccc" in reply.text
+        assert reply.key is None and reply.anchor is None
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM announcements") == 0, "not a scheduled one"
+
+
+# --- !calendar --------------------------------------------------------------------------
+
+
+def expand_ics(data: bytes, count: int) -> list[dt.datetime]:
+    """The next `count` sessions an .ics describes, expanded independently of the bot."""
+    import icalendar
+    from dateutil.rrule import rrulestr
+
+    cal = icalendar.Calendar.from_ical(data)
+    starts: list[dt.datetime] = []
+    for event in cal.walk("VEVENT"):
+        dtstart = event.decoded("dtstart")
+        rule = rrulestr(event["rrule"].to_ical().decode(), dtstart=dtstart)
+        exdates = event.get("exdate", [])
+        exdates = exdates if isinstance(exdates, list) else [exdates]
+        excluded = {d.dt.astimezone(dt.UTC) for group in exdates for d in group.dts}
+        found = []
+        for occurrence in rule:
+            when = occurrence.astimezone(dt.UTC)
+            if when not in excluded:
+                found.append(when)
+            if len(found) == count:
+                break
+        starts += found
+    return sorted(starts)[:count]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin"])
+async def test_calendar_gives_the_same_sessions_as_the_bot(make_chat, make_config, zone):
+    chat = await make_chat(make_config(conference={"timezone": zone}), start=dt.datetime(2026, 3, 2, tzinfo=dt.UTC))
+    await chat.say(ORGANISER, "!cancel 2026-03-12 17:00 strike")
+    await chat.say(ORGANISER, "!cancel 2026-04-02")
+    reply = (await chat.say(ALICE, "!calendar"))[0]
+    assert reply.file.filename == "ccc.ics" and reply.file.mimetype == "text/calendar"
+    import icalendar
+
+    events = icalendar.Calendar.from_ical(reply.file.data).walk("VEVENT")
+    assert len(events) == 2, "one VEVENT per slot"
+    assert all(str(e["location"]) == "https://bbb.example.org/b/ccc" for e in events)
+    cancels = await load_cancellations(chat.store)
+    expected = [
+        s.starts_at
+        for s in upcoming_sessions(chat.services.config, chat.clock.now(), 14)
+        if cancels.of(s) is None
+    ][:10]
+    assert len(expected) == 10
+    # the Berlin slots cross the change to summer time on 29 March
+    assert expand_ics(reply.file.data, 10) == expected

@@ -1,0 +1,277 @@
+import datetime as dt
+import itertools
+import re
+import struct
+
+import pytest
+
+from bot import sessions
+from bot.clock import iso
+from bot.dispatcher import record_anchor
+from bot.model import Anchor, IncomingReaction
+from bot.schedule import session_from_key
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
+
+UTC = dt.UTC
+CAROL = "@carol:example.org"
+DAVE = "@dave:example.org"
+MORNING, EVENING = "2026-11-26 08:00", "2026-11-26 17:00"
+_reactions = itertools.count(1)
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+async def start(chat, user=HOST, event_id="$start", room=ROOM) -> list:
+    """!start, and record the start message's anchor as the Matrix adapter would."""
+    replies = await chat.say(user, "!start", room_id=room)
+    if replies and replies[0].anchor:
+        await record_anchor(chat.store, event_id, room, replies[0].anchor)
+    return replies
+
+
+async def react(chat, user, target, key="✋", added=True, event_id=None):
+    event_id = event_id or f"$reaction{next(_reactions)}"
+    await chat.dispatcher.handle_reaction(IncomingReaction(user, ROOM, event_id, target, key, chat.clock.now(), added))
+    return event_id
+
+
+async def suggest(chat, user, text) -> int:
+    return int(re.search(r"#(\d+)", await chat.text(user, f"!suggest {text}")).group(1))
+
+
+# --- who may host -------------------------------------------------------------------------
+
+
+async def test_participant_may_start_end_and_mark_discussed_only_after_volunteering(chat):
+    chat.clock.set(at(26, 7, 55))
+    topic = await suggest(chat, BOB, "Sociocracy in practice")
+    for command in ("!start", "!end", f"!discussed {topic}"):
+        assert "is for hosts only" in await chat.text(ALICE, command), command
+    assert await sessions.running_session(chat.store) is None
+    # Volunteering for another session does not help with this one.
+    assert "volunteered to host session 2026-11-26 17:00" in await chat.text(ALICE, f"!host {EVENING}")
+    assert "is for hosts only" in await chat.text(ALICE, "!start")
+    assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host")
+    assert "has started" in await chat.text(ALICE, "!start")
+    assert "Marked" in await chat.text(ALICE, f"!discussed {topic}")
+    assert "Session 2026-11-26 08:00 ended" in await chat.text(ALICE, "!end")
+    assert "is for hosts only" in await chat.text(BOB, "!start"), "bob never volunteered"
+
+
+# --- !start -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "ok"),
+    [
+        (at(26, 7, 31), True),  # 29 minutes early
+        (at(26, 7, 29), False),  # 31 minutes early
+        (at(26, 10, 0), True),  # 2 hours late
+        (at(26, 10, 1), False),  # just over 2 hours late
+    ],
+)
+async def test_start_window_edges(chat, when, ok):
+    chat.clock.set(when)
+    text = await chat.text(HOST, "!start")
+    if ok:
+        assert "Session 2026-11-26 08:00 has started" in text
+        assert "https://bbb.example.org/b/ccc" in text and "access code ccc" in text
+        assert await sessions.running_session(chat.store) == MORNING
+    else:
+        assert "No session can be started now" in text and "The nearest is 2026-11-26 08:00" in text
+        assert await sessions.running_session(chat.store) is None
+
+
+async def test_start_records_who_and_when_and_refuses_twice(chat):
+    chat.clock.set(at(26, 8, 3))
+    replies = await start(chat)
+    assert replies[0].anchor.ref == MORNING and replies[0].thread_root is None
+    state = await sessions.state_of(chat.store, MORNING)
+    assert state.started_by == HOST and state.started_at == at(26, 8, 3)
+    chat.clock.set(at(26, 8, 5))
+    assert "already running: @host:example.org started it at 08:03 UTC" in await chat.text(ORGANISER, "!start")
+    await chat.say(HOST, "!end")
+    assert "already held" in await chat.text(HOST, "!start")
+    assert await sessions.attendees(chat.store, MORNING) == [HOST], "the host who started counts as present"
+
+
+async def test_start_refuses_a_cancelled_session(chat):
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
+    chat.clock.set(at(26, 8))
+    assert "is cancelled" in await chat.text(HOST, "!start")
+
+
+async def test_start_goes_into_the_session_thread(make_chat, make_config):
+    other = "!other:example.org"
+    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
+    await sessions.set_thread_root(chat.store, MORNING, ROOM, "$zero-here")
+    await sessions.set_thread_root(chat.store, MORNING, other, "$zero-there")
+    chat.clock.set(at(26, 8))
+    replies = await start(chat)
+    assert [(r.room_id, r.thread_root) for r in replies] == [(None, "$zero-here"), (other, "$zero-there")]
+
+
+# --- attendance ---------------------------------------------------------------------------
+
+
+async def test_check_in_once_and_not_when_nothing_runs(chat):
+    text = await chat.text(ALICE, "!here")
+    assert "No session is running" in text and "The next session is 2026-11-26 08:00 (in 2 d 20 h)" in text
+    chat.clock.set(at(26, 8))
+    await start(chat)
+    assert "Checked in to session 2026-11-26 08:00" in await chat.text(ALICE, "!here")
+    assert "already checked in" in await chat.text(ALICE, "!here")
+    assert await sessions.attendees(chat.store, MORNING) == [HOST, ALICE]
+
+
+async def test_raised_hand_checks_in_and_taking_it_back_checks_out(chat):
+    chat.clock.set(at(26, 8))
+    await start(chat)
+    hand = await react(chat, BOB, "$start")
+    await react(chat, ALICE, "$start", key="👍")  # not a check-in
+    await react(chat, CAROL, "$elsewhere")  # not a session message
+    assert await sessions.attendees(chat.store, MORNING) == [HOST, BOB]
+    await react(chat, BOB, "$start", added=False, event_id=hand)
+    assert await sessions.attendees(chat.store, MORNING) == [HOST]
+    # a check-in by command is not undone by a reaction
+    await chat.say(ALICE, "!here")
+    alice_hand = await react(chat, ALICE, "$start")
+    await react(chat, ALICE, "$start", added=False, event_id=alice_hand)
+    assert await sessions.attendees(chat.store, MORNING) == [HOST, ALICE]
+
+
+async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat):
+    for user, name in ((HOST, "Hana Host"), (ALICE, "Alice"), (BOB, "Bob"), (CAROL, "Carol"), (DAVE, "Dave")):
+        await chat.store.remember_display_name(user, name)
+    # The 0m announcement roots the thread; Dave raises his hand on it before the start.
+    await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
+    await sessions.set_thread_root(chat.store, MORNING, ROOM, "$zero")
+    chat.clock.set(at(26, 7, 59))
+    await react(chat, DAVE, "$zero")
+    chat.clock.set(at(26, 8, 2))
+    replies = await start(chat)
+    assert replies[0].thread_root == "$zero"
+    await chat.say(ALICE, "!here")
+    await react(chat, BOB, "$start")
+    carol = await react(chat, CAROL, "$zero")
+    await react(chat, CAROL, "$zero", added=False, event_id=carol)
+    first = await suggest(chat, ALICE, "Pricing <script>cooperative</script> work")
+    second = await suggest(chat, BOB, "Onboarding new members")
+    await suggest(chat, BOB, "Never discussed")
+    await chat.say(HOST, f"!discussed {first} agreed to share templates")
+    await chat.say(HOST, f"!discussed {second}")
+    chat.clock.set(at(26, 9, 7))
+    reply = (await chat.say(HOST, "!end"))[0]
+    assert reply.thread_root == "$zero"
+    lines = reply.text.splitlines()
+    assert "Duration: 1 h 05 min (08:02–09:07 UTC)." in lines
+    present = next(line for line in lines if line.startswith("Present"))
+    assert present == "Present (4): Hana Host, Dave, Alice, Bob"
+    assert f"• #{first} “Pricing <script>cooperative</script> work” — agreed to share templates" in lines
+    assert f"• #{second} “Onboarding new members”" in lines
+    assert "Never discussed" not in reply.text and "Carol" not in reply.text
+    assert "<script>" not in reply.html
+    assert reply.mentions == ()
+    assert await sessions.running_session(chat.store) is None
+    assert "No session is running" in await chat.text(HOST, "!end")
+
+
+# --- !late --------------------------------------------------------------------------------
+
+
+async def test_late_before_and_during_a_session(chat):
+    await chat.store.remember_display_name(CAROL, "Carol")
+    replies = await chat.say(CAROL, "!late stuck on a train @room <i>sorry</i>")
+    assert len(replies) == 1
+    assert replies[0].text == "🕐 Carol will join later: stuck on a train @room <i>sorry</i> (session 2026-11-26 08:00)"
+    assert "<i>" not in replies[0].html and replies[0].mentions == ()
+    chat.clock.set(at(26, 8))
+    await start(chat)
+    note, confirm = await chat.say(CAROL, "!late running 5 min late")
+    assert note.thread_root == "$start" and note.text == "🕐 Carol will join later: running 5 min late"
+    assert confirm.thread_root is None and "thread of session 2026-11-26 08:00" in confirm.text
+    # asked inside the session thread, the note itself is the answer
+    (only,) = await chat.say(CAROL, "!late", thread_root="$start")
+    assert only.text == "🕐 Carol will join later."
+
+
+# --- !host --------------------------------------------------------------------------------
+
+
+async def test_host_for_a_given_or_the_next_session(chat):
+    text = await chat.text(ALICE, "!host 2026-12-03 17:00")
+    assert "volunteered to host session 2026-12-03 17:00" in text and "(Thursday 3 December 2026, 17:00 UTC" in text
+    assert "already volunteered" in await chat.text(ALICE, "!host 2026-12-03 17:00")
+    assert await sessions.volunteers_of(chat.store, "2026-12-03 17:00") == [ALICE]
+    text = await chat.text(BOB, "!host 2026-12-03")
+    assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !host" in text
+    assert "no session at 09:00" in await chat.text(BOB, "!host 2026-12-03 09:00")
+    assert "Also volunteered: @alice:example.org" in await chat.text(BOB, "!host 2026-12-03 17:00")
+    assert "is over" in await chat.text(BOB, "!host 2026-11-19 08:00")
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
+    assert "volunteered to host session 2026-11-26 17:00" in await chat.text(BOB, "!host"), "the next not cancelled"
+    assert "is cancelled" in await chat.text(BOB, "!host 2026-11-26 08:00")
+
+
+# --- !stats -------------------------------------------------------------------------------
+
+
+async def hold(chat, key: str, people: list[str]) -> None:
+    session = session_from_key(chat.services.config, key)
+    await sessions.start_session(chat.store, session, people[0], session.starts_at)
+    for user in people[1:]:
+        await sessions.check_in(chat.store, key, user, session.starts_at, "command")
+    await sessions.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+async def test_stats_chart_and_table_match_the_database(chat):
+    people = [f"@p{i}:example.org" for i in range(12)]
+    held = {}
+    day = dt.date(2026, 11, 19)
+    for week in range(14):  # the two oldest fall outside the 12 weeks
+        for hour in ("08:00", "17:00"):
+            if (week + len(hour) + int(hour[:2])) % 5 == 0:
+                continue  # some sessions were not held
+            key = f"{day - dt.timedelta(weeks=week)} {hour}"
+            held[key] = 1 + (week * 7 + int(hour[:2])) % len(people)
+            await hold(chat, key, people[: held[key]])
+    reply = (await chat.say(ALICE, "!stats"))[0]
+    rows = await chat.store.fetchall(
+        "SELECT s.key, COUNT(a.user_id) FROM sessions s JOIN attendance a ON a.session = s.key "
+        "WHERE s.starts_at >= ? GROUP BY s.key",
+        (iso(chat.clock.now() - dt.timedelta(weeks=12)),),
+    )
+    in_db = {r[0]: r[1] for r in rows}
+    table = dict(re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d)  (\d+)$", reply.text, re.M))
+    assert {k: int(v) for k, v in table.items()} == in_db
+    assert len(in_db) < len(held), "sessions older than 12 weeks are left out"
+    total = sum(in_db.values())
+    assert f"{len(in_db)} sessions held, {total} check-ins" in reply.text
+    assert reply.file.filename == "ccc-attendance.png" and reply.file.mimetype == "image/png"
+    assert png_size(reply.file.data) == (800, 400)
+    assert len(reply.file.data) > 10_000
+
+
+async def test_stats_with_too_few_sessions_is_text_only(chat):
+    reply = (await chat.say(ALICE, "!stats"))[0]
+    assert reply.file is None and "No session has been held" in reply.text
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    reply = (await chat.say(ALICE, "!stats"))[0]
+    assert reply.file is None
+    assert "2026-11-19 08:00  3" in reply.text and "a chart needs at least two" in reply.text
+
+
+async def test_a_raised_hand_is_named_in_the_summary_by_display_name(chat):
+    chat.clock.set(at(26, 8))
+    await start(chat)
+    reaction = IncomingReaction(BOB, ROOM, "$hand", "$start", "✋", chat.clock.now(), True, sender_name="Bob B.")
+    await chat.dispatcher.handle_reaction(reaction)
+    summary = await chat.text(HOST, "!end")
+    assert "Bob B." in summary and BOB not in summary

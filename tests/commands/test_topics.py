@@ -1,0 +1,262 @@
+"""commands/topics.py through the real dispatcher and a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from bot.clock import iso
+from bot.dispatcher import record_anchor
+from bot.model import Anchor, IncomingMessage, IncomingReaction
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
+
+SESSION = "2026-11-26 08:00"
+
+
+async def suggest(chat, text: str, who: str = ALICE) -> int:
+    """Suggest a topic and return its number, from the bot's answer."""
+    reply = await chat.text(who, f"!suggest {text}")
+    m = re.search(r"Added #(\d+)", reply)
+    assert m, reply
+    return int(m.group(1))
+
+
+async def votes_shown(chat, topic: int) -> int:
+    m = re.search(rf"#{topic} .*? — (\d+) votes?", await chat.text(ALICE, "!topics"))
+    assert m
+    return int(m.group(1))
+
+
+async def start_session(chat, key: str = SESSION) -> None:
+    now = iso(chat.clock.now())
+    await chat.store.execute(
+        "INSERT INTO sessions (key, starts_at, started_by, started_at) VALUES (?, ?, ?, ?)", (key, now, HOST, now)
+    )
+
+
+# --- !suggest ----------------------------------------------------------------------------------
+
+
+async def test_suggest_answers_with_number_and_how_to_vote(chat):
+    [reply] = await chat.say(ALICE, "!suggest   How do we pay ourselves fairly?  ")
+    assert reply.text.startswith("Added #23 “How do we pay ourselves fairly?”"), "22 seed topics come first"
+    assert "!vote 23" in reply.text and "👍" in reply.text
+    assert reply.anchor == Anchor("topic", "23"), "the confirmation can be voted on with 👍"
+    assert "#23" in await chat.text(BOB, "!topics")
+
+
+async def test_suggest_points_out_near_duplicates_instead_of_adding(chat):
+    first = await suggest(chat, "decision-making in small teams")
+    [reply] = await chat.say(BOB, "!suggest Decision making in small teams!")
+    assert f"#{first}" in reply.text and "looks the same" in reply.text and f"!vote {first}" in reply.text
+    assert reply.anchor == Anchor("topic", str(first))
+    text = await chat.text(BOB, "!suggest decision making")
+    assert "#2 “Decision-making.”" in text and "already discussed" in text, "seed history counts too"
+    assert (await chat.text(ALICE, "!topics")).count("#") == 1, "nothing was added"
+
+
+async def test_over_long_suggestion_names_the_limit(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"max_length": 40}))
+    text = await chat.text(ALICE, "!suggest " + "a" * 41)
+    assert "41 characters" in text and "limit is 40" in text
+    assert "No open topics" in await chat.text(ALICE, "!topics")
+    await suggest(chat, "b" * 40)
+
+
+async def test_rate_limit_says_when_to_suggest_again(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"suggestions_per_hour": 2}))
+    await suggest(chat, "bicycles for everyone")
+    chat.clock.advance(minutes=20)
+    await suggest(chat, "chickens in the office")
+    chat.clock.advance(minutes=10)
+    text = await chat.text(ALICE, "!suggest dolphins as members")
+    assert "2 topics in the last hour" in text and "again at 13:00 UTC (in 30 minutes)" in text
+    await suggest(chat, "dolphins as members", who=BOB)
+    chat.clock.advance(minutes=30)
+    await suggest(chat, "elephants never forget")
+
+
+async def test_user_text_is_escaped_and_pings_no_one(chat):
+    number = await suggest(chat, "<b>@room</b> & <a href='x'>")
+    for reply in await chat.say(ALICE, "!topics") + await chat.say(ALICE, f"!vote {number}"):
+        assert "<b>" not in reply.html and "&lt;b&gt;@room&lt;/b&gt;" in reply.html
+        assert reply.mentions == ()
+
+
+async def test_topics_shows_the_display_name_given_at_suggestion_time(chat):
+    message = IncomingMessage(ALICE, ROOM, "$s1", "!suggest Worker ownership", chat.clock.now(), sender_name="Alice A.")
+    await chat.dispatcher.handle(message)
+    await suggest(chat, "Shared tooling", who=BOB)
+    text = await chat.text(ALICE, "!topics")
+    assert "by Alice A." in text and "by bob" in text, "without a display name, the user id's localpart"
+
+
+# --- !topics -------------------------------------------------------------------------------------
+
+
+async def test_topics_ranked_by_votes_ties_oldest_first(chat):
+    a = await suggest(chat, "apples")
+    chat.clock.advance(minutes=1)
+    b = await suggest(chat, "bicycles")
+    chat.clock.advance(minutes=1)
+    c = await suggest(chat, "chickens")
+    await chat.say(BOB, f"!vote {c}")
+    lines = (await chat.text(ALICE, "!topics")).splitlines()
+    order = [int(re.match(r"#(\d+)", line).group(1)) for line in lines if line.startswith("#")]
+    assert order == [c, a, b]
+    assert "1 vote" in lines[1] and "0 votes" in lines[2]
+
+
+async def test_long_topic_lists_are_cut_with_a_count_of_the_rest(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"suggestions_per_hour": 0}))
+    words = ["apples", "bicycles", "chickens", "dolphins", "elephants", "ferries", "giraffes", "harbours",
+             "islands", "jugglers", "kettles", "lanterns", "mountains", "nutmeg", "oysters", "pianos",
+             "quilts", "rivers", "saxophones", "tulips"]
+    for word in words:
+        await suggest(chat, f"all about {word}")
+    text = await chat.text(ALICE, "!topics")
+    assert len([line for line in text.splitlines() if line.startswith("#")]) == 15
+    assert "and 5 more open topics" in text
+
+
+# --- votes -------------------------------------------------------------------------------------
+
+
+async def test_voting_twice_unknown_withdrawn_and_discussed_are_refused_clearly(chat):
+    a = await suggest(chat, "apples")
+    b = await suggest(chat, "bicycles")
+    assert "1 vote now" in await chat.text(BOB, f"!vote {a}")
+    assert "already voted" in await chat.text(BOB, f"!vote #{a}")
+    assert "no topic #99" in await chat.text(BOB, "!vote 99")
+    assert "was already discussed" in await chat.text(BOB, "!vote 1"), "an imported topic"
+    await chat.say(ALICE, f"!withdraw {b}")
+    assert "was withdrawn" in await chat.text(BOB, f"!vote {b}")
+    await start_session(chat)
+    await chat.say(HOST, f"!discussed {a}")
+    assert f"already discussed (session {SESSION})" in await chat.text(ALICE, f"!vote {a}")
+    assert "Usage: !vote N" in await chat.text(BOB, "!vote apples")
+
+
+async def test_unvote_takes_the_vote_back(chat):
+    a = await suggest(chat, "apples")
+    await chat.say(BOB, f"!vote {a}")
+    assert await votes_shown(chat, a) == 1
+    assert "0 votes now" in await chat.text(BOB, f"!unvote {a}")
+    assert "haven't voted" in await chat.text(BOB, f"!unvote {a}")
+    assert await votes_shown(chat, a) == 0
+
+
+async def test_dot_voting_says_how_many_votes_are_left(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"votes_per_person": 2}))
+    a, b, c = [await suggest(chat, word) for word in ("apples", "bicycles", "chickens")]
+    assert "1 of 2 votes left" in await chat.text(BOB, f"!vote {a}")
+    assert "0 of 2 votes left" in await chat.text(BOB, f"!vote {b}")
+    text = await chat.text(BOB, f"!vote {c}")
+    assert "used all 2 of your votes" in text and f"#{a}, #{b}" in text and "!unvote" in text
+    assert "1 of 2 votes left" in await chat.text(BOB, f"!unvote {a}")
+    assert "0 of 2 votes left" in await chat.text(BOB, f"!vote {c}")
+    assert "0 of 2 votes left" in await chat.text(BOB, "!topics")
+
+
+async def test_200_users_voting_at_once_are_all_counted(chat):
+    topic = await suggest(chat, "what the many want")
+    voters = [f"@voter{i}:example.org" for i in range(200)]
+    answers = await asyncio.gather(*(chat.say(voter, f"!vote {topic}") for voter in voters))
+    assert all("Voted for" in reply.text for [reply] in answers)
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM votes WHERE topic_id = ?", (topic,)) == 200
+    assert await votes_shown(chat, topic) == 200
+
+
+# --- 👍 reactions -----------------------------------------------------------------------------------
+
+
+def reaction(chat, event_id: str, target: str, sender: str = BOB, added: bool = True) -> IncomingReaction:
+    return IncomingReaction(sender, ROOM, event_id, target, "👍", chat.clock.now(), added)
+
+
+async def test_thumbs_up_on_the_confirmation_votes_and_redacting_it_unvotes(chat):
+    [confirmation] = await chat.say(ALICE, "!suggest apples")
+    topic = int(confirmation.anchor.ref)
+    # What the Matrix adapter does once the confirmation has its event id:
+    await record_anchor(chat.store, "$confirmation", ROOM, confirmation.anchor)
+
+    assert await chat.dispatcher.handle_reaction(reaction(chat, "$thumb", "$confirmation")) == []
+    assert await votes_shown(chat, topic) == 1
+    assert "already voted" in await chat.text(BOB, f"!vote {topic}"), "the 👍 counts as !vote"
+    assert await chat.dispatcher.handle_reaction(reaction(chat, "$thumb", "$confirmation", added=False)) == []
+    assert await votes_shown(chat, topic) == 0
+
+
+async def test_thumbs_up_on_a_withdrawn_topic_is_explained(chat):
+    [confirmation] = await chat.say(ALICE, "!suggest apples")
+    await record_anchor(chat.store, "$confirmation", ROOM, confirmation.anchor)
+    await chat.say(ALICE, f"!withdraw {confirmation.anchor.ref}")
+    [reply] = await chat.dispatcher.handle_reaction(reaction(chat, "$thumb", "$confirmation"))
+    assert "was withdrawn" in reply.text
+
+
+async def test_thumbs_up_within_a_spent_budget_is_refused(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"votes_per_person": 1}))
+    await chat.say(BOB, f"!vote {await suggest(chat, 'apples')}")
+    [confirmation] = await chat.say(ALICE, "!suggest bicycles")
+    await record_anchor(chat.store, "$confirmation", ROOM, confirmation.anchor)
+    [reply] = await chat.dispatcher.handle_reaction(reaction(chat, "$thumb", "$confirmation"))
+    assert "used all 1 of your votes" in reply.text
+    assert await votes_shown(chat, int(confirmation.anchor.ref)) == 0
+
+
+# --- !withdraw ------------------------------------------------------------------------------------
+
+
+async def test_withdraw_by_suggester_or_organiser_only(chat):
+    a = await suggest(chat, "apples")
+    b = await suggest(chat, "bicycles")
+    c = await suggest(chat, "chickens")
+    assert "Only whoever suggested" in await chat.text(BOB, f"!withdraw {a}")
+    assert "Only whoever suggested" in await chat.text(HOST, f"!withdraw {a}"), "hosts are not organisers"
+    assert "Withdrew" in await chat.text(ALICE, f"!withdraw {a}")
+    assert "Withdrew" in await chat.text(ORGANISER, f"!withdraw {b}")
+    chat.power_levels[BOB] = 50  # an organiser by power level in the room
+    assert "Withdrew" in await chat.text(BOB, f"!withdraw {c}")
+    text = await chat.text(ALICE, "!topics")
+    assert "No open topics" in text
+    assert "was withdrawn" in await chat.text(ALICE, f"!withdraw {a}")
+
+
+# --- !discussed and !history ------------------------------------------------------------------------
+
+
+async def test_discussed_is_for_hosts_during_a_running_session(chat):
+    a = await suggest(chat, "apples")
+    assert "for hosts only" in await chat.text(ALICE, f"!discussed {a}")
+    assert "No session is running" in await chat.text(HOST, f"!discussed {a}")
+    await start_session(chat)
+    text = await chat.text(HOST, f"!discussed {a} we agreed to  <share> notes")
+    assert f"discussed in session {SESSION}" in text and "we agreed to <share> notes" in text
+    assert "already discussed" in await chat.text(HOST, f"!discussed {a}")
+    assert "No open topics" in await chat.text(ALICE, "!topics")
+    row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
+    assert tuple(row) == ("discussed", SESSION, "we agreed to <share> notes", iso(chat.clock.now()))
+
+
+async def test_history_shows_discussed_with_session_and_note_then_imported(chat):
+    a = await suggest(chat, "apples")
+    b = await suggest(chat, "bicycles")
+    await start_session(chat)
+    await chat.say(HOST, f"!discussed {a} keep them cool")
+    chat.clock.advance(minutes=20)
+    await chat.say(HOST, f"!discussed {b}")
+    lines = (await chat.text(ALICE, "!history")).splitlines()[1:]
+    assert len(lines) == 10, "ten by default"
+    assert lines[0].startswith(f"#{b} “bicycles” — session {SESSION}")
+    assert lines[1] == f"#{a} “apples” — session {SESSION} — note: keep them cool"
+    assert all("imported" in line for line in lines[2:])
+    assert len((await chat.text(ALICE, "!history 30")).splitlines()[1:]) == 24, "22 imported + 2 discussed"
+    assert "Usage: !history [N]" in await chat.text(ALICE, "!history 0")
+
+
+async def test_seed_topics_are_history_from_the_start(chat):
+    text = await chat.text(ALICE, "!history 50")
+    assert len(text.splitlines()[1:]) == 22
+    assert "Data Owner Bill of Rights." in text and "Facilitation." in text
+

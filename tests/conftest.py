@@ -1,0 +1,109 @@
+"""Shared fixtures: a config in a temp dir, and a chat harness that talks to the real
+dispatcher and a real SQLite database (no homeserver)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import open_services
+from bot.clock import FakeClock
+from bot.config import Config, parse_config
+from bot.dispatcher import Dispatcher, Services
+from bot.model import IncomingMessage, Reply
+
+ROOT = Path(__file__).resolve().parent.parent
+ROOM = "!room:example.org"
+ORGANISER = "@org:example.org"
+HOST = "@host:example.org"
+ALICE = "@alice:example.org"
+BOB = "@bob:example.org"
+# A Monday, well away from any slot.
+START = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+
+BASE_CONFIG: dict[str, Any] = {
+    "matrix": {
+        "homeserver": "https://matrix.example.org",
+        "user_id": "@ccc-bot:example.org",
+        "rooms": [ROOM],
+    },
+    "roles": {"organisers": [ORGANISER], "hosts": [HOST]},
+    "storage": {"database": "ccc.sqlite3", "state_dir": "state"},
+    "topics": {"seed_file": str(ROOT / "topics.yaml")},
+}
+
+
+def merge(base: dict, extra: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+@pytest.fixture
+def make_config(tmp_path):
+    def _make(**sections: dict) -> Config:
+        return parse_config(merge(BASE_CONFIG, sections), base_dir=tmp_path)
+
+    return _make
+
+
+class Chat:
+    """Sends messages to the dispatcher as any user and returns what the bot says."""
+
+    def __init__(self, services: Services):
+        self.services = services
+        self.dispatcher = Dispatcher(services)
+        self._ids = itertools.count(1)
+        self.power_levels: dict[str, int] = {}
+        services.power_level = lambda room_id, user_id: self.power_levels.get(user_id)
+
+    @property
+    def clock(self) -> FakeClock:
+        return self.services.clock  # type: ignore[return-value]
+
+    @property
+    def store(self):
+        return self.services.store
+
+    async def say(self, sender: str, body: str, *, room_id: str = ROOM, thread_root: str | None = None) -> list[Reply]:
+        message = IncomingMessage(
+            sender=sender,
+            room_id=room_id,
+            event_id=f"$event{next(self._ids)}",
+            body=body,
+            ts=self.clock.now(),
+            thread_root=thread_root,
+        )
+        return await self.dispatcher.handle(message)
+
+    async def text(self, sender: str, body: str, **kwargs) -> str:
+        """The plain text of all replies, joined by newlines."""
+        return "\n".join(r.text for r in await self.say(sender, body, **kwargs))
+
+
+@pytest.fixture
+async def make_chat(make_config):
+    opened: list[Services] = []
+
+    async def _make(config: Config | None = None, start: dt.datetime = START) -> Chat:
+        services = await open_services(config or make_config(), clock=FakeClock(start))
+        opened.append(services)
+        return Chat(services)
+
+    yield _make
+    for services in opened:
+        await services.store.close()
+
+
+@pytest.fixture
+async def chat(make_chat) -> Chat:
+    return await make_chat()

@@ -1,0 +1,157 @@
+"""The bot as a real process (`ccc-bot run`) against the test Synapse, and a room with it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nio import AsyncClient, Event, RoomSendResponse
+
+from bot.demo import write_config as write_config  # shared with the demo
+from bot.localsynapse import LocalSynapse
+
+from .helpers import prime, wait_for_event
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class BotAccount:
+    user_id: str
+    device_id: str
+    access_token: str
+
+
+def bot_sections(
+    synapse: LocalSynapse,
+    account: BotAccount,
+    rooms: list[str],
+    *,
+    encryption: bool = False,
+    database: str = "ccc.sqlite3",
+) -> dict[str, dict[str, Any]]:
+    """The config a test or benchmark runs the bot with: logged in by token, serving `rooms`."""
+    return {
+        "matrix": {
+            "homeserver": synapse.url,
+            "user_id": account.user_id,
+            "device_id": account.device_id,
+            "access_token": account.access_token,
+            "rooms": rooms,
+            "encryption": encryption,
+        },
+        "storage": {"database": database, "state_dir": "state"},
+        "topics": {"seed_file": str(ROOT / "topics.yaml")},
+    }
+
+
+
+def register_bot(synapse: LocalSynapse) -> BotAccount:
+    reg = synapse.register_device(f"ccc-bot-{uuid.uuid4().hex[:6]}", "bot password", displayname="ccc-bot")
+    return BotAccount(reg["user_id"], reg["device_id"], reg["access_token"])
+
+
+class BotProcess:
+    def __init__(self, config: Path, log: Path):
+        self.config = config
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        with self.log.open("a") as log:
+            log.write(f"\n=== start {self.starts} ===\n")
+        self._offset = self.log.stat().st_size
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "-c", str(self.config)],
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+
+    def output(self) -> str:
+        return self.log.read_text()
+
+    async def wait_ready(self, timeout: float = 60) -> None:  # noqa: ASYNC109
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.output()[self._offset :]
+            if " started as " in text:
+                return
+            if self.proc and self.proc.poll() is not None:
+                raise AssertionError(f"the bot exited with {self.proc.returncode}:\n{text[-4000:]}")
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"the bot did not start in {timeout} s:\n{self.output()[-4000:]}")
+
+    async def restart(self) -> None:
+        self.stop()
+        self.start()
+        await self.wait_ready()
+
+    def stop(self, timeout: float = 10) -> float:
+        """SIGTERM; returns how long the process took to exit."""
+        if not self.proc or self.proc.poll() is not None:
+            return 0.0
+        began = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return time.monotonic() - began
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+async def send_text(client: AsyncClient, room_id: str, body: str, thread_root: str | None = None) -> str:
+    content: dict[str, Any] = {"msgtype": "m.text", "body": body}
+    if thread_root:
+        content["m.relates_to"] = {
+            "rel_type": "m.thread",
+            "event_id": thread_root,
+            "is_falling_back": True,
+            "m.in_reply_to": {"event_id": thread_root},
+        }
+    resp = await client.room_send(room_id, "m.room.message", content)
+    assert isinstance(resp, RoomSendResponse), resp
+    return resp.event_id
+
+
+def relates(event: Event) -> dict:
+    return event.source.get("content", {}).get("m.relates_to") or {}
+
+
+def replies_to(event_id: str, bot_id: str):
+    def match(event: Event) -> bool:
+        return event.sender == bot_id and (relates(event).get("m.in_reply_to") or {}).get("event_id") == event_id
+
+    return match
+
+
+async def ask(
+    client: AsyncClient,
+    room_id: str,
+    bot_id: str,
+    body: str,
+    thread_root: str | None = None,
+    wait: float = 20,
+) -> Event:
+    """Send a command and return the bot's reply to it."""
+    await prime(client)
+    event_id = await send_text(client, room_id, body, thread_root)
+    return await wait_for_event(client, room_id, replies_to(event_id, bot_id), timeout=wait)

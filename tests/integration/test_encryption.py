@@ -1,0 +1,80 @@
+"""Encrypted rooms, as Element creates them: the bot reads and answers there."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from nio import MegolmEvent, RoomCreateResponse, RoomMessageNotice, RoomSendResponse
+
+from .botproc import BotProcess, bot_sections, register_bot, relates, write_config
+from .helpers import prime, wait_for_event
+
+ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+
+
+async def encrypted_room_with_bot(synapse, make_user, tmp_path):
+    alice = await make_user("alice", e2e=True, displayname="Alice")
+    await alice.keys_upload()
+    account = await asyncio.to_thread(register_bot, synapse)
+    created = await alice.room_create(name="Private co-op chat", invite=[account.user_id], initial_state=[ENCRYPTION])
+    assert isinstance(created, RoomCreateResponse), created
+    folder = tmp_path / f"bot-{uuid.uuid4().hex[:4]}"
+    folder.mkdir()
+    config = write_config(folder / "config.toml", bot_sections(synapse, account, [created.room_id], encryption=True))
+    bot = BotProcess(config, folder / "bot.log")
+    bot.start()
+    await bot.wait_ready()
+    return alice, bot, account.user_id, created.room_id, folder
+
+
+async def ask_encrypted(alice, room_id, bot_id, body, wait=30):
+    await prime(alice)
+    # The bot's device is new to alice: fetch its keys before encrypting for it.
+    if alice.should_query_keys:
+        await alice.keys_query()
+    resp = await alice.room_send(
+        room_id, "m.room.message", {"msgtype": "m.text", "body": body}, ignore_unverified_devices=True
+    )
+    assert isinstance(resp, RoomSendResponse), resp
+
+    def answer(event):
+        return event.sender == bot_id and (relates(event).get("m.in_reply_to") or {}).get("event_id") == resp.event_id
+
+    def any_from_bot(event):
+        return event.sender == bot_id and (isinstance(event, MegolmEvent) or answer(event))
+
+    event = await wait_for_event(alice, room_id, any_from_bot, timeout=wait)
+    return event
+
+
+async def test_bot_answers_encrypted_and_keeps_answering_after_restart(synapse, make_user, tmp_path):
+    alice, bot, bot_id, room_id, folder = await encrypted_room_with_bot(synapse, make_user, tmp_path)
+    try:
+        reply = await ask_encrypted(alice, room_id, bot_id, "!help")
+        assert not isinstance(reply, MegolmEvent), "alice could not decrypt the bot's reply"
+        assert isinstance(reply, RoomMessageNotice)
+        assert reply.decrypted, "the reply was not encrypted"
+        assert "commands you can use" in reply.body
+        assert (folder / "state" / "crypto").is_dir() and any((folder / "state" / "crypto").iterdir())
+        assert f"trusting {alice.user_id}'s device {alice.device_id} on first use" in bot.output()
+        await bot.restart()
+        reply = await ask_encrypted(alice, room_id, bot_id, "!link")
+        assert not isinstance(reply, MegolmEvent), "after a restart the reply could not be decrypted"
+        assert reply.decrypted and "bbb.example.org" in reply.body
+    finally:
+        bot.stop()
+
+
+async def test_a_lost_crypto_store_is_reported_not_silent(synapse, make_user, tmp_path):
+    import shutil
+
+    _, bot, _, _, folder = await encrypted_room_with_bot(synapse, make_user, tmp_path)
+    try:
+        bot.stop()
+        shutil.rmtree(folder / "state" / "crypto")
+        bot.start()
+        await bot.wait_ready()
+        assert "crypto store was lost or replaced" in bot.output()
+    finally:
+        bot.stop()

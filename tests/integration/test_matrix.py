@@ -1,0 +1,162 @@
+"""The bot on a real homeserver: replies, threads, restarts, invites, safety."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import tomllib
+
+from nio import InviteMemberEvent, RoomCreateResponse, RoomMemberEvent
+
+from .botproc import relates, replies_to, send_text
+from .helpers import collect_events, prime, wait_for_event
+
+
+def content(event) -> dict:
+    return event.source["content"]
+
+
+async def test_commands_are_answered_as_notice_replies(make_bot_room):
+    env = await make_bot_room()
+    for body, expected in (("!help", "commands you can use"), ("!link", "bbb.example.org"), ("!tz", "no time zone")):
+        reply = await env.ask(env.alice, body)
+        assert content(reply)["msgtype"] == "m.notice"
+        assert expected in content(reply)["body"]
+        assert content(reply)["format"] == "org.matrix.custom.html"
+        assert content(reply)["m.mentions"] == {}
+    reply = await env.ask(env.bob, "!tz Europe/Berlin")
+    assert "Europe/Berlin" in content(reply)["body"]
+    assert "Europe/Berlin" in content(await env.ask(env.bob, "!tz"))["body"]
+    token = tomllib.loads(env.config_path.read_text())["matrix"]["access_token"]
+    assert token not in env.bot.output(), "the access token leaked into the log"
+
+
+async def test_a_command_in_a_thread_is_answered_in_that_thread(make_bot_room):
+    env = await make_bot_room()
+    root = await send_text(env.alice, env.room_id, "Thursday's call: who is coming?")
+    reply = await env.ask(env.bob, "!link", thread_root=root)
+    rel = relates(reply)
+    assert rel["rel_type"] == "m.thread" and rel["event_id"] == root
+    assert "bbb.example.org" in content(reply)["body"]
+
+
+async def test_commands_sent_while_down_are_answered_once_after_restart(make_bot_room):
+    env = await make_bot_room()
+    earlier = await env.ask(env.alice, "!link")
+    earlier_command = relates(earlier)["m.in_reply_to"]["event_id"]
+    env.bot.stop()
+    await prime(env.bob)
+    missed = await send_text(env.bob, env.room_id, "!tz Asia/Kolkata")
+    env.bot.start()
+    await env.bot.wait_ready()
+    reply = await wait_for_event(env.bob, env.room_id, replies_to(missed, env.bot_id), timeout=30)
+    assert "Asia/Kolkata" in content(reply)["body"]
+    later = await collect_events(env.bob, env.room_id, 3)
+    assert not [e for e in later if replies_to(missed, env.bot_id)(e)], "answered twice"
+    assert not [e for e in later if replies_to(earlier_command, env.bot_id)(e)], "an old command answered again"
+
+
+async def test_history_from_before_the_first_start_is_not_answered(make_bot_room):
+    env = await make_bot_room(start=False)
+    # The bot accepts the invite only when it runs; what is said before is not for it.
+    old = [await send_text(env.alice, env.room_id, f"!tz Europe/Paris {i}") for i in range(20)]
+    env.bot.start()
+    await env.bot.wait_ready()
+    await prime(env.alice)
+    sentinel = await send_text(env.alice, env.room_id, "!link")
+    seen = []
+    await wait_for_event(env.alice, env.room_id, lambda e: seen.append(e) or replies_to(sentinel, env.bot_id)(e), 30)
+    seen += await collect_events(env.alice, env.room_id, 2)
+    answered_old = [e for e in seen if (relates(e).get("m.in_reply_to") or {}).get("event_id") in old]
+    assert answered_old == []
+
+
+async def test_invites_only_to_served_rooms_are_accepted(make_bot_room):
+    env = await make_bot_room()
+    created = await env.alice.room_create(name="Not served", invite=[env.bot_id])
+    assert isinstance(created, RoomCreateResponse)
+    await prime(env.alice)
+
+    def bot_membership(event):
+        return isinstance(event, RoomMemberEvent) and event.state_key == env.bot_id and event.membership == "leave"
+
+    left = await wait_for_event(env.alice, created.room_id, bot_membership, timeout=30)
+    assert left.membership == "leave"
+    # The served room's invite was accepted (the bot answers there).
+    assert "bbb" in content(await env.ask(env.alice, "!link"))["body"]
+    assert not isinstance(left, InviteMemberEvent)
+
+
+async def test_user_html_and_room_mentions_are_neutralised(make_bot_room):
+    env = await make_bot_room()
+    for body in ("!tz <b>@room</b>", "!help <img src=x onerror=alert(1)>", "!nope @room <a href='x'>y</a>"):
+        reply = await env.ask(env.alice, body)
+        html = content(reply)["formatted_body"]
+        assert "<b>" not in html and "<img" not in html and "<a href='x'>" not in html
+        assert "room" not in content(reply)["m.mentions"]
+        assert content(reply)["m.mentions"] == {}
+
+
+async def test_sigterm_during_a_burst_then_every_command_answered_once(make_bot_room):
+    env = await make_bot_room()
+    await prime(env.alice)
+    sent = []
+    for i in range(30):
+        sent.append(await send_text(env.alice, env.room_id, f"!tz Europe/Berlin{'' if i % 2 else ' '}"))
+        if i == 10:
+            stopping = asyncio.create_task(asyncio.to_thread(env.bot.stop))
+    took = await stopping
+    assert took < 5, f"the bot took {took:.1f} s to exit"
+    env.bot.start()
+    await env.bot.wait_ready()
+    answers: dict[str, int] = {}
+    deadline = asyncio.get_running_loop().time() + 60
+    while len(answers) < 30 and asyncio.get_running_loop().time() < deadline:
+        for event in await collect_events(env.alice, env.room_id, 1):
+            if event.sender == env.bot_id:
+                target = (relates(event).get("m.in_reply_to") or {}).get("event_id")
+                answers[target] = answers.get(target, 0) + 1
+    for event in await collect_events(env.alice, env.room_id, 2):
+        if event.sender == env.bot_id:
+            target = (relates(event).get("m.in_reply_to") or {}).get("event_id")
+            answers[target] = answers.get(target, 0) + 1
+    missing = [i for i, event_id in enumerate(sent) if event_id not in answers]
+    assert missing == [], f"commands {missing} not answered; log:\n{env.bot.output()[-3000:]}"
+    assert all(count == 1 for count in answers.values()), {k: v for k, v in answers.items() if v != 1}
+    with sqlite3.connect(env.database) as db:
+        assert db.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone()[0] == 0
+
+
+async def test_login_stores_a_private_token_and_the_bot_runs_without_the_password(synapse, tmp_path):
+    import stat
+    import subprocess
+    import sys
+    import uuid
+
+    from .botproc import ROOT, BotProcess, write_config
+
+    def login(path):
+        command = [sys.executable, "-m", "bot.cli", "login", "-c", str(path)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+    localpart = f"ccc-login-{uuid.uuid4().hex[:6]}"
+    user_id, _ = await asyncio.to_thread(synapse.register, localpart, "s3cret password")
+    matrix = {"homeserver": synapse.url, "user_id": user_id, "password": "s3cret password", "encryption": False}
+    sections = {"matrix": matrix, "topics": {"seed_file": str(ROOT / "topics.yaml")}}
+    config = write_config(tmp_path / "config.toml", sections)
+    done = await asyncio.to_thread(login, config)
+    assert done.returncode == 0, done.stderr
+    session = tmp_path / "state" / "session.json"
+    assert stat.S_IMODE(session.stat().st_mode) == 0o600
+    assert "s3cret" not in session.read_text()
+    # The password can now leave the config.
+    write_config(config, {**sections, "matrix": {k: v for k, v in matrix.items() if k != "password"}})
+    bot = BotProcess(config, tmp_path / "bot.log")
+    bot.start()
+    try:
+        await bot.wait_ready()
+    finally:
+        bot.stop()
+    bad = write_config(tmp_path / "bad.toml", {**sections, "matrix": {**matrix, "password": "wrong"}})
+    done = await asyncio.to_thread(login, bad)
+    assert done.returncode != 0 and "login" in done.stderr and "Traceback" not in done.stderr

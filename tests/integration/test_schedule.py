@@ -1,0 +1,108 @@
+"""The schedule on a real homeserver: `!next`, and an announcement at the slot's time that
+goes out once, also when the bot restarts right after it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from nio import Event
+
+from .botproc import replies_to, send_text, write_config
+from .helpers import collect_events, prime, wait_for_event
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The slot is the first minute boundary at least this far ahead: the bot is up and has
+# answered `!next` by then, and the test waits at most a minute more than this for it.
+START_TIME = dt.timedelta(seconds=15)
+
+
+def body(event: Event) -> str:
+    return event.source.get("content", {}).get("body") or ""
+
+
+def slot(at: dt.datetime) -> str:
+    return f"{WEEKDAYS[at.weekday()]} {at:%H:%M}"
+
+
+def shown(at: dt.datetime) -> str:
+    """How the bot writes a session's time: 'Thursday 26 November 2026, 08:00 UTC'."""
+    return f"{at:%A} {at.day} {at:%B %Y}, {at:%H:%M} UTC"
+
+
+class BotMessages:
+    """Every message the bot sends to the room, as one client sees them, across waits."""
+
+    def __init__(self, env, client):
+        self.env, self.client, self.seen = env, client, []
+
+    async def until(self, predicate, timeout: float) -> Event:  # noqa: ASYNC109
+        def match(event: Event) -> bool:
+            if event.sender == self.env.bot_id:
+                self.seen.append(event)
+            return predicate(event)
+
+        return await wait_for_event(self.client, self.env.room_id, match, timeout=timeout)
+
+    async def ask(self, text: str) -> Event:
+        event_id = await send_text(self.client, self.env.room_id, text)
+        return await self.until(replies_to(event_id, self.env.bot_id), timeout=20)
+
+    async def linger(self, seconds: float) -> None:
+        events = await collect_events(self.client, self.env.room_id, seconds)
+        self.seen += [e for e in events if e.sender == self.env.bot_id]
+
+
+def configure(path: Path, **conference: Any) -> None:
+    sections = tomllib.loads(path.read_text())
+    sections.setdefault("conference", {}).update(conference)
+    write_config(path, sections)
+
+
+def is_announcement(event: Event) -> bool:
+    return "📣" in body(event)
+
+
+async def test_next_and_one_announcement_at_the_slot_time_across_a_restart(make_bot_room):
+    env = await make_bot_room(start=False)
+    # The slot is chosen once the room exists, so that only the bot's start has to fit
+    # before it (it starts 15-75 s from now).
+    soon = (dt.datetime.now(dt.UTC) + START_TIME).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    later = (soon + dt.timedelta(days=3)).replace(hour=12, minute=0)
+    configure(
+        env.config_path,
+        timezone="UTC",
+        slots=[slot(soon), slot(later)],
+        announce_before=["0m"],
+        announce_grace_minutes=5,
+    )
+    env.bot.start()
+    await env.bot.wait_ready()
+    await prime(env.alice)
+    messages = BotMessages(env, env.alice)
+
+    upcoming = body(await messages.ask("!next"))
+    assert shown(soon) in upcoming and shown(later) in upcoming, upcoming
+    assert upcoming.index(shown(soon)) < upcoming.index(shown(later)), upcoming
+    assert "bbb.example.org" in upcoming
+
+    wait = (soon - dt.datetime.now(dt.UTC)).total_seconds() + 30
+    announcement = await messages.until(is_announcement, timeout=wait)
+    assert announcement.server_timestamp >= soon.timestamp() * 1000, "announced before the slot's time"
+    text = body(announcement)
+    assert shown(soon) in text and "starts now" in text, text
+    assert "https://bbb.example.org/b/ccc" in text and "access code ccc" in text, text
+
+    restarted_at = time.monotonic()
+    await env.bot.restart()
+    # The bot catches up on missed announcements before it reads commands, so once this
+    # is answered, a repeated announcement would have been sent.
+    assert "bbb.example.org" in body(await messages.ask("!link"))
+    await messages.linger(2)
+    assert time.monotonic() - restarted_at < 5 * 60, "the restart was not within the grace window"
+    announcements = [e for e in messages.seen if is_announcement(e)]
+    assert len(announcements) == 1, [body(e)[:80] for e in announcements]
+    assert "Traceback" not in env.bot.output(), env.bot.output()[-4000:]

@@ -1,0 +1,118 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import ConfigError, Slot, load_config, parse_config, parse_duration, parse_slot
+from tests.conftest import BASE_CONFIG, ROOT, merge
+
+
+def problems_for(**sections) -> list[str]:
+    with pytest.raises(ConfigError) as e:
+        parse_config(merge(BASE_CONFIG, sections))
+    return e.value.problems
+
+
+def test_example_file_loads_with_documented_defaults():
+    config = load_config(ROOT / "config.example.toml")
+    conf = config.conference
+    assert conf.slots == (Slot(3, dt.time(8, 0)), Slot(3, dt.time(17, 0)))
+    assert conf.timezone == "UTC"
+    assert conf.announce_before == (dt.timedelta(days=1), dt.timedelta(minutes=15), dt.timedelta(0))
+    assert conf.host_wait_minutes == 10
+    assert conf.announce_grace_minutes == 30
+    assert config.matrix.command_prefix == "!"
+    assert config.roles.organiser_power_level == 50
+    assert config.topics.votes_per_person == 0
+    # relative paths are relative to the config file
+    assert config.storage.database == ROOT / "ccc-bot.sqlite3"
+    assert config.topics.seed_file == ROOT / "topics.yaml"
+
+
+def test_example_file_documents_every_key():
+    from bot.config import _SCHEMA
+
+    text = (ROOT / "config.example.toml").read_text()
+    for section, keys in _SCHEMA.items():
+        assert f"[{section}]" in text
+        for key in keys:
+            assert f"\n{key} = " in text, f"{section}.{key} is not in config.example.toml"
+
+
+def test_minimal_config_gets_defaults():
+    config = parse_config({"matrix": {"homeserver": "https://hs.org", "user_id": "@b:hs.org"}})
+    assert config.conference.name == "Coop Casual Conference"
+    assert len(config.conference.slots) == 2
+    assert config.matrix.encryption is True
+
+
+@pytest.mark.parametrize(
+    ("sections", "expected"),
+    [
+        ({"conference": {"slots": ["Thursday 08:00", "Thursday 17:00", "Thursday 25:00"]}}, "conference.slots[2]"),
+        ({"conference": {"slots": ["Thorsday 08:00"]}}, "conference.slots[0]"),
+        ({"conference": {"announce_before": ["1d", "15x"]}}, "conference.announce_before[1]"),
+        ({"conference": {"timezone": "Europe/Berlinn"}}, "conference.timezone"),
+        ({"conference": {"display_timezones": ["UTC", "Mars/Base"]}}, "conference.display_timezones[1]"),
+        ({"conference": {"host_wait_minutes": "ten"}}, "conference.host_wait_minutes"),
+        ({"conference": {"host_wait_minutes": True}}, "conference.host_wait_minutes"),
+        ({"conference": {"slots": "Thursday 08:00"}}, "conference.slots"),
+        ({"conference": {"bbb_url": "javascript:alert(1)"}}, "conference.bbb_url"),
+        ({"conference": {"colour": "red"}}, "conference.colour: unknown key"),
+        ({"conferance": {}}, "conferance: unknown section"),
+        ({"matrix": {"encryption": "yes"}}, "matrix.encryption"),
+        ({"matrix": {"rooms": ["not-a-room"]}}, "matrix.rooms[0]"),
+        ({"roles": {"organisers": ["alice"]}}, "roles.organisers[0]"),
+        ({"roles": {"organiser_power_level": 101}}, "roles.organiser_power_level"),
+        ({"topics": {"max_length": 0}}, "topics.max_length"),
+        ({"topics": {"votes_per_person": -1}}, "topics.votes_per_person"),
+    ],
+)
+def test_each_bad_value_names_its_key(sections, expected):
+    problems = problems_for(**sections)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(expected), problems
+
+
+def test_missing_required_key_is_named():
+    with pytest.raises(ConfigError) as e:
+        parse_config({"matrix": {"homeserver": "https://hs.org"}})
+    assert e.value.problems == ["matrix.user_id: required but missing"]
+
+
+def test_all_problems_reported_at_once():
+    problems = problems_for(conference={"timezone": "Nowhere", "slots": ["Friday 99:00"]}, topics={"x": 1})
+    assert {p.split(":")[0] for p in problems} == {"conference.timezone", "conference.slots[0]", "topics.x"}
+
+
+def test_slot_and_duration_parsing():
+    assert parse_slot("thu 17:30") == Slot(3, dt.time(17, 30))
+    assert str(parse_slot("Thursday 8:00")) == "Thursday 08:00"
+    assert parse_duration("1d") == dt.timedelta(days=1)
+    assert parse_duration("0m") == dt.timedelta(0)
+    for bad in ("15x", "m", "-5m", "1.5h"):
+        with pytest.raises(ValueError):
+            parse_duration(bad)
+
+
+def test_secrets_are_not_in_repr():
+    config = parse_config(merge(BASE_CONFIG, {"matrix": {"password": "hunter2", "access_token": "syt_secret"}}))
+    assert "hunter2" not in repr(config) and "syt_secret" not in repr(config)
+
+
+def test_check_config_cli(tmp_path: Path, capsys):
+    assert main(["check-config", "-c", str(ROOT / "config.example.toml")]) == 0
+    assert "OK" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[matrix]\nhomeserver = "https://hs.org"\nuser_id = "@b:hs.org"\n[conference]\nslots = ["Thursday 25:00"]\n'
+    )
+    assert main(["check-config", "-c", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "conference.slots[0]" in err and "25:00" in err
+    assert main(["check-config", "-c", str(tmp_path / "missing.toml")]) == 2
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[matrix\n")
+    assert main(["check-config", "-c", str(broken)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err

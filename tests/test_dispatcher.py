@@ -1,0 +1,186 @@
+import datetime as dt
+
+import pytest
+
+from bot.dispatcher import split_command
+from bot.model import Role
+from bot.registry import CommandGroup, Registry, Rest, UsageError, parse_args
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
+
+
+def test_split_command():
+    assert split_command("!help", "!") == ("help", "")
+    assert split_command("  !Vote 3 ", "!") == ("vote", "3 ")
+    assert split_command("!suggest two\nlines", "!") == ("suggest", "two\nlines")
+    for not_command in ("help", "! help", "!", "!!", "!3", "hello !help", ""):
+        assert split_command(not_command, "!") is None, not_command
+    assert split_command("ccc: next", "ccc: ") == ("next", "")
+
+
+def _spec(handler):
+    group = CommandGroup("t")
+    group.command("x", usage="...", help="h")(handler)
+    return group.commands[0]
+
+
+def test_argument_conversion():
+    async def handler(ctx, n: int, day: dt.date, at: dt.time | None = None, note: Rest = ""): ...
+
+    spec = _spec(handler)
+    assert parse_args(spec, "#7 2026-12-24 17:00 see you") == [7, dt.date(2026, 12, 24), dt.time(17), "see you"]
+    # an optional typed argument that does not fit is left for the free text
+    assert parse_args(spec, "7 2026-12-24 holidays") == [7, dt.date(2026, 12, 24), None, "holidays"]
+    assert parse_args(spec, "7 2026-12-24") == [7, dt.date(2026, 12, 24), None, ""]
+    for bad, message in (
+        ("", "n is missing"),
+        ("seven 2026-12-24", "'seven' is not a number"),
+        ("7 2026-13-01", "not a date"),
+        ("7 24.12.2026", "not a date"),
+    ):
+        with pytest.raises(UsageError, match=message):
+            parse_args(spec, bad)
+
+
+def test_quoted_and_extra_arguments():
+    async def handler(ctx, zone: str): ...
+
+    spec = _spec(handler)
+    assert parse_args(spec, '"America/New_York"') == ["America/New_York"]
+    with pytest.raises(UsageError, match="unexpected 'extra'"):
+        parse_args(spec, "UTC extra")
+
+
+def test_duplicate_command_names_are_refused():
+    g = CommandGroup("g")
+
+    async def a(ctx): ...
+
+    g.command("same", help="a")(a)
+    g.command("same", help="b")(a)
+    with pytest.raises(ValueError):
+        Registry([g])
+
+
+async def test_help_lists_only_what_the_asker_may_use(chat):
+    from commands import GROUPS
+
+    organiser_only = [s.name for g in GROUPS for s in g.commands if s.role == Role.ORGANISER]
+    participant_help = await chat.text(ALICE, "!help")
+    organiser_help = await chat.text(ORGANISER, "!help")
+    assert "!link" in participant_help and "!tz" in participant_help
+    for name in organiser_only:
+        assert f"!{name}" not in participant_help
+        assert f"!{name}" in organiser_help
+    assert len(organiser_help) >= len(participant_help)
+
+
+async def test_participant_is_refused_an_organiser_command(chat):
+    group = CommandGroup("secret")
+    calls = []
+
+    @group.command("wipe", role=Role.ORGANISER, help="organisers only")
+    async def wipe(ctx):
+        calls.append(ctx.sender)
+        return ctx.reply("wiped")
+
+    @group.command("begin", role=Role.HOST, help="hosts only")
+    async def begin(ctx):
+        return ctx.reply("begun")
+
+    chat.services.registry = Registry([group])
+    refusal = await chat.text(ALICE, "!wipe")
+    assert "organisers only" in refusal and calls == []
+    assert await chat.text(ORGANISER, "!wipe") == "wiped"
+    assert "hosts only" in await chat.text(ALICE, "!begin")
+    assert await chat.text(HOST, "!begin") == "begun"
+    assert await chat.text(ORGANISER, "!begin") == "begun"
+    # a power level at the configured threshold makes an organiser
+    chat.power_levels[ALICE] = 50
+    assert await chat.text(ALICE, "!wipe") == "wiped"
+    assert calls == [ORGANISER, ALICE]
+
+
+async def test_bad_arguments_give_error_and_usage_line(chat):
+    text = await chat.text(ALICE, "!tz Not/AZone extra")
+    lines = text.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("!tz: unexpected")
+    assert lines[1] == "Usage: !tz [Area/City]"
+
+
+async def test_unknown_command_suggests_near_miss(chat):
+    text = await chat.text(ALICE, "!lnik")
+    assert "Unknown command !lnik" in text and "Did you mean !link?" in text
+    assert "Did you mean" not in await chat.text(ALICE, "!zzzzzz")
+    assert "!help" in await chat.text(ALICE, "!zzzzzz")
+
+
+async def test_non_commands_are_ignored(chat):
+    assert await chat.say(ALICE, "hello everyone") == []
+    assert await chat.say(ALICE, "!") == []
+
+
+async def test_crashing_handler_gives_one_apology_not_a_crash(chat, caplog):
+    group = CommandGroup("broken")
+
+    @group.command("boom", help="raises")
+    async def boom(ctx):
+        raise ZeroDivisionError("secret detail")
+
+    chat.services.registry = Registry([group])
+    replies = await chat.say(ALICE, "!boom")
+    assert len(replies) == 1
+    assert "failed unexpectedly" in replies[0].text and "secret detail" not in replies[0].text
+    assert "ZeroDivisionError" in caplog.text
+
+
+HOSTILE = [
+    "!tz " + "x" * 10_000,
+    "!" + "a" * 10_000,
+    "!help " + "<script>alert(1)</script>" * 400,
+    "!tz <b>@room</b>",
+    "!lnk <img src=x onerror=alert(1)> @room",
+    '!tz "unterminated',
+    "!help @room",
+    "!tz \u202eEurope/Berlin",
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE)
+async def test_hostile_messages_are_answered_safely(chat, body):
+    replies = await chat.say(ALICE, body)
+    assert len(replies) <= 1
+    for reply in replies:
+        assert len(reply.text) < 1000, "a long message is not echoed back"
+        assert reply.mentions == ()
+        assert "<script" not in reply.html and "<img" not in reply.html and "<b>" not in reply.html
+        assert "\u202e" not in reply.text
+
+
+async def test_reactions_on_anchored_messages_act_and_redactions_undo(chat):
+    from bot.dispatcher import record_anchor
+    from bot.model import Anchor, IncomingReaction
+
+    group = CommandGroup("likes")
+    seen = []
+
+    @group.reaction("thing", "👍")
+    async def like(ctx, ref, added):
+        seen.append((ctx.sender, ref, added))
+
+    chat.services.registry = Registry([group])
+    await record_anchor(chat.store, "$botmsg", "!room:example.org", Anchor("thing", "42"))
+
+    def reaction(event_id, sender=ALICE, target="$botmsg", key="👍🏽", added=True):
+        return IncomingReaction(sender, "!room:example.org", event_id, target, key, chat.clock.now(), added)
+
+    handle = chat.dispatcher.handle_reaction
+    await handle(reaction("$r1"))
+    await handle(reaction("$r1"))  # redelivered: ignored
+    await handle(reaction("$r2", target="$unanchored"))
+    await handle(reaction("$r3", key="🎉"))
+    await handle(reaction("$r1", sender=BOB, added=False))  # bob cannot undo alice's reaction
+    assert seen == [(ALICE, "42", True)]
+    await handle(reaction("$r1", added=False))
+    await handle(reaction("$r1", added=False))
+    assert seen == [(ALICE, "42", True), (ALICE, "42", False)]

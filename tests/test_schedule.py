@@ -1,0 +1,121 @@
+import datetime as dt
+
+import pytest
+
+from bot.schedule import (
+    add_cancellation,
+    countdown,
+    load_cancellations,
+    nearest_session,
+    next_held_sessions,
+    remove_cancellation,
+    session_by_key,
+    sessions_on,
+    upcoming_sessions,
+)
+
+UTC = dt.UTC
+
+
+def thursdays(first: dt.date, weeks: int) -> list[str]:
+    """Keys of the default slots, written out by hand rather than by rrule."""
+    out = []
+    for week in range(weeks):
+        day = first + dt.timedelta(weeks=week)
+        out += [f"{day} 08:00", f"{day} 17:00"]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Wednesday night: both of Thursday's slots come first.
+        (dt.datetime(2026, 11, 25, 23, 0, tzinfo=UTC), thursdays(dt.date(2026, 11, 26), 5)),
+        # Thursday 08:05: the morning slot has begun, so the afternoon is next.
+        (dt.datetime(2026, 11, 26, 8, 5, tzinfo=UTC), thursdays(dt.date(2026, 11, 26), 6)[1:11]),
+        # Thursday 23:59: next week.
+        (dt.datetime(2026, 11, 26, 23, 59, tzinfo=UTC), thursdays(dt.date(2026, 12, 3), 5)),
+    ],
+)
+def test_next_ten_sessions(make_config, now, expected):
+    sessions = upcoming_sessions(make_config(), now, 10)
+    assert [s.key for s in sessions] == expected
+    for s in sessions:
+        local = dt.datetime.strptime(s.key, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        assert s.starts_at == local, "in a UTC conference the key is the UTC time"
+        assert s.starts_at > now
+
+
+def test_berlin_slot_keeps_its_local_time_across_dst(make_config):
+    config = make_config(conference={"timezone": "Europe/Berlin", "slots": ["Thursday 08:00"]})
+    # Summer time starts on 29 March 2026 and ends on 25 October 2026.
+    spring = upcoming_sessions(config, dt.datetime(2026, 3, 20, tzinfo=UTC), 3)
+    assert [(s.key, s.starts_at.hour) for s in spring] == [
+        ("2026-03-26 08:00", 7),  # CET, UTC+1
+        ("2026-04-02 08:00", 6),  # CEST, UTC+2
+        ("2026-04-09 08:00", 6),
+    ]
+    autumn = upcoming_sessions(config, dt.datetime(2026, 10, 16, tzinfo=UTC), 3)
+    assert [(s.key, s.starts_at.hour) for s in autumn] == [
+        ("2026-10-22 08:00", 6),
+        ("2026-10-29 08:00", 7),
+        ("2026-11-05 08:00", 7),
+    ]
+    assert all(s.starts_at.tzinfo is not None and s.starts_at.utcoffset() == dt.timedelta(0) for s in spring + autumn)
+
+
+def test_slot_on_a_time_skipped_by_dst_moves_forward(make_config):
+    config = make_config(conference={"timezone": "America/New_York", "slots": ["Sunday 02:30"]})
+    # 8 March 2026 02:30 does not exist in New York (clocks jump 02:00 -> 03:00).
+    session = upcoming_sessions(config, dt.datetime(2026, 3, 7, tzinfo=UTC), 1)[0]
+    assert session.key == "2026-03-08 02:30"
+    assert session.starts_at == dt.datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # 03:30 EDT
+
+
+def test_session_by_key_accepts_only_configured_slots(make_config):
+    config = make_config()
+    session = session_by_key(config, "2026-11-26 17:00")
+    assert session is not None and session.starts_at == dt.datetime(2026, 11, 26, 17, tzinfo=UTC)
+    assert session_by_key(config, "2026-11-26 09:00") is None  # a Thursday, but no slot
+    assert session_by_key(config, "2026-11-27 08:00") is None  # a Friday
+    assert session_by_key(config, "2026-13-01 08:00") is None
+    assert session_by_key(config, "tomorrow") is None
+
+
+def test_sessions_on_a_day_and_nearest(make_config):
+    config = make_config()
+    assert [s.key for s in sessions_on(config, dt.date(2026, 11, 26))] == ["2026-11-26 08:00", "2026-11-26 17:00"]
+    assert sessions_on(config, dt.date(2026, 11, 27)) == []
+    at = dt.datetime(2026, 11, 26, 12, 29, tzinfo=UTC)
+    assert nearest_session(config, at).key == "2026-11-26 08:00"
+    assert nearest_session(config, at + dt.timedelta(minutes=2)).key == "2026-11-26 17:00"
+    assert nearest_session(config, dt.datetime(2026, 11, 30, tzinfo=UTC)).key == "2026-11-26 17:00"
+
+
+async def test_cancellations_by_session_and_by_day(chat):
+    config, store = chat.services.config, chat.store
+    now = dt.datetime(2026, 11, 23, tzinfo=UTC)
+    assert await add_cancellation(store, "2026-11-26 08:00", "holiday", "@org:example.org", now)
+    assert not await add_cancellation(store, "2026-11-26 08:00", "again", "@org:example.org", now)
+    assert await add_cancellation(store, "2026-12-03", "", "@org:example.org", now)
+    cancels = await load_cancellations(store)
+    held = next_held_sessions(config, cancels, now, 3)
+    assert [s.key for s in held] == ["2026-11-26 17:00", "2026-12-10 08:00", "2026-12-10 17:00"]
+    first, second = upcoming_sessions(config, now, 2)
+    assert cancels.of(first).reason == "holiday" and cancels.of(second) is None
+    assert await remove_cancellation(store, "2026-12-03")
+    assert not await remove_cancellation(store, "2026-12-03")
+    assert [s.key for s in next_held_sessions(config, await load_cancellations(store), now, 2)] == [
+        "2026-11-26 17:00",
+        "2026-12-03 08:00",
+    ]
+
+
+def test_countdown():
+    assert countdown(dt.timedelta(hours=3, minutes=20, seconds=30)) == "in 3 h 20 min"
+    assert countdown(dt.timedelta(days=2, hours=20, minutes=5)) == "in 2 d 20 h"
+    assert countdown(dt.timedelta(minutes=5)) == "in 5 min"
+    assert countdown(dt.timedelta(seconds=30)) == "now"
+    assert countdown(-dt.timedelta(minutes=20)) == "20 min ago"
+    assert countdown(dt.timedelta(days=1), words=True) == "in 1 day"
+    assert countdown(dt.timedelta(minutes=15), words=True) == "in 15 minutes"

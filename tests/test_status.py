@@ -1,0 +1,45 @@
+import datetime as dt
+
+from bot.clock import FakeClock, iso
+from bot.status import read_status
+from tests.conftest import START
+
+
+async def status_of(chat, state=None, last_sync_ago=None):
+    if state:
+        await chat.store.set_meta("bot_state", state)
+    if last_sync_ago is not None:
+        await chat.store.set_meta("last_sync", iso(START - last_sync_ago))
+    return await read_status(chat.services.config, chat.store, FakeClock(START))
+
+
+async def test_a_running_bot_that_syncs_is_healthy(chat):
+    await chat.say("@alice:example.org", "!suggest Shared tooling between co-ops")
+    status = await status_of(chat, "running since 2026-11-23T10:00:00Z", dt.timedelta(seconds=20))
+    text = "\n".join(status.lines)
+    assert status.healthy
+    assert "20 s ago" in text
+    assert "open topics:       1" in text
+    # Monday noon: the next thing due is the 1d reminder for Thursday 08:00
+    assert "next announcement: 1d for session 2026-11-26 08:00 at 2026-11-25 08:00 UTC" in text
+    assert "next session:      2026-11-26 08:00" in text
+
+
+async def test_a_running_bot_silent_for_five_minutes_is_unhealthy(chat):
+    status = await status_of(chat, "running since 2026-11-23T10:00:00Z", dt.timedelta(minutes=6))
+    assert not status.healthy
+    assert "STALE" in "\n".join(status.lines)
+
+
+async def test_a_stopped_bot_is_not_expected_to_sync(chat):
+    assert (await status_of(chat, "stopped at 2026-11-23T10:00:00Z", dt.timedelta(hours=2))).healthy
+    assert (await status_of(chat)).healthy  # never started
+
+
+def test_status_cli_without_a_database(tmp_path, capsys):
+    from bot.cli import main
+
+    config = tmp_path / "c.toml"
+    config.write_text('[matrix]\nhomeserver = "https://h.org"\nuser_id = "@b:h.org"\n')
+    assert main(["status", "-c", str(config)]) == 1
+    assert "never run" in capsys.readouterr().out

@@ -1,0 +1,276 @@
+"""bot/topics.py: normalising, duplicates, ranking, votes and budgets, rate limits, the seed import."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+import pytest
+
+from bot import topics
+from bot.app import open_services
+from bot.clock import FakeClock
+from bot.storage import Store
+from tests.conftest import ALICE, BOB, ROOT, START
+
+SEED = ROOT / "topics.yaml"
+
+
+@pytest.fixture
+async def store(tmp_path):
+    store = await Store.open(tmp_path / "topics.sqlite3")
+    yield store
+    await store.close()
+
+
+async def add(store: Store, text: str, who: str = ALICE, at: dt.datetime = START, per_hour: int = 0) -> topics.Topic:
+    return await topics.suggest(store, at, who, None, text, max_length=300, per_hour=per_hour)
+
+
+async def count(store: Store, sql: str) -> int:
+    return await store.fetchval(f"SELECT COUNT(*) FROM {sql}")
+
+
+# --- normalising and duplicates ----------------------------------------------------------
+
+
+def test_normalise_ignores_case_punctuation_and_spacing():
+    assert topics.normalise("Decision making!") == "decision making"
+    assert topics.normalise("  decision-making ") == "decision making"
+    assert topics.normalise("Co-op members’ commitment") == "co op members commitment"
+    assert topics.normalise("?!…") == ""
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("decision-making", "Decision making!"),
+        ("Decision making", "decisionmaking"),
+        ("How to do fundraising?", "how to do fundraising"),
+        ("How do we bill our clients?", "How do we bil our clients"),  # a typo
+    ],
+)
+def test_near_duplicates_are_caught(a, b):
+    assert topics.is_near_duplicate(topics.normalise(a), topics.normalise(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Facilitation", "Decision making"),
+        ("How and when do we detail the budget?", "How do you do budgets and what do you use budgets for?"),
+        ("What tools do we use for communication?", "What tools do you use to manage external communications?"),
+    ],
+)
+def test_different_topics_are_not_duplicates(a, b):
+    assert not topics.is_near_duplicate(topics.normalise(a), topics.normalise(b))
+
+
+def test_the_seed_topics_are_all_different_from_each_other():
+    norms = [topics.normalise(t) for t in topics.read_seed(SEED)]
+    for i, a in enumerate(norms):
+        for b in norms[i + 1:]:
+            assert not topics.is_near_duplicate(a, b), (a, b)
+
+
+async def test_duplicates_of_open_and_imported_topics_are_refused_but_withdrawn_ones_not(store):
+    await topics.import_seed(store, ["Decision-making."])
+    with pytest.raises(topics.DuplicateTopic) as e:
+        await add(store, "Decision making!")
+    assert e.value.topic.status == "imported"
+
+    first = await add(store, "How do we pay ourselves fairly?")
+    with pytest.raises(topics.DuplicateTopic) as e:
+        await add(store, "how do we pay ourselves fairly", who=BOB)
+    assert e.value.topic.id == first.id
+    await topics.withdraw(store, START, first.id, ALICE, organiser=False)
+    again = await add(store, "how do we pay ourselves fairly", who=BOB)
+    assert again.id != first.id and again.is_open
+
+
+async def test_suggestion_is_tidied_and_limited(store):
+    topic = await add(store, "  Pay\n\tourselves\u202e  fairly  ")
+    assert topic.text == "Pay ourselves fairly"
+    with pytest.raises(topics.TopicTooLong) as e:
+        await topics.suggest(store, START, ALICE, None, "x" * 301, max_length=300, per_hour=0)
+    assert (e.value.length, e.value.limit) == (301, 300)
+    assert (await topics.suggest(store, START, BOB, None, "y" * 300, max_length=300, per_hour=0)).text == "y" * 300
+    with pytest.raises(topics.EmptyTopic):
+        await add(store, " ?! ")
+
+
+async def test_display_name_falls_back_to_localpart(store):
+    named = await topics.suggest(store, START, ALICE, "Alice <A>", "One", max_length=300, per_hour=0)
+    unnamed = await topics.suggest(store, START, BOB, None, "Two", max_length=300, per_hour=0)
+    assert named.suggested_name == "Alice <A>"
+    assert unnamed.suggested_name == "bob"
+
+
+# --- rate limit ---------------------------------------------------------------------------------
+
+
+async def test_rate_limit_per_person_per_hour(store):
+    for i, word in enumerate(("apples", "bicycles", "chickens", "dolphins", "elephants")):
+        await add(store, f"all about {word}", at=START + dt.timedelta(minutes=i * 10), per_hour=5)
+    late = START + dt.timedelta(minutes=45)
+    with pytest.raises(topics.RateLimited) as e:
+        await add(store, "one too many", at=late, per_hour=5)
+    assert e.value.again_at == START + dt.timedelta(hours=1), "when the oldest of the five leaves the hour"
+    await add(store, "bob is not limited by alice", who=BOB, at=late, per_hour=5)
+    await add(store, "an hour after the first one", at=START + dt.timedelta(hours=1, seconds=1), per_hour=5)
+
+
+async def test_withdrawn_suggestions_still_count_towards_the_limit(store):
+    first = await add(store, "first", per_hour=1)
+    await topics.withdraw(store, START, first.id, ALICE, organiser=False)
+    with pytest.raises(topics.RateLimited):
+        await add(store, "second", at=START + dt.timedelta(minutes=5), per_hour=1)
+
+
+# --- ranking --------------------------------------------------------------------------------------
+
+
+async def test_ranking_by_votes_then_oldest_first(store):
+    at = [START + dt.timedelta(minutes=i) for i in range(4)]
+    a = await add(store, "alpha topic", at=at[0])
+    b = await add(store, "bravo topic", at=at[1])
+    c = await add(store, "charlie topic", at=at[2])
+    d = await add(store, "delta topic", at=at[3])
+    for voter in ("@v1:x", "@v2:x"):
+        await topics.vote(store, START, d.id, voter)
+    await topics.vote(store, START, b.id, "@v1:x")
+    await topics.vote(store, START, c.id, "@v1:x")
+    ranked = await topics.top_open_topics(store, 10)
+    assert [t.id for t in ranked] == [d.id, b.id, c.id, a.id]
+    assert [t.votes for t in ranked] == [2, 1, 1, 0]
+    assert [t.id for t in await topics.top_open_topics(store, 2)] == [d.id, b.id]
+    await topics.mark_discussed(store, START, d.id, "2026-11-26 08:00", None)
+    assert [t.id for t in await topics.top_open_topics(store, 10)] == [b.id, c.id, a.id], "only open topics"
+
+
+# --- votes ----------------------------------------------------------------------------------------
+
+
+async def test_one_vote_per_person_and_only_for_open_topics(store):
+    topic = await add(store, "votable")
+    assert (await topics.vote(store, START, topic.id, BOB)).topic.votes == 1
+    with pytest.raises(topics.AlreadyVoted):
+        await topics.vote(store, START, topic.id, BOB)
+    with pytest.raises(topics.UnknownTopic):
+        await topics.vote(store, START, 999, BOB)
+    await topics.withdraw(store, START, topic.id, ALICE, organiser=False)
+    with pytest.raises(topics.NotOpen) as e:
+        await topics.vote(store, START, topic.id, ALICE)
+    assert e.value.topic.status == "withdrawn"
+    assert await count(store, "votes") == 1
+
+
+async def test_dot_voting_budget_counts_open_topics_only(store):
+    ids = [(await add(store, f"topic {name}")).id for name in ("one", "two", "three")]
+    first = await topics.vote(store, START, ids[0], BOB, budget=2)
+    second = await topics.vote(store, START, ids[1], BOB, budget=2)
+    assert (first.remaining, second.remaining) == (1, 0)
+    with pytest.raises(topics.BudgetSpent) as e:
+        await topics.vote(store, START, ids[2], BOB, budget=2)
+    assert e.value.voted_for == ids[:2]
+    assert (await topics.unvote(store, ids[1], BOB, budget=2)).remaining == 1
+    await topics.vote(store, START, ids[2], BOB, budget=2)
+    # Once a topic is discussed, its vote no longer counts against the budget.
+    await topics.mark_discussed(store, START, ids[0], "2026-11-26 08:00", None)
+    assert (await topics.vote(store, START, ids[1], BOB, budget=2)).remaining == 0
+
+
+async def test_concurrent_votes_of_one_person_never_overspend_the_budget(store):
+    ids = [(await add(store, f"budget topic {'abcdefghij'[i] * 8}")).id for i in range(10)]
+    results = await asyncio.gather(
+        *(topics.vote(store, START, i, BOB, budget=3) for i in ids), return_exceptions=True
+    )
+    assert sum(isinstance(r, topics.VoteResult) for r in results) == 3
+    assert all(isinstance(r, topics.VoteResult | topics.BudgetSpent) for r in results)
+    assert await count(store, "votes WHERE user_id = '@bob:example.org'") == 3
+
+
+async def test_withdraw_only_by_suggester_or_organiser(store):
+    topic = await add(store, "mine to withdraw")
+    with pytest.raises(topics.NotAllowed):
+        await topics.withdraw(store, START, topic.id, BOB, organiser=False)
+    assert (await topics.withdraw(store, START, topic.id, BOB, organiser=True)).status == "withdrawn"
+    with pytest.raises(topics.NotOpen):
+        await topics.withdraw(store, START, topic.id, ALICE, organiser=False)
+
+
+# --- history and the seed file ---------------------------------------------------------------------
+
+
+async def test_history_lists_discussed_newest_first_then_imported(store):
+    await topics.import_seed(store, ["Old one", "Older two"])
+    a = await add(store, "first discussed")
+    b = await add(store, "second discussed")
+    await topics.mark_discussed(store, START, a.id, "2026-11-26 08:00", "good")
+    await topics.mark_discussed(store, START + dt.timedelta(hours=9), b.id, "2026-11-26 17:00", None)
+    past = await topics.history(store, 10)
+    assert [t.text for t in past] == ["second discussed", "first discussed", "Older two", "Old one"]
+    assert (past[1].session, past[1].note) == ("2026-11-26 08:00", "good")
+    assert [t.text for t in await topics.history(store, 3)] == ["second discussed", "first discussed", "Older two"]
+
+
+async def test_seed_topics_become_history_once_and_new_lines_are_added(store, tmp_path):
+    assert await topics.import_seed_file(store, SEED) == 22
+    assert await count(store, "topics WHERE status = 'imported' AND session IS NULL") == 22
+    assert await topics.import_seed_file(store, SEED) == 0
+    assert await count(store, "topics") == 22
+
+    edited = tmp_path / "topics.yaml"
+    edited.write_text(SEED.read_text(encoding="utf-8") + '  - text: "How do we pay ourselves?"\n', encoding="utf-8")
+    assert await topics.import_seed_file(store, edited) == 1
+    assert await count(store, "topics WHERE status = 'imported'") == 23
+    texts = [t.text for t in await topics.history(store, 50)]
+    assert texts[0] == "How do we pay ourselves?" and "Data Owner Bill of Rights." in texts
+
+
+async def test_services_import_the_seed_at_start_idempotently(make_config, tmp_path):
+    config = make_config()
+    for _ in range(2):
+        services = await open_services(config, clock=FakeClock(START))
+        assert await count(services.store, "topics WHERE status = 'imported'") == 22
+        await services.store.close()
+
+
+async def test_missing_seed_file_is_logged_not_fatal(make_config, tmp_path, caplog):
+    config = make_config(topics={"seed_file": str(tmp_path / "nowhere.yaml")})
+    with caplog.at_level(logging.WARNING, logger="bot.topics"):
+        services = await open_services(config, clock=FakeClock(START))
+    try:
+        assert await count(services.store, "topics") == 0
+        assert "nowhere.yaml" in caplog.text
+    finally:
+        await services.store.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("topics: [\n  - text: 'unclosed", "not valid YAML"),
+        ("- text: a list without the topics key\n", "top-level 'topics:'"),
+        ("topics:\n  - text: fine\n  - note: no text\n", "topics[1]"),
+        ("topics:\n  - text: '   '\n", "topics[0]"),
+    ],
+)
+async def test_malformed_seed_file_is_a_clear_error_naming_the_file(make_config, tmp_path, content, problem):
+    seed = tmp_path / "broken-topics.yaml"
+    seed.write_text(content, encoding="utf-8")
+    with pytest.raises(topics.SeedError) as e:
+        await open_services(make_config(topics={"seed_file": str(seed)}), clock=FakeClock(START))
+    assert str(seed) in str(e.value) and problem in str(e.value)
+
+
+# --- schema ------------------------------------------------------------------------------------------
+
+
+async def test_topics_listing_counts_votes_from_indexes(store):
+    """!topics must stay quick with 10,000 topics and 100,000 votes: no full scans."""
+    rows = await store.fetchall("EXPLAIN QUERY PLAN " + topics._TOP_OPEN, (15,))
+    plan = " | ".join(r["detail"] for r in rows)
+    assert "SEARCH t USING INDEX" in plan and "SEARCH v USING PRIMARY KEY" in plan, plan
+    assert "SCAN" not in plan, plan
