@@ -285,11 +285,17 @@ class Announcer:
         )
         await self.replan()
 
-    async def wait_idle(self) -> None:
-        """At shutdown, before the store closes: take no new job and let the ones running
-        finish (a job is a run and a re-plan, with no lock held in between)."""
+    async def stop(self, timeout: float = 3) -> None:
+        """At shutdown, before the store closes: take no new job, let the ones running
+        finish (a job is a run and a re-plan, with no lock held in between), and only then
+        shut the scheduler down, whose asyncio executor cancels the jobs still running."""
         self._closing = True
-        await self._idle.wait()
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("an announcement was still being sent at shutdown; it is resent at the next start")
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
 
     async def tick(self) -> None:
         await self._job()
@@ -307,6 +313,10 @@ class Announcer:
         try:
             await self.run_due()
             await self.replan()
+        except asyncio.CancelledError:
+            # Only when stop() gave up waiting: what was not sent is recorded as pending
+            # and goes out (with the same transaction id) at the next start.
+            log.debug("announcement job cancelled at shutdown")
         finally:
             self._running -= 1
             if self._running == 0:

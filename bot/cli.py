@@ -57,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # operator needs only its warnings, and our own one-line error for a bad password.
     nio_level = logging.ERROR + 10 if args.command == "login" else logging.WARNING
     logging.getLogger("nio").setLevel(logging.DEBUG if args.verbose else nio_level)
+    # APScheduler logs every job added and run at INFO: detail, not what an operator needs.
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     if args.command == "demo":
         from pathlib import Path
 

@@ -418,13 +418,10 @@ class MatrixBot:
     async def _shutdown(self) -> None:
         if self.ready.is_set():
             await self.store.set_meta("bot_state", f"stopped at {iso(self.clock.now())}")
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
         if self.announcer is not None:
-            try:
-                await asyncio.wait_for(self.announcer.wait_idle(), timeout=3)
-            except TimeoutError:
-                log.warning("an announcement was still being sent at shutdown; it is resent at the next start")
+            await self.announcer.stop()  # and its scheduler
+        elif self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
         # Let the commands already taken finish (they are in the inbox if they don't).
         for queue in self._queues.values():
             queue.put_nowait(None)
