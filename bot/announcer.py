@@ -285,13 +285,13 @@ class Announcer:
         )
         await self.replan()
 
-    async def stop(self, timeout: float = 3) -> None:
+    async def stop(self, wait_seconds: float = 3) -> None:
         """At shutdown, before the store closes: take no new job, let the ones running
         finish (a job is a run and a re-plan, with no lock held in between), and only then
         shut the scheduler down, whose asyncio executor cancels the jobs still running."""
         self._closing = True
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
+            await asyncio.wait_for(self._idle.wait(), wait_seconds)
         except TimeoutError:
             log.warning("an announcement was still being sent at shutdown; it is resent at the next start")
         if self._scheduler is not None:

@@ -363,7 +363,7 @@ async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_ch
         if not ann._idle.is_set():
             break
     assert not ann._idle.is_set(), "the scheduled job did not start"
-    stopping = asyncio.create_task(ann.stop(timeout=5))
+    stopping = asyncio.create_task(ann.stop(wait_seconds=5))
     await asyncio.sleep(0.05)
     assert not stopping.done(), "shutdown went on while a job was still running"
     assert scheduler.running, "the scheduler was shut down under a running job"
@@ -397,7 +397,7 @@ async def test_shutdown_that_gives_up_waiting_logs_it_without_a_traceback(make_c
         if not ann._idle.is_set():
             break
     with caplog.at_level(logging.DEBUG):
-        await ann.stop(timeout=0.1)
+        await ann.stop(wait_seconds=0.1)
         await asyncio.sleep(0.05)
     assert "resent at the next start" in caplog.text
     assert not [r for r in caplog.records if r.exc_info], "a cancelled job was logged as an error"
