@@ -3,12 +3,10 @@ a summary, and how the call is doing over time."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import io
 import itertools
 
-from bot import sessions
+from bot import chart, sessions
 from bot.announcer import link_line
 from bot.dispatcher import Context
 from bot.model import Anchor, Attachment, Reply, Role
@@ -25,7 +23,7 @@ from bot.schedule import (
     sessions_from,
     sessions_on,
 )
-from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE, Turnout
+from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE
 from bot.text import Text, clean
 
 group = CommandGroup("sessions")
@@ -262,34 +260,11 @@ async def stats(ctx: Context) -> Reply:
     if len(held) < 2:
         text.line("Only one session so far: a chart needs at least two, so there is none yet.")
         return ctx.reply(text)
-    series: dict[str, list[Turnout]] = {}
+    series: chart.Series = {}
     for t in held:
-        series.setdefault(str(session_from_key(ctx.config, t.key).slot), []).append(t)
-    title = f"{ctx.config.conference.name}: people per session"
-    png = await asyncio.to_thread(attendance_chart, series, title)
+        series.setdefault(str(session_from_key(ctx.config, t.key).slot), []).append((t.key[:10], t.present))
+    png = await chart.render(series, f"{ctx.config.conference.name}: people per session")
+    if png is None:
+        text.line("The chart could not be drawn this time; the reason is in the bot's log for the operator.")
+        return ctx.reply(text)
     return ctx.reply(text, file=Attachment("ccc-attendance.png", png, "image/png"))
-
-
-def attendance_chart(series: dict[str, list[Turnout]], title: str) -> bytes:
-    """A PNG line chart, one series per slot. Agg only, no pyplot: no global state, safe
-    in a worker thread, and matplotlib is imported only when a chart is wanted."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    fig = Figure(figsize=(8, 4), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    for label, points in series.items():
-        days = [dt.date.fromisoformat(t.key[:10]) for t in points]
-        ax.plot(days, [t.present for t in points], marker="o", label=label)
-    ax.set_title(title)
-    ax.set_ylabel("checked in")
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.autofmt_xdate()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()

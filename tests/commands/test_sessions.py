@@ -2,10 +2,11 @@ import datetime as dt
 import itertools
 import re
 import struct
+import sys
 
 import pytest
 
-from bot import sessions
+from bot import chart, sessions
 from bot.clock import iso
 from bot.dispatcher import record_anchor
 from bot.model import Anchor, IncomingReaction
@@ -275,3 +276,26 @@ async def test_a_raised_hand_is_named_in_the_summary_by_display_name(chat):
     await chat.dispatcher.handle_reaction(reaction)
     summary = await chat.text(HOST, "!end")
     assert "Bob B." in summary and BOB not in summary
+
+
+async def test_stats_when_the_chart_cannot_be_drawn_still_answers_with_the_table(chat, monkeypatch, caplog):
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    monkeypatch.setattr(chart, "child_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    reply = (await chat.say(ALICE, "!stats"))[0]
+    assert reply.file is None
+    assert "2026-11-19 08:00  3" in reply.text and "could not be drawn" in reply.text
+    assert "exit 3" in caplog.text
+
+
+async def test_stats_draws_the_chart_outside_the_bot_process(chat, monkeypatch):
+    """matplotlib would stay loaded (about 45 MB) in a bot that drew the chart itself."""
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+
+    def in_this_process(*args):
+        raise AssertionError("the chart was drawn in the bot's own process")
+
+    monkeypatch.setattr(chart, "draw", in_this_process)  # the child process has its own
+    reply = (await chat.say(ALICE, "!stats"))[0]
+    assert png_size(reply.file.data) == (800, 400)
