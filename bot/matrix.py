@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import signal
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,8 @@ SESSION_FILE = "session.json"
 CREATOR_POWER = 1_000_000
 # Handled commands are kept this long (so a redelivered event is recognised), then purged.
 INBOX_RETENTION = dt.timedelta(days=7)
+# Waits between attempts at a send that failed for a passing reason (about a minute in all).
+SEND_RETRY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 _REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
 
 
@@ -209,20 +212,24 @@ class MatrixSender:
     async def _send_event(
         self, room_id: str, content: dict, key: str | None, kind: str = "m.room.message"
     ) -> str | None:
-        try:
-            resp = await self.client.room_send(
-                room_id,
-                kind,
-                content,
-                tx_id=txn_id(key) if key else None,
-                ignore_unverified_devices=True,
-            )
-        except LocalProtocolError as e:  # e.g. a room not synced yet
-            log.error("cannot send to %s: %s", room_id, e)
-            return None
-        if isinstance(resp, RoomSendResponse):
-            return resp.event_id
-        log.error("sending to %s failed: %s", room_id, _describe(resp))
+        # One transaction id for every attempt: a retry after an answer that was lost on
+        # the way (a proxy's 502, a dropped connection) is recognised, not shown twice.
+        tx_id = txn_id(key) if key else f"ccc-{uuid.uuid4().hex}"
+        for attempt, wait in enumerate((*SEND_RETRY_WAITS, None), start=1):
+            try:
+                resp = await self.client.room_send(room_id, kind, content, tx_id=tx_id, ignore_unverified_devices=True)
+            except LocalProtocolError as e:  # e.g. a room not synced yet
+                log.error("cannot send to %s: %s", room_id, e)
+                return None
+            except (OSError, TimeoutError) as e:  # beyond nio's own retries
+                resp = e
+            if isinstance(resp, RoomSendResponse):
+                return resp.event_id
+            if wait is None or not _transient(resp):
+                log.error("sending to %s failed after %d attempt(s): %s", room_id, attempt, _describe(resp))
+                return None
+            log.warning("sending to %s failed (%s); retrying in %g s", room_id, _describe(resp), wait)
+            await asyncio.sleep(wait)
         return None
 
     async def _send_file(self, room_id: str, reply: Reply, relation: dict | None, key: str | None) -> str | None:
@@ -294,6 +301,15 @@ class MatrixSender:
 
 
 _ENCRYPTION_STATE = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+
+
+def _transient(resp: Any) -> bool:
+    """A failure worth retrying: the network, the homeserver or a proxy in front of it
+    (5xx), or a rate limit nio gave up on; not a refusal such as M_FORBIDDEN."""
+    if isinstance(resp, BaseException):
+        return True
+    http = getattr(getattr(resp, "transport_response", None), "status", None)
+    return (isinstance(http, int) and http >= 500) or getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED"
 
 
 def _describe(resp: Any) -> str:
