@@ -303,6 +303,13 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None, path: Path 
     matrix = sections["matrix"]
     if "rooms" in matrix and len(set(matrix["rooms"])) != len(matrix["rooms"]):
         problems.append("matrix.rooms: a room is listed twice")
+    for section, key in (("storage", "database"), ("storage", "state_dir"), ("topics", "seed_file")):
+        value = sections[section].get(key)
+        if isinstance(value, str) and not value.strip():
+            problems.append(f"{section}.{key}: must not be empty")
+    database = sections["storage"].get("database")
+    if isinstance(database, str) and database.strip() and (base_dir or Path.cwd()).joinpath(database).is_dir():
+        problems.append(f"storage.database: {database!r} is a directory; give a file name such as 'ccc-bot.sqlite3'")
     if problems:
         raise ConfigError(problems)
 

@@ -114,14 +114,23 @@ def stored_credentials(config: Config) -> Credentials | None:
     if m.access_token:
         return Credentials(m.user_id, m.device_id, m.access_token)
     if m.access_token_file:
-        token = Path(m.access_token_file).read_text().strip()
+        try:
+            token = Path(m.access_token_file).read_text().strip()
+        except OSError as e:
+            raise LoginFailed(f"matrix.access_token_file: cannot read {m.access_token_file}: {e.strerror}") from e
+        if not token:
+            raise LoginFailed(f"matrix.access_token_file: {m.access_token_file} is empty")
         return Credentials(m.user_id, m.device_id, token)
     path = session_path(config)
     if path.exists():
-        data = json.loads(path.read_text())
-        if data.get("user_id") == m.user_id:
-            return Credentials(data["user_id"], data["device_id"], data["access_token"])
-        log.warning("%s is for %s, not %s; ignoring it", path, data.get("user_id"), m.user_id)
+        try:
+            data = json.loads(path.read_text())
+            user_id, device_id, token = data.get("user_id"), data["device_id"], data["access_token"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+            raise LoginFailed(f"{path} is unreadable or damaged ({e}): log in again with `ccc-bot login`") from e
+        if user_id == m.user_id:
+            return Credentials(user_id, device_id, token)
+        log.warning("%s is for %s, not %s; ignoring it", path, user_id, m.user_id)
     return None
 
 
@@ -339,12 +348,14 @@ class MatrixBot:
         self._undecryptable_notice: dict[str, dt.datetime] = {}
         self._background: set[asyncio.Task] = set()
         self.ready = asyncio.Event()
+        self._task: asyncio.Task | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.announcer: Announcer | None = None
 
     # -- lifecycle --
 
     async def run(self) -> None:
+        self._task = asyncio.current_task()
         creds = stored_credentials(self.config) or await password_login(self.config)
         m = self.config.matrix
         state_dir = self.config.storage.state_dir
@@ -368,14 +379,20 @@ class MatrixBot:
             store_path=str(crypto_dir) if encryption else "",
             config=client_config,
         )
-        client.restore_login(creds.user_id, creds.device_id, creds.access_token)
         self.client = client
         self.dispatcher.services.power_level = self.power_level
         self.sender = MatrixSender(client, self.store, self.served)
         try:
+            # Ask the homeserver which device the token belongs to before the crypto store
+            # is opened: keys uploaded under another device id would not work.
+            client.access_token = creds.access_token
             whoami = await client.whoami()
             if not isinstance(whoami, WhoamiResponse):
                 raise LoginFailed(f"the access token was refused: {_describe(whoami)}")
+            device_id = whoami.device_id or creds.device_id
+            if device_id != creds.device_id:
+                log.info("the access token is for device %s (not %s): using that", device_id, creds.device_id)
+            client.restore_login(creds.user_id, device_id, creds.access_token)
             if encryption:
                 await self._check_crypto_identity()
                 if client.should_upload_keys:
@@ -428,8 +445,16 @@ class MatrixBot:
             iso(next_run) if next_run else "none",
         )
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
     def stop(self) -> None:
         self._stopping.set()
+        # Before the sync loop runs, start-up may be waiting on a homeserver that does not
+        # answer (nio retries connection errors for ever): cut it short.
+        if not self.ready.is_set() and self._task is not None:
+            self._task.cancel()
 
     async def _shutdown(self) -> None:
         if self.ready.is_set():
@@ -497,7 +522,7 @@ class MatrixBot:
                 resp = e
             if not isinstance(resp, SyncResponse):
                 failures += 1
-                wait = min(2**failures, 30)
+                wait = min(2**failures, 5)  # as nio waits between its own retries
                 log.warning("sync failed (%s); retrying in %d s", _describe(resp), wait)
                 await self._sleep(wait)
                 continue
@@ -791,6 +816,10 @@ async def run_bot(config: Config) -> int:
         loop.add_signal_handler(sig, bot.stop)
     try:
         await bot.run()
+    except asyncio.CancelledError:
+        if not bot.stopping:
+            raise
+        log.info("stopped before start-up had finished")
     finally:
         await dispatcher.services.store.close()
     return 0

@@ -67,6 +67,9 @@ def test_minimal_config_gets_defaults():
         ({"roles": {"organiser_power_level": 101}}, "roles.organiser_power_level"),
         ({"topics": {"max_length": 0}}, "topics.max_length"),
         ({"topics": {"votes_per_person": -1}}, "topics.votes_per_person"),
+        ({"storage": {"database": ""}}, "storage.database: must not be empty"),
+        ({"storage": {"state_dir": " "}}, "storage.state_dir: must not be empty"),
+        ({"storage": {"database": "/"}}, "storage.database: '/' is a directory"),
     ],
 )
 def test_each_bad_value_names_its_key(sections, expected):

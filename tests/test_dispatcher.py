@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -65,11 +66,15 @@ async def test_help_lists_only_what_the_asker_may_use(chat):
     from commands import GROUPS
 
     organiser_only = [s.name for g in GROUPS for s in g.commands if s.role == Role.ORGANISER]
+    host_only = [s.name for g in GROUPS for s in g.commands if s.role == Role.HOST]
+    assert host_only and organiser_only
     participant_help = await chat.text(ALICE, "!help")
     organiser_help = await chat.text(ORGANISER, "!help")
     assert "!link" in participant_help and "!tz" in participant_help
-    for name in organiser_only:
-        assert f"!{name}" not in participant_help
+    listed = set(re.findall(r"^!(\w+)", participant_help, re.M))
+    assert "link" in listed
+    for name in organiser_only + host_only:
+        assert name not in listed, f"!{name} is listed for a participant"
         assert f"!{name}" in organiser_help
     assert len(organiser_help) >= len(participant_help)
 

@@ -21,7 +21,7 @@ from nio import AsyncClient, AsyncClientConfig, JoinResponse, RoomCreateResponse
 
 from bot.localsynapse import LocalSynapse
 
-from .botproc import BotProcess, ask, bot_sections, register_bot, write_config
+from .botproc import BotAccount, BotProcess, ask, bot_sections, register_bot, write_config
 from .helpers import forget
 
 _HERE = Path(__file__).parent
@@ -153,6 +153,7 @@ class BotRoom:
     organiser: AsyncClient
     config_path: Path
     database: Path
+    account: BotAccount
 
     async def ask(self, client: AsyncClient, body: str, **kwargs: Any):
         return await ask(client, self.room_id, self.bot_id, body, **kwargs)
@@ -193,7 +194,16 @@ class BotRooms:
             bot.start()
             await bot.wait_ready()
         return BotRoom(
-            self.server, bot, account.user_id, room_id, alice, bob, organiser, config_path, folder / "ccc.sqlite3"
+            self.server,
+            bot,
+            account.user_id,
+            room_id,
+            alice,
+            bob,
+            organiser,
+            config_path,
+            folder / "ccc.sqlite3",
+            account,
         )
 
     def stop(self) -> None:
