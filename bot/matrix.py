@@ -40,6 +40,7 @@ from nio import (
     RoomCreateEvent,
     RoomCreateResponse,
     RoomMemberEvent,
+    RoomMessagesResponse,
     RoomMessageText,
     RoomResolveAliasResponse,
     RoomSendResponse,
@@ -47,7 +48,7 @@ from nio import (
     UploadResponse,
     WhoamiResponse,
 )
-from nio.api import RoomPreset
+from nio.api import MessageDirection, RoomPreset
 from nio.exceptions import LocalProtocolError
 
 from bot import __version__
@@ -69,6 +70,8 @@ CREATOR_POWER = 1_000_000
 # Handled commands are kept this long (so a redelivered event is recognised), then purged.
 INBOX_RETENTION = dt.timedelta(days=7)
 # Waits between attempts at a send that failed for a passing reason (about a minute in all).
+# How far back a limited timeline is filled in after a downtime: pages of 100 events.
+BACKFILL_PAGES = 20
 SEND_RETRY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 _REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
 
@@ -497,7 +500,7 @@ class MatrixBot:
             await self.store.set_meta("sync_token", resp.next_batch)
             log.info("first start: skipped the rooms' history")
         else:
-            await self._take(resp)
+            await self._take(resp, since=token)
         await self._after_sync(resp)
 
     async def _sync_loop(self) -> None:
@@ -529,7 +532,7 @@ class MatrixBot:
             if failures:
                 log.info("homeserver reachable again")
             failures = 0
-            await self._take(resp)
+            await self._take(resp, since=token)
             await self._after_sync(resp)
 
     async def _after_sync(self, resp: SyncResponse) -> None:
@@ -538,13 +541,18 @@ class MatrixBot:
         for room_id in resp.rooms.invite:
             await self._on_invite(room_id)
         if client.olm:
+            steps = []
             if client.should_upload_keys:
-                await client.keys_upload()
+                steps.append(("uploading keys", await client.keys_upload()))
             if client.should_query_keys:
-                await client.keys_query()
+                steps.append(("querying keys", await client.keys_query()))
             if client.should_claim_keys:
-                await client.keys_claim(client.get_users_for_key_claiming())
-            await client.send_to_device_messages()
+                steps.append(("claiming keys", await client.keys_claim(client.get_users_for_key_claiming())))
+            for done in await client.send_to_device_messages() or []:
+                steps.append(("sending to-device messages", done))
+            for what, done in steps:
+                if isinstance(done, ErrorResponse):
+                    log.warning("%s failed (%s); tried again after the next sync", what, _describe(done))
             self._trust_new_devices()
 
     def _trust_new_devices(self) -> None:
@@ -578,7 +586,7 @@ class MatrixBot:
             )
         await self.store.set_meta("crypto_identity", identity)
 
-    async def _take(self, resp: SyncResponse) -> None:
+    async def _take(self, resp: SyncResponse, since: str | None) -> None:
         """Write the commands of this sync and its token in one transaction, then queue them."""
         self._note_creators(resp)
         rows: list[tuple[str, str, str, str]] = []
@@ -586,6 +594,10 @@ class MatrixBot:
             if room_id not in self.served:
                 continue
             events = info.timeline.events
+            if info.timeline.limited and since:
+                # More happened since the last sync than one sync carries (a long
+                # downtime in a busy room): page back to the stored token.
+                events = [*await self._backfill(room_id, info.timeline.prev_batch, since), *events]
             # A room the bot has just joined comes with its history: only what follows
             # the bot's own join is for it.
             joins = [i for i, e in enumerate(events) if self._is_own_join(e)]
@@ -616,6 +628,28 @@ class MatrixBot:
             )
         for room_id, seq in new:
             self._enqueue(room_id, seq)
+
+    async def _backfill(self, room_id: str, start: str | None, since: str) -> list[Any]:
+        """The events between `since` and a limited timeline's start, oldest first."""
+        assert self.client is not None
+        older: list[Any] = []
+        for _ in range(BACKFILL_PAGES):
+            if not start:
+                break
+            resp = await self.client.room_messages(
+                room_id, start=start, end=since, direction=MessageDirection.back, limit=100
+            )
+            if not isinstance(resp, RoomMessagesResponse):
+                log.warning("could not fetch the missed messages of %s: %s", room_id, _describe(resp))
+                break
+            older.extend(resp.chunk)
+            if not resp.chunk or not resp.end or resp.end == start:
+                break
+            start = resp.end
+        else:
+            log.warning("%s: more than %d missed events; the older ones are not answered", room_id, len(older))
+        log.info("fetched %d missed events of %s", len(older), room_id)
+        return older[::-1]
 
     def _is_own_join(self, event: Any) -> bool:
         return (
@@ -711,7 +745,10 @@ class MatrixBot:
                 log.info("accepted the invite to %s", room_id)
             return
         inviter = room.inviter if room else None
-        await self.client.room_leave(room_id)
+        left = await self.client.room_leave(room_id)
+        if isinstance(left, ErrorResponse):
+            log.warning("could not decline the invite to %s: %s", room_id, _describe(left))
+            return
         log.info("declined an invite from %s to %s, which is not a served room", inviter, room_id)
 
     def power_level(self, room_id: str, user_id: str) -> int | None:

@@ -57,6 +57,22 @@ async def test_commands_sent_while_down_are_answered_once_after_restart(make_bot
     assert not [e for e in later if replies_to(earlier_command, env.bot_id)(e)], "an old command answered again"
 
 
+async def test_a_command_buried_under_a_busy_downtime_is_still_answered(make_bot_room):
+    """More than one sync's worth of messages (200) while the bot is down: it pages back."""
+    env = await make_bot_room()
+    env.bot.stop()
+    await prime(env.bob)
+    buried = await send_text(env.bob, env.room_id, "!tz Asia/Kolkata")
+    for i in range(230):
+        await send_text(env.alice, env.room_id, f"chatter {i}")
+    env.bot.start()
+    await env.bot.wait_ready()
+    reply = await wait_for_event(env.bob, env.room_id, replies_to(buried, env.bot_id), timeout=30)
+    assert "Asia/Kolkata" in content(reply)["body"]
+    later = await collect_events(env.bob, env.room_id, 2)
+    assert not [e for e in later if replies_to(buried, env.bot_id)(e)], "answered twice"
+
+
 @pytest.mark.parametrize("joined_before", [False, True], ids=["invited", "joined-before"])
 async def test_history_from_before_the_first_start_is_not_answered(make_bot_room, joined_before):
     env = await make_bot_room(start=False)
