@@ -47,19 +47,27 @@ class Services:
         level = self.power_level(room_id, user_id) if room_id else None
         return level is not None and level >= roles.organiser_power_level
 
-    async def role_of(self, user_id: str, room_id: str | None = None) -> Role:
+    async def role_of(self, user_id: str, room_id: str | None = None, *, needed: Role = Role.ORGANISER) -> Role:
+        """The user's role. The configured lists and power levels are in memory; who
+        volunteered to host is in the database, so it is looked up only when `needed`
+        (the role the question is about) is above participant."""
         if self.is_organiser(user_id, room_id):
             return Role.ORGANISER
         if user_id in self.config.roles.hosts:
             return Role.HOST
-        for check in self.host_checks:
-            if await check(self, user_id):
-                return Role.HOST
+        if needed > Role.PARTICIPANT:
+            for check in self.host_checks:
+                if await check(self, user_id):
+                    return Role.HOST
         return Role.PARTICIPANT
 
 
 @dataclass(frozen=True)
 class Context:
+    """One command being handled. `role` is exact for every role the command's own role
+    or `role_aware` asks about; for a participant's command a volunteer host may show as
+    a participant (sessions.may_host answers about hosting a given session)."""
+
     services: Services
     message: IncomingMessage
     role: Role
@@ -112,8 +120,11 @@ class Dispatcher:
             return []
         name, arg_text = parsed
         prefix = self.services.prefix
-        role = await self.services.role_of(message.sender, message.room_id)
         spec = self.services.registry.get(name)
+        # A participant's command needs no look-up of volunteer hosts, unless it shows
+        # what the asker's role allows (!help).
+        needed = Role.ORGANISER if spec is None or spec.role_aware else spec.role
+        role = await self.services.role_of(message.sender, message.room_id, needed=needed)
         if spec is None:
             text = Text("Unknown command ").code(f"{prefix}{clean(name, 32)}").add(".")
             suggestion = self.services.registry.suggest(name, role)

@@ -59,6 +59,9 @@ class CommandSpec:
     handler: Handler
     params: tuple[Param, ...]
     aliases: tuple[str, ...] = ()
+    # The handler shows what the asker's role allows, so its ctx.role must be exact even
+    # for a participant's command (a volunteer host is told about !start).
+    role_aware: bool = False
 
     def usage_line(self, prefix: str) -> str:
         return f"{prefix}{self.name} {self.usage}".rstrip()
@@ -98,10 +101,11 @@ class CommandGroup:
         role: Role = Role.PARTICIPANT,
         help: str,
         aliases: Iterable[str] = (),
+        role_aware: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
-                CommandSpec(name, usage, role, help, handler, _params(handler), tuple(aliases))
+                CommandSpec(name, usage, role, help, handler, _params(handler), tuple(aliases), role_aware)
             )
             return handler
 

@@ -15,16 +15,21 @@ from urllib.parse import urlsplit
 def clean(text: str, limit: int | None = None) -> str:
     """User text made safe to show inline: control and bidi-override characters removed,
     whitespace folded, cut at `limit` characters with an ellipsis."""
-    kept = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if ch in "\n\t\r":
-            kept.append(" ")
-        elif cat in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS:
-            continue
-        else:
-            kept.append(ch)
-    out = " ".join("".join(kept).split())
+    if text.isprintable():
+        # No control, format (bidi), private-use or unassigned character, nor a line
+        # break: nothing to remove (the common case, without a loop in Python).
+        out = " ".join(text.split())
+    else:
+        kept = []
+        for ch in text:
+            cat = unicodedata.category(ch)
+            if ch in "\n\t\r":
+                kept.append(" ")
+            elif cat in ("Cc", "Cs", "Co", "Cn") or ch in _BIDI_CONTROLS:
+                continue
+            else:
+                kept.append(ch)
+        out = " ".join("".join(kept).split())
     if limit is not None and len(out) > limit:
         out = out[: max(limit - 1, 0)].rstrip() + "…"
     return out

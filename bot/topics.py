@@ -199,6 +199,27 @@ async def top_open_topics(store: Store, limit: int) -> list[Topic]:
     return [_topic(r) for r in await store.fetchall(_TOP_OPEN, (limit,))]
 
 
+@dataclass(frozen=True)
+class Agenda:
+    """The top of the open topics for one reader, from one query."""
+
+    shown: list[Topic]
+    total: int  # open topics in all
+    voted: set[int]  # which of `shown` the reader voted for
+
+
+async def agenda_for(store: Store, user_id: str, limit: int) -> Agenda:
+    # The count and the reader's votes are asked of the few rows shown, not of every open
+    # topic (a window function over all of them costs as much again as the ranking).
+    rows = await store.fetchall(
+        "SELECT x.*, (SELECT COUNT(*) FROM topics WHERE status = 'open') AS total, "
+        "EXISTS (SELECT 1 FROM votes v WHERE v.topic_id = x.id AND v.user_id = ?) AS mine "
+        f"FROM ({_TOP_OPEN}) x ORDER BY x.votes DESC, x.suggested_at, x.id",
+        (user_id, limit),
+    )
+    return Agenda([_topic(r) for r in rows], rows[0]["total"] if rows else 0, {r["id"] for r in rows if r["mine"]})
+
+
 async def count_open_topics(store: Store) -> int:
     return await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'", default=0)
 
@@ -228,7 +249,7 @@ async def find_duplicate(store: Store, text: str) -> Topic | None:
     """An open, discussed or imported topic that says the same as `text`: the same words,
     or close enough (the closest one wins)."""
     norm = normalise(text)
-    compact, counts = _compact(norm), tuple(Counter(norm).items())
+    compact, counts = _compact(norm), tuple(Counter(norm).most_common())
     rows = await store.fetchall("SELECT id, norm FROM topics WHERE status != 'withdrawn' ORDER BY id")
     best_id, best_ratio = None, 0.0
     for row in rows:
@@ -253,11 +274,18 @@ def _ratio_bound(norm: str, counts: tuple[tuple[str, int], ...], other: str) -> 
         return 1.0
     if 2 * min(len(norm), len(other)) / total < CLOSE_MATCH:
         return 0.0
-    common = 0
+    # Characters of `norm` that `other` lacks; past `spare` of them the bound is out of
+    # reach, which for most rows shows after a few characters (`counts` comes most
+    # frequent first).
+    spare = len(norm) - CLOSE_MATCH * total / 2
+    missing = 0
     for char, count in counts:
         found = other.count(char)
-        common += count if count < found else found
-    return 2 * common / total
+        if found < count:
+            missing += count - found
+            if missing > spare:
+                return 0.0
+    return 2 * (len(norm) - missing) / total
 
 
 # --- changing -----------------------------------------------------------------------------
@@ -286,39 +314,39 @@ async def suggest(
         raise EmptyTopic("a topic needs words")
     if len(text) > max_length:
         raise TopicTooLong(len(text), max_length)
-    async with store.transaction() as db:
-        await _check_rate(db, now, user_id, per_hour)
-    # The close-match search runs outside the transaction: it is the slow part, and
-    # nothing else needs to wait for it.
     duplicate = await find_duplicate(store, text)
     if duplicate is not None:
-        raise DuplicateTopic(duplicate)
-    async with store.transaction() as db:
-        # Checked again with the insert, so that two at once can't both get through.
-        await _check_rate(db, now, user_id, per_hour)
-        same = await _fetchval(db, "SELECT id FROM topics WHERE norm = ? AND status != 'withdrawn'", (norm,))
-        if same is None:
-            cursor = await db.execute(
-                "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status) "
-                "VALUES (?, ?, ?, ?, ?, 'open')",
-                (text, norm, user_id, clean(name or localpart(user_id), 64), iso(now)),
-            )
-            topic_id = cursor.lastrowid
-    if same is not None:
-        raise DuplicateTopic(await _require(store, int(same)))
-    return await _require(store, topic_id)
+        raise DuplicateTopic(duplicate)  # pointing to it helps even past the hourly limit
+    # The close-match search above reads without a lock (it is the slow part); the insert
+    # checks the exact duplicate and the hourly limit in the same statement, which SQLite
+    # runs alone, so two suggestions at once can't both get through.
+    name = clean(name or localpart(user_id), 64)
+    row = await store.fetchone(
+        "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status) "
+        "SELECT ?, ?, ?, ?, ?, 'open' "
+        "WHERE NOT EXISTS (SELECT 1 FROM topics WHERE norm = ? AND status != 'withdrawn') "
+        "AND (? <= 0 OR (SELECT COUNT(*) FROM topics WHERE suggested_by = ? AND suggested_at > ?) < ?) "
+        "RETURNING id",
+        (text, norm, user_id, name, iso(now), norm, per_hour, user_id, iso(now - RATE_WINDOW), per_hour),
+    )
+    if row is None:
+        same = await store.fetchval("SELECT id FROM topics WHERE norm = ? AND status != 'withdrawn'", (norm,))
+        if same is not None:
+            raise DuplicateTopic(await _require(store, int(same)))
+        await _check_rate(store, now, user_id, per_hour)
+        raise RuntimeError("a suggestion was refused for no reason found")
+    return Topic(row["id"], text, 0, user_id, name, iso(now), OPEN)
 
 
-async def _check_rate(db, now: dt.datetime, user_id: str, per_hour: int) -> None:
+async def _check_rate(store: Store, now: dt.datetime, user_id: str, per_hour: int) -> None:
     if per_hour <= 0:
         return
     # Withdrawn suggestions count too, or suggesting and withdrawing would dodge the limit.
-    cursor = await db.execute(
+    recent = await store.fetchall(
         "SELECT suggested_at FROM topics WHERE suggested_by = ? AND suggested_at > ? "
         "ORDER BY suggested_at DESC LIMIT ?",
         (user_id, iso(now - RATE_WINDOW), per_hour),
     )
-    recent = await cursor.fetchall()
     if len(recent) >= per_hour:
         # The oldest of the last `per_hour` suggestions leaves the window first.
         raise RateLimited(per_hour, parse_iso(recent[-1]["suggested_at"]) + RATE_WINDOW)
@@ -332,27 +360,26 @@ def localpart(user_id: str) -> str:
 async def vote(store: Store, now: dt.datetime, topic_id: int, user_id: str, budget: int = 0) -> VoteResult:
     """One vote by `user_id` for open topic `topic_id`. With a `budget` (dot voting), a
     person votes for at most that many open topics at once. The checks and the insert are
-    one transaction, so concurrent votes neither get lost nor overspend a budget."""
-    voted, mine = None, []
-    async with store.transaction() as db:
-        status = await _status(db, topic_id)
-        if status == OPEN:
-            voted = await _fetchval(db, "SELECT 1 FROM votes WHERE topic_id = ? AND user_id = ?", (topic_id, user_id))
-            mine = await _open_votes(db, user_id) if budget else []
-            if not voted and (not budget or len(mine) < budget):
-                await db.execute(
-                    "INSERT INTO votes (topic_id, user_id, voted_at) VALUES (?, ?, ?)",
-                    (topic_id, user_id, iso(now)),
-                )
-    # The refusals are raised after the transaction, which read everything they need.
+    one statement, which SQLite runs alone: concurrent votes are neither lost nor able to
+    overspend a budget."""
+    added = await store.execute(
+        "INSERT INTO votes (topic_id, user_id, voted_at) SELECT ?, ?, ? "
+        "WHERE EXISTS (SELECT 1 FROM topics WHERE id = ? AND status = 'open') "
+        "AND (? <= 0 OR (SELECT COUNT(*) FROM votes v JOIN topics t ON t.id = v.topic_id "
+        "WHERE v.user_id = ? AND t.status = 'open') < ?) "
+        "ON CONFLICT DO NOTHING",
+        (topic_id, user_id, iso(now), topic_id, budget, user_id, budget),
+    )
     topic = await _require(store, topic_id)
-    if status != OPEN:
-        raise NotOpen(topic)
-    if voted:
-        raise AlreadyVoted(topic)
-    if budget and len(mine) >= budget:
+    mine = await open_votes_of(store, user_id) if budget else set()
+    if not added:
+        # Why not, read afterwards: refusals are the rare case.
+        if not topic.is_open:
+            raise NotOpen(topic)
+        if await store.fetchval("SELECT 1 FROM votes WHERE topic_id = ? AND user_id = ?", (topic_id, user_id)):
+            raise AlreadyVoted(topic)
         raise BudgetSpent(budget, sorted(mine))
-    return VoteResult(topic, budget - len(mine) - 1 if budget else None)
+    return VoteResult(topic, budget - len(mine) if budget else None)
 
 
 async def unvote(store: Store, topic_id: int, user_id: str, budget: int = 0) -> VoteResult:
@@ -390,23 +417,6 @@ async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session:
         (session, note or None, iso(now), topic_id),
     )
     return await _require(store, topic_id)
-
-
-async def _status(db, topic_id: int) -> str | None:
-    return await _fetchval(db, "SELECT status FROM topics WHERE id = ?", (topic_id,))
-
-
-async def _fetchval(db, sql: str, params: tuple) -> object:
-    row = await (await db.execute(sql, params)).fetchone()
-    return None if row is None else row[0]
-
-
-async def _open_votes(db, user_id: str) -> list[int]:
-    cursor = await db.execute(
-        "SELECT v.topic_id FROM votes v JOIN topics t ON t.id = v.topic_id WHERE v.user_id = ? AND t.status = 'open'",
-        (user_id,),
-    )
-    return [r[0] for r in await cursor.fetchall()]
 
 
 # --- the seed file ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ group = CommandGroup("help")
 _HEADINGS = {Role.PARTICIPANT: "For everyone", Role.HOST: "For hosts", Role.ORGANISER: "For organisers"}
 
 
-@group.command("help", usage="[command]", help="List the commands you can use, or show one")
+@group.command("help", usage="[command]", help="List the commands you can use, or show one", role_aware=True)
 async def help(ctx: Context, command: str | None = None) -> Reply:
     registry = ctx.services.registry
     p = ctx.prefix

@@ -164,25 +164,24 @@ async def thumbs_up(ctx: Context, ref: str, added: bool) -> Reply | None:
 @group.command("topics", help="Open topics, most votes first")
 async def list_topics(ctx: Context) -> Reply:
     p = ctx.prefix
-    shown = await topics.top_open_topics(ctx.store, LIST_LIMIT)
-    if not shown:
+    agenda = await topics.agenda_for(ctx.store, ctx.sender, LIST_LIMIT)
+    if not agenda.shown:
         text = Text("No open topics yet. Suggest one with ").code(f"{p}suggest TEXT").add(".")
         return ctx.reply(text)
-    total = await topics.count_open_topics(ctx.store)
-    mine = await topics.open_votes_of(ctx.store, ctx.sender)
     text = Text().bold("Open topics").add(" (most votes first):")
-    for topic in shown:
+    for topic in agenda.shown:
         text.line().extend(topic_label(topic)).add(f" — {_plural(topic.votes, 'vote')}")
         # No suggester: the one who suggested it asked to be forgotten (!forgetme).
         text.add(f" — by {topic.suggested_name or 'a former participant'}")
-        if topic.id in mine:
+        if topic.id in agenda.voted:
             text.add(" ✓ your vote")
-    if total > len(shown):
-        text.line(f"… and {total - len(shown)} more open topics.")
+    if agenda.total > len(agenda.shown):
+        text.line(f"… and {agenda.total - len(agenda.shown)} more open topics.")
     text.line("Vote with ").code(f"{p}vote N").add(", suggest with ").code(f"{p}suggest TEXT").add(".")
     budget = ctx.config.topics.votes_per_person
     if budget:
-        text.add(f" You have {max(budget - len(mine), 0)} of {budget} votes left.")
+        spent = len(await topics.open_votes_of(ctx.store, ctx.sender))
+        text.add(f" You have {max(budget - spent, 0)} of {budget} votes left.")
     return ctx.reply(text)
 
 

@@ -7,6 +7,8 @@ import datetime as dt
 import logging
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import topics
 from bot.app import open_services
@@ -274,3 +276,22 @@ async def test_topics_listing_counts_votes_from_indexes(store):
     plan = " | ".join(r["detail"] for r in rows)
     assert "SEARCH t USING INDEX" in plan and "SEARCH v USING PRIMARY KEY" in plan, plan
     assert "SCAN" not in plan, plan
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abcde fghij", max_size=40), st.text(alphabet="abcde fghij", max_size=40))
+def test_the_cheap_bound_never_rules_out_a_close_match(a, b):
+    """find_duplicate skips a row whose bound is below CLOSE_MATCH without computing the
+    real ratio: the bound must be difflib's quick_ratio (an upper bound of ratio) whenever
+    that reaches CLOSE_MATCH."""
+    import difflib
+    from collections import Counter
+
+    from bot.topics import CLOSE_MATCH, _ratio_bound
+
+    quick = difflib.SequenceMatcher(None, a, b).quick_ratio() if a or b else 1.0
+    bound = _ratio_bound(a, tuple(Counter(a).most_common()), b)
+    if quick >= CLOSE_MATCH:
+        assert bound == pytest.approx(quick)
+    else:
+        assert bound < CLOSE_MATCH
