@@ -8,7 +8,7 @@ exists), and a `!suggest` (its duplicate check reads every topic).
 Part 2, one local Synapse: 1,000 members registered with the admin API and joined to a
 public room, then ccc-bot (`ccc-bot run`, on the part 1 database) started in it; its peak
 resident memory (VmHWM) once it is ready and idle, and again after answering `!topics` and
-`!stats` (whose chart loads matplotlib).
+`!stats` (whose chart is drawn by a child process, so matplotlib never loads in the bot).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class ScaleFigures:
                 goals.append(Goal(f"{t.command} reply", t.warm * 1000, GOAL_REPLY * 1000, unit=" ms"))
         if self.memory:
             goals.append(Goal("peak RSS, idle", self.memory.idle_hwm_mb, GOAL_RSS_MB, unit=" MB"))
-            # Idle again, but with what answering loaded (matplotlib, for the !stats chart).
+            # Idle again, with whatever answering loaded (the !stats chart is drawn in a child process).
             goals.append(Goal("peak RSS, idle after !stats", self.memory.chart_hwm_mb, GOAL_RSS_MB, unit=" MB"))
         return goals
 
@@ -123,8 +123,8 @@ class ScaleFigures:
             lines.append(
                 f"  memory of `ccc-bot run` in a room with {m.members:,} members, on this database: peak RSS "
                 f"{m.idle_hwm_mb:.1f} MB when ready and idle (RSS now {m.idle_rss_mb:.1f} MB), "
-                f"{m.busy_hwm_mb:.1f} MB after answering !topics, {m.chart_hwm_mb:.1f} MB after !stats (matplotlib "
-                f"loaded for its chart; {m.last_rss_mb:.1f} MB stay resident); "
+                f"{m.busy_hwm_mb:.1f} MB after answering !topics, {m.chart_hwm_mb:.1f} MB after !stats (its chart "
+                f"drawn in a child process; {m.last_rss_mb:.1f} MB stay resident); "
                 f"ready {m.start_seconds:.1f} s after start"
             )
         lines.extend("  " + goal.line() for goal in self.goals)
