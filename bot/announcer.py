@@ -178,7 +178,9 @@ class Announcer:
             log.warning(
                 "%s announcement for session %s was due at %s and is past its grace window "
                 "(was the bot down?): skipped",
-                item.lead, item.session.key, iso(item.at),
+                item.lead,
+                item.session.key,
+                iso(item.at),
             )
 
     async def _host_arrived(self, key: str) -> bool:

@@ -40,8 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("kind", choices=KINDS, help="what to export")
     export.add_argument("-f", "--format", choices=FORMATS, default="csv", help="file format (default: csv)")
     export.add_argument(
-        "-o", "--output", help="file or directory to write to (default: standard output); a directory gets "
-        "the dated name !export uses, e.g. ccc-topics-2026-11-26.csv"
+        "-o",
+        "--output",
+        help="file or directory to write to (default: standard output); a directory gets "
+        "the dated name !export uses, e.g. ccc-topics-2026-11-26.csv",
     )
     return parser
 

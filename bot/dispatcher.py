@@ -104,7 +104,7 @@ def split_command(body: str, prefix: str) -> tuple[str, str] | None:
     text = body.lstrip()
     if not text.startswith(prefix):
         return None
-    m = _COMMAND.fullmatch(text[len(prefix):])
+    m = _COMMAND.fullmatch(text[len(prefix) :])
     if not m:
         return None
     return m.group(1).lower(), m.group(2)

@@ -251,9 +251,7 @@ def topics_md(rows: Sequence[TopicRow], report: Report) -> bytes:
         if not found:
             continue
         lines += [f"## {status.capitalize()} ({len(found)})", ""]
-        table = [
-            (r.number, r.text, _suggester(r, report), r.suggested_at, r.votes, r.session, r.note) for r in found
-        ]
+        table = [(r.number, r.text, _suggester(r, report), r.suggested_at, r.votes, r.session, r.note) for r in found]
         lines += [*_md_table(header, table, right=(0, 4)), ""]
     return _md(lines)
 
@@ -268,13 +266,21 @@ def attendance_md(rows: Sequence[AttendanceRow], report: Report) -> bytes:
     if sessions:
         lines += ["## Sessions", ""]
         overview = [
-            (key, first.slot, report.person(first.started_by), first.started_at, first.ended_at,
-             sum(1 for r in found if r.attendee))
+            (
+                key,
+                first.slot,
+                report.person(first.started_by),
+                first.started_at,
+                first.ended_at,
+                sum(1 for r in found if r.attendee),
+            )
             for key, found in sessions.items()
             for first in found[:1]
         ]
-        lines += [*_md_table(("session", "slot", "started by", "started at", "ended at", "present"), overview,
-                             right=(5,)), ""]
+        lines += [
+            *_md_table(("session", "slot", "started by", "started at", "ended at", "present"), overview, right=(5,)),
+            "",
+        ]
     for key, found in sessions.items():
         lines += [f"## {md_cell(key)} ({md_cell(found[0].slot)})", ""]
         present = [(report.person(r.attendee), r.checked_in_at) for r in found if r.attendee]

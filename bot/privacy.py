@@ -61,9 +61,7 @@ async def collect(store: Store, user_id: str) -> dict[str, Any]:
             "SELECT session, checked_in_at, via FROM attendance WHERE user_id = ? ORDER BY checked_in_at, session"
         ),
         "volunteering": await rows("SELECT session, at FROM volunteers WHERE user_id = ? ORDER BY at, session"),
-        "reactions": await rows(
-            "SELECT event_id, target, key FROM reactions WHERE user_id = ? ORDER BY rowid"
-        ),
+        "reactions": await rows("SELECT event_id, target, key FROM reactions WHERE user_id = ? ORDER BY rowid"),
         "sessions_started_or_ended": hosted,
         "cancellations": await rows(
             "SELECT target, reason, cancelled_at FROM cancellations WHERE cancelled_by = ? ORDER BY cancelled_at"
@@ -127,9 +125,7 @@ class NoPendingRequest(Exception):
 async def request_erasure(store: Store, user_id: str, now: dt.datetime) -> None:
     async with store.transaction() as db:
         # Requests nobody confirmed are forgotten too (ISO instants compare as text).
-        await db.execute(
-            "DELETE FROM meta WHERE key LIKE 'forgetme:%' AND value < ?", (iso(now - CONFIRM_WINDOW),)
-        )
+        await db.execute("DELETE FROM meta WHERE key LIKE 'forgetme:%' AND value < ?", (iso(now - CONFIRM_WINDOW),))
         await db.execute(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (_pending_key(user_id), iso(now)),

@@ -145,6 +145,7 @@ class Registry:
 
 # --- argument conversion ----------------------------------------------------------------
 
+
 class Choice(str):
     """Base for a str annotation with fixed values: subclass and set `values`."""
 
@@ -170,7 +171,7 @@ def _next_token(text: str) -> tuple[str, str] | None:
     if not m or not text.strip():
         return None
     token = next(g for g in m.groups() if g is not None)
-    return token, text[m.end():]
+    return token, text[m.end() :]
 
 
 def convert(kind: type, token: str, name: str) -> Any:
@@ -218,7 +219,7 @@ def parse_args(spec: CommandSpec, text: str) -> list[Any]:
             args.append(param.default)
             continue
         value_text, remainder = token
-        later_rest = any(p.kind is Rest for p in spec.params[i + 1:])
+        later_rest = any(p.kind is Rest for p in spec.params[i + 1 :])
         try:
             args.append(convert(param.kind, value_text, param.name))
         except UsageError:

@@ -76,8 +76,7 @@ _STATE = "SELECT key, started_by, started_at, ended_at, ended_by, auto_ended FRO
 async def running_session(store: Store) -> str | None:
     """The key of the session started and not yet ended, if any."""
     return await store.fetchval(
-        "SELECT key FROM sessions WHERE started_at IS NOT NULL AND ended_at IS NULL "
-        "ORDER BY started_at DESC LIMIT 1"
+        "SELECT key FROM sessions WHERE started_at IS NOT NULL AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1"
     )
 
 

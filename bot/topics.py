@@ -189,9 +189,7 @@ async def _require(store: Store, topic_id: int) -> Topic:
 
 
 # Votes are counted from the votes primary key alone; open topics come from an index.
-_TOP_OPEN = (
-    f"SELECT {_COLUMNS} FROM topics t WHERE t.status = 'open' ORDER BY votes DESC, t.suggested_at, t.id LIMIT ?"
-)
+_TOP_OPEN = f"SELECT {_COLUMNS} FROM topics t WHERE t.status = 'open' ORDER BY votes DESC, t.suggested_at, t.id LIMIT ?"
 
 
 async def top_open_topics(store: Store, limit: int) -> list[Topic]:
@@ -227,8 +225,7 @@ async def count_open_topics(store: Store) -> int:
 async def open_votes_of(store: Store, user_id: str) -> set[int]:
     """The open topics a person has voted for (what counts against a dot-voting budget)."""
     rows = await store.fetchall(
-        "SELECT v.topic_id FROM votes v JOIN topics t ON t.id = v.topic_id "
-        "WHERE v.user_id = ? AND t.status = 'open'",
+        "SELECT v.topic_id FROM votes v JOIN topics t ON t.id = v.topic_id WHERE v.user_id = ? AND t.status = 'open'",
         (user_id,),
     )
     return {r[0] for r in rows}

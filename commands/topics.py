@@ -118,9 +118,7 @@ def _duplicate(ctx: Context, topic: Topic) -> Reply:
 @group.command("vote", usage="N", help="Vote for topic N")
 async def vote(ctx: Context, topic: int) -> Reply:
     try:
-        result = await topics.vote(
-            ctx.store, ctx.clock.now(), topic, ctx.sender, ctx.config.topics.votes_per_person
-        )
+        result = await topics.vote(ctx.store, ctx.clock.now(), topic, ctx.sender, ctx.config.topics.votes_per_person)
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
     text = Text("Voted for ").extend(topic_label(result.topic)).add(f" — {_plural(result.topic.votes, 'vote')} now.")

@@ -129,7 +129,10 @@ async def test_erase_in_time_takes_everything_about_the_person_and_nothing_else(
         (numbers["pay"],),
     )
     assert (row["text"], row["suggested_by"], row["suggested_name"], row["votes"]) == (
-        "How do we pay ourselves fairly?", None, None, 2
+        "How do we pay ourselves fairly?",
+        None,
+        None,
+        2,
     )
     assert await chat.store.fetchval("SELECT started_by FROM sessions WHERE key = ?", (SESSION,)) == HOST
     assert await chat.store.fetchval("SELECT ended_by FROM sessions WHERE key = ?", (SESSION,)) is None

@@ -72,7 +72,7 @@ def test_different_topics_are_not_duplicates(a, b):
 def test_the_seed_topics_are_all_different_from_each_other():
     norms = [topics.normalise(t) for t in topics.read_seed(SEED)]
     for i, a in enumerate(norms):
-        for b in norms[i + 1:]:
+        for b in norms[i + 1 :]:
             assert not topics.is_near_duplicate(a, b), (a, b)
 
 
@@ -185,9 +185,7 @@ async def test_dot_voting_budget_counts_open_topics_only(store):
 
 async def test_concurrent_votes_of_one_person_never_overspend_the_budget(store):
     ids = [(await add(store, f"budget topic {'abcdefghij'[i] * 8}")).id for i in range(10)]
-    results = await asyncio.gather(
-        *(topics.vote(store, START, i, BOB, budget=3) for i in ids), return_exceptions=True
-    )
+    results = await asyncio.gather(*(topics.vote(store, START, i, BOB, budget=3) for i in ids), return_exceptions=True)
     assert sum(isinstance(r, topics.VoteResult) for r in results) == 3
     assert all(isinstance(r, topics.VoteResult | topics.BudgetSpent) for r in results)
     assert await count(store, "votes WHERE user_id = '@bob:example.org'") == 3

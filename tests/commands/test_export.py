@@ -112,7 +112,7 @@ def write_config(tmp_path) -> str:
             [storage]
             database = "ccc.sqlite3"
             [topics]
-            seed_file = "{ROOT / 'topics.yaml'}"
+            seed_file = "{ROOT / "topics.yaml"}"
             """
         )
     )
@@ -121,8 +121,13 @@ def write_config(tmp_path) -> str:
 
 async def cli(*args: str) -> tuple[int, bytes, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", _CLI, *args, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-c",
+        _CLI,
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await proc.communicate()
     return proc.returncode, out, err.decode()

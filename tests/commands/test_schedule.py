@@ -203,9 +203,7 @@ async def test_calendar_gives_the_same_sessions_as_the_bot(make_chat, make_confi
     assert all(str(e["location"]) == "https://bbb.example.org/b/ccc" for e in events)
     cancels = await load_cancellations(chat.store)
     expected = [
-        s.starts_at
-        for s in upcoming_sessions(chat.services.config, chat.clock.now(), 14)
-        if cancels.of(s) is None
+        s.starts_at for s in upcoming_sessions(chat.services.config, chat.clock.now(), 14) if cancels.of(s) is None
     ][:10]
     assert len(expected) == 10
     # the Berlin slots cross the change to summer time on 29 March

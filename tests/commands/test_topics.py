@@ -109,9 +109,28 @@ async def test_topics_ranked_by_votes_ties_oldest_first(chat):
 
 async def test_long_topic_lists_are_cut_with_a_count_of_the_rest(make_chat, make_config):
     chat = await make_chat(make_config(topics={"suggestions_per_hour": 0}))
-    words = ["apples", "bicycles", "chickens", "dolphins", "elephants", "ferries", "giraffes", "harbours",
-             "islands", "jugglers", "kettles", "lanterns", "mountains", "nutmeg", "oysters", "pianos",
-             "quilts", "rivers", "saxophones", "tulips"]
+    words = [
+        "apples",
+        "bicycles",
+        "chickens",
+        "dolphins",
+        "elephants",
+        "ferries",
+        "giraffes",
+        "harbours",
+        "islands",
+        "jugglers",
+        "kettles",
+        "lanterns",
+        "mountains",
+        "nutmeg",
+        "oysters",
+        "pianos",
+        "quilts",
+        "rivers",
+        "saxophones",
+        "tulips",
+    ]
     for word in words:
         await suggest(chat, f"all about {word}")
     text = await chat.text(ALICE, "!topics")
@@ -259,4 +278,3 @@ async def test_seed_topics_are_history_from_the_start(chat):
     text = await chat.text(ALICE, "!history 50")
     assert len(text.splitlines()[1:]) == 22
     assert "Data Owner Bill of Rights." in text and "Facilitation." in text
-

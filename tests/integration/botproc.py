@@ -53,7 +53,6 @@ def bot_sections(
     }
 
 
-
 def register_bot(synapse: LocalSynapse) -> BotAccount:
     reg = synapse.register_device(f"ccc-bot-{uuid.uuid4().hex[:6]}", "bot password", displayname="ccc-bot")
     return BotAccount(reg["user_id"], reg["device_id"], reg["access_token"])

@@ -20,6 +20,7 @@ def body(event) -> str:
 
 def bot_file(env, command_id: str):
     """The m.file event the bot sends with its answer to `command_id`."""
+
     def match(event) -> bool:
         return replies_to(command_id, env.bot_id)(event) and event.source["content"].get("msgtype") == "m.file"
 
