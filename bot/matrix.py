@@ -304,11 +304,16 @@ class MatrixSender:
             return None
         await self.store.set_meta(key, resp.room_id)
         self.served.add(resp.room_id)
-        # Sending needs the room in the client's state: wait for the sync that brings it.
-        for _ in range(50):
-            if resp.room_id in self.client.rooms:
+        # Sending needs the room in the client's state, with the invitee in it: in an
+        # encrypted room the key is shared with the members nio knows when it first sends,
+        # and one sent before the invite was synced could never be read by them.
+        for _ in range(100):
+            room = self.client.rooms.get(resp.room_id)
+            if room is not None and user_id in room.users:
                 break
             await asyncio.sleep(0.1)
+        else:
+            log.warning("the direct message room with %s did not sync in time; sending anyway", user_id)
         return resp.room_id
 
 
@@ -594,7 +599,7 @@ class MatrixBot:
             if room_id not in self.served:
                 continue
             events = info.timeline.events
-            if info.timeline.limited and since:
+            if info.timeline.limited and since and not any(self._is_own_join(e) for e in events):
                 # More happened since the last sync than one sync carries (a long
                 # downtime in a busy room): page back to the stored token.
                 events = [*await self._backfill(room_id, info.timeline.prev_batch, since), *events]
@@ -648,7 +653,8 @@ class MatrixBot:
             start = resp.end
         else:
             log.warning("%s: more than %d missed events; the older ones are not answered", room_id, len(older))
-        log.info("fetched %d missed events of %s", len(older), room_id)
+        if older:
+            log.info("fetched %d missed events of %s", len(older), room_id)
         return older[::-1]
 
     def _is_own_join(self, event: Any) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
-from nio import MegolmEvent, RoomCreateResponse, RoomMessageNotice, RoomSendResponse
+from nio import MegolmEvent, RoomCreateResponse, RoomMessage, RoomMessageNotice, RoomSendResponse
 
 from .botproc import BotProcess, bot_sections, register_bot, relates, write_config
 from .helpers import prime, wait_for_event
@@ -76,5 +77,44 @@ async def test_a_lost_crypto_store_is_reported_not_silent(synapse, make_user, tm
         bot.start()
         await bot.wait_ready()
         assert "crypto store was lost or replaced" in bot.output()
+    finally:
+        bot.stop()
+
+
+async def test_mydata_arrives_as_an_encrypted_file_in_an_encrypted_direct_message(synapse, make_user, tmp_path):
+    from nio import DownloadResponse, JoinResponse
+    from nio.crypto.attachments import decrypt_attachment
+
+    alice, bot, bot_id, room_id, _ = await encrypted_room_with_bot(synapse, make_user, tmp_path)
+    try:
+        reply = await ask_encrypted(alice, room_id, bot_id, "!tz Europe/Lisbon")
+        assert "Europe/Lisbon" in reply.body
+        reply = await ask_encrypted(alice, room_id, bot_id, "!mydata")
+        assert not isinstance(reply, MegolmEvent) and "direct message" in reply.body
+        await prime(alice)
+        invites = [r for r, room in alice.invited_rooms.items() if room.inviter == bot_id]
+        assert len(invites) == 1, alice.invited_rooms
+        dm = invites[0]
+        assert isinstance(await alice.join(dm), JoinResponse)
+
+        from_bot = []
+
+        def the_file(event):
+            if getattr(event, "sender", None) == bot_id and isinstance(event, (RoomMessage, MegolmEvent)):
+                from_bot.append(event)
+            return from_bot and event is from_bot[-1] and event.source.get("content", {}).get("msgtype") == "m.file"
+
+        event = await wait_for_event(alice, dm, the_file, 30)
+        undecryptable = [e for e in from_bot if isinstance(e, MegolmEvent)]
+        assert not undecryptable, "alice could not decrypt a message of the direct message room"
+        assert all(e.decrypted for e in from_bot), "a direct message was not encrypted"
+        assert alice.rooms[dm].encrypted
+        file = event.source["content"]["file"]
+        assert "url" not in event.source["content"], "the file itself must be encrypted, not linked in the clear"
+        downloaded = await alice.download(mxc=file["url"])
+        assert isinstance(downloaded, DownloadResponse), downloaded
+        plain = decrypt_attachment(downloaded.body, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
+        data = json.loads(plain)
+        assert data["user_id"] == alice.user_id and data["timezone"] == "Europe/Lisbon"
     finally:
         bot.stop()
