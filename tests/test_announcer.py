@@ -335,9 +335,9 @@ async def test_scheduler_jobs_are_keyed_by_session_and_lead(chat, server):
         scheduler.shutdown(wait=False)
 
 
-async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_chat):
-    """APScheduler's asyncio executor cancels the jobs still running when it shuts down;
-    a restart just after an announcement went out failed that way in CI."""
+async def job_running_on_a_scheduler(make_chat, replan):
+    """An Announcer whose re-plan is `replan`, with a job of it running on a real
+    AsyncIOScheduler: (announcer, scheduler)."""
     import asyncio
 
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -345,15 +345,7 @@ async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_ch
 
     chat = await make_chat()
     ann = Announcer(chat.services, sender=None)
-    gate, ran = asyncio.Event(), []
-
-    async def slow_replan():
-        # The window that failed: the run is done, the re-plan still reads the store.
-        await gate.wait()
-        ran.append("replan")
-        return []
-
-    ann.replan = slow_replan
+    ann.replan = replan
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.start()
     ann._scheduler = scheduler
@@ -363,6 +355,23 @@ async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_ch
         if not ann._idle.is_set():
             break
     assert not ann._idle.is_set(), "the scheduled job did not start"
+    return ann, scheduler
+
+
+async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_chat):
+    """APScheduler's asyncio executor cancels the jobs still running when it shuts down;
+    a restart just after an announcement went out failed that way in CI."""
+    import asyncio
+
+    gate, ran = asyncio.Event(), []
+
+    async def slow_replan():
+        # The window that failed: the run is done, the re-plan still reads the store.
+        await gate.wait()
+        ran.append("replan")
+        return []
+
+    ann, scheduler = await job_running_on_a_scheduler(make_chat, slow_replan)
     stopping = asyncio.create_task(ann.stop(wait_seconds=5))
     await asyncio.sleep(0.05)
     assert not stopping.done(), "shutdown went on while a job was still running"
@@ -378,24 +387,10 @@ async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_ch
 async def test_shutdown_that_gives_up_waiting_logs_it_without_a_traceback(make_chat, caplog):
     import asyncio
 
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-    from apscheduler.triggers.date import DateTrigger
-
-    chat = await make_chat()
-    ann = Announcer(chat.services, sender=None)
-
     async def stuck_replan():
         await asyncio.Event().wait()
 
-    ann.replan = stuck_replan
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.start()
-    ann._scheduler = scheduler
-    scheduler.add_job(ann.fire, DateTrigger(run_date=dt.datetime.now(UTC)), args=(MORNING, "0m"))
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if not ann._idle.is_set():
-            break
+    ann, _ = await job_running_on_a_scheduler(make_chat, stuck_replan)
     with caplog.at_level(logging.DEBUG):
         await ann.stop(wait_seconds=0.1)
         await asyncio.sleep(0.05)
