@@ -43,3 +43,57 @@ def test_piped_commands_and_timezone_persists(tmp_path):
     assert "no time zone set" in console(config, "!tz\n", "--as", "@bob:console")
     # plain chatter gets no answer in piped mode
     assert console(config, "hello there\n") == ""
+
+
+def test_interactive_console_in_a_terminal(tmp_path):
+    """On a terminal (a pseudo-terminal here) the console greets, prompts, answers and
+    leaves on Ctrl-D."""
+    import contextlib
+    import os
+    import pty
+    import select
+    import time
+
+    config = write_config(tmp_path)
+    exe = shutil.which("ccc-bot", path=str(Path(sys.executable).parent))
+    command = [exe] if exe else [sys.executable, "-m", "bot.cli"]
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the console, on the terminal
+        try:
+            os.execv(command[0], [*command, "console", "-c", str(config)])
+        finally:
+            os._exit(127)
+    seen = b""
+
+    def read_until(text: bytes, timeout: float = 30) -> bytes:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while text not in seen and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    seen += os.read(fd, 4096)
+                except OSError:
+                    break
+        assert text in seen, seen.decode(errors="replace")[-2000:]
+        return seen
+
+    try:
+        read_until(b"Ctrl-D to leave")
+        read_until(b"> ")
+        os.write(fd, b"!link\n")
+        read_until(b"access code")
+        os.write(fd, b"hello\n")
+        read_until(b"not a command")
+        os.write(fd, b"\x04")  # Ctrl-D
+        deadline, status = time.monotonic() + 10, None
+        while status is None and time.monotonic() < deadline:
+            done, code = os.waitpid(pid, os.WNOHANG)
+            status = code if done else None
+            time.sleep(0.05)
+        assert status is not None, "the console did not leave on Ctrl-D"
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    finally:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
