@@ -66,6 +66,15 @@ class CommandSpec:
     def usage_line(self, prefix: str) -> str:
         return f"{prefix}{self.name} {self.usage}".rstrip()
 
+    @property
+    def arg_labels(self) -> tuple[str, ...]:
+        """Each argument as the usage line names it (`N`, `YYYY-MM-DD`), so an error
+        speaks the reader's words; the parameter's own name where the line has none."""
+        words = self.usage.replace("[", " ").replace("]", " ").split()
+        if len(words) != len(self.params):
+            return tuple(p.name for p in self.params)
+        return tuple(words)
+
 
 @dataclass(frozen=True)
 class ReactionSpec:
@@ -175,6 +184,7 @@ def _next_token(text: str) -> tuple[str, str] | None:
 
 
 def convert(kind: type, token: str, name: str) -> Any:
+    """`token` as a `kind`; `name` is the argument as the usage line shows it."""
     shown = clean(token, 40)
     if kind is int:
         if not re.fullmatch(r"#?\d{1,9}", token):
@@ -195,33 +205,44 @@ def convert(kind: type, token: str, name: str) -> Any:
     if isinstance(kind, type) and issubclass(kind, Choice):
         value = token.lower()
         if value not in kind.values:
-            raise UsageError(f"{name}: {shown!r} is not one of {', '.join(kind.values)}")
+            # The usage line shows the choices themselves (`topics|attendance`).
+            raise UsageError(f"{shown!r} is not one of {', '.join(kind.values)}")
         return kind(value)
     return token
+
+
+def _missing(param: Param, label: str) -> str:
+    if isinstance(param.kind, type) and issubclass(param.kind, Choice):
+        return " or ".join(param.kind.values)
+    return label
 
 
 def parse_args(spec: CommandSpec, text: str) -> list[Any]:
     """Convert the argument text for `spec`, raising UsageError on any problem."""
     args: list[Any] = []
+    if not spec.params:
+        return args  # `!link please`: words after a command that takes none are not an error
     rest = text
+    labels = spec.arg_labels
     for i, param in enumerate(spec.params):
+        label = labels[i]
         if param.kind is Rest:
             value = rest.strip()
             if not value and not param.optional:
-                raise UsageError(f"{param.name} is missing")
+                raise UsageError(f"{label} is missing")
             args.append(Rest(value) if value else param.default)
             rest = ""
             continue
         token = _next_token(rest)
         if token is None:
             if not param.optional:
-                raise UsageError(f"{param.name} is missing")
+                raise UsageError(f"{_missing(param, label)} is missing")
             args.append(param.default)
             continue
         value_text, remainder = token
         later_rest = any(p.kind is Rest for p in spec.params[i + 1 :])
         try:
-            args.append(convert(param.kind, value_text, param.name))
+            args.append(convert(param.kind, value_text, label))
         except UsageError:
             # An optional typed argument that doesn't fit is left for the free text after it
             # (`!cancel 2026-12-24 holidays`: no time given, "holidays" is the reason).

@@ -35,6 +35,11 @@ def clean(text: str, limit: int | None = None) -> str:
     return out
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 vote', '2 votes', '1 check-in', '3 people' (with `many`)."""
+    return f"{n} {one}" if n == 1 else f"{n} {many or one + 's'}"
+
+
 # Explicit directional overrides and isolates can make a reply read backwards.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 

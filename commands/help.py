@@ -37,6 +37,7 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
         text = Text("There is no command ").code(f"{p}{clean(name, 32)}").add(".")
         if suggestion:
             text.add(" Did you mean ").code(f"{p}{suggestion}").add("?")
+        text.add(" Type ").code(f"{p}help").add(" for the commands you can use.")
         raise CommandError(text.plain)
     if spec.role > ctx.role:
         raise CommandError(f"{p}{spec.name} is for {spec.role.label} only.")

@@ -24,7 +24,7 @@ from bot.schedule import (
     sessions_on,
 )
 from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE
-from bot.text import Text, clean
+from bot.text import Text, clean, plural
 
 group = CommandGroup("sessions")
 
@@ -254,7 +254,8 @@ async def stats(ctx: Context) -> Reply:
         return ctx.reply(f"No session has been held in the last {STATS_WEEKS} weeks, so there is nothing to show yet.")
     total = sum(t.present for t in held)
     text = Text().bold(f"Attendance, last {STATS_WEEKS} weeks")
-    text.add(f": {len(held)} sessions held, {total} check-ins, {total / len(held):.1f} per session on average.")
+    text.add(f": {plural(len(held), 'session')} held, {plural(total, 'check-in')}, ")
+    text.add(f"{total / len(held):.1f} per session on average.")
     for t in held:
         text.line(f"{t.key}  {t.present}")
     if len(held) < 2:

@@ -189,3 +189,34 @@ async def test_reactions_on_anchored_messages_act_and_redactions_undo(chat):
     await handle(reaction("$r1", added=False))
     await handle(reaction("$r1", added=False))
     assert seen == [(ALICE, "42", True), (ALICE, "42", False)]
+
+
+def test_every_usage_line_names_each_argument():
+    """Errors name an argument as its usage line does, so each usage line must have one
+    word per argument, in order."""
+    from commands import build_registry
+
+    for spec in build_registry().commands.values():
+        assert len(spec.arg_labels) == len(spec.params), spec.name
+        words = spec.usage.replace("[", " ").replace("]", " ").split()
+        assert list(spec.arg_labels) == words, spec.name
+
+
+async def test_errors_name_the_argument_as_the_usage_line_does(chat):
+    text = await chat.text(ALICE, "!history lots")
+    assert text.splitlines()[0] == "!history: N: 'lots' is not a number."
+    assert text.splitlines()[1] == "Usage: !history [N]"
+    assert "count" not in text
+    assert (await chat.text(ALICE, "!vote")).splitlines()[0] == "!vote: N is missing."
+    text = await chat.text(ORGANISER, "!cancel 24.12.2026")
+    assert text.splitlines()[0].startswith("!cancel: YYYY-MM-DD: '24.12.2026' is not a date")
+    text = await chat.text(ORGANISER, "!export people")
+    assert text.splitlines()[0] == "!export: 'people' is not one of topics, attendance."
+
+
+async def test_a_command_without_arguments_ignores_extra_words(chat):
+    plain = await chat.text(ALICE, "!link")
+    assert await chat.text(ALICE, "!link please") == plain
+    assert await chat.text(ALICE, "!next  thanks!") == await chat.text(ALICE, "!next")
+    # A command that takes arguments still refuses what it does not understand.
+    assert (await chat.text(ALICE, "!vote 3 4")).startswith("!vote: unexpected '4'")

@@ -25,3 +25,9 @@ async def test_help_is_grouped_by_role_for_hosts_and_organisers(chat):
     assert organiser.index("For hosts") < organiser.index("!start") < organiser.index("For organisers")
     participant = await chat.text(ALICE, "!help")
     assert "For everyone" not in participant and "For organisers" not in participant
+
+
+async def test_help_for_unknown_command_points_to_the_list(chat):
+    text = await chat.text(ALICE, "!help nosuch")
+    assert "no command !nosuch" in text
+    assert "Type !help for the commands you can use." in text

@@ -267,6 +267,13 @@ async def test_stats_with_too_few_sessions_is_text_only(chat):
     reply = (await chat.say(ALICE, "!stats"))[0]
     assert reply.file is None
     assert "2026-11-19 08:00  3" in reply.text and "a chart needs at least two" in reply.text
+    assert "1 session held, 3 check-ins, 3.0 per session on average" in reply.text
+
+
+async def test_stats_counts_read_right_for_one(chat):
+    await hold(chat, "2026-11-19 08:00", [HOST])
+    text = await chat.text(ALICE, "!stats")
+    assert "1 session held, 1 check-in, 1.0 per session" in text
 
 
 async def test_a_raised_hand_is_named_in_the_summary_by_display_name(chat):
