@@ -388,7 +388,7 @@ async def announcement(
     """The announcement of a session: when, where, the agenda and the host."""
     conf, prefix = services.config.conference, services.prefix
     until = session.starts_at - now
-    when = "starts now" if until <= dt.timedelta(minutes=1) else f"starts {countdown(until, words=True)}"
+    when = "starts now" if until <= dt.timedelta(minutes=1) else f"starts {countdown(until)}"
     text = Text("📣 ").bold(conf.name).add(f" {when}")
     text.line().extend(times_text(services, session))
     text.line().extend(link_line(services))
