@@ -50,6 +50,9 @@ LOOKBACK = dt.timedelta(days=1)
 HORIZON = dt.timedelta(days=8)
 TICK_SECONDS = 60
 AGENDA_SIZE = 5
+# A reminder sent this little after its time (a job run by the next minute's tick) still
+# states its lead; one sent later, after a downtime, says the time actually left.
+ON_TIME = dt.timedelta(seconds=2 * TICK_SECONDS)
 JOB_PREFIX = "ccc:"
 TICK_JOB = "ccc-tick"
 
@@ -66,6 +69,10 @@ class Due:
     @property
     def job_id(self) -> str:
         return f"{JOB_PREFIX}{self.session.key}:{self.lead}"
+
+
+def lead_name(lead: dt.timedelta) -> str:
+    return format_duration(lead) if lead else "0m"
 
 
 def reply_key(session_key: str, lead: str, room_id: str) -> str:
@@ -110,6 +117,16 @@ class Announcer:
         before = parse_duration(lead)
         return start - before + grace if before == dt.timedelta(0) else min(start - before + grace, start)
 
+    def superseded_by(self, session: Session, lead: str, now: dt.datetime) -> str | None:
+        """The latest later announcement of the same session that is due by `now`, if
+        any: then a reminder `lead` whose time passed (the bot was down) is not sent, so
+        nobody reads "starts in 15 minutes" followed by "starts now"."""
+        if lead in (CANCELLED, HOST_WAIT, SUMMARY):
+            return None
+        before = parse_duration(lead)
+        later = [d for d in self._conf.announce_before if d < before and session.starts_at - d <= now]
+        return lead_name(min(later)) if later else None
+
     async def due_between(self, start: dt.datetime, end: dt.datetime) -> list[Due]:
         """Everything falling due in [start, end], in time order; automatic closes of
         sessions still running are included however old they are."""
@@ -140,7 +157,7 @@ class Announcer:
                 return []
             at = max(session.starts_at - max(leads), cancellation.cancelled_at)
             return [Due(session, CANCELLED, at)] if at < session.starts_at else []
-        items = [Due(session, format_duration(lead) if lead else "0m", session.starts_at - lead) for lead in leads]
+        items = [Due(session, lead_name(lead), session.starts_at - lead) for lead in leads]
         items.append(Due(session, HOST_WAIT, session.starts_at + dt.timedelta(minutes=self._conf.host_wait_minutes)))
         return items
 
@@ -164,8 +181,9 @@ class Announcer:
             await self._auto_close(item)
             return
         late = now > self.deadline(item.session, item.lead)
+        superseded = None if late else self.superseded_by(item.session, item.lead, now)
         needless = item.lead == HOST_WAIT and await self._host_arrived(item.session.key)
-        status = "skipped" if late or needless else "sending"
+        status = "skipped" if late or superseded or needless else "sending"
         async with store.transaction() as db:
             added = 0
             for room in self._rooms:
@@ -181,6 +199,14 @@ class Announcer:
                 item.lead,
                 item.session.key,
                 iso(item.at),
+            )
+        elif added and superseded:
+            log.warning(
+                "%s announcement for session %s was due at %s, and the %s one is due too (was the bot down?): skipped",
+                item.lead,
+                item.session.key,
+                iso(item.at),
+                superseded,
             )
 
     async def _host_arrived(self, key: str) -> bool:
@@ -219,6 +245,17 @@ class Announcer:
                 if now > self.deadline(session, lead):
                     await self._mark(key, lead, room, "skipped", None, now)
                     log.warning("%s announcement for session %s to %s never went out in time; skipped", lead, key, room)
+                    continue
+                superseded = self.superseded_by(session, lead, now)
+                if superseded:
+                    await self._mark(key, lead, room, "skipped", None, now)
+                    log.warning(
+                        "%s announcement for session %s to %s never went out, and the %s one is due now; skipped",
+                        lead,
+                        key,
+                        room,
+                        superseded,
+                    )
                     continue
                 reply = await self.message(session, lead, room, now)
                 if reply is None:
@@ -261,7 +298,7 @@ class Announcer:
         positive = [d for d in self._conf.announce_before if d > dt.timedelta(0)]
         # Volunteers are pinged in the last reminder before the start (`15m` by default).
         ping = bool(positive) and before == min(positive)
-        text, mentions = await announcement(services, session, now, ping=ping)
+        text, mentions = await announcement(services, session, now, ping=ping, lead=before)
         if before == dt.timedelta(0):
             # The thread root, unless a host started early and the thread exists already.
             anchor = Anchor("session", key)
@@ -382,13 +419,26 @@ async def _names(services: Services, users: list[str], ping: bool) -> tuple[Text
     return text, tuple(users) if ping else ()
 
 
-async def announcement(
-    services: Services, session: Session, now: dt.datetime, *, ping: bool = False
-) -> tuple[Text, tuple[str, ...]]:
-    """The announcement of a session: when, where, the agenda and the host."""
-    conf, prefix = services.config.conference, services.prefix
+def when_text(session: Session, now: dt.datetime, lead: dt.timedelta | None) -> str:
+    """'starts in 15 minutes' for the 15-minute reminder, sent a few milliseconds or a
+    tick late alike; 'starts now' for the `0m` one. Without a lead (`!announce`), or
+    when sent late after a downtime: the time actually left, or 'began 20 minutes ago'."""
     until = session.starts_at - now
-    when = "starts now" if until <= dt.timedelta(minutes=1) else f"starts {countdown(until, words=True)}"
+    if lead is not None and until > lead - ON_TIME:
+        return f"starts {countdown(lead)}" if lead else "starts now"
+    left = countdown(until)
+    if left == "now":
+        return "starts now"
+    return f"began {left}" if until < dt.timedelta(0) else f"starts {left}"
+
+
+async def announcement(
+    services: Services, session: Session, now: dt.datetime, *, ping: bool = False, lead: dt.timedelta | None = None
+) -> tuple[Text, tuple[str, ...]]:
+    """The announcement of a session: when, where, the agenda and the host. `lead` is
+    the reminder's lead time, which its text states."""
+    conf, prefix = services.config.conference, services.prefix
+    when = when_text(session, now, lead)
     text = Text("📣 ").bold(conf.name).add(f" {when}")
     text.line().extend(times_text(services, session))
     text.line().extend(link_line(services))

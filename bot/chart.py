@@ -13,37 +13,80 @@ import datetime as dt
 import io
 import json
 import logging
+import math
 import sys
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-# label -> [(YYYY-MM-DD, people)], one series per slot
-Series = dict[str, list[tuple[str, int]]]
+# label -> [(YYYY-MM-DD, people)], one series per slot; None for a session not held
+Series = dict[str, list[tuple[str, int | None]]]
 
 CHILD_SECONDS = 60
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# Up to this many session days, each gets its date under the axis; more get a few dates.
+MAX_DAY_LABELS = 14
+# Space on either side of the first and last session day, in days.
+MARGIN_DAYS = 3
+# One look per slot, so two slots with the same counts stay apart: the first is drawn
+# wide with large hollow markers, the next ones thinner, dashed, with smaller markers on
+# top of it; colours differ too, and the legend names them.
+STYLES: tuple[dict[str, object], ...] = (
+    {"marker": "o", "linestyle": "-", "linewidth": 3.0, "markersize": 11, "markerfacecolor": "none", "mew": 2},
+    {"marker": "s", "linestyle": "--", "linewidth": 1.8, "markersize": 6},
+    {"marker": "^", "linestyle": ":", "linewidth": 1.8, "markersize": 5},
+    {"marker": "D", "linestyle": "-.", "linewidth": 1.2, "markersize": 4},
+)
 
 
-def draw(series: Series, title: str) -> bytes:
-    """A PNG line chart, one series per slot. Agg only, no pyplot: no global state."""
+def figure(series: Series, title: str) -> Any:
+    """The chart as a matplotlib Figure: one line per slot over the days of the data,
+    broken where a session was not held. Agg only, no pyplot: no global state."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, date2num, num2date
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
     fig = Figure(figsize=(8, 4), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    for label, points in series.items():
-        ax.plot([dt.date.fromisoformat(day) for day, _ in points], [n for _, n in points], marker="o", label=label)
+    days = sorted({dt.date.fromisoformat(day) for points in series.values() for day, _ in points})
+    top = 0
+    for i, (label, points) in enumerate(series.items()):
+        xs = [dt.date.fromisoformat(day) for day, _ in points]
+        # NaN breaks the line: a session not held is a gap, not a line across it.
+        ys = [math.nan if n is None else n for _, n in points]
+        top = max([top, *(n for _, n in points if n is not None)])
+        ax.plot(xs, ys, label=label, **STYLES[i % len(STYLES)])
     ax.set_title(title)
     ax.set_ylabel("checked in")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, top + 1)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if days:
+        # Set, not left to matplotlib: for one day it widens the axis to four years.
+        margin = dt.timedelta(days=MARGIN_DAYS)
+        ax.set_xlim(date2num(days[0] - margin), date2num(days[-1] + margin))
+        if len(days) <= MAX_DAY_LABELS:
+            ax.xaxis.set_major_locator(FixedLocator([date2num(d) for d in days]))
+        else:
+            ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=8))
+        years = days[0].year != days[-1].year
+
+        def label(x: float, _pos: int) -> str:
+            day = num2date(x).date()
+            return f"{day.day} {day:%b %Y}" if years else f"{day.day} {day:%b}"
+
+        ax.xaxis.set_major_formatter(FuncFormatter(label))
     ax.grid(alpha=0.3)
     ax.legend()
     fig.autofmt_xdate()
+    return fig
+
+
+def draw(series: Series, title: str) -> bytes:
+    """The chart as PNG bytes."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    figure(series, title).savefig(buffer, format="png")
     return buffer.getvalue()
 
 
@@ -80,7 +123,10 @@ async def render(series: Series, title: str) -> bytes | None:
 
 def main() -> int:
     request = json.load(sys.stdin)
-    series = {label: [(day, int(n)) for day, n in points] for label, points in request["series"].items()}
+    series = {
+        label: [(day, None if n is None else int(n)) for day, n in points]
+        for label, points in request["series"].items()
+    }
     sys.stdout.buffer.write(draw(series, str(request["title"])))
     sys.stdout.buffer.flush()
     return 0

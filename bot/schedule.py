@@ -232,27 +232,37 @@ def time_in(at: dt.datetime, zone: str, reference: dt.date) -> str:
     return f"{local:%H:%M}" if local.date() == reference else short_date(local)
 
 
-def countdown(delta: dt.timedelta, *, words: bool = False) -> str:
-    """'in 3 h 20 min', 'in 2 d 4 h', 'in 5 min', 'now'; past deltas read '20 min ago'.
-    With words: 'in 1 day', 'in 3 hours 20 minutes'."""
-    past = delta < dt.timedelta(0)
-    minutes = int(abs(delta).total_seconds() // 60)
+def _count(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def _minutes(delta: dt.timedelta) -> int:
+    """The whole minutes in a (non-negative) delta, rounded to the nearest, half up."""
+    return int((abs(delta) + dt.timedelta(seconds=30)) // dt.timedelta(minutes=1))
+
+
+def countdown(delta: dt.timedelta) -> str:
+    """'in 1 day 11 hours', 'in 2 hours 5 minutes', 'in 15 minutes', 'now'; a past delta
+    reads '5 minutes ago'. Rounded to the nearest minute; a day or more away, where the
+    minutes are not shown, to the nearest hour."""
+    minutes = _minutes(delta)
+    if minutes >= 24 * 60:
+        minutes = int((abs(delta) + dt.timedelta(minutes=30)) // dt.timedelta(hours=1)) * 60
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    units = [(days, "d", "day"), (hours, "h", "hour"), (mins, "min", "minute")]
-    first = next((i for i, (n, _, _) in enumerate(units) if n), None)
+    units = [(days, "day"), (hours, "hour"), (mins, "minute")]
+    first = next((i for i, (n, _) in enumerate(units) if n), None)
     if first is None:
         return "now"
-    parts = []
-    for n, short, long in units[first : first + 2]:
-        if n:
-            parts.append(f"{n} {long}{'' if n == 1 else 's'}" if words else f"{n} {short}")
-    text = " ".join(parts)
-    return f"{text} ago" if past else f"in {text}"
+    text = " ".join(_count(n, unit) for n, unit in units[first : first + 2] if n)
+    return f"{text} ago" if delta < dt.timedelta(0) else f"in {text}"
 
 
 def duration_text(delta: dt.timedelta) -> str:
-    """'1 h 05 min', '45 min'."""
-    minutes = max(int(delta.total_seconds() // 60), 0)
+    """How long something lasted, in the words of a countdown: '1 hour 5 minutes',
+    '45 minutes'; rounded to the nearest minute, in hours however long."""
+    minutes = _minutes(max(delta, dt.timedelta(0)))
+    if not minutes:
+        return "less than a minute"
     hours, mins = divmod(minutes, 60)
-    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+    return " ".join(_count(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)

@@ -263,7 +263,14 @@ async def stats(ctx: Context) -> Reply:
         return ctx.reply(text)
     series: chart.Series = {}
     for t in held:
-        series.setdefault(str(session_from_key(ctx.config, t.key).slot), []).append((t.key[:10], t.present))
+        points = series.setdefault(str(session_from_key(ctx.config, t.key).slot), [])
+        day = dt.date.fromisoformat(t.key[:10])
+        if points:
+            # A week of that slot not held is a gap in its line, not a line across it.
+            missed = dt.date.fromisoformat(points[-1][0]) + dt.timedelta(weeks=1)
+            for week in range((day - missed).days // 7):
+                points.append((str(missed + dt.timedelta(weeks=week)), None))
+        points.append((t.key[:10], t.present))
     png = await chart.render(series, f"{ctx.config.conference.name}: people per session")
     if png is None:
         text.line("The chart could not be drawn this time; the reason is in the bot's log for the operator.")

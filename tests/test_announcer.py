@@ -295,7 +295,7 @@ async def test_session_never_ended_closes_automatically_after_three_hours(chat, 
     assert sorted(summaries) == [(MORNING, "summary", ROOM_A), (MORNING, "summary", ROOM_B)]
     summary = server.reply(MORNING, "summary", ROOM_A)
     assert summary.thread_root == server.events[f"announce:{MORNING}:0m:{ROOM_A}"]
-    assert "closed automatically" in summary.text and "Duration: 3 h 00 min" in summary.text
+    assert "closed automatically" in summary.text and "Duration: 3 hours" in summary.text
     assert "Present (2): @host:example.org, @alice:example.org" in summary.text
 
 
@@ -397,3 +397,105 @@ async def test_shutdown_that_gives_up_waiting_logs_it_without_a_traceback(make_c
     assert "resent at the next start" in caplog.text
     assert not [r for r in caplog.records if r.exc_info], "a cancelled job was logged as an error"
     assert ann._idle.is_set()
+
+
+# --- after a downtime, and what a reminder says ----------------------------------------
+
+
+@pytest.fixture
+async def chat_with_leads(make_chat, make_config):
+    async def _make(*leads: str, grace: int = 30):
+        config = make_config(
+            matrix={"rooms": [ROOM_A, ROOM_B]},
+            conference={"announce_before": list(leads), "announce_grace_minutes": grace},
+        )
+        return await make_chat(config)
+
+    return _make
+
+
+def first_line(server: Homeserver, session: str, lead: str) -> str:
+    return server.reply(session, lead, ROOM_A).text.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("back", "said"),
+    [(at(26, 8), "starts now"), (at(26, 8, 5), "began 5 minutes ago")],
+    ids=["at-the-start", "after-the-start"],
+)
+async def test_after_a_downtime_a_passed_reminder_is_not_sent_beside_a_later_one(chat, server, caplog, back, said):
+    # Down from 07:40 until the start or just after: the 15m reminder's time has passed
+    # and the 0m announcement is due too. Only "starts now" goes out, not "starts in 15
+    # minutes" followed by "starts now".
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(26, 7, 40))
+    caplog.clear()
+    caplog.set_level(logging.WARNING, logger="bot.announcer")
+    await visit(chat, ann, back)
+    shown = server.messages()
+    assert sorted(k[1:] for k in shown if k[0] == MORNING) == [("0m", ROOM_A), ("0m", ROOM_B)]
+    assert first_line(server, MORNING, "0m").endswith(said)
+    state = await rows(chat)
+    assert state[(MORNING, "15m", ROOM_A)] == ("skipped", None)
+    assert state[(MORNING, "15m", ROOM_B)] == ("skipped", None)
+    assert "15m" in caplog.text and MORNING in caplog.text and "skipped" in caplog.text
+
+
+async def test_after_a_downtime_only_the_latest_due_reminder_goes_out(chat_with_leads, server, caplog):
+    chat = await chat_with_leads("1d", "15m", "5m", "0m")
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(26, 7, 40))
+    caplog.set_level(logging.WARNING, logger="bot.announcer")
+    # Back at 07:56: the 15m and the 5m reminders are both due, within the grace window.
+    await visit(chat, ann, at(26, 7, 56))
+    shown = server.messages()
+    assert sorted(k[1] for k in shown if k[0] == MORNING and k[2] == ROOM_A) == ["5m"]
+    assert (await rows(chat))[(MORNING, "15m", ROOM_A)] == ("skipped", None)
+    assert "15m announcement for session 2026-11-26 08:00" in caplog.text
+    await visit(chat, ann, at(26, 8))
+    assert sorted(k[1] for k in server.messages() if k[0] == MORNING and k[2] == ROOM_A) == ["0m", "5m"]
+
+
+async def test_a_reminder_left_unsent_by_a_crash_is_dropped_once_a_later_one_is_due(chat, server):
+    dying = announcer(chat, server, crash_after=1)
+    chat.clock.set(at(26, 7, 45))
+    with pytest.raises(Crash):
+        await dying.run_due()
+    assert (await rows(chat))[(MORNING, "15m", ROOM_B)][0] == "sending"
+    # Restarted at the start: room B's 15m reminder would now only precede "starts now".
+    await visit(chat, announcer(chat, server), at(26, 8))
+    shown = server.messages()
+    assert (MORNING, "15m", ROOM_B) not in shown
+    assert shown[(MORNING, "0m", ROOM_A)] == shown[(MORNING, "0m", ROOM_B)] == at(26, 8)
+    assert (await rows(chat))[(MORNING, "15m", ROOM_B)] == ("skipped", None)
+
+
+async def test_each_reminder_states_its_own_lead_time(chat_with_leads, server):
+    # Sent a few milliseconds after its time, as a real scheduler does: the countdown
+    # from "now" would read 14 minutes, 23 hours 59 minutes, or "now" for the 1m one.
+    chat = await chat_with_leads("1d", "15m", "1m", "0m")
+    ann = announcer(chat, server)
+    late = dt.timedelta(milliseconds=3)
+    await visit(
+        chat,
+        ann,
+        *(at(26, 8) - lead + late for lead in (dt.timedelta(days=1), *(dt.timedelta(minutes=m) for m in (15, 1, 0)))),
+    )
+    assert first_line(server, MORNING, "1d").endswith("starts in 1 day")
+    assert first_line(server, MORNING, "15m").endswith("starts in 15 minutes")
+    assert first_line(server, MORNING, "1m").endswith("starts in 1 minute")
+    assert first_line(server, MORNING, "0m").endswith("starts now")
+
+
+async def test_a_reminder_sent_by_the_next_tick_still_states_its_lead(chat, server):
+    # The minute tick catches up a job that did not fire: up to a minute late.
+    await visit(chat, announcer(chat, server), at(26, 7, 45, 59))
+    assert first_line(server, MORNING, "15m").endswith("starts in 15 minutes")
+
+
+async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, server):
+    # Back at 07:52, within the grace window: "starts in 15 minutes" would be wrong.
+    await visit(chat, announcer(chat, server), at(26, 7, 52))
+    assert first_line(server, MORNING, "15m").endswith("starts in 8 minutes")
+    await visit(chat, announcer(chat, server), at(26, 8, 20))
+    assert first_line(server, MORNING, "0m").endswith("began 20 minutes ago")

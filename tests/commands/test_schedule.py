@@ -55,9 +55,9 @@ async def test_next_in_utc_and_the_askers_zone(chat, zone, morning, evening):
     assert len(sessions) == 2, "both slots"
     # the clock is Monday 23 November 12:00 UTC
     assert sessions[0].startswith("• Thursday 26 November 2026, 08:00 UTC")
-    assert sessions[0].endswith("(in 2 d 20 h)")
+    assert sessions[0].endswith("(in 2 days 20 hours)")
     assert sessions[1].startswith("• Thursday 26 November 2026, 17:00 UTC")
-    assert sessions[1].endswith("(in 3 d 5 h)")
+    assert sessions[1].endswith("(in 3 days 5 hours)")
     if zone:
         assert f"{morning} in {zone}" in sessions[0] and f"{evening} in {zone}" in sessions[1]
     else:

@@ -119,7 +119,7 @@ async def test_start_goes_into_the_session_thread(make_chat, make_config):
 
 async def test_check_in_once_and_not_when_nothing_runs(chat):
     text = await chat.text(ALICE, "!here")
-    assert "No session is running" in text and "The next session is 2026-11-26 08:00 (in 2 d 20 h)" in text
+    assert "No session is running" in text and "The next session is 2026-11-26 08:00 (in 2 days 20 hours)" in text
     chat.clock.set(at(26, 8))
     await start(chat)
     assert "Checked in to session 2026-11-26 08:00" in await chat.text(ALICE, "!here")
@@ -167,7 +167,7 @@ async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat)
     reply = (await chat.say(HOST, "!end"))[0]
     assert reply.thread_root == "$zero"
     lines = reply.text.splitlines()
-    assert "Duration: 1 h 05 min (08:02–09:07 UTC)." in lines
+    assert "Duration: 1 hour 5 minutes (08:02–09:07 UTC)." in lines
     present = next(line for line in lines if line.startswith("Present"))
     assert present == "Present (4): Hana Host, Dave, Alice, Bob"
     assert f"• #{first} “Pricing <script>cooperative</script> work” — agreed to share templates" in lines

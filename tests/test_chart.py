@@ -1,0 +1,148 @@
+"""The `!stats` chart as a person reads it: the dates it spans, a session not held as a
+gap, and slots told apart even where their points coincide. The figure is built here
+in the test process; the bot itself only ever draws it in a child process."""
+
+import datetime as dt
+import itertools
+import math
+
+import pytest
+
+from bot import chart, sessions
+from bot.schedule import session_from_key
+from tests.conftest import ALICE, BOB, HOST
+
+MORNING, EVENING = "Thursday 08:00", "Thursday 17:00"
+TITLE = "Coop Casual Conference: people per session"
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def x_range(fig) -> tuple[dt.date, dt.date]:
+    from matplotlib.dates import num2date
+
+    lo, hi = fig.axes[0].get_xlim()
+    return num2date(lo).date(), num2date(hi).date()
+
+
+def lines(fig) -> dict[str, object]:
+    """The slot lines by their label (the legend's entries)."""
+    return {line.get_label(): line for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")}
+
+
+def drawn_segments(line) -> list[tuple[dt.date, dt.date]]:
+    """The stretches a line is drawn over: matplotlib breaks a line at a missing (NaN) value."""
+    from matplotlib.dates import num2date
+
+    points = line.get_xydata()
+    return [
+        (num2date(x0).date(), num2date(x1).date())
+        for (x0, y0), (x1, y1) in itertools.pairwise(points)
+        if not (math.isnan(y0) or math.isnan(y1))
+    ]
+
+
+def tick_dates(fig) -> list[dt.date]:
+    from matplotlib.dates import num2date
+
+    lo, hi = fig.axes[0].get_xlim()
+    return [num2date(t).date() for t in fig.axes[0].get_xticks() if lo <= t <= hi]
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        {MORNING: [("2026-11-19", 4), ("2026-11-26", 6)], EVENING: [("2026-11-19", 3), ("2026-11-26", 5)]},
+        # One session per slot, on the same day: the axis used to run from 2025 to 2029.
+        {MORNING: [("2026-11-26", 6)], EVENING: [("2026-11-26", 5)]},
+        {MORNING: [("2026-11-19", 4)], EVENING: [("2026-11-26", 5)]},
+    ],
+    ids=["two-weeks", "one-day", "one-each"],
+)
+def test_the_date_axis_spans_the_weeks_of_data(series):
+    fig = chart.figure(series, TITLE)
+    days = sorted({day(d) for points in series.values() for d, _ in points})
+    lo, hi = x_range(fig)
+    assert lo < days[0] and hi > days[-1], "every session is inside the axis"
+    assert days[0] - lo <= dt.timedelta(days=4) and hi - days[-1] <= dt.timedelta(days=4), (lo, hi)
+    ticks = tick_dates(fig)
+    assert ticks == days, "a date label under each session day, and no others"
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "26 Nov" in labels, labels
+
+
+def test_a_long_period_is_labelled_with_a_few_dates():
+    first = day("2026-09-10")
+    weeks = [str(first + dt.timedelta(weeks=w)) for w in range(12)]
+    fig = chart.figure({MORNING: [(d, 3) for d in weeks], EVENING: [(d, 4) for d in weeks]}, TITLE)
+    lo, hi = x_range(fig)
+    assert lo < first and hi > day(weeks[-1]) and hi - lo < dt.timedelta(weeks=13)
+    assert 3 <= len(tick_dates(fig)) <= 12
+
+
+def test_a_session_not_held_is_a_gap_in_its_line():
+    series = {
+        MORNING: [("2026-11-05", 4), ("2026-11-12", 6), ("2026-11-19", None), ("2026-11-26", 5)],
+        EVENING: [("2026-11-05", 3), ("2026-11-12", 2), ("2026-11-19", 4), ("2026-11-26", 3)],
+    }
+    fig = chart.figure(series, TITLE)
+    drawn = lines(fig)
+    missed = day("2026-11-19")
+    assert all(not a < missed < b for a, b in drawn_segments(drawn[MORNING])), "no line across the missed week"
+    assert drawn_segments(drawn[MORNING]) == [(day("2026-11-05"), day("2026-11-12"))]
+    assert len(drawn_segments(drawn[EVENING])) == 3, "the other slot's line is whole"
+
+
+def test_slots_stay_distinguishable_where_their_points_coincide():
+    points = [("2026-11-05", 4), ("2026-11-12", 6), ("2026-11-19", 5), ("2026-11-26", 5)]
+    fig = chart.figure({MORNING: points, EVENING: list(points)}, TITLE)
+    morning, evening = lines(fig)[MORNING], lines(fig)[EVENING]
+    assert morning.get_marker() != evening.get_marker()
+    assert morning.get_linestyle() != evening.get_linestyle()
+    assert morning.get_color() != evening.get_color()
+    # The one drawn on top must not hide the other: its marker is smaller.
+    assert morning.get_markersize() > evening.get_markersize()
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [MORNING, EVENING]
+
+
+def test_the_child_process_draws_gaps():
+    """`None` (a session not held) crosses the JSON pipe to the child process."""
+    import asyncio
+
+    series = {MORNING: [("2026-11-12", 6), ("2026-11-19", None), ("2026-11-26", 5)], EVENING: [("2026-11-26", 2)]}
+    png = asyncio.run(chart.render(series, TITLE))
+    assert png is not None and png.startswith(chart.PNG_MAGIC)
+
+
+# --- the series `!stats` builds ----------------------------------------------------------
+
+
+async def hold(chat, key: str, people: list[str]) -> None:
+    session = session_from_key(chat.services.config, key)
+    await sessions.start_session(chat.store, session, people[0], session.starts_at)
+    for user in people[1:]:
+        await sessions.check_in(chat.store, key, user, session.starts_at, "command")
+    await sessions.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))
+
+
+async def test_stats_sends_a_session_not_held_as_a_gap(chat, monkeypatch):
+    drawn = []
+
+    async def render(series, title):
+        drawn.append(series)
+        return None
+
+    monkeypatch.setattr(chart, "render", render)
+    await hold(chat, "2026-11-05 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-05 17:00", [HOST])
+    await hold(chat, "2026-11-12 17:00", [HOST, ALICE, BOB])  # the morning one was not held
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    await chat.say(ALICE, "!stats")
+    assert drawn == [
+        {
+            MORNING: [("2026-11-05", 2), ("2026-11-12", None), ("2026-11-19", 3)],
+            EVENING: [("2026-11-05", 1), ("2026-11-12", 3)],
+        }
+    ]
