@@ -51,7 +51,7 @@ async def test_participants_and_hosts_are_refused(chat):
 
 async def test_wrong_arguments_get_the_usage_line(chat):
     for command, problem in (
-        ("!export", "kind is missing"),
+        ("!export", "topics or attendance is missing"),
         ("!export votes", "'votes' is not one of topics, attendance"),
         ("!export topics xlsx", "'xlsx' is not one of csv, json, md"),
         ("!export topics csv please", "unexpected 'please'"),
