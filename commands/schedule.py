@@ -16,6 +16,7 @@ from bot.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.schedule import (
     Cancellations,
     Session,
+    TimeOfDay,
     add_cancellation,
     conference_zone,
     countdown,
@@ -23,6 +24,7 @@ from bot.schedule import (
     local_time,
     long_date,
     next_held_sessions,
+    read_time_of_day,
     remove_cancellation,
     session_from_key,
     sessions_from,
@@ -113,6 +115,47 @@ def _slot_list(config: Config) -> str:
     return ", ".join(str(slot) for slot in config.conference.slots)
 
 
+def _day_times(on_day: list[Session]) -> str:
+    return " and ".join(f"{s.slot.time:%H:%M}" for s in on_day)
+
+
+def time_of_day_error(
+    ctx: Context, command: str, day: dt.date, typed: TimeOfDay, *, rest: str = "", note: str = ""
+) -> UsageError:
+    """Refuse a time written otherwise than HH:MM, or one that is no session of `day`, rather
+    than guess: `!cancel 2026-12-10 5pm` must not cancel the whole day "because: 5pm"."""
+    on_day = sessions_on(ctx.config, day)
+    if not on_day:
+        return UsageError(f"There is no session on {day:%A} {day.isoformat()}. Nothing was changed.")
+    shown = clean(typed.typed, 40)
+    match = [s for s in on_day if s.slot.time == typed.time]
+    if match:
+        more = f" {clean(rest, 100)}" if rest else ""
+        return UsageError(
+            f"{shown!r} looks like a time: did you mean {ctx.prefix}{command} {day.isoformat()} "
+            f"{typed.time:%H:%M}{more}? Times are written HH:MM; nothing was changed."
+        )
+    return UsageError(
+        f"There is no session at {shown} on {day.isoformat()}; that day has {_day_times(on_day)}"
+        f"{note}. Nothing was changed."
+    )
+
+
+def typed_session_time(ctx: Context, command: str, day: dt.date, text: str) -> dt.time | None:
+    """The HH:MM after a date in `command` (None if nothing is typed); any other way of
+    writing a time is refused with the day's times."""
+    if not text:
+        return None
+    typed = read_time_of_day(text)
+    if typed is None:
+        raise UsageError(f"{clean(text.split()[0], 40)!r} is not a time (HH:MM)")
+    if not typed.canonical:
+        raise time_of_day_error(ctx, command, day, typed)
+    if typed.rest:
+        raise UsageError(f"unexpected {clean(typed.rest, 40)!r}")
+    return typed.time
+
+
 def _target(config: Config, day: dt.date, at: dt.time | None) -> tuple[str, list[Session]]:
     """What `YYYY-MM-DD [HH:MM]` names: a session key or a whole day, and its sessions."""
     on_day = sessions_on(config, day)
@@ -125,8 +168,9 @@ def _target(config: Config, day: dt.date, at: dt.time | None) -> tuple[str, list
         return day.isoformat(), on_day
     match = [s for s in on_day if s.slot.time == at]
     if not match:
-        times = " and ".join(f"{s.slot.time:%H:%M}" for s in on_day)
-        raise CommandError(f"There is no session at {at:%H:%M} on {day.isoformat()}; that day has {times}.")
+        raise CommandError(
+            f"There is no session at {at:%H:%M} on {day.isoformat()}; that day has {_day_times(on_day)}."
+        )
     return match[0].key, match
 
 
@@ -140,6 +184,11 @@ def _what(target: str) -> str:
 async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: Rest = "") -> Reply:
     now, config = ctx.clock.now(), ctx.config
     target, affected = _target(config, day, at)
+    typed = read_time_of_day(reason) if at is None else None
+    if typed is not None:
+        # A reason must not start with a time: that time was meant, not the whole day.
+        note = ", and a reason for the whole day can't start with a time"
+        raise time_of_day_error(ctx, "cancel", day, typed, rest=typed.rest, note=note)
     cancels = await load_cancellations(ctx.store)
     if target in cancels.by_target:
         raise CommandError(f"{_what(target).capitalize()} is already cancelled.")
@@ -167,8 +216,9 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
 
 
 @group.command("uncancel", usage="YYYY-MM-DD [HH:MM]", role=Role.ORGANISER, help="Restore a cancelled session or day")
-async def uncancel(ctx: Context, day: dt.date, at: dt.time | None = None) -> list[Reply]:
+async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
     now = ctx.clock.now()
+    at = typed_session_time(ctx, "uncancel", day, time)
     target, affected = _target(ctx.config, day, at)
     cancels = await load_cancellations(ctx.store)
     if target not in cancels.by_target:

@@ -208,3 +208,76 @@ async def test_calendar_gives_the_same_sessions_as_the_bot(make_chat, make_confi
     assert len(expected) == 10
     # the Berlin slots cross the change to summer time on 29 March
     assert expand_ics(reply.file.data, 10) == expected
+
+
+# --- a time typed the way people type it ------------------------------------------------
+# The default slots are Thursdays 08:00 and 17:00 (UTC); the clock is Monday 23 November.
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("17:00:00", "17:00"),
+        ("5pm", "17:00"),
+        ("5 pm", "17:00"),
+        ("5 p.m.", "17:00"),
+        ("17.00", "17:00"),
+        ("17h", "17:00"),
+        ("1700", "17:00"),
+        ("8am", "08:00"),
+        ("at 8:00am", "08:00"),
+    ],
+)
+async def test_cancel_with_another_spelling_of_a_slot_says_how_to_write_it(chat, typed, meant):
+    text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {typed} team away")
+    assert f"did you mean !cancel 2026-12-10 {meant} team away?" in text, text
+    assert "Usage: !cancel" in text
+    assert list(await load_cancellations(chat.store)) == [], "nothing is cancelled"
+
+
+@pytest.mark.parametrize("typed", ["5:30pm", "9am", "noon", "17h30", "25:00", "12.15", "midnight"])
+async def test_cancel_with_a_time_that_is_no_slot_is_refused_with_the_days_times(chat, typed):
+    text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {typed}")
+    assert f"no session at {typed} on 2026-12-10" in text and "08:00 and 17:00" in text, text
+    assert "did you mean" not in text and "Cancelled" not in text
+    assert list(await load_cancellations(chat.store)) == [], "nothing is cancelled"
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["holidays", "2 hosts are away", "5 amazing people are away", "at home", "24th: holidays", "17 hosts sick"],
+)
+async def test_a_reason_that_does_not_start_with_a_time_cancels_the_whole_day(chat, reason):
+    text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {reason}")
+    assert f"Cancelled the whole day 2026-12-10: {reason}" in text, text
+    assert [c.target for c in await load_cancellations(chat.store)] == ["2026-12-10"]
+
+
+async def test_uncancel_with_a_time_as_people_type_it(chat):
+    await chat.say(ORGANISER, "!cancel 2026-12-10")
+    await chat.say(ORGANISER, "!cancel 2026-12-17 17:00")
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-17 17.00")
+    assert "did you mean !uncancel 2026-12-17 17:00?" in text and "Usage: !uncancel" in text, text
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10 5 pm")
+    assert "did you mean !uncancel 2026-12-10 17:00?" in text, text
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10 9am")
+    assert "no session at 9am on 2026-12-10" in text and "08:00 and 17:00" in text, text
+    assert "not a time" in await chat.text(ORGANISER, "!uncancel 2026-12-10 soon")
+    assert sorted(c.target for c in await load_cancellations(chat.store)) == ["2026-12-10", "2026-12-17 17:00"]
+
+
+async def test_host_with_a_time_as_people_type_it(chat):
+    from bot import sessions
+
+    text = await chat.text(ALICE, "!host 2026-12-10 5pm")
+    assert "did you mean !host 2026-12-10 17:00?" in text and "Usage: !host" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 17:00:00")
+    assert "did you mean !host 2026-12-10 17:00?" in text, text
+    for typed in ("5pm", "17:00", "thursday 17:00"):
+        text = await chat.text(ALICE, f"!host {typed}")
+        assert "is not a date (YYYY-MM-DD)" in text and "Usage: !host" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 9 am")
+    assert "no session at 9 am on 2026-12-10" in text and "08:00 and 17:00" in text, text
+    for key in ("2026-12-10 08:00", "2026-12-10 17:00", "2026-11-26 08:00", "2026-11-26 17:00"):
+        assert await sessions.volunteers_of(chat.store, key) == [], key
+    assert "volunteered to host session 2026-12-10 17:00" in await chat.text(ALICE, "!host 2026-12-10 17:00")
