@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 import pytz
@@ -242,18 +242,28 @@ async def add_cancellation(store: Store, target: str, reason: str, by: str, at: 
     )
 
 
-async def remove_cancellation(store: Store, target: str) -> bool:
-    """False if that target was not cancelled. The cancellation notices already sent for
-    it are forgotten too, so cancelling it again tells the rooms again."""
+async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Collection[str]) -> None:
+    """Lift every cancellation of the sessions `keys` on the local date `day`, whether each
+    was cancelled by itself or with its whole day. A cancellation of the whole day is
+    narrowed to the day's other sessions, which stay cancelled for the same reason; the
+    notices already sent for them stay valid, those for `keys` are forgotten."""
     async with store.transaction() as db:
-        cursor = await db.execute("DELETE FROM cancellations WHERE target = ?", (target,))
-        if not cursor.rowcount:
-            return False
-        await db.execute(
-            "DELETE FROM announcements WHERE lead = 'cancelled' AND (session = ? OR substr(session, 1, 10) = ?)",
-            (target, target),
+        cursor = await db.execute(
+            "SELECT reason, cancelled_by, cancelled_at FROM cancellations WHERE target = ?", (day.isoformat(),)
         )
-    return True
+        whole_day = await cursor.fetchone()
+        if whole_day is not None:
+            await db.execute("DELETE FROM cancellations WHERE target = ?", (day.isoformat(),))
+            for session in sessions_on(config, day):
+                if session.key not in keys:
+                    await db.execute(
+                        "INSERT OR IGNORE INTO cancellations (target, reason, cancelled_by, cancelled_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (session.key, *whole_day),
+                    )
+        for key in keys:
+            await db.execute("DELETE FROM cancellations WHERE target = ?", (key,))
+            await db.execute("DELETE FROM announcements WHERE lead = 'cancelled' AND session = ?", (key,))
 
 
 def next_held_sessions(config: Config, cancels: Cancellations, after: dt.datetime, count: int) -> list[Session]:

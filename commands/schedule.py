@@ -25,7 +25,7 @@ from bot.schedule import (
     long_date,
     next_held_sessions,
     read_time_of_day,
-    remove_cancellation,
+    restore_sessions,
     session_from_key,
     sessions_from,
     sessions_on,
@@ -221,24 +221,45 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
     at = typed_session_time(ctx, "uncancel", day, time)
     target, affected = _target(ctx.config, day, at)
     cancels = await load_cancellations(ctx.store)
-    if target not in cancels.by_target:
+    cancelled = [s for s in affected if cancels.of(s) is not None]
+    if not cancelled:
         if at is not None and day.isoformat() in cancels.by_target:
             raise CommandError(
                 f"The whole day {day.isoformat()} is cancelled; restore it with {ctx.prefix}uncancel {day.isoformat()}."
             )
         raise CommandError(f"{_what(target).capitalize()} is not cancelled.")
-    told = await _rooms_told(ctx, affected)
-    await remove_cancellation(ctx.store, target)
-    text = Text("Restored ").bold(_what(target)).add(": it takes place, and its reminders go out as usual.")
+    # A session that is over stays as it was: it did not take place.
+    restored = [s for s in cancelled if s.starts_at > now]
+    if not restored:
+        raise CommandError(f"{_what(target).capitalize()} is in the past; it stays cancelled.")
+    told = await _rooms_told(ctx, restored)
+    await restore_sessions(ctx.store, ctx.config, day, [s.key for s in restored])
+    cancels = await load_cancellations(ctx.store)
+    on_day = sessions_on(ctx.config, day)
+    kept = [s for s in on_day if cancels.of(s) is not None]
+    text = Text("Restored ").bold(_what(target) if at is not None or not kept else day.isoformat()).add(": ")
+    if at is not None:
+        text.add("it takes place, and its reminders go out as usual.")
+    else:
+        held = [s for s in on_day if s.starts_at > now and cancels.of(s) is None]
+        one = len(held) == 1
+        text.add(f"the session{'' if one else 's'} at {_day_times(held)} take{'s' if one else ''} place, ")
+        text.add(f"and {'its' if one else 'their'} reminders go out as usual.")
+    for session in kept:
+        text.line(f"Session {session.key} stays cancelled")
+        if session.starts_at <= now:
+            text.add(": it is over.")
+        else:
+            text.add("; restore it with ").code(f"{ctx.prefix}uncancel {session.key}").add(".")
     replies = [ctx.reply(text)]
     # Rooms that were told of the cancellation are told it is off again.
     for room in told:
         if room == ctx.message.room_id:
             continue
         notice = Text("✅ ").bold(ctx.config.conference.name).add(" of ")
-        for i, session in enumerate(s for s in affected if s.starts_at > now):
+        for i, session in enumerate(restored):
             notice.add(" and " if i else "").bold(f"{long_date(session.starts_at)} UTC")
-        notice.add(" takes place after all.")
+        notice.add(" takes place after all." if len(restored) == 1 else " take place after all.")
         replies.append(Reply.of(notice, room_id=room))
     return replies
 

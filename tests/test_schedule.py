@@ -9,7 +9,7 @@ from bot.schedule import (
     nearest_session,
     next_held_sessions,
     read_time_of_day,
-    remove_cancellation,
+    restore_sessions,
     session_by_key,
     sessions_on,
     upcoming_sessions,
@@ -104,12 +104,22 @@ async def test_cancellations_by_session_and_by_day(chat):
     assert [s.key for s in held] == ["2026-11-26 17:00", "2026-12-10 08:00", "2026-12-10 17:00"]
     first, second = upcoming_sessions(config, now, 2)
     assert cancels.of(first).reason == "holiday" and cancels.of(second) is None
-    assert await remove_cancellation(store, "2026-12-03")
-    assert not await remove_cancellation(store, "2026-12-03")
+    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 08:00", "2026-12-03 17:00"])
     assert [s.key for s in next_held_sessions(config, await load_cancellations(store), now, 2)] == [
         "2026-11-26 17:00",
         "2026-12-03 08:00",
     ]
+    await restore_sessions(store, config, dt.date(2026, 11, 26), ["2026-11-26 08:00"])
+    assert list(await load_cancellations(store)) == []
+
+
+async def test_restoring_one_session_of_a_cancelled_day_keeps_the_others(chat):
+    config, store = chat.services.config, chat.store
+    now = dt.datetime(2026, 11, 23, tzinfo=UTC)
+    await add_cancellation(store, "2026-12-03", "strike", "@org:example.org", now)
+    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 17:00"])
+    cancels = await load_cancellations(store)
+    assert [(c.target, c.reason, c.cancelled_at) for c in cancels] == [("2026-12-03 08:00", "strike", now)]
 
 
 def test_countdown():

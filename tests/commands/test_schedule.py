@@ -281,3 +281,77 @@ async def test_host_with_a_time_as_people_type_it(chat):
     for key in ("2026-12-10 08:00", "2026-12-10 17:00", "2026-11-26 08:00", "2026-11-26 17:00"):
         assert await sessions.volunteers_of(chat.store, key) == [], key
     assert "volunteered to host session 2026-12-10 17:00" in await chat.text(ALICE, "!host 2026-12-10 17:00")
+
+
+# --- !uncancel when a session and its day were both cancelled ----------------------------
+
+
+async def _told(chat, room: str, *keys: str) -> None:
+    """As if the announcer had sent the cancellation notice of `keys` to `room`."""
+    for key in keys:
+        await chat.store.execute(
+            "INSERT INTO announcements (session, lead, room_id, status, event_id, at) "
+            "VALUES (?, 'cancelled', ?, 'sent', '$x', '2026-11-23T12:00:00Z')",
+            (key, room),
+        )
+
+
+async def test_uncancel_a_day_restores_its_sessions_cancelled_one_by_one_too(make_chat, make_config):
+    other = "!other:example.org"
+    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
+    await chat.say(ORGANISER, "!cancel 2026-12-10 17:00 no host")
+    await chat.say(ORGANISER, "!cancel 2026-12-10 holidays")
+    await _told(chat, other, "2026-12-10 08:00", "2026-12-10 17:00")
+    replies = await chat.say(ORGANISER, "!uncancel 2026-12-10")
+    assert "Restored the whole day 2026-12-10: the sessions at 08:00 and 17:00 take place" in replies[0].text
+    assert "stays cancelled" not in replies[0].text
+    assert list(await load_cancellations(chat.store)) == []
+    assert [r.room_id for r in replies] == [None, other]
+    assert "10 December 2026, 08:00 UTC and Thursday 10 December 2026, 17:00 UTC take place after all" in (
+        replies[1].text
+    )
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM announcements") == 0
+    lines = [line for line in (await chat.text(ALICE, "!next")).splitlines() if line.startswith("•")]
+    assert not any("cancelled" in line for line in lines), lines
+
+
+async def test_uncancel_one_session_of_a_cancelled_day_keeps_the_other_cancelled(make_chat, make_config):
+    other = "!other:example.org"
+    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
+    await chat.say(ORGANISER, "!cancel 2026-12-10 holidays")
+    await _told(chat, other, "2026-12-10 08:00", "2026-12-10 17:00")
+    replies = await chat.say(ORGANISER, "!uncancel 2026-12-10 17:00")
+    text = replies[0].text
+    assert "Restored session 2026-12-10 17:00: it takes place" in text, text
+    assert "Session 2026-12-10 08:00 stays cancelled; restore it with !uncancel 2026-12-10 08:00." in text
+    cancels = await load_cancellations(chat.store)
+    assert [(c.target, c.reason, c.cancelled_by) for c in cancels] == [("2026-12-10 08:00", "holidays", ORGANISER)]
+    assert [r.room_id for r in replies] == [None, other]
+    assert "Thursday 10 December 2026, 17:00 UTC takes place after all." in replies[1].text
+    assert "08:00" not in replies[1].text
+    sent = await chat.store.fetchall("SELECT session FROM announcements")
+    assert [r[0] for r in sent] == ["2026-12-10 08:00"], "the rooms are not told of the 08:00 cancellation again"
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
+    assert "Restored the whole day 2026-12-10: the sessions at 08:00 and 17:00 take place" in text, text
+    assert list(await load_cancellations(chat.store)) == []
+
+
+async def test_uncancel_a_day_when_a_session_only_was_cancelled(chat):
+    await chat.say(ORGANISER, "!cancel 2026-12-10 08:00 dentist")
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
+    assert "the sessions at 08:00 and 17:00 take place" in text, text
+    assert list(await load_cancellations(chat.store)) == []
+    assert "the whole day 2026-12-10 is not cancelled" in (await chat.text(ORGANISER, "!uncancel 2026-12-10")).lower()
+
+
+async def test_uncancel_a_day_whose_morning_is_over_restores_the_evening_only(chat):
+    await chat.say(ORGANISER, "!cancel 2026-12-10 holidays")
+    chat.clock.set(dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC))
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
+    assert "Restored 2026-12-10: the session at 17:00 takes place" in text, text
+    assert "Session 2026-12-10 08:00 stays cancelled: it is over." in text
+    assert "whole day" not in text and "sessions at" not in text
+    assert [c.target for c in await load_cancellations(chat.store)] == ["2026-12-10 08:00"]
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10 08:00")
+    assert "Session 2026-12-10 08:00 is in the past; it stays cancelled." in text, text
+    assert [c.target for c in await load_cancellations(chat.store)] == ["2026-12-10 08:00"]
