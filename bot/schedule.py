@@ -226,6 +226,11 @@ class Cancellations:
         return iter(self.by_target.values())
 
 
+def with_full_stop(text: str) -> str:
+    """`text` ending a sentence: a reason typed as 'holidays!' gets no second full stop."""
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 async def load_cancellations(store: Store) -> Cancellations:
     rows = await store.fetchall("SELECT target, reason, cancelled_by, cancelled_at FROM cancellations")
     found = [Cancellation(r["target"], r["reason"], r["cancelled_by"], parse_iso(r["cancelled_at"])) for r in rows]

@@ -29,6 +29,7 @@ from bot.schedule import (
     session_from_key,
     sessions_from,
     sessions_on,
+    with_full_stop,
 )
 from bot.text import Text, clean
 
@@ -203,7 +204,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
         raise CommandError(f"{_what(target).capitalize()} is in the past.")
     reason_text = clean(reason, 200)
     await add_cancellation(ctx.store, target, reason_text, ctx.sender, now)
-    text = Text("Cancelled ").bold(_what(target)).add(f": {reason_text}." if reason_text else ".")
+    text = Text("Cancelled ").bold(_what(target)).add(f": {with_full_stop(reason_text)}" if reason_text else ".")
     leads = config.conference.announce_before
     if leads:
         notice = max(coming[0].starts_at - max(leads), now)
