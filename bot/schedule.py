@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
+import aiosqlite
 import pytz
 from dateutil import rrule
 
@@ -239,15 +240,18 @@ async def load_cancellations(store: Store) -> Cancellations:
 
 async def add_cancellation(store: Store, target: str, reason: str, by: str, at: dt.datetime) -> bool:
     """False if that target was cancelled already."""
-    return bool(
-        await store.execute(
+    async with store.transaction() as db:
+        cursor = await db.execute(
             "INSERT OR IGNORE INTO cancellations (target, reason, cancelled_by, cancelled_at) VALUES (?, ?, ?, ?)",
             (target, reason, by, iso(at)),
         )
-    )
+        if not cursor.rowcount:
+            return False
+        await _schedule_changed(db, at)
+    return True
 
 
-async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Collection[str]) -> None:
+async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Collection[str], at: dt.datetime) -> None:
     """Lift every cancellation of the sessions `keys` on the local date `day`, whether each
     was cancelled by itself or with its whole day. A cancellation of the whole day is
     narrowed to the day's other sessions, which stay cancelled for the same reason; the
@@ -269,6 +273,54 @@ async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Col
         for key in keys:
             await db.execute("DELETE FROM cancellations WHERE target = ?", (key,))
             await db.execute("DELETE FROM announcements WHERE lead = 'cancelled' AND session = ?", (key,))
+        await _schedule_changed(db, at)
+
+
+# --- the schedule's revision, for calendar files --------------------------------------
+
+_REVISION, _MODIFIED, _SINCE = "schedule_revision", "schedule_modified", "calendar_since"
+
+
+@dataclass(frozen=True)
+class CalendarState:
+    """What keeps a calendar file's events the same events from one download to the next."""
+
+    first: dict[Slot, Session]  # the session each slot's event starts from
+    sequence: int  # how often the schedule changed (a cancellation made or lifted)
+    modified: dt.datetime  # when it last changed, or when the calendar was first asked for
+
+
+async def _schedule_changed(db: aiosqlite.Connection, at: dt.datetime) -> None:
+    """Count a change; called inside the transaction that makes it."""
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (_REVISION,),
+    )
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (_MODIFIED, iso(at)),
+    )
+
+
+async def calendar_state(store: Store, config: Config, now: dt.datetime) -> CalendarState:
+    """Each slot's event starts from its next session the first time the calendar is asked
+    for, and from that same session ever after."""
+    async with store.transaction() as db:
+        await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (_SINCE, iso(now)))
+        for slot in config.conference.slots:
+            first = next(s for s in sessions_from(config, now) if s.slot == slot)
+            await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (_first_key(slot), first.key))
+    anchors = {
+        slot: session_from_key(config, await store.get_meta(_first_key(slot)) or "") for slot in config.conference.slots
+    }
+    sequence = int(await store.get_meta(_REVISION) or 0)
+    modified = await store.get_meta(_MODIFIED) or await store.get_meta(_SINCE) or iso(now)
+    return CalendarState(anchors, sequence, parse_iso(modified))
+
+
+def _first_key(slot: Slot) -> str:
+    return f"calendar_first:{slot.weekday}-{slot.time:%H%M}"
 
 
 def next_held_sessions(config: Config, cancels: Cancellations, after: dt.datetime, count: int) -> list[Session]:

@@ -14,10 +14,12 @@ from bot.dispatcher import Context
 from bot.model import Attachment, Reply, Role
 from bot.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.schedule import (
+    CalendarState,
     Cancellations,
     Session,
     TimeOfDay,
     add_cancellation,
+    calendar_state,
     conference_zone,
     countdown,
     load_cancellations,
@@ -234,7 +236,7 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
     if not restored:
         raise CommandError(f"{_what(target).capitalize()} is in the past; it stays cancelled.")
     told = await _rooms_told(ctx, restored)
-    await restore_sessions(ctx.store, ctx.config, day, [s.key for s in restored])
+    await restore_sessions(ctx.store, ctx.config, day, [s.key for s in restored], now)
     cancels = await load_cancellations(ctx.store)
     on_day = sessions_on(ctx.config, day)
     kept = [s for s in on_day if cancels.of(s) is not None]
@@ -300,14 +302,20 @@ SESSION_LENGTH = dt.timedelta(hours=1)
 
 @group.command("calendar", help="A calendar file (.ics) with the weekly sessions")
 async def calendar(ctx: Context) -> Reply:
-    data = calendar_ics(ctx.config, await load_cancellations(ctx.store), ctx.clock.now())
+    now = ctx.clock.now()
+    state = await calendar_state(ctx.store, ctx.config, now)
+    data = calendar_ics(ctx.config, await load_cancellations(ctx.store), state, now)
     text = Text("The ").bold(ctx.config.conference.name).add(" as a calendar: open ")
-    text.code("ccc.ics").add(" with your calendar app. Cancelled sessions are left out; ask again after a change.")
+    text.code("ccc.ics").add(" with your calendar app. Cancelled sessions are left out; after a change, ")
+    text.add("open the new file the same way and your app updates the sessions it already has.")
     return ctx.reply(text, file=Attachment("ccc.ics", data, "text/calendar"))
 
 
-def calendar_ics(config: Config, cancels: Cancellations, now: dt.datetime) -> bytes:
-    """A VEVENT per slot, repeating weekly from its next session, cancellations as EXDATE."""
+def calendar_ics(config: Config, cancels: Cancellations, state: CalendarState, now: dt.datetime) -> bytes:
+    """A VEVENT per slot, repeating weekly from the same first session every time, with
+    cancellations as EXDATE. The UID and DTSTART never change; SEQUENCE and LAST-MODIFIED
+    follow each change of the schedule, so an app importing the file again updates its
+    events rather than keeping the old ones or adding copies."""
     import icalendar
 
     conf = config.conference
@@ -317,10 +325,13 @@ def calendar_ics(config: Config, cancels: Cancellations, now: dt.datetime) -> by
     cal.add("version", "2.0")
     cal.add("x-wr-calname", conf.name)
     for slot in conf.slots:
-        first = next(s for s in sessions_from(config, now) if s.slot == slot)
+        first = state.first[slot]
         event = icalendar.Event()
         event.add("uid", f"ccc-{WEEKDAYS[slot.weekday]}-{slot.time:%H%M}@ccc-bot")
-        event.add("dtstamp", now)
+        # Without a METHOD, DTSTAMP is when the event last changed (RFC 5545, 3.8.7.2).
+        event.add("dtstamp", state.modified)
+        event.add("last-modified", state.modified)
+        event.add("sequence", state.sequence)
         event.add("summary", conf.name)
         event.add("dtstart", first.starts_at.astimezone(zone))
         event.add("duration", SESSION_LENGTH)
@@ -332,9 +343,9 @@ def calendar_ics(config: Config, cancels: Cancellations, now: dt.datetime) -> by
         if excluded:
             event.add("exdate", [s.starts_at.astimezone(zone) for s in excluded])
         cal.add_component(event)
-    # VTIMEZONE rules from a year back to ten years ahead: enough, and a small file.
-    today = now.date()
-    cal.add_missing_timezones(first_date=today - dt.timedelta(days=366), last_date=today + dt.timedelta(days=3653))
+    # VTIMEZONE rules from the first session to ten years ahead: enough, and a small file.
+    since = min([s.starts_at.date() for s in state.first.values()] + [now.date()])
+    cal.add_missing_timezones(first_date=since - dt.timedelta(days=7), last_date=now.date() + dt.timedelta(days=3653))
     return cal.to_ical()
 
 

@@ -104,12 +104,12 @@ async def test_cancellations_by_session_and_by_day(chat):
     assert [s.key for s in held] == ["2026-11-26 17:00", "2026-12-10 08:00", "2026-12-10 17:00"]
     first, second = upcoming_sessions(config, now, 2)
     assert cancels.of(first).reason == "holiday" and cancels.of(second) is None
-    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 08:00", "2026-12-03 17:00"])
+    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 08:00", "2026-12-03 17:00"], now)
     assert [s.key for s in next_held_sessions(config, await load_cancellations(store), now, 2)] == [
         "2026-11-26 17:00",
         "2026-12-03 08:00",
     ]
-    await restore_sessions(store, config, dt.date(2026, 11, 26), ["2026-11-26 08:00"])
+    await restore_sessions(store, config, dt.date(2026, 11, 26), ["2026-11-26 08:00"], now)
     assert list(await load_cancellations(store)) == []
 
 
@@ -117,7 +117,7 @@ async def test_restoring_one_session_of_a_cancelled_day_keeps_the_others(chat):
     config, store = chat.services.config, chat.store
     now = dt.datetime(2026, 11, 23, tzinfo=UTC)
     await add_cancellation(store, "2026-12-03", "strike", "@org:example.org", now)
-    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 17:00"])
+    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 17:00"], now)
     cancels = await load_cancellations(store)
     assert [(c.target, c.reason, c.cancelled_at) for c in cancels] == [("2026-12-03 08:00", "strike", now)]
 
