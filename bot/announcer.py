@@ -34,6 +34,7 @@ from bot.schedule import (
     session_from_key,
     sessions_between,
     time_in,
+    with_full_stop,
 )
 from bot.text import Text, clean
 from bot.topics import top_open_topics
@@ -481,9 +482,8 @@ async def cancellation_text(services: Services, session: Session, now: dt.dateti
     cancellation = cancels.of(session)
     conf = services.config.conference
     text = Text("❌ ").bold(conf.name).add(" of ").bold(f"{long_date(session.starts_at)} UTC").add(" is cancelled")
-    if cancellation is not None and cancellation.reason:
-        text.add(f": {clean(cancellation.reason, 200)}")
-    text.add(".")
+    reason = clean(cancellation.reason, 200) if cancellation is not None else ""
+    text.add(f": {with_full_stop(reason)}" if reason else ".")
     following = next_held_sessions(services.config, cancels, session.starts_at, 1)
     if following:
         nxt = following[0].starts_at

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
+import aiosqlite
 import pytz
 from dateutil import rrule
 
@@ -140,6 +141,64 @@ def sessions_on(config: Config, day: dt.date) -> list[Session]:
     return [session_at(config, dt.datetime.combine(day, slot.time)) for slot in slots]
 
 
+# --- a time of day as people type it -------------------------------------------------
+
+# 17:00, 8:00, 17:00:00, 17.00, 5pm, 5 pm, 5 p.m., 5:30pm, 17h, 17h30, 1700, 1700h, noon,
+# midnight, optionally after "at" or "@". A bare number ("2 hosts") or a duration
+# ("2 hrs") is not a time. It must end the word: "5 amazing" is no "5 am".
+_TIME_OF_DAY = re.compile(
+    r"""(?:(?:at|@)\s*)?
+    (?P<typed>
+        (?P<h12>\d{1,2})(?:[:.](?P<m12>\d{2}))?\s*(?P<half>[ap])\.?\s?m\.?
+      | (?P<h>\d{1,2})[:.](?P<m>\d{2})(?::(?P<s>\d{2}))?
+      | (?P<hh>\d{1,2})h(?P<mh>\d{2})?
+      | (?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)(?:\s?h(?:rs?)?)?
+      | (?P<word>noon|midday|midnight)
+    )
+    (?=$|[\s,;:!?)]|\.(?:\s|$))""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_NAMED_TIMES = {"noon": dt.time(12), "midday": dt.time(12), "midnight": dt.time(0)}
+
+
+@dataclass(frozen=True)
+class TimeOfDay:
+    typed: str  # as written, e.g. '5 pm'
+    time: dt.time | None  # None when it is no real time ('25:00')
+    rest: str  # the text after it
+
+    @property
+    def canonical(self) -> bool:
+        """Written the way commands take it: H:MM or HH:MM."""
+        return self.time is not None and re.fullmatch(r"\d{1,2}:\d{2}", self.typed) is not None
+
+
+def read_time_of_day(text: str) -> TimeOfDay | None:
+    """The time of day `text` starts with, if it starts with something that looks like one."""
+    text = text.strip()
+    m = _TIME_OF_DAY.match(text)
+    if m is None:
+        return None
+    g = m.groupdict()
+    seconds = 0
+    if g["word"]:
+        hour, minute = _NAMED_TIMES[g["word"].lower()].hour, 0
+    elif g["h12"]:
+        hour, minute = int(g["h12"]), int(g["m12"] or 0)
+        if g["half"].lower() == "a":
+            hour = 0 if hour == 12 else hour if hour <= 12 else 99
+        elif 1 <= hour < 12:
+            hour += 12
+        elif hour == 0:
+            hour = 99
+    else:
+        hour = int(g["h"] or g["hh"] or g["h4"])
+        minute = int(g["m"] or g["mh"] or g["m4"] or 0)
+        seconds = int(g["s"] or 0)
+    valid = hour < 24 and minute < 60 and seconds == 0
+    return TimeOfDay(g["typed"], dt.time(hour, minute) if valid else None, text[m.end() :].strip())
+
+
 # --- cancellations ------------------------------------------------------------------
 
 
@@ -168,6 +227,11 @@ class Cancellations:
         return iter(self.by_target.values())
 
 
+def with_full_stop(text: str) -> str:
+    """`text` ending a sentence: a reason typed as 'holidays!' gets no second full stop."""
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 async def load_cancellations(store: Store) -> Cancellations:
     rows = await store.fetchall("SELECT target, reason, cancelled_by, cancelled_at FROM cancellations")
     found = [Cancellation(r["target"], r["reason"], r["cancelled_by"], parse_iso(r["cancelled_at"])) for r in rows]
@@ -176,26 +240,87 @@ async def load_cancellations(store: Store) -> Cancellations:
 
 async def add_cancellation(store: Store, target: str, reason: str, by: str, at: dt.datetime) -> bool:
     """False if that target was cancelled already."""
-    return bool(
-        await store.execute(
+    async with store.transaction() as db:
+        cursor = await db.execute(
             "INSERT OR IGNORE INTO cancellations (target, reason, cancelled_by, cancelled_at) VALUES (?, ?, ?, ?)",
             (target, reason, by, iso(at)),
         )
+        if not cursor.rowcount:
+            return False
+        await _schedule_changed(db, at)
+    return True
+
+
+async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Collection[str], at: dt.datetime) -> None:
+    """Lift every cancellation of the sessions `keys` on the local date `day`, whether each
+    was cancelled by itself or with its whole day. A cancellation of the whole day is
+    narrowed to the day's other sessions, which stay cancelled for the same reason; the
+    notices already sent for them stay valid, those for `keys` are forgotten."""
+    async with store.transaction() as db:
+        cursor = await db.execute(
+            "SELECT reason, cancelled_by, cancelled_at FROM cancellations WHERE target = ?", (day.isoformat(),)
+        )
+        whole_day = await cursor.fetchone()
+        if whole_day is not None:
+            await db.execute("DELETE FROM cancellations WHERE target = ?", (day.isoformat(),))
+            for session in sessions_on(config, day):
+                if session.key not in keys:
+                    await db.execute(
+                        "INSERT OR IGNORE INTO cancellations (target, reason, cancelled_by, cancelled_at) "
+                        "VALUES (?, ?, ?, ?)",
+                        (session.key, *whole_day),
+                    )
+        for key in keys:
+            await db.execute("DELETE FROM cancellations WHERE target = ?", (key,))
+            await db.execute("DELETE FROM announcements WHERE lead = 'cancelled' AND session = ?", (key,))
+        await _schedule_changed(db, at)
+
+
+# --- the schedule's revision, for calendar files --------------------------------------
+
+_REVISION, _MODIFIED, _SINCE = "schedule_revision", "schedule_modified", "calendar_since"
+
+
+@dataclass(frozen=True)
+class CalendarState:
+    """What keeps a calendar file's events the same events from one download to the next."""
+
+    first: dict[Slot, Session]  # the session each slot's event starts from
+    sequence: int  # how often the schedule changed (a cancellation made or lifted)
+    modified: dt.datetime  # when it last changed, or when the calendar was first asked for
+
+
+async def _schedule_changed(db: aiosqlite.Connection, at: dt.datetime) -> None:
+    """Count a change; called inside the transaction that makes it."""
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (_REVISION,),
+    )
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (_MODIFIED, iso(at)),
     )
 
 
-async def remove_cancellation(store: Store, target: str) -> bool:
-    """False if that target was not cancelled. The cancellation notices already sent for
-    it are forgotten too, so cancelling it again tells the rooms again."""
+async def calendar_state(store: Store, config: Config, now: dt.datetime) -> CalendarState:
+    """Each slot's event starts from its next session the first time the calendar is asked
+    for, and from that same session ever after."""
     async with store.transaction() as db:
-        cursor = await db.execute("DELETE FROM cancellations WHERE target = ?", (target,))
-        if not cursor.rowcount:
-            return False
-        await db.execute(
-            "DELETE FROM announcements WHERE lead = 'cancelled' AND (session = ? OR substr(session, 1, 10) = ?)",
-            (target, target),
-        )
-    return True
+        await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (_SINCE, iso(now)))
+        for slot in config.conference.slots:
+            first = next(s for s in sessions_from(config, now) if s.slot == slot)
+            await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (_first_key(slot), first.key))
+    anchors = {
+        slot: session_from_key(config, await store.get_meta(_first_key(slot)) or "") for slot in config.conference.slots
+    }
+    sequence = int(await store.get_meta(_REVISION) or 0)
+    modified = await store.get_meta(_MODIFIED) or await store.get_meta(_SINCE) or iso(now)
+    return CalendarState(anchors, sequence, parse_iso(modified))
+
+
+def _first_key(slot: Slot) -> str:
+    return f"calendar_first:{slot.weekday}-{slot.time:%H%M}"
 
 
 def next_held_sessions(config: Config, cancels: Cancellations, after: dt.datetime, count: int) -> list[Session]:

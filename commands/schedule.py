@@ -14,19 +14,24 @@ from bot.dispatcher import Context
 from bot.model import Attachment, Reply, Role
 from bot.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.schedule import (
+    CalendarState,
     Cancellations,
     Session,
+    TimeOfDay,
     add_cancellation,
+    calendar_state,
     conference_zone,
     countdown,
     load_cancellations,
     local_time,
     long_date,
     next_held_sessions,
-    remove_cancellation,
+    read_time_of_day,
+    restore_sessions,
     session_from_key,
     sessions_from,
     sessions_on,
+    with_full_stop,
 )
 from bot.text import Text, clean
 
@@ -113,6 +118,47 @@ def _slot_list(config: Config) -> str:
     return ", ".join(str(slot) for slot in config.conference.slots)
 
 
+def _day_times(on_day: list[Session]) -> str:
+    return " and ".join(f"{s.slot.time:%H:%M}" for s in on_day)
+
+
+def time_of_day_error(
+    ctx: Context, command: str, day: dt.date, typed: TimeOfDay, *, rest: str = "", note: str = ""
+) -> UsageError:
+    """Refuse a time written otherwise than HH:MM, or one that is no session of `day`, rather
+    than guess: `!cancel 2026-12-10 5pm` must not cancel the whole day "because: 5pm"."""
+    on_day = sessions_on(ctx.config, day)
+    if not on_day:
+        return UsageError(f"There is no session on {day:%A} {day.isoformat()}. Nothing was changed.")
+    shown = clean(typed.typed, 40)
+    match = [s for s in on_day if s.slot.time == typed.time]
+    if match:
+        more = f" {clean(rest, 100)}" if rest else ""
+        return UsageError(
+            f"{shown!r} looks like a time: did you mean {ctx.prefix}{command} {day.isoformat()} "
+            f"{typed.time:%H:%M}{more}? Times are written HH:MM; nothing was changed."
+        )
+    return UsageError(
+        f"There is no session at {shown} on {day.isoformat()}; that day has {_day_times(on_day)}"
+        f"{note}. Nothing was changed."
+    )
+
+
+def typed_session_time(ctx: Context, command: str, day: dt.date, text: str) -> dt.time | None:
+    """The HH:MM after a date in `command` (None if nothing is typed); any other way of
+    writing a time is refused with the day's times."""
+    if not text:
+        return None
+    typed = read_time_of_day(text)
+    if typed is None:
+        raise UsageError(f"{clean(text.split()[0], 40)!r} is not a time (HH:MM)")
+    if not typed.canonical:
+        raise time_of_day_error(ctx, command, day, typed)
+    if typed.rest:
+        raise UsageError(f"unexpected {clean(typed.rest, 40)!r}")
+    return typed.time
+
+
 def _target(config: Config, day: dt.date, at: dt.time | None) -> tuple[str, list[Session]]:
     """What `YYYY-MM-DD [HH:MM]` names: a session key or a whole day, and its sessions."""
     on_day = sessions_on(config, day)
@@ -125,8 +171,9 @@ def _target(config: Config, day: dt.date, at: dt.time | None) -> tuple[str, list
         return day.isoformat(), on_day
     match = [s for s in on_day if s.slot.time == at]
     if not match:
-        times = " and ".join(f"{s.slot.time:%H:%M}" for s in on_day)
-        raise CommandError(f"There is no session at {at:%H:%M} on {day.isoformat()}; that day has {times}.")
+        raise CommandError(
+            f"There is no session at {at:%H:%M} on {day.isoformat()}; that day has {_day_times(on_day)}."
+        )
     return match[0].key, match
 
 
@@ -140,6 +187,11 @@ def _what(target: str) -> str:
 async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: Rest = "") -> Reply:
     now, config = ctx.clock.now(), ctx.config
     target, affected = _target(config, day, at)
+    typed = read_time_of_day(reason) if at is None else None
+    if typed is not None:
+        # A reason must not start with a time: that time was meant, not the whole day.
+        note = ", and a reason for the whole day can't start with a time"
+        raise time_of_day_error(ctx, "cancel", day, typed, rest=typed.rest, note=note)
     cancels = await load_cancellations(ctx.store)
     if target in cancels.by_target:
         raise CommandError(f"{_what(target).capitalize()} is already cancelled.")
@@ -154,7 +206,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
         raise CommandError(f"{_what(target).capitalize()} is in the past.")
     reason_text = clean(reason, 200)
     await add_cancellation(ctx.store, target, reason_text, ctx.sender, now)
-    text = Text("Cancelled ").bold(_what(target)).add(f": {reason_text}." if reason_text else ".")
+    text = Text("Cancelled ").bold(_what(target)).add(f": {with_full_stop(reason_text)}" if reason_text else ".")
     leads = config.conference.announce_before
     if leads:
         notice = max(coming[0].starts_at - max(leads), now)
@@ -167,28 +219,50 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
 
 
 @group.command("uncancel", usage="YYYY-MM-DD [HH:MM]", role=Role.ORGANISER, help="Restore a cancelled session or day")
-async def uncancel(ctx: Context, day: dt.date, at: dt.time | None = None) -> list[Reply]:
+async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
     now = ctx.clock.now()
+    at = typed_session_time(ctx, "uncancel", day, time)
     target, affected = _target(ctx.config, day, at)
     cancels = await load_cancellations(ctx.store)
-    if target not in cancels.by_target:
+    cancelled = [s for s in affected if cancels.of(s) is not None]
+    if not cancelled:
         if at is not None and day.isoformat() in cancels.by_target:
             raise CommandError(
                 f"The whole day {day.isoformat()} is cancelled; restore it with {ctx.prefix}uncancel {day.isoformat()}."
             )
         raise CommandError(f"{_what(target).capitalize()} is not cancelled.")
-    told = await _rooms_told(ctx, affected)
-    await remove_cancellation(ctx.store, target)
-    text = Text("Restored ").bold(_what(target)).add(": it takes place, and its reminders go out as usual.")
+    # A session that is over stays as it was: it did not take place.
+    restored = [s for s in cancelled if s.starts_at > now]
+    if not restored:
+        raise CommandError(f"{_what(target).capitalize()} is in the past; it stays cancelled.")
+    told = await _rooms_told(ctx, restored)
+    await restore_sessions(ctx.store, ctx.config, day, [s.key for s in restored], now)
+    cancels = await load_cancellations(ctx.store)
+    on_day = sessions_on(ctx.config, day)
+    kept = [s for s in on_day if cancels.of(s) is not None]
+    text = Text("Restored ").bold(_what(target) if at is not None or not kept else day.isoformat()).add(": ")
+    if at is not None:
+        text.add("it takes place, and its reminders go out as usual.")
+    else:
+        held = [s for s in on_day if s.starts_at > now and cancels.of(s) is None]
+        one = len(held) == 1
+        text.add(f"the session{'' if one else 's'} at {_day_times(held)} take{'s' if one else ''} place, ")
+        text.add(f"and {'its' if one else 'their'} reminders go out as usual.")
+    for session in kept:
+        text.line(f"Session {session.key} stays cancelled")
+        if session.starts_at <= now:
+            text.add(": it is over.")
+        else:
+            text.add("; restore it with ").code(f"{ctx.prefix}uncancel {session.key}").add(".")
     replies = [ctx.reply(text)]
     # Rooms that were told of the cancellation are told it is off again.
     for room in told:
         if room == ctx.message.room_id:
             continue
         notice = Text("✅ ").bold(ctx.config.conference.name).add(" of ")
-        for i, session in enumerate(s for s in affected if s.starts_at > now):
+        for i, session in enumerate(restored):
             notice.add(" and " if i else "").bold(f"{long_date(session.starts_at)} UTC")
-        notice.add(" takes place after all.")
+        notice.add(" takes place after all." if len(restored) == 1 else " take place after all.")
         replies.append(Reply.of(notice, room_id=room))
     return replies
 
@@ -228,14 +302,20 @@ SESSION_LENGTH = dt.timedelta(hours=1)
 
 @group.command("calendar", help="A calendar file (.ics) with the weekly sessions")
 async def calendar(ctx: Context) -> Reply:
-    data = calendar_ics(ctx.config, await load_cancellations(ctx.store), ctx.clock.now())
+    now = ctx.clock.now()
+    state = await calendar_state(ctx.store, ctx.config, now)
+    data = calendar_ics(ctx.config, await load_cancellations(ctx.store), state, now)
     text = Text("The ").bold(ctx.config.conference.name).add(" as a calendar: open ")
-    text.code("ccc.ics").add(" with your calendar app. Cancelled sessions are left out; ask again after a change.")
+    text.code("ccc.ics").add(" with your calendar app. Cancelled sessions are left out; after a change, ")
+    text.add("open the new file the same way and your app updates the sessions it already has.")
     return ctx.reply(text, file=Attachment("ccc.ics", data, "text/calendar"))
 
 
-def calendar_ics(config: Config, cancels: Cancellations, now: dt.datetime) -> bytes:
-    """A VEVENT per slot, repeating weekly from its next session, cancellations as EXDATE."""
+def calendar_ics(config: Config, cancels: Cancellations, state: CalendarState, now: dt.datetime) -> bytes:
+    """A VEVENT per slot, repeating weekly from the same first session every time, with
+    cancellations as EXDATE. The UID and DTSTART never change; SEQUENCE and LAST-MODIFIED
+    follow each change of the schedule, so an app importing the file again updates its
+    events rather than keeping the old ones or adding copies."""
     import icalendar
 
     conf = config.conference
@@ -245,10 +325,13 @@ def calendar_ics(config: Config, cancels: Cancellations, now: dt.datetime) -> by
     cal.add("version", "2.0")
     cal.add("x-wr-calname", conf.name)
     for slot in conf.slots:
-        first = next(s for s in sessions_from(config, now) if s.slot == slot)
+        first = state.first[slot]
         event = icalendar.Event()
         event.add("uid", f"ccc-{WEEKDAYS[slot.weekday]}-{slot.time:%H%M}@ccc-bot")
-        event.add("dtstamp", now)
+        # Without a METHOD, DTSTAMP is when the event last changed (RFC 5545, 3.8.7.2).
+        event.add("dtstamp", state.modified)
+        event.add("last-modified", state.modified)
+        event.add("sequence", state.sequence)
         event.add("summary", conf.name)
         event.add("dtstart", first.starts_at.astimezone(zone))
         event.add("duration", SESSION_LENGTH)
@@ -260,9 +343,9 @@ def calendar_ics(config: Config, cancels: Cancellations, now: dt.datetime) -> by
         if excluded:
             event.add("exdate", [s.starts_at.astimezone(zone) for s in excluded])
         cal.add_component(event)
-    # VTIMEZONE rules from a year back to ten years ahead: enough, and a small file.
-    today = now.date()
-    cal.add_missing_timezones(first_date=today - dt.timedelta(days=366), last_date=today + dt.timedelta(days=3653))
+    # VTIMEZONE rules from the first session to ten years ahead: enough, and a small file.
+    since = min([s.starts_at.date() for s in state.first.values()] + [now.date()])
+    cal.add_missing_timezones(first_date=since - dt.timedelta(days=7), last_date=now.date() + dt.timedelta(days=3653))
     return cal.to_ical()
 
 

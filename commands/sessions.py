@@ -10,7 +10,7 @@ from bot import chart, sessions
 from bot.announcer import link_line
 from bot.dispatcher import Context
 from bot.model import Anchor, Attachment, Reply, Role
-from bot.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.schedule import (
     Session,
     countdown,
@@ -25,6 +25,7 @@ from bot.schedule import (
 )
 from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE
 from bot.text import Text, clean, plural
+from commands.schedule import typed_session_time
 
 group = CommandGroup("sessions")
 
@@ -73,8 +74,11 @@ async def _other_threads(ctx: Context, key: str) -> list[tuple[str, str]]:
 
 
 @group.command("host", usage="[YYYY-MM-DD HH:MM]", help="Volunteer to host the next (or given) session")
-async def host(ctx: Context, day: dt.date | None = None, at: dt.time | None = None) -> Reply:
+async def host(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Reply:
     now, p = ctx.clock.now(), ctx.prefix
+    if day is None and time:
+        convert(dt.date, time.split()[0], "day")  # the date is missing: say so, host nothing
+    at = typed_session_time(ctx, "host", day, time) if day is not None else None
     session = await _chosen_session(ctx, day, at)
     cancellation = (await load_cancellations(ctx.store)).of(session)
     if cancellation is not None:

@@ -9,7 +9,8 @@ from bot.schedule import (
     load_cancellations,
     nearest_session,
     next_held_sessions,
-    remove_cancellation,
+    read_time_of_day,
+    restore_sessions,
     session_by_key,
     sessions_on,
     upcoming_sessions,
@@ -104,12 +105,22 @@ async def test_cancellations_by_session_and_by_day(chat):
     assert [s.key for s in held] == ["2026-11-26 17:00", "2026-12-10 08:00", "2026-12-10 17:00"]
     first, second = upcoming_sessions(config, now, 2)
     assert cancels.of(first).reason == "holiday" and cancels.of(second) is None
-    assert await remove_cancellation(store, "2026-12-03")
-    assert not await remove_cancellation(store, "2026-12-03")
+    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 08:00", "2026-12-03 17:00"], now)
     assert [s.key for s in next_held_sessions(config, await load_cancellations(store), now, 2)] == [
         "2026-11-26 17:00",
         "2026-12-03 08:00",
     ]
+    await restore_sessions(store, config, dt.date(2026, 11, 26), ["2026-11-26 08:00"], now)
+    assert list(await load_cancellations(store)) == []
+
+
+async def test_restoring_one_session_of_a_cancelled_day_keeps_the_others(chat):
+    config, store = chat.services.config, chat.store
+    now = dt.datetime(2026, 11, 23, tzinfo=UTC)
+    await add_cancellation(store, "2026-12-03", "strike", "@org:example.org", now)
+    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 17:00"], now)
+    cancels = await load_cancellations(store)
+    assert [(c.target, c.reason, c.cancelled_at) for c in cancels] == [("2026-12-03 08:00", "strike", now)]
 
 
 @pytest.mark.parametrize(
@@ -156,3 +167,55 @@ def test_countdown_in_words_rounded_to_the_nearest_minute(delta, expected):
 )
 def test_duration_in_words(delta, expected):
     assert duration_text(delta) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "typed", "time", "rest"),
+    [
+        ("17:00", "17:00", dt.time(17), ""),
+        ("8:00 late start", "8:00", dt.time(8), "late start"),
+        ("17:00:00", "17:00:00", dt.time(17), ""),
+        ("17.00.", "17.00", dt.time(17), "."),
+        ("5pm: party", "5pm", dt.time(17), ": party"),
+        ("5 P.M. party", "5 P.M.", dt.time(17), "party"),
+        ("12am", "12am", dt.time(0), ""),
+        ("12pm", "12pm", dt.time(12), ""),
+        ("at 5:30pm", "5:30pm", dt.time(17, 30), ""),
+        ("17h30", "17h30", dt.time(17, 30), ""),
+        ("1700hrs", "1700hrs", dt.time(17), ""),
+        ("Noon, sorry", "Noon", dt.time(12), ", sorry"),
+        ("25:00", "25:00", None, ""),
+        ("13am", "13am", None, ""),
+    ],
+)
+def test_a_time_of_day_as_people_type_it(text, typed, time, rest):
+    found = read_time_of_day(text)
+    assert (found.typed, found.time, found.rest) == (typed, time, rest)
+
+
+@pytest.mark.parametrize(
+    "text", ["holidays", "2 hosts away", "2 hrs of maintenance", "5 amazing people", "24th", "at home", "3rd week", ""]
+)
+def test_not_a_time_of_day(text):
+    assert read_time_of_day(text) is None
+
+
+@pytest.mark.parametrize("reason", ["holidays!", "who can host?", "see you in January.", "more soon…"])
+async def test_a_reason_that_ends_a_sentence_gets_no_second_full_stop(chat, reason):
+    from bot.announcer import cancellation_text
+
+    text = await chat.text("@org:example.org", f"!cancel 2026-12-24 {reason}")
+    assert f"Cancelled the whole day 2026-12-24: {reason}\n" in text, text
+    session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
+    notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
+    assert f"is cancelled: {reason}\n" in notice, notice
+
+
+async def test_a_reason_without_a_full_stop_gets_one(chat):
+    from bot.announcer import cancellation_text
+
+    text = await chat.text("@org:example.org", "!cancel 2026-12-24 holidays")
+    assert "Cancelled the whole day 2026-12-24: holidays.\n" in text, text
+    session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
+    notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
+    assert "is cancelled: holidays.\n" in notice, notice

@@ -208,3 +208,217 @@ async def test_calendar_gives_the_same_sessions_as_the_bot(make_chat, make_confi
     assert len(expected) == 10
     # the Berlin slots cross the change to summer time on 29 March
     assert expand_ics(reply.file.data, 10) == expected
+
+
+# --- a time typed the way people type it ------------------------------------------------
+# The default slots are Thursdays 08:00 and 17:00 (UTC); the clock is Monday 23 November.
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("17:00:00", "17:00"),
+        ("5pm", "17:00"),
+        ("5 pm", "17:00"),
+        ("5 p.m.", "17:00"),
+        ("17.00", "17:00"),
+        ("17h", "17:00"),
+        ("1700", "17:00"),
+        ("8am", "08:00"),
+        ("at 8:00am", "08:00"),
+    ],
+)
+async def test_cancel_with_another_spelling_of_a_slot_says_how_to_write_it(chat, typed, meant):
+    text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {typed} team away")
+    assert f"did you mean !cancel 2026-12-10 {meant} team away?" in text, text
+    assert "Usage: !cancel" in text
+    assert list(await load_cancellations(chat.store)) == [], "nothing is cancelled"
+
+
+@pytest.mark.parametrize("typed", ["5:30pm", "9am", "noon", "17h30", "25:00", "12.15", "midnight"])
+async def test_cancel_with_a_time_that_is_no_slot_is_refused_with_the_days_times(chat, typed):
+    text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {typed}")
+    assert f"no session at {typed} on 2026-12-10" in text and "08:00 and 17:00" in text, text
+    assert "did you mean" not in text and "Cancelled" not in text
+    assert list(await load_cancellations(chat.store)) == [], "nothing is cancelled"
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["holidays", "2 hosts are away", "5 amazing people are away", "at home", "24th: holidays", "17 hosts sick"],
+)
+async def test_a_reason_that_does_not_start_with_a_time_cancels_the_whole_day(chat, reason):
+    text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {reason}")
+    assert f"Cancelled the whole day 2026-12-10: {reason}" in text, text
+    assert [c.target for c in await load_cancellations(chat.store)] == ["2026-12-10"]
+
+
+async def test_uncancel_with_a_time_as_people_type_it(chat):
+    await chat.say(ORGANISER, "!cancel 2026-12-10")
+    await chat.say(ORGANISER, "!cancel 2026-12-17 17:00")
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-17 17.00")
+    assert "did you mean !uncancel 2026-12-17 17:00?" in text and "Usage: !uncancel" in text, text
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10 5 pm")
+    assert "did you mean !uncancel 2026-12-10 17:00?" in text, text
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10 9am")
+    assert "no session at 9am on 2026-12-10" in text and "08:00 and 17:00" in text, text
+    assert "not a time" in await chat.text(ORGANISER, "!uncancel 2026-12-10 soon")
+    assert sorted(c.target for c in await load_cancellations(chat.store)) == ["2026-12-10", "2026-12-17 17:00"]
+
+
+async def test_host_with_a_time_as_people_type_it(chat):
+    from bot import sessions
+
+    text = await chat.text(ALICE, "!host 2026-12-10 5pm")
+    assert "did you mean !host 2026-12-10 17:00?" in text and "Usage: !host" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 17:00:00")
+    assert "did you mean !host 2026-12-10 17:00?" in text, text
+    for typed in ("5pm", "17:00", "thursday 17:00"):
+        text = await chat.text(ALICE, f"!host {typed}")
+        assert "is not a date (YYYY-MM-DD)" in text and "Usage: !host" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 9 am")
+    assert "no session at 9 am on 2026-12-10" in text and "08:00 and 17:00" in text, text
+    for key in ("2026-12-10 08:00", "2026-12-10 17:00", "2026-11-26 08:00", "2026-11-26 17:00"):
+        assert await sessions.volunteers_of(chat.store, key) == [], key
+    assert "volunteered to host session 2026-12-10 17:00" in await chat.text(ALICE, "!host 2026-12-10 17:00")
+
+
+# --- !uncancel when a session and its day were both cancelled ----------------------------
+
+
+async def _told(chat, room: str, *keys: str) -> None:
+    """As if the announcer had sent the cancellation notice of `keys` to `room`."""
+    for key in keys:
+        await chat.store.execute(
+            "INSERT INTO announcements (session, lead, room_id, status, event_id, at) "
+            "VALUES (?, 'cancelled', ?, 'sent', '$x', '2026-11-23T12:00:00Z')",
+            (key, room),
+        )
+
+
+async def test_uncancel_a_day_restores_its_sessions_cancelled_one_by_one_too(make_chat, make_config):
+    other = "!other:example.org"
+    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
+    await chat.say(ORGANISER, "!cancel 2026-12-10 17:00 no host")
+    await chat.say(ORGANISER, "!cancel 2026-12-10 holidays")
+    await _told(chat, other, "2026-12-10 08:00", "2026-12-10 17:00")
+    replies = await chat.say(ORGANISER, "!uncancel 2026-12-10")
+    assert "Restored the whole day 2026-12-10: the sessions at 08:00 and 17:00 take place" in replies[0].text
+    assert "stays cancelled" not in replies[0].text
+    assert list(await load_cancellations(chat.store)) == []
+    assert [r.room_id for r in replies] == [None, other]
+    assert "10 December 2026, 08:00 UTC and Thursday 10 December 2026, 17:00 UTC take place after all" in (
+        replies[1].text
+    )
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM announcements") == 0
+    lines = [line for line in (await chat.text(ALICE, "!next")).splitlines() if line.startswith("•")]
+    assert not any("cancelled" in line for line in lines), lines
+
+
+async def test_uncancel_one_session_of_a_cancelled_day_keeps_the_other_cancelled(make_chat, make_config):
+    other = "!other:example.org"
+    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
+    await chat.say(ORGANISER, "!cancel 2026-12-10 holidays")
+    await _told(chat, other, "2026-12-10 08:00", "2026-12-10 17:00")
+    replies = await chat.say(ORGANISER, "!uncancel 2026-12-10 17:00")
+    text = replies[0].text
+    assert "Restored session 2026-12-10 17:00: it takes place" in text, text
+    assert "Session 2026-12-10 08:00 stays cancelled; restore it with !uncancel 2026-12-10 08:00." in text
+    cancels = await load_cancellations(chat.store)
+    assert [(c.target, c.reason, c.cancelled_by) for c in cancels] == [("2026-12-10 08:00", "holidays", ORGANISER)]
+    assert [r.room_id for r in replies] == [None, other]
+    assert "Thursday 10 December 2026, 17:00 UTC takes place after all." in replies[1].text
+    assert "08:00" not in replies[1].text
+    sent = await chat.store.fetchall("SELECT session FROM announcements")
+    assert [r[0] for r in sent] == ["2026-12-10 08:00"], "the rooms are not told of the 08:00 cancellation again"
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
+    assert "Restored the whole day 2026-12-10: the sessions at 08:00 and 17:00 take place" in text, text
+    assert list(await load_cancellations(chat.store)) == []
+
+
+async def test_uncancel_a_day_when_a_session_only_was_cancelled(chat):
+    await chat.say(ORGANISER, "!cancel 2026-12-10 08:00 dentist")
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
+    assert "the sessions at 08:00 and 17:00 take place" in text, text
+    assert list(await load_cancellations(chat.store)) == []
+    assert "the whole day 2026-12-10 is not cancelled" in (await chat.text(ORGANISER, "!uncancel 2026-12-10")).lower()
+
+
+async def test_uncancel_a_day_whose_morning_is_over_restores_the_evening_only(chat):
+    await chat.say(ORGANISER, "!cancel 2026-12-10 holidays")
+    chat.clock.set(dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC))
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
+    assert "Restored 2026-12-10: the session at 17:00 takes place" in text, text
+    assert "Session 2026-12-10 08:00 stays cancelled: it is over." in text
+    assert "whole day" not in text and "sessions at" not in text
+    assert [c.target for c in await load_cancellations(chat.store)] == ["2026-12-10 08:00"]
+    text = await chat.text(ORGANISER, "!uncancel 2026-12-10 08:00")
+    assert "Session 2026-12-10 08:00 is in the past; it stays cancelled." in text, text
+    assert [c.target for c in await load_cancellations(chat.store)] == ["2026-12-10 08:00"]
+
+
+async def _calendar_events(chat) -> dict[str, dict]:
+    """What a calendar app keeps of each event of `!calendar`, by UID."""
+    import icalendar
+
+    reply = (await chat.say(ALICE, "!calendar"))[0]
+    out = {}
+    for event in icalendar.Calendar.from_ical(reply.file.data).walk("VEVENT"):
+        exdates = event.get("exdate", [])
+        exdates = exdates if isinstance(exdates, list) else [exdates]
+        out[str(event["uid"])] = {
+            "dtstart": event.decoded("dtstart"),
+            "sequence": int(event.get("sequence", 0)),
+            "dtstamp": event.decoded("dtstamp"),
+            "last-modified": event.decoded("last-modified") if "last-modified" in event else None,
+            "exdate": sorted(d.dt.astimezone(dt.UTC) for group in exdates for d in group.dts),
+        }
+    return out
+
+
+async def test_calendar_events_keep_their_uid_and_start_and_tell_each_change(chat):
+    first = await _calendar_events(chat)
+    assert len(first) == 2
+    evening_uid = next(uid for uid, e in first.items() if e["dtstart"].hour == 17)
+    assert {e["dtstart"].astimezone(dt.UTC) for e in first.values()} == {
+        dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 26, 17, 0, tzinfo=dt.UTC),
+    }
+    # A week later, after those sessions: the same events, from the same first session.
+    chat.clock.advance(days=7)
+    again = await _calendar_events(chat)
+    assert {uid: e["dtstart"] for uid, e in again.items()} == {uid: e["dtstart"] for uid, e in first.items()}
+    assert again == first, "nothing changed, so nothing a calendar app would update"
+
+    text = await chat.text(ORGANISER, "!cancel 2026-12-10 5pm strike")
+    assert "did you mean" in text
+    assert await _calendar_events(chat) == first, "a refused command changes nothing"
+
+    cancelled_at = chat.clock.now()
+    await chat.say(ORGANISER, "!cancel 2026-12-10 17:00 strike")
+    chat.clock.advance(hours=5)
+    after_cancel = await _calendar_events(chat)
+    evening = after_cancel[evening_uid]
+    assert evening["exdate"] == [dt.datetime(2026, 12, 10, 17, 0, tzinfo=dt.UTC)]
+    assert evening["dtstart"] == first[evening_uid]["dtstart"]
+    assert evening["sequence"] > first[evening_uid]["sequence"]
+    assert evening["last-modified"] == cancelled_at and evening["dtstamp"] == cancelled_at
+
+    chat.clock.advance(days=1)
+    restored_at = chat.clock.now()
+    await chat.say(ORGANISER, "!uncancel 2026-12-10 17:00")
+    chat.clock.advance(hours=5)
+    after_uncancel = await _calendar_events(chat)
+    evening = after_uncancel[evening_uid]
+    assert evening["exdate"] == []
+    assert evening["dtstart"] == first[evening_uid]["dtstart"]
+    assert evening["sequence"] > after_cancel[evening_uid]["sequence"]
+    assert evening["last-modified"] == restored_at and evening["dtstamp"] == restored_at
+
+    await chat.say(ORGANISER, "!cancel 2026-12-17 winter break")
+    after_day = await _calendar_events(chat)
+    assert all(e["sequence"] > after_uncancel[uid]["sequence"] for uid, e in after_day.items())
+    assert sorted(d for e in after_day.values() for d in e["exdate"]) == [
+        dt.datetime(2026, 12, 17, 8, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 17, 17, 0, tzinfo=dt.UTC),
+    ]
