@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from bot.clock import iso, parse_iso
 from bot.config import Config
 from bot.dispatcher import Services
-from bot.schedule import Session, countdown, duration_text, sessions_between
+from bot.schedule import (
+    Cancellations,
+    Session,
+    countdown,
+    duration_text,
+    load_cancellations,
+    next_held_sessions,
+    sessions_between,
+)
 from bot.storage import Store
 from bot.text import Text, clean
 
@@ -97,9 +105,29 @@ def startable_session(config: Config, now: dt.datetime) -> Session | None:
     return min(candidates, key=lambda s: abs(s.starts_at - now), default=None)
 
 
+async def awaiting_host(store: Store, config: Config, now: dt.datetime) -> Session | None:
+    """The session whose time has come but that no host has started yet: from its start
+    time until it is started, or its start window closes (START_LATE after its start, or
+    earlier when a nearer session's window takes over). Not a cancelled one."""
+    session = startable_session(config, now)
+    if session is None or session.starts_at > now:
+        return None
+    if (await load_cancellations(store)).of(session) is not None:
+        return None
+    state = await state_of(store, session.key)
+    return session if state is None or state.started_at is None else None
+
+
+def start_opens(config: Config, cancels: Cancellations, now: dt.datetime) -> Session | None:
+    """The next session not cancelled whose start window has not opened yet."""
+    following = next_held_sessions(config, cancels, now + START_EARLY, 1)
+    return following[0] if following else None
+
+
 async def start_session(store: Store, session: Session, user_id: str, now: dt.datetime) -> SessionState:
     """Mark `session` started by `user_id`, who counts as present, as does everyone who
-    reacted ✋ to its announcement before it started. Raises a StartRefused."""
+    reacted ✋ to its announcement before it started; who checked in while waiting for
+    the host stays checked in. Raises a StartRefused."""
     async with store.transaction() as db:
         cursor = await db.execute(
             f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL AND key != ?", (session.key,)
@@ -119,8 +147,10 @@ async def start_session(store: Store, session: Session, user_id: str, now: dt.da
         await db.execute(
             "UPDATE sessions SET started_by = ?, started_at = ? WHERE key = ?", (user_id, iso(now), session.key)
         )
+        # A host who raised a hand while waiting is present as the host, not by the hand.
         await db.execute(
-            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, 'host')",
+            "INSERT INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, 'host') "
+            "ON CONFLICT (session, user_id) DO UPDATE SET via = 'host' WHERE via = 'reaction'",
             (session.key, user_id, iso(now)),
         )
         await db.execute(
@@ -147,13 +177,21 @@ async def end_session(store: Store, key: str, by: str | None, at: dt.datetime, a
 
 
 async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: str) -> bool:
-    """False if already checked in. via: 'command', 'reaction' or 'host'."""
-    return bool(
-        await store.execute(
+    """False if already checked in. via: 'command', 'reaction' or 'host'. A check-in by
+    command over one a ✋ made takes it over, so taking the ✋ back no longer undoes it."""
+    async with store.transaction() as db:
+        cursor = await db.execute(
             "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, ?)",
             (key, user_id, iso(at), via),
         )
-    )
+        if cursor.rowcount:
+            return True
+        if via != "reaction":
+            await db.execute(
+                "UPDATE attendance SET via = ? WHERE session = ? AND user_id = ? AND via = 'reaction'",
+                (via, key, user_id),
+            )
+        return False
 
 
 async def undo_reaction_check_in(store: Store, key: str, user_id: str) -> bool:

@@ -16,7 +16,6 @@ from bot.schedule import (
     countdown,
     load_cancellations,
     long_date,
-    nearest_session,
     next_held_sessions,
     session_by_key,
     session_from_key,
@@ -129,11 +128,17 @@ async def start(ctx: Context) -> list[Reply]:
     now, p, store = ctx.clock.now(), ctx.prefix, ctx.store
     session = sessions.startable_session(ctx.config, now)
     if session is None:
-        nearest = nearest_session(ctx.config, now)
-        raise CommandError(
+        why = (
             f"No session can be started now: a session can be started from {START_EARLY.seconds // 60} minutes "
-            f"before its time to {START_LATE.seconds // 3600} hours after. The nearest is {nearest.key} "
-            f"({long_date(nearest.starts_at)} UTC, {countdown(nearest.starts_at - now)})."
+            f"before its time to {START_LATE.seconds // 3600} hours after."
+        )
+        following = sessions.start_opens(ctx.config, await load_cancellations(store), now)
+        if following is None:
+            raise CommandError(f"{why} No session is planned.")
+        opens = following.starts_at - START_EARLY
+        raise CommandError(
+            f"{why} Session {following.key} can be started from {opens:%H:%M} UTC on {opens:%A} {opens.day} "
+            f"{opens:%B %Y} ({countdown(opens - now)})."
         )
     key = session.key
     cancellation = (await load_cancellations(store)).of(session)
@@ -145,6 +150,7 @@ async def start(ctx: Context) -> list[Reply]:
             f"Volunteer with {p}host, then {p}start."
         )
     await _remember_name(ctx)
+    waiting = [u for u in await sessions.attendees(store, key) if u != ctx.sender]
     try:
         await sessions.start_session(store, session, ctx.sender, now)
     except sessions.AlreadyRunning as e:
@@ -164,6 +170,9 @@ async def start(ctx: Context) -> list[Reply]:
     name = await sessions.name_of(store, ctx.sender)
     text = Text("▶ ").bold(f"Session {key} has started").add(f" — host: {name}.")
     text.line().extend(link_line(ctx.services))
+    if waiting:
+        names = [await sessions.name_of(store, u) for u in waiting]
+        text.line("Already checked in: " + ", ".join(names) + ".")
     text.line("Check in with ").code(f"{p}here").add(f" or react {CHECK_IN_REACTION} to this message. Coming later? ")
     text.code(f"{p}late [note]").add(".")
     anchor = Anchor("session", key)
@@ -179,20 +188,41 @@ async def start(ctx: Context) -> list[Reply]:
 
 @group.command("here", help="Check in to the running session")
 async def here(ctx: Context) -> Reply:
+    """Checks in to the running session, or to the one whose time has come while it
+    waits for its host (the host's !start keeps those check-ins)."""
     key = await sessions.running_session(ctx.store)
+    waiting = None
     if key is None:
-        raise CommandError(f"No session is running, so there is nothing to check in to. {await _next_hint(ctx)}")
+        waiting = await sessions.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
+        if waiting is None:
+            raise CommandError(f"No session is running, so there is nothing to check in to. {await _next_hint(ctx)}")
+        key = waiting.key
     await _remember_name(ctx)
     if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), "command"):
         return ctx.reply(Text("You are already checked in to session ").bold(key).add("."))
-    return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
+    if waiting is None:
+        return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
+    text = Text("Checked in to session ").bold(key).add(", but no host has started it yet. ")
+    text.add("You stay checked in when a host starts it. Anyone can host: ").code(f"{ctx.prefix}host")
+    text.add(", then ").code(f"{ctx.prefix}start").add(".")
+    return ctx.reply(text)
+
+
+async def _check_in_target(ctx: Context) -> str | None:
+    """The session a check-in goes to now: the running one, or the one waiting for its host."""
+    key = await sessions.running_session(ctx.store)
+    if key is None:
+        waiting = await sessions.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
+        key = waiting.key if waiting else None
+    return key
 
 
 @group.reaction("session", CHECK_IN_REACTION)
 async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
-    """✋ on the session's announcement or start message checks in; taking it back
-    checks out again. Before the start it counts once a host starts the session."""
-    if await sessions.running_session(ctx.store) != ref:
+    """✋ on the session's announcement or start message checks in (also while the
+    session waits for its host); taking it back checks out again, unless the person
+    checked in by command too. Before the start time it counts once a host starts it."""
+    if await _check_in_target(ctx) != ref:
         return None
     if added:
         await _remember_name(ctx)

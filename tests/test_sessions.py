@@ -1,0 +1,45 @@
+"""bot/sessions.py with the announcer: what the bot says on its own about a session
+people checked in to, were late for, or nobody ended."""
+
+import datetime as dt
+
+import pytest
+
+from bot import sessions
+from bot.announcer import Announcer
+from tests.conftest import ALICE, HOST
+from tests.test_announcer import FakeSender, Homeserver, visit
+
+UTC = dt.UTC
+ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
+MORNING = "2026-11-26 08:00"
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+async def chat(make_chat, make_config):
+    return await make_chat(make_config(matrix={"rooms": [ROOM_A, ROOM_B]}))
+
+
+@pytest.fixture
+def server():
+    return Homeserver()
+
+
+@pytest.fixture
+def ann(chat, server) -> Announcer:
+    return Announcer(chat.services, FakeSender(chat, server))
+
+
+async def test_check_ins_while_waiting_do_not_silence_the_host_wait_notice(chat, server, ann):
+    await visit(chat, ann, at(26, 8))
+    chat.clock.set(at(26, 8, 5))
+    assert "Checked in to session 2026-11-26 08:00" in await chat.text(ALICE, "!here", room_id=ROOM_A)
+    await visit(chat, ann, at(26, 8, 10))
+    assert "No host has started session 2026-11-26 08:00" in server.reply(MORNING, "host-wait", ROOM_A).text
+    chat.clock.set(at(26, 8, 12))
+    await chat.say(HOST, "!start", room_id=ROOM_A)
+    assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
