@@ -302,12 +302,14 @@ async def summary(services: Services, key: str) -> Text:
     if state is None or state.started_at is None:
         return text.add(" (it was never started).")
     if state.auto_ended:
-        text.add(f" — closed automatically {duration_text(AUTO_CLOSE_AFTER)} after its start, as nobody ran ")
-        text.code(f"{prefix}end").add(".")
+        # When the bot closed it says nothing about when people left: no duration.
+        text.add(" — closed automatically, as nobody ran ").code(f"{prefix}end").add(".")
+        text.line(f"Duration: unknown (started at {state.started_at:%H:%M} UTC; nobody ran ")
+        text.code(f"{prefix}end").add(").")
     else:
         text.add(".")
-    end = state.ended_at or services.clock.now()
-    text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
+        end = state.ended_at or services.clock.now()
+        text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
     people = [await name_of(store, user) for user in await attendees(store, key)]
     text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
     topics = await discussed_topics(store, key)

@@ -159,6 +159,10 @@ async def start(ctx: Context) -> list[Reply]:
             f"Session {key} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
         ) from None
     except sessions.AlreadyEnded as e:
+        if e.state.auto_ended:
+            raise CommandError(
+                f"Session {key} was already held; nobody ran {p}end, so it was closed automatically."
+            ) from None
         raise CommandError(f"Session {key} was already held; it ended at {e.state.ended_at:%H:%M} UTC.") from None
     except sessions.OtherRunning as e:
         raise CommandError(f"Session {e.state.key} is still running; end it with {p}end first.") from None

@@ -43,3 +43,17 @@ async def test_check_ins_while_waiting_do_not_silence_the_host_wait_notice(chat,
     chat.clock.set(at(26, 8, 12))
     await chat.say(HOST, "!start", room_id=ROOM_A)
     assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
+
+
+async def test_a_session_nobody_ended_is_closed_automatically_without_a_duration(chat, server, ann):
+    await visit(chat, ann, at(26, 8))
+    chat.clock.set(at(26, 8, 2))
+    await chat.say(HOST, "!start", room_id=ROOM_A)
+    await visit(chat, ann, at(26, 11, 2), at(26, 11, 3))
+    summary = server.reply(MORNING, "summary", ROOM_A).text
+    assert "closed automatically" in summary
+    assert "Duration: unknown (started at 08:02 UTC; nobody ran !end)." in summary.splitlines()
+    assert "3 h" not in summary and "11:02" not in summary
+    chat.clock.set(at(26, 9, 30))
+    text = await chat.text(HOST, "!start", room_id=ROOM_A)
+    assert "already held" in text and "closed automatically" in text and "11:02" not in text
