@@ -219,6 +219,17 @@ async def volunteer(store: Store, key: str, user_id: str, at: dt.datetime) -> bo
     )
 
 
+async def withdraw_volunteer(store: Store, key: str, user_id: str) -> bool:
+    """False if `user_id` had not volunteered for that session."""
+    return bool(await store.execute("DELETE FROM volunteers WHERE session = ? AND user_id = ?", (key, user_id)))
+
+
+async def offers_of(store: Store, user_id: str) -> list[str]:
+    """The sessions `user_id` volunteered to host, by key (so by date)."""
+    rows = await store.fetchall("SELECT session FROM volunteers WHERE user_id = ? ORDER BY session", (user_id,))
+    return [r[0] for r in rows]
+
+
 async def volunteers_of(store: Store, key: str) -> list[str]:
     rows = await store.fetchall("SELECT user_id FROM volunteers WHERE session = ? ORDER BY at, rowid", (key,))
     return [r[0] for r in rows]

@@ -98,6 +98,61 @@ async def host(ctx: Context, day: dt.date | None = None, at: dt.time | None = No
     return ctx.reply(text)
 
 
+@group.command("unhost", usage="[YYYY-MM-DD HH:MM]", help="Withdraw your offer to host the next (or given) session")
+async def unhost(ctx: Context, day: dt.date | None = None, at: dt.time | None = None) -> Reply:
+    """Withdraws an offer to host a session not started yet (also while it waits for its
+    host). Once started, the offer is history: the volunteer hosts it and can !end it."""
+    p, store = ctx.prefix, ctx.store
+    coming = await _coming_offers(ctx)
+    if day is None:
+        if not coming:
+            raise CommandError("You have not offered to host any coming session, so there is nothing to withdraw.")
+        session = coming[0]
+    else:
+        session = await _chosen_session(ctx, day, at)
+        state = await sessions.state_of(store, session.key)
+        if state is not None and state.started_at is not None and state.ended_at is None:
+            starter = await sessions.name_of(store, state.started_by or "")
+            raise CommandError(
+                f"Session {session.key} has already started ({starter} started it), so an offer to host it can no "
+                f"longer be withdrawn. Its hosts can end it with {p}end."
+            )
+        if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < ctx.clock.now():
+            raise CommandError(f"Session {session.key} is over, so there is nothing to withdraw.")
+    if not await sessions.withdraw_volunteer(store, session.key, ctx.sender):
+        text = (
+            Text("You had not volunteered to host session ").bold(session.key).add(", so there is nothing to withdraw.")
+        )
+        if coming:
+            text.line("You offered to host: " + ", ".join(s.key for s in coming) + ".")
+        return ctx.reply(text)
+    text = Text("You no longer offer to host session ").bold(session.key).add(". Thank you for saying so.")
+    others = await sessions.volunteers_of(store, session.key)
+    if others:
+        names = [await sessions.name_of(store, u) for u in others]
+        text.line("Still volunteering to host it: " + ", ".join(names) + ".")
+    else:
+        text.line("Nobody else has volunteered to host it yet: ").code(f"{p}host {session.key}").add(" to offer.")
+    rest = [s.key for s in coming if s.key != session.key]
+    if rest:
+        text.line("You still offer to host " + ", ".join(rest) + ".")
+    return ctx.reply(text)
+
+
+async def _coming_offers(ctx: Context) -> list[Session]:
+    """The sessions the asker offered to host that have not started and are not over."""
+    now, out = ctx.clock.now(), []
+    for key in await sessions.offers_of(ctx.store, ctx.sender):
+        try:
+            session = session_from_key(ctx.config, key)
+        except ValueError:
+            continue
+        state = await sessions.state_of(ctx.store, key)
+        if (state is None or state.started_at is None) and session.starts_at + START_LATE >= now:
+            out.append(session)
+    return sorted(out, key=lambda s: s.starts_at)
+
+
 async def _chosen_session(ctx: Context, day: dt.date | None, at: dt.time | None) -> Session:
     if day is None:
         session = await _coming_session(ctx, skip_started=True)

@@ -436,3 +436,48 @@ async def test_here_then_raised_hand_before_start_then_taking_it_back_stays_chec
     chat.clock.set(at(26, 8, 4))
     await start(chat)
     assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
+
+
+# --- !unhost ------------------------------------------------------------------------------
+
+
+async def test_unhost_withdraws_an_offer_for_the_given_or_the_next_session(chat):
+    await chat.say(ALICE, "!host 2026-12-03 17:00")
+    await chat.say(ALICE, "!host 2026-12-10 08:00")
+    await chat.say(BOB, "!host 2026-12-03 17:00")
+    text = await chat.text(ALICE, "!unhost")
+    assert "no longer offer to host session 2026-12-03 17:00" in text, "the next one offered, not 2026-11-26"
+    assert "still offer to host 2026-12-10 08:00" in text
+    assert await sessions.volunteers_of(chat.store, "2026-12-03 17:00") == [BOB]
+    text = await chat.text(ALICE, "!unhost 2026-12-03 17:00")
+    assert "had not volunteered to host session 2026-12-03 17:00" in text and "nothing to withdraw" in text
+    text = await chat.text(ALICE, "!unhost 2026-12-10 08:00")
+    assert "no longer offer to host session 2026-12-10 08:00" in text and "Nobody else has volunteered" in text
+    assert await sessions.volunteers_of(chat.store, "2026-12-10 08:00") == []
+    assert "have not offered to host any coming session" in await chat.text(ALICE, "!unhost")
+
+
+async def test_unhost_with_a_bad_session_gets_the_usage_line(chat):
+    text = await chat.text(ALICE, "!unhost 2026-12-03")
+    assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !unhost" in text
+    assert "no session at 09:00" in await chat.text(ALICE, "!unhost 2026-12-03 09:00")
+    assert "Usage: !unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!unhost tomorrow")
+
+
+async def test_unhost_is_refused_once_the_session_started_but_not_while_it_waits(chat):
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!host 2026-11-26 08:00")
+    chat.clock.set(at(26, 8, 5))  # waiting for its host: Bob cannot make it after all
+    assert "no longer offer to host session 2026-11-26 08:00" in await chat.text(BOB, "!unhost")
+    await start(chat, user=ALICE)
+    text = await chat.text(ALICE, "!unhost 2026-11-26 08:00")
+    assert "already started" in text and "!end" in text
+    assert await sessions.volunteers_of(chat.store, MORNING) == [ALICE]
+    assert "is for hosts only" not in await chat.text(ALICE, "!end"), "still its host"
+    chat.clock.set(at(26, 12))
+    assert "is over" in await chat.text(ALICE, "!unhost 2026-11-26 08:00")
+
+
+async def test_unhost_has_help_for_everyone(chat):
+    assert "!unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!help")
+    assert "Withdraw your offer to host" in await chat.text(ALICE, "!help unhost")
