@@ -235,6 +235,43 @@ async def volunteers_of(store: Store, key: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+@dataclass(frozen=True)
+class LateNote:
+    user_id: str
+    note: str
+
+
+async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.datetime) -> None:
+    """Remember that `user_id` will come late to session `key`; a second note replaces the first."""
+    await store.execute(
+        "INSERT INTO late_notes (session, user_id, note, at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (session, user_id) DO UPDATE SET note = excluded.note, at = excluded.at",
+        (key, user_id, note, iso(at)),
+    )
+
+
+async def late_notes(store: Store, key: str) -> list[LateNote]:
+    rows = await store.fetchall("SELECT user_id, note FROM late_notes WHERE session = ? ORDER BY at, rowid", (key,))
+    return [LateNote(r["user_id"], r["note"]) for r in rows]
+
+
+async def _late_lines(store: Store, text: Text, notes: list[LateNote]) -> Text:
+    for late in notes:
+        text.line("• ").add(await name_of(store, late.user_id))
+        if late.note:
+            text.add(f": {clean(late.note, 300)}")
+    return text
+
+
+async def late_notes_text(store: Store, key: str) -> Text:
+    """The notes left with !late before the session's thread opened, for the message that
+    opens it (empty if there are none)."""
+    notes = await late_notes(store, key)
+    if not notes:
+        return Text()
+    return await _late_lines(store, Text("🕐 Said they would come later:"), notes)
+
+
 async def name_of(store: Store, user_id: str) -> str:
     """How to show a person: their display name if known, else their user ID."""
     name = await store.display_name(user_id)
@@ -323,6 +360,9 @@ async def summary(services: Services, key: str) -> Text:
         text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
     people = [await name_of(store, user) for user in await attendees(store, key)]
     text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
+    late = await late_notes(store, key)
+    if late:
+        await _late_lines(store, text.line(f"Said they would come later ({len(late)}):"), late)
     topics = await discussed_topics(store, key)
     if not topics:
         text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")

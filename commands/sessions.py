@@ -222,6 +222,7 @@ async def start(ctx: Context) -> list[Reply]:
     except sessions.OtherRunning as e:
         raise CommandError(f"Session {e.state.key} is still running; end it with {p}end first.") from None
     root = await sessions.thread_root(store, key, ctx.message.room_id)
+    opens_thread = root is None
     if root is None and ctx.message.thread_root:
         # Asked inside a thread: that thread becomes the session's.
         root = ctx.message.thread_root
@@ -235,8 +236,14 @@ async def start(ctx: Context) -> list[Reply]:
     text.line("Check in with ").code(f"{p}here").add(f" or react {CHECK_IN_REACTION} to this message. Coming later? ")
     text.code(f"{p}late [note]").add(".")
     anchor = Anchor("session", key)
+    here_text = text
+    if opens_thread:
+        # Notes left with !late before the thread opened go into its first message.
+        late = await sessions.late_notes_text(store, key)
+        if late:
+            here_text = Text().extend(text).line().extend(late)
     # Without a thread yet, this message (anchored to the session) becomes its root.
-    replies = [ctx.reply(text, anchor=anchor, thread_root=root)]
+    replies = [ctx.reply(here_text, anchor=anchor, thread_root=root)]
     for room, other_root in await _other_threads(ctx, key):
         replies.append(Reply.of(text, anchor=anchor, room_id=room, thread_root=other_root))
     return replies
@@ -293,23 +300,46 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
 
 @group.command("late", usage="[note]", help="Say you will join later; the note goes to the session's thread")
 async def late(ctx: Context, note: Rest = "") -> list[Reply]:
-    key = await sessions.running_session(ctx.store)
+    """The note goes to the running session, or the one waiting for its host, or else
+    the next one (after a session ended, that is the following one). It is kept for the
+    summary; before the session's thread opens, the message that opens it carries it."""
+    now, store = ctx.clock.now(), ctx.store
+    key = await _check_in_target(ctx)
     if key is None:
-        coming = await _coming_session(ctx, skip_started=False)
+        coming = await _next_session_not_ended(ctx)
         if coming is None:
             raise CommandError("There is no session coming.")
         key = coming.key
     await _remember_name(ctx)
-    name = await sessions.name_of(ctx.store, ctx.sender)
-    line = Text("🕐 ").bold(name).add(" will join later")
-    line.add(f": {clean(note, 300)}" if note.strip() else ".")
-    root = await sessions.thread_root(ctx.store, key, ctx.message.room_id)
+    await sessions.note_late(store, key, ctx.sender, clean(note, 300), now)
+    name = await sessions.name_of(store, ctx.sender)
+    said = f": {clean(note, 300)}" if note.strip() else "."
+    root = await sessions.thread_root(store, key, ctx.message.room_id)
     if root is None:
-        return [ctx.reply(line.add(f" (session {key})"))]
+        session = session_from_key(ctx.config, key)
+        text = Text("🕐 ").bold(name).add(f" will join session {key} later{said}")
+        text.line(f"Noted. The session is {long_date(session.starts_at)} UTC ({countdown(session.starts_at - now)}); ")
+        text.add("your note goes into the session's thread when it opens, where the host sees it.")
+        return [ctx.reply(text)]
+    line = Text("🕐 ").bold(name).add(f" will join later{said}")
     if ctx.message.thread_root == root:
         return [ctx.reply(line)]
     confirm = Text("Noted: your message is in the thread of session ").bold(key).add(", where the host sees it.")
     return [Reply.of(line, thread_root=root), ctx.reply(confirm)]
+
+
+async def _next_session_not_ended(ctx: Context) -> Session | None:
+    """The first session starting after now that is neither cancelled nor over (one
+    started early and ended already is skipped)."""
+    now = ctx.clock.now()
+    cancels = await load_cancellations(ctx.store)
+    for session in itertools.islice(sessions_from(ctx.config, now), 100):
+        if cancels.of(session) is not None:
+            continue
+        state = await sessions.state_of(ctx.store, session.key)
+        if state is None or state.ended_at is None:
+            return session
+    return None
 
 
 # --- !end -------------------------------------------------------------------------------

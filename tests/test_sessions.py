@@ -57,3 +57,18 @@ async def test_a_session_nobody_ended_is_closed_automatically_without_a_duration
     chat.clock.set(at(26, 9, 30))
     text = await chat.text(HOST, "!start", room_id=ROOM_A)
     assert "already held" in text and "closed automatically" in text and "11:02" not in text
+
+
+async def test_late_notes_left_before_the_start_open_the_thread_in_every_room(chat, server, ann):
+    await chat.store.remember_display_name(ALICE, "Alice")
+    await chat.say(ALICE, "!late after the school run", room_id=ROOM_B)
+    await visit(chat, ann, at(26, 8))
+    for room in (ROOM_A, ROOM_B):
+        opening = server.reply(MORNING, "0m", room)
+        assert opening.thread_root is None and "• Alice: after the school run" in opening.text.splitlines()
+    chat.clock.set(at(26, 8, 3))
+    started = (await chat.say(HOST, "!start", room_id=ROOM_A))[0]
+    assert started.thread_root is not None and "school run" not in started.text, "already in the thread"
+    chat.clock.set(at(26, 8, 5))
+    note, _ = await chat.say(ALICE, "!late 5 more minutes", room_id=ROOM_B)
+    assert note.thread_root == server.events[f"announce:{MORNING}:0m:{ROOM_B}"]

@@ -186,7 +186,10 @@ async def test_late_before_and_during_a_session(chat):
     await chat.store.remember_display_name(CAROL, "Carol")
     replies = await chat.say(CAROL, "!late stuck on a train @room <i>sorry</i>")
     assert len(replies) == 1
-    assert replies[0].text == "🕐 Carol will join later: stuck on a train @room <i>sorry</i> (session 2026-11-26 08:00)"
+    assert replies[0].text.startswith(
+        "🕐 Carol will join session 2026-11-26 08:00 later: stuck on a train @room <i>sorry</i>"
+    )
+    assert "goes into the session's thread when it opens" in replies[0].text
     assert "<i>" not in replies[0].html and replies[0].mentions == ()
     chat.clock.set(at(26, 8))
     await start(chat)
@@ -196,6 +199,53 @@ async def test_late_before_and_during_a_session(chat):
     # asked inside the session thread, the note itself is the answer
     (only,) = await chat.say(CAROL, "!late", thread_root="$start")
     assert only.text == "🕐 Carol will join later."
+
+
+async def test_late_notes_before_the_start_open_the_thread_with_the_start_and_end_in_the_summary(chat):
+    for user, name in ((CAROL, "Carol"), (DAVE, "Dave"), (HOST, "Hana Host")):
+        await chat.store.remember_display_name(user, name)
+    await chat.say(CAROL, "!late on a train")
+    await chat.say(CAROL, "!late stuck on a train <b>sorry</b>")  # a second note replaces the first
+    await chat.say(DAVE, "!late")
+    chat.clock.set(at(26, 8, 2))
+    (opening,) = await start(chat)
+    lines = opening.text.splitlines()
+    assert "🕐 Said they would come later:" in lines
+    assert "• Carol: stuck on a train <b>sorry</b>" in lines and "• Dave" in lines
+    assert "on a train" not in opening.text.replace("stuck on a train", "")
+    assert "<b>sorry" not in opening.html
+    chat.clock.set(at(26, 8, 30))
+    note, _ = await chat.say(DAVE, "!late 10 more minutes")
+    assert note.thread_root == "$start", "once the thread is open, the note goes there at once"
+    chat.clock.set(at(26, 9))
+    summary = (await chat.say(HOST, "!end"))[0].text.splitlines()
+    said = summary.index("Said they would come later (2):")
+    assert summary[said + 1 : said + 3] == ["• Carol: stuck on a train <b>sorry</b>", "• Dave: 10 more minutes"]
+
+
+async def test_late_while_waiting_for_the_host_goes_to_that_session(chat):
+    chat.clock.set(at(26, 8, 20))
+    assert "will join session 2026-11-26 08:00 later" in await chat.text(CAROL, "!late")
+
+
+async def test_late_after_a_session_ended_goes_to_the_next_one(chat):
+    chat.clock.set(at(26, 8))
+    await start(chat)
+    chat.clock.set(at(26, 8, 50))
+    await chat.say(HOST, "!end")
+    chat.clock.set(at(26, 9))
+    assert "will join session 2026-11-26 17:00 later" in await chat.text(CAROL, "!late sorry")
+    assert "Said they would come later" not in (await sessions.summary(chat.services, MORNING)).plain
+    chat.clock.set(at(26, 17))
+    (opening,) = await start(chat)
+    assert "sorry" in opening.text
+
+
+async def test_a_session_nobody_is_late_for_says_nothing_about_latecomers(chat):
+    chat.clock.set(at(26, 8))
+    (opening,) = await start(chat)
+    assert "Said they would come later" not in opening.text
+    assert "Said they would come later" not in await chat.text(HOST, "!end")
 
 
 # --- !host --------------------------------------------------------------------------------
