@@ -252,7 +252,7 @@ async def start(ctx: Context) -> list[Reply]:
 # --- attendance -------------------------------------------------------------------------
 
 
-@group.command("here", help="Check in to the running session")
+@group.command("here", help="Check in to the running session, or the one waiting for its host")
 async def here(ctx: Context) -> Reply:
     """Checks in to the running session, or to the one whose time has come while it
     waits for its host (the host's !start keeps those check-ins)."""
