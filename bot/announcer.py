@@ -302,6 +302,10 @@ class Announcer:
         text, mentions = await announcement(services, session, now, ping=ping, lead=before)
         if before == dt.timedelta(0):
             # The thread root, unless a host started early and the thread exists already.
+            if root is None:  # notes left with !late before the thread opened go into it
+                late = await sessions.late_notes_text(services.store, key)
+                if late:
+                    text.line().extend(late)
             anchor = Anchor("session", key)
             return Reply.of(text, mentions=mentions, room_id=room, thread_root=root, anchor=anchor, key=reply_to)
         return Reply.of(text, mentions=mentions, room_id=room, key=reply_to)

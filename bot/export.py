@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from bot.clock import parse_iso
 from bot.config import WEEKDAYS
 from bot.model import Attachment
 from bot.storage import Store
@@ -46,7 +47,9 @@ class TopicRow:
 
 @dataclass(frozen=True)
 class AttendanceRow:
-    """One check-in; a session nobody is checked in to has one row with no attendee."""
+    """One check-in; a session nobody is checked in to has one row with no attendee.
+    A session nobody ended was closed automatically: it has no end time and no duration
+    (when the bot closed it says nothing about when people left)."""
 
     session: str
     slot: str
@@ -55,6 +58,8 @@ class AttendanceRow:
     ended_at: str | None
     attendee: str | None
     checked_in_at: str | None
+    duration_minutes: int | None
+    auto_closed: bool
 
 
 TOPIC_COLUMNS = tuple(f.name for f in fields(TopicRow))
@@ -101,7 +106,7 @@ async def topic_rows(store: Store) -> list[TopicRow]:
 
 async def attendance_rows(store: Store) -> list[AttendanceRow]:
     rows = await store.fetchall(
-        "SELECT s.key, s.started_by, s.started_at, s.ended_at, a.user_id, a.checked_in_at "
+        "SELECT s.key, s.started_by, s.started_at, s.ended_at, s.auto_ended, a.user_id, a.checked_in_at "
         "FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
         "ORDER BY s.starts_at, s.key, a.checked_in_at, a.rowid"
     )
@@ -111,12 +116,20 @@ async def attendance_rows(store: Store) -> list[AttendanceRow]:
             slot=slot_of(r["key"]),
             started_by=r["started_by"],
             started_at=r["started_at"],
-            ended_at=r["ended_at"],
+            ended_at=None if r["auto_ended"] else r["ended_at"],
             attendee=r["user_id"],
             checked_in_at=r["checked_in_at"],
+            duration_minutes=None if r["auto_ended"] else _minutes(r["started_at"], r["ended_at"]),
+            auto_closed=bool(r["auto_ended"]),
         )
         for r in rows
     ]
+
+
+def _minutes(started_at: str | None, ended_at: str | None) -> int | None:
+    if not started_at or not ended_at:
+        return None
+    return max(int((parse_iso(ended_at) - parse_iso(started_at)).total_seconds()) // 60, 0)
 
 
 def slot_of(session_key: str) -> str:
@@ -142,6 +155,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def neutralise(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula gets a leading single quote."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return "" if value is None else value
@@ -194,6 +209,8 @@ def attendance_json(rows: Sequence[AttendanceRow], report: Report) -> bytes:
                     "started_by": row.started_by,
                     "started_at": row.started_at,
                     "ended_at": row.ended_at,
+                    "duration_minutes": row.duration_minutes,
+                    "auto_closed": row.auto_closed,
                     "attendees": [],
                 }
             )
@@ -271,7 +288,7 @@ def attendance_md(rows: Sequence[AttendanceRow], report: Report) -> bytes:
                 first.slot,
                 report.person(first.started_by),
                 first.started_at,
-                first.ended_at,
+                "closed automatically" if first.auto_closed else first.ended_at,
                 sum(1 for r in found if r.attendee),
             )
             for key, found in sessions.items()

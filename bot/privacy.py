@@ -61,6 +61,7 @@ async def collect(store: Store, user_id: str) -> dict[str, Any]:
             "SELECT session, checked_in_at, via FROM attendance WHERE user_id = ? ORDER BY checked_in_at, session"
         ),
         "volunteering": await rows("SELECT session, at FROM volunteers WHERE user_id = ? ORDER BY at, session"),
+        "late_notes": await rows("SELECT session, note, at FROM late_notes WHERE user_id = ? ORDER BY at, session"),
         "reactions": await rows("SELECT event_id, target, key FROM reactions WHERE user_id = ? ORDER BY rowid"),
         "sessions_started_or_ended": hosted,
         "cancellations": await rows(
@@ -107,6 +108,7 @@ class Erased:
     votes: int
     check_ins: int
     volunteering: int
+    late_notes: int
     reactions: int
     suggestions: int  # unattributed, not deleted
     sessions: int  # host records unattributed
@@ -161,6 +163,7 @@ async def _erase(db, user_id: str, current_event: str | None) -> Erased:
         votes=await run("DELETE FROM votes WHERE user_id = ?"),
         check_ins=await run("DELETE FROM attendance WHERE user_id = ?"),
         volunteering=await run("DELETE FROM volunteers WHERE user_id = ?"),
+        late_notes=await run("DELETE FROM late_notes WHERE user_id = ?"),
         reactions=await run("DELETE FROM reactions WHERE user_id = ?"),
         suggestions=await run("UPDATE topics SET suggested_by = NULL, suggested_name = NULL WHERE suggested_by = ?"),
         sessions=await _unattribute_sessions(db, user_id),

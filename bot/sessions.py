@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from bot.clock import iso, parse_iso
 from bot.config import Config
 from bot.dispatcher import Services
-from bot.schedule import Session, countdown, duration_text, sessions_between
+from bot.schedule import (
+    Cancellations,
+    Session,
+    countdown,
+    duration_text,
+    load_cancellations,
+    next_held_sessions,
+    sessions_between,
+)
 from bot.storage import Store
 from bot.text import Text, clean
 
@@ -97,9 +105,29 @@ def startable_session(config: Config, now: dt.datetime) -> Session | None:
     return min(candidates, key=lambda s: abs(s.starts_at - now), default=None)
 
 
+async def awaiting_host(store: Store, config: Config, now: dt.datetime) -> Session | None:
+    """The session whose time has come but that no host has started yet: from its start
+    time until it is started, or its start window closes (START_LATE after its start, or
+    earlier when a nearer session's window takes over). Not a cancelled one."""
+    session = startable_session(config, now)
+    if session is None or session.starts_at > now:
+        return None
+    if (await load_cancellations(store)).of(session) is not None:
+        return None
+    state = await state_of(store, session.key)
+    return session if state is None or state.started_at is None else None
+
+
+def start_opens(config: Config, cancels: Cancellations, now: dt.datetime) -> Session | None:
+    """The next session not cancelled whose start window has not opened yet."""
+    following = next_held_sessions(config, cancels, now + START_EARLY, 1)
+    return following[0] if following else None
+
+
 async def start_session(store: Store, session: Session, user_id: str, now: dt.datetime) -> SessionState:
     """Mark `session` started by `user_id`, who counts as present, as does everyone who
-    reacted ✋ to its announcement before it started. Raises a StartRefused."""
+    reacted ✋ to its announcement before it started; who checked in while waiting for
+    the host stays checked in. Raises a StartRefused."""
     async with store.transaction() as db:
         cursor = await db.execute(
             f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL AND key != ?", (session.key,)
@@ -119,8 +147,10 @@ async def start_session(store: Store, session: Session, user_id: str, now: dt.da
         await db.execute(
             "UPDATE sessions SET started_by = ?, started_at = ? WHERE key = ?", (user_id, iso(now), session.key)
         )
+        # A host who raised a hand while waiting is present as the host, not by the hand.
         await db.execute(
-            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, 'host')",
+            "INSERT INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, 'host') "
+            "ON CONFLICT (session, user_id) DO UPDATE SET via = 'host' WHERE via = 'reaction'",
             (session.key, user_id, iso(now)),
         )
         await db.execute(
@@ -147,13 +177,21 @@ async def end_session(store: Store, key: str, by: str | None, at: dt.datetime, a
 
 
 async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: str) -> bool:
-    """False if already checked in. via: 'command', 'reaction' or 'host'."""
-    return bool(
-        await store.execute(
+    """False if already checked in. via: 'command', 'reaction' or 'host'. A check-in by
+    command over one a ✋ made takes it over, so taking the ✋ back no longer undoes it."""
+    async with store.transaction() as db:
+        cursor = await db.execute(
             "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, ?)",
             (key, user_id, iso(at), via),
         )
-    )
+        if cursor.rowcount:
+            return True
+        if via != "reaction":
+            await db.execute(
+                "UPDATE attendance SET via = ? WHERE session = ? AND user_id = ? AND via = 'reaction'",
+                (via, key, user_id),
+            )
+        return False
 
 
 async def undo_reaction_check_in(store: Store, key: str, user_id: str) -> bool:
@@ -181,9 +219,57 @@ async def volunteer(store: Store, key: str, user_id: str, at: dt.datetime) -> bo
     )
 
 
+async def withdraw_volunteer(store: Store, key: str, user_id: str) -> bool:
+    """False if `user_id` had not volunteered for that session."""
+    return bool(await store.execute("DELETE FROM volunteers WHERE session = ? AND user_id = ?", (key, user_id)))
+
+
+async def offers_of(store: Store, user_id: str) -> list[str]:
+    """The sessions `user_id` volunteered to host, by key (so by date)."""
+    rows = await store.fetchall("SELECT session FROM volunteers WHERE user_id = ? ORDER BY session", (user_id,))
+    return [r[0] for r in rows]
+
+
 async def volunteers_of(store: Store, key: str) -> list[str]:
     rows = await store.fetchall("SELECT user_id FROM volunteers WHERE session = ? ORDER BY at, rowid", (key,))
     return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class LateNote:
+    user_id: str
+    note: str
+
+
+async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.datetime) -> None:
+    """Remember that `user_id` will come late to session `key`; a second note replaces the first."""
+    await store.execute(
+        "INSERT INTO late_notes (session, user_id, note, at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (session, user_id) DO UPDATE SET note = excluded.note, at = excluded.at",
+        (key, user_id, note, iso(at)),
+    )
+
+
+async def late_notes(store: Store, key: str) -> list[LateNote]:
+    rows = await store.fetchall("SELECT user_id, note FROM late_notes WHERE session = ? ORDER BY at, rowid", (key,))
+    return [LateNote(r["user_id"], r["note"]) for r in rows]
+
+
+async def _late_lines(store: Store, text: Text, notes: list[LateNote]) -> Text:
+    for late in notes:
+        text.line("• ").add(await name_of(store, late.user_id))
+        if late.note:
+            text.add(f": {clean(late.note, 300)}")
+    return text
+
+
+async def late_notes_text(store: Store, key: str) -> Text:
+    """The notes left with !late before the session's thread opened, for the message that
+    opens it (empty if there are none)."""
+    notes = await late_notes(store, key)
+    if not notes:
+        return Text()
+    return await _late_lines(store, Text("🕐 Said they would come later:"), notes)
 
 
 async def name_of(store: Store, user_id: str) -> str:
@@ -264,14 +350,19 @@ async def summary(services: Services, key: str) -> Text:
     if state is None or state.started_at is None:
         return text.add(" (it was never started).")
     if state.auto_ended:
-        text.add(f" — closed automatically {duration_text(AUTO_CLOSE_AFTER)} after its start, as nobody ran ")
-        text.code(f"{prefix}end").add(".")
+        # When the bot closed it says nothing about when people left: no duration.
+        text.add(" — closed automatically, as nobody ran ").code(f"{prefix}end").add(".")
+        text.line(f"Duration: unknown (started at {state.started_at:%H:%M} UTC; nobody ran ")
+        text.code(f"{prefix}end").add(").")
     else:
         text.add(".")
-    end = state.ended_at or services.clock.now()
-    text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
+        end = state.ended_at or services.clock.now()
+        text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
     people = [await name_of(store, user) for user in await attendees(store, key)]
     text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
+    late = await late_notes(store, key)
+    if late:
+        await _late_lines(store, text.line(f"Said they would come later ({len(late)}):"), late)
     topics = await discussed_topics(store, key)
     if not topics:
         text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")

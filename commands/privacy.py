@@ -42,6 +42,7 @@ def _contents(document: dict) -> str:
         ("votes", "vote", "votes"),
         ("check_ins", "check-in", "check-ins"),
         ("volunteering", "offer to host", "offers to host"),
+        ("late_notes", "note that you would come late", "notes that you would come late"),
         ("reactions", "reaction", "reactions"),
         ("sessions_started_or_ended", "session started or ended", "sessions started or ended"),
         ("cancellations", "cancellation", "cancellations"),
@@ -58,8 +59,9 @@ async def forgetme(ctx: Context, confirm: Confirm | None = None) -> Reply:
     if confirm is None:
         await privacy.request_erasure(ctx.store, ctx.sender, now)
         text = Text("This erases what the bot stores about you: your time zone and display name, your votes, ")
-        text.add("check-ins and offers to host, and the reactions and commands it recorded. Topics you suggested ")
-        text.add("stay, shown as by “a former participant”. It cannot be undone. To go ahead, type ")
+        text.add("check-ins, offers to host and notes that you would come late, and the reactions and commands it ")
+        text.add("recorded. Topics you suggested stay, shown as by “a former participant”. ")
+        text.add("It cannot be undone. To go ahead, type ")
         text.code(f"{p}forgetme confirm")
         text.add(f" within {WINDOW_MINUTES} minutes (until {now + privacy.CONFIRM_WINDOW:%H:%M} UTC).")
         text.line("To see it first: ").code(f"{p}mydata").add(".")
@@ -80,6 +82,7 @@ def erased_text(erased: privacy.Erased, prefix: str) -> Text:
         (erased.votes, "vote", "votes"),
         (erased.check_ins, "check-in", "check-ins"),
         (erased.volunteering, "offer to host", "offers to host"),
+        (erased.late_notes, "note that you would come late", "notes that you would come late"),
         (erased.reactions, "recorded reaction", "recorded reactions"),
         (erased.messages, "recorded command", "recorded commands"),
     ):

@@ -16,7 +16,6 @@ from bot.schedule import (
     countdown,
     load_cancellations,
     long_date,
-    nearest_session,
     next_held_sessions,
     session_by_key,
     session_from_key,
@@ -103,6 +102,61 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Rep
     return ctx.reply(text)
 
 
+@group.command("unhost", usage="[YYYY-MM-DD HH:MM]", help="Withdraw your offer to host the next (or given) session")
+async def unhost(ctx: Context, day: dt.date | None = None, at: dt.time | None = None) -> Reply:
+    """Withdraws an offer to host a session not started yet (also while it waits for its
+    host). Once started, the offer is history: the volunteer hosts it and can !end it."""
+    p, store = ctx.prefix, ctx.store
+    coming = await _coming_offers(ctx)
+    if day is None:
+        if not coming:
+            raise CommandError("You have not offered to host any coming session, so there is nothing to withdraw.")
+        session = coming[0]
+    else:
+        session = await _chosen_session(ctx, day, at)
+        state = await sessions.state_of(store, session.key)
+        if state is not None and state.started_at is not None and state.ended_at is None:
+            starter = await sessions.name_of(store, state.started_by or "")
+            raise CommandError(
+                f"Session {session.key} has already started ({starter} started it), so an offer to host it can no "
+                f"longer be withdrawn. Its hosts can end it with {p}end."
+            )
+        if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < ctx.clock.now():
+            raise CommandError(f"Session {session.key} is over, so there is nothing to withdraw.")
+    if not await sessions.withdraw_volunteer(store, session.key, ctx.sender):
+        text = (
+            Text("You had not volunteered to host session ").bold(session.key).add(", so there is nothing to withdraw.")
+        )
+        if coming:
+            text.line("You offered to host: " + ", ".join(s.key for s in coming) + ".")
+        return ctx.reply(text)
+    text = Text("You no longer offer to host session ").bold(session.key).add(". Thank you for saying so.")
+    others = await sessions.volunteers_of(store, session.key)
+    if others:
+        names = [await sessions.name_of(store, u) for u in others]
+        text.line("Still volunteering to host it: " + ", ".join(names) + ".")
+    else:
+        text.line("Nobody else has volunteered to host it yet: ").code(f"{p}host {session.key}").add(" to offer.")
+    rest = [s.key for s in coming if s.key != session.key]
+    if rest:
+        text.line("You still offer to host " + ", ".join(rest) + ".")
+    return ctx.reply(text)
+
+
+async def _coming_offers(ctx: Context) -> list[Session]:
+    """The sessions the asker offered to host that have not started and are not over."""
+    now, out = ctx.clock.now(), []
+    for key in await sessions.offers_of(ctx.store, ctx.sender):
+        try:
+            session = session_from_key(ctx.config, key)
+        except ValueError:
+            continue
+        state = await sessions.state_of(ctx.store, key)
+        if (state is None or state.started_at is None) and session.starts_at + START_LATE >= now:
+            out.append(session)
+    return sorted(out, key=lambda s: s.starts_at)
+
+
 async def _chosen_session(ctx: Context, day: dt.date | None, at: dt.time | None) -> Session:
     if day is None:
         session = await _coming_session(ctx, skip_started=True)
@@ -133,11 +187,17 @@ async def start(ctx: Context) -> list[Reply]:
     now, p, store = ctx.clock.now(), ctx.prefix, ctx.store
     session = sessions.startable_session(ctx.config, now)
     if session is None:
-        nearest = nearest_session(ctx.config, now)
-        raise CommandError(
+        why = (
             f"No session can be started now: a session can be started from {START_EARLY.seconds // 60} minutes "
-            f"before its time to {START_LATE.seconds // 3600} hours after. The nearest is {nearest.key} "
-            f"({long_date(nearest.starts_at)} UTC, {countdown(nearest.starts_at - now)})."
+            f"before its time to {START_LATE.seconds // 3600} hours after."
+        )
+        following = sessions.start_opens(ctx.config, await load_cancellations(store), now)
+        if following is None:
+            raise CommandError(f"{why} No session is planned.")
+        opens = following.starts_at - START_EARLY
+        raise CommandError(
+            f"{why} Session {following.key} can be started from {opens:%H:%M} UTC on {opens:%A} {opens.day} "
+            f"{opens:%B %Y} ({countdown(opens - now)})."
         )
     key = session.key
     cancellation = (await load_cancellations(store)).of(session)
@@ -149,6 +209,7 @@ async def start(ctx: Context) -> list[Reply]:
             f"Volunteer with {p}host, then {p}start."
         )
     await _remember_name(ctx)
+    waiting = [u for u in await sessions.attendees(store, key) if u != ctx.sender]
     try:
         await sessions.start_session(store, session, ctx.sender, now)
     except sessions.AlreadyRunning as e:
@@ -157,10 +218,15 @@ async def start(ctx: Context) -> list[Reply]:
             f"Session {key} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
         ) from None
     except sessions.AlreadyEnded as e:
+        if e.state.auto_ended:
+            raise CommandError(
+                f"Session {key} was already held; nobody ran {p}end, so it was closed automatically."
+            ) from None
         raise CommandError(f"Session {key} was already held; it ended at {e.state.ended_at:%H:%M} UTC.") from None
     except sessions.OtherRunning as e:
         raise CommandError(f"Session {e.state.key} is still running; end it with {p}end first.") from None
     root = await sessions.thread_root(store, key, ctx.message.room_id)
+    opens_thread = root is None
     if root is None and ctx.message.thread_root:
         # Asked inside a thread: that thread becomes the session's.
         root = ctx.message.thread_root
@@ -168,11 +234,20 @@ async def start(ctx: Context) -> list[Reply]:
     name = await sessions.name_of(store, ctx.sender)
     text = Text("▶ ").bold(f"Session {key} has started").add(f" — host: {name}.")
     text.line().extend(link_line(ctx.services))
+    if waiting:
+        names = [await sessions.name_of(store, u) for u in waiting]
+        text.line("Already checked in: " + ", ".join(names) + ".")
     text.line("Check in with ").code(f"{p}here").add(f" or react {CHECK_IN_REACTION} to this message. Coming later? ")
     text.code(f"{p}late [note]").add(".")
     anchor = Anchor("session", key)
+    here_text = text
+    if opens_thread:
+        # Notes left with !late before the thread opened go into its first message.
+        late = await sessions.late_notes_text(store, key)
+        if late:
+            here_text = Text().extend(text).line().extend(late)
     # Without a thread yet, this message (anchored to the session) becomes its root.
-    replies = [ctx.reply(text, anchor=anchor, thread_root=root)]
+    replies = [ctx.reply(here_text, anchor=anchor, thread_root=root)]
     for room, other_root in await _other_threads(ctx, key):
         replies.append(Reply.of(text, anchor=anchor, room_id=room, thread_root=other_root))
     return replies
@@ -181,22 +256,43 @@ async def start(ctx: Context) -> list[Reply]:
 # --- attendance -------------------------------------------------------------------------
 
 
-@group.command("here", help="Check in to the running session")
+@group.command("here", help="Check in to the running session, or the one waiting for its host")
 async def here(ctx: Context) -> Reply:
+    """Checks in to the running session, or to the one whose time has come while it
+    waits for its host (the host's !start keeps those check-ins)."""
     key = await sessions.running_session(ctx.store)
+    waiting = None
     if key is None:
-        raise CommandError(f"No session is running, so there is nothing to check in to. {await _next_hint(ctx)}")
+        waiting = await sessions.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
+        if waiting is None:
+            raise CommandError(f"No session is running, so there is nothing to check in to. {await _next_hint(ctx)}")
+        key = waiting.key
     await _remember_name(ctx)
     if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), "command"):
         return ctx.reply(Text("You are already checked in to session ").bold(key).add("."))
-    return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
+    if waiting is None:
+        return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
+    text = Text("Checked in to session ").bold(key).add(", but no host has started it yet. ")
+    text.add("You stay checked in when a host starts it. Anyone can host: ").code(f"{ctx.prefix}host")
+    text.add(", then ").code(f"{ctx.prefix}start").add(".")
+    return ctx.reply(text)
+
+
+async def _check_in_target(ctx: Context) -> str | None:
+    """The session a check-in goes to now: the running one, or the one waiting for its host."""
+    key = await sessions.running_session(ctx.store)
+    if key is None:
+        waiting = await sessions.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
+        key = waiting.key if waiting else None
+    return key
 
 
 @group.reaction("session", CHECK_IN_REACTION)
 async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
-    """✋ on the session's announcement or start message checks in; taking it back
-    checks out again. Before the start it counts once a host starts the session."""
-    if await sessions.running_session(ctx.store) != ref:
+    """✋ on the session's announcement or start message checks in (also while the
+    session waits for its host); taking it back checks out again, unless the person
+    checked in by command too. Before the start time it counts once a host starts it."""
+    if await _check_in_target(ctx) != ref:
         return None
     if added:
         await _remember_name(ctx)
@@ -208,23 +304,46 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
 
 @group.command("late", usage="[note]", help="Say you will join later; the note goes to the session's thread")
 async def late(ctx: Context, note: Rest = "") -> list[Reply]:
-    key = await sessions.running_session(ctx.store)
+    """The note goes to the running session, or the one waiting for its host, or else
+    the next one (after a session ended, that is the following one). It is kept for the
+    summary; before the session's thread opens, the message that opens it carries it."""
+    now, store = ctx.clock.now(), ctx.store
+    key = await _check_in_target(ctx)
     if key is None:
-        coming = await _coming_session(ctx, skip_started=False)
+        coming = await _next_session_not_ended(ctx)
         if coming is None:
             raise CommandError("There is no session coming.")
         key = coming.key
     await _remember_name(ctx)
-    name = await sessions.name_of(ctx.store, ctx.sender)
-    line = Text("🕐 ").bold(name).add(" will join later")
-    line.add(f": {clean(note, 300)}" if note.strip() else ".")
-    root = await sessions.thread_root(ctx.store, key, ctx.message.room_id)
+    await sessions.note_late(store, key, ctx.sender, clean(note, 300), now)
+    name = await sessions.name_of(store, ctx.sender)
+    said = f": {clean(note, 300)}" if note.strip() else "."
+    root = await sessions.thread_root(store, key, ctx.message.room_id)
     if root is None:
-        return [ctx.reply(line.add(f" (session {key})"))]
+        session = session_from_key(ctx.config, key)
+        text = Text("🕐 ").bold(name).add(f" will join session {key} later{said}")
+        text.line(f"Noted. The session is {long_date(session.starts_at)} UTC ({countdown(session.starts_at - now)}); ")
+        text.add("your note goes into the session's thread when it opens, where the host sees it.")
+        return [ctx.reply(text)]
+    line = Text("🕐 ").bold(name).add(f" will join later{said}")
     if ctx.message.thread_root == root:
         return [ctx.reply(line)]
     confirm = Text("Noted: your message is in the thread of session ").bold(key).add(", where the host sees it.")
     return [Reply.of(line, thread_root=root), ctx.reply(confirm)]
+
+
+async def _next_session_not_ended(ctx: Context) -> Session | None:
+    """The first session starting after now that is neither cancelled nor over (one
+    started early and ended already is skipped)."""
+    now = ctx.clock.now()
+    cancels = await load_cancellations(ctx.store)
+    for session in itertools.islice(sessions_from(ctx.config, now), 100):
+        if cancels.of(session) is not None:
+            continue
+        state = await sessions.state_of(ctx.store, session.key)
+        if state is None or state.ended_at is None:
+            return session
+    return None
 
 
 # --- !end -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from bot import sessions
 from bot.export import (
     ATTENDANCE_COLUMNS,
     TOPIC_COLUMNS,
@@ -76,14 +77,30 @@ async def db_topics(chat) -> list[dict]:
 
 
 async def db_attendance(chat) -> list[dict]:
+    """As exported: a session closed automatically has no end time and no duration (the
+    time the bot closed it is not when it ended)."""
     rows = await chat.store.fetchall(
-        "SELECT s.key AS session, s.started_by, s.started_at, s.ended_at, a.user_id AS attendee, a.checked_in_at "
-        "FROM sessions s LEFT JOIN attendance a ON a.session = s.key ORDER BY s.starts_at, a.checked_in_at, a.rowid"
+        "SELECT s.key AS session, s.started_by, s.started_at, s.ended_at, a.user_id AS attendee, a.checked_in_at, "
+        "s.auto_ended FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
+        "ORDER BY s.starts_at, a.checked_in_at, a.rowid"
     )
-    return [dict(r) for r in rows]
+    out = []
+    for r in rows:
+        row = dict(r)
+        auto = bool(row.pop("auto_ended"))
+        if auto:
+            row["ended_at"] = None
+        duration = None
+        if row["ended_at"]:
+            held = dt.datetime.fromisoformat(row["ended_at"]) - dt.datetime.fromisoformat(row["started_at"])
+            duration = int(held.total_seconds()) // 60
+        out.append({**row, "duration_minutes": duration, "auto_closed": auto})
+    return out
 
 
 def as_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "" if value is None else str(value)
 
 
@@ -247,6 +264,8 @@ async def test_attendance_json_nests_attendees_in_sessions(chat):
             "ended_at": s["ended_at"],
             "attendee": a["attendee"] if a else None,
             "checked_in_at": a["checked_in_at"] if a else None,
+            "duration_minutes": s["duration_minutes"],
+            "auto_closed": s["auto_closed"],
         }
         for s in document["sessions"]
         for a in (s["attendees"] or [None])
@@ -270,6 +289,37 @@ async def test_attendance_markdown_has_an_overview_and_a_table_per_session(chat)
     rows = tables[f"{SESSION} (Thursday 08:00)"]
     assert [r[1] for r in rows] == [r["checked_in_at"] for r in expected]
     assert rows[1][0] == f"Alice | the | Cooperator ({ALICE})", "names with pipes survive the table"
+
+
+async def close_later_automatically(chat) -> None:
+    """Nobody ends the later session: the bot closes it three hours after its start."""
+    await sessions.end_session(chat.store, LATER, None, dt.datetime(2026, 12, 3, 19, 50, tzinfo=dt.UTC), auto=True)
+
+
+async def test_a_session_closed_automatically_has_no_invented_end_or_duration(chat):
+    await fill(chat)
+    await close_later_automatically(chat)
+    _, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert [(r["session"], r["ended_at"], r["duration_minutes"], r["auto_closed"]) for r in rows] == [
+        (SESSION, "2026-11-26T08:48:00Z", "53", "false"),
+        (SESSION, "2026-11-26T08:48:00Z", "53", "false"),
+        (SESSION, "2026-11-26T08:48:00Z", "53", "false"),
+        (LATER, "", "", "true"),
+    ]
+    document = json.loads(await export(chat, "attendance", "json"))
+    later = document["sessions"][1]
+    assert (later["ended_at"], later["duration_minutes"], later["auto_closed"]) == (None, None, True)
+    assert document["sessions"][0]["duration_minutes"] == 53 and document["sessions"][0]["auto_closed"] is False
+    overview = {row[0]: row for row in md_tables((await export(chat, "attendance", "md")).decode())["Sessions"]}
+    assert overview[LATER][4] == "closed automatically" and overview[SESSION][4] == "2026-11-26T08:48:00Z"
+
+
+async def test_a_running_session_exports_no_end_and_no_duration(chat):
+    await fill(chat)
+    _, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert [(r["ended_at"], r["duration_minutes"], r["auto_closed"]) for r in rows if r["session"] == LATER] == [
+        ("", "", "false")
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "md"])

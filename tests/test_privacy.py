@@ -24,6 +24,8 @@ async def alice_everywhere(chat) -> dict[str, int]:
     numbers = await fill(chat)
     assert "Europe/Berlin" in await chat.text(ALICE, "!tz Europe/Berlin")
     assert "volunteered" in await chat.text(ALICE, "!host 2026-12-10 08:00")
+    assert "will join session 2026-12-03 17:00 later" in await chat.text(ALICE, "!late after my shift")
+    assert "will join" in await chat.text(BOB, "!late")
     await record_anchor(chat.store, "$suggest-answer", ROOM, Anchor("topic", str(numbers["markup"])))
     reaction = IncomingReaction(BOB, ROOM, "$bob-thumbs", "$suggest-answer", "👍", chat.clock.now())
     await chat.dispatcher.handle_reaction(reaction)
@@ -59,6 +61,7 @@ async def test_collect_lists_everything_stored_about_the_person(chat):
     assert [v["topic"] for v in doc["votes"]] == [numbers["formula"], numbers["markup"]]
     assert [(c["session"], c["via"]) for c in doc["check_ins"]] == [(SESSION, "command")]
     assert [v["session"] for v in doc["volunteering"]] == ["2026-12-10 08:00"]
+    assert [(n["session"], n["note"]) for n in doc["late_notes"]] == [("2026-12-03 17:00", "after my shift")]
     assert [(r["event_id"], r["key"]) for r in doc["reactions"]] == [("$alice-thumbs", "👍")]
     hosted = doc["sessions_started_or_ended"]
     assert [(s["session"], s["started"], s["ended"]) for s in hosted] == [(SESSION, False, True)]
@@ -114,6 +117,7 @@ async def test_erase_in_time_takes_everything_about_the_person_and_nothing_else(
         votes=2,
         check_ins=1,
         volunteering=1,
+        late_notes=1,
         reactions=1,
         suggestions=2,
         sessions=1,

@@ -68,20 +68,20 @@ async def test_participant_may_start_end_and_mark_discussed_only_after_volunteer
     ("when", "ok"),
     [
         (at(26, 7, 31), True),  # 29 minutes early
-        (at(26, 7, 29), False),  # 31 minutes early
+        (at(26, 7, 29), "2026-11-26 08:00 can be started from 07:30 UTC"),  # 31 minutes early
         (at(26, 10, 0), True),  # 2 hours late
-        (at(26, 10, 1), False),  # just over 2 hours late
+        (at(26, 10, 1), "2026-11-26 17:00 can be started from 16:30 UTC"),  # just over 2 hours late
     ],
 )
 async def test_start_window_edges(chat, when, ok):
     chat.clock.set(when)
     text = await chat.text(HOST, "!start")
-    if ok:
+    if ok is True:
         assert "Session 2026-11-26 08:00 has started" in text
         assert "https://bbb.example.org/b/ccc" in text and "access code ccc" in text
         assert await sessions.running_session(chat.store) == MORNING
     else:
-        assert "No session can be started now" in text and "The nearest is 2026-11-26 08:00" in text
+        assert "No session can be started now" in text and ok in text
         assert await sessions.running_session(chat.store) is None
 
 
@@ -186,7 +186,10 @@ async def test_late_before_and_during_a_session(chat):
     await chat.store.remember_display_name(CAROL, "Carol")
     replies = await chat.say(CAROL, "!late stuck on a train @room <i>sorry</i>")
     assert len(replies) == 1
-    assert replies[0].text == "🕐 Carol will join later: stuck on a train @room <i>sorry</i> (session 2026-11-26 08:00)"
+    assert replies[0].text.startswith(
+        "🕐 Carol will join session 2026-11-26 08:00 later: stuck on a train @room <i>sorry</i>"
+    )
+    assert "goes into the session's thread when it opens" in replies[0].text
     assert "<i>" not in replies[0].html and replies[0].mentions == ()
     chat.clock.set(at(26, 8))
     await start(chat)
@@ -196,6 +199,53 @@ async def test_late_before_and_during_a_session(chat):
     # asked inside the session thread, the note itself is the answer
     (only,) = await chat.say(CAROL, "!late", thread_root="$start")
     assert only.text == "🕐 Carol will join later."
+
+
+async def test_late_notes_before_the_start_open_the_thread_with_the_start_and_end_in_the_summary(chat):
+    for user, name in ((CAROL, "Carol"), (DAVE, "Dave"), (HOST, "Hana Host")):
+        await chat.store.remember_display_name(user, name)
+    await chat.say(CAROL, "!late on a train")
+    await chat.say(CAROL, "!late stuck on a train <b>sorry</b>")  # a second note replaces the first
+    await chat.say(DAVE, "!late")
+    chat.clock.set(at(26, 8, 2))
+    (opening,) = await start(chat)
+    lines = opening.text.splitlines()
+    assert "🕐 Said they would come later:" in lines
+    assert "• Carol: stuck on a train <b>sorry</b>" in lines and "• Dave" in lines
+    assert "on a train" not in opening.text.replace("stuck on a train", "")
+    assert "<b>sorry" not in opening.html
+    chat.clock.set(at(26, 8, 30))
+    note, _ = await chat.say(DAVE, "!late 10 more minutes")
+    assert note.thread_root == "$start", "once the thread is open, the note goes there at once"
+    chat.clock.set(at(26, 9))
+    summary = (await chat.say(HOST, "!end"))[0].text.splitlines()
+    said = summary.index("Said they would come later (2):")
+    assert summary[said + 1 : said + 3] == ["• Carol: stuck on a train <b>sorry</b>", "• Dave: 10 more minutes"]
+
+
+async def test_late_while_waiting_for_the_host_goes_to_that_session(chat):
+    chat.clock.set(at(26, 8, 20))
+    assert "will join session 2026-11-26 08:00 later" in await chat.text(CAROL, "!late")
+
+
+async def test_late_after_a_session_ended_goes_to_the_next_one(chat):
+    chat.clock.set(at(26, 8))
+    await start(chat)
+    chat.clock.set(at(26, 8, 50))
+    await chat.say(HOST, "!end")
+    chat.clock.set(at(26, 9))
+    assert "will join session 2026-11-26 17:00 later" in await chat.text(CAROL, "!late sorry")
+    assert "Said they would come later" not in (await sessions.summary(chat.services, MORNING)).plain
+    chat.clock.set(at(26, 17))
+    (opening,) = await start(chat)
+    assert "sorry" in opening.text
+
+
+async def test_a_session_nobody_is_late_for_says_nothing_about_latecomers(chat):
+    chat.clock.set(at(26, 8))
+    (opening,) = await start(chat)
+    assert "Said they would come later" not in opening.text
+    assert "Said they would come later" not in await chat.text(HOST, "!end")
 
 
 # --- !host --------------------------------------------------------------------------------
@@ -306,3 +356,185 @@ async def test_stats_draws_the_chart_outside_the_bot_process(chat, monkeypatch):
     monkeypatch.setattr(chart, "draw", in_this_process)  # the child process has its own
     reply = (await chat.say(ALICE, "!stats"))[0]
     assert png_size(reply.file.data) == (800, 400)
+
+
+# --- checking in while waiting for the host ----------------------------------------------
+
+
+async def test_here_while_waiting_for_the_host_checks_in_and_start_keeps_it(chat):
+    await chat.store.remember_display_name(ALICE, "Alice")
+    chat.clock.set(at(26, 7, 59))
+    assert "No session is running" in await chat.text(ALICE, "!here"), "before its start time"
+    chat.clock.set(at(26, 8, 10))
+    text = await chat.text(ALICE, "!here")
+    assert "Checked in to session 2026-11-26 08:00" in text and "No session is running" not in text
+    assert "no host has started it yet" in text
+    assert "already checked in" in await chat.text(ALICE, "!here")
+    assert await sessions.running_session(chat.store) is None, "a check-in does not start the session"
+    chat.clock.set(at(26, 8, 15))
+    replies = await start(chat)
+    assert "Already checked in: Alice." in replies[0].text
+    assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
+    chat.clock.set(at(26, 9))
+    assert "Present (2): Alice, @host:example.org" in await chat.text(HOST, "!end")
+    assert "2 check-ins" in await chat.text(BOB, "!stats")
+
+
+async def test_here_after_the_start_window_closed_checks_in_to_nothing(chat):
+    chat.clock.set(at(26, 10, 1))
+    text = await chat.text(ALICE, "!here")
+    assert "No session is running" in text and "2026-11-26 17:00" in text
+    assert await sessions.attendees(chat.store, MORNING) == []
+
+
+async def test_here_while_waiting_for_a_cancelled_session_checks_in_to_nothing(chat):
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
+    chat.clock.set(at(26, 8, 5))
+    assert "No session is running" in await chat.text(ALICE, "!here")
+    assert await sessions.attendees(chat.store, MORNING) == []
+
+
+async def test_raised_hand_while_waiting_for_the_host_checks_in(chat):
+    await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
+    chat.clock.set(at(26, 8, 5))
+    hand = await react(chat, BOB, "$zero")
+    assert await sessions.attendees(chat.store, MORNING) == [BOB]
+    await react(chat, BOB, "$zero", added=False, event_id=hand)
+    assert await sessions.attendees(chat.store, MORNING) == []
+    await react(chat, BOB, "$zero")
+    chat.clock.set(at(26, 8, 12))
+    await start(chat)
+    assert await sessions.attendees(chat.store, MORNING) == [BOB, HOST]
+
+
+async def test_a_session_never_started_is_not_counted_as_held(chat):
+    chat.clock.set(at(26, 8, 10))
+    await chat.say(ALICE, "!here")
+    chat.clock.set(at(27, 12))
+    assert "No session has been held" in await chat.text(BOB, "!stats")
+    export = (await chat.say(ORGANISER, "!export attendance csv"))[0]
+    assert ALICE not in export.file.data.decode("utf-8-sig")
+
+
+async def test_start_outside_its_window_says_when_the_next_session_can_be_started(chat):
+    text = await chat.text(HOST, "!start")  # Monday
+    assert "No session can be started now" in text
+    assert "2026-11-26 08:00 can be started from 07:30 UTC on Thursday 26 November 2026" in text
+    chat.clock.set(at(26, 10, 1))
+    text = await chat.text(HOST, "!start")
+    assert "2026-11-26 17:00 can be started from 16:30 UTC on Thursday 26 November 2026" in text
+    assert "08:00" not in text.replace("2026-11-26 08:00", ""), "not the session that passed"
+    await chat.say(ORGANISER, "!cancel 2026-11-26 17:00")
+    text = await chat.text(HOST, "!start")
+    assert "2026-12-03 08:00 can be started from 07:30 UTC on Thursday 3 December 2026" in text
+
+
+# --- removing ✋ ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hand_at", "here_at", "start_at", "removed_at"),
+    [
+        (at(26, 8, 5), at(26, 8, 6), at(26, 8), at(26, 8, 20)),  # all after the start
+        (at(26, 7, 55), at(26, 8, 6), at(26, 8), at(26, 8, 20)),  # ✋ on the announcement before the start
+        (at(26, 7, 55), at(26, 8, 3), at(26, 8, 10), at(26, 8, 20)),  # !here while waiting for the host
+        (at(26, 8, 2), at(26, 8, 3), at(26, 8, 10), at(26, 8, 20)),  # both while waiting
+        (at(26, 8, 2), at(26, 8, 6), at(26, 8, 5), at(26, 8, 20)),  # ✋ while waiting, !here after the start
+        (at(26, 8, 2), at(26, 8, 3), at(26, 8, 10), at(26, 8, 4)),  # ✋ taken back before the start
+    ],
+)
+async def test_raised_hand_then_here_then_taking_the_hand_back_stays_checked_in(
+    chat, hand_at, here_at, start_at, removed_at
+):
+    await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
+    hand = None
+    for when, what in sorted([(hand_at, "hand"), (here_at, "here"), (start_at, "start"), (removed_at, "unhand")]):
+        chat.clock.set(when)
+        if what == "hand":
+            hand = await react(chat, ALICE, "$zero")
+        elif what == "here":
+            assert "hecked in" in await chat.text(ALICE, "!here")
+        elif what == "start":
+            await start(chat)
+        else:
+            await react(chat, ALICE, "$zero", added=False, event_id=hand)
+    assert ALICE in await sessions.attendees(chat.store, MORNING)
+
+
+@pytest.mark.parametrize("removed_at", [at(26, 8, 4), at(26, 8, 20)])
+async def test_raised_hand_taken_back_without_here_checks_out(chat, removed_at):
+    await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
+    chat.clock.set(at(26, 7, 55))
+    hand = await react(chat, ALICE, "$zero")
+    for when in sorted([at(26, 8, 10), removed_at]):
+        chat.clock.set(when)
+        if when == removed_at:
+            await react(chat, ALICE, "$zero", added=False, event_id=hand)
+        else:
+            await start(chat)
+    assert await sessions.attendees(chat.store, MORNING) == [HOST]
+
+
+async def test_the_host_who_raised_a_hand_stays_present_after_taking_it_back(chat):
+    await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
+    chat.clock.set(at(26, 8, 3))
+    hand = await react(chat, HOST, "$zero")
+    await start(chat)
+    await react(chat, HOST, "$zero", added=False, event_id=hand)
+    assert await sessions.attendees(chat.store, MORNING) == [HOST]
+
+
+async def test_here_then_raised_hand_before_start_then_taking_it_back_stays_checked_in(chat):
+    await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
+    chat.clock.set(at(26, 8, 2))
+    await chat.say(ALICE, "!here")
+    hand = await react(chat, ALICE, "$zero")
+    await react(chat, ALICE, "$zero", added=False, event_id=hand)
+    chat.clock.set(at(26, 8, 4))
+    await start(chat)
+    assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
+
+
+# --- !unhost ------------------------------------------------------------------------------
+
+
+async def test_unhost_withdraws_an_offer_for_the_given_or_the_next_session(chat):
+    await chat.say(ALICE, "!host 2026-12-03 17:00")
+    await chat.say(ALICE, "!host 2026-12-10 08:00")
+    await chat.say(BOB, "!host 2026-12-03 17:00")
+    text = await chat.text(ALICE, "!unhost")
+    assert "no longer offer to host session 2026-12-03 17:00" in text, "the next one offered, not 2026-11-26"
+    assert "still offer to host 2026-12-10 08:00" in text
+    assert await sessions.volunteers_of(chat.store, "2026-12-03 17:00") == [BOB]
+    text = await chat.text(ALICE, "!unhost 2026-12-03 17:00")
+    assert "had not volunteered to host session 2026-12-03 17:00" in text and "nothing to withdraw" in text
+    text = await chat.text(ALICE, "!unhost 2026-12-10 08:00")
+    assert "no longer offer to host session 2026-12-10 08:00" in text and "Nobody else has volunteered" in text
+    assert await sessions.volunteers_of(chat.store, "2026-12-10 08:00") == []
+    assert "have not offered to host any coming session" in await chat.text(ALICE, "!unhost")
+
+
+async def test_unhost_with_a_bad_session_gets_the_usage_line(chat):
+    text = await chat.text(ALICE, "!unhost 2026-12-03")
+    assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !unhost" in text
+    assert "no session at 09:00" in await chat.text(ALICE, "!unhost 2026-12-03 09:00")
+    assert "Usage: !unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!unhost tomorrow")
+
+
+async def test_unhost_is_refused_once_the_session_started_but_not_while_it_waits(chat):
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!host 2026-11-26 08:00")
+    chat.clock.set(at(26, 8, 5))  # waiting for its host: Bob cannot make it after all
+    assert "no longer offer to host session 2026-11-26 08:00" in await chat.text(BOB, "!unhost")
+    await start(chat, user=ALICE)
+    text = await chat.text(ALICE, "!unhost 2026-11-26 08:00")
+    assert "already started" in text and "!end" in text
+    assert await sessions.volunteers_of(chat.store, MORNING) == [ALICE]
+    assert "is for hosts only" not in await chat.text(ALICE, "!end"), "still its host"
+    chat.clock.set(at(26, 12))
+    assert "is over" in await chat.text(ALICE, "!unhost 2026-11-26 08:00")
+
+
+async def test_unhost_has_help_for_everyone(chat):
+    assert "!unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!help")
+    assert "Withdraw your offer to host" in await chat.text(ALICE, "!help unhost")

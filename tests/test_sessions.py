@@ -1,0 +1,74 @@
+"""bot/sessions.py with the announcer: what the bot says on its own about a session
+people checked in to, were late for, or nobody ended."""
+
+import datetime as dt
+
+import pytest
+
+from bot import sessions
+from bot.announcer import Announcer
+from tests.conftest import ALICE, HOST
+from tests.test_announcer import FakeSender, Homeserver, visit
+
+UTC = dt.UTC
+ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
+MORNING = "2026-11-26 08:00"
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+async def chat(make_chat, make_config):
+    return await make_chat(make_config(matrix={"rooms": [ROOM_A, ROOM_B]}))
+
+
+@pytest.fixture
+def server():
+    return Homeserver()
+
+
+@pytest.fixture
+def ann(chat, server) -> Announcer:
+    return Announcer(chat.services, FakeSender(chat, server))
+
+
+async def test_check_ins_while_waiting_do_not_silence_the_host_wait_notice(chat, server, ann):
+    await visit(chat, ann, at(26, 8))
+    chat.clock.set(at(26, 8, 5))
+    assert "Checked in to session 2026-11-26 08:00" in await chat.text(ALICE, "!here", room_id=ROOM_A)
+    await visit(chat, ann, at(26, 8, 10))
+    assert "No host has started session 2026-11-26 08:00" in server.reply(MORNING, "host-wait", ROOM_A).text
+    chat.clock.set(at(26, 8, 12))
+    await chat.say(HOST, "!start", room_id=ROOM_A)
+    assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
+
+
+async def test_a_session_nobody_ended_is_closed_automatically_without_a_duration(chat, server, ann):
+    await visit(chat, ann, at(26, 8))
+    chat.clock.set(at(26, 8, 2))
+    await chat.say(HOST, "!start", room_id=ROOM_A)
+    await visit(chat, ann, at(26, 11, 2), at(26, 11, 3))
+    summary = server.reply(MORNING, "summary", ROOM_A).text
+    assert "closed automatically" in summary
+    assert "Duration: unknown (started at 08:02 UTC; nobody ran !end)." in summary.splitlines()
+    assert "3 h" not in summary and "11:02" not in summary
+    chat.clock.set(at(26, 9, 30))
+    text = await chat.text(HOST, "!start", room_id=ROOM_A)
+    assert "already held" in text and "closed automatically" in text and "11:02" not in text
+
+
+async def test_late_notes_left_before_the_start_open_the_thread_in_every_room(chat, server, ann):
+    await chat.store.remember_display_name(ALICE, "Alice")
+    await chat.say(ALICE, "!late after the school run", room_id=ROOM_B)
+    await visit(chat, ann, at(26, 8))
+    for room in (ROOM_A, ROOM_B):
+        opening = server.reply(MORNING, "0m", room)
+        assert opening.thread_root is None and "• Alice: after the school run" in opening.text.splitlines()
+    chat.clock.set(at(26, 8, 3))
+    started = (await chat.say(HOST, "!start", room_id=ROOM_A))[0]
+    assert started.thread_root is not None and "school run" not in started.text, "already in the thread"
+    chat.clock.set(at(26, 8, 5))
+    note, _ = await chat.say(ALICE, "!late 5 more minutes", room_id=ROOM_B)
+    assert note.thread_root == server.events[f"announce:{MORNING}:0m:{ROOM_B}"]
