@@ -15,25 +15,91 @@ async def test_link_gives_url_and_access_code(chat):
 async def test_tz_show_set_show(chat):
     assert "no time zone set" in await chat.text(ALICE, "!tz")
     # the clock says 12:00 UTC; Berlin is UTC+1 in November
-    assert "Europe/Berlin" in await chat.text(ALICE, "!tz Europe/Berlin")
+    assert "Your time zone is now Berlin (Europe/Berlin)" in await chat.text(ALICE, "!tz Europe/Berlin")
     text = await chat.text(ALICE, "!tz")
-    assert "Europe/Berlin" in text and "13:00" in text
+    assert "Your time zone is Berlin (Europe/Berlin)" in text and "13:00" in text
     assert "no time zone set" in await chat.text(BOB, "!tz"), "one user's zone is not another's"
 
 
-async def test_tz_near_misses_are_suggested(chat):
+@pytest.mark.parametrize(
+    ("typed", "zone", "place"),
+    [
+        ("new york", "America/New_York", "New York"),
+        ("America/New York", "America/New_York", "New York"),
+        ("Berlin, Germany", "Europe/Berlin", "Berlin"),
+        ("europe/berlin", "Europe/Berlin", "Berlin"),
+        ("são paulo", "America/Sao_Paulo", "São Paulo"),
+        ("sao paulo", "America/Sao_Paulo", "São Paulo"),
+        ("SAO PAULO", "America/Sao_Paulo", "São Paulo"),
+        ("kolkata", "Asia/Kolkata", "Kolkata"),
+        ('"Kolkata, India"', "Asia/Kolkata", "Kolkata"),
+        ("Asia/Calcutta", "Asia/Kolkata", "Kolkata"),
+        ("utc", "UTC", "UTC"),
+    ],
+)
+async def test_tz_names_as_people_type_them_are_set_and_the_zone_is_named(chat, typed, zone, place):
+    text = await chat.text(ALICE, f"!tz {typed}")
+    assert f"Your time zone is now {place}" in text and zone in text, text
+    assert await chat.store.get_timezone(ALICE) == zone
+    assert "Usage" not in text
+
+
+async def test_tz_near_misses_are_suggested_and_not_stored(chat):
     for typed, meant in (
-        ("europe/berlin", "Europe/Berlin"),
-        ("Berlin", "Europe/Berlin"),
         ("Europe/Berln", "Europe/Berlin"),
-        ("new york", "America/New_York"),
+        ("Berln", "Europe/Berlin"),
+        ("new yrok", "America/New_York"),
+        ("Germany", "Europe/Berlin"),
+        ("Paris, Texas", "Europe/Paris"),
     ):
-        text = await chat.text(ALICE, f'!tz "{typed}"')
+        text = await chat.text(ALICE, f"!tz {typed}")
         assert f"did you mean {meant}" in text, (typed, text)
-        assert "Usage: !tz" in text
+        assert "Usage: !tz [Area/City]" in text
     assert "no time zone set" in await chat.text(ALICE, "!tz"), "a near miss is not stored"
     text = await chat.text(ALICE, "!tz Qwxyz")
     assert "not a time zone" in text and "did you mean" not in text
+
+
+# The clock is Monday 23 November 2026 (winter in the north).
+@pytest.mark.parametrize(
+    ("typed", "meant", "wrong"),
+    [
+        ("EST", ["America/New_York", "America/Toronto"], ["UTC"]),
+        ("est", ["America/New_York"], []),
+        ("CET", ["Europe/Berlin", "Europe/Paris"], []),
+        ("GMT", ["UTC", "Europe/London"], []),
+        ("IST", ["Asia/Kolkata", "Asia/Jerusalem"], []),
+        ("Etc/GMT+1", ["UTC-1", "Atlantic/Cape_Verde"], ["Europe/Berlin"]),
+        ("UTC+1", ["Europe/Berlin", "Europe/Paris"], ["did you mean UTC", "UTC or"]),
+        ("UTC +1", ["Europe/Berlin"], []),
+        ("GMT-3", ["America/Sao_Paulo"], []),
+        ("+05:30", ["Asia/Kolkata"], []),
+        ("UTC+0", ["did you mean UTC", "Europe/London"], []),
+        ("EST5EDT", ["America/New_York"], []),
+    ],
+)
+async def test_tz_refuses_abbreviations_and_offsets_and_offers_places(chat, typed, meant, wrong):
+    text = await chat.text(ALICE, f"!tz {typed}")
+    assert "Usage: !tz [Area/City]" in text
+    for zone in meant:
+        assert zone in text, (typed, text)
+    for zone in wrong:
+        assert zone not in text, (typed, text)
+    assert await chat.store.get_timezone(ALICE) is None, "nothing is set"
+
+
+async def test_tz_explains_what_is_wrong_with_an_abbreviation_or_an_offset(chat):
+    text = await chat.text(ALICE, "!tz EST")
+    assert "'EST' is an abbreviation, not a place" in text and "summer time" in text
+    text = await chat.text(ALICE, "!tz UTC+1")
+    assert "'UTC+1' is an offset, not a place" in text and "a place at UTC+1 now" in text
+    assert "sign is reversed" in await chat.text(ALICE, "!tz Etc/GMT+1")
+
+
+async def test_tz_shows_a_zone_stored_before_places_were_required_with_a_hint(chat):
+    await chat.store.set_timezone(ALICE, "EST")
+    text = await chat.text(ALICE, "!tz")
+    assert "Your time zone is EST" in text and "not a place" in text and "America/New_York" in text
 
 
 # --- !next ------------------------------------------------------------------------------
