@@ -143,7 +143,10 @@ async def next_sessions(ctx: Context) -> Reply:
 def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
     text = Text("• ").bold(f"{long_date(session.starts_at)} UTC")
     if zone is not None and zone != "UTC":
-        text.add(f" — {long_date(local_time(session.starts_at, zone))} in {zone}")
+        local = local_time(session.starts_at, zone)
+        # The date once when it is the same there; the whole date when it is not.
+        when = f"{local:%H:%M}" if local.date() == session.starts_at.date() else long_date(local)
+        text.add(f" — {when} in {timezones.place_name(zone)}")
     return text.add(f" ({countdown(session.starts_at - now)})")
 
 

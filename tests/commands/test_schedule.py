@@ -109,8 +109,8 @@ async def test_tz_shows_a_zone_stored_before_places_were_required_with_a_hint(ch
     ("zone", "morning", "evening"),
     [
         (None, None, None),
-        ("America/Los_Angeles", "Thursday 26 November 2026, 00:00", "Thursday 26 November 2026, 09:00"),
-        ("Asia/Tokyo", "Thursday 26 November 2026, 17:00", "Friday 27 November 2026, 02:00"),
+        ("America/Los_Angeles", "— 00:00 in Los Angeles", "— 09:00 in Los Angeles"),
+        ("Asia/Tokyo", "— 17:00 in Tokyo", "— Friday 27 November 2026, 02:00 in Tokyo"),
     ],
 )
 async def test_next_in_utc_and_the_askers_zone(chat, zone, morning, evening):
@@ -125,10 +125,21 @@ async def test_next_in_utc_and_the_askers_zone(chat, zone, morning, evening):
     assert sessions[1].startswith("• Thursday 26 November 2026, 17:00 UTC")
     assert sessions[1].endswith("(in 3 d 5 h)")
     if zone:
-        assert f"{morning} in {zone}" in sessions[0] and f"{evening} in {zone}" in sessions[1]
+        assert morning in sessions[0] and evening in sessions[1]
+        assert zone not in "\n".join(lines), "zones are shown as places"
+        # the date is said once when it is the same date there
+        assert sessions[0].count("26 November 2026") == 1
     else:
         assert any("set your time zone with !tz" in line for line in lines)
     assert any("https://bbb.example.org/b/ccc" in line and "ccc" in line for line in lines)
+
+
+async def test_next_shows_the_local_time_in_berlin_without_repeating_the_date(chat):
+    await chat.say(ALICE, "!tz berlin")
+    lines = (await chat.text(ALICE, "!next")).splitlines()
+    sessions = [line for line in lines if line.startswith("•")]
+    assert sessions[0].startswith("• Thursday 26 November 2026, 08:00 UTC — 09:00 in Berlin (")
+    assert sessions[1].startswith("• Thursday 26 November 2026, 17:00 UTC — 18:00 in Berlin (")
 
 
 async def test_next_marks_cancelled_sessions_and_shows_the_one_after(chat):
