@@ -132,6 +132,7 @@ async def next_sessions(ctx: Context) -> Reply:
             text.add(" — ").bold("cancelled").add(f": {reason}" if reason else "")
         else:
             held += 1
+            text.line().extend(await _hosts_line(ctx, session))
             if held == len(config.conference.slots):
                 break
     if zone is None:
@@ -148,6 +149,20 @@ def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
         when = f"{local:%H:%M}" if local.date() == session.starts_at.date() else long_date(local)
         text.add(f" — {when} in {timezones.place_name(zone)}")
     return text.add(f" ({countdown(session.starts_at - now)})")
+
+
+async def _hosts_line(ctx: Context, session: Session) -> Text:
+    """Who volunteered to host, by name (never a ping), or how to volunteer."""
+    volunteers = await sessions.volunteers_of(ctx.store, session.key)
+    if not volunteers:
+        text = Text("\u2003No host yet: volunteer with ")
+        return text.code(f"{ctx.prefix}host {session.key}")
+    names = [await sessions.name_of(ctx.store, user) for user in volunteers]
+    return Text("\u2003Host: ").add(_and(names))
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 # --- !cancel / !uncancel ----------------------------------------------------------------

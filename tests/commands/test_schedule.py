@@ -142,6 +142,37 @@ async def test_next_shows_the_local_time_in_berlin_without_repeating_the_date(ch
     assert sessions[1].startswith("• Thursday 26 November 2026, 17:00 UTC — 18:00 in Berlin (")
 
 
+async def test_next_shows_who_volunteered_to_host_each_session_without_pinging(chat):
+    await chat.store.remember_display_name(ALICE, "Alice <b>A</b>")
+    await chat.store.remember_display_name(BOB, "Bob")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!host 2026-11-26 08:00")
+    reply = (await chat.say(HOST, "!next"))[0]
+    lines = reply.text.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("• Thursday 26 November 2026, 08:00"))
+    second = next(i for i, line in enumerate(lines) if line.startswith("• Thursday 26 November 2026, 17:00"))
+    assert lines[first + 1].strip() == "Host: Alice <b>A</b> and Bob"
+    assert lines[second + 1].strip() == "No host yet: volunteer with !host 2026-11-26 17:00"
+    assert reply.mentions == () and "matrix.to" not in reply.html
+    assert "<b>A</b>" not in reply.html, "display names are escaped"
+
+
+async def test_next_hints_the_host_command_in_the_conference_zone(make_chat, make_config):
+    chat = await make_chat(make_config(conference={"timezone": "Europe/Berlin"}))
+    text = await chat.text(ALICE, "!next")
+    assert "• Thursday 26 November 2026, 07:00 UTC" in text
+    assert "No host yet: volunteer with !host 2026-11-26 08:00" in text
+
+
+async def test_next_shows_no_host_line_for_a_cancelled_session(chat):
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 holiday")
+    text = await chat.text(BOB, "!next")
+    assert "2026, 08:00 UTC" in text and "cancelled: holiday" in text
+    assert "@alice" not in text, "a cancelled session needs no host"
+    assert text.count("No host yet") == 2, "the evening and the next week's morning session"
+
+
 async def test_next_marks_cancelled_sessions_and_shows_the_one_after(chat):
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 Thanksgiving <b>break</b>")
     reply = (await chat.say(ALICE, "!next"))[0]
