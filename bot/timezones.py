@@ -175,10 +175,6 @@ def is_place(zone: str) -> bool:
     return zone == UTC or zone in _places()
 
 
-def is_valid(name: str) -> bool:
-    return name in pytz.all_timezones_set
-
-
 def canonical(name: str) -> str | None:
     """The place (or UTC) that the tz name `name`, as written, stands for without doubt:
     itself, or what an old name (`Asia/Calcutta`, `US/Eastern`) became; else None."""
@@ -238,12 +234,6 @@ def lookup(text: str, now: dt.datetime | None = None, n: int = 4) -> Lookup:
             return _one_or_some(list(dict.fromkeys(fits)), n)
         return Lookup(Kind.UNKNOWN, suggestions=_ranked(found)[:n])
     return Lookup(Kind.UNKNOWN, suggestions=tuple(_near_misses(folded, n)))
-
-
-def suggest(text: str, n: int = 3) -> list[str]:
-    """Likely meant places for a name that is not one as typed."""
-    found = lookup(text, n=n)
-    return [found.zone] if found.zone else list(found.suggestions[:n])
 
 
 # --- how a name is looked at --------------------------------------------------------
