@@ -37,6 +37,7 @@ from bot.schedule import (
     with_full_stop,
 )
 from bot.text import Text, clean
+from bot.timezones import place_name
 from bot.topics import top_open_topics
 
 log = logging.getLogger(__name__)
@@ -402,7 +403,7 @@ def times_text(services: Services, session: Session) -> Text:
     text = Text().bold(f"{long_date(utc)} UTC")
     zones = [z for z in services.config.conference.display_timezones if z != "UTC"]
     if zones:
-        text.line(" · ".join(f"{zone}: {time_in(utc, zone, utc.date())}" for zone in zones))
+        text.line(" · ".join(f"{place_name(zone)}: {time_in(utc, zone, utc.date())}" for zone in zones))
     return text
 
 

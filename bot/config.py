@@ -16,6 +16,8 @@ from typing import Any
 
 import pytz
 
+from bot import timezones
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -72,7 +74,13 @@ class ConferenceConfig:
         dt.timedelta(0),
     )
     announce_grace_minutes: int = 30
-    display_timezones: tuple[str, ...] = ("UTC", "America/New_York", "Europe/London", "Asia/Kolkata")
+    display_timezones: tuple[str, ...] = (
+        "UTC",
+        "America/New_York",
+        "Europe/Berlin",
+        "America/Sao_Paulo",
+        "Asia/Kolkata",
+    )
 
 
 @dataclass(frozen=True)
@@ -140,9 +148,23 @@ def parse_slot(text: str) -> Slot:
 
 
 def parse_timezone(text: str) -> str:
-    if text not in pytz.all_timezones_set:
-        raise ValueError(f"{text!r} is not an IANA time zone (e.g. 'Europe/Berlin')")
-    return text
+    """A place (Area/City) or UTC; an old name becomes the place it stands for
+    (Asia/Calcutta: Asia/Kolkata). A zone that is not a place (EST, CET, Etc/GMT+1) keeps
+    one clock all year and would show times an hour off half the year: refused."""
+    zone = timezones.canonical(text)
+    if zone is not None:
+        return zone
+    found = timezones.lookup(text)
+    offered = ", ".join(repr(z) for z in ((found.zone,) if found.zone else found.suggestions))
+    if found.kind in (timezones.Kind.ABBREVIATION, timezones.Kind.OFFSET, timezones.Kind.NOT_A_PLACE):
+        offset = timezones.format_offset(found.offset) if found.offset is not None else ""
+        meaning = f" (it means {offset})" if offset and offset.removeprefix("UTC") not in text else ""
+        why = f"{text!r} is not a place{meaning}, so it can't follow summer time"
+        raise ValueError(f"{why}; use a place such as {offered}" if offered else why)
+    if text in pytz.all_timezones_set:
+        raise ValueError(f"{text!r} stands for more than one place; use one of {offered}")
+    hint = f"; did you mean {offered}?" if offered else " (e.g. 'Europe/Berlin')"
+    raise ValueError(f"{text!r} is not an IANA time zone{hint}")
 
 
 def _url(text: str) -> str:

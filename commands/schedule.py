@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytz
-
 from bot import sessions, timezones
 from bot.announcer import CANCELLED, announcement
 from bot.config import WEEKDAYS, Config, Slot
@@ -49,24 +47,67 @@ async def link(ctx: Context) -> Reply:
 
 
 @group.command("tz", usage="[Area/City]", help="Show or set your time zone")
-async def tz(ctx: Context, zone: str | None = None) -> Reply:
-    p = ctx.prefix
+async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
+    p, now = ctx.prefix, ctx.clock.now()
     if zone is None:
         current = await ctx.store.get_timezone(ctx.sender)
         if current is None:
             text = Text("You have no time zone set, so times are shown in UTC. Set yours with ")
             return ctx.reply(text.code(f"{p}tz Area/City").add(", e.g. ").code(f"{p}tz Europe/Berlin").add("."))
-        now = ctx.clock.now().astimezone(pytz.timezone(current))
-        return ctx.reply(Text("Your time zone is ").bold(current).add(f" (it is {now:%H:%M} there now)."))
-    if not timezones.is_valid(zone):
-        shown = clean(zone, 40)
-        suggestions = timezones.suggest(zone)
-        if suggestions:
-            raise UsageError(f"{shown!r} is not a time zone name; did you mean {' or '.join(suggestions)}?")
-        raise UsageError(f"{shown!r} is not a time zone name (use Area/City, e.g. Europe/Berlin)")
-    await ctx.store.set_timezone(ctx.sender, zone)
-    now = ctx.clock.now().astimezone(pytz.timezone(zone))
-    return ctx.reply(Text("Your time zone is now ").bold(zone).add(f" (it is {now:%H:%M} there now)."))
+        text = Text("Your time zone is ").extend(_zone_now(current, now))
+        if not timezones.is_place(current):
+            found = timezones.lookup(current, now)
+            text.line(f"{current} is not a place, so it can't follow summer time")
+            text.add(f"; did you mean {_either(found.suggestions)}? " if found.suggestions else ". ")
+            text.add("Set a place with ").code(f"{p}tz Area/City").add(".")
+        return ctx.reply(text)
+    found = timezones.lookup(zone, now)
+    if found.zone is None:
+        raise UsageError(_not_a_zone(zone, found))
+    await ctx.store.set_timezone(ctx.sender, found.zone)
+    return ctx.reply(Text("Your time zone is now ").extend(_zone_now(found.zone, now)))
+
+
+def _zone_now(zone: str, now: dt.datetime) -> Text:
+    """'Berlin (Europe/Berlin), where it is 13:00 now.'"""
+    place = timezones.place_name(zone)
+    text = Text().bold(place).add(f" ({zone})" if place != zone else "")
+    return text.add(f"; it is {local_time(now, zone):%H:%M} there now.")
+
+
+def _either(zones: tuple[str, ...]) -> str:
+    return zones[0] if len(zones) == 1 else f"{', '.join(zones[:-1])} or {zones[-1]}"
+
+
+def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
+    """Why `typed` sets nothing, and what to type instead (one line)."""
+    shown, offered = clean(typed, 40), found.suggestions
+    kind = timezones.Kind
+    if found.kind is kind.ABBREVIATION:
+        why = f"{shown!r} is an abbreviation, not a place: it can mean several clocks and can't follow summer time"
+    elif found.kind is kind.OFFSET and found.offset is not None:
+        offset = timezones.format_offset(found.offset)
+        etc = typed.strip().lower().startswith("etc/") and found.offset
+        reversed_sign = " (the sign is reversed)" if etc else ""
+        why = f"{shown!r} is an offset, not a place: it can't follow summer time"
+        if reversed_sign or offset.replace("UTC", "") not in shown:
+            why += f"; it means {offset}{reversed_sign}"
+        places = [z for z in offered if z != timezones.UTC]
+        if places:
+            utc = "UTC, or " if len(places) < len(offered) else ""
+            return f"{why}; did you mean {utc}a place at {offset} now: {_either(tuple(places))}?"
+        if offered:
+            return f"{why}; did you mean UTC?"
+        return f"{why}, and no place is at {offset} now"
+    elif found.kind is kind.NOT_A_PLACE:
+        why = f"{shown!r} is not a place: it can't follow summer time where you are"
+    elif found.kind is kind.AMBIGUOUS:
+        why = f"{shown!r} has more than one time zone"
+    else:
+        why = f"{shown!r} is not a time zone name"
+    if offered:
+        return f"{why}; did you mean {_either(offered)}?"
+    return f"{why} (use Area/City or your nearest big city, e.g. Europe/Berlin)"
 
 
 # --- !next ----------------------------------------------------------------------------
@@ -96,6 +137,7 @@ async def next_sessions(ctx: Context) -> Reply:
             text.add(" — ").bold("cancelled").add(f": {reason}" if reason else "")
         else:
             held += 1
+            text.line().extend(await _hosts_line(ctx, session))
             if held == len(config.conference.slots):
                 break
     if zone is None:
@@ -107,8 +149,25 @@ async def next_sessions(ctx: Context) -> Reply:
 def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
     text = Text("• ").bold(f"{long_date(session.starts_at)} UTC")
     if zone is not None and zone != "UTC":
-        text.add(f" — {long_date(local_time(session.starts_at, zone))} in {zone}")
+        local = local_time(session.starts_at, zone)
+        # The date once when it is the same there; the whole date when it is not.
+        when = f"{local:%H:%M}" if local.date() == session.starts_at.date() else long_date(local)
+        text.add(f" — {when} in {timezones.place_name(zone)}")
     return text.add(f" ({countdown(session.starts_at - now)})")
+
+
+async def _hosts_line(ctx: Context, session: Session) -> Text:
+    """Who volunteered to host, by name (never a ping), or how to volunteer."""
+    volunteers = await sessions.volunteers_of(ctx.store, session.key)
+    if not volunteers:
+        text = Text("\u2003No host yet: volunteer with ")
+        return text.code(f"{ctx.prefix}host {session.key}")
+    names = [await sessions.name_of(ctx.store, user) for user in volunteers]
+    return Text("\u2003Host: ").add(_and(names))
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 # --- !cancel / !uncancel ----------------------------------------------------------------

@@ -19,6 +19,7 @@ def test_example_file_loads_with_documented_defaults():
     conf = config.conference
     assert conf.slots == (Slot(3, dt.time(8, 0)), Slot(3, dt.time(17, 0)))
     assert conf.timezone == "UTC"
+    assert conf.display_timezones == ("UTC", "America/New_York", "Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata")
     assert conf.announce_before == (dt.timedelta(days=1), dt.timedelta(minutes=15), dt.timedelta(0))
     assert conf.host_wait_minutes == 10
     assert conf.announce_grace_minutes == 30
@@ -76,6 +77,38 @@ def test_each_bad_value_names_its_key(sections, expected):
     problems = problems_for(**sections)
     assert len(problems) == 1, problems
     assert problems[0].startswith(expected), problems
+
+
+def test_default_display_zones_cover_where_members_live():
+    config = parse_config(BASE_CONFIG)
+    zones = config.conference.display_timezones
+    assert zones == ("UTC", "America/New_York", "Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata")
+    assert "Europe/London" not in zones, "London repeats UTC half the year"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "offered"),
+    [
+        ("display_timezones", ["UTC", "EST"], "America/New_York"),
+        ("display_timezones", ["UTC", "CET"], "Europe/Berlin"),
+        ("display_timezones", ["UTC", "GMT"], "Europe/London"),
+        ("display_timezones", ["UTC", "Etc/GMT+1"], "UTC-1"),
+        ("display_timezones", ["UTC", "EST5EDT"], "America/New_York"),
+        ("display_timezones", ["UTC", "UTC+1"], "Europe/Berlin"),
+        ("timezone", "CET", "Europe/Berlin"),
+    ],
+)
+def test_zones_that_are_not_places_are_refused_naming_the_key(key, value, offered):
+    problems = problems_for(conference={key: value})
+    assert len(problems) == 1, problems
+    name = f"conference.{key}" + ("[1]" if isinstance(value, list) else "")
+    assert problems[0].startswith(f"{name}: ") and "not a place" in problems[0], problems
+    assert offered in problems[0], problems
+
+
+def test_old_zone_names_become_the_place_they_stand_for():
+    config = parse_config(merge(BASE_CONFIG, {"conference": {"display_timezones": ["Etc/UTC", "Asia/Calcutta"]}}))
+    assert config.conference.display_timezones == ("UTC", "Asia/Kolkata")
 
 
 def test_missing_required_key_is_named():

@@ -34,11 +34,11 @@ def test_piped_commands_and_timezone_persists(tmp_path):
     config = write_config(tmp_path)
     out = console(config, "!help\n!tz Europe/Berlin\n!tz\n")
     assert "commands you can use" in out and "!link" in out
-    assert "Your time zone is now Europe/Berlin" in out
+    assert "Your time zone is now Berlin (Europe/Berlin)" in out
     assert out.count("Europe/Berlin") == 2
     # a second run on the same database remembers it
     out = console(config, "!tz\n")
-    assert "Your time zone is Europe/Berlin" in out
+    assert "Your time zone is Berlin (Europe/Berlin)" in out
     # and it is the asker's own: another user has none
     assert "no time zone set" in console(config, "!tz\n", "--as", "@bob:console")
     # plain chatter gets no answer in piped mode

@@ -106,11 +106,15 @@ async def test_participant_is_refused_an_organiser_command(chat):
 
 
 async def test_bad_arguments_give_error_and_usage_line(chat):
-    text = await chat.text(ALICE, "!tz Not/AZone extra")
+    text = await chat.text(ALICE, "!vote 1 extra")
     lines = text.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("!tz: unexpected")
-    assert lines[1] == "Usage: !tz [Area/City]"
+    assert lines[0].startswith("!vote: unexpected")
+    assert lines[1] == "Usage: !vote N"
+    # !tz takes the rest of the line: a place name may have spaces
+    lines = (await chat.text(ALICE, "!tz Not/AZone extra")).splitlines()
+    assert len(lines) == 2 and lines[1] == "Usage: !tz [Area/City]"
+    assert lines[0].startswith("!tz: 'Not/AZone extra' is not a time zone name")
 
 
 async def test_unknown_command_suggests_near_miss(chat):

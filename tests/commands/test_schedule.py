@@ -15,25 +15,91 @@ async def test_link_gives_url_and_access_code(chat):
 async def test_tz_show_set_show(chat):
     assert "no time zone set" in await chat.text(ALICE, "!tz")
     # the clock says 12:00 UTC; Berlin is UTC+1 in November
-    assert "Europe/Berlin" in await chat.text(ALICE, "!tz Europe/Berlin")
+    assert "Your time zone is now Berlin (Europe/Berlin)" in await chat.text(ALICE, "!tz Europe/Berlin")
     text = await chat.text(ALICE, "!tz")
-    assert "Europe/Berlin" in text and "13:00" in text
+    assert "Your time zone is Berlin (Europe/Berlin)" in text and "13:00" in text
     assert "no time zone set" in await chat.text(BOB, "!tz"), "one user's zone is not another's"
 
 
-async def test_tz_near_misses_are_suggested(chat):
+@pytest.mark.parametrize(
+    ("typed", "zone", "place"),
+    [
+        ("new york", "America/New_York", "New York"),
+        ("America/New York", "America/New_York", "New York"),
+        ("Berlin, Germany", "Europe/Berlin", "Berlin"),
+        ("europe/berlin", "Europe/Berlin", "Berlin"),
+        ("são paulo", "America/Sao_Paulo", "São Paulo"),
+        ("sao paulo", "America/Sao_Paulo", "São Paulo"),
+        ("SAO PAULO", "America/Sao_Paulo", "São Paulo"),
+        ("kolkata", "Asia/Kolkata", "Kolkata"),
+        ('"Kolkata, India"', "Asia/Kolkata", "Kolkata"),
+        ("Asia/Calcutta", "Asia/Kolkata", "Kolkata"),
+        ("utc", "UTC", "UTC"),
+    ],
+)
+async def test_tz_names_as_people_type_them_are_set_and_the_zone_is_named(chat, typed, zone, place):
+    text = await chat.text(ALICE, f"!tz {typed}")
+    assert f"Your time zone is now {place}" in text and zone in text, text
+    assert await chat.store.get_timezone(ALICE) == zone
+    assert "Usage" not in text
+
+
+async def test_tz_near_misses_are_suggested_and_not_stored(chat):
     for typed, meant in (
-        ("europe/berlin", "Europe/Berlin"),
-        ("Berlin", "Europe/Berlin"),
         ("Europe/Berln", "Europe/Berlin"),
-        ("new york", "America/New_York"),
+        ("Berln", "Europe/Berlin"),
+        ("new yrok", "America/New_York"),
+        ("Germany", "Europe/Berlin"),
+        ("Paris, Texas", "Europe/Paris"),
     ):
-        text = await chat.text(ALICE, f'!tz "{typed}"')
+        text = await chat.text(ALICE, f"!tz {typed}")
         assert f"did you mean {meant}" in text, (typed, text)
-        assert "Usage: !tz" in text
+        assert "Usage: !tz [Area/City]" in text
     assert "no time zone set" in await chat.text(ALICE, "!tz"), "a near miss is not stored"
     text = await chat.text(ALICE, "!tz Qwxyz")
     assert "not a time zone" in text and "did you mean" not in text
+
+
+# The clock is Monday 23 November 2026 (winter in the north).
+@pytest.mark.parametrize(
+    ("typed", "meant", "wrong"),
+    [
+        ("EST", ["America/New_York", "America/Toronto"], ["UTC"]),
+        ("est", ["America/New_York"], []),
+        ("CET", ["Europe/Berlin", "Europe/Paris"], []),
+        ("GMT", ["UTC", "Europe/London"], []),
+        ("IST", ["Asia/Kolkata", "Asia/Jerusalem"], []),
+        ("Etc/GMT+1", ["UTC-1", "Atlantic/Cape_Verde"], ["Europe/Berlin"]),
+        ("UTC+1", ["Europe/Berlin", "Europe/Paris"], ["did you mean UTC", "UTC or"]),
+        ("UTC +1", ["Europe/Berlin"], []),
+        ("GMT-3", ["America/Sao_Paulo"], []),
+        ("+05:30", ["Asia/Kolkata"], []),
+        ("UTC+0", ["did you mean UTC", "Europe/London"], []),
+        ("EST5EDT", ["America/New_York"], []),
+    ],
+)
+async def test_tz_refuses_abbreviations_and_offsets_and_offers_places(chat, typed, meant, wrong):
+    text = await chat.text(ALICE, f"!tz {typed}")
+    assert "Usage: !tz [Area/City]" in text
+    for zone in meant:
+        assert zone in text, (typed, text)
+    for zone in wrong:
+        assert zone not in text, (typed, text)
+    assert await chat.store.get_timezone(ALICE) is None, "nothing is set"
+
+
+async def test_tz_explains_what_is_wrong_with_an_abbreviation_or_an_offset(chat):
+    text = await chat.text(ALICE, "!tz EST")
+    assert "'EST' is an abbreviation, not a place" in text and "summer time" in text
+    text = await chat.text(ALICE, "!tz UTC+1")
+    assert "'UTC+1' is an offset, not a place" in text and "a place at UTC+1 now" in text
+    assert "sign is reversed" in await chat.text(ALICE, "!tz Etc/GMT+1")
+
+
+async def test_tz_shows_a_zone_stored_before_places_were_required_with_a_hint(chat):
+    await chat.store.set_timezone(ALICE, "EST")
+    text = await chat.text(ALICE, "!tz")
+    assert "Your time zone is EST" in text and "not a place" in text and "America/New_York" in text
 
 
 # --- !next ------------------------------------------------------------------------------
@@ -43,8 +109,8 @@ async def test_tz_near_misses_are_suggested(chat):
     ("zone", "morning", "evening"),
     [
         (None, None, None),
-        ("America/Los_Angeles", "Thursday 26 November 2026, 00:00", "Thursday 26 November 2026, 09:00"),
-        ("Asia/Tokyo", "Thursday 26 November 2026, 17:00", "Friday 27 November 2026, 02:00"),
+        ("America/Los_Angeles", "— 00:00 in Los Angeles", "— 09:00 in Los Angeles"),
+        ("Asia/Tokyo", "— 17:00 in Tokyo", "— Friday 27 November 2026, 02:00 in Tokyo"),
     ],
 )
 async def test_next_in_utc_and_the_askers_zone(chat, zone, morning, evening):
@@ -59,10 +125,52 @@ async def test_next_in_utc_and_the_askers_zone(chat, zone, morning, evening):
     assert sessions[1].startswith("• Thursday 26 November 2026, 17:00 UTC")
     assert sessions[1].endswith("(in 3 days 5 hours)")
     if zone:
-        assert f"{morning} in {zone}" in sessions[0] and f"{evening} in {zone}" in sessions[1]
+        assert morning in sessions[0] and evening in sessions[1]
+        assert zone not in "\n".join(lines), "zones are shown as places"
+        # the date is said once when it is the same date there
+        assert sessions[0].count("26 November 2026") == 1
     else:
         assert any("set your time zone with !tz" in line for line in lines)
     assert any("https://bbb.example.org/b/ccc" in line and "ccc" in line for line in lines)
+
+
+async def test_next_shows_the_local_time_in_berlin_without_repeating_the_date(chat):
+    await chat.say(ALICE, "!tz berlin")
+    lines = (await chat.text(ALICE, "!next")).splitlines()
+    sessions = [line for line in lines if line.startswith("•")]
+    assert sessions[0].startswith("• Thursday 26 November 2026, 08:00 UTC — 09:00 in Berlin (")
+    assert sessions[1].startswith("• Thursday 26 November 2026, 17:00 UTC — 18:00 in Berlin (")
+
+
+async def test_next_shows_who_volunteered_to_host_each_session_without_pinging(chat):
+    await chat.store.remember_display_name(ALICE, "Alice <b>A</b>")
+    await chat.store.remember_display_name(BOB, "Bob")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!host 2026-11-26 08:00")
+    reply = (await chat.say(HOST, "!next"))[0]
+    lines = reply.text.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("• Thursday 26 November 2026, 08:00"))
+    second = next(i for i, line in enumerate(lines) if line.startswith("• Thursday 26 November 2026, 17:00"))
+    assert lines[first + 1].strip() == "Host: Alice <b>A</b> and Bob"
+    assert lines[second + 1].strip() == "No host yet: volunteer with !host 2026-11-26 17:00"
+    assert reply.mentions == () and "matrix.to" not in reply.html
+    assert "<b>A</b>" not in reply.html, "display names are escaped"
+
+
+async def test_next_hints_the_host_command_in_the_conference_zone(make_chat, make_config):
+    chat = await make_chat(make_config(conference={"timezone": "Europe/Berlin"}))
+    text = await chat.text(ALICE, "!next")
+    assert "• Thursday 26 November 2026, 07:00 UTC" in text
+    assert "No host yet: volunteer with !host 2026-11-26 08:00" in text
+
+
+async def test_next_shows_no_host_line_for_a_cancelled_session(chat):
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 holiday")
+    text = await chat.text(BOB, "!next")
+    assert "2026, 08:00 UTC" in text and "cancelled: holiday" in text
+    assert "@alice" not in text, "a cancelled session needs no host"
+    assert text.count("No host yet") == 2, "the evening and the next week's morning session"
 
 
 async def test_next_marks_cancelled_sessions_and_shows_the_one_after(chat):
