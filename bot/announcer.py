@@ -36,7 +36,7 @@ from bot.schedule import (
     time_in,
     with_full_stop,
 )
-from bot.text import Text, clean
+from bot.text import Text, clean, plural
 from bot.timezones import place_name
 from bot.topics import top_open_topics
 
@@ -469,7 +469,7 @@ async def announcement(
 async def host_wait_text(services: Services, session: Session) -> tuple[Text, tuple[str, ...]]:
     prefix = services.prefix
     wait = services.config.conference.host_wait_minutes
-    text = Text(f"No host has started session {session.key} yet ({wait} minutes after its start). ")
+    text = Text(f"No host has started session {session.key} yet ({plural(wait, 'minute')} after its start). ")
     volunteers = await sessions.volunteers_of(services.store, session.key)
     mentions: tuple[str, ...] = ()
     if volunteers:

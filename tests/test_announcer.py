@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot import sessions
-from bot.announcer import TICK_JOB, Announcer
+from bot.announcer import TICK_JOB, Announcer, host_wait_text
 from bot.dispatcher import record_anchor
 from bot.model import Reply
 from bot.schedule import add_cancellation, session_from_key
@@ -500,3 +500,9 @@ async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, se
     assert first_line(server, MORNING, "15m").endswith("starts in 8 minutes")
     await visit(chat, announcer(chat, server), at(26, 8, 20))
     assert first_line(server, MORNING, "0m").endswith("began 20 minutes ago")
+
+
+async def test_host_wait_of_one_minute_reads_right(make_chat, make_config):
+    chat = await make_chat(make_config(conference={"host_wait_minutes": 1}))
+    text, _ = await host_wait_text(chat.services, session_from_key(chat.services.config, MORNING))
+    assert "(1 minute after its start)" in text.plain
