@@ -56,6 +56,7 @@ from bot.announcer import Announcer
 from bot.clock import UTC, Clock, SystemClock, iso
 from bot.config import Config
 from bot.dispatcher import Dispatcher, record_anchor
+from bot.logs import hide_secrets
 from bot.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
 from bot.schedule import load_cancellations, next_held_sessions
 from bot.storage import Store
@@ -283,7 +284,8 @@ class MatrixSender:
             return await self.direct_room(reply.direct_to)
         room_id = reply.room_id or (cmd.room_id if cmd else None)
         if room_id is None:
-            log.error("reply with no room: %r", reply.text[:80])
+            # Not its text: a reply may quote a topic or a note, which the log must not keep.
+            log.error("a reply with no room to go to was dropped (%d characters)", len(reply.text))
         return room_id
 
     async def direct_room(self, user_id: str) -> str | None:
@@ -365,6 +367,7 @@ class MatrixBot:
     async def run(self) -> None:
         self._task = asyncio.current_task()
         creds = stored_credentials(self.config) or await password_login(self.config)
+        hide_secrets(creds.access_token)
         m = self.config.matrix
         state_dir = self.config.storage.state_dir
         state_dir.mkdir(parents=True, exist_ok=True)
