@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from pathlib import Path
 from bot import __version__
 from bot.config import ConfigError, load_config
 from bot.export import FORMATS, KINDS
+from bot.logs import configure_logging, hide_secrets
 from bot.model import LoginFailed
 from bot.storage import StorageError
 
@@ -50,17 +50,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    quiet = args.command in ("console", "demo")  # the terminal is the user's chat there
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # nio logs every event it handles at INFO, and a refused login as a traceback; an
-    # operator needs only its warnings, and our own one-line error for a bad password.
-    nio_level = logging.ERROR + 10 if args.command == "login" else logging.WARNING
-    logging.getLogger("nio").setLevel(logging.DEBUG if args.verbose else nio_level)
-    # APScheduler logs every job added and run at INFO: detail, not what an operator needs.
-    logging.getLogger("apscheduler").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    # Never what people typed, a token or a password, at any verbosity (bot/logs.py).
+    configure_logging(args.command, args.verbose)
     if args.command == "demo":
         from pathlib import Path
 
@@ -74,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
+    hide_secrets(config.matrix.password, config.matrix.access_token)
     try:
         if args.command == "check-config":
             print(f"{args.config}: OK")

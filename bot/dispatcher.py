@@ -23,6 +23,9 @@ _COMMAND = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63})(?:\s+|$)(.*)", re.DOTALL)
 PowerLevels = Callable[[str, str], "int | None"]
 # Extra ways to be a host of the current session (volunteering), added by features.
 HostCheck = Callable[["Services", str], Awaitable[bool]]
+# Told the user id of someone whose data `!forgetme` has just erased, so that an adapter
+# drops what it keeps outside the database (the console's saved files).
+ForgetHook = Callable[[str], Awaitable[None]]
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Services:
     registry: Registry
     power_level: PowerLevels = lambda room_id, user_id: None
     host_checks: list[HostCheck] = field(default_factory=list)
+    on_forget: list[ForgetHook] = field(default_factory=list)
 
     @property
     def prefix(self) -> str:

@@ -56,6 +56,7 @@ from bot.announcer import Announcer
 from bot.clock import UTC, Clock, SystemClock, iso
 from bot.config import Config
 from bot.dispatcher import Dispatcher, record_anchor
+from bot.logs import hide_secrets
 from bot.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
 from bot.schedule import load_cancellations, next_held_sessions
 from bot.storage import Store
@@ -172,11 +173,41 @@ class MatrixSender:
     """Turns Replies into Matrix events: m.notice, escaped HTML, explicit m.mentions,
     reply/thread relations, uploads, direct messages."""
 
-    def __init__(self, client: AsyncClient, store: Store, served: set[str] | None = None):
+    def __init__(
+        self,
+        client: AsyncClient,
+        store: Store,
+        served: set[str] | None = None,
+        configured: set[str] | None = None,
+        clock: Clock | None = None,
+    ):
         self.client = client
         self.store = store
         # Direct-message rooms the bot opens are served from then on.
         self.served = served if served is not None else set()
+        # The configured rooms: never taken for someone's direct-message room.
+        self.configured = configured if configured is not None else set()
+        self.clock = clock or SystemClock()
+        # When the bot last opened a direct-message room with each person. Kept in memory
+        # only: it limits, and stores nothing that `!forgetme` would have to erase.
+        self._dm_opened: dict[str, dt.datetime] = {}
+
+    async def send_all(self, replies: list[Reply], in_reply_to: IncomingMessage | None = None) -> None:
+        """The answers to one command, in order. When a direct message cannot be sent, the
+        answers after it (which tell of it) give way to one saying why; when the person
+        has yet to accept the bot's invitation, the answer says so."""
+        direct: DirectRoom | None = None
+        for index, reply in enumerate(replies):
+            if reply.direct_to:
+                direct = await self.direct_room(reply.direct_to)
+                if direct.room_id is None:
+                    if in_reply_to is not None:
+                        await self.send(Reply(text=direct.refusal), in_reply_to, index=index)
+                    return
+                reply = dataclasses.replace(reply, direct_to=None, room_id=direct.room_id)
+            elif direct is not None and direct.invited and reply.room_id is None:
+                reply = _add_line(reply, "To read it, accept my invitation to the direct message room.")
+            await self.send(reply, in_reply_to, index=index)
 
     async def send(self, reply: Reply, in_reply_to: IncomingMessage | None = None, index: int = 0) -> str | None:
         room_id = await self._room_for(reply, in_reply_to)
@@ -280,19 +311,32 @@ class MatrixSender:
 
     async def _room_for(self, reply: Reply, cmd: IncomingMessage | None) -> str | None:
         if reply.direct_to:
-            return await self.direct_room(reply.direct_to)
+            return (await self.direct_room(reply.direct_to)).room_id
         room_id = reply.room_id or (cmd.room_id if cmd else None)
         if room_id is None:
-            log.error("reply with no room: %r", reply.text[:80])
+            # Not its text: a reply may quote a topic or a note, which the log must not keep.
+            log.error("a reply with no room to go to was dropped (%d characters)", len(reply.text))
         return room_id
 
-    async def direct_room(self, user_id: str) -> str | None:
-        """The bot's direct-message room with a user: reused while they are in it, else created."""
+    async def direct_room(self, user_id: str) -> DirectRoom:
+        """The bot's direct-message room with a user: one they are in (joined or invited)
+        if there is one, else a new one, at most once per DM_ROOM_INTERVAL per person."""
         key = f"dm:{user_id}"
-        room_id = await self.store.get_meta(key)
-        room = self.client.rooms.get(room_id) if room_id else None
-        if room is not None and (user_id in room.users or user_id in room.invited_users):
-            return room_id
+        known = await self.store.get_meta(key)
+        room_id = self._room_with(user_id, known)
+        if room_id is not None:
+            if room_id != known:  # e.g. after `!forgetme`, which erased the record
+                await self.store.set_meta(key, room_id)
+            self.served.add(room_id)
+            return DirectRoom(room_id, invited=user_id in self.client.rooms[room_id].invited_users)
+        now = self.clock.now()
+        last = self._dm_opened.get(user_id)
+        if last is not None and now - last < DM_ROOM_INTERVAL:
+            log.info("not opening another direct message room with %s before %s", user_id, iso(last + DM_ROOM_INTERVAL))
+            return DirectRoom(None, refusal=_too_soon(last + DM_ROOM_INTERVAL, now))
+        # Taken before the request goes out: two commands at once open one room, not two.
+        self._dm_opened = {u: t for u, t in self._dm_opened.items() if now - t < DM_ROOM_INTERVAL}
+        self._dm_opened[user_id] = now
         resp = await self.client.room_create(
             invite=[user_id],
             is_direct=True,
@@ -301,9 +345,11 @@ class MatrixSender:
         )
         if not isinstance(resp, RoomCreateResponse):
             log.error("could not open a direct message with %s: %s", user_id, _describe(resp))
-            return None
+            return DirectRoom(None, refusal=DM_FAILED)
         await self.store.set_meta(key, resp.room_id)
         self.served.add(resp.room_id)
+        if known and known in self.client.rooms:
+            await self._leave_abandoned(known)
         # Sending needs the room in the client's state, with the invitee in it: in an
         # encrypted room the key is shared with the members nio knows when it first sends,
         # and one sent before the invite was synced could never be read by them.
@@ -314,7 +360,56 @@ class MatrixSender:
             await asyncio.sleep(0.1)
         else:
             log.warning("the direct message room with %s did not sync in time; sending anyway", user_id)
-        return resp.room_id
+        return DirectRoom(resp.room_id, invited=True)
+
+    def _room_with(self, user_id: str, known: str | None) -> str | None:
+        """A room of the bot's, not a configured one, whose only people are the bot and
+        `user_id` (joined or invited): the recorded one first, then one joined."""
+        found = []
+        for room_id, room in self.client.rooms.items():
+            if room_id in self.configured or user_id not in room.users:
+                continue
+            if set(room.users) <= {user_id, self.client.user_id}:
+                found.append((room_id != known, user_id in room.invited_users, room_id))
+        return min(found)[2] if found else None
+
+    async def _leave_abandoned(self, room_id: str) -> None:
+        """The person left it: the bot leaves too, rather than keep an empty room."""
+        self.served.discard(room_id)
+        resp = await self.client.room_leave(room_id)
+        if isinstance(resp, ErrorResponse):
+            log.warning("could not leave the abandoned direct message room %s: %s", room_id, _describe(resp))
+
+
+@dataclass(frozen=True)
+class DirectRoom:
+    """Where a direct message goes (`room_id`), or why it cannot (`refusal`)."""
+
+    room_id: str | None
+    invited: bool = False  # the person has not accepted the invitation yet
+    refusal: str = ""
+
+
+# At most one new direct-message room per person in this long, however often asked.
+DM_ROOM_INTERVAL = dt.timedelta(hours=1)
+DM_FAILED = (
+    "I could not open a direct message room with you, so nothing was sent. "
+    "Please try again later; if it keeps failing, tell the bot's operator."
+)
+
+
+def _too_soon(when: dt.datetime, now: dt.datetime) -> str:
+    minutes = max(1, -(-int((when - now).total_seconds()) // 60))
+    return (
+        "I opened a direct message room with you less than an hour ago and you are no longer in it, "
+        "so nothing was sent: I open at most one an hour. "
+        f"Please try again after {when.astimezone(UTC):%H:%M} UTC (in {minutes} minute{'s' if minutes != 1 else ''})."
+    )
+
+
+def _add_line(reply: Reply, line: str) -> Reply:
+    html_body = reply.html if reply.html is not None else html.escape(reply.text).replace("\n", "<br>")
+    return dataclasses.replace(reply, text=f"{reply.text}\n{line}", html=f"{html_body}<br>{html.escape(line)}")
 
 
 _ENCRYPTION_STATE = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
@@ -365,6 +460,7 @@ class MatrixBot:
     async def run(self) -> None:
         self._task = asyncio.current_task()
         creds = stored_credentials(self.config) or await password_login(self.config)
+        hide_secrets(creds.access_token)
         m = self.config.matrix
         state_dir = self.config.storage.state_dir
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -389,7 +485,7 @@ class MatrixBot:
         )
         self.client = client
         self.dispatcher.services.power_level = self.power_level
-        self.sender = MatrixSender(client, self.store, self.served)
+        self.sender = MatrixSender(client, self.store, self.served, self.configured, self.clock)
         try:
             # Ask the homeserver which device the token belongs to before the crypto store
             # is opened: keys uploaded under another device id would not work.
@@ -831,8 +927,7 @@ class MatrixBot:
                 dataclasses.replace(r, room_id=r.room_id or room_id, key=r.key or f"answer:{row['event_id']}:{i}")
                 for i, r in enumerate(await self.dispatcher.handle_reaction(reaction))
             ]
-        for index, reply in enumerate(replies):
-            await self.sender.send(reply, sent_to, index=index)
+        await self.sender.send_all(replies, sent_to)
         await self.store.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(self.clock.now()), seq))
 
     async def _sleep(self, seconds: float) -> None:

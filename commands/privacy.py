@@ -73,6 +73,8 @@ async def forgetme(ctx: Context, confirm: Confirm | None = None) -> Reply:
         raise CommandError(
             f"{why}, so nothing was erased. Type {p}forgetme, then {p}forgetme confirm within {WINDOW_MINUTES} minutes."
         ) from None
+    for forget in ctx.services.on_forget:
+        await forget(ctx.sender)
     return ctx.reply(erased_text(erased, p))
 
 

@@ -97,3 +97,52 @@ def test_interactive_console_in_a_terminal(tmp_path):
             os.kill(pid, 9)
             os.waitpid(pid, 0)
         os.close(fd)
+
+
+async def _console_session(chat, user: str, lines: str) -> str:
+    import io
+
+    from bot.console import run_console
+
+    out = io.StringIO()
+    assert await run_console(chat.dispatcher, user, io.StringIO(lines), out) == 0
+    return out.getvalue()
+
+
+def _saved_files(out: str) -> list[Path]:
+    import re
+
+    return [Path(p) for p in re.findall(r"saved to (.+)\]", out)]
+
+
+async def test_mydata_files_are_private_per_person_and_gone_after_forgetme(chat):
+    alice, bob = "@alice:console", "@bob:console"
+    out = await _console_session(chat, alice, "!tz Europe/Lisbon\n!mydata\n")
+    [alice_file] = _saved_files(out)
+    assert alice_file.exists() and b"Europe/Lisbon" in alice_file.read_bytes()
+    assert alice_file.stat().st_mode & 0o777 == 0o600, "only the bot's user may read it"
+    [bob_file] = _saved_files(await _console_session(chat, bob, "!mydata\n"))
+    assert bob_file != alice_file, "each person's file has its own name"
+    assert bob_file.exists() and alice_file.exists(), "bob's !mydata leaves alice's file alone"
+    assert b"Europe/Lisbon" not in bob_file.read_bytes()
+
+    # !forgetme alone erases nothing, and keeps the file
+    await _console_session(chat, alice, "!forgetme\n")
+    assert alice_file.exists()
+    out = await _console_session(chat, alice, "!forgetme confirm\n")
+    assert "Erased" in out
+    assert not alice_file.exists(), "the copy of what was erased goes with it"
+    assert bob_file.exists(), "only the asker's files go"
+
+
+async def test_a_console_file_is_not_written_through_a_symlink(chat, tmp_path):
+    alice = "@alice:console"
+    [first] = _saved_files(await _console_session(chat, alice, "!mydata\n"))
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me")
+    first.unlink()
+    first.symlink_to(target)
+    out = await _console_session(chat, alice, "!mydata\n")
+    assert target.read_text() == "keep me"
+    assert _saved_files(out) == [first] and not first.is_symlink(), "saved in place of the link"
+    assert "Traceback" not in out

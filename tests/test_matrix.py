@@ -1,15 +1,23 @@
 """The Matrix adapter's sending, against a stand-in for nio's client (the integration
 tests drive the real thing against Synapse)."""
 
+import datetime as dt
+
 import pytest
-from nio import RoomSendError, RoomSendResponse
+from nio import (
+    RoomCreateError,
+    RoomCreateResponse,
+    RoomLeaveResponse,
+    RoomSendError,
+    RoomSendResponse,
+    UploadResponse,
+)
 
 from bot import matrix
 from bot.matrix import MatrixSender, txn_id
-from bot.model import Reply
+from bot.model import IncomingMessage, Reply
 from bot.text import Text
-
-ROOM = "!room:example.org"
+from tests.conftest import ALICE, BOB, ROOM
 
 
 class Answer:
@@ -76,3 +84,158 @@ async def test_retries_end_and_the_failure_is_logged(make_chat, caplog):
     client = FlakyClient(*[error(502)] * 4)
     assert await MatrixSender(client, chat.store).send(keyed("k")) is None
     assert len(client.tx_ids) == 4 and "after 4 attempt(s)" in caplog.text
+
+
+# --- direct message rooms (!mydata) ---------------------------------------------------
+
+BOT = "@ccc-bot:example.org"
+
+
+class FakeRoom:
+    def __init__(self, room_id: str, *members: str, invited: tuple[str, ...] = ()):
+        self.room_id = room_id
+        self.encrypted = False
+        self.users = {m: object() for m in (*members, *invited)}
+        self.invited_users = {m: object() for m in invited}
+
+    def join(self, user_id: str) -> None:
+        self.invited_users.pop(user_id, None)
+        self.users[user_id] = object()
+
+    def leave(self, user_id: str) -> None:
+        self.users.pop(user_id, None)
+        self.invited_users.pop(user_id, None)
+
+
+class HomeserverStandIn:
+    """Enough of nio's client for direct messages: rooms the bot creates show up at once,
+    with the invitee invited; what is sent is recorded per room."""
+
+    def __init__(self):
+        self.user_id = BOT
+        self.olm = None
+        self.rooms: dict[str, FakeRoom] = {}
+        self.created: list[str] = []
+        self.left: list[str] = []
+        self.sent: list[tuple[str, dict]] = []
+
+    async def room_create(self, invite=(), **kwargs):
+        room_id = f"!dm{len(self.created) + 1}:example.org"
+        self.created.append(room_id)
+        self.rooms[room_id] = FakeRoom(room_id, BOT, invited=tuple(invite))
+        return RoomCreateResponse(room_id)
+
+    async def room_leave(self, room_id):
+        self.left.append(room_id)
+        self.rooms.pop(room_id, None)
+        return RoomLeaveResponse()
+
+    async def room_send(self, room_id, kind, content, tx_id=None, ignore_unverified_devices=False):
+        self.sent.append((room_id, content))
+        return RoomSendResponse(f"$sent{len(self.sent)}", room_id)
+
+    async def upload(self, data_provider, content_type, filename, encrypt, filesize):
+        return UploadResponse(f"mxc://example.org/{filename}"), None
+
+    def said_in(self, room_id: str) -> list[str]:
+        return [c["body"] for r, c in self.sent if r == room_id and c.get("msgtype") == "m.notice"]
+
+
+class Asker:
+    """Sends `!mydata` as someone through the dispatcher and the sender, as the bot does."""
+
+    def __init__(self, chat, client: HomeserverStandIn):
+        self.chat, self.client = chat, client
+        self.sender = MatrixSender(client, chat.store, configured={ROOM}, clock=chat.clock)
+        self.n = 0
+
+    async def ask(self, user_id: str, body: str = "!mydata") -> list[str]:
+        """What the bot answered in the room the command was sent in."""
+        self.n += 1
+        message = IncomingMessage(
+            sender=user_id, room_id=ROOM, event_id=f"$cmd{self.n}", body=body, ts=self.chat.clock.now()
+        )
+        before = len(self.client.said_in(ROOM))
+        await self.sender.send_all(await self.chat.dispatcher.handle(message), message)
+        return self.client.said_in(ROOM)[before:]
+
+
+@pytest.fixture
+async def asker(make_chat):
+    chat = await make_chat()
+    client = HomeserverStandIn()
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
+    return Asker(chat, client)
+
+
+async def test_mydata_reuses_the_direct_room_the_person_is_in(asker):
+    client = asker.client
+    await asker.ask(ALICE)
+    [dm] = client.created
+    client.rooms[dm].join(ALICE)
+    answers = await asker.ask(ALICE)
+    assert client.created == [dm], "no second room while alice is in the first"
+    assert "direct message" in answers[0]
+    assert len(client.said_in(dm)) == 2, "both answers went to the same room"
+
+
+async def test_a_pending_invite_is_reused_and_the_answer_says_to_accept_it(asker):
+    client = asker.client
+    first = await asker.ask(ALICE)
+    assert "accept" in first[0].lower(), first
+    for _ in range(5):
+        answers = await asker.ask(ALICE)
+    assert len(client.created) == 1, "the invitation not yet accepted is used again"
+    assert "accept" in answers[0].lower() and "invit" in answers[0].lower(), answers
+
+
+async def test_after_leaving_a_new_room_is_opened_at_most_once_an_hour(asker):
+    client, clock = asker.client, asker.chat.clock
+    await asker.ask(ALICE)
+    [dm] = client.created
+    client.rooms[dm].join(ALICE)
+    client.rooms[dm].leave(ALICE)
+    for _ in range(10):
+        [answer] = await asker.ask(ALICE)
+    assert client.created == [dm], "however often asked, one new room an hour"
+    assert "try again" in answer.lower() and f"{clock.now() + dt.timedelta(hours=1):%H:%M} UTC" in answer, answer
+    assert "I have sent you" not in answer
+    assert len(client.said_in(dm)) == 1, "nothing more was sent to the room alice left"
+
+    clock.advance(minutes=61)
+    answers = await asker.ask(ALICE)
+    assert len(client.created) == 2 and "direct message" in answers[0]
+    new = client.created[1]
+    assert len(client.said_in(new)) == 1
+    assert dm in client.left, "the abandoned room is left behind"
+
+
+async def test_the_limit_is_per_person(asker):
+    client = asker.client
+    client.rooms[ROOM].users[BOB] = object()
+    await asker.ask(ALICE)
+    await asker.ask(BOB)
+    assert len(client.created) == 2
+
+
+async def test_a_room_the_person_is_in_is_found_after_the_bot_forgot_it(asker):
+    """!forgetme erases the bot's record of the room; the room itself remains, with alice."""
+    client = asker.client
+    await asker.ask(ALICE)
+    [dm] = client.created
+    client.rooms[dm].join(ALICE)
+    await asker.chat.store.execute("DELETE FROM meta WHERE key LIKE 'dm:%'")
+    await asker.ask(ALICE)
+    assert client.created == [dm]
+    assert len(client.said_in(dm)) == 2
+
+
+async def test_a_failed_room_creation_is_said_in_the_room(asker):
+    client = asker.client
+
+    async def refuse(**kwargs):
+        return RoomCreateError("not allowed", "M_FORBIDDEN")
+
+    client.room_create = refuse
+    [answer] = await asker.ask(ALICE)
+    assert "could not" in answer.lower() and "I have sent you" not in answer

@@ -59,9 +59,10 @@ def register_bot(synapse: LocalSynapse) -> BotAccount:
 
 
 class BotProcess:
-    def __init__(self, config: Path, log: Path):
+    def __init__(self, config: Path, log: Path, *, verbose: bool = False):
         self.config = config
         self.log = log
+        self.verbose = verbose  # `ccc-bot -v run`: the most the log can say
         self.proc: subprocess.Popen | None = None
         self.starts = 0
 
@@ -71,7 +72,7 @@ class BotProcess:
             log.write(f"\n=== start {self.starts} ===\n")
         self._offset = self.log.stat().st_size
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run", "-c", str(self.config)],
+            [sys.executable, "-m", "bot.cli", *(["-v"] if self.verbose else []), "run", "-c", str(self.config)],
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
             cwd=ROOT,

@@ -168,7 +168,7 @@ class BotRooms:
         self.folder = folder
         self.bots: list[BotProcess] = []
 
-    async def make(self, *, start: bool = True, config: dict | None = None) -> BotRoom:
+    async def make(self, *, start: bool = True, config: dict | None = None, verbose: bool = False) -> BotRoom:
         """The room is created by alice, who invites the bot, bob and the organiser."""
         alice = await self.make_user("alice", displayname="Alice")
         bob = await self.make_user("bob", displayname="Bob")
@@ -188,7 +188,7 @@ class BotRooms:
         for section, values in (config or {}).items():
             sections.setdefault(section, {}).update(values)
         config_path = write_config(folder / "config.toml", sections)
-        bot = BotProcess(config_path, folder / "bot.log")
+        bot = BotProcess(config_path, folder / "bot.log", verbose=verbose)
         self.bots.append(bot)
         if start:
             bot.start()
@@ -213,7 +213,7 @@ class BotRooms:
 
 @pytest.fixture
 async def make_bot_room(synapse: LocalSynapse, make_user: MakeUser, tmp_path: Path) -> AsyncIterator[Any]:
-    """Factory: ``await make_bot_room(start=True, config={...})``. The room is created by
+    """Factory: ``await make_bot_room(start=True, config={...}, verbose=False)``. The room is created by
     alice, who invites the bot, bob and the organiser; the bot is stopped at teardown."""
     rooms = BotRooms(synapse, make_user, tmp_path)
     yield rooms.make

@@ -6,7 +6,14 @@ from __future__ import annotations
 import asyncio
 import json
 
-from nio import AsyncClient, JoinResponse, MemoryDownloadResponse, RoomGetStateEventResponse, RoomPutStateResponse
+from nio import (
+    AsyncClient,
+    JoinResponse,
+    MemoryDownloadResponse,
+    RoomGetStateEventResponse,
+    RoomLeaveResponse,
+    RoomPutStateResponse,
+)
 
 from .botproc import relates, replies_to, send_text
 from .helpers import prime, wait_for_event
@@ -113,3 +120,29 @@ async def test_mydata_arrives_in_a_direct_message_room(make_bot_room):
     assert data["user_id"] == env.alice.user_id
     assert data["timezone"] == "Europe/Lisbon"
     assert file.source["content"]["body"].startswith("ccc-mydata-")
+
+
+async def test_mydata_reuses_the_direct_room_and_opens_at_most_one_an_hour(make_bot_room):
+    env = await make_bot_room()
+    alice = env.alice
+    first = await env.ask(alice, "!mydata")
+    assert "accept my invitation" in body(first), body(first)
+    await prime(alice)
+    [dm] = [room_id for room_id, room in alice.invited_rooms.items() if room.inviter == env.bot_id]
+    # Asked again before accepting: the same invitation, not a second room.
+    assert "accept my invitation" in body(await env.ask(alice, "!mydata"))
+    assert isinstance(await alice.join(dm), JoinResponse)
+    await wait_for_event(alice, dm, lambda e: e.sender == env.bot_id and "m.file" in str(e.source), 20)
+    again = await env.ask(alice, "!mydata")
+    assert "direct message" in body(again) and "accept" not in body(again), body(again)
+    await wait_for_event(alice, dm, lambda e: e.sender == env.bot_id and "m.file" in str(e.source), 20)
+
+    assert isinstance(await alice.room_leave(dm), RoomLeaveResponse)
+    # The bot learns of the leave from its own sync, which the test cannot await.
+    answer = await ask_until(env, alice, "!mydata", lambda text: "try again" in text.lower())
+    assert "UTC" in body(answer), body(answer)
+    for _ in range(3):
+        assert "try again" in body(await env.ask(alice, "!mydata")).lower()
+    await prime(alice)
+    invites = [room_id for room_id, room in alice.invited_rooms.items() if room.inviter == env.bot_id]
+    assert invites == [], "no new room within the hour, however often asked"

@@ -37,7 +37,14 @@ async def command(env, client, text: str) -> tuple[Event, list[Event]]:
     return reply, seen
 
 
+# What people type, distinctive enough that finding it in the log cannot be chance.
+TOPIC = "Quokka-owned bakeries and the 5813 bylaw"
+NOTE = "running 5 min late, stuck behind tram 77Q"
+
+
 async def test_start_check_in_late_note_and_summary(make_bot_room, make_user):
+    """The whole of a Thursday, with the bot logging all it may (`ccc-bot -v run`): the
+    log then holds none of what people typed, nor the bot's access token."""
     # A session that began three minutes ago: inside its start window, and its `0m`
     # announcement (the thread root) is still within the grace window when the bot starts.
     began = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)).replace(second=0, microsecond=0)
@@ -49,7 +56,8 @@ async def test_start_check_in_late_note_and_summary(make_bot_room, make_user):
                 "slots": [f"{WEEKDAYS[began.weekday()]} {began:%H:%M}"],
                 "announce_before": ["0m"],
             }
-        }
+        },
+        verbose=True,
     )
     host = env.organiser  # organisers may host every session
 
@@ -69,6 +77,8 @@ async def test_start_check_in_late_note_and_summary(make_bot_room, make_user):
     assert key in body(start_message) and "bbb.example.org" in body(start_message)
     assert in_thread(start_message, root.event_id), relates(start_message)
 
+    reply, _ = await command(env, env.alice, f"!suggest {TOPIC}")
+    assert "Added #" in body(reply), body(reply)
     reply, _ = await command(env, env.alice, "!here")
     assert "Checked in" in body(reply), body(reply)
 
@@ -82,7 +92,7 @@ async def test_start_check_in_late_note_and_summary(make_bot_room, make_user):
     carol = await make_user("carol", displayname="Carol")
     await env.alice.room_invite(env.room_id, carol.user_id)
     assert isinstance(await carol.join(env.room_id), JoinResponse)
-    confirmation, seen = await command(env, carol, "!late running 5 min late")
+    confirmation, seen = await command(env, carol, f"!late {NOTE}")
     assert "Noted" in body(confirmation), body(confirmation)
     notes = [e for e in seen if "will join later" in body(e)]
     assert len(notes) == 1, [body(e) for e in seen]
@@ -98,4 +108,11 @@ async def test_start_check_in_late_note_and_summary(make_bot_room, make_user):
     assert "Olive Organiser" in present and "Alice" in present
     assert "Bob" in present or env.bob.user_id in present, present
     assert "Carol" not in present and carol.user_id not in present, present
-    assert "Traceback" not in env.bot.output(), env.bot.output()[-4000:]
+    log = env.bot.output()
+    assert "Traceback" not in log, log[-4000:]
+    assert " DEBUG " in log, "the bot ran at its most verbose"
+    for typed in (TOPIC, "Quokka", NOTE, "tram 77Q"):
+        assert typed not in log, (
+            f"{typed!r} is in the log:\n" + "\n".join(line for line in log.splitlines() if typed in line)[:4000]
+        )
+    assert env.account.access_token not in log
