@@ -162,6 +162,25 @@ async def start_session(store: Store, session: Session, user_id: str, now: dt.da
     return SessionState(session.key, user_id, now.replace(microsecond=0), None, None, False)
 
 
+async def reopen_session(store: Store, key: str) -> SessionState:
+    """Clear the end of session `key`, ended by mistake: it runs again as it was, started
+    by the same person at the same time, with its check-ins and discussed topics. Raises
+    OtherRunning if another session runs meanwhile, AlreadyRunning if it never ended."""
+    async with store.transaction() as db:
+        cursor = await db.execute(f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL AND key != ?", (key,))
+        other = await cursor.fetchone()
+        if other is not None:
+            raise OtherRunning(_state(other))
+        row = await (await db.execute(f"{_STATE} WHERE key = ?", (key,))).fetchone()
+        if row is None or row["started_at"] is None:
+            raise ValueError(f"session {key} was never started")
+        state = _state(row)
+        if state.ended_at is None:
+            raise AlreadyRunning(state)
+        await db.execute("UPDATE sessions SET ended_at = NULL, ended_by = NULL, auto_ended = 0 WHERE key = ?", (key,))
+    return state
+
+
 async def end_session(store: Store, key: str, by: str | None, at: dt.datetime, auto: bool = False) -> bool:
     """False if the session was not running (ended meanwhile, or never started)."""
     return bool(
@@ -298,6 +317,28 @@ async def may_host(services: Services, user_id: str, key: str, room_id: str | No
     return bool(
         await services.store.fetchval("SELECT 1 FROM volunteers WHERE session = ? AND user_id = ?", (key, user_id))
     )
+
+
+async def may_end(services: Services, user_id: str, key: str, room_id: str | None) -> bool:
+    """Whoever started the session, a configured host or an organiser: a volunteer who
+    did not start it cannot close it (volunteering needs nobody's approval)."""
+    if services.is_organiser(user_id, room_id) or user_id in services.config.roles.hosts:
+        return True
+    state = await state_of(services.store, key)
+    return state is not None and state.started_by == user_id
+
+
+async def hosts_running(services: Services, user_id: str, room_id: str | None) -> bool:
+    """Whether `user_id` hosts the session running now: started it, is a configured host
+    or an organiser, or volunteered for that very session (not for another one whose
+    start window happens to be open). False when no session runs."""
+    key = await running_session(services.store)
+    if key is None:
+        return False
+    if await may_host(services, user_id, key, room_id):
+        return True
+    state = await state_of(services.store, key)
+    return state is not None and state.started_by == user_id
 
 
 # --- the session thread in each room ------------------------------------------------

@@ -218,11 +218,16 @@ async def start(ctx: Context) -> list[Reply]:
             f"Session {key} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
         ) from None
     except sessions.AlreadyEnded as e:
+        if ctx.services.is_organiser(ctx.sender, ctx.message.room_id):
+            return await _reopen(ctx, session)
+        reopen = f" An organiser can reopen it with {p}start if it was ended by mistake."
         if e.state.auto_ended:
             raise CommandError(
-                f"Session {key} was already held; nobody ran {p}end, so it was closed automatically."
+                f"Session {key} was already held; nobody ran {p}end, so it was closed automatically.{reopen}"
             ) from None
-        raise CommandError(f"Session {key} was already held; it ended at {e.state.ended_at:%H:%M} UTC.") from None
+        raise CommandError(
+            f"Session {key} was already held; it ended at {e.state.ended_at:%H:%M} UTC.{reopen}"
+        ) from None
     except sessions.OtherRunning as e:
         raise CommandError(f"Session {e.state.key} is still running; end it with {p}end first.") from None
     root = await sessions.thread_root(store, key, ctx.message.room_id)
@@ -250,6 +255,28 @@ async def start(ctx: Context) -> list[Reply]:
     replies = [ctx.reply(here_text, anchor=anchor, thread_root=root)]
     for room, other_root in await _other_threads(ctx, key):
         replies.append(Reply.of(text, anchor=anchor, room_id=room, thread_root=other_root))
+    return replies
+
+
+async def _reopen(ctx: Context, session: Session) -> list[Reply]:
+    """An organiser's !start in the start window of a session that ended: it runs again."""
+    p, store, key = ctx.prefix, ctx.store, session.key
+    try:
+        was = await sessions.reopen_session(store, key)
+    except sessions.OtherRunning as e:
+        raise CommandError(f"Session {e.state.key} is still running; end it with {p}end first.") from None
+    except sessions.AlreadyRunning:
+        raise CommandError(f"Session {key} is already running.") from None
+    assert was.ended_at is not None and was.started_at is not None
+    starter = await sessions.name_of(store, was.started_by or "")
+    ended = "it was closed automatically" if was.auto_ended else f"it had ended at {was.ended_at:%H:%M} UTC"
+    text = Text("▶ ").bold(f"Session {key} is reopened").add(f": {ended}. ")
+    text.add(f"It runs on as started by {starter} at {was.started_at:%H:%M} UTC; ")
+    text.add("its check-ins and discussed topics are kept. End it again with ").code(f"{p}end").add(".")
+    root = await sessions.thread_root(store, key, ctx.message.room_id)
+    replies = [ctx.reply(text, thread_root=root)]
+    for room, other_root in await _other_threads(ctx, key):
+        replies.append(Reply.of(text, room_id=room, thread_root=other_root))
     return replies
 
 
@@ -354,8 +381,13 @@ async def end(ctx: Context) -> list[Reply]:
     key = await sessions.running_session(ctx.store)
     if key is None:
         raise CommandError(f"No session is running. {await _next_hint(ctx)}")
-    if not await sessions.may_host(ctx.services, ctx.sender, key, ctx.message.room_id):
-        raise CommandError(f"Only hosts, organisers and who volunteered for session {key} can end it.")
+    if not await sessions.may_end(ctx.services, ctx.sender, key, ctx.message.room_id):
+        state = await sessions.state_of(ctx.store, key)
+        starter = await sessions.name_of(ctx.store, state.started_by or "") if state else "someone else"
+        raise CommandError(
+            f"You can't end session {key}: {starter} started it. "
+            "Only whoever started it, a host or an organiser can end it."
+        )
     if not await sessions.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
         raise CommandError(f"Session {key} has already ended.")
     text = await sessions.summary(ctx.services, key)

@@ -7,7 +7,8 @@ import pytest
 
 from bot import sessions
 from bot.announcer import Announcer
-from tests.conftest import ALICE, HOST
+from bot.model import Role
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.test_announcer import FakeSender, Homeserver, visit
 
 UTC = dt.UTC
@@ -72,3 +73,25 @@ async def test_late_notes_left_before_the_start_open_the_thread_in_every_room(ch
     chat.clock.set(at(26, 8, 5))
     note, _ = await chat.say(ALICE, "!late 5 more minutes", room_id=ROOM_B)
     assert note.thread_root == server.events[f"announce:{MORNING}:0m:{ROOM_B}"]
+
+
+async def test_hosts_running_means_the_session_running_now_not_another_whose_window_is_open(make_chat, make_config):
+    """Two slots an hour apart: their start windows overlap. A volunteer for the later
+    one does not host the earlier one while it runs."""
+    chat = await make_chat(make_config(conference={"slots": ["Thursday 08:00", "Thursday 09:00"]}))
+    mallory = "@mallory:example.org"
+    services = chat.services
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(mallory, "!host 2026-11-26 09:00")
+    chat.clock.set(at(26, 8, 0))
+    for user in (ALICE, HOST, ORGANISER, mallory, BOB):
+        assert not await sessions.hosts_running(services, user, ROOM_A), f"{user}: nothing runs yet"
+    await chat.say(ALICE, "!start", room_id=ROOM_A)
+    chat.clock.set(at(26, 8, 40))  # the 09:00 window is open and nearer
+    assert await services.role_of(mallory, ROOM_A, needed=Role.HOST) == Role.HOST
+    assert not await sessions.hosts_running(services, mallory, ROOM_A), "volunteered for the other session"
+    assert not await sessions.hosts_running(services, BOB, ROOM_A)
+    for user in (ALICE, HOST, ORGANISER):
+        assert await sessions.hosts_running(services, user, ROOM_A), user
+    chat.power_levels[BOB] = 100
+    assert await sessions.hosts_running(services, BOB, ROOM_A), "an organiser by power level"

@@ -61,6 +61,71 @@ async def test_participant_may_start_end_and_mark_discussed_only_after_volunteer
     assert "is for hosts only" in await chat.text(BOB, "!start"), "bob never volunteered"
 
 
+MALLORY = "@mallory:example.org"
+
+
+async def test_a_volunteer_who_did_not_start_the_session_cannot_end_it(chat):
+    # Volunteering needs no approval and can be done weeks ahead.
+    assert "volunteered to host session 2026-11-26 08:00" in await chat.text(MALLORY, "!host 2026-11-26 08:00")
+    chat.clock.set(at(26, 8, 2))
+    await start(chat, user=HOST)
+    text = await chat.text(MALLORY, "!end")
+    assert "can't end session 2026-11-26 08:00" in text and "@host:example.org started it" in text, text
+    assert "Only whoever started it, a host or an organiser can end it" in text
+    assert await sessions.running_session(chat.store) == MORNING, "still running"
+    assert "Session 2026-11-26 08:00 ended" in await chat.text(HOST, "!end")
+
+
+async def test_a_session_is_ended_by_its_starter_a_configured_host_or_an_organiser(chat):
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!host 2026-11-26 08:00")
+    chat.clock.set(at(26, 8, 2))
+    await start(chat, user=ALICE)
+    assert "can't end session" in await chat.text(BOB, "!end"), "a fellow volunteer did not start it"
+    assert "Session 2026-11-26 08:00 ended" in await chat.text(HOST, "!end"), "a configured host"
+    chat.clock.set(at(26, 17, 0))
+    await chat.say(BOB, "!host")
+    await start(chat, user=BOB)
+    assert "Session 2026-11-26 17:00 ended" in await chat.text(ORGANISER, "!end"), "an organiser"
+
+
+async def test_an_organisers_start_reopens_a_session_ended_by_mistake(chat):
+    topic = await suggest(chat, BOB, "Sociocracy in practice")
+    await chat.say(MALLORY, "!host 2026-11-26 08:00")
+    chat.clock.set(at(26, 8, 2))
+    await start(chat, user=HOST)
+    await chat.say(ALICE, "!here")
+    await chat.say(HOST, f"!discussed {topic}")
+    chat.clock.set(at(26, 8, 20))
+    await chat.say(HOST, "!end")
+    assert await sessions.running_session(chat.store) is None
+    text = await chat.text(HOST, "!start")
+    assert "already held" in text and "An organiser can reopen it with !start" in text, "only an organiser reopens"
+    assert "already held" in await chat.text(MALLORY, "!start")
+    chat.clock.set(at(26, 8, 25))
+    text = await chat.text(ORGANISER, "!start")
+    assert "Session 2026-11-26 08:00 is reopened" in text and "ended at 08:20 UTC" in text, text
+    assert "has started" not in text
+    state = await sessions.state_of(chat.store, MORNING)
+    assert state.running and state.ended_at is None and state.ended_by is None
+    assert state.started_by == HOST and state.started_at == at(26, 8, 2), "still the host's session"
+    assert await sessions.attendees(chat.store, MORNING) == [HOST, ALICE], "check-ins kept"
+    assert "already running" in await chat.text(ORGANISER, "!start")
+    chat.clock.set(at(26, 9, 0))
+    summary = await chat.text(HOST, "!end")
+    assert "Present (2)" in summary and "Sociocracy in practice" in summary, "discussed topics kept"
+    assert "Duration: 58 minutes (08:02–09:00 UTC)" in summary
+
+
+async def test_a_session_ended_cannot_be_reopened_once_its_start_window_is_over(chat):
+    chat.clock.set(at(26, 8, 2))
+    await start(chat, user=HOST)
+    await chat.say(HOST, "!end")
+    chat.clock.set(at(26, 10, 1))
+    assert "No session can be started now" in await chat.text(ORGANISER, "!start")
+    assert await sessions.running_session(chat.store) is None
+
+
 # --- !start -------------------------------------------------------------------------------
 
 
