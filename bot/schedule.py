@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import aiosqlite
 import pytz
 from dateutil import rrule
+from dateutil.relativedelta import relativedelta
 
 from bot.clock import UTC, iso, parse_iso
 from bot.config import Config, Slot
@@ -41,14 +42,19 @@ def conference_zone(config: Config) -> dt.tzinfo:
 
 
 def session_at(config: Config, local: dt.datetime) -> Session:
-    """The session at a naive wall-clock time in the conference zone."""
+    """The session at a naive wall-clock time in the conference zone; ValueError if that
+    time has no UTC instant Python can hold (the first or last hours of years 1 and 9999)."""
     zone = conference_zone(config)
-    # is_dst=False: a time skipped by the spring change moves forward, one repeated in
-    # autumn is the later (standard-time) one. Slots at 02:00-03:00 are rare anyway.
-    aware = zone.normalize(zone.localize(local.replace(second=0, microsecond=0), is_dst=False))
+    try:
+        # is_dst=False: a time skipped by the spring change moves forward, one repeated in
+        # autumn is the later (standard-time) one. Slots at 02:00-03:00 are rare anyway.
+        aware = zone.normalize(zone.localize(local.replace(second=0, microsecond=0), is_dst=False))
+        starts_at = aware.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{local:%Y-%m-%d %H:%M} in {zone} is out of range") from None
     return Session(
         key=local.strftime(KEY_FORMAT),
-        starts_at=aware.astimezone(UTC),
+        starts_at=starts_at,
         slot=Slot(local.weekday(), local.time().replace(second=0, microsecond=0)),
     )
 
@@ -139,6 +145,32 @@ def sessions_on(config: Config, day: dt.date) -> list[Session]:
     """The sessions on a local date in the conference zone."""
     slots = sorted((s for s in config.conference.slots if s.weekday == day.weekday()), key=lambda s: s.time)
     return [session_at(config, dt.datetime.combine(day, slot.time)) for slot in slots]
+
+
+# --- which dates commands take ---------------------------------------------------------
+
+# Sessions are hosted, cancelled and restored from today up to a year ahead: far enough to
+# plan, and every such date is a real instant in every zone.
+PLANNING_AHEAD = relativedelta(years=1)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    first: dt.date  # today in the conference zone
+    last: dt.date  # the same date a year later (28 February for a 29 February)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.first <= day <= self.last
+
+
+def planning_range(config: Config, now: dt.datetime) -> DateRange:
+    """The local dates `!host`, `!unhost`, `!cancel` and `!uncancel` take."""
+    today = now.astimezone(conference_zone(config)).date()
+    try:
+        last = today + PLANNING_AHEAD
+    except (ValueError, OverflowError):  # a clock in the year 9999
+        last = dt.date.max
+    return DateRange(today, last)
 
 
 # --- a time of day as people type it -------------------------------------------------

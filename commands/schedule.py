@@ -24,6 +24,7 @@ from bot.schedule import (
     local_time,
     long_date,
     next_held_sessions,
+    planning_range,
     read_time_of_day,
     restore_sessions,
     session_from_key,
@@ -203,6 +204,19 @@ def time_of_day_error(
     )
 
 
+def check_planned_day(ctx: Context, day: dt.date) -> None:
+    """Refuse a date before today or over a year ahead, before anything is worked out
+    about it (a date near year 1 or 9999 has no instant in some zones)."""
+    allowed = planning_range(ctx.config, ctx.clock.now())
+    if day in allowed:
+        return
+    why = "is in the past" if day < allowed.first else "is too far ahead"
+    raise UsageError(
+        f"{day.isoformat()} {why}: give a date from today ({allowed.first.isoformat()}) "
+        f"up to a year ahead ({allowed.last.isoformat()})"
+    )
+
+
 def typed_session_time(ctx: Context, command: str, day: dt.date, text: str) -> dt.time | None:
     """The HH:MM after a date in `command` (None if nothing is typed); any other way of
     writing a time is refused with the day's times."""
@@ -245,6 +259,7 @@ def _what(target: str) -> str:
 )
 async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: Rest = "") -> Reply:
     now, config = ctx.clock.now(), ctx.config
+    check_planned_day(ctx, day)
     target, affected = _target(config, day, at)
     typed = read_time_of_day(reason) if at is None else None
     if typed is not None:
@@ -262,7 +277,8 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
         if state is not None and state.started_at is not None and (state.running or session in coming):
             raise CommandError(f"Session {session.key} has already started; it can't be cancelled.")
     if not coming:
-        raise CommandError(f"{_what(target).capitalize()} is in the past.")
+        over = "its sessions have taken place" if len(affected) > 1 or at is None else "it has taken place"
+        raise CommandError(f"{_what(target).capitalize()} is over: {over}.")
     reason_text = clean(reason, 200)
     await add_cancellation(ctx.store, target, reason_text, ctx.sender, now)
     text = Text("Cancelled ").bold(_what(target)).add(f": {with_full_stop(reason_text)}" if reason_text else ".")
@@ -280,6 +296,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
 @group.command("uncancel", usage="YYYY-MM-DD [HH:MM]", role=Role.ORGANISER, help="Restore a cancelled session or day")
 async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
     now = ctx.clock.now()
+    check_planned_day(ctx, day)
     at = typed_session_time(ctx, "uncancel", day, time)
     target, affected = _target(ctx.config, day, at)
     cancels = await load_cancellations(ctx.store)

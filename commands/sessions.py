@@ -24,7 +24,7 @@ from bot.schedule import (
 )
 from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE
 from bot.text import Text, clean, plural
-from commands.schedule import typed_session_time
+from commands.schedule import check_planned_day, typed_session_time
 
 group = CommandGroup("sessions")
 
@@ -77,6 +77,8 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Rep
     now, p = ctx.clock.now(), ctx.prefix
     if day is None and time:
         convert(dt.date, time.split()[0], "day")  # the date is missing: say so, host nothing
+    if day is not None:
+        check_planned_day(ctx, day)
     at = typed_session_time(ctx, "host", day, time) if day is not None else None
     session = await _chosen_session(ctx, day, at)
     cancellation = (await load_cancellations(ctx.store)).of(session)
@@ -113,6 +115,7 @@ async def unhost(ctx: Context, day: dt.date | None = None, at: dt.time | None = 
             raise CommandError("You have not offered to host any coming session, so there is nothing to withdraw.")
         session = coming[0]
     else:
+        check_planned_day(ctx, day)
         session = await _chosen_session(ctx, day, at)
         state = await sessions.state_of(store, session.key)
         if state is not None and state.started_at is not None and state.ended_at is None:

@@ -9,9 +9,11 @@ from bot.schedule import (
     load_cancellations,
     nearest_session,
     next_held_sessions,
+    planning_range,
     read_time_of_day,
     restore_sessions,
     session_by_key,
+    session_from_key,
     sessions_on,
     upcoming_sessions,
 )
@@ -219,3 +221,36 @@ async def test_a_reason_without_a_full_stop_gets_one(chat):
     session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
     notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
     assert "is cancelled: holidays.\n" in notice, notice
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "first", "last"),
+    [
+        ("UTC", dt.datetime(2026, 11, 23, 12, tzinfo=UTC), dt.date(2026, 11, 23), dt.date(2027, 11, 23)),
+        # Already Thursday in Kiritimati (UTC+14), still Tuesday in Pago Pago (UTC-11).
+        ("Pacific/Kiritimati", dt.datetime(2026, 11, 25, 12, tzinfo=UTC), dt.date(2026, 11, 26), dt.date(2027, 11, 26)),
+        ("Pacific/Pago_Pago", dt.datetime(2026, 11, 25, 8, tzinfo=UTC), dt.date(2026, 11, 24), dt.date(2027, 11, 24)),
+        # A year after 29 February is 28 February.
+        ("UTC", dt.datetime(2028, 2, 29, 12, tzinfo=UTC), dt.date(2028, 2, 29), dt.date(2029, 2, 28)),
+        # A clock in the year 9999 still has a range.
+        ("UTC", dt.datetime(9999, 6, 1, tzinfo=UTC), dt.date(9999, 6, 1), dt.date.max),
+    ],
+)
+def test_planning_range_is_today_in_the_conference_zone_to_a_year_ahead(make_config, zone, now, first, last):
+    allowed = planning_range(make_config(conference={"timezone": zone}), now)
+    assert (allowed.first, allowed.last) == (first, last)
+    assert first in allowed and last in allowed
+    assert first - dt.timedelta(days=1) not in allowed
+    if last < dt.date.max:
+        assert last + dt.timedelta(days=1) not in allowed
+
+
+@pytest.mark.parametrize(
+    ("zone", "key"),
+    [("America/New_York", "9999-12-31 20:00"), ("Asia/Tokyo", "0001-01-01 08:00")],
+)
+def test_a_session_key_with_no_instant_python_can_hold_is_a_value_error(make_config, zone, key):
+    config = make_config(conference={"timezone": zone, "slots": ["Friday 20:00", "Monday 08:00"]})
+    with pytest.raises(ValueError, match="out of range"):
+        session_from_key(config, key)
+    assert session_by_key(config, key) is None

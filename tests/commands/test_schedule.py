@@ -1,8 +1,15 @@
 import datetime as dt
+import os
 
+import hypothesis
 import pytest
+import pytz
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from bot.schedule import load_cancellations, upcoming_sessions
+from bot.config import parse_timezone
+from bot.model import IncomingMessage
+from bot.schedule import load_cancellations, planning_range, upcoming_sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 
 
@@ -234,6 +241,46 @@ async def test_cancel_refuses_what_is_not_a_coming_session(chat):
     chat.clock.set(dt.datetime(2026, 11, 26, 7, 50, tzinfo=dt.UTC))
     await chat.say(HOST, "!start")
     assert "already started" in await chat.text(ORGANISER, "!cancel 2026-11-26 08:00")
+    assert list(await load_cancellations(chat.store)) == []
+
+
+@pytest.mark.parametrize("command", ["!cancel", "!uncancel"])
+async def test_cancel_and_uncancel_refuse_dates_in_the_past_or_over_a_year_ahead(chat, command):
+    usage = (
+        "Usage: !cancel YYYY-MM-DD [HH:MM] [reason]" if command == "!cancel" else "Usage: !uncancel YYYY-MM-DD [HH:MM]"
+    )
+    for typed, why in (
+        ("0001-01-01", "0001-01-01 is in the past"),
+        ("0001-01-01 08:00", "0001-01-01 is in the past"),
+        ("2026-11-19", "2026-11-19 is in the past"),
+        ("9999-12-31", "9999-12-31 is too far ahead"),
+        ("9999-12-31 20:00", "9999-12-31 is too far ahead"),
+        ("9999-12-30 08:00", "9999-12-30 is too far ahead"),
+        ("2027-11-24", "2027-11-24 is too far ahead"),
+    ):
+        text = await chat.text(ORGANISER, f"{command} {typed}")
+        assert f"{command}: {why}: give a date from today (2026-11-23) up to a year ahead (2027-11-23)." in text
+        assert usage in text and "unexpectedly" not in text, text
+        assert len(text.splitlines()) == 2, text
+    assert list(await load_cancellations(chat.store)) == []
+
+
+async def test_cancel_and_uncancel_take_today_and_exactly_a_year_ahead(make_chat, make_config):
+    config = make_config(conference={"slots": ["Monday 18:00", "Tuesday 18:00"]})
+    chat = await make_chat(config)  # Monday 23 November 2026, 12:00
+    assert "Cancelled the whole day 2026-11-23" in await chat.text(ORGANISER, "!cancel 2026-11-23")
+    assert "Cancelled session 2027-11-23 18:00" in await chat.text(ORGANISER, "!cancel 2027-11-23 18:00")
+    assert "2027-11-24 is too far ahead" in await chat.text(ORGANISER, "!cancel 2027-11-24")
+    assert "Restored session 2027-11-23 18:00" in await chat.text(ORGANISER, "!uncancel 2027-11-23 18:00")
+    assert "Restored the whole day 2026-11-23" in await chat.text(ORGANISER, "!uncancel 2026-11-23")
+
+
+async def test_cancel_of_today_when_its_sessions_are_over(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 20, 0, tzinfo=dt.UTC))  # Thursday, both sessions over
+    text = await chat.text(ORGANISER, "!cancel 2026-11-26")
+    assert text == "The whole day 2026-11-26 is over: its sessions have taken place.", text
+    text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00")
+    assert text == "Session 2026-11-26 17:00 is over: it has taken place.", text
     assert list(await load_cancellations(chat.store)) == []
 
 
@@ -530,3 +577,119 @@ async def test_calendar_events_keep_their_uid_and_start_and_tell_each_change(cha
         dt.datetime(2026, 12, 17, 8, 0, tzinfo=dt.UTC),
         dt.datetime(2026, 12, 17, 17, 0, tzinfo=dt.UTC),
     ]
+
+
+# --- dates from year 1 to 9999 in any zone ------------------------------------------------
+
+DATE_COMMANDS = ("!host", "!unhost", "!cancel", "!uncancel")
+# With daylight saving (New York, Berlin, Lord Howe's half hour), far ahead of or behind
+# UTC (Kiritimati +14, Pago Pago -11), and with odd offsets (Kolkata, St John's).
+ZONES = (
+    "UTC",
+    "America/New_York",
+    "Europe/Berlin",
+    "Australia/Lord_Howe",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "Asia/Kolkata",
+    "America/St_Johns",
+)
+# Near midnight, and at 02:30 on Sundays, when the clocks change.
+DATE_SLOTS = ["Thursday 08:00", "Friday 23:30", "Saturday 20:00", "Sunday 00:15", "Sunday 02:30", "Monday 00:00"]
+
+
+def _date_command(command: str, day: dt.date, at: dt.time | None) -> str:
+    return f"{command} {day.isoformat()}" + (f" {at:%H:%M}" if at is not None else "")
+
+
+class DateChats:
+    """One chat per conference zone, made when first needed and kept for the test, so
+    state (offers, cancellations) builds up across examples as it would in a room."""
+
+    def __init__(self, make_chat, make_config):
+        self._make_chat, self._make_config, self._chats = make_chat, make_config, {}
+
+    async def get(self, zone: str):
+        if zone not in self._chats:
+            config = self._make_config(conference={"timezone": zone, "slots": DATE_SLOTS})
+            self._chats[zone] = await self._make_chat(config)
+        return self._chats[zone]
+
+
+@pytest.fixture
+def date_chats(make_chat, make_config) -> DateChats:
+    return DateChats(make_chat, make_config)
+
+
+def _config_zone(name: str) -> bool:
+    try:
+        return parse_timezone(name) == name
+    except ValueError:
+        return False
+
+
+# Every zone a config may name (pytz's common names, less the aliases config refuses).
+CONFIG_ZONES = [z for z in pytz.common_timezones if _config_zone(z)]
+
+
+async def _assert_answered(chat, command: str, day: dt.date, at: dt.time | None) -> str:
+    """Send the command; no unexpected failure, and a date out of range is refused."""
+    body = _date_command(command, day, at)
+    sender = ORGANISER if command in ("!cancel", "!uncancel") else ALICE
+    text = "\n".join(r.text for r in await chat.dispatcher.handle(chat_message(chat, sender, body)))
+    assert "unexpectedly" not in text, (body, chat.services.config.conference.timezone, text)
+    assert text, body
+    allowed = planning_range(chat.services.config, chat.clock.now())
+    if day in allowed:
+        return f"{command}: in range, " + ("refused" if "Usage:" in text else "answered")
+    why = "is in the past" if day < allowed.first else "is too far ahead"
+    assert f"{day.isoformat()} {why}" in text and f"Usage: {command}" in text, (body, text)
+    return f"{command}: out of range"
+
+
+def chat_message(chat, sender: str, body: str) -> IncomingMessage:
+    n = next(chat._ids)
+    return IncomingMessage(sender=sender, room_id=ROOM, event_id=f"$date{n}", body=body, ts=chat.clock.now())
+
+
+@pytest.mark.parametrize("zone", ZONES)
+async def test_the_first_and_last_dates_python_knows_get_a_clear_answer_in_every_zone(date_chats, zone):
+    chat = await date_chats.get(zone)
+    for command in DATE_COMMANDS:
+        for day in (dt.date.min, dt.date.min + dt.timedelta(days=1), dt.date.max - dt.timedelta(days=1), dt.date.max):
+            for at in (None, dt.time(0, 0), dt.time(0, 15), dt.time(8, 0), dt.time(20, 0), dt.time(23, 30)):
+                await _assert_answered(chat, command, day, at)
+    assert list(await load_cancellations(chat.store)) == []
+
+
+_MINUTES = st.builds(dt.time, st.integers(0, 23), st.integers(0, 59))
+
+
+@st.composite
+def _date_cases(draw):
+    zone = draw(st.sampled_from(ZONES) | st.sampled_from(CONFIG_ZONES))
+    now = draw(st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1))).replace(tzinfo=dt.UTC)
+    # Any date at all, or one near today, where the commands do their real work.
+    near = now.date() + dt.timedelta(days=draw(st.integers(-3, 370)))
+    day = draw(st.dates() | st.just(near))
+    at = draw(st.none() | _MINUTES)
+    return zone, now, draw(st.sampled_from(DATE_COMMANDS)), day, at
+
+
+@settings(
+    max_examples=int(os.environ.get("CCC_DATE_EXAMPLES", 300)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=_date_cases())
+@example(
+    case=("America/New_York", dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC), "!host", dt.date(9999, 12, 31), dt.time(20))
+)
+@example(case=("UTC", dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC), "!host", dt.date(9999, 12, 30), dt.time(8)))
+@example(case=("Pacific/Kiritimati", dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC), "!cancel", dt.date(1, 1, 1), None))
+@example(case=("Asia/Kolkata", dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC), "!uncancel", dt.date(1, 1, 1), None))
+async def test_no_date_from_year_1_to_9999_in_any_zone_makes_a_date_command_fail(date_chats, case):
+    zone, now, command, day, at = case
+    chat = await date_chats.get(zone)
+    chat.clock.set(now)
+    hypothesis.event(await _assert_answered(chat, command, day, at))
