@@ -8,6 +8,7 @@ import pytest
 from bot import sessions
 from bot.announcer import Announcer
 from bot.model import Role
+from bot.schedule import session_from_key
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.test_announcer import FakeSender, Homeserver, visit
 
@@ -95,3 +96,21 @@ async def test_hosts_running_means_the_session_running_now_not_another_whose_win
         assert await sessions.hosts_running(services, user, ROOM_A), user
     chat.power_levels[BOB] = 100
     assert await sessions.hosts_running(services, BOB, ROOM_A), "an organiser by power level"
+
+
+async def test_reopen_session_refuses_while_another_runs_and_keeps_the_start(make_chat, make_config):
+    chat = await make_chat(make_config())
+    store, config = chat.store, chat.services.config
+    morning, evening = session_from_key(config, MORNING), session_from_key(config, "2026-11-26 17:00")
+    await sessions.start_session(store, morning, HOST, at(26, 8))
+    await sessions.end_session(store, MORNING, HOST, at(26, 8, 30))
+    await sessions.start_session(store, evening, ALICE, at(26, 17))
+    with pytest.raises(sessions.OtherRunning):
+        await sessions.reopen_session(store, MORNING)
+    await sessions.end_session(store, evening.key, ALICE, at(26, 18))
+    was = await sessions.reopen_session(store, MORNING)
+    assert was.ended_at == at(26, 8, 30)
+    state = await sessions.state_of(store, MORNING)
+    assert state.running and (state.started_by, state.started_at) == (HOST, at(26, 8))
+    with pytest.raises(sessions.AlreadyRunning):
+        await sessions.reopen_session(store, MORNING)
