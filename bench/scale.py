@@ -142,6 +142,9 @@ def scale_config(folder: Path, database: Path) -> Config:
             "roles": {"organisers": [ORGANISER]},
             "storage": {"database": str(database), "state_dir": "state"},
             "topics": {"seed_file": str(ROOT / "topics.yaml")},
+            # Each figure times one person repeating a command: past the flood limit most
+            # would be answered with silence (`python -m bench flood` times the limit).
+            "limits": {"commands_per_minute": 0},
         },
         base_dir=folder,
     )
