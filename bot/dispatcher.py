@@ -8,6 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.chart import Charts
 from bot.clock import Clock
 from bot.config import Config
 from bot.limits import CommandLimit, Verdict
@@ -40,6 +41,7 @@ class Services:
     power_level: PowerLevels = lambda room_id, user_id: None
     host_checks: list[HostCheck] = field(default_factory=list)
     on_forget: list[ForgetHook] = field(default_factory=list)
+    charts: Charts = field(default_factory=Charts)
 
     @property
     def prefix(self) -> str:
