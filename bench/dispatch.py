@@ -21,7 +21,7 @@ import aiosqlite
 from bench import ROOT, Goal, filesystem_of, workdir
 from bot.app import open_dispatcher
 from bot.clock import FakeClock, iso
-from bot.config import Config, parse_config
+from bot.config import MAX_COMMANDS_PER_MINUTE, Config, parse_config
 from bot.dispatcher import Dispatcher
 from bot.model import IncomingMessage
 from bot.storage import Store
@@ -101,9 +101,9 @@ def make_workload(count: int, seed: int = 8) -> Workload:
     suggestions = tuple(
         (f"@suggester{i}:localhost", " ".join(rng.choices(vocabulary, k=6)).capitalize()) for i in range(count)
     )
-    # Topic ids 1..count are the suggestions (the database starts empty); each voter
-    # votes once per topic, the way one person can.
-    votes = tuple((f"@voter{i // count}:localhost", i % count + 1) for i in range(count))
+    # Topic ids 1..count are the suggestions (the database starts empty); 50 voters, each
+    # votes once per topic, the way one person can, and within the flood limit.
+    votes = tuple((f"@voter{i % 50}:localhost", i % count + 1) for i in range(count))
     readers = tuple(f"@reader{i % 50}:localhost" for i in range(count))
     return Workload(suggestions, votes, readers)
 
@@ -115,6 +115,8 @@ def bench_config(folder: Path) -> Config:
             "storage": {"database": "bot.sqlite3", "state_dir": "state"},
             # No seed history: both databases start empty, so both sides do the same work.
             "topics": {"seed_file": "no-seed.yaml"},
+            # On, and high enough for the workload: its check is part of what is timed.
+            "limits": {"commands_per_minute": MAX_COMMANDS_PER_MINUTE},
         },
         base_dir=folder,
     )

@@ -126,6 +126,11 @@ class Pinger:
                         if waiter and not waiter.done():
                             waiter.set_result(None)
 
+    def answer_to(self, event_id: str) -> dict | None:
+        """The first answer seen to an event someone else sent, if any."""
+        arrived = self._arrived.get(event_id)
+        return arrived[1] if arrived else None
+
     async def ping(self, room_id: str, body: str) -> tuple[float, dict]:
         """Seconds from sending `body` to having the reply, and the reply's content."""
         sent = time.perf_counter()

@@ -121,6 +121,27 @@ async def render(series: Series, title: str) -> bytes | None:
     return out
 
 
+class Charts:
+    """The bot's charts: at most one drawn at a time (each is a child process of about a
+    second's CPU, and a flood of `!stats` must not start a process each), and the last
+    one reused while the data that goes into it (the series and the title) is unchanged.
+    Requests that came while a chart was being drawn wait for it, and most then get it."""
+
+    def __init__(self) -> None:
+        self._drawing = asyncio.Lock()
+        self._last: tuple[str, bytes] | None = None  # (the data drawn, the PNG)
+
+    async def render(self, series: Series, title: str) -> bytes | None:
+        key = json.dumps({"title": title, "series": series})
+        async with self._drawing:
+            if self._last is not None and self._last[0] == key:
+                return self._last[1]
+            png = await render(series, title)
+            if png is not None:  # a chart that could not be drawn is tried again next time
+                self._last = (key, png)
+            return png
+
+
 def main() -> int:
     request = json.load(sys.stdin)
     series = {

@@ -104,6 +104,24 @@ class TopicsConfig:
     votes_per_person: int = 0
 
 
+# --- [limits]: floods (self-contained: its dataclass, its check, its schema entry) ---
+
+MAX_COMMANDS_PER_MINUTE = 600
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    # Per person per room; past it one notice, then silence until the minute is over.
+    # 0 turns the limit off.
+    commands_per_minute: int = 10
+
+
+def _commands_per_minute(n: int) -> int:
+    if not 0 <= n <= MAX_COMMANDS_PER_MINUTE:
+        raise ValueError(f"{n} is out of range (0-{MAX_COMMANDS_PER_MINUTE}; 0 turns the limit off)")
+    return n
+
+
 @dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
@@ -112,6 +130,7 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     path: Path | None = None
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
 
 
 # --- value parsers: each returns the converted value or raises ValueError(reason) ---
@@ -264,6 +283,9 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
         "suggestions_per_hour": _Key(int, _non_negative),
         "votes_per_person": _Key(int, _non_negative),
     },
+    "limits": {
+        "commands_per_minute": _Key(int, _commands_per_minute),
+    },
 }
 
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
@@ -356,6 +378,7 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None, path: Path 
         storage=storage,
         topics=topics,
         path=path,
+        limits=LimitsConfig(**sections["limits"]),
     )
 
 

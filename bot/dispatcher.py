@@ -8,12 +8,14 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.chart import Charts
 from bot.clock import Clock
 from bot.config import Config
+from bot.limits import CommandLimit, Verdict
 from bot.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.storage import Store
-from bot.text import Text, clean
+from bot.text import Text, clean, plural
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,7 @@ class Services:
     power_level: PowerLevels = lambda room_id, user_id: None
     host_checks: list[HostCheck] = field(default_factory=list)
     on_forget: list[ForgetHook] = field(default_factory=list)
+    charts: Charts = field(default_factory=Charts)
 
     @property
     def prefix(self) -> str:
@@ -117,11 +120,16 @@ def split_command(body: str, prefix: str) -> tuple[str, str] | None:
 class Dispatcher:
     def __init__(self, services: Services):
         self.services = services
+        self.limit = CommandLimit(services.config.limits.commands_per_minute)
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         parsed = split_command(message.body, self.services.prefix)
         if parsed is None:
             return []
+        # Before anything that costs: a flood past the limit is dropped here, unread.
+        held_back = self.held_back(message.room_id, message.sender)
+        if held_back is not None:
+            return held_back
         name, arg_text = parsed
         prefix = self.services.prefix
         spec = self.services.registry.get(name)
@@ -189,12 +197,34 @@ class Dispatcher:
         )
         ctx = Context(self.services, message, role, spec)
         try:
-            return _as_list(await spec.handler(ctx, anchor.ref, reaction.added))
+            replies = _as_list(await spec.handler(ctx, anchor.ref, reaction.added))
         except (UsageError, CommandError) as e:
-            return [Reply.of(Text(str(e)))]
+            replies = [Reply.of(Text(str(e)))]
         except Exception:
             log.exception("reaction %s from %s failed", key, reaction.sender)
             return []
+        # A reaction always acts (what people see on the message is what counts, and
+        # success is quiet), but its answers count against the limit like commands.
+        if replies:
+            held_back = self.held_back(reaction.room_id, reaction.sender)
+            if held_back is not None:
+                return held_back
+        return replies
+
+    def held_back(self, room_id: str, sender: str) -> list[Reply] | None:
+        """None while `sender` is within limits.commands_per_minute in `room_id`; past it
+        the one notice saying when to try again, then nothing until then."""
+        now = self.services.clock.now()
+        decision = self.limit.check(room_id, sender, now)
+        if decision.verdict is Verdict.ANSWER:
+            return None
+        if decision.verdict is Verdict.SILENCE:
+            return []
+        seconds = decision.seconds_left(now)
+        log.info("%s sent too many commands in %s; ignoring them for %d s", sender, room_id, seconds)
+        text = Text(f"Too many commands: I answer at most {self.limit.per_minute} a minute from each person. ")
+        text.add(f"Try again in {plural(seconds, 'second')}; until then I ignore your commands here.")
+        return [Reply.of(text)]
 
     async def anchor_of(self, event_id: str) -> Anchor | None:
         row = await self.services.store.fetchone("SELECT kind, ref FROM anchors WHERE event_id = ?", (event_id,))

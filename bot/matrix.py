@@ -1,7 +1,9 @@
 """The Matrix adapter: the only module that imports nio.
 
     sync ──> events of served rooms, written to the inbox together with the sync token
-         ──> one worker per room (commands of a room answered in order, rooms in parallel)
+         ──> one worker per room (rooms in parallel; in a room one command at a time, people
+             taking turns: each person's commands in the order sent, and one person's
+             backlog does not hold up anyone else)
          ──> dispatcher ──> replies sent as m.notice, marked done in the inbox
 
 Writing the events and the token in one transaction, and marking each event done only
@@ -12,6 +14,7 @@ crash or restart neither lose nor repeat an answer.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -444,7 +447,7 @@ class MatrixBot:
         self.served: set[str] = set()
         self.configured: set[str] = set()  # the served rooms from the config, without DMs
         self._creators: dict[str, set[str]] = {}
-        self._queues: dict[str, asyncio.Queue[int | None]] = {}
+        self._queues: dict[str, RoomQueue] = {}
         self._workers: dict[str, asyncio.Task] = {}
         self._stopping = asyncio.Event()
         self._first_start_ms = 0
@@ -523,8 +526,10 @@ class MatrixBot:
             )
             if purged:
                 log.info("purged %d handled commands older than %s", purged, INBOX_RETENTION)
-            for row in await self.store.fetchall("SELECT seq, room_id FROM inbox WHERE done_at IS NULL ORDER BY seq"):
-                self._enqueue(row["room_id"], row["seq"])
+            for row in await self.store.fetchall(
+                "SELECT seq, room_id, payload FROM inbox WHERE done_at IS NULL ORDER BY seq"
+            ):
+                self._enqueue(row["room_id"], _sender_of(row["payload"]), row["seq"])
             await self._start_announcer()
             await self.store.set_meta("bot_state", f"running since {iso(self.clock.now())}")
             self.ready.set()
@@ -569,7 +574,7 @@ class MatrixBot:
             self.scheduler.shutdown(wait=False)
         # Let the commands already taken finish (they are in the inbox if they don't).
         for queue in self._queues.values():
-            queue.put_nowait(None)
+            queue.close()
         if self._workers:
             _, pending = await asyncio.wait(self._workers.values(), timeout=3)
             for task in pending:
@@ -707,7 +712,7 @@ class MatrixBot:
                 if item is not None:
                     rows.append(item)
         now = iso(self.clock.now())
-        new: list[tuple[str, int]] = []
+        new: list[tuple[str, str, int]] = []
         async with self.store.transaction() as db:
             for event_id, room_id, kind, payload in rows:
                 cursor = await db.execute(
@@ -716,7 +721,7 @@ class MatrixBot:
                     (event_id, room_id, kind, payload, now),
                 )
                 if cursor.rowcount:
-                    new.append((room_id, cursor.lastrowid))
+                    new.append((room_id, _sender_of(payload), cursor.lastrowid))
             await db.execute(
                 "INSERT INTO meta (key, value) VALUES ('sync_token', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -727,8 +732,8 @@ class MatrixBot:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (now,),
             )
-        for room_id, seq in new:
-            self._enqueue(room_id, seq)
+        for room_id, sender, seq in new:
+            self._enqueue(room_id, sender, seq)
 
     async def _backfill(self, room_id: str, start: str | None, since: str) -> list[Any]:
         """The events between `since` and a limited timeline's start, oldest first."""
@@ -876,14 +881,14 @@ class MatrixBot:
 
     # -- handling --
 
-    def _enqueue(self, room_id: str, seq: int) -> None:
+    def _enqueue(self, room_id: str, sender: str, seq: int) -> None:
         queue = self._queues.get(room_id)
         if queue is None:
-            queue = self._queues[room_id] = asyncio.Queue()
+            queue = self._queues[room_id] = RoomQueue()
             self._workers[room_id] = asyncio.create_task(self._work(queue), name=f"room {room_id}")
-        queue.put_nowait(seq)
+        queue.put(sender, seq)
 
-    async def _work(self, queue: asyncio.Queue[int | None]) -> None:
+    async def _work(self, queue: RoomQueue) -> None:
         while (seq := await queue.get()) is not None:
             try:
                 await self._handle(seq)
@@ -933,6 +938,55 @@ class MatrixBot:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+
+class RoomQueue:
+    """A room's inbox entries, handed out one at a time with people taking turns.
+
+    Each person's entries come in the order they were sent. A person whose turn has come
+    gets one entry handled, then goes behind everyone else waiting: so with a flood of 200
+    commands from one person queued, another person's command waits for at most the one
+    being handled, while without a backlog the room's commands are handled in the order
+    they came. Still one at a time per room, so commands never race each other.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, collections.deque[int]] = {}
+        self._turns: collections.deque[str] = collections.deque()
+        self._ready = asyncio.Event()
+        self._closed = False
+
+    def put(self, sender: str, seq: int) -> None:
+        entries = self._waiting.get(sender)
+        if entries is None:
+            entries = self._waiting[sender] = collections.deque()
+            self._turns.append(sender)
+        entries.append(seq)
+        self._ready.set()
+
+    def close(self) -> None:
+        """`get` answers None once what is queued is handed out."""
+        self._closed = True
+        self._ready.set()
+
+    async def get(self) -> int | None:
+        while not self._turns:
+            if self._closed:
+                return None
+            self._ready.clear()
+            await self._ready.wait()
+        sender = self._turns.popleft()
+        entries = self._waiting[sender]
+        seq = entries.popleft()
+        if entries:
+            self._turns.append(sender)
+        else:
+            del self._waiting[sender]
+        return seq
+
+
+def _sender_of(payload: str) -> str:
+    return str(json.loads(payload).get("sender", ""))
 
 
 def _e2e_available() -> bool:

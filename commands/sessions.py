@@ -429,7 +429,8 @@ async def stats(ctx: Context) -> Reply:
             for week in range((day - missed).days // 7):
                 points.append((str(missed + dt.timedelta(weeks=week)), None))
         points.append((t.key[:10], t.present))
-    png = await chart.render(series, f"{ctx.config.conference.name}: people per session")
+    # One chart at a time, and the last one again while attendance is unchanged.
+    png = await ctx.services.charts.render(series, f"{ctx.config.conference.name}: people per session")
     if png is None:
         text.line("The chart could not be drawn this time; the reason is in the bot's log for the operator.")
         return ctx.reply(text)

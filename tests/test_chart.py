@@ -146,3 +146,56 @@ async def test_stats_sends_a_session_not_held_as_a_gap(chat, monkeypatch):
             EVENING: [("2026-11-05", 1), ("2026-11-12", 3)],
         }
     ]
+
+
+# --- one chart at a time, and the last one reused -----------------------------------------
+
+
+class Drawer:
+    """Stands in for the child process: counts what it draws, and how many at once."""
+
+    def __init__(self, fail: bool = False):
+        self.drawn: list[dict] = []
+        self.at_once = self.most_at_once = 0
+        self.fail = fail
+
+    async def __call__(self, series, title):
+        import asyncio
+
+        self.at_once += 1
+        self.most_at_once = max(self.most_at_once, self.at_once)
+        await asyncio.sleep(0.02)
+        self.at_once -= 1
+        self.drawn.append(series)
+        return None if self.fail else chart.PNG_MAGIC + str(len(self.drawn)).encode()
+
+
+SERIES = {MORNING: [("2026-11-12", 6), ("2026-11-19", 5)]}
+
+
+async def test_concurrent_charts_are_drawn_one_at_a_time_and_the_same_data_once(monkeypatch):
+    import asyncio
+
+    drawer = Drawer()
+    monkeypatch.setattr(chart, "render", drawer)
+    charts = chart.Charts()
+    pngs = await asyncio.gather(*(charts.render(SERIES, TITLE) for _ in range(20)))
+    assert len(drawer.drawn) == 1, "the requests that waited reuse the chart just drawn"
+    assert len(set(pngs)) == 1 and pngs[0].startswith(chart.PNG_MAGIC)
+    other = {MORNING: [("2026-11-12", 6), ("2026-11-19", 7)]}
+    await asyncio.gather(*(charts.render(other if i % 2 else SERIES, TITLE) for i in range(6)))
+    assert drawer.most_at_once == 1, "at most one chart is drawn at a time"
+
+
+async def test_changed_data_is_drawn_afresh_and_a_failure_is_not_kept(monkeypatch):
+    drawer = Drawer()
+    monkeypatch.setattr(chart, "render", drawer)
+    charts = chart.Charts()
+    first = await charts.render(SERIES, TITLE)
+    assert await charts.render(SERIES, TITLE) == first and len(drawer.drawn) == 1
+    changed = {MORNING: [*SERIES[MORNING], ("2026-11-26", 1)]}
+    assert await charts.render(changed, TITLE) != first and len(drawer.drawn) == 2
+    assert await charts.render(changed, "Another title") is not None and len(drawer.drawn) == 3
+    drawer.fail = True
+    assert await charts.render(SERIES, TITLE) is None
+    assert await charts.render(SERIES, TITLE) is None and len(drawer.drawn) == 5, "a failed chart is tried again"

@@ -152,3 +152,15 @@ def test_check_config_cli(tmp_path: Path, capsys):
     broken.write_text("[matrix\n")
     assert main(["check-config", "-c", str(broken)]) == 2
     assert "not valid TOML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", [-1, 601, 10**12, "10", True, 2.5])
+def test_commands_per_minute_is_bounded_and_named(value):
+    problems = problems_for(limits={"commands_per_minute": value})
+    assert len(problems) == 1 and problems[0].startswith("limits.commands_per_minute"), problems
+
+
+def test_commands_per_minute_defaults_to_ten_and_zero_turns_it_off():
+    assert parse_config(BASE_CONFIG).limits.commands_per_minute == 10
+    assert load_config(ROOT / "config.example.toml").limits.commands_per_minute == 10
+    assert parse_config(merge(BASE_CONFIG, {"limits": {"commands_per_minute": 0}})).limits.commands_per_minute == 0

@@ -224,3 +224,79 @@ async def test_a_command_without_arguments_ignores_extra_words(chat):
     assert await chat.text(ALICE, "!next  thanks!") == await chat.text(ALICE, "!next")
     # A command that takes arguments still refuses what it does not understand.
     assert (await chat.text(ALICE, "!vote 3 4")).startswith("!vote: unexpected '4'")
+
+
+# --- floods: limits.commands_per_minute ------------------------------------------------
+
+
+async def test_past_the_limit_one_notice_says_when_to_try_again_then_silence(chat):
+    for i in range(10):
+        assert await chat.say(ALICE, f"!vote {i % 2 + 1}"), f"command {i + 1} of 10 is answered"
+    chat.clock.advance(seconds=15)
+    notice = await chat.text(ALICE, "!link")
+    assert notice.startswith("Too many commands"), notice
+    assert "10 a minute" in notice and "Try again in 45 seconds" in notice
+    for _ in range(200):
+        assert await chat.say(ALICE, "!stats") == [], "silence until then"
+    chat.clock.advance(seconds=44)
+    assert await chat.say(ALICE, "!link") == []
+    chat.clock.advance(seconds=1)
+    assert "Try again" not in await chat.text(ALICE, "!link"), "answered again when the notice said"
+
+
+async def test_commands_past_the_limit_are_not_carried_out(chat):
+    for i in range(10):
+        await chat.say(ALICE, f"!suggest Topic number {i} about something else entirely {i * 7919}")
+    await chat.say(ALICE, "!suggest One too many")
+    await chat.say(ALICE, "!suggest Two too many")
+    chat.clock.advance(hours=2)
+    listed = await chat.text(BOB, "!topics")
+    assert "too many" not in listed.lower()
+
+
+async def test_the_limit_is_per_person_and_per_room_and_binds_organisers_too(chat):
+    for _ in range(11):
+        await chat.say(ORGANISER, "!link")
+    assert await chat.say(ORGANISER, "!link") == [], "organisers are not exempt"
+    assert "Too many" not in await chat.text(BOB, "!link"), "another person is not held back"
+    assert "Too many" not in await chat.text(ORGANISER, "!link", room_id="!other:example.org")
+
+
+async def test_reactions_still_act_past_the_limit_but_their_answers_count(chat):
+    from bot.dispatcher import record_anchor
+    from bot.model import Anchor, IncomingReaction
+
+    group = CommandGroup("likes")
+    seen = []
+
+    @group.reaction("thing", "👍")
+    async def like(ctx, ref, added):
+        seen.append(added)
+        return ctx.reply("refused")
+
+    @group.command("ping", help="p")
+    async def ping(ctx):
+        return ctx.reply("pong")
+
+    chat.services.registry = Registry([group])
+    await record_anchor(chat.store, "$botmsg", "!room:example.org", Anchor("thing", "1"))
+    answers = []
+    for i in range(12):
+        reaction = IncomingReaction(ALICE, "!room:example.org", f"$r{i}", "$botmsg", "👍", chat.clock.now(), True)
+        answers.append([r.text for r in await chat.dispatcher.handle_reaction(reaction)])
+    assert len(seen) == 12, "what people see on the message is what counts"
+    assert answers[:10] == [["refused"]] * 10
+    assert answers[10][0].startswith("Too many") and answers[11] == []
+    assert await chat.say(ALICE, "!ping") == []
+
+
+@pytest.mark.parametrize("per_minute", [0, 3])
+async def test_the_limit_follows_the_config(make_chat, make_config, per_minute):
+    chat = await make_chat(make_config(limits={"commands_per_minute": per_minute}))
+    answers = [await chat.text(ALICE, "!link") for _ in range(40)]
+    notices = [a for a in answers if a.startswith("Too many")]
+    if per_minute == 0:
+        assert not notices and all(answers), "0 turns the limit off"
+    else:
+        assert all(answers[:3]) and answers[3].startswith("Too many") and answers[4:] == [""] * 36
+        assert "3 a minute" in answers[3]

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import Goal, dispatch, latency, percentile, scale
+from bench import Goal, dispatch, flood, latency, percentile, scale
 from bot.localsynapse import LocalSynapse
 
 TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
@@ -88,6 +88,14 @@ async def test_scale_measures_the_bot_in_a_full_room(synapse: LocalSynapse):
         <= figures.memory.chart_hwm_mb
     )
     assert "peak RSS, idle" in figures.report()
+
+
+@pytest.mark.integration
+async def test_flood_times_another_persons_link_and_counts_the_flooders_answers(synapse: LocalSynapse):
+    figures = await flood.run(flood=20, rounds=1, quiet=1, synapse=synapse)
+    [only] = figures.rounds
+    assert only.flood_answers == 11 and only.notices == 1, "ten answers and one notice, then silence"
+    assert "goal !link under a flood" in figures.report()
 
 
 def test_echo_bot_answers_as_a_notice_in_reply():

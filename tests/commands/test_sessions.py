@@ -652,3 +652,22 @@ async def test_unhost_is_refused_once_the_session_started_but_not_while_it_waits
 async def test_unhost_has_help_for_everyone(chat):
     assert "!unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!help")
     assert "Withdraw your offer to host" in await chat.text(ALICE, "!help unhost")
+
+
+async def test_stats_reuses_the_chart_while_attendance_is_unchanged(chat, monkeypatch):
+    drawn = []
+
+    async def render(series, title):
+        drawn.append(series)
+        return chart.PNG_MAGIC + bytes([len(drawn)])
+
+    monkeypatch.setattr(chart, "render", render)
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    first = (await chat.say(ALICE, "!stats"))[0]
+    again = (await chat.say(BOB, "!stats"))[0]
+    assert len(drawn) == 1 and again.file.data == first.file.data
+    await hold(chat, "2026-11-19 17:00", [HOST])
+    changed = (await chat.say(ALICE, "!stats"))[0]
+    assert len(drawn) == 2 and changed.file.data != first.file.data
+    assert "2026-11-19 17:00  1" in changed.text

@@ -108,7 +108,8 @@ async def test_topics_ranked_by_votes_ties_oldest_first(chat):
 
 
 async def test_long_topic_lists_are_cut_with_a_count_of_the_rest(make_chat, make_config):
-    chat = await make_chat(make_config(topics={"suggestions_per_hour": 0}))
+    # One person suggests 20 topics at once: no limit on suggestions, nor on commands.
+    chat = await make_chat(make_config(topics={"suggestions_per_hour": 0}, limits={"commands_per_minute": 0}))
     words = [
         "apples",
         "bicycles",

@@ -50,6 +50,8 @@ def bot_sections(
         },
         "storage": {"database": database, "state_dir": "state"},
         "topics": {"seed_file": str(ROOT / "topics.yaml")},
+        # Bursts of 30 commands from one person test delivery, not the flood limit.
+        "limits": {"commands_per_minute": 600},
     }
 
 
