@@ -19,6 +19,7 @@ from typing import TextIO
 
 from bot.config import Config
 from bot.dispatcher import Dispatcher
+from bot.limits import CommandLimit
 from bot.model import IncomingMessage, Reply
 
 CONSOLE_ROOM = "!console:localhost"
@@ -80,6 +81,8 @@ async def run_console(
         forget_files(services.config, user)
 
     services.on_forget.append(forget)
+    # One operator at a terminal, often piping a script: not a flood to hold back.
+    dispatcher.limit = CommandLimit(0)
     try:
         return await _read_eval_print(dispatcher, user_id, stdin, stdout)
     finally:

@@ -146,3 +146,12 @@ async def test_a_console_file_is_not_written_through_a_symlink(chat, tmp_path):
     assert target.read_text() == "keep me"
     assert _saved_files(out) == [first] and not first.is_symlink(), "saved in place of the link"
     assert "Traceback" not in out
+
+
+async def test_a_script_piped_into_the_console_is_not_taken_for_a_flood(make_chat, make_config):
+    """The console is one operator at a terminal: a script of commands is all answered,
+    whatever limits.commands_per_minute says for the rooms."""
+    chat = await make_chat(make_config(limits={"commands_per_minute": 10}))
+    out = await _console_session(chat, "@alice:console", "!link\n" * 15)
+    assert out.count("access code") == 15
+    assert "Too many" not in out

@@ -229,7 +229,14 @@ async def test_a_command_without_arguments_ignores_extra_words(chat):
 # --- floods: limits.commands_per_minute ------------------------------------------------
 
 
-async def test_past_the_limit_one_notice_says_when_to_try_again_then_silence(chat):
+@pytest.fixture
+async def limited_chat(make_chat, make_config):
+    """A chat with the default flood limit (the shared harness turns it off)."""
+    return await make_chat(make_config(limits={"commands_per_minute": 10}))
+
+
+async def test_past_the_limit_one_notice_says_when_to_try_again_then_silence(limited_chat):
+    chat = limited_chat
     for i in range(10):
         assert await chat.say(ALICE, f"!vote {i % 2 + 1}"), f"command {i + 1} of 10 is answered"
     chat.clock.advance(seconds=15)
@@ -244,7 +251,8 @@ async def test_past_the_limit_one_notice_says_when_to_try_again_then_silence(cha
     assert "Try again" not in await chat.text(ALICE, "!link"), "answered again when the notice said"
 
 
-async def test_commands_past_the_limit_are_not_carried_out(chat):
+async def test_commands_past_the_limit_are_not_carried_out(limited_chat):
+    chat = limited_chat
     for i in range(10):
         await chat.say(ALICE, f"!suggest Topic number {i} about something else entirely {i * 7919}")
     await chat.say(ALICE, "!suggest One too many")
@@ -254,7 +262,8 @@ async def test_commands_past_the_limit_are_not_carried_out(chat):
     assert "too many" not in listed.lower()
 
 
-async def test_the_limit_is_per_person_and_per_room_and_binds_organisers_too(chat):
+async def test_the_limit_is_per_person_and_per_room_and_binds_organisers_too(limited_chat):
+    chat = limited_chat
     for _ in range(11):
         await chat.say(ORGANISER, "!link")
     assert await chat.say(ORGANISER, "!link") == [], "organisers are not exempt"
@@ -262,7 +271,8 @@ async def test_the_limit_is_per_person_and_per_room_and_binds_organisers_too(cha
     assert "Too many" not in await chat.text(ORGANISER, "!link", room_id="!other:example.org")
 
 
-async def test_reactions_still_act_past_the_limit_but_their_answers_count(chat):
+async def test_reactions_still_act_past_the_limit_but_their_answers_count(limited_chat):
+    chat = limited_chat
     from bot.dispatcher import record_anchor
     from bot.model import Anchor, IncomingReaction
 

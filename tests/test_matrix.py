@@ -16,6 +16,7 @@ from nio import (
 )
 
 from bot import matrix
+from bot.limits import CommandLimit
 from bot.matrix import MatrixBot, MatrixSender, txn_id
 from bot.model import IncomingMessage, Reply
 from bot.text import Text
@@ -305,6 +306,7 @@ def answered(client: HomeserverStandIn) -> list[tuple[str, str]]:
 
 
 async def test_one_persons_flood_does_not_hold_up_anothers_link(chat, inbox_bot):
+    inbox_bot.dispatcher.limit = CommandLimit(10)  # the harness turns the limit off; here it is on
     await chat.say(ALICE, "!suggest Something to vote for")
     flood = [(f"$flood{i}", MALLORY, ("!vote 1", "!unvote 1", "!stats")[i % 3]) for i in range(200)]
     await inbox_bot._take(sync_of(*flood, ("$link", BOB, "!link")), None)
