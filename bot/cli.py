@@ -111,7 +111,7 @@ async def _status(config) -> int:
     if not config.storage.database.exists():
         print(f"{config.storage.database}: no database yet: the bot has never run with this config")
         return 1
-    store = await Store.open(config.storage.database)
+    store = await Store.open(config.storage.database, read_only=True)
     try:
         status = await read_status(config, store, SystemClock())
     finally:
@@ -132,13 +132,13 @@ async def _console(config, user: str) -> int:
 
 
 async def _export(config, kind: str, fmt: str):
-    """The same bytes as `!export`. Opens the database beside a running bot (WAL lets a
-    reader in while the bot writes) and changes nothing in it."""
+    """The same bytes as `!export`. Opens the database read-only beside a running bot (WAL
+    lets a reader in while the bot writes), never migrates it, and changes nothing in it."""
     from bot.clock import SystemClock
     from bot.export import build_export
     from bot.storage import Store
 
-    store = await Store.open(config.storage.database)
+    store = await Store.open(config.storage.database, read_only=True)
     try:
         return await build_export(store, kind, fmt, config.conference.name, SystemClock().now().date())
     finally:
@@ -146,9 +146,6 @@ async def _export(config, kind: str, fmt: str):
 
 
 def _write_export(config, kind: str, fmt: str, output: str | None) -> int:
-    database = config.storage.database
-    if not database.exists():
-        raise StorageError(f"{database}: no database there (has the bot run with this config?)")
     made = asyncio.run(_export(config, kind, fmt))
     if output is None:
         sys.stdout.buffer.write(made.data)
