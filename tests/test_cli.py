@@ -223,3 +223,82 @@ def test_status_and_export_read_a_current_database_without_changing_it(tmp_path,
     assert code == 0 and '"schema_version"' in output, output
     assert database.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bot.")) == ["bot.sqlite3"]
+
+
+# --- export -o: never over an existing file without --force, never over the bot's own --
+
+
+def export_to(capsys, config: Path, *args: str) -> tuple[int, str]:
+    return run_main(capsys, "export", "-c", str(config), "topics", *args)
+
+
+def test_export_never_overwrites_without_force(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    a_real_database(database)
+    config = config_for(tmp_path, database)
+    target = tmp_path / "topics.csv"
+    target.write_text("my own notes\n")
+    code, output = export_to(capsys, config, "-o", str(target))
+    assert code != 0 and output.strip() == f"ccc-bot: {target} already exists; add --force to replace it"
+    assert target.read_text() == "my own notes\n"
+    code, output = export_to(capsys, config, "-o", str(target), "--force")
+    assert code == 0, output
+    assert target.read_text(encoding="utf-8-sig").startswith("number,text,")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("topics")) == ["topics.csv"]
+    # a folder gets the dated name; the same name again is refused too
+    code, output = export_to(capsys, config, "-o", str(tmp_path / "out") + "/")
+    assert code == 0, output
+    [written] = (tmp_path / "out").iterdir()
+    code, output = export_to(capsys, config, "-o", str(tmp_path / "out"))
+    assert code != 0 and f"{written} already exists" in output
+
+
+def test_export_refuses_the_bots_own_files_even_with_force(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    before = a_real_database(database)
+    config = config_for(tmp_path, database)
+    (tmp_path / "state").mkdir()
+    session = tmp_path / "state" / "session.json"
+    session.write_text('{"access_token": "x"}')
+    config_text = config.read_text()
+    hard_link = tmp_path / "innocent.csv"
+    hard_link.hardlink_to(database)
+    targets = {
+        database: "the bot's database",
+        Path(f"{database}-wal"): "the bot's database",
+        Path(f"{database}-shm"): "the bot's database",
+        config: "the config file",
+        session: "storage.state_dir",
+        tmp_path / "state" / "new.csv": "storage.state_dir",
+        tmp_path / "state": "storage.state_dir",
+        hard_link: "the bot's database",
+    }
+    for target, why in targets.items():
+        for force in ([], ["--force"]):
+            code, output = export_to(capsys, config, "-o", str(target), *force)
+            assert code != 0, (target, force, output)
+            assert len(output.strip().splitlines()) == 1 and why in output, (target, force, output)
+    assert database.read_bytes() == before
+    assert config.read_text() == config_text
+    assert session.read_text() == '{"access_token": "x"}'
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["session.json"]
+    assert not Path(f"{database}-wal").exists()
+
+
+def test_export_never_writes_through_a_symlink(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    a_real_database(database)
+    config = config_for(tmp_path, database)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(precious)
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "would-be-created.csv")
+    for target in (link, dangling):
+        for force in ([], ["--force"]):
+            code, output = export_to(capsys, config, "-o", str(target), *force)
+            assert code != 0 and "symbolic link" in output, (target, force, output)
+    assert precious.read_text() == "keep me\n"
+    assert link.is_symlink() and dangling.is_symlink()
+    assert not (tmp_path / "would-be-created.csv").exists()
