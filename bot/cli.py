@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, check_files, load_config
 from bot.export import FORMATS, KINDS
 from bot.model import LoginFailed
 from bot.storage import StorageError
@@ -77,6 +77,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo(keep=Path(args.keep) if args.keep else None)
     try:
         config = load_config(args.config)
+        # What on disk would stop the command before it starts, named by its key. The
+        # database itself is checked as it is opened (one line naming the file).
+        if args.command == "check-config":
+            problems = check_files(config)
+        elif args.command == "run":
+            problems = check_files(config, database=False, credentials=False)
+        elif args.command == "console":
+            problems = check_files(config, database=False, state=False, credentials=False)
+        else:
+            problems = []
+        if problems:
+            raise ConfigError(problems)
     except ConfigError as e:
         print(f"{args.config}: configuration errors:", file=sys.stderr)
         for problem in e.problems:

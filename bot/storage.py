@@ -31,7 +31,7 @@ class StorageError(Exception):
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def _writable(path: Path) -> bool:
+def writable(path: Path) -> bool:
     # Root may write anything; a file or folder with no write bit is still meant to be left
     # alone, so the mode counts too.
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
@@ -64,7 +64,7 @@ def check_database(path: str | Path, *, write: bool, migrations: Sequence[Migrat
             ) from None
         if not folder.is_dir():
             raise StorageError(f"{path}: {folder} is not a folder") from None
-        if not _writable(folder):
+        if not writable(folder):
             raise StorageError(
                 f"{path}: the folder {folder} is not writable (the database and its -wal and -shm files live there)"
             ) from None
@@ -86,9 +86,9 @@ def check_database(path: str | Path, *, write: bool, migrations: Sequence[Migrat
         raise StorageError(f"{path}: the file is empty, not a ccc-bot database (has the bot run with it?)")
     if header and not header.startswith(SQLITE_MAGIC):
         raise StorageError(f"{path}: not a SQLite database (is storage.database the right file?)")
-    if write and not _writable(path):
+    if write and not writable(path):
         raise StorageError(f"{path}: the file is read-only; the bot needs to write it (check its owner and mode)")
-    if write and not _writable(path.parent):
+    if write and not writable(path.parent):
         raise StorageError(
             f"{path}: the folder {path.parent} is not writable (the database's -wal and -shm files live there)"
         )
