@@ -94,8 +94,16 @@ def check_database(path: str | Path, *, write: bool, migrations: Sequence[Migrat
         )
     if not header:
         return  # an empty file is an empty database: the bot sets it up
+    uri = _read_uri(path)
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        # A write cut short in rollback-journal mode (a new database's first migration):
+        # only a writer may roll it back, and opening for writing does just that.
+        if not write:
+            raise StorageError(f"{path}: a write was interrupted ({journal.name} is left); run the bot once to recover")
+        uri = path.resolve().as_uri()
     try:
-        conn = sqlite3.connect(_read_uri(path), uri=True)
+        conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as e:
         raise StorageError(f"{path}: cannot be opened: {e}") from None
     try:

@@ -229,3 +229,35 @@ async def test_an_empty_file_becomes_the_database(tmp_path):
     store = await Store.open(path)
     assert await store.schema_version() == MIGRATIONS[-1].version
     await store.close()
+
+
+async def test_a_crash_in_the_first_migration_is_rolled_back_not_called_damage(tmp_path):
+    import asyncio
+    import subprocess
+    import sys
+
+    path = tmp_path / "db.sqlite3"
+    # A process that dies half-way through a transaction in rollback-journal mode (the
+    # mode a new database has during its first migration) leaves a hot journal behind.
+    crash = (
+        "import os, sqlite3\n"
+        f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+        "c.execute('PRAGMA cache_size = 1')\n"
+        "c.execute('CREATE TABLE t (x TEXT)')\n"
+        "c.execute('INSERT INTO t VALUES (?)', ('kept',))\n"
+        "c.execute('BEGIN')\n"
+        "c.execute('UPDATE t SET x = ?', ('half-written',))\n"
+        "c.executemany('INSERT INTO t VALUES (?)', [('x' * 500,)] * 2000)\n"
+        "os._exit(0)\n"
+    )
+    await asyncio.to_thread(subprocess.run, [sys.executable, "-c", crash], check=True)
+    assert (tmp_path / "db.sqlite3-journal").stat().st_size > 0
+    # not a ccc-bot database, but recovered first: the refusal names that, not damage
+    with pytest.raises(StorageError, match="a write was interrupted"):
+        await Store.open(path, read_only=True)
+    assert (tmp_path / "db.sqlite3-journal").stat().st_size > 0
+    with pytest.raises(StorageError, match="not a ccc-bot database"):
+        await Store.open(path)
+    assert not (tmp_path / "db.sqlite3-journal").exists() or not (tmp_path / "db.sqlite3-journal").stat().st_size
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT x FROM t").fetchall() == [("kept",)]
