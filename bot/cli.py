@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
+import stat
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, check_files, load_config
 from bot.export import FORMATS, KINDS
 from bot.logs import configure_logging, hide_secrets
 from bot.model import LoginFailed
@@ -45,13 +48,26 @@ def _parser() -> argparse.ArgumentParser:
         help="file or directory to write to (default: standard output); a directory gets "
         "the dated name !export uses, e.g. ccc-topics-2026-11-26.csv",
     )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the database, the config file, "
+        "anything under state_dir, or a symbolic link)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Never what people typed, a token or a password, at any verbosity (bot/logs.py).
-    configure_logging(args.command, args.verbose)
+    handler = configure_logging(args.command, args.verbose)
+    try:
+        return _main(args)
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
+def _main(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from pathlib import Path
 
@@ -60,6 +76,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo(keep=Path(args.keep) if args.keep else None)
     try:
         config = load_config(args.config)
+        # What on disk would stop the command before it starts, named by its key. The
+        # database itself is checked as it is opened (one line naming the file).
+        if args.command == "check-config":
+            problems = check_files(config)
+        elif args.command == "run":
+            problems = check_files(config, database=False, credentials=False)
+        elif args.command == "console":
+            problems = check_files(config, database=False, state=False, credentials=False)
+        else:
+            problems = []
+        if problems:
+            raise ConfigError(problems)
     except ConfigError as e:
         print(f"{args.config}: configuration errors:", file=sys.stderr)
         for problem in e.problems:
@@ -75,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "status":
             return asyncio.run(_status(config))
         if args.command == "export":
-            return _write_export(config, args.kind, args.format, args.output)
+            return _write_export(config, args.kind, args.format, args.output, args.force)
         if args.command == "run":
             from bot.matrix import run_bot
 
@@ -103,7 +131,7 @@ async def _status(config) -> int:
     if not config.storage.database.exists():
         print(f"{config.storage.database}: no database yet: the bot has never run with this config")
         return 1
-    store = await Store.open(config.storage.database)
+    store = await Store.open(config.storage.database, read_only=True)
     try:
         status = await read_status(config, store, SystemClock())
     finally:
@@ -124,34 +152,113 @@ async def _console(config, user: str) -> int:
 
 
 async def _export(config, kind: str, fmt: str):
-    """The same bytes as `!export`. Opens the database beside a running bot (WAL lets a
-    reader in while the bot writes) and changes nothing in it."""
+    """The same bytes as `!export`. Opens the database read-only beside a running bot (WAL
+    lets a reader in while the bot writes), never migrates it, and changes nothing in it."""
     from bot.clock import SystemClock
     from bot.export import build_export
     from bot.storage import Store
 
-    store = await Store.open(config.storage.database)
+    store = await Store.open(config.storage.database, read_only=True)
     try:
         return await build_export(store, kind, fmt, config.conference.name, SystemClock().now().date())
     finally:
         await store.close()
 
 
-def _write_export(config, kind: str, fmt: str, output: str | None) -> int:
-    database = config.storage.database
-    if not database.exists():
-        raise StorageError(f"{database}: no database there (has the bot run with this config?)")
+def _protected(config, target: Path) -> str | None:
+    """Why an export must never be written at `target`, --force or not: the files the bot
+    itself needs. Compared by real path (the last name is not followed: a link there is
+    refused anyway) and, for a file that exists, by identity (a hard link)."""
+    real = target.parent.resolve() / target.name
+    database = config.storage.database.resolve()
+    files = {database: "the bot's database (storage.database)"}
+    for suffix in ("-wal", "-shm", "-journal"):
+        files[database.with_name(database.name + suffix)] = "part of the bot's database (storage.database)"
+    if config.path is not None:
+        files[Path(config.path).resolve()] = "the config file"
+    files[config.topics.seed_file.resolve()] = "the seed topics file (topics.seed_file)"
+    if config.matrix.access_token_file:
+        files[Path(config.matrix.access_token_file).resolve()] = "the access token file (matrix.access_token_file)"
+    if real in files:
+        return files[real]
+    state = config.storage.state_dir.resolve()
+    if real == state or state in real.parents:
+        return f"under storage.state_dir ({state})"
+    try:
+        info = target.lstat()
+    except OSError:
+        return None
+    for path, why in files.items():
+        try:
+            other = path.stat()
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+            return why
+    return None
+
+
+def _write_new(path: Path, data: bytes, force: bool) -> None:
+    """Write `data` at `path`: a new file (O_EXCL: never an existing name, never through a
+    link), or with `force` an existing regular file replaced whole by renaming a finished
+    temporary file from the same folder over it (a rename replaces the name, never writes
+    through it)."""
+    if not force:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return
+    mode = stat.S_IMODE(path.lstat().st_mode)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _write_export(config, kind: str, fmt: str, output: str | None, force: bool = False) -> int:
     made = asyncio.run(_export(config, kind, fmt))
     if output is None:
         sys.stdout.buffer.write(made.data)
         sys.stdout.buffer.flush()
         return 0
     path = Path(output)
+    folder = output.endswith(("/", os.sep)) or path.is_dir()
+    if folder:
+        path = path / made.filename
+    why = _protected(config, path)
+    if why:
+        print(f"ccc-bot: refusing to write the export to {path}: it is {why}", file=sys.stderr)
+        return 3
+    if path.is_symlink():
+        print(
+            f"ccc-bot: {path} is a symbolic link; refusing to write through it (name the file itself)", file=sys.stderr
+        )
+        return 3
+    exists = path.exists()
+    if exists and not force:
+        print(f"ccc-bot: {path} already exists; add --force to replace it", file=sys.stderr)
+        return 3
+    if exists and not path.is_file():
+        print(f"ccc-bot: {path} is not a regular file; refusing to replace it", file=sys.stderr)
+        return 3
     try:
-        if output.endswith(("/", os.sep)) or path.is_dir():
-            path.mkdir(parents=True, exist_ok=True)
-            path = path / made.filename
-        path.write_bytes(made.data)
+        if folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(path, made.data, force=exists)
+    except FileExistsError:
+        print(f"ccc-bot: {path} already exists; add --force to replace it", file=sys.stderr)
+        return 3
     except OSError as e:
         print(f"ccc-bot: cannot write {path}: {e.strerror}", file=sys.stderr)
         return 3

@@ -141,7 +141,10 @@ def parse_duration(text: str) -> dt.timedelta:
     m = _DURATION.match(text)
     if not m:
         raise ValueError(f"{text!r} is not a duration (use a number and s, m, h, d or w: 15m, 1d)")
-    return dt.timedelta(**{_DURATION_UNITS[m.group(2)]: int(m.group(1))})
+    try:
+        return dt.timedelta(**{_DURATION_UNITS[m.group(2)]: int(m.group(1))})
+    except (OverflowError, ValueError):  # more days than a timedelta holds, or digits
+        raise ValueError(f"{text!r} is far too long") from None
 
 
 def format_duration(delta: dt.timedelta) -> str:
@@ -217,16 +220,36 @@ def _trust(text: str) -> str:
     return text
 
 
-def _non_negative(n: int) -> int:
-    if n < 0:
-        raise ValueError(f"{n} must not be negative")
-    return n
+# Bounds on every duration and count: wide enough for any real conference, narrow enough
+# that no date computed from them overflows and no reply or flood grows without end.
+# config.example.toml states each one beside its key.
+MAX_LEAD = dt.timedelta(days=14)
+MAX_HOST_WAIT_MINUTES = 120
+MAX_GRACE_MINUTES = 24 * 60
+MAX_TOPIC_LENGTH = 4000
+MAX_PER_PERSON = 1000
 
 
-def _positive(n: int) -> int:
-    if n < 1:
-        raise ValueError(f"{n} must be at least 1")
-    return n
+def _lead(text: str) -> dt.timedelta:
+    lead = parse_duration(text)
+    if lead > MAX_LEAD:
+        raise ValueError(f"{text!r} is too long before a session (at most {format_duration(MAX_LEAD)}, 14 days)")
+    return lead
+
+
+def _between(low: int, high: int, unit: str = "") -> Callable[[int], int]:
+    def check(n: int) -> int:
+        if not low <= n <= high:
+            raise ValueError(f"{n} is out of bounds ({low} to {high}{unit})")
+        return n
+
+    return check
+
+
+def _device_id(text: str) -> str:
+    if not text.strip() or any(c.isspace() for c in text):
+        raise ValueError(f"{text!r} is not a usable device ID (letters and digits, no spaces)")
+    return text
 
 
 def _power_level(n: int) -> int:
@@ -251,7 +274,7 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
         "password": _Key(str),
         "access_token": _Key(str),
         "access_token_file": _Key(str),
-        "device_id": _Key(str),
+        "device_id": _Key(str, _device_id),
         "rooms": _Key(list, _room_id),
         "command_prefix": _Key(str, _prefix),
         "encryption": _Key(bool),
@@ -261,11 +284,11 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
         "name": _Key(str),
         "timezone": _Key(str, parse_timezone),
         "slots": _Key(list, parse_slot),
-        "host_wait_minutes": _Key(int, _non_negative),
+        "host_wait_minutes": _Key(int, _between(0, MAX_HOST_WAIT_MINUTES, " minutes")),
         "bbb_url": _Key(str, _url),
         "access_code": _Key(str),
-        "announce_before": _Key(list, parse_duration),
-        "announce_grace_minutes": _Key(int, _non_negative),
+        "announce_before": _Key(list, _lead),
+        "announce_grace_minutes": _Key(int, _between(0, MAX_GRACE_MINUTES, " minutes")),
         "display_timezones": _Key(list, parse_timezone),
     },
     "roles": {
@@ -279,9 +302,9 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
     },
     "topics": {
         "seed_file": _Key(str),
-        "max_length": _Key(int, _positive),
-        "suggestions_per_hour": _Key(int, _non_negative),
-        "votes_per_person": _Key(int, _non_negative),
+        "max_length": _Key(int, _between(1, MAX_TOPIC_LENGTH, " characters")),
+        "suggestions_per_hour": _Key(int, _between(0, MAX_PER_PERSON)),
+        "votes_per_person": _Key(int, _between(0, MAX_PER_PERSON)),
     },
     "limits": {
         "commands_per_minute": _Key(int, _commands_per_minute),
@@ -316,6 +339,29 @@ def _convert(name: str, key: _Key, raw: Any, problems: list[str]) -> Any:
     return raw
 
 
+def _same_twice(section: str, key: str, table: Any, parse: Callable[[str], Any], what: str) -> list[str]:
+    """A list entry meaning the same as an earlier one, however spelled ('Thursday 08:00',
+    'thu 8:00'), named by the later entry's index in the file."""
+    raw = table.get(key) if isinstance(table, dict) else None
+    if not isinstance(raw, list):
+        return []
+    seen: dict[Any, int] = {}
+    problems = []
+    for i, item in enumerate(raw):
+        try:
+            value = parse(item)
+        except (ValueError, TypeError, AttributeError):
+            continue  # reported as a bad value already
+        if value in seen:
+            first = seen[value]
+            problems.append(
+                f"{section}.{key}[{i}]: {item!r} is the same {what} as {section}.{key}[{first}] ({raw[first]!r})"
+            )
+        else:
+            seen[value] = i
+    return problems
+
+
 def parse_config(data: dict[str, Any], base_dir: Path | None = None, path: Path | None = None) -> Config:
     """Validate a parsed TOML document; raise ConfigError listing every problem."""
     problems: list[str] = []
@@ -344,7 +390,11 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None, path: Path 
     conference = sections["conference"]
     if conference.get("slots") == () and not any(p.startswith("conference.slots") for p in problems):
         problems.append("conference.slots: at least one slot is needed")
+    for key, parse, what in (("slots", parse_slot, "slot"), ("announce_before", _lead, "lead time")):
+        problems.extend(_same_twice("conference", key, data.get("conference"), parse, what))
     matrix = sections["matrix"]
+    if matrix.get("rooms") == () and not any(p.startswith("matrix.rooms") for p in problems):
+        problems.append("matrix.rooms: at least one room is needed (the bot serves only the rooms listed)")
     if "rooms" in matrix and len(set(matrix["rooms"])) != len(matrix["rooms"]):
         problems.append("matrix.rooms: a room is listed twice")
     for section, key in (("storage", "database"), ("storage", "state_dir"), ("topics", "seed_file")):
@@ -390,6 +440,77 @@ def load_config(path: str | Path) -> Config:
             data = tomllib.load(f)
     except FileNotFoundError:
         raise ConfigError([f"{path}: no such file"]) from None
+    except IsADirectoryError:
+        raise ConfigError([f"{path}: is a folder; give the config file (e.g. config.toml)"]) from None
+    except OSError as e:
+        raise ConfigError([f"{path}: cannot be read: {e.strerror}"]) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError([f"{path}: not UTF-8 text (byte {e.start}); a TOML file must be UTF-8"]) from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError([f"{path}: not valid TOML: {e}"]) from None
     return parse_config(data, base_dir=path.resolve().parent, path=path.resolve())
+
+
+def _folder_problem(path: Path) -> str | None:
+    """Why the bot could not use or create the folder `path` (it creates it if missing)."""
+    from bot.storage import writable
+
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    if not writable(existing):
+        return f"{existing} is not writable" if existing == path else f"cannot be created: {existing} is not writable"
+    return None
+
+
+def check_files(config: Config, *, database: bool = True, state: bool = True, credentials: bool = True) -> list[str]:
+    """What on disk would stop `run` at start-up, one line each naming its key: the
+    database (checked as `run` opens it, but read-only), the state folder, the seed file,
+    the access token file, and a way to log in. `check-config` asks for all of it; `run`
+    and `console` check the files they read before they start."""
+    from bot.matrix import SESSION_FILE  # where `ccc-bot login` keeps the token
+    from bot.storage import StorageError, check_database
+    from bot.topics import SeedError, read_seed
+
+    problems = []
+    if database:
+        try:
+            check_database(config.storage.database, write=True)
+        except StorageError as e:
+            problems.append(f"storage.database: {e}")
+    if state and (problem := _folder_problem(config.storage.state_dir)):
+        problems.append(f"storage.state_dir: {problem}")
+    seed = config.topics.seed_file
+    try:
+        if seed.is_dir():
+            problems.append(f"topics.seed_file: {seed} is a folder, not a topics file")
+        else:
+            read_seed(seed)  # a missing file is fine: no topics to import
+    except SeedError as e:
+        problems.append(f"topics.seed_file: {e}")
+    except OSError as e:
+        problems.append(f"topics.seed_file: {seed} cannot be read: {e.strerror}")
+    if not credentials:
+        return problems
+    m = config.matrix
+    if m.access_token_file:
+        token = Path(m.access_token_file)
+        try:
+            if not token.read_text(encoding="utf-8").strip():
+                problems.append(f"matrix.access_token_file: {token} is empty")
+        except FileNotFoundError:
+            problems.append(f"matrix.access_token_file: {token} does not exist")
+        except IsADirectoryError:
+            problems.append(f"matrix.access_token_file: {token} is a folder, not a file")
+        except OSError as e:
+            problems.append(f"matrix.access_token_file: {token} cannot be read: {e.strerror}")
+        except UnicodeDecodeError:
+            problems.append(f"matrix.access_token_file: {token} is not a text file")
+    elif not (m.access_token or m.password or (config.storage.state_dir / SESSION_FILE).exists()):
+        problems.append(
+            "matrix.password: no way to log in: set matrix.access_token or matrix.access_token_file, "
+            "or matrix.password and run `ccc-bot login` once"
+        )
+    return problems

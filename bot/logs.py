@@ -72,8 +72,10 @@ class PrivateDataFormatter(logging.Formatter):
         return text
 
 
-def configure_logging(command: str, verbose: bool, stream: TextIO | None = None) -> None:
-    """Set up the root logger for a `ccc-bot` command (replacing an earlier setup)."""
+def configure_logging(command: str, verbose: bool, stream: TextIO | None = None) -> logging.Handler:
+    """Set up the root logger for a `ccc-bot` command (replacing an earlier setup); the
+    handler is returned so that a caller running several commands in one process (the
+    tests) can take it away again."""
     quiet = command in ("console", "demo")  # the terminal is the user's chat there
     root = logging.getLogger()
     for handler in list(root.handlers):
@@ -91,6 +93,7 @@ def configure_logging(command: str, verbose: bool, stream: TextIO | None = None)
     # APScheduler logs every job added and run at INFO: detail, not what an operator needs.
     logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.WARNING)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    return handler
 
 
 def hide_secrets(*secrets: str | None) -> None:

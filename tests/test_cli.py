@@ -71,3 +71,234 @@ def test_a_damaged_session_file_says_to_log_in_again(tmp_path):
     output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 3
     assert "ccc-bot login" in output and "Traceback" not in output
+
+
+# --- database faults: every command that opens the database answers in one line ---------
+
+DB_COMMANDS = (["run"], ["console"], ["status"], ["export", "topics"])
+
+
+def config_for(tmp_path: Path, database: Path | str) -> Path:
+    config = tmp_path / "faults.toml"
+    config.write_text(
+        '[matrix]\nhomeserver = "http://127.0.0.1:9"\nuser_id = "@ccc-bot:localhost"\n'
+        'access_token = "t"\nencryption = false\nrooms = ["!r:localhost"]\n'
+        f'[storage]\ndatabase = "{database}"\nstate_dir = "{tmp_path / "state"}"\n'
+        f'[topics]\nseed_file = "{ROOT / "topics.yaml"}"\n'
+    )
+    return config
+
+
+def run_main(capsys, *args: str) -> tuple[int, str]:
+    from bot.cli import main
+
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def a_real_database(path: Path, migrations=None) -> bytes:
+    import asyncio
+
+    from bot.migrations import MIGRATIONS
+    from bot.storage import Store
+
+    async def make():
+        store = await Store.open(path, migrations or MIGRATIONS)
+        await store.close()
+
+    asyncio.run(make())
+    return path.read_bytes()
+
+
+def damaged_databases(tmp_path: Path) -> list[tuple[str, Path, str]]:
+    good = a_real_database(tmp_path / "good.sqlite3")
+    corrupt = bytearray(good)
+    corrupt[108:300] = bytes(range(192))  # page 1: the schema's cell pointers
+    files = {
+        "corrupt": (bytes(corrupt), "damaged"),
+        "truncated": (good[: len(good) // 3], "damaged"),
+        "random": (bytes((i * 7919 + 13) % 256 for i in range(5000)), "not a SQLite database"),
+    }
+    out = []
+    for name, (data, expected) in files.items():
+        path = tmp_path / f"{name}.sqlite3"
+        path.write_bytes(data)
+        out.append((name, path, expected))
+    if Path("/proc/version").exists():
+        out.append(("proc", Path("/proc/version"), "not a SQLite database"))
+    return out
+
+
+def test_damaged_databases_get_one_line_and_stay_unchanged(tmp_path, capsys):
+    import hashlib
+
+    for name, path, expected in damaged_databases(tmp_path):
+        config = config_for(tmp_path, path)
+        checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+        for command in DB_COMMANDS:
+            code, output = run_main(capsys, command[0], "-c", str(config), *command[1:])
+            assert code != 0, (name, command, output)
+            lines = output.strip().splitlines()
+            assert len(lines) == 1, (name, command, output)
+            assert str(path) in lines[0] and expected in lines[0], (name, command, output)
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == checksum, (name, command)
+
+
+def test_a_missing_folder_or_read_only_database_gets_one_line(tmp_path, capsys):
+    import hashlib
+
+    missing = tmp_path / "nowhere" / "bot.sqlite3"
+    for command in DB_COMMANDS:
+        code, output = run_main(capsys, command[0], "-c", str(config_for(tmp_path, missing)), *command[1:])
+        assert code != 0 and len(output.strip().splitlines()) == 1, (command, output)
+        assert str(missing) in output, (command, output)
+    assert not missing.parent.exists()
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    database = folder / "bot.sqlite3"
+    checksum = hashlib.sha256(a_real_database(database)).hexdigest()
+    config = config_for(tmp_path, database)
+    database.chmod(0o444)
+    try:
+        for command in (["run"], ["console"]):
+            code, output = run_main(capsys, command[0], "-c", str(config))
+            assert code != 0 and output.strip() == f"ccc-bot: {database}: the file is read-only; " + (
+                "the bot needs to write it (check its owner and mode)"
+            ), (command, output)
+    finally:
+        database.chmod(0o644)
+    folder.chmod(0o555)
+    try:
+        code, output = run_main(capsys, "run", "-c", str(config))
+        assert code != 0 and f"the folder {folder} is not writable" in output
+        assert len(output.strip().splitlines()) == 1, output
+        # reading needs no write access at all
+        code, output = run_main(capsys, "export", "-c", str(config), "topics")
+        assert code == 0, output
+    finally:
+        folder.chmod(0o755)
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == checksum
+
+
+def test_export_and_status_never_migrate(tmp_path, capsys):
+    import sqlite3
+
+    from bot.migrations import MIGRATIONS
+
+    database = tmp_path / "old.sqlite3"
+    before = a_real_database(database, MIGRATIONS[:-1])
+    older = MIGRATIONS[-2].version
+    config = config_for(tmp_path, database)
+    for command in (["status"], ["export", "topics"], ["export", "attendance", "-f", "json"]):
+        code, output = run_main(capsys, command[0], "-c", str(config), *command[1:])
+        assert code != 0, (command, output)
+        assert f"schema version {older}" in output and "ccc-bot run" in output, (command, output)
+        assert len(output.strip().splitlines()) == 1, (command, output)
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == older
+    assert database.read_bytes() == before
+
+
+def test_a_damaged_database_under_run_is_one_line_as_a_process(tmp_path):
+    database = tmp_path / "bot.sqlite3"
+    database.write_bytes(b"SQLite format 3\x00" + bytes(range(84)))
+    proc = ccc_bot("run", "-c", str(config_for(tmp_path, database)))
+    output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 3
+    lines = output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in output, output
+    assert lines[0].startswith(f"ccc-bot: {database}: the database is damaged (")
+    assert lines[0].endswith("restore it from a backup")
+
+
+def test_status_and_export_read_a_current_database_without_changing_it(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    before = a_real_database(database)
+    config = config_for(tmp_path, database)
+    code, output = run_main(capsys, "status", "-c", str(config))
+    assert code == 0 and "status:            OK" in output, output
+    code, output = run_main(capsys, "export", "-c", str(config), "topics", "-f", "json")
+    assert code == 0 and '"schema_version"' in output, output
+    assert database.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bot.")) == ["bot.sqlite3"]
+
+
+# --- export -o: never over an existing file without --force, never over the bot's own --
+
+
+def export_to(capsys, config: Path, *args: str) -> tuple[int, str]:
+    return run_main(capsys, "export", "-c", str(config), "topics", *args)
+
+
+def test_export_never_overwrites_without_force(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    a_real_database(database)
+    config = config_for(tmp_path, database)
+    target = tmp_path / "topics.csv"
+    target.write_text("my own notes\n")
+    code, output = export_to(capsys, config, "-o", str(target))
+    assert code != 0 and output.strip() == f"ccc-bot: {target} already exists; add --force to replace it"
+    assert target.read_text() == "my own notes\n"
+    code, output = export_to(capsys, config, "-o", str(target), "--force")
+    assert code == 0, output
+    assert target.read_text(encoding="utf-8-sig").startswith("number,text,")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("topics")) == ["topics.csv"]
+    # a folder gets the dated name; the same name again is refused too
+    code, output = export_to(capsys, config, "-o", str(tmp_path / "out") + "/")
+    assert code == 0, output
+    [written] = (tmp_path / "out").iterdir()
+    code, output = export_to(capsys, config, "-o", str(tmp_path / "out"))
+    assert code != 0 and f"{written} already exists" in output
+
+
+def test_export_refuses_the_bots_own_files_even_with_force(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    before = a_real_database(database)
+    config = config_for(tmp_path, database)
+    (tmp_path / "state").mkdir()
+    session = tmp_path / "state" / "session.json"
+    session.write_text('{"access_token": "x"}')
+    config_text = config.read_text()
+    hard_link = tmp_path / "innocent.csv"
+    hard_link.hardlink_to(database)
+    targets = {
+        database: "the bot's database",
+        Path(f"{database}-wal"): "the bot's database",
+        Path(f"{database}-shm"): "the bot's database",
+        config: "the config file",
+        session: "storage.state_dir",
+        tmp_path / "state" / "new.csv": "storage.state_dir",
+        tmp_path / "state": "storage.state_dir",
+        hard_link: "the bot's database",
+    }
+    for target, why in targets.items():
+        for force in ([], ["--force"]):
+            code, output = export_to(capsys, config, "-o", str(target), *force)
+            assert code != 0, (target, force, output)
+            assert len(output.strip().splitlines()) == 1 and why in output, (target, force, output)
+    assert database.read_bytes() == before
+    assert config.read_text() == config_text
+    assert session.read_text() == '{"access_token": "x"}'
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["session.json"]
+    assert not Path(f"{database}-wal").exists()
+
+
+def test_export_never_writes_through_a_symlink(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    a_real_database(database)
+    config = config_for(tmp_path, database)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(precious)
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "would-be-created.csv")
+    for target in (link, dangling):
+        for force in ([], ["--force"]):
+            code, output = export_to(capsys, config, "-o", str(target), *force)
+            assert code != 0 and "symbolic link" in output, (target, force, output)
+    assert precious.read_text() == "keep me\n"
+    assert link.is_symlink() and dangling.is_symlink()
+    assert not (tmp_path / "would-be-created.csv").exists()
