@@ -110,3 +110,16 @@ async def make_chat(make_config):
 @pytest.fixture
 async def chat(make_chat) -> Chat:
     return await make_chat()
+
+
+async def hold(chat: Chat, key: str, people: list[str]) -> None:
+    """Session `key` held in the past: started by people[0], everyone checked in, ended
+    an hour later."""
+    from bot import sessions
+    from bot.schedule import session_from_key
+
+    session = session_from_key(chat.services.config, key)
+    await sessions.start_session(chat.store, session, people[0], session.starts_at)
+    for user in people[1:]:
+        await sessions.check_in(chat.store, key, user, session.starts_at, "command")
+    await sessions.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))

@@ -8,9 +8,8 @@ import math
 
 import pytest
 
-from bot import chart, sessions
-from bot.schedule import session_from_key
-from tests.conftest import ALICE, BOB, HOST
+from bot import chart
+from tests.conftest import ALICE, BOB, HOST, hold
 
 MORNING, EVENING = "Thursday 08:00", "Thursday 17:00"
 TITLE = "Coop Casual Conference: people per session"
@@ -117,14 +116,6 @@ def test_the_child_process_draws_gaps():
 
 
 # --- the series `!stats` builds ----------------------------------------------------------
-
-
-async def hold(chat, key: str, people: list[str]) -> None:
-    session = session_from_key(chat.services.config, key)
-    await sessions.start_session(chat.store, session, people[0], session.starts_at)
-    for user in people[1:]:
-        await sessions.check_in(chat.store, key, user, session.starts_at, "command")
-    await sessions.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))
 
 
 async def test_stats_sends_a_session_not_held_as_a_gap(chat, monkeypatch):

@@ -10,8 +10,7 @@ from bot import chart, sessions
 from bot.clock import iso
 from bot.dispatcher import record_anchor
 from bot.model import Anchor, IncomingReaction
-from bot.schedule import session_from_key
-from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, hold
 
 UTC = dt.UTC
 CAROL = "@carol:example.org"
@@ -381,14 +380,6 @@ async def test_an_offer_stored_for_a_date_out_of_range_does_not_break_unhost(mak
 
 
 # --- !stats -------------------------------------------------------------------------------
-
-
-async def hold(chat, key: str, people: list[str]) -> None:
-    session = session_from_key(chat.services.config, key)
-    await sessions.start_session(chat.store, session, people[0], session.starts_at)
-    for user in people[1:]:
-        await sessions.check_in(chat.store, key, user, session.starts_at, "command")
-    await sessions.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))
 
 
 def png_size(data: bytes) -> tuple[int, int]:
