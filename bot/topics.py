@@ -26,6 +26,8 @@ from bot.text import clean
 log = logging.getLogger(__name__)
 
 RATE_WINDOW = dt.timedelta(hours=1)
+# How long a suggestion held back as a near duplicate waits for its author to send it again.
+INSIST_WINDOW = dt.timedelta(minutes=10)
 
 OPEN, DISCUSSED, WITHDRAWN, IMPORTED = "open", "discussed", "withdrawn", "imported"
 
@@ -79,9 +81,12 @@ class RateLimited(TopicError):
 
 
 class DuplicateTopic(TopicError):
-    def __init__(self, topic: Topic):
+    """Held back as the same as `topic`. Unless it has the very same words, sending it
+    again within INSIST_WINDOW adds it (`can_insist`)."""
+
+    def __init__(self, topic: Topic, *, can_insist: bool):
         super().__init__(f"same as #{topic.id}")
-        self.topic = topic
+        self.topic, self.can_insist = topic, can_insist
 
 
 class UnknownTopic(TopicError):
@@ -204,7 +209,7 @@ def _stem_of(word: str) -> str:
         return word
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    elif len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     if len(word) > 5 and word.endswith("ing") and not _VOWELS.isdisjoint(word[:-3]):
         word = word[:-3]
@@ -449,7 +454,8 @@ async def suggest(
     per_hour: int,
 ) -> Topic:
     """Add an open topic. `per_hour` 0 means no limit. Raises EmptyTopic, TopicTooLong,
-    RateLimited or DuplicateTopic."""
+    RateLimited or DuplicateTopic. A near duplicate is held back, and added if the same
+    person sends it again within INSIST_WINDOW: they know it is a different topic."""
     text = tidy(text)
     norm = normalise(text)
     if not norm:
@@ -458,7 +464,12 @@ async def suggest(
         raise TopicTooLong(len(text), max_length)
     duplicate = await find_duplicate(store, text)
     if duplicate is not None:
-        raise DuplicateTopic(duplicate)  # pointing to it helps even past the hourly limit
+        # Pointing to it helps even past the hourly limit.
+        if _compact(normalise(duplicate.text)) == _compact(norm):
+            raise DuplicateTopic(duplicate, can_insist=False)
+        if not await _held_back(store, now, user_id, norm):
+            await _hold_back(store, now, user_id, text, norm)
+            raise DuplicateTopic(duplicate, can_insist=True)
     # The close-match search above reads without a lock (it is the slow part); the insert
     # checks the exact duplicate and the hourly limit in the same statement, which SQLite
     # runs alone, so two suggestions at once can't both get through.
@@ -474,10 +485,32 @@ async def suggest(
     if row is None:
         same = await store.fetchval("SELECT id FROM topics WHERE norm = ? AND status != 'withdrawn'", (norm,))
         if same is not None:
-            raise DuplicateTopic(await _require(store, int(same)))
+            raise DuplicateTopic(await _require(store, int(same)), can_insist=False)
         await _check_rate(store, now, user_id, per_hour)
         raise RuntimeError("a suggestion was refused for no reason found")
+    if duplicate is not None:
+        await store.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
     return Topic(row["id"], text, 0, user_id, name, iso(now), OPEN)
+
+
+async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) -> bool:
+    """Whether `user_id` sent these words within INSIST_WINDOW and they were held back."""
+    since = iso(now - INSIST_WINDOW)
+    found = await store.fetchval(
+        "SELECT 1 FROM held_suggestions WHERE user_id = ? AND norm = ? AND held_at >= ?", (user_id, norm, since)
+    )
+    return found is not None
+
+
+async def _hold_back(store: Store, now: dt.datetime, user_id: str, text: str, norm: str) -> None:
+    async with store.transaction() as db:
+        # Nobody sent these again in time: they are forgotten (ISO instants compare as text).
+        await db.execute("DELETE FROM held_suggestions WHERE held_at < ?", (iso(now - INSIST_WINDOW),))
+        await db.execute(
+            "INSERT INTO held_suggestions (user_id, norm, text, held_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (user_id, norm) DO UPDATE SET text = excluded.text, held_at = excluded.held_at",
+            (user_id, norm, text, iso(now)),
+        )
 
 
 async def _check_rate(store: Store, now: dt.datetime, user_id: str, per_hour: int) -> None:

@@ -96,20 +96,28 @@ async def suggest(ctx: Context, text: Rest) -> Reply:
             f"You can suggest again at {e.again_at:%H:%M} UTC (in {_plural(wait, 'minute')})."
         ) from None
     except topics.DuplicateTopic as e:
-        return _duplicate(ctx, e.topic)
+        return _duplicate(ctx, e)
     reply = Text("Added ").extend(topic_label(topic, conf.max_length)).add(". Vote for it with ")
     reply.code(f"{p}vote {topic.id}").add(" or react 👍 to this message.")
     return ctx.reply(reply, anchor=Anchor("topic", str(topic.id)))
 
 
-def _duplicate(ctx: Context, topic: Topic) -> Reply:
-    text = topic_label(topic)
+def _duplicate(ctx: Context, held: topics.DuplicateTopic) -> Reply:
+    topic, text = held.topic, topic_label(held.topic)
     if topic.is_open:
         text.add(" looks the same — vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
-        # This message presents a single open topic, so a 👍 on it votes too.
-        return ctx.reply(text, anchor=Anchor("topic", str(topic.id)))
-    text.add(f" looks the same, and {_closed(topic)}. If there is something new to it, say what in your suggestion.")
-    return ctx.reply(text)
+        different = "If yours is a different topic"
+    else:
+        text.add(f" looks the same, and {_closed(topic)}.")
+        different = "If there is something new to yours"
+    if held.can_insist:
+        minutes = int(topics.INSIST_WINDOW.total_seconds() // 60)
+        text.add(f" {different}, send the same ").code(f"{ctx.prefix}suggest")
+        text.add(f" again within {minutes} minutes to add it anyway.")
+    elif not topic.is_open:
+        text.add(" If there is something new to it, say what in your suggestion.")
+    # A message presenting a single open topic: a 👍 on it votes for that topic.
+    return ctx.reply(text, anchor=Anchor("topic", str(topic.id)) if topic.is_open else None)
 
 
 # --- voting -----------------------------------------------------------------------------

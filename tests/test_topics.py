@@ -153,6 +153,19 @@ async def test_duplicates_of_open_and_imported_topics_are_refused_but_withdrawn_
     assert again.id != first.id and again.is_open
 
 
+async def test_sending_a_held_back_suggestion_again_adds_it(store):
+    first = await add(store, "Onboarding new members")
+    with pytest.raises(topics.DuplicateTopic) as held:
+        await add(store, "Onboarding of new members", who=BOB)
+    assert held.value.topic.id == first.id and held.value.can_insist
+    again = await add(store, "onboarding of new members!", who=BOB, at=START + topics.INSIST_WINDOW)
+    assert again.id != first.id and again.text == "onboarding of new members!"
+    assert await count(store, "held_suggestions") == 0, "used up"
+    with pytest.raises(topics.DuplicateTopic) as same:
+        await add(store, "On-boarding new members", who=ALICE)
+    assert same.value.topic.id == first.id and not same.value.can_insist, "the same words as a topic"
+
+
 async def test_suggestion_is_tidied_and_limited(store):
     topic = await add(store, "  Pay\n\tourselves\u202e  fairly  ")
     assert topic.text == "Pay ourselves fairly"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+from bot import privacy
 from bot.clock import iso
 from bot.dispatcher import record_anchor
 from bot.model import Anchor, IncomingMessage, IncomingReaction
@@ -53,6 +54,62 @@ async def test_suggest_points_out_near_duplicates_instead_of_adding(chat):
     text = await chat.text(BOB, "!suggest decision making")
     assert "#2 “Decision-making.”" in text and "already discussed" in text, "seed history counts too"
     assert (await chat.text(ALICE, "!topics")).count("#") == 1, "nothing was added"
+
+
+async def test_a_held_back_suggestion_is_added_when_sent_again_within_10_minutes(chat):
+    first = await suggest(chat, "Co-op legal structures in the UK")
+    [reply] = await chat.say(BOB, "!suggest Legal structures for co-ops in the UK!")
+    assert f"#{first}" in reply.text and "looks the same" in reply.text
+    assert "send the same !suggest again within 10 minutes" in reply.text, "says how to insist"
+    assert "!suggest" in reply.html and "<code>" in reply.html
+    chat.clock.advance(minutes=9)
+    assert "looks the same" in await chat.text(ALICE, "!suggest Legal structures for co-ops in the UK!"), (
+        "someone else's attempt does not count"
+    )
+    added = await suggest(chat, "legal structures for co-ops in the UK", who=BOB)  # the same words
+    assert added != first
+    text = await chat.text(ALICE, "!topics")
+    assert f"#{first} " in text and f"#{added} “legal structures for co-ops in the UK”" in text
+
+
+async def test_insisting_after_10_minutes_holds_back_again(chat):
+    await suggest(chat, "Hiring our first developer")
+    assert "looks the same" in await chat.text(BOB, "!suggest Hiring our first developers")
+    chat.clock.advance(minutes=10, seconds=1)
+    assert "looks the same" in await chat.text(BOB, "!suggest Hiring our first developers"), "too late"
+    chat.clock.advance(minutes=3)
+    await suggest(chat, "Hiring our first developers", who=BOB)
+
+
+async def test_insisting_also_adds_a_topic_like_one_discussed_before(chat):
+    text = await chat.text(BOB, "!suggest Making decisions")
+    assert "#2 “Decision-making.”" in text and "already discussed" in text and "within 10 minutes" in text
+    number = await suggest(chat, "Making decisions", who=BOB)
+    assert f"#{number} “Making decisions”" in await chat.text(ALICE, "!topics")
+
+
+async def test_the_same_words_again_are_never_added_twice(chat):
+    first = await suggest(chat, "Pricing retainer contracts")
+    for _ in range(2):
+        text = await chat.text(BOB, "!suggest pricing retainer-contracts?")
+        assert f"#{first}" in text and "looks the same" in text
+        assert "within 10 minutes" not in text, "insisting cannot add the very same words"
+    assert (await chat.text(ALICE, "!topics")).count("“") == 1
+
+
+async def test_a_held_back_suggestion_is_in_mydata_and_forgetme_erases_it(chat):
+    await suggest(chat, "Remote work across time zones")
+    await chat.say(BOB, "!suggest Time zones and remote work")
+    doc = await privacy.collect(chat.store, BOB)
+    assert [h["text"] for h in doc["held_suggestions"]] == ["Time zones and remote work"]
+    assert not privacy.is_empty(doc)
+    await privacy.request_erasure(chat.store, BOB, chat.clock.now())
+    await privacy.erase(chat.store, BOB, chat.clock.now())
+    assert privacy.is_empty(await privacy.collect(chat.store, BOB))
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM held_suggestions") == 0
+    assert "looks the same" in await chat.text(BOB, "!suggest Time zones and remote work"), (
+        "after erasure the first attempt is held back again"
+    )
 
 
 async def test_over_long_suggestion_names_the_limit(make_chat, make_config):
