@@ -582,8 +582,24 @@ async def withdraw(store: Store, now: dt.datetime, topic_id: int, user_id: str, 
     return await _require(store, topic_id)
 
 
-async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session: str, note: str | None) -> Topic:
+@dataclass(frozen=True)
+class Marked:
+    topic: Topic  # as it is now
+    again: bool  # it was already marked in this session: only the note changed
+    old_note: str | None  # the note it had before
+
+
+async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session: str, note: str | None) -> Marked:
+    """Mark an open topic discussed in `session`, with an optional note. Marked again in
+    the same session, its note is replaced by `note` (none: the note goes). A topic
+    discussed in another session, withdrawn or imported raises NotOpen."""
     topic = await _require(store, topic_id)
+    if topic.status == DISCUSSED and topic.session == session:
+        await store.execute(
+            "UPDATE topics SET note = ? WHERE id = ? AND status = 'discussed' AND session = ?",
+            (note or None, topic_id, session),
+        )
+        return Marked(await _require(store, topic_id), True, topic.note)
     if not topic.is_open:
         raise NotOpen(topic)
     await store.execute(
@@ -591,7 +607,29 @@ async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session:
         "WHERE id = ? AND status = 'open'",
         (session, note or None, iso(now), topic_id),
     )
-    return await _require(store, topic_id)
+    return Marked(await _require(store, topic_id), False, None)
+
+
+class NotDiscussedHere(TopicError):
+    """!undiscussed on a topic not marked discussed in the running session."""
+
+    def __init__(self, topic: Topic, session: str):
+        super().__init__(f"#{topic.id} is not discussed in session {session}")
+        self.topic, self.session = topic, session
+
+
+async def unmark_discussed(store: Store, topic_id: int, session: str) -> Topic:
+    """Undo marking a topic discussed in `session` (the running one): it is open again,
+    with its votes, which were never taken away. Raises NotDiscussedHere otherwise."""
+    changed = await store.execute(
+        "UPDATE topics SET status = 'open', session = NULL, note = NULL, discussed_at = NULL "
+        "WHERE id = ? AND status = 'discussed' AND session = ?",
+        (topic_id, session),
+    )
+    topic = await _require(store, topic_id)
+    if not changed:
+        raise NotDiscussedHere(topic, session)
+    return topic
 
 
 # --- the seed file ------------------------------------------------------------------------

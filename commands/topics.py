@@ -205,20 +205,66 @@ async def withdraw(ctx: Context, topic: int) -> Reply:
 # --- history ----------------------------------------------------------------------------------
 
 
-@group.command("discussed", usage="N [note]", role=Role.HOST, help="Mark topic N discussed in the running session")
-async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
+async def _running(ctx: Context, otherwise: str) -> str:
     session = await sessions.running_session(ctx.store)
     if session is None:
-        raise CommandError(f"No session is running. Start one with {ctx.prefix}start, then mark topics discussed.")
+        raise CommandError(f"No session is running. {otherwise}")
+    return session
+
+
+@group.command("discussed", usage="N [note]", role=Role.HOST, help="Mark topic N discussed in the running session")
+async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
+    session = await _running(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
     note_text = clean(note, ctx.config.topics.max_length) if note else None
     try:
-        done = await topics.mark_discussed(ctx.store, ctx.clock.now(), topic, session, note_text)
+        marked = await topics.mark_discussed(ctx.store, ctx.clock.now(), topic, session, note_text)
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
-    text = Text("Marked ").extend(topic_label(done)).add(" discussed in session ").bold(session).add(".")
+    done, label = marked.topic, topic_label(marked.topic)
+    if not marked.again:
+        text = Text("Marked ").extend(label).add(" discussed in session ").bold(session).add(".")
+    elif done.note:
+        text = Text("Replaced the note on " if marked.old_note else "Added a note to ").extend(label)
+        text.add(" (session ").bold(session).add(").")
+    elif marked.old_note:
+        text = Text("Removed the note on ").extend(label).add(" (session ").bold(session).add(").")
+    else:
+        text = label.add(" is already marked discussed in session ").bold(session).add(". Add a note with ")
+        text.code(f"{ctx.prefix}discussed {done.id} note").add(", or undo it with ")
+        return ctx.reply(text.code(f"{ctx.prefix}undiscussed {done.id}").add("."))
     if done.note:
         text.add(f" Note: {done.note}")
     return ctx.reply(text)
+
+
+@group.command(
+    "undiscussed",
+    usage="N",
+    role=Role.HOST,
+    help="Return topic N, marked discussed in the running session, to the list",
+)
+async def undiscussed(ctx: Context, topic: int) -> Reply:
+    session = await _running(ctx, "Only a topic marked discussed in the running session can be returned to the list.")
+    try:
+        reopened = await topics.unmark_discussed(ctx.store, topic, session)
+    except topics.NotDiscussedHere as e:
+        raise CommandError(_not_discussed_here(ctx, e)) from None
+    except TopicError as e:
+        raise CommandError(explain(ctx, e)) from None
+    text = Text("Returned ").extend(topic_label(reopened)).add(" to the open topics")
+    return ctx.reply(text.add(f", with its {_plural(reopened.votes, 'vote')}."))
+
+
+def _not_discussed_here(ctx: Context, error: topics.NotDiscussedHere) -> str:
+    topic, label = error.topic, topic_label(error.topic).plain
+    if topic.status == topics.OPEN:
+        return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."
+    if topic.status == topics.DISCUSSED:
+        return (
+            f"{label} is not marked discussed in the running session ({error.session}): "
+            f"it was discussed in session {topic.session}, and stays so."
+        )
+    return f"{label} {_closed(topic)}, so it can't be changed."
 
 
 @group.command("history", usage="[N]", help="The last N topics discussed, with their session")

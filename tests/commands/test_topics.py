@@ -309,10 +309,83 @@ async def test_discussed_is_for_hosts_during_a_running_session(chat):
     await start_session(chat)
     text = await chat.text(HOST, f"!discussed {a} we agreed to  <share> notes")
     assert f"discussed in session {SESSION}" in text and "we agreed to <share> notes" in text
-    assert "already discussed" in await chat.text(HOST, f"!discussed {a}")
     assert "No open topics" in await chat.text(ALICE, "!topics")
     row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
     assert tuple(row) == ("discussed", SESSION, "we agreed to <share> notes", iso(chat.clock.now()))
+
+
+async def note_of(chat, topic: int) -> str | None:
+    return await chat.store.fetchval("SELECT note FROM topics WHERE id = ?", (topic,))
+
+
+async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
+    a = await suggest(chat, "apples")
+    await start_session(chat)
+    marked_at = iso(chat.clock.now())
+    await chat.say(HOST, f"!discussed {a} keep them warm")
+    chat.clock.advance(minutes=5)
+    text = await chat.text(HOST, f"!discussed {a} keep them cool")
+    assert text == f"Replaced the note on #{a} “apples” (session {SESSION}). Note: keep them cool"
+    assert await note_of(chat, a) == "keep them cool"
+    history = await chat.text(ALICE, "!history 1")
+    assert "keep them cool" in history and "warm" not in history
+    assert await chat.store.fetchval("SELECT discussed_at FROM topics WHERE id = ?", (a,)) == marked_at, (
+        "still discussed when it was first marked"
+    )
+
+    text = await chat.text(HOST, f"!discussed {a}")
+    assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION})")
+    assert await note_of(chat, a) is None
+    text = await chat.text(HOST, f"!discussed {a}")
+    assert f"already marked discussed in session {SESSION}" in text and "!undiscussed" in text
+    assert "Added a note to" in await chat.text(HOST, f"!discussed {a} after all")
+    assert await note_of(chat, a) == "after all"
+
+
+async def test_discussed_in_an_earlier_session_stays_as_it_was(chat):
+    a = await suggest(chat, "apples")
+    await start_session(chat)
+    await chat.say(HOST, f"!discussed {a} first time")
+    await chat.store.execute("UPDATE sessions SET ended_at = ? WHERE key = ?", (iso(chat.clock.now()), SESSION))
+    chat.clock.advance(hours=9)
+    await start_session(chat, "2026-11-26 17:00")
+    text = await chat.text(HOST, f"!discussed {a} second time")
+    assert f"already discussed (session {SESSION})" in text
+    assert "is not marked discussed in the running session" in await chat.text(HOST, f"!undiscussed {a}")
+    assert await note_of(chat, a) == "first time"
+
+
+async def test_undiscussed_returns_the_topic_to_the_open_list_with_its_votes(chat):
+    a = await suggest(chat, "apples")
+    b = await suggest(chat, "bicycles")
+    for voter in (ALICE, BOB):
+        await chat.say(voter, f"!vote {a}")
+    await start_session(chat)
+    await chat.say(HOST, f"!discussed {a} by mistake")
+    await chat.say(HOST, f"!discussed {b}")
+    text = await chat.text(HOST, f"!undiscussed {a}")
+    assert text == f"Returned #{a} “apples” to the open topics, with its 2 votes."
+    assert await votes_shown(chat, a) == 2
+    assert "already voted" in await chat.text(BOB, f"!vote {a}"), "bob's vote is still there"
+    history = await chat.text(ALICE, "!history 3")
+    assert "apples" not in history and "bicycles" in history
+    row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
+    assert tuple(row) == ("open", None, None, None)
+    assert "Marked" in await chat.text(HOST, f"!discussed {a}"), "and can be marked again"
+
+
+async def test_undiscussed_refuses_what_it_cannot_undo(chat):
+    a = await suggest(chat, "apples")
+    assert "for hosts only" in await chat.text(ALICE, f"!undiscussed {a}")
+    assert "No session is running" in await chat.text(HOST, f"!undiscussed {a}")
+    await start_session(chat)
+    assert f"#{a} “apples” is not marked discussed" in await chat.text(HOST, f"!undiscussed {a}")
+    assert "before the bot kept records" in await chat.text(HOST, "!undiscussed 1"), "an imported topic"
+    assert "There is no topic #99" in await chat.text(HOST, "!undiscussed 99")
+    assert "Usage: !undiscussed N" in await chat.text(HOST, "!undiscussed apples")
+    await chat.say(ALICE, f"!withdraw {a}")
+    assert "was withdrawn" in await chat.text(HOST, f"!undiscussed {a}")
+    assert (await chat.store.fetchval("SELECT status FROM topics WHERE id = ?", (a,))) == "withdrawn"
 
 
 async def test_history_shows_discussed_with_session_and_note_then_imported(chat):
