@@ -172,4 +172,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        5,
+        "imported history is discussed history, marked imported by its seed_key",
+        (
+            # 'imported' was a status of its own, so whatever looked for discussed topics
+            # (exports filtered by status, counts) left the seed history out. A topic is
+            # imported when it has a seed_key; the status 'imported' is no longer written.
+            "UPDATE topics SET status = 'discussed' WHERE status = 'imported'",
+        ),
+    ),
 )

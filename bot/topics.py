@@ -29,7 +29,8 @@ RATE_WINDOW = dt.timedelta(hours=1)
 # How long a suggestion held back as a near duplicate waits for its author to send it again.
 INSIST_WINDOW = dt.timedelta(minutes=10)
 
-OPEN, DISCUSSED, WITHDRAWN, IMPORTED = "open", "discussed", "withdrawn", "imported"
+# Imported history (the seed file) is discussed, with `imported` set and no session.
+OPEN, DISCUSSED, WITHDRAWN = "open", "discussed", "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Topic:
     session: str | None = None
     note: str | None = None
     discussed_at: str | None = None
+    imported: bool = False  # from the seed file: discussed before the bot kept records
 
     @property
     def is_open(self) -> bool:
@@ -96,7 +98,7 @@ class UnknownTopic(TopicError):
 
 
 class NotOpen(TopicError):
-    """The topic was withdrawn, discussed or imported: it takes no votes or changes."""
+    """The topic was withdrawn or discussed (imported history too): it takes no votes or changes."""
 
     def __init__(self, topic: Topic):
         super().__init__(f"#{topic.id} is {topic.status}")
@@ -333,7 +335,8 @@ def is_near_duplicate(a_norm: str, b_norm: str) -> bool:
 
 _COLUMNS = (
     "t.id, t.text, t.suggested_by, t.suggested_name, t.suggested_at, t.status, t.session, t.note, "
-    "t.discussed_at, (SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes"
+    "t.discussed_at, t.seed_key IS NOT NULL AS imported, "
+    "(SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes"
 )
 
 
@@ -349,6 +352,7 @@ def _topic(row) -> Topic:
         session=row["session"],
         note=row["note"],
         discussed_at=row["discussed_at"],
+        imported=bool(row["imported"]),
     )
 
 
@@ -411,15 +415,15 @@ async def history(store: Store, limit: int) -> list[Topic]:
     """Discussed topics, newest first, then the imported ones (no date: the seed file's
     later entries first, as the file lists them oldest first)."""
     rows = await store.fetchall(
-        f"SELECT {_COLUMNS} FROM topics t WHERE t.status IN ('discussed', 'imported') "
-        "ORDER BY t.status = 'imported', t.discussed_at DESC, t.id DESC LIMIT ?",
+        f"SELECT {_COLUMNS} FROM topics t WHERE t.status = 'discussed' "
+        "ORDER BY t.seed_key IS NOT NULL, t.discussed_at DESC, t.id DESC LIMIT ?",
         (limit,),
     )
     return [_topic(r) for r in rows]
 
 
 async def find_duplicate(store: Store, text: str) -> Topic | None:
-    """An open, discussed or imported topic that says the same as `text` (is_near_duplicate):
+    """An open or discussed (imported too) topic that says the same as `text` (is_near_duplicate):
     the one with the same words if there is one, else the first suggested."""
     norm = normalise(text)
     rows = await store.fetchall("SELECT id, norm FROM topics WHERE status != 'withdrawn' ORDER BY id")
@@ -657,14 +661,15 @@ def read_seed(path: Path) -> list[str] | None:
 
 
 async def import_seed(store: Store, texts: list[str]) -> int:
-    """Add seed topics as imported history; returns how many were new. An entry is known
-    by its normalised words, so importing again adds only entries not seen before."""
+    """Add seed topics as discussed history, marked imported (by their seed_key); returns
+    how many were new. An entry is known by its normalised words, so importing again adds
+    only entries not seen before."""
     added = 0
     async with store.transaction() as db:
         for text in texts:
             norm = normalise(text)
             cursor = await db.execute(
-                "INSERT OR IGNORE INTO topics (text, norm, status, seed_key) VALUES (?, ?, 'imported', ?)",
+                "INSERT OR IGNORE INTO topics (text, norm, status, seed_key) VALUES (?, ?, 'discussed', ?)",
                 (text, norm, _compact(norm)),
             )
             added += cursor.rowcount

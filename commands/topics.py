@@ -62,9 +62,9 @@ def explain(ctx: Context, error: TopicError) -> str:
 def _closed(topic: Topic) -> str:
     if topic.status == topics.WITHDRAWN:
         return "was withdrawn"
-    if topic.status == topics.DISCUSSED:
-        return f"was already discussed (session {topic.session})"
-    return "was already discussed (before the bot kept records)"
+    if topic.imported:
+        return "was already discussed (before the bot kept records)"
+    return f"was already discussed (session {topic.session})"
 
 
 # --- suggesting -----------------------------------------------------------------------
@@ -259,7 +259,7 @@ def _not_discussed_here(ctx: Context, error: topics.NotDiscussedHere) -> str:
     topic, label = error.topic, topic_label(error.topic).plain
     if topic.status == topics.OPEN:
         return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."
-    if topic.status == topics.DISCUSSED:
+    if topic.status == topics.DISCUSSED and not topic.imported:
         return (
             f"{label} is not marked discussed in the running session ({error.session}): "
             f"it was discussed in session {topic.session}, and stays so."
@@ -277,10 +277,10 @@ async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
     text = Text().bold("Discussed topics").add(" (newest first):")
     for topic in past:
         text.line().extend(topic_label(topic)).add(" — ")
-        if topic.status == topics.DISCUSSED:
+        if topic.imported:
+            text.add("discussed earlier (imported)")
+        else:
             text.add("session ").bold(topic.session or "?")
             if topic.note:
                 text.add(f" — note: {clean(topic.note, INLINE)}")
-        else:
-            text.add("earlier (imported)")
     return ctx.reply(text)

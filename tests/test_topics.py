@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot import topics
 from bot.app import open_services
 from bot.clock import FakeClock
+from bot.migrations import MIGRATIONS
 from bot.storage import Store
 from tests.conftest import ALICE, BOB, ROOT, START
 
@@ -142,7 +143,7 @@ async def test_duplicates_of_open_and_imported_topics_are_refused_but_withdrawn_
     await topics.import_seed(store, ["Decision-making."])
     with pytest.raises(topics.DuplicateTopic) as e:
         await add(store, "Decision making!")
-    assert e.value.topic.status == "imported"
+    assert (e.value.topic.status, e.value.topic.imported) == ("discussed", True)
 
     first = await add(store, "How do we pay ourselves fairly?")
     with pytest.raises(topics.DuplicateTopic) as e:
@@ -288,18 +289,36 @@ async def test_history_lists_discussed_newest_first_then_imported(store):
     assert [t.text for t in past] == ["second discussed", "first discussed", "Older two", "Old one"]
     assert (past[1].session, past[1].note) == ("2026-11-26 08:00", "good")
     assert [t.text for t in await topics.history(store, 3)] == ["second discussed", "first discussed", "Older two"]
+    assert [(t.status, t.imported) for t in past] == [("discussed", False)] * 2 + [("discussed", True)] * 2
+
+
+async def test_seed_topics_imported_by_an_older_version_become_discussed(tmp_path):
+    """Before, imported history had a status of its own, which exports and anything
+    counting discussed topics left out; the upgrade makes it discussed, marked imported."""
+    path = tmp_path / "old.sqlite3"
+    old = await Store.open(path, [m for m in MIGRATIONS if m.version <= 4])
+    await old.execute("INSERT INTO topics (text, norm, status, seed_key) VALUES ('Old', 'old', 'imported', 'old')")
+    await old.execute("INSERT INTO topics (text, norm, status) VALUES ('Open', 'open', 'open')")
+    await old.close()
+    store = await Store.open(path)
+    try:
+        assert [(t.text, t.status, t.imported) for t in await topics.history(store, 5)] == [("Old", "discussed", True)]
+        assert await count(store, "topics WHERE status = 'imported'") == 0
+        assert await topics.import_seed(store, ["Old"]) == 0, "still known as imported"
+    finally:
+        await store.close()
 
 
 async def test_seed_topics_become_history_once_and_new_lines_are_added(store, tmp_path):
     assert await topics.import_seed_file(store, SEED) == 22
-    assert await count(store, "topics WHERE status = 'imported' AND session IS NULL") == 22
+    assert await count(store, "topics WHERE status = 'discussed' AND seed_key IS NOT NULL AND session IS NULL") == 22
     assert await topics.import_seed_file(store, SEED) == 0
     assert await count(store, "topics") == 22
 
     edited = tmp_path / "topics.yaml"
     edited.write_text(SEED.read_text(encoding="utf-8") + '  - text: "How do we pay ourselves?"\n', encoding="utf-8")
     assert await topics.import_seed_file(store, edited) == 1
-    assert await count(store, "topics WHERE status = 'imported'") == 23
+    assert await count(store, "topics WHERE status = 'discussed' AND seed_key IS NOT NULL") == 23
     texts = [t.text for t in await topics.history(store, 50)]
     assert texts[0] == "How do we pay ourselves?" and "Data Owner Bill of Rights." in texts
 
@@ -308,7 +327,7 @@ async def test_services_import_the_seed_at_start_idempotently(make_config, tmp_p
     config = make_config()
     for _ in range(2):
         services = await open_services(config, clock=FakeClock(START))
-        assert await count(services.store, "topics WHERE status = 'imported'") == 22
+        assert await count(services.store, "topics WHERE status = 'discussed'") == 22
         await services.store.close()
 
 

@@ -404,6 +404,15 @@ async def test_history_shows_discussed_with_session_and_note_then_imported(chat)
     assert "Usage: !history [N]" in await chat.text(ALICE, "!history 0")
 
 
+async def test_imported_history_counts_as_discussed(chat):
+    text = await chat.text(ALICE, "!history 1")
+    newest = "#22 “Internal co-op relationships - how we deal with difficult interpersonal situations.”"
+    assert text.splitlines()[1] == f"{newest} — discussed earlier (imported)"
+    assert "was already discussed (before the bot kept records)" in await chat.text(BOB, "!vote 1")
+    await start_session(chat)
+    assert "before the bot kept records" in await chat.text(HOST, "!discussed 1 again")
+
+
 async def test_seed_topics_are_history_from_the_start(chat):
     text = await chat.text(ALICE, "!history 50")
     assert len(text.splitlines()[1:]) == 22
