@@ -226,7 +226,7 @@ def _stem_of(word: str) -> str:
 _stem = functools.lru_cache(maxsize=1 << 16)(_stem_of)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicWords:
     """A topic's words, ready to compare: all of them in order (for words split in two),
     the stems of the content words, their first letters, and the stems of each two
@@ -234,8 +234,8 @@ class TopicWords:
 
     words: tuple[str, ...]
     content: frozenset[str]
-    initials: frozenset[str]
-    joins: frozenset[str]
+    initials: str  # each once, in order
+    joins: tuple[str, ...]
 
 
 def _content(words: Sequence[str]) -> frozenset[str]:
@@ -252,8 +252,8 @@ def topic_words(norm: str) -> TopicWords:
         norm = "".join(c for c in unicodedata.normalize("NFKD", norm) if not unicodedata.combining(c))
     words = tuple([_SAME_WORD.get(w, w) for w in norm.split()])
     content = _content(words)
-    joins = frozenset([_stem_of(a + b) for a, b in itertools.pairwise(words)])
-    return TopicWords(words, content, frozenset([w[0] for w in content]), joins)
+    joins = tuple([_stem_of(a + b) for a, b in itertools.pairwise(words)])
+    return TopicWords(words, content, "".join(sorted({w[0] for w in content})), joins)
 
 
 def _joined(words: tuple[str, ...], other: frozenset[str]) -> frozenset[str]:
@@ -300,7 +300,7 @@ def same_topic(a: TopicWords, b: TopicWords) -> bool:
     a_content, b_content = a.content, b.content
     if a_content == b_content:
         return True
-    if a.joins.isdisjoint(b_content) and b.joins.isdisjoint(a_content):
+    if b_content.isdisjoint(a.joins) and a_content.isdisjoint(b.joins):
         # No word split in two: each content word on one side only needs a typo of it,
         # which starts with the same letter, on the other side.
         if a.initials != b.initials or a_content <= b_content or b_content <= a_content:
