@@ -53,6 +53,9 @@ async def collect(store: Store, user_id: str) -> dict[str, Any]:
             "SELECT id AS number, text, suggested_name, suggested_at, status, session FROM topics "
             "WHERE suggested_by = ? ORDER BY id"
         ),
+        "held_suggestions": await rows(
+            "SELECT text, held_at FROM held_suggestions WHERE user_id = ? ORDER BY held_at, text"
+        ),
         "votes": await rows(
             "SELECT v.topic_id AS topic, t.text, v.voted_at FROM votes v JOIN topics t ON t.id = v.topic_id "
             "WHERE v.user_id = ? ORDER BY v.voted_at, v.topic_id"
@@ -156,6 +159,7 @@ async def _erase(db, user_id: str, current_event: str | None) -> Erased:
         return (await db.execute(sql, params)).rowcount
 
     await db.execute("DELETE FROM meta WHERE key = ?", (_dm_key(user_id),))
+    await db.execute("DELETE FROM held_suggestions WHERE user_id = ?", (user_id,))  # !suggest's, for 10 minutes
     user = await (await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))).fetchone()
     await run("DELETE FROM users WHERE user_id = ?")
     return Erased(
