@@ -206,9 +206,16 @@ async def withdraw(ctx: Context, topic: int) -> Reply:
 
 
 async def _running(ctx: Context, otherwise: str) -> str:
+    """The running session, which the asker must host: having volunteered for another
+    session whose start window is open makes a host, but not of this one."""
     session = await sessions.running_session(ctx.store)
     if session is None:
         raise CommandError(f"No session is running. {otherwise}")
+    if not await sessions.hosts_running(ctx.services, ctx.sender, ctx.message.room_id):
+        raise CommandError(
+            f"Only the host of session {session} (who started it or volunteered for it), a host or an organiser "
+            "can mark its topics."
+        )
     return session
 
 

@@ -418,3 +418,29 @@ async def test_seed_topics_are_history_from_the_start(chat):
     text = await chat.text(ALICE, "!history 50")
     assert len(text.splitlines()[1:]) == 22
     assert "Data Owner Bill of Rights." in text and "Facilitation." in text
+
+
+async def test_a_volunteer_for_another_session_cannot_mark_topics_of_the_running_one(make_chat, make_config):
+    """Two slots an hour apart, so their start windows overlap: @mallory volunteered for
+    the later one, and while the earlier one runs she may not mark or unmark its topics."""
+    import datetime as dt
+
+    chat = await make_chat(make_config(conference={"slots": ["Thursday 08:00", "Thursday 09:00"]}))
+    mallory = "@mallory:example.org"
+    await chat.say(ALICE, "!suggest Pricing retainer contracts")
+    await chat.say(ALICE, "!suggest Onboarding new members")
+    await chat.say(BOB, "!host 2026-11-26 08:00")
+    await chat.say(mallory, "!host 2026-11-26 09:00")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC))
+    assert "has started" in await chat.text(BOB, "!start")
+    assert "Marked" in await chat.text(BOB, "!discussed 23")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 40, tzinfo=dt.UTC))  # the 09:00 window is open
+    refused = await chat.text(mallory, "!discussed 24 sneaky")
+    assert "Marked" not in refused and "2026-11-26 08:00" in refused
+    assert "Returned" not in await chat.text(mallory, "!undiscussed 23")
+    statuses = dict(await chat.store.fetchall("SELECT id, status FROM topics WHERE id IN (23, 24)"))
+    assert statuses == {23: "discussed", 24: "open"}
+    # The session's own host, a configured host and an organiser still can.
+    assert "Marked" in await chat.text(HOST, "!discussed 24")
+    assert "Returned" in await chat.text(ORGANISER, "!undiscussed 24")
+    assert "Returned" in await chat.text(BOB, "!undiscussed 23")
