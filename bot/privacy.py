@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot import topics
 from bot.clock import iso, parse_iso
 from bot.storage import Store
 
@@ -148,15 +149,22 @@ async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str
         await db.execute("DELETE FROM meta WHERE key = ?", (_pending_key(user_id),))
         in_time = row is not None and now - parse_iso(row[0]) <= CONFIRM_WINDOW
         if in_time:
-            erased = await _erase(db, user_id, current_event)
+            erased = await _erase(db, user_id, now, current_event)
     if not in_time:
         raise NoPendingRequest(expired=row is not None)
     return erased
 
 
-async def _erase(db, user_id: str, current_event: str | None) -> Erased:
+async def _erase(db, user_id: str, now: dt.datetime, current_event: str | None) -> Erased:
     async def run(sql: str, params: tuple = (user_id,)) -> int:
         return (await db.execute(sql, params)).rowcount
+
+    # The hourly suggestion limit must not restart with a forgotten person: it keeps their
+    # last hour of suggestions under a keyed hash of their id, for that hour only.
+    key = await (await db.execute("SELECT value FROM meta WHERE key = 'rate_mark_key'")).fetchone()
+    since = iso(now - topics.RATE_WINDOW)
+    await db.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
+    await db.execute(topics.RATE_MARKS_OF_RECENT, (topics.mark_with(key[0], user_id), user_id, since))
 
     await db.execute("DELETE FROM meta WHERE key = ?", (_dm_key(user_id),))
     await db.execute("DELETE FROM held_suggestions WHERE user_id = ?", (user_id,))  # !suggest's, for 10 minutes

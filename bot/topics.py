@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import hmac
 import itertools
 import logging
 import re
@@ -478,20 +480,24 @@ async def suggest(
     # checks the exact duplicate and the hourly limit in the same statement, which SQLite
     # runs alone, so two suggestions at once can't both get through.
     name = clean(name or localpart(user_id), 64)
+    since, mark = iso(now - RATE_WINDOW), await rate_mark(store, user_id)
     row = await store.fetchone(
         "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status) "
         "SELECT ?, ?, ?, ?, ?, 'open' "
         "WHERE NOT EXISTS (SELECT 1 FROM topics WHERE norm = ? AND status != 'withdrawn') "
-        "AND (? <= 0 OR (SELECT COUNT(*) FROM topics WHERE suggested_by = ? AND suggested_at > ?) < ?) "
+        "AND (? <= 0 OR (SELECT COUNT(*) FROM topics WHERE suggested_by = ? AND suggested_at > ?) "
+        "+ (SELECT COUNT(*) FROM rate_marks WHERE mark = ? AND at > ?) < ?) "
         "RETURNING id",
-        (text, norm, user_id, name, iso(now), norm, per_hour, user_id, iso(now - RATE_WINDOW), per_hour),
+        (text, norm, user_id, name, iso(now), norm, per_hour, user_id, since, mark, since, per_hour),
     )
     if row is None:
         same = await store.fetchval("SELECT id FROM topics WHERE norm = ? AND status != 'withdrawn'", (norm,))
         if same is not None:
             raise DuplicateTopic(await _require(store, int(same)), can_insist=False)
-        await _check_rate(store, now, user_id, per_hour)
+        await _check_rate(store, now, user_id, mark, per_hour)
         raise RuntimeError("a suggestion was refused for no reason found")
+    # What the limit kept of people who asked to be forgotten goes once its hour is over.
+    await store.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
     if duplicate is not None:
         await store.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
     return Topic(row["id"], text, 0, user_id, name, iso(now), OPEN)
@@ -517,18 +523,39 @@ async def _hold_back(store: Store, now: dt.datetime, user_id: str, text: str, no
         )
 
 
-async def _check_rate(store: Store, now: dt.datetime, user_id: str, per_hour: int) -> None:
+async def _check_rate(store: Store, now: dt.datetime, user_id: str, mark: str, per_hour: int) -> None:
     if per_hour <= 0:
         return
-    # Withdrawn suggestions count too, or suggesting and withdrawing would dodge the limit.
+    # Withdrawn suggestions count too, or suggesting and withdrawing would dodge the limit;
+    # so do those of the last hour before the person asked to be forgotten.
+    since = iso(now - RATE_WINDOW)
     recent = await store.fetchall(
         "SELECT suggested_at FROM topics WHERE suggested_by = ? AND suggested_at > ? "
+        "UNION ALL SELECT at FROM rate_marks WHERE mark = ? AND at > ? "
         "ORDER BY suggested_at DESC LIMIT ?",
-        (user_id, iso(now - RATE_WINDOW), per_hour),
+        (user_id, since, mark, since, per_hour),
     )
     if len(recent) >= per_hour:
         # The oldest of the last `per_hour` suggestions leaves the window first.
         raise RateLimited(per_hour, parse_iso(recent[-1]["suggested_at"]) + RATE_WINDOW)
+
+
+async def rate_mark(store: Store, user_id: str) -> str:
+    """A keyed hash of `user_id`: what the hourly limit keeps of a person who asked to be
+    forgotten (`remember_rate`), recognisable only with this database's key."""
+    key = store.memo.get("rate_mark_key")
+    if key is None:
+        key = store.memo["rate_mark_key"] = await store.get_meta("rate_mark_key") or ""
+    return mark_with(key, user_id)
+
+
+def mark_with(key: str, user_id: str) -> str:
+    return hmac.new(bytes.fromhex(key), user_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+RATE_MARKS_OF_RECENT = (
+    "INSERT INTO rate_marks (mark, at) SELECT ?, suggested_at FROM topics WHERE suggested_by = ? AND suggested_at > ?"
+)
 
 
 def localpart(user_id: str) -> str:

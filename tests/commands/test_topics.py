@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 
 from bot import privacy
@@ -444,3 +445,25 @@ async def test_a_volunteer_for_another_session_cannot_mark_topics_of_the_running
     assert "Marked" in await chat.text(HOST, "!discussed 24")
     assert "Returned" in await chat.text(ORGANISER, "!undiscussed 24")
     assert "Returned" in await chat.text(BOB, "!undiscussed 23")
+
+
+async def test_forgetme_does_not_reset_the_hourly_suggestion_limit(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"suggestions_per_hour": 5}))
+    words = ["bicycles", "chickens", "dolphins", "elephants", "ferrets", "giraffes", "hamsters", "iguanas"]
+    for animal in words[:5]:
+        await suggest(chat, f"{animal} as members")
+    await chat.text(ALICE, "!forgetme")
+    assert "erased" in (await chat.text(ALICE, "!forgetme confirm")).lower()
+    text = await chat.text(ALICE, f"!suggest {words[5]} as members")
+    assert "5 topics in the last hour" in text and "again at 13:00 UTC" in text
+    # Nothing links the forgotten person to their topics; what the limit keeps is gone
+    # once the hour is over.
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM topics WHERE suggested_by = ?", (ALICE,)) == 0
+    chat.clock.advance(minutes=61)
+    await suggest(chat, f"{words[6]} as members")
+    assert (
+        await chat.store.fetchval(
+            "SELECT COUNT(*) FROM rate_marks WHERE at <= ?", (iso(chat.clock.now() - dt.timedelta(hours=1)),)
+        )
+        == 0
+    )
