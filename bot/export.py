@@ -26,9 +26,12 @@ from bot.text import clean
 KINDS = ("topics", "attendance")
 FORMATS = ("csv", "json", "md")
 MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
-SCHEMA_VERSION = 1
+# 2: imported history has the status "discussed" and `imported` true (1 had "imported").
+SCHEMA_VERSION = 2
 
-STATUS_ORDER = ("open", "discussed", "withdrawn", "imported")
+STATUS_ORDER = ("open", "discussed", "withdrawn")
+# Where a discussed topic's session goes: the seed file's topics had none.
+IMPORTED_SESSION = "earlier (imported)"
 FORMER_PARTICIPANT = "a former participant"
 
 
@@ -43,6 +46,7 @@ class TopicRow:
     status: str
     session: str | None
     note: str | None
+    imported: bool  # history from the seed file: discussed, before the bot kept records
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ class Report:
 async def topic_rows(store: Store) -> list[TopicRow]:
     rows = await store.fetchall(
         "SELECT t.id, t.text, t.suggested_by, t.suggested_name, t.suggested_at, t.status, t.session, t.note, "
-        "(SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes FROM topics t ORDER BY t.id"
+        "t.seed_key IS NOT NULL AS imported, (SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes "
+        "FROM topics t ORDER BY t.id"
     )
     return [
         TopicRow(
@@ -99,6 +104,7 @@ async def topic_rows(store: Store) -> list[TopicRow]:
             status=r["status"],
             session=r["session"],
             note=r["note"],
+            imported=bool(r["imported"]),
         )
         for r in rows
     ]
@@ -154,11 +160,12 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading single quote."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    """A text cell a spreadsheet would run as a formula gets a leading single quote; a
+    yes/no value is written as a word."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     return "" if value is None else value
 
 
@@ -251,7 +258,7 @@ def _plural(n: int, word: str) -> str:
 
 def _suggester(row: TopicRow, report: Report) -> str:
     if row.suggested_by is None:
-        return "" if row.status == "imported" else FORMER_PARTICIPANT
+        return "" if row.imported else FORMER_PARTICIPANT
     name = row.suggested_name
     return f"{name} ({row.suggested_by})" if name else row.suggested_by
 
@@ -260,7 +267,12 @@ def topics_md(rows: Sequence[TopicRow], report: Report) -> bytes:
     by_status = {status: [r for r in rows if r.status == status] for status in STATUS_ORDER}
     # Open topics as !topics ranks them: most votes first, then the oldest suggestion.
     by_status["open"].sort(key=lambda r: (-r.votes, r.suggested_at or "", r.number))
-    counts = ", ".join(f"{len(found)} {status}" for status, found in by_status.items() if found)
+    imported = sum(1 for r in by_status["discussed"] if r.imported)
+    counts = ", ".join(
+        f"{len(found)} {status}" + (f" ({imported} imported)" if status == "discussed" and imported else "")
+        for status, found in by_status.items()
+        if found
+    )
     lines = [f"# {md_cell(report.conference)}: topics", ""]
     lines += [f"{_plural(len(rows), 'topic')}" + (f": {counts}." if counts else "."), ""]
     header = ("#", "topic", "suggested by", "suggested at", "votes", "session", "note")
@@ -268,7 +280,18 @@ def topics_md(rows: Sequence[TopicRow], report: Report) -> bytes:
         if not found:
             continue
         lines += [f"## {status.capitalize()} ({len(found)})", ""]
-        table = [(r.number, r.text, _suggester(r, report), r.suggested_at, r.votes, r.session, r.note) for r in found]
+        table = [
+            (
+                r.number,
+                r.text,
+                _suggester(r, report),
+                r.suggested_at,
+                r.votes,
+                IMPORTED_SESSION if r.imported else r.session,
+                r.note,
+            )
+            for r in found
+        ]
         lines += [*_md_table(header, table, right=(0, 4)), ""]
     return _md(lines)
 

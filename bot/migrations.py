@@ -171,4 +171,46 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX late_notes_by_user ON late_notes (user_id)",
         ),
     ),
+    Migration(
+        5,
+        "suggestions held back as near duplicates, so that sending one again adds it",
+        (
+            # One row per person and suggestion (its normalised words) that !suggest held
+            # back, for INSIST_WINDOW: the same again from the same person adds it. Rows
+            # older than that are deleted when the next one is written; !mydata shows them,
+            # !forgetme erases them.
+            """CREATE TABLE held_suggestions (
+                user_id TEXT NOT NULL,
+                norm    TEXT NOT NULL,
+                text    TEXT NOT NULL,
+                held_at TEXT NOT NULL,
+                PRIMARY KEY (user_id, norm)
+            )""",
+        ),
+    ),
+    Migration(
+        6,
+        "imported history is discussed history, marked imported by its seed_key",
+        (
+            # 'imported' was a status of its own, so whatever looked for discussed topics
+            # (exports filtered by status, counts) left the seed history out. A topic is
+            # imported when it has a seed_key; the status 'imported' is no longer written.
+            "UPDATE topics SET status = 'discussed' WHERE status = 'imported'",
+        ),
+    ),
+    Migration(
+        7,
+        "what the hourly suggestion limit keeps of a person who asked to be forgotten",
+        (
+            # !forgetme unattributes a person's topics, which the hourly limit counted: their
+            # suggestions of the last hour are kept here as a keyed hash of the user id (the
+            # key is this database's own, made here), and only until the hour is over.
+            """CREATE TABLE rate_marks (
+                mark TEXT NOT NULL,
+                at   TEXT NOT NULL
+            )""",
+            "CREATE INDEX rate_marks_by_mark ON rate_marks (mark, at)",
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('rate_mark_key', lower(hex(randomblob(32))))",
+        ),
+    ),
 )

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot import topics
 from bot.clock import iso, parse_iso
 from bot.storage import Store
 
@@ -52,6 +53,9 @@ async def collect(store: Store, user_id: str) -> dict[str, Any]:
         "suggestions": await rows(
             "SELECT id AS number, text, suggested_name, suggested_at, status, session FROM topics "
             "WHERE suggested_by = ? ORDER BY id"
+        ),
+        "held_suggestions": await rows(
+            "SELECT text, held_at FROM held_suggestions WHERE user_id = ? ORDER BY held_at, text"
         ),
         "votes": await rows(
             "SELECT v.topic_id AS topic, t.text, v.voted_at FROM votes v JOIN topics t ON t.id = v.topic_id "
@@ -145,17 +149,25 @@ async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str
         await db.execute("DELETE FROM meta WHERE key = ?", (_pending_key(user_id),))
         in_time = row is not None and now - parse_iso(row[0]) <= CONFIRM_WINDOW
         if in_time:
-            erased = await _erase(db, user_id, current_event)
+            erased = await _erase(db, user_id, now, current_event)
     if not in_time:
         raise NoPendingRequest(expired=row is not None)
     return erased
 
 
-async def _erase(db, user_id: str, current_event: str | None) -> Erased:
+async def _erase(db, user_id: str, now: dt.datetime, current_event: str | None) -> Erased:
     async def run(sql: str, params: tuple = (user_id,)) -> int:
         return (await db.execute(sql, params)).rowcount
 
+    # The hourly suggestion limit must not restart with a forgotten person: it keeps their
+    # last hour of suggestions under a keyed hash of their id, for that hour only.
+    key = await (await db.execute("SELECT value FROM meta WHERE key = 'rate_mark_key'")).fetchone()
+    since = iso(now - topics.RATE_WINDOW)
+    await db.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
+    await db.execute(topics.RATE_MARKS_OF_RECENT, (topics.mark_with(key[0], user_id), user_id, since))
+
     await db.execute("DELETE FROM meta WHERE key = ?", (_dm_key(user_id),))
+    await db.execute("DELETE FROM held_suggestions WHERE user_id = ?", (user_id,))  # !suggest's, for 10 minutes
     user = await (await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))).fetchone()
     await run("DELETE FROM users WHERE user_id = ?")
     return Erased(

@@ -140,6 +140,8 @@ class Store:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        # Values that never change once the database exists, read once (meta keys).
+        self.memo: dict[str, str] = {}
 
     @classmethod
     async def open(

@@ -8,11 +8,14 @@ below; the wording users see lives in commands/topics.py.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
+import functools
+import hashlib
+import hmac
+import itertools
 import logging
 import re
 import unicodedata
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +27,12 @@ from bot.text import clean
 
 log = logging.getLogger(__name__)
 
-# How alike two normalised texts must be (difflib ratio) to count as the same topic.
-# 0.85 catches typos and small rewordings ("How to do fundraising" / "How do fundraising?")
-# without joining different questions on the same subject.
-CLOSE_MATCH = 0.85
 RATE_WINDOW = dt.timedelta(hours=1)
+# How long a suggestion held back as a near duplicate waits for its author to send it again.
+INSIST_WINDOW = dt.timedelta(minutes=10)
 
-OPEN, DISCUSSED, WITHDRAWN, IMPORTED = "open", "discussed", "withdrawn", "imported"
+# Imported history (the seed file) is discussed, with `imported` set and no session.
+OPEN, DISCUSSED, WITHDRAWN = "open", "discussed", "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Topic:
     session: str | None = None
     note: str | None = None
     discussed_at: str | None = None
+    imported: bool = False  # from the seed file: discussed before the bot kept records
 
     @property
     def is_open(self) -> bool:
@@ -82,9 +85,12 @@ class RateLimited(TopicError):
 
 
 class DuplicateTopic(TopicError):
-    def __init__(self, topic: Topic):
+    """Held back as the same as `topic`. Unless it has the very same words, sending it
+    again within INSIST_WINDOW adds it (`can_insist`)."""
+
+    def __init__(self, topic: Topic, *, can_insist: bool):
         super().__init__(f"same as #{topic.id}")
-        self.topic = topic
+        self.topic, self.can_insist = topic, can_insist
 
 
 class UnknownTopic(TopicError):
@@ -94,7 +100,7 @@ class UnknownTopic(TopicError):
 
 
 class NotOpen(TopicError):
-    """The topic was withdrawn, discussed or imported: it takes no votes or changes."""
+    """The topic was withdrawn or discussed (imported history too): it takes no votes or changes."""
 
     def __init__(self, topic: Topic):
         super().__init__(f"#{topic.id} is {topic.status}")
@@ -147,17 +153,192 @@ def _compact(norm: str) -> str:
     return norm.replace(" ", "")
 
 
-def is_near_duplicate(a_norm: str, b_norm: str) -> bool:
-    if _compact(a_norm) == _compact(b_norm):
+# --- near duplicates ------------------------------------------------------------------
+#
+# Two topics are the same when they say the same things: the same content words, in any
+# order, give or take how each word is spelt. Words that only hold a sentence together
+# (English function words) don't count; each content word counts by its stem, so plurals
+# and -ing forms are one word; a word split by a hyphen or a space ("co-op", "time zones")
+# is the same as the word written together; a small typo in a longer word is forgiven.
+# Any other difference in the content words makes two topics different: a number
+# (2025 / 2026), a place (Japan / Spain), a name, or another word (hiring seniors /
+# hiring juniors, pricing retainer / fixed-price contracts). Nothing here knows the
+# topics it will meet: the word lists below are general English.
+
+# General English function words: articles, pronouns, auxiliaries, prepositions,
+# conjunctions, question words, and the pieces apostrophes leave ("don't" -> "don t").
+# "us" is not among them: written "US" it is a place. Negations are not either.
+_STOP_WORDS = frozenset(
+    """
+    a an the this that these those some any each every such other another
+    i me my mine myself we our ours ourselves you your yours yourself yourselves
+    he him his himself she her hers herself it its itself they them their theirs themselves
+    one ones someone something anyone anything everyone everything
+    am is are was were be been being do does did doing have has had having
+    can could shall should will would may might must ought let lets
+    of to in on at by for from with without into onto about above below over under
+    between among through during before after up down out off around across via per
+    and or but nor so yet if then than as because while whether though although
+    how what when where why which who whom whose
+    also just very really too quite etc eg ie
+    there here s t d ll m re ve
+    """.split()
+)
+
+# Words written more than one way that mean the same (abbreviations, number words).
+_SAME_WORD = {
+    "vs": "versus",
+    "v": "versus",
+    "thru": "through",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+}
+
+_VOWELS = frozenset("aeiouy")
+
+
+def _stem_of(word: str) -> str:
+    """A word without its plural or -ing ending, and without a final e (so that "make",
+    "makes" and "making" meet at "mak"). Numbers and words with digits stay as they are."""
+    if not word.isalpha():
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("ing") and not _VOWELS.isdisjoint(word[:-3]):
+        word = word[:-3]
+        if word[-1] == word[-2] and word[-1] in "bgmnpt":  # running -> run
+            word = word[:-1]
+    if len(word) > 2 and word.endswith("e") and not word.endswith("ee"):
+        word = word[:-1]
+    return word
+
+
+# Topics share most of their words: each word is stemmed once.
+_stem = functools.lru_cache(maxsize=1 << 16)(_stem_of)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicWords:
+    """A topic's words, ready to compare: all of them in order (for words split in two),
+    the stems of the content words, their first letters, and the stems of each two
+    neighbours written as one."""
+
+    words: tuple[str, ...]
+    content: frozenset[str]
+    initials: str  # each once, in order
+    joins: tuple[str, ...]
+
+
+def _content(words: Sequence[str]) -> frozenset[str]:
+    content = frozenset([_stem(w) for w in words if w not in _STOP_WORDS])
+    # A topic of function words only ("How do we do it?") is compared by all its words.
+    return content or frozenset([_stem(w) for w in words])
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def topic_words(norm: str) -> TopicWords:
+    """The words of a normalised text; cached, as every !suggest compares against every
+    topic and the topics don't change their words."""
+    if not norm.isascii():  # café -> cafe
+        norm = "".join(c for c in unicodedata.normalize("NFKD", norm) if not unicodedata.combining(c))
+    words = tuple([_SAME_WORD.get(w, w) for w in norm.split()])
+    content = _content(words)
+    joins = tuple([_stem_of(a + b) for a, b in itertools.pairwise(words)])
+    return TopicWords(words, content, "".join(sorted({w[0] for w in content})), joins)
+
+
+def _joined(words: tuple[str, ...], other: frozenset[str]) -> frozenset[str]:
+    """The content of `words` with each two neighbours the other text writes as one word
+    ("co op", "time zones", "on boarding") joined."""
+    out, i = [], 0
+    while i < len(words):
+        if i + 1 < len(words) and _stem_of(words[i] + words[i + 1]) in other:
+            out.append(words[i] + words[i + 1])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return _content(out)
+
+
+def _is_typo(a: str, b: str) -> bool:
+    """One slip of the keyboard between two different words: a letter left out, added,
+    changed or two swapped. Only in words of five letters or more (UK / US, Iran / Iraq
+    are different places) except for a doubled letter (bil / bill), never in the first
+    letter (hiring / firing), never in a word with digits."""
+    if a[:1] != b[:1] or any(c.isdigit() for c in a + b):
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
+            return len(a) >= 5  # two letters swapped
+        return len(diff) == 1 and len(a) >= 5
+    # b is a with one letter more: where they first differ, b has the extra letter.
+    i = next((i for i in range(len(a)) if a[i] != b[i]), len(a))
+    if a[i:] != b[i + 1 :]:
+        return False
+    doubled = b[i] == b[i - 1] or (i + 1 < len(b) and b[i] == b[i + 1])
+    return len(a) >= 5 or doubled
+
+
+def same_topic(a: TopicWords, b: TopicWords) -> bool:
+    """Whether two topics say the same things (see above). Written to rule most pairs out
+    in a few set operations: !suggest asks it of every topic."""
+    a_content, b_content = a.content, b.content
+    if a_content == b_content:
         return True
-    return difflib.SequenceMatcher(None, a_norm, b_norm).ratio() >= CLOSE_MATCH
+    if b_content.isdisjoint(a.joins) and a_content.isdisjoint(b.joins):
+        # No word split in two: each content word on one side only needs a typo of it,
+        # which starts with the same letter, on the other side.
+        if a.initials != b.initials or a_content <= b_content or b_content <= a_content:
+            return False
+    else:
+        a_content, b_content = _joined(a.words, b_content), _joined(b.words, a_content)
+    only_a, only_b = a_content - b_content, b_content - a_content
+    if not only_a or not only_b:
+        # Content words on one side only, with nothing on the other to be a variant of:
+        # a different topic (unless neither side has any).
+        return not only_a and not only_b
+    return _typos_of(only_a, only_b) and _typos_of(only_b, only_a)
+
+
+def _typos_of(words: frozenset[str], others: frozenset[str]) -> bool:
+    """Whether each of `words` is a typo of one of `others`."""
+    for x in words:
+        for y in others:
+            if y[0] == x[0] and abs(len(y) - len(x)) <= 1 and _is_typo(x, y):
+                break
+        else:
+            return False
+    return True
+
+
+def is_near_duplicate(a_norm: str, b_norm: str) -> bool:
+    """Whether two normalised texts are the same topic (the rule !suggest applies)."""
+    return _compact(a_norm) == _compact(b_norm) or same_topic(topic_words(a_norm), topic_words(b_norm))
 
 
 # --- reading ----------------------------------------------------------------------------
 
 _COLUMNS = (
     "t.id, t.text, t.suggested_by, t.suggested_name, t.suggested_at, t.status, t.session, t.note, "
-    "t.discussed_at, (SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes"
+    "t.discussed_at, t.seed_key IS NOT NULL AS imported, "
+    "(SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes"
 )
 
 
@@ -173,6 +354,7 @@ def _topic(row) -> Topic:
         session=row["session"],
         note=row["note"],
         discussed_at=row["discussed_at"],
+        imported=bool(row["imported"]),
     )
 
 
@@ -235,54 +417,28 @@ async def history(store: Store, limit: int) -> list[Topic]:
     """Discussed topics, newest first, then the imported ones (no date: the seed file's
     later entries first, as the file lists them oldest first)."""
     rows = await store.fetchall(
-        f"SELECT {_COLUMNS} FROM topics t WHERE t.status IN ('discussed', 'imported') "
-        "ORDER BY t.status = 'imported', t.discussed_at DESC, t.id DESC LIMIT ?",
+        f"SELECT {_COLUMNS} FROM topics t WHERE t.status = 'discussed' "
+        "ORDER BY t.seed_key IS NOT NULL, t.discussed_at DESC, t.id DESC LIMIT ?",
         (limit,),
     )
     return [_topic(r) for r in rows]
 
 
 async def find_duplicate(store: Store, text: str) -> Topic | None:
-    """An open, discussed or imported topic that says the same as `text`: the same words,
-    or close enough (the closest one wins)."""
+    """An open or discussed (imported too) topic that says the same as `text` (is_near_duplicate):
+    the one with the same words if there is one, else the first suggested."""
     norm = normalise(text)
-    compact, counts = _compact(norm), tuple(Counter(norm).most_common())
     rows = await store.fetchall("SELECT id, norm FROM topics WHERE status != 'withdrawn' ORDER BY id")
-    best_id, best_ratio = None, 0.0
+    found = None
     for row in rows:
-        if _compact(row["norm"]) == compact:
-            best_id = row["id"]
-            break
-        # The cheap upper bounds first: most candidates are ruled out without the full ratio.
-        if _ratio_bound(norm, counts, row["norm"]) < CLOSE_MATCH:
+        if not is_near_duplicate(norm, row["norm"]):
             continue
-        ratio = difflib.SequenceMatcher(None, norm, row["norm"]).ratio()
-        if ratio >= CLOSE_MATCH and ratio > best_ratio:
-            best_id, best_ratio = row["id"], ratio
-    return await get_topic(store, best_id) if best_id is not None else None
-
-
-def _ratio_bound(norm: str, counts: tuple[tuple[str, int], ...], other: str) -> float:
-    """difflib's real_quick_ratio, then quick_ratio (characters in common), without building
-    a SequenceMatcher: with thousands of topics, the matcher's set-up for every row was
-    most of the cost of a !suggest. `counts` are the characters of `norm` with their counts."""
-    total = len(norm) + len(other)
-    if not total:
-        return 1.0
-    if 2 * min(len(norm), len(other)) / total < CLOSE_MATCH:
-        return 0.0
-    # Characters of `norm` that `other` lacks; past `spare` of them the bound is out of
-    # reach, which for most rows shows after a few characters (`counts` comes most
-    # frequent first).
-    spare = len(norm) - CLOSE_MATCH * total / 2
-    missing = 0
-    for char, count in counts:
-        found = other.count(char)
-        if found < count:
-            missing += count - found
-            if missing > spare:
-                return 0.0
-    return 2 * (len(norm) - missing) / total
+        if _compact(row["norm"]) == _compact(norm):
+            found = row["id"]
+            break
+        if found is None:
+            found = row["id"]
+    return await get_topic(store, found) if found is not None else None
 
 
 # --- changing -----------------------------------------------------------------------------
@@ -304,7 +460,8 @@ async def suggest(
     per_hour: int,
 ) -> Topic:
     """Add an open topic. `per_hour` 0 means no limit. Raises EmptyTopic, TopicTooLong,
-    RateLimited or DuplicateTopic."""
+    RateLimited or DuplicateTopic. A near duplicate is held back, and added if the same
+    person sends it again within INSIST_WINDOW: they know it is a different topic."""
     text = tidy(text)
     norm = normalise(text)
     if not norm:
@@ -313,40 +470,92 @@ async def suggest(
         raise TopicTooLong(len(text), max_length)
     duplicate = await find_duplicate(store, text)
     if duplicate is not None:
-        raise DuplicateTopic(duplicate)  # pointing to it helps even past the hourly limit
+        # Pointing to it helps even past the hourly limit.
+        if _compact(normalise(duplicate.text)) == _compact(norm):
+            raise DuplicateTopic(duplicate, can_insist=False)
+        if not await _held_back(store, now, user_id, norm):
+            await _hold_back(store, now, user_id, text, norm)
+            raise DuplicateTopic(duplicate, can_insist=True)
     # The close-match search above reads without a lock (it is the slow part); the insert
     # checks the exact duplicate and the hourly limit in the same statement, which SQLite
     # runs alone, so two suggestions at once can't both get through.
     name = clean(name or localpart(user_id), 64)
+    since, mark = iso(now - RATE_WINDOW), await rate_mark(store, user_id)
     row = await store.fetchone(
         "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status) "
         "SELECT ?, ?, ?, ?, ?, 'open' "
         "WHERE NOT EXISTS (SELECT 1 FROM topics WHERE norm = ? AND status != 'withdrawn') "
-        "AND (? <= 0 OR (SELECT COUNT(*) FROM topics WHERE suggested_by = ? AND suggested_at > ?) < ?) "
+        "AND (? <= 0 OR (SELECT COUNT(*) FROM topics WHERE suggested_by = ? AND suggested_at > ?) "
+        "+ (SELECT COUNT(*) FROM rate_marks WHERE mark = ? AND at > ?) < ?) "
         "RETURNING id",
-        (text, norm, user_id, name, iso(now), norm, per_hour, user_id, iso(now - RATE_WINDOW), per_hour),
+        (text, norm, user_id, name, iso(now), norm, per_hour, user_id, since, mark, since, per_hour),
     )
     if row is None:
         same = await store.fetchval("SELECT id FROM topics WHERE norm = ? AND status != 'withdrawn'", (norm,))
         if same is not None:
-            raise DuplicateTopic(await _require(store, int(same)))
-        await _check_rate(store, now, user_id, per_hour)
+            raise DuplicateTopic(await _require(store, int(same)), can_insist=False)
+        await _check_rate(store, now, user_id, mark, per_hour)
         raise RuntimeError("a suggestion was refused for no reason found")
+    # What the limit kept of people who asked to be forgotten goes once its hour is over.
+    await store.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
+    if duplicate is not None:
+        await store.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
     return Topic(row["id"], text, 0, user_id, name, iso(now), OPEN)
 
 
-async def _check_rate(store: Store, now: dt.datetime, user_id: str, per_hour: int) -> None:
+async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) -> bool:
+    """Whether `user_id` sent these words within INSIST_WINDOW and they were held back."""
+    since = iso(now - INSIST_WINDOW)
+    found = await store.fetchval(
+        "SELECT 1 FROM held_suggestions WHERE user_id = ? AND norm = ? AND held_at >= ?", (user_id, norm, since)
+    )
+    return found is not None
+
+
+async def _hold_back(store: Store, now: dt.datetime, user_id: str, text: str, norm: str) -> None:
+    async with store.transaction() as db:
+        # Nobody sent these again in time: they are forgotten (ISO instants compare as text).
+        await db.execute("DELETE FROM held_suggestions WHERE held_at < ?", (iso(now - INSIST_WINDOW),))
+        await db.execute(
+            "INSERT INTO held_suggestions (user_id, norm, text, held_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (user_id, norm) DO UPDATE SET text = excluded.text, held_at = excluded.held_at",
+            (user_id, norm, text, iso(now)),
+        )
+
+
+async def _check_rate(store: Store, now: dt.datetime, user_id: str, mark: str, per_hour: int) -> None:
     if per_hour <= 0:
         return
-    # Withdrawn suggestions count too, or suggesting and withdrawing would dodge the limit.
+    # Withdrawn suggestions count too, or suggesting and withdrawing would dodge the limit;
+    # so do those of the last hour before the person asked to be forgotten.
+    since = iso(now - RATE_WINDOW)
     recent = await store.fetchall(
         "SELECT suggested_at FROM topics WHERE suggested_by = ? AND suggested_at > ? "
+        "UNION ALL SELECT at FROM rate_marks WHERE mark = ? AND at > ? "
         "ORDER BY suggested_at DESC LIMIT ?",
-        (user_id, iso(now - RATE_WINDOW), per_hour),
+        (user_id, since, mark, since, per_hour),
     )
     if len(recent) >= per_hour:
         # The oldest of the last `per_hour` suggestions leaves the window first.
         raise RateLimited(per_hour, parse_iso(recent[-1]["suggested_at"]) + RATE_WINDOW)
+
+
+async def rate_mark(store: Store, user_id: str) -> str:
+    """A keyed hash of `user_id`: what the hourly limit keeps of a person who asked to be
+    forgotten (`remember_rate`), recognisable only with this database's key."""
+    key = store.memo.get("rate_mark_key")
+    if key is None:
+        key = store.memo["rate_mark_key"] = await store.get_meta("rate_mark_key") or ""
+    return mark_with(key, user_id)
+
+
+def mark_with(key: str, user_id: str) -> str:
+    return hmac.new(bytes.fromhex(key), user_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+RATE_MARKS_OF_RECENT = (
+    "INSERT INTO rate_marks (mark, at) SELECT ?, suggested_at FROM topics WHERE suggested_by = ? AND suggested_at > ?"
+)
 
 
 def localpart(user_id: str) -> str:
@@ -404,8 +613,24 @@ async def withdraw(store: Store, now: dt.datetime, topic_id: int, user_id: str, 
     return await _require(store, topic_id)
 
 
-async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session: str, note: str | None) -> Topic:
+@dataclass(frozen=True)
+class Marked:
+    topic: Topic  # as it is now
+    again: bool  # it was already marked in this session: only the note changed
+    old_note: str | None  # the note it had before
+
+
+async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session: str, note: str | None) -> Marked:
+    """Mark an open topic discussed in `session`, with an optional note. Marked again in
+    the same session, its note is replaced by `note` (none: the note goes). A topic
+    discussed in another session, withdrawn or imported raises NotOpen."""
     topic = await _require(store, topic_id)
+    if topic.status == DISCUSSED and topic.session == session:
+        await store.execute(
+            "UPDATE topics SET note = ? WHERE id = ? AND status = 'discussed' AND session = ?",
+            (note or None, topic_id, session),
+        )
+        return Marked(await _require(store, topic_id), True, topic.note)
     if not topic.is_open:
         raise NotOpen(topic)
     await store.execute(
@@ -413,7 +638,29 @@ async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session:
         "WHERE id = ? AND status = 'open'",
         (session, note or None, iso(now), topic_id),
     )
-    return await _require(store, topic_id)
+    return Marked(await _require(store, topic_id), False, None)
+
+
+class NotDiscussedHere(TopicError):
+    """!undiscussed on a topic not marked discussed in the running session."""
+
+    def __init__(self, topic: Topic, session: str):
+        super().__init__(f"#{topic.id} is not discussed in session {session}")
+        self.topic, self.session = topic, session
+
+
+async def unmark_discussed(store: Store, topic_id: int, session: str) -> Topic:
+    """Undo marking a topic discussed in `session` (the running one): it is open again,
+    with its votes, which were never taken away. Raises NotDiscussedHere otherwise."""
+    changed = await store.execute(
+        "UPDATE topics SET status = 'open', session = NULL, note = NULL, discussed_at = NULL "
+        "WHERE id = ? AND status = 'discussed' AND session = ?",
+        (topic_id, session),
+    )
+    topic = await _require(store, topic_id)
+    if not changed:
+        raise NotDiscussedHere(topic, session)
+    return topic
 
 
 # --- the seed file ------------------------------------------------------------------------
@@ -441,14 +688,15 @@ def read_seed(path: Path) -> list[str] | None:
 
 
 async def import_seed(store: Store, texts: list[str]) -> int:
-    """Add seed topics as imported history; returns how many were new. An entry is known
-    by its normalised words, so importing again adds only entries not seen before."""
+    """Add seed topics as discussed history, marked imported (by their seed_key); returns
+    how many were new. An entry is known by its normalised words, so importing again adds
+    only entries not seen before."""
     added = 0
     async with store.transaction() as db:
         for text in texts:
             norm = normalise(text)
             cursor = await db.execute(
-                "INSERT OR IGNORE INTO topics (text, norm, status, seed_key) VALUES (?, ?, 'imported', ?)",
+                "INSERT OR IGNORE INTO topics (text, norm, status, seed_key) VALUES (?, ?, 'discussed', ?)",
                 (text, norm, _compact(norm)),
             )
             added += cursor.rowcount

@@ -62,9 +62,9 @@ def explain(ctx: Context, error: TopicError) -> str:
 def _closed(topic: Topic) -> str:
     if topic.status == topics.WITHDRAWN:
         return "was withdrawn"
-    if topic.status == topics.DISCUSSED:
-        return f"was already discussed (session {topic.session})"
-    return "was already discussed (before the bot kept records)"
+    if topic.imported:
+        return "was already discussed (before the bot kept records)"
+    return f"was already discussed (session {topic.session})"
 
 
 # --- suggesting -----------------------------------------------------------------------
@@ -96,20 +96,28 @@ async def suggest(ctx: Context, text: Rest) -> Reply:
             f"You can suggest again at {e.again_at:%H:%M} UTC (in {_plural(wait, 'minute')})."
         ) from None
     except topics.DuplicateTopic as e:
-        return _duplicate(ctx, e.topic)
+        return _duplicate(ctx, e)
     reply = Text("Added ").extend(topic_label(topic, conf.max_length)).add(". Vote for it with ")
     reply.code(f"{p}vote {topic.id}").add(" or react 👍 to this message.")
     return ctx.reply(reply, anchor=Anchor("topic", str(topic.id)))
 
 
-def _duplicate(ctx: Context, topic: Topic) -> Reply:
-    text = topic_label(topic)
+def _duplicate(ctx: Context, held: topics.DuplicateTopic) -> Reply:
+    topic, text = held.topic, topic_label(held.topic)
     if topic.is_open:
         text.add(" looks the same — vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
-        # This message presents a single open topic, so a 👍 on it votes too.
-        return ctx.reply(text, anchor=Anchor("topic", str(topic.id)))
-    text.add(f" looks the same, and {_closed(topic)}. If there is something new to it, say what in your suggestion.")
-    return ctx.reply(text)
+        different = "If yours is a different topic"
+    else:
+        text.add(f" looks the same, and {_closed(topic)}.")
+        different = "If there is something new to yours"
+    if held.can_insist:
+        minutes = int(topics.INSIST_WINDOW.total_seconds() // 60)
+        text.add(f" {different}, send the same ").code(f"{ctx.prefix}suggest")
+        text.add(f" again within {minutes} minutes to add it anyway.")
+    elif not topic.is_open:
+        text.add(" If there is something new to it, say what in your suggestion.")
+    # A message presenting a single open topic: a 👍 on it votes for that topic.
+    return ctx.reply(text, anchor=Anchor("topic", str(topic.id)) if topic.is_open else None)
 
 
 # --- voting -----------------------------------------------------------------------------
@@ -197,20 +205,73 @@ async def withdraw(ctx: Context, topic: int) -> Reply:
 # --- history ----------------------------------------------------------------------------------
 
 
-@group.command("discussed", usage="N [note]", role=Role.HOST, help="Mark topic N discussed in the running session")
-async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
+async def _running(ctx: Context, otherwise: str) -> str:
+    """The running session, which the asker must host: having volunteered for another
+    session whose start window is open makes a host, but not of this one."""
     session = await sessions.running_session(ctx.store)
     if session is None:
-        raise CommandError(f"No session is running. Start one with {ctx.prefix}start, then mark topics discussed.")
+        raise CommandError(f"No session is running. {otherwise}")
+    if not await sessions.hosts_running(ctx.services, ctx.sender, ctx.message.room_id):
+        raise CommandError(
+            f"Only the host of session {session} (who started it or volunteered for it), a host or an organiser "
+            "can mark its topics."
+        )
+    return session
+
+
+@group.command("discussed", usage="N [note]", role=Role.HOST, help="Mark topic N discussed in the running session")
+async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
+    session = await _running(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
     note_text = clean(note, ctx.config.topics.max_length) if note else None
     try:
-        done = await topics.mark_discussed(ctx.store, ctx.clock.now(), topic, session, note_text)
+        marked = await topics.mark_discussed(ctx.store, ctx.clock.now(), topic, session, note_text)
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
-    text = Text("Marked ").extend(topic_label(done)).add(" discussed in session ").bold(session).add(".")
+    done, label = marked.topic, topic_label(marked.topic)
+    if not marked.again:
+        text = Text("Marked ").extend(label).add(" discussed in session ").bold(session).add(".")
+    elif done.note:
+        text = Text("Replaced the note on " if marked.old_note else "Added a note to ").extend(label)
+        text.add(" (session ").bold(session).add(").")
+    elif marked.old_note:
+        text = Text("Removed the note on ").extend(label).add(" (session ").bold(session).add(").")
+    else:
+        text = label.add(" is already marked discussed in session ").bold(session).add(". Add a note with ")
+        text.code(f"{ctx.prefix}discussed {done.id} note").add(", or undo it with ")
+        return ctx.reply(text.code(f"{ctx.prefix}undiscussed {done.id}").add("."))
     if done.note:
         text.add(f" Note: {done.note}")
     return ctx.reply(text)
+
+
+@group.command(
+    "undiscussed",
+    usage="N",
+    role=Role.HOST,
+    help="Return topic N, marked discussed in the running session, to the list",
+)
+async def undiscussed(ctx: Context, topic: int) -> Reply:
+    session = await _running(ctx, "Only a topic marked discussed in the running session can be returned to the list.")
+    try:
+        reopened = await topics.unmark_discussed(ctx.store, topic, session)
+    except topics.NotDiscussedHere as e:
+        raise CommandError(_not_discussed_here(ctx, e)) from None
+    except TopicError as e:
+        raise CommandError(explain(ctx, e)) from None
+    text = Text("Returned ").extend(topic_label(reopened)).add(" to the open topics")
+    return ctx.reply(text.add(f", with its {_plural(reopened.votes, 'vote')}."))
+
+
+def _not_discussed_here(ctx: Context, error: topics.NotDiscussedHere) -> str:
+    topic, label = error.topic, topic_label(error.topic).plain
+    if topic.status == topics.OPEN:
+        return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."
+    if topic.status == topics.DISCUSSED and not topic.imported:
+        return (
+            f"{label} is not marked discussed in the running session ({error.session}): "
+            f"it was discussed in session {topic.session}, and stays so."
+        )
+    return f"{label} {_closed(topic)}, so it can't be changed."
 
 
 @group.command("history", usage="[N]", help="The last N topics discussed, with their session")
@@ -223,10 +284,10 @@ async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
     text = Text().bold("Discussed topics").add(" (newest first):")
     for topic in past:
         text.line().extend(topic_label(topic)).add(" — ")
-        if topic.status == topics.DISCUSSED:
+        if topic.imported:
+            text.add("discussed earlier (imported)")
+        else:
             text.add("session ").bold(topic.session or "?")
             if topic.note:
                 text.add(f" — note: {clean(topic.note, INLINE)}")
-        else:
-            text.add("earlier (imported)")
     return ctx.reply(text)

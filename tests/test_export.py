@@ -70,10 +70,10 @@ async def export(chat, kind: str, fmt: str) -> bytes:
 async def db_topics(chat) -> list[dict]:
     rows = await chat.store.fetchall(
         "SELECT t.id AS number, t.text, t.suggested_by, t.suggested_name, t.suggested_at, "
-        "(SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes, t.status, t.session, t.note "
-        "FROM topics t ORDER BY t.id"
+        "(SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes, t.status, t.session, t.note, "
+        "t.seed_key IS NOT NULL AS imported FROM topics t ORDER BY t.id"
     )
-    return [dict(r) for r in rows]
+    return [{**dict(r), "imported": bool(r["imported"])} for r in rows]
 
 
 async def db_attendance(chat) -> list[dict]:
@@ -100,7 +100,7 @@ async def db_attendance(chat) -> list[dict]:
 
 def as_text(value) -> str:
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "yes" if value else "no"
     return "" if value is None else str(value)
 
 
@@ -190,7 +190,7 @@ def test_neutralise_leaves_harmless_values_alone():
 async def test_topics_json_is_one_versioned_document_matching_the_database(chat):
     await fill(chat)
     document = json.loads(await export(chat, "topics", "json"))
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["kind"] == "topics"
     assert document["topics"] == await db_topics(chat)
 
@@ -199,9 +199,9 @@ async def test_topics_markdown_has_a_table_per_status_matching_the_database(chat
     numbers = await fill(chat)
     text = (await export(chat, "topics", "md")).decode("utf-8")
     assert text.startswith(f"# {CONFERENCE}: topics\n")
-    assert "26 topics: 2 open, 1 discussed, 1 withdrawn, 22 imported." in text
+    assert "26 topics: 2 open, 23 discussed (22 imported), 1 withdrawn." in text
     tables = md_tables(text)
-    assert list(tables) == ["Open (2)", "Discussed (1)", "Withdrawn (1)", "Imported (22)"]
+    assert list(tables) == ["Open (2)", "Discussed (23)", "Withdrawn (1)"]
     expected = {t["number"]: t for t in await db_topics(chat)}
     seen = 0
     for heading, rows in tables.items():
@@ -212,7 +212,7 @@ async def test_topics_markdown_has_a_table_per_status_matching_the_database(chat
                 db["text"],
                 as_text(db["suggested_at"]),
                 db["votes"],
-                as_text(db["session"]),
+                "earlier (imported)" if db["imported"] else as_text(db["session"]),
                 as_text(db["note"]),
             )
             if db["suggested_by"]:
@@ -221,8 +221,27 @@ async def test_topics_markdown_has_a_table_per_status_matching_the_database(chat
     assert seen == len(expected)
     # The markup in a topic stays text: escaped, never a cell border or a tag.
     assert "Pipes \\| and \\*stars\\* in \\<b\\>text\\</b\\>" in text
-    assert [r[1] for r in tables["Discussed (1)"]] == ["How do we pay ourselves fairly?"]
-    assert int(tables["Discussed (1)"][0][0]) == numbers["pay"]
+    in_a_session = [r for r in tables["Discussed (23)"] if r[5] == SESSION]
+    assert [(int(r[0]), r[1]) for r in in_a_session] == [(numbers["pay"], "How do we pay ourselves fairly?")]
+
+
+async def test_imported_history_is_exported_as_discussed_and_marked_imported(chat):
+    numbers = await fill(chat)
+    _, rows = read_csv(await export(chat, "topics", "csv"))
+    by_number = {int(r["number"]): r for r in rows}
+    assert (by_number[1]["text"], by_number[1]["status"], by_number[1]["imported"]) == (
+        "Facilitation.",
+        "discussed",
+        "yes",
+    )
+    assert (by_number[numbers["pay"]]["status"], by_number[numbers["pay"]]["imported"]) == ("discussed", "no")
+    assert by_number[numbers["markup"]]["imported"] == "no"
+    discussed = [r for r in rows if r["status"] == "discussed"]
+    assert len(discussed) == 23, "a filter on status finds the imported history too"
+    document = json.loads(await export(chat, "topics", "json"))
+    first = document["topics"][0]
+    assert (first["status"], first["imported"], first["session"]) == ("discussed", True, None)
+    assert {t["status"] for t in document["topics"]} == {"open", "discussed", "withdrawn"}
 
 
 async def test_unattributed_topics_show_a_former_participant_in_the_report(chat):
@@ -255,7 +274,7 @@ async def test_attendance_csv_matches_the_database_row_for_row(chat):
 async def test_attendance_json_nests_attendees_in_sessions(chat):
     await fill(chat)
     document = json.loads(await export(chat, "attendance", "json"))
-    assert document["schema_version"] == 1 and document["kind"] == "attendance"
+    assert document["schema_version"] == 2 and document["kind"] == "attendance"
     flat = [
         {
             "session": s["session"],
@@ -301,10 +320,10 @@ async def test_a_session_closed_automatically_has_no_invented_end_or_duration(ch
     await close_later_automatically(chat)
     _, rows = read_csv(await export(chat, "attendance", "csv"))
     assert [(r["session"], r["ended_at"], r["duration_minutes"], r["auto_closed"]) for r in rows] == [
-        (SESSION, "2026-11-26T08:48:00Z", "53", "false"),
-        (SESSION, "2026-11-26T08:48:00Z", "53", "false"),
-        (SESSION, "2026-11-26T08:48:00Z", "53", "false"),
-        (LATER, "", "", "true"),
+        (SESSION, "2026-11-26T08:48:00Z", "53", "no"),
+        (SESSION, "2026-11-26T08:48:00Z", "53", "no"),
+        (SESSION, "2026-11-26T08:48:00Z", "53", "no"),
+        (LATER, "", "", "yes"),
     ]
     document = json.loads(await export(chat, "attendance", "json"))
     later = document["sessions"][1]
@@ -318,7 +337,7 @@ async def test_a_running_session_exports_no_end_and_no_duration(chat):
     await fill(chat)
     _, rows = read_csv(await export(chat, "attendance", "csv"))
     assert [(r["ended_at"], r["duration_minutes"], r["auto_closed"]) for r in rows if r["session"] == LATER] == [
-        ("", "", "false")
+        ("", "", "no")
     ]
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import datetime as dt
 import logging
+import os
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from bot import topics
 from bot.app import open_services
 from bot.clock import FakeClock
+from bot.migrations import MIGRATIONS
 from bot.storage import Store
 from tests.conftest import ALICE, BOB, ROOT, START
 
@@ -51,10 +54,18 @@ def test_normalise_ignores_case_punctuation_and_spacing():
         ("Decision making", "decisionmaking"),
         ("How to do fundraising?", "how to do fundraising"),
         ("How do we bill our clients?", "How do we bil our clients"),  # a typo
+        # Not from the labelled file: the same kinds of difference on other words.
+        ("Sociocracy in small teams", "Sociocarcy in small teams"),  # letters swapped
+        ("E-mail newsletters for members", "email newsletter for members"),
+        ("Budgets vs forecasts", "forecasts versus budgets"),
+        ("Organising a general assembly", "Organizing the general assembly"),
+        ("Writing bylaws", "How do we write by-laws?"),
+        ("Four-day work week", "4 day work week"),
     ],
 )
 def test_near_duplicates_are_caught(a, b):
     assert topics.is_near_duplicate(topics.normalise(a), topics.normalise(b))
+    assert topics.is_near_duplicate(topics.normalise(b), topics.normalise(a))
 
 
 @pytest.mark.parametrize(
@@ -63,10 +74,62 @@ def test_near_duplicates_are_caught(a, b):
         ("Facilitation", "Decision making"),
         ("How and when do we detail the budget?", "How do you do budgets and what do you use budgets for?"),
         ("What tools do we use for communication?", "What tools do you use to manage external communications?"),
+        # Not from the labelled file: numbers, places and a changed content word.
+        ("Co-ops in Kenya", "Co-ops in Ghana"),
+        ("Budget for 2024", "Budget for 2025"),
+        ("Co-op law in the EU", "Co-op law in the US"),
+        ("Hiring designers", "Firing designers"),
+        ("Paying members", "Paying members monthly"),
+        ("Pay scales", "Pay ratios"),
     ],
 )
 def test_different_topics_are_not_duplicates(a, b):
     assert not topics.is_near_duplicate(topics.normalise(a), topics.normalise(b))
+    assert not topics.is_near_duplicate(topics.normalise(b), topics.normalise(a))
+
+
+# Pairs labelled by a person: 1 = the same topic, 0 = a different one. Kept beside the
+# project (not in it), so a checkout without it skips the test, except in CI.
+PAIRS = ROOT.parent / "shared" / "topic-pairs.tsv"
+
+
+def labelled_pairs() -> list[tuple[str, str, bool]]:
+    if not PAIRS.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{PAIRS} is missing")
+        pytest.skip(f"{PAIRS} not found")
+    with PAIRS.open(encoding="utf-8", newline="") as f:
+        lines = [line for line in f if line.strip() and not line.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows, f"{PAIRS} holds no pairs"
+    return [(r["existing"], r["suggested"], r["same"].strip() == "1") for r in rows]
+
+
+def test_every_labelled_pair_comes_out_as_labelled():
+    pairs = labelled_pairs()
+    wrong = [
+        (a, b, "same" if same else "different")
+        for a, b, same in pairs
+        for x, y in ((a, b), (b, a))
+        if topics.is_near_duplicate(topics.normalise(x), topics.normalise(y)) != same
+    ]
+    assert not wrong, f"{len(wrong)} of {2 * len(pairs)} judged wrong (pair, label): {wrong}"
+    assert {same for _, _, same in pairs} == {True, False}, "the file has both kinds"
+
+
+async def test_suggest_holds_back_exactly_the_labelled_duplicates(store):
+    """The same pairs through !suggest's own path: the existing topic is open, the
+    suggestion is refused as its duplicate if and only if the pair is labelled 1."""
+    for existing, suggested, same in labelled_pairs():
+        first = await add(store, existing)
+        try:
+            second = await add(store, suggested, who=BOB)
+        except topics.DuplicateTopic as e:
+            assert same and e.topic.id == first.id, (existing, suggested)
+        else:
+            assert not same, (existing, suggested)
+            await topics.withdraw(store, START, second.id, BOB, organiser=False)
+        await topics.withdraw(store, START, first.id, ALICE, organiser=False)
 
 
 def test_the_seed_topics_are_all_different_from_each_other():
@@ -80,7 +143,7 @@ async def test_duplicates_of_open_and_imported_topics_are_refused_but_withdrawn_
     await topics.import_seed(store, ["Decision-making."])
     with pytest.raises(topics.DuplicateTopic) as e:
         await add(store, "Decision making!")
-    assert e.value.topic.status == "imported"
+    assert (e.value.topic.status, e.value.topic.imported) == ("discussed", True)
 
     first = await add(store, "How do we pay ourselves fairly?")
     with pytest.raises(topics.DuplicateTopic) as e:
@@ -89,6 +152,19 @@ async def test_duplicates_of_open_and_imported_topics_are_refused_but_withdrawn_
     await topics.withdraw(store, START, first.id, ALICE, organiser=False)
     again = await add(store, "how do we pay ourselves fairly", who=BOB)
     assert again.id != first.id and again.is_open
+
+
+async def test_sending_a_held_back_suggestion_again_adds_it(store):
+    first = await add(store, "Onboarding new members")
+    with pytest.raises(topics.DuplicateTopic) as held:
+        await add(store, "Onboarding of new members", who=BOB)
+    assert held.value.topic.id == first.id and held.value.can_insist
+    again = await add(store, "onboarding of new members!", who=BOB, at=START + topics.INSIST_WINDOW)
+    assert again.id != first.id and again.text == "onboarding of new members!"
+    assert await count(store, "held_suggestions") == 0, "used up"
+    with pytest.raises(topics.DuplicateTopic) as same:
+        await add(store, "On-boarding new members", who=ALICE)
+    assert same.value.topic.id == first.id and not same.value.can_insist, "the same words as a topic"
 
 
 async def test_suggestion_is_tidied_and_limited(store):
@@ -213,18 +289,36 @@ async def test_history_lists_discussed_newest_first_then_imported(store):
     assert [t.text for t in past] == ["second discussed", "first discussed", "Older two", "Old one"]
     assert (past[1].session, past[1].note) == ("2026-11-26 08:00", "good")
     assert [t.text for t in await topics.history(store, 3)] == ["second discussed", "first discussed", "Older two"]
+    assert [(t.status, t.imported) for t in past] == [("discussed", False)] * 2 + [("discussed", True)] * 2
+
+
+async def test_seed_topics_imported_by_an_older_version_become_discussed(tmp_path):
+    """Before, imported history had a status of its own, which exports and anything
+    counting discussed topics left out; the upgrade makes it discussed, marked imported."""
+    path = tmp_path / "old.sqlite3"
+    old = await Store.open(path, [m for m in MIGRATIONS if m.version <= 4])
+    await old.execute("INSERT INTO topics (text, norm, status, seed_key) VALUES ('Old', 'old', 'imported', 'old')")
+    await old.execute("INSERT INTO topics (text, norm, status) VALUES ('Open', 'open', 'open')")
+    await old.close()
+    store = await Store.open(path)
+    try:
+        assert [(t.text, t.status, t.imported) for t in await topics.history(store, 5)] == [("Old", "discussed", True)]
+        assert await count(store, "topics WHERE status = 'imported'") == 0
+        assert await topics.import_seed(store, ["Old"]) == 0, "still known as imported"
+    finally:
+        await store.close()
 
 
 async def test_seed_topics_become_history_once_and_new_lines_are_added(store, tmp_path):
     assert await topics.import_seed_file(store, SEED) == 22
-    assert await count(store, "topics WHERE status = 'imported' AND session IS NULL") == 22
+    assert await count(store, "topics WHERE status = 'discussed' AND seed_key IS NOT NULL AND session IS NULL") == 22
     assert await topics.import_seed_file(store, SEED) == 0
     assert await count(store, "topics") == 22
 
     edited = tmp_path / "topics.yaml"
     edited.write_text(SEED.read_text(encoding="utf-8") + '  - text: "How do we pay ourselves?"\n', encoding="utf-8")
     assert await topics.import_seed_file(store, edited) == 1
-    assert await count(store, "topics WHERE status = 'imported'") == 23
+    assert await count(store, "topics WHERE status = 'discussed' AND seed_key IS NOT NULL") == 23
     texts = [t.text for t in await topics.history(store, 50)]
     assert texts[0] == "How do we pay ourselves?" and "Data Owner Bill of Rights." in texts
 
@@ -233,7 +327,7 @@ async def test_services_import_the_seed_at_start_idempotently(make_config, tmp_p
     config = make_config()
     for _ in range(2):
         services = await open_services(config, clock=FakeClock(START))
-        assert await count(services.store, "topics WHERE status = 'imported'") == 22
+        assert await count(services.store, "topics WHERE status = 'discussed'") == 22
         await services.store.close()
 
 
@@ -276,20 +370,14 @@ async def test_topics_listing_counts_votes_from_indexes(store):
     assert "SCAN" not in plan, plan
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet="abcde fghij", max_size=40), st.text(alphabet="abcde fghij", max_size=40))
-def test_the_cheap_bound_never_rules_out_a_close_match(a, b):
-    """find_duplicate skips a row whose bound is below CLOSE_MATCH without computing the
-    real ratio: the bound must be difflib's quick_ratio (an upper bound of ratio) whenever
-    that reaches CLOSE_MATCH."""
-    import difflib
-    from collections import Counter
+_WORD = st.text(alphabet="abcdefghij", min_size=1, max_size=8)
 
-    from bot.topics import CLOSE_MATCH, _ratio_bound
 
-    quick = difflib.SequenceMatcher(None, a, b).quick_ratio() if a or b else 1.0
-    bound = _ratio_bound(a, tuple(Counter(a).most_common()), b)
-    if quick >= CLOSE_MATCH:
-        assert bound == pytest.approx(quick)
-    else:
-        assert bound < CLOSE_MATCH
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORD, min_size=1, max_size=6), st.lists(_WORD, min_size=1, max_size=6))
+def test_the_rule_ignores_order_case_and_punctuation_and_is_symmetric(words, others):
+    a = topics.normalise(" ".join(words))
+    shuffled = topics.normalise("; ".join(reversed(words)).upper() + "?!")
+    assert topics.is_near_duplicate(a, shuffled)
+    b = topics.normalise(" ".join(others))
+    assert topics.is_near_duplicate(a, b) == topics.is_near_duplicate(b, a)

@@ -39,7 +39,7 @@ async def test_each_format_has_its_type(chat, command, name, mimetype):
     [reply] = await chat.say(ORGANISER, command)
     assert (reply.file.filename, reply.file.mimetype) == (name, mimetype)
     if mimetype == "application/json":
-        assert json.loads(reply.file.data)["schema_version"] == 1
+        assert json.loads(reply.file.data)["schema_version"] == 2
 
 
 async def test_participants_and_hosts_are_refused(chat):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 
+from bot import privacy
 from bot.clock import iso
 from bot.dispatcher import record_anchor
 from bot.model import Anchor, IncomingMessage, IncomingReaction
@@ -53,6 +55,62 @@ async def test_suggest_points_out_near_duplicates_instead_of_adding(chat):
     text = await chat.text(BOB, "!suggest decision making")
     assert "#2 “Decision-making.”" in text and "already discussed" in text, "seed history counts too"
     assert (await chat.text(ALICE, "!topics")).count("#") == 1, "nothing was added"
+
+
+async def test_a_held_back_suggestion_is_added_when_sent_again_within_10_minutes(chat):
+    first = await suggest(chat, "Co-op legal structures in the UK")
+    [reply] = await chat.say(BOB, "!suggest Legal structures for co-ops in the UK!")
+    assert f"#{first}" in reply.text and "looks the same" in reply.text
+    assert "send the same !suggest again within 10 minutes" in reply.text, "says how to insist"
+    assert "!suggest" in reply.html and "<code>" in reply.html
+    chat.clock.advance(minutes=9)
+    assert "looks the same" in await chat.text(ALICE, "!suggest Legal structures for co-ops in the UK!"), (
+        "someone else's attempt does not count"
+    )
+    added = await suggest(chat, "legal structures for co-ops in the UK", who=BOB)  # the same words
+    assert added != first
+    text = await chat.text(ALICE, "!topics")
+    assert f"#{first} " in text and f"#{added} “legal structures for co-ops in the UK”" in text
+
+
+async def test_insisting_after_10_minutes_holds_back_again(chat):
+    await suggest(chat, "Hiring our first developer")
+    assert "looks the same" in await chat.text(BOB, "!suggest Hiring our first developers")
+    chat.clock.advance(minutes=10, seconds=1)
+    assert "looks the same" in await chat.text(BOB, "!suggest Hiring our first developers"), "too late"
+    chat.clock.advance(minutes=3)
+    await suggest(chat, "Hiring our first developers", who=BOB)
+
+
+async def test_insisting_also_adds_a_topic_like_one_discussed_before(chat):
+    text = await chat.text(BOB, "!suggest Making decisions")
+    assert "#2 “Decision-making.”" in text and "already discussed" in text and "within 10 minutes" in text
+    number = await suggest(chat, "Making decisions", who=BOB)
+    assert f"#{number} “Making decisions”" in await chat.text(ALICE, "!topics")
+
+
+async def test_the_same_words_again_are_never_added_twice(chat):
+    first = await suggest(chat, "Pricing retainer contracts")
+    for _ in range(2):
+        text = await chat.text(BOB, "!suggest pricing retainer-contracts?")
+        assert f"#{first}" in text and "looks the same" in text
+        assert "within 10 minutes" not in text, "insisting cannot add the very same words"
+    assert (await chat.text(ALICE, "!topics")).count("“") == 1
+
+
+async def test_a_held_back_suggestion_is_in_mydata_and_forgetme_erases_it(chat):
+    await suggest(chat, "Remote work across time zones")
+    await chat.say(BOB, "!suggest Time zones and remote work")
+    doc = await privacy.collect(chat.store, BOB)
+    assert [h["text"] for h in doc["held_suggestions"]] == ["Time zones and remote work"]
+    assert not privacy.is_empty(doc)
+    await privacy.request_erasure(chat.store, BOB, chat.clock.now())
+    await privacy.erase(chat.store, BOB, chat.clock.now())
+    assert privacy.is_empty(await privacy.collect(chat.store, BOB))
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM held_suggestions") == 0
+    assert "looks the same" in await chat.text(BOB, "!suggest Time zones and remote work"), (
+        "after erasure the first attempt is held back again"
+    )
 
 
 async def test_over_long_suggestion_names_the_limit(make_chat, make_config):
@@ -253,10 +311,83 @@ async def test_discussed_is_for_hosts_during_a_running_session(chat):
     await start_session(chat)
     text = await chat.text(HOST, f"!discussed {a} we agreed to  <share> notes")
     assert f"discussed in session {SESSION}" in text and "we agreed to <share> notes" in text
-    assert "already discussed" in await chat.text(HOST, f"!discussed {a}")
     assert "No open topics" in await chat.text(ALICE, "!topics")
     row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
     assert tuple(row) == ("discussed", SESSION, "we agreed to <share> notes", iso(chat.clock.now()))
+
+
+async def note_of(chat, topic: int) -> str | None:
+    return await chat.store.fetchval("SELECT note FROM topics WHERE id = ?", (topic,))
+
+
+async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
+    a = await suggest(chat, "apples")
+    await start_session(chat)
+    marked_at = iso(chat.clock.now())
+    await chat.say(HOST, f"!discussed {a} keep them warm")
+    chat.clock.advance(minutes=5)
+    text = await chat.text(HOST, f"!discussed {a} keep them cool")
+    assert text == f"Replaced the note on #{a} “apples” (session {SESSION}). Note: keep them cool"
+    assert await note_of(chat, a) == "keep them cool"
+    history = await chat.text(ALICE, "!history 1")
+    assert "keep them cool" in history and "warm" not in history
+    assert await chat.store.fetchval("SELECT discussed_at FROM topics WHERE id = ?", (a,)) == marked_at, (
+        "still discussed when it was first marked"
+    )
+
+    text = await chat.text(HOST, f"!discussed {a}")
+    assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION})")
+    assert await note_of(chat, a) is None
+    text = await chat.text(HOST, f"!discussed {a}")
+    assert f"already marked discussed in session {SESSION}" in text and "!undiscussed" in text
+    assert "Added a note to" in await chat.text(HOST, f"!discussed {a} after all")
+    assert await note_of(chat, a) == "after all"
+
+
+async def test_discussed_in_an_earlier_session_stays_as_it_was(chat):
+    a = await suggest(chat, "apples")
+    await start_session(chat)
+    await chat.say(HOST, f"!discussed {a} first time")
+    await chat.store.execute("UPDATE sessions SET ended_at = ? WHERE key = ?", (iso(chat.clock.now()), SESSION))
+    chat.clock.advance(hours=9)
+    await start_session(chat, "2026-11-26 17:00")
+    text = await chat.text(HOST, f"!discussed {a} second time")
+    assert f"already discussed (session {SESSION})" in text
+    assert "is not marked discussed in the running session" in await chat.text(HOST, f"!undiscussed {a}")
+    assert await note_of(chat, a) == "first time"
+
+
+async def test_undiscussed_returns_the_topic_to_the_open_list_with_its_votes(chat):
+    a = await suggest(chat, "apples")
+    b = await suggest(chat, "bicycles")
+    for voter in (ALICE, BOB):
+        await chat.say(voter, f"!vote {a}")
+    await start_session(chat)
+    await chat.say(HOST, f"!discussed {a} by mistake")
+    await chat.say(HOST, f"!discussed {b}")
+    text = await chat.text(HOST, f"!undiscussed {a}")
+    assert text == f"Returned #{a} “apples” to the open topics, with its 2 votes."
+    assert await votes_shown(chat, a) == 2
+    assert "already voted" in await chat.text(BOB, f"!vote {a}"), "bob's vote is still there"
+    history = await chat.text(ALICE, "!history 3")
+    assert "apples" not in history and "bicycles" in history
+    row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
+    assert tuple(row) == ("open", None, None, None)
+    assert "Marked" in await chat.text(HOST, f"!discussed {a}"), "and can be marked again"
+
+
+async def test_undiscussed_refuses_what_it_cannot_undo(chat):
+    a = await suggest(chat, "apples")
+    assert "for hosts only" in await chat.text(ALICE, f"!undiscussed {a}")
+    assert "No session is running" in await chat.text(HOST, f"!undiscussed {a}")
+    await start_session(chat)
+    assert f"#{a} “apples” is not marked discussed" in await chat.text(HOST, f"!undiscussed {a}")
+    assert "before the bot kept records" in await chat.text(HOST, "!undiscussed 1"), "an imported topic"
+    assert "There is no topic #99" in await chat.text(HOST, "!undiscussed 99")
+    assert "Usage: !undiscussed N" in await chat.text(HOST, "!undiscussed apples")
+    await chat.say(ALICE, f"!withdraw {a}")
+    assert "was withdrawn" in await chat.text(HOST, f"!undiscussed {a}")
+    assert (await chat.store.fetchval("SELECT status FROM topics WHERE id = ?", (a,))) == "withdrawn"
 
 
 async def test_history_shows_discussed_with_session_and_note_then_imported(chat):
@@ -275,7 +406,64 @@ async def test_history_shows_discussed_with_session_and_note_then_imported(chat)
     assert "Usage: !history [N]" in await chat.text(ALICE, "!history 0")
 
 
+async def test_imported_history_counts_as_discussed(chat):
+    text = await chat.text(ALICE, "!history 1")
+    newest = "#22 “Internal co-op relationships - how we deal with difficult interpersonal situations.”"
+    assert text.splitlines()[1] == f"{newest} — discussed earlier (imported)"
+    assert "was already discussed (before the bot kept records)" in await chat.text(BOB, "!vote 1")
+    await start_session(chat)
+    assert "before the bot kept records" in await chat.text(HOST, "!discussed 1 again")
+
+
 async def test_seed_topics_are_history_from_the_start(chat):
     text = await chat.text(ALICE, "!history 50")
     assert len(text.splitlines()[1:]) == 22
     assert "Data Owner Bill of Rights." in text and "Facilitation." in text
+
+
+async def test_a_volunteer_for_another_session_cannot_mark_topics_of_the_running_one(make_chat, make_config):
+    """Two slots an hour apart, so their start windows overlap: @mallory volunteered for
+    the later one, and while the earlier one runs she may not mark or unmark its topics."""
+    import datetime as dt
+
+    chat = await make_chat(make_config(conference={"slots": ["Thursday 08:00", "Thursday 09:00"]}))
+    mallory = "@mallory:example.org"
+    await chat.say(ALICE, "!suggest Pricing retainer contracts")
+    await chat.say(ALICE, "!suggest Onboarding new members")
+    await chat.say(BOB, "!host 2026-11-26 08:00")
+    await chat.say(mallory, "!host 2026-11-26 09:00")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC))
+    assert "has started" in await chat.text(BOB, "!start")
+    assert "Marked" in await chat.text(BOB, "!discussed 23")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 40, tzinfo=dt.UTC))  # the 09:00 window is open
+    refused = await chat.text(mallory, "!discussed 24 sneaky")
+    assert "Marked" not in refused and "2026-11-26 08:00" in refused
+    assert "Returned" not in await chat.text(mallory, "!undiscussed 23")
+    statuses = dict(await chat.store.fetchall("SELECT id, status FROM topics WHERE id IN (23, 24)"))
+    assert statuses == {23: "discussed", 24: "open"}
+    # The session's own host, a configured host and an organiser still can.
+    assert "Marked" in await chat.text(HOST, "!discussed 24")
+    assert "Returned" in await chat.text(ORGANISER, "!undiscussed 24")
+    assert "Returned" in await chat.text(BOB, "!undiscussed 23")
+
+
+async def test_forgetme_does_not_reset_the_hourly_suggestion_limit(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"suggestions_per_hour": 5}))
+    words = ["bicycles", "chickens", "dolphins", "elephants", "ferrets", "giraffes", "hamsters", "iguanas"]
+    for animal in words[:5]:
+        await suggest(chat, f"{animal} as members")
+    await chat.text(ALICE, "!forgetme")
+    assert "erased" in (await chat.text(ALICE, "!forgetme confirm")).lower()
+    text = await chat.text(ALICE, f"!suggest {words[5]} as members")
+    assert "5 topics in the last hour" in text and "again at 13:00 UTC" in text
+    # Nothing links the forgotten person to their topics; what the limit keeps is gone
+    # once the hour is over.
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM topics WHERE suggested_by = ?", (ALICE,)) == 0
+    chat.clock.advance(minutes=61)
+    await suggest(chat, f"{words[6]} as members")
+    assert (
+        await chat.store.fetchval(
+            "SELECT COUNT(*) FROM rate_marks WHERE at <= ?", (iso(chat.clock.now() - dt.timedelta(hours=1)),)
+        )
+        == 0
+    )

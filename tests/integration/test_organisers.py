@@ -93,13 +93,13 @@ async def test_organiser_exports_topics_as_a_file_and_bob_is_refused(make_bot_ro
     assert content["body"].startswith("ccc-topics-") and content["body"].endswith(".json")
     assert relates(file)["m.in_reply_to"]["event_id"] == command
     document = json.loads(await download(env.organiser, file))
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     suggested = [(t["text"], t["suggested_by"], t["status"]) for t in document["topics"] if t["suggested_by"]]
     assert suggested == [
         ("Sociocracy in practice", env.alice.user_id, "open"),
         ("Pay & ownership | who decides?", env.alice.user_id, "open"),
     ]
-    assert any(t["status"] == "imported" for t in document["topics"]), "the seed history is in it"
+    assert any(t["status"] == "discussed" and t["imported"] for t in document["topics"]), "the seed history is in it"
 
 
 async def test_mydata_arrives_in_a_direct_message_room(make_bot_room):
