@@ -381,6 +381,9 @@ async def test_calendar_gives_the_same_sessions_as_the_bot(make_chat, make_confi
         ("1700", "17:00"),
         ("8am", "08:00"),
         ("at 8:00am", "08:00"),
+        ("T17:00", "17:00"),
+        ("17:00-18:00", "17:00"),
+        ("17:00–18:30", "17:00"),
     ],
 )
 async def test_cancel_with_another_spelling_of_a_slot_says_how_to_write_it(chat, typed, meant):
@@ -390,7 +393,9 @@ async def test_cancel_with_another_spelling_of_a_slot_says_how_to_write_it(chat,
     assert list(await load_cancellations(chat.store)) == [], "nothing is cancelled"
 
 
-@pytest.mark.parametrize("typed", ["5:30pm", "9am", "noon", "17h30", "25:00", "12.15", "midnight"])
+@pytest.mark.parametrize(
+    "typed", ["5:30pm", "9am", "noon", "17h30", "25:00", "12.15", "midnight", "5 o'clock", "8", "17", "5 oclock"]
+)
 async def test_cancel_with_a_time_that_is_no_slot_is_refused_with_the_days_times(chat, typed):
     text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {typed}")
     assert f"no session at {typed} on 2026-12-10" in text and "08:00 and 17:00" in text, text
