@@ -416,7 +416,7 @@ async def _names(services: Services, users: list[str], ping: bool) -> tuple[Text
     text = Text()
     for i, user in enumerate(users):
         if i:
-            text.add(", ")
+            text.add(" and " if i == len(users) - 1 else ", ")
         name = await sessions.name_of(services.store, user)
         if ping:
             text.mention(user, name)
@@ -460,7 +460,7 @@ async def announcement(
     mentions: tuple[str, ...] = ()
     if volunteers:
         names, mentions = await _names(services, volunteers, ping)
-        text.line("Host: ").extend(names).add(" volunteered.")
+        text.line("Volunteered to host: ").extend(names).add(".")
     else:
         text.line("No host has volunteered yet: ").code(f"{prefix}host").add(" to host it.")
     return text, mentions
@@ -469,14 +469,14 @@ async def announcement(
 async def host_wait_text(services: Services, session: Session) -> tuple[Text, tuple[str, ...]]:
     prefix = services.prefix
     wait = services.config.conference.host_wait_minutes
-    text = Text(f"No host has started session {session.key} yet ({plural(wait, 'minute')} after its start). ")
+    text = Text(f"No host has started session {session.key} yet ({plural(wait, 'minute')} after its start).")
     volunteers = await sessions.volunteers_of(services.store, session.key)
     mentions: tuple[str, ...] = ()
     if volunteers:
         names, mentions = await _names(services, volunteers, ping=True)
-        text.add("Volunteered to host: ").extend(names).add(". ")
+        text.add(" Volunteered to host: ").extend(names).add(".")
     else:
-        text.add("Nobody volunteered to host. ")
+        text.add(" Nobody volunteered to host.")
     text.line("Anyone here can host: type ").code(f"{prefix}host").add(", then ").code(f"{prefix}start").add(".")
     text.line().extend(link_line(services))
     return text, mentions

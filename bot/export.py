@@ -21,7 +21,7 @@ from bot.clock import parse_iso
 from bot.config import WEEKDAYS
 from bot.model import Attachment
 from bot.storage import Store
-from bot.text import clean
+from bot.text import clean, plural
 
 KINDS = ("topics", "attendance")
 FORMATS = ("csv", "json", "md")
@@ -252,10 +252,6 @@ def _md(lines: list[str]) -> bytes:
     return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _suggester(row: TopicRow, report: Report) -> str:
     if row.suggested_by is None:
         return "" if row.imported else FORMER_PARTICIPANT
@@ -274,7 +270,7 @@ def topics_md(rows: Sequence[TopicRow], report: Report) -> bytes:
         if found
     )
     lines = [f"# {md_cell(report.conference)}: topics", ""]
-    lines += [f"{_plural(len(rows), 'topic')}" + (f": {counts}." if counts else "."), ""]
+    lines += [f"{plural(len(rows), 'topic')}" + (f": {counts}." if counts else "."), ""]
     header = ("#", "topic", "suggested by", "suggested at", "votes", "session", "note")
     for status, found in by_status.items():
         if not found:
@@ -302,7 +298,7 @@ def attendance_md(rows: Sequence[AttendanceRow], report: Report) -> bytes:
         sessions.setdefault(row.session, []).append(row)
     check_ins = sum(1 for r in rows if r.attendee)
     lines = [f"# {md_cell(report.conference)}: attendance", ""]
-    lines += [f"{_plural(len(sessions), 'session')}, {_plural(check_ins, 'check-in')}.", ""]
+    lines += [f"{plural(len(sessions), 'session')}, {plural(check_ins, 'check-in')}.", ""]
     if sessions:
         lines += ["## Sessions", ""]
         overview = [
@@ -375,12 +371,12 @@ async def build_export(store: Store, kind: str, fmt: str, conference: str, day: 
     if kind == "topics":
         topics = await topic_rows(store)
         data = RENDERERS[kind, fmt](topics, report)
-        rows, summary = len(topics), _plural(len(topics), "topic")
+        rows, summary = len(topics), plural(len(topics), "topic")
     else:
         attendance = await attendance_rows(store)
         data = RENDERERS[kind, fmt](attendance, report)
         rows = len(attendance)
         sessions = len({r.session for r in attendance})
         check_ins = sum(1 for r in attendance if r.attendee)
-        summary = f"{_plural(sessions, 'session')}, {_plural(check_ins, 'check-in')}"
+        summary = f"{plural(sessions, 'session')}, {plural(check_ins, 'check-in')}"
     return Export(kind, fmt, data, filename(kind, fmt, day), rows, summary)

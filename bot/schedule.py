@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 from bot.clock import UTC, iso, parse_iso
 from bot.config import Config, Slot
 from bot.storage import Store
+from bot.text import plural
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
 _KEY = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$")
@@ -402,10 +403,6 @@ def time_in(at: dt.datetime, zone: str, reference: dt.date) -> str:
     return f"{local:%H:%M}" if local.date() == reference else short_date(local)
 
 
-def _count(n: int, unit: str) -> str:
-    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
-
-
 def _minutes(delta: dt.timedelta) -> int:
     """The whole minutes in a (non-negative) delta, rounded to the nearest, half up."""
     return int((abs(delta) + dt.timedelta(seconds=30)) // dt.timedelta(minutes=1))
@@ -424,7 +421,7 @@ def countdown(delta: dt.timedelta) -> str:
     first = next((i for i, (n, _) in enumerate(units) if n), None)
     if first is None:
         return "now"
-    text = " ".join(_count(n, unit) for n, unit in units[first : first + 2] if n)
+    text = " ".join(plural(n, unit) for n, unit in units[first : first + 2] if n)
     return f"{text} ago" if delta < dt.timedelta(0) else f"in {text}"
 
 
@@ -435,4 +432,4 @@ def duration_text(delta: dt.timedelta) -> str:
     if not minutes:
         return "less than a minute"
     hours, mins = divmod(minutes, 60)
-    return " ".join(_count(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)
+    return " ".join(plural(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)

@@ -6,7 +6,7 @@ from bot import privacy
 from bot.dispatcher import Context
 from bot.model import Attachment, Reply
 from bot.registry import Choice, CommandError, CommandGroup
-from bot.text import Text
+from bot.text import Text, plural
 
 group = CommandGroup("privacy")
 
@@ -15,10 +15,6 @@ WINDOW_MINUTES = int(privacy.CONFIRM_WINDOW.total_seconds() // 60)
 
 class Confirm(Choice):
     values = ("confirm",)
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 @group.command("mydata", help="Get everything the bot stores about you, by direct message")
@@ -49,7 +45,7 @@ def _contents(document: dict) -> str:
         ("messages_received", "command received", "commands received"),
     ):
         if document[key]:
-            parts.append(_count(len(document[key]), one, many))
+            parts.append(plural(len(document[key]), one, many))
     return ", ".join(parts) or "technical records only"
 
 
@@ -89,9 +85,9 @@ def erased_text(erased: privacy.Erased, prefix: str) -> Text:
         (erased.messages, "recorded command", "recorded commands"),
     ):
         if n:
-            done.append(_count(n, one, many))
+            done.append(plural(n, one, many))
     unnamed = [
-        _count(n, one, many)
+        plural(n, one, many)
         for n, one, many in (
             (erased.suggestions, "topic you suggested", "topics you suggested"),
             (erased.sessions, "session you started or ended", "sessions you started or ended"),

@@ -164,7 +164,7 @@ async def _hosts_line(ctx: Context, session: Session) -> Text:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {session.key}")
     names = [await sessions.name_of(ctx.store, user) for user in volunteers]
-    return Text("\u2003Host: ").add(_and(names))
+    return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(_and(names))
 
 
 def _and(names: list[str]) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 
 from bot import sessions, topics
 from bot.dispatcher import Context
 from bot.model import Anchor, Reply, Role
 from bot.registry import CommandError, CommandGroup, Rest, UsageError
-from bot.text import Text, clean
+from bot.schedule import countdown
+from bot.text import Text, clean, plural
 from bot.topics import Topic, TopicError
 
 group = CommandGroup("topics")
@@ -24,10 +25,6 @@ INLINE = 120
 def topic_label(topic: Topic, limit: int = INLINE) -> Text:
     """`#7 "Decision making"`, escaped."""
     return Text().bold(f"#{topic.id}").add(f" “{clean(topic.text, limit)}”")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _remaining(ctx: Context, remaining: int | None) -> str:
@@ -90,10 +87,10 @@ async def suggest(ctx: Context, text: Rest) -> Reply:
             f"That topic is {e.length} characters long; the limit is {e.limit}. Please shorten it."
         ) from None
     except topics.RateLimited as e:
-        wait = math.ceil((e.again_at - ctx.clock.now()).total_seconds() / 60)
+        wait = max(e.again_at - ctx.clock.now(), dt.timedelta(minutes=1))
         raise CommandError(
-            f"You have suggested {_plural(e.limit, 'topic')} in the last hour, the most allowed. "
-            f"You can suggest again at {e.again_at:%H:%M} UTC (in {_plural(wait, 'minute')})."
+            f"You have suggested {plural(e.limit, 'topic')} in the last hour, the most allowed. "
+            f"You can suggest again at {e.again_at:%H:%M} UTC ({countdown(wait)})."
         ) from None
     except topics.DuplicateTopic as e:
         return _duplicate(ctx, e)
@@ -129,7 +126,7 @@ async def vote(ctx: Context, topic: int) -> Reply:
         result = await topics.vote(ctx.store, ctx.clock.now(), topic, ctx.sender, ctx.config.topics.votes_per_person)
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
-    text = Text("Voted for ").extend(topic_label(result.topic)).add(f" — {_plural(result.topic.votes, 'vote')} now.")
+    text = Text("Voted for ").extend(topic_label(result.topic)).add(f" — {plural(result.topic.votes, 'vote')} now.")
     return ctx.reply(text.add(_remaining(ctx, result.remaining)))
 
 
@@ -140,7 +137,7 @@ async def unvote(ctx: Context, topic: int) -> Reply:
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
     text = Text("Took back your vote for ").extend(topic_label(result.topic))
-    text.add(f" — {_plural(result.topic.votes, 'vote')} now.")
+    text.add(f" — {plural(result.topic.votes, 'vote')} now.")
     return ctx.reply(text.add(_remaining(ctx, result.remaining)))
 
 
@@ -176,13 +173,13 @@ async def list_topics(ctx: Context) -> Reply:
         return ctx.reply(text)
     text = Text().bold("Open topics").add(" (most votes first):")
     for topic in agenda.shown:
-        text.line().extend(topic_label(topic)).add(f" — {_plural(topic.votes, 'vote')}")
+        text.line().extend(topic_label(topic)).add(f" — {plural(topic.votes, 'vote')}")
         # No suggester: the one who suggested it asked to be forgotten (!forgetme).
         text.add(f" — by {topic.suggested_name or 'a former participant'}")
         if topic.id in agenda.voted:
             text.add(" ✓ your vote")
     if agenda.total > len(agenda.shown):
-        text.line(f"… and {agenda.total - len(agenda.shown)} more open topics.")
+        text.line(f"… and {plural(agenda.total - len(agenda.shown), 'more open topic', 'more open topics')}.")
     text.line("Vote with ").code(f"{p}vote N").add(", suggest with ").code(f"{p}suggest TEXT").add(".")
     budget = ctx.config.topics.votes_per_person
     if budget:
@@ -259,7 +256,7 @@ async def undiscussed(ctx: Context, topic: int) -> Reply:
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
     text = Text("Returned ").extend(topic_label(reopened)).add(" to the open topics")
-    return ctx.reply(text.add(f", with its {_plural(reopened.votes, 'vote')}."))
+    return ctx.reply(text.add(f", with its {plural(reopened.votes, 'vote')}."))
 
 
 def _not_discussed_here(ctx: Context, error: topics.NotDiscussedHere) -> str:

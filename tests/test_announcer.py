@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot import sessions
-from bot.announcer import TICK_JOB, Announcer, host_wait_text
+from bot.announcer import TICK_JOB, Announcer, announcement, host_wait_text
 from bot.dispatcher import record_anchor
 from bot.model import Reply
 from bot.schedule import add_cancellation, session_from_key
@@ -170,7 +170,7 @@ async def test_volunteers_are_named_and_pinged_in_the_15m_reminder(chat, server)
     await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 12))
     await visit(chat, announcer(chat, server), at(25, 8), at(26, 7, 45), at(26, 8))
     day_before = server.reply(MORNING, "1d", ROOM_A)
-    assert "Host: Alice volunteered" in day_before.text and day_before.mentions == ()
+    assert "Volunteered to host: Alice." in day_before.text and day_before.mentions == ()
     reminder = server.reply(MORNING, "15m", ROOM_A)
     assert reminder.mentions == (ALICE,)
     assert f'href="https://matrix.to/#/{ALICE}"' in reminder.html
@@ -506,3 +506,15 @@ async def test_host_wait_of_one_minute_reads_right(make_chat, make_config):
     chat = await make_chat(make_config(conference={"host_wait_minutes": 1}))
     text, _ = await host_wait_text(chat.services, session_from_key(chat.services.config, MORNING))
     assert "(1 minute after its start)" in text.plain
+
+
+async def test_volunteers_read_as_a_sentence_and_no_line_ends_in_a_space(chat, server):
+    await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
+    await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 13))
+    session = session_from_key(chat.services.config, MORNING)
+    text, _ = await announcement(chat.services, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
+    assert "Volunteered to host: @bob:example.org and @alice:example.org." in text.plain
+    wait, _ = await host_wait_text(chat.services, session)
+    assert "Volunteered to host: @bob:example.org and @alice:example.org." in wait.plain
+    for message in (text, wait):
+        assert all(line == line.rstrip() for line in message.plain.splitlines()), message.plain

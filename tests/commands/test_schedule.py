@@ -158,7 +158,7 @@ async def test_next_shows_who_volunteered_to_host_each_session_without_pinging(c
     lines = reply.text.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("• Thursday 26 November 2026, 08:00"))
     second = next(i for i, line in enumerate(lines) if line.startswith("• Thursday 26 November 2026, 17:00"))
-    assert lines[first + 1].strip() == "Host: Alice <b>A</b> and Bob"
+    assert lines[first + 1].strip() == "Hosts: Alice <b>A</b> and Bob"
     assert lines[second + 1].strip() == "No host yet: volunteer with !host 2026-11-26 17:00"
     assert reply.mentions == () and "matrix.to" not in reply.html
     assert "<b>A</b>" not in reply.html, "display names are escaped"

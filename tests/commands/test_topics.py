@@ -467,3 +467,17 @@ async def test_forgetme_does_not_reset_the_hourly_suggestion_limit(make_chat, ma
         )
         == 0
     )
+
+
+async def test_one_more_open_topic_reads_right(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"suggestions_per_hour": 0}))
+    for i in range(16):
+        await suggest(chat, f"topic number {i} of sixteen different ones {i * 7919}")
+    assert "… and 1 more open topic." in await chat.text(ALICE, "!topics")
+
+
+async def test_the_hourly_limit_says_when_in_words(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"suggestions_per_hour": 1}))
+    await suggest(chat, "bicycles for everyone")
+    text = await chat.text(ALICE, "!suggest chickens in the office")
+    assert "again at 13:00 UTC (in 1 hour)" in text and "1 topic in the last hour" in text, text
