@@ -126,8 +126,17 @@ async def next_sessions(ctx: Context) -> Reply:
     running = await sessions.running_session(ctx.store)
     if running is not None:
         text.line("▶ Session ").bold(running).add(" is running now: check in with ").code(f"{ctx.prefix}here").add(".")
+    else:
+        waiting = await sessions.awaiting_host(ctx.store, config, now)
+        if waiting is not None:
+            # Someone arriving late must not conclude they missed it.
+            text.line("⏳ Session ").bold(waiting.key).add(f" began {countdown(waiting.starts_at - now)}")
+            text.add(" and is waiting for a host: join, check in with ").code(f"{ctx.prefix}here")
+            text.add(", or host it with ").code(f"{ctx.prefix}host").add(" then ").code(f"{ctx.prefix}start").add(".")
     held, cancelled = 0, 0
     for session in sessions_from(config, now + dt.timedelta(seconds=1)):
+        if session.key == running:
+            continue  # started early: shown above as running
         cancellation = cancels.of(session)
         if cancellation is not None and cancelled >= MAX_CANCELLED_SHOWN:
             continue

@@ -698,3 +698,27 @@ async def test_no_date_from_year_1_to_9999_in_any_zone_makes_a_date_command_fail
     chat = await date_chats.get(zone)
     chat.clock.set(now)
     hypothesis.event(await _assert_answered(chat, command, day, at))
+
+
+async def test_next_shows_a_session_waiting_for_its_host_with_the_link(chat):
+    import datetime as dt
+
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    text = await chat.text(ALICE, "!next")
+    waiting = next(line for line in text.splitlines() if "2026-11-26 08:00" in line)
+    assert "began 5 minutes ago" in waiting and "waiting for a host" in waiting, text
+    assert "!here" in text and "!host" in text and "access code" in text
+    # It is the first thing said, before the sessions still to come.
+    assert text.index("2026-11-26 08:00") < text.index("17:00 UTC")
+
+
+async def test_next_lists_a_session_started_early_once(chat):
+    import datetime as dt
+
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, 31, tzinfo=dt.UTC))
+    assert "has started" in await chat.text(HOST, "!start")
+    text = await chat.text(ALICE, "!next")
+    assert "is running now" in text
+    assert "Thursday 26 November 2026, 08:00 UTC" not in text, "the running session is not also listed as coming"
+    assert "No host yet" not in text.split("17:00 UTC")[0]
+    assert "Thursday 26 November 2026, 17:00 UTC" in text and "Thursday 3 December 2026, 08:00 UTC" in text
