@@ -620,12 +620,17 @@ class Marked:
     old_note: str | None  # the note it had before
 
 
-async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session: str, note: str | None) -> Marked:
+async def mark_discussed(
+    store: Store, now: dt.datetime, topic_id: int, session: str, note: str | None, *, replace_note: bool = True
+) -> Marked:
     """Mark an open topic discussed in `session`, with an optional note. Marked again in
-    the same session, its note is replaced by `note` (none: the note goes). A topic
-    discussed in another session, withdrawn or imported raises NotOpen."""
+    the same session, its note is replaced by `note` (none: the note goes) when
+    `replace_note`, else left as it is. A topic discussed in another session, withdrawn or
+    imported raises NotOpen."""
     topic = await _require(store, topic_id)
     if topic.status == DISCUSSED and topic.session == session:
+        if not replace_note:
+            return Marked(topic, True, topic.note)
         await store.execute(
             "UPDATE topics SET note = ? WHERE id = ? AND status = 'discussed' AND session = ?",
             (note or None, topic_id, session),

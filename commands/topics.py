@@ -219,23 +219,31 @@ async def _running(ctx: Context, otherwise: str) -> str:
 @group.command("discussed", usage="N [note]", role=Role.HOST, help="Mark topic N discussed in the running session")
 async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
     session = await _running(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
-    note_text = clean(note, ctx.config.topics.max_length) if note else None
+    # No note keeps the one it has (repeating the command to be sure loses nothing); "-"
+    # removes it.
+    note_text = clean(note, ctx.config.topics.max_length) if note and note.strip() != "-" else None
     try:
-        marked = await topics.mark_discussed(ctx.store, ctx.clock.now(), topic, session, note_text)
+        marked = await topics.mark_discussed(
+            ctx.store, ctx.clock.now(), topic, session, note_text, replace_note=note is not None
+        )
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
     done, label = marked.topic, topic_label(marked.topic)
     if not marked.again:
         text = Text("Marked ").extend(label).add(" discussed in session ").bold(session).add(".")
-    elif done.note:
+    elif done.note and note is not None:
         text = Text("Replaced the note on " if marked.old_note else "Added a note to ").extend(label)
         text.add(" (session ").bold(session).add(").")
-    elif marked.old_note:
+    elif marked.old_note and note is not None:
         text = Text("Removed the note on ").extend(label).add(" (session ").bold(session).add(").")
     else:
-        text = label.add(" is already marked discussed in session ").bold(session).add(". Add a note with ")
-        text.code(f"{ctx.prefix}discussed {done.id} note").add(", or undo it with ")
-        return ctx.reply(text.code(f"{ctx.prefix}undiscussed {done.id}").add("."))
+        text = label.add(" is already marked discussed in session ").bold(session).add(".")
+        if done.note:
+            text.add(f" Note: {done.note}").line("Replace the note with ").code(f"{ctx.prefix}discussed {done.id} note")
+            text.add(", remove it with ").code(f"{ctx.prefix}discussed {done.id} -")
+        else:
+            text.add(" Add a note with ").code(f"{ctx.prefix}discussed {done.id} note")
+        return ctx.reply(text.add(", or undo it with ").code(f"{ctx.prefix}undiscussed {done.id}").add("."))
     if done.note:
         text.add(f" Note: {done.note}")
     return ctx.reply(text)

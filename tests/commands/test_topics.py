@@ -335,7 +335,11 @@ async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
         "still discussed when it was first marked"
     )
 
+    # Repeating the command to be sure keeps the note; `-` removes it.
     text = await chat.text(HOST, f"!discussed {a}")
+    assert f"already marked discussed in session {SESSION}" in text and "keep them cool" in text
+    assert await note_of(chat, a) == "keep them cool"
+    text = await chat.text(HOST, f"!discussed {a} -")
     assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION})")
     assert await note_of(chat, a) is None
     text = await chat.text(HOST, f"!discussed {a}")
