@@ -97,7 +97,7 @@ def erased_text(erased: privacy.Erased, prefix: str) -> Text:
     ]
     if not done and not unnamed:
         return Text("Done: the bot had nothing stored about you.")
-    text = Text("Done. Erased: " + (", ".join(done) or "nothing else") + ".")
+    text = Text("Done. " + (f"Erased: {', '.join(done)}." if done else "Nothing else was stored about you."))
     if unnamed:
         text.line("No longer named as yours (they stay, by “a former participant”): " + ", ".join(unnamed) + ".")
     text.line("Commands you use from now on store only what they need (").code(f"{prefix}tz").add(" your time zone).")

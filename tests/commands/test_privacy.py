@@ -109,3 +109,12 @@ async def test_an_organiser_is_forgotten_too(chat):
     await chat.text(ORGANISER, "!forgetme")
     assert "Erased: your time zone." in await chat.text(ORGANISER, "!forgetme confirm")
     assert (await chat.say(ORGANISER, "!export topics"))[0].file is not None
+
+
+async def test_forgetme_for_someone_who_only_suggested_reads_right(chat):
+    await chat.say(BOB, "!suggest Paying ourselves in the fifth year")
+    await chat.say(BOB, "!forgetme")
+    text = await chat.text(BOB, "!forgetme confirm")
+    assert text.startswith("Done. Nothing else was stored about you."), text
+    assert "No longer named as yours" in text and "1 topic you suggested" in text
+    assert "Erased: nothing else" not in text
