@@ -274,8 +274,9 @@ class Cancellations:
 
 
 def with_full_stop(text: str) -> str:
-    """`text` ending a sentence: a reason typed as 'holidays!' gets no second full stop."""
-    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+    """`text` ending a sentence: a full stop after a word or a number only, so a reason
+    typed as 'holidays!', 'see you :)' or with an emoji at the end gets none."""
+    return f"{text}." if text[-1:].isalnum() or text.endswith(('"', "'", "”", "’")) else text
 
 
 async def load_cancellations(store: Store) -> Cancellations:

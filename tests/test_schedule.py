@@ -202,7 +202,9 @@ def test_not_a_time_of_day(text):
     assert read_time_of_day(text) is None
 
 
-@pytest.mark.parametrize("reason", ["holidays!", "who can host?", "see you in January.", "more soon…"])
+@pytest.mark.parametrize(
+    "reason", ["holidays!", "who can host?", "see you in January.", "more soon…", "see you soon :)", "winter break 🎄"]
+)
 async def test_a_reason_that_ends_a_sentence_gets_no_second_full_stop(chat, reason):
     from bot.announcer import cancellation_text
 
