@@ -233,7 +233,7 @@ def typed_session_time(ctx: Context, command: str, day: dt.date, text: str) -> d
         return None
     typed = read_time_of_day(text)
     if typed is None:
-        raise UsageError(f"{clean(text.split()[0], 40)!r} is not a time (HH:MM)")
+        raise UsageError(f"HH:MM: {clean(text.split()[0], 40)!r} is not a time (HH:MM)")
     if not typed.canonical:
         raise time_of_day_error(ctx, command, day, typed)
     if typed.rest:

@@ -76,7 +76,7 @@ async def _other_threads(ctx: Context, key: str) -> list[tuple[str, str]]:
 async def host(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Reply:
     now, p = ctx.clock.now(), ctx.prefix
     if day is None and time:
-        convert(dt.date, time.split()[0], "day")  # the date is missing: say so, host nothing
+        convert(dt.date, time.split()[0], "YYYY-MM-DD")  # the date is missing: say so, host nothing
     if day is not None:
         check_planned_day(ctx, day)
     at = typed_session_time(ctx, "host", day, time) if day is not None else None
@@ -105,17 +105,21 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Rep
 
 
 @group.command("unhost", usage="[YYYY-MM-DD HH:MM]", help="Withdraw your offer to host the next (or given) session")
-async def unhost(ctx: Context, day: dt.date | None = None, at: dt.time | None = None) -> Reply:
+async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Reply:
     """Withdraws an offer to host a session not started yet (also while it waits for its
     host). Once started, the offer is history: the volunteer hosts it and can !end it."""
     p, store = ctx.prefix, ctx.store
+    if day is None and time:
+        convert(dt.date, time.split()[0], "YYYY-MM-DD")  # the date is missing: say so, withdraw nothing
+    if day is not None:
+        check_planned_day(ctx, day)
+    at = typed_session_time(ctx, "unhost", day, time) if day is not None else None
     coming = await _coming_offers(ctx)
     if day is None:
         if not coming:
             raise CommandError("You have not offered to host any coming session, so there is nothing to withdraw.")
         session = coming[0]
     else:
-        check_planned_day(ctx, day)
         session = await _chosen_session(ctx, day, at)
         state = await sessions.state_of(store, session.key)
         if state is not None and state.started_at is not None and state.ended_at is None:

@@ -662,3 +662,15 @@ async def test_stats_reuses_the_chart_while_attendance_is_unchanged(chat, monkey
     changed = (await chat.say(ALICE, "!stats"))[0]
     assert len(drawn) == 2 and changed.file.data != first.file.data
     assert "2026-11-19 17:00  1" in changed.text
+
+
+async def test_host_and_unhost_name_their_arguments_and_read_times_alike(chat):
+    text = await chat.text(ALICE, "!host foo")
+    assert text.splitlines()[0] == "!host: YYYY-MM-DD: 'foo' is not a date (YYYY-MM-DD).", text
+    text = await chat.text(ALICE, "!host 2026-11-26 foo")
+    assert text.splitlines()[0] == "!host: HH:MM: 'foo' is not a time (HH:MM).", text
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    for command in ("!host", "!unhost"):
+        text = await chat.text(ALICE, f"{command} 2026-11-26 8am")
+        assert f"did you mean {command} 2026-11-26 08:00?" in text, text
+    assert "no longer offer to host" in await chat.text(ALICE, "!unhost 2026-11-26 08:00")
