@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiosqlite
 import yaml
 
 from bot.clock import iso, parse_iso
@@ -342,7 +343,7 @@ _COLUMNS = (
 )
 
 
-def _topic(row) -> Topic:
+def _topic(row: aiosqlite.Row) -> Topic:
     return Topic(
         id=row["id"],
         text=row["text"],
@@ -401,7 +402,7 @@ async def agenda_for(store: Store, user_id: str, limit: int) -> Agenda:
 
 
 async def count_open_topics(store: Store) -> int:
-    return await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'", default=0)
+    return int(await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'", default=0))
 
 
 async def open_votes_of(store: Store, user_id: str) -> set[int]:
