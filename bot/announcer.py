@@ -20,7 +20,7 @@ from typing import Any
 
 from bot import sessions
 from bot.clock import iso
-from bot.config import format_duration, parse_duration
+from bot.config import ConferenceConfig, format_duration, parse_duration
 from bot.dispatcher import Services
 from bot.model import Anchor, Reply, Sender
 from bot.schedule import (
@@ -94,7 +94,7 @@ class Announcer:
         self._idle.set()
 
     @property
-    def _conf(self):
+    def _conf(self) -> ConferenceConfig:
         return self.services.config.conference
 
     @property

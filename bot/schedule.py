@@ -37,7 +37,7 @@ class Session:
         return self.key[:10]
 
 
-def conference_zone(config: Config) -> dt.tzinfo:
+def conference_zone(config: Config) -> pytz.BaseTzInfo:
     return pytz.timezone(config.conference.timezone)
 
 

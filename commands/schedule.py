@@ -257,7 +257,7 @@ def _what(target: str) -> str:
 @group.command(
     "cancel", usage="YYYY-MM-DD [HH:MM] [reason]", role=Role.ORGANISER, help="Cancel a session or a whole day"
 )
-async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: Rest = "") -> Reply:
+async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: Rest = Rest("")) -> Reply:
     now, config = ctx.clock.now(), ctx.config
     check_planned_day(ctx, day)
     target, affected = _target(config, day, at)
@@ -294,7 +294,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
 
 
 @group.command("uncancel", usage="YYYY-MM-DD [HH:MM]", role=Role.ORGANISER, help="Restore a cancelled session or day")
-async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
+async def uncancel(ctx: Context, day: dt.date, time: Rest = Rest("")) -> list[Reply]:
     now = ctx.clock.now()
     check_planned_day(ctx, day)
     at = typed_session_time(ctx, "uncancel", day, time)
@@ -422,7 +422,8 @@ def calendar_ics(config: Config, cancels: Cancellations, state: CalendarState, n
     # VTIMEZONE rules from the first session to ten years ahead: enough, and a small file.
     since = min([s.starts_at.date() for s in state.first.values()] + [now.date()])
     cal.add_missing_timezones(first_date=since - dt.timedelta(days=7), last_date=now.date() + dt.timedelta(days=3653))
-    return cal.to_ical()
+    ics: bytes = cal.to_ical()
+    return ics
 
 
 def _cancelled_of_slot(config: Config, cancels: Cancellations, slot: Slot, first: Session) -> list[Session]:

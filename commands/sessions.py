@@ -73,7 +73,7 @@ async def _other_threads(ctx: Context, key: str) -> list[tuple[str, str]]:
 
 
 @group.command("host", usage="[YYYY-MM-DD HH:MM]", help="Volunteer to host the next (or given) session")
-async def host(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Reply:
+async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) -> Reply:
     now, p = ctx.clock.now(), ctx.prefix
     if day is None and time:
         convert(dt.date, time.split()[0], "day")  # the date is missing: say so, host nothing
@@ -333,7 +333,7 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
 
 
 @group.command("late", usage="[note]", help="Say you will join later; the note goes to the session's thread")
-async def late(ctx: Context, note: Rest = "") -> list[Reply]:
+async def late(ctx: Context, note: Rest = Rest("")) -> list[Reply]:
     """The note goes to the running session, or the one waiting for its host, or else
     the next one (after a session ended, that is the following one). It is kept for the
     summary; before the session's thread opens, the message that opens it carries it."""
