@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import aiosqlite
@@ -32,8 +33,14 @@ RATE_WINDOW = dt.timedelta(hours=1)
 # How long a suggestion held back as a near duplicate waits for its author to send it again.
 INSIST_WINDOW = dt.timedelta(minutes=10)
 
-# Imported history (the seed file) is discussed, with `imported` set and no session.
-OPEN, DISCUSSED, WITHDRAWN = "open", "discussed", "withdrawn"
+
+class TopicStatus(StrEnum):
+    """Where a topic stands; stored as its value. Imported history (the seed file) is
+    discussed, with `imported` set and no session."""
+
+    OPEN = "open"
+    DISCUSSED = "discussed"
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class Topic:
     suggested_by: str | None
     suggested_name: str | None
     suggested_at: str | None
-    status: str
+    status: TopicStatus
     session: str | None = None
     note: str | None = None
     discussed_at: str | None = None
@@ -52,7 +59,7 @@ class Topic:
 
     @property
     def is_open(self) -> bool:
-        return self.status == OPEN
+        return self.status == TopicStatus.OPEN
 
 
 @dataclass(frozen=True)
@@ -351,7 +358,7 @@ def _topic(row: aiosqlite.Row) -> Topic:
         suggested_by=row["suggested_by"],
         suggested_name=row["suggested_name"],
         suggested_at=row["suggested_at"],
-        status=row["status"],
+        status=TopicStatus(row["status"]),
         session=row["session"],
         note=row["note"],
         discussed_at=row["discussed_at"],
@@ -501,7 +508,7 @@ async def suggest(
     await store.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
     if duplicate is not None:
         await store.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
-    return Topic(row["id"], text, 0, user_id, name, iso(now), OPEN)
+    return Topic(row["id"], text, 0, user_id, name, iso(now), TopicStatus.OPEN)
 
 
 async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) -> bool:
@@ -626,7 +633,7 @@ async def mark_discussed(store: Store, now: dt.datetime, topic_id: int, session:
     the same session, its note is replaced by `note` (none: the note goes). A topic
     discussed in another session, withdrawn or imported raises NotOpen."""
     topic = await _require(store, topic_id)
-    if topic.status == DISCUSSED and topic.session == session:
+    if topic.status == TopicStatus.DISCUSSED and topic.session == session:
         await store.execute(
             "UPDATE topics SET note = ? WHERE id = ? AND status = 'discussed' AND session = ?",
             (note or None, topic_id, session),
