@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import sessions, timezones
-from bot.announcer import CANCELLED, announcement
+from bot.announcer import Notice, announcement
 from bot.config import WEEKDAYS, Config, Slot
 from bot.dispatcher import Context
 from bot.model import Attachment, Reply, Role
@@ -347,7 +347,7 @@ async def _rooms_told(ctx: Context, affected: list[Session]) -> list[str]:
     marks = ", ".join("?" for _ in affected)
     rows = await ctx.store.fetchall(
         f"SELECT DISTINCT room_id FROM announcements WHERE lead = ? AND status = 'sent' AND session IN ({marks})",
-        (CANCELLED, *(s.key for s in affected)),
+        (Notice.CANCELLED, *(s.key for s in affected)),
     )
     return [r[0] for r in rows]
 
