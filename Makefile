@@ -24,9 +24,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ccc-bot demo
 
-## The whole suite: lint, unit and integration tests (a real Synapse is started).
+## The whole suite: lint, formatting, types, unit and integration tests (a real Synapse is started).
 test: $(STAMP)
 	$(BIN)/ruff check bot commands tests bench
+	$(BIN)/ruff format --check bot commands tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
@@ -38,6 +40,7 @@ integration: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bot commands tests bench
 	$(BIN)/ruff format --check bot commands tests bench
+	$(BIN)/mypy
 
 ## Long fuzzing run (100,000 examples) of the dispatcher.
 fuzz: $(STAMP)
@@ -47,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis

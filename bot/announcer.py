@@ -16,11 +16,12 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from bot import sessions
 from bot.clock import iso
-from bot.config import format_duration, parse_duration
+from bot.config import ConferenceConfig, format_duration, parse_duration
 from bot.dispatcher import Services
 from bot.model import Anchor, Reply, Sender
 from bot.schedule import (
@@ -42,9 +43,6 @@ from bot.topics import top_open_topics
 
 log = logging.getLogger(__name__)
 
-# Leads that are not a time before the start: the cancellation notice, the host-wait
-# notice, the summary of an automatic close, and the close itself (no message).
-CANCELLED, HOST_WAIT, SUMMARY, AUTO_CLOSE = "cancelled", "host-wait", "summary", "auto-close"
 # Due items older than this are not looked at any more (a bot down for a long time
 # does not dig up old sessions on start); within it, missed ones are skipped and logged.
 LOOKBACK = dt.timedelta(days=1)
@@ -60,12 +58,60 @@ TICK_JOB = "ccc-tick"
 
 
 @dataclass(frozen=True)
+class Lead:
+    """A reminder's lead time before the start, stored (in `announcements.lead` and in
+    job ids) as '1d', '15m' or '0m'."""
+
+    before: dt.timedelta
+
+    @classmethod
+    def parse(cls, text: str) -> Lead:
+        return cls(parse_duration(text))
+
+    @property
+    def at_start(self) -> bool:
+        """The `0m` reminder, which opens the session's thread."""
+        return self.before == dt.timedelta(0)
+
+    def __str__(self) -> str:
+        return format_duration(self.before)
+
+
+class Notice(StrEnum):
+    """What is due that is not a reminder: the cancellation notice, the host-wait notice,
+    the summary of an automatic close, and the close itself (no message). Stored in
+    `announcements.lead` and job ids as its value."""
+
+    CANCELLED = "cancelled"
+    HOST_WAIT = "host-wait"
+    SUMMARY = "summary"
+    AUTO_CLOSE = "auto-close"
+
+
+def lead_of(stored: str) -> Lead | Notice:
+    """What a stored `announcements.lead` stands for; ValueError if nothing."""
+    try:
+        return Notice(stored)
+    except ValueError:
+        return Lead.parse(stored)
+
+
+class AnnouncementStatus(StrEnum):
+    """An `announcements` row: written 'sending' before the send, 'sent' after it;
+    'skipped' when it is not sent (late, superseded, or no longer wanted)."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
 class Due:
     """Something to do for a session at `at`: send the message `lead` to every room
-    (a lead time like '15m', or CANCELLED / HOST_WAIT), or close it (AUTO_CLOSE)."""
+    (a reminder, or the CANCELLED / HOST_WAIT notice), or close it (AUTO_CLOSE)."""
 
     session: Session
-    lead: str
+    lead: Lead | Notice
     at: dt.datetime
 
     @property
@@ -73,11 +119,7 @@ class Due:
         return f"{JOB_PREFIX}{self.session.key}:{self.lead}"
 
 
-def lead_name(lead: dt.timedelta) -> str:
-    return format_duration(lead) if lead else "0m"
-
-
-def reply_key(session_key: str, lead: str, room_id: str) -> str:
+def reply_key(session_key: str, lead: Lead | Notice, room_id: str) -> str:
     return f"announce:{session_key}:{lead}:{room_id}"
 
 
@@ -94,7 +136,7 @@ class Announcer:
         self._idle.set()
 
     @property
-    def _conf(self):
+    def _conf(self) -> ConferenceConfig:
         return self.services.config.conference
 
     @property
@@ -103,31 +145,32 @@ class Announcer:
 
     # --- what is due when --------------------------------------------------------
 
-    def deadline(self, session: Session, lead: str) -> dt.datetime:
+    def deadline(self, session: Session, lead: Lead | Notice) -> dt.datetime:
         """After this a message not yet sent is skipped. A reminder that fell due while
         the bot was down goes out only within the grace window and before the start; the
         `0m` one (the thread root) within the grace window; a cancellation notice any
         time before the start."""
         grace = dt.timedelta(minutes=self._conf.announce_grace_minutes)
         start = session.starts_at
-        if lead == CANCELLED:
+        if isinstance(lead, Lead):
+            before = lead.before
+            return start - before + grace if lead.at_start else min(start - before + grace, start)
+        if lead == Notice.CANCELLED:
             return start
-        if lead == HOST_WAIT:
+        if lead == Notice.HOST_WAIT:
             return start + dt.timedelta(minutes=self._conf.host_wait_minutes) + grace
-        if lead == SUMMARY:
+        if lead == Notice.SUMMARY:
             return start + LOOKBACK
-        before = parse_duration(lead)
-        return start - before + grace if before == dt.timedelta(0) else min(start - before + grace, start)
+        raise ValueError(f"{lead} sends no message")
 
-    def superseded_by(self, session: Session, lead: str, now: dt.datetime) -> str | None:
+    def superseded_by(self, session: Session, lead: Lead | Notice, now: dt.datetime) -> Lead | None:
         """The latest later announcement of the same session that is due by `now`, if
         any: then a reminder `lead` whose time passed (the bot was down) is not sent, so
         nobody reads "starts in 15 minutes" followed by "starts now"."""
-        if lead in (CANCELLED, HOST_WAIT, SUMMARY):
+        if not isinstance(lead, Lead):
             return None
-        before = parse_duration(lead)
-        later = [d for d in self._conf.announce_before if d < before and session.starts_at - d <= now]
-        return lead_name(min(later)) if later else None
+        later = [d for d in self._conf.announce_before if d < lead.before and session.starts_at - d <= now]
+        return Lead(min(later)) if later else None
 
     async def due_between(self, start: dt.datetime, end: dt.datetime) -> list[Due]:
         """Everything falling due in [start, end], in time order; automatic closes of
@@ -144,9 +187,9 @@ class Announcer:
             assert state.started_at is not None
             at = state.started_at + sessions.AUTO_CLOSE_AFTER
             if at <= end:
-                items.append(Due(session_from_key(self.services.config, state.key), AUTO_CLOSE, at))
+                items.append(Due(session_from_key(self.services.config, state.key), Notice.AUTO_CLOSE, at))
         return sorted(
-            (i for i in items if i.lead == AUTO_CLOSE or start <= i.at <= end), key=lambda i: (i.at, i.job_id)
+            (i for i in items if i.lead == Notice.AUTO_CLOSE or start <= i.at <= end), key=lambda i: (i.at, i.job_id)
         )
 
     def _due_for(self, session: Session, cancels: Cancellations) -> list[Due]:
@@ -158,9 +201,10 @@ class Announcer:
             if not leads:
                 return []
             at = max(session.starts_at - max(leads), cancellation.cancelled_at)
-            return [Due(session, CANCELLED, at)] if at < session.starts_at else []
-        items = [Due(session, lead_name(lead), session.starts_at - lead) for lead in leads]
-        items.append(Due(session, HOST_WAIT, session.starts_at + dt.timedelta(minutes=self._conf.host_wait_minutes)))
+            return [Due(session, Notice.CANCELLED, at)] if at < session.starts_at else []
+        items = [Due(session, Lead(lead), session.starts_at - lead) for lead in leads]
+        wait = dt.timedelta(minutes=self._conf.host_wait_minutes)
+        items.append(Due(session, Notice.HOST_WAIT, session.starts_at + wait))
         return items
 
     # --- doing it ----------------------------------------------------------------
@@ -179,19 +223,19 @@ class Announcer:
 
     async def _fire(self, item: Due, now: dt.datetime) -> None:
         store = self.services.store
-        if item.lead == AUTO_CLOSE:
+        if item.lead == Notice.AUTO_CLOSE:
             await self._auto_close(item)
             return
         late = now > self.deadline(item.session, item.lead)
         superseded = None if late else self.superseded_by(item.session, item.lead, now)
-        needless = item.lead == HOST_WAIT and await self._host_arrived(item.session.key)
-        status = "skipped" if late or superseded or needless else "sending"
+        needless = item.lead == Notice.HOST_WAIT and await self._host_arrived(item.session.key)
+        status = AnnouncementStatus.SKIPPED if late or superseded or needless else AnnouncementStatus.SENDING
         async with store.transaction() as db:
             added = 0
             for room in self._rooms:
                 cursor = await db.execute(
                     "INSERT OR IGNORE INTO announcements (session, lead, room_id, status, at) VALUES (?, ?, ?, ?, ?)",
-                    (item.session.key, item.lead, room, status, iso(now)),
+                    (item.session.key, str(item.lead), room, status, iso(now)),
                 )
                 added += cursor.rowcount
         if added and late:
@@ -231,7 +275,7 @@ class Announcer:
                 await db.execute(
                     "INSERT OR IGNORE INTO announcements (session, lead, room_id, status, at) "
                     "VALUES (?, ?, ?, 'sending', ?)",
-                    (key, SUMMARY, room, iso(item.at)),
+                    (key, Notice.SUMMARY, room, iso(item.at)),
                 )
         log.info("session %s closed automatically", key)
 
@@ -241,16 +285,17 @@ class Announcer:
             "SELECT session, lead, room_id FROM announcements WHERE status = 'sending' ORDER BY at, rowid"
         )
         for row in rows:
-            key, lead, room = row["session"], row["lead"], row["room_id"]
+            key, stored, room = row["session"], row["lead"], row["room_id"]
             try:
+                lead = lead_of(stored)
                 session = session_from_key(self.services.config, key)
                 if now > self.deadline(session, lead):
-                    await self._mark(key, lead, room, "skipped", None, now)
+                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
                     log.warning("%s announcement for session %s to %s never went out in time; skipped", lead, key, room)
                     continue
                 superseded = self.superseded_by(session, lead, now)
                 if superseded:
-                    await self._mark(key, lead, room, "skipped", None, now)
+                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
                     log.warning(
                         "%s announcement for session %s to %s never went out, and the %s one is due now; skipped",
                         lead,
@@ -261,47 +306,57 @@ class Announcer:
                     continue
                 reply = await self.message(session, lead, room, now)
                 if reply is None:
-                    await self._mark(key, lead, room, "skipped", None, now)
+                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
                     continue
                 event_id = await self.sender.send(reply)
             except Exception:
-                log.exception("sending %s for session %s to %s failed; will retry", lead, key, room)
+                log.exception("sending %s for session %s to %s failed; will retry", stored, key, room)
                 continue
             if event_id is None:
                 log.warning("sending %s for session %s to %s failed; will retry", lead, key, room)
                 continue
-            if lead == "0m" and reply.thread_root is None:
+            if isinstance(lead, Lead) and lead.at_start and reply.thread_root is None:
                 await sessions.set_thread_root(store, key, room, event_id)
-            await self._mark(key, lead, room, "sent", event_id, now)
+            await self._mark(key, lead, room, AnnouncementStatus.SENT, event_id, now)
 
-    async def _mark(self, key: str, lead: str, room: str, status: str, event_id: str | None, now: dt.datetime) -> None:
+    async def _mark(
+        self,
+        key: str,
+        lead: Lead | Notice,
+        room: str,
+        status: AnnouncementStatus,
+        event_id: str | None,
+        now: dt.datetime,
+    ) -> None:
         await self.services.store.execute(
             "UPDATE announcements SET status = ?, event_id = ?, at = ? WHERE session = ? AND lead = ? AND room_id = ?",
-            (status, event_id, iso(now), key, lead, room),
+            (status, event_id, iso(now), key, str(lead), room),
         )
 
     # --- the messages ------------------------------------------------------------
 
-    async def message(self, session: Session, lead: str, room: str, now: dt.datetime) -> Reply | None:
+    async def message(self, session: Session, lead: Lead | Notice, room: str, now: dt.datetime) -> Reply | None:
         """The message `lead` for a session in a room, or None if it is no longer wanted."""
         services, key = self.services, session.key
         reply_to = reply_key(key, lead, room)
         root = await sessions.thread_root(services.store, key, room)
-        if lead == CANCELLED:
+        if lead == Notice.CANCELLED:
             return Reply.of(await cancellation_text(services, session, now), room_id=room, key=reply_to)
-        if lead == SUMMARY:
+        if lead == Notice.SUMMARY:
             return Reply.of(await sessions.summary(services, key), room_id=room, thread_root=root, key=reply_to)
-        if lead == HOST_WAIT:
+        if lead == Notice.HOST_WAIT:
             if await self._host_arrived(key):
                 return None
             text, mentions = await host_wait_text(services, session)
             return Reply.of(text, mentions=mentions, room_id=room, thread_root=root, key=reply_to)
-        before = parse_duration(lead)
+        if not isinstance(lead, Lead):
+            raise ValueError(f"{lead} sends no message")
+        before = lead.before
         positive = [d for d in self._conf.announce_before if d > dt.timedelta(0)]
         # Volunteers are pinged in the last reminder before the start (`15m` by default).
         ping = bool(positive) and before == min(positive)
         text, mentions = await announcement(services, session, now, ping=ping, lead=before)
-        if before == dt.timedelta(0):
+        if lead.at_start:
             # The thread root, unless a host started early and the thread exists already.
             if root is None:  # notes left with !late before the thread opened go into it
                 late = await sessions.late_notes_text(services.store, key)
@@ -384,7 +439,7 @@ class Announcer:
                 self._scheduler.add_job(
                     self.fire,
                     DateTrigger(run_date=item.at),
-                    args=(item.session.key, item.lead),
+                    args=(item.session.key, str(item.lead)),
                     id=item.job_id,
                     replace_existing=True,
                     coalesce=True,

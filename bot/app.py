@@ -40,5 +40,5 @@ async def open_services(
     return services
 
 
-async def open_dispatcher(config: Config, **kwargs) -> Dispatcher:
-    return Dispatcher(await open_services(config, **kwargs))
+async def open_dispatcher(config: Config, clock: Clock | None = None) -> Dispatcher:
+    return Dispatcher(await open_services(config, clock))

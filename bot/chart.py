@@ -31,7 +31,7 @@ MARGIN_DAYS = 3
 # One look per slot, so two slots with the same counts stay apart: the first is drawn
 # wide with large hollow markers, the next ones thinner, dashed, with smaller markers on
 # top of it; colours differ too, and the legend names them.
-STYLES: tuple[dict[str, object], ...] = (
+STYLES: tuple[dict[str, Any], ...] = (
     {"marker": "o", "linestyle": "-", "linewidth": 3.0, "markersize": 11, "markerfacecolor": "none", "mew": 2},
     {"marker": "s", "linestyle": "--", "linewidth": 1.8, "markersize": 6},
     {"marker": "^", "linestyle": ":", "linewidth": 1.8, "markersize": 5},
@@ -57,7 +57,8 @@ def figure(series: Series, title: str) -> Any:
         # NaN breaks the line: a session not held is a gap, not a line across it.
         ys = [math.nan if n is None else n for _, n in points]
         top = max([top, *(n for _, n in points if n is not None)])
-        ax.plot(xs, ys, label=label, **STYLES[i % len(STYLES)])
+        # matplotlib takes dates through its registry of units, which its type hints leave out.
+        ax.plot(xs, ys, label=label, **STYLES[i % len(STYLES)])  # type: ignore[arg-type]
     ax.set_title(title)
     ax.set_ylabel("checked in")
     ax.set_ylim(0, top + 1)
@@ -72,11 +73,11 @@ def figure(series: Series, title: str) -> Any:
             ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=8))
         years = days[0].year != days[-1].year
 
-        def label(x: float, _pos: int) -> str:
+        def day_label(x: float, _pos: int) -> str:
             day = num2date(x).date()
             return f"{day.day} {day:%b %Y}" if years else f"{day.day} {day:%b}"
 
-        ax.xaxis.set_major_formatter(FuncFormatter(label))
+        ax.xaxis.set_major_formatter(FuncFormatter(day_label))
     ax.grid(alpha=0.3)
     ax.legend()
     fig.autofmt_xdate()

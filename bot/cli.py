@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.config import ConfigError, check_files, load_config
-from bot.export import FORMATS, KINDS
+from bot.config import Config, ConfigError, check_files, load_config
+from bot.export import FORMATS, KINDS, Export
 from bot.logs import configure_logging, hide_secrets
 from bot.model import LoginFailed
 from bot.storage import StorageError
@@ -123,7 +123,7 @@ def _main(args: argparse.Namespace) -> int:
     return 1
 
 
-async def _status(config) -> int:
+async def _status(config: Config) -> int:
     from bot.clock import SystemClock
     from bot.status import read_status
     from bot.storage import Store
@@ -140,7 +140,7 @@ async def _status(config) -> int:
     return 0 if status.healthy else 1
 
 
-async def _console(config, user: str) -> int:
+async def _console(config: Config, user: str) -> int:
     from bot.app import open_dispatcher
     from bot.console import run_console
 
@@ -151,7 +151,7 @@ async def _console(config, user: str) -> int:
         await dispatcher.services.store.close()
 
 
-async def _export(config, kind: str, fmt: str):
+async def _export(config: Config, kind: str, fmt: str) -> Export:
     """The same bytes as `!export`. Opens the database read-only beside a running bot (WAL
     lets a reader in while the bot writes), never migrates it, and changes nothing in it."""
     from bot.clock import SystemClock
@@ -165,7 +165,7 @@ async def _export(config, kind: str, fmt: str):
         await store.close()
 
 
-def _protected(config, target: Path) -> str | None:
+def _protected(config: Config, target: Path) -> str | None:
     """Why an export must never be written at `target`, --force or not: the files the bot
     itself needs. Compared by real path (the last name is not followed: a link there is
     refused anyway) and, for a file that exists, by identity (a hard link)."""
@@ -226,7 +226,7 @@ def _write_new(path: Path, data: bytes, force: bool) -> None:
         raise
 
 
-def _write_export(config, kind: str, fmt: str, output: str | None, force: bool = False) -> int:
+def _write_export(config: Config, kind: str, fmt: str, output: str | None, force: bool = False) -> int:
     made = asyncio.run(_export(config, kind, fmt))
     if output is None:
         sys.stdout.buffer.write(made.data)

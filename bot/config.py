@@ -319,7 +319,7 @@ def _convert(name: str, key: _Key, raw: Any, problems: list[str]) -> Any:
     if not isinstance(raw, key.kind) or (key.kind is int and isinstance(raw, bool)):
         problems.append(f"{name}: expected {_TYPE_NAMES[key.kind]}, got {raw!r}")
         return None
-    if key.kind is list:
+    if key.kind is list and isinstance(raw, list):
         out = []
         for i, item in enumerate(raw):
             if not isinstance(item, str):
@@ -390,17 +390,17 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None, path: Path 
     conference = sections["conference"]
     if conference.get("slots") == () and not any(p.startswith("conference.slots") for p in problems):
         problems.append("conference.slots: at least one slot is needed")
-    for key, parse, what in (("slots", parse_slot, "slot"), ("announce_before", _lead, "lead time")):
-        problems.extend(_same_twice("conference", key, data.get("conference"), parse, what))
+    for listed, parse, what in (("slots", parse_slot, "slot"), ("announce_before", _lead, "lead time")):
+        problems.extend(_same_twice("conference", listed, data.get("conference"), parse, what))
     matrix = sections["matrix"]
     if matrix.get("rooms") == () and not any(p.startswith("matrix.rooms") for p in problems):
         problems.append("matrix.rooms: at least one room is needed (the bot serves only the rooms listed)")
     if "rooms" in matrix and len(set(matrix["rooms"])) != len(matrix["rooms"]):
         problems.append("matrix.rooms: a room is listed twice")
-    for section, key in (("storage", "database"), ("storage", "state_dir"), ("topics", "seed_file")):
-        value = sections[section].get(key)
+    for section, path_key in (("storage", "database"), ("storage", "state_dir"), ("topics", "seed_file")):
+        value = sections[section].get(path_key)
         if isinstance(value, str) and not value.strip():
-            problems.append(f"{section}.{key}: must not be empty")
+            problems.append(f"{section}.{path_key}: must not be empty")
     database = sections["storage"].get("database")
     if isinstance(database, str) and database.strip() and (base_dir or Path.cwd()).joinpath(database).is_dir():
         problems.append(f"storage.database: {database!r} is a directory; give a file name such as 'ccc-bot.sqlite3'")

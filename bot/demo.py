@@ -72,7 +72,8 @@ class DemoChat:
             body={"msgtype": "m.text", "body": body},
             access_token=self.token,
         )
-        return resp["event_id"]
+        event_id: str = resp["event_id"]
+        return event_id
 
     def catch_up(self, timeout_ms: int = 0) -> None:
         """One sync: print the bot's new messages."""
@@ -91,7 +92,7 @@ class DemoChat:
             if event.get("sender") == self.bot_id and event.get("type") == "m.room.message":
                 self._show(event)
 
-    def _show(self, event: dict) -> None:
+    def _show(self, event: dict[str, Any]) -> None:
         content = event.get("content", {})
         relates = content.get("m.relates_to") or {}
         replied = (relates.get("m.in_reply_to") or {}).get("event_id")
@@ -125,7 +126,7 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
     folder.mkdir(parents=True, exist_ok=True)
     interactive = stdin.isatty()
     server = LocalSynapse(folder / "synapse")
-    bot: subprocess.Popen | None = None
+    bot: subprocess.Popen[bytes] | None = None
     stop = threading.Event()
     say = stdout.write
     try:
@@ -216,7 +217,7 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _wait_for_start(bot: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+def _wait_for_start(bot: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if " started as " in log.read_text():

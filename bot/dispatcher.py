@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.chart import Charts
 from bot.clock import Clock
@@ -100,7 +101,7 @@ class Context:
     def prefix(self) -> str:
         return self.services.prefix
 
-    def reply(self, text: Text | str, **kwargs) -> Reply:
+    def reply(self, text: Text | str, **kwargs: Any) -> Reply:
         if isinstance(text, str):
             text = Text(text)
         return Reply.of(text, **kwargs)

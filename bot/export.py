@@ -22,6 +22,7 @@ from bot.config import WEEKDAYS
 from bot.model import Attachment
 from bot.storage import Store
 from bot.text import clean, plural
+from bot.topics import TopicStatus
 
 KINDS = ("topics", "attendance")
 FORMATS = ("csv", "json", "md")
@@ -29,7 +30,7 @@ MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown
 # 2: imported history has the status "discussed" and `imported` true (1 had "imported").
 SCHEMA_VERSION = 2
 
-STATUS_ORDER = ("open", "discussed", "withdrawn")
+STATUS_ORDER = (TopicStatus.OPEN, TopicStatus.DISCUSSED, TopicStatus.WITHDRAWN)
 # Where a discussed topic's session goes: the seed file's topics had none.
 IMPORTED_SESSION = "earlier (imported)"
 FORMER_PARTICIPANT = "a former participant"
@@ -43,7 +44,7 @@ class TopicRow:
     suggested_name: str | None
     suggested_at: str | None
     votes: int
-    status: str
+    status: TopicStatus
     session: str | None
     note: str | None
     imported: bool  # history from the seed file: discussed, before the bot kept records
@@ -101,7 +102,7 @@ async def topic_rows(store: Store) -> list[TopicRow]:
             suggested_name=r["suggested_name"],
             suggested_at=r["suggested_at"],
             votes=r["votes"],
-            status=r["status"],
+            status=TopicStatus(r["status"]),
             session=r["session"],
             note=r["note"],
             imported=bool(r["imported"]),
@@ -262,10 +263,10 @@ def _suggester(row: TopicRow, report: Report) -> str:
 def topics_md(rows: Sequence[TopicRow], report: Report) -> bytes:
     by_status = {status: [r for r in rows if r.status == status] for status in STATUS_ORDER}
     # Open topics as !topics ranks them: most votes first, then the oldest suggestion.
-    by_status["open"].sort(key=lambda r: (-r.votes, r.suggested_at or "", r.number))
-    imported = sum(1 for r in by_status["discussed"] if r.imported)
+    by_status[TopicStatus.OPEN].sort(key=lambda r: (-r.votes, r.suggested_at or "", r.number))
+    imported = sum(1 for r in by_status[TopicStatus.DISCUSSED] if r.imported)
     counts = ", ".join(
-        f"{len(found)} {status}" + (f" ({imported} imported)" if status == "discussed" and imported else "")
+        f"{len(found)} {status}" + (f" ({imported} imported)" if status == TopicStatus.DISCUSSED and imported else "")
         for status, found in by_status.items()
         if found
     )

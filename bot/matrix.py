@@ -236,7 +236,7 @@ class MatrixSender:
             await self._send_file(room_id, reply, relation, f"{key}:file" if key else None)
         return event_id
 
-    def _relation(self, reply: Reply, cmd: IncomingMessage | None, room_id: str) -> dict | None:
+    def _relation(self, reply: Reply, cmd: IncomingMessage | None, room_id: str) -> dict[str, Any] | None:
         if reply.thread_root:
             return {
                 "rel_type": "m.thread",
@@ -256,7 +256,7 @@ class MatrixSender:
         return {"m.in_reply_to": {"event_id": cmd.event_id}}
 
     async def _send_event(
-        self, room_id: str, content: dict, key: str | None, kind: str = "m.room.message"
+        self, room_id: str, content: dict[str, Any], key: str | None, kind: str = "m.room.message"
     ) -> str | None:
         # One transaction id for every attempt: a retry after an answer that was lost on
         # the way (a proxy's 502, a dropped connection) is recognised, not shown twice.
@@ -270,7 +270,8 @@ class MatrixSender:
             except (OSError, TimeoutError) as e:  # beyond nio's own retries
                 resp = e
             if isinstance(resp, RoomSendResponse):
-                return resp.event_id
+                event_id: str = resp.event_id
+                return event_id
             if wait is None or not _transient(resp):
                 log.error("sending to %s failed after %d attempt(s): %s", room_id, attempt, _describe(resp))
                 return None
@@ -278,7 +279,9 @@ class MatrixSender:
             await asyncio.sleep(wait)
         return None
 
-    async def _send_file(self, room_id: str, reply: Reply, relation: dict | None, key: str | None) -> str | None:
+    async def _send_file(
+        self, room_id: str, reply: Reply, relation: dict[str, Any] | None, key: str | None
+    ) -> str | None:
         attachment = reply.file
         assert attachment is not None
         room = self.client.rooms.get(room_id)
@@ -448,13 +451,13 @@ class MatrixBot:
         self.configured: set[str] = set()  # the served rooms from the config, without DMs
         self._creators: dict[str, set[str]] = {}
         self._queues: dict[str, RoomQueue] = {}
-        self._workers: dict[str, asyncio.Task] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._first_start_ms = 0
         self._undecryptable_notice: dict[str, dt.datetime] = {}
-        self._background: set[asyncio.Task] = set()
+        self._background: set[asyncio.Task[str | None]] = set()
         self.ready = asyncio.Event()
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[Any] | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.announcer: Announcer | None = None
 
@@ -540,6 +543,7 @@ class MatrixBot:
     async def _start_announcer(self) -> None:
         """Announcements start once the rooms are joined; jobs are rebuilt from the
         database, and what fell due while the bot was down is caught up (or skipped)."""
+        assert self.sender is not None
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler.start()
         self.announcer = Announcer(self.dispatcher.services, self.sender)
@@ -720,7 +724,7 @@ class MatrixBot:
                     "VALUES (?, ?, ?, ?, ?)",
                     (event_id, room_id, kind, payload, now),
                 )
-                if cursor.rowcount:
+                if cursor.rowcount and cursor.lastrowid is not None:
                     new.append((room_id, _sender_of(payload), cursor.lastrowid))
             await db.execute(
                 "INSERT INTO meta (key, value) VALUES ('sync_token', ?) "
@@ -759,6 +763,7 @@ class MatrixBot:
         return older[::-1]
 
     def _is_own_join(self, event: Any) -> bool:
+        assert self.client is not None
         return (
             isinstance(event, RoomMemberEvent)
             and event.state_key == self.client.user_id
@@ -767,6 +772,7 @@ class MatrixBot:
         )
 
     def _inbox_item(self, room_id: str, event: Any) -> tuple[str, str, str, str] | None:
+        assert self.client is not None
         if getattr(event, "sender", None) == self.client.user_id or isinstance(event, RoomMemberEvent):
             return None
         if event.server_timestamp < self._first_start_ms:
@@ -799,6 +805,7 @@ class MatrixBot:
 
     def _undecryptable(self, room_id: str) -> None:
         """Say so in the room, at most once an hour, rather than go silent or spam."""
+        assert self.sender is not None
         now = self.clock.now()
         last = self._undecryptable_notice.get(room_id)
         if last and now - last < dt.timedelta(hours=1):
@@ -867,7 +874,8 @@ class MatrixBot:
         if user_id in self._creators.get(room_id, ()):
             # Room version 12 gives creators power above every level without listing them.
             return CREATOR_POWER
-        return room.power_levels.get_user_level(user_id)
+        level: int = room.power_levels.get_user_level(user_id)
+        return level
 
     def _note_creators(self, resp: SyncResponse) -> None:
         for room_id, info in resp.rooms.join.items():
@@ -897,6 +905,7 @@ class MatrixBot:
                 await self.store.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(self.clock.now()), seq))
 
     async def _handle(self, seq: int) -> None:
+        assert self.sender is not None
         row = await self.store.fetchone("SELECT * FROM inbox WHERE seq = ? AND done_at IS NULL", (seq,))
         if row is None:
             return

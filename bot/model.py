@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.text import Text
 
@@ -74,7 +74,7 @@ class Reply:
     key: str | None = None
 
     @classmethod
-    def of(cls, text: Text, **kwargs) -> Reply:
+    def of(cls, text: Text, **kwargs: Any) -> Reply:
         return cls(text=text.plain, html=text.html, **kwargs)
 
 

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import aiosqlite
+
 from bot import topics
 from bot.clock import iso, parse_iso
 from bot.storage import Store
@@ -155,16 +157,16 @@ async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str
     return erased
 
 
-async def _erase(db, user_id: str, now: dt.datetime, current_event: str | None) -> Erased:
-    async def run(sql: str, params: tuple = (user_id,)) -> int:
-        return (await db.execute(sql, params)).rowcount
+async def _erase(db: aiosqlite.Connection, user_id: str, now: dt.datetime, current_event: str | None) -> Erased:
+    async def run(sql: str, params: tuple[str, ...] = (user_id,)) -> int:
+        return int((await db.execute(sql, params)).rowcount)
 
     # The hourly suggestion limit must not restart with a forgotten person: it keeps their
     # last hour of suggestions under a keyed hash of their id, for that hour only.
     key = await (await db.execute("SELECT value FROM meta WHERE key = 'rate_mark_key'")).fetchone()
     since = iso(now - topics.RATE_WINDOW)
     await db.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
-    await db.execute(topics.RATE_MARKS_OF_RECENT, (topics.mark_with(key[0], user_id), user_id, since))
+    await db.execute(topics.RATE_MARKS_OF_RECENT, (topics.mark_with(key[0] if key else "", user_id), user_id, since))
 
     await db.execute("DELETE FROM meta WHERE key = ?", (_dm_key(user_id),))
     await db.execute("DELETE FROM held_suggestions WHERE user_id = ?", (user_id,))  # !suggest's, for 10 minutes
@@ -191,11 +193,11 @@ async def _erase(db, user_id: str, now: dt.datetime, current_event: str | None) 
     )
 
 
-async def _unattribute_sessions(db, user_id: str) -> int:
+async def _unattribute_sessions(db: aiosqlite.Connection, user_id: str) -> int:
     cursor = await db.execute(
         "UPDATE sessions SET started_by = CASE WHEN started_by = ?1 THEN NULL ELSE started_by END, "
         "ended_by = CASE WHEN ended_by = ?1 THEN NULL ELSE ended_by END "
         "WHERE started_by = ?1 OR ended_by = ?1",
         (user_id,),
     )
-    return cursor.rowcount
+    return int(cursor.rowcount)

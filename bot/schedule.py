@@ -38,7 +38,7 @@ class Session:
         return self.key[:10]
 
 
-def conference_zone(config: Config) -> dt.tzinfo:
+def conference_zone(config: Config) -> pytz.BaseTzInfo:
     return pytz.timezone(config.conference.timezone)
 
 
@@ -254,10 +254,16 @@ class Cancellation:
     reason: str
     cancelled_by: str
     cancelled_at: dt.datetime
+    day: dt.date | None = None  # the local date, when the whole day is cancelled
 
-    @property
-    def whole_day(self) -> bool:
-        return len(self.target) == 10
+
+def _whole_day(target: str) -> dt.date | None:
+    """The date a cancellation's target names if it is a whole day; a session's key has
+    the time after the date."""
+    try:
+        return dt.date.fromisoformat(target)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -281,7 +287,10 @@ def with_full_stop(text: str) -> str:
 
 async def load_cancellations(store: Store) -> Cancellations:
     rows = await store.fetchall("SELECT target, reason, cancelled_by, cancelled_at FROM cancellations")
-    found = [Cancellation(r["target"], r["reason"], r["cancelled_by"], parse_iso(r["cancelled_at"])) for r in rows]
+    found = [
+        Cancellation(r["target"], r["reason"], r["cancelled_by"], parse_iso(r["cancelled_at"]), _whole_day(r["target"]))
+        for r in rows
+    ]
     return Cancellations({c.target: c for c in found})
 
 

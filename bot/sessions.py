@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.clock import iso, parse_iso
 from bot.config import Config
 from bot.dispatcher import Services
@@ -67,7 +69,7 @@ def _when(text: str | None) -> dt.datetime | None:
     return parse_iso(text) if text else None
 
 
-def _state(row) -> SessionState:
+def _state(row: aiosqlite.Row) -> SessionState:
     return SessionState(
         key=row["key"],
         started_by=row["started_by"],
@@ -83,9 +85,10 @@ _STATE = "SELECT key, started_by, started_at, ended_at, ended_by, auto_ended FRO
 
 async def running_session(store: Store) -> str | None:
     """The key of the session started and not yet ended, if any."""
-    return await store.fetchval(
+    key: str | None = await store.fetchval(
         "SELECT key FROM sessions WHERE started_at IS NOT NULL AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1"
     )
+    return key
 
 
 async def running_sessions(store: Store) -> list[SessionState]:
@@ -139,6 +142,7 @@ async def start_session(store: Store, session: Session, user_id: str, now: dt.da
             "INSERT OR IGNORE INTO sessions (key, starts_at) VALUES (?, ?)", (session.key, iso(session.starts_at))
         )
         row = await (await db.execute(f"{_STATE} WHERE key = ?", (session.key,))).fetchone()
+        assert row is not None  # inserted just above, in this transaction
         state = _state(row)
         if state.ended_at is not None:
             raise AlreadyEnded(state)
@@ -347,7 +351,7 @@ async def hosts_running(services: Services, user_id: str, room_id: str | None) -
 async def thread_root(store: Store, key: str, room_id: str) -> str | None:
     """The event the session's thread hangs from in a room: the `0m` announcement, or
     else the first start message the bot anchored to the session there."""
-    root = await store.fetchval(
+    root: str | None = await store.fetchval(
         "SELECT event_id FROM session_threads WHERE session = ? AND room_id = ?", (key, room_id)
     )
     if root is None:

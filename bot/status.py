@@ -49,6 +49,7 @@ async def read_status(config: Config, store: Store, clock: Clock) -> Status:
         lines.append(f"last sync:         {last_sync_text} ({_ago(now - last_sync)}){'  <- STALE' if stale else ''}")
         healthy = not (state.startswith("running") and stale)
     services = Services(config=config, store=store, clock=clock, registry=build_registry())
+    # The status only asks what is due and never sends, so it gives the Announcer no sender.
     upcoming = await Announcer(services, sender=None).due_between(now, now + dt.timedelta(days=8))  # type: ignore[arg-type]
     if upcoming:
         first = upcoming[0]

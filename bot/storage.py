@@ -170,8 +170,8 @@ class Store:
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA busy_timeout = 5000")
             mode = await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone()
-            if str(path) != ":memory:" and mode[0].lower() != "wal":
-                raise StorageError(f"{path}: could not switch to WAL mode (got {mode[0]})")
+            if str(path) != ":memory:" and (mode is None or mode[0].lower() != "wal"):
+                raise StorageError(f"{path}: could not switch to WAL mode (got {mode[0] if mode else 'nothing'})")
         except BaseException:
             await conn.close()
             raise
@@ -207,7 +207,7 @@ class Store:
 
     async def schema_version(self) -> int:
         row = await (await self._conn.execute("PRAGMA user_version")).fetchone()
-        return int(row[0])
+        return int(row[0]) if row is not None else 0
 
     async def close(self) -> None:
         async with self._lock:
@@ -237,7 +237,9 @@ class Store:
     async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
         async with self._lock:
             cursor = await self._conn.execute(sql, tuple(params))
-            return int(cursor.lastrowid)
+            if cursor.lastrowid is None:
+                raise StorageError(f"nothing was inserted by {sql}")
+            return cursor.lastrowid
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         # execute_fetchall is one trip to aiosqlite's thread, not two (execute, then fetch).
@@ -256,7 +258,8 @@ class Store:
     # --- small shared state -----------------------------------------------------------
 
     async def get_meta(self, key: str) -> str | None:
-        return await self.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+        value: str | None = await self.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
+        return value
 
     async def set_meta(self, key: str, value: str) -> None:
         await self.execute(
@@ -265,7 +268,8 @@ class Store:
         )
 
     async def get_timezone(self, user_id: str) -> str | None:
-        return await self.fetchval("SELECT timezone FROM users WHERE user_id = ?", (user_id,))
+        timezone: str | None = await self.fetchval("SELECT timezone FROM users WHERE user_id = ?", (user_id,))
+        return timezone
 
     async def set_timezone(self, user_id: str, timezone: str | None) -> None:
         await self.execute(
@@ -275,7 +279,8 @@ class Store:
         )
 
     async def display_name(self, user_id: str) -> str | None:
-        return await self.fetchval("SELECT display_name FROM users WHERE user_id = ?", (user_id,))
+        name: str | None = await self.fetchval("SELECT display_name FROM users WHERE user_id = ?", (user_id,))
+        return name
 
     async def remember_display_name(self, user_id: str, name: str) -> None:
         await self.execute(

@@ -349,7 +349,9 @@ def _zones_of(country: str) -> set[str]:
 
 def _rules(name: str) -> tuple[object, ...]:
     zone = pytz.timezone(name)
-    if hasattr(zone, "_utc_transition_times"):
+    # A zone with changes keeps them in private attributes that pytz's type stubs leave
+    # out: checking for both tells the type checker that both are there.
+    if hasattr(zone, "_utc_transition_times") and hasattr(zone, "_transition_info"):
         return (tuple(zone._utc_transition_times), tuple(zone._transition_info))
     return ("static", zone.utcoffset(dt.datetime(2000, 1, 1)), zone.tzname(dt.datetime(2000, 1, 1)))
 
@@ -396,7 +398,7 @@ def _year_of(name: str, year: int) -> tuple[tuple[tuple[dt.datetime, dt.timedelt
     abbreviations it uses then."""
     zone = pytz.timezone(name)
     start, end = _window(year)
-    if not hasattr(zone, "_utc_transition_times"):
+    if not (hasattr(zone, "_utc_transition_times") and hasattr(zone, "_transition_info")):
         offset, abbr = zone.utcoffset(start), zone.tzname(start)
         return ((start, offset),), frozenset((abbr,))
     times, infos = zone._utc_transition_times, zone._transition_info

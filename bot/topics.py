@@ -17,8 +17,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
+import aiosqlite
 import yaml
 
 from bot.clock import iso, parse_iso
@@ -31,8 +33,14 @@ RATE_WINDOW = dt.timedelta(hours=1)
 # How long a suggestion held back as a near duplicate waits for its author to send it again.
 INSIST_WINDOW = dt.timedelta(minutes=10)
 
-# Imported history (the seed file) is discussed, with `imported` set and no session.
-OPEN, DISCUSSED, WITHDRAWN = "open", "discussed", "withdrawn"
+
+class TopicStatus(StrEnum):
+    """Where a topic stands; stored as its value. Imported history (the seed file) is
+    discussed, with `imported` set and no session."""
+
+    OPEN = "open"
+    DISCUSSED = "discussed"
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class Topic:
     suggested_by: str | None
     suggested_name: str | None
     suggested_at: str | None
-    status: str
+    status: TopicStatus
     session: str | None = None
     note: str | None = None
     discussed_at: str | None = None
@@ -51,7 +59,7 @@ class Topic:
 
     @property
     def is_open(self) -> bool:
-        return self.status == OPEN
+        return self.status == TopicStatus.OPEN
 
 
 @dataclass(frozen=True)
@@ -342,7 +350,7 @@ _COLUMNS = (
 )
 
 
-def _topic(row) -> Topic:
+def _topic(row: aiosqlite.Row) -> Topic:
     return Topic(
         id=row["id"],
         text=row["text"],
@@ -350,7 +358,7 @@ def _topic(row) -> Topic:
         suggested_by=row["suggested_by"],
         suggested_name=row["suggested_name"],
         suggested_at=row["suggested_at"],
-        status=row["status"],
+        status=TopicStatus(row["status"]),
         session=row["session"],
         note=row["note"],
         discussed_at=row["discussed_at"],
@@ -401,7 +409,7 @@ async def agenda_for(store: Store, user_id: str, limit: int) -> Agenda:
 
 
 async def count_open_topics(store: Store) -> int:
-    return await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'", default=0)
+    return int(await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'", default=0))
 
 
 async def open_votes_of(store: Store, user_id: str) -> set[int]:
@@ -500,7 +508,7 @@ async def suggest(
     await store.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
     if duplicate is not None:
         await store.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
-    return Topic(row["id"], text, 0, user_id, name, iso(now), OPEN)
+    return Topic(row["id"], text, 0, user_id, name, iso(now), TopicStatus.OPEN)
 
 
 async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) -> bool:
@@ -628,7 +636,7 @@ async def mark_discussed(
     `replace_note`, else left as it is. A topic discussed in another session, withdrawn or
     imported raises NotOpen."""
     topic = await _require(store, topic_id)
-    if topic.status == DISCUSSED and topic.session == session:
+    if topic.status == TopicStatus.DISCUSSED and topic.session == session:
         if not replace_note:
             return Marked(topic, True, topic.note)
         await store.execute(

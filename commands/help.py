@@ -25,8 +25,8 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
                 continue
             if ctx.role > Role.PARTICIPANT:  # one list needs no headings
                 text.line().line().bold(_HEADINGS[role])
-            for spec in specs:
-                text.line().code(spec.usage_line(p)).add(f" — {spec.help}")
+            for shown in specs:
+                text.line().code(shown.usage_line(p)).add(f" — {shown.help}")
         text.line().line("Type ").code(f"{p}help COMMAND").add(" for one command.")
         return ctx.reply(text)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot import privacy
 from bot.dispatcher import Context
 from bot.model import Attachment, Reply
@@ -31,7 +33,7 @@ async def mydata(ctx: Context) -> list[Reply]:
     return [Reply.of(about, direct_to=ctx.sender, file=file), ctx.reply(ack)]
 
 
-def _contents(document: dict) -> str:
+def _contents(document: dict[str, Any]) -> str:
     parts = [label for key, label in (("timezone", "time zone"), ("display_name", "display name")) if document[key]]
     for key, one, many in (
         ("suggestions", "suggestion", "suggestions"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import sessions, timezones
-from bot.announcer import CANCELLED, announcement
+from bot.announcer import Notice, announcement
 from bot.config import WEEKDAYS, Config, Slot
 from bot.dispatcher import Context
 from bot.model import Attachment, Reply, Role
@@ -259,14 +259,15 @@ def _target(config: Config, day: dt.date, at: dt.time | None) -> tuple[str, list
     return match[0].key, match
 
 
-def _what(target: str) -> str:
-    return f"the whole day {target}" if len(target) == 10 else f"session {target}"
+def _what(target: str, at: dt.time | None) -> str:
+    """How a reply names what `_target` found: without a time, the whole day."""
+    return f"the whole day {target}" if at is None else f"session {target}"
 
 
 @group.command(
     "cancel", usage="YYYY-MM-DD [HH:MM] [reason]", role=Role.ORGANISER, help="Cancel a session or a whole day"
 )
-async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: Rest = "") -> Reply:
+async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: Rest = Rest("")) -> Reply:
     now, config = ctx.clock.now(), ctx.config
     check_planned_day(ctx, day)
     target, affected = _target(config, day, at)
@@ -277,7 +278,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
         raise time_of_day_error(ctx, "cancel", day, typed, rest=typed.rest, note=note)
     cancels = await load_cancellations(ctx.store)
     if target in cancels.by_target:
-        raise CommandError(f"{_what(target).capitalize()} is already cancelled.")
+        raise CommandError(f"{_what(target, at).capitalize()} is already cancelled.")
     if at is not None and day.isoformat() in cancels.by_target:
         raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
     coming = [s for s in affected if s.starts_at > now]
@@ -287,10 +288,10 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
             raise CommandError(f"Session {session.key} has already started; it can't be cancelled.")
     if not coming:
         over = "its sessions have taken place" if len(affected) > 1 or at is None else "it has taken place"
-        raise CommandError(f"{_what(target).capitalize()} is over: {over}.")
+        raise CommandError(f"{_what(target, at).capitalize()} is over: {over}.")
     reason_text = clean(reason, 200)
     await add_cancellation(ctx.store, target, reason_text, ctx.sender, now)
-    text = Text("Cancelled ").bold(_what(target)).add(f": {with_full_stop(reason_text)}" if reason_text else ".")
+    text = Text("Cancelled ").bold(_what(target, at)).add(f": {with_full_stop(reason_text)}" if reason_text else ".")
     leads = config.conference.announce_before
     if leads:
         notice = max(coming[0].starts_at - max(leads), now)
@@ -303,7 +304,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
 
 
 @group.command("uncancel", usage="YYYY-MM-DD [HH:MM]", role=Role.ORGANISER, help="Restore a cancelled session or day")
-async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
+async def uncancel(ctx: Context, day: dt.date, time: Rest = Rest("")) -> list[Reply]:
     now = ctx.clock.now()
     check_planned_day(ctx, day)
     at = typed_session_time(ctx, "uncancel", day, time)
@@ -315,17 +316,17 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
             raise CommandError(
                 f"The whole day {day.isoformat()} is cancelled; restore it with {ctx.prefix}uncancel {day.isoformat()}."
             )
-        raise CommandError(f"{_what(target).capitalize()} is not cancelled.")
+        raise CommandError(f"{_what(target, at).capitalize()} is not cancelled.")
     # A session that is over stays as it was: it did not take place.
     restored = [s for s in cancelled if s.starts_at > now]
     if not restored:
-        raise CommandError(f"{_what(target).capitalize()} is in the past; it stays cancelled.")
+        raise CommandError(f"{_what(target, at).capitalize()} is in the past; it stays cancelled.")
     told = await _rooms_told(ctx, restored)
     await restore_sessions(ctx.store, ctx.config, day, [s.key for s in restored], now)
     cancels = await load_cancellations(ctx.store)
     on_day = sessions_on(ctx.config, day)
     kept = [s for s in on_day if cancels.of(s) is not None]
-    text = Text("Restored ").bold(_what(target) if at is not None or not kept else day.isoformat()).add(": ")
+    text = Text("Restored ").bold(_what(target, at) if at is not None or not kept else day.isoformat()).add(": ")
     if at is not None:
         text.add("it takes place, and its reminders go out as usual.")
     else:
@@ -356,7 +357,7 @@ async def _rooms_told(ctx: Context, affected: list[Session]) -> list[str]:
     marks = ", ".join("?" for _ in affected)
     rows = await ctx.store.fetchall(
         f"SELECT DISTINCT room_id FROM announcements WHERE lead = ? AND status = 'sent' AND session IN ({marks})",
-        (CANCELLED, *(s.key for s in affected)),
+        (Notice.CANCELLED, *(s.key for s in affected)),
     )
     return [r[0] for r in rows]
 
@@ -431,15 +432,15 @@ def calendar_ics(config: Config, cancels: Cancellations, state: CalendarState, n
     # VTIMEZONE rules from the first session to ten years ahead: enough, and a small file.
     since = min([s.starts_at.date() for s in state.first.values()] + [now.date()])
     cal.add_missing_timezones(first_date=since - dt.timedelta(days=7), last_date=now.date() + dt.timedelta(days=3653))
-    return cal.to_ical()
+    ics: bytes = cal.to_ical()
+    return ics
 
 
 def _cancelled_of_slot(config: Config, cancels: Cancellations, slot: Slot, first: Session) -> list[Session]:
     found: dict[str, Session] = {}
     for cancellation in cancels:
-        if cancellation.whole_day:
-            day = dt.date.fromisoformat(cancellation.target)
-            candidates = [s for s in sessions_on(config, day) if s.slot == slot]
+        if cancellation.day is not None:
+            candidates = [s for s in sessions_on(config, cancellation.day) if s.slot == slot]
         else:
             candidates = [session_from_key(config, cancellation.target)]
         for session in candidates:

@@ -73,7 +73,7 @@ async def _other_threads(ctx: Context, key: str) -> list[tuple[str, str]]:
 
 
 @group.command("host", usage="[YYYY-MM-DD HH:MM]", help="Volunteer to host the next (or given) session")
-async def host(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Reply:
+async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) -> Reply:
     now, p = ctx.clock.now(), ctx.prefix
     if day is None and time:
         convert(dt.date, time.split()[0], "YYYY-MM-DD")  # the date is missing: say so, host nothing
@@ -105,7 +105,7 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Rep
 
 
 @group.command("unhost", usage="[YYYY-MM-DD HH:MM]", help="Withdraw your offer to host the next (or given) session")
-async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = "") -> Reply:
+async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) -> Reply:
     """Withdraws an offer to host a session not started yet (also while it waits for its
     host). Once started, the offer is history: the volunteer hosts it and can !end it."""
     p, store = ctx.prefix, ctx.store
@@ -337,7 +337,7 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
 
 
 @group.command("late", usage="[note]", help="Say you will join later; the note goes to the session's thread")
-async def late(ctx: Context, note: Rest = "") -> list[Reply]:
+async def late(ctx: Context, note: Rest = Rest("")) -> list[Reply]:
     """The note goes to the running session, or the one waiting for its host, or else
     the next one (after a session ended, that is the following one). It is kept for the
     summary; before the session's thread opens, the message that opens it carries it."""

@@ -10,7 +10,7 @@ from bot.model import Anchor, Reply, Role
 from bot.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.schedule import countdown
 from bot.text import Text, clean, plural
-from bot.topics import Topic, TopicError
+from bot.topics import Topic, TopicError, TopicStatus
 
 group = CommandGroup("topics")
 
@@ -57,7 +57,7 @@ def explain(ctx: Context, error: TopicError) -> str:
 
 
 def _closed(topic: Topic) -> str:
-    if topic.status == topics.WITHDRAWN:
+    if topic.status == TopicStatus.WITHDRAWN:
         return "was withdrawn"
     if topic.imported:
         return "was already discussed (before the bot kept records)"
@@ -269,9 +269,9 @@ async def undiscussed(ctx: Context, topic: int) -> Reply:
 
 def _not_discussed_here(ctx: Context, error: topics.NotDiscussedHere) -> str:
     topic, label = error.topic, topic_label(error.topic).plain
-    if topic.status == topics.OPEN:
+    if topic.status == TopicStatus.OPEN:
         return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."
-    if topic.status == topics.DISCUSSED and not topic.imported:
+    if topic.status == TopicStatus.DISCUSSED and not topic.imported:
         return (
             f"{label} is not marked discussed in the running session ({error.session}): "
             f"it was discussed in session {topic.session}, and stays so."

@@ -103,6 +103,7 @@ async def test_cancellations_by_session_and_by_day(chat):
     assert not await add_cancellation(store, "2026-11-26 08:00", "again", "@org:example.org", now)
     assert await add_cancellation(store, "2026-12-03", "", "@org:example.org", now)
     cancels = await load_cancellations(store)
+    assert {c.target: c.day for c in cancels} == {"2026-11-26 08:00": None, "2026-12-03": dt.date(2026, 12, 3)}
     held = next_held_sessions(config, cancels, now, 3)
     assert [s.key for s in held] == ["2026-11-26 17:00", "2026-12-10 08:00", "2026-12-10 17:00"]
     first, second = upcoming_sessions(config, now, 2)
