@@ -220,12 +220,7 @@ class Announcer:
         The close and the queued messages are one transaction: done once, or not at all."""
         store, key = self.services.store, item.session.key
         async with store.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE sessions SET ended_at = ?, ended_by = NULL, auto_ended = 1 "
-                "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
-                (iso(item.at), key),
-            )
-            if not cursor.rowcount:
+            if not await sessions.close_session(db, key, None, item.at, auto=True):
                 return
             for room in self._rooms:
                 await db.execute(

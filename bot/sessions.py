@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.clock import iso, parse_iso
 from bot.config import Config
 from bot.dispatcher import Services
@@ -183,13 +185,21 @@ async def reopen_session(store: Store, key: str) -> SessionState:
 
 async def end_session(store: Store, key: str, by: str | None, at: dt.datetime, auto: bool = False) -> bool:
     """False if the session was not running (ended meanwhile, or never started)."""
-    return bool(
-        await store.execute(
-            "UPDATE sessions SET ended_at = ?, ended_by = ?, auto_ended = ? "
-            "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
-            (iso(at), by, int(auto), key),
-        )
+    async with store.transaction() as db:
+        return await close_session(db, key, by, at, auto=auto)
+
+
+async def close_session(
+    db: aiosqlite.Connection, key: str, by: str | None, at: dt.datetime, *, auto: bool = False
+) -> bool:
+    """End session `key` inside the caller's transaction (`!end`, or the automatic close
+    with `auto` and nobody as `by`); False if it was not running."""
+    cursor = await db.execute(
+        "UPDATE sessions SET ended_at = ?, ended_by = ?, auto_ended = ? "
+        "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
+        (iso(at), by, int(auto), key),
     )
+    return bool(cursor.rowcount)
 
 
 # --- people -------------------------------------------------------------------------
