@@ -18,7 +18,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot import sessions
+from bot import announcements, sessions
+from bot.announcements import AUTO_CLOSE, CANCELLED, HOST_WAIT, SUMMARY
 from bot.clock import iso
 from bot.config import format_duration, parse_duration
 from bot.dispatcher import Services
@@ -42,9 +43,6 @@ from bot.topics import top_open_topics
 
 log = logging.getLogger(__name__)
 
-# Leads that are not a time before the start: the cancellation notice, the host-wait
-# notice, the summary of an automatic close, and the close itself (no message).
-CANCELLED, HOST_WAIT, SUMMARY, AUTO_CLOSE = "cancelled", "host-wait", "summary", "auto-close"
 # Due items older than this are not looked at any more (a bot down for a long time
 # does not dig up old sessions on start); within it, missed ones are skipped and logged.
 LOOKBACK = dt.timedelta(days=1)
@@ -187,13 +185,7 @@ class Announcer:
         needless = item.lead == HOST_WAIT and await self._host_arrived(item.session.key)
         status = "skipped" if late or superseded or needless else "sending"
         async with store.transaction() as db:
-            added = 0
-            for room in self._rooms:
-                cursor = await db.execute(
-                    "INSERT OR IGNORE INTO announcements (session, lead, room_id, status, at) VALUES (?, ?, ?, ?, ?)",
-                    (item.session.key, item.lead, room, status, iso(now)),
-                )
-                added += cursor.rowcount
+            added = await announcements.record(db, item.session.key, item.lead, self._rooms, status, now)
         if added and late:
             log.warning(
                 "%s announcement for session %s was due at %s and is past its grace window "
@@ -222,21 +214,12 @@ class Announcer:
         async with store.transaction() as db:
             if not await sessions.close_session(db, key, None, item.at, auto=True):
                 return
-            for room in self._rooms:
-                await db.execute(
-                    "INSERT OR IGNORE INTO announcements (session, lead, room_id, status, at) "
-                    "VALUES (?, ?, ?, 'sending', ?)",
-                    (key, SUMMARY, room, iso(item.at)),
-                )
+            await announcements.record(db, key, SUMMARY, self._rooms, "sending", item.at)
         log.info("session %s closed automatically", key)
 
     async def _send_pending(self, now: dt.datetime) -> None:
         store = self.services.store
-        rows = await store.fetchall(
-            "SELECT session, lead, room_id FROM announcements WHERE status = 'sending' ORDER BY at, rowid"
-        )
-        for row in rows:
-            key, lead, room = row["session"], row["lead"], row["room_id"]
+        for key, lead, room in await announcements.pending(store):
             try:
                 session = session_from_key(self.services.config, key)
                 if now > self.deadline(session, lead):
@@ -270,10 +253,7 @@ class Announcer:
             await self._mark(key, lead, room, "sent", event_id, now)
 
     async def _mark(self, key: str, lead: str, room: str, status: str, event_id: str | None, now: dt.datetime) -> None:
-        await self.services.store.execute(
-            "UPDATE announcements SET status = ?, event_id = ?, at = ? WHERE session = ? AND lead = ? AND room_id = ?",
-            (status, event_id, iso(now), key, lead, room),
-        )
+        await announcements.mark(self.services.store, key, lead, room, status, event_id, now)
 
     # --- the messages ------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import pytz
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
+from bot import announcements
 from bot.clock import UTC, iso, parse_iso
 from bot.config import Config, Slot
 from bot.storage import Store
@@ -304,7 +305,7 @@ async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Col
                     )
         for key in keys:
             await db.execute("DELETE FROM cancellations WHERE target = ?", (key,))
-            await db.execute("DELETE FROM announcements WHERE lead = 'cancelled' AND session = ?", (key,))
+            await announcements.forget_cancellation_notice(db, key)
         await _schedule_changed(db, at)
 
 

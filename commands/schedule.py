@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import sessions, timezones
-from bot.announcer import CANCELLED, announcement
+from bot import announcements, sessions, timezones
+from bot.announcer import announcement
 from bot.config import WEEKDAYS, Config, Slot
 from bot.dispatcher import Context
 from bot.model import Attachment, Reply, Role
@@ -311,7 +311,7 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
     restored = [s for s in cancelled if s.starts_at > now]
     if not restored:
         raise CommandError(f"{_what(target).capitalize()} is in the past; it stays cancelled.")
-    told = await _rooms_told(ctx, restored)
+    told = await announcements.rooms_told_of_cancellation(ctx.store, [s.key for s in restored])
     await restore_sessions(ctx.store, ctx.config, day, [s.key for s in restored], now)
     cancels = await load_cancellations(ctx.store)
     on_day = sessions_on(ctx.config, day)
@@ -341,15 +341,6 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = "") -> list[Reply]:
         notice.add(" takes place after all." if len(restored) == 1 else " take place after all.")
         replies.append(Reply.of(notice, room_id=room))
     return replies
-
-
-async def _rooms_told(ctx: Context, affected: list[Session]) -> list[str]:
-    marks = ", ".join("?" for _ in affected)
-    rows = await ctx.store.fetchall(
-        f"SELECT DISTINCT room_id FROM announcements WHERE lead = ? AND status = 'sent' AND session IN ({marks})",
-        (CANCELLED, *(s.key for s in affected)),
-    )
-    return [r[0] for r in rows]
 
 
 # --- !announce ------------------------------------------------------------------------
