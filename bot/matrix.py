@@ -62,7 +62,7 @@ from bot.dispatcher import Dispatcher, record_anchor
 from bot.logs import hide_secrets
 from bot.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
 from bot.schedule import load_cancellations, next_held_sessions
-from bot.storage import Store
+from bot.storage import Store, write_meta
 
 log = logging.getLogger(__name__)
 
@@ -722,16 +722,8 @@ class MatrixBot:
                 )
                 if cursor.rowcount:
                     new.append((room_id, _sender_of(payload), cursor.lastrowid))
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES ('sync_token', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (resp.next_batch,),
-            )
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES ('last_sync', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (now,),
-            )
+            await write_meta(db, "sync_token", resp.next_batch)
+            await write_meta(db, "last_sync", now)
         for room_id, sender, seq in new:
             self._enqueue(room_id, sender, seq)
 
@@ -829,8 +821,7 @@ class MatrixBot:
             else:
                 log.error("cannot resolve %s: %s", room, _describe(resp))
         # The bot's own direct-message rooms are served too (for !mydata and the like).
-        for row in await self.store.fetchall("SELECT value FROM meta WHERE key LIKE 'dm:%'"):
-            self.served.add(row["value"])
+        self.served.update((await self.store.meta_with_prefix("dm:")).values())
 
     async def _join_served_rooms(self) -> None:
         assert self.client is not None

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import topics
 from bot.clock import iso, parse_iso
-from bot.storage import Store
+from bot.storage import Store, delete_meta, delete_meta_below, read_meta, write_meta
 
 CONFIRM_WINDOW = dt.timedelta(minutes=10)
 SCHEMA_VERSION = 1
@@ -130,12 +130,9 @@ class NoPendingRequest(Exception):
 
 async def request_erasure(store: Store, user_id: str, now: dt.datetime) -> None:
     async with store.transaction() as db:
-        # Requests nobody confirmed are forgotten too (ISO instants compare as text).
-        await db.execute("DELETE FROM meta WHERE key LIKE 'forgetme:%' AND value < ?", (iso(now - CONFIRM_WINDOW),))
-        await db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (_pending_key(user_id), iso(now)),
-        )
+        # Requests nobody confirmed are forgotten too.
+        await delete_meta_below(db, _pending_key(""), iso(now - CONFIRM_WINDOW))
+        await write_meta(db, _pending_key(user_id), iso(now))
 
 
 async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str | None = None) -> Erased:
@@ -143,15 +140,14 @@ async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str
     transaction; raises NoPendingRequest otherwise. `current_event` is the confirming
     command, blanked in the inbox with the ones handled before it."""
     async with store.transaction() as db:
-        cursor = await db.execute("SELECT value FROM meta WHERE key = ?", (_pending_key(user_id),))
-        row = await cursor.fetchone()
+        asked = await read_meta(db, _pending_key(user_id))
         # A request is good for one confirmation; a stale one goes too.
-        await db.execute("DELETE FROM meta WHERE key = ?", (_pending_key(user_id),))
-        in_time = row is not None and now - parse_iso(row[0]) <= CONFIRM_WINDOW
+        await delete_meta(db, _pending_key(user_id))
+        in_time = asked is not None and now - parse_iso(asked) <= CONFIRM_WINDOW
         if in_time:
             erased = await _erase(db, user_id, now, current_event)
     if not in_time:
-        raise NoPendingRequest(expired=row is not None)
+        raise NoPendingRequest(expired=asked is not None)
     return erased
 
 
@@ -161,12 +157,12 @@ async def _erase(db, user_id: str, now: dt.datetime, current_event: str | None) 
 
     # The hourly suggestion limit must not restart with a forgotten person: it keeps their
     # last hour of suggestions under a keyed hash of their id, for that hour only.
-    key = await (await db.execute("SELECT value FROM meta WHERE key = 'rate_mark_key'")).fetchone()
+    key = await read_meta(db, "rate_mark_key")
     since = iso(now - topics.RATE_WINDOW)
     await db.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
-    await db.execute(topics.RATE_MARKS_OF_RECENT, (topics.mark_with(key[0], user_id), user_id, since))
+    await db.execute(topics.RATE_MARKS_OF_RECENT, (topics.mark_with(key or "", user_id), user_id, since))
 
-    await db.execute("DELETE FROM meta WHERE key = ?", (_dm_key(user_id),))
+    await delete_meta(db, _dm_key(user_id))
     await db.execute("DELETE FROM held_suggestions WHERE user_id = ?", (user_id,))  # !suggest's, for 10 minutes
     user = await (await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))).fetchone()
     await run("DELETE FROM users WHERE user_id = ?")

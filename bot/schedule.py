@@ -20,7 +20,7 @@ from dateutil.relativedelta import relativedelta
 from bot import announcements
 from bot.clock import UTC, iso, parse_iso
 from bot.config import Config, Slot
-from bot.storage import Store
+from bot.storage import Store, count_meta, write_meta, write_meta_once
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
 _KEY = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$")
@@ -325,25 +325,18 @@ class CalendarState:
 
 async def _schedule_changed(db: aiosqlite.Connection, at: dt.datetime) -> None:
     """Count a change; called inside the transaction that makes it."""
-    await db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, '1') "
-        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-        (_REVISION,),
-    )
-    await db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (_MODIFIED, iso(at)),
-    )
+    await count_meta(db, _REVISION)
+    await write_meta(db, _MODIFIED, iso(at))
 
 
 async def calendar_state(store: Store, config: Config, now: dt.datetime) -> CalendarState:
     """Each slot's event starts from its next session the first time the calendar is asked
     for, and from that same session ever after."""
     async with store.transaction() as db:
-        await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (_SINCE, iso(now)))
+        await write_meta_once(db, _SINCE, iso(now))
         for slot in config.conference.slots:
             first = next(s for s in sessions_from(config, now) if s.slot == slot)
-            await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (_first_key(slot), first.key))
+            await write_meta_once(db, _first_key(slot), first.key)
     anchors = {
         slot: session_from_key(config, await store.get_meta(_first_key(slot)) or "") for slot in config.conference.slots
     }
