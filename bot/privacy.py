@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot import topics
+from bot import inbox, topics
 from bot.clock import iso, parse_iso
 from bot.storage import Store, delete_meta, delete_meta_below, read_meta, write_meta
 
@@ -79,19 +79,16 @@ async def collect(store: Store, user_id: str) -> dict[str, Any]:
 
 async def _messages(store: Store, user_id: str) -> list[dict[str, Any]]:
     """The bot's record of the events it handled from the user (commands, reactions)."""
-    rows = await store.fetchall(
-        "SELECT event_id, room_id, kind, payload, received_at FROM inbox "
-        "WHERE json_extract(payload, '$.sender') = ? AND done_at IS NOT NULL ORDER BY seq",
-        (user_id,),
-    )
-    out = []
-    for row in rows:
-        payload = json.loads(row["payload"])
-        payload.pop("sender", None)
-        ts = payload.pop("ts", None)
-        at = iso(dt.datetime.fromtimestamp(ts / 1000, dt.UTC)) if isinstance(ts, int) else row["received_at"]
-        out.append({"event_id": row["event_id"], "room_id": row["room_id"], "kind": row["kind"], "at": at, **payload})
-    return out
+    return [
+        {
+            "event_id": e.event_id,
+            "room_id": e.room_id,
+            "kind": e.kind,
+            "at": iso(e.at) if e.at is not None else e.received_at,
+            **e.fields,
+        }
+        for e in await inbox.handled_from(store, user_id)
+    ]
 
 
 def is_empty(document: dict[str, Any]) -> bool:
@@ -177,13 +174,7 @@ async def _erase(db, user_id: str, now: dt.datetime, current_event: str | None) 
         sessions=await _unattribute_sessions(db, user_id),
         # cancelled_by is NOT NULL: an empty string stands for nobody.
         cancellations=await run("UPDATE cancellations SET cancelled_by = '' WHERE cancelled_by = ?"),
-        # The rows stay (their event IDs keep a redelivered event from being handled twice);
-        # what the person wrote goes. Rows still queued are left for the bot to handle.
-        messages=await run(
-            "UPDATE inbox SET payload = '{}' WHERE json_extract(payload, '$.sender') = ? "
-            "AND (done_at IS NOT NULL OR event_id = ?)",
-            (user_id, current_event or ""),
-        ),
+        messages=await inbox.blank_from(db, user_id, current_event),
     )
 
 
