@@ -4,6 +4,7 @@ thread is in each room, and the summary at its end."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import aiosqlite
@@ -98,6 +99,17 @@ async def running_sessions(store: Store) -> list[SessionState]:
 async def state_of(store: Store, key: str) -> SessionState | None:
     row = await store.fetchone(f"{_STATE} WHERE key = ?", (key,))
     return _state(row) if row else None
+
+
+async def started_before_cancel(store: Store, affected: Iterable[Session], now: dt.datetime) -> Session | None:
+    """The first of `affected` that a host has started and that so can't be cancelled any
+    more: one running, or one started early, before its time. One that has taken place
+    and ended is not in the way (cancelling it is refused as over)."""
+    for session in affected:
+        state = await state_of(store, session.key)
+        if state is not None and state.started_at is not None and (state.running or session.starts_at > now):
+            return session
+    return None
 
 
 def startable_session(config: Config, now: dt.datetime) -> Session | None:

@@ -272,10 +272,9 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
     if at is not None and day.isoformat() in cancels.by_target:
         raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
     coming = [s for s in affected if s.starts_at > now]
-    for session in affected:
-        state = await sessions.state_of(ctx.store, session.key)
-        if state is not None and state.started_at is not None and (state.running or session in coming):
-            raise CommandError(f"Session {session.key} has already started; it can't be cancelled.")
+    started = await sessions.started_before_cancel(ctx.store, affected, now)
+    if started is not None:
+        raise CommandError(f"Session {started.key} has already started; it can't be cancelled.")
     if not coming:
         over = "its sessions have taken place" if len(affected) > 1 or at is None else "it has taken place"
         raise CommandError(f"{_what(target).capitalize()} is over: {over}.")
