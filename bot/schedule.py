@@ -11,13 +11,14 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 import pytz
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
-from bot import announcements
+from bot import announcements, privacy
 from bot.clock import UTC, iso, parse_iso
 from bot.config import Config, Slot
 from bot.storage import Store, count_meta, write_meta, write_meta_once
@@ -417,3 +418,25 @@ def duration_text(delta: dt.timedelta) -> str:
         return "less than a minute"
     hours, mins = divmod(minutes, 60)
     return " ".join(_count(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)
+
+
+# --- !mydata and !forgetme ------------------------------------------------------------
+
+
+async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
+    return {
+        "cancellations": await privacy.rows(
+            store,
+            "SELECT target, reason, cancelled_at FROM cancellations WHERE cancelled_by = ? ORDER BY cancelled_at",
+            user_id,
+        )
+    }
+
+
+async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    # Cancellations stay, by nobody; cancelled_by is NOT NULL: an empty string stands for nobody.
+    cursor = await db.execute("UPDATE cancellations SET cancelled_by = '' WHERE cancelled_by = ?", (who.user_id,))
+    return {"cancellations": cursor.rowcount}
+
+
+privacy.register("schedule", _collect_person, _erase_person, holds=(privacy.Column("cancellations", "cancelled_by"),))

@@ -327,3 +327,11 @@ async def delete_meta_below(db: aiosqlite.Connection, prefix: str, below: str) -
     """Delete the entries whose key starts with `prefix` and whose value sorts before
     `below` (ISO instants compare as text)."""
     await db.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ? AND value < ?", (len(prefix), prefix, below))
+
+
+async def delete_user(db: aiosqlite.Connection, user_id: str) -> tuple[str | None, str | None] | None:
+    """Delete a person's profile (`!forgetme`); returns what it held (time zone, display
+    name), or None if there was none."""
+    row = await (await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))).fetchone()
+    await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+    return (row[0], row[1]) if row is not None else None
