@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot import sessions
+from bot import announcements, sessions
 from bot.clock import iso
 from bot.config import ConferenceConfig, format_duration, parse_duration
 from bot.dispatcher import Services
@@ -231,13 +231,7 @@ class Announcer:
         needless = item.lead == Notice.HOST_WAIT and await self._host_arrived(item.session.key)
         status = AnnouncementStatus.SKIPPED if late or superseded or needless else AnnouncementStatus.SENDING
         async with store.transaction() as db:
-            added = 0
-            for room in self._rooms:
-                cursor = await db.execute(
-                    "INSERT OR IGNORE INTO announcements (session, lead, room_id, status, at) VALUES (?, ?, ?, ?, ?)",
-                    (item.session.key, str(item.lead), room, status, iso(now)),
-                )
-                added += cursor.rowcount
+            added = await announcements.record(db, item.session.key, str(item.lead), self._rooms, status, now)
         if added and late:
             log.warning(
                 "%s announcement for session %s was due at %s and is past its grace window "
@@ -264,28 +258,14 @@ class Announcer:
         The close and the queued messages are one transaction: done once, or not at all."""
         store, key = self.services.store, item.session.key
         async with store.transaction() as db:
-            cursor = await db.execute(
-                "UPDATE sessions SET ended_at = ?, ended_by = NULL, auto_ended = 1 "
-                "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
-                (iso(item.at), key),
-            )
-            if not cursor.rowcount:
+            if not await sessions.close_session(db, key, None, item.at, auto=True):
                 return
-            for room in self._rooms:
-                await db.execute(
-                    "INSERT OR IGNORE INTO announcements (session, lead, room_id, status, at) "
-                    "VALUES (?, ?, ?, 'sending', ?)",
-                    (key, Notice.SUMMARY, room, iso(item.at)),
-                )
+            await announcements.record(db, key, Notice.SUMMARY, self._rooms, AnnouncementStatus.SENDING, item.at)
         log.info("session %s closed automatically", key)
 
     async def _send_pending(self, now: dt.datetime) -> None:
         store = self.services.store
-        rows = await store.fetchall(
-            "SELECT session, lead, room_id FROM announcements WHERE status = 'sending' ORDER BY at, rowid"
-        )
-        for row in rows:
-            key, stored, room = row["session"], row["lead"], row["room_id"]
+        for key, stored, room in await announcements.pending(store):
             try:
                 lead = lead_of(stored)
                 session = session_from_key(self.services.config, key)
@@ -328,10 +308,7 @@ class Announcer:
         event_id: str | None,
         now: dt.datetime,
     ) -> None:
-        await self.services.store.execute(
-            "UPDATE announcements SET status = ?, event_id = ?, at = ? WHERE session = ? AND lead = ? AND room_id = ?",
-            (status, event_id, iso(now), key, str(lead), room),
-        )
+        await announcements.mark(self.services.store, key, str(lead), room, status, event_id, now)
 
     # --- the messages ------------------------------------------------------------
 

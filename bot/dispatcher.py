@@ -9,6 +9,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiosqlite
+
+from bot import privacy
 from bot.chart import Charts
 from bot.clock import Clock
 from bot.config import Config
@@ -250,3 +253,22 @@ def usage_reply(spec: CommandSpec, prefix: str, error: str) -> Reply:
     end = "" if error.endswith((".", "?", "!")) else "."
     text = Text(f"{prefix}{spec.name}: {error}{end}").line("Usage: ").code(spec.usage_line(prefix))
     return Reply.of(text)
+
+
+# --- !mydata and !forgetme ------------------------------------------------------------
+
+
+async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
+    return {
+        "reactions": await privacy.rows(
+            store, "SELECT event_id, target, key FROM reactions WHERE user_id = ? ORDER BY rowid", user_id
+        )
+    }
+
+
+async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    cursor = await db.execute("DELETE FROM reactions WHERE user_id = ?", (who.user_id,))
+    return {"reactions": cursor.rowcount}
+
+
+privacy.register("reactions", _collect_person, _erase_person, holds=(privacy.Column("reactions", "user_id"),))

@@ -54,7 +54,7 @@ from nio import (
 from nio.api import MessageDirection, RoomPreset
 from nio.exceptions import LocalProtocolError
 
-from bot import __version__
+from bot import __version__, inbox
 from bot.announcer import Announcer
 from bot.clock import UTC, Clock, SystemClock, iso
 from bot.config import Config
@@ -62,7 +62,7 @@ from bot.dispatcher import Dispatcher, record_anchor
 from bot.logs import hide_secrets
 from bot.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
 from bot.schedule import load_cancellations, next_held_sessions
-from bot.storage import Store
+from bot.storage import Store, write_meta
 
 log = logging.getLogger(__name__)
 
@@ -523,16 +523,11 @@ class MatrixBot:
                 m.homeserver,
                 ", ".join(sorted(self.served)) or "no rooms",
             )
-            purged = await self.store.execute(
-                "DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?",
-                (iso(self.clock.now() - INBOX_RETENTION),),
-            )
+            purged = await inbox.purge(self.store, self.clock.now() - INBOX_RETENTION)
             if purged:
                 log.info("purged %d handled commands older than %s", purged, INBOX_RETENTION)
-            for row in await self.store.fetchall(
-                "SELECT seq, room_id, payload FROM inbox WHERE done_at IS NULL ORDER BY seq"
-            ):
-                self._enqueue(row["room_id"], _sender_of(row["payload"]), row["seq"])
+            for room_id, sender, seq in await inbox.pending(self.store):
+                self._enqueue(room_id, sender, seq)
             await self._start_announcer()
             await self.store.set_meta("bot_state", f"running since {iso(self.clock.now())}")
             self.ready.set()
@@ -715,27 +710,11 @@ class MatrixBot:
                 item = self._inbox_item(room_id, event)
                 if item is not None:
                     rows.append(item)
-        now = iso(self.clock.now())
-        new: list[tuple[str, str, int]] = []
+        now = self.clock.now()
         async with self.store.transaction() as db:
-            for event_id, room_id, kind, payload in rows:
-                cursor = await db.execute(
-                    "INSERT OR IGNORE INTO inbox (event_id, room_id, kind, payload, received_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (event_id, room_id, kind, payload, now),
-                )
-                if cursor.rowcount and cursor.lastrowid is not None:
-                    new.append((room_id, _sender_of(payload), cursor.lastrowid))
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES ('sync_token', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (resp.next_batch,),
-            )
-            await db.execute(
-                "INSERT INTO meta (key, value) VALUES ('last_sync', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (now,),
-            )
+            new = await inbox.add(db, rows, now)
+            await write_meta(db, "sync_token", resp.next_batch)
+            await write_meta(db, "last_sync", iso(now))
         for room_id, sender, seq in new:
             self._enqueue(room_id, sender, seq)
 
@@ -777,7 +756,6 @@ class MatrixBot:
             return None
         if event.server_timestamp < self._first_start_ms:
             return None  # from before the bot first started
-        base = {"sender": event.sender, "ts": event.server_timestamp}
         if isinstance(event, RoomMessageText):
             content = event.source.get("content", {})
             relates = content.get("m.relates_to") or {}
@@ -789,16 +767,16 @@ class MatrixBot:
             body = strip_reply_fallback(event.body or "")
             if not body.lstrip().startswith(self.config.matrix.command_prefix):
                 return None  # only commands are kept: people's conversation is none of our business
-            payload = {**base, "body": body, "thread_root": thread, "sender_name": name}
-            return event.event_id, room_id, "message", json.dumps(payload)
+            payload = inbox.message(event.sender, event.server_timestamp, body, thread, name)
+            return event.event_id, room_id, inbox.MESSAGE, payload
         if isinstance(event, ReactionEvent):
             room = self.client.rooms.get(room_id)
             name = room.user_name(event.sender) if room else None
-            payload = {**base, "target": event.reacts_to, "key": event.key, "sender_name": name}
-            return event.event_id, room_id, "reaction", json.dumps(payload)
+            payload = inbox.reaction(event.sender, event.server_timestamp, event.reacts_to, event.key, name)
+            return event.event_id, room_id, inbox.REACTION, payload
         if isinstance(event, RedactionEvent):
-            payload = {**base, "redacts": event.redacts}
-            return event.event_id, room_id, "redaction", json.dumps(payload)
+            payload = inbox.redaction(event.sender, event.server_timestamp, event.redacts)
+            return event.event_id, room_id, inbox.REDACTION, payload
         if isinstance(event, MegolmEvent):
             self._undecryptable(room_id)
         return None
@@ -836,8 +814,7 @@ class MatrixBot:
             else:
                 log.error("cannot resolve %s: %s", room, _describe(resp))
         # The bot's own direct-message rooms are served too (for !mydata and the like).
-        for row in await self.store.fetchall("SELECT value FROM meta WHERE key LIKE 'dm:%'"):
-            self.served.add(row["value"])
+        self.served.update((await self.store.meta_with_prefix("dm:")).values())
 
     async def _join_served_rooms(self) -> None:
         assert self.client is not None
@@ -902,22 +879,23 @@ class MatrixBot:
                 await self._handle(seq)
             except Exception:
                 log.exception("handling inbox entry %s failed", seq)
-                await self.store.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(self.clock.now()), seq))
+                await inbox.mark_done(self.store, seq, self.clock.now())
 
     async def _handle(self, seq: int) -> None:
         assert self.sender is not None
-        row = await self.store.fetchone("SELECT * FROM inbox WHERE seq = ? AND done_at IS NULL", (seq,))
-        if row is None:
+        entry = await inbox.take(self.store, seq)
+        if entry is None:
             return
-        data = json.loads(row["payload"])
-        ts = dt.datetime.fromtimestamp(data["ts"] / 1000, UTC)
+        data, ts, room_id = entry.fields, entry.at, entry.room_id
+        if ts is None:  # blanked (`!forgetme`) before it was handled: nothing is left of it
+            await inbox.mark_done(self.store, seq, self.clock.now())
+            return
         sent_to: IncomingMessage | None = None
-        room_id = row["room_id"]
-        if row["kind"] == "message":
+        if entry.kind == inbox.MESSAGE:
             sent_to = IncomingMessage(
-                sender=data["sender"],
-                room_id=row["room_id"],
-                event_id=row["event_id"],
+                sender=entry.sender,
+                room_id=room_id,
+                event_id=entry.event_id,
                 body=data["body"],
                 ts=ts,
                 thread_root=data.get("thread_root"),
@@ -925,11 +903,11 @@ class MatrixBot:
             )
             replies = await self.dispatcher.handle(sent_to)
         else:
-            added = row["kind"] == "reaction"
+            added = entry.kind == inbox.REACTION
             reaction = IncomingReaction(
-                sender=data["sender"],
-                room_id=row["room_id"],
-                event_id=row["event_id"] if added else data["redacts"],
+                sender=entry.sender,
+                room_id=room_id,
+                event_id=entry.event_id if added else data["redacts"],
                 target=data.get("target", ""),
                 key=data.get("key", ""),
                 ts=ts,
@@ -938,11 +916,11 @@ class MatrixBot:
             )
             # A reaction has nothing to reply to: any answer goes to its room.
             replies = [
-                dataclasses.replace(r, room_id=r.room_id or room_id, key=r.key or f"answer:{row['event_id']}:{i}")
+                dataclasses.replace(r, room_id=r.room_id or room_id, key=r.key or f"answer:{entry.event_id}:{i}")
                 for i, r in enumerate(await self.dispatcher.handle_reaction(reaction))
             ]
         await self.sender.send_all(replies, sent_to)
-        await self.store.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(self.clock.now()), seq))
+        await inbox.mark_done(self.store, seq, self.clock.now())
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(asyncio.TimeoutError):
@@ -992,10 +970,6 @@ class RoomQueue:
         else:
             del self._waiting[sender]
         return seq
-
-
-def _sender_of(payload: str) -> str:
-    return str(json.loads(payload).get("sender", ""))
 
 
 def _e2e_available() -> bool:

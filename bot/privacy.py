@@ -1,5 +1,12 @@
 """What the bot stores about a person (`!mydata`), and erasing it (`!forgetme`).
 
+Every feature that stores something about a person registers here, when it is imported,
+how to collect it (`collect`: the keys it adds to the `!mydata` document) and how to
+erase it (`erase`: inside the one transaction of `!forgetme`, returning what it did under
+the names of `Erased`), and which columns hold a user id (`holds`), so that a test finds
+any table nobody collects. The profile (`users`), the record of handled commands (the
+inbox), the direct-message room and the erasure request are registered here.
+
 Erasure needs a confirmation within CONFIRM_WINDOW; the pending request is a row in the
 `meta` table (`forgetme:<user id>` = when it was asked), which the erasure removes too.
 Topics stay, unattributed: the community's history is not personal data, who suggested it is.
@@ -9,14 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
-from bot import topics
+from bot import inbox
 from bot.clock import iso, parse_iso
-from bot.storage import Store
+from bot.storage import Store, delete_meta, delete_meta_below, delete_user, read_meta, write_meta
 
 CONFIRM_WINDOW = dt.timedelta(minutes=10)
 SCHEMA_VERSION = 1
@@ -31,69 +39,73 @@ def _dm_key(user_id: str) -> str:
     return f"dm:{user_id}"
 
 
+# --- the registry -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Erasing:
+    """Whom an erasure is for, when, and the command that confirmed it (being handled)."""
+
+    user_id: str
+    now: dt.datetime
+    current_event: str | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column that holds a user id; `value` is how a row of it names the person (the
+    id itself by default)."""
+
+    table: str
+    name: str
+    value: Callable[[str], str] | None = None
+
+    def holding(self, user_id: str) -> str:
+        return self.value(user_id) if self.value is not None else user_id
+
+
+Collect = Callable[[Store, str], Awaitable[dict[str, Any]]]
+Erase = Callable[[aiosqlite.Connection, Erasing], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    collect: Collect
+    erase: Erase
+    holds: tuple[Column, ...]
+
+
+_sections: dict[str, Section] = {}
+
+
+def register(name: str, collect: Collect, erase: Erase, *, holds: tuple[Column, ...] = ()) -> None:
+    """Add a feature's part of `!mydata` and `!forgetme`. Registering a name again
+    replaces it (a module imported twice, as by tests, does no harm)."""
+    _sections[name] = Section(name, collect, erase, holds)
+
+
+def sections() -> tuple[Section, ...]:
+    """The registered sections, in order of registration, then the bot's own records
+    (handled commands, the direct-message room, the erasure request), which end the
+    document."""
+    return (*_sections.values(), *_RECORDS)
+
+
+async def rows(store: Store, sql: str, user_id: str) -> list[dict[str, Any]]:
+    """The rows of `sql` (with the user id as its parameter) as JSON-ready dicts."""
+    return [dict(r) for r in await store.fetchall(sql, (user_id,))]
+
+
 # --- collecting -------------------------------------------------------------------------
 
 
 async def collect(store: Store, user_id: str) -> dict[str, Any]:
     """Everything stored about `user_id`, as one JSON-ready document."""
-    profile = await store.fetchone("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))
-
-    async def rows(sql: str) -> list[dict[str, Any]]:
-        return [dict(r) for r in await store.fetchall(sql, (user_id,))]
-
-    hosted = await rows(
-        "SELECT key AS session, started_by = ?1 AS started, started_at, ended_by = ?1 AS ended, ended_at "
-        "FROM sessions WHERE started_by = ?1 OR ended_by = ?1 ORDER BY starts_at"
-    )
-    for session in hosted:  # SQLite answers 0/1
-        session["started"], session["ended"] = bool(session["started"]), bool(session["ended"])
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "user_id": user_id,
-        "timezone": profile["timezone"] if profile else None,
-        "display_name": profile["display_name"] if profile else None,
-        "suggestions": await rows(
-            "SELECT id AS number, text, suggested_name, suggested_at, status, session FROM topics "
-            "WHERE suggested_by = ? ORDER BY id"
-        ),
-        "held_suggestions": await rows(
-            "SELECT text, held_at FROM held_suggestions WHERE user_id = ? ORDER BY held_at, text"
-        ),
-        "votes": await rows(
-            "SELECT v.topic_id AS topic, t.text, v.voted_at FROM votes v JOIN topics t ON t.id = v.topic_id "
-            "WHERE v.user_id = ? ORDER BY v.voted_at, v.topic_id"
-        ),
-        "check_ins": await rows(
-            "SELECT session, checked_in_at, via FROM attendance WHERE user_id = ? ORDER BY checked_in_at, session"
-        ),
-        "volunteering": await rows("SELECT session, at FROM volunteers WHERE user_id = ? ORDER BY at, session"),
-        "late_notes": await rows("SELECT session, note, at FROM late_notes WHERE user_id = ? ORDER BY at, session"),
-        "reactions": await rows("SELECT event_id, target, key FROM reactions WHERE user_id = ? ORDER BY rowid"),
-        "sessions_started_or_ended": hosted,
-        "cancellations": await rows(
-            "SELECT target, reason, cancelled_at FROM cancellations WHERE cancelled_by = ? ORDER BY cancelled_at"
-        ),
-        "messages_received": await _messages(store, user_id),
-        "direct_message_room": await store.get_meta(_dm_key(user_id)),
-        "erasure_requested_at": await store.get_meta(_pending_key(user_id)),
-    }
-
-
-async def _messages(store: Store, user_id: str) -> list[dict[str, Any]]:
-    """The bot's record of the events it handled from the user (commands, reactions)."""
-    rows = await store.fetchall(
-        "SELECT event_id, room_id, kind, payload, received_at FROM inbox "
-        "WHERE json_extract(payload, '$.sender') = ? AND done_at IS NOT NULL ORDER BY seq",
-        (user_id,),
-    )
-    out = []
-    for row in rows:
-        payload = json.loads(row["payload"])
-        payload.pop("sender", None)
-        ts = payload.pop("ts", None)
-        at = iso(dt.datetime.fromtimestamp(ts / 1000, dt.UTC)) if isinstance(ts, int) else row["received_at"]
-        out.append({"event_id": row["event_id"], "room_id": row["room_id"], "kind": row["kind"], "at": at, **payload})
-    return out
+    document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "user_id": user_id}
+    for section in sections():
+        document.update(await section.collect(store, user_id))
+    return document
 
 
 def is_empty(document: dict[str, Any]) -> bool:
@@ -108,18 +120,29 @@ def as_json(document: dict[str, Any]) -> bytes:
 # --- erasing ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Erased:
-    profile: tuple[str, ...]  # what the users row held: "time zone", "display name"
-    votes: int
-    check_ins: int
-    volunteering: int
-    late_notes: int
-    reactions: int
-    suggestions: int  # unattributed, not deleted
-    sessions: int  # host records unattributed
-    cancellations: int  # unattributed
-    messages: int  # received commands blanked
+    """What an erasure did, by name: `profile` (what the users row held: "time zone",
+    "display name"), and how many votes, check_ins, volunteering, late_notes, reactions
+    and messages (received commands blanked) were erased, and how many suggestions,
+    sessions (host records) and cancellations were unattributed rather than deleted."""
+
+    def __init__(self, **done: Any):
+        self._done = done
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_done"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Erased) and self._done == other._done
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._done.items())))
+
+    def __repr__(self) -> str:
+        return f"Erased({', '.join(f'{k}={v!r}' for k, v in self._done.items())})"
 
 
 class NoPendingRequest(Exception):
@@ -132,12 +155,9 @@ class NoPendingRequest(Exception):
 
 async def request_erasure(store: Store, user_id: str, now: dt.datetime) -> None:
     async with store.transaction() as db:
-        # Requests nobody confirmed are forgotten too (ISO instants compare as text).
-        await db.execute("DELETE FROM meta WHERE key LIKE 'forgetme:%' AND value < ?", (iso(now - CONFIRM_WINDOW),))
-        await db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (_pending_key(user_id), iso(now)),
-        )
+        # Requests nobody confirmed are forgotten too.
+        await delete_meta_below(db, _pending_key(""), iso(now - CONFIRM_WINDOW))
+        await write_meta(db, _pending_key(user_id), iso(now))
 
 
 async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str | None = None) -> Erased:
@@ -145,59 +165,82 @@ async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str
     transaction; raises NoPendingRequest otherwise. `current_event` is the confirming
     command, blanked in the inbox with the ones handled before it."""
     async with store.transaction() as db:
-        cursor = await db.execute("SELECT value FROM meta WHERE key = ?", (_pending_key(user_id),))
-        row = await cursor.fetchone()
+        asked = await read_meta(db, _pending_key(user_id))
         # A request is good for one confirmation; a stale one goes too.
-        await db.execute("DELETE FROM meta WHERE key = ?", (_pending_key(user_id),))
-        in_time = row is not None and now - parse_iso(row[0]) <= CONFIRM_WINDOW
+        await delete_meta(db, _pending_key(user_id))
+        in_time = asked is not None and now - parse_iso(asked) <= CONFIRM_WINDOW
         if in_time:
             erased = await _erase(db, user_id, now, current_event)
     if not in_time:
-        raise NoPendingRequest(expired=row is not None)
+        raise NoPendingRequest(expired=asked is not None)
     return erased
 
 
 async def _erase(db: aiosqlite.Connection, user_id: str, now: dt.datetime, current_event: str | None) -> Erased:
-    async def run(sql: str, params: tuple[str, ...] = (user_id,)) -> int:
-        return int((await db.execute(sql, params)).rowcount)
-
-    # The hourly suggestion limit must not restart with a forgotten person: it keeps their
-    # last hour of suggestions under a keyed hash of their id, for that hour only.
-    key = await (await db.execute("SELECT value FROM meta WHERE key = 'rate_mark_key'")).fetchone()
-    since = iso(now - topics.RATE_WINDOW)
-    await db.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
-    await db.execute(topics.RATE_MARKS_OF_RECENT, (topics.mark_with(key[0] if key else "", user_id), user_id, since))
-
-    await db.execute("DELETE FROM meta WHERE key = ?", (_dm_key(user_id),))
-    await db.execute("DELETE FROM held_suggestions WHERE user_id = ?", (user_id,))  # !suggest's, for 10 minutes
-    user = await (await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))).fetchone()
-    await run("DELETE FROM users WHERE user_id = ?")
-    return Erased(
-        profile=tuple(label for label, value in zip(("time zone", "display name"), user or (), strict=False) if value),
-        votes=await run("DELETE FROM votes WHERE user_id = ?"),
-        check_ins=await run("DELETE FROM attendance WHERE user_id = ?"),
-        volunteering=await run("DELETE FROM volunteers WHERE user_id = ?"),
-        late_notes=await run("DELETE FROM late_notes WHERE user_id = ?"),
-        reactions=await run("DELETE FROM reactions WHERE user_id = ?"),
-        suggestions=await run("UPDATE topics SET suggested_by = NULL, suggested_name = NULL WHERE suggested_by = ?"),
-        sessions=await _unattribute_sessions(db, user_id),
-        # cancelled_by is NOT NULL: an empty string stands for nobody.
-        cancellations=await run("UPDATE cancellations SET cancelled_by = '' WHERE cancelled_by = ?"),
-        # The rows stay (their event IDs keep a redelivered event from being handled twice);
-        # what the person wrote goes. Rows still queued are left for the bot to handle.
-        messages=await run(
-            "UPDATE inbox SET payload = '{}' WHERE json_extract(payload, '$.sender') = ? "
-            "AND (done_at IS NOT NULL OR event_id = ?)",
-            (user_id, current_event or ""),
-        ),
-    )
+    who = Erasing(user_id, now, current_event)
+    done: dict[str, Any] = {}
+    for section in sections():
+        done.update(await section.erase(db, who))
+    return Erased(**done)
 
 
-async def _unattribute_sessions(db: aiosqlite.Connection, user_id: str) -> int:
-    cursor = await db.execute(
-        "UPDATE sessions SET started_by = CASE WHEN started_by = ?1 THEN NULL ELSE started_by END, "
-        "ended_by = CASE WHEN ended_by = ?1 THEN NULL ELSE ended_by END "
-        "WHERE started_by = ?1 OR ended_by = ?1",
-        (user_id,),
-    )
-    return int(cursor.rowcount)
+# --- what is registered here ------------------------------------------------------------
+
+
+async def _collect_profile(store: Store, user_id: str) -> dict[str, Any]:
+    return {"timezone": await store.get_timezone(user_id), "display_name": await store.display_name(user_id)}
+
+
+async def _erase_profile(db: aiosqlite.Connection, who: Erasing) -> dict[str, Any]:
+    user = await delete_user(db, who.user_id)
+    labels = ("time zone", "display name")
+    return {"profile": tuple(label for label, value in zip(labels, user or (), strict=False) if value)}
+
+
+async def _collect_messages(store: Store, user_id: str) -> dict[str, Any]:
+    """The bot's record of the events it handled from the user (commands, reactions)."""
+    handled = [
+        {
+            "event_id": e.event_id,
+            "room_id": e.room_id,
+            "kind": e.kind,
+            "at": iso(e.at) if e.at is not None else e.received_at,
+            **e.fields,
+        }
+        for e in await inbox.handled_from(store, user_id)
+    ]
+    return {"messages_received": handled}
+
+
+async def _erase_messages(db: aiosqlite.Connection, who: Erasing) -> dict[str, Any]:
+    return {"messages": await inbox.blank_from(db, who.user_id, who.current_event)}
+
+
+async def _collect_meta(store: Store, user_id: str) -> dict[str, Any]:
+    return {
+        "direct_message_room": await store.get_meta(_dm_key(user_id)),
+        "erasure_requested_at": await store.get_meta(_pending_key(user_id)),
+    }
+
+
+async def _erase_meta(db: aiosqlite.Connection, who: Erasing) -> dict[str, Any]:
+    await delete_meta(db, _dm_key(who.user_id))  # the request itself is gone already
+    return {}
+
+
+register(
+    "profile",
+    _collect_profile,
+    _erase_profile,
+    holds=(Column("users", "user_id"),),
+)
+
+_RECORDS = (
+    Section(
+        "messages",
+        _collect_messages,
+        _erase_messages,
+        (Column("inbox", "payload", lambda user_id: inbox.message(user_id, 0, "!mydata", None, None)),),
+    ),
+    Section("meta", _collect_meta, _erase_meta, (Column("meta", "key", _dm_key), Column("meta", "key", _pending_key))),
+)

@@ -11,15 +11,17 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 import pytz
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
+from bot import announcements, privacy
 from bot.clock import UTC, iso, parse_iso
 from bot.config import Config, Slot
-from bot.storage import Store
+from bot.storage import Store, count_meta, write_meta, write_meta_once
 from bot.text import plural
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
@@ -328,7 +330,7 @@ async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Col
                     )
         for key in keys:
             await db.execute("DELETE FROM cancellations WHERE target = ?", (key,))
-            await db.execute("DELETE FROM announcements WHERE lead = 'cancelled' AND session = ?", (key,))
+            await announcements.forget_cancellation_notice(db, key)
         await _schedule_changed(db, at)
 
 
@@ -348,25 +350,18 @@ class CalendarState:
 
 async def _schedule_changed(db: aiosqlite.Connection, at: dt.datetime) -> None:
     """Count a change; called inside the transaction that makes it."""
-    await db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, '1') "
-        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-        (_REVISION,),
-    )
-    await db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (_MODIFIED, iso(at)),
-    )
+    await count_meta(db, _REVISION)
+    await write_meta(db, _MODIFIED, iso(at))
 
 
 async def calendar_state(store: Store, config: Config, now: dt.datetime) -> CalendarState:
     """Each slot's event starts from its next session the first time the calendar is asked
     for, and from that same session ever after."""
     async with store.transaction() as db:
-        await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (_SINCE, iso(now)))
+        await write_meta_once(db, _SINCE, iso(now))
         for slot in config.conference.slots:
             first = next(s for s in sessions_from(config, now) if s.slot == slot)
-            await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (_first_key(slot), first.key))
+            await write_meta_once(db, _first_key(slot), first.key)
     anchors = {
         slot: session_from_key(config, await store.get_meta(_first_key(slot)) or "") for slot in config.conference.slots
     }
@@ -443,3 +438,25 @@ def duration_text(delta: dt.timedelta) -> str:
         return "less than a minute"
     hours, mins = divmod(minutes, 60)
     return " ".join(plural(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)
+
+
+# --- !mydata and !forgetme ------------------------------------------------------------
+
+
+async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
+    return {
+        "cancellations": await privacy.rows(
+            store,
+            "SELECT target, reason, cancelled_at FROM cancellations WHERE cancelled_by = ? ORDER BY cancelled_at",
+            user_id,
+        )
+    }
+
+
+async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    # Cancellations stay, by nobody; cancelled_by is NOT NULL: an empty string stands for nobody.
+    cursor = await db.execute("UPDATE cancellations SET cancelled_by = '' WHERE cancelled_by = ?", (who.user_id,))
+    return {"cancellations": cursor.rowcount}
+
+
+privacy.register("schedule", _collect_person, _erase_person, holds=(privacy.Column("cancellations", "cancelled_by"),))

@@ -4,10 +4,13 @@ thread is in each room, and the summary at its end."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import aiosqlite
 
+from bot import privacy
 from bot.clock import iso, parse_iso
 from bot.config import Config
 from bot.dispatcher import Services
@@ -101,6 +104,17 @@ async def state_of(store: Store, key: str) -> SessionState | None:
     return _state(row) if row else None
 
 
+async def started_before_cancel(store: Store, affected: Iterable[Session], now: dt.datetime) -> Session | None:
+    """The first of `affected` that a host has started and that so can't be cancelled any
+    more: one running, or one started early, before its time. One that has taken place
+    and ended is not in the way (cancelling it is refused as over)."""
+    for session in affected:
+        state = await state_of(store, session.key)
+        if state is not None and state.started_at is not None and (state.running or session.starts_at > now):
+            return session
+    return None
+
+
 def startable_session(config: Config, now: dt.datetime) -> Session | None:
     """The session whose start window (30 min before to 2 h after) holds `now`; the
     nearest one if two windows overlap."""
@@ -187,13 +201,21 @@ async def reopen_session(store: Store, key: str) -> SessionState:
 
 async def end_session(store: Store, key: str, by: str | None, at: dt.datetime, auto: bool = False) -> bool:
     """False if the session was not running (ended meanwhile, or never started)."""
-    return bool(
-        await store.execute(
-            "UPDATE sessions SET ended_at = ?, ended_by = ?, auto_ended = ? "
-            "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
-            (iso(at), by, int(auto), key),
-        )
+    async with store.transaction() as db:
+        return await close_session(db, key, by, at, auto=auto)
+
+
+async def close_session(
+    db: aiosqlite.Connection, key: str, by: str | None, at: dt.datetime, *, auto: bool = False
+) -> bool:
+    """End session `key` inside the caller's transaction (`!end`, or the automatic close
+    with `auto` and nobody as `by`); False if it was not running."""
+    cursor = await db.execute(
+        "UPDATE sessions SET ended_at = ?, ended_by = ?, auto_ended = ? "
+        "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
+        (iso(at), by, int(auto), key),
     )
+    return bool(cursor.rowcount)
 
 
 # --- people -------------------------------------------------------------------------
@@ -447,3 +469,64 @@ def next_session_hint(session: Session | None, now: dt.datetime) -> str:
     if session is None:
         return "No session is planned."
     return f"The next session is {session.key} ({countdown(session.starts_at - now)})."
+
+
+# --- !mydata and !forgetme ------------------------------------------------------------
+
+
+async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
+    hosted = await privacy.rows(
+        store,
+        "SELECT key AS session, started_by = ?1 AS started, started_at, ended_by = ?1 AS ended, ended_at "
+        "FROM sessions WHERE started_by = ?1 OR ended_by = ?1 ORDER BY starts_at",
+        user_id,
+    )
+    for session in hosted:  # SQLite answers 0/1
+        session["started"], session["ended"] = bool(session["started"]), bool(session["ended"])
+    return {
+        "check_ins": await privacy.rows(
+            store,
+            "SELECT session, checked_in_at, via FROM attendance WHERE user_id = ? ORDER BY checked_in_at, session",
+            user_id,
+        ),
+        "volunteering": await privacy.rows(
+            store, "SELECT session, at FROM volunteers WHERE user_id = ? ORDER BY at, session", user_id
+        ),
+        "late_notes": await privacy.rows(
+            store, "SELECT session, note, at FROM late_notes WHERE user_id = ? ORDER BY at, session", user_id
+        ),
+        "sessions_started_or_ended": hosted,
+    }
+
+
+async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    """Check-ins, offers to host and late notes go; the sessions a person started or
+    ended stay, with nobody named."""
+
+    async def run(sql: str) -> int:
+        return (await db.execute(sql, (who.user_id,))).rowcount
+
+    return {
+        "check_ins": await run("DELETE FROM attendance WHERE user_id = ?"),
+        "volunteering": await run("DELETE FROM volunteers WHERE user_id = ?"),
+        "late_notes": await run("DELETE FROM late_notes WHERE user_id = ?"),
+        "sessions": await run(
+            "UPDATE sessions SET started_by = CASE WHEN started_by = ?1 THEN NULL ELSE started_by END, "
+            "ended_by = CASE WHEN ended_by = ?1 THEN NULL ELSE ended_by END "
+            "WHERE started_by = ?1 OR ended_by = ?1"
+        ),
+    }
+
+
+privacy.register(
+    "sessions",
+    _collect_person,
+    _erase_person,
+    holds=(
+        privacy.Column("attendance", "user_id"),
+        privacy.Column("volunteers", "user_id"),
+        privacy.Column("late_notes", "user_id"),
+        privacy.Column("sessions", "started_by"),
+        privacy.Column("sessions", "ended_by"),
+    ),
+)

@@ -258,14 +258,17 @@ class Store:
     # --- small shared state -----------------------------------------------------------
 
     async def get_meta(self, key: str) -> str | None:
-        value: str | None = await self.fetchval("SELECT value FROM meta WHERE key = ?", (key,))
-        return value
+        async with self._lock:
+            return await read_meta(self._conn, key)
 
     async def set_meta(self, key: str, value: str) -> None:
-        await self.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
+        async with self._lock:
+            await write_meta(self._conn, key, value)
+
+    async def meta_with_prefix(self, prefix: str) -> dict[str, str]:
+        """Every `meta` entry whose key starts with `prefix` (as in `dm:`), by key."""
+        rows = await self.fetchall("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        return {r["key"]: r["value"] for r in rows}
 
     async def get_timezone(self, user_id: str) -> str | None:
         timezone: str | None = await self.fetchval("SELECT timezone FROM users WHERE user_id = ?", (user_id,))
@@ -289,3 +292,50 @@ class Store:
             "WHERE display_name IS NOT excluded.display_name",
             (user_id, name),
         )
+
+
+# --- the `meta` table, on a connection: inside a transaction, or through Store ----------
+
+
+async def read_meta(db: aiosqlite.Connection, key: str) -> str | None:
+    row = await (await db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
+    return None if row is None else str(row[0])
+
+
+async def write_meta(db: aiosqlite.Connection, key: str, value: str) -> None:
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+async def write_meta_once(db: aiosqlite.Connection, key: str, value: str) -> None:
+    """Set `key` unless it is set already."""
+    await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+async def count_meta(db: aiosqlite.Connection, key: str) -> None:
+    """Add one to the number kept under `key` (1 if there is none)."""
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (key,),
+    )
+
+
+async def delete_meta(db: aiosqlite.Connection, key: str) -> None:
+    await db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
+async def delete_meta_below(db: aiosqlite.Connection, prefix: str, below: str) -> None:
+    """Delete the entries whose key starts with `prefix` and whose value sorts before
+    `below` (ISO instants compare as text)."""
+    await db.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ? AND value < ?", (len(prefix), prefix, below))
+
+
+async def delete_user(db: aiosqlite.Connection, user_id: str) -> tuple[str | None, str | None] | None:
+    """Delete a person's profile (`!forgetme`); returns what it held (time zone, display
+    name), or None if there was none."""
+    row = await (await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))).fetchone()
+    await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+    return (row[0], row[1]) if row is not None else None

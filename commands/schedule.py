@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import sessions, timezones
-from bot.announcer import Notice, announcement
+from bot import announcements, sessions, timezones
+from bot.announcer import announcement
 from bot.config import WEEKDAYS, Config, Slot
 from bot.dispatcher import Context
 from bot.model import Attachment, Reply, Role
@@ -282,10 +282,9 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
     if at is not None and day.isoformat() in cancels.by_target:
         raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
     coming = [s for s in affected if s.starts_at > now]
-    for session in affected:
-        state = await sessions.state_of(ctx.store, session.key)
-        if state is not None and state.started_at is not None and (state.running or session in coming):
-            raise CommandError(f"Session {session.key} has already started; it can't be cancelled.")
+    started = await sessions.started_before_cancel(ctx.store, affected, now)
+    if started is not None:
+        raise CommandError(f"Session {started.key} has already started; it can't be cancelled.")
     if not coming:
         over = "its sessions have taken place" if len(affected) > 1 or at is None else "it has taken place"
         raise CommandError(f"{_what(target, at).capitalize()} is over: {over}.")
@@ -321,7 +320,7 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = Rest("")) -> list[Re
     restored = [s for s in cancelled if s.starts_at > now]
     if not restored:
         raise CommandError(f"{_what(target, at).capitalize()} is in the past; it stays cancelled.")
-    told = await _rooms_told(ctx, restored)
+    told = await announcements.rooms_told_of_cancellation(ctx.store, [s.key for s in restored])
     await restore_sessions(ctx.store, ctx.config, day, [s.key for s in restored], now)
     cancels = await load_cancellations(ctx.store)
     on_day = sessions_on(ctx.config, day)
@@ -351,15 +350,6 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = Rest("")) -> list[Re
         notice.add(" takes place after all." if len(restored) == 1 else " take place after all.")
         replies.append(Reply.of(notice, room_id=room))
     return replies
-
-
-async def _rooms_told(ctx: Context, affected: list[Session]) -> list[str]:
-    marks = ", ".join("?" for _ in affected)
-    rows = await ctx.store.fetchall(
-        f"SELECT DISTINCT room_id FROM announcements WHERE lead = ? AND status = 'sent' AND session IN ({marks})",
-        (Notice.CANCELLED, *(s.key for s in affected)),
-    )
-    return [r[0] for r in rows]
 
 
 # --- !announce ------------------------------------------------------------------------

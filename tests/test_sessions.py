@@ -114,3 +114,14 @@ async def test_reopen_session_refuses_while_another_runs_and_keeps_the_start(mak
     assert state.running and (state.started_by, state.started_at) == (HOST, at(26, 8))
     with pytest.raises(sessions.AlreadyRunning):
         await sessions.reopen_session(store, MORNING)
+
+
+async def test_a_started_session_can_not_be_cancelled_until_it_has_taken_place(chat):
+    store, config = chat.store, chat.services.config
+    morning, evening = session_from_key(config, MORNING), session_from_key(config, "2026-11-26 17:00")
+    assert await sessions.started_before_cancel(store, [morning, evening], at(26, 7, 40)) is None
+    await sessions.start_session(store, morning, HOST, at(26, 7, 40))
+    assert await sessions.started_before_cancel(store, [morning, evening], at(26, 7, 45)) == morning, "started early"
+    assert await sessions.started_before_cancel(store, [evening, morning], at(26, 9)) == morning, "running"
+    await sessions.end_session(store, MORNING, HOST, at(26, 9))
+    assert await sessions.started_before_cancel(store, [morning, evening], at(26, 9, 5)) is None, "over"

@@ -1,0 +1,145 @@
+"""The durable inbox: every event the bot is to handle, written in the same transaction as
+the sync token that delivered it and marked done once handled, so that a crash in between
+neither loses nor repeats a command. The only SQL touching the `inbox` table is here, and
+so is the layout of its JSON payload: `sender`, `ts` (the event's server time, in ms) and
+the fields of its kind (KIND_FIELDS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.clock import iso
+from bot.storage import Store
+
+MESSAGE, REACTION, REDACTION = "message", "reaction", "redaction"
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    MESSAGE: ("body", "thread_root", "sender_name"),
+    REACTION: ("target", "key", "sender_name"),
+    REDACTION: ("redacts",),
+}
+
+
+def message(sender: str, ts: int, body: str, thread_root: str | None, sender_name: str | None) -> str:
+    return _payload(sender, ts, body=body, thread_root=thread_root, sender_name=sender_name)
+
+
+def reaction(sender: str, ts: int, target: str, key: str, sender_name: str | None) -> str:
+    return _payload(sender, ts, target=target, key=key, sender_name=sender_name)
+
+
+def redaction(sender: str, ts: int, redacts: str) -> str:
+    return _payload(sender, ts, redacts=redacts)
+
+
+def _payload(sender: str, ts: int, **fields: Any) -> str:
+    return json.dumps({"sender": sender, "ts": ts, **fields})
+
+
+def sender_of(payload: str) -> str:
+    return str(json.loads(payload).get("sender", ""))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A row of the inbox with its payload read: `fields` holds those of its kind (a row
+    blanked by `!forgetme` has none, and no sender)."""
+
+    seq: int
+    event_id: str
+    room_id: str
+    kind: str
+    sender: str
+    ts: int | None
+    fields: dict[str, Any]
+    received_at: str
+
+    @property
+    def at(self) -> dt.datetime | None:
+        return dt.datetime.fromtimestamp(self.ts / 1000, dt.UTC) if self.ts is not None else None
+
+
+def _entry(row: Any) -> Entry:
+    data = json.loads(row["payload"])
+    ts = data.pop("ts", None)
+    return Entry(
+        seq=row["seq"],
+        event_id=row["event_id"],
+        room_id=row["room_id"],
+        kind=row["kind"],
+        sender=str(data.pop("sender", "")),
+        ts=ts if isinstance(ts, int) else None,
+        fields=data,
+        received_at=row["received_at"],
+    )
+
+
+_ROW = "SELECT seq, event_id, room_id, kind, payload, received_at FROM inbox"
+
+
+# --- the adapter's queue ----------------------------------------------------------------
+
+
+async def add(
+    db: aiosqlite.Connection, events: Iterable[tuple[str, str, str, str]], now: dt.datetime
+) -> list[tuple[str, str, int]]:
+    """Write (event_id, room_id, kind, payload) events inside the caller's transaction;
+    returns (room_id, sender, seq) of those not seen before."""
+    new: list[tuple[str, str, int]] = []
+    for event_id, room_id, kind, payload in events:
+        cursor = await db.execute(
+            "INSERT OR IGNORE INTO inbox (event_id, room_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)",
+            (event_id, room_id, kind, payload, iso(now)),
+        )
+        if cursor.rowcount and cursor.lastrowid is not None:
+            new.append((room_id, sender_of(payload), cursor.lastrowid))
+    return new
+
+
+async def pending(store: Store) -> list[tuple[str, str, int]]:
+    """(room_id, sender, seq) of every event not yet handled, in order of arrival."""
+    rows = await store.fetchall("SELECT seq, room_id, payload FROM inbox WHERE done_at IS NULL ORDER BY seq")
+    return [(r["room_id"], sender_of(r["payload"]), r["seq"]) for r in rows]
+
+
+async def take(store: Store, seq: int) -> Entry | None:
+    """Entry `seq` if it is still to be handled."""
+    row = await store.fetchone(f"{_ROW} WHERE seq = ? AND done_at IS NULL", (seq,))
+    return _entry(row) if row is not None else None
+
+
+async def mark_done(store: Store, seq: int, at: dt.datetime) -> None:
+    await store.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(at), seq))
+
+
+async def purge(store: Store, before: dt.datetime) -> int:
+    """Forget the events handled before `before`; returns how many."""
+    return await store.execute("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (iso(before),))
+
+
+# --- one person's ------------------------------------------------------------------------
+
+
+async def handled_from(store: Store, user_id: str) -> list[Entry]:
+    """The events from `user_id` the bot has handled, in order of arrival."""
+    rows = await store.fetchall(
+        f"{_ROW} WHERE json_extract(payload, '$.sender') = ? AND done_at IS NOT NULL ORDER BY seq", (user_id,)
+    )
+    return [_entry(r) for r in rows]
+
+
+async def blank_from(db: aiosqlite.Connection, user_id: str, current_event: str | None) -> int:
+    """Blank what `user_id` wrote, inside the caller's transaction. The rows stay (their
+    event IDs keep a redelivered event from being handled twice); rows still queued are
+    left for the bot to handle, except `current_event`, the one being handled."""
+    cursor = await db.execute(
+        "UPDATE inbox SET payload = '{}' WHERE json_extract(payload, '$.sender') = ? "
+        "AND (done_at IS NOT NULL OR event_id = ?)",
+        (user_id, current_event or ""),
+    )
+    return cursor.rowcount

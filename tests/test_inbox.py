@@ -1,0 +1,57 @@
+"""bot/inbox.py: the durable inbox and the layout of its payloads, without a homeserver."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import inbox
+from bot.clock import UTC
+from bot.storage import Store
+
+NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+ROOM = "!room:example.org"
+ALICE, BOB = "@alice:example.org", "@bob:example.org"
+
+
+async def test_events_are_queued_once_handled_in_order_and_read_back_by_kind():
+    store = await Store.open(":memory:")
+    events = [
+        ("$m", ROOM, inbox.MESSAGE, inbox.message(ALICE, 1_000, "!tz", "$root", "Alice")),
+        ("$r", ROOM, inbox.REACTION, inbox.reaction(BOB, 2_000, "$m", "👍", None)),
+        ("$x", ROOM, inbox.REDACTION, inbox.redaction(BOB, 3_000, "$r")),
+    ]
+    async with store.transaction() as db:
+        new = await inbox.add(db, events, NOW)
+    assert [(room, sender) for room, sender, _ in new] == [(ROOM, ALICE), (ROOM, BOB), (ROOM, BOB)]
+    async with store.transaction() as db:
+        assert await inbox.add(db, events[:1], NOW) == [], "a redelivered event is not queued again"
+    assert await inbox.pending(store) == new
+    first = await inbox.take(store, new[0][2])
+    assert first is not None
+    assert (first.event_id, first.kind, first.sender) == ("$m", inbox.MESSAGE, ALICE)
+    assert first.fields == {"body": "!tz", "thread_root": "$root", "sender_name": "Alice"}
+    assert first.at == dt.datetime(1970, 1, 1, 0, 0, 1, tzinfo=UTC)
+    for fields, (_, _, seq) in zip(
+        ({"target": "$m", "key": "👍", "sender_name": None}, {"redacts": "$r"}), new[1:], strict=True
+    ):
+        entry = await inbox.take(store, seq)
+        assert entry is not None and entry.fields == fields
+    await inbox.mark_done(store, new[0][2], NOW)
+    assert await inbox.take(store, new[0][2]) is None
+    assert [e.event_id for e in await inbox.handled_from(store, ALICE)] == ["$m"]
+    assert await inbox.purge(store, NOW) == 0
+    assert await inbox.purge(store, NOW + dt.timedelta(seconds=1)) == 1
+    await store.close()
+
+
+async def test_blanking_a_person_leaves_the_queued_rows_but_the_current_one():
+    store = await Store.open(":memory:")
+    events = [(f"${i}", ROOM, inbox.MESSAGE, inbox.message(ALICE, i, "!x", None, None)) for i in range(3)]
+    async with store.transaction() as db:
+        new = await inbox.add(db, events, NOW)
+    await inbox.mark_done(store, new[0][2], NOW)
+    async with store.transaction() as db:
+        assert await inbox.blank_from(db, ALICE, "$1") == 2
+    assert await inbox.handled_from(store, ALICE) == []
+    assert [sender for _, sender, _ in await inbox.pending(store)] == ["", ALICE]
+    await store.close()
