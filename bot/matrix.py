@@ -311,10 +311,6 @@ class MatrixSender:
             content["m.relates_to"] = relation
         return await self._send_event(room_id, content, key)
 
-    async def react(self, room_id: str, event_id: str, key: str) -> str | None:
-        content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
-        return await self._send_event(room_id, content, f"react:{event_id}:{key}", kind="m.reaction")
-
     async def _room_for(self, reply: Reply, cmd: IncomingMessage | None) -> str | None:
         if reply.direct_to:
             return (await self.direct_room(reply.direct_to)).room_id

@@ -107,17 +107,6 @@ def sessions_from(config: Config, start: dt.datetime) -> Iterator[Session]:
             yield session
 
 
-def upcoming_sessions(config: Config, after: dt.datetime, count: int) -> list[Session]:
-    """The next `count` sessions starting strictly after `after` (cancelled ones included)."""
-    out: list[Session] = []
-    for session in sessions_from(config, after):
-        if session.starts_at > after:
-            out.append(session)
-            if len(out) == count:
-                break
-    return out
-
-
 def sessions_between(config: Config, start: dt.datetime, end: dt.datetime) -> list[Session]:
     """Sessions with start <= starts_at < end."""
     out: list[Session] = []
@@ -126,22 +115,6 @@ def sessions_between(config: Config, start: dt.datetime, end: dt.datetime) -> li
             break
         out.append(session)
     return out
-
-
-def previous_session(config: Config, before: dt.datetime) -> Session | None:
-    """The last session starting at or before `before`."""
-    # Slots are weekly, so the last eight days hold at least one of each.
-    past = sessions_between(config, before - dt.timedelta(days=8), before + dt.timedelta(seconds=1))
-    return past[-1] if past else None
-
-
-def nearest_session(config: Config, now: dt.datetime) -> Session:
-    """The session whose start is closest to `now`, before or after."""
-    after = upcoming_sessions(config, now, 1)[0]
-    before = previous_session(config, now)
-    if before is not None and now - before.starts_at <= after.starts_at - now:
-        return before
-    return after
 
 
 def sessions_on(config: Config, day: dt.date) -> list[Session]:

@@ -228,18 +228,10 @@ class Store:
             await self._conn.execute("COMMIT")
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write; returns the number of rows changed (or the new rowid for inserts
-        is available through `insert`)."""
+        """Run one write; returns the number of rows changed."""
         async with self._lock:
             cursor = await self._conn.execute(sql, tuple(params))
             return cursor.rowcount
-
-    async def insert(self, sql: str, params: Iterable[Any] = ()) -> int:
-        async with self._lock:
-            cursor = await self._conn.execute(sql, tuple(params))
-            if cursor.lastrowid is None:
-                raise StorageError(f"nothing was inserted by {sql}")
-            return cursor.lastrowid
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
         # execute_fetchall is one trip to aiosqlite's thread, not two (execute, then fetch).

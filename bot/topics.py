@@ -410,10 +410,6 @@ async def agenda_for(store: Store, user_id: str, limit: int) -> Agenda:
     return Agenda([_topic(r) for r in rows], rows[0]["total"] if rows else 0, {r["id"] for r in rows if r["mine"]})
 
 
-async def count_open_topics(store: Store) -> int:
-    return int(await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'", default=0))
-
-
 async def open_votes_of(store: Store, user_id: str) -> set[int]:
     """The open topics a person has voted for (what counts against a dot-voting budget)."""
     rows = await store.fetchall(

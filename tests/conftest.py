@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,12 @@ from bot.clock import FakeClock
 from bot.config import Config, parse_config
 from bot.dispatcher import Dispatcher, Services
 from bot.model import IncomingMessage, Reply
+from bot.topics import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests' own seed topics (the shipped topics.yaml is checked on its own, in test_topics.py).
+SEED_FILE = ROOT / "tests" / "data" / "seed-topics.yaml"
+SEED_TOPICS: list[str] = read_seed(SEED_FILE) or []
 ROOM = "!room:example.org"
 ORGANISER = "@org:example.org"
 HOST = "@host:example.org"
@@ -34,7 +39,7 @@ BASE_CONFIG: dict[str, Any] = {
     },
     "roles": {"organisers": [ORGANISER], "hosts": [HOST]},
     "storage": {"database": "ccc.sqlite3", "state_dir": "state"},
-    "topics": {"seed_file": str(ROOT / "topics.yaml")},
+    "topics": {"seed_file": str(SEED_FILE)},
     # The clock stands still in these tests, so one person's commands would all fall in one
     # minute: the flood limit is tested on its own (tests/test_dispatcher.py) and off here.
     "limits": {"commands_per_minute": 0},
@@ -123,3 +128,11 @@ async def hold(chat: Chat, key: str, people: list[str]) -> None:
     for user in people[1:]:
         await sessions.check_in(chat.store, key, user, session.starts_at, "command")
     await sessions.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))
+
+
+async def history_number(chat: Chat, text: str) -> int:
+    """The number `!history` shows for the discussed (or imported) topic `text`."""
+    listing = await chat.text(ALICE, "!history 50")
+    m = re.search(rf"^#(\d+) “{re.escape(text)}”", listing, re.MULTILINE)
+    assert m, listing
+    return int(m.group(1))

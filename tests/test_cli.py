@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_FILE
 
 
 def closed_port() -> int:
@@ -23,7 +23,7 @@ def write_config(tmp_path: Path, matrix: str) -> Path:
     config.write_text(
         f'[matrix]\nhomeserver = "http://127.0.0.1:{closed_port()}"\nuser_id = "@ccc-bot:localhost"\n'
         f'encryption = false\n{matrix}\n[storage]\ndatabase = "bot.sqlite3"\nstate_dir = "state"\n'
-        f'[topics]\nseed_file = "{ROOT / "topics.yaml"}"\n'
+        f'[topics]\nseed_file = "{SEED_FILE}"\n'
     )
     return config
 
@@ -84,7 +84,7 @@ def config_for(tmp_path: Path, database: Path | str) -> Path:
         '[matrix]\nhomeserver = "http://127.0.0.1:9"\nuser_id = "@ccc-bot:localhost"\n'
         'access_token = "t"\nencryption = false\nrooms = ["!r:localhost"]\n'
         f'[storage]\ndatabase = "{database}"\nstate_dir = "{tmp_path / "state"}"\n'
-        f'[topics]\nseed_file = "{ROOT / "topics.yaml"}"\n'
+        f'[topics]\nseed_file = "{SEED_FILE}"\n'
     )
     return config
 

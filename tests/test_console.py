@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import SEED_FILE
 
 
 def write_config(tmp_path: Path) -> Path:
@@ -11,7 +11,7 @@ def write_config(tmp_path: Path) -> Path:
     config.write_text(
         '[matrix]\nhomeserver = "https://matrix.example.org"\nuser_id = "@ccc-bot:example.org"\n'
         '[storage]\ndatabase = "console.sqlite3"\n'
-        f'[topics]\nseed_file = "{ROOT / "topics.yaml"}"\n'
+        f'[topics]\nseed_file = "{SEED_FILE}"\n'
     )
     return config
 

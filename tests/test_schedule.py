@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -7,18 +8,22 @@ from bot.schedule import (
     countdown,
     duration_text,
     load_cancellations,
-    nearest_session,
     next_held_sessions,
     planning_range,
     read_time_of_day,
     restore_sessions,
     session_by_key,
     session_from_key,
+    sessions_from,
     sessions_on,
-    upcoming_sessions,
 )
 
 UTC = dt.UTC
+
+
+def upcoming_sessions(config, after: dt.datetime, count: int) -> list:
+    """The next `count` sessions starting strictly after `after`, cancelled ones included."""
+    return list(itertools.islice((s for s in sessions_from(config, after) if s.starts_at > after), count))
 
 
 def thursdays(first: dt.date, weeks: int) -> list[str]:
@@ -86,14 +91,10 @@ def test_session_by_key_accepts_only_configured_slots(make_config):
     assert session_by_key(config, "tomorrow") is None
 
 
-def test_sessions_on_a_day_and_nearest(make_config):
+def test_sessions_on_a_day(make_config):
     config = make_config()
     assert [s.key for s in sessions_on(config, dt.date(2026, 11, 26))] == ["2026-11-26 08:00", "2026-11-26 17:00"]
     assert sessions_on(config, dt.date(2026, 11, 27)) == []
-    at = dt.datetime(2026, 11, 26, 12, 29, tzinfo=UTC)
-    assert nearest_session(config, at).key == "2026-11-26 08:00"
-    assert nearest_session(config, at + dt.timedelta(minutes=2)).key == "2026-11-26 17:00"
-    assert nearest_session(config, dt.datetime(2026, 11, 30, tzinfo=UTC)).key == "2026-11-26 17:00"
 
 
 async def test_cancellations_by_session_and_by_day(chat):

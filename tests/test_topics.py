@@ -17,9 +17,9 @@ from bot.app import open_services
 from bot.clock import FakeClock
 from bot.migrations import MIGRATIONS
 from bot.storage import Store
-from tests.conftest import ALICE, BOB, ROOT, START
+from tests.conftest import ALICE, BOB, ROOT, SEED_FILE, SEED_TOPICS, START
 
-SEED = ROOT / "topics.yaml"
+SHIPPED = ROOT / "topics.yaml"
 
 
 @pytest.fixture
@@ -132,8 +132,10 @@ async def test_suggest_holds_back_exactly_the_labelled_duplicates(store):
         await topics.withdraw(store, START, first.id, ALICE, organiser=False)
 
 
-def test_the_seed_topics_are_all_different_from_each_other():
-    norms = [topics.normalise(t) for t in topics.read_seed(SEED)]
+def test_the_shipped_seed_topics_import_and_are_all_different_from_each_other():
+    texts = topics.read_seed(SHIPPED)
+    assert texts and len(set(texts)) == len(texts)
+    norms = [topics.normalise(t) for t in texts]
     for i, a in enumerate(norms):
         for b in norms[i + 1 :]:
             assert not topics.is_near_duplicate(a, b), (a, b)
@@ -310,24 +312,26 @@ async def test_seed_topics_imported_by_an_older_version_become_discussed(tmp_pat
 
 
 async def test_seed_topics_become_history_once_and_new_lines_are_added(store, tmp_path):
-    assert await topics.import_seed_file(store, SEED) == 22
-    assert await count(store, "topics WHERE status = 'discussed' AND seed_key IS NOT NULL AND session IS NULL") == 22
-    assert await topics.import_seed_file(store, SEED) == 0
-    assert await count(store, "topics") == 22
+    n = len(SEED_TOPICS)
+    assert await topics.import_seed_file(store, SEED_FILE) == n
+    assert await count(store, "topics WHERE status = 'discussed' AND seed_key IS NOT NULL AND session IS NULL") == n
+    assert await topics.import_seed_file(store, SEED_FILE) == 0
+    assert await count(store, "topics") == n
 
     edited = tmp_path / "topics.yaml"
-    edited.write_text(SEED.read_text(encoding="utf-8") + '  - text: "How do we pay ourselves?"\n', encoding="utf-8")
+    added = '  - text: "How do we pay ourselves?"\n'
+    edited.write_text(SEED_FILE.read_text(encoding="utf-8") + added, encoding="utf-8")
     assert await topics.import_seed_file(store, edited) == 1
-    assert await count(store, "topics WHERE status = 'discussed' AND seed_key IS NOT NULL") == 23
+    assert await count(store, "topics WHERE status = 'discussed' AND seed_key IS NOT NULL") == n + 1
     texts = [t.text for t in await topics.history(store, 50)]
-    assert texts[0] == "How do we pay ourselves?" and "Data Owner Bill of Rights." in texts
+    assert texts == ["How do we pay ourselves?", *reversed(SEED_TOPICS)]
 
 
 async def test_services_import_the_seed_at_start_idempotently(make_config, tmp_path):
     config = make_config()
     for _ in range(2):
         services = await open_services(config, clock=FakeClock(START))
-        assert await count(services.store, "topics WHERE status = 'discussed'") == 22
+        assert await count(services.store, "topics WHERE status = 'discussed'") == len(SEED_TOPICS)
         await services.store.close()
 
 

@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from bot.cli import main
-from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, ROOT
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, ROOT, SEED_FILE, SEED_TOPICS
 from tests.test_export import fill
 
 
@@ -22,7 +22,7 @@ async def test_organiser_gets_the_file_named_by_the_clock_date(chat):
     assert reply.file is not None
     assert (reply.file.filename, reply.file.mimetype) == ("ccc-topics-2026-12-04.csv", "text/csv")
     assert reply.file.data.decode("utf-8-sig").startswith("number,text,suggested_by,")
-    assert "26 topics" in reply.text and "ccc-topics-2026-12-04.csv" in reply.text
+    assert f"{len(SEED_TOPICS) + 4} topics" in reply.text and "ccc-topics-2026-12-04.csv" in reply.text
     assert reply.direct_to is None and reply.room_id is None, "the answer goes where it was asked"
 
 
@@ -112,7 +112,7 @@ def write_config(tmp_path) -> str:
             [storage]
             database = "ccc.sqlite3"
             [topics]
-            seed_file = "{ROOT / "topics.yaml"}"
+            seed_file = "{SEED_FILE}"
             """
         )
     )
@@ -151,11 +151,11 @@ async def test_chat_and_cli_exports_are_byte_identical(chat, tmp_path):
 async def test_cli_exports_while_the_bot_is_writing(chat, tmp_path):
     """The running bot keeps its connection, even in the middle of a write: the CLI reads
     beside it (WAL) and sees what was committed."""
-    await fill(chat)
+    numbers = await fill(chat)
     config = write_config(tmp_path)
     [expected] = await chat.say(ORGANISER, "!export topics json")
     async with chat.store.transaction() as db:
-        await db.execute("UPDATE topics SET text = 'not yet committed' WHERE id = 23")
+        await db.execute("UPDATE topics SET text = 'not yet committed' WHERE id = ?", (numbers["pay"],))
         code, out, err = await cli("export", "topics", "-f", "json", "-c", config)
     assert code == 0, err
     assert out == expected.file.data, "standard output carries the file; the uncommitted change is not in it"

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from bot.config import parse_timezone
 from bot.model import IncomingMessage
-from bot.schedule import load_cancellations, planning_range, upcoming_sessions
+from bot.schedule import load_cancellations, planning_range
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
+from tests.test_schedule import upcoming_sessions
 
 
 async def test_link_gives_url_and_access_code(chat):

@@ -10,7 +10,7 @@ from bot import privacy
 from bot.clock import iso
 from bot.dispatcher import record_anchor
 from bot.model import Anchor, IncomingMessage, IncomingReaction
-from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, SEED_TOPICS, history_number
 
 SESSION = "2026-11-26 08:00"
 
@@ -41,10 +41,14 @@ async def start_session(chat, key: str = SESSION) -> None:
 
 async def test_suggest_answers_with_number_and_how_to_vote(chat):
     [reply] = await chat.say(ALICE, "!suggest   How do we pay ourselves fairly?  ")
-    assert reply.text.startswith("Added #23 “How do we pay ourselves fairly?”"), "22 seed topics come first"
-    assert "!vote 23" in reply.text and "👍" in reply.text
-    assert reply.anchor == Anchor("topic", "23"), "the confirmation can be voted on with 👍"
-    assert "#23" in await chat.text(BOB, "!topics")
+    m = re.fullmatch(r"Added #(\d+) “How do we pay ourselves fairly\?”.*", reply.text, re.DOTALL)
+    assert m, reply.text
+    number = int(m.group(1))
+    assert number == len(SEED_TOPICS) + 1, "numbered after the seed history"
+    assert f"!vote {number}" in reply.text and "👍" in reply.text
+    assert reply.anchor == Anchor("topic", str(number)), "the confirmation can be voted on with 👍"
+    assert f"#{number} “How do we pay ourselves fairly?”" in await chat.text(BOB, "!topics")
+    assert f"#{number + 1} " in await chat.text(BOB, "!suggest Onboarding new members"), "the next number"
 
 
 async def test_suggest_points_out_near_duplicates_instead_of_adding(chat):
@@ -53,7 +57,8 @@ async def test_suggest_points_out_near_duplicates_instead_of_adding(chat):
     assert f"#{first}" in reply.text and "looks the same" in reply.text and f"!vote {first}" in reply.text
     assert reply.anchor == Anchor("topic", str(first))
     text = await chat.text(BOB, "!suggest decision making")
-    assert "#2 “Decision-making.”" in text and "already discussed" in text, "seed history counts too"
+    seeded = await history_number(chat, "Decision-making.")
+    assert f"#{seeded} “Decision-making.”" in text and "already discussed" in text, "seed history counts too"
     assert (await chat.text(ALICE, "!topics")).count("#") == 1, "nothing was added"
 
 
@@ -84,7 +89,8 @@ async def test_insisting_after_10_minutes_holds_back_again(chat):
 
 async def test_insisting_also_adds_a_topic_like_one_discussed_before(chat):
     text = await chat.text(BOB, "!suggest Making decisions")
-    assert "#2 “Decision-making.”" in text and "already discussed" in text and "within 10 minutes" in text
+    seeded = await history_number(chat, "Decision-making.")
+    assert f"#{seeded} “Decision-making.”" in text and "already discussed" in text and "within 10 minutes" in text
     number = await suggest(chat, "Making decisions", who=BOB)
     assert f"#{number} “Making decisions”" in await chat.text(ALICE, "!topics")
 
@@ -206,7 +212,8 @@ async def test_voting_twice_unknown_withdrawn_and_discussed_are_refused_clearly(
     assert "1 vote now" in await chat.text(BOB, f"!vote {a}")
     assert "already voted" in await chat.text(BOB, f"!vote #{a}")
     assert "no topic #99" in await chat.text(BOB, "!vote 99")
-    assert "was already discussed" in await chat.text(BOB, "!vote 1"), "an imported topic"
+    imported = await history_number(chat, SEED_TOPICS[0])
+    assert "was already discussed" in await chat.text(BOB, f"!vote {imported}"), "an imported topic"
     await chat.say(ALICE, f"!withdraw {b}")
     assert "was withdrawn" in await chat.text(BOB, f"!vote {b}")
     await start_session(chat)
@@ -386,7 +393,8 @@ async def test_undiscussed_refuses_what_it_cannot_undo(chat):
     assert "No session is running" in await chat.text(HOST, f"!undiscussed {a}")
     await start_session(chat)
     assert f"#{a} “apples” is not marked discussed" in await chat.text(HOST, f"!undiscussed {a}")
-    assert "before the bot kept records" in await chat.text(HOST, "!undiscussed 1"), "an imported topic"
+    imported = await history_number(chat, SEED_TOPICS[0])
+    assert "before the bot kept records" in await chat.text(HOST, f"!undiscussed {imported}"), "an imported topic"
     assert "There is no topic #99" in await chat.text(HOST, "!undiscussed 99")
     assert "Usage: !undiscussed N" in await chat.text(HOST, "!undiscussed apples")
     await chat.say(ALICE, f"!withdraw {a}")
@@ -394,7 +402,10 @@ async def test_undiscussed_refuses_what_it_cannot_undo(chat):
     assert (await chat.store.fetchval("SELECT status FROM topics WHERE id = ?", (a,))) == "withdrawn"
 
 
-async def test_history_shows_discussed_with_session_and_note_then_imported(chat):
+async def test_history_shows_discussed_with_session_and_note_then_imported(make_chat, make_config, tmp_path):
+    seed = tmp_path / "twelve-topics.yaml"
+    seed.write_text("topics:\n" + "".join(f'  - text: "Earlier topic {n}"\n' for n in range(1, 13)), encoding="utf-8")
+    chat = await make_chat(make_config(topics={"seed_file": str(seed)}))
     a = await suggest(chat, "apples")
     b = await suggest(chat, "bicycles")
     await start_session(chat)
@@ -406,23 +417,26 @@ async def test_history_shows_discussed_with_session_and_note_then_imported(chat)
     assert lines[0].startswith(f"#{b} “bicycles” — session {SESSION}")
     assert lines[1] == f"#{a} “apples” — session {SESSION} — note: keep them cool"
     assert all("imported" in line for line in lines[2:])
-    assert len((await chat.text(ALICE, "!history 30")).splitlines()[1:]) == 24, "22 imported + 2 discussed"
+    assert "“Earlier topic 12” — discussed earlier (imported)" in lines[2], "the last line of the seed first"
+    assert len((await chat.text(ALICE, "!history 30")).splitlines()[1:]) == 14, "12 imported + 2 discussed"
     assert "Usage: !history [N]" in await chat.text(ALICE, "!history 0")
 
 
 async def test_imported_history_counts_as_discussed(chat):
     text = await chat.text(ALICE, "!history 1")
-    newest = "#22 “Internal co-op relationships - how we deal with difficult interpersonal situations.”"
-    assert text.splitlines()[1] == f"{newest} — discussed earlier (imported)"
-    assert "was already discussed (before the bot kept records)" in await chat.text(BOB, "!vote 1")
+    pattern = rf"#(\d+) “{re.escape(SEED_TOPICS[-1])}” — discussed earlier \(imported\)"
+    newest = re.fullmatch(pattern, text.splitlines()[1])
+    assert newest, text
+    number = newest.group(1)
+    assert "was already discussed (before the bot kept records)" in await chat.text(BOB, f"!vote {number}")
     await start_session(chat)
-    assert "before the bot kept records" in await chat.text(HOST, "!discussed 1 again")
+    assert "before the bot kept records" in await chat.text(HOST, f"!discussed {number} again")
 
 
 async def test_seed_topics_are_history_from_the_start(chat):
     text = await chat.text(ALICE, "!history 50")
-    assert len(text.splitlines()[1:]) == 22
-    assert "Data Owner Bill of Rights." in text and "Facilitation." in text
+    assert len(text.splitlines()[1:]) == len(SEED_TOPICS)
+    assert all(f"“{topic}” — discussed earlier (imported)" in text for topic in SEED_TOPICS)
 
 
 async def test_a_volunteer_for_another_session_cannot_mark_topics_of_the_running_one(make_chat, make_config):
@@ -432,23 +446,23 @@ async def test_a_volunteer_for_another_session_cannot_mark_topics_of_the_running
 
     chat = await make_chat(make_config(conference={"slots": ["Thursday 08:00", "Thursday 09:00"]}))
     mallory = "@mallory:example.org"
-    await chat.say(ALICE, "!suggest Pricing retainer contracts")
-    await chat.say(ALICE, "!suggest Onboarding new members")
+    a = await suggest(chat, "Pricing retainer contracts")
+    b = await suggest(chat, "Onboarding new members")
     await chat.say(BOB, "!host 2026-11-26 08:00")
     await chat.say(mallory, "!host 2026-11-26 09:00")
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC))
     assert "has started" in await chat.text(BOB, "!start")
-    assert "Marked" in await chat.text(BOB, "!discussed 23")
+    assert "Marked" in await chat.text(BOB, f"!discussed {a}")
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 40, tzinfo=dt.UTC))  # the 09:00 window is open
-    refused = await chat.text(mallory, "!discussed 24 sneaky")
+    refused = await chat.text(mallory, f"!discussed {b} sneaky")
     assert "Marked" not in refused and "2026-11-26 08:00" in refused
-    assert "Returned" not in await chat.text(mallory, "!undiscussed 23")
-    statuses = dict(await chat.store.fetchall("SELECT id, status FROM topics WHERE id IN (23, 24)"))
-    assert statuses == {23: "discussed", 24: "open"}
+    assert "Returned" not in await chat.text(mallory, f"!undiscussed {a}")
+    statuses = dict(await chat.store.fetchall("SELECT id, status FROM topics WHERE id IN (?, ?)", (a, b)))
+    assert statuses == {a: "discussed", b: "open"}
     # The session's own host, a configured host and an organiser still can.
-    assert "Marked" in await chat.text(HOST, "!discussed 24")
-    assert "Returned" in await chat.text(ORGANISER, "!undiscussed 24")
-    assert "Returned" in await chat.text(BOB, "!undiscussed 23")
+    assert "Marked" in await chat.text(HOST, f"!discussed {b}")
+    assert "Returned" in await chat.text(ORGANISER, f"!undiscussed {b}")
+    assert "Returned" in await chat.text(BOB, f"!undiscussed {a}")
 
 
 async def test_forgetme_does_not_reset_the_hourly_suggestion_limit(make_chat, make_config):
