@@ -26,7 +26,7 @@ from bench import Goal, median, ms, workdir
 from bench.latency import Pinger, make_room, seed_open_topics, synapse_in
 from bot import sessions
 from bot.config import LimitsConfig, load_config
-from bot.localsynapse import LocalSynapse
+from bot.devtools.localsynapse import LocalSynapse
 from bot.schedule import session_from_key
 from bot.storage import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config

@@ -32,8 +32,8 @@ from bot.app import open_services
 from bot.chart import Charts
 from bot.clock import FakeClock, iso
 from bot.config import Config, parse_config
+from bot.devtools.localsynapse import LocalSynapse
 from bot.dispatcher import Dispatcher
-from bot.localsynapse import LocalSynapse
 from bot.model import IncomingMessage, Reply
 from bot.schedule import Session, sessions_from
 from bot.storage import Store

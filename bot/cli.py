@@ -71,7 +71,7 @@ def _main(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from pathlib import Path
 
-        from bot.demo import run_demo
+        from bot.devtools.demo import run_demo
 
         return run_demo(keep=Path(args.keep) if args.keep else None)
     try:

@@ -24,7 +24,7 @@ import pytest
 from nio import AsyncClient, AsyncClientConfig, Event, RoomCreateResponse, RoomMessagesResponse
 
 from bot.config import format_duration
-from bot.localsynapse import LocalSynapse
+from bot.devtools.localsynapse import LocalSynapse
 from bot.storage import Store
 from bot.topics import normalise
 

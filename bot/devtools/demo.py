@@ -22,10 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.localsynapse import LocalSynapse, SynapseHTTPError
+from bot.devtools.localsynapse import LocalSynapse, SynapseHTTPError
 
 PASSWORD = "demo password"
-SEED_FILE = Path(__file__).resolve().parent.parent / "topics.yaml"
+SEED_FILE = Path(__file__).resolve().parents[2] / "topics.yaml"
 # The whole timeline of the demo room, not the server's default of 10 events a sync.
 SYNC_FILTER = json.dumps({"room": {"timeline": {"limit": 200}}})
 
