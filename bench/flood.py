@@ -25,7 +25,7 @@ from nio import AsyncClient, AsyncClientConfig, RoomSendResponse
 from bench import Goal, median, ms, workdir
 from bench.latency import Pinger, make_room, seed_open_topics, synapse_in
 from bot import sessions
-from bot.config import LimitsConfig, load_config
+from bot.core.config import LimitsConfig, load_config
 from bot.devtools.localsynapse import LocalSynapse
 from bot.schedule import session_from_key
 from bot.storage import Store

@@ -24,7 +24,7 @@ from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomSendResp
 
 from bench import ROOT, Goal, ms, percentile, workdir
 from bench.echo_bot import READY
-from bot.clock import iso
+from bot.core.clock import iso
 from bot.devtools.localsynapse import LocalSynapse
 from bot.matrix import SYNC_TIMEOUT_MS
 from bot.storage import Store

@@ -30,11 +30,11 @@ from nio import AsyncClient, AsyncClientConfig
 from bench import ROOT, Goal, median, ms, workdir
 from bot.app import open_services
 from bot.chart import Charts
-from bot.clock import FakeClock, iso
-from bot.config import Config, parse_config
+from bot.core.clock import FakeClock, iso
+from bot.core.config import Config, parse_config
+from bot.core.dispatcher import Dispatcher
+from bot.core.model import IncomingMessage, Reply
 from bot.devtools.localsynapse import LocalSynapse
-from bot.dispatcher import Dispatcher
-from bot.model import IncomingMessage, Reply
 from bot.schedule import Session, sessions_from
 from bot.storage import Store
 from bot.topics import normalise

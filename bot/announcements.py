@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
-from bot.clock import iso
+from bot.core.clock import iso
 from bot.storage import Store
 
 # Leads that are not a time before the start: the cancellation notice, the host-wait

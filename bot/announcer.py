@@ -20,10 +20,12 @@ from enum import StrEnum
 from typing import Any
 
 from bot import announcements, sessions
-from bot.clock import iso
-from bot.config import ConferenceConfig, format_duration, parse_duration
-from bot.dispatcher import Services
-from bot.model import Anchor, Reply, Sender
+from bot.core.clock import iso
+from bot.core.config import ConferenceConfig, format_duration, parse_duration
+from bot.core.dispatcher import Services
+from bot.core.model import Anchor, Reply, Sender
+from bot.core.text import Text, clean, plural
+from bot.core.timezones import place_name
 from bot.schedule import (
     Cancellations,
     Session,
@@ -37,8 +39,6 @@ from bot.schedule import (
     time_in,
     with_full_stop,
 )
-from bot.text import Text, clean, plural
-from bot.timezones import place_name
 from bot.topics import top_open_topics
 
 log = logging.getLogger(__name__)

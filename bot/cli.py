@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.config import Config, ConfigError, check_files, load_config
+from bot.core.config import Config, ConfigError, check_files, load_config
+from bot.core.logs import configure_logging, hide_secrets
+from bot.core.model import LoginFailed
 from bot.export import FORMATS, KINDS, Export
-from bot.logs import configure_logging, hide_secrets
-from bot.model import LoginFailed
 from bot.storage import StorageError
 
 
@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    # Never what people typed, a token or a password, at any verbosity (bot/logs.py).
+    # Never what people typed, a token or a password, at any verbosity (bot/core/logs.py).
     handler = configure_logging(args.command, args.verbose)
     try:
         return _main(args)
@@ -124,7 +124,7 @@ def _main(args: argparse.Namespace) -> int:
 
 
 async def _status(config: Config) -> int:
-    from bot.clock import SystemClock
+    from bot.core.clock import SystemClock
     from bot.status import read_status
     from bot.storage import Store
 
@@ -154,7 +154,7 @@ async def _console(config: Config, user: str) -> int:
 async def _export(config: Config, kind: str, fmt: str) -> Export:
     """The same bytes as `!export`. Opens the database read-only beside a running bot (WAL
     lets a reader in while the bot writes), never migrates it, and changes nothing in it."""
-    from bot.clock import SystemClock
+    from bot.core.clock import SystemClock
     from bot.export import build_export
     from bot.storage import Store
 

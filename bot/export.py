@@ -17,11 +17,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from bot.clock import parse_iso
-from bot.config import WEEKDAYS
-from bot.model import Attachment
+from bot.core.clock import parse_iso
+from bot.core.config import WEEKDAYS
+from bot.core.model import Attachment
+from bot.core.text import clean, plural
 from bot.storage import Store
-from bot.text import clean, plural
 from bot.topics import TopicStatus
 
 KINDS = ("topics", "attendance")

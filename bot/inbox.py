@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import iso
+from bot.core.clock import iso
 from bot.storage import Store
 
 MESSAGE, REACTION, REDACTION = "message", "reaction", "redaction"

@@ -56,11 +56,11 @@ from nio.exceptions import LocalProtocolError
 
 from bot import __version__, inbox
 from bot.announcer import Announcer
-from bot.clock import UTC, Clock, SystemClock, iso
-from bot.config import Config
-from bot.dispatcher import Dispatcher, record_anchor
-from bot.logs import hide_secrets
-from bot.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
+from bot.core.clock import UTC, Clock, SystemClock, iso
+from bot.core.config import Config
+from bot.core.dispatcher import Dispatcher, record_anchor
+from bot.core.logs import hide_secrets
+from bot.core.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
 from bot.schedule import load_cancellations, next_held_sessions
 from bot.storage import Store, write_meta
 

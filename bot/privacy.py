@@ -23,7 +23,7 @@ from typing import Any
 import aiosqlite
 
 from bot import inbox
-from bot.clock import iso, parse_iso
+from bot.core.clock import iso, parse_iso
 from bot.storage import Store, delete_meta, delete_meta_below, delete_user, read_meta, write_meta
 
 CONFIRM_WINDOW = dt.timedelta(minutes=10)

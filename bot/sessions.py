@@ -11,9 +11,10 @@ from typing import Any
 import aiosqlite
 
 from bot import privacy
-from bot.clock import iso, parse_iso
-from bot.config import Config
-from bot.dispatcher import Services
+from bot.core.clock import iso, parse_iso
+from bot.core.config import Config
+from bot.core.dispatcher import Services
+from bot.core.text import Text, clean
 from bot.schedule import (
     Cancellations,
     Session,
@@ -24,7 +25,6 @@ from bot.schedule import (
     sessions_between,
 )
 from bot.storage import Store
-from bot.text import Text, clean
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.
 START_EARLY = dt.timedelta(minutes=30)

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.announcer import Announcer
-from bot.clock import Clock, parse_iso
-from bot.config import Config
-from bot.dispatcher import Services
+from bot.core.clock import Clock, parse_iso
+from bot.core.config import Config
+from bot.core.dispatcher import Services
 from bot.schedule import load_cancellations, next_held_sessions
 from bot.storage import Store
 from commands import build_registry

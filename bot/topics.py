@@ -25,9 +25,9 @@ import aiosqlite
 import yaml
 
 from bot import privacy
-from bot.clock import iso, parse_iso
+from bot.core.clock import iso, parse_iso
+from bot.core.text import clean
 from bot.storage import StorageError, Store, read_meta
-from bot.text import clean
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot import privacy
-from bot.dispatcher import Context
-from bot.model import Attachment, Reply
-from bot.registry import Choice, CommandError, CommandGroup
-from bot.text import Text, plural
+from bot.core.dispatcher import Context
+from bot.core.model import Attachment, Reply
+from bot.core.registry import Choice, CommandError, CommandGroup
+from bot.core.text import Text, plural
 
 group = CommandGroup("privacy")
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import announcements, sessions, timezones
+from bot import announcements, sessions
 from bot.announcer import announcement
-from bot.config import WEEKDAYS, Config, Slot
-from bot.dispatcher import Context
-from bot.model import Attachment, Reply, Role
-from bot.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.core import timezones
+from bot.core.config import WEEKDAYS, Config, Slot
+from bot.core.dispatcher import Context
+from bot.core.model import Attachment, Reply, Role
+from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.core.text import Text, clean
 from bot.schedule import (
     CalendarState,
     Cancellations,
@@ -32,7 +34,6 @@ from bot.schedule import (
     sessions_on,
     with_full_stop,
 )
-from bot.text import Text, clean
 
 group = CommandGroup("schedule")
 

@@ -8,9 +8,10 @@ import itertools
 
 from bot import chart, sessions
 from bot.announcer import link_line
-from bot.dispatcher import Context
-from bot.model import Anchor, Attachment, Reply, Role
-from bot.registry import CommandError, CommandGroup, Rest, UsageError, convert
+from bot.core.dispatcher import Context
+from bot.core.model import Anchor, Attachment, Reply, Role
+from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
+from bot.core.text import Text, clean, plural
 from bot.schedule import (
     Session,
     countdown,
@@ -23,7 +24,6 @@ from bot.schedule import (
     sessions_on,
 )
 from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE
-from bot.text import Text, clean, plural
 from commands.schedule import check_planned_day, typed_session_time
 
 group = CommandGroup("sessions")

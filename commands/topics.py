@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import sessions, topics
-from bot.dispatcher import Context
-from bot.model import Anchor, Reply, Role
-from bot.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.core.dispatcher import Context
+from bot.core.model import Anchor, Reply, Role
+from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.core.text import Text, clean, plural
 from bot.schedule import countdown
-from bot.text import Text, clean, plural
 from bot.topics import Topic, TopicError, TopicStatus
 
 group = CommandGroup("topics")

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from bot.app import open_services
-from bot.clock import FakeClock
-from bot.config import Config, parse_config
-from bot.dispatcher import Dispatcher, Services
-from bot.model import IncomingMessage, Reply
+from bot.core.clock import FakeClock
+from bot.core.config import Config, parse_config
+from bot.core.dispatcher import Dispatcher, Services
+from bot.core.model import IncomingMessage, Reply
 from bot.topics import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot import announcements
 from bot.announcements import CANCELLED
-from bot.clock import UTC
+from bot.core.clock import UTC
 from bot.storage import Store
 
 AT = dt.datetime(2026, 11, 19, 8, 0, tzinfo=UTC)

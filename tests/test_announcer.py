@@ -9,8 +9,8 @@ import pytest
 
 from bot import sessions
 from bot.announcer import TICK_JOB, Announcer, Lead, Notice, announcement, host_wait_text, lead_of
-from bot.dispatcher import record_anchor
-from bot.model import Reply
+from bot.core.dispatcher import record_anchor
+from bot.core.model import Reply
 from bot.schedule import add_cancellation, session_from_key
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 

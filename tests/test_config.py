@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import ConfigError, Slot, load_config, parse_config, parse_duration, parse_slot
+from bot.core.config import ConfigError, Slot, load_config, parse_config, parse_duration, parse_slot
 from tests.conftest import BASE_CONFIG, ROOT, merge
 
 
@@ -32,7 +32,7 @@ def test_example_file_loads_with_documented_defaults():
 
 
 def test_example_file_documents_every_key():
-    from bot.config import _SCHEMA
+    from bot.core.config import _SCHEMA
 
     text = (ROOT / "config.example.toml").read_text()
     for section, keys in _SCHEMA.items():

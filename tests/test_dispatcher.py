@@ -2,9 +2,9 @@ import re
 
 import pytest
 
-from bot.dispatcher import split_command
-from bot.model import Role
-from bot.registry import CommandGroup, Registry
+from bot.core.dispatcher import split_command
+from bot.core.model import Role
+from bot.core.registry import CommandGroup, Registry
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 
@@ -122,8 +122,8 @@ async def test_hostile_messages_are_answered_safely(chat, body):
 
 
 async def test_reactions_on_anchored_messages_act_and_redactions_undo(chat):
-    from bot.dispatcher import record_anchor
-    from bot.model import Anchor, IncomingReaction
+    from bot.core.dispatcher import record_anchor
+    from bot.core.model import Anchor, IncomingReaction
 
     group = CommandGroup("likes")
     seen = []
@@ -217,8 +217,8 @@ async def test_the_limit_is_per_person_and_per_room_and_binds_organisers_too(lim
 
 async def test_reactions_still_act_past_the_limit_but_their_answers_count(limited_chat):
     chat = limited_chat
-    from bot.dispatcher import record_anchor
-    from bot.model import Anchor, IncomingReaction
+    from bot.core.dispatcher import record_anchor
+    from bot.core.model import Anchor, IncomingReaction
 
     group = CommandGroup("likes")
     seen = []

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot.dispatcher import record_anchor, split_command
-from bot.model import Anchor, IncomingMessage, IncomingReaction, Reply
+from bot.core.dispatcher import record_anchor, split_command
+from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply
 from commands import build_registry
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, Chat
 
@@ -39,8 +39,8 @@ SENDERS = (ALICE, BOB, HOST, ORGANISER)  # participant x2, host, organiser
 _SPECS = build_registry().commands.values()
 COMMANDS = sorted({*(n for spec in _SPECS for n in (spec.name, *spec.aliases)), "unknowncmd", "HELP", "Vote", "x"})
 
-# Markup bot/text.py writes itself; anything else in a formatted_body came from a user.
-_TEXT_SOURCE = (Path(__file__).resolve().parents[1] / "bot" / "text.py").read_text()
+# Markup bot/core/text.py writes itself; anything else in a formatted_body came from a user.
+_TEXT_SOURCE = (Path(__file__).resolve().parents[1] / "bot" / "core" / "text.py").read_text()
 ALLOWED_TAGS = {"strong", "code", "a", "br"} | set(re.findall(r"<([a-z][a-z0-9]*)[ >]", _TEXT_SOURCE))
 
 NASTY = [

@@ -9,7 +9,7 @@ import logging
 import aiosqlite
 import pytest
 
-from bot.logs import configure_logging
+from bot.core.logs import configure_logging
 
 TOPIC = "Zebra-striped cooperative bylaws 7391"
 TOKEN = "syt_c2VjcmV0_tokenvalue_4711"
@@ -70,7 +70,7 @@ def test_tokens_and_passwords_are_masked_wherever_they_appear(log_output):
 
 
 def test_configured_secrets_are_masked_in_any_form(log_output):
-    from bot.logs import hide_secrets
+    from bot.core.logs import hide_secrets
 
     hide_secrets(PASSWORD, TOKEN, None, "")
     logging.getLogger("bot").warning("odd: %s / %s", PASSWORD, TOKEN)

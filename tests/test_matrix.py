@@ -16,10 +16,10 @@ from nio import (
 )
 
 from bot import matrix
-from bot.limits import CommandLimit
+from bot.core.limits import CommandLimit
+from bot.core.model import IncomingMessage, Reply
+from bot.core.text import Text
 from bot.matrix import MatrixBot, MatrixSender, txn_id
-from bot.model import IncomingMessage, Reply
-from bot.text import Text
 from tests.conftest import ALICE, BOB, ROOM
 
 

@@ -9,9 +9,9 @@ import sqlite3
 import pytest
 
 from bot import privacy
-from bot.clock import iso
-from bot.dispatcher import record_anchor
-from bot.model import Anchor, IncomingReaction
+from bot.core.clock import iso
+from bot.core.dispatcher import record_anchor
+from bot.core.model import Anchor, IncomingReaction
 from tests.conftest import ALICE, BOB, HOST, ROOM
 from tests.test_export import fill
 

@@ -11,7 +11,7 @@ import aiosqlite
 
 import commands  # noqa: F401 (every feature registers its part of !mydata and !forgetme on import)
 from bot import privacy
-from bot.clock import UTC
+from bot.core.clock import UTC
 from bot.migrations import MIGRATIONS, Migration
 from bot.storage import Store
 

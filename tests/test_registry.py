@@ -1,4 +1,4 @@
-"""bot/registry.py: commands declared once, arguments converted from the handler's
+"""bot/core/registry.py: commands declared once, arguments converted from the handler's
 annotations, usage labels, roles, aliases and near misses."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from bot.model import Role
-from bot.registry import Choice, CommandGroup, Registry, Rest, UsageError, convert, parse_args
+from bot.core.model import Role
+from bot.core.registry import Choice, CommandGroup, Registry, Rest, UsageError, convert, parse_args
 
 
 def _spec(handler, usage: str = "..."):

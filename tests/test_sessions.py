@@ -7,7 +7,7 @@ import pytest
 
 from bot import sessions
 from bot.announcer import Announcer
-from bot.model import Role
+from bot.core.model import Role
 from bot.schedule import session_from_key
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.test_announcer import FakeSender, Homeserver, visit

@@ -1,11 +1,11 @@
-"""bot/text.py: user text escaped in HTML and cleaned for plain text; plural(); links
+"""bot/core/text.py: user text escaped in HTML and cleaned for plain text; plural(); links
 and mentions."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.text import Text, clean, plural
+from bot.core.text import Text, clean, plural
 
 # --- clean() --------------------------------------------------------------------------------
 

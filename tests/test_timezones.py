@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from bot.timezones import Kind, canonical, format_offset, is_place, lookup, place_name
+from bot.core.timezones import Kind, canonical, format_offset, is_place, lookup, place_name
 
 WINTER = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
 SUMMER = dt.datetime(2026, 7, 15, 12, tzinfo=dt.UTC)

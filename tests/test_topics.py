@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot import topics
 from bot.app import open_services
-from bot.clock import FakeClock
+from bot.core.clock import FakeClock
 from bot.migrations import MIGRATIONS
 from bot.storage import Store
 from tests.conftest import ALICE, BOB, ROOT, SEED_FILE, SEED_TOPICS, START

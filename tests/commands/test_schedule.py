@@ -7,8 +7,8 @@ import pytz
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.config import parse_timezone
-from bot.model import IncomingMessage
+from bot.core.config import parse_timezone
+from bot.core.model import IncomingMessage
 from bot.schedule import load_cancellations, planning_range
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 from tests.test_schedule import upcoming_sessions

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from nio import AsyncClient, AsyncClientConfig, Event, RoomCreateResponse, RoomMessagesResponse
 
-from bot.config import format_duration
+from bot.core.config import format_duration
 from bot.devtools.localsynapse import LocalSynapse
 from bot.storage import Store
 from bot.topics import normalise

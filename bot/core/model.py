@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Protocol
 
-from bot.text import Text
+from bot.core.text import Text
 
 
 class LoginFailed(Exception):

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytz
 
-from bot import timezones
+from bot.core import timezones
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")

@@ -13,13 +13,13 @@ import aiosqlite
 
 from bot import privacy
 from bot.chart import Charts
-from bot.clock import Clock
-from bot.config import Config
-from bot.limits import CommandLimit, Verdict
-from bot.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
-from bot.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
+from bot.core.clock import Clock
+from bot.core.config import Config
+from bot.core.limits import CommandLimit, Verdict
+from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
+from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
+from bot.core.text import Text, clean, plural
 from bot.storage import Store
-from bot.text import Text, clean, plural
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.model import Reply, Role
-from bot.text import clean
+from bot.core.model import Reply, Role
+from bot.core.text import clean
 
 
 class UsageError(Exception):
