@@ -28,7 +28,7 @@ from bot import sessions
 from bot.core.config import LimitsConfig, load_config
 from bot.devtools.localsynapse import LocalSynapse
 from bot.schedule import session_from_key
-from bot.storage import Store
+from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
 GOAL_SECONDS = 1.0

@@ -27,7 +27,7 @@ from bench.echo_bot import READY
 from bot.core.clock import iso
 from bot.devtools.localsynapse import LocalSynapse
 from bot.matrix import SYNC_TIMEOUT_MS
-from bot.storage import Store
+from bot.storage.store import Store
 from bot.topics import normalise
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 

@@ -36,7 +36,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage, Reply
 from bot.devtools.localsynapse import LocalSynapse
 from bot.schedule import Session, sessions_from
-from bot.storage import Store
+from bot.storage.store import Store
 from bot.topics import normalise
 
 GOAL_TOPICS = 0.020

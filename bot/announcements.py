@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 import aiosqlite
 
 from bot.core.clock import iso
-from bot.storage import Store
+from bot.storage.store import Store
 
 # Leads that are not a time before the start: the cancellation notice, the host-wait
 # notice, the summary of an automatic close, and the close itself (no message).

@@ -17,7 +17,7 @@ from bot.core.config import Config, ConfigError, check_files, load_config
 from bot.core.logs import configure_logging, hide_secrets
 from bot.core.model import LoginFailed
 from bot.export import FORMATS, KINDS, Export
-from bot.storage import StorageError
+from bot.storage.store import StorageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,7 +126,7 @@ def _main(args: argparse.Namespace) -> int:
 async def _status(config: Config) -> int:
     from bot.core.clock import SystemClock
     from bot.status import read_status
-    from bot.storage import Store
+    from bot.storage.store import Store
 
     if not config.storage.database.exists():
         print(f"{config.storage.database}: no database yet: the bot has never run with this config")
@@ -156,7 +156,7 @@ async def _export(config: Config, kind: str, fmt: str) -> Export:
     lets a reader in while the bot writes), never migrates it, and changes nothing in it."""
     from bot.core.clock import SystemClock
     from bot.export import build_export
-    from bot.storage import Store
+    from bot.storage.store import Store
 
     store = await Store.open(config.storage.database, read_only=True)
     try:

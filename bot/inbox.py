@@ -15,7 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core.clock import iso
-from bot.storage import Store
+from bot.storage.store import Store
 
 MESSAGE, REACTION, REDACTION = "message", "reaction", "redaction"
 KIND_FIELDS: dict[str, tuple[str, ...]] = {

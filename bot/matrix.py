@@ -62,7 +62,7 @@ from bot.core.dispatcher import Dispatcher, record_anchor
 from bot.core.logs import hide_secrets
 from bot.core.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
 from bot.schedule import load_cancellations, next_held_sessions
-from bot.storage import Store, write_meta
+from bot.storage.store import Store, write_meta
 
 log = logging.getLogger(__name__)
 

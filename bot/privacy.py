@@ -24,7 +24,7 @@ import aiosqlite
 
 from bot import inbox
 from bot.core.clock import iso, parse_iso
-from bot.storage import Store, delete_meta, delete_meta_below, delete_user, read_meta, write_meta
+from bot.storage.store import Store, delete_meta, delete_meta_below, delete_user, read_meta, write_meta
 
 CONFIRM_WINDOW = dt.timedelta(minutes=10)
 SCHEMA_VERSION = 1

@@ -22,7 +22,7 @@ from bot import announcements, privacy
 from bot.core.clock import UTC, iso, parse_iso
 from bot.core.config import Config, Slot
 from bot.core.text import plural
-from bot.storage import Store, count_meta, write_meta, write_meta_once
+from bot.storage.store import Store, count_meta, write_meta, write_meta_once
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
 _KEY = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$")

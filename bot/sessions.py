@@ -24,7 +24,7 @@ from bot.schedule import (
     next_held_sessions,
     sessions_between,
 )
-from bot.storage import Store
+from bot.storage.store import Store
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.
 START_EARLY = dt.timedelta(minutes=30)

@@ -10,7 +10,7 @@ from bot.core.clock import Clock, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
 from bot.schedule import load_cancellations, next_held_sessions
-from bot.storage import Store
+from bot.storage.store import Store
 from commands import build_registry
 
 # A running bot syncs at least every 30 s (the long-poll timeout); this much silence

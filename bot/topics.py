@@ -27,7 +27,7 @@ import yaml
 from bot import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.text import clean
-from bot.storage import StorageError, Store, read_meta
+from bot.storage.store import StorageError, Store, read_meta
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from bot import announcements
 from bot.announcements import CANCELLED
 from bot.core.clock import UTC
-from bot.storage import Store
+from bot.storage.store import Store
 
 AT = dt.datetime(2026, 11, 19, 8, 0, tzinfo=UTC)
 ROOMS = ("!a:example.org", "!b:example.org")

@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot import inbox
 from bot.core.clock import UTC
-from bot.storage import Store
+from bot.storage.store import Store
 
 NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 ROOM = "!room:example.org"

@@ -1,4 +1,4 @@
-"""bot/migrations.py as the store runs it: numbered steps, each in one transaction with
+"""bot/storage/migrations/ as the store runs it: numbered steps, each in one transaction with
 its version bump; newer databases refused; a database made by the last release (kept as a
 file in tests/data) upgraded in place with everything in it."""
 
@@ -14,8 +14,8 @@ import aiosqlite
 import pytest
 
 from bot.export import build_export
-from bot.migrations import MIGRATIONS, Migration
-from bot.storage import StorageError, Store
+from bot.storage.migrations import MIGRATIONS, Migration
+from bot.storage.store import StorageError, Store
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOT, SEED_TOPICS
 
 LATEST = MIGRATIONS[-1].version
@@ -37,7 +37,7 @@ def schema_of(path) -> list[tuple[str, str, str]]:
 
 def test_migrations_are_numbered_one_by_one_and_say_what_they_do():
     assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
-    assert all(m.description.strip() and m.statements for m in MIGRATIONS)
+    assert all(m.description.strip() and (m.statements or m.run) for m in MIGRATIONS)
 
 
 async def test_migrating_step_by_step_ends_where_a_fresh_database_starts(tmp_path):
@@ -109,6 +109,35 @@ async def test_failing_migration_leaves_previous_version_intact(tmp_path):
     store = await Store.open(path, (*MIGRATIONS, good, fixed))
     assert await store.schema_version() == LATEST + 2 and await store.get_meta("kept") == "yes"
     await store.close()
+
+
+async def test_a_migration_may_run_python_in_the_same_transaction(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    await store.set_meta("kept", "yes")
+    await store.close()
+
+    async def copy_meta(db: aiosqlite.Connection) -> None:
+        async with db.execute("SELECT key, value FROM meta WHERE key = 'kept'") as cursor:
+            async for key, value in cursor:
+                await db.execute("INSERT INTO copied VALUES (?, ?)", (key, value))
+
+    async def fail(db: aiosqlite.Connection) -> None:
+        await db.execute("INSERT INTO copied VALUES ('half', 'way')")
+        raise ValueError("the Python step failed")
+
+    table = ("CREATE TABLE copied (key TEXT, value TEXT)",)
+    broken = Migration(LATEST + 1, "copy, then fail", table, run=fail)
+    with pytest.raises(StorageError, match=f"migration {LATEST + 1} .* left at version {LATEST}"):
+        await Store.open(path, (*MIGRATIONS, broken))
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'copied'").fetchone() is None
+    assert version_of(path) == LATEST
+    store = await Store.open(path, (*MIGRATIONS, Migration(LATEST + 1, "copy", table, run=copy_meta)))
+    await store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT key, value FROM copied").fetchall() == [("kept", "yes")]
+    assert version_of(path) == LATEST + 1
 
 
 async def test_newer_database_is_refused_and_untouched(tmp_path):

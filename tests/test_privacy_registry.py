@@ -12,8 +12,8 @@ import aiosqlite
 import commands  # noqa: F401 (every feature registers its part of !mydata and !forgetme on import)
 from bot import privacy
 from bot.core.clock import UTC
-from bot.migrations import MIGRATIONS, Migration
-from bot.storage import Store
+from bot.storage.migrations import MIGRATIONS, Migration
+from bot.storage.store import Store
 
 NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 SOMEONE = "@someone:example.org"

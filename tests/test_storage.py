@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import storage
-from bot.migrations import MIGRATIONS
-from bot.storage import StorageError, Store
+from bot.storage import store as storage
+from bot.storage.migrations import MIGRATIONS
+from bot.storage.store import StorageError, Store
 
 
 def version_of(path) -> int:

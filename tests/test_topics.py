@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from bot import topics
 from bot.app import open_services
 from bot.core.clock import FakeClock
-from bot.migrations import MIGRATIONS
-from bot.storage import Store
+from bot.storage.migrations import MIGRATIONS
+from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, ROOT, SEED_FILE, SEED_TOPICS, START
 
 SHIPPED = ROOT / "topics.yaml"

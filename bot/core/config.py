@@ -453,7 +453,7 @@ def load_config(path: str | Path) -> Config:
 
 def _folder_problem(path: Path) -> str | None:
     """Why the bot could not use or create the folder `path` (it creates it if missing)."""
-    from bot.storage import writable
+    from bot.storage.store import writable
 
     existing = path
     while not existing.exists() and existing != existing.parent:
@@ -471,7 +471,7 @@ def check_files(config: Config, *, database: bool = True, state: bool = True, cr
     the access token file, and a way to log in. `check-config` asks for all of it; `run`
     and `console` check the files they read before they start."""
     from bot.matrix import SESSION_FILE  # where `ccc-bot login` keeps the token
-    from bot.storage import StorageError, check_database
+    from bot.storage.store import StorageError, check_database
     from bot.topics import SeedError, read_seed
 
     problems = []

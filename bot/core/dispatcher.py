@@ -19,7 +19,7 @@ from bot.core.limits import CommandLimit, Verdict
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
-from bot.storage import Store
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from nio import AsyncClient, AsyncClientConfig, Event, RoomCreateResponse, RoomM
 
 from bot.core.config import format_duration
 from bot.devtools.localsynapse import LocalSynapse
-from bot.storage import Store
+from bot.storage.store import Store
 from bot.topics import normalise
 
 from .botproc import relates, replies_to, send_text, write_config

@@ -19,7 +19,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.migrations import MIGRATIONS, Migration
+from bot.storage.migrations import MIGRATIONS, Migration
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +192,8 @@ class Store:
                 await self._conn.execute("BEGIN IMMEDIATE")
                 for statement in migration.statements:
                     await self._conn.execute(statement)
+                if migration.run is not None:
+                    await migration.run(self._conn)
                 # user_version lives in the database header and is part of the transaction.
                 await self._conn.execute(f"PRAGMA user_version = {int(migration.version)}")
                 await self._conn.execute("COMMIT")
