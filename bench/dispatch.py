@@ -24,8 +24,8 @@ from bot.core.clock import FakeClock, iso
 from bot.core.config import MAX_COMMANDS_PER_MINUTE, Config, parse_config
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage
+from bot.features.topics.repository import normalise
 from bot.storage.store import Store
-from bot.topics import normalise
 
 GOAL_RATIO = 0.5
 KINDS = ("suggest", "vote", "topics")

@@ -35,9 +35,9 @@ from bot.core.config import Config, parse_config
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage, Reply
 from bot.devtools.localsynapse import LocalSynapse
+from bot.features.topics.repository import normalise
 from bot.schedule import Session, sessions_from
 from bot.storage.store import Store
-from bot.topics import normalise
 
 GOAL_TOPICS = 0.020
 GOAL_REPLY = 1.0

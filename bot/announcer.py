@@ -26,6 +26,7 @@ from bot.core.dispatcher import Services
 from bot.core.model import Anchor, Reply, Sender
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
+from bot.features.topics.repository import top_open_topics
 from bot.schedule import (
     Cancellations,
     Session,
@@ -39,7 +40,6 @@ from bot.schedule import (
     time_in,
     with_full_stop,
 )
-from bot.topics import top_open_topics
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from bot.core.clock import parse_iso
 from bot.core.config import WEEKDAYS
 from bot.core.model import Attachment
 from bot.core.text import clean, plural
+from bot.features.topics.repository import TopicStatus
 from bot.storage.store import Store
-from bot.topics import TopicStatus
 
 KINDS = ("topics", "attendance")
 FORMATS = ("csv", "json", "md")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import sessions, topics
+from bot import sessions
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
+from bot.features.topics import repository as topics
+from bot.features.topics.repository import Topic, TopicError, TopicStatus
 from bot.schedule import countdown
-from bot.topics import Topic, TopicError, TopicStatus
 
 group = CommandGroup("topics")
 

@@ -1,4 +1,5 @@
-"""bot/topics.py: normalising, duplicates, ranking, votes and budgets, rate limits, the seed import."""
+"""bot/features/topics/repository.py: normalising, duplicates, ranking, votes and budgets, rate
+limits, the seed import."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import topics
 from bot.app import open_services
 from bot.core.clock import FakeClock
+from bot.features.topics import repository as topics
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, ROOT, SEED_FILE, SEED_TOPICS, START
@@ -337,7 +338,7 @@ async def test_services_import_the_seed_at_start_idempotently(make_config, tmp_p
 
 async def test_missing_seed_file_is_logged_not_fatal(make_config, tmp_path, caplog):
     config = make_config(topics={"seed_file": str(tmp_path / "nowhere.yaml")})
-    with caplog.at_level(logging.WARNING, logger="bot.topics"):
+    with caplog.at_level(logging.WARNING, logger="bot.features.topics.repository"):
         services = await open_services(config, clock=FakeClock(START))
     try:
         assert await count(services.store, "topics") == 0

@@ -25,8 +25,8 @@ from nio import AsyncClient, AsyncClientConfig, Event, RoomCreateResponse, RoomM
 
 from bot.core.config import format_duration
 from bot.devtools.localsynapse import LocalSynapse
+from bot.features.topics.repository import normalise
 from bot.storage.store import Store
-from bot.topics import normalise
 
 from .botproc import relates, replies_to, send_text, write_config
 from .conftest import PASSWORD, BotRoom, BotRooms, MakeSynapse, Users
