@@ -29,12 +29,12 @@ from nio import AsyncClient, AsyncClientConfig
 
 from bench import ROOT, Goal, median, ms, workdir
 from bot.app import open_services
-from bot.chart import Charts
 from bot.core.clock import FakeClock, iso
 from bot.core.config import Config, parse_config
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage, Reply
 from bot.devtools.localsynapse import LocalSynapse
+from bot.features.sessions.chart import Charts
 from bot.features.topics.repository import normalise
 from bot.schedule import Session, sessions_from
 from bot.storage.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import announcements, sessions
+from bot import announcements
 from bot.announcer import announcement
 from bot.core import timezones
 from bot.core.config import WEEKDAYS, Config, Slot
@@ -13,6 +13,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
+from bot.features.sessions import repository as sessions
 from bot.schedule import (
     CalendarState,
     Cancellations,

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from bot import chart, sessions
 from bot.announcer import link_line
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text, clean, plural
+from bot.features.sessions import chart
+from bot.features.sessions import repository as sessions
+from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
 from bot.schedule import (
     Session,
     countdown,
@@ -23,7 +25,6 @@ from bot.schedule import (
     sessions_from,
     sessions_on,
 )
-from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE
 from commands.schedule import check_planned_day, typed_session_time
 
 group = CommandGroup("sessions")

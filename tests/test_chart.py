@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from bot import chart
+from bot.features.sessions import chart
 from tests.conftest import ALICE, BOB, HOST, hold
 
 MORNING, EVENING = "Thursday 08:00", "Thursday 17:00"

@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from bot import sessions
 from bot.export import (
     ATTENDANCE_COLUMNS,
     TOPIC_COLUMNS,
@@ -19,6 +18,7 @@ from bot.export import (
     md_cell,
     neutralise,
 )
+from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS
 
 CONFERENCE = "Coop Casual Conference"

@@ -1,13 +1,13 @@
-"""bot/sessions.py with the announcer: what the bot says on its own about a session
+"""bot/features/sessions/repository.py with the announcer: what the bot says on its own about a session
 people checked in to, were late for, or nobody ended."""
 
 import datetime as dt
 
 import pytest
 
-from bot import sessions
 from bot.announcer import Announcer
 from bot.core.model import Role
+from bot.features.sessions import repository as sessions
 from bot.schedule import session_from_key
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.test_announcer import FakeSender, Homeserver, visit

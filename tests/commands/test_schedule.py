@@ -428,7 +428,7 @@ async def test_uncancel_with_a_time_as_people_type_it(chat):
 
 
 async def test_host_with_a_time_as_people_type_it(chat):
-    from bot import sessions
+    from bot.features.sessions import repository as sessions
 
     text = await chat.text(ALICE, "!host 2026-12-10 5pm")
     assert "did you mean !host 2026-12-10 17:00?" in text and "Usage: !host" in text, text

@@ -2,7 +2,7 @@
 
 matplotlib costs the process that imports it about 45 MB that it never gives back; `!stats`
 is asked for now and then, while the bot runs for months. So the bot sends the figures to
-`python -m bot.chart` as JSON on stdin and reads the PNG from its stdout: the bot stays
+`python -m bot.features.sessions.chart` as JSON on stdin and reads the PNG from its stdout: the bot stays
 small, and a chart that cannot be drawn costs one missing image, not the bot.
 """
 
@@ -92,7 +92,7 @@ def draw(series: Series, title: str) -> bytes:
 
 
 def child_command() -> list[str]:
-    return [sys.executable, "-m", "bot.chart"]
+    return [sys.executable, "-m", "bot.features.sessions.chart"]
 
 
 async def render(series: Series, title: str) -> bytes | None:
