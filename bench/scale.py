@@ -34,9 +34,9 @@ from bot.core.config import Config, parse_config
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage, Reply
 from bot.devtools.localsynapse import LocalSynapse
+from bot.features.schedule.repository import Session, sessions_from
 from bot.features.sessions.chart import Charts
 from bot.features.topics.repository import normalise
-from bot.schedule import Session, sessions_from
 from bot.storage.store import Store
 
 GOAL_TOPICS = 0.020

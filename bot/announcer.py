@@ -26,9 +26,7 @@ from bot.core.dispatcher import Services
 from bot.core.model import Anchor, Reply, Sender
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
-from bot.features.sessions import repository as sessions
-from bot.features.topics.repository import top_open_topics
-from bot.schedule import (
+from bot.features.schedule.repository import (
     Cancellations,
     Session,
     countdown,
@@ -41,6 +39,8 @@ from bot.schedule import (
     time_in,
     with_full_stop,
 )
+from bot.features.sessions import repository as sessions
+from bot.features.topics.repository import top_open_topics
 
 log = logging.getLogger(__name__)
 

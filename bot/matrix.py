@@ -61,7 +61,7 @@ from bot.core.config import Config
 from bot.core.dispatcher import Dispatcher, record_anchor
 from bot.core.logs import hide_secrets
 from bot.core.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
-from bot.schedule import load_cancellations, next_held_sessions
+from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.storage.store import Store, write_meta
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
-from bot.features.sessions import repository as sessions
-from bot.schedule import (
+from bot.features.schedule.repository import (
     CalendarState,
     Cancellations,
     Session,
@@ -35,6 +34,7 @@ from bot.schedule import (
     sessions_on,
     with_full_stop,
 )
+from bot.features.sessions import repository as sessions
 
 group = CommandGroup("schedule")
 

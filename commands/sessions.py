@@ -11,10 +11,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text, clean, plural
-from bot.features.sessions import chart
-from bot.features.sessions import repository as sessions
-from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
-from bot.schedule import (
+from bot.features.schedule.repository import (
     Session,
     countdown,
     load_cancellations,
@@ -25,6 +22,9 @@ from bot.schedule import (
     sessions_from,
     sessions_on,
 )
+from bot.features.sessions import chart
+from bot.features.sessions import repository as sessions
+from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
 from commands.schedule import check_planned_day, typed_session_time
 
 group = CommandGroup("sessions")

@@ -120,8 +120,8 @@ async def chat(make_chat) -> Chat:
 async def hold(chat: Chat, key: str, people: list[str]) -> None:
     """Session `key` held in the past: started by people[0], everyone checked in, ended
     an hour later."""
+    from bot.features.schedule.repository import session_from_key
     from bot.features.sessions import repository as sessions
-    from bot.schedule import session_from_key
 
     session = session_from_key(chat.services.config, key)
     await sessions.start_session(chat.store, session, people[0], session.starts_at)

@@ -10,8 +10,8 @@ import pytest
 from bot.announcer import TICK_JOB, Announcer, Lead, Notice, announcement, host_wait_text, lead_of
 from bot.core.dispatcher import record_anchor
 from bot.core.model import Reply
+from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
-from bot.schedule import add_cancellation, session_from_key
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 UTC = dt.UTC

@@ -3,7 +3,7 @@ import itertools
 
 import pytest
 
-from bot.schedule import (
+from bot.features.schedule.repository import (
     add_cancellation,
     countdown,
     duration_text,

@@ -7,8 +7,8 @@ import pytest
 
 from bot.announcer import Announcer
 from bot.core.model import Role
+from bot.features.schedule.repository import session_from_key
 from bot.features.sessions import repository as sessions
-from bot.schedule import session_from_key
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.test_announcer import FakeSender, Homeserver, visit
 

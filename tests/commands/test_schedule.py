@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.core.config import parse_timezone
 from bot.core.model import IncomingMessage
-from bot.schedule import load_cancellations, planning_range
+from bot.features.schedule.repository import load_cancellations, planning_range
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 from tests.test_schedule import upcoming_sessions
 

@@ -15,7 +15,7 @@ from bot.core.clock import iso, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
 from bot.core.text import Text, clean
-from bot.schedule import (
+from bot.features.schedule.repository import (
     Cancellations,
     Session,
     countdown,
