@@ -55,12 +55,12 @@ from nio.api import MessageDirection, RoomPreset
 from nio.exceptions import LocalProtocolError
 
 from bot import __version__, inbox
-from bot.announcer import Announcer
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.config import Config
 from bot.core.dispatcher import Dispatcher, record_anchor
 from bot.core.logs import hide_secrets
 from bot.core.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
+from bot.features.announcements.announcer import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.storage.store import Store, write_meta
 

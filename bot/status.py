@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.announcer import Announcer
 from bot.core.clock import Clock, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
+from bot.features.announcements.announcer import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.storage.store import Store
 from commands import build_registry

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import announcements
-from bot.announcer import announcement
 from bot.core import timezones
 from bot.core.config import WEEKDAYS, Config, Slot
 from bot.core.dispatcher import Context
 from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
+from bot.features.announcements import repository as announcements
+from bot.features.announcements.announcer import announcement
 from bot.features.schedule.repository import (
     CalendarState,
     Cancellations,

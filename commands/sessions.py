@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from bot.announcer import link_line
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text, clean, plural
+from bot.features.announcements.announcer import link_line
 from bot.features.schedule.repository import (
     Session,
     countdown,

@@ -1,12 +1,13 @@
-"""bot/announcements.py: the record of what the bot sent on its own, one row per (session, lead, room)."""
+"""bot/features/announcements/repository.py: the record of what the bot sent on its own, one
+row per (session, lead, room)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from bot import announcements
-from bot.announcements import CANCELLED
 from bot.core.clock import UTC
+from bot.features.announcements import repository as announcements
+from bot.features.announcements.repository import CANCELLED
 from bot.storage.store import Store
 
 AT = dt.datetime(2026, 11, 19, 8, 0, tzinfo=UTC)

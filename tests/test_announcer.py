@@ -7,9 +7,17 @@ import re
 
 import pytest
 
-from bot.announcer import TICK_JOB, Announcer, Lead, Notice, announcement, host_wait_text, lead_of
 from bot.core.dispatcher import record_anchor
 from bot.core.model import Reply
+from bot.features.announcements.announcer import (
+    TICK_JOB,
+    Announcer,
+    Lead,
+    Notice,
+    announcement,
+    host_wait_text,
+    lead_of,
+)
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
@@ -203,7 +211,7 @@ async def test_restart_between_15m_and_0m_loses_and_repeats_nothing(chat, server
 
 async def test_restart_after_the_grace_window_skips_and_logs(chat, server, caplog):
     ann = announcer(chat, server)
-    caplog.set_level(logging.WARNING, logger="bot.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
     # Down from Monday until 31 minutes after the morning session's 1d reminder was due.
     await visit(chat, ann, at(25, 8, 31))
     assert (MORNING, "1d", ROOM_A) not in server.messages()
@@ -431,7 +439,7 @@ async def test_after_a_downtime_a_passed_reminder_is_not_sent_beside_a_later_one
     ann = announcer(chat, server)
     await visit(chat, ann, at(26, 7, 40))
     caplog.clear()
-    caplog.set_level(logging.WARNING, logger="bot.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
     await visit(chat, ann, back)
     shown = server.messages()
     assert sorted(k[1:] for k in shown if k[0] == MORNING) == [("0m", ROOM_A), ("0m", ROOM_B)]
@@ -446,7 +454,7 @@ async def test_after_a_downtime_only_the_latest_due_reminder_goes_out(chat_with_
     chat = await chat_with_leads("1d", "15m", "5m", "0m")
     ann = announcer(chat, server)
     await visit(chat, ann, at(26, 7, 40))
-    caplog.set_level(logging.WARNING, logger="bot.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
     # Back at 07:56: the 15m and the 5m reminders are both due, within the grace window.
     await visit(chat, ann, at(26, 7, 56))
     shown = server.messages()

@@ -208,7 +208,7 @@ def test_not_a_time_of_day(text):
     "reason", ["holidays!", "who can host?", "see you in January.", "more soon…", "see you soon :)", "winter break 🎄"]
 )
 async def test_a_reason_that_ends_a_sentence_gets_no_second_full_stop(chat, reason):
-    from bot.announcer import cancellation_text
+    from bot.features.announcements.announcer import cancellation_text
 
     text = await chat.text("@org:example.org", f"!cancel 2026-12-24 {reason}")
     assert f"Cancelled the whole day 2026-12-24: {reason}\n" in text, text
@@ -218,7 +218,7 @@ async def test_a_reason_that_ends_a_sentence_gets_no_second_full_stop(chat, reas
 
 
 async def test_a_reason_without_a_full_stop_gets_one(chat):
-    from bot.announcer import cancellation_text
+    from bot.features.announcements.announcer import cancellation_text
 
     text = await chat.text("@org:example.org", "!cancel 2026-12-24 holidays")
     assert "Cancelled the whole day 2026-12-24: holidays.\n" in text, text

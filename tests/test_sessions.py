@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from bot.announcer import Announcer
 from bot.core.model import Role
+from bot.features.announcements.announcer import Announcer
 from bot.features.schedule.repository import session_from_key
 from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER

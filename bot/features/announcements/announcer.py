@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot import announcements
 from bot.core.clock import iso
 from bot.core.config import ConferenceConfig, format_duration, parse_duration
 from bot.core.dispatcher import Services
 from bot.core.model import Anchor, Reply, Sender
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
+from bot.features.announcements import repository as announcements
 from bot.features.schedule.repository import (
     Cancellations,
     Session,
