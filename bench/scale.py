@@ -320,7 +320,7 @@ def _export_commands(registry) -> tuple[list[str], str | None]:
     benchmark follows the command as it grows; none if the command isn't there yet."""
     spec = registry.get("export")
     if spec is None:
-        return [], "exports: skipped, there is no !export command (bot/export.py) in this tree yet"
+        return [], "exports: skipped, there is no !export command (bot/features/export/reports.py) in this tree yet"
     choices = [getattr(p.kind, "values", ()) for p in spec.params]
     if len(choices) < 2 or not all(choices[:2]):
         return [], f"exports: skipped, !export takes {spec.usage!r}, which this benchmark does not know"

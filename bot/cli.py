@@ -16,7 +16,7 @@ from bot import __version__
 from bot.core.config import Config, ConfigError, check_files, load_config
 from bot.core.logs import configure_logging, hide_secrets
 from bot.core.model import LoginFailed
-from bot.export import FORMATS, KINDS, Export
+from bot.features.export.reports import FORMATS, KINDS, Export
 from bot.storage.store import StorageError
 
 
@@ -155,7 +155,7 @@ async def _export(config: Config, kind: str, fmt: str) -> Export:
     """The same bytes as `!export`. Opens the database read-only beside a running bot (WAL
     lets a reader in while the bot writes), never migrates it, and changes nothing in it."""
     from bot.core.clock import SystemClock
-    from bot.export import build_export
+    from bot.features.export.reports import build_export
     from bot.storage.store import Store
 
     store = await Store.open(config.storage.database, read_only=True)

@@ -6,7 +6,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Reply, Role
 from bot.core.registry import Choice, CommandGroup
 from bot.core.text import Text
-from bot.export import FORMATS, KINDS, build_export
+from bot.features.export.reports import FORMATS, KINDS, build_export
 
 group = CommandGroup("export")
 

@@ -1,4 +1,4 @@
-"""bot/export.py: every (kind, format) parses back and matches the database row for row."""
+"""bot/features/export/reports.py: every (kind, format) parses back and matches the database row for row."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from bot.export import (
+from bot.features.export.reports import (
     ATTENDANCE_COLUMNS,
     TOPIC_COLUMNS,
     build_export,

@@ -13,7 +13,7 @@ import sqlite3
 import aiosqlite
 import pytest
 
-from bot.export import build_export
+from bot.features.export.reports import build_export
 from bot.storage.migrations import MIGRATIONS, Migration
 from bot.storage.store import StorageError, Store
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOT, SEED_TOPICS

@@ -1,4 +1,4 @@
-"""bot/privacy.py: collecting everything about a person, and erasing it in one go."""
+"""bot/features/privacy/registry.py: collecting everything about a person, and erasing it in one go."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import sqlite3
 
 import pytest
 
-from bot import privacy
 from bot.core.clock import iso
 from bot.core.dispatcher import record_anchor
 from bot.core.model import Anchor, IncomingReaction
+from bot.features.privacy import registry as privacy
 from tests.conftest import ALICE, BOB, HOST, ROOM
 from tests.test_export import fill
 

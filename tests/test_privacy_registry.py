@@ -1,4 +1,4 @@
-"""bot/privacy.py's registry: every column that holds a user id is collected by `!mydata`
+"""bot/features/privacy/registry.py's registry: every column that holds a user id is collected by `!mydata`
 and erased by `!forgetme`, whichever feature owns its table."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 import aiosqlite
 
 import commands  # noqa: F401 (every feature registers its part of !mydata and !forgetme on import)
-from bot import privacy
 from bot.core.clock import UTC
+from bot.features.privacy import registry as privacy
 from bot.storage.migrations import MIGRATIONS, Migration
 from bot.storage.store import Store
 
