@@ -24,11 +24,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ccc-bot demo
 
-## The whole suite: lint, formatting, types, unit and integration tests (a real Synapse is started).
+## The whole suite: lint, formatting, types, import layers, unit and integration tests (a real Synapse is started).
 test: $(STAMP)
 	$(BIN)/ruff check bot commands tests bench
 	$(BIN)/ruff format --check bot commands tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
@@ -41,6 +42,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot commands tests bench
 	$(BIN)/ruff format --check bot commands tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Long fuzzing run (100,000 examples) of the dispatcher.
 fuzz: $(STAMP)

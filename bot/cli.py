@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.core.config import Config, ConfigError, check_files, load_config
+from bot.checks import check_files
+from bot.core.config import Config, ConfigError, load_config
 from bot.core.logs import configure_logging, hide_secrets
 from bot.core.model import LoginFailed
 from bot.features.export.reports import FORMATS, KINDS, Export
