@@ -28,7 +28,7 @@ def check_files(config: Config, *, database: bool = True, state: bool = True, cr
     database (checked as `run` opens it, but read-only), the state folder, the seed file,
     the access token file, and a way to log in. `check-config` asks for all of it; `run`
     and `console` check the files they read before they start."""
-    from bot.matrix import SESSION_FILE  # where `ccc-bot login` keeps the token; imports nio, so only here
+    from bot.matrix.credentials import SESSION_FILE  # where `ccc-bot login` keeps the token; imports nio, so only here
 
     problems = []
     if database:

@@ -106,11 +106,11 @@ def _main(args: argparse.Namespace) -> int:
         if args.command == "export":
             return _write_export(config, args.kind, args.format, args.output, args.force)
         if args.command == "run":
-            from bot.matrix import run_bot
+            from bot.matrix.adapter import run_bot
 
             return asyncio.run(run_bot(config))
         if args.command == "login":
-            from bot.matrix import password_login, session_path
+            from bot.matrix.credentials import password_login, session_path
 
             creds = asyncio.run(password_login(config))
             print(f"Logged in as {creds.user_id} (device {creds.device_id}); token stored in {session_path(config)}.")

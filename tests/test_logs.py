@@ -36,7 +36,7 @@ async def test_verbose_logs_no_sql_parameters(log_output, tmp_path):
         await db.execute("CREATE TABLE topics (text TEXT)")
         await db.execute("INSERT INTO topics (text) VALUES (?)", (TOPIC,))
         await db.commit()
-    logging.getLogger("bot.matrix").debug("a debug line of our own")
+    logging.getLogger("bot.matrix.adapter").debug("a debug line of our own")
     out = log_output.getvalue()
     assert "a debug line of our own" in out, "-v still shows the bot's own debug lines"
     assert TOPIC not in out, out
@@ -56,7 +56,7 @@ def test_verbose_logs_no_sync_response_nor_invalid_event(log_output):
 
 
 def test_tokens_and_passwords_are_masked_wherever_they_appear(log_output):
-    log = logging.getLogger("bot.matrix")
+    log = logging.getLogger("bot.matrix.adapter")
     log.info("GET https://matrix.example.org/_matrix/client/v3/sync?since=s1&access_token=%s&timeout=0", TOKEN)
     log.info("login body: %s", {"type": "m.login.password", "password": PASSWORD, "user": "ccc"})
     log.info('response: {"access_token": "%s", "device_id": "ABC"}', TOKEN)

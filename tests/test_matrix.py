@@ -15,11 +15,11 @@ from nio import (
     UploadResponse,
 )
 
-from bot import matrix
 from bot.core.limits import CommandLimit
 from bot.core.model import IncomingMessage, Reply
 from bot.core.text import Text
-from bot.matrix import MatrixBot, MatrixSender, txn_id
+from bot.matrix import adapter as matrix
+from bot.matrix.adapter import MatrixBot, MatrixSender, txn_id
 from tests.conftest import ALICE, BOB, ROOM
 
 

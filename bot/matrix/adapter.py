@@ -1,4 +1,4 @@
-"""The Matrix adapter: the only module that imports nio.
+"""The Matrix adapter (with credentials.py, the only package that imports nio).
 
     sync ──> events of served rooms, written to the inbox together with the sync token
          ──> one worker per room (rooms in parallel; in a room one command at a time, people
@@ -20,14 +20,11 @@ import dataclasses
 import datetime as dt
 import hashlib
 import html
-import json
 import logging
-import os
 import re
 import signal
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -36,7 +33,6 @@ from nio import (
     AsyncClientConfig,
     ErrorResponse,
     JoinError,
-    LoginResponse,
     MegolmEvent,
     ReactionEvent,
     RedactionEvent,
@@ -62,6 +58,7 @@ from bot.core.logs import hide_secrets
 from bot.core.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
 from bot.features.announcements.announcer import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.matrix.credentials import password_login, stored_credentials
 from bot.storage.store import Store, write_meta
 
 log = logging.getLogger(__name__)
@@ -69,7 +66,6 @@ log = logging.getLogger(__name__)
 SYNC_TIMEOUT_MS = 30_000
 # Enough history per room that commands sent while the bot was down are not cut off.
 SYNC_FILTER = {"room": {"timeline": {"limit": 200}, "state": {"lazy_load_members": False}}}
-SESSION_FILE = "session.json"
 CREATOR_POWER = 1_000_000
 # Handled commands are kept this long (so a redelivered event is recognised), then purged.
 INBOX_RETENTION = dt.timedelta(days=7)
@@ -81,81 +77,6 @@ _REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
 
 
 # --- credentials ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Credentials:
-    user_id: str
-    device_id: str
-    access_token: str
-
-    def __repr__(self) -> str:
-        return f"Credentials(user_id={self.user_id!r}, device_id={self.device_id!r})"
-
-
-def session_path(config: Config) -> Path:
-    return config.storage.state_dir / SESSION_FILE
-
-
-def save_session(config: Config, creds: Credentials) -> Path:
-    """Store the token where only the bot's user can read it (mode 0600)."""
-    path = session_path(config)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(
-            {
-                "homeserver": config.matrix.homeserver,
-                "user_id": creds.user_id,
-                "device_id": creds.device_id,
-                "access_token": creds.access_token,
-            },
-            f,
-        )
-    os.chmod(path, 0o600)
-    return path
-
-
-def stored_credentials(config: Config) -> Credentials | None:
-    m = config.matrix
-    if m.access_token:
-        return Credentials(m.user_id, m.device_id, m.access_token)
-    if m.access_token_file:
-        try:
-            token = Path(m.access_token_file).read_text().strip()
-        except OSError as e:
-            raise LoginFailed(f"matrix.access_token_file: cannot read {m.access_token_file}: {e.strerror}") from e
-        if not token:
-            raise LoginFailed(f"matrix.access_token_file: {m.access_token_file} is empty")
-        return Credentials(m.user_id, m.device_id, token)
-    path = session_path(config)
-    if path.exists():
-        try:
-            data = json.loads(path.read_text())
-            user_id, device_id, token = data.get("user_id"), data["device_id"], data["access_token"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-            raise LoginFailed(f"{path} is unreadable or damaged ({e}): log in again with `ccc-bot login`") from e
-        if user_id == m.user_id:
-            return Credentials(user_id, device_id, token)
-        log.warning("%s is for %s, not %s; ignoring it", path, user_id, m.user_id)
-    return None
-
-
-async def password_login(config: Config) -> Credentials:
-    """Log in with the configured password and store the token (`ccc-bot login`)."""
-    m = config.matrix
-    if not m.password:
-        raise LoginFailed("matrix.password is empty: set it (once) to log in, or give an access token")
-    client = AsyncClient(m.homeserver, m.user_id, device_id=m.device_id)
-    try:
-        resp = await client.login(m.password, device_name=f"ccc-bot {__version__}")
-    finally:
-        await client.close()
-    if not isinstance(resp, LoginResponse):
-        raise LoginFailed(f"login as {m.user_id} failed: {getattr(resp, 'message', resp)}")
-    creds = Credentials(resp.user_id, resp.device_id, resp.access_token)
-    save_session(config, creds)
-    return creds
 
 
 def txn_id(key: str) -> str:
