@@ -18,8 +18,9 @@ from nio import (
 from bot.core.limits import CommandLimit
 from bot.core.model import IncomingMessage, Reply
 from bot.core.text import Text
-from bot.matrix import adapter as matrix
-from bot.matrix.adapter import MatrixBot, MatrixSender, txn_id
+from bot.matrix import sender
+from bot.matrix.adapter import MatrixBot
+from bot.matrix.sender import MatrixSender, txn_id
 from tests.conftest import ALICE, BOB, ROOM
 
 
@@ -52,7 +53,7 @@ class FlakyClient:
 
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch):
-    monkeypatch.setattr(matrix, "SEND_RETRY_WAITS", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(sender, "SEND_RETRY_WAITS", (0.0, 0.0, 0.0))
 
 
 def keyed(key: str) -> Reply:
