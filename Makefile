@@ -46,7 +46,7 @@ lint: $(STAMP)
 
 ## Long fuzzing run (100,000 examples) of the dispatcher.
 fuzz: $(STAMP)
-	CCC_FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest tests/test_fuzz_dispatcher.py -q
+	CCC_FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest tests/core/test_fuzz_dispatcher.py -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -41,7 +41,7 @@ BASE_CONFIG: dict[str, Any] = {
     "storage": {"database": "ccc.sqlite3", "state_dir": "state"},
     "topics": {"seed_file": str(SEED_FILE)},
     # The clock stands still in these tests, so one person's commands would all fall in one
-    # minute: the flood limit is tested on its own (tests/test_dispatcher.py) and off here.
+    # minute: the flood limit is tested on its own (tests/core/test_dispatcher.py) and off here.
     "limits": {"commands_per_minute": 0},
 }
 

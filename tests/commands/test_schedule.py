@@ -11,7 +11,7 @@ from bot.core.config import parse_timezone
 from bot.core.model import IncomingMessage
 from bot.features.schedule.repository import load_cancellations, planning_range
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
-from tests.test_schedule import upcoming_sessions
+from tests.features.schedule.test_repository import upcoming_sessions
 
 
 async def test_link_gives_url_and_access_code(chat):

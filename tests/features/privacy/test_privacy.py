@@ -13,7 +13,7 @@ from bot.core.dispatcher import record_anchor
 from bot.core.model import Anchor, IncomingReaction
 from bot.features.privacy import registry as privacy
 from tests.conftest import ALICE, BOB, HOST, ROOM
-from tests.test_export import fill
+from tests.features.export.test_reports import fill
 
 SESSION = "2026-11-26 08:00"
 

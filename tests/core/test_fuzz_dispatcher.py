@@ -40,7 +40,7 @@ _SPECS = build_registry().commands.values()
 COMMANDS = sorted({*(n for spec in _SPECS for n in (spec.name, *spec.aliases)), "unknowncmd", "HELP", "Vote", "x"})
 
 # Markup bot/core/text.py writes itself; anything else in a formatted_body came from a user.
-_TEXT_SOURCE = (Path(__file__).resolve().parents[1] / "bot" / "core" / "text.py").read_text()
+_TEXT_SOURCE = (Path(__file__).resolve().parents[2] / "bot" / "core" / "text.py").read_text()
 ALLOWED_TAGS = {"strong", "code", "a", "br"} | set(re.findall(r"<([a-z][a-z0-9]*)[ >]", _TEXT_SOURCE))
 
 NASTY = [
