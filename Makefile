@@ -24,11 +24,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/ccc-bot demo
 
-## The whole suite: lint, formatting, types, unit and integration tests (a real Synapse is started).
+## The whole suite: lint, formatting, types, import layers, unit and integration tests (a real Synapse is started).
 test: $(STAMP)
 	$(BIN)/ruff check bot commands tests bench
 	$(BIN)/ruff format --check bot commands tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
@@ -41,10 +42,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check bot commands tests bench
 	$(BIN)/ruff format --check bot commands tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## Long fuzzing run (100,000 examples) of the dispatcher.
 fuzz: $(STAMP)
-	CCC_FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest tests/test_fuzz_dispatcher.py -q
+	CCC_FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest tests/core/test_fuzz_dispatcher.py -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

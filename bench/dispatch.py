@@ -20,12 +20,12 @@ import aiosqlite
 
 from bench import ROOT, Goal, filesystem_of, workdir
 from bot.app import open_dispatcher
-from bot.clock import FakeClock, iso
-from bot.config import MAX_COMMANDS_PER_MINUTE, Config, parse_config
-from bot.dispatcher import Dispatcher
-from bot.model import IncomingMessage
-from bot.storage import Store
-from bot.topics import normalise
+from bot.core.clock import FakeClock, iso
+from bot.core.config import MAX_COMMANDS_PER_MINUTE, Config, parse_config
+from bot.core.dispatcher import Dispatcher
+from bot.core.model import IncomingMessage
+from bot.features.topics.repository import normalise
+from bot.storage.store import Store
 
 GOAL_RATIO = 0.5
 KINDS = ("suggest", "vote", "topics")

@@ -24,11 +24,11 @@ from nio import AsyncClient, AsyncClientConfig, RoomSendResponse
 
 from bench import Goal, median, ms, workdir
 from bench.latency import Pinger, make_room, seed_open_topics, synapse_in
-from bot import sessions
-from bot.config import LimitsConfig, load_config
-from bot.localsynapse import LocalSynapse
-from bot.schedule import session_from_key
-from bot.storage import Store
+from bot.core.config import LimitsConfig, load_config
+from bot.devtools.localsynapse import LocalSynapse
+from bot.features.schedule.repository import session_from_key
+from bot.features.sessions import repository as sessions
+from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
 GOAL_SECONDS = 1.0

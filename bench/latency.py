@@ -24,11 +24,11 @@ from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomSendResp
 
 from bench import ROOT, Goal, ms, percentile, workdir
 from bench.echo_bot import READY
-from bot.clock import iso
-from bot.localsynapse import LocalSynapse
-from bot.matrix import SYNC_TIMEOUT_MS
-from bot.storage import Store
-from bot.topics import normalise
+from bot.core.clock import iso
+from bot.devtools.localsynapse import LocalSynapse
+from bot.features.topics.repository import normalise
+from bot.matrix.adapter import SYNC_TIMEOUT_MS
+from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
 GOAL_P50 = 1.10

@@ -29,15 +29,15 @@ from nio import AsyncClient, AsyncClientConfig
 
 from bench import ROOT, Goal, median, ms, workdir
 from bot.app import open_services
-from bot.chart import Charts
-from bot.clock import FakeClock, iso
-from bot.config import Config, parse_config
-from bot.dispatcher import Dispatcher
-from bot.localsynapse import LocalSynapse
-from bot.model import IncomingMessage, Reply
-from bot.schedule import Session, sessions_from
-from bot.storage import Store
-from bot.topics import normalise
+from bot.core.clock import FakeClock, iso
+from bot.core.config import Config, parse_config
+from bot.core.dispatcher import Dispatcher
+from bot.core.model import IncomingMessage, Reply
+from bot.devtools.localsynapse import LocalSynapse
+from bot.features.schedule.repository import Session, sessions_from
+from bot.features.sessions.chart import Charts
+from bot.features.topics.repository import normalise
+from bot.storage.store import Store
 
 GOAL_TOPICS = 0.020
 GOAL_REPLY = 1.0
@@ -320,7 +320,7 @@ def _export_commands(registry) -> tuple[list[str], str | None]:
     benchmark follows the command as it grows; none if the command isn't there yet."""
     spec = registry.get("export")
     if spec is None:
-        return [], "exports: skipped, there is no !export command (bot/export.py) in this tree yet"
+        return [], "exports: skipped, there is no !export command (bot/features/export/reports.py) in this tree yet"
     choices = [getattr(p.kind, "values", ()) for p in spec.params]
     if len(choices) < 2 or not all(choices[:2]):
         return [], f"exports: skipped, !export takes {spec.usage!r}, which this benchmark does not know"

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from bot.clock import Clock, SystemClock
-from bot.config import Config
-from bot.dispatcher import Dispatcher, PowerLevels, Services
-from bot.sessions import is_volunteer_host
-from bot.storage import Store
-from bot.topics import import_seed_file
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import Config
+from bot.core.dispatcher import Dispatcher, PowerLevels, Services
+from bot.features.sessions.repository import is_volunteer_host
+from bot.features.topics.repository import import_seed_file
+from bot.storage.store import Store
 from commands import build_registry
 
 

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
-from bot.config import Config, ConfigError, check_files, load_config
-from bot.export import FORMATS, KINDS, Export
-from bot.logs import configure_logging, hide_secrets
-from bot.model import LoginFailed
-from bot.storage import StorageError
+from bot.checks import check_files
+from bot.core.config import Config, ConfigError, load_config
+from bot.core.logs import configure_logging, hide_secrets
+from bot.core.model import LoginFailed
+from bot.features.export.reports import FORMATS, KINDS, Export
+from bot.storage.store import StorageError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    # Never what people typed, a token or a password, at any verbosity (bot/logs.py).
+    # Never what people typed, a token or a password, at any verbosity (bot/core/logs.py).
     handler = configure_logging(args.command, args.verbose)
     try:
         return _main(args)
@@ -71,7 +72,7 @@ def _main(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from pathlib import Path
 
-        from bot.demo import run_demo
+        from bot.devtools.demo import run_demo
 
         return run_demo(keep=Path(args.keep) if args.keep else None)
     try:
@@ -105,11 +106,11 @@ def _main(args: argparse.Namespace) -> int:
         if args.command == "export":
             return _write_export(config, args.kind, args.format, args.output, args.force)
         if args.command == "run":
-            from bot.matrix import run_bot
+            from bot.matrix.adapter import run_bot
 
             return asyncio.run(run_bot(config))
         if args.command == "login":
-            from bot.matrix import password_login, session_path
+            from bot.matrix.credentials import password_login, session_path
 
             creds = asyncio.run(password_login(config))
             print(f"Logged in as {creds.user_id} (device {creds.device_id}); token stored in {session_path(config)}.")
@@ -124,9 +125,9 @@ def _main(args: argparse.Namespace) -> int:
 
 
 async def _status(config: Config) -> int:
-    from bot.clock import SystemClock
+    from bot.core.clock import SystemClock
     from bot.status import read_status
-    from bot.storage import Store
+    from bot.storage.store import Store
 
     if not config.storage.database.exists():
         print(f"{config.storage.database}: no database yet: the bot has never run with this config")
@@ -154,9 +155,9 @@ async def _console(config: Config, user: str) -> int:
 async def _export(config: Config, kind: str, fmt: str) -> Export:
     """The same bytes as `!export`. Opens the database read-only beside a running bot (WAL
     lets a reader in while the bot writes), never migrates it, and changes nothing in it."""
-    from bot.clock import SystemClock
-    from bot.export import build_export
-    from bot.storage import Store
+    from bot.core.clock import SystemClock
+    from bot.features.export.reports import build_export
+    from bot.storage.store import Store
 
     store = await Store.open(config.storage.database, read_only=True)
     try:

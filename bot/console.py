@@ -17,10 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import Config
-from bot.dispatcher import Dispatcher
-from bot.limits import CommandLimit
-from bot.model import IncomingMessage, Reply
+from bot.core.config import Config
+from bot.core.dispatcher import Dispatcher
+from bot.core.limits import CommandLimit
+from bot.core.model import IncomingMessage, Reply
 
 CONSOLE_ROOM = "!console:localhost"
 FILES_DIR = "console-files"

@@ -14,8 +14,8 @@ from typing import Any
 
 import aiosqlite
 
-from bot.clock import iso
-from bot.storage import Store
+from bot.core.clock import iso
+from bot.storage.store import Store
 
 MESSAGE, REACTION, REDACTION = "message", "reaction", "redaction"
 KIND_FIELDS: dict[str, tuple[str, ...]] = {

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.announcer import Announcer
-from bot.clock import Clock, parse_iso
-from bot.config import Config
-from bot.dispatcher import Services
-from bot.schedule import load_cancellations, next_held_sessions
-from bot.storage import Store
+from bot.core.clock import Clock, parse_iso
+from bot.core.config import Config
+from bot.core.dispatcher import Services
+from bot.features.announcements.announcer import Announcer
+from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.storage.store import Store
 from commands import build_registry
 
 # A running bot syncs at least every 30 s (the long-poll timeout); this much silence

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.registry import CommandGroup, Registry
+from bot.core.registry import CommandGroup, Registry
 from commands import export, help, privacy, schedule, sessions, topics
 
 GROUPS: tuple[CommandGroup, ...] = (

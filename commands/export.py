@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.dispatcher import Context
-from bot.export import FORMATS, KINDS, build_export
-from bot.model import Reply, Role
-from bot.registry import Choice, CommandGroup
-from bot.text import Text
+from bot.core.dispatcher import Context
+from bot.core.model import Reply, Role
+from bot.core.registry import Choice, CommandGroup
+from bot.core.text import Text
+from bot.features.export.reports import FORMATS, KINDS, build_export
 
 group = CommandGroup("export")
 

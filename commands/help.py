@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.dispatcher import Context
-from bot.model import Reply, Role
-from bot.registry import CommandError, CommandGroup
-from bot.text import Text, clean
+from bot.core.dispatcher import Context
+from bot.core.model import Reply, Role
+from bot.core.registry import CommandError, CommandGroup
+from bot.core.text import Text, clean
 
 group = CommandGroup("help")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import privacy
-from bot.dispatcher import Context
-from bot.model import Attachment, Reply
-from bot.registry import Choice, CommandError, CommandGroup
-from bot.text import Text, plural
+from bot.core.dispatcher import Context
+from bot.core.model import Attachment, Reply
+from bot.core.registry import Choice, CommandError, CommandGroup
+from bot.core.text import Text, plural
+from bot.features.privacy import registry as privacy
 
 group = CommandGroup("privacy")
 

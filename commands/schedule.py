@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import announcements, sessions, timezones
-from bot.announcer import announcement
-from bot.config import WEEKDAYS, Config, Slot
-from bot.dispatcher import Context
-from bot.model import Attachment, Reply, Role
-from bot.registry import CommandError, CommandGroup, Rest, UsageError
-from bot.schedule import (
+from bot.core import timezones
+from bot.core.config import WEEKDAYS, Config, Slot
+from bot.core.dispatcher import Context
+from bot.core.model import Attachment, Reply, Role
+from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.core.text import Text, clean
+from bot.features.announcements import repository as announcements
+from bot.features.announcements.announcer import announcement
+from bot.features.schedule.repository import (
     CalendarState,
     Cancellations,
     Session,
@@ -32,7 +34,7 @@ from bot.schedule import (
     sessions_on,
     with_full_stop,
 )
-from bot.text import Text, clean
+from bot.features.sessions import repository as sessions
 
 group = CommandGroup("schedule")
 

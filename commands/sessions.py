@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from bot import chart, sessions
-from bot.announcer import link_line
-from bot.dispatcher import Context
-from bot.model import Anchor, Attachment, Reply, Role
-from bot.registry import CommandError, CommandGroup, Rest, UsageError, convert
-from bot.schedule import (
+from bot.core.dispatcher import Context
+from bot.core.model import Anchor, Attachment, Reply, Role
+from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
+from bot.core.text import Text, clean, plural
+from bot.features.announcements.announcer import link_line
+from bot.features.schedule.repository import (
     Session,
     countdown,
     load_cancellations,
@@ -22,8 +22,9 @@ from bot.schedule import (
     sessions_from,
     sessions_on,
 )
-from bot.sessions import CHECK_IN_REACTION, START_EARLY, START_LATE
-from bot.text import Text, clean, plural
+from bot.features.sessions import chart
+from bot.features.sessions import repository as sessions
+from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
 from commands.schedule import check_planned_day, typed_session_time
 
 group = CommandGroup("sessions")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import sessions, topics
-from bot.dispatcher import Context
-from bot.model import Anchor, Reply, Role
-from bot.registry import CommandError, CommandGroup, Rest, UsageError
-from bot.schedule import countdown
-from bot.text import Text, clean, plural
-from bot.topics import Topic, TopicError, TopicStatus
+from bot.core.dispatcher import Context
+from bot.core.model import Anchor, Reply, Role
+from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.core.text import Text, clean, plural
+from bot.features.schedule.repository import countdown
+from bot.features.sessions import repository as sessions
+from bot.features.topics import repository as topics
+from bot.features.topics.repository import Topic, TopicError, TopicStatus
 
 group = CommandGroup("topics")
 

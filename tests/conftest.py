@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from bot.app import open_services
-from bot.clock import FakeClock
-from bot.config import Config, parse_config
-from bot.dispatcher import Dispatcher, Services
-from bot.model import IncomingMessage, Reply
-from bot.topics import read_seed
+from bot.core.clock import FakeClock
+from bot.core.config import Config, parse_config
+from bot.core.dispatcher import Dispatcher, Services
+from bot.core.model import IncomingMessage, Reply
+from bot.features.topics.repository import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' own seed topics (the shipped topics.yaml is checked on its own, in test_topics.py).
@@ -41,7 +41,7 @@ BASE_CONFIG: dict[str, Any] = {
     "storage": {"database": "ccc.sqlite3", "state_dir": "state"},
     "topics": {"seed_file": str(SEED_FILE)},
     # The clock stands still in these tests, so one person's commands would all fall in one
-    # minute: the flood limit is tested on its own (tests/test_dispatcher.py) and off here.
+    # minute: the flood limit is tested on its own (tests/core/test_dispatcher.py) and off here.
     "limits": {"commands_per_minute": 0},
 }
 
@@ -120,8 +120,8 @@ async def chat(make_chat) -> Chat:
 async def hold(chat: Chat, key: str, people: list[str]) -> None:
     """Session `key` held in the past: started by people[0], everyone checked in, ended
     an hour later."""
-    from bot import sessions
-    from bot.schedule import session_from_key
+    from bot.features.schedule.repository import session_from_key
+    from bot.features.sessions import repository as sessions
 
     session = session_from_key(chat.services.config, key)
     await sessions.start_session(chat.store, session, people[0], session.starts_at)

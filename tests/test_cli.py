@@ -100,8 +100,8 @@ def run_main(capsys, *args: str) -> tuple[int, str]:
 def a_real_database(path: Path, migrations=None) -> bytes:
     import asyncio
 
-    from bot.migrations import MIGRATIONS
-    from bot.storage import Store
+    from bot.storage.migrations import MIGRATIONS
+    from bot.storage.store import Store
 
     async def make():
         store = await Store.open(path, migrations or MIGRATIONS)
@@ -185,7 +185,7 @@ def test_a_missing_folder_or_read_only_database_gets_one_line(tmp_path, capsys):
 def test_export_and_status_never_migrate(tmp_path, capsys):
     import sqlite3
 
-    from bot.migrations import MIGRATIONS
+    from bot.storage.migrations import MIGRATIONS
 
     database = tmp_path / "old.sqlite3"
     before = a_real_database(database, MIGRATIONS[:-1])

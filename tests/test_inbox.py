@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import inbox
-from bot.clock import UTC
-from bot.storage import Store
+from bot.core.clock import UTC
+from bot.storage.store import Store
 
 NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 ROOM = "!room:example.org"

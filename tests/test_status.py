@@ -1,6 +1,6 @@
 import datetime as dt
 
-from bot.clock import FakeClock, iso
+from bot.core.clock import FakeClock, iso
 from bot.status import read_status
 from tests.conftest import START
 

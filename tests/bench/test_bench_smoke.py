@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from bench import Goal, dispatch, flood, latency, percentile, scale
-from bot.localsynapse import LocalSynapse
+from bot.devtools.localsynapse import LocalSynapse
 
 TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
 

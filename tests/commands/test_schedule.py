@@ -7,11 +7,11 @@ import pytz
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.config import parse_timezone
-from bot.model import IncomingMessage
-from bot.schedule import load_cancellations, planning_range
+from bot.core.config import parse_timezone
+from bot.core.model import IncomingMessage
+from bot.features.schedule.repository import load_cancellations, planning_range
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
-from tests.test_schedule import upcoming_sessions
+from tests.features.schedule.test_repository import upcoming_sessions
 
 
 async def test_link_gives_url_and_access_code(chat):
@@ -428,7 +428,7 @@ async def test_uncancel_with_a_time_as_people_type_it(chat):
 
 
 async def test_host_with_a_time_as_people_type_it(chat):
-    from bot import sessions
+    from bot.features.sessions import repository as sessions
 
     text = await chat.text(ALICE, "!host 2026-12-10 5pm")
     assert "did you mean !host 2026-12-10 17:00?" in text and "Usage: !host" in text, text

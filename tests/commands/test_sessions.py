@@ -6,10 +6,11 @@ import sys
 
 import pytest
 
-from bot import chart, sessions
-from bot.clock import iso
-from bot.dispatcher import record_anchor
-from bot.model import Anchor, IncomingReaction
+from bot.core.clock import iso
+from bot.core.dispatcher import record_anchor
+from bot.core.model import Anchor, IncomingReaction
+from bot.features.sessions import chart
+from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, hold
 
 UTC = dt.UTC

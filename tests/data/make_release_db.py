@@ -11,9 +11,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.app import open_services
 from bot.clock import FakeClock
 from bot.config import parse_config
+
+from bot.app import open_services
 from tests.conftest import ALICE, BASE_CONFIG, BOB, HOST, ORGANISER, Chat, merge
 
 OUT = Path(sys.argv[1])

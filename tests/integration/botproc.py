@@ -15,8 +15,8 @@ from typing import Any
 
 from nio import AsyncClient, Event, RoomSendResponse
 
-from bot.demo import write_config as write_config  # shared with the demo
-from bot.localsynapse import LocalSynapse
+from bot.devtools.demo import write_config as write_config  # shared with the demo
+from bot.devtools.localsynapse import LocalSynapse
 
 from .helpers import prime, wait_for_event
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from nio import AsyncClient, AsyncClientConfig, JoinResponse, RoomCreateResponse, WhoamiResponse
 
-from bot.localsynapse import LocalSynapse
+from bot.devtools.localsynapse import LocalSynapse
 
 from .botproc import BotAccount, BotProcess, ask, bot_sections, register_bot, write_config
 from .helpers import forget

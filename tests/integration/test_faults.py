@@ -23,10 +23,10 @@ from pathlib import Path
 import pytest
 from nio import AsyncClient, AsyncClientConfig, Event, RoomCreateResponse, RoomMessagesResponse
 
-from bot.config import format_duration
-from bot.localsynapse import LocalSynapse
-from bot.storage import Store
-from bot.topics import normalise
+from bot.core.config import format_duration
+from bot.devtools.localsynapse import LocalSynapse
+from bot.features.topics.repository import normalise
+from bot.storage.store import Store
 
 from .botproc import relates, replies_to, send_text, write_config
 from .conftest import PASSWORD, BotRoom, BotRooms, MakeSynapse, Users

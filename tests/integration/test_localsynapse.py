@@ -18,7 +18,7 @@ from nio import (
     WhoamiResponse,
 )
 
-from bot.localsynapse import LocalSynapse, SynapseHTTPError
+from bot.devtools.localsynapse import LocalSynapse, SynapseHTTPError
 
 from .conftest import PASSWORD, MakeSynapse, MakeUser
 from .helpers import collect_events, prime, wait_for_event

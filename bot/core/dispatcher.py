@@ -1,0 +1,274 @@
+"""From a message to the replies: split once, look up once, check the role once,
+convert the arguments, call the handler, and turn every error into one clear reply."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiosqlite
+
+from bot.core.clock import Clock
+from bot.core.config import Config
+from bot.core.limits import CommandLimit, Verdict
+from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
+from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
+from bot.core.text import Text, clean, plural
+from bot.features.privacy import registry as privacy
+from bot.features.sessions.chart import Charts
+from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+_COMMAND = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63})(?:\s+|$)(.*)", re.DOTALL)
+
+# Asked for a user's power level in a room; None when unknown (console mode).
+PowerLevels = Callable[[str, str], "int | None"]
+# Extra ways to be a host of the current session (volunteering), added by features.
+HostCheck = Callable[["Services", str], Awaitable[bool]]
+# Told the user id of someone whose data `!forgetme` has just erased, so that an adapter
+# drops what it keeps outside the database (the console's saved files).
+ForgetHook = Callable[[str], Awaitable[None]]
+
+
+@dataclass
+class Services:
+    """What command handlers may use. Built once at start; no globals."""
+
+    config: Config
+    store: Store
+    clock: Clock
+    registry: Registry
+    power_level: PowerLevels = lambda room_id, user_id: None
+    host_checks: list[HostCheck] = field(default_factory=list)
+    on_forget: list[ForgetHook] = field(default_factory=list)
+    charts: Charts = field(default_factory=Charts)
+
+    @property
+    def prefix(self) -> str:
+        return self.config.matrix.command_prefix
+
+    def is_organiser(self, user_id: str, room_id: str | None = None) -> bool:
+        roles = self.config.roles
+        if user_id in roles.organisers:
+            return True
+        level = self.power_level(room_id, user_id) if room_id else None
+        return level is not None and level >= roles.organiser_power_level
+
+    async def role_of(self, user_id: str, room_id: str | None = None, *, needed: Role = Role.ORGANISER) -> Role:
+        """The user's role. The configured lists and power levels are in memory; who
+        volunteered to host is in the database, so it is looked up only when `needed`
+        (the role the question is about) is above participant."""
+        if self.is_organiser(user_id, room_id):
+            return Role.ORGANISER
+        if user_id in self.config.roles.hosts:
+            return Role.HOST
+        if needed > Role.PARTICIPANT:
+            for check in self.host_checks:
+                if await check(self, user_id):
+                    return Role.HOST
+        return Role.PARTICIPANT
+
+
+@dataclass(frozen=True)
+class Context:
+    """One command being handled. `role` is exact for every role the command's own role
+    or `role_aware` asks about; for a participant's command a volunteer host may show as
+    a participant (sessions.may_host answers about hosting a given session)."""
+
+    services: Services
+    message: IncomingMessage
+    role: Role
+    spec: CommandSpec | ReactionSpec
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def config(self) -> Config:
+        return self.services.config
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def sender(self) -> str:
+        return self.message.sender
+
+    @property
+    def prefix(self) -> str:
+        return self.services.prefix
+
+    def reply(self, text: Text | str, **kwargs: Any) -> Reply:
+        if isinstance(text, str):
+            text = Text(text)
+        return Reply.of(text, **kwargs)
+
+
+def split_command(body: str, prefix: str) -> tuple[str, str] | None:
+    """(name, argument text) if the body is a command, else None."""
+    text = body.lstrip()
+    if not text.startswith(prefix):
+        return None
+    m = _COMMAND.fullmatch(text[len(prefix) :])
+    if not m:
+        return None
+    return m.group(1).lower(), m.group(2)
+
+
+class Dispatcher:
+    def __init__(self, services: Services):
+        self.services = services
+        self.limit = CommandLimit(services.config.limits.commands_per_minute)
+
+    async def handle(self, message: IncomingMessage) -> list[Reply]:
+        parsed = split_command(message.body, self.services.prefix)
+        if parsed is None:
+            return []
+        # Before anything that costs: a flood past the limit is dropped here, unread.
+        held_back = self.held_back(message.room_id, message.sender)
+        if held_back is not None:
+            return held_back
+        name, arg_text = parsed
+        prefix = self.services.prefix
+        spec = self.services.registry.get(name)
+        # A participant's command needs no look-up of volunteer hosts, unless it shows
+        # what the asker's role allows (!help).
+        needed = Role.ORGANISER if spec is None or spec.role_aware else spec.role
+        role = await self.services.role_of(message.sender, message.room_id, needed=needed)
+        if spec is None:
+            text = Text("Unknown command ").code(f"{prefix}{clean(name, 32)}").add(".")
+            suggestion = self.services.registry.suggest(name, role)
+            if suggestion:
+                text.add(" Did you mean ").code(f"{prefix}{suggestion}").add("?")
+            text.add(" Type ").code(f"{prefix}help").add(" for the commands you can use.")
+            return [Reply.of(text)]
+        if role < spec.role:
+            text = Text().code(f"{prefix}{spec.name}").add(f" is for {spec.role.label} only. Type ")
+            text.code(f"{prefix}help").add(" for the commands you can use.")
+            return [Reply.of(text)]
+        ctx = Context(self.services, message, role, spec)
+        try:
+            args = parse_args(spec, arg_text)
+            result = await spec.handler(ctx, *args)
+        except UsageError as e:
+            return [usage_reply(spec, prefix, str(e))]
+        except CommandError as e:
+            return [Reply.of(Text(str(e)))]
+        except Exception:
+            log.exception("command %s from %s failed", spec.name, message.sender)
+            text = Text("Sorry, ").code(f"{prefix}{spec.name}")
+            text.add(" failed unexpectedly. The error is in the bot's log for the operator.")
+            return [Reply.of(text)]
+        return _as_list(result)
+
+    async def handle_reaction(self, reaction: IncomingReaction) -> list[Reply]:
+        """A reaction to an anchored bot message, or the redaction of one, acts like the
+        command it stands for (👍 on a topic votes; redacting it unvotes)."""
+        store = self.services.store
+        if reaction.added:
+            target, key = reaction.target, normalise_reaction(reaction.key)
+        else:
+            row = await store.fetchone(
+                "SELECT target, key FROM reactions WHERE event_id = ? AND user_id = ?",
+                (reaction.event_id, reaction.sender),
+            )
+            if row is None:
+                return []  # not a reaction that did anything
+            target, key = row["target"], row["key"]
+        anchor = await self.anchor_of(target)
+        spec = self.services.registry.reaction(anchor.kind, key) if anchor else None
+        if anchor is None or spec is None:
+            return []
+        if reaction.added:
+            inserted = await store.execute(
+                "INSERT OR IGNORE INTO reactions (event_id, user_id, target, key) VALUES (?, ?, ?, ?)",
+                (reaction.event_id, reaction.sender, target, key),
+            )
+            if not inserted:
+                return []  # seen already (a redelivered event)
+        else:
+            await store.execute("DELETE FROM reactions WHERE event_id = ?", (reaction.event_id,))
+        role = await self.services.role_of(reaction.sender, reaction.room_id)
+        # Any answer goes in reply to the message reacted to.
+        message = IncomingMessage(
+            reaction.sender, reaction.room_id, target, "", reaction.ts, sender_name=reaction.sender_name
+        )
+        ctx = Context(self.services, message, role, spec)
+        try:
+            replies = _as_list(await spec.handler(ctx, anchor.ref, reaction.added))
+        except (UsageError, CommandError) as e:
+            replies = [Reply.of(Text(str(e)))]
+        except Exception:
+            log.exception("reaction %s from %s failed", key, reaction.sender)
+            return []
+        # A reaction always acts (what people see on the message is what counts, and
+        # success is quiet), but its answers count against the limit like commands.
+        if replies:
+            held_back = self.held_back(reaction.room_id, reaction.sender)
+            if held_back is not None:
+                return held_back
+        return replies
+
+    def held_back(self, room_id: str, sender: str) -> list[Reply] | None:
+        """None while `sender` is within limits.commands_per_minute in `room_id`; past it
+        the one notice saying when to try again, then nothing until then."""
+        now = self.services.clock.now()
+        decision = self.limit.check(room_id, sender, now)
+        if decision.verdict is Verdict.ANSWER:
+            return None
+        if decision.verdict is Verdict.SILENCE:
+            return []
+        seconds = decision.seconds_left(now)
+        log.info("%s sent too many commands in %s; ignoring them for %d s", sender, room_id, seconds)
+        text = Text(f"Too many commands: I answer at most {self.limit.per_minute} a minute from each person. ")
+        text.add(f"Try again in {plural(seconds, 'second')}; until then I ignore your commands here.")
+        return [Reply.of(text)]
+
+    async def anchor_of(self, event_id: str) -> Anchor | None:
+        row = await self.services.store.fetchone("SELECT kind, ref FROM anchors WHERE event_id = ?", (event_id,))
+        return Anchor(row["kind"], row["ref"]) if row else None
+
+
+async def record_anchor(store: Store, event_id: str, room_id: str, anchor: Anchor) -> None:
+    """Called by a sender once an anchored reply has its event id."""
+    await store.execute(
+        "INSERT OR REPLACE INTO anchors (event_id, room_id, kind, ref) VALUES (?, ?, ?, ?)",
+        (event_id, room_id, anchor.kind, anchor.ref),
+    )
+
+
+def _as_list(result: Reply | list[Reply] | None) -> list[Reply]:
+    if result is None:
+        return []
+    return result if isinstance(result, list) else [result]
+
+
+def usage_reply(spec: CommandSpec, prefix: str, error: str) -> Reply:
+    end = "" if error.endswith((".", "?", "!")) else "."
+    text = Text(f"{prefix}{spec.name}: {error}{end}").line("Usage: ").code(spec.usage_line(prefix))
+    return Reply.of(text)
+
+
+# --- !mydata and !forgetme ------------------------------------------------------------
+
+
+async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
+    return {
+        "reactions": await privacy.rows(
+            store, "SELECT event_id, target, key FROM reactions WHERE user_id = ? ORDER BY rowid", user_id
+        )
+    }
+
+
+async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    cursor = await db.execute("DELETE FROM reactions WHERE user_id = ?", (who.user_id,))
+    return {"reactions": cursor.rowcount}
+
+
+privacy.register("reactions", _collect_person, _erase_person, holds=(privacy.Column("reactions", "user_id"),))

@@ -1,0 +1,108 @@
+"""Plain data passed between the Matrix adapter, the dispatcher and the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, Protocol
+
+from bot.core.text import Text
+
+
+class LoginFailed(Exception):
+    """Credentials were refused or missing."""
+
+
+class Role(IntEnum):
+    """Each command has one role; a higher role may use everything below it."""
+
+    PARTICIPANT = 1
+    HOST = 2
+    ORGANISER = 3
+
+    @property
+    def label(self) -> str:
+        return {1: "participants", 2: "hosts", 3: "organisers"}[self.value]
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    sender: str
+    room_id: str
+    event_id: str
+    body: str
+    ts: dt.datetime
+    thread_root: str | None = None
+    sender_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    mimetype: str
+
+    @property
+    def is_image(self) -> bool:
+        return self.mimetype.startswith("image/")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Marks a sent message as standing for something (a topic, a session's start), so
+    reactions to it can be understood: ('topic', '12'), ('session', '2026-11-26 08:00')."""
+
+    kind: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    html: str | None = None
+    # Users the bot means to ping; nothing else is ever put in m.mentions.
+    mentions: tuple[str, ...] = ()
+    file: Attachment | None = None
+    anchor: Anchor | None = None
+    # Where it goes: by default, in answer to the command, where the command was asked.
+    room_id: str | None = None
+    thread_root: str | None = None
+    direct_to: str | None = None
+    # A stable key for messages the bot sends on its own (announcements): the adapter
+    # derives the transaction id from it, so a resend after a crash is not shown twice.
+    key: str | None = None
+
+    @classmethod
+    def of(cls, text: Text, **kwargs: Any) -> Reply:
+        return cls(text=text.plain, html=text.html, **kwargs)
+
+
+@dataclass(frozen=True)
+class IncomingReaction:
+    """An annotation (`m.reaction`) on an event, or the redaction of one (`added=False`,
+    `event_id` is then the reaction's own id that was redacted)."""
+
+    sender: str
+    room_id: str
+    event_id: str
+    target: str
+    key: str
+    ts: dt.datetime
+    added: bool = True
+    sender_name: str | None = None
+
+
+class Sender(Protocol):
+    """Where replies go: the Matrix adapter, the console, or a test double.
+    Returns the event id of the message sent (None if it could not be sent)."""
+
+    async def send(self, reply: Reply, in_reply_to: IncomingMessage | None = None) -> str | None: ...
+
+
+_SKIN_TONES_AND_SELECTORS = dict.fromkeys([0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)])
+
+
+def normalise_reaction(key: str) -> str:
+    """👍🏽 and 👍️ count as 👍: skin tones and variation selectors are dropped."""
+    return key.translate(_SKIN_TONES_AND_SELECTORS).strip()

@@ -1,0 +1,256 @@
+"""Commands declared once, beside their handler, with usage, role and help.
+
+    group = CommandGroup("topics")
+
+    @group.command("vote", usage="N", help="Vote for topic N")
+    async def vote(ctx: Context, topic: int) -> Reply: ...
+
+Arguments are converted from the handler's annotations: `int`, `str` (one word, quotes
+allowed), `Rest` (the rest of the line), `datetime.date` (YYYY-MM-DD), `datetime.time`
+(HH:MM), and `Choice` subclasses of str with a fixed set of values. A parameter with a
+default is optional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import inspect
+import re
+import types
+import typing
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.model import Reply, Role
+from bot.core.text import clean
+
+
+class UsageError(Exception):
+    """The command was called wrongly: the reply adds the usage line."""
+
+
+class CommandError(Exception):
+    """The command was understood but cannot be done; the message says why."""
+
+
+class Rest(str):
+    """Annotation: the rest of the line, as typed (trimmed)."""
+
+
+Handler = Callable[..., Awaitable["Reply | list[Reply] | None"]]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: type
+    optional: bool
+    default: Any
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    usage: str
+    role: Role
+    help: str
+    handler: Handler
+    params: tuple[Param, ...]
+    aliases: tuple[str, ...] = ()
+    # The handler shows what the asker's role allows, so its ctx.role must be exact even
+    # for a participant's command (a volunteer host is told about !start).
+    role_aware: bool = False
+
+    def usage_line(self, prefix: str) -> str:
+        return f"{prefix}{self.name} {self.usage}".rstrip()
+
+    @property
+    def arg_labels(self) -> tuple[str, ...]:
+        """Each argument as the usage line names it (`N`, `YYYY-MM-DD`), so an error
+        speaks the reader's words; the parameter's own name where the line has none."""
+        words = self.usage.replace("[", " ").replace("]", " ").split()
+        if len(words) != len(self.params):
+            return tuple(p.name for p in self.params)
+        return tuple(words)
+
+
+@dataclass(frozen=True)
+class ReactionSpec:
+    """What a reaction with one of `keys` on a message anchored as `kind` does.
+    The handler is called as `handler(ctx, ref, added)`; it runs with the reacting user's
+    role and must itself check what it needs (a reaction has no usage line)."""
+
+    kind: str
+    keys: tuple[str, ...]
+    handler: Callable[..., Awaitable[Reply | list[Reply] | None]]
+
+
+class CommandGroup:
+    """The commands of one module, in the order they are declared."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.commands: list[CommandSpec] = []
+        self.reactions: list[ReactionSpec] = []
+
+    def reaction(self, kind: str, *keys: str) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.reactions.append(ReactionSpec(kind, keys, handler))
+            return handler
+
+        return register
+
+    def command(
+        self,
+        name: str,
+        *,
+        usage: str = "",
+        role: Role = Role.PARTICIPANT,
+        help: str,
+        aliases: Iterable[str] = (),
+        role_aware: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        def register(handler: Handler) -> Handler:
+            self.commands.append(
+                CommandSpec(name, usage, role, help, handler, _params(handler), tuple(aliases), role_aware)
+            )
+            return handler
+
+        return register
+
+
+class Registry:
+    def __init__(self, groups: Iterable[CommandGroup]):
+        self.commands: dict[str, CommandSpec] = {}
+        self._names: dict[str, CommandSpec] = {}
+        self.reactions: dict[tuple[str, str], ReactionSpec] = {}
+        for group in groups:
+            for reaction in group.reactions:
+                for key in reaction.keys:
+                    self.reactions[(reaction.kind, key)] = reaction
+            for spec in group.commands:
+                for name in (spec.name, *spec.aliases):
+                    if name in self._names:
+                        raise ValueError(f"command {name!r} declared twice")
+                    self._names[name] = spec
+                self.commands[spec.name] = spec
+
+    def reaction(self, kind: str, key: str) -> ReactionSpec | None:
+        return self.reactions.get((kind, key))
+
+    def get(self, name: str) -> CommandSpec | None:
+        return self._names.get(name.lower())
+
+    def visible_to(self, role: Role) -> list[CommandSpec]:
+        return [spec for spec in self.commands.values() if spec.role <= role]
+
+    def suggest(self, name: str, role: Role) -> str | None:
+        names = [n for n, spec in self._names.items() if spec.role <= role]
+        close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
+        return self._names[close[0]].name if close else None
+
+
+# --- argument conversion ----------------------------------------------------------------
+
+
+class Choice(str):
+    """Base for a str annotation with fixed values: subclass and set `values`."""
+
+    values: tuple[str, ...] = ()
+
+
+def _params(handler: Handler) -> tuple[Param, ...]:
+    hints = typing.get_type_hints(handler)
+    params = []
+    for p in list(inspect.signature(handler).parameters.values())[1:]:  # skip ctx
+        kind = hints.get(p.name, str)
+        if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+            kind = next(a for a in typing.get_args(kind) if a is not type(None))
+        params.append(Param(p.name, kind, p.default is not inspect.Parameter.empty, p.default))
+    return tuple(params)
+
+
+_TOKEN = re.compile(r'\s*(?:"([^"]*)"|“([^”]*)”|(\S+))')
+
+
+def _next_token(text: str) -> tuple[str, str] | None:
+    m = _TOKEN.match(text)
+    if not m or not text.strip():
+        return None
+    token = next(g for g in m.groups() if g is not None)
+    return token, text[m.end() :]
+
+
+def convert(kind: type, token: str, name: str) -> Any:
+    """`token` as a `kind`; `name` is the argument as the usage line shows it."""
+    shown = clean(token, 40)
+    if kind is int:
+        if not re.fullmatch(r"#?\d{1,9}", token):
+            raise UsageError(f"{name}: {shown!r} is not a number")
+        return int(token.lstrip("#"))
+    if kind is dt.date:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", token):
+            try:
+                return dt.date.fromisoformat(token)
+            except ValueError:
+                pass
+        raise UsageError(f"{name}: {shown!r} is not a date (YYYY-MM-DD)")
+    if kind is dt.time:
+        m = re.fullmatch(r"(\d{1,2}):(\d{2})", token)
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise UsageError(f"{name}: {shown!r} is not a time (HH:MM)")
+        return dt.time(int(m.group(1)), int(m.group(2)))
+    if isinstance(kind, type) and issubclass(kind, Choice):
+        value = token.lower()
+        if value not in kind.values:
+            # The usage line shows the choices themselves (`topics|attendance`).
+            raise UsageError(f"{shown!r} is not one of {', '.join(kind.values)}")
+        return kind(value)
+    return token
+
+
+def _missing(param: Param, label: str) -> str:
+    if isinstance(param.kind, type) and issubclass(param.kind, Choice):
+        return " or ".join(param.kind.values)
+    return label
+
+
+def parse_args(spec: CommandSpec, text: str) -> list[Any]:
+    """Convert the argument text for `spec`, raising UsageError on any problem."""
+    args: list[Any] = []
+    if not spec.params:
+        return args  # `!link please`: words after a command that takes none are not an error
+    rest = text
+    labels = spec.arg_labels
+    for i, param in enumerate(spec.params):
+        label = labels[i]
+        if param.kind is Rest:
+            value = rest.strip()
+            if not value and not param.optional:
+                raise UsageError(f"{label} is missing")
+            args.append(Rest(value) if value else param.default)
+            rest = ""
+            continue
+        token = _next_token(rest)
+        if token is None:
+            if not param.optional:
+                raise UsageError(f"{_missing(param, label)} is missing")
+            args.append(param.default)
+            continue
+        value_text, remainder = token
+        later_rest = any(p.kind is Rest for p in spec.params[i + 1 :])
+        try:
+            args.append(convert(param.kind, value_text, label))
+        except UsageError:
+            # An optional typed argument that doesn't fit is left for the free text after it
+            # (`!cancel 2026-12-24 holidays`: no time given, "holidays" is the reason).
+            if param.optional and later_rest:
+                args.append(param.default)
+                continue
+            raise
+        rest = remainder
+    if rest.strip():
+        raise UsageError(f"unexpected {clean(rest.strip(), 40)!r}")
+    return args

@@ -1,0 +1,529 @@
+"""Announcements, the host-wait notice and the automatic close: messages the bot sends on
+its own, each exactly once.
+
+Everything is driven by the clock: `run_due()` does whatever has fallen due at
+`clock.now()`, so tests walk through weeks and restarts without sleeping, and the
+scheduler only decides *when* to call it. The database is the record of what was sent:
+one `announcements` row per (session, lead, room), written as 'sending' before the send
+and marked 'sent' with the event id after it. A 'sending' row found later (a crash, a
+failed send) is sent again with the same key, from which the Matrix adapter derives the
+transaction id, so the homeserver shows it once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.core.clock import iso
+from bot.core.config import ConferenceConfig, format_duration, parse_duration
+from bot.core.dispatcher import Services
+from bot.core.model import Anchor, Reply, Sender
+from bot.core.text import Text, clean, plural
+from bot.core.timezones import place_name
+from bot.features.announcements import repository as announcements
+from bot.features.schedule.repository import (
+    Cancellations,
+    Session,
+    countdown,
+    load_cancellations,
+    local_time,
+    long_date,
+    next_held_sessions,
+    session_from_key,
+    sessions_between,
+    time_in,
+    with_full_stop,
+)
+from bot.features.sessions import repository as sessions
+from bot.features.topics.repository import top_open_topics
+
+log = logging.getLogger(__name__)
+
+# Due items older than this are not looked at any more (a bot down for a long time
+# does not dig up old sessions on start); within it, missed ones are skipped and logged.
+LOOKBACK = dt.timedelta(days=1)
+# How far ahead scheduler jobs are planned; a periodic tick re-plans.
+HORIZON = dt.timedelta(days=8)
+TICK_SECONDS = 60
+AGENDA_SIZE = 5
+# A reminder sent this little after its time (a job run by the next minute's tick) still
+# states its lead; one sent later, after a downtime, says the time actually left.
+ON_TIME = dt.timedelta(seconds=2 * TICK_SECONDS)
+JOB_PREFIX = "ccc:"
+TICK_JOB = "ccc-tick"
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A reminder's lead time before the start, stored (in `announcements.lead` and in
+    job ids) as '1d', '15m' or '0m'."""
+
+    before: dt.timedelta
+
+    @classmethod
+    def parse(cls, text: str) -> Lead:
+        return cls(parse_duration(text))
+
+    @property
+    def at_start(self) -> bool:
+        """The `0m` reminder, which opens the session's thread."""
+        return self.before == dt.timedelta(0)
+
+    def __str__(self) -> str:
+        return format_duration(self.before)
+
+
+class Notice(StrEnum):
+    """What is due that is not a reminder: the cancellation notice, the host-wait notice,
+    the summary of an automatic close, and the close itself (no message). Stored in
+    `announcements.lead` and job ids as its value."""
+
+    CANCELLED = "cancelled"
+    HOST_WAIT = "host-wait"
+    SUMMARY = "summary"
+    AUTO_CLOSE = "auto-close"
+
+
+def lead_of(stored: str) -> Lead | Notice:
+    """What a stored `announcements.lead` stands for; ValueError if nothing."""
+    try:
+        return Notice(stored)
+    except ValueError:
+        return Lead.parse(stored)
+
+
+class AnnouncementStatus(StrEnum):
+    """An `announcements` row: written 'sending' before the send, 'sent' after it;
+    'skipped' when it is not sent (late, superseded, or no longer wanted)."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Due:
+    """Something to do for a session at `at`: send the message `lead` to every room
+    (a reminder, or the CANCELLED / HOST_WAIT notice), or close it (AUTO_CLOSE)."""
+
+    session: Session
+    lead: Lead | Notice
+    at: dt.datetime
+
+    @property
+    def job_id(self) -> str:
+        return f"{JOB_PREFIX}{self.session.key}:{self.lead}"
+
+
+def reply_key(session_key: str, lead: Lead | Notice, room_id: str) -> str:
+    return f"announce:{session_key}:{lead}:{room_id}"
+
+
+class Announcer:
+    def __init__(self, services: Services, sender: Sender):
+        self.services = services
+        self.sender = sender
+        self._lock = asyncio.Lock()
+        self._plan_lock = asyncio.Lock()
+        self._scheduler: Any = None
+        self._closing = False
+        self._running = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def _conf(self) -> ConferenceConfig:
+        return self.services.config.conference
+
+    @property
+    def _rooms(self) -> tuple[str, ...]:
+        return self.services.config.matrix.rooms
+
+    # --- what is due when --------------------------------------------------------
+
+    def deadline(self, session: Session, lead: Lead | Notice) -> dt.datetime:
+        """After this a message not yet sent is skipped. A reminder that fell due while
+        the bot was down goes out only within the grace window and before the start; the
+        `0m` one (the thread root) within the grace window; a cancellation notice any
+        time before the start."""
+        grace = dt.timedelta(minutes=self._conf.announce_grace_minutes)
+        start = session.starts_at
+        if isinstance(lead, Lead):
+            before = lead.before
+            return start - before + grace if lead.at_start else min(start - before + grace, start)
+        if lead == Notice.CANCELLED:
+            return start
+        if lead == Notice.HOST_WAIT:
+            return start + dt.timedelta(minutes=self._conf.host_wait_minutes) + grace
+        if lead == Notice.SUMMARY:
+            return start + LOOKBACK
+        raise ValueError(f"{lead} sends no message")
+
+    def superseded_by(self, session: Session, lead: Lead | Notice, now: dt.datetime) -> Lead | None:
+        """The latest later announcement of the same session that is due by `now`, if
+        any: then a reminder `lead` whose time passed (the bot was down) is not sent, so
+        nobody reads "starts in 15 minutes" followed by "starts now"."""
+        if not isinstance(lead, Lead):
+            return None
+        later = [d for d in self._conf.announce_before if d < lead.before and session.starts_at - d <= now]
+        return Lead(min(later)) if later else None
+
+    async def due_between(self, start: dt.datetime, end: dt.datetime) -> list[Due]:
+        """Everything falling due in [start, end], in time order; automatic closes of
+        sessions still running are included however old they are."""
+        conf = self._conf
+        leads = conf.announce_before
+        max_lead = max(leads, default=dt.timedelta(0))
+        wait = dt.timedelta(minutes=conf.host_wait_minutes)
+        cancels = await load_cancellations(self.services.store)
+        items: list[Due] = []
+        for session in sessions_between(self.services.config, start - wait, end + max_lead + dt.timedelta(seconds=1)):
+            items.extend(self._due_for(session, cancels))
+        for state in await sessions.running_sessions(self.services.store):
+            assert state.started_at is not None
+            at = state.started_at + sessions.AUTO_CLOSE_AFTER
+            if at <= end:
+                items.append(Due(session_from_key(self.services.config, state.key), Notice.AUTO_CLOSE, at))
+        return sorted(
+            (i for i in items if i.lead == Notice.AUTO_CLOSE or start <= i.at <= end), key=lambda i: (i.at, i.job_id)
+        )
+
+    def _due_for(self, session: Session, cancels: Cancellations) -> list[Due]:
+        leads = self._conf.announce_before
+        cancellation = cancels.of(session)
+        if cancellation is not None:
+            # One notice instead of the reminders: when the first reminder would have
+            # gone, or at once if the session was cancelled later than that.
+            if not leads:
+                return []
+            at = max(session.starts_at - max(leads), cancellation.cancelled_at)
+            return [Due(session, Notice.CANCELLED, at)] if at < session.starts_at else []
+        items = [Due(session, Lead(lead), session.starts_at - lead) for lead in leads]
+        wait = dt.timedelta(minutes=self._conf.host_wait_minutes)
+        items.append(Due(session, Notice.HOST_WAIT, session.starts_at + wait))
+        return items
+
+    # --- doing it ----------------------------------------------------------------
+
+    async def run_due(self) -> None:
+        """Do everything due now, and resend whatever a crash or failure left unsent.
+        Safe to call at any time and as often as wanted."""
+        async with self._lock:
+            now = self.services.clock.now()
+            for item in await self.due_between(now - LOOKBACK, now):
+                try:
+                    await self._fire(item, now)
+                except Exception:
+                    log.exception("%s for session %s failed", item.lead, item.session.key)
+            await self._send_pending(now)
+
+    async def _fire(self, item: Due, now: dt.datetime) -> None:
+        store = self.services.store
+        if item.lead == Notice.AUTO_CLOSE:
+            await self._auto_close(item)
+            return
+        late = now > self.deadline(item.session, item.lead)
+        superseded = None if late else self.superseded_by(item.session, item.lead, now)
+        needless = item.lead == Notice.HOST_WAIT and await self._host_arrived(item.session.key)
+        status = AnnouncementStatus.SKIPPED if late or superseded or needless else AnnouncementStatus.SENDING
+        async with store.transaction() as db:
+            added = await announcements.record(db, item.session.key, str(item.lead), self._rooms, status, now)
+        if added and late:
+            log.warning(
+                "%s announcement for session %s was due at %s and is past its grace window "
+                "(was the bot down?): skipped",
+                item.lead,
+                item.session.key,
+                iso(item.at),
+            )
+        elif added and superseded:
+            log.warning(
+                "%s announcement for session %s was due at %s, and the %s one is due too (was the bot down?): skipped",
+                item.lead,
+                item.session.key,
+                iso(item.at),
+                superseded,
+            )
+
+    async def _host_arrived(self, key: str) -> bool:
+        state = await sessions.state_of(self.services.store, key)
+        return state is not None and state.started_at is not None
+
+    async def _auto_close(self, item: Due) -> None:
+        """Close a session nobody ended, 3 h after its start, and queue its summary.
+        The close and the queued messages are one transaction: done once, or not at all."""
+        store, key = self.services.store, item.session.key
+        async with store.transaction() as db:
+            if not await sessions.close_session(db, key, None, item.at, auto=True):
+                return
+            await announcements.record(db, key, Notice.SUMMARY, self._rooms, AnnouncementStatus.SENDING, item.at)
+        log.info("session %s closed automatically", key)
+
+    async def _send_pending(self, now: dt.datetime) -> None:
+        store = self.services.store
+        for key, stored, room in await announcements.pending(store):
+            try:
+                lead = lead_of(stored)
+                session = session_from_key(self.services.config, key)
+                if now > self.deadline(session, lead):
+                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
+                    log.warning("%s announcement for session %s to %s never went out in time; skipped", lead, key, room)
+                    continue
+                superseded = self.superseded_by(session, lead, now)
+                if superseded:
+                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
+                    log.warning(
+                        "%s announcement for session %s to %s never went out, and the %s one is due now; skipped",
+                        lead,
+                        key,
+                        room,
+                        superseded,
+                    )
+                    continue
+                reply = await self.message(session, lead, room, now)
+                if reply is None:
+                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
+                    continue
+                event_id = await self.sender.send(reply)
+            except Exception:
+                log.exception("sending %s for session %s to %s failed; will retry", stored, key, room)
+                continue
+            if event_id is None:
+                log.warning("sending %s for session %s to %s failed; will retry", lead, key, room)
+                continue
+            if isinstance(lead, Lead) and lead.at_start and reply.thread_root is None:
+                await sessions.set_thread_root(store, key, room, event_id)
+            await self._mark(key, lead, room, AnnouncementStatus.SENT, event_id, now)
+
+    async def _mark(
+        self,
+        key: str,
+        lead: Lead | Notice,
+        room: str,
+        status: AnnouncementStatus,
+        event_id: str | None,
+        now: dt.datetime,
+    ) -> None:
+        await announcements.mark(self.services.store, key, str(lead), room, status, event_id, now)
+
+    # --- the messages ------------------------------------------------------------
+
+    async def message(self, session: Session, lead: Lead | Notice, room: str, now: dt.datetime) -> Reply | None:
+        """The message `lead` for a session in a room, or None if it is no longer wanted."""
+        services, key = self.services, session.key
+        reply_to = reply_key(key, lead, room)
+        root = await sessions.thread_root(services.store, key, room)
+        if lead == Notice.CANCELLED:
+            return Reply.of(await cancellation_text(services, session, now), room_id=room, key=reply_to)
+        if lead == Notice.SUMMARY:
+            return Reply.of(await sessions.summary(services, key), room_id=room, thread_root=root, key=reply_to)
+        if lead == Notice.HOST_WAIT:
+            if await self._host_arrived(key):
+                return None
+            text, mentions = await host_wait_text(services, session)
+            return Reply.of(text, mentions=mentions, room_id=room, thread_root=root, key=reply_to)
+        if not isinstance(lead, Lead):
+            raise ValueError(f"{lead} sends no message")
+        before = lead.before
+        positive = [d for d in self._conf.announce_before if d > dt.timedelta(0)]
+        # Volunteers are pinged in the last reminder before the start (`15m` by default).
+        ping = bool(positive) and before == min(positive)
+        text, mentions = await announcement(services, session, now, ping=ping, lead=before)
+        if lead.at_start:
+            # The thread root, unless a host started early and the thread exists already.
+            if root is None:  # notes left with !late before the thread opened go into it
+                late = await sessions.late_notes_text(services.store, key)
+                if late:
+                    text.line().extend(late)
+            anchor = Anchor("session", key)
+            return Reply.of(text, mentions=mentions, room_id=room, thread_root=root, anchor=anchor, key=reply_to)
+        return Reply.of(text, mentions=mentions, room_id=room, key=reply_to)
+
+    # --- scheduling --------------------------------------------------------------
+
+    async def start(self, scheduler: Any) -> None:
+        """Plan the coming jobs on an APScheduler AsyncIOScheduler, plus a tick every
+        minute that catches up and re-plans (a !cancel or !start changes what is due)."""
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        self._scheduler = scheduler
+        scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=TICK_SECONDS),
+            id=TICK_JOB,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+        )
+        await self.replan()
+
+    async def stop(self, wait_seconds: float = 3) -> None:
+        """At shutdown, before the store closes: take no new job, let the ones running
+        finish (a job is a run and a re-plan, with no lock held in between), and only then
+        shut the scheduler down, whose asyncio executor cancels the jobs still running."""
+        self._closing = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), wait_seconds)
+        except TimeoutError:
+            log.warning("an announcement was still being sent at shutdown; it is resent at the next start")
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+
+    async def tick(self) -> None:
+        await self._job()
+
+    async def fire(self, session_key: str, lead: str) -> None:
+        """A planned job: its ids say what it was for; what to do is read afresh."""
+        log.debug("job %s %s fired", session_key, lead)
+        await self._job()
+
+    async def _job(self) -> None:
+        if self._closing:
+            return
+        self._running += 1
+        self._idle.clear()
+        try:
+            await self.run_due()
+            await self.replan()
+        except asyncio.CancelledError:
+            # Only when stop() gave up waiting: what was not sent is recorded as pending
+            # and goes out (with the same transaction id) at the next start.
+            log.debug("announcement job cancelled at shutdown")
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                self._idle.set()
+
+    async def replan(self) -> list[Due]:
+        """(Re)build the date jobs for everything due within the horizon."""
+        if self._scheduler is None:
+            return []
+        from apscheduler.triggers.date import DateTrigger
+
+        async with self._plan_lock:  # a tick and a job may re-plan at the same moment
+            now = self.services.clock.now()
+            planned = [i for i in await self.due_between(now, now + HORIZON) if i.at > now]
+            wanted = {i.job_id for i in planned}
+            for job in self._scheduler.get_jobs():
+                if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+                    job.remove()
+            for item in planned:
+                self._scheduler.add_job(
+                    self.fire,
+                    DateTrigger(run_date=item.at),
+                    args=(item.session.key, str(item.lead)),
+                    id=item.job_id,
+                    replace_existing=True,
+                    coalesce=True,
+                    misfire_grace_time=None,
+                )
+            return planned
+
+
+# --- texts --------------------------------------------------------------------------
+
+
+def times_text(services: Services, session: Session) -> Text:
+    """'Thursday 26 November 2026, 08:00 UTC' and the time in each display zone, with
+    the date where it differs."""
+    utc = session.starts_at
+    text = Text().bold(f"{long_date(utc)} UTC")
+    zones = [z for z in services.config.conference.display_timezones if z != "UTC"]
+    if zones:
+        text.line(" · ".join(f"{place_name(zone)}: {time_in(utc, zone, utc.date())}" for zone in zones))
+    return text
+
+
+def link_line(services: Services) -> Text:
+    conf = services.config.conference
+    return Text("Join: ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
+
+
+async def _names(services: Services, users: list[str], ping: bool) -> tuple[Text, tuple[str, ...]]:
+    text = Text()
+    for i, user in enumerate(users):
+        if i:
+            text.add(" and " if i == len(users) - 1 else ", ")
+        name = await sessions.name_of(services.store, user)
+        if ping:
+            text.mention(user, name)
+        else:
+            text.add(name)
+    return text, tuple(users) if ping else ()
+
+
+def when_text(session: Session, now: dt.datetime, lead: dt.timedelta | None) -> str:
+    """'starts in 15 minutes' for the 15-minute reminder, sent a few milliseconds or a
+    tick late alike; 'starts now' for the `0m` one. Without a lead (`!announce`), or
+    when sent late after a downtime: the time actually left, or 'began 20 minutes ago'."""
+    until = session.starts_at - now
+    if lead is not None and until > lead - ON_TIME:
+        return f"starts {countdown(lead)}" if lead else "starts now"
+    left = countdown(until)
+    if left == "now":
+        return "starts now"
+    return f"began {left}" if until < dt.timedelta(0) else f"starts {left}"
+
+
+async def announcement(
+    services: Services, session: Session, now: dt.datetime, *, ping: bool = False, lead: dt.timedelta | None = None
+) -> tuple[Text, tuple[str, ...]]:
+    """The announcement of a session: when, where, the agenda and the host. `lead` is
+    the reminder's lead time, which its text states."""
+    conf, prefix = services.config.conference, services.prefix
+    when = when_text(session, now, lead)
+    text = Text("📣 ").bold(conf.name).add(f" {when}")
+    text.line().extend(times_text(services, session))
+    text.line().extend(link_line(services))
+    agenda = await top_open_topics(services.store, AGENDA_SIZE)
+    if agenda:
+        text.line("Top topics (vote with ").code(f"{prefix}vote N").add("):")
+        for topic in agenda:
+            votes = "1 vote" if topic.votes == 1 else f"{topic.votes} votes"
+            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, 120)} ({votes})")
+    else:
+        text.line("No topics yet: bring one! Suggest it with ").code(f"{prefix}suggest TEXT").add(".")
+    volunteers = await sessions.volunteers_of(services.store, session.key)
+    mentions: tuple[str, ...] = ()
+    if volunteers:
+        names, mentions = await _names(services, volunteers, ping)
+        text.line("Volunteered to host: ").extend(names).add(".")
+    else:
+        text.line("No host has volunteered yet: ").code(f"{prefix}host").add(" to host it.")
+    return text, mentions
+
+
+async def host_wait_text(services: Services, session: Session) -> tuple[Text, tuple[str, ...]]:
+    prefix = services.prefix
+    wait = services.config.conference.host_wait_minutes
+    text = Text(f"No host has started session {session.key} yet ({plural(wait, 'minute')} after its start).")
+    volunteers = await sessions.volunteers_of(services.store, session.key)
+    mentions: tuple[str, ...] = ()
+    if volunteers:
+        names, mentions = await _names(services, volunteers, ping=True)
+        text.add(" Volunteered to host: ").extend(names).add(".")
+    else:
+        text.add(" Nobody volunteered to host.")
+    text.line("Anyone here can host: type ").code(f"{prefix}host").add(", then ").code(f"{prefix}start").add(".")
+    text.line().extend(link_line(services))
+    return text, mentions
+
+
+async def cancellation_text(services: Services, session: Session, now: dt.datetime) -> Text:
+    cancels = await load_cancellations(services.store)
+    cancellation = cancels.of(session)
+    conf = services.config.conference
+    text = Text("❌ ").bold(conf.name).add(" of ").bold(f"{long_date(session.starts_at)} UTC").add(" is cancelled")
+    reason = clean(cancellation.reason, 200) if cancellation is not None else ""
+    text.add(f": {with_full_stop(reason)}" if reason else ".")
+    following = next_held_sessions(services.config, cancels, session.starts_at, 1)
+    if following:
+        nxt = following[0].starts_at
+        text.line(f"The next session is {long_date(local_time(nxt, 'UTC'))} UTC ({countdown(nxt - now)}).")
+    return text

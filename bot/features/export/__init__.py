@@ -1,0 +1,1 @@
+"""Exports: the topics and attendance reports as CSV, JSON and Markdown."""

@@ -1,0 +1,383 @@
+"""The history as files: topics and attendance, as CSV, JSON or Markdown.
+
+One renderer per (kind, format), all pure functions of what the database holds, so the
+chat command (`!export`) and the CLI (`ccc-bot export`) write the same bytes for the same
+database. No timestamps of the export itself go into the contents; the date is only in
+the file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from bot.core.clock import parse_iso
+from bot.core.config import WEEKDAYS
+from bot.core.model import Attachment
+from bot.core.text import clean, plural
+from bot.features.topics.repository import TopicStatus
+from bot.storage.store import Store
+
+KINDS = ("topics", "attendance")
+FORMATS = ("csv", "json", "md")
+MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
+# 2: imported history has the status "discussed" and `imported` true (1 had "imported").
+SCHEMA_VERSION = 2
+
+STATUS_ORDER = (TopicStatus.OPEN, TopicStatus.DISCUSSED, TopicStatus.WITHDRAWN)
+# Where a discussed topic's session goes: the seed file's topics had none.
+IMPORTED_SESSION = "earlier (imported)"
+FORMER_PARTICIPANT = "a former participant"
+
+
+@dataclass(frozen=True)
+class TopicRow:
+    number: int
+    text: str
+    suggested_by: str | None
+    suggested_name: str | None
+    suggested_at: str | None
+    votes: int
+    status: TopicStatus
+    session: str | None
+    note: str | None
+    imported: bool  # history from the seed file: discussed, before the bot kept records
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One check-in; a session nobody is checked in to has one row with no attendee.
+    A session nobody ended was closed automatically: it has no end time and no duration
+    (when the bot closed it says nothing about when people left)."""
+
+    session: str
+    slot: str
+    started_by: str | None
+    started_at: str | None
+    ended_at: str | None
+    attendee: str | None
+    checked_in_at: str | None
+    duration_minutes: int | None
+    auto_closed: bool
+
+
+TOPIC_COLUMNS = tuple(f.name for f in fields(TopicRow))
+ATTENDANCE_COLUMNS = tuple(f.name for f in fields(AttendanceRow))
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the readable (Markdown) renderers add to the rows: a title and people's names."""
+
+    conference: str
+    names: Mapping[str, str]
+
+    def person(self, user_id: str | None) -> str:
+        if not user_id:
+            return ""
+        name = self.names.get(user_id)
+        return f"{name} ({user_id})" if name and name != user_id else user_id
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+async def topic_rows(store: Store) -> list[TopicRow]:
+    rows = await store.fetchall(
+        "SELECT t.id, t.text, t.suggested_by, t.suggested_name, t.suggested_at, t.status, t.session, t.note, "
+        "t.seed_key IS NOT NULL AS imported, (SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes "
+        "FROM topics t ORDER BY t.id"
+    )
+    return [
+        TopicRow(
+            number=r["id"],
+            text=r["text"],
+            suggested_by=r["suggested_by"],
+            suggested_name=r["suggested_name"],
+            suggested_at=r["suggested_at"],
+            votes=r["votes"],
+            status=TopicStatus(r["status"]),
+            session=r["session"],
+            note=r["note"],
+            imported=bool(r["imported"]),
+        )
+        for r in rows
+    ]
+
+
+async def attendance_rows(store: Store) -> list[AttendanceRow]:
+    rows = await store.fetchall(
+        "SELECT s.key, s.started_by, s.started_at, s.ended_at, s.auto_ended, a.user_id, a.checked_in_at "
+        "FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
+        "ORDER BY s.starts_at, s.key, a.checked_in_at, a.rowid"
+    )
+    return [
+        AttendanceRow(
+            session=r["key"],
+            slot=slot_of(r["key"]),
+            started_by=r["started_by"],
+            started_at=r["started_at"],
+            ended_at=None if r["auto_ended"] else r["ended_at"],
+            attendee=r["user_id"],
+            checked_in_at=r["checked_in_at"],
+            duration_minutes=None if r["auto_ended"] else _minutes(r["started_at"], r["ended_at"]),
+            auto_closed=bool(r["auto_ended"]),
+        )
+        for r in rows
+    ]
+
+
+def _minutes(started_at: str | None, ended_at: str | None) -> int | None:
+    if not started_at or not ended_at:
+        return None
+    return max(int((parse_iso(ended_at) - parse_iso(started_at)).total_seconds()) // 60, 0)
+
+
+def slot_of(session_key: str) -> str:
+    """'2026-11-26 08:00' -> 'Thursday 08:00': read from the key alone, so sessions of
+    slots since removed from the config still export."""
+    try:
+        day = dt.date.fromisoformat(session_key[:10])
+    except ValueError:
+        return ""
+    return f"{WEEKDAYS[day.weekday()].capitalize()} {session_key[11:]}".strip()
+
+
+async def user_names(store: Store) -> dict[str, str]:
+    rows = await store.fetchall("SELECT user_id, display_name FROM users WHERE display_name IS NOT NULL")
+    return {r["user_id"]: clean(r["display_name"], 64) for r in rows}
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading single quote; a
+    yes/no value is written as a word."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else value
+
+
+def _csv(columns: Sequence[str], rows: Sequence[Any]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise(getattr(row, c)) for c in columns])
+    # With a byte order mark, Excel reads the file as UTF-8 instead of the local code page.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def topics_csv(rows: Sequence[TopicRow], report: Report) -> bytes:
+    return _csv(TOPIC_COLUMNS, rows)
+
+
+def attendance_csv(rows: Sequence[AttendanceRow], report: Report) -> bytes:
+    return _csv(ATTENDANCE_COLUMNS, rows)
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def topics_json(rows: Sequence[TopicRow], report: Report) -> bytes:
+    return _json(
+        {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "topics",
+            "conference": report.conference,
+            "topics": [asdict(r) for r in rows],
+        }
+    )
+
+
+def attendance_json(rows: Sequence[AttendanceRow], report: Report) -> bytes:
+    sessions: list[dict[str, Any]] = []
+    for row in rows:
+        if not sessions or sessions[-1]["session"] != row.session:
+            sessions.append(
+                {
+                    "session": row.session,
+                    "slot": row.slot,
+                    "started_by": row.started_by,
+                    "started_at": row.started_at,
+                    "ended_at": row.ended_at,
+                    "duration_minutes": row.duration_minutes,
+                    "auto_closed": row.auto_closed,
+                    "attendees": [],
+                }
+            )
+        if row.attendee is not None:
+            sessions[-1]["attendees"].append({"attendee": row.attendee, "checked_in_at": row.checked_in_at})
+    return _json(
+        {"schema_version": SCHEMA_VERSION, "kind": "attendance", "conference": report.conference, "sessions": sessions}
+    )
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+# Everything Markdown could read as markup or a cell border is backslash-escaped, so a
+# topic can neither break the table nor turn into a link or HTML where the report is shown.
+_MD_SPECIAL = re.compile(r"([\\|`*_\[\]<>])")
+
+
+def md_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", clean(str(value)))
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[int] = ()) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |"]
+    lines.append("|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|")
+    lines.extend("| " + " | ".join(md_cell(v) for v in row) + " |" for row in rows)
+    return lines
+
+
+def _md(lines: list[str]) -> bytes:
+    return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+
+def _suggester(row: TopicRow, report: Report) -> str:
+    if row.suggested_by is None:
+        return "" if row.imported else FORMER_PARTICIPANT
+    name = row.suggested_name
+    return f"{name} ({row.suggested_by})" if name else row.suggested_by
+
+
+def topics_md(rows: Sequence[TopicRow], report: Report) -> bytes:
+    by_status = {status: [r for r in rows if r.status == status] for status in STATUS_ORDER}
+    # Open topics as !topics ranks them: most votes first, then the oldest suggestion.
+    by_status[TopicStatus.OPEN].sort(key=lambda r: (-r.votes, r.suggested_at or "", r.number))
+    imported = sum(1 for r in by_status[TopicStatus.DISCUSSED] if r.imported)
+    counts = ", ".join(
+        f"{len(found)} {status}" + (f" ({imported} imported)" if status == TopicStatus.DISCUSSED and imported else "")
+        for status, found in by_status.items()
+        if found
+    )
+    lines = [f"# {md_cell(report.conference)}: topics", ""]
+    lines += [f"{plural(len(rows), 'topic')}" + (f": {counts}." if counts else "."), ""]
+    header = ("#", "topic", "suggested by", "suggested at", "votes", "session", "note")
+    for status, found in by_status.items():
+        if not found:
+            continue
+        lines += [f"## {status.capitalize()} ({len(found)})", ""]
+        table = [
+            (
+                r.number,
+                r.text,
+                _suggester(r, report),
+                r.suggested_at,
+                r.votes,
+                IMPORTED_SESSION if r.imported else r.session,
+                r.note,
+            )
+            for r in found
+        ]
+        lines += [*_md_table(header, table, right=(0, 4)), ""]
+    return _md(lines)
+
+
+def attendance_md(rows: Sequence[AttendanceRow], report: Report) -> bytes:
+    sessions: dict[str, list[AttendanceRow]] = {}
+    for row in rows:
+        sessions.setdefault(row.session, []).append(row)
+    check_ins = sum(1 for r in rows if r.attendee)
+    lines = [f"# {md_cell(report.conference)}: attendance", ""]
+    lines += [f"{plural(len(sessions), 'session')}, {plural(check_ins, 'check-in')}.", ""]
+    if sessions:
+        lines += ["## Sessions", ""]
+        overview = [
+            (
+                key,
+                first.slot,
+                report.person(first.started_by),
+                first.started_at,
+                "closed automatically" if first.auto_closed else first.ended_at,
+                sum(1 for r in found if r.attendee),
+            )
+            for key, found in sessions.items()
+            for first in found[:1]
+        ]
+        lines += [
+            *_md_table(("session", "slot", "started by", "started at", "ended at", "present"), overview, right=(5,)),
+            "",
+        ]
+    for key, found in sessions.items():
+        lines += [f"## {md_cell(key)} ({md_cell(found[0].slot)})", ""]
+        present = [(report.person(r.attendee), r.checked_in_at) for r in found if r.attendee]
+        if present:
+            lines += [*_md_table(("attendee", "checked in at"), present), ""]
+        else:
+            lines += ["Nobody checked in.", ""]
+    return _md(lines)
+
+
+# --- choosing ---------------------------------------------------------------------------
+
+Renderer = Callable[[Sequence[Any], Report], bytes]
+
+RENDERERS: dict[tuple[str, str], Renderer] = {
+    ("topics", "csv"): topics_csv,
+    ("topics", "json"): topics_json,
+    ("topics", "md"): topics_md,
+    ("attendance", "csv"): attendance_csv,
+    ("attendance", "json"): attendance_json,
+    ("attendance", "md"): attendance_md,
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    kind: str
+    format: str
+    data: bytes
+    filename: str
+    rows: int
+    summary: str
+
+    @property
+    def mimetype(self) -> str:
+        return MIMETYPES[self.format]
+
+    def attachment(self) -> Attachment:
+        return Attachment(self.filename, self.data, self.mimetype)
+
+
+def filename(kind: str, fmt: str, day: dt.date) -> str:
+    """`ccc-topics-2026-11-26.csv`."""
+    return f"ccc-{kind}-{day.isoformat()}.{fmt}"
+
+
+async def build_export(store: Store, kind: str, fmt: str, conference: str, day: dt.date) -> Export:
+    """The export file of `kind` in `fmt`; `day` (the clock's UTC date) only names it."""
+    if (kind, fmt) not in RENDERERS:
+        raise ValueError(f"no export of {kind!r} as {fmt!r}")
+    report = Report(conference, await user_names(store))
+    if kind == "topics":
+        topics = await topic_rows(store)
+        data = RENDERERS[kind, fmt](topics, report)
+        rows, summary = len(topics), plural(len(topics), "topic")
+    else:
+        attendance = await attendance_rows(store)
+        data = RENDERERS[kind, fmt](attendance, report)
+        rows = len(attendance)
+        sessions = len({r.session for r in attendance})
+        check_ins = sum(1 for r in attendance if r.attendee)
+        summary = f"{plural(sessions, 'session')}, {plural(check_ins, 'check-in')}"
+    return Export(kind, fmt, data, filename(kind, fmt, day), rows, summary)

@@ -1,0 +1,1 @@
+"""The schedule: the weekly slots, which sessions are held, and cancellations."""

@@ -1,0 +1,158 @@
+"""The attendance chart of `!stats`, drawn in a short-lived child process.
+
+matplotlib costs the process that imports it about 45 MB that it never gives back; `!stats`
+is asked for now and then, while the bot runs for months. So the bot sends the figures to
+`python -m bot.features.sessions.chart` as JSON on stdin and reads the PNG from its stdout: the bot stays
+small, and a chart that cannot be drawn costs one missing image, not the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import json
+import logging
+import math
+import sys
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# label -> [(YYYY-MM-DD, people)], one series per slot; None for a session not held
+Series = dict[str, list[tuple[str, int | None]]]
+
+CHILD_SECONDS = 60
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+# Up to this many session days, each gets its date under the axis; more get a few dates.
+MAX_DAY_LABELS = 14
+# Space on either side of the first and last session day, in days.
+MARGIN_DAYS = 3
+# One look per slot, so two slots with the same counts stay apart: the first is drawn
+# wide with large hollow markers, the next ones thinner, dashed, with smaller markers on
+# top of it; colours differ too, and the legend names them.
+STYLES: tuple[dict[str, Any], ...] = (
+    {"marker": "o", "linestyle": "-", "linewidth": 3.0, "markersize": 11, "markerfacecolor": "none", "mew": 2},
+    {"marker": "s", "linestyle": "--", "linewidth": 1.8, "markersize": 6},
+    {"marker": "^", "linestyle": ":", "linewidth": 1.8, "markersize": 5},
+    {"marker": "D", "linestyle": "-.", "linewidth": 1.2, "markersize": 4},
+)
+
+
+def figure(series: Series, title: str) -> Any:
+    """The chart as a matplotlib Figure: one line per slot over the days of the data,
+    broken where a session was not held. Agg only, no pyplot: no global state."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, date2num, num2date
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+
+    fig = Figure(figsize=(8, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    days = sorted({dt.date.fromisoformat(day) for points in series.values() for day, _ in points})
+    top = 0
+    for i, (label, points) in enumerate(series.items()):
+        xs = [dt.date.fromisoformat(day) for day, _ in points]
+        # NaN breaks the line: a session not held is a gap, not a line across it.
+        ys = [math.nan if n is None else n for _, n in points]
+        top = max([top, *(n for _, n in points if n is not None)])
+        # matplotlib takes dates through its registry of units, which its type hints leave out.
+        ax.plot(xs, ys, label=label, **STYLES[i % len(STYLES)])  # type: ignore[arg-type]
+    ax.set_title(title)
+    ax.set_ylabel("checked in")
+    ax.set_ylim(0, top + 1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    if days:
+        # Set, not left to matplotlib: for one day it widens the axis to four years.
+        margin = dt.timedelta(days=MARGIN_DAYS)
+        ax.set_xlim(date2num(days[0] - margin), date2num(days[-1] + margin))
+        if len(days) <= MAX_DAY_LABELS:
+            ax.xaxis.set_major_locator(FixedLocator([date2num(d) for d in days]))
+        else:
+            ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=8))
+        years = days[0].year != days[-1].year
+
+        def day_label(x: float, _pos: int) -> str:
+            day = num2date(x).date()
+            return f"{day.day} {day:%b %Y}" if years else f"{day.day} {day:%b}"
+
+        ax.xaxis.set_major_formatter(FuncFormatter(day_label))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.autofmt_xdate()
+    return fig
+
+
+def draw(series: Series, title: str) -> bytes:
+    """The chart as PNG bytes."""
+    buffer = io.BytesIO()
+    figure(series, title).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def child_command() -> list[str]:
+    return [sys.executable, "-m", "bot.features.sessions.chart"]
+
+
+async def render(series: Series, title: str) -> bytes | None:
+    """The chart as PNG bytes, drawn in a child process; None (and a log line) if it
+    could not be drawn."""
+    payload = json.dumps({"title": title, "series": series}).encode()
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *child_command(),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+    except OSError as e:
+        log.error("could not start the chart process: %s", e)
+        return None
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(payload), CHILD_SECONDS)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        log.error("the chart process took longer than %d s and was stopped", CHILD_SECONDS)
+        return None
+    if proc.returncode != 0 or not out.startswith(PNG_MAGIC):
+        log.error("the chart process failed (exit %s): %s", proc.returncode, err.decode(errors="replace")[-2000:])
+        return None
+    return out
+
+
+class Charts:
+    """The bot's charts: at most one drawn at a time (each is a child process of about a
+    second's CPU, and a flood of `!stats` must not start a process each), and the last
+    one reused while the data that goes into it (the series and the title) is unchanged.
+    Requests that came while a chart was being drawn wait for it, and most then get it."""
+
+    def __init__(self) -> None:
+        self._drawing = asyncio.Lock()
+        self._last: tuple[str, bytes] | None = None  # (the data drawn, the PNG)
+
+    async def render(self, series: Series, title: str) -> bytes | None:
+        key = json.dumps({"title": title, "series": series})
+        async with self._drawing:
+            if self._last is not None and self._last[0] == key:
+                return self._last[1]
+            png = await render(series, title)
+            if png is not None:  # a chart that could not be drawn is tried again next time
+                self._last = (key, png)
+            return png
+
+
+def main() -> int:
+    request = json.load(sys.stdin)
+    series = {
+        label: [(day, None if n is None else int(n)) for day, n in points]
+        for label, points in request["series"].items()
+    }
+    sys.stdout.buffer.write(draw(series, str(request["title"])))
+    sys.stdout.buffer.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,532 @@
+"""Sessions as stored: which one is running, who volunteered to host, who came, where its
+thread is in each room, and the summary at its end."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from bot.core.clock import iso, parse_iso
+from bot.core.config import Config
+from bot.core.dispatcher import Services
+from bot.core.text import Text, clean
+from bot.features.privacy import registry as privacy
+from bot.features.schedule.repository import (
+    Cancellations,
+    Session,
+    countdown,
+    duration_text,
+    load_cancellations,
+    next_held_sessions,
+    sessions_between,
+)
+from bot.storage.store import Store
+
+# A session can be started from 30 minutes before its slot time to 2 hours after it.
+START_EARLY = dt.timedelta(minutes=30)
+START_LATE = dt.timedelta(hours=2)
+# A session nobody ended is closed this long after it was started.
+AUTO_CLOSE_AFTER = dt.timedelta(hours=3)
+CHECK_IN_REACTION = "✋"
+
+
+@dataclass(frozen=True)
+class SessionState:
+    key: str
+    started_by: str | None
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    ended_by: str | None
+    auto_ended: bool
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None and self.ended_at is None
+
+
+class StartRefused(Exception):
+    """Why a session cannot be started; `state` is the session as stored."""
+
+    def __init__(self, state: SessionState):
+        super().__init__(state.key)
+        self.state = state
+
+
+class AlreadyRunning(StartRefused):
+    pass
+
+
+class AlreadyEnded(StartRefused):
+    pass
+
+
+class OtherRunning(StartRefused):
+    """Another session is still running (nobody ended it, and it is not 3 h old yet)."""
+
+
+def _when(text: str | None) -> dt.datetime | None:
+    return parse_iso(text) if text else None
+
+
+def _state(row: aiosqlite.Row) -> SessionState:
+    return SessionState(
+        key=row["key"],
+        started_by=row["started_by"],
+        started_at=_when(row["started_at"]),
+        ended_at=_when(row["ended_at"]),
+        ended_by=row["ended_by"],
+        auto_ended=bool(row["auto_ended"]),
+    )
+
+
+_STATE = "SELECT key, started_by, started_at, ended_at, ended_by, auto_ended FROM sessions"
+
+
+async def running_session(store: Store) -> str | None:
+    """The key of the session started and not yet ended, if any."""
+    key: str | None = await store.fetchval(
+        "SELECT key FROM sessions WHERE started_at IS NOT NULL AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1"
+    )
+    return key
+
+
+async def running_sessions(store: Store) -> list[SessionState]:
+    rows = await store.fetchall(f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL ORDER BY started_at")
+    return [_state(r) for r in rows]
+
+
+async def state_of(store: Store, key: str) -> SessionState | None:
+    row = await store.fetchone(f"{_STATE} WHERE key = ?", (key,))
+    return _state(row) if row else None
+
+
+async def started_before_cancel(store: Store, affected: Iterable[Session], now: dt.datetime) -> Session | None:
+    """The first of `affected` that a host has started and that so can't be cancelled any
+    more: one running, or one started early, before its time. One that has taken place
+    and ended is not in the way (cancelling it is refused as over)."""
+    for session in affected:
+        state = await state_of(store, session.key)
+        if state is not None and state.started_at is not None and (state.running or session.starts_at > now):
+            return session
+    return None
+
+
+def startable_session(config: Config, now: dt.datetime) -> Session | None:
+    """The session whose start window (30 min before to 2 h after) holds `now`; the
+    nearest one if two windows overlap."""
+    candidates = sessions_between(config, now - START_LATE, now + START_EARLY + dt.timedelta(seconds=1))
+    return min(candidates, key=lambda s: abs(s.starts_at - now), default=None)
+
+
+async def awaiting_host(store: Store, config: Config, now: dt.datetime) -> Session | None:
+    """The session whose time has come but that no host has started yet: from its start
+    time until it is started, or its start window closes (START_LATE after its start, or
+    earlier when a nearer session's window takes over). Not a cancelled one."""
+    session = startable_session(config, now)
+    if session is None or session.starts_at > now:
+        return None
+    if (await load_cancellations(store)).of(session) is not None:
+        return None
+    state = await state_of(store, session.key)
+    return session if state is None or state.started_at is None else None
+
+
+def start_opens(config: Config, cancels: Cancellations, now: dt.datetime) -> Session | None:
+    """The next session not cancelled whose start window has not opened yet."""
+    following = next_held_sessions(config, cancels, now + START_EARLY, 1)
+    return following[0] if following else None
+
+
+async def start_session(store: Store, session: Session, user_id: str, now: dt.datetime) -> SessionState:
+    """Mark `session` started by `user_id`, who counts as present, as does everyone who
+    reacted ✋ to its announcement before it started; who checked in while waiting for
+    the host stays checked in. Raises a StartRefused."""
+    async with store.transaction() as db:
+        cursor = await db.execute(
+            f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL AND key != ?", (session.key,)
+        )
+        other = await cursor.fetchone()
+        if other is not None:
+            raise OtherRunning(_state(other))
+        await db.execute(
+            "INSERT OR IGNORE INTO sessions (key, starts_at) VALUES (?, ?)", (session.key, iso(session.starts_at))
+        )
+        row = await (await db.execute(f"{_STATE} WHERE key = ?", (session.key,))).fetchone()
+        assert row is not None  # inserted just above, in this transaction
+        state = _state(row)
+        if state.ended_at is not None:
+            raise AlreadyEnded(state)
+        if state.started_at is not None:
+            raise AlreadyRunning(state)
+        await db.execute(
+            "UPDATE sessions SET started_by = ?, started_at = ? WHERE key = ?", (user_id, iso(now), session.key)
+        )
+        # A host who raised a hand while waiting is present as the host, not by the hand.
+        await db.execute(
+            "INSERT INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, 'host') "
+            "ON CONFLICT (session, user_id) DO UPDATE SET via = 'host' WHERE via = 'reaction'",
+            (session.key, user_id, iso(now)),
+        )
+        await db.execute(
+            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) "
+            "SELECT a.ref, r.user_id, ?, 'reaction' FROM reactions r JOIN anchors a ON a.event_id = r.target "
+            "WHERE a.kind = 'session' AND a.ref = ? AND r.key = ? ORDER BY r.rowid",
+            (iso(now), session.key, CHECK_IN_REACTION),
+        )
+    return SessionState(session.key, user_id, now.replace(microsecond=0), None, None, False)
+
+
+async def reopen_session(store: Store, key: str) -> SessionState:
+    """Clear the end of session `key`, ended by mistake: it runs again as it was, started
+    by the same person at the same time, with its check-ins and discussed topics. Raises
+    OtherRunning if another session runs meanwhile, AlreadyRunning if it never ended."""
+    async with store.transaction() as db:
+        cursor = await db.execute(f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL AND key != ?", (key,))
+        other = await cursor.fetchone()
+        if other is not None:
+            raise OtherRunning(_state(other))
+        row = await (await db.execute(f"{_STATE} WHERE key = ?", (key,))).fetchone()
+        if row is None or row["started_at"] is None:
+            raise ValueError(f"session {key} was never started")
+        state = _state(row)
+        if state.ended_at is None:
+            raise AlreadyRunning(state)
+        await db.execute("UPDATE sessions SET ended_at = NULL, ended_by = NULL, auto_ended = 0 WHERE key = ?", (key,))
+    return state
+
+
+async def end_session(store: Store, key: str, by: str | None, at: dt.datetime, auto: bool = False) -> bool:
+    """False if the session was not running (ended meanwhile, or never started)."""
+    async with store.transaction() as db:
+        return await close_session(db, key, by, at, auto=auto)
+
+
+async def close_session(
+    db: aiosqlite.Connection, key: str, by: str | None, at: dt.datetime, *, auto: bool = False
+) -> bool:
+    """End session `key` inside the caller's transaction (`!end`, or the automatic close
+    with `auto` and nobody as `by`); False if it was not running."""
+    cursor = await db.execute(
+        "UPDATE sessions SET ended_at = ?, ended_by = ?, auto_ended = ? "
+        "WHERE key = ? AND started_at IS NOT NULL AND ended_at IS NULL",
+        (iso(at), by, int(auto), key),
+    )
+    return bool(cursor.rowcount)
+
+
+# --- people -------------------------------------------------------------------------
+
+
+async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: str) -> bool:
+    """False if already checked in. via: 'command', 'reaction' or 'host'. A check-in by
+    command over one a ✋ made takes it over, so taking the ✋ back no longer undoes it."""
+    async with store.transaction() as db:
+        cursor = await db.execute(
+            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, ?)",
+            (key, user_id, iso(at), via),
+        )
+        if cursor.rowcount:
+            return True
+        if via != "reaction":
+            await db.execute(
+                "UPDATE attendance SET via = ? WHERE session = ? AND user_id = ? AND via = 'reaction'",
+                (via, key, user_id),
+            )
+        return False
+
+
+async def undo_reaction_check_in(store: Store, key: str, user_id: str) -> bool:
+    """Taking back a ✋ takes back the check-in it made (not one made by command)."""
+    return bool(
+        await store.execute(
+            "DELETE FROM attendance WHERE session = ? AND user_id = ? AND via = 'reaction'", (key, user_id)
+        )
+    )
+
+
+async def attendees(store: Store, key: str) -> list[str]:
+    rows = await store.fetchall(
+        "SELECT user_id FROM attendance WHERE session = ? ORDER BY checked_in_at, rowid", (key,)
+    )
+    return [r[0] for r in rows]
+
+
+async def volunteer(store: Store, key: str, user_id: str, at: dt.datetime) -> bool:
+    """False if already volunteered."""
+    return bool(
+        await store.execute(
+            "INSERT OR IGNORE INTO volunteers (session, user_id, at) VALUES (?, ?, ?)", (key, user_id, iso(at))
+        )
+    )
+
+
+async def withdraw_volunteer(store: Store, key: str, user_id: str) -> bool:
+    """False if `user_id` had not volunteered for that session."""
+    return bool(await store.execute("DELETE FROM volunteers WHERE session = ? AND user_id = ?", (key, user_id)))
+
+
+async def offers_of(store: Store, user_id: str) -> list[str]:
+    """The sessions `user_id` volunteered to host, by key (so by date)."""
+    rows = await store.fetchall("SELECT session FROM volunteers WHERE user_id = ? ORDER BY session", (user_id,))
+    return [r[0] for r in rows]
+
+
+async def volunteers_of(store: Store, key: str) -> list[str]:
+    rows = await store.fetchall("SELECT user_id FROM volunteers WHERE session = ? ORDER BY at, rowid", (key,))
+    return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class LateNote:
+    user_id: str
+    note: str
+
+
+async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.datetime) -> None:
+    """Remember that `user_id` will come late to session `key`; a second note replaces the first."""
+    await store.execute(
+        "INSERT INTO late_notes (session, user_id, note, at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (session, user_id) DO UPDATE SET note = excluded.note, at = excluded.at",
+        (key, user_id, note, iso(at)),
+    )
+
+
+async def late_notes(store: Store, key: str) -> list[LateNote]:
+    rows = await store.fetchall("SELECT user_id, note FROM late_notes WHERE session = ? ORDER BY at, rowid", (key,))
+    return [LateNote(r["user_id"], r["note"]) for r in rows]
+
+
+async def _late_lines(store: Store, text: Text, notes: list[LateNote]) -> Text:
+    for late in notes:
+        text.line("• ").add(await name_of(store, late.user_id))
+        if late.note:
+            text.add(f": {clean(late.note, 300)}")
+    return text
+
+
+async def late_notes_text(store: Store, key: str) -> Text:
+    """The notes left with !late before the session's thread opened, for the message that
+    opens it (empty if there are none)."""
+    notes = await late_notes(store, key)
+    if not notes:
+        return Text()
+    return await _late_lines(store, Text("🕐 Said they would come later:"), notes)
+
+
+async def name_of(store: Store, user_id: str) -> str:
+    """How to show a person: their display name if known, else their user ID."""
+    name = await store.display_name(user_id)
+    return clean(name, 64) if name else user_id
+
+
+async def is_volunteer_host(services: Services, user_id: str) -> bool:
+    """Host check: a volunteer hosts the session they volunteered for, while it runs or
+    while its start window is open."""
+    mine = {r[0] for r in await services.store.fetchall("SELECT session FROM volunteers WHERE user_id = ?", (user_id,))}
+    if not mine:
+        return False
+    running = await running_session(services.store)
+    if running in mine:
+        return True
+    current = startable_session(services.config, services.clock.now())
+    return current is not None and current.key in mine
+
+
+async def may_host(services: Services, user_id: str, key: str, room_id: str | None) -> bool:
+    """Configured hosts and organisers host every session; a volunteer only theirs."""
+    if services.is_organiser(user_id, room_id) or user_id in services.config.roles.hosts:
+        return True
+    return bool(
+        await services.store.fetchval("SELECT 1 FROM volunteers WHERE session = ? AND user_id = ?", (key, user_id))
+    )
+
+
+async def may_end(services: Services, user_id: str, key: str, room_id: str | None) -> bool:
+    """Whoever started the session, a configured host or an organiser: a volunteer who
+    did not start it cannot close it (volunteering needs nobody's approval)."""
+    if services.is_organiser(user_id, room_id) or user_id in services.config.roles.hosts:
+        return True
+    state = await state_of(services.store, key)
+    return state is not None and state.started_by == user_id
+
+
+async def hosts_running(services: Services, user_id: str, room_id: str | None) -> bool:
+    """Whether `user_id` hosts the session running now: started it, is a configured host
+    or an organiser, or volunteered for that very session (not for another one whose
+    start window happens to be open). False when no session runs."""
+    key = await running_session(services.store)
+    if key is None:
+        return False
+    if await may_host(services, user_id, key, room_id):
+        return True
+    state = await state_of(services.store, key)
+    return state is not None and state.started_by == user_id
+
+
+# --- the session thread in each room ------------------------------------------------
+
+
+async def thread_root(store: Store, key: str, room_id: str) -> str | None:
+    """The event the session's thread hangs from in a room: the `0m` announcement, or
+    else the first start message the bot anchored to the session there."""
+    root: str | None = await store.fetchval(
+        "SELECT event_id FROM session_threads WHERE session = ? AND room_id = ?", (key, room_id)
+    )
+    if root is None:
+        root = await store.fetchval(
+            "SELECT event_id FROM anchors WHERE kind = 'session' AND ref = ? AND room_id = ? ORDER BY rowid LIMIT 1",
+            (key, room_id),
+        )
+    return root
+
+
+async def set_thread_root(store: Store, key: str, room_id: str, event_id: str) -> None:
+    await store.execute(
+        "INSERT OR IGNORE INTO session_threads (session, room_id, event_id) VALUES (?, ?, ?)",
+        (key, room_id, event_id),
+    )
+
+
+# --- the summary --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Discussed:
+    id: int
+    text: str
+    note: str | None
+
+
+async def discussed_topics(store: Store, key: str) -> list[Discussed]:
+    rows = await store.fetchall(
+        "SELECT id, text, note FROM topics WHERE status = 'discussed' AND session = ? ORDER BY discussed_at, id",
+        (key,),
+    )
+    return [Discussed(r["id"], r["text"], r["note"]) for r in rows]
+
+
+async def summary(services: Services, key: str) -> Text:
+    """What the session was: duration, who came, what was discussed."""
+    store, prefix = services.store, services.prefix
+    state = await state_of(store, key)
+    text = Text().bold(f"Session {key} ended")
+    if state is None or state.started_at is None:
+        return text.add(" (it was never started).")
+    if state.auto_ended:
+        # When the bot closed it says nothing about when people left: no duration.
+        text.add(" — closed automatically, as nobody ran ").code(f"{prefix}end").add(".")
+        text.line(f"Duration: unknown (started at {state.started_at:%H:%M} UTC; nobody ran ")
+        text.code(f"{prefix}end").add(").")
+    else:
+        text.add(".")
+        end = state.ended_at or services.clock.now()
+        text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
+    people = [await name_of(store, user) for user in await attendees(store, key)]
+    text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
+    late = await late_notes(store, key)
+    if late:
+        await _late_lines(store, text.line(f"Said they would come later ({len(late)}):"), late)
+    topics = await discussed_topics(store, key)
+    if not topics:
+        text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")
+    else:
+        text.line(f"Topics discussed ({len(topics)}):")
+        for topic in topics:
+            text.line("• ").bold(f"#{topic.id}").add(f" “{clean(topic.text, 120)}”")
+            if topic.note:
+                text.add(f" — {clean(topic.note, 200)}")
+    return text
+
+
+# --- statistics ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Turnout:
+    key: str
+    starts_at: dt.datetime
+    present: int
+
+
+async def turnout(store: Store, since: dt.datetime, until: dt.datetime) -> list[Turnout]:
+    """Sessions held (started) with starts_at in [since, until], oldest first, with the
+    number of people checked in."""
+    rows = await store.fetchall(
+        "SELECT s.key, s.starts_at, COUNT(a.user_id) AS present FROM sessions s "
+        "LEFT JOIN attendance a ON a.session = s.key "
+        "WHERE s.started_at IS NOT NULL AND s.starts_at >= ? AND s.starts_at <= ? "
+        "GROUP BY s.key ORDER BY s.starts_at",
+        (iso(since), iso(until)),
+    )
+    return [Turnout(r["key"], parse_iso(r["starts_at"]), r["present"]) for r in rows]
+
+
+def next_session_hint(session: Session | None, now: dt.datetime) -> str:
+    if session is None:
+        return "No session is planned."
+    return f"The next session is {session.key} ({countdown(session.starts_at - now)})."
+
+
+# --- !mydata and !forgetme ------------------------------------------------------------
+
+
+async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
+    hosted = await privacy.rows(
+        store,
+        "SELECT key AS session, started_by = ?1 AS started, started_at, ended_by = ?1 AS ended, ended_at "
+        "FROM sessions WHERE started_by = ?1 OR ended_by = ?1 ORDER BY starts_at",
+        user_id,
+    )
+    for session in hosted:  # SQLite answers 0/1
+        session["started"], session["ended"] = bool(session["started"]), bool(session["ended"])
+    return {
+        "check_ins": await privacy.rows(
+            store,
+            "SELECT session, checked_in_at, via FROM attendance WHERE user_id = ? ORDER BY checked_in_at, session",
+            user_id,
+        ),
+        "volunteering": await privacy.rows(
+            store, "SELECT session, at FROM volunteers WHERE user_id = ? ORDER BY at, session", user_id
+        ),
+        "late_notes": await privacy.rows(
+            store, "SELECT session, note, at FROM late_notes WHERE user_id = ? ORDER BY at, session", user_id
+        ),
+        "sessions_started_or_ended": hosted,
+    }
+
+
+async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    """Check-ins, offers to host and late notes go; the sessions a person started or
+    ended stay, with nobody named."""
+
+    async def run(sql: str) -> int:
+        return (await db.execute(sql, (who.user_id,))).rowcount
+
+    return {
+        "check_ins": await run("DELETE FROM attendance WHERE user_id = ?"),
+        "volunteering": await run("DELETE FROM volunteers WHERE user_id = ?"),
+        "late_notes": await run("DELETE FROM late_notes WHERE user_id = ?"),
+        "sessions": await run(
+            "UPDATE sessions SET started_by = CASE WHEN started_by = ?1 THEN NULL ELSE started_by END, "
+            "ended_by = CASE WHEN ended_by = ?1 THEN NULL ELSE ended_by END "
+            "WHERE started_by = ?1 OR ended_by = ?1"
+        ),
+    }
+
+
+privacy.register(
+    "sessions",
+    _collect_person,
+    _erase_person,
+    holds=(
+        privacy.Column("attendance", "user_id"),
+        privacy.Column("volunteers", "user_id"),
+        privacy.Column("late_notes", "user_id"),
+        privacy.Column("sessions", "started_by"),
+        privacy.Column("sessions", "ended_by"),
+    ),
+)

@@ -1,0 +1,1 @@
+"""Topics and votes: suggesting, voting, withdrawing, the discussed history and the seed file."""

@@ -1,0 +1,303 @@
+"""Sending: Replies as Matrix events (m.notice, escaped HTML, mentions, relations, uploads,
+direct messages), with transaction ids that make a resend harmless, and retries on
+transient failures; every ErrorResponse is checked."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import hashlib
+import html
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    ErrorResponse,
+    RoomCreateResponse,
+    RoomSendResponse,
+    UploadResponse,
+)
+from nio.api import RoomPreset
+from nio.exceptions import LocalProtocolError
+
+from bot.core.clock import UTC, Clock, SystemClock, iso
+from bot.core.dispatcher import record_anchor
+from bot.core.model import IncomingMessage, Reply
+from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+SEND_RETRY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+
+
+def txn_id(key: str) -> str:
+    """A transaction id stable for the same logical message, so that a resend after a
+    crash or a network failure is recognised by the homeserver and not shown twice."""
+    return "ccc-" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+# --- sending -------------------------------------------------------------------------
+
+
+class MatrixSender:
+    """Turns Replies into Matrix events: m.notice, escaped HTML, explicit m.mentions,
+    reply/thread relations, uploads, direct messages."""
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        store: Store,
+        served: set[str] | None = None,
+        configured: set[str] | None = None,
+        clock: Clock | None = None,
+    ):
+        self.client = client
+        self.store = store
+        # Direct-message rooms the bot opens are served from then on.
+        self.served = served if served is not None else set()
+        # The configured rooms: never taken for someone's direct-message room.
+        self.configured = configured if configured is not None else set()
+        self.clock = clock or SystemClock()
+        # When the bot last opened a direct-message room with each person. Kept in memory
+        # only: it limits, and stores nothing that `!forgetme` would have to erase.
+        self._dm_opened: dict[str, dt.datetime] = {}
+
+    async def send_all(self, replies: list[Reply], in_reply_to: IncomingMessage | None = None) -> None:
+        """The answers to one command, in order. When a direct message cannot be sent, the
+        answers after it (which tell of it) give way to one saying why; when the person
+        has yet to accept the bot's invitation, the answer says so."""
+        direct: DirectRoom | None = None
+        for index, reply in enumerate(replies):
+            if reply.direct_to:
+                direct = await self.direct_room(reply.direct_to)
+                if direct.room_id is None:
+                    if in_reply_to is not None:
+                        await self.send(Reply(text=direct.refusal), in_reply_to, index=index)
+                    return
+                reply = dataclasses.replace(reply, direct_to=None, room_id=direct.room_id)
+            elif direct is not None and direct.invited and reply.room_id is None:
+                reply = _add_line(reply, "To read it, accept my invitation to the direct message room.")
+            await self.send(reply, in_reply_to, index=index)
+
+    async def send(self, reply: Reply, in_reply_to: IncomingMessage | None = None, index: int = 0) -> str | None:
+        room_id = await self._room_for(reply, in_reply_to)
+        if room_id is None:
+            return None
+        key = reply.key or (f"reply:{in_reply_to.event_id}:{index}" if in_reply_to else None)
+        content: dict[str, Any] = {
+            "msgtype": "m.notice",
+            "body": reply.text,
+            "format": "org.matrix.custom.html",
+            "formatted_body": reply.html if reply.html is not None else html.escape(reply.text).replace("\n", "<br>"),
+            # Always present, so clients never fall back to scanning the body for @room
+            # or names: only the users the bot means to ping are pinged.
+            "m.mentions": {"user_ids": list(reply.mentions)} if reply.mentions else {},
+        }
+        relation = self._relation(reply, in_reply_to, room_id)
+        if relation:
+            content["m.relates_to"] = relation
+        event_id = await self._send_event(room_id, content, key)
+        if event_id and reply.anchor:
+            await record_anchor(self.store, event_id, room_id, reply.anchor)
+        if event_id and reply.file:
+            await self._send_file(room_id, reply, relation, f"{key}:file" if key else None)
+        return event_id
+
+    def _relation(self, reply: Reply, cmd: IncomingMessage | None, room_id: str) -> dict[str, Any] | None:
+        if reply.thread_root:
+            return {
+                "rel_type": "m.thread",
+                "event_id": reply.thread_root,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": reply.thread_root},
+            }
+        if cmd is None or cmd.room_id != room_id:
+            return None
+        if cmd.thread_root:
+            return {
+                "rel_type": "m.thread",
+                "event_id": cmd.thread_root,
+                "is_falling_back": False,
+                "m.in_reply_to": {"event_id": cmd.event_id},
+            }
+        return {"m.in_reply_to": {"event_id": cmd.event_id}}
+
+    async def _send_event(
+        self, room_id: str, content: dict[str, Any], key: str | None, kind: str = "m.room.message"
+    ) -> str | None:
+        # One transaction id for every attempt: a retry after an answer that was lost on
+        # the way (a proxy's 502, a dropped connection) is recognised, not shown twice.
+        tx_id = txn_id(key) if key else f"ccc-{uuid.uuid4().hex}"
+        for attempt, wait in enumerate((*SEND_RETRY_WAITS, None), start=1):
+            try:
+                resp = await self.client.room_send(room_id, kind, content, tx_id=tx_id, ignore_unverified_devices=True)
+            except LocalProtocolError as e:  # e.g. a room not synced yet
+                log.error("cannot send to %s: %s", room_id, e)
+                return None
+            except (OSError, TimeoutError) as e:  # beyond nio's own retries
+                resp = e
+            if isinstance(resp, RoomSendResponse):
+                event_id: str = resp.event_id
+                return event_id
+            if wait is None or not transient(resp):
+                log.error("sending to %s failed after %d attempt(s): %s", room_id, attempt, describe(resp))
+                return None
+            log.warning("sending to %s failed (%s); retrying in %g s", room_id, describe(resp), wait)
+            await asyncio.sleep(wait)
+        return None
+
+    async def _send_file(
+        self, room_id: str, reply: Reply, relation: dict[str, Any] | None, key: str | None
+    ) -> str | None:
+        attachment = reply.file
+        assert attachment is not None
+        room = self.client.rooms.get(room_id)
+        encrypted = bool(room and room.encrypted)
+        resp, keys = await self.client.upload(
+            lambda *_: attachment.data,
+            content_type=attachment.mimetype,
+            filename=attachment.filename,
+            encrypt=encrypted,
+            filesize=len(attachment.data),
+        )
+        if not isinstance(resp, UploadResponse):
+            log.error("uploading %s failed: %s", attachment.filename, describe(resp))
+            return None
+        content: dict[str, Any] = {
+            "msgtype": "m.image" if attachment.is_image else "m.file",
+            "body": attachment.filename,
+            "filename": attachment.filename,
+            "info": {"mimetype": attachment.mimetype, "size": len(attachment.data)},
+            "m.mentions": {},
+        }
+        if encrypted and keys:
+            content["file"] = {**keys, "url": resp.content_uri}
+        else:
+            content["url"] = resp.content_uri
+        if relation:
+            content["m.relates_to"] = relation
+        return await self._send_event(room_id, content, key)
+
+    async def _room_for(self, reply: Reply, cmd: IncomingMessage | None) -> str | None:
+        if reply.direct_to:
+            return (await self.direct_room(reply.direct_to)).room_id
+        room_id = reply.room_id or (cmd.room_id if cmd else None)
+        if room_id is None:
+            # Not its text: a reply may quote a topic or a note, which the log must not keep.
+            log.error("a reply with no room to go to was dropped (%d characters)", len(reply.text))
+        return room_id
+
+    async def direct_room(self, user_id: str) -> DirectRoom:
+        """The bot's direct-message room with a user: one they are in (joined or invited)
+        if there is one, else a new one, at most once per DM_ROOM_INTERVAL per person."""
+        key = f"dm:{user_id}"
+        known = await self.store.get_meta(key)
+        room_id = self._room_with(user_id, known)
+        if room_id is not None:
+            if room_id != known:  # e.g. after `!forgetme`, which erased the record
+                await self.store.set_meta(key, room_id)
+            self.served.add(room_id)
+            return DirectRoom(room_id, invited=user_id in self.client.rooms[room_id].invited_users)
+        now = self.clock.now()
+        last = self._dm_opened.get(user_id)
+        if last is not None and now - last < DM_ROOM_INTERVAL:
+            log.info("not opening another direct message room with %s before %s", user_id, iso(last + DM_ROOM_INTERVAL))
+            return DirectRoom(None, refusal=_too_soon(last + DM_ROOM_INTERVAL, now))
+        # Taken before the request goes out: two commands at once open one room, not two.
+        self._dm_opened = {u: t for u, t in self._dm_opened.items() if now - t < DM_ROOM_INTERVAL}
+        self._dm_opened[user_id] = now
+        resp = await self.client.room_create(
+            invite=[user_id],
+            is_direct=True,
+            preset=RoomPreset.trusted_private_chat,
+            initial_state=[ENCRYPTION_STATE] if self.client.olm else [],
+        )
+        if not isinstance(resp, RoomCreateResponse):
+            log.error("could not open a direct message with %s: %s", user_id, describe(resp))
+            return DirectRoom(None, refusal=DM_FAILED)
+        await self.store.set_meta(key, resp.room_id)
+        self.served.add(resp.room_id)
+        if known and known in self.client.rooms:
+            await self._leave_abandoned(known)
+        # Sending needs the room in the client's state, with the invitee in it: in an
+        # encrypted room the key is shared with the members nio knows when it first sends,
+        # and one sent before the invite was synced could never be read by them.
+        for _ in range(100):
+            room = self.client.rooms.get(resp.room_id)
+            if room is not None and user_id in room.users:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            log.warning("the direct message room with %s did not sync in time; sending anyway", user_id)
+        return DirectRoom(resp.room_id, invited=True)
+
+    def _room_with(self, user_id: str, known: str | None) -> str | None:
+        """A room of the bot's, not a configured one, whose only people are the bot and
+        `user_id` (joined or invited): the recorded one first, then one joined."""
+        found = []
+        for room_id, room in self.client.rooms.items():
+            if room_id in self.configured or user_id not in room.users:
+                continue
+            if set(room.users) <= {user_id, self.client.user_id}:
+                found.append((room_id != known, user_id in room.invited_users, room_id))
+        return min(found)[2] if found else None
+
+    async def _leave_abandoned(self, room_id: str) -> None:
+        """The person left it: the bot leaves too, rather than keep an empty room."""
+        self.served.discard(room_id)
+        resp = await self.client.room_leave(room_id)
+        if isinstance(resp, ErrorResponse):
+            log.warning("could not leave the abandoned direct message room %s: %s", room_id, describe(resp))
+
+
+@dataclass(frozen=True)
+class DirectRoom:
+    """Where a direct message goes (`room_id`), or why it cannot (`refusal`)."""
+
+    room_id: str | None
+    invited: bool = False  # the person has not accepted the invitation yet
+    refusal: str = ""
+
+
+# At most one new direct-message room per person in this long, however often asked.
+DM_ROOM_INTERVAL = dt.timedelta(hours=1)
+DM_FAILED = (
+    "I could not open a direct message room with you, so nothing was sent. "
+    "Please try again later; if it keeps failing, tell the bot's operator."
+)
+
+
+def _too_soon(when: dt.datetime, now: dt.datetime) -> str:
+    minutes = max(1, -(-int((when - now).total_seconds()) // 60))
+    return (
+        "I opened a direct message room with you less than an hour ago and you are no longer in it, "
+        "so nothing was sent: I open at most one an hour. "
+        f"Please try again after {when.astimezone(UTC):%H:%M} UTC (in {minutes} minute{'s' if minutes != 1 else ''})."
+    )
+
+
+def _add_line(reply: Reply, line: str) -> Reply:
+    html_body = reply.html if reply.html is not None else html.escape(reply.text).replace("\n", "<br>")
+    return dataclasses.replace(reply, text=f"{reply.text}\n{line}", html=f"{html_body}<br>{html.escape(line)}")
+
+
+ENCRYPTION_STATE = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+
+
+def transient(resp: Any) -> bool:
+    """A failure worth retrying: the network, the homeserver or a proxy in front of it
+    (5xx), or a rate limit nio gave up on; not a refusal such as M_FORBIDDEN."""
+    if isinstance(resp, BaseException):
+        return True
+    http = getattr(getattr(resp, "transport_response", None), "status", None)
+    return (isinstance(http, int) and http >= 500) or getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED"
+
+
+def describe(resp: Any) -> str:
+    if isinstance(resp, ErrorResponse):
+        return f"{resp.status_code or ''} {resp.message}".strip()
+    return type(resp).__name__

@@ -1,0 +1,335 @@
+"""SQLite storage on aiosqlite: WAL mode, versioned migrations, one writer at a time.
+
+The bot keeps one connection. SQLite transactions belong to the connection, not to an
+asyncio task, so every statement goes through one lock: a task's transaction is never
+interleaved with another task's statements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sqlite3
+import stat
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.migrations import MIGRATIONS, Migration
+
+log = logging.getLogger(__name__)
+
+
+class StorageError(Exception):
+    """A database the bot cannot use; the message is one line naming the file."""
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def writable(path: Path) -> bool:
+    # Root may write anything; a file or folder with no write bit is still meant to be left
+    # alone, so the mode counts too.
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def _read_uri(path: Path) -> str:
+    """How to open the database for reading only. Beside a running bot (a -wal file exists)
+    read through its WAL; otherwise as immutable, so that reading creates no -wal or -shm
+    file (which, made by another user, could keep the bot from starting)."""
+    wal = path.with_name(path.name + "-wal")
+    return path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?immutable=1")
+
+
+def check_database(path: str | Path, *, write: bool, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+    """Raise StorageError (one line naming the file and what is wrong) unless `path` can serve
+    as the bot's database: for writing (`run`, `console`) it may be missing in a writable
+    folder, or at an older schema (it is migrated then); for reading (`export`, `status`,
+    and a future `backup`) it must exist at exactly this version. Reads only; changes nothing."""
+    path = Path(path)
+    latest = migrations[-1].version if migrations else 0
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if not write:
+            raise StorageError(f"{path}: no database there (has the bot run with this config?)") from None
+        folder = path.parent
+        if not folder.exists():
+            raise StorageError(
+                f"{path}: the folder {folder} does not exist (create it, or fix storage.database)"
+            ) from None
+        if not folder.is_dir():
+            raise StorageError(f"{path}: {folder} is not a folder") from None
+        if not writable(folder):
+            raise StorageError(
+                f"{path}: the folder {folder} is not writable (the database and its -wal and -shm files live there)"
+            ) from None
+        return
+    except NotADirectoryError:
+        raise StorageError(f"{path}: a part of this path is a file, not a folder") from None
+    except OSError as e:
+        raise StorageError(f"{path}: cannot be reached: {e.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise StorageError(f"{path}: is a folder, not a database file")
+    if not stat.S_ISREG(info.st_mode):
+        raise StorageError(f"{path}: not a regular file, so not a database")
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except OSError as e:
+        raise StorageError(f"{path}: cannot be read: {e.strerror}") from None
+    if not header and not write:
+        raise StorageError(f"{path}: the file is empty, not a ccc-bot database (has the bot run with it?)")
+    if header and not header.startswith(SQLITE_MAGIC):
+        raise StorageError(f"{path}: not a SQLite database (is storage.database the right file?)")
+    if write and not writable(path):
+        raise StorageError(f"{path}: the file is read-only; the bot needs to write it (check its owner and mode)")
+    if write and not writable(path.parent):
+        raise StorageError(
+            f"{path}: the folder {path.parent} is not writable (the database's -wal and -shm files live there)"
+        )
+    if not header:
+        return  # an empty file is an empty database: the bot sets it up
+    uri = _read_uri(path)
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        # A write cut short in rollback-journal mode (a new database's first migration):
+        # only a writer may roll it back, and opening for writing does just that.
+        if not write:
+            raise StorageError(f"{path}: a write was interrupted ({journal.name} is left); run the bot once to recover")
+        uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as e:
+        raise StorageError(f"{path}: cannot be opened: {e}") from None
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            found = [line for line in str(result).splitlines() if line.strip() and not line.startswith("***")]
+            first = found[0] if found else str(result)
+            raise StorageError(f"{path}: the database is damaged ({first}); restore it from a backup")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        tables = int(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0])
+    except sqlite3.DatabaseError as e:
+        raise StorageError(f"{path}: the database is damaged ({e}); restore it from a backup") from None
+    finally:
+        conn.close()
+    if version > latest:
+        raise StorageError(
+            f"{path} has schema version {version}, written by a newer ccc-bot; this "
+            f"version knows up to {latest}. Refusing to touch it: upgrade ccc-bot instead."
+        )
+    if version == 0 and tables:
+        raise StorageError(f"{path}: a SQLite database, but not a ccc-bot database; refusing to touch it")
+    if not write and version == 0:
+        raise StorageError(f"{path}: an empty database, not yet set up (has the bot run with it?)")
+    if not write and version != latest:
+        raise StorageError(
+            f"{path} has schema version {version}; this ccc-bot reads version {latest} and never "
+            f"upgrades a database just to read it: run the bot (`ccc-bot run`) once to upgrade it, "
+            f"or use the ccc-bot that wrote it"
+        )
+
+
+class Store:
+    def __init__(self, conn: aiosqlite.Connection, path: Path):
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+        # Values that never change once the database exists, read once (meta keys).
+        self.memo: dict[str, str] = {}
+
+    @classmethod
+    async def open(
+        cls, path: str | Path, migrations: Sequence[Migration] = MIGRATIONS, *, read_only: bool = False
+    ) -> Store:
+        """Open the database: checked first (`check_database`), then migrated. With
+        `read_only` (export, status) it is never migrated nor written."""
+        path = Path(path)
+        in_memory = str(path) == ":memory:"
+        if not in_memory:
+            await asyncio.to_thread(check_database, path, write=not read_only, migrations=migrations)
+        try:
+            if read_only and not in_memory:
+                conn = await aiosqlite.connect(_read_uri(path), uri=True, isolation_level=None)
+            else:
+                conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as e:
+            raise StorageError(f"{path}: cannot be opened: {e}") from None
+        conn.row_factory = aiosqlite.Row
+        store = cls(conn, path)
+        if read_only:
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            return store
+        try:
+            await store._migrate(migrations)
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            mode = await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone()
+            if str(path) != ":memory:" and (mode is None or mode[0].lower() != "wal"):
+                raise StorageError(f"{path}: could not switch to WAL mode (got {mode[0] if mode else 'nothing'})")
+        except BaseException:
+            await conn.close()
+            raise
+        return store
+
+    async def _migrate(self, migrations: Sequence[Migration]) -> None:
+        current = await self.schema_version()
+        latest = migrations[-1].version if migrations else 0
+        if current > latest:
+            raise StorageError(
+                f"{self.path} has schema version {current}, written by a newer ccc-bot; this "
+                f"version knows up to {latest}. Refusing to touch it: upgrade ccc-bot instead."
+            )
+        for migration in migrations:
+            if migration.version <= current:
+                continue
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                for statement in migration.statements:
+                    await self._conn.execute(statement)
+                if migration.run is not None:
+                    await migration.run(self._conn)
+                # user_version lives in the database header and is part of the transaction.
+                await self._conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+                await self._conn.execute("COMMIT")
+            except Exception as e:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise StorageError(
+                    f"migration {migration.version} ({migration.description}) failed: {e}; "
+                    f"the database is left at version {current}"
+                ) from e
+            log.info("database migrated to version %d: %s", migration.version, migration.description)
+            current = migration.version
+
+    async def schema_version(self) -> int:
+        row = await (await self._conn.execute("PRAGMA user_version")).fetchone()
+        return int(row[0]) if row is not None else 0
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    # --- statements -------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """All statements inside run atomically; nothing else runs meanwhile."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one write; returns the number of rows changed."""
+        async with self._lock:
+            cursor = await self._conn.execute(sql, tuple(params))
+            return cursor.rowcount
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
+        # execute_fetchall is one trip to aiosqlite's thread, not two (execute, then fetch).
+        async with self._lock:
+            return list(await self._conn.execute_fetchall(sql, tuple(params)))
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
+        """The first row of a query that selects one (by key, or with LIMIT 1)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, params: Iterable[Any] = (), default: Any = None) -> Any:
+        row = await self.fetchone(sql, params)
+        return default if row is None else row[0]
+
+    # --- small shared state -----------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        async with self._lock:
+            return await read_meta(self._conn, key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._lock:
+            await write_meta(self._conn, key, value)
+
+    async def meta_with_prefix(self, prefix: str) -> dict[str, str]:
+        """Every `meta` entry whose key starts with `prefix` (as in `dm:`), by key."""
+        rows = await self.fetchall("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
+        return {r["key"]: r["value"] for r in rows}
+
+    async def get_timezone(self, user_id: str) -> str | None:
+        timezone: str | None = await self.fetchval("SELECT timezone FROM users WHERE user_id = ?", (user_id,))
+        return timezone
+
+    async def set_timezone(self, user_id: str, timezone: str | None) -> None:
+        await self.execute(
+            "INSERT INTO users (user_id, timezone) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone",
+            (user_id, timezone),
+        )
+
+    async def display_name(self, user_id: str) -> str | None:
+        name: str | None = await self.fetchval("SELECT display_name FROM users WHERE user_id = ?", (user_id,))
+        return name
+
+    async def remember_display_name(self, user_id: str, name: str) -> None:
+        await self.execute(
+            "INSERT INTO users (user_id, display_name) VALUES (?, ?) "
+            "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name "
+            "WHERE display_name IS NOT excluded.display_name",
+            (user_id, name),
+        )
+
+
+# --- the `meta` table, on a connection: inside a transaction, or through Store ----------
+
+
+async def read_meta(db: aiosqlite.Connection, key: str) -> str | None:
+    row = await (await db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
+    return None if row is None else str(row[0])
+
+
+async def write_meta(db: aiosqlite.Connection, key: str, value: str) -> None:
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+async def write_meta_once(db: aiosqlite.Connection, key: str, value: str) -> None:
+    """Set `key` unless it is set already."""
+    await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+async def count_meta(db: aiosqlite.Connection, key: str) -> None:
+    """Add one to the number kept under `key` (1 if there is none)."""
+    await db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, '1') "
+        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        (key,),
+    )
+
+
+async def delete_meta(db: aiosqlite.Connection, key: str) -> None:
+    await db.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
+async def delete_meta_below(db: aiosqlite.Connection, prefix: str, below: str) -> None:
+    """Delete the entries whose key starts with `prefix` and whose value sorts before
+    `below` (ISO instants compare as text)."""
+    await db.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ? AND value < ?", (len(prefix), prefix, below))
+
+
+async def delete_user(db: aiosqlite.Connection, user_id: str) -> tuple[str | None, str | None] | None:
+    """Delete a person's profile (`!forgetme`); returns what it held (time zone, display
+    name), or None if there was none."""
+    row = await (await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))).fetchone()
+    await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+    return (row[0], row[1]) if row is not None else None

@@ -1,0 +1,310 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.core.config import ConfigError, Slot, load_config, parse_config, parse_duration, parse_slot
+from tests.conftest import BASE_CONFIG, ROOT, merge
+
+
+def problems_for(**sections) -> list[str]:
+    with pytest.raises(ConfigError) as e:
+        parse_config(merge(BASE_CONFIG, sections))
+    return e.value.problems
+
+
+def test_example_file_loads_with_documented_defaults():
+    config = load_config(ROOT / "config.example.toml")
+    conf = config.conference
+    assert conf.slots == (Slot(3, dt.time(8, 0)), Slot(3, dt.time(17, 0)))
+    assert conf.timezone == "UTC"
+    assert conf.display_timezones == ("UTC", "America/New_York", "Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata")
+    assert conf.announce_before == (dt.timedelta(days=1), dt.timedelta(minutes=15), dt.timedelta(0))
+    assert conf.host_wait_minutes == 10
+    assert conf.announce_grace_minutes == 30
+    assert config.matrix.command_prefix == "!"
+    assert config.roles.organiser_power_level == 50
+    assert config.topics.votes_per_person == 0
+    # relative paths are relative to the config file
+    assert config.storage.database == ROOT / "ccc-bot.sqlite3"
+    assert config.topics.seed_file == ROOT / "topics.yaml"
+
+
+def test_example_file_documents_every_key():
+    from bot.core.config import _SCHEMA
+
+    text = (ROOT / "config.example.toml").read_text()
+    for section, keys in _SCHEMA.items():
+        assert f"[{section}]" in text
+        for key in keys:
+            assert f"\n{key} = " in text, f"{section}.{key} is not in config.example.toml"
+
+
+def test_minimal_config_gets_defaults():
+    config = parse_config({"matrix": {"homeserver": "https://hs.org", "user_id": "@b:hs.org"}})
+    assert config.conference.name == "Coop Casual Conference"
+    assert len(config.conference.slots) == 2
+    assert config.matrix.encryption is True
+
+
+@pytest.mark.parametrize(
+    ("sections", "expected"),
+    [
+        ({"conference": {"slots": ["Thursday 08:00", "Thursday 17:00", "Thursday 25:00"]}}, "conference.slots[2]"),
+        ({"conference": {"slots": ["Thorsday 08:00"]}}, "conference.slots[0]"),
+        ({"conference": {"announce_before": ["1d", "15x"]}}, "conference.announce_before[1]"),
+        ({"conference": {"timezone": "Europe/Berlinn"}}, "conference.timezone"),
+        ({"conference": {"display_timezones": ["UTC", "Mars/Base"]}}, "conference.display_timezones[1]"),
+        ({"conference": {"host_wait_minutes": "ten"}}, "conference.host_wait_minutes"),
+        ({"conference": {"host_wait_minutes": True}}, "conference.host_wait_minutes"),
+        ({"conference": {"slots": "Thursday 08:00"}}, "conference.slots"),
+        ({"conference": {"bbb_url": "javascript:alert(1)"}}, "conference.bbb_url"),
+        ({"conference": {"colour": "red"}}, "conference.colour: unknown key"),
+        ({"conferance": {}}, "conferance: unknown section"),
+        ({"matrix": {"encryption": "yes"}}, "matrix.encryption"),
+        ({"matrix": {"rooms": ["not-a-room"]}}, "matrix.rooms[0]"),
+        ({"roles": {"organisers": ["alice"]}}, "roles.organisers[0]"),
+        ({"roles": {"organiser_power_level": 101}}, "roles.organiser_power_level"),
+        ({"topics": {"max_length": 0}}, "topics.max_length"),
+        ({"topics": {"votes_per_person": -1}}, "topics.votes_per_person"),
+        ({"storage": {"database": ""}}, "storage.database: must not be empty"),
+        ({"storage": {"state_dir": " "}}, "storage.state_dir: must not be empty"),
+        ({"storage": {"database": "/"}}, "storage.database: '/' is a directory"),
+    ],
+)
+def test_each_bad_value_names_its_key(sections, expected):
+    problems = problems_for(**sections)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(expected), problems
+
+
+def test_default_display_zones_cover_where_members_live():
+    config = parse_config(BASE_CONFIG)
+    zones = config.conference.display_timezones
+    assert zones == ("UTC", "America/New_York", "Europe/Berlin", "America/Sao_Paulo", "Asia/Kolkata")
+    assert "Europe/London" not in zones, "London repeats UTC half the year"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "offered"),
+    [
+        ("display_timezones", ["UTC", "EST"], "America/New_York"),
+        ("display_timezones", ["UTC", "CET"], "Europe/Berlin"),
+        ("display_timezones", ["UTC", "GMT"], "Europe/London"),
+        ("display_timezones", ["UTC", "Etc/GMT+1"], "UTC-1"),
+        ("display_timezones", ["UTC", "EST5EDT"], "America/New_York"),
+        ("display_timezones", ["UTC", "UTC+1"], "Europe/Berlin"),
+        ("timezone", "CET", "Europe/Berlin"),
+    ],
+)
+def test_zones_that_are_not_places_are_refused_naming_the_key(key, value, offered):
+    problems = problems_for(conference={key: value})
+    assert len(problems) == 1, problems
+    name = f"conference.{key}" + ("[1]" if isinstance(value, list) else "")
+    assert problems[0].startswith(f"{name}: ") and "not a place" in problems[0], problems
+    assert offered in problems[0], problems
+
+
+def test_old_zone_names_become_the_place_they_stand_for():
+    config = parse_config(merge(BASE_CONFIG, {"conference": {"display_timezones": ["Etc/UTC", "Asia/Calcutta"]}}))
+    assert config.conference.display_timezones == ("UTC", "Asia/Kolkata")
+
+
+def test_missing_required_key_is_named():
+    with pytest.raises(ConfigError) as e:
+        parse_config({"matrix": {"homeserver": "https://hs.org"}})
+    assert e.value.problems == ["matrix.user_id: required but missing"]
+
+
+def test_all_problems_reported_at_once():
+    problems = problems_for(conference={"timezone": "Nowhere", "slots": ["Friday 99:00"]}, topics={"x": 1})
+    assert {p.split(":")[0] for p in problems} == {"conference.timezone", "conference.slots[0]", "topics.x"}
+
+
+def test_slot_and_duration_parsing():
+    assert parse_slot("thu 17:30") == Slot(3, dt.time(17, 30))
+    assert str(parse_slot("Thursday 8:00")) == "Thursday 08:00"
+    assert parse_duration("1d") == dt.timedelta(days=1)
+    assert parse_duration("0m") == dt.timedelta(0)
+    for bad in ("15x", "m", "-5m", "1.5h"):
+        with pytest.raises(ValueError):
+            parse_duration(bad)
+
+
+def test_secrets_are_not_in_repr():
+    config = parse_config(merge(BASE_CONFIG, {"matrix": {"password": "hunter2", "access_token": "syt_secret"}}))
+    assert "hunter2" not in repr(config) and "syt_secret" not in repr(config)
+
+
+def test_check_config_cli(tmp_path: Path, capsys):
+    # The example as shipped has no way to log in yet, and says only that.
+    assert main(["check-config", "-c", str(ROOT / "config.example.toml")]) == 2
+    assert [line.split(":")[0].strip() for line in capsys.readouterr().err.splitlines()[1:]] == ["matrix.password"]
+    example = tmp_path / "config.toml"
+    example.write_text((ROOT / "config.example.toml").read_text().replace('password = ""', 'password = "pw"'))
+    assert main(["check-config", "-c", str(example)]) == 0
+    assert "OK" in capsys.readouterr().out
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[matrix]\nhomeserver = "https://hs.org"\nuser_id = "@b:hs.org"\n[conference]\nslots = ["Thursday 25:00"]\n'
+    )
+    assert main(["check-config", "-c", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "conference.slots[0]" in err and "25:00" in err
+    assert main(["check-config", "-c", str(tmp_path / "missing.toml")]) == 2
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[matrix\n")
+    assert main(["check-config", "-c", str(broken)]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", [-1, 601, 10**12, "10", True, 2.5])
+def test_commands_per_minute_is_bounded_and_named(value):
+    problems = problems_for(limits={"commands_per_minute": value})
+    assert len(problems) == 1 and problems[0].startswith("limits.commands_per_minute"), problems
+
+
+def test_commands_per_minute_defaults_to_ten_and_zero_turns_it_off():
+    unset = {k: v for k, v in BASE_CONFIG.items() if k != "limits"}
+    assert parse_config(unset).limits.commands_per_minute == 10
+    assert load_config(ROOT / "config.example.toml").limits.commands_per_minute == 10
+    assert parse_config(merge(BASE_CONFIG, {"limits": {"commands_per_minute": 0}})).limits.commands_per_minute == 0
+
+
+# --- issue 14: check-config catches what would stop `run`, with bounds on every value ---
+
+
+@pytest.mark.parametrize(
+    ("sections", "expected"),
+    [
+        ({"conference": {"announce_before": ["1d", "9999999w"]}}, "conference.announce_before[1]"),
+        ({"conference": {"announce_before": ["99999999999999999999w"]}}, "conference.announce_before[0]"),
+        ({"conference": {"announce_before": ["15w"]}}, "conference.announce_before[0]"),
+        ({"conference": {"announce_before": ["15m", "900s"]}}, "conference.announce_before[1]"),
+        ({"conference": {"host_wait_minutes": 100000000000}}, "conference.host_wait_minutes"),
+        ({"conference": {"host_wait_minutes": 121}}, "conference.host_wait_minutes"),
+        ({"conference": {"announce_grace_minutes": 1441}}, "conference.announce_grace_minutes"),
+        ({"topics": {"max_length": 100000}}, "topics.max_length"),
+        ({"topics": {"suggestions_per_hour": 1001}}, "topics.suggestions_per_hour"),
+        ({"topics": {"votes_per_person": 10**12}}, "topics.votes_per_person"),
+        ({"conference": {"slots": ["Thursday 08:00", "thursday 08:00"]}}, "conference.slots[1]"),
+        ({"conference": {"slots": ["Thursday 08:00", "Thu 8:00"]}}, "conference.slots[1]"),
+        ({"conference": {"slots": ["Thursday 17:00", "Friday 25:00", "THURSDAY 17:00"]}}, "conference.slots[1]"),
+        ({"matrix": {"rooms": []}}, "matrix.rooms: at least one room"),
+        ({"matrix": {"device_id": ""}}, "matrix.device_id"),
+    ],
+)
+def test_each_out_of_bounds_value_names_its_key(sections, expected):
+    problems = problems_for(**sections)
+    assert problems and problems[0].startswith(expected), problems
+    assert all("Traceback" not in p for p in problems)
+
+
+def test_duplicate_slots_in_any_spelling_name_the_later_key():
+    problems = problems_for(conference={"slots": ["Thursday 08:00", "thursday 08:00", "Thu 8:00"]})
+    assert problems == [
+        "conference.slots[1]: 'thursday 08:00' is the same slot as conference.slots[0] ('Thursday 08:00')",
+        "conference.slots[2]: 'Thu 8:00' is the same slot as conference.slots[0] ('Thursday 08:00')",
+    ]
+
+
+def test_the_largest_allowed_values_load():
+    config = parse_config(
+        merge(
+            BASE_CONFIG,
+            {
+                "conference": {
+                    "announce_before": ["2w", "0m"],
+                    "host_wait_minutes": 120,
+                    "announce_grace_minutes": 1440,
+                },
+                "topics": {"max_length": 4000, "suggestions_per_hour": 1000, "votes_per_person": 1000},
+            },
+        )
+    )
+    assert config.conference.announce_before[0] == dt.timedelta(days=14)
+
+
+def good_config(tmp_path: Path, extra: str = "", storage: str = 'database = "bot.sqlite3"') -> Path:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[matrix]\nhomeserver = "https://hs.org"\nuser_id = "@b:hs.org"\naccess_token = "t"\n'
+        f'rooms = ["!r:hs.org"]\n{extra}\n[storage]\n{storage}\n'
+    )
+    return config
+
+
+def check(capsys, config: Path) -> tuple[int, list[str]]:
+    code = main(["check-config", "-c", str(config)])
+    captured = capsys.readouterr()
+    return code, (captured.out + captured.err).strip().splitlines()
+
+
+def test_check_config_reports_files_that_would_stop_run(tmp_path, capsys):
+    assert check(capsys, good_config(tmp_path)) == (0, [f"{tmp_path / 'config.toml'}: OK"])
+
+    code, lines = check(capsys, good_config(tmp_path, storage='database = "missing/bot.sqlite3"'))
+    assert code == 2 and lines[1].strip().startswith("storage.database:") and "does not exist" in lines[1]
+
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro").chmod(0o555)
+    try:
+        code, lines = check(capsys, good_config(tmp_path, storage='database = "ro/bot.sqlite3"'))
+    finally:
+        (tmp_path / "ro").chmod(0o755)
+    assert code == 2 and lines[1].strip().startswith("storage.database:") and "not writable" in lines[1]
+
+    (tmp_path / "seeds").mkdir()
+    code, lines = check(
+        capsys, good_config(tmp_path, storage='database = "bot.sqlite3"\n[topics]\nseed_file = "seeds"')
+    )
+    assert code == 2 and lines[1].strip().startswith("topics.seed_file:") and "folder" in lines[1]
+
+    (tmp_path / "seeds.yaml").write_text("topics: 3\n")
+    code, lines = check(
+        capsys, good_config(tmp_path, storage='database = "bot.sqlite3"\n[topics]\nseed_file = "seeds.yaml"')
+    )
+    assert code == 2 and lines[1].strip().startswith("topics.seed_file:")
+
+    code, lines = check(capsys, good_config(tmp_path, extra='access_token_file = "nope.txt"'))
+    assert code == 2 and lines[1].strip().startswith("matrix.access_token_file:") and "nope.txt" in lines[1]
+
+    (tmp_path / "bot.sqlite3").write_text("not a database")
+    code, lines = check(capsys, good_config(tmp_path))
+    assert code == 2 and lines[1].strip().startswith("storage.database:") and "not a SQLite database" in lines[1]
+    assert (tmp_path / "bot.sqlite3").read_text() == "not a database"
+
+    (tmp_path / "state").write_text("a file where the state folder should be")
+    code, lines = check(capsys, good_config(tmp_path, storage='database = "db2.sqlite3"\nstate_dir = "state"'))
+    assert code == 2 and lines[1].strip().startswith("storage.state_dir:")
+
+
+def test_check_config_wants_a_way_to_log_in(tmp_path, capsys):
+    config = good_config(tmp_path)
+    config.write_text(config.read_text().replace('access_token = "t"\n', ""))
+    code, lines = check(capsys, config)
+    assert code == 2 and lines[1].strip().startswith("matrix.password:") and "ccc-bot login" in lines[1]
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "session.json").write_text("{}")
+    assert check(capsys, config)[0] == 0  # `ccc-bot login` has stored a token
+
+
+def test_check_config_does_not_crash_on_a_folder_or_binary_file(tmp_path, capsys):
+    code, lines = check(capsys, tmp_path)
+    assert code == 2 and "folder" in " ".join(lines) and str(tmp_path) in lines[-1]
+    binary = tmp_path / "config.toml"
+    binary.write_bytes(b'[matrix]\nhomeserver = "\xff\xfe"\n')
+    code, lines = check(capsys, binary)
+    assert code == 2 and "UTF-8" in " ".join(lines)
+
+
+def test_run_refuses_a_seed_folder_in_one_named_line(tmp_path, capsys):
+    (tmp_path / "seeds").mkdir()
+    config = good_config(tmp_path, storage='database = "bot.sqlite3"\n[topics]\nseed_file = "seeds"')
+    for command in ("run", "console"):
+        code = main([command, "-c", str(config)])
+        output = capsys.readouterr()
+        assert code == 2, (command, output)
+        assert "topics.seed_file:" in output.err and "Traceback" not in output.err
+    assert not (tmp_path / "bot.sqlite3").exists()

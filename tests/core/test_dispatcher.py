@@ -1,0 +1,256 @@
+import re
+
+import pytest
+
+from bot.core.dispatcher import split_command
+from bot.core.model import Role
+from bot.core.registry import CommandGroup, Registry
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
+
+
+def test_split_command():
+    assert split_command("!help", "!") == ("help", "")
+    assert split_command("  !Vote 3 ", "!") == ("vote", "3 ")
+    assert split_command("!suggest two\nlines", "!") == ("suggest", "two\nlines")
+    for not_command in ("help", "! help", "!", "!!", "!3", "hello !help", ""):
+        assert split_command(not_command, "!") is None, not_command
+    assert split_command("ccc: next", "ccc: ") == ("next", "")
+
+
+async def test_help_lists_only_what_the_asker_may_use(chat):
+    from commands import GROUPS
+
+    organiser_only = [s.name for g in GROUPS for s in g.commands if s.role == Role.ORGANISER]
+    host_only = [s.name for g in GROUPS for s in g.commands if s.role == Role.HOST]
+    assert host_only and organiser_only
+    participant_help = await chat.text(ALICE, "!help")
+    organiser_help = await chat.text(ORGANISER, "!help")
+    assert "!link" in participant_help and "!tz" in participant_help
+    listed = set(re.findall(r"^!(\w+)", participant_help, re.M))
+    assert "link" in listed
+    for name in organiser_only + host_only:
+        assert name not in listed, f"!{name} is listed for a participant"
+        assert f"!{name}" in organiser_help
+    assert len(organiser_help) >= len(participant_help)
+
+
+async def test_participant_is_refused_an_organiser_command(chat):
+    group = CommandGroup("secret")
+    calls = []
+
+    @group.command("wipe", role=Role.ORGANISER, help="organisers only")
+    async def wipe(ctx):
+        calls.append(ctx.sender)
+        return ctx.reply("wiped")
+
+    @group.command("begin", role=Role.HOST, help="hosts only")
+    async def begin(ctx):
+        return ctx.reply("begun")
+
+    chat.services.registry = Registry([group])
+    refusal = await chat.text(ALICE, "!wipe")
+    assert "organisers only" in refusal and calls == []
+    assert await chat.text(ORGANISER, "!wipe") == "wiped"
+    assert "hosts only" in await chat.text(ALICE, "!begin")
+    assert await chat.text(HOST, "!begin") == "begun"
+    assert await chat.text(ORGANISER, "!begin") == "begun"
+    # a power level at the configured threshold makes an organiser
+    chat.power_levels[ALICE] = 50
+    assert await chat.text(ALICE, "!wipe") == "wiped"
+    assert calls == [ORGANISER, ALICE]
+
+
+async def test_bad_arguments_give_error_and_usage_line(chat):
+    text = await chat.text(ALICE, "!vote 1 extra")
+    lines = text.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("!vote: unexpected")
+    assert lines[1] == "Usage: !vote N"
+    # !tz takes the rest of the line: a place name may have spaces
+    lines = (await chat.text(ALICE, "!tz Not/AZone extra")).splitlines()
+    assert len(lines) == 2 and lines[1] == "Usage: !tz [Area/City]"
+    assert lines[0].startswith("!tz: 'Not/AZone extra' is not a time zone name")
+
+
+async def test_unknown_command_suggests_near_miss(chat):
+    text = await chat.text(ALICE, "!lnik")
+    assert "Unknown command !lnik" in text and "Did you mean !link?" in text
+    assert "Did you mean" not in await chat.text(ALICE, "!zzzzzz")
+    assert "!help" in await chat.text(ALICE, "!zzzzzz")
+
+
+async def test_non_commands_are_ignored(chat):
+    assert await chat.say(ALICE, "hello everyone") == []
+    assert await chat.say(ALICE, "!") == []
+
+
+async def test_crashing_handler_gives_one_apology_not_a_crash(chat, caplog):
+    group = CommandGroup("broken")
+
+    @group.command("boom", help="raises")
+    async def boom(ctx):
+        raise ZeroDivisionError("secret detail")
+
+    chat.services.registry = Registry([group])
+    replies = await chat.say(ALICE, "!boom")
+    assert len(replies) == 1
+    assert "failed unexpectedly" in replies[0].text and "secret detail" not in replies[0].text
+    assert "ZeroDivisionError" in caplog.text
+
+
+HOSTILE = [
+    "!tz " + "x" * 10_000,
+    "!" + "a" * 10_000,
+    "!help " + "<script>alert(1)</script>" * 400,
+    "!tz <b>@room</b>",
+    "!lnk <img src=x onerror=alert(1)> @room",
+    '!tz "unterminated',
+    "!help @room",
+    "!tz \u202eEurope/Berlin",
+]
+
+
+@pytest.mark.parametrize("body", HOSTILE)
+async def test_hostile_messages_are_answered_safely(chat, body):
+    replies = await chat.say(ALICE, body)
+    assert len(replies) <= 1
+    for reply in replies:
+        assert len(reply.text) < 1000, "a long message is not echoed back"
+        assert reply.mentions == ()
+        assert "<script" not in reply.html and "<img" not in reply.html and "<b>" not in reply.html
+        assert "\u202e" not in reply.text
+
+
+async def test_reactions_on_anchored_messages_act_and_redactions_undo(chat):
+    from bot.core.dispatcher import record_anchor
+    from bot.core.model import Anchor, IncomingReaction
+
+    group = CommandGroup("likes")
+    seen = []
+
+    @group.reaction("thing", "👍")
+    async def like(ctx, ref, added):
+        seen.append((ctx.sender, ref, added))
+
+    chat.services.registry = Registry([group])
+    await record_anchor(chat.store, "$botmsg", "!room:example.org", Anchor("thing", "42"))
+
+    def reaction(event_id, sender=ALICE, target="$botmsg", key="👍🏽", added=True):
+        return IncomingReaction(sender, "!room:example.org", event_id, target, key, chat.clock.now(), added)
+
+    handle = chat.dispatcher.handle_reaction
+    await handle(reaction("$r1"))
+    await handle(reaction("$r1"))  # redelivered: ignored
+    await handle(reaction("$r2", target="$unanchored"))
+    await handle(reaction("$r3", key="🎉"))
+    await handle(reaction("$r1", sender=BOB, added=False))  # bob cannot undo alice's reaction
+    assert seen == [(ALICE, "42", True)]
+    await handle(reaction("$r1", added=False))
+    await handle(reaction("$r1", added=False))
+    assert seen == [(ALICE, "42", True), (ALICE, "42", False)]
+
+
+async def test_errors_name_the_argument_as_the_usage_line_does(chat):
+    text = await chat.text(ALICE, "!history lots")
+    assert text.splitlines()[0] == "!history: N: 'lots' is not a number."
+    assert text.splitlines()[1] == "Usage: !history [N]"
+    assert "count" not in text
+    assert (await chat.text(ALICE, "!vote")).splitlines()[0] == "!vote: N is missing."
+    text = await chat.text(ORGANISER, "!cancel 24.12.2026")
+    assert text.splitlines()[0].startswith("!cancel: YYYY-MM-DD: '24.12.2026' is not a date")
+    text = await chat.text(ORGANISER, "!export people")
+    assert text.splitlines()[0] == "!export: 'people' is not one of topics, attendance."
+
+
+async def test_a_command_without_arguments_ignores_extra_words(chat):
+    plain = await chat.text(ALICE, "!link")
+    assert await chat.text(ALICE, "!link please") == plain
+    assert await chat.text(ALICE, "!next  thanks!") == await chat.text(ALICE, "!next")
+    # A command that takes arguments still refuses what it does not understand.
+    assert (await chat.text(ALICE, "!vote 3 4")).startswith("!vote: unexpected '4'")
+
+
+# --- floods: limits.commands_per_minute ------------------------------------------------
+
+
+@pytest.fixture
+async def limited_chat(make_chat, make_config):
+    """A chat with the default flood limit (the shared harness turns it off)."""
+    return await make_chat(make_config(limits={"commands_per_minute": 10}))
+
+
+async def test_past_the_limit_one_notice_says_when_to_try_again_then_silence(limited_chat):
+    chat = limited_chat
+    for i in range(10):
+        assert await chat.say(ALICE, f"!vote {i % 2 + 1}"), f"command {i + 1} of 10 is answered"
+    chat.clock.advance(seconds=15)
+    notice = await chat.text(ALICE, "!link")
+    assert notice.startswith("Too many commands"), notice
+    assert "10 a minute" in notice and "Try again in 45 seconds" in notice
+    for _ in range(200):
+        assert await chat.say(ALICE, "!stats") == [], "silence until then"
+    chat.clock.advance(seconds=44)
+    assert await chat.say(ALICE, "!link") == []
+    chat.clock.advance(seconds=1)
+    assert "Try again" not in await chat.text(ALICE, "!link"), "answered again when the notice said"
+
+
+async def test_commands_past_the_limit_are_not_carried_out(limited_chat):
+    chat = limited_chat
+    for i in range(10):
+        await chat.say(ALICE, f"!suggest Topic number {i} about something else entirely {i * 7919}")
+    await chat.say(ALICE, "!suggest One too many")
+    await chat.say(ALICE, "!suggest Two too many")
+    chat.clock.advance(hours=2)
+    listed = await chat.text(BOB, "!topics")
+    assert "too many" not in listed.lower()
+
+
+async def test_the_limit_is_per_person_and_per_room_and_binds_organisers_too(limited_chat):
+    chat = limited_chat
+    for _ in range(11):
+        await chat.say(ORGANISER, "!link")
+    assert await chat.say(ORGANISER, "!link") == [], "organisers are not exempt"
+    assert "Too many" not in await chat.text(BOB, "!link"), "another person is not held back"
+    assert "Too many" not in await chat.text(ORGANISER, "!link", room_id="!other:example.org")
+
+
+async def test_reactions_still_act_past_the_limit_but_their_answers_count(limited_chat):
+    chat = limited_chat
+    from bot.core.dispatcher import record_anchor
+    from bot.core.model import Anchor, IncomingReaction
+
+    group = CommandGroup("likes")
+    seen = []
+
+    @group.reaction("thing", "👍")
+    async def like(ctx, ref, added):
+        seen.append(added)
+        return ctx.reply("refused")
+
+    @group.command("ping", help="p")
+    async def ping(ctx):
+        return ctx.reply("pong")
+
+    chat.services.registry = Registry([group])
+    await record_anchor(chat.store, "$botmsg", "!room:example.org", Anchor("thing", "1"))
+    answers = []
+    for i in range(12):
+        reaction = IncomingReaction(ALICE, "!room:example.org", f"$r{i}", "$botmsg", "👍", chat.clock.now(), True)
+        answers.append([r.text for r in await chat.dispatcher.handle_reaction(reaction)])
+    assert len(seen) == 12, "what people see on the message is what counts"
+    assert answers[:10] == [["refused"]] * 10
+    assert answers[10][0].startswith("Too many") and answers[11] == []
+    assert await chat.say(ALICE, "!ping") == []
+
+
+@pytest.mark.parametrize("per_minute", [0, 3])
+async def test_the_limit_follows_the_config(make_chat, make_config, per_minute):
+    chat = await make_chat(make_config(limits={"commands_per_minute": per_minute}))
+    answers = [await chat.text(ALICE, "!link") for _ in range(40)]
+    notices = [a for a in answers if a.startswith("Too many")]
+    if per_minute == 0:
+        assert not notices and all(answers), "0 turns the limit off"
+    else:
+        assert all(answers[:3]) and answers[3].startswith("Too many") and answers[4:] == [""] * 36
+        assert "3 a minute" in answers[3]

@@ -1,0 +1,223 @@
+"""bot/core/registry.py: commands declared once, arguments converted from the handler's
+annotations, usage labels, roles, aliases and near misses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from bot.core.model import Role
+from bot.core.registry import Choice, CommandGroup, Registry, Rest, UsageError, convert, parse_args
+
+
+def _spec(handler, usage: str = "..."):
+    group = CommandGroup("t")
+    group.command("x", usage=usage, help="h")(handler)
+    return group.commands[0]
+
+
+class Kind(Choice):
+    values = ("topics", "attendance")
+
+
+# --- argument conversion ------------------------------------------------------------------
+
+
+def test_argument_conversion():
+    async def handler(ctx, n: int, day: dt.date, at: dt.time | None = None, note: Rest = ""): ...
+
+    spec = _spec(handler)
+    assert parse_args(spec, "#7 2026-12-24 17:00 see you") == [7, dt.date(2026, 12, 24), dt.time(17), "see you"]
+    # an optional typed argument that does not fit is left for the free text
+    assert parse_args(spec, "7 2026-12-24 holidays") == [7, dt.date(2026, 12, 24), None, "holidays"]
+    assert parse_args(spec, "7 2026-12-24") == [7, dt.date(2026, 12, 24), None, ""]
+    for bad, message in (
+        ("", "n is missing"),
+        ("seven 2026-12-24", "'seven' is not a number"),
+        ("7 2026-13-01", "not a date"),
+        ("7 24.12.2026", "not a date"),
+    ):
+        with pytest.raises(UsageError, match=message):
+            parse_args(spec, bad)
+
+
+def test_quoted_and_extra_arguments():
+    async def handler(ctx, zone: str): ...
+
+    spec = _spec(handler)
+    assert parse_args(spec, '"America/New_York"') == ["America/New_York"]
+    assert parse_args(spec, "“New York”") == ["New York"], "typographic quotes, as phones type them"
+    with pytest.raises(UsageError, match="unexpected 'extra'"):
+        parse_args(spec, "UTC extra")
+
+
+@pytest.mark.parametrize(
+    ("kind", "token", "value"),
+    [
+        (int, "42", 42),
+        (int, "#42", 42),
+        (int, "007", 7),
+        (dt.time, "7:05", dt.time(7, 5)),
+        (dt.time, "23:59", dt.time(23, 59)),
+        (dt.date, "2028-02-29", dt.date(2028, 2, 29)),
+        (Kind, "Topics", "topics"),
+        (str, "<b>as typed</b>", "<b>as typed</b>"),
+    ],
+)
+def test_convert_accepts(kind, token, value):
+    assert convert(kind, token, "X") == value
+
+
+@pytest.mark.parametrize(
+    ("kind", "token", "message"),
+    [
+        (int, "-3", "N: '-3' is not a number"),
+        (int, "1234567890", "is not a number"),  # ten digits: no topic has such a number
+        (int, "3.5", "is not a number"),
+        (dt.time, "24:00", "N: '24:00' is not a time (HH:MM)"),
+        (dt.time, "08:60", "is not a time"),
+        (dt.time, "0800", "is not a time"),
+        (dt.date, "2027-02-29", "N: '2027-02-29' is not a date (YYYY-MM-DD)"),
+        (dt.date, "26/11/2026", "is not a date"),
+        (Kind, "people", "'people' is not one of topics, attendance"),
+    ],
+)
+def test_convert_refuses_in_the_usage_lines_words(kind, token, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        convert(kind, token, "N")
+
+
+def test_a_refused_value_is_shown_cleaned_and_cut():
+    with pytest.raises(UsageError) as e:
+        convert(int, "x" * 100 + "\u202e", "N")
+    assert "\u202e" not in str(e.value) and len(str(e.value)) < 80 and "…" in str(e.value)
+
+
+def test_missing_and_optional_arguments():
+    async def export(ctx, kind: Kind, note: Rest): ...
+
+    spec = _spec(export, usage="topics|attendance TEXT")
+    with pytest.raises(UsageError, match=r"^topics or attendance is missing$"):
+        parse_args(spec, "")
+    with pytest.raises(UsageError, match=r"^TEXT is missing$"):
+        parse_args(spec, "topics   ")
+    assert parse_args(spec, "ATTENDANCE  two  words ") == ["attendance", "two  words"]
+
+    async def history(ctx, count: int = 10): ...
+
+    spec = _spec(history, usage="[N]")
+    assert parse_args(spec, "") == [10]
+    assert parse_args(spec, "3") == [3]
+    with pytest.raises(UsageError, match="N: 'lots' is not a number"):
+        parse_args(spec, "lots")  # an optional argument with no free text after it must fit
+
+
+def test_a_command_without_arguments_ignores_extra_words():
+    async def link(ctx): ...
+
+    assert parse_args(_spec(link, usage=""), "please, and thanks") == []
+
+
+# --- usage lines and their labels ---------------------------------------------------------
+
+
+def test_usage_labels_come_from_the_usage_line_or_else_the_parameter_names():
+    async def cancel(ctx, day: dt.date, at: dt.time | None = None, reason: Rest = ""): ...
+
+    spec = _spec(cancel, usage="YYYY-MM-DD [HH:MM] [reason]")
+    assert spec.arg_labels == ("YYYY-MM-DD", "HH:MM", "reason")
+    assert spec.usage_line("!") == "!x YYYY-MM-DD [HH:MM] [reason]"
+    assert _spec(cancel, usage="DAY").arg_labels == ("day", "at", "reason"), "words and arguments differ"
+
+    async def link(ctx): ...
+
+    assert _spec(link, usage="").usage_line("ccc: ") == "ccc: x", "no trailing space"
+
+
+def test_every_usage_line_names_each_argument():
+    """Errors name an argument as its usage line does, so each usage line must have one
+    word per argument, in order."""
+    from commands import build_registry
+
+    for spec in build_registry().commands.values():
+        assert len(spec.arg_labels) == len(spec.params), spec.name
+        words = spec.usage.replace("[", " ").replace("]", " ").split()
+        assert list(spec.arg_labels) == words, spec.name
+
+
+def test_parameters_follow_the_handlers_annotations():
+    async def handler(ctx, n: int, plain, at: dt.time | None = None): ...
+
+    params = _spec(handler).params
+    assert [(p.name, p.kind, p.optional) for p in params] == [
+        ("n", int, False),
+        ("plain", str, False),  # no annotation: one word
+        ("at", dt.time, True),  # `X | None` is an optional X
+    ]
+    assert params[2].default is None
+
+
+# --- the registry -------------------------------------------------------------------------
+
+
+def _group() -> CommandGroup:
+    group = CommandGroup("g")
+
+    async def handler(ctx): ...
+
+    group.command("topics", help="everyone", aliases=("agenda",))(handler)
+    group.command("start", role=Role.HOST, help="hosts")(handler)
+    group.command("export", role=Role.ORGANISER, help="organisers")(handler)
+    group.reaction("topic", "👍", "👍🏽")(handler)
+    return group
+
+
+def _registry() -> Registry:
+    return Registry([_group()])
+
+
+def test_duplicate_command_names_are_refused():
+    g = CommandGroup("g")
+
+    async def a(ctx): ...
+
+    g.command("same", help="a")(a)
+    g.command("same", help="b")(a)
+    with pytest.raises(ValueError):
+        Registry([g])
+    other = CommandGroup("other")
+    other.command("agenda", help="an alias taken")(a)
+    with pytest.raises(ValueError, match="'agenda' declared twice"):
+        Registry([_group(), other])
+
+
+def test_names_and_aliases_are_found_in_any_case():
+    registry = _registry()
+    assert registry.get("TOPICS").name == registry.get("Agenda").name == "topics"
+    assert registry.get("nope") is None
+    assert list(registry.commands) == ["topics", "start", "export"], "aliases are not listed as commands"
+
+
+def test_each_role_sees_its_own_commands_and_those_below():
+    registry = _registry()
+    assert [s.name for s in registry.visible_to(Role.PARTICIPANT)] == ["topics"]
+    assert [s.name for s in registry.visible_to(Role.HOST)] == ["topics", "start"]
+    assert [s.name for s in registry.visible_to(Role.ORGANISER)] == ["topics", "start", "export"]
+
+
+def test_near_misses_are_only_commands_the_asker_may_use():
+    registry = _registry()
+    assert registry.suggest("topcis", Role.PARTICIPANT) == "topics"
+    assert registry.suggest("agnda", Role.PARTICIPANT) == "topics", "an alias leads to its command"
+    assert registry.suggest("exprot", Role.PARTICIPANT) is None
+    assert registry.suggest("exprot", Role.ORGANISER) == "export"
+    assert registry.suggest("zzzzzz", Role.ORGANISER) is None
+
+
+def test_reactions_are_found_by_kind_and_key():
+    registry = _registry()
+    assert registry.reaction("topic", "👍🏽") is registry.reaction("topic", "👍") is not None
+    assert registry.reaction("topic", "🎉") is None
+    assert registry.reaction("session", "👍") is None

@@ -1,0 +1,156 @@
+import datetime as dt
+
+import pytest
+
+from bot.core.timezones import Kind, canonical, format_offset, is_place, lookup, place_name
+
+WINTER = dt.datetime(2026, 1, 15, 12, tzinfo=dt.UTC)
+SUMMER = dt.datetime(2026, 7, 15, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("zone", "place"),
+    [
+        ("UTC", "UTC"),
+        ("America/New_York", "New York"),
+        ("America/Sao_Paulo", "São Paulo"),
+        ("Asia/Kolkata", "Kolkata"),
+        ("Europe/Berlin", "Berlin"),
+        ("America/Argentina/Buenos_Aires", "Buenos Aires"),
+        ("America/St_Johns", "St. John's"),
+        ("EST", "EST"),
+    ],
+)
+def test_place_name(zone, place):
+    assert place_name(zone) == place
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("new york", "America/New_York"),
+        ("New_York", "America/New_York"),
+        ("America/New York", "America/New_York"),
+        ("Berlin, Germany", "Europe/Berlin"),
+        ("berlin,germany", "Europe/Berlin"),
+        ("São Paulo", "America/Sao_Paulo"),
+        ("sao paulo", "America/Sao_Paulo"),
+        ("KOLKATA", "Asia/Kolkata"),
+        ("Calcutta", "Asia/Kolkata"),
+        ("Kiev", "Europe/Kyiv"),
+        ("US/Eastern", "America/New_York"),
+        ("London, UK", "Europe/London"),
+        ("New York, USA", "America/New_York"),
+        ("Louisville, Kentucky", "America/Kentucky/Louisville"),
+        ("India", "Asia/Kolkata"),
+        ("Japan", "Asia/Tokyo"),
+        ("utc", "UTC"),
+        ("Z", "UTC"),
+        ("Etc/UTC", "UTC"),
+        ("  'Europe/Lisbon'  ", "Europe/Lisbon"),
+    ],
+)
+def test_places_as_people_type_them_are_found(typed, zone):
+    found = lookup(typed, WINTER)
+    assert (found.kind, found.zone) == (Kind.PLACE, zone)
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "first", "also"),
+    [
+        # not only the examples: the mapping comes from what the tz data uses
+        ("EST", "America/New_York", "America/Toronto"),
+        ("EDT", "America/New_York", "America/Toronto"),
+        ("CET", "Europe/Berlin", "Europe/Paris"),
+        ("CEST", "Europe/Berlin", "Europe/Paris"),
+        ("PDT", "America/Los_Angeles", "America/Vancouver"),
+        ("AEST", "Australia/Sydney", "Australia/Melbourne"),
+        ("IST", "Asia/Kolkata", "Asia/Jerusalem"),
+        ("MSK", "Europe/Moscow", None),
+        ("GMT", "UTC", "Europe/London"),
+        ("BST", "Europe/London", None),
+    ],
+)
+def test_abbreviations_offer_the_places_that_use_them(abbreviation, first, also):
+    found = lookup(abbreviation, WINTER)
+    assert found.kind is Kind.ABBREVIATION and found.zone is None
+    assert found.suggestions[0] == first
+    assert also is None or also in found.suggestions
+    assert all(is_place(z) for z in found.suggestions)
+
+
+def test_a_summer_abbreviation_is_known_in_winter_too():
+    assert "Europe/Berlin" in lookup("cest", WINTER).suggestions
+    assert "America/New_York" in lookup("EST", SUMMER).suggestions
+
+
+@pytest.mark.parametrize(
+    ("typed", "hours"),
+    [
+        ("UTC+1", 1),
+        ("utc + 1", 1),
+        ("GMT-3", -3),
+        ("+02:00", 2),
+        ("-0500", -5),
+        ("UTC+5:30", 5.5),
+        ("UTC\u22121", -1),
+        ("Etc/GMT+1", -1),  # POSIX style: the sign is reversed
+        ("Etc/GMT-14", 14),
+        ("UTC+0", 0),
+    ],
+)
+def test_offsets_are_not_places(typed, hours):
+    found = lookup(typed, WINTER)
+    assert found.kind is Kind.OFFSET and found.zone is None
+    assert found.offset == dt.timedelta(hours=hours)
+
+
+def test_an_offset_offers_the_places_at_it_now():
+    assert "Europe/Berlin" in lookup("UTC+1", WINTER).suggestions
+    assert "Europe/London" not in lookup("UTC+1", WINTER).suggestions
+    assert "Europe/London" in lookup("UTC+1", SUMMER).suggestions
+    assert "Europe/Berlin" not in lookup("UTC+1", SUMMER).suggestions
+    assert lookup("UTC+0", WINTER).suggestions[0] == "UTC", "did you mean UTC?"
+    assert "UTC" not in lookup("UTC+1", WINTER).suggestions
+    assert lookup("Etc/GMT+1", WINTER).suggestions[0] == "Atlantic/Cape_Verde"
+
+
+def test_zones_named_for_their_clock_are_not_places():
+    found = lookup("EST5EDT", WINTER)
+    assert found.kind is Kind.NOT_A_PLACE and found.suggestions[:2] == ("America/New_York", "America/Toronto")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "first"),
+    [
+        ("Germany", Kind.AMBIGUOUS, "Europe/Berlin"),
+        ("Brazil", Kind.AMBIGUOUS, "America/Sao_Paulo"),
+        ("Europe/Berln", Kind.UNKNOWN, "Europe/Berlin"),
+        ("Sao Paolo", Kind.UNKNOWN, "America/Sao_Paulo"),
+        ("Paris, Texas", Kind.UNKNOWN, "Europe/Paris"),
+        ("Qwxyz", Kind.UNKNOWN, None),
+        ("UTC+25", Kind.UNKNOWN, None),
+        ("x" * 100, Kind.UNKNOWN, None),
+        ("", Kind.UNKNOWN, None),
+    ],
+)
+def test_what_is_not_one_place_is_not_set(typed, kind, first):
+    found = lookup(typed, WINTER)
+    assert found.kind is kind and found.zone is None
+    assert (found.suggestions[0] if found.suggestions else None) == first
+
+
+def test_canonical_is_strict_about_what_is_written():
+    assert canonical("Europe/Berlin") == "Europe/Berlin"
+    assert canonical("Asia/Calcutta") == "Asia/Kolkata"
+    assert canonical("Etc/UTC") == "UTC"
+    for name in ("EST", "CET", "GMT", "Etc/GMT+1", "EST5EDT", "europe/berlin", "Berlin", "UTC+1"):
+        assert canonical(name) is None, name
+
+
+def test_format_offset():
+    assert format_offset(dt.timedelta(hours=1)) == "UTC+1"
+    assert format_offset(dt.timedelta(hours=-3)) == "UTC-3"
+    assert format_offset(dt.timedelta(hours=5, minutes=30)) == "UTC+5:30"
+    assert format_offset(dt.timedelta(hours=-9, minutes=-30)) == "UTC-9:30"

@@ -1,0 +1,542 @@
+"""The announcement engine, driven by a FakeClock: nothing sleeps, and a 'restart' is a
+new Announcer on the same database."""
+
+import datetime as dt
+import logging
+import re
+
+import pytest
+
+from bot.core.dispatcher import record_anchor
+from bot.core.model import Reply
+from bot.features.announcements.announcer import (
+    TICK_JOB,
+    Announcer,
+    Lead,
+    Notice,
+    announcement,
+    host_wait_text,
+    lead_of,
+)
+from bot.features.schedule.repository import add_cancellation, session_from_key
+from bot.features.sessions import repository as sessions
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
+
+UTC = dt.UTC
+ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
+MORNING, EVENING = "2026-11-26 08:00", "2026-11-26 17:00"
+_KEY = re.compile(r"^announce:(\d{4}-\d\d-\d\d \d\d:\d\d):([^:]+):(.+)$")
+
+
+def at(day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, second, tzinfo=UTC)
+
+
+class Crash(BaseException):
+    """The process dies (not an error the announcer could catch)."""
+
+
+class Homeserver:
+    """Stands in for Matrix: a message sent again with the same key (so the same
+    transaction id) is recognised and shown once."""
+
+    def __init__(self):
+        self.events: dict[str, str] = {}
+        self.shown: list[tuple[dt.datetime, Reply, str]] = []
+        self.attempts = 0
+
+    def messages(self) -> dict[tuple[str, str, str], dt.datetime]:
+        """(session, lead, room) -> when it was shown."""
+        out = {}
+        for when, reply, _ in self.shown:
+            session, lead, room = _KEY.match(reply.key).groups()
+            assert room == reply.room_id
+            out[(session, lead, room)] = when
+        return out
+
+    def reply(self, session: str, lead: str, room: str) -> Reply:
+        return next(r for _, r, _ in self.shown if r.key == f"announce:{session}:{lead}:{room}")
+
+
+class FakeSender:
+    def __init__(self, chat, server: Homeserver, crash_after: int | None = None, fail: int = 0):
+        self.chat, self.server = chat, server
+        self.crash_after = crash_after  # die after this many deliveries
+        self.fail = fail  # the first `fail` sends fail (the homeserver is unreachable)
+        self.delivered = 0
+
+    async def send(self, reply: Reply, in_reply_to=None) -> str | None:
+        assert reply.key, "messages the bot sends on its own carry a stable key"
+        self.server.attempts += 1
+        if self.fail:
+            self.fail -= 1
+            return None
+        event_id = self.server.events.get(reply.key)
+        if event_id is None:
+            event_id = f"$ev{len(self.server.events) + 1}"
+            self.server.events[reply.key] = event_id
+            self.server.shown.append((self.chat.clock.now(), reply, event_id))
+        if reply.anchor:  # as the Matrix adapter does
+            await record_anchor(self.chat.store, event_id, reply.room_id, reply.anchor)
+        self.delivered += 1
+        if self.crash_after is not None and self.delivered >= self.crash_after:
+            raise Crash()
+        return event_id
+
+
+@pytest.fixture
+async def chat(make_chat, make_config):
+    config = make_config(
+        matrix={"rooms": [ROOM_A, ROOM_B]},
+        conference={"display_timezones": ["UTC", "America/Los_Angeles", "Asia/Tokyo"]},
+    )
+    return await make_chat(config)
+
+
+@pytest.fixture
+def server():
+    return Homeserver()
+
+
+def announcer(chat, server, **kwargs) -> Announcer:
+    return Announcer(chat.services, FakeSender(chat, server, **kwargs))
+
+
+async def visit(chat, ann: Announcer, *instants: dt.datetime) -> None:
+    """Move the clock to each instant in turn and run what is due, twice."""
+    for instant in sorted(instants):
+        chat.clock.set(instant)
+        await ann.run_due()
+        await ann.run_due()
+
+
+def around(*dues: dt.datetime) -> list[dt.datetime]:
+    out = []
+    for due in dues:
+        out += [due - dt.timedelta(minutes=1), due - dt.timedelta(seconds=1), due, due + dt.timedelta(minutes=1)]
+    return out
+
+
+async def rows(chat) -> dict[tuple[str, str, str], tuple[str, str | None]]:
+    found = await chat.store.fetchall("SELECT session, lead, room_id, status, event_id FROM announcements")
+    return {(r["session"], r["lead"], r["room_id"]): (r["status"], r["event_id"]) for r in found}
+
+
+LEADS = {"1d": dt.timedelta(days=1), "15m": dt.timedelta(minutes=15), "0m": dt.timedelta(0)}
+
+
+async def test_each_lead_time_fires_once_at_its_time(chat, server):
+    ann = announcer(chat, server)
+    dues = {
+        (key, lead): session_from_key(chat.services.config, key).starts_at - delta
+        for key in (MORNING, EVENING)
+        for lead, delta in LEADS.items()
+    }
+    await visit(chat, ann, *around(*dues.values()), at(26, 8, 10), at(26, 17, 10))
+    shown = server.messages()
+    for (key, lead), due in dues.items():
+        for room in (ROOM_A, ROOM_B):
+            assert shown[(key, lead, room)] == due, (key, lead, room)
+    reminders = [k for k in shown if k[1] in LEADS]
+    assert len(reminders) == 12, "2 sessions x 3 leads x 2 rooms, each once"
+    assert server.attempts == len(server.shown), "nothing was sent twice"
+    assert {status for status, _ in (await rows(chat)).values()} == {"sent"}, await rows(chat)
+    # a new Announcer (a restart) finds nothing left to do
+    before = server.attempts
+    await visit(chat, announcer(chat, server), at(26, 8, 5))
+    assert server.attempts == before
+
+
+async def test_announcement_says_when_where_and_what(chat, server):
+    await chat.say(ALICE, "!suggest How do we share <b>billing</b> work? @room")
+    rotas = re.search(r"#(\d+)", await chat.text(BOB, "!suggest Facilitation rotas")).group(1)
+    await chat.say(ORGANISER, f"!vote {rotas}")
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(25, 17))
+    reply = server.reply(EVENING, "1d", ROOM_A)
+    text = reply.text
+    assert "Coop Casual Conference" in text and "starts in 1 day" in text
+    assert "Thursday 26 November 2026, 17:00 UTC" in text
+    assert "Los Angeles: 09:00" in text and "America/Los_Angeles" not in text, "zones are shown as places"
+    assert "Tokyo: Fri 27 Nov 02:00" in text, "the date is shown where it differs"
+    assert "https://bbb.example.org/b/ccc" in text and "access code ccc" in text
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if "Facilitation rotas" in line)
+    assert "(1 vote)" in lines[first] and "billing" in lines[first + 1], "ranked by votes"
+    assert "No host has volunteered yet" in text
+    assert "<b>billing" not in reply.html and "&lt;b&gt;billing" in reply.html
+    assert reply.mentions == ()
+
+
+async def test_empty_agenda_invites_suggestions(chat, server):
+    await visit(chat, announcer(chat, server), at(25, 8))
+    assert "Suggest it with !suggest TEXT" in server.reply(MORNING, "1d", ROOM_A).text
+
+
+async def test_volunteers_are_named_and_pinged_in_the_15m_reminder(chat, server):
+    await chat.store.remember_display_name(ALICE, "Alice")
+    await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 12))
+    await visit(chat, announcer(chat, server), at(25, 8), at(26, 7, 45), at(26, 8))
+    day_before = server.reply(MORNING, "1d", ROOM_A)
+    assert "Volunteered to host: Alice." in day_before.text and day_before.mentions == ()
+    reminder = server.reply(MORNING, "15m", ROOM_A)
+    assert reminder.mentions == (ALICE,)
+    assert f'href="https://matrix.to/#/{ALICE}"' in reminder.html
+    assert server.reply(MORNING, "0m", ROOM_B).mentions == ()
+
+
+async def test_restart_between_15m_and_0m_loses_and_repeats_nothing(chat, server):
+    # The bot dies right after the homeserver took the 15m reminder for room A, before
+    # the database knew it had gone out.
+    dying = announcer(chat, server, crash_after=1)
+    chat.clock.set(at(26, 7, 45))
+    with pytest.raises(Crash):
+        await dying.run_due()
+    assert (await rows(chat))[(MORNING, "15m", ROOM_A)][0] == "sending"
+    # Restarted five minutes later.
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(26, 7, 50), *around(at(26, 8)))
+    shown = server.messages()
+    morning = sorted(k[1:] for k in shown if k[0] == MORNING and k[1] in LEADS)
+    assert morning == [("0m", ROOM_A), ("0m", ROOM_B), ("15m", ROOM_A), ("15m", ROOM_B)]
+    assert shown[(MORNING, "15m", ROOM_B)] == at(26, 7, 50), "the one not sent goes out late, within grace"
+    assert shown[(MORNING, "0m", ROOM_A)] == at(26, 8)
+    state = await rows(chat)
+    assert state[(MORNING, "15m", ROOM_A)] == ("sent", server.events[f"announce:{MORNING}:15m:{ROOM_A}"])
+    # and a plain restart in between changes nothing
+    before = server.attempts
+    await visit(chat, announcer(chat, server), at(26, 8, 1))
+    assert server.attempts == before
+
+
+async def test_restart_after_the_grace_window_skips_and_logs(chat, server, caplog):
+    ann = announcer(chat, server)
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    # Down from Monday until 31 minutes after the morning session's 1d reminder was due.
+    await visit(chat, ann, at(25, 8, 31))
+    assert (MORNING, "1d", ROOM_A) not in server.messages()
+    assert (await rows(chat))[(MORNING, "1d", ROOM_A)] == ("skipped", None)
+    assert "1d" in caplog.text and MORNING in caplog.text and "skipped" in caplog.text
+    # Down again over the evening's 1d reminder, back within the grace window: sent late.
+    await visit(chat, ann, at(25, 17, 29))
+    assert server.messages()[(EVENING, "1d", ROOM_A)] == at(25, 17, 29)
+    # The 15m reminder missed until after the start is skipped; the 0m one, the
+    # session's thread root, still goes out within the grace window.
+    caplog.clear()
+    await visit(chat, ann, at(26, 8, 20))
+    shown = server.messages()
+    assert (MORNING, "15m", ROOM_A) not in shown and "15m" in caplog.text
+    assert shown[(MORNING, "0m", ROOM_A)] == at(26, 8, 20)
+
+
+async def test_cancellation_suppresses_reminders_and_posts_one_notice(chat, server):
+    await add_cancellation(chat.store, MORNING, "team retreat", ORGANISER, at(23, 12))
+    ann = announcer(chat, server)
+    starts = [session_from_key(chat.services.config, k).starts_at for k in (MORNING, EVENING)]
+    await visit(chat, ann, *around(*[s - d for s in starts for d in LEADS.values()]), at(26, 8, 10), at(26, 17, 10))
+    shown = server.messages()
+    morning = {k[1:]: when for k, when in shown.items() if k[0] == MORNING}
+    assert morning == {("cancelled", ROOM_A): at(25, 8), ("cancelled", ROOM_B): at(25, 8)}
+    notice = server.reply(MORNING, "cancelled", ROOM_A).text
+    assert "is cancelled: team retreat" in notice and "next session is Thursday 26 November 2026, 17:00" in notice
+    assert sorted(k[1] for k in shown if k[0] == EVENING and k[2] == ROOM_A) == ["0m", "15m", "1d", "host-wait"]
+
+
+async def test_late_cancellation_is_announced_at_once_and_once(chat, server):
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(25, 8))
+    assert (MORNING, "1d", ROOM_A) in server.messages()
+    await add_cancellation(chat.store, "2026-11-26", "", ORGANISER, at(25, 12))
+    await visit(chat, ann, at(25, 12), at(25, 12, 1), *around(at(25, 17), at(26, 7, 45), at(26, 8), at(26, 17)))
+    shown = server.messages()
+    assert sorted(k[1] for k in shown if k[0] == MORNING and k[2] == ROOM_A) == ["1d", "cancelled"]
+    assert shown[(MORNING, "cancelled", ROOM_A)] == at(25, 12), "its reminders had begun: told at once"
+    # The evening session's first reminder was still to come: the notice replaces it.
+    assert [k[1] for k in shown if k[0] == EVENING and k[2] == ROOM_A] == ["cancelled"]
+    assert shown[(EVENING, "cancelled", ROOM_A)] == at(25, 17)
+
+
+async def test_zero_minute_announcement_roots_the_thread_and_the_host_wait(chat, server):
+    await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(26, 8), at(26, 8, 9), at(26, 8, 10))
+    root_a = server.events[f"announce:{MORNING}:0m:{ROOM_A}"]
+    assert await sessions.thread_root(chat.store, MORNING, ROOM_A) == root_a
+    assert server.reply(MORNING, "0m", ROOM_A).thread_root is None
+    wait = server.reply(MORNING, "host-wait", ROOM_A)
+    assert server.messages()[(MORNING, "host-wait", ROOM_A)] == at(26, 8, 10)
+    assert wait.thread_root == root_a and wait.mentions == (BOB,)
+    assert "No host has started" in wait.text and "!host" in wait.text and "!start" in wait.text
+    # When a host started in time, there is no host-wait message.
+    chat.clock.set(at(26, 17, 2))
+    assert "has started" in await chat.text(HOST, "!start")
+    await visit(chat, ann, at(26, 17, 10), at(26, 17, 20))
+    assert (EVENING, "host-wait", ROOM_A) not in server.messages()
+    assert (await rows(chat))[(EVENING, "host-wait", ROOM_A)] == ("skipped", None)
+
+
+async def test_unstarted_session_thread_is_not_doubled_by_an_early_start(chat, server):
+    # A host starts 20 minutes early, in room A, before the 0m announcement: the 0m
+    # announcement then goes into that thread rather than opening a second one.
+    ann = announcer(chat, server)
+    chat.clock.set(at(26, 7, 40))
+    replies = await chat.say(HOST, "!start", room_id=ROOM_A)
+    await record_anchor(chat.store, "$start", ROOM_A, replies[0].anchor)
+    await visit(chat, ann, at(26, 8))
+    assert server.reply(MORNING, "0m", ROOM_A).thread_root == "$start"
+    assert server.reply(MORNING, "0m", ROOM_B).thread_root is None
+
+
+async def test_session_never_ended_closes_automatically_after_three_hours(chat, server):
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(26, 8))
+    chat.clock.set(at(26, 8, 2))
+    await chat.say(HOST, "!start", room_id=ROOM_A)
+    await chat.say(ALICE, "!here", room_id=ROOM_A)
+    await visit(chat, ann, at(26, 11, 1))
+    assert await sessions.running_session(chat.store) == MORNING
+    await visit(chat, ann, at(26, 11, 2), at(26, 11, 3), at(26, 12))
+    assert await sessions.running_session(chat.store) is None
+    state = await sessions.state_of(chat.store, MORNING)
+    assert state.auto_ended and state.ended_at == at(26, 11, 2) and state.ended_by is None
+    summaries = [k for k in server.messages() if k[1] == "summary"]
+    assert sorted(summaries) == [(MORNING, "summary", ROOM_A), (MORNING, "summary", ROOM_B)]
+    summary = server.reply(MORNING, "summary", ROOM_A)
+    assert summary.thread_root == server.events[f"announce:{MORNING}:0m:{ROOM_A}"]
+    assert "closed automatically" in summary.text and "Duration: unknown" in summary.text
+    assert "3 hours" not in summary.text
+    assert "Present (2): @host:example.org, @alice:example.org" in summary.text
+
+
+async def test_failed_send_is_retried_with_the_same_key(chat, server):
+    ann = announcer(chat, server, fail=1)
+    await visit(chat, ann, at(25, 8))  # the first try fails, the second (same visit) goes through
+    assert server.attempts == 3 and len(server.shown) == 2
+    assert {r.key for _, r, _ in server.shown} == {f"announce:{MORNING}:1d:{ROOM_A}", f"announce:{MORNING}:1d:{ROOM_B}"}
+
+
+async def test_scheduler_jobs_are_keyed_by_session_and_lead(chat, server):
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start(paused=True)
+    try:
+        ann = announcer(chat, server)
+        await ann.start(scheduler)
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert TICK_JOB in jobs
+        job = jobs[f"ccc:{MORNING}:15m"]
+        assert job.trigger.run_date == at(26, 7, 45)
+        assert job.args == (MORNING, "15m"), "jobs carry ids, not live objects"
+        assert jobs[f"ccc:{MORNING}:host-wait"].trigger.run_date == at(26, 8, 10)
+        # A cancellation re-plans: the reminders go, one notice comes.
+        await add_cancellation(chat.store, MORNING, "", ORGANISER, chat.clock.now())
+        await ann.replan()
+        ids = {job.id for job in scheduler.get_jobs()}
+        assert f"ccc:{MORNING}:15m" not in ids and f"ccc:{MORNING}:cancelled" in ids
+        assert f"ccc:{EVENING}:15m" in ids
+        # Firing a job at its time does what it stands for.
+        chat.clock.set(at(25, 8))
+        await ann.fire(MORNING, "cancelled")
+        assert (MORNING, "cancelled", ROOM_A) in server.messages()
+        assert f"ccc:{MORNING}:cancelled" not in {job.id for job in scheduler.get_jobs()}
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def job_running_on_a_scheduler(make_chat, replan):
+    """An Announcer whose re-plan is `replan`, with a job of it running on a real
+    AsyncIOScheduler: (announcer, scheduler)."""
+    import asyncio
+
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from apscheduler.triggers.date import DateTrigger
+
+    chat = await make_chat()
+    ann = Announcer(chat.services, sender=None)
+    ann.replan = replan
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start()
+    ann._scheduler = scheduler
+    scheduler.add_job(ann.fire, DateTrigger(run_date=dt.datetime.now(UTC)), args=(MORNING, "0m"))
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if not ann._idle.is_set():
+            break
+    assert not ann._idle.is_set(), "the scheduled job did not start"
+    return ann, scheduler
+
+
+async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_chat):
+    """APScheduler's asyncio executor cancels the jobs still running when it shuts down;
+    a restart just after an announcement went out failed that way in CI."""
+    import asyncio
+
+    gate, ran = asyncio.Event(), []
+
+    async def slow_replan():
+        # The window that failed: the run is done, the re-plan still reads the store.
+        await gate.wait()
+        ran.append("replan")
+        return []
+
+    ann, scheduler = await job_running_on_a_scheduler(make_chat, slow_replan)
+    stopping = asyncio.create_task(ann.stop(wait_seconds=5))
+    await asyncio.sleep(0.05)
+    assert not stopping.done(), "shutdown went on while a job was still running"
+    assert scheduler.running, "the scheduler was shut down under a running job"
+    gate.set()
+    await asyncio.wait_for(stopping, 5)
+    assert ran == ["replan"], "the running job was cancelled instead of finishing"
+    assert not scheduler.running
+    await ann.tick()
+    assert ran == ["replan"], "no new job once closing"
+
+
+async def test_shutdown_that_gives_up_waiting_logs_it_without_a_traceback(make_chat, caplog):
+    import asyncio
+
+    async def stuck_replan():
+        await asyncio.Event().wait()
+
+    ann, _ = await job_running_on_a_scheduler(make_chat, stuck_replan)
+    with caplog.at_level(logging.DEBUG):
+        await ann.stop(wait_seconds=0.1)
+        await asyncio.sleep(0.05)
+    assert "resent at the next start" in caplog.text
+    assert not [r for r in caplog.records if r.exc_info], "a cancelled job was logged as an error"
+    assert ann._idle.is_set()
+
+
+# --- after a downtime, and what a reminder says ----------------------------------------
+
+
+@pytest.fixture
+async def chat_with_leads(make_chat, make_config):
+    async def _make(*leads: str, grace: int = 30):
+        config = make_config(
+            matrix={"rooms": [ROOM_A, ROOM_B]},
+            conference={"announce_before": list(leads), "announce_grace_minutes": grace},
+        )
+        return await make_chat(config)
+
+    return _make
+
+
+def first_line(server: Homeserver, session: str, lead: str) -> str:
+    return server.reply(session, lead, ROOM_A).text.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("back", "said"),
+    [(at(26, 8), "starts now"), (at(26, 8, 5), "began 5 minutes ago")],
+    ids=["at-the-start", "after-the-start"],
+)
+async def test_after_a_downtime_a_passed_reminder_is_not_sent_beside_a_later_one(chat, server, caplog, back, said):
+    # Down from 07:40 until the start or just after: the 15m reminder's time has passed
+    # and the 0m announcement is due too. Only "starts now" goes out, not "starts in 15
+    # minutes" followed by "starts now".
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(26, 7, 40))
+    caplog.clear()
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    await visit(chat, ann, back)
+    shown = server.messages()
+    assert sorted(k[1:] for k in shown if k[0] == MORNING) == [("0m", ROOM_A), ("0m", ROOM_B)]
+    assert first_line(server, MORNING, "0m").endswith(said)
+    state = await rows(chat)
+    assert state[(MORNING, "15m", ROOM_A)] == ("skipped", None)
+    assert state[(MORNING, "15m", ROOM_B)] == ("skipped", None)
+    assert "15m" in caplog.text and MORNING in caplog.text and "skipped" in caplog.text
+
+
+async def test_after_a_downtime_only_the_latest_due_reminder_goes_out(chat_with_leads, server, caplog):
+    chat = await chat_with_leads("1d", "15m", "5m", "0m")
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(26, 7, 40))
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    # Back at 07:56: the 15m and the 5m reminders are both due, within the grace window.
+    await visit(chat, ann, at(26, 7, 56))
+    shown = server.messages()
+    assert sorted(k[1] for k in shown if k[0] == MORNING and k[2] == ROOM_A) == ["5m"]
+    assert (await rows(chat))[(MORNING, "15m", ROOM_A)] == ("skipped", None)
+    assert "15m announcement for session 2026-11-26 08:00" in caplog.text
+    await visit(chat, ann, at(26, 8))
+    assert sorted(k[1] for k in server.messages() if k[0] == MORNING and k[2] == ROOM_A) == ["0m", "5m"]
+
+
+async def test_a_reminder_left_unsent_by_a_crash_is_dropped_once_a_later_one_is_due(chat, server):
+    dying = announcer(chat, server, crash_after=1)
+    chat.clock.set(at(26, 7, 45))
+    with pytest.raises(Crash):
+        await dying.run_due()
+    assert (await rows(chat))[(MORNING, "15m", ROOM_B)][0] == "sending"
+    # Restarted at the start: room B's 15m reminder would now only precede "starts now".
+    await visit(chat, announcer(chat, server), at(26, 8))
+    shown = server.messages()
+    assert (MORNING, "15m", ROOM_B) not in shown
+    assert shown[(MORNING, "0m", ROOM_A)] == shown[(MORNING, "0m", ROOM_B)] == at(26, 8)
+    assert (await rows(chat))[(MORNING, "15m", ROOM_B)] == ("skipped", None)
+
+
+async def test_each_reminder_states_its_own_lead_time(chat_with_leads, server):
+    # Sent a few milliseconds after its time, as a real scheduler does: the countdown
+    # from "now" would read 14 minutes, 23 hours 59 minutes, or "now" for the 1m one.
+    chat = await chat_with_leads("1d", "15m", "1m", "0m")
+    ann = announcer(chat, server)
+    late = dt.timedelta(milliseconds=3)
+    await visit(
+        chat,
+        ann,
+        *(at(26, 8) - lead + late for lead in (dt.timedelta(days=1), *(dt.timedelta(minutes=m) for m in (15, 1, 0)))),
+    )
+    assert first_line(server, MORNING, "1d").endswith("starts in 1 day")
+    assert first_line(server, MORNING, "15m").endswith("starts in 15 minutes")
+    assert first_line(server, MORNING, "1m").endswith("starts in 1 minute")
+    assert first_line(server, MORNING, "0m").endswith("starts now")
+
+
+async def test_a_reminder_sent_by_the_next_tick_still_states_its_lead(chat, server):
+    # The minute tick catches up a job that did not fire: up to a minute late.
+    await visit(chat, announcer(chat, server), at(26, 7, 45, 59))
+    assert first_line(server, MORNING, "15m").endswith("starts in 15 minutes")
+
+
+async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, server):
+    # Back at 07:52, within the grace window: "starts in 15 minutes" would be wrong.
+    await visit(chat, announcer(chat, server), at(26, 7, 52))
+    assert first_line(server, MORNING, "15m").endswith("starts in 8 minutes")
+    await visit(chat, announcer(chat, server), at(26, 8, 20))
+    assert first_line(server, MORNING, "0m").endswith("began 20 minutes ago")
+
+
+async def test_host_wait_of_one_minute_reads_right(make_chat, make_config):
+    chat = await make_chat(make_config(conference={"host_wait_minutes": 1}))
+    text, _ = await host_wait_text(chat.services, session_from_key(chat.services.config, MORNING))
+    assert "(1 minute after its start)" in text.plain
+
+
+async def test_volunteers_read_as_a_sentence_and_no_line_ends_in_a_space(chat, server):
+    await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
+    await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 13))
+    session = session_from_key(chat.services.config, MORNING)
+    text, _ = await announcement(chat.services, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
+    assert "Volunteered to host: @bob:example.org and @alice:example.org." in text.plain
+    wait, _ = await host_wait_text(chat.services, session)
+    assert "Volunteered to host: @bob:example.org and @alice:example.org." in wait.plain
+    for message in (text, wait):
+        assert all(line == line.rstrip() for line in message.plain.splitlines()), message.plain
+
+
+@pytest.mark.parametrize("stored", ["0m", "30s", "15m", "90m", "1h", "1d", "1w", "cancelled", "host-wait", "summary"])
+def test_a_stored_lead_reads_back_as_the_same_string(stored):
+    # Rows written by earlier releases keep matching: no migration of `announcements.lead`.
+    assert str(lead_of(stored)) == stored
+
+
+def test_leads_and_notices_are_told_apart():
+    assert lead_of("15m") == Lead(dt.timedelta(minutes=15)) and not lead_of("15m").at_start
+    assert lead_of("0m").at_start
+    assert lead_of("host-wait") is Notice.HOST_WAIT
+    with pytest.raises(ValueError):
+        lead_of("soon")

@@ -1,0 +1,367 @@
+"""bot/features/export/reports.py: every (kind, format) parses back and matches the database row for row."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+
+import pytest
+
+from bot.features.export.reports import (
+    ATTENDANCE_COLUMNS,
+    TOPIC_COLUMNS,
+    build_export,
+    filename,
+    md_cell,
+    neutralise,
+)
+from bot.features.sessions import repository as sessions
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS
+
+CONFERENCE = "Coop Casual Conference"
+SESSION = "2026-11-26 08:00"
+LATER = "2026-12-03 17:00"
+DAY = dt.date(2026, 11, 26)
+IMPORTED = len(SEED_TOPICS)  # the seed history every chat starts with
+
+
+async def fill(chat) -> dict[str, int]:
+    """A realistic history, made through the commands: open, voted, withdrawn and
+    discussed topics, two held sessions (one nobody is checked in to any more)."""
+
+    async def suggest(who: str, text: str) -> int:
+        reply = await chat.text(who, f"!suggest {text}")
+        return int(re.search(r"Added #(\d+)", reply).group(1))
+
+    await chat.store.remember_display_name(ALICE, "Alice | the | Cooperator")
+    numbers = {
+        "pay": await suggest(ALICE, "How do we pay ourselves fairly?"),
+        "formula": await suggest(BOB, '=HYPERLINK("http://evil.example/x","click")'),
+        "markup": await suggest(ALICE, "Pipes | and *stars* in <b>text</b> [link](x) `code` back\\slash"),
+        "minus": await suggest(BOB, "-1 reasons to say no"),
+    }
+    for who, topic in ((BOB, "pay"), (ORGANISER, "pay"), (ALICE, "formula")):
+        assert "Voted" in await chat.text(who, f"!vote {numbers[topic]}")
+    assert "Withdrew" in await chat.text(BOB, f"!withdraw {numbers['minus']}")
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, 55, tzinfo=dt.UTC))
+    assert "has started" in await chat.text(HOST, "!start")
+    assert "Checked in" in await chat.text(ALICE, "!here")
+    chat.clock.advance(minutes=3)
+    assert "Checked in" in await chat.text(BOB, "!here")
+    assert "Marked" in await chat.text(HOST, f"!discussed {numbers['pay']} +1 from everyone | hours = pay")
+    chat.clock.advance(minutes=50)
+    assert "ended" in await chat.text(HOST, "!end")
+    # A second session, whose only check-in is gone again.
+    chat.clock.set(dt.datetime(2026, 12, 3, 16, 50, tzinfo=dt.UTC))
+    assert "has started" in await chat.text(HOST, "!start")
+    await chat.store.execute("DELETE FROM attendance WHERE session = ?", (LATER,))
+    return numbers
+
+
+async def export(chat, kind: str, fmt: str) -> bytes:
+    return (await build_export(chat.store, kind, fmt, CONFERENCE, DAY)).data
+
+
+# --- what the database says ---------------------------------------------------------------------
+
+
+async def db_topics(chat) -> list[dict]:
+    rows = await chat.store.fetchall(
+        "SELECT t.id AS number, t.text, t.suggested_by, t.suggested_name, t.suggested_at, "
+        "(SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes, t.status, t.session, t.note, "
+        "t.seed_key IS NOT NULL AS imported FROM topics t ORDER BY t.id"
+    )
+    return [{**dict(r), "imported": bool(r["imported"])} for r in rows]
+
+
+async def db_attendance(chat) -> list[dict]:
+    """As exported: a session closed automatically has no end time and no duration (the
+    time the bot closed it is not when it ended)."""
+    rows = await chat.store.fetchall(
+        "SELECT s.key AS session, s.started_by, s.started_at, s.ended_at, a.user_id AS attendee, a.checked_in_at, "
+        "s.auto_ended FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
+        "ORDER BY s.starts_at, a.checked_in_at, a.rowid"
+    )
+    out = []
+    for r in rows:
+        row = dict(r)
+        auto = bool(row.pop("auto_ended"))
+        if auto:
+            row["ended_at"] = None
+        duration = None
+        if row["ended_at"]:
+            held = dt.datetime.fromisoformat(row["ended_at"]) - dt.datetime.fromisoformat(row["started_at"])
+            duration = int(held.total_seconds()) // 60
+        out.append({**row, "duration_minutes": duration, "auto_closed": auto})
+    return out
+
+
+def as_text(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+# --- parsing the files back ------------------------------------------------------------------------
+
+
+def read_csv(data: bytes) -> tuple[list[str], list[dict]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte order mark, for Excel"
+    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+def unneutralise(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+_MD_TOKEN = re.compile(r"\\(.)|(\|)|([^\\|]+)")
+
+
+def md_cells(line: str) -> list[str]:
+    """A Markdown table row split at unescaped pipes, escapes undone."""
+    cells, current = [], ""
+    for escaped, pipe, plain in _MD_TOKEN.findall(line.strip()):
+        if pipe:
+            cells.append(current)
+            current = ""
+        else:
+            current += escaped or plain
+    assert cells[0] == "" and current == "", f"a row starts and ends with a pipe: {line!r}"
+    return [c.strip() for c in cells[1:]]
+
+
+def md_tables(text: str) -> dict[str, list[list[str]]]:
+    """Each `## heading`'s table rows (header and separator left out)."""
+    tables: dict[str, list[list[str]]] = {}
+    heading = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            heading = line[3:]
+            tables[heading] = []
+        elif line.startswith("|") and heading is not None:
+            cells = md_cells(line)
+            if all(re.fullmatch(r"-+:?", c) for c in cells):
+                continue
+            tables[heading].append(cells)
+    # First row of each table is its header.
+    return {h: rows[1:] for h, rows in tables.items() if rows}
+
+
+# --- topics --------------------------------------------------------------------------------------
+
+
+async def test_topics_csv_matches_the_database_row_for_row(chat):
+    await fill(chat)
+    header, rows = read_csv(await export(chat, "topics", "csv"))
+    assert header == list(TOPIC_COLUMNS)
+    expected = await db_topics(chat)
+    assert len(rows) == len(expected) == IMPORTED + 4, "the imported history and the 4 suggested"
+    for row, db in zip(rows, expected, strict=True):
+        assert {k: unneutralise(v) for k, v in row.items()} == {k: as_text(db[k]) for k in TOPIC_COLUMNS}
+
+
+async def test_csv_neutralises_formulas(chat):
+    numbers = await fill(chat)
+    data = await export(chat, "topics", "csv")
+    _, rows = read_csv(data)
+    by_number = {int(r["number"]): r for r in rows}
+    assert by_number[numbers["formula"]]["text"] == '\'=HYPERLINK("http://evil.example/x","click")'
+    assert by_number[numbers["minus"]]["text"] == "'-1 reasons to say no"
+    assert by_number[numbers["pay"]]["note"] == "'+1 from everyone | hours = pay"
+    assert by_number[numbers["pay"]]["suggested_by"] == f"'{ALICE}", "user IDs start with @"
+    cells = [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    _, attendance = read_csv(await export(chat, "attendance", "csv"))
+    assert all(r["attendee"] == "" or r["attendee"].startswith("'@") for r in attendance)
+
+
+def test_neutralise_leaves_harmless_values_alone():
+    assert neutralise("How do we bill?") == "How do we bill?"
+    assert neutralise("2026-11-26T08:00:00Z") == "2026-11-26T08:00:00Z"
+    assert neutralise(3) == 3
+    assert neutralise(None) == ""
+    assert neutralise("\t=1+1") == "'\t=1+1"
+
+
+async def test_topics_json_is_one_versioned_document_matching_the_database(chat):
+    await fill(chat)
+    document = json.loads(await export(chat, "topics", "json"))
+    assert document["schema_version"] == 2
+    assert document["kind"] == "topics"
+    assert document["topics"] == await db_topics(chat)
+
+
+async def test_topics_markdown_has_a_table_per_status_matching_the_database(chat):
+    numbers = await fill(chat)
+    text = (await export(chat, "topics", "md")).decode("utf-8")
+    assert text.startswith(f"# {CONFERENCE}: topics\n")
+    discussed = f"Discussed ({IMPORTED + 1})"
+    assert f"{IMPORTED + 4} topics: 2 open, {IMPORTED + 1} discussed ({IMPORTED} imported), 1 withdrawn." in text
+    tables = md_tables(text)
+    assert list(tables) == ["Open (2)", discussed, "Withdrawn (1)"]
+    expected = {t["number"]: t for t in await db_topics(chat)}
+    seen = 0
+    for heading, rows in tables.items():
+        for number, topic, by, at, votes, session, note in rows:
+            db = expected[int(number)]
+            assert heading.lower().startswith(db["status"])
+            assert (topic, at, int(votes), session, note) == (
+                db["text"],
+                as_text(db["suggested_at"]),
+                db["votes"],
+                "earlier (imported)" if db["imported"] else as_text(db["session"]),
+                as_text(db["note"]),
+            )
+            if db["suggested_by"]:
+                assert by == f"{db['suggested_name']} ({db['suggested_by']})"
+            seen += 1
+    assert seen == len(expected)
+    # The markup in a topic stays text: escaped, never a cell border or a tag.
+    assert "Pipes \\| and \\*stars\\* in \\<b\\>text\\</b\\>" in text
+    in_a_session = [r for r in tables[discussed] if r[5] == SESSION]
+    assert [(int(r[0]), r[1]) for r in in_a_session] == [(numbers["pay"], "How do we pay ourselves fairly?")]
+
+
+async def test_imported_history_is_exported_as_discussed_and_marked_imported(chat):
+    numbers = await fill(chat)
+    _, rows = read_csv(await export(chat, "topics", "csv"))
+    by_number = {int(r["number"]): r for r in rows}
+    by_text = {r["text"]: r for r in rows}
+    assert [(by_text[t]["status"], by_text[t]["imported"]) for t in SEED_TOPICS] == [("discussed", "yes")] * IMPORTED
+    assert (by_number[numbers["pay"]]["status"], by_number[numbers["pay"]]["imported"]) == ("discussed", "no")
+    assert by_number[numbers["markup"]]["imported"] == "no"
+    discussed = [r for r in rows if r["status"] == "discussed"]
+    assert len(discussed) == IMPORTED + 1, "a filter on status finds the imported history too"
+    document = json.loads(await export(chat, "topics", "json"))
+    first = document["topics"][0]
+    assert (first["status"], first["imported"], first["session"]) == ("discussed", True, None)
+    assert {t["status"] for t in document["topics"]} == {"open", "discussed", "withdrawn"}
+
+
+async def test_unattributed_topics_show_a_former_participant_in_the_report(chat):
+    numbers = await fill(chat)
+    await chat.store.execute(
+        "UPDATE topics SET suggested_by = NULL, suggested_name = NULL WHERE id = ?", (numbers["markup"],)
+    )
+    tables = md_tables((await export(chat, "topics", "md")).decode())
+    withdrawn_or_open = {int(r[0]): r[2] for rows in tables.values() for r in rows}
+    assert withdrawn_or_open[numbers["markup"]] == "a former participant"
+    imported = {r[2] for rows in tables.values() for r in rows if r[5] == "earlier (imported)"}
+    assert imported == {""}, "imported topics had no suggester"
+
+
+# --- attendance ----------------------------------------------------------------------------------
+
+
+async def test_attendance_csv_matches_the_database_row_for_row(chat):
+    await fill(chat)
+    header, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert header == list(ATTENDANCE_COLUMNS)
+    expected = await db_attendance(chat)
+    assert len(rows) == len(expected) == 4, "host, alice, bob; and the later session with nobody"
+    for row, db in zip(rows, expected, strict=True):
+        row = {k: unneutralise(v) for k, v in row.items()}
+        assert row.pop("slot") == ("Thursday 08:00" if db["session"] == SESSION else "Thursday 17:00")
+        assert row == {k: as_text(v) for k, v in db.items()}
+    assert [r["attendee"] for r in rows] == [f"'{HOST}", f"'{ALICE}", f"'{BOB}", ""]
+
+
+async def test_attendance_json_nests_attendees_in_sessions(chat):
+    await fill(chat)
+    document = json.loads(await export(chat, "attendance", "json"))
+    assert document["schema_version"] == 2 and document["kind"] == "attendance"
+    flat = [
+        {
+            "session": s["session"],
+            "started_by": s["started_by"],
+            "started_at": s["started_at"],
+            "ended_at": s["ended_at"],
+            "attendee": a["attendee"] if a else None,
+            "checked_in_at": a["checked_in_at"] if a else None,
+            "duration_minutes": s["duration_minutes"],
+            "auto_closed": s["auto_closed"],
+        }
+        for s in document["sessions"]
+        for a in (s["attendees"] or [None])
+    ]
+    assert flat == await db_attendance(chat)
+    assert [s["slot"] for s in document["sessions"]] == ["Thursday 08:00", "Thursday 17:00"]
+    assert document["sessions"][1]["attendees"] == []
+
+
+async def test_attendance_markdown_has_an_overview_and_a_table_per_session(chat):
+    await fill(chat)
+    text = (await export(chat, "attendance", "md")).decode()
+    assert "2 sessions, 3 check-ins." in text
+    tables = md_tables(text)
+    assert list(tables) == ["Sessions", f"{SESSION} (Thursday 08:00)"], "a session nobody attended has no table"
+    assert f"## {LATER} (Thursday 17:00)\n\nNobody checked in." in text
+    overview = {row[0]: row for row in tables["Sessions"]}
+    assert overview[SESSION][1:3] == ["Thursday 08:00", HOST]
+    assert overview[SESSION][5] == "3" and overview[LATER][5] == "0"
+    expected = [r for r in await db_attendance(chat) if r["session"] == SESSION]
+    rows = tables[f"{SESSION} (Thursday 08:00)"]
+    assert [r[1] for r in rows] == [r["checked_in_at"] for r in expected]
+    assert rows[1][0] == f"Alice | the | Cooperator ({ALICE})", "names with pipes survive the table"
+
+
+async def close_later_automatically(chat) -> None:
+    """Nobody ends the later session: the bot closes it three hours after its start."""
+    await sessions.end_session(chat.store, LATER, None, dt.datetime(2026, 12, 3, 19, 50, tzinfo=dt.UTC), auto=True)
+
+
+async def test_a_session_closed_automatically_has_no_invented_end_or_duration(chat):
+    await fill(chat)
+    await close_later_automatically(chat)
+    _, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert [(r["session"], r["ended_at"], r["duration_minutes"], r["auto_closed"]) for r in rows] == [
+        (SESSION, "2026-11-26T08:48:00Z", "53", "no"),
+        (SESSION, "2026-11-26T08:48:00Z", "53", "no"),
+        (SESSION, "2026-11-26T08:48:00Z", "53", "no"),
+        (LATER, "", "", "yes"),
+    ]
+    document = json.loads(await export(chat, "attendance", "json"))
+    later = document["sessions"][1]
+    assert (later["ended_at"], later["duration_minutes"], later["auto_closed"]) == (None, None, True)
+    assert document["sessions"][0]["duration_minutes"] == 53 and document["sessions"][0]["auto_closed"] is False
+    overview = {row[0]: row for row in md_tables((await export(chat, "attendance", "md")).decode())["Sessions"]}
+    assert overview[LATER][4] == "closed automatically" and overview[SESSION][4] == "2026-11-26T08:48:00Z"
+
+
+async def test_a_running_session_exports_no_end_and_no_duration(chat):
+    await fill(chat)
+    _, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert [(r["ended_at"], r["duration_minutes"], r["auto_closed"]) for r in rows if r["session"] == LATER] == [
+        ("", "", "no")
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "md"])
+async def test_an_empty_history_still_exports(chat, fmt):
+    made = await build_export(chat.store, "attendance", fmt, CONFERENCE, DAY)
+    assert made.summary == "0 sessions, 0 check-ins"
+    if fmt == "csv":
+        assert read_csv(made.data) == (list(ATTENDANCE_COLUMNS), [])
+    elif fmt == "json":
+        assert json.loads(made.data)["sessions"] == []
+    else:
+        assert "0 sessions, 0 check-ins." in made.data.decode()
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+
+def test_file_names_carry_kind_and_date():
+    assert filename("topics", "csv", DAY) == "ccc-topics-2026-11-26.csv"
+    assert filename("attendance", "md", dt.date(2027, 1, 7)) == "ccc-attendance-2027-01-07.md"
+
+
+def test_markdown_cells_fold_newlines_and_escape_pipes():
+    assert md_cell("a|b\nc") == "a\\|b c"
+    assert md_cell(None) == ""
+    assert md_cells("| " + md_cell("x \\| y | z") + " |") == ["x \\| y | z"]

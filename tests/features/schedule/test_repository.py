@@ -1,0 +1,260 @@
+import datetime as dt
+import itertools
+
+import pytest
+
+from bot.features.schedule.repository import (
+    add_cancellation,
+    countdown,
+    duration_text,
+    load_cancellations,
+    next_held_sessions,
+    planning_range,
+    read_time_of_day,
+    restore_sessions,
+    session_by_key,
+    session_from_key,
+    sessions_from,
+    sessions_on,
+)
+
+UTC = dt.UTC
+
+
+def upcoming_sessions(config, after: dt.datetime, count: int) -> list:
+    """The next `count` sessions starting strictly after `after`, cancelled ones included."""
+    return list(itertools.islice((s for s in sessions_from(config, after) if s.starts_at > after), count))
+
+
+def thursdays(first: dt.date, weeks: int) -> list[str]:
+    """Keys of the default slots, written out by hand rather than by rrule."""
+    out = []
+    for week in range(weeks):
+        day = first + dt.timedelta(weeks=week)
+        out += [f"{day} 08:00", f"{day} 17:00"]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Wednesday night: both of Thursday's slots come first.
+        (dt.datetime(2026, 11, 25, 23, 0, tzinfo=UTC), thursdays(dt.date(2026, 11, 26), 5)),
+        # Thursday 08:05: the morning slot has begun, so the afternoon is next.
+        (dt.datetime(2026, 11, 26, 8, 5, tzinfo=UTC), thursdays(dt.date(2026, 11, 26), 6)[1:11]),
+        # Thursday 23:59: next week.
+        (dt.datetime(2026, 11, 26, 23, 59, tzinfo=UTC), thursdays(dt.date(2026, 12, 3), 5)),
+    ],
+)
+def test_next_ten_sessions(make_config, now, expected):
+    sessions = upcoming_sessions(make_config(), now, 10)
+    assert [s.key for s in sessions] == expected
+    for s in sessions:
+        local = dt.datetime.strptime(s.key, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        assert s.starts_at == local, "in a UTC conference the key is the UTC time"
+        assert s.starts_at > now
+
+
+def test_berlin_slot_keeps_its_local_time_across_dst(make_config):
+    config = make_config(conference={"timezone": "Europe/Berlin", "slots": ["Thursday 08:00"]})
+    # Summer time starts on 29 March 2026 and ends on 25 October 2026.
+    spring = upcoming_sessions(config, dt.datetime(2026, 3, 20, tzinfo=UTC), 3)
+    assert [(s.key, s.starts_at.hour) for s in spring] == [
+        ("2026-03-26 08:00", 7),  # CET, UTC+1
+        ("2026-04-02 08:00", 6),  # CEST, UTC+2
+        ("2026-04-09 08:00", 6),
+    ]
+    autumn = upcoming_sessions(config, dt.datetime(2026, 10, 16, tzinfo=UTC), 3)
+    assert [(s.key, s.starts_at.hour) for s in autumn] == [
+        ("2026-10-22 08:00", 6),
+        ("2026-10-29 08:00", 7),
+        ("2026-11-05 08:00", 7),
+    ]
+    assert all(s.starts_at.tzinfo is not None and s.starts_at.utcoffset() == dt.timedelta(0) for s in spring + autumn)
+
+
+def test_slot_on_a_time_skipped_by_dst_moves_forward(make_config):
+    config = make_config(conference={"timezone": "America/New_York", "slots": ["Sunday 02:30"]})
+    # 8 March 2026 02:30 does not exist in New York (clocks jump 02:00 -> 03:00).
+    session = upcoming_sessions(config, dt.datetime(2026, 3, 7, tzinfo=UTC), 1)[0]
+    assert session.key == "2026-03-08 02:30"
+    assert session.starts_at == dt.datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # 03:30 EDT
+
+
+def test_session_by_key_accepts_only_configured_slots(make_config):
+    config = make_config()
+    session = session_by_key(config, "2026-11-26 17:00")
+    assert session is not None and session.starts_at == dt.datetime(2026, 11, 26, 17, tzinfo=UTC)
+    assert session_by_key(config, "2026-11-26 09:00") is None  # a Thursday, but no slot
+    assert session_by_key(config, "2026-11-27 08:00") is None  # a Friday
+    assert session_by_key(config, "2026-13-01 08:00") is None
+    assert session_by_key(config, "tomorrow") is None
+
+
+def test_sessions_on_a_day(make_config):
+    config = make_config()
+    assert [s.key for s in sessions_on(config, dt.date(2026, 11, 26))] == ["2026-11-26 08:00", "2026-11-26 17:00"]
+    assert sessions_on(config, dt.date(2026, 11, 27)) == []
+
+
+async def test_cancellations_by_session_and_by_day(chat):
+    config, store = chat.services.config, chat.store
+    now = dt.datetime(2026, 11, 23, tzinfo=UTC)
+    assert await add_cancellation(store, "2026-11-26 08:00", "holiday", "@org:example.org", now)
+    assert not await add_cancellation(store, "2026-11-26 08:00", "again", "@org:example.org", now)
+    assert await add_cancellation(store, "2026-12-03", "", "@org:example.org", now)
+    cancels = await load_cancellations(store)
+    assert {c.target: c.day for c in cancels} == {"2026-11-26 08:00": None, "2026-12-03": dt.date(2026, 12, 3)}
+    held = next_held_sessions(config, cancels, now, 3)
+    assert [s.key for s in held] == ["2026-11-26 17:00", "2026-12-10 08:00", "2026-12-10 17:00"]
+    first, second = upcoming_sessions(config, now, 2)
+    assert cancels.of(first).reason == "holiday" and cancels.of(second) is None
+    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 08:00", "2026-12-03 17:00"], now)
+    assert [s.key for s in next_held_sessions(config, await load_cancellations(store), now, 2)] == [
+        "2026-11-26 17:00",
+        "2026-12-03 08:00",
+    ]
+    await restore_sessions(store, config, dt.date(2026, 11, 26), ["2026-11-26 08:00"], now)
+    assert list(await load_cancellations(store)) == []
+
+
+async def test_restoring_one_session_of_a_cancelled_day_keeps_the_others(chat):
+    config, store = chat.services.config, chat.store
+    now = dt.datetime(2026, 11, 23, tzinfo=UTC)
+    await add_cancellation(store, "2026-12-03", "strike", "@org:example.org", now)
+    await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 17:00"], now)
+    cancels = await load_cancellations(store)
+    assert [(c.target, c.reason, c.cancelled_at) for c in cancels] == [("2026-12-03 08:00", "strike", now)]
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (dt.timedelta(days=1, hours=11), "in 1 day 11 hours"),
+        (dt.timedelta(days=2, hours=20, minutes=5), "in 2 days 20 hours"),
+        (dt.timedelta(days=1), "in 1 day"),
+        (dt.timedelta(hours=2, minutes=5), "in 2 hours 5 minutes"),
+        (dt.timedelta(hours=3, minutes=20, seconds=30), "in 3 hours 21 minutes"),
+        (dt.timedelta(hours=1), "in 1 hour"),
+        (dt.timedelta(minutes=15), "in 15 minutes"),
+        (dt.timedelta(minutes=1), "in 1 minute"),
+        (-dt.timedelta(minutes=5), "5 minutes ago"),
+        (-dt.timedelta(hours=1, minutes=1), "1 hour 1 minute ago"),
+        # Rounded to the nearest minute, not down: a reminder sent a few milliseconds
+        # after 08:45 for 09:00 is 15 minutes away, not 14.
+        (dt.timedelta(minutes=14, seconds=59, milliseconds=997), "in 15 minutes"),
+        (dt.timedelta(minutes=14, seconds=29), "in 14 minutes"),
+        (dt.timedelta(seconds=30), "in 1 minute"),
+        (dt.timedelta(seconds=29), "now"),
+        (-dt.timedelta(seconds=20), "now"),
+        (dt.timedelta(hours=1, minutes=59, seconds=45), "in 2 hours"),
+        # A day or more away the minutes are not shown: the hours are rounded instead.
+        (dt.timedelta(days=1, hours=11, minutes=50), "in 1 day 12 hours"),
+        (dt.timedelta(days=1, hours=23, minutes=31), "in 2 days"),
+        (dt.timedelta(days=2, hours=19, minutes=29), "in 2 days 19 hours"),
+    ],
+)
+def test_countdown_in_words_rounded_to_the_nearest_minute(delta, expected):
+    assert countdown(delta) == expected
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (dt.timedelta(hours=1, minutes=5), "1 hour 5 minutes"),
+        (dt.timedelta(hours=3), "3 hours"),
+        (dt.timedelta(minutes=45), "45 minutes"),
+        (dt.timedelta(minutes=1, seconds=40), "2 minutes"),
+        (dt.timedelta(seconds=10), "less than a minute"),
+        (dt.timedelta(hours=26, minutes=1), "26 hours 1 minute"),
+    ],
+)
+def test_duration_in_words(delta, expected):
+    assert duration_text(delta) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "typed", "time", "rest"),
+    [
+        ("17:00", "17:00", dt.time(17), ""),
+        ("8:00 late start", "8:00", dt.time(8), "late start"),
+        ("17:00:00", "17:00:00", dt.time(17), ""),
+        ("17.00.", "17.00", dt.time(17), "."),
+        ("5pm: party", "5pm", dt.time(17), ": party"),
+        ("5 P.M. party", "5 P.M.", dt.time(17), "party"),
+        ("12am", "12am", dt.time(0), ""),
+        ("12pm", "12pm", dt.time(12), ""),
+        ("at 5:30pm", "5:30pm", dt.time(17, 30), ""),
+        ("17h30", "17h30", dt.time(17, 30), ""),
+        ("1700hrs", "1700hrs", dt.time(17), ""),
+        ("Noon, sorry", "Noon", dt.time(12), ", sorry"),
+        ("25:00", "25:00", None, ""),
+        ("13am", "13am", None, ""),
+    ],
+)
+def test_a_time_of_day_as_people_type_it(text, typed, time, rest):
+    found = read_time_of_day(text)
+    assert (found.typed, found.time, found.rest) == (typed, time, rest)
+
+
+@pytest.mark.parametrize(
+    "text", ["holidays", "2 hosts away", "2 hrs of maintenance", "5 amazing people", "24th", "at home", "3rd week", ""]
+)
+def test_not_a_time_of_day(text):
+    assert read_time_of_day(text) is None
+
+
+@pytest.mark.parametrize(
+    "reason", ["holidays!", "who can host?", "see you in January.", "more soon…", "see you soon :)", "winter break 🎄"]
+)
+async def test_a_reason_that_ends_a_sentence_gets_no_second_full_stop(chat, reason):
+    from bot.features.announcements.announcer import cancellation_text
+
+    text = await chat.text("@org:example.org", f"!cancel 2026-12-24 {reason}")
+    assert f"Cancelled the whole day 2026-12-24: {reason}\n" in text, text
+    session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
+    notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
+    assert f"is cancelled: {reason}\n" in notice, notice
+
+
+async def test_a_reason_without_a_full_stop_gets_one(chat):
+    from bot.features.announcements.announcer import cancellation_text
+
+    text = await chat.text("@org:example.org", "!cancel 2026-12-24 holidays")
+    assert "Cancelled the whole day 2026-12-24: holidays.\n" in text, text
+    session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
+    notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
+    assert "is cancelled: holidays.\n" in notice, notice
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "first", "last"),
+    [
+        ("UTC", dt.datetime(2026, 11, 23, 12, tzinfo=UTC), dt.date(2026, 11, 23), dt.date(2027, 11, 23)),
+        # Already Thursday in Kiritimati (UTC+14), still Tuesday in Pago Pago (UTC-11).
+        ("Pacific/Kiritimati", dt.datetime(2026, 11, 25, 12, tzinfo=UTC), dt.date(2026, 11, 26), dt.date(2027, 11, 26)),
+        ("Pacific/Pago_Pago", dt.datetime(2026, 11, 25, 8, tzinfo=UTC), dt.date(2026, 11, 24), dt.date(2027, 11, 24)),
+        # A year after 29 February is 28 February.
+        ("UTC", dt.datetime(2028, 2, 29, 12, tzinfo=UTC), dt.date(2028, 2, 29), dt.date(2029, 2, 28)),
+        # A clock in the year 9999 still has a range.
+        ("UTC", dt.datetime(9999, 6, 1, tzinfo=UTC), dt.date(9999, 6, 1), dt.date.max),
+    ],
+)
+def test_planning_range_is_today_in_the_conference_zone_to_a_year_ahead(make_config, zone, now, first, last):
+    allowed = planning_range(make_config(conference={"timezone": zone}), now)
+    assert (allowed.first, allowed.last) == (first, last)
+    assert first in allowed and last in allowed
+    assert first - dt.timedelta(days=1) not in allowed
+    if last < dt.date.max:
+        assert last + dt.timedelta(days=1) not in allowed
+
+
+@pytest.mark.parametrize(
+    ("zone", "key"),
+    [("America/New_York", "9999-12-31 20:00"), ("Asia/Tokyo", "0001-01-01 08:00")],
+)
+def test_a_session_key_with_no_instant_python_can_hold_is_a_value_error(make_config, zone, key):
+    config = make_config(conference={"timezone": zone, "slots": ["Friday 20:00", "Monday 08:00"]})
+    with pytest.raises(ValueError, match="out of range"):
+        session_from_key(config, key)
+    assert session_by_key(config, key) is None

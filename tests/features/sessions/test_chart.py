@@ -1,0 +1,192 @@
+"""The `!stats` chart as a person reads it: the dates it spans, a session not held as a
+gap, and slots told apart even where their points coincide. The figure is built here
+in the test process; the bot itself only ever draws it in a child process."""
+
+import datetime as dt
+import itertools
+import math
+
+import pytest
+
+from bot.features.sessions import chart
+from tests.conftest import ALICE, BOB, HOST, hold
+
+MORNING, EVENING = "Thursday 08:00", "Thursday 17:00"
+TITLE = "Coop Casual Conference: people per session"
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def x_range(fig) -> tuple[dt.date, dt.date]:
+    from matplotlib.dates import num2date
+
+    lo, hi = fig.axes[0].get_xlim()
+    return num2date(lo).date(), num2date(hi).date()
+
+
+def lines(fig) -> dict[str, object]:
+    """The slot lines by their label (the legend's entries)."""
+    return {line.get_label(): line for line in fig.axes[0].get_lines() if not line.get_label().startswith("_")}
+
+
+def drawn_segments(line) -> list[tuple[dt.date, dt.date]]:
+    """The stretches a line is drawn over: matplotlib breaks a line at a missing (NaN) value."""
+    from matplotlib.dates import num2date
+
+    points = line.get_xydata()
+    return [
+        (num2date(x0).date(), num2date(x1).date())
+        for (x0, y0), (x1, y1) in itertools.pairwise(points)
+        if not (math.isnan(y0) or math.isnan(y1))
+    ]
+
+
+def tick_dates(fig) -> list[dt.date]:
+    from matplotlib.dates import num2date
+
+    lo, hi = fig.axes[0].get_xlim()
+    return [num2date(t).date() for t in fig.axes[0].get_xticks() if lo <= t <= hi]
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        {MORNING: [("2026-11-19", 4), ("2026-11-26", 6)], EVENING: [("2026-11-19", 3), ("2026-11-26", 5)]},
+        # One session per slot, on the same day: the axis used to run from 2025 to 2029.
+        {MORNING: [("2026-11-26", 6)], EVENING: [("2026-11-26", 5)]},
+        {MORNING: [("2026-11-19", 4)], EVENING: [("2026-11-26", 5)]},
+    ],
+    ids=["two-weeks", "one-day", "one-each"],
+)
+def test_the_date_axis_spans_the_weeks_of_data(series):
+    fig = chart.figure(series, TITLE)
+    days = sorted({day(d) for points in series.values() for d, _ in points})
+    lo, hi = x_range(fig)
+    assert lo < days[0] and hi > days[-1], "every session is inside the axis"
+    assert days[0] - lo <= dt.timedelta(days=4) and hi - days[-1] <= dt.timedelta(days=4), (lo, hi)
+    ticks = tick_dates(fig)
+    assert ticks == days, "a date label under each session day, and no others"
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert "26 Nov" in labels, labels
+
+
+def test_a_long_period_is_labelled_with_a_few_dates():
+    first = day("2026-09-10")
+    weeks = [str(first + dt.timedelta(weeks=w)) for w in range(12)]
+    fig = chart.figure({MORNING: [(d, 3) for d in weeks], EVENING: [(d, 4) for d in weeks]}, TITLE)
+    lo, hi = x_range(fig)
+    assert lo < first and hi > day(weeks[-1]) and hi - lo < dt.timedelta(weeks=13)
+    assert 3 <= len(tick_dates(fig)) <= 12
+
+
+def test_a_session_not_held_is_a_gap_in_its_line():
+    series = {
+        MORNING: [("2026-11-05", 4), ("2026-11-12", 6), ("2026-11-19", None), ("2026-11-26", 5)],
+        EVENING: [("2026-11-05", 3), ("2026-11-12", 2), ("2026-11-19", 4), ("2026-11-26", 3)],
+    }
+    fig = chart.figure(series, TITLE)
+    drawn = lines(fig)
+    missed = day("2026-11-19")
+    assert all(not a < missed < b for a, b in drawn_segments(drawn[MORNING])), "no line across the missed week"
+    assert drawn_segments(drawn[MORNING]) == [(day("2026-11-05"), day("2026-11-12"))]
+    assert len(drawn_segments(drawn[EVENING])) == 3, "the other slot's line is whole"
+
+
+def test_slots_stay_distinguishable_where_their_points_coincide():
+    points = [("2026-11-05", 4), ("2026-11-12", 6), ("2026-11-19", 5), ("2026-11-26", 5)]
+    fig = chart.figure({MORNING: points, EVENING: list(points)}, TITLE)
+    morning, evening = lines(fig)[MORNING], lines(fig)[EVENING]
+    assert morning.get_marker() != evening.get_marker()
+    assert morning.get_linestyle() != evening.get_linestyle()
+    assert morning.get_color() != evening.get_color()
+    # The one drawn on top must not hide the other: its marker is smaller.
+    assert morning.get_markersize() > evening.get_markersize()
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [MORNING, EVENING]
+
+
+def test_the_child_process_draws_gaps():
+    """`None` (a session not held) crosses the JSON pipe to the child process."""
+    import asyncio
+
+    series = {MORNING: [("2026-11-12", 6), ("2026-11-19", None), ("2026-11-26", 5)], EVENING: [("2026-11-26", 2)]}
+    png = asyncio.run(chart.render(series, TITLE))
+    assert png is not None and png.startswith(chart.PNG_MAGIC)
+
+
+# --- the series `!stats` builds ----------------------------------------------------------
+
+
+async def test_stats_sends_a_session_not_held_as_a_gap(chat, monkeypatch):
+    drawn = []
+
+    async def render(series, title):
+        drawn.append(series)
+        return None
+
+    monkeypatch.setattr(chart, "render", render)
+    await hold(chat, "2026-11-05 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-05 17:00", [HOST])
+    await hold(chat, "2026-11-12 17:00", [HOST, ALICE, BOB])  # the morning one was not held
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    await chat.say(ALICE, "!stats")
+    assert drawn == [
+        {
+            MORNING: [("2026-11-05", 2), ("2026-11-12", None), ("2026-11-19", 3)],
+            EVENING: [("2026-11-05", 1), ("2026-11-12", 3)],
+        }
+    ]
+
+
+# --- one chart at a time, and the last one reused -----------------------------------------
+
+
+class Drawer:
+    """Stands in for the child process: counts what it draws, and how many at once."""
+
+    def __init__(self, fail: bool = False):
+        self.drawn: list[dict] = []
+        self.at_once = self.most_at_once = 0
+        self.fail = fail
+
+    async def __call__(self, series, title):
+        import asyncio
+
+        self.at_once += 1
+        self.most_at_once = max(self.most_at_once, self.at_once)
+        await asyncio.sleep(0.02)
+        self.at_once -= 1
+        self.drawn.append(series)
+        return None if self.fail else chart.PNG_MAGIC + str(len(self.drawn)).encode()
+
+
+SERIES = {MORNING: [("2026-11-12", 6), ("2026-11-19", 5)]}
+
+
+async def test_concurrent_charts_are_drawn_one_at_a_time_and_the_same_data_once(monkeypatch):
+    import asyncio
+
+    drawer = Drawer()
+    monkeypatch.setattr(chart, "render", drawer)
+    charts = chart.Charts()
+    pngs = await asyncio.gather(*(charts.render(SERIES, TITLE) for _ in range(20)))
+    assert len(drawer.drawn) == 1, "the requests that waited reuse the chart just drawn"
+    assert len(set(pngs)) == 1 and pngs[0].startswith(chart.PNG_MAGIC)
+    other = {MORNING: [("2026-11-12", 6), ("2026-11-19", 7)]}
+    await asyncio.gather(*(charts.render(other if i % 2 else SERIES, TITLE) for i in range(6)))
+    assert drawer.most_at_once == 1, "at most one chart is drawn at a time"
+
+
+async def test_changed_data_is_drawn_afresh_and_a_failure_is_not_kept(monkeypatch):
+    drawer = Drawer()
+    monkeypatch.setattr(chart, "render", drawer)
+    charts = chart.Charts()
+    first = await charts.render(SERIES, TITLE)
+    assert await charts.render(SERIES, TITLE) == first and len(drawer.drawn) == 1
+    changed = {MORNING: [*SERIES[MORNING], ("2026-11-26", 1)]}
+    assert await charts.render(changed, TITLE) != first and len(drawer.drawn) == 2
+    assert await charts.render(changed, "Another title") is not None and len(drawer.drawn) == 3
+    drawer.fail = True
+    assert await charts.render(SERIES, TITLE) is None
+    assert await charts.render(SERIES, TITLE) is None and len(drawer.drawn) == 5, "a failed chart is tried again"

@@ -1,0 +1,215 @@
+"""bot/storage/migrations/ as the store runs it: numbered steps, each in one transaction with
+its version bump; newer databases refused; a database made by the last release (kept as a
+file in tests/data) upgraded in place with everything in it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+import sqlite3
+
+import aiosqlite
+import pytest
+
+from bot.features.export.reports import build_export
+from bot.storage.migrations import MIGRATIONS, Migration
+from bot.storage.store import StorageError, Store
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOT, SEED_TOPICS
+
+LATEST = MIGRATIONS[-1].version
+# Made with the code of release add1d62 (schema version 3) by tests/data/make_release_db.py.
+RELEASE_DB = ROOT / "tests" / "data" / "release-add1d62.sqlite3"
+
+
+def version_of(path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def schema_of(path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+        ).fetchall()
+
+
+def test_migrations_are_numbered_one_by_one_and_say_what_they_do():
+    assert [m.version for m in MIGRATIONS] == list(range(1, len(MIGRATIONS) + 1))
+    assert all(m.description.strip() and (m.statements or m.run) for m in MIGRATIONS)
+
+
+async def test_migrating_step_by_step_ends_where_a_fresh_database_starts(tmp_path):
+    fresh = tmp_path / "fresh.sqlite3"
+    await (await Store.open(fresh)).close()
+    stepped = tmp_path / "stepped.sqlite3"
+    for migration in MIGRATIONS:
+        store = await Store.open(stepped, [m for m in MIGRATIONS if m.version <= migration.version])
+        assert await store.schema_version() == migration.version
+        await store.close()
+    assert version_of(stepped) == version_of(fresh) == LATEST
+    assert schema_of(stepped) == schema_of(fresh)
+
+
+async def test_each_migration_runs_in_one_transaction_with_its_version_bump(tmp_path, monkeypatch):
+    path = tmp_path / "db.sqlite3"
+    await (await Store.open(path)).close()
+    statements: list[str] = []
+    connect = aiosqlite.connect
+
+    async def traced(*args, **kwargs):
+        conn = await connect(*args, **kwargs)
+        await conn.set_trace_callback(statements.append)
+        return conn
+
+    monkeypatch.setattr(aiosqlite, "connect", traced)
+    added = (
+        Migration(LATEST + 1, "one table", ("CREATE TABLE one (x INTEGER)",)),
+        Migration(LATEST + 2, "two more", ("CREATE TABLE two (x INTEGER)", "CREATE TABLE three (x INTEGER)")),
+    )
+    store = await Store.open(path, (*MIGRATIONS, *added))
+    await store.close()
+    begin = statements.index("BEGIN IMMEDIATE")
+    assert statements[begin : begin + 8] == [
+        "BEGIN IMMEDIATE",
+        "CREATE TABLE one (x INTEGER)",
+        f"PRAGMA user_version = {LATEST + 1}",
+        "COMMIT",
+        "BEGIN IMMEDIATE",
+        "CREATE TABLE two (x INTEGER)",
+        "CREATE TABLE three (x INTEGER)",
+        f"PRAGMA user_version = {LATEST + 2}",
+    ]
+    assert statements[begin + 8] == "COMMIT"
+    assert version_of(path) == LATEST + 2
+
+
+async def test_failing_migration_leaves_previous_version_intact(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    await store.set_meta("kept", "yes")
+    await store.close()
+    good = Migration(LATEST + 1, "a good step", ("CREATE TABLE good_table (x INTEGER)",))
+    broken = Migration(
+        LATEST + 2,
+        "half good, half bad",
+        ("CREATE TABLE new_table (x INTEGER)", "INSERT INTO meta VALUES ('half', 'way')", "THIS IS NOT SQL"),
+    )
+    with pytest.raises(StorageError, match=f"migration {LATEST + 2} .* left at version {LATEST + 1}"):
+        await Store.open(path, (*MIGRATIONS, good, broken))
+    assert version_of(path) == LATEST + 1, "the good step before it stays done"
+    with sqlite3.connect(path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "good_table" in tables and "new_table" not in tables
+        assert conn.execute("SELECT value FROM meta WHERE key = 'half'").fetchone() is None
+        assert conn.execute("SELECT value FROM meta WHERE key = 'kept'").fetchone() == ("yes",)
+    # Fixed, the same database goes on from where it stopped.
+    fixed = Migration(LATEST + 2, "fixed", ("CREATE TABLE new_table (x INTEGER)",))
+    store = await Store.open(path, (*MIGRATIONS, good, fixed))
+    assert await store.schema_version() == LATEST + 2 and await store.get_meta("kept") == "yes"
+    await store.close()
+
+
+async def test_a_migration_may_run_python_in_the_same_transaction(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    await store.set_meta("kept", "yes")
+    await store.close()
+
+    async def copy_meta(db: aiosqlite.Connection) -> None:
+        async with db.execute("SELECT key, value FROM meta WHERE key = 'kept'") as cursor:
+            async for key, value in cursor:
+                await db.execute("INSERT INTO copied VALUES (?, ?)", (key, value))
+
+    async def fail(db: aiosqlite.Connection) -> None:
+        await db.execute("INSERT INTO copied VALUES ('half', 'way')")
+        raise ValueError("the Python step failed")
+
+    table = ("CREATE TABLE copied (key TEXT, value TEXT)",)
+    broken = Migration(LATEST + 1, "copy, then fail", table, run=fail)
+    with pytest.raises(StorageError, match=f"migration {LATEST + 1} .* left at version {LATEST}"):
+        await Store.open(path, (*MIGRATIONS, broken))
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'copied'").fetchone() is None
+    assert version_of(path) == LATEST
+    store = await Store.open(path, (*MIGRATIONS, Migration(LATEST + 1, "copy", table, run=copy_meta)))
+    await store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT key, value FROM copied").fetchall() == [("kept", "yes")]
+    assert version_of(path) == LATEST + 1
+
+
+async def test_newer_database_is_refused_and_untouched(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    await store.close()
+    newer = LATEST + 5
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {newer}")
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="newer ccc-bot"):
+        await Store.open(path)
+    assert version_of(path) == newer
+    assert path.read_bytes() == before
+
+
+# --- a database made by the last release ----------------------------------------------------
+
+
+def test_the_release_database_is_a_single_file_at_its_version():
+    assert version_of(RELEASE_DB) == 3
+    assert not RELEASE_DB.with_name(RELEASE_DB.name + "-wal").exists()
+    with sqlite3.connect(RELEASE_DB) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",), "no -wal file needed"
+
+
+@pytest.fixture
+async def released(make_chat, tmp_path):
+    """A chat on a copy of the release's database (the config's database file)."""
+    shutil.copy(RELEASE_DB, tmp_path / "ccc.sqlite3")
+    return await make_chat()
+
+
+async def test_a_release_database_migrates_in_place(released):
+    chat = released
+    assert await chat.store.schema_version() == LATEST
+    assert version_of(RELEASE_DB) == 3, "the fixture itself is never touched"
+    topics = (await chat.text(ALICE, "!topics")).splitlines()
+    assert topics[1:3] == [
+        "#6 “How do we pay ourselves fairly?” — 2 votes — by alice",
+        "#7 “Onboarding new members” — 1 vote — by bob ✓ your vote",
+    ]
+    history = (await chat.text(ALICE, "!history")).splitlines()[1:]
+    assert history[0] == "#8 “Pricing retainer contracts” — session 2026-11-26 08:00 — note: good talk"
+    assert history[1:] == [
+        f"#{n} “{text}” — discussed earlier (imported)" for n, text in reversed(list(enumerate(SEED_TOPICS, 1)))
+    ], "the release's seed history, discussed now, and not imported twice"
+    assert "Europe/Berlin" in await chat.text(ALICE, "!tz")
+    upcoming = await chat.text(ALICE, "!next")
+    assert "18:00 in Berlin (in 3 days 5 hours) — cancelled: team retreat" in upcoming
+    assert "Host: Bob" in upcoming
+
+
+async def test_a_release_database_exports_and_takes_commands(released):
+    chat = released
+    data = (await build_export(chat.store, "topics", "csv", "CCC", dt.date(2026, 11, 23))).data
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [(r["number"], r["status"], r["votes"]) for r in rows] == [
+        *((str(n), "discussed", "0") for n in range(1, len(SEED_TOPICS) + 1)),
+        ("6", "open", "2"),
+        ("7", "open", "1"),
+        ("8", "discussed", "0"),
+        ("9", "withdrawn", "0"),
+    ]
+    data = (await build_export(chat.store, "attendance", "csv", "CCC", dt.date(2026, 11, 23))).data
+    attendance = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert {r["attendee"] for r in attendance} == {f"'{HOST}", f"'{ALICE}", f"'{BOB}"}
+    assert "Voted for #7 “Onboarding new members” — 2 votes now." in await chat.text(BOB, "!vote 7")
+    assert "Added #10 “Something new”" in await chat.text(BOB, "!suggest Something new")
+    assert "was already discussed (before the bot kept records)" in await chat.text(BOB, "!vote 1")
+    assert "Restored session 2026-11-26 17:00" in await chat.text(ORGANISER, "!uncancel 2026-11-26 17:00")
+    chat.clock.set(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC))
+    stats = await chat.text(ALICE, "!stats")
+    assert "1 session held, 3 check-ins" in stats and "2026-11-26 08:00  3" in stats
+    assert "time zone, display name, 2 suggestions, 1 vote, 1 check-in." in await chat.text(ALICE, "!mydata")

@@ -1,0 +1,251 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import store as storage
+from bot.storage.migrations import MIGRATIONS
+from bot.storage.store import StorageError, Store
+
+
+def version_of(path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+async def test_fresh_database_reaches_latest_version_in_wal_mode(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    assert await store.schema_version() == MIGRATIONS[-1].version
+    assert await store.fetchval("PRAGMA journal_mode") == "wal"
+    await store.close()
+
+
+async def test_reopening_is_a_no_op_and_keeps_data(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    await store.set_timezone("@a:x", "Europe/Berlin")
+    await store.close()
+    store = await Store.open(path)
+    assert await store.get_timezone("@a:x") == "Europe/Berlin"
+    assert await store.schema_version() == MIGRATIONS[-1].version
+    await store.close()
+
+
+async def test_transaction_rolls_back_on_error(tmp_path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as db:
+            await db.execute("INSERT INTO meta VALUES ('a', '1')")
+            raise RuntimeError("boom")
+    assert await store.get_meta("a") is None
+    async with store.transaction() as db:
+        await db.execute("INSERT INTO meta VALUES ('a', '2')")
+    assert await store.get_meta("a") == "2"
+    await store.close()
+
+
+# --- faults: a damaged or unusable database file is refused in one line, untouched ------
+
+
+async def healthy_database(path) -> bytes:
+    store = await Store.open(path)
+    await store.set_meta("kept", "yes")
+    await store.close()
+    return path.read_bytes()
+
+
+async def faulty_files(tmp_path):
+    """Each fault as (name, database path, what the one line must say)."""
+    good = await healthy_database(tmp_path / "good.sqlite3")
+    cases = []
+    corrupt = tmp_path / "corrupt.sqlite3"
+    damaged = bytearray(good)
+    damaged[108:300] = bytes(range(192))  # page 1: the schema's cell pointers
+    corrupt.write_bytes(bytes(damaged))
+    cases.append(("corrupt", corrupt, "damaged"))
+    truncated = tmp_path / "truncated.sqlite3"
+    truncated.write_bytes(good[: len(good) // 3])
+    cases.append(("truncated", truncated, "damaged"))
+    random_bytes = tmp_path / "random.sqlite3"
+    random_bytes.write_bytes(bytes((i * 7919 + 13) % 256 for i in range(5000)))
+    cases.append(("random bytes", random_bytes, "not a SQLite database"))
+    text = tmp_path / "notes.txt"
+    text.write_text("Linux version 6.1 (not a database at all)\n")
+    cases.append(("a text file", text, "not a SQLite database"))
+    return cases
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["run", "read"])
+async def test_faulty_files_are_refused_in_one_line_and_left_unchanged(tmp_path, read_only):
+    for name, path, expected in await faulty_files(tmp_path):
+        before = path.read_bytes()
+        with pytest.raises(StorageError) as e:
+            await Store.open(path, read_only=read_only)
+        message = str(e.value)
+        assert str(path) in message and expected in message, (name, message)
+        assert "\n" not in message, (name, message)
+        assert path.read_bytes() == before, name
+
+
+@pytest.mark.skipif(not Path("/proc/version").exists(), reason="no /proc here")
+async def test_proc_version_is_not_a_database():
+    path = Path("/proc/version")
+    for read_only in (False, True):
+        with pytest.raises(StorageError, match="/proc/version: not a SQLite database"):
+            await Store.open(path, read_only=read_only)
+
+
+async def test_a_missing_folder_is_named_not_created(tmp_path):
+    path = tmp_path / "nowhere" / "db.sqlite3"
+    with pytest.raises(StorageError, match=r"the folder .*nowhere does not exist"):
+        await Store.open(path)
+    assert not (tmp_path / "nowhere").exists()
+
+
+async def test_a_read_only_file_or_folder_is_refused_for_writing(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    before = await healthy_database(path)
+    path.chmod(0o444)
+    try:
+        with pytest.raises(StorageError, match=r"db\.sqlite3: the file is read-only"):
+            await Store.open(path)
+    finally:
+        path.chmod(0o644)
+    tmp_path.chmod(0o555)
+    try:
+        with pytest.raises(StorageError, match="is not writable"):
+            await Store.open(path)
+        # reading needs neither
+        store = await Store.open(path, read_only=True)
+        assert await store.get_meta("kept") == "yes"
+        await store.close()
+    finally:
+        tmp_path.chmod(0o755)
+    assert path.read_bytes() == before
+
+
+async def test_a_folder_is_not_a_database(tmp_path):
+    with pytest.raises(StorageError, match="is a folder"):
+        await Store.open(tmp_path)
+
+
+# --- reading: export and status never migrate ----------------------------------------
+
+
+async def test_reading_an_older_database_leaves_it_at_its_version(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path, MIGRATIONS[:-1])
+    await store.close()
+    older = MIGRATIONS[-2].version
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match=f"schema version {older}.*never upgrade"):
+        await Store.open(path, read_only=True)
+    assert version_of(path) == older
+    assert path.read_bytes() == before
+
+
+async def test_reading_a_newer_database_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    await healthy_database(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {MIGRATIONS[-1].version + 1}")
+    with pytest.raises(StorageError, match="newer ccc-bot"):
+        await Store.open(path, read_only=True)
+
+
+async def test_reading_leaves_no_files_beside_a_closed_database(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    before = await healthy_database(path)
+    store = await Store.open(path, read_only=True)
+    assert await store.get_meta("kept") == "yes"
+    with pytest.raises(sqlite3.OperationalError):
+        await store.set_meta("x", "y")
+    await store.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.sqlite3"]
+    assert path.read_bytes() == before
+
+
+async def test_reading_sees_what_a_running_bot_wrote(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    bot = await Store.open(path)
+    await bot.set_meta("fresh", "from the WAL")
+    reader = await Store.open(path, read_only=True)
+    assert await reader.get_meta("fresh") == "from the WAL"
+    await reader.close()
+    await bot.close()
+
+
+async def test_a_foreign_sqlite_database_is_not_adopted(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE photos (id INTEGER)")
+    before = path.read_bytes()
+    for read_only in (False, True):
+        with pytest.raises(StorageError, match="not a ccc-bot database"):
+            await Store.open(path, read_only=read_only)
+    assert path.read_bytes() == before
+
+
+async def test_an_empty_file_becomes_the_database(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    path.touch()
+    with pytest.raises(StorageError, match="empty"):
+        await Store.open(path, read_only=True)
+    store = await Store.open(path)
+    assert await store.schema_version() == MIGRATIONS[-1].version
+    await store.close()
+
+
+async def test_a_crash_in_the_first_migration_is_rolled_back_not_called_damage(tmp_path):
+    import asyncio
+    import subprocess
+    import sys
+
+    path = tmp_path / "db.sqlite3"
+    # A process that dies half-way through a transaction in rollback-journal mode (the
+    # mode a new database has during its first migration) leaves a hot journal behind.
+    crash = (
+        "import os, sqlite3\n"
+        f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+        "c.execute('PRAGMA cache_size = 1')\n"
+        "c.execute('CREATE TABLE t (x TEXT)')\n"
+        "c.execute('INSERT INTO t VALUES (?)', ('kept',))\n"
+        "c.execute('BEGIN')\n"
+        "c.execute('UPDATE t SET x = ?', ('half-written',))\n"
+        "c.executemany('INSERT INTO t VALUES (?)', [('x' * 500,)] * 2000)\n"
+        "os._exit(0)\n"
+    )
+    await asyncio.to_thread(subprocess.run, [sys.executable, "-c", crash], check=True)
+    assert (tmp_path / "db.sqlite3-journal").stat().st_size > 0
+    # not a ccc-bot database, but recovered first: the refusal names that, not damage
+    with pytest.raises(StorageError, match="a write was interrupted"):
+        await Store.open(path, read_only=True)
+    assert (tmp_path / "db.sqlite3-journal").stat().st_size > 0
+    with pytest.raises(StorageError, match="not a ccc-bot database"):
+        await Store.open(path)
+    assert not (tmp_path / "db.sqlite3-journal").exists() or not (tmp_path / "db.sqlite3-journal").stat().st_size
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT x FROM t").fetchall() == [("kept",)]
+
+
+async def test_meta_helpers_inside_a_transaction():
+    store = await Store.open(":memory:")
+    async with store.transaction() as db:
+        await storage.write_meta(db, "a", "1")
+        await storage.write_meta(db, "a", "2")
+        await storage.write_meta_once(db, "a", "3")
+        await storage.write_meta_once(db, "b", "x")
+        await storage.count_meta(db, "n")
+        await storage.count_meta(db, "n")
+        assert await storage.read_meta(db, "a") == "2"
+    assert (await store.get_meta("b"), await store.get_meta("n")) == ("x", "2")
+    for key, at in (("ask:1", "2026-01-01"), ("ask:2", "2026-03-01"), ("ask_3", "2025-01-01")):
+        await store.set_meta(key, at)
+    async with store.transaction() as db:
+        await storage.delete_meta_below(db, "ask:", "2026-02-01")
+        await storage.delete_meta(db, "a")
+    assert await store.meta_with_prefix("ask") == {"ask:2": "2026-03-01", "ask_3": "2025-01-01"}
+    assert await store.meta_with_prefix("ask:") == {"ask:2": "2026-03-01"}
+    assert await store.get_meta("a") is None
+    await store.close()
