@@ -4,6 +4,7 @@ announcement on demand; the calendar file."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bot.core import timezones
 from bot.core.config import WEEKDAYS, Config, Slot
@@ -61,7 +62,7 @@ async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
         if not timezones.is_place(current):
             found = timezones.lookup(current, now)
             text.line(f"{current} is not a place, so it can't follow summer time")
-            text.add(f"; did you mean {_either(found.suggestions)}? " if found.suggestions else ". ")
+            text.add(f"; did you mean {_listed(found.suggestions, 'or')}? " if found.suggestions else ". ")
             text.add("Set a place with ").code(f"{p}tz Area/City").add(".")
         return ctx.reply(text)
     found = timezones.lookup(zone, now)
@@ -78,8 +79,9 @@ def _zone_now(zone: str, now: dt.datetime) -> Text:
     return text.add(f"; it is {local_time(now, zone):%H:%M} there now.")
 
 
-def _either(zones: tuple[str, ...]) -> str:
-    return zones[0] if len(zones) == 1 else f"{', '.join(zones[:-1])} or {zones[-1]}"
+def _listed(items: Sequence[str], last: str) -> str:
+    """'A', 'A or B', 'A, B and C' (`last` is the word before the last item)."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
@@ -98,7 +100,7 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
         places = [z for z in offered if z != timezones.UTC]
         if places:
             utc = "UTC, or " if len(places) < len(offered) else ""
-            return f"{why}; did you mean {utc}a place at {offset} now: {_either(tuple(places))}?"
+            return f"{why}; did you mean {utc}a place at {offset} now: {_listed(places, 'or')}?"
         if offered:
             return f"{why}; did you mean UTC?"
         return f"{why}, and no place is at {offset} now"
@@ -109,7 +111,7 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
     else:
         why = f"{shown!r} is not a time zone name"
     if offered:
-        return f"{why}; did you mean {_either(offered)}?"
+        return f"{why}; did you mean {_listed(offered, 'or')}?"
     return f"{why} (use Area/City or your nearest big city, e.g. Europe/Berlin)"
 
 
@@ -175,11 +177,7 @@ async def _hosts_line(ctx: Context, session: Session) -> Text:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {session.key}")
     names = [await sessions.name_of(ctx.store, user) for user in volunteers]
-    return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(_and(names))
-
-
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(_listed(names, "and"))
 
 
 # --- !cancel / !uncancel ----------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import inspect
 import re
 import types
@@ -66,10 +67,11 @@ class CommandSpec:
     def usage_line(self, prefix: str) -> str:
         return f"{prefix}{self.name} {self.usage}".rstrip()
 
-    @property
+    @functools.cached_property
     def arg_labels(self) -> tuple[str, ...]:
         """Each argument as the usage line names it (`N`, `YYYY-MM-DD`), so an error
-        speaks the reader's words; the parameter's own name where the line has none."""
+        speaks the reader's words; the parameter's own name where the line has none.
+        Worked out once per command, not for every message."""
         words = self.usage.replace("[", " ").replace("]", " ").split()
         if len(words) != len(self.params):
             return tuple(p.name for p in self.params)

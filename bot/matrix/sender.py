@@ -27,6 +27,7 @@ from nio.exceptions import LocalProtocolError
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.dispatcher import record_anchor
 from bot.core.model import IncomingMessage, Reply
+from bot.core.text import plural
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -276,7 +277,7 @@ def _too_soon(when: dt.datetime, now: dt.datetime) -> str:
     return (
         "I opened a direct message room with you less than an hour ago and you are no longer in it, "
         "so nothing was sent: I open at most one an hour. "
-        f"Please try again after {when.astimezone(UTC):%H:%M} UTC (in {minutes} minute{'s' if minutes != 1 else ''})."
+        f"Please try again after {when.astimezone(UTC):%H:%M} UTC (in {plural(minutes, 'minute')})."
     )
 
 

@@ -485,8 +485,7 @@ async def announcement(
     if agenda:
         text.line("Top topics (vote with ").code(f"{prefix}vote N").add("):")
         for topic in agenda:
-            votes = "1 vote" if topic.votes == 1 else f"{topic.votes} votes"
-            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, 120)} ({votes})")
+            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, 120)} ({plural(topic.votes, 'vote')})")
     else:
         text.line("No topics yet: bring one! Suggest it with ").code(f"{prefix}suggest TEXT").add(".")
     volunteers = await sessions.volunteers_of(services.store, session.key)
