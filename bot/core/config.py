@@ -122,6 +122,18 @@ def _commands_per_minute(n: int) -> int:
     return n
 
 
+# --- [agenda]: the pinned agenda message of each room ---
+
+MAX_AGENDA_TOPICS = 50
+
+
+@dataclass(frozen=True)
+class AgendaConfig:
+    enabled: bool = True
+    pin: bool = True  # pin it when the bot's power level allows
+    topics: int = 10  # open topics shown
+
+
 @dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
@@ -131,6 +143,7 @@ class Config:
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     path: Path | None = None
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    agenda: AgendaConfig = field(default_factory=AgendaConfig)
 
 
 # --- value parsers: each returns the converted value or raises ValueError(reason) ---
@@ -309,6 +322,11 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
     "limits": {
         "commands_per_minute": _Key(int, _commands_per_minute),
     },
+    "agenda": {
+        "enabled": _Key(bool),
+        "pin": _Key(bool),
+        "topics": _Key(int, _between(1, MAX_AGENDA_TOPICS, " topics")),
+    },
 }
 
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
@@ -429,6 +447,7 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None, path: Path 
         topics=topics,
         path=path,
         limits=LimitsConfig(**sections["limits"]),
+        agenda=AgendaConfig(**sections["agenda"]),
     )
 
 

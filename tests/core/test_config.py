@@ -26,6 +26,7 @@ def test_example_file_loads_with_documented_defaults():
     assert config.matrix.command_prefix == "!"
     assert config.roles.organiser_power_level == 50
     assert config.topics.votes_per_person == 0
+    assert (config.agenda.enabled, config.agenda.pin, config.agenda.topics) == (True, True, 10)
     # relative paths are relative to the config file
     assert config.storage.database == ROOT / "ccc-bot.sqlite3"
     assert config.topics.seed_file == ROOT / "topics.yaml"
@@ -71,6 +72,11 @@ def test_minimal_config_gets_defaults():
         ({"storage": {"database": ""}}, "storage.database: must not be empty"),
         ({"storage": {"state_dir": " "}}, "storage.state_dir: must not be empty"),
         ({"storage": {"database": "/"}}, "storage.database: '/' is a directory"),
+        ({"agenda": {"enabled": "yes"}}, "agenda.enabled: expected true or false"),
+        ({"agenda": {"pin": 1}}, "agenda.pin: expected true or false"),
+        ({"agenda": {"topics": 0}}, "agenda.topics: 0 is out of bounds (1 to 50 topics)"),
+        ({"agenda": {"topics": 51}}, "agenda.topics: 51 is out of bounds"),
+        ({"agenda": {"pinned": True}}, "agenda.pinned: unknown key"),
     ],
 )
 def test_each_bad_value_names_its_key(sections, expected):

@@ -16,6 +16,7 @@ from bot.storage.migrations import (
     m005_held_suggestions,
     m006_imported_is_discussed,
     m007_rate_marks,
+    m008_agenda,
 )
 from bot.storage.migrations.migration import Migration, Step
 
@@ -31,5 +32,6 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
         m005_held_suggestions,
         m006_imported_is_discussed,
         m007_rate_marks,
+        m008_agenda,
     )
 )

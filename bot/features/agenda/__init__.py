@@ -1,0 +1,1 @@
+"""The pinned agenda message of each served room, kept current by edits."""
