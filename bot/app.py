@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
+
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config
 from bot.core.dispatcher import Dispatcher, PowerLevels, Services
+from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.sessions.repository import is_volunteer_host
 from bot.features.topics.repository import import_seed_file
 from bot.storage.store import Store
 from commands import build_registry
+from commands.agenda import render_agenda
 
 
 async def open_services(
@@ -42,3 +47,17 @@ async def open_services(
 
 async def open_dispatcher(config: Config, clock: Clock | None = None) -> Dispatcher:
     return Dispatcher(await open_services(config, clock))
+
+
+def open_agenda(
+    services: Services, port: AgendaPort, rooms: Iterable[str], *, sleep: Sleep | None = None
+) -> AgendaKeeper | None:
+    """The keeper of each room's pinned agenda (not started), wired into the services so
+    commands tell it of changes; None when `agenda.enabled` is off."""
+    if not services.config.agenda.enabled:
+        return None
+    keeper = AgendaKeeper(
+        services, port, lambda data: render_agenda(services, data), rooms, sleep=sleep or asyncio.sleep
+    )
+    services.agenda = keeper
+    return keeper

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.registry import CommandGroup, Registry
-from commands import export, help, privacy, schedule, sessions, topics
+from commands import agenda, export, help, privacy, schedule, sessions, topics
 
 GROUPS: tuple[CommandGroup, ...] = (
     help.group,
@@ -12,6 +12,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     sessions.group,
     privacy.group,
     export.group,
+    agenda.group,
 )
 
 

@@ -14,7 +14,7 @@ import aiosqlite
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
-from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
+from bot.core.model import AgendaControl, Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
 from bot.features.privacy import registry as privacy
@@ -46,6 +46,8 @@ class Services:
     host_checks: list[HostCheck] = field(default_factory=list)
     on_forget: list[ForgetHook] = field(default_factory=list)
     charts: Charts = field(default_factory=Charts)
+    # The rooms' pinned agenda (bot/features/agenda), when the adapter keeps one.
+    agenda: AgendaControl | None = None
 
     @property
     def prefix(self) -> str:
@@ -165,7 +167,15 @@ class Dispatcher:
             text = Text("Sorry, ").code(f"{prefix}{spec.name}")
             text.add(" failed unexpectedly. The error is in the bot's log for the operator.")
             return [Reply.of(text)]
+        finally:
+            self._changed()
         return _as_list(result)
+
+    def _changed(self) -> None:
+        """A command or reaction was handled: whatever it changed, the agenda shows soon
+        (the agenda renders, and edits only if its text is not the same)."""
+        if self.services.agenda is not None:
+            self.services.agenda.changed()
 
     async def handle_reaction(self, reaction: IncomingReaction) -> list[Reply]:
         """A reaction to an anchored bot message, or the redaction of one, acts like the
@@ -207,6 +217,8 @@ class Dispatcher:
         except Exception:
             log.exception("reaction %s from %s failed", key, reaction.sender)
             return []
+        finally:
+            self._changed()
         # A reaction always acts (what people see on the message is what counts, and
         # success is quiet), but its answers count against the limit like commands.
         if replies:

@@ -100,6 +100,26 @@ class Sender(Protocol):
     async def send(self, reply: Reply, in_reply_to: IncomingMessage | None = None) -> str | None: ...
 
 
+@dataclass(frozen=True)
+class AgendaPosted:
+    """What `!agenda` did: a fresh agenda posted (or not), and pinned (or why not)."""
+
+    event_id: str | None
+    pinned: bool = False
+    pin_refused: bool = False  # the bot's power level does not allow pinning here
+    pin_off: bool = False  # agenda.pin = false
+
+
+class AgendaControl(Protocol):
+    """The pinned agenda of each room, kept by bot/features/agenda when an adapter that can
+    post and edit messages runs it: told after every command and reaction handled, and
+    asked by `!agenda` for a fresh one (None: not a room with an agenda)."""
+
+    def changed(self) -> None: ...
+
+    async def repost(self, room_id: str) -> AgendaPosted | None: ...
+
+
 _SKIN_TONES_AND_SELECTORS = dict.fromkeys([0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)])
 
 

@@ -48,8 +48,10 @@ from bot.core.config import Config
 from bot.core.dispatcher import Dispatcher
 from bot.core.logs import hide_secrets
 from bot.core.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
+from bot.features.agenda.keeper import AgendaKeeper
 from bot.features.announcements.announcer import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import password_login, stored_credentials
 from bot.matrix.sender import MatrixSender, describe
 from bot.storage.store import write_meta
@@ -97,6 +99,7 @@ class MatrixBot:
         self._task: asyncio.Task[Any] | None = None
         self.scheduler: AsyncIOScheduler | None = None
         self.announcer: Announcer | None = None
+        self.agenda: AgendaKeeper | None = None
 
     # -- lifecycle --
 
@@ -166,6 +169,7 @@ class MatrixBot:
             for room_id, sender, seq in await inbox.pending(self.store):
                 self._enqueue(room_id, sender, seq)
             await self._start_announcer()
+            self._start_agenda()
             await self.store.set_meta("bot_state", f"running since {iso(self.clock.now())}")
             self.ready.set()
             await self._sync_loop()
@@ -190,6 +194,16 @@ class MatrixBot:
             iso(next_run) if next_run else "none",
         )
 
+    def _start_agenda(self) -> None:
+        """The pinned agenda of each configured room (bot/matrix/agenda.py), unless turned off."""
+        from bot.app import open_agenda
+
+        assert self.client is not None and self.sender is not None
+        port = MatrixAgendaPort(self.client, self.sender, self.power_level)
+        self.agenda = open_agenda(self.dispatcher.services, port, sorted(self.configured))
+        if self.agenda is not None:
+            self.agenda.start()
+
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
@@ -204,6 +218,8 @@ class MatrixBot:
     async def _shutdown(self) -> None:
         if self.ready.is_set():
             await self.store.set_meta("bot_state", f"stopped at {iso(self.clock.now())}")
+        if self.agenda is not None:
+            await self.agenda.stop()
         if self.announcer is not None:
             await self.announcer.stop()  # and its scheduler
         elif self.scheduler is not None:

@@ -1,0 +1,101 @@
+"""The pinned agenda: its text (rendered from bot/features/agenda's data, an m.notice that
+pings nobody: names are plain text), and `!agenda` for a fresh one."""
+
+from __future__ import annotations
+
+from bot.core.dispatcher import Context, Services
+from bot.core.model import Reply, Role
+from bot.core.registry import CommandError, CommandGroup
+from bot.core.text import Text, clean, plural
+from bot.features.agenda.service import AgendaData, Running, Upcoming
+from bot.features.announcements.announcer import link_line, times_text
+from bot.features.schedule.repository import long_date
+
+group = CommandGroup("agenda")
+
+# Topic text and notes shown inline.
+INLINE = 120
+NOTE = 200
+
+
+def render_agenda(services: Services, data: AgendaData) -> Text:
+    """The agenda as Element shows it. No countdowns and no clock time: the text changes
+    only when something it shows changes, and only then is the message edited."""
+    conf, p = services.config.conference, services.prefix
+    text = Text("📌 ").bold(conf.name).add(" — agenda")
+    if data.running is not None:
+        text.line().extend(_running(services, data.running))
+    text.line().line().bold("Next sessions")
+    if not data.slots:
+        text.line("No session is planned.")
+    for slot in data.slots:
+        for upcoming in slot.sessions:
+            text.line().extend(_upcoming(services, upcoming))
+    text.line().line().bold("Top topics")
+    if data.topics:
+        text.add(" (vote with ").code(f"{p}vote N").add(")")
+        for topic in data.topics:
+            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, INLINE)} — {plural(topic.votes, 'vote')}")
+        more = data.open_topics - len(data.topics)
+        if more > 0:
+            text.line(f"… and {more} more: ").code(f"{p}topics")
+    else:
+        text.line("No open topics yet: suggest one with ").code(f"{p}suggest TEXT").add(".")
+    text.line().line().extend(link_line(services))
+    return text
+
+
+def _running(services: Services, running: Running) -> Text:
+    p = services.prefix
+    started = running.started_at
+    text = Text("▶ ").bold(f"Session {running.key} is running")
+    text.add(f" since {started:%H:%M} UTC: {plural(running.checked_in, 'person', 'people')} checked in (")
+    text.code(f"{p}here").add(")")
+    if running.discussed:
+        text.line(f"Discussed so far ({len(running.discussed)}):")
+        for topic in running.discussed:
+            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, INLINE)}")
+            if topic.note:
+                text.add(f" — {clean(topic.note, NOTE)}")
+    else:
+        text.line("Nothing discussed yet (").code(f"{p}discussed N").add(").")
+    return text
+
+
+def _upcoming(services: Services, upcoming: Upcoming) -> Text:
+    session = upcoming.session
+    if upcoming.cancelled:
+        text = Text("❌ ").bold(f"{long_date(session.starts_at)} UTC").add(" — cancelled")
+        reason = clean(upcoming.reason, NOTE)
+        return text.add(f": {reason}" if reason else "")
+    text = Text("• ").extend(times_text(services, session))
+    if upcoming.volunteers:
+        names = ", ".join(upcoming.volunteers)  # display names as plain text: nobody is pinged
+        text.line(("Host: " if len(upcoming.volunteers) == 1 else "Hosts: ") + names)
+    else:
+        text.line("No host yet: volunteer with ").code(f"{services.prefix}host {session.key}")
+    return text
+
+
+@group.command("agenda", role=Role.ORGANISER, help="Post a fresh agenda here and pin it in place of the old one")
+async def agenda(ctx: Context) -> Reply:
+    keeper = ctx.services.agenda
+    if not ctx.config.agenda.enabled:
+        raise CommandError("The agenda is turned off (agenda.enabled = false in the bot's config).")
+    if keeper is None:
+        raise CommandError("There is no agenda here: it is kept in the Matrix rooms the bot serves.")
+    done = await keeper.repost(ctx.message.room_id)
+    if done is None:
+        raise CommandError("This room has no agenda: only the rooms in the bot's config have one.")
+    if done.event_id is None:
+        raise CommandError("I could not post the agenda here; the error is in the bot's log for the operator.")
+    if done.pinned:
+        return ctx.reply("Posted a fresh agenda and pinned it in place of the old one. I keep it up to date.")
+    if done.pin_off:
+        return ctx.reply("Posted a fresh agenda (pinning is turned off in my config). I keep it up to date.")
+    if done.pin_refused:
+        return ctx.reply(
+            "Posted a fresh agenda, but I may not pin messages here: give me the power level for pinned "
+            "events and run this again. I keep it up to date all the same."
+        )
+    return ctx.reply("Posted a fresh agenda; pinning it failed (see the bot's log). I keep it up to date.")

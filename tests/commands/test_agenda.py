@@ -1,0 +1,97 @@
+"""The agenda's text (commands/agenda.py) and `!agenda`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.app import open_agenda
+from bot.core.dispatcher import record_anchor
+from bot.features.agenda.service import gather
+from commands.agenda import render_agenda
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
+from tests.features.agenda.fakes import FakePort
+
+
+async def agenda_text(chat):
+    data = await gather(chat.store, chat.services.config, chat.clock.now())
+    return render_agenda(chat.services, data)
+
+
+async def test_the_agenda_shows_each_slot_in_the_display_zones_with_hosts_and_cancellations(chat):
+    await chat.store.remember_display_name(ALICE, "Alice")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(ORGANISER, "!cancel 2026-11-26 17:00 Team retreat")
+    text = (await agenda_text(chat)).plain
+    morning = text.index("Thursday 26 November 2026, 08:00 UTC")
+    cancelled = text.index("Thursday 26 November 2026, 17:00 UTC — cancelled: Team retreat")
+    evening = text.index("Thursday 3 December 2026, 17:00 UTC")  # that slot's next one held
+    assert morning < cancelled < evening
+    # The display zones, as the announcements show them.
+    assert "New York: 03:00 · Berlin: 09:00 · São Paulo: 05:00 · Kolkata: 13:30" in text
+    assert "Host: Alice" in text
+    assert "No host yet: volunteer with !host 2026-12-03 17:00" in text
+    assert "bbb.example.org" in text
+
+
+async def test_the_agenda_lists_the_top_open_topics_with_their_votes(make_chat, make_config):
+    chat = await make_chat(make_config(agenda={"topics": 2}))
+    for text in ("Worker ownership", "Shared tooling", "Paying ourselves"):
+        await chat.say(ALICE, f"!suggest {text}")
+    topics = (await chat.text(ALICE, "!topics")).splitlines()
+    shared = next(line for line in topics if "Shared tooling" in line).split("#")[1].split()[0]
+    await chat.say(ALICE, f"!vote {shared}")
+    await chat.say(BOB, f"!vote {shared}")
+    text = (await agenda_text(chat)).plain
+    assert f"#{shared} Shared tooling — 2 votes" in text
+    assert "Worker ownership — 0 votes" in text
+    assert "Paying ourselves" not in text  # only agenda.topics of them
+    assert "… and 1 more: !topics" in text
+
+
+async def test_the_agenda_shows_the_running_session_since_when_who_came_and_what_was_discussed(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
+    await chat.say(ALICE, "!suggest Sociocracy")
+    replies = await chat.say(HOST, "!start")
+    await record_anchor(chat.store, "$start", ROOM, replies[0].anchor)
+    await chat.say(ALICE, "!here")
+    await chat.say(BOB, "!here")  # with the host who started it: 3
+    number = (await agenda_text(chat)).plain.split("#")[1].split()[0]
+    await chat.say(HOST, f"!discussed {number} consent over consensus")
+    text = (await agenda_text(chat)).plain
+    assert "Session 2026-11-26 08:00 is running since 08:02 UTC: 3 people checked in" in text
+    assert f"#{number} Sociocracy — consent over consensus" in text
+    # The running session is not also listed as coming; the slot's next one is.
+    assert "Thursday 3 December 2026, 08:00 UTC" in text
+    assert "Thursday 26 November 2026, 08:00 UTC" not in text
+
+
+async def test_user_text_is_escaped_and_nobody_is_pinged(chat):
+    await chat.store.remember_display_name(ALICE, "<b>@room</b>")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(ALICE, "!suggest <script>alert(1)</script> @room")
+    text = await agenda_text(chat)
+    assert "<script>" not in text.html and "&lt;script&gt;" in text.html
+    assert "<b>@room</b>" not in text.html and "&lt;b&gt;@room&lt;/b&gt;" in text.html
+    assert "matrix.to" not in text.html  # names are plain text, never pills
+
+
+async def test_agenda_is_for_organisers_and_replaces_the_pinned_one(chat):
+    port = FakePort(pinned={ROOM: ["$other"]})
+    keeper = open_agenda(chat.services, port, [ROOM])
+    assert keeper is not None
+    await keeper.refresh()
+    assert "is for organisers only" in await chat.text(ALICE, "!agenda")
+    assert len(port.posts) == 1
+    answer = await chat.text(ORGANISER, "!agenda")
+    assert "Posted a fresh agenda and pinned it in place of the old one" in answer
+    assert [p[1] for p in port.posts] == ["$agenda1", "$agenda2"]
+    assert port.pinned[ROOM] == ["$other", "$agenda2"]  # the old one unpinned, the rest kept
+    await chat.say(ALICE, "!suggest Sociocracy")
+    await keeper.refresh()
+    assert port.edits[-1][1] == "$agenda2"  # the fresh one is kept current from now on
+
+
+async def test_agenda_elsewhere_or_without_a_matrix_adapter_says_why(chat):
+    assert "kept in the Matrix rooms" in await chat.text(ORGANISER, "!agenda")
+    open_agenda(chat.services, FakePort(), [ROOM])
+    assert "only the rooms in the bot's config" in await chat.text(ORGANISER, "!agenda", room_id="!dm:example.org")

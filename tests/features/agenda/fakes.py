@@ -1,0 +1,89 @@
+"""A room side for the agenda keeper that records what it was asked to do, and virtual
+time for its coalescing (the keeper sleeps on this, the test moves it)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from bot.core.clock import FakeClock
+from bot.core.text import Text
+from bot.features.agenda.keeper import AgendaKeeper, EditOutcome, PinOutcome
+
+
+@dataclass
+class FakePort:
+    posts: list[tuple[str, str, Text]] = field(default_factory=list)  # room, event id, text
+    edits: list[tuple[str, str, Text]] = field(default_factory=list)  # room, event edited, text
+    pinned: dict[str, list[str]] = field(default_factory=dict)
+    redacted: set[str] = field(default_factory=set)
+    may_pin: bool = True
+    refuse_edits: bool = False
+    pin_calls: int = 0
+
+    def joined(self, room_id: str) -> bool:
+        return True
+
+    async def post(self, room_id: str, text: Text) -> str:
+        event_id = f"$agenda{len(self.posts) + 1}"
+        self.posts.append((room_id, event_id, text))
+        return event_id
+
+    async def edit(self, room_id: str, event_id: str, text: Text) -> EditOutcome:
+        if self.refuse_edits:
+            return EditOutcome.REFUSED
+        self.edits.append((room_id, event_id, text))
+        return EditOutcome.DONE
+
+    async def exists(self, room_id: str, event_id: str) -> bool:
+        return event_id not in self.redacted
+
+    async def pin(self, room_id: str, event_id: str, unpin: Collection[str]) -> PinOutcome:
+        self.pin_calls += 1
+        if not self.may_pin:
+            return PinOutcome.NOT_ALLOWED
+        current = self.pinned.setdefault(room_id, [])
+        current[:] = [e for e in current if e != event_id and e not in unpin] + [event_id]
+        return PinOutcome.PINNED
+
+    def latest(self) -> str:
+        """The agenda's text as it shows now: the newest edit, else the post."""
+        if self.edits:
+            return self.edits[-1][2].plain
+        return self.posts[-1][2].plain
+
+
+class VirtualTime:
+    """`sleep` for the keeper that returns when the test has moved the clock far enough."""
+
+    def __init__(self, clock: FakeClock):
+        self.clock = clock
+        self.sleepers: list[tuple[dt.datetime, asyncio.Future[None]]] = []
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (self.clock.now() + dt.timedelta(seconds=seconds), future)
+        self.sleepers.append(entry)
+        try:
+            await future
+        finally:
+            self.sleepers.remove(entry)
+
+    async def advance(self, seconds: float, keeper: AgendaKeeper) -> None:
+        self.clock.advance(seconds=seconds)
+        for due, future in list(self.sleepers):
+            if due <= self.clock.now() and not future.done():
+                future.set_result(None)
+        await settle(keeper)
+
+
+async def settle(keeper: AgendaKeeper) -> None:
+    """Let the keeper take up a change and finish what it does with it."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+    while keeper.busy:  # noqa: ASYNC110 - polls a flag the keeper sets, briefly
+        await asyncio.sleep(0.002)
+    for _ in range(10):
+        await asyncio.sleep(0)
