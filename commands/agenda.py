@@ -7,15 +7,17 @@ from bot.core.dispatcher import Context, Services
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
+from bot.core.timezones import place_name
 from bot.features.agenda.service import AgendaData, Running, Upcoming
-from bot.features.announcements.announcer import link_line, times_text
-from bot.features.schedule.repository import long_date
+from bot.features.announcements.announcer import link_line
+from bot.features.schedule.repository import long_date, time_in
 
 group = CommandGroup("agenda")
 
 # Topic text and notes shown inline.
 INLINE = 120
 NOTE = 200
+INDENT = "\u2003"  # an em space: a session's details under its date
 
 
 def render_agenda(services: Services, data: AgendaData) -> Text:
@@ -28,9 +30,10 @@ def render_agenda(services: Services, data: AgendaData) -> Text:
     text.line().line().bold("Next sessions")
     if not data.slots:
         text.line("No session is planned.")
-    for slot in data.slots:
-        for upcoming in slot.sessions:
-            text.line().extend(_upcoming(services, upcoming))
+    # In time order across slots: a cancelled session, then what takes place after it.
+    coming = sorted((u for slot in data.slots for u in slot.sessions), key=lambda u: u.session.starts_at)
+    for upcoming in coming:
+        text.line().extend(_upcoming(services, upcoming))
     text.line().line().bold("Top topics")
     if data.topics:
         text.add(" (vote with ").code(f"{p}vote N").add(")")
@@ -68,12 +71,16 @@ def _upcoming(services: Services, upcoming: Upcoming) -> Text:
         text = Text("❌ ").bold(f"{long_date(session.starts_at)} UTC").add(" — cancelled")
         reason = clean(upcoming.reason, NOTE)
         return text.add(f": {reason}" if reason else "")
-    text = Text("• ").extend(times_text(services, session))
+    utc = session.starts_at
+    text = Text("• ").bold(f"{long_date(utc)} UTC")
+    zones = [z for z in services.config.conference.display_timezones if z != "UTC"]
+    if zones:  # as the announcements show them, the date only where it differs
+        text.line(INDENT + " · ".join(f"{place_name(zone)}: {time_in(utc, zone, utc.date())}" for zone in zones))
     if upcoming.volunteers:
         names = ", ".join(upcoming.volunteers)  # display names as plain text: nobody is pinged
-        text.line(("Host: " if len(upcoming.volunteers) == 1 else "Hosts: ") + names)
+        text.line(INDENT + ("Host: " if len(upcoming.volunteers) == 1 else "Hosts: ") + names)
     else:
-        text.line("No host yet: volunteer with ").code(f"{services.prefix}host {session.key}")
+        text.line(f"{INDENT}No host yet: volunteer with ").code(f"{services.prefix}host {session.key}")
     return text
 
 
