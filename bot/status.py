@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.core.clock import Clock, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
+from bot.features.agenda.repository import all_agendas
 from bot.features.announcements.announcer import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.storage.store import Store
@@ -63,5 +64,27 @@ async def read_status(config: Config, store: Store, clock: Clock) -> Status:
     held = await store.fetchval("SELECT COUNT(*) FROM sessions WHERE started_at IS NOT NULL")
     lines.append(f"open topics:       {open_topics}")
     lines.append(f"sessions held:     {held}")
+    lines.extend(await _agenda_lines(config, store))
     lines.append("status:            " + ("OK" if healthy else "NOT SYNCING: the bot should be running but is not"))
     return Status(lines, healthy)
+
+
+async def _agenda_lines(config: Config, store: Store) -> list[str]:
+    """Each room's agenda: pinned, or why not (the bot may not pin there)."""
+    if not config.agenda.enabled:
+        return ["agenda:            off (agenda.enabled = false)"]
+    found = await all_agendas(store)
+    if not found:
+        return ["agenda:            not posted yet"]
+    lines = []
+    for agenda in found:
+        if agenda.pinned:
+            state = "pinned"
+        elif agenda.pin_refused:
+            state = "NOT PINNED: the bot's power level does not allow pinning there (kept current unpinned)"
+        elif not config.agenda.pin:
+            state = "not pinned (agenda.pin = false)"
+        else:
+            state = "not pinned: pinning failed; tried again at the next start or `!agenda`"
+        lines.append(f"agenda:            {agenda.room_id}: {state}")
+    return lines

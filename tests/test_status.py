@@ -43,3 +43,23 @@ def test_status_cli_without_a_database(tmp_path, capsys):
     config.write_text('[matrix]\nhomeserver = "https://h.org"\nuser_id = "@b:h.org"\n')
     assert main(["status", "-c", str(config)]) == 1
     assert "never run" in capsys.readouterr().out
+
+
+async def test_status_says_where_the_agenda_is_pinned_and_where_the_bot_may_not_pin(chat):
+    from bot.features.agenda import repository as agendas
+
+    assert "agenda:            not posted yet" in (await status_of(chat)).lines
+    await agendas.posted(chat.store, "!a:example.org", "$a", "hash", START)
+    await agendas.pin_state(chat.store, "!a:example.org", pinned=True, refused=False)
+    await agendas.posted(chat.store, "!b:example.org", "$b", "hash", START)
+    await agendas.pin_state(chat.store, "!b:example.org", pinned=False, refused=True)
+    lines = (await status_of(chat)).lines
+    assert "agenda:            !a:example.org: pinned" in lines
+    assert any(
+        line.startswith("agenda:            !b:example.org: NOT PINNED: the bot's power level") for line in lines
+    )
+
+
+async def test_status_with_the_agenda_turned_off(make_chat, make_config):
+    chat = await make_chat(make_config(agenda={"enabled": False}))
+    assert "agenda:            off (agenda.enabled = false)" in (await status_of(chat)).lines

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import Goal, dispatch, flood, latency, percentile, scale
+from bench import Goal, agenda, dispatch, flood, latency, percentile, scale
 from bot.devtools.localsynapse import LocalSynapse
 
 TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
@@ -51,6 +51,14 @@ async def test_dispatch_reports_each_command_against_raw_sqlite():
     report = figures.report()
     for name in ("!suggest", "!vote", "!topics", "goal dispatcher / raw aiosqlite"):
         assert name in report
+
+
+async def test_agenda_counts_edits_per_100_votes_and_a_burst_gives_a_handful():
+    figures = await agenda.run(votes=20, rates=(10.0, 1.0))
+    burst, trickle = figures.runs
+    assert 1 <= burst.edits <= 3  # 20 votes in 2 s: the first at once, the rest together
+    assert burst.edits < trickle.edits <= 20
+    assert "goal edits per 100 votes at 10 votes/s" in figures.report()
 
 
 async def test_scale_times_every_reply_on_a_built_database():
