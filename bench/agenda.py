@@ -37,7 +37,7 @@ class CountingPort:
     def joined(self, room_id: str) -> bool:
         return True
 
-    async def post(self, room_id: str, text: Text) -> str:
+    async def post(self, room_id: str, text: Text, key: str) -> str:
         self.posts += 1
         return f"$agenda{self.posts}"
 

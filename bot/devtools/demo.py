@@ -98,6 +98,8 @@ class DemoChat:
         replied = (relates.get("m.in_reply_to") or {}).get("event_id")
         if content.get("msgtype") in ("m.file", "m.image"):
             text = f"[uploaded a file: {content.get('body')}]"
+        elif relates.get("rel_type") == "m.replace":
+            text = "[edited the pinned agenda]"  # Element shows the message itself change
         else:
             text = content.get("body", "")
         thread = " (in a thread)" if relates.get("rel_type") == "m.thread" else ""

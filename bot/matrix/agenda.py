@@ -66,8 +66,8 @@ class MatrixAgendaPort:
     def joined(self, room_id: str) -> bool:
         return room_id in self.client.rooms
 
-    async def post(self, room_id: str, text: Text) -> str | None:
-        return await self.sender.send(Reply.of(text, room_id=room_id))
+    async def post(self, room_id: str, text: Text, key: str) -> str | None:
+        return await self.sender.send(Reply.of(text, room_id=room_id, key=key))
 
     async def edit(self, room_id: str, event_id: str, text: Text) -> EditOutcome:
         content = edit_content(event_id, text)

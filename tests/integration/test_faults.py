@@ -258,13 +258,20 @@ async def test_kill_9_loses_and_repeats_nothing(make_bot_room):
     # a reply must be the one recorded for its (session, lead); a resend would be another.
     recorded = {r["event_id"]: (r["room_id"], r["session"], r["lead"]) for r in stored_announcements(env.database)}
     seen: Counter = Counter()
+    agendas: Counter = Counter()
     timeline = []
     for room in rooms:
         events = await room_timeline(env.alice, room)
         timeline += events
         for event in events:
             if event.sender == env.bot_id and reply_target(event) is None and "body" in content(event):
+                if "m.new_content" in content(event):
+                    continue  # an edit of the agenda
+                if content(event)["body"].startswith("📌"):
+                    agendas[room] += 1  # the agenda, posted once however often the bot was killed
+                    continue
                 seen[recorded.get(event.event_id, (room, "unrecorded", content(event)["body"][:60]))] += 1
+    assert all(n == 1 for n in agendas.values()), f"agenda posted more than once: {agendas} {failure}"
     wrong = {key: n for key, n in seen.items() if n != 1 or key not in expected}
     missing = expected - set(seen)
     assert not wrong and not missing, f"seen other than once: {wrong}; never seen: {missing} {failure}"

@@ -55,8 +55,9 @@ class AgendaPort(Protocol):
         """Whether the bot is in the room (an agenda can be posted there)."""
         ...
 
-    async def post(self, room_id: str, text: Text) -> str | None:
-        """A new m.notice pinging nobody; its event id, or None if it could not be sent."""
+    async def post(self, room_id: str, text: Text, key: str) -> str | None:
+        """A new m.notice pinging nobody; its event id, or None if it could not be sent.
+        The same `key` again (a resend after a crash) must not show a second message."""
         ...
 
     async def edit(self, room_id: str, event_id: str, text: Text) -> EditOutcome: ...
@@ -195,7 +196,10 @@ class AgendaKeeper:
 
     async def _post(self, room_id: str, text: Text, digest: str, unpin: Collection[str]) -> AgendaPosted:
         store = self.services.store
-        event_id = await self.port.post(room_id, text)
+        # Keyed by the agenda it replaces: posted again after a crash before it was
+        # recorded, the homeserver recognises the transaction and shows it once.
+        replaced = next(iter(unpin), "first")
+        event_id = await self.port.post(room_id, text, f"agenda:{room_id}:{replaced}")
         if event_id is None:
             return AgendaPosted(None)
         self.posts += 1

@@ -26,7 +26,10 @@ class FakePort:
     def joined(self, room_id: str) -> bool:
         return True
 
-    async def post(self, room_id: str, text: Text) -> str:
+    keys: list[str] = field(default_factory=list)
+
+    async def post(self, room_id: str, text: Text, key: str) -> str:
+        self.keys.append(key)
         event_id = f"$agenda{len(self.posts) + 1}"
         self.posts.append((room_id, event_id, text))
         return event_id

@@ -199,3 +199,14 @@ async def test_a_thumbs_up_vote_is_shown_too(setup):
     await chat.dispatcher.handle_reaction(reaction)
     await settle(keeper)
     assert "Worker ownership — 1 vote" in port.latest()
+
+
+async def test_each_post_has_a_key_of_its_own_that_a_resend_after_a_crash_repeats(setup):
+    chat, port, keeper, _ = setup
+    await keeper.refresh()
+    await chat.say(ORGANISER, "!agenda")
+    assert port.keys == [f"agenda:{ROOM}:first", f"agenda:{ROOM}:$agenda1"]
+    # Killed after the post went out, before it was recorded: the same key again.
+    await agendas.posted(chat.store, ROOM, "$agenda1", "stale", chat.clock.now())
+    await chat.say(ORGANISER, "!agenda")
+    assert port.keys[-1] == f"agenda:{ROOM}:$agenda1"
