@@ -4,6 +4,7 @@ thread is in each room, and the summary at its end."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -463,6 +464,37 @@ async def turnout(store: Store, since: dt.datetime, until: dt.datetime) -> list[
         (iso(since), iso(until)),
     )
     return [Turnout(r["key"], parse_iso(r["starts_at"]), r["present"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    user_id: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Attended:
+    """A session as stored, with its check-ins in the order they came."""
+
+    state: SessionState
+    check_ins: tuple[CheckIn, ...]
+
+
+async def attendance_history(store: Store) -> list[Attended]:
+    """Every session the database holds (started or not), by start time, with who checked in."""
+    rows = await store.fetchall(
+        "SELECT s.key, s.started_by, s.started_at, s.ended_at, s.ended_by, s.auto_ended, a.user_id, a.checked_in_at "
+        "FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
+        "ORDER BY s.starts_at, s.key, a.checked_in_at, a.rowid"
+    )
+    held: list[Attended] = []
+    for key, group in itertools.groupby(rows, key=lambda r: r["key"]):
+        found = list(group)
+        check_ins = tuple(
+            CheckIn(r["user_id"], parse_iso(r["checked_in_at"])) for r in found if r["user_id"] is not None
+        )
+        held.append(Attended(_state(found[0]), check_ins))
+    return held
 
 
 def next_session_hint(session: Session | None, now: dt.datetime) -> str:

@@ -419,6 +419,11 @@ async def open_votes_of(store: Store, user_id: str) -> set[int]:
     return {r[0] for r in rows}
 
 
+async def all_topics(store: Store) -> list[Topic]:
+    """Every topic, whatever its status, by number (the export)."""
+    return [_topic(r) for r in await store.fetchall(f"SELECT {_COLUMNS} FROM topics t ORDER BY t.id")]
+
+
 async def history(store: Store, limit: int) -> list[Topic]:
     """Discussed topics, newest first, then the imported ones (no date: the seed file's
     later entries first, as the file lists them oldest first)."""
