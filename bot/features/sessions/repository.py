@@ -488,7 +488,7 @@ async def attendance_history(store: Store) -> list[Attended]:
         "ORDER BY s.starts_at, s.key, a.checked_in_at, a.rowid"
     )
     held: list[Attended] = []
-    for key, group in itertools.groupby(rows, key=lambda r: r["key"]):
+    for _, group in itertools.groupby(rows, key=lambda r: r["key"]):
         found = list(group)
         check_ins = tuple(
             CheckIn(r["user_id"], parse_iso(r["checked_in_at"])) for r in found if r["user_id"] is not None
