@@ -14,6 +14,7 @@ from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.features.announcements import repository as announcements
 from bot.features.announcements.announcer import announcement
+from bot.features.people import repository as people
 from bot.features.schedule.repository import (
     CalendarState,
     Cancellations,
@@ -54,7 +55,7 @@ async def link(ctx: Context) -> Reply:
 async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
     p, now = ctx.prefix, ctx.clock.now()
     if zone is None:
-        current = await ctx.store.get_timezone(ctx.sender)
+        current = await people.get_timezone(ctx.store, ctx.sender)
         if current is None:
             text = Text("You have no time zone set, so times are shown in UTC. Set yours with ")
             return ctx.reply(text.code(f"{p}tz Area/City").add(", e.g. ").code(f"{p}tz Europe/Berlin").add("."))
@@ -68,7 +69,7 @@ async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
     found = timezones.lookup(zone, now)
     if found.zone is None:
         raise UsageError(_not_a_zone(zone, found))
-    await ctx.store.set_timezone(ctx.sender, found.zone)
+    await people.set_timezone(ctx.store, ctx.sender, found.zone)
     return ctx.reply(Text("Your time zone is now ").extend(_zone_now(found.zone, now)))
 
 
@@ -125,7 +126,7 @@ MAX_CANCELLED_SHOWN = 6
 async def next_sessions(ctx: Context) -> Reply:
     now, config = ctx.clock.now(), ctx.config
     cancels = await load_cancellations(ctx.store)
-    zone = await ctx.store.get_timezone(ctx.sender)
+    zone = await people.get_timezone(ctx.store, ctx.sender)
     text = Text().bold(config.conference.name).add(" — next sessions:")
     running = await sessions.running_session(ctx.store)
     if running is not None:
@@ -176,7 +177,7 @@ async def _hosts_line(ctx: Context, session: Session) -> Text:
     if not volunteers:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {session.key}")
-    names = [await sessions.name_of(ctx.store, user) for user in volunteers]
+    names = [await people.name_of(ctx.store, user) for user in volunteers]
     return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(_listed(names, "and"))
 
 

@@ -11,6 +11,7 @@ from bot.core.model import Anchor, Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text, clean, plural
 from bot.features.announcements.announcer import link_line
+from bot.features.people import repository as people
 from bot.features.schedule.repository import (
     Session,
     countdown,
@@ -35,7 +36,7 @@ STATS_WEEKS = 12
 async def _remember_name(ctx: Context) -> None:
     """Summaries and announcements show display names; the adapter tells us the sender's."""
     if ctx.message.sender_name:
-        await ctx.store.remember_display_name(ctx.sender, clean(ctx.message.sender_name, 64))
+        await people.remember_display_name(ctx.store, ctx.sender, clean(ctx.message.sender_name, 64))
 
 
 async def _next_hint(ctx: Context) -> str:
@@ -89,7 +90,7 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < now:
         raise CommandError(f"Session {session.key} is over. {await _next_hint(ctx)}")
     if state is not None and state.started_at is not None:
-        starter = await sessions.name_of(ctx.store, state.started_by or "")
+        starter = await people.name_of(ctx.store, state.started_by or "")
         raise CommandError(f"Session {session.key} is already running; {starter} started it.")
     await _remember_name(ctx)
     if not await sessions.volunteer(ctx.store, session.key, ctx.sender, now):
@@ -100,7 +101,7 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     text.add("the announcements name you, and the last reminder pings you.")
     others = [u for u in await sessions.volunteers_of(ctx.store, session.key) if u != ctx.sender]
     if others:
-        names = [await sessions.name_of(ctx.store, u) for u in others]
+        names = [await people.name_of(ctx.store, u) for u in others]
         text.line("Also volunteered: " + ", ".join(names) + ".")
     return ctx.reply(text)
 
@@ -124,7 +125,7 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
         session = await _chosen_session(ctx, day, at)
         state = await sessions.state_of(store, session.key)
         if state is not None and state.started_at is not None and state.ended_at is None:
-            starter = await sessions.name_of(store, state.started_by or "")
+            starter = await people.name_of(store, state.started_by or "")
             raise CommandError(
                 f"Session {session.key} has already started ({starter} started it), so an offer to host it can no "
                 f"longer be withdrawn. Its hosts can end it with {p}end."
@@ -141,7 +142,7 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
     text = Text("You no longer offer to host session ").bold(session.key).add(". Thank you for saying so.")
     others = await sessions.volunteers_of(store, session.key)
     if others:
-        names = [await sessions.name_of(store, u) for u in others]
+        names = [await people.name_of(store, u) for u in others]
         text.line("Still volunteering to host it: " + ", ".join(names) + ".")
     else:
         text.line("Nobody else has volunteered to host it yet: ").code(f"{p}host {session.key}").add(" to offer.")
@@ -221,7 +222,7 @@ async def start(ctx: Context) -> list[Reply]:
     try:
         await sessions.start_session(store, session, ctx.sender, now)
     except sessions.AlreadyRunning as e:
-        starter = await sessions.name_of(store, e.state.started_by or "")
+        starter = await people.name_of(store, e.state.started_by or "")
         raise CommandError(
             f"Session {key} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
         ) from None
@@ -244,11 +245,11 @@ async def start(ctx: Context) -> list[Reply]:
         # Asked inside a thread: that thread becomes the session's.
         root = ctx.message.thread_root
         await sessions.set_thread_root(store, key, ctx.message.room_id, root)
-    name = await sessions.name_of(store, ctx.sender)
+    name = await people.name_of(store, ctx.sender)
     text = Text("▶ ").bold(f"Session {key} has started").add(f" — host: {name}.")
     text.line().extend(link_line(ctx.services))
     if waiting:
-        names = [await sessions.name_of(store, u) for u in waiting]
+        names = [await people.name_of(store, u) for u in waiting]
         text.line("Already checked in: " + ", ".join(names) + ".")
     text.line("Check in with ").code(f"{p}here").add(f" or react {CHECK_IN_REACTION} to this message. Coming later? ")
     text.code(f"{p}late [note]").add(".")
@@ -276,7 +277,7 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
     except sessions.AlreadyRunning:
         raise CommandError(f"Session {key} is already running.") from None
     assert was.ended_at is not None and was.started_at is not None
-    starter = await sessions.name_of(store, was.started_by or "")
+    starter = await people.name_of(store, was.started_by or "")
     ended = "it was closed automatically" if was.auto_ended else f"it had ended at {was.ended_at:%H:%M} UTC"
     text = Text("▶ ").bold(f"Session {key} is reopened").add(f": {ended}. ")
     text.add(f"It runs on as started by {starter} at {was.started_at:%H:%M} UTC; ")
@@ -351,7 +352,7 @@ async def late(ctx: Context, note: Rest = Rest("")) -> list[Reply]:
         key = coming.key
     await _remember_name(ctx)
     await sessions.note_late(store, key, ctx.sender, clean(note, 300), now)
-    name = await sessions.name_of(store, ctx.sender)
+    name = await people.name_of(store, ctx.sender)
     said = f": {clean(note, 300)}" if note.strip() else "."
     root = await sessions.thread_root(store, key, ctx.message.room_id)
     if root is None:
@@ -391,7 +392,7 @@ async def end(ctx: Context) -> list[Reply]:
         raise CommandError(f"No session is running. {await _next_hint(ctx)}")
     if not await sessions.may_end(ctx.services, ctx.sender, key, ctx.message.room_id):
         state = await sessions.state_of(ctx.store, key)
-        starter = await sessions.name_of(ctx.store, state.started_by or "") if state else "someone else"
+        starter = await people.name_of(ctx.store, state.started_by or "") if state else "someone else"
         raise CommandError(
             f"You can't end session {key}: {starter} started it. "
             "Only whoever started it, a host or an organiser can end it."

@@ -26,6 +26,7 @@ from bot.core.model import Anchor, Reply, Sender
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.features.announcements import repository as announcements
+from bot.features.people.repository import name_of
 from bot.features.schedule.repository import (
     Cancellations,
     Session,
@@ -450,7 +451,7 @@ async def _names(services: Services, users: list[str], ping: bool) -> tuple[Text
     for i, user in enumerate(users):
         if i:
             text.add(" and " if i == len(users) - 1 else ", ")
-        name = await sessions.name_of(services.store, user)
+        name = await name_of(services.store, user)
         if ping:
             text.mention(user, name)
         else:

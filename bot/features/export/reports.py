@@ -21,6 +21,7 @@ from bot.core.clock import iso
 from bot.core.config import WEEKDAYS
 from bot.core.model import Attachment
 from bot.core.text import clean, plural
+from bot.features.people.repository import known_names
 from bot.features.sessions.repository import Attended, attendance_history
 from bot.features.topics.repository import Topic, TopicStatus, all_topics
 from bot.storage.store import Store
@@ -133,11 +134,6 @@ def slot_of(session_key: str) -> str:
     except ValueError:
         return ""
     return f"{WEEKDAYS[day.weekday()].capitalize()} {session_key[11:]}".strip()
-
-
-async def user_names(store: Store) -> dict[str, str]:
-    rows = await store.fetchall("SELECT user_id, display_name FROM users WHERE display_name IS NOT NULL")
-    return {r["user_id"]: clean(r["display_name"], 64) for r in rows}
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -354,7 +350,7 @@ async def build_export(store: Store, kind: str, fmt: str, conference: str, day: 
     """The export file of `kind` in `fmt`; `day` (the clock's UTC date) only names it."""
     if (kind, fmt) not in RENDERERS:
         raise ValueError(f"no export of {kind!r} as {fmt!r}")
-    report = Report(conference, await user_names(store))
+    report = Report(conference, await known_names(store))
     if kind == "topics":
         topics = await all_topics(store)
         data = RENDERERS[kind, fmt](topics, report)

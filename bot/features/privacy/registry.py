@@ -4,8 +4,9 @@ Every feature that stores something about a person registers here, when it is im
 how to collect it (`collect`: the keys it adds to the `!mydata` document) and how to
 erase it (`erase`: inside the one transaction of `!forgetme`, returning what it did under
 the names of `Erased`), and which columns hold a user id (`holds`), so that a test finds
-any table nobody collects. The profile (`users`), the record of handled commands (the
-inbox), the direct-message room and the erasure request are registered here.
+any table nobody collects. The record of handled commands (the inbox), the
+direct-message room and the erasure request are registered here; the profile (`users`)
+by the people feature.
 
 Erasure needs a confirmation within CONFIRM_WINDOW; the pending request is a row in the
 `meta` table (`forgetme:<user id>` = when it was asked), which the erasure removes too.
@@ -24,7 +25,7 @@ import aiosqlite
 
 from bot import inbox
 from bot.core.clock import iso, parse_iso
-from bot.storage.store import Store, delete_meta, delete_meta_below, delete_user, read_meta, write_meta
+from bot.storage.store import Store, delete_meta, delete_meta_below, read_meta, write_meta
 
 CONFIRM_WINDOW = dt.timedelta(minutes=10)
 SCHEMA_VERSION = 1
@@ -187,16 +188,6 @@ async def _erase(db: aiosqlite.Connection, user_id: str, now: dt.datetime, curre
 # --- what is registered here ------------------------------------------------------------
 
 
-async def _collect_profile(store: Store, user_id: str) -> dict[str, Any]:
-    return {"timezone": await store.get_timezone(user_id), "display_name": await store.display_name(user_id)}
-
-
-async def _erase_profile(db: aiosqlite.Connection, who: Erasing) -> dict[str, Any]:
-    user = await delete_user(db, who.user_id)
-    labels = ("time zone", "display name")
-    return {"profile": tuple(label for label, value in zip(labels, user or (), strict=False) if value)}
-
-
 async def _collect_messages(store: Store, user_id: str) -> dict[str, Any]:
     """The bot's record of the events it handled from the user (commands, reactions)."""
     handled = [
@@ -227,13 +218,6 @@ async def _erase_meta(db: aiosqlite.Connection, who: Erasing) -> dict[str, Any]:
     await delete_meta(db, _dm_key(who.user_id))  # the request itself is gone already
     return {}
 
-
-register(
-    "profile",
-    _collect_profile,
-    _erase_profile,
-    holds=(Column("users", "user_id"),),
-)
 
 _RECORDS = (
     Section(

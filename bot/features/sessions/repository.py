@@ -15,6 +15,7 @@ from bot.core.clock import iso, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
 from bot.core.text import Text, clean
+from bot.features.people.repository import name_of
 from bot.features.privacy import registry as privacy
 from bot.features.schedule.repository import (
     Cancellations,
@@ -316,12 +317,6 @@ async def late_notes_text(store: Store, key: str) -> Text:
     if not notes:
         return Text()
     return await _late_lines(store, Text("🕐 Said they would come later:"), notes)
-
-
-async def name_of(store: Store, user_id: str) -> str:
-    """How to show a person: their display name if known, else their user ID."""
-    name = await store.display_name(user_id)
-    return clean(name, 64) if name else user_id
 
 
 async def is_volunteer_host(services: Services, user_id: str) -> bool:

@@ -18,6 +18,7 @@ from bot.features.announcements.announcer import (
     host_wait_text,
     lead_of,
 )
+from bot.features.people import repository as people
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
@@ -174,7 +175,7 @@ async def test_empty_agenda_invites_suggestions(chat, server):
 
 
 async def test_volunteers_are_named_and_pinged_in_the_15m_reminder(chat, server):
-    await chat.store.remember_display_name(ALICE, "Alice")
+    await people.remember_display_name(chat.store, ALICE, "Alice")
     await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 12))
     await visit(chat, announcer(chat, server), at(25, 8), at(26, 7, 45), at(26, 8))
     day_before = server.reply(MORNING, "1d", ROOM_A)

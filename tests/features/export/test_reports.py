@@ -19,6 +19,7 @@ from bot.features.export.reports import (
     md_cell,
     neutralise,
 )
+from bot.features.people import repository as people
 from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS
 
@@ -37,7 +38,7 @@ async def fill(chat) -> dict[str, int]:
         reply = await chat.text(who, f"!suggest {text}")
         return int(re.search(r"Added #(\d+)", reply).group(1))
 
-    await chat.store.remember_display_name(ALICE, "Alice | the | Cooperator")
+    await people.remember_display_name(chat.store, ALICE, "Alice | the | Cooperator")
     numbers = {
         "pay": await suggest(ALICE, "How do we pay ourselves fairly?"),
         "formula": await suggest(BOB, '=HYPERLINK("http://evil.example/x","click")'),

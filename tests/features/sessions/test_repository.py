@@ -7,6 +7,7 @@ import pytest
 
 from bot.core.model import Role
 from bot.features.announcements.announcer import Announcer
+from bot.features.people import repository as people
 from bot.features.schedule.repository import session_from_key
 from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
@@ -62,7 +63,7 @@ async def test_a_session_nobody_ended_is_closed_automatically_without_a_duration
 
 
 async def test_late_notes_left_before_the_start_open_the_thread_in_every_room(chat, server, ann):
-    await chat.store.remember_display_name(ALICE, "Alice")
+    await people.remember_display_name(chat.store, ALICE, "Alice")
     await chat.say(ALICE, "!late after the school run", room_id=ROOM_B)
     await visit(chat, ann, at(26, 8))
     for room in (ROOM_A, ROOM_B):
