@@ -26,6 +26,7 @@ from bot.features.schedule.repository import (
     next_held_sessions,
     sessions_between,
 )
+from bot.features.topics.repository import discussed_in
 from bot.storage.store import Store
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.
@@ -390,21 +391,6 @@ async def set_thread_root(store: Store, key: str, room_id: str, event_id: str) -
 # --- the summary --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Discussed:
-    id: int
-    text: str
-    note: str | None
-
-
-async def discussed_topics(store: Store, key: str) -> list[Discussed]:
-    rows = await store.fetchall(
-        "SELECT id, text, note FROM topics WHERE status = 'discussed' AND session = ? ORDER BY discussed_at, id",
-        (key,),
-    )
-    return [Discussed(r["id"], r["text"], r["note"]) for r in rows]
-
-
 async def summary(services: Services, key: str) -> Text:
     """What the session was: duration, who came, what was discussed."""
     store, prefix = services.store, services.prefix
@@ -426,7 +412,7 @@ async def summary(services: Services, key: str) -> Text:
     late = await late_notes(store, key)
     if late:
         await _late_lines(store, text.line(f"Said they would come later ({len(late)}):"), late)
-    topics = await discussed_topics(store, key)
+    topics = await discussed_in(store, key)
     if not topics:
         text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")
     else:
@@ -490,6 +476,11 @@ async def attendance_history(store: Store) -> list[Attended]:
         )
         held.append(Attended(_state(found[0]), check_ins))
     return held
+
+
+async def count_held(store: Store) -> int:
+    """How many sessions were held (started), `ccc-bot status`."""
+    return int(await store.fetchval("SELECT COUNT(*) FROM sessions WHERE started_at IS NOT NULL"))
 
 
 def next_session_hint(session: Session | None, now: dt.datetime) -> str:

@@ -424,6 +424,20 @@ async def all_topics(store: Store) -> list[Topic]:
     return [_topic(r) for r in await store.fetchall(f"SELECT {_COLUMNS} FROM topics t ORDER BY t.id")]
 
 
+async def discussed_in(store: Store, session: str) -> list[Topic]:
+    """The topics marked discussed in `session`, in the order they were marked."""
+    rows = await store.fetchall(
+        f"SELECT {_COLUMNS} FROM topics t WHERE t.status = 'discussed' AND t.session = ? ORDER BY t.discussed_at, t.id",
+        (session,),
+    )
+    return [_topic(r) for r in rows]
+
+
+async def count_open(store: Store) -> int:
+    """How many topics are open (`ccc-bot status`)."""
+    return int(await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'"))
+
+
 async def history(store: Store, limit: int) -> list[Topic]:
     """Discussed topics, newest first, then the imported ones (no date: the seed file's
     later entries first, as the file lists them oldest first)."""
