@@ -10,7 +10,7 @@ from bot.features.announcements.announcer import Announcer
 from bot.features.people import repository as people
 from bot.features.schedule.repository import session_from_key
 from bot.features.sessions import repository as sessions
-from tests.conftest import ALICE, BOB, HOST, ORGANISER
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
 from tests.features.announcements.test_announcer import FakeSender, Homeserver, visit
 
 UTC = dt.UTC
@@ -126,3 +126,18 @@ async def test_a_started_session_can_not_be_cancelled_until_it_has_taken_place(c
     assert await sessions.started_before_cancel(store, [evening, morning], at(26, 9)) == morning, "running"
     await sessions.end_session(store, MORNING, HOST, at(26, 9))
     assert await sessions.started_before_cancel(store, [morning, evening], at(26, 9, 5)) is None, "over"
+
+
+async def test_attendance_history_has_every_session_in_order_with_its_check_ins_in_order(chat):
+    await hold(chat, "2026-12-03 17:00", [HOST, BOB, ALICE])
+    morning = session_from_key(chat.services.config, "2026-11-26 08:00")
+    await sessions.start_session(chat.store, morning, HOST, at(26, 8))
+    await sessions.check_in(chat.store, morning.key, ALICE, at(26, 8, 30), "command")
+    await sessions.end_session(chat.store, morning.key, None, at(26, 11), auto=True)
+    held = await sessions.attendance_history(chat.store)
+    assert [(h.state.key, h.state.auto_ended, [c.user_id for c in h.check_ins]) for h in held] == [
+        ("2026-11-26 08:00", True, [HOST, ALICE]),
+        ("2026-12-03 17:00", False, [HOST, BOB, ALICE]),
+    ]
+    assert held[0].check_ins[1].at == at(26, 8, 30)
+    assert await sessions.count_held(chat.store) == 2
