@@ -42,7 +42,7 @@ from nio import (
 )
 from nio.api import MessageDirection
 
-from bot import __version__, inbox
+from bot import __version__
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.config import Config
 from bot.core.dispatcher import Dispatcher
@@ -50,9 +50,10 @@ from bot.core.logs import hide_secrets
 from bot.core.model import IncomingMessage, IncomingReaction, LoginFailed, Reply
 from bot.features.announcements.announcer import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.matrix import inbox
 from bot.matrix.credentials import password_login, stored_credentials
 from bot.matrix.sender import MatrixSender, describe
-from bot.storage.store import write_meta
+from bot.storage.store import dm_key, write_meta
 
 log = logging.getLogger(__name__)
 
@@ -451,7 +452,7 @@ class MatrixBot:
             else:
                 log.error("cannot resolve %s: %s", room, describe(resp))
         # The bot's own direct-message rooms are served too (for !mydata and the like).
-        self.served.update((await self.store.meta_with_prefix("dm:")).values())
+        self.served.update((await self.store.meta_with_prefix(dm_key())).values())
 
     async def _join_served_rooms(self) -> None:
         assert self.client is not None

@@ -28,7 +28,7 @@ from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.dispatcher import record_anchor
 from bot.core.model import IncomingMessage, Reply
 from bot.core.text import plural
-from bot.storage.store import Store
+from bot.storage.store import Store, dm_key
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ class MatrixSender:
     async def direct_room(self, user_id: str) -> DirectRoom:
         """The bot's direct-message room with a user: one they are in (joined or invited)
         if there is one, else a new one, at most once per DM_ROOM_INTERVAL per person."""
-        key = f"dm:{user_id}"
+        key = dm_key(user_id)
         known = await self.store.get_meta(key)
         room_id = self._room_with(user_id, known)
         if room_id is not None:

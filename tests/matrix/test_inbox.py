@@ -1,11 +1,11 @@
-"""bot/inbox.py: the durable inbox and the layout of its payloads, without a homeserver."""
+"""bot/matrix/inbox.py: the durable inbox and the layout of its payloads, without a homeserver."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from bot import inbox
 from bot.core.clock import UTC
+from bot.matrix import inbox
 from bot.storage.store import Store
 
 NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
