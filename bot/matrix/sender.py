@@ -147,6 +147,8 @@ class MatrixSender:
             if wait is None or not transient(resp):
                 log.error("sending to %s failed after %d attempt(s): %s", room_id, attempt, describe(resp))
                 return None
+            # Not sooner than a rate limit asks (when nio gave up waiting it out itself).
+            wait = max(wait, (getattr(resp, "retry_after_ms", None) or 0) / 1000)
             log.warning("sending to %s failed (%s); retrying in %g s", room_id, describe(resp), wait)
             await asyncio.sleep(wait)
         return None

@@ -64,6 +64,13 @@ async def test_a_message_shown_but_whose_answer_was_lost_is_shown_once(chat, hom
     assert homeserver.said_in(ROOM) == ["hi"], "the retry is recognised by its transaction id, not shown twice"
 
 
+async def test_a_rate_limit_is_retried_after_the_wait_the_server_asks_for(chat, homeserver, quick_retries):
+    homeserver.failures = [error(429, "M_LIMIT_EXCEEDED", retry_after_ms=7_500)]
+    assert await MatrixSender(homeserver, chat.store).send(keyed("k")) is not None
+    assert quick_retries == [7.5], "not sooner than the homeserver said"
+    assert homeserver.said_in(ROOM) == ["hello"]
+
+
 async def test_a_refusal_is_not_retried_and_is_logged(chat, homeserver, caplog):
     homeserver.failures = [error(403, "M_FORBIDDEN")]
     assert await MatrixSender(homeserver, chat.store).send(keyed("k")) is None
