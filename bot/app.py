@@ -8,6 +8,7 @@ from bot.core.config import Config
 from bot.core.dispatcher import Dispatcher, PowerLevels, Services
 from bot.features.sessions.repository import is_volunteer_host
 from bot.features.topics.repository import import_seed_file
+from bot.matrix import inbox  # noqa: F401 (the inbox is in every database: registers its part of !mydata)
 from bot.storage.store import Store
 from commands import build_registry
 

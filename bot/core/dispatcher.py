@@ -11,13 +11,13 @@ from typing import Any
 
 import aiosqlite
 
+from bot.core import privacy
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
-from bot.features.privacy import registry as privacy
 from bot.features.sessions.chart import Charts
 from bot.storage.store import Store
 

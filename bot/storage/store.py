@@ -268,6 +268,12 @@ class Store:
 # --- the `meta` table, on a connection: inside a transaction, or through Store ----------
 
 
+def dm_key(user_id: str = "") -> str:
+    """The `meta` key under which the Matrix adapter keeps its direct-message room with
+    `user_id`; with no user id, the prefix of all of them."""
+    return f"dm:{user_id}"
+
+
 async def read_meta(db: aiosqlite.Connection, key: str) -> str | None:
     row = await (await db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
     return None if row is None else str(row[0])

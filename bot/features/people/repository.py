@@ -8,8 +8,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.core import privacy
 from bot.core.text import clean
-from bot.features.privacy import registry as privacy
 from bot.storage.store import Store
 
 NAME_LENGTH = 64

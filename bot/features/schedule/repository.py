@@ -18,11 +18,11 @@ import pytz
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
+from bot.core import privacy
 from bot.core.clock import UTC, iso, parse_iso
 from bot.core.config import Config, Slot
 from bot.core.text import plural
 from bot.features.announcements import repository as announcements
-from bot.features.privacy import registry as privacy
 from bot.storage.store import Store, count_meta, write_meta, write_meta_once
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"

@@ -11,12 +11,12 @@ from typing import Any
 
 import aiosqlite
 
+from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
 from bot.core.text import Text, clean
 from bot.features.people.repository import name_of
-from bot.features.privacy import registry as privacy
 from bot.features.schedule.repository import (
     Cancellations,
     Session,

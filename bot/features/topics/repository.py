@@ -24,9 +24,9 @@ from typing import Any
 import aiosqlite
 import yaml
 
+from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.text import clean
-from bot.features.privacy import registry as privacy
 from bot.storage.store import StorageError, Store, read_meta
 
 log = logging.getLogger(__name__)
