@@ -435,7 +435,7 @@ async def stats(ctx: Context) -> Reply:
                 points.append((str(missed + dt.timedelta(weeks=week)), None))
         points.append((t.key[:10], t.present))
     # One chart at a time, and the last one again while attendance is unchanged.
-    png = await ctx.services.charts.render(series, f"{ctx.config.conference.name}: people per session")
+    png = await ctx.services.parts.get(chart.Charts).render(series, f"{ctx.config.conference.name}: people per session")
     if png is None:
         text.line("The chart could not be drawn this time; the reason is in the bot's log for the operator.")
         return ctx.reply(text)
