@@ -13,7 +13,7 @@ from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.features.announcements import repository as announcements
-from bot.features.announcements.announcer import announcement
+from bot.features.announcements.announcer import announcement_of
 from bot.features.schedule.repository import (
     CalendarState,
     Cancellations,
@@ -36,6 +36,7 @@ from bot.features.schedule.repository import (
     with_full_stop,
 )
 from bot.features.sessions import repository as sessions
+from commands.announcements import announcement_text
 
 group = CommandGroup("schedule")
 
@@ -362,7 +363,7 @@ async def announce(ctx: Context) -> list[Reply]:
     following = next_held_sessions(ctx.config, cancels, now, 1)
     if not following:
         raise CommandError("There is no session coming that is not cancelled.")
-    text, _ = await announcement(ctx.services, following[0], now)
+    text = announcement_text(ctx.config, await announcement_of(ctx.services, following[0], now))
     # Not one of the scheduled announcements: those still go out at their time.
     rooms = ctx.config.matrix.rooms
     if ctx.message.room_id not in rooms:

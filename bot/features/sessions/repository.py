@@ -13,13 +13,11 @@ import aiosqlite
 from bot.core.clock import iso, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
-from bot.core.text import Text, clean
+from bot.core.text import clean
 from bot.features.privacy import registry as privacy
 from bot.features.schedule.repository import (
     Cancellations,
     Session,
-    countdown,
-    duration_text,
     load_cancellations,
     next_held_sessions,
     sessions_between,
@@ -281,8 +279,10 @@ async def volunteers_of(store: Store, key: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class LateNote:
-    user_id: str
+class LateComer:
+    """A note left with `!late`: who (their name) and what they said, perhaps nothing."""
+
+    name: str
     note: str
 
 
@@ -295,26 +295,22 @@ async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.date
     )
 
 
-async def late_notes(store: Store, key: str) -> list[LateNote]:
+async def late_comers(store: Store, key: str) -> list[LateComer]:
+    """The notes left with `!late` for session `key`, oldest first."""
     rows = await store.fetchall("SELECT user_id, note FROM late_notes WHERE session = ? ORDER BY at, rowid", (key,))
-    return [LateNote(r["user_id"], r["note"]) for r in rows]
+    return [LateComer(await name_of(store, r["user_id"]), r["note"]) for r in rows]
 
 
-async def _late_lines(store: Store, text: Text, notes: list[LateNote]) -> Text:
-    for late in notes:
-        text.line("• ").add(await name_of(store, late.user_id))
-        if late.note:
-            text.add(f": {clean(late.note, 300)}")
-    return text
+@dataclass(frozen=True)
+class Person:
+    """Someone as a message shows them: the user id (to mention them) and their name."""
+
+    user_id: str
+    name: str
 
 
-async def late_notes_text(store: Store, key: str) -> Text:
-    """The notes left with !late before the session's thread opened, for the message that
-    opens it (empty if there are none)."""
-    notes = await late_notes(store, key)
-    if not notes:
-        return Text()
-    return await _late_lines(store, Text("🕐 Said they would come later:"), notes)
+async def people(store: Store, user_ids: Iterable[str]) -> list[Person]:
+    return [Person(user_id, await name_of(store, user_id)) for user_id in user_ids]
 
 
 async def name_of(store: Store, user_id: str) -> str:
@@ -409,37 +405,34 @@ async def discussed_topics(store: Store, key: str) -> list[Discussed]:
     return [Discussed(r["id"], r["text"], r["note"]) for r in rows]
 
 
-async def summary(services: Services, key: str) -> Text:
-    """What the session was: duration, who came, what was discussed."""
-    store, prefix = services.store, services.prefix
+@dataclass(frozen=True)
+class Summary:
+    """What a session was, for the message at its end: when it ran, who came, what was
+    discussed. `started_at` is None for a session never started (and the lists empty);
+    `ended_at` is now for one still running."""
+
+    key: str
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    auto_ended: bool
+    present: list[str]  # names, in the order they checked in
+    late: list[LateComer]
+    discussed: list[Discussed]
+
+
+async def summary_of(store: Store, key: str, now: dt.datetime) -> Summary:
     state = await state_of(store, key)
-    text = Text().bold(f"Session {key} ended")
     if state is None or state.started_at is None:
-        return text.add(" (it was never started).")
-    if state.auto_ended:
-        # When the bot closed it says nothing about when people left: no duration.
-        text.add(" — closed automatically, as nobody ran ").code(f"{prefix}end").add(".")
-        text.line(f"Duration: unknown (started at {state.started_at:%H:%M} UTC; nobody ran ")
-        text.code(f"{prefix}end").add(").")
-    else:
-        text.add(".")
-        end = state.ended_at or services.clock.now()
-        text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
-    people = [await name_of(store, user) for user in await attendees(store, key)]
-    text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
-    late = await late_notes(store, key)
-    if late:
-        await _late_lines(store, text.line(f"Said they would come later ({len(late)}):"), late)
-    topics = await discussed_topics(store, key)
-    if not topics:
-        text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")
-    else:
-        text.line(f"Topics discussed ({len(topics)}):")
-        for topic in topics:
-            text.line("• ").bold(f"#{topic.id}").add(f" “{clean(topic.text, 120)}”")
-            if topic.note:
-                text.add(f" — {clean(topic.note, 200)}")
-    return text
+        return Summary(key, None, None, False, [], [], [])
+    return Summary(
+        key=key,
+        started_at=state.started_at,
+        ended_at=state.ended_at or now,
+        auto_ended=state.auto_ended,
+        present=[await name_of(store, user) for user in await attendees(store, key)],
+        late=await late_comers(store, key),
+        discussed=await discussed_topics(store, key),
+    )
 
 
 # --- statistics ---------------------------------------------------------------------
@@ -463,12 +456,6 @@ async def turnout(store: Store, since: dt.datetime, until: dt.datetime) -> list[
         (iso(since), iso(until)),
     )
     return [Turnout(r["key"], parse_iso(r["starts_at"]), r["present"]) for r in rows]
-
-
-def next_session_hint(session: Session | None, now: dt.datetime) -> str:
-    if session is None:
-        return "No session is planned."
-    return f"The next session is {session.key} ({countdown(session.starts_at - now)})."
 
 
 # --- !mydata and !forgetme ------------------------------------------------------------

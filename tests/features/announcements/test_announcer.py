@@ -14,12 +14,13 @@ from bot.features.announcements.announcer import (
     Announcer,
     Lead,
     Notice,
-    announcement,
-    host_wait_text,
+    announcement_of,
+    host_wait_of,
     lead_of,
 )
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
+from commands.announcements import announcement_text, host_wait_text
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 UTC = dt.UTC
@@ -512,7 +513,8 @@ async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, se
 
 async def test_host_wait_of_one_minute_reads_right(make_chat, make_config):
     chat = await make_chat(make_config(conference={"host_wait_minutes": 1}))
-    text, _ = await host_wait_text(chat.services, session_from_key(chat.services.config, MORNING))
+    session = session_from_key(chat.services.config, MORNING)
+    text = host_wait_text(chat.services.config, await host_wait_of(chat.services, session))
     assert "(1 minute after its start)" in text.plain
 
 
@@ -520,9 +522,10 @@ async def test_volunteers_read_as_a_sentence_and_no_line_ends_in_a_space(chat, s
     await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
     await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 13))
     session = session_from_key(chat.services.config, MORNING)
-    text, _ = await announcement(chat.services, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
+    made = await announcement_of(chat.services, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
+    text = announcement_text(chat.services.config, made)
     assert "Volunteered to host: @bob:example.org and @alice:example.org." in text.plain
-    wait, _ = await host_wait_text(chat.services, session)
+    wait = host_wait_text(chat.services.config, await host_wait_of(chat.services, session))
     assert "Volunteered to host: @bob:example.org and @alice:example.org." in wait.plain
     for message in (text, wait):
         assert all(line == line.rstrip() for line in message.plain.splitlines()), message.plain

@@ -208,22 +208,28 @@ def test_not_a_time_of_day(text):
     "reason", ["holidays!", "who can host?", "see you in January.", "more soon…", "see you soon :)", "winter break 🎄"]
 )
 async def test_a_reason_that_ends_a_sentence_gets_no_second_full_stop(chat, reason):
-    from bot.features.announcements.announcer import cancellation_text
+    from bot.features.announcements.announcer import cancellation_of
+    from commands.announcements import cancellation_text
 
     text = await chat.text("@org:example.org", f"!cancel 2026-12-24 {reason}")
     assert f"Cancelled the whole day 2026-12-24: {reason}\n" in text, text
     session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
-    notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
+    notice = cancellation_text(
+        chat.services.config, await cancellation_of(chat.services, session, chat.clock.now())
+    ).plain
     assert f"is cancelled: {reason}\n" in notice, notice
 
 
 async def test_a_reason_without_a_full_stop_gets_one(chat):
-    from bot.features.announcements.announcer import cancellation_text
+    from bot.features.announcements.announcer import cancellation_of
+    from commands.announcements import cancellation_text
 
     text = await chat.text("@org:example.org", "!cancel 2026-12-24 holidays")
     assert "Cancelled the whole day 2026-12-24: holidays.\n" in text, text
     session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
-    notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
+    notice = cancellation_text(
+        chat.services.config, await cancellation_of(chat.services, session, chat.clock.now())
+    ).plain
     assert "is cancelled: holidays.\n" in notice, notice
 
 
