@@ -13,14 +13,10 @@ from bot.core.timezones import place_name
 from bot.features.announcements.announcer import Announcement, CancellationNotice, HostWait, Wording
 from bot.features.schedule.repository import (
     Session,
-    countdown,
-    duration_text,
     local_time,
-    long_date,
-    time_in,
-    with_full_stop,
 )
 from bot.features.sessions.repository import LateComer, Person, Summary
+from commands.wording import countdown, duration_text, long_date, time_in, with_full_stop
 
 
 def times_text(config: Config, session: Session) -> Text:

@@ -22,10 +22,8 @@ from bot.features.schedule.repository import (
     add_cancellation,
     calendar_state,
     conference_zone,
-    countdown,
     load_cancellations,
     local_time,
-    long_date,
     next_held_sessions,
     planning_range,
     read_time_of_day,
@@ -33,10 +31,10 @@ from bot.features.schedule.repository import (
     session_from_key,
     sessions_from,
     sessions_on,
-    with_full_stop,
 )
 from bot.features.sessions import repository as sessions
 from commands.announcements import announcement_text
+from commands.wording import countdown, long_date, with_full_stop
 
 group = CommandGroup("schedule")
 

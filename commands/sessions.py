@@ -12,9 +12,7 @@ from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, conv
 from bot.core.text import Text, clean, plural
 from bot.features.schedule.repository import (
     Session,
-    countdown,
     load_cancellations,
-    long_date,
     next_held_sessions,
     session_by_key,
     session_from_key,
@@ -26,6 +24,7 @@ from bot.features.sessions import repository as sessions
 from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
 from commands.announcements import late_text, link_line, summary_text
 from commands.schedule import check_planned_day, typed_session_time
+from commands.wording import countdown, long_date
 
 group = CommandGroup("sessions")
 

@@ -14,13 +14,10 @@ from bot.features.announcements.announcer import (
     Announcer,
     Lead,
     Notice,
-    announcement_of,
-    host_wait_of,
     lead_of,
 )
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
-from commands.announcements import announcement_text, host_wait_text
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 UTC = dt.UTC
@@ -509,26 +506,6 @@ async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, se
     assert first_line(server, MORNING, "15m").endswith("starts in 8 minutes")
     await visit(chat, announcer(chat, server), at(26, 8, 20))
     assert first_line(server, MORNING, "0m").endswith("began 20 minutes ago")
-
-
-async def test_host_wait_of_one_minute_reads_right(make_chat, make_config):
-    chat = await make_chat(make_config(conference={"host_wait_minutes": 1}))
-    session = session_from_key(chat.services.config, MORNING)
-    text = host_wait_text(chat.services.config, await host_wait_of(chat.services, session))
-    assert "(1 minute after its start)" in text.plain
-
-
-async def test_volunteers_read_as_a_sentence_and_no_line_ends_in_a_space(chat, server):
-    await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
-    await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 13))
-    session = session_from_key(chat.services.config, MORNING)
-    made = await announcement_of(chat.services, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
-    text = announcement_text(chat.services.config, made)
-    assert "Volunteered to host: @bob:example.org and @alice:example.org." in text.plain
-    wait = host_wait_text(chat.services.config, await host_wait_of(chat.services, session))
-    assert "Volunteered to host: @bob:example.org and @alice:example.org." in wait.plain
-    for message in (text, wait):
-        assert all(line == line.rstrip() for line in message.plain.splitlines()), message.plain
 
 
 @pytest.mark.parametrize("stored", ["0m", "30s", "15m", "90m", "1h", "1d", "1w", "cancelled", "host-wait", "summary"])
