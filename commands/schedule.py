@@ -278,7 +278,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
     cancels = await load_cancellations(ctx.store)
     if target in cancels.by_target:
         raise CommandError(f"{_what(target, at).capitalize()} is already cancelled.")
-    if at is not None and day.isoformat() in cancels.by_target:
+    if at is not None and cancels.of_day(day) is not None:
         raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
     coming = [s for s in affected if s.starts_at > now]
     started = await sessions.started_before_cancel(ctx.store, affected, now)
@@ -310,7 +310,7 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = Rest("")) -> list[Re
     cancels = await load_cancellations(ctx.store)
     cancelled = [s for s in affected if cancels.of(s) is not None]
     if not cancelled:
-        if at is not None and day.isoformat() in cancels.by_target:
+        if at is not None and cancels.of_day(day) is not None:
             raise CommandError(
                 f"The whole day {day.isoformat()} is cancelled; restore it with {ctx.prefix}uncancel {day.isoformat()}."
             )

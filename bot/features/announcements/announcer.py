@@ -17,15 +17,15 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from bot.core.clock import iso
-from bot.core.config import ConferenceConfig, Config, format_duration, parse_duration
+from bot.core.config import ConferenceConfig, Config
 from bot.core.dispatcher import Services
 from bot.core.model import Anchor, Reply, Sender
 from bot.core.text import Text
 from bot.features.announcements import repository as announcements
+from bot.features.announcements.repository import AnnouncementStatus, Lead, Notice, lead_of
 from bot.features.schedule.repository import (
     Cancellations,
     Session,
@@ -52,54 +52,6 @@ AGENDA_SIZE = 5
 ON_TIME = dt.timedelta(seconds=2 * TICK_SECONDS)
 JOB_PREFIX = "ccc:"
 TICK_JOB = "ccc-tick"
-
-
-@dataclass(frozen=True)
-class Lead:
-    """A reminder's lead time before the start, stored (in `announcements.lead` and in
-    job ids) as '1d', '15m' or '0m'."""
-
-    before: dt.timedelta
-
-    @classmethod
-    def parse(cls, text: str) -> Lead:
-        return cls(parse_duration(text))
-
-    @property
-    def at_start(self) -> bool:
-        """The `0m` reminder, which opens the session's thread."""
-        return self.before == dt.timedelta(0)
-
-    def __str__(self) -> str:
-        return format_duration(self.before)
-
-
-class Notice(StrEnum):
-    """What is due that is not a reminder: the cancellation notice, the host-wait notice,
-    the summary of an automatic close, and the close itself (no message). Stored in
-    `announcements.lead` and job ids as its value."""
-
-    CANCELLED = "cancelled"
-    HOST_WAIT = "host-wait"
-    SUMMARY = "summary"
-    AUTO_CLOSE = "auto-close"
-
-
-def lead_of(stored: str) -> Lead | Notice:
-    """What a stored `announcements.lead` stands for; ValueError if nothing."""
-    try:
-        return Notice(stored)
-    except ValueError:
-        return Lead.parse(stored)
-
-
-class AnnouncementStatus(StrEnum):
-    """An `announcements` row: written 'sending' before the send, 'sent' after it;
-    'skipped' when it is not sent (late, superseded, or no longer wanted)."""
-
-    SENDING = "sending"
-    SENT = "sent"
-    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -228,7 +180,7 @@ class Announcer:
         needless = item.lead == Notice.HOST_WAIT and await self._host_arrived(item.session.key)
         status = AnnouncementStatus.SKIPPED if late or superseded or needless else AnnouncementStatus.SENDING
         async with store.transaction() as db:
-            added = await announcements.record(db, item.session.key, str(item.lead), self._rooms, status, now)
+            added = await announcements.record(db, item.session.key, item.lead, self._rooms, status, now)
         if added and late:
             log.warning(
                 "%s announcement for session %s was due at %s and is past its grace window "
@@ -305,7 +257,7 @@ class Announcer:
         event_id: str | None,
         now: dt.datetime,
     ) -> None:
-        await announcements.mark(self.services.store, key, str(lead), room, status, event_id, now)
+        await announcements.mark(self.services.store, key, lead, room, status, event_id, now)
 
     # --- the messages ------------------------------------------------------------
 

@@ -250,6 +250,10 @@ class Cancellations:
     def of(self, session: Session) -> Cancellation | None:
         return self.by_target.get(session.key) or self.by_target.get(session.day)
 
+    def of_day(self, day: dt.date) -> Cancellation | None:
+        """The cancellation of the whole day `day`, if it is cancelled as a whole."""
+        return self.by_target.get(day.isoformat())
+
     def __iter__(self) -> Iterator[Cancellation]:
         return iter(self.by_target.values())
 

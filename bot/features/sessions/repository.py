@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import aiosqlite
@@ -30,6 +31,15 @@ START_LATE = dt.timedelta(hours=2)
 # A session nobody ended is closed this long after it was started.
 AUTO_CLOSE_AFTER = dt.timedelta(hours=3)
 CHECK_IN_REACTION = "✋"
+
+
+class CheckIn(StrEnum):
+    """How someone checked in (`attendance.via`): by `!here`, by reacting ✋ to the
+    session's announcement or start message, or by starting it as its host."""
+
+    COMMAND = "command"
+    REACTION = "reaction"
+    HOST = "host"
 
 
 @dataclass(frozen=True)
@@ -219,9 +229,9 @@ async def close_session(
 # --- people -------------------------------------------------------------------------
 
 
-async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: str) -> bool:
-    """False if already checked in. via: 'command', 'reaction' or 'host'. A check-in by
-    command over one a ✋ made takes it over, so taking the ✋ back no longer undoes it."""
+async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: CheckIn) -> bool:
+    """False if already checked in. A check-in by command over one a ✋ made takes it
+    over, so taking the ✋ back no longer undoes it."""
     async with store.transaction() as db:
         cursor = await db.execute(
             "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, ?)",
@@ -229,7 +239,7 @@ async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: s
         )
         if cursor.rowcount:
             return True
-        if via != "reaction":
+        if via != CheckIn.REACTION:
             await db.execute(
                 "UPDATE attendance SET via = ? WHERE session = ? AND user_id = ? AND via = 'reaction'",
                 (via, key, user_id),

@@ -12,9 +12,6 @@ from bot.core.model import Reply
 from bot.features.announcements.announcer import (
     TICK_JOB,
     Announcer,
-    Lead,
-    Notice,
-    lead_of,
 )
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
@@ -506,17 +503,3 @@ async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, se
     assert first_line(server, MORNING, "15m").endswith("starts in 8 minutes")
     await visit(chat, announcer(chat, server), at(26, 8, 20))
     assert first_line(server, MORNING, "0m").endswith("began 20 minutes ago")
-
-
-@pytest.mark.parametrize("stored", ["0m", "30s", "15m", "90m", "1h", "1d", "1w", "cancelled", "host-wait", "summary"])
-def test_a_stored_lead_reads_back_as_the_same_string(stored):
-    # Rows written by earlier releases keep matching: no migration of `announcements.lead`.
-    assert str(lead_of(stored)) == stored
-
-
-def test_leads_and_notices_are_told_apart():
-    assert lead_of("15m") == Lead(dt.timedelta(minutes=15)) and not lead_of("15m").at_start
-    assert lead_of("0m").at_start
-    assert lead_of("host-wait") is Notice.HOST_WAIT
-    with pytest.raises(ValueError):
-        lead_of("soon")
