@@ -85,7 +85,7 @@ async def hold_sessions(config_path: Path, database: Path, count: int) -> None:
             await sessions.start_session(store, session, "@host:localhost", session.starts_at)
             for person in range(3 + week % 4):
                 await sessions.check_in(
-                    store, session.key, f"@member{person}:localhost", session.starts_at, sessions.CheckIn.COMMAND
+                    store, session.key, f"@member{person}:localhost", session.starts_at, sessions.CheckInVia.COMMAND
                 )
             await sessions.end_session(store, session.key, "@host:localhost", session.starts_at + dt.timedelta(hours=1))
     finally:

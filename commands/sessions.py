@@ -305,7 +305,7 @@ async def here(ctx: Context) -> Reply:
             raise CommandError(f"No session is running, so there is nothing to check in to. {await _next_hint(ctx)}")
         key = waiting.key
     await _remember_name(ctx)
-    if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), sessions.CheckIn.COMMAND):
+    if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), sessions.CheckInVia.COMMAND):
         return ctx.reply(Text("You are already checked in to session ").bold(key).add("."))
     if waiting is None:
         return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
@@ -333,7 +333,7 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
         return None
     if added:
         await _remember_name(ctx)
-        await sessions.check_in(ctx.store, ref, ctx.sender, ctx.clock.now(), sessions.CheckIn.REACTION)
+        await sessions.check_in(ctx.store, ref, ctx.sender, ctx.clock.now(), sessions.CheckInVia.REACTION)
     else:
         await sessions.undo_reaction_check_in(ctx.store, ref, ctx.sender)
     return None

@@ -33,7 +33,7 @@ AUTO_CLOSE_AFTER = dt.timedelta(hours=3)
 CHECK_IN_REACTION = "✋"
 
 
-class CheckIn(StrEnum):
+class CheckInVia(StrEnum):
     """How someone checked in (`attendance.via`): by `!here`, by reacting ✋ to the
     session's announcement or start message, or by starting it as its host."""
 
@@ -229,7 +229,7 @@ async def close_session(
 # --- people -------------------------------------------------------------------------
 
 
-async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: CheckIn) -> bool:
+async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: CheckInVia) -> bool:
     """False if already checked in. A check-in by command over one a ✋ made takes it
     over, so taking the ✋ back no longer undoes it."""
     async with store.transaction() as db:
@@ -239,7 +239,7 @@ async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: C
         )
         if cursor.rowcount:
             return True
-        if via != CheckIn.REACTION:
+        if via != CheckInVia.REACTION:
             await db.execute(
                 "UPDATE attendance SET via = ? WHERE session = ? AND user_id = ? AND via = 'reaction'",
                 (via, key, user_id),
