@@ -13,7 +13,7 @@ from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.features.announcements import repository as announcements
-from bot.features.announcements.announcer import announcement
+from bot.features.announcements.announcer import announcement_of
 from bot.features.people import repository as people
 from bot.features.schedule.repository import (
     CalendarState,
@@ -23,10 +23,8 @@ from bot.features.schedule.repository import (
     add_cancellation,
     calendar_state,
     conference_zone,
-    countdown,
     load_cancellations,
     local_time,
-    long_date,
     next_held_sessions,
     planning_range,
     read_time_of_day,
@@ -34,9 +32,10 @@ from bot.features.schedule.repository import (
     session_from_key,
     sessions_from,
     sessions_on,
-    with_full_stop,
 )
 from bot.features.sessions import repository as sessions
+from commands.announcements import announcement_text
+from commands.wording import countdown, long_date, with_full_stop
 
 group = CommandGroup("schedule")
 
@@ -280,7 +279,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
     cancels = await load_cancellations(ctx.store)
     if target in cancels.by_target:
         raise CommandError(f"{_what(target, at).capitalize()} is already cancelled.")
-    if at is not None and day.isoformat() in cancels.by_target:
+    if at is not None and cancels.of_day(day) is not None:
         raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
     coming = [s for s in affected if s.starts_at > now]
     started = await sessions.started_before_cancel(ctx.store, affected, now)
@@ -312,7 +311,7 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = Rest("")) -> list[Re
     cancels = await load_cancellations(ctx.store)
     cancelled = [s for s in affected if cancels.of(s) is not None]
     if not cancelled:
-        if at is not None and day.isoformat() in cancels.by_target:
+        if at is not None and cancels.of_day(day) is not None:
             raise CommandError(
                 f"The whole day {day.isoformat()} is cancelled; restore it with {ctx.prefix}uncancel {day.isoformat()}."
             )
@@ -363,7 +362,7 @@ async def announce(ctx: Context) -> list[Reply]:
     following = next_held_sessions(ctx.config, cancels, now, 1)
     if not following:
         raise CommandError("There is no session coming that is not cancelled.")
-    text, _ = await announcement(ctx.services, following[0], now)
+    text = announcement_text(ctx.config, await announcement_of(ctx.services, following[0], now))
     # Not one of the scheduled announcements: those still go out at their time.
     rooms = ctx.config.matrix.rooms
     if ctx.message.room_id not in rooms:

@@ -10,13 +10,10 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text, clean, plural
-from bot.features.announcements.announcer import link_line
 from bot.features.people import repository as people
 from bot.features.schedule.repository import (
     Session,
-    countdown,
     load_cancellations,
-    long_date,
     next_held_sessions,
     session_by_key,
     session_from_key,
@@ -26,7 +23,9 @@ from bot.features.schedule.repository import (
 from bot.features.sessions import chart
 from bot.features.sessions import repository as sessions
 from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
+from commands.announcements import late_text, link_line, summary_text
 from commands.schedule import check_planned_day, typed_session_time
+from commands.wording import countdown, long_date
 
 group = CommandGroup("sessions")
 
@@ -40,8 +39,11 @@ async def _remember_name(ctx: Context) -> None:
 
 
 async def _next_hint(ctx: Context) -> str:
-    following = next_held_sessions(ctx.config, await load_cancellations(ctx.store), ctx.clock.now(), 1)
-    return sessions.next_session_hint(following[0] if following else None, ctx.clock.now())
+    now = ctx.clock.now()
+    following = next_held_sessions(ctx.config, await load_cancellations(ctx.store), now, 1)
+    if not following:
+        return "No session is planned."
+    return f"The next session is {following[0].key} ({countdown(following[0].starts_at - now)})."
 
 
 async def _coming_session(ctx: Context, *, skip_started: bool) -> Session | None:
@@ -247,7 +249,7 @@ async def start(ctx: Context) -> list[Reply]:
         await sessions.set_thread_root(store, key, ctx.message.room_id, root)
     name = await people.name_of(store, ctx.sender)
     text = Text("▶ ").bold(f"Session {key} has started").add(f" — host: {name}.")
-    text.line().extend(link_line(ctx.services))
+    text.line().extend(link_line(ctx.config))
     if waiting:
         names = [await people.name_of(store, u) for u in waiting]
         text.line("Already checked in: " + ", ".join(names) + ".")
@@ -257,9 +259,9 @@ async def start(ctx: Context) -> list[Reply]:
     here_text = text
     if opens_thread:
         # Notes left with !late before the thread opened go into its first message.
-        late = await sessions.late_notes_text(store, key)
+        late = await sessions.late_comers(store, key)
         if late:
-            here_text = Text().extend(text).line().extend(late)
+            here_text = Text().extend(text).line().extend(late_text(late))
     # Without a thread yet, this message (anchored to the session) becomes its root.
     replies = [ctx.reply(here_text, anchor=anchor, thread_root=root)]
     for room, other_root in await _other_threads(ctx, key):
@@ -304,7 +306,7 @@ async def here(ctx: Context) -> Reply:
             raise CommandError(f"No session is running, so there is nothing to check in to. {await _next_hint(ctx)}")
         key = waiting.key
     await _remember_name(ctx)
-    if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), "command"):
+    if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), sessions.CheckInVia.COMMAND):
         return ctx.reply(Text("You are already checked in to session ").bold(key).add("."))
     if waiting is None:
         return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
@@ -332,7 +334,7 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
         return None
     if added:
         await _remember_name(ctx)
-        await sessions.check_in(ctx.store, ref, ctx.sender, ctx.clock.now(), "reaction")
+        await sessions.check_in(ctx.store, ref, ctx.sender, ctx.clock.now(), sessions.CheckInVia.REACTION)
     else:
         await sessions.undo_reaction_check_in(ctx.store, ref, ctx.sender)
     return None
@@ -399,7 +401,7 @@ async def end(ctx: Context) -> list[Reply]:
         )
     if not await sessions.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
         raise CommandError(f"Session {key} has already ended.")
-    text = await sessions.summary(ctx.services, key)
+    text = summary_text(ctx.config, await sessions.summary_of(ctx.store, key, ctx.clock.now()))
     root = await sessions.thread_root(ctx.store, key, ctx.message.room_id)
     replies = [ctx.reply(text, thread_root=root)]
     for room, other_root in await _other_threads(ctx, key):
@@ -436,7 +438,7 @@ async def stats(ctx: Context) -> Reply:
                 points.append((str(missed + dt.timedelta(weeks=week)), None))
         points.append((t.key[:10], t.present))
     # One chart at a time, and the last one again while attendance is unchanged.
-    png = await ctx.services.charts.render(series, f"{ctx.config.conference.name}: people per session")
+    png = await ctx.services.parts.get(chart.Charts).render(series, f"{ctx.config.conference.name}: people per session")
     if png is None:
         text.line("The chart could not be drawn this time; the reason is in the bot's log for the operator.")
         return ctx.reply(text)

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
@@ -18,7 +18,6 @@ from bot.core.limits import CommandLimit, Verdict
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
-from bot.features.sessions.chart import Charts
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,6 +32,27 @@ HostCheck = Callable[["Services", str], Awaitable[bool]]
 # drops what it keeps outside the database (the console's saved files).
 ForgetHook = Callable[[str], Awaitable[None]]
 
+T = TypeVar("T")
+
+
+class Parts:
+    """What the wiring (bot/app.py) hands to features and handlers that they may not
+    import or build themselves, one object per type and looked up by that type: the
+    wording of what the bot says on its own (it lives in `commands/`, which features do not
+    import), the chart runner (one for as long as the bot runs)."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[type[Any], object] = {}
+
+    def provide(self, kind: type[T], part: T) -> None:
+        self._by_type[kind] = part
+
+    def get(self, kind: type[T]) -> T:
+        try:
+            return cast(T, self._by_type[kind])
+        except KeyError:
+            raise LookupError(f"no {kind.__qualname__} was provided to the services") from None
+
 
 @dataclass
 class Services:
@@ -45,7 +65,7 @@ class Services:
     power_level: PowerLevels = lambda room_id, user_id: None
     host_checks: list[HostCheck] = field(default_factory=list)
     on_forget: list[ForgetHook] = field(default_factory=list)
-    charts: Charts = field(default_factory=Charts)
+    parts: Parts = field(default_factory=Parts)
 
     @property
     def prefix(self) -> str:

@@ -12,6 +12,7 @@ from bot.core.model import Anchor, IncomingReaction
 from bot.features.people import repository as people
 from bot.features.sessions import chart
 from bot.features.sessions import repository as sessions
+from commands.announcements import summary_text
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, hold
 
 UTC = dt.UTC
@@ -301,7 +302,12 @@ async def test_late_after_a_session_ended_goes_to_the_next_one(chat):
     await chat.say(HOST, "!end")
     chat.clock.set(at(26, 9))
     assert "will join session 2026-11-26 17:00 later" in await chat.text(CAROL, "!late sorry")
-    assert "Said they would come later" not in (await sessions.summary(chat.services, MORNING)).plain
+    assert (
+        "Said they would come later"
+        not in summary_text(
+            chat.services.config, await sessions.summary_of(chat.store, MORNING, chat.clock.now())
+        ).plain
+    )
     chat.clock.set(at(26, 17))
     (opening,) = await start(chat)
     assert "sorry" in opening.text

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import aiosqlite
@@ -15,18 +16,15 @@ from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
-from bot.core.text import Text, clean
 from bot.features.people.repository import name_of
 from bot.features.schedule.repository import (
     Cancellations,
     Session,
-    countdown,
-    duration_text,
     load_cancellations,
     next_held_sessions,
     sessions_between,
 )
-from bot.features.topics.repository import discussed_in
+from bot.features.topics.repository import Topic, discussed_in
 from bot.storage.store import Store
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.
@@ -35,6 +33,15 @@ START_LATE = dt.timedelta(hours=2)
 # A session nobody ended is closed this long after it was started.
 AUTO_CLOSE_AFTER = dt.timedelta(hours=3)
 CHECK_IN_REACTION = "✋"
+
+
+class CheckInVia(StrEnum):
+    """How someone checked in (`attendance.via`): by `!here`, by reacting ✋ to the
+    session's announcement or start message, or by starting it as its host."""
+
+    COMMAND = "command"
+    REACTION = "reaction"
+    HOST = "host"
 
 
 @dataclass(frozen=True)
@@ -224,9 +231,9 @@ async def close_session(
 # --- people -------------------------------------------------------------------------
 
 
-async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: str) -> bool:
-    """False if already checked in. via: 'command', 'reaction' or 'host'. A check-in by
-    command over one a ✋ made takes it over, so taking the ✋ back no longer undoes it."""
+async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: CheckInVia) -> bool:
+    """False if already checked in. A check-in by command over one a ✋ made takes it
+    over, so taking the ✋ back no longer undoes it."""
     async with store.transaction() as db:
         cursor = await db.execute(
             "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, ?)",
@@ -234,7 +241,7 @@ async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: s
         )
         if cursor.rowcount:
             return True
-        if via != "reaction":
+        if via != CheckInVia.REACTION:
             await db.execute(
                 "UPDATE attendance SET via = ? WHERE session = ? AND user_id = ? AND via = 'reaction'",
                 (via, key, user_id),
@@ -284,8 +291,10 @@ async def volunteers_of(store: Store, key: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class LateNote:
-    user_id: str
+class LateComer:
+    """A note left with `!late`: who (their name) and what they said, perhaps nothing."""
+
+    name: str
     note: str
 
 
@@ -298,26 +307,22 @@ async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.date
     )
 
 
-async def late_notes(store: Store, key: str) -> list[LateNote]:
+async def late_comers(store: Store, key: str) -> list[LateComer]:
+    """The notes left with `!late` for session `key`, oldest first."""
     rows = await store.fetchall("SELECT user_id, note FROM late_notes WHERE session = ? ORDER BY at, rowid", (key,))
-    return [LateNote(r["user_id"], r["note"]) for r in rows]
+    return [LateComer(await name_of(store, r["user_id"]), r["note"]) for r in rows]
 
 
-async def _late_lines(store: Store, text: Text, notes: list[LateNote]) -> Text:
-    for late in notes:
-        text.line("• ").add(await name_of(store, late.user_id))
-        if late.note:
-            text.add(f": {clean(late.note, 300)}")
-    return text
+@dataclass(frozen=True)
+class Person:
+    """Someone as a message shows them: the user id (to mention them) and their name."""
+
+    user_id: str
+    name: str
 
 
-async def late_notes_text(store: Store, key: str) -> Text:
-    """The notes left with !late before the session's thread opened, for the message that
-    opens it (empty if there are none)."""
-    notes = await late_notes(store, key)
-    if not notes:
-        return Text()
-    return await _late_lines(store, Text("🕐 Said they would come later:"), notes)
+async def people(store: Store, user_ids: Iterable[str]) -> list[Person]:
+    return [Person(user_id, await name_of(store, user_id)) for user_id in user_ids]
 
 
 async def is_volunteer_host(services: Services, user_id: str) -> bool:
@@ -391,37 +396,34 @@ async def set_thread_root(store: Store, key: str, room_id: str, event_id: str) -
 # --- the summary --------------------------------------------------------------------
 
 
-async def summary(services: Services, key: str) -> Text:
-    """What the session was: duration, who came, what was discussed."""
-    store, prefix = services.store, services.prefix
+@dataclass(frozen=True)
+class Summary:
+    """What a session was, for the message at its end: when it ran, who came, what was
+    discussed. `started_at` is None for a session never started (and the lists empty);
+    `ended_at` is now for one still running."""
+
+    key: str
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    auto_ended: bool
+    present: list[str]  # names, in the order they checked in
+    late: list[LateComer]
+    discussed: list[Topic]
+
+
+async def summary_of(store: Store, key: str, now: dt.datetime) -> Summary:
     state = await state_of(store, key)
-    text = Text().bold(f"Session {key} ended")
     if state is None or state.started_at is None:
-        return text.add(" (it was never started).")
-    if state.auto_ended:
-        # When the bot closed it says nothing about when people left: no duration.
-        text.add(" — closed automatically, as nobody ran ").code(f"{prefix}end").add(".")
-        text.line(f"Duration: unknown (started at {state.started_at:%H:%M} UTC; nobody ran ")
-        text.code(f"{prefix}end").add(").")
-    else:
-        text.add(".")
-        end = state.ended_at or services.clock.now()
-        text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
-    people = [await name_of(store, user) for user in await attendees(store, key)]
-    text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
-    late = await late_notes(store, key)
-    if late:
-        await _late_lines(store, text.line(f"Said they would come later ({len(late)}):"), late)
-    topics = await discussed_in(store, key)
-    if not topics:
-        text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")
-    else:
-        text.line(f"Topics discussed ({len(topics)}):")
-        for topic in topics:
-            text.line("• ").bold(f"#{topic.id}").add(f" “{clean(topic.text, 120)}”")
-            if topic.note:
-                text.add(f" — {clean(topic.note, 200)}")
-    return text
+        return Summary(key, None, None, False, [], [], [])
+    return Summary(
+        key=key,
+        started_at=state.started_at,
+        ended_at=state.ended_at or now,
+        auto_ended=state.auto_ended,
+        present=[await name_of(store, user) for user in await attendees(store, key)],
+        late=await late_comers(store, key),
+        discussed=await discussed_in(store, key),
+    )
 
 
 # --- statistics ---------------------------------------------------------------------
@@ -481,12 +483,6 @@ async def attendance_history(store: Store) -> list[Attended]:
 async def count_held(store: Store) -> int:
     """How many sessions were held (started), `ccc-bot status`."""
     return int(await store.fetchval("SELECT COUNT(*) FROM sessions WHERE started_at IS NOT NULL"))
-
-
-def next_session_hint(session: Session | None, now: dt.datetime) -> str:
-    if session is None:
-        return "No session is planned."
-    return f"The next session is {session.key} ({countdown(session.starts_at - now)})."
 
 
 # --- !mydata and !forgetme ------------------------------------------------------------
