@@ -9,15 +9,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-import aiosqlite
-
-from bot.core import privacy
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
-from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
+from bot.core.model import IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
+from bot.storage import reactions
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -194,26 +192,19 @@ class Dispatcher:
         if reaction.added:
             target, key = reaction.target, normalise_reaction(reaction.key)
         else:
-            row = await store.fetchone(
-                "SELECT target, key FROM reactions WHERE event_id = ? AND user_id = ?",
-                (reaction.event_id, reaction.sender),
-            )
-            if row is None:
+            known = await reactions.reaction_by(store, reaction.event_id, reaction.sender)
+            if known is None:
                 return []  # not a reaction that did anything
-            target, key = row["target"], row["key"]
-        anchor = await self.anchor_of(target)
+            target, key = known.target, known.key
+        anchor = await reactions.anchor_of(store, target)
         spec = self.services.registry.reaction(anchor.kind, key) if anchor else None
         if anchor is None or spec is None:
             return []
         if reaction.added:
-            inserted = await store.execute(
-                "INSERT OR IGNORE INTO reactions (event_id, user_id, target, key) VALUES (?, ?, ?, ?)",
-                (reaction.event_id, reaction.sender, target, key),
-            )
-            if not inserted:
+            if not await reactions.remember(store, reactions.Reaction(reaction.event_id, reaction.sender, target, key)):
                 return []  # seen already (a redelivered event)
         else:
-            await store.execute("DELETE FROM reactions WHERE event_id = ?", (reaction.event_id,))
+            await reactions.forget(store, reaction.event_id)
         role = await self.services.role_of(reaction.sender, reaction.room_id)
         # Any answer goes in reply to the message reacted to.
         message = IncomingMessage(
@@ -250,18 +241,6 @@ class Dispatcher:
         text.add(f"Try again in {plural(seconds, 'second')}; until then I ignore your commands here.")
         return [Reply.of(text)]
 
-    async def anchor_of(self, event_id: str) -> Anchor | None:
-        row = await self.services.store.fetchone("SELECT kind, ref FROM anchors WHERE event_id = ?", (event_id,))
-        return Anchor(row["kind"], row["ref"]) if row else None
-
-
-async def record_anchor(store: Store, event_id: str, room_id: str, anchor: Anchor) -> None:
-    """Called by a sender once an anchored reply has its event id."""
-    await store.execute(
-        "INSERT OR REPLACE INTO anchors (event_id, room_id, kind, ref) VALUES (?, ?, ?, ?)",
-        (event_id, room_id, anchor.kind, anchor.ref),
-    )
-
 
 def _as_list(result: Reply | list[Reply] | None) -> list[Reply]:
     if result is None:
@@ -273,22 +252,3 @@ def usage_reply(spec: CommandSpec, prefix: str, error: str) -> Reply:
     end = "" if error.endswith((".", "?", "!")) else "."
     text = Text(f"{prefix}{spec.name}: {error}{end}").line("Usage: ").code(spec.usage_line(prefix))
     return Reply.of(text)
-
-
-# --- !mydata and !forgetme ------------------------------------------------------------
-
-
-async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
-    return {
-        "reactions": await privacy.rows(
-            store, "SELECT event_id, target, key FROM reactions WHERE user_id = ? ORDER BY rowid", user_id
-        )
-    }
-
-
-async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
-    cursor = await db.execute("DELETE FROM reactions WHERE user_id = ?", (who.user_id,))
-    return {"reactions": cursor.rowcount}
-
-
-privacy.register("reactions", _collect_person, _erase_person, holds=(privacy.Column("reactions", "user_id"),))

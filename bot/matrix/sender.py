@@ -25,9 +25,9 @@ from nio.api import RoomPreset
 from nio.exceptions import LocalProtocolError
 
 from bot.core.clock import UTC, Clock, SystemClock, iso
-from bot.core.dispatcher import record_anchor
 from bot.core.model import IncomingMessage, Reply
 from bot.core.text import plural
+from bot.storage.reactions import record_anchor
 from bot.storage.store import Store, dm_key
 
 log = logging.getLogger(__name__)

@@ -137,8 +137,8 @@ async def test_hostile_messages_are_answered_safely(chat, body):
 
 
 async def test_reactions_on_anchored_messages_act_and_redactions_undo(chat):
-    from bot.core.dispatcher import record_anchor
     from bot.core.model import Anchor, IncomingReaction
+    from bot.storage.reactions import record_anchor
 
     group = CommandGroup("likes")
     seen = []
@@ -232,8 +232,8 @@ async def test_the_limit_is_per_person_and_per_room_and_binds_organisers_too(lim
 
 async def test_reactions_still_act_past_the_limit_but_their_answers_count(limited_chat):
     chat = limited_chat
-    from bot.core.dispatcher import record_anchor
     from bot.core.model import Anchor, IncomingReaction
+    from bot.storage.reactions import record_anchor
 
     group = CommandGroup("likes")
     seen = []

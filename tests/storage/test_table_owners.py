@@ -26,14 +26,10 @@ OWNERS: dict[str, str] = {
     "users": "bot/features/people/repository.py",
     "meta": "bot/storage/store.py",  # a generic key-value table, read and written through the store's helpers
     "inbox": "bot/matrix/inbox.py",
-    "reactions": "bot/core/dispatcher.py",
-    "anchors": "bot/core/dispatcher.py",
+    "reactions": "bot/storage/reactions.py",  # what people did to the bot's messages, read by the
+    "anchors": "bot/storage/reactions.py",  # dispatcher (votes, check-ins by emoji) and sessions
 }
 
-# ALLOWANCE, to be removed when they get a feature of their own: the reactions with the
-# anchors they point at (the dispatcher's reaction code, read by the sessions feature for
-# ✋ check-ins and threads). Until then any module may name them.
-NOT_YET_OWNED = frozenset({"reactions", "anchors"})
 
 MIGRATIONS = "bot/storage/migrations/"
 SCANNED = ("bot", "commands")
@@ -79,7 +75,7 @@ def trespasses(modules: dict[str, str]) -> dict[str, set[str]]:
     tables = created_tables()
     found: dict[str, set[str]] = {}
     for module, source in modules.items():
-        foreign = {t for t in tables_named(source, tables) if OWNERS[t] != module and t not in NOT_YET_OWNED}
+        foreign = {t for t in tables_named(source, tables) if OWNERS[t] != module}
         if foreign:
             found[module] = foreign
     return found
@@ -114,6 +110,6 @@ def test_a_module_outside_the_owner_is_found_and_the_owner_is_not():
     modules = {
         "commands/topics.py": 'COUNT = "SELECT COUNT(*) FROM votes"\n',
         TOPICS: 'VOTE = "INSERT INTO votes (topic_id) VALUES (?)"\n',
-        "bot/status.py": 'HELD = "SELECT 1 FROM sessions"\nSEEN = "SELECT 1 FROM reactions"\n',
+        "bot/status.py": 'HELD = "SELECT 1 FROM sessions"\n',
     }
     assert trespasses(modules) == {"commands/topics.py": {"votes"}, "bot/status.py": {"sessions"}}

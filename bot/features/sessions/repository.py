@@ -16,6 +16,7 @@ from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
+from bot.core.model import Anchor
 from bot.features.people.repository import name_of
 from bot.features.schedule.repository import (
     Cancellations,
@@ -25,6 +26,7 @@ from bot.features.schedule.repository import (
     sessions_between,
 )
 from bot.features.topics.repository import Topic, discussed_in
+from bot.storage import reactions
 from bot.storage.store import Store
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.
@@ -181,11 +183,12 @@ async def start_session(store: Store, session: Session, user_id: str, now: dt.da
             "ON CONFLICT (session, user_id) DO UPDATE SET via = 'host' WHERE via = 'reaction'",
             (session.key, user_id, iso(now)),
         )
-        await db.execute(
-            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) "
-            "SELECT a.ref, r.user_id, ?, 'reaction' FROM reactions r JOIN anchors a ON a.event_id = r.target "
-            "WHERE a.kind = 'session' AND a.ref = ? AND r.key = ? ORDER BY r.rowid",
-            (iso(now), session.key, CHECK_IN_REACTION),
+        await db.executemany(
+            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, 'reaction')",
+            [
+                (session.key, raised, iso(now))
+                for raised in await reactions.reacted_with(db, Anchor("session", session.key), CHECK_IN_REACTION)
+            ],
         )
     return SessionState(session.key, user_id, now.replace(microsecond=0), None, None, False)
 
@@ -379,10 +382,7 @@ async def thread_root(store: Store, key: str, room_id: str) -> str | None:
         "SELECT event_id FROM session_threads WHERE session = ? AND room_id = ?", (key, room_id)
     )
     if root is None:
-        root = await store.fetchval(
-            "SELECT event_id FROM anchors WHERE kind = 'session' AND ref = ? AND room_id = ? ORDER BY rowid LIMIT 1",
-            (key, room_id),
-        )
+        root = await reactions.first_anchored(store, Anchor("session", key), room_id)
     return root
 
 

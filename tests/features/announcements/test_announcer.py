@@ -7,7 +7,6 @@ import re
 
 import pytest
 
-from bot.core.dispatcher import record_anchor
 from bot.core.model import Reply
 from bot.features.announcements.announcer import (
     TICK_JOB,
@@ -16,6 +15,7 @@ from bot.features.announcements.announcer import (
 from bot.features.people import repository as people
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
+from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 UTC = dt.UTC
