@@ -2,7 +2,7 @@
 its room with an m.notice reply, and does nothing else (no database, no inbox, no parsing).
 
 For a fair floor it syncs exactly as ccc-bot does (the same long-poll timeout, filter and
-client settings, imported from bot/matrix/adapter.py), never blocks its sync loop on a send, and
+client settings, imported from bot/matrix/sync.py), never blocks its sync loop on a send, and
 sends the same shape of reply: m.notice, HTML body, explicit m.mentions, a reply relation.
 
     python -m bench.echo_bot --homeserver URL --user-id @echo:localhost \\
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from nio import AsyncClient, AsyncClientConfig, JoinError, RoomMessageText, SyncResponse
 
-from bot.matrix.adapter import SYNC_FILTER, SYNC_TIMEOUT_MS
+from bot.matrix.sync import SYNC_FILTER, SYNC_TIMEOUT_MS
 
 READY = "echo bot ready"
 

@@ -84,7 +84,9 @@ async def hold_sessions(config_path: Path, database: Path, count: int) -> None:
             session = session_from_key(config, f"{thursday - dt.timedelta(weeks=week)} 08:00")
             await sessions.start_session(store, session, "@host:localhost", session.starts_at)
             for person in range(3 + week % 4):
-                await sessions.check_in(store, session.key, f"@member{person}:localhost", session.starts_at, "command")
+                await sessions.check_in(
+                    store, session.key, f"@member{person}:localhost", session.starts_at, sessions.CheckInVia.COMMAND
+                )
             await sessions.end_session(store, session.key, "@host:localhost", session.starts_at + dt.timedelta(hours=1))
     finally:
         await store.close()

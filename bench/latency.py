@@ -27,7 +27,7 @@ from bench.echo_bot import READY
 from bot.core.clock import iso
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.topics.repository import normalise
-from bot.matrix.adapter import SYNC_TIMEOUT_MS
+from bot.matrix.sync import SYNC_TIMEOUT_MS
 from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 

@@ -268,7 +268,7 @@ async def time_command(
     replies: list[Reply] = []
     for i in range(runs):
         if fresh:
-            dispatcher.services.charts = Charts()
+            dispatcher.services.parts.provide(Charts, Charts())
         message = IncomingMessage(sender, ROOM, f"$scale{i}", body, dispatcher.services.clock.now())
         began = time.perf_counter()
         replies = await dispatcher.handle(message)

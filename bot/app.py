@@ -10,11 +10,15 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config
 from bot.core.dispatcher import Dispatcher, PowerLevels, Services
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
+from bot.features.announcements.announcer import Wording
+from bot.features.sessions.chart import Charts
 from bot.features.sessions.repository import is_volunteer_host
 from bot.features.topics.repository import import_seed_file
+from bot.matrix import inbox  # noqa: F401 (the inbox is in every database: registers its part of !mydata)
 from bot.storage.store import Store
 from commands import build_registry
 from commands.agenda import render_agenda
+from commands.announcements import WORDING
 
 
 async def open_services(
@@ -40,6 +44,10 @@ async def open_services(
         # A volunteer (!host) is a host of the session they volunteered for.
         host_checks=[is_volunteer_host],
     )
+    # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
+    services.parts.provide(Charts, Charts())
+    # What the announcer sends is worded by the handlers' layer.
+    services.parts.provide(Wording, WORDING)
     if power_level is not None:
         services.power_level = power_level
     return services

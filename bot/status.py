@@ -11,6 +11,8 @@ from bot.core.dispatcher import Services
 from bot.features.agenda.repository import all_agendas
 from bot.features.announcements.announcer import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.features.sessions.repository import count_held
+from bot.features.topics.repository import count_open
 from bot.storage.store import Store
 from commands import build_registry
 
@@ -60,8 +62,8 @@ async def read_status(config: Config, store: Store, clock: Clock) -> Status:
         lines.append("next announcement: none in the coming week")
     sessions = next_held_sessions(config, await load_cancellations(store), now, 1)
     lines.append(f"next session:      {sessions[0].key if sessions else 'none'}")
-    open_topics = await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'")
-    held = await store.fetchval("SELECT COUNT(*) FROM sessions WHERE started_at IS NOT NULL")
+    open_topics = await count_open(store)
+    held = await count_held(store)
     lines.append(f"open topics:       {open_topics}")
     lines.append(f"sessions held:     {held}")
     lines.extend(await _agenda_lines(config, store))

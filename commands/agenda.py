@@ -7,10 +7,9 @@ from bot.core.dispatcher import Context, Services
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
-from bot.core.timezones import place_name
 from bot.features.agenda.service import AgendaData, Running, Upcoming
-from bot.features.announcements.announcer import link_line
-from bot.features.schedule.repository import long_date, time_in
+from commands.announcements import link_line, zones_line
+from commands.wording import long_date
 
 group = CommandGroup("agenda")
 
@@ -44,7 +43,7 @@ def render_agenda(services: Services, data: AgendaData) -> Text:
             text.line(f"… and {more} more: ").code(f"{p}topics")
     else:
         text.line("No open topics yet: suggest one with ").code(f"{p}suggest TEXT").add(".")
-    text.line().line().extend(link_line(services))
+    text.line().line().extend(link_line(services.config))
     return text
 
 
@@ -73,9 +72,9 @@ def _upcoming(services: Services, upcoming: Upcoming) -> Text:
         return text.add(f": {reason}" if reason else "")
     utc = session.starts_at
     text = Text("• ").bold(f"{long_date(utc)} UTC")
-    zones = [z for z in services.config.conference.display_timezones if z != "UTC"]
+    zones = zones_line(services.config, utc)
     if zones:  # as the announcements show them, the date only where it differs
-        text.line(INDENT + " · ".join(f"{place_name(zone)}: {time_in(utc, zone, utc.date())}" for zone in zones))
+        text.line(INDENT + zones)
     if upcoming.volunteers:
         names = ", ".join(upcoming.volunteers)  # display names as plain text: nobody is pinged
         text.line(INDENT + ("Host: " if len(upcoming.volunteers) == 1 else "Hosts: ") + names)

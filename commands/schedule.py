@@ -13,7 +13,8 @@ from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.features.announcements import repository as announcements
-from bot.features.announcements.announcer import announcement
+from bot.features.announcements.announcer import announcement_of
+from bot.features.people import repository as people
 from bot.features.schedule.repository import (
     CalendarState,
     Cancellations,
@@ -22,10 +23,8 @@ from bot.features.schedule.repository import (
     add_cancellation,
     calendar_state,
     conference_zone,
-    countdown,
     load_cancellations,
     local_time,
-    long_date,
     next_held_sessions,
     planning_range,
     read_time_of_day,
@@ -33,9 +32,10 @@ from bot.features.schedule.repository import (
     session_from_key,
     sessions_from,
     sessions_on,
-    with_full_stop,
 )
 from bot.features.sessions import repository as sessions
+from commands.announcements import announcement_text
+from commands.wording import countdown, long_date, with_full_stop
 
 group = CommandGroup("schedule")
 
@@ -54,7 +54,7 @@ async def link(ctx: Context) -> Reply:
 async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
     p, now = ctx.prefix, ctx.clock.now()
     if zone is None:
-        current = await ctx.store.get_timezone(ctx.sender)
+        current = await people.get_timezone(ctx.store, ctx.sender)
         if current is None:
             text = Text("You have no time zone set, so times are shown in UTC. Set yours with ")
             return ctx.reply(text.code(f"{p}tz Area/City").add(", e.g. ").code(f"{p}tz Europe/Berlin").add("."))
@@ -68,7 +68,7 @@ async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
     found = timezones.lookup(zone, now)
     if found.zone is None:
         raise UsageError(_not_a_zone(zone, found))
-    await ctx.store.set_timezone(ctx.sender, found.zone)
+    await people.set_timezone(ctx.store, ctx.sender, found.zone)
     return ctx.reply(Text("Your time zone is now ").extend(_zone_now(found.zone, now)))
 
 
@@ -125,7 +125,7 @@ MAX_CANCELLED_SHOWN = 6
 async def next_sessions(ctx: Context) -> Reply:
     now, config = ctx.clock.now(), ctx.config
     cancels = await load_cancellations(ctx.store)
-    zone = await ctx.store.get_timezone(ctx.sender)
+    zone = await people.get_timezone(ctx.store, ctx.sender)
     text = Text().bold(config.conference.name).add(" — next sessions:")
     running = await sessions.running_session(ctx.store)
     if running is not None:
@@ -176,7 +176,7 @@ async def _hosts_line(ctx: Context, session: Session) -> Text:
     if not volunteers:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {session.key}")
-    names = [await sessions.name_of(ctx.store, user) for user in volunteers]
+    names = [await people.name_of(ctx.store, user) for user in volunteers]
     return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(_listed(names, "and"))
 
 
@@ -279,7 +279,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
     cancels = await load_cancellations(ctx.store)
     if target in cancels.by_target:
         raise CommandError(f"{_what(target, at).capitalize()} is already cancelled.")
-    if at is not None and day.isoformat() in cancels.by_target:
+    if at is not None and cancels.of_day(day) is not None:
         raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
     coming = [s for s in affected if s.starts_at > now]
     started = await sessions.started_before_cancel(ctx.store, affected, now)
@@ -311,7 +311,7 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = Rest("")) -> list[Re
     cancels = await load_cancellations(ctx.store)
     cancelled = [s for s in affected if cancels.of(s) is not None]
     if not cancelled:
-        if at is not None and day.isoformat() in cancels.by_target:
+        if at is not None and cancels.of_day(day) is not None:
             raise CommandError(
                 f"The whole day {day.isoformat()} is cancelled; restore it with {ctx.prefix}uncancel {day.isoformat()}."
             )
@@ -362,7 +362,7 @@ async def announce(ctx: Context) -> list[Reply]:
     following = next_held_sessions(ctx.config, cancels, now, 1)
     if not following:
         raise CommandError("There is no session coming that is not cancelled.")
-    text, _ = await announcement(ctx.services, following[0], now)
+    text = announcement_text(ctx.config, await announcement_of(ctx.services, following[0], now))
     # Not one of the scheduled announcements: those still go out at their time.
     rooms = ctx.config.matrix.rooms
     if ctx.message.room_id not in rooms:

@@ -10,12 +10,10 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text, clean, plural
-from bot.features.announcements.announcer import link_line
+from bot.features.people import repository as people
 from bot.features.schedule.repository import (
     Session,
-    countdown,
     load_cancellations,
-    long_date,
     next_held_sessions,
     session_by_key,
     session_from_key,
@@ -25,7 +23,9 @@ from bot.features.schedule.repository import (
 from bot.features.sessions import chart
 from bot.features.sessions import repository as sessions
 from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
+from commands.announcements import late_text, link_line, summary_text
 from commands.schedule import check_planned_day, typed_session_time
+from commands.wording import countdown, long_date
 
 group = CommandGroup("sessions")
 
@@ -35,12 +35,15 @@ STATS_WEEKS = 12
 async def _remember_name(ctx: Context) -> None:
     """Summaries and announcements show display names; the adapter tells us the sender's."""
     if ctx.message.sender_name:
-        await ctx.store.remember_display_name(ctx.sender, clean(ctx.message.sender_name, 64))
+        await people.remember_display_name(ctx.store, ctx.sender, clean(ctx.message.sender_name, 64))
 
 
 async def _next_hint(ctx: Context) -> str:
-    following = next_held_sessions(ctx.config, await load_cancellations(ctx.store), ctx.clock.now(), 1)
-    return sessions.next_session_hint(following[0] if following else None, ctx.clock.now())
+    now = ctx.clock.now()
+    following = next_held_sessions(ctx.config, await load_cancellations(ctx.store), now, 1)
+    if not following:
+        return "No session is planned."
+    return f"The next session is {following[0].key} ({countdown(following[0].starts_at - now)})."
 
 
 async def _coming_session(ctx: Context, *, skip_started: bool) -> Session | None:
@@ -89,7 +92,7 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < now:
         raise CommandError(f"Session {session.key} is over. {await _next_hint(ctx)}")
     if state is not None and state.started_at is not None:
-        starter = await sessions.name_of(ctx.store, state.started_by or "")
+        starter = await people.name_of(ctx.store, state.started_by or "")
         raise CommandError(f"Session {session.key} is already running; {starter} started it.")
     await _remember_name(ctx)
     if not await sessions.volunteer(ctx.store, session.key, ctx.sender, now):
@@ -100,7 +103,7 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     text.add("the announcements name you, and the last reminder pings you.")
     others = [u for u in await sessions.volunteers_of(ctx.store, session.key) if u != ctx.sender]
     if others:
-        names = [await sessions.name_of(ctx.store, u) for u in others]
+        names = [await people.name_of(ctx.store, u) for u in others]
         text.line("Also volunteered: " + ", ".join(names) + ".")
     return ctx.reply(text)
 
@@ -124,7 +127,7 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
         session = await _chosen_session(ctx, day, at)
         state = await sessions.state_of(store, session.key)
         if state is not None and state.started_at is not None and state.ended_at is None:
-            starter = await sessions.name_of(store, state.started_by or "")
+            starter = await people.name_of(store, state.started_by or "")
             raise CommandError(
                 f"Session {session.key} has already started ({starter} started it), so an offer to host it can no "
                 f"longer be withdrawn. Its hosts can end it with {p}end."
@@ -141,7 +144,7 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
     text = Text("You no longer offer to host session ").bold(session.key).add(". Thank you for saying so.")
     others = await sessions.volunteers_of(store, session.key)
     if others:
-        names = [await sessions.name_of(store, u) for u in others]
+        names = [await people.name_of(store, u) for u in others]
         text.line("Still volunteering to host it: " + ", ".join(names) + ".")
     else:
         text.line("Nobody else has volunteered to host it yet: ").code(f"{p}host {session.key}").add(" to offer.")
@@ -221,7 +224,7 @@ async def start(ctx: Context) -> list[Reply]:
     try:
         await sessions.start_session(store, session, ctx.sender, now)
     except sessions.AlreadyRunning as e:
-        starter = await sessions.name_of(store, e.state.started_by or "")
+        starter = await people.name_of(store, e.state.started_by or "")
         raise CommandError(
             f"Session {key} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
         ) from None
@@ -244,11 +247,11 @@ async def start(ctx: Context) -> list[Reply]:
         # Asked inside a thread: that thread becomes the session's.
         root = ctx.message.thread_root
         await sessions.set_thread_root(store, key, ctx.message.room_id, root)
-    name = await sessions.name_of(store, ctx.sender)
+    name = await people.name_of(store, ctx.sender)
     text = Text("▶ ").bold(f"Session {key} has started").add(f" — host: {name}.")
-    text.line().extend(link_line(ctx.services))
+    text.line().extend(link_line(ctx.config))
     if waiting:
-        names = [await sessions.name_of(store, u) for u in waiting]
+        names = [await people.name_of(store, u) for u in waiting]
         text.line("Already checked in: " + ", ".join(names) + ".")
     text.line("Check in with ").code(f"{p}here").add(f" or react {CHECK_IN_REACTION} to this message. Coming later? ")
     text.code(f"{p}late [note]").add(".")
@@ -256,9 +259,9 @@ async def start(ctx: Context) -> list[Reply]:
     here_text = text
     if opens_thread:
         # Notes left with !late before the thread opened go into its first message.
-        late = await sessions.late_notes_text(store, key)
+        late = await sessions.late_comers(store, key)
         if late:
-            here_text = Text().extend(text).line().extend(late)
+            here_text = Text().extend(text).line().extend(late_text(late))
     # Without a thread yet, this message (anchored to the session) becomes its root.
     replies = [ctx.reply(here_text, anchor=anchor, thread_root=root)]
     for room, other_root in await _other_threads(ctx, key):
@@ -276,7 +279,7 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
     except sessions.AlreadyRunning:
         raise CommandError(f"Session {key} is already running.") from None
     assert was.ended_at is not None and was.started_at is not None
-    starter = await sessions.name_of(store, was.started_by or "")
+    starter = await people.name_of(store, was.started_by or "")
     ended = "it was closed automatically" if was.auto_ended else f"it had ended at {was.ended_at:%H:%M} UTC"
     text = Text("▶ ").bold(f"Session {key} is reopened").add(f": {ended}. ")
     text.add(f"It runs on as started by {starter} at {was.started_at:%H:%M} UTC; ")
@@ -303,7 +306,7 @@ async def here(ctx: Context) -> Reply:
             raise CommandError(f"No session is running, so there is nothing to check in to. {await _next_hint(ctx)}")
         key = waiting.key
     await _remember_name(ctx)
-    if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), "command"):
+    if not await sessions.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), sessions.CheckInVia.COMMAND):
         return ctx.reply(Text("You are already checked in to session ").bold(key).add("."))
     if waiting is None:
         return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
@@ -331,7 +334,7 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
         return None
     if added:
         await _remember_name(ctx)
-        await sessions.check_in(ctx.store, ref, ctx.sender, ctx.clock.now(), "reaction")
+        await sessions.check_in(ctx.store, ref, ctx.sender, ctx.clock.now(), sessions.CheckInVia.REACTION)
     else:
         await sessions.undo_reaction_check_in(ctx.store, ref, ctx.sender)
     return None
@@ -351,7 +354,7 @@ async def late(ctx: Context, note: Rest = Rest("")) -> list[Reply]:
         key = coming.key
     await _remember_name(ctx)
     await sessions.note_late(store, key, ctx.sender, clean(note, 300), now)
-    name = await sessions.name_of(store, ctx.sender)
+    name = await people.name_of(store, ctx.sender)
     said = f": {clean(note, 300)}" if note.strip() else "."
     root = await sessions.thread_root(store, key, ctx.message.room_id)
     if root is None:
@@ -391,14 +394,14 @@ async def end(ctx: Context) -> list[Reply]:
         raise CommandError(f"No session is running. {await _next_hint(ctx)}")
     if not await sessions.may_end(ctx.services, ctx.sender, key, ctx.message.room_id):
         state = await sessions.state_of(ctx.store, key)
-        starter = await sessions.name_of(ctx.store, state.started_by or "") if state else "someone else"
+        starter = await people.name_of(ctx.store, state.started_by or "") if state else "someone else"
         raise CommandError(
             f"You can't end session {key}: {starter} started it. "
             "Only whoever started it, a host or an organiser can end it."
         )
     if not await sessions.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
         raise CommandError(f"Session {key} has already ended.")
-    text = await sessions.summary(ctx.services, key)
+    text = summary_text(ctx.config, await sessions.summary_of(ctx.store, key, ctx.clock.now()))
     root = await sessions.thread_root(ctx.store, key, ctx.message.room_id)
     replies = [ctx.reply(text, thread_root=root)]
     for room, other_root in await _other_threads(ctx, key):
@@ -435,7 +438,7 @@ async def stats(ctx: Context) -> Reply:
                 points.append((str(missed + dt.timedelta(weeks=week)), None))
         points.append((t.key[:10], t.present))
     # One chart at a time, and the last one again while attendance is unchanged.
-    png = await ctx.services.charts.render(series, f"{ctx.config.conference.name}: people per session")
+    png = await ctx.services.parts.get(chart.Charts).render(series, f"{ctx.config.conference.name}: people per session")
     if png is None:
         text.line("The chart could not be drawn this time; the reason is in the bot's log for the operator.")
         return ctx.reply(text)

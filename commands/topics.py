@@ -8,10 +8,10 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
-from bot.features.schedule.repository import countdown
 from bot.features.sessions import repository as sessions
 from bot.features.topics import repository as topics
 from bot.features.topics.repository import Topic, TopicError, TopicStatus
+from commands.wording import countdown
 
 group = CommandGroup("topics")
 

@@ -126,7 +126,7 @@ async def hold(chat: Chat, key: str, people: list[str]) -> None:
     session = session_from_key(chat.services.config, key)
     await sessions.start_session(chat.store, session, people[0], session.starts_at)
     for user in people[1:]:
-        await sessions.check_in(chat.store, key, user, session.starts_at, "command")
+        await sessions.check_in(chat.store, key, user, session.starts_at, sessions.CheckInVia.COMMAND)
     await sessions.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))
 
 

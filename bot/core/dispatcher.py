@@ -7,18 +7,15 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import aiosqlite
+from typing import Any, TypeVar, cast
 
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
-from bot.core.model import AgendaControl, Anchor, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
+from bot.core.model import AgendaControl, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
-from bot.features.privacy import registry as privacy
-from bot.features.sessions.chart import Charts
+from bot.storage import reactions
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,6 +30,27 @@ HostCheck = Callable[["Services", str], Awaitable[bool]]
 # drops what it keeps outside the database (the console's saved files).
 ForgetHook = Callable[[str], Awaitable[None]]
 
+T = TypeVar("T")
+
+
+class Parts:
+    """What the wiring (bot/app.py) hands to features and handlers that they may not
+    import or build themselves, one object per type and looked up by that type: the
+    wording of what the bot says on its own (it lives in `commands/`, which features do not
+    import), the chart runner (one for as long as the bot runs)."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[type[Any], object] = {}
+
+    def provide(self, kind: type[T], part: T) -> None:
+        self._by_type[kind] = part
+
+    def get(self, kind: type[T]) -> T:
+        try:
+            return cast(T, self._by_type[kind])
+        except KeyError:
+            raise LookupError(f"no {kind.__qualname__} was provided to the services") from None
+
 
 @dataclass
 class Services:
@@ -45,7 +63,7 @@ class Services:
     power_level: PowerLevels = lambda room_id, user_id: None
     host_checks: list[HostCheck] = field(default_factory=list)
     on_forget: list[ForgetHook] = field(default_factory=list)
-    charts: Charts = field(default_factory=Charts)
+    parts: Parts = field(default_factory=Parts)
     # The rooms' pinned agenda (bot/features/agenda), when the adapter keeps one.
     agenda: AgendaControl | None = None
 
@@ -184,26 +202,19 @@ class Dispatcher:
         if reaction.added:
             target, key = reaction.target, normalise_reaction(reaction.key)
         else:
-            row = await store.fetchone(
-                "SELECT target, key FROM reactions WHERE event_id = ? AND user_id = ?",
-                (reaction.event_id, reaction.sender),
-            )
-            if row is None:
+            known = await reactions.reaction_by(store, reaction.event_id, reaction.sender)
+            if known is None:
                 return []  # not a reaction that did anything
-            target, key = row["target"], row["key"]
-        anchor = await self.anchor_of(target)
+            target, key = known.target, known.key
+        anchor = await reactions.anchor_of(store, target)
         spec = self.services.registry.reaction(anchor.kind, key) if anchor else None
         if anchor is None or spec is None:
             return []
         if reaction.added:
-            inserted = await store.execute(
-                "INSERT OR IGNORE INTO reactions (event_id, user_id, target, key) VALUES (?, ?, ?, ?)",
-                (reaction.event_id, reaction.sender, target, key),
-            )
-            if not inserted:
+            if not await reactions.remember(store, reactions.Reaction(reaction.event_id, reaction.sender, target, key)):
                 return []  # seen already (a redelivered event)
         else:
-            await store.execute("DELETE FROM reactions WHERE event_id = ?", (reaction.event_id,))
+            await reactions.forget(store, reaction.event_id)
         role = await self.services.role_of(reaction.sender, reaction.room_id)
         # Any answer goes in reply to the message reacted to.
         message = IncomingMessage(
@@ -242,18 +253,6 @@ class Dispatcher:
         text.add(f"Try again in {plural(seconds, 'second')}; until then I ignore your commands here.")
         return [Reply.of(text)]
 
-    async def anchor_of(self, event_id: str) -> Anchor | None:
-        row = await self.services.store.fetchone("SELECT kind, ref FROM anchors WHERE event_id = ?", (event_id,))
-        return Anchor(row["kind"], row["ref"]) if row else None
-
-
-async def record_anchor(store: Store, event_id: str, room_id: str, anchor: Anchor) -> None:
-    """Called by a sender once an anchored reply has its event id."""
-    await store.execute(
-        "INSERT OR REPLACE INTO anchors (event_id, room_id, kind, ref) VALUES (?, ?, ?, ?)",
-        (event_id, room_id, anchor.kind, anchor.ref),
-    )
-
 
 def _as_list(result: Reply | list[Reply] | None) -> list[Reply]:
     if result is None:
@@ -265,22 +264,3 @@ def usage_reply(spec: CommandSpec, prefix: str, error: str) -> Reply:
     end = "" if error.endswith((".", "?", "!")) else "."
     text = Text(f"{prefix}{spec.name}: {error}{end}").line("Usage: ").code(spec.usage_line(prefix))
     return Reply.of(text)
-
-
-# --- !mydata and !forgetme ------------------------------------------------------------
-
-
-async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
-    return {
-        "reactions": await privacy.rows(
-            store, "SELECT event_id, target, key FROM reactions WHERE user_id = ? ORDER BY rowid", user_id
-        )
-    }
-
-
-async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
-    cursor = await db.execute("DELETE FROM reactions WHERE user_id = ?", (who.user_id,))
-    return {"reactions": cursor.rowcount}
-
-
-privacy.register("reactions", _collect_person, _erase_person, holds=(privacy.Column("reactions", "user_id"),))

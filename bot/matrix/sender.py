@@ -25,10 +25,10 @@ from nio.api import RoomPreset
 from nio.exceptions import LocalProtocolError
 
 from bot.core.clock import UTC, Clock, SystemClock, iso
-from bot.core.dispatcher import record_anchor
 from bot.core.model import IncomingMessage, Reply
 from bot.core.text import plural
-from bot.storage.store import Store
+from bot.storage.reactions import record_anchor
+from bot.storage.store import Store, dm_key
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,8 @@ class MatrixSender:
             if wait is None or not transient(resp):
                 log.error("sending to %s failed after %d attempt(s): %s", room_id, attempt, describe(resp))
                 return None
+            # Not sooner than a rate limit asks (when nio gave up waiting it out itself).
+            wait = max(wait, (getattr(resp, "retry_after_ms", None) or 0) / 1000)
             log.warning("sending to %s failed (%s); retrying in %g s", room_id, describe(resp), wait)
             await asyncio.sleep(wait)
         return None
@@ -195,7 +197,7 @@ class MatrixSender:
     async def direct_room(self, user_id: str) -> DirectRoom:
         """The bot's direct-message room with a user: one they are in (joined or invited)
         if there is one, else a new one, at most once per DM_ROOM_INTERVAL per person."""
-        key = f"dm:{user_id}"
+        key = dm_key(user_id)
         known = await self.store.get_meta(key)
         room_id = self._room_with(user_id, known)
         if room_id is not None:

@@ -264,31 +264,14 @@ class Store:
         rows = await self.fetchall("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
         return {r["key"]: r["value"] for r in rows}
 
-    async def get_timezone(self, user_id: str) -> str | None:
-        timezone: str | None = await self.fetchval("SELECT timezone FROM users WHERE user_id = ?", (user_id,))
-        return timezone
-
-    async def set_timezone(self, user_id: str, timezone: str | None) -> None:
-        await self.execute(
-            "INSERT INTO users (user_id, timezone) VALUES (?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone",
-            (user_id, timezone),
-        )
-
-    async def display_name(self, user_id: str) -> str | None:
-        name: str | None = await self.fetchval("SELECT display_name FROM users WHERE user_id = ?", (user_id,))
-        return name
-
-    async def remember_display_name(self, user_id: str, name: str) -> None:
-        await self.execute(
-            "INSERT INTO users (user_id, display_name) VALUES (?, ?) "
-            "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name "
-            "WHERE display_name IS NOT excluded.display_name",
-            (user_id, name),
-        )
-
 
 # --- the `meta` table, on a connection: inside a transaction, or through Store ----------
+
+
+def dm_key(user_id: str = "") -> str:
+    """The `meta` key under which the Matrix adapter keeps its direct-message room with
+    `user_id`; with no user id, the prefix of all of them."""
+    return f"dm:{user_id}"
 
 
 async def read_meta(db: aiosqlite.Connection, key: str) -> str | None:
@@ -325,11 +308,3 @@ async def delete_meta_below(db: aiosqlite.Connection, prefix: str, below: str) -
     """Delete the entries whose key starts with `prefix` and whose value sorts before
     `below` (ISO instants compare as text)."""
     await db.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ? AND value < ?", (len(prefix), prefix, below))
-
-
-async def delete_user(db: aiosqlite.Connection, user_id: str) -> tuple[str | None, str | None] | None:
-    """Delete a person's profile (`!forgetme`); returns what it held (time zone, display
-    name), or None if there was none."""
-    row = await (await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (user_id,))).fetchone()
-    await db.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-    return (row[0], row[1]) if row is not None else None

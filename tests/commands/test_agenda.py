@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.app import open_agenda
-from bot.core.dispatcher import record_anchor
 from bot.features.agenda.service import gather
+from bot.features.people import repository as people
+from bot.storage.reactions import record_anchor
 from commands.agenda import render_agenda
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 from tests.features.agenda.fakes import FakePort
@@ -18,7 +19,7 @@ async def agenda_text(chat):
 
 
 async def test_the_agenda_shows_each_slot_in_the_display_zones_with_hosts_and_cancellations(chat):
-    await chat.store.remember_display_name(ALICE, "Alice")
+    await people.remember_display_name(chat.store, ALICE, "Alice")
     await chat.say(ALICE, "!host 2026-11-26 08:00")
     await chat.say(ORGANISER, "!cancel 2026-11-26 17:00 Team retreat")
     text = (await agenda_text(chat)).plain
@@ -66,7 +67,7 @@ async def test_the_agenda_shows_the_running_session_since_when_who_came_and_what
 
 
 async def test_user_text_is_escaped_and_nobody_is_pinged(chat):
-    await chat.store.remember_display_name(ALICE, "<b>@room</b>")
+    await people.remember_display_name(chat.store, ALICE, "<b>@room</b>")
     await chat.say(ALICE, "!host 2026-11-26 08:00")
     await chat.say(ALICE, "!suggest <script>alert(1)</script> @room")
     text = await agenda_text(chat)

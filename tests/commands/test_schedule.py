@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from bot.core.config import parse_timezone
 from bot.core.model import IncomingMessage
+from bot.features.people import repository as people
 from bot.features.schedule.repository import load_cancellations, planning_range
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 from tests.features.schedule.test_repository import upcoming_sessions
@@ -48,7 +49,7 @@ async def test_tz_show_set_show(chat):
 async def test_tz_names_as_people_type_them_are_set_and_the_zone_is_named(chat, typed, zone, place):
     text = await chat.text(ALICE, f"!tz {typed}")
     assert f"Your time zone is now {place}" in text and zone in text, text
-    assert await chat.store.get_timezone(ALICE) == zone
+    assert await people.get_timezone(chat.store, ALICE) == zone
     assert "Usage" not in text
 
 
@@ -93,7 +94,7 @@ async def test_tz_refuses_abbreviations_and_offsets_and_offers_places(chat, type
         assert zone in text, (typed, text)
     for zone in wrong:
         assert zone not in text, (typed, text)
-    assert await chat.store.get_timezone(ALICE) is None, "nothing is set"
+    assert await people.get_timezone(chat.store, ALICE) is None, "nothing is set"
 
 
 async def test_tz_explains_what_is_wrong_with_an_abbreviation_or_an_offset(chat):
@@ -105,7 +106,7 @@ async def test_tz_explains_what_is_wrong_with_an_abbreviation_or_an_offset(chat)
 
 
 async def test_tz_shows_a_zone_stored_before_places_were_required_with_a_hint(chat):
-    await chat.store.set_timezone(ALICE, "EST")
+    await people.set_timezone(chat.store, ALICE, "EST")
     text = await chat.text(ALICE, "!tz")
     assert "Your time zone is EST" in text and "not a place" in text and "America/New_York" in text
 
@@ -151,8 +152,8 @@ async def test_next_shows_the_local_time_in_berlin_without_repeating_the_date(ch
 
 
 async def test_next_shows_who_volunteered_to_host_each_session_without_pinging(chat):
-    await chat.store.remember_display_name(ALICE, "Alice <b>A</b>")
-    await chat.store.remember_display_name(BOB, "Bob")
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await people.remember_display_name(chat.store, BOB, "Bob")
     await chat.say(ALICE, "!host 2026-11-26 08:00")
     await chat.say(BOB, "!host 2026-11-26 08:00")
     reply = (await chat.say(HOST, "!next"))[0]

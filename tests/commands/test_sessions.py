@@ -7,10 +7,12 @@ import sys
 import pytest
 
 from bot.core.clock import iso
-from bot.core.dispatcher import record_anchor
 from bot.core.model import Anchor, IncomingReaction
+from bot.features.people import repository as people
 from bot.features.sessions import chart
 from bot.features.sessions import repository as sessions
+from bot.storage.reactions import record_anchor
+from commands.announcements import summary_text
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, hold
 
 UTC = dt.UTC
@@ -210,7 +212,7 @@ async def test_raised_hand_checks_in_and_taking_it_back_checks_out(chat):
 
 async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat):
     for user, name in ((HOST, "Hana Host"), (ALICE, "Alice"), (BOB, "Bob"), (CAROL, "Carol"), (DAVE, "Dave")):
-        await chat.store.remember_display_name(user, name)
+        await people.remember_display_name(chat.store, user, name)
     # The 0m announcement roots the thread; Dave raises his hand on it before the start.
     await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
     await sessions.set_thread_root(chat.store, MORNING, ROOM, "$zero")
@@ -248,7 +250,7 @@ async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat)
 
 
 async def test_late_before_and_during_a_session(chat):
-    await chat.store.remember_display_name(CAROL, "Carol")
+    await people.remember_display_name(chat.store, CAROL, "Carol")
     replies = await chat.say(CAROL, "!late stuck on a train @room <i>sorry</i>")
     assert len(replies) == 1
     assert replies[0].text.startswith(
@@ -268,7 +270,7 @@ async def test_late_before_and_during_a_session(chat):
 
 async def test_late_notes_before_the_start_open_the_thread_with_the_start_and_end_in_the_summary(chat):
     for user, name in ((CAROL, "Carol"), (DAVE, "Dave"), (HOST, "Hana Host")):
-        await chat.store.remember_display_name(user, name)
+        await people.remember_display_name(chat.store, user, name)
     await chat.say(CAROL, "!late on a train")
     await chat.say(CAROL, "!late stuck on a train <b>sorry</b>")  # a second note replaces the first
     await chat.say(DAVE, "!late")
@@ -300,7 +302,12 @@ async def test_late_after_a_session_ended_goes_to_the_next_one(chat):
     await chat.say(HOST, "!end")
     chat.clock.set(at(26, 9))
     assert "will join session 2026-11-26 17:00 later" in await chat.text(CAROL, "!late sorry")
-    assert "Said they would come later" not in (await sessions.summary(chat.services, MORNING)).plain
+    assert (
+        "Said they would come later"
+        not in summary_text(
+            chat.services.config, await sessions.summary_of(chat.store, MORNING, chat.clock.now())
+        ).plain
+    )
     chat.clock.set(at(26, 17))
     (opening,) = await start(chat)
     assert "sorry" in opening.text
@@ -468,7 +475,7 @@ async def test_stats_draws_the_chart_outside_the_bot_process(chat, monkeypatch):
 
 
 async def test_here_while_waiting_for_the_host_checks_in_and_start_keeps_it(chat):
-    await chat.store.remember_display_name(ALICE, "Alice")
+    await people.remember_display_name(chat.store, ALICE, "Alice")
     chat.clock.set(at(26, 7, 59))
     assert "No session is running" in await chat.text(ALICE, "!here"), "before its start time"
     chat.clock.set(at(26, 8, 10))

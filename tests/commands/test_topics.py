@@ -7,9 +7,9 @@ import datetime as dt
 import re
 
 from bot.core.clock import iso
-from bot.core.dispatcher import record_anchor
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction
 from bot.features.privacy import registry as privacy
+from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, SEED_TOPICS, history_number
 
 SESSION = "2026-11-26 08:00"

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from bot.core.dispatcher import split_command
+from bot.core.dispatcher import Parts, split_command
 from bot.core.model import Role
 from bot.core.registry import CommandGroup, Registry
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
@@ -15,6 +15,21 @@ def test_split_command():
     for not_command in ("help", "! help", "!", "!!", "!3", "hello !help", ""):
         assert split_command(not_command, "!") is None, not_command
     assert split_command("ccc: next", "ccc: ") == ("next", "")
+
+
+def test_parts_are_found_by_the_type_they_were_provided_as():
+    class Runner:
+        pass
+
+    class Other:
+        pass
+
+    parts = Parts()
+    runner = Runner()
+    parts.provide(Runner, runner)
+    assert parts.get(Runner) is runner
+    with pytest.raises(LookupError, match=r"no .*Other was provided"):
+        parts.get(Other)
 
 
 async def test_help_lists_only_what_the_asker_may_use(chat):
@@ -122,8 +137,8 @@ async def test_hostile_messages_are_answered_safely(chat, body):
 
 
 async def test_reactions_on_anchored_messages_act_and_redactions_undo(chat):
-    from bot.core.dispatcher import record_anchor
     from bot.core.model import Anchor, IncomingReaction
+    from bot.storage.reactions import record_anchor
 
     group = CommandGroup("likes")
     seen = []
@@ -217,8 +232,8 @@ async def test_the_limit_is_per_person_and_per_room_and_binds_organisers_too(lim
 
 async def test_reactions_still_act_past_the_limit_but_their_answers_count(limited_chat):
     chat = limited_chat
-    from bot.core.dispatcher import record_anchor
     from bot.core.model import Anchor, IncomingReaction
+    from bot.storage.reactions import record_anchor
 
     group = CommandGroup("likes")
     seen = []

@@ -24,10 +24,10 @@ async def test_fresh_database_reaches_latest_version_in_wal_mode(tmp_path):
 async def test_reopening_is_a_no_op_and_keeps_data(tmp_path):
     path = tmp_path / "db.sqlite3"
     store = await Store.open(path)
-    await store.set_timezone("@a:x", "Europe/Berlin")
+    await store.set_meta("a", "kept")
     await store.close()
     store = await Store.open(path)
-    assert await store.get_timezone("@a:x") == "Europe/Berlin"
+    assert await store.get_meta("a") == "kept"
     assert await store.schema_version() == MIGRATIONS[-1].version
     await store.close()
 

@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.core.config import Config, Slot
+from bot.features.people.repository import name_of
 from bot.features.schedule.repository import Session, load_cancellations, sessions_from
 from bot.features.sessions import repository as sessions
-from bot.features.sessions.repository import Discussed
-from bot.features.topics.repository import Topic, agenda_for
+from bot.features.topics.repository import Topic, agenda_for, discussed_in
 from bot.storage.store import Store
 
 # Cancelled sessions of one slot shown before its next held one, at most.
@@ -45,7 +45,7 @@ class Running:
     key: str
     started_at: dt.datetime
     checked_in: int
-    discussed: tuple[Discussed, ...]
+    discussed: tuple[Topic, ...]
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ async def gather(store: Store, config: Config, now: dt.datetime) -> AgendaData:
                 running_key,
                 state.started_at,
                 len(await sessions.attendees(store, running_key)),
-                tuple(await sessions.discussed_topics(store, running_key)),
+                tuple(await discussed_in(store, running_key)),
             )
     cancels = await load_cancellations(store)
     slots: list[SlotAgenda] = []
@@ -81,7 +81,7 @@ async def gather(store: Store, config: Config, now: dt.datetime) -> AgendaData:
                 if len(shown) > MAX_CANCELLED_PER_SLOT:
                     break
                 continue
-            names = tuple([await sessions.name_of(store, u) for u in await sessions.volunteers_of(store, session.key)])
+            names = tuple([await name_of(store, u) for u in await sessions.volunteers_of(store, session.key)])
             shown.append(Upcoming(session, False, volunteers=names))
             break
         shown = shown[: MAX_CANCELLED_PER_SLOT + 1]

@@ -15,32 +15,28 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from bot.core.clock import iso
-from bot.core.config import ConferenceConfig, format_duration, parse_duration
+from bot.core.config import ConferenceConfig, Config
 from bot.core.dispatcher import Services
 from bot.core.model import Anchor, Reply, Sender
-from bot.core.text import Text, clean, plural
-from bot.core.timezones import place_name
+from bot.core.text import Text
 from bot.features.announcements import repository as announcements
+from bot.features.announcements.repository import AnnouncementStatus, Lead, Notice, lead_of
 from bot.features.schedule.repository import (
     Cancellations,
     Session,
-    countdown,
     load_cancellations,
-    local_time,
-    long_date,
     next_held_sessions,
     session_from_key,
     sessions_between,
-    time_in,
-    with_full_stop,
 )
 from bot.features.sessions import repository as sessions
-from bot.features.topics.repository import top_open_topics
+from bot.features.sessions.repository import LateComer, Person
+from bot.features.topics.repository import Topic, top_open_topics
 
 log = logging.getLogger(__name__)
 
@@ -56,54 +52,6 @@ AGENDA_SIZE = 5
 ON_TIME = dt.timedelta(seconds=2 * TICK_SECONDS)
 JOB_PREFIX = "ccc:"
 TICK_JOB = "ccc-tick"
-
-
-@dataclass(frozen=True)
-class Lead:
-    """A reminder's lead time before the start, stored (in `announcements.lead` and in
-    job ids) as '1d', '15m' or '0m'."""
-
-    before: dt.timedelta
-
-    @classmethod
-    def parse(cls, text: str) -> Lead:
-        return cls(parse_duration(text))
-
-    @property
-    def at_start(self) -> bool:
-        """The `0m` reminder, which opens the session's thread."""
-        return self.before == dt.timedelta(0)
-
-    def __str__(self) -> str:
-        return format_duration(self.before)
-
-
-class Notice(StrEnum):
-    """What is due that is not a reminder: the cancellation notice, the host-wait notice,
-    the summary of an automatic close, and the close itself (no message). Stored in
-    `announcements.lead` and job ids as its value."""
-
-    CANCELLED = "cancelled"
-    HOST_WAIT = "host-wait"
-    SUMMARY = "summary"
-    AUTO_CLOSE = "auto-close"
-
-
-def lead_of(stored: str) -> Lead | Notice:
-    """What a stored `announcements.lead` stands for; ValueError if nothing."""
-    try:
-        return Notice(stored)
-    except ValueError:
-        return Lead.parse(stored)
-
-
-class AnnouncementStatus(StrEnum):
-    """An `announcements` row: written 'sending' before the send, 'sent' after it;
-    'skipped' when it is not sent (late, superseded, or no longer wanted)."""
-
-    SENDING = "sending"
-    SENT = "sent"
-    SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -232,7 +180,7 @@ class Announcer:
         needless = item.lead == Notice.HOST_WAIT and await self._host_arrived(item.session.key)
         status = AnnouncementStatus.SKIPPED if late or superseded or needless else AnnouncementStatus.SENDING
         async with store.transaction() as db:
-            added = await announcements.record(db, item.session.key, str(item.lead), self._rooms, status, now)
+            added = await announcements.record(db, item.session.key, item.lead, self._rooms, status, now)
         if added and late:
             log.warning(
                 "%s announcement for session %s was due at %s and is past its grace window "
@@ -309,37 +257,40 @@ class Announcer:
         event_id: str | None,
         now: dt.datetime,
     ) -> None:
-        await announcements.mark(self.services.store, key, str(lead), room, status, event_id, now)
+        await announcements.mark(self.services.store, key, lead, room, status, event_id, now)
 
     # --- the messages ------------------------------------------------------------
 
     async def message(self, session: Session, lead: Lead | Notice, room: str, now: dt.datetime) -> Reply | None:
         """The message `lead` for a session in a room, or None if it is no longer wanted."""
         services, key = self.services, session.key
+        wording, config = services.parts.get(Wording), services.config
         reply_to = reply_key(key, lead, room)
         root = await sessions.thread_root(services.store, key, room)
         if lead == Notice.CANCELLED:
-            return Reply.of(await cancellation_text(services, session, now), room_id=room, key=reply_to)
+            notice = await cancellation_of(services, session, now)
+            return Reply.of(wording.cancellation(config, notice), room_id=room, key=reply_to)
         if lead == Notice.SUMMARY:
-            return Reply.of(await sessions.summary(services, key), room_id=room, thread_root=root, key=reply_to)
+            summary = await sessions.summary_of(services.store, key, now)
+            return Reply.of(wording.summary(config, summary), room_id=room, thread_root=root, key=reply_to)
         if lead == Notice.HOST_WAIT:
             if await self._host_arrived(key):
                 return None
-            text, mentions = await host_wait_text(services, session)
-            return Reply.of(text, mentions=mentions, room_id=room, thread_root=root, key=reply_to)
+            wait = await host_wait_of(services, session)
+            text = wording.host_wait(config, wait)
+            return Reply.of(text, mentions=wait.mentions, room_id=room, thread_root=root, key=reply_to)
         if not isinstance(lead, Lead):
             raise ValueError(f"{lead} sends no message")
         before = lead.before
         positive = [d for d in self._conf.announce_before if d > dt.timedelta(0)]
         # Volunteers are pinged in the last reminder before the start (`15m` by default).
         ping = bool(positive) and before == min(positive)
-        text, mentions = await announcement(services, session, now, ping=ping, lead=before)
+        # The `0m` one opens the thread, unless a host started early and the thread exists
+        # already; notes left with !late before the thread opened go into it.
+        opens_thread = lead.at_start and root is None
+        made = await announcement_of(services, session, now, ping=ping, lead=before, late=opens_thread)
+        text, mentions = wording.announcement(config, made), made.mentions
         if lead.at_start:
-            # The thread root, unless a host started early and the thread exists already.
-            if root is None:  # notes left with !late before the thread opened go into it
-                late = await sessions.late_notes_text(services.store, key)
-                if late:
-                    text.line().extend(late)
             anchor = Anchor("session", key)
             return Reply.of(text, mentions=mentions, room_id=room, thread_root=root, anchor=anchor, key=reply_to)
         return Reply.of(text, mentions=mentions, room_id=room, key=reply_to)
@@ -426,103 +377,94 @@ class Announcer:
             return planned
 
 
-# --- texts --------------------------------------------------------------------------
+# --- what the messages say, as data; `commands/` words them -------------------------
 
 
-def times_text(services: Services, session: Session) -> Text:
-    """'Thursday 26 November 2026, 08:00 UTC' and the time in each display zone, with
-    the date where it differs."""
-    utc = session.starts_at
-    text = Text().bold(f"{long_date(utc)} UTC")
-    zones = [z for z in services.config.conference.display_timezones if z != "UTC"]
-    if zones:
-        text.line(" · ".join(f"{place_name(zone)}: {time_in(utc, zone, utc.date())}" for zone in zones))
-    return text
+@dataclass(frozen=True)
+class Announcement:
+    """The announcement of a session: when, the agenda, who volunteered to host."""
+
+    session: Session
+    left: dt.timedelta  # until the start; negative once it began
+    # The reminder's lead time when it goes out on time, so that its text states it (a
+    # few milliseconds or a tick late alike); None for `!announce`, or one sent late.
+    lead: dt.timedelta | None
+    agenda: list[Topic]
+    volunteers: list[Person]
+    ping: bool  # the volunteers are mentioned, not only named
+    late: list[LateComer]  # for the message that opens the thread: who said they would come later
+
+    @property
+    def mentions(self) -> tuple[str, ...]:
+        return tuple(p.user_id for p in self.volunteers) if self.ping else ()
 
 
-def link_line(services: Services) -> Text:
-    conf = services.config.conference
-    return Text("Join: ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
+@dataclass(frozen=True)
+class HostWait:
+    """Nobody has started the session `minutes` after its start; the volunteers are pinged."""
+
+    session: Session
+    minutes: int
+    volunteers: list[Person]
+
+    @property
+    def mentions(self) -> tuple[str, ...]:
+        return tuple(p.user_id for p in self.volunteers)
 
 
-async def _names(services: Services, users: list[str], ping: bool) -> tuple[Text, tuple[str, ...]]:
-    text = Text()
-    for i, user in enumerate(users):
-        if i:
-            text.add(" and " if i == len(users) - 1 else ", ")
-        name = await sessions.name_of(services.store, user)
-        if ping:
-            text.mention(user, name)
-        else:
-            text.add(name)
-    return text, tuple(users) if ping else ()
+@dataclass(frozen=True)
+class CancellationNotice:
+    """The session is cancelled (`reason` as typed, may be empty); the next one held."""
+
+    session: Session
+    reason: str
+    following: Session | None
+    now: dt.datetime
 
 
-def when_text(session: Session, now: dt.datetime, lead: dt.timedelta | None) -> str:
-    """'starts in 15 minutes' for the 15-minute reminder, sent a few milliseconds or a
-    tick late alike; 'starts now' for the `0m` one. Without a lead (`!announce`), or
-    when sent late after a downtime: the time actually left, or 'began 20 minutes ago'."""
-    until = session.starts_at - now
-    if lead is not None and until > lead - ON_TIME:
-        return f"starts {countdown(lead)}" if lead else "starts now"
-    left = countdown(until)
-    if left == "now":
-        return "starts now"
-    return f"began {left}" if until < dt.timedelta(0) else f"starts {left}"
+@dataclass(frozen=True)
+class Wording:
+    """How the messages the bot sends on its own read. The words live in `commands/`,
+    which features do not import: the wiring provides one through `Services.parts`."""
+
+    announcement: Callable[[Config, Announcement], Text]
+    host_wait: Callable[[Config, HostWait], Text]
+    cancellation: Callable[[Config, CancellationNotice], Text]
+    summary: Callable[[Config, sessions.Summary], Text]
 
 
-async def announcement(
-    services: Services, session: Session, now: dt.datetime, *, ping: bool = False, lead: dt.timedelta | None = None
-) -> tuple[Text, tuple[str, ...]]:
-    """The announcement of a session: when, where, the agenda and the host. `lead` is
-    the reminder's lead time, which its text states."""
-    conf, prefix = services.config.conference, services.prefix
-    when = when_text(session, now, lead)
-    text = Text("📣 ").bold(conf.name).add(f" {when}")
-    text.line().extend(times_text(services, session))
-    text.line().extend(link_line(services))
-    agenda = await top_open_topics(services.store, AGENDA_SIZE)
-    if agenda:
-        text.line("Top topics (vote with ").code(f"{prefix}vote N").add("):")
-        for topic in agenda:
-            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, 120)} ({plural(topic.votes, 'vote')})")
-    else:
-        text.line("No topics yet: bring one! Suggest it with ").code(f"{prefix}suggest TEXT").add(".")
-    volunteers = await sessions.volunteers_of(services.store, session.key)
-    mentions: tuple[str, ...] = ()
-    if volunteers:
-        names, mentions = await _names(services, volunteers, ping)
-        text.line("Volunteered to host: ").extend(names).add(".")
-    else:
-        text.line("No host has volunteered yet: ").code(f"{prefix}host").add(" to host it.")
-    return text, mentions
+async def announcement_of(
+    services: Services,
+    session: Session,
+    now: dt.datetime,
+    *,
+    ping: bool = False,
+    lead: dt.timedelta | None = None,
+    late: bool = False,
+) -> Announcement:
+    """The announcement of a session at `now`; `lead` is the reminder's lead time, `late`
+    asks for the notes left with !late."""
+    store, left = services.store, session.starts_at - now
+    return Announcement(
+        session=session,
+        left=left,
+        lead=lead if lead is not None and left > lead - ON_TIME else None,
+        agenda=await top_open_topics(store, AGENDA_SIZE),
+        volunteers=await sessions.people(store, await sessions.volunteers_of(store, session.key)),
+        ping=ping,
+        late=await sessions.late_comers(store, session.key) if late else [],
+    )
 
 
-async def host_wait_text(services: Services, session: Session) -> tuple[Text, tuple[str, ...]]:
-    prefix = services.prefix
-    wait = services.config.conference.host_wait_minutes
-    text = Text(f"No host has started session {session.key} yet ({plural(wait, 'minute')} after its start).")
-    volunteers = await sessions.volunteers_of(services.store, session.key)
-    mentions: tuple[str, ...] = ()
-    if volunteers:
-        names, mentions = await _names(services, volunteers, ping=True)
-        text.add(" Volunteered to host: ").extend(names).add(".")
-    else:
-        text.add(" Nobody volunteered to host.")
-    text.line("Anyone here can host: type ").code(f"{prefix}host").add(", then ").code(f"{prefix}start").add(".")
-    text.line().extend(link_line(services))
-    return text, mentions
+async def host_wait_of(services: Services, session: Session) -> HostWait:
+    store = services.store
+    volunteers = await sessions.people(store, await sessions.volunteers_of(store, session.key))
+    return HostWait(session, services.config.conference.host_wait_minutes, volunteers)
 
 
-async def cancellation_text(services: Services, session: Session, now: dt.datetime) -> Text:
+async def cancellation_of(services: Services, session: Session, now: dt.datetime) -> CancellationNotice:
     cancels = await load_cancellations(services.store)
     cancellation = cancels.of(session)
-    conf = services.config.conference
-    text = Text("❌ ").bold(conf.name).add(" of ").bold(f"{long_date(session.starts_at)} UTC").add(" is cancelled")
-    reason = clean(cancellation.reason, 200) if cancellation is not None else ""
-    text.add(f": {with_full_stop(reason)}" if reason else ".")
     following = next_held_sessions(services.config, cancels, session.starts_at, 1)
-    if following:
-        nxt = following[0].starts_at
-        text.line(f"The next session is {long_date(local_time(nxt, 'UTC'))} UTC ({countdown(nxt - now)}).")
-    return text
+    reason = cancellation.reason if cancellation is not None else ""
+    return CancellationNotice(session, reason, following[0] if following else None, now)

@@ -13,15 +13,17 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from bot.core.clock import parse_iso
+from bot.core.clock import iso
 from bot.core.config import WEEKDAYS
 from bot.core.model import Attachment
 from bot.core.text import clean, plural
-from bot.features.topics.repository import TopicStatus
+from bot.features.people.repository import known_names
+from bot.features.sessions.repository import Attended, attendance_history
+from bot.features.topics.repository import Topic, TopicStatus, all_topics
 from bot.storage.store import Store
 
 KINDS = ("topics", "attendance")
@@ -36,18 +38,20 @@ IMPORTED_SESSION = "earlier (imported)"
 FORMER_PARTICIPANT = "a former participant"
 
 
-@dataclass(frozen=True)
-class TopicRow:
-    number: int
-    text: str
-    suggested_by: str | None
-    suggested_name: str | None
-    suggested_at: str | None
-    votes: int
-    status: TopicStatus
-    session: str | None
-    note: str | None
-    imported: bool  # history from the seed file: discussed, before the bot kept records
+# The topics file's columns, in order: a topic as the topics feature keeps it (`Topic`),
+# its id as `number`, without `discussed_at`.
+TOPIC_COLUMNS = (
+    "number",
+    "text",
+    "suggested_by",
+    "suggested_name",
+    "suggested_at",
+    "votes",
+    "status",
+    "session",
+    "note",
+    "imported",  # history from the seed file: discussed, before the bot kept records
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,6 @@ class AttendanceRow:
     auto_closed: bool
 
 
-TOPIC_COLUMNS = tuple(f.name for f in fields(TopicRow))
 ATTENDANCE_COLUMNS = tuple(f.name for f in fields(AttendanceRow))
 
 
@@ -88,55 +91,39 @@ class Report:
 # --- reading ----------------------------------------------------------------------------
 
 
-async def topic_rows(store: Store) -> list[TopicRow]:
-    rows = await store.fetchall(
-        "SELECT t.id, t.text, t.suggested_by, t.suggested_name, t.suggested_at, t.status, t.session, t.note, "
-        "t.seed_key IS NOT NULL AS imported, (SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes "
-        "FROM topics t ORDER BY t.id"
-    )
-    return [
-        TopicRow(
-            number=r["id"],
-            text=r["text"],
-            suggested_by=r["suggested_by"],
-            suggested_name=r["suggested_name"],
-            suggested_at=r["suggested_at"],
-            votes=r["votes"],
-            status=TopicStatus(r["status"]),
-            session=r["session"],
-            note=r["note"],
-            imported=bool(r["imported"]),
-        )
-        for r in rows
-    ]
+def topic_record(topic: Topic) -> dict[str, Any]:
+    """A topic as one row of the file, by TOPIC_COLUMNS."""
+    return {"number": topic.id, **{c: getattr(topic, c) for c in TOPIC_COLUMNS[1:]}}
 
 
-async def attendance_rows(store: Store) -> list[AttendanceRow]:
-    rows = await store.fetchall(
-        "SELECT s.key, s.started_by, s.started_at, s.ended_at, s.auto_ended, a.user_id, a.checked_in_at "
-        "FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
-        "ORDER BY s.starts_at, s.key, a.checked_in_at, a.rowid"
-    )
-    return [
-        AttendanceRow(
-            session=r["key"],
-            slot=slot_of(r["key"]),
-            started_by=r["started_by"],
-            started_at=r["started_at"],
-            ended_at=None if r["auto_ended"] else r["ended_at"],
-            attendee=r["user_id"],
-            checked_in_at=r["checked_in_at"],
-            duration_minutes=None if r["auto_ended"] else _minutes(r["started_at"], r["ended_at"]),
-            auto_closed=bool(r["auto_ended"]),
-        )
-        for r in rows
-    ]
+def attendance_rows(history: Sequence[Attended]) -> list[AttendanceRow]:
+    """One row per check-in, and one with no attendee for a session nobody is checked in to."""
+    rows = []
+    for held in history:
+        state = held.state
+        # When the bot closed a session says nothing about when people left: no end, no duration.
+        ended = None if state.auto_ended else state.ended_at
+        for check_in in held.check_ins or (None,):
+            rows.append(
+                AttendanceRow(
+                    session=state.key,
+                    slot=slot_of(state.key),
+                    started_by=state.started_by,
+                    started_at=iso(state.started_at) if state.started_at else None,
+                    ended_at=iso(ended) if ended else None,
+                    attendee=check_in.user_id if check_in else None,
+                    checked_in_at=iso(check_in.at) if check_in else None,
+                    duration_minutes=_minutes(state.started_at, ended),
+                    auto_closed=state.auto_ended,
+                )
+            )
+    return rows
 
 
-def _minutes(started_at: str | None, ended_at: str | None) -> int | None:
+def _minutes(started_at: dt.datetime | None, ended_at: dt.datetime | None) -> int | None:
     if not started_at or not ended_at:
         return None
-    return max(int((parse_iso(ended_at) - parse_iso(started_at)).total_seconds()) // 60, 0)
+    return max(int((ended_at - started_at).total_seconds()) // 60, 0)
 
 
 def slot_of(session_key: str) -> str:
@@ -147,11 +134,6 @@ def slot_of(session_key: str) -> str:
     except ValueError:
         return ""
     return f"{WEEKDAYS[day.weekday()].capitalize()} {session_key[11:]}".strip()
-
-
-async def user_names(store: Store) -> dict[str, str]:
-    rows = await store.fetchall("SELECT user_id, display_name FROM users WHERE display_name IS NOT NULL")
-    return {r["user_id"]: clean(r["display_name"], 64) for r in rows}
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -170,22 +152,22 @@ def neutralise(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _csv(columns: Sequence[str], rows: Sequence[Any]) -> bytes:
+def _csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    for row in rows:
-        writer.writerow([neutralise(getattr(row, c)) for c in columns])
+    for record in records:
+        writer.writerow([neutralise(record[c]) for c in columns])
     # With a byte order mark, Excel reads the file as UTF-8 instead of the local code page.
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def topics_csv(rows: Sequence[TopicRow], report: Report) -> bytes:
-    return _csv(TOPIC_COLUMNS, rows)
+def topics_csv(topics: Sequence[Topic], report: Report) -> bytes:
+    return _csv(TOPIC_COLUMNS, map(topic_record, topics))
 
 
 def attendance_csv(rows: Sequence[AttendanceRow], report: Report) -> bytes:
-    return _csv(ATTENDANCE_COLUMNS, rows)
+    return _csv(ATTENDANCE_COLUMNS, map(asdict, rows))
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -195,13 +177,13 @@ def _json(document: dict[str, Any]) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def topics_json(rows: Sequence[TopicRow], report: Report) -> bytes:
+def topics_json(topics: Sequence[Topic], report: Report) -> bytes:
     return _json(
         {
             "schema_version": SCHEMA_VERSION,
             "kind": "topics",
             "conference": report.conference,
-            "topics": [asdict(r) for r in rows],
+            "topics": [topic_record(t) for t in topics],
         }
     )
 
@@ -253,17 +235,17 @@ def _md(lines: list[str]) -> bytes:
     return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
 
 
-def _suggester(row: TopicRow, report: Report) -> str:
+def _suggester(row: Topic, report: Report) -> str:
     if row.suggested_by is None:
         return "" if row.imported else FORMER_PARTICIPANT
     name = row.suggested_name
     return f"{name} ({row.suggested_by})" if name else row.suggested_by
 
 
-def topics_md(rows: Sequence[TopicRow], report: Report) -> bytes:
+def topics_md(rows: Sequence[Topic], report: Report) -> bytes:
     by_status = {status: [r for r in rows if r.status == status] for status in STATUS_ORDER}
     # Open topics as !topics ranks them: most votes first, then the oldest suggestion.
-    by_status[TopicStatus.OPEN].sort(key=lambda r: (-r.votes, r.suggested_at or "", r.number))
+    by_status[TopicStatus.OPEN].sort(key=lambda r: (-r.votes, r.suggested_at or "", r.id))
     imported = sum(1 for r in by_status[TopicStatus.DISCUSSED] if r.imported)
     counts = ", ".join(
         f"{len(found)} {status}" + (f" ({imported} imported)" if status == TopicStatus.DISCUSSED and imported else "")
@@ -279,7 +261,7 @@ def topics_md(rows: Sequence[TopicRow], report: Report) -> bytes:
         lines += [f"## {status.capitalize()} ({len(found)})", ""]
         table = [
             (
-                r.number,
+                r.id,
                 r.text,
                 _suggester(r, report),
                 r.suggested_at,
@@ -368,13 +350,13 @@ async def build_export(store: Store, kind: str, fmt: str, conference: str, day: 
     """The export file of `kind` in `fmt`; `day` (the clock's UTC date) only names it."""
     if (kind, fmt) not in RENDERERS:
         raise ValueError(f"no export of {kind!r} as {fmt!r}")
-    report = Report(conference, await user_names(store))
+    report = Report(conference, await known_names(store))
     if kind == "topics":
-        topics = await topic_rows(store)
+        topics = await all_topics(store)
         data = RENDERERS[kind, fmt](topics, report)
         rows, summary = len(topics), plural(len(topics), "topic")
     else:
-        attendance = await attendance_rows(store)
+        attendance = attendance_rows(await attendance_history(store))
         data = RENDERERS[kind, fmt](attendance, report)
         rows = len(attendance)
         sessions = len({r.session for r in attendance})

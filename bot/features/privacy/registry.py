@@ -1,11 +1,7 @@
-"""What the bot stores about a person (`!mydata`), and erasing it (`!forgetme`).
-
-Every feature that stores something about a person registers here, when it is imported,
-how to collect it (`collect`: the keys it adds to the `!mydata` document) and how to
-erase it (`erase`: inside the one transaction of `!forgetme`, returning what it did under
-the names of `Erased`), and which columns hold a user id (`holds`), so that a test finds
-any table nobody collects. The profile (`users`), the record of handled commands (the
-inbox), the direct-message room and the erasure request are registered here.
+"""What the bot stores about a person (`!mydata`), and erasing it (`!forgetme`): every
+part registered with bot/core/privacy.py is run, the erasure in one transaction. The
+direct-message room and the erasure request are registered here; the profile (`users`) by
+the people feature, the record of handled commands by the Matrix inbox.
 
 Erasure needs a confirmation within CONFIRM_WINDOW; the pending request is a row in the
 `meta` table (`forgetme:<user id>` = when it was asked), which the erasure removes too.
@@ -16,15 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
-from bot import inbox
+from bot.core import privacy as core
 from bot.core.clock import iso, parse_iso
-from bot.storage.store import Store, delete_meta, delete_meta_below, delete_user, read_meta, write_meta
+from bot.core.privacy import Column, Erasing, Section
+from bot.storage.store import Store, delete_meta, delete_meta_below, dm_key, read_meta, write_meta
 
 CONFIRM_WINDOW = dt.timedelta(minutes=10)
 SCHEMA_VERSION = 1
@@ -34,67 +29,10 @@ def _pending_key(user_id: str) -> str:
     return f"forgetme:{user_id}"
 
 
-def _dm_key(user_id: str) -> str:
-    # Where the Matrix adapter keeps the direct-message room it opened with the user.
-    return f"dm:{user_id}"
-
-
-# --- the registry -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Erasing:
-    """Whom an erasure is for, when, and the command that confirmed it (being handled)."""
-
-    user_id: str
-    now: dt.datetime
-    current_event: str | None
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column that holds a user id; `value` is how a row of it names the person (the
-    id itself by default)."""
-
-    table: str
-    name: str
-    value: Callable[[str], str] | None = None
-
-    def holding(self, user_id: str) -> str:
-        return self.value(user_id) if self.value is not None else user_id
-
-
-Collect = Callable[[Store, str], Awaitable[dict[str, Any]]]
-Erase = Callable[[aiosqlite.Connection, Erasing], Awaitable[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class Section:
-    name: str
-    collect: Collect
-    erase: Erase
-    holds: tuple[Column, ...]
-
-
-_sections: dict[str, Section] = {}
-
-
-def register(name: str, collect: Collect, erase: Erase, *, holds: tuple[Column, ...] = ()) -> None:
-    """Add a feature's part of `!mydata` and `!forgetme`. Registering a name again
-    replaces it (a module imported twice, as by tests, does no harm)."""
-    _sections[name] = Section(name, collect, erase, holds)
-
-
 def sections() -> tuple[Section, ...]:
-    """The registered sections, in order of registration, then the bot's own records
-    (handled commands, the direct-message room, the erasure request), which end the
-    document."""
-    return (*_sections.values(), *_RECORDS)
-
-
-async def rows(store: Store, sql: str, user_id: str) -> list[dict[str, Any]]:
-    """The rows of `sql` (with the user id as its parameter) as JSON-ready dicts."""
-    return [dict(r) for r in await store.fetchall(sql, (user_id,))]
+    """The registered sections (bot/core/privacy.py), then the bot's own records (the
+    direct-message room, the erasure request), which end the document."""
+    return (*core.sections(), *_RECORDS)
 
 
 # --- collecting -------------------------------------------------------------------------
@@ -187,60 +125,18 @@ async def _erase(db: aiosqlite.Connection, user_id: str, now: dt.datetime, curre
 # --- what is registered here ------------------------------------------------------------
 
 
-async def _collect_profile(store: Store, user_id: str) -> dict[str, Any]:
-    return {"timezone": await store.get_timezone(user_id), "display_name": await store.display_name(user_id)}
-
-
-async def _erase_profile(db: aiosqlite.Connection, who: Erasing) -> dict[str, Any]:
-    user = await delete_user(db, who.user_id)
-    labels = ("time zone", "display name")
-    return {"profile": tuple(label for label, value in zip(labels, user or (), strict=False) if value)}
-
-
-async def _collect_messages(store: Store, user_id: str) -> dict[str, Any]:
-    """The bot's record of the events it handled from the user (commands, reactions)."""
-    handled = [
-        {
-            "event_id": e.event_id,
-            "room_id": e.room_id,
-            "kind": e.kind,
-            "at": iso(e.at) if e.at is not None else e.received_at,
-            **e.fields,
-        }
-        for e in await inbox.handled_from(store, user_id)
-    ]
-    return {"messages_received": handled}
-
-
-async def _erase_messages(db: aiosqlite.Connection, who: Erasing) -> dict[str, Any]:
-    return {"messages": await inbox.blank_from(db, who.user_id, who.current_event)}
-
-
 async def _collect_meta(store: Store, user_id: str) -> dict[str, Any]:
     return {
-        "direct_message_room": await store.get_meta(_dm_key(user_id)),
+        "direct_message_room": await store.get_meta(dm_key(user_id)),
         "erasure_requested_at": await store.get_meta(_pending_key(user_id)),
     }
 
 
 async def _erase_meta(db: aiosqlite.Connection, who: Erasing) -> dict[str, Any]:
-    await delete_meta(db, _dm_key(who.user_id))  # the request itself is gone already
+    await delete_meta(db, dm_key(who.user_id))  # the request itself is gone already
     return {}
 
 
-register(
-    "profile",
-    _collect_profile,
-    _erase_profile,
-    holds=(Column("users", "user_id"),),
-)
-
 _RECORDS = (
-    Section(
-        "messages",
-        _collect_messages,
-        _erase_messages,
-        (Column("inbox", "payload", lambda user_id: inbox.message(user_id, 0, "!mydata", None, None)),),
-    ),
-    Section("meta", _collect_meta, _erase_meta, (Column("meta", "key", _dm_key), Column("meta", "key", _pending_key))),
+    Section("meta", _collect_meta, _erase_meta, (Column("meta", "key", dm_key), Column("meta", "key", _pending_key))),
 )

@@ -18,11 +18,10 @@ import pytz
 from dateutil import rrule
 from dateutil.relativedelta import relativedelta
 
+from bot.core import privacy
 from bot.core.clock import UTC, iso, parse_iso
 from bot.core.config import Config, Slot
-from bot.core.text import plural
 from bot.features.announcements import repository as announcements
-from bot.features.privacy import registry as privacy
 from bot.storage.store import Store, count_meta, write_meta, write_meta_once
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
@@ -251,14 +250,12 @@ class Cancellations:
     def of(self, session: Session) -> Cancellation | None:
         return self.by_target.get(session.key) or self.by_target.get(session.day)
 
+    def of_day(self, day: dt.date) -> Cancellation | None:
+        """The cancellation of the whole day `day`, if it is cancelled as a whole."""
+        return self.by_target.get(day.isoformat())
+
     def __iter__(self) -> Iterator[Cancellation]:
         return iter(self.by_target.values())
-
-
-def with_full_stop(text: str) -> str:
-    """`text` ending a sentence: a full stop after a word or a number only, so a reason
-    typed as 'holidays!', 'see you :)' or with an emoji at the end gets none."""
-    return f"{text}." if text[-1:].isalnum() or text.endswith(('"', "'", "”", "’")) else text
 
 
 async def load_cancellations(store: Store) -> Cancellations:
@@ -364,54 +361,6 @@ def next_held_sessions(config: Config, cancels: Cancellations, after: dt.datetim
 
 def local_time(at: dt.datetime, zone: str) -> dt.datetime:
     return at.astimezone(pytz.timezone(zone))
-
-
-def long_date(at: dt.datetime) -> str:
-    """'Thursday 26 November 2026, 08:00'."""
-    return f"{at:%A} {at.day} {at:%B %Y}, {at:%H:%M}"
-
-
-def short_date(at: dt.datetime) -> str:
-    """'Thu 26 Nov 08:00'."""
-    return f"{at:%a} {at.day} {at:%b} {at:%H:%M}"
-
-
-def time_in(at: dt.datetime, zone: str, reference: dt.date) -> str:
-    """'13:30', or 'Fri 27 Nov 02:00' when the local date is not `reference`."""
-    local = local_time(at, zone)
-    return f"{local:%H:%M}" if local.date() == reference else short_date(local)
-
-
-def _minutes(delta: dt.timedelta) -> int:
-    """The whole minutes in a (non-negative) delta, rounded to the nearest, half up."""
-    return int((abs(delta) + dt.timedelta(seconds=30)) // dt.timedelta(minutes=1))
-
-
-def countdown(delta: dt.timedelta) -> str:
-    """'in 1 day 11 hours', 'in 2 hours 5 minutes', 'in 15 minutes', 'now'; a past delta
-    reads '5 minutes ago'. Rounded to the nearest minute; a day or more away, where the
-    minutes are not shown, to the nearest hour."""
-    minutes = _minutes(delta)
-    if minutes >= 24 * 60:
-        minutes = int((abs(delta) + dt.timedelta(minutes=30)) // dt.timedelta(hours=1)) * 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    units = [(days, "day"), (hours, "hour"), (mins, "minute")]
-    first = next((i for i, (n, _) in enumerate(units) if n), None)
-    if first is None:
-        return "now"
-    text = " ".join(plural(n, unit) for n, unit in units[first : first + 2] if n)
-    return f"{text} ago" if delta < dt.timedelta(0) else f"in {text}"
-
-
-def duration_text(delta: dt.timedelta) -> str:
-    """How long something lasted, in the words of a countdown: '1 hour 5 minutes',
-    '45 minutes'; rounded to the nearest minute, in hours however long."""
-    minutes = _minutes(max(delta, dt.timedelta(0)))
-    if not minutes:
-        return "less than a minute"
-    hours, mins = divmod(minutes, 60)
-    return " ".join(plural(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)
 
 
 # --- !mydata and !forgetme ------------------------------------------------------------

@@ -4,26 +4,29 @@ thread is in each room, and the summary at its end."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import aiosqlite
 
+from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
-from bot.core.text import Text, clean
-from bot.features.privacy import registry as privacy
+from bot.core.model import Anchor
+from bot.features.people.repository import name_of
 from bot.features.schedule.repository import (
     Cancellations,
     Session,
-    countdown,
-    duration_text,
     load_cancellations,
     next_held_sessions,
     sessions_between,
 )
+from bot.features.topics.repository import Topic, discussed_in
+from bot.storage import reactions
 from bot.storage.store import Store
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.
@@ -32,6 +35,15 @@ START_LATE = dt.timedelta(hours=2)
 # A session nobody ended is closed this long after it was started.
 AUTO_CLOSE_AFTER = dt.timedelta(hours=3)
 CHECK_IN_REACTION = "✋"
+
+
+class CheckInVia(StrEnum):
+    """How someone checked in (`attendance.via`): by `!here`, by reacting ✋ to the
+    session's announcement or start message, or by starting it as its host."""
+
+    COMMAND = "command"
+    REACTION = "reaction"
+    HOST = "host"
 
 
 @dataclass(frozen=True)
@@ -171,11 +183,12 @@ async def start_session(store: Store, session: Session, user_id: str, now: dt.da
             "ON CONFLICT (session, user_id) DO UPDATE SET via = 'host' WHERE via = 'reaction'",
             (session.key, user_id, iso(now)),
         )
-        await db.execute(
-            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) "
-            "SELECT a.ref, r.user_id, ?, 'reaction' FROM reactions r JOIN anchors a ON a.event_id = r.target "
-            "WHERE a.kind = 'session' AND a.ref = ? AND r.key = ? ORDER BY r.rowid",
-            (iso(now), session.key, CHECK_IN_REACTION),
+        await db.executemany(
+            "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, 'reaction')",
+            [
+                (session.key, raised, iso(now))
+                for raised in await reactions.reacted_with(db, Anchor("session", session.key), CHECK_IN_REACTION)
+            ],
         )
     return SessionState(session.key, user_id, now.replace(microsecond=0), None, None, False)
 
@@ -221,9 +234,9 @@ async def close_session(
 # --- people -------------------------------------------------------------------------
 
 
-async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: str) -> bool:
-    """False if already checked in. via: 'command', 'reaction' or 'host'. A check-in by
-    command over one a ✋ made takes it over, so taking the ✋ back no longer undoes it."""
+async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: CheckInVia) -> bool:
+    """False if already checked in. A check-in by command over one a ✋ made takes it
+    over, so taking the ✋ back no longer undoes it."""
     async with store.transaction() as db:
         cursor = await db.execute(
             "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, ?)",
@@ -231,7 +244,7 @@ async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: s
         )
         if cursor.rowcount:
             return True
-        if via != "reaction":
+        if via != CheckInVia.REACTION:
             await db.execute(
                 "UPDATE attendance SET via = ? WHERE session = ? AND user_id = ? AND via = 'reaction'",
                 (via, key, user_id),
@@ -281,8 +294,10 @@ async def volunteers_of(store: Store, key: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class LateNote:
-    user_id: str
+class LateComer:
+    """A note left with `!late`: who (their name) and what they said, perhaps nothing."""
+
+    name: str
     note: str
 
 
@@ -295,32 +310,22 @@ async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.date
     )
 
 
-async def late_notes(store: Store, key: str) -> list[LateNote]:
+async def late_comers(store: Store, key: str) -> list[LateComer]:
+    """The notes left with `!late` for session `key`, oldest first."""
     rows = await store.fetchall("SELECT user_id, note FROM late_notes WHERE session = ? ORDER BY at, rowid", (key,))
-    return [LateNote(r["user_id"], r["note"]) for r in rows]
+    return [LateComer(await name_of(store, r["user_id"]), r["note"]) for r in rows]
 
 
-async def _late_lines(store: Store, text: Text, notes: list[LateNote]) -> Text:
-    for late in notes:
-        text.line("• ").add(await name_of(store, late.user_id))
-        if late.note:
-            text.add(f": {clean(late.note, 300)}")
-    return text
+@dataclass(frozen=True)
+class Person:
+    """Someone as a message shows them: the user id (to mention them) and their name."""
+
+    user_id: str
+    name: str
 
 
-async def late_notes_text(store: Store, key: str) -> Text:
-    """The notes left with !late before the session's thread opened, for the message that
-    opens it (empty if there are none)."""
-    notes = await late_notes(store, key)
-    if not notes:
-        return Text()
-    return await _late_lines(store, Text("🕐 Said they would come later:"), notes)
-
-
-async def name_of(store: Store, user_id: str) -> str:
-    """How to show a person: their display name if known, else their user ID."""
-    name = await store.display_name(user_id)
-    return clean(name, 64) if name else user_id
+async def people(store: Store, user_ids: Iterable[str]) -> list[Person]:
+    return [Person(user_id, await name_of(store, user_id)) for user_id in user_ids]
 
 
 async def is_volunteer_host(services: Services, user_id: str) -> bool:
@@ -377,10 +382,7 @@ async def thread_root(store: Store, key: str, room_id: str) -> str | None:
         "SELECT event_id FROM session_threads WHERE session = ? AND room_id = ?", (key, room_id)
     )
     if root is None:
-        root = await store.fetchval(
-            "SELECT event_id FROM anchors WHERE kind = 'session' AND ref = ? AND room_id = ? ORDER BY rowid LIMIT 1",
-            (key, room_id),
-        )
+        root = await reactions.first_anchored(store, Anchor("session", key), room_id)
     return root
 
 
@@ -395,51 +397,33 @@ async def set_thread_root(store: Store, key: str, room_id: str, event_id: str) -
 
 
 @dataclass(frozen=True)
-class Discussed:
-    id: int
-    text: str
-    note: str | None
+class Summary:
+    """What a session was, for the message at its end: when it ran, who came, what was
+    discussed. `started_at` is None for a session never started (and the lists empty);
+    `ended_at` is now for one still running."""
+
+    key: str
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    auto_ended: bool
+    present: list[str]  # names, in the order they checked in
+    late: list[LateComer]
+    discussed: list[Topic]
 
 
-async def discussed_topics(store: Store, key: str) -> list[Discussed]:
-    rows = await store.fetchall(
-        "SELECT id, text, note FROM topics WHERE status = 'discussed' AND session = ? ORDER BY discussed_at, id",
-        (key,),
-    )
-    return [Discussed(r["id"], r["text"], r["note"]) for r in rows]
-
-
-async def summary(services: Services, key: str) -> Text:
-    """What the session was: duration, who came, what was discussed."""
-    store, prefix = services.store, services.prefix
+async def summary_of(store: Store, key: str, now: dt.datetime) -> Summary:
     state = await state_of(store, key)
-    text = Text().bold(f"Session {key} ended")
     if state is None or state.started_at is None:
-        return text.add(" (it was never started).")
-    if state.auto_ended:
-        # When the bot closed it says nothing about when people left: no duration.
-        text.add(" — closed automatically, as nobody ran ").code(f"{prefix}end").add(".")
-        text.line(f"Duration: unknown (started at {state.started_at:%H:%M} UTC; nobody ran ")
-        text.code(f"{prefix}end").add(").")
-    else:
-        text.add(".")
-        end = state.ended_at or services.clock.now()
-        text.line(f"Duration: {duration_text(end - state.started_at)} ({state.started_at:%H:%M}–{end:%H:%M} UTC).")
-    people = [await name_of(store, user) for user in await attendees(store, key)]
-    text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
-    late = await late_notes(store, key)
-    if late:
-        await _late_lines(store, text.line(f"Said they would come later ({len(late)}):"), late)
-    topics = await discussed_topics(store, key)
-    if not topics:
-        text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")
-    else:
-        text.line(f"Topics discussed ({len(topics)}):")
-        for topic in topics:
-            text.line("• ").bold(f"#{topic.id}").add(f" “{clean(topic.text, 120)}”")
-            if topic.note:
-                text.add(f" — {clean(topic.note, 200)}")
-    return text
+        return Summary(key, None, None, False, [], [], [])
+    return Summary(
+        key=key,
+        started_at=state.started_at,
+        ended_at=state.ended_at or now,
+        auto_ended=state.auto_ended,
+        present=[await name_of(store, user) for user in await attendees(store, key)],
+        late=await late_comers(store, key),
+        discussed=await discussed_in(store, key),
+    )
 
 
 # --- statistics ---------------------------------------------------------------------
@@ -465,10 +449,40 @@ async def turnout(store: Store, since: dt.datetime, until: dt.datetime) -> list[
     return [Turnout(r["key"], parse_iso(r["starts_at"]), r["present"]) for r in rows]
 
 
-def next_session_hint(session: Session | None, now: dt.datetime) -> str:
-    if session is None:
-        return "No session is planned."
-    return f"The next session is {session.key} ({countdown(session.starts_at - now)})."
+@dataclass(frozen=True)
+class CheckIn:
+    user_id: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Attended:
+    """A session as stored, with its check-ins in the order they came."""
+
+    state: SessionState
+    check_ins: tuple[CheckIn, ...]
+
+
+async def attendance_history(store: Store) -> list[Attended]:
+    """Every session the database holds (started or not), by start time, with who checked in."""
+    rows = await store.fetchall(
+        "SELECT s.key, s.started_by, s.started_at, s.ended_at, s.ended_by, s.auto_ended, a.user_id, a.checked_in_at "
+        "FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
+        "ORDER BY s.starts_at, s.key, a.checked_in_at, a.rowid"
+    )
+    held: list[Attended] = []
+    for _, group in itertools.groupby(rows, key=lambda r: r["key"]):
+        found = list(group)
+        check_ins = tuple(
+            CheckIn(r["user_id"], parse_iso(r["checked_in_at"])) for r in found if r["user_id"] is not None
+        )
+        held.append(Attended(_state(found[0]), check_ins))
+    return held
+
+
+async def count_held(store: Store) -> int:
+    """How many sessions were held (started), `ccc-bot status`."""
+    return int(await store.fetchval("SELECT COUNT(*) FROM sessions WHERE started_at IS NOT NULL"))
 
 
 # --- !mydata and !forgetme ------------------------------------------------------------

@@ -24,9 +24,9 @@ from typing import Any
 import aiosqlite
 import yaml
 
+from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.text import clean
-from bot.features.privacy import registry as privacy
 from bot.storage.store import StorageError, Store, read_meta
 
 log = logging.getLogger(__name__)
@@ -417,6 +417,25 @@ async def open_votes_of(store: Store, user_id: str) -> set[int]:
         (user_id,),
     )
     return {r[0] for r in rows}
+
+
+async def all_topics(store: Store) -> list[Topic]:
+    """Every topic, whatever its status, by number (the export)."""
+    return [_topic(r) for r in await store.fetchall(f"SELECT {_COLUMNS} FROM topics t ORDER BY t.id")]
+
+
+async def discussed_in(store: Store, session: str) -> list[Topic]:
+    """The topics marked discussed in `session`, in the order they were marked."""
+    rows = await store.fetchall(
+        f"SELECT {_COLUMNS} FROM topics t WHERE t.status = 'discussed' AND t.session = ? ORDER BY t.discussed_at, t.id",
+        (session,),
+    )
+    return [_topic(r) for r in rows]
+
+
+async def count_open(store: Store) -> int:
+    """How many topics are open (`ccc-bot status`)."""
+    return int(await store.fetchval("SELECT COUNT(*) FROM topics WHERE status = 'open'"))
 
 
 async def history(store: Store, limit: int) -> list[Topic]:

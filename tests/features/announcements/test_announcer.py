@@ -7,19 +7,15 @@ import re
 
 import pytest
 
-from bot.core.dispatcher import record_anchor
 from bot.core.model import Reply
 from bot.features.announcements.announcer import (
     TICK_JOB,
     Announcer,
-    Lead,
-    Notice,
-    announcement,
-    host_wait_text,
-    lead_of,
 )
+from bot.features.people import repository as people
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
+from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 UTC = dt.UTC
@@ -174,7 +170,7 @@ async def test_empty_agenda_invites_suggestions(chat, server):
 
 
 async def test_volunteers_are_named_and_pinged_in_the_15m_reminder(chat, server):
-    await chat.store.remember_display_name(ALICE, "Alice")
+    await people.remember_display_name(chat.store, ALICE, "Alice")
     await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 12))
     await visit(chat, announcer(chat, server), at(25, 8), at(26, 7, 45), at(26, 8))
     day_before = server.reply(MORNING, "1d", ROOM_A)
@@ -508,35 +504,3 @@ async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, se
     assert first_line(server, MORNING, "15m").endswith("starts in 8 minutes")
     await visit(chat, announcer(chat, server), at(26, 8, 20))
     assert first_line(server, MORNING, "0m").endswith("began 20 minutes ago")
-
-
-async def test_host_wait_of_one_minute_reads_right(make_chat, make_config):
-    chat = await make_chat(make_config(conference={"host_wait_minutes": 1}))
-    text, _ = await host_wait_text(chat.services, session_from_key(chat.services.config, MORNING))
-    assert "(1 minute after its start)" in text.plain
-
-
-async def test_volunteers_read_as_a_sentence_and_no_line_ends_in_a_space(chat, server):
-    await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
-    await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 13))
-    session = session_from_key(chat.services.config, MORNING)
-    text, _ = await announcement(chat.services, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
-    assert "Volunteered to host: @bob:example.org and @alice:example.org." in text.plain
-    wait, _ = await host_wait_text(chat.services, session)
-    assert "Volunteered to host: @bob:example.org and @alice:example.org." in wait.plain
-    for message in (text, wait):
-        assert all(line == line.rstrip() for line in message.plain.splitlines()), message.plain
-
-
-@pytest.mark.parametrize("stored", ["0m", "30s", "15m", "90m", "1h", "1d", "1w", "cancelled", "host-wait", "summary"])
-def test_a_stored_lead_reads_back_as_the_same_string(stored):
-    # Rows written by earlier releases keep matching: no migration of `announcements.lead`.
-    assert str(lead_of(stored)) == stored
-
-
-def test_leads_and_notices_are_told_apart():
-    assert lead_of("15m") == Lead(dt.timedelta(minutes=15)) and not lead_of("15m").at_start
-    assert lead_of("0m").at_start
-    assert lead_of("host-wait") is Notice.HOST_WAIT
-    with pytest.raises(ValueError):
-        lead_of("soon")

@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.core.clock import UTC
 from bot.features.announcements import repository as announcements
-from bot.features.announcements.repository import CANCELLED
+from bot.features.announcements.repository import AnnouncementStatus, Lead, Notice, lead_of
 from bot.storage.store import Store
 
 AT = dt.datetime(2026, 11, 19, 8, 0, tzinfo=UTC)
 ROOMS = ("!a:example.org", "!b:example.org")
+FIFTEEN = Lead(dt.timedelta(minutes=15))
+CANCELLED = Notice.CANCELLED
+SENDING, SENT = AnnouncementStatus.SENDING, AnnouncementStatus.SENT
 
 
 async def test_each_announcement_is_recorded_once_per_room():
     store = await Store.open(":memory:")
     async with store.transaction() as db:
-        assert await announcements.record(db, "2026-11-26 08:00", "15m", ROOMS, "sending", AT) == 2
+        assert await announcements.record(db, "2026-11-26 08:00", FIFTEEN, ROOMS, SENDING, AT) == 2
     async with store.transaction() as db:
-        assert await announcements.record(db, "2026-11-26 08:00", "15m", ROOMS, "sending", AT) == 0
+        assert await announcements.record(db, "2026-11-26 08:00", FIFTEEN, ROOMS, SENDING, AT) == 0
     assert await announcements.pending(store) == [("2026-11-26 08:00", "15m", room) for room in ROOMS]
-    await announcements.mark(store, "2026-11-26 08:00", "15m", ROOMS[0], "sent", "$e", AT)
+    await announcements.mark(store, "2026-11-26 08:00", FIFTEEN, ROOMS[0], SENT, "$e", AT)
     assert await announcements.pending(store) == [("2026-11-26 08:00", "15m", ROOMS[1])]
     await store.close()
 
@@ -29,10 +34,10 @@ async def test_each_announcement_is_recorded_once_per_room():
 async def test_a_lifted_cancellation_forgets_its_notice_and_the_rooms_it_reached():
     store = await Store.open(":memory:")
     async with store.transaction() as db:
-        await announcements.record(db, "2026-11-26 08:00", CANCELLED, ROOMS, "sending", AT)
-        await announcements.record(db, "2026-11-26 17:00", CANCELLED, ROOMS[1:], "sending", AT)
-    await announcements.mark(store, "2026-11-26 08:00", CANCELLED, ROOMS[0], "sent", "$e", AT)
-    await announcements.mark(store, "2026-11-26 17:00", CANCELLED, ROOMS[1], "sent", "$f", AT)
+        await announcements.record(db, "2026-11-26 08:00", CANCELLED, ROOMS, SENDING, AT)
+        await announcements.record(db, "2026-11-26 17:00", CANCELLED, ROOMS[1:], SENDING, AT)
+    await announcements.mark(store, "2026-11-26 08:00", CANCELLED, ROOMS[0], SENT, "$e", AT)
+    await announcements.mark(store, "2026-11-26 17:00", CANCELLED, ROOMS[1], SENT, "$f", AT)
     keys = ["2026-11-26 08:00", "2026-11-26 17:00"]
     assert sorted(await announcements.rooms_told_of_cancellation(store, keys)) == list(ROOMS)
     async with store.transaction() as db:
@@ -40,3 +45,17 @@ async def test_a_lifted_cancellation_forgets_its_notice_and_the_rooms_it_reached
     assert await announcements.rooms_told_of_cancellation(store, keys) == [ROOMS[1]]
     assert await announcements.pending(store) == []
     await store.close()
+
+
+@pytest.mark.parametrize("stored", ["0m", "30s", "15m", "90m", "1h", "1d", "1w", "cancelled", "host-wait", "summary"])
+def test_a_stored_lead_reads_back_as_the_same_string(stored):
+    # Rows written by earlier releases keep matching: no migration of `announcements.lead`.
+    assert str(lead_of(stored)) == stored
+
+
+def test_leads_and_notices_are_told_apart():
+    assert lead_of("15m") == Lead(dt.timedelta(minutes=15)) and not lead_of("15m").at_start
+    assert lead_of("0m").at_start
+    assert lead_of("host-wait") is Notice.HOST_WAIT
+    with pytest.raises(ValueError):
+        lead_of("soon")

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from bot.features.export.reports import (
     md_cell,
     neutralise,
 )
+from bot.features.people import repository as people
 from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS
 
@@ -36,7 +38,7 @@ async def fill(chat) -> dict[str, int]:
         reply = await chat.text(who, f"!suggest {text}")
         return int(re.search(r"Added #(\d+)", reply).group(1))
 
-    await chat.store.remember_display_name(ALICE, "Alice | the | Cooperator")
+    await people.remember_display_name(chat.store, ALICE, "Alice | the | Cooperator")
     numbers = {
         "pay": await suggest(ALICE, "How do we pay ourselves fairly?"),
         "formula": await suggest(BOB, '=HYPERLINK("http://evil.example/x","click")'),
@@ -365,3 +367,86 @@ def test_markdown_cells_fold_newlines_and_escape_pipes():
     assert md_cell("a|b\nc") == "a\\|b c"
     assert md_cell(None) == ""
     assert md_cells("| " + md_cell("x \\| y | z") + " |") == ["x \\| y | z"]
+
+
+# --- the files themselves, byte for byte -------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+async def fill_everything(chat) -> None:
+    """`fill`, and what else a history holds: a late note, a person forgotten (their topic
+    unattributed), a session closed automatically, and one with nobody checked in."""
+    await fill(chat)
+    await close_later_automatically(chat)
+    chat.clock.set(dt.datetime(2026, 12, 10, 7, 40, tzinfo=dt.UTC))
+    assert "later" in await chat.text(ALICE, "!late stuck on a train")
+    chat.clock.set(dt.datetime(2026, 12, 10, 7, 58, tzinfo=dt.UTC))
+    assert "has started" in await chat.text(HOST, "!start")
+    chat.clock.advance(minutes=20)
+    assert "Checked in" in await chat.text(ALICE, "!here")
+    chat.clock.advance(minutes=40)
+    assert "ended" in await chat.text(HOST, "!end")
+    assert "confirm" in await chat.text(BOB, "!forgetme")
+    assert "Erased" in await chat.text(BOB, "!forgetme confirm")
+
+
+@pytest.mark.parametrize("kind", ["topics", "attendance"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "md"])
+async def test_every_export_is_byte_for_byte_the_file_it_was(chat, kind, fmt):
+    """What a refactoring must not change: the exact bytes of each file for one history
+    (its columns, their order, the JSON layout, the Markdown). A deliberate change to the
+    files rewrites tests/features/export/golden/ (and SCHEMA_VERSION when a column moves)."""
+    await fill_everything(chat)
+    data = await export(chat, kind, fmt)
+    assert data == (GOLDEN / filename(kind, fmt, DAY)).read_bytes()
+
+
+async def test_the_json_exports_field_by_field(chat):
+    """The same history as the golden files, read as a person checking the JSON would:
+    imported history, the forgotten person's topic, the automatic close, the late note
+    (which is no check-in)."""
+    await fill_everything(chat)
+    topics = json.loads(await export(chat, "topics", "json"))["topics"]
+    assert list(topics[0]) == list(TOPIC_COLUMNS)
+    assert [(t["text"], t["status"], t["imported"], t["session"]) for t in topics[:IMPORTED]] == [
+        (text, "discussed", True, None) for text in SEED_TOPICS
+    ]
+    mine = topics[IMPORTED:]
+    assert [(t["number"], t["suggested_by"], t["suggested_name"], t["votes"], t["status"]) for t in mine] == [
+        (IMPORTED + 1, ALICE, "alice", 1, "discussed"),  # Bob's vote went with him
+        (IMPORTED + 2, None, None, 1, "open"),
+        (IMPORTED + 3, ALICE, "alice", 0, "open"),
+        (IMPORTED + 4, None, None, 0, "withdrawn"),
+    ]
+    assert (mine[0]["session"], mine[0]["note"], mine[0]["suggested_at"]) == (
+        SESSION,
+        "+1 from everyone | hours = pay",
+        "2026-11-23T12:00:00Z",
+    )
+    assert all(t["imported"] is False for t in mine)
+    sessions_ = json.loads(await export(chat, "attendance", "json"))["sessions"]
+    assert [list(s) for s in sessions_] == [
+        ["session", "slot", "started_by", "started_at", "ended_at", "duration_minutes", "auto_closed", "attendees"]
+    ] * 3
+    assert [
+        (
+            s["session"],
+            s["slot"],
+            s["started_by"],
+            s["started_at"],
+            s["ended_at"],
+            s["duration_minutes"],
+            s["auto_closed"],
+        )
+        for s in sessions_
+    ] == [
+        (SESSION, "Thursday 08:00", HOST, "2026-11-26T07:55:00Z", "2026-11-26T08:48:00Z", 53, False),
+        (LATER, "Thursday 17:00", HOST, "2026-12-03T16:50:00Z", None, None, True),
+        ("2026-12-10 08:00", "Thursday 08:00", HOST, "2026-12-10T07:58:00Z", "2026-12-10T08:58:00Z", 60, False),
+    ]
+    assert [[(a["attendee"], a["checked_in_at"]) for a in s["attendees"]] for s in sessions_] == [
+        [(HOST, "2026-11-26T07:55:00Z"), (ALICE, "2026-11-26T07:55:00Z")],
+        [],
+        [(HOST, "2026-12-10T07:58:00Z"), (ALICE, "2026-12-10T08:18:00Z")],
+    ]

@@ -9,9 +9,9 @@ import sqlite3
 import pytest
 
 from bot.core.clock import iso
-from bot.core.dispatcher import record_anchor
 from bot.core.model import Anchor, IncomingReaction
 from bot.features.privacy import registry as privacy
+from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ROOM
 from tests.features.export.test_reports import fill
 

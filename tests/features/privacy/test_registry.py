@@ -1,5 +1,6 @@
-"""bot/features/privacy/registry.py's registry: every column that holds a user id is collected by `!mydata`
-and erased by `!forgetme`, whichever feature owns its table."""
+"""Privacy by registration (bot/core/privacy.py, run by bot/features/privacy/registry.py): every
+column that holds a user id is collected by `!mydata` and erased by `!forgetme`, whichever
+feature (or the dispatcher, or the Matrix adapter's inbox) owns its table."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 import aiosqlite
 
-import commands  # noqa: F401 (every feature registers its part of !mydata and !forgetme on import)
+import bot.app  # noqa: F401 (the wiring: every feature and the inbox register their part of !mydata on import)
 from bot.core.clock import UTC
 from bot.features.privacy import registry as privacy
 from bot.storage.migrations import MIGRATIONS, Migration
@@ -19,6 +20,8 @@ NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 SOMEONE = "@someone:example.org"
 # Columns whose name says they name a person.
 PERSON = re.compile(r"user_id|sender|.+_by")
+# Columns that hold a user id inside a JSON document, which their name does not tell.
+EMBEDDED = [("inbox", "payload")]
 
 
 async def person_columns(store: Store) -> list[tuple[str, str]]:
@@ -26,7 +29,7 @@ async def person_columns(store: Store) -> list[tuple[str, str]]:
     found = []
     for (table,) in tables:
         for column in await store.fetchall(f"PRAGMA table_info({table})"):
-            if PERSON.fullmatch(column["name"]):
+            if PERSON.fullmatch(column["name"]) or (table, column["name"]) in EMBEDDED:
                 found.append((table, column["name"]))
     return sorted(found)
 

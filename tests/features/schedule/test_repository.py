@@ -5,8 +5,6 @@ import pytest
 
 from bot.features.schedule.repository import (
     add_cancellation,
-    countdown,
-    duration_text,
     load_cancellations,
     next_held_sessions,
     planning_range,
@@ -128,52 +126,6 @@ async def test_restoring_one_session_of_a_cancelled_day_keeps_the_others(chat):
 
 
 @pytest.mark.parametrize(
-    ("delta", "expected"),
-    [
-        (dt.timedelta(days=1, hours=11), "in 1 day 11 hours"),
-        (dt.timedelta(days=2, hours=20, minutes=5), "in 2 days 20 hours"),
-        (dt.timedelta(days=1), "in 1 day"),
-        (dt.timedelta(hours=2, minutes=5), "in 2 hours 5 minutes"),
-        (dt.timedelta(hours=3, minutes=20, seconds=30), "in 3 hours 21 minutes"),
-        (dt.timedelta(hours=1), "in 1 hour"),
-        (dt.timedelta(minutes=15), "in 15 minutes"),
-        (dt.timedelta(minutes=1), "in 1 minute"),
-        (-dt.timedelta(minutes=5), "5 minutes ago"),
-        (-dt.timedelta(hours=1, minutes=1), "1 hour 1 minute ago"),
-        # Rounded to the nearest minute, not down: a reminder sent a few milliseconds
-        # after 08:45 for 09:00 is 15 minutes away, not 14.
-        (dt.timedelta(minutes=14, seconds=59, milliseconds=997), "in 15 minutes"),
-        (dt.timedelta(minutes=14, seconds=29), "in 14 minutes"),
-        (dt.timedelta(seconds=30), "in 1 minute"),
-        (dt.timedelta(seconds=29), "now"),
-        (-dt.timedelta(seconds=20), "now"),
-        (dt.timedelta(hours=1, minutes=59, seconds=45), "in 2 hours"),
-        # A day or more away the minutes are not shown: the hours are rounded instead.
-        (dt.timedelta(days=1, hours=11, minutes=50), "in 1 day 12 hours"),
-        (dt.timedelta(days=1, hours=23, minutes=31), "in 2 days"),
-        (dt.timedelta(days=2, hours=19, minutes=29), "in 2 days 19 hours"),
-    ],
-)
-def test_countdown_in_words_rounded_to_the_nearest_minute(delta, expected):
-    assert countdown(delta) == expected
-
-
-@pytest.mark.parametrize(
-    ("delta", "expected"),
-    [
-        (dt.timedelta(hours=1, minutes=5), "1 hour 5 minutes"),
-        (dt.timedelta(hours=3), "3 hours"),
-        (dt.timedelta(minutes=45), "45 minutes"),
-        (dt.timedelta(minutes=1, seconds=40), "2 minutes"),
-        (dt.timedelta(seconds=10), "less than a minute"),
-        (dt.timedelta(hours=26, minutes=1), "26 hours 1 minute"),
-    ],
-)
-def test_duration_in_words(delta, expected):
-    assert duration_text(delta) == expected
-
-
-@pytest.mark.parametrize(
     ("text", "typed", "time", "rest"),
     [
         ("17:00", "17:00", dt.time(17), ""),
@@ -202,29 +154,6 @@ def test_a_time_of_day_as_people_type_it(text, typed, time, rest):
 )
 def test_not_a_time_of_day(text):
     assert read_time_of_day(text) is None
-
-
-@pytest.mark.parametrize(
-    "reason", ["holidays!", "who can host?", "see you in January.", "more soon…", "see you soon :)", "winter break 🎄"]
-)
-async def test_a_reason_that_ends_a_sentence_gets_no_second_full_stop(chat, reason):
-    from bot.features.announcements.announcer import cancellation_text
-
-    text = await chat.text("@org:example.org", f"!cancel 2026-12-24 {reason}")
-    assert f"Cancelled the whole day 2026-12-24: {reason}\n" in text, text
-    session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
-    notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
-    assert f"is cancelled: {reason}\n" in notice, notice
-
-
-async def test_a_reason_without_a_full_stop_gets_one(chat):
-    from bot.features.announcements.announcer import cancellation_text
-
-    text = await chat.text("@org:example.org", "!cancel 2026-12-24 holidays")
-    assert "Cancelled the whole day 2026-12-24: holidays.\n" in text, text
-    session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
-    notice = (await cancellation_text(chat.services, session, chat.clock.now())).plain
-    assert "is cancelled: holidays.\n" in notice, notice
 
 
 @pytest.mark.parametrize(

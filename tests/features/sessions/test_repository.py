@@ -7,9 +7,10 @@ import pytest
 
 from bot.core.model import Role
 from bot.features.announcements.announcer import Announcer
+from bot.features.people import repository as people
 from bot.features.schedule.repository import session_from_key
 from bot.features.sessions import repository as sessions
-from tests.conftest import ALICE, BOB, HOST, ORGANISER
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
 from tests.features.announcements.test_announcer import FakeSender, Homeserver, visit
 
 UTC = dt.UTC
@@ -62,7 +63,7 @@ async def test_a_session_nobody_ended_is_closed_automatically_without_a_duration
 
 
 async def test_late_notes_left_before_the_start_open_the_thread_in_every_room(chat, server, ann):
-    await chat.store.remember_display_name(ALICE, "Alice")
+    await people.remember_display_name(chat.store, ALICE, "Alice")
     await chat.say(ALICE, "!late after the school run", room_id=ROOM_B)
     await visit(chat, ann, at(26, 8))
     for room in (ROOM_A, ROOM_B):
@@ -125,3 +126,18 @@ async def test_a_started_session_can_not_be_cancelled_until_it_has_taken_place(c
     assert await sessions.started_before_cancel(store, [evening, morning], at(26, 9)) == morning, "running"
     await sessions.end_session(store, MORNING, HOST, at(26, 9))
     assert await sessions.started_before_cancel(store, [morning, evening], at(26, 9, 5)) is None, "over"
+
+
+async def test_attendance_history_has_every_session_in_order_with_its_check_ins_in_order(chat):
+    await hold(chat, "2026-12-03 17:00", [HOST, BOB, ALICE])
+    morning = session_from_key(chat.services.config, "2026-11-26 08:00")
+    await sessions.start_session(chat.store, morning, HOST, at(26, 8))
+    await sessions.check_in(chat.store, morning.key, ALICE, at(26, 8, 30), "command")
+    await sessions.end_session(chat.store, morning.key, None, at(26, 11), auto=True)
+    held = await sessions.attendance_history(chat.store)
+    assert [(h.state.key, h.state.auto_ended, [c.user_id for c in h.check_ins]) for h in held] == [
+        ("2026-11-26 08:00", True, [HOST, ALICE]),
+        ("2026-12-03 17:00", False, [HOST, BOB, ALICE]),
+    ]
+    assert held[0].check_ins[1].at == at(26, 8, 30)
+    assert await sessions.count_held(chat.store) == 2

@@ -386,3 +386,20 @@ def test_the_rule_ignores_order_case_and_punctuation_and_is_symmetric(words, oth
     assert topics.is_near_duplicate(a, shuffled)
     b = topics.normalise(" ".join(others))
     assert topics.is_near_duplicate(a, b) == topics.is_near_duplicate(b, a)
+
+
+async def test_discussed_in_a_session_lists_its_topics_in_the_order_they_were_marked(store):
+    first, second = await add(store, "Pay ourselves fairly"), await add(store, "Shared tools", BOB)
+    third = await add(store, "Still open", BOB)
+    await topics.mark_discussed(store, START + dt.timedelta(minutes=5), second.id, "2026-11-26 08:00", "tools")
+    await topics.mark_discussed(store, START + dt.timedelta(minutes=9), first.id, "2026-11-26 08:00", None)
+    found = await topics.discussed_in(store, "2026-11-26 08:00")
+    assert [(t.id, t.note) for t in found] == [(second.id, "tools"), (first.id, None)]
+    assert await topics.discussed_in(store, "2026-12-03 17:00") == []
+    assert await topics.count_open(store) == 1
+    everything = await topics.all_topics(store)
+    assert [(t.id, t.status) for t in everything] == [
+        (first.id, topics.TopicStatus.DISCUSSED),
+        (second.id, topics.TopicStatus.DISCUSSED),
+        (third.id, topics.TopicStatus.OPEN),
+    ]

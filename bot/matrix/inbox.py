@@ -2,7 +2,8 @@
 the sync token that delivered it and marked done once handled, so that a crash in between
 neither loses nor repeats a command. The only SQL touching the `inbox` table is here, and
 so is the layout of its JSON payload: `sender`, `ts` (the event's server time, in ms) and
-the fields of its kind (KIND_FIELDS)."""
+the fields of its kind (KIND_FIELDS). It registers its part of `!mydata` and `!forgetme`
+(bot/core/privacy.py): the commands handled from a person, blanked on erasure."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.core import privacy
 from bot.core.clock import iso
 from bot.storage.store import Store
 
@@ -143,3 +145,33 @@ async def blank_from(db: aiosqlite.Connection, user_id: str, current_event: str 
         (user_id, current_event or ""),
     )
     return cursor.rowcount
+
+
+# --- !mydata and !forgetme ----------------------------------------------------------------
+
+
+async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
+    """The bot's record of the events it handled from the user (commands, reactions)."""
+    handled = [
+        {
+            "event_id": e.event_id,
+            "room_id": e.room_id,
+            "kind": e.kind,
+            "at": iso(e.at) if e.at is not None else e.received_at,
+            **e.fields,
+        }
+        for e in await handled_from(store, user_id)
+    ]
+    return {"messages_received": handled}
+
+
+async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    return {"messages": await blank_from(db, who.user_id, who.current_event)}
+
+
+privacy.register(
+    "messages",
+    _collect_person,
+    _erase_person,
+    holds=(privacy.Column("inbox", "payload", lambda user_id: message(user_id, 0, "!mydata", None, None)),),
+)

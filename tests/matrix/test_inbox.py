@@ -1,11 +1,11 @@
-"""bot/inbox.py: the durable inbox and the layout of its payloads, without a homeserver."""
+"""bot/matrix/inbox.py: the durable inbox and the layout of its payloads, without a homeserver."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from bot import inbox
 from bot.core.clock import UTC
+from bot.matrix import inbox
 from bot.storage.store import Store
 
 NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -54,4 +54,48 @@ async def test_blanking_a_person_leaves_the_queued_rows_but_the_current_one():
         assert await inbox.blank_from(db, ALICE, "$1") == 2
     assert await inbox.handled_from(store, ALICE) == []
     assert [sender for _, sender, _ in await inbox.pending(store)] == ["", ALICE]
+    await store.close()
+
+
+async def test_entries_not_handled_survive_a_restart(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path)
+    events = [(f"${i}", ROOM, inbox.MESSAGE, inbox.message(ALICE, i, f"!cmd{i}", None, None)) for i in range(3)]
+    async with store.transaction() as db:
+        new = await inbox.add(db, events, NOW)
+    await inbox.mark_done(store, new[0][2], NOW)
+    await store.close()
+
+    store = await Store.open(path)
+    pending = await inbox.pending(store)
+    assert pending == new[1:], "what was not handled is still to be handled, in order"
+    entries = [await inbox.take(store, seq) for _, _, seq in pending]
+    assert [e.fields["body"] for e in entries if e is not None] == ["!cmd1", "!cmd2"]
+    async with store.transaction() as db:
+        assert await inbox.add(db, events, NOW) == [], "nor is anything received before taken again"
+    await store.close()
+
+
+async def test_the_inbox_registers_its_part_of_mydata_and_forgetme():
+    from bot.features.privacy import registry as privacy
+
+    store = await Store.open(":memory:")
+    events = [
+        ("$mine", ROOM, inbox.MESSAGE, inbox.message(ALICE, 1_000, "!tz Europe/Berlin", None, "Alice")),
+        ("$queued", ROOM, inbox.MESSAGE, inbox.message(ALICE, 2_000, "!next", None, "Alice")),
+        ("$bobs", ROOM, inbox.MESSAGE, inbox.message(BOB, 3_000, "!tz", None, None)),
+    ]
+    async with store.transaction() as db:
+        new = await inbox.add(db, events, NOW)
+    for _, _, seq in (new[0], new[2]):
+        await inbox.mark_done(store, seq, NOW)
+    document = await privacy.collect(store, ALICE)
+    assert [(m["event_id"], m["body"], m["at"]) for m in document["messages_received"]] == [
+        ("$mine", "!tz Europe/Berlin", "1970-01-01T00:00:01Z")
+    ], "handled ones, hers only"
+    await privacy.request_erasure(store, ALICE, NOW)
+    erased = await privacy.erase(store, ALICE, NOW, "$queued")
+    assert erased.messages == 2, "the handled one and the confirming command"
+    assert (await privacy.collect(store, ALICE))["messages_received"] == []
+    assert [e.event_id for e in await inbox.handled_from(store, BOB)] == ["$bobs"], "bob's stay"
     await store.close()

@@ -1,0 +1,75 @@
+"""A person's profile, the `users` table: the time zone they set with !timezone, and the
+display name the bot last saw them use, which is how it names them in its messages and
+in the readable exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiosqlite
+
+from bot.core import privacy
+from bot.core.text import clean
+from bot.storage.store import Store
+
+NAME_LENGTH = 64
+
+
+async def get_timezone(store: Store, user_id: str) -> str | None:
+    timezone: str | None = await store.fetchval("SELECT timezone FROM users WHERE user_id = ?", (user_id,))
+    return timezone
+
+
+async def set_timezone(store: Store, user_id: str, timezone: str | None) -> None:
+    """Set, or with None clear, the person's time zone."""
+    await store.execute(
+        "INSERT INTO users (user_id, timezone) VALUES (?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET timezone = excluded.timezone",
+        (user_id, timezone),
+    )
+
+
+async def display_name(store: Store, user_id: str) -> str | None:
+    """The display name as the bot saw it last (raw: `name_of` is how to show it)."""
+    name: str | None = await store.fetchval("SELECT display_name FROM users WHERE user_id = ?", (user_id,))
+    return name
+
+
+async def remember_display_name(store: Store, user_id: str, name: str) -> None:
+    await store.execute(
+        "INSERT INTO users (user_id, display_name) VALUES (?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET display_name = excluded.display_name "
+        "WHERE display_name IS NOT excluded.display_name",
+        (user_id, name),
+    )
+
+
+async def name_of(store: Store, user_id: str) -> str:
+    """How to show a person: their display name if known, else their user ID."""
+    name = await display_name(store, user_id)
+    return clean(name, NAME_LENGTH) if name else user_id
+
+
+async def known_names(store: Store) -> dict[str, str]:
+    """Everyone's display name as shown (`name_of`), by user ID; people with none are left out."""
+    rows = await store.fetchall("SELECT user_id, display_name FROM users WHERE display_name IS NOT NULL")
+    return {r["user_id"]: clean(r["display_name"], NAME_LENGTH) for r in rows}
+
+
+# --- !mydata and !forgetme ------------------------------------------------------------
+
+
+async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
+    return {"timezone": await get_timezone(store, user_id), "display_name": await display_name(store, user_id)}
+
+
+async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    """The profile goes; `profile` names what it held ("time zone", "display name")."""
+    cursor = await db.execute("SELECT timezone, display_name FROM users WHERE user_id = ?", (who.user_id,))
+    row = await cursor.fetchone()
+    await db.execute("DELETE FROM users WHERE user_id = ?", (who.user_id,))
+    held = zip(("time zone", "display name"), row or (), strict=False)
+    return {"profile": tuple(label for label, value in held if value)}
+
+
+privacy.register("profile", _collect_person, _erase_person, holds=(privacy.Column("users", "user_id"),))

@@ -1,0 +1,88 @@
+"""Rooms: which rooms are served (the configured ones, aliases resolved, and the bot's
+direct-message rooms), joining them, invites (accepted to a served room, declined
+elsewhere), and people's power levels, with room version 12's creators."""
+
+from __future__ import annotations
+
+import logging
+
+from nio import AsyncClient, ErrorResponse, JoinError, RoomCreateEvent, RoomResolveAliasResponse, SyncResponse
+
+from bot.core.config import Config
+from bot.matrix.sender import describe
+from bot.storage.store import Store, dm_key
+
+log = logging.getLogger(__name__)
+
+CREATOR_POWER = 1_000_000
+
+
+class Rooms:
+    def __init__(self, client: AsyncClient, store: Store, config: Config):
+        self.client = client
+        self.store = store
+        self.config = config
+        self.served: set[str] = set()
+        self.configured: set[str] = set()  # the served rooms from the config, without DMs
+        self._creators: dict[str, set[str]] = {}
+
+    async def resolve_served(self) -> None:
+        for room in self.config.matrix.rooms:
+            if not room.startswith("#"):
+                self.served.add(room)
+                self.configured.add(room)
+                continue
+            resp = await self.client.room_resolve_alias(room)
+            if isinstance(resp, RoomResolveAliasResponse):
+                self.served.add(resp.room_id)
+                self.configured.add(resp.room_id)
+            else:
+                log.error("cannot resolve %s: %s", room, describe(resp))
+        # The bot's own direct-message rooms are served too (for !mydata and the like).
+        self.served.update((await self.store.meta_with_prefix(dm_key())).values())
+
+    async def join_served(self) -> None:
+        for room_id in sorted(self.served):
+            if room_id in self.client.rooms:
+                continue
+            resp = await self.client.join(room_id)
+            if isinstance(resp, JoinError):
+                log.warning("cannot join %s yet (%s); an invite will be accepted", room_id, describe(resp))
+
+    async def on_invite(self, room_id: str) -> None:
+        room = self.client.invited_rooms.get(room_id)
+        if room_id in self.served:
+            resp = await self.client.join(room_id)
+            if isinstance(resp, JoinError):
+                log.error("could not accept the invite to %s: %s", room_id, describe(resp))
+            else:
+                log.info("accepted the invite to %s", room_id)
+            return
+        inviter = room.inviter if room else None
+        left = await self.client.room_leave(room_id)
+        if isinstance(left, ErrorResponse):
+            log.warning("could not decline the invite to %s: %s", room_id, describe(left))
+            return
+        log.info("declined an invite from %s to %s, which is not a served room", inviter, room_id)
+
+    def power_level(self, room_id: str, user_id: str) -> int | None:
+        """A user's power level in a configured room (never in a direct-message room,
+        where the user may be an admin), from room state kept current by sync."""
+        room = self.client.rooms.get(room_id) if room_id in self.configured else None
+        if room is None:
+            return None
+        if user_id in self._creators.get(room_id, ()):
+            # Room version 12 gives creators power above every level without listing them.
+            return CREATOR_POWER
+        level: int = room.power_levels.get_user_level(user_id)
+        return level
+
+    def note_creators(self, resp: SyncResponse) -> None:
+        for room_id, info in resp.rooms.join.items():
+            for event in (*info.state, *info.timeline.events):
+                if isinstance(event, RoomCreateEvent):
+                    content = event.source.get("content", {})
+                    if str(content.get("room_version", "1")).isdigit() and int(content.get("room_version", "1")) < 12:
+                        continue  # before v12 the creator is in m.room.power_levels like anyone
+                    extra = content.get("additional_creators") or []
+                    self._creators[room_id] = {event.sender, *(u for u in extra if isinstance(u, str))}

@@ -1,0 +1,153 @@
+"""A stand-in for nio's AsyncClient that records what the adapter's parts ask of it (the
+integration tests drive the real thing against Synapse)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from nio import (
+    JoinResponse,
+    RoomCreateResponse,
+    RoomLeaveResponse,
+    RoomSendError,
+    RoomSendResponse,
+    SyncResponse,
+    UploadResponse,
+)
+
+BOT = "@ccc-bot:example.org"
+# A room_send failure that the homeserver did show: the answer was lost on the way back.
+LOST = "lost"
+
+
+class Answer:
+    def __init__(self, status: int):
+        self.status = status
+
+
+def error(http: int, errcode: str = "M_UNKNOWN", retry_after_ms: int | None = None) -> RoomSendError:
+    resp = RoomSendError(f"{http} from the proxy", errcode, retry_after_ms)
+    resp.transport_response = Answer(http)
+    return resp
+
+
+class FakeRoom:
+    def __init__(self, room_id: str, *members: str, invited: tuple[str, ...] = (), encrypted: bool = False):
+        self.room_id = room_id
+        self.encrypted = encrypted
+        self.users = {m: object() for m in (*members, *invited)}
+        self.invited_users = {m: object() for m in invited}
+        self.inviter: str | None = None
+
+    def join(self, user_id: str) -> None:
+        self.invited_users.pop(user_id, None)
+        self.users[user_id] = object()
+
+    def leave(self, user_id: str) -> None:
+        self.users.pop(user_id, None)
+        self.invited_users.pop(user_id, None)
+
+    def user_name(self, user_id: str) -> str:
+        return user_id.split(":")[0].lstrip("@").title()
+
+
+class Homeserver:
+    """Rooms the bot creates show up at once, with the invitee invited. room_send first
+    answers with `failures` in turn (exceptions are raised), then succeeds; like a real
+    homeserver it shows one transaction id once, however often it is sent."""
+
+    def __init__(self) -> None:
+        self.user_id = BOT
+        self.device_id = "BOTDEVICE"
+        self.olm: Any = None
+        self.rooms: dict[str, FakeRoom] = {}
+        self.invited_rooms: dict[str, FakeRoom] = {}
+        self.failures: list[Any] = []
+        self.send_delay = 0.0
+        self.attempts: list[str] = []  # the transaction id of every room_send
+        self.sent: list[tuple[str, dict]] = []  # what people see, per room, in order
+        self._shown: dict[str, str] = {}
+        self.created: list[str] = []
+        self.left: list[str] = []
+        self.joined: list[str] = []
+        self.uploads: list[tuple[bytes, str, bool]] = []
+
+    async def room_send(self, room_id, kind, content, tx_id=None, ignore_unverified_devices=False):
+        self.attempts.append(tx_id)
+        if self.send_delay:
+            await asyncio.sleep(self.send_delay)
+        failure = self.failures.pop(0) if self.failures else None
+        if isinstance(failure, BaseException):
+            raise failure
+        if failure is not None and failure != LOST:
+            return failure
+        if tx_id not in self._shown:
+            self.sent.append((room_id, content))
+            self._shown[tx_id] = f"$sent{len(self.sent)}"
+        return error(502) if failure == LOST else RoomSendResponse(self._shown[tx_id], room_id)
+
+    async def upload(self, data_provider, content_type, filename, encrypt, filesize):
+        self.uploads.append((data_provider(0, 0), filename, encrypt))
+        keys = {"key": {"k": "secret"}, "iv": "iv", "hashes": {"sha256": "h"}, "v": "v2"} if encrypt else None
+        return UploadResponse(f"mxc://example.org/{filename}"), keys
+
+    async def room_create(self, invite=(), **kwargs):
+        room_id = f"!dm{len(self.created) + 1}:example.org"
+        self.created.append(room_id)
+        self.rooms[room_id] = FakeRoom(room_id, BOT, invited=tuple(invite))
+        return RoomCreateResponse(room_id)
+
+    async def room_leave(self, room_id):
+        self.left.append(room_id)
+        self.rooms.pop(room_id, None)
+        self.invited_rooms.pop(room_id, None)
+        return RoomLeaveResponse()
+
+    async def join(self, room_id):
+        self.joined.append(room_id)
+        self.invited_rooms.pop(room_id, None)
+        self.rooms.setdefault(room_id, FakeRoom(room_id, BOT))
+        return JoinResponse(room_id)
+
+    def said_in(self, room_id: str) -> list[str]:
+        return [c["body"] for r, c in self.sent if r == room_id and c.get("msgtype") == "m.notice"]
+
+
+def sync_of(room_id: str, *events: dict, batch: str = "s1", limited: bool = False, invite: tuple[str, ...] = ()):
+    return SyncResponse.from_dict(
+        {
+            "next_batch": batch,
+            "rooms": {
+                "join": {room_id: {"timeline": {"events": list(events), "limited": limited}}},
+                "invite": {r: {"invite_state": {"events": []}} for r in invite},
+            },
+        }
+    )
+
+
+def text_event(event_id: str, sender: str, body: str, ts: int = 1_800_000_000_000, **content: Any) -> dict:
+    return {
+        "type": "m.room.message",
+        "event_id": event_id,
+        "sender": sender,
+        "origin_server_ts": ts,
+        "content": {"msgtype": "m.text", "body": body, **content},
+    }
+
+
+class SyncingHomeserver(Homeserver):
+    """Also answers syncs (with `syncs`, in turn) and history pages (`history`, by start)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.syncs: list[Any] = []
+        self.history: dict[str, Any] = {}
+        self.since: list[str | None] = []
+
+    async def sync(self, timeout=0, since=None, full_state=False, sync_filter=None):  # noqa: ASYNC109 (as nio)
+        self.since.append(since)
+        return self.syncs.pop(0)
+
+    async def room_messages(self, room_id, start, end=None, direction=None, limit=10):
+        return self.history[start]

@@ -1,0 +1,92 @@
+"""bot/matrix/rooms.py: the served rooms, invites and power levels, against a stand-in
+homeserver."""
+
+import dataclasses
+
+from nio import RoomResolveAliasError, RoomResolveAliasResponse, SyncResponse
+
+from bot.matrix.rooms import CREATOR_POWER, Rooms
+from bot.storage.store import dm_key
+from tests.conftest import ALICE, BOB, ROOM
+from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver
+
+DM = "!dm:example.org"
+STRANGER = "!spam:example.org"
+
+
+class Levels:
+    def __init__(self, **levels: int):
+        self.levels = levels
+
+    def get_user_level(self, user_id: str) -> int:
+        return self.levels.get(user_id.split(":")[0].lstrip("@"), 0)
+
+
+def rooms_for(chat, *rooms: str) -> tuple[Rooms, SyncingHomeserver]:
+    client = SyncingHomeserver()
+    config = chat.services.config
+    config = dataclasses.replace(config, matrix=dataclasses.replace(config.matrix, rooms=list(rooms)))
+    return Rooms(client, chat.store, config), client
+
+
+async def test_aliases_are_resolved_and_direct_rooms_served_but_not_configured(chat):
+    rooms, client = rooms_for(chat, ROOM, "#ccc:example.org", "#gone:example.org")
+
+    async def resolve(alias):
+        if alias == "#ccc:example.org":
+            return RoomResolveAliasResponse(alias, "!aliased:example.org", [])
+        return RoomResolveAliasError("no such alias", "M_NOT_FOUND")
+
+    client.room_resolve_alias = resolve
+    await chat.store.set_meta(dm_key(ALICE), DM)
+    await rooms.resolve_served()
+    assert rooms.configured == {ROOM, "!aliased:example.org"}
+    assert rooms.served == {ROOM, "!aliased:example.org", DM}
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT)
+    await rooms.join_served()
+    assert sorted(client.joined) == sorted(["!aliased:example.org", DM]), "rooms not joined yet are joined"
+
+
+async def test_invites_to_served_rooms_are_accepted_others_declined(chat):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    client.invited_rooms = {ROOM: FakeRoom(ROOM), STRANGER: FakeRoom(STRANGER)}
+    await rooms.on_invite(ROOM)
+    await rooms.on_invite(STRANGER)
+    assert client.joined == [ROOM] and client.left == [STRANGER]
+
+
+async def test_power_levels_count_in_configured_rooms_only(chat):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    for room_id in (ROOM, DM):
+        client.rooms[room_id] = FakeRoom(room_id, BOT, ALICE)
+        client.rooms[room_id].power_levels = Levels(alice=100)
+    assert rooms.power_level(ROOM, ALICE) == 100 and rooms.power_level(ROOM, BOB) == 0
+    assert rooms.power_level(DM, ALICE) is None, "an admin of a direct room is nobody in the conference"
+
+
+def create_event(version: str, creator: str, *extra: str) -> SyncResponse:
+    create = {
+        "type": "m.room.create",
+        "event_id": "$create",
+        "sender": creator,
+        "state_key": "",
+        "origin_server_ts": 1,
+        "content": {"room_version": version, "additional_creators": list(extra)},
+    }
+    return SyncResponse.from_dict(
+        {"next_batch": "s", "rooms": {"join": {ROOM: {"state": {"events": [create]}, "timeline": {"events": []}}}}}
+    )
+
+
+async def test_creators_of_a_version_12_room_outrank_every_level(chat):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT)
+    client.rooms[ROOM].power_levels = Levels()
+    rooms.note_creators(create_event("12", ALICE, BOB))
+    assert rooms.power_level(ROOM, ALICE) == rooms.power_level(ROOM, BOB) == CREATOR_POWER
+    rooms.note_creators(create_event("11", ALICE))
+    # Before v12 the creator's level is in m.room.power_levels like anyone's (noted ones stay).
+    assert rooms.power_level(ROOM, "@carol:example.org") == 0

@@ -1,0 +1,167 @@
+"""bot/matrix/sync.py: which events of a sync reach the inbox, and the sync token kept with
+them, against a stand-in homeserver."""
+
+import asyncio
+
+import pytest
+from nio import RoomMessagesResponse, RoomMessageText
+
+from bot.matrix import inbox
+from bot.matrix.crypto import Crypto
+from bot.matrix.rooms import Rooms
+from bot.matrix.sender import MatrixSender
+from bot.matrix.sync import Syncer, strip_reply_fallback
+from bot.matrix.workers import RoomWorkers
+from tests.conftest import ALICE, BOB, ROOM
+from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver, sync_of, text_event
+
+OTHER = "!elsewhere:example.org"
+
+
+class Bot:
+    def __init__(self, chat):
+        self.chat = chat
+        self.client = SyncingHomeserver()
+        self.client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE, BOB)
+        config = chat.services.config
+        self.rooms = Rooms(self.client, chat.store, config)
+        self.rooms.served.add(ROOM)
+        self.rooms.configured.add(ROOM)
+        sender = MatrixSender(self.client, chat.store, self.rooms.served, self.rooms.configured, chat.clock)
+        self.workers = RoomWorkers(chat.dispatcher, sender, chat.clock)
+        crypto = Crypto(self.client, chat.store, config, sender, chat.clock)
+        self.sync = Syncer(
+            self.client, chat.store, config, chat.clock, self.rooms, crypto, self.workers, asyncio.Event()
+        )
+
+    async def stored(self) -> list[tuple[str, str, dict]]:
+        """(event id, kind, fields) of what the inbox holds."""
+        rows = await self.chat.store.fetchall("SELECT seq FROM inbox ORDER BY seq")
+        entries = [await inbox.take(self.chat.store, r["seq"]) for r in rows]
+        return [(e.event_id, e.kind, e.fields) for e in entries if e is not None]
+
+    async def until_handled(self) -> None:
+        for _ in range(1000):
+            if not await inbox.pending(self.chat.store):
+                return
+            await asyncio.sleep(0.005)
+        raise AssertionError("the inbox was not emptied")
+
+
+@pytest.fixture
+async def bot(chat):
+    bot = Bot(chat)
+    yield bot
+    await bot.workers.close()
+
+
+async def test_only_commands_are_kept_and_answered_with_the_token_written(chat, bot):
+    await bot.sync.take(
+        sync_of(
+            ROOM,
+            text_event("$chat", ALICE, "good morning, everyone"),
+            text_event("$cmd", ALICE, "!link"),
+            text_event("$own", BOT, "!link"),
+            batch="s2",
+        ),
+        since="s1",
+    )
+    assert [(e, kind) for e, kind, _ in await bot.stored()] == [("$cmd", inbox.MESSAGE)], "conversation is not kept"
+    assert await chat.store.get_meta("sync_token") == "s2"
+    await bot.until_handled()
+    assert len(bot.client.said_in(ROOM)) == 1, "one answer, to the command"
+
+
+async def test_a_redelivered_sync_is_answered_once(bot):
+    for _ in range(2):
+        await bot.sync.take(sync_of(ROOM, text_event("$cmd", ALICE, "!link")), since="s1")
+        await bot.until_handled()
+    assert len(bot.client.said_in(ROOM)) == 1
+
+
+async def test_replies_threads_and_edits(bot):
+    reply = text_event("$reply", ALICE, "> <@bob:example.org> what's the link?\n\n!link")
+    threaded = text_event("$thread", BOB, "!next", **{"m.relates_to": {"rel_type": "m.thread", "event_id": "$root"}})
+    edit = text_event("$edit", ALICE, "* !tz", **{"m.relates_to": {"rel_type": "m.replace", "event_id": "$reply"}})
+    await bot.sync.take(sync_of(ROOM, reply, threaded, edit), since="s1")
+    stored = {event_id: fields for event_id, _, fields in await bot.stored()}
+    assert stored["$reply"]["body"] == "!link", "the quoted original is dropped"
+    assert stored["$thread"]["thread_root"] == "$root" and stored["$thread"]["sender_name"] == "Bob"
+    assert "$edit" not in stored, "an edit is answered as first sent, not again"
+
+
+async def test_reactions_and_their_redactions_are_kept(bot):
+    reaction = {
+        "type": "m.reaction",
+        "event_id": "$thumbs",
+        "sender": ALICE,
+        "origin_server_ts": 1_800_000_000_000,
+        "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$announce", "key": "👍"}},
+    }
+    redaction = {
+        "type": "m.room.redaction",
+        "event_id": "$undo",
+        "sender": ALICE,
+        "origin_server_ts": 1_800_000_000_001,
+        "redacts": "$thumbs",
+        "content": {},
+    }
+    await bot.sync.take(sync_of(ROOM, reaction, redaction), since="s1")
+    assert await bot.stored() == [
+        ("$thumbs", inbox.REACTION, {"target": "$announce", "key": "👍", "sender_name": "Alice"}),
+        ("$undo", inbox.REDACTION, {"redacts": "$thumbs"}),
+    ]
+
+
+async def test_rooms_not_served_are_ignored(bot):
+    bot.client.rooms[OTHER] = FakeRoom(OTHER, BOT, ALICE)
+    await bot.sync.take(sync_of(OTHER, text_event("$cmd", ALICE, "!link")), since="s1")
+    assert await bot.stored() == []
+
+
+async def test_the_first_start_skips_the_history_and_later_starts_catch_up(chat, bot):
+    old = 1_000  # long before the bot first started
+    bot.client.syncs = [sync_of(ROOM, text_event("$before", ALICE, "!link"), batch="s1")]
+    await bot.sync.first()
+    assert await bot.stored() == [] and await chat.store.get_meta("sync_token") == "s1"
+    # Restarted later: what came since the token is taken, but never older than the first start.
+    bot.client.syncs = [
+        sync_of(ROOM, text_event("$ancient", ALICE, "!link", ts=old), text_event("$new", ALICE, "!link"), batch="s2")
+    ]
+    await bot.sync.first()
+    assert bot.client.since == [None, "s1"]
+    assert [e for e, _, _ in await bot.stored()] == ["$new"]
+
+
+async def test_only_what_follows_the_bots_own_join_is_taken(bot):
+    join = {
+        "type": "m.room.member",
+        "event_id": "$join",
+        "sender": BOT,
+        "state_key": BOT,
+        "origin_server_ts": 1_800_000_000_000,
+        "content": {"membership": "join"},
+    }
+    events = (text_event("$before", ALICE, "!link"), join, text_event("$after", ALICE, "!next"))
+    await bot.sync.take(sync_of(ROOM, *events, limited=True), since="s1")
+    assert [e for e, _, _ in await bot.stored()] == ["$after"]
+
+
+async def test_a_timeline_cut_short_is_filled_in_from_the_history(bot):
+    def page(*events, end):
+        return RoomMessagesResponse(ROOM, [RoomMessageText.from_dict(e) for e in events], "x", end)
+
+    resp = sync_of(ROOM, text_event("$latest", ALICE, "!link"), limited=True)
+    resp.rooms.join[ROOM].timeline.prev_batch = "p1"
+    # Newest first, as the homeserver pages backwards.
+    bot.client.history = {
+        "p1": page(text_event("$b", BOB, "!next"), text_event("$a", ALICE, "!tz"), end="p2"),
+        "p2": page(end="p2"),
+    }
+    await bot.sync.take(resp, since="s1")
+    assert [e for e, _, _ in await bot.stored()] == ["$a", "$b", "$latest"], "oldest first"
+
+
+def test_reply_fallback():
+    assert strip_reply_fallback("> <@a:x> quoted\n> more\n\n!tz") == "!tz"
+    assert strip_reply_fallback("!tz > 3") == "!tz > 3"

@@ -1,0 +1,116 @@
+"""Each table the migrations create has one owner, and only the owner's module has SQL
+naming it (issue 15: a feature's tables are touched only by its repository module). The
+migrations (bot/storage/migrations/) may name every table."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from tests.conftest import ROOT
+
+TOPICS = "bot/features/topics/repository.py"
+SESSIONS = "bot/features/sessions/repository.py"
+OWNERS: dict[str, str] = {
+    "topics": TOPICS,
+    "votes": TOPICS,
+    "held_suggestions": TOPICS,
+    "rate_marks": TOPICS,
+    "sessions": SESSIONS,
+    "attendance": SESSIONS,
+    "volunteers": SESSIONS,
+    "late_notes": SESSIONS,
+    "session_threads": SESSIONS,
+    "cancellations": "bot/features/schedule/repository.py",
+    "announcements": "bot/features/announcements/repository.py",
+    "users": "bot/features/people/repository.py",
+    "agenda_messages": "bot/features/agenda/repository.py",
+    "meta": "bot/storage/store.py",  # a generic key-value table, read and written through the store's helpers
+    "inbox": "bot/matrix/inbox.py",
+    "reactions": "bot/storage/reactions.py",  # what people did to the bot's messages, read by the
+    "anchors": "bot/storage/reactions.py",  # dispatcher (votes, check-ins by emoji) and sessions
+}
+
+
+MIGRATIONS = "bot/storage/migrations/"
+SCANNED = ("bot", "commands")
+# SQL naming a table: the keyword (upper case, as all SQL here is written) and the name.
+_NAMING = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE(?: IF NOT EXISTS)?)\s+([A-Za-z_]\w*)")
+
+
+def created_tables() -> set[str]:
+    found = set()
+    for path in (ROOT / MIGRATIONS).glob("*.py"):
+        found |= set(re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", path.read_text(encoding="utf-8")))
+    return found
+
+
+def strings_in(source: str) -> list[str]:
+    """The text of every string in a module, f-strings' literal parts joined (so that
+    `f"SELECT {x} FROM topics"` is seen)."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            out.append(node.value)
+        elif isinstance(node, ast.JoinedStr):
+            out.append(" ".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+    return out
+
+
+def tables_named(source: str, tables: set[str]) -> set[str]:
+    return {name for text in strings_in(source) for name in _NAMING.findall(text) if name in tables}
+
+
+def sources() -> dict[str, str]:
+    """Every module of the bot and the handlers outside the migrations, by path."""
+    return {
+        path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+        for top in SCANNED
+        for path in sorted((ROOT / top).rglob("*.py"))
+        if not path.relative_to(ROOT).as_posix().startswith(MIGRATIONS)
+    }
+
+
+def trespasses(modules: dict[str, str]) -> dict[str, set[str]]:
+    """For each module, the tables it names in SQL but does not own."""
+    tables = created_tables()
+    found: dict[str, set[str]] = {}
+    for module, source in modules.items():
+        foreign = {t for t in tables_named(source, tables) if OWNERS[t] != module}
+        if foreign:
+            found[module] = foreign
+    return found
+
+
+def test_every_table_has_one_owner_that_exists():
+    assert set(OWNERS) == created_tables(), "a new table needs an owner here"
+    assert all((ROOT / module).is_file() for module in OWNERS.values())
+
+
+def test_only_a_tables_owner_has_sql_naming_it():
+    assert trespasses(sources()) == {}
+
+
+def test_sql_naming_a_table_is_found_in_any_form_of_string():
+    tables = {"topics", "votes", "users", "sessions"}
+    source = """
+x = "SELECT id FROM topics"
+y = f"SELECT {cols} FROM sessions s JOIN votes v ON 1"
+z = ("INSERT INTO "
+     "users (user_id) VALUES (?)")
+w = "a docstring that says users come from the topics list"
+"""
+    assert tables_named(source, tables) == {"topics", "sessions", "votes", "users"}
+    assert tables_named("q = 'DELETE FROM users WHERE 1'; r = 'UPDATE topics SET x = 1'", tables) == {
+        "users",
+        "topics",
+    }
+
+
+def test_a_module_outside_the_owner_is_found_and_the_owner_is_not():
+    modules = {
+        "commands/topics.py": 'COUNT = "SELECT COUNT(*) FROM votes"\n',
+        TOPICS: 'VOTE = "INSERT INTO votes (topic_id) VALUES (?)"\n',
+        "bot/status.py": 'HELD = "SELECT 1 FROM sessions"\n',
+    }
+    assert trespasses(modules) == {"commands/topics.py": {"votes"}, "bot/status.py": {"sessions"}}
