@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from bench import Goal, workdir
 from bench.dispatch import NOW, ROOM, bench_config
 from bot.app import open_agenda, open_dispatcher
+from bot.core import clock
 from bot.core.clock import FakeClock
 from bot.core.model import IncomingMessage
 from bot.core.text import Text
@@ -52,29 +52,10 @@ class CountingPort:
         return PinOutcome.PINNED
 
 
-class VirtualTime:
-    def __init__(self, clock: FakeClock):
-        self.clock = clock
-        self.sleepers: list[tuple[dt.datetime, asyncio.Future[None]]] = []
-
-    async def sleep(self, seconds: float) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        entry = (self.clock.now() + dt.timedelta(seconds=seconds), future)
-        self.sleepers.append(entry)
-        try:
-            await future
-        finally:
-            self.sleepers.remove(entry)
-
-    async def advance(self, seconds: float, keeper: AgendaKeeper) -> None:
-        self.clock.advance(seconds=seconds)
-        for due, future in list(self.sleepers):
-            if due <= self.clock.now() and not future.done():
-                future.set_result(None)
-        for _ in range(10):
-            await asyncio.sleep(0)
-        while keeper.busy:  # noqa: ASYNC110 - the keeper's own flag, briefly
-            await asyncio.sleep(0.001)
+class VirtualTime(clock.VirtualTime):
+    async def advance(self, seconds: float, keeper: AgendaKeeper) -> None:  # type: ignore[override]
+        await super().advance(seconds)
+        await keeper.settle()
 
 
 @dataclass(frozen=True)

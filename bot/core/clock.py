@@ -3,6 +3,7 @@ drive weeks, DST changes and restarts without sleeping."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Protocol
 
@@ -37,6 +38,33 @@ class FakeClock:
     def advance(self, **delta: float) -> dt.datetime:
         self._now += dt.timedelta(**delta)
         return self._now
+
+
+class VirtualTime:
+    """The sleep that goes with a FakeClock, for code that takes an injectable `sleep`: a
+    sleeper wakes once `advance` has moved the clock past its end, not in real time."""
+
+    def __init__(self, clock: FakeClock):
+        self.clock = clock
+        self.sleepers: list[tuple[dt.datetime, asyncio.Future[None]]] = []
+
+    async def sleep(self, seconds: float) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (self.clock.now() + dt.timedelta(seconds=seconds), future)
+        self.sleepers.append(entry)
+        try:
+            await future
+        finally:
+            self.sleepers.remove(entry)
+
+    async def advance(self, seconds: float) -> None:
+        """Move the clock on, wake the sleepers now due and let them run to their next wait."""
+        self.clock.advance(seconds=seconds)
+        for due, future in list(self.sleepers):
+            if due <= self.clock.now() and not future.done():
+                future.set_result(None)
+        for _ in range(10):
+            await asyncio.sleep(0)
 
 
 def iso(when: dt.datetime) -> str:

@@ -112,6 +112,15 @@ class AgendaKeeper:
     def changed(self) -> None:
         self._dirty.set()
 
+    async def settle(self) -> None:
+        """Return once a change just made has been taken up and sent (tests, benchmarks)."""
+        for _ in range(10):
+            await asyncio.sleep(0)
+        while self.busy:  # noqa: ASYNC110 - polls the keeper's own flag, briefly
+            await asyncio.sleep(0.001)
+        for _ in range(10):
+            await asyncio.sleep(0)
+
     def start(self) -> None:
         self._dirty.set()  # the first pass: post, or check the stored agenda after a restart
         self._task = asyncio.create_task(self.run(), name="agenda")

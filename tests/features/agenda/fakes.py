@@ -3,12 +3,10 @@ time for its coalescing (the keeper sleeps on this, the test moves it)."""
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from bot.core.clock import FakeClock
+from bot.core import clock
 from bot.core.text import Text
 from bot.features.agenda.keeper import AgendaKeeper, EditOutcome, PinOutcome
 
@@ -58,35 +56,14 @@ class FakePort:
         return self.posts[-1][2].plain
 
 
-class VirtualTime:
-    """`sleep` for the keeper that returns when the test has moved the clock far enough."""
+class VirtualTime(clock.VirtualTime):
+    """The keeper's sleep: moving the clock on also waits for what the keeper does then."""
 
-    def __init__(self, clock: FakeClock):
-        self.clock = clock
-        self.sleepers: list[tuple[dt.datetime, asyncio.Future[None]]] = []
-
-    async def sleep(self, seconds: float) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        entry = (self.clock.now() + dt.timedelta(seconds=seconds), future)
-        self.sleepers.append(entry)
-        try:
-            await future
-        finally:
-            self.sleepers.remove(entry)
-
-    async def advance(self, seconds: float, keeper: AgendaKeeper) -> None:
-        self.clock.advance(seconds=seconds)
-        for due, future in list(self.sleepers):
-            if due <= self.clock.now() and not future.done():
-                future.set_result(None)
-        await settle(keeper)
+    async def advance(self, seconds: float, keeper: AgendaKeeper) -> None:  # type: ignore[override]
+        await super().advance(seconds)
+        await keeper.settle()
 
 
 async def settle(keeper: AgendaKeeper) -> None:
     """Let the keeper take up a change and finish what it does with it."""
-    for _ in range(10):
-        await asyncio.sleep(0)
-    while keeper.busy:  # noqa: ASYNC110 - polls a flag the keeper sets, briefly
-        await asyncio.sleep(0.002)
-    for _ in range(10):
-        await asyncio.sleep(0)
+    await keeper.settle()
