@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 import bot.app  # noqa: F401 (the wiring: every feature and the inbox register their part of !mydata on import)
+from bot.core import privacy as core
 from bot.core.clock import UTC
 from bot.features.privacy import registry as privacy
 from bot.storage.migrations import MIGRATIONS, Migration
@@ -89,3 +90,43 @@ async def test_each_declared_column_is_collected_and_erased():
                 assert privacy.is_empty(await privacy.collect(store, SOMEONE)), f"{where} is not erased"
             finally:
                 await store.close()
+
+
+# --- the mechanism itself -------------------------------------------------------------------
+
+
+async def test_registering_a_name_again_replaces_it_in_place(monkeypatch):
+    monkeypatch.setattr(core, "_sections", {})
+
+    async def collect(store: Store, user_id: str) -> dict[str, Any]:
+        return {}
+
+    async def erase_v1(db: aiosqlite.Connection, who: core.Erasing) -> dict[str, Any]:
+        return {"v": 1}
+
+    async def erase_v2(db: aiosqlite.Connection, who: core.Erasing) -> dict[str, Any]:
+        return {"v": 2}
+
+    core.register("first", collect, erase_v1)
+    core.register("second", collect, erase_v1, holds=(core.Column("t", "user_id"),))
+    core.register("first", collect, erase_v2)  # the module imported a second time
+    assert [s.name for s in core.sections()] == ["first", "second"], "in order of first registration"
+    assert core.sections()[0].erase is erase_v2
+    assert core.sections()[1].holds == (core.Column("t", "user_id"),)
+
+
+def test_a_column_names_the_person_by_their_id_unless_it_says_how():
+    assert core.Column("votes", "user_id").holding(SOMEONE) == SOMEONE
+    dm = core.Column("meta", "key", lambda user_id: f"dm:{user_id}")
+    assert dm.holding(SOMEONE) == f"dm:{SOMEONE}"
+
+
+async def test_rows_are_json_ready_dicts_for_the_one_person():
+    store = await Store.open(":memory:")
+    try:
+        await store.set_meta(f"dm:{SOMEONE}", "!dm:example.org")
+        await store.set_meta("dm:@other:example.org", "!other:example.org")
+        found = await core.rows(store, "SELECT key, value FROM meta WHERE key = 'dm:' || ?", SOMEONE)
+    finally:
+        await store.close()
+    assert found == [{"key": f"dm:{SOMEONE}", "value": "!dm:example.org"}]
