@@ -20,7 +20,8 @@ from bot.core.model import IncomingMessage, Reply
 from bot.features.topics.repository import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
-# The tests' own seed topics (the shipped topics.yaml is checked on its own, in test_topics.py).
+# The tests' own seed topics (the shipped topics.yaml is checked on its own, in
+# tests/features/topics/test_repository.py).
 SEED_FILE = ROOT / "tests" / "data" / "seed-topics.yaml"
 SEED_TOPICS: list[str] = read_seed(SEED_FILE) or []
 ROOM = "!room:example.org"
@@ -41,7 +42,7 @@ BASE_CONFIG: dict[str, Any] = {
     "storage": {"database": "ccc.sqlite3", "state_dir": "state"},
     "topics": {"seed_file": str(SEED_FILE)},
     # The clock stands still in these tests, so one person's commands would all fall in one
-    # minute: the flood limit is tested on its own (tests/core/test_dispatcher.py) and off here.
+    # minute: the flood limit is tested on its own (tests/core/test_limits.py) and off here.
     "limits": {"commands_per_minute": 0},
 }
 
@@ -115,6 +116,12 @@ async def make_chat(make_config):
 @pytest.fixture
 async def chat(make_chat) -> Chat:
     return await make_chat()
+
+
+@pytest.fixture
+async def limited_chat(make_chat, make_config) -> Chat:
+    """A chat with the default flood limit (the shared harness turns it off)."""
+    return await make_chat(make_config(limits={"commands_per_minute": 10}))
 
 
 async def hold(chat: Chat, key: str, people: list[str]) -> None:

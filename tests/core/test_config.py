@@ -6,6 +6,7 @@ import pytest
 from bot.cli import main
 from bot.core.config import ConfigError, Slot, load_config, parse_config, parse_duration, parse_slot
 from tests.conftest import BASE_CONFIG, ROOT, merge
+from tests.test_checks import check
 
 
 def problems_for(**sections) -> list[str]:
@@ -232,70 +233,6 @@ def test_the_largest_allowed_values_load():
     assert config.conference.announce_before[0] == dt.timedelta(days=14)
 
 
-def good_config(tmp_path: Path, extra: str = "", storage: str = 'database = "bot.sqlite3"') -> Path:
-    config = tmp_path / "config.toml"
-    config.write_text(
-        '[matrix]\nhomeserver = "https://hs.org"\nuser_id = "@b:hs.org"\naccess_token = "t"\n'
-        f'rooms = ["!r:hs.org"]\n{extra}\n[storage]\n{storage}\n'
-    )
-    return config
-
-
-def check(capsys, config: Path) -> tuple[int, list[str]]:
-    code = main(["check-config", "-c", str(config)])
-    captured = capsys.readouterr()
-    return code, (captured.out + captured.err).strip().splitlines()
-
-
-def test_check_config_reports_files_that_would_stop_run(tmp_path, capsys):
-    assert check(capsys, good_config(tmp_path)) == (0, [f"{tmp_path / 'config.toml'}: OK"])
-
-    code, lines = check(capsys, good_config(tmp_path, storage='database = "missing/bot.sqlite3"'))
-    assert code == 2 and lines[1].strip().startswith("storage.database:") and "does not exist" in lines[1]
-
-    (tmp_path / "ro").mkdir()
-    (tmp_path / "ro").chmod(0o555)
-    try:
-        code, lines = check(capsys, good_config(tmp_path, storage='database = "ro/bot.sqlite3"'))
-    finally:
-        (tmp_path / "ro").chmod(0o755)
-    assert code == 2 and lines[1].strip().startswith("storage.database:") and "not writable" in lines[1]
-
-    (tmp_path / "seeds").mkdir()
-    code, lines = check(
-        capsys, good_config(tmp_path, storage='database = "bot.sqlite3"\n[topics]\nseed_file = "seeds"')
-    )
-    assert code == 2 and lines[1].strip().startswith("topics.seed_file:") and "folder" in lines[1]
-
-    (tmp_path / "seeds.yaml").write_text("topics: 3\n")
-    code, lines = check(
-        capsys, good_config(tmp_path, storage='database = "bot.sqlite3"\n[topics]\nseed_file = "seeds.yaml"')
-    )
-    assert code == 2 and lines[1].strip().startswith("topics.seed_file:")
-
-    code, lines = check(capsys, good_config(tmp_path, extra='access_token_file = "nope.txt"'))
-    assert code == 2 and lines[1].strip().startswith("matrix.access_token_file:") and "nope.txt" in lines[1]
-
-    (tmp_path / "bot.sqlite3").write_text("not a database")
-    code, lines = check(capsys, good_config(tmp_path))
-    assert code == 2 and lines[1].strip().startswith("storage.database:") and "not a SQLite database" in lines[1]
-    assert (tmp_path / "bot.sqlite3").read_text() == "not a database"
-
-    (tmp_path / "state").write_text("a file where the state folder should be")
-    code, lines = check(capsys, good_config(tmp_path, storage='database = "db2.sqlite3"\nstate_dir = "state"'))
-    assert code == 2 and lines[1].strip().startswith("storage.state_dir:")
-
-
-def test_check_config_wants_a_way_to_log_in(tmp_path, capsys):
-    config = good_config(tmp_path)
-    config.write_text(config.read_text().replace('access_token = "t"\n', ""))
-    code, lines = check(capsys, config)
-    assert code == 2 and lines[1].strip().startswith("matrix.password:") and "ccc-bot login" in lines[1]
-    (tmp_path / "state").mkdir()
-    (tmp_path / "state" / "session.json").write_text("{}")
-    assert check(capsys, config)[0] == 0  # `ccc-bot login` has stored a token
-
-
 def test_check_config_does_not_crash_on_a_folder_or_binary_file(tmp_path, capsys):
     code, lines = check(capsys, tmp_path)
     assert code == 2 and "folder" in " ".join(lines) and str(tmp_path) in lines[-1]
@@ -303,14 +240,3 @@ def test_check_config_does_not_crash_on_a_folder_or_binary_file(tmp_path, capsys
     binary.write_bytes(b'[matrix]\nhomeserver = "\xff\xfe"\n')
     code, lines = check(capsys, binary)
     assert code == 2 and "UTF-8" in " ".join(lines)
-
-
-def test_run_refuses_a_seed_folder_in_one_named_line(tmp_path, capsys):
-    (tmp_path / "seeds").mkdir()
-    config = good_config(tmp_path, storage='database = "bot.sqlite3"\n[topics]\nseed_file = "seeds"')
-    for command in ("run", "console"):
-        code = main([command, "-c", str(config)])
-        output = capsys.readouterr()
-        assert code == 2, (command, output)
-        assert "topics.seed_file:" in output.err and "Traceback" not in output.err
-    assert not (tmp_path / "bot.sqlite3").exists()

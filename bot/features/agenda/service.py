@@ -77,14 +77,14 @@ async def gather(store: Store, config: Config, now: dt.datetime) -> AgendaData:
                 continue  # another slot's, or started early and shown as running
             cancellation = cancels.of(session)
             if cancellation is not None:
-                shown.append(Upcoming(session, True, cancellation.reason))
-                if len(shown) > MAX_CANCELLED_PER_SLOT:
-                    break
+                # The nearest few are shown; past them, look on for when the slot resumes
+                # (cancellations are finite, so a held session comes).
+                if len(shown) < MAX_CANCELLED_PER_SLOT:
+                    shown.append(Upcoming(session, True, cancellation.reason))
                 continue
             names = tuple([await name_of(store, u) for u in await sessions.volunteers_of(store, session.key)])
             shown.append(Upcoming(session, False, volunteers=names))
             break
-        shown = shown[: MAX_CANCELLED_PER_SLOT + 1]
         if shown:
             slots.append(SlotAgenda(slot, tuple(shown)))
     slots.sort(key=lambda s: s.sessions[0].session.starts_at)

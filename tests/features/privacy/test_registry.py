@@ -1,91 +1,165 @@
-"""Privacy by registration (bot/core/privacy.py, run by bot/features/privacy/registry.py): every
-column that holds a user id is collected by `!mydata` and erased by `!forgetme`, whichever
-feature (or the dispatcher, or the Matrix adapter's inbox) owns its table."""
+"""bot/features/privacy/registry.py: collecting everything about a person, and erasing it in one go."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from typing import Any
+import json
+import sqlite3
 
-import aiosqlite
+import pytest
 
-import bot.app  # noqa: F401 (the wiring: every feature and the inbox register their part of !mydata on import)
-from bot.core.clock import UTC
+from bot.core.clock import iso
+from bot.core.model import Anchor, IncomingReaction
 from bot.features.privacy import registry as privacy
-from bot.storage.migrations import MIGRATIONS, Migration
-from bot.storage.store import Store
+from bot.storage.reactions import record_anchor
+from tests.conftest import ALICE, BOB, HOST, ROOM
+from tests.features.export.test_reports import fill
 
-NOW = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
-SOMEONE = "@someone:example.org"
-# Columns whose name says they name a person.
-PERSON = re.compile(r"user_id|sender|.+_by")
-# Columns that hold a user id inside a JSON document, which their name does not tell.
-EMBEDDED = [("inbox", "payload")]
+SESSION = "2026-11-26 08:00"
 
 
-async def person_columns(store: Store) -> list[tuple[str, str]]:
-    tables = await store.fetchall("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-    found = []
-    for (table,) in tables:
-        for column in await store.fetchall(f"PRAGMA table_info({table})"):
-            if PERSON.fullmatch(column["name"]) or (table, column["name"]) in EMBEDDED:
-                found.append((table, column["name"]))
-    return sorted(found)
-
-
-def declared() -> set[tuple[str, str]]:
-    return {(c.table, c.name) for section in privacy.sections() for c in section.holds}
-
-
-async def uncollected(migrations: tuple[Migration, ...]) -> list[tuple[str, str]]:
-    store = await Store.open(":memory:", migrations=migrations)
-    try:
-        return [column for column in await person_columns(store) if column not in declared()]
-    finally:
-        await store.close()
-
-
-async def test_every_column_naming_a_person_is_collected():
-    assert await uncollected(MIGRATIONS) == []
-
-
-async def test_a_new_table_naming_a_person_and_collected_by_nobody_is_found():
-    guests = Migration(
-        MIGRATIONS[-1].version + 1,
-        "a feature that forgot to register with privacy",
-        ("CREATE TABLE guests (session TEXT NOT NULL, invited_by TEXT NOT NULL, user_id TEXT)",),
+async def alice_everywhere(chat) -> dict[str, int]:
+    """The shared history, plus Alice's time zone, an offer to host, a 👍 reaction, a
+    session she ended, and commands the Matrix adapter recorded."""
+    numbers = await fill(chat)
+    assert "Europe/Berlin" in await chat.text(ALICE, "!tz Europe/Berlin")
+    assert "volunteered" in await chat.text(ALICE, "!host 2026-12-10 08:00")
+    assert "will join session 2026-12-03 17:00 later" in await chat.text(ALICE, "!late after my shift")
+    assert "will join" in await chat.text(BOB, "!late")
+    await record_anchor(chat.store, "$suggest-answer", ROOM, Anchor("topic", str(numbers["markup"])))
+    reaction = IncomingReaction(BOB, ROOM, "$bob-thumbs", "$suggest-answer", "👍", chat.clock.now())
+    await chat.dispatcher.handle_reaction(reaction)
+    await chat.dispatcher.handle_reaction(
+        IncomingReaction(ALICE, ROOM, "$alice-thumbs", "$suggest-answer", "👍", chat.clock.now())
     )
-    assert await uncollected((*MIGRATIONS, guests)) == [("guests", "invited_by"), ("guests", "user_id")]
+    await chat.store.execute("UPDATE sessions SET ended_by = ? WHERE key = ?", (ALICE, SESSION))
+    await chat.store.set_meta(f"dm:{ALICE}", "!dm-with-alice:example.org")
+    for seq, (sender, event_id, done) in enumerate(
+        [(ALICE, "$a1", True), (BOB, "$b1", True), (ALICE, "$confirm", False), (ALICE, "$queued", False)]
+    ):
+        await chat.store.execute(
+            "INSERT INTO inbox (event_id, room_id, kind, payload, received_at, done_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                event_id,
+                ROOM,
+                "message",
+                json.dumps({"sender": sender, "ts": seq, "body": f"!tz from {sender}", "sender_name": "A"}),
+                iso(chat.clock.now()),
+                iso(chat.clock.now()) if done else None,
+            ),
+        )
+    return numbers
 
 
-async def _fill(db: aiosqlite.Connection, table: str, given: dict[str, Any]) -> None:
-    """Insert a row into `table` with the `given` values and a placeholder in every other
-    column without a default, first making the rows its foreign keys point to."""
-    given = dict(given)
-    for fk in await (await db.execute(f"PRAGMA foreign_key_list({table})")).fetchall():
-        await _fill(db, fk["table"], {fk["to"]: 1})
-        given.setdefault(fk["from"], 1)
-    values = dict(given)
-    for column in await (await db.execute(f"PRAGMA table_info({table})")).fetchall():
-        if column["name"] not in values and column["dflt_value"] is None:
-            values[column["name"]] = 1 if "INT" in column["type"].upper() else "x"
-    names = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    await db.execute(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", tuple(values.values()))
+async def test_collect_lists_everything_stored_about_the_person(chat):
+    numbers = await alice_everywhere(chat)
+    doc = await privacy.collect(chat.store, ALICE)
+    assert doc["schema_version"] == 1 and doc["user_id"] == ALICE
+    assert doc["timezone"] == "Europe/Berlin"
+    assert doc["display_name"] == "Alice | the | Cooperator"
+    assert [s["number"] for s in doc["suggestions"]] == [numbers["pay"], numbers["markup"]]
+    assert [v["topic"] for v in doc["votes"]] == [numbers["formula"], numbers["markup"]]
+    assert [(c["session"], c["via"]) for c in doc["check_ins"]] == [(SESSION, "command")]
+    assert [v["session"] for v in doc["volunteering"]] == ["2026-12-10 08:00"]
+    assert [(n["session"], n["note"]) for n in doc["late_notes"]] == [("2026-12-03 17:00", "after my shift")]
+    assert [(r["event_id"], r["key"]) for r in doc["reactions"]] == [("$alice-thumbs", "👍")]
+    hosted = doc["sessions_started_or_ended"]
+    assert [(s["session"], s["started"], s["ended"]) for s in hosted] == [(SESSION, False, True)]
+    assert [m["event_id"] for m in doc["messages_received"]] == ["$a1"], "handled ones, hers only"
+    assert doc["messages_received"][0]["body"] == f"!tz from {ALICE}"
+    assert doc["messages_received"][0]["at"] == "1970-01-01T00:00:00Z", "the event's own time"
+    assert doc["direct_message_room"] == "!dm-with-alice:example.org"
+    assert not privacy.is_empty(doc)
+    assert json.loads(privacy.as_json(doc)) == doc
 
 
-async def test_each_declared_column_is_collected_and_erased():
-    for section in privacy.sections():
-        for column in section.holds:
-            store = await Store.open(":memory:")
-            try:
-                async with store.transaction() as db:
-                    await _fill(db, column.table, {column.name: column.holding(SOMEONE)})
-                where = f"{column.table}.{column.name} ({section.name})"
-                assert not privacy.is_empty(await privacy.collect(store, SOMEONE)), f"{where} is not collected"
-                await privacy.request_erasure(store, SOMEONE, NOW)
-                await privacy.erase(store, SOMEONE, NOW)
-                assert privacy.is_empty(await privacy.collect(store, SOMEONE)), f"{where} is not erased"
-            finally:
-                await store.close()
+async def test_someone_never_seen_has_an_empty_record(chat):
+    doc = await privacy.collect(chat.store, "@stranger:example.org")
+    assert privacy.is_empty(doc)
+    assert doc["suggestions"] == [] and doc["timezone"] is None
+
+
+async def test_erase_without_a_request_erases_nothing(chat):
+    await alice_everywhere(chat)
+    before = await privacy.collect(chat.store, ALICE)
+    with pytest.raises(privacy.NoPendingRequest) as refused:
+        await privacy.erase(chat.store, ALICE, chat.clock.now())
+    assert not refused.value.expired
+    assert await privacy.collect(chat.store, ALICE) == before
+
+
+async def test_an_expired_request_erases_nothing(chat):
+    await alice_everywhere(chat)
+    await privacy.request_erasure(chat.store, ALICE, chat.clock.now())
+    before = await privacy.collect(chat.store, ALICE)
+    with pytest.raises(privacy.NoPendingRequest) as refused:
+        await privacy.erase(chat.store, ALICE, chat.clock.now() + dt.timedelta(minutes=10, seconds=1))
+    assert refused.value.expired
+    after = await privacy.collect(chat.store, ALICE)
+    assert after == {**before, "erasure_requested_at": None}, "only the stale request went"
+
+
+async def test_requests_nobody_confirmed_do_not_pile_up(chat):
+    await privacy.request_erasure(chat.store, BOB, chat.clock.now())
+    chat.clock.advance(minutes=11)
+    await privacy.request_erasure(chat.store, ALICE, chat.clock.now())
+    assert await chat.store.get_meta(f"forgetme:{BOB}") is None
+    assert await chat.store.get_meta(f"forgetme:{ALICE}") == iso(chat.clock.now())
+
+
+async def test_erase_in_time_takes_everything_about_the_person_and_nothing_else(chat):
+    numbers = await alice_everywhere(chat)
+    bob_before = await privacy.collect(chat.store, BOB)
+    await privacy.request_erasure(chat.store, ALICE, chat.clock.now())
+    erased = await privacy.erase(chat.store, ALICE, chat.clock.now() + dt.timedelta(minutes=10), "$confirm")
+    assert erased == privacy.Erased(
+        profile=("time zone", "display name"),
+        votes=2,
+        check_ins=1,
+        volunteering=1,
+        late_notes=1,
+        reactions=1,
+        suggestions=2,
+        sessions=1,
+        cancellations=0,
+        messages=2,
+    )
+    assert privacy.is_empty(await privacy.collect(chat.store, ALICE))
+    assert await privacy.collect(chat.store, BOB) == bob_before, "bob's data is untouched"
+    # Topics stay, unattributed, with the votes of others.
+    row = await chat.store.fetchone(
+        "SELECT text, suggested_by, suggested_name, (SELECT COUNT(*) FROM votes WHERE topic_id = id) AS votes "
+        "FROM topics WHERE id = ?",
+        (numbers["pay"],),
+    )
+    assert (row["text"], row["suggested_by"], row["suggested_name"], row["votes"]) == (
+        "How do we pay ourselves fairly?",
+        None,
+        None,
+        2,
+    )
+    assert await chat.store.fetchval("SELECT started_by FROM sessions WHERE key = ?", (SESSION,)) == HOST
+    assert await chat.store.fetchval("SELECT ended_by FROM sessions WHERE key = ?", (SESSION,)) is None
+    payloads = dict(await chat.store.fetchall("SELECT event_id, payload FROM inbox"))
+    assert payloads["$a1"] == payloads["$confirm"] == "{}"
+    assert json.loads(payloads["$queued"])["sender"] == ALICE, "a command still queued is left to be handled"
+    assert json.loads(payloads["$b1"])["sender"] == BOB
+    assert await chat.store.get_meta(f"dm:{ALICE}") is None
+    # A request is good for one erasure.
+    with pytest.raises(privacy.NoPendingRequest):
+        await privacy.erase(chat.store, ALICE, chat.clock.now())
+
+
+async def test_erasure_is_one_transaction(chat):
+    """If any part fails, nothing is erased and the request stands."""
+    await alice_everywhere(chat)
+    await chat.store.execute(
+        "CREATE TRIGGER fail_volunteers BEFORE DELETE ON volunteers BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+    )
+    await privacy.request_erasure(chat.store, ALICE, chat.clock.now())
+    before = await privacy.collect(chat.store, ALICE)
+    with pytest.raises(sqlite3.IntegrityError, match="disk on fire"):
+        await privacy.erase(chat.store, ALICE, chat.clock.now())
+    assert await privacy.collect(chat.store, ALICE) == before
+    await chat.store.execute("DROP TRIGGER fail_volunteers")
+    assert (await privacy.erase(chat.store, ALICE, chat.clock.now())).volunteering == 1

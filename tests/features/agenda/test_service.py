@@ -1,0 +1,92 @@
+"""bot/features/agenda/service.py: what the agenda shows, as data (its wording is tested in
+tests/commands/test_agenda.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.clock import UTC
+from bot.features.agenda.service import MAX_CANCELLED_PER_SLOT, gather
+from bot.features.people import repository as people
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
+
+THU_0800 = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+async def agenda(chat):
+    return await gather(chat.store, chat.services.config, chat.clock.now())
+
+
+def shown(data) -> list[list[tuple[str, bool]]]:
+    """Per slot, its sessions as (key, cancelled)."""
+    return [[(u.session.key, u.cancelled) for u in slot.sessions] for slot in data.slots]
+
+
+async def test_each_slot_shows_its_next_session_with_who_volunteered_to_host(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await chat.say(ALICE, "!host 2026-11-26 17:00")
+    await chat.say(BOB, "!host 2026-11-26 17:00")
+    data = await agenda(chat)
+    assert shown(data) == [[("2026-11-26 08:00", False)], [("2026-11-26 17:00", False)]]
+    assert data.slots[0].sessions[0].volunteers == ()
+    assert data.slots[1].sessions[0].volunteers == ("Alice", BOB), "display names, else the id"
+    assert data.running is None
+
+
+async def test_slots_are_in_the_order_of_their_next_session(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 12, 0, tzinfo=UTC))  # the morning session is over
+    assert shown(await agenda(chat)) == [[("2026-11-26 17:00", False)], [("2026-12-03 08:00", False)]]
+
+
+async def test_a_cancelled_session_is_shown_with_its_reason_before_the_slots_next_held_one(chat):
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 Team retreat")
+    data = await agenda(chat)
+    assert shown(data)[0] == [("2026-11-26 08:00", True), ("2026-12-03 08:00", False)]
+    assert data.slots[0].sessions[0].reason == "Team retreat"
+
+
+async def test_a_long_break_shows_a_few_cancellations_and_still_when_the_slot_resumes(chat):
+    mornings = [THU_0800 + dt.timedelta(weeks=w) for w in range(6)]
+    for start in mornings:
+        await chat.say(ORGANISER, f"!cancel {start:%Y-%m-%d %H:%M} summer break")
+    slot = shown(await agenda(chat))[0]
+    assert slot[-1] == (f"{THU_0800 + dt.timedelta(weeks=6):%Y-%m-%d %H:%M}", False), "when it resumes"
+    assert slot[:-1] == [(f"{m:%Y-%m-%d %H:%M}", True) for m in mornings[:MAX_CANCELLED_PER_SLOT]]
+
+
+async def test_a_running_session_is_shown_as_running_not_as_coming(chat):
+    chat.clock.set(THU_0800 + dt.timedelta(minutes=2))
+    await chat.say(HOST, "!start")
+    await chat.say(ALICE, "!here")
+    data = await agenda(chat)
+    assert data.running is not None
+    assert (data.running.key, data.running.started_at, data.running.checked_in) == (
+        "2026-11-26 08:00",
+        THU_0800 + dt.timedelta(minutes=2),
+        2,
+    )
+    assert shown(data)[1] == [("2026-12-03 08:00", False)], "the slot's next one instead"
+
+
+async def test_a_session_started_early_is_not_also_listed_as_coming(chat):
+    chat.clock.set(THU_0800 - dt.timedelta(minutes=5))
+    await chat.say(HOST, "!start")
+    data = await agenda(chat)
+    assert data.running is not None and data.running.key == "2026-11-26 08:00"
+    assert ("2026-11-26 08:00", False) not in [s for slot in shown(data) for s in slot]
+
+
+async def test_the_top_open_topics_are_as_many_as_agenda_topics_most_votes_first(make_chat, make_config):
+    chat = await make_chat(make_config(agenda={"topics": 2}))
+    for text in ("Worker ownership", "Shared tooling", "Paying ourselves"):
+        await chat.say(ALICE, f"!suggest {text}")
+    data = await agenda(chat)
+    assert len(data.topics) == 2 and data.open_topics == 3
+    left_out = next(
+        t for t in ("Worker ownership", "Shared tooling", "Paying ourselves") if t not in {t.text for t in data.topics}
+    )
+    number = await chat.store.fetchval("SELECT id FROM topics WHERE text = ?", (left_out,))
+    await chat.say(BOB, f"!vote {number}")
+    data = await agenda(chat)
+    assert (data.topics[0].text, data.topics[0].votes) == (left_out, 1), "a vote brings it to the top"
+    assert len(data.topics) == 2 and data.open_topics == 3

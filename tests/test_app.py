@@ -1,0 +1,54 @@
+"""bot/app.py: from a config to the services every front end uses."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import open_services
+from bot.core.clock import FakeClock, SystemClock
+from bot.features.announcements.announcer import Wording
+from bot.features.sessions.chart import Charts
+from bot.features.topics.repository import SeedError
+from bot.storage.store import Store
+from commands.announcements import WORDING
+from tests.conftest import ALICE, SEED_TOPICS, START
+
+
+async def imported(store: Store) -> int:
+    return await store.fetchval("SELECT COUNT(*) FROM topics")
+
+
+async def test_the_seed_topics_are_imported_once_however_often_the_bot_starts(make_config):
+    config = make_config()
+    for _ in range(3):
+        services = await open_services(config, clock=FakeClock(START))
+        try:
+            assert await imported(services.store) == len(SEED_TOPICS)
+        finally:
+            await services.store.close()
+
+
+async def test_services_come_with_the_chart_runner_the_wording_and_the_system_clock(make_config):
+    services = await open_services(make_config())
+    try:
+        assert isinstance(services.clock, SystemClock)
+        assert isinstance(services.parts.get(Charts), Charts)
+        assert services.parts.get(Wording) is WORDING
+        assert "suggest" in services.registry.commands
+        assert services.power_level("!room:example.org", ALICE) is None, "no adapter: nobody has a power level"
+    finally:
+        await services.store.close()
+
+
+async def test_a_broken_seed_file_stops_start_up_and_leaves_a_store_it_was_given_open(make_config, tmp_path):
+    (tmp_path / "broken.yaml").write_text("topics: 3\n")
+    config = make_config(topics={"seed_file": str(tmp_path / "broken.yaml")})
+    with pytest.raises(SeedError):
+        await open_services(config)
+    given = await Store.open(":memory:")
+    try:
+        with pytest.raises(SeedError):
+            await open_services(config, store=given)
+        assert await given.fetchval("SELECT 1") == 1, "the caller's store stays open"
+    finally:
+        await given.close()
