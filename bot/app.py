@@ -11,6 +11,7 @@ from bot.core.config import Config
 from bot.core.dispatcher import Dispatcher, PowerLevels, Services
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.announcer import Wording
+from bot.features.reminders.service import ReminderWording
 from bot.features.sessions.chart import Charts
 from bot.features.sessions.repository import is_volunteer_host
 from bot.features.topics.repository import import_seed_file
@@ -19,6 +20,7 @@ from bot.storage.store import Store
 from commands import build_registry
 from commands.agenda import render_agenda
 from commands.announcements import WORDING
+from commands.reminders import REMINDER_WORDING
 
 
 async def open_services(
@@ -48,6 +50,7 @@ async def open_services(
     services.parts.provide(Charts, Charts())
     # What the announcer sends is worded by the handlers' layer.
     services.parts.provide(Wording, WORDING)
+    services.parts.provide(ReminderWording, REMINDER_WORDING)
     if power_level is not None:
         services.power_level = power_level
     return services

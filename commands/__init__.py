@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bot.core.registry import CommandGroup, Registry
-from commands import agenda, export, help, privacy, schedule, sessions, topics
+from commands import agenda, export, help, privacy, reminders, schedule, sessions, topics
 
 GROUPS: tuple[CommandGroup, ...] = (
     help.group,
     schedule.group,
     topics.group,
     sessions.group,
+    reminders.group,
     privacy.group,
     export.group,
     agenda.group,

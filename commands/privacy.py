@@ -35,6 +35,8 @@ async def mydata(ctx: Context) -> list[Reply]:
 
 def _contents(document: dict[str, Any]) -> str:
     parts = [label for key, label in (("timezone", "time zone"), ("display_name", "display name")) if document[key]]
+    if document.get("reminder_setting"):
+        parts.append("reminder setting")
     for key, one, many in (
         ("suggestions", "suggestion", "suggestions"),
         ("votes", "vote", "votes"),
@@ -44,9 +46,10 @@ def _contents(document: dict[str, Any]) -> str:
         ("reactions", "reaction", "reactions"),
         ("sessions_started_or_ended", "session started or ended", "sessions started or ended"),
         ("cancellations", "cancellation", "cancellations"),
+        ("reminders_sent", "reminder sent", "reminders sent"),
         ("messages_received", "command received", "commands received"),
     ):
-        if document[key]:
+        if document.get(key):
             parts.append(plural(len(document[key]), one, many))
     return ", ".join(parts) or "technical records only"
 
@@ -57,7 +60,8 @@ async def forgetme(ctx: Context, confirm: Confirm | None = None) -> Reply:
     if confirm is None:
         await privacy.request_erasure(ctx.store, ctx.sender, now)
         text = Text("This erases what the bot stores about you: your time zone and display name, your votes, ")
-        text.add("check-ins, offers to host and notes that you would come late, and the reactions and commands it ")
+        text.add("check-ins, offers to host, notes that you would come late and reminders, and the reactions ")
+        text.add("and commands it ")
         text.add("recorded. Topics you suggested stay, shown as by “a former participant”. ")
         text.add("It cannot be undone. To go ahead, type ")
         text.code(f"{p}forgetme confirm")
@@ -78,11 +82,14 @@ async def forgetme(ctx: Context, confirm: Confirm | None = None) -> Reply:
 
 def erased_text(erased: privacy.Erased, prefix: str) -> Text:
     done = [f"your {' and '.join(erased.profile)}"] if erased.profile else []
+    if erased.reminder_setting:
+        done.append("your reminder setting")
     for n, one, many in (
         (erased.votes, "vote", "votes"),
         (erased.check_ins, "check-in", "check-ins"),
         (erased.volunteering, "offer to host", "offers to host"),
         (erased.late_notes, "note that you would come late", "notes that you would come late"),
+        (erased.reminders_sent, "record of a reminder sent", "records of reminders sent"),
         (erased.reactions, "recorded reaction", "recorded reactions"),
         (erased.messages, "recorded command", "recorded commands"),
     ):

@@ -247,7 +247,14 @@ async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply
         return ctx.reply(text.add(", or undo it with ").code(f"{ctx.prefix}undiscussed {done.id}").add("."))
     if done.note:
         text.add(f" Note: {done.note}")
-    return ctx.reply(text)
+    # The person who suggested it hears of it (once, when first marked), unless they are
+    # gone (erased with !forgetme: the topic is no longer theirs) or marked it themselves.
+    suggester = done.suggested_by
+    if marked.again or suggester is None or suggester == ctx.sender:
+        return ctx.reply(text)
+    name = clean(done.suggested_name, 64) if done.suggested_name else suggester
+    text.line("💬 ").mention(suggester, name).add(": your topic was discussed.")
+    return ctx.reply(text, mentions=(suggester,))
 
 
 @group.command(

@@ -30,6 +30,7 @@ from bot.core.logs import hide_secrets
 from bot.core.model import LoginFailed
 from bot.features.agenda.keeper import AgendaKeeper
 from bot.features.announcements.announcer import Announcer
+from bot.features.reminders.service import Reminders
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import Credentials, password_login, stored_credentials
@@ -87,7 +88,7 @@ class MatrixBot:
                 ", ".join(sorted(rooms.served)) or "no rooms",
             )
             await workers.resume()
-            await self._start_announcer(sender)
+            await self._start_announcer(sender, rooms)
             self._start_agenda(client, sender, rooms)
             await self.store.set_meta("bot_state", f"running since {iso(self.clock.now())}")
             self.ready.set()
@@ -95,12 +96,14 @@ class MatrixBot:
         finally:
             await self._shutdown()
 
-    async def _start_announcer(self, sender: MatrixSender) -> None:
+    async def _start_announcer(self, sender: MatrixSender, rooms: Rooms) -> None:
         """Announcements start once the rooms are joined; jobs are rebuilt from the
-        database, and what fell due while the bot was down is caught up (or skipped)."""
+        database, and what fell due while the bot was down is caught up (or skipped).
+        The reminders by direct message run on the same scheduler."""
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler.start()
         self.announcer = Announcer(self.dispatcher.services, sender)
+        self.announcer.riders.append(Reminders(self.announcer, sender, rooms.is_member))
         await self.announcer.start(self.scheduler)
         await self.announcer.run_due()
         next_run = min((job.next_run_time for job in self.scheduler.get_jobs() if job.next_run_time), default=None)

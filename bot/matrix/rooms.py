@@ -41,6 +41,14 @@ class Rooms:
         # The bot's own direct-message rooms are served too (for !mydata and the like).
         self.served.update((await self.store.meta_with_prefix(dm_key())).values())
 
+    def is_member(self, user_id: str) -> bool | None:
+        """Whether `user_id` is in (or invited to) one of the configured rooms, as the
+        client's state knows it; None when the bot is in none of them yet."""
+        known = [self.client.rooms[r] for r in self.configured if r in self.client.rooms]
+        if not known:
+            return None
+        return any(user_id in room.users for room in known)
+
     async def join_served(self) -> None:
         for room_id in sorted(self.served):
             if room_id in self.client.rooms:

@@ -323,6 +323,27 @@ async def test_discussed_is_for_hosts_during_a_running_session(chat):
     assert tuple(row) == ("discussed", SESSION, "we agreed to <share> notes", iso(chat.clock.now()))
 
 
+async def test_the_suggester_is_mentioned_when_their_topic_is_discussed_and_nobody_else(chat):
+    a = await suggest(chat, "apples @room", who=BOB)
+    await start_session(chat)
+    [reply] = await chat.say(HOST, f"!discussed {a}", thread_root="$session-thread")
+    assert reply.mentions == (BOB,)
+    assert "your topic was discussed" in reply.text.splitlines()[-1] and "matrix.to/#/@bob" in reply.html
+    [again] = await chat.say(HOST, f"!discussed {a} a note")
+    assert again.mentions == (), "only the first time"
+
+
+async def test_a_suggester_who_asked_to_be_forgotten_or_marks_it_themselves_is_not_mentioned(chat):
+    a = await suggest(chat, "apples", who=BOB)
+    b = await suggest(chat, "pears", who=HOST)
+    await chat.text(BOB, "!forgetme")
+    await chat.text(BOB, "!forgetme confirm")
+    await start_session(chat)
+    for topic in (a, b):
+        [reply] = await chat.say(HOST, f"!discussed {topic}")
+        assert reply.mentions == () and "your topic" not in reply.text
+
+
 async def note_of(chat, topic: int) -> str | None:
     return await chat.store.fetchval("SELECT note FROM topics WHERE id = ?", (topic,))
 

@@ -90,3 +90,15 @@ async def test_creators_of_a_version_12_room_outrank_every_level(chat):
     rooms.note_creators(create_event("11", ALICE))
     # Before v12 the creator's level is in m.room.power_levels like anyone's (noted ones stay).
     assert rooms.power_level(ROOM, "@carol:example.org") == 0
+
+
+async def test_membership_counts_the_configured_rooms_only(chat):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    assert rooms.is_member(ALICE) is None, "not joined yet: unknown"
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE, invited=(BOB,))
+    client.rooms[DM] = FakeRoom(DM, BOT, "@carol:example.org")
+    assert rooms.is_member(ALICE) and rooms.is_member(BOB)
+    assert rooms.is_member("@carol:example.org") is False, "a direct room with the bot is not a served room"
+    client.rooms[ROOM].leave(ALICE)
+    assert rooms.is_member(ALICE) is False

@@ -25,6 +25,8 @@ OWNERS: dict[str, str] = {
     "announcements": "bot/features/announcements/repository.py",
     "users": "bot/features/people/repository.py",
     "agenda_messages": "bot/features/agenda/repository.py",
+    "reminder_settings": "bot/features/reminders/repository.py",
+    "reminders_sent": "bot/features/reminders/repository.py",
     "meta": "bot/storage/store.py",  # a generic key-value table, read and written through the store's helpers
     "inbox": "bot/matrix/inbox.py",
     "reactions": "bot/storage/reactions.py",  # what people did to the bot's messages, read by the

@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bot.core.clock import iso
 from bot.core.config import ConferenceConfig, Config
@@ -68,6 +68,17 @@ class Due:
         return f"{JOB_PREFIX}{self.session.key}:{self.lead}"
 
 
+class Rider(Protocol):
+    """Something else sent on its own on the announcer's clock (the reminders by direct
+    message): one scheduler, one lock, one catch-up after a downtime. `due_times` says when
+    it has something to do in [start, end] (job ids, without JOB_PREFIX, and times), and
+    `run_due` does whatever is due at `now` and resends what a crash left unsent."""
+
+    async def due_times(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dt.datetime]]: ...
+
+    async def run_due(self, now: dt.datetime) -> None: ...
+
+
 def reply_key(session_key: str, lead: Lead | Notice, room_id: str) -> str:
     return f"announce:{session_key}:{lead}:{room_id}"
 
@@ -83,6 +94,8 @@ class Announcer:
         self._running = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        # Riders run after the announcements, in the same job and under the same lock.
+        self.riders: list[Rider] = []
 
     @property
     def _conf(self) -> ConferenceConfig:
@@ -169,6 +182,11 @@ class Announcer:
                 except Exception:
                     log.exception("%s for session %s failed", item.lead, item.session.key)
             await self._send_pending(now)
+            for rider in self.riders:
+                try:
+                    await rider.run_due(now)
+                except Exception:
+                    log.exception("%s failed", type(rider).__name__)
 
     async def _fire(self, item: Due, now: dt.datetime) -> None:
         store = self.services.store
@@ -360,7 +378,13 @@ class Announcer:
         async with self._plan_lock:  # a tick and a job may re-plan at the same moment
             now = self.services.clock.now()
             planned = [i for i in await self.due_between(now, now + HORIZON) if i.at > now]
-            wanted = {i.job_id for i in planned}
+            extra = [
+                (f"{JOB_PREFIX}{job_id}", at)
+                for rider in self.riders
+                for job_id, at in await rider.due_times(now, now + HORIZON)
+                if at > now
+            ]
+            wanted = {i.job_id for i in planned} | {job_id for job_id, _ in extra}
             for job in self._scheduler.get_jobs():
                 if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
                     job.remove()
@@ -370,6 +394,16 @@ class Announcer:
                     DateTrigger(run_date=item.at),
                     args=(item.session.key, str(item.lead)),
                     id=item.job_id,
+                    replace_existing=True,
+                    coalesce=True,
+                    misfire_grace_time=None,
+                )
+            for job_id, at in extra:
+                self._scheduler.add_job(
+                    self.fire,
+                    DateTrigger(run_date=at),
+                    args=(job_id, "rider"),
+                    id=job_id,
                     replace_existing=True,
                     coalesce=True,
                     misfire_grace_time=None,

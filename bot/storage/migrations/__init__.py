@@ -17,6 +17,7 @@ from bot.storage.migrations import (
     m006_imported_is_discussed,
     m007_rate_marks,
     m008_agenda,
+    m009_reminders,
 )
 from bot.storage.migrations.migration import Migration, Step
 
@@ -33,5 +34,6 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
         m006_imported_is_discussed,
         m007_rate_marks,
         m008_agenda,
+        m009_reminders,
     )
 )

@@ -11,6 +11,8 @@ import pytest
 from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingReaction
 from bot.features.privacy import registry as privacy
+from bot.features.reminders import repository as reminders
+from bot.features.reminders.repository import Kind, Status
 from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ROOM
 from tests.features.export.test_reports import fill
@@ -26,6 +28,12 @@ async def alice_everywhere(chat) -> dict[str, int]:
     assert "volunteered" in await chat.text(ALICE, "!host 2026-12-10 08:00")
     assert "will join session 2026-12-03 17:00 later" in await chat.text(ALICE, "!late after my shift")
     assert "will join" in await chat.text(BOB, "!late")
+    assert "before every session" in await chat.text(ALICE, "!remind all")
+    assert "before every session" in await chat.text(BOB, "!remind all")
+    for who in (ALICE, BOB):
+        await reminders.record(
+            chat.store, who, SESSION, dt.timedelta(minutes=15), Kind.REMINDER, Status.SENT, chat.clock.now()
+        )
     await record_anchor(chat.store, "$suggest-answer", ROOM, Anchor("topic", str(numbers["markup"])))
     reaction = IncomingReaction(BOB, ROOM, "$bob-thumbs", "$suggest-answer", "👍", chat.clock.now())
     await chat.dispatcher.handle_reaction(reaction)
@@ -118,6 +126,8 @@ async def test_erase_in_time_takes_everything_about_the_person_and_nothing_else(
         check_ins=1,
         volunteering=1,
         late_notes=1,
+        reminder_setting=1,
+        reminders_sent=1,
         reactions=1,
         suggestions=2,
         sessions=1,

@@ -1,0 +1,188 @@
+"""The `reminder_settings` table (who asked for reminders: which slots, how long before)
+and `reminders_sent` (one row per person, session and lead, written 'sending' before the
+direct message goes out and marked 'sent' or 'skipped' after it, so each is sent exactly
+once). The only SQL touching them is here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import aiosqlite
+
+from bot.core import privacy
+from bot.core.clock import iso, parse_iso
+from bot.core.config import Slot, format_duration, parse_duration
+from bot.storage.store import Store
+
+ALL = "*"
+MIN_LEAD = dt.timedelta(minutes=5)
+MAX_LEAD = dt.timedelta(days=2)
+DEFAULT_LEAD = dt.timedelta(minutes=15)
+
+
+def parse_lead(text: str) -> dt.timedelta:
+    """A reminder's lead (`15m`, `1h`, `1d`), between MIN_LEAD and MAX_LEAD; ValueError
+    saying why otherwise."""
+    lead = parse_duration(text)
+    if not MIN_LEAD <= lead <= MAX_LEAD:
+        raise ValueError(
+            f"{text!r} is out of bounds: a reminder comes {format_duration(MIN_LEAD)} to "
+            f"{format_duration(MAX_LEAD)} before a session"
+        )
+    return lead
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a person asked for: the slots (None: all of them) and the lead."""
+
+    user_id: str
+    slots: tuple[str, ...] | None  # str(Slot), "Thursday 08:00", in the conference zone
+    lead: dt.timedelta
+
+    def covers(self, slot: Slot) -> bool:
+        return self.slots is None or str(slot) in self.slots
+
+
+class Kind(StrEnum):
+    REMINDER = "reminder"
+    CANCELLED = "cancelled"
+
+
+class Status(StrEnum):
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A row of `reminders_sent`."""
+
+    user_id: str
+    session: str
+    lead: str  # format_duration of the lead: '15m'
+    kind: Kind
+    status: Status
+    event_id: str | None
+    at: dt.datetime
+
+
+def _setting(row: aiosqlite.Row) -> Setting:
+    slots = None if row["slots"] == ALL else tuple(row["slots"].split("; "))
+    return Setting(row["user_id"], slots, dt.timedelta(seconds=row["lead_seconds"]))
+
+
+async def setting_of(store: Store, user_id: str) -> Setting | None:
+    row = await store.fetchone(
+        "SELECT user_id, slots, lead_seconds FROM reminder_settings WHERE user_id = ?", (user_id,)
+    )
+    return None if row is None else _setting(row)
+
+
+async def all_settings(store: Store) -> list[Setting]:
+    rows = await store.fetchall("SELECT user_id, slots, lead_seconds FROM reminder_settings ORDER BY user_id")
+    return [_setting(r) for r in rows]
+
+
+async def set_setting(
+    store: Store, user_id: str, slots: Sequence[Slot] | None, lead: dt.timedelta, now: dt.datetime
+) -> None:
+    """Replace the person's choice: these slots (None: all) at this lead."""
+    stored = ALL if slots is None else "; ".join(str(s) for s in slots)
+    await store.execute(
+        "INSERT INTO reminder_settings (user_id, slots, lead_seconds, set_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (user_id) DO UPDATE SET slots = excluded.slots, lead_seconds = excluded.lead_seconds, "
+        "set_at = excluded.set_at",
+        (user_id, stored, int(lead.total_seconds()), iso(now)),
+    )
+
+
+async def clear_setting(store: Store, user_id: str) -> bool:
+    """Stop the person's reminders; False if they had none."""
+    return await store.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,)) > 0
+
+
+async def record(
+    store: Store, user_id: str, session: str, lead: dt.timedelta, kind: Kind, status: Status, at: dt.datetime
+) -> bool:
+    """Write the reminder of (person, session, lead) unless it is recorded already;
+    True if it is new."""
+    return (
+        await store.execute(
+            "INSERT OR IGNORE INTO reminders_sent (user_id, session, lead, kind, status, at) VALUES (?, ?, ?, ?, ?, ?)",
+            (user_id, session, format_duration(lead), kind, status, iso(at)),
+        )
+        > 0
+    )
+
+
+def _sent(row: aiosqlite.Row) -> Sent:
+    return Sent(
+        row["user_id"],
+        row["session"],
+        row["lead"],
+        Kind(row["kind"]),
+        Status(row["status"]),
+        row["event_id"],
+        parse_iso(row["at"]),
+    )
+
+
+_SENT = "user_id, session, lead, kind, status, event_id, at"
+
+
+async def pending(store: Store) -> list[Sent]:
+    """The reminders written but not sent yet (a crash, a failed send), oldest first."""
+    rows = await store.fetchall(
+        f"SELECT {_SENT} FROM reminders_sent WHERE status = ? ORDER BY at, rowid", (Status.SENDING,)
+    )
+    return [_sent(r) for r in rows]
+
+
+async def sent_to(store: Store, user_id: str) -> list[Sent]:
+    rows = await store.fetchall(f"SELECT {_SENT} FROM reminders_sent WHERE user_id = ? ORDER BY at", (user_id,))
+    return [_sent(r) for r in rows]
+
+
+async def mark(store: Store, item: Sent, status: Status, event_id: str | None, at: dt.datetime) -> None:
+    await store.execute(
+        "UPDATE reminders_sent SET status = ?, event_id = ?, at = ? WHERE user_id = ? AND session = ? AND lead = ?",
+        (status, event_id, iso(at), item.user_id, item.session, item.lead),
+    )
+
+
+# --- !mydata and !forgetme ------------------------------------------------------------
+
+
+async def _collect(store: Store, user_id: str) -> dict[str, Any]:
+    setting = await setting_of(store, user_id)
+    shown = None
+    if setting is not None:
+        shown = {
+            "slots": "all" if setting.slots is None else list(setting.slots),
+            "lead": format_duration(setting.lead),
+        }
+    sent = await privacy.rows(
+        store, "SELECT session, lead, kind, status, at FROM reminders_sent WHERE user_id = ? ORDER BY at", user_id
+    )
+    return {"reminder_setting": shown, "reminders_sent": sent}
+
+
+async def _erase(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
+    cursor = await db.execute("DELETE FROM reminder_settings WHERE user_id = ?", (who.user_id,))
+    setting = cursor.rowcount
+    cursor = await db.execute("DELETE FROM reminders_sent WHERE user_id = ?", (who.user_id,))
+    return {"reminder_setting": setting, "reminders_sent": cursor.rowcount}
+
+
+privacy.register(
+    "reminders",
+    _collect,
+    _erase,
+    holds=(privacy.Column("reminder_settings", "user_id"), privacy.Column("reminders_sent", "user_id")),
+)

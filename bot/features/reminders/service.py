@@ -1,0 +1,194 @@
+"""The reminders by direct message, run on the announcer's scheduler (a `Rider` of it): at
+each person's lead before the sessions they chose, one direct message, recorded before it
+is sent and sent with a key derived from (person, session, lead), from which the Matrix
+adapter derives the transaction id. A reminder that fell due while the bot was down goes
+out late only within the announcements' grace window; a cancelled session's reminder is
+its cancellation instead."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.core.clock import iso
+from bot.core.config import Config, format_duration, parse_duration
+from bot.core.dispatcher import Services
+from bot.core.model import Reply, Sender
+from bot.core.text import Text
+from bot.features.announcements.announcer import (
+    LOOKBACK,
+    Announcement,
+    Announcer,
+    CancellationNotice,
+    announcement_of,
+    cancellation_of,
+)
+from bot.features.announcements.repository import Lead
+from bot.features.people import repository as people
+from bot.features.reminders import repository as reminders
+from bot.features.reminders.repository import Kind, Sent, Setting, Status
+from bot.features.schedule.repository import (
+    Cancellations,
+    Session,
+    load_cancellations,
+    session_from_key,
+    sessions_between,
+)
+
+log = logging.getLogger(__name__)
+
+# Whether a person is still in one of the served rooms: True, False, or None when the
+# adapter does not know (the console, tests).
+Membership = Callable[[str], bool | None]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder as data: the announcement of the session, and the person's time zone."""
+
+    announcement: Announcement
+    zone: str
+
+
+@dataclass(frozen=True)
+class ReminderCancellation:
+    notice: CancellationNotice
+    zone: str
+
+
+@dataclass(frozen=True)
+class ReminderWording:
+    """How the direct messages read; provided by the wiring (the words live in `commands/`)."""
+
+    reminder: Callable[[Config, Reminder], Text]
+    cancellation: Callable[[Config, ReminderCancellation], Text]
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    setting: Setting
+    session: Session
+    kind: Kind
+    at: dt.datetime
+
+
+def reminder_key(user_id: str, session: str, lead: str) -> str:
+    """The stable key of a reminder (the transaction id is derived from it)."""
+    return f"remind:{user_id}:{session}:{lead}"
+
+
+class Reminders:
+    def __init__(self, announcer: Announcer, sender: Sender, membership: Membership | None = None):
+        self.announcer = announcer
+        self.services: Services = announcer.services
+        self.sender = sender
+        self.membership: Membership = membership or (lambda _user: None)
+
+    async def due_between(self, start: dt.datetime, end: dt.datetime) -> list[DueReminder]:
+        """Every reminder falling due in [start, end], in time order."""
+        settings = await reminders.all_settings(self.services.store)
+        if not settings:
+            return []
+        config = self.services.config
+        cancels = await load_cancellations(self.services.store)
+        longest = max(s.lead for s in settings)
+        sessions = sessions_between(config, start, end + longest + dt.timedelta(seconds=1))
+        items = [
+            item
+            for session in sessions
+            for setting in settings
+            if setting.covers(session.slot)
+            for item in [self._due(setting, session, cancels)]
+            if item is not None and start <= item.at <= end
+        ]
+        return sorted(items, key=lambda i: (i.at, i.setting.user_id))
+
+    def _due(self, setting: Setting, session: Session, cancels: Cancellations) -> DueReminder | None:
+        at = session.starts_at - setting.lead
+        cancellation = cancels.of(session)
+        if cancellation is None:
+            return DueReminder(setting, session, Kind.REMINDER, at)
+        # Instead of the reminder, the cancellation: when the reminder would have gone,
+        # or at once if the session was cancelled later than that.
+        at = max(at, cancellation.cancelled_at)
+        return DueReminder(setting, session, Kind.CANCELLED, at) if at < session.starts_at else None
+
+    def deadline(self, session: Session, lead: dt.timedelta, kind: Kind) -> dt.datetime:
+        """After this one not sent yet is skipped: the announcements' grace window."""
+        if kind == Kind.CANCELLED:
+            return session.starts_at
+        return self.announcer.deadline(session, Lead(lead))
+
+    # --- the announcer's rider ---------------------------------------------------------
+
+    async def due_times(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dt.datetime]]:
+        times = sorted({i.at for i in await self.due_between(start, end)})
+        return [(f"remind:{iso(at)}", at) for at in times]
+
+    async def run_due(self, now: dt.datetime) -> None:
+        store = self.services.store
+        for item in await self.due_between(now - LOOKBACK, now):
+            user, key, lead = item.setting.user_id, item.session.key, item.setting.lead
+            late = now > self.deadline(item.session, lead, item.kind)
+            gone = self.membership(user) is False
+            status = Status.SKIPPED if late or gone else Status.SENDING
+            if not await reminders.record(store, user, key, lead, item.kind, status, now):
+                continue
+            if late:
+                log.warning(
+                    "the %s reminder of %s for session %s was due at %s and is past its grace window "
+                    "(was the bot down?): skipped",
+                    format_duration(lead),
+                    user,
+                    key,
+                    iso(item.at),
+                )
+            elif gone:
+                log.info("%s is in none of the served rooms: no reminder for session %s", user, key)
+        await self._send_pending(now)
+
+    async def _send_pending(self, now: dt.datetime) -> None:
+        store = self.services.store
+        for item in await reminders.pending(store):
+            try:
+                session = session_from_key(self.services.config, item.session)
+                lead = parse_duration(item.lead)
+                if now > self.deadline(session, lead, item.kind):
+                    await reminders.mark(store, item, Status.SKIPPED, None, now)
+                    log.warning(
+                        "the %s reminder of %s for session %s never went out in time; skipped",
+                        item.lead,
+                        item.user_id,
+                        item.session,
+                    )
+                    continue
+                if self.membership(item.user_id) is False:
+                    await reminders.mark(store, item, Status.SKIPPED, None, now)
+                    log.info("%s left the served rooms: no reminder for session %s", item.user_id, item.session)
+                    continue
+                reply = await self.message(item, session, lead, now)
+                event_id = await self.sender.send(reply)
+            except Exception:
+                log.exception(
+                    "sending the reminder of %s for session %s failed; will retry", item.user_id, item.session
+                )
+                continue
+            if event_id is None:
+                log.warning("the reminder of %s for session %s was not sent; will retry", item.user_id, item.session)
+                continue
+            await reminders.mark(store, item, Status.SENT, event_id, now)
+
+    async def message(self, item: Sent, session: Session, lead: dt.timedelta, now: dt.datetime) -> Reply:
+        services, config = self.services, self.services.config
+        wording = services.parts.get(ReminderWording)
+        zone = await people.get_timezone(services.store, item.user_id) or "UTC"
+        key = reminder_key(item.user_id, item.session, item.lead)
+        if item.kind == Kind.CANCELLED:
+            notice = await cancellation_of(services, session, now)
+            text = wording.cancellation(config, ReminderCancellation(notice, zone))
+        else:
+            made = await announcement_of(services, session, now, lead=lead)
+            text = wording.reminder(config, Reminder(made, zone))
+        return Reply.of(text, direct_to=item.user_id, key=key)

@@ -1,0 +1,168 @@
+"""`!remind`: a direct message before the sessions a person chose, in their own time zone;
+and the words of those direct messages (the reminder, the cancellation), which the
+reminders feature asks through `Services.parts` (REMINDER_WORDING, provided by bot/app.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.config import Config, Slot
+from bot.core.dispatcher import Context
+from bot.core.model import Reply
+from bot.core.registry import CommandGroup, UsageError
+from bot.core.text import Text, clean, plural
+from bot.core.timezones import place_name
+from bot.features.people import repository as people
+from bot.features.reminders import repository as reminders
+from bot.features.reminders.service import Reminder, ReminderCancellation, ReminderWording
+from bot.features.schedule.repository import Session, local_time, sessions_from
+from commands.announcements import link_line
+from commands.wording import countdown, long_date, short_date, with_full_stop
+
+group = CommandGroup("reminders")
+
+TOPICS_SHOWN = 3
+
+
+def lead_words(lead: dt.timedelta) -> str:
+    """'15 minutes', '1 hour 30 minutes', '2 days'."""
+    return countdown(lead).removeprefix("in ")
+
+
+def next_of_each_slot(config: Config, now: dt.datetime) -> list[Session]:
+    """The next session of each configured slot, in time order."""
+    found: dict[Slot, Session] = {}
+    for session in sessions_from(config, now):
+        found.setdefault(session.slot, session)
+        if len(found) == len(config.conference.slots) or session.starts_at - now > dt.timedelta(days=8):
+            break
+    return sorted(found.values(), key=lambda s: s.starts_at)
+
+
+def _slot_name(session: Session, zone: str) -> str:
+    """'Thursday 09:00': the slot as the person sees it."""
+    return f"{local_time(session.starts_at, zone):%A %H:%M}"
+
+
+def _slots_text(sessions: list[Session], zone: str) -> str:
+    names = [_slot_name(s, zone) for s in sessions]
+    return (", ".join(names[:-1]) + " and " + names[-1]) if len(names) > 1 else "".join(names)
+
+
+def _zone_words(zone: str) -> str:
+    return "UTC" if zone == "UTC" else f"{place_name(zone)} time"
+
+
+@group.command(
+    "remind",
+    usage="[HH:MM|all|off] [LEAD]",
+    help="Get a direct message before a session (HH:MM in your time zone, or all); off stops them",
+)
+async def remind(ctx: Context, which: str | None = None, lead: str | None = None) -> Reply:
+    p, now, store = ctx.prefix, ctx.clock.now(), ctx.store
+    zone = await people.get_timezone(store, ctx.sender) or "UTC"
+    coming = next_of_each_slot(ctx.config, now)
+    slots_line = f"The slots in your time zone ({_zone_words(zone)}) are {_slots_text(coming, zone)}."
+    if which is None:
+        return ctx.reply(_current(ctx, await reminders.setting_of(store, ctx.sender), coming, zone))
+    choice = which.lower()
+    if choice == "off":
+        if lead is not None:
+            raise UsageError(f"{p}remind off takes nothing after it")
+        if not await reminders.clear_setting(store, ctx.sender):
+            return ctx.reply(Text("You had no reminders; nothing changed."))
+        return ctx.reply(Text("Done: no more reminders by direct message. Ask again with ").code(f"{p}remind all"))
+    try:
+        before = reminders.parse_lead(lead) if lead is not None else reminders.DEFAULT_LEAD
+    except ValueError as e:
+        raise UsageError(f"LEAD: {e}") from None
+    if choice == "all":
+        chosen: list[Session] | None = None
+    else:
+        chosen = [s for s in coming if f"{local_time(s.starts_at, zone):%H:%M}" == _hhmm(which)]
+        if not chosen:
+            shown = clean(which, 20)
+            raise UsageError(f"{shown!r} is not the start of a slot. {slots_line}")
+    slots = None if chosen is None else [s.slot for s in chosen]
+    await reminders.set_setting(store, ctx.sender, slots, before, now)
+    sessions = coming if chosen is None else chosen
+    what = "every session" if chosen is None else f"each {_slots_text(chosen, zone)} session ({_zone_words(zone)})"
+    text = Text(f"Done: I will send you a direct message {lead_words(before)} before {what}")
+    first = sessions[0].starts_at if sessions else None
+    if first is not None:
+        text.add(f"; the next at {short_date(local_time(first - before, zone))}")
+    text.add(". It comes from me, in a direct chat. Stop with ").code(f"{p}remind off").add(".")
+    return ctx.reply(text)
+
+
+def _hhmm(typed: str) -> str:
+    """'9:00' -> '09:00'; anything else unchanged (and matches no slot)."""
+    hour, sep, minute = typed.partition(":")
+    return f"{int(hour):02d}:{minute}" if sep and hour.isdigit() and len(hour) <= 2 else typed
+
+
+def _current(ctx: Context, setting: reminders.Setting | None, coming: list[Session], zone: str) -> Text:
+    p = ctx.prefix
+    if setting is None:
+        text = Text("You get no reminders. Ask for a direct message before each session with ").code(f"{p}remind all")
+        text.add(", or before one slot with ").code(f"{p}remind HH:MM")
+        return text.add(f" ({_slots_text(coming, zone)}, {_zone_words(zone)}).")
+    chosen = [s for s in coming if setting.covers(s.slot)]
+    if setting.slots is None:
+        what = "every session"
+    elif chosen:
+        what = f"each {_slots_text(chosen, zone)} session ({_zone_words(zone)})"
+    else:
+        what = "a slot that is no longer held"
+    text = Text(f"You get a direct message {lead_words(setting.lead)} before {what}. Stop with ")
+    return text.code(f"{p}remind off").add(".")
+
+
+# --- the direct messages ----------------------------------------------------------------
+
+
+def _when(reminder: Reminder) -> str:
+    made = reminder.announcement
+    if made.lead is not None:
+        return f"starts in {lead_words(made.lead)}"
+    left = countdown(made.left)
+    return "starts now" if left == "now" else f"starts {left}"
+
+
+def _local(at: dt.datetime, zone: str) -> Text:
+    """'Thursday 26 November 2026, 09:00 (Berlin time; 08:00 UTC)'."""
+    text = Text().bold(long_date(local_time(at, zone)))
+    if zone == "UTC":
+        return text.add(" UTC")
+    return text.add(f" ({_zone_words(zone)}; {at:%H:%M} UTC)")
+
+
+def reminder_text(config: Config, reminder: Reminder) -> Text:
+    conf, prefix, made = config.conference, config.matrix.command_prefix, reminder.announcement
+    text = (
+        Text("⏰ ").bold(conf.name).add(f" {_when(reminder)}: ").extend(_local(made.session.starts_at, reminder.zone))
+    )
+    text.line().extend(link_line(config))
+    if made.agenda:
+        text.line("Top topics:")
+        for topic in made.agenda[:TOPICS_SHOWN]:
+            text.line(f"• #{topic.id} {clean(topic.text, 120)} ({plural(topic.votes, 'vote')})")
+    if made.volunteers:
+        names = [p.name for p in made.volunteers]
+        shown = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        text.line(f"Host: {shown}.")
+    return text.line("You asked for this reminder; stop them with ").code(f"{prefix}remind off").add(".")
+
+
+def reminder_cancellation_text(config: Config, cancelled: ReminderCancellation) -> Text:
+    conf, prefix, notice = config.conference, config.matrix.command_prefix, cancelled.notice
+    text = Text("❌ ").bold(conf.name).add(" of ").extend(_local(notice.session.starts_at, cancelled.zone))
+    reason = clean(notice.reason, 200)
+    text.add(f" is cancelled: {with_full_stop(reason)}" if reason else " is cancelled.")
+    if notice.following is not None:
+        nxt = notice.following.starts_at
+        text.line("The next session is ").extend(_local(nxt, cancelled.zone)).add(f" ({countdown(nxt - notice.now)}).")
+    return text.line("You asked for reminders; stop them with ").code(f"{prefix}remind off").add(".")
+
+
+REMINDER_WORDING = ReminderWording(reminder=reminder_text, cancellation=reminder_cancellation_text)

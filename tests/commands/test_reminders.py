@@ -1,0 +1,62 @@
+"""commands/reminders.py: !remind chooses slots in the asker's time zone and a lead."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import ALICE, BOB
+
+
+async def test_no_argument_says_there_are_none_and_lists_the_slots_in_the_askers_zone(chat):
+    await chat.text(ALICE, "!tz Europe/Berlin")
+    text = await chat.text(ALICE, "!remind")
+    assert "You get no reminders" in text and "!remind all" in text
+    assert "Thursday 09:00 and Thursday 18:00, Berlin time" in text
+
+
+async def test_a_slot_in_the_askers_zone_is_chosen_and_shown(chat):
+    await chat.text(ALICE, "!tz America/New_York")
+    text = await chat.text(ALICE, "!remind 03:00")
+    assert "15 minutes before each Thursday 03:00 session (New York time)" in text
+    assert "direct chat" in text and "!remind off" in text
+    assert "Thu 26 Nov 02:45" in text
+    shown = await chat.text(ALICE, "!remind")
+    assert "You get a direct message 15 minutes before each Thursday 03:00 session (New York time)" in shown
+
+
+async def test_a_time_that_is_not_a_slot_lists_the_slots_and_the_usage(chat):
+    text = await chat.text(BOB, "!remind 09:00")
+    assert "'09:00' is not the start of a slot" in text
+    assert "The slots in your time zone (UTC) are Thursday 08:00 and Thursday 17:00." in text
+    assert "!remind [HH:MM|all|off] [LEAD]" in text
+    assert "You get no reminders" in await chat.text(BOB, "!remind")
+
+
+async def test_all_with_a_lead_and_the_bounds_of_the_lead(chat):
+    assert "1 hour before every session" in await chat.text(ALICE, "!remind all 1h")
+    assert "2 days before every session" in await chat.text(ALICE, "!remind all 2d")
+    for bad in ("4m", "3d", "soon"):
+        text = await chat.text(ALICE, f"!remind all {bad}")
+        assert text.startswith("!remind: LEAD:") and "!remind [HH:MM|all|off] [LEAD]" in text, text
+    assert "2 days before every session" in await chat.text(ALICE, "!remind")
+
+
+async def test_off_stops_them(chat):
+    await chat.text(ALICE, "!remind 8:00 30m")
+    assert "30 minutes before each Thursday 08:00 session (UTC)" in await chat.text(ALICE, "!remind")
+    assert "no more reminders" in await chat.text(ALICE, "!remind off")
+    assert "You get no reminders" in await chat.text(ALICE, "!remind")
+    assert "nothing changed" in await chat.text(ALICE, "!remind off")
+
+
+async def test_mydata_shows_the_setting_and_forgetme_removes_it(chat):
+    await chat.text(ALICE, "!remind all 1h")
+    dm, _ = await chat.say(ALICE, "!mydata")
+    data = json.loads(dm.file.data)
+    assert data["reminder_setting"] == {"slots": "all", "lead": "1h"}
+    assert data["reminders_sent"] == []
+    assert "reminder setting" in dm.text
+    await chat.text(ALICE, "!forgetme")
+    text = await chat.text(ALICE, "!forgetme confirm")
+    assert "reminder setting" in text
+    assert "You get no reminders" in await chat.text(ALICE, "!remind")

@@ -1,0 +1,66 @@
+"""bot/features/reminders/repository.py: what a person asked for, and the record of each
+reminder written before it is sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.core.config import Slot
+from bot.features.reminders import repository as reminders
+from bot.features.reminders.repository import Kind, Status
+from bot.storage.store import Store
+from tests.conftest import ALICE, BOB
+
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+MORNING, EVENING = Slot(3, dt.time(8, 0)), Slot(3, dt.time(17, 0))
+
+
+@pytest.mark.parametrize("text", ["4m", "3d", "0m"])
+def test_a_lead_out_of_bounds_is_refused_saying_the_bounds(text):
+    with pytest.raises(ValueError, match="5m to 2d before a session"):
+        reminders.parse_lead(text)
+
+
+@pytest.mark.parametrize(("text", "lead"), [("5m", dt.timedelta(minutes=5)), ("2d", dt.timedelta(days=2))])
+def test_the_bounds_themselves_are_allowed(text, lead):
+    assert reminders.parse_lead(text) == lead
+
+
+async def test_a_new_choice_replaces_the_old_and_survives_reopening(tmp_path):
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    await reminders.set_setting(store, ALICE, [MORNING], dt.timedelta(minutes=15), NOW)
+    await reminders.set_setting(store, ALICE, None, dt.timedelta(hours=1), NOW)
+    await reminders.set_setting(store, BOB, [EVENING], dt.timedelta(minutes=30), NOW)
+    await store.close()
+    store = await Store.open(tmp_path / "bot.sqlite3")
+    try:
+        alice = await reminders.setting_of(store, ALICE)
+        assert alice is not None and alice.slots is None and alice.lead == dt.timedelta(hours=1)
+        assert alice.covers(MORNING) and alice.covers(EVENING)
+        bob = await reminders.setting_of(store, BOB)
+        assert bob is not None and bob.covers(EVENING) and not bob.covers(MORNING)
+        assert [s.user_id for s in await reminders.all_settings(store)] == [ALICE, BOB]
+        assert await reminders.clear_setting(store, ALICE)
+        assert not await reminders.clear_setting(store, ALICE)  # nothing left to stop
+        assert await reminders.setting_of(store, ALICE) is None
+    finally:
+        await store.close()
+
+
+async def test_a_reminder_is_recorded_once_and_stays_pending_until_marked(chat):
+    store, lead = chat.store, dt.timedelta(minutes=15)
+    session = "2026-11-26 08:00"
+    assert await reminders.record(store, ALICE, session, lead, Kind.REMINDER, Status.SENDING, NOW)
+    # Written again (a restart while it was being sent): still one, not two.
+    assert not await reminders.record(store, ALICE, session, lead, Kind.REMINDER, Status.SENDING, NOW)
+    [pending] = await reminders.pending(store)
+    assert (pending.user_id, pending.session, pending.lead, pending.kind) == (ALICE, session, "15m", Kind.REMINDER)
+    await reminders.mark(store, pending, Status.SENT, "$dm", NOW + dt.timedelta(seconds=1))
+    assert await reminders.pending(store) == []
+    [sent] = await reminders.sent_to(store, ALICE)
+    assert sent.status is Status.SENT and sent.event_id == "$dm"
+    # Another lead for the same session is another reminder.
+    assert await reminders.record(store, ALICE, session, lead * 4, Kind.REMINDER, Status.SENDING, NOW)
+    assert await reminders.sent_to(store, BOB) == []

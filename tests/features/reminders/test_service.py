@@ -1,0 +1,170 @@
+"""The reminders by direct message, on the announcer's clock: a FakeClock, and a 'restart'
+is a new Announcer and Reminders on the same database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot.core.model import Reply
+from bot.features.announcements.announcer import Announcer
+from bot.features.reminders.service import Reminders
+from bot.features.schedule.repository import add_cancellation
+from tests.conftest import ALICE, BOB, HOST
+
+UTC = dt.UTC
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+class DirectMessages:
+    """Stands in for the Matrix adapter: a message sent again with the same key (so the same
+    transaction id) is shown once."""
+
+    def __init__(self, chat, crash: bool = False):
+        self.chat = chat
+        self.shown: dict[str, tuple[dt.datetime, Reply]] = {}
+        self.crash = crash
+
+    async def send(self, reply: Reply, in_reply_to=None) -> str | None:
+        assert reply.key
+        if reply.direct_to is None:  # an announcement in the room
+            return "$room"
+        assert reply.room_id is None
+        self.shown.setdefault(reply.key, (self.chat.clock.now(), reply))
+        if self.crash:
+            raise KeyboardInterrupt  # the process dies after the send, before the mark
+        return f"$dm{len(self.shown)}"
+
+    def to(self, user: str) -> list[tuple[dt.datetime, Reply]]:
+        return [shown for shown in self.shown.values() if shown[1].direct_to == user]
+
+
+def start(chat, server: DirectMessages, membership=None) -> Announcer:
+    announcer = Announcer(chat.services, server)
+    announcer.riders.append(Reminders(announcer, server, membership))
+    return announcer
+
+
+async def walk(chat, announcer: Announcer, until: dt.datetime, step: int = 1) -> None:
+    while chat.clock.now() < until:
+        chat.clock.advance(minutes=step)
+        await announcer.run_due()
+
+
+async def test_a_reminder_comes_once_at_its_lead_in_the_persons_zone(chat):
+    await chat.text(ALICE, "!tz Europe/Berlin")
+    await chat.text(ALICE, "!remind 09:00 30m")
+    await chat.text(ALICE, "!suggest Worker ownership transitions")
+    await chat.text(HOST, "!host 2026-11-26 08:00")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(26, 7))
+    await walk(chat, announcer, at(26, 7, 29))
+    assert server.to(ALICE) == []
+    await walk(chat, announcer, at(26, 7, 31))
+    await walk(chat, announcer, at(26, 18), step=10)
+    (when, reply), *more = server.to(ALICE)
+    assert more == [] and when == at(26, 7, 30)
+    assert reply.key == f"remind:{ALICE}:2026-11-26 08:00:30m"
+    text = reply.text
+    assert "starts in 30 minutes: Thursday 26 November 2026, 09:00 (Berlin time; 08:00 UTC)" in text
+    assert "access code" in text and "Worker ownership transitions" in text
+    assert "Host: " in text and reply.mentions == ()
+    assert "!remind off" in text
+
+
+async def test_all_slots_and_nobody_else(chat):
+    await chat.text(BOB, "!remind all 1h")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(26, 6))
+    await walk(chat, announcer, at(26, 18), step=5)
+    assert [when for when, _ in server.to(BOB)] == [at(26, 7), at(26, 16)]
+    assert server.to(ALICE) == []
+
+
+async def test_a_restart_neither_repeats_nor_loses_one(chat):
+    await chat.text(ALICE, "!remind 08:00")
+    crashing = DirectMessages(chat, crash=True)
+    announcer = start(chat, crashing)
+    chat.clock.set(at(26, 7, 40))
+    try:
+        await walk(chat, announcer, at(26, 7, 45))
+    except KeyboardInterrupt:
+        pass
+    assert len(crashing.to(ALICE)) == 1
+    # Restarted a minute later: the reminder recorded but not marked is sent again with
+    # the same key, so it is shown once; then nothing more.
+    server = DirectMessages(chat)
+    server.shown = dict(crashing.shown)
+    announcer = start(chat, server)
+    await walk(chat, announcer, at(26, 9), step=5)
+    assert len(server.to(ALICE)) == 1
+    dm, _ = await chat.say(ALICE, "!mydata")
+    assert '"status": "sent"' in dm.file.data.decode()
+
+
+async def test_one_due_while_the_bot_was_down_goes_late_within_the_grace_window_only(chat, caplog):
+    await chat.text(ALICE, "!remind 08:00 1h")
+    await chat.text(BOB, "!remind 17:00 1h")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    # Down from before 07:00 to 07:20: the 07:00 one goes late; down over 16:00 until
+    # 16:40, past the 30-minute grace window: skipped, and logged.
+    chat.clock.set(at(26, 7, 20))
+    await announcer.run_due()
+    chat.clock.set(at(26, 16, 40))
+    with caplog.at_level(logging.WARNING):
+        await announcer.run_due()
+    assert [when for when, _ in server.to(ALICE)] == [at(26, 7, 20)]
+    assert "starts in 40 minutes" in server.to(ALICE)[0][1].text
+    assert server.to(BOB) == []
+    assert "past its grace window" in caplog.text and BOB in caplog.text
+
+
+async def test_a_cancelled_session_sends_its_cancellation_instead(chat):
+    await chat.text(ALICE, "!remind all")
+    await add_cancellation(chat.store, "2026-11-26 08:00", "the host is ill", "@org:example.org", chat.clock.now())
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(26, 7))
+    await walk(chat, announcer, at(26, 18), step=5)
+    (first, cancelled), (_, evening) = server.to(ALICE)
+    assert first == at(26, 7, 45)
+    assert "is cancelled: the host is ill." in cancelled.text and "!remind off" in cancelled.text
+    assert "starts in 15 minutes" in evening.text
+
+
+async def test_someone_who_left_every_served_room_gets_none(chat, caplog):
+    await chat.text(ALICE, "!remind all")
+    server = DirectMessages(chat)
+    announcer = start(chat, server, membership=lambda user: user != ALICE)
+    chat.clock.set(at(26, 7))
+    with caplog.at_level(logging.INFO):
+        await walk(chat, announcer, at(26, 18), step=5)
+    assert server.to(ALICE) == []
+    assert "in none of the served rooms" in caplog.text
+
+
+async def test_the_announcers_scheduler_plans_a_job_at_each_reminders_time(chat):
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    await chat.text(ALICE, "!remind 08:00 1h")
+    await chat.text(BOB, "!remind all 1h")
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.start(paused=True)
+    try:
+        announcer = start(chat, DirectMessages(chat))
+        await announcer.start(scheduler)
+        times = sorted(job.next_run_time for job in scheduler.get_jobs() if job.id.startswith("ccc:remind:"))
+        # One job for both people at 07:00, one for Bob at 16:00 (and the next week's).
+        assert times[:2] == [at(26, 7), at(26, 16)]
+        await chat.text(ALICE, "!remind off")
+        await chat.text(BOB, "!remind off")
+        await announcer.replan()
+        assert not [job for job in scheduler.get_jobs() if job.id.startswith("ccc:remind:")]
+    finally:
+        scheduler.shutdown(wait=False)
