@@ -449,6 +449,26 @@ async def history(store: Store, limit: int) -> list[Topic]:
     return [_topic(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class Found:
+    topics: list[Topic]  # at most the limit asked for
+    total: int  # how many matched in all
+
+
+async def discussed_matching(store: Store, words: str, limit: int) -> Found:
+    """Discussed topics whose text contains `words` (any case; all of them when empty),
+    the newest first, then the imported ones (as `history`)."""
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    where = "t.status = 'discussed' AND t.text LIKE ? ESCAPE '\\'"
+    rows = await store.fetchall(
+        f"SELECT {_COLUMNS} FROM topics t WHERE {where} "
+        "ORDER BY t.seed_key IS NOT NULL, t.discussed_at DESC, t.id DESC LIMIT ?",
+        (pattern, limit),
+    )
+    total = await store.fetchval(f"SELECT COUNT(*) FROM topics t WHERE {where}", (pattern,))
+    return Found([_topic(r) for r in rows], int(total))
+
+
 async def find_duplicate(store: Store, text: str) -> Topic | None:
     """An open or discussed (imported too) topic that says the same as `text` (is_near_duplicate):
     the one with the same words if there is one, else the first suggested."""
