@@ -52,9 +52,11 @@ button{font:inherit}a{overflow-wrap:anywhere}
 SCRIPT = """
 (function(){
 var f=new Intl.DateTimeFormat('en-GB',{weekday:'long',day:'numeric',month:'long',year:'numeric',
-hour:'2-digit',minute:'2-digit',timeZoneName:'short'});
+hour:'2-digit',minute:'2-digit',hourCycle:'h23',timeZoneName:'short'});
+function shown(d){var p={};f.formatToParts(d).forEach(function(x){p[x.type]=x.value;});
+return p.weekday+' '+p.day+' '+p.month+' '+p.year+', '+p.hour+':'+p.minute+' '+p.timeZoneName;}
 document.querySelectorAll('time[datetime]').forEach(function(t){
-var d=new Date(t.getAttribute('datetime'));if(!isNaN(d)){t.textContent=f.format(d);}});
+var d=new Date(t.getAttribute('datetime'));if(!isNaN(d)){t.textContent=shown(d);}});
 var z=document.getElementById('zone');
 if(z){z.textContent='Times are shown in your time zone ('+Intl.DateTimeFormat().resolvedOptions().timeZone+').';}
 })();
