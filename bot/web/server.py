@@ -31,6 +31,7 @@ from commands import web as words
 log = logging.getLogger(__name__)
 
 ALLOWED = ("GET", "HEAD")
+MAX_CACHED_PAGES = 32  # the unfiltered page and a few filters
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Headers every answer carries: no sniffing, no referrer, nothing framed.
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
@@ -89,6 +90,8 @@ class Site:
     def __init__(self, services: Services):
         self.services = services
         self._feed: tuple[tuple[object, ...], bytes] | None = None
+        # Pages made while neither the database nor the minute changed, by their filter.
+        self._pages: tuple[tuple[int, dt.datetime], dict[str, bytes]] = ((-1, dt.datetime.min), {})
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[_read_only])
@@ -101,8 +104,19 @@ class Site:
 
     async def page(self, request: web.Request) -> web.Response:
         s = self.services
-        data = await site.page(s.store, s.config, s.clock.now(), request.query.get("q", ""))
-        body = words.render_page(s.config, data).encode()
+        now = s.clock.now()
+        words_typed = request.query.get("q", "")
+        # What the page shows changes with the database or, for the sessions, the minute.
+        key = (s.store.changes, now.replace(second=0, microsecond=0))
+        if self._pages[0] != key:
+            self._pages = (key, {})
+        pages = self._pages[1]
+        body = pages.get(words_typed)
+        if body is None:
+            data = await site.page(s.store, s.config, now, words_typed)
+            body = words.render_page(s.config, data).encode()
+            if len(pages) < MAX_CACHED_PAGES:
+                pages[words_typed] = body
         return conditional(
             request,
             body,

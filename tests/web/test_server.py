@@ -139,3 +139,29 @@ async def test_the_server_starts_on_its_address_and_stops(make_chat, make_config
             assert response.status == 200 and response.content_type == "text/calendar"
     finally:
         await server.stop()
+
+
+async def test_the_page_follows_each_change_and_the_clock(chat, web_client):
+    client = await web_client(chat)
+    assert "Budgets" not in await (await client.get("/")).text()
+    await chat.say(ALICE, "!suggest Budgets")
+    assert "Budgets" in await (await client.get("/")).text(), "a change shows at once"
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 1, tzinfo=dt.UTC))
+    page = await (await client.get("/")).text()
+    assert '<time datetime="2026-11-26T08:00:00Z">' not in page, "a session begun is no longer next"
+
+
+async def test_the_history_filter_takes_percent_and_underscore_literally(chat, web_client):
+    await chat.say(ALICE, "!suggest Raise dues by 5%")
+    await chat.say(ALICE, "!suggest Rename snake_case files")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    for text in ("Raise dues by 5%", "Rename snake_case files"):
+        await chat.say(HOST, f"!discussed {await number_of(chat, text)}")
+    client = await web_client(chat)
+    for typed, shown, hidden in (("5%", "Raise dues", "snake_case"), ("e_c", "snake_case", "Raise dues")):
+        page = await (await client.get("/", params={"q": typed})).text()
+        history = page[page.index('id="history"') :]
+        assert shown in history and hidden not in history, typed
+    page = await (await client.get("/", params={"q": "%"})).text()
+    assert "snake_case" not in page[page.index('id="history"') :]

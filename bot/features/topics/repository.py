@@ -459,13 +459,16 @@ async def discussed_matching(store: Store, words: str, limit: int) -> Found:
     """Discussed topics whose text contains `words` (any case; all of them when empty),
     the newest first, then the imported ones (as `history`)."""
     pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    where = "t.status = 'discussed' AND t.text LIKE ? ESCAPE '\\'"
+    where = "status = 'discussed' AND text LIKE ? ESCAPE '\\'"
+    order = "ORDER BY t.seed_key IS NOT NULL, t.discussed_at DESC, t.id DESC"
+    # The few rows shown are chosen by id first (a narrow sort); their columns and votes
+    # are read after, not for every match.
     rows = await store.fetchall(
-        f"SELECT {_COLUMNS} FROM topics t WHERE {where} "
-        "ORDER BY t.seed_key IS NOT NULL, t.discussed_at DESC, t.id DESC LIMIT ?",
+        f"SELECT {_COLUMNS} FROM topics t "
+        f"WHERE t.id IN (SELECT id FROM topics t WHERE {where} {order} LIMIT ?) {order}",
         (pattern, limit),
     )
-    total = await store.fetchval(f"SELECT COUNT(*) FROM topics t WHERE {where}", (pattern,))
+    total = await store.fetchval(f"SELECT COUNT(*) FROM topics WHERE {where}", (pattern,))
     return Found([_topic(r) for r in rows], int(total))
 
 
