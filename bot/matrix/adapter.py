@@ -39,6 +39,7 @@ from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender, describe
 from bot.matrix.sync import SYNC_TIMEOUT_MS, Syncer
 from bot.matrix.workers import RoomWorkers
+from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class MatrixBot:
         self.scheduler: AsyncIOScheduler | None = None
         self.announcer: Announcer | None = None
         self.agenda: AgendaKeeper | None = None
+        self.web: WebServer | None = None
 
     async def run(self) -> None:
         self._task = asyncio.current_task()
@@ -90,6 +92,7 @@ class MatrixBot:
             await workers.resume()
             await self._start_announcer(sender, rooms)
             self._start_agenda(client, sender, rooms)
+            await self._start_web()
             await self.store.set_meta("bot_state", f"running since {iso(self.clock.now())}")
             self.ready.set()
             await sync.loop()
@@ -124,6 +127,12 @@ class MatrixBot:
         if self.agenda is not None:
             self.agenda.start()
 
+    async def _start_web(self) -> None:
+        """The read-only HTTP server (bot/web), when `web.enabled`."""
+        if self.config.web.enabled:
+            self.web = WebServer(self.dispatcher.services)
+            await self.web.start()
+
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
@@ -138,6 +147,8 @@ class MatrixBot:
     async def _shutdown(self) -> None:
         if self.ready.is_set():
             await self.store.set_meta("bot_state", f"stopped at {iso(self.clock.now())}")
+        if self.web is not None:
+            await self.web.stop()
         if self.agenda is not None:
             await self.agenda.stop()
         if self.announcer is not None:

@@ -217,6 +217,12 @@ class Store:
 
     # --- statements -------------------------------------------------------------------
 
+    @property
+    def changes(self) -> int:
+        """Rows changed through this connection since it was opened (SQLite's total_changes):
+        while it stays the same, nothing the bot keeps has changed."""
+        return self._conn.total_changes
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """All statements inside run atomically; nothing else runs meanwhile."""

@@ -449,6 +449,29 @@ async def history(store: Store, limit: int) -> list[Topic]:
     return [_topic(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class Found:
+    topics: list[Topic]  # at most the limit asked for
+    total: int  # how many matched in all
+
+
+async def discussed_matching(store: Store, words: str, limit: int) -> Found:
+    """Discussed topics whose text contains `words` (any case; all of them when empty),
+    the newest first, then the imported ones (as `history`)."""
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    where = "status = 'discussed' AND text LIKE ? ESCAPE '\\'"
+    order = "ORDER BY t.seed_key IS NOT NULL, t.discussed_at DESC, t.id DESC"
+    # The few rows shown are chosen by id first (a narrow sort); their columns and votes
+    # are read after, not for every match.
+    rows = await store.fetchall(
+        f"SELECT {_COLUMNS} FROM topics t "
+        f"WHERE t.id IN (SELECT id FROM topics t WHERE {where} {order} LIMIT ?) {order}",
+        (pattern, limit),
+    )
+    total = await store.fetchval(f"SELECT COUNT(*) FROM topics WHERE {where}", (pattern,))
+    return Found([_topic(r) for r in rows], int(total))
+
+
 async def find_duplicate(store: Store, text: str) -> Topic | None:
     """An open or discussed (imported too) topic that says the same as `text` (is_near_duplicate):
     the one with the same words if there is one, else the first suggested."""
