@@ -458,17 +458,31 @@ class Found:
 async def discussed_matching(store: Store, words: str, limit: int) -> Found:
     """Discussed topics whose text contains `words` (any case; all of them when empty),
     the newest first, then the imported ones (as `history`)."""
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    where = "status = 'discussed' AND text LIKE ? ESCAPE '\\'"
     order = "ORDER BY t.seed_key IS NOT NULL, t.discussed_at DESC, t.id DESC"
-    # The few rows shown are chosen by id first (a narrow sort); their columns and votes
-    # are read after, not for every match.
+    if not words:
+        # The first rows of the history: the dated ones, then the imported ones, each walking
+        # the (status, discussed_at) index backwards until `limit` are found, with no sort of
+        # every discussed topic; counted from the index alone.
+        newest = (
+            "SELECT id FROM (SELECT id FROM topics WHERE status = 'discussed' AND seed_key IS {} NULL "
+            "ORDER BY discussed_at DESC, id DESC LIMIT ?)"
+        )
+        chosen = f"{newest.format('')} UNION ALL {newest.format('NOT')}"
+        params: tuple[object, ...] = (limit, limit)
+        where = "status = 'discussed'"
+        count: tuple[object, ...] = ()
+    else:
+        # Every match is read to be counted anyway: the few shown are chosen by id in one
+        # narrow sort of the matches.
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = "status = 'discussed' AND text LIKE ? ESCAPE '\\'"
+        chosen = f"SELECT id FROM topics t WHERE {where} {order} LIMIT ?"
+        params, count = (pattern, limit), (pattern,)
+    # Their columns and votes are read after, for those rows only.
     rows = await store.fetchall(
-        f"SELECT {_COLUMNS} FROM topics t "
-        f"WHERE t.id IN (SELECT id FROM topics t WHERE {where} {order} LIMIT ?) {order}",
-        (pattern, limit),
+        f"SELECT {_COLUMNS} FROM topics t WHERE t.id IN ({chosen}) {order} LIMIT ?", (*params, limit)
     )
-    total = await store.fetchval(f"SELECT COUNT(*) FROM topics WHERE {where}", (pattern,))
+    total = await store.fetchval(f"SELECT COUNT(*) FROM topics WHERE {where}", count)
     return Found([_topic(r) for r in rows], int(total))
 
 

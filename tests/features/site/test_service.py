@@ -126,3 +126,16 @@ async def test_the_filter_is_tidied_and_cut(chat):
     data = await page(chat, "  member \n  ONBOARDING ")
     assert data.history.words == "member ONBOARDING" and history_texts(data) == ["Member onboarding"]
     assert len((await page(chat, "x" * 500)).history.words) == site.MAX_WORDS
+
+
+async def test_the_unfiltered_history_shows_the_newest_then_the_imported_up_to_its_share(chat, monkeypatch):
+    await discuss(chat, "Budget one", "Budget two")
+    everything = (await page(chat)).history
+    imported = [t.text for g in everything.groups if g.session is None for t in g.topics]
+    assert len(imported) >= 2, "the seed file's history"
+    monkeypatch.setattr(site, "HISTORY_SHOWN", 2)
+    history = (await page(chat)).history
+    assert (history.shown, history.total) == (2, everything.total)
+    assert history_texts(await page(chat)) == ["Budget two", "Budget one"]
+    monkeypatch.setattr(site, "HISTORY_SHOWN", 3)
+    assert history_texts(await page(chat)) == ["Budget two", "Budget one", imported[0]], "the dated ones first"
