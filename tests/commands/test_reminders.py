@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+from bot.features.reminders import repository as reminders
+from bot.features.reminders.repository import Kind, Status
 from tests.conftest import ALICE, BOB
 
 
@@ -56,10 +59,19 @@ async def test_mydata_shows_the_setting_and_forgetme_removes_it(chat):
     assert data["reminder_setting"] == {"slots": "all", "lead": "1h"}
     assert data["reminders_sent"] == []
     assert "reminder setting" in dm.text
+    for user in (ALICE, BOB):  # a reminder sent to each
+        await reminders.record(
+            chat.store, user, "2026-11-26 08:00", dt.timedelta(hours=1), Kind.REMINDER, Status.SENT, chat.clock.now()
+        )
+    dm, _ = await chat.say(ALICE, "!mydata")
+    assert [r["session"] for r in json.loads(dm.file.data)["reminders_sent"]] == ["2026-11-26 08:00"]
     await chat.text(ALICE, "!forgetme")
     text = await chat.text(ALICE, "!forgetme confirm")
     assert "reminder setting" in text
     assert "You get no reminders" in await chat.text(ALICE, "!remind")
+    dm, _ = await chat.say(ALICE, "!mydata")
+    assert json.loads(dm.file.data)["reminders_sent"] == [], "what was sent to them is erased too"
+    assert len(await reminders.sent_to(chat.store, BOB)) == 1, "and nobody else's"
 
 
 async def test_a_slot_typed_in_the_conference_zone_is_pointed_to_the_askers_own_time(chat):
