@@ -71,6 +71,7 @@ class MatrixBot:
         client = self.client = _open_client(self.config, creds, encryption)
         rooms = Rooms(client, self.store, self.config)
         self.dispatcher.services.power_level = rooms.power_level
+        self.dispatcher.services.is_member = rooms.is_member
         sender = MatrixSender(client, self.store, rooms.served, rooms.configured, self.clock)
         crypto = Crypto(client, self.store, self.config, sender, self.clock)
         workers = self.workers = RoomWorkers(self.dispatcher, sender, self.clock)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import Goal, agenda, dispatch, flood, latency, percentile, scale, web
+from bench import Goal, agenda, dispatch, flood, latency, percentile, reminders, scale, web
 from bot.devtools.localsynapse import LocalSynapse
 
 TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
@@ -104,6 +104,14 @@ async def test_flood_times_another_persons_link_and_counts_the_flooders_answers(
     [only] = figures.rounds
     assert only.flood_answers == 11 and only.notices == 1, "ten answers and one notice, then silence"
     assert "goal !link under a flood" in figures.report()
+
+
+@pytest.mark.integration
+async def test_reminders_measures_how_late_each_direct_message_arrives(synapse: LocalSynapse):
+    figures = await reminders.run(people=2, synapse=synapse)
+    assert len(figures.late) == 2, "both reminders sent"
+    assert all(late >= 0 for late in figures.late), "none before its time"
+    assert "goal reminder late p95 <= 2 s" in figures.report()
 
 
 def test_echo_bot_answers_as_a_notice_in_reply():
