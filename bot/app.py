@@ -56,6 +56,17 @@ async def open_services(
     return services
 
 
+async def start_services(services: Services) -> None:
+    """What the running bot starts beside answering: a chart process made ready (it imports
+    matplotlib in parallel, so the first `!stats` is not a cold one)."""
+    await services.parts.get(Charts).start()
+
+
+async def close_services(services: Services) -> None:
+    await services.parts.get(Charts).close()
+    await services.store.close()
+
+
 async def open_dispatcher(config: Config, clock: Clock | None = None) -> Dispatcher:
     return Dispatcher(await open_services(config, clock))
 

@@ -198,9 +198,10 @@ async def _restore_login(client: AsyncClient, creds: Credentials) -> None:
 
 async def run_bot(config: Config) -> int:
     """`ccc-bot run`: the bot until SIGTERM/SIGINT."""
-    from bot.app import open_dispatcher
+    from bot.app import close_services, open_dispatcher, start_services
 
     dispatcher = await open_dispatcher(config)
+    await start_services(dispatcher.services)
     bot = MatrixBot(config, dispatcher)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -212,5 +213,5 @@ async def run_bot(config: Config) -> int:
             raise
         log.info("stopped before start-up had finished")
     finally:
-        await dispatcher.services.store.close()
+        await close_services(dispatcher.services)
     return 0
