@@ -15,7 +15,13 @@ from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
-from bot.features.reminders.service import Reminder, ReminderCancellation, ReminderWording
+from bot.features.reminders.service import (
+    DirectChat,
+    Reminder,
+    ReminderCancellation,
+    ReminderWording,
+    open_direct_chat,
+)
 from bot.features.schedule.repository import Session, local_time, sessions_from
 from commands.announcements import link_line
 from commands.wording import countdown, long_date, short_date, with_full_stop
@@ -94,7 +100,26 @@ async def remind(ctx: Context, which: str | None = None, lead: Rest | None = Non
     if first is not None:
         text.add(f"; the next at {short_date(local_time(first - before, zone))}")
     text.add(". It comes from me, in a direct chat. Stop with ").code(f"{p}remind off").add(".")
+    # The direct chat now, so that the first reminder does not wait for a new room.
+    chat = await open_direct_chat(ctx.services, ctx.sender)
+    if chat is not None:
+        text.add(_direct_chat_words(chat))
     return ctx.reply(text)
+
+
+def _direct_chat_words(chat: DirectChat) -> str:
+    if chat.opened:
+        return " I've opened a direct chat with you for the reminders: accept my invitation there."
+    if chat.invited:
+        return " To read them, accept my invitation to our direct chat."
+    if chat.not_before is not None:
+        return (
+            " You left the direct chat I opened less than an hour ago; I will open a new one for the "
+            f"first reminder, not before {chat.not_before.astimezone(dt.UTC):%H:%M} UTC."
+        )
+    if not chat.ready:
+        return " I could not open a direct chat with you just now; I will try again when the first reminder is due."
+    return ""
 
 
 _HOUR = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?")

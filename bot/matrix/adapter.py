@@ -30,7 +30,7 @@ from bot.core.logs import hide_secrets
 from bot.core.model import LoginFailed
 from bot.features.agenda.keeper import AgendaKeeper
 from bot.features.announcements.announcer import Announcer
-from bot.features.reminders.service import Reminders
+from bot.features.reminders.service import DirectChats, Reminders
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import Credentials, password_login, stored_credentials
@@ -73,6 +73,8 @@ class MatrixBot:
         self.dispatcher.services.power_level = rooms.power_level
         self.dispatcher.services.is_member = rooms.is_member
         sender = MatrixSender(client, self.store, rooms.served, rooms.configured, self.clock)
+        # `!remind` opens the person's direct room when they opt in.
+        self.dispatcher.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
         crypto = Crypto(client, self.store, self.config, sender, self.clock)
         workers = self.workers = RoomWorkers(self.dispatcher, sender, self.clock)
         sync = Syncer(client, self.store, self.config, self.clock, rooms, crypto, workers, self._stopping)

@@ -27,6 +27,7 @@ from nio.exceptions import LocalProtocolError
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.model import IncomingMessage, Reply
 from bot.core.text import plural
+from bot.features.reminders.service import DirectChat
 from bot.storage.reactions import record_anchor
 from bot.storage.store import Store, dm_key
 
@@ -194,6 +195,14 @@ class MatrixSender:
             log.error("a reply with no room to go to was dropped (%d characters)", len(reply.text))
         return room_id
 
+    async def open_direct(self, user_id: str) -> DirectChat:
+        """`!remind`: the person's direct room found or opened now, rather than when their
+        first reminder is due (bot.features.reminders.service.DirectChats, provided by the adapter)."""
+        room = await self.direct_room(user_id)
+        if room.room_id is None:
+            return DirectChat(ready=False, not_before=room.not_before)
+        return DirectChat(ready=True, opened=room.opened, invited=room.invited)
+
     async def direct_room(self, user_id: str) -> DirectRoom:
         """The bot's direct-message room with a user: one they are in (joined or invited)
         if there is one, else a new one, at most once per DM_ROOM_INTERVAL per person."""
@@ -209,7 +218,7 @@ class MatrixSender:
         last = self._dm_opened.get(user_id)
         if last is not None and now - last < DM_ROOM_INTERVAL:
             log.info("not opening another direct message room with %s before %s", user_id, iso(last + DM_ROOM_INTERVAL))
-            return DirectRoom(None, refusal=_too_soon(last + DM_ROOM_INTERVAL, now))
+            return DirectRoom(None, refusal=_too_soon(last + DM_ROOM_INTERVAL, now), not_before=last + DM_ROOM_INTERVAL)
         # Taken before the request goes out: two commands at once open one room, not two.
         self._dm_opened = {u: t for u, t in self._dm_opened.items() if now - t < DM_ROOM_INTERVAL}
         self._dm_opened[user_id] = now
@@ -236,7 +245,7 @@ class MatrixSender:
             await asyncio.sleep(0.1)
         else:
             log.warning("the direct message room with %s did not sync in time; sending anyway", user_id)
-        return DirectRoom(resp.room_id, invited=True)
+        return DirectRoom(resp.room_id, invited=True, opened=True)
 
     def _room_with(self, user_id: str, known: str | None) -> str | None:
         """A room of the bot's, not a configured one, whose only people are the bot and
@@ -264,6 +273,8 @@ class DirectRoom:
     room_id: str | None
     invited: bool = False  # the person has not accepted the invitation yet
     refusal: str = ""
+    opened: bool = False  # a new room, just now
+    not_before: dt.datetime | None = None  # refused: no new room before then
 
 
 # At most one new direct-message room per person in this long, however often asked.

@@ -1,12 +1,13 @@
-"""Reminders go to the person's direct room with the bot through the Matrix sender: reused,
-encrypted when encryption is on, and at most one new room an hour for someone who left it."""
+"""Reminders go to the person's direct room with the bot through the Matrix sender: opened
+when they opt in (not when the first is due), reused, encrypted when encryption is on, and
+at most one new room an hour for someone who left it."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from bot.features.announcements.announcer import Announcer
-from bot.features.reminders.service import Reminders
+from bot.features.reminders.service import DirectChats, Reminders
 from bot.matrix.sender import ENCRYPTION_STATE, MatrixSender, txn_id
 from tests.conftest import ALICE, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, Homeserver
@@ -18,8 +19,10 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.UTC)
 
 
-def wired(chat, client: Homeserver) -> Announcer:
+def wired(chat, client: Homeserver, direct_chats: bool = False) -> Announcer:
     sender = MatrixSender(client, chat.store, configured={ROOM}, clock=chat.clock)
+    if direct_chats:  # as the adapter does: `!remind` opens the direct room
+        chat.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
     announcer = Announcer(chat.services, sender)
     announcer.riders.append(Reminders(announcer, sender))
     return announcer
@@ -75,3 +78,51 @@ async def test_a_new_room_is_encrypted_and_one_who_left_it_gets_no_second_within
     dm_data, _ = await chat.say(ALICE, "!mydata")
     data = dm_data.file.data.decode()
     assert data.count('"status": "sent"') == 1 and data.count('"status": "skipped"') == 1
+
+
+async def test_the_direct_room_is_opened_when_one_opts_in_not_when_the_reminder_is_due(chat):
+    client = Homeserver()
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
+    announcer = wired(chat, client, direct_chats=True)
+    said = await chat.text(ALICE, "!remind 08:00")
+    [dm] = client.created
+    assert ALICE in client.rooms[dm].invited_users
+    assert "I've opened a direct chat with you for the reminders" in said
+    assert "accept my invitation" in said
+    # Asked again: the same room, nothing new opened, nothing said about it.
+    said = await chat.text(ALICE, "!remind all")
+    assert client.created == [dm] and "opened" not in said
+    chat.clock.set(at(26, 7, 40))
+    await walk(chat, announcer, at(26, 8))
+    assert client.created == [dm] and len(reminders_in(client, dm)) == 1
+
+
+async def test_opting_in_reuses_the_direct_room_one_is_in_and_asking_or_stopping_opens_none(chat):
+    client = Homeserver()
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
+    client.rooms[DM] = FakeRoom(DM, BOT, ALICE)
+    wired(chat, client, direct_chats=True)
+    said = await chat.text(ALICE, "!remind 08:00")
+    assert client.created == [] and "opened" not in said and "invitation" not in said
+    del client.rooms[DM]
+    await chat.text(ALICE, "!remind")
+    await chat.text(ALICE, "!remind off")
+    assert client.created == []
+
+
+async def test_one_who_left_the_room_opened_at_opt_in_is_not_sent_another_within_the_hour(chat):
+    client = Homeserver()
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
+    announcer = wired(chat, client, direct_chats=True)
+    await chat.text(ALICE, "!remind all")
+    [dm] = client.created
+    client.rooms[dm].leave(ALICE)  # declined
+    said = await chat.text(ALICE, "!remind all 1h")
+    assert client.created == [dm]
+    assert "Done: I will send you a direct message 1 hour before every session" in said
+    assert "You left the direct chat I opened less than an hour ago" in said
+    assert "I will open a new one for the first reminder, not before 13:00 UTC" in said
+    # The reminder, due long after the hour, opens one new room and goes there.
+    chat.clock.set(at(26, 6, 55))
+    await walk(chat, announcer, at(26, 7, 1))
+    assert len(client.created) == 2 and len(reminders_in(client, client.created[1])) == 1

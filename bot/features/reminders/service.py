@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.core.clock import iso
@@ -68,6 +68,38 @@ class DueReminder:
     session: Session
     kind: Kind
     at: dt.datetime
+
+
+@dataclass(frozen=True)
+class DirectChat:
+    """The bot's direct chat with a person, as found or opened when they opt in."""
+
+    ready: bool  # there is one, joined or invited
+    opened: bool = False  # a new one, opened just now
+    invited: bool = False  # the person has yet to accept the invitation
+    not_before: dt.datetime | None = None  # none opened: they left one less than an hour old
+
+
+@dataclass(frozen=True)
+class DirectChats:
+    """Finds or opens the bot's direct chat with a person (the Matrix adapter provides it
+    through `Services.parts`), so that the first reminder does not wait for a new room."""
+
+    open: Callable[[str], Awaitable[DirectChat]]
+
+
+async def open_direct_chat(services: Services, user_id: str) -> DirectChat | None:
+    """The person's direct chat, opened now if need be; None where there are no direct chats
+    (the console) or it could not be opened (the reminder tries again when it is due)."""
+    try:
+        chats = services.parts.get(DirectChats)
+    except LookupError:
+        return None
+    try:
+        return await chats.open(user_id)
+    except Exception:
+        log.exception("opening the direct chat with %s failed; the first reminder will try again", user_id)
+        return None
 
 
 def reminder_key(user_id: str, session: str, lead: str) -> str:
