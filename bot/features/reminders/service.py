@@ -7,6 +7,7 @@ its cancellation instead."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -38,6 +39,11 @@ from bot.features.schedule.repository import (
 )
 
 log = logging.getLogger(__name__)
+
+# Reminders due together are sent side by side, this many at a time: one after another,
+# the hundredth person would wait for 99 sends; all at once, the homeserver would
+# rate-limit the bot (whose sender waits out a 429 and tries again).
+SEND_AT_ONCE = 8
 
 
 @dataclass(frozen=True)
@@ -178,45 +184,73 @@ class Reminders:
         await self._send_pending(now)
 
     async def _send_pending(self, now: dt.datetime) -> None:
-        store = self.services.store
-        for item in await reminders.pending(store):
-            try:
-                session = session_from_key(self.services.config, item.session)
-                lead = parse_duration(item.lead)
-                if now > self.deadline(session, lead, item.kind):
-                    await reminders.mark(store, item, Status.SKIPPED, None, now)
-                    log.warning(
-                        "the %s reminder of %s for session %s never went out in time; skipped",
-                        item.lead,
-                        item.user_id,
-                        item.session,
-                    )
-                    continue
-                if self.membership(item.user_id) is False:
-                    await reminders.mark(store, item, Status.SKIPPED, None, now)
-                    log.info("%s left the served rooms: no reminder for session %s", item.user_id, item.session)
-                    continue
-                reply = await self.message(item, session, lead, now)
-                event_id = await self.sender.send(reply)
-            except Exception:
-                log.exception(
-                    "sending the reminder of %s for session %s failed; will retry", item.user_id, item.session
-                )
-                continue
-            if event_id is None:
-                log.warning("the reminder of %s for session %s was not sent; will retry", item.user_id, item.session)
-                continue
-            await reminders.mark(store, item, Status.SENT, event_id, now)
+        items = await reminders.pending(self.services.store)
+        if not items:
+            return
+        gate = asyncio.Semaphore(SEND_AT_ONCE)
+        # Everyone due at the same time reads the same session: made once per run.
+        made: dict[tuple[str, str, Kind], Announcement | CancellationNotice] = {}
 
-    async def message(self, item: Sent, session: Session, lead: dt.timedelta, now: dt.datetime) -> Reply:
+        async def one(item: Sent) -> None:
+            async with gate:
+                await self._send_one(item, now, made)
+
+        await asyncio.gather(*(one(item) for item in items))
+
+    async def _send_one(
+        self, item: Sent, now: dt.datetime, made: dict[tuple[str, str, Kind], Announcement | CancellationNotice]
+    ) -> None:
+        store = self.services.store
+        try:
+            session = session_from_key(self.services.config, item.session)
+            lead = parse_duration(item.lead)
+            if now > self.deadline(session, lead, item.kind):
+                await reminders.mark(store, item, Status.SKIPPED, None, now)
+                log.warning(
+                    "the %s reminder of %s for session %s never went out in time; skipped",
+                    item.lead,
+                    item.user_id,
+                    item.session,
+                )
+                return
+            if self.membership(item.user_id) is False:
+                await reminders.mark(store, item, Status.SKIPPED, None, now)
+                log.info("%s left the served rooms: no reminder for session %s", item.user_id, item.session)
+                return
+            reply = await self.message(item, session, lead, now, made)
+            event_id = await self.sender.send(reply)
+        except Exception:
+            log.exception("sending the reminder of %s for session %s failed; will retry", item.user_id, item.session)
+            return
+        if event_id is None:
+            log.warning("the reminder of %s for session %s was not sent; will retry", item.user_id, item.session)
+            return
+        await reminders.mark(store, item, Status.SENT, event_id, now)
+
+    async def message(
+        self,
+        item: Sent,
+        session: Session,
+        lead: dt.timedelta,
+        now: dt.datetime,
+        made: dict[tuple[str, str, Kind], Announcement | CancellationNotice] | None = None,
+    ) -> Reply:
         services, config = self.services, self.services.config
         wording = services.parts.get(ReminderWording)
         zone = await people.get_timezone(services.store, item.user_id) or "UTC"
         key = reminder_key(item.user_id, item.session, item.lead)
+        made = {} if made is None else made
+        shared = (item.session, item.lead, item.kind)
         if item.kind == Kind.CANCELLED:
-            notice = await cancellation_of(services, session, now)
+            if shared not in made:
+                made[shared] = await cancellation_of(services, session, now)
+            notice = made[shared]
+            assert isinstance(notice, CancellationNotice)
             text = wording.cancellation(config, ReminderCancellation(notice, zone))
         else:
-            made = await announcement_of(services, session, now, lead=lead)
-            text = wording.reminder(config, Reminder(made, zone))
+            if shared not in made:
+                made[shared] = await announcement_of(services, session, now, lead=lead)
+            announcement = made[shared]
+            assert isinstance(announcement, Announcement)
+            text = wording.reminder(config, Reminder(announcement, zone))
         return Reply.of(text, direct_to=item.user_id, key=key)

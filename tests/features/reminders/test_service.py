@@ -3,12 +3,13 @@ is a new Announcer and Reminders on the same database."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
 from bot.core.model import Reply
 from bot.features.announcements.announcer import Announcer
-from bot.features.reminders.service import Reminders
+from bot.features.reminders.service import SEND_AT_ONCE, Reminders
 from bot.features.schedule.repository import add_cancellation
 from tests.conftest import ALICE, BOB, HOST
 
@@ -17,6 +18,11 @@ UTC = dt.UTC
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute, tzinfo=UTC)
+
+
+class Crash(BaseException):
+    """The process dying. Not KeyboardInterrupt, which asyncio lets out of the event loop
+    from the task sending the reminders side by side, past the test's `except`."""
 
 
 class DirectMessages:
@@ -35,7 +41,7 @@ class DirectMessages:
         assert reply.room_id is None
         self.shown.setdefault(reply.key, (self.chat.clock.now(), reply))
         if self.crash:
-            raise KeyboardInterrupt  # the process dies after the send, before the mark
+            raise Crash  # the process dies after the send, before the mark
         return f"$dm{len(self.shown)}"
 
     def to(self, user: str) -> list[tuple[dt.datetime, Reply]]:
@@ -93,7 +99,7 @@ async def test_a_restart_neither_repeats_nor_loses_one(chat):
     chat.clock.set(at(26, 7, 40))
     try:
         await walk(chat, announcer, at(26, 7, 45))
-    except KeyboardInterrupt:
+    except Crash:
         pass
     assert len(crashing.to(ALICE)) == 1
     # Restarted a minute later: the reminder recorded but not marked is sent again with
@@ -238,3 +244,35 @@ async def test_the_announcers_scheduler_plans_a_job_at_each_reminders_time(chat)
         assert not [job for job in scheduler.get_jobs() if job.id.startswith("ccc:remind:")]
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_reminders_due_together_go_out_side_by_side_a_few_at_a_time_each_once(chat):
+    # One after another, 40 people would wait for 39 sends before theirs; all at once, a
+    # homeserver would rate-limit the bot. Side by side, at most SEND_AT_ONCE at a time.
+    people = [f"@member{i:02d}:example.org" for i in range(40)]
+    for user in people:
+        await chat.text(user, "!remind 08:00")
+    server = DirectMessages(chat)
+    real, sending, most, failed = server.send, [0], [0], set()
+
+    async def slow(reply: Reply, in_reply_to=None) -> str | None:
+        if reply.direct_to is None:  # an announcement in the room
+            return await real(reply)
+        sending[0] += 1
+        most[0] = max(most[0], sending[0])
+        await asyncio.sleep(0.01)
+        sending[0] -= 1
+        if reply.direct_to == people[7] and people[7] not in failed:
+            failed.add(people[7])  # one send fails: tried again next minute, others unaffected
+            return None
+        return await real(reply)
+
+    server.send = slow  # type: ignore[method-assign]
+    announcer = start(chat, server)
+    chat.clock.set(at(26, 7, 44))
+    await walk(chat, announcer, at(26, 7, 45))
+    assert sum(1 for user in people if server.to(user)) == 39
+    assert 1 < most[0] <= SEND_AT_ONCE
+    await walk(chat, announcer, at(26, 8, 30))
+    assert all([when for when, _ in server.to(user)] == [at(26, 7, 45)] for user in people if user != people[7])
+    assert [when for when, _ in server.to(people[7])] == [at(26, 7, 46)]
