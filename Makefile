@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install demo test lint unit integration fuzz bench clean
+.PHONY: all install browser demo test lint unit integration fuzz bench clean
 
 all: test
 
@@ -20,19 +20,28 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+## Headless Chromium for the web page's browser tests (Debian's package; Playwright drives it).
+## Installed with apt-get where missing (as root, or with sudo); under CI=true a failure stops here.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || [ -n "$$CCC_CHROMIUM" ] || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "chromium is missing: installing it with apt-get"; \
+	  { $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } \
+	  || { [ "$$CI" != true ] && echo "could not install chromium: the browser tests will be skipped"; }; }
+
 ## A throwaway local Synapse, the bot in a room, and you chatting in the terminal.
 demo: $(STAMP)
 	$(BIN)/ccc-bot demo
 
 ## The whole suite: lint, formatting, types, import layers, unit and integration tests (a real Synapse is started).
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check bot commands tests bench
 	$(BIN)/ruff format --check bot commands tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-unit: $(STAMP)
+unit: $(STAMP) browser
 	$(BIN)/python -m pytest --ignore=tests/integration
 
 integration: $(STAMP)

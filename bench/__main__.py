@@ -1,4 +1,4 @@
-"""python -m bench [latency|dispatch|agenda|scale|flood|all] [options of that benchmark]
+"""python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|all] [options of that benchmark]
 
 Prints figures and the goals they meet or miss; asserts nothing. `make bench` runs all.
 """
@@ -12,8 +12,11 @@ import sys
 from bench import machine
 
 # The cheap ones first: `make bench` shows figures within seconds.
-BENCHES = ("dispatch", "agenda", "scale", "latency", "flood")
-USAGE = "usage: python -m bench [latency|dispatch|agenda|scale|flood|all] [--help | options of that benchmark]"
+BENCHES = ("dispatch", "agenda", "web", "scale", "latency", "flood", "reminders")
+USAGE = (
+    "usage: python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|all]"
+    " [--help | options of that benchmark]"
+)
 
 
 def main(argv: list[str]) -> int:

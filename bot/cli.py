@@ -9,7 +9,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot import __version__
@@ -50,6 +50,20 @@ def _parser() -> argparse.ArgumentParser:
         "the dated name !export uses, e.g. ccc-topics-2026-11-26.csv",
     )
     export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the file if it exists (never the database, the config file, "
+        "anything under state_dir, or a symbolic link)",
+    )
+    backup = with_config("backup", "copy the database into a new file, consistently, even while the bot runs")
+    backup.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="file or directory to write to; a directory gets a dated name "
+        "after the database's, e.g. ccc-bot-backup-2026-11-26-143000.sqlite3",
+    )
+    backup.add_argument(
         "--force",
         action="store_true",
         help="replace the file if it exists (never the database, the config file, "
@@ -105,6 +119,8 @@ def _main(args: argparse.Namespace) -> int:
             return asyncio.run(_status(config))
         if args.command == "export":
             return _write_export(config, args.kind, args.format, args.output, args.force)
+        if args.command == "backup":
+            return _write_backup(config, args.output, args.force)
         if args.command == "run":
             from bot.matrix.adapter import run_bot
 
@@ -199,32 +215,78 @@ def _protected(config: Config, target: Path) -> str | None:
     return None
 
 
-def _write_new(path: Path, data: bytes, force: bool) -> None:
-    """Write `data` at `path`: a new file (O_EXCL: never an existing name, never through a
-    link), or with `force` an existing regular file replaced whole by renaming a finished
-    temporary file from the same folder over it (a rename replaces the name, never writes
-    through it)."""
-    if not force:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return
-    mode = stat.S_IMODE(path.lstat().st_mode)
+def _write_new(path: Path, fill: Callable[[Path], None], force: bool) -> None:
+    """Make the file at `path` by calling `fill` on a temporary file in the same folder,
+    then renaming that finished file over `path` (a rename replaces the name, never writes
+    through it; a half-made file is never seen under `path`). Without `force` the name is
+    first taken as a new file (O_EXCL: never an existing name, never through a link); with
+    `force` an existing regular file is replaced whole and keeps its mode."""
+    if force:
+        mode = stat.S_IMODE(path.lstat().st_mode)
+    else:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666))
+        mode = stat.S_IMODE(path.lstat().st_mode)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(fd)
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        fill(Path(temp))
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
+        if not force:
+            path.unlink(missing_ok=True)
         raise
+
+
+def _write_bytes(data: bytes) -> Callable[[Path], None]:
+    def fill(temp: Path) -> None:
+        with temp.open("wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+
+    return fill
+
+
+def _write_output(
+    config: Config, what: str, output: str, default_name: str, fill: Callable[[Path], None], force: bool
+) -> Path | None:
+    """Write `what` (the export, the backup) at `output` (a file, or a folder that gets
+    `default_name`) through `_write_new`: never over the bot's own files, never through a
+    symbolic link, never over an existing file without `force`. The path written, or None
+    after one line on stderr saying why not."""
+    path = Path(output)
+    folder = output.endswith(("/", os.sep)) or path.is_dir()
+    if folder:
+        path = path / default_name
+    why = _protected(config, path)
+    if why:
+        print(f"ccc-bot: refusing to write {what} to {path}: it is {why}", file=sys.stderr)
+        return None
+    if path.is_symlink():
+        print(
+            f"ccc-bot: {path} is a symbolic link; refusing to write through it (name the file itself)", file=sys.stderr
+        )
+        return None
+    exists = path.exists()
+    if exists and not force:
+        print(f"ccc-bot: {path} already exists; add --force to replace it", file=sys.stderr)
+        return None
+    if exists and not path.is_file():
+        print(f"ccc-bot: {path} is not a regular file; refusing to replace it", file=sys.stderr)
+        return None
+    try:
+        if folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(path, fill, force=exists)
+    except FileExistsError:
+        print(f"ccc-bot: {path} already exists; add --force to replace it", file=sys.stderr)
+        return None
+    except OSError as e:
+        print(f"ccc-bot: cannot write {path}: {e.strerror}", file=sys.stderr)
+        return None
+    return path
 
 
 def _write_export(config: Config, kind: str, fmt: str, output: str | None, force: bool = False) -> int:
@@ -233,37 +295,35 @@ def _write_export(config: Config, kind: str, fmt: str, output: str | None, force
         sys.stdout.buffer.write(made.data)
         sys.stdout.buffer.flush()
         return 0
-    path = Path(output)
-    folder = output.endswith(("/", os.sep)) or path.is_dir()
-    if folder:
-        path = path / made.filename
-    why = _protected(config, path)
-    if why:
-        print(f"ccc-bot: refusing to write the export to {path}: it is {why}", file=sys.stderr)
-        return 3
-    if path.is_symlink():
-        print(
-            f"ccc-bot: {path} is a symbolic link; refusing to write through it (name the file itself)", file=sys.stderr
-        )
-        return 3
-    exists = path.exists()
-    if exists and not force:
-        print(f"ccc-bot: {path} already exists; add --force to replace it", file=sys.stderr)
-        return 3
-    if exists and not path.is_file():
-        print(f"ccc-bot: {path} is not a regular file; refusing to replace it", file=sys.stderr)
-        return 3
-    try:
-        if folder:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        _write_new(path, made.data, force=exists)
-    except FileExistsError:
-        print(f"ccc-bot: {path} already exists; add --force to replace it", file=sys.stderr)
-        return 3
-    except OSError as e:
-        print(f"ccc-bot: cannot write {path}: {e.strerror}", file=sys.stderr)
+    path = _write_output(config, "the export", output, made.filename, _write_bytes(made.data), force)
+    if path is None:
         return 3
     print(f"{made.summary}: wrote {len(made.data)} bytes to {path}", file=sys.stderr)
+    return 0
+
+
+def _write_backup(config: Config, output: str, force: bool) -> int:
+    from bot.core.clock import SystemClock
+    from bot.storage.backup import Backup, backup_database
+    from bot.storage.store import check_database
+
+    database = config.storage.database
+    # The source first: a database that cannot be copied leaves no file behind.
+    check_database(database, write=False, any_version=True)
+    made: list[Backup] = []
+
+    def fill(temp: Path) -> None:
+        made.append(backup_database(database, temp))
+
+    name = f"{database.stem}-backup-{SystemClock().now():%Y-%m-%d-%H%M%S}{database.suffix or '.sqlite3'}"
+    path = _write_output(config, "the backup", output, name, fill, force)
+    if path is None:
+        return 3
+    [backup] = made
+    print(
+        f"Backed up {database} (schema version {backup.schema_version}, {backup.size} bytes) to {path}; "
+        "integrity check: ok"
+    )
     return 0
 
 

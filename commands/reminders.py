@@ -5,11 +5,12 @@ reminders feature asks through `Services.parts` (REMINDER_WORDING, provided by b
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from bot.core.config import Config, Slot
+from bot.core.config import Config, Slot, parse_duration
 from bot.core.dispatcher import Context
 from bot.core.model import Reply
-from bot.core.registry import CommandGroup, UsageError
+from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.features.people import repository as people
@@ -58,13 +59,17 @@ def _zone_words(zone: str) -> str:
     usage="[HH:MM|all|off] [LEAD]",
     help="Get a direct message before a session (HH:MM in your time zone, or all); off stops them",
 )
-async def remind(ctx: Context, which: str | None = None, lead: str | None = None) -> Reply:
+async def remind(ctx: Context, which: str | None = None, lead: Rest | None = None) -> Reply:
     p, now, store = ctx.prefix, ctx.clock.now(), ctx.store
-    zone = await people.get_timezone(store, ctx.sender) or "UTC"
+    own_zone = await people.get_timezone(store, ctx.sender)
+    zone = own_zone or "UTC"
     coming = next_of_each_slot(ctx.config, now)
-    slots_line = f"The slots in your time zone ({_zone_words(zone)}) are {_slots_text(coming, zone)}."
     if which is None:
-        return ctx.reply(_current(ctx, await reminders.setting_of(store, ctx.sender), coming, zone))
+        setting = await reminders.setting_of(store, ctx.sender)
+        text = _current(ctx, setting, coming, zone)
+        if own_zone is None and (setting is None or setting.slots is not None):  # times shown
+            text.add(" The times are in UTC; set your own time zone with ").code(f"{p}tz Area/City").add(".")
+        return ctx.reply(text)
     choice = which.lower()
     if choice == "off":
         if lead is not None:
@@ -72,17 +77,14 @@ async def remind(ctx: Context, which: str | None = None, lead: str | None = None
         if not await reminders.clear_setting(store, ctx.sender):
             return ctx.reply(Text("You had no reminders; nothing changed."))
         return ctx.reply(Text("Done: no more reminders by direct message. Ask again with ").code(f"{p}remind all"))
-    try:
-        before = reminders.parse_lead(lead) if lead is not None else reminders.DEFAULT_LEAD
-    except ValueError as e:
-        raise UsageError(f"LEAD: {e}") from None
+    before = _lead(lead) if lead is not None else reminders.DEFAULT_LEAD
     if choice == "all":
         chosen: list[Session] | None = None
     else:
-        chosen = [s for s in coming if f"{local_time(s.starts_at, zone):%H:%M}" == _hhmm(which)]
+        typed = _hhmm(which)
+        chosen = [s for s in coming if f"{local_time(s.starts_at, zone):%H:%M}" == typed]
         if not chosen:
-            shown = clean(which, 20)
-            raise UsageError(f"{shown!r} is not the start of a slot. {slots_line}")
+            raise UsageError(_not_a_slot(ctx, which, typed, coming, zone))
     slots = None if chosen is None else [s.slot for s in chosen]
     await reminders.set_setting(store, ctx.sender, slots, before, now)
     sessions = coming if chosen is None else chosen
@@ -95,10 +97,59 @@ async def remind(ctx: Context, which: str | None = None, lead: str | None = None
     return ctx.reply(text)
 
 
+_HOUR = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?")
+# A lead in words, as people write it: '30 min', '1 hour', '2 days'.
+_LEAD_WORDS = re.compile(r"([0-9]+)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)", re.IGNORECASE)
+
+
 def _hhmm(typed: str) -> str:
-    """'9:00' -> '09:00'; anything else unchanged (and matches no slot)."""
-    hour, sep, minute = typed.partition(":")
-    return f"{int(hour):02d}:{minute}" if sep and hour.isdigit() and len(hour) <= 2 else typed
+    """'9:00' -> '09:00', '17' -> '17:00'; anything else unchanged (and matches no slot)."""
+    m = _HOUR.fullmatch(typed)
+    return f"{int(m.group(1)):02d}:{m.group(2) or '00'}" if m else typed
+
+
+def _lead(typed: str) -> dt.timedelta:
+    """The lead the person typed ('15m', '1 hour', '2 days'), within the bounds; a
+    UsageError saying what is wrong otherwise."""
+    shown = clean(typed, 20)
+    words = _LEAD_WORDS.fullmatch(typed.strip())
+    try:
+        lead = parse_duration(f"{words.group(1)}{words.group(2)[0].lower()}" if words else typed)
+    except ValueError:
+        raise UsageError(f"LEAD: {shown!r} is not a time before the session: write it like 15m, 2h or 1d.") from None
+    if reminders.MIN_LEAD <= lead <= reminders.MAX_LEAD:
+        return lead
+    bounds = f"a reminder comes {lead_words(reminders.MIN_LEAD)} to {lead_words(reminders.MAX_LEAD)} before a session"
+    size = "too short" if lead < reminders.MIN_LEAD else "too long"
+    raise UsageError(f"LEAD: {shown!r} is {size}: {bounds}.")
+
+
+def _not_a_slot(ctx: Context, which: str, typed: str, coming: list[Session], zone: str) -> str:
+    """Why what was typed is not a slot, and what to type instead."""
+    p, shown = ctx.prefix, clean(which, 20)
+    with_lead = False
+    try:
+        _lead(which)
+        with_lead = True
+    except UsageError:
+        pass
+    if with_lead:
+        return f"{shown!r} is not the start of a slot; for every session, type {p}remind all {shown}"
+    # A slot's time as the room's announcements give it (the conference zone), from
+    # someone elsewhere: their own time is what they type.
+    conference = ctx.config.conference.timezone
+    for session in coming:
+        if zone != conference and f"{local_time(session.starts_at, conference):%H:%M}" == typed:
+            theirs = local_time(session.starts_at, zone)
+            return (
+                f"{shown!r} is not the start of a slot in your time zone. "
+                f"{_slot_name(session, conference)} {_zone_words(conference)} is {theirs:%A %H:%M} for you "
+                f"({_zone_words(zone)}): type {p}remind {theirs:%H:%M}"
+            )
+    return (
+        f"{shown!r} is not the start of a slot. "
+        f"The slots in your time zone ({_zone_words(zone)}) are {_slots_text(coming, zone)}."
+    )
 
 
 def _current(ctx: Context, setting: reminders.Setting | None, coming: list[Session], zone: str) -> Text:

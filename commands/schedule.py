@@ -384,6 +384,10 @@ async def calendar(ctx: Context) -> Reply:
     text = Text("The ").bold(ctx.config.conference.name).add(" as a calendar: open ")
     text.code("ccc.ics").add(" with your calendar app. Cancelled sessions are left out; after a change, ")
     text.add("open the new file the same way and your app updates the sessions it already has.")
+    feed = ctx.config.web.feed_url if ctx.config.web.enabled else ""
+    if feed:
+        text.line("Or subscribe, and cancellations reach your calendar by themselves: ").link(feed)
+        text.add(" (in apps that ask for it: ").code("webcal://" + feed.split("://", 1)[1]).add(").")
     return ctx.reply(text, file=Attachment("ccc.ics", data, "text/calendar"))
 
 

@@ -427,16 +427,7 @@ async def stats(ctx: Context) -> Reply:
     if len(held) < 2:
         text.line("Only one session so far: a chart needs at least two, so there is none yet.")
         return ctx.reply(text)
-    series: chart.Series = {}
-    for t in held:
-        points = series.setdefault(str(session_from_key(ctx.config, t.key).slot), [])
-        day = dt.date.fromisoformat(t.key[:10])
-        if points:
-            # A week of that slot not held is a gap in its line, not a line across it.
-            missed = dt.date.fromisoformat(points[-1][0]) + dt.timedelta(weeks=1)
-            for week in range((day - missed).days // 7):
-                points.append((str(missed + dt.timedelta(weeks=week)), None))
-        points.append((t.key[:10], t.present))
+    series = sessions.attendance_series(ctx.config, held)
     # One chart at a time, and the last one again while attendance is unchanged.
     png = await ctx.services.parts.get(chart.Charts).render(series, f"{ctx.config.conference.name}: people per session")
     if png is None:

@@ -248,9 +248,10 @@ async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply
     if done.note:
         text.add(f" Note: {done.note}")
     # The person who suggested it hears of it (once, when first marked), unless they are
-    # gone (erased with !forgetme: the topic is no longer theirs) or marked it themselves.
+    # gone (erased with !forgetme: the topic is no longer theirs; or left every served room)
+    # or marked it themselves.
     suggester = done.suggested_by
-    if marked.again or suggester is None or suggester == ctx.sender:
+    if marked.again or suggester is None or suggester == ctx.sender or ctx.services.is_member(suggester) is False:
         return ctx.reply(text)
     name = clean(done.suggested_name, 64) if done.suggested_name else suggester
     text.line("💬 ").mention(suggester, name).add(": your topic was discussed.")

@@ -302,3 +302,208 @@ def test_export_never_writes_through_a_symlink(tmp_path, capsys):
     assert precious.read_text() == "keep me\n"
     assert link.is_symlink() and dangling.is_symlink()
     assert not (tmp_path / "would-be-created.csv").exists()
+
+
+# --- backup -o: a consistent copy while the bot writes; refuses as export does -----------
+
+WRITER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA busy_timeout = 5000")
+conn.execute("PRAGMA journal_mode = WAL")
+n = 0
+while True:
+    n += 1
+    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"w:{n:07d}", "x" * 1000))
+"""
+
+
+def meta_rows(path: Path) -> list[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT key FROM meta WHERE key LIKE 'w:%' ORDER BY key")]
+    finally:
+        conn.close()
+
+
+def test_backup_while_another_process_writes_is_a_sound_snapshot(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    from bot.storage import backup
+
+    database = tmp_path / "bot.sqlite3"
+    a_real_database(database)
+    with sqlite3.connect(database) as conn:  # some bulk: the copy takes many steps
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)", [(f"bulk:{i}", "y" * 2000) for i in range(2000)]
+        )
+    conn.close()
+    config = config_for(tmp_path, database)
+    # Small steps with a pause between: the writer gets plenty of commits in during the copy.
+    monkeypatch.setattr(backup, "PAGES_PER_STEP", 64)
+    monkeypatch.setattr(backup, "PAUSE_SECONDS", 0.02)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(database)], stderr=subprocess.PIPE, text=True)
+    try:
+        while len(meta_rows(database)) < 50:
+            assert writer.poll() is None, writer.stderr.read()
+            time.sleep(0.05)
+        committed = meta_rows(database)  # everything committed before the backup began
+        code, output = run_main(capsys, "backup", "-c", str(config), "-o", str(tmp_path / "copy.sqlite3"))
+        during = meta_rows(database)
+        assert writer.poll() is None, writer.stderr.read()  # never blocked into an error
+    finally:
+        writer.kill()
+        writer.wait()
+    assert code == 0, output
+    copy = tmp_path / "copy.sqlite3"
+    assert output.strip().splitlines() == [
+        f"Backed up {database} (schema version {a_schema_version()}, {copy.stat().st_size} bytes) to {copy}; "
+        "integrity check: ok"
+    ]
+    assert len(during) > len(committed)  # the writer went on writing while the copy was made
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute("SELECT COUNT(*) FROM meta WHERE key LIKE 'bulk:%'").fetchone()[0] == 2000
+    conn.close()
+    rows = meta_rows(copy)
+    # every row committed before the backup began, and a snapshot: a prefix of the writer's rows
+    assert rows[: len(committed)] == committed
+    assert rows == [f"w:{n:07d}" for n in range(1, len(rows) + 1)]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("copy", ".copy"))) == ["copy.sqlite3"]
+
+
+def a_schema_version() -> int:
+    from bot.storage.migrations import MIGRATIONS
+
+    return MIGRATIONS[-1].version
+
+
+def backup_to(capsys, config: Path, *args: str) -> tuple[int, str]:
+    return run_main(capsys, "backup", "-c", str(config), *args)
+
+
+def test_backup_never_overwrites_without_force(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    a_real_database(database)
+    config = config_for(tmp_path, database)
+    target = tmp_path / "copy.sqlite3"
+    target.write_text("my own notes\n")
+    code, output = backup_to(capsys, config, "-o", str(target))
+    assert code != 0 and output.strip() == f"ccc-bot: {target} already exists; add --force to replace it"
+    assert target.read_text() == "my own notes\n"
+    target.chmod(0o640)
+    code, output = backup_to(capsys, config, "-o", str(target), "--force")
+    assert code == 0, output
+    assert target.read_bytes().startswith(b"SQLite format 3\x00")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir() if "copy" in p.name) == ["copy.sqlite3"]
+    # a folder gets a dated name
+    code, output = backup_to(capsys, config, "-o", str(tmp_path / "backups") + "/")
+    assert code == 0, output
+    [written] = (tmp_path / "backups").iterdir()
+    assert written.name.startswith("bot-backup-") and written.suffix == ".sqlite3"
+    assert str(written) in output
+
+
+def test_backup_refuses_the_bots_own_files_and_symlinks_even_with_force(tmp_path, capsys):
+    database = tmp_path / "bot.sqlite3"
+    before = a_real_database(database)
+    config = config_for(tmp_path, database)
+    (tmp_path / "state").mkdir()
+    session = tmp_path / "state" / "session.json"
+    session.write_text('{"access_token": "x"}')
+    config_text = config.read_text()
+    hard_link = tmp_path / "innocent.sqlite3"
+    hard_link.hardlink_to(database)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    link = tmp_path / "link.sqlite3"
+    link.symlink_to(precious)
+    targets = {
+        database: "refusing to write the backup to",
+        Path(f"{database}-wal"): "the bot's database",
+        Path(f"{database}-shm"): "the bot's database",
+        config: "the config file",
+        session: "storage.state_dir",
+        tmp_path / "state" / "new.sqlite3": "storage.state_dir",
+        hard_link: "the bot's database",
+        link: "symbolic link",
+    }
+    for target, why in targets.items():
+        for force in ([], ["--force"]):
+            code, output = backup_to(capsys, config, "-o", str(target), *force)
+            assert code != 0, (target, force, output)
+            assert len(output.strip().splitlines()) == 1 and why in output, (target, force, output)
+    assert database.read_bytes() == before
+    assert config.read_text() == config_text
+    assert session.read_text() == '{"access_token": "x"}'
+    assert precious.read_text() == "keep me\n"
+    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["session.json"]
+    assert not Path(f"{database}-wal").exists()
+
+
+def test_backup_of_a_missing_or_damaged_database_is_one_line_and_leaves_no_file(tmp_path, capsys):
+    cases = [("missing", tmp_path / "none.sqlite3", "no database there"), *damaged_databases(tmp_path)]
+    for name, path, expected in cases:
+        target = tmp_path / f"{name}-copy.sqlite3"
+        code, output = backup_to(capsys, config_for(tmp_path, path), "-o", str(target))
+        assert code != 0 and len(output.strip().splitlines()) == 1, (name, output)
+        assert str(path) in output and expected in output, (name, output)
+        assert not target.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_backup_copies_an_older_schema_without_upgrading_it(tmp_path, capsys):
+    from bot.storage.migrations import MIGRATIONS
+
+    database = tmp_path / "old.sqlite3"
+    before = a_real_database(database, MIGRATIONS[:-1])
+    code, output = backup_to(capsys, config_for(tmp_path, database), "-o", str(tmp_path / "copy.sqlite3"))
+    assert code == 0 and f"schema version {MIGRATIONS[-2].version}" in output, output
+    assert database.read_bytes() == before
+
+
+def test_the_documented_restore_brings_the_backup_back(tmp_path, capsys):
+    """README, Backup and restore: stop the bot, copy the backup over the database, remove
+    any -wal and -shm left beside it, start the bot."""
+    import asyncio
+    import shutil
+
+    from bot.storage.store import Store
+
+    database = tmp_path / "bot.sqlite3"
+    a_real_database(database)
+    config = config_for(tmp_path, database)
+
+    async def set_note(value: str, stale_wal: Path | None = None) -> None:
+        store = await Store.open(database)
+        await store.set_meta("note", value)
+        if stale_wal is not None:  # what a bot killed now would leave beside the database
+            shutil.copy(f"{database}-wal", stale_wal)
+        await store.close()
+
+    async def note() -> str | None:
+        store = await Store.open(database)
+        try:
+            return await store.get_meta("note")
+        finally:
+            await store.close()
+
+    asyncio.run(set_note("backed up"))
+    code, output = backup_to(capsys, config, "-o", str(tmp_path / "backup.sqlite3"))
+    assert code == 0, output
+    asyncio.run(set_note("changed later", stale_wal=tmp_path / "stale-wal"))
+    shutil.copy(tmp_path / "stale-wal", f"{database}-wal")
+    assert asyncio.run(note()) == "changed later"
+    shutil.copy(tmp_path / "stale-wal", f"{database}-wal")
+
+    # the restore, step by step as documented
+    shutil.copy(tmp_path / "backup.sqlite3", database)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    assert asyncio.run(note()) == "backed up"
+    code, output = run_main(capsys, "status", "-c", str(config))
+    assert "status:            OK" in output, output

@@ -134,6 +134,54 @@ class AgendaConfig:
     topics: int = 10  # open topics shown
 
 
+# --- [web]: the optional read-only HTTP server (bot/web) ---
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    enabled: bool = False
+    listen: str = "127.0.0.1:8080"  # host:port; [::1]:8080 for IPv6
+    public_url: str = ""  # where people reach it (behind a reverse proxy), no trailing slash
+    show_names: bool = False  # display names on the page; Matrix IDs never
+
+    @property
+    def host(self) -> str:
+        return split_listen(self.listen)[0]
+
+    @property
+    def port(self) -> int:
+        return split_listen(self.listen)[1]
+
+    @property
+    def feed_url(self) -> str:
+        """The calendar feed's address, '' when no public_url is configured."""
+        return f"{self.public_url}/calendar.ics" if self.public_url else ""
+
+
+def split_listen(text: str) -> tuple[str, int]:
+    """'127.0.0.1:8080' -> ('127.0.0.1', 8080); '[::1]:8080' -> ('::1', 8080)."""
+    m = re.fullmatch(r"\[([0-9A-Fa-f:.]+)\]:(\d{1,5})|([^\s:\[\]]+):(\d{1,5})", text)
+    if not m:
+        raise ValueError(f"{text!r} is not an address to listen on (host:port, e.g. '127.0.0.1:8080')")
+    host, port = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    if not 1 <= int(port) <= 65535:
+        raise ValueError(f"{text!r}: port {int(port)} is out of range (1-65535)")
+    return host, int(port)
+
+
+def _listen(text: str) -> str:
+    split_listen(text)
+    return text
+
+
+def _public_url(text: str) -> str:
+    if text == "":
+        return text
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text):
+        raise ValueError(f"{text!r} is not an http(s) URL without query (e.g. 'https://ccc.example.org')")
+    return text.rstrip("/")
+
+
 @dataclass(frozen=True)
 class Config:
     matrix: MatrixConfig
@@ -144,6 +192,7 @@ class Config:
     path: Path | None = None
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     agenda: AgendaConfig = field(default_factory=AgendaConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
 
 # --- value parsers: each returns the converted value or raises ValueError(reason) ---
@@ -327,6 +376,12 @@ _SCHEMA: dict[str, dict[str, _Key]] = {
         "pin": _Key(bool),
         "topics": _Key(int, _between(1, MAX_AGENDA_TOPICS, " topics")),
     },
+    "web": {
+        "enabled": _Key(bool),
+        "listen": _Key(str, _listen),
+        "public_url": _Key(str, _public_url),
+        "show_names": _Key(bool),
+    },
 }
 
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}
@@ -448,6 +503,7 @@ def parse_config(data: dict[str, Any], base_dir: Path | None = None, path: Path 
         path=path,
         limits=LimitsConfig(**sections["limits"]),
         agenda=AgendaConfig(**sections["agenda"]),
+        web=WebConfig(**sections["web"]),
     )
 
 

@@ -24,6 +24,9 @@ _COMMAND = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63})(?:\s+|$)(.*)", re.DOTALL)
 
 # Asked for a user's power level in a room; None when unknown (console mode).
 PowerLevels = Callable[[str, str], "int | None"]
+# Asked whether a user is still in (or invited to) one of the served rooms: True, False, or
+# None when unknown (console mode, tests); unknown counts as present.
+Membership = Callable[[str], "bool | None"]
 # Extra ways to be a host of the current session (volunteering), added by features.
 HostCheck = Callable[["Services", str], Awaitable[bool]]
 # Told the user id of someone whose data `!forgetme` has just erased, so that an adapter
@@ -61,6 +64,7 @@ class Services:
     clock: Clock
     registry: Registry
     power_level: PowerLevels = lambda room_id, user_id: None
+    is_member: Membership = lambda user_id: None
     host_checks: list[HostCheck] = field(default_factory=list)
     on_forget: list[ForgetHook] = field(default_factory=list)
     parts: Parts = field(default_factory=Parts)

@@ -39,6 +39,7 @@ from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender, describe
 from bot.matrix.sync import SYNC_TIMEOUT_MS, Syncer
 from bot.matrix.workers import RoomWorkers
+from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class MatrixBot:
         self.scheduler: AsyncIOScheduler | None = None
         self.announcer: Announcer | None = None
         self.agenda: AgendaKeeper | None = None
+        self.web: WebServer | None = None
 
     async def run(self) -> None:
         self._task = asyncio.current_task()
@@ -69,6 +71,7 @@ class MatrixBot:
         client = self.client = _open_client(self.config, creds, encryption)
         rooms = Rooms(client, self.store, self.config)
         self.dispatcher.services.power_level = rooms.power_level
+        self.dispatcher.services.is_member = rooms.is_member
         sender = MatrixSender(client, self.store, rooms.served, rooms.configured, self.clock)
         crypto = Crypto(client, self.store, self.config, sender, self.clock)
         workers = self.workers = RoomWorkers(self.dispatcher, sender, self.clock)
@@ -90,6 +93,7 @@ class MatrixBot:
             await workers.resume()
             await self._start_announcer(sender, rooms)
             self._start_agenda(client, sender, rooms)
+            await self._start_web()
             await self.store.set_meta("bot_state", f"running since {iso(self.clock.now())}")
             self.ready.set()
             await sync.loop()
@@ -124,6 +128,12 @@ class MatrixBot:
         if self.agenda is not None:
             self.agenda.start()
 
+    async def _start_web(self) -> None:
+        """The read-only HTTP server (bot/web), when `web.enabled`."""
+        if self.config.web.enabled:
+            self.web = WebServer(self.dispatcher.services)
+            await self.web.start()
+
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
@@ -138,6 +148,8 @@ class MatrixBot:
     async def _shutdown(self) -> None:
         if self.ready.is_set():
             await self.store.set_meta("bot_state", f"stopped at {iso(self.clock.now())}")
+        if self.web is not None:
+            await self.web.stop()
         if self.agenda is not None:
             await self.agenda.stop()
         if self.announcer is not None:
@@ -186,9 +198,10 @@ async def _restore_login(client: AsyncClient, creds: Credentials) -> None:
 
 async def run_bot(config: Config) -> int:
     """`ccc-bot run`: the bot until SIGTERM/SIGINT."""
-    from bot.app import open_dispatcher
+    from bot.app import close_services, open_dispatcher, start_services
 
     dispatcher = await open_dispatcher(config)
+    await start_services(dispatcher.services)
     bot = MatrixBot(config, dispatcher)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -200,5 +213,5 @@ async def run_bot(config: Config) -> int:
             raise
         log.info("stopped before start-up had finished")
     finally:
-        await dispatcher.services.store.close()
+        await close_services(dispatcher.services)
     return 0

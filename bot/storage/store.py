@@ -45,11 +45,14 @@ def _read_uri(path: Path) -> str:
     return path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?immutable=1")
 
 
-def check_database(path: str | Path, *, write: bool, migrations: Sequence[Migration] = MIGRATIONS) -> None:
+def check_database(
+    path: str | Path, *, write: bool, migrations: Sequence[Migration] = MIGRATIONS, any_version: bool = False
+) -> None:
     """Raise StorageError (one line naming the file and what is wrong) unless `path` can serve
     as the bot's database: for writing (`run`, `console`) it may be missing in a writable
-    folder, or at an older schema (it is migrated then); for reading (`export`, `status`,
-    and a future `backup`) it must exist at exactly this version. Reads only; changes nothing."""
+    folder, or at an older schema (it is migrated then); for reading (`export`, `status`)
+    it must exist at exactly this version, or with `any_version` (`backup`, which copies
+    pages and reads no table) at any version a ccc-bot wrote. Reads only; changes nothing."""
     path = Path(path)
     latest = migrations[-1].version if migrations else 0
     try:
@@ -118,7 +121,7 @@ def check_database(path: str | Path, *, write: bool, migrations: Sequence[Migrat
         raise StorageError(f"{path}: the database is damaged ({e}); restore it from a backup") from None
     finally:
         conn.close()
-    if version > latest:
+    if version > latest and not any_version:
         raise StorageError(
             f"{path} has schema version {version}, written by a newer ccc-bot; this "
             f"version knows up to {latest}. Refusing to touch it: upgrade ccc-bot instead."
@@ -127,7 +130,7 @@ def check_database(path: str | Path, *, write: bool, migrations: Sequence[Migrat
         raise StorageError(f"{path}: a SQLite database, but not a ccc-bot database; refusing to touch it")
     if not write and version == 0:
         raise StorageError(f"{path}: an empty database, not yet set up (has the bot run with it?)")
-    if not write and version != latest:
+    if not write and version != latest and not any_version:
         raise StorageError(
             f"{path} has schema version {version}; this ccc-bot reads version {latest} and never "
             f"upgrades a database just to read it: run the bot (`ccc-bot run`) once to upgrade it, "
@@ -216,6 +219,12 @@ class Store:
             await self._conn.close()
 
     # --- statements -------------------------------------------------------------------
+
+    @property
+    def changes(self) -> int:
+        """Rows changed through this connection since it was opened (SQLite's total_changes):
+        while it stays the same, nothing the bot keeps has changed."""
+        return self._conn.total_changes
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import Goal, agenda, dispatch, flood, latency, percentile, scale
+from bench import Goal, agenda, dispatch, flood, latency, percentile, reminders, scale, web
 from bot.devtools.localsynapse import LocalSynapse
 
 TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
@@ -106,6 +106,14 @@ async def test_flood_times_another_persons_link_and_counts_the_flooders_answers(
     assert "goal !link under a flood" in figures.report()
 
 
+@pytest.mark.integration
+async def test_reminders_measures_how_late_each_direct_message_arrives(synapse: LocalSynapse):
+    figures = await reminders.run(people=2, synapse=synapse)
+    assert len(figures.late) == 2, "both reminders sent"
+    assert all(late >= 0 for late in figures.late), "none before its time"
+    assert "goal reminder late p95 <= 2 s" in figures.report()
+
+
 def test_echo_bot_answers_as_a_notice_in_reply():
     from bench.echo_bot import echo
 
@@ -116,3 +124,12 @@ def test_echo_bot_answers_as_a_notice_in_reply():
     assert content["msgtype"] == "m.notice"
     assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$x"}}
     assert "<b>" not in content["formatted_body"] and content["m.mentions"] == {}
+
+
+async def test_web_times_the_page_made_and_unchanged_and_the_feed():
+    figures = await web.run(TINY, runs=2)
+    assert [(t.path, t.fresh) for t in figures.timings] == list(web.PATHS)
+    assert all(len(t.warm) == 2 and t.size > 0 for t in figures.timings)
+    report = figures.report()
+    for name in ("/ (made)", "/ (unchanged)", "/calendar.ics", "goal / (made) p95", "goal /calendar.ics p95"):
+        assert name in report

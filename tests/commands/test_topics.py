@@ -344,6 +344,19 @@ async def test_a_suggester_who_asked_to_be_forgotten_or_marks_it_themselves_is_n
         assert reply.mentions == () and "your topic" not in reply.text
 
 
+async def test_a_suggester_who_left_the_rooms_is_not_mentioned_but_the_topic_is_marked(chat):
+    a = await suggest(chat, "apples", who=BOB)
+    b = await suggest(chat, "pears", who=ALICE)
+    await start_session(chat)
+    # The adapter knows BOB left every served room; ALICE is unknown (None): still mentioned.
+    chat.services.is_member = lambda user_id: False if user_id == BOB else None
+    [reply] = await chat.say(HOST, f"!discussed {a} we agreed")
+    assert reply.mentions == () and "your topic" not in reply.text and "matrix.to" not in reply.html
+    assert reply.text.startswith(f"Marked #{a}") and "Note: we agreed" in reply.text
+    [other] = await chat.say(HOST, f"!discussed {b}")
+    assert other.mentions == (ALICE,) and "your topic was discussed" in other.text
+
+
 async def note_of(chat, topic: int) -> str | None:
     return await chat.store.fetchval("SELECT note FROM topics WHERE id = ?", (topic,))
 

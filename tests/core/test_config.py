@@ -240,3 +240,48 @@ def test_check_config_does_not_crash_on_a_folder_or_binary_file(tmp_path, capsys
     binary.write_bytes(b'[matrix]\nhomeserver = "\xff\xfe"\n')
     code, lines = check(capsys, binary)
     assert code == 2 and "UTF-8" in " ".join(lines)
+
+
+# --- issue 18: [web] ---
+
+
+def test_web_is_off_by_default_on_loopback():
+    config = load_config(ROOT / "config.example.toml")
+    web = config.web
+    assert (web.enabled, web.listen, web.public_url, web.show_names) == (False, "127.0.0.1:8080", "", False)
+    assert (web.host, web.port, web.feed_url) == ("127.0.0.1", 8080, "")
+
+
+def test_web_keys_are_read_and_the_public_url_loses_its_trailing_slash():
+    web = parse_config(
+        merge(
+            BASE_CONFIG,
+            {
+                "web": {
+                    "enabled": True,
+                    "listen": "[::1]:9000",
+                    "public_url": "https://ccc.example.org/",
+                    "show_names": True,
+                }
+            },
+        )
+    ).web
+    assert (web.enabled, web.host, web.port, web.show_names) == (True, "::1", 9000, True)
+    assert web.feed_url == "https://ccc.example.org/calendar.ics"
+
+
+@pytest.mark.parametrize(
+    ("sections", "expected"),
+    [
+        ({"web": {"listen": "8080"}}, "web.listen: '8080' is not an address to listen on"),
+        ({"web": {"listen": "localhost:99999"}}, "web.listen: 'localhost:99999': port 99999 is out of range"),
+        ({"web": {"listen": 8080}}, "web.listen: expected a string"),
+        ({"web": {"public_url": "ccc.example.org"}}, "web.public_url: 'ccc.example.org' is not an http(s) URL"),
+        ({"web": {"enabled": "yes"}}, "web.enabled: expected true or false"),
+        ({"web": {"show_names": 1}}, "web.show_names: expected true or false"),
+        ({"web": {"port": 8080}}, "web.port: unknown key"),
+    ],
+)
+def test_bad_web_values_name_their_key(sections, expected):
+    problems = problems_for(**sections)
+    assert problems and problems[0].startswith(expected), problems

@@ -56,7 +56,8 @@ class AgendaData:
     running: Running | None
 
 
-async def gather(store: Store, config: Config, now: dt.datetime) -> AgendaData:
+async def gather(store: Store, config: Config, now: dt.datetime, topics: int | None = None) -> AgendaData:
+    """`topics`: how many open topics to show (default `agenda.topics`)."""
     running_key = await sessions.running_session(store)
     running: Running | None = None
     if running_key is not None:
@@ -89,5 +90,5 @@ async def gather(store: Store, config: Config, now: dt.datetime) -> AgendaData:
             slots.append(SlotAgenda(slot, tuple(shown)))
     slots.sort(key=lambda s: s.sessions[0].session.starts_at)
     # Nobody's own votes are marked: the agenda is the same for everyone.
-    top = await agenda_for(store, "", config.agenda.topics)
+    top = await agenda_for(store, "", topics or config.agenda.topics)
     return AgendaData(tuple(slots), tuple(top.shown), top.total, running)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.clock import iso
 from bot.core.config import Config, format_duration, parse_duration
-from bot.core.dispatcher import Services
+from bot.core.dispatcher import Membership, Services
 from bot.core.model import Reply, Sender
 from bot.core.text import Text
 from bot.features.announcements.announcer import (
@@ -38,10 +38,6 @@ from bot.features.schedule.repository import (
 )
 
 log = logging.getLogger(__name__)
-
-# Whether a person is still in one of the served rooms: True, False, or None when the
-# adapter does not know (the console, tests).
-Membership = Callable[[str], bool | None]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 matplotlib costs the process that imports it about 45 MB that it never gives back; `!stats`
 is asked for now and then, while the bot runs for months. So the bot sends the figures to
 `python -m bot.features.sessions.chart` as JSON on stdin and reads the PNG from its stdout: the bot stays
-small, and a chart that cannot be drawn costs one missing image, not the bot.
+small, and a chart that cannot be drawn costs one missing image, not the bot. The running
+bot keeps the next such process ready (`Charts.start`), matplotlib already imported, so a
+new chart takes only its drawing.
 """
 
 from __future__ import annotations
@@ -95,13 +97,14 @@ def child_command() -> list[str]:
     return [sys.executable, "-m", "bot.features.sessions.chart"]
 
 
-async def render(series: Series, title: str) -> bytes | None:
-    """The chart as PNG bytes, drawn in a child process; None (and a log line) if it
-    could not be drawn."""
-    payload = json.dumps({"title": title, "series": series}).encode()
+async def spawn(*, warm: bool = False) -> asyncio.subprocess.Process | None:
+    """A chart process waiting for its figures on stdin; None (and a log line) if it could
+    not be started. `warm`: it imports matplotlib and draws a throwaway chart while it
+    waits, so that the chart it is then asked for takes only the drawing."""
     try:
-        proc = await asyncio.create_subprocess_exec(
+        return await asyncio.create_subprocess_exec(
             *child_command(),
+            *(["--warm"] if warm else []),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -109,6 +112,12 @@ async def render(series: Series, title: str) -> bytes | None:
     except OSError as e:
         log.error("could not start the chart process: %s", e)
         return None
+
+
+async def draw_in(proc: asyncio.subprocess.Process, series: Series, title: str) -> bytes | None:
+    """The chart as PNG bytes, drawn by the chart process `proc`; None (and a log line) if
+    it could not be drawn."""
+    payload = json.dumps({"title": title, "series": series}).encode()
     try:
         out, err = await asyncio.wait_for(proc.communicate(payload), CHILD_SECONDS)
     except TimeoutError:
@@ -116,35 +125,83 @@ async def render(series: Series, title: str) -> bytes | None:
         await proc.wait()
         log.error("the chart process took longer than %d s and was stopped", CHILD_SECONDS)
         return None
+    except (BrokenPipeError, ConnectionResetError):
+        await proc.wait()
+        out, err = b"", b"it ended before it was given the figures"
     if proc.returncode != 0 or not out.startswith(PNG_MAGIC):
         log.error("the chart process failed (exit %s): %s", proc.returncode, err.decode(errors="replace")[-2000:])
         return None
     return out
 
 
+async def render(series: Series, title: str) -> bytes | None:
+    """The chart as PNG bytes, drawn in a new child process; None (and a log line) if it
+    could not be drawn."""
+    proc = await spawn()
+    return None if proc is None else await draw_in(proc, series, title)
+
+
 class Charts:
     """The bot's charts: at most one drawn at a time (each is a child process of about a
     second's CPU, and a flood of `!stats` must not start a process each), and the last
     one reused while the data that goes into it (the series and the title) is unchanged.
-    Requests that came while a chart was being drawn wait for it, and most then get it."""
+    Requests that came while a chart was being drawn wait for it, and most then get it.
+
+    Once started (`start`, as the bot starts), a chart process is kept ready with
+    matplotlib imported (most of a cold chart's second), waiting for the next chart that
+    must be drawn; each draws one chart and ends, and the next is started after it."""
 
     def __init__(self) -> None:
         self._drawing = asyncio.Lock()
         self._last: tuple[str, bytes] | None = None  # (the data drawn, the PNG)
+        self._spare: asyncio.subprocess.Process | None = None
+        self._keep_spare = False
+
+    async def start(self) -> None:
+        """Start the ready chart process. Returns as soon as it is started: it imports
+        matplotlib in parallel with whatever the bot does next."""
+        self._keep_spare = True
+        if self._spare is None:
+            self._spare = await spawn(warm=True)
+
+    async def close(self) -> None:
+        """Stop the ready chart process, if there is one."""
+        self._keep_spare = False
+        async with self._drawing:
+            spare, self._spare = self._spare, None
+        if spare is not None and spare.returncode is None:
+            spare.kill()
+            await spare.communicate()
 
     async def render(self, series: Series, title: str) -> bytes | None:
         key = json.dumps({"title": title, "series": series})
         async with self._drawing:
             if self._last is not None and self._last[0] == key:
                 return self._last[1]
-            png = await render(series, title)
+            spare, self._spare = self._spare, None
+            if spare is not None:
+                png = await draw_in(spare, series, title)
+            else:
+                png = await render(series, title)
+            if self._keep_spare:
+                self._spare = await spawn(warm=True)
             if png is not None:  # a chart that could not be drawn is tried again next time
                 self._last = (key, png)
             return png
 
 
+def warm_up() -> None:
+    """What a first chart costs beyond its drawing: importing matplotlib, and its fonts."""
+    draw({"warm-up": [("2026-01-01", 1), ("2026-01-08", None), ("2026-01-15", 2)]}, "warm-up")
+
+
 def main() -> int:
-    request = json.load(sys.stdin)
+    if "--warm" in sys.argv[1:]:
+        warm_up()
+    data = sys.stdin.buffer.read()
+    if not data:
+        return 0  # the bot stopped without needing this chart
+    request = json.loads(data)
     series = {
         label: [(day, None if n is None else int(n)) for day, n in points]
         for label, points in request["series"].items()

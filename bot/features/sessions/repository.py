@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -23,8 +23,10 @@ from bot.features.schedule.repository import (
     Session,
     load_cancellations,
     next_held_sessions,
+    session_from_key,
     sessions_between,
 )
+from bot.features.sessions.chart import Series
 from bot.features.topics.repository import Topic, discussed_in
 from bot.storage import reactions
 from bot.storage.store import Store
@@ -447,6 +449,22 @@ async def turnout(store: Store, since: dt.datetime, until: dt.datetime) -> list[
         (iso(since), iso(until)),
     )
     return [Turnout(r["key"], parse_iso(r["starts_at"]), r["present"]) for r in rows]
+
+
+def attendance_series(config: Config, held: Sequence[Turnout]) -> Series:
+    """The chart's lines: one per slot, a point per session held, a gap (None) for each
+    week of that slot not held."""
+    series: Series = {}
+    for t in held:
+        points = series.setdefault(str(session_from_key(config, t.key).slot), [])
+        day = dt.date.fromisoformat(t.key[:10])
+        if points:
+            # A week of that slot not held is a gap in its line, not a line across it.
+            missed = dt.date.fromisoformat(points[-1][0]) + dt.timedelta(weeks=1)
+            for week in range((day - missed).days // 7):
+                points.append((str(missed + dt.timedelta(weeks=week)), None))
+        points.append((t.key[:10], t.present))
+    return series
 
 
 @dataclass(frozen=True)

@@ -386,7 +386,7 @@ def probe_keys(norm: str) -> frozenset[str]:
     )
 
 
-async def _keep_keys_current(store: Store) -> None:
+async def keep_keys_current(store: Store) -> None:
     """Key every topic written without its keys (by the migration's upgrade, a crash
     between the insert and its keys, or SQL from elsewhere), after keying all of them
     again if the rule's keys changed since they were stored."""
@@ -520,12 +520,49 @@ async def history(store: Store, limit: int) -> list[Topic]:
     return [_topic(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class Found:
+    topics: list[Topic]  # at most the limit asked for
+    total: int  # how many matched in all
+
+
+async def discussed_matching(store: Store, words: str, limit: int) -> Found:
+    """Discussed topics whose text contains `words` (any case; all of them when empty),
+    the newest first, then the imported ones (as `history`)."""
+    order = "ORDER BY t.seed_key IS NOT NULL, t.discussed_at DESC, t.id DESC"
+    if not words:
+        # The first rows of the history: the dated ones, then the imported ones, each walking
+        # the (status, discussed_at) index backwards until `limit` are found, with no sort of
+        # every discussed topic; counted from the index alone.
+        newest = (
+            "SELECT id FROM (SELECT id FROM topics WHERE status = 'discussed' AND seed_key IS {} NULL "
+            "ORDER BY discussed_at DESC, id DESC LIMIT ?)"
+        )
+        chosen = f"{newest.format('')} UNION ALL {newest.format('NOT')}"
+        params: tuple[object, ...] = (limit, limit)
+        where = "status = 'discussed'"
+        count: tuple[object, ...] = ()
+    else:
+        # Every match is read to be counted anyway: the few shown are chosen by id in one
+        # narrow sort of the matches.
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = "status = 'discussed' AND text LIKE ? ESCAPE '\\'"
+        chosen = f"SELECT id FROM topics t WHERE {where} {order} LIMIT ?"
+        params, count = (pattern, limit), (pattern,)
+    # Their columns and votes are read after, for those rows only.
+    rows = await store.fetchall(
+        f"SELECT {_COLUMNS} FROM topics t WHERE t.id IN ({chosen}) {order} LIMIT ?", (*params, limit)
+    )
+    total = await store.fetchval(f"SELECT COUNT(*) FROM topics WHERE {where}", count)
+    return Found([_topic(r) for r in rows], int(total))
+
+
 async def find_duplicate(store: Store, text: str) -> Topic | None:
     """An open or discussed (imported too) topic that says the same as `text` (is_near_duplicate):
     the one with the same words if there is one, else the first suggested. Only the topics
     the index picks (probe_keys) are compared: all that can be the same."""
     norm = normalise(text)
-    await _keep_keys_current(store)
+    await keep_keys_current(store)
     keys = sorted(probe_keys(norm))
     rows = await store.fetchall(
         "SELECT id, norm FROM topics WHERE status != 'withdrawn' AND id IN "

@@ -190,3 +190,49 @@ async def test_changed_data_is_drawn_afresh_and_a_failure_is_not_kept(monkeypatc
     drawer.fail = True
     assert await charts.render(SERIES, TITLE) is None
     assert await charts.render(SERIES, TITLE) is None and len(drawer.drawn) == 5, "a failed chart is tried again"
+
+
+# --- !stats reuses its PNG while attendance is unchanged, and only then ------------------
+
+
+async def test_stats_reuses_the_png_until_a_new_check_in_changes_it(chat, monkeypatch):
+    from bot.features.schedule.repository import session_from_key
+    from bot.features.sessions import repository as sessions
+
+    calls = []
+
+    async def runner(series, title):  # the real drawing, in this process, counted
+        calls.append(series)
+        return chart.draw(series, title)
+
+    monkeypatch.setattr(chart, "render", runner)
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE])
+    first = (await chat.say(ALICE, "!stats"))[0].file.data
+    again = (await chat.say(BOB, "!stats"))[0].file.data
+    assert again == first and len(calls) == 1, "unchanged attendance: the same PNG, not drawn again"
+    late = session_from_key(chat.services.config, "2026-11-19 08:00").starts_at
+    await sessions.check_in(chat.store, "2026-11-19 08:00", BOB, late, sessions.CheckInVia.COMMAND)
+    changed = (await chat.say(ALICE, "!stats"))[0]
+    assert len(calls) == 2 and changed.file.data != first and changed.file.data.startswith(chart.PNG_MAGIC)
+    assert "2026-11-19 08:00  3" in changed.text
+    assert (await chat.say(ALICE, "!stats"))[0].file.data == changed.file.data and len(calls) == 2
+
+
+async def test_a_started_chart_keeps_a_process_ready_draws_with_it_and_stops_it():
+    charts = chart.Charts()
+    await charts.start()
+    ready = charts._spare
+    assert ready is not None and ready.returncode is None
+    series = {MORNING: [("2026-11-12", 6), ("2026-11-19", None), ("2026-11-26", 5)]}
+    png = await charts.render(series, TITLE)
+    assert png is not None and png.startswith(chart.PNG_MAGIC)
+    assert ready.returncode == 0, "the ready process drew that chart and ended"
+    following = charts._spare
+    assert following is not None and following.pid != ready.pid, "the next one is made ready"
+    await charts.close()
+    assert following.returncode is not None and charts._spare is None
+    # a process stopped before it was asked for a chart has nothing to say
+    quiet = await chart.spawn()
+    out, err = await quiet.communicate(b"")
+    assert quiet.returncode == 0 and out == b"" and err == b""

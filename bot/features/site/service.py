@@ -1,0 +1,112 @@
+"""What the public page, the calendar feed and the JSON documents show, gathered from the
+other features as plain data. Nothing here carries a Matrix ID: people appear by their
+display name, and only when `web.show_names` is on. The wording is in commands/web.py,
+the HTTP in bot/web."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from bot.core.config import Config
+from bot.features.agenda.service import AgendaData, SlotAgenda, Upcoming, gather
+from bot.features.people.repository import display_name
+from bot.features.schedule.repository import CalendarState, Cancellations, calendar_state, load_cancellations
+from bot.features.sessions import repository as sessions
+from bot.features.sessions.chart import Series
+from bot.features.topics.repository import Topic, TopicStatus, all_topics, discussed_matching
+from bot.storage.store import Store
+
+PAGE_TOPICS = 50  # open topics on the page, most votes first (all of them in /topics.json)
+HISTORY_SHOWN = 200  # discussed topics on the page at most (all of them in /history.json)
+CHART_WEEKS = 12  # as `!stats`
+MAX_WORDS = 100  # a history filter longer than this is cut
+
+
+@dataclass(frozen=True)
+class HistoryGroup:
+    session: str | None  # the session's key, None for the imported history
+    topics: tuple[Topic, ...]
+
+
+@dataclass(frozen=True)
+class History:
+    words: str  # the filter ('' for none)
+    groups: tuple[HistoryGroup, ...]  # by session, the newest first; the imported last
+    shown: int
+    total: int  # how many matched in all
+
+
+@dataclass(frozen=True)
+class PageData:
+    conference: str
+    agenda: AgendaData
+    history: History
+    chart: bool  # enough sessions held for a chart (/chart.png)
+
+
+def public(topic: Topic, show_names: bool) -> Topic:
+    """The topic without who suggested it (a Matrix ID), and without their name unless
+    names are shown."""
+    return replace(topic, suggested_by=None, suggested_name=topic.suggested_name if show_names else None)
+
+
+async def _public_agenda(store: Store, config: Config, data: AgendaData) -> AgendaData:
+    show = config.web.show_names
+
+    async def names(upcoming: Upcoming) -> tuple[str, ...]:
+        if not show or upcoming.cancelled:
+            return ()
+        found = [await display_name(store, u) for u in await sessions.volunteers_of(store, upcoming.session.key)]
+        return tuple(n for n in found if n)  # somebody with no display name is left out, never named by ID
+
+    slots = []
+    for slot in data.slots:
+        shown = tuple([replace(u, volunteers=await names(u)) for u in slot.sessions])
+        slots.append(SlotAgenda(slot.slot, shown))
+    topics = tuple(public(t, show) for t in data.topics)
+    running = data.running
+    if running is not None:
+        running = replace(running, discussed=tuple(public(t, show) for t in running.discussed))
+    return replace(data, slots=tuple(slots), topics=topics, running=running)
+
+
+async def history(store: Store, config: Config, words: str) -> History:
+    words = " ".join(words.split())[:MAX_WORDS]
+    found = await discussed_matching(store, words, HISTORY_SHOWN)
+    groups: list[HistoryGroup] = []
+    for topic in found.topics:
+        session = None if topic.imported else topic.session
+        if groups and groups[-1].session == session:
+            groups[-1] = HistoryGroup(session, (*groups[-1].topics, public(topic, config.web.show_names)))
+        else:
+            groups.append(HistoryGroup(session, (public(topic, config.web.show_names),)))
+    return History(words, tuple(groups), len(found.topics), found.total)
+
+
+async def chart_series(store: Store, config: Config, now: dt.datetime) -> Series | None:
+    """The attendance chart's data as `!stats` draws it; None with fewer than two sessions."""
+    held = await sessions.turnout(store, now - dt.timedelta(weeks=CHART_WEEKS), now)
+    return sessions.attendance_series(config, held) if len(held) >= 2 else None
+
+
+async def page(store: Store, config: Config, now: dt.datetime, words: str = "") -> PageData:
+    agenda = await _public_agenda(store, config, await gather(store, config, now, topics=PAGE_TOPICS))
+    held = await sessions.turnout(store, now - dt.timedelta(weeks=CHART_WEEKS), now)
+    return PageData(config.conference.name, agenda, await history(store, config, words), len(held) >= 2)
+
+
+async def topics_of(store: Store, config: Config, status: TopicStatus) -> list[Topic]:
+    """Every topic with `status`, by number, as the export has them but without Matrix IDs."""
+    return [public(t, config.web.show_names) for t in await all_topics(store) if t.status == status]
+
+
+@dataclass(frozen=True)
+class Feed:
+    state: CalendarState
+    cancels: Cancellations
+
+
+async def feed(store: Store, config: Config, now: dt.datetime) -> Feed:
+    """What the calendar feed is made of: the same state `!calendar` uses."""
+    return Feed(await calendar_state(store, config, now), await load_cancellations(store))

@@ -1,0 +1,177 @@
+"""The optional read-only HTTP server (`[web]`), with aiohttp.
+
+    GET/HEAD /               the page (commands/web.py words it; ?q= filters the history)
+    GET/HEAD /calendar.ics   the calendar feed: the same file `!calendar` uploads
+    GET/HEAD /topics.json    the open topics, in the export's JSON schema
+    GET/HEAD /history.json   the discussed topics, same schema
+    GET/HEAD /chart.png      the attendance chart of `!stats`
+
+Any other method gets 405. Every answer has an ETag (and the feed a Last-Modified from
+the schedule's changes): a client asking again with If-None-Match / If-Modified-Since
+gets 304. It reads the bot's own database through the features, as the commands do;
+it never writes anything but the calendar's first-asked date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from email.utils import format_datetime, parsedate_to_datetime
+
+from aiohttp import web
+
+from bot.core.clock import UTC
+from bot.core.dispatcher import Services
+from bot.features.sessions.chart import Charts
+from bot.features.site import service as site
+from bot.features.topics.repository import TopicStatus
+from commands import web as words
+
+log = logging.getLogger(__name__)
+
+ALLOWED = ("GET", "HEAD")
+MAX_CACHED_PAGES = 32  # the unfiltered page and a few filters
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Headers every answer carries: no sniffing, no referrer, nothing framed.
+COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+@web.middleware
+async def _read_only(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.method not in ALLOWED:
+        return web.Response(status=405, text="Read only: GET and HEAD.\n", headers={"Allow": ", ".join(ALLOWED)})
+    response = await handler(request)
+    response.headers.update(COMMON_HEADERS)
+    return response
+
+
+def conditional(
+    request: web.Request,
+    body: bytes,
+    content_type: str,
+    *,
+    modified: dt.datetime | None = None,
+    cache: str = "no-cache",
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """`body` with its ETag, or 304 when the client has it already."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    out = {"ETag": etag, "Cache-Control": cache, **(headers or {})}
+    if modified is not None:
+        out["Last-Modified"] = format_datetime(modified.astimezone(UTC).replace(microsecond=0), usegmt=True)
+    match = request.headers.get("If-None-Match")
+    if match is not None:
+        if etag in [m.strip().removeprefix("W/") for m in match.split(",")] or match.strip() == "*":
+            return web.Response(status=304, headers=out)
+    elif modified is not None and (since := _http_date(request.headers.get("If-Modified-Since"))) is not None:
+        if modified.replace(microsecond=0) <= since:
+            return web.Response(status=304, headers=out)
+    return web.Response(body=body, content_type=content_type, charset=_charset(content_type), headers=out)
+
+
+def _charset(content_type: str) -> str | None:
+    return "utf-8" if content_type.startswith("text/") or content_type.endswith("json") else None
+
+
+def _http_date(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class Site:
+    """The routes, on the bot's services."""
+
+    def __init__(self, services: Services):
+        self.services = services
+        self._feed: tuple[tuple[object, ...], bytes] | None = None
+        # Pages made while neither the database nor the minute changed, by their filter.
+        self._pages: tuple[tuple[int, dt.datetime], dict[str, bytes]] = ((-1, dt.datetime.min), {})
+
+    def app(self) -> web.Application:
+        app = web.Application(middlewares=[_read_only])
+        app.router.add_get("/", self.page)
+        app.router.add_get("/calendar.ics", self.calendar)
+        app.router.add_get("/topics.json", self.topics)
+        app.router.add_get("/history.json", self.history)
+        app.router.add_get(words.CHART_PATH, self.chart)
+        return app
+
+    async def page(self, request: web.Request) -> web.Response:
+        s = self.services
+        now = s.clock.now()
+        words_typed = request.query.get("q", "")
+        # What the page shows changes with the database or, for the sessions, the minute.
+        key = (s.store.changes, now.replace(second=0, microsecond=0))
+        if self._pages[0] != key:
+            self._pages = (key, {})
+        pages = self._pages[1]
+        body = pages.get(words_typed)
+        if body is None:
+            data = await site.page(s.store, s.config, now, words_typed)
+            body = words.render_page(s.config, data).encode()
+            if len(pages) < MAX_CACHED_PAGES:
+                pages[words_typed] = body
+        return conditional(
+            request,
+            body,
+            "text/html",
+            headers={"Content-Security-Policy": words.CONTENT_SECURITY_POLICY},
+        )
+
+    async def calendar(self, request: web.Request) -> web.Response:
+        s = self.services
+        now = s.clock.now()
+        feed = await site.feed(s.store, s.config, now)
+        # The file changes with the schedule (and its time zone rules with the date): made
+        # again only then.
+        key = (feed.state.sequence, feed.state.modified, tuple(sorted(feed.cancels.by_target)), now.date())
+        if self._feed is None or self._feed[0] != key:
+            self._feed = (key, words.feed_ics(s.config, feed, now))
+        return conditional(request, self._feed[1], "text/calendar", modified=feed.state.modified)
+
+    async def topics(self, request: web.Request) -> web.Response:
+        s = self.services
+        topics = await site.topics_of(s.store, s.config, TopicStatus.OPEN)
+        return conditional(request, words.topics_document(s.config, topics), "application/json")
+
+    async def history(self, request: web.Request) -> web.Response:
+        s = self.services
+        topics = await site.topics_of(s.store, s.config, TopicStatus.DISCUSSED)
+        return conditional(request, words.topics_document(s.config, topics), "application/json")
+
+    async def chart(self, request: web.Request) -> web.Response:
+        s = self.services
+        series = await site.chart_series(s.store, s.config, s.clock.now())
+        if series is None:
+            raise web.HTTPNotFound(text="No chart yet: it needs two sessions held.\n")
+        # One chart runner for the bot: it draws one at a time and keeps the last one.
+        png = await s.parts.get(Charts).render(series, words.chart_title(s.config))
+        if png is None:
+            raise web.HTTPServiceUnavailable(text="The chart could not be drawn; see the bot's log.\n")
+        return conditional(request, png, "image/png", cache="max-age=300")
+
+
+class WebServer:
+    """Started and stopped with the bot when `web.enabled`."""
+
+    def __init__(self, services: Services):
+        self.services = services
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        web_config = self.services.config.web
+        self._runner = web.AppRunner(Site(self.services).app(), access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, web_config.host, web_config.port).start()
+        log.info("web: serving http://%s (public address: %s)", web_config.listen, web_config.public_url or "none")
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

@@ -1,0 +1,134 @@
+"""commands/web.py: the words of the public page, what it shows and how it escapes what
+people typed (the data is gathered by bot/features/site/service.py, tested in
+tests/features/site/test_service.py; the routes in tests/web/test_server.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from bot.features.agenda.service import AgendaData
+from bot.features.people import repository as people
+from bot.features.site import service as site
+from bot.features.site.service import History, HistoryGroup, PageData
+from bot.features.topics.repository import Topic, TopicStatus, all_topics
+from commands.web import render_page
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
+
+SHOW_NAMES = {"web": {"enabled": True, "show_names": True}}
+
+
+async def number_of(chat, text: str) -> int:
+    return next(t.id for t in await all_topics(chat.store) if t.text == text)
+
+
+async def page(chat, words: str = "") -> str:
+    """The page as the server answers it at the chat's time, with the history filter `words`."""
+    s = chat.services
+    return render_page(s.config, await site.page(s.store, s.config, s.clock.now(), words))
+
+
+def history_of(html: str) -> str:
+    return html[html.index('id="history"') :]
+
+
+async def test_the_page_shows_sessions_in_utc_for_the_script_cancellations_and_the_link(chat):
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 team away")
+    html = await page(chat)
+    assert '<html lang="en">' in html and "<h1>Coop Casual Conference</h1>" in html
+    # Thursday 26 November 08:00 is cancelled; the same day's 17:00 and the next 08:00 are held
+    assert '<del><time datetime="2026-11-26T08:00:00Z">' in html and "cancelled: team away" in html
+    assert '<time datetime="2026-11-26T17:00:00Z">Thursday 26 November 2026, 17:00 UTC</time>' in html
+    assert '<time datetime="2026-12-03T08:00:00Z">' in html
+    assert '<a href="https://bbb.example.org/b/ccc">' in html and "<code>ccc</code>" in html
+    assert "Times are in UTC." in html  # until the script says the visitor's zone
+
+
+async def test_the_agenda_and_history_escape_what_people_typed_and_name_nobody(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await chat.say(ALICE, "!suggest <script>alert(1)</script> & co-op budgets")
+    await chat.say(BOB, f"!vote {await number_of(chat, '<script>alert(1)</script> & co-op budgets')}")
+    await chat.say(HOST, "!host 2026-11-26 17:00")
+    html = await page(chat)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co-op budgets" in html
+    assert "<script>alert(1)" not in html
+    assert "1 vote" in html
+    assert "@alice" not in html and ":example.org" not in html and "Alice" not in html, "no IDs, no names"
+
+
+async def test_hosts_and_suggesters_are_named_escaped_with_show_names(make_chat, make_config):
+    chat = await make_chat(make_config(**SHOW_NAMES))
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await chat.say(ALICE, "!suggest Budgets")
+    await chat.say(ALICE, "!host 2026-11-26 17:00")
+    html = await page(chat)
+    assert "Hosting: Alice &lt;b&gt;A&lt;/b&gt;" in html
+    assert "(suggested by alice)" in html  # the name the suggestion came with (here none: the localpart)
+    assert "@alice" not in html
+
+
+async def test_history_by_session_and_filtered_without_javascript(chat):
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE])
+    for text in ("Budgets", "Bylaws", "Member onboarding"):
+        await chat.say(ALICE, f"!suggest {text}")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    for text in ("Budgets", "Bylaws"):
+        await chat.say(HOST, f"!discussed {await number_of(chat, text)}")
+    html = await page(chat)
+    assert "<h3>Session 2026-11-26 08:00</h3>" in html
+    assert "<h3>Earlier (imported)</h3>" in html, "the seed file's history, last"
+    assert html.index("<h3>Session 2026-11-26 08:00</h3>") < html.index("<h3>Earlier (imported)</h3>")
+    assert "Running now" in html
+    filtered = await page(chat, "bylaw")
+    assert "Bylaws" in history_of(filtered) and "Budgets" not in history_of(filtered)
+    assert 'value="bylaw"' in filtered
+    nothing = await page(chat, '"><b>x')
+    assert 'value="&quot;&gt;&lt;b&gt;x"' in nothing and "No discussed topic contains “&quot;&gt;&lt;b&gt;x”" in nothing
+
+
+async def test_the_attendance_chart_is_shown_once_two_sessions_were_held(chat):
+    assert "A chart appears once two sessions have been held." in await page(chat)
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    html = await page(chat)
+    assert '<img src="chart.png"' in html and "A chart appears" not in html
+
+
+# --- what the page says of what it leaves out: built from data, as the service gives it --
+
+
+def topic(number: int, text: str, votes: int = 0, status: TopicStatus = TopicStatus.OPEN) -> Topic:
+    return Topic(number, text, votes, None, None, "2026-11-01T10:00:00Z", status, None, None, None, False)
+
+
+def data(*, shown: tuple[Topic, ...] = (), open_topics: int = 0, history: History | None = None) -> PageData:
+    return PageData(
+        "Coop Casual Conference",
+        AgendaData((), shown, open_topics, None),
+        history or History("", (), 0, 0),
+        chart=False,
+    )
+
+
+def test_more_open_topics_than_shown_point_to_topics_json(make_config):
+    config = make_config()
+    html = render_page(config, data(shown=(topic(7, "Budgets", 3), topic(2, "Bylaws", 1)), open_topics=52))
+    agenda = html[html.index('id="agenda"') : html.index('id="history"')]
+    assert '<li value="7" id="topic-7"><span class="topic">Budgets</span> <span class=muted>— 3 votes</span>' in agenda
+    assert agenda.index("Budgets") < agenda.index("Bylaws"), "in the order given: most votes first"
+    assert 'And 50 more open topics: all in <a href="topics.json">topics.json</a>.' in agenda
+    assert "more open topic" not in render_page(config, data(shown=(topic(7, "Budgets"),), open_topics=1))
+
+
+def test_a_long_history_says_how_much_is_shown_and_where_the_rest_is(make_config):
+    config = make_config()
+    discussed = dataclasses.replace(topic(3, "Budgets", status=TopicStatus.DISCUSSED), note="<i>agreed</i>")
+    group = HistoryGroup("2026-11-19 08:00", (discussed,))
+    html = render_page(config, data(history=History("", (group,), 1, 340)))
+    history = history_of(html)
+    assert "<h3>Session 2026-11-19 08:00</h3>" in history
+    assert "Note: &lt;i&gt;agreed&lt;/i&gt;" in history and "vote" not in history.split("</form>")[1]
+    assert '1 of 340 topics shown: narrow the filter, or see all in <a href="history.json">history.json</a>.' in history
+    assert "None yet." in render_page(config, data())
+    assert "shown: narrow" not in render_page(config, data(history=History("", (group,), 1, 1)))

@@ -1,0 +1,109 @@
+"""bot/web/server.py, issue 18: the read-only HTTP server: methods, the routes and their
+caching (ETag, 304, the page kept until something changes), the chart, start and stop. What
+the page says is tested in tests/commands/test_web.py, what it is made of in
+tests/features/site/test_service.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+
+from aiohttp import ClientSession
+
+from bot.features.topics.repository import all_topics
+from bot.web.server import WebServer
+from tests.conftest import ALICE, BOB, HOST, hold
+
+
+async def test_only_get_and_head_are_answered(chat, web_client):
+    client = await web_client(chat)
+    for method, path in (("POST", "/"), ("PUT", "/calendar.ics"), ("DELETE", "/topics.json"), ("POST", "/nowhere")):
+        response = await client.request(method, path)
+        assert response.status == 405, (method, path)
+        assert response.headers["Allow"] == "GET, HEAD"
+    head = await client.head("/")
+    assert head.status == 200 and await head.read() == b""
+    assert (await client.get("/nowhere")).status == 404
+
+
+async def test_json_documents_use_the_export_schema_without_ids(chat, web_client):
+    await chat.say(ALICE, "!suggest Budgets")
+    client = await web_client(chat)
+    topics = await client.get("/topics.json")
+    assert topics.content_type == "application/json"
+    document = json.loads(await topics.read())
+    assert (document["schema_version"], document["kind"]) == (2, "topics")
+    assert [t["text"] for t in document["topics"]] == ["Budgets"]
+    assert document["topics"][0]["suggested_by"] is None and document["topics"][0]["suggested_name"] is None
+    assert set(document["topics"][0]) >= {"number", "text", "votes", "status", "session", "note", "imported"}
+    history = json.loads(await (await client.get("/history.json")).read())
+    assert history["kind"] == "topics" and all(t["status"] == "discussed" for t in history["topics"])
+    assert len(history["topics"]) > 0, "the seed file's history"
+    assert "@" not in json.dumps(document) + json.dumps(history)
+
+
+async def test_every_answer_has_an_etag_and_a_second_ask_gets_304(chat, web_client):
+    client = await web_client(chat)
+    for path in ("/", "/topics.json", "/history.json", "/calendar.ics"):
+        first = await client.get(path)
+        etag = first.headers["ETag"]
+        again = await client.get(path, headers={"If-None-Match": etag})
+        assert again.status == 304 and await again.read() == b"", path
+    page = await client.get("/")
+    assert "script-src 'sha256-" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_the_chart_is_served_once_two_sessions_were_held(chat, web_client):
+    client = await web_client(chat)
+    assert (await client.get("/chart.png")).status == 404
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    chart = await client.get("/chart.png")
+    assert chart.status == 200 and chart.content_type == "image/png"
+    assert (await chart.read()).startswith(b"\x89PNG")
+
+
+async def test_the_server_starts_on_its_address_and_stops(make_chat, make_config):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    chat = await make_chat(make_config(web={"enabled": True, "listen": f"127.0.0.1:{port}"}))
+    server = WebServer(chat.services)
+    await server.start()
+    try:
+        async with ClientSession() as session, session.get(f"http://127.0.0.1:{port}/calendar.ics") as response:
+            assert response.status == 200 and response.content_type == "text/calendar"
+    finally:
+        await server.stop()
+
+
+async def test_the_page_follows_each_change_and_the_clock(chat, web_client):
+    client = await web_client(chat)
+    assert "Budgets" not in await (await client.get("/")).text()
+    await chat.say(ALICE, "!suggest Budgets")
+    assert "Budgets" in await (await client.get("/")).text(), "a change shows at once"
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 1, tzinfo=dt.UTC))
+    page = await (await client.get("/")).text()
+    assert '<time datetime="2026-11-26T08:00:00Z">' not in page, "a session begun is no longer next"
+
+
+async def test_the_history_filter_comes_from_q_and_each_filter_has_its_own_page(chat, web_client):
+    await chat.say(ALICE, "!suggest Budgets")
+    await chat.say(ALICE, "!suggest Bylaws")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    for number in [t.id for t in await all_topics(chat.store) if t.text in ("Budgets", "Bylaws")]:
+        await chat.say(HOST, f"!discussed {number}")
+    client = await web_client(chat)
+    for typed, shown, hidden in (
+        ("bylaw", "Bylaws", "Budgets"),
+        ("budget", "Budgets", "Bylaws"),
+        ("bylaw", "Bylaws", "Budgets"),
+    ):
+        page = await (await client.get("/", params={"q": typed})).text()
+        history = page[page.index('id="history"') :]
+        assert shown in history and hidden not in history, typed
+    unfiltered = await (await client.get("/")).text()
+    assert "Budgets" in unfiltered and "Bylaws" in unfiltered
