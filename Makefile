@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install browser demo test lint unit integration fuzz bench clean
+.PHONY: all install browser demo test lint unit integration soak-faults fuzz bench clean
 
 all: test
 
@@ -52,6 +52,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check bot commands tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## More kill -9 runs than CI's: 20 kills for each of ten seeds (a failure names its seed).
+soak-faults: $(STAMP)
+	for seed in 1 2 3 4 5 6 7 8 9 10; do \
+	  CCC_FAULT_SEED=$$seed $(BIN)/python -m pytest tests/integration/test_faults.py -q -k kill_9 || exit 1; \
+	done
 
 ## Long fuzzing run (100,000 examples) of the dispatcher.
 fuzz: $(STAMP)

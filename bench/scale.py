@@ -3,7 +3,8 @@
 Part 1, no homeserver: a database with 10,000 topics, 100,000 votes, 500 sessions and
 20,000 check-ins (bulk-inserted with SQL), then the time the dispatcher takes to build the
 replies to `!topics`, `!history`, `!stats`, each `!export` (when the export command
-exists), and a `!suggest` (its duplicate check reads every topic).
+exists), and `!suggest` (its duplicate check compares the text with the topics the index
+of content words picks; the first one after the bulk insert keys all the topics).
 
 Part 2, one local Synapse: 1,000 members registered with the admin API and joined to a
 public room, then ccc-bot (`ccc-bot run`, on the part 1 database) started in it; its peak
@@ -40,6 +41,7 @@ from bot.features.topics.repository import normalise
 from bot.storage.store import Store
 
 GOAL_TOPICS = 0.020
+GOAL_SUGGEST = 0.005  # issue 19: with 10,000 topics, the near-duplicate check through the index
 GOAL_REPLY = 1.0
 GOAL_STATS_REUSED = 0.050
 # `!stats` drawn by a chart process started for it, none made ready: what each new chart
@@ -104,6 +106,8 @@ class ScaleFigures:
         for t in self.timings:
             if t.command == "!topics":
                 goals.append(Goal("!topics reply", t.warm * 1000, GOAL_TOPICS * 1000, unit=" ms"))
+            elif t.command.startswith("!suggest"):
+                goals.append(Goal("!suggest reply", t.warm * 1000, GOAL_SUGGEST * 1000, unit=" ms"))
             elif t.command == STATS_NOT_READY:
                 continue  # shown for comparison; the goal is for the running bot's !stats
             elif t.command == "!stats (chart reused)":
@@ -352,7 +356,7 @@ async def time_replies(config: Config, now: dt.datetime, runs: int) -> tuple[lis
         rng = random.Random(9)
         text = _words(rng)
         suggests = []
-        for i in range(max(runs // 4, 2)):
+        for i in range(max(runs, 2)):
             sender = f"@newcomer{i}:localhost"
             suggests.append(await time_command(dispatcher, sender, f"!suggest {text()} {i}", 1))
         seconds = tuple(t.seconds[0] for t in suggests)

@@ -14,7 +14,7 @@ from bot.features.announcements.announcer import Wording
 from bot.features.reminders.service import ReminderWording
 from bot.features.sessions.chart import Charts
 from bot.features.sessions.repository import is_volunteer_host
-from bot.features.topics.repository import import_seed_file
+from bot.features.topics.repository import import_seed_file, keep_keys_current
 from bot.matrix import inbox  # noqa: F401 (the inbox is in every database: registers its part of !mydata)
 from bot.storage.store import Store
 from commands import build_registry
@@ -34,6 +34,9 @@ async def open_services(
     try:
         # Idempotent: only entries not imported before are added.
         await import_seed_file(store, config.topics.seed_file)
+        # Topics stored without their near-duplicate index keys (an upgrade) are keyed now,
+        # not by the first `!suggest`.
+        await keep_keys_current(store)
     except BaseException:
         if opened:
             await store.close()

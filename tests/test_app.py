@@ -52,3 +52,20 @@ async def test_a_broken_seed_file_stops_start_up_and_leaves_a_store_it_was_given
         assert await given.fetchval("SELECT 1") == 1, "the caller's store stays open"
     finally:
         await given.close()
+
+
+async def test_topics_stored_without_their_index_keys_are_keyed_at_start_not_at_the_first_suggest(make_config):
+    """After the upgrade that brought the index (or SQL from elsewhere), the keying work is
+    done while the bot starts, so nobody's first `!suggest` waits for it."""
+    config = make_config()
+    services = await open_services(config, clock=FakeClock(START))
+    await services.store.execute(
+        "INSERT INTO topics (text, norm, suggested_at, status) VALUES ('Shared kitchens', 'shared kitchens', "
+        "'2026-11-01T10:00:00Z', 'open')"
+    )
+    await services.store.close()
+    services = await open_services(config, clock=FakeClock(START))
+    try:
+        assert await services.store.fetchval("SELECT COUNT(*) FROM topics WHERE keyed IS NULL") == 0
+    finally:
+        await services.store.close()

@@ -21,9 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from nio import AsyncClient, AsyncClientConfig, Event, RoomCreateResponse, RoomMessagesResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    Event,
+    JoinResponse,
+    RoomCreateResponse,
+    RoomGetStateEventResponse,
+    RoomMessagesResponse,
+    RoomPutStateResponse,
+)
 
-from bot.core.config import format_duration
+from bot.core.config import format_duration, parse_duration
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.topics.repository import normalise
 from bot.storage.store import Store
@@ -31,14 +40,19 @@ from bot.storage.store import Store
 from .botproc import relates, replies_to, send_text, write_config
 from .conftest import PASSWORD, BotRoom, BotRooms, MakeSynapse, Users
 from .helpers import collect_events, prime, wait_for_event
+from .test_agenda import newest_edit, wait_until
 
 SEED = int(os.environ.get("CCC_FAULT_SEED", "20261126"))
-KILLS = 10
-# When each announcement falls due, in seconds after the config is written: all within
-# the kill phase, and all well before the session starts (a reminder still unsent at the
-# start is skipped by design, which would make the test about timing, not crashes).
-DUE_AFTER = (12, 20, 28, 36, 44, 52)
-KILL_PHASE = 58  # seconds after the config is written
+# CI kills the bot 20 times in a little over a minute; `make soak-faults` runs more kills
+# (CCC_FAULT_KILLS) over several seeds.
+KILLS = int(os.environ.get("CCC_FAULT_KILLS", "20"))
+KILL_PHASE = 6 + 3 * KILLS  # seconds after the config is written: about one kill every 3 s
+# When each announcement and each person's reminder falls due, in seconds after the config
+# is written: spread over the kill phase, and all well before the session starts (a
+# reminder still unsent at the start is skipped by design, which would make the test
+# about timing, not crashes).
+DUE_AFTER = tuple(round(12 + i * (KILL_PHASE - 18) / 5) for i in range(6))
+REMIND_AFTER = tuple(round(16 + i * (KILL_PHASE - 24) / 2) for i in range(3))
 
 
 def content(event: Event) -> dict:
@@ -130,10 +144,11 @@ async def private_bot_room(make_synapse: MakeSynapse, tmp_path: Path) -> AsyncIt
 
 
 def kill_plan(rng: random.Random, t0: float, due: list[float]) -> list[float]:
-    """KILLS monotonic instants. Half fall within 0.15 s after an announcement falls due,
-    while it is being sent to the rooms, with no kill in the 3 s before, so that the bot
-    is up by then; the others anywhere else in the kill phase. Never closer than 0.8 s."""
-    targets = rng.sample(due, KILLS // 2)
+    """KILLS monotonic instants. Half (at most one per instant) fall within 0.15 s after an
+    announcement or a reminder falls due, while it is being sent, with no kill in the 3 s
+    before, so that the bot is up by then; the others anywhere else in the kill phase.
+    Never closer than 0.8 s."""
+    targets = rng.sample(due, min(len(due), KILLS // 2))
     plan = [at + rng.uniform(0.0, 0.15) for at in targets]
     while len(plan) < KILLS:
         at = rng.uniform(6, KILL_PHASE)
@@ -148,12 +163,18 @@ class Announcements:
     session: str  # the session's key
     leads: list[str]  # the lead labels the bot stores
     due: list[float]  # when each falls due, in seconds after `now`
+    slot: str  # the session's time, as `!remind` takes it (UTC, the people's zone)
+    reminder_leads: list[str]  # one `!remind` lead per person, falling due about REMIND_AFTER
+    reminders_due: list[float]
 
 
 def announcements_soon(now: dt.datetime) -> Announcements:
-    """A slot a minute or two ahead, with lead times that fall due about DUE_AFTER."""
-    starts = (now + dt.timedelta(seconds=KILL_PHASE + 20)).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    """A slot a few minutes ahead (a reminder comes at least 5 minutes before), with lead
+    times that fall due about DUE_AFTER and reminder leads about REMIND_AFTER."""
+    ahead = dt.timedelta(seconds=KILL_PHASE + 320)
+    starts = (now + ahead).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     leads = [int((starts - now).total_seconds()) - after for after in DUE_AFTER]
+    reminder_leads = [int((starts - now).total_seconds()) - after for after in REMIND_AFTER]
     conference = {
         "slots": [starts.strftime("%A %H:%M")],
         "timezone": "UTC",
@@ -164,7 +185,42 @@ def announcements_soon(now: dt.datetime) -> Announcements:
         starts.strftime("%Y-%m-%d %H:%M"),
         [format_duration(dt.timedelta(seconds=lead)) for lead in leads],
         [(starts - dt.timedelta(seconds=lead) - now).total_seconds() for lead in leads],
+        starts.strftime("%H:%M"),
+        [f"{lead}s" for lead in reminder_leads],
+        [(starts - dt.timedelta(seconds=lead) - now).total_seconds() for lead in reminder_leads],
     )
+
+
+async def let_the_bot_pin(env: BotRoom, room_id: str) -> None:
+    """Moderator (50) for the bot, so that it pins the agenda."""
+    current = await env.alice.room_get_state_event(room_id, "m.room.power_levels")
+    assert isinstance(current, RoomGetStateEventResponse), current
+    levels = dict(current.content)
+    levels["users"] = {**levels.get("users", {}), env.bot_id: 50}
+    put = await env.alice.room_put_state(room_id, "m.room.power_levels", levels)
+    assert isinstance(put, RoomPutStateResponse), put
+
+
+async def pinned_events(client: AsyncClient, room_id: str) -> list[str]:
+    resp = await client.room_get_state_event(room_id, "m.room.pinned_events")
+    return list(resp.content.get("pinned", [])) if isinstance(resp, RoomGetStateEventResponse) else []
+
+
+async def reminders_received(client: AsyncClient, bot_id: str) -> list[Event]:
+    """Every reminder the bot sent `client` in any direct room (the invitations accepted)."""
+    await prime(client)  # the invitations of the whole run
+    for room_id in list(client.invited_rooms):
+        assert isinstance(await client.join(room_id), JoinResponse)
+    await prime(client)
+    found = []
+    for room_id, room in client.rooms.items():
+        if bot_id in room.users and set(room.users) <= {bot_id, client.user_id}:
+            found += [
+                e
+                for e in await room_timeline(client, room_id)
+                if e.sender == bot_id and content(e).get("body", "").startswith("⏰")
+            ]
+    return found
 
 
 async def serve_more_rooms(env: BotRoom, count: int) -> list[str]:
@@ -218,16 +274,41 @@ def stored_announcements(database: Path) -> list[sqlite3.Row]:
         return db.execute("SELECT session, lead, room_id, status, event_id FROM announcements").fetchall()
 
 
+def stored_reminders(database: Path) -> list[sqlite3.Row]:
+    with sqlite3.connect(database) as db:
+        db.row_factory = sqlite3.Row
+        return db.execute("SELECT user_id, session, lead, status, event_id FROM reminders_sent").fetchall()
+
+
+def stored_agendas(database: Path) -> dict[str, sqlite3.Row]:
+    with sqlite3.connect(database) as db:
+        db.row_factory = sqlite3.Row
+        return {r["room_id"]: r for r in db.execute("SELECT room_id, event_id, pinned FROM agenda_messages")}
+
+
 async def test_kill_9_loses_and_repeats_nothing(make_bot_room):
+    """`kill -9` KILLS times while announcements and direct reminders fall due and three
+    people vote (which edits the pinned agenda): each announcement once per room, each
+    reminder once per person, one agenda per room edited in place and the only one pinned,
+    every vote acknowledged as counted stored."""
     rng = random.Random(SEED)
+    env = await make_bot_room(start=False)
+    rooms = await serve_more_rooms(env, 3)
+    for room in rooms:
+        await let_the_bot_pin(env, room)
     t0, now = time.monotonic(), dt.datetime.now(dt.UTC)
     planned = announcements_soon(now)
-    env = await make_bot_room(start=False, config={"conference": planned.conference})
-    rooms = await serve_more_rooms(env, 3)
+    sections = tomllib.loads(env.config_path.read_text())
+    sections.setdefault("conference", {}).update(planned.conference)
+    write_config(env.config_path, sections)
     env.bot.start()  # the first start creates the database and skips the rooms' history
     await env.bot.wait_ready()
-    topics = await add_open_topics(env.database, 600)
     people = (env.alice, env.bob, env.organiser)
+    for person, lead in zip(people, planned.reminder_leads, strict=True):
+        answer = content(await env.ask(person, f"!remind {planned.slot} {lead}"))["body"]
+        assert "direct chat" in answer, answer
+    assert time.monotonic() - t0 < min(REMIND_AFTER), "the reminders were asked for too late to fall due"
+    topics = await add_open_topics(env.database, 600)
     rng.shuffle(topics)
     stop = asyncio.Event()
     voters = [
@@ -235,7 +316,7 @@ async def test_kill_9_loses_and_repeats_nothing(make_bot_room):
         for i, person in enumerate(people)
     ]
 
-    for at in kill_plan(rng, t0, planned.due):
+    for at in kill_plan(rng, t0, planned.due + planned.reminders_due):
         await asyncio.sleep(max(0.0, at - time.monotonic()))  # the scenario's clock, not a wait for a result
         env.bot.kill()
         env.bot.start()
@@ -243,38 +324,69 @@ async def test_kill_9_loses_and_repeats_nothing(make_bot_room):
     await asyncio.sleep(2)  # a few votes on the last run too
     stop.set()
     votes = [vote for voter in await asyncio.gather(*voters) for vote in voter]
-    failure = f"(seed {SEED}) log:\n{env.bot.output()[-3000:]}"
+    failure = f"(seed {SEED}, {KILLS} kills) log:\n{env.bot.output()[-3000:]}"
 
     expected = {(room, planned.session, lead) for room in rooms for lead in planned.leads}
+    reminded = {person.user_id for person in people}
     deadline = time.monotonic() + 30
-    while {(r["room_id"], r["session"], r["lead"]) for r in stored_announcements(env.database)} != expected or any(
-        r["status"] != "sent" for r in stored_announcements(env.database)
-    ):
-        rows = [tuple(r) for r in stored_announcements(env.database)]
-        assert time.monotonic() < deadline, f"announcements not all sent: {rows} {failure}"
+    while True:
+        announced, sent = stored_announcements(env.database), stored_reminders(env.database)
+        if (
+            {(r["room_id"], r["session"], r["lead"]) for r in announced} == expected
+            and all(r["status"] in ("sent", "skipped") for r in announced)
+            and sorted(r["user_id"] for r in sent if r["status"] == "sent") == sorted(reminded)
+            and len(sent) == len(reminded)
+        ):
+            break
+        rows = [tuple(r) for r in announced + sent]
+        assert time.monotonic() < deadline, f"announcements or reminders not all sent: {rows} {failure}"
         await asyncio.sleep(0.5)
+
+    # An announcement is skipped, never sent late, only when the bot came back after the next
+    # one (a shorter lead) fell due too: killed in a cluster on a loaded machine, it was down
+    # across the gap between two leads. The skip is logged, and the later one is sent.
+    skipped = {(r["room_id"], r["session"], r["lead"]) for r in announced if r["status"] == "skipped"}
+    for room, session, lead in skipped:
+        later = [
+            r
+            for r in announced
+            if r["room_id"] == room and r["status"] == "sent" and parse_duration(r["lead"]) < parse_duration(lead)
+        ]
+        assert later, f"{lead} announcement skipped in {room} with no later one sent {failure}"
+        assert f"{lead} announcement for session {session}" in env.bot.output(), f"skip of {lead} not logged {failure}"
+    expected -= skipped
 
     # Every announcement appears exactly once in each room: each bot message that is not
     # a reply must be the one recorded for its (session, lead); a resend would be another.
     recorded = {r["event_id"]: (r["room_id"], r["session"], r["lead"]) for r in stored_announcements(env.database)}
+    agenda = stored_agendas(env.database)
     seen: Counter = Counter()
-    agendas: Counter = Counter()
     timeline = []
     for room in rooms:
         events = await room_timeline(env.alice, room)
         timeline += events
+        agendas, edited = [], set()
         for event in events:
             if event.sender == env.bot_id and reply_target(event) is None and "body" in content(event):
                 if "m.new_content" in content(event):
-                    continue  # an edit of the agenda
-                if content(event)["body"].startswith("📌"):
-                    agendas[room] += 1  # the agenda, posted once however often the bot was killed
-                    continue
-                seen[recorded.get(event.event_id, (room, "unrecorded", content(event)["body"][:60]))] += 1
-    assert all(n == 1 for n in agendas.values()), f"agenda posted more than once: {agendas} {failure}"
+                    edited.add(relates(event).get("event_id"))  # an edit of the agenda
+                elif content(event)["body"].startswith("📌"):
+                    agendas.append(event.event_id)  # the agenda, posted once however often the bot was killed
+                else:
+                    seen[recorded.get(event.event_id, (room, "unrecorded", content(event)["body"][:60]))] += 1
+        # One agenda, the one recorded, edited in place (every edit replaces it) and pinned alone.
+        assert agendas == [agenda[room]["event_id"]], f"agendas posted in {room}: {agendas} {failure}"
+        assert edited == {agenda[room]["event_id"]}, f"edits in {room} replace {edited} {failure}"
+        assert await pinned_events(env.alice, room) == agendas, f"pinned in {room} {failure}"
+        assert agenda[room]["pinned"] == 1
     wrong = {key: n for key, n in seen.items() if n != 1 or key not in expected}
     missing = expected - set(seen)
     assert not wrong and not missing, f"seen other than once: {wrong}; never seen: {missing} {failure}"
+
+    # Every reminder reaches its person exactly once, in whichever direct room.
+    for person in people:
+        got = await reminders_received(person, env.bot_id)
+        assert len(got) == 1, f"{person.user_id} got {len(got)} reminders {failure}"
 
     # Every vote answered exactly once; every one the voter was told was counted is stored.
     answers = Counter(reply_target(e) for e in timeline if e.sender == env.bot_id and reply_target(e))
@@ -295,29 +407,55 @@ async def test_kill_9_loses_and_repeats_nothing(make_bot_room):
     assert env.bot.starts == KILLS + 1
 
 
-# --- the homeserver goes away for 20 s -----------------------------------------------
+# --- the homeserver goes away for a minute -------------------------------------------
+
+OUTAGE_SECONDS = float(os.environ.get("CCC_OUTAGE_SECONDS", "60"))
+# The goal is an answer within 10 s of the homeserver's return (about 0.2 s measured, see
+# the README); this bound only catches a bot that never recovers, on a loaded machine too.
+BACK_WITHIN = 30
 
 
-async def test_homeserver_down_for_20_s_then_commands_answered_once(private_bot_room):
+async def test_homeserver_down_for_60_s_then_commands_answered_once_and_the_agenda_catches_up(private_bot_room):
     env = await private_bot_room()
+    await let_the_bot_pin(env, env.room_id)
+    await env.bot.restart()  # pins the agenda now that it may
+    agenda = await wait_until("the agenda pinned", lambda: pinned_events(env.alice, env.room_id))
     assert "bbb" in content(await env.ask(env.alice, "!link"))["body"]
-    await prime(env.alice)
     await prime(env.bob)
-    just_before = await send_text(env.bob, env.room_id, "!tz Asia/Kolkata")
+    # Just after an answer (and so an agenda render), a suggestion: its edit of the agenda
+    # waits out the agenda's window, and so falls due with the homeserver gone.
+    just_before = await send_text(env.bob, env.room_id, "!suggest Outage-proof cooperative ledgers")
     await asyncio.to_thread(env.synapse.stop)
-    await asyncio.sleep(20)  # the outage itself
+    await asyncio.sleep(OUTAGE_SECONDS)  # the outage itself
     await asyncio.to_thread(env.synapse.start)
     back = time.monotonic()
     right_after = await send_text(env.alice, env.room_id, "!link")
-    reply = await wait_for_event(env.alice, env.room_id, replies_to(right_after, env.bot_id), timeout=30)
+    reply = await wait_for_event(env.alice, env.room_id, replies_to(right_after, env.bot_id), timeout=60)
     took = time.monotonic() - back
-    assert took <= 10, f"first answer {took:.1f} s after the homeserver returned; log:\n{env.bot.output()[-3000:]}"
+    print(f"first answer {took:.1f} s after the homeserver returned from {OUTAGE_SECONDS:.0f} s away")
+    assert took <= BACK_WITHIN, (
+        f"first answer {took:.1f} s after the homeserver returned; log:\n{env.bot.output()[-3000:]}"
+    )
     assert "bbb" in content(reply)["body"]
     also_after = await send_text(env.bob, env.room_id, "!tz Europe/Berlin")
     # Bob has looked at nothing since before the outage: he sees every answer.
     asked = [just_before, right_after, also_after]
     answered = await answers_in_order(env.bob, env.room_id, env.bot_id, asked, within=30)
     assert Counter(answered) == Counter(asked), f"log:\n{env.bot.output()[-3000:]}"
+
+    # The agenda shows the suggestion: the same message, edited, still the one pinned.
+    async def lists_the_suggestion() -> str | None:
+        text = await newest_edit(env.alice, env.room_id, agenda[-1])
+        return text if text and "Outage-proof cooperative ledgers" in text else None
+
+    await wait_until("the agenda listing the suggestion", lists_the_suggestion, timeout=30)
+    assert await pinned_events(env.alice, env.room_id) == agenda
+    posted = [
+        e
+        for e in await room_timeline(env.alice, env.room_id)
+        if e.sender == env.bot_id and "m.new_content" not in content(e) and content(e).get("body", "").startswith("📌")
+    ]
+    assert [e.event_id for e in posted] == agenda, "the agenda was posted again"
 
 
 # --- a homeserver that rate-limits the bot -------------------------------------------

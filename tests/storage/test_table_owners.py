@@ -16,6 +16,7 @@ OWNERS: dict[str, str] = {
     "votes": TOPICS,
     "held_suggestions": TOPICS,
     "rate_marks": TOPICS,
+    "topic_keys": TOPICS,
     "sessions": SESSIONS,
     "attendance": SESSIONS,
     "volunteers": SESSIONS,

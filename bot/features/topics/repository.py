@@ -27,7 +27,7 @@ import yaml
 from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.text import clean
-from bot.storage.store import StorageError, Store, read_meta
+from bot.storage.store import StorageError, Store, read_meta, write_meta
 
 log = logging.getLogger(__name__)
 
@@ -258,8 +258,8 @@ def _content(words: Sequence[str]) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1 << 15)
 def topic_words(norm: str) -> TopicWords:
-    """The words of a normalised text; cached, as every !suggest compares against every
-    topic and the topics don't change their words."""
+    """The words of a normalised text; cached, as topics are compared again and again and
+    don't change their words."""
     if not norm.isascii():  # café -> cafe
         norm = "".join(c for c in unicodedata.normalize("NFKD", norm) if not unicodedata.combining(c))
     words = tuple([_SAME_WORD.get(w, w) for w in norm.split()])
@@ -308,7 +308,7 @@ def _is_typo(a: str, b: str) -> bool:
 
 def same_topic(a: TopicWords, b: TopicWords) -> bool:
     """Whether two topics say the same things (see above). Written to rule most pairs out
-    in a few set operations: !suggest asks it of every topic."""
+    in a few set operations: !suggest asks it of every topic the index picks."""
     a_content, b_content = a.content, b.content
     if a_content == b_content:
         return True
@@ -341,6 +341,77 @@ def _typos_of(words: frozenset[str], others: frozenset[str]) -> bool:
 def is_near_duplicate(a_norm: str, b_norm: str) -> bool:
     """Whether two normalised texts are the same topic (the rule !suggest applies)."""
     return _compact(a_norm) == _compact(b_norm) or same_topic(topic_words(a_norm), topic_words(b_norm))
+
+
+# --- the index of near duplicates -----------------------------------------------------
+#
+# is_near_duplicate() alone decides; the index only picks which topics it is asked about,
+# and picks every topic for which it could say yes. By its first line and by same_topic,
+# two topics can only be the same when
+#   - their letters are the same once spaces go                       (key "x:" on both sides),
+#   - or their content words start with the same letters, which equal
+#     content words and typos (never in the first letter) keep        ("i:" on both sides),
+#   - or a content word of one is two neighbouring words of the
+#     other written as one (the only way same_topic gets past
+#     differing first letters)                                         ("c:" content words of the
+#     stored topic met by the joins of the new text, "j:" its joins met by the new text's
+#     content words).
+# So a topic is stored under its "x:", "i:", "c:" and "j:" keys (topic_keys), a new text
+# looks up the keys its own words could meet (probe_keys), and only those topics are
+# compared in full. tests/features/topics/test_index.py checks that this finds the same
+# duplicates as comparing with every topic.
+
+# Bump when a change to the words (normalise, topic_words and what they use) changes the
+# keys of stored topics: they are then worked out again, once, before the next check.
+KEYS_VERSION = "1"
+
+
+def topic_keys(norm: str) -> frozenset[str]:
+    """What a stored topic is found by."""
+    words = topic_words(norm)
+    return frozenset(
+        [f"x:{_compact(norm)}", f"i:{words.initials}"]
+        + [f"c:{w}" for w in words.content]
+        + [f"j:{w}" for w in words.joins]
+    )
+
+
+def probe_keys(norm: str) -> frozenset[str]:
+    """The keys under which a topic the same as `norm` may be stored."""
+    words = topic_words(norm)
+    return frozenset(
+        [f"x:{_compact(norm)}", f"i:{words.initials}"]
+        + [f"c:{w}" for w in words.joins]
+        + [f"j:{w}" for w in words.content]
+    )
+
+
+async def keep_keys_current(store: Store) -> None:
+    """Key every topic written without its keys (by the migration's upgrade, a crash
+    between the insert and its keys, or SQL from elsewhere), after keying all of them
+    again if the rule's keys changed since they were stored."""
+    if store.memo.get("topic_keys_version") != KEYS_VERSION:
+        async with store.transaction() as db:
+            if await read_meta(db, "topic_keys_version") != KEYS_VERSION:
+                await db.execute("DELETE FROM topic_keys")
+                await db.execute("UPDATE topics SET keyed = NULL WHERE keyed IS NOT NULL")
+                await write_meta(db, "topic_keys_version", KEYS_VERSION)
+        store.memo["topic_keys_version"] = KEYS_VERSION
+    # INDEXED BY: the planner, with statistics from before the index, would read every topic.
+    rows = await store.fetchall("SELECT id, norm FROM topics INDEXED BY topics_unkeyed WHERE keyed IS NULL")
+    if rows:
+        async with store.transaction() as db:
+            await _store_keys(db, [(r["id"], r["norm"]) for r in rows])
+
+
+async def _store_keys(db: aiosqlite.Connection, topics: Sequence[tuple[int, str]], *, mark: bool = True) -> None:
+    """Write the keys of `topics` (id, norm) and mark them keyed (unless inserted so: `mark` False)."""
+    await db.executemany(
+        "INSERT OR IGNORE INTO topic_keys (key, topic_id) VALUES (?, ?)",
+        [(key, topic_id) for topic_id, norm in topics for key in topic_keys(norm)],
+    )
+    if mark:
+        await db.executemany("UPDATE topics SET keyed = 1 WHERE id = ?", [(topic_id,) for topic_id, _ in topics])
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -488,9 +559,16 @@ async def discussed_matching(store: Store, words: str, limit: int) -> Found:
 
 async def find_duplicate(store: Store, text: str) -> Topic | None:
     """An open or discussed (imported too) topic that says the same as `text` (is_near_duplicate):
-    the one with the same words if there is one, else the first suggested."""
+    the one with the same words if there is one, else the first suggested. Only the topics
+    the index picks (probe_keys) are compared: all that can be the same."""
     norm = normalise(text)
-    rows = await store.fetchall("SELECT id, norm FROM topics WHERE status != 'withdrawn' ORDER BY id")
+    await keep_keys_current(store)
+    keys = sorted(probe_keys(norm))
+    rows = await store.fetchall(
+        "SELECT id, norm FROM topics WHERE status != 'withdrawn' AND id IN "
+        f"(SELECT topic_id FROM topic_keys WHERE key IN ({', '.join('?' * len(keys))})) ORDER BY id",
+        keys,
+    )
     found = None
     for row in rows:
         if not is_near_duplicate(norm, row["norm"]):
@@ -538,31 +616,52 @@ async def suggest(
         if not await _held_back(store, now, user_id, norm):
             await _hold_back(store, now, user_id, text, norm)
             raise DuplicateTopic(duplicate, can_insist=True)
-    # The close-match search above reads without a lock (it is the slow part); the insert
-    # checks the exact duplicate and the hourly limit in the same statement, which SQLite
-    # runs alone, so two suggestions at once can't both get through.
+    # The close-match search above reads without a lock; the insert checks the exact
+    # duplicate and the hourly limit in the same statement, in a transaction, which SQLite
+    # runs alone, so two suggestions at once can't both get through. The new topic's keys
+    # are written in the same transaction.
     name = clean(name or localpart(user_id), 64)
     since, mark = iso(now - RATE_WINDOW), await rate_mark(store, user_id)
-    row = await store.fetchone(
-        "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status) "
-        "SELECT ?, ?, ?, ?, ?, 'open' "
-        "WHERE NOT EXISTS (SELECT 1 FROM topics WHERE norm = ? AND status != 'withdrawn') "
-        "AND (? <= 0 OR (SELECT COUNT(*) FROM topics WHERE suggested_by = ? AND suggested_at > ?) "
-        "+ (SELECT COUNT(*) FROM rate_marks WHERE mark = ? AND at > ?) < ?) "
-        "RETURNING id",
-        (text, norm, user_id, name, iso(now), norm, per_hour, user_id, since, mark, since, per_hour),
-    )
+    async with store.transaction() as db:
+        cursor = await db.execute(
+            "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status, keyed) "
+            "SELECT ?, ?, ?, ?, ?, 'open', 1 "
+            "WHERE NOT EXISTS (SELECT 1 FROM topics WHERE norm = ? AND status != 'withdrawn') "
+            "AND (? <= 0 OR (SELECT COUNT(*) FROM topics WHERE suggested_by = ? AND suggested_at > ?) "
+            "+ (SELECT COUNT(*) FROM rate_marks WHERE mark = ? AND at > ?) < ?) "
+            "RETURNING id",
+            (text, norm, user_id, name, iso(now), norm, per_hour, user_id, since, mark, since, per_hour),
+        )
+        row = await cursor.fetchone()
+        if row is not None:
+            await _store_keys(db, [(row["id"], norm)], mark=False)
+            if _sweep_due(store, now):
+                # What the limit kept of people who asked to be forgotten goes once its
+                # hour is over (looked at once a minute at most: the limit counts the last
+                # hour only, so what is left a little longer changes no answer).
+                await db.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
+            if duplicate is not None:
+                await db.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
     if row is None:
         same = await store.fetchval("SELECT id FROM topics WHERE norm = ? AND status != 'withdrawn'", (norm,))
         if same is not None:
             raise DuplicateTopic(await _require(store, int(same)), can_insist=False)
         await _check_rate(store, now, user_id, mark, per_hour)
         raise RuntimeError("a suggestion was refused for no reason found")
-    # What the limit kept of people who asked to be forgotten goes once its hour is over.
-    await store.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
-    if duplicate is not None:
-        await store.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
     return Topic(row["id"], text, 0, user_id, name, iso(now), TopicStatus.OPEN)
+
+
+RATE_MARKS_SWEEP = dt.timedelta(minutes=1)
+
+
+def _sweep_due(store: Store, now: dt.datetime) -> bool:
+    """Whether the rate marks were last swept a minute ago or more (or never, or the
+    clock went back), noting `now` as the last sweep if so."""
+    last = store.memo.get("rate_marks_swept")
+    if last is not None and dt.timedelta(0) <= now - parse_iso(last) < RATE_MARKS_SWEEP:
+        return False
+    store.memo["rate_marks_swept"] = iso(now)
+    return True
 
 
 async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) -> bool:
@@ -766,6 +865,8 @@ async def import_seed(store: Store, texts: list[str]) -> int:
                 "INSERT OR IGNORE INTO topics (text, norm, status, seed_key) VALUES (?, ?, 'discussed', ?)",
                 (text, norm, _compact(norm)),
             )
+            if cursor.rowcount and cursor.lastrowid is not None:
+                await _store_keys(db, [(cursor.lastrowid, norm)])
             added += cursor.rowcount
     return added
 

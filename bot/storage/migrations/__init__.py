@@ -18,6 +18,7 @@ from bot.storage.migrations import (
     m007_rate_marks,
     m008_agenda,
     m009_reminders,
+    m010_topic_keys,
 )
 from bot.storage.migrations.migration import Migration, Step
 
@@ -35,5 +36,6 @@ MIGRATIONS: tuple[Migration, ...] = tuple(
         m007_rate_marks,
         m008_agenda,
         m009_reminders,
+        m010_topic_keys,
     )
 )
