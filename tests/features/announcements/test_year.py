@@ -317,7 +317,12 @@ async def simulate(chat, seed: int) -> tuple[Run, Homeserver, list[Session]]:
         elif i == 2:  # the whole day, early
             plan(odd(start - dt.timedelta(days=rng.uniform(2, 10))), "cancel", s.key, local_day)
         elif i < 5:  # late: after the day-before announcement
-            plan(odd(start - dt.timedelta(minutes=rng.uniform(20, 20 * 60))), "cancel", s.key, f"{local_day} {local_time}")
+            plan(
+                odd(start - dt.timedelta(minutes=rng.uniform(20, 20 * 60))),
+                "cancel",
+                s.key,
+                f"{local_day} {local_time}",
+            )
         elif i == 5:  # lifted before its notice
             c = start - dt.timedelta(days=rng.uniform(4, 10))
             plan(odd(c), "cancel", s.key, f"{local_day} {local_time}")
@@ -490,7 +495,7 @@ async def check_year(chat, seed: int) -> str:
 
 def text_problems(item: Expected, reply: Reply, run: Run) -> list[str]:
     """Each message states the session's time right, in UTC and in the zones it shows."""
-    start, text, out = item.session.starts_at, reply.text, []
+    start, text = item.session.starts_at, reply.text
     local = start.astimezone(ZoneInfo(ZONE))
     wanted: list[str] = []
     if item.kind in ("lead", "cancelled"):
