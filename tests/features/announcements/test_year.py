@@ -177,7 +177,9 @@ def expectation(run: Run, sessions: list[Session]) -> dict[str, Expected]:
         c, u = run.cancelled.get(s.key, (None, None))
         notice = max(start - max_lead, c) if c is not None else None
         held = c is None or (u is not None and u > c)  # it takes place in the end
-        told = c is not None and notice is not None and notice < start and (u is None or u > notice)
+        # Told of it if the bot got to act while it was still cancelled (a lift handled at a
+        # start, before the first run, means no notice).
+        told = c is not None and notice is not None and notice < start and (u is None or run.first_chance(notice) < u)
         for room in ROOMS:
             if told:
                 add(
@@ -226,7 +228,7 @@ def expectation(run: Run, sessions: list[Session]) -> dict[str, Expected]:
             at, name = start - lead, fmt(lead)
             key = f"remind:{user}:{s.key}:{name}"
             log = f"the {name} reminder of {user} for session {s.key}"
-            if c is None or at < c or (u is not None and u <= at):
+            if c is None or at < c or (u is not None and run.first_chance(at) >= u):
                 add(Expected(key, at, min(at + GRACE, start), s, "reminder", log))
             else:
                 # Instead of the reminder, the cancellation; one row per (person, session,
@@ -396,7 +398,7 @@ async def simulate(chat, seed: int) -> tuple[Run, Homeserver, list[Session]]:
             bot.start()
             run.restarts += 1
             fresh = True
-        if bot.announcer is not None:
+        if bot.announcer is not None and not fresh:  # commands sent while it was down: after its first run
             while deferred:
                 await command(*deferred.pop(0))
         while pending and pending[0][0] <= now:
@@ -439,6 +441,8 @@ async def simulate(chat, seed: int) -> tuple[Run, Homeserver, list[Session]]:
         finally:
             if fresh:
                 server.crash_in, fresh = saved, False
+        if deferred:
+            heapq.heappush(visits, (now + dt.timedelta(minutes=1), next(tie)))
         # Also wake when its scheduler would (at each start and once a day it plans 8 days).
         if planned_on != now.date() or run.restarts != planned_restarts:
             planned_on, planned_restarts = now.date(), run.restarts
