@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install browser demo test lint unit integration soak-faults fuzz bench clean
+.PHONY: all install browser demo test lint unit integration soak-faults fuzz soak-year bench clean
 
 all: test
 
@@ -62,6 +62,10 @@ soak-faults: $(STAMP)
 ## Long fuzzing run (100,000 examples) of the dispatcher.
 fuzz: $(STAMP)
 	CCC_FUZZ_EXAMPLES=100000 $(BIN)/python -m pytest tests/core/test_fuzz_dispatcher.py -q
+
+## The simulated year with 50 seeds (CI runs one); CCC_YEAR_SEED=N replays one.
+soak-year: $(STAMP)
+	CCC_YEAR_SEEDS=50 $(BIN)/python -m pytest tests/features/announcements/test_year.py -q -p no:logging -rA
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot.core.clock import iso
+from bot.core.clock import iso, parse_iso
 from bot.core.config import ConferenceConfig, Config
 from bot.core.dispatcher import Services
 from bot.core.model import Anchor, Reply, Sender
@@ -52,6 +52,9 @@ AGENDA_SIZE = 5
 ON_TIME = dt.timedelta(seconds=2 * TICK_SECONDS)
 JOB_PREFIX = "ccc:"
 TICK_JOB = "ccc-tick"
+# When the announcer last ran (meta): after a downtime longer than LOOKBACK, what fell due
+# since then is still looked at, so each skipped message gets its log line.
+LAST_RUN = "announcer_last_run"
 
 
 @dataclass(frozen=True)
@@ -72,11 +75,12 @@ class Rider(Protocol):
     """Something else sent on its own on the announcer's clock (the reminders by direct
     message): one scheduler, one lock, one catch-up after a downtime. `due_times` says when
     it has something to do in [start, end] (job ids, without JOB_PREFIX, and times), and
-    `run_due` does whatever is due at `now` and resends what a crash left unsent."""
+    `run_due` does whatever is due at `now` and resends what a crash left unsent, looking
+    back to `since` (the last run, before a long downtime) when it is earlier than LOOKBACK."""
 
     async def due_times(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dt.datetime]]: ...
 
-    async def run_due(self, now: dt.datetime) -> None: ...
+    async def run_due(self, now: dt.datetime, since: dt.datetime | None = None) -> None: ...
 
 
 def reply_key(session_key: str, lead: Lead | Notice, room_id: str) -> str:
@@ -175,8 +179,10 @@ class Announcer:
         """Do everything due now, and resend whatever a crash or failure left unsent.
         Safe to call at any time and as often as wanted."""
         async with self._lock:
-            now = self.services.clock.now()
-            for item in await self.due_between(now - LOOKBACK, now):
+            store, now = self.services.store, self.services.clock.now()
+            last = await store.get_meta(LAST_RUN)
+            since = min(parse_iso(last), now - LOOKBACK) if last else None
+            for item in await self.due_between(since or now - LOOKBACK, now):
                 try:
                     await self._fire(item, now)
                 except Exception:
@@ -184,9 +190,11 @@ class Announcer:
             await self._send_pending(now)
             for rider in self.riders:
                 try:
-                    await rider.run_due(now)
+                    await rider.run_due(now, since)
                 except Exception:
                     log.exception("%s failed", type(rider).__name__)
+            if last is None or parse_iso(last) < now:
+                await store.set_meta(LAST_RUN, iso(now))
 
     async def _fire(self, item: Due, now: dt.datetime) -> None:
         store = self.services.store

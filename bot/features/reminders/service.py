@@ -161,9 +161,9 @@ class Reminders:
         times = sorted({i.at for i in await self.due_between(start, end)})
         return [(f"remind:{iso(at)}", at) for at in times]
 
-    async def run_due(self, now: dt.datetime) -> None:
+    async def run_due(self, now: dt.datetime, since: dt.datetime | None = None) -> None:
         store = self.services.store
-        for item in await self.due_between(now - LOOKBACK, now):
+        for item in await self.due_between(since or now - LOOKBACK, now):
             user, key, lead = item.setting.user_id, item.session.key, item.setting.lead
             late = now > self.deadline(item.session, lead, item.kind)
             gone = self.membership(user) is False

@@ -504,3 +504,27 @@ async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, se
     assert first_line(server, MORNING, "15m").endswith("starts in 8 minutes")
     await visit(chat, announcer(chat, server), at(26, 8, 20))
     assert first_line(server, MORNING, "0m").endswith("began 20 minutes ago")
+
+
+async def test_a_downtime_longer_than_a_day_logs_every_announcement_and_reminder_it_skipped(chat, server, caplog):
+    # Found by the simulated year: the catch-up looked back one day only, so a bot down from
+    # Tuesday to Friday skipped Thursday's announcements and reminders without a word.
+    from bot.features.reminders.service import Reminders
+
+    await chat.text(ALICE, "!remind 08:00 1h")
+    ann = announcer(chat, server)
+    ann.riders.append(Reminders(ann, ann.sender))
+    await visit(chat, ann, at(24, 12))
+    caplog.set_level(logging.WARNING)
+    restarted = announcer(chat, server)
+    restarted.riders.append(Reminders(restarted, restarted.sender))
+    await visit(chat, restarted, at(27, 12))
+    assert server.messages() == {}
+    for key in (MORNING, EVENING):
+        for lead in ("1d", "15m", "0m", "host-wait"):
+            assert f"{lead} announcement for session {key} was due at" in caplog.text, (key, lead)
+    assert f"the 1h reminder of {ALICE} for session {MORNING} was due at 2026-11-26T07:00" in caplog.text
+    # and only once: a later run does not log them again
+    caplog.clear()
+    await visit(chat, restarted, at(27, 12, 1))
+    assert "announcement for session" not in caplog.text and "reminder of" not in caplog.text
