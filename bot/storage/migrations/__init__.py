@@ -8,34 +8,21 @@ the previous version. Never edit a migration that has shipped; append a new one.
 
 from __future__ import annotations
 
-from bot.storage.migrations import (
-    m001_foundation,
-    m002_sessions,
-    m003_topics,
-    m004_late_notes,
-    m005_held_suggestions,
-    m006_imported_is_discussed,
-    m007_rate_marks,
-    m008_agenda,
-    m009_reminders,
-    m010_topic_keys,
-)
+import importlib
+import pkgutil
+import re
+
 from bot.storage.migrations.migration import Migration, Step
 
 __all__ = ["MIGRATIONS", "Migration", "Step"]
 
-MIGRATIONS: tuple[Migration, ...] = tuple(
-    module.MIGRATION
-    for module in (
-        m001_foundation,
-        m002_sessions,
-        m003_topics,
-        m004_late_notes,
-        m005_held_suggestions,
-        m006_imported_is_discussed,
-        m007_rate_marks,
-        m008_agenda,
-        m009_reminders,
-        m010_topic_keys,
-    )
-)
+
+def _collect() -> tuple[Migration, ...]:
+    """Every `mNNN_*.py` beside this file, in the order of its number: adding a migration is
+    adding its file."""
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"m\d{3}_\w+", m.name))
+    migrations: list[Migration] = [importlib.import_module(f"{__name__}.{name}").MIGRATION for name in names]
+    return tuple(migrations)
+
+
+MIGRATIONS: tuple[Migration, ...] = _collect()
