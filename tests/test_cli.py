@@ -1,11 +1,14 @@
 """`ccc-bot run` and its start-up, as an operator meets them: as a process."""
 
+from __future__ import annotations
+
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import ROOT, SEED_FILE
@@ -253,36 +256,63 @@ def test_export_never_overwrites_without_force(tmp_path, capsys):
     assert code != 0 and f"{written} already exists" in output
 
 
+@dataclass(frozen=True)
+class BotsOwnFiles:
+    """A bot's database, config and stored session, and a hard link to the database named
+    like an output file (`suffix`): what `export -o` and `backup -o` must never write to."""
+
+    tmp_path: Path
+    database: Path
+    config: Path
+    session: Path
+    hard_link: Path
+    before: bytes
+    config_text: str
+
+    @classmethod
+    def made(cls, tmp_path: Path, suffix: str) -> BotsOwnFiles:
+        database = tmp_path / "bot.sqlite3"
+        before = a_real_database(database)
+        config = config_for(tmp_path, database)
+        (tmp_path / "state").mkdir()
+        session = tmp_path / "state" / "session.json"
+        session.write_text('{"access_token": "x"}')
+        hard_link = tmp_path / f"innocent{suffix}"
+        hard_link.hardlink_to(database)
+        return cls(tmp_path, database, config, session, hard_link, before, config.read_text())
+
+    def targets(self, database: str) -> dict[Path, str]:
+        """Each of them, with what the refusal names (`database`: for the database itself)."""
+        return {
+            self.database: database,
+            Path(f"{self.database}-wal"): "the bot's database",
+            Path(f"{self.database}-shm"): "the bot's database",
+            self.config: "the config file",
+            self.session: "storage.state_dir",
+            self.hard_link: "the bot's database",
+        }
+
+    def assert_untouched(self) -> None:
+        assert self.database.read_bytes() == self.before
+        assert self.config.read_text() == self.config_text
+        assert self.session.read_text() == '{"access_token": "x"}'
+        assert sorted(p.name for p in (self.tmp_path / "state").iterdir()) == ["session.json"]
+        assert not Path(f"{self.database}-wal").exists()
+
+
 def test_export_refuses_the_bots_own_files_even_with_force(tmp_path, capsys):
-    database = tmp_path / "bot.sqlite3"
-    before = a_real_database(database)
-    config = config_for(tmp_path, database)
-    (tmp_path / "state").mkdir()
-    session = tmp_path / "state" / "session.json"
-    session.write_text('{"access_token": "x"}')
-    config_text = config.read_text()
-    hard_link = tmp_path / "innocent.csv"
-    hard_link.hardlink_to(database)
+    own = BotsOwnFiles.made(tmp_path, ".csv")
     targets = {
-        database: "the bot's database",
-        Path(f"{database}-wal"): "the bot's database",
-        Path(f"{database}-shm"): "the bot's database",
-        config: "the config file",
-        session: "storage.state_dir",
+        **own.targets(database="the bot's database"),
         tmp_path / "state" / "new.csv": "storage.state_dir",
         tmp_path / "state": "storage.state_dir",
-        hard_link: "the bot's database",
     }
     for target, why in targets.items():
         for force in ([], ["--force"]):
-            code, output = export_to(capsys, config, "-o", str(target), *force)
+            code, output = export_to(capsys, own.config, "-o", str(target), *force)
             assert code != 0, (target, force, output)
             assert len(output.strip().splitlines()) == 1 and why in output, (target, force, output)
-    assert database.read_bytes() == before
-    assert config.read_text() == config_text
-    assert session.read_text() == '{"access_token": "x"}'
-    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["session.json"]
-    assert not Path(f"{database}-wal").exists()
+    own.assert_untouched()
 
 
 def test_export_never_writes_through_a_symlink(tmp_path, capsys):
@@ -409,40 +439,23 @@ def test_backup_never_overwrites_without_force(tmp_path, capsys):
 
 
 def test_backup_refuses_the_bots_own_files_and_symlinks_even_with_force(tmp_path, capsys):
-    database = tmp_path / "bot.sqlite3"
-    before = a_real_database(database)
-    config = config_for(tmp_path, database)
-    (tmp_path / "state").mkdir()
-    session = tmp_path / "state" / "session.json"
-    session.write_text('{"access_token": "x"}')
-    config_text = config.read_text()
-    hard_link = tmp_path / "innocent.sqlite3"
-    hard_link.hardlink_to(database)
+    own = BotsOwnFiles.made(tmp_path, ".sqlite3")
     precious = tmp_path / "precious.txt"
     precious.write_text("keep me\n")
     link = tmp_path / "link.sqlite3"
     link.symlink_to(precious)
     targets = {
-        database: "refusing to write the backup to",
-        Path(f"{database}-wal"): "the bot's database",
-        Path(f"{database}-shm"): "the bot's database",
-        config: "the config file",
-        session: "storage.state_dir",
+        **own.targets(database="refusing to write the backup to"),
         tmp_path / "state" / "new.sqlite3": "storage.state_dir",
-        hard_link: "the bot's database",
         link: "symbolic link",
     }
     for target, why in targets.items():
         for force in ([], ["--force"]):
-            code, output = backup_to(capsys, config, "-o", str(target), *force)
+            code, output = backup_to(capsys, own.config, "-o", str(target), *force)
             assert code != 0, (target, force, output)
             assert len(output.strip().splitlines()) == 1 and why in output, (target, force, output)
-    assert database.read_bytes() == before
-    assert config.read_text() == config_text
-    assert session.read_text() == '{"access_token": "x"}'
+    own.assert_untouched()
     assert precious.read_text() == "keep me\n"
-    assert sorted(p.name for p in (tmp_path / "state").iterdir()) == ["session.json"]
-    assert not Path(f"{database}-wal").exists()
 
 
 def test_backup_of_a_missing_or_damaged_database_is_one_line_and_leaves_no_file(tmp_path, capsys):
