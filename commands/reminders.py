@@ -215,9 +215,16 @@ def _local(at: dt.datetime, zone: str) -> Text:
 
 def reminder_text(config: Config, reminder: Reminder) -> Text:
     conf, prefix, made = config.conference, config.matrix.command_prefix, reminder.announcement
-    text = (
-        Text("⏰ ").bold(conf.name).add(f" {_when(reminder)}: ").extend(_local(made.session.starts_at, reminder.zone))
-    )
+    if reminder.restored:
+        text = Text("✅ ").bold(conf.name).add(" of ").extend(_local(made.session.starts_at, reminder.zone))
+        text.add(f" takes place after all ({countdown(made.left)}).")
+    else:
+        text = (
+            Text("⏰ ")
+            .bold(conf.name)
+            .add(f" {_when(reminder)}: ")
+            .extend(_local(made.session.starts_at, reminder.zone))
+        )
     text.line().extend(link_line(config))
     if made.agenda:
         text.line("Top topics:")
@@ -227,7 +234,8 @@ def reminder_text(config: Config, reminder: Reminder) -> Text:
         names = [p.name for p in made.volunteers]
         shown = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         text.line(f"Host: {shown}.")
-    return text.line("You asked for this reminder; stop them with ").code(f"{prefix}remind off").add(".")
+    asked = "reminders" if reminder.restored else "this reminder"
+    return text.line(f"You asked for {asked}; stop them with ").code(f"{prefix}remind off").add(".")
 
 
 def reminder_cancellation_text(config: Config, cancelled: ReminderCancellation) -> Text:

@@ -42,9 +42,14 @@ _NAMING = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE(?: IF NOT EXISTS)?)\s+([
 
 
 def created_tables() -> set[str]:
-    found = set()
-    for path in (ROOT / MIGRATIONS).glob("*.py"):
-        found |= set(re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", path.read_text(encoding="utf-8")))
+    """The tables the migrations leave: created, less those renamed or dropped later (a
+    table rebuilt under a new name, then given the old one)."""
+    found: set[str] = set()
+    for path in sorted((ROOT / MIGRATIONS).glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        found |= set(re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", source))
+        for old, new in re.findall(r"ALTER TABLE (\w+) RENAME TO (\w+)", source):
+            found = (found - {old}) | {new}
     return found
 
 

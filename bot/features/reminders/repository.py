@@ -1,6 +1,6 @@
 """The `reminder_settings` table (who asked for reminders: which slots, how long before)
-and `reminders_sent` (one row per person, session and lead, written 'sending' before the
-direct message goes out and marked 'sent' or 'skipped' after it, so each is sent exactly
+and `reminders_sent` (one row per person, session, lead and kind, written 'sending' before
+the direct message goes out and marked 'sent' or 'skipped' after it, so each is sent exactly
 once). The only SQL touching them is here."""
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ class Setting:
 
 class Kind(StrEnum):
     REMINDER = "reminder"
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled"  # the session is cancelled (instead of the reminder, or after it)
+    RESTORED = "restored"  # its cancellation was lifted: it takes place after all
 
 
 class Status(StrEnum):
@@ -110,8 +111,8 @@ async def clear_setting(store: Store, user_id: str) -> bool:
 async def record(
     store: Store, user_id: str, session: str, lead: dt.timedelta, kind: Kind, status: Status, at: dt.datetime
 ) -> bool:
-    """Write the reminder of (person, session, lead) unless it is recorded already;
-    True if it is new."""
+    """Write the message of this kind for (person, session, lead) unless it is recorded
+    already; True if it is new."""
     return (
         await store.execute(
             "INSERT OR IGNORE INTO reminders_sent (user_id, session, lead, kind, status, at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -151,9 +152,37 @@ async def sent_to(store: Store, user_id: str) -> list[Sent]:
 
 async def mark(store: Store, item: Sent, status: Status, event_id: str | None, at: dt.datetime) -> None:
     await store.execute(
-        "UPDATE reminders_sent SET status = ?, event_id = ?, at = ? WHERE user_id = ? AND session = ? AND lead = ?",
-        (status, event_id, iso(at), item.user_id, item.session, item.lead),
+        "UPDATE reminders_sent SET status = ?, event_id = ?, at = ? "
+        "WHERE user_id = ? AND session = ? AND lead = ? AND kind = ?",
+        (status, event_id, iso(at), item.user_id, item.session, item.lead, item.kind),
     )
+
+
+async def cancellation_lifted(db: aiosqlite.Connection, session: str, starts_at: dt.datetime, at: dt.datetime) -> None:
+    """The cancellation of `session` is lifted (inside the caller's transaction). Whoever
+    was told of it (their cancellation recorded) gets a message that it takes place after
+    all, which stands in for their reminder if its time went by meanwhile; a cancellation
+    not sent yet never goes; the session's cancellations and earlier such messages are
+    forgotten, so that cancelling it again tells them again."""
+    cursor = await db.execute(
+        "SELECT user_id, lead FROM reminders_sent WHERE session = ? AND kind = ? AND status IN (?, ?)",
+        (session, Kind.CANCELLED, Status.SENT, Status.SENDING),
+    )
+    told = await cursor.fetchall()
+    await db.execute(
+        "DELETE FROM reminders_sent WHERE session = ? AND kind IN (?, ?)", (session, Kind.CANCELLED, Kind.RESTORED)
+    )
+    for user_id, lead in told:
+        await db.execute(
+            "INSERT INTO reminders_sent (user_id, session, lead, kind, status, at) VALUES (?, ?, ?, ?, ?, ?)",
+            (user_id, session, lead, Kind.RESTORED, Status.SENDING, iso(at)),
+        )
+        if starts_at - parse_duration(lead) <= at:
+            await db.execute(
+                "INSERT OR IGNORE INTO reminders_sent (user_id, session, lead, kind, status, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (user_id, session, lead, Kind.REMINDER, Status.SKIPPED, iso(at)),
+            )
 
 
 # --- !mydata and !forgetme ------------------------------------------------------------

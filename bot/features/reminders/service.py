@@ -3,7 +3,8 @@ each person's lead before the sessions they chose, one direct message, recorded 
 is sent and sent with a key derived from (person, session, lead), from which the Matrix
 adapter derives the transaction id. A reminder that fell due while the bot was down goes
 out late only within the announcements' grace window; a cancelled session's reminder is
-its cancellation instead."""
+its cancellation instead (or besides, when it was cancelled after the reminder went out),
+and a lifted cancellation brings word that the session takes place after all."""
 
 from __future__ import annotations
 
@@ -48,10 +49,13 @@ SEND_AT_ONCE = 8
 
 @dataclass(frozen=True)
 class Reminder:
-    """A reminder as data: the announcement of the session, and the person's time zone."""
+    """A reminder as data: the announcement of the session, and the person's time zone;
+    `restored` when it brings word that a cancellation was lifted (the person was told of
+    the cancellation when their reminder was due, so this one stands in for it)."""
 
     announcement: Announcement
     zone: str
+    restored: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,9 +112,12 @@ async def open_direct_chat(services: Services, user_id: str) -> DirectChat | Non
         return None
 
 
-def reminder_key(user_id: str, session: str, lead: str) -> str:
-    """The stable key of a reminder (the transaction id is derived from it)."""
-    return f"remind:{user_id}:{session}:{lead}"
+def reminder_key(user_id: str, session: str, lead: str, kind: Kind = Kind.REMINDER, recorded: str = "") -> str:
+    """The stable key of a direct message (the transaction id is derived from it). A
+    cancellation or its lifting can happen again to the same session, so their keys carry
+    when they were recorded: a second one is a new message, not a resend of the first."""
+    key = f"remind:{user_id}:{session}:{lead}"
+    return key if kind == Kind.REMINDER else f"{key}:{kind}#{recorded}"
 
 
 class Reminders:
@@ -151,7 +158,7 @@ class Reminders:
 
     def deadline(self, session: Session, lead: dt.timedelta, kind: Kind) -> dt.datetime:
         """After this one not sent yet is skipped: the announcements' grace window."""
-        if kind == Kind.CANCELLED:
+        if kind in (Kind.CANCELLED, Kind.RESTORED):
             return session.starts_at
         return self.announcer.deadline(session, Lead(lead))
 
@@ -238,10 +245,16 @@ class Reminders:
         services, config = self.services, self.services.config
         wording = services.parts.get(ReminderWording)
         zone = await people.get_timezone(services.store, item.user_id) or "UTC"
-        key = reminder_key(item.user_id, item.session, item.lead)
+        key = reminder_key(item.user_id, item.session, item.lead, item.kind, item.at.strftime("%Y%m%dT%H%M%S"))
         made = {} if made is None else made
         shared = (item.session, item.lead, item.kind)
-        if item.kind == Kind.CANCELLED:
+        if item.kind == Kind.RESTORED:
+            if shared not in made:
+                made[shared] = await announcement_of(services, session, now, lead=None)
+            announcement = made[shared]
+            assert isinstance(announcement, Announcement)
+            text = wording.reminder(config, Reminder(announcement, zone, restored=True))
+        elif item.kind == Kind.CANCELLED:
             if shared not in made:
                 made[shared] = await cancellation_of(services, session, now)
             notice = made[shared]

@@ -22,6 +22,7 @@ from bot.core import privacy
 from bot.core.clock import UTC, iso, parse_iso
 from bot.core.config import Config, Slot
 from bot.features.announcements import repository as announcements
+from bot.features.reminders import repository as reminders
 from bot.storage.store import Store, count_meta, write_meta, write_meta_once
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
@@ -284,7 +285,8 @@ async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Col
     """Lift every cancellation of the sessions `keys` on the local date `day`, whether each
     was cancelled by itself or with its whole day. A cancellation of the whole day is
     narrowed to the day's other sessions, which stay cancelled for the same reason; the
-    notices already sent for them stay valid, those for `keys` are forgotten."""
+    notices already sent for them stay valid, those for `keys` are forgotten, and the
+    people told of those by direct message are told they take place after all."""
     async with store.transaction() as db:
         cursor = await db.execute(
             "SELECT reason, cancelled_by, cancelled_at FROM cancellations WHERE target = ?", (day.isoformat(),)
@@ -302,6 +304,7 @@ async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Col
         for key in keys:
             await db.execute("DELETE FROM cancellations WHERE target = ?", (key,))
             await announcements.forget_cancellation_notice(db, key)
+            await reminders.cancellation_lifted(db, key, session_from_key(config, key).starts_at, at)
         await _schedule_changed(db, at)
 
 

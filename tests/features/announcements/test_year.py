@@ -158,7 +158,7 @@ class Expected:
     at: dt.datetime
     deadline: dt.datetime
     session: Session
-    kind: str  # 'lead', 'cancelled', 'host-wait', 'reminder', 'reminder-cancelled'
+    kind: str  # 'lead', 'cancelled', 'host-wait', 'reminder', 'reminder-cancelled', 'reminder-restored'
     log: str  # what a skip's log line says
     superseded_by: tuple[dt.datetime, ...] = ()  # later leads: due by then, this one is dropped
     blocked: bool = False  # fell while the session was cancelled (lifted later)
@@ -228,12 +228,19 @@ def expectation(run: Run, sessions: list[Session]) -> dict[str, Expected]:
             at, name = start - lead, fmt(lead)
             key = f"remind:{user}:{s.key}:{name}"
             log = f"the {name} reminder of {user} for session {s.key}"
-            if c is None or at < c or (u is not None and run.first_chance(at) >= u):
+            # Told of the cancellation: the bot got to act on it (when the reminder was due,
+            # or at once if cancelled later) while it was still cancelled.
+            mine = max(at, c) if c is not None else None
+            told = mine is not None and mine < start and (u is None or run.first_chance(mine) < u)
+            if c is None or run.first_chance(at) < c or (u is not None and not told):
                 add(Expected(key, at, min(at + GRACE, start), s, "reminder", log))
-            else:
-                # Instead of the reminder, the cancellation; one row per (person, session,
-                # lead), so once it is recorded the session's lifting brings no reminder.
-                add(Expected(key, at, start, s, "reminder-cancelled", log))
+            if told:
+                assert mine is not None
+                add(Expected(f"{key}:cancelled", mine, start, s, "reminder-cancelled", log))
+            if told and u is not None:
+                # Lifted: word that it takes place after all, standing in for the reminder
+                # whose time went by while it was cancelled.
+                add(Expected(f"{key}:restored", u, start, s, "reminder-restored", log))
     return out
 
 
@@ -464,17 +471,25 @@ async def check_year(chat, seed: int) -> str:
     expected = expectation(run, sessions)
     logs = "\n".join(collect.lines)
     problems: list[str] = []
-    shown = server.shown
+    # A cancellation's or a lifting's key carries when it was recorded (after a '#').
+    shown: dict[str, tuple[dt.datetime, Reply]] = {}
+    for key, value in server.shown.items():
+        base = key.split("#")[0]
+        if base in shown:
+            problems.append(f"{base} was shown twice")
+        shown.setdefault(base, value)
     for key in shown:
         if key not in expected:
             problems.append(f"{key} was sent but nothing of the kind was due")
     sent = skipped = 0
+    kinds: Counter[str] = Counter()
     for key, item in expected.items():
         first = run.first_chance(item.at, item.session.key)
         superseded = any(later <= first for later in item.superseded_by)
         must = first <= item.deadline and not superseded
         if key in shown:
             sent += 1
+            kinds[item.kind] += 1
             when, reply = shown[key]
             if not item.at <= when <= max(first, item.at):
                 problems.append(f"{key} due at {item.at} (first chance {first}) was shown at {when}")
@@ -493,7 +508,7 @@ async def check_year(chat, seed: int) -> str:
     assert len(run.cancelled) >= 5 and run.restarts >= 3
     return (
         f"seed {seed}: {sent} sent, {skipped} skipped, {run.crashes} crashes, {run.restarts} restarts, "
-        f"{len(run.down)} downtimes, {len(run.cancelled)} cancellations"
+        f"{len(run.down)} downtimes, {len(run.cancelled)} cancellations; shown: {dict(sorted(kinds.items()))}"
     )
 
 
@@ -516,7 +531,9 @@ def text_problems(item: Expected, reply: Reply, run: Run) -> list[str]:
         wanted.append(f"{long_date(own)} UTC" if zone == "UTC" else f"{long_date(own)} (")
         if zone != "UTC":
             wanted.append(f"; {start:%H:%M} UTC)")
-        wanted.append("is cancelled" if item.kind == "reminder-cancelled" else "⏰")
+        wanted.append(
+            {"reminder-cancelled": "is cancelled", "reminder-restored": "takes place after all"}.get(item.kind, "⏰")
+        )
     if item.kind == "cancelled":
         wanted.append("is cancelled")
     return [f"{item.key}: {w!r} not in {text!r}" for w in wanted if w not in text]

@@ -11,7 +11,7 @@ from bot.core.model import Reply
 from bot.features.announcements.announcer import Announcer
 from bot.features.reminders.service import SEND_AT_ONCE, Reminders
 from bot.features.schedule.repository import add_cancellation
-from tests.conftest import ALICE, BOB, HOST
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 UTC = dt.UTC
 
@@ -212,6 +212,77 @@ async def test_a_cancelled_session_sends_its_cancellation_instead(chat):
     assert first == at(26, 7, 45)
     assert "is cancelled: the host is ill." in cancelled.text and "!remind off" in cancelled.text
     assert "starts in 15 minutes" in evening.text
+
+
+async def test_a_session_cancelled_after_the_reminder_went_out_sends_the_cancellation_too(chat):
+    await chat.text(ALICE, "!remind 08:00 1d")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(25, 7, 55))
+    await walk(chat, announcer, at(25, 8, 5))
+    assert len(server.to(ALICE)) == 1  # the reminder, a day ahead
+    chat.clock.set(at(25, 12))
+    await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 the host is ill")
+    await walk(chat, announcer, at(25, 12, 2))
+    (_, reminder), (when, cancelled) = server.to(ALICE)
+    assert "starts in 1 day" in reminder.text
+    assert when == at(25, 12, 1)
+    assert "is cancelled: the host is ill." in cancelled.text
+    assert cancelled.key != reminder.key  # a transaction of its own, not taken for the reminder
+    await walk(chat, announcer, at(26, 9), step=10)
+    assert len(server.to(ALICE)) == 2
+
+
+async def test_a_lifted_cancellation_brings_the_reminder_to_those_told_of_it(chat):
+    await chat.text(ALICE, "!remind 08:00 1d")  # her reminder time passes while it is cancelled
+    await chat.text(BOB, "!remind 08:00 15m")  # his is still to come when it is lifted
+    await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 the host is ill")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(25, 7, 55))
+    await walk(chat, announcer, at(25, 8, 5))
+    ((_, cancelled),) = server.to(ALICE)
+    assert "is cancelled" in cancelled.text and server.to(BOB) == []
+    chat.clock.set(at(25, 20))
+    lifted = await chat.text(ORGANISER, "!uncancel 2026-11-26 08:00")
+    assert "reminders go out as usual" in lifted
+    await walk(chat, announcer, at(25, 20, 2))
+    (_, _), (when, back) = server.to(ALICE)
+    assert when == at(25, 20, 1)
+    assert "takes place after all" in back.text
+    assert "Thursday 26 November 2026, 08:00 UTC" in back.text and "access code" in back.text
+    assert "You asked for reminders; stop them with !remind off." in back.text
+    assert server.to(BOB) == []  # never told of the cancellation: his reminder comes at its time
+    await walk(chat, announcer, at(26, 7, 40), step=5)
+    await walk(chat, announcer, at(26, 7, 49))
+    assert len(server.to(ALICE)) == 2  # not the day-ahead reminder as well, late
+    ((when, reminder),) = server.to(BOB)
+    assert when == at(26, 7, 45) and "starts in 15 minutes" in reminder.text
+    # Cancelled again: told again.
+    chat.clock.set(at(26, 7, 50))
+    await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 no room after all")
+    await walk(chat, announcer, at(26, 7, 52))
+    assert "no room after all" in server.to(ALICE)[-1][1].text
+    assert "no room after all" in server.to(BOB)[-1][1].text
+
+
+async def test_a_cancellation_not_yet_sent_when_lifted_is_never_sent(chat):
+    await chat.text(ALICE, "!remind 08:00 1d")
+    await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 the host is ill")
+    away = DirectMessages(chat)
+
+    async def refused(reply: Reply, in_reply_to=None) -> str | None:
+        return "$room" if reply.direct_to is None else None  # the direct message fails
+
+    away.send = refused  # type: ignore[method-assign]
+    announcer = start(chat, away)
+    chat.clock.set(at(25, 7, 59))
+    await walk(chat, announcer, at(25, 8, 1))  # the cancellation recorded, not sent
+    await chat.text(ORGANISER, "!uncancel 2026-11-26 08:00")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    await walk(chat, announcer, at(26, 9), step=5)
+    assert [reply.text for _, reply in server.to(ALICE) if "cancelled" in reply.text] == []
 
 
 async def test_someone_who_left_every_served_room_gets_none(chat, caplog):
