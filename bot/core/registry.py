@@ -190,6 +190,12 @@ def convert(kind: type, token: str, name: str) -> Any:
     shown = clean(token, 40)
     if kind is int:
         if not re.fullmatch(r"#?\d{1,9}", token):
+            if re.fullmatch(r"-#?\d+([.,]\d+)?", token):
+                raise UsageError(f"{name}: {shown!r} is below zero; give a whole number such as 3")
+            if re.fullmatch(r"#?\d+", token):
+                raise UsageError(f"{name}: {shown!r} is too large")
+            if re.fullmatch(r"#?\d+[.,]\d+", token):
+                raise UsageError(f"{name}: {shown!r} is not a whole number")
             raise UsageError(f"{name}: {shown!r} is not a number")
         return int(token.lstrip("#"))
     if kind is dt.date:

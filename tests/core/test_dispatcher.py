@@ -171,6 +171,8 @@ async def test_errors_name_the_argument_as_the_usage_line_does(chat):
     assert text.splitlines()[1] == "Usage: !history [N]"
     assert "count" not in text
     assert (await chat.text(ALICE, "!vote")).splitlines()[0] == "!vote: N is missing."
+    text = await chat.text(ALICE, "!vote -1")
+    assert text.splitlines() == ["!vote: N: '-1' is below zero; give a whole number such as 3.", "Usage: !vote N"]
     text = await chat.text(ORGANISER, "!cancel 24.12.2026")
     assert text.splitlines()[0].startswith("!cancel: YYYY-MM-DD: '24.12.2026' is not a date")
     text = await chat.text(ORGANISER, "!export people")

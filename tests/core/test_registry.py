@@ -73,9 +73,11 @@ def test_convert_accepts(kind, token, value):
 @pytest.mark.parametrize(
     ("kind", "token", "message"),
     [
-        (int, "-3", "N: '-3' is not a number"),
-        (int, "1234567890", "is not a number"),  # ten digits: no topic has such a number
-        (int, "3.5", "is not a number"),
+        (int, "-3", "N: '-3' is below zero; give a whole number such as 3"),
+        (int, "1234567890", "N: '1234567890' is too large"),  # ten digits: no topic has such a number
+        (int, "3.5", "N: '3.5' is not a whole number"),
+        (int, "3,5", "is not a whole number"),
+        (int, "three", "N: 'three' is not a number"),
         (dt.time, "24:00", "N: '24:00' is not a time (HH:MM)"),
         (dt.time, "08:60", "is not a time"),
         (dt.time, "0800", "is not a time"),
