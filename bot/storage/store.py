@@ -319,11 +319,16 @@ async def read_meta(db: aiosqlite.Connection, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+_WRITE_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+
+
 async def write_meta(db: aiosqlite.Connection, key: str, value: str) -> None:
-    await db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
+    await db.execute(_WRITE_META, (key, value))
+
+
+def put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
+    """`write_meta`, on the plain connection (in Store.run's work)."""
+    conn.execute(_WRITE_META, (key, value))
 
 
 async def write_meta_once(db: aiosqlite.Connection, key: str, value: str) -> None:
