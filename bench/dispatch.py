@@ -1,9 +1,13 @@
 """Commands per second through the dispatcher, against the floor of raw SQLite writes.
 
 Both sides use a real SQLite file in WAL mode (as the bot opens it) on the same disk, in
-the same run: the dispatcher answers `!suggest`, `!vote` and `!topics` as users would send
-them; the raw loop does the same inserts with plain aiosqlite, one commit each (and, for
-`!topics`, the same query). The ratio says what the bot's layers cost on top of SQLite.
+the same run, with SQLite's default durability (synchronous FULL) on both: the dispatcher
+answers `!suggest`, `!vote` and `!topics` as users would send them; the raw loop does the
+same inserts with plain aiosqlite, one commit each (and, for `!topics`, the same query).
+The ratio says what the bot's layers cost on top of SQLite.
+
+The two sides take turns in blocks of BLOCK commands (raw first, then the bot first, and
+so on), so that both meet the same load from whatever else runs on the machine.
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ from bot.core.model import IncomingMessage
 from bot.features.topics.repository import normalise
 from bot.storage.store import Store
 
-GOAL_RATIO = 0.5
+# Issue 19: the mix at least 0.7x, `!vote` at least 0.8x.
+GOAL_RATIO = 0.7
+GOAL_VOTE = 0.8
+BLOCK = 25
 KINDS = ("suggest", "vote", "topics")
 ROOM = "!bench:localhost"
 NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
@@ -72,15 +79,21 @@ class DispatchFigures:
     def goal(self) -> Goal:
         return Goal("dispatcher / raw aiosqlite", self.total.ratio, GOAL_RATIO, at_least=True, unit="x")
 
+    @property
+    def goals(self) -> tuple[Goal, ...]:
+        vote = next(r for r in self.rates if r.kind == "vote")
+        return (Goal("!vote dispatcher / raw aiosqlite", vote.ratio, GOAL_VOTE, at_least=True, unit="x"), self.goal)
+
     def report(self) -> str:
         lines = [
-            f"dispatch: {self.count} commands of each kind, one SQLite file per side ({self.filesystem}, WAL)",
+            f"dispatch: {self.count} commands of each kind, one SQLite file per side ({self.filesystem}, WAL), "
+            f"taking turns every {BLOCK}",
             f"  {'command':<10} {'dispatcher':>14} {'raw aiosqlite':>15} {'ratio':>7}",
         ]
         for r in (*self.rates, self.total):
             name = f"!{r.kind}" if r.kind != "all" else "all"
             lines.append(f"  {name:<10} {r.bot_per_second:>12.0f}/s {r.raw_per_second:>13.0f}/s {r.ratio:>6.2f}x")
-        lines.append("  " + self.goal.line())
+        lines.extend("  " + goal.line() for goal in self.goals)
         return "\n".join(lines)
 
 
@@ -122,15 +135,14 @@ def bench_config(folder: Path) -> Config:
     )
 
 
-async def _run_bot(dispatcher: Dispatcher, kind: str, work: Workload) -> float:
-    messages = _messages(kind, work)
+async def _run_bot(dispatcher: Dispatcher, messages: list[IncomingMessage]) -> float:
     began = time.perf_counter()
     for message in messages:
         replies = await dispatcher.handle(message)
         if not replies:
             raise RuntimeError(f"no answer to {message.body!r}")
     elapsed = time.perf_counter() - began
-    if kind == "suggest" and not replies[0].text.startswith("Added"):
+    if messages[0].body.startswith("!suggest") and not replies[0].text.startswith("Added"):
         raise RuntimeError(f"suggestion refused: {replies[0].text}")
     return elapsed
 
@@ -152,11 +164,12 @@ _TOP_OPEN = (
 )
 
 
-async def _run_raw(db: aiosqlite.Connection, kind: str, work: Workload) -> float:
+async def _run_raw(db: aiosqlite.Connection, kind: str, work: Workload, first: int, last: int) -> float:
+    """Commands first..last-1 of `kind`, the raw way."""
     now = iso(NOW)
     began = time.perf_counter()
     if kind == "suggest":
-        for user, text in work.suggestions:
+        for user, text in work.suggestions[first:last]:
             await db.execute(
                 "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status) "
                 "VALUES (?, ?, ?, ?, ?, 'open')",
@@ -164,11 +177,11 @@ async def _run_raw(db: aiosqlite.Connection, kind: str, work: Workload) -> float
             )
             await db.commit()
     elif kind == "vote":
-        for user, topic in work.votes:
+        for user, topic in work.votes[first:last]:
             await db.execute("INSERT INTO votes (topic_id, user_id, voted_at) VALUES (?, ?, ?)", (topic, user, now))
             await db.commit()
     else:
-        for _ in work.readers:
+        for _ in work.readers[first:last]:
             await (await db.execute(_TOP_OPEN)).fetchall()
     return time.perf_counter() - began
 
@@ -188,9 +201,17 @@ async def run(count: int = 500, folder: Path | None = None) -> DispatchFigures:
         rates = []
         try:
             for kind in KINDS:
-                # Raw first, then the bot, kind by kind: both see the same disk conditions.
-                raw_seconds = await _run_raw(raw, kind, work)
-                bot_seconds = await _run_bot(dispatcher, kind, work)
+                messages = _messages(kind, work)
+                bot_seconds = raw_seconds = 0.0
+                # Kind by kind, in turns of BLOCK commands, each side first in every other
+                # turn: both see the same disk and the same load.
+                for turn, first in enumerate(range(0, count, BLOCK)):
+                    last = min(first + BLOCK, count)
+                    if turn % 2:
+                        bot_seconds += await _run_bot(dispatcher, messages[first:last])
+                    raw_seconds += await _run_raw(raw, kind, work, first, last)
+                    if not turn % 2:
+                        bot_seconds += await _run_bot(dispatcher, messages[first:last])
                 rates.append(Rate(kind, count, bot_seconds, raw_seconds))
         finally:
             await raw.close()

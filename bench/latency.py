@@ -2,8 +2,13 @@
 
 One local Synapse; one user in two rooms: one with the echo bot (bench/echo_bot.py, the
 floor), one with ccc-bot running as its own process (`ccc-bot run`, as in production)
-and 50 open topics in its database. The user sends `!topics` to both, interleaved in a
-random order per pair, and times each reply as its own long-poll sync delivers it.
+with everything on: the agenda pinned in its room (the bot may pin), reminders asked for
+by REMINDED people, the web server listening, and 50 open topics in its database. The
+user sends the same commands to both, interleaved in a random order per pair, and times
+each reply as its own long-poll sync delivers it: `!topics` and `!vote N` (`!unvote N`
+once every topic has the user's vote) by turns, so that the agenda has votes to show and
+is edited while replies are timed. The agenda's edits seen in the room are counted
+against the votes sent.
 """
 
 from __future__ import annotations
@@ -13,19 +18,29 @@ import asyncio
 import contextlib
 import datetime as dt
 import random
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, RoomCreateResponse, RoomSendResponse, SyncResponse
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    RoomCreateResponse,
+    RoomPutStateResponse,
+    RoomSendResponse,
+    SyncResponse,
+)
 
 from bench import ROOT, Goal, ms, percentile, workdir
 from bench.echo_bot import READY
 from bot.core.clock import iso
 from bot.devtools.localsynapse import LocalSynapse
+from bot.features.reminders import repository as reminders
 from bot.features.topics.repository import normalise
 from bot.matrix.sync import SYNC_TIMEOUT_MS
 from bot.storage.store import Store
@@ -33,7 +48,11 @@ from tests.integration.botproc import BotProcess, bot_sections, register_bot, wr
 
 GOAL_P50 = 1.10
 GOAL_P95 = 1.20
+GOAL_EDITS = 5.0  # agenda edits per 100 votes
 REPLY_TIMEOUT = 30.0
+EDITS_SETTLE = 5.0
+# People with reminders on (all slots, 15 minutes before) in the bot's database.
+REMINDED = 20
 
 
 @dataclass(frozen=True)
@@ -60,9 +79,22 @@ class LatencyFigures:
     topics: int
     floor: Series
     ccc: Series
+    votes: int = 0  # `!vote`/`!unvote` among the timed pings
+    edits: int = 0  # agenda edits seen in ccc-bot's room while they were timed
+    pinned: bool = False  # the agenda was pinned in the room
+    web: bool = False  # the web server answered, after the pings
+    seconds: float = 0.0  # how long the timed pings took
 
     @property
-    def goals(self) -> tuple[Goal, Goal]:
+    def votes_per_second(self) -> float:
+        return self.votes / self.seconds if self.seconds else 0.0
+
+    @property
+    def edits_per_100_votes(self) -> float:
+        return 100 * self.edits / self.votes if self.votes else 0.0
+
+    @property
+    def goals(self) -> tuple[Goal, ...]:
         return (
             Goal("ccc-bot p50 / floor p50", self.ccc.p50 / self.floor.p50, GOAL_P50, unit="x"),
             Goal("ccc-bot p95 / floor p95", self.ccc.p95 / self.floor.p95, GOAL_P95, unit="x"),
@@ -71,8 +103,16 @@ class LatencyFigures:
     def report(self) -> str:
         f, c = self.floor, self.ccc
         lines = [
-            f"latency: {self.pings} pings to each bot, interleaved; ccc-bot answers !topics with {self.topics} "
-            "open topics; message sent -> reply synced, one local Synapse",
+            f"latency: {self.pings} pings to each bot, interleaved, !topics and !vote by turns "
+            f"({self.votes} votes); message sent -> reply synced, one local Synapse",
+            f"  ccc-bot with everything on: agenda {'pinned' if self.pinned else 'NOT pinned'}, "
+            f"{REMINDED} people with reminders, web server {'answering' if self.web else 'NOT answering'}, "
+            f"{self.topics} open topics",
+            # At most one edit per window (4 s): per 100 votes, the figure depends on how fast
+            # the votes come; `bench agenda` gives it at a fixed 10 votes/s.
+            f"  agenda edits while timed: {self.edits} for {self.votes} votes in {self.seconds:.1f} s "
+            f"({self.votes_per_second:.1f} votes/s): {self.edits_per_100_votes:.1f} per 100 votes "
+            f"(goal <= {GOAL_EDITS:g} per 100 at 10 votes/s: python -m bench agenda)",
             f"  {'':<14}{'p50':>10}{'p95':>10}{'max':>10}",
             f"  {'echo (floor)':<14}{ms(f.p50):>10}{ms(f.p95):>10}{ms(f.max):>10}",
             f"  {'ccc-bot':<14}{ms(c.p50):>10}{ms(c.p95):>10}{ms(c.max):>10}",
@@ -94,6 +134,8 @@ class Pinger:
         self._arrived: dict[str, tuple[float, dict]] = {}
         self._waiting: dict[str, asyncio.Future[None]] = {}
         self._task: asyncio.Task | None = None
+        # Edits (m.replace) seen, by room: the agenda's, in ccc-bot's room.
+        self.edits: dict[str, int] = {}
 
     async def start(self) -> None:
         first = await self.client.sync(timeout=0, full_state=True)
@@ -115,9 +157,11 @@ class Pinger:
                 await asyncio.sleep(0.5)
                 continue
             token = resp.next_batch
-            for info in resp.rooms.join.values():
+            for room_id, info in resp.rooms.join.items():
                 for event in info.timeline.events:
                     content = event.source.get("content", {})
+                    if (content.get("m.relates_to") or {}).get("rel_type") == "m.replace":
+                        self.edits[room_id] = self.edits.get(room_id, 0) + 1
                     answered = ((content.get("m.relates_to") or {}).get("m.in_reply_to") or {}).get("event_id")
                     # The first answer counts (a file, as !stats sends, follows its text).
                     if answered and answered not in self._arrived:
@@ -174,9 +218,46 @@ async def seed_open_topics(database: Path, count: int, seed: int = 8) -> None:
         await store.close()
 
 
-def bot_config(folder: Path, synapse: LocalSynapse, account, room_id: str) -> Path:
-    """A `ccc-bot run` config like the integration tests write (no encryption)."""
-    return write_config(folder / "config.toml", bot_sections(synapse, account, [room_id]))
+async def seed_reminders(database: Path, people: int) -> None:
+    """`people` members who asked for reminders of every slot, 15 minutes before."""
+    now = dt.datetime.now(dt.UTC)
+    store = await Store.open(database)
+    try:
+        for i in range(people):
+            await reminders.set_setting(store, f"@member{i}:localhost", None, dt.timedelta(minutes=15), now)
+    finally:
+        await store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bot_config(folder: Path, synapse: LocalSynapse, account, room_id: str, web_port: int) -> Path:
+    """A `ccc-bot run` config like the integration tests write (no encryption), with the
+    agenda (pinned), reminders (the default slots) and the web server on."""
+    sections = bot_sections(synapse, account, [room_id])
+    sections["agenda"] = {"enabled": True, "pin": True}
+    sections["web"] = {"enabled": True, "listen": f"127.0.0.1:{web_port}"}
+    return write_config(folder / "config.toml", sections)
+
+
+async def web_answers(port: int) -> bool:
+    def get() -> bool:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/topics.json", timeout=10) as resp:
+            return resp.status == 200 and resp.read(1) != b""
+
+    try:
+        return await asyncio.to_thread(get)
+    except OSError:
+        return False
+
+
+async def agenda_pinned(client: AsyncClient, room_id: str) -> bool:
+    pinned = await client.room_get_state_event(room_id, "m.room.pinned_events")
+    return bool(getattr(pinned, "content", {}).get("pinned"))
 
 
 class EchoProcess:
@@ -231,10 +312,18 @@ def synapse_in(folder: Path, synapse: LocalSynapse | None) -> Iterator[LocalSyna
         server.stop()
 
 
-async def make_room(client: AsyncClient, invite: str, name: str) -> str:
+async def make_room(client: AsyncClient, invite: str, name: str, *, moderator: bool = False) -> str:
+    """A room with `invite` invited; as a moderator (power level 50, enough to pin) if asked."""
     created = await client.room_create(name=name, invite=[invite])
     if not isinstance(created, RoomCreateResponse):
         raise RuntimeError(f"could not create a room: {created}")
+    if moderator:
+        levels = await client.room_get_state_event(created.room_id, "m.room.power_levels")
+        content = dict(getattr(levels, "content", {}))
+        content["users"] = {**content.get("users", {}), invite: 50}
+        done = await client.room_put_state(created.room_id, "m.room.power_levels", content)
+        if not isinstance(done, RoomPutStateResponse):
+            raise RuntimeError(f"could not make {invite} a moderator: {done}")
     return created.room_id
 
 
@@ -253,10 +342,12 @@ async def run(
         echo_account = server.register_device(f"echo-{random.randrange(1 << 30):x}", "echo password")
         ccc_account = register_bot(server)
         echo_room = await make_room(client, echo_account["user_id"], "echo floor")
-        ccc_room = await make_room(client, ccc_account.user_id, "ccc-bot")
+        ccc_room = await make_room(client, ccc_account.user_id, "ccc-bot", moderator=True)
         echo = EchoProcess(server.url, echo_account, folder, echo_room)
         await seed_open_topics(bot_folder / "ccc.sqlite3", topics)
-        bot = BotProcess(bot_config(bot_folder, server, ccc_account, ccc_room), bot_folder / "bot.log")
+        await seed_reminders(bot_folder / "ccc.sqlite3", REMINDED)
+        web_port = free_port()
+        bot = BotProcess(bot_config(bot_folder, server, ccc_account, ccc_room, web_port), bot_folder / "bot.log")
         pinger = Pinger(client)
         try:
             bot.start()
@@ -264,7 +355,11 @@ async def run(
             await bot.wait_ready()
             await echo.wait_ready()
             await pinger.start()
-            floor, ccc = await _interleave(pinger, echo_room, ccc_room, pings, warmup)
+            began = time.perf_counter()
+            floor, ccc, votes, edits = await _interleave(pinger, echo_room, ccc_room, pings, warmup, topics)
+            seconds = time.perf_counter() - began - EDITS_SETTLE
+            pinned = await agenda_pinned(client, ccc_room)
+            web = await web_answers(web_port)
         except BaseException:
             print(f"ccc-bot log:\n{bot.output()[-3000:]}", file=sys.stderr)
             raise
@@ -273,23 +368,53 @@ async def run(
             await client.close()
             bot.stop()
             echo.stop()
-        return LatencyFigures(pings, topics, Series("echo", tuple(floor)), Series("ccc-bot", tuple(ccc)))
+        return LatencyFigures(
+            pings,
+            topics,
+            Series("echo", tuple(floor)),
+            Series("ccc-bot", tuple(ccc)),
+            votes,
+            edits,
+            pinned,
+            web,
+            seconds,
+        )
 
 
-async def _interleave(pinger: Pinger, echo_room: str, ccc_room: str, pings: int, warmup: int):
+def command(i: int, topics: int) -> tuple[str, str]:
+    """The i-th command sent to both bots and how ccc-bot's answer begins: `!topics` and
+    `!vote N` by turns, N going through the topics; once all have the user's vote,
+    `!unvote N` through them, then votes again."""
+    if i % 2 == 0:
+        return "!topics", "Open topics"
+    n = i // 2
+    topic = n % topics + 1
+    return (f"!vote {topic}", "Voted for") if (n // topics) % 2 == 0 else (f"!unvote {topic}", "Took back")
+
+
+async def _interleave(
+    pinger: Pinger, echo_room: str, ccc_room: str, pings: int, warmup: int, topics: int
+) -> tuple[list[float], list[float], int, int]:
     rng = random.Random(8)
     floor: list[float] = []
     ccc: list[float] = []
+    votes = edits_before = 0
     for i in range(warmup + pings):
-        pair = [(echo_room, floor, "echo: "), (ccc_room, ccc, "Open topics")]
+        if i == warmup:  # the first few pay for connection set-up and cold caches
+            edits_before = pinger.edits.get(ccc_room, 0)
+        body, answer = command(i, topics)
+        pair = [(echo_room, floor, "echo: "), (ccc_room, ccc, answer)]
         rng.shuffle(pair)  # neither bot always goes first
         for room_id, series, expected in pair:
-            rtt, reply = await pinger.ping(room_id, "!topics")
+            rtt, reply = await pinger.ping(room_id, body)
             if reply.get("msgtype") != "m.notice" or not reply.get("body", "").startswith(expected):
                 raise RuntimeError(f"unexpected reply in {room_id}: {reply.get('body', '')[:200]!r}")
-            if i >= warmup:  # the first few pay for connection set-up and cold caches
+            if i >= warmup:
                 series.append(rtt)
-    return floor, ccc
+        votes += i >= warmup and not body.startswith("!topics")
+    # Edits made for the last votes come within the agenda's window (4 s) after them.
+    await asyncio.sleep(EDITS_SETTLE)
+    return floor, ccc, votes, pinger.edits.get(ccc_room, 0) - edits_before
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -94,13 +95,26 @@ async def add(
     returns (room_id, sender, seq) of those not seen before."""
     new: list[tuple[str, str, int]] = []
     for event_id, room_id, kind, payload in events:
-        cursor = await db.execute(
-            "INSERT OR IGNORE INTO inbox (event_id, room_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)",
-            (event_id, room_id, kind, payload, iso(now)),
-        )
+        cursor = await db.execute(_ADD, (event_id, room_id, kind, payload, iso(now)))
         if cursor.rowcount and cursor.lastrowid is not None:
             new.append((room_id, sender_of(payload), cursor.lastrowid))
     return new
+
+
+def add_on(
+    conn: sqlite3.Connection, events: Iterable[tuple[str, str, str, str]], now: dt.datetime
+) -> list[tuple[str, str, int]]:
+    """`add`, on the plain connection (in Store.run's work: the sync's whole transaction
+    in one trip to the database thread)."""
+    new: list[tuple[str, str, int]] = []
+    for event_id, room_id, kind, payload in events:
+        cursor = conn.execute(_ADD, (event_id, room_id, kind, payload, iso(now)))
+        if cursor.rowcount and cursor.lastrowid is not None:
+            new.append((room_id, sender_of(payload), cursor.lastrowid))
+    return new
+
+
+_ADD = "INSERT OR IGNORE INTO inbox (event_id, room_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)"
 
 
 async def pending(store: Store) -> list[tuple[str, str, int]]:

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import sqlite3
 from typing import Any
 
 from nio import (
@@ -30,7 +31,7 @@ from bot.matrix.crypto import Crypto
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import describe
 from bot.matrix.workers import RoomWorkers
-from bot.storage.store import Store, write_meta
+from bot.storage.store import Store, put_meta
 
 log = logging.getLogger(__name__)
 
@@ -150,10 +151,15 @@ class Syncer:
                 if item is not None:
                     rows.append(item)
         now = self.clock.now()
-        async with self.store.transaction() as db:
-            new = await inbox.add(db, rows, now)
-            await write_meta(db, "sync_token", resp.next_batch)
-            await write_meta(db, "last_sync", iso(now))
+
+        def write(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
+            new = inbox.add_on(conn, rows, now)
+            put_meta(conn, "sync_token", resp.next_batch)
+            put_meta(conn, "last_sync", iso(now))
+            return new
+
+        # One trip to the database thread for the transaction: every command waits for it.
+        new = await self.store.run(write, write=True)
         for room_id, sender, seq in new:
             self.workers.enqueue(room_id, sender, seq)
 

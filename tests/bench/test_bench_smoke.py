@@ -49,7 +49,13 @@ async def test_dispatch_reports_each_command_against_raw_sqlite():
     assert [r.kind for r in figures.rates] == ["suggest", "vote", "topics"]
     assert all(r.count == 5 and r.bot_seconds > 0 and r.raw_seconds > 0 for r in figures.rates)
     report = figures.report()
-    for name in ("!suggest", "!vote", "!topics", "goal dispatcher / raw aiosqlite"):
+    for name in (
+        "!suggest",
+        "!vote",
+        "!topics",
+        "goal !vote dispatcher / raw aiosqlite",
+        "goal dispatcher / raw aiosqlite",
+    ):
         assert name in report
 
 
@@ -77,10 +83,16 @@ async def test_scale_times_every_reply_on_a_built_database():
 
 
 @pytest.mark.integration
-async def test_latency_pings_both_bots(synapse: LocalSynapse):
-    figures = await latency.run(pings=2, topics=3, warmup=1, synapse=synapse)
-    assert len(figures.floor.rtts) == len(figures.ccc.rtts) == 2
-    assert "ccc-bot p50 / floor p50" in figures.report()
+async def test_latency_pings_both_bots_with_everything_on(synapse: LocalSynapse):
+    figures = await latency.run(pings=4, topics=3, warmup=1, synapse=synapse)
+    assert len(figures.floor.rtts) == len(figures.ccc.rtts) == 4
+    # !topics and !vote by turns: of pings 1-4 (after the one warm-up), two are votes.
+    assert figures.votes == 2
+    # The agenda is pinned (its edits are counted); the web server answers.
+    assert figures.pinned and figures.web
+    assert 0 <= figures.edits <= figures.votes
+    for figure in ("ccc-bot p50 / floor p50", "ccc-bot p95 / floor p95", "per 100 votes"):
+        assert figure in figures.report()
 
 
 @pytest.mark.integration

@@ -45,6 +45,38 @@ async def test_transaction_rolls_back_on_error(tmp_path):
     await store.close()
 
 
+async def test_work_run_as_a_write_is_one_transaction_kept_or_rolled_back_whole(tmp_path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+
+    def two_writes_then_fail(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO meta VALUES ('a', '1')")
+        conn.execute("INSERT INTO meta VALUES ('b', '1')")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await store.run(two_writes_then_fail, write=True)
+    assert await store.get_meta("a") is None and await store.get_meta("b") is None
+
+    def two_writes(conn: sqlite3.Connection) -> str:
+        conn.execute("INSERT INTO meta VALUES ('a', '2')")
+        conn.execute("INSERT INTO meta VALUES ('b', '2')")
+        return str(conn.execute("SELECT COUNT(*) FROM meta WHERE value = '2'").fetchone()[0])
+
+    assert await store.run(two_writes, write=True) == "2"
+    await store.close()
+    # Committed: another connection sees both.
+    with sqlite3.connect(tmp_path / "db.sqlite3") as conn:
+        assert conn.execute("SELECT key FROM meta WHERE value = '2' ORDER BY key").fetchall() == [("a",), ("b",)]
+
+
+async def test_work_run_for_reading_gets_rows_by_column_name(tmp_path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    await store.set_meta("a", "x")
+    row = await store.run(lambda conn: conn.execute("SELECT key, value FROM meta WHERE key = 'a'").fetchone())
+    assert (row["key"], row["value"]) == ("a", "x")
+    await store.close()
+
+
 # --- faults: a damaged or unusable database file is refused in one line, untouched ------
 
 

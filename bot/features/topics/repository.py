@@ -14,6 +14,7 @@ import hmac
 import itertools
 import logging
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -390,6 +391,11 @@ async def keep_keys_current(store: Store) -> None:
     """Key every topic written without its keys (by the migration's upgrade, a crash
     between the insert and its keys, or SQL from elsewhere), after keying all of them
     again if the rule's keys changed since they were stored."""
+    await _keys_version_current(store)
+    await store.run(_key_the_unkeyed)
+
+
+async def _keys_version_current(store: Store) -> None:
     if store.memo.get("topic_keys_version") != KEYS_VERSION:
         async with store.transaction() as db:
             if await read_meta(db, "topic_keys_version") != KEYS_VERSION:
@@ -397,21 +403,44 @@ async def keep_keys_current(store: Store) -> None:
                 await db.execute("UPDATE topics SET keyed = NULL WHERE keyed IS NOT NULL")
                 await write_meta(db, "topic_keys_version", KEYS_VERSION)
         store.memo["topic_keys_version"] = KEYS_VERSION
+
+
+def _key_the_unkeyed(conn: sqlite3.Connection) -> None:
     # INDEXED BY: the planner, with statistics from before the index, would read every topic.
-    rows = await store.fetchall("SELECT id, norm FROM topics INDEXED BY topics_unkeyed WHERE keyed IS NULL")
-    if rows:
-        async with store.transaction() as db:
-            await _store_keys(db, [(r["id"], r["norm"]) for r in rows])
+    rows = conn.execute("SELECT id, norm FROM topics INDEXED BY topics_unkeyed WHERE keyed IS NULL").fetchall()
+    if not rows:
+        return
+    if conn.in_transaction:
+        _write_keys(conn, [(r["id"], r["norm"]) for r in rows])
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _write_keys(conn, [(r["id"], r["norm"]) for r in rows])
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
-async def _store_keys(db: aiosqlite.Connection, topics: Sequence[tuple[int, str]], *, mark: bool = True) -> None:
+_INSERT_KEY = "INSERT OR IGNORE INTO topic_keys (key, topic_id) VALUES (?, ?)"
+_MARK_KEYED = "UPDATE topics SET keyed = 1 WHERE id = ?"
+
+
+def _key_rows(topics: Sequence[tuple[int, str]]) -> list[tuple[str, int]]:
+    return [(key, topic_id) for topic_id, norm in topics for key in topic_keys(norm)]
+
+
+def _write_keys(conn: sqlite3.Connection, topics: Sequence[tuple[int, str]], *, mark: bool = True) -> None:
     """Write the keys of `topics` (id, norm) and mark them keyed (unless inserted so: `mark` False)."""
-    await db.executemany(
-        "INSERT OR IGNORE INTO topic_keys (key, topic_id) VALUES (?, ?)",
-        [(key, topic_id) for topic_id, norm in topics for key in topic_keys(norm)],
-    )
+    conn.executemany(_INSERT_KEY, _key_rows(topics))
     if mark:
-        await db.executemany("UPDATE topics SET keyed = 1 WHERE id = ?", [(topic_id,) for topic_id, _ in topics])
+        conn.executemany(_MARK_KEYED, [(topic_id,) for topic_id, _ in topics])
+
+
+async def _store_keys(db: aiosqlite.Connection, topics: Sequence[tuple[int, str]]) -> None:
+    """_write_keys, on an aiosqlite connection in a transaction."""
+    await db.executemany(_INSERT_KEY, _key_rows(topics))
+    await db.executemany(_MARK_KEYED, [(topic_id,) for topic_id, _ in topics])
 
 
 # --- reading ----------------------------------------------------------------------------
@@ -439,8 +468,11 @@ def _topic(row: aiosqlite.Row) -> Topic:
     )
 
 
+_BY_ID = f"SELECT {_COLUMNS} FROM topics t WHERE t.id = ?"
+
+
 async def get_topic(store: Store, topic_id: int) -> Topic | None:
-    row = await store.fetchone(f"SELECT {_COLUMNS} FROM topics t WHERE t.id = ?", (topic_id,))
+    row = await store.fetchone(_BY_ID, (topic_id,))
     return _topic(row) if row else None
 
 
@@ -483,11 +515,12 @@ async def agenda_for(store: Store, user_id: str, limit: int) -> Agenda:
 
 async def open_votes_of(store: Store, user_id: str) -> set[int]:
     """The open topics a person has voted for (what counts against a dot-voting budget)."""
-    rows = await store.fetchall(
-        "SELECT v.topic_id FROM votes v JOIN topics t ON t.id = v.topic_id WHERE v.user_id = ? AND t.status = 'open'",
-        (user_id,),
-    )
-    return {r[0] for r in rows}
+    return {r[0] for r in await store.fetchall(_OPEN_VOTES_OF, (user_id,))}
+
+
+_OPEN_VOTES_OF = (
+    "SELECT v.topic_id FROM votes v JOIN topics t ON t.id = v.topic_id WHERE v.user_id = ? AND t.status = 'open'"
+)
 
 
 async def all_topics(store: Store) -> list[Topic]:
@@ -562,23 +595,30 @@ async def find_duplicate(store: Store, text: str) -> Topic | None:
     the one with the same words if there is one, else the first suggested. Only the topics
     the index picks (probe_keys) are compared: all that can be the same."""
     norm = normalise(text)
-    await keep_keys_current(store)
+    await _keys_version_current(store)
+    found = await store.run(lambda conn: _duplicate_in(conn, norm))
+    return await get_topic(store, found) if found is not None else None
+
+
+def _duplicate_in(conn: sqlite3.Connection, norm: str) -> int | None:
+    """find_duplicate's search, on the connection (in aiosqlite's thread): the id found."""
+    # Topics written without their keys are keyed first, in the same trip.
+    _key_the_unkeyed(conn)
     keys = sorted(probe_keys(norm))
-    rows = await store.fetchall(
+    rows = conn.execute(
         "SELECT id, norm FROM topics WHERE status != 'withdrawn' AND id IN "
         f"(SELECT topic_id FROM topic_keys WHERE key IN ({', '.join('?' * len(keys))})) ORDER BY id",
         keys,
-    )
+    ).fetchall()
     found = None
     for row in rows:
         if not is_near_duplicate(norm, row["norm"]):
             continue
         if _compact(row["norm"]) == _compact(norm):
-            found = row["id"]
-            break
+            return int(row["id"])
         if found is None:
-            found = row["id"]
-    return await get_topic(store, found) if found is not None else None
+            found = int(row["id"])
+    return found
 
 
 # --- changing -----------------------------------------------------------------------------
@@ -608,22 +648,21 @@ async def suggest(
         raise EmptyTopic("a topic needs words")
     if len(text) > max_length:
         raise TopicTooLong(len(text), max_length)
-    duplicate = await find_duplicate(store, text)
-    if duplicate is not None:
-        # Pointing to it helps even past the hourly limit.
-        if _compact(normalise(duplicate.text)) == _compact(norm):
-            raise DuplicateTopic(duplicate, can_insist=False)
-        if not await _held_back(store, now, user_id, norm):
-            await _hold_back(store, now, user_id, text, norm)
-            raise DuplicateTopic(duplicate, can_insist=True)
-    # The close-match search above reads without a lock; the insert checks the exact
-    # duplicate and the hourly limit in the same statement, in a transaction, which SQLite
-    # runs alone, so two suggestions at once can't both get through. The new topic's keys
-    # are written in the same transaction.
+    await _keys_version_current(store)
     name = clean(name or localpart(user_id), 64)
     since, mark = iso(now - RATE_WINDOW), await rate_mark(store, user_id)
-    async with store.transaction() as db:
-        cursor = await db.execute(
+    sweep = _sweep_due(store, now)
+
+    def add(conn: sqlite3.Connection, insisted: bool) -> tuple[int | None, int | None]:
+        """(the near duplicate found, None) or (None, the new topic's id, None if refused)."""
+        if not insisted:
+            found = _duplicate_in(conn, norm)
+            if found is not None:
+                return found, None
+        # The insert checks the exact duplicate and the hourly limit in the same statement,
+        # in the transaction the search was in, so two suggestions at once can't both get
+        # through. The new topic's keys are written in the same transaction.
+        row = conn.execute(
             "INSERT INTO topics (text, norm, suggested_by, suggested_name, suggested_at, status, keyed) "
             "SELECT ?, ?, ?, ?, ?, 'open', 1 "
             "WHERE NOT EXISTS (SELECT 1 FROM topics WHERE norm = ? AND status != 'withdrawn') "
@@ -631,24 +670,40 @@ async def suggest(
             "+ (SELECT COUNT(*) FROM rate_marks WHERE mark = ? AND at > ?) < ?) "
             "RETURNING id",
             (text, norm, user_id, name, iso(now), norm, per_hour, user_id, since, mark, since, per_hour),
-        )
-        row = await cursor.fetchone()
-        if row is not None:
-            await _store_keys(db, [(row["id"], norm)], mark=False)
-            if _sweep_due(store, now):
-                # What the limit kept of people who asked to be forgotten goes once its
-                # hour is over (looked at once a minute at most: the limit counts the last
-                # hour only, so what is left a little longer changes no answer).
-                await db.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
-            if duplicate is not None:
-                await db.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
-    if row is None:
+        ).fetchone()
+        if row is None:
+            return None, None
+        _write_keys(conn, [(row["id"], norm)], mark=False)
+        if sweep:
+            # What the limit kept of people who asked to be forgotten goes once its hour
+            # is over (looked at once a minute at most: the limit counts the last hour
+            # only, so what is left a little longer changes no answer).
+            conn.execute("DELETE FROM rate_marks WHERE at <= ?", (since,))
+        if insisted:
+            conn.execute("DELETE FROM held_suggestions WHERE user_id = ? AND norm = ?", (user_id, norm))
+        return None, int(row["id"])
+
+    # The search and the insert: one trip to the database, one transaction.
+    found, topic_id = await store.run(lambda conn: add(conn, False), write=True)
+    if found is not None:
+        duplicate = await _require(store, found)
+        # Pointing to it helps even past the hourly limit.
+        if _compact(normalise(duplicate.text)) == _compact(norm):
+            raise DuplicateTopic(duplicate, can_insist=False)
+        if not await _held_back(store, now, user_id, norm):
+            await _hold_back(store, now, user_id, text, norm)
+            raise DuplicateTopic(duplicate, can_insist=True)
+        # Sent again in time: they know it is a different topic.
+        found, topic_id = await store.run(lambda conn: add(conn, True), write=True)
+    if topic_id is None:
         same = await store.fetchval("SELECT id FROM topics WHERE norm = ? AND status != 'withdrawn'", (norm,))
         if same is not None:
             raise DuplicateTopic(await _require(store, int(same)), can_insist=False)
         await _check_rate(store, now, user_id, mark, per_hour)
         raise RuntimeError("a suggestion was refused for no reason found")
-    return Topic(row["id"], text, 0, user_id, name, iso(now), TopicStatus.OPEN)
+    if sweep:
+        store.memo["rate_marks_swept"] = iso(now)
+    return Topic(topic_id, text, 0, user_id, name, iso(now), TopicStatus.OPEN)
 
 
 RATE_MARKS_SWEEP = dt.timedelta(minutes=1)
@@ -656,12 +711,9 @@ RATE_MARKS_SWEEP = dt.timedelta(minutes=1)
 
 def _sweep_due(store: Store, now: dt.datetime) -> bool:
     """Whether the rate marks were last swept a minute ago or more (or never, or the
-    clock went back), noting `now` as the last sweep if so."""
+    clock went back); the sweep is noted once done."""
     last = store.memo.get("rate_marks_swept")
-    if last is not None and dt.timedelta(0) <= now - parse_iso(last) < RATE_MARKS_SWEEP:
-        return False
-    store.memo["rate_marks_swept"] = iso(now)
-    return True
+    return last is None or not dt.timedelta(0) <= now - parse_iso(last) < RATE_MARKS_SWEEP
 
 
 async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) -> bool:
@@ -728,17 +780,26 @@ async def vote(store: Store, now: dt.datetime, topic_id: int, user_id: str, budg
     """One vote by `user_id` for open topic `topic_id`. With a `budget` (dot voting), a
     person votes for at most that many open topics at once. The checks and the insert are
     one statement, which SQLite runs alone: concurrent votes are neither lost nor able to
-    overspend a budget."""
-    added = await store.execute(
-        "INSERT INTO votes (topic_id, user_id, voted_at) SELECT ?, ?, ? "
-        "WHERE EXISTS (SELECT 1 FROM topics WHERE id = ? AND status = 'open') "
-        "AND (? <= 0 OR (SELECT COUNT(*) FROM votes v JOIN topics t ON t.id = v.topic_id "
-        "WHERE v.user_id = ? AND t.status = 'open') < ?) "
-        "ON CONFLICT DO NOTHING",
-        (topic_id, user_id, iso(now), topic_id, budget, user_id, budget),
-    )
-    topic = await _require(store, topic_id)
-    mine = await open_votes_of(store, user_id) if budget else set()
+    overspend a budget. The topic and the person's votes are read back in the same
+    transaction: one trip to the database for the whole vote."""
+
+    def cast(conn: sqlite3.Connection) -> tuple[bool, sqlite3.Row | None, set[int]]:
+        added = conn.execute(
+            "INSERT INTO votes (topic_id, user_id, voted_at) SELECT ?, ?, ? "
+            "WHERE EXISTS (SELECT 1 FROM topics WHERE id = ? AND status = 'open') "
+            "AND (? <= 0 OR (SELECT COUNT(*) FROM votes v JOIN topics t ON t.id = v.topic_id "
+            "WHERE v.user_id = ? AND t.status = 'open') < ?) "
+            "ON CONFLICT DO NOTHING",
+            (topic_id, user_id, iso(now), topic_id, budget, user_id, budget),
+        ).rowcount
+        row = conn.execute(_BY_ID, (topic_id,)).fetchone()
+        mine = {r[0] for r in conn.execute(_OPEN_VOTES_OF, (user_id,))} if budget else set()
+        return bool(added), row, mine
+
+    added, row, mine = await store.run(cast, write=True)
+    if row is None:
+        raise UnknownTopic(topic_id)
+    topic = _topic(row)
     if not added:
         # Why not, read afterwards: refusals are the rare case.
         if not topic.is_open:
