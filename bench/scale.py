@@ -460,15 +460,28 @@ def _children(pid: int) -> list[int]:
     return children
 
 
-def _chart_process_hwm(pid: int) -> float | None:
-    """The peak RSS of the bot's chart process kept ready, if it is running now."""
+def _chart_pid(pid: int) -> int | None:
+    """The bot's chart process kept ready, if it is running."""
     for child in _children(pid):
         try:
             if b"bot.features.sessions.chart" in Path(f"/proc/{child}/cmdline").read_bytes():
-                return _status_mb(child, "VmHWM")
+                return child
         except OSError:
             continue  # it has just ended
     return None
+
+
+async def chart_process_hwm(pid: int) -> float | None:
+    """The peak RSS of the bot's chart process kept ready, once it is idle (matplotlib
+    imported), if it is running."""
+    child = _chart_pid(pid)
+    if child is None:
+        return None
+    try:
+        await wait_idle(child)
+        return _status_mb(child, "VmHWM")
+    except OSError:
+        return None  # it has just ended
 
 
 def memory_config(synapse: LocalSynapse, account, room: str, database: Path) -> dict:
@@ -512,7 +525,7 @@ async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, me
         busy_hwm = await _answer(pinger, pid, room, "!topics", "Open topics")
         chart_hwm = await _answer(pinger, pid, room, "!stats", "Attendance")
         last_rss = _status_mb(pid, "VmRSS")
-        chart_process = _chart_process_hwm(pid)
+        chart_process = await chart_process_hwm(pid)
         bot.stop()
         reply, seen = await first_reply(bot, pinger, client, synapse, room, users[1][1])
         restart_hwm = _status_mb(bot.proc.pid, "VmHWM")

@@ -43,11 +43,26 @@ class Rooms:
 
     def is_member(self, user_id: str) -> bool | None:
         """Whether `user_id` is in (or invited to) one of the configured rooms, as the
-        client's state knows it; None when the bot is in none of them yet."""
+        client's state knows it; None when that is not known: the bot is in none of them
+        yet, or a room's members are not all loaded yet (the sync lazy-loads them) and the
+        person is not among those seen."""
         known = [self.client.rooms[r] for r in self.configured if r in self.client.rooms]
         if not known:
             return None
-        return any(user_id in room.users for room in known)
+        if any(user_id in room.users for room in known):
+            return True
+        return False if all(room.members_synced for room in known) else None
+
+    async def load_members(self) -> None:
+        """Every member of the configured rooms the bot is in whose members are not all
+        known yet (/joined_members, once per room; the sync keeps them current after)."""
+        for room_id in sorted(self.configured):
+            room = self.client.rooms.get(room_id)
+            if room is None or room.members_synced:
+                continue
+            resp = await self.client.joined_members(room_id)
+            if isinstance(resp, ErrorResponse):
+                log.warning("cannot load the members of %s (%s); trying again later", room_id, describe(resp))
 
     async def join_served(self) -> None:
         for room_id in sorted(self.served):

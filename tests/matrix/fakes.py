@@ -39,6 +39,9 @@ class FakeRoom:
         self.users = {m: object() for m in (*members, *invited)}
         self.invited_users = {m: object() for m in invited}
         self.inviter: str | None = None
+        # Whether `users` is every member (nio: after /joined_members), not only the ones
+        # the lazy-loading sync has shown.
+        self.members_synced = True
 
     def join(self, user_id: str) -> None:
         self.invited_users.pop(user_id, None)

@@ -102,3 +102,27 @@ async def test_membership_counts_the_configured_rooms_only(chat):
     assert rooms.is_member("@carol:example.org") is False, "a direct room with the bot is not a served room"
     client.rooms[ROOM].leave(ALICE)
     assert rooms.is_member(ALICE) is False
+
+
+async def test_membership_is_unknown_until_the_lazy_loaded_room_has_all_its_members(chat):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    # The first sync lazy-loads members: only the people whose events it carries.
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
+    client.rooms[ROOM].members_synced = False
+    assert rooms.is_member(ALICE) is True
+    assert rooms.is_member(BOB) is None, "not seen yet: maybe a member, never taken for gone"
+    asked: list[str] = []
+
+    async def joined_members(room_id):
+        asked.append(room_id)
+        client.rooms[room_id].join(BOB)
+        client.rooms[room_id].members_synced = True
+
+    client.joined_members = joined_members
+    await rooms.load_members()
+    assert asked == [ROOM]
+    assert rooms.is_member(BOB) is True
+    assert rooms.is_member("@carol:example.org") is False
+    await rooms.load_members()
+    assert asked == [ROOM], "asked once"
