@@ -77,7 +77,7 @@ class MatrixBot:
         rooms = Rooms(client, self.store, self.config)
         self.dispatcher.services.power_level = rooms.power_level
         self.dispatcher.services.is_member = rooms.is_member
-        sender = MatrixSender(client, self.store, rooms.served, rooms.configured, self.clock)
+        sender = MatrixSender(client, self.store, rooms.served, rooms.configured, self.clock, rooms.load_direct_members)
         # `!remind` opens the person's direct room when they opt in.
         self.dispatcher.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
         crypto = Crypto(client, self.store, self.config, sender, self.clock)

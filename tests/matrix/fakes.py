@@ -51,6 +51,14 @@ class FakeRoom:
         self.users.pop(user_id, None)
         self.invited_users.pop(user_id, None)
 
+    def handle_membership(self, event) -> None:  # as nio's MatrixRoom, for m.room.member events
+        if event.membership == "join":
+            self.join(event.state_key)
+        elif event.membership == "invite":
+            self.users[event.state_key] = self.invited_users[event.state_key] = object()
+        else:
+            self.leave(event.state_key)
+
     def user_name(self, user_id: str) -> str:
         return user_id.split(":")[0].lstrip("@").title()
 

@@ -3,7 +3,7 @@ homeserver."""
 
 import dataclasses
 
-from nio import RoomResolveAliasError, RoomResolveAliasResponse, SyncResponse
+from nio import RoomGetStateResponse, RoomResolveAliasError, RoomResolveAliasResponse, SyncResponse
 
 from bot.matrix.rooms import CREATOR_POWER, Rooms
 from bot.storage.store import dm_key
@@ -126,3 +126,28 @@ async def test_membership_is_unknown_until_the_lazy_loaded_room_has_all_its_memb
     assert rooms.is_member("@carol:example.org") is False
     await rooms.load_members()
     assert asked == [ROOM], "asked once"
+
+
+async def test_the_members_of_direct_rooms_are_loaded_from_their_state_invites_too(chat):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    client.rooms[DM] = FakeRoom(DM, BOT)
+    client.rooms[DM].members_synced = False
+
+    def member(user_id: str, membership: str) -> dict:
+        return {
+            "type": "m.room.member",
+            "event_id": f"${user_id}",
+            "sender": BOT,
+            "state_key": user_id,
+            "origin_server_ts": 1,
+            "content": {"membership": membership},
+        }
+
+    async def room_get_state(room_id):
+        return RoomGetStateResponse([member(BOT, "join"), member("@carol:example.org", "invite")], room_id)
+
+    client.room_get_state = room_get_state
+    await rooms.load_direct_members()
+    assert set(client.rooms[DM].users) == {BOT, "@carol:example.org"}
+    assert client.rooms[DM].members_synced
