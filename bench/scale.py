@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import datetime as dt
 import itertools
+import os
 import random
 import socket
 import time
@@ -101,6 +102,7 @@ class Memory:
     # Each start after the first: spawn to the reply to `!link` sent right after the spawn,
     # as (the reply's origin_server_ts minus the spawn, when the member's client had it).
     restarts: tuple[tuple[float, float], ...]
+    restart_cpu_seconds: tuple[float, ...]  # CPU time the bot had used when the reply was seen
     restart_idle_hwm_mb: float  # the last restart's, once idle
 
     @property
@@ -173,7 +175,9 @@ class ScaleFigures:
                 f"{len(m.restarts)}: the reply's origin_server_ts {m.first_reply_seconds:.2f} s after the spawn, "
                 f"seen by the member's client {m.first_reply_seen_seconds:.2f} s after it (each: "
                 + ", ".join(f"{r:.2f}/{s:.2f} s" for r, s in m.restarts)
-                + f"); peak RSS then, idle: {m.restart_idle_hwm_mb:.1f} MB"
+                + "); CPU time the bot had used by then (user + system; what the load does not change much): "
+                + ", ".join(f"{c:.2f} s" for c in m.restart_cpu_seconds)
+                + f"; peak RSS then, idle: {m.restart_idle_hwm_mb:.1f} MB"
             )
         lines.extend("  " + goal.line() for goal in self.goals)
         lines.append("  (goals are judged on the median; the first run includes imports and a cold cache)")
@@ -538,10 +542,12 @@ async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, me
         chart_hwm = await _answer(pinger, pid, room, "!stats", "Attendance")
         last_rss = _status_mb(pid, "VmRSS")
         chart_process = await chart_process_hwm(pid)
-        restarts, restart_hwm = [], 0.0
+        restarts, cpus, restart_hwm = [], [], 0.0
         for _ in range(starts):
             bot.stop()
-            restarts.append(await first_reply(bot, pinger, client, synapse, room, users[1][1]))
+            reply, seen, cpu = await first_reply(bot, pinger, client, synapse, room, users[1][1])
+            restarts.append((reply, seen))
+            cpus.append(cpu)
             restart_hwm = _status_mb(bot.proc.pid, "VmHWM")
     except BaseException:
         print(f"ccc-bot log:\n{bot.output()[-3000:]}")
@@ -551,15 +557,26 @@ async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, me
         await client.close()
         bot.stop()
     return Memory(
-        members, idle_hwm, idle_rss, busy_hwm, chart_hwm, last_rss, started, chart_process, tuple(restarts), restart_hwm
+        members,
+        idle_hwm,
+        idle_rss,
+        busy_hwm,
+        chart_hwm,
+        last_rss,
+        started,
+        chart_process,
+        tuple(restarts),
+        tuple(cpus),
+        restart_hwm,
     )
 
 
 async def first_reply(
     bot, pinger, client: AsyncClient, synapse: LocalSynapse, room: str, token: str
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """Spawn the (stopped) bot and send `!link` at once: seconds from the spawn to the
-    reply's origin_server_ts, and to the member's client having it. Then waits till idle."""
+    reply's origin_server_ts, and to the member's client having it, and the CPU time the bot
+    had used when the reply was seen. Then waits till it is idle."""
     spawned = time.time()
     bot.start()
     resp = await client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": "!link"})
@@ -571,12 +588,13 @@ async def first_reply(
             raise RuntimeError("no answer to !link within 120 s of the start")
         await asyncio.sleep(0.01)
     seen = time.time()
+    assert bot.proc is not None
+    cpu = _cpu_ticks(bot.proc.pid) / os.sysconf("SC_CLK_TCK")
     if "access code" not in reply.get("body", ""):
         raise RuntimeError(f"unexpected answer to !link: {reply.get('body', '')[:200]!r}")
     stamp = await asyncio.to_thread(_reply_stamp, synapse, room, token, resp.event_id)
-    assert bot.proc is not None
     await wait_idle(bot.proc.pid)
-    return stamp / 1000 - spawned, seen - spawned
+    return stamp / 1000 - spawned, seen - spawned, cpu
 
 
 def _reply_stamp(synapse: LocalSynapse, room: str, token: str, event_id: str) -> int:
