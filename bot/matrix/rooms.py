@@ -86,7 +86,10 @@ class Rooms:
             for room_id, room in list(self.client.rooms.items()):
                 if room_id in self.configured or room.members_synced:
                     continue
-                resp = await self.client.room_get_state(room_id)
+                try:
+                    resp = await self.client.room_get_state(room_id)
+                except Exception as e:  # the homeserver unreachable: looked for by who is known
+                    resp = e
                 if not isinstance(resp, RoomGetStateResponse):
                     log.warning("cannot load the members of %s (%s); trying again later", room_id, describe(resp))
                     continue

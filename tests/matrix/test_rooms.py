@@ -151,3 +151,18 @@ async def test_the_members_of_direct_rooms_are_loaded_from_their_state_invites_t
     await rooms.load_direct_members()
     assert set(client.rooms[DM].users) == {BOT, "@carol:example.org"}
     assert client.rooms[DM].members_synced
+
+
+async def test_a_direct_room_whose_state_cannot_be_fetched_is_tried_again_later(chat, caplog):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    client.rooms[DM] = FakeRoom(DM, BOT)
+    client.rooms[DM].members_synced = False
+
+    async def room_get_state(room_id):
+        raise ConnectionError("homeserver unreachable")
+
+    client.room_get_state = room_get_state
+    await rooms.load_direct_members()  # a command looking for a direct room goes on
+    assert not client.rooms[DM].members_synced
+    assert "cannot load the members of !dm:example.org" in caplog.text
