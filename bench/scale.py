@@ -7,9 +7,14 @@ exists), and `!suggest` (its duplicate check compares the text with the topics t
 of content words picks; the first one after the bulk insert keys all the topics).
 
 Part 2, one local Synapse: 1,000 members registered with the admin API and joined to a
-public room, then ccc-bot (`ccc-bot run`, on the part 1 database) started in it; its peak
-resident memory (VmHWM) once it is ready and idle, and again after answering `!topics` and
-`!stats` (whose chart is drawn by a child process, so matplotlib never loads in the bot).
+public room, then ccc-bot (`ccc-bot run`, on the part 1 database, with the agenda and the
+web server on) started in it; its peak resident memory (VmHWM) once it is ready and idle,
+and again after answering `!topics` and `!stats` (whose chart is drawn by a child process,
+so matplotlib never loads in the bot; that process, kept ready, is measured on its own).
+Then the bot is stopped and started again, and a member sends `!link` right after the
+spawn: the start-up figure is the reply's origin_server_ts minus the moment the process
+was spawned (the same clock: Synapse runs on this machine), and when the member's client
+saw the reply.
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import argparse
 import asyncio
 import datetime as dt
 import itertools
+import os
 import random
+import socket
 import time
 import urllib.parse
 from collections.abc import Awaitable, Callable
@@ -26,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig
+from nio import AsyncClient, AsyncClientConfig, RoomSendResponse
 
 from bench import ROOT, Goal, median, ms, workdir
 from bot.app import open_services
@@ -47,7 +54,8 @@ GOAL_STATS_REUSED = 0.050
 # `!stats` drawn by a chart process started for it, none made ready: what each new chart
 # cost before the bot kept one ready, and still the worst case (just after start-up).
 STATS_NOT_READY = "!stats (no ready child)"
-GOAL_RSS_MB = 100
+GOAL_RSS_MB = 70  # issue 19: idle, with the agenda and the web server on
+GOAL_START = 2.0  # issue 19: from `ccc-bot run` to the first command answered
 ROOM = "!scale:localhost"
 ORGANISER = "@organiser:localhost"
 MEMBER = "@member1:localhost"
@@ -89,7 +97,21 @@ class Memory:
     busy_hwm_mb: float
     chart_hwm_mb: float
     last_rss_mb: float  # after !stats: what stays resident
-    start_seconds: float
+    start_seconds: float  # spawn to the log's "started as" (the first start: it joins the room)
+    chart_process_hwm_mb: float | None  # the chart process kept ready (a separate process), if seen
+    # Each start after the first: spawn to the reply to `!link` sent right after the spawn,
+    # as (the reply's origin_server_ts minus the spawn, when the member's client had it).
+    restarts: tuple[tuple[float, float], ...]
+    restart_cpu_seconds: tuple[float, ...]  # CPU time the bot had used when the reply was seen
+    restart_idle_hwm_mb: float  # the last restart's, once idle
+
+    @property
+    def first_reply_seconds(self) -> float:
+        return median([r[0] for r in self.restarts])
+
+    @property
+    def first_reply_seen_seconds(self) -> float:
+        return median([r[1] for r in self.restarts])
 
 
 @dataclass(frozen=True)
@@ -118,6 +140,9 @@ class ScaleFigures:
             goals.append(Goal("peak RSS, idle", self.memory.idle_hwm_mb, GOAL_RSS_MB, unit=" MB"))
             # Idle again, with whatever answering loaded (the !stats chart is drawn in a child process).
             goals.append(Goal("peak RSS, idle after !stats", self.memory.chart_hwm_mb, GOAL_RSS_MB, unit=" MB"))
+            goals.append(
+                Goal("start-up, spawn to first reply (median)", self.memory.first_reply_seconds, GOAL_START, unit=" s")
+            )
         return goals
 
     def report(self) -> str:
@@ -138,7 +163,21 @@ class ScaleFigures:
                 f"{m.idle_hwm_mb:.1f} MB when ready and idle (RSS now {m.idle_rss_mb:.1f} MB), "
                 f"{m.busy_hwm_mb:.1f} MB after answering !topics, {m.chart_hwm_mb:.1f} MB after !stats (its chart "
                 f"drawn in a child process; {m.last_rss_mb:.1f} MB stay resident); "
-                f"ready {m.start_seconds:.1f} s after start"
+                f"ready {m.start_seconds:.1f} s after start (the first start, joining the room); agenda and web on"
+            )
+            chart = f"{m.chart_process_hwm_mb:.1f} MB" if m.chart_process_hwm_mb is not None else "not seen"
+            lines.append(
+                f"  the chart process kept ready (`python -m bot.features.sessions.chart`, a separate process with "
+                f"matplotlib imported): peak RSS {chart}; not counted in the bot's figures"
+            )
+            lines.append(
+                f"  start-up (bot stopped, then `ccc-bot run` spawned and `!link` sent at once), median of "
+                f"{len(m.restarts)}: the reply's origin_server_ts {m.first_reply_seconds:.2f} s after the spawn, "
+                f"seen by the member's client {m.first_reply_seen_seconds:.2f} s after it (each: "
+                + ", ".join(f"{r:.2f}/{s:.2f} s" for r, s in m.restarts)
+                + "); CPU time the bot had used by then (user + system; what the load does not change much): "
+                + ", ".join(f"{c:.2f} s" for c in m.restart_cpu_seconds)
+                + f"; peak RSS then, idle: {m.restart_idle_hwm_mb:.1f} MB"
             )
         lines.extend("  " + goal.line() for goal in self.goals)
         lines.append("  (goals are judged on the median; the first run includes imports and a cold cache)")
@@ -430,13 +469,61 @@ async def wait_idle(pid: int, quiet: float = 2.0, timeout: float = 60.0) -> None
     raise RuntimeError(f"the bot did not go idle within {timeout:.0f} s")
 
 
-async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, members: int) -> Memory:
+def _children(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(c) for c in (task / "children").read_text().split()]
+    return children
+
+
+def _chart_pid(pid: int) -> int | None:
+    """The bot's chart process kept ready, if it is running."""
+    for child in _children(pid):
+        try:
+            if b"bot.features.sessions.chart" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return child
+        except OSError:
+            continue  # it has just ended
+    return None
+
+
+async def chart_process_hwm(pid: int) -> float | None:
+    """The peak RSS of the bot's chart process kept ready, once it is idle (matplotlib
+    imported), if it is running."""
+    child = _chart_pid(pid)
+    if child is None:
+        return None
+    try:
+        await wait_idle(child)
+        return _status_mb(child, "VmHWM")
+    except OSError:
+        return None  # it has just ended
+
+
+def memory_config(synapse: LocalSynapse, account, room: str, database: Path) -> dict:
+    """The config of the measured bot: as in the integration tests, with the agenda and
+    the read-only web server on (on a free port on the loopback)."""
+    from tests.integration.botproc import bot_sections
+
+    sections = bot_sections(synapse, account, [room], database=str(database))
+    sections["agenda"] = {"enabled": True}
+    sections["web"] = {"enabled": True, "listen": f"127.0.0.1:{_free_port()}"}
+    return sections
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, members: int, starts: int = 3) -> Memory:
     from bench.latency import Pinger
-    from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
+    from tests.integration.botproc import BotProcess, register_bot, write_config
 
     room, users = await asyncio.to_thread(fill_room, synapse, members)
     account = await asyncio.to_thread(register_bot, synapse)
-    config = write_config(folder / "config.toml", bot_sections(synapse, account, [room], database=str(database)))
+    config = write_config(folder / "config.toml", memory_config(synapse, account, room, database))
     bot = BotProcess(config, folder / "bot.log")
     client = AsyncClient(synapse.url, users[1][0], config=AsyncClientConfig(store_sync_tokens=False))
     client.restore_login(users[1][0], "unknown", users[1][1])
@@ -454,6 +541,14 @@ async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, me
         busy_hwm = await _answer(pinger, pid, room, "!topics", "Open topics")
         chart_hwm = await _answer(pinger, pid, room, "!stats", "Attendance")
         last_rss = _status_mb(pid, "VmRSS")
+        chart_process = await chart_process_hwm(pid)
+        restarts, cpus, restart_hwm = [], [], 0.0
+        for _ in range(starts):
+            bot.stop()
+            reply, seen, cpu = await first_reply(bot, pinger, client, synapse, room, users[1][1])
+            restarts.append((reply, seen))
+            cpus.append(cpu)
+            restart_hwm = _status_mb(bot.proc.pid, "VmHWM")
     except BaseException:
         print(f"ccc-bot log:\n{bot.output()[-3000:]}")
         raise
@@ -461,7 +556,55 @@ async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, me
         await pinger.stop()
         await client.close()
         bot.stop()
-    return Memory(members, idle_hwm, idle_rss, busy_hwm, chart_hwm, last_rss, started)
+    return Memory(
+        members,
+        idle_hwm,
+        idle_rss,
+        busy_hwm,
+        chart_hwm,
+        last_rss,
+        started,
+        chart_process,
+        tuple(restarts),
+        tuple(cpus),
+        restart_hwm,
+    )
+
+
+async def first_reply(
+    bot, pinger, client: AsyncClient, synapse: LocalSynapse, room: str, token: str
+) -> tuple[float, float, float]:
+    """Spawn the (stopped) bot and send `!link` at once: seconds from the spawn to the
+    reply's origin_server_ts, and to the member's client having it, and the CPU time the bot
+    had used when the reply was seen. Then waits till it is idle."""
+    spawned = time.time()
+    bot.start()
+    resp = await client.room_send(room, "m.room.message", {"msgtype": "m.text", "body": "!link"})
+    if not isinstance(resp, RoomSendResponse):
+        raise RuntimeError(f"could not send !link: {resp}")
+    deadline = time.monotonic() + 120
+    while (reply := pinger.answer_to(resp.event_id)) is None:
+        if time.monotonic() > deadline:
+            raise RuntimeError("no answer to !link within 120 s of the start")
+        await asyncio.sleep(0.01)
+    seen = time.time()
+    assert bot.proc is not None
+    cpu = _cpu_ticks(bot.proc.pid) / os.sysconf("SC_CLK_TCK")
+    if "access code" not in reply.get("body", ""):
+        raise RuntimeError(f"unexpected answer to !link: {reply.get('body', '')[:200]!r}")
+    stamp = await asyncio.to_thread(_reply_stamp, synapse, room, token, resp.event_id)
+    await wait_idle(bot.proc.pid)
+    return stamp / 1000 - spawned, seen - spawned, cpu
+
+
+def _reply_stamp(synapse: LocalSynapse, room: str, token: str, event_id: str) -> int:
+    """The origin_server_ts of the answer to `event_id`, among the room's last events."""
+    path = f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/messages?dir=b&limit=50"
+    for event in synapse.request("GET", path, access_token=token)["chunk"]:
+        relates = event.get("content", {}).get("m.relates_to") or {}
+        if (relates.get("m.in_reply_to") or {}).get("event_id") == event_id:
+            return int(event["origin_server_ts"])
+    raise RuntimeError(f"the answer to {event_id} is not among the room's last 50 events")
 
 
 async def _answer(pinger, pid: int, room: str, command: str, expected: str) -> float:
@@ -481,6 +624,7 @@ async def run(
     members: int = 1_000,
     runs: int = 20,
     memory: bool = True,
+    starts: int = 3,
     synapse: LocalSynapse | None = None,
 ) -> ScaleFigures:
     from bench.latency import synapse_in
@@ -497,7 +641,7 @@ async def run(
         measured = None
         if memory:
             with synapse_in(folder, synapse) as server:
-                measured = await measure_memory(server, folder, database, members)
+                measured = await measure_memory(server, folder, database, members, starts)
         return ScaleFigures(size, built, tuple(timings), note, measured)
 
 
@@ -505,8 +649,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench scale", description=__doc__)
     parser.add_argument("--members", type=int, default=1_000, help="room members for the memory figure (default 1000)")
     parser.add_argument("--runs", type=int, default=20, help="runs of each fast command (default 20)")
+    parser.add_argument("--starts", type=int, default=3, help="timed restarts for the start-up figure (default 3)")
     parser.add_argument("--no-memory", action="store_true", help="skip part 2 (no Synapse needed)")
     args = parser.parse_args(argv)
-    figures = asyncio.run(run(members=args.members, runs=args.runs, memory=not args.no_memory))
+    figures = asyncio.run(run(members=args.members, runs=args.runs, memory=not args.no_memory, starts=args.starts))
     print(figures.report(), flush=True)
     return 0

@@ -15,11 +15,11 @@ event), is what makes a crash or restart neither lose nor repeat an answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
 
 from bot import __version__
@@ -39,7 +39,11 @@ from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender, describe
 from bot.matrix.sync import SYNC_TIMEOUT_MS, Syncer
 from bot.matrix.workers import RoomWorkers
-from bot.web.server import WebServer
+
+if TYPE_CHECKING:  # imported when started, after the first sync: not in the way of the first answers
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,7 @@ class MatrixBot:
         self.announcer: Announcer | None = None
         self.agenda: AgendaKeeper | None = None
         self.web: WebServer | None = None
+        self._sync: Syncer | None = None
 
     async def run(self) -> None:
         self._task = asyncio.current_task()
@@ -72,12 +77,12 @@ class MatrixBot:
         rooms = Rooms(client, self.store, self.config)
         self.dispatcher.services.power_level = rooms.power_level
         self.dispatcher.services.is_member = rooms.is_member
-        sender = MatrixSender(client, self.store, rooms.served, rooms.configured, self.clock)
+        sender = MatrixSender(client, self.store, rooms.served, rooms.configured, self.clock, rooms.load_direct_members)
         # `!remind` opens the person's direct room when they opt in.
         self.dispatcher.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
         crypto = Crypto(client, self.store, self.config, sender, self.clock)
         workers = self.workers = RoomWorkers(self.dispatcher, sender, self.clock)
-        sync = Syncer(client, self.store, self.config, self.clock, rooms, crypto, workers, self._stopping)
+        sync = self._sync = Syncer(client, self.store, self.config, self.clock, rooms, crypto, workers, self._stopping)
         try:
             await _restore_login(client, creds)
             if encryption:
@@ -106,6 +111,8 @@ class MatrixBot:
         """Announcements start once the rooms are joined; jobs are rebuilt from the
         database, and what fell due while the bot was down is caught up (or skipped).
         The reminders by direct message run on the same scheduler."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler.start()
         self.announcer = Announcer(self.dispatcher.services, sender)
@@ -133,6 +140,8 @@ class MatrixBot:
     async def _start_web(self) -> None:
         """The read-only HTTP server (bot/web), when `web.enabled`."""
         if self.config.web.enabled:
+            from bot.web.server import WebServer
+
             self.web = WebServer(self.dispatcher.services)
             await self.web.start()
 
@@ -148,6 +157,8 @@ class MatrixBot:
             self._task.cancel()
 
     async def _shutdown(self) -> None:
+        if self._sync is not None:
+            self._sync.close()
         if self.ready.is_set():
             await self.store.set_meta("bot_state", f"stopped at {iso(self.clock.now())}")
         if self.web is not None:
@@ -203,8 +214,15 @@ async def run_bot(config: Config) -> int:
     from bot.app import close_services, open_dispatcher, start_services
 
     dispatcher = await open_dispatcher(config)
-    await start_services(dispatcher.services)
     bot = MatrixBot(config, dispatcher)
+
+    async def when_ready() -> None:
+        # The chart process made ready imports matplotlib (a second of CPU): once the bot
+        # is started, so it does not slow the start-up and the first answers.
+        await bot.ready.wait()
+        await start_services(dispatcher.services)
+
+    services = asyncio.create_task(when_ready(), name="start services")
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, bot.stop)
@@ -215,5 +233,8 @@ async def run_bot(config: Config) -> int:
             raise
         log.info("stopped before start-up had finished")
     finally:
+        services.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await services
         await close_services(dispatcher.services)
     return 0

@@ -4,9 +4,19 @@ elsewhere), and people's power levels, with room version 12's creators."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from nio import AsyncClient, ErrorResponse, JoinError, RoomCreateEvent, RoomResolveAliasResponse, SyncResponse
+from nio import (
+    AsyncClient,
+    ErrorResponse,
+    JoinError,
+    RoomCreateEvent,
+    RoomGetStateResponse,
+    RoomMemberEvent,
+    RoomResolveAliasResponse,
+    SyncResponse,
+)
 
 from bot.core.config import Config
 from bot.matrix.sender import describe
@@ -25,6 +35,7 @@ class Rooms:
         self.served: set[str] = set()
         self.configured: set[str] = set()  # the served rooms from the config, without DMs
         self._creators: dict[str, set[str]] = {}
+        self._loading = asyncio.Lock()
 
     async def resolve_served(self) -> None:
         for room in self.config.matrix.rooms:
@@ -43,11 +54,53 @@ class Rooms:
 
     def is_member(self, user_id: str) -> bool | None:
         """Whether `user_id` is in (or invited to) one of the configured rooms, as the
-        client's state knows it; None when the bot is in none of them yet."""
+        client's state knows it; None when that is not known: the bot is in none of them
+        yet, or a room's members are not all loaded yet (the sync lazy-loads them) and the
+        person is not among those seen."""
         known = [self.client.rooms[r] for r in self.configured if r in self.client.rooms]
         if not known:
             return None
-        return any(user_id in room.users for room in known)
+        if any(user_id in room.users for room in known):
+            return True
+        return False if all(room.members_synced for room in known) else None
+
+    async def load_members(self) -> None:
+        """Every member of the rooms the bot is in whose members are not all known yet
+        (the sync lazy-loads them): the direct rooms first, then each configured room
+        (/joined_members, once; the sync keeps them current after)."""
+        await self.load_direct_members()
+        async with self._loading:
+            for room_id in sorted(self.configured):
+                room = self.client.rooms.get(room_id)
+                if room is None or room.members_synced:
+                    continue
+                resp = await self.client.joined_members(room_id)
+                if isinstance(resp, ErrorResponse):
+                    log.warning("cannot load the members of %s (%s); trying again later", room_id, describe(resp))
+
+    async def load_direct_members(self) -> None:
+        """The members, joined and invited, of the bot's rooms other than the configured
+        ones (direct messages: two people each), from their state: a direct room is found
+        by who is in it (MatrixSender.direct_room), also by someone who has said nothing since."""
+        async with self._loading:
+            for room_id, room in list(self.client.rooms.items()):
+                if room_id in self.configured or room.members_synced:
+                    continue
+                try:
+                    resp = await self.client.room_get_state(room_id)
+                except Exception as e:  # the homeserver unreachable: looked for by who is known
+                    resp = e
+                if not isinstance(resp, RoomGetStateResponse):
+                    log.warning("cannot load the members of %s (%s); trying again later", room_id, describe(resp))
+                    continue
+                for event in resp.events:
+                    if isinstance(event, dict) and event.get("type") == "m.room.member":
+                        member = RoomMemberEvent.from_dict(event)
+                        if isinstance(member, RoomMemberEvent):
+                            room.handle_membership(member)
+                room.members_synced = True
+                if room.encrypted and self.client.olm is not None:
+                    self.client.olm.update_tracked_users(room)
 
     async def join_served(self) -> None:
         for room_id in sorted(self.served):

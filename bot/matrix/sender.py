@@ -11,6 +11,7 @@ import hashlib
 import html
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,8 +57,11 @@ class MatrixSender:
         served: set[str] | None = None,
         configured: set[str] | None = None,
         clock: Clock | None = None,
+        load_direct_members: Callable[[], Awaitable[None]] | None = None,
     ):
         self.client = client
+        # Before a direct room is looked for: its members known (the sync lazy-loads them).
+        self._load_direct_members = load_direct_members
         self.store = store
         # Direct-message rooms the bot opens are served from then on.
         self.served = served if served is not None else set()
@@ -208,6 +212,8 @@ class MatrixSender:
         if there is one, else a new one, at most once per DM_ROOM_INTERVAL per person."""
         key = dm_key(user_id)
         known = await self.store.get_meta(key)
+        if self._load_direct_members is not None:
+            await self._load_direct_members()
         room_id = self._room_with(user_id, known)
         if room_id is not None:
             if room_id != known:  # e.g. after `!forgetme`, which erased the record

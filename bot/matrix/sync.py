@@ -37,7 +37,11 @@ log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
 # Enough history per room that commands sent while the bot was down are not cut off.
-SYNC_FILTER = {"room": {"timeline": {"limit": 200}, "state": {"lazy_load_members": False}}}
+# Members lazy-loaded: a sync carries the member events of the people whose events it
+# carries (their display names), not the whole member list of a big room, which made the
+# first sync after a start take seconds (parsing 1,000 member events); the full list is
+# loaded in the background once the first sync's commands are queued (Rooms.load_members).
+SYNC_FILTER = {"room": {"timeline": {"limit": 200}, "state": {"lazy_load_members": True}}}
 # How far back a limited timeline is filled in after a downtime: pages of 100 events.
 BACKFILL_PAGES = 20
 _REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
@@ -69,6 +73,7 @@ class Syncer:
         self.workers = workers
         self._stopping = stopping
         self._first_start_ms = 0
+        self._members: asyncio.Task[None] | None = None
 
     async def first(self) -> None:
         token = await self.store.get_meta("sync_token")
@@ -78,9 +83,9 @@ class Syncer:
             await self.store.set_meta("first_start_ms", first)
         self._first_start_ms = int(first)
         while True:
-            # full_state: room state (power levels, members, encryption) is not kept across
-            # restarts by nio without a store, so fetch it once; the timeline since the
-            # token is still incremental.
+            # full_state: room state (power levels, encryption, the members lazy-loading
+            # includes) is not kept across restarts by nio without a store, so fetch it
+            # once; the timeline since the token is still incremental.
             resp = await self.client.sync(timeout=0, since=token, full_state=True, sync_filter=SYNC_FILTER)
             if isinstance(resp, SyncResponse):
                 break
@@ -130,6 +135,19 @@ class Syncer:
         for room_id in resp.rooms.invite:
             await self.rooms.on_invite(room_id)
         await self.crypto.after_sync()
+        if self._members is None or self._members.done():
+            # Beside the commands just queued, not before them.
+            self._members = asyncio.create_task(self._load_members(), name="load members")
+
+    async def _load_members(self) -> None:
+        try:
+            await self.rooms.load_members()
+        except Exception as e:  # the homeserver unreachable: the next sync tries again
+            log.warning("could not load the rooms' members: %s", e)
+
+    def close(self) -> None:
+        if self._members is not None:
+            self._members.cancel()
 
     async def take(self, resp: SyncResponse, since: str | None) -> None:
         """Write the commands of this sync and its token in one transaction, then queue them."""

@@ -39,6 +39,9 @@ class FakeRoom:
         self.users = {m: object() for m in (*members, *invited)}
         self.invited_users = {m: object() for m in invited}
         self.inviter: str | None = None
+        # Whether `users` is every member (nio: after /joined_members), not only the ones
+        # the lazy-loading sync has shown.
+        self.members_synced = True
 
     def join(self, user_id: str) -> None:
         self.invited_users.pop(user_id, None)
@@ -47,6 +50,14 @@ class FakeRoom:
     def leave(self, user_id: str) -> None:
         self.users.pop(user_id, None)
         self.invited_users.pop(user_id, None)
+
+    def handle_membership(self, event) -> None:  # as nio's MatrixRoom, for m.room.member events
+        if event.membership == "join":
+            self.join(event.state_key)
+        elif event.membership == "invite":
+            self.users[event.state_key] = self.invited_users[event.state_key] = object()
+        else:
+            self.leave(event.state_key)
 
     def user_name(self, user_id: str) -> str:
         return user_id.split(":")[0].lstrip("@").title()

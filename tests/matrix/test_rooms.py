@@ -3,7 +3,7 @@ homeserver."""
 
 import dataclasses
 
-from nio import RoomResolveAliasError, RoomResolveAliasResponse, SyncResponse
+from nio import RoomGetStateResponse, RoomResolveAliasError, RoomResolveAliasResponse, SyncResponse
 
 from bot.matrix.rooms import CREATOR_POWER, Rooms
 from bot.storage.store import dm_key
@@ -102,3 +102,67 @@ async def test_membership_counts_the_configured_rooms_only(chat):
     assert rooms.is_member("@carol:example.org") is False, "a direct room with the bot is not a served room"
     client.rooms[ROOM].leave(ALICE)
     assert rooms.is_member(ALICE) is False
+
+
+async def test_membership_is_unknown_until_the_lazy_loaded_room_has_all_its_members(chat):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    # The first sync lazy-loads members: only the people whose events it carries.
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
+    client.rooms[ROOM].members_synced = False
+    assert rooms.is_member(ALICE) is True
+    assert rooms.is_member(BOB) is None, "not seen yet: maybe a member, never taken for gone"
+    asked: list[str] = []
+
+    async def joined_members(room_id):
+        asked.append(room_id)
+        client.rooms[room_id].join(BOB)
+        client.rooms[room_id].members_synced = True
+
+    client.joined_members = joined_members
+    await rooms.load_members()
+    assert asked == [ROOM]
+    assert rooms.is_member(BOB) is True
+    assert rooms.is_member("@carol:example.org") is False
+    await rooms.load_members()
+    assert asked == [ROOM], "asked once"
+
+
+async def test_the_members_of_direct_rooms_are_loaded_from_their_state_invites_too(chat):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    client.rooms[DM] = FakeRoom(DM, BOT)
+    client.rooms[DM].members_synced = False
+
+    def member(user_id: str, membership: str) -> dict:
+        return {
+            "type": "m.room.member",
+            "event_id": f"${user_id}",
+            "sender": BOT,
+            "state_key": user_id,
+            "origin_server_ts": 1,
+            "content": {"membership": membership},
+        }
+
+    async def room_get_state(room_id):
+        return RoomGetStateResponse([member(BOT, "join"), member("@carol:example.org", "invite")], room_id)
+
+    client.room_get_state = room_get_state
+    await rooms.load_direct_members()
+    assert set(client.rooms[DM].users) == {BOT, "@carol:example.org"}
+    assert client.rooms[DM].members_synced
+
+
+async def test_a_direct_room_whose_state_cannot_be_fetched_is_tried_again_later(chat, caplog):
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    client.rooms[DM] = FakeRoom(DM, BOT)
+    client.rooms[DM].members_synced = False
+
+    async def room_get_state(room_id):
+        raise ConnectionError("homeserver unreachable")
+
+    client.room_get_state = room_get_state
+    await rooms.load_direct_members()  # a command looking for a direct room goes on
+    assert not client.rooms[DM].members_synced
+    assert "cannot load the members of !dm:example.org" in caplog.text

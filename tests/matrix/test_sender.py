@@ -234,3 +234,24 @@ async def test_a_failed_room_creation_is_said_in_the_room(asker):
     client.room_create = refuse
     [answer] = await asker.ask(ALICE)
     assert "could not" in answer.lower() and "I have sent you" not in answer
+
+
+async def test_after_a_restart_the_direct_room_is_found_once_its_members_are_loaded(asker, chat, homeserver):
+    await asker.ask(ALICE)
+    [dm] = homeserver.created
+    # Restarted: the sync lazy-loads members, so the invited person is not known yet.
+    homeserver.rooms[dm] = FakeRoom(dm, BOT)
+    homeserver.rooms[dm].members_synced = False
+    loads: list[str] = []
+
+    async def load_direct_members() -> None:
+        loads.append(dm)
+        homeserver.rooms[dm] = FakeRoom(dm, BOT, invited=(ALICE,))
+
+    restarted = Asker(chat, homeserver)
+    restarted.sender = MatrixSender(homeserver, chat.store, set(), {ROOM}, chat.clock, load_direct_members)
+    restarted.n = asker.n
+    answers = await restarted.ask(ALICE)
+    assert loads == [dm]
+    assert homeserver.created == [dm], "the room alice is invited to, not a second one"
+    assert "accept" in answers[0].lower(), answers
