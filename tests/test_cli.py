@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,13 +47,27 @@ def ccc_bot(*args: str, **kwargs) -> subprocess.Popen:
 def test_sigterm_while_the_homeserver_is_unreachable_stops_the_bot(tmp_path):
     config = write_config(tmp_path, 'access_token = "secret-token-123"')
     proc = ccc_bot("run", "-c", str(config))
+    lines: list[str] = []
+    retrying = threading.Event()
+
+    def read() -> None:
+        for line in proc.stdout:
+            lines.append(line)
+            if "Timed out, sleeping" in line:  # nio retrying its first request
+                retrying.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
-        time.sleep(3)  # nio is retrying its first request by now
-        assert proc.poll() is None, proc.stdout.read()
+        # Not a fixed wait: start-up takes more than 3 s on a loaded machine.
+        assert retrying.wait(60), "".join(lines)
+        assert proc.poll() is None, "".join(lines)
         proc.send_signal(signal.SIGTERM)
-        output, _ = proc.communicate(timeout=10)
+        proc.wait(timeout=10)
+        reader.join(10)
     finally:
         proc.kill()
+    output = "".join(lines)
     assert proc.returncode == 0, output
     assert "stopped before start-up had finished" in output
     assert "Traceback" not in output and "secret-token-123" not in output
