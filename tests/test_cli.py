@@ -48,19 +48,23 @@ def test_sigterm_while_the_homeserver_is_unreachable_stops_the_bot(tmp_path):
     config = write_config(tmp_path, 'access_token = "secret-token-123"')
     proc = ccc_bot("run", "-c", str(config))
     lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    retrying = threading.Event()
+
+    def read() -> None:
+        for line in proc.stdout:
+            lines.append(line)
+            if "Timed out, sleeping" in line:  # nio retrying its first request
+                retrying.set()
+
+    reader = threading.Thread(target=read, daemon=True)
     reader.start()
     try:
-        # Once nio retries its first request (on a loaded machine the imports alone may
-        # take seconds, so no fixed wait), the bot is inside its start-up.
-        deadline = time.monotonic() + 60
-        while not any("Timed out" in line for line in lines) and time.monotonic() < deadline:
-            assert proc.poll() is None, "".join(lines)
-            time.sleep(0.1)
+        # Not a fixed wait: start-up takes more than 3 s on a loaded machine.
+        assert retrying.wait(60), "".join(lines)
         assert proc.poll() is None, "".join(lines)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=10)
-        reader.join(timeout=10)
+        reader.join(10)
     finally:
         proc.kill()
     output = "".join(lines)

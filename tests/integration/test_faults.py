@@ -8,15 +8,17 @@ The kill test is driven by a seeded random generator: a failure names its seed, 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import os
 import random
 import sqlite3
+import threading
 import time
 import tomllib
 import urllib.parse
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +40,7 @@ from bot.features.topics.repository import normalise
 from bot.storage.store import Store
 
 from .botproc import relates, replies_to, send_text, write_config
-from .conftest import PASSWORD, BotRoom, BotRooms, MakeSynapse, Users
+from .conftest import PASSWORD, BotRoom, BotRooms, MakeSynapse, Users, start_or_give_up
 from .helpers import collect_events, prime, wait_for_event
 from .test_agenda import newest_edit, wait_until
 
@@ -106,18 +108,21 @@ def exempt_from_rate_limits(server: LocalSynapse, admin_token: str, user_id: str
 PrivateBotRoom = Callable[..., Awaitable[BotRoom]]
 
 
-@pytest.fixture
-async def private_bot_room(make_synapse: MakeSynapse, tmp_path: Path) -> AsyncIterator[PrivateBotRoom]:
-    """Factory: a BotRoom on a server of its own (``env.synapse``), which the test may stop,
+class PrivateRooms:
+    """BotRooms, each on a server of its own (``env.synapse``), which the test may stop,
     restart or configure (``synapse_config``). With ``exempt_people`` the people (not the
     bot) are exempt from the server's rate limits."""
-    made: list[tuple[Users, BotRooms]] = []
 
-    async def _make(
-        *, synapse_config: dict | None = None, exempt_people: bool = False, config: dict | None = None
+    def __init__(self, make_synapse: MakeSynapse, folder: Path):
+        self.make_synapse = make_synapse
+        self.folder = folder
+        self.made: list[tuple[Users, BotRooms]] = []
+
+    async def make(
+        self, *, synapse_config: dict | None = None, exempt_people: bool = False, config: dict | None = None
     ) -> BotRoom:
-        server = make_synapse(extra_config=synapse_config or {})
-        folder = tmp_path / f"private-{len(made)}"
+        server = self.make_synapse(extra_config=synapse_config or {})
+        folder = self.folder / f"private-{len(self.made)}"
         # People's clients retry quickly after an outage (nio's default waits up to 60 s).
         users = Users(server, folder, AsyncClientConfig(store_sync_tokens=False, max_timeout_retry_wait_time=1))
         make_user = users.make
@@ -130,14 +135,21 @@ async def private_bot_room(make_synapse: MakeSynapse, tmp_path: Path) -> AsyncIt
                 return client
 
         rooms = BotRooms(server, make_user, folder)
-        made.append((users, rooms))
+        self.made.append((users, rooms))
         return await rooms.make(config=config)
 
-    yield _make
+    async def close(self) -> None:
+        for users, rooms in self.made:
+            rooms.stop()
+            await users.close()
 
-    for users, rooms in made:
-        rooms.stop()
-        await users.close()
+
+@pytest.fixture
+async def private_bot_room(make_synapse: MakeSynapse, tmp_path: Path) -> AsyncIterator[PrivateBotRoom]:
+    """Factory: a BotRoom on a server of its own (see PrivateRooms)."""
+    rooms = PrivateRooms(make_synapse, tmp_path)
+    yield rooms.make
+    await rooms.close()
 
 
 # --- kill -9 while announcements fall due and people vote ----------------------------
@@ -286,16 +298,26 @@ def stored_agendas(database: Path) -> dict[str, sqlite3.Row]:
         return {r["room_id"]: r for r in db.execute("SELECT room_id, event_id, pinned FROM agenda_messages")}
 
 
-async def test_kill_9_loses_and_repeats_nothing(make_bot_room):
+async def test_kill_9_loses_and_repeats_nothing(make_bot_room, outage: Outage | None):
     """`kill -9` KILLS times while announcements and direct reminders fall due and three
     people vote (which edits the pinned agenda): each announcement once per room, each
     reminder once per person, one agenda per room edited in place and the only one pinned,
     every vote acknowledged as counted stored."""
+    try:
+        await kill_9_loses_and_repeats_nothing(make_bot_room, outage)
+    finally:
+        if outage:  # its homeserver goes now, during the rate-limit test
+            outage.release()
+
+
+async def kill_9_loses_and_repeats_nothing(make_bot_room, outage: Outage | None) -> None:
     rng = random.Random(SEED)
     env = await make_bot_room(start=False)
     rooms = await serve_more_rooms(env, 3)
     for room in rooms:
         await let_the_bot_pin(env, room)
+    if outage:  # the outage's busy set-up done before the timed phase (see below)
+        await asyncio.to_thread(outage.ready.wait, 300)
     t0, now = time.monotonic(), dt.datetime.now(dt.UTC)
     planned = announcements_soon(now)
     sections = tomllib.loads(env.config_path.read_text())
@@ -407,19 +429,60 @@ async def test_kill_9_loses_and_repeats_nothing(make_bot_room):
     assert env.bot.starts == KILLS + 1
 
 
+# --- a homeserver that rate-limits the bot -------------------------------------------
+
+# Stricter bursts than Synapse's default (10), so nearly every answer in the burst meets a
+# 429; 1 per second keeps the test under half a minute.
+STRICT = {"rc_message": {"per_second": 1, "burst_count": 3}}
+
+
+async def test_rate_limited_burst_answered_completely_in_order_once(private_bot_room):
+    env = await private_bot_room(synapse_config=STRICT, exempt_people=True)
+    await prime(env.alice)
+    bodies = ["!link", "!tz", "!help", "!tz Europe/Berlin", "!next"]
+    asked = [await send_text(env.alice, env.room_id, bodies[i % len(bodies)]) for i in range(30)]
+    answered = await answers_in_order(env.alice, env.room_id, env.bot_id, asked, within=120)
+    assert answered == asked, (
+        f"{len(set(answered))} of 30 answered, {len(answered) - len(set(answered))} twice, "
+        f"in order: {answered == sorted(answered, key=asked.index)}; log:\n{env.bot.output()[-3000:]}"
+    )
+    assert "429" in env.bot.output() or "ratelimited" in env.bot.output(), "the server never limited the bot"
+
+
 # --- the homeserver goes away for a minute -------------------------------------------
+#
+# The outage runs on a thread of its own, with its own server, bot and event loop, from
+# the start of this module: its set-up overlaps the kill test's, which waits for it before
+# its timed phase and lets the homeserver go once it is done, so that its minute without a
+# homeserver overlaps the rate-limit test and nothing busy of one meets the other's kills.
+# Its test, last in the module, waits for it and reports what it found.
 
 OUTAGE_SECONDS = float(os.environ.get("CCC_OUTAGE_SECONDS", "60"))
 # The goal is an answer within 10 s of the homeserver's return (about 0.2 s measured, see
 # the README); this bound only catches a bot that never recovers, on a loaded machine too.
 BACK_WITHIN = 30
+OUTAGE_TEST = "test_homeserver_down_for_60_s_then_commands_answered_once_and_the_agenda_catches_up"
 
 
-async def test_homeserver_down_for_60_s_then_commands_answered_once_and_the_agenda_catches_up(private_bot_room):
-    env = await private_bot_room()
+@dataclass
+class Outage:
+    """The outage scenario running in the background."""
+
+    ready: threading.Event  # set up (or failed): the homeserver goes once `go` is set
+    go: threading.Event
+    result: concurrent.futures.Future  # seconds from the homeserver's return to the first answer
+
+    def release(self) -> None:
+        self.go.set()
+
+
+async def homeserver_down_for_a_minute(rooms: PrivateRooms, ready: threading.Event, go: threading.Event) -> float:
+    env = await rooms.make()
     await let_the_bot_pin(env, env.room_id)
     await env.bot.restart()  # pins the agenda now that it may
     agenda = await wait_until("the agenda pinned", lambda: pinned_events(env.alice, env.room_id))
+    ready.set()
+    await asyncio.to_thread(go.wait, 600)  # bounded: a test that never lets go cannot hang the run
     assert "bbb" in content(await env.ask(env.alice, "!link"))["body"]
     await prime(env.bob)
     # Just after an answer (and so an agenda render), a suggestion: its edit of the agenda
@@ -432,7 +495,6 @@ async def test_homeserver_down_for_60_s_then_commands_answered_once_and_the_agen
     right_after = await send_text(env.alice, env.room_id, "!link")
     reply = await wait_for_event(env.alice, env.room_id, replies_to(right_after, env.bot_id), timeout=60)
     took = time.monotonic() - back
-    print(f"first answer {took:.1f} s after the homeserver returned from {OUTAGE_SECONDS:.0f} s away")
     assert took <= BACK_WITHIN, (
         f"first answer {took:.1f} s after the homeserver returned; log:\n{env.bot.output()[-3000:]}"
     )
@@ -456,23 +518,56 @@ async def test_homeserver_down_for_60_s_then_commands_answered_once_and_the_agen
         if e.sender == env.bot_id and "m.new_content" not in content(e) and content(e).get("body", "").startswith("📌")
     ]
     assert [e.event_id for e in posted] == agenda, "the agenda was posted again"
+    return took
 
 
-# --- a homeserver that rate-limits the bot -------------------------------------------
+def run_outage(folder: Path, ready: threading.Event, go: threading.Event) -> float:
+    """The outage scenario on this thread's own event loop; its servers stopped at the end."""
+    servers: list[LocalSynapse] = []
 
-# Stricter bursts than Synapse's default (10), so nearly every answer in the burst meets a
-# 429; 1 per second keeps the test under half a minute.
-STRICT = {"rc_message": {"per_second": 1, "burst_count": 3}}
+    def make_synapse(**kwargs) -> LocalSynapse:
+        path = folder / f"synapse-{len(servers)}"
+        path.mkdir()
+        server = LocalSynapse(path, **kwargs)
+        servers.append(server)
+        start_or_give_up(server)
+        return server
+
+    async def scenario() -> float:
+        rooms = PrivateRooms(make_synapse, folder)
+        try:
+            return await homeserver_down_for_a_minute(rooms, ready, go)
+        finally:
+            await rooms.close()
+
+    try:
+        return asyncio.run(scenario())
+    finally:
+        for server in servers:
+            server.stop()
 
 
-async def test_rate_limited_burst_answered_completely_in_order_once(private_bot_room):
-    env = await private_bot_room(synapse_config=STRICT, exempt_people=True)
-    await prime(env.alice)
-    bodies = ["!link", "!tz", "!help", "!tz Europe/Berlin", "!next"]
-    asked = [await send_text(env.alice, env.room_id, bodies[i % len(bodies)]) for i in range(30)]
-    answered = await answers_in_order(env.alice, env.room_id, env.bot_id, asked, within=120)
-    assert answered == asked, (
-        f"{len(set(answered))} of 30 answered, {len(answered) - len(set(answered))} twice, "
-        f"in order: {answered == sorted(answered, key=asked.index)}; log:\n{env.bot.output()[-3000:]}"
-    )
-    assert "429" in env.bot.output() or "ratelimited" in env.bot.output(), "the server never limited the bot"
+@pytest.fixture(scope="module", autouse=True)
+def outage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage | None]:
+    """The outage, started in the background when its test is to run (None otherwise)."""
+    selected = {item.name for item in request.session.items if item.path == request.path}
+    if OUTAGE_TEST not in selected:
+        yield None
+        return
+    folder = tmp_path_factory.mktemp("outage")
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="outage") as pool:
+        ready, go = threading.Event(), threading.Event()
+        if "test_kill_9_loses_and_repeats_nothing" not in selected:
+            go.set()  # nothing to wait for
+        run = Outage(ready, go, pool.submit(run_outage, folder, ready, go))
+        run.result.add_done_callback(lambda _: ready.set())  # never wait for a set-up that failed
+        try:
+            yield run
+        finally:
+            run.release()
+
+
+def test_homeserver_down_for_60_s_then_commands_answered_once_and_the_agenda_catches_up(outage: Outage | None):
+    assert outage is not None
+    took = outage.result.result()  # its failure, if it failed, with its own traceback
+    print(f"first answer {took:.1f} s after the homeserver returned from {OUTAGE_SECONDS:.0f} s away")
