@@ -55,12 +55,42 @@ async def test_participant_may_start_end_and_mark_discussed_only_after_volunteer
     assert await sessions.running_session(chat.store) is None
     # Volunteering for another session does not help with this one.
     assert "volunteered to host session 2026-11-26 17:00" in await chat.text(ALICE, f"!host {EVENING}")
-    assert "is for hosts only" in await chat.text(ALICE, "!start")
+    text = await chat.text(ALICE, "!start")
+    assert "is for hosts only" not in text and "You volunteered to host session 2026-11-26 17:00" in text, text
     assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host")
     assert "has started" in await chat.text(ALICE, "!start")
     assert "Marked" in await chat.text(ALICE, f"!discussed {topic}")
     assert "Session 2026-11-26 08:00 ended" in await chat.text(ALICE, "!end")
     assert "is for hosts only" in await chat.text(BOB, "!start"), "bob never volunteered"
+
+
+async def test_a_volunteer_for_a_later_session_is_told_when_theirs_can_be_started(chat):
+    """Not "for hosts only": they are a host, of another session; the reply says which,
+    from when it can be started, and how to host the one whose window is open."""
+    assert "volunteered to host session 2026-11-26 17:00" in await chat.text(ALICE, f"!host {EVENING}")
+    chat.clock.set(at(26, 7, 55))
+    text = await chat.text(ALICE, "!start")
+    assert "is for hosts only" not in text, text
+    assert "You volunteered to host session 2026-11-26 17:00, which can be started from 16:30 UTC" in text, text
+    assert "(in 8 hours 35 minutes)" in text, text
+    assert "Session 2026-11-26 08:00 is started by its own volunteers, the configured hosts or an organiser" in text
+    assert "To host it too: !host 2026-11-26 08:00, then !start." in text, text
+    assert await sessions.running_session(chat.store) is None
+    await start(chat, user=HOST)
+    text = await chat.text(ALICE, "!start")
+    assert "You volunteered to host session 2026-11-26 17:00" in text, text
+    assert "Session 2026-11-26 08:00 is running: @host:example.org started it." in text, text
+    await chat.say(HOST, "!end")
+    # Between the windows: only their own session is spoken of.
+    chat.clock.set(at(26, 12, 0))
+    text = await chat.text(ALICE, "!start")
+    assert "You volunteered to host session 2026-11-26 17:00, which can be started from 16:30 UTC" in text, text
+    assert "(in 4 hours 30 minutes)" in text and "08:00" not in text, text
+    # In their own window, they start it.
+    chat.clock.set(at(26, 16, 45))
+    assert "Session 2026-11-26 17:00 has started" in await chat.text(ALICE, "!start")
+    # Someone who never volunteered still hears that the command is for hosts.
+    assert "is for hosts only" in await chat.text(BOB, "!start")
 
 
 MALLORY = "@mallory:example.org"
