@@ -320,6 +320,31 @@ async def test_late_notes_before_the_start_open_the_thread_with_the_start_and_en
     assert summary[said + 1 : said + 3] == ["• Carol: stuck on a train <b>sorry</b>", "• Dave: 10 more minutes"]
 
 
+async def test_who_said_they_would_be_late_and_then_checked_in_is_shown_only_as_present(chat):
+    for user, name in ((CAROL, "Carol"), (DAVE, "Dave"), (HOST, "Hana Host"), (ALICE, "Alice")):
+        await people.remember_display_name(chat.store, user, name)
+    await chat.say(CAROL, "!late on a train")
+    await chat.say(DAVE, "!late school run")
+    await chat.say(ALICE, "!late 5 minutes")
+    # Alice makes it by the start after all: she checks in while the session waits for its host.
+    chat.clock.set(at(26, 8, 1))
+    await chat.say(ALICE, "!here")
+    chat.clock.set(at(26, 8, 2))
+    (opening,) = await start(chat)
+    lines = opening.text.splitlines()
+    assert "Already checked in: Alice." in lines, lines
+    assert "• Carol: on a train" in lines and "• Dave: school run" in lines
+    assert "5 minutes" not in opening.text and "• Alice" not in lines, "checked in: no longer to come"
+    chat.clock.set(at(26, 8, 25))
+    await chat.say(CAROL, "!here")
+    chat.clock.set(at(26, 9))
+    summary = (await chat.say(HOST, "!end"))[0].text.splitlines()
+    assert "Present (3): Alice, Hana Host, Carol (arrived late)" in summary, summary
+    said = summary.index("Said they would come later (1):")
+    assert summary[said + 1] == "• Dave: school run", summary
+    assert not any("Carol:" in line or "Alice:" in line for line in summary), summary
+
+
 async def test_late_while_waiting_for_the_host_goes_to_that_session(chat):
     chat.clock.set(at(26, 8, 20))
     assert "will join session 2026-11-26 08:00 later" in await chat.text(CAROL, "!late")
