@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from bot.core.clock import Clock, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
+from bot.core.text import clean
 from bot.features.agenda.repository import all_agendas
-from bot.features.announcements.announcer import Announcer
+from bot.features.announcements.announcer import Announcer, Due
+from bot.features.announcements.repository import Lead, Notice
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.features.sessions.repository import count_held
 from bot.features.topics.repository import count_open
@@ -56,8 +58,8 @@ async def read_status(config: Config, store: Store, clock: Clock) -> Status:
     upcoming = await Announcer(services, sender=None).due_between(now, now + dt.timedelta(days=8))  # type: ignore[arg-type]
     if upcoming:
         first = upcoming[0]
-        when = f"{first.at:%Y-%m-%d %H:%M} UTC"
-        lines.append(f"next announcement: {first.lead} for session {first.session.key} at {when}")
+        what = await _what_is_due(store, first)
+        lines.append(f"next announcement: at {first.at:%Y-%m-%d %H:%M} UTC, {what}")
     else:
         lines.append("next announcement: none in the coming week")
     sessions = next_held_sessions(config, await load_cancellations(store), now, 1)
@@ -69,6 +71,25 @@ async def read_status(config: Config, store: Store, clock: Clock) -> Status:
     lines.extend(await _agenda_lines(config, store))
     lines.append("status:            " + ("OK" if healthy else "NOT SYNCING: the bot should be running but is not"))
     return Status(lines, healthy)
+
+
+async def _what_is_due(store: Store, due: Due) -> str:
+    """'the 1d reminder of session 2026-11-26 08:00', 'the notice that session ... is
+    cancelled: <reason>' and so on, as a person would say it."""
+    key = due.session.key
+    if isinstance(due.lead, Lead):
+        if due.lead.at_start:
+            return f"the reminder at the start of session {key}"
+        return f"the {due.lead} reminder of session {key}"
+    if due.lead == Notice.CANCELLED:
+        cancellation = (await load_cancellations(store)).of(due.session)
+        reason = clean(cancellation.reason, 200) if cancellation is not None else ""
+        return f"the notice that session {key} is cancelled" + (f": {reason}" if reason else "")
+    if due.lead == Notice.HOST_WAIT:
+        return f"the notice that session {key} still has no host, if nobody has started it"
+    if due.lead == Notice.AUTO_CLOSE:
+        return f"the automatic close of session {key}, if nobody ends it"
+    return f"the summary of session {key}"
 
 
 async def _agenda_lines(config: Config, store: Store) -> list[str]:

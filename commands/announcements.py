@@ -141,7 +141,7 @@ def summary_text(config: Config, summary: Summary) -> Text:
     else:
         text.add(".")
         text.line(f"Duration: {duration_text(ended - started)} ({started:%H:%M}–{ended:%H:%M} UTC).")
-    people = summary.present
+    people = [f"{p.name} (arrived late)" if p.arrived_late else p.name for p in summary.present]
     text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
     if summary.late:
         _late_lines(text.line(f"Said they would come later ({len(summary.late)}):"), summary.late)

@@ -69,7 +69,11 @@ async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
     if found.zone is None:
         raise UsageError(_not_a_zone(zone, found))
     await people.set_timezone(ctx.store, ctx.sender, found.zone)
-    return ctx.reply(Text("Your time zone is now ").extend(_zone_now(found.zone, now)))
+    text = Text()
+    if found.other_name:
+        # Montréal keeps Toronto's time: say so, or the answer looks like a mistake.
+        text.add(f"{clean(zone, 40)} uses {found.zone} time.").line()
+    return ctx.reply(text.add("Your time zone is now ").extend(_zone_now(found.zone, now)))
 
 
 def _zone_now(zone: str, now: dt.datetime) -> Text:

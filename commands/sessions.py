@@ -193,7 +193,48 @@ async def _chosen_session(ctx: Context, day: dt.date | None, at: dt.time | None)
 # --- !start -----------------------------------------------------------------------------
 
 
-@group.command("start", role=Role.HOST, help="Mark the current session started and open its thread")
+async def _not_yet_your_session(ctx: Context) -> Reply | None:
+    """!start from someone who is no host now but volunteered for a later session: not
+    "for hosts only" (they are its host) but when theirs can be started, and who starts
+    the one whose window is open. None for someone with no offer (the plain refusal)."""
+    offers = await _coming_offers(ctx)
+    if not offers:
+        return None
+    now, p = ctx.clock.now(), ctx.prefix
+    cancels = await load_cancellations(ctx.store)
+    theirs = next((s for s in offers if cancels.of(s) is None), None)
+    if theirs is None:
+        keys = ", ".join(s.key for s in offers)
+        text = Text(f"You volunteered to host session {keys}, but ")
+        text.add("it is" if len(offers) == 1 else "they are").add(" cancelled.")
+    else:
+        opens = theirs.starts_at - START_EARLY
+        text = Text(f"You volunteered to host session {theirs.key}, which can be started from {opens:%H:%M} UTC")
+        if opens.date() != now.date():
+            text.add(f" on {opens:%A} {opens.day} {opens:%B}")
+        text.add(f" ({countdown(opens - now)}).")
+    current = sessions.startable_session(ctx.config, now)
+    if current is None or cancels.of(current) is not None or any(s.key == current.key for s in offers):
+        return ctx.reply(text)
+    state = await sessions.state_of(ctx.store, current.key)
+    if state is not None and state.running:
+        starter = await people.name_of(ctx.store, state.started_by or "")
+        text.line(f"Session {current.key} is running: {starter} started it.")
+    elif state is None or state.ended_at is None:
+        text.line(
+            f"Session {current.key} is started by its own volunteers, the configured hosts or an organiser. "
+            "To host it too: "
+        )
+        text.code(f"{p}host {current.key}").add(", then ").code(f"{p}start").add(".")
+    return ctx.reply(text)
+
+
+@group.command(
+    "start",
+    role=Role.HOST,
+    help="Mark the current session started and open its thread",
+    refused=_not_yet_your_session,
+)
 async def start(ctx: Context) -> list[Reply]:
     now, p, store = ctx.clock.now(), ctx.prefix, ctx.store
     session = sessions.startable_session(ctx.config, now)

@@ -21,7 +21,7 @@ async def test_a_running_bot_that_syncs_is_healthy(chat):
     assert "20 s ago" in text
     assert "open topics:       1" in text
     # Monday noon: the next thing due is the 1d reminder for Thursday 08:00
-    assert "next announcement: 1d for session 2026-11-26 08:00 at 2026-11-25 08:00 UTC" in text
+    assert "next announcement: at 2026-11-25 08:00 UTC, the 1d reminder of session 2026-11-26 08:00" in text
     assert "next session:      2026-11-26 08:00" in text
 
 
@@ -63,3 +63,18 @@ async def test_status_says_where_the_agenda_is_pinned_and_where_the_bot_may_not_
 async def test_status_with_the_agenda_turned_off(make_chat, make_config):
     chat = await make_chat(make_config(agenda={"enabled": False}))
     assert "agenda:            off (agenda.enabled = false)" in (await status_of(chat)).lines
+
+
+async def test_status_says_in_words_which_notice_is_next(chat):
+    """Not "cancelled for session ..." but what a person would say."""
+    await chat.say("@org:example.org", "!cancel 2026-11-26 08:00 Room \x1b[31mbooked\x1b[0m for the AGM")
+    lines = (await status_of(chat)).lines
+    line = next(line for line in lines if line.startswith("next announcement:"))
+    assert line == (
+        "next announcement: at 2026-11-25 08:00 UTC, the notice that session 2026-11-26 08:00 is cancelled: "
+        "Room [31mbooked[0m for the AGM"
+    ), line
+    assert "\x1b" not in line, "user text is cleaned of control characters"
+    await chat.say("@org:example.org", "!uncancel 2026-11-26 08:00")
+    line = next(line for line in (await status_of(chat)).lines if line.startswith("next announcement:"))
+    assert line == "next announcement: at 2026-11-25 08:00 UTC, the 1d reminder of session 2026-11-26 08:00", line

@@ -173,6 +173,14 @@ class Dispatcher:
             text.add(" Type ").code(f"{prefix}help").add(" for the commands you can use.")
             return [Reply.of(text)]
         if role < spec.role:
+            if spec.refused is not None:
+                try:
+                    explained = await spec.refused(Context(self.services, message, role, spec))
+                except Exception:
+                    log.exception("explaining %s to %s failed", spec.name, message.sender)
+                    explained = None
+                if explained is not None:
+                    return [explained]
             text = Text().code(f"{prefix}{spec.name}").add(f" is for {spec.role.label} only. Type ")
             text.code(f"{prefix}help").add(" for the commands you can use.")
             return [Reply.of(text)]

@@ -63,6 +63,10 @@ class CommandSpec:
     # The handler shows what the asker's role allows, so its ctx.role must be exact even
     # for a participant's command (a volunteer host is told about !start).
     role_aware: bool = False
+    # Called as `refused(ctx)` when the asker's role is below `role`: a reply saying what
+    # is true for them (a volunteer for a later session is a host, just not now), or None
+    # for the plain "for hosts only".
+    refused: Callable[..., Awaitable[Reply | None]] | None = None
 
     def usage_line(self, prefix: str) -> str:
         return f"{prefix}{self.name} {self.usage}".rstrip()
@@ -113,10 +117,11 @@ class CommandGroup:
         help: str,
         aliases: Iterable[str] = (),
         role_aware: bool = False,
+        refused: Callable[..., Awaitable[Reply | None]] | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
-                CommandSpec(name, usage, role, help, handler, _params(handler), tuple(aliases), role_aware)
+                CommandSpec(name, usage, role, help, handler, _params(handler), tuple(aliases), role_aware, refused)
             )
             return handler
 

@@ -4,7 +4,8 @@ A zone that is not a place (`EST`, `CET`, `UTC+1`, `Etc/GMT+1`) keeps one offset
 set of rules all year, so a person who picks it sees times an hour off half the year. Such
 a name is never taken: `lookup()` answers with the places it most likely stands for.
 A place typed as people type it (`new york`, `Berlin, Germany`, `são paulo`, `Kolkata`,
-`America/New York`) is found.
+`America/New York`) is found. An old or merged name (`Asia/Calcutta`, `Montréal`: tz
+links America/Montreal to America/Toronto) leads to the zone tz links it to.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import datetime as dt
 import difflib
 import enum
 import functools
+import importlib.resources
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytz
 
@@ -159,6 +161,9 @@ class Lookup:
     zone: str | None = None
     suggestions: tuple[str, ...] = ()
     offset: dt.timedelta | None = None  # what an offset means (Etc/GMT+1 is UTC-1)
+    # The zone found is not what was typed by another name: an old name (Asia/Calcutta)
+    # or a place that keeps another's time (Montréal uses America/Toronto).
+    other_name: bool = False
 
 
 def place_name(zone: str) -> str:
@@ -186,6 +191,14 @@ def canonical(name: str) -> str | None:
         return UTC
     if _not_a_place(name):
         return None
+    # A country's old name (Iceland, Japan) is its place, not whichever zone tz links it
+    # to for sharing the same data (Iceland -> Africa/Abidjan).
+    country = pytz.country_timezones.get(_countries().get(_key(name), ""), [])
+    if len(country) == 1:
+        return country[0]
+    linked = _linked_place(name)
+    if linked is not None:
+        return linked
     same = _same_rules(name)
     return same[0] if len(same) == 1 else None
 
@@ -222,17 +235,18 @@ def lookup(text: str, now: dt.datetime | None = None, n: int = 4) -> Lookup:
     if not qualifier and city in _countries():
         return _one_or_some(pytz.country_timezones.get(_countries()[city], []), n)
     if name is not None:
-        return _from_tz_name(name, now, n)
+        found = _from_tz_name(name, now, n)
+        return replace(found, other_name=True) if found.kind is Kind.PLACE and found.zone != name else found
     if city in _by_part():
-        found = _by_part()[city]
+        zones = _by_part()[city]
         if not qualifier:
-            return _one_or_some(found, n)
+            return _named(city, _one_or_some(zones, n))
         country = _countries().get(qualifier)
-        fits = [z for z in found if country and z in _zones_of(country)]
-        fits += [z for z in found if qualifier.split(" ")[0] in _key(z).split("/")[:-1]]
+        fits = [z for z in zones if country and z in _zones_of(country)]
+        fits += [z for z in zones if qualifier.split(" ")[0] in _key(z).split("/")[:-1]]
         if fits:
-            return _one_or_some(list(dict.fromkeys(fits)), n)
-        return Lookup(Kind.UNKNOWN, suggestions=_ranked(found)[:n])
+            return _named(city, _one_or_some(list(dict.fromkeys(fits)), n))
+        return Lookup(Kind.UNKNOWN, suggestions=_ranked(zones)[:n])
     return Lookup(Kind.UNKNOWN, suggestions=tuple(_near_misses(folded, n)))
 
 
@@ -264,11 +278,19 @@ def _offset(typed: str) -> dt.timedelta | None:
 
 def _from_tz_name(name: str, now: dt.datetime, n: int) -> Lookup:
     offset = _offset_zone(name)
-    if offset is not None and (name.startswith("Etc/") or not _same_rules(name)):
+    if offset is not None and (name.startswith("Etc/") or not _places_for(name)):
         return Lookup(Kind.OFFSET, suggestions=_at_offset(offset, now, n), offset=offset)
     if _not_a_place(name):
         return Lookup(Kind.NOT_A_PLACE, suggestions=_same_clock(name, now.year)[:n])
-    return _one_or_some(_same_rules(name), n)
+    return _one_or_some(_places_for(name), n)
+
+
+def _named(city: str, found: Lookup) -> Lookup:
+    """`found`, marked as found by another name when `city` is not the zone's own."""
+    if found.kind is not Kind.PLACE or found.zone is None:
+        return found
+    own = {_key(found.zone.rsplit("/", 1)[-1]), _key(place_name(found.zone))}
+    return found if city in own else replace(found, other_name=True)
 
 
 def _one_or_some(zones: Iterable[str], n: int) -> Lookup:
@@ -298,7 +320,12 @@ def _near_misses(folded: str, n: int) -> list[str]:
 
 
 def _places_for(name: str) -> list[str]:
-    return [name] if name in _places() else _same_rules(name)
+    """The place `name` is: itself, the place tz links it to, or else the places whose
+    tz data is the same."""
+    if name in _places():
+        return [name]
+    linked = _linked_place(name)
+    return [linked] if linked is not None else _same_rules(name)
 
 
 # --- what the tz data says ----------------------------------------------------------
@@ -307,6 +334,38 @@ def _places_for(name: str) -> list[str]:
 @functools.cache
 def _places() -> frozenset[str]:
     return frozenset(z for z in pytz.common_timezones if z.split("/", 1)[0] in AREAS)
+
+
+@functools.cache
+def _links() -> dict[str, str]:
+    """tz's links, each old or merged name to the zone it now stands for
+    (America/Montreal -> America/Toronto, Asia/Calcutta -> Asia/Kolkata), read from the
+    tz source pytz ships (tzdata.zi, lines `L TARGET NAME`); empty if it has none."""
+    try:
+        text = (importlib.resources.files("pytz") / "zoneinfo" / "tzdata.zi").read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return {}
+    links: dict[str, str] = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[0] == "L":
+            links[fields[2]] = fields[1]
+    return links
+
+
+def _linked_place(name: str) -> str | None:
+    """The place a link that is not a place of its own leads to (following a chain of
+    links), or None. Names for a clock (EST5EDT, CET) stay what they are, though tz now
+    links some of them to a city."""
+    if _not_a_place(name):
+        return None
+    seen = {name}
+    while name not in _places() and name in _links():
+        name = _links()[name]
+        if name in seen:
+            return None
+        seen.add(name)
+    return name if name in _places() else None
 
 
 @functools.cache
@@ -385,7 +444,9 @@ def _not_a_place(name: str) -> bool:
     """EST5EDT, MET, HST, Etc/...: zones named for their clock, not for a place."""
     if name.startswith("Etc/") or any(c.isdigit() for c in name) or name == "Factory":
         return True
-    return name in _names_used(name)
+    # Newer tz data links MET to Europe/Brussels, so MET is no longer among the names
+    # its own data uses: three or four capitals ending in T name a clock all the same.
+    return name in _names_used(name) or re.fullmatch(r"[A-Z]{2,3}T", name) is not None
 
 
 def _window(year: int) -> tuple[dt.datetime, dt.datetime]:

@@ -53,6 +53,20 @@ async def test_tz_names_as_people_type_them_are_set_and_the_zone_is_named(chat, 
     assert "Usage" not in text
 
 
+@pytest.mark.parametrize("typed", ["Montréal", "montreal", "Montreal, Canada", "America/Montreal"])
+async def test_tz_a_city_that_keeps_another_citys_time_is_set_to_that_zone_and_says_so(chat, typed):
+    text = await chat.text(ALICE, f"!tz {typed}")
+    assert f"{typed} uses America/Toronto time." in text, text
+    assert "Your time zone is now Toronto (America/Toronto)" in text and "07:00 there now" in text, text
+    assert "Nassau" not in text and "Usage" not in text, text
+    assert await people.get_timezone(chat.store, ALICE) == "America/Toronto"
+
+
+async def test_tz_a_zones_own_name_needs_no_explaining(chat):
+    text = await chat.text(ALICE, "!tz Toronto")
+    assert text.startswith("Your time zone is now Toronto (America/Toronto)") and "uses" not in text, text
+
+
 async def test_tz_near_misses_are_suggested_and_not_stored(chat):
     for typed, meant in (
         ("Europe/Berln", "Europe/Berlin"),

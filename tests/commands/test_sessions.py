@@ -55,12 +55,42 @@ async def test_participant_may_start_end_and_mark_discussed_only_after_volunteer
     assert await sessions.running_session(chat.store) is None
     # Volunteering for another session does not help with this one.
     assert "volunteered to host session 2026-11-26 17:00" in await chat.text(ALICE, f"!host {EVENING}")
-    assert "is for hosts only" in await chat.text(ALICE, "!start")
+    text = await chat.text(ALICE, "!start")
+    assert "is for hosts only" not in text and "You volunteered to host session 2026-11-26 17:00" in text, text
     assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host")
     assert "has started" in await chat.text(ALICE, "!start")
     assert "Marked" in await chat.text(ALICE, f"!discussed {topic}")
     assert "Session 2026-11-26 08:00 ended" in await chat.text(ALICE, "!end")
     assert "is for hosts only" in await chat.text(BOB, "!start"), "bob never volunteered"
+
+
+async def test_a_volunteer_for_a_later_session_is_told_when_theirs_can_be_started(chat):
+    """Not "for hosts only": they are a host, of another session; the reply says which,
+    from when it can be started, and how to host the one whose window is open."""
+    assert "volunteered to host session 2026-11-26 17:00" in await chat.text(ALICE, f"!host {EVENING}")
+    chat.clock.set(at(26, 7, 55))
+    text = await chat.text(ALICE, "!start")
+    assert "is for hosts only" not in text, text
+    assert "You volunteered to host session 2026-11-26 17:00, which can be started from 16:30 UTC" in text, text
+    assert "(in 8 hours 35 minutes)" in text, text
+    assert "Session 2026-11-26 08:00 is started by its own volunteers, the configured hosts or an organiser" in text
+    assert "To host it too: !host 2026-11-26 08:00, then !start." in text, text
+    assert await sessions.running_session(chat.store) is None
+    await start(chat, user=HOST)
+    text = await chat.text(ALICE, "!start")
+    assert "You volunteered to host session 2026-11-26 17:00" in text, text
+    assert "Session 2026-11-26 08:00 is running: @host:example.org started it." in text, text
+    await chat.say(HOST, "!end")
+    # Between the windows: only their own session is spoken of.
+    chat.clock.set(at(26, 12, 0))
+    text = await chat.text(ALICE, "!start")
+    assert "You volunteered to host session 2026-11-26 17:00, which can be started from 16:30 UTC" in text, text
+    assert "(in 4 hours 30 minutes)" in text and "08:00" not in text, text
+    # In their own window, they start it.
+    chat.clock.set(at(26, 16, 45))
+    assert "Session 2026-11-26 17:00 has started" in await chat.text(ALICE, "!start")
+    # Someone who never volunteered still hears that the command is for hosts.
+    assert "is for hosts only" in await chat.text(BOB, "!start")
 
 
 MALLORY = "@mallory:example.org"
@@ -288,6 +318,31 @@ async def test_late_notes_before_the_start_open_the_thread_with_the_start_and_en
     summary = (await chat.say(HOST, "!end"))[0].text.splitlines()
     said = summary.index("Said they would come later (2):")
     assert summary[said + 1 : said + 3] == ["• Carol: stuck on a train <b>sorry</b>", "• Dave: 10 more minutes"]
+
+
+async def test_who_said_they_would_be_late_and_then_checked_in_is_shown_only_as_present(chat):
+    for user, name in ((CAROL, "Carol"), (DAVE, "Dave"), (HOST, "Hana Host"), (ALICE, "Alice")):
+        await people.remember_display_name(chat.store, user, name)
+    await chat.say(CAROL, "!late on a train")
+    await chat.say(DAVE, "!late school run")
+    await chat.say(ALICE, "!late 5 minutes")
+    # Alice makes it by the start after all: she checks in while the session waits for its host.
+    chat.clock.set(at(26, 8, 1))
+    await chat.say(ALICE, "!here")
+    chat.clock.set(at(26, 8, 2))
+    (opening,) = await start(chat)
+    lines = opening.text.splitlines()
+    assert "Already checked in: Alice." in lines, lines
+    assert "• Carol: on a train" in lines and "• Dave: school run" in lines
+    assert "5 minutes" not in opening.text and "• Alice" not in lines, "checked in: no longer to come"
+    chat.clock.set(at(26, 8, 25))
+    await chat.say(CAROL, "!here")
+    chat.clock.set(at(26, 9))
+    summary = (await chat.say(HOST, "!end"))[0].text.splitlines()
+    assert "Present (3): Alice, Hana Host, Carol (arrived late)" in summary, summary
+    said = summary.index("Said they would come later (1):")
+    assert summary[said + 1] == "• Dave: school run", summary
+    assert not any("Carol:" in line or "Alice:" in line for line in summary), summary
 
 
 async def test_late_while_waiting_for_the_host_goes_to_that_session(chat):

@@ -119,6 +119,8 @@ def test_an_offset_offers_the_places_at_it_now():
 def test_zones_named_for_their_clock_are_not_places():
     found = lookup("EST5EDT", WINTER)
     assert found.kind is Kind.NOT_A_PLACE and found.suggestions[:2] == ("America/New_York", "America/Toronto")
+    # tz links MET to Europe/Brussels now: the link is not followed to a place
+    assert lookup("MET", WINTER).zone is None and canonical("MET") is None
 
 
 @pytest.mark.parametrize(
@@ -141,9 +143,42 @@ def test_what_is_not_one_place_is_not_set(typed, kind, first):
     assert (found.suggestions[0] if found.suggestions else None) == first
 
 
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        # tz's links (old or merged names) lead to the zone they stand for, not to every
+        # zone whose rules happen to be the same (Nassau shares Toronto's data)
+        ("Montréal", "America/Toronto"),
+        ("montreal", "America/Toronto"),
+        ("MONTREAL, Canada", "America/Toronto"),
+        ("America/Montreal", "America/Toronto"),
+        ("Canada/Eastern", "America/Toronto"),
+        ("Thunder Bay", "America/Toronto"),
+        ("Rangoon", "Asia/Yangon"),
+        ("Asia/Calcutta", "Asia/Kolkata"),
+        ("Europe/Kiev", "Europe/Kyiv"),
+        ("Saigon", "Asia/Ho_Chi_Minh"),
+        # a place of its own stays itself, though tz links it to another's data
+        ("Nassau", "America/Nassau"),
+        ("Zagreb", "Europe/Zagreb"),
+    ],
+)
+def test_old_and_merged_names_lead_to_the_zone_they_use(typed, zone):
+    found = lookup(typed, WINTER)
+    assert (found.kind, found.zone) == (Kind.PLACE, zone), found
+    assert found.other_name is (zone not in ("America/Nassau", "Europe/Zagreb")), found
+
+
+def test_a_zones_own_name_is_not_another_name():
+    for typed in ("Toronto", "new york", "Berlin, Germany", "sao paulo", "Europe/Kyiv", "Indianapolis"):
+        assert not lookup(typed, WINTER).other_name, typed
+
+
 def test_canonical_is_strict_about_what_is_written():
     assert canonical("Europe/Berlin") == "Europe/Berlin"
     assert canonical("Asia/Calcutta") == "Asia/Kolkata"
+    assert canonical("America/Montreal") == "America/Toronto"
+    assert canonical("Iceland") == "Atlantic/Reykjavik", "the country, not the zone tz links it to for its data"
     assert canonical("Etc/UTC") == "UTC"
     for name in ("EST", "CET", "GMT", "Etc/GMT+1", "EST5EDT", "europe/berlin", "Berlin", "UTC+1"):
         assert canonical(name) is None, name

@@ -83,8 +83,15 @@ class Rider(Protocol):
     async def run_due(self, now: dt.datetime, since: dt.datetime | None = None) -> None: ...
 
 
-def reply_key(session_key: str, lead: Lead | Notice, room_id: str) -> str:
-    return f"announce:{session_key}:{lead}:{room_id}"
+def reply_key(session_key: str, lead: Lead | Notice, room_id: str, recorded: dt.datetime | None = None) -> str:
+    """The stable key of a room message (the transaction id is derived from it). A
+    session can be cancelled, lifted and cancelled again, and the homeserver remembers a
+    transaction id for a while: a cancellation notice's key carries when it was recorded
+    (after a '#'), so a second one is a new message, not a resend of the first."""
+    key = f"announce:{session_key}:{lead}:{room_id}"
+    if lead == Notice.CANCELLED and recorded is not None:
+        return f"{key}#{recorded:%Y%m%dT%H%M%S}"
+    return key
 
 
 class Announcer:
@@ -240,7 +247,7 @@ class Announcer:
 
     async def _send_pending(self, now: dt.datetime) -> None:
         store = self.services.store
-        for key, stored, room in await announcements.pending(store):
+        for key, stored, room, recorded in await announcements.pending(store):
             try:
                 lead = lead_of(stored)
                 session = session_from_key(self.services.config, key)
@@ -259,7 +266,7 @@ class Announcer:
                         superseded,
                     )
                     continue
-                reply = await self.message(session, lead, room, now)
+                reply = await self.message(session, lead, room, now, recorded)
                 if reply is None:
                     await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
                     continue
@@ -287,11 +294,14 @@ class Announcer:
 
     # --- the messages ------------------------------------------------------------
 
-    async def message(self, session: Session, lead: Lead | Notice, room: str, now: dt.datetime) -> Reply | None:
-        """The message `lead` for a session in a room, or None if it is no longer wanted."""
+    async def message(
+        self, session: Session, lead: Lead | Notice, room: str, now: dt.datetime, recorded: dt.datetime | None = None
+    ) -> Reply | None:
+        """The message `lead` for a session in a room, or None if it is no longer wanted;
+        `recorded` is when its row was written (a cancellation notice's key carries it)."""
         services, key = self.services, session.key
         wording, config = services.parts.get(Wording), services.config
-        reply_to = reply_key(key, lead, room)
+        reply_to = reply_key(key, lead, room, recorded)
         root = await sessions.thread_root(services.store, key, room)
         if lead == Notice.CANCELLED:
             notice = await cancellation_of(services, session, now)

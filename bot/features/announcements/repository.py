@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.core.clock import iso
+from bot.core.clock import iso, parse_iso
 from bot.core.config import format_duration, parse_duration
 from bot.storage.store import Store
 
@@ -85,13 +85,14 @@ async def record(
     return added
 
 
-async def pending(store: Store) -> list[tuple[str, str, str]]:
-    """(session, lead, room) of every announcement written but not yet sent, oldest first."""
+async def pending(store: Store) -> list[tuple[str, str, str, dt.datetime]]:
+    """(session, lead, room, when it was recorded) of every announcement written but not
+    yet sent, oldest first."""
     rows = await store.fetchall(
-        "SELECT session, lead, room_id FROM announcements WHERE status = ? ORDER BY at, rowid",
+        "SELECT session, lead, room_id, at FROM announcements WHERE status = ? ORDER BY at, rowid",
         (AnnouncementStatus.SENDING,),
     )
-    return [(r["session"], r["lead"], r["room_id"]) for r in rows]
+    return [(r["session"], r["lead"], r["room_id"], parse_iso(r["at"])) for r in rows]
 
 
 async def mark(

@@ -313,8 +313,13 @@ async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.date
 
 
 async def late_comers(store: Store, key: str) -> list[LateComer]:
-    """The notes left with `!late` for session `key`, oldest first."""
-    rows = await store.fetchall("SELECT user_id, note FROM late_notes WHERE session = ? ORDER BY at, rowid", (key,))
+    """The notes left with `!late` for session `key`, oldest first, of those still to come:
+    who has checked in since is present, not late."""
+    rows = await store.fetchall(
+        "SELECT user_id, note FROM late_notes l WHERE session = ? AND NOT EXISTS "
+        "(SELECT 1 FROM attendance a WHERE a.session = l.session AND a.user_id = l.user_id) ORDER BY at, rowid",
+        (key,),
+    )
     return [LateComer(await name_of(store, r["user_id"]), r["note"]) for r in rows]
 
 
@@ -408,9 +413,18 @@ class Summary:
     started_at: dt.datetime | None
     ended_at: dt.datetime | None
     auto_ended: bool
-    present: list[str]  # names, in the order they checked in
-    late: list[LateComer]
+    present: list[Attendee]  # in the order they checked in
+    late: list[LateComer]  # who said they would come later and did not check in
     discussed: list[Topic]
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone who checked in: their name, and whether they had said with `!late` that
+    they would come later and checked in after the session started."""
+
+    name: str
+    arrived_late: bool = False
 
 
 async def summary_of(store: Store, key: str, now: dt.datetime) -> Summary:
@@ -422,10 +436,25 @@ async def summary_of(store: Store, key: str, now: dt.datetime) -> Summary:
         started_at=state.started_at,
         ended_at=state.ended_at or now,
         auto_ended=state.auto_ended,
-        present=[await name_of(store, user) for user in await attendees(store, key)],
+        present=await _present(store, key, state.started_at),
         late=await late_comers(store, key),
         discussed=await discussed_in(store, key),
     )
+
+
+async def _present(store: Store, key: str, started_at: dt.datetime) -> list[Attendee]:
+    rows = await store.fetchall(
+        "SELECT a.user_id, a.checked_in_at, l.user_id IS NOT NULL AS said_late FROM attendance a "
+        "LEFT JOIN late_notes l ON l.session = a.session AND l.user_id = a.user_id "
+        "WHERE a.session = ? ORDER BY a.checked_in_at, a.rowid",
+        (key,),
+    )
+    return [
+        Attendee(
+            await name_of(store, r["user_id"]), bool(r["said_late"]) and parse_iso(r["checked_in_at"]) > started_at
+        )
+        for r in rows
+    ]
 
 
 # --- statistics ---------------------------------------------------------------------

@@ -21,7 +21,8 @@ from tests.conftest import ALICE, BOB, HOST, ORGANISER
 UTC = dt.UTC
 ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
 MORNING, EVENING = "2026-11-26 08:00", "2026-11-26 17:00"
-_KEY = re.compile(r"^announce:(\d{4}-\d\d-\d\d \d\d:\d\d):([^:]+):(.+)$")
+# A cancellation notice's key carries when it was recorded, after a '#'.
+_KEY = re.compile(r"^announce:(\d{4}-\d\d-\d\d \d\d:\d\d):([^:]+):([^#]+)(?:#.*)?$")
 
 
 def at(day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
@@ -51,7 +52,7 @@ class Homeserver:
         return out
 
     def reply(self, session: str, lead: str, room: str) -> Reply:
-        return next(r for _, r, _ in self.shown if r.key == f"announce:{session}:{lead}:{room}")
+        return next(r for _, r, _ in self.shown if r.key.split("#")[0] == f"announce:{session}:{lead}:{room}")
 
 
 class FakeSender:
@@ -250,6 +251,31 @@ async def test_late_cancellation_is_announced_at_once_and_once(chat, server):
     # The evening session's first reminder was still to come: the notice replaces it.
     assert [k[1] for k in shown if k[0] == EVENING and k[2] == ROOM_A] == ["cancelled"]
     assert shown[(EVENING, "cancelled", ROOM_A)] == at(25, 17)
+
+
+async def test_a_session_cancelled_again_after_a_lift_is_announced_again_under_a_new_key(chat, server):
+    """The homeserver keeps transaction ids for a while (Synapse: about 30 minutes): the
+    second notice must not reuse the first's key, or it silently never appears."""
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(25, 8))
+    chat.clock.set(at(25, 12))
+    assert "Cancelled session" in await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 room booked")
+    await visit(chat, ann, at(25, 12), at(25, 12, 1))
+    chat.clock.set(at(25, 12, 10))
+    await chat.say(ORGANISER, "!uncancel 2026-11-26 08:00")
+    await visit(chat, ann, at(25, 12, 10))
+    chat.clock.set(at(25, 12, 20))
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 the room is booked after all")
+    await visit(chat, ann, at(25, 12, 20), at(25, 12, 21))
+    notices = [(when, r) for when, r, _ in server.shown if r.room_id == ROOM_A and ":cancelled:" in r.key]
+    assert [when for when, _ in notices] == [at(25, 12), at(25, 12, 20)], notices
+    first, second = (r for _, r in notices)
+    assert "is cancelled: room booked" in first.text
+    assert "is cancelled: the room is booked after all" in second.text
+    assert first.key != second.key
+    assert all(r.key.startswith(f"announce:{MORNING}:cancelled:{ROOM_A}#") for r in (first, second))
+    # Other announcements keep their keys.
+    assert f"announce:{MORNING}:1d:{ROOM_A}" in server.events
 
 
 async def test_zero_minute_announcement_roots_the_thread_and_the_host_wait(chat, server):

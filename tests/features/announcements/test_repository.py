@@ -25,9 +25,9 @@ async def test_each_announcement_is_recorded_once_per_room():
         assert await announcements.record(db, "2026-11-26 08:00", FIFTEEN, ROOMS, SENDING, AT) == 2
     async with store.transaction() as db:
         assert await announcements.record(db, "2026-11-26 08:00", FIFTEEN, ROOMS, SENDING, AT) == 0
-    assert await announcements.pending(store) == [("2026-11-26 08:00", "15m", room) for room in ROOMS]
+    assert await announcements.pending(store) == [("2026-11-26 08:00", "15m", room, AT) for room in ROOMS]
     await announcements.mark(store, "2026-11-26 08:00", FIFTEEN, ROOMS[0], SENT, "$e", AT)
-    assert await announcements.pending(store) == [("2026-11-26 08:00", "15m", ROOMS[1])]
+    assert await announcements.pending(store) == [("2026-11-26 08:00", "15m", ROOMS[1], AT)]
     await store.close()
 
 
