@@ -116,6 +116,15 @@ async def test_reminders_measures_how_late_each_direct_message_arrives(synapse: 
 
 
 @pytest.mark.integration
+async def test_reminders_burst_shortcut_still_has_the_bot_send_each_direct_message(synapse: LocalSynapse):
+    figures = await reminders.run(people=3, synapse=synapse, fast=True)
+    assert figures.opted_in == 3, "each person's direct room opened and recorded before the bot started"
+    assert len(figures.late) == 3, "all three reminders sent by the bot"
+    assert set(figures.setup) == {"registering", "joining", "opening direct rooms", "starting the bot"}
+    assert "set up in registering" in figures.report()
+
+
+@pytest.mark.integration
 async def test_announcements_measures_how_late_each_announcement_arrives(synapse: LocalSynapse):
     figures = await announcements.run(rooms=2, leads=2, step=2, synapse=synapse, margin=dt.timedelta(seconds=15))
     assert len(figures.late) == 4, "2 leads x 2 rooms, all sent"
