@@ -1,4 +1,4 @@
-"""python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|all] [options of that benchmark]
+"""python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|announcements|all] [options of that benchmark]
 
 Prints figures and the goals they meet or miss; asserts nothing. `make bench` runs all.
 """
@@ -12,9 +12,9 @@ import sys
 from bench import machine
 
 # The cheap ones first: `make bench` shows figures within seconds.
-BENCHES = ("dispatch", "agenda", "web", "scale", "latency", "flood", "reminders")
+BENCHES = ("dispatch", "agenda", "web", "scale", "latency", "flood", "reminders", "announcements")
 USAGE = (
-    "usage: python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|all]"
+    "usage: python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|announcements|all]"
     " [--help | options of that benchmark]"
 )
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import Goal, agenda, dispatch, flood, latency, percentile, reminders, scale, web
+from bench import Goal, agenda, announcements, dispatch, flood, latency, percentile, reminders, scale, web
 from bot.devtools.localsynapse import LocalSynapse
 
 TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
@@ -133,6 +133,33 @@ async def test_reminders_measures_how_late_each_direct_message_arrives(synapse: 
     assert len(figures.late) == 2, "both reminders sent"
     assert all(late >= 0 for late in figures.late), "none before its time"
     assert "goal reminder late p95 <= 2 s" in figures.report()
+
+
+@pytest.mark.integration
+async def test_reminders_burst_shortcut_still_has_the_bot_send_each_direct_message(synapse: LocalSynapse):
+    figures = await reminders.run(people=3, synapse=synapse, fast=True)
+    assert figures.opted_in == 3, "each person's direct room opened and recorded before the bot started"
+    assert len(figures.late) == 3, "all three reminders sent by the bot"
+    assert set(figures.setup) == {"registering", "joining", "opening direct rooms", "starting the bot"}
+    assert "set up in registering" in figures.report()
+
+
+@pytest.mark.integration
+async def test_announcements_measures_how_late_each_announcement_arrives(synapse: LocalSynapse):
+    figures = await announcements.run(rooms=2, leads=2, step=2, synapse=synapse, margin=dt.timedelta(seconds=15))
+    assert len(figures.late) == 4, "2 leads x 2 rooms, all sent"
+    assert all(late >= 0 for late in figures.late), "none before its time"
+    assert len(figures.first) == 2
+    assert "goal announcement late p95 <= 1 s" in figures.report()
+
+
+def test_announcement_times_fall_due_step_apart_before_a_whole_minute():
+    now = dt.datetime(2026, 11, 25, 10, 0, 50, 300000, tzinfo=dt.UTC)
+    start, leads = announcements.plan(now, leads=3, step=10)
+    assert start == dt.datetime(2026, 11, 25, 10, 2, tzinfo=dt.UTC) and start.second == 0
+    assert [start - lead for lead in leads] == [
+        dt.datetime(2026, 11, 25, 10, 1, 21 + 10 * i, tzinfo=dt.UTC) for i in range(3)
+    ]
 
 
 def test_echo_bot_answers_as_a_notice_in_reply():

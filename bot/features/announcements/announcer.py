@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -246,40 +246,53 @@ class Announcer:
         log.info("session %s closed automatically", key)
 
     async def _send_pending(self, now: dt.datetime) -> None:
+        """Every room at once, each room's messages in order (a host-wait notice goes into
+        the thread its `0m` announcement opens): with several rooms, the last room's
+        announcement does not wait for every other room's send."""
+        by_room: dict[str, list[tuple[str, str, dt.datetime]]] = {}
+        for key, stored, room, recorded in await announcements.pending(self.services.store):
+            by_room.setdefault(room, []).append((key, stored, recorded))
+
+        async def room_in_turn(room: str, items: list[tuple[str, str, dt.datetime]]) -> None:
+            for key, stored, recorded in items:
+                await self._send_one(key, stored, room, recorded, now)
+
+        await side_by_side(room_in_turn(room, items) for room, items in by_room.items())
+
+    async def _send_one(self, key: str, stored: str, room: str, recorded: dt.datetime, now: dt.datetime) -> None:
         store = self.services.store
-        for key, stored, room, recorded in await announcements.pending(store):
-            try:
-                lead = lead_of(stored)
-                session = session_from_key(self.services.config, key)
-                if now > self.deadline(session, lead):
-                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
-                    log.warning("%s announcement for session %s to %s never went out in time; skipped", lead, key, room)
-                    continue
-                superseded = self.superseded_by(session, lead, now)
-                if superseded:
-                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
-                    log.warning(
-                        "%s announcement for session %s to %s never went out, and the %s one is due now; skipped",
-                        lead,
-                        key,
-                        room,
-                        superseded,
-                    )
-                    continue
-                reply = await self.message(session, lead, room, now, recorded)
-                if reply is None:
-                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
-                    continue
-                event_id = await self.sender.send(reply)
-            except Exception:
-                log.exception("sending %s for session %s to %s failed; will retry", stored, key, room)
-                continue
-            if event_id is None:
-                log.warning("sending %s for session %s to %s failed; will retry", lead, key, room)
-                continue
-            if isinstance(lead, Lead) and lead.at_start and reply.thread_root is None:
-                await sessions.set_thread_root(store, key, room, event_id)
-            await self._mark(key, lead, room, AnnouncementStatus.SENT, event_id, now)
+        try:
+            lead = lead_of(stored)
+            session = session_from_key(self.services.config, key)
+            if now > self.deadline(session, lead):
+                await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
+                log.warning("%s announcement for session %s to %s never went out in time; skipped", lead, key, room)
+                return
+            superseded = self.superseded_by(session, lead, now)
+            if superseded:
+                await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
+                log.warning(
+                    "%s announcement for session %s to %s never went out, and the %s one is due now; skipped",
+                    lead,
+                    key,
+                    room,
+                    superseded,
+                )
+                return
+            reply = await self.message(session, lead, room, now, recorded)
+            if reply is None:
+                await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
+                return
+            event_id = await self.sender.send(reply)
+        except Exception:
+            log.exception("sending %s for session %s to %s failed; will retry", stored, key, room)
+            return
+        if event_id is None:
+            log.warning("sending %s for session %s to %s failed; will retry", lead, key, room)
+            return
+        if isinstance(lead, Lead) and lead.at_start and reply.thread_root is None:
+            await sessions.set_thread_root(store, key, room, event_id)
+        await self._mark(key, lead, room, AnnouncementStatus.SENT, event_id, now)
 
     async def _mark(
         self,
@@ -427,6 +440,18 @@ class Announcer:
                     misfire_grace_time=None,
                 )
             return planned
+
+
+async def side_by_side(jobs: Iterable[Awaitable[None]]) -> None:
+    """Run the jobs together. Should one end the run (a cancellation, the process being
+    stopped), the others stop at once too, as a dying process's would: what they had not
+    marked sent is still recorded as pending, and resent with the same key at the next run."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 # --- what the messages say, as data; `commands/` words them -------------------------

@@ -122,6 +122,24 @@ async def record(
     )
 
 
+async def record_all(
+    store: Store, items: Sequence[tuple[str, str, dt.timedelta, Kind, Status]], at: dt.datetime
+) -> list[bool]:
+    """`record` for many (person, session, lead, kind, status) in one transaction, so one
+    commit: a burst of reminders due together is written before any is sent without a
+    disk flush for each. Whether each was new, in order."""
+    added = []
+    async with store.transaction() as db:
+        for user_id, session, lead, kind, status in items:
+            cursor = await db.execute(
+                "INSERT OR IGNORE INTO reminders_sent (user_id, session, lead, kind, status, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (user_id, session, format_duration(lead), kind, status, iso(at)),
+            )
+            added.append(cursor.rowcount > 0)
+    return added
+
+
 def _sent(row: aiosqlite.Row) -> Sent:
     return Sent(
         row["user_id"],

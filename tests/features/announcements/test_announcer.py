@@ -1,6 +1,7 @@
 """The announcement engine, driven by a FakeClock: nothing sleeps, and a 'restart' is a
 new Announcer on the same database."""
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -554,3 +555,44 @@ async def test_a_downtime_longer_than_a_day_logs_every_announcement_and_reminder
     caplog.clear()
     await visit(chat, restarted, at(27, 12, 1))
     assert "announcement for session" not in caplog.text and "reminder of" not in caplog.text
+
+
+class SlowHomeserver(FakeSender):
+    """Each send takes a while on the way (as over a network): counts how many are in the air."""
+
+    def __init__(self, chat, server: Homeserver):
+        super().__init__(chat, server)
+        self.in_air = self.most_in_air = 0
+        self.order: list[str] = []
+
+    async def send(self, reply: Reply, in_reply_to=None) -> str | None:
+        self.in_air += 1
+        self.most_in_air = max(self.most_in_air, self.in_air)
+        try:
+            await asyncio.sleep(0.01)
+            self.order.append(reply.key)
+            return await super().send(reply, in_reply_to)
+        finally:
+            self.in_air -= 1
+
+
+async def test_every_room_gets_its_announcement_at_once_not_one_after_another(chat, server):
+    slow = SlowHomeserver(chat, server)
+    ann = Announcer(chat.services, slow)
+    await visit(chat, ann, at(25, 8))  # the 1d reminder, due in both rooms
+    assert slow.most_in_air == 2, "the two rooms' sends were in the air together"
+    assert {r.room_id for _, r, _ in server.shown} == {ROOM_A, ROOM_B}
+    assert server.attempts == 2, "each once"
+
+
+async def test_in_one_room_what_a_downtime_left_goes_out_in_order(chat, server):
+    # Down from before the 15m reminders until 8:11: the 15m ones are superseded by the
+    # 0m, which opens the thread; the host-wait notice then goes into that thread.
+    slow = SlowHomeserver(chat, server)
+    await visit(chat, announcer(chat, server), at(25, 8, 0, 30))
+    await visit(chat, Announcer(chat.services, slow), at(26, 8, 11))
+    for room in (ROOM_A, ROOM_B):
+        sent = [k for k in slow.order if k.endswith(room)]
+        assert sent == [f"announce:{MORNING}:0m:{room}", f"announce:{MORNING}:host-wait:{room}"]
+        opening = server.events[f"announce:{MORNING}:0m:{room}"]
+        assert server.reply(MORNING, "host-wait", room).thread_root == opening

@@ -64,3 +64,13 @@ async def test_a_reminder_is_recorded_once_and_stays_pending_until_marked(chat):
     # Another lead for the same session is another reminder.
     assert await reminders.record(store, ALICE, session, lead * 4, Kind.REMINDER, Status.SENDING, NOW)
     assert await reminders.sent_to(store, BOB) == []
+
+
+async def test_a_burst_is_recorded_together_each_once(chat):
+    store, lead, session = chat.store, dt.timedelta(minutes=15), "2026-11-26 08:00"
+    assert await reminders.record(store, ALICE, session, lead, Kind.REMINDER, Status.SENDING, NOW)
+    rows = [(user, session, lead, Kind.REMINDER, Status.SENDING) for user in (ALICE, BOB)]
+    # Alice's was written already (a restart in the middle of the burst): only Bob's is new.
+    assert await reminders.record_all(store, rows, NOW) == [False, True]
+    assert sorted(p.user_id for p in await reminders.pending(store)) == sorted([ALICE, BOB])
+    assert await reminders.record_all(store, rows, NOW) == [False, False]
