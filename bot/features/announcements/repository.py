@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.core.clock import iso
+from bot.core.clock import iso, parse_iso
 from bot.core.config import format_duration, parse_duration
 from bot.storage.store import Store
 
@@ -92,6 +92,14 @@ async def pending(store: Store) -> list[tuple[str, str, str]]:
         (AnnouncementStatus.SENDING,),
     )
     return [(r["session"], r["lead"], r["room_id"]) for r in rows]
+
+
+async def written_at(store: Store, session_key: str, lead: Lead | Notice, room: str) -> dt.datetime | None:
+    """When the announcement was written 'sending' (no send of it went out before then)."""
+    row = await store.fetchone(
+        "SELECT at FROM announcements WHERE session = ? AND lead = ? AND room_id = ?", (session_key, str(lead), room)
+    )
+    return parse_iso(row["at"]) if row is not None else None
 
 
 async def mark(
