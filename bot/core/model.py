@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from bot.core.text import Text
 
@@ -98,6 +98,18 @@ class Sender(Protocol):
     Returns the event id of the message sent (None if it could not be sent)."""
 
     async def send(self, reply: Reply, in_reply_to: IncomingMessage | None = None) -> str | None: ...
+
+
+@runtime_checkable
+class SentLookup(Protocol):
+    """A Sender that can tell whether a send cut short (the bot killed after the homeserver
+    took the message, before it was recorded) went out: the Matrix adapter finds its own
+    messages by transaction id."""
+
+    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+        """The event a send of `key` put in `room_id` at or after `since`; None if there is
+        none. LookupError when that could not be found out."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from nio import (
     AsyncClient,
     ErrorResponse,
     RoomCreateResponse,
+    RoomMessagesResponse,
     RoomSendResponse,
     UploadResponse,
 )
@@ -35,6 +36,10 @@ from bot.storage.store import Store, dm_key
 log = logging.getLogger(__name__)
 
 SEND_RETRY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+# sent_event reads back at most this many pages of 100 of the bot's own messages, to
+# this long before the send was recorded.
+SENT_LOOKUP_PAGES = 5
+SENT_LOOKUP_SLACK_MS = 60_000
 
 
 def txn_id(key: str) -> str:
@@ -157,6 +162,37 @@ class MatrixSender:
             log.warning("sending to %s failed (%s); retrying in %g s", room_id, describe(resp), wait)
             await asyncio.sleep(wait)
         return None
+
+    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+        """The event a send of `key` put in `room_id` at or after `since` (a send cut short
+        by a crash: the homeserver took it, the bot died before recording it); None if
+        there is none. The homeserver shows the sender the transaction id of its own
+        events, so the bot's messages of the room are read back, newest first, to `since`.
+        LookupError when the room's history could not be read."""
+        wanted = txn_id(key)
+        # A little before `since`: the homeserver's clock and the bot's may differ slightly.
+        oldest = int(since.timestamp() * 1000) - SENT_LOOKUP_SLACK_MS
+        start: str | None = None
+        for _ in range(SENT_LOOKUP_PAGES):
+            try:
+                resp = await self.client.room_messages(
+                    room_id, start=start, limit=100, message_filter={"senders": [self.client.user_id]}
+                )
+            except (OSError, TimeoutError) as e:
+                raise LookupError(str(e) or type(e).__name__) from e
+            if not isinstance(resp, RoomMessagesResponse):
+                raise LookupError(describe(resp))
+            for event in resp.chunk:
+                source = getattr(event, "source", None) or {}
+                if (source.get("unsigned") or {}).get("transaction_id") == wanted:
+                    found: str = source.get("event_id") or event.event_id
+                    return found
+                if source.get("origin_server_ts", oldest) < oldest:
+                    return None
+            if not resp.chunk or not resp.end or resp.end == start:
+                return None
+            start = resp.end
+        raise LookupError(f"not found in the last {SENT_LOOKUP_PAGES * 100} messages")
 
     async def _send_file(
         self, room_id: str, reply: Reply, relation: dict[str, Any] | None, key: str | None

@@ -12,6 +12,7 @@ import concurrent.futures
 import datetime as dt
 import os
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -298,6 +299,22 @@ def stored_agendas(database: Path) -> dict[str, sqlite3.Row]:
         return {r["room_id"]: r for r in db.execute("SELECT room_id, event_id, pinned FROM agenda_messages")}
 
 
+async def agendas_show_the_stored_votes(client: AsyncClient, database: Path, rooms: list[str]) -> bool:
+    """Whether each room's agenda, as its newest edit shows it, has the top topics with
+    their vote counts as stored."""
+    with sqlite3.connect(database) as db:
+        votes = dict(db.execute("SELECT topic_id, COUNT(*) FROM votes GROUP BY topic_id").fetchall())
+    agenda = stored_agendas(database)
+    for room in rooms:
+        body = await newest_edit(client, room, agenda[room]["event_id"]) if room in agenda else None
+        shown = {int(n): int(c) for n, c in re.findall(r"#(\d+) .* — (\d+) votes?$", body or "", re.MULTILINE)}
+        if not shown or any(votes.get(n, 0) != c for n, c in shown.items()):
+            return False
+        if max(shown.values()) != max(votes.values(), default=0):
+            return False
+    return True
+
+
 async def test_kill_9_loses_and_repeats_nothing(make_bot_room, outage: Outage | None):
     """`kill -9` KILLS times while announcements and direct reminders fall due and three
     people vote (which edits the pinned agenda): each announcement once per room, each
@@ -377,6 +394,15 @@ async def kill_9_loses_and_repeats_nothing(make_bot_room, outage: Outage | None)
         assert later, f"{lead} announcement skipped in {room} with no later one sent {failure}"
         assert f"{lead} announcement for session {session}" in env.bot.output(), f"skip of {lead} not logged {failure}"
     expected -= skipped
+
+    # The pinned agenda shows the votes as stored, in every room: an edit due when the bot
+    # was killed is made after the restart, one room after another, each at most once per
+    # window, and on a loaded machine the last start's pass may take seconds.
+    await wait_until(
+        f"every room's agenda edited to the stored votes {failure}",
+        lambda: agendas_show_the_stored_votes(env.alice, env.database, rooms),
+        timeout=90,
+    )
 
     # Every announcement appears exactly once in each room: each bot message that is not
     # a reply must be the one recorded for its (session, lead); a resend would be another.

@@ -194,3 +194,36 @@ async def test_login_stores_a_private_token_and_the_bot_runs_without_the_passwor
     bad = write_config(tmp_path / "bad.toml", {**sections, "matrix": {**matrix, "password": "wrong"}})
     done = await asyncio.to_thread(login, bad)
     assert done.returncode != 0 and "login" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_a_send_cut_short_by_a_crash_is_found_again_by_its_transaction_id(make_user, tmp_path):
+    """After a restart (a new client on the same login), the bot finds a message the
+    homeserver took just before the crash among its own, by transaction id: how an
+    announcement shown but not recorded is recorded as sent rather than skipped."""
+    import datetime as dt
+
+    from bot.matrix.sender import MatrixSender
+    from bot.storage.store import Store
+
+    bot = await make_user("bot")
+    created = await bot.room_create(name="Sent lookup")
+    assert isinstance(created, RoomCreateResponse), created
+    room_id = created.room_id
+    store = await Store.open(tmp_path / "lookup.sqlite3")
+    try:
+        since = dt.datetime.now(dt.UTC)
+        content = {"msgtype": "m.notice", "body": "starts in 15 minutes", "m.mentions": {}}
+        event_id = await MatrixSender(bot, store)._send_event(room_id, content, "announce:x:15m:room")
+        assert event_id
+        for i in range(3):  # other messages of the bot's after it
+            await bot.room_send(room_id, "m.room.message", {"msgtype": "m.notice", "body": f"reply {i}"})
+        again = AsyncClient(bot.homeserver, bot.user_id, device_id=bot.device_id)
+        again.restore_login(bot.user_id, bot.device_id, bot.access_token)
+        try:
+            restarted = MatrixSender(again, store)
+            assert await restarted.sent_event(room_id, "announce:x:15m:room", since) == event_id
+            assert await restarted.sent_event(room_id, "announce:x:0m:room", since) is None
+        finally:
+            await again.close()
+    finally:
+        await store.close()

@@ -7,7 +7,9 @@ scheduler only decides *when* to call it. The database is the record of what was
 one `announcements` row per (session, lead, room), written as 'sending' before the send
 and marked 'sent' with the event id after it. A 'sending' row found later (a crash, a
 failed send) is sent again with the same key, from which the Matrix adapter derives the
-transaction id, so the homeserver shows it once.
+transaction id, so the homeserver shows it once. One no longer to be sent (past its grace
+window, or a later one due) is looked for first among the bot's own messages: shown
+before the crash, it is recorded as sent, not skipped.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, Protocol
 from bot.core.clock import iso, parse_iso
 from bot.core.config import ConferenceConfig, Config
 from bot.core.dispatcher import Services
-from bot.core.model import Anchor, Reply, Sender
+from bot.core.model import Anchor, Reply, Sender, SentLookup
 from bot.core.text import Text
 from bot.features.announcements import repository as announcements
 from bot.features.announcements.repository import AnnouncementStatus, Lead, Notice, lead_of
@@ -264,35 +266,55 @@ class Announcer:
         try:
             lead = lead_of(stored)
             session = session_from_key(self.services.config, key)
-            if now > self.deadline(session, lead):
-                await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
-                log.warning("%s announcement for session %s to %s never went out in time; skipped", lead, key, room)
-                return
-            superseded = self.superseded_by(session, lead, now)
-            if superseded:
-                await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
-                log.warning(
-                    "%s announcement for session %s to %s never went out, and the %s one is due now; skipped",
-                    lead,
-                    key,
-                    room,
-                    superseded,
-                )
-                return
-            reply = await self.message(session, lead, room, now, recorded)
-            if reply is None:
-                await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
-                return
-            event_id = await self.sender.send(reply)
+            late = now > self.deadline(session, lead)
+            superseded = None if late else self.superseded_by(session, lead, now)
+            if late or superseded:
+                # Not sent now; but a send cut short by a crash may have gone out.
+                event_id, checked = await self._went_out(key, lead, room)
+                if event_id is None:
+                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
+                    why = "in time" if late else f"and the {superseded} one is due now"
+                    whether = "never went out" if checked else "may have gone out (it could not be checked)"
+                    log.warning("%s announcement for session %s to %s %s, %s; skipped", lead, key, room, whether, why)
+                    return
+            else:
+                reply = await self.message(session, lead, room, now, recorded)
+                if reply is None:
+                    await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
+                    return
+                event_id = await self.sender.send(reply)
         except Exception:
             log.exception("sending %s for session %s to %s failed; will retry", stored, key, room)
             return
         if event_id is None:
             log.warning("sending %s for session %s to %s failed; will retry", lead, key, room)
             return
-        if isinstance(lead, Lead) and lead.at_start and reply.thread_root is None:
+        if isinstance(lead, Lead) and lead.at_start and await sessions.thread_root(store, key, room) is None:
             await sessions.set_thread_root(store, key, room, event_id)
         await self._mark(key, lead, room, AnnouncementStatus.SENT, event_id, now)
+
+    async def _went_out(self, key: str, lead: Lead | Notice, room: str) -> tuple[str | None, bool]:
+        """Whether a send of this pending announcement, cut short by a crash, went out
+        after all: (its event id if the homeserver shows it, whether that was found out)."""
+        if not isinstance(self.sender, SentLookup):
+            return None, False
+        since = await announcements.written_at(self.services.store, key, lead, room)
+        if since is None:
+            return None, True
+        try:
+            event_id = await self.sender.sent_event(room, reply_key(key, lead, room, since), since)
+        except LookupError as e:
+            log.warning("could not find out whether %s for session %s went out to %s: %s", lead, key, room, e)
+            return None, False
+        if event_id is not None:
+            log.info(
+                "%s announcement for session %s to %s had gone out before the restart (%s); recorded as sent",
+                lead,
+                key,
+                room,
+                event_id,
+            )
+        return event_id, True
 
     async def _mark(
         self,

@@ -3,6 +3,7 @@ its text changes, at most once per window however many changes come."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -10,7 +11,8 @@ import pytest
 
 from bot.app import open_agenda
 from bot.features.agenda import repository as agendas
-from tests.conftest import ALICE, ORGANISER, ROOM
+from bot.features.agenda.keeper import EditOutcome
+from tests.conftest import ALICE, BOB, ORGANISER, ROOM
 from tests.features.agenda.fakes import FakePort, VirtualTime, settle
 
 OTHER_PIN = "$someone-elses-pin"
@@ -210,3 +212,48 @@ async def test_each_post_has_a_key_of_its_own_that_a_resend_after_a_crash_repeat
     await agendas.posted(chat.store, ROOM, "$agenda1", "stale", chat.clock.now())
     await chat.say(ORGANISER, "!agenda")
     assert port.keys[-1] == f"agenda:{ROOM}:$agenda1"
+
+
+async def test_an_edit_cut_short_by_a_kill_is_made_at_the_next_start_in_every_room(chat):
+    """Killed while a vote's edit was on its way (one room edited, the next one's request
+    in flight, the rest waiting): the next start brings every room's agenda up to date."""
+    rooms = ["!a:example.org", "!b:example.org", "!c:example.org", "!d:example.org"]
+
+    class DiesEditing(FakePort):
+        """The process is killed during the edit in the second room."""
+
+        async def edit(self, room_id: str, event_id: str, text) -> EditOutcome:
+            if room_id == rooms[1]:
+                self.stuck.set()
+                await asyncio.Event().wait()  # never answered: the kill comes first
+            return await super().edit(room_id, event_id, text)
+
+    number = (await chat.text(ALICE, "!suggest Shared tooling for co-ops")).split("#")[1].split()[0]
+    port = DiesEditing()
+    port.stuck = asyncio.Event()
+    time = VirtualTime(chat.clock)
+    keeper = open_agenda(chat.services, port, rooms, sleep=time.sleep)
+    assert keeper is not None
+    keeper.start()
+    await settle(keeper)
+    assert [room for room, _, _ in port.posts] == rooms
+    await time.advance(10, keeper)
+    await chat.say(BOB, f"!vote {number}")  # quiet before: shown at once, room by room
+    await asyncio.wait_for(port.stuck.wait(), 5)
+    await chat.say(ALICE, f"!vote {number}")  # during that pass: due in a later one
+    assert [room for room, _, _ in port.edits] == rooms[:1]
+    await keeper.stop()  # kill -9: nothing more is sent or stored
+
+    again = FakePort()  # a new process on the same database
+    keeper = open_agenda(chat.services, again, rooms, sleep=time.sleep)
+    assert keeper is not None
+    keeper.start()
+    await settle(keeper)
+    try:
+        edited = {room: text.plain for room, _, text in again.edits}
+        assert again.posts == []
+        assert set(edited) == set(rooms[1:]) or set(edited) == set(rooms)
+        for room in rooms[1:]:
+            assert "Shared tooling for co-ops — 2 votes" in edited[room], room
+    finally:
+        await keeper.stop()

@@ -42,6 +42,7 @@ class Homeserver:
         self.events: dict[str, str] = {}
         self.shown: list[tuple[dt.datetime, Reply, str]] = []
         self.attempts = 0
+        self.unreadable = False  # the room's history cannot be read (sent_event fails)
 
     def messages(self) -> dict[tuple[str, str, str], dt.datetime]:
         """(session, lead, room) -> when it was shown."""
@@ -80,6 +81,14 @@ class FakeSender:
         if self.crash_after is not None and self.delivered >= self.crash_after:
             raise Crash()
         return event_id
+
+    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+        """As the Matrix adapter finds its own messages by transaction id in the room."""
+        if self.server.unreadable:
+            raise LookupError("the room's history could not be read")
+        return next(
+            (e for when, r, e in self.server.shown if r.key == key and r.room_id == room_id and when >= since), None
+        )
 
 
 @pytest.fixture
@@ -500,6 +509,49 @@ async def test_a_reminder_left_unsent_by_a_crash_is_dropped_once_a_later_one_is_
     assert (MORNING, "15m", ROOM_B) not in shown
     assert shown[(MORNING, "0m", ROOM_A)] == shown[(MORNING, "0m", ROOM_B)] == at(26, 8)
     assert (await rows(chat))[(MORNING, "15m", ROOM_B)] == ("skipped", None)
+
+
+async def test_a_reminder_shown_just_before_a_crash_is_recorded_sent_not_skipped_when_a_later_one_is_due(
+    chat, server, caplog
+):
+    # Killed after the homeserver took room A's 15m reminder, before it was recorded;
+    # back at the start, when "starts now" is due too. It was shown: it is recorded as
+    # sent (with its event), neither sent again nor logged as never sent.
+    dying = announcer(chat, server, crash_after=1)
+    chat.clock.set(at(26, 7, 45))
+    with pytest.raises(Crash):
+        await dying.run_due()
+    assert (await rows(chat))[(MORNING, "15m", ROOM_A)][0] == "sending"
+    caplog.set_level(logging.INFO, logger="bot.features.announcements.announcer")
+    attempts = server.attempts
+    await visit(chat, announcer(chat, server), at(26, 8))
+    shown = server.messages()
+    assert sorted(k[1:] for k in shown if k[0] == MORNING) == [("0m", ROOM_A), ("0m", ROOM_B), ("15m", ROOM_A)]
+    assert server.attempts == attempts + 2  # the two 0m ones; the 15m one not again
+    state = await rows(chat)
+    assert state[(MORNING, "15m", ROOM_A)] == ("sent", server.events[f"announce:{MORNING}:15m:{ROOM_A}"])
+    assert state[(MORNING, "15m", ROOM_B)] == ("skipped", None)
+    room_a = [r.getMessage() for r in caplog.records if "15m" in r.getMessage() and ROOM_A in r.getMessage()]
+    assert room_a and all("never went out" not in line for line in room_a), room_a
+    assert any("had gone out" in line for line in room_a), room_a
+    assert any("never went out" in r.getMessage() and ROOM_B in r.getMessage() for r in caplog.records)
+
+
+async def test_a_send_cut_short_that_cannot_be_checked_is_skipped_without_claiming_it_never_went_out(
+    chat, server, caplog
+):
+    dying = announcer(chat, server, crash_after=1)
+    chat.clock.set(at(26, 7, 45))
+    with pytest.raises(Crash):
+        await dying.run_due()
+    server.unreadable = True
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    await visit(chat, announcer(chat, server), at(26, 8))
+    assert [k[1:] for k in server.messages() if k[0] == MORNING].count(("15m", ROOM_A)) == 1  # not sent again
+    assert (await rows(chat))[(MORNING, "15m", ROOM_A)] == ("skipped", None)
+    lines = [r.getMessage() for r in caplog.records if "15m" in r.getMessage() and ROOM_A in r.getMessage()]
+    assert all("never went out" not in line for line in lines), lines
+    assert any("may have gone out" in line and "skipped" in line for line in lines), lines
 
 
 async def test_each_reminder_states_its_own_lead_time(chat_with_leads, server):
