@@ -39,6 +39,7 @@ from urllib.parse import quote
 from nio import AsyncClient, AsyncClientConfig
 
 from bench import Goal, ms, percentile, workdir
+from bench import reminders_pipeline as pipeline
 from bench.latency import make_room, synapse_in
 from bot.core.config import WEEKDAYS
 from bot.devtools.localsynapse import LocalSynapse
@@ -263,7 +264,22 @@ def main(argv: list[str] | None = None) -> int:
         help=f"also run {BURST} people due at the same minute, set up by a shortcut (a few minutes)",
     )
     parser.add_argument("--fast", type=int, metavar="N", help="run N people set up by the shortcut of --burst")
+    parser.add_argument(
+        "--pipeline",
+        type=int,
+        metavar="N",
+        default=BURST,
+        help=f"first, N reminders through the bot with sends that return at once (default {BURST}; 0: none)",
+    )
     args = parser.parse_args(argv)
+    if args.pipeline:
+        took = asyncio.run(pipeline.run(args.pipeline))
+        print(
+            f"reminders pipeline: {args.pipeline} due at the same minute through the bot (recorded, worded, "
+            f"direct room found, marked sent) with sends that return at once: {took:.2f} s, "
+            f"{args.pipeline / took:.0f} a second",
+            flush=True,
+        )
     if args.fast:
         print(asyncio.run(run(args.fast, fast=True)).report(), flush=True)
     else:
