@@ -44,6 +44,7 @@ from bench.latency import make_room, synapse_in
 from bot.core.config import WEEKDAYS
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.reminders import repository as reminders
+from bot.features.reminders.service import SEND_AT_ONCE
 from bot.storage.store import Store, dm_key
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
@@ -61,6 +62,9 @@ class ReminderFigures:
     late: tuple[float, ...]  # seconds after the due time, one per reminder sent
     opted_in: int = 0  # people whose direct room was open before the due time
     setup: dict[str, float] = field(default_factory=dict)  # seconds each step of the setting up took
+    # The homeserver alone, same run, after the bot stopped: seconds to take one more direct
+    # message into each of the same rooms, sent with the bot's token SEND_AT_ONCE at a time.
+    alone: float | None = None
 
     def report(self) -> str:
         lines = [
@@ -77,6 +81,12 @@ class ReminderFigures:
             p50, p95, worst = percentile(self.late, 50), percentile(self.late, 95), max(self.late)
             lines.append(f"  late by p50 {ms(p50)}, p95 {ms(p95)}, max {ms(worst)}")
             lines.append("  " + Goal("reminder late p95", p95, GOAL_ONE, unit=" s").line())
+            if self.alone:
+                lines.append(
+                    f"  the bot: {len(self.late) / worst:.1f} a second (all sent {worst:.1f} s after the due time); "
+                    f"the homeserver alone, same rooms and run, {SEND_AT_ONCE} at a time: {self.people} in "
+                    f"{self.alone:.1f} s, {self.people / self.alone:.1f} a second"
+                )
             if self.people >= BURST:
                 lines.append("  " + Goal(f"all {self.people} sent within", worst, GOAL_BURST, unit=" s").line())
         return "\n".join(lines)
@@ -151,6 +161,19 @@ async def _people_fast(
     return took
 
 
+async def _homeserver_alone(server: LocalSynapse, token: str, rooms: list[str]) -> float:
+    """Seconds the homeserver takes for one direct message into each room, sent with the
+    bot's token SEND_AT_ONCE at a time, as the bot sends a burst (the floor beside it)."""
+
+    def send(room: str) -> None:
+        path = f"/_matrix/client/v3/rooms/{quote(room)}/send/m.room.message/alone{random.randrange(1 << 62):x}"
+        server.request("PUT", path, body={"msgtype": "m.notice", "body": "the homeserver alone"}, access_token=token)
+
+    began = time.monotonic()
+    await _side_by_side(send, rooms, at_once=SEND_AT_ONCE)
+    return time.monotonic() - began
+
+
 async def _sent(database: Path) -> list[tuple[str, str]]:
     """(user, event id) of every reminder sent so far."""
     store = await Store.open(database)
@@ -216,6 +239,7 @@ async def run(
             "announce_before": ["1d"],
         }
         bot = BotProcess(write_config(bot_folder / "config.toml", sections), bot_folder / "bot.log")
+        rooms: dict[str, str] = {}
         try:
             bot.start()
             began = time.monotonic()
@@ -252,7 +276,8 @@ async def run(
             raise
         finally:
             bot.stop()
-        return ReminderFigures(people, tuple(sorted(late)), opted_in, setup)
+        alone = await _homeserver_alone(server, account.access_token, list(rooms.values())) if fast else None
+        return ReminderFigures(people, tuple(sorted(late)), opted_in, setup, alone)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -154,6 +154,7 @@ async def test_reminders_burst_shortcut_still_has_the_bot_send_each_direct_messa
     assert len(figures.late) == 3, "all three reminders sent by the bot"
     assert set(figures.setup) == {"registering", "joining", "opening direct rooms", "starting the bot"}
     assert "set up in registering" in figures.report()
+    assert figures.alone is not None and "the homeserver alone" in figures.report(), "the floor beside the bot"
 
 
 async def test_reminders_pipeline_has_the_bot_send_each_reminder_of_a_burst():
