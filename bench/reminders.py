@@ -39,10 +39,12 @@ from urllib.parse import quote
 from nio import AsyncClient, AsyncClientConfig
 
 from bench import Goal, ms, percentile, workdir
+from bench import reminders_pipeline as pipeline
 from bench.latency import make_room, synapse_in
 from bot.core.config import WEEKDAYS
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.reminders import repository as reminders
+from bot.features.reminders.service import SEND_AT_ONCE
 from bot.storage.store import Store, dm_key
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
@@ -60,6 +62,9 @@ class ReminderFigures:
     late: tuple[float, ...]  # seconds after the due time, one per reminder sent
     opted_in: int = 0  # people whose direct room was open before the due time
     setup: dict[str, float] = field(default_factory=dict)  # seconds each step of the setting up took
+    # The homeserver alone, same run, after the bot stopped: seconds to take one more direct
+    # message into each of the same rooms, sent with the bot's token SEND_AT_ONCE at a time.
+    alone: float | None = None
 
     def report(self) -> str:
         lines = [
@@ -76,6 +81,12 @@ class ReminderFigures:
             p50, p95, worst = percentile(self.late, 50), percentile(self.late, 95), max(self.late)
             lines.append(f"  late by p50 {ms(p50)}, p95 {ms(p95)}, max {ms(worst)}")
             lines.append("  " + Goal("reminder late p95", p95, GOAL_ONE, unit=" s").line())
+            if self.alone:
+                lines.append(
+                    f"  the bot: {len(self.late) / worst:.1f} a second (all sent {worst:.1f} s after the due time); "
+                    f"the homeserver alone, same rooms and run, {SEND_AT_ONCE} at a time: {self.people} in "
+                    f"{self.alone:.1f} s, {self.people / self.alone:.1f} a second"
+                )
             if self.people >= BURST:
                 lines.append("  " + Goal(f"all {self.people} sent within", worst, GOAL_BURST, unit=" s").line())
         return "\n".join(lines)
@@ -150,6 +161,19 @@ async def _people_fast(
     return took
 
 
+async def _homeserver_alone(server: LocalSynapse, token: str, rooms: list[str]) -> float:
+    """Seconds the homeserver takes for one direct message into each room, sent with the
+    bot's token SEND_AT_ONCE at a time, as the bot sends a burst (the floor beside it)."""
+
+    def send(room: str) -> None:
+        path = f"/_matrix/client/v3/rooms/{quote(room)}/send/m.room.message/alone{random.randrange(1 << 62):x}"
+        server.request("PUT", path, body={"msgtype": "m.notice", "body": "the homeserver alone"}, access_token=token)
+
+    began = time.monotonic()
+    await _side_by_side(send, rooms, at_once=SEND_AT_ONCE)
+    return time.monotonic() - began
+
+
 async def _sent(database: Path) -> list[tuple[str, str]]:
     """(user, event id) of every reminder sent so far."""
     store = await Store.open(database)
@@ -215,6 +239,7 @@ async def run(
             "announce_before": ["1d"],
         }
         bot = BotProcess(write_config(bot_folder / "config.toml", sections), bot_folder / "bot.log")
+        rooms: dict[str, str] = {}
         try:
             bot.start()
             began = time.monotonic()
@@ -251,7 +276,8 @@ async def run(
             raise
         finally:
             bot.stop()
-        return ReminderFigures(people, tuple(sorted(late)), opted_in, setup)
+        alone = await _homeserver_alone(server, account.access_token, list(rooms.values())) if fast else None
+        return ReminderFigures(people, tuple(sorted(late)), opted_in, setup, alone)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -263,7 +289,22 @@ def main(argv: list[str] | None = None) -> int:
         help=f"also run {BURST} people due at the same minute, set up by a shortcut (a few minutes)",
     )
     parser.add_argument("--fast", type=int, metavar="N", help="run N people set up by the shortcut of --burst")
+    parser.add_argument(
+        "--pipeline",
+        type=int,
+        metavar="N",
+        default=BURST,
+        help=f"first, N reminders through the bot with sends that return at once (default {BURST}; 0: none)",
+    )
     args = parser.parse_args(argv)
+    if args.pipeline:
+        took = asyncio.run(pipeline.run(args.pipeline))
+        print(
+            f"reminders pipeline: {args.pipeline} due at the same minute through the bot (recorded, worded, "
+            f"direct room found, marked sent) with sends that return at once: {took:.2f} s, "
+            f"{args.pipeline / took:.0f} a second",
+            flush=True,
+        )
     if args.fast:
         print(asyncio.run(run(args.fast, fast=True)).report(), flush=True)
     else:

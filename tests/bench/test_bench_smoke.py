@@ -12,7 +12,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench import Goal, agenda, announcements, dispatch, flood, latency, percentile, reminders, scale, web
+from bench import (
+    Goal,
+    agenda,
+    announcements,
+    dispatch,
+    flood,
+    latency,
+    percentile,
+    reminders,
+    reminders_pipeline,
+    scale,
+    web,
+)
 from bot.devtools.localsynapse import LocalSynapse
 
 TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
@@ -142,6 +154,12 @@ async def test_reminders_burst_shortcut_still_has_the_bot_send_each_direct_messa
     assert len(figures.late) == 3, "all three reminders sent by the bot"
     assert set(figures.setup) == {"registering", "joining", "opening direct rooms", "starting the bot"}
     assert "set up in registering" in figures.report()
+    assert figures.alone is not None and "the homeserver alone" in figures.report(), "the floor beside the bot"
+
+
+async def test_reminders_pipeline_has_the_bot_send_each_reminder_of_a_burst():
+    # The run itself checks that every one of them reached the (instant) client.
+    assert await reminders_pipeline.run(30) > 0
 
 
 @pytest.mark.integration

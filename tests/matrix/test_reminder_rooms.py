@@ -126,3 +126,30 @@ async def test_one_who_left_the_room_opened_at_opt_in_is_not_sent_another_within
     chat.clock.set(at(26, 6, 55))
     await walk(chat, announcer, at(26, 7, 1))
     assert len(client.created) == 2 and len(reminders_in(client, client.created[1])) == 1
+
+
+async def test_a_reminder_to_the_recorded_room_loads_no_other_rooms_members(chat):
+    """A burst of 1,000 reminders loaded and scanned every room the bot is in for each one;
+    the recorded direct room, its members known, is taken as it is."""
+    client = Homeserver()
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
+    client.rooms[DM] = FakeRoom(DM, BOT, ALICE)
+    await chat.text(ALICE, "!remind 08:00")
+    loads: list[int] = []
+
+    async def load_direct_members() -> None:
+        loads.append(1)
+
+    sender = MatrixSender(
+        client, chat.store, configured={ROOM}, clock=chat.clock, load_direct_members=load_direct_members
+    )
+    first = await sender.direct_room(ALICE)  # found among the rooms, then recorded
+    assert first.room_id == DM and loads == [1]
+    announcer = Announcer(chat.services, sender)
+    announcer.riders.append(Reminders(announcer, sender))
+    chat.clock.set(at(26, 7, 40))
+    await walk(chat, announcer, at(26, 8))
+    assert len(reminders_in(client, DM)) == 1 and loads == [1]
+    # Once the room holds someone else too, it is no longer taken for Alice's.
+    client.rooms[DM].join("@mallory:example.org")
+    assert (await sender.direct_room(ALICE)).room_id != DM and loads == [1, 1]

@@ -20,6 +20,12 @@ async def get_timezone(store: Store, user_id: str) -> str | None:
     return timezone
 
 
+async def timezones(store: Store) -> dict[str, str]:
+    """Everyone's time zone, of those who set one (one query for a burst of reminders)."""
+    rows = await store.fetchall("SELECT user_id, timezone FROM users WHERE timezone IS NOT NULL")
+    return {r["user_id"]: r["timezone"] for r in rows}
+
+
 async def set_timezone(store: Store, user_id: str, timezone: str | None) -> None:
     """Set, or with None clear, the person's time zone."""
     await store.execute(

@@ -6,6 +6,7 @@ once). The only SQL touching them is here."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -174,6 +175,22 @@ async def mark(store: Store, item: Sent, status: Status, event_id: str | None, a
         "WHERE user_id = ? AND session = ? AND lead = ? AND kind = ?",
         (status, event_id, iso(at), item.user_id, item.session, item.lead, item.kind),
     )
+
+
+async def mark_all(store: Store, items: Sequence[tuple[Sent, Status, str | None]], at: dt.datetime) -> None:
+    """`mark` for many (reminder, status, event id) in one transaction, so one commit."""
+
+    def work(conn: sqlite3.Connection) -> None:
+        conn.executemany(
+            "UPDATE reminders_sent SET status = ?, event_id = ?, at = ? "
+            "WHERE user_id = ? AND session = ? AND lead = ? AND kind = ?",
+            [
+                (status, event_id, iso(at), item.user_id, item.session, item.lead, item.kind)
+                for item, status, event_id in items
+            ],
+        )
+
+    await store.run(work, write=True)
 
 
 async def cancellation_lifted(db: aiosqlite.Connection, session: str, starts_at: dt.datetime, at: dt.datetime) -> None:

@@ -38,6 +38,7 @@ from bot.features.schedule.repository import (
     session_from_key,
     sessions_between,
 )
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -202,24 +203,31 @@ class Reminders:
         if not items:
             return
         gate = asyncio.Semaphore(SEND_AT_ONCE)
-        # Everyone due at the same time reads the same session: made once per run.
+        # Everyone due at the same time reads the same session: made once per run; and
+        # everyone's time zone is read in one query, not one each.
         made: dict[tuple[str, str, Kind], Announcement | CancellationNotice] = {}
+        zones = await people.timezones(self.services.store)
+        marks = _Marks(self.services.store, now)
 
         async def one(item: Sent) -> None:
             async with gate:
-                await self._send_one(item, now, made)
+                await self._send_one(item, now, made, zones, marks)
 
         await asyncio.gather(*(one(item) for item in items))
 
     async def _send_one(
-        self, item: Sent, now: dt.datetime, made: dict[tuple[str, str, Kind], Announcement | CancellationNotice]
+        self,
+        item: Sent,
+        now: dt.datetime,
+        made: dict[tuple[str, str, Kind], Announcement | CancellationNotice],
+        zones: dict[str, str],
+        marks: _Marks,
     ) -> None:
-        store = self.services.store
         try:
             session = session_from_key(self.services.config, item.session)
             lead = parse_duration(item.lead)
             if now > self.deadline(session, lead, item.kind):
-                await reminders.mark(store, item, Status.SKIPPED, None, now)
+                await marks.mark(item, Status.SKIPPED, None)
                 log.warning(
                     "the %s reminder of %s for session %s never went out in time; skipped",
                     item.lead,
@@ -228,10 +236,10 @@ class Reminders:
                 )
                 return
             if self.membership(item.user_id) is False:
-                await reminders.mark(store, item, Status.SKIPPED, None, now)
+                await marks.mark(item, Status.SKIPPED, None)
                 log.info("%s left the served rooms: no reminder for session %s", item.user_id, item.session)
                 return
-            reply = await self.message(item, session, lead, now, made)
+            reply = await self.message(item, session, lead, now, made, zones)
             event_id = await self.sender.send(reply)
         except Exception:
             log.exception("sending the reminder of %s for session %s failed; will retry", item.user_id, item.session)
@@ -239,7 +247,7 @@ class Reminders:
         if event_id is None:
             log.warning("the reminder of %s for session %s was not sent; will retry", item.user_id, item.session)
             return
-        await reminders.mark(store, item, Status.SENT, event_id, now)
+        await marks.mark(item, Status.SENT, event_id)
 
     async def message(
         self,
@@ -248,10 +256,16 @@ class Reminders:
         lead: dt.timedelta,
         now: dt.datetime,
         made: dict[tuple[str, str, Kind], Announcement | CancellationNotice] | None = None,
+        zones: dict[str, str] | None = None,
     ) -> Reply:
+        """The direct message; `zones`, everyone's time zone read beforehand (else the
+        person's is read now)."""
         services, config = self.services, self.services.config
         wording = services.parts.get(ReminderWording)
-        zone = await people.get_timezone(services.store, item.user_id) or "UTC"
+        if zones is None:
+            zone = await people.get_timezone(services.store, item.user_id) or "UTC"
+        else:
+            zone = zones.get(item.user_id) or "UTC"
         key = reminder_key(item.user_id, item.session, item.lead, item.kind, item.at.strftime("%Y%m%dT%H%M%S"))
         made = {} if made is None else made
         shared = (item.session, item.lead, item.kind)
@@ -274,3 +288,44 @@ class Reminders:
             assert isinstance(announcement, Announcement)
             text = wording.reminder(config, Reminder(announcement, zone))
         return Reply.of(text, direct_to=item.user_id, key=key)
+
+
+class _Marks:
+    """Marks of reminders sent side by side, written together: each waits until its own is
+    committed (as it waited for its own commit before), but marks arriving while a commit
+    is under way share the next one, so a burst costs a few commits, not one per reminder.
+    A crash before the commit leaves the reminder 'sending', resent with the same key (so
+    the same transaction id), as before."""
+
+    def __init__(self, store: Store, at: dt.datetime):
+        self.store = store
+        self.at = at
+        self._waiting: list[tuple[Sent, Status, str | None, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def mark(self, item: Sent, status: Status, event_id: str | None) -> None:
+        written: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((item, status, event_id, written))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write(), name="mark reminders")
+        await written
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await reminders.mark_all(
+                    self.store, [(item, status, event_id) for item, status, event_id, _ in batch], self.at
+                )
+            except Exception as e:
+                for *_, written in batch:
+                    if not written.done():
+                        written.set_exception(e)
+            except BaseException:
+                for *_, written in batch:
+                    written.cancel()
+                raise
+            else:
+                for *_, written in batch:
+                    if not written.done():
+                        written.set_result(None)

@@ -347,3 +347,33 @@ async def test_reminders_due_together_go_out_side_by_side_a_few_at_a_time_each_o
     await walk(chat, announcer, at(26, 8, 30))
     assert all([when for when, _ in server.to(user)] == [at(26, 7, 45)] for user in people if user != people[7])
     assert [when for when, _ in server.to(people[7])] == [at(26, 7, 46)]
+
+
+async def test_reminders_sent_side_by_side_are_marked_sent_together_each_with_its_event(chat, monkeypatch):
+    # One commit per reminder was a disk flush each in a burst of 1,000: the marks arriving
+    # while one is written share the next commit, each send still waiting for its own.
+    from bot.features.reminders import repository as reminders
+
+    people = [f"@member{i:02d}:example.org" for i in range(40)]
+    for user in people:
+        await chat.text(user, "!remind 08:00")
+    commits: list[int] = []
+    mark_all = reminders.mark_all
+
+    async def counted(store, items, at):
+        commits.append(len(items))
+        await mark_all(store, items, at)
+
+    monkeypatch.setattr(reminders, "mark_all", counted)
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(26, 7, 44))
+    await walk(chat, announcer, at(26, 7, 45))
+    assert sum(commits) == 40 and len(commits) < 40
+    for user in people:
+        [(when, _)] = server.to(user)
+        [sent] = await reminders.sent_to(chat.store, user)
+        assert sent.status == reminders.Status.SENT and sent.event_id and when == at(26, 7, 45)
+    assert len({sent.event_id for user in people for sent in await reminders.sent_to(chat.store, user)}) == 40
+    await walk(chat, announcer, at(26, 8, 30))
+    assert all(len(server.to(user)) == 1 for user in people)
