@@ -445,27 +445,19 @@ async def _store_keys(db: aiosqlite.Connection, topics: Sequence[tuple[int, str]
 
 # --- reading ----------------------------------------------------------------------------
 
+# Every query that _topic reads starts with these columns, in this order.
 _COLUMNS = (
     "t.id, t.text, t.suggested_by, t.suggested_name, t.suggested_at, t.status, t.session, t.note, "
     "t.discussed_at, t.seed_key IS NOT NULL AS imported, "
     "(SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes"
 )
+_STATUSES = {status.value: status for status in TopicStatus}
 
 
 def _topic(row: aiosqlite.Row) -> Topic:
-    return Topic(
-        id=row["id"],
-        text=row["text"],
-        votes=row["votes"],
-        suggested_by=row["suggested_by"],
-        suggested_name=row["suggested_name"],
-        suggested_at=row["suggested_at"],
-        status=TopicStatus(row["status"]),
-        session=row["session"],
-        note=row["note"],
-        discussed_at=row["discussed_at"],
-        imported=bool(row["imported"]),
-    )
+    # By position (a row's first columns are _COLUMNS): !topics reads fifteen at a time.
+    topic_id, text, by, name, at, status, session, note, discussed_at, imported, votes = row[:11]
+    return Topic(topic_id, text, votes, by, name, at, _STATUSES[status], session, note, discussed_at, bool(imported))
 
 
 _BY_ID = f"SELECT {_COLUMNS} FROM topics t WHERE t.id = ?"
