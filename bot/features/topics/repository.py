@@ -705,7 +705,9 @@ def _sweep_due(store: Store, now: dt.datetime) -> bool:
     """Whether the rate marks were last swept a minute ago or more (or never, or the
     clock went back); the sweep is noted once done."""
     last = store.memo.get("rate_marks_swept")
-    return last is None or not dt.timedelta(0) <= now - parse_iso(last) < RATE_MARKS_SWEEP
+    # As text (ISO instants to the second compare as text, and `last` is one): parsing it
+    # back would cost more than the rest of the check.
+    return last is None or not iso(now - RATE_MARKS_SWEEP) < last <= iso(now)
 
 
 async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) -> bool:
