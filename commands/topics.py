@@ -25,7 +25,11 @@ INLINE = 120
 
 def topic_label(topic: Topic, limit: int = INLINE) -> Text:
     """`#7 "Decision making"`, escaped."""
-    return Text().bold(f"#{topic.id}").add(f" “{clean(topic.text, limit)}”")
+    return Text().bold(f"#{topic.id}").add(_quoted(topic, limit))
+
+
+def _quoted(topic: Topic, limit: int = INLINE) -> str:
+    return f" “{clean(topic.text, limit)}”"
 
 
 def _remaining(ctx: Context, remaining: int | None) -> str:
@@ -174,11 +178,11 @@ async def list_topics(ctx: Context) -> Reply:
         return ctx.reply(text)
     text = Text().bold("Open topics").add(" (most votes first):")
     for topic in agenda.shown:
-        text.line().extend(topic_label(topic)).add(f" — {plural(topic.votes, 'vote')}")
+        # The topic's label, then the rest of its line in one piece (escaped as one).
         # No suggester: the one who suggested it asked to be forgotten (!forgetme).
-        text.add(f" — by {topic.suggested_name or 'a former participant'}")
-        if topic.id in agenda.voted:
-            text.add(" ✓ your vote")
+        by = topic.suggested_name or "a former participant"
+        mine = " ✓ your vote" if topic.id in agenda.voted else ""
+        text.line().bold(f"#{topic.id}").add(f"{_quoted(topic)} — {plural(topic.votes, 'vote')} — by {by}{mine}")
     if agenda.total > len(agenda.shown):
         text.line(f"… and {plural(agenda.total - len(agenda.shown), 'more open topic', 'more open topics')}.")
     text.line("Vote with ").code(f"{p}vote N").add(", suggest with ").code(f"{p}suggest TEXT").add(".")

@@ -43,6 +43,10 @@ class Decision:
         return max(math.ceil((self.until - now).total_seconds()), 1)
 
 
+# Answered, the usual decision: one for every command.
+_ANSWER = Decision(Verdict.ANSWER)
+
+
 class CommandLimit:
     """At most `per_minute` commands per person per room in any minute (0: no limit)."""
 
@@ -55,9 +59,11 @@ class CommandLimit:
         """Decide about one command (or answer) of `user_id` in `room_id` at `now`, and
         count it when it is answered."""
         if self.per_minute <= 0:
-            return Decision(Verdict.ANSWER)
+            return _ANSWER
         self._sweep(now)
-        person = self._people.setdefault((room_id, user_id), _Person())
+        person = self._people.get((room_id, user_id))
+        if person is None:
+            person = self._people[(room_id, user_id)] = _Person()
         if person.blocked_until is not None:
             if now < person.blocked_until:
                 return Decision(Verdict.SILENCE, person.blocked_until)
@@ -67,7 +73,7 @@ class CommandLimit:
             person.answered.popleft()
         if len(person.answered) < self.per_minute:
             person.answered.append(now)
-            return Decision(Verdict.ANSWER)
+            return _ANSWER
         person.blocked_until = person.answered[0] + WINDOW
         return Decision(Verdict.NOTICE, person.blocked_until)
 

@@ -8,6 +8,7 @@ inject HTML, and since the Matrix adapter always sets `m.mentions`, they can't p
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -44,6 +45,14 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# What html.escape changes, and a line break: most pieces of a message have none of them.
+_SPECIAL = re.compile("[&<>\"'\n]").search
+
+
+def _escape(text: str) -> str:
+    return html.escape(text) if _SPECIAL(text) else text
+
+
 class Text:
     """An append-only message with a plain and an HTML rendering."""
 
@@ -55,17 +64,17 @@ class Text:
 
     def add(self, text: str) -> Text:
         self._plain.append(text)
-        self._html.append(html.escape(text).replace("\n", "<br>"))
+        self._html.append(html.escape(text).replace("\n", "<br>") if _SPECIAL(text) else text)
         return self
 
     def bold(self, text: str) -> Text:
         self._plain.append(text)
-        self._html.append(f"<strong>{html.escape(text)}</strong>")
+        self._html.append(f"<strong>{_escape(text)}</strong>")
         return self
 
     def code(self, text: str) -> Text:
         self._plain.append(text)
-        self._html.append(f"<code>{html.escape(text)}</code>")
+        self._html.append(f"<code>{_escape(text)}</code>")
         return self
 
     def link(self, url: str, label: str | None = None) -> Text:
