@@ -73,4 +73,14 @@ def iso(when: dt.datetime) -> str:
 
 
 def parse_iso(text: str) -> dt.datetime:
+    """What `iso` wrote, read back. fromisoformat is many times faster than strptime (an
+    export reads one per check-in); it is only trusted with exactly iso's shape."""
+    if len(text) == 20 and text[19] == "Z" and text[4:17:3] == "--T::":
+        try:
+            when = dt.datetime.fromisoformat(text[:19])
+        except ValueError:
+            pass
+        else:
+            if when.tzinfo is None:
+                return when.replace(tzinfo=UTC)
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

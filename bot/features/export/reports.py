@@ -14,7 +14,8 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Any
 
 from bot.core.clock import iso
@@ -103,20 +104,22 @@ def attendance_rows(history: Sequence[Attended]) -> list[AttendanceRow]:
         state = held.state
         # When the bot closed a session says nothing about when people left: no end, no duration.
         ended = None if state.auto_ended else state.ended_at
-        for check_in in held.check_ins or (None,):
-            rows.append(
-                AttendanceRow(
-                    session=state.key,
-                    slot=slot_of(state.key),
-                    started_by=state.started_by,
-                    started_at=iso(state.started_at) if state.started_at else None,
-                    ended_at=iso(ended) if ended else None,
-                    attendee=check_in.user_id if check_in else None,
-                    checked_in_at=iso(check_in.at) if check_in else None,
-                    duration_minutes=_minutes(state.started_at, ended),
-                    auto_closed=state.auto_ended,
-                )
-            )
+        # What the session's rows share, worked out once per session, not once per check-in.
+        session: dict[str, Any] = {
+            "session": state.key,
+            "slot": slot_of(state.key),
+            "started_by": state.started_by,
+            "started_at": iso(state.started_at) if state.started_at else None,
+            "ended_at": iso(ended) if ended else None,
+            "duration_minutes": _minutes(state.started_at, ended),
+            "auto_closed": state.auto_ended,
+        }
+        if not held.check_ins:
+            rows.append(AttendanceRow(attendee=None, checked_in_at=None, **session))
+        rows.extend(
+            AttendanceRow(attendee=check_in.user_id, checked_in_at=iso(check_in.at), **session)
+            for check_in in held.check_ins
+        )
     return rows
 
 
@@ -145,29 +148,30 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 def neutralise(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula gets a leading single quote; a
     yes/no value is written as a word."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    if isinstance(value, str):
+        return "'" + value if value.startswith(_FORMULA_START) else value
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else value
 
 
-def _csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> bytes:
+def _csv(columns: Sequence[str], records: Iterable[Iterable[Any]]) -> bytes:
+    """`records`: each row's values, in the order of `columns`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
-    for record in records:
-        writer.writerow([neutralise(record[c]) for c in columns])
+    writer.writerows([neutralise(v) for v in record] for record in records)
     # With a byte order mark, Excel reads the file as UTF-8 instead of the local code page.
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def topics_csv(topics: Sequence[Topic], report: Report) -> bytes:
-    return _csv(TOPIC_COLUMNS, map(topic_record, topics))
+    return _csv(TOPIC_COLUMNS, (record.values() for record in map(topic_record, topics)))
 
 
 def attendance_csv(rows: Sequence[AttendanceRow], report: Report) -> bytes:
-    return _csv(ATTENDANCE_COLUMNS, map(asdict, rows))
+    # attrgetter, not asdict: asdict deep-copies every value of every row.
+    return _csv(ATTENDANCE_COLUMNS, map(attrgetter(*ATTENDANCE_COLUMNS), rows))
 
 
 # --- JSON -------------------------------------------------------------------------------
