@@ -97,23 +97,31 @@ class Homeserver:
         self.interrupted: set[str] = set()  # keys whose send a crash cut short
         self.crash_in: int | None = None  # die at this many sends from now
         self.crash_before = False  # before the homeserver took it, or after
+        # What was handed over at this instant: rooms are sent to side by side, so a crash
+        # in one send also cuts short the others in flight, some between their send and
+        # their mark (resent at the next start with the same key: shown once).
+        self._instant: dt.datetime | None = None
+        self._this_instant: list[str] = []
 
     async def send(self, reply: Reply, in_reply_to=None) -> str | None:
         key = reply.key
         assert key, "messages the bot sends on its own carry a stable key"
         self.attempts[key] += 1
+        if self._instant != self.clock.now():
+            self._instant, self._this_instant = self.clock.now(), []
+        self._this_instant.append(key)
         dying = False
         if self.crash_in is not None:
             self.crash_in -= 1
             dying = self.crash_in == 0
         if dying and self.crash_before:
             self.crash_in = None
-            self.interrupted.add(key)
+            self.interrupted.update(self._this_instant)
             raise Crash(key)
         self.shown.setdefault(key, (self.clock.now(), reply))
         if dying:
             self.crash_in = None
-            self.interrupted.add(key)
+            self.interrupted.update(self._this_instant)
             raise Crash(key)
         return f"$ev{list(self.shown).index(key)}"
 
