@@ -16,17 +16,14 @@ import argparse
 import asyncio
 import datetime as dt
 import math
-import random
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from nio import AsyncClient, AsyncClientConfig
-
 from bench import Goal, ms, percentile, workdir
-from bench.latency import make_room, synapse_in
+from bench.latency import make_room, person, synapse_in
 from bot.core.config import WEEKDAYS, format_duration, parse_duration
 from bot.devtools.localsynapse import LocalSynapse
 from bot.storage.store import Store
@@ -93,9 +90,7 @@ async def run(
     margin: dt.timedelta = START_MARGIN,
 ) -> AnnouncementFigures:
     with workdir() as folder, synapse_in(folder, synapse) as server:
-        host = server.register_device(f"host-{random.randrange(1 << 30):x}", "host password")
-        client = AsyncClient(server.url, host["user_id"], config=AsyncClientConfig(store_sync_tokens=False))
-        client.restore_login(host["user_id"], host["device_id"], host["access_token"])
+        client = await person(server, "host")
         bot_folder = folder / "ccc"
         bot_folder.mkdir()
         account = register_bot(server)

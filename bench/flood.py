@@ -14,16 +14,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import random
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from nio import AsyncClient, AsyncClientConfig, RoomSendResponse
+from nio import RoomSendResponse
 
 from bench import Goal, median, ms, workdir
-from bench.latency import Pinger, make_room, seed_open_topics, synapse_in
+from bench.latency import Pinger, make_room, person, seed_open_topics, synapse_in
 from bot.core.config import LimitsConfig, load_config
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.schedule.repository import session_from_key
@@ -96,13 +95,6 @@ async def hold_sessions(config_path: Path, database: Path, count: int) -> None:
 def queued(database: Path) -> int:
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         return db.execute("SELECT COUNT(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
-
-
-async def person(server: LocalSynapse, name: str) -> AsyncClient:
-    reg = server.register_device(f"{name}-{random.randrange(1 << 30):x}", f"{name} password")
-    client = AsyncClient(server.url, reg["user_id"], config=AsyncClientConfig(store_sync_tokens=False))
-    client.restore_login(reg["user_id"], reg["device_id"], reg["access_token"])
-    return client
 
 
 async def settled_answers(bob: Pinger, sent: list[str], database: Path) -> list[str]:

@@ -312,6 +312,14 @@ def synapse_in(folder: Path, synapse: LocalSynapse | None) -> Iterator[LocalSyna
         server.stop()
 
 
+async def person(server: LocalSynapse, name: str) -> AsyncClient:
+    """A new account on the local Synapse, logged in (a random suffix keeps names apart)."""
+    reg = server.register_device(f"{name}-{random.randrange(1 << 30):x}", f"{name} password")
+    client = AsyncClient(server.url, reg["user_id"], config=AsyncClientConfig(store_sync_tokens=False))
+    client.restore_login(reg["user_id"], reg["device_id"], reg["access_token"])
+    return client
+
+
 async def make_room(client: AsyncClient, invite: str, name: str, *, moderator: bool = False) -> str:
     """A room with `invite` invited; as a moderator (power level 50, enough to pin) if asked."""
     created = await client.room_create(name=name, invite=[invite])
@@ -334,9 +342,7 @@ async def run(
     pings: int = 100, topics: int = 50, warmup: int = 5, synapse: LocalSynapse | None = None
 ) -> LatencyFigures:
     with workdir() as folder, synapse_in(folder, synapse) as server:
-        reg = server.register_device(f"pinger-{random.randrange(1 << 30):x}", "pinger password")
-        client = AsyncClient(server.url, reg["user_id"], config=AsyncClientConfig(store_sync_tokens=False))
-        client.restore_login(reg["user_id"], reg["device_id"], reg["access_token"])
+        client = await person(server, "pinger")
         bot_folder = folder / "ccc"
         bot_folder.mkdir()
         echo_account = server.register_device(f"echo-{random.randrange(1 << 30):x}", "echo password")

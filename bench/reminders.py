@@ -36,11 +36,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from nio import AsyncClient, AsyncClientConfig
-
 from bench import Goal, ms, percentile, workdir
 from bench import reminders_pipeline as pipeline
-from bench.latency import make_room, synapse_in
+from bench.latency import make_room, person, synapse_in
 from bot.core.config import WEEKDAYS
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.reminders import repository as reminders
@@ -206,9 +204,7 @@ async def run(
     up by the shortcut of `--burst` (see the docstring)."""
     with workdir() as folder, synapse_in(folder, synapse) as server:
         tag = f"{random.randrange(1 << 30):x}"
-        host = server.register_device(f"host-{tag}", "host password")
-        client = AsyncClient(server.url, host["user_id"], config=AsyncClientConfig(store_sync_tokens=False))
-        client.restore_login(host["user_id"], host["device_id"], host["access_token"])
+        client = await person(server, "host")
         bot_folder = folder / "ccc"
         bot_folder.mkdir()
         account = register_bot(server)
