@@ -78,7 +78,8 @@ class ReminderFigures:
         if self.late:
             p50, p95, worst = percentile(self.late, 50), percentile(self.late, 95), max(self.late)
             lines.append(f"  late by p50 {ms(p50)}, p95 {ms(p95)}, max {ms(worst)}")
-            lines.append("  " + Goal("reminder late p95", p95, GOAL_ONE, unit=" s").line())
+            if self.alone is None:  # one reminder's punctuality; a burst is judged as a whole
+                lines.append("  " + Goal("reminder late p95", p95, GOAL_ONE, unit=" s").line())
             if self.alone:
                 lines.append(
                     f"  the bot: {len(self.late) / worst:.1f} a second (all sent {worst:.1f} s after the due time); "
@@ -122,10 +123,10 @@ async def _side_by_side(work: Callable[[Any], Any], items: Iterable[Any], at_onc
 
 async def _people_fast(
     server: LocalSynapse, room: str, bot_token: str, database: Path, people: int, tag: str
-) -> dict[str, float]:
+) -> tuple[dict[str, float], list[str]]:
     """The shortcut of `--burst`: `people` registered, in the room, each with a direct room
-    opened by the bot's account and a reminder setting (all slots, LEAD), side by side.
-    Returns how long each step took."""
+    opened by the bot's account and recorded as the bot records it, side by side. Returns
+    how long each step took, and who they are."""
     took: dict[str, float] = {}
     began = time.monotonic()
     regs = await _side_by_side(
@@ -150,13 +151,22 @@ async def _people_fast(
     took["opening direct rooms"] = time.monotonic() - began
     store = await Store.open(database)
     try:
-        now = dt.datetime.now(dt.UTC)
         for user, room_id in direct.items():
             await store.set_meta(dm_key(user), room_id)
-            await reminders.set_setting(store, user, None, LEAD, now)
     finally:
         await store.close()
-    return took
+    return took, list(direct)
+
+
+async def _remind(database: Path, users: list[str], lead: dt.timedelta) -> None:
+    """What each one's `!remind all` stores: all slots, `lead` before."""
+    store = await Store.open(database)
+    try:
+        now = dt.datetime.now(dt.UTC)
+        for user in users:
+            await reminders.set_setting(store, user, None, lead, now)
+    finally:
+        await store.close()
 
 
 async def _homeserver_alone(server: LocalSynapse, token: str, rooms: list[str]) -> float:
@@ -197,11 +207,11 @@ async def run(
     due_after: dt.timedelta | None = None,
     fast: bool = False,
 ) -> ReminderFigures:
-    """With `due_after` (tiny runs, e.g. the smoke test), the reminders fall due that long
-    after the bot is up, at any second rather than a whole minute (the lead is given in
-    seconds, at least 5m), and the bot is restarted once they opted in, so that it plans
-    them at once (a running bot re-plans once a minute). With `fast`, the people are set
-    up by the shortcut of `--burst` (see the docstring)."""
+    """With `due_after` (tiny runs, e.g. the smoke tests), the reminders fall due that long
+    after the bot is up (with `fast`: after it is started), at any second rather than a
+    whole minute (the lead is given in seconds, at least 5m), and the bot is restarted once
+    they opted in, so that it plans them at once (a running bot re-plans once a minute).
+    With `fast`, the people are set up by the shortcut of `--burst` (see the docstring)."""
     with workdir() as folder, synapse_in(folder, synapse) as server:
         tag = f"{random.randrange(1 << 30):x}"
         client = await person(server, "host")
@@ -216,8 +226,9 @@ async def run(
         database = bot_folder / "ccc.sqlite3"
         tokens: dict[str, str] = {}
         setup: dict[str, float] = {}
+        fast_people: list[str] = []
         if fast:
-            setup = await _people_fast(server, room, account.access_token, database, people, tag)
+            setup, fast_people = await _people_fast(server, room, account.access_token, database, people, tag)
         else:
             for i in range(people):
                 reg = server.register_device(f"member{i}-{tag}", "member password")
@@ -234,6 +245,10 @@ async def run(
             "slots": [f"{WEEKDAYS[session.weekday()].capitalize()} {session:%H:%M}"],
             "announce_before": ["1d"],
         }
+        if fast:
+            if due_after is not None:
+                due = min(due, (dt.datetime.now(dt.UTC) + due_after).replace(microsecond=0))
+            await _remind(database, fast_people, session - due)
         bot = BotProcess(write_config(bot_folder / "config.toml", sections), bot_folder / "bot.log")
         rooms: dict[str, str] = {}
         try:

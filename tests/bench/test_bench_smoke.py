@@ -149,12 +149,16 @@ async def test_reminders_measures_how_late_each_direct_message_arrives(synapse: 
 
 @pytest.mark.integration
 async def test_reminders_burst_shortcut_still_has_the_bot_send_each_direct_message(synapse: LocalSynapse):
-    figures = await reminders.run(people=3, synapse=synapse, fast=True)
+    # Due seconds after the bot is started, not at the next whole minute.
+    figures = await reminders.run(people=3, synapse=synapse, fast=True, due_after=dt.timedelta(seconds=15))
     assert figures.opted_in == 3, "each person's direct room opened and recorded before the bot started"
     assert len(figures.late) == 3, "all three reminders sent by the bot"
     assert set(figures.setup) == {"registering", "joining", "opening direct rooms", "starting the bot"}
     assert "set up in registering" in figures.report()
-    assert figures.alone is not None and "the homeserver alone" in figures.report(), "the floor beside the bot"
+    assert all(late >= 0 for late in figures.late), "none before its time"
+    report = figures.report()
+    assert figures.alone is not None and "the homeserver alone" in report, "the floor beside the bot"
+    assert "goal reminder late p95" not in report, "a burst is judged as a whole, not by one reminder's goal"
 
 
 async def test_reminders_pipeline_has_the_bot_send_each_reminder_of_a_burst():
