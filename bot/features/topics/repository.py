@@ -497,15 +497,17 @@ class Agenda:
     voted: set[int]  # which of `shown` the reader voted for
 
 
+# The count and the reader's votes are asked of the few rows shown, not of every open
+# topic (a window function over all of them costs as much again as the ranking).
+AGENDA_QUERY = (
+    "SELECT x.*, (SELECT COUNT(*) FROM topics WHERE status = 'open') AS total, "
+    "EXISTS (SELECT 1 FROM votes v WHERE v.topic_id = x.id AND v.user_id = ?) AS mine "
+    f"FROM ({_TOP_OPEN}) x ORDER BY x.votes DESC, x.suggested_at, x.id"
+)
+
+
 async def agenda_for(store: Store, user_id: str, limit: int) -> Agenda:
-    # The count and the reader's votes are asked of the few rows shown, not of every open
-    # topic (a window function over all of them costs as much again as the ranking).
-    rows = await store.fetchall(
-        "SELECT x.*, (SELECT COUNT(*) FROM topics WHERE status = 'open') AS total, "
-        "EXISTS (SELECT 1 FROM votes v WHERE v.topic_id = x.id AND v.user_id = ?) AS mine "
-        f"FROM ({_TOP_OPEN}) x ORDER BY x.votes DESC, x.suggested_at, x.id",
-        (user_id, limit),
-    )
+    rows = await store.fetchall(AGENDA_QUERY, (user_id, limit))
     return Agenda([_topic(r) for r in rows], rows[0]["total"] if rows else 0, {r["id"] for r in rows if r["mine"]})
 
 
