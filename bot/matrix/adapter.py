@@ -95,7 +95,7 @@ class MatrixBot:
                 __version__,
                 creds.user_id,
                 m.homeserver,
-                ", ".join(sorted(rooms.served)) or "no rooms",
+                rooms.summary(),
             )
             await workers.resume()
             await self._start_announcer(sender, rooms)

@@ -52,6 +52,17 @@ class Rooms:
         # The bot's own direct-message rooms are served too (for !mydata and the like).
         self.served.update((await self.store.meta_with_prefix(dm_key())).values())
 
+    def summary(self) -> str:
+        """The served rooms for the start-up line: the configured ones by id, the direct
+        ones counted (one per person who opted in to reminders: they can be thousands)."""
+        direct = len(self.served - self.configured)
+        parts = sorted(self.configured)
+        if direct:
+            parts.append(f"{direct:,} direct-message room{'' if direct == 1 else 's'}")
+        if not parts:
+            return "no rooms"
+        return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
     def is_member(self, user_id: str) -> bool | None:
         """Whether `user_id` is in (or invited to) one of the configured rooms, as the
         client's state knows it; None when that is not known: the bot is in none of them

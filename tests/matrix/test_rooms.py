@@ -47,6 +47,23 @@ async def test_aliases_are_resolved_and_direct_rooms_served_but_not_configured(c
     assert sorted(client.joined) == sorted(["!aliased:example.org", DM]), "rooms not joined yet are joined"
 
 
+async def test_the_start_up_line_names_the_configured_rooms_and_counts_the_direct_ones(chat):
+    """What the operator reads at start-up: the rooms they configured by name, the direct
+    rooms (one per person who opted in to reminders: a thousand, in a big co-op) counted."""
+    rooms, _ = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    assert rooms.summary() == ROOM
+    for i in range(1000):
+        await chat.store.set_meta(dm_key(f"@person{i}:example.org"), f"!dm{i}:example.org")
+    await rooms.resolve_served()
+    assert rooms.summary() == f"{ROOM} and 1,000 direct-message rooms"
+    await chat.store.execute("DELETE FROM meta WHERE key LIKE 'dm:%' AND key != ?", (dm_key("@person7:example.org"),))
+    rooms, _ = rooms_for(chat, ROOM, "!other:example.org")
+    await rooms.resolve_served()
+    assert rooms.summary() == f"!other:example.org, {ROOM} and 1 direct-message room"
+    assert rooms_for(chat)[0].summary() == "no rooms"
+
+
 async def test_invites_to_served_rooms_are_accepted_others_declined(chat):
     rooms, client = rooms_for(chat, ROOM)
     await rooms.resolve_served()
