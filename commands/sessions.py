@@ -24,6 +24,7 @@ from bot.features.sessions import chart
 from bot.features.sessions import repository as sessions
 from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
 from commands.announcements import late_text, link_line, summary_text
+from commands.hosting import coming_offers, host_of_another, offer_text
 from commands.schedule import check_planned_day, typed_session_time
 from commands.wording import countdown, long_date
 
@@ -118,7 +119,7 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
     if day is not None:
         check_planned_day(ctx, day)
     at = typed_session_time(ctx, "unhost", day, time) if day is not None else None
-    coming = await _coming_offers(ctx)
+    coming = await coming_offers(ctx)
     if day is None:
         if not coming:
             raise CommandError("You have not offered to host any coming session, so there is nothing to withdraw.")
@@ -154,20 +155,6 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
     return ctx.reply(text)
 
 
-async def _coming_offers(ctx: Context) -> list[Session]:
-    """The sessions the asker offered to host that have not started and are not over."""
-    now, out = ctx.clock.now(), []
-    for key in await sessions.offers_of(ctx.store, ctx.sender):
-        try:
-            session = session_from_key(ctx.config, key)
-        except ValueError:
-            continue
-        state = await sessions.state_of(ctx.store, key)
-        if (state is None or state.started_at is None) and session.starts_at + START_LATE >= now:
-            out.append(session)
-    return sorted(out, key=lambda s: s.starts_at)
-
-
 async def _chosen_session(ctx: Context, day: dt.date | None, at: dt.time | None) -> Session:
     if day is None:
         session = await _coming_session(ctx, skip_started=True)
@@ -197,22 +184,12 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
     """!start from someone who is no host now but volunteered for a later session: not
     "for hosts only" (they are its host) but when theirs can be started, and who starts
     the one whose window is open. None for someone with no offer (the plain refusal)."""
-    offers = await _coming_offers(ctx)
+    offers = await coming_offers(ctx)
     if not offers:
         return None
     now, p = ctx.clock.now(), ctx.prefix
     cancels = await load_cancellations(ctx.store)
-    theirs = next((s for s in offers if cancels.of(s) is None), None)
-    if theirs is None:
-        keys = ", ".join(s.key for s in offers)
-        text = Text(f"You volunteered to host session {keys}, but ")
-        text.add("it is" if len(offers) == 1 else "they are").add(" cancelled.")
-    else:
-        opens = theirs.starts_at - START_EARLY
-        text = Text(f"You volunteered to host session {theirs.key}, which can be started from {opens:%H:%M} UTC")
-        if opens.date() != now.date():
-            text.add(f" on {opens:%A} {opens.day} {opens:%B}")
-        text.add(f" ({countdown(opens - now)}).")
+    text = offer_text(ctx, offers, cancels)
     current = sessions.startable_session(ctx.config, now)
     if current is None or cancels.of(current) is not None or any(s.key == current.key for s in offers):
         return ctx.reply(text)
@@ -428,7 +405,13 @@ async def _next_session_not_ended(ctx: Context) -> Session | None:
 # --- !end -------------------------------------------------------------------------------
 
 
-@group.command("end", role=Role.HOST, help="End the running session and post its summary")
+async def _not_yours_to_end(ctx: Context) -> Reply | None:
+    return await host_of_another(
+        ctx, allowed="whoever started it, a host or an organiser can end it", idle="there is nothing to end"
+    )
+
+
+@group.command("end", role=Role.HOST, help="End the running session and post its summary", refused=_not_yours_to_end)
 async def end(ctx: Context) -> list[Reply]:
     key = await sessions.running_session(ctx.store)
     if key is None:

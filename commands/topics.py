@@ -11,6 +11,7 @@ from bot.core.text import Text, clean, plural
 from bot.features.sessions import repository as sessions
 from bot.features.topics import repository as topics
 from bot.features.topics.repository import Topic, TopicError, TopicStatus
+from commands.hosting import host_of_another
 from commands.wording import countdown
 
 group = CommandGroup("topics")
@@ -221,7 +222,21 @@ async def _running(ctx: Context, otherwise: str) -> str:
     return session
 
 
-@group.command("discussed", usage="N [note]", role=Role.HOST, help="Mark topic N discussed in the running session")
+async def _not_yours_to_mark(ctx: Context) -> Reply | None:
+    return await host_of_another(
+        ctx,
+        allowed="who started it or volunteered for it, a host or an organiser can mark its topics",
+        idle="there are no topics to mark until one is started",
+    )
+
+
+@group.command(
+    "discussed",
+    usage="N [note]",
+    role=Role.HOST,
+    help="Mark topic N discussed in the running session",
+    refused=_not_yours_to_mark,
+)
 async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
     session = await _running(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
     # No note keeps the one it has (repeating the command to be sure loses nothing); "-"
@@ -267,6 +282,7 @@ async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply
     usage="N",
     role=Role.HOST,
     help="Return topic N, marked discussed in the running session, to the list",
+    refused=_not_yours_to_mark,
 )
 async def undiscussed(ctx: Context, topic: int) -> Reply:
     session = await _running(ctx, "Only a topic marked discussed in the running session can be returned to the list.")

@@ -1,0 +1,125 @@
+"""commands/hosting.py: someone who volunteered to host a later session and types a host
+command (!end, !discussed, !undiscussed) now hears why it is not theirs, not "for hosts only"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.features.people import repository as people
+from bot.features.sessions import repository as sessions
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
+
+NEXT_WEEK = "2026-12-03 08:00"
+OFFER = "You volunteered to host session 2026-12-03 08:00, which can be started from 07:30 UTC on Thursday 3 December"
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.UTC)
+
+
+async def suggest(chat, text: str) -> int:
+    m = re.search(r"Added #(\d+)", await chat.text(BOB, f"!suggest {text}"))
+    assert m
+    return int(m.group(1))
+
+
+async def status_of(chat, topic: int) -> str:
+    status: str = await chat.store.fetchval("SELECT status FROM topics WHERE id = ?", (topic,))
+    return status
+
+
+async def volunteer_next_week(chat) -> None:
+    assert "You volunteered to host session 2026-12-03 08:00" in await chat.text(ALICE, f"!host {NEXT_WEEK}")
+
+
+async def test_end_from_a_volunteer_of_a_later_session_while_one_runs(chat):
+    await volunteer_next_week(chat)
+    await people.remember_display_name(chat.store, BOB, "Bob")
+    chat.clock.set(at(26, 8, 5))
+    await chat.say(BOB, "!host")
+    assert "has started" in await chat.text(BOB, "!start")
+    text = await chat.text(ALICE, "!end")
+    assert "for hosts only" not in text, text
+    assert text == (
+        f"{OFFER} (in 6 days 23 hours).\n"
+        "Session 2026-11-26 08:00 is running, started by Bob; "
+        "only whoever started it, a host or an organiser can end it."
+    ), text
+    assert await sessions.running_session(chat.store) == "2026-11-26 08:00", "still running"
+
+
+async def test_end_from_a_volunteer_of_a_later_session_with_none_running(chat):
+    await volunteer_next_week(chat)
+    chat.clock.set(at(26, 12, 0))
+    text = await chat.text(ALICE, "!end")
+    assert text == f"{OFFER} (in 6 days 20 hours).\nNo session is running, so there is nothing to end.", text
+
+
+async def test_marking_topics_from_a_volunteer_of_a_later_session_while_one_runs(chat):
+    await volunteer_next_week(chat)
+    topic = await suggest(chat, "Sharing the admin work")
+    chat.clock.set(at(26, 8, 5))
+    await chat.say(HOST, "!start")
+    for command in (f"!discussed {topic} we agreed", f"!undiscussed {topic}"):
+        text = await chat.text(ALICE, command)
+        assert text == (
+            f"{OFFER} (in 6 days 23 hours).\n"
+            "Session 2026-11-26 08:00 is running, started by @host:example.org; "
+            "only who started it or volunteered for it, a host or an organiser can mark its topics."
+        ), (command, text)
+    assert await status_of(chat, topic) == "open"
+    # Once the host has marked it, the volunteer still can't return it to the list.
+    assert "Marked" in await chat.text(HOST, f"!discussed {topic}")
+    assert "can mark its topics" in await chat.text(ALICE, f"!undiscussed {topic}")
+    assert await status_of(chat, topic) == "discussed"
+
+
+async def test_marking_topics_from_a_volunteer_of_a_later_session_with_none_running(chat):
+    await volunteer_next_week(chat)
+    topic = await suggest(chat, "Sharing the admin work")
+    chat.clock.set(at(26, 12, 0))
+    for command in (f"!discussed {topic}", f"!undiscussed {topic}"):
+        text = await chat.text(ALICE, command)
+        assert text == (
+            f"{OFFER} (in 6 days 20 hours).\n"
+            "No session is running, so there are no topics to mark until one is started."
+        ), (command, text)
+    assert await status_of(chat, topic) == "open"
+
+
+async def test_a_volunteer_whose_session_is_cancelled_is_told_so(chat):
+    await volunteer_next_week(chat)
+    assert "Cancelled session" in await chat.text(ORGANISER, f"!cancel {NEXT_WEEK}")
+    chat.clock.set(at(26, 12, 0))
+    text = await chat.text(ALICE, "!end")
+    assert text == (
+        "You volunteered to host session 2026-12-03 08:00, but it is cancelled.\n"
+        "No session is running, so there is nothing to end."
+    ), text
+
+
+async def test_someone_who_volunteered_for_nothing_keeps_the_plain_refusal(chat):
+    topic = await suggest(chat, "Sharing the admin work")
+    chat.clock.set(at(26, 12, 0))
+    for command in ("!end", f"!discussed {topic}", f"!undiscussed {topic}"):
+        assert "is for hosts only" in await chat.text(BOB, command), command
+    chat.clock.set(at(26, 8, 5))
+    await chat.say(HOST, "!start")
+    for command in ("!end", f"!discussed {topic}", f"!undiscussed {topic}"):
+        text = await chat.text(BOB, command)
+        assert "is for hosts only" in text and "volunteered" not in text, (command, text)
+
+
+async def test_a_real_host_is_unaffected(chat):
+    # The configured host has also volunteered for next week: hosting now is not refused.
+    assert "volunteered" in await chat.text(HOST, f"!host {NEXT_WEEK}")
+    topic = await suggest(chat, "Sharing the admin work")
+    chat.clock.set(at(26, 12, 0))
+    assert (await chat.text(HOST, "!end")).startswith("No session is running. The next session is 2026-11-26 17:00")
+    assert (await chat.text(HOST, f"!discussed {topic}")).startswith("No session is running. Start one with !start")
+    chat.clock.set(at(26, 16, 45))
+    await chat.say(HOST, "!start")
+    assert "Marked" in await chat.text(HOST, f"!discussed {topic}")
+    assert "Returned" in await chat.text(HOST, f"!undiscussed {topic}")
+    assert "Session 2026-11-26 17:00 ended" in await chat.text(HOST, "!end")
