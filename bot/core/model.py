@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Protocol, runtime_checkable
@@ -108,8 +109,31 @@ class SentLookup(Protocol):
 
     async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
         """The event a send of `key` put in `room_id` at or after `since`; None if there is
-        none. LookupError when that could not be found out."""
+        none. `room_id` may be a person's user id (as in `Reply.direct_to`): the bot's
+        direct-message room with them. LookupError when that could not be found out."""
         ...
+
+
+async def went_out(
+    sender: Sender, room_id: str, key: str, since: dt.datetime | None, what: str, log: logging.Logger
+) -> tuple[str | None, bool]:
+    """Whether a send of `key` to `room_id` (a room, or a person for a direct message), left
+    pending by a crash since `since` (when it was recorded; None: no record, so no send),
+    went out after all: (its event id if the homeserver shows it, whether that was found
+    out). Asked of the sender when it is a `SentLookup`; `what` names the message in the
+    lines logged to `log`, the caller's."""
+    if not isinstance(sender, SentLookup):
+        return None, False
+    if since is None:
+        return None, True
+    try:
+        event_id = await sender.sent_event(room_id, key, since)
+    except LookupError as e:
+        log.warning("could not find out whether %s went out: %s", what, e)
+        return None, False
+    if event_id is not None:
+        log.info("%s had gone out before the restart (%s); recorded as sent", what, event_id)
+    return event_id, True
 
 
 @dataclass(frozen=True)

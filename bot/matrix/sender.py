@@ -168,7 +168,14 @@ class MatrixSender:
         by a crash: the homeserver took it, the bot died before recording it); None if
         there is none. The homeserver shows the sender the transaction id of its own
         events, so the bot's messages of the room are read back, newest first, to `since`.
-        LookupError when the room's history could not be read."""
+        A person's user id (a direct message) stands for their recorded direct room: none
+        recorded, none was sent (the room is recorded before a send to it), and none is
+        opened to look. LookupError when the room's history could not be read."""
+        if room_id.startswith("@"):
+            direct = await self.store.get_meta(dm_key(room_id))
+            if direct is None:
+                return None
+            room_id = direct
         wanted = txn_id(key)
         # A little before `since`: the homeserver's clock and the bot's may differ slightly.
         oldest = int(since.timestamp() * 1000) - SENT_LOOKUP_SLACK_MS

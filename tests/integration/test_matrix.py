@@ -203,7 +203,7 @@ async def test_a_send_cut_short_by_a_crash_is_found_again_by_its_transaction_id(
     import datetime as dt
 
     from bot.matrix.sender import MatrixSender
-    from bot.storage.store import Store
+    from bot.storage.store import Store, dm_key
 
     bot = await make_user("bot")
     created = await bot.room_create(name="Sent lookup")
@@ -223,6 +223,11 @@ async def test_a_send_cut_short_by_a_crash_is_found_again_by_its_transaction_id(
             restarted = MatrixSender(again, store)
             assert await restarted.sent_event(room_id, "announce:x:15m:room", since) == event_id
             assert await restarted.sent_event(room_id, "announce:x:0m:room", since) is None
+            # A direct message is looked for by the person's id, in their recorded room.
+            person = "@someone:localhost"
+            assert await restarted.sent_event(person, "announce:x:15m:room", since) is None, "no room recorded"
+            await store.set_meta(dm_key(person), room_id)
+            assert await restarted.sent_event(person, "announce:x:15m:room", since) == event_id
         finally:
             await again.close()
     finally:

@@ -10,6 +10,7 @@ from nio import (
     JoinResponse,
     RoomCreateResponse,
     RoomLeaveResponse,
+    RoomMessagesResponse,
     RoomSendError,
     RoomSendResponse,
     SyncResponse,
@@ -79,6 +80,8 @@ class Homeserver:
         self.attempts: list[str] = []  # the transaction id of every room_send
         self.sent: list[tuple[str, dict]] = []  # what people see, per room, in order
         self._shown: dict[str, str] = {}
+        self._events: list[dict[str, Any]] = []  # as `room_messages` reads them back
+        self.read: list[str] = []  # the rooms whose history was read, in turn
         self.created: list[str] = []
         self.left: list[str] = []
         self.joined: list[str] = []
@@ -96,7 +99,29 @@ class Homeserver:
         if tx_id not in self._shown:
             self.sent.append((room_id, content))
             self._shown[tx_id] = f"$sent{len(self.sent)}"
+            self._events.append(
+                {
+                    "type": kind,
+                    "event_id": self._shown[tx_id],
+                    "sender": self.user_id,
+                    "origin_server_ts": 1_800_000_000_000 + len(self.sent),
+                    "content": content,
+                    "unsigned": {"transaction_id": tx_id},
+                    "room_id": room_id,
+                }
+            )
         return error(502) if failure == LOST else RoomSendResponse(self._shown[tx_id], room_id)
+
+    async def room_messages(self, room_id, start=None, limit=10, message_filter=None):
+        """The bot's own messages in a room, newest first, each with the transaction id the
+        homeserver shows to their sender; all on one page."""
+        self.read.append(room_id)
+        chunk = [
+            {k: v for k, v in event.items() if k != "room_id"}
+            for event in reversed(self._events)
+            if event["room_id"] == room_id
+        ]
+        return RoomMessagesResponse.from_dict({"chunk": chunk, "start": start or "s0"}, room_id)
 
     async def upload(self, data_provider, content_type, filename, encrypt, filesize):
         self.uploads.append((data_provider(0, 0), filename, encrypt))

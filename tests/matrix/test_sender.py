@@ -97,6 +97,26 @@ async def test_replies_to_a_command_are_replies_with_stable_transaction_ids(chat
     assert "&lt;b&gt;" in second["formatted_body"] and second["m.mentions"] == {}, "no HTML, no ping"
 
 
+# --- a send cut short by a crash, looked for after a restart -------------------------------
+
+
+async def test_a_send_cut_short_is_found_by_its_transaction_id_in_its_room_or_the_persons_direct_room(chat, homeserver):
+    since = chat.clock.now()
+    sending = MatrixSender(homeserver, chat.store, configured={ROOM}, clock=chat.clock)
+    reminder = await sending.send(Reply.of(Text("starts in 1 hour"), direct_to=ALICE, key="remind:alice:x:1h"))
+    announcement = await sending.send(keyed("announce:x:15m:room"))
+    [dm] = homeserver.created
+    restarted = MatrixSender(homeserver, chat.store, configured={ROOM}, clock=chat.clock)
+    assert reminder and await restarted.sent_event(ALICE, "remind:alice:x:1h", since) == reminder
+    assert await restarted.sent_event(ALICE, "remind:alice:y:1h", since) is None
+    assert announcement and await restarted.sent_event(ROOM, "announce:x:15m:room", since) == announcement
+    assert await restarted.sent_event(ROOM, "remind:alice:x:1h", since) is None, "not the room it went to"
+    assert homeserver.read == [dm, dm, ROOM, ROOM]
+    # No direct room with Bob, so no direct message to him went out: nothing to read.
+    assert await restarted.sent_event(BOB, "remind:bob:x:1h", since) is None
+    assert homeserver.read == [dm, dm, ROOM, ROOM] and homeserver.created == [dm], "none opened to look"
+
+
 # --- uploads -----------------------------------------------------------------------------
 
 

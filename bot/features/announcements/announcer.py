@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from bot.core.clock import iso, parse_iso
 from bot.core.config import ConferenceConfig, Config
 from bot.core.dispatcher import Services
-from bot.core.model import Anchor, Reply, Sender, SentLookup
+from bot.core.model import Anchor, Reply, Sender, went_out
 from bot.core.text import Text
 from bot.features.announcements import repository as announcements
 from bot.features.announcements.repository import AnnouncementStatus, Lead, Notice, lead_of
@@ -296,25 +296,9 @@ class Announcer:
     async def _went_out(self, key: str, lead: Lead | Notice, room: str) -> tuple[str | None, bool]:
         """Whether a send of this pending announcement, cut short by a crash, went out
         after all: (its event id if the homeserver shows it, whether that was found out)."""
-        if not isinstance(self.sender, SentLookup):
-            return None, False
         since = await announcements.written_at(self.services.store, key, lead, room)
-        if since is None:
-            return None, True
-        try:
-            event_id = await self.sender.sent_event(room, reply_key(key, lead, room, since), since)
-        except LookupError as e:
-            log.warning("could not find out whether %s for session %s went out to %s: %s", lead, key, room, e)
-            return None, False
-        if event_id is not None:
-            log.info(
-                "%s announcement for session %s to %s had gone out before the restart (%s); recorded as sent",
-                lead,
-                key,
-                room,
-                event_id,
-            )
-        return event_id, True
+        what = f"{lead} announcement for session {key} to {room}"
+        return await went_out(self.sender, room, reply_key(key, lead, room, since), since, what, log)
 
     async def _mark(
         self,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.core.clock import iso
 from bot.core.config import Config, format_duration, parse_duration
 from bot.core.dispatcher import Membership, Services
-from bot.core.model import Reply, Sender
+from bot.core.model import Reply, Sender, went_out
 from bot.core.text import Text
 from bot.features.announcements.announcer import (
     LOOKBACK,
@@ -226,21 +226,23 @@ class Reminders:
         try:
             session = session_from_key(self.services.config, item.session)
             lead = parse_duration(item.lead)
-            if now > self.deadline(session, lead, item.kind):
-                await marks.mark(item, Status.SKIPPED, None)
-                log.warning(
-                    "the %s reminder of %s for session %s never went out in time; skipped",
-                    item.lead,
-                    item.user_id,
-                    item.session,
-                )
-                return
-            if self.membership(item.user_id) is False:
-                await marks.mark(item, Status.SKIPPED, None)
-                log.info("%s left the served rooms: no reminder for session %s", item.user_id, item.session)
-                return
-            reply = await self.message(item, session, lead, now, made, zones)
-            event_id = await self.sender.send(reply)
+            late = now > self.deadline(session, lead, item.kind)
+            if late or self.membership(item.user_id) is False:
+                # Not sent now; but a send cut short by a crash may have gone out.
+                what = f"the {item.lead} reminder of {item.user_id} for session {item.session}"
+                event_id, checked = await went_out(self.sender, item.user_id, _key(item), item.at, what, log)
+                if event_id is None:
+                    await marks.mark(item, Status.SKIPPED, None)
+                    if not late:
+                        log.info("%s left the served rooms: no reminder for session %s", item.user_id, item.session)
+                    elif checked:
+                        log.warning("%s never went out in time; skipped", what)
+                    else:
+                        log.warning("%s may have gone out (it could not be checked), too late to send; skipped", what)
+                    return
+            else:
+                reply = await self.message(item, session, lead, now, made, zones)
+                event_id = await self.sender.send(reply)
         except Exception:
             log.exception("sending the reminder of %s for session %s failed; will retry", item.user_id, item.session)
             return
@@ -266,7 +268,7 @@ class Reminders:
             zone = await people.get_timezone(services.store, item.user_id) or "UTC"
         else:
             zone = zones.get(item.user_id) or "UTC"
-        key = reminder_key(item.user_id, item.session, item.lead, item.kind, item.at.strftime("%Y%m%dT%H%M%S"))
+        key = _key(item)
         made = {} if made is None else made
         shared = (item.session, item.lead, item.kind)
         if item.kind == Kind.RESTORED:
@@ -288,6 +290,11 @@ class Reminders:
             assert isinstance(announcement, Announcement)
             text = wording.reminder(config, Reminder(announcement, zone))
         return Reply.of(text, direct_to=item.user_id, key=key)
+
+
+def _key(item: Sent) -> str:
+    """The key it is sent with: a cancellation's or lifting's carries when it was recorded."""
+    return reminder_key(item.user_id, item.session, item.lead, item.kind, item.at.strftime("%Y%m%dT%H%M%S"))
 
 
 class _Marks:

@@ -7,8 +7,12 @@ import asyncio
 import datetime as dt
 import logging
 
+import pytest
+
 from bot.core.model import Reply
 from bot.features.announcements.announcer import Announcer
+from bot.features.reminders import repository as reminders
+from bot.features.reminders.repository import Status
 from bot.features.reminders.service import SEND_AT_ONCE, Reminders
 from bot.features.schedule.repository import add_cancellation
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
@@ -29,20 +33,36 @@ class DirectMessages:
     """Stands in for the Matrix adapter: a message sent again with the same key (so the same
     transaction id) is shown once."""
 
-    def __init__(self, chat, crash: bool = False):
+    def __init__(self, chat, crash: bool = False, crash_before: bool = False):
         self.chat = chat
         self.shown: dict[str, tuple[dt.datetime, Reply]] = {}
+        self.events: dict[str, str] = {}  # key -> the event it was shown as
         self.crash = crash
+        self.crash_before = crash_before  # the process dies before the homeserver takes it
+        self.unreadable = False  # the direct chat's history cannot be read (sent_event fails)
 
     async def send(self, reply: Reply, in_reply_to=None) -> str | None:
         assert reply.key
         if reply.direct_to is None:  # an announcement in the room
             return "$room"
         assert reply.room_id is None
+        if self.crash_before:
+            raise Crash
         self.shown.setdefault(reply.key, (self.chat.clock.now(), reply))
+        event_id = self.events.setdefault(reply.key, f"$dm{len(self.events) + 1}")
         if self.crash:
             raise Crash  # the process dies after the send, before the mark
-        return f"$dm{len(self.shown)}"
+        return event_id
+
+    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+        """As the Matrix adapter finds its own messages by transaction id; a person's user
+        id stands for the bot's direct chat with them."""
+        if self.unreadable:
+            raise LookupError("the direct chat's history could not be read")
+        shown = self.shown.get(key)
+        if shown is None or shown[1].direct_to != room_id or shown[0] < since:
+            return None
+        return self.events[key]
 
     def to(self, user: str) -> list[tuple[dt.datetime, Reply]]:
         return [shown for shown in self.shown.values() if shown[1].direct_to == user]
@@ -153,6 +173,109 @@ async def test_one_recorded_but_unsent_is_not_sent_once_past_the_grace_window(ch
 
 async def _none() -> None:
     return None
+
+
+class WithoutLookup:
+    """A sender that cannot look its own messages up (the console, say)."""
+
+    def __init__(self, server: DirectMessages):
+        self.server = server
+
+    async def send(self, reply: Reply, in_reply_to=None) -> str | None:
+        return await self.server.send(reply, in_reply_to)
+
+
+async def _cut_short(chat, dying: DirectMessages) -> DirectMessages:
+    """Alice's 07:00 reminder is recorded and its send cut short by the process dying; the
+    homeserver as the restarted bot finds it, counting the direct messages handed to it."""
+    await chat.text(ALICE, "!remind 08:00 1h")
+    chat.clock.set(at(26, 6, 59))
+    try:
+        await walk(chat, start(chat, dying), at(26, 7))
+    except Crash:
+        pass
+    [recorded] = await reminders.sent_to(chat.store, ALICE)
+    assert recorded.status == Status.SENDING
+    server = DirectMessages(chat)
+    server.shown, server.events, server.handed = dict(dying.shown), dict(dying.events), []
+    real = server.send
+
+    async def counting(reply: Reply, in_reply_to=None) -> str | None:
+        if reply.direct_to is not None:
+            server.handed.append(reply.key)
+        return await real(reply)
+
+    server.send = counting  # type: ignore[method-assign]
+    return server
+
+
+def _lines_about(caplog, user: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if user in r.getMessage()]
+
+
+async def test_a_reminder_shown_just_before_a_crash_is_recorded_sent_when_found_past_its_grace_window(chat, caplog):
+    # Killed after the homeserver took it, before it was marked; back after the grace
+    # window: it is found among the bot's messages, so it went out: recorded as sent, with
+    # its event, not sent again, and not logged as never sent.
+    dying = DirectMessages(chat, crash=True)
+    server = await _cut_short(chat, dying)
+    chat.clock.set(at(26, 7, 31))
+    with caplog.at_level(logging.INFO):
+        await start(chat, server).run_due()
+    assert server.handed == []
+    assert [when for when, _ in server.to(ALICE)] == [at(26, 7)]
+    [sent] = await reminders.sent_to(chat.store, ALICE)
+    assert (sent.status, sent.event_id) == (Status.SENT, dying.events[f"remind:{ALICE}:2026-11-26 08:00:1h"])
+    lines = _lines_about(caplog, ALICE)
+    assert all("never went out" not in line and "skipped" not in line for line in lines), lines
+    assert any("had gone out before the restart" in line for line in lines), lines
+    dm, _ = await chat.say(ALICE, "!mydata")
+    assert '"status": "sent"' in dm.file.data.decode()
+
+
+async def test_a_reminder_shown_just_before_a_crash_to_someone_who_then_left_is_recorded_sent(chat, caplog):
+    # Back within the grace window, but Alice has left every served room meanwhile: no
+    # reminder is sent to her now, yet the one cut short had gone out, and is recorded so.
+    dying = DirectMessages(chat, crash=True)
+    server = await _cut_short(chat, dying)
+    chat.clock.set(at(26, 7, 5))
+    with caplog.at_level(logging.INFO):
+        await start(chat, server, membership=lambda user: user != ALICE).run_due()
+    assert server.handed == [] and len(server.to(ALICE)) == 1
+    [sent] = await reminders.sent_to(chat.store, ALICE)
+    assert (sent.status, sent.event_id) == (Status.SENT, dying.events[f"remind:{ALICE}:2026-11-26 08:00:1h"])
+    assert all("no reminder" not in line for line in _lines_about(caplog, ALICE))
+
+
+async def test_a_reminder_whose_send_was_cut_short_before_it_went_out_is_skipped_past_its_grace_window(chat, caplog):
+    server = await _cut_short(chat, DirectMessages(chat, crash_before=True))
+    chat.clock.set(at(26, 7, 31))
+    with caplog.at_level(logging.INFO):
+        await start(chat, server).run_due()
+    assert server.handed == [] and server.to(ALICE) == []
+    [skipped] = await reminders.sent_to(chat.store, ALICE)
+    assert (skipped.status, skipped.event_id) == (Status.SKIPPED, None)
+    lines = _lines_about(caplog, ALICE)
+    assert any("never went out in time; skipped" in line for line in lines), lines
+    assert all("may have gone out" not in line for line in lines), lines
+
+
+@pytest.mark.parametrize("lookup", ["unreadable", "none"])
+async def test_a_reminder_cut_short_that_cannot_be_looked_up_is_skipped_without_claiming_it_never_went_out(
+    chat, caplog, lookup
+):
+    server = await _cut_short(chat, DirectMessages(chat, crash=True))
+    server.unreadable = True
+    sender = server if lookup == "unreadable" else WithoutLookup(server)
+    chat.clock.set(at(26, 7, 31))
+    with caplog.at_level(logging.INFO):
+        await start(chat, sender).run_due()
+    assert server.handed == [] and len(server.to(ALICE)) == 1  # shown once, not sent again
+    [skipped] = await reminders.sent_to(chat.store, ALICE)
+    assert skipped.status == Status.SKIPPED
+    lines = _lines_about(caplog, ALICE)
+    assert all("never went out" not in line for line in lines), lines
+    assert any("may have gone out (it could not be checked)" in line and "skipped" in line for line in lines), lines
 
 
 async def test_a_failed_send_is_tried_again_until_it_goes(chat):
