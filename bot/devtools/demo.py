@@ -4,6 +4,9 @@ in this terminal, over Matrix. Ctrl-C (or Ctrl-D) tears everything down.
 Your side of the chat speaks the Matrix client-server API over plain HTTP, so the demo
 shows the bot exactly as any Element user would meet it. With commands piped on stdin
 it sends them one by one, waits for the answers, and exits: handy for scripts.
+
+The bot's read-only web page (`[web]`) is on too, on the loopback at a port found free,
+and the opening lines give its address.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.devtools.localsynapse import LocalSynapse, SynapseHTTPError
+from bot.devtools.localsynapse import LocalSynapse, SynapseHTTPError, free_port
 
 PASSWORD = "demo password"
 SEED_FILE = Path(__file__).resolve().parents[2] / "topics.yaml"
@@ -144,6 +147,7 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
             access_token=you["access_token"],
         )
         config = folder / "config.toml"
+        page = f"http://127.0.0.1:{free_port()}"
         write_config(
             config,
             {
@@ -159,6 +163,8 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
                 "roles": {"organisers": [you["user_id"]]},
                 "storage": {"database": "ccc-bot.sqlite3", "state_dir": "state"},
                 "topics": {"seed_file": str(SEED_FILE)},
+                # Its address is also what `!calendar` gives as the feed's.
+                "web": {"enabled": True, "listen": page.removeprefix("http://"), "public_url": page},
             },
         )
         log = folder / "bot.log"
@@ -182,7 +188,8 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
         say(
             f"\nYou are {you['user_id']} in the room {room['room_id']} with the bot, on a Synapse at "
             f"{server.url}.\nType !help to begin. Ctrl-C or Ctrl-D leaves and tears it all down.\n"
-            f"(Element or any client can join too: user 'you', password '{PASSWORD}'.)\n\n"
+            f"(Element or any client can join too: user 'you', password '{PASSWORD}'.)\n"
+            f"The bot's web page: {page}/ (open it in a browser, and reload it as you suggest and vote)\n\n"
         )
         follower = threading.Thread(target=chat.follow, args=(stop, prompt), daemon=True)
         follower.start()
@@ -222,7 +229,8 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
 def _wait_for_start(bot: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if " started as " in log.read_text():
+        # Up once its web page is served (started right after it joins the rooms).
+        if "web: serving http://" in log.read_text():
             return
         if bot.poll() is not None:
             raise RuntimeError(f"the bot exited at start:\n{log.read_text()[-2000:]}")

@@ -76,7 +76,8 @@ class SynapseHTTPError(RuntimeError):
         self.body = body
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -118,7 +119,7 @@ class LocalSynapse:
     ) -> None:
         self.base_dir = Path(base_dir).resolve()
         self.server_name = server_name
-        self.port = port if port is not None else _free_port()
+        self.port = port if port is not None else free_port()
         self.extra_config = extra_config or {}
         self.python = python
         self._proc: subprocess.Popen[bytes] | None = None

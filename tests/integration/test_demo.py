@@ -1,7 +1,12 @@
 """The README's first Quick start command: `ccc-bot demo` (what `make demo` runs)."""
 
+import queue
+import re
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 
 
 def test_demo_answers_over_matrix_and_cleans_up(tmp_path):
@@ -23,3 +28,54 @@ def test_demo_answers_over_matrix_and_cleans_up(tmp_path):
     pid_file = keep / "synapse" / "homeserver.pid"
     assert not pid_file.exists() or subprocess.run(["kill", "-0", pid_file.read_text().strip()]).returncode != 0
     assert "started as" in (keep / "bot.log").read_text()
+
+
+class _Lines:
+    """The demo's output as it comes, read on a thread."""
+
+    def __init__(self, stream):
+        self.seen = ""
+        self._lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [self._lines.put(line) for line in stream], daemon=True).start()
+
+    def wait_for(self, pattern: str, timeout: float = 120) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while (found := re.search(pattern, self.seen)) is None:
+            left = deadline - time.monotonic()
+            assert left > 0, f"no {pattern!r} in the demo's output:\n{self.seen}"
+            try:
+                self.seen += self._lines.get(timeout=min(left, 1))
+            except queue.Empty:
+                pass
+        return found
+
+
+def test_demo_shows_the_web_page_with_what_you_suggest(tmp_path):
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "demo", "--keep", str(tmp_path / "demo")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        out = _Lines(demo.stdout)
+        # Its opening lines say where the page is: on the loopback, at a port it found free.
+        page = out.wait_for(r"The bot's web page: (http://127\.0\.0\.1:(\d+)/) ").group(1)
+        demo.stdin.write("!suggest Sharing a tool library between coops\n!calendar\n")
+        demo.stdin.flush()
+        out.wait_for(r"ccc-bot: .*#\d+")
+        # `!calendar` gives the feed's address on that same page.
+        out.wait_for(re.escape(page + "calendar.ics"))
+        with urllib.request.urlopen(page, timeout=30) as response:
+            assert response.status == 200
+            html = response.read().decode()
+        assert "Coop Casual Conference" in html
+        assert "Sharing a tool library between coops" in html
+        demo.stdin.close()
+        assert demo.wait(60) == 0, out.seen
+        out.wait_for("Tearing down the demo")
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
