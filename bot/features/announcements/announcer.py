@@ -451,13 +451,16 @@ class Announcer:
 async def side_by_side(jobs: Iterable[Awaitable[None]]) -> None:
     """Run the jobs together. Should one end the run (a cancellation, the process being
     stopped), the others stop at once too, as a dying process's would: what they had not
-    marked sent is still recorded as pending, and resent with the same key at the next run."""
+    marked sent is still recorded as pending, and resent with the same key at the next run.
+    The announcements to the rooms and the reminders by direct message are sent this way."""
     tasks = [asyncio.ensure_future(job) for job in jobs]
     try:
         await asyncio.gather(*tasks)
     finally:
         for task in tasks:
             task.cancel()
+        # Until they have stopped: when the run ends, none of its sends is still going.
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 # --- what the messages say, as data; `commands/` words them -------------------------
