@@ -574,3 +574,42 @@ async def test_reminders_cut_short_at_shutdown_all_stop_at_once_and_go_out_at_th
         assert reply.key == f"remind:{user}:2026-11-26 08:00:15m"
         [sent] = await reminders.sent_to(chat.store, user)
         assert sent.status == Status.SENT and sent.event_id
+
+
+async def test_a_reminder_asked_for_less_than_a_minute_before_it_is_due_goes_out_at_its_minute(chat):
+    # The scheduler's tick re-plans every minute from the bot's start (here at :30), not on
+    # the minute: asked for at 07:39:40, the 07:40 reminder (no room announcement then) is
+    # planned at once, not caught up by the 07:40:30 tick.
+    from tests.features.announcements.scheduled import Scheduled
+
+    server = DirectMessages(chat)
+    chat.clock.set(at(26, 7) + dt.timedelta(seconds=30))
+    scheduled = Scheduled(chat.clock, start(chat, server))
+    await scheduled.start()
+    try:
+        await scheduled.until(at(26, 7, 39) + dt.timedelta(seconds=40))
+        assert (await chat.text(ALICE, "!remind 08:00 20m")).startswith("Done")
+        await scheduled.until(at(26, 7, 42))
+        [(when, reply)] = server.to(ALICE)
+        assert when == at(26, 7, 40) and "starts in 20 minutes" in reply.text
+    finally:
+        scheduled.stop()
+
+
+async def test_reminders_stopped_in_their_last_minute_do_not_go_out(chat):
+    from tests.features.announcements.scheduled import Scheduled
+
+    server = DirectMessages(chat)
+    chat.clock.set(at(26, 7) + dt.timedelta(seconds=30))
+    await chat.text(BOB, "!remind all 20m")
+    scheduled = Scheduled(chat.clock, start(chat, server))
+    await scheduled.start()
+    try:
+        await scheduled.until(at(26, 7, 39) + dt.timedelta(seconds=50))
+        assert (await chat.text(BOB, "!remind off")).startswith("Done")
+        await scheduled.until(chat.clock.now())  # what the scheduler does at once
+        assert not [job for job in scheduled.scheduler.get_jobs() if job.id.startswith("ccc:remind:")]
+        await scheduled.until(at(26, 7, 42))
+        assert server.to(BOB) == []
+    finally:
+        scheduled.stop()
