@@ -82,6 +82,7 @@ async def remind(ctx: Context, which: str | None = None, lead: Rest | None = Non
             raise UsageError(f"{p}remind off takes nothing after it")
         if not await reminders.clear_setting(store, ctx.sender):
             return ctx.reply(Text("You had no reminders; nothing changed."))
+        ctx.services.schedule_changed()
         return ctx.reply(Text("Done: no more reminders by direct message. Ask again with ").code(f"{p}remind all"))
     before = _lead(lead) if lead is not None else reminders.DEFAULT_LEAD
     if choice == "all":
@@ -93,6 +94,7 @@ async def remind(ctx: Context, which: str | None = None, lead: Rest | None = Non
             raise UsageError(_not_a_slot(ctx, which, typed, coming, zone))
     slots = None if chosen is None else [s.slot for s in chosen]
     await reminders.set_setting(store, ctx.sender, slots, before, now)
+    ctx.services.schedule_changed()  # one due within the minute goes out at its time
     sessions = coming if chosen is None else chosen
     what = "every session" if chosen is None else f"each {_slots_text(chosen, zone)} session ({_zone_words(zone)})"
     text = Text(f"Done: I will send you a direct message {lead_words(before)} before {what}")

@@ -294,6 +294,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
         raise CommandError(f"{_what(target, at).capitalize()} is over: {over}.")
     reason_text = clean(reason, 200)
     await add_cancellation(ctx.store, target, reason_text, ctx.sender, now)
+    ctx.services.schedule_changed()  # a notice due now goes out at once
     text = Text("Cancelled ").bold(_what(target, at)).add(f": {with_full_stop(reason_text)}" if reason_text else ".")
     leads = config.conference.announce_before
     if leads:
@@ -326,6 +327,7 @@ async def uncancel(ctx: Context, day: dt.date, time: Rest = Rest("")) -> list[Re
         raise CommandError(f"{_what(target, at).capitalize()} is in the past; it stays cancelled.")
     told = await announcements.rooms_told_of_cancellation(ctx.store, [s.key for s in restored])
     await restore_sessions(ctx.store, ctx.config, day, [s.key for s in restored], now)
+    ctx.services.schedule_changed()
     cancels = await load_cancellations(ctx.store)
     on_day = sessions_on(ctx.config, day)
     kept = [s for s in on_day if cancels.of(s) is not None]

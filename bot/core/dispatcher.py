@@ -70,6 +70,10 @@ class Services:
     parts: Parts = field(default_factory=Parts)
     # The rooms' pinned agenda (bot/features/agenda), when the adapter keeps one.
     agenda: AgendaControl | None = None
+    # Called by a command that changed what is due (a reminder asked for or stopped, a
+    # session cancelled or restored): the announcer, once started, sets it to plan (and
+    # send what is due) at once, not at its next tick up to a minute later.
+    schedule_changed: Callable[[], None] = lambda: None
 
     @property
     def prefix(self) -> str:

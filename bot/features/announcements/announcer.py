@@ -54,6 +54,8 @@ AGENDA_SIZE = 5
 ON_TIME = dt.timedelta(seconds=2 * TICK_SECONDS)
 JOB_PREFIX = "ccc:"
 TICK_JOB = "ccc-tick"
+# A run and re-plan asked for by a command that changed what is due.
+CHANGED_JOB = "ccc-changed"
 # When the announcer last ran (meta): after a downtime longer than LOOKBACK, what fell due
 # since then is still looked at, so each skipped message gets its log line.
 LAST_RUN = "announcer_last_run"
@@ -107,6 +109,8 @@ class Announcer:
         self._running = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._changed_lock = asyncio.Lock()
+        self._changed_asked = False
         # Riders run after the announcements, in the same job and under the same lock.
         self.riders: list[Rider] = []
 
@@ -367,6 +371,7 @@ class Announcer:
             max_instances=1,
             misfire_grace_time=None,
         )
+        self.services.schedule_changed = self.changed
         await self.replan()
 
     async def stop(self, wait_seconds: float = 3) -> None:
@@ -383,6 +388,30 @@ class Announcer:
 
     async def tick(self) -> None:
         await self._job()
+
+    def changed(self) -> None:
+        """A command changed what is due (`Services.schedule_changed`): do what is due and
+        re-plan now, not at the next tick, which runs every minute from the start and not on
+        the minute. A reminder asked for in its last minute goes out at its minute, and a
+        cancellation's notice due at once goes out at once."""
+        if self._scheduler is None or self._closing or self._changed_asked:
+            return  # a run asked for and not begun yet will see this change too
+        from apscheduler.triggers.date import DateTrigger
+
+        self._changed_asked = True
+        self._scheduler.add_job(
+            self._on_changed,
+            DateTrigger(run_date=self.services.clock.now()),
+            id=CHANGED_JOB,
+            replace_existing=True,
+            max_instances=2,  # one running, one waiting for it
+            misfire_grace_time=None,
+        )
+
+    async def _on_changed(self) -> None:
+        async with self._changed_lock:
+            self._changed_asked = False  # a change from now on asks for another run
+            await self._job()
 
     async def fire(self, session_key: str, lead: str) -> None:
         """A planned job: its ids say what it was for; what to do is read afresh."""
@@ -451,13 +480,16 @@ class Announcer:
 async def side_by_side(jobs: Iterable[Awaitable[None]]) -> None:
     """Run the jobs together. Should one end the run (a cancellation, the process being
     stopped), the others stop at once too, as a dying process's would: what they had not
-    marked sent is still recorded as pending, and resent with the same key at the next run."""
+    marked sent is still recorded as pending, and resent with the same key at the next run.
+    The announcements to the rooms and the reminders by direct message are sent this way."""
     tasks = [asyncio.ensure_future(job) for job in jobs]
     try:
         await asyncio.gather(*tasks)
     finally:
         for task in tasks:
             task.cancel()
+        # Until they have stopped: when the run ends, none of its sends is still going.
+        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 # --- what the messages say, as data; `commands/` words them -------------------------

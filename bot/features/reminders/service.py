@@ -26,6 +26,7 @@ from bot.features.announcements.announcer import (
     CancellationNotice,
     announcement_of,
     cancellation_of,
+    side_by_side,
 )
 from bot.features.announcements.repository import Lead
 from bot.features.people import repository as people
@@ -213,7 +214,9 @@ class Reminders:
             async with gate:
                 await self._send_one(item, now, made, zones, marks)
 
-        await asyncio.gather(*(one(item) for item in items))
+        # Side by side as the rooms' announcements are: cut short (at shutdown), all stop at
+        # once, and those not marked sent go out with the same key at the next start.
+        await side_by_side(one(item) for item in items)
 
     async def _send_one(
         self,

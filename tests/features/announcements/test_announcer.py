@@ -648,3 +648,43 @@ async def test_in_one_room_what_a_downtime_left_goes_out_in_order(chat, server):
         assert sent == [f"announce:{MORNING}:0m:{room}", f"announce:{MORNING}:host-wait:{room}"]
         opening = server.events[f"announce:{MORNING}:0m:{room}"]
         assert server.reply(MORNING, "host-wait", room).thread_root == opening
+
+
+# --- a command that changes what is due takes effect at once, not at the next tick ---------
+
+
+async def test_a_session_restored_in_the_last_minute_before_its_reminder_is_announced_at_its_minute(chat, server):
+    # The tick runs every minute from the bot's start (here at :30), not on the minute.
+    from tests.features.announcements.scheduled import Scheduled
+
+    chat.clock.set(at(25, 12))
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 room booked")
+    chat.clock.set(at(26, 7, 0, 30))
+    scheduled = Scheduled(chat.clock, announcer(chat, server))
+    await scheduled.start()
+    try:
+        await scheduled.until(at(26, 7, 44, 40))
+        assert "Restored" in await chat.text(ORGANISER, "!uncancel 2026-11-26 08:00")
+        await scheduled.until(at(26, 7, 47))
+        shown = server.messages()
+        assert shown[(MORNING, "15m", ROOM_A)] == shown[(MORNING, "15m", ROOM_B)] == at(26, 7, 45)
+    finally:
+        scheduled.stop()
+
+
+async def test_a_session_cancelled_after_its_reminders_began_is_called_off_at_once(chat, server):
+    from tests.features.announcements.scheduled import Scheduled
+
+    chat.clock.set(at(26, 7, 0, 30))
+    scheduled = Scheduled(chat.clock, announcer(chat, server))
+    await scheduled.start()
+    try:
+        await scheduled.until(at(26, 7, 50, 10))
+        assert "Cancelled" in await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 the host is ill")
+        await scheduled.until(at(26, 7, 52))
+        shown = server.messages()
+        assert shown[(MORNING, "15m", ROOM_A)] == at(26, 7, 45)
+        assert shown[(MORNING, "cancelled", ROOM_A)] == shown[(MORNING, "cancelled", ROOM_B)] == at(26, 7, 50, 10)
+        assert "the host is ill" in server.reply(MORNING, "cancelled", ROOM_A).text
+    finally:
+        scheduled.stop()

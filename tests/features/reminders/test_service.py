@@ -500,3 +500,116 @@ async def test_reminders_sent_side_by_side_are_marked_sent_together_each_with_it
     assert len({sent.event_id for user in people for sent in await reminders.sent_to(chat.store, user)}) == 40
     await walk(chat, announcer, at(26, 8, 30))
     assert all(len(server.to(user)) == 1 for user in people)
+
+
+class CutShort(DirectMessages):
+    """A homeserver slow to answer, and a shutdown during a burst: the tenth send is
+    cancelled on the way (as a stopped process's connection is), the first few are answered
+    at once, and the rest are still in the air then. Counts the sends in the air."""
+
+    def __init__(self, chat):
+        super().__init__(chat)
+        self.started: list[str] = []
+        self.in_air = 0
+        self.answer = asyncio.Event()  # the slow ones are answered once set
+
+    async def send(self, reply: Reply, in_reply_to=None) -> str | None:
+        if reply.direct_to is None:  # an announcement in the room
+            return await super().send(reply)
+        self.started.append(reply.direct_to)
+        self.in_air += 1
+        try:
+            if len(self.started) == 10:
+                await asyncio.sleep(0.01)  # the others are on their way by now
+                raise asyncio.CancelledError
+            if len(self.started) > 5:
+                await self.answer.wait()
+            return await super().send(reply)
+        finally:
+            self.in_air -= 1
+
+
+async def test_reminders_cut_short_at_shutdown_all_stop_at_once_and_go_out_at_the_next_start(chat):
+    # As the announcements to several rooms do: should one send end the run (cancelled at
+    # shutdown), the others stop at once too, as a dying process's would; what was not
+    # marked sent is resent with the same key (so the same transaction id) at the next start.
+    people = [f"@member{i:02d}:example.org" for i in range(40)]  # more than SEND_AT_ONCE
+    for user in people:
+        await chat.text(user, "!remind 08:00")
+    cut = CutShort(chat)
+    announcer = start(chat, cut)
+    chat.clock.set(at(26, 7, 45))
+    run = asyncio.create_task(announcer.run_due())
+    try:
+        with pytest.raises(asyncio.CancelledError):
+            await run
+        assert cut.in_air == 0, "sends still running after the run was cancelled"
+        started = len(cut.started)
+        assert 10 <= started < len(people), "some were still waiting their turn"
+        cut.answer.set()  # the homeserver would answer now: nobody is waiting any more
+        await asyncio.sleep(0.05)
+        assert len(cut.started) == started, "sends waiting their turn started after the cancel"
+        assert cut.in_air == 0
+    finally:
+        cut.answer.set()
+    sent_before = {user for user in people if [s for s in await reminders.sent_to(chat.store, user) if s.event_id]}
+    assert sent_before and len(sent_before) <= 5
+    # The next start, a minute later: each is shown once, with the key it was first sent with.
+    server = DirectMessages(chat)
+    server.shown, server.events = dict(cut.shown), dict(cut.events)
+    sends: list[str] = []
+    real = server.send
+
+    async def counted(reply: Reply, in_reply_to=None) -> str | None:
+        if reply.direct_to is not None:
+            sends.append(reply.direct_to)
+        return await real(reply)
+
+    server.send = counted  # type: ignore[method-assign]
+    announcer = start(chat, server)
+    await walk(chat, announcer, at(26, 7, 46))
+    assert sorted(sends) == sorted(user for user in people if user not in sent_before), "the unsent ones, once each"
+    for user in people:
+        [(_, reply)] = server.to(user)
+        assert reply.key == f"remind:{user}:2026-11-26 08:00:15m"
+        [sent] = await reminders.sent_to(chat.store, user)
+        assert sent.status == Status.SENT and sent.event_id
+
+
+async def test_a_reminder_asked_for_less_than_a_minute_before_it_is_due_goes_out_at_its_minute(chat):
+    # The scheduler's tick re-plans every minute from the bot's start (here at :30), not on
+    # the minute: asked for at 07:39:40, the 07:40 reminder (no room announcement then) is
+    # planned at once, not caught up by the 07:40:30 tick.
+    from tests.features.announcements.scheduled import Scheduled
+
+    server = DirectMessages(chat)
+    chat.clock.set(at(26, 7) + dt.timedelta(seconds=30))
+    scheduled = Scheduled(chat.clock, start(chat, server))
+    await scheduled.start()
+    try:
+        await scheduled.until(at(26, 7, 39) + dt.timedelta(seconds=40))
+        assert (await chat.text(ALICE, "!remind 08:00 20m")).startswith("Done")
+        await scheduled.until(at(26, 7, 42))
+        [(when, reply)] = server.to(ALICE)
+        assert when == at(26, 7, 40) and "starts in 20 minutes" in reply.text
+    finally:
+        scheduled.stop()
+
+
+async def test_reminders_stopped_in_their_last_minute_do_not_go_out(chat):
+    from tests.features.announcements.scheduled import Scheduled
+
+    server = DirectMessages(chat)
+    chat.clock.set(at(26, 7) + dt.timedelta(seconds=30))
+    await chat.text(BOB, "!remind all 20m")
+    scheduled = Scheduled(chat.clock, start(chat, server))
+    await scheduled.start()
+    try:
+        await scheduled.until(at(26, 7, 39) + dt.timedelta(seconds=50))
+        assert (await chat.text(BOB, "!remind off")).startswith("Done")
+        await scheduled.until(chat.clock.now())  # what the scheduler does at once
+        assert not [job for job in scheduled.scheduler.get_jobs() if job.id.startswith("ccc:remind:")]
+        await scheduled.until(at(26, 7, 42))
+        assert server.to(BOB) == []
+    finally:
+        scheduled.stop()
