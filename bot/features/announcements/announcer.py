@@ -274,7 +274,10 @@ class Announcer:
             superseded = None if late else self.superseded_by(session, lead, now)
             if late or superseded:
                 # Not sent now; but a send cut short by a crash may have gone out.
-                event_id, checked = await self._went_out(key, lead, room)
+                what = f"{lead} announcement for session {key} to {room}"
+                event_id, checked = await went_out(
+                    self.sender, room, reply_key(key, lead, room, recorded), recorded, what, log
+                )
                 if event_id is None:
                     await self._mark(key, lead, room, AnnouncementStatus.SKIPPED, None, now)
                     why = "in time" if late else f"and the {superseded} one is due now"
@@ -296,13 +299,6 @@ class Announcer:
         if isinstance(lead, Lead) and lead.at_start and await sessions.thread_root(store, key, room) is None:
             await sessions.set_thread_root(store, key, room, event_id)
         await self._mark(key, lead, room, AnnouncementStatus.SENT, event_id, now)
-
-    async def _went_out(self, key: str, lead: Lead | Notice, room: str) -> tuple[str | None, bool]:
-        """Whether a send of this pending announcement, cut short by a crash, went out
-        after all: (its event id if the homeserver shows it, whether that was found out)."""
-        since = await announcements.written_at(self.services.store, key, lead, room)
-        what = f"{lead} announcement for session {key} to {room}"
-        return await went_out(self.sender, room, reply_key(key, lead, room, since), since, what, log)
 
     async def _mark(
         self,

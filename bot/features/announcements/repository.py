@@ -95,14 +95,6 @@ async def pending(store: Store) -> list[tuple[str, str, str, dt.datetime]]:
     return [(r["session"], r["lead"], r["room_id"], parse_iso(r["at"])) for r in rows]
 
 
-async def written_at(store: Store, session_key: str, lead: Lead | Notice, room: str) -> dt.datetime | None:
-    """When the announcement was written 'sending' (no send of it went out before then)."""
-    row = await store.fetchone(
-        "SELECT at FROM announcements WHERE session = ? AND lead = ? AND room_id = ?", (session_key, str(lead), room)
-    )
-    return parse_iso(row["at"]) if row is not None else None
-
-
 async def mark(
     store: Store,
     session_key: str,

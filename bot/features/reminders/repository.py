@@ -170,11 +170,7 @@ async def sent_to(store: Store, user_id: str) -> list[Sent]:
 
 
 async def mark(store: Store, item: Sent, status: Status, event_id: str | None, at: dt.datetime) -> None:
-    await store.execute(
-        "UPDATE reminders_sent SET status = ?, event_id = ?, at = ? "
-        "WHERE user_id = ? AND session = ? AND lead = ? AND kind = ?",
-        (status, event_id, iso(at), item.user_id, item.session, item.lead, item.kind),
-    )
+    await mark_all(store, [(item, status, event_id)], at)
 
 
 async def mark_all(store: Store, items: Sequence[tuple[Sent, Status, str | None]], at: dt.datetime) -> None:

@@ -260,38 +260,30 @@ class Reminders:
         session: Session,
         lead: dt.timedelta,
         now: dt.datetime,
-        made: dict[tuple[str, str, Kind], Announcement | CancellationNotice] | None = None,
-        zones: dict[str, str] | None = None,
+        made: dict[tuple[str, str, Kind], Announcement | CancellationNotice],
+        zones: dict[str, str],
     ) -> Reply:
-        """The direct message; `zones`, everyone's time zone read beforehand (else the
-        person's is read now)."""
+        """The direct message; `made`, what this run already built for the same session,
+        lead and kind; `zones`, everyone's time zone, read once per run."""
         services, config = self.services, self.services.config
         wording = services.parts.get(ReminderWording)
-        if zones is None:
-            zone = await people.get_timezone(services.store, item.user_id) or "UTC"
-        else:
-            zone = zones.get(item.user_id) or "UTC"
+        zone = zones.get(item.user_id) or "UTC"
         key = _key(item)
-        made = {} if made is None else made
         shared = (item.session, item.lead, item.kind)
-        if item.kind == Kind.RESTORED:
-            if shared not in made:
-                made[shared] = await announcement_of(services, session, now, lead=None)
-            announcement = made[shared]
-            assert isinstance(announcement, Announcement)
-            text = wording.reminder(config, Reminder(announcement, zone, restored=True))
-        elif item.kind == Kind.CANCELLED:
+        if item.kind == Kind.CANCELLED:
             if shared not in made:
                 made[shared] = await cancellation_of(services, session, now)
             notice = made[shared]
             assert isinstance(notice, CancellationNotice)
             text = wording.cancellation(config, ReminderCancellation(notice, zone))
         else:
+            # A lifted cancellation's message is the session's announcement without a lead.
+            restored = item.kind == Kind.RESTORED
             if shared not in made:
-                made[shared] = await announcement_of(services, session, now, lead=lead)
+                made[shared] = await announcement_of(services, session, now, lead=None if restored else lead)
             announcement = made[shared]
             assert isinstance(announcement, Announcement)
-            text = wording.reminder(config, Reminder(announcement, zone))
+            text = wording.reminder(config, Reminder(announcement, zone, restored=restored))
         return Reply.of(text, direct_to=item.user_id, key=key)
 
 
