@@ -117,6 +117,14 @@ async def visit(chat, ann: Announcer, *instants: dt.datetime) -> None:
         await ann.run_due()
 
 
+async def crash_after_the_first_send(chat, server, when: dt.datetime) -> None:
+    """At `when`, the bot is killed just after the homeserver took its first message of the
+    run, before it recorded it."""
+    chat.clock.set(when)
+    with pytest.raises(Crash):
+        await announcer(chat, server, crash_after=1).run_due()
+
+
 def around(*dues: dt.datetime) -> list[dt.datetime]:
     out = []
     for due in dues:
@@ -195,10 +203,7 @@ async def test_volunteers_are_named_and_pinged_in_the_15m_reminder(chat, server)
 async def test_restart_between_15m_and_0m_loses_and_repeats_nothing(chat, server):
     # The bot dies right after the homeserver took the 15m reminder for room A, before
     # the database knew it had gone out.
-    dying = announcer(chat, server, crash_after=1)
-    chat.clock.set(at(26, 7, 45))
-    with pytest.raises(Crash):
-        await dying.run_due()
+    await crash_after_the_first_send(chat, server, at(26, 7, 45))
     assert (await rows(chat))[(MORNING, "15m", ROOM_A)][0] == "sending"
     # Restarted five minutes later.
     ann = announcer(chat, server)
@@ -498,10 +503,7 @@ async def test_after_a_downtime_only_the_latest_due_reminder_goes_out(chat_with_
 
 
 async def test_a_reminder_left_unsent_by_a_crash_is_dropped_once_a_later_one_is_due(chat, server):
-    dying = announcer(chat, server, crash_after=1)
-    chat.clock.set(at(26, 7, 45))
-    with pytest.raises(Crash):
-        await dying.run_due()
+    await crash_after_the_first_send(chat, server, at(26, 7, 45))
     assert (await rows(chat))[(MORNING, "15m", ROOM_B)][0] == "sending"
     # Restarted at the start: room B's 15m reminder would now only precede "starts now".
     await visit(chat, announcer(chat, server), at(26, 8))
@@ -517,10 +519,7 @@ async def test_a_reminder_shown_just_before_a_crash_is_recorded_sent_not_skipped
     # Killed after the homeserver took room A's 15m reminder, before it was recorded;
     # back at the start, when "starts now" is due too. It was shown: it is recorded as
     # sent (with its event), neither sent again nor logged as never sent.
-    dying = announcer(chat, server, crash_after=1)
-    chat.clock.set(at(26, 7, 45))
-    with pytest.raises(Crash):
-        await dying.run_due()
+    await crash_after_the_first_send(chat, server, at(26, 7, 45))
     assert (await rows(chat))[(MORNING, "15m", ROOM_A)][0] == "sending"
     caplog.set_level(logging.INFO, logger="bot.features.announcements.announcer")
     attempts = server.attempts
@@ -540,10 +539,7 @@ async def test_a_reminder_shown_just_before_a_crash_is_recorded_sent_not_skipped
 async def test_a_send_cut_short_that_cannot_be_checked_is_skipped_without_claiming_it_never_went_out(
     chat, server, caplog
 ):
-    dying = announcer(chat, server, crash_after=1)
-    chat.clock.set(at(26, 7, 45))
-    with pytest.raises(Crash):
-        await dying.run_due()
+    await crash_after_the_first_send(chat, server, at(26, 7, 45))
     server.unreadable = True
     caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
     await visit(chat, announcer(chat, server), at(26, 8))
