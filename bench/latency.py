@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -39,7 +38,7 @@ from nio import (
 from bench import ROOT, Goal, ms, percentile, workdir
 from bench.echo_bot import READY
 from bot.core.clock import iso
-from bot.devtools.localsynapse import LocalSynapse
+from bot.devtools.localsynapse import LocalSynapse, free_port
 from bot.features.reminders import repository as reminders
 from bot.features.topics.repository import normalise
 from bot.matrix.sync import SYNC_TIMEOUT_MS
@@ -227,12 +226,6 @@ async def seed_reminders(database: Path, people: int) -> None:
             await reminders.set_setting(store, f"@member{i}:localhost", None, dt.timedelta(minutes=15), now)
     finally:
         await store.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def bot_config(folder: Path, synapse: LocalSynapse, account, room_id: str, web_port: int) -> Path:

@@ -25,7 +25,6 @@ import datetime as dt
 import itertools
 import os
 import random
-import socket
 import time
 import urllib.parse
 from collections.abc import Awaitable, Callable
@@ -41,7 +40,7 @@ from bot.core.clock import FakeClock, iso
 from bot.core.config import Config, parse_config
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage, Reply
-from bot.devtools.localsynapse import LocalSynapse
+from bot.devtools.localsynapse import LocalSynapse, free_port
 from bot.features.schedule.repository import Session, sessions_from
 from bot.features.sessions.chart import Charts
 from bot.features.topics.repository import normalise
@@ -507,14 +506,8 @@ def memory_config(synapse: LocalSynapse, account, room: str, database: Path) -> 
 
     sections = bot_sections(synapse, account, [room], database=str(database))
     sections["agenda"] = {"enabled": True}
-    sections["web"] = {"enabled": True, "listen": f"127.0.0.1:{_free_port()}"}
+    sections["web"] = {"enabled": True, "listen": f"127.0.0.1:{free_port()}"}
     return sections
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, members: int, starts: int = 3) -> Memory:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -12,14 +11,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.devtools.localsynapse import free_port
 from tests.conftest import ROOT, SEED_FILE
 
 
 def closed_port() -> int:
     """A loopback port nothing listens on: a homeserver that is down."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_port()
 
 
 def write_config(tmp_path: Path, matrix: str) -> Path:

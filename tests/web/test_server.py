@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 
 from aiohttp import ClientSession
 
+from bot.devtools.localsynapse import free_port
 from bot.features.topics.repository import all_topics
 from bot.web.server import WebServer
 from tests.conftest import ALICE, BOB, HOST, hold
@@ -66,9 +66,7 @@ async def test_the_chart_is_served_once_two_sessions_were_held(chat, web_client)
 
 
 async def test_the_server_starts_on_its_address_and_stops(make_chat, make_config):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     chat = await make_chat(make_config(web={"enabled": True, "listen": f"127.0.0.1:{port}"}))
     server = WebServer(chat.services)
     await server.start()
