@@ -437,12 +437,6 @@ def _write_keys(conn: sqlite3.Connection, topics: Sequence[tuple[int, str]], *, 
         conn.executemany(_MARK_KEYED, [(topic_id,) for topic_id, _ in topics])
 
 
-async def _store_keys(db: aiosqlite.Connection, topics: Sequence[tuple[int, str]]) -> None:
-    """_write_keys, on an aiosqlite connection in a transaction."""
-    await db.executemany(_INSERT_KEY, _key_rows(topics))
-    await db.executemany(_MARK_KEYED, [(topic_id,) for topic_id, _ in topics])
-
-
 # --- reading ----------------------------------------------------------------------------
 
 # Every query that _topic reads starts with these columns, in this order.
@@ -920,18 +914,21 @@ async def import_seed(store: Store, texts: list[str]) -> int:
     """Add seed topics as discussed history, marked imported (by their seed_key); returns
     how many were new. An entry is known by its normalised words, so importing again adds
     only entries not seen before."""
-    added = 0
-    async with store.transaction() as db:
+
+    def add(conn: sqlite3.Connection) -> int:
+        added = 0
         for text in texts:
             norm = normalise(text)
-            cursor = await db.execute(
+            cursor = conn.execute(
                 "INSERT OR IGNORE INTO topics (text, norm, status, seed_key) VALUES (?, ?, 'discussed', ?)",
                 (text, norm, _compact(norm)),
             )
             if cursor.rowcount and cursor.lastrowid is not None:
-                await _store_keys(db, [(cursor.lastrowid, norm)])
+                _write_keys(conn, [(cursor.lastrowid, norm)])
             added += cursor.rowcount
-    return added
+        return added
+
+    return await store.run(add, write=True)
 
 
 async def import_seed_file(store: Store, path: Path) -> int:
