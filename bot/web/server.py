@@ -9,10 +9,14 @@
 Any other method gets 405. Every answer has an ETag (and the feed a Last-Modified from
 the schedule's changes): a client asking again with If-None-Match / If-Modified-Since
 gets 304. It reads the bot's own database through the features, as the commands do;
-it never writes anything but the calendar's first-asked date."""
+it never writes anything but the calendar's first-asked date.
+
+Slow, idle and too many clients are limited (bot/web/limits.py): a header-read timeout, a
+short keep-alive, a cap on open connections with a 503 past it; `Server` names no versions."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -26,6 +30,14 @@ from bot.core.dispatcher import Services
 from bot.features.sessions.chart import Charts
 from bot.features.site import service as site
 from bot.features.topics.repository import TopicStatus
+from bot.web.limits import (
+    HEADER_TIMEOUT,
+    KEEPALIVE_TIMEOUT,
+    SERVER_NAME,
+    Limits,
+    default_max_connections,
+    request_arrived,
+)
 from commands import web as words
 
 log = logging.getLogger(__name__)
@@ -33,17 +45,21 @@ log = logging.getLogger(__name__)
 ALLOWED = ("GET", "HEAD")
 MAX_CACHED_PAGES = 32  # the unfiltered page and a few filters
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-# Headers every answer carries: no sniffing, no referrer, nothing framed.
-COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+# Headers every answer carries: no sniffing, no referrer, no software versions.
+COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Server": SERVER_NAME}
 
 
 @web.middleware
 async def _read_only(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method not in ALLOWED:
         return web.Response(status=405, text="Read only: GET and HEAD.\n", headers={"Allow": ", ".join(ALLOWED)})
-    response = await handler(request)
+    return await handler(request)
+
+
+async def _common_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Every answer of the application, errors (404, 405, 500) too: aiohttp would name
+    itself and Python, with versions, in `Server`."""
     response.headers.update(COMMON_HEADERS)
-    return response
 
 
 def conditional(
@@ -94,7 +110,8 @@ class Site:
         self._pages: tuple[tuple[int, dt.datetime], dict[str, bytes]] = ((-1, dt.datetime.min), {})
 
     def app(self) -> web.Application:
-        app = web.Application(middlewares=[_read_only])
+        app = web.Application(middlewares=[request_arrived, _read_only])
+        app.on_response_prepare.append(_common_headers)
         app.router.add_get("/", self.page)
         app.router.add_get("/calendar.ics", self.calendar)
         app.router.add_get("/topics.json", self.topics)
@@ -158,20 +175,52 @@ class Site:
 
 
 class WebServer:
-    """Started and stopped with the bot when `web.enabled`."""
+    """Started and stopped with the bot when `web.enabled`. The limits are the module's
+    constants (bot/web/limits.py); tests give small ones. `max_connections` None: from the
+    open-file limit when the server starts."""
 
-    def __init__(self, services: Services):
+    def __init__(
+        self,
+        services: Services,
+        *,
+        header_timeout: float = HEADER_TIMEOUT,
+        keepalive_timeout: float = KEEPALIVE_TIMEOUT,
+        max_connections: int | None = None,
+    ):
         self.services = services
+        self.header_timeout = header_timeout
+        self.keepalive_timeout = keepalive_timeout
+        self.max_connections = max_connections
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.Server | None = None
+        self._limits: Limits | None = None
 
     async def start(self) -> None:
         web_config = self.services.config.web
-        self._runner = web.AppRunner(Site(self.services).app(), access_log=None)
+        most = self.max_connections if self.max_connections is not None else default_max_connections()
+        self._runner = web.AppRunner(
+            Site(self.services).app(), access_log=None, keepalive_timeout=self.keepalive_timeout
+        )
         await self._runner.setup()
-        await web.TCPSite(self._runner, web_config.host, web_config.port).start()
-        log.info("web: serving http://%s (public address: %s)", web_config.listen, web_config.public_url or "none")
+        assert self._runner.server is not None
+        self._limits = Limits(self._runner.server, header_timeout=self.header_timeout, max_connections=most)
+        self._listener = await asyncio.get_running_loop().create_server(self._limits, web_config.host, web_config.port)
+        log.info(
+            "web: serving http://%s (public address: %s; at most %d connections)",
+            web_config.listen,
+            web_config.public_url or "none",
+            most,
+        )
 
     async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._limits is not None:
+            self._limits.close_all()
+            self._limits = None
+        if self._listener is not None:
+            await self._listener.wait_closed()
+            self._listener = None

@@ -8,9 +8,7 @@ the file name.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -141,28 +139,57 @@ def slot_of(session_key: str) -> str:
 
 # --- CSV --------------------------------------------------------------------------------
 
-# A spreadsheet takes a cell starting with one of these for a formula (OWASP, "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP, "CSV
+# injection"): = + - @ and the forms Unicode folds into them (full-width ＝＋－＠, as a
+# Japanese input method types them, small, super- and subscript), after any spaces.
+_FORMULA = "=+\\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u207c\u207a\u208c\u208a\ufb29"
+# Where a spreadsheet may start a cell inside ours: the file is read with ';' as the
+# separator in much of Europe, or with tabs, and a line break there may start a row; our
+# quotes do not protect a cell from such a reader. Commas are always inside quotes.
+_SEPARATORS = ";\t\r\n"
+_BEFORE = f'(?:[^\\S{_SEPARATORS}]|")*'  # spaces and double quotes a reader skips or strips
+_STARTS_FORMULA = re.compile(f"[\t\r\n]|\\s*[{_FORMULA}]")
+_FORMULA_AFTER_SEPARATOR = re.compile(f"[{_SEPARATORS}](?={_BEFORE}[{_FORMULA}])")
+_RISKY = re.compile(f"^(?:[\t\r\n]|\\s*[{_FORMULA}])|[{_SEPARATORS}](?={_BEFORE}[{_FORMULA}])")
+# A Matrix user ID (today's grammar, and capitals as some older IDs have): nothing a
+# spreadsheet could run, no brackets, quotes, pipes or spaces, only an '@' at the start;
+# written as it is, in quotes. Anything else in an ID column is text like any other.
+_USER_ID = re.compile(r"@[A-Za-z0-9._=\-/+]+:(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+# The columns that hold user IDs.
+ID_COLUMNS = frozenset({"suggested_by", "started_by", "attendee"})
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
 def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading single quote; a
-    yes/no value is written as a word."""
+    """A text cell a spreadsheet would run as a formula gets a ' before it (the usual
+    mark for "text"), and so does each part of it after a ; tab or line break that would;
+    a yes/no value is written as a word."""
     if isinstance(value, str):
-        return "'" + value if value.startswith(_FORMULA_START) else value
+        if not _RISKY.search(value):
+            return value
+        mark = "'" if _STARTS_FORMULA.match(value) else ""
+        return mark + _FORMULA_AFTER_SEPARATOR.sub(r"\g<0>'", value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return "" if value is None else value
 
 
+def csv_cell(value: Any, user_id: bool = False) -> str:
+    """One cell as the CSV file has it (quoted as Python's csv module does, only where
+    needed); in a column of user IDs, an ID is quoted instead of marked with a '."""
+    if user_id and isinstance(value, str) and _USER_ID.fullmatch(value):
+        return f'"{value}"'
+    text = str(neutralise(value))
+    return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
+
+
 def _csv(columns: Sequence[str], records: Iterable[Iterable[Any]]) -> bytes:
     """`records`: each row's values, in the order of `columns`."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows([neutralise(v) for v in record] for record in records)
+    ids = [column in ID_COLUMNS for column in columns]
+    lines = [",".join(columns)]
+    lines.extend(",".join(map(csv_cell, record, ids)) for record in records)
     # With a byte order mark, Excel reads the file as UTF-8 instead of the local code page.
-    return buffer.getvalue().encode("utf-8-sig")
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
 def topics_csv(topics: Sequence[Topic], report: Report) -> bytes:

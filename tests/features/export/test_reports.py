@@ -118,7 +118,14 @@ def read_csv(data: bytes) -> tuple[list[str], list[dict]]:
 
 
 def unneutralise(cell: str) -> str:
-    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+    """A cell as it was before the export put a ' before what a spreadsheet would take for
+    a formula: at the start, and after a ; tab or line break."""
+    cell = re.sub("([;\t\r\n])'", r"\1", cell)
+    return (
+        cell[1:]
+        if re.match("'[\\s\"]*[=+\\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b]|'[\t\r\n]", cell)
+        else cell
+    )
 
 
 _MD_TOKEN = re.compile(r"\\(.)|(\|)|([^\\|]+)")
@@ -175,11 +182,11 @@ async def test_csv_neutralises_formulas(chat):
     assert by_number[numbers["formula"]]["text"] == '\'=HYPERLINK("http://evil.example/x","click")'
     assert by_number[numbers["minus"]]["text"] == "'-1 reasons to say no"
     assert by_number[numbers["pay"]]["note"] == "'+1 from everyone | hours = pay"
-    assert by_number[numbers["pay"]]["suggested_by"] == f"'{ALICE}", "user IDs start with @"
+    assert by_number[numbers["pay"]]["suggested_by"] == ALICE, "a user ID is no formula: as it is"
     cells = [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for c in row]
-    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r") and c not in (ALICE, BOB)]
     _, attendance = read_csv(await export(chat, "attendance", "csv"))
-    assert all(r["attendee"] == "" or r["attendee"].startswith("'@") for r in attendance)
+    assert {r["attendee"] for r in attendance} == {"", HOST, ALICE, BOB}
 
 
 def test_neutralise_leaves_harmless_values_alone():
@@ -187,7 +194,120 @@ def test_neutralise_leaves_harmless_values_alone():
     assert neutralise("2026-11-26T08:00:00Z") == "2026-11-26T08:00:00Z"
     assert neutralise(3) == 3
     assert neutralise(None) == ""
-    assert neutralise("\t=1+1") == "'\t=1+1"
+    assert neutralise("\t=1+1") == "'\t'=1+1", "a reader splitting at tabs sees '=1+1, not =1+1"
+    for harmless in ("co-op; e-mail", "a = b + c", "Budgets, -5% (or +5%)", "x@y", "#1", "; ok", "'quoted'"):
+        assert neutralise(harmless) == harmless
+
+
+# --- CSV: every spelling of a formula (issue 25) -----------------------------------------
+
+# What a spreadsheet takes for a formula at the start of a cell: = + - @, their full-width
+# and small forms (Excel with a Japanese input method reads ＝ as =), after spaces.
+FORMULA_START = re.compile('[\\s"]*[=+\\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b]')
+# Typed by people (!suggest keeps them as they are).
+TYPED = (
+    "\uff1d1+4 apples",
+    "\uff0bSUM(1) bananas",
+    "\uff0d1 cherries",
+    "\uff20SUM(1) dates",
+    "\ufe661+1 elderberries",
+    ";=1+6 figs",
+    "grapes;=1+6",
+    "honeydew; -2+3",
+    'kiwis;"=1+7',
+    "lemons;\uff1d1+8",
+    "mangoes; =1+9",
+)
+STORED = (" =2+1", "\u3000=2+5", "\t=2+2", "a\t=2+3", "a\n=2+4", "a\r\n@SUM(2)", "\t\tplain", "a\n\n+2")
+
+
+def cells_seen_by(text: str, delimiter: str) -> list[str]:
+    """The cells a spreadsheet reading `text` with this separator gets: Python's csv reader;
+    with another separator than the file's, also a plain split at each separator and line
+    break (where the file's quotes need not be where that reader looks for them)."""
+    parsed = [c for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for c in row]
+    if delimiter == ",":
+        return parsed
+    return parsed + [c for line in re.split("\r\n|\r|\n", text) for c in line.split(delimiter)]
+
+
+async def dangerous_history(chat) -> dict[str, int]:
+    """Topics, a note and a display name in every spelling of a formula, through the
+    commands; then what only a database could hold, written into it."""
+
+    async def suggest(who: str, text: str) -> int:
+        reply = await chat.text(who, f"!suggest {text}")
+        chat.clock.advance(minutes=13)  # within the 5 suggestions an hour
+        return int(re.search(r"Added #(\d+)", reply).group(1))
+
+    numbers = {text: await suggest(ALICE, text) for text in TYPED}
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, 55, tzinfo=dt.UTC))
+    assert "has started" in await chat.text(HOST, "!start")
+    assert "Checked in" in await chat.text(ALICE, "!here")
+    first = numbers[TYPED[0]]
+    assert "Marked" in await chat.text(HOST, f"!discussed {first} ;=1+10")
+    assert "ended" in await chat.text(HOST, "!end")
+    chat.clock.advance(hours=1)
+    for text, word in zip(
+        STORED, ("nectarines", "olives", "papayas", "quinces", "raisins", "sloes", "tangerines", "ugli"), strict=True
+    ):
+        number = await suggest(BOB, word)
+        await chat.store.execute("UPDATE topics SET text = ? WHERE id = ?", (text, number))
+        numbers[text] = number
+    await chat.store.execute("UPDATE topics SET suggested_name = ? WHERE suggested_by = ?", ("=evil()", BOB))
+    return numbers
+
+
+async def test_csv_neutralises_every_spelling_of_a_formula(chat):
+    numbers = await dangerous_history(chat)
+    data = await export(chat, "topics", "csv")
+    text = data.decode("utf-8-sig")
+    _, rows = read_csv(data)
+    by_number = {int(r["number"]): r for r in rows}
+    for original in (*TYPED, *STORED):
+        cell = by_number[numbers[original]]["text"]
+        assert unneutralise(cell) == original, "the text is all there"
+        assert cell != original and not FORMULA_START.match(cell), original
+    assert by_number[numbers["\uff1d1+4 apples"]]["text"] == "'\uff1d1+4 apples"
+    assert by_number[numbers[";=1+6 figs"]]["text"] == ";'=1+6 figs"
+    assert by_number[numbers['kiwis;"=1+7']]["text"] == "kiwis;'\"=1+7"
+    assert by_number[numbers["\t=2+2"]]["text"] == "'\t'=2+2"
+    assert by_number[numbers[TYPED[0]]]["note"] == ";'=1+10"
+    assert {r["suggested_name"] for r in rows if r["suggested_by"] == BOB} == {"'=evil()"}
+    # Whatever separator a spreadsheet assumes (Excel in many countries: ';'), no cell it
+    # sees starts with a formula; with ',' only the Matrix IDs start with '@'.
+    for delimiter in (";", "\t"):
+        assert not [c for c in cells_seen_by(text, delimiter) if FORMULA_START.match(c)], delimiter
+    ids = {ALICE, BOB}
+    assert not [c for c in cells_seen_by(text, ",") if FORMULA_START.match(c) and c.strip('"') not in ids]
+
+
+async def test_csv_exports_matrix_ids_as_they_are(chat):
+    await fill(chat)
+    data = await export(chat, "topics", "csv")
+    _, rows = read_csv(data)
+    assert {r["suggested_by"] for r in rows} == {"", ALICE, BOB}, "no quote mark before the @"
+    assert f',"{ALICE}",'.encode() in data, "quoted, as text"
+    attendance = await export(chat, "attendance", "csv")
+    _, sessions_ = read_csv(attendance)
+    assert [(r["started_by"], r["attendee"]) for r in sessions_] == [
+        (HOST, HOST),
+        (HOST, ALICE),
+        (HOST, BOB),
+        (HOST, ""),
+    ]
+    # An ID column holding something that is no Matrix ID is text like any other.
+    await chat.store.execute(
+        "UPDATE attendance SET user_id = ? WHERE user_id = ?", ("@SUM(1+1)*cmd|' /C calc'!A0", BOB)
+    )
+    _, sessions_ = read_csv(await export(chat, "attendance", "csv"))
+    assert sessions_[2]["attendee"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+
+
+def test_markdown_cells_need_no_formula_rule():
+    """A Markdown report is read, not calculated: a formula stays text, and markup is escaped."""
+    assert md_cell("=HYPERLINK(1)") == "=HYPERLINK(1)"
+    assert md_cell("<img src=x onerror=alert(1)>|x") == "\\<img src=x onerror=alert(1)\\>\\|x"
 
 
 async def test_topics_json_is_one_versioned_document_matching_the_database(chat):
@@ -270,7 +390,7 @@ async def test_attendance_csv_matches_the_database_row_for_row(chat):
         row = {k: unneutralise(v) for k, v in row.items()}
         assert row.pop("slot") == ("Thursday 08:00" if db["session"] == SESSION else "Thursday 17:00")
         assert row == {k: as_text(v) for k, v in db.items()}
-    assert [r["attendee"] for r in rows] == [f"'{HOST}", f"'{ALICE}", f"'{BOB}", ""]
+    assert [r["attendee"] for r in rows] == [HOST, ALICE, BOB, ""]
 
 
 async def test_attendance_json_nests_attendees_in_sessions(chat):
