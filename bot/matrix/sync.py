@@ -255,9 +255,15 @@ class Syncer:
                 if item is not None:
                     rows.append(item)
         now = self.clock.now()
+        # Whose redactions take anyone's event out of the inbox (others take only their own).
+        moderators = {
+            (room_id, sender)
+            for _, room_id, kind, payload in rows
+            if kind == inbox.REDACTION and self.rooms.may_redact(room_id, sender := inbox.sender_of(payload))
+        }
 
         def write(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
-            new = inbox.add_on(conn, rows, now)
+            new = inbox.add_on(conn, rows, now, moderators)
             put_meta(conn, "sync_token", resp.next_batch)
             put_meta(conn, "last_sync", iso(now))
             return new

@@ -10,6 +10,7 @@ from typing import Any
 
 from nio import (
     JoinResponse,
+    PowerLevels,
     RoomCreateResponse,
     RoomLeaveResponse,
     RoomMessagesResponse,
@@ -48,6 +49,7 @@ class FakeRoom:
         # Whether `users` is every member (nio: after /joined_members), not only the ones
         # the lazy-loading sync has shown.
         self.members_synced = True
+        self.power_levels = PowerLevels()  # as a room without m.room.power_levels: the defaults
 
     def join(self, user_id: str) -> None:
         self.invited_users.pop(user_id, None)

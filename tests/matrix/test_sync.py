@@ -3,11 +3,13 @@ them, against a stand-in homeserver."""
 
 import asyncio
 import datetime as dt
+import json
 import logging
 
 import pytest
-from nio import RoomMessagesResponse, RoomMessageText
+from nio import PowerLevels, RoomMessagesResponse, RoomMessageText
 
+from bot.features.privacy import registry as privacy
 from bot.matrix import inbox
 from bot.matrix.crypto import Crypto
 from bot.matrix.rooms import Rooms
@@ -124,14 +126,47 @@ async def test_reactions_and_their_redactions_are_kept(bot):
         "event_id": "$undo",
         "sender": ALICE,
         "origin_server_ts": 1_800_000_000_001,
-        "redacts": "$thumbs",
+        "redacts": "$yesterdays-thumbs",
         "content": {},
     }
     await bot.sync.take(sync_of(ROOM, reaction, redaction), since="s1")
     assert await bot.stored() == [
         ("$thumbs", inbox.REACTION, {"target": "$announce", "key": "👍", "sender_name": "Alice"}),
-        ("$undo", inbox.REDACTION, {"redacts": "$thumbs"}),
+        ("$undo", inbox.REDACTION, {"redacts": "$yesterdays-thumbs"}),
     ]
+
+
+def redaction_of(event_id: str, sender: str, redacts: str) -> dict:
+    return {
+        "type": "m.room.redaction",
+        "event_id": event_id,
+        "sender": sender,
+        "origin_server_ts": 1_800_000_000_100,
+        "redacts": redacts,
+        "content": {},
+    }
+
+
+async def test_a_redacted_command_leaves_no_trace_in_the_inbox_nor_in_mydata(chat, bot):
+    await bot.sync.take(sync_of(ROOM, text_event("$cmd", ALICE, "!tz Europe/Berlin"), batch="s2"), since="s1")
+    await bot.until_handled()
+    assert "$cmd" in json.dumps(await privacy.collect(chat.store, ALICE)), "listed until redacted"
+    await bot.sync.take(sync_of(ROOM, redaction_of("$undo", ALICE, "$cmd"), batch="s3"), since="s2")
+    await bot.until_handled()
+    assert await chat.store.fetchall("SELECT event_id FROM inbox") == []
+    document = json.dumps(await privacy.collect(chat.store, ALICE))
+    assert "$cmd" not in document and "$undo" not in document
+
+
+async def test_a_moderator_may_redact_anyones_command_and_others_only_their_own(chat, bot):
+    bot.client.rooms[ROOM].power_levels = PowerLevels(users={BOB: 50})
+    commands = [text_event("$alices", ALICE, "!tz Europe/Berlin"), text_event("$bobs", BOB, "!tz Europe/Rome")]
+    await bot.sync.take(sync_of(ROOM, *commands, batch="s2"), since="s1")
+    await bot.until_handled()
+    redactions = [redaction_of("$x1", ALICE, "$bobs"), redaction_of("$x2", BOB, "$alices")]
+    await bot.sync.take(sync_of(ROOM, *redactions, batch="s3"), since="s2")
+    await bot.until_handled()
+    assert [r["event_id"] for r in await chat.store.fetchall("SELECT event_id FROM inbox")] == ["$bobs"]
 
 
 async def test_rooms_not_served_are_ignored(bot):
