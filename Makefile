@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install browser demo test lint unit integration soak-faults fuzz soak-year bench clean
+.PHONY: all install browser faketime demo test lint unit integration soak-faults fuzz soak-year bench clean
 
 all: test
 
@@ -29,12 +29,21 @@ browser:
 	  { $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } \
 	  || { [ "$$CI" != true ] && echo "could not install chromium: the browser tests will be skipped"; }; }
 
+## Debian's faketime, which runs the bot with its clock off the homeserver's in the
+## integration tests. Installed as chromium is; under CI=true a failure stops here.
+faketime:
+	@command -v faketime >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "faketime is missing: installing it with apt-get"; \
+	  { $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends faketime; } \
+	  || { [ "$$CI" != true ] && echo "could not install faketime: the clock tests will be skipped"; }; }
+
 ## A throwaway local Synapse, the bot in a room, and you chatting in the terminal.
 demo: $(STAMP)
 	$(BIN)/ccc-bot demo
 
 ## The whole suite: lint, formatting, types, import layers, unit and integration tests (a real Synapse is started).
-test: $(STAMP) browser
+test: $(STAMP) browser faketime
 	$(BIN)/ruff check bot commands tests bench
 	$(BIN)/ruff format --check bot commands tests bench
 	$(BIN)/mypy
@@ -44,7 +53,7 @@ test: $(STAMP) browser
 unit: $(STAMP) browser
 	$(BIN)/python -m pytest --ignore=tests/integration
 
-integration: $(STAMP)
+integration: $(STAMP) faketime
 	$(BIN)/python -m pytest tests/integration
 
 lint: $(STAMP)

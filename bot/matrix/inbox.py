@@ -3,14 +3,17 @@ the sync token that delivered it and marked done once handled, so that a crash i
 neither loses nor repeats a command. The only SQL touching the `inbox` table is here, and
 so is the layout of its JSON payload: `sender`, `ts` (the event's server time, in ms) and
 the fields of its kind (KIND_FIELDS). It registers its part of `!mydata` and `!forgetme`
-(bot/core/privacy.py): the commands handled from a person, blanked on erasure."""
+(bot/core/privacy.py): the commands handled from a person, deleted on erasure.
+
+A redaction takes what it redacts out of the inbox (handled or not), and is itself deleted
+once handled: handling one again does nothing, so it needs no record against a redelivery."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +54,7 @@ def sender_of(payload: str) -> str:
 @dataclass(frozen=True)
 class Entry:
     """A row of the inbox with its payload read: `fields` holds those of its kind (a row
-    blanked by `!forgetme` has none, and no sender)."""
+    blanked by `!forgetme` in earlier versions has none, and no sender)."""
 
     seq: int
     event_id: str
@@ -88,21 +91,34 @@ _ROW = "SELECT seq, event_id, room_id, kind, payload, received_at FROM inbox"
 # --- the adapter's queue ----------------------------------------------------------------
 
 
+Moderators = Collection[tuple[str, str]]
+
+
 async def add(
-    db: aiosqlite.Connection, events: Iterable[tuple[str, str, str, str]], now: dt.datetime
+    db: aiosqlite.Connection,
+    events: Iterable[tuple[str, str, str, str]],
+    now: dt.datetime,
+    moderators: Moderators = (),
 ) -> list[tuple[str, str, int]]:
     """Write (event_id, room_id, kind, payload) events inside the caller's transaction;
-    returns (room_id, sender, seq) of those not seen before."""
+    returns (room_id, sender, seq) of those not seen before. A redaction takes the event it
+    redacts out of the inbox if its sender sent that event or is one of the `moderators`
+    ((room_id, user_id): may redact anyone's events in that room)."""
     new: list[tuple[str, str, int]] = []
     for event_id, room_id, kind, payload in events:
         cursor = await db.execute(_ADD, (event_id, room_id, kind, payload, iso(now)))
         if cursor.rowcount and cursor.lastrowid is not None:
             new.append((room_id, sender_of(payload), cursor.lastrowid))
+        if kind == REDACTION:
+            await db.execute(_WITHDRAW, _withdrawn(room_id, payload, moderators))
     return new
 
 
 def add_on(
-    conn: sqlite3.Connection, events: Iterable[tuple[str, str, str, str]], now: dt.datetime
+    conn: sqlite3.Connection,
+    events: Iterable[tuple[str, str, str, str]],
+    now: dt.datetime,
+    moderators: Moderators = (),
 ) -> list[tuple[str, str, int]]:
     """`add`, on the plain connection (in Store.run's work: the sync's whole transaction
     in one trip to the database thread)."""
@@ -111,10 +127,24 @@ def add_on(
         cursor = conn.execute(_ADD, (event_id, room_id, kind, payload, iso(now)))
         if cursor.rowcount and cursor.lastrowid is not None:
             new.append((room_id, sender_of(payload), cursor.lastrowid))
+        if kind == REDACTION:
+            conn.execute(_WITHDRAW, _withdrawn(room_id, payload, moderators))
     return new
 
 
 _ADD = "INSERT OR IGNORE INTO inbox (event_id, room_id, kind, payload, received_at) VALUES (?, ?, ?, ?, ?)"
+# A redacted command is not handled if it still waits, nor kept if it was; a redacted
+# reaction is not handled either (its redaction then finds nothing it did to undo).
+_WITHDRAW = (
+    "DELETE FROM inbox WHERE event_id = ? AND room_id = ? AND kind != 'redaction' "
+    "AND (json_extract(payload, '$.sender') = ? OR ?)"
+)
+
+
+def _withdrawn(room_id: str, payload: str, moderators: Moderators) -> tuple[str, str, str, bool]:
+    data = json.loads(payload)
+    sender = str(data.get("sender", ""))
+    return str(data.get("redacts", "")), room_id, sender, (room_id, sender) in moderators
 
 
 async def pending(store: Store) -> list[tuple[str, str, int]]:
@@ -130,12 +160,23 @@ async def take(store: Store, seq: int) -> Entry | None:
 
 
 async def mark_done(store: Store, seq: int, at: dt.datetime) -> None:
-    await store.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(at), seq))
+    """Entry `seq` is handled: kept to recognise a redelivery, but a redaction, which is
+    deleted (handled again it would do nothing; kept, it would name what it redacted)."""
+
+    def done(conn: sqlite3.Connection) -> None:
+        conn.execute("DELETE FROM inbox WHERE seq = ? AND kind = 'redaction'", (seq,))
+        conn.execute("UPDATE inbox SET done_at = ? WHERE seq = ?", (iso(at), seq))
+
+    await store.run(done, write=True)
 
 
 async def purge(store: Store, before: dt.datetime) -> int:
-    """Forget the events handled before `before`; returns how many."""
-    return await store.execute("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?", (iso(before),))
+    """Forget the events handled before `before`, and any handled redaction or row
+    without a sender (blanked by `!forgetme` in earlier versions); returns how many."""
+    return await store.execute(
+        "DELETE FROM inbox WHERE done_at IS NOT NULL AND (done_at < ? OR kind = 'redaction' OR payload = '{}')",
+        (iso(before),),
+    )
 
 
 # --- one person's ------------------------------------------------------------------------
@@ -149,13 +190,16 @@ async def handled_from(store: Store, user_id: str) -> list[Entry]:
     return [_entry(r) for r in rows]
 
 
-async def blank_from(db: aiosqlite.Connection, user_id: str, current_event: str | None) -> int:
-    """Blank what `user_id` wrote, inside the caller's transaction. The rows stay (their
-    event IDs keep a redelivered event from being handled twice); rows still queued are
-    left for the bot to handle, except `current_event`, the one being handled."""
+async def erase_from(db: aiosqlite.Connection, user_id: str, current_event: str | None) -> int:
+    """Delete the rows of what `user_id` sent, inside the caller's transaction: the handled
+    ones, `current_event` (the command being handled) and those still queued that came
+    before it (from another room: handled after the erasure, they would record again what
+    it erased). Their events came before the stored sync token, so they are not delivered
+    again: no row needs to stay to recognise them. Rows that came after `current_event`
+    are commands sent after it, left to be handled. Returns how many rows went."""
     cursor = await db.execute(
-        "UPDATE inbox SET payload = '{}' WHERE json_extract(payload, '$.sender') = ? "
-        "AND (done_at IS NOT NULL OR event_id = ?)",
+        "DELETE FROM inbox WHERE json_extract(payload, '$.sender') = ? "
+        "AND (done_at IS NOT NULL OR seq <= (SELECT seq FROM inbox WHERE event_id = ?))",
         (user_id, current_event or ""),
     )
     return cursor.rowcount
@@ -180,7 +224,7 @@ async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
 
 
 async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
-    return {"messages": await blank_from(db, who.user_id, who.current_event)}
+    return {"messages": await erase_from(db, who.user_id, who.current_event)}
 
 
 privacy.register(

@@ -149,6 +149,13 @@ class Rooms:
         level: int = room.power_levels.get_user_level(user_id)
         return level
 
+    def may_redact(self, room_id: str, user_id: str) -> bool:
+        """Whether `user_id` may redact other people's events in a configured room (the
+        room's `redact` level, by default 50)."""
+        level = self.power_level(room_id, user_id)
+        room = self.client.rooms.get(room_id)
+        return level is not None and room is not None and level >= room.power_levels.defaults.redact
+
     def note_creators(self, resp: SyncResponse) -> None:
         for room_id, info in resp.rooms.join.items():
             for event in (*info.state, *info.timeline.events):

@@ -1,15 +1,21 @@
 """Sync: the first sync and the sync loop. The events of served rooms that are for the bot
 (commands, reactions, redactions) are written to the inbox in the same transaction as the
 sync token that delivered them, then handed to the room workers; a timeline cut short by a
-long downtime is filled in from the room's history first."""
+long downtime is filled in from the room's history first.
+
+Time comes from the homeserver here, not from this machine's clock: the first-start mark
+(events older than it are not for the bot) is the homeserver's time at the first sync, and
+a local clock that is off the homeserver's is logged once as a warning."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import re
 import sqlite3
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from nio import (
@@ -26,6 +32,7 @@ from nio.api import MessageDirection
 
 from bot.core.clock import Clock, iso
 from bot.core.config import Config
+from bot.core.text import plural
 from bot.matrix import inbox
 from bot.matrix.crypto import Crypto
 from bot.matrix.rooms import Rooms
@@ -44,12 +51,50 @@ SYNC_TIMEOUT_MS = 30_000
 SYNC_FILTER = {"room": {"timeline": {"limit": 200}, "state": {"lazy_load_members": True}}}
 # How far back a limited timeline is filled in after a downtime: pages of 100 events.
 BACKFILL_PAGES = 20
+# How far this machine's clock may be off the homeserver's before it is logged.
+CLOCK_TOLERANCE = dt.timedelta(minutes=1)
 _REPLY_FALLBACK = re.compile(r"\A(?:>[^\n]*\n)+\n?")
 
 
 def strip_reply_fallback(body: str) -> str:
     """Replies carry the quoted original ('> <@alice> ...') before the text; drop it."""
     return _REPLY_FALLBACK.sub("", body, count=1) if body.startswith(">") else body
+
+
+def homeserver_time(resp: Any) -> dt.datetime | None:
+    """The homeserver's clock when it answered: the Date header of its HTTP response (to
+    the second, rounded down); None without one."""
+    headers = getattr(getattr(resp, "transport_response", None), "headers", None)
+    date = headers.get("Date") if headers is not None else None
+    if not isinstance(date, str):
+        return None
+    try:
+        when = parsedate_to_datetime(date)
+    except (TypeError, ValueError):
+        return None
+    return when.astimezone(dt.UTC) if when.tzinfo is not None else None
+
+
+def _ms(when: dt.datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def _newest_event_ms(resp: SyncResponse) -> int | None:
+    stamps = [
+        e.server_timestamp
+        for info in resp.rooms.join.values()
+        for e in info.timeline.events
+        if isinstance(getattr(e, "server_timestamp", None), int)
+    ]
+    return max(stamps, default=None)
+
+
+def _span(delta: dt.timedelta) -> str:
+    seconds = int(abs(delta).total_seconds())
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            return plural(int(seconds / size + 0.5), unit)
+    return plural(seconds, "second")
 
 
 class Syncer:
@@ -73,15 +118,13 @@ class Syncer:
         self.workers = workers
         self._stopping = stopping
         self._first_start_ms = 0
+        self._clock_warned = False
         self._members: asyncio.Task[None] | None = None
 
     async def first(self) -> None:
         token = await self.store.get_meta("sync_token")
-        first = await self.store.get_meta("first_start_ms")
-        if first is None:
-            first = str(int(self.clock.now().timestamp() * 1000))
-            await self.store.set_meta("first_start_ms", first)
-        self._first_start_ms = int(first)
+        mark = await self.store.get_meta("first_start_ms")
+        self._first_start_ms = int(mark) if mark else 0
         while True:
             # full_state: room state (power levels, encryption, the members lazy-loading
             # includes) is not kept across restarts by nio without a store, so fetch it
@@ -91,13 +134,55 @@ class Syncer:
                 break
             log.warning("first sync failed (%s); retrying", describe(resp))
             await self._sleep(2)
+        server = homeserver_time(resp)
+        self._check_clock(server)
         if token is None:
-            # First start ever: what was said before the bot existed is not for it.
+            # First start ever: what was said before the bot existed is not for it. The
+            # mark is the homeserver's time (its events carry its timestamps), or failing
+            # that its newest event: never this machine's clock, which may be off.
+            first = _ms(server) if server is not None else _newest_event_ms(resp)
+            if first is not None:
+                await self.store.set_meta("first_start_ms", str(first))
+            self._first_start_ms = first or 0
             await self.store.set_meta("sync_token", resp.next_batch)
             log.info("first start: skipped the rooms' history")
+        elif server is not None and self._first_start_ms > _ms(server):
+            # Written by a clock that was ahead: it would drop every event until the
+            # homeserver's clock caught up with it. What this sync brings came after the
+            # stored token, so after the first start: all of it is taken.
+            marked = dt.datetime.fromtimestamp(self._first_start_ms / 1000, dt.UTC)
+            log.warning(
+                "the first-start mark (%s) is %s ahead of the homeserver's clock (%s): it was written by a "
+                "clock that was ahead; reset to the homeserver's time",
+                iso(marked),
+                _span(marked - server),
+                iso(server),
+            )
+            self._first_start_ms = 0
+            await self.take(resp, since=token)
+            self._first_start_ms = _ms(server)
+            await self.store.set_meta("first_start_ms", str(self._first_start_ms))
         else:
             await self.take(resp, since=token)
         await self._after(resp)
+
+    def _check_clock(self, server: dt.datetime | None) -> None:
+        """Warn once if this machine's clock is off the homeserver's by more than
+        CLOCK_TOLERANCE: announcements, reminders and the records' times follow it."""
+        if server is None or self._clock_warned:
+            return
+        off = self.clock.now() - server
+        if abs(off) <= CLOCK_TOLERANCE:
+            return
+        self._clock_warned = True
+        log.warning(
+            "this machine's clock is %s %s the homeserver's (here %s, homeserver %s): announcements, reminders "
+            "and recorded times follow this clock; set it right (NTP)",
+            _span(off),
+            "ahead of" if off > dt.timedelta(0) else "behind",
+            iso(self.clock.now()),
+            iso(server),
+        )
 
     async def loop(self) -> None:
         """Until the bot is stopping."""
@@ -128,6 +213,7 @@ class Syncer:
             if failures:
                 log.info("homeserver reachable again")
             failures = 0
+            self._check_clock(homeserver_time(resp))
             await self.take(resp, since=token)
             await self._after(resp)
 
@@ -169,9 +255,15 @@ class Syncer:
                 if item is not None:
                     rows.append(item)
         now = self.clock.now()
+        # Whose redactions take anyone's event out of the inbox (others take only their own).
+        moderators = {
+            (room_id, sender)
+            for _, room_id, kind, payload in rows
+            if kind == inbox.REDACTION and self.rooms.may_redact(room_id, sender := inbox.sender_of(payload))
+        }
 
         def write(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
-            new = inbox.add_on(conn, rows, now)
+            new = inbox.add_on(conn, rows, now, moderators)
             put_meta(conn, "sync_token", resp.next_batch)
             put_meta(conn, "last_sync", iso(now))
             return new

@@ -71,7 +71,7 @@ class RoomWorkers:
         if entry is None:
             return
         data, ts, room_id = entry.fields, entry.at, entry.room_id
-        if ts is None:  # blanked (`!forgetme`) before it was handled: nothing is left of it
+        if ts is None:  # blanked by `!forgetme` (earlier versions) before its turn: nothing is left of it
             await inbox.mark_done(self.store, seq, self.clock.now())
             return
         sent_to: IncomingMessage | None = None

@@ -68,13 +68,15 @@ class BotProcess:
         self.proc: subprocess.Popen | None = None
         self.starts = 0
 
-    def start(self) -> None:
+    def start(self, under: tuple[str, ...] = ()) -> None:
+        """`under`: a command the bot runs under, as `("faketime", "-f", "+7d")`."""
         self.starts += 1
         with self.log.open("a") as log:
             log.write(f"\n=== start {self.starts} ===\n")
         self._offset = self.log.stat().st_size
+        verbose = ["-v"] if self.verbose else []
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", *(["-v"] if self.verbose else []), "run", "-c", str(self.config)],
+            [*under, sys.executable, "-m", "bot.cli", *verbose, "run", "-c", str(self.config)],
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
             cwd=ROOT,
@@ -84,6 +86,10 @@ class BotProcess:
 
     def output(self) -> str:
         return self.log.read_text()
+
+    def output_of_start(self, n: int) -> str:
+        """What the bot logged in its `n`th run (from 1)."""
+        return self.output().split(f"\n=== start {n} ===\n", 1)[1].split("\n=== start ", 1)[0]
 
     async def wait_ready(self, timeout: float = 60) -> None:  # noqa: ASYNC109
         deadline = time.monotonic() + timeout

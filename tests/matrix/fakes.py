@@ -4,10 +4,13 @@ integration tests drive the real thing against Synapse)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+from email.utils import format_datetime
 from typing import Any
 
 from nio import (
     JoinResponse,
+    PowerLevels,
     RoomCreateResponse,
     RoomLeaveResponse,
     RoomMessagesResponse,
@@ -23,8 +26,11 @@ LOST = "lost"
 
 
 class Answer:
-    def __init__(self, status: int):
+    """What nio keeps of the HTTP response (`transport_response`)."""
+
+    def __init__(self, status: int, headers: dict[str, str] | None = None):
         self.status = status
+        self.headers = headers or {}
 
 
 def error(http: int, errcode: str = "M_UNKNOWN", retry_after_ms: int | None = None) -> RoomSendError:
@@ -43,6 +49,7 @@ class FakeRoom:
         # Whether `users` is every member (nio: after /joined_members), not only the ones
         # the lazy-loading sync has shown.
         self.members_synced = True
+        self.power_levels = PowerLevels()  # as a room without m.room.power_levels: the defaults
 
     def join(self, user_id: str) -> None:
         self.invited_users.pop(user_id, None)
@@ -150,8 +157,17 @@ class Homeserver:
         return [c["body"] for r, c in self.sent if r == room_id and c.get("msgtype") == "m.notice"]
 
 
-def sync_of(room_id: str, *events: dict, batch: str = "s1", limited: bool = False, invite: tuple[str, ...] = ()):
-    return SyncResponse.from_dict(
+def sync_of(
+    room_id: str,
+    *events: dict,
+    batch: str = "s1",
+    limited: bool = False,
+    invite: tuple[str, ...] = (),
+    date: dt.datetime | None = None,
+):
+    """A sync response; with `date`, as the homeserver answered it at that time by its own
+    clock (the HTTP Date header, to the second)."""
+    resp = SyncResponse.from_dict(
         {
             "next_batch": batch,
             "rooms": {
@@ -160,6 +176,9 @@ def sync_of(room_id: str, *events: dict, batch: str = "s1", limited: bool = Fals
             },
         }
     )
+    if date is not None:
+        resp.transport_response = Answer(200, {"Date": format_datetime(date.astimezone(dt.UTC), usegmt=True)})
+    return resp
 
 
 def text_event(event_id: str, sender: str, body: str, ts: int = 1_800_000_000_000, **content: Any) -> dict:
@@ -183,6 +202,8 @@ class SyncingHomeserver(Homeserver):
 
     async def sync(self, timeout=0, since=None, full_state=False, sync_filter=None):  # noqa: ASYNC109 (as nio)
         self.since.append(since)
+        if not self.syncs:  # nothing new: a long poll that does not end
+            await asyncio.Event().wait()
         return self.syncs.pop(0)
 
     async def room_messages(self, room_id, start, end=None, direction=None, limit=10):

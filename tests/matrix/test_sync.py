@@ -2,10 +2,14 @@
 them, against a stand-in homeserver."""
 
 import asyncio
+import datetime as dt
+import json
+import logging
 
 import pytest
-from nio import RoomMessagesResponse, RoomMessageText
+from nio import PowerLevels, RoomMessagesResponse, RoomMessageText
 
+from bot.features.privacy import registry as privacy
 from bot.matrix import inbox
 from bot.matrix.crypto import Crypto
 from bot.matrix.rooms import Rooms
@@ -16,6 +20,15 @@ from tests.conftest import ALICE, BOB, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver, sync_of, text_event
 
 OTHER = "!elsewhere:example.org"
+WEEK = dt.timedelta(days=7)
+
+
+def ms(when: dt.datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def clock_warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "clock" in r.getMessage()]
 
 
 class Bot:
@@ -23,6 +36,7 @@ class Bot:
         self.chat = chat
         self.client = SyncingHomeserver()
         self.client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE, BOB)
+        self.stopping = asyncio.Event()
         config = chat.services.config
         self.rooms = Rooms(self.client, chat.store, config)
         self.rooms.served.add(ROOM)
@@ -30,15 +44,24 @@ class Bot:
         sender = MatrixSender(self.client, chat.store, self.rooms.served, self.rooms.configured, chat.clock)
         self.workers = RoomWorkers(chat.dispatcher, sender, chat.clock)
         crypto = Crypto(self.client, chat.store, config, sender, chat.clock)
-        self.sync = Syncer(
-            self.client, chat.store, config, chat.clock, self.rooms, crypto, self.workers, asyncio.Event()
-        )
+        self.sync = Syncer(self.client, chat.store, config, chat.clock, self.rooms, crypto, self.workers, self.stopping)
 
     async def stored(self) -> list[tuple[str, str, dict]]:
         """(event id, kind, fields) of what the inbox holds."""
         rows = await self.chat.store.fetchall("SELECT seq FROM inbox ORDER BY seq")
         entries = [await inbox.take(self.chat.store, r["seq"]) for r in rows]
         return [(e.event_id, e.kind, e.fields) for e in entries if e is not None]
+
+    async def run_loop(self) -> None:
+        """The sync loop, until the homeserver has no sync left to give."""
+        loop = asyncio.create_task(self.sync.loop())
+        for _ in range(1000):
+            if not self.client.syncs:
+                break
+            await asyncio.sleep(0.005)
+        await self.until_handled()
+        self.stopping.set()
+        await loop
 
     async def until_handled(self) -> None:
         for _ in range(1000):
@@ -103,14 +126,47 @@ async def test_reactions_and_their_redactions_are_kept(bot):
         "event_id": "$undo",
         "sender": ALICE,
         "origin_server_ts": 1_800_000_000_001,
-        "redacts": "$thumbs",
+        "redacts": "$yesterdays-thumbs",
         "content": {},
     }
     await bot.sync.take(sync_of(ROOM, reaction, redaction), since="s1")
     assert await bot.stored() == [
         ("$thumbs", inbox.REACTION, {"target": "$announce", "key": "👍", "sender_name": "Alice"}),
-        ("$undo", inbox.REDACTION, {"redacts": "$thumbs"}),
+        ("$undo", inbox.REDACTION, {"redacts": "$yesterdays-thumbs"}),
     ]
+
+
+def redaction_of(event_id: str, sender: str, redacts: str) -> dict:
+    return {
+        "type": "m.room.redaction",
+        "event_id": event_id,
+        "sender": sender,
+        "origin_server_ts": 1_800_000_000_100,
+        "redacts": redacts,
+        "content": {},
+    }
+
+
+async def test_a_redacted_command_leaves_no_trace_in_the_inbox_nor_in_mydata(chat, bot):
+    await bot.sync.take(sync_of(ROOM, text_event("$cmd", ALICE, "!tz Europe/Berlin"), batch="s2"), since="s1")
+    await bot.until_handled()
+    assert "$cmd" in json.dumps(await privacy.collect(chat.store, ALICE)), "listed until redacted"
+    await bot.sync.take(sync_of(ROOM, redaction_of("$undo", ALICE, "$cmd"), batch="s3"), since="s2")
+    await bot.until_handled()
+    assert await chat.store.fetchall("SELECT event_id FROM inbox") == []
+    document = json.dumps(await privacy.collect(chat.store, ALICE))
+    assert "$cmd" not in document and "$undo" not in document
+
+
+async def test_a_moderator_may_redact_anyones_command_and_others_only_their_own(chat, bot):
+    bot.client.rooms[ROOM].power_levels = PowerLevels(users={BOB: 50})
+    commands = [text_event("$alices", ALICE, "!tz Europe/Berlin"), text_event("$bobs", BOB, "!tz Europe/Rome")]
+    await bot.sync.take(sync_of(ROOM, *commands, batch="s2"), since="s1")
+    await bot.until_handled()
+    redactions = [redaction_of("$x1", ALICE, "$bobs"), redaction_of("$x2", BOB, "$alices")]
+    await bot.sync.take(sync_of(ROOM, *redactions, batch="s3"), since="s2")
+    await bot.until_handled()
+    assert [r["event_id"] for r in await chat.store.fetchall("SELECT event_id FROM inbox")] == ["$bobs"]
 
 
 async def test_rooms_not_served_are_ignored(bot):
@@ -131,6 +187,74 @@ async def test_the_first_start_skips_the_history_and_later_starts_catch_up(chat,
     await bot.sync.first()
     assert bot.client.since == [None, "s1"]
     assert [e for e, _, _ in await bot.stored()] == ["$new"]
+
+
+async def test_a_clock_a_week_ahead_at_the_first_start_does_not_make_the_bot_deaf(chat, bot):
+    homeserver = chat.clock.now()
+    chat.clock.set(homeserver + WEEK)  # this machine's clock, at the bot's first start
+    bot.client.syncs = [sync_of(ROOM, batch="s1", date=homeserver)]
+    await bot.sync.first()
+    # The clock set right, the bot restarted: a command sent a minute later is answered.
+    chat.clock.set(homeserver + dt.timedelta(minutes=2))
+    command = text_event("$cmd", ALICE, "!link", ts=ms(homeserver + dt.timedelta(minutes=1)))
+    bot.client.syncs = [sync_of(ROOM, command, batch="s2", date=homeserver + dt.timedelta(minutes=2))]
+    await bot.sync.first()
+    await bot.until_handled()
+    assert len(bot.client.said_in(ROOM)) == 1
+    assert await chat.store.get_meta("first_start_ms") == str(ms(homeserver)), "the homeserver's time"
+
+
+async def test_a_first_start_mark_ahead_of_the_homeserver_is_reset_with_a_warning(chat, bot, caplog):
+    homeserver = chat.clock.now()
+    # A database whose mark was written by a clock a week ahead.
+    await chat.store.set_meta("sync_token", "s1")
+    await chat.store.set_meta("first_start_ms", str(ms(homeserver + WEEK)))
+    while_down = text_event("$while-down", ALICE, "!link", ts=ms(homeserver - dt.timedelta(minutes=10)))
+    bot.client.syncs = [sync_of(ROOM, while_down, batch="s2", date=homeserver)]
+    with caplog.at_level(logging.WARNING):
+        await bot.sync.first()
+    assert [m for m in caplog.messages if "first-start mark" in m and "7 days ahead" in m], caplog.messages
+    assert await chat.store.get_meta("first_start_ms") == str(ms(homeserver))
+    # From now on the mark holds again: history from before it is not taken.
+    ancient = text_event("$ancient", ALICE, "!tz", ts=1_000)
+    later = text_event("$later", ALICE, "!next", ts=ms(homeserver + dt.timedelta(minutes=1)))
+    await bot.sync.take(sync_of(ROOM, ancient, later, batch="s3"), since="s2")
+    taken = [r["event_id"] for r in await chat.store.fetchall("SELECT event_id FROM inbox ORDER BY seq")]
+    assert taken == ["$while-down", "$later"], "what was sent while the bot was down is taken"
+
+
+async def test_a_mark_behind_the_homeserver_stays(chat, bot, caplog):
+    homeserver = chat.clock.now()
+    mark = str(ms(homeserver - WEEK))
+    await chat.store.set_meta("sync_token", "s1")
+    await chat.store.set_meta("first_start_ms", mark)
+    bot.client.syncs = [sync_of(ROOM, text_event("$old", ALICE, "!tz", ts=ms(homeserver - 2 * WEEK)), date=homeserver)]
+    await bot.sync.first()
+    assert await chat.store.get_meta("first_start_ms") == mark
+    assert await bot.stored() == [] and clock_warnings(caplog) == []
+
+
+@pytest.mark.parametrize(
+    ("off", "said"),
+    [
+        (dt.timedelta(minutes=5), "5 minutes ahead of"),
+        (-dt.timedelta(days=7, minutes=1), "7 days behind"),
+        (dt.timedelta(seconds=50), None),
+    ],
+)
+async def test_a_local_clock_more_than_a_minute_off_the_homeservers_is_warned_of_once(chat, bot, caplog, off, said):
+    homeserver = chat.clock.now()
+    chat.clock.set(homeserver + off)
+    bot.client.syncs = [sync_of(ROOM, batch=f"s{i}", date=homeserver) for i in range(1, 4)]
+    with caplog.at_level(logging.WARNING):
+        await bot.sync.first()
+        await bot.run_loop()
+    assert bot.client.since[:3] == [None, "s1", "s2"], "three syncs taken"
+    if said is None:
+        assert clock_warnings(caplog) == []
+    else:
+        [warning] = clock_warnings(caplog)
+        assert said in warning
 
 
 async def test_only_what_follows_the_bots_own_join_is_taken(bot):

@@ -61,7 +61,7 @@ def as_json(document: dict[str, Any]) -> bytes:
 class Erased:
     """What an erasure did, by name: `profile` (what the users row held: "time zone",
     "display name"), and how many votes, check_ins, volunteering, late_notes, reactions
-    and messages (received commands blanked) were erased, and how many suggestions,
+    and messages (recorded commands deleted) were erased, and how many suggestions,
     sessions (host records) and cancellations were unattributed rather than deleted."""
 
     def __init__(self, **done: Any):
@@ -101,7 +101,7 @@ async def request_erasure(store: Store, user_id: str, now: dt.datetime) -> None:
 async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str | None = None) -> Erased:
     """Erase everything about `user_id` if they asked within CONFIRM_WINDOW, in one
     transaction; raises NoPendingRequest otherwise. `current_event` is the confirming
-    command, blanked in the inbox with the ones handled before it."""
+    command, deleted from the inbox with the ones received before it."""
     async with store.transaction() as db:
         asked = await read_meta(db, _pending_key(user_id))
         # A request is good for one confirmation; a stale one goes too.
