@@ -14,9 +14,9 @@ The people are registered and join the room side by side (16 requests at a time)
 of each typing `!remind all 5m` (a command answered in the room, which opens the direct
 room), the benchmark does what that command does before the bot starts: it opens each
 person's direct room *with the bot's own account* (`createRoom`, `is_direct`, the person
-invited, the `trusted_private_chat` preset, as the bot does), records it under the bot's
-`dm:` key and writes the person's reminder setting (all slots, 5 minutes before) into the
-bot's database. The people do not accept the invitations (the bot sends into a room where
+invited, the `private_chat` preset and the power levels the bot sets, as the bot does),
+records it under the bot's `dm:` key and writes the person's reminder setting (all slots,
+5 minutes before) into the bot's database. The people do not accept the invitations (the bot sends into a room where
 they are invited, as it does for anyone who has not accepted yet). Then the real bot, as
 its own process, sends 1,000 real direct messages into those rooms on the real Synapse.
 `--fast N` takes the same shortcut for N people.
@@ -43,6 +43,7 @@ from bot.core.config import WEEKDAYS
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import SEND_AT_ONCE
+from bot.matrix.sender import DM_POWER_LEVELS
 from bot.storage.store import Store, dm_key
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
@@ -142,7 +143,12 @@ async def _people_fast(
     began = time.monotonic()
 
     def open_direct(user: str) -> str:
-        body = {"invite": [user], "is_direct": True, "preset": "trusted_private_chat"}
+        body = {
+            "invite": [user],
+            "is_direct": True,
+            "preset": "private_chat",
+            "power_level_content_override": DM_POWER_LEVELS,
+        }
         return str(
             server.request("POST", "/_matrix/client/v3/createRoom", body=body, access_token=bot_token)["room_id"]
         )

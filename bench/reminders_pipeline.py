@@ -1,6 +1,6 @@
 """The bot's own cost of a burst of reminders, without a homeserver: `people` opted in,
 due at the same minute, pushed through the real pipeline (recorded, worded, each direct
-room found by the real MatrixSender among the client's rooms, marked sent) with a client
+room the real MatrixSender's, as recorded, marked sent) with a client
 whose sends return at once. Load-independent beside `bench reminders`, which measures the
 homeserver too."""
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from nio import RoomSendResponse
+from nio.events.room_events import DefaultLevels, PowerLevels
 from nio.rooms import MatrixRoom
 
 from bot.app import open_services
@@ -23,7 +24,7 @@ from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import Reminders
 from bot.matrix.rooms import Rooms
-from bot.matrix.sender import MatrixSender
+from bot.matrix.sender import DM_POWER_LEVELS, MatrixSender
 from bot.storage.store import dm_key
 
 BOT = "@ccc-bot:example.org"
@@ -42,10 +43,14 @@ class InstantClient:
         self.sent = 0
 
     def room(self, room_id: str, *users: str) -> MatrixRoom:
+        """A room with `users` in it; invite-only, only the bot may change it, as the bot
+        opens its direct rooms."""
         room = MatrixRoom(room_id, BOT)
         for user in (BOT, *users):
             room.add_member(user, None, None)
         room.members_synced = True
+        levels = {k: v for k, v in DM_POWER_LEVELS.items() if k in DefaultLevels.__dataclass_fields__}
+        room.power_levels = PowerLevels(DefaultLevels(**levels), {}, {})
         self.rooms[room_id] = room
         return room
 
@@ -82,15 +87,8 @@ async def run(count: int) -> float:
                 await reminders.set_setting(services.store, user, None, LEAD, services.clock.now())
                 await people.set_timezone(services.store, user, ZONES[i % len(ZONES)])
             rooms = Rooms(client, services.store, config)  # type: ignore[arg-type]
-            rooms.configured.add(ROOM)
-            sender = MatrixSender(
-                client,  # type: ignore[arg-type]
-                services.store,
-                {ROOM},
-                {ROOM},
-                services.clock,
-                rooms.load_direct_members,
-            )
+            await rooms.resolve_served()  # the configured room, and the direct rooms recorded
+            sender = MatrixSender(client, services.store, rooms.direct, services.clock)  # type: ignore[arg-type]
             announcer = Announcer(services, sender)
             riding = Reminders(announcer, sender, rooms.is_member)
             services.clock.set(due)  # type: ignore[attr-defined]

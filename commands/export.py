@@ -27,6 +27,7 @@ CSV = Format("csv")
     usage="topics|attendance [csv|json|md]",
     role=Role.ORGANISER,
     help="Upload the topics or attendance history as a file (CSV by default)",
+    in_direct=True,
 )
 async def export(ctx: Context, kind: Kind, format: Format = CSV) -> Reply:
     made = await build_export(ctx.store, kind, format, ctx.config.conference.name, ctx.clock.now().date())

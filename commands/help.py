@@ -12,13 +12,18 @@ group = CommandGroup("help")
 _HEADINGS = {Role.PARTICIPANT: "For everyone", Role.HOST: "For hosts", Role.ORGANISER: "For organisers"}
 
 
-@group.command("help", usage="[command]", help="List the commands you can use, or show one", role_aware=True)
+@group.command(
+    "help", usage="[command]", help="List the commands you can use, or show one", role_aware=True, in_direct=True
+)
 async def help(ctx: Context, command: str | None = None) -> Reply:
     registry = ctx.services.registry
     p = ctx.prefix
+    direct = ctx.message.direct_for is not None
     if command is None:
-        text = Text().bold(ctx.config.conference.name).add(" bot — commands you can use:")
-        visible = registry.visible_to(ctx.role)
+        text = Text().bold(ctx.config.conference.name).add(" bot — commands you can use")
+        text.add(" in this direct message:" if direct else ":")
+        # In a direct room only what works there; the rest is for the conference room.
+        visible = [spec for spec in registry.visible_to(ctx.role) if spec.in_direct or not direct]
         for role in Role:
             specs = [spec for spec in visible if spec.role == role]
             if not specs:
@@ -27,6 +32,8 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
                 text.line().line().bold(_HEADINGS[role])
             for shown in specs:
                 text.line().code(shown.usage_line(p)).add(f" — {shown.help}")
+        if direct:
+            text.line().line("The other commands are for the conference room, where everyone sees them.")
         text.line().line("Type ").code(f"{p}help COMMAND").add(" for one command.")
         return ctx.reply(text)
 
@@ -44,4 +51,6 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
     text = Text().code(spec.usage_line(p)).line(spec.help + ".")
     if spec.aliases:
         text.line("Also: " + ", ".join(p + a for a in spec.aliases))
+    if direct and not spec.in_direct:
+        text.line("It is for the conference room, where everyone sees it: here it is not carried out.")
     return ctx.reply(text)

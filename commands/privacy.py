@@ -19,7 +19,7 @@ class Confirm(Choice):
     values = ("confirm",)
 
 
-@group.command("mydata", help="Get everything the bot stores about you, by direct message")
+@group.command("mydata", help="Get everything the bot stores about you, by direct message", in_direct=True)
 async def mydata(ctx: Context) -> list[Reply]:
     document = await privacy.collect(ctx.store, ctx.sender)
     name = f"ccc-mydata-{ctx.clock.now().date().isoformat()}.json"
@@ -54,7 +54,9 @@ def _contents(document: dict[str, Any]) -> str:
     return ", ".join(parts) or "technical records only"
 
 
-@group.command("forgetme", usage="[confirm]", help="Erase your time zone, votes, check-ins and volunteering")
+@group.command(
+    "forgetme", usage="[confirm]", help="Erase your time zone, votes, check-ins and volunteering", in_direct=True
+)
 async def forgetme(ctx: Context, confirm: Confirm | None = None) -> Reply:
     p, now = ctx.prefix, ctx.clock.now()
     if confirm is None:

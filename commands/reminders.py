@@ -64,6 +64,7 @@ def _zone_words(zone: str) -> str:
     "remind",
     usage="[HH:MM|all|off] [LEAD]",
     help="Get a direct message before a session (HH:MM in your time zone, or all); off stops them",
+    in_direct=True,
 )
 async def remind(ctx: Context, which: str | None = None, lead: Rest | None = None) -> Reply:
     p, now, store = ctx.prefix, ctx.clock.now(), ctx.store

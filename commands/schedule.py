@@ -45,12 +45,12 @@ def link_text(ctx: Context) -> Text:
     return Text().bold(conf.name).add(": ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
 
 
-@group.command("link", help="The BigBlueButton link and access code")
+@group.command("link", help="The BigBlueButton link and access code", in_direct=True)
 async def link(ctx: Context) -> Reply:
     return ctx.reply(link_text(ctx))
 
 
-@group.command("tz", usage="[Area/City]", help="Show or set your time zone")
+@group.command("tz", usage="[Area/City]", help="Show or set your time zone", in_direct=True)
 async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
     p, now = ctx.prefix, ctx.clock.now()
     if zone is None:
@@ -125,7 +125,7 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
 MAX_CANCELLED_SHOWN = 6
 
 
-@group.command("next", help="The next sessions, in UTC and in your time zone, with the link")
+@group.command("next", help="The next sessions, in UTC and in your time zone, with the link", in_direct=True)
 async def next_sessions(ctx: Context) -> Reply:
     now, config = ctx.clock.now(), ctx.config
     cancels = await load_cancellations(ctx.store)
@@ -382,7 +382,7 @@ _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 SESSION_LENGTH = dt.timedelta(hours=1)
 
 
-@group.command("calendar", help="A calendar file (.ics) with the weekly sessions")
+@group.command("calendar", help="A calendar file (.ics) with the weekly sessions", in_direct=True)
 async def calendar(ctx: Context) -> Reply:
     now = ctx.clock.now()
     state = await calendar_state(ctx.store, ctx.config, now)

@@ -436,7 +436,7 @@ async def end(ctx: Context) -> list[Reply]:
 # --- !stats -----------------------------------------------------------------------------
 
 
-@group.command("stats", help="Attendance per session over the last 12 weeks, with a chart")
+@group.command("stats", help="Attendance per session over the last 12 weeks, with a chart", in_direct=True)
 async def stats(ctx: Context) -> Reply:
     now = ctx.clock.now()
     held = await sessions.turnout(ctx.store, now - dt.timedelta(weeks=STATS_WEEKS), now)

@@ -170,7 +170,7 @@ async def thumbs_up(ctx: Context, ref: str, added: bool) -> Reply | None:
 # --- the list -------------------------------------------------------------------------------
 
 
-@group.command("topics", help="Open topics, most votes first")
+@group.command("topics", help="Open topics, most votes first", in_direct=True)
 async def list_topics(ctx: Context) -> Reply:
     p = ctx.prefix
     agenda = await topics.agenda_for(ctx.store, ctx.sender, LIST_LIMIT)
@@ -308,7 +308,7 @@ def _not_discussed_here(ctx: Context, error: topics.NotDiscussedHere) -> str:
     return f"{label} {_closed(topic)}, so it can't be changed."
 
 
-@group.command("history", usage="[N]", help="The last N topics discussed, with their session")
+@group.command("history", usage="[N]", help="The last N topics discussed, with their session", in_direct=True)
 async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
     if not 1 <= count <= HISTORY_MAX:
         raise UsageError(f"N must be between 1 and {HISTORY_MAX}")

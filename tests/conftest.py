@@ -83,7 +83,16 @@ class Chat:
     def store(self):
         return self.services.store
 
-    async def say(self, sender: str, body: str, *, room_id: str = ROOM, thread_root: str | None = None) -> list[Reply]:
+    async def say(
+        self,
+        sender: str,
+        body: str,
+        *,
+        room_id: str = ROOM,
+        thread_root: str | None = None,
+        direct_for: str | None = None,
+    ) -> list[Reply]:
+        """`direct_for`: sent in the bot's direct-message room with that person."""
         message = IncomingMessage(
             sender=sender,
             room_id=room_id,
@@ -91,6 +100,7 @@ class Chat:
             body=body,
             ts=self.clock.now(),
             thread_root=thread_root,
+            direct_for=direct_for,
         )
         return await self.dispatcher.handle(message)
 

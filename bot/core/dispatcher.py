@@ -1,5 +1,6 @@
-"""From a message to the replies: split once, look up once, check the role once,
-convert the arguments, call the handler, and turn every error into one clear reply."""
+"""From a message to the replies: split once, look up once, check the role once (and,
+in a direct-message room, that the command may be used there), convert the arguments,
+call the handler, and turn every error into one clear reply."""
 
 from __future__ import annotations
 
@@ -158,12 +159,17 @@ class Dispatcher:
         parsed = split_command(message.body, self.services.prefix)
         if parsed is None:
             return []
+        direct = message.direct_for is not None
+        if direct and message.sender != message.direct_for:
+            return []  # a direct room answers its person only (the adapter drops the rest already)
         # Before anything that costs: a flood past the limit is dropped here, unread.
         held_back = self.held_back(message.room_id, message.sender)
         if held_back is not None:
             return held_back
         name, arg_text = parsed
         prefix = self.services.prefix
+        if direct and self.services.is_member(message.sender) is False:
+            return [Reply.of(Text("I answer here only people who are in the conference room."))]
         spec = self.services.registry.get(name)
         # A participant's command needs no look-up of volunteer hosts, unless it shows
         # what the asker's role allows (!help).
@@ -188,6 +194,8 @@ class Dispatcher:
             text = Text().code(f"{prefix}{spec.name}").add(f" is for {spec.role.label} only. Type ")
             text.code(f"{prefix}help").add(" for the commands you can use.")
             return [Reply.of(text)]
+        if direct and not spec.in_direct:
+            return [room_only_reply(spec, prefix)]
         ctx = Context(self.services, message, role, spec)
         try:
             args = parse_args(spec, arg_text)
@@ -214,6 +222,10 @@ class Dispatcher:
     async def handle_reaction(self, reaction: IncomingReaction) -> list[Reply]:
         """A reaction to an anchored bot message, or the redaction of one, acts like the
         command it stands for (👍 on a topic votes; redacting it unvotes)."""
+        if reaction.direct_for is not None:
+            # What a reaction stands for acts on the conference (a vote, a check-in): done
+            # where everyone sees it, as the commands are, never in a direct room.
+            return []
         store = self.services.store
         if reaction.added:
             target, key = reaction.target, normalise_reaction(reaction.key)
@@ -274,6 +286,13 @@ def _as_list(result: Reply | list[Reply] | None) -> list[Reply]:
     if result is None:
         return []
     return result if isinstance(result, list) else [result]
+
+
+def room_only_reply(spec: CommandSpec, prefix: str) -> Reply:
+    """A command that acts on the conference, sent in a direct-message room: not carried out."""
+    text = Text("Please use ").code(f"{prefix}{spec.name}").add(" in the conference room, where everyone sees it. ")
+    text.add("Type ").code(f"{prefix}help").add(" for what works here.")
+    return Reply.of(text)
 
 
 def usage_reply(spec: CommandSpec, prefix: str, error: str) -> Reply:

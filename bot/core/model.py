@@ -36,6 +36,9 @@ class IncomingMessage:
     ts: dt.datetime
     thread_root: str | None = None
     sender_name: str | None = None
+    # Sent in the bot's direct-message room with this person (the adapter knows which
+    # rooms are); None in a conference room, and in the console.
+    direct_for: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ class IncomingReaction:
     ts: dt.datetime
     added: bool = True
     sender_name: str | None = None
+    direct_for: str | None = None  # as in IncomingMessage
 
 
 class Sender(Protocol):

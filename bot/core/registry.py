@@ -1,9 +1,14 @@
-"""Commands declared once, beside their handler, with usage, role and help.
+"""Commands declared once, beside their handler, with usage, role, help and whether they
+may be used in a direct-message room with the bot (`in_direct`: the asker's own or
+read-only commands; the rest act on the conference and are used where everyone sees them).
 
     group = CommandGroup("topics")
 
     @group.command("vote", usage="N", help="Vote for topic N")
     async def vote(ctx: Context, topic: int) -> Reply: ...
+
+    @group.command("topics", help="Open topics, most votes first", in_direct=True)
+    async def list_topics(ctx: Context) -> Reply: ...
 
 Arguments are converted from the handler's annotations: `int`, `str` (one word, quotes
 allowed), `Rest` (the rest of the line), `datetime.date` (YYYY-MM-DD), `datetime.time`
@@ -67,6 +72,10 @@ class CommandSpec:
     # is true for them (a volunteer for a later session is a host, just not now), or None
     # for the plain "for hosts only".
     refused: Callable[..., Awaitable[Reply | None]] | None = None
+    # Also carried out in a direct-message room with the bot: what is the asker's own or
+    # only reads. Otherwise (acting on the conference, which everyone should see) only in
+    # a conference room; a direct room answers with a pointer to it.
+    in_direct: bool = False
 
     def usage_line(self, prefix: str) -> str:
         return f"{prefix}{self.name} {self.usage}".rstrip()
@@ -118,10 +127,13 @@ class CommandGroup:
         aliases: Iterable[str] = (),
         role_aware: bool = False,
         refused: Callable[..., Awaitable[Reply | None]] | None = None,
+        in_direct: bool = False,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
-                CommandSpec(name, usage, role, help, handler, _params(handler), tuple(aliases), role_aware, refused)
+                CommandSpec(
+                    name, usage, role, help, handler, _params(handler), tuple(aliases), role_aware, refused, in_direct
+                )
             )
             return handler
 

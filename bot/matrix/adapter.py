@@ -6,10 +6,11 @@
                 at a time, people taking turns)
             ──> dispatcher ──> replies sent by sender.py as m.notice, marked done in the inbox
 
-rooms.py resolves, joins and watches the served rooms (invites, power levels); crypto.py
-keeps encryption going. Writing the events and the token in one transaction, and marking
-each event done only after its replies are sent (with transaction ids derived from the
-event), is what makes a crash or restart neither lose nor repeat an answer.
+rooms.py resolves, joins and watches the served rooms (invites, power levels, the direct
+rooms, left when no longer private); crypto.py keeps encryption going. Writing the events
+and the token in one transaction, and marking each event done only after its replies are
+sent (with transaction ids derived from the event), is what makes a crash or restart
+neither lose nor repeat an answer.
 """
 
 from __future__ import annotations
@@ -77,11 +78,13 @@ class MatrixBot:
         rooms = Rooms(client, self.store, self.config)
         self.dispatcher.services.power_level = rooms.power_level
         self.dispatcher.services.is_member = rooms.is_member
-        sender = MatrixSender(client, self.store, rooms.served, rooms.configured, self.clock, rooms.load_direct_members)
+        sender = MatrixSender(client, self.store, rooms.direct, self.clock)
         # `!remind` opens the person's direct room when they opt in.
         self.dispatcher.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
+        # `!forgetme` erases the record of the person's direct room: it is left.
+        self.dispatcher.services.on_forget.append(rooms.direct.forget_person)
         crypto = Crypto(client, self.store, self.config, sender, self.clock)
-        workers = self.workers = RoomWorkers(self.dispatcher, sender, self.clock)
+        workers = self.workers = RoomWorkers(self.dispatcher, sender, self.clock, rooms)
         sync = self._sync = Syncer(client, self.store, self.config, self.clock, rooms, crypto, workers, self._stopping)
         try:
             await _restore_login(client, creds)

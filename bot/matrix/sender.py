@@ -11,9 +11,8 @@ import hashlib
 import html
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nio import (
     AsyncClient,
@@ -32,6 +31,9 @@ from bot.core.text import plural
 from bot.features.reminders.service import DirectChat
 from bot.storage.reactions import record_anchor
 from bot.storage.store import Store, dm_key
+
+if TYPE_CHECKING:  # rooms.py imports this module
+    from bot.matrix.rooms import DirectRooms
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +61,21 @@ class MatrixSender:
         self,
         client: AsyncClient,
         store: Store,
-        served: set[str] | None = None,
-        configured: set[str] | None = None,
+        direct: DirectRooms | None = None,
         clock: Clock | None = None,
-        load_direct_members: Callable[[], Awaitable[None]] | None = None,
     ):
         self.client = client
-        # Before a direct room is looked for: its members known (the sync lazy-loads them).
-        self._load_direct_members = load_direct_members
         self.store = store
-        # Direct-message rooms the bot opens are served from then on.
-        self.served = served if served is not None else set()
-        # The configured rooms: never taken for someone's direct-message room.
-        self.configured = configured if configured is not None else set()
+        # The bot's direct-message rooms (bot/matrix/rooms.py); without them (a test that
+        # sends to rooms only) no direct message can be sent.
+        self.direct = direct
         self.clock = clock or SystemClock()
         # When the bot last opened a direct-message room with each person. Kept in memory
         # only: it limits, and stores nothing that `!forgetme` would have to erase.
         self._dm_opened: dict[str, dt.datetime] = {}
+        # One direct room found or opened at a time: a second command (or reminder) for
+        # the same person waits for the room the first one opens, and takes it.
+        self._finding = asyncio.Lock()
 
     async def send_all(self, replies: list[Reply], in_reply_to: IncomingMessage | None = None) -> None:
         """The answers to one command, in order. When a direct message cannot be sent, the
@@ -251,45 +251,47 @@ class MatrixSender:
         return DirectChat(ready=True, opened=room.opened, invited=room.invited)
 
     async def direct_room(self, user_id: str) -> DirectRoom:
-        """The bot's direct-message room with a user: one they are in (joined or invited)
-        if there is one, else a new one, at most once per DM_ROOM_INTERVAL per person."""
-        key = dm_key(user_id)
-        known = await self.store.get_meta(key)
-        if known is not None and self._is_direct_with(known, user_id):
-            # The recorded room, its members all known: it is the one `_room_with` would
-            # find, without loading and scanning every room the bot is in (a burst of 1,000
-            # reminders did that 1,000 times over 1,000 rooms).
-            self.served.add(known)
-            return DirectRoom(known, invited=user_id in self.client.rooms[known].invited_users)
-        if self._load_direct_members is not None:
-            await self._load_direct_members()
-        room_id = self._room_with(user_id, known)
-        if room_id is not None:
-            if room_id != known:  # e.g. after `!forgetme`, which erased the record
-                await self.store.set_meta(key, room_id)
-            self.served.add(room_id)
-            return DirectRoom(room_id, invited=user_id in self.client.rooms[room_id].invited_users)
+        """The bot's direct-message room with a user: the one it opened for them, if it is
+        still theirs and the bot's alone (DirectRooms.private; one that is not is left and
+        forgotten), else a new one, at most once per DM_ROOM_INTERVAL per person."""
+        if self.direct is None:
+            return DirectRoom(None, refusal=DM_FAILED)
+        async with self._finding:
+            return await self._direct_room(self.direct, user_id)
+
+    async def _direct_room(self, direct: DirectRooms, user_id: str) -> DirectRoom:
+        known = direct.room_of(user_id)
+        if known is not None:
+            private = direct.private(known)
+            if private is None:
+                # Its members, joined and invited, not all known yet (the sync lazy-loads them).
+                await direct.load_members()
+                private = direct.private(known)
+            if private:
+                return DirectRoom(known, invited=user_id in self.client.rooms[known].invited_users)
+            if private is None:  # still not known: the homeserver did not answer
+                return DirectRoom(None, refusal=DM_FAILED)
+            await direct.forget(known, "it is no longer the bot's and its person's alone")
         now = self.clock.now()
         last = self._dm_opened.get(user_id)
         if last is not None and now - last < DM_ROOM_INTERVAL:
             log.info("not opening another direct message room with %s before %s", user_id, iso(last + DM_ROOM_INTERVAL))
             return DirectRoom(None, refusal=_too_soon(last + DM_ROOM_INTERVAL, now), not_before=last + DM_ROOM_INTERVAL)
-        # Taken before the request goes out: two commands at once open one room, not two.
         self._dm_opened = {u: t for u, t in self._dm_opened.items() if now - t < DM_ROOM_INTERVAL}
         self._dm_opened[user_id] = now
         resp = await self.client.room_create(
             invite=[user_id],
             is_direct=True,
-            preset=RoomPreset.trusted_private_chat,
+            # Not trusted_private_chat: in room version 12 that makes the invitee a creator,
+            # with power the bot could never take back (to open the room, let others in).
+            preset=RoomPreset.private_chat,
+            power_level_override=DM_POWER_LEVELS,
             initial_state=[ENCRYPTION_STATE] if self.client.olm else [],
         )
         if not isinstance(resp, RoomCreateResponse):
             log.error("could not open a direct message with %s: %s", user_id, describe(resp))
             return DirectRoom(None, refusal=DM_FAILED)
-        await self.store.set_meta(key, resp.room_id)
-        self.served.add(resp.room_id)
-        if known and known in self.client.rooms:
-            await self._leave_abandoned(known)
+        await direct.record(user_id, resp.room_id)
         # Sending needs the room in the client's state, with the invitee in it: in an
         # encrypted room the key is shared with the members nio knows when it first sends,
         # and one sent before the invite was synced could never be read by them.
@@ -301,36 +303,6 @@ class MatrixSender:
         else:
             log.warning("the direct message room with %s did not sync in time; sending anyway", user_id)
         return DirectRoom(resp.room_id, invited=True, opened=True)
-
-    def _is_direct_with(self, room_id: str, user_id: str) -> bool:
-        """`room_id` is a room of the bot's, not a configured one, whose members are all
-        known and are the bot and `user_id` (joined or invited)."""
-        room = self.client.rooms.get(room_id)
-        return (
-            room is not None
-            and room.members_synced
-            and room_id not in self.configured
-            and user_id in room.users
-            and set(room.users) <= {user_id, self.client.user_id}
-        )
-
-    def _room_with(self, user_id: str, known: str | None) -> str | None:
-        """A room of the bot's, not a configured one, whose only people are the bot and
-        `user_id` (joined or invited): the recorded one first, then one joined."""
-        found = []
-        for room_id, room in self.client.rooms.items():
-            if room_id in self.configured or user_id not in room.users:
-                continue
-            if set(room.users) <= {user_id, self.client.user_id}:
-                found.append((room_id != known, user_id in room.invited_users, room_id))
-        return min(found)[2] if found else None
-
-    async def _leave_abandoned(self, room_id: str) -> None:
-        """The person left it: the bot leaves too, rather than keep an empty room."""
-        self.served.discard(room_id)
-        resp = await self.client.room_leave(room_id)
-        if isinstance(resp, ErrorResponse):
-            log.warning("could not leave the abandoned direct message room %s: %s", room_id, describe(resp))
 
 
 @dataclass(frozen=True)
@@ -367,6 +339,18 @@ def _add_line(reply: Reply, line: str) -> Reply:
 
 
 ENCRYPTION_STATE = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+# A direct room's power levels, over the private_chat preset's (which lets anyone invite):
+# its person may talk, react and redact their own messages; only the bot (its creator, the
+# only one) may invite, remove, redact others' or change the room's state.
+DM_POWER_LEVELS = {
+    "users_default": 0,
+    "events_default": 0,
+    "state_default": 100,
+    "invite": 100,
+    "kick": 100,
+    "ban": 100,
+    "redact": 100,
+}
 
 
 def transient(resp: Any) -> bool:

@@ -1,7 +1,8 @@
 """Sync: the first sync and the sync loop. The events of served rooms that are for the bot
-(commands, reactions, redactions) are written to the inbox in the same transaction as the
-sync token that delivered them, then handed to the room workers; a timeline cut short by a
-long downtime is filled in from the room's history first.
+(commands, reactions, redactions; in a direct-message room only its person's) are written
+to the inbox in the same transaction as the sync token that delivered them, then handed to
+the room workers; a timeline cut short by a long downtime is filled in from the room's
+history first.
 
 Time comes from the homeserver here, not from this machine's clock: the first-start mark
 (events older than it are not for the bot) is the homeserver's time at the first sync, and
@@ -238,10 +239,14 @@ class Syncer:
     async def take(self, resp: SyncResponse, since: str | None) -> None:
         """Write the commands of this sync and its token in one transaction, then queue them."""
         self.rooms.note_creators(resp)
+        # A direct room its person left, or someone else came into, is left and no longer served.
+        await self.rooms.direct.watch(resp)
         rows: list[tuple[str, str, str, str]] = []
         for room_id, info in resp.rooms.join.items():
             if room_id not in self.rooms.served:
                 continue
+            # In a direct room, only what its person does is for the bot.
+            person = self.rooms.direct.person_of(room_id)
             events = info.timeline.events
             if info.timeline.limited and since and not any(self._is_own_join(e) for e in events):
                 # More happened since the last sync than one sync carries (a long
@@ -251,6 +256,8 @@ class Syncer:
             # the bot's own join is for it.
             joins = [i for i, e in enumerate(events) if self._is_own_join(e)]
             for event in events[joins[-1] + 1 :] if joins else events:
+                if person is not None and getattr(event, "sender", None) != person:
+                    continue
                 item = self._inbox_item(room_id, event)
                 if item is not None:
                     rows.append(item)

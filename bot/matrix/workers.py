@@ -15,6 +15,7 @@ from bot.core.clock import Clock
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage, IncomingReaction
 from bot.matrix import inbox
+from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender
 
 log = logging.getLogger(__name__)
@@ -26,11 +27,14 @@ CLOSE_WAIT = 3
 
 
 class RoomWorkers:
-    def __init__(self, dispatcher: Dispatcher, sender: MatrixSender, clock: Clock):
+    def __init__(self, dispatcher: Dispatcher, sender: MatrixSender, clock: Clock, rooms: Rooms | None = None):
         self.dispatcher = dispatcher
         self.store = dispatcher.services.store
         self.sender = sender
         self.clock = clock
+        # Which rooms are served, and which of them are direct rooms and whose (None in
+        # tests of the queue alone: every room is a conference room).
+        self.rooms = rooms
         self._queues: dict[str, RoomQueue] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
 
@@ -74,6 +78,15 @@ class RoomWorkers:
         if ts is None:  # blanked by `!forgetme` (earlier versions) before its turn: nothing is left of it
             await inbox.mark_done(self.store, seq, self.clock.now())
             return
+        direct_for: str | None = None
+        if self.rooms is not None:
+            if room_id not in self.rooms.served:
+                # A direct room left since (its person left it, someone else came in): what
+                # was said there is not carried out, nor taken for a conference room's.
+                log.info("not handling an event of %s, no longer a served room", room_id)
+                await inbox.mark_done(self.store, seq, self.clock.now())
+                return
+            direct_for = self.rooms.direct.person_of(room_id)
         sent_to: IncomingMessage | None = None
         if entry.kind == inbox.MESSAGE:
             sent_to = IncomingMessage(
@@ -84,6 +97,7 @@ class RoomWorkers:
                 ts=ts,
                 thread_root=data.get("thread_root"),
                 sender_name=data.get("sender_name"),
+                direct_for=direct_for,
             )
             replies = await self.dispatcher.handle(sent_to)
         else:
@@ -97,6 +111,7 @@ class RoomWorkers:
                 ts=ts,
                 added=added,
                 sender_name=data.get("sender_name"),
+                direct_for=direct_for,
             )
             # A reaction has nothing to reply to: any answer goes to its room.
             replies = [
@@ -105,6 +120,8 @@ class RoomWorkers:
             ]
         await self.sender.send_all(replies, sent_to)
         await inbox.mark_done(self.store, seq, self.clock.now())
+        if self.rooms is not None:
+            await self.rooms.direct.leave_forgotten()  # after `!forgetme`'s answer, sent there maybe
 
 
 class RoomQueue:

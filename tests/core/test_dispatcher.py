@@ -228,3 +228,109 @@ async def test_reactions_still_act_past_the_limit_but_their_answers_count(limite
     assert answers[:10] == [["refused"]] * 10
     assert answers[10][0].startswith("Too many") and answers[11] == []
     assert await chat.say(ALICE, "!ping") == []
+
+
+# --- direct-message rooms ------------------------------------------------------------------
+
+DM = "!alice-dm:example.org"
+# What may be used in a direct-message room with the bot: the asker's own or read-only
+# commands. Every other command acts on the conference, where everyone should see it.
+IN_DIRECT = {
+    "help",
+    "next",
+    "link",
+    "tz",
+    "topics",
+    "history",
+    "stats",
+    "calendar",
+    "remind",
+    "mydata",
+    "forgetme",
+    "export",
+}
+ACT_ON_THE_CONFERENCE = {
+    "suggest",
+    "vote",
+    "unvote",
+    "withdraw",
+    "here",
+    "late",
+    "host",
+    "unhost",
+    "start",
+    "end",
+    "discussed",
+    "undiscussed",
+    "cancel",
+    "uncancel",
+    "announce",
+    "agenda",
+}
+
+
+def test_commands_that_act_on_the_conference_are_not_for_direct_rooms():
+    from commands import build_registry
+
+    commands = build_registry().commands.values()
+    assert {spec.name for spec in commands if spec.in_direct} == IN_DIRECT
+    assert {spec.name for spec in commands if not spec.in_direct} == ACT_ON_THE_CONFERENCE
+    group = CommandGroup("new")
+    group.command("x", help="x")(_handler)
+    assert not group.commands[0].in_direct, "a command is for the conference room unless declared otherwise"
+
+
+async def _handler(ctx):
+    return None
+
+
+async def test_in_a_direct_room_commands_that_act_on_the_conference_are_refused_with_a_pointer(chat):
+    for command in ("!suggest Co-op bylaws", "!vote 1", "!here", "!late", "!host", "!withdraw 1"):
+        [reply] = await chat.say(ALICE, command, room_id=DM, direct_for=ALICE)
+        name = command.split()[0]
+        assert reply.text.startswith(f"Please use {name} in the conference room, where everyone sees it."), reply
+        assert "\n" not in reply.text, "one line"
+    for command in ("!start", "!discussed 1 decided here", "!end"):
+        [reply] = await chat.say(HOST, command, room_id=DM, direct_for=HOST)
+        assert "in the conference room" in reply.text, reply.text
+    for command in ("!cancel 2026-12-03", "!announce", "!agenda"):
+        [reply] = await chat.say(ORGANISER, command, room_id=DM, direct_for=ORGANISER)
+        assert "in the conference room" in reply.text, reply.text
+    assert "No open topics" in await chat.text(ALICE, "!topics"), "nothing was suggested"
+    assert "in the conference room" not in await chat.text(HOST, "!start"), "nothing was started"
+
+
+async def test_in_a_direct_room_the_persons_own_and_read_only_commands_work(chat):
+    assert "Europe/Lisbon" in await chat.text(ALICE, "!tz Europe/Lisbon", room_id=DM, direct_for=ALICE)
+    assert "Europe/Lisbon" in await chat.text(ALICE, "!tz", room_id=DM, direct_for=ALICE)
+    assert "No open topics" in await chat.text(ALICE, "!topics", room_id=DM, direct_for=ALICE)
+    assert "bbb" in await chat.text(ALICE, "!link", room_id=DM, direct_for=ALICE)
+    [about, _] = await chat.say(ALICE, "!mydata", room_id=DM, direct_for=ALICE)
+    assert about.direct_to == ALICE and about.file is not None
+    assert "ccc-topics-" in await chat.text(ORGANISER, "!export topics", room_id=DM, direct_for=ORGANISER)
+
+
+async def test_in_a_direct_room_only_its_person_is_answered_while_in_the_conference(chat):
+    assert await chat.say(BOB, "!topics", room_id=DM, direct_for=ALICE) == [], "not bob's room"
+    assert await chat.say(BOB, "!help", room_id=DM, direct_for=ALICE) == []
+    members = {ALICE}
+    chat.services.is_member = lambda user_id: user_id in members
+    assert "No open topics" in await chat.text(ALICE, "!topics", room_id=DM, direct_for=ALICE)
+    members.clear()  # alice left the conference room
+    [reply] = await chat.say(ALICE, "!topics", room_id=DM, direct_for=ALICE)
+    assert reply.text == "I answer here only people who are in the conference room."
+
+
+async def test_reactions_in_a_direct_room_do_nothing(chat):
+    from bot.core.model import Anchor, IncomingReaction
+    from bot.storage.reactions import record_anchor
+
+    topic = await chat.text(ALICE, "!suggest Co-op bylaws")
+    number = re.search(r"#(\d+)", topic).group(1)
+    await record_anchor(chat.store, "$topic", "!room:example.org", Anchor("topic", number))
+    thumb = IncomingReaction(BOB, DM, "$thumb", "$topic", "👍", chat.clock.now(), direct_for=BOB)
+    assert await chat.dispatcher.handle_reaction(thumb) == []
+    assert "0 votes" in await chat.text(BOB, "!topics")
+    in_room = IncomingReaction(BOB, "!room:example.org", "$thumb2", "$topic", "👍", chat.clock.now())
+    await chat.dispatcher.handle_reaction(in_room)
+    assert "1 vote" in await chat.text(BOB, "!topics"), "the same reaction in the room votes"

@@ -10,8 +10,9 @@ from typing import Any
 
 from nio import (
     JoinResponse,
-    PowerLevels,
+    PowerLevelsEvent,
     RoomCreateResponse,
+    RoomJoinRulesEvent,
     RoomLeaveResponse,
     RoomMessagesResponse,
     RoomSendError,
@@ -19,6 +20,9 @@ from nio import (
     SyncResponse,
     UploadResponse,
 )
+from nio.events.room_events import DefaultLevels, PowerLevels
+
+from bot.matrix.sender import DM_POWER_LEVELS
 
 BOT = "@ccc-bot:example.org"
 # A room_send failure that the homeserver did show: the answer was lost on the way back.
@@ -49,7 +53,9 @@ class FakeRoom:
         # Whether `users` is every member (nio: after /joined_members), not only the ones
         # the lazy-loading sync has shown.
         self.members_synced = True
-        self.power_levels = PowerLevels()  # as a room without m.room.power_levels: the defaults
+        # As the bot opens a direct room: invite-only, only the bot may change it.
+        self.join_rule = "invite"
+        self.power_levels = dm_levels()
 
     def join(self, user_id: str) -> None:
         self.invited_users.pop(user_id, None)
@@ -67,8 +73,20 @@ class FakeRoom:
         else:
             self.leave(event.state_key)
 
+    def handle_event(self, event) -> None:  # as nio's MatrixRoom, for the state events that matter here
+        if isinstance(event, RoomJoinRulesEvent):
+            self.join_rule = event.join_rule
+        elif isinstance(event, PowerLevelsEvent):
+            self.power_levels = event.power_levels
+
     def user_name(self, user_id: str) -> str:
         return user_id.split(":")[0].lstrip("@").title()
+
+
+def dm_levels(**users: int) -> PowerLevels:
+    """A direct room's power levels as the bot sets them, with `users`' levels."""
+    defaults = {k: v for k, v in DM_POWER_LEVELS.items() if k in DefaultLevels.__dataclass_fields__}
+    return PowerLevels(DefaultLevels(**defaults), dict(users), {})
 
 
 class Homeserver:
@@ -90,6 +108,7 @@ class Homeserver:
         self._events: list[dict[str, Any]] = []  # as `room_messages` reads them back
         self.read: list[str] = []  # the rooms whose history was read, in turn
         self.created: list[str] = []
+        self.create_options: list[dict[str, Any]] = []  # how each room was asked for
         self.left: list[str] = []
         self.joined: list[str] = []
         self.uploads: list[tuple[bytes, str, bool]] = []
@@ -138,6 +157,7 @@ class Homeserver:
     async def room_create(self, invite=(), **kwargs):
         room_id = f"!dm{len(self.created) + 1}:example.org"
         self.created.append(room_id)
+        self.create_options.append(kwargs)
         self.rooms[room_id] = FakeRoom(room_id, BOT, invited=tuple(invite))
         return RoomCreateResponse(room_id)
 

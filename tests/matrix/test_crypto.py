@@ -12,7 +12,7 @@ from tests.matrix.fakes import BOT, FakeRoom, Homeserver
 
 
 def crypto_for(chat, client: Homeserver) -> Crypto:
-    sender = MatrixSender(client, chat.store, {ROOM}, {ROOM}, chat.clock)
+    sender = MatrixSender(client, chat.store, clock=chat.clock)
     return Crypto(client, chat.store, chat.services.config, sender, chat.clock)
 
 

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from nio import RoomGetStateResponse
+
 from bot.features.announcements.announcer import Announcer
 from bot.features.reminders.service import DirectChats, Reminders
+from bot.matrix.rooms import Rooms
 from bot.matrix.sender import ENCRYPTION_STATE, MatrixSender, txn_id
+from bot.storage.store import dm_key
 from tests.conftest import ALICE, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, Homeserver
 
@@ -19,8 +23,21 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute, tzinfo=dt.UTC)
 
 
-def wired(chat, client: Homeserver, direct_chats: bool = False) -> Announcer:
-    sender = MatrixSender(client, chat.store, configured={ROOM}, clock=chat.clock)
+async def direct_rooms(chat, client: Homeserver) -> Rooms:
+    """The rooms as the bot starts with them: the direct rooms recorded are its own."""
+    rooms = Rooms(client, chat.store, chat.services.config)
+    await rooms.resolve_served()
+    return rooms
+
+
+async def alices_room(chat, client: Homeserver) -> None:
+    """The direct room the bot opened for alice before, with her in it."""
+    client.rooms[DM] = FakeRoom(DM, BOT, ALICE)
+    await chat.store.set_meta(dm_key(ALICE), DM)
+
+
+async def wired(chat, client: Homeserver, direct_chats: bool = False) -> Announcer:
+    sender = MatrixSender(client, chat.store, (await direct_rooms(chat, client)).direct, chat.clock)
     if direct_chats:  # as the adapter does: `!remind` opens the direct room
         chat.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
     announcer = Announcer(chat.services, sender)
@@ -41,9 +58,9 @@ def reminders_in(client: Homeserver, room_id: str) -> list[str]:
 async def test_the_direct_room_the_person_is_in_is_reused_with_a_derived_transaction_id(chat):
     client = Homeserver()
     client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
-    client.rooms[DM] = FakeRoom(DM, BOT, ALICE)
+    await alices_room(chat, client)
     await chat.text(ALICE, "!remind 08:00")
-    announcer = wired(chat, client)
+    announcer = await wired(chat, client)
     chat.clock.set(at(26, 7, 40))
     await walk(chat, announcer, at(26, 8))
     assert client.created == [] and len(reminders_in(client, DM)) == 1
@@ -64,7 +81,7 @@ async def test_a_new_room_is_encrypted_and_one_who_left_it_gets_no_second_within
 
     client.room_create = room_create
     await chat.text(ALICE, "!remind all 5m")
-    announcer = wired(chat, client)
+    announcer = await wired(chat, client)
     chat.clock.set(at(26, 7, 50))
     await walk(chat, announcer, at(26, 7, 56))
     [dm] = client.created
@@ -83,7 +100,7 @@ async def test_a_new_room_is_encrypted_and_one_who_left_it_gets_no_second_within
 async def test_the_direct_room_is_opened_when_one_opts_in_not_when_the_reminder_is_due(chat):
     client = Homeserver()
     client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
-    announcer = wired(chat, client, direct_chats=True)
+    announcer = await wired(chat, client, direct_chats=True)
     said = await chat.text(ALICE, "!remind 08:00")
     [dm] = client.created
     assert ALICE in client.rooms[dm].invited_users
@@ -100,8 +117,8 @@ async def test_the_direct_room_is_opened_when_one_opts_in_not_when_the_reminder_
 async def test_opting_in_reuses_the_direct_room_one_is_in_and_asking_or_stopping_opens_none(chat):
     client = Homeserver()
     client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
-    client.rooms[DM] = FakeRoom(DM, BOT, ALICE)
-    wired(chat, client, direct_chats=True)
+    await alices_room(chat, client)
+    await wired(chat, client, direct_chats=True)
     said = await chat.text(ALICE, "!remind 08:00")
     assert client.created == [] and "opened" not in said and "invitation" not in said
     del client.rooms[DM]
@@ -113,7 +130,7 @@ async def test_opting_in_reuses_the_direct_room_one_is_in_and_asking_or_stopping
 async def test_one_who_left_the_room_opened_at_opt_in_is_not_sent_another_within_the_hour(chat):
     client = Homeserver()
     client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
-    announcer = wired(chat, client, direct_chats=True)
+    announcer = await wired(chat, client, direct_chats=True)
     await chat.text(ALICE, "!remind all")
     [dm] = client.created
     client.rooms[dm].leave(ALICE)  # declined
@@ -133,23 +150,27 @@ async def test_a_reminder_to_the_recorded_room_loads_no_other_rooms_members(chat
     the recorded direct room, its members known, is taken as it is."""
     client = Homeserver()
     client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
-    client.rooms[DM] = FakeRoom(DM, BOT, ALICE)
+    await alices_room(chat, client)
+    client.rooms[DM].members_synced = False  # lazy-loaded by the sync
+    loads: list[str] = []
+
+    async def room_get_state(room_id):
+        loads.append(room_id)
+        client.rooms[room_id].members_synced = True
+        return RoomGetStateResponse([], room_id)
+
+    client.room_get_state = room_get_state
     await chat.text(ALICE, "!remind 08:00")
-    loads: list[int] = []
-
-    async def load_direct_members() -> None:
-        loads.append(1)
-
-    sender = MatrixSender(
-        client, chat.store, configured={ROOM}, clock=chat.clock, load_direct_members=load_direct_members
-    )
-    first = await sender.direct_room(ALICE)  # found among the rooms, then recorded
-    assert first.room_id == DM and loads == [1]
+    rooms = await direct_rooms(chat, client)
+    sender = MatrixSender(client, chat.store, rooms.direct, chat.clock)
+    first = await sender.direct_room(ALICE)  # its members loaded, then known
+    assert first.room_id == DM and loads == [DM]
     announcer = Announcer(chat.services, sender)
     announcer.riders.append(Reminders(announcer, sender))
     chat.clock.set(at(26, 7, 40))
     await walk(chat, announcer, at(26, 8))
-    assert len(reminders_in(client, DM)) == 1 and loads == [1]
-    # Once the room holds someone else too, it is no longer taken for Alice's.
+    assert len(reminders_in(client, DM)) == 1 and loads == [DM]
+    # Once the room holds someone else too, it is no longer taken for Alice's: it is left.
     client.rooms[DM].join("@mallory:example.org")
-    assert (await sender.direct_room(ALICE)).room_id != DM and loads == [1, 1]
+    assert (await sender.direct_room(ALICE)).room_id != DM and loads == [DM]
+    assert DM in client.left

@@ -44,7 +44,8 @@ async def test_aliases_are_resolved_and_direct_rooms_served_but_not_configured(c
     assert rooms.served == {ROOM, "!aliased:example.org", DM}
     client.rooms[ROOM] = FakeRoom(ROOM, BOT)
     await rooms.join_served()
-    assert sorted(client.joined) == sorted(["!aliased:example.org", DM]), "rooms not joined yet are joined"
+    # A direct room the bot is not in is never joined again: it may have been opened to anyone.
+    assert client.joined == ["!aliased:example.org"], "configured rooms not joined yet are joined"
 
 
 async def test_the_start_up_line_names_the_configured_rooms_and_counts_the_direct_ones(chat):
@@ -77,10 +78,15 @@ async def test_power_levels_count_in_configured_rooms_only(chat):
     rooms, client = rooms_for(chat, ROOM)
     await rooms.resolve_served()
     for room_id in (ROOM, DM):
-        client.rooms[room_id] = FakeRoom(room_id, BOT, ALICE)
-        client.rooms[room_id].power_levels = Levels(alice=100)
+        client.rooms[room_id] = FakeRoom(room_id, BOT, ALICE, BOB)
+        client.rooms[room_id].power_levels = Levels(alice=100, bob=0)
     assert rooms.power_level(ROOM, ALICE) == 100 and rooms.power_level(ROOM, BOB) == 0
     assert rooms.power_level(DM, ALICE) is None, "an admin of a direct room is nobody in the conference"
+    # In the direct room the bot opened for bob, bob has his level in the conference.
+    client.rooms[ROOM].power_levels = Levels(bob=50)
+    await rooms.direct.record(BOB, DM)
+    assert rooms.power_level(DM, BOB) == 50
+    assert rooms.power_level(DM, ALICE) is None
 
 
 def create_event(version: str, creator: str, *extra: str) -> SyncResponse:
@@ -145,34 +151,90 @@ async def test_membership_is_unknown_until_the_lazy_loaded_room_has_all_its_memb
     assert asked == [ROOM], "asked once"
 
 
+def member(user_id: str, membership: str) -> dict:
+    return {
+        "type": "m.room.member",
+        "event_id": f"${user_id}",
+        "sender": BOT,
+        "state_key": user_id,
+        "origin_server_ts": 1,
+        "content": {"membership": membership},
+    }
+
+
 async def test_the_members_of_direct_rooms_are_loaded_from_their_state_invites_too(chat):
     rooms, client = rooms_for(chat, ROOM)
     await rooms.resolve_served()
+    await rooms.direct.record("@carol:example.org", DM)
     client.rooms[DM] = FakeRoom(DM, BOT)
     client.rooms[DM].members_synced = False
-
-    def member(user_id: str, membership: str) -> dict:
-        return {
-            "type": "m.room.member",
-            "event_id": f"${user_id}",
-            "sender": BOT,
-            "state_key": user_id,
-            "origin_server_ts": 1,
-            "content": {"membership": membership},
-        }
+    client.rooms["!unrecorded:example.org"] = FakeRoom("!unrecorded:example.org", BOT)
+    client.rooms["!unrecorded:example.org"].members_synced = False
+    asked: list[str] = []
 
     async def room_get_state(room_id):
+        asked.append(room_id)
         return RoomGetStateResponse([member(BOT, "join"), member("@carol:example.org", "invite")], room_id)
 
     client.room_get_state = room_get_state
-    await rooms.load_direct_members()
+    await rooms.load_members()
+    assert asked == [DM], "the direct rooms' only"
     assert set(client.rooms[DM].users) == {BOT, "@carol:example.org"}
     assert client.rooms[DM].members_synced
+    assert rooms.direct.private(DM) and DM in rooms.served
+
+
+async def test_a_recorded_direct_room_found_not_private_at_start_up_is_left_and_forgotten(chat):
+    """What the start-up finds once the rooms' state is loaded (Syncer._after ->
+    Rooms.load_members): a room the attack of issue 25 made public; one with an outsider in
+    it; one whose person is its creator too (opened before with trusted_private_chat); one
+    the bot is no longer in."""
+    public, visited, shared, fine = (f"!{n}:example.org" for n in ("public", "visited", "shared", "fine"))
+    people = {public: ALICE, visited: BOB, shared: "@carol:example.org", fine: "@dave:example.org"}
+    for room_id, person in people.items():
+        await chat.store.set_meta(dm_key(person), room_id)
+    # Recorded too, but the bot is no longer in it (removed while the bot was down).
+    await chat.store.set_meta(dm_key("@erin:example.org"), "!gone:example.org")
+    rooms, client = rooms_for(chat, ROOM)
+    await rooms.resolve_served()
+    assert {public, visited, shared, fine, "!gone:example.org"} <= rooms.served
+    others = {visited: ["@outsider:example.org"]}
+    for room_id in people:
+        client.rooms[room_id] = FakeRoom(room_id, BOT)
+        client.rooms[room_id].members_synced = False
+
+    async def room_get_state(room_id):
+        members = [BOT, people[room_id], *others.get(room_id, [])]
+        rules = {
+            "type": "m.room.join_rules",
+            "event_id": "$rules",
+            "sender": ALICE,
+            "state_key": "",
+            "origin_server_ts": 1,
+            "content": {"join_rule": "public" if room_id == public else "invite"},
+        }
+        create = {
+            "type": "m.room.create",
+            "event_id": "$create",
+            "sender": BOT,
+            "state_key": "",
+            "origin_server_ts": 1,
+            "content": {"room_version": "12", "additional_creators": [people[room_id]] if room_id == shared else []},
+        }
+        return RoomGetStateResponse([create, rules, *(member(m, "join") for m in members)], room_id)
+
+    client.room_get_state = room_get_state
+    await rooms.load_members()
+    assert sorted(client.left) == sorted([public, visited, shared]), "not the room the bot is not in"
+    assert rooms.served == {ROOM, fine}
+    assert await chat.store.meta_with_prefix(dm_key()) == {dm_key("@dave:example.org"): fine}
+    assert rooms.summary() == f"{ROOM} and 1 direct-message room"
 
 
 async def test_a_direct_room_whose_state_cannot_be_fetched_is_tried_again_later(chat, caplog):
     rooms, client = rooms_for(chat, ROOM)
     await rooms.resolve_served()
+    await rooms.direct.record("@carol:example.org", DM)
     client.rooms[DM] = FakeRoom(DM, BOT)
     client.rooms[DM].members_synced = False
 
@@ -180,6 +242,17 @@ async def test_a_direct_room_whose_state_cannot_be_fetched_is_tried_again_later(
         raise ConnectionError("homeserver unreachable")
 
     client.room_get_state = room_get_state
-    await rooms.load_direct_members()  # a command looking for a direct room goes on
+    await rooms.direct.load_members()  # a command looking for a direct room goes on
     assert not client.rooms[DM].members_synced
     assert "cannot load the members of !dm:example.org" in caplog.text
+    assert rooms.direct.private(DM) is None and DM in rooms.served, "neither taken nor left"
+
+
+async def test_an_invite_to_a_direct_room_is_declined(chat):
+    """A room the bot was invited to is never a direct room: it opens those itself."""
+    rooms, client = rooms_for(chat, ROOM)
+    await chat.store.set_meta(dm_key(ALICE), DM)
+    await rooms.resolve_served()
+    client.invited_rooms = {DM: FakeRoom(DM)}
+    await rooms.on_invite(DM)
+    assert client.joined == [] and client.left == [DM]

@@ -1,19 +1,24 @@
 """bot/matrix/sender.py: replies out, retries, uploads and direct-message rooms, against a
 stand-in homeserver (tests/matrix/fakes.py)."""
 
+import asyncio
 import datetime as dt
 import types
 
 import pytest
-from nio import RoomCreateError
+from nio import RoomCreateError, RoomGetStateResponse
+from nio.api import RoomPreset
 
 from bot.core.model import Attachment, IncomingMessage, Reply
 from bot.core.text import Text
 from bot.matrix import sender
-from bot.matrix.sender import MatrixSender, txn_id
+from bot.matrix.rooms import Rooms
+from bot.matrix.sender import DM_POWER_LEVELS, MatrixSender, txn_id
 from bot.storage.store import dm_key
 from tests.conftest import ALICE, BOB, ROOM
-from tests.matrix.fakes import BOT, LOST, FakeRoom, Homeserver, error
+from tests.matrix.fakes import BOT, LOST, FakeRoom, Homeserver, dm_levels, error
+
+MALLORY = "@mallory:example.org"
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +30,7 @@ def quick_retries(monkeypatch):
         waits.append(seconds)
 
     monkeypatch.setattr(sender, "SEND_RETRY_WAITS", (1.0, 2.0, 4.0))
-    monkeypatch.setattr(sender, "asyncio", types.SimpleNamespace(sleep=sleep))
+    monkeypatch.setattr(sender, "asyncio", types.SimpleNamespace(sleep=sleep, Lock=asyncio.Lock))
     return waits
 
 
@@ -102,11 +107,11 @@ async def test_replies_to_a_command_are_replies_with_stable_transaction_ids(chat
 
 async def test_a_send_cut_short_is_found_by_its_transaction_id_in_its_room_or_the_persons_direct_room(chat, homeserver):
     since = chat.clock.now()
-    sending = MatrixSender(homeserver, chat.store, configured={ROOM}, clock=chat.clock)
+    sending = (await Asker.started(chat, homeserver)).sender
     reminder = await sending.send(Reply.of(Text("starts in 1 hour"), direct_to=ALICE, key="remind:alice:x:1h"))
     announcement = await sending.send(keyed("announce:x:15m:room"))
     [dm] = homeserver.created
-    restarted = MatrixSender(homeserver, chat.store, configured={ROOM}, clock=chat.clock)
+    restarted = (await Asker.started(chat, homeserver)).sender
     assert reminder and await restarted.sent_event(ALICE, "remind:alice:x:1h", since) == reminder
     assert await restarted.sent_event(ALICE, "remind:alice:y:1h", since) is None
     assert announcement and await restarted.sent_event(ROOM, "announce:x:15m:room", since) == announcement
@@ -149,8 +154,17 @@ class Asker:
 
     def __init__(self, chat, client: Homeserver):
         self.chat, self.client = chat, client
-        self.sender = MatrixSender(client, chat.store, configured={ROOM}, clock=chat.clock)
+        self.rooms = Rooms(client, chat.store, chat.services.config)
+        self.sender = MatrixSender(client, chat.store, self.rooms.direct, chat.clock)
         self.n = 0
+
+    @classmethod
+    async def started(cls, chat, client: Homeserver, n: int = 0) -> "Asker":
+        """As the bot starts: the served rooms, the direct ones recorded among them."""
+        asker = cls(chat, client)
+        await asker.rooms.resolve_served()
+        asker.n = n
+        return asker
 
     async def ask(self, user_id: str, body: str = "!mydata") -> list[str]:
         """What the bot answered in the room the command was sent in."""
@@ -165,13 +179,19 @@ class Asker:
 
 @pytest.fixture
 async def asker(chat, homeserver):
-    return Asker(chat, homeserver)
+    return await Asker.started(chat, homeserver)
 
 
-async def test_mydata_reuses_the_direct_room_the_person_is_in(asker):
+async def test_the_direct_room_is_opened_private_and_reused_while_the_person_is_in_it(asker):
     client = asker.client
     await asker.ask(ALICE)
     [dm] = client.created
+    [options] = client.create_options
+    # Not trusted_private_chat, which in room version 12 makes the invitee a creator.
+    assert options["preset"] == RoomPreset.private_chat and options["is_direct"]
+    assert options["power_level_override"] == DM_POWER_LEVELS
+    assert DM_POWER_LEVELS["invite"] > DM_POWER_LEVELS["users_default"]
+    assert DM_POWER_LEVELS["state_default"] > DM_POWER_LEVELS["users_default"]
     assert await asker.chat.store.get_meta(dm_key(ALICE)) == dm, "kept under the dm key"
     client.rooms[dm].join(ALICE)
     answers = await asker.ask(ALICE)
@@ -184,13 +204,10 @@ async def test_the_recorded_direct_room_is_reused_after_a_restart(asker, chat, h
     await asker.ask(ALICE)
     [dm] = homeserver.created
     homeserver.rooms[dm].join(ALICE)
-    served: set[str] = set()
-    restarted = Asker(chat, homeserver)
-    restarted.sender = MatrixSender(homeserver, chat.store, served, {ROOM}, chat.clock)
-    restarted.n = asker.n
+    restarted = await Asker.started(chat, homeserver, n=asker.n)
+    assert dm in restarted.rooms.served, "the direct room is served"
     await restarted.ask(ALICE)
     assert homeserver.created == [dm] and len(homeserver.said_in(dm)) == 2
-    assert served == {dm}, "the direct room is served from then on"
 
 
 async def test_a_pending_invite_is_reused_and_the_answer_says_to_accept_it(asker):
@@ -215,13 +232,13 @@ async def test_after_leaving_a_new_room_is_opened_at_most_once_an_hour(asker):
     assert "try again" in answer.lower() and f"{clock.now() + dt.timedelta(hours=1):%H:%M} UTC" in answer, answer
     assert "I have sent you" not in answer
     assert len(client.said_in(dm)) == 1, "nothing more was sent to the room alice left"
+    assert dm in client.left, "the room she left is left behind"
 
     clock.advance(minutes=61)
     answers = await asker.ask(ALICE)
     assert len(client.created) == 2 and "direct message" in answers[0]
     new = client.created[1]
     assert len(client.said_in(new)) == 1
-    assert dm in client.left, "the abandoned room is left behind"
 
 
 async def test_the_limit_is_per_person(asker):
@@ -232,17 +249,41 @@ async def test_the_limit_is_per_person(asker):
     assert len(client.created) == 2
 
 
-async def test_a_room_the_person_is_in_is_found_after_the_bot_forgot_it(asker):
-    """!forgetme erases the bot's record of the room; the room itself remains, with alice."""
+async def test_a_room_with_only_the_bot_and_the_person_in_it_is_not_taken_for_theirs(asker):
+    """Issue 25: mallory's direct room, made public, alice invited, mallory gone: the bot
+    and alice alone in it. A room is alice's only if the bot opened it for her."""
     client = asker.client
-    await asker.ask(ALICE)
+    old = "!mallorys:example.org"
+    client.rooms[old] = FakeRoom(old, BOT, invited=(ALICE,))
+    client.rooms[old].join_rule = "public"
+    client.rooms["!nameless:example.org"] = FakeRoom("!nameless:example.org", BOT, ALICE)
+    answers = await asker.ask(ALICE)
     [dm] = client.created
-    client.rooms[dm].join(ALICE)
-    await asker.chat.store.execute("DELETE FROM meta WHERE key LIKE 'dm:%'")
-    await asker.ask(ALICE)
-    assert client.created == [dm]
-    assert len(client.said_in(dm)) == 2
-    assert await asker.chat.store.get_meta(dm_key(ALICE)) == dm, "and recorded again"
+    assert "accept my invitation" in answers[0], answers
+    assert client.said_in(old) == [] and client.said_in("!nameless:example.org") == []
+    assert len(client.said_in(dm)) == 1 and await asker.chat.store.get_meta(dm_key(ALICE)) == dm
+
+
+async def test_a_recorded_room_that_is_no_longer_private_is_left_for_a_new_one(chat, homeserver):
+    """Recorded by an older ccc-bot: the room of the attack above (its record carried over
+    to alice), and rooms whose person may let others in."""
+    made_public, creators, may_invite = "!public:example.org", "!creator:example.org", "!inviter:example.org"
+    carol = "@carol:example.org"
+    for person, room_id in ((ALICE, made_public), (BOB, creators), (carol, may_invite)):
+        homeserver.rooms[room_id] = FakeRoom(room_id, BOT, person)
+        await chat.store.set_meta(dm_key(person), room_id)
+    homeserver.rooms[made_public].join_rule = "public"
+    homeserver.rooms[may_invite].power_levels = dm_levels(**{carol: 100})
+    homeserver.rooms[ROOM].users.update({BOB: object(), carol: object()})
+    asker = await Asker.started(chat, homeserver)
+    asker.rooms._creators[creators] = {BOT, BOB}  # trusted_private_chat in room version 12
+    for person in (ALICE, BOB, carol):
+        await asker.ask(person)
+    assert len(homeserver.created) == 3, "a new room for each"
+    for room_id in (made_public, creators, may_invite):
+        assert homeserver.said_in(room_id) == [] and room_id in homeserver.left
+        assert room_id not in asker.rooms.served
+    assert {await chat.store.get_meta(dm_key(p)) for p in (ALICE, BOB, carol)} == set(homeserver.created)
 
 
 async def test_a_failed_room_creation_is_said_in_the_room(asker):
@@ -256,7 +297,33 @@ async def test_a_failed_room_creation_is_said_in_the_room(asker):
     assert "could not" in answer.lower() and "I have sent you" not in answer
 
 
-async def test_after_a_restart_the_direct_room_is_found_once_its_members_are_loaded(asker, chat, homeserver):
+def state(*members: tuple[str, str], join_rule: str = "invite") -> list[dict]:
+    """A direct room's state as the homeserver gives it (GET /state)."""
+    events = [
+        {
+            "type": "m.room.member",
+            "event_id": f"${user_id}",
+            "sender": BOT,
+            "state_key": user_id,
+            "origin_server_ts": 1,
+            "content": {"membership": membership},
+        }
+        for user_id, membership in members
+    ]
+    events.append(
+        {
+            "type": "m.room.join_rules",
+            "event_id": "$rules",
+            "sender": BOT,
+            "state_key": "",
+            "origin_server_ts": 1,
+            "content": {"join_rule": join_rule},
+        }
+    )
+    return events
+
+
+async def test_after_a_restart_the_direct_room_is_taken_once_its_state_is_loaded(asker, chat, homeserver):
     await asker.ask(ALICE)
     [dm] = homeserver.created
     # Restarted: the sync lazy-loads members, so the invited person is not known yet.
@@ -264,14 +331,32 @@ async def test_after_a_restart_the_direct_room_is_found_once_its_members_are_loa
     homeserver.rooms[dm].members_synced = False
     loads: list[str] = []
 
-    async def load_direct_members() -> None:
-        loads.append(dm)
-        homeserver.rooms[dm] = FakeRoom(dm, BOT, invited=(ALICE,))
+    async def room_get_state(room_id):
+        loads.append(room_id)
+        return RoomGetStateResponse(state((BOT, "join"), (ALICE, "invite")), room_id)
 
-    restarted = Asker(chat, homeserver)
-    restarted.sender = MatrixSender(homeserver, chat.store, set(), {ROOM}, chat.clock, load_direct_members)
-    restarted.n = asker.n
+    homeserver.room_get_state = room_get_state
+    restarted = await Asker.started(chat, homeserver, n=asker.n)
     answers = await restarted.ask(ALICE)
     assert loads == [dm]
     assert homeserver.created == [dm], "the room alice is invited to, not a second one"
     assert "accept" in answers[0].lower(), answers
+    await restarted.ask(ALICE)
+    assert loads == [dm], "loaded once"
+
+
+async def test_a_direct_room_whose_state_shows_someone_else_is_left(asker, chat, homeserver):
+    await asker.ask(ALICE)
+    [dm] = homeserver.created
+    homeserver.rooms[dm] = FakeRoom(dm, BOT)
+    homeserver.rooms[dm].members_synced = False
+
+    async def room_get_state(room_id):
+        return RoomGetStateResponse(state((BOT, "join"), (ALICE, "join"), (MALLORY, "join")), room_id)
+
+    homeserver.room_get_state = room_get_state
+    restarted = await Asker.started(chat, homeserver, n=asker.n)
+    chat.clock.advance(minutes=61)
+    await restarted.ask(ALICE)
+    assert dm in homeserver.left and len(homeserver.created) == 2
+    assert len(homeserver.said_in(dm)) == 1, "nothing more sent where mallory is"

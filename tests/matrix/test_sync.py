@@ -7,7 +7,7 @@ import json
 import logging
 
 import pytest
-from nio import PowerLevels, RoomMessagesResponse, RoomMessageText
+from nio import PowerLevels, RoomMessagesResponse, RoomMessageText, SyncResponse
 
 from bot.features.privacy import registry as privacy
 from bot.matrix import inbox
@@ -16,6 +16,7 @@ from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender
 from bot.matrix.sync import Syncer, strip_reply_fallback
 from bot.matrix.workers import RoomWorkers
+from bot.storage.store import dm_key
 from tests.conftest import ALICE, BOB, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver, sync_of, text_event
 
@@ -41,8 +42,8 @@ class Bot:
         self.rooms = Rooms(self.client, chat.store, config)
         self.rooms.served.add(ROOM)
         self.rooms.configured.add(ROOM)
-        sender = MatrixSender(self.client, chat.store, self.rooms.served, self.rooms.configured, chat.clock)
-        self.workers = RoomWorkers(chat.dispatcher, sender, chat.clock)
+        sender = MatrixSender(self.client, chat.store, self.rooms.direct, chat.clock)
+        self.workers = RoomWorkers(chat.dispatcher, sender, chat.clock, self.rooms)
         crypto = Crypto(self.client, chat.store, config, sender, chat.clock)
         self.sync = Syncer(self.client, chat.store, config, chat.clock, self.rooms, crypto, self.workers, self.stopping)
 
@@ -289,3 +290,127 @@ async def test_a_timeline_cut_short_is_filled_in_from_the_history(bot):
 def test_reply_fallback():
     assert strip_reply_fallback("> <@a:x> quoted\n> more\n\n!tz") == "!tz"
     assert strip_reply_fallback("!tz > 3") == "!tz > 3"
+
+
+# --- direct-message rooms ---------------------------------------------------------------------
+
+DM = "!alice-dm:example.org"
+MALLORY = "@mallory:example.org"
+
+
+def membership(user_id: str, state: str, sender: str = BOT, event_id: str | None = None) -> dict:
+    return {
+        "type": "m.room.member",
+        "event_id": event_id or f"${user_id}-{state}",
+        "sender": sender,
+        "state_key": user_id,
+        "origin_server_ts": 1_800_000_000_000,
+        "content": {"membership": state},
+    }
+
+
+async def alices_room(bot) -> None:
+    """The direct room the bot opened for alice, with her in it."""
+    bot.client.rooms[DM] = FakeRoom(DM, BOT, ALICE)
+    await bot.rooms.direct.record(ALICE, DM)
+
+
+async def test_in_a_direct_room_only_its_persons_events_are_taken(bot):
+    await alices_room(bot)
+    reaction = {
+        "type": "m.reaction",
+        "event_id": "$mallorys-thumb",
+        "sender": MALLORY,
+        "origin_server_ts": 1_800_000_000_000,
+        "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$topic", "key": "👍"}},
+    }
+    events = (text_event("$mine", ALICE, "!topics"), text_event("$theirs", MALLORY, "!start"), reaction)
+    await bot.sync.take(sync_of(DM, *events), since="s1")
+    assert [e for e, _, _ in await bot.stored()] == ["$mine"]
+    await bot.until_handled()
+    [answer] = bot.client.said_in(DM)
+    assert "No open topics" in answer
+
+
+async def test_in_a_direct_room_its_persons_commands_that_act_on_the_conference_are_refused(bot):
+    await alices_room(bot)
+    await bot.sync.take(sync_of(DM, text_event("$suggest", ALICE, "!suggest Co-op bylaws")), since="s1")
+    await bot.until_handled()
+    [answer] = bot.client.said_in(DM)
+    assert answer.startswith("Please use !suggest in the conference room"), answer
+    await bot.sync.take(sync_of(ROOM, text_event("$topics", BOB, "!topics"), batch="s3"), since="s2")
+    await bot.until_handled()
+    assert "No open topics" in bot.client.said_in(ROOM)[-1], "nothing was suggested"
+
+
+async def test_a_direct_room_someone_else_comes_into_is_left_and_nothing_they_say_is_taken(chat, bot):
+    await alices_room(bot)
+    events = (
+        membership(MALLORY, "invite", sender=ALICE),
+        membership(MALLORY, "join", sender=MALLORY),
+        text_event("$mallory", MALLORY, "!host"),
+        text_event("$alice", ALICE, "!next"),
+    )
+    await bot.sync.take(sync_of(DM, *events), since="s1")
+    assert await bot.stored() == [], "not even alice's: the room is no longer hers alone"
+    assert bot.client.left == [DM] and DM not in bot.rooms.served
+    assert await chat.store.get_meta(dm_key(ALICE)) is None, "forgotten"
+    await bot.sync.take(sync_of(DM, text_event("$later", MALLORY, "!start"), batch="s3"), since="s2")
+    assert await bot.stored() == []
+
+
+async def test_a_direct_room_its_person_left_or_that_was_opened_is_left(chat, bot):
+    await alices_room(bot)
+    await bot.rooms.direct.record(BOB, "!bob-dm:example.org")
+    bot.client.rooms["!bob-dm:example.org"] = FakeRoom("!bob-dm:example.org", BOT, BOB)
+    opened = {
+        "type": "m.room.join_rules",
+        "event_id": "$public",
+        "sender": BOB,
+        "state_key": "",
+        "origin_server_ts": 1_800_000_000_000,
+        "content": {"join_rule": "public"},
+    }
+    await bot.sync.take(sync_of(DM, membership(ALICE, "leave", sender=ALICE)), since="s1")
+    await bot.sync.take(sync_of("!bob-dm:example.org", opened, batch="s3"), since="s2")
+    assert bot.client.left == [DM, "!bob-dm:example.org"]
+    assert await chat.store.meta_with_prefix(dm_key()) == {}
+
+
+async def test_a_direct_room_the_bot_was_removed_from_is_forgotten(chat, bot):
+    await alices_room(bot)
+    resp = SyncResponse.from_dict(
+        {"next_batch": "s2", "rooms": {"leave": {DM: {"timeline": {"events": [membership(BOT, "leave", ALICE)]}}}}}
+    )
+    await bot.sync.take(resp, since="s1")
+    assert DM not in bot.rooms.served and await chat.store.get_meta(dm_key(ALICE)) is None
+    assert bot.client.left == [], "nothing to leave"
+
+
+async def test_forgetme_in_the_direct_room_is_answered_there_then_the_room_is_left(chat, bot):
+    await alices_room(bot)
+    chat.services.on_forget.append(bot.rooms.direct.forget_person)
+    await bot.sync.take(sync_of(DM, text_event("$ask", ALICE, "!forgetme")), since="s1")
+    await bot.sync.take(sync_of(DM, text_event("$yes", ALICE, "!forgetme confirm"), batch="s3"), since="s2")
+    await bot.until_handled()
+    for _ in range(100):
+        if bot.client.left:
+            break
+        await asyncio.sleep(0.01)
+    assert len(bot.client.said_in(DM)) == 2, "the confirmation is answered where it was asked"
+    assert bot.client.left == [DM] and DM not in bot.rooms.served
+    assert await chat.store.get_meta(dm_key(ALICE)) is None
+
+
+async def test_a_command_from_a_direct_room_left_before_its_turn_is_not_carried_out(chat, bot):
+    """Taken from the direct room, then the room was left (someone else came in) before the
+    command's turn: it is not taken for a conference room's command either."""
+    await alices_room(bot)
+    suggestion = inbox.message(ALICE, 1_800_000_000_000, "!suggest Co-op bylaws", None, None)
+    async with chat.store.transaction() as db:
+        await inbox.add(db, [("$queued", DM, inbox.MESSAGE, suggestion)], chat.clock.now())
+    await bot.rooms.direct.forget(DM, "someone else was let in")
+    await bot.workers.resume()
+    await bot.until_handled()
+    assert bot.client.said_in(DM) == [] and bot.client.said_in(ROOM) == []
+    assert "No open topics" in await chat.text(ALICE, "!topics")

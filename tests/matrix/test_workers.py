@@ -27,7 +27,7 @@ class Bot:
         self.workers = self.start()
 
     def start(self) -> RoomWorkers:
-        sender = MatrixSender(self.client, self.chat.store, {ROOM}, {ROOM}, self.chat.clock)
+        sender = MatrixSender(self.client, self.chat.store, clock=self.chat.clock)
         return RoomWorkers(self.chat.dispatcher, sender, self.chat.clock)
 
     async def receive(self, *messages: tuple[str, str, str], enqueue: bool = True) -> None:
