@@ -12,8 +12,7 @@ import logging
 import os
 import sqlite3
 import stat
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -230,17 +229,20 @@ class Store:
         while it stays the same, nothing the bot keeps has changed."""
         return self._conn.total_changes
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """All statements inside run atomically; nothing else runs meanwhile."""
+    async def transaction(self, work: Callable[[aiosqlite.Connection], Awaitable[T]]) -> T:
+        """Do `work` in one transaction (BEGIN IMMEDIATE ... COMMIT), nothing else running
+        meanwhile; rolled back if it raises. `work` does nothing but statements (it sends
+        nothing and keeps nothing elsewhere) and returns what it found: the store may then
+        do it again, whole."""
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                result = await work(self._conn)
             except BaseException:
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
+            return result
 
     async def run(self, work: Work[T], *, write: bool = False) -> T:
         """Do `work` with the plain sqlite3 connection in aiosqlite's thread: all its

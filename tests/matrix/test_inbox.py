@@ -20,11 +20,9 @@ async def test_events_are_queued_once_handled_in_order_and_read_back_by_kind():
         ("$r", ROOM, inbox.REACTION, inbox.reaction(BOB, 2_000, "$m", "👍", None)),
         ("$x", ROOM, inbox.REDACTION, inbox.redaction(BOB, 3_000, "$r")),
     ]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     assert [(room, sender) for room, sender, _ in new] == [(ROOM, ALICE), (ROOM, BOB), (ROOM, BOB)]
-    async with store.transaction() as db:
-        assert await inbox.add(db, events[:1], NOW) == [], "a redelivered event is not queued again"
+    assert await store.transaction(lambda db: inbox.add(db, events[:1], NOW)) == [], "a redelivered event not again"
     assert await inbox.pending(store) == new
     first = await inbox.take(store, new[0][2])
     assert first is not None
@@ -47,11 +45,9 @@ async def test_events_are_queued_once_handled_in_order_and_read_back_by_kind():
 async def test_blanking_a_person_leaves_the_queued_rows_but_the_current_one():
     store = await Store.open(":memory:")
     events = [(f"${i}", ROOM, inbox.MESSAGE, inbox.message(ALICE, i, "!x", None, None)) for i in range(3)]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     await inbox.mark_done(store, new[0][2], NOW)
-    async with store.transaction() as db:
-        assert await inbox.blank_from(db, ALICE, "$1") == 2
+    assert await store.transaction(lambda db: inbox.blank_from(db, ALICE, "$1")) == 2
     assert await inbox.handled_from(store, ALICE) == []
     assert [sender for _, sender, _ in await inbox.pending(store)] == ["", ALICE]
     await store.close()
@@ -61,8 +57,7 @@ async def test_entries_not_handled_survive_a_restart(tmp_path):
     path = tmp_path / "bot.sqlite3"
     store = await Store.open(path)
     events = [(f"${i}", ROOM, inbox.MESSAGE, inbox.message(ALICE, i, f"!cmd{i}", None, None)) for i in range(3)]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     await inbox.mark_done(store, new[0][2], NOW)
     await store.close()
 
@@ -71,8 +66,7 @@ async def test_entries_not_handled_survive_a_restart(tmp_path):
     assert pending == new[1:], "what was not handled is still to be handled, in order"
     entries = [await inbox.take(store, seq) for _, _, seq in pending]
     assert [e.fields["body"] for e in entries if e is not None] == ["!cmd1", "!cmd2"]
-    async with store.transaction() as db:
-        assert await inbox.add(db, events, NOW) == [], "nor is anything received before taken again"
+    assert await store.transaction(lambda db: inbox.add(db, events, NOW)) == [], "nor anything received before"
     await store.close()
 
 
@@ -85,8 +79,7 @@ async def test_the_inbox_registers_its_part_of_mydata_and_forgetme():
         ("$queued", ROOM, inbox.MESSAGE, inbox.message(ALICE, 2_000, "!next", None, "Alice")),
         ("$bobs", ROOM, inbox.MESSAGE, inbox.message(BOB, 3_000, "!tz", None, None)),
     ]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     for _, _, seq in (new[0], new[2]):
         await inbox.mark_done(store, seq, NOW)
     document = await privacy.collect(store, ALICE)

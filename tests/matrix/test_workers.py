@@ -36,8 +36,7 @@ class Bot:
             (event_id, ROOM, inbox.MESSAGE, inbox.message(sender, TS, body, None, None))
             for event_id, sender, body in messages
         ]
-        async with self.chat.store.transaction() as db:
-            new = await inbox.add(db, rows, self.chat.clock.now())
+        new = await self.chat.store.transaction(lambda db: inbox.add(db, rows, self.chat.clock.now()))
         if enqueue:
             for room_id, sender, seq in new:
                 self.workers.enqueue(room_id, sender, seq)

@@ -34,13 +34,15 @@ async def test_reopening_is_a_no_op_and_keeps_data(tmp_path):
 
 async def test_transaction_rolls_back_on_error(tmp_path):
     store = await Store.open(tmp_path / "db.sqlite3")
+
+    async def write_then_fail(db):
+        await db.execute("INSERT INTO meta VALUES ('a', '1')")
+        raise RuntimeError("boom")
+
     with pytest.raises(RuntimeError):
-        async with store.transaction() as db:
-            await db.execute("INSERT INTO meta VALUES ('a', '1')")
-            raise RuntimeError("boom")
+        await store.transaction(write_then_fail)
     assert await store.get_meta("a") is None
-    async with store.transaction() as db:
-        await db.execute("INSERT INTO meta VALUES ('a', '2')")
+    await store.transaction(lambda db: db.execute("INSERT INTO meta VALUES ('a', '2')"))
     assert await store.get_meta("a") == "2"
     await store.close()
 
@@ -263,20 +265,26 @@ async def test_a_crash_in_the_first_migration_is_rolled_back_not_called_damage(t
 
 async def test_meta_helpers_inside_a_transaction():
     store = await Store.open(":memory:")
-    async with store.transaction() as db:
+
+    async def write(db) -> str | None:
         await storage.write_meta(db, "a", "1")
         await storage.write_meta(db, "a", "2")
         await storage.write_meta_once(db, "a", "3")
         await storage.write_meta_once(db, "b", "x")
         await storage.count_meta(db, "n")
         await storage.count_meta(db, "n")
-        assert await storage.read_meta(db, "a") == "2"
+        return await storage.read_meta(db, "a")
+
+    assert await store.transaction(write) == "2"
     assert (await store.get_meta("b"), await store.get_meta("n")) == ("x", "2")
     for key, at in (("ask:1", "2026-01-01"), ("ask:2", "2026-03-01"), ("ask_3", "2025-01-01")):
         await store.set_meta(key, at)
-    async with store.transaction() as db:
+
+    async def delete(db) -> None:
         await storage.delete_meta_below(db, "ask:", "2026-02-01")
         await storage.delete_meta(db, "a")
+
+    await store.transaction(delete)
     assert await store.meta_with_prefix("ask") == {"ask:2": "2026-03-01", "ask_3": "2025-01-01"}
     assert await store.meta_with_prefix("ask:") == {"ask:2": "2026-03-01"}
     assert await store.get_meta("a") is None
