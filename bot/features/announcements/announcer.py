@@ -41,6 +41,7 @@ from bot.features.schedule.repository import (
 from bot.features.sessions import repository as sessions
 from bot.features.sessions.repository import LateComer, Person
 from bot.features.topics.repository import Topic, top_open_topics
+from bot.storage.store import StoreStopped
 
 log = logging.getLogger(__name__)
 
@@ -433,6 +434,10 @@ class Announcer:
             # Only when stop() gave up waiting: what was not sent is recorded as pending
             # and goes out (with the same transaction id) at the next start.
             log.debug("announcement job cancelled at shutdown")
+        except StoreStopped:
+            # The database is gone, or the bot stops while the disk is full: as above,
+            # what was not recorded sent is done at the next start.
+            log.debug("announcement job stopped: the database takes no more writes")
         finally:
             self._running -= 1
             if self._running == 0:
