@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiosqlite
 from nio import (
     AsyncClient,
     AsyncClientConfig,
@@ -199,7 +200,8 @@ async def seed_open_topics(database: Path, count: int, seed: int = 8) -> None:
     now = dt.datetime.now(dt.UTC)
     store = await Store.open(database)
     try:
-        async with store.transaction() as db:
+
+        async def fill(db: aiosqlite.Connection) -> None:
             for i in range(count):
                 text = f"Topic {i + 1}: how co-ops handle {rng.choice(['pay', 'hiring', 'votes', 'clients'])} #{i}"
                 at = iso(now - dt.timedelta(minutes=count - i))
@@ -213,6 +215,8 @@ async def seed_open_topics(database: Path, count: int, seed: int = 8) -> None:
                     "INSERT INTO votes (topic_id, user_id, voted_at) VALUES (?, ?, ?)",
                     [(cursor.lastrowid, f"@member{v}:localhost", at) for v in voters],
                 )
+
+        await store.transaction(fill)
     finally:
         await store.close()
 

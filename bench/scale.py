@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiosqlite
 from nio import AsyncClient, AsyncClientConfig, RoomSendResponse
 
 from bench import ROOT, Goal, median, ms, workdir
@@ -215,7 +216,8 @@ async def build_database(path: Path, config: Config, now: dt.datetime, size: Siz
     held = _past_sessions(config, now, size.sessions)
     store = await Store.open(path)
     try:
-        async with store.transaction() as db:
+
+        async def fill(db: aiosqlite.Connection) -> None:
             await db.executemany(
                 "INSERT INTO users (user_id, display_name) VALUES (?, ?)",
                 [(p, f"Member {i}") for i, p in enumerate(people)],
@@ -241,6 +243,8 @@ async def build_database(path: Path, config: Config, now: dt.datetime, size: Siz
                 "INSERT INTO votes (topic_id, user_id, voted_at) VALUES (?, ?, ?)",
                 _votes(rng, ids, people, size.votes, now),
             )
+
+        await store.transaction(fill)
         await store.execute("ANALYZE")
     finally:
         await store.close()

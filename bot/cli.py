@@ -18,7 +18,13 @@ from bot.core.config import Config, ConfigError, load_config
 from bot.core.logs import configure_logging, hide_secrets
 from bot.core.model import LoginFailed
 from bot.features.export.reports import FORMATS, KINDS, Export
-from bot.storage.store import StorageError
+from bot.storage.store import DatabaseGone, StorageError
+
+log = logging.getLogger("bot.cli")  # not __main__, under `python -m bot.cli`
+
+# `ccc-bot run` (or `console`) stopped because its database was removed or replaced while it
+# ran: restarting it would begin afresh with an empty database, so the systemd unit doesn't.
+EXIT_DATABASE_GONE = 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -135,6 +141,9 @@ def _main(args: argparse.Namespace) -> int:
     except (StorageError, LoginFailed) as e:
         print(f"ccc-bot: {e}", file=sys.stderr)
         return 3
+    except DatabaseGone as e:
+        log.error("%s", e)
+        return EXIT_DATABASE_GONE
     except KeyboardInterrupt:
         return 130
     return 1

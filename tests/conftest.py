@@ -153,3 +153,27 @@ async def history_number(chat: Chat, text: str) -> int:
     m = re.search(rf"^#(\d+) “{re.escape(text)}”", listing, re.MULTILINE)
     assert m, listing
     return int(m.group(1))
+
+
+@pytest.fixture
+def disk(monkeypatch):
+    """The disk under every database opened after this fixture (ask for it before `chat`):
+    `disk.full = True` refuses every commit as a full disk does (tests/storage/disk.py).
+    A write waiting for space looks again every few milliseconds here."""
+    import aiosqlite
+
+    from bot.storage import store
+    from tests.storage.disk import FillingDisk
+
+    filling = FillingDisk()
+    monkeypatch.setattr(aiosqlite, "connect", filling.connect(aiosqlite.connect))
+    monkeypatch.setattr(store, "SPACE_CHECKS", (0.005, 0.02))
+    return filling
+
+
+@pytest.fixture
+def quick_space_checks(monkeypatch):
+    """A write waiting for disk space looks again every few milliseconds, not seconds."""
+    from bot.storage import store
+
+    monkeypatch.setattr(store, "SPACE_CHECKS", (0.005, 0.02))

@@ -51,6 +51,46 @@ def test_docker_build_when_an_engine_runs():
     assert done.returncode == 0, done.stderr
 
 
+def unit_settings(text: str) -> dict[str, dict[str, str]]:
+    """section -> key -> value of a systemd unit file (a key given twice: the last one)."""
+    sections: dict[str, dict[str, str]] = {}
+    current: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+        elif line and not line.startswith(("#", ";")):
+            key, _, value = line.partition("=")
+            current[key.strip()] = value.strip()
+    return sections
+
+
+def seconds(value: str) -> float:
+    """A systemd time span as this unit writes them: 30s, 10min, 1h, or plain seconds."""
+    units = {"s": 1, "sec": 1, "min": 60, "m": 60, "h": 3600}
+    number = value.rstrip("abcdefghijklmnopqrstuvwxyz")
+    return float(number) * units.get(value[len(number) :] or "s", 0)
+
+
+def test_systemd_unit_restarts_a_crash_but_not_in_a_loop_nor_onto_a_lost_database():
+    from bot.cli import EXIT_DATABASE_GONE
+
+    unit = unit_settings((ROOT / "deploy" / "ccc-bot.service").read_text())
+    service, meta = unit["Service"], unit["Unit"]
+    assert service["Restart"] == "on-failure"
+    restart_sec = seconds(service["RestartSec"])
+    assert restart_sec >= 10, "a bot that fails at once is not started again within seconds"
+    # systemd gives up after StartLimitBurst starts within StartLimitIntervalSec (these
+    # belong to [Unit]; in [Service] newer systemd ignores them with a warning).
+    interval, burst = seconds(meta["StartLimitIntervalSec"]), int(meta["StartLimitBurst"])
+    assert 0 < burst <= 10 and interval > 0
+    assert restart_sec * (burst - 1) < interval, "a bot that keeps failing at once is given up on"
+    assert "StartLimitIntervalSec" not in service and "StartLimitBurst" not in service
+    prevented = service["RestartPreventExitStatus"].split()
+    assert str(EXIT_DATABASE_GONE) in prevented, "a lost database is not replaced by a new, empty one"
+    assert "2" in prevented, "a wrong config is not retried"
+
+
 def test_systemd_unit(tmp_path):
     text = (ROOT / "deploy" / "ccc-bot.service").read_text()
     for needed in ("Restart=on-failure", "StateDirectory=ccc-bot", "User=ccc-bot", "ExecStart=", " run -c "):

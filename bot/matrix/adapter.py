@@ -40,6 +40,7 @@ from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender, describe
 from bot.matrix.sync import SYNC_TIMEOUT_MS, Syncer
 from bot.matrix.workers import RoomWorkers
+from bot.storage.store import StoreStopped
 
 if TYPE_CHECKING:  # imported when started, after the first sync: not in the way of the first answers
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -67,7 +68,11 @@ class MatrixBot:
         self._sync: Syncer | None = None
 
     async def run(self) -> None:
+        """Until stopped; raises DatabaseGone (after shutting down) if a write found the
+        database removed or replaced meanwhile."""
         self._task = asyncio.current_task()
+        # Whichever part's write finds the database gone, the whole bot stops.
+        self.store.when_gone(self.stop)
         creds = stored_credentials(self.config) or await password_login(self.config)
         hide_secrets(creds.access_token)
         m = self.config.matrix
@@ -109,6 +114,8 @@ class MatrixBot:
             await sync.loop()
         finally:
             await self._shutdown()
+        if self.store.gone is not None:
+            raise self.store.gone
 
     async def _start_announcer(self, sender: MatrixSender, rooms: Rooms) -> None:
         """Announcements start once the rooms are joined; jobs are rebuilt from the
@@ -154,6 +161,8 @@ class MatrixBot:
 
     def stop(self) -> None:
         self._stopping.set()
+        # A write waiting for disk space gives up: what it was for is done at the next start.
+        self.store.stop_waiting()
         # Before the sync loop runs, start-up may be waiting on a homeserver that does not
         # answer (nio retries connection errors for ever): cut it short.
         if not self.ready.is_set() and self._task is not None:
@@ -162,8 +171,11 @@ class MatrixBot:
     async def _shutdown(self) -> None:
         if self._sync is not None:
             self._sync.close()
+        self.store.stop_waiting()
         if self.ready.is_set():
-            await self.store.set_meta("bot_state", f"stopped at {iso(self.clock.now())}")
+            # Not on a database gone, nor waiting for a full disk to make room.
+            with contextlib.suppress(StoreStopped):
+                await self.store.set_meta("bot_state", f"stopped at {iso(self.clock.now())}")
         if self.web is not None:
             await self.web.stop()
         if self.agenda is not None:
@@ -213,7 +225,8 @@ async def _restore_login(client: AsyncClient, creds: Credentials) -> None:
 
 
 async def run_bot(config: Config) -> int:
-    """`ccc-bot run`: the bot until SIGTERM/SIGINT."""
+    """`ccc-bot run`: the bot until SIGTERM/SIGINT. Raises DatabaseGone if the database
+    was removed or replaced while it ran (the bot has stopped)."""
     from bot.app import close_services, open_dispatcher, start_services
 
     dispatcher = await open_dispatcher(config)
@@ -229,15 +242,23 @@ async def run_bot(config: Config) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, bot.stop)
+    store = dispatcher.services.store
     try:
         await bot.run()
     except asyncio.CancelledError:
         if not bot.stopping:
             raise
-        log.info("stopped before start-up had finished")
+        if store.gone is None:
+            log.info("stopped before start-up had finished")
+    except StoreStopped:
+        if store.gone is not None:
+            raise
+        log.info("stopped while waiting for disk space; what was not stored is done at the next start")
     finally:
         services.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await services
         await close_services(dispatcher.services)
+    if store.gone is not None:
+        raise store.gone
     return 0

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+import aiosqlite
 from nio import (
     AsyncClient,
     ErrorResponse,
@@ -311,9 +312,12 @@ class DirectRooms:
         if person is not None:
             if self._room.get(person) == room_id:
                 del self._room[person]
-            async with self.store.transaction() as db:
+
+            async def drop_record(db: aiosqlite.Connection) -> None:
                 if await read_meta(db, dm_key(person)) == room_id:  # not a newer room's
                     await delete_meta(db, dm_key(person))
+
+            await self.store.transaction(drop_record)
         log.info("no longer serving the direct message room %s: %s", room_id, why)
         if leave and room_id in self.client.rooms:
             resp = await self.client.room_leave(room_id)

@@ -17,6 +17,7 @@ from bot.core.model import IncomingMessage, IncomingReaction
 from bot.matrix import inbox
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender
+from bot.storage.store import StoreStopped
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,10 @@ class RoomWorkers:
         while (seq := await queue.get()) is not None:
             try:
                 await self._handle(seq)
+            except StoreStopped:
+                # The database is gone, or the bot stops while the disk is full: the entry
+                # is left as it is, unanswered (the bot's top level says why, once).
+                return
             except Exception:
                 log.exception("handling inbox entry %s failed", seq)
                 await inbox.mark_done(self.store, seq, self.clock.now())

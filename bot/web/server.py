@@ -30,6 +30,7 @@ from bot.core.dispatcher import Services
 from bot.features.sessions.chart import Charts
 from bot.features.site import service as site
 from bot.features.topics.repository import TopicStatus
+from bot.storage.store import StoreStopped
 from bot.web.limits import (
     HEADER_TIMEOUT,
     KEEPALIVE_TIMEOUT,
@@ -53,7 +54,12 @@ COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-re
 async def _read_only(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.method not in ALLOWED:
         return web.Response(status=405, text="Read only: GET and HEAD.\n", headers={"Allow": ", ".join(ALLOWED)})
-    return await handler(request)
+    try:
+        return await handler(request)
+    except StoreStopped:
+        # The database is gone (the bot stops, and says why), or the bot stops while the
+        # disk is full. Not aiohttp's to see: it is not an Exception.
+        return web.Response(status=503, text="The bot is stopping.\n")
 
 
 async def _common_headers(request: web.Request, response: web.StreamResponse) -> None:

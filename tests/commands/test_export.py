@@ -154,9 +154,12 @@ async def test_cli_exports_while_the_bot_is_writing(chat, tmp_path):
     numbers = await fill(chat)
     config = write_config(tmp_path)
     [expected] = await chat.say(ORGANISER, "!export topics json")
-    async with chat.store.transaction() as db:
+
+    async def export_in_the_middle(db):
         await db.execute("UPDATE topics SET text = 'not yet committed' WHERE id = ?", (numbers["pay"],))
-        code, out, err = await cli("export", "topics", "-f", "json", "-c", config)
+        return await cli("export", "topics", "-f", "json", "-c", config)
+
+    code, out, err = await chat.store.transaction(export_in_the_middle)
     assert code == 0, err
     assert out == expected.file.data, "standard output carries the file; the uncommitted change is not in it"
 

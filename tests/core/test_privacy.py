@@ -81,8 +81,8 @@ async def test_each_declared_column_is_collected_and_erased():
         for column in section.holds:
             store = await Store.open(":memory:")
             try:
-                async with store.transaction() as db:
-                    await _fill(db, column.table, {column.name: column.holding(SOMEONE)})
+                given = {column.name: column.holding(SOMEONE)}
+                await store.transaction(lambda db, table=column.table, given=given: _fill(db, table, given))
                 where = f"{column.table}.{column.name} ({section.name})"
                 assert not privacy.is_empty(await privacy.collect(store, SOMEONE)), f"{where} is not collected"
                 await privacy.request_erasure(store, SOMEONE, NOW)

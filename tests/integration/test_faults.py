@@ -253,13 +253,16 @@ async def serve_more_rooms(env: BotRoom, count: int) -> list[str]:
 async def add_open_topics(database: Path, count: int) -> list[int]:
     store = await Store.open(database)
     try:
-        async with store.transaction() as db:
+
+        async def add(db) -> None:
             for i in range(count):
                 text = f"Fault test topic {i}"
                 await db.execute(
                     "INSERT INTO topics (text, norm, suggested_by, suggested_at, status) VALUES (?, ?, ?, ?, 'open')",
                     (text, normalise(text), "@seed:localhost", "2026-01-01T00:00:00+00:00"),
                 )
+
+        await store.transaction(add)
         rows = await store.fetchall("SELECT id FROM topics WHERE text LIKE 'Fault test topic %' ORDER BY id")
     finally:
         await store.close()

@@ -23,11 +23,9 @@ async def test_events_are_queued_once_handled_in_order_and_read_back_by_kind():
         ("$r", ROOM, inbox.REACTION, inbox.reaction(BOB, 2_000, "$m", "👍", None)),
         ("$x", ROOM, inbox.REDACTION, inbox.redaction(BOB, 3_000, "$earlier")),
     ]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     assert [(room, sender) for room, sender, _ in new] == [(ROOM, ALICE), (ROOM, BOB), (ROOM, BOB)]
-    async with store.transaction() as db:
-        assert await inbox.add(db, events[:1], NOW) == [], "a redelivered event is not queued again"
+    assert await store.transaction(lambda db: inbox.add(db, events[:1], NOW)) == [], "a redelivered event not again"
     assert await inbox.pending(store) == new
     first = await inbox.take(store, new[0][2])
     assert first is not None
@@ -66,19 +64,18 @@ async def test_forgetting_a_person_deletes_their_rows_but_what_they_sent_after(s
         ("$after", ROOM, inbox.MESSAGE, inbox.message(ALICE, 4, "!tz Europe/Paris", None, "Alice")),
         ("$bobs", ROOM, inbox.MESSAGE, inbox.message(BOB, 5, "!tz", None, None)),
     ]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     for _, _, seq in (new[0], new[4]):
         await inbox.mark_done(store, seq, NOW)
-    async with store.transaction() as db:
-        assert await inbox.erase_from(db, ALICE, "$confirm") == 3
+    assert await store.transaction(lambda db: inbox.erase_from(db, ALICE, "$confirm")) == 3
     # Her rows are gone, ids and all, but the command she sent after the confirmation,
     # which is still to be handled; one still queued from before it (in another room)
     # would bring back what was just erased.
     assert await event_ids(store) == ["$after", "$bobs"]
     assert [(room, sender) for room, sender, _ in await inbox.pending(store)] == [(ROOM, ALICE)]
-    async with store.transaction() as db:
-        assert await inbox.erase_from(db, ALICE, None) == 0, "without a confirming event: the handled ones"
+    assert await store.transaction(lambda db: inbox.erase_from(db, ALICE, None)) == 0, (
+        "without a confirming event: the handled ones"
+    )
 
 
 async def test_a_redaction_takes_what_it_redacts_out_of_the_inbox(store):
@@ -89,8 +86,7 @@ async def test_a_redaction_takes_what_it_redacts_out_of_the_inbox(store):
         ("$bobs", ROOM, inbox.MESSAGE, inbox.message(BOB, 4, "!tz Europe/Rome", None, None)),
         ("$spam", ROOM, inbox.MESSAGE, inbox.message(BOB, 5, "!suggest spam", None, None)),
     ]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     for _, _, seq in new[:1] + new[2:]:
         await inbox.mark_done(store, seq, NOW)
     redactions = [
@@ -100,8 +96,7 @@ async def test_a_redaction_takes_what_it_redacts_out_of_the_inbox(store):
         ("$x4", ROOM, inbox.REDACTION, inbox.redaction(ALICE, 13, "$bobs")),  # not hers to redact
         ("$x5", ROOM, inbox.REDACTION, inbox.redaction(ORG, 14, "$spam")),  # a moderator's
     ]
-    async with store.transaction() as db:
-        queued = await inbox.add(db, redactions, NOW, moderators={(ROOM, ORG)})
+    queued = await store.transaction(lambda db: inbox.add(db, redactions, NOW, moderators={(ROOM, ORG)}))
     assert await event_ids(store) == ["$bobs", "$x1", "$x2", "$x3", "$x4", "$x5"]
     assert [seq for _, _, seq in await inbox.pending(store)] == [seq for _, _, seq in queued], "$queued is not handled"
     # A redaction is handled (one of a reaction undoes what it did), then goes too.
@@ -118,8 +113,7 @@ async def test_purging_takes_handled_redactions_and_rows_blanked_by_earlier_vers
         ("$undo", ROOM, inbox.REDACTION, inbox.redaction(BOB, 2, "$gone")),
         ("$waiting", ROOM, inbox.MESSAGE, "{}"),
     ]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     # As an earlier version left them: handled, the redaction kept.
     await store.execute("UPDATE inbox SET done_at = ? WHERE event_id != '$waiting'", (iso(NOW),))
     assert await inbox.purge(store, NOW) == 2
@@ -131,8 +125,7 @@ async def test_entries_not_handled_survive_a_restart(tmp_path):
     path = tmp_path / "bot.sqlite3"
     store = await Store.open(path)
     events = [(f"${i}", ROOM, inbox.MESSAGE, inbox.message(ALICE, i, f"!cmd{i}", None, None)) for i in range(3)]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     await inbox.mark_done(store, new[0][2], NOW)
     await store.close()
 
@@ -141,8 +134,7 @@ async def test_entries_not_handled_survive_a_restart(tmp_path):
     assert pending == new[1:], "what was not handled is still to be handled, in order"
     entries = [await inbox.take(store, seq) for _, _, seq in pending]
     assert [e.fields["body"] for e in entries if e is not None] == ["!cmd1", "!cmd2"]
-    async with store.transaction() as db:
-        assert await inbox.add(db, events, NOW) == [], "nor is anything received before taken again"
+    assert await store.transaction(lambda db: inbox.add(db, events, NOW)) == [], "nor anything received before"
     await store.close()
 
 
@@ -155,8 +147,7 @@ async def test_the_inbox_registers_its_part_of_mydata_and_forgetme():
         ("$queued", ROOM, inbox.MESSAGE, inbox.message(ALICE, 2_000, "!next", None, "Alice")),
         ("$bobs", ROOM, inbox.MESSAGE, inbox.message(BOB, 3_000, "!tz", None, None)),
     ]
-    async with store.transaction() as db:
-        new = await inbox.add(db, events, NOW)
+    new = await store.transaction(lambda db: inbox.add(db, events, NOW))
     for _, _, seq in (new[0], new[2]):
         await inbox.mark_done(store, seq, NOW)
     document = await privacy.collect(store, ALICE)

@@ -407,8 +407,9 @@ async def test_a_command_from_a_direct_room_left_before_its_turn_is_not_carried_
     command's turn: it is not taken for a conference room's command either."""
     await alices_room(bot)
     suggestion = inbox.message(ALICE, 1_800_000_000_000, "!suggest Co-op bylaws", None, None)
-    async with chat.store.transaction() as db:
-        await inbox.add(db, [("$queued", DM, inbox.MESSAGE, suggestion)], chat.clock.now())
+    await chat.store.transaction(
+        lambda db: inbox.add(db, [("$queued", DM, inbox.MESSAGE, suggestion)], chat.clock.now())
+    )
     await bot.rooms.direct.forget(DM, "someone else was let in")
     await bot.workers.resume()
     await bot.until_handled()

@@ -2,6 +2,7 @@
 answered once, against a stand-in homeserver."""
 
 import asyncio
+import logging
 
 import pytest
 
@@ -9,7 +10,7 @@ from bot.core.limits import CommandLimit
 from bot.matrix import inbox
 from bot.matrix.sender import MatrixSender
 from bot.matrix.workers import RoomQueue, RoomWorkers
-from tests.conftest import ALICE, BOB, ROOM
+from tests.conftest import ALICE, BOB, ORGANISER, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, Homeserver
 
 MALLORY = "@mallory:example.org"
@@ -36,8 +37,7 @@ class Bot:
             (event_id, ROOM, inbox.MESSAGE, inbox.message(sender, TS, body, None, None))
             for event_id, sender, body in messages
         ]
-        async with self.chat.store.transaction() as db:
-            new = await inbox.add(db, rows, self.chat.clock.now())
+        new = await self.chat.store.transaction(lambda db: inbox.add(db, rows, self.chat.clock.now()))
         if enqueue:
             for room_id, sender, seq in new:
                 self.workers.enqueue(room_id, sender, seq)
@@ -137,6 +137,48 @@ async def test_handled_commands_are_purged_after_a_week(chat, bot):
     chat.clock.advance(days=8)
     await bot.workers.resume()
     assert await chat.store.fetchall("SELECT * FROM inbox") == []
+
+
+@pytest.mark.parametrize(
+    ("sender", "command"), [(ALICE, "!suggest A topic for a database gone"), (ORGANISER, "!cancel 2026-11-26 gone")]
+)
+async def test_a_command_whose_database_is_gone_gets_no_answer_and_stops_the_bot(chat, bot, caplog, sender, command):
+    stopped = asyncio.Event()
+    chat.store.when_gone(stopped.set)
+    await bot.receive(("$before", ALICE, "!link"))
+    await bot.until_handled()
+    await bot.receive(("$lost", sender, command), enqueue=False)
+    chat.store.path.unlink()  # the database file removed while the bot runs
+    [(room_id, who, seq)] = await inbox.pending(chat.store)
+    bot.workers.enqueue(room_id, who, seq)
+    await asyncio.wait_for(stopped.wait(), 5)
+    await bot.workers.close()
+    assert [e for e, _ in bot.answered()] == ["$before"], "no answer as if it had been stored"
+    assert [s for _, _, s in await inbox.pending(chat.store)] == [seq], "not marked handled"
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], "the bot's top level says it, once"
+
+
+async def test_a_command_that_finds_the_disk_full_is_answered_once_there_is_space(disk, chat, bot, caplog):
+    await bot.receive(("$before", ALICE, "!link"))
+    await bot.until_handled()
+    await bot.receive(("$suggest", ALICE, "!suggest Sharing the billing work"), enqueue=False)
+    disk.full = True
+    [(room_id, who, seq)] = await inbox.pending(chat.store)
+    bot.workers.enqueue(room_id, who, seq)
+    for _ in range(400):
+        if disk.refused >= 3:
+            break
+        await asyncio.sleep(0.005)
+    assert disk.refused >= 3, "the command's write was tried again"
+    assert [e for e, _ in bot.answered()] == ["$before"], "no answer while nothing is stored"
+    assert [s for _, _, s in await inbox.pending(chat.store)] == [seq]
+    disk.full = False
+    await bot.until_handled()
+    assert [e for e, _ in bot.answered()] == ["$before", "$suggest"], "answered once"
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM topics WHERE text = 'Sharing the billing work'") == 1
+    assert "database or disk is full" in caplog.text
+    assert all(r.exc_info is None for r in caplog.records), "no traceback"
+    assert not [r for r in caplog.records if r.name == "bot.matrix.workers"], "nothing said about the command"
 
 
 async def test_the_room_queue_gives_people_turns_and_keeps_each_persons_order():

@@ -69,10 +69,15 @@ async def test_who_reacted_with_a_key_is_in_the_order_they_did_on_any_message_of
         ("$r5", HOST, "$start", "✋"),
     ]:
         await reactions.remember(store, Reaction(event_id, user, target, key))
-    async with store.transaction() as db:
-        assert await reactions.reacted_with(db, SESSION, "✋") == [BOB, ALICE, HOST]
-        assert await reactions.reacted_with(db, SESSION, "👍") == [HOST]
-        assert await reactions.reacted_with(db, TOPIC, "👍") == []
+
+    async def reacted(db):
+        return [
+            await reactions.reacted_with(db, SESSION, "✋"),
+            await reactions.reacted_with(db, SESSION, "👍"),
+            await reactions.reacted_with(db, TOPIC, "👍"),
+        ]
+
+    assert await store.transaction(reacted) == [[BOB, ALICE, HOST], [HOST], []]
 
 
 def _section() -> privacy.Section:
@@ -91,7 +96,7 @@ async def test_mydata_lists_a_persons_reactions_and_forgetme_erases_only_theirs(
             {"event_id": "$r3", "target": "$start", "key": "✋"},
         ]
     }
-    async with store.transaction() as db:
-        assert await section.erase(db, privacy.Erasing(ALICE, START + dt.timedelta(1), None)) == {"reactions": 2}
+    erasing = privacy.Erasing(ALICE, START + dt.timedelta(1), None)
+    assert await store.transaction(lambda db: section.erase(db, erasing)) == {"reactions": 2}
     assert await section.collect(store, ALICE) == {"reactions": []}
     assert await reactions.reaction_by(store, "$r2", BOB) is not None

@@ -1,3 +1,7 @@
+import asyncio
+import logging
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -5,7 +9,8 @@ import pytest
 
 from bot.storage import store as storage
 from bot.storage.migrations import MIGRATIONS
-from bot.storage.store import StorageError, Store
+from bot.storage.store import DatabaseGone, StorageError, Store, StoreStopped
+from tests.storage.disk import no_room, room_again
 
 
 def version_of(path) -> int:
@@ -34,13 +39,15 @@ async def test_reopening_is_a_no_op_and_keeps_data(tmp_path):
 
 async def test_transaction_rolls_back_on_error(tmp_path):
     store = await Store.open(tmp_path / "db.sqlite3")
+
+    async def write_then_fail(db):
+        await db.execute("INSERT INTO meta VALUES ('a', '1')")
+        raise RuntimeError("boom")
+
     with pytest.raises(RuntimeError):
-        async with store.transaction() as db:
-            await db.execute("INSERT INTO meta VALUES ('a', '1')")
-            raise RuntimeError("boom")
+        await store.transaction(write_then_fail)
     assert await store.get_meta("a") is None
-    async with store.transaction() as db:
-        await db.execute("INSERT INTO meta VALUES ('a', '2')")
+    await store.transaction(lambda db: db.execute("INSERT INTO meta VALUES ('a', '2')"))
     assert await store.get_meta("a") == "2"
     await store.close()
 
@@ -263,21 +270,193 @@ async def test_a_crash_in_the_first_migration_is_rolled_back_not_called_damage(t
 
 async def test_meta_helpers_inside_a_transaction():
     store = await Store.open(":memory:")
-    async with store.transaction() as db:
+
+    async def write(db) -> str | None:
         await storage.write_meta(db, "a", "1")
         await storage.write_meta(db, "a", "2")
         await storage.write_meta_once(db, "a", "3")
         await storage.write_meta_once(db, "b", "x")
         await storage.count_meta(db, "n")
         await storage.count_meta(db, "n")
-        assert await storage.read_meta(db, "a") == "2"
+        return await storage.read_meta(db, "a")
+
+    assert await store.transaction(write) == "2"
     assert (await store.get_meta("b"), await store.get_meta("n")) == ("x", "2")
     for key, at in (("ask:1", "2026-01-01"), ("ask:2", "2026-03-01"), ("ask_3", "2025-01-01")):
         await store.set_meta(key, at)
-    async with store.transaction() as db:
+
+    async def delete(db) -> None:
         await storage.delete_meta_below(db, "ask:", "2026-02-01")
         await storage.delete_meta(db, "a")
+
+    await store.transaction(delete)
     assert await store.meta_with_prefix("ask") == {"ask:2": "2026-03-01", "ask_3": "2025-01-01"}
     assert await store.meta_with_prefix("ask:") == {"ask:2": "2026-03-01"}
     assert await store.get_meta("a") is None
+    await store.close()
+
+
+# --- the database removed or replaced under a running bot -----------------------------
+
+
+def remove_the_file(path: Path) -> None:
+    path.unlink()
+
+
+def replace_the_file(path: Path) -> None:
+    other = path.with_name("other.sqlite3")
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE kept (x)")
+    conn.close()
+    os.replace(other, path)
+
+
+def remove_the_folder(path: Path) -> None:
+    shutil.rmtree(path.parent)
+
+
+@pytest.mark.parametrize("lose", [remove_the_file, replace_the_file, remove_the_folder])
+async def test_a_database_removed_or_replaced_under_the_store_takes_no_more_writes(tmp_path, lose):
+    path = tmp_path / "data" / "db.sqlite3"
+    path.parent.mkdir()
+    store = await Store.open(path)
+    told: list[str] = []
+    store.when_gone(lambda: told.append("gone"))
+    await store.set_meta("a", "1")
+    lose(path)
+    replacement = path.read_bytes() if path.exists() else None
+
+    async def update(db):
+        await db.execute("UPDATE meta SET value = '5' WHERE key = 'a'")
+
+    writes = [
+        lambda: store.set_meta("a", "2"),
+        lambda: store.execute("UPDATE meta SET value = '3' WHERE key = 'a'"),
+        lambda: store.run(lambda conn: conn.execute("UPDATE meta SET value = '4' WHERE key = 'a'"), write=True),
+        lambda: store.transaction(update),
+    ]
+    for write in writes:
+        with pytest.raises(DatabaseGone) as raised:
+            await write()
+        assert str(path) in str(raised.value) and "\n" not in str(raised.value)
+    assert told == ["gone"], "told once, at the first write refused"
+    assert isinstance(store.gone, DatabaseGone)
+    # None of those writes went anywhere: the old database still says what it said.
+    assert await store.get_meta("a") == "1"
+    await store.close()
+    if replacement is not None:
+        assert path.read_bytes() == replacement, "the file put in its place is left alone"
+    else:
+        assert not path.parent.exists() or not path.exists(), "no new database made in its place"
+
+
+async def test_a_database_left_in_place_keeps_taking_writes(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    for i in range(3):
+        await store.set_meta("a", str(i))
+    assert store.gone is None and await store.get_meta("a") == "2"
+    await store.close()
+
+
+# --- a full disk: a pause, not a failure ------------------------------------------------
+
+
+async def until(condition, what: str) -> None:
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"never happened: {what}")
+
+
+def store_lines(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "bot.storage.store" and r.levelno >= logging.INFO]
+
+
+async def test_a_full_disk_holds_a_write_until_there_is_space_then_does_it_once(tmp_path, caplog, quick_space_checks):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path)
+    caplog.set_level(logging.INFO)
+    await no_room(store)
+    attempts = 0
+
+    async def small_then_big(db) -> str:
+        nonlocal attempts
+        attempts += 1
+        await db.execute("INSERT INTO meta VALUES ('small', 'x')")
+        await db.execute("INSERT INTO meta VALUES ('big', ?)", ("x" * 50_000,))
+        return "stored"
+
+    write = asyncio.create_task(store.transaction(small_then_big))
+    await until(lambda: attempts >= 3, "the write tried again")
+    assert not write.done(), "a full disk is waited out, not reported as a failure"
+    # Meanwhile the database is read as usual, and nothing half-written is seen.
+    assert await store.get_meta("small") is None
+    await room_again(store)
+    assert await write == "stored"
+    rows = await store.fetchall("SELECT key FROM meta WHERE key IN ('small', 'big')")
+    assert sorted(r["key"] for r in rows) == ["big", "small"], "done once, whole"
+    lines = store_lines(caplog)
+    assert [(r.levelname, r.getMessage()) for r in lines] == [
+        ("ERROR", f"database or disk is full at {path}: waiting for space"),
+        ("INFO", f"space is back at {path}: carrying on"),
+    ], "one line when it fills, one when there is room again; none per attempt"
+    assert all(r.exc_info is None for r in caplog.records), "no traceback"
+    await store.close()
+
+
+async def test_each_kind_of_write_waits_for_space(tmp_path, caplog, quick_space_checks):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    await no_room(store)
+    big = "x" * 50_000
+    writes = [
+        store.set_meta("a", big),
+        store.execute("INSERT INTO meta VALUES ('b', ?)", (big,)),
+        store.run(lambda conn: conn.execute("INSERT INTO meta VALUES ('c', ?)", (big,)).rowcount, write=True),
+    ]
+    tasks = [asyncio.create_task(w) for w in writes]
+    await asyncio.sleep(0.1)
+    assert not any(t.done() for t in tasks)
+    await room_again(store)
+    await asyncio.gather(*tasks)
+    assert await store.fetchval("SELECT COUNT(*) FROM meta WHERE key IN ('a', 'b', 'c')") == 3
+    await store.close()
+
+
+async def test_a_write_waiting_for_space_gives_up_when_the_bot_stops(tmp_path, quick_space_checks):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    await no_room(store)
+    write = asyncio.create_task(store.set_meta("big", "x" * 50_000))
+    await asyncio.sleep(0.05)
+    assert not write.done()
+    store.stop_waiting()
+    with pytest.raises(StoreStopped) as raised:
+        await write
+    assert not isinstance(raised.value, DatabaseGone)
+    # Nor does a later write wait: the bot is stopping.
+    with pytest.raises(StoreStopped):
+        await store.set_meta("big", "y" * 50_000)
+    assert await store.get_meta("big") is None
+    await store.close()
+
+
+async def test_a_commit_refused_by_a_full_disk_is_rolled_back_and_done_again_whole(disk, tmp_path):
+    store = await Store.open(tmp_path / "db.sqlite3")
+    runs = 0
+
+    def two_rows(conn: sqlite3.Connection) -> None:
+        nonlocal runs
+        runs += 1
+        conn.execute("INSERT INTO meta VALUES ('one', '1')")
+        conn.execute("INSERT INTO meta VALUES ('two', '2')")
+
+    disk.full = True
+    write = asyncio.create_task(store.run(two_rows, write=True))
+    await until(lambda: disk.refused >= 2, "the commit was tried again")
+    assert await store.get_meta("one") is None
+    disk.full = False
+    await write
+    assert runs >= 3
+    assert await store.fetchval("SELECT COUNT(*) FROM meta WHERE key IN ('one', 'two')") == 2
     await store.close()

@@ -105,3 +105,14 @@ async def test_the_history_filter_comes_from_q_and_each_filter_has_its_own_page(
         assert shown in history and hidden not in history, typed
     unfiltered = await (await client.get("/")).text()
     assert "Budgets" in unfiltered and "Bylaws" in unfiltered
+
+
+async def test_the_calendar_asked_for_after_the_database_is_gone_gets_503_and_stops_the_bot(chat, web_client, caplog):
+    told: list[bool] = []
+    chat.store.when_gone(lambda: told.append(True))
+    client = await web_client(chat)
+    chat.store.path.unlink()  # the calendar's first ask is written: the write finds the file gone
+    response = await client.get("/calendar.ics")
+    assert response.status == 503
+    assert told == [True]
+    assert all(r.exc_info is None for r in caplog.records), "no traceback"

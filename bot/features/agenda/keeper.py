@@ -27,6 +27,7 @@ from bot.core.model import AgendaPosted
 from bot.core.text import Text
 from bot.features.agenda import repository as agendas
 from bot.features.agenda.service import AgendaData, gather
+from bot.storage.store import StoreStopped
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ class AgendaKeeper:
             self._last = self.services.clock.now()
             try:
                 await self.refresh()
+            except StoreStopped:
+                return  # the database is gone, or the bot stops while the disk is full
             except Exception:
                 log.exception("keeping the agenda current failed; tried again at the next change")
             finally:

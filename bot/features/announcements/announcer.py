@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import aiosqlite
+
 from bot.core.clock import iso, parse_iso
 from bot.core.config import ConferenceConfig, Config
 from bot.core.dispatcher import Services
@@ -39,6 +41,7 @@ from bot.features.schedule.repository import (
 from bot.features.sessions import repository as sessions
 from bot.features.sessions.repository import LateComer, Person
 from bot.features.topics.repository import Topic, top_open_topics
+from bot.storage.store import StoreStopped
 
 log = logging.getLogger(__name__)
 
@@ -218,8 +221,9 @@ class Announcer:
         superseded = None if late else self.superseded_by(item.session, item.lead, now)
         needless = item.lead == Notice.HOST_WAIT and await self._host_arrived(item.session.key)
         status = AnnouncementStatus.SKIPPED if late or superseded or needless else AnnouncementStatus.SENDING
-        async with store.transaction() as db:
-            added = await announcements.record(db, item.session.key, item.lead, self._rooms, status, now)
+        added = await store.transaction(
+            lambda db: announcements.record(db, item.session.key, item.lead, self._rooms, status, now)
+        )
         if added and late:
             log.warning(
                 "%s announcement for session %s was due at %s and is past its grace window "
@@ -245,11 +249,15 @@ class Announcer:
         """Close a session nobody ended, 3 h after its start, and queue its summary.
         The close and the queued messages are one transaction: done once, or not at all."""
         store, key = self.services.store, item.session.key
-        async with store.transaction() as db:
+
+        async def close(db: aiosqlite.Connection) -> bool:
             if not await sessions.close_session(db, key, None, item.at, auto=True):
-                return
+                return False
             await announcements.record(db, key, Notice.SUMMARY, self._rooms, AnnouncementStatus.SENDING, item.at)
-        log.info("session %s closed automatically", key)
+            return True
+
+        if await store.transaction(close):
+            log.info("session %s closed automatically", key)
 
     async def _send_pending(self, now: dt.datetime) -> None:
         """Every room at once, each room's messages in order (a host-wait notice goes into
@@ -426,6 +434,10 @@ class Announcer:
             # Only when stop() gave up waiting: what was not sent is recorded as pending
             # and goes out (with the same transaction id) at the next start.
             log.debug("announcement job cancelled at shutdown")
+        except StoreStopped:
+            # The database is gone, or the bot stops while the disk is full: as above,
+            # what was not recorded sent is done at the next start.
+            log.debug("announcement job stopped: the database takes no more writes")
         finally:
             self._running -= 1
             if self._running == 0:

@@ -92,24 +92,28 @@ class NoPendingRequest(Exception):
 
 
 async def request_erasure(store: Store, user_id: str, now: dt.datetime) -> None:
-    async with store.transaction() as db:
+    async def ask(db: aiosqlite.Connection) -> None:
         # Requests nobody confirmed are forgotten too.
         await delete_meta_below(db, _pending_key(""), iso(now - CONFIRM_WINDOW))
         await write_meta(db, _pending_key(user_id), iso(now))
+
+    await store.transaction(ask)
 
 
 async def erase(store: Store, user_id: str, now: dt.datetime, current_event: str | None = None) -> Erased:
     """Erase everything about `user_id` if they asked within CONFIRM_WINDOW, in one
     transaction; raises NoPendingRequest otherwise. `current_event` is the confirming
     command, deleted from the inbox with the ones received before it."""
-    async with store.transaction() as db:
+
+    async def confirm(db: aiosqlite.Connection) -> tuple[str | None, Erased | None]:
         asked = await read_meta(db, _pending_key(user_id))
         # A request is good for one confirmation; a stale one goes too.
         await delete_meta(db, _pending_key(user_id))
         in_time = asked is not None and now - parse_iso(asked) <= CONFIRM_WINDOW
-        if in_time:
-            erased = await _erase(db, user_id, now, current_event)
-    if not in_time:
+        return asked, await _erase(db, user_id, now, current_event) if in_time else None
+
+    asked, erased = await store.transaction(confirm)
+    if erased is None:
         raise NoPendingRequest(expired=asked is not None)
     return erased
 

@@ -129,8 +129,9 @@ async def record_all(
     """`record` for many (person, session, lead, kind, status) in one transaction, so one
     commit: a burst of reminders due together is written before any is sent without a
     disk flush for each. Whether each was new, in order."""
-    added = []
-    async with store.transaction() as db:
+
+    async def work(db: aiosqlite.Connection) -> list[bool]:
+        added = []
         for user_id, session, lead, kind, status in items:
             cursor = await db.execute(
                 "INSERT OR IGNORE INTO reminders_sent (user_id, session, lead, kind, status, at) "
@@ -138,7 +139,9 @@ async def record_all(
                 (user_id, session, format_duration(lead), kind, status, iso(at)),
             )
             added.append(cursor.rowcount > 0)
-    return added
+        return added
+
+    return await store.transaction(work)
 
 
 def _sent(row: aiosqlite.Row) -> Sent:

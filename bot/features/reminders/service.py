@@ -39,7 +39,7 @@ from bot.features.schedule.repository import (
     session_from_key,
     sessions_between,
 )
-from bot.storage.store import Store
+from bot.storage.store import Store, StoreStopped
 
 log = logging.getLogger(__name__)
 
@@ -319,7 +319,9 @@ class _Marks:
                 await reminders.mark_all(
                     self.store, [(item, status, event_id) for item, status, event_id, _ in batch], self.at
                 )
-            except Exception as e:
+            except (Exception, StoreStopped) as e:
+                # Each waiting send is told (a database gone, or the bot stopping while the
+                # disk is full, ends the run the send is in).
                 for *_, written in batch:
                     if not written.done():
                         written.set_exception(e)

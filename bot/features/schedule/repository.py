@@ -270,7 +270,8 @@ async def load_cancellations(store: Store) -> Cancellations:
 
 async def add_cancellation(store: Store, target: str, reason: str, by: str, at: dt.datetime) -> bool:
     """False if that target was cancelled already."""
-    async with store.transaction() as db:
+
+    async def cancel(db: aiosqlite.Connection) -> bool:
         cursor = await db.execute(
             "INSERT OR IGNORE INTO cancellations (target, reason, cancelled_by, cancelled_at) VALUES (?, ?, ?, ?)",
             (target, reason, by, iso(at)),
@@ -278,7 +279,9 @@ async def add_cancellation(store: Store, target: str, reason: str, by: str, at: 
         if not cursor.rowcount:
             return False
         await _schedule_changed(db, at)
-    return True
+        return True
+
+    return await store.transaction(cancel)
 
 
 async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Collection[str], at: dt.datetime) -> None:
@@ -287,7 +290,8 @@ async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Col
     narrowed to the day's other sessions, which stay cancelled for the same reason; the
     notices already sent for them stay valid, those for `keys` are forgotten, and the
     people told of those by direct message are told they take place after all."""
-    async with store.transaction() as db:
+
+    async def restore(db: aiosqlite.Connection) -> None:
         cursor = await db.execute(
             "SELECT reason, cancelled_by, cancelled_at FROM cancellations WHERE target = ?", (day.isoformat(),)
         )
@@ -306,6 +310,8 @@ async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Col
             await announcements.forget_cancellation_notice(db, key)
             await reminders.cancellation_lifted(db, key, session_from_key(config, key).starts_at, at)
         await _schedule_changed(db, at)
+
+    await store.transaction(restore)
 
 
 # --- the schedule's revision, for calendar files --------------------------------------
@@ -331,11 +337,14 @@ async def _schedule_changed(db: aiosqlite.Connection, at: dt.datetime) -> None:
 async def calendar_state(store: Store, config: Config, now: dt.datetime) -> CalendarState:
     """Each slot's event starts from its next session the first time the calendar is asked
     for, and from that same session ever after."""
-    async with store.transaction() as db:
+
+    async def first_ask(db: aiosqlite.Connection) -> None:
         await write_meta_once(db, _SINCE, iso(now))
         for slot in config.conference.slots:
             first = next(s for s in sessions_from(config, now) if s.slot == slot)
             await write_meta_once(db, _first_key(slot), first.key)
+
+    await store.transaction(first_ask)
     anchors = {
         slot: session_from_key(config, await store.get_meta(_first_key(slot)) or "") for slot in config.conference.slots
     }

@@ -159,7 +159,8 @@ async def start_session(store: Store, session: Session, user_id: str, now: dt.da
     """Mark `session` started by `user_id`, who counts as present, as does everyone who
     reacted ✋ to its announcement before it started; who checked in while waiting for
     the host stays checked in. Raises a StartRefused."""
-    async with store.transaction() as db:
+
+    async def start(db: aiosqlite.Connection) -> None:
         cursor = await db.execute(
             f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL AND key != ?", (session.key,)
         )
@@ -192,6 +193,8 @@ async def start_session(store: Store, session: Session, user_id: str, now: dt.da
                 for raised in await reactions.reacted_with(db, Anchor("session", session.key), CHECK_IN_REACTION)
             ],
         )
+
+    await store.transaction(start)
     return SessionState(session.key, user_id, now.replace(microsecond=0), None, None, False)
 
 
@@ -199,7 +202,8 @@ async def reopen_session(store: Store, key: str) -> SessionState:
     """Clear the end of session `key`, ended by mistake: it runs again as it was, started
     by the same person at the same time, with its check-ins and discussed topics. Raises
     OtherRunning if another session runs meanwhile, AlreadyRunning if it never ended."""
-    async with store.transaction() as db:
+
+    async def reopen(db: aiosqlite.Connection) -> SessionState:
         cursor = await db.execute(f"{_STATE} WHERE started_at IS NOT NULL AND ended_at IS NULL AND key != ?", (key,))
         other = await cursor.fetchone()
         if other is not None:
@@ -211,13 +215,14 @@ async def reopen_session(store: Store, key: str) -> SessionState:
         if state.ended_at is None:
             raise AlreadyRunning(state)
         await db.execute("UPDATE sessions SET ended_at = NULL, ended_by = NULL, auto_ended = 0 WHERE key = ?", (key,))
-    return state
+        return state
+
+    return await store.transaction(reopen)
 
 
 async def end_session(store: Store, key: str, by: str | None, at: dt.datetime, auto: bool = False) -> bool:
     """False if the session was not running (ended meanwhile, or never started)."""
-    async with store.transaction() as db:
-        return await close_session(db, key, by, at, auto=auto)
+    return await store.transaction(lambda db: close_session(db, key, by, at, auto=auto))
 
 
 async def close_session(
@@ -239,7 +244,8 @@ async def close_session(
 async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: CheckInVia) -> bool:
     """False if already checked in. A check-in by command over one a ✋ made takes it
     over, so taking the ✋ back no longer undoes it."""
-    async with store.transaction() as db:
+
+    async def check(db: aiosqlite.Connection) -> bool:
         cursor = await db.execute(
             "INSERT OR IGNORE INTO attendance (session, user_id, checked_in_at, via) VALUES (?, ?, ?, ?)",
             (key, user_id, iso(at), via),
@@ -252,6 +258,8 @@ async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: C
                 (via, key, user_id),
             )
         return False
+
+    return await store.transaction(check)
 
 
 async def undo_reaction_check_in(store: Store, key: str, user_id: str) -> bool:

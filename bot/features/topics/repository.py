@@ -397,12 +397,15 @@ async def keep_keys_current(store: Store) -> None:
 
 async def _keys_version_current(store: Store) -> None:
     if store.memo.get("topic_keys_version") != KEYS_VERSION:
-        async with store.transaction() as db:
-            if await read_meta(db, "topic_keys_version") != KEYS_VERSION:
-                await db.execute("DELETE FROM topic_keys")
-                await db.execute("UPDATE topics SET keyed = NULL WHERE keyed IS NOT NULL")
-                await write_meta(db, "topic_keys_version", KEYS_VERSION)
+        await store.transaction(_key_again_if_the_rule_changed)
         store.memo["topic_keys_version"] = KEYS_VERSION
+
+
+async def _key_again_if_the_rule_changed(db: aiosqlite.Connection) -> None:
+    if await read_meta(db, "topic_keys_version") != KEYS_VERSION:
+        await db.execute("DELETE FROM topic_keys")
+        await db.execute("UPDATE topics SET keyed = NULL WHERE keyed IS NOT NULL")
+        await write_meta(db, "topic_keys_version", KEYS_VERSION)
 
 
 def _key_the_unkeyed(conn: sqlite3.Connection) -> None:
@@ -721,7 +724,7 @@ async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) ->
 
 
 async def _hold_back(store: Store, now: dt.datetime, user_id: str, text: str, norm: str) -> None:
-    async with store.transaction() as db:
+    async def hold(db: aiosqlite.Connection) -> None:
         # Nobody sent these again in time: they are forgotten (ISO instants compare as text).
         await db.execute("DELETE FROM held_suggestions WHERE held_at < ?", (iso(now - INSIST_WINDOW),))
         await db.execute(
@@ -729,6 +732,8 @@ async def _hold_back(store: Store, now: dt.datetime, user_id: str, text: str, no
             "ON CONFLICT (user_id, norm) DO UPDATE SET text = excluded.text, held_at = excluded.held_at",
             (user_id, norm, text, iso(now)),
         )
+
+    await store.transaction(hold)
 
 
 async def _check_rate(store: Store, now: dt.datetime, user_id: str, mark: str, per_hour: int) -> None:

@@ -162,6 +162,65 @@ async def test_each_lead_time_fires_once_at_its_time(chat, server):
     assert server.attempts == before
 
 
+@pytest.fixture
+async def chat_on_a_filling_disk(disk, make_chat, make_config):
+    config = make_config(matrix={"rooms": [ROOM_A, ROOM_B]})
+    return await make_chat(config)
+
+
+async def test_an_announcement_due_on_a_full_disk_goes_out_once_there_is_space(chat_on_a_filling_disk, disk, server):
+    chat = chat_on_a_filling_disk
+    ann = announcer(chat, server)
+    chat.clock.set(at(25, 8))  # the morning session's 1d reminder is due
+    disk.full = True
+    run = asyncio.create_task(ann.run_due())
+    for _ in range(400):
+        if disk.refused >= 3:
+            break
+        await asyncio.sleep(0.005)
+    assert disk.refused >= 3 and not run.done(), "waiting for space"
+    assert server.attempts == 0, "nothing sent before it is recorded as being sent"
+    disk.full = False
+    await run
+    assert sorted(k for k in server.messages() if k[1] == "1d") == [(MORNING, "1d", ROOM_A), (MORNING, "1d", ROOM_B)]
+    assert server.attempts == 2, "each once"
+    assert {k: v[0] for k, v in (await rows(chat)).items()} == {
+        (MORNING, "1d", ROOM_A): "sent",
+        (MORNING, "1d", ROOM_B): "sent",
+    }
+    await ann.run_due()
+    assert server.attempts == 2
+
+
+async def test_an_announcement_sent_while_the_disk_fills_is_marked_sent_once_there_is_space(
+    chat_on_a_filling_disk, disk, server
+):
+    chat = chat_on_a_filling_disk
+    ann = announcer(chat, server)
+    chat.clock.set(at(25, 8))
+    sender = ann.sender
+    send = sender.send
+
+    async def send_then_fill(reply, in_reply_to=None):
+        event_id = await send(reply, in_reply_to)
+        disk.full = True  # after the homeserver took it, before it is marked sent
+        return event_id
+
+    sender.send = send_then_fill
+    run = asyncio.create_task(ann.run_due())
+    for _ in range(400):
+        if disk.refused >= 3:
+            break
+        await asyncio.sleep(0.005)
+    assert not run.done(), "the mark waits for space"
+    disk.full = False
+    sender.send = send
+    await run
+    assert {v[0] for v in (await rows(chat)).values()} == {"sent"}
+    await ann.run_due()
+    assert server.attempts == 2 and len(server.shown) == 2, "each shown once, neither sent again"
+
+
 async def test_announcement_says_when_where_and_what(chat, server):
     await chat.say(ALICE, "!suggest How do we share <b>billing</b> work? @room")
     rotas = re.search(r"#(\d+)", await chat.text(BOB, "!suggest Facilitation rotas")).group(1)

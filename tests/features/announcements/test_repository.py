@@ -17,14 +17,13 @@ ROOMS = ("!a:example.org", "!b:example.org")
 FIFTEEN = Lead(dt.timedelta(minutes=15))
 CANCELLED = Notice.CANCELLED
 SENDING, SENT = AnnouncementStatus.SENDING, AnnouncementStatus.SENT
+KEY = "2026-11-26 08:00"
 
 
 async def test_each_announcement_is_recorded_once_per_room():
     store = await Store.open(":memory:")
-    async with store.transaction() as db:
-        assert await announcements.record(db, "2026-11-26 08:00", FIFTEEN, ROOMS, SENDING, AT) == 2
-    async with store.transaction() as db:
-        assert await announcements.record(db, "2026-11-26 08:00", FIFTEEN, ROOMS, SENDING, AT) == 0
+    for added in (2, 0):
+        assert await store.transaction(lambda db: announcements.record(db, KEY, FIFTEEN, ROOMS, SENDING, AT)) == added
     assert await announcements.pending(store) == [("2026-11-26 08:00", "15m", room, AT) for room in ROOMS]
     await announcements.mark(store, "2026-11-26 08:00", FIFTEEN, ROOMS[0], SENT, "$e", AT)
     assert await announcements.pending(store) == [("2026-11-26 08:00", "15m", ROOMS[1], AT)]
@@ -33,15 +32,17 @@ async def test_each_announcement_is_recorded_once_per_room():
 
 async def test_a_lifted_cancellation_forgets_its_notice_and_the_rooms_it_reached():
     store = await Store.open(":memory:")
-    async with store.transaction() as db:
+
+    async def record(db):
         await announcements.record(db, "2026-11-26 08:00", CANCELLED, ROOMS, SENDING, AT)
         await announcements.record(db, "2026-11-26 17:00", CANCELLED, ROOMS[1:], SENDING, AT)
+
+    await store.transaction(record)
     await announcements.mark(store, "2026-11-26 08:00", CANCELLED, ROOMS[0], SENT, "$e", AT)
     await announcements.mark(store, "2026-11-26 17:00", CANCELLED, ROOMS[1], SENT, "$f", AT)
     keys = ["2026-11-26 08:00", "2026-11-26 17:00"]
     assert sorted(await announcements.rooms_told_of_cancellation(store, keys)) == list(ROOMS)
-    async with store.transaction() as db:
-        await announcements.forget_cancellation_notice(db, "2026-11-26 08:00")
+    await store.transaction(lambda db: announcements.forget_cancellation_notice(db, "2026-11-26 08:00"))
     assert await announcements.rooms_told_of_cancellation(store, keys) == [ROOMS[1]]
     assert await announcements.pending(store) == []
     await store.close()

@@ -296,7 +296,7 @@ class Bot:
 async def simulate(chat, seed: int) -> tuple[Run, Homeserver, list[Session]]:
     rng = random.Random(seed)
     # A year of commits: durability is not what this test is about, and fsync is slow.
-    await chat.store.execute("PRAGMA synchronous = OFF")
+    await chat.store.fetchall("PRAGMA synchronous = OFF")
     clock = chat.clock
     clock.set(T0)
     server = Homeserver(clock)
