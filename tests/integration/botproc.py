@@ -68,20 +68,20 @@ class BotProcess:
         self.proc: subprocess.Popen | None = None
         self.starts = 0
 
-    def start(self, under: tuple[str, ...] = ()) -> None:
-        """`under`: a command the bot runs under, as `("faketime", "-f", "+7d")`."""
+    def start(self, env: dict[str, str] | None = None) -> None:
+        """`env`: more environment for the bot, as libfaketime's to run it on another clock."""
         self.starts += 1
         with self.log.open("a") as log:
             log.write(f"\n=== start {self.starts} ===\n")
         self._offset = self.log.stat().st_size
         verbose = ["-v"] if self.verbose else []
         self.proc = subprocess.Popen(
-            [*under, sys.executable, "-m", "bot.cli", *verbose, "run", "-c", str(self.config)],
+            [sys.executable, "-m", "bot.cli", *verbose, "run", "-c", str(self.config)],
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
             cwd=ROOT,
             start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
 
     def output(self) -> str:
