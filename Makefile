@@ -42,6 +42,11 @@ faketime:
 demo: $(STAMP)
 	$(BIN)/ccc-bot demo
 
+## The quick check while you work: lint, formatting, types, import layers and the unit tests
+## in parallel; no Synapse, no browser, no apt (`make test` runs everything before a stop).
+check: lint
+	$(BIN)/python -m pytest -q -n auto -m "not integration and not browser and not soak"
+
 ## The whole suite: lint, formatting, types, import layers, unit and integration tests (a real Synapse is started).
 test: $(STAMP) browser faketime
 	$(BIN)/ruff check bot commands tests bench

@@ -3,7 +3,11 @@ visitor's time zone, a topic after `!suggest`, HTML in a topic shown as text."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import ALICE
+
+pytestmark = pytest.mark.browser
 
 SAO_PAULO = "America/Sao_Paulo"
 

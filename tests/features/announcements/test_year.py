@@ -555,6 +555,7 @@ def text_problems(item: Expected, reply: Reply, run: Run) -> list[str]:
     return [f"{item.key}: {w!r} not in {text!r}" for w in wanted if w not in text]
 
 
+@pytest.mark.soak
 @pytest.mark.parametrize("seed", _env_seeds())
 async def test_a_simulated_year_sends_each_message_once_or_logs_why_not(make_chat, make_config, seed):
     config = make_config(
