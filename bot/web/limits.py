@@ -8,6 +8,9 @@ each connection's protocol is wrapped (`Guard`):
   of connecting, or of the first byte of its next request; otherwise it is closed. The
   application tells the clock a request arrived (`headers_read`, from a middleware), so
   nothing here parses HTTP. An idle kept-alive connection is aiohttp's keep-alive time's.
+- names: aiohttp answers a request it cannot read (400) itself, before the application
+  sees it, and names itself and Python with their versions in `Server`; what it writes
+  goes through `Renamed`, which puts SERVER_NAME there instead.
 - cap: past `max_connections` open connections, a new one gets a short 503 with
   `Connection: close` and is closed, without reaching aiohttp; the others go on. Its own
   request is read (and dropped) before it closes, so that the client gets the 503 and not
@@ -18,11 +21,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import resource
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from email.utils import formatdate
+from typing import Any
 
 from aiohttp import web
+from aiohttp.http import HttpProcessingError
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +142,7 @@ class Guard(asyncio.Protocol):
             self._refuse(transport)
             return
         self.inner = limits.factory()
-        self.inner.connection_made(transport)
+        self.inner.connection_made(Renamed(transport))
         self._start_clock()
 
     def data_received(self, data: bytes) -> None:
@@ -208,3 +214,89 @@ class Guard(asyncio.Protocol):
         if self.transport is not None and not self.transport.is_closing():
             log.debug("web: closing a connection that sent no request's headers in %ss", self.limits.header_timeout)
             self.transport.close()
+
+
+# The `Server` header of an answer's head, as aiohttp fills it in when nothing set it.
+_SERVER_HEADER = re.compile(rb"\r\nServer:[^\r\n]*")
+
+
+def _renamed(data: Any) -> Any:
+    """An answer's head with SERVER_NAME in `Server`; anything else as it is."""
+    if bytes(data[:7]) != b"HTTP/1." or b"\r\nServer: " + SERVER_NAME.encode() in data:
+        return data
+    head, sep, rest = bytes(data).partition(b"\r\n\r\n")
+    return _SERVER_HEADER.sub(b"\r\nServer: " + SERVER_NAME.encode(), head, count=1) + sep + rest
+
+
+class Renamed(asyncio.Transport):
+    """A connection's transport as aiohttp's protocol sees it: the same in every way, but
+    that an answer's head says SERVER_NAME in `Server` (aiohttp's own answers, to requests
+    it could not read, name aiohttp and Python with their versions)."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        super().__init__()
+        self.inner = transport
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.inner.write(_renamed(data))
+
+    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
+        self.inner.writelines([_renamed(data) for data in list_of_data])
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self.inner.get_extra_info(name, default)
+
+    def is_closing(self) -> bool:
+        return self.inner.is_closing()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def abort(self) -> None:
+        self.inner.abort()
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self.inner.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self.inner.get_protocol()
+
+    def is_reading(self) -> bool:
+        return self.inner.is_reading()
+
+    def pause_reading(self) -> None:
+        self.inner.pause_reading()
+
+    def resume_reading(self) -> None:
+        self.inner.resume_reading()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        self.inner.set_write_buffer_limits(high, low)
+
+    def get_write_buffer_size(self) -> int:
+        return self.inner.get_write_buffer_size()
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return self.inner.get_write_buffer_limits()
+
+    def write_eof(self) -> None:
+        self.inner.write_eof()
+
+    def can_write_eof(self) -> bool:
+        return self.inner.can_write_eof()
+
+
+class ServerLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """aiohttp's server logger (handed to its protocol as `logger`): a request it could not
+    read is one line, not an error with a traceback for anyone to fill the log with; an
+    error in the application keeps its traceback."""
+
+    def __init__(self, logger: logging.Logger, extra: Mapping[str, object] | None = None) -> None:
+        super().__init__(logger, extra)
+
+    def exception(self, msg: object, *args: object, exc_info: Any = True, **kwargs: Any) -> None:
+        if isinstance(exc_info, HttpProcessingError):
+            # The kind only: its message quotes what the client sent, line breaks and all.
+            self.info("web: a request that could not be read (%s), answered 400", type(exc_info).__name__)
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)

@@ -36,6 +36,7 @@ from bot.web.limits import (
     KEEPALIVE_TIMEOUT,
     SERVER_NAME,
     Limits,
+    ServerLog,
     default_max_connections,
     request_arrived,
 )
@@ -205,7 +206,10 @@ class WebServer:
         web_config = self.services.config.web
         most = self.max_connections if self.max_connections is not None else default_max_connections()
         self._runner = web.AppRunner(
-            Site(self.services).app(), access_log=None, keepalive_timeout=self.keepalive_timeout
+            Site(self.services).app(),
+            access_log=None,
+            keepalive_timeout=self.keepalive_timeout,
+            logger=ServerLog(logging.getLogger("aiohttp.server")),
         )
         await self._runner.setup()
         assert self._runner.server is not None

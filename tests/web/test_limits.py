@@ -195,3 +195,23 @@ async def test_no_answer_names_python_or_aiohttp(serve, no_tracebacks):
         assert headers["server"] == SERVER_NAME, (status, headers["server"])
         assert headers["x-content-type-options"] == "nosniff", status
     close(stream)
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET / HTTP/1.1\r\nHost: x\r\nno colon in this header line\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 20_000 + b"\r\n\r\n",
+        b"GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+    ],
+    ids=["malformed-header", "header-too-long", "unknown-version"],
+)
+async def test_a_request_the_server_cannot_read_gets_a_400_naming_no_versions(serve, no_tracebacks, request_bytes):
+    """aiohttp answers these itself, before any of the application's code runs."""
+    port = await serve(header_timeout=60, keepalive_timeout=60, max_connections=10)
+    stream = await connect(port)
+    stream[1].write(request_bytes)
+    status, headers, _ = await answer(stream)
+    assert status == 400
+    assert headers["server"] == SERVER_NAME, headers["server"]
+    close(stream)
