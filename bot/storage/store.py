@@ -365,8 +365,7 @@ class Store:
                 self._check_in_place()
                 await conn.execute("COMMIT")
             except BaseException:
-                # SQLite may have rolled it back itself (a full disk can do that).
-                with contextlib.suppress(sqlite3.OperationalError):
+                if conn.in_transaction:  # SQLite may have rolled it back itself (a full disk can do that)
                     await conn.execute("ROLLBACK")
                 raise
             return result
