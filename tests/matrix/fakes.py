@@ -211,6 +211,28 @@ def text_event(event_id: str, sender: str, body: str, ts: int = 1_800_000_000_00
     }
 
 
+def reaction_event(event_id: str, sender: str, target: str, key: str = "👍", ts: int = 1_800_000_000_000) -> dict:
+    return {
+        "type": "m.reaction",
+        "event_id": event_id,
+        "sender": sender,
+        "origin_server_ts": ts,
+        "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": target, "key": key}},
+    }
+
+
+def member_event(user_id: str, membership: str, sender: str = BOT) -> dict:
+    """`user_id`'s membership, as a room's state from the homeserver carries it."""
+    return {
+        "type": "m.room.member",
+        "event_id": f"${user_id}",
+        "sender": sender,
+        "state_key": user_id,
+        "origin_server_ts": 1,
+        "content": {"membership": membership},
+    }
+
+
 class SyncingHomeserver(Homeserver):
     """Also answers syncs (with `syncs`, in turn) and history pages (`history`, by start)."""
 

@@ -8,7 +8,7 @@ from nio import RoomGetStateResponse, RoomResolveAliasError, RoomResolveAliasRes
 from bot.matrix.rooms import CREATOR_POWER, Rooms
 from bot.storage.store import dm_key
 from tests.conftest import ALICE, BOB, ROOM
-from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver
+from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver, member_event
 
 DM = "!dm:example.org"
 STRANGER = "!spam:example.org"
@@ -151,17 +151,6 @@ async def test_membership_is_unknown_until_the_lazy_loaded_room_has_all_its_memb
     assert asked == [ROOM], "asked once"
 
 
-def member(user_id: str, membership: str) -> dict:
-    return {
-        "type": "m.room.member",
-        "event_id": f"${user_id}",
-        "sender": BOT,
-        "state_key": user_id,
-        "origin_server_ts": 1,
-        "content": {"membership": membership},
-    }
-
-
 async def test_the_members_of_direct_rooms_are_loaded_from_their_state_invites_too(chat):
     rooms, client = rooms_for(chat, ROOM)
     await rooms.resolve_served()
@@ -174,7 +163,7 @@ async def test_the_members_of_direct_rooms_are_loaded_from_their_state_invites_t
 
     async def room_get_state(room_id):
         asked.append(room_id)
-        return RoomGetStateResponse([member(BOT, "join"), member("@carol:example.org", "invite")], room_id)
+        return RoomGetStateResponse([member_event(BOT, "join"), member_event("@carol:example.org", "invite")], room_id)
 
     client.room_get_state = room_get_state
     await rooms.load_members()
@@ -221,7 +210,7 @@ async def test_a_recorded_direct_room_found_not_private_at_start_up_is_left_and_
             "origin_server_ts": 1,
             "content": {"room_version": "12", "additional_creators": [people[room_id]] if room_id == shared else []},
         }
-        return RoomGetStateResponse([create, rules, *(member(m, "join") for m in members)], room_id)
+        return RoomGetStateResponse([create, rules, *(member_event(m, "join") for m in members)], room_id)
 
     client.room_get_state = room_get_state
     await rooms.load_members()

@@ -16,7 +16,7 @@ from bot.matrix.rooms import Rooms
 from bot.matrix.sender import DM_POWER_LEVELS, MatrixSender, txn_id
 from bot.storage.store import dm_key
 from tests.conftest import ALICE, BOB, ROOM
-from tests.matrix.fakes import BOT, LOST, FakeRoom, Homeserver, dm_levels, error
+from tests.matrix.fakes import BOT, LOST, FakeRoom, Homeserver, dm_levels, error, member_event
 
 MALLORY = "@mallory:example.org"
 
@@ -299,17 +299,7 @@ async def test_a_failed_room_creation_is_said_in_the_room(asker):
 
 def state(*members: tuple[str, str], join_rule: str = "invite") -> list[dict]:
     """A direct room's state as the homeserver gives it (GET /state)."""
-    events = [
-        {
-            "type": "m.room.member",
-            "event_id": f"${user_id}",
-            "sender": BOT,
-            "state_key": user_id,
-            "origin_server_ts": 1,
-            "content": {"membership": membership},
-        }
-        for user_id, membership in members
-    ]
+    events = [member_event(user_id, membership) for user_id, membership in members]
     events.append(
         {
             "type": "m.room.join_rules",

@@ -18,7 +18,7 @@ from bot.matrix.sync import Syncer, strip_reply_fallback
 from bot.matrix.workers import RoomWorkers
 from bot.storage.store import dm_key
 from tests.conftest import ALICE, BOB, ROOM
-from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver, sync_of, text_event
+from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver, reaction_event, sync_of, text_event
 
 OTHER = "!elsewhere:example.org"
 WEEK = dt.timedelta(days=7)
@@ -115,13 +115,7 @@ async def test_replies_threads_and_edits(bot):
 
 
 async def test_reactions_and_their_redactions_are_kept(bot):
-    reaction = {
-        "type": "m.reaction",
-        "event_id": "$thumbs",
-        "sender": ALICE,
-        "origin_server_ts": 1_800_000_000_000,
-        "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$announce", "key": "👍"}},
-    }
+    reaction = reaction_event("$thumbs", ALICE, "$announce")
     redaction = {
         "type": "m.room.redaction",
         "event_id": "$undo",
@@ -317,13 +311,7 @@ async def alices_room(bot) -> None:
 
 async def test_in_a_direct_room_only_its_persons_events_are_taken(bot):
     await alices_room(bot)
-    reaction = {
-        "type": "m.reaction",
-        "event_id": "$mallorys-thumb",
-        "sender": MALLORY,
-        "origin_server_ts": 1_800_000_000_000,
-        "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$topic", "key": "👍"}},
-    }
+    reaction = reaction_event("$mallorys-thumb", MALLORY, "$topic")
     events = (text_event("$mine", ALICE, "!topics"), text_event("$theirs", MALLORY, "!start"), reaction)
     await bot.sync.take(sync_of(DM, *events), since="s1")
     assert [e for e, _, _ in await bot.stored()] == ["$mine"]

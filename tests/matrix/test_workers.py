@@ -12,6 +12,7 @@ from bot.matrix.sender import MatrixSender
 from bot.matrix.workers import RoomQueue, RoomWorkers
 from tests.conftest import ALICE, BOB, ORGANISER, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, Homeserver
+from tests.storage.disk import until_refused
 
 MALLORY = "@mallory:example.org"
 TS = 1_800_000_000_000
@@ -165,10 +166,7 @@ async def test_a_command_that_finds_the_disk_full_is_answered_once_there_is_spac
     disk.full = True
     [(room_id, who, seq)] = await inbox.pending(chat.store)
     bot.workers.enqueue(room_id, who, seq)
-    for _ in range(400):
-        if disk.refused >= 3:
-            break
-        await asyncio.sleep(0.005)
+    await until_refused(disk)
     assert disk.refused >= 3, "the command's write was tried again"
     assert [e for e, _ in bot.answered()] == ["$before"], "no answer while nothing is stored"
     assert [s for _, _, s in await inbox.pending(chat.store)] == [seq]

@@ -9,6 +9,7 @@ write-ahead log: every write waits, whatever its size.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable
 from functools import partial
@@ -63,3 +64,12 @@ class FillingDisk:
     def connect(self, original: Callable[..., aiosqlite.Connection]) -> Callable[..., aiosqlite.Connection]:
         """aiosqlite.connect, opening its sqlite3 connection on this disk."""
         return partial(original, factory=self.connection_class())
+
+
+async def until_refused(disk: FillingDisk, times: int = 3) -> None:
+    """Until `times` commits have been refused (a writer waiting for space tried again),
+    or two seconds: the caller asserts what it needs of `disk.refused`."""
+    for _ in range(400):
+        if disk.refused >= times:
+            return
+        await asyncio.sleep(0.005)

@@ -18,6 +18,7 @@ from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
 from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
+from tests.storage.disk import until_refused
 
 UTC = dt.UTC
 ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
@@ -174,10 +175,7 @@ async def test_an_announcement_due_on_a_full_disk_goes_out_once_there_is_space(c
     chat.clock.set(at(25, 8))  # the morning session's 1d reminder is due
     disk.full = True
     run = asyncio.create_task(ann.run_due())
-    for _ in range(400):
-        if disk.refused >= 3:
-            break
-        await asyncio.sleep(0.005)
+    await until_refused(disk)
     assert disk.refused >= 3 and not run.done(), "waiting for space"
     assert server.attempts == 0, "nothing sent before it is recorded as being sent"
     disk.full = False
@@ -208,10 +206,7 @@ async def test_an_announcement_sent_while_the_disk_fills_is_marked_sent_once_the
 
     sender.send = send_then_fill
     run = asyncio.create_task(ann.run_due())
-    for _ in range(400):
-        if disk.refused >= 3:
-            break
-        await asyncio.sleep(0.005)
+    await until_refused(disk)
     assert not run.done(), "the mark waits for space"
     disk.full = False
     sender.send = send
