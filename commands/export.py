@@ -33,6 +33,5 @@ async def export(ctx: Context, kind: Kind, format: Format = CSV) -> Reply:
     made = await build_export(ctx.store, kind, format, ctx.config.conference.name, ctx.clock.now().date())
     text = Text("Export of ").bold(kind).add(f": {made.summary}, in ").code(made.filename).add(".")
     if format == "csv":
-        text.add(" Text a spreadsheet would take for a formula (= + - @ at the start of a cell, or after a ; ")
-        text.add("tab or line break) has a ' before it and stays text; Matrix IDs are as they are.")
+        text.add(" Anything a spreadsheet could mistake for a formula has a ' in front of it, so it stays plain text.")
     return ctx.reply(text, file=made.attachment())

@@ -24,6 +24,9 @@ async def test_organiser_gets_the_file_named_by_the_clock_date(chat):
     assert reply.file.data.decode("utf-8-sig").startswith("number,text,suggested_by,")
     assert f"{len(SEED_TOPICS) + 4} topics" in reply.text and "ccc-topics-2026-12-04.csv" in reply.text
     assert reply.direct_to is None and reply.room_id is None, "the answer goes where it was asked"
+    assert "a spreadsheet could mistake for a formula" in reply.text, "a CSV says why some cells begin with '"
+    [json_reply] = await chat.say(ORGANISER, "!export topics json")
+    assert "formula" not in json_reply.text, "nothing of the kind in JSON"
 
 
 @pytest.mark.parametrize(
