@@ -39,7 +39,7 @@ from urllib.parse import quote
 from bench import Goal, ms, percentile, workdir
 from bench import reminders_pipeline as pipeline
 from bench.latency import make_room, person, synapse_in
-from bot.core.config import WEEKDAYS
+from bot.core.weekly import WEEKDAYS
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import SEND_AT_ONCE

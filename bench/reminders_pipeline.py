@@ -18,7 +18,8 @@ from nio.rooms import MatrixRoom
 
 from bot.app import open_services
 from bot.core.clock import FakeClock
-from bot.core.config import WEEKDAYS, parse_config
+from bot.core.config import parse_config
+from bot.core.weekly import WEEKDAYS
 from bot.features.announcements.announcer import Announcer
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders

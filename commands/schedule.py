@@ -7,11 +7,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.core import timezones
-from bot.core.config import WEEKDAYS, Config, Slot
+from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
+from bot.core.weekly import WEEKDAYS, Slot
 from bot.features.announcements import repository as announcements
 from bot.features.announcements.announcer import announcement_of
 from bot.features.people import repository as people

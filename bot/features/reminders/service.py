@@ -15,10 +15,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.core.clock import iso
-from bot.core.config import Config, format_duration, parse_duration
+from bot.core.config import Config
 from bot.core.dispatcher import Membership, Services
 from bot.core.model import Reply, Sender, went_out
 from bot.core.text import Text
+from bot.core.weekly import format_duration, parse_duration
 from bot.features.announcements.announcer import (
     LOOKBACK,
     Announcement,

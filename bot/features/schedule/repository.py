@@ -20,7 +20,8 @@ from dateutil.relativedelta import relativedelta
 
 from bot.core import privacy
 from bot.core.clock import UTC, iso, parse_iso
-from bot.core.config import Config, Slot
+from bot.core.config import Config
+from bot.core.weekly import Slot
 from bot.features.announcements import repository as announcements
 from bot.features.reminders import repository as reminders
 from bot.storage.store import Store, count_meta, write_meta, write_meta_once
