@@ -24,6 +24,8 @@ import os
 import sqlite3
 import stat
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -34,7 +36,7 @@ from bot.storage.migrations import MIGRATIONS, Migration
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-# A piece of work on the database done in aiosqlite's thread: plain sqlite3 calls, no awaits.
+# A piece of work on the database done in the store's thread: plain sqlite3 calls, no awaits.
 Work = Callable[[sqlite3.Connection], T]
 
 
@@ -178,8 +180,11 @@ def check_database(
 
 
 class Store:
-    def __init__(self, conn: aiosqlite.Connection, path: Path):
+    def __init__(self, conn: aiosqlite.Connection, plain: sqlite3.Connection, path: Path):
         self._conn = conn
+        # The same connection, for work done whole in the store's own thread (Store.run).
+        self._plain = plain
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._lock = asyncio.Lock()
         self.path = path
         # Values that never change once the database exists, read once (meta keys).
@@ -202,15 +207,19 @@ class Store:
         if not in_memory:
             await asyncio.to_thread(check_database, path, write=not read_only, migrations=migrations)
         new = not in_memory and not read_only and not path.exists()
+        # Used by aiosqlite's thread and by the store's own (Store.run), never by both at once.
         try:
             if read_only and not in_memory:
-                conn = await aiosqlite.connect(_read_uri(path), uri=True, isolation_level=None)
+                conn = await aiosqlite.connect(_read_uri(path), uri=True, isolation_level=None, check_same_thread=False)
             else:
-                conn = await aiosqlite.connect(path, isolation_level=None)
+                conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise StorageError(f"{path}: cannot be opened: {e}") from None
         conn.row_factory = aiosqlite.Row
-        store = cls(conn, path)
+        # The sqlite3 connection under it, as a cursor of it tells (a cursor's `connection`).
+        async with conn.cursor() as cursor:
+            plain = cursor.connection
+        store = cls(conn, plain, path)
         if read_only:
             await conn.execute("PRAGMA busy_timeout = 5000")
             return store
@@ -271,6 +280,7 @@ class Store:
         self.stop_waiting()
         async with self._lock:
             await self._conn.close()
+        self._thread.shutdown(wait=False)
 
     # --- the file and the disk under it -------------------------------------------------
 
@@ -373,18 +383,29 @@ class Store:
         return await self._done_whole(attempt)
 
     async def run(self, work: Work[T], *, write: bool = False) -> T:
-        """Do `work` with the plain sqlite3 connection in aiosqlite's thread: all its
+        """Do `work` with the plain sqlite3 connection in the store's own thread: all its
         statements cost one trip to that thread, not one each (what a command's few
         statements cost most). With `write`, inside BEGIN IMMEDIATE ... COMMIT, rolled
         back if it raises, and done again whole on a full disk, as `transaction`'s work is.
         `work` must not block on anything but the database."""
-        # aiosqlite's own way of running a call in its thread, with its sqlite3 connection
-        # (what its execute() does); the connection is only ever used in that thread.
-        conn = self._conn
-        run: Callable[..., Awaitable[T]] = conn._execute
         if write:
-            return await self._done_whole(lambda: run(_in_transaction, work, conn._conn, self._check_in_place))
-        return await self._done_whole(lambda: run(_alone, work, conn._conn), write=False)
+            return await self._done_whole(
+                lambda: self._in_thread(_in_transaction, work, self._plain, self._check_in_place)
+            )
+        return await self._done_whole(lambda: self._in_thread(_alone, work, self._plain), write=False)
+
+    async def _in_thread(self, call: Callable[..., T], *args: Any) -> T:
+        """`call(*args)` in the store's thread, under the lock (taken by the caller). The
+        lock is kept until it is over, even if the caller is cancelled meanwhile: nothing
+        else may use the connection while it runs."""
+        done = asyncio.get_running_loop().run_in_executor(self._thread, partial(call, *args))
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            while not done.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([done])
+            raise
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write; returns the number of rows changed."""
