@@ -13,6 +13,7 @@ from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.core.weekly import WEEKDAYS, Slot
+from bot.core.zone_tables import UTC
 from bot.features.announcements import repository as announcements
 from bot.features.announcements.announcer import announcement_of
 from bot.features.people import repository as people
@@ -102,7 +103,7 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
         why = f"{shown!r} is an offset, not a place: it can't follow summer time"
         if reversed_sign or offset.replace("UTC", "") not in shown:
             why += f"; it means {offset}{reversed_sign}"
-        places = [z for z in offered if z != timezones.UTC]
+        places = [z for z in offered if z != UTC]
         if places:
             utc = "UTC, or " if len(places) < len(offered) else ""
             return f"{why}; did you mean {utc}a place at {offset} now: {_listed(places, 'or')}?"
