@@ -27,9 +27,9 @@ from nio.exceptions import LocalProtocolError
 
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.model import IncomingMessage, Reply
+from bot.core.reactions import record_anchor
 from bot.core.text import plural
 from bot.features.reminders.service import DirectChat
-from bot.storage.reactions import record_anchor
 from bot.storage.store import Store, dm_key
 
 if TYPE_CHECKING:  # rooms.py imports this module

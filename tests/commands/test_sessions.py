@@ -8,10 +8,10 @@ import pytest
 
 from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingReaction
+from bot.core.reactions import record_anchor
 from bot.features.people import repository as people
 from bot.features.sessions import chart
 from bot.features.sessions import repository as sessions
-from bot.storage.reactions import record_anchor
 from commands.announcements import summary_text
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, hold
 

@@ -30,8 +30,8 @@ OWNERS: dict[str, str] = {
     "reminders_sent": "bot/features/reminders/repository.py",
     "meta": "bot/storage/store.py",  # a generic key-value table, read and written through the store's helpers
     "inbox": "bot/matrix/inbox.py",
-    "reactions": "bot/storage/reactions.py",  # what people did to the bot's messages, read by the
-    "anchors": "bot/storage/reactions.py",  # dispatcher (votes, check-ins by emoji) and sessions
+    "reactions": "bot/core/reactions.py",  # what people did to the bot's messages, read by the
+    "anchors": "bot/core/reactions.py",  # dispatcher (votes, check-ins by emoji) and sessions
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.core import privacy
+from bot.core import privacy, reactions
 from bot.core.clock import iso, parse_iso
 from bot.core.config import Config
 from bot.core.dispatcher import Services
@@ -28,7 +28,6 @@ from bot.features.schedule.repository import (
 )
 from bot.features.sessions.chart import Series
 from bot.features.topics.repository import Topic, discussed_in
-from bot.storage import reactions
 from bot.storage.store import Store
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from bot.core.model import Reply
+from bot.core.reactions import record_anchor
 from bot.features.announcements.announcer import (
     TICK_JOB,
     Announcer,
@@ -16,7 +17,6 @@ from bot.features.announcements.announcer import (
 from bot.features.people import repository as people
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
-from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.storage.disk import until_refused
 
