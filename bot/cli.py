@@ -128,7 +128,7 @@ def _main(args: argparse.Namespace) -> int:
         if args.command == "backup":
             return _write_backup(config, args.output, args.force)
         if args.command == "run":
-            from bot.matrix.adapter import run_bot
+            from bot.app import run_bot
 
             return asyncio.run(run_bot(config))
         if args.command == "login":
