@@ -28,23 +28,21 @@ def power_level(n: int) -> int:
     return n
 
 
-def url(text: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", text):
-        raise ValueError(f"{text!r} is not an http(s) URL")
-    return text
+def _like(pattern: str, what: str) -> Callable[[str], str]:
+    """A check that the text starts as `pattern` says, else it is not `what`."""
+
+    def check(text: str) -> str:
+        if not re.match(pattern, text):
+            raise ValueError(f"{text!r} is not {what}")
+        return text
+
+    return check
 
 
-def user_id(text: str) -> str:
-    if not re.match(r"^@[^:\s]+:\S+$", text):
-        raise ValueError(f"{text!r} is not a Matrix user ID (e.g. '@alice:example.org')")
-    return text
-
-
-def room_id(text: str) -> str:
-    # Room IDs of room version 12 and later carry no server name ('!abc...').
-    if not re.match(r"^(![^\s:]+(:\S+)?|#[^:\s]+:\S+)$", text):
-        raise ValueError(f"{text!r} is not a room ID or alias (e.g. '!abc:example.org')")
-    return text
+url = _like(r"^https?://[^\s/]+", "an http(s) URL")
+user_id = _like(r"^@[^:\s]+:\S+$", "a Matrix user ID (e.g. '@alice:example.org')")
+# Room IDs of room version 12 and later carry no server name ('!abc...').
+room_id = _like(r"^(![^\s:]+(:\S+)?|#[^:\s]+:\S+)$", "a room ID or alias (e.g. '!abc:example.org')")
 
 
 def prefix(text: str) -> str:
