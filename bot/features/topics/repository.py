@@ -28,7 +28,7 @@ import yaml
 from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.text import clean
-from bot.storage.store import StorageError, Store, read_meta, write_meta
+from bot.storage.store import StorageError, Store, fetch_meta, put_meta, read_meta
 
 log = logging.getLogger(__name__)
 
@@ -397,15 +397,15 @@ async def keep_keys_current(store: Store) -> None:
 
 async def _keys_version_current(store: Store) -> None:
     if store.memo.get("topic_keys_version") != KEYS_VERSION:
-        await store.transaction(_key_again_if_the_rule_changed)
+        await store.run(_key_again_if_the_rule_changed, write=True)
         store.memo["topic_keys_version"] = KEYS_VERSION
 
 
-async def _key_again_if_the_rule_changed(db: aiosqlite.Connection) -> None:
-    if await read_meta(db, "topic_keys_version") != KEYS_VERSION:
-        await db.execute("DELETE FROM topic_keys")
-        await db.execute("UPDATE topics SET keyed = NULL WHERE keyed IS NOT NULL")
-        await write_meta(db, "topic_keys_version", KEYS_VERSION)
+def _key_again_if_the_rule_changed(conn: sqlite3.Connection) -> None:
+    if fetch_meta(conn, "topic_keys_version") != KEYS_VERSION:
+        conn.execute("DELETE FROM topic_keys")
+        conn.execute("UPDATE topics SET keyed = NULL WHERE keyed IS NOT NULL")
+        put_meta(conn, "topic_keys_version", KEYS_VERSION)
 
 
 def _key_the_unkeyed(conn: sqlite3.Connection) -> None:
@@ -724,16 +724,16 @@ async def _held_back(store: Store, now: dt.datetime, user_id: str, norm: str) ->
 
 
 async def _hold_back(store: Store, now: dt.datetime, user_id: str, text: str, norm: str) -> None:
-    async def hold(db: aiosqlite.Connection) -> None:
+    def hold(conn: sqlite3.Connection) -> None:
         # Nobody sent these again in time: they are forgotten (ISO instants compare as text).
-        await db.execute("DELETE FROM held_suggestions WHERE held_at < ?", (iso(now - INSIST_WINDOW),))
-        await db.execute(
+        conn.execute("DELETE FROM held_suggestions WHERE held_at < ?", (iso(now - INSIST_WINDOW),))
+        conn.execute(
             "INSERT INTO held_suggestions (user_id, norm, text, held_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (user_id, norm) DO UPDATE SET text = excluded.text, held_at = excluded.held_at",
             (user_id, norm, text, iso(now)),
         )
 
-    await store.transaction(hold)
+    await store.run(hold, write=True)
 
 
 async def _check_rate(store: Store, now: dt.datetime, user_id: str, mark: str, per_hour: int) -> None:
