@@ -34,21 +34,21 @@ KEYS_VERSION = "1"
 
 def topic_keys(norm: str) -> frozenset[str]:
     """What a stored topic is found by."""
-    words = topic_words(norm)
-    return frozenset(
-        [f"x:{compact(norm)}", f"i:{words.initials}"]
-        + [f"c:{w}" for w in words.content]
-        + [f"j:{w}" for w in words.joins]
-    )
+    return _keys(norm, content="c:", joins="j:")
 
 
 def probe_keys(norm: str) -> frozenset[str]:
-    """The keys under which a topic the same as `norm` may be stored."""
+    """The keys under which a topic the same as `norm` may be stored: its joins meet the
+    content words stored ("c:"), its content words the joins stored ("j:")."""
+    return _keys(norm, content="j:", joins="c:")
+
+
+def _keys(norm: str, *, content: str, joins: str) -> frozenset[str]:
     words = topic_words(norm)
     return frozenset(
         [f"x:{compact(norm)}", f"i:{words.initials}"]
-        + [f"c:{w}" for w in words.joins]
-        + [f"j:{w}" for w in words.content]
+        + [content + w for w in words.content]
+        + [joins + w for w in words.joins]
     )
 
 
