@@ -37,7 +37,7 @@ from nio import (
 
 from bot.core.config import format_duration, parse_duration
 from bot.devtools.localsynapse import LocalSynapse
-from bot.features.topics.repository import normalise
+from bot.features.topics.matching import normalise
 from bot.storage.store import Store
 
 from .botproc import relates, replies_to, send_text, write_config

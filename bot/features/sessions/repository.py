@@ -27,7 +27,8 @@ from bot.features.schedule.repository import (
     sessions_between,
 )
 from bot.features.sessions.chart import Series
-from bot.features.topics.repository import Topic, discussed_in
+from bot.features.topics.model import Topic
+from bot.features.topics.repository import discussed_in
 from bot.storage import reactions
 from bot.storage.store import Store
 
