@@ -34,7 +34,8 @@ from bot.core.config import Config, parse_config
 from bot.core.config_checks import MAX_COMMANDS_PER_MINUTE
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage
-from bot.features.topics.repository import AGENDA_QUERY, normalise
+from bot.features.topics.matching import normalise
+from bot.features.topics.repository import AGENDA_QUERY
 from bot.storage.store import Store
 from commands.topics import LIST_LIMIT
 

@@ -41,7 +41,7 @@ from bench.echo_bot import READY
 from bot.core.clock import iso
 from bot.devtools.localsynapse import LocalSynapse, free_port
 from bot.features.reminders import repository as reminders
-from bot.features.topics.repository import normalise
+from bot.features.topics.matching import normalise
 from bot.matrix.sync import SYNC_TIMEOUT_MS
 from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config

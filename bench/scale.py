@@ -44,7 +44,7 @@ from bot.core.model import IncomingMessage, Reply
 from bot.devtools.localsynapse import LocalSynapse, free_port
 from bot.features.schedule.repository import Session, sessions_from
 from bot.features.sessions.chart import Charts
-from bot.features.topics.repository import normalise
+from bot.features.topics.matching import normalise
 from bot.storage.store import Store
 
 GOAL_TOPICS = 0.020

@@ -19,7 +19,8 @@ from bot.features.announcements.announcer import Wording
 from bot.features.reminders.service import ReminderWording
 from bot.features.sessions.chart import Charts
 from bot.features.sessions.repository import is_volunteer_host
-from bot.features.topics.repository import import_seed_file, keep_keys_current
+from bot.features.topics.index import keep_keys_current
+from bot.features.topics.seed import import_seed_file
 from bot.matrix import inbox  # noqa: F401 (the inbox is in every database: registers its part of !mydata)
 from bot.storage.store import Store, StoreStopped
 from commands import build_registry

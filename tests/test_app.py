@@ -8,7 +8,7 @@ from bot.app import open_services
 from bot.core.clock import FakeClock, SystemClock
 from bot.features.announcements.announcer import Wording
 from bot.features.sessions.chart import Charts
-from bot.features.topics.repository import SeedError
+from bot.features.topics.seed import SeedError
 from bot.storage.store import Store
 from commands.announcements import WORDING
 from tests.conftest import ALICE, SEED_TOPICS, START

@@ -40,7 +40,8 @@ from bot.features.schedule.repository import (
 )
 from bot.features.sessions import repository as sessions
 from bot.features.sessions.repository import LateComer, Person
-from bot.features.topics.repository import Topic, top_open_topics
+from bot.features.topics.model import Topic
+from bot.features.topics.repository import top_open_topics
 from bot.storage.store import StoreStopped
 
 log = logging.getLogger(__name__)

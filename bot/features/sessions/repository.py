@@ -27,7 +27,8 @@ from bot.features.schedule.repository import (
     sessions_between,
 )
 from bot.features.sessions.chart import Series
-from bot.features.topics.repository import Topic, discussed_in
+from bot.features.topics.model import Topic
+from bot.features.topics.repository import discussed_in
 from bot.storage.store import Store
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.
