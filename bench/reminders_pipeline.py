@@ -26,7 +26,7 @@ from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import Reminders
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import DM_POWER_LEVELS, MatrixSender
-from bot.storage.store import dm_key
+from bot.storage.meta import dm_key
 
 BOT = "@ccc-bot:example.org"
 ROOM = "!room:example.org"

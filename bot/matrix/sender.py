@@ -30,7 +30,8 @@ from bot.core.model import IncomingMessage, Reply
 from bot.core.reactions import record_anchor
 from bot.core.text import plural
 from bot.features.reminders.service import DirectChat
-from bot.storage.store import Store, dm_key
+from bot.storage.meta import dm_key
+from bot.storage.store import Store
 
 if TYPE_CHECKING:  # rooms.py imports this module
     from bot.matrix.rooms import DirectRooms

@@ -12,7 +12,7 @@ from bot.features.announcements.announcer import Announcer
 from bot.features.reminders.service import DirectChats, Reminders
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import ENCRYPTION_STATE, MatrixSender, txn_id
-from bot.storage.store import dm_key
+from bot.storage.meta import dm_key
 from tests.conftest import ALICE, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, Homeserver
 

@@ -24,7 +24,8 @@ from bot.core.config import Config
 from bot.core.weekly import Slot
 from bot.features.announcements import repository as announcements
 from bot.features.reminders import repository as reminders
-from bot.storage.store import Store, count_meta, write_meta, write_meta_once
+from bot.storage.meta import count_meta, write_meta, write_meta_once
+from bot.storage.store import Store
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
 _KEY = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$")
