@@ -82,7 +82,13 @@ def open_agenda(
     if not services.config.agenda.enabled:
         return None
     keeper = AgendaKeeper(
-        services, port, lambda data: render_agenda(services, data), rooms, sleep=sleep or asyncio.sleep
+        services.store,
+        services.config,
+        services.clock,
+        port,
+        lambda data: render_agenda(services, data),
+        rooms,
+        sleep=sleep or asyncio.sleep,
     )
     services.agenda = keeper
     return keeper
