@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Iterable
 
 from bot.core.clock import Clock, SystemClock
@@ -13,7 +14,7 @@ from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.announcer import Wording
 from bot.features.reminders.service import ReminderWording
 from bot.features.sessions.chart import Charts
-from bot.features.sessions.repository import is_volunteer_host
+from bot.features.sessions.hosts import is_volunteer_host
 from bot.features.topics.repository import import_seed_file, keep_keys_current
 from bot.matrix import inbox  # noqa: F401 (the inbox is in every database: registers its part of !mydata)
 from bot.storage.store import Store
@@ -41,13 +42,14 @@ async def open_services(
         if opened:
             await store.close()
         raise
+    clock = clock or SystemClock()
     services = Services(
         config=config,
         store=store,
-        clock=clock or SystemClock(),
+        clock=clock,
         registry=build_registry(),
         # A volunteer (!host) is a host of the session they volunteered for.
-        host_checks=[is_volunteer_host],
+        host_checks=[functools.partial(is_volunteer_host, store, config, clock)],
     )
     # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
     services.parts.provide(Charts, Charts())

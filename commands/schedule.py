@@ -33,7 +33,7 @@ from bot.features.schedule.repository import (
     sessions_from,
     sessions_on,
 )
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import lifecycle, repository
 from commands.announcements import announcement_text
 from commands.wording import countdown, long_date, with_full_stop
 
@@ -131,11 +131,11 @@ async def next_sessions(ctx: Context) -> Reply:
     cancels = await load_cancellations(ctx.store)
     zone = await people.get_timezone(ctx.store, ctx.sender)
     text = Text().bold(config.conference.name).add(" — next sessions:")
-    running = await sessions.running_session(ctx.store)
+    running = await repository.running_session(ctx.store)
     if running is not None:
         text.line("▶ Session ").bold(running).add(" is running now: check in with ").code(f"{ctx.prefix}here").add(".")
     else:
-        waiting = await sessions.awaiting_host(ctx.store, config, now)
+        waiting = await lifecycle.awaiting_host(ctx.store, config, now)
         if waiting is not None:
             # Someone arriving late must not conclude they missed it.
             text.line("⏳ Session ").bold(waiting.key).add(f" began {countdown(waiting.starts_at - now)}")
@@ -176,7 +176,7 @@ def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
 
 async def _hosts_line(ctx: Context, session: Session) -> Text:
     """Who volunteered to host, by name (never a ping), or how to volunteer."""
-    volunteers = await sessions.volunteers_of(ctx.store, session.key)
+    volunteers = await repository.volunteers_of(ctx.store, session.key)
     if not volunteers:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {session.key}")
@@ -286,7 +286,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
     if at is not None and cancels.of_day(day) is not None:
         raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
     coming = [s for s in affected if s.starts_at > now]
-    started = await sessions.started_before_cancel(ctx.store, affected, now)
+    started = await lifecycle.started_before_cancel(ctx.store, affected, now)
     if started is not None:
         raise CommandError(f"Session {started.key} has already started; it can't be cancelled.")
     if not coming:

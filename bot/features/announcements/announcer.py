@@ -38,8 +38,10 @@ from bot.features.schedule.repository import (
     session_from_key,
     sessions_between,
 )
-from bot.features.sessions import repository as sessions
-from bot.features.sessions.repository import LateComer, Person
+from bot.features.sessions import hosts, lifecycle, repository
+from bot.features.sessions.hosts import Person
+from bot.features.sessions.repository import LateComer
+from bot.features.sessions.summary import Summary, summary_of
 from bot.features.topics.repository import Topic, top_open_topics
 from bot.storage.store import StoreStopped
 
@@ -165,9 +167,9 @@ class Announcer:
         items: list[Due] = []
         for session in sessions_between(self.services.config, start - wait, end + max_lead + dt.timedelta(seconds=1)):
             items.extend(self._due_for(session, cancels))
-        for state in await sessions.running_sessions(self.services.store):
+        for state in await repository.running_sessions(self.services.store):
             assert state.started_at is not None
-            at = state.started_at + sessions.AUTO_CLOSE_AFTER
+            at = state.started_at + lifecycle.AUTO_CLOSE_AFTER
             if at <= end:
                 items.append(Due(session_from_key(self.services.config, state.key), Notice.AUTO_CLOSE, at))
         return sorted(
@@ -242,7 +244,7 @@ class Announcer:
             )
 
     async def _host_arrived(self, key: str) -> bool:
-        state = await sessions.state_of(self.services.store, key)
+        state = await repository.state_of(self.services.store, key)
         return state is not None and state.started_at is not None
 
     async def _auto_close(self, item: Due) -> None:
@@ -251,7 +253,7 @@ class Announcer:
         store, key = self.services.store, item.session.key
 
         async def close(db: aiosqlite.Connection) -> bool:
-            if not await sessions.close_session(db, key, None, item.at, auto=True):
+            if not await repository.close_session(db, key, None, item.at, auto=True):
                 return False
             await announcements.record(db, key, Notice.SUMMARY, self._rooms, AnnouncementStatus.SENDING, item.at)
             return True
@@ -304,8 +306,8 @@ class Announcer:
         if event_id is None:
             log.warning("sending %s for session %s to %s failed; will retry", lead, key, room)
             return
-        if isinstance(lead, Lead) and lead.at_start and await sessions.thread_root(store, key, room) is None:
-            await sessions.set_thread_root(store, key, room, event_id)
+        if isinstance(lead, Lead) and lead.at_start and await repository.thread_root(store, key, room) is None:
+            await repository.set_thread_root(store, key, room, event_id)
         await self._mark(key, lead, room, AnnouncementStatus.SENT, event_id, now)
 
     async def _mark(
@@ -329,12 +331,12 @@ class Announcer:
         services, key = self.services, session.key
         wording, config = services.parts.get(Wording), services.config
         reply_to = reply_key(key, lead, room, recorded)
-        root = await sessions.thread_root(services.store, key, room)
+        root = await repository.thread_root(services.store, key, room)
         if lead == Notice.CANCELLED:
             notice = await cancellation_of(services, session, now)
             return Reply.of(wording.cancellation(config, notice), room_id=room, key=reply_to)
         if lead == Notice.SUMMARY:
-            summary = await sessions.summary_of(services.store, key, now)
+            summary = await summary_of(services.store, key, now)
             return Reply.of(wording.summary(config, summary), room_id=room, thread_root=root, key=reply_to)
         if lead == Notice.HOST_WAIT:
             if await self._host_arrived(key):
@@ -553,7 +555,7 @@ class Wording:
     announcement: Callable[[Config, Announcement], Text]
     host_wait: Callable[[Config, HostWait], Text]
     cancellation: Callable[[Config, CancellationNotice], Text]
-    summary: Callable[[Config, sessions.Summary], Text]
+    summary: Callable[[Config, Summary], Text]
 
 
 async def announcement_of(
@@ -573,15 +575,15 @@ async def announcement_of(
         left=left,
         lead=lead if lead is not None and left > lead - ON_TIME else None,
         agenda=await top_open_topics(store, AGENDA_SIZE),
-        volunteers=await sessions.people(store, await sessions.volunteers_of(store, session.key)),
+        volunteers=await hosts.people(store, await repository.volunteers_of(store, session.key)),
         ping=ping,
-        late=await sessions.late_comers(store, session.key) if late else [],
+        late=await repository.late_comers(store, session.key) if late else [],
     )
 
 
 async def host_wait_of(services: Services, session: Session) -> HostWait:
     store = services.store
-    volunteers = await sessions.people(store, await sessions.volunteers_of(store, session.key))
+    volunteers = await hosts.people(store, await repository.volunteers_of(store, session.key))
     return HostWait(session, services.config.conference.host_wait_minutes, volunteers)
 
 
