@@ -13,7 +13,7 @@ from bot.core.model import Attachment, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.features.announcements import repository as announcements
-from bot.features.announcements.announcer import announcement_of
+from bot.features.announcements.messages import announcement_of
 from bot.features.people import repository as people
 from bot.features.schedule.repository import (
     CalendarState,

@@ -8,15 +8,15 @@ import re
 
 import pytest
 
+from bot.app import open_announcer
 from bot.core.model import Reply
-from bot.features.announcements.announcer import (
-    TICK_JOB,
-    Announcer,
-)
+from bot.features.announcements.jobs import TICK_JOB, Jobs
+from bot.features.announcements.sending import Announcer
 from bot.features.people import repository as people
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository as sessions
 from bot.storage.reactions import record_anchor
+from commands.announcements import WORDING
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.storage.disk import until_refused
 
@@ -107,7 +107,7 @@ def server():
 
 
 def announcer(chat, server, **kwargs) -> Announcer:
-    return Announcer(chat.services, FakeSender(chat, server, **kwargs))
+    return Announcer(chat.services, FakeSender(chat, server, **kwargs), WORDING)
 
 
 async def visit(chat, ann: Announcer, *instants: dt.datetime) -> None:
@@ -277,7 +277,7 @@ async def test_restart_between_15m_and_0m_loses_and_repeats_nothing(chat, server
 
 async def test_restart_after_the_grace_window_skips_and_logs(chat, server, caplog):
     ann = announcer(chat, server)
-    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.sending")
     # Down from Monday until 31 minutes after the morning session's 1d reminder was due.
     await visit(chat, ann, at(25, 8, 31))
     assert (MORNING, "1d", ROOM_A) not in server.messages()
@@ -412,8 +412,8 @@ async def test_scheduler_jobs_are_keyed_by_session_and_lead(chat, server):
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.start(paused=True)
     try:
-        ann = announcer(chat, server)
-        await ann.start(scheduler)
+        planner = Jobs(announcer(chat, server))
+        await planner.start(scheduler)
         jobs = {job.id: job for job in scheduler.get_jobs()}
         assert TICK_JOB in jobs
         job = jobs[f"ccc:{MORNING}:15m"]
@@ -422,13 +422,13 @@ async def test_scheduler_jobs_are_keyed_by_session_and_lead(chat, server):
         assert jobs[f"ccc:{MORNING}:host-wait"].trigger.run_date == at(26, 8, 10)
         # A cancellation re-plans: the reminders go, one notice comes.
         await add_cancellation(chat.store, MORNING, "", ORGANISER, chat.clock.now())
-        await ann.replan()
+        await planner.replan()
         ids = {job.id for job in scheduler.get_jobs()}
         assert f"ccc:{MORNING}:15m" not in ids and f"ccc:{MORNING}:cancelled" in ids
         assert f"ccc:{EVENING}:15m" in ids
         # Firing a job at its time does what it stands for.
         chat.clock.set(at(25, 8))
-        await ann.fire(MORNING, "cancelled")
+        await planner.fire(MORNING, "cancelled")
         assert (MORNING, "cancelled", ROOM_A) in server.messages()
         assert f"ccc:{MORNING}:cancelled" not in {job.id for job in scheduler.get_jobs()}
     finally:
@@ -436,26 +436,26 @@ async def test_scheduler_jobs_are_keyed_by_session_and_lead(chat, server):
 
 
 async def job_running_on_a_scheduler(make_chat, replan):
-    """An Announcer whose re-plan is `replan`, with a job of it running on a real
-    AsyncIOScheduler: (announcer, scheduler)."""
+    """An announcer's jobs whose re-plan is `replan`, with a job of it running on a real
+    AsyncIOScheduler: (jobs, scheduler)."""
     import asyncio
 
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
     from apscheduler.triggers.date import DateTrigger
 
     chat = await make_chat()
-    ann = Announcer(chat.services, sender=None)
-    ann.replan = replan
+    jobs = Jobs(Announcer(chat.services, sender=None, wording=WORDING))
+    jobs.replan = replan
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.start()
-    ann._scheduler = scheduler
-    scheduler.add_job(ann.fire, DateTrigger(run_date=dt.datetime.now(UTC)), args=(MORNING, "0m"))
+    jobs._scheduler = scheduler
+    scheduler.add_job(jobs.fire, DateTrigger(run_date=dt.datetime.now(UTC)), args=(MORNING, "0m"))
     for _ in range(100):
         await asyncio.sleep(0.01)
-        if not ann._idle.is_set():
+        if not jobs._idle.is_set():
             break
-    assert not ann._idle.is_set(), "the scheduled job did not start"
-    return ann, scheduler
+    assert not jobs._idle.is_set(), "the scheduled job did not start"
+    return jobs, scheduler
 
 
 async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_chat):
@@ -471,8 +471,8 @@ async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_ch
         ran.append("replan")
         return []
 
-    ann, scheduler = await job_running_on_a_scheduler(make_chat, slow_replan)
-    stopping = asyncio.create_task(ann.stop(wait_seconds=5))
+    jobs, scheduler = await job_running_on_a_scheduler(make_chat, slow_replan)
+    stopping = asyncio.create_task(jobs.stop(wait_seconds=5))
     await asyncio.sleep(0.05)
     assert not stopping.done(), "shutdown went on while a job was still running"
     assert scheduler.running, "the scheduler was shut down under a running job"
@@ -480,7 +480,7 @@ async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_ch
     await asyncio.wait_for(stopping, 5)
     assert ran == ["replan"], "the running job was cancelled instead of finishing"
     assert not scheduler.running
-    await ann.tick()
+    await jobs.tick()
     assert ran == ["replan"], "no new job once closing"
 
 
@@ -490,13 +490,13 @@ async def test_shutdown_that_gives_up_waiting_logs_it_without_a_traceback(make_c
     async def stuck_replan():
         await asyncio.Event().wait()
 
-    ann, _ = await job_running_on_a_scheduler(make_chat, stuck_replan)
+    jobs, _ = await job_running_on_a_scheduler(make_chat, stuck_replan)
     with caplog.at_level(logging.DEBUG):
-        await ann.stop(wait_seconds=0.1)
+        await jobs.stop(wait_seconds=0.1)
         await asyncio.sleep(0.05)
     assert "resent at the next start" in caplog.text
     assert not [r for r in caplog.records if r.exc_info], "a cancelled job was logged as an error"
-    assert ann._idle.is_set()
+    assert jobs._idle.is_set()
 
 
 # --- after a downtime, and what a reminder says ----------------------------------------
@@ -530,7 +530,7 @@ async def test_after_a_downtime_a_passed_reminder_is_not_sent_beside_a_later_one
     ann = announcer(chat, server)
     await visit(chat, ann, at(26, 7, 40))
     caplog.clear()
-    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.sending")
     await visit(chat, ann, back)
     shown = server.messages()
     assert sorted(k[1:] for k in shown if k[0] == MORNING) == [("0m", ROOM_A), ("0m", ROOM_B)]
@@ -545,7 +545,7 @@ async def test_after_a_downtime_only_the_latest_due_reminder_goes_out(chat_with_
     chat = await chat_with_leads("1d", "15m", "5m", "0m")
     ann = announcer(chat, server)
     await visit(chat, ann, at(26, 7, 40))
-    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.sending")
     # Back at 07:56: the 15m and the 5m reminders are both due, within the grace window.
     await visit(chat, ann, at(26, 7, 56))
     shown = server.messages()
@@ -575,7 +575,7 @@ async def test_a_reminder_shown_just_before_a_crash_is_recorded_sent_not_skipped
     # sent (with its event), neither sent again nor logged as never sent.
     await crash_after_the_first_send(chat, server, at(26, 7, 45))
     assert (await rows(chat))[(MORNING, "15m", ROOM_A)][0] == "sending"
-    caplog.set_level(logging.INFO, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.INFO, logger="bot.features.announcements.sending")
     attempts = server.attempts
     await visit(chat, announcer(chat, server), at(26, 8))
     shown = server.messages()
@@ -595,7 +595,7 @@ async def test_a_send_cut_short_that_cannot_be_checked_is_skipped_without_claimi
 ):
     await crash_after_the_first_send(chat, server, at(26, 7, 45))
     server.unreadable = True
-    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.sending")
     await visit(chat, announcer(chat, server), at(26, 8))
     assert [k[1:] for k in server.messages() if k[0] == MORNING].count(("15m", ROOM_A)) == 1  # not sent again
     assert (await rows(chat))[(MORNING, "15m", ROOM_A)] == ("skipped", None)
@@ -638,15 +638,11 @@ async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, se
 async def test_a_downtime_longer_than_a_day_logs_every_announcement_and_reminder_it_skipped(chat, server, caplog):
     # Found by the simulated year: the catch-up looked back one day only, so a bot down from
     # Tuesday to Friday skipped Thursday's announcements and reminders without a word.
-    from bot.features.reminders.service import Reminders
-
     await chat.text(ALICE, "!remind 08:00 1h")
-    ann = announcer(chat, server)
-    ann.riders.append(Reminders(ann, ann.sender))
+    ann = open_announcer(chat.services, FakeSender(chat, server))
     await visit(chat, ann, at(24, 12))
     caplog.set_level(logging.WARNING)
-    restarted = announcer(chat, server)
-    restarted.riders.append(Reminders(restarted, restarted.sender))
+    restarted = open_announcer(chat.services, FakeSender(chat, server))
     await visit(chat, restarted, at(27, 12))
     assert server.messages() == {}
     for key in (MORNING, EVENING):
@@ -680,7 +676,7 @@ class SlowHomeserver(FakeSender):
 
 async def test_every_room_gets_its_announcement_at_once_not_one_after_another(chat, server):
     slow = SlowHomeserver(chat, server)
-    ann = Announcer(chat.services, slow)
+    ann = Announcer(chat.services, slow, WORDING)
     await visit(chat, ann, at(25, 8))  # the 1d reminder, due in both rooms
     assert slow.most_in_air == 2, "the two rooms' sends were in the air together"
     assert {r.room_id for _, r, _ in server.shown} == {ROOM_A, ROOM_B}
@@ -692,7 +688,7 @@ async def test_in_one_room_what_a_downtime_left_goes_out_in_order(chat, server):
     # 0m, which opens the thread; the host-wait notice then goes into that thread.
     slow = SlowHomeserver(chat, server)
     await visit(chat, announcer(chat, server), at(25, 8, 0, 30))
-    await visit(chat, Announcer(chat.services, slow), at(26, 8, 11))
+    await visit(chat, Announcer(chat.services, slow, WORDING), at(26, 8, 11))
     for room in (ROOM_A, ROOM_B):
         sent = [k for k in slow.order if k.endswith(room)]
         assert sent == [f"announce:{MORNING}:0m:{room}", f"announce:{MORNING}:host-wait:{room}"]
