@@ -19,7 +19,6 @@ from bot.features.schedule.repository import (
     CalendarState,
     Cancellations,
     Session,
-    TimeOfDay,
     add_cancellation,
     calendar_state,
     conference_zone,
@@ -27,12 +26,12 @@ from bot.features.schedule.repository import (
     local_time,
     next_held_sessions,
     planning_range,
-    read_time_of_day,
     restore_sessions,
     session_from_key,
     sessions_from,
     sessions_on,
 )
+from bot.features.schedule.time_of_day import TimeOfDay, read_time_of_day
 from bot.features.sessions import repository as sessions
 from commands.announcements import announcement_text
 from commands.wording import countdown, long_date, with_full_stop
