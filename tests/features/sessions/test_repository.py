@@ -12,7 +12,7 @@ from bot.features.schedule.repository import session_from_key
 from bot.features.sessions import repository as sessions
 from commands.announcements import WORDING
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
-from tests.features.announcements.test_announcer import FakeSender, Homeserver, visit
+from tests.features.announcements.fakes import FakeSender, Homeserver, visit
 
 UTC = dt.UTC
 ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
