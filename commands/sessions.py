@@ -24,8 +24,8 @@ from bot.features.sessions import chart
 from bot.features.sessions import repository as sessions
 from bot.features.sessions.repository import CHECK_IN_REACTION, START_EARLY, START_LATE
 from commands.announcements import late_text, link_line, summary_text
+from commands.dates import check_planned_day, typed_session_time
 from commands.hosting import coming_offers, host_of_another, offer_text
-from commands.schedule import check_planned_day, typed_session_time
 from commands.wording import countdown, long_date
 
 group = CommandGroup("sessions")
