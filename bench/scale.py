@@ -36,6 +36,7 @@ import aiosqlite
 from nio import AsyncClient, AsyncClientConfig, RoomSendResponse
 
 from bench import ROOT, Goal, median, ms, workdir
+from bench.homeserver import Pinger, stopping, synapse_in
 from bot.app import open_services
 from bot.core.clock import FakeClock, iso
 from bot.core.config import Config, parse_config
@@ -515,7 +516,6 @@ def memory_config(synapse: LocalSynapse, account, room: str, database: Path) -> 
 
 
 async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, members: int, starts: int = 3) -> Memory:
-    from bench.latency import Pinger
     from tests.integration.botproc import BotProcess, register_bot, write_config
 
     room, users = await asyncio.to_thread(fill_room, synapse, members)
@@ -525,34 +525,31 @@ async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, me
     client = AsyncClient(synapse.url, users[1][0], config=AsyncClientConfig(store_sync_tokens=False))
     client.restore_login(users[1][0], "unknown", users[1][1])
     pinger = Pinger(client)
-    try:
-        began = time.monotonic()
-        bot.start()
-        await bot.wait_ready(timeout=180)
-        started = time.monotonic() - began
-        assert bot.proc is not None
-        pid = bot.proc.pid
-        await wait_idle(pid)
-        idle_hwm, idle_rss = _status_mb(pid, "VmHWM"), _status_mb(pid, "VmRSS")
-        await pinger.start()
-        busy_hwm = await _answer(pinger, pid, room, "!topics", "Open topics")
-        chart_hwm = await _answer(pinger, pid, room, "!stats", "Attendance")
-        last_rss = _status_mb(pid, "VmRSS")
-        chart_process = await chart_process_hwm(pid)
-        restarts, cpus, restart_hwm = [], [], 0.0
-        for _ in range(starts):
-            bot.stop()
-            reply, seen, cpu = await first_reply(bot, pinger, client, synapse, room, users[1][1])
-            restarts.append((reply, seen))
-            cpus.append(cpu)
-            restart_hwm = _status_mb(bot.proc.pid, "VmHWM")
-    except BaseException:
-        print(f"ccc-bot log:\n{bot.output()[-3000:]}")
-        raise
-    finally:
-        await pinger.stop()
-        await client.close()
-        bot.stop()
+    with stopping(bot):
+        try:
+            began = time.monotonic()
+            bot.start()
+            await bot.wait_ready(timeout=180)
+            started = time.monotonic() - began
+            assert bot.proc is not None
+            pid = bot.proc.pid
+            await wait_idle(pid)
+            idle_hwm, idle_rss = _status_mb(pid, "VmHWM"), _status_mb(pid, "VmRSS")
+            await pinger.start()
+            busy_hwm = await _answer(pinger, pid, room, "!topics", "Open topics")
+            chart_hwm = await _answer(pinger, pid, room, "!stats", "Attendance")
+            last_rss = _status_mb(pid, "VmRSS")
+            chart_process = await chart_process_hwm(pid)
+            restarts, cpus, restart_hwm = [], [], 0.0
+            for _ in range(starts):
+                bot.stop()
+                reply, seen, cpu = await first_reply(bot, pinger, client, synapse, room, users[1][1])
+                restarts.append((reply, seen))
+                cpus.append(cpu)
+                restart_hwm = _status_mb(bot.proc.pid, "VmHWM")
+        finally:
+            await pinger.stop()
+            await client.close()
     return Memory(
         members,
         idle_hwm,
@@ -624,8 +621,6 @@ async def run(
     starts: int = 3,
     synapse: LocalSynapse | None = None,
 ) -> ScaleFigures:
-    from bench.latency import synapse_in
-
     with workdir() as folder:
         database = folder / "ccc.sqlite3"
         config = scale_config(folder, database)
