@@ -19,8 +19,8 @@ from bot.features.schedule.repository import (
 )
 from bot.features.sessions import repository
 from bot.features.sessions.lifecycle import START_LATE
+from commands.dates import check_planned_day, typed_session_time
 from commands.hosting import coming_offers
-from commands.schedule import check_planned_day, typed_session_time
 from commands.session_common import next_hint, remember_name
 from commands.wording import countdown, long_date
 

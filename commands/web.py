@@ -16,9 +16,9 @@ from bot.core.config import Config
 from bot.core.text import plural
 from bot.features.agenda.service import Upcoming
 from bot.features.export.reports import IMPORTED_SESSION, Report, topics_json
+from bot.features.schedule.calendar import calendar_ics
 from bot.features.site.service import Feed, PageData
-from bot.features.topics.repository import Topic
-from commands.schedule import calendar_ics
+from bot.features.topics.model import Topic
 
 CHART_PATH = "/chart.png"
 

@@ -17,7 +17,7 @@ from bot.core.clock import FakeClock
 from bot.core.config import Config, parse_config
 from bot.core.dispatcher import Dispatcher, Services
 from bot.core.model import IncomingMessage, Reply
-from bot.features.topics.repository import read_seed
+from bot.features.topics.seed import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' own seed topics (the shipped topics.yaml is checked on its own, in

@@ -13,7 +13,7 @@ from typing import Any, TypeVar, cast
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
-from bot.core.model import AgendaControl, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
+from bot.core.model import AgendaControl, DirectChat, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
 from bot.storage import reactions
@@ -40,9 +40,8 @@ T = TypeVar("T")
 
 class Parts:
     """What the wiring (bot/app.py) hands to features and handlers that they may not
-    import or build themselves, one object per type and looked up by that type: the
-    wording of what the bot says on its own (it lives in `commands/`, which features do not
-    import), the chart runner (one for as long as the bot runs)."""
+    import or build themselves, one object per type and looked up by that type: the chart
+    runner (one for as long as the bot runs)."""
 
     def __init__(self) -> None:
         self._by_type: dict[type[Any], object] = {}
@@ -76,6 +75,9 @@ class Services:
     # session cancelled or restored): the announcer, once started, sets it to plan (and
     # send what is due) at once, not at its next tick up to a minute later.
     schedule_changed: Callable[[], None] = lambda: None
+    # Finds or opens the bot's direct chat with a person (`!remind` opens it when they opt
+    # in), where the adapter has direct chats: the Matrix adapter sets it.
+    open_direct_chat: Callable[[str], Awaitable[DirectChat]] | None = None
 
     @property
     def prefix(self) -> str:

@@ -29,7 +29,7 @@ from bot.core.clock import UTC
 from bot.core.dispatcher import Services
 from bot.features.sessions.chart import Charts
 from bot.features.site import service as site
-from bot.features.topics.repository import TopicStatus
+from bot.features.topics.model import TopicStatus
 from bot.storage.store import StoreStopped
 from bot.web.limits import (
     HEADER_TIMEOUT,

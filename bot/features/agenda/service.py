@@ -14,7 +14,8 @@ from bot.core.config import Config, Slot
 from bot.features.people.repository import name_of
 from bot.features.schedule.repository import Session, load_cancellations, sessions_from
 from bot.features.sessions import repository
-from bot.features.topics.repository import Topic, agenda_for, discussed_in
+from bot.features.topics.model import Topic
+from bot.features.topics.repository import agenda_for, discussed_in
 from bot.storage.store import Store
 
 # Cancelled sessions of one slot shown before its next held one, at most.

@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.features.sessions.repository import Attendee, LateComer, late_comers, present, state_of
-from bot.features.topics.repository import Topic, discussed_in
+from bot.features.topics.model import Topic
+from bot.features.topics.repository import discussed_in
 from bot.storage.store import Store
 
 

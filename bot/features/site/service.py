@@ -14,7 +14,8 @@ from bot.features.people.repository import display_name
 from bot.features.schedule.repository import CalendarState, Cancellations, calendar_state, load_cancellations
 from bot.features.sessions import repository, statistics
 from bot.features.sessions.chart import Series
-from bot.features.topics.repository import Topic, TopicStatus, all_topics, discussed_matching
+from bot.features.topics.model import Topic, TopicStatus
+from bot.features.topics.repository import all_topics, discussed_matching
 from bot.storage.store import Store
 
 PAGE_TOPICS = 50  # open topics on the page, most votes first (all of them in /topics.json)

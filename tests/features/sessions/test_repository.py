@@ -5,12 +5,13 @@ import datetime as dt
 
 import pytest
 
-from bot.features.announcements.announcer import Announcer
+from bot.features.announcements.sending import Announcer
 from bot.features.people import repository as people
 from bot.features.schedule.repository import session_from_key
 from bot.features.sessions import repository
+from commands.announcements import WORDING
 from tests.conftest import ALICE, BOB, HOST, hold
-from tests.features.announcements.test_announcer import FakeSender, Homeserver, visit
+from tests.features.announcements.fakes import FakeSender, Homeserver, visit
 
 UTC = dt.UTC
 ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
@@ -33,7 +34,7 @@ def server():
 
 @pytest.fixture
 def ann(chat, server) -> Announcer:
-    return Announcer(chat.services, FakeSender(chat, server))
+    return Announcer(chat.services, FakeSender(chat, server), WORDING)
 
 
 async def test_check_ins_while_waiting_do_not_silence_the_host_wait_notice(chat, server, ann):
