@@ -27,7 +27,7 @@ from bench.latency import seed_open_topics
 from bot.core.config import LimitsConfig, load_config
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.schedule.repository import session_from_key
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository
 from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
@@ -83,12 +83,14 @@ async def hold_sessions(config_path: Path, database: Path, count: int) -> None:
     try:
         for week in range(count):
             session = session_from_key(config, f"{thursday - dt.timedelta(weeks=week)} 08:00")
-            await sessions.start_session(store, session, "@host:localhost", session.starts_at)
+            await repository.start_session(store, session, "@host:localhost", session.starts_at)
             for person in range(3 + week % 4):
-                await sessions.check_in(
-                    store, session.key, f"@member{person}:localhost", session.starts_at, sessions.CheckInVia.COMMAND
+                await repository.check_in(
+                    store, session.key, f"@member{person}:localhost", session.starts_at, repository.CheckInVia.COMMAND
                 )
-            await sessions.end_session(store, session.key, "@host:localhost", session.starts_at + dt.timedelta(hours=1))
+            await repository.end_session(
+                store, session.key, "@host:localhost", session.starts_at + dt.timedelta(hours=1)
+            )
     finally:
         await store.close()
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Iterable
 
 from bot.core.clock import Clock, SystemClock
@@ -14,7 +15,7 @@ from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
-from bot.features.sessions.repository import is_volunteer_host
+from bot.features.sessions.hosts import is_volunteer_host
 from bot.features.topics.index import keep_keys_current
 from bot.features.topics.seed import import_seed_file
 from bot.matrix import inbox  # noqa: F401 (the inbox is in every database: registers its part of !mydata)
@@ -43,13 +44,14 @@ async def open_services(
         if opened:
             await store.close()
         raise
+    clock = clock or SystemClock()
     services = Services(
         config=config,
         store=store,
-        clock=clock or SystemClock(),
+        clock=clock,
         registry=build_registry(),
         # A volunteer (!host) is a host of the session they volunteered for.
-        host_checks=[is_volunteer_host],
+        host_checks=[functools.partial(is_volunteer_host, store, config, clock)],
     )
     # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
     services.parts.provide(Charts, Charts())
@@ -90,7 +92,13 @@ def open_agenda(
     if not services.config.agenda.enabled:
         return None
     keeper = AgendaKeeper(
-        services, port, lambda data: render_agenda(services, data), rooms, sleep=sleep or asyncio.sleep
+        services.store,
+        services.config,
+        services.clock,
+        port,
+        lambda data: render_agenda(services, data),
+        rooms,
+        sleep=sleep or asyncio.sleep,
     )
     services.agenda = keeper
     return keeper

@@ -14,7 +14,9 @@ from commands import (
     reminders,
     schedule,
     sessions,
+    stats,
     topics,
+    volunteering,
 )
 
 GROUPS: tuple[CommandGroup, ...] = (
@@ -24,7 +26,9 @@ GROUPS: tuple[CommandGroup, ...] = (
     announce.group,
     calendar.group,
     topics.group,
+    volunteering.group,
     sessions.group,
+    stats.group,
     reminders.group,
     privacy.group,
     export.group,

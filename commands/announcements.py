@@ -15,7 +15,9 @@ from bot.features.schedule.repository import (
     Session,
     local_time,
 )
-from bot.features.sessions.repository import LateComer, Person, Summary
+from bot.features.sessions.hosts import Person
+from bot.features.sessions.repository import LateComer
+from bot.features.sessions.summary import Summary
 from commands.wording import countdown, duration_text, long_date, time_in, with_full_stop
 
 

@@ -12,7 +12,7 @@ from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.features.people import repository as people
 from bot.features.schedule.repository import Session, load_cancellations, local_time, sessions_from
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import lifecycle, repository
 from commands.wording import countdown, long_date
 
 group = CommandGroup("schedule")
@@ -109,11 +109,11 @@ async def next_sessions(ctx: Context) -> Reply:
     cancels = await load_cancellations(ctx.store)
     zone = await people.get_timezone(ctx.store, ctx.sender)
     text = Text().bold(config.conference.name).add(" — next sessions:")
-    running = await sessions.running_session(ctx.store)
+    running = await repository.running_session(ctx.store)
     if running is not None:
         text.line("▶ Session ").bold(running).add(" is running now: check in with ").code(f"{ctx.prefix}here").add(".")
     else:
-        waiting = await sessions.awaiting_host(ctx.store, config, now)
+        waiting = await lifecycle.awaiting_host(ctx.store, config, now)
         if waiting is not None:
             # Someone arriving late must not conclude they missed it.
             text.line("⏳ Session ").bold(waiting.key).add(f" began {countdown(waiting.starts_at - now)}")
@@ -154,7 +154,7 @@ def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
 
 async def _hosts_line(ctx: Context, session: Session) -> Text:
     """Who volunteered to host, by name (never a ping), or how to volunteer."""
-    volunteers = await sessions.volunteers_of(ctx.store, session.key)
+    volunteers = await repository.volunteers_of(ctx.store, session.key)
     if not volunteers:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {session.key}")

@@ -23,11 +23,6 @@ from bot.features.topics.model import Topic
 CHART_PATH = "/chart.png"
 
 
-def chart_title(config: Config) -> str:
-    """As `!stats` titles it, so both share the chart drawn last."""
-    return f"{config.conference.name}: people per session"
-
-
 def feed_ics(config: Config, feed: Feed, now: dt.datetime) -> bytes:
     return calendar_ics(config, feed.cancels, feed.state, now)
 

@@ -28,8 +28,9 @@ PowerLevels = Callable[[str, str], "int | None"]
 # Asked whether a user is still in (or invited to) one of the served rooms: True, False, or
 # None when unknown (console mode, tests); unknown counts as present.
 Membership = Callable[[str], "bool | None"]
-# Extra ways to be a host of the current session (volunteering), added by features.
-HostCheck = Callable[["Services", str], Awaitable[bool]]
+# Extra ways to be a host of the current session (volunteering), added by features: asked
+# with the user id, they bring what they read (the wiring binds it).
+HostCheck = Callable[[str], Awaitable[bool]]
 # Told the user id of someone whose data `!forgetme` has just erased, so that an adapter
 # drops what it keeps outside the database (the console's saved files).
 ForgetHook = Callable[[str], Awaitable[None]]
@@ -99,7 +100,7 @@ class Services:
             return Role.HOST
         if needed > Role.PARTICIPANT:
             for check in self.host_checks:
-                if await check(self, user_id):
+                if await check(user_id):
                     return Role.HOST
         return Role.PARTICIPANT
 
@@ -108,7 +109,7 @@ class Services:
 class Context:
     """One command being handled. `role` is exact for every role the command's own role
     or `role_aware` asks about; for a participant's command a volunteer host may show as
-    a participant (sessions.may_host answers about hosting a given session)."""
+    a participant (sessions.hosts.may_host answers about hosting a given session)."""
 
     services: Services
     message: IncomingMessage

@@ -76,7 +76,7 @@ async def test_uncancel_with_a_time_as_people_type_it(chat):
 
 
 async def test_host_with_a_time_as_people_type_it(chat):
-    from bot.features.sessions import repository as sessions
+    from bot.features.sessions import repository
 
     text = await chat.text(ALICE, "!host 2026-12-10 5pm")
     assert "did you mean !host 2026-12-10 17:00?" in text and "Usage: !host" in text, text
@@ -88,7 +88,7 @@ async def test_host_with_a_time_as_people_type_it(chat):
     text = await chat.text(ALICE, "!host 2026-12-10 9 am")
     assert "no session at 9 am on 2026-12-10" in text and "08:00 and 17:00" in text, text
     for key in ("2026-12-10 08:00", "2026-12-10 17:00", "2026-11-26 08:00", "2026-11-26 17:00"):
-        assert await sessions.volunteers_of(chat.store, key) == [], key
+        assert await repository.volunteers_of(chat.store, key) == [], key
     assert "volunteered to host session 2026-12-10 17:00" in await chat.text(ALICE, "!host 2026-12-10 17:00")
 
 

@@ -13,8 +13,10 @@ from bot.core.dispatcher import Services
 from bot.core.text import Text
 from bot.features.announcements.timing import ON_TIME
 from bot.features.schedule.repository import Session, load_cancellations, next_held_sessions
-from bot.features.sessions import repository as sessions
-from bot.features.sessions.repository import LateComer, Person
+from bot.features.sessions import hosts, repository
+from bot.features.sessions.hosts import Person
+from bot.features.sessions.repository import LateComer
+from bot.features.sessions.summary import Summary
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import top_open_topics
 
@@ -71,7 +73,7 @@ class Wording:
     announcement: Callable[[Config, Announcement], Text]
     host_wait: Callable[[Config, HostWait], Text]
     cancellation: Callable[[Config, CancellationNotice], Text]
-    summary: Callable[[Config, sessions.Summary], Text]
+    summary: Callable[[Config, Summary], Text]
 
 
 async def announcement_of(
@@ -91,15 +93,15 @@ async def announcement_of(
         left=left,
         lead=lead if lead is not None and left > lead - ON_TIME else None,
         agenda=await top_open_topics(store, AGENDA_SIZE),
-        volunteers=await sessions.people(store, await sessions.volunteers_of(store, session.key)),
+        volunteers=await hosts.people(store, await repository.volunteers_of(store, session.key)),
         ping=ping,
-        late=await sessions.late_comers(store, session.key) if late else [],
+        late=await repository.late_comers(store, session.key) if late else [],
     )
 
 
 async def host_wait_of(services: Services, session: Session) -> HostWait:
     store = services.store
-    volunteers = await sessions.people(store, await sessions.volunteers_of(store, session.key))
+    volunteers = await hosts.people(store, await repository.volunteers_of(store, session.key))
     return HostWait(session, services.config.conference.host_wait_minutes, volunteers)
 
 

@@ -17,7 +17,7 @@ from bot.features.schedule.repository import (
     session_from_key,
     sessions_between,
 )
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import lifecycle, repository
 from bot.storage.store import Store
 
 # A scheduler job planned for something due has an id starting with this.
@@ -48,9 +48,9 @@ async def due_between(config: Config, store: Store, start: dt.datetime, end: dt.
     items: list[Due] = []
     for session in sessions_between(config, start - wait, end + max_lead + dt.timedelta(seconds=1)):
         items.extend(_due_for(config, session, cancels))
-    for state in await sessions.running_sessions(store):
+    for state in await repository.running_sessions(store):
         assert state.started_at is not None
-        at = state.started_at + sessions.AUTO_CLOSE_AFTER
+        at = state.started_at + lifecycle.AUTO_CLOSE_AFTER
         if at <= end:
             items.append(Due(session_from_key(config, state.key), Notice.AUTO_CLOSE, at))
     return sorted(

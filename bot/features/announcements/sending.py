@@ -31,7 +31,8 @@ from bot.features.announcements.planning import Due, due_between
 from bot.features.announcements.repository import AnnouncementStatus, Lead, Notice, lead_of
 from bot.features.announcements.timing import LOOKBACK, deadline, superseded_by
 from bot.features.schedule.repository import Session, session_from_key
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository
+from bot.features.sessions.summary import summary_of
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ class Announcer:
             )
 
     async def _host_arrived(self, key: str) -> bool:
-        state = await sessions.state_of(self.services.store, key)
+        state = await repository.state_of(self.services.store, key)
         return state is not None and state.started_at is not None
 
     async def _auto_close(self, item: Due) -> None:
@@ -139,7 +140,7 @@ class Announcer:
         store, key = self.services.store, item.session.key
 
         async def close(db: aiosqlite.Connection) -> bool:
-            if not await sessions.close_session(db, key, None, item.at, auto=True):
+            if not await repository.close_session(db, key, None, item.at, auto=True):
                 return False
             await announcements.record(db, key, Notice.SUMMARY, self._rooms, AnnouncementStatus.SENDING, item.at)
             return True
@@ -193,8 +194,8 @@ class Announcer:
         if event_id is None:
             log.warning("sending %s for session %s to %s failed; will retry", lead, key, room)
             return
-        if isinstance(lead, Lead) and lead.at_start and await sessions.thread_root(store, key, room) is None:
-            await sessions.set_thread_root(store, key, room, event_id)
+        if isinstance(lead, Lead) and lead.at_start and await repository.thread_root(store, key, room) is None:
+            await repository.set_thread_root(store, key, room, event_id)
         await self._mark(key, lead, room, AnnouncementStatus.SENT, event_id, now)
 
     async def _mark(
@@ -218,12 +219,12 @@ class Announcer:
         services, key = self.services, session.key
         wording, config = self.wording, services.config
         reply_to = reply_key(key, lead, room, recorded)
-        root = await sessions.thread_root(services.store, key, room)
+        root = await repository.thread_root(services.store, key, room)
         if lead == Notice.CANCELLED:
             notice = await cancellation_of(services, session, now)
             return Reply.of(wording.cancellation(config, notice), room_id=room, key=reply_to)
         if lead == Notice.SUMMARY:
-            summary = await sessions.summary_of(services.store, key, now)
+            summary = await summary_of(services.store, key, now)
             return Reply.of(wording.summary(config, summary), room_id=room, thread_root=root, key=reply_to)
         if lead == Notice.HOST_WAIT:
             if await self._host_arrived(key):

@@ -13,7 +13,7 @@ from bot.core.model import Reply
 from bot.features.announcements.sending import Announcer
 from bot.features.people import repository as people
 from bot.features.schedule.repository import add_cancellation, session_from_key
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository
 from bot.storage.reactions import record_anchor
 from commands.announcements import WORDING
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
@@ -172,7 +172,7 @@ async def test_empty_agenda_invites_suggestions(chat, server):
 
 async def test_volunteers_are_named_and_pinged_in_the_15m_reminder(chat, server):
     await people.remember_display_name(chat.store, ALICE, "Alice")
-    await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 12))
+    await repository.volunteer(chat.store, MORNING, ALICE, at(23, 12))
     await visit(chat, announcer(chat, server), at(25, 8), at(26, 7, 45), at(26, 8))
     day_before = server.reply(MORNING, "1d", ROOM_A)
     assert "Volunteered to host: Alice." in day_before.text and day_before.mentions == ()
@@ -276,11 +276,11 @@ async def test_a_session_cancelled_again_after_a_lift_is_announced_again_under_a
 
 
 async def test_zero_minute_announcement_roots_the_thread_and_the_host_wait(chat, server):
-    await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
+    await repository.volunteer(chat.store, MORNING, BOB, at(23, 12))
     ann = announcer(chat, server)
     await visit(chat, ann, at(26, 8), at(26, 8, 9), at(26, 8, 10))
     root_a = server.events[f"announce:{MORNING}:0m:{ROOM_A}"]
-    assert await sessions.thread_root(chat.store, MORNING, ROOM_A) == root_a
+    assert await repository.thread_root(chat.store, MORNING, ROOM_A) == root_a
     assert server.reply(MORNING, "0m", ROOM_A).thread_root is None
     wait = server.reply(MORNING, "host-wait", ROOM_A)
     assert server.messages()[(MORNING, "host-wait", ROOM_A)] == at(26, 8, 10)
@@ -313,10 +313,10 @@ async def test_session_never_ended_closes_automatically_after_three_hours(chat, 
     await chat.say(HOST, "!start", room_id=ROOM_A)
     await chat.say(ALICE, "!here", room_id=ROOM_A)
     await visit(chat, ann, at(26, 11, 1))
-    assert await sessions.running_session(chat.store) == MORNING
+    assert await repository.running_session(chat.store) == MORNING
     await visit(chat, ann, at(26, 11, 2), at(26, 11, 3), at(26, 12))
-    assert await sessions.running_session(chat.store) is None
-    state = await sessions.state_of(chat.store, MORNING)
+    assert await repository.running_session(chat.store) is None
+    state = await repository.state_of(chat.store, MORNING)
     assert state.auto_ended and state.ended_at == at(26, 11, 2) and state.ended_by is None
     summaries = [k for k in server.messages() if k[1] == "summary"]
     assert sorted(summaries) == [(MORNING, "summary", ROOM_A), (MORNING, "summary", ROOM_B)]
