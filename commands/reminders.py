@@ -1,6 +1,6 @@
 """`!remind`: a direct message before the sessions a person chose, in their own time zone;
 and the words of those direct messages (the reminder, the cancellation), which the
-reminders feature asks through `Services.parts` (REMINDER_WORDING, provided by bot/app.py)."""
+reminders feature words with REMINDER_WORDING (handed to it by bot/app.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 
 from bot.core.config import Config
 from bot.core.dispatcher import Context
-from bot.core.model import Reply
+from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
@@ -17,7 +17,6 @@ from bot.core.weekly import Slot, parse_duration
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import (
-    DirectChat,
     Reminder,
     ReminderCancellation,
     ReminderWording,

@@ -8,7 +8,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import hosts, repository
 from bot.features.topics import discussed as discussing
 from bot.features.topics import repository as topics
 from bot.features.topics import suggest as suggesting
@@ -229,10 +229,12 @@ async def withdraw(ctx: Context, topic: int) -> Reply:
 async def _running(ctx: Context, otherwise: str) -> str:
     """The running session, which the asker must host: having volunteered for another
     session whose start window is open makes a host, but not of this one."""
-    session = await sessions.running_session(ctx.store)
+    session = await repository.running_session(ctx.store)
     if session is None:
         raise CommandError(f"No session is running. {otherwise}")
-    if not await sessions.hosts_running(ctx.services, ctx.sender, ctx.message.room_id):
+    if not await hosts.hosts_running(
+        ctx.store, ctx.config, ctx.sender, organiser=ctx.services.is_organiser(ctx.sender, ctx.message.room_id)
+    ):
         raise CommandError(
             f"Only the host of session {session} (who started it or volunteered for it), a host or an organiser "
             "can mark its topics."

@@ -1,9 +1,9 @@
 """A throwaway Synapse homeserver on 127.0.0.1, for tests and demos.
 
-Only the standard library (plus PyYAML for writing the config) is used here, so the
-launcher can be imported without nio; Synapse itself runs in a subprocess, started
-with ``python`` (by default this interpreter), which must have ``matrix-synapse``
-installed.
+Only the standard library (plus PyYAML, with which synapse_config.py writes the config)
+is used here, so the launcher can be imported without nio; Synapse itself runs in a
+subprocess, started with ``python`` (by default this interpreter), which must have
+``matrix-synapse`` installed.
 
     with LocalSynapse(tmp_dir) as hs:
         user_id, token = hs.register("alice", "secret")
@@ -13,14 +13,12 @@ installed.
 from __future__ import annotations
 
 import atexit
-import base64
 import hashlib
 import hmac
 import http.client
 import json
 import logging
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -32,37 +30,11 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.devtools.synapse_config import CONFIG_FILE, LOG_FILE, load_or_create_secrets, write_files
 
 __all__ = ["LocalSynapse", "SynapseHTTPError"]
 
 logger = logging.getLogger(__name__)
-
-# High enough that no test ever trips a limit unless it asks for one via extra_config.
-_RELAXED = {"per_second": 1000, "burst_count": 10000}
-
-# Every rate limiter Synapse 1.163 reads (synapse/config/ratelimiting.py); unknown keys
-# are ignored by Synapse, so this list is safe for older and newer versions too.
-_RATE_LIMITS: dict[str, Any] = {
-    "rc_message": _RELAXED,
-    "rc_registration": _RELAXED,
-    "rc_registration_token_validity": _RELAXED,
-    "rc_login": {"address": _RELAXED, "account": _RELAXED, "failed_attempts": _RELAXED},
-    "rc_joins": {"local": _RELAXED, "remote": _RELAXED},
-    "rc_joins_per_room": _RELAXED,
-    "rc_invites": {"per_room": _RELAXED, "per_user": _RELAXED, "per_issuer": _RELAXED},
-    "rc_third_party_invite": _RELAXED,
-    "rc_admin_redaction": _RELAXED,
-    "rc_3pid_validation": _RELAXED,
-    "rc_room_creation": _RELAXED,
-    "rc_media_create": _RELAXED,
-    "rc_presence": {"per_user": _RELAXED},
-    "rc_delayed_event_mgmt": _RELAXED,
-    "rc_key_requests": _RELAXED,
-    "rc_reports": _RELAXED,
-    "rc_user_directory": _RELAXED,
-    "rc_profile": _RELAXED,
-}
 
 _LOG_TAIL_LINES = 40
 
@@ -81,16 +53,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
@@ -124,7 +86,7 @@ class LocalSynapse:
         self.python = python
         self._proc: subprocess.Popen[bytes] | None = None
         # Reusing secrets from an earlier run in the same dir keeps its tokens valid.
-        self._secrets = self._load_or_create_secrets()
+        self._secrets = load_or_create_secrets(self.base_dir)
 
     # -- properties ------------------------------------------------------------------
 
@@ -142,11 +104,11 @@ class LocalSynapse:
 
     @property
     def config_path(self) -> Path:
-        return self.base_dir / "homeserver.yaml"
+        return self.base_dir / CONFIG_FILE
 
     @property
     def log_path(self) -> Path:
-        return self.base_dir / "homeserver.log"
+        return self.base_dir / LOG_FILE
 
     @property
     def stderr_path(self) -> Path:
@@ -159,7 +121,13 @@ class LocalSynapse:
         if self.running:
             return
         self.base_dir.mkdir(parents=True, exist_ok=True)
-        self._write_files()
+        write_files(
+            self.base_dir,
+            server_name=self.server_name,
+            port=self.port,
+            config_secrets=self._secrets,
+            extra_config=self.extra_config,
+        )
 
         started = time.monotonic()
         with self.stderr_path.open("ab") as stderr:
@@ -311,91 +279,6 @@ class LocalSynapse:
         except PermissionError:
             # The group may already be gone and the pgid reused; signal just our child.
             proc.send_signal(sig)
-
-    def _load_or_create_secrets(self) -> dict[str, str]:
-        names = ("registration_shared_secret", "macaroon_secret_key", "form_secret")
-        old: dict[str, Any] = {}
-        if self.config_path.exists():
-            try:
-                old = yaml.safe_load(self.config_path.read_text()) or {}
-            except (OSError, yaml.YAMLError):
-                old = {}
-        return {name: str(old.get(name) or secrets.token_urlsafe(32)) for name in names}
-
-    def _write_files(self) -> None:
-        signing_key = self.base_dir / "signing.key"
-        if not signing_key.exists():
-            # An ed25519 signing key file is "ed25519 <key id> <unpadded b64 seed>", and
-            # any 32 random bytes are a valid seed: cheaper than --generate-keys, which
-            # costs a full Synapse import.
-            seed = base64.b64encode(os.urandom(32)).decode().rstrip("=")
-            signing_key.write_text(f"ed25519 a_{secrets.token_hex(2)} {seed}\n")
-
-        log_config = self.base_dir / "log.config"
-        log_config.write_text(yaml.safe_dump(self._log_config(), sort_keys=False))
-
-        config = _deep_merge(self._base_config(signing_key, log_config), self.extra_config)
-        self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-
-    def _base_config(self, signing_key: Path, log_config: Path) -> dict[str, Any]:
-        return {
-            "server_name": self.server_name,
-            "public_baseurl": self.url + "/",
-            "pid_file": str(self.base_dir / "homeserver.pid"),
-            "listeners": [
-                {
-                    "port": self.port,
-                    "bind_addresses": ["127.0.0.1"],
-                    "type": "http",
-                    "tls": False,
-                    "x_forwarded": False,
-                    "resources": [{"names": ["client"], "compress": False}],
-                }
-            ],
-            "database": {
-                "name": "sqlite3",
-                "args": {"database": str(self.base_dir / "homeserver.db")},
-            },
-            "log_config": str(log_config),
-            "media_store_path": str(self.base_dir / "media_store"),
-            "signing_key_path": str(signing_key),
-            "trusted_key_servers": [],
-            "suppress_key_server_warning": True,
-            "report_stats": False,
-            "enable_metrics": False,
-            "enable_registration": False,
-            **self._secrets,
-            # The minimum bcrypt cost: registration and password login in ms, not 0.3 s.
-            "bcrypt_rounds": 4,
-            "presence": {"enabled": False},
-            "max_upload_size": "50M",
-            "url_preview_enabled": False,
-            **_RATE_LIMITS,
-        }
-
-    def _log_config(self) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "formatters": {
-                "precise": {"format": "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s"}
-            },
-            "filters": {
-                "context": {
-                    "()": "synapse.logging.context.LoggingContextFilter",
-                    "request": "",
-                }
-            },
-            "handlers": {
-                "file": {
-                    "class": "logging.FileHandler",
-                    "filename": str(self.log_path),
-                    "formatter": "precise",
-                    "filters": ["context"],
-                }
-            },
-            "root": {"level": "WARNING", "handlers": ["file"]},
-            "disable_existing_loggers": False,
-        }
 
     def _log_tails(self) -> str:
         return f"{_tail(self.stderr_path)}\n{_tail(self.log_path)}"

@@ -26,12 +26,12 @@ from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
 from bot import __version__
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.config import Config
-from bot.core.dispatcher import Dispatcher
+from bot.core.dispatcher import Dispatcher, Membership
 from bot.core.logs import hide_secrets
-from bot.core.model import LoginFailed
+from bot.core.model import LoginFailed, Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort
-from bot.features.announcements.announcer import Announcer
-from bot.features.reminders.service import DirectChats, Reminders
+from bot.features.announcements.jobs import Jobs
+from bot.features.announcements.sending import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import Credentials, password_login, stored_credentials
@@ -50,17 +50,27 @@ if TYPE_CHECKING:  # imported when started, after the first sync: not in the way
 log = logging.getLogger(__name__)
 
 
-# Makes the keeper of the rooms' pinned agenda (not started) from the port it edits
-# through and the rooms; None when the agenda is turned off.
+# What the wiring (bot/app.py) hands the adapter to make, once the rooms are joined: the
+# announcer (not started) from the sender and whether a person is still in a served room;
+# the keeper of the rooms' pinned agenda (not started) from the port it edits through and
+# the rooms, None when the agenda is turned off.
+OpenAnnouncer = Callable[[Sender, Membership], Announcer]
 OpenAgenda = Callable[[AgendaPort, list[str]], "AgendaKeeper | None"]
 
 
 class MatrixBot:
     def __init__(
-        self, config: Config, dispatcher: Dispatcher, clock: Clock | None = None, *, agenda: OpenAgenda | None = None
+        self,
+        config: Config,
+        dispatcher: Dispatcher,
+        clock: Clock | None = None,
+        *,
+        announcer: OpenAnnouncer,
+        agenda: OpenAgenda,
     ):
         self.config = config
         self.dispatcher = dispatcher
+        self.open_announcer = announcer
         self.open_agenda = agenda
         self.store = dispatcher.services.store
         self.clock = clock or SystemClock()
@@ -70,7 +80,7 @@ class MatrixBot:
         self.ready = asyncio.Event()
         self._task: asyncio.Task[Any] | None = None
         self.scheduler: AsyncIOScheduler | None = None
-        self.announcer: Announcer | None = None
+        self.jobs: Jobs | None = None
         self.agenda: AgendaKeeper | None = None
         self.web: WebServer | None = None
         self._sync: Syncer | None = None
@@ -93,7 +103,7 @@ class MatrixBot:
         self.dispatcher.services.is_member = rooms.is_member
         sender = MatrixSender(client, self.store, rooms.direct, self.clock)
         # `!remind` opens the person's direct room when they opt in.
-        self.dispatcher.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
+        self.dispatcher.services.open_direct_chat = sender.open_direct
         # `!forgetme` erases the record of the person's direct room: it is left.
         self.dispatcher.services.on_forget.append(rooms.direct.forget_person)
         crypto = Crypto(client, self.store, self.config, sender, self.clock)
@@ -133,10 +143,10 @@ class MatrixBot:
 
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler.start()
-        self.announcer = Announcer(self.dispatcher.services, sender)
-        self.announcer.riders.append(Reminders(self.announcer, sender, rooms.is_member))
-        await self.announcer.start(self.scheduler)
-        await self.announcer.run_due()
+        announcer = self.open_announcer(sender, rooms.is_member)
+        self.jobs = Jobs(announcer)
+        await self.jobs.start(self.scheduler)
+        await announcer.run_due()
         next_run = min((job.next_run_time for job in self.scheduler.get_jobs() if job.next_run_time), default=None)
         cancels = await load_cancellations(self.store)
         upcoming = next_held_sessions(self.config, cancels, self.clock.now(), 1)
@@ -148,8 +158,6 @@ class MatrixBot:
 
     def _start_agenda(self, client: AsyncClient, sender: MatrixSender, rooms: Rooms) -> None:
         """The pinned agenda of each configured room (bot/matrix/agenda.py), unless turned off."""
-        if self.open_agenda is None:
-            return
         port = MatrixAgendaPort(client, sender, rooms.power_level)
         self.agenda = self.open_agenda(port, sorted(rooms.configured))
         if self.agenda is not None:
@@ -188,8 +196,8 @@ class MatrixBot:
             await self.web.stop()
         if self.agenda is not None:
             await self.agenda.stop()
-        if self.announcer is not None:
-            await self.announcer.stop()  # and its scheduler
+        if self.jobs is not None:
+            await self.jobs.stop()  # and its scheduler
         elif self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self.workers is not None:

@@ -1,7 +1,9 @@
 """Each table the migrations create has one owner, and only the owner has SQL naming it
 (issue 15: a feature's tables are touched only by that feature). The owner is a module, or
 a feature's package (a path ending in "/") where the feature's SQL is split by job (issue
-26: the topics). The migrations (bot/storage/migrations/) may name every table."""
+26: the topics). A repository module's feature may also name its tables in its privacy
+module beside it (what `!mydata` and `!forgetme` read and erase of a person, a job of its
+own). The migrations (bot/storage/migrations/) may name every table."""
 
 from __future__ import annotations
 
@@ -81,8 +83,13 @@ def sources() -> dict[str, str]:
 
 
 def owns(owner: str, module: str) -> bool:
-    """Whether `owner` (a module, or a package ending in "/") is, or holds, `module`."""
-    return module.startswith(owner) if owner.endswith("/") else module == owner
+    """Whether `owner` (a module, or a package ending in "/") is, or holds, `module`; a
+    repository module's owner also holds the privacy module beside it."""
+    if owner.endswith("/"):
+        return module.startswith(owner)
+    return module == owner or (
+        owner.endswith("/repository.py") and module == owner.removesuffix("repository.py") + "privacy.py"
+    )
 
 
 def trespasses(modules: dict[str, str]) -> dict[str, set[str]]:
@@ -135,3 +142,11 @@ def test_a_module_outside_the_owner_is_found_and_the_owner_is_not():
         "bot/features/sessions/votes.py": {"votes"},
         "bot/status.py": {"sessions"},
     }
+
+
+def test_a_features_privacy_module_may_name_its_own_tables_only():
+    modules = {
+        "bot/features/sessions/privacy.py": 'ERASE = "DELETE FROM attendance WHERE user_id = ?"\n',
+        "bot/features/people/privacy.py": 'ERASE = "DELETE FROM attendance WHERE user_id = ?"\n',
+    }
+    assert trespasses(modules) == {"bot/features/people/privacy.py": {"attendance"}}
