@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from bench import Goal, ms, percentile, workdir
 from bench.homeserver import make_room, person, stopping, synapse_in
-from bot.core.config import WEEKDAYS, format_duration, parse_duration
+from bot.core.weekly import WEEKDAYS, format_duration, parse_duration
 from bot.devtools.localsynapse import LocalSynapse
 from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config

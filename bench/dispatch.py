@@ -30,7 +30,8 @@ import aiosqlite
 from bench import ROOT, Goal, filesystem_of, workdir
 from bot.app import open_dispatcher
 from bot.core.clock import FakeClock, iso
-from bot.core.config import MAX_COMMANDS_PER_MINUTE, Config, parse_config
+from bot.core.config import Config, parse_config
+from bot.core.config_checks import MAX_COMMANDS_PER_MINUTE
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage
 from bot.features.topics.matching import normalise

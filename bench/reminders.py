@@ -39,12 +39,13 @@ from urllib.parse import quote
 from bench import Goal, ms, percentile, workdir
 from bench import reminders_pipeline as pipeline
 from bench.homeserver import make_room, person, stopping, synapse_in
-from bot.core.config import WEEKDAYS
+from bot.core.weekly import WEEKDAYS
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import SEND_AT_ONCE
 from bot.matrix.sender import DM_POWER_LEVELS
-from bot.storage.store import Store, dm_key
+from bot.storage.meta import dm_key
+from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
 LEAD = dt.timedelta(minutes=5)

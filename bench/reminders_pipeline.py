@@ -18,13 +18,14 @@ from nio.rooms import MatrixRoom
 
 from bot.app import open_services
 from bot.core.clock import FakeClock
-from bot.core.config import WEEKDAYS, parse_config
+from bot.core.config import parse_config
+from bot.core.weekly import WEEKDAYS
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import Reminders
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import DM_POWER_LEVELS, MatrixSender
-from bot.storage.store import dm_key
+from bot.storage.meta import dm_key
 from commands.reminders import REMINDER_WORDING
 
 BOT = "@ccc-bot:example.org"

@@ -1,10 +1,14 @@
-"""Wiring: from a config to the services the commands use. Called by each front end
-(Matrix, console, tests); nothing here starts jobs or touches the network."""
+"""Wiring: from a config to the services the commands use, called by each front end
+(Matrix, console, tests), and `ccc-bot run`: the Matrix adapter given its dispatcher and
+run until stopped. Above the adapters it puts together; none of them imports it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import logging
+import signal
 from collections.abc import Iterable
 
 from bot.core.clock import Clock, SystemClock
@@ -19,11 +23,13 @@ from bot.features.sessions.hosts import is_volunteer_host
 from bot.features.topics.index import keep_keys_current
 from bot.features.topics.seed import import_seed_file
 from bot.matrix import inbox  # noqa: F401 (the inbox is in every database: registers its part of !mydata)
-from bot.storage.store import Store
+from bot.storage.store import Store, StoreStopped
 from commands import build_registry
 from commands.agenda import render_agenda
 from commands.announcements import WORDING
 from commands.reminders import REMINDER_WORDING
+
+log = logging.getLogger(__name__)
 
 
 async def open_services(
@@ -102,3 +108,49 @@ def open_agenda(
     )
     services.agenda = keeper
     return keeper
+
+
+async def run_bot(config: Config) -> int:
+    """`ccc-bot run`: the Matrix bot until SIGTERM/SIGINT. Raises DatabaseGone if the
+    database was removed or replaced while it ran (the bot has stopped)."""
+    # The Matrix adapter imports nio: only when it runs, not for the console or the tests.
+    from bot.matrix.adapter import MatrixBot
+
+    dispatcher = await open_dispatcher(config)
+    bot = MatrixBot(
+        config,
+        dispatcher,
+        announcer=functools.partial(open_announcer, dispatcher.services),
+        agenda=functools.partial(open_agenda, dispatcher.services),
+    )
+
+    async def when_ready() -> None:
+        # The chart process made ready imports matplotlib (a second of CPU): once the bot
+        # is started, so it does not slow the start-up and the first answers.
+        await bot.ready.wait()
+        await start_services(dispatcher.services)
+
+    services = asyncio.create_task(when_ready(), name="start services")
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, bot.stop)
+    store = dispatcher.services.store
+    try:
+        await bot.run()
+    except asyncio.CancelledError:
+        if not bot.stopping:
+            raise
+        if store.gone is None:
+            log.info("stopped before start-up had finished")
+    except StoreStopped:
+        if store.gone is not None:
+            raise
+        log.info("stopped while waiting for disk space; what was not stored is done at the next start")
+    finally:
+        services.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await services
+        await close_services(dispatcher.services)
+    if store.gone is not None:
+        raise store.gone
+    return 0

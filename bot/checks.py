@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.core.config import Config
 from bot.features.topics.seed import SeedError, read_seed
-from bot.storage.store import StorageError, check_database, writable
+from bot.storage.database_file import StorageError, check_database, writable
 
 
 def _folder_problem(path: Path) -> str | None:

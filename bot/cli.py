@@ -16,7 +16,8 @@ from bot.core.logs import configure_logging, hide_secrets
 from bot.core.model import LoginFailed
 from bot.features.export.reports import FORMATS, KINDS, Export
 from bot.output import write_bytes, write_output
-from bot.storage.store import DatabaseGone, StorageError
+from bot.storage.database_file import StorageError
+from bot.storage.store import DatabaseGone
 
 log = logging.getLogger("bot.cli")  # not __main__, under `python -m bot.cli`
 
@@ -126,7 +127,7 @@ def _main(args: argparse.Namespace) -> int:
         if args.command == "backup":
             return _write_backup(config, args.output, args.force)
         if args.command == "run":
-            from bot.matrix.adapter import run_bot
+            from bot.app import run_bot
 
             return asyncio.run(run_bot(config))
         if args.command == "login":
@@ -205,7 +206,7 @@ def _write_export(config: Config, kind: str, fmt: str, output: str | None, force
 def _write_backup(config: Config, output: str, force: bool) -> int:
     from bot.core.clock import SystemClock
     from bot.storage.backup import Backup, backup_database
-    from bot.storage.store import check_database
+    from bot.storage.database_file import check_database
 
     database = config.storage.database
     # The source first: a database that cannot be copied leaves no file behind.

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.core.config import Config, Slot, parse_duration
+from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
+from bot.core.weekly import Slot, parse_duration
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import (

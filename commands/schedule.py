@@ -10,6 +10,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Reply
 from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
+from bot.core.zone_tables import UTC
 from bot.features.people import repository as people
 from bot.features.schedule.repository import Session, load_cancellations, local_time, sessions_from
 from bot.features.sessions import lifecycle, repository
@@ -79,7 +80,7 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
         why = f"{shown!r} is an offset, not a place: it can't follow summer time"
         if reversed_sign or offset.replace("UTC", "") not in shown:
             why += f"; it means {offset}{reversed_sign}"
-        places = [z for z in offered if z != timezones.UTC]
+        places = [z for z in offered if z != UTC]
         if places:
             utc = "UTC, or " if len(places) < len(offered) else ""
             return f"{why}; did you mean {utc}a place at {offset} now: {_listed(places, 'or')}?"

@@ -4,7 +4,9 @@ the same path under tests/ (bot/core/clock.py -> tests/core/test_clock.py, comma
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from tests.conftest import ROOT
@@ -50,3 +52,126 @@ def test_the_mirror_is_found_for_each_kind_of_path():
     assert mirrored(ROOT / "bot/app.py") == ROOT / "tests/test_app.py"
     assert mirrored(ROOT / "bot/features/agenda/service.py") == ROOT / "tests/features/agenda/test_service.py"
     assert mirrored(ROOT / "commands/help.py") == ROOT / "tests/commands/test_help.py"
+
+
+# --- no private name of another library (issue 26) ------------------------------------
+# A library's `_name` is not part of what it promises: it changes in a minor release, and
+# pinning below that release is the symptom. The bot's own code may reach `self._x`, and an
+# `other._x` of its own classes; an `obj._x` whose name the bot nowhere defines belongs to a
+# library. Some private names of the libraries the bot wraps are also names the bot uses for
+# its own attributes (`_conn`): those are never reached on another object.
+SCANNED = ("bot", "commands", "bench")
+LIBRARIES = ("aiosqlite", "pytz", "nio", "apscheduler", "dateutil", "aiohttp")
+LIBRARY_PRIVATE = frozenset(
+    (
+        "_conn",  # aiosqlite.Connection's sqlite3 connection
+        "_connection",
+        "_execute",  # aiosqlite's way into its thread
+        "_tx",
+        "_cursor",
+        "_utc_transition_times",  # pytz's tzinfo internals
+        "_transition_info",
+        "_tzinfos",
+        "_utcoffset",
+        "_tzname",
+        "_jobstores",  # APScheduler's
+        "_executors",
+        "_lookup_job",
+    )
+)
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def _modules() -> dict[str, ast.Module]:
+    return {
+        str(path.relative_to(ROOT)): ast.parse(path.read_text(encoding="utf-8"))
+        for package in SCANNED
+        for path in sorted((ROOT / package).rglob("*.py"))
+    }
+
+
+def _own_names(trees: Iterable[ast.Module]) -> set[str]:
+    """Every name the bot's code defines: functions, classes, variables, attributes it
+    assigns, parameters."""
+    names: set[str] = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+    return names
+
+
+def private_uses(modules: dict[str, ast.Module]) -> list[str]:
+    own = _own_names(modules.values())
+    found = []
+    for name, tree in modules.items():
+        for node in ast.walk(tree):
+            where = f"{name}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Attribute) and _private(node.attr):
+                on_self = isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+                if not on_self and (node.attr not in own or node.attr in LIBRARY_PRIVATE):
+                    found.append(f"{where}: {ast.unparse(node)}")
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("getattr", "hasattr", "setattr", "delattr")
+                and len(node.args) > 1
+                and isinstance(node.args[1], ast.Constant)
+                and isinstance(node.args[1].value, str)
+                and _private(node.args[1].value)
+                and (node.args[1].value not in own or node.args[1].value in LIBRARY_PRIVATE)
+            ):
+                found.append(f"{where}: {ast.unparse(node)}")
+            elif isinstance(node, ast.ImportFrom | ast.Import):
+                modules_named = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                modules_named += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+                names = [alias.name for alias in node.names] if isinstance(node, ast.ImportFrom) else []
+                for module in modules_named:
+                    if module.split(".")[0] not in LIBRARIES:
+                        continue
+                    if any(_private(part) for part in module.split(".")) or any(_private(n) for n in names):
+                        found.append(f"{where}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_private_name_of_another_library_is_used():
+    assert private_uses(_modules()) == []
+
+
+def test_the_private_name_check_sees_each_way_of_reaching_one():
+    code = ast.parse(
+        "import aiosqlite, pytz\n"
+        "from pytz.tzinfo import _x\n"
+        "from nio._private import y\n"
+        "def f(conn, zone, scheduler):\n"
+        "    conn._execute(g)\n"  # a name the bot never defines
+        "    conn._conn\n"  # a name the bot also uses, of a library
+        "    zone._utc_transition_times\n"
+        "    hasattr(zone, '_transition_info')\n"
+        "    pytz._something\n"
+        "    self._conn\n"  # the bot's own, on itself: fine
+        "    other._mine\n"  # the bot's own name: fine
+        "class A:\n"
+        "    def _mine(self): ...\n"
+    )
+    found = private_uses({"m.py": code})
+    assert sorted(line.split(": ", 1)[1] for line in found) == sorted(
+        [
+            "from pytz.tzinfo import _x",
+            "from nio._private import y",
+            "conn._execute",
+            "conn._conn",
+            "zone._utc_transition_times",
+            "hasattr(zone, '_transition_info')",
+            "pytz._something",
+        ]
+    )

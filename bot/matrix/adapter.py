@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
@@ -26,11 +26,12 @@ from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
 from bot import __version__
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.config import Config
-from bot.core.dispatcher import Dispatcher
+from bot.core.dispatcher import Dispatcher, Membership
 from bot.core.logs import hide_secrets
-from bot.core.model import LoginFailed
-from bot.features.agenda.keeper import AgendaKeeper
+from bot.core.model import LoginFailed, Sender
+from bot.features.agenda.keeper import AgendaKeeper, AgendaPort
 from bot.features.announcements.jobs import Jobs
+from bot.features.announcements.sending import Announcer
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import Credentials, password_login, stored_credentials
@@ -49,10 +50,28 @@ if TYPE_CHECKING:  # imported when started, after the first sync: not in the way
 log = logging.getLogger(__name__)
 
 
+# What the wiring (bot/app.py) hands the adapter to make, once the rooms are joined: the
+# announcer (not started) from the sender and whether a person is still in a served room;
+# the keeper of the rooms' pinned agenda (not started) from the port it edits through and
+# the rooms, None when the agenda is turned off.
+OpenAnnouncer = Callable[[Sender, Membership], Announcer]
+OpenAgenda = Callable[[AgendaPort, list[str]], "AgendaKeeper | None"]
+
+
 class MatrixBot:
-    def __init__(self, config: Config, dispatcher: Dispatcher, clock: Clock | None = None):
+    def __init__(
+        self,
+        config: Config,
+        dispatcher: Dispatcher,
+        clock: Clock | None = None,
+        *,
+        announcer: OpenAnnouncer,
+        agenda: OpenAgenda,
+    ):
         self.config = config
         self.dispatcher = dispatcher
+        self.open_announcer = announcer
+        self.open_agenda = agenda
         self.store = dispatcher.services.store
         self.clock = clock or SystemClock()
         self.client: AsyncClient | None = None
@@ -122,11 +141,9 @@ class MatrixBot:
         The reminders by direct message run on the same scheduler."""
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-        from bot.app import open_announcer
-
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler.start()
-        announcer = open_announcer(self.dispatcher.services, sender, rooms.is_member)
+        announcer = self.open_announcer(sender, rooms.is_member)
         self.jobs = Jobs(announcer)
         await self.jobs.start(self.scheduler)
         await announcer.run_due()
@@ -141,10 +158,8 @@ class MatrixBot:
 
     def _start_agenda(self, client: AsyncClient, sender: MatrixSender, rooms: Rooms) -> None:
         """The pinned agenda of each configured room (bot/matrix/agenda.py), unless turned off."""
-        from bot.app import open_agenda
-
         port = MatrixAgendaPort(client, sender, rooms.power_level)
-        self.agenda = open_agenda(self.dispatcher.services, port, sorted(rooms.configured))
+        self.agenda = self.open_agenda(port, sorted(rooms.configured))
         if self.agenda is not None:
             self.agenda.start()
 
@@ -223,43 +238,3 @@ async def _restore_login(client: AsyncClient, creds: Credentials) -> None:
     if device_id != creds.device_id:
         log.info("the access token is for device %s (not %s): using that", device_id, creds.device_id)
     client.restore_login(creds.user_id, device_id, creds.access_token)
-
-
-async def run_bot(config: Config) -> int:
-    """`ccc-bot run`: the bot until SIGTERM/SIGINT. Raises DatabaseGone if the database
-    was removed or replaced while it ran (the bot has stopped)."""
-    from bot.app import close_services, open_dispatcher, start_services
-
-    dispatcher = await open_dispatcher(config)
-    bot = MatrixBot(config, dispatcher)
-
-    async def when_ready() -> None:
-        # The chart process made ready imports matplotlib (a second of CPU): once the bot
-        # is started, so it does not slow the start-up and the first answers.
-        await bot.ready.wait()
-        await start_services(dispatcher.services)
-
-    services = asyncio.create_task(when_ready(), name="start services")
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, bot.stop)
-    store = dispatcher.services.store
-    try:
-        await bot.run()
-    except asyncio.CancelledError:
-        if not bot.stopping:
-            raise
-        if store.gone is None:
-            log.info("stopped before start-up had finished")
-    except StoreStopped:
-        if store.gone is not None:
-            raise
-        log.info("stopped while waiting for disk space; what was not stored is done at the next start")
-    finally:
-        services.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await services
-        await close_services(dispatcher.services)
-    if store.gone is not None:
-        raise store.gone
-    return 0

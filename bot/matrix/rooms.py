@@ -32,7 +32,8 @@ from nio import (
 
 from bot.core.config import Config
 from bot.matrix.sender import describe
-from bot.storage.store import Store, delete_meta, dm_key, read_meta
+from bot.storage.meta import delete_meta, dm_key, read_meta
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 

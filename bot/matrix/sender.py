@@ -27,9 +27,10 @@ from nio.exceptions import LocalProtocolError
 
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.model import DirectChat, IncomingMessage, Reply
+from bot.core.reactions import record_anchor
 from bot.core.text import plural
-from bot.storage.reactions import record_anchor
-from bot.storage.store import Store, dm_key
+from bot.storage.meta import dm_key
+from bot.storage.store import Store
 
 if TYPE_CHECKING:  # rooms.py imports this module
     from bot.matrix.rooms import DirectRooms

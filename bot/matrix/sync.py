@@ -39,7 +39,8 @@ from bot.matrix.crypto import Crypto
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import describe
 from bot.matrix.workers import RoomWorkers
-from bot.storage.store import Store, put_meta
+from bot.storage.meta import put_meta
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage.store import StorageError, _read_uri, check_database
+from bot.storage.database_file import StorageError, check_database, read_uri
 
 PAGES_PER_STEP = 256
 PAUSE_SECONDS = 0.005
@@ -34,7 +34,7 @@ def backup_database(source: Path, target: Path) -> Backup:
     point of having one."""
     check_database(source, write=False, any_version=True)
     try:
-        src = sqlite3.connect(_read_uri(source), uri=True, isolation_level=None)
+        src = sqlite3.connect(read_uri(source), uri=True, isolation_level=None)
     except sqlite3.Error as e:
         raise StorageError(f"{source}: cannot be opened: {e}") from None
     try:

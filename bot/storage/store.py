@@ -22,24 +22,23 @@ import contextlib
 import logging
 import os
 import sqlite3
-import stat
 from collections.abc import Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.storage.database_file import StorageError, check_database, read_uri
+from bot.storage.meta import put_meta, read_meta, with_prefix
 from bot.storage.migrations import MIGRATIONS, Migration
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-# A piece of work on the database done in aiosqlite's thread: plain sqlite3 calls, no awaits.
+# A piece of work on the database done in the store's thread: plain sqlite3 calls, no awaits.
 Work = Callable[[sqlite3.Connection], T]
-
-
-class StorageError(Exception):
-    """A database the bot cannot use; the message is one line naming the file."""
 
 
 class StoreStopped(BaseException):
@@ -67,119 +66,12 @@ def disk_full(error: BaseException) -> bool:
     return isinstance(error, sqlite3.Error) and isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_FULL
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def writable(path: Path) -> bool:
-    # Root may write anything; a file or folder with no write bit is still meant to be left
-    # alone, so the mode counts too.
-    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
-
-
-def _read_uri(path: Path) -> str:
-    """How to open the database for reading only. Beside a running bot (a -wal file exists)
-    read through its WAL; otherwise as immutable, so that reading creates no -wal or -shm
-    file (which, made by another user, could keep the bot from starting)."""
-    wal = path.with_name(path.name + "-wal")
-    return path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?immutable=1")
-
-
-def check_database(
-    path: str | Path, *, write: bool, migrations: Sequence[Migration] = MIGRATIONS, any_version: bool = False
-) -> None:
-    """Raise StorageError (one line naming the file and what is wrong) unless `path` can serve
-    as the bot's database: for writing (`run`, `console`) it may be missing in a writable
-    folder, or at an older schema (it is migrated then); for reading (`export`, `status`)
-    it must exist at exactly this version, or with `any_version` (`backup`, which copies
-    pages and reads no table) at any version a ccc-bot wrote. Reads only; changes nothing."""
-    path = Path(path)
-    latest = migrations[-1].version if migrations else 0
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        if not write:
-            raise StorageError(f"{path}: no database there (has the bot run with this config?)") from None
-        folder = path.parent
-        if not folder.exists():
-            raise StorageError(
-                f"{path}: the folder {folder} does not exist (create it, or fix storage.database)"
-            ) from None
-        if not folder.is_dir():
-            raise StorageError(f"{path}: {folder} is not a folder") from None
-        if not writable(folder):
-            raise StorageError(
-                f"{path}: the folder {folder} is not writable (the database and its -wal and -shm files live there)"
-            ) from None
-        return
-    except NotADirectoryError:
-        raise StorageError(f"{path}: a part of this path is a file, not a folder") from None
-    except OSError as e:
-        raise StorageError(f"{path}: cannot be reached: {e.strerror}") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise StorageError(f"{path}: is a folder, not a database file")
-    if not stat.S_ISREG(info.st_mode):
-        raise StorageError(f"{path}: not a regular file, so not a database")
-    try:
-        with path.open("rb") as f:
-            header = f.read(100)
-    except OSError as e:
-        raise StorageError(f"{path}: cannot be read: {e.strerror}") from None
-    if not header and not write:
-        raise StorageError(f"{path}: the file is empty, not a ccc-bot database (has the bot run with it?)")
-    if header and not header.startswith(SQLITE_MAGIC):
-        raise StorageError(f"{path}: not a SQLite database (is storage.database the right file?)")
-    if write and not writable(path):
-        raise StorageError(f"{path}: the file is read-only; the bot needs to write it (check its owner and mode)")
-    if write and not writable(path.parent):
-        raise StorageError(
-            f"{path}: the folder {path.parent} is not writable (the database's -wal and -shm files live there)"
-        )
-    if not header:
-        return  # an empty file is an empty database: the bot sets it up
-    uri = _read_uri(path)
-    journal = path.with_name(path.name + "-journal")
-    if journal.exists() and journal.stat().st_size > 0:
-        # A write cut short in rollback-journal mode (a new database's first migration):
-        # only a writer may roll it back, and opening for writing does just that.
-        if not write:
-            raise StorageError(f"{path}: a write was interrupted ({journal.name} is left); run the bot once to recover")
-        uri = path.resolve().as_uri()
-    try:
-        conn = sqlite3.connect(uri, uri=True)
-    except sqlite3.Error as e:
-        raise StorageError(f"{path}: cannot be opened: {e}") from None
-    try:
-        result = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            found = [line for line in str(result).splitlines() if line.strip() and not line.startswith("***")]
-            first = found[0] if found else str(result)
-            raise StorageError(f"{path}: the database is damaged ({first}); restore it from a backup")
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        tables = int(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0])
-    except sqlite3.DatabaseError as e:
-        raise StorageError(f"{path}: the database is damaged ({e}); restore it from a backup") from None
-    finally:
-        conn.close()
-    if version > latest and not any_version:
-        raise StorageError(
-            f"{path} has schema version {version}, written by a newer ccc-bot; this "
-            f"version knows up to {latest}. Refusing to touch it: upgrade ccc-bot instead."
-        )
-    if version == 0 and tables:
-        raise StorageError(f"{path}: a SQLite database, but not a ccc-bot database; refusing to touch it")
-    if not write and version == 0:
-        raise StorageError(f"{path}: an empty database, not yet set up (has the bot run with it?)")
-    if not write and version != latest and not any_version:
-        raise StorageError(
-            f"{path} has schema version {version}; this ccc-bot reads version {latest} and never "
-            f"upgrades a database just to read it: run the bot (`ccc-bot run`) once to upgrade it, "
-            f"or use the ccc-bot that wrote it"
-        )
-
-
 class Store:
-    def __init__(self, conn: aiosqlite.Connection, path: Path):
+    def __init__(self, conn: aiosqlite.Connection, plain: sqlite3.Connection, path: Path):
         self._conn = conn
+        # The same connection, for work done whole in the store's own thread (Store.run).
+        self._plain = plain
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
         self._lock = asyncio.Lock()
         self.path = path
         # Values that never change once the database exists, read once (meta keys).
@@ -202,15 +94,19 @@ class Store:
         if not in_memory:
             await asyncio.to_thread(check_database, path, write=not read_only, migrations=migrations)
         new = not in_memory and not read_only and not path.exists()
+        # Used by aiosqlite's thread and by the store's own (Store.run), never by both at once.
         try:
             if read_only and not in_memory:
-                conn = await aiosqlite.connect(_read_uri(path), uri=True, isolation_level=None)
+                conn = await aiosqlite.connect(read_uri(path), uri=True, isolation_level=None, check_same_thread=False)
             else:
-                conn = await aiosqlite.connect(path, isolation_level=None)
+                conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise StorageError(f"{path}: cannot be opened: {e}") from None
         conn.row_factory = aiosqlite.Row
-        store = cls(conn, path)
+        # The sqlite3 connection under it, as a cursor of it tells (a cursor's `connection`).
+        async with conn.cursor() as cursor:
+            plain = cursor.connection
+        store = cls(conn, plain, path)
         if read_only:
             await conn.execute("PRAGMA busy_timeout = 5000")
             return store
@@ -271,6 +167,7 @@ class Store:
         self.stop_waiting()
         async with self._lock:
             await self._conn.close()
+        self._thread.shutdown(wait=False)
 
     # --- the file and the disk under it -------------------------------------------------
 
@@ -373,18 +270,29 @@ class Store:
         return await self._done_whole(attempt)
 
     async def run(self, work: Work[T], *, write: bool = False) -> T:
-        """Do `work` with the plain sqlite3 connection in aiosqlite's thread: all its
+        """Do `work` with the plain sqlite3 connection in the store's own thread: all its
         statements cost one trip to that thread, not one each (what a command's few
         statements cost most). With `write`, inside BEGIN IMMEDIATE ... COMMIT, rolled
         back if it raises, and done again whole on a full disk, as `transaction`'s work is.
         `work` must not block on anything but the database."""
-        # aiosqlite's own way of running a call in its thread, with its sqlite3 connection
-        # (what its execute() does); the connection is only ever used in that thread.
-        conn = self._conn
-        run: Callable[..., Awaitable[T]] = conn._execute
         if write:
-            return await self._done_whole(lambda: run(_in_transaction, work, conn._conn, self._check_in_place))
-        return await self._done_whole(lambda: run(_alone, work, conn._conn), write=False)
+            return await self._done_whole(
+                lambda: self._in_thread(_in_transaction, work, self._plain, self._check_in_place)
+            )
+        return await self._done_whole(lambda: self._in_thread(_alone, work, self._plain), write=False)
+
+    async def _in_thread(self, call: Callable[..., T], *args: Any) -> T:
+        """`call(*args)` in the store's thread, under the lock (taken by the caller). The
+        lock is kept until it is over, even if the caller is cancelled meanwhile: nothing
+        else may use the connection while it runs."""
+        done = asyncio.get_running_loop().run_in_executor(self._thread, partial(call, *args))
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            while not done.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([done])
+            raise
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write; returns the number of rows changed."""
@@ -416,8 +324,7 @@ class Store:
 
     async def meta_with_prefix(self, prefix: str) -> dict[str, str]:
         """Every `meta` entry whose key starts with `prefix` (as in `dm:`), by key."""
-        rows = await self.fetchall("SELECT key, value FROM meta WHERE substr(key, 1, ?) = ?", (len(prefix), prefix))
-        return {r["key"]: r["value"] for r in rows}
+        return await self.run(lambda conn: with_prefix(conn, prefix))
 
 
 def _alone(work: Work[T], conn: sqlite3.Connection) -> T:
@@ -435,62 +342,3 @@ def _in_transaction(work: Work[T], conn: sqlite3.Connection, check: Callable[[],
             conn.execute("ROLLBACK")
         raise
     return result
-
-
-# --- the `meta` table, on a connection: inside a transaction, or through Store ----------
-
-
-def dm_key(user_id: str = "") -> str:
-    """The `meta` key under which the Matrix adapter keeps its direct-message room with
-    `user_id`; with no user id, the prefix of all of them."""
-    return f"dm:{user_id}"
-
-
-_READ_META = "SELECT value FROM meta WHERE key = ?"
-
-
-async def read_meta(db: aiosqlite.Connection, key: str) -> str | None:
-    row = await (await db.execute(_READ_META, (key,))).fetchone()
-    return None if row is None else str(row[0])
-
-
-_WRITE_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-
-
-async def write_meta(db: aiosqlite.Connection, key: str, value: str) -> None:
-    await db.execute(_WRITE_META, (key, value))
-
-
-def put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
-    """`write_meta`, on the plain connection (in Store.run's work)."""
-    conn.execute(_WRITE_META, (key, value))
-
-
-def fetch_meta(conn: sqlite3.Connection, key: str) -> str | None:
-    """`read_meta`, on the plain connection (in Store.run's work)."""
-    row = conn.execute(_READ_META, (key,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-async def write_meta_once(db: aiosqlite.Connection, key: str, value: str) -> None:
-    """Set `key` unless it is set already."""
-    await db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
-
-
-async def count_meta(db: aiosqlite.Connection, key: str) -> None:
-    """Add one to the number kept under `key` (1 if there is none)."""
-    await db.execute(
-        "INSERT INTO meta (key, value) VALUES (?, '1') "
-        "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-        (key,),
-    )
-
-
-async def delete_meta(db: aiosqlite.Connection, key: str) -> None:
-    await db.execute("DELETE FROM meta WHERE key = ?", (key,))
-
-
-async def delete_meta_below(db: aiosqlite.Connection, prefix: str, below: str) -> None:
-    """Delete the entries whose key starts with `prefix` and whose value sorts before
-    `below` (ISO instants compare as text)."""
-    await db.execute("DELETE FROM meta WHERE substr(key, 1, ?) = ? AND value < ?", (len(prefix), prefix, below))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.app import open_agenda
+from bot.core.reactions import record_anchor
 from bot.features.agenda.service import gather
 from bot.features.people import repository as people
-from bot.storage.reactions import record_anchor
 from commands.agenda import render_agenda
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 from tests.features.agenda.fakes import FakePort

@@ -9,7 +9,7 @@ import pytz
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.core.config import parse_timezone
+from bot.core.config_checks import parse_timezone
 from bot.core.model import IncomingMessage
 from bot.features.schedule.repository import load_cancellations, planning_range
 from tests.conftest import ALICE, ORGANISER, ROOM

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from bot.core.model import Anchor, IncomingReaction
+from bot.core.reactions import record_anchor
 from bot.features.people import repository as people
 from bot.features.sessions import repository, summary
-from bot.storage.reactions import record_anchor
 from commands.announcements import summary_text
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 

@@ -8,8 +8,8 @@ import re
 
 from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction
+from bot.core.reactions import record_anchor
 from bot.features.privacy import registry as privacy
-from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, SEED_TOPICS, history_number
 
 SESSION = "2026-11-26 08:00"

@@ -138,7 +138,7 @@ async def test_hostile_messages_are_answered_safely(chat, body):
 
 async def test_reactions_on_anchored_messages_act_and_redactions_undo(chat):
     from bot.core.model import Anchor, IncomingReaction
-    from bot.storage.reactions import record_anchor
+    from bot.core.reactions import record_anchor
 
     group = CommandGroup("likes")
     seen = []
@@ -204,7 +204,7 @@ async def test_commands_past_the_limit_are_not_carried_out(limited_chat):
 async def test_reactions_still_act_past_the_limit_but_their_answers_count(limited_chat):
     chat = limited_chat
     from bot.core.model import Anchor, IncomingReaction
-    from bot.storage.reactions import record_anchor
+    from bot.core.reactions import record_anchor
 
     group = CommandGroup("likes")
     seen = []
@@ -323,7 +323,7 @@ async def test_in_a_direct_room_only_its_person_is_answered_while_in_the_confere
 
 async def test_reactions_in_a_direct_room_do_nothing(chat):
     from bot.core.model import Anchor, IncomingReaction
-    from bot.storage.reactions import record_anchor
+    from bot.core.reactions import record_anchor
 
     topic = await chat.text(ALICE, "!suggest Co-op bylaws")
     number = re.search(r"#(\d+)", topic).group(1)

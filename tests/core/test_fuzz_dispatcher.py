@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from bot.core.dispatcher import split_command
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction, Reply
-from bot.storage.reactions import record_anchor
+from bot.core.reactions import record_anchor
 from commands import build_registry
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, Chat
 

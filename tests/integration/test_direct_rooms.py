@@ -23,7 +23,8 @@ from nio import (
 )
 from nio.api import RoomPreset
 
-from bot.storage.store import Store, dm_key
+from bot.storage.meta import dm_key
+from bot.storage.store import Store
 
 from .botproc import ask, send_text
 from .helpers import _sync_once, collect_events, prime, wait_for_event

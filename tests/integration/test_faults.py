@@ -35,7 +35,7 @@ from nio import (
     RoomPutStateResponse,
 )
 
-from bot.core.config import format_duration, parse_duration
+from bot.core.weekly import format_duration, parse_duration
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.topics.matching import normalise
 from bot.storage.store import Store

@@ -210,7 +210,8 @@ async def test_a_send_cut_short_by_a_crash_is_found_again_by_its_transaction_id(
     import datetime as dt
 
     from bot.matrix.sender import MatrixSender
-    from bot.storage.store import Store, dm_key
+    from bot.storage.meta import dm_key
+    from bot.storage.store import Store
 
     bot = await make_user("bot")
     created = await bot.room_create(name="Sent lookup")

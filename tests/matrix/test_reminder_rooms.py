@@ -12,7 +12,7 @@ from bot.app import open_announcer
 from bot.features.announcements.sending import Announcer
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import ENCRYPTION_STATE, MatrixSender, txn_id
-from bot.storage.store import dm_key
+from bot.storage.meta import dm_key
 from tests.conftest import ALICE, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, Homeserver
 

@@ -6,7 +6,7 @@ import dataclasses
 from nio import RoomGetStateResponse, RoomResolveAliasError, RoomResolveAliasResponse, SyncResponse
 
 from bot.matrix.rooms import CREATOR_POWER, Rooms
-from bot.storage.store import dm_key
+from bot.storage.meta import dm_key
 from tests.conftest import ALICE, BOB, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver, member_event
 

@@ -14,7 +14,7 @@ from bot.core.text import Text
 from bot.matrix import sender
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import DM_POWER_LEVELS, MatrixSender, txn_id
-from bot.storage.store import dm_key
+from bot.storage.meta import dm_key
 from tests.conftest import ALICE, BOB, ROOM
 from tests.matrix.fakes import BOT, LOST, FakeRoom, Homeserver, dm_levels, error, member_event
 

@@ -16,7 +16,7 @@ from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender
 from bot.matrix.sync import Syncer, strip_reply_fallback
 from bot.matrix.workers import RoomWorkers
-from bot.storage.store import dm_key
+from bot.storage.meta import dm_key
 from tests.conftest import ALICE, BOB, ROOM
 from tests.matrix.fakes import BOT, FakeRoom, SyncingHomeserver, reaction_event, sync_of, text_event
 

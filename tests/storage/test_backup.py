@@ -5,8 +5,8 @@ import sqlite3
 import pytest
 
 from bot.storage.backup import backup_database, verify
+from bot.storage.database_file import StorageError
 from bot.storage.migrations import MIGRATIONS
-from bot.storage.store import StorageError
 from tests.test_cli import a_real_database
 
 

@@ -14,8 +14,9 @@ import aiosqlite
 import pytest
 
 from bot.features.export.reports import build_export
+from bot.storage.database_file import StorageError
 from bot.storage.migrations import MIGRATIONS, Migration
-from bot.storage.store import StorageError, Store
+from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOT, SEED_TOPICS
 
 LATEST = MIGRATIONS[-1].version

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import store as storage
+from bot.storage.database_file import StorageError
 from bot.storage.migrations import MIGRATIONS
-from bot.storage.store import DatabaseGone, StorageError, Store, StoreStopped
+from bot.storage.store import DatabaseGone, Store, StoreStopped
 from tests.storage.disk import no_room, room_again
 
 
@@ -266,34 +266,6 @@ async def test_a_crash_in_the_first_migration_is_rolled_back_not_called_damage(t
     assert not (tmp_path / "db.sqlite3-journal").exists() or not (tmp_path / "db.sqlite3-journal").stat().st_size
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT x FROM t").fetchall() == [("kept",)]
-
-
-async def test_meta_helpers_inside_a_transaction():
-    store = await Store.open(":memory:")
-
-    async def write(db) -> str | None:
-        await storage.write_meta(db, "a", "1")
-        await storage.write_meta(db, "a", "2")
-        await storage.write_meta_once(db, "a", "3")
-        await storage.write_meta_once(db, "b", "x")
-        await storage.count_meta(db, "n")
-        await storage.count_meta(db, "n")
-        return await storage.read_meta(db, "a")
-
-    assert await store.transaction(write) == "2"
-    assert (await store.get_meta("b"), await store.get_meta("n")) == ("x", "2")
-    for key, at in (("ask:1", "2026-01-01"), ("ask:2", "2026-03-01"), ("ask_3", "2025-01-01")):
-        await store.set_meta(key, at)
-
-    async def delete(db) -> None:
-        await storage.delete_meta_below(db, "ask:", "2026-02-01")
-        await storage.delete_meta(db, "a")
-
-    await store.transaction(delete)
-    assert await store.meta_with_prefix("ask") == {"ask:2": "2026-03-01", "ask_3": "2025-01-01"}
-    assert await store.meta_with_prefix("ask:") == {"ask:2": "2026-03-01"}
-    assert await store.get_meta("a") is None
-    await store.close()
 
 
 # --- the database removed or replaced under a running bot -----------------------------

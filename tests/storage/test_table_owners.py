@@ -31,10 +31,10 @@ OWNERS: dict[str, str] = {
     "agenda_messages": "bot/features/agenda/repository.py",
     "reminder_settings": "bot/features/reminders/repository.py",
     "reminders_sent": "bot/features/reminders/repository.py",
-    "meta": "bot/storage/store.py",  # a generic key-value table, read and written through the store's helpers
+    "meta": "bot/storage/meta.py",  # a generic key-value table, read and written through its helpers
     "inbox": "bot/matrix/inbox.py",
-    "reactions": "bot/storage/reactions.py",  # what people did to the bot's messages, read by the
-    "anchors": "bot/storage/reactions.py",  # dispatcher (votes, check-ins by emoji) and sessions
+    "reactions": "bot/core/reactions.py",  # what people did to the bot's messages, read by the
+    "anchors": "bot/core/reactions.py",  # dispatcher (votes, check-ins by emoji) and sessions
 }
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.core.config import Config, Slot
+from bot.core.config import Config
+from bot.core.weekly import Slot
 from bot.features.people.repository import name_of
 from bot.features.schedule.repository import Session, load_cancellations, sessions_from
 from bot.features.sessions import repository

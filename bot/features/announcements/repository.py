@@ -13,7 +13,7 @@ from enum import StrEnum
 import aiosqlite
 
 from bot.core.clock import iso, parse_iso
-from bot.core.config import format_duration, parse_duration
+from bot.core.weekly import format_duration, parse_duration
 from bot.features.schedule import repository as schedule
 from bot.storage.store import Store
 

@@ -17,9 +17,9 @@ from operator import attrgetter
 from typing import Any
 
 from bot.core.clock import iso
-from bot.core.config import WEEKDAYS
 from bot.core.model import Attachment
 from bot.core.text import clean, plural
+from bot.core.weekly import WEEKDAYS
 from bot.features.people.repository import known_names
 from bot.features.sessions.repository import Attended, attendance_history
 from bot.features.topics.model import Topic, TopicStatus

@@ -19,7 +19,8 @@ import aiosqlite
 from bot.core import privacy as core
 from bot.core.clock import iso, parse_iso
 from bot.core.privacy import Column, Erasing, Section
-from bot.storage.store import Store, delete_meta, delete_meta_below, dm_key, read_meta, write_meta
+from bot.storage.meta import delete_meta, delete_meta_below, dm_key, read_meta, write_meta
+from bot.storage.store import Store
 
 CONFIRM_WINDOW = dt.timedelta(minutes=10)
 SCHEMA_VERSION = 1

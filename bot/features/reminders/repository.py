@@ -16,7 +16,7 @@ import aiosqlite
 
 from bot.core import privacy
 from bot.core.clock import iso, parse_iso
-from bot.core.config import Slot, format_duration, parse_duration
+from bot.core.weekly import Slot, format_duration, parse_duration
 from bot.features.schedule import repository as schedule
 from bot.storage.store import Store
 

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.clock import iso
-from bot.core.config import Config, format_duration, parse_duration
+from bot.core.config import Config
 from bot.core.dispatcher import Membership, Services
 from bot.core.model import DirectChat, Reply, Sender, went_out
 from bot.core.text import Text
+from bot.core.weekly import format_duration, parse_duration
 from bot.features.announcements.messages import Announcement, CancellationNotice, announcement_of, cancellation_of
 from bot.features.announcements.repository import Lead, Notice
 from bot.features.announcements.sending import side_by_side

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.core.config import WEEKDAYS, Config, Slot
+from bot.core.config import Config
+from bot.core.weekly import WEEKDAYS, Slot
 from bot.features.schedule.repository import (
     CalendarState,
     Cancellations,

@@ -20,8 +20,10 @@ from dateutil.relativedelta import relativedelta
 
 from bot.core import privacy
 from bot.core.clock import UTC, iso, parse_iso
-from bot.core.config import Config, Slot
-from bot.storage.store import Store, count_meta, write_meta, write_meta_once
+from bot.core.config import Config
+from bot.core.weekly import Slot
+from bot.storage.meta import count_meta, write_meta, write_meta_once
+from bot.storage.store import Store
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
 _KEY = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})$")

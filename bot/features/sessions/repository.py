@@ -13,12 +13,12 @@ from enum import StrEnum
 
 import aiosqlite
 
+from bot.core import reactions
 from bot.core.clock import iso, parse_iso
 from bot.core.model import Anchor
 from bot.features.people.repository import name_of
 from bot.features.schedule.repository import Session
 from bot.features.sessions import privacy  # noqa: F401 (registers the sessions' part of !mydata)
-from bot.storage import reactions
 from bot.storage.store import Store
 
 CHECK_IN_REACTION = "✋"

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from bot.features.topics.matching import compact, is_near_duplicate, normalise, topic_words
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import get_topic
-from bot.storage.store import Store, fetch_meta, put_meta
+from bot.storage.meta import fetch_meta, put_meta
+from bot.storage.store import Store
 
 # Bump when a change to the words (normalise, topic_words and what they use) changes the
 # keys of stored topics: they are then worked out again, once, before the next check.

@@ -12,7 +12,8 @@ import aiosqlite
 from bot.core import privacy
 from bot.core.clock import iso
 from bot.features.topics.suggest import RATE_MARKS_OF_RECENT, RATE_WINDOW, mark_with
-from bot.storage.store import Store, read_meta
+from bot.storage.meta import read_meta
+from bot.storage.store import Store
 
 
 async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:

@@ -13,7 +13,8 @@ import yaml
 
 from bot.features.topics.index import write_keys
 from bot.features.topics.matching import compact, normalise, tidy
-from bot.storage.store import StorageError, Store
+from bot.storage.database_file import StorageError
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 

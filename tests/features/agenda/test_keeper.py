@@ -188,7 +188,7 @@ async def test_agenda_disabled_posts_nothing_and_says_so(make_chat, make_config)
 
 async def test_a_thumbs_up_vote_is_shown_too(setup):
     from bot.core.model import IncomingReaction
-    from bot.storage.reactions import record_anchor
+    from bot.core.reactions import record_anchor
 
     chat, port, keeper, time = setup
     [reply] = await chat.say(ALICE, "!suggest Worker ownership")

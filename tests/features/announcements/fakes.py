@@ -7,8 +7,8 @@ import datetime as dt
 import re
 
 from bot.core.model import Reply
+from bot.core.reactions import record_anchor
 from bot.features.announcements.sending import Announcer
-from bot.storage.reactions import record_anchor
 from commands.announcements import WORDING
 
 UTC = dt.UTC

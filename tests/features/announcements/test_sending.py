@@ -10,11 +10,11 @@ import pytest
 
 from bot.app import open_announcer
 from bot.core.model import Reply
+from bot.core.reactions import record_anchor
 from bot.features.announcements.sending import Announcer
 from bot.features.people import repository as people
 from bot.features.schedule.repository import add_cancellation, session_from_key
 from bot.features.sessions import repository
-from bot.storage.reactions import record_anchor
 from commands.announcements import WORDING
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.features.announcements.fakes import (

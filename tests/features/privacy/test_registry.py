@@ -10,10 +10,10 @@ import pytest
 
 from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingReaction
+from bot.core.reactions import record_anchor
 from bot.features.privacy import registry as privacy
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.repository import Kind, Status
-from bot.storage.reactions import record_anchor
 from tests.conftest import ALICE, BOB, HOST, ROOM
 from tests.features.export.test_reports import fill
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bot.core.config import Slot
+from bot.core.weekly import Slot
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.repository import Kind, Status
 from bot.storage.store import Store

@@ -1,4 +1,4 @@
-"""bot/storage/reactions.py: which bot message stands for what, the reactions people put
+"""bot/core/reactions.py: which bot message stands for what, the reactions people put
 on them, and the reactions' part of `!mydata` and `!forgetme`."""
 
 from __future__ import annotations
@@ -7,10 +7,9 @@ import datetime as dt
 
 import pytest
 
-from bot.core import privacy
+from bot.core import privacy, reactions
 from bot.core.model import Anchor
-from bot.storage import reactions
-from bot.storage.reactions import Reaction
+from bot.core.reactions import Reaction
 from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, HOST, ROOM, START
 
