@@ -56,11 +56,11 @@ async def open_services(
         store=store,
         clock=clock,
         registry=build_registry(),
+        # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
+        charts=Charts(),
         # A volunteer (!host) is a host of the session they volunteered for.
         host_checks=[functools.partial(is_volunteer_host, store, config, clock)],
     )
-    # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
-    services.parts.provide(Charts, Charts())
     if power_level is not None:
         services.power_level = power_level
     return services
@@ -69,11 +69,11 @@ async def open_services(
 async def start_services(services: Services) -> None:
     """What the running bot starts beside answering: a chart process made ready (it imports
     matplotlib in parallel, so the first `!stats` is not a cold one)."""
-    await services.parts.get(Charts).start()
+    await services.charts.start()
 
 
 async def close_services(services: Services) -> None:
-    await services.parts.get(Charts).close()
+    await services.charts.close()
     await services.store.close()
 
 

@@ -170,6 +170,24 @@ class AgendaControl(Protocol):
     async def repost(self, room_id: str) -> AgendaPosted | None: ...
 
 
+# The attendance chart's data: label -> [(YYYY-MM-DD, people)], one series per slot; None
+# for a session not held.
+ChartSeries = dict[str, list[tuple[str, int | None]]]
+
+
+class ChartRunner(Protocol):
+    """Draws the attendance chart of `!stats` and the web page (bot/features/sessions/chart.py's
+    `Charts`): one for the bot's lifetime, built by the wiring, started with the bot (a chart
+    process made ready) and closed with it. `render` gives the PNG, None if it could not be
+    drawn."""
+
+    async def start(self) -> None: ...
+
+    async def render(self, series: ChartSeries, title: str) -> bytes | None: ...
+
+    async def close(self) -> None: ...
+
+
 _SKIN_TONES_AND_SELECTORS = dict.fromkeys([0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)])
 
 
