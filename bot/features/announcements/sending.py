@@ -221,7 +221,7 @@ class Announcer:
         reply_to = reply_key(key, lead, room, recorded)
         root = await repository.thread_root(services.store, key, room)
         if lead == Notice.CANCELLED:
-            notice = await cancellation_of(services, session, now)
+            notice = await cancellation_of(services.store, config, session, now)
             return Reply.of(wording.cancellation(config, notice), room_id=room, key=reply_to)
         if lead == Notice.SUMMARY:
             summary = await summary_of(services.store, key, now)
@@ -229,7 +229,7 @@ class Announcer:
         if lead == Notice.HOST_WAIT:
             if await self._host_arrived(key):
                 return None
-            wait = await host_wait_of(services, session)
+            wait = await host_wait_of(services.store, config, session)
             text = wording.host_wait(config, wait)
             return Reply.of(text, mentions=wait.mentions, room_id=room, thread_root=root, key=reply_to)
         if not isinstance(lead, Lead):
@@ -241,7 +241,7 @@ class Announcer:
         # The `0m` one opens the thread, unless a host started early and the thread exists
         # already; notes left with !late before the thread opened go into it.
         opens_thread = lead.at_start and root is None
-        made = await announcement_of(services, session, now, ping=ping, lead=before, late=opens_thread)
+        made = await announcement_of(services.store, session, now, ping=ping, lead=before, late=opens_thread)
         text, mentions = wording.announcement(config, made), made.mentions
         if lead.at_start:
             anchor = Anchor("session", key)

@@ -251,7 +251,7 @@ class Reminders:
         shared = (item.session, item.lead, item.kind)
         if item.kind == Kind.CANCELLED:
             if shared not in made:
-                made[shared] = await cancellation_of(services, session, now)
+                made[shared] = await cancellation_of(services.store, config, session, now)
             notice = made[shared]
             assert isinstance(notice, CancellationNotice)
             text = wording.cancellation(config, ReminderCancellation(notice, zone))
@@ -259,7 +259,7 @@ class Reminders:
             # A lifted cancellation's message is the session's announcement without a lead.
             restored = item.kind == Kind.RESTORED
             if shared not in made:
-                made[shared] = await announcement_of(services, session, now, lead=None if restored else lead)
+                made[shared] = await announcement_of(services.store, session, now, lead=None if restored else lead)
             announcement = made[shared]
             assert isinstance(announcement, Announcement)
             text = wording.reminder(config, Reminder(announcement, zone, restored=restored))
