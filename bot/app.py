@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config
-from bot.core.dispatcher import Dispatcher, Membership, PowerLevels, Services
-from bot.core.model import Sender
+from bot.core.dispatcher import Dispatcher, PowerLevels, Services
+from bot.core.model import Membership, Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
 from bot.features.reminders.service import Reminders
@@ -86,7 +86,7 @@ def open_announcer(services: Services, sender: Sender, membership: Membership | 
     what they send is worded by the handlers' layer. `membership` says whether a person is
     still in a served room (no reminder for someone who left)."""
     announcer = Announcer(services, sender, WORDING)
-    announcer.riders.append(Reminders(services, sender, REMINDER_WORDING, membership))
+    announcer.riders.append(Reminders(services.store, services.config, sender, REMINDER_WORDING, membership))
     return announcer
 
 

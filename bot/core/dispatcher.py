@@ -17,9 +17,10 @@ from bot.core.limits import CommandLimit, Verdict
 from bot.core.model import (
     AgendaControl,
     ChartRunner,
-    DirectChat,
     IncomingMessage,
     IncomingReaction,
+    Membership,
+    OpenDirectChat,
     Reply,
     Role,
     normalise_reaction,
@@ -34,9 +35,6 @@ _COMMAND = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63})(?:\s+|$)(.*)", re.DOTALL)
 
 # Asked for a user's power level in a room; None when unknown (console mode).
 PowerLevels = Callable[[str, str], "int | None"]
-# Asked whether a user is still in (or invited to) one of the served rooms: True, False, or
-# None when unknown (console mode, tests); unknown counts as present.
-Membership = Callable[[str], "bool | None"]
 # Extra ways to be a host of the current session (volunteering), added by features: asked
 # with the user id, they bring what they read (the wiring binds it).
 HostCheck = Callable[[str], Awaitable[bool]]
@@ -67,7 +65,7 @@ class Services:
     schedule_changed: Callable[[], None] = lambda: None
     # Finds or opens the bot's direct chat with a person (`!remind` opens it when they opt
     # in), where the adapter has direct chats: the Matrix adapter sets it.
-    open_direct_chat: Callable[[str], Awaitable[DirectChat]] | None = None
+    open_direct_chat: OpenDirectChat | None = None
 
     @property
     def prefix(self) -> str:

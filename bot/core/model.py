@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Protocol, runtime_checkable
@@ -113,6 +114,13 @@ class DirectChat:
     opened: bool = False  # a new one, opened just now
     invited: bool = False  # the person has yet to accept the invitation
     not_before: dt.datetime | None = None  # none opened: they left one less than an hour old
+
+
+# Finds or opens the bot's direct chat with a person, where the adapter has direct chats.
+OpenDirectChat = Callable[[str], Awaitable[DirectChat]]
+# Asked whether a user is still in (or invited to) one of the served rooms: True, False, or
+# None when unknown (console mode, tests); unknown counts as present.
+Membership = Callable[[str], "bool | None"]
 
 
 @runtime_checkable
