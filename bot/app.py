@@ -85,7 +85,7 @@ def open_announcer(services: Services, sender: Sender, membership: Membership | 
     """The announcer (not started), with the reminders by direct message riding on it;
     what they send is worded by the handlers' layer. `membership` says whether a person is
     still in a served room (no reminder for someone who left)."""
-    announcer = Announcer(services, sender, WORDING)
+    announcer = Announcer(services.store, services.config, services.clock, sender, WORDING, services.schedule_changed)
     announcer.riders.append(Reminders(services.store, services.config, sender, REMINDER_WORDING, membership))
     return announcer
 

@@ -45,6 +45,7 @@ async def test_the_announcer_comes_with_the_wording_and_the_reminders_riding_on_
     try:
         announcer = open_announcer(services, sender=None)  # type: ignore[arg-type]
         assert announcer.wording is WORDING
+        assert announcer.schedule_changed is services.schedule_changed, "the commands' calls reach its jobs"
         (reminders,) = announcer.riders
         assert isinstance(reminders, Reminders) and reminders.wording is REMINDER_WORDING
     finally:

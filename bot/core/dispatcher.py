@@ -21,6 +21,7 @@ from bot.core.model import (
     IncomingReaction,
     Membership,
     OpenDirectChat,
+    Relay,
     Reply,
     Role,
     normalise_reaction,
@@ -60,9 +61,9 @@ class Services:
     # The rooms' pinned agenda (bot/features/agenda), when the adapter keeps one.
     agenda: AgendaControl | None = None
     # Called by a command that changed what is due (a reminder asked for or stopped, a
-    # session cancelled or restored): the announcer, once started, sets it to plan (and
-    # send what is due) at once, not at its next tick up to a minute later.
-    schedule_changed: Callable[[], None] = lambda: None
+    # session cancelled or restored): the announcer's jobs, once started, bind it to plan
+    # (and send what is due) at once, not at their next tick up to a minute later.
+    schedule_changed: Relay = field(default_factory=Relay)
     # Finds or opens the bot's direct chat with a person (`!remind` opens it when they opt
     # in), where the adapter has direct chats: the Matrix adapter sets it.
     open_direct_chat: OpenDirectChat | None = None

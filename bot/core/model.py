@@ -178,6 +178,22 @@ class AgendaControl(Protocol):
     async def repost(self, room_id: str) -> AgendaPosted | None: ...
 
 
+class Relay:
+    """A call whose receiver is bound later: `Services.schedule_changed`, which a command
+    calls when it changed what is due, is bound by the announcer's jobs once they are
+    started (bot/features/announcements/jobs.py). Unbound, a call does nothing."""
+
+    def __init__(self) -> None:
+        self._to: Callable[[], None] | None = None
+
+    def bind(self, to: Callable[[], None]) -> None:
+        self._to = to
+
+    def __call__(self) -> None:
+        if self._to is not None:
+            self._to()
+
+
 # The attendance chart's data: label -> [(YYYY-MM-DD, people)], one series per slot; None
 # for a session not held.
 ChartSeries = dict[str, list[tuple[str, int | None]]]
