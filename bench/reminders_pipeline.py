@@ -90,7 +90,7 @@ async def run(count: int) -> float:
             rooms = Rooms(client, services.store, config)  # type: ignore[arg-type]
             await rooms.resolve_served()  # the configured room, and the direct rooms recorded
             sender = MatrixSender(client, services.store, rooms.direct, services.clock)  # type: ignore[arg-type]
-            riding = Reminders(services, sender, REMINDER_WORDING, rooms.is_member)
+            riding = Reminders(services.store, config, sender, REMINDER_WORDING, rooms.is_member)
             services.clock.set(due)  # type: ignore[attr-defined]
             began = time.perf_counter()
             await riding.run_due(due)

@@ -60,7 +60,7 @@ async def time_command(
     replies: list[Reply] = []
     for i in range(runs):
         if fresh:
-            dispatcher.services.parts.provide(Charts, Charts())
+            dispatcher.services.charts = Charts()
         if before_each is not None:
             await before_each(i)
         message = IncomingMessage(sender, ROOM, f"$scale{i}", body, dispatcher.services.clock.now())
@@ -80,7 +80,7 @@ async def time_new_charts(dispatcher: Dispatcher, runs: int) -> Timing:
     running bot answers it: with the chart process it keeps ready."""
     store = dispatcher.services.store
     charts = Charts()
-    dispatcher.services.parts.provide(Charts, charts)
+    dispatcher.services.charts = charts
     await charts.start()
 
     async def new_check_in(i: int) -> None:

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config
-from bot.core.dispatcher import Dispatcher, Membership, PowerLevels, Services
-from bot.core.model import Sender
+from bot.core.dispatcher import Dispatcher, PowerLevels, Services
+from bot.core.model import Membership, Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
 from bot.features.reminders.service import Reminders
@@ -56,11 +56,11 @@ async def open_services(
         store=store,
         clock=clock,
         registry=build_registry(),
+        # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
+        charts=Charts(),
         # A volunteer (!host) is a host of the session they volunteered for.
         host_checks=[functools.partial(is_volunteer_host, store, config, clock)],
     )
-    # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
-    services.parts.provide(Charts, Charts())
     if power_level is not None:
         services.power_level = power_level
     return services
@@ -69,11 +69,11 @@ async def open_services(
 async def start_services(services: Services) -> None:
     """What the running bot starts beside answering: a chart process made ready (it imports
     matplotlib in parallel, so the first `!stats` is not a cold one)."""
-    await services.parts.get(Charts).start()
+    await services.charts.start()
 
 
 async def close_services(services: Services) -> None:
-    await services.parts.get(Charts).close()
+    await services.charts.close()
     await services.store.close()
 
 
@@ -85,8 +85,8 @@ def open_announcer(services: Services, sender: Sender, membership: Membership | 
     """The announcer (not started), with the reminders by direct message riding on it;
     what they send is worded by the handlers' layer. `membership` says whether a person is
     still in a served room (no reminder for someone who left)."""
-    announcer = Announcer(services, sender, WORDING)
-    announcer.riders.append(Reminders(services, sender, REMINDER_WORDING, membership))
+    announcer = Announcer(services.store, services.config, services.clock, sender, WORDING, services.schedule_changed)
+    announcer.riders.append(Reminders(services.store, services.config, sender, REMINDER_WORDING, membership))
     return announcer
 
 

@@ -104,7 +104,7 @@ async def remind(ctx: Context, which: str | None = None, lead: Rest | None = Non
         text.add(f"; the next at {short_date(local_time(first - before, zone))}")
     text.add(". It comes from me, in a direct chat. Stop with ").code(f"{p}remind off").add(".")
     # The direct chat now, so that the first reminder does not wait for a new room.
-    chat = await open_direct_chat(ctx.services, ctx.sender)
+    chat = await open_direct_chat(ctx.services.open_direct_chat, ctx.sender)
     if chat is not None:
         text.add(_direct_chat_words(chat))
     return ctx.reply(text)

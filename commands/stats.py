@@ -9,7 +9,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Attachment, Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text, plural
-from bot.features.sessions import chart, repository, statistics
+from bot.features.sessions import repository, statistics
 from bot.features.sessions.statistics import STATS_WEEKS
 
 group = CommandGroup("stats")
@@ -38,7 +38,7 @@ async def stats(ctx: Context) -> Reply:
         return ctx.reply(text)
     series = statistics.attendance_series(ctx.config, held)
     # One chart at a time, and the last one again while attendance is unchanged.
-    png = await ctx.services.parts.get(chart.Charts).render(series, chart_title(ctx.config))
+    png = await ctx.services.charts.render(series, chart_title(ctx.config))
     if png is None:
         text.line("The chart could not be drawn this time; the reason is in the bot's log for the operator.")
         return ctx.reply(text)

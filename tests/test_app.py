@@ -33,7 +33,7 @@ async def test_services_come_with_the_chart_runner_and_the_system_clock(make_con
     services = await open_services(make_config())
     try:
         assert isinstance(services.clock, SystemClock)
-        assert isinstance(services.parts.get(Charts), Charts)
+        assert isinstance(services.charts, Charts)
         assert "suggest" in services.registry.commands
         assert services.power_level("!room:example.org", ALICE) is None, "no adapter: nobody has a power level"
     finally:
@@ -45,6 +45,7 @@ async def test_the_announcer_comes_with_the_wording_and_the_reminders_riding_on_
     try:
         announcer = open_announcer(services, sender=None)  # type: ignore[arg-type]
         assert announcer.wording is WORDING
+        assert announcer.schedule_changed is services.schedule_changed, "the commands' calls reach its jobs"
         (reminders,) = announcer.riders
         assert isinstance(reminders, Reminders) and reminders.wording is REMINDER_WORDING
     finally:

@@ -8,13 +8,24 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from bot.core import reactions
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
-from bot.core.model import AgendaControl, DirectChat, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
+from bot.core.model import (
+    AgendaControl,
+    ChartRunner,
+    IncomingMessage,
+    IncomingReaction,
+    Membership,
+    OpenDirectChat,
+    Relay,
+    Reply,
+    Role,
+    normalise_reaction,
+)
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
 from bot.storage.store import Store
@@ -25,35 +36,12 @@ _COMMAND = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63})(?:\s+|$)(.*)", re.DOTALL)
 
 # Asked for a user's power level in a room; None when unknown (console mode).
 PowerLevels = Callable[[str, str], "int | None"]
-# Asked whether a user is still in (or invited to) one of the served rooms: True, False, or
-# None when unknown (console mode, tests); unknown counts as present.
-Membership = Callable[[str], "bool | None"]
 # Extra ways to be a host of the current session (volunteering), added by features: asked
 # with the user id, they bring what they read (the wiring binds it).
 HostCheck = Callable[[str], Awaitable[bool]]
 # Told the user id of someone whose data `!forgetme` has just erased, so that an adapter
 # drops what it keeps outside the database (the console's saved files).
 ForgetHook = Callable[[str], Awaitable[None]]
-
-T = TypeVar("T")
-
-
-class Parts:
-    """What the wiring (bot/app.py) hands to features and handlers that they may not
-    import or build themselves, one object per type and looked up by that type: the chart
-    runner (one for as long as the bot runs)."""
-
-    def __init__(self) -> None:
-        self._by_type: dict[type[Any], object] = {}
-
-    def provide(self, kind: type[T], part: T) -> None:
-        self._by_type[kind] = part
-
-    def get(self, kind: type[T]) -> T:
-        try:
-            return cast(T, self._by_type[kind])
-        except KeyError:
-            raise LookupError(f"no {kind.__qualname__} was provided to the services") from None
 
 
 @dataclass
@@ -64,20 +52,21 @@ class Services:
     store: Store
     clock: Clock
     registry: Registry
+    # The attendance chart's runner, one for the bot's lifetime (`!stats`, the web page).
+    charts: ChartRunner
     power_level: PowerLevels = lambda room_id, user_id: None
     is_member: Membership = lambda user_id: None
     host_checks: list[HostCheck] = field(default_factory=list)
     on_forget: list[ForgetHook] = field(default_factory=list)
-    parts: Parts = field(default_factory=Parts)
     # The rooms' pinned agenda (bot/features/agenda), when the adapter keeps one.
     agenda: AgendaControl | None = None
     # Called by a command that changed what is due (a reminder asked for or stopped, a
-    # session cancelled or restored): the announcer, once started, sets it to plan (and
-    # send what is due) at once, not at its next tick up to a minute later.
-    schedule_changed: Callable[[], None] = lambda: None
+    # session cancelled or restored): the announcer's jobs, once started, bind it to plan
+    # (and send what is due) at once, not at their next tick up to a minute later.
+    schedule_changed: Relay = field(default_factory=Relay)
     # Finds or opens the bot's direct chat with a person (`!remind` opens it when they opt
     # in), where the adapter has direct chats: the Matrix adapter sets it.
-    open_direct_chat: Callable[[str], Awaitable[DirectChat]] | None = None
+    open_direct_chat: OpenDirectChat | None = None
 
     @property
     def prefix(self) -> str:

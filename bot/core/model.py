@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Protocol, runtime_checkable
@@ -115,6 +116,13 @@ class DirectChat:
     not_before: dt.datetime | None = None  # none opened: they left one less than an hour old
 
 
+# Finds or opens the bot's direct chat with a person, where the adapter has direct chats.
+OpenDirectChat = Callable[[str], Awaitable[DirectChat]]
+# Asked whether a user is still in (or invited to) one of the served rooms: True, False, or
+# None when unknown (console mode, tests); unknown counts as present.
+Membership = Callable[[str], "bool | None"]
+
+
 @runtime_checkable
 class SentLookup(Protocol):
     """A Sender that can tell whether a send cut short (the bot killed after the homeserver
@@ -168,6 +176,40 @@ class AgendaControl(Protocol):
     def changed(self) -> None: ...
 
     async def repost(self, room_id: str) -> AgendaPosted | None: ...
+
+
+class Relay:
+    """A call whose receiver is bound later: `Services.schedule_changed`, which a command
+    calls when it changed what is due, is bound by the announcer's jobs once they are
+    started (bot/features/announcements/jobs.py). Unbound, a call does nothing."""
+
+    def __init__(self) -> None:
+        self._to: Callable[[], None] | None = None
+
+    def bind(self, to: Callable[[], None]) -> None:
+        self._to = to
+
+    def __call__(self) -> None:
+        if self._to is not None:
+            self._to()
+
+
+# The attendance chart's data: label -> [(YYYY-MM-DD, people)], one series per slot; None
+# for a session not held.
+ChartSeries = dict[str, list[tuple[str, int | None]]]
+
+
+class ChartRunner(Protocol):
+    """Draws the attendance chart of `!stats` and the web page (bot/features/sessions/chart.py's
+    `Charts`): one for the bot's lifetime, built by the wiring, started with the bot (a chart
+    process made ready) and closed with it. `render` gives the PNG, None if it could not be
+    drawn."""
+
+    async def start(self) -> None: ...
+
+    async def render(self, series: ChartSeries, title: str) -> bytes | None: ...
+
+    async def close(self) -> None: ...
 
 
 _SKIN_TONES_AND_SELECTORS = dict.fromkeys([0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)])

@@ -26,9 +26,9 @@ from nio import AsyncClient, AsyncClientConfig, WhoamiResponse
 from bot import __version__
 from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.config import Config
-from bot.core.dispatcher import Dispatcher, Membership
+from bot.core.dispatcher import Dispatcher
 from bot.core.logs import hide_secrets
-from bot.core.model import LoginFailed, Sender
+from bot.core.model import LoginFailed, Membership, Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort
 from bot.features.announcements.jobs import Jobs
 from bot.features.announcements.sending import Announcer

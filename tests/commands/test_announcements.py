@@ -25,7 +25,7 @@ async def test_a_reason_that_ends_a_sentence_gets_no_second_full_stop(chat, reas
     assert f"Cancelled the whole day 2026-12-24: {reason}\n" in text, text
     session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
     notice = cancellation_text(
-        chat.services.config, await cancellation_of(chat.services, session, chat.clock.now())
+        chat.services.config, await cancellation_of(chat.store, chat.services.config, session, chat.clock.now())
     ).plain
     assert f"is cancelled: {reason}\n" in notice, notice
 
@@ -35,7 +35,7 @@ async def test_a_reason_without_a_full_stop_gets_one(chat):
     assert "Cancelled the whole day 2026-12-24: holidays.\n" in text, text
     session = sessions_on(chat.services.config, dt.date(2026, 12, 24))[0]
     notice = cancellation_text(
-        chat.services.config, await cancellation_of(chat.services, session, chat.clock.now())
+        chat.services.config, await cancellation_of(chat.store, chat.services.config, session, chat.clock.now())
     ).plain
     assert "is cancelled: holidays.\n" in notice, notice
 
@@ -43,7 +43,7 @@ async def test_a_reason_without_a_full_stop_gets_one(chat):
 async def test_host_wait_of_one_minute_reads_right(make_chat, make_config):
     chat = await make_chat(make_config(conference={"host_wait_minutes": 1}))
     session = session_from_key(chat.services.config, MORNING)
-    text = host_wait_text(chat.services.config, await host_wait_of(chat.services, session))
+    text = host_wait_text(chat.services.config, await host_wait_of(chat.store, chat.services.config, session))
     assert "(1 minute after its start)" in text.plain
 
 
@@ -52,10 +52,10 @@ async def test_volunteers_read_as_a_sentence_and_no_line_ends_in_a_space(make_ch
     await repository.volunteer(chat.store, MORNING, BOB, at(23, 12))
     await repository.volunteer(chat.store, MORNING, ALICE, at(23, 13))
     session = session_from_key(chat.services.config, MORNING)
-    made = await announcement_of(chat.services, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
+    made = await announcement_of(chat.store, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
     text = announcement_text(chat.services.config, made)
     assert "Volunteered to host: @bob:example.org and @alice:example.org." in text.plain
-    wait = host_wait_text(chat.services.config, await host_wait_of(chat.services, session))
+    wait = host_wait_text(chat.services.config, await host_wait_of(chat.store, chat.services.config, session))
     assert "Volunteered to host: @bob:example.org and @alice:example.org." in wait.plain
     for message in (text, wait):
         assert all(line == line.rstrip() for line in message.plain.splitlines()), message.plain

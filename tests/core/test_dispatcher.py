@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from bot.core.dispatcher import Parts, split_command
+from bot.core.dispatcher import split_command
 from bot.core.model import Role
 from bot.core.registry import CommandGroup, Registry
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
@@ -15,21 +15,6 @@ def test_split_command():
     for not_command in ("help", "! help", "!", "!!", "!3", "hello !help", ""):
         assert split_command(not_command, "!") is None, not_command
     assert split_command("ccc: next", "ccc: ") == ("next", "")
-
-
-def test_parts_are_found_by_the_type_they_were_provided_as():
-    class Runner:
-        pass
-
-    class Other:
-        pass
-
-    parts = Parts()
-    runner = Runner()
-    parts.provide(Runner, runner)
-    assert parts.get(Runner) is runner
-    with pytest.raises(LookupError, match=r"no .*Other was provided"):
-        parts.get(Other)
 
 
 async def test_help_lists_only_what_the_asker_may_use(chat):

@@ -30,7 +30,6 @@ class Jobs:
 
     def __init__(self, announcer: Announcer):
         self.announcer = announcer
-        self.services = announcer.services
         self._plan_lock = asyncio.Lock()
         self._scheduler: Any = None
         self._closing = False
@@ -55,7 +54,7 @@ class Jobs:
             max_instances=1,
             misfire_grace_time=None,
         )
-        self.services.schedule_changed = self.changed
+        self.announcer.schedule_changed.bind(self.changed)
         await self.replan()
 
     async def stop(self, wait_seconds: float = 3) -> None:
@@ -85,7 +84,7 @@ class Jobs:
         self._changed_asked = True
         self._scheduler.add_job(
             self._on_changed,
-            DateTrigger(run_date=self.services.clock.now()),
+            DateTrigger(run_date=self.announcer.clock.now()),
             id=CHANGED_JOB,
             replace_existing=True,
             max_instances=2,  # one running, one waiting for it
@@ -130,8 +129,8 @@ class Jobs:
         from apscheduler.triggers.date import DateTrigger
 
         async with self._plan_lock:  # a tick and a job may re-plan at the same moment
-            now = self.services.clock.now()
-            store, config = self.services.store, self.services.config
+            now = self.announcer.clock.now()
+            store, config = self.announcer.store, self.announcer.config
             planned = [i for i in await due_between(config, store, now, now + HORIZON) if i.at > now]
             extra = [
                 (f"{JOB_PREFIX}{job_id}", at)

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.config import Config
-from bot.core.dispatcher import Services
 from bot.core.text import Text
 from bot.features.announcements.timing import ON_TIME
 from bot.features.schedule.repository import Session, load_cancellations, next_held_sessions
@@ -19,6 +18,7 @@ from bot.features.sessions.repository import LateComer
 from bot.features.sessions.summary import Summary
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import top_open_topics
+from bot.storage.store import Store
 
 AGENDA_SIZE = 5
 
@@ -77,7 +77,7 @@ class Wording:
 
 
 async def announcement_of(
-    services: Services,
+    store: Store,
     session: Session,
     now: dt.datetime,
     *,
@@ -87,7 +87,7 @@ async def announcement_of(
 ) -> Announcement:
     """The announcement of a session at `now`; `lead` is the reminder's lead time, `late`
     asks for the notes left with !late."""
-    store, left = services.store, session.starts_at - now
+    left = session.starts_at - now
     return Announcement(
         session=session,
         left=left,
@@ -99,15 +99,14 @@ async def announcement_of(
     )
 
 
-async def host_wait_of(services: Services, session: Session) -> HostWait:
-    store = services.store
+async def host_wait_of(store: Store, config: Config, session: Session) -> HostWait:
     volunteers = await hosts.people(store, await repository.volunteers_of(store, session.key))
-    return HostWait(session, services.config.conference.host_wait_minutes, volunteers)
+    return HostWait(session, config.conference.host_wait_minutes, volunteers)
 
 
-async def cancellation_of(services: Services, session: Session, now: dt.datetime) -> CancellationNotice:
-    cancels = await load_cancellations(services.store)
+async def cancellation_of(store: Store, config: Config, session: Session, now: dt.datetime) -> CancellationNotice:
+    cancels = await load_cancellations(store)
     cancellation = cancels.of(session)
-    following = next_held_sessions(services.config, cancels, session.starts_at, 1)
+    following = next_held_sessions(config, cancels, session.starts_at, 1)
     reason = cancellation.reason if cancellation is not None else ""
     return CancellationNotice(session, reason, following[0] if following else None, now)

@@ -22,9 +22,9 @@ from typing import Protocol
 
 import aiosqlite
 
-from bot.core.clock import iso, parse_iso
-from bot.core.dispatcher import Services
-from bot.core.model import Anchor, Reply, Sender, went_out
+from bot.core.clock import Clock, iso, parse_iso
+from bot.core.config import Config
+from bot.core.model import Anchor, Relay, Reply, Sender, went_out
 from bot.features.announcements import repository as announcements
 from bot.features.announcements.messages import Wording, announcement_of, cancellation_of, host_wait_of
 from bot.features.announcements.planning import Due, due_between
@@ -33,6 +33,7 @@ from bot.features.announcements.timing import LOOKBACK, deadline, superseded_by
 from bot.features.schedule.repository import Session, session_from_key
 from bot.features.sessions import repository
 from bot.features.sessions.summary import summary_of
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,14 @@ def reply_key(session_key: str, lead: Lead | Notice, room_id: str, recorded: dt.
 class Announcer:
     """Records, sends and marks what is due; `wording` says how the messages read."""
 
-    def __init__(self, services: Services, sender: Sender, wording: Wording):
-        self.services = services
+    def __init__(
+        self, store: Store, config: Config, clock: Clock, sender: Sender, wording: Wording, schedule_changed: Relay
+    ):
+        self.store = store
+        self.config = config
+        self.clock = clock
+        # Called by the commands that change what is due; the jobs (jobs.py) bind it.
+        self.schedule_changed = schedule_changed
         self.sender = sender
         self.wording = wording
         self._lock = asyncio.Lock()
@@ -77,16 +84,16 @@ class Announcer:
 
     @property
     def _rooms(self) -> tuple[str, ...]:
-        return self.services.config.matrix.rooms
+        return self.config.matrix.rooms
 
     async def run_due(self) -> None:
         """Do everything due now, and resend whatever a crash or failure left unsent.
         Safe to call at any time and as often as wanted."""
         async with self._lock:
-            store, now = self.services.store, self.services.clock.now()
+            store, now = self.store, self.clock.now()
             last = await store.get_meta(LAST_RUN)
             since = min(parse_iso(last), now - LOOKBACK) if last else None
-            for item in await due_between(self.services.config, store, since or now - LOOKBACK, now):
+            for item in await due_between(self.config, store, since or now - LOOKBACK, now):
                 try:
                     await self._fire(item, now)
                 except Exception:
@@ -101,11 +108,11 @@ class Announcer:
                 await store.set_meta(LAST_RUN, iso(now))
 
     async def _fire(self, item: Due, now: dt.datetime) -> None:
-        store = self.services.store
+        store = self.store
         if item.lead == Notice.AUTO_CLOSE:
             await self._auto_close(item)
             return
-        conf = self.services.config.conference
+        conf = self.config.conference
         late = now > deadline(conf, item.session, item.lead)
         superseded = None if late else superseded_by(conf, item.session, item.lead, now)
         needless = item.lead == Notice.HOST_WAIT and await self._host_arrived(item.session.key)
@@ -131,13 +138,13 @@ class Announcer:
             )
 
     async def _host_arrived(self, key: str) -> bool:
-        state = await repository.state_of(self.services.store, key)
+        state = await repository.state_of(self.store, key)
         return state is not None and state.started_at is not None
 
     async def _auto_close(self, item: Due) -> None:
         """Close a session nobody ended, 3 h after its start, and queue its summary.
         The close and the queued messages are one transaction: done once, or not at all."""
-        store, key = self.services.store, item.session.key
+        store, key = self.store, item.session.key
 
         async def close(db: aiosqlite.Connection) -> bool:
             if not await repository.close_session(db, key, None, item.at, auto=True):
@@ -153,7 +160,7 @@ class Announcer:
         the thread its `0m` announcement opens): with several rooms, the last room's
         announcement does not wait for every other room's send."""
         by_room: dict[str, list[tuple[str, str, dt.datetime]]] = {}
-        for key, stored, room, recorded in await announcements.pending(self.services.store):
+        for key, stored, room, recorded in await announcements.pending(self.store):
             by_room.setdefault(room, []).append((key, stored, recorded))
 
         async def room_in_turn(room: str, items: list[tuple[str, str, dt.datetime]]) -> None:
@@ -163,11 +170,11 @@ class Announcer:
         await side_by_side(room_in_turn(room, items) for room, items in by_room.items())
 
     async def _send_one(self, key: str, stored: str, room: str, recorded: dt.datetime, now: dt.datetime) -> None:
-        store = self.services.store
+        store = self.store
         try:
             lead = lead_of(stored)
-            session = session_from_key(self.services.config, key)
-            conf = self.services.config.conference
+            session = session_from_key(self.config, key)
+            conf = self.config.conference
             late = now > deadline(conf, session, lead)
             superseded = None if late else superseded_by(conf, session, lead, now)
             if late or superseded:
@@ -207,7 +214,7 @@ class Announcer:
         event_id: str | None,
         now: dt.datetime,
     ) -> None:
-        await announcements.mark(self.services.store, key, lead, room, status, event_id, now)
+        await announcements.mark(self.store, key, lead, room, status, event_id, now)
 
     # --- the messages ------------------------------------------------------------
 
@@ -216,20 +223,20 @@ class Announcer:
     ) -> Reply | None:
         """The message `lead` for a session in a room, or None if it is no longer wanted;
         `recorded` is when its row was written (a cancellation notice's key carries it)."""
-        services, key = self.services, session.key
-        wording, config = self.wording, services.config
+        store, key = self.store, session.key
+        wording, config = self.wording, self.config
         reply_to = reply_key(key, lead, room, recorded)
-        root = await repository.thread_root(services.store, key, room)
+        root = await repository.thread_root(store, key, room)
         if lead == Notice.CANCELLED:
-            notice = await cancellation_of(services, session, now)
+            notice = await cancellation_of(store, config, session, now)
             return Reply.of(wording.cancellation(config, notice), room_id=room, key=reply_to)
         if lead == Notice.SUMMARY:
-            summary = await summary_of(services.store, key, now)
+            summary = await summary_of(store, key, now)
             return Reply.of(wording.summary(config, summary), room_id=room, thread_root=root, key=reply_to)
         if lead == Notice.HOST_WAIT:
             if await self._host_arrived(key):
                 return None
-            wait = await host_wait_of(services, session)
+            wait = await host_wait_of(store, config, session)
             text = wording.host_wait(config, wait)
             return Reply.of(text, mentions=wait.mentions, room_id=room, thread_root=root, key=reply_to)
         if not isinstance(lead, Lead):
@@ -241,7 +248,7 @@ class Announcer:
         # The `0m` one opens the thread, unless a host started early and the thread exists
         # already; notes left with !late before the thread opened go into it.
         opens_thread = lead.at_start and root is None
-        made = await announcement_of(services, session, now, ping=ping, lead=before, late=opens_thread)
+        made = await announcement_of(store, session, now, ping=ping, lead=before, late=opens_thread)
         text, mentions = wording.announcement(config, made), made.mentions
         if lead.at_start:
             anchor = Anchor("session", key)

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from bot.core.clock import iso
 from bot.core.config import Config
-from bot.core.dispatcher import Membership, Services
-from bot.core.model import DirectChat, Reply, Sender, went_out
+from bot.core.model import DirectChat, Membership, OpenDirectChat, Reply, Sender, went_out
 from bot.core.text import Text
 from bot.core.weekly import format_duration, parse_duration
 from bot.features.announcements.messages import Announcement, CancellationNotice, announcement_of, cancellation_of
@@ -80,15 +79,15 @@ class DueReminder:
     at: dt.datetime
 
 
-async def open_direct_chat(services: Services, user_id: str) -> DirectChat | None:
-    """The person's direct chat, opened now if need be (`Services.open_direct_chat`, set by
-    the Matrix adapter), so that the first reminder does not wait for a new room; None where
-    there are no direct chats (the console) or it could not be opened (the reminder tries
-    again when it is due)."""
-    if services.open_direct_chat is None:
+async def open_direct_chat(opener: OpenDirectChat | None, user_id: str) -> DirectChat | None:
+    """The person's direct chat, opened now if need be by `opener` (`Services.open_direct_chat`,
+    set by the Matrix adapter), so that the first reminder does not wait for a new room; None
+    where there are no direct chats (`opener` None: the console) or it could not be opened
+    (the reminder tries again when it is due)."""
+    if opener is None:
         return None
     try:
-        return await services.open_direct_chat(user_id)
+        return await opener(user_id)
     except Exception:
         log.exception("opening the direct chat with %s failed; the first reminder will try again", user_id)
         return None
@@ -106,20 +105,26 @@ class Reminders:
     """The announcer's rider that sends the reminders; `wording` says how they read."""
 
     def __init__(
-        self, services: Services, sender: Sender, wording: ReminderWording, membership: Membership | None = None
+        self,
+        store: Store,
+        config: Config,
+        sender: Sender,
+        wording: ReminderWording,
+        membership: Membership | None = None,
     ):
-        self.services = services
+        self.store = store
+        self.config = config
         self.sender = sender
         self.wording = wording
         self.membership: Membership = membership or (lambda _user: None)
 
     async def due_between(self, start: dt.datetime, end: dt.datetime) -> list[DueReminder]:
         """Every reminder falling due in [start, end], in time order."""
-        settings = await reminders.all_settings(self.services.store)
+        settings = await reminders.all_settings(self.store)
         if not settings:
             return []
-        config = self.services.config
-        cancels = await load_cancellations(self.services.store)
+        config = self.config
+        cancels = await load_cancellations(self.store)
         longest = max(s.lead for s in settings)
         sessions = sessions_between(config, start, end + longest + dt.timedelta(seconds=1))
         items = [
@@ -143,7 +148,7 @@ class Reminders:
     def deadline(self, session: Session, lead: dt.timedelta, kind: Kind) -> dt.datetime:
         """After this one not sent yet is skipped: the announcements' grace window."""
         told = Notice.CANCELLED if kind in (Kind.CANCELLED, Kind.RESTORED) else Lead(lead)
-        return deadline(self.services.config.conference, session, told)
+        return deadline(self.config.conference, session, told)
 
     # --- the announcer's rider ---------------------------------------------------------
 
@@ -152,7 +157,7 @@ class Reminders:
         return [(f"remind:{iso(at)}", at) for at in times]
 
     async def run_due(self, now: dt.datetime, since: dt.datetime | None = None) -> None:
-        store = self.services.store
+        store = self.store
         due = await self.due_between(since or now - LOOKBACK, now)
         rows = []
         for item in due:
@@ -179,15 +184,15 @@ class Reminders:
         await self._send_pending(now)
 
     async def _send_pending(self, now: dt.datetime) -> None:
-        items = await reminders.pending(self.services.store)
+        items = await reminders.pending(self.store)
         if not items:
             return
         gate = asyncio.Semaphore(SEND_AT_ONCE)
         # Everyone due at the same time reads the same session: made once per run; and
         # everyone's time zone is read in one query, not one each.
         made: dict[tuple[str, str, Kind], Announcement | CancellationNotice] = {}
-        zones = await people.timezones(self.services.store)
-        marks = _Marks(self.services.store, now)
+        zones = await people.timezones(self.store)
+        marks = _Marks(self.store, now)
 
         async def one(item: Sent) -> None:
             async with gate:
@@ -206,7 +211,7 @@ class Reminders:
         marks: _Marks,
     ) -> None:
         try:
-            session = session_from_key(self.services.config, item.session)
+            session = session_from_key(self.config, item.session)
             lead = parse_duration(item.lead)
             late = now > self.deadline(session, lead, item.kind)
             if late or self.membership(item.user_id) is False:
@@ -244,14 +249,14 @@ class Reminders:
     ) -> Reply:
         """The direct message; `made`, what this run already built for the same session,
         lead and kind; `zones`, everyone's time zone, read once per run."""
-        services, config = self.services, self.services.config
+        config = self.config
         wording = self.wording
         zone = zones.get(item.user_id) or "UTC"
         key = _key(item)
         shared = (item.session, item.lead, item.kind)
         if item.kind == Kind.CANCELLED:
             if shared not in made:
-                made[shared] = await cancellation_of(services, session, now)
+                made[shared] = await cancellation_of(self.store, config, session, now)
             notice = made[shared]
             assert isinstance(notice, CancellationNotice)
             text = wording.cancellation(config, ReminderCancellation(notice, zone))
@@ -259,7 +264,7 @@ class Reminders:
             # A lifted cancellation's message is the session's announcement without a lead.
             restored = item.kind == Kind.RESTORED
             if shared not in made:
-                made[shared] = await announcement_of(services, session, now, lead=None if restored else lead)
+                made[shared] = await announcement_of(self.store, session, now, lead=None if restored else lead)
             announcement = made[shared]
             assert isinstance(announcement, Announcement)
             text = wording.reminder(config, Reminder(announcement, zone, restored=restored))

@@ -19,10 +19,9 @@ import math
 import sys
 from typing import Any
 
-log = logging.getLogger(__name__)
+from bot.core.model import ChartSeries
 
-# label -> [(YYYY-MM-DD, people)], one series per slot; None for a session not held
-Series = dict[str, list[tuple[str, int | None]]]
+log = logging.getLogger(__name__)
 
 CHILD_SECONDS = 60
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -41,7 +40,7 @@ STYLES: tuple[dict[str, Any], ...] = (
 )
 
 
-def figure(series: Series, title: str) -> Any:
+def figure(series: ChartSeries, title: str) -> Any:
     """The chart as a matplotlib Figure: one line per slot over the days of the data,
     broken where a session was not held. Agg only, no pyplot: no global state."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -86,7 +85,7 @@ def figure(series: Series, title: str) -> Any:
     return fig
 
 
-def draw(series: Series, title: str) -> bytes:
+def draw(series: ChartSeries, title: str) -> bytes:
     """The chart as PNG bytes."""
     buffer = io.BytesIO()
     figure(series, title).savefig(buffer, format="png")
@@ -114,7 +113,7 @@ async def spawn(*, warm: bool = False) -> asyncio.subprocess.Process | None:
         return None
 
 
-async def draw_in(proc: asyncio.subprocess.Process, series: Series, title: str) -> bytes | None:
+async def draw_in(proc: asyncio.subprocess.Process, series: ChartSeries, title: str) -> bytes | None:
     """The chart as PNG bytes, drawn by the chart process `proc`; None (and a log line) if
     it could not be drawn."""
     payload = json.dumps({"title": title, "series": series}).encode()
@@ -134,7 +133,7 @@ async def draw_in(proc: asyncio.subprocess.Process, series: Series, title: str) 
     return out
 
 
-async def render(series: Series, title: str) -> bytes | None:
+async def render(series: ChartSeries, title: str) -> bytes | None:
     """The chart as PNG bytes, drawn in a new child process; None (and a log line) if it
     could not be drawn."""
     proc = await spawn()
@@ -173,7 +172,7 @@ class Charts:
             spare.kill()
             await spare.communicate()
 
-    async def render(self, series: Series, title: str) -> bytes | None:
+    async def render(self, series: ChartSeries, title: str) -> bytes | None:
         key = json.dumps({"title": title, "series": series})
         async with self._drawing:
             if self._last is not None and self._last[0] == key:

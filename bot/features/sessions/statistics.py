@@ -6,18 +6,18 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.core.config import Config
+from bot.core.model import ChartSeries
 from bot.features.schedule.repository import session_from_key
-from bot.features.sessions.chart import Series
 from bot.features.sessions.repository import Turnout
 
 # `!stats` and the web page's chart show the sessions of this many weeks back.
 STATS_WEEKS = 12
 
 
-def attendance_series(config: Config, held: Sequence[Turnout]) -> Series:
+def attendance_series(config: Config, held: Sequence[Turnout]) -> ChartSeries:
     """The chart's lines: one per slot, a point per session held, a gap (None) for each
     week of that slot not held."""
-    series: Series = {}
+    series: ChartSeries = {}
     for t in held:
         points = series.setdefault(str(session_from_key(config, t.key).slot), [])
         day = dt.date.fromisoformat(t.key[:10])

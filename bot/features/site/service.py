@@ -9,11 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from bot.core.config import Config
+from bot.core.model import ChartSeries
 from bot.features.agenda.service import AgendaData, SlotAgenda, Upcoming, gather
 from bot.features.people.repository import display_name
 from bot.features.schedule.repository import CalendarState, Cancellations, calendar_state, load_cancellations
 from bot.features.sessions import repository, statistics
-from bot.features.sessions.chart import Series
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics, discussed_matching
 from bot.storage.store import Store
@@ -84,7 +84,7 @@ async def history(store: Store, config: Config, words: str) -> History:
     return History(words, tuple(groups), len(found.topics), found.total)
 
 
-async def chart_series(store: Store, config: Config, now: dt.datetime) -> Series | None:
+async def chart_series(store: Store, config: Config, now: dt.datetime) -> ChartSeries | None:
     """The attendance chart's data as `!stats` draws it; None with fewer than two sessions."""
     held = await repository.turnout(store, now - dt.timedelta(weeks=statistics.STATS_WEEKS), now)
     return statistics.attendance_series(config, held) if len(held) >= 2 else None

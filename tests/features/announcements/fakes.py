@@ -84,7 +84,14 @@ class FakeSender:
 
 
 def announcer(chat, server, **kwargs) -> Announcer:
-    return Announcer(chat.services, FakeSender(chat, server, **kwargs), WORDING)
+    return Announcer(
+        chat.store,
+        chat.services.config,
+        chat.clock,
+        FakeSender(chat, server, **kwargs),
+        WORDING,
+        chat.services.schedule_changed,
+    )
 
 
 async def visit(chat, ann: Announcer, *instants: dt.datetime) -> None:

@@ -76,7 +76,7 @@ async def job_running_on_a_scheduler(make_chat, replan):
     from apscheduler.triggers.date import DateTrigger
 
     chat = await make_chat()
-    jobs = Jobs(Announcer(chat.services, sender=None, wording=WORDING))
+    jobs = Jobs(Announcer(chat.store, chat.services.config, chat.clock, None, WORDING, chat.services.schedule_changed))
     jobs.replan = replan
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.start()

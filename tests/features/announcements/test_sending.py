@@ -511,7 +511,7 @@ class SlowHomeserver(FakeSender):
 
 async def test_every_room_gets_its_announcement_at_once_not_one_after_another(chat, server):
     slow = SlowHomeserver(chat, server)
-    ann = Announcer(chat.services, slow, WORDING)
+    ann = Announcer(chat.store, chat.services.config, chat.clock, slow, WORDING, chat.services.schedule_changed)
     await visit(chat, ann, at(25, 8))  # the 1d reminder, due in both rooms
     assert slow.most_in_air == 2, "the two rooms' sends were in the air together"
     assert {r.room_id for _, r, _ in server.shown} == {ROOM_A, ROOM_B}
@@ -523,7 +523,11 @@ async def test_in_one_room_what_a_downtime_left_goes_out_in_order(chat, server):
     # 0m, which opens the thread; the host-wait notice then goes into that thread.
     slow = SlowHomeserver(chat, server)
     await visit(chat, announcer(chat, server), at(25, 8, 0, 30))
-    await visit(chat, Announcer(chat.services, slow, WORDING), at(26, 8, 11))
+    await visit(
+        chat,
+        Announcer(chat.store, chat.services.config, chat.clock, slow, WORDING, chat.services.schedule_changed),
+        at(26, 8, 11),
+    )
     for room in (ROOM_A, ROOM_B):
         sent = [k for k in slow.order if k.endswith(room)]
         assert sent == [f"announce:{MORNING}:0m:{room}", f"announce:{MORNING}:host-wait:{room}"]

@@ -34,7 +34,9 @@ def server():
 
 @pytest.fixture
 def ann(chat, server) -> Announcer:
-    return Announcer(chat.services, FakeSender(chat, server), WORDING)
+    return Announcer(
+        chat.store, chat.services.config, chat.clock, FakeSender(chat, server), WORDING, chat.services.schedule_changed
+    )
 
 
 async def test_check_ins_while_waiting_do_not_silence_the_host_wait_notice(chat, server, ann):
