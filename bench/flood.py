@@ -26,7 +26,7 @@ from bench.homeserver import Pinger, make_room, person, stopping, synapse_in
 from bench.latency import seed_open_topics
 from bot.core.config import LimitsConfig, load_config
 from bot.devtools.localsynapse import LocalSynapse
-from bot.features.schedule.repository import session_from_key
+from bot.features.schedule.weekly_sessions import session_from_key
 from bot.features.sessions import repository
 from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config

@@ -15,7 +15,7 @@ import aiosqlite
 from bench import ROOT
 from bot.core.clock import iso
 from bot.core.config import Config, parse_config
-from bot.features.schedule.repository import Session, sessions_from
+from bot.features.schedule.weekly_sessions import Session, sessions_from
 from bot.features.topics.matching import normalise
 from bot.storage.store import Store
 

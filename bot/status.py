@@ -10,8 +10,9 @@ from bot.core.config import Config
 from bot.core.text import clean
 from bot.features.agenda.repository import all_agendas
 from bot.features.announcements.planning import Due, due_between
-from bot.features.announcements.repository import Lead, Notice
-from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.features.announcements.timing import Lead, Notice
+from bot.features.schedule.held import next_held_sessions
+from bot.features.schedule.repository import load_cancellations
 from bot.features.sessions.repository import count_held
 from bot.features.topics.repository import count_open
 from bot.storage.store import Store

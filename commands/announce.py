@@ -6,7 +6,8 @@ from bot.core.dispatcher import Context
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.features.announcements.messages import announcement_of
-from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.features.schedule.held import next_held_sessions
+from bot.features.schedule.repository import load_cancellations
 from commands.announcements import announcement_text
 
 group = CommandGroup("announce")

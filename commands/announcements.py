@@ -11,10 +11,7 @@ from bot.core.config import Config
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.features.announcements.messages import Announcement, CancellationNotice, HostWait, Wording
-from bot.features.schedule.repository import (
-    Session,
-    local_time,
-)
+from bot.features.schedule.weekly_sessions import Session, local_time
 from bot.features.sessions.hosts import Person
 from bot.features.sessions.repository import LateComer
 from bot.features.sessions.summary import Summary

@@ -7,7 +7,8 @@ from bot.core.model import Attachment, Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text
 from bot.features.schedule.calendar import calendar_ics
-from bot.features.schedule.repository import calendar_state, load_cancellations
+from bot.features.schedule.repository import load_cancellations
+from bot.features.schedule.revision import calendar_state
 
 group = CommandGroup("calendar")
 

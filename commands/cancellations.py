@@ -10,14 +10,9 @@ from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest
 from bot.core.text import Text, clean
 from bot.features.announcements import repository as announcements
-from bot.features.schedule.repository import (
-    Session,
-    add_cancellation,
-    load_cancellations,
-    restore_sessions,
-    sessions_on,
-)
+from bot.features.schedule.repository import add_cancellation, load_cancellations, restore_sessions
 from bot.features.schedule.time_of_day import read_time_of_day
+from bot.features.schedule.weekly_sessions import Session, sessions_on
 from bot.features.sessions import lifecycle
 from commands.dates import check_planned_day, day_times, time_of_day_error, typed_session_time
 from commands.wording import long_date, with_full_stop

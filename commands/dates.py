@@ -9,8 +9,8 @@ import datetime as dt
 from bot.core.dispatcher import Context
 from bot.core.registry import UsageError
 from bot.core.text import clean
-from bot.features.schedule.repository import Session, planning_range, sessions_on
 from bot.features.schedule.time_of_day import TimeOfDay, read_time_of_day
+from bot.features.schedule.weekly_sessions import Session, planning_range, sessions_on
 
 
 def day_times(on_day: list[Session]) -> str:

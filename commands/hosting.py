@@ -7,8 +7,9 @@ from __future__ import annotations
 from bot.core.dispatcher import Context
 from bot.core.model import Reply
 from bot.core.text import Text
-from bot.features.people import repository as people
-from bot.features.schedule.repository import Cancellations, Session, load_cancellations, session_from_key
+from bot.features.people.names import name_of
+from bot.features.schedule.repository import Cancellations, load_cancellations
+from bot.features.schedule.weekly_sessions import Session, session_from_key
 from bot.features.sessions import repository
 from bot.features.sessions.lifecycle import START_EARLY, START_LATE
 from commands.wording import countdown
@@ -56,5 +57,5 @@ async def host_of_another(ctx: Context, *, allowed: str, idle: str) -> Reply | N
     if key is None:
         return ctx.reply(text.line(f"No session is running, so {idle}."))
     state = await repository.state_of(ctx.store, key)
-    starter = await people.name_of(ctx.store, state.started_by or "") if state else "someone else"
+    starter = await name_of(ctx.store, state.started_by or "") if state else "someone else"
     return ctx.reply(text.line(f"Session {key} is running, started by {starter}; only {allowed}."))

@@ -15,6 +15,7 @@ from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.core.weekly import Slot, parse_duration
 from bot.features.people import repository as people
+from bot.features.reminders import leads
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import (
     Reminder,
@@ -22,7 +23,7 @@ from bot.features.reminders.service import (
     ReminderWording,
     open_direct_chat,
 )
-from bot.features.schedule.repository import Session, local_time, sessions_from
+from bot.features.schedule.weekly_sessions import Session, local_time, sessions_from
 from commands.announcements import link_line
 from commands.wording import countdown, long_date, short_date, with_full_stop
 
@@ -85,7 +86,7 @@ async def remind(ctx: Context, which: str | None = None, lead: Rest | None = Non
             return ctx.reply(Text("You had no reminders; nothing changed."))
         ctx.services.schedule_changed()
         return ctx.reply(Text("Done: no more reminders by direct message. Ask again with ").code(f"{p}remind all"))
-    before = _lead(lead) if lead is not None else reminders.DEFAULT_LEAD
+    before = _lead(lead) if lead is not None else leads.DEFAULT_LEAD
     if choice == "all":
         chosen: list[Session] | None = None
     else:
@@ -145,10 +146,10 @@ def _lead(typed: str) -> dt.timedelta:
         lead = parse_duration(f"{words.group(1)}{words.group(2)[0].lower()}" if words else typed)
     except ValueError:
         raise UsageError(f"LEAD: {shown!r} is not a time before the session: write it like 15m, 2h or 1d.") from None
-    if reminders.MIN_LEAD <= lead <= reminders.MAX_LEAD:
+    if leads.MIN_LEAD <= lead <= leads.MAX_LEAD:
         return lead
-    bounds = f"a reminder comes {lead_words(reminders.MIN_LEAD)} to {lead_words(reminders.MAX_LEAD)} before a session"
-    size = "too short" if lead < reminders.MIN_LEAD else "too long"
+    bounds = f"a reminder comes {lead_words(leads.MIN_LEAD)} to {lead_words(leads.MAX_LEAD)} before a session"
+    size = "too short" if lead < leads.MIN_LEAD else "too long"
     raise UsageError(f"LEAD: {shown!r} is {size}: {bounds}.")
 
 

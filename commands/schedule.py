@@ -12,7 +12,9 @@ from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.core.zone_tables import UTC
 from bot.features.people import repository as people
-from bot.features.schedule.repository import Session, load_cancellations, local_time, sessions_from
+from bot.features.people.names import name_of
+from bot.features.schedule.repository import load_cancellations
+from bot.features.schedule.weekly_sessions import Session, local_time, sessions_from
 from bot.features.sessions import lifecycle, repository
 from commands.wording import countdown, long_date
 
@@ -159,5 +161,5 @@ async def _hosts_line(ctx: Context, session: Session) -> Text:
     if not volunteers:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {session.key}")
-    names = [await people.name_of(ctx.store, user) for user in volunteers]
+    names = [await name_of(ctx.store, user) for user in volunteers]
     return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(_listed(names, "and"))

@@ -6,7 +6,8 @@ from __future__ import annotations
 from bot.core.dispatcher import Context
 from bot.core.text import clean
 from bot.features.people import repository as people
-from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.features.schedule.held import next_held_sessions
+from bot.features.schedule.repository import load_cancellations
 from commands.wording import countdown
 
 

@@ -10,13 +10,9 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest
 from bot.core.text import Text, clean
-from bot.features.people import repository as people
-from bot.features.schedule.repository import (
-    Session,
-    load_cancellations,
-    session_from_key,
-    sessions_from,
-)
+from bot.features.people.names import name_of
+from bot.features.schedule.repository import load_cancellations
+from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_from
 from bot.features.sessions import hosts, lifecycle, repository, summary
 from bot.features.sessions.lifecycle import START_EARLY, START_LATE
 from bot.features.sessions.repository import CHECK_IN_REACTION
@@ -65,7 +61,7 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
         return ctx.reply(text)
     state = await repository.state_of(ctx.store, current.key)
     if state is not None and state.running:
-        starter = await people.name_of(ctx.store, state.started_by or "")
+        starter = await name_of(ctx.store, state.started_by or "")
         text.line(f"Session {current.key} is running: {starter} started it.")
     elif state is None or state.ended_at is None:
         text.line(
@@ -112,7 +108,7 @@ async def start(ctx: Context) -> list[Reply]:
     try:
         await repository.start_session(store, session, ctx.sender, now)
     except repository.AlreadyRunning as e:
-        starter = await people.name_of(store, e.state.started_by or "")
+        starter = await name_of(store, e.state.started_by or "")
         raise CommandError(
             f"Session {key} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
         ) from None
@@ -135,11 +131,11 @@ async def start(ctx: Context) -> list[Reply]:
         # Asked inside a thread: that thread becomes the session's.
         root = ctx.message.thread_root
         await repository.set_thread_root(store, key, ctx.message.room_id, root)
-    name = await people.name_of(store, ctx.sender)
+    name = await name_of(store, ctx.sender)
     text = Text("▶ ").bold(f"Session {key} has started").add(f" — host: {name}.")
     text.line().extend(link_line(ctx.config))
     if waiting:
-        names = [await people.name_of(store, u) for u in waiting]
+        names = [await name_of(store, u) for u in waiting]
         text.line("Already checked in: " + ", ".join(names) + ".")
     text.line("Check in with ").code(f"{p}here").add(f" or react {CHECK_IN_REACTION} to this message. Coming later? ")
     text.code(f"{p}late [note]").add(".")
@@ -164,7 +160,7 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
     except repository.AlreadyRunning:
         raise CommandError(f"Session {key} is already running.") from None
     assert was.ended_at is not None and was.started_at is not None
-    starter = await people.name_of(store, was.started_by or "")
+    starter = await name_of(store, was.started_by or "")
     ended = "it was closed automatically" if was.auto_ended else f"it had ended at {was.ended_at:%H:%M} UTC"
     text = Text("▶ ").bold(f"Session {key} is reopened").add(f": {ended}. ")
     text.add(f"It runs on as started by {starter} at {was.started_at:%H:%M} UTC; ")
@@ -235,7 +231,7 @@ async def late(ctx: Context, note: Rest = Rest("")) -> list[Reply]:
         key = coming.key
     await remember_name(ctx)
     await repository.note_late(store, key, ctx.sender, clean(note, 300), now)
-    name = await people.name_of(store, ctx.sender)
+    name = await name_of(store, ctx.sender)
     said = f": {clean(note, 300)}" if note.strip() else "."
     root = await repository.thread_root(store, key, ctx.message.room_id)
     if root is None:
@@ -281,7 +277,7 @@ async def end(ctx: Context) -> list[Reply]:
         raise CommandError(f"No session is running. {await next_hint(ctx)}")
     if not await hosts.may_end(ctx.store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
         state = await repository.state_of(ctx.store, key)
-        starter = await people.name_of(ctx.store, state.started_by or "") if state else "someone else"
+        starter = await name_of(ctx.store, state.started_by or "") if state else "someone else"
         raise CommandError(
             f"You can't end session {key}: {starter} started it. "
             "Only whoever started it, a host or an organiser can end it."

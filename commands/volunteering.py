@@ -9,14 +9,9 @@ from bot.core.dispatcher import Context
 from bot.core.model import Reply
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text
-from bot.features.people import repository as people
-from bot.features.schedule.repository import (
-    Session,
-    load_cancellations,
-    session_by_key,
-    sessions_from,
-    sessions_on,
-)
+from bot.features.people.names import name_of
+from bot.features.schedule.repository import load_cancellations
+from bot.features.schedule.weekly_sessions import Session, session_by_key, sessions_from, sessions_on
 from bot.features.sessions import repository
 from bot.features.sessions.lifecycle import START_LATE
 from commands.dates import check_planned_day, typed_session_time
@@ -43,7 +38,7 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < now:
         raise CommandError(f"Session {session.key} is over. {await next_hint(ctx)}")
     if state is not None and state.started_at is not None:
-        starter = await people.name_of(ctx.store, state.started_by or "")
+        starter = await name_of(ctx.store, state.started_by or "")
         raise CommandError(f"Session {session.key} is already running; {starter} started it.")
     await remember_name(ctx)
     if not await repository.volunteer(ctx.store, session.key, ctx.sender, now):
@@ -54,7 +49,7 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     text.add("the announcements name you, and the last reminder pings you.")
     others = [u for u in await repository.volunteers_of(ctx.store, session.key) if u != ctx.sender]
     if others:
-        names = [await people.name_of(ctx.store, u) for u in others]
+        names = [await name_of(ctx.store, u) for u in others]
         text.line("Also volunteered: " + ", ".join(names) + ".")
     return ctx.reply(text)
 
@@ -78,7 +73,7 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
         session = await _chosen_session(ctx, day, at)
         state = await repository.state_of(store, session.key)
         if state is not None and state.started_at is not None and state.ended_at is None:
-            starter = await people.name_of(store, state.started_by or "")
+            starter = await name_of(store, state.started_by or "")
             raise CommandError(
                 f"Session {session.key} has already started ({starter} started it), so an offer to host it can no "
                 f"longer be withdrawn. Its hosts can end it with {p}end."
@@ -95,7 +90,7 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
     text = Text("You no longer offer to host session ").bold(session.key).add(". Thank you for saying so.")
     others = await repository.volunteers_of(store, session.key)
     if others:
-        names = [await people.name_of(store, u) for u in others]
+        names = [await name_of(store, u) for u in others]
         text.line("Still volunteering to host it: " + ", ".join(names) + ".")
     else:
         text.line("Nobody else has volunteered to host it yet: ").code(f"{p}host {session.key}").add(" to offer.")

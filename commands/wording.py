@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.text import plural
-from bot.features.schedule.repository import local_time
+from bot.features.schedule.weekly_sessions import local_time
 
 
 def long_date(at: dt.datetime) -> str:

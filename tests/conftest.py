@@ -137,7 +137,7 @@ async def limited_chat(make_chat, make_config) -> Chat:
 async def hold(chat: Chat, key: str, people: list[str]) -> None:
     """Session `key` held in the past: started by people[0], everyone checked in, ended
     an hour later."""
-    from bot.features.schedule.repository import session_from_key
+    from bot.features.schedule.weekly_sessions import session_from_key
     from bot.features.sessions import repository
 
     session = session_from_key(chat.services.config, key)

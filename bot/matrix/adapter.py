@@ -32,7 +32,8 @@ from bot.core.model import LoginFailed, Membership, Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort
 from bot.features.announcements.jobs import Jobs
 from bot.features.announcements.sending import Announcer
-from bot.features.schedule.repository import load_cancellations, next_held_sessions
+from bot.features.schedule.held import next_held_sessions
+from bot.features.schedule.repository import load_cancellations
 from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import Credentials, password_login, stored_credentials
 from bot.matrix.crypto import Crypto, e2e_available

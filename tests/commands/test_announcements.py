@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from bot.features.announcements.messages import announcement_of, cancellation_of, host_wait_of
-from bot.features.schedule.repository import session_from_key, sessions_on
+from bot.features.schedule.weekly_sessions import session_from_key, sessions_on
 from bot.features.sessions import repository
 from commands.announcements import announcement_text, cancellation_text, host_wait_text
 from tests.conftest import ALICE, BOB

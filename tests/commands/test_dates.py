@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from bot.core.config_checks import parse_timezone
 from bot.core.model import IncomingMessage
-from bot.features.schedule.repository import load_cancellations, planning_range
+from bot.features.schedule.repository import load_cancellations
+from bot.features.schedule.weekly_sessions import planning_range
 from tests.conftest import ALICE, ORGANISER, ROOM
 
 # --- a time typed the way people type it ------------------------------------------------

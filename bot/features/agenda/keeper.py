@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from enum import StrEnum
@@ -36,6 +37,11 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 4.0
 # What depends on the time alone (the next session, an automatic close) is looked at this often.
 TICK_SECONDS = 60.0
+
+
+def text_hash(plain: str, html: str) -> str:
+    """What tells an agenda's text from the one sent before: both renderings."""
+    return hashlib.sha256(f"{plain}\0{html}".encode()).hexdigest()
 
 
 class EditOutcome(StrEnum):
@@ -185,7 +191,7 @@ class AgendaKeeper:
 
     async def _refresh_room(self, room_id: str, text: Text) -> None:
         store, now = self.store, self.clock.now()
-        digest = agendas.text_hash(text.plain, text.html)
+        digest = text_hash(text.plain, text.html)
         stored = await agendas.agenda_of(store, room_id)
         if stored is None:
             await self._post(room_id, text, digest, unpin=())
@@ -253,5 +259,5 @@ class AgendaKeeper:
         async with self._lock:
             text = await self._text()
             stored = await agendas.agenda_of(self.store, room_id)
-            digest = agendas.text_hash(text.plain, text.html)
+            digest = text_hash(text.plain, text.html)
             return await self._post(room_id, text, digest, unpin=(stored.event_id,) if stored else ())

@@ -6,7 +6,6 @@ The only SQL touching the table is here. It names no person, so `!mydata` and
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 from bot.core.clock import iso, parse_iso
@@ -21,11 +20,6 @@ class AgendaMessage:
     pin_refused: bool  # the bot may not pin in this room (its power level is too low)
     text_hash: str
     updated_at: dt.datetime
-
-
-def text_hash(plain: str, html: str) -> str:
-    """What tells an agenda's text from the one sent before: both renderings."""
-    return hashlib.sha256(f"{plain}\0{html}".encode()).hexdigest()
 
 
 _COLUMNS = "room_id, event_id, pinned, pin_refused, text_hash, updated_at"

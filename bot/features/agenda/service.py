@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from bot.core.config import Config
 from bot.core.weekly import Slot
-from bot.features.people.repository import name_of
-from bot.features.schedule.repository import Session, load_cancellations, sessions_from
+from bot.features.people.names import name_of
+from bot.features.schedule.repository import load_cancellations
+from bot.features.schedule.weekly_sessions import Session, sessions_from
 from bot.features.sessions import repository
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import agenda_for, discussed_in

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from bot.core.config import Config
 from bot.core.text import Text
 from bot.features.announcements.timing import ON_TIME
-from bot.features.schedule.repository import Session, load_cancellations, next_held_sessions
+from bot.features.schedule.held import next_held_sessions
+from bot.features.schedule.repository import load_cancellations
+from bot.features.schedule.weekly_sessions import Session
 from bot.features.sessions import hosts, repository
 from bot.features.sessions.hosts import Person
 from bot.features.sessions.repository import LateComer

@@ -8,15 +8,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.core.config import Config
-from bot.features.announcements.repository import Lead, Notice
-from bot.features.announcements.timing import cancellation_due
-from bot.features.schedule.repository import (
-    Cancellations,
-    Session,
-    load_cancellations,
-    session_from_key,
-    sessions_between,
-)
+from bot.features.announcements.timing import Lead, Notice, cancellation_due
+from bot.features.schedule.repository import Cancellations, load_cancellations
+from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_between
 from bot.features.sessions import lifecycle, repository
 from bot.storage.store import Store
 

@@ -7,54 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
 import aiosqlite
 
 from bot.core.clock import iso, parse_iso
-from bot.core.weekly import format_duration, parse_duration
-from bot.features.schedule import repository as schedule
+from bot.features.announcements.timing import Lead, Notice
+from bot.features.schedule.lifted import when_lifted
 from bot.storage.store import Store
-
-
-@dataclass(frozen=True)
-class Lead:
-    """A reminder's lead time before the start, stored (in `announcements.lead` and in
-    job ids) as '1d', '15m' or '0m'."""
-
-    before: dt.timedelta
-
-    @classmethod
-    def parse(cls, text: str) -> Lead:
-        return cls(parse_duration(text))
-
-    @property
-    def at_start(self) -> bool:
-        """The `0m` reminder, which opens the session's thread."""
-        return self.before == dt.timedelta(0)
-
-    def __str__(self) -> str:
-        return format_duration(self.before)
-
-
-class Notice(StrEnum):
-    """What is due that is not a reminder: the cancellation notice, the host-wait notice,
-    the summary of an automatic close, and the close itself (no message). Stored in
-    `announcements.lead` and job ids as its value."""
-
-    CANCELLED = "cancelled"
-    HOST_WAIT = "host-wait"
-    SUMMARY = "summary"
-    AUTO_CLOSE = "auto-close"
-
-
-def lead_of(stored: str) -> Lead | Notice:
-    """What a stored `announcements.lead` stands for; ValueError if nothing."""
-    try:
-        return Notice(stored)
-    except ValueError:
-        return Lead.parse(stored)
 
 
 class AnnouncementStatus(StrEnum):
@@ -117,7 +77,7 @@ async def forget_cancellation_notice(db: aiosqlite.Connection, session_key: str)
     await db.execute("DELETE FROM announcements WHERE lead = ? AND session = ?", (Notice.CANCELLED, session_key))
 
 
-schedule.when_lifted("announcements", lambda db, session, _at: forget_cancellation_notice(db, session.key))
+when_lifted("announcements", lambda db, session, _at: forget_cancellation_notice(db, session.key))
 
 
 async def rooms_told_of_cancellation(store: Store, session_keys: Sequence[str]) -> list[str]:

@@ -28,9 +28,9 @@ from bot.core.model import Anchor, Relay, Reply, Sender, went_out
 from bot.features.announcements import repository as announcements
 from bot.features.announcements.messages import Wording, announcement_of, cancellation_of, host_wait_of
 from bot.features.announcements.planning import Due, due_between
-from bot.features.announcements.repository import AnnouncementStatus, Lead, Notice, lead_of
-from bot.features.announcements.timing import LOOKBACK, deadline, superseded_by
-from bot.features.schedule.repository import Session, session_from_key
+from bot.features.announcements.repository import AnnouncementStatus
+from bot.features.announcements.timing import LOOKBACK, Lead, Notice, deadline, lead_of, superseded_by
+from bot.features.schedule.weekly_sessions import Session, session_from_key
 from bot.features.sessions import repository
 from bot.features.sessions.summary import summary_of
 from bot.storage.store import Store

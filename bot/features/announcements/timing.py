@@ -1,13 +1,57 @@
-"""When a message the bot sends on its own falls due, and until when it may still go out:
-the rules the announcements to the rooms and the reminders by direct message share."""
+"""What falls due (a reminder's lead before the start, or a notice), when a message the bot
+sends on its own falls due, and until when it may still go out: the rules the
+announcements to the rooms and the reminders by direct message share."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.core.config import ConferenceConfig
-from bot.features.announcements.repository import Lead, Notice
-from bot.features.schedule.repository import Cancellation, Session
+from bot.core.weekly import format_duration, parse_duration
+from bot.features.schedule.repository import Cancellation
+from bot.features.schedule.weekly_sessions import Session
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A reminder's lead time before the start, stored (in `announcements.lead` and in
+    job ids) as '1d', '15m' or '0m'."""
+
+    before: dt.timedelta
+
+    @classmethod
+    def parse(cls, text: str) -> Lead:
+        return cls(parse_duration(text))
+
+    @property
+    def at_start(self) -> bool:
+        """The `0m` reminder, which opens the session's thread."""
+        return self.before == dt.timedelta(0)
+
+    def __str__(self) -> str:
+        return format_duration(self.before)
+
+
+class Notice(StrEnum):
+    """What is due that is not a reminder: the cancellation notice, the host-wait notice,
+    the summary of an automatic close, and the close itself (no message). Stored in
+    `announcements.lead` and job ids as its value."""
+
+    CANCELLED = "cancelled"
+    HOST_WAIT = "host-wait"
+    SUMMARY = "summary"
+    AUTO_CLOSE = "auto-close"
+
+
+def lead_of(stored: str) -> Lead | Notice:
+    """What a stored `announcements.lead` stands for; ValueError if nothing."""
+    try:
+        return Notice(stored)
+    except ValueError:
+        return Lead.parse(stored)
+
 
 # Due items older than this are not looked at any more (a bot down for a long time
 # does not dig up old sessions on start); within it, missed ones are skipped and logged.

@@ -20,7 +20,7 @@ from bot.core.clock import iso
 from bot.core.model import Attachment
 from bot.core.text import clean, plural
 from bot.core.weekly import WEEKDAYS
-from bot.features.people.repository import known_names
+from bot.features.people.names import known_names
 from bot.features.sessions.repository import Attended, attendance_history
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics

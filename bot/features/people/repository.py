@@ -1,6 +1,6 @@
 """A person's profile, the `users` table: the time zone they set with !timezone, and the
-display name the bot last saw them use, which is how it names them in its messages and
-in the readable exports."""
+display name the bot last saw them use, from which names.py names them in its messages and
+in the readable exports. The only SQL touching the table is here."""
 
 from __future__ import annotations
 
@@ -9,10 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.core import privacy
-from bot.core.text import clean
 from bot.storage.store import Store
-
-NAME_LENGTH = 64
 
 
 async def get_timezone(store: Store, user_id: str) -> str | None:
@@ -36,7 +33,7 @@ async def set_timezone(store: Store, user_id: str, timezone: str | None) -> None
 
 
 async def display_name(store: Store, user_id: str) -> str | None:
-    """The display name as the bot saw it last (raw: `name_of` is how to show it)."""
+    """The display name as the bot saw it last (raw: names.py's `name_of` is how to show it)."""
     name: str | None = await store.fetchval("SELECT display_name FROM users WHERE user_id = ?", (user_id,))
     return name
 
@@ -50,16 +47,10 @@ async def remember_display_name(store: Store, user_id: str, name: str) -> None:
     )
 
 
-async def name_of(store: Store, user_id: str) -> str:
-    """How to show a person: their display name if known, else their user ID."""
-    name = await display_name(store, user_id)
-    return clean(name, NAME_LENGTH) if name else user_id
-
-
-async def known_names(store: Store) -> dict[str, str]:
-    """Everyone's display name as shown (`name_of`), by user ID; people with none are left out."""
+async def display_names(store: Store) -> dict[str, str]:
+    """Everyone's display name as the bot saw it last (raw), by user ID; people with none are left out."""
     rows = await store.fetchall("SELECT user_id, display_name FROM users WHERE display_name IS NOT NULL")
-    return {r["user_id"]: clean(r["display_name"], NAME_LENGTH) for r in rows}
+    return {r["user_id"]: r["display_name"] for r in rows}
 
 
 # --- !mydata and !forgetme ------------------------------------------------------------

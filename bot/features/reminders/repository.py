@@ -17,25 +17,10 @@ import aiosqlite
 from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.weekly import Slot, format_duration, parse_duration
-from bot.features.schedule import repository as schedule
+from bot.features.schedule.lifted import when_lifted
 from bot.storage.store import Store
 
 ALL = "*"
-MIN_LEAD = dt.timedelta(minutes=5)
-MAX_LEAD = dt.timedelta(days=2)
-DEFAULT_LEAD = dt.timedelta(minutes=15)
-
-
-def parse_lead(text: str) -> dt.timedelta:
-    """A reminder's lead (`15m`, `1h`, `1d`), between MIN_LEAD and MAX_LEAD; ValueError
-    saying why otherwise."""
-    lead = parse_duration(text)
-    if not MIN_LEAD <= lead <= MAX_LEAD:
-        raise ValueError(
-            f"{text!r} is out of bounds: a reminder comes {format_duration(MIN_LEAD)} to "
-            f"{format_duration(MAX_LEAD)} before a session"
-        )
-    return lead
 
 
 @dataclass(frozen=True)
@@ -220,7 +205,7 @@ async def cancellation_lifted(db: aiosqlite.Connection, session: str, starts_at:
             )
 
 
-schedule.when_lifted("reminders", lambda db, session, at: cancellation_lifted(db, session.key, session.starts_at, at))
+when_lifted("reminders", lambda db, session, at: cancellation_lifted(db, session.key, session.starts_at, at))
 
 
 # --- !mydata and !forgetme ------------------------------------------------------------

@@ -20,19 +20,13 @@ from bot.core.model import DirectChat, Membership, OpenDirectChat, Reply, Sender
 from bot.core.text import Text
 from bot.core.weekly import format_duration, parse_duration
 from bot.features.announcements.messages import Announcement, CancellationNotice, announcement_of, cancellation_of
-from bot.features.announcements.repository import Lead, Notice
 from bot.features.announcements.sending import side_by_side
-from bot.features.announcements.timing import LOOKBACK, cancellation_due, deadline
+from bot.features.announcements.timing import LOOKBACK, Lead, Notice, cancellation_due, deadline
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.repository import Kind, Sent, Setting, Status
-from bot.features.schedule.repository import (
-    Cancellations,
-    Session,
-    load_cancellations,
-    session_from_key,
-    sessions_between,
-)
+from bot.features.schedule.repository import Cancellations, load_cancellations
+from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_between
 from bot.storage.store import Store, StoreStopped
 
 log = logging.getLogger(__name__)

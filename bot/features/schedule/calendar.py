@@ -7,14 +7,9 @@ import datetime as dt
 
 from bot.core.config import Config
 from bot.core.weekly import WEEKDAYS, Slot
-from bot.features.schedule.repository import (
-    CalendarState,
-    Cancellations,
-    Session,
-    conference_zone,
-    session_from_key,
-    sessions_on,
-)
+from bot.features.schedule.repository import Cancellations
+from bot.features.schedule.revision import CalendarState
+from bot.features.schedule.weekly_sessions import Session, conference_zone, session_from_key, sessions_on
 
 _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 SESSION_LENGTH = dt.timedelta(hours=1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.core.clock import Clock
 from bot.core.config import Config
-from bot.features.people.repository import name_of
+from bot.features.people.names import name_of
 from bot.features.sessions.lifecycle import startable_session
 from bot.features.sessions.repository import has_volunteered, running_session, state_of, volunteered_for
 from bot.storage.store import Store

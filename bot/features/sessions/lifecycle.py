@@ -8,13 +8,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from bot.core.config import Config
-from bot.features.schedule.repository import (
-    Cancellations,
-    Session,
-    load_cancellations,
-    next_held_sessions,
-    sessions_between,
-)
+from bot.features.schedule.held import next_held_sessions
+from bot.features.schedule.repository import Cancellations, load_cancellations
+from bot.features.schedule.weekly_sessions import Session, sessions_between
 from bot.features.sessions.repository import state_of
 from bot.storage.store import Store
 

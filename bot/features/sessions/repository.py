@@ -16,8 +16,8 @@ import aiosqlite
 from bot.core import reactions
 from bot.core.clock import iso, parse_iso
 from bot.core.model import Anchor
-from bot.features.people.repository import name_of
-from bot.features.schedule.repository import Session
+from bot.features.people.names import name_of
+from bot.features.schedule.weekly_sessions import Session
 from bot.features.sessions import privacy  # noqa: F401 (registers the sessions' part of !mydata)
 from bot.storage.store import Store
 

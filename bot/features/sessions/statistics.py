@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.core.config import Config
 from bot.core.model import ChartSeries
-from bot.features.schedule.repository import session_from_key
+from bot.features.schedule.weekly_sessions import session_from_key
 from bot.features.sessions.repository import Turnout
 
 # `!stats` and the web page's chart show the sessions of this many weeks back.

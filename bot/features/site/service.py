@@ -12,7 +12,8 @@ from bot.core.config import Config
 from bot.core.model import ChartSeries
 from bot.features.agenda.service import AgendaData, SlotAgenda, Upcoming, gather
 from bot.features.people.repository import display_name
-from bot.features.schedule.repository import CalendarState, Cancellations, calendar_state, load_cancellations
+from bot.features.schedule.repository import Cancellations, load_cancellations
+from bot.features.schedule.revision import CalendarState, calendar_state
 from bot.features.sessions import repository, statistics
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics, discussed_matching

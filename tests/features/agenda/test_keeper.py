@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import open_agenda
 from bot.features.agenda import repository as agendas
-from bot.features.agenda.keeper import EditOutcome
+from bot.features.agenda.keeper import EditOutcome, text_hash
 from tests.conftest import ALICE, BOB, ORGANISER, ROOM
 from tests.features.agenda.fakes import FakePort, VirtualTime, settle
 
@@ -257,3 +257,10 @@ async def test_an_edit_cut_short_by_a_kill_is_made_at_the_next_start_in_every_ro
             assert "Shared tooling for co-ops — 2 votes" in edited[room], room
     finally:
         await keeper.stop()
+
+
+def test_the_text_hash_changes_with_either_rendering_only():
+    digest = text_hash("Agenda", "<b>Agenda</b>")
+    assert digest == text_hash("Agenda", "<b>Agenda</b>")
+    assert digest != text_hash("Agenda", "<i>Agenda</i>"), "a change only in formatting is an edit too"
+    assert digest != text_hash("Agenda.", "<b>Agenda</b>")

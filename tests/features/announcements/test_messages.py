@@ -4,7 +4,8 @@ import datetime as dt
 
 from bot.features.announcements.messages import announcement_of, cancellation_of, host_wait_of
 from bot.features.announcements.timing import ON_TIME
-from bot.features.schedule.repository import add_cancellation, session_from_key
+from bot.features.schedule.repository import add_cancellation
+from bot.features.schedule.weekly_sessions import session_from_key
 from tests.conftest import HOST, ORGANISER
 
 UTC = dt.UTC

@@ -4,7 +4,7 @@ cancelled session's reminders, and the automatic close of a session nobody ended
 import datetime as dt
 
 from bot.features.announcements.planning import due_between
-from bot.features.announcements.repository import Notice
+from bot.features.announcements.timing import Notice
 from bot.features.schedule.repository import add_cancellation
 from bot.features.sessions import lifecycle
 from tests.conftest import HOST, ORGANISER

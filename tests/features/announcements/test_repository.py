@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from bot.core.clock import UTC
 from bot.features.announcements import repository as announcements
-from bot.features.announcements.repository import AnnouncementStatus, Lead, Notice, lead_of
+from bot.features.announcements.repository import AnnouncementStatus
+from bot.features.announcements.timing import Lead, Notice
 from bot.storage.store import Store
 
 AT = dt.datetime(2026, 11, 19, 8, 0, tzinfo=UTC)
@@ -46,17 +45,3 @@ async def test_a_lifted_cancellation_forgets_its_notice_and_the_rooms_it_reached
     assert await announcements.rooms_told_of_cancellation(store, keys) == [ROOMS[1]]
     assert await announcements.pending(store) == []
     await store.close()
-
-
-@pytest.mark.parametrize("stored", ["0m", "30s", "15m", "90m", "1h", "1d", "1w", "cancelled", "host-wait", "summary"])
-def test_a_stored_lead_reads_back_as_the_same_string(stored):
-    # Rows written by earlier releases keep matching: no migration of `announcements.lead`.
-    assert str(lead_of(stored)) == stored
-
-
-def test_leads_and_notices_are_told_apart():
-    assert lead_of("15m") == Lead(dt.timedelta(minutes=15)) and not lead_of("15m").at_start
-    assert lead_of("0m").at_start
-    assert lead_of("host-wait") is Notice.HOST_WAIT
-    with pytest.raises(ValueError):
-        lead_of("soon")

@@ -13,7 +13,8 @@ from bot.core.model import Reply
 from bot.core.reactions import record_anchor
 from bot.features.announcements.sending import Announcer
 from bot.features.people import repository as people
-from bot.features.schedule.repository import add_cancellation, session_from_key
+from bot.features.schedule.repository import add_cancellation
+from bot.features.schedule.weekly_sessions import session_from_key
 from bot.features.sessions import repository
 from commands.announcements import WORDING
 from tests.conftest import ALICE, BOB, HOST, ORGANISER

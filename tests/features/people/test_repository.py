@@ -1,10 +1,11 @@
-"""bot/features/people/repository.py: a person's time zone and display name, and how they are named."""
+"""bot/features/people/repository.py: a person's time zone and display name."""
 
 from __future__ import annotations
 
 from bot.features.people import repository as people
+from bot.features.people.names import name_of
 from bot.features.privacy import registry as privacy
-from tests.conftest import ALICE, BOB
+from tests.conftest import ALICE
 
 
 async def test_a_time_zone_is_kept_and_cleared(chat):
@@ -23,15 +24,6 @@ async def test_a_new_display_name_replaces_the_old_one_and_keeps_the_time_zone(c
     assert await people.get_timezone(chat.store, ALICE) == "Europe/Berlin"
 
 
-async def test_a_person_is_named_by_display_name_else_by_user_id(chat):
-    await people.remember_display_name(chat.store, ALICE, "Alice\nthe\tCooperator " + "x" * 100)
-    await people.set_timezone(chat.store, BOB, "Europe/Berlin")  # a profile without a name
-    shown = await people.name_of(chat.store, ALICE)
-    assert shown.startswith("Alice the Cooperator x") and len(shown) <= people.NAME_LENGTH
-    assert await people.name_of(chat.store, BOB) == BOB
-    assert await people.known_names(chat.store) == {ALICE: shown}
-
-
 async def test_the_profile_is_in_mydata_and_goes_with_forgetme(chat):
     await people.remember_display_name(chat.store, ALICE, "Alice")
     await people.set_timezone(chat.store, ALICE, "Europe/Berlin")
@@ -40,5 +32,5 @@ async def test_the_profile_is_in_mydata_and_goes_with_forgetme(chat):
     await privacy.request_erasure(chat.store, ALICE, chat.clock.now())
     erased = await privacy.erase(chat.store, ALICE, chat.clock.now())
     assert erased.profile == ("time zone", "display name")
-    assert await people.name_of(chat.store, ALICE) == ALICE
+    assert await name_of(chat.store, ALICE) == ALICE
     assert await people.get_timezone(chat.store, ALICE) is None

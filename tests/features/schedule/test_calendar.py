@@ -5,7 +5,8 @@ import datetime as dt
 import icalendar
 
 from bot.features.schedule.calendar import calendar_ics
-from bot.features.schedule.repository import add_cancellation, calendar_state, load_cancellations
+from bot.features.schedule.repository import add_cancellation, load_cancellations
+from bot.features.schedule.revision import calendar_state
 from tests.conftest import ORGANISER
 
 UTC = dt.UTC

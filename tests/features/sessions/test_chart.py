@@ -172,7 +172,7 @@ async def test_changed_data_is_drawn_afresh_and_a_failure_is_not_kept(monkeypatc
 
 
 async def test_stats_reuses_the_png_until_a_new_check_in_changes_it(chat, monkeypatch):
-    from bot.features.schedule.repository import session_from_key
+    from bot.features.schedule.weekly_sessions import session_from_key
 
     calls = []
 

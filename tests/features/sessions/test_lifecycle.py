@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from bot.features.schedule.repository import session_from_key
+from bot.features.schedule.weekly_sessions import session_from_key
 from bot.features.sessions import lifecycle, repository
 from tests.conftest import HOST
 

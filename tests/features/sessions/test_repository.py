@@ -7,7 +7,7 @@ import pytest
 
 from bot.features.announcements.sending import Announcer
 from bot.features.people import repository as people
-from bot.features.schedule.repository import session_from_key
+from bot.features.schedule.weekly_sessions import session_from_key
 from bot.features.sessions import repository
 from commands.announcements import WORDING
 from tests.conftest import ALICE, BOB, HOST, hold

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from bot.features.people import repository as people
+from bot.features.people.names import name_of
 from bot.features.sessions import summary
 from tests.conftest import ALICE, HOST, hold
 
@@ -22,7 +23,7 @@ async def test_a_session_held_is_summed_up_with_who_came_in_the_order_they_came(
     starts = dt.datetime(2026, 11, 19, 8, tzinfo=dt.UTC)
     assert (held.started_at, held.ended_at, held.auto_ended) == (starts, starts + dt.timedelta(hours=1), False)
     assert [(a.name, a.arrived_late) for a in held.present] == [
-        (await people.name_of(chat.store, HOST), False),
+        (await name_of(chat.store, HOST), False),
         ("Alice", False),
     ]
     assert held.late == [] and held.discussed == []
