@@ -13,7 +13,7 @@ from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
-from bot.core.weekly import Slot, parse_duration
+from bot.core.weekly import Slot
 from bot.features.people import repository as people
 from bot.features.reminders import leads
 from bot.features.reminders import repository as reminders
@@ -127,8 +127,6 @@ def _direct_chat_words(chat: DirectChat) -> str:
 
 
 _HOUR = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?")
-# A lead in words, as people write it: '30 min', '1 hour', '2 days'.
-_LEAD_WORDS = re.compile(r"([0-9]+)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)", re.IGNORECASE)
 
 
 def _hhmm(typed: str) -> str:
@@ -141,16 +139,14 @@ def _lead(typed: str) -> dt.timedelta:
     """The lead the person typed ('15m', '1 hour', '2 days'), within the bounds; a
     UsageError saying what is wrong otherwise."""
     shown = clean(typed, 20)
-    words = _LEAD_WORDS.fullmatch(typed.strip())
     try:
-        lead = parse_duration(f"{words.group(1)}{words.group(2)[0].lower()}" if words else typed)
-    except ValueError:
+        return leads.read_lead(typed)
+    except leads.NotALead:
         raise UsageError(f"LEAD: {shown!r} is not a time before the session: write it like 15m, 2h or 1d.") from None
-    if leads.MIN_LEAD <= lead <= leads.MAX_LEAD:
-        return lead
-    bounds = f"a reminder comes {lead_words(leads.MIN_LEAD)} to {lead_words(leads.MAX_LEAD)} before a session"
-    size = "too short" if lead < leads.MIN_LEAD else "too long"
-    raise UsageError(f"LEAD: {shown!r} is {size}: {bounds}.")
+    except leads.LeadOutOfBounds as e:
+        bounds = f"a reminder comes {lead_words(leads.MIN_LEAD)} to {lead_words(leads.MAX_LEAD)} before a session"
+        size = "too short" if e.too_short else "too long"
+        raise UsageError(f"LEAD: {shown!r} is {size}: {bounds}.") from None
 
 
 def _not_a_slot(ctx: Context, which: str, typed: str, coming: list[Session], zone: str) -> str:

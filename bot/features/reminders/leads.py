@@ -1,24 +1,41 @@
 """How long before a session a person may ask to be reminded: the bounds, the default,
-and a lead as written (`15m`, `1h`, `1d`) read within them."""
+and a lead as typed (`15m`, `1 hour`, `2 days`) read within them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from bot.core.weekly import format_duration, parse_duration
+from bot.core.weekly import parse_duration
 
 MIN_LEAD = dt.timedelta(minutes=5)
 MAX_LEAD = dt.timedelta(days=2)
 DEFAULT_LEAD = dt.timedelta(minutes=15)
 
+# `15m` as the config writes it, or spelled out: `1 hour`, `2 days`, `45 mins`.
+_SPELLED = re.compile(r"([0-9]+)\s*(m|mins?|minutes?|h|hrs?|hours?|d|days?)", re.IGNORECASE)
 
-def parse_lead(text: str) -> dt.timedelta:
-    """A reminder's lead (`15m`, `1h`, `1d`), between MIN_LEAD and MAX_LEAD; ValueError
-    saying why otherwise."""
-    lead = parse_duration(text)
+
+class NotALead(ValueError):
+    """What was typed is no length of time."""
+
+
+class LeadOutOfBounds(ValueError):
+    """A length of time, but shorter than MIN_LEAD or longer than MAX_LEAD."""
+
+    def __init__(self, lead: dt.timedelta):
+        super().__init__(lead)
+        self.too_short = lead < MIN_LEAD
+
+
+def read_lead(typed: str) -> dt.timedelta:
+    """The lead `typed` names, between MIN_LEAD and MAX_LEAD; NotALead or LeadOutOfBounds
+    otherwise."""
+    spelled = _SPELLED.fullmatch(typed.strip())
+    try:
+        lead = parse_duration(f"{spelled.group(1)}{spelled.group(2)[0].lower()}" if spelled else typed)
+    except ValueError:
+        raise NotALead(typed) from None
     if not MIN_LEAD <= lead <= MAX_LEAD:
-        raise ValueError(
-            f"{text!r} is out of bounds: a reminder comes {format_duration(MIN_LEAD)} to "
-            f"{format_duration(MAX_LEAD)} before a session"
-        )
+        raise LeadOutOfBounds(lead)
     return lead
