@@ -37,8 +37,9 @@ from bot.features.schedule.repository import load_cancellations
 from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import Credentials, password_login, stored_credentials
 from bot.matrix.crypto import Crypto, e2e_available
+from bot.matrix.responses import describe
 from bot.matrix.rooms import Rooms
-from bot.matrix.sender import MatrixSender, describe
+from bot.matrix.sender import MatrixSender
 from bot.matrix.sync import SYNC_TIMEOUT_MS, Syncer
 from bot.matrix.workers import RoomWorkers
 from bot.storage.store import StoreStopped

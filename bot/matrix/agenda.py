@@ -25,7 +25,8 @@ from nio.exceptions import LocalProtocolError
 from bot.core.model import Reply
 from bot.core.text import Text
 from bot.features.agenda.keeper import EditOutcome, PinOutcome
-from bot.matrix.sender import MatrixSender, describe, transient
+from bot.matrix.responses import describe, transient
+from bot.matrix.sender import MatrixSender
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from nio import AsyncClient, ErrorResponse
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.model import Reply
-from bot.matrix.sender import MatrixSender, describe
+from bot.matrix.responses import describe
+from bot.matrix.sender import MatrixSender
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)

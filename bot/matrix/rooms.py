@@ -31,7 +31,7 @@ from nio import (
 )
 
 from bot.core.config import Config
-from bot.matrix.sender import describe
+from bot.matrix.responses import describe
 from bot.storage.meta import delete_meta, dm_key, read_meta
 from bot.storage.store import Store
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from nio import (
     AsyncClient,
-    ErrorResponse,
     RoomCreateResponse,
     RoomMessagesResponse,
     RoomSendResponse,
@@ -29,10 +28,11 @@ from bot.core.clock import UTC, Clock, SystemClock, iso
 from bot.core.model import DirectChat, IncomingMessage, Reply
 from bot.core.reactions import record_anchor
 from bot.core.text import plural
+from bot.matrix.responses import describe, transient
 from bot.storage.meta import dm_key
 from bot.storage.store import Store
 
-if TYPE_CHECKING:  # rooms.py imports this module
+if TYPE_CHECKING:
     from bot.matrix.rooms import DirectRooms
 
 log = logging.getLogger(__name__)
@@ -351,18 +351,3 @@ DM_POWER_LEVELS = {
     "ban": 100,
     "redact": 100,
 }
-
-
-def transient(resp: Any) -> bool:
-    """A failure worth retrying: the network, the homeserver or a proxy in front of it
-    (5xx), or a rate limit nio gave up on; not a refusal such as M_FORBIDDEN."""
-    if isinstance(resp, BaseException):
-        return True
-    http = getattr(getattr(resp, "transport_response", None), "status", None)
-    return (isinstance(http, int) and http >= 500) or getattr(resp, "status_code", None) == "M_LIMIT_EXCEEDED"
-
-
-def describe(resp: Any) -> str:
-    if isinstance(resp, ErrorResponse):
-        return f"{resp.status_code or ''} {resp.message}".strip()
-    return type(resp).__name__

@@ -36,8 +36,8 @@ from bot.core.config import Config
 from bot.core.text import plural
 from bot.matrix import inbox
 from bot.matrix.crypto import Crypto
+from bot.matrix.responses import describe
 from bot.matrix.rooms import Rooms
-from bot.matrix.sender import describe
 from bot.matrix.workers import RoomWorkers
 from bot.storage.meta import put_meta
 from bot.storage.store import Store
