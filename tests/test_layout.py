@@ -14,6 +14,7 @@ ELSEWHERE = {
     # Need a real Synapse: run with the integration tests.
     "bot/devtools/demo.py": "tests/integration/test_demo.py",
     "bot/devtools/localsynapse.py": "tests/integration/test_localsynapse.py",
+    "bot/devtools/synapse_config.py": "tests/integration/test_localsynapse.py",
     # The Migration record is tested with the numbered list it makes up, as the store runs it.
     "bot/storage/migrations/migration.py": "tests/storage/test_migrations.py",
 }

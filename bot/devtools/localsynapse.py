@@ -34,37 +34,18 @@ from typing import Any
 
 import yaml
 
+from bot.devtools.synapse_config import RATE_LIMITS, deep_merge, logging_config
+
 __all__ = ["LocalSynapse", "SynapseHTTPError"]
 
 logger = logging.getLogger(__name__)
 
-# High enough that no test ever trips a limit unless it asks for one via extra_config.
-_RELAXED = {"per_second": 1000, "burst_count": 10000}
-
-# Every rate limiter Synapse 1.163 reads (synapse/config/ratelimiting.py); unknown keys
-# are ignored by Synapse, so this list is safe for older and newer versions too.
-_RATE_LIMITS: dict[str, Any] = {
-    "rc_message": _RELAXED,
-    "rc_registration": _RELAXED,
-    "rc_registration_token_validity": _RELAXED,
-    "rc_login": {"address": _RELAXED, "account": _RELAXED, "failed_attempts": _RELAXED},
-    "rc_joins": {"local": _RELAXED, "remote": _RELAXED},
-    "rc_joins_per_room": _RELAXED,
-    "rc_invites": {"per_room": _RELAXED, "per_user": _RELAXED, "per_issuer": _RELAXED},
-    "rc_third_party_invite": _RELAXED,
-    "rc_admin_redaction": _RELAXED,
-    "rc_3pid_validation": _RELAXED,
-    "rc_room_creation": _RELAXED,
-    "rc_media_create": _RELAXED,
-    "rc_presence": {"per_user": _RELAXED},
-    "rc_delayed_event_mgmt": _RELAXED,
-    "rc_key_requests": _RELAXED,
-    "rc_reports": _RELAXED,
-    "rc_user_directory": _RELAXED,
-    "rc_profile": _RELAXED,
-}
-
 _LOG_TAIL_LINES = 40
+
+# A key in the server's /.well-known/matrix/client holding its launch id: how start() tells
+# its own server's answers from those of another server (a test run in parallel, say) that
+# took the port between free_port() and Synapse's bind.
+_LAUNCH_KEY = "org.ccc-bot.launch_id"
 
 
 class SynapseHTTPError(RuntimeError):
@@ -76,21 +57,15 @@ class SynapseHTTPError(RuntimeError):
         self.body = body
 
 
+class _PortTaken(RuntimeError):
+    """Synapse could not bind its port: another process holds it."""
+
+
 def free_port() -> int:
     """A TCP port on the loopback that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _deep_merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
@@ -120,6 +95,9 @@ class LocalSynapse:
         self.base_dir = Path(base_dir).resolve()
         self.server_name = server_name
         self.port = port if port is not None else free_port()
+        # A port we chose may move while the server has never answered on it.
+        self._port_may_move = port is None
+        self._launch_id = secrets.token_hex(8)
         self.extra_config = extra_config or {}
         self.python = python
         self._proc: subprocess.Popen[bytes] | None = None
@@ -155,7 +133,21 @@ class LocalSynapse:
     # -- lifecycle -------------------------------------------------------------------
 
     def start(self, timeout: float = 60.0) -> None:
-        """Write the config, launch Synapse and wait until the client API answers."""
+        """Write the config, launch Synapse and wait until the client API answers.
+
+        A port chosen here that another process took before Synapse bound it is chosen
+        again (up to three times) on the first start; later starts keep the port."""
+        for attempt in range(3):
+            try:
+                self._start(timeout)
+                return
+            except _PortTaken:
+                if not self._port_may_move or attempt == 2:
+                    raise
+                logger.info("port %d was taken before Synapse bound it; choosing another", self.port)
+                self.port = free_port()
+
+    def _start(self, timeout: float) -> None:
         if self.running:
             return
         self.base_dir.mkdir(parents=True, exist_ok=True)
@@ -182,13 +174,16 @@ class LocalSynapse:
             if code is not None:
                 self._proc = None
                 atexit.unregister(self.stop)
-                raise RuntimeError(f"Synapse exited with code {code} during start-up\n{self._log_tails()}")
+                tails = self._log_tails()
+                kind = _PortTaken if "Address already in use" in tails else RuntimeError
+                raise kind(f"Synapse exited with code {code} during start-up\n{tails}")
             if self._answers():
                 break
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"Synapse did not answer on {self.url} within {timeout:g}s\n{self._log_tails()}")
             time.sleep(0.05)
+        self._port_may_move = False
         logger.info(
             "Synapse up on %s (pid %s) in %.2fs",
             self.url,
@@ -295,11 +290,12 @@ class LocalSynapse:
     # -- internals -------------------------------------------------------------------
 
     def _answers(self) -> bool:
+        """Whether this server, and not another one on the same port, answers."""
         try:
-            with urllib.request.urlopen(self.url + "/_matrix/client/versions", timeout=2):
-                return True
-        except (OSError, http.client.HTTPException):
-            # Refused, reset or half-written answers all mean "not up yet".
+            with urllib.request.urlopen(self.url + "/.well-known/matrix/client", timeout=2) as resp:
+                return bool(json.loads(resp.read()).get(_LAUNCH_KEY) == self._launch_id)
+        except (OSError, http.client.HTTPException, ValueError):
+            # Refused, reset, half-written or another server's answers all mean "not up yet".
             return False
 
     @staticmethod
@@ -332,9 +328,9 @@ class LocalSynapse:
             signing_key.write_text(f"ed25519 a_{secrets.token_hex(2)} {seed}\n")
 
         log_config = self.base_dir / "log.config"
-        log_config.write_text(yaml.safe_dump(self._log_config(), sort_keys=False))
+        log_config.write_text(yaml.safe_dump(logging_config(self.log_path), sort_keys=False))
 
-        config = _deep_merge(self._base_config(signing_key, log_config), self.extra_config)
+        config = deep_merge(self._base_config(signing_key, log_config), self.extra_config)
         self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
 
     def _base_config(self, signing_key: Path, log_config: Path) -> dict[str, Any]:
@@ -364,37 +360,15 @@ class LocalSynapse:
             "report_stats": False,
             "enable_metrics": False,
             "enable_registration": False,
+            "serve_client_wellknown": True,
+            "extra_well_known_client_content": {_LAUNCH_KEY: self._launch_id},
             **self._secrets,
             # The minimum bcrypt cost: registration and password login in ms, not 0.3 s.
             "bcrypt_rounds": 4,
             "presence": {"enabled": False},
             "max_upload_size": "50M",
             "url_preview_enabled": False,
-            **_RATE_LIMITS,
-        }
-
-    def _log_config(self) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "formatters": {
-                "precise": {"format": "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s"}
-            },
-            "filters": {
-                "context": {
-                    "()": "synapse.logging.context.LoggingContextFilter",
-                    "request": "",
-                }
-            },
-            "handlers": {
-                "file": {
-                    "class": "logging.FileHandler",
-                    "filename": str(self.log_path),
-                    "formatter": "precise",
-                    "filters": ["context"],
-                }
-            },
-            "root": {"level": "WARNING", "handlers": ["file"]},
-            "disable_existing_loggers": False,
+            **RATE_LIMITS,
         }
 
     def _log_tails(self) -> str:
