@@ -42,8 +42,7 @@ from bot.storage.store import Store
 
 from .botproc import relates, replies_to, send_text, write_config
 from .conftest import PASSWORD, BotRoom, BotRooms, MakeSynapse, Users, start_or_give_up
-from .helpers import collect_events, prime, wait_for_event
-from .test_agenda import newest_edit, wait_until
+from .helpers import collect_events, newest_edit, prime, wait_for_event, wait_until
 
 SEED = int(os.environ.get("CCC_FAULT_SEED", "20261126"))
 # CI kills the bot 20 times in a little over a minute; `make soak-faults` runs more kills
