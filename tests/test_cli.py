@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.devtools.localsynapse import free_port
 from tests.conftest import ROOT, SEED_FILE
+from tests.helpers import a_real_database
 
 
 def closed_port() -> int:
@@ -111,20 +112,6 @@ def run_main(capsys, *args: str) -> tuple[int, str]:
     code = main(list(args))
     captured = capsys.readouterr()
     return code, captured.out + captured.err
-
-
-def a_real_database(path: Path, migrations=None) -> bytes:
-    import asyncio
-
-    from bot.storage.migrations import MIGRATIONS
-    from bot.storage.store import Store
-
-    async def make():
-        store = await Store.open(path, migrations or MIGRATIONS)
-        await store.close()
-
-    asyncio.run(make())
-    return path.read_bytes()
 
 
 def damaged_databases(tmp_path: Path) -> list[tuple[str, Path, str]]:

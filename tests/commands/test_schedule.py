@@ -12,7 +12,7 @@ from bot.core.model import IncomingMessage
 from bot.features.people import repository as people
 from bot.features.schedule.repository import load_cancellations, planning_range
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
-from tests.features.schedule.test_repository import upcoming_sessions
+from tests.helpers import upcoming_sessions
 
 
 async def test_link_gives_url_and_access_code(chat):

@@ -6,7 +6,7 @@ import pytest
 from bot.cli import main
 from bot.core.config import ConfigError, Slot, load_config, parse_config, parse_duration, parse_slot
 from tests.conftest import BASE_CONFIG, ROOT, merge
-from tests.test_checks import check
+from tests.helpers import check
 
 
 def problems_for(**sections) -> list[str]:

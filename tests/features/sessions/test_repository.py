@@ -11,7 +11,7 @@ from bot.features.people import repository as people
 from bot.features.schedule.repository import session_from_key
 from bot.features.sessions import repository as sessions
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
-from tests.features.announcements.test_announcer import FakeSender, Homeserver, visit
+from tests.helpers import FakeSender, Homeserver, visit
 
 UTC = dt.UTC
 ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"

@@ -13,7 +13,7 @@ import pytest
 from bot.features.topics import repository as topics
 from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, SEED_FILE, START
-from tests.features.topics.test_repository import SHIPPED, labelled_pairs
+from tests.helpers import SHIPPED, labelled_pairs
 
 # Words of the kind topics are made of, and made-up ones.
 _WORDS = (

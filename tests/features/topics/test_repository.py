@@ -4,7 +4,6 @@ limits, the seed import."""
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
 import logging
 import random
@@ -19,8 +18,7 @@ from bot.features.topics import repository as topics
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, ROOT, SEED_FILE, SEED_TOPICS, START
-
-SHIPPED = ROOT / "topics.yaml"
+from tests.helpers import PAIRS, SHIPPED, labelled_pairs
 
 
 @pytest.fixture
@@ -92,16 +90,7 @@ def test_different_topics_are_not_duplicates(a, b):
 # Pairs labelled by a person: 1 = the same topic, 0 = a different one. A copy of the
 # project's shared labelled data, kept in the repository so that a clone tests on its own;
 # the copy is checked against the shared file where that is beside the checkout.
-PAIRS = ROOT / "tests" / "data" / "topic-pairs.tsv"
 SHARED_PAIRS = ROOT.parent / "shared" / "topic-pairs.tsv"
-
-
-def labelled_pairs() -> list[tuple[str, str, bool]]:
-    with PAIRS.open(encoding="utf-8", newline="") as f:
-        lines = [line for line in f if line.strip() and not line.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
-    assert rows, f"{PAIRS} holds no pairs"
-    return [(r["existing"], r["suggested"], r["same"].strip() == "1") for r in rows]
 
 
 def test_the_labelled_pairs_are_a_current_copy():
