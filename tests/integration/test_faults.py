@@ -577,7 +577,9 @@ def run_outage(folder: Path, ready: threading.Event, go: threading.Event) -> flo
 
 @pytest.fixture(scope="module", autouse=True)
 def outage(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage | None]:
-    """The outage, started in the background when its test is to run (None otherwise)."""
+    """The outage, started in the background when its test is to run (None otherwise).
+    In parallel runs the module's tests run on one worker (`make test`: --dist loadfile),
+    so the kill test still overlaps the outage."""
     selected = {item.name for item in request.session.items if item.path == request.path}
     if OUTAGE_TEST not in selected:
         yield None
