@@ -16,14 +16,13 @@ import argparse
 import asyncio
 import datetime as dt
 import math
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from bench import Goal, ms, percentile, workdir
-from bench.latency import make_room, person, synapse_in
+from bench.homeserver import make_room, person, stopping, synapse_in
 from bot.core.config import WEEKDAYS, format_duration, parse_duration
 from bot.devtools.localsynapse import LocalSynapse
 from bot.storage.store import Store
@@ -107,7 +106,7 @@ async def run(
             "announce_before": [format_duration(lead) for lead in lead_times],
         }
         bot = BotProcess(write_config(bot_folder / "config.toml", sections), bot_folder / "bot.log")
-        try:
+        with stopping(bot):
             bot.start()
             await bot.wait_ready()
             last_due = start - min(lead_times)
@@ -128,11 +127,6 @@ async def run(
                 due = start - parse_duration(lead)
                 late.append(event["origin_server_ts"] / 1000 - due.timestamp())
                 first[lead] = min(first.get(lead, math.inf), late[-1])
-        except BaseException:
-            print(f"ccc-bot log:\n{bot.output()[-3000:]}", file=sys.stderr)
-            raise
-        finally:
-            bot.stop()
         return AnnouncementFigures(
             rooms,
             leads,

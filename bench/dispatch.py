@@ -33,7 +33,8 @@ from bot.core.clock import FakeClock, iso
 from bot.core.config import MAX_COMMANDS_PER_MINUTE, Config, parse_config
 from bot.core.dispatcher import Dispatcher
 from bot.core.model import IncomingMessage
-from bot.features.topics.repository import AGENDA_QUERY, normalise
+from bot.features.topics.matching import normalise
+from bot.features.topics.repository import AGENDA_QUERY
 from bot.storage.store import Store
 from commands.topics import LIST_LIMIT
 

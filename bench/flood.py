@@ -22,11 +22,12 @@ from pathlib import Path
 from nio import RoomSendResponse
 
 from bench import Goal, median, ms, workdir
-from bench.latency import Pinger, make_room, person, seed_open_topics, synapse_in
+from bench.homeserver import Pinger, make_room, person, stopping, synapse_in
+from bench.latency import seed_open_topics
 from bot.core.config import LimitsConfig, load_config
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.schedule.repository import session_from_key
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository
 from bot.storage.store import Store
 from tests.integration.botproc import BotProcess, bot_sections, register_bot, write_config
 
@@ -82,12 +83,14 @@ async def hold_sessions(config_path: Path, database: Path, count: int) -> None:
     try:
         for week in range(count):
             session = session_from_key(config, f"{thursday - dt.timedelta(weeks=week)} 08:00")
-            await sessions.start_session(store, session, "@host:localhost", session.starts_at)
+            await repository.start_session(store, session, "@host:localhost", session.starts_at)
             for person in range(3 + week % 4):
-                await sessions.check_in(
-                    store, session.key, f"@member{person}:localhost", session.starts_at, sessions.CheckInVia.COMMAND
+                await repository.check_in(
+                    store, session.key, f"@member{person}:localhost", session.starts_at, repository.CheckInVia.COMMAND
                 )
-            await sessions.end_session(store, session.key, "@host:localhost", session.starts_at + dt.timedelta(hours=1))
+            await repository.end_session(
+                store, session.key, "@host:localhost", session.starts_at + dt.timedelta(hours=1)
+            )
     finally:
         await store.close()
 
@@ -154,20 +157,17 @@ async def run(flood: int = 200, rounds: int = 3, quiet: int = 5, synapse: LocalS
         await hold_sessions(config_path, database, 4)
         bot = BotProcess(config_path, bot_folder / "bot.log")
         bob = Pinger(bob_client)
-        try:
-            bot.start()
-            await bot.wait_ready()
-            await bob.start()
-            # Bob's own commands stay within his limit: `quiet` + `rounds` of them at most 10.
-            quiet_times = [(await bob.ping(room_id, "!link"))[0] for _ in range(quiet)]
-            results = [await flood_once(server, bob, room_id, database, flood) for _ in range(rounds)]
-        except BaseException:
-            print(f"ccc-bot log:\n{bot.output()[-3000:]}")
-            raise
-        finally:
-            await bob.stop()
-            await bob_client.close()
-            bot.stop()
+        with stopping(bot):
+            try:
+                bot.start()
+                await bot.wait_ready()
+                await bob.start()
+                # Bob's own commands stay within his limit: `quiet` + `rounds` of them at most 10.
+                quiet_times = [(await bob.ping(room_id, "!link"))[0] for _ in range(quiet)]
+                results = [await flood_once(server, bob, room_id, database, flood) for _ in range(rounds)]
+            finally:
+                await bob.stop()
+                await bob_client.close()
         return FloodFigures(flood, LimitsConfig.commands_per_minute, tuple(quiet_times), tuple(results))
 
 

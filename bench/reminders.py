@@ -38,7 +38,7 @@ from urllib.parse import quote
 
 from bench import Goal, ms, percentile, workdir
 from bench import reminders_pipeline as pipeline
-from bench.latency import make_room, person, synapse_in
+from bench.homeserver import make_room, person, stopping, synapse_in
 from bot.core.config import WEEKDAYS
 from bot.devtools.localsynapse import LocalSynapse
 from bot.features.reminders import repository as reminders
@@ -257,7 +257,7 @@ async def run(
             await _remind(database, fast_people, session - due)
         bot = BotProcess(write_config(bot_folder / "config.toml", sections), bot_folder / "bot.log")
         rooms: dict[str, str] = {}
-        try:
+        with stopping(bot):
             bot.start()
             began = time.monotonic()
             await bot.wait_ready(timeout=120)
@@ -288,11 +288,6 @@ async def run(
                 return float(event["origin_server_ts"]) / 1000 - due.timestamp()
 
             late = await _side_by_side(late_of, sent)
-        except BaseException:
-            print(f"ccc-bot log:\n{bot.output()[-3000:]}", file=sys.stderr)
-            raise
-        finally:
-            bot.stop()
         alone = await _homeserver_alone(server, account.access_token, list(rooms.values())) if fast else None
         return ReminderFigures(people, tuple(sorted(late)), opted_in, setup, alone)
 

@@ -19,13 +19,13 @@ from nio.rooms import MatrixRoom
 from bot.app import open_services
 from bot.core.clock import FakeClock
 from bot.core.config import WEEKDAYS, parse_config
-from bot.features.announcements.announcer import Announcer
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import Reminders
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import DM_POWER_LEVELS, MatrixSender
 from bot.storage.store import dm_key
+from commands.reminders import REMINDER_WORDING
 
 BOT = "@ccc-bot:example.org"
 ROOM = "!room:example.org"
@@ -89,8 +89,7 @@ async def run(count: int) -> float:
             rooms = Rooms(client, services.store, config)  # type: ignore[arg-type]
             await rooms.resolve_served()  # the configured room, and the direct rooms recorded
             sender = MatrixSender(client, services.store, rooms.direct, services.clock)  # type: ignore[arg-type]
-            announcer = Announcer(services, sender)
-            riding = Reminders(announcer, sender, rooms.is_member)
+            riding = Reminders(services, sender, REMINDER_WORDING, rooms.is_member)
             services.clock.set(due)  # type: ignore[attr-defined]
             began = time.perf_counter()
             await riding.run_due(due)

@@ -20,7 +20,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bench import Goal, median, percentile, workdir
-from bench.scale import Size, build_database, scale_config
+from bench.scale_database import Size, build_database, scale_config
 from bot.app import open_services
 from bot.core.clock import FakeClock
 from bot.web.server import Site

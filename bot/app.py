@@ -4,17 +4,20 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Iterable
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import Config
-from bot.core.dispatcher import Dispatcher, PowerLevels, Services
+from bot.core.dispatcher import Dispatcher, Membership, PowerLevels, Services
+from bot.core.model import Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
-from bot.features.announcements.announcer import Wording
-from bot.features.reminders.service import ReminderWording
+from bot.features.announcements.sending import Announcer
+from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
-from bot.features.sessions.repository import is_volunteer_host
-from bot.features.topics.repository import import_seed_file, keep_keys_current
+from bot.features.sessions.hosts import is_volunteer_host
+from bot.features.topics.index import keep_keys_current
+from bot.features.topics.seed import import_seed_file
 from bot.matrix import inbox  # noqa: F401 (the inbox is in every database: registers its part of !mydata)
 from bot.storage.store import Store
 from commands import build_registry
@@ -41,19 +44,17 @@ async def open_services(
         if opened:
             await store.close()
         raise
+    clock = clock or SystemClock()
     services = Services(
         config=config,
         store=store,
-        clock=clock or SystemClock(),
+        clock=clock,
         registry=build_registry(),
         # A volunteer (!host) is a host of the session they volunteered for.
-        host_checks=[is_volunteer_host],
+        host_checks=[functools.partial(is_volunteer_host, store, config, clock)],
     )
     # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
     services.parts.provide(Charts, Charts())
-    # What the announcer sends is worded by the handlers' layer.
-    services.parts.provide(Wording, WORDING)
-    services.parts.provide(ReminderWording, REMINDER_WORDING)
     if power_level is not None:
         services.power_level = power_level
     return services
@@ -74,6 +75,15 @@ async def open_dispatcher(config: Config, clock: Clock | None = None) -> Dispatc
     return Dispatcher(await open_services(config, clock))
 
 
+def open_announcer(services: Services, sender: Sender, membership: Membership | None = None) -> Announcer:
+    """The announcer (not started), with the reminders by direct message riding on it;
+    what they send is worded by the handlers' layer. `membership` says whether a person is
+    still in a served room (no reminder for someone who left)."""
+    announcer = Announcer(services, sender, WORDING)
+    announcer.riders.append(Reminders(services, sender, REMINDER_WORDING, membership))
+    return announcer
+
+
 def open_agenda(
     services: Services, port: AgendaPort, rooms: Iterable[str], *, sleep: Sleep | None = None
 ) -> AgendaKeeper | None:
@@ -82,7 +92,13 @@ def open_agenda(
     if not services.config.agenda.enabled:
         return None
     keeper = AgendaKeeper(
-        services, port, lambda data: render_agenda(services, data), rooms, sleep=sleep or asyncio.sleep
+        services.store,
+        services.config,
+        services.clock,
+        port,
+        lambda data: render_agenda(services, data),
+        rooms,
+        sleep=sleep or asyncio.sleep,
     )
     services.agenda = keeper
     return keeper

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.config import Config
-from bot.features.topics.repository import SeedError, read_seed
+from bot.features.topics.seed import SeedError, read_seed
 from bot.storage.store import StorageError, check_database, writable
 
 

@@ -7,16 +7,14 @@ from dataclasses import dataclass
 
 from bot.core.clock import Clock, parse_iso
 from bot.core.config import Config
-from bot.core.dispatcher import Services
 from bot.core.text import clean
 from bot.features.agenda.repository import all_agendas
-from bot.features.announcements.announcer import Announcer, Due
+from bot.features.announcements.planning import Due, due_between
 from bot.features.announcements.repository import Lead, Notice
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.features.sessions.repository import count_held
 from bot.features.topics.repository import count_open
 from bot.storage.store import Store
-from commands import build_registry
 
 # A running bot syncs at least every 30 s (the long-poll timeout); this much silence
 # means it is stuck or gone.
@@ -53,9 +51,7 @@ async def read_status(config: Config, store: Store, clock: Clock) -> Status:
         stale = now - last_sync > STALE_AFTER
         lines.append(f"last sync:         {last_sync_text} ({_ago(now - last_sync)}){'  <- STALE' if stale else ''}")
         healthy = not (state.startswith("running") and stale)
-    services = Services(config=config, store=store, clock=clock, registry=build_registry())
-    # The status only asks what is due and never sends, so it gives the Announcer no sender.
-    upcoming = await Announcer(services, sender=None).due_between(now, now + dt.timedelta(days=8))  # type: ignore[arg-type]
+    upcoming = await due_between(config, store, now, now + dt.timedelta(days=8))
     if upcoming:
         first = upcoming[0]
         what = await _what_is_due(store, first)

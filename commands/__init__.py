@@ -3,13 +3,32 @@
 from __future__ import annotations
 
 from bot.core.registry import CommandGroup, Registry
-from commands import agenda, export, help, privacy, reminders, schedule, sessions, topics
+from commands import (
+    agenda,
+    announce,
+    calendar,
+    cancellations,
+    export,
+    help,
+    privacy,
+    reminders,
+    schedule,
+    sessions,
+    stats,
+    topics,
+    volunteering,
+)
 
 GROUPS: tuple[CommandGroup, ...] = (
     help.group,
     schedule.group,
+    cancellations.group,
+    announce.group,
+    calendar.group,
     topics.group,
+    volunteering.group,
     sessions.group,
+    stats.group,
     reminders.group,
     privacy.group,
     export.group,

@@ -1,7 +1,7 @@
 """The wording of what the bot posts about a session: the announcement (on its own and for
 `!announce`), the host-wait notice, the cancellation notice, the late notes, the summary
-(on its own and for `!end`). The announcer decides what is sent and when, and asks these
-through `Services.parts` (WORDING, provided by bot/app.py)."""
+(on its own and for `!end`). The announcer decides what is sent and when, and words it
+with WORDING (handed to it by bot/app.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import datetime as dt
 from bot.core.config import Config
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
-from bot.features.announcements.announcer import Announcement, CancellationNotice, HostWait, Wording
+from bot.features.announcements.messages import Announcement, CancellationNotice, HostWait, Wording
 from bot.features.schedule.repository import (
     Session,
     local_time,
 )
-from bot.features.sessions.repository import LateComer, Person, Summary
+from bot.features.sessions.hosts import Person
+from bot.features.sessions.repository import LateComer
+from bot.features.sessions.summary import Summary
 from commands.wording import countdown, duration_text, long_date, time_in, with_full_stop
 
 

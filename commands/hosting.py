@@ -9,20 +9,20 @@ from bot.core.model import Reply
 from bot.core.text import Text
 from bot.features.people import repository as people
 from bot.features.schedule.repository import Cancellations, Session, load_cancellations, session_from_key
-from bot.features.sessions import repository as sessions
-from bot.features.sessions.repository import START_EARLY, START_LATE
+from bot.features.sessions import repository
+from bot.features.sessions.lifecycle import START_EARLY, START_LATE
 from commands.wording import countdown
 
 
 async def coming_offers(ctx: Context) -> list[Session]:
     """The sessions the asker offered to host that have not started and are not over."""
     now, out = ctx.clock.now(), []
-    for key in await sessions.offers_of(ctx.store, ctx.sender):
+    for key in await repository.offers_of(ctx.store, ctx.sender):
         try:
             session = session_from_key(ctx.config, key)
         except ValueError:
             continue
-        state = await sessions.state_of(ctx.store, key)
+        state = await repository.state_of(ctx.store, key)
         if (state is None or state.started_at is None) and session.starts_at + START_LATE >= now:
             out.append(session)
     return sorted(out, key=lambda s: s.starts_at)
@@ -52,9 +52,9 @@ async def host_of_another(ctx: Context, *, allowed: str, idle: str) -> Reply | N
     if not offers:
         return None
     text = offer_text(ctx, offers, await load_cancellations(ctx.store))
-    key = await sessions.running_session(ctx.store)
+    key = await repository.running_session(ctx.store)
     if key is None:
         return ctx.reply(text.line(f"No session is running, so {idle}."))
-    state = await sessions.state_of(ctx.store, key)
+    state = await repository.state_of(ctx.store, key)
     starter = await people.name_of(ctx.store, state.started_by or "") if state else "someone else"
     return ctx.reply(text.line(f"Session {key} is running, started by {starter}; only {allowed}."))

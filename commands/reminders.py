@@ -1,6 +1,6 @@
 """`!remind`: a direct message before the sessions a person chose, in their own time zone;
 and the words of those direct messages (the reminder, the cancellation), which the
-reminders feature asks through `Services.parts` (REMINDER_WORDING, provided by bot/app.py)."""
+reminders feature words with REMINDER_WORDING (handed to it by bot/app.py)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ import re
 
 from bot.core.config import Config, Slot, parse_duration
 from bot.core.dispatcher import Context
-from bot.core.model import Reply
+from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.service import (
-    DirectChat,
     Reminder,
     ReminderCancellation,
     ReminderWording,

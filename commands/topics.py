@@ -8,9 +8,27 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import hosts, repository
+from bot.features.topics import discussed as discussing
 from bot.features.topics import repository as topics
-from bot.features.topics.repository import Topic, TopicError, TopicStatus
+from bot.features.topics import suggest as suggesting
+from bot.features.topics import votes as voting
+from bot.features.topics.model import (
+    AlreadyVoted,
+    BudgetSpent,
+    DuplicateTopic,
+    EmptyTopic,
+    NotAllowed,
+    NotDiscussedHere,
+    NotOpen,
+    NotVoted,
+    RateLimited,
+    Topic,
+    TopicError,
+    TopicStatus,
+    TopicTooLong,
+    UnknownTopic,
+)
 from commands.hosting import host_of_another
 from commands.wording import countdown
 
@@ -43,21 +61,21 @@ def _remaining(ctx: Context, remaining: int | None) -> str:
 def explain(ctx: Context, error: TopicError) -> str:
     """What a refusal means, in words, with what to do instead."""
     p = ctx.prefix
-    if isinstance(error, topics.UnknownTopic):
+    if isinstance(error, UnknownTopic):
         return f"There is no topic #{error.topic_id}. See the open ones with {p}topics."
-    if isinstance(error, topics.NotOpen):
+    if isinstance(error, NotOpen):
         return f"{topic_label(error.topic).plain} {_closed(error.topic)}, so it can't be changed or voted for."
-    if isinstance(error, topics.AlreadyVoted):
+    if isinstance(error, AlreadyVoted):
         return f"You have already voted for {topic_label(error.topic).plain} (one vote per person per topic)."
-    if isinstance(error, topics.NotVoted):
+    if isinstance(error, NotVoted):
         return f"You haven't voted for {topic_label(error.topic).plain}, so there is no vote to remove."
-    if isinstance(error, topics.BudgetSpent):
+    if isinstance(error, BudgetSpent):
         mine = ", ".join(f"#{n}" for n in error.voted_for)
         return (
             f"You have used all {error.budget} of your votes (on {mine}). "
             f"Take one back with {p}unvote N to vote for another topic."
         )
-    if isinstance(error, topics.NotAllowed):
+    if isinstance(error, NotAllowed):
         return f"Only whoever suggested {topic_label(error.topic).plain}, or an organiser, can withdraw it."
     return str(error)
 
@@ -77,7 +95,7 @@ def _closed(topic: Topic) -> str:
 async def suggest(ctx: Context, text: Rest) -> Reply:
     p, conf = ctx.prefix, ctx.config.topics
     try:
-        topic = await topics.suggest(
+        topic = await suggesting.suggest(
             ctx.store,
             ctx.clock.now(),
             ctx.sender,
@@ -86,26 +104,26 @@ async def suggest(ctx: Context, text: Rest) -> Reply:
             max_length=conf.max_length,
             per_hour=conf.suggestions_per_hour,
         )
-    except topics.EmptyTopic:
+    except EmptyTopic:
         raise UsageError("the topic needs some words") from None
-    except topics.TopicTooLong as e:
+    except TopicTooLong as e:
         raise CommandError(
             f"That topic is {e.length} characters long; the limit is {e.limit}. Please shorten it."
         ) from None
-    except topics.RateLimited as e:
+    except RateLimited as e:
         wait = max(e.again_at - ctx.clock.now(), dt.timedelta(minutes=1))
         raise CommandError(
             f"You have suggested {plural(e.limit, 'topic')} in the last hour, the most allowed. "
             f"You can suggest again at {e.again_at:%H:%M} UTC ({countdown(wait)})."
         ) from None
-    except topics.DuplicateTopic as e:
+    except DuplicateTopic as e:
         return _duplicate(ctx, e)
     reply = Text("Added ").extend(topic_label(topic, conf.max_length)).add(". Vote for it with ")
     reply.code(f"{p}vote {topic.id}").add(" or react 👍 to this message.")
     return ctx.reply(reply, anchor=Anchor("topic", str(topic.id)))
 
 
-def _duplicate(ctx: Context, held: topics.DuplicateTopic) -> Reply:
+def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:
     topic, text = held.topic, topic_label(held.topic)
     if topic.is_open:
         text.add(" looks the same — vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
@@ -114,7 +132,7 @@ def _duplicate(ctx: Context, held: topics.DuplicateTopic) -> Reply:
         text.add(f" looks the same, and {_closed(topic)}.")
         different = "If there is something new to yours"
     if held.can_insist:
-        minutes = int(topics.INSIST_WINDOW.total_seconds() // 60)
+        minutes = int(suggesting.INSIST_WINDOW.total_seconds() // 60)
         text.add(f" {different}, send the same ").code(f"{ctx.prefix}suggest")
         text.add(f" again within {minutes} minutes to add it anyway.")
     elif not topic.is_open:
@@ -129,7 +147,7 @@ def _duplicate(ctx: Context, held: topics.DuplicateTopic) -> Reply:
 @group.command("vote", usage="N", help="Vote for topic N")
 async def vote(ctx: Context, topic: int) -> Reply:
     try:
-        result = await topics.vote(ctx.store, ctx.clock.now(), topic, ctx.sender, ctx.config.topics.votes_per_person)
+        result = await voting.vote(ctx.store, ctx.clock.now(), topic, ctx.sender, ctx.config.topics.votes_per_person)
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
     text = Text("Voted for ").extend(topic_label(result.topic)).add(f" — {plural(result.topic.votes, 'vote')} now.")
@@ -139,7 +157,7 @@ async def vote(ctx: Context, topic: int) -> Reply:
 @group.command("unvote", usage="N", help="Take back your vote for topic N")
 async def unvote(ctx: Context, topic: int) -> Reply:
     try:
-        result = await topics.unvote(ctx.store, topic, ctx.sender, ctx.config.topics.votes_per_person)
+        result = await voting.unvote(ctx.store, topic, ctx.sender, ctx.config.topics.votes_per_person)
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
     text = Text("Took back your vote for ").extend(topic_label(result.topic))
@@ -155,10 +173,10 @@ async def thumbs_up(ctx: Context, ref: str, added: bool) -> Reply | None:
     topic_id, budget = int(ref), ctx.config.topics.votes_per_person
     try:
         if added:
-            await topics.vote(ctx.store, ctx.clock.now(), topic_id, ctx.sender, budget)
+            await voting.vote(ctx.store, ctx.clock.now(), topic_id, ctx.sender, budget)
         else:
-            await topics.unvote(ctx.store, topic_id, ctx.sender, budget)
-    except (topics.AlreadyVoted, topics.NotVoted):
+            await voting.unvote(ctx.store, topic_id, ctx.sender, budget)
+    except (AlreadyVoted, NotVoted):
         return None
     except TopicError as e:
         if not added:
@@ -197,7 +215,7 @@ async def list_topics(ctx: Context) -> Reply:
 @group.command("withdraw", usage="N", help="Withdraw topic N (whoever suggested it, or an organiser)")
 async def withdraw(ctx: Context, topic: int) -> Reply:
     try:
-        withdrawn = await topics.withdraw(
+        withdrawn = await suggesting.withdraw(
             ctx.store, ctx.clock.now(), topic, ctx.sender, organiser=ctx.role >= Role.ORGANISER
         )
     except TopicError as e:
@@ -211,10 +229,12 @@ async def withdraw(ctx: Context, topic: int) -> Reply:
 async def _running(ctx: Context, otherwise: str) -> str:
     """The running session, which the asker must host: having volunteered for another
     session whose start window is open makes a host, but not of this one."""
-    session = await sessions.running_session(ctx.store)
+    session = await repository.running_session(ctx.store)
     if session is None:
         raise CommandError(f"No session is running. {otherwise}")
-    if not await sessions.hosts_running(ctx.services, ctx.sender, ctx.message.room_id):
+    if not await hosts.hosts_running(
+        ctx.store, ctx.config, ctx.sender, organiser=ctx.services.is_organiser(ctx.sender, ctx.message.room_id)
+    ):
         raise CommandError(
             f"Only the host of session {session} (who started it or volunteered for it), a host or an organiser "
             "can mark its topics."
@@ -243,7 +263,7 @@ async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply
     # removes it.
     note_text = clean(note, ctx.config.topics.max_length) if note and note.strip() != "-" else None
     try:
-        marked = await topics.mark_discussed(
+        marked = await discussing.mark_discussed(
             ctx.store, ctx.clock.now(), topic, session, note_text, replace_note=note is not None
         )
     except TopicError as e:
@@ -287,8 +307,8 @@ async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply
 async def undiscussed(ctx: Context, topic: int) -> Reply:
     session = await _running(ctx, "Only a topic marked discussed in the running session can be returned to the list.")
     try:
-        reopened = await topics.unmark_discussed(ctx.store, topic, session)
-    except topics.NotDiscussedHere as e:
+        reopened = await discussing.unmark_discussed(ctx.store, topic, session)
+    except NotDiscussedHere as e:
         raise CommandError(_not_discussed_here(ctx, e)) from None
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
@@ -296,7 +316,7 @@ async def undiscussed(ctx: Context, topic: int) -> Reply:
     return ctx.reply(text.add(f", with its {plural(reopened.votes, 'vote')}."))
 
 
-def _not_discussed_here(ctx: Context, error: topics.NotDiscussedHere) -> str:
+def _not_discussed_here(ctx: Context, error: NotDiscussedHere) -> str:
     topic, label = error.topic, topic_label(error.topic).plain
     if topic.status == TopicStatus.OPEN:
         return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."

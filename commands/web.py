@@ -16,16 +16,11 @@ from bot.core.config import Config
 from bot.core.text import plural
 from bot.features.agenda.service import Upcoming
 from bot.features.export.reports import IMPORTED_SESSION, Report, topics_json
+from bot.features.schedule.calendar import calendar_ics
 from bot.features.site.service import Feed, PageData
-from bot.features.topics.repository import Topic
-from commands.schedule import calendar_ics
+from bot.features.topics.model import Topic
 
 CHART_PATH = "/chart.png"
-
-
-def chart_title(config: Config) -> str:
-    """As `!stats` titles it, so both share the chart drawn last."""
-    return f"{config.conference.name}: people per session"
 
 
 def feed_ics(config: Config, feed: Feed, now: dt.datetime) -> bytes:

@@ -17,7 +17,7 @@ from bot.core.clock import FakeClock
 from bot.core.config import Config, parse_config
 from bot.core.dispatcher import Dispatcher, Services
 from bot.core.model import IncomingMessage, Reply
-from bot.features.topics.repository import read_seed
+from bot.features.topics.seed import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' own seed topics (the shipped topics.yaml is checked on its own, in
@@ -138,13 +138,13 @@ async def hold(chat: Chat, key: str, people: list[str]) -> None:
     """Session `key` held in the past: started by people[0], everyone checked in, ended
     an hour later."""
     from bot.features.schedule.repository import session_from_key
-    from bot.features.sessions import repository as sessions
+    from bot.features.sessions import repository
 
     session = session_from_key(chat.services.config, key)
-    await sessions.start_session(chat.store, session, people[0], session.starts_at)
+    await repository.start_session(chat.store, session, people[0], session.starts_at)
     for user in people[1:]:
-        await sessions.check_in(chat.store, key, user, session.starts_at, sessions.CheckInVia.COMMAND)
-    await sessions.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))
+        await repository.check_in(chat.store, key, user, session.starts_at, repository.CheckInVia.COMMAND)
+    await repository.end_session(chat.store, key, people[0], session.starts_at + dt.timedelta(hours=1))
 
 
 async def history_number(chat: Chat, text: str) -> int:

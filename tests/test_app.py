@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app import open_services
+from bot.app import open_announcer, open_services
 from bot.core.clock import FakeClock, SystemClock
-from bot.features.announcements.announcer import Wording
+from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
-from bot.features.topics.repository import SeedError
+from bot.features.topics.seed import SeedError
 from bot.storage.store import Store
 from commands.announcements import WORDING
+from commands.reminders import REMINDER_WORDING
 from tests.conftest import ALICE, SEED_TOPICS, START
 
 
@@ -28,14 +29,24 @@ async def test_the_seed_topics_are_imported_once_however_often_the_bot_starts(ma
             await services.store.close()
 
 
-async def test_services_come_with_the_chart_runner_the_wording_and_the_system_clock(make_config):
+async def test_services_come_with_the_chart_runner_and_the_system_clock(make_config):
     services = await open_services(make_config())
     try:
         assert isinstance(services.clock, SystemClock)
         assert isinstance(services.parts.get(Charts), Charts)
-        assert services.parts.get(Wording) is WORDING
         assert "suggest" in services.registry.commands
         assert services.power_level("!room:example.org", ALICE) is None, "no adapter: nobody has a power level"
+    finally:
+        await services.store.close()
+
+
+async def test_the_announcer_comes_with_the_wording_and_the_reminders_riding_on_it(make_config):
+    services = await open_services(make_config())
+    try:
+        announcer = open_announcer(services, sender=None)  # type: ignore[arg-type]
+        assert announcer.wording is WORDING
+        (reminders,) = announcer.riders
+        assert isinstance(reminders, Reminders) and reminders.wording is REMINDER_WORDING
     finally:
         await services.store.close()
 

@@ -471,7 +471,7 @@ def test_backup_copies_an_older_schema_without_upgrading_it(tmp_path, capsys):
 
 
 def test_the_documented_restore_brings_the_backup_back(tmp_path, capsys):
-    """README, Backup and restore: stop the bot, copy the backup over the database, remove
+    """docs/OPERATING.md, Restore: stop the bot, copy the backup over the database, remove
     any -wal and -shm left beside it, start the bot."""
     import asyncio
     import shutil

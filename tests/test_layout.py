@@ -17,7 +17,6 @@ ELSEWHERE = {
     # Need a real Synapse: run with the integration tests.
     "bot/devtools/demo.py": "tests/integration/test_demo.py",
     "bot/devtools/localsynapse.py": "tests/integration/test_localsynapse.py",
-    "bot/devtools/synapse_config.py": "tests/integration/test_localsynapse.py",
     # The Migration record is tested with the numbered list it makes up, as the store runs it.
     "bot/storage/migrations/migration.py": "tests/storage/test_migrations.py",
 }
@@ -68,8 +67,9 @@ def imported_test_modules(source: str, package: str) -> list[str]:
 
 
 def test_no_test_module_imports_another():
-    """A helper two test modules share lives in a helpers module (tests/helpers.py, or
-    tests/integration/helpers.py and botproc.py), so each test module stands on its own."""
+    """A helper two test modules share lives in a helpers module (tests/helpers.py, a
+    package's own fakes.py or helpers.py, tests/integration/helpers.py and botproc.py), so
+    each test module stands on its own."""
     imports = {}
     for path in sorted((ROOT / "tests").rglob("*.py")):
         package = ".".join(path.relative_to(ROOT).parent.parts)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar, cast
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
-from bot.core.model import AgendaControl, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
+from bot.core.model import AgendaControl, DirectChat, IncomingMessage, IncomingReaction, Reply, Role, normalise_reaction
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
 from bot.core.text import Text, clean, plural
 from bot.storage import reactions
@@ -28,8 +28,9 @@ PowerLevels = Callable[[str, str], "int | None"]
 # Asked whether a user is still in (or invited to) one of the served rooms: True, False, or
 # None when unknown (console mode, tests); unknown counts as present.
 Membership = Callable[[str], "bool | None"]
-# Extra ways to be a host of the current session (volunteering), added by features.
-HostCheck = Callable[["Services", str], Awaitable[bool]]
+# Extra ways to be a host of the current session (volunteering), added by features: asked
+# with the user id, they bring what they read (the wiring binds it).
+HostCheck = Callable[[str], Awaitable[bool]]
 # Told the user id of someone whose data `!forgetme` has just erased, so that an adapter
 # drops what it keeps outside the database (the console's saved files).
 ForgetHook = Callable[[str], Awaitable[None]]
@@ -39,9 +40,8 @@ T = TypeVar("T")
 
 class Parts:
     """What the wiring (bot/app.py) hands to features and handlers that they may not
-    import or build themselves, one object per type and looked up by that type: the
-    wording of what the bot says on its own (it lives in `commands/`, which features do not
-    import), the chart runner (one for as long as the bot runs)."""
+    import or build themselves, one object per type and looked up by that type: the chart
+    runner (one for as long as the bot runs)."""
 
     def __init__(self) -> None:
         self._by_type: dict[type[Any], object] = {}
@@ -75,6 +75,9 @@ class Services:
     # session cancelled or restored): the announcer, once started, sets it to plan (and
     # send what is due) at once, not at its next tick up to a minute later.
     schedule_changed: Callable[[], None] = lambda: None
+    # Finds or opens the bot's direct chat with a person (`!remind` opens it when they opt
+    # in), where the adapter has direct chats: the Matrix adapter sets it.
+    open_direct_chat: Callable[[str], Awaitable[DirectChat]] | None = None
 
     @property
     def prefix(self) -> str:
@@ -97,7 +100,7 @@ class Services:
             return Role.HOST
         if needed > Role.PARTICIPANT:
             for check in self.host_checks:
-                if await check(self, user_id):
+                if await check(user_id):
                     return Role.HOST
         return Role.PARTICIPANT
 
@@ -106,7 +109,7 @@ class Services:
 class Context:
     """One command being handled. `role` is exact for every role the command's own role
     or `role_aware` asks about; for a participant's command a volunteer host may show as
-    a participant (sessions.may_host answers about hosting a given session)."""
+    a participant (sessions.hosts.may_host answers about hosting a given session)."""
 
     services: Services
     message: IncomingMessage

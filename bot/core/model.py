@@ -105,6 +105,16 @@ class Sender(Protocol):
     async def send(self, reply: Reply, in_reply_to: IncomingMessage | None = None) -> str | None: ...
 
 
+@dataclass(frozen=True)
+class DirectChat:
+    """The bot's direct chat with a person, as found or opened when they opt in to reminders."""
+
+    ready: bool  # there is one, joined or invited
+    opened: bool = False  # a new one, opened just now
+    invited: bool = False  # the person has yet to accept the invitation
+    not_before: dt.datetime | None = None  # none opened: they left one less than an hour old
+
+
 @runtime_checkable
 class SentLookup(Protocol):
     """A Sender that can tell whether a send cut short (the bot killed after the homeserver

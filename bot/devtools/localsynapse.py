@@ -1,9 +1,9 @@
 """A throwaway Synapse homeserver on 127.0.0.1, for tests and demos.
 
-Only the standard library (plus PyYAML for writing the config) is used here, so the
-launcher can be imported without nio; Synapse itself runs in a subprocess, started
-with ``python`` (by default this interpreter), which must have ``matrix-synapse``
-installed.
+Only the standard library (plus PyYAML, with which synapse_config.py writes the config)
+is used here, so the launcher can be imported without nio; Synapse itself runs in a
+subprocess, started with ``python`` (by default this interpreter), which must have
+``matrix-synapse`` installed.
 
     with LocalSynapse(tmp_dir) as hs:
         user_id, token = hs.register("alice", "secret")
@@ -13,7 +13,6 @@ installed.
 from __future__ import annotations
 
 import atexit
-import base64
 import hashlib
 import hmac
 import http.client
@@ -32,9 +31,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.devtools.synapse_config import RATE_LIMITS, deep_merge, logging_config
+from bot.devtools.synapse_config import CONFIG_FILE, LOG_FILE, deep_merge, load_or_create_secrets, write_files
 
 __all__ = ["LocalSynapse", "SynapseHTTPError"]
 
@@ -102,7 +99,7 @@ class LocalSynapse:
         self.python = python
         self._proc: subprocess.Popen[bytes] | None = None
         # Reusing secrets from an earlier run in the same dir keeps its tokens valid.
-        self._secrets = self._load_or_create_secrets()
+        self._secrets = load_or_create_secrets(self.base_dir)
 
     # -- properties ------------------------------------------------------------------
 
@@ -120,11 +117,11 @@ class LocalSynapse:
 
     @property
     def config_path(self) -> Path:
-        return self.base_dir / "homeserver.yaml"
+        return self.base_dir / CONFIG_FILE
 
     @property
     def log_path(self) -> Path:
-        return self.base_dir / "homeserver.log"
+        return self.base_dir / LOG_FILE
 
     @property
     def stderr_path(self) -> Path:
@@ -151,7 +148,15 @@ class LocalSynapse:
         if self.running:
             return
         self.base_dir.mkdir(parents=True, exist_ok=True)
-        self._write_files()
+        # The launch id is served at /.well-known/matrix/client, for _answers() to know it.
+        launch = {"serve_client_wellknown": True, "extra_well_known_client_content": {_LAUNCH_KEY: self._launch_id}}
+        write_files(
+            self.base_dir,
+            server_name=self.server_name,
+            port=self.port,
+            config_secrets=self._secrets,
+            extra_config=deep_merge(launch, self.extra_config),
+        )
 
         started = time.monotonic()
         with self.stderr_path.open("ab") as stderr:
@@ -307,69 +312,6 @@ class LocalSynapse:
         except PermissionError:
             # The group may already be gone and the pgid reused; signal just our child.
             proc.send_signal(sig)
-
-    def _load_or_create_secrets(self) -> dict[str, str]:
-        names = ("registration_shared_secret", "macaroon_secret_key", "form_secret")
-        old: dict[str, Any] = {}
-        if self.config_path.exists():
-            try:
-                old = yaml.safe_load(self.config_path.read_text()) or {}
-            except (OSError, yaml.YAMLError):
-                old = {}
-        return {name: str(old.get(name) or secrets.token_urlsafe(32)) for name in names}
-
-    def _write_files(self) -> None:
-        signing_key = self.base_dir / "signing.key"
-        if not signing_key.exists():
-            # An ed25519 signing key file is "ed25519 <key id> <unpadded b64 seed>", and
-            # any 32 random bytes are a valid seed: cheaper than --generate-keys, which
-            # costs a full Synapse import.
-            seed = base64.b64encode(os.urandom(32)).decode().rstrip("=")
-            signing_key.write_text(f"ed25519 a_{secrets.token_hex(2)} {seed}\n")
-
-        log_config = self.base_dir / "log.config"
-        log_config.write_text(yaml.safe_dump(logging_config(self.log_path), sort_keys=False))
-
-        config = deep_merge(self._base_config(signing_key, log_config), self.extra_config)
-        self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-
-    def _base_config(self, signing_key: Path, log_config: Path) -> dict[str, Any]:
-        return {
-            "server_name": self.server_name,
-            "public_baseurl": self.url + "/",
-            "pid_file": str(self.base_dir / "homeserver.pid"),
-            "listeners": [
-                {
-                    "port": self.port,
-                    "bind_addresses": ["127.0.0.1"],
-                    "type": "http",
-                    "tls": False,
-                    "x_forwarded": False,
-                    "resources": [{"names": ["client"], "compress": False}],
-                }
-            ],
-            "database": {
-                "name": "sqlite3",
-                "args": {"database": str(self.base_dir / "homeserver.db")},
-            },
-            "log_config": str(log_config),
-            "media_store_path": str(self.base_dir / "media_store"),
-            "signing_key_path": str(signing_key),
-            "trusted_key_servers": [],
-            "suppress_key_server_warning": True,
-            "report_stats": False,
-            "enable_metrics": False,
-            "enable_registration": False,
-            "serve_client_wellknown": True,
-            "extra_well_known_client_content": {_LAUNCH_KEY: self._launch_id},
-            **self._secrets,
-            # The minimum bcrypt cost: registration and password login in ms, not 0.3 s.
-            "bcrypt_rounds": 4,
-            "presence": {"enabled": False},
-            "max_upload_size": "50M",
-            "url_preview_enabled": False,
-            **RATE_LIMITS,
-        }
 
     def _log_tails(self) -> str:
         return f"{_tail(self.stderr_path)}\n{_tail(self.log_path)}"

@@ -30,8 +30,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.logs import hide_secrets
 from bot.core.model import LoginFailed
 from bot.features.agenda.keeper import AgendaKeeper
-from bot.features.announcements.announcer import Announcer
-from bot.features.reminders.service import DirectChats, Reminders
+from bot.features.announcements.jobs import Jobs
 from bot.features.schedule.repository import load_cancellations, next_held_sessions
 from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import Credentials, password_login, stored_credentials
@@ -62,7 +61,7 @@ class MatrixBot:
         self.ready = asyncio.Event()
         self._task: asyncio.Task[Any] | None = None
         self.scheduler: AsyncIOScheduler | None = None
-        self.announcer: Announcer | None = None
+        self.jobs: Jobs | None = None
         self.agenda: AgendaKeeper | None = None
         self.web: WebServer | None = None
         self._sync: Syncer | None = None
@@ -85,7 +84,7 @@ class MatrixBot:
         self.dispatcher.services.is_member = rooms.is_member
         sender = MatrixSender(client, self.store, rooms.direct, self.clock)
         # `!remind` opens the person's direct room when they opt in.
-        self.dispatcher.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
+        self.dispatcher.services.open_direct_chat = sender.open_direct
         # `!forgetme` erases the record of the person's direct room: it is left.
         self.dispatcher.services.on_forget.append(rooms.direct.forget_person)
         crypto = Crypto(client, self.store, self.config, sender, self.clock)
@@ -123,12 +122,14 @@ class MatrixBot:
         The reminders by direct message run on the same scheduler."""
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+        from bot.app import open_announcer
+
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.scheduler.start()
-        self.announcer = Announcer(self.dispatcher.services, sender)
-        self.announcer.riders.append(Reminders(self.announcer, sender, rooms.is_member))
-        await self.announcer.start(self.scheduler)
-        await self.announcer.run_due()
+        announcer = open_announcer(self.dispatcher.services, sender, rooms.is_member)
+        self.jobs = Jobs(announcer)
+        await self.jobs.start(self.scheduler)
+        await announcer.run_due()
         next_run = min((job.next_run_time for job in self.scheduler.get_jobs() if job.next_run_time), default=None)
         cancels = await load_cancellations(self.store)
         upcoming = next_held_sessions(self.config, cancels, self.clock.now(), 1)
@@ -180,8 +181,8 @@ class MatrixBot:
             await self.web.stop()
         if self.agenda is not None:
             await self.agenda.stop()
-        if self.announcer is not None:
-            await self.announcer.stop()  # and its scheduler
+        if self.jobs is not None:
+            await self.jobs.stop()  # and its scheduler
         elif self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self.workers is not None:

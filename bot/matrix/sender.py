@@ -26,9 +26,8 @@ from nio.api import RoomPreset
 from nio.exceptions import LocalProtocolError
 
 from bot.core.clock import UTC, Clock, SystemClock, iso
-from bot.core.model import IncomingMessage, Reply
+from bot.core.model import DirectChat, IncomingMessage, Reply
 from bot.core.text import plural
-from bot.features.reminders.service import DirectChat
 from bot.storage.reactions import record_anchor
 from bot.storage.store import Store, dm_key
 
@@ -244,7 +243,7 @@ class MatrixSender:
 
     async def open_direct(self, user_id: str) -> DirectChat:
         """`!remind`: the person's direct room found or opened now, rather than when their
-        first reminder is due (bot.features.reminders.service.DirectChats, provided by the adapter)."""
+        first reminder is due (`Services.open_direct_chat`, set by the adapter)."""
         room = await self.direct_room(user_id)
         if room.room_id is None:
             return DirectChat(ready=False, not_before=room.not_before)

@@ -446,8 +446,11 @@ def dm_key(user_id: str = "") -> str:
     return f"dm:{user_id}"
 
 
+_READ_META = "SELECT value FROM meta WHERE key = ?"
+
+
 async def read_meta(db: aiosqlite.Connection, key: str) -> str | None:
-    row = await (await db.execute("SELECT value FROM meta WHERE key = ?", (key,))).fetchone()
+    row = await (await db.execute(_READ_META, (key,))).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -461,6 +464,12 @@ async def write_meta(db: aiosqlite.Connection, key: str, value: str) -> None:
 def put_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     """`write_meta`, on the plain connection (in Store.run's work)."""
     conn.execute(_WRITE_META, (key, value))
+
+
+def fetch_meta(conn: sqlite3.Connection, key: str) -> str | None:
+    """`read_meta`, on the plain connection (in Store.run's work)."""
+    row = conn.execute(_READ_META, (key,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 async def write_meta_once(db: aiosqlite.Connection, key: str, value: str) -> None:

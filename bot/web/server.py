@@ -29,7 +29,7 @@ from bot.core.clock import UTC
 from bot.core.dispatcher import Services
 from bot.features.sessions.chart import Charts
 from bot.features.site import service as site
-from bot.features.topics.repository import TopicStatus
+from bot.features.topics.model import TopicStatus
 from bot.storage.store import StoreStopped
 from bot.web.limits import (
     HEADER_TIMEOUT,
@@ -41,6 +41,7 @@ from bot.web.limits import (
     request_arrived,
 )
 from commands import web as words
+from commands.stats import chart_title
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ class Site:
         if series is None:
             raise web.HTTPNotFound(text="No chart yet: it needs two sessions held.\n")
         # One chart runner for the bot: it draws one at a time and keeps the last one.
-        png = await s.parts.get(Charts).render(series, words.chart_title(s.config))
+        png = await s.parts.get(Charts).render(series, chart_title(s.config))
         if png is None:
             raise web.HTTPServiceUnavailable(text="The chart could not be drawn; see the bot's log.\n")
         return conditional(request, png, "image/png", cache="max-age=300")

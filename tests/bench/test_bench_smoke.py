@@ -23,11 +23,12 @@ from bench import (
     reminders,
     reminders_pipeline,
     scale,
+    scale_database,
     web,
 )
 from bot.devtools.localsynapse import LocalSynapse
 
-TINY = scale.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
+TINY = scale_database.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
 
 
 @pytest.fixture(scope="module")

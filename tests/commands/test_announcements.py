@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from bot.features.announcements.announcer import announcement_of, cancellation_of, host_wait_of
+from bot.features.announcements.messages import announcement_of, cancellation_of, host_wait_of
 from bot.features.schedule.repository import session_from_key, sessions_on
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository
 from commands.announcements import announcement_text, cancellation_text, host_wait_text
 from tests.conftest import ALICE, BOB
 
@@ -49,8 +49,8 @@ async def test_host_wait_of_one_minute_reads_right(make_chat, make_config):
 
 async def test_volunteers_read_as_a_sentence_and_no_line_ends_in_a_space(make_chat, make_config):
     chat = await make_chat(make_config(conference={"display_timezones": ["UTC", "America/Los_Angeles", "Asia/Tokyo"]}))
-    await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
-    await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 13))
+    await repository.volunteer(chat.store, MORNING, BOB, at(23, 12))
+    await repository.volunteer(chat.store, MORNING, ALICE, at(23, 13))
     session = session_from_key(chat.services.config, MORNING)
     made = await announcement_of(chat.services, session, at(26, 7, 45), lead=dt.timedelta(minutes=15))
     text = announcement_text(chat.services.config, made)

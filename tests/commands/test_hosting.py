@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from bot.features.people import repository as people
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 NEXT_WEEK = "2026-12-03 08:00"
@@ -46,7 +46,7 @@ async def test_end_from_a_volunteer_of_a_later_session_while_one_runs(chat):
         "Session 2026-11-26 08:00 is running, started by Bob; "
         "only whoever started it, a host or an organiser can end it."
     ), text
-    assert await sessions.running_session(chat.store) == "2026-11-26 08:00", "still running"
+    assert await repository.running_session(chat.store) == "2026-11-26 08:00", "still running"
 
 
 async def test_end_from_a_volunteer_of_a_later_session_with_none_running(chat):

@@ -1,24 +1,26 @@
 import datetime as dt
 import itertools
 import re
-import struct
-import sys
 
 import pytest
 
-from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingReaction
 from bot.features.people import repository as people
-from bot.features.sessions import chart
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository, summary
 from bot.storage.reactions import record_anchor
 from commands.announcements import summary_text
-from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, hold
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 
 UTC = dt.UTC
+
+
 CAROL = "@carol:example.org"
+
+
 DAVE = "@dave:example.org"
 MORNING, EVENING = "2026-11-26 08:00", "2026-11-26 17:00"
+
+
 _reactions = itertools.count(1)
 
 
@@ -52,7 +54,7 @@ async def test_participant_may_start_end_and_mark_discussed_only_after_volunteer
     topic = await suggest(chat, BOB, "Sociocracy in practice")
     for command in ("!start", "!end", f"!discussed {topic}"):
         assert "is for hosts only" in await chat.text(ALICE, command), command
-    assert await sessions.running_session(chat.store) is None
+    assert await repository.running_session(chat.store) is None
     # Volunteering for another session does not help with this one.
     assert "volunteered to host session 2026-11-26 17:00" in await chat.text(ALICE, f"!host {EVENING}")
     text = await chat.text(ALICE, "!start")
@@ -75,7 +77,7 @@ async def test_a_volunteer_for_a_later_session_is_told_when_theirs_can_be_starte
     assert "(in 8 hours 35 minutes)" in text, text
     assert "Session 2026-11-26 08:00 is started by its own volunteers, the configured hosts or an organiser" in text
     assert "To host it too: !host 2026-11-26 08:00, then !start." in text, text
-    assert await sessions.running_session(chat.store) is None
+    assert await repository.running_session(chat.store) is None
     await start(chat, user=HOST)
     text = await chat.text(ALICE, "!start")
     assert "You volunteered to host session 2026-11-26 17:00" in text, text
@@ -104,7 +106,7 @@ async def test_a_volunteer_who_did_not_start_the_session_cannot_end_it(chat):
     text = await chat.text(MALLORY, "!end")
     assert "can't end session 2026-11-26 08:00" in text and "@host:example.org started it" in text, text
     assert "Only whoever started it, a host or an organiser can end it" in text
-    assert await sessions.running_session(chat.store) == MORNING, "still running"
+    assert await repository.running_session(chat.store) == MORNING, "still running"
     assert "Session 2026-11-26 08:00 ended" in await chat.text(HOST, "!end")
 
 
@@ -130,7 +132,7 @@ async def test_an_organisers_start_reopens_a_session_ended_by_mistake(chat):
     await chat.say(HOST, f"!discussed {topic}")
     chat.clock.set(at(26, 8, 20))
     await chat.say(HOST, "!end")
-    assert await sessions.running_session(chat.store) is None
+    assert await repository.running_session(chat.store) is None
     text = await chat.text(HOST, "!start")
     assert "already held" in text and "An organiser can reopen it with !start" in text, "only an organiser reopens"
     assert "already held" in await chat.text(MALLORY, "!start")
@@ -138,10 +140,10 @@ async def test_an_organisers_start_reopens_a_session_ended_by_mistake(chat):
     text = await chat.text(ORGANISER, "!start")
     assert "Session 2026-11-26 08:00 is reopened" in text and "ended at 08:20 UTC" in text, text
     assert "has started" not in text
-    state = await sessions.state_of(chat.store, MORNING)
+    state = await repository.state_of(chat.store, MORNING)
     assert state.running and state.ended_at is None and state.ended_by is None
     assert state.started_by == HOST and state.started_at == at(26, 8, 2), "still the host's session"
-    assert await sessions.attendees(chat.store, MORNING) == [HOST, ALICE], "check-ins kept"
+    assert await repository.attendees(chat.store, MORNING) == [HOST, ALICE], "check-ins kept"
     assert "already running" in await chat.text(ORGANISER, "!start")
     chat.clock.set(at(26, 9, 0))
     summary = await chat.text(HOST, "!end")
@@ -155,7 +157,7 @@ async def test_a_session_ended_cannot_be_reopened_once_its_start_window_is_over(
     await chat.say(HOST, "!end")
     chat.clock.set(at(26, 10, 1))
     assert "No session can be started now" in await chat.text(ORGANISER, "!start")
-    assert await sessions.running_session(chat.store) is None
+    assert await repository.running_session(chat.store) is None
 
 
 # --- !start -------------------------------------------------------------------------------
@@ -176,23 +178,23 @@ async def test_start_window_edges(chat, when, ok):
     if ok is True:
         assert "Session 2026-11-26 08:00 has started" in text
         assert "https://bbb.example.org/b/ccc" in text and "access code ccc" in text
-        assert await sessions.running_session(chat.store) == MORNING
+        assert await repository.running_session(chat.store) == MORNING
     else:
         assert "No session can be started now" in text and ok in text
-        assert await sessions.running_session(chat.store) is None
+        assert await repository.running_session(chat.store) is None
 
 
 async def test_start_records_who_and_when_and_refuses_twice(chat):
     chat.clock.set(at(26, 8, 3))
     replies = await start(chat)
     assert replies[0].anchor.ref == MORNING and replies[0].thread_root is None
-    state = await sessions.state_of(chat.store, MORNING)
+    state = await repository.state_of(chat.store, MORNING)
     assert state.started_by == HOST and state.started_at == at(26, 8, 3)
     chat.clock.set(at(26, 8, 5))
     assert "already running: @host:example.org started it at 08:03 UTC" in await chat.text(ORGANISER, "!start")
     await chat.say(HOST, "!end")
     assert "already held" in await chat.text(HOST, "!start")
-    assert await sessions.attendees(chat.store, MORNING) == [HOST], "the host who started counts as present"
+    assert await repository.attendees(chat.store, MORNING) == [HOST], "the host who started counts as present"
 
 
 async def test_start_refuses_a_cancelled_session(chat):
@@ -204,8 +206,8 @@ async def test_start_refuses_a_cancelled_session(chat):
 async def test_start_goes_into_the_session_thread(make_chat, make_config):
     other = "!other:example.org"
     chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
-    await sessions.set_thread_root(chat.store, MORNING, ROOM, "$zero-here")
-    await sessions.set_thread_root(chat.store, MORNING, other, "$zero-there")
+    await repository.set_thread_root(chat.store, MORNING, ROOM, "$zero-here")
+    await repository.set_thread_root(chat.store, MORNING, other, "$zero-there")
     chat.clock.set(at(26, 8))
     replies = await start(chat)
     assert [(r.room_id, r.thread_root) for r in replies] == [(None, "$zero-here"), (other, "$zero-there")]
@@ -221,7 +223,7 @@ async def test_check_in_once_and_not_when_nothing_runs(chat):
     await start(chat)
     assert "Checked in to session 2026-11-26 08:00" in await chat.text(ALICE, "!here")
     assert "already checked in" in await chat.text(ALICE, "!here")
-    assert await sessions.attendees(chat.store, MORNING) == [HOST, ALICE]
+    assert await repository.attendees(chat.store, MORNING) == [HOST, ALICE]
 
 
 async def test_raised_hand_checks_in_and_taking_it_back_checks_out(chat):
@@ -230,14 +232,14 @@ async def test_raised_hand_checks_in_and_taking_it_back_checks_out(chat):
     hand = await react(chat, BOB, "$start")
     await react(chat, ALICE, "$start", key="👍")  # not a check-in
     await react(chat, CAROL, "$elsewhere")  # not a session message
-    assert await sessions.attendees(chat.store, MORNING) == [HOST, BOB]
+    assert await repository.attendees(chat.store, MORNING) == [HOST, BOB]
     await react(chat, BOB, "$start", added=False, event_id=hand)
-    assert await sessions.attendees(chat.store, MORNING) == [HOST]
+    assert await repository.attendees(chat.store, MORNING) == [HOST]
     # a check-in by command is not undone by a reaction
     await chat.say(ALICE, "!here")
     alice_hand = await react(chat, ALICE, "$start")
     await react(chat, ALICE, "$start", added=False, event_id=alice_hand)
-    assert await sessions.attendees(chat.store, MORNING) == [HOST, ALICE]
+    assert await repository.attendees(chat.store, MORNING) == [HOST, ALICE]
 
 
 async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat):
@@ -245,7 +247,7 @@ async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat)
         await people.remember_display_name(chat.store, user, name)
     # The 0m announcement roots the thread; Dave raises his hand on it before the start.
     await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
-    await sessions.set_thread_root(chat.store, MORNING, ROOM, "$zero")
+    await repository.set_thread_root(chat.store, MORNING, ROOM, "$zero")
     chat.clock.set(at(26, 7, 59))
     await react(chat, DAVE, "$zero")
     chat.clock.set(at(26, 8, 2))
@@ -272,7 +274,7 @@ async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat)
     assert "Never discussed" not in reply.text and "Carol" not in reply.text
     assert "<script>" not in reply.html
     assert reply.mentions == ()
-    assert await sessions.running_session(chat.store) is None
+    assert await repository.running_session(chat.store) is None
     assert "No session is running" in await chat.text(HOST, "!end")
 
 
@@ -359,9 +361,7 @@ async def test_late_after_a_session_ended_goes_to_the_next_one(chat):
     assert "will join session 2026-11-26 17:00 later" in await chat.text(CAROL, "!late sorry")
     assert (
         "Said they would come later"
-        not in summary_text(
-            chat.services.config, await sessions.summary_of(chat.store, MORNING, chat.clock.now())
-        ).plain
+        not in summary_text(chat.services.config, await summary.summary_of(chat.store, MORNING, chat.clock.now())).plain
     )
     chat.clock.set(at(26, 17))
     (opening,) = await start(chat)
@@ -375,125 +375,6 @@ async def test_a_session_nobody_is_late_for_says_nothing_about_latecomers(chat):
     assert "Said they would come later" not in await chat.text(HOST, "!end")
 
 
-# --- !host --------------------------------------------------------------------------------
-
-
-async def test_host_for_a_given_or_the_next_session(chat):
-    text = await chat.text(ALICE, "!host 2026-12-03 17:00")
-    assert "volunteered to host session 2026-12-03 17:00" in text and "(Thursday 3 December 2026, 17:00 UTC" in text
-    assert "already volunteered" in await chat.text(ALICE, "!host 2026-12-03 17:00")
-    assert await sessions.volunteers_of(chat.store, "2026-12-03 17:00") == [ALICE]
-    text = await chat.text(BOB, "!host 2026-12-03")
-    assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !host" in text
-    assert "no session at 09:00" in await chat.text(BOB, "!host 2026-12-03 09:00")
-    assert "Also volunteered: @alice:example.org" in await chat.text(BOB, "!host 2026-12-03 17:00")
-    assert "2026-11-19 is in the past" in await chat.text(BOB, "!host 2026-11-19 08:00")
-    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
-    assert "volunteered to host session 2026-11-26 17:00" in await chat.text(BOB, "!host"), "the next not cancelled"
-    assert "is cancelled" in await chat.text(BOB, "!host 2026-11-26 08:00")
-
-
-async def test_host_and_unhost_refuse_dates_in_the_past_or_over_a_year_ahead(chat):
-    for command in ("!host", "!unhost"):
-        for typed, why in (
-            ("9999-12-31 20:00", "9999-12-31 is too far ahead"),
-            ("9999-12-30 08:00", "9999-12-30 is too far ahead"),  # a Thursday, so a slot
-            ("2027-11-25 08:00", "2027-11-25 is too far ahead"),  # a Thursday, a year and 2 days ahead
-            ("9999-12-31", "9999-12-31 is too far ahead"),
-            ("0001-01-01", "0001-01-01 is in the past"),
-            ("0001-01-01 08:00", "0001-01-01 is in the past"),
-            ("2026-11-19 08:00", "2026-11-19 is in the past"),
-        ):
-            text = await chat.text(ALICE, f"{command} {typed}")
-            assert f"{command}: {why}: give a date from today (2026-11-23) up to a year ahead (2027-11-23)." in text
-            assert f"Usage: {command} [YYYY-MM-DD HH:MM]" in text and "unexpectedly" not in text, text
-            assert len(text.splitlines()) == 2, text
-    assert await sessions.offers_of(chat.store, ALICE) == []
-
-
-async def test_host_takes_dates_from_today_to_exactly_a_year_ahead(make_chat, make_config):
-    config = make_config(conference={"slots": ["Thursday 08:00", "Friday 08:00", "Saturday 08:00"]})
-    chat = await make_chat(config, start=at(26, 7))  # Thursday 26 November 2026, 07:00
-    assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host 2026-11-26 08:00")
-    assert "volunteered to host session 2027-11-26 08:00" in await chat.text(ALICE, "!host 2027-11-26 08:00")
-    text = await chat.text(ALICE, "!host 2027-11-27 08:00")
-    assert "2027-11-27 is too far ahead" in text and "up to a year ahead (2027-11-26)" in text
-    assert "2026-11-25 is in the past" in await chat.text(ALICE, "!host 2026-11-25")
-    assert await sessions.offers_of(chat.store, ALICE) == ["2026-11-26 08:00", "2027-11-26 08:00"]
-    assert "no longer offer to host session 2027-11-26 08:00" in await chat.text(ALICE, "!unhost 2027-11-26 08:00")
-    assert "no longer offer to host session 2026-11-26 08:00" in await chat.text(ALICE, "!unhost 2026-11-26")
-
-
-async def test_today_is_the_date_in_the_conference_zone(make_chat, make_config):
-    # 12:00 UTC on Wednesday 25 November is 02:00 on Thursday 26 November in Kiritimati (UTC+14).
-    config = make_config(conference={"timezone": "Pacific/Kiritimati", "slots": ["Wednesday 08:00", "Thursday 08:00"]})
-    chat = await make_chat(config, start=at(25, 12))
-    text = await chat.text(ALICE, "!host 2026-11-25 08:00")
-    assert "2026-11-25 is in the past: give a date from today (2026-11-26)" in text, text
-    assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host 2026-11-26 08:00")
-
-
-async def test_an_offer_stored_for_a_date_out_of_range_does_not_break_unhost(make_chat, make_config):
-    """Offers taken before dates were checked may name a date the zone can't convert."""
-    chat = await make_chat(make_config(conference={"timezone": "America/New_York"}))
-    await sessions.volunteer(chat.store, "9999-12-31 20:00", ALICE, at(23, 12))
-    await chat.say(ALICE, "!host 2026-12-03 08:00")
-    assert "no longer offer to host session 2026-12-03 08:00" in await chat.text(ALICE, "!unhost")
-    assert "have not offered to host any coming session" in await chat.text(ALICE, "!unhost")
-
-
-# --- !stats -------------------------------------------------------------------------------
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
-    return struct.unpack(">II", data[16:24])
-
-
-async def test_stats_chart_and_table_match_the_database(chat):
-    people = [f"@p{i}:example.org" for i in range(12)]
-    held = {}
-    day = dt.date(2026, 11, 19)
-    for week in range(14):  # the two oldest fall outside the 12 weeks
-        for hour in ("08:00", "17:00"):
-            if (week + len(hour) + int(hour[:2])) % 5 == 0:
-                continue  # some sessions were not held
-            key = f"{day - dt.timedelta(weeks=week)} {hour}"
-            held[key] = 1 + (week * 7 + int(hour[:2])) % len(people)
-            await hold(chat, key, people[: held[key]])
-    reply = (await chat.say(ALICE, "!stats"))[0]
-    rows = await chat.store.fetchall(
-        "SELECT s.key, COUNT(a.user_id) FROM sessions s JOIN attendance a ON a.session = s.key "
-        "WHERE s.starts_at >= ? GROUP BY s.key",
-        (iso(chat.clock.now() - dt.timedelta(weeks=12)),),
-    )
-    in_db = {r[0]: r[1] for r in rows}
-    table = dict(re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d)  (\d+)$", reply.text, re.M))
-    assert {k: int(v) for k, v in table.items()} == in_db
-    assert len(in_db) < len(held), "sessions older than 12 weeks are left out"
-    total = sum(in_db.values())
-    assert f"{len(in_db)} sessions held, {total} check-ins" in reply.text
-    assert reply.file.filename == "ccc-attendance.png" and reply.file.mimetype == "image/png"
-    assert png_size(reply.file.data) == (800, 400)
-    assert len(reply.file.data) > 10_000
-
-
-async def test_stats_with_too_few_sessions_is_text_only(chat):
-    reply = (await chat.say(ALICE, "!stats"))[0]
-    assert reply.file is None and "No session has been held" in reply.text
-    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
-    reply = (await chat.say(ALICE, "!stats"))[0]
-    assert reply.file is None
-    assert "2026-11-19 08:00  3" in reply.text and "a chart needs at least two" in reply.text
-    assert "1 session held, 3 check-ins, 3.0 per session on average" in reply.text
-
-
-async def test_stats_counts_read_right_for_one(chat):
-    await hold(chat, "2026-11-19 08:00", [HOST])
-    text = await chat.text(ALICE, "!stats")
-    assert "1 session held, 1 check-in, 1.0 per session" in text
-
-
 async def test_a_raised_hand_is_named_in_the_summary_by_display_name(chat):
     chat.clock.set(at(26, 8))
     await start(chat)
@@ -501,29 +382,6 @@ async def test_a_raised_hand_is_named_in_the_summary_by_display_name(chat):
     await chat.dispatcher.handle_reaction(reaction)
     summary = await chat.text(HOST, "!end")
     assert "Bob B." in summary and BOB not in summary
-
-
-async def test_stats_when_the_chart_cannot_be_drawn_still_answers_with_the_table(chat, monkeypatch, caplog):
-    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
-    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
-    monkeypatch.setattr(chart, "child_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
-    reply = (await chat.say(ALICE, "!stats"))[0]
-    assert reply.file is None
-    assert "2026-11-19 08:00  3" in reply.text and "could not be drawn" in reply.text
-    assert "exit 3" in caplog.text
-
-
-async def test_stats_draws_the_chart_outside_the_bot_process(chat, monkeypatch):
-    """matplotlib would stay loaded (about 45 MB) in a bot that drew the chart itself."""
-    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
-    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
-
-    def in_this_process(*args):
-        raise AssertionError("the chart was drawn in the bot's own process")
-
-    monkeypatch.setattr(chart, "draw", in_this_process)  # the child process has its own
-    reply = (await chat.say(ALICE, "!stats"))[0]
-    assert png_size(reply.file.data) == (800, 400)
 
 
 # --- checking in while waiting for the host ----------------------------------------------
@@ -538,11 +396,11 @@ async def test_here_while_waiting_for_the_host_checks_in_and_start_keeps_it(chat
     assert "Checked in to session 2026-11-26 08:00" in text and "No session is running" not in text
     assert "no host has started it yet" in text
     assert "already checked in" in await chat.text(ALICE, "!here")
-    assert await sessions.running_session(chat.store) is None, "a check-in does not start the session"
+    assert await repository.running_session(chat.store) is None, "a check-in does not start the session"
     chat.clock.set(at(26, 8, 15))
     replies = await start(chat)
     assert "Already checked in: Alice." in replies[0].text
-    assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
+    assert await repository.attendees(chat.store, MORNING) == [ALICE, HOST]
     chat.clock.set(at(26, 9))
     assert "Present (2): Alice, @host:example.org" in await chat.text(HOST, "!end")
     assert "2 check-ins" in await chat.text(BOB, "!stats")
@@ -552,36 +410,27 @@ async def test_here_after_the_start_window_closed_checks_in_to_nothing(chat):
     chat.clock.set(at(26, 10, 1))
     text = await chat.text(ALICE, "!here")
     assert "No session is running" in text and "2026-11-26 17:00" in text
-    assert await sessions.attendees(chat.store, MORNING) == []
+    assert await repository.attendees(chat.store, MORNING) == []
 
 
 async def test_here_while_waiting_for_a_cancelled_session_checks_in_to_nothing(chat):
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
     chat.clock.set(at(26, 8, 5))
     assert "No session is running" in await chat.text(ALICE, "!here")
-    assert await sessions.attendees(chat.store, MORNING) == []
+    assert await repository.attendees(chat.store, MORNING) == []
 
 
 async def test_raised_hand_while_waiting_for_the_host_checks_in(chat):
     await record_anchor(chat.store, "$zero", ROOM, Anchor("session", MORNING))
     chat.clock.set(at(26, 8, 5))
     hand = await react(chat, BOB, "$zero")
-    assert await sessions.attendees(chat.store, MORNING) == [BOB]
+    assert await repository.attendees(chat.store, MORNING) == [BOB]
     await react(chat, BOB, "$zero", added=False, event_id=hand)
-    assert await sessions.attendees(chat.store, MORNING) == []
+    assert await repository.attendees(chat.store, MORNING) == []
     await react(chat, BOB, "$zero")
     chat.clock.set(at(26, 8, 12))
     await start(chat)
-    assert await sessions.attendees(chat.store, MORNING) == [BOB, HOST]
-
-
-async def test_a_session_never_started_is_not_counted_as_held(chat):
-    chat.clock.set(at(26, 8, 10))
-    await chat.say(ALICE, "!here")
-    chat.clock.set(at(27, 12))
-    assert "No session has been held" in await chat.text(BOB, "!stats")
-    export = (await chat.say(ORGANISER, "!export attendance csv"))[0]
-    assert ALICE not in export.file.data.decode("utf-8-sig")
+    assert await repository.attendees(chat.store, MORNING) == [BOB, HOST]
 
 
 async def test_start_outside_its_window_says_when_the_next_session_can_be_started(chat):
@@ -626,7 +475,7 @@ async def test_raised_hand_then_here_then_taking_the_hand_back_stays_checked_in(
             await start(chat)
         else:
             await react(chat, ALICE, "$zero", added=False, event_id=hand)
-    assert ALICE in await sessions.attendees(chat.store, MORNING)
+    assert ALICE in await repository.attendees(chat.store, MORNING)
 
 
 @pytest.mark.parametrize("removed_at", [at(26, 8, 4), at(26, 8, 20)])
@@ -640,7 +489,7 @@ async def test_raised_hand_taken_back_without_here_checks_out(chat, removed_at):
             await react(chat, ALICE, "$zero", added=False, event_id=hand)
         else:
             await start(chat)
-    assert await sessions.attendees(chat.store, MORNING) == [HOST]
+    assert await repository.attendees(chat.store, MORNING) == [HOST]
 
 
 async def test_the_host_who_raised_a_hand_stays_present_after_taking_it_back(chat):
@@ -649,7 +498,7 @@ async def test_the_host_who_raised_a_hand_stays_present_after_taking_it_back(cha
     hand = await react(chat, HOST, "$zero")
     await start(chat)
     await react(chat, HOST, "$zero", added=False, event_id=hand)
-    assert await sessions.attendees(chat.store, MORNING) == [HOST]
+    assert await repository.attendees(chat.store, MORNING) == [HOST]
 
 
 async def test_here_then_raised_hand_before_start_then_taking_it_back_stays_checked_in(chat):
@@ -660,80 +509,4 @@ async def test_here_then_raised_hand_before_start_then_taking_it_back_stays_chec
     await react(chat, ALICE, "$zero", added=False, event_id=hand)
     chat.clock.set(at(26, 8, 4))
     await start(chat)
-    assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
-
-
-# --- !unhost ------------------------------------------------------------------------------
-
-
-async def test_unhost_withdraws_an_offer_for_the_given_or_the_next_session(chat):
-    await chat.say(ALICE, "!host 2026-12-03 17:00")
-    await chat.say(ALICE, "!host 2026-12-10 08:00")
-    await chat.say(BOB, "!host 2026-12-03 17:00")
-    text = await chat.text(ALICE, "!unhost")
-    assert "no longer offer to host session 2026-12-03 17:00" in text, "the next one offered, not 2026-11-26"
-    assert "still offer to host 2026-12-10 08:00" in text
-    assert await sessions.volunteers_of(chat.store, "2026-12-03 17:00") == [BOB]
-    text = await chat.text(ALICE, "!unhost 2026-12-03 17:00")
-    assert "had not volunteered to host session 2026-12-03 17:00" in text and "nothing to withdraw" in text
-    text = await chat.text(ALICE, "!unhost 2026-12-10 08:00")
-    assert "no longer offer to host session 2026-12-10 08:00" in text and "Nobody else has volunteered" in text
-    assert await sessions.volunteers_of(chat.store, "2026-12-10 08:00") == []
-    assert "have not offered to host any coming session" in await chat.text(ALICE, "!unhost")
-
-
-async def test_unhost_with_a_bad_session_gets_the_usage_line(chat):
-    text = await chat.text(ALICE, "!unhost 2026-12-03")
-    assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !unhost" in text
-    assert "no session at 09:00" in await chat.text(ALICE, "!unhost 2026-12-03 09:00")
-    assert "Usage: !unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!unhost tomorrow")
-
-
-async def test_unhost_is_refused_once_the_session_started_but_not_while_it_waits(chat):
-    await chat.say(ALICE, "!host 2026-11-26 08:00")
-    await chat.say(BOB, "!host 2026-11-26 08:00")
-    chat.clock.set(at(26, 8, 5))  # waiting for its host: Bob cannot make it after all
-    assert "no longer offer to host session 2026-11-26 08:00" in await chat.text(BOB, "!unhost")
-    await start(chat, user=ALICE)
-    text = await chat.text(ALICE, "!unhost 2026-11-26 08:00")
-    assert "already started" in text and "!end" in text
-    assert await sessions.volunteers_of(chat.store, MORNING) == [ALICE]
-    assert "is for hosts only" not in await chat.text(ALICE, "!end"), "still its host"
-    chat.clock.set(at(26, 12))
-    assert "is over" in await chat.text(ALICE, "!unhost 2026-11-26 08:00")
-
-
-async def test_unhost_has_help_for_everyone(chat):
-    assert "!unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!help")
-    assert "Withdraw your offer to host" in await chat.text(ALICE, "!help unhost")
-
-
-async def test_stats_reuses_the_chart_while_attendance_is_unchanged(chat, monkeypatch):
-    drawn = []
-
-    async def render(series, title):
-        drawn.append(series)
-        return chart.PNG_MAGIC + bytes([len(drawn)])
-
-    monkeypatch.setattr(chart, "render", render)
-    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
-    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
-    first = (await chat.say(ALICE, "!stats"))[0]
-    again = (await chat.say(BOB, "!stats"))[0]
-    assert len(drawn) == 1 and again.file.data == first.file.data
-    await hold(chat, "2026-11-19 17:00", [HOST])
-    changed = (await chat.say(ALICE, "!stats"))[0]
-    assert len(drawn) == 2 and changed.file.data != first.file.data
-    assert "2026-11-19 17:00  1" in changed.text
-
-
-async def test_host_and_unhost_name_their_arguments_and_read_times_alike(chat):
-    text = await chat.text(ALICE, "!host foo")
-    assert text.splitlines()[0] == "!host: YYYY-MM-DD: 'foo' is not a date (YYYY-MM-DD).", text
-    text = await chat.text(ALICE, "!host 2026-11-26 foo")
-    assert text.splitlines()[0] == "!host: HH:MM: 'foo' is not a time (HH:MM).", text
-    await chat.say(ALICE, "!host 2026-11-26 08:00")
-    for command in ("!host", "!unhost"):
-        text = await chat.text(ALICE, f"{command} 2026-11-26 8am")
-        assert f"did you mean {command} 2026-11-26 08:00?" in text, text
-    assert "no longer offer to host" in await chat.text(ALICE, "!unhost 2026-11-26 08:00")
+    assert await repository.attendees(chat.store, MORNING) == [ALICE, HOST]

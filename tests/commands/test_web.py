@@ -11,7 +11,8 @@ from bot.features.agenda.service import AgendaData
 from bot.features.people import repository as people
 from bot.features.site import service as site
 from bot.features.site.service import History, HistoryGroup, PageData
-from bot.features.topics.repository import Topic, TopicStatus, all_topics
+from bot.features.topics.model import Topic, TopicStatus
+from bot.features.topics.repository import all_topics
 from commands.web import render_page
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
 

@@ -8,8 +8,8 @@ import datetime as dt
 
 from nio import RoomGetStateResponse
 
-from bot.features.announcements.announcer import Announcer
-from bot.features.reminders.service import DirectChats, Reminders
+from bot.app import open_announcer
+from bot.features.announcements.sending import Announcer
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import ENCRYPTION_STATE, MatrixSender, txn_id
 from bot.storage.store import dm_key
@@ -39,10 +39,8 @@ async def alices_room(chat, client: Homeserver) -> None:
 async def wired(chat, client: Homeserver, direct_chats: bool = False) -> Announcer:
     sender = MatrixSender(client, chat.store, (await direct_rooms(chat, client)).direct, chat.clock)
     if direct_chats:  # as the adapter does: `!remind` opens the direct room
-        chat.services.parts.provide(DirectChats, DirectChats(sender.open_direct))
-    announcer = Announcer(chat.services, sender)
-    announcer.riders.append(Reminders(announcer, sender))
-    return announcer
+        chat.services.open_direct_chat = sender.open_direct
+    return open_announcer(chat.services, sender)
 
 
 async def walk(chat, announcer: Announcer, until: dt.datetime) -> None:
@@ -165,8 +163,7 @@ async def test_a_reminder_to_the_recorded_room_loads_no_other_rooms_members(chat
     sender = MatrixSender(client, chat.store, rooms.direct, chat.clock)
     first = await sender.direct_room(ALICE)  # its members loaded, then known
     assert first.room_id == DM and loads == [DM]
-    announcer = Announcer(chat.services, sender)
-    announcer.riders.append(Reminders(announcer, sender))
+    announcer = open_announcer(chat.services, sender)
     chat.clock.set(at(26, 7, 40))
     await walk(chat, announcer, at(26, 8))
     assert len(reminders_in(client, DM)) == 1 and loads == [DM]

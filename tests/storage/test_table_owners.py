@@ -1,6 +1,9 @@
-"""Each table the migrations create has one owner, and only the owner's module has SQL
-naming it (issue 15: a feature's tables are touched only by its repository module). The
-migrations (bot/storage/migrations/) may name every table."""
+"""Each table the migrations create has one owner, and only the owner has SQL naming it
+(issue 15: a feature's tables are touched only by that feature). The owner is a module, or
+a feature's package (a path ending in "/") where the feature's SQL is split by job (issue
+26: the topics). A repository module's feature may also name its tables in its privacy
+module beside it (what `!mydata` and `!forgetme` read and erase of a person, a job of its
+own). The migrations (bot/storage/migrations/) may name every table."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import re
 
 from tests.conftest import ROOT
 
-TOPICS = "bot/features/topics/repository.py"
+TOPICS = "bot/features/topics/"
 SESSIONS = "bot/features/sessions/repository.py"
 OWNERS: dict[str, str] = {
     "topics": TOPICS,
@@ -79,12 +82,22 @@ def sources() -> dict[str, str]:
     }
 
 
+def owns(owner: str, module: str) -> bool:
+    """Whether `owner` (a module, or a package ending in "/") is, or holds, `module`; a
+    repository module's owner also holds the privacy module beside it."""
+    if owner.endswith("/"):
+        return module.startswith(owner)
+    return module == owner or (
+        owner.endswith("/repository.py") and module == owner.removesuffix("repository.py") + "privacy.py"
+    )
+
+
 def trespasses(modules: dict[str, str]) -> dict[str, set[str]]:
     """For each module, the tables it names in SQL but does not own."""
     tables = created_tables()
     found: dict[str, set[str]] = {}
     for module, source in modules.items():
-        foreign = {t for t in tables_named(source, tables) if OWNERS[t] != module}
+        foreign = {t for t in tables_named(source, tables) if not owns(OWNERS[t], module)}
         if foreign:
             found[module] = foreign
     return found
@@ -92,7 +105,9 @@ def trespasses(modules: dict[str, str]) -> dict[str, set[str]]:
 
 def test_every_table_has_one_owner_that_exists():
     assert set(OWNERS) == created_tables(), "a new table needs an owner here"
-    assert all((ROOT / module).is_file() for module in OWNERS.values())
+    assert all(
+        (ROOT / owner).is_dir() if owner.endswith("/") else (ROOT / owner).is_file() for owner in OWNERS.values()
+    )
 
 
 def test_only_a_tables_owner_has_sql_naming_it():
@@ -118,7 +133,20 @@ w = "a docstring that says users come from the topics list"
 def test_a_module_outside_the_owner_is_found_and_the_owner_is_not():
     modules = {
         "commands/topics.py": 'COUNT = "SELECT COUNT(*) FROM votes"\n',
-        TOPICS: 'VOTE = "INSERT INTO votes (topic_id) VALUES (?)"\n',
+        TOPICS + "votes.py": 'VOTE = "INSERT INTO votes (topic_id) VALUES (?)"\n',
+        "bot/features/sessions/votes.py": 'VOTE = "INSERT INTO votes (topic_id) VALUES (?)"\n',
         "bot/status.py": 'HELD = "SELECT 1 FROM sessions"\n',
     }
-    assert trespasses(modules) == {"commands/topics.py": {"votes"}, "bot/status.py": {"sessions"}}
+    assert trespasses(modules) == {
+        "commands/topics.py": {"votes"},
+        "bot/features/sessions/votes.py": {"votes"},
+        "bot/status.py": {"sessions"},
+    }
+
+
+def test_a_features_privacy_module_may_name_its_own_tables_only():
+    modules = {
+        "bot/features/sessions/privacy.py": 'ERASE = "DELETE FROM attendance WHERE user_id = ?"\n',
+        "bot/features/people/privacy.py": 'ERASE = "DELETE FROM attendance WHERE user_id = ?"\n',
+    }
+    assert trespasses(modules) == {"bot/features/people/privacy.py": {"attendance"}}

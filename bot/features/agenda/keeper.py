@@ -8,7 +8,7 @@ whose text is the one last sent (its hash is stored) sends nothing, so a burst o
 costs a handful of edits and a tick with nothing new costs none.
 
 The keeper talks to the room through `AgendaPort` (post, edit, pin), which the Matrix
-adapter implements; time through the services' clock and an injected `sleep`, so tests
+adapter implements; time through the clock it is given and an injected `sleep`, so tests
 drive it without waiting.
 """
 
@@ -22,12 +22,13 @@ from collections.abc import Awaitable, Callable, Collection, Iterable
 from enum import StrEnum
 from typing import Protocol
 
-from bot.core.dispatcher import Services
+from bot.core.clock import Clock
+from bot.core.config import Config
 from bot.core.model import AgendaPosted
 from bot.core.text import Text
 from bot.features.agenda import repository as agendas
 from bot.features.agenda.service import AgendaData, gather
-from bot.storage.store import StoreStopped
+from bot.storage.store import Store, StoreStopped
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,9 @@ Sleep = Callable[[float], Awaitable[None]]
 class AgendaKeeper:
     def __init__(
         self,
-        services: Services,
+        store: Store,
+        config: Config,
+        clock: Clock,
         port: AgendaPort,
         render: Render,
         rooms: Iterable[str],
@@ -89,7 +92,9 @@ class AgendaKeeper:
         window: float = WINDOW_SECONDS,
         tick: float = TICK_SECONDS,
     ):
-        self.services = services
+        self.store = store
+        self.config = config
+        self.clock = clock
         self.port = port
         self.render = render
         self.rooms = tuple(rooms)
@@ -137,12 +142,12 @@ class AgendaKeeper:
         while True:
             await self._wait_for_change()
             if self._last is not None:
-                wait = self.window - (self.services.clock.now() - self._last).total_seconds()
+                wait = self.window - (self.clock.now() - self._last).total_seconds()
                 if wait > 0:
                     await self._sleep(wait)  # changes meanwhile are rendered together
             self.busy = True
             self._dirty.clear()
-            self._last = self.services.clock.now()
+            self._last = self.clock.now()
             try:
                 await self.refresh()
             except StoreStopped:
@@ -167,8 +172,7 @@ class AgendaKeeper:
     # --- one pass --------------------------------------------------------------------
 
     async def _text(self) -> Text:
-        services = self.services
-        return self.render(await gather(services.store, services.config, services.clock.now()))
+        return self.render(await gather(self.store, self.config, self.clock.now()))
 
     async def refresh(self) -> None:
         """Bring every room's agenda up to date now."""
@@ -180,7 +184,7 @@ class AgendaKeeper:
                     await self._refresh_room(room_id, text)
 
     async def _refresh_room(self, room_id: str, text: Text) -> None:
-        store, now = self.services.store, self.services.clock.now()
+        store, now = self.store, self.clock.now()
         digest = agendas.text_hash(text.plain, text.html)
         stored = await agendas.agenda_of(store, room_id)
         if stored is None:
@@ -207,7 +211,7 @@ class AgendaKeeper:
             await self._post(room_id, text, digest, unpin=(stored.event_id,))
 
     async def _post(self, room_id: str, text: Text, digest: str, unpin: Collection[str]) -> AgendaPosted:
-        store = self.services.store
+        store = self.store
         # Keyed by the agenda it replaces: posted again after a crash before it was
         # recorded, the homeserver recognises the transaction and shows it once.
         replaced = next(iter(unpin), "first")
@@ -215,7 +219,7 @@ class AgendaKeeper:
         if event_id is None:
             return AgendaPosted(None)
         self.posts += 1
-        await agendas.posted(store, room_id, event_id, digest, self.services.clock.now())
+        await agendas.posted(store, room_id, event_id, digest, self.clock.now())
         self._checked.add(room_id)
         if not self._pin_wanted():
             return AgendaPosted(event_id, pin_off=True)
@@ -225,7 +229,7 @@ class AgendaKeeper:
         )
 
     def _pin_wanted(self) -> bool:
-        return self.services.config.agenda.pin
+        return self.config.agenda.pin
 
     async def _pin(self, room_id: str, event_id: str, unpin: Collection[str], *, was_refused: bool) -> PinOutcome:
         outcome = await self.port.pin(room_id, event_id, unpin)
@@ -239,7 +243,7 @@ class AgendaKeeper:
             )
         elif outcome is PinOutcome.FAILED:
             log.warning("pinning the agenda in %s failed; tried again at the next start or `!agenda`", room_id)
-        await agendas.pin_state(self.services.store, room_id, pinned=outcome is PinOutcome.PINNED, refused=refused)
+        await agendas.pin_state(self.store, room_id, pinned=outcome is PinOutcome.PINNED, refused=refused)
         return outcome
 
     async def repost(self, room_id: str) -> AgendaPosted | None:
@@ -248,6 +252,6 @@ class AgendaKeeper:
             return None
         async with self._lock:
             text = await self._text()
-            stored = await agendas.agenda_of(self.services.store, room_id)
+            stored = await agendas.agenda_of(self.store, room_id)
             digest = agendas.text_hash(text.plain, text.html)
             return await self._post(room_id, text, digest, unpin=(stored.event_id,) if stored else ())

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from bot.core.config import Config, Slot
 from bot.features.people.repository import name_of
 from bot.features.schedule.repository import Session, load_cancellations, sessions_from
-from bot.features.sessions import repository as sessions
-from bot.features.topics.repository import Topic, agenda_for, discussed_in
+from bot.features.sessions import repository
+from bot.features.topics.model import Topic
+from bot.features.topics.repository import agenda_for, discussed_in
 from bot.storage.store import Store
 
 # Cancelled sessions of one slot shown before its next held one, at most.
@@ -58,15 +59,15 @@ class AgendaData:
 
 async def gather(store: Store, config: Config, now: dt.datetime, topics: int | None = None) -> AgendaData:
     """`topics`: how many open topics to show (default `agenda.topics`)."""
-    running_key = await sessions.running_session(store)
+    running_key = await repository.running_session(store)
     running: Running | None = None
     if running_key is not None:
-        state = await sessions.state_of(store, running_key)
+        state = await repository.state_of(store, running_key)
         if state is not None and state.started_at is not None:
             running = Running(
                 running_key,
                 state.started_at,
-                len(await sessions.attendees(store, running_key)),
+                len(await repository.attendees(store, running_key)),
                 tuple(await discussed_in(store, running_key)),
             )
     cancels = await load_cancellations(store)
@@ -83,7 +84,7 @@ async def gather(store: Store, config: Config, now: dt.datetime, topics: int | N
                 if len(shown) < MAX_CANCELLED_PER_SLOT:
                     shown.append(Upcoming(session, True, cancellation.reason))
                 continue
-            names = tuple([await name_of(store, u) for u in await sessions.volunteers_of(store, session.key)])
+            names = tuple([await name_of(store, u) for u in await repository.volunteers_of(store, session.key)])
             shown.append(Upcoming(session, False, volunteers=names))
             break
         if shown:

@@ -14,6 +14,7 @@ import aiosqlite
 
 from bot.core.clock import iso, parse_iso
 from bot.core.config import format_duration, parse_duration
+from bot.features.schedule import repository as schedule
 from bot.storage.store import Store
 
 
@@ -114,6 +115,9 @@ async def forget_cancellation_notice(db: aiosqlite.Connection, session_key: str)
     """A cancellation lifted: its notice is forgotten (inside the caller's transaction), so
     a second cancellation of the session is announced again."""
     await db.execute("DELETE FROM announcements WHERE lead = ? AND session = ?", (Notice.CANCELLED, session_key))
+
+
+schedule.when_lifted("announcements", lambda db, session, _at: forget_cancellation_notice(db, session.key))
 
 
 async def rooms_told_of_cancellation(store: Store, session_keys: Sequence[str]) -> list[str]:

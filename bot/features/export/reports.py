@@ -22,7 +22,8 @@ from bot.core.model import Attachment
 from bot.core.text import clean, plural
 from bot.features.people.repository import known_names
 from bot.features.sessions.repository import Attended, attendance_history
-from bot.features.topics.repository import Topic, TopicStatus, all_topics
+from bot.features.topics.model import Topic, TopicStatus
+from bot.features.topics.repository import all_topics
 from bot.storage.store import Store
 
 KINDS = ("topics", "attendance")

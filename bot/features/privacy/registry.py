@@ -29,10 +29,18 @@ def _pending_key(user_id: str) -> str:
     return f"forgetme:{user_id}"
 
 
+# The order of the parts of the `!mydata` document (and of the erasure), as the running bot
+# has written them: fixed here, not left to whichever module happens to be imported first.
+# A part not listed follows them in the order it was registered.
+SECTION_ORDER = ("topics", "profile", "reactions", "reminders", "schedule", "sessions", "messages")
+
+
 def sections() -> tuple[Section, ...]:
-    """The registered sections (bot/core/privacy.py), then the bot's own records (the
-    direct-message room, the erasure request), which end the document."""
-    return (*core.sections(), *_RECORDS)
+    """The registered sections (bot/core/privacy.py) in SECTION_ORDER, then the bot's own
+    records (the direct-message room, the erasure request), which end the document."""
+    rank = {name: i for i, name in enumerate(SECTION_ORDER)}
+    registered = sorted(core.sections(), key=lambda s: rank.get(s.name, len(rank)))
+    return (*registered, *_RECORDS)
 
 
 # --- collecting -------------------------------------------------------------------------

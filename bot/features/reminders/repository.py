@@ -17,6 +17,7 @@ import aiosqlite
 from bot.core import privacy
 from bot.core.clock import iso, parse_iso
 from bot.core.config import Slot, format_duration, parse_duration
+from bot.features.schedule import repository as schedule
 from bot.storage.store import Store
 
 ALL = "*"
@@ -217,6 +218,9 @@ async def cancellation_lifted(db: aiosqlite.Connection, session: str, starts_at:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (user_id, session, lead, Kind.REMINDER, Status.SKIPPED, iso(at)),
             )
+
+
+schedule.when_lifted("reminders", lambda db, session, at: cancellation_lifted(db, session.key, session.starts_at, at))
 
 
 # --- !mydata and !forgetme ------------------------------------------------------------

@@ -11,24 +11,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.clock import iso
 from bot.core.config import Config, format_duration, parse_duration
 from bot.core.dispatcher import Membership, Services
-from bot.core.model import Reply, Sender, went_out
+from bot.core.model import DirectChat, Reply, Sender, went_out
 from bot.core.text import Text
-from bot.features.announcements.announcer import (
-    LOOKBACK,
-    Announcement,
-    Announcer,
-    CancellationNotice,
-    announcement_of,
-    cancellation_of,
-    side_by_side,
-)
-from bot.features.announcements.repository import Lead
+from bot.features.announcements.messages import Announcement, CancellationNotice, announcement_of, cancellation_of
+from bot.features.announcements.repository import Lead, Notice
+from bot.features.announcements.sending import side_by_side
+from bot.features.announcements.timing import LOOKBACK, cancellation_due, deadline
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.repository import Kind, Sent, Setting, Status
@@ -70,7 +64,8 @@ class ReminderCancellation:
 
 @dataclass(frozen=True)
 class ReminderWording:
-    """How the direct messages read; provided by the wiring (the words live in `commands/`)."""
+    """How the direct messages read; handed to `Reminders` by the wiring (the words live in
+    `commands/`)."""
 
     reminder: Callable[[Config, Reminder], Text]
     cancellation: Callable[[Config, ReminderCancellation], Text]
@@ -84,33 +79,15 @@ class DueReminder:
     at: dt.datetime
 
 
-@dataclass(frozen=True)
-class DirectChat:
-    """The bot's direct chat with a person, as found or opened when they opt in."""
-
-    ready: bool  # there is one, joined or invited
-    opened: bool = False  # a new one, opened just now
-    invited: bool = False  # the person has yet to accept the invitation
-    not_before: dt.datetime | None = None  # none opened: they left one less than an hour old
-
-
-@dataclass(frozen=True)
-class DirectChats:
-    """Finds or opens the bot's direct chat with a person (the Matrix adapter provides it
-    through `Services.parts`), so that the first reminder does not wait for a new room."""
-
-    open: Callable[[str], Awaitable[DirectChat]]
-
-
 async def open_direct_chat(services: Services, user_id: str) -> DirectChat | None:
-    """The person's direct chat, opened now if need be; None where there are no direct chats
-    (the console) or it could not be opened (the reminder tries again when it is due)."""
-    try:
-        chats = services.parts.get(DirectChats)
-    except LookupError:
+    """The person's direct chat, opened now if need be (`Services.open_direct_chat`, set by
+    the Matrix adapter), so that the first reminder does not wait for a new room; None where
+    there are no direct chats (the console) or it could not be opened (the reminder tries
+    again when it is due)."""
+    if services.open_direct_chat is None:
         return None
     try:
-        return await chats.open(user_id)
+        return await services.open_direct_chat(user_id)
     except Exception:
         log.exception("opening the direct chat with %s failed; the first reminder will try again", user_id)
         return None
@@ -125,10 +102,14 @@ def reminder_key(user_id: str, session: str, lead: str, kind: Kind = Kind.REMIND
 
 
 class Reminders:
-    def __init__(self, announcer: Announcer, sender: Sender, membership: Membership | None = None):
-        self.announcer = announcer
-        self.services: Services = announcer.services
+    """The announcer's rider that sends the reminders; `wording` says how they read."""
+
+    def __init__(
+        self, services: Services, sender: Sender, wording: ReminderWording, membership: Membership | None = None
+    ):
+        self.services = services
         self.sender = sender
+        self.wording = wording
         self.membership: Membership = membership or (lambda _user: None)
 
     async def due_between(self, start: dt.datetime, end: dt.datetime) -> list[DueReminder]:
@@ -151,20 +132,17 @@ class Reminders:
         return sorted(items, key=lambda i: (i.at, i.setting.user_id))
 
     def _due(self, setting: Setting, session: Session, cancels: Cancellations) -> DueReminder | None:
-        at = session.starts_at - setting.lead
         cancellation = cancels.of(session)
         if cancellation is None:
-            return DueReminder(setting, session, Kind.REMINDER, at)
-        # Instead of the reminder, the cancellation: when the reminder would have gone,
-        # or at once if the session was cancelled later than that.
-        at = max(at, cancellation.cancelled_at)
-        return DueReminder(setting, session, Kind.CANCELLED, at) if at < session.starts_at else None
+            return DueReminder(setting, session, Kind.REMINDER, session.starts_at - setting.lead)
+        # Instead of the reminder, the cancellation, when the reminder would have gone.
+        at = cancellation_due(session, setting.lead, cancellation)
+        return None if at is None else DueReminder(setting, session, Kind.CANCELLED, at)
 
     def deadline(self, session: Session, lead: dt.timedelta, kind: Kind) -> dt.datetime:
         """After this one not sent yet is skipped: the announcements' grace window."""
-        if kind in (Kind.CANCELLED, Kind.RESTORED):
-            return session.starts_at
-        return self.announcer.deadline(session, Lead(lead))
+        told = Notice.CANCELLED if kind in (Kind.CANCELLED, Kind.RESTORED) else Lead(lead)
+        return deadline(self.services.config.conference, session, told)
 
     # --- the announcer's rider ---------------------------------------------------------
 
@@ -266,7 +244,7 @@ class Reminders:
         """The direct message; `made`, what this run already built for the same session,
         lead and kind; `zones`, everyone's time zone, read once per run."""
         services, config = self.services, self.services.config
-        wording = services.parts.get(ReminderWording)
+        wording = self.wording
         zone = zones.get(item.user_id) or "UTC"
         key = _key(item)
         shared = (item.session, item.lead, item.kind)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,8 +21,6 @@ from dateutil.relativedelta import relativedelta
 from bot.core import privacy
 from bot.core.clock import UTC, iso, parse_iso
 from bot.core.config import Config, Slot
-from bot.features.announcements import repository as announcements
-from bot.features.reminders import repository as reminders
 from bot.storage.store import Store, count_meta, write_meta, write_meta_once
 
 KEY_FORMAT = "%Y-%m-%d %H:%M"
@@ -150,77 +148,6 @@ def planning_range(config: Config, now: dt.datetime) -> DateRange:
     return DateRange(today, last)
 
 
-# --- a time of day as people type it -------------------------------------------------
-
-# 17:00, 8:00, 17:00:00, 17.00, 5pm, 5 pm, 5 p.m., 5:30pm, 17h, 17h30, 1700, 1700h, noon,
-# midnight, T17:00, 5 o'clock, optionally after "at" or "@"; a range (17:00-18:00) counts
-# as its start. A number alone ("8") is a time nobody can tell the meaning of. A bare
-# number before other words ("2 hosts") or a duration ("2 hrs") is not a time. It must
-# end the word: "5 amazing" is no "5 am".
-_TIME_OF_DAY = re.compile(
-    r"""(?:(?:at|@)\s*)?T?
-    (?P<typed>
-        (?P<h12>\d{1,2})(?:[:.](?P<m12>\d{2}))?\s*(?P<half>[ap])\.?\s?m\.?
-      | (?P<h>\d{1,2})[:.](?P<m>\d{2})(?::(?P<s>\d{2}))?
-      | (?P<hh>\d{1,2})h(?P<mh>\d{2})?
-      | (?P<h4>[01]\d|2[0-3])(?P<m4>[0-5]\d)(?:\s?h(?:rs?)?)?
-      | (?P<hoc>\d{1,2})\s*o['’]?\s?clock
-      | (?P<bare>\d{1,2})(?=\s*$)
-      | (?P<word>noon|midday|midnight)
-    )
-    (?=$|[\s,;:!?)\-–—]|\.(?:\s|$))""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_RANGE_END = re.compile(r"\s*(?:-|–|—|to\b)\s*")
-_NAMED_TIMES = {"noon": dt.time(12), "midday": dt.time(12), "midnight": dt.time(0)}
-
-
-@dataclass(frozen=True)
-class TimeOfDay:
-    typed: str  # as written, e.g. '5 pm'
-    time: dt.time | None  # None when it is no real time ('25:00')
-    rest: str  # the text after it
-
-    @property
-    def canonical(self) -> bool:
-        """Written the way commands take it: H:MM or HH:MM."""
-        return self.time is not None and re.fullmatch(r"\d{1,2}:\d{2}", self.typed) is not None
-
-
-def read_time_of_day(text: str) -> TimeOfDay | None:
-    """The time of day `text` starts with, if it starts with something that looks like one."""
-    text = text.strip()
-    m = _TIME_OF_DAY.match(text)
-    if m is None:
-        return None
-    g = m.groupdict()
-    rest = text[m.end() :]
-    # "17:00-18:00 team away": the range's end is part of the time, not of the reason.
-    dash = _RANGE_END.match(rest)
-    if dash and (end := _TIME_OF_DAY.match(rest[dash.end() :])) and not end.group("bare"):
-        rest = rest[dash.end() + end.end() :]
-    seconds = 0
-    if g["bare"] or (g["hoc"] and int(g["hoc"]) <= 12):
-        # "8" or "5 o'clock": morning or evening? Refused with the day's times, never guessed.
-        return TimeOfDay(g["typed"], None, rest.strip())
-    if g["word"]:
-        hour, minute = _NAMED_TIMES[g["word"].lower()].hour, 0
-    elif g["h12"]:
-        hour, minute = int(g["h12"]), int(g["m12"] or 0)
-        if g["half"].lower() == "a":
-            hour = 0 if hour == 12 else hour if hour <= 12 else 99
-        elif 1 <= hour < 12:
-            hour += 12
-        elif hour == 0:
-            hour = 99
-    else:
-        hour = int(g["h"] or g["hh"] or g["h4"] or g["hoc"])
-        minute = int(g["m"] or g["mh"] or g["m4"] or 0)
-        seconds = int(g["s"] or 0)
-    valid = hour < 24 and minute < 60 and seconds == 0
-    return TimeOfDay(g["typed"], dt.time(hour, minute) if valid else None, rest.strip())
-
-
 # --- cancellations ------------------------------------------------------------------
 
 
@@ -284,12 +211,24 @@ async def add_cancellation(store: Store, target: str, reason: str, by: str, at: 
     return await store.transaction(cancel)
 
 
+# Told, inside the transaction that lifts it, of each session whose cancellation is lifted
+# (the connection, the session, when): the features that told people of the cancellation
+# (announcements, reminders) register here, as they sit above the schedule.
+WhenLifted = Callable[[aiosqlite.Connection, Session, dt.datetime], Awaitable[None]]
+_when_lifted: dict[str, WhenLifted] = {}
+
+
+def when_lifted(name: str, hook: WhenLifted) -> None:
+    _when_lifted[name] = hook
+
+
 async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Collection[str], at: dt.datetime) -> None:
     """Lift every cancellation of the sessions `keys` on the local date `day`, whether each
     was cancelled by itself or with its whole day. A cancellation of the whole day is
     narrowed to the day's other sessions, which stay cancelled for the same reason; the
     notices already sent for them stay valid, those for `keys` are forgotten, and the
-    people told of those by direct message are told they take place after all."""
+    people told of those by direct message are told they take place after all (the
+    `when_lifted` hooks, in the same transaction)."""
 
     async def restore(db: aiosqlite.Connection) -> None:
         cursor = await db.execute(
@@ -307,8 +246,8 @@ async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Col
                     )
         for key in keys:
             await db.execute("DELETE FROM cancellations WHERE target = ?", (key,))
-            await announcements.forget_cancellation_notice(db, key)
-            await reminders.cancellation_lifted(db, key, session_from_key(config, key).starts_at, at)
+            for hook in _when_lifted.values():
+                await hook(db, session_from_key(config, key), at)
         await _schedule_changed(db, at)
 
     await store.transaction(restore)

@@ -1,2 +1,6 @@
-"""Sessions: who hosts, check-ins and attendance, late notes, the automatic close, and the
-attendance chart (`chart.py`, drawn in a child process: `python -m bot.features.sessions.chart`)."""
+"""Sessions, one job per module: repository.py (the feature's SQL and row types),
+lifecycle.py (the start window, which session waits for its host, the automatic close's
+delay), hosts.py (who may host or end a session), summary.py, statistics.py, privacy.py
+(its part of `!mydata` and `!forgetme`, registered when repository.py is imported), and
+the attendance chart (`chart.py`, drawn in a child process: `python -m
+bot.features.sessions.chart`)."""

@@ -1,41 +1,26 @@
-"""Sessions as stored: which one is running, who volunteered to host, who came, where its
-thread is in each room, and the summary at its end."""
+"""Sessions as stored, the feature's SQL and row types: each session's row (started,
+ended, by whom), who volunteered to host, who checked in and who said they would come
+late, where its thread hangs in each room, and the turnout. The rules are in the modules
+named for them (see `__init__.py`); what `!mydata` and `!forgetme` find of a person is in
+privacy.py, registered with this module, so that whatever uses the tables has it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import aiosqlite
 
-from bot.core import privacy
 from bot.core.clock import iso, parse_iso
-from bot.core.config import Config
-from bot.core.dispatcher import Services
 from bot.core.model import Anchor
 from bot.features.people.repository import name_of
-from bot.features.schedule.repository import (
-    Cancellations,
-    Session,
-    load_cancellations,
-    next_held_sessions,
-    session_from_key,
-    sessions_between,
-)
-from bot.features.sessions.chart import Series
-from bot.features.topics.repository import Topic, discussed_in
+from bot.features.schedule.repository import Session
+from bot.features.sessions import privacy  # noqa: F401 (registers the sessions' part of !mydata)
 from bot.storage import reactions
 from bot.storage.store import Store
 
-# A session can be started from 30 minutes before its slot time to 2 hours after it.
-START_EARLY = dt.timedelta(minutes=30)
-START_LATE = dt.timedelta(hours=2)
-# A session nobody ended is closed this long after it was started.
-AUTO_CLOSE_AFTER = dt.timedelta(hours=3)
 CHECK_IN_REACTION = "✋"
 
 
@@ -116,43 +101,6 @@ async def running_sessions(store: Store) -> list[SessionState]:
 async def state_of(store: Store, key: str) -> SessionState | None:
     row = await store.fetchone(f"{_STATE} WHERE key = ?", (key,))
     return _state(row) if row else None
-
-
-async def started_before_cancel(store: Store, affected: Iterable[Session], now: dt.datetime) -> Session | None:
-    """The first of `affected` that a host has started and that so can't be cancelled any
-    more: one running, or one started early, before its time. One that has taken place
-    and ended is not in the way (cancelling it is refused as over)."""
-    for session in affected:
-        state = await state_of(store, session.key)
-        if state is not None and state.started_at is not None and (state.running or session.starts_at > now):
-            return session
-    return None
-
-
-def startable_session(config: Config, now: dt.datetime) -> Session | None:
-    """The session whose start window (30 min before to 2 h after) holds `now`; the
-    nearest one if two windows overlap."""
-    candidates = sessions_between(config, now - START_LATE, now + START_EARLY + dt.timedelta(seconds=1))
-    return min(candidates, key=lambda s: abs(s.starts_at - now), default=None)
-
-
-async def awaiting_host(store: Store, config: Config, now: dt.datetime) -> Session | None:
-    """The session whose time has come but that no host has started yet: from its start
-    time until it is started, or its start window closes (START_LATE after its start, or
-    earlier when a nearer session's window takes over). Not a cancelled one."""
-    session = startable_session(config, now)
-    if session is None or session.starts_at > now:
-        return None
-    if (await load_cancellations(store)).of(session) is not None:
-        return None
-    state = await state_of(store, session.key)
-    return session if state is None or state.started_at is None else None
-
-
-def start_opens(config: Config, cancels: Cancellations, now: dt.datetime) -> Session | None:
-    """The next session not cancelled whose start window has not opened yet."""
-    following = next_held_sessions(config, cancels, now + START_EARLY, 1)
-    return following[0] if following else None
 
 
 async def start_session(store: Store, session: Session, user_id: str, now: dt.datetime) -> SessionState:
@@ -238,7 +186,7 @@ async def close_session(
     return bool(cursor.rowcount)
 
 
-# --- people -------------------------------------------------------------------------
+# --- check-ins, volunteers and late notes -------------------------------------------
 
 
 async def check_in(store: Store, key: str, user_id: str, at: dt.datetime, via: CheckInVia) -> bool:
@@ -298,6 +246,15 @@ async def offers_of(store: Store, user_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+async def volunteered_for(store: Store, user_id: str) -> set[str]:
+    """The keys of every session `user_id` volunteered to host."""
+    return {r[0] for r in await store.fetchall("SELECT session FROM volunteers WHERE user_id = ?", (user_id,))}
+
+
+async def has_volunteered(store: Store, key: str, user_id: str) -> bool:
+    return bool(await store.fetchval("SELECT 1 FROM volunteers WHERE session = ? AND user_id = ?", (key, user_id)))
+
+
 async def volunteers_of(store: Store, key: str) -> list[str]:
     rows = await store.fetchall("SELECT user_id FROM volunteers WHERE session = ? ORDER BY at, rowid", (key,))
     return [r[0] for r in rows]
@@ -331,62 +288,6 @@ async def late_comers(store: Store, key: str) -> list[LateComer]:
     return [LateComer(await name_of(store, r["user_id"]), r["note"]) for r in rows]
 
 
-@dataclass(frozen=True)
-class Person:
-    """Someone as a message shows them: the user id (to mention them) and their name."""
-
-    user_id: str
-    name: str
-
-
-async def people(store: Store, user_ids: Iterable[str]) -> list[Person]:
-    return [Person(user_id, await name_of(store, user_id)) for user_id in user_ids]
-
-
-async def is_volunteer_host(services: Services, user_id: str) -> bool:
-    """Host check: a volunteer hosts the session they volunteered for, while it runs or
-    while its start window is open."""
-    mine = {r[0] for r in await services.store.fetchall("SELECT session FROM volunteers WHERE user_id = ?", (user_id,))}
-    if not mine:
-        return False
-    running = await running_session(services.store)
-    if running in mine:
-        return True
-    current = startable_session(services.config, services.clock.now())
-    return current is not None and current.key in mine
-
-
-async def may_host(services: Services, user_id: str, key: str, room_id: str | None) -> bool:
-    """Configured hosts and organisers host every session; a volunteer only theirs."""
-    if services.is_organiser(user_id, room_id) or user_id in services.config.roles.hosts:
-        return True
-    return bool(
-        await services.store.fetchval("SELECT 1 FROM volunteers WHERE session = ? AND user_id = ?", (key, user_id))
-    )
-
-
-async def may_end(services: Services, user_id: str, key: str, room_id: str | None) -> bool:
-    """Whoever started the session, a configured host or an organiser: a volunteer who
-    did not start it cannot close it (volunteering needs nobody's approval)."""
-    if services.is_organiser(user_id, room_id) or user_id in services.config.roles.hosts:
-        return True
-    state = await state_of(services.store, key)
-    return state is not None and state.started_by == user_id
-
-
-async def hosts_running(services: Services, user_id: str, room_id: str | None) -> bool:
-    """Whether `user_id` hosts the session running now: started it, is a configured host
-    or an organiser, or volunteered for that very session (not for another one whose
-    start window happens to be open). False when no session runs."""
-    key = await running_session(services.store)
-    if key is None:
-        return False
-    if await may_host(services, user_id, key, room_id):
-        return True
-    state = await state_of(services.store, key)
-    return state is not None and state.started_by == user_id
-
-
 # --- the session thread in each room ------------------------------------------------
 
 
@@ -412,21 +313,6 @@ async def set_thread_root(store: Store, key: str, room_id: str, event_id: str) -
 
 
 @dataclass(frozen=True)
-class Summary:
-    """What a session was, for the message at its end: when it ran, who came, what was
-    discussed. `started_at` is None for a session never started (and the lists empty);
-    `ended_at` is now for one still running."""
-
-    key: str
-    started_at: dt.datetime | None
-    ended_at: dt.datetime | None
-    auto_ended: bool
-    present: list[Attendee]  # in the order they checked in
-    late: list[LateComer]  # who said they would come later and did not check in
-    discussed: list[Topic]
-
-
-@dataclass(frozen=True)
 class Attendee:
     """Someone who checked in: their name, and whether they had said with `!late` that
     they would come later and checked in after the session started."""
@@ -435,22 +321,7 @@ class Attendee:
     arrived_late: bool = False
 
 
-async def summary_of(store: Store, key: str, now: dt.datetime) -> Summary:
-    state = await state_of(store, key)
-    if state is None or state.started_at is None:
-        return Summary(key, None, None, False, [], [], [])
-    return Summary(
-        key=key,
-        started_at=state.started_at,
-        ended_at=state.ended_at or now,
-        auto_ended=state.auto_ended,
-        present=await _present(store, key, state.started_at),
-        late=await late_comers(store, key),
-        discussed=await discussed_in(store, key),
-    )
-
-
-async def _present(store: Store, key: str, started_at: dt.datetime) -> list[Attendee]:
+async def present(store: Store, key: str, started_at: dt.datetime) -> list[Attendee]:
     rows = await store.fetchall(
         "SELECT a.user_id, a.checked_in_at, l.user_id IS NOT NULL AS said_late FROM attendance a "
         "LEFT JOIN late_notes l ON l.session = a.session AND l.user_id = a.user_id "
@@ -488,22 +359,6 @@ async def turnout(store: Store, since: dt.datetime, until: dt.datetime) -> list[
     return [Turnout(r["key"], parse_iso(r["starts_at"]), r["present"]) for r in rows]
 
 
-def attendance_series(config: Config, held: Sequence[Turnout]) -> Series:
-    """The chart's lines: one per slot, a point per session held, a gap (None) for each
-    week of that slot not held."""
-    series: Series = {}
-    for t in held:
-        points = series.setdefault(str(session_from_key(config, t.key).slot), [])
-        day = dt.date.fromisoformat(t.key[:10])
-        if points:
-            # A week of that slot not held is a gap in its line, not a line across it.
-            missed = dt.date.fromisoformat(points[-1][0]) + dt.timedelta(weeks=1)
-            for week in range((day - missed).days // 7):
-                points.append((str(missed + dt.timedelta(weeks=week)), None))
-        points.append((t.key[:10], t.present))
-    return series
-
-
 @dataclass(frozen=True)
 class CheckIn:
     user_id: str
@@ -538,64 +393,3 @@ async def attendance_history(store: Store) -> list[Attended]:
 async def count_held(store: Store) -> int:
     """How many sessions were held (started), `ccc-bot status`."""
     return int(await store.fetchval("SELECT COUNT(*) FROM sessions WHERE started_at IS NOT NULL"))
-
-
-# --- !mydata and !forgetme ------------------------------------------------------------
-
-
-async def _collect_person(store: Store, user_id: str) -> dict[str, Any]:
-    hosted = await privacy.rows(
-        store,
-        "SELECT key AS session, started_by = ?1 AS started, started_at, ended_by = ?1 AS ended, ended_at "
-        "FROM sessions WHERE started_by = ?1 OR ended_by = ?1 ORDER BY starts_at",
-        user_id,
-    )
-    for session in hosted:  # SQLite answers 0/1
-        session["started"], session["ended"] = bool(session["started"]), bool(session["ended"])
-    return {
-        "check_ins": await privacy.rows(
-            store,
-            "SELECT session, checked_in_at, via FROM attendance WHERE user_id = ? ORDER BY checked_in_at, session",
-            user_id,
-        ),
-        "volunteering": await privacy.rows(
-            store, "SELECT session, at FROM volunteers WHERE user_id = ? ORDER BY at, session", user_id
-        ),
-        "late_notes": await privacy.rows(
-            store, "SELECT session, note, at FROM late_notes WHERE user_id = ? ORDER BY at, session", user_id
-        ),
-        "sessions_started_or_ended": hosted,
-    }
-
-
-async def _erase_person(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:
-    """Check-ins, offers to host and late notes go; the sessions a person started or
-    ended stay, with nobody named."""
-
-    async def run(sql: str) -> int:
-        return (await db.execute(sql, (who.user_id,))).rowcount
-
-    return {
-        "check_ins": await run("DELETE FROM attendance WHERE user_id = ?"),
-        "volunteering": await run("DELETE FROM volunteers WHERE user_id = ?"),
-        "late_notes": await run("DELETE FROM late_notes WHERE user_id = ?"),
-        "sessions": await run(
-            "UPDATE sessions SET started_by = CASE WHEN started_by = ?1 THEN NULL ELSE started_by END, "
-            "ended_by = CASE WHEN ended_by = ?1 THEN NULL ELSE ended_by END "
-            "WHERE started_by = ?1 OR ended_by = ?1"
-        ),
-    }
-
-
-privacy.register(
-    "sessions",
-    _collect_person,
-    _erase_person,
-    holds=(
-        privacy.Column("attendance", "user_id"),
-        privacy.Column("volunteers", "user_id"),
-        privacy.Column("late_notes", "user_id"),
-        privacy.Column("sessions", "started_by"),
-        privacy.Column("sessions", "ended_by"),
-    ),
-)

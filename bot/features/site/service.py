@@ -12,14 +12,14 @@ from bot.core.config import Config
 from bot.features.agenda.service import AgendaData, SlotAgenda, Upcoming, gather
 from bot.features.people.repository import display_name
 from bot.features.schedule.repository import CalendarState, Cancellations, calendar_state, load_cancellations
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository, statistics
 from bot.features.sessions.chart import Series
-from bot.features.topics.repository import Topic, TopicStatus, all_topics, discussed_matching
+from bot.features.topics.model import Topic, TopicStatus
+from bot.features.topics.repository import all_topics, discussed_matching
 from bot.storage.store import Store
 
 PAGE_TOPICS = 50  # open topics on the page, most votes first (all of them in /topics.json)
 HISTORY_SHOWN = 200  # discussed topics on the page at most (all of them in /history.json)
-CHART_WEEKS = 12  # as `!stats`
 MAX_WORDS = 100  # a history filter longer than this is cut
 
 
@@ -57,7 +57,7 @@ async def _public_agenda(store: Store, config: Config, data: AgendaData) -> Agen
     async def names(upcoming: Upcoming) -> tuple[str, ...]:
         if not show or upcoming.cancelled:
             return ()
-        found = [await display_name(store, u) for u in await sessions.volunteers_of(store, upcoming.session.key)]
+        found = [await display_name(store, u) for u in await repository.volunteers_of(store, upcoming.session.key)]
         return tuple(n for n in found if n)  # somebody with no display name is left out, never named by ID
 
     slots = []
@@ -86,13 +86,13 @@ async def history(store: Store, config: Config, words: str) -> History:
 
 async def chart_series(store: Store, config: Config, now: dt.datetime) -> Series | None:
     """The attendance chart's data as `!stats` draws it; None with fewer than two sessions."""
-    held = await sessions.turnout(store, now - dt.timedelta(weeks=CHART_WEEKS), now)
-    return sessions.attendance_series(config, held) if len(held) >= 2 else None
+    held = await repository.turnout(store, now - dt.timedelta(weeks=statistics.STATS_WEEKS), now)
+    return statistics.attendance_series(config, held) if len(held) >= 2 else None
 
 
 async def page(store: Store, config: Config, now: dt.datetime, words: str = "") -> PageData:
     agenda = await _public_agenda(store, config, await gather(store, config, now, topics=PAGE_TOPICS))
-    held = await sessions.turnout(store, now - dt.timedelta(weeks=CHART_WEEKS), now)
+    held = await repository.turnout(store, now - dt.timedelta(weeks=statistics.STATS_WEEKS), now)
     return PageData(config.conference.name, agenda, await history(store, config, words), len(held) >= 2)
 
 

@@ -7,7 +7,7 @@ MIGRATION = Migration(
     10,
     "an index of the topics' content words for the near-duplicate check",
     (
-        # Keys a topic can be found by (bot/features/topics/repository.py, topic_keys):
+        # Keys a topic can be found by (bot/features/topics/index.py, topic_keys):
         # its letters without spaces, the first letters of its content words, its content
         # words and each two neighbouring words written as one. They are worked out by the
         # topics feature, in Python, from `norm`: it fills this table for the topics that

@@ -11,18 +11,20 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.clock import FakeClock
-from bot.features.announcements.announcer import TICK_JOB, TICK_SECONDS, Announcer
+from bot.features.announcements.jobs import TICK_JOB, Jobs
+from bot.features.announcements.sending import Announcer
+from bot.features.announcements.timing import TICK_SECONDS
 
 
 class Scheduled:
     def __init__(self, clock: FakeClock, announcer: Announcer):
-        self.clock, self.announcer = clock, announcer
+        self.clock, self.jobs = clock, Jobs(announcer)
         self.scheduler: Any = AsyncIOScheduler(timezone=dt.UTC)
         self.ticks_from = self.at = clock.now()
 
     async def start(self) -> None:
         self.scheduler.start(paused=True)
-        await self.announcer.start(self.scheduler)
+        await self.jobs.start(self.scheduler)
 
     def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
@@ -45,7 +47,7 @@ class Scheduled:
             elif tick <= end:
                 self.at = tick
                 self.clock.set(tick)
-                await self.announcer.tick()
+                await self.jobs.tick()
             else:
                 self.at = end
                 self.clock.set(end)

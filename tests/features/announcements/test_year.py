@@ -29,9 +29,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.app import open_announcer
 from bot.core.model import Reply
-from bot.features.announcements.announcer import Announcer
-from bot.features.reminders.service import Reminders
+from bot.features.announcements.planning import due_between
+from bot.features.announcements.sending import Announcer
 from tests.conftest import ORGANISER
 
 UTC = dt.UTC
@@ -277,8 +278,7 @@ class Bot:
         self.announcer: Announcer | None = None
 
     def start(self) -> None:
-        self.announcer = Announcer(self.chat.services, self.server)
-        self.announcer.riders.append(Reminders(self.announcer, self.server))
+        self.announcer = open_announcer(self.chat.services, self.server)
 
     def stop(self) -> None:
         self.announcer = None
@@ -287,7 +287,8 @@ class Bot:
         """The times its scheduler would wake it (what `replan` plans)."""
         assert self.announcer is not None
         horizon = now + dt.timedelta(days=8)
-        times = [i.at for i in await self.announcer.due_between(now, horizon) if i.at > now]
+        config, store = self.chat.services.config, self.chat.services.store
+        times = [i.at for i in await due_between(config, store, now, horizon) if i.at > now]
         for rider in self.announcer.riders:
             times += [at for _, at in await rider.due_times(now, horizon) if at > now]
         return times

@@ -19,7 +19,7 @@ from bot.features.export.reports import (
     md_cell,
     neutralise,
 )
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository
 from tests.conftest import ALICE, BOB, HOST, SEED_TOPICS
 from tests.helpers import fill
 
@@ -401,7 +401,7 @@ async def test_attendance_markdown_has_an_overview_and_a_table_per_session(chat)
 
 async def close_later_automatically(chat) -> None:
     """Nobody ends the later session: the bot closes it three hours after its start."""
-    await sessions.end_session(chat.store, LATER, None, dt.datetime(2026, 12, 3, 19, 50, tzinfo=dt.UTC), auto=True)
+    await repository.end_session(chat.store, LATER, None, dt.datetime(2026, 12, 3, 19, 50, tzinfo=dt.UTC), auto=True)
 
 
 async def test_a_session_closed_automatically_has_no_invented_end_or_duration(chat):

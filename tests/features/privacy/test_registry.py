@@ -81,6 +81,14 @@ async def test_collect_lists_everything_stored_about_the_person(chat):
     assert json.loads(privacy.as_json(doc)) == doc
 
 
+async def test_the_parts_come_in_one_order_whatever_was_imported_first(chat):
+    doc = await privacy.collect(chat.store, ALICE)
+    assert list(doc)[:3] == ["schema_version", "user_id", "suggestions"], "topics first"
+    assert list(doc)[-2:] == ["direct_message_room", "erasure_requested_at"], "the bot's own records last"
+    names = [s.name for s in privacy.sections()][: len(privacy.SECTION_ORDER)]
+    assert names == list(privacy.SECTION_ORDER)
+
+
 async def test_someone_never_seen_has_an_empty_record(chat):
     doc = await privacy.collect(chat.store, "@stranger:example.org")
     assert privacy.is_empty(doc)

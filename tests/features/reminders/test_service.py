@@ -9,11 +9,13 @@ import logging
 
 import pytest
 
+from bot.app import open_announcer
 from bot.core.model import Reply
-from bot.features.announcements.announcer import Announcer
+from bot.features.announcements.jobs import Jobs
+from bot.features.announcements.sending import Announcer
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.repository import Status
-from bot.features.reminders.service import SEND_AT_ONCE, Reminders
+from bot.features.reminders.service import SEND_AT_ONCE
 from bot.features.schedule.repository import add_cancellation
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
@@ -69,9 +71,7 @@ class DirectMessages:
 
 
 def start(chat, server: DirectMessages, membership=None) -> Announcer:
-    announcer = Announcer(chat.services, server)
-    announcer.riders.append(Reminders(announcer, server, membership))
-    return announcer
+    return open_announcer(chat.services, server, membership)
 
 
 async def walk(chat, announcer: Announcer, until: dt.datetime, step: int = 1) -> None:
@@ -427,14 +427,14 @@ async def test_the_announcers_scheduler_plans_a_job_at_each_reminders_time(chat)
     scheduler = AsyncIOScheduler(timezone=UTC)
     scheduler.start(paused=True)
     try:
-        announcer = start(chat, DirectMessages(chat))
-        await announcer.start(scheduler)
+        jobs = Jobs(start(chat, DirectMessages(chat)))
+        await jobs.start(scheduler)
         times = sorted(job.next_run_time for job in scheduler.get_jobs() if job.id.startswith("ccc:remind:"))
         # One job for both people at 07:00, one for Bob at 16:00 (and the next week's).
         assert times[:2] == [at(26, 7), at(26, 16)]
         await chat.text(ALICE, "!remind off")
         await chat.text(BOB, "!remind off")
-        await announcer.replan()
+        await jobs.replan()
         assert not [job for job in scheduler.get_jobs() if job.id.startswith("ccc:remind:")]
     finally:
         scheduler.shutdown(wait=False)

@@ -7,7 +7,6 @@ from bot.features.schedule.repository import (
     load_cancellations,
     next_held_sessions,
     planning_range,
-    read_time_of_day,
     restore_sessions,
     session_by_key,
     session_from_key,
@@ -117,37 +116,6 @@ async def test_restoring_one_session_of_a_cancelled_day_keeps_the_others(chat):
     await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 17:00"], now)
     cancels = await load_cancellations(store)
     assert [(c.target, c.reason, c.cancelled_at) for c in cancels] == [("2026-12-03 08:00", "strike", now)]
-
-
-@pytest.mark.parametrize(
-    ("text", "typed", "time", "rest"),
-    [
-        ("17:00", "17:00", dt.time(17), ""),
-        ("8:00 late start", "8:00", dt.time(8), "late start"),
-        ("17:00:00", "17:00:00", dt.time(17), ""),
-        ("17.00.", "17.00", dt.time(17), "."),
-        ("5pm: party", "5pm", dt.time(17), ": party"),
-        ("5 P.M. party", "5 P.M.", dt.time(17), "party"),
-        ("12am", "12am", dt.time(0), ""),
-        ("12pm", "12pm", dt.time(12), ""),
-        ("at 5:30pm", "5:30pm", dt.time(17, 30), ""),
-        ("17h30", "17h30", dt.time(17, 30), ""),
-        ("1700hrs", "1700hrs", dt.time(17), ""),
-        ("Noon, sorry", "Noon", dt.time(12), ", sorry"),
-        ("25:00", "25:00", None, ""),
-        ("13am", "13am", None, ""),
-    ],
-)
-def test_a_time_of_day_as_people_type_it(text, typed, time, rest):
-    found = read_time_of_day(text)
-    assert (found.typed, found.time, found.rest) == (typed, time, rest)
-
-
-@pytest.mark.parametrize(
-    "text", ["holidays", "2 hosts away", "2 hrs of maintenance", "5 amazing people", "24th", "at home", "3rd week", ""]
-)
-def test_not_a_time_of_day(text):
-    assert read_time_of_day(text) is None
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from bot.features.sessions import chart
+from bot.features.sessions import chart, repository
 from tests.conftest import ALICE, BOB, HOST, hold
 
 MORNING, EVENING = "Thursday 08:00", "Thursday 17:00"
@@ -115,30 +115,6 @@ def test_the_child_process_draws_gaps():
     assert png is not None and png.startswith(chart.PNG_MAGIC)
 
 
-# --- the series `!stats` builds ----------------------------------------------------------
-
-
-async def test_stats_sends_a_session_not_held_as_a_gap(chat, monkeypatch):
-    drawn = []
-
-    async def render(series, title):
-        drawn.append(series)
-        return None
-
-    monkeypatch.setattr(chart, "render", render)
-    await hold(chat, "2026-11-05 08:00", [HOST, ALICE])
-    await hold(chat, "2026-11-05 17:00", [HOST])
-    await hold(chat, "2026-11-12 17:00", [HOST, ALICE, BOB])  # the morning one was not held
-    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
-    await chat.say(ALICE, "!stats")
-    assert drawn == [
-        {
-            MORNING: [("2026-11-05", 2), ("2026-11-12", None), ("2026-11-19", 3)],
-            EVENING: [("2026-11-05", 1), ("2026-11-12", 3)],
-        }
-    ]
-
-
 # --- one chart at a time, and the last one reused -----------------------------------------
 
 
@@ -197,7 +173,6 @@ async def test_changed_data_is_drawn_afresh_and_a_failure_is_not_kept(monkeypatc
 
 async def test_stats_reuses_the_png_until_a_new_check_in_changes_it(chat, monkeypatch):
     from bot.features.schedule.repository import session_from_key
-    from bot.features.sessions import repository as sessions
 
     calls = []
 
@@ -212,7 +187,7 @@ async def test_stats_reuses_the_png_until_a_new_check_in_changes_it(chat, monkey
     again = (await chat.say(BOB, "!stats"))[0].file.data
     assert again == first and len(calls) == 1, "unchanged attendance: the same PNG, not drawn again"
     late = session_from_key(chat.services.config, "2026-11-19 08:00").starts_at
-    await sessions.check_in(chat.store, "2026-11-19 08:00", BOB, late, sessions.CheckInVia.COMMAND)
+    await repository.check_in(chat.store, "2026-11-19 08:00", BOB, late, repository.CheckInVia.COMMAND)
     changed = (await chat.say(ALICE, "!stats"))[0]
     assert len(calls) == 2 and changed.file.data != first and changed.file.data.startswith(chart.PNG_MAGIC)
     assert "2026-11-19 08:00  3" in changed.text

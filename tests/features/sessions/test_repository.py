@@ -1,17 +1,17 @@
-"""bot/features/sessions/repository.py with the announcer: what the bot says on its own about a session
-people checked in to, were late for, or nobody ended."""
+"""bot/features/sessions/repository.py, and with the announcer: what the bot says on its own
+about a session people checked in to, were late for, or nobody ended."""
 
 import datetime as dt
 
 import pytest
 
-from bot.core.model import Role
-from bot.features.announcements.announcer import Announcer
+from bot.features.announcements.sending import Announcer
 from bot.features.people import repository as people
 from bot.features.schedule.repository import session_from_key
-from bot.features.sessions import repository as sessions
-from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
-from tests.helpers import FakeSender, Homeserver, visit
+from bot.features.sessions import repository
+from commands.announcements import WORDING
+from tests.conftest import ALICE, BOB, HOST, hold
+from tests.features.announcements.fakes import FakeSender, Homeserver, visit
 
 UTC = dt.UTC
 ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
@@ -34,7 +34,7 @@ def server():
 
 @pytest.fixture
 def ann(chat, server) -> Announcer:
-    return Announcer(chat.services, FakeSender(chat, server))
+    return Announcer(chat.services, FakeSender(chat, server), WORDING)
 
 
 async def test_check_ins_while_waiting_do_not_silence_the_host_wait_notice(chat, server, ann):
@@ -45,7 +45,7 @@ async def test_check_ins_while_waiting_do_not_silence_the_host_wait_notice(chat,
     assert "No host has started session 2026-11-26 08:00" in server.reply(MORNING, "host-wait", ROOM_A).text
     chat.clock.set(at(26, 8, 12))
     await chat.say(HOST, "!start", room_id=ROOM_A)
-    assert await sessions.attendees(chat.store, MORNING) == [ALICE, HOST]
+    assert await repository.attendees(chat.store, MORNING) == [ALICE, HOST]
 
 
 async def test_a_session_nobody_ended_is_closed_automatically_without_a_duration(chat, server, ann):
@@ -77,67 +77,34 @@ async def test_late_notes_left_before_the_start_open_the_thread_in_every_room(ch
     assert note.thread_root == server.events[f"announce:{MORNING}:0m:{ROOM_B}"]
 
 
-async def test_hosts_running_means_the_session_running_now_not_another_whose_window_is_open(make_chat, make_config):
-    """Two slots an hour apart: their start windows overlap. A volunteer for the later
-    one does not host the earlier one while it runs."""
-    chat = await make_chat(make_config(conference={"slots": ["Thursday 08:00", "Thursday 09:00"]}))
-    mallory = "@mallory:example.org"
-    services = chat.services
-    await chat.say(ALICE, "!host 2026-11-26 08:00")
-    await chat.say(mallory, "!host 2026-11-26 09:00")
-    chat.clock.set(at(26, 8, 0))
-    for user in (ALICE, HOST, ORGANISER, mallory, BOB):
-        assert not await sessions.hosts_running(services, user, ROOM_A), f"{user}: nothing runs yet"
-    await chat.say(ALICE, "!start", room_id=ROOM_A)
-    chat.clock.set(at(26, 8, 40))  # the 09:00 window is open and nearer
-    assert await services.role_of(mallory, ROOM_A, needed=Role.HOST) == Role.HOST
-    assert not await sessions.hosts_running(services, mallory, ROOM_A), "volunteered for the other session"
-    assert not await sessions.hosts_running(services, BOB, ROOM_A)
-    for user in (ALICE, HOST, ORGANISER):
-        assert await sessions.hosts_running(services, user, ROOM_A), user
-    chat.power_levels[BOB] = 100
-    assert await sessions.hosts_running(services, BOB, ROOM_A), "an organiser by power level"
-
-
 async def test_reopen_session_refuses_while_another_runs_and_keeps_the_start(make_chat, make_config):
     chat = await make_chat(make_config())
     store, config = chat.store, chat.services.config
     morning, evening = session_from_key(config, MORNING), session_from_key(config, "2026-11-26 17:00")
-    await sessions.start_session(store, morning, HOST, at(26, 8))
-    await sessions.end_session(store, MORNING, HOST, at(26, 8, 30))
-    await sessions.start_session(store, evening, ALICE, at(26, 17))
-    with pytest.raises(sessions.OtherRunning):
-        await sessions.reopen_session(store, MORNING)
-    await sessions.end_session(store, evening.key, ALICE, at(26, 18))
-    was = await sessions.reopen_session(store, MORNING)
+    await repository.start_session(store, morning, HOST, at(26, 8))
+    await repository.end_session(store, MORNING, HOST, at(26, 8, 30))
+    await repository.start_session(store, evening, ALICE, at(26, 17))
+    with pytest.raises(repository.OtherRunning):
+        await repository.reopen_session(store, MORNING)
+    await repository.end_session(store, evening.key, ALICE, at(26, 18))
+    was = await repository.reopen_session(store, MORNING)
     assert was.ended_at == at(26, 8, 30)
-    state = await sessions.state_of(store, MORNING)
+    state = await repository.state_of(store, MORNING)
     assert state.running and (state.started_by, state.started_at) == (HOST, at(26, 8))
-    with pytest.raises(sessions.AlreadyRunning):
-        await sessions.reopen_session(store, MORNING)
-
-
-async def test_a_started_session_can_not_be_cancelled_until_it_has_taken_place(chat):
-    store, config = chat.store, chat.services.config
-    morning, evening = session_from_key(config, MORNING), session_from_key(config, "2026-11-26 17:00")
-    assert await sessions.started_before_cancel(store, [morning, evening], at(26, 7, 40)) is None
-    await sessions.start_session(store, morning, HOST, at(26, 7, 40))
-    assert await sessions.started_before_cancel(store, [morning, evening], at(26, 7, 45)) == morning, "started early"
-    assert await sessions.started_before_cancel(store, [evening, morning], at(26, 9)) == morning, "running"
-    await sessions.end_session(store, MORNING, HOST, at(26, 9))
-    assert await sessions.started_before_cancel(store, [morning, evening], at(26, 9, 5)) is None, "over"
+    with pytest.raises(repository.AlreadyRunning):
+        await repository.reopen_session(store, MORNING)
 
 
 async def test_attendance_history_has_every_session_in_order_with_its_check_ins_in_order(chat):
     await hold(chat, "2026-12-03 17:00", [HOST, BOB, ALICE])
     morning = session_from_key(chat.services.config, "2026-11-26 08:00")
-    await sessions.start_session(chat.store, morning, HOST, at(26, 8))
-    await sessions.check_in(chat.store, morning.key, ALICE, at(26, 8, 30), "command")
-    await sessions.end_session(chat.store, morning.key, None, at(26, 11), auto=True)
-    held = await sessions.attendance_history(chat.store)
+    await repository.start_session(chat.store, morning, HOST, at(26, 8))
+    await repository.check_in(chat.store, morning.key, ALICE, at(26, 8, 30), "command")
+    await repository.end_session(chat.store, morning.key, None, at(26, 11), auto=True)
+    held = await repository.attendance_history(chat.store)
     assert [(h.state.key, h.state.auto_ended, [c.user_id for c in h.check_ins]) for h in held] == [
         ("2026-11-26 08:00", True, [HOST, ALICE]),
         ("2026-12-03 17:00", False, [HOST, BOB, ALICE]),
     ]
     assert held[0].check_ins[1].at == at(26, 8, 30)
-    assert await sessions.count_held(chat.store) == 2
+    assert await repository.count_held(chat.store) == 2

@@ -8,7 +8,8 @@ import datetime as dt
 
 from bot.features.people import repository as people
 from bot.features.site import service as site
-from bot.features.topics.repository import TopicStatus, all_topics
+from bot.features.topics.model import TopicStatus
+from bot.features.topics.repository import all_topics
 from tests.conftest import ALICE, BOB, HOST, hold
 
 SHOW_NAMES = {"web": {"enabled": True, "show_names": True}}

@@ -1,4 +1,4 @@
-"""The index of near duplicates (bot/features/topics/repository.py, topic_keys / probe_keys):
+"""The index of near duplicates (bot/features/topics/index.py, topic_keys / probe_keys):
 it only picks which topics the rule is asked about, so !suggest must find exactly what
 comparing with every topic finds. Checked over a few thousand generated pairs, made to be
 near duplicates often (typos, split and joined words, word forms, stop words, order,
@@ -10,10 +10,14 @@ import random
 
 import pytest
 
-from bot.features.topics import repository as topics
+from bot.features.topics.index import KEYS_VERSION, find_duplicate, probe_keys, topic_keys
+from bot.features.topics.matching import is_near_duplicate, normalise, topic_words
+from bot.features.topics.model import DuplicateTopic
+from bot.features.topics.seed import import_seed, read_seed
+from bot.features.topics.suggest import suggest, withdraw
 from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, SEED_FILE, START
-from tests.helpers import SHIPPED, labelled_pairs
+from tests.features.topics.helpers import SHIPPED, labelled_pairs
 
 # Words of the kind topics are made of, and made-up ones.
 _WORDS = (
@@ -97,42 +101,35 @@ def generated_pairs(count: int, seed: int = 19) -> list[tuple[str, str]]:
 def every_pair() -> list[tuple[str, str]]:
     labelled = [(a, b) for a, b, _ in labelled_pairs()]
     pairs = generated_pairs(4000) + labelled
-    return [(topics.normalise(x), topics.normalise(y)) for a, b in pairs for x, y in ((a, b), (b, a))]
+    return [(normalise(x), normalise(y)) for a, b in pairs for x, y in ((a, b), (b, a))]
 
 
 def test_the_index_picks_every_topic_the_rule_calls_the_same():
     pairs = every_pair()
-    same = [(a, b) for a, b in pairs if a and b and topics.is_near_duplicate(a, b)]
-    missed = [(a, b) for a, b in same if not topics.probe_keys(a) & topics.topic_keys(b)]
+    same = [(a, b) for a, b in pairs if a and b and is_near_duplicate(a, b)]
+    missed = [(a, b) for a, b in same if not probe_keys(a) & topic_keys(b)]
     assert not missed, f"{len(missed)} of {len(same)} duplicates not picked by the index: {missed[:10]}"
     # The generated pairs hold plenty of both kinds, including the harder ones.
     assert len(same) > 1500 and len(pairs) - len(same) > 1500
-    assert sum(topics.topic_words(a).content != topics.topic_words(b).content for a, b in same) > 500
+    assert sum(topic_words(a).content != topic_words(b).content for a, b in same) > 500
 
 
 def test_the_index_rules_most_topics_out():
     """The point of it: a new text shares a key with few of the other topics."""
-    norms = [topics.normalise(a) for a, _ in generated_pairs(2000, seed=5)]
-    stored = [topics.topic_keys(m) for m in norms]
-    picked = [sum(not topics.probe_keys(n).isdisjoint(keys) for keys in stored) for n in norms[:100]]
+    norms = [normalise(a) for a, _ in generated_pairs(2000, seed=5)]
+    stored = [topic_keys(m) for m in norms]
+    picked = [sum(not probe_keys(n).isdisjoint(keys) for keys in stored) for n in norms[:100]]
     assert sorted(picked)[50] < len(norms) // 20
-
-
-@pytest.fixture
-async def store(tmp_path):
-    store = await Store.open(tmp_path / "index.sqlite3")
-    yield store
-    await store.close()
 
 
 async def scan(store: Store, text: str) -> int | None:
     """The plain rule: compare with every topic not withdrawn, by number; the one with
     the same words wins, else the first."""
-    norm = topics.normalise(text)
+    norm = normalise(text)
     found = None
     for row in await store.fetchall("SELECT id, norm FROM topics WHERE status != 'withdrawn' ORDER BY id"):
-        if topics.is_near_duplicate(norm, row["norm"]):
-            if topics.normalise(row["norm"]).replace(" ", "") == norm.replace(" ", ""):
+        if is_near_duplicate(norm, row["norm"]):
+            if normalise(row["norm"]).replace(" ", "") == norm.replace(" ", ""):
                 return int(row["id"])
             found = found or int(row["id"])
     return found
@@ -140,22 +137,22 @@ async def scan(store: Store, text: str) -> int | None:
 
 async def test_find_duplicate_finds_what_comparing_with_every_topic_finds(store):
     rng = random.Random(7)
-    await topics.import_seed(store, topics.read_seed(SHIPPED) or [])
+    await import_seed(store, read_seed(SHIPPED) or [])
     pairs = generated_pairs(300, seed=11)
     for i, (text, _) in enumerate(pairs[:200]):
         try:
-            topic = await topics.suggest(store, START, f"@p{i}:x", None, text, max_length=300, per_hour=0)
-        except topics.DuplicateTopic:
+            topic = await suggest(store, START, f"@p{i}:x", None, text, max_length=300, per_hour=0)
+        except DuplicateTopic:
             continue
         if rng.random() < 0.1:
-            await topics.withdraw(store, START, topic.id, f"@p{i}:x", organiser=False)
+            await withdraw(store, START, topic.id, f"@p{i}:x", organiser=False)
     asked = [b for _, b in pairs] + [b for _, b, _ in labelled_pairs()] + [_variant(rng, a) for a, _ in pairs]
     found = 0
     for text in asked:
-        if not topics.normalise(text):
+        if not normalise(text):
             continue
         expected = await scan(store, text)
-        got = await topics.find_duplicate(store, text)
+        got = await find_duplicate(store, text)
         assert (got.id if got else None) == expected, text
         found += expected is not None
     assert found > 100, "many of the texts asked are duplicates"
@@ -166,29 +163,29 @@ async def test_topics_written_without_their_keys_are_keyed_before_the_check(stor
     SQL from elsewhere, are still found."""
     await store.execute(
         "INSERT INTO topics (text, norm, suggested_by, suggested_at, status) VALUES (?, ?, ?, ?, 'open')",
-        ("Remote work across time zones", topics.normalise("Remote work across time zones"), ALICE, "2026-01-01"),
+        ("Remote work across time zones", normalise("Remote work across time zones"), ALICE, "2026-01-01"),
     )
-    with pytest.raises(topics.DuplicateTopic) as e:
-        await topics.suggest(store, START, BOB, None, "Remote work across timezones", max_length=300, per_hour=0)
+    with pytest.raises(DuplicateTopic) as e:
+        await suggest(store, START, BOB, None, "Remote work across timezones", max_length=300, per_hour=0)
     assert e.value.topic.text == "Remote work across time zones"
     assert await store.fetchval("SELECT COUNT(*) FROM topics WHERE keyed IS NULL") == 0
 
 
 async def test_keys_are_worked_out_again_when_the_rule_changes(store):
-    first = await topics.suggest(store, START, ALICE, None, "Onboarding new members", max_length=300, per_hour=0)
+    first = await suggest(store, START, ALICE, None, "Onboarding new members", max_length=300, per_hour=0)
     # As if the keys had been stored by an older rule: wrong keys, another version.
     await store.execute("UPDATE topic_keys SET key = 'old:' || key")
     await store.set_meta("topic_keys_version", "0")
     store.memo.pop("topic_keys_version", None)
-    with pytest.raises(topics.DuplicateTopic) as e:
-        await topics.suggest(store, START, BOB, None, "On-boarding new member", max_length=300, per_hour=0)
+    with pytest.raises(DuplicateTopic) as e:
+        await suggest(store, START, BOB, None, "On-boarding new member", max_length=300, per_hour=0)
     assert e.value.topic.id == first.id
-    assert await store.get_meta("topic_keys_version") == topics.KEYS_VERSION
+    assert await store.get_meta("topic_keys_version") == KEYS_VERSION
 
 
 async def test_seed_topics_are_keyed_as_they_are_imported(store):
-    texts = topics.read_seed(SEED_FILE) or topics.read_seed(SHIPPED) or []
-    await topics.import_seed(store, texts)
+    texts = read_seed(SEED_FILE) or read_seed(SHIPPED) or []
+    await import_seed(store, texts)
     assert await store.fetchval("SELECT COUNT(*) FROM topics WHERE keyed IS NULL") == 0
-    with pytest.raises(topics.DuplicateTopic):
-        await topics.suggest(store, START, BOB, None, texts[0] + "!", max_length=300, per_hour=0)
+    with pytest.raises(DuplicateTopic):
+        await suggest(store, START, BOB, None, texts[0] + "!", max_length=300, per_hour=0)

@@ -8,26 +8,28 @@ import re
 
 import pytest
 
+from bot.app import open_announcer
 from bot.core.model import Reply
-from bot.features.announcements.announcer import (
-    TICK_JOB,
-    Announcer,
-)
+from bot.features.announcements.sending import Announcer
 from bot.features.people import repository as people
 from bot.features.schedule.repository import add_cancellation, session_from_key
-from bot.features.sessions import repository as sessions
+from bot.features.sessions import repository
 from bot.storage.reactions import record_anchor
+from commands.announcements import WORDING
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
-from tests.helpers import Crash, FakeSender, Homeserver, visit
+from tests.features.announcements.fakes import (
+    EVENING,
+    MORNING,
+    ROOM_A,
+    ROOM_B,
+    Crash,
+    FakeSender,
+    Homeserver,
+    announcer,
+    at,
+    visit,
+)
 from tests.storage.disk import until_refused
-
-UTC = dt.UTC
-ROOM_A, ROOM_B = "!a:example.org", "!b:example.org"
-MORNING, EVENING = "2026-11-26 08:00", "2026-11-26 17:00"
-
-
-def at(day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
-    return dt.datetime(2026, 11, day, hour, minute, second, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -42,10 +44,6 @@ async def chat(make_chat, make_config):
 @pytest.fixture
 def server():
     return Homeserver()
-
-
-def announcer(chat, server, **kwargs) -> Announcer:
-    return Announcer(chat.services, FakeSender(chat, server, **kwargs))
 
 
 async def crash_after_the_first_send(chat, server, when: dt.datetime) -> None:
@@ -174,7 +172,7 @@ async def test_empty_agenda_invites_suggestions(chat, server):
 
 async def test_volunteers_are_named_and_pinged_in_the_15m_reminder(chat, server):
     await people.remember_display_name(chat.store, ALICE, "Alice")
-    await sessions.volunteer(chat.store, MORNING, ALICE, at(23, 12))
+    await repository.volunteer(chat.store, MORNING, ALICE, at(23, 12))
     await visit(chat, announcer(chat, server), at(25, 8), at(26, 7, 45), at(26, 8))
     day_before = server.reply(MORNING, "1d", ROOM_A)
     assert "Volunteered to host: Alice." in day_before.text and day_before.mentions == ()
@@ -207,7 +205,7 @@ async def test_restart_between_15m_and_0m_loses_and_repeats_nothing(chat, server
 
 async def test_restart_after_the_grace_window_skips_and_logs(chat, server, caplog):
     ann = announcer(chat, server)
-    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.sending")
     # Down from Monday until 31 minutes after the morning session's 1d reminder was due.
     await visit(chat, ann, at(25, 8, 31))
     assert (MORNING, "1d", ROOM_A) not in server.messages()
@@ -278,11 +276,11 @@ async def test_a_session_cancelled_again_after_a_lift_is_announced_again_under_a
 
 
 async def test_zero_minute_announcement_roots_the_thread_and_the_host_wait(chat, server):
-    await sessions.volunteer(chat.store, MORNING, BOB, at(23, 12))
+    await repository.volunteer(chat.store, MORNING, BOB, at(23, 12))
     ann = announcer(chat, server)
     await visit(chat, ann, at(26, 8), at(26, 8, 9), at(26, 8, 10))
     root_a = server.events[f"announce:{MORNING}:0m:{ROOM_A}"]
-    assert await sessions.thread_root(chat.store, MORNING, ROOM_A) == root_a
+    assert await repository.thread_root(chat.store, MORNING, ROOM_A) == root_a
     assert server.reply(MORNING, "0m", ROOM_A).thread_root is None
     wait = server.reply(MORNING, "host-wait", ROOM_A)
     assert server.messages()[(MORNING, "host-wait", ROOM_A)] == at(26, 8, 10)
@@ -315,10 +313,10 @@ async def test_session_never_ended_closes_automatically_after_three_hours(chat, 
     await chat.say(HOST, "!start", room_id=ROOM_A)
     await chat.say(ALICE, "!here", room_id=ROOM_A)
     await visit(chat, ann, at(26, 11, 1))
-    assert await sessions.running_session(chat.store) == MORNING
+    assert await repository.running_session(chat.store) == MORNING
     await visit(chat, ann, at(26, 11, 2), at(26, 11, 3), at(26, 12))
-    assert await sessions.running_session(chat.store) is None
-    state = await sessions.state_of(chat.store, MORNING)
+    assert await repository.running_session(chat.store) is None
+    state = await repository.state_of(chat.store, MORNING)
     assert state.auto_ended and state.ended_at == at(26, 11, 2) and state.ended_by is None
     summaries = [k for k in server.messages() if k[1] == "summary"]
     assert sorted(summaries) == [(MORNING, "summary", ROOM_A), (MORNING, "summary", ROOM_B)]
@@ -334,99 +332,6 @@ async def test_failed_send_is_retried_with_the_same_key(chat, server):
     await visit(chat, ann, at(25, 8))  # the first try fails, the second (same visit) goes through
     assert server.attempts == 3 and len(server.shown) == 2
     assert {r.key for _, r, _ in server.shown} == {f"announce:{MORNING}:1d:{ROOM_A}", f"announce:{MORNING}:1d:{ROOM_B}"}
-
-
-async def test_scheduler_jobs_are_keyed_by_session_and_lead(chat, server):
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.start(paused=True)
-    try:
-        ann = announcer(chat, server)
-        await ann.start(scheduler)
-        jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert TICK_JOB in jobs
-        job = jobs[f"ccc:{MORNING}:15m"]
-        assert job.trigger.run_date == at(26, 7, 45)
-        assert job.args == (MORNING, "15m"), "jobs carry ids, not live objects"
-        assert jobs[f"ccc:{MORNING}:host-wait"].trigger.run_date == at(26, 8, 10)
-        # A cancellation re-plans: the reminders go, one notice comes.
-        await add_cancellation(chat.store, MORNING, "", ORGANISER, chat.clock.now())
-        await ann.replan()
-        ids = {job.id for job in scheduler.get_jobs()}
-        assert f"ccc:{MORNING}:15m" not in ids and f"ccc:{MORNING}:cancelled" in ids
-        assert f"ccc:{EVENING}:15m" in ids
-        # Firing a job at its time does what it stands for.
-        chat.clock.set(at(25, 8))
-        await ann.fire(MORNING, "cancelled")
-        assert (MORNING, "cancelled", ROOM_A) in server.messages()
-        assert f"ccc:{MORNING}:cancelled" not in {job.id for job in scheduler.get_jobs()}
-    finally:
-        scheduler.shutdown(wait=False)
-
-
-async def job_running_on_a_scheduler(make_chat, replan):
-    """An Announcer whose re-plan is `replan`, with a job of it running on a real
-    AsyncIOScheduler: (announcer, scheduler)."""
-    import asyncio
-
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-    from apscheduler.triggers.date import DateTrigger
-
-    chat = await make_chat()
-    ann = Announcer(chat.services, sender=None)
-    ann.replan = replan
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.start()
-    ann._scheduler = scheduler
-    scheduler.add_job(ann.fire, DateTrigger(run_date=dt.datetime.now(UTC)), args=(MORNING, "0m"))
-    for _ in range(100):
-        await asyncio.sleep(0.01)
-        if not ann._idle.is_set():
-            break
-    assert not ann._idle.is_set(), "the scheduled job did not start"
-    return ann, scheduler
-
-
-async def test_shutdown_lets_a_scheduled_job_finish_and_takes_no_new_one(make_chat):
-    """APScheduler's asyncio executor cancels the jobs still running when it shuts down;
-    a restart just after an announcement went out failed that way in CI."""
-    import asyncio
-
-    gate, ran = asyncio.Event(), []
-
-    async def slow_replan():
-        # The window that failed: the run is done, the re-plan still reads the store.
-        await gate.wait()
-        ran.append("replan")
-        return []
-
-    ann, scheduler = await job_running_on_a_scheduler(make_chat, slow_replan)
-    stopping = asyncio.create_task(ann.stop(wait_seconds=5))
-    await asyncio.sleep(0.05)
-    assert not stopping.done(), "shutdown went on while a job was still running"
-    assert scheduler.running, "the scheduler was shut down under a running job"
-    gate.set()
-    await asyncio.wait_for(stopping, 5)
-    assert ran == ["replan"], "the running job was cancelled instead of finishing"
-    assert not scheduler.running
-    await ann.tick()
-    assert ran == ["replan"], "no new job once closing"
-
-
-async def test_shutdown_that_gives_up_waiting_logs_it_without_a_traceback(make_chat, caplog):
-    import asyncio
-
-    async def stuck_replan():
-        await asyncio.Event().wait()
-
-    ann, _ = await job_running_on_a_scheduler(make_chat, stuck_replan)
-    with caplog.at_level(logging.DEBUG):
-        await ann.stop(wait_seconds=0.1)
-        await asyncio.sleep(0.05)
-    assert "resent at the next start" in caplog.text
-    assert not [r for r in caplog.records if r.exc_info], "a cancelled job was logged as an error"
-    assert ann._idle.is_set()
 
 
 # --- after a downtime, and what a reminder says ----------------------------------------
@@ -460,7 +365,7 @@ async def test_after_a_downtime_a_passed_reminder_is_not_sent_beside_a_later_one
     ann = announcer(chat, server)
     await visit(chat, ann, at(26, 7, 40))
     caplog.clear()
-    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.sending")
     await visit(chat, ann, back)
     shown = server.messages()
     assert sorted(k[1:] for k in shown if k[0] == MORNING) == [("0m", ROOM_A), ("0m", ROOM_B)]
@@ -475,7 +380,7 @@ async def test_after_a_downtime_only_the_latest_due_reminder_goes_out(chat_with_
     chat = await chat_with_leads("1d", "15m", "5m", "0m")
     ann = announcer(chat, server)
     await visit(chat, ann, at(26, 7, 40))
-    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.sending")
     # Back at 07:56: the 15m and the 5m reminders are both due, within the grace window.
     await visit(chat, ann, at(26, 7, 56))
     shown = server.messages()
@@ -505,7 +410,7 @@ async def test_a_reminder_shown_just_before_a_crash_is_recorded_sent_not_skipped
     # sent (with its event), neither sent again nor logged as never sent.
     await crash_after_the_first_send(chat, server, at(26, 7, 45))
     assert (await rows(chat))[(MORNING, "15m", ROOM_A)][0] == "sending"
-    caplog.set_level(logging.INFO, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.INFO, logger="bot.features.announcements.sending")
     attempts = server.attempts
     await visit(chat, announcer(chat, server), at(26, 8))
     shown = server.messages()
@@ -525,7 +430,7 @@ async def test_a_send_cut_short_that_cannot_be_checked_is_skipped_without_claimi
 ):
     await crash_after_the_first_send(chat, server, at(26, 7, 45))
     server.unreadable = True
-    caplog.set_level(logging.WARNING, logger="bot.features.announcements.announcer")
+    caplog.set_level(logging.WARNING, logger="bot.features.announcements.sending")
     await visit(chat, announcer(chat, server), at(26, 8))
     assert [k[1:] for k in server.messages() if k[0] == MORNING].count(("15m", ROOM_A)) == 1  # not sent again
     assert (await rows(chat))[(MORNING, "15m", ROOM_A)] == ("skipped", None)
@@ -568,15 +473,11 @@ async def test_a_reminder_sent_late_after_a_downtime_says_the_time_left(chat, se
 async def test_a_downtime_longer_than_a_day_logs_every_announcement_and_reminder_it_skipped(chat, server, caplog):
     # Found by the simulated year: the catch-up looked back one day only, so a bot down from
     # Tuesday to Friday skipped Thursday's announcements and reminders without a word.
-    from bot.features.reminders.service import Reminders
-
     await chat.text(ALICE, "!remind 08:00 1h")
-    ann = announcer(chat, server)
-    ann.riders.append(Reminders(ann, ann.sender))
+    ann = open_announcer(chat.services, FakeSender(chat, server))
     await visit(chat, ann, at(24, 12))
     caplog.set_level(logging.WARNING)
-    restarted = announcer(chat, server)
-    restarted.riders.append(Reminders(restarted, restarted.sender))
+    restarted = open_announcer(chat.services, FakeSender(chat, server))
     await visit(chat, restarted, at(27, 12))
     assert server.messages() == {}
     for key in (MORNING, EVENING):
@@ -610,7 +511,7 @@ class SlowHomeserver(FakeSender):
 
 async def test_every_room_gets_its_announcement_at_once_not_one_after_another(chat, server):
     slow = SlowHomeserver(chat, server)
-    ann = Announcer(chat.services, slow)
+    ann = Announcer(chat.services, slow, WORDING)
     await visit(chat, ann, at(25, 8))  # the 1d reminder, due in both rooms
     assert slow.most_in_air == 2, "the two rooms' sends were in the air together"
     assert {r.room_id for _, r, _ in server.shown} == {ROOM_A, ROOM_B}
@@ -622,49 +523,9 @@ async def test_in_one_room_what_a_downtime_left_goes_out_in_order(chat, server):
     # 0m, which opens the thread; the host-wait notice then goes into that thread.
     slow = SlowHomeserver(chat, server)
     await visit(chat, announcer(chat, server), at(25, 8, 0, 30))
-    await visit(chat, Announcer(chat.services, slow), at(26, 8, 11))
+    await visit(chat, Announcer(chat.services, slow, WORDING), at(26, 8, 11))
     for room in (ROOM_A, ROOM_B):
         sent = [k for k in slow.order if k.endswith(room)]
         assert sent == [f"announce:{MORNING}:0m:{room}", f"announce:{MORNING}:host-wait:{room}"]
         opening = server.events[f"announce:{MORNING}:0m:{room}"]
         assert server.reply(MORNING, "host-wait", room).thread_root == opening
-
-
-# --- a command that changes what is due takes effect at once, not at the next tick ---------
-
-
-async def test_a_session_restored_in_the_last_minute_before_its_reminder_is_announced_at_its_minute(chat, server):
-    # The tick runs every minute from the bot's start (here at :30), not on the minute.
-    from tests.features.announcements.scheduled import Scheduled
-
-    chat.clock.set(at(25, 12))
-    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 room booked")
-    chat.clock.set(at(26, 7, 0, 30))
-    scheduled = Scheduled(chat.clock, announcer(chat, server))
-    await scheduled.start()
-    try:
-        await scheduled.until(at(26, 7, 44, 40))
-        assert "Restored" in await chat.text(ORGANISER, "!uncancel 2026-11-26 08:00")
-        await scheduled.until(at(26, 7, 47))
-        shown = server.messages()
-        assert shown[(MORNING, "15m", ROOM_A)] == shown[(MORNING, "15m", ROOM_B)] == at(26, 7, 45)
-    finally:
-        scheduled.stop()
-
-
-async def test_a_session_cancelled_after_its_reminders_began_is_called_off_at_once(chat, server):
-    from tests.features.announcements.scheduled import Scheduled
-
-    chat.clock.set(at(26, 7, 0, 30))
-    scheduled = Scheduled(chat.clock, announcer(chat, server))
-    await scheduled.start()
-    try:
-        await scheduled.until(at(26, 7, 50, 10))
-        assert "Cancelled" in await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 the host is ill")
-        await scheduled.until(at(26, 7, 52))
-        shown = server.messages()
-        assert shown[(MORNING, "15m", ROOM_A)] == at(26, 7, 45)
-        assert shown[(MORNING, "cancelled", ROOM_A)] == shown[(MORNING, "cancelled", ROOM_B)] == at(26, 7, 50, 10)
-        assert "the host is ill" in server.reply(MORNING, "cancelled", ROOM_A).text
-    finally:
-        scheduled.stop()

@@ -1,0 +1,17 @@
+"""commands/session_common.py: what the session command groups share."""
+
+from bot.core.model import IncomingMessage
+from bot.features.people import repository as people
+from tests.conftest import ALICE, ROOM
+
+
+async def test_a_refusal_points_to_the_next_session_and_when_it_is(chat):
+    text = await chat.text(ALICE, "!here")
+    assert "No session is running" in text and "The next session is 2026-11-26 08:00 (in " in text, text
+
+
+async def test_the_display_name_the_adapter_tells_is_remembered_cleaned(chat):
+    message = IncomingMessage(ALICE, ROOM, "$h1", "!host", chat.clock.now(), sender_name="Alice\nA." + "x" * 100)
+    await chat.dispatcher.handle(message)
+    name = await people.name_of(chat.store, ALICE)
+    assert name.startswith("Alice") and "\n" not in name and len(name) <= 64
