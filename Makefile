@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# pytest-xdist workers for `make test` (4 measured fastest on 2 cores: most integration time
-# is waiting); WORKERS=0 runs the suite in one process.
-WORKERS ?= 4
+# pytest-xdist workers for `make test`: 3 measured fastest on 2 cores (most integration time
+# is waiting; a fourth worker only adds load); WORKERS=0 runs the suite in one process.
+WORKERS ?= 3
 
 .PHONY: all install browser faketime demo test lint unit integration soak-faults fuzz soak-year bench clean
 
