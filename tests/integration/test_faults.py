@@ -51,7 +51,8 @@ KILLS = int(os.environ.get("CCC_FAULT_KILLS", "20"))
 KILL_PHASE = 6 + 3 * KILLS  # seconds after the config is written: about one kill every 3 s
 # Each run of the bot lasts at least a seeded 0.5 to 2.5 s after it is up (logged in and
 # synced), however long a loaded machine made it take to get there: a kill never lands
-# before the bot could do anything.
+# before the bot could do anything (one aimed at a send the bot was up too late for: 0 to
+# 0.5 s, while it catches that send up).
 UP_AT_LEAST = (0.5, 2.5)
 # Votes acknowledged as counted while the bot is being killed, at the least: fewer prove
 # nothing. Should the KILLS kills leave fewer (a slow machine: short runs, slow answers),
@@ -164,18 +165,29 @@ async def private_bot_room(make_synapse: MakeSynapse, tmp_path: Path) -> AsyncIt
 # --- kill -9 while announcements fall due and people vote ----------------------------
 
 
-def kill_plan(rng: random.Random, t0: float, due: list[float]) -> list[float]:
-    """KILLS monotonic instants. Half (at most one per instant) fall within 0.15 s after an
-    announcement or a reminder falls due, while it is being sent, with no kill in the 3 s
-    before, so that the bot is up by then; the others anywhere else in the kill phase.
-    Never closer than 0.8 s."""
+def kill_plan(rng: random.Random, t0: float, due: list[float]) -> list[tuple[float, bool]]:
+    """KILLS monotonic instants, each with whether it is aimed at a send. Half (at most one
+    per instant) fall within 0.15 s after an announcement or a reminder falls due, while it
+    is being sent, with no kill in the 3 s before, so that the bot is up by then; the others
+    anywhere else in the kill phase. Never closer than 0.8 s."""
     targets = rng.sample(due, min(len(due), KILLS // 2))
-    plan = [at + rng.uniform(0.0, 0.15) for at in targets]
+    plan = [(at + rng.uniform(0.0, 0.15), True) for at in targets]
     while len(plan) < KILLS:
         at = rng.uniform(6, KILL_PHASE)
-        if all(not target - 3 <= at < target + 0.9 for target in targets) and all(abs(at - p) >= 0.8 for p in plan):
-            plan.append(at)
-    return [t0 + at for at in sorted(plan)]
+        if all(not target - 3 <= at < target + 0.9 for target in targets) and all(abs(at - p) >= 0.8 for p, _ in plan):
+            plan.append((at, False))
+    return [(t0 + at, aimed) for at, aimed in sorted(plan)]
+
+
+def when_to_kill(ready: float, planned: tuple[float, bool] | None, u: float) -> float:
+    """When to kill the bot that is up since `ready`: as planned, but each run lasts a
+    seeded (`u`, from 0 to 1) UP_AT_LEAST at least; a kill aimed at a send that the bot came
+    up too late for lands within 0.5 s of its start instead, as it catches the send up."""
+    low, high = UP_AT_LEAST
+    if planned is None:  # a kill beyond the plan
+        return ready + low + u * (high - low)
+    at, aimed = planned
+    return max(at, ready + (0.5 * u if aimed else low + u * (high - low)))
 
 
 @dataclass
@@ -384,17 +396,16 @@ async def kill_9_loses_and_repeats_nothing(make_bot_room, outage: Outage | None)
         for i, person in enumerate(people)
     ]
 
-    # Each kill at its planned instant, or once the bot has been up a while if it came up
-    # late; after the planned ones, more until enough votes were counted (or time is up).
+    # The planned kills, each timed from the bot's start as well (when_to_kill); then more
+    # until enough votes were counted, or time is up.
     plan = kill_plan(rng, t0, planned.due + reminders_due)
     uptime = random.Random(rng.random())
     kills, late, give_up = 0, 0, t0 + KILL_PHASE + EXTRA_KILL_TIME
     while kills < KILLS or (len(counted(votes)) <= ENOUGH_VOTES and time.monotonic() < give_up):
         await env.bot.wait_ready()
-        at = time.monotonic() + uptime.uniform(*UP_AT_LEAST)
-        if kills < len(plan):
-            late += at > plan[kills]
-            at = max(at, plan[kills])
+        planned_kill = plan[kills] if kills < len(plan) else None
+        at = when_to_kill(time.monotonic(), planned_kill, uptime.random())
+        late += planned_kill is not None and at > planned_kill[0]
         await asyncio.sleep(at - time.monotonic())  # the scenario's clock, not a wait for a result
         env.bot.kill()
         env.bot.start()
