@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# pytest-xdist workers for `make test`: 3 measured fastest on 2 cores (most integration time
+# is waiting; a fourth worker only adds load); WORKERS=0 runs the suite in one process.
+WORKERS ?= 3
 
 .PHONY: all install browser faketime demo test lint unit integration soak-faults fuzz soak-year bench clean
 
@@ -47,13 +50,11 @@ demo: $(STAMP)
 check: lint
 	$(BIN)/python -m pytest -q -n auto -m "not integration and not browser and not soak"
 
-## The whole suite: lint, formatting, types, import layers, unit and integration tests (a real Synapse is started).
-test: $(STAMP) browser faketime
-	$(BIN)/ruff check bot commands tests bench
-	$(BIN)/ruff format --check bot commands tests bench
-	$(BIN)/mypy
-	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+## The whole suite: lint, formatting, types, import layers, then unit, integration (each
+## worker starts its own Synapse), browser and soak tests in parallel, a test module's tests
+## on one worker (tests/integration/test_faults.py needs it); the slowest are listed.
+test: $(STAMP) browser faketime lint
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --durations=15
 
 unit: $(STAMP) browser
 	$(BIN)/python -m pytest --ignore=tests/integration

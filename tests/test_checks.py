@@ -7,6 +7,7 @@ from bot.checks import check_files
 from bot.cli import main
 from bot.core.config import parse_config
 from tests.conftest import BASE_CONFIG, merge
+from tests.helpers import check
 
 
 def good_config(tmp_path: Path, extra: str = "", storage: str = 'database = "bot.sqlite3"') -> Path:
@@ -16,12 +17,6 @@ def good_config(tmp_path: Path, extra: str = "", storage: str = 'database = "bot
         f'rooms = ["!r:hs.org"]\n{extra}\n[storage]\n{storage}\n'
     )
     return config
-
-
-def check(capsys, config: Path) -> tuple[int, list[str]]:
-    code = main(["check-config", "-c", str(config)])
-    captured = capsys.readouterr()
-    return code, (captured.out + captured.err).strip().splitlines()
 
 
 def test_check_config_reports_files_that_would_stop_run(tmp_path, capsys):

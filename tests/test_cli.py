@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -11,8 +12,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from bot.devtools.localsynapse import free_port
 from tests.conftest import ROOT, SEED_FILE
+from tests.helpers import a_real_database
 
 
 def closed_port() -> int:
@@ -111,20 +115,6 @@ def run_main(capsys, *args: str) -> tuple[int, str]:
     code = main(list(args))
     captured = capsys.readouterr()
     return code, captured.out + captured.err
-
-
-def a_real_database(path: Path, migrations=None) -> bytes:
-    import asyncio
-
-    from bot.storage.migrations import MIGRATIONS
-    from bot.storage.store import Store
-
-    async def make():
-        store = await Store.open(path, migrations or MIGRATIONS)
-        await store.close()
-
-    asyncio.run(make())
-    return path.read_bytes()
 
 
 def damaged_databases(tmp_path: Path) -> list[tuple[str, Path, str]]:
@@ -241,32 +231,71 @@ def test_status_and_export_read_a_current_database_without_changing_it(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("bot.")) == ["bot.sqlite3"]
 
 
-# --- export -o: never over an existing file without --force, never over the bot's own --
+# --- export -o and backup -o: never over an existing file without --force, never over
+# the bot's own files, never through a symbolic link (both write through the same rules) --
+
+NOW = dt.datetime(2026, 11, 26, 14, 30, tzinfo=dt.UTC)
 
 
-def export_to(capsys, config: Path, *args: str) -> tuple[int, str]:
-    return run_main(capsys, "export", "-c", str(config), "topics", *args)
+@dataclass(frozen=True)
+class Output:
+    """A command that writes a file with -o, and what it writes."""
+
+    command: tuple[str, ...]  # before -o, after -c config
+    suffix: str
+    begins: bytes
+    dated: str  # the name a folder gets, at NOW
+    database_refusal: str  # what refusing the database itself names
+
+    def write(self, capsys, config: Path, *args: str) -> tuple[int, str]:
+        return run_main(capsys, self.command[0], "-c", str(config), *self.command[1:], *args)
 
 
-def test_export_never_overwrites_without_force(tmp_path, capsys):
+OUTPUTS = [
+    Output(
+        ("export", "topics"), ".csv", "\ufeffnumber,text,".encode(), "ccc-topics-2026-11-26.csv", "the bot's database"
+    ),
+    Output(
+        ("backup",),
+        ".sqlite3",
+        b"SQLite format 3\x00",
+        "bot-backup-2026-11-26-143000.sqlite3",
+        "refusing to write the backup to",
+    ),
+]
+
+
+@pytest.fixture(params=OUTPUTS, ids=lambda output: output.command[0])
+def output(request, monkeypatch) -> Output:
+    """Each writing command, on a clock that stands still (the dated names are known)."""
+    from bot.core import clock
+
+    monkeypatch.setattr(clock.SystemClock, "now", lambda self: NOW)
+    return request.param
+
+
+def test_output_never_overwrites_without_force(output: Output, tmp_path, capsys):
     database = tmp_path / "bot.sqlite3"
     a_real_database(database)
     config = config_for(tmp_path, database)
-    target = tmp_path / "topics.csv"
+    target = tmp_path / f"copy{output.suffix}"
     target.write_text("my own notes\n")
-    code, output = export_to(capsys, config, "-o", str(target))
-    assert code != 0 and output.strip() == f"ccc-bot: {target} already exists; add --force to replace it"
+    code, said = output.write(capsys, config, "-o", str(target))
+    assert code != 0 and said.strip() == f"ccc-bot: {target} already exists; add --force to replace it"
     assert target.read_text() == "my own notes\n"
-    code, output = export_to(capsys, config, "-o", str(target), "--force")
-    assert code == 0, output
-    assert target.read_text(encoding="utf-8-sig").startswith("number,text,")
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("topics")) == ["topics.csv"]
+    target.chmod(0o640)
+    code, said = output.write(capsys, config, "-o", str(target), "--force")
+    assert code == 0, said
+    assert target.read_bytes().startswith(output.begins)
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir() if "copy" in p.name) == [target.name]
     # a folder gets the dated name; the same name again is refused too
-    code, output = export_to(capsys, config, "-o", str(tmp_path / "out") + "/")
-    assert code == 0, output
+    code, said = output.write(capsys, config, "-o", str(tmp_path / "out") + "/")
+    assert code == 0, said
     [written] = (tmp_path / "out").iterdir()
-    code, output = export_to(capsys, config, "-o", str(tmp_path / "out"))
-    assert code != 0 and f"{written} already exists" in output
+    assert written.name == output.dated and str(written) in said
+    code, said = output.write(capsys, config, "-o", str(tmp_path / "out"))
+    assert code != 0 and f"{written} already exists" in said
 
 
 @dataclass(frozen=True)
@@ -313,38 +342,30 @@ class BotsOwnFiles:
         assert not Path(f"{self.database}-wal").exists()
 
 
-def test_export_refuses_the_bots_own_files_even_with_force(tmp_path, capsys):
-    own = BotsOwnFiles.made(tmp_path, ".csv")
+def test_output_refuses_the_bots_own_files_and_symlinks_even_with_force(output: Output, tmp_path, capsys):
+    own = BotsOwnFiles.made(tmp_path, output.suffix)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    link = tmp_path / f"link{output.suffix}"
+    link.symlink_to(precious)
+    dangling = tmp_path / f"dangling{output.suffix}"
+    dangling.symlink_to(tmp_path / "would-be-created")
     targets = {
-        **own.targets(database="the bot's database"),
-        tmp_path / "state" / "new.csv": "storage.state_dir",
+        **own.targets(database=output.database_refusal),
+        tmp_path / "state" / f"new{output.suffix}": "storage.state_dir",
         tmp_path / "state": "storage.state_dir",
+        link: "symbolic link",
+        dangling: "symbolic link",
     }
     for target, why in targets.items():
         for force in ([], ["--force"]):
-            code, output = export_to(capsys, own.config, "-o", str(target), *force)
-            assert code != 0, (target, force, output)
-            assert len(output.strip().splitlines()) == 1 and why in output, (target, force, output)
+            code, said = output.write(capsys, own.config, "-o", str(target), *force)
+            assert code != 0, (target, force, said)
+            assert len(said.strip().splitlines()) == 1 and why in said, (target, force, said)
     own.assert_untouched()
-
-
-def test_export_never_writes_through_a_symlink(tmp_path, capsys):
-    database = tmp_path / "bot.sqlite3"
-    a_real_database(database)
-    config = config_for(tmp_path, database)
-    precious = tmp_path / "precious.txt"
-    precious.write_text("keep me\n")
-    link = tmp_path / "link.csv"
-    link.symlink_to(precious)
-    dangling = tmp_path / "dangling.csv"
-    dangling.symlink_to(tmp_path / "would-be-created.csv")
-    for target in (link, dangling):
-        for force in ([], ["--force"]):
-            code, output = export_to(capsys, config, "-o", str(target), *force)
-            assert code != 0 and "symbolic link" in output, (target, force, output)
     assert precious.read_text() == "keep me\n"
     assert link.is_symlink() and dangling.is_symlink()
-    assert not (tmp_path / "would-be-created.csv").exists()
+    assert not (tmp_path / "would-be-created").exists()
 
 
 # --- backup -o: a consistent copy while the bot writes; refuses as export does -----------
@@ -426,49 +447,6 @@ def a_schema_version() -> int:
 
 def backup_to(capsys, config: Path, *args: str) -> tuple[int, str]:
     return run_main(capsys, "backup", "-c", str(config), *args)
-
-
-def test_backup_never_overwrites_without_force(tmp_path, capsys):
-    database = tmp_path / "bot.sqlite3"
-    a_real_database(database)
-    config = config_for(tmp_path, database)
-    target = tmp_path / "copy.sqlite3"
-    target.write_text("my own notes\n")
-    code, output = backup_to(capsys, config, "-o", str(target))
-    assert code != 0 and output.strip() == f"ccc-bot: {target} already exists; add --force to replace it"
-    assert target.read_text() == "my own notes\n"
-    target.chmod(0o640)
-    code, output = backup_to(capsys, config, "-o", str(target), "--force")
-    assert code == 0, output
-    assert target.read_bytes().startswith(b"SQLite format 3\x00")
-    assert target.stat().st_mode & 0o777 == 0o640
-    assert sorted(p.name for p in tmp_path.iterdir() if "copy" in p.name) == ["copy.sqlite3"]
-    # a folder gets a dated name
-    code, output = backup_to(capsys, config, "-o", str(tmp_path / "backups") + "/")
-    assert code == 0, output
-    [written] = (tmp_path / "backups").iterdir()
-    assert written.name.startswith("bot-backup-") and written.suffix == ".sqlite3"
-    assert str(written) in output
-
-
-def test_backup_refuses_the_bots_own_files_and_symlinks_even_with_force(tmp_path, capsys):
-    own = BotsOwnFiles.made(tmp_path, ".sqlite3")
-    precious = tmp_path / "precious.txt"
-    precious.write_text("keep me\n")
-    link = tmp_path / "link.sqlite3"
-    link.symlink_to(precious)
-    targets = {
-        **own.targets(database="refusing to write the backup to"),
-        tmp_path / "state" / "new.sqlite3": "storage.state_dir",
-        link: "symbolic link",
-    }
-    for target, why in targets.items():
-        for force in ([], ["--force"]):
-            code, output = backup_to(capsys, own.config, "-o", str(target), *force)
-            assert code != 0, (target, force, output)
-            assert len(output.strip().splitlines()) == 1 and why in output, (target, force, output)
-    own.assert_untouched()
-    assert precious.read_text() == "keep me\n"
 
 
 def test_backup_of_a_missing_or_damaged_database_is_one_line_and_leaves_no_file(tmp_path, capsys):

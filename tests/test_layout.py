@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 # Modules whose tests live elsewhere, and where.
@@ -45,6 +47,51 @@ def test_the_modules_tested_elsewhere_are_and_still_exist():
     for module, tests in ELSEWHERE.items():
         assert (ROOT / module).is_file(), f"{module} is gone: drop it from ELSEWHERE"
         assert (ROOT / tests).is_file(), tests
+
+
+def imported_test_modules(source: str, package: str) -> list[str]:
+    """The test modules (tests/**/test_*.py) that `source`, a module of `package`
+    ("tests.features.topics"), imports, as dotted names."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *filter(None, [node.module])])
+            # `from tests.x import test_y` imports a module too.
+            modules = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        found += [m for m in modules if m.startswith("tests.") and m.split(".")[-1].startswith("test_")]
+    return found
+
+
+def test_no_test_module_imports_another():
+    """A helper two test modules share lives in a helpers module (tests/helpers.py, a
+    package's own fakes.py or helpers.py, tests/integration/helpers.py and botproc.py), so
+    each test module stands on its own."""
+    imports = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        package = ".".join(path.relative_to(ROOT).parent.parts)
+        if imported := imported_test_modules(path.read_text(), package):
+            imports[str(path.relative_to(ROOT))] = imported
+    assert imports == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "imported"),
+    [
+        ("from tests.features.agenda.test_keeper import settle", ["tests.features.agenda.test_keeper"]),
+        ("from .test_repository import labelled_pairs", ["tests.features.topics.test_repository"]),
+        ("from ..agenda.test_keeper import settle", ["tests.features.agenda.test_keeper"]),
+        ("from . import test_index", ["tests.features.topics.test_index"]),
+        ("import tests.test_cli", ["tests.test_cli"]),
+        ("from tests.helpers import fill\nfrom .fakes import FakePort\nimport pytest_asyncio", []),
+    ],
+)
+def test_an_import_of_a_test_module_is_found_in_each_form(source, imported):
+    assert imported_test_modules(source, "tests.features.topics") == imported
 
 
 def test_the_mirror_is_found_for_each_kind_of_path():

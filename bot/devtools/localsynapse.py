@@ -19,6 +19,7 @@ import http.client
 import json
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -30,13 +31,18 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bot.devtools.synapse_config import CONFIG_FILE, LOG_FILE, load_or_create_secrets, write_files
+from bot.devtools.synapse_config import CONFIG_FILE, LOG_FILE, deep_merge, load_or_create_secrets, write_files
 
 __all__ = ["LocalSynapse", "SynapseHTTPError"]
 
 logger = logging.getLogger(__name__)
 
 _LOG_TAIL_LINES = 40
+
+# A key in the server's /.well-known/matrix/client holding its launch id: how start() tells
+# its own server's answers from those of another server (a test run in parallel, say) that
+# took the port between free_port() and Synapse's bind.
+_LAUNCH_KEY = "org.ccc-bot.launch_id"
 
 
 class SynapseHTTPError(RuntimeError):
@@ -46,6 +52,10 @@ class SynapseHTTPError(RuntimeError):
         super().__init__(f"{method} {path} -> HTTP {status}: {body}")
         self.status = status
         self.body = body
+
+
+class _PortTaken(RuntimeError):
+    """Synapse could not bind its port: another process holds it."""
 
 
 def free_port() -> int:
@@ -82,6 +92,9 @@ class LocalSynapse:
         self.base_dir = Path(base_dir).resolve()
         self.server_name = server_name
         self.port = port if port is not None else free_port()
+        # A port we chose may move while the server has never answered on it.
+        self._port_may_move = port is None
+        self._launch_id = secrets.token_hex(8)
         self.extra_config = extra_config or {}
         self.python = python
         self._proc: subprocess.Popen[bytes] | None = None
@@ -117,16 +130,32 @@ class LocalSynapse:
     # -- lifecycle -------------------------------------------------------------------
 
     def start(self, timeout: float = 60.0) -> None:
-        """Write the config, launch Synapse and wait until the client API answers."""
+        """Write the config, launch Synapse and wait until the client API answers.
+
+        A port chosen here that another process took before Synapse bound it is chosen
+        again (up to three times) on the first start; later starts keep the port."""
+        for attempt in range(3):
+            try:
+                self._start(timeout)
+                return
+            except _PortTaken:
+                if not self._port_may_move or attempt == 2:
+                    raise
+                logger.info("port %d was taken before Synapse bound it; choosing another", self.port)
+                self.port = free_port()
+
+    def _start(self, timeout: float) -> None:
         if self.running:
             return
         self.base_dir.mkdir(parents=True, exist_ok=True)
+        # The launch id is served at /.well-known/matrix/client, for _answers() to know it.
+        launch = {"serve_client_wellknown": True, "extra_well_known_client_content": {_LAUNCH_KEY: self._launch_id}}
         write_files(
             self.base_dir,
             server_name=self.server_name,
             port=self.port,
             config_secrets=self._secrets,
-            extra_config=self.extra_config,
+            extra_config=deep_merge(launch, self.extra_config),
         )
 
         started = time.monotonic()
@@ -150,13 +179,16 @@ class LocalSynapse:
             if code is not None:
                 self._proc = None
                 atexit.unregister(self.stop)
-                raise RuntimeError(f"Synapse exited with code {code} during start-up\n{self._log_tails()}")
+                tails = self._log_tails()
+                kind = _PortTaken if "Address already in use" in tails else RuntimeError
+                raise kind(f"Synapse exited with code {code} during start-up\n{tails}")
             if self._answers():
                 break
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"Synapse did not answer on {self.url} within {timeout:g}s\n{self._log_tails()}")
             time.sleep(0.05)
+        self._port_may_move = False
         logger.info(
             "Synapse up on %s (pid %s) in %.2fs",
             self.url,
@@ -263,11 +295,12 @@ class LocalSynapse:
     # -- internals -------------------------------------------------------------------
 
     def _answers(self) -> bool:
+        """Whether this server, and not another one on the same port, answers."""
         try:
-            with urllib.request.urlopen(self.url + "/_matrix/client/versions", timeout=2):
-                return True
-        except (OSError, http.client.HTTPException):
-            # Refused, reset or half-written answers all mean "not up yet".
+            with urllib.request.urlopen(self.url + "/.well-known/matrix/client", timeout=2) as resp:
+                return bool(json.loads(resp.read()).get(_LAUNCH_KEY) == self._launch_id)
+        except (OSError, http.client.HTTPException, ValueError):
+            # Refused, reset, half-written or another server's answers all mean "not up yet".
             return False
 
     @staticmethod

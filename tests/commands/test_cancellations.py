@@ -6,7 +6,7 @@ import pytest
 
 from bot.features.schedule.repository import load_cancellations
 from tests.conftest import ALICE, HOST, ORGANISER, ROOM
-from tests.features.schedule.test_weekly_sessions import upcoming_sessions
+from tests.helpers import upcoming_sessions
 
 # --- !cancel / !uncancel ----------------------------------------------------------------
 

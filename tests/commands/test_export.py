@@ -12,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, ROOT, SEED_FILE, SEED_TOPICS
-from tests.features.export.test_reports import fill
+from tests.helpers import fill
 
 
 async def test_organiser_gets_the_file_named_by_the_clock_date(chat):

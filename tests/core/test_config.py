@@ -9,7 +9,7 @@ from bot.core import settings
 from bot.core.config import Config, ConfigError, example, load_config, parse_config
 from bot.core.weekly import Slot
 from tests.conftest import BASE_CONFIG, ROOT, merge
-from tests.test_checks import check
+from tests.helpers import check
 
 
 def problems_for(**sections) -> list[str]:

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nio import AsyncClient, Event, RoomSendResponse
+from nio import AsyncClient, Event, RoomCreateResponse, RoomSendResponse
 
 from bot.devtools.demo import write_config as write_config  # shared with the demo
 from bot.devtools.localsynapse import LocalSynapse
 
-from .helpers import prime, wait_for_event
+from .helpers import collect_events, prime, wait_for_event
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -163,3 +165,64 @@ async def ask(
     await prime(client)
     event_id = await send_text(client, room_id, body, thread_root)
     return await wait_for_event(client, room_id, replies_to(event_id, bot_id), timeout=wait)
+
+
+# --- the bot's schedule and messages, as the schedule and reminder tests use them ----
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# The slot is the first minute boundary at least this far ahead: the bot is up and has
+# answered `!next` by then, and the test waits at most a minute more than this for it.
+START_TIME = dt.timedelta(seconds=15)
+
+
+def slot(at: dt.datetime) -> str:
+    return f"{WEEKDAYS[at.weekday()]} {at:%H:%M}"
+
+
+class BotMessages:
+    """Every message the bot sends to the room, as one client sees them, across waits."""
+
+    def __init__(self, env, client):
+        self.env, self.client, self.seen = env, client, []
+
+    async def until(self, predicate, timeout: float) -> Event:  # noqa: ASYNC109
+        def match(event: Event) -> bool:
+            if event.sender == self.env.bot_id:
+                self.seen.append(event)
+            return predicate(event)
+
+        return await wait_for_event(self.client, self.env.room_id, match, timeout=timeout)
+
+    async def ask(self, text: str) -> Event:
+        event_id = await send_text(self.client, self.env.room_id, text)
+        return await self.until(replies_to(event_id, self.env.bot_id), timeout=20)
+
+    async def linger(self, seconds: float) -> None:
+        events = await collect_events(self.client, self.env.room_id, seconds)
+        self.seen += [e for e in events if e.sender == self.env.bot_id]
+
+
+def configure(path: Path, **conference: Any) -> None:
+    sections = tomllib.loads(path.read_text())
+    sections.setdefault("conference", {}).update(conference)
+    write_config(path, sections)
+
+
+# --- an encrypted room, as Element creates it, with the bot in it --------------------
+
+ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+
+
+async def encrypted_room_with_bot(synapse, make_user, tmp_path):
+    alice = await make_user("alice", e2e=True, displayname="Alice")
+    await alice.keys_upload()
+    account = await asyncio.to_thread(register_bot, synapse)
+    created = await alice.room_create(name="Private co-op chat", invite=[account.user_id], initial_state=[ENCRYPTION])
+    assert isinstance(created, RoomCreateResponse), created
+    folder = tmp_path / f"bot-{uuid.uuid4().hex[:4]}"
+    folder.mkdir()
+    config = write_config(folder / "config.toml", bot_sections(synapse, account, [created.room_id], encryption=True))
+    bot = BotProcess(config, folder / "bot.log")
+    bot.start()
+    await bot.wait_ready()
+    return alice, bot, account.user_id, created.room_id, folder

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nio import AsyncClient, Event, SyncResponse
+from nio.api import RelationshipType
 
 _SYNC_TIMEOUT_MS = 500
 
@@ -144,3 +145,26 @@ async def collect_events(client: AsyncClient, room_id: str, duration: float) -> 
         if time.monotonic() >= deadline:
             return events
         await _sync_once(client, deadline)
+
+
+def body(event: Event) -> str:
+    return event.source.get("content", {}).get("body") or ""
+
+
+async def newest_edit(client: AsyncClient, room_id: str, event_id: str) -> str | None:
+    """The agenda's text as Element shows it: its newest edit's m.new_content, read through
+    the relations API (newest first)."""
+    async for event in client.room_get_event_relations(room_id, event_id, RelationshipType.replacement):
+        return str(event.source.get("content", {}).get("m.new_content", {}).get("body", ""))
+    return None
+
+
+async def wait_until(what: str, check, timeout: float = 10.0):  # noqa: ASYNC109 - a deadline over many polls
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = await check()
+        if last:
+            return last
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")

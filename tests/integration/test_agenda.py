@@ -3,44 +3,19 @@ same message after a restart, and edits a real client decrypts in an encrypted r
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from typing import Any
 
 from nio import AsyncClient, MegolmEvent, RoomGetStateEventResponse, RoomPutStateResponse, RoomSendResponse
-from nio.api import RelationshipType
 
-from .helpers import wait_for_event
-from .test_encryption import encrypted_room_with_bot
-
-
-def body(event: Any) -> str:
-    return event.source.get("content", {}).get("body") or ""
+from .botproc import encrypted_room_with_bot
+from .helpers import body, newest_edit, wait_for_event, wait_until
 
 
 async def pinned(client: AsyncClient, room_id: str) -> list[str]:
     resp = await client.room_get_state_event(room_id, "m.room.pinned_events")
     return list(resp.content.get("pinned", [])) if isinstance(resp, RoomGetStateEventResponse) else []
-
-
-async def newest_edit(client: AsyncClient, room_id: str, event_id: str) -> str | None:
-    """The agenda's text as Element shows it: its newest edit's m.new_content, read through
-    the relations API (newest first)."""
-    async for event in client.room_get_event_relations(room_id, event_id, RelationshipType.replacement):
-        return str(event.source.get("content", {}).get("m.new_content", {}).get("body", ""))
-    return None
-
-
-async def wait_until(what: str, check, timeout: float = 10.0):  # noqa: ASYNC109 - a deadline over many polls
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = await check()
-        if last:
-            return last
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {timeout} s (last: {last!r})")
 
 
 async def give_power(env, user_id: str, level: int) -> None:

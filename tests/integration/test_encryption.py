@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import uuid
 
-from nio import MegolmEvent, RoomCreateResponse, RoomMessage, RoomMessageNotice, RoomSendResponse
+from nio import MegolmEvent, RoomMessage, RoomMessageNotice, RoomSendResponse
 
-from .botproc import BotProcess, bot_sections, register_bot, relates, write_config
+from .botproc import encrypted_room_with_bot, relates
 from .helpers import prime, wait_for_event
-
-ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
-
-
-async def encrypted_room_with_bot(synapse, make_user, tmp_path):
-    alice = await make_user("alice", e2e=True, displayname="Alice")
-    await alice.keys_upload()
-    account = await asyncio.to_thread(register_bot, synapse)
-    created = await alice.room_create(name="Private co-op chat", invite=[account.user_id], initial_state=[ENCRYPTION])
-    assert isinstance(created, RoomCreateResponse), created
-    folder = tmp_path / f"bot-{uuid.uuid4().hex[:4]}"
-    folder.mkdir()
-    config = write_config(folder / "config.toml", bot_sections(synapse, account, [created.room_id], encryption=True))
-    bot = BotProcess(config, folder / "bot.log")
-    bot.start()
-    await bot.wait_ready()
-    return alice, bot, account.user_id, created.room_id, folder
 
 
 async def ask_encrypted(alice, room_id, bot_id, body, wait=30):

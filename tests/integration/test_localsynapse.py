@@ -18,6 +18,7 @@ from nio import (
     WhoamiResponse,
 )
 
+from bot.devtools import localsynapse
 from bot.devtools.localsynapse import LocalSynapse, SynapseHTTPError
 
 from .conftest import PASSWORD, MakeSynapse, MakeUser
@@ -106,6 +107,24 @@ async def test_admin_flag_is_set(synapse: LocalSynapse, make_user: MakeUser) -> 
     with pytest.raises(SynapseHTTPError) as refused:
         await asyncio.to_thread(synapse.request, "GET", path, access_token=plain.access_token)
     assert refused.value.status == 403
+
+
+def test_a_port_taken_before_synapse_binds_it_is_chosen_again(
+    synapse: LocalSynapse, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when a test running in parallel starts its server on the port free_port() gave:
+    the other server's answers are not taken for this one's, and another port is chosen."""
+    ports = iter([synapse.port, localsynapse.free_port()])
+    monkeypatch.setattr(localsynapse, "free_port", lambda: next(ports))
+    hs = LocalSynapse(tmp_path)
+    assert hs.port == synapse.port
+    try:
+        hs.start()
+        assert hs.port != synapse.port
+        hs.register("dora", PASSWORD)
+    finally:
+        hs.stop()
+    assert synapse.running
 
 
 async def test_restart_keeps_port_users_and_tokens(make_synapse: MakeSynapse) -> None:

@@ -9,8 +9,8 @@ import time
 
 from nio import JoinResponse
 
-from .helpers import _sync_once, collect_events, prime, wait_for_event
-from .test_schedule import START_TIME, BotMessages, body, configure, slot
+from .botproc import START_TIME, BotMessages, configure, slot
+from .helpers import _sync_once, body, collect_events, prime, wait_for_event
 
 LEAD = dt.timedelta(minutes=5)
 

@@ -5,61 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import tomllib
-from pathlib import Path
-from typing import Any
 
 from nio import Event
 
-from .botproc import replies_to, send_text, write_config
-from .helpers import collect_events, prime, wait_for_event
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# The slot is the first minute boundary at least this far ahead: the bot is up and has
-# answered `!next` by then, and the test waits at most a minute more than this for it.
-START_TIME = dt.timedelta(seconds=15)
-
-
-def body(event: Event) -> str:
-    return event.source.get("content", {}).get("body") or ""
-
-
-def slot(at: dt.datetime) -> str:
-    return f"{WEEKDAYS[at.weekday()]} {at:%H:%M}"
+from .botproc import START_TIME, BotMessages, configure, slot
+from .helpers import body, prime
 
 
 def shown(at: dt.datetime) -> str:
     """How the bot writes a session's time: 'Thursday 26 November 2026, 08:00 UTC'."""
     return f"{at:%A} {at.day} {at:%B %Y}, {at:%H:%M} UTC"
-
-
-class BotMessages:
-    """Every message the bot sends to the room, as one client sees them, across waits."""
-
-    def __init__(self, env, client):
-        self.env, self.client, self.seen = env, client, []
-
-    async def until(self, predicate, timeout: float) -> Event:  # noqa: ASYNC109
-        def match(event: Event) -> bool:
-            if event.sender == self.env.bot_id:
-                self.seen.append(event)
-            return predicate(event)
-
-        return await wait_for_event(self.client, self.env.room_id, match, timeout=timeout)
-
-    async def ask(self, text: str) -> Event:
-        event_id = await send_text(self.client, self.env.room_id, text)
-        return await self.until(replies_to(event_id, self.env.bot_id), timeout=20)
-
-    async def linger(self, seconds: float) -> None:
-        events = await collect_events(self.client, self.env.room_id, seconds)
-        self.seen += [e for e in events if e.sender == self.env.bot_id]
-
-
-def configure(path: Path, **conference: Any) -> None:
-    sections = tomllib.loads(path.read_text())
-    sections.setdefault("conference", {}).update(conference)
-    write_config(path, sections)
 
 
 def is_announcement(event: Event) -> bool:

@@ -7,7 +7,7 @@ import pytest
 from bot.storage.backup import backup_database, verify
 from bot.storage.database_file import StorageError
 from bot.storage.migrations import MIGRATIONS
-from tests.test_cli import a_real_database
+from tests.helpers import a_real_database
 
 
 def test_a_backup_is_one_file_with_the_data_and_the_schema_version(tmp_path):

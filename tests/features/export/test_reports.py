@@ -19,48 +19,15 @@ from bot.features.export.reports import (
     md_cell,
     neutralise,
 )
-from bot.features.people import repository as people
 from bot.features.sessions import repository
-from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS
+from tests.conftest import ALICE, BOB, HOST, SEED_TOPICS
+from tests.helpers import fill
 
 CONFERENCE = "Coop Casual Conference"
 SESSION = "2026-11-26 08:00"
 LATER = "2026-12-03 17:00"
 DAY = dt.date(2026, 11, 26)
 IMPORTED = len(SEED_TOPICS)  # the seed history every chat starts with
-
-
-async def fill(chat) -> dict[str, int]:
-    """A realistic history, made through the commands: open, voted, withdrawn and
-    discussed topics, two held sessions (one nobody is checked in to any more)."""
-
-    async def suggest(who: str, text: str) -> int:
-        reply = await chat.text(who, f"!suggest {text}")
-        return int(re.search(r"Added #(\d+)", reply).group(1))
-
-    await people.remember_display_name(chat.store, ALICE, "Alice | the | Cooperator")
-    numbers = {
-        "pay": await suggest(ALICE, "How do we pay ourselves fairly?"),
-        "formula": await suggest(BOB, '=HYPERLINK("http://evil.example/x","click")'),
-        "markup": await suggest(ALICE, "Pipes | and *stars* in <b>text</b> [link](x) `code` back\\slash"),
-        "minus": await suggest(BOB, "-1 reasons to say no"),
-    }
-    for who, topic in ((BOB, "pay"), (ORGANISER, "pay"), (ALICE, "formula")):
-        assert "Voted" in await chat.text(who, f"!vote {numbers[topic]}")
-    assert "Withdrew" in await chat.text(BOB, f"!withdraw {numbers['minus']}")
-    chat.clock.set(dt.datetime(2026, 11, 26, 7, 55, tzinfo=dt.UTC))
-    assert "has started" in await chat.text(HOST, "!start")
-    assert "Checked in" in await chat.text(ALICE, "!here")
-    chat.clock.advance(minutes=3)
-    assert "Checked in" in await chat.text(BOB, "!here")
-    assert "Marked" in await chat.text(HOST, f"!discussed {numbers['pay']} +1 from everyone | hours = pay")
-    chat.clock.advance(minutes=50)
-    assert "ended" in await chat.text(HOST, "!end")
-    # A second session, whose only check-in is gone again.
-    chat.clock.set(dt.datetime(2026, 12, 3, 16, 50, tzinfo=dt.UTC))
-    assert "has started" in await chat.text(HOST, "!start")
-    await chat.store.execute("DELETE FROM attendance WHERE session = ?", (LATER,))
-    return numbers
 
 
 async def export(chat, kind: str, fmt: str) -> bytes:

@@ -15,7 +15,7 @@ from bot.features.privacy import registry as privacy
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.repository import Kind, Status
 from tests.conftest import ALICE, BOB, HOST, ROOM
-from tests.features.export.test_reports import fill
+from tests.helpers import fill
 
 SESSION = "2026-11-26 08:00"
 

@@ -2,7 +2,6 @@
 changes, the lookups by key and by day, and the dates commands take."""
 
 import datetime as dt
-import itertools
 
 import pytest
 
@@ -11,16 +10,11 @@ from bot.features.schedule.weekly_sessions import (
     planning_range,
     session_by_key,
     session_from_key,
-    sessions_from,
     sessions_on,
 )
+from tests.helpers import upcoming_sessions
 
 UTC = dt.UTC
-
-
-def upcoming_sessions(config, after: dt.datetime, count: int) -> list:
-    """The next `count` sessions starting strictly after `after`, cancelled ones included."""
-    return list(itertools.islice((s for s in sessions_from(config, after) if s.starts_at > after), count))
 
 
 def thursdays(first: dt.date, weeks: int) -> list[str]:
