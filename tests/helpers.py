@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.cli import main
 from bot.features.people import repository as people
-from bot.features.schedule.repository import sessions_from
+from bot.features.schedule.weekly_sessions import sessions_from
 from bot.storage.migrations import MIGRATIONS
 from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
