@@ -284,14 +284,19 @@ class Store:
     async def _in_thread(self, call: Callable[..., T], *args: Any) -> T:
         """`call(*args)` in the store's thread, under the lock (taken by the caller). The
         lock is kept until it is over, even if the caller is cancelled meanwhile: nothing
-        else may use the connection while it runs."""
-        done = asyncio.get_running_loop().run_in_executor(self._thread, partial(call, *args))
+        else may use the connection while it runs. The thread hands the outcome straight
+        to the loop (one hop, as aiosqlite's own thread does), settling `finished` too,
+        which a cancelled caller waits for."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[T] = loop.create_future()
+        finished: asyncio.Future[None] = loop.create_future()
+        self._thread.submit(_call_and_tell, loop, done, finished, partial(call, *args))
         try:
-            return await asyncio.shield(done)
+            return await done
         except asyncio.CancelledError:
-            while not done.done():
+            while not finished.done():
                 with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.wait([done])
+                    await asyncio.wait([finished])
             raise
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
@@ -325,6 +330,30 @@ class Store:
     async def meta_with_prefix(self, prefix: str) -> dict[str, str]:
         """Every `meta` entry whose key starts with `prefix` (as in `dm:`), by key."""
         return await self.run(lambda conn: with_prefix(conn, prefix))
+
+
+def _call_and_tell(
+    loop: asyncio.AbstractEventLoop, done: asyncio.Future[T], finished: asyncio.Future[None], call: Callable[[], T]
+) -> None:
+    """In the store's thread: `call()`, its outcome handed to the loop."""
+    try:
+        result = call()
+    except BaseException as error:  # handed over whole, as the caller's own exception
+        loop.call_soon_threadsafe(_settle, done, finished, None, error)
+    else:
+        loop.call_soon_threadsafe(_settle, done, finished, result, None)
+
+
+def _settle(
+    done: asyncio.Future[T], finished: asyncio.Future[None], result: T | None, error: BaseException | None
+) -> None:
+    finished.set_result(None)
+    if done.cancelled():
+        return
+    if error is not None:
+        done.set_exception(error)
+    else:
+        done.set_result(result)  # type: ignore[arg-type]
 
 
 def _alone(work: Work[T], conn: sqlite3.Connection) -> T:

@@ -3,6 +3,8 @@ import logging
 import os
 import shutil
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -435,3 +437,25 @@ async def test_a_commit_refused_by_a_full_disk_is_rolled_back_and_done_again_who
     assert runs >= 3
     assert await store.fetchval("SELECT COUNT(*) FROM meta WHERE key IN ('one', 'two')") == 2
     await store.close()
+
+
+async def test_a_cancelled_run_keeps_the_connection_until_its_work_is_over(tmp_path):
+    """A command cancelled while its work runs in the store's thread (the bot stopping) does
+    not let anything else use the connection before that work is over."""
+    store = await Store.open(tmp_path / "db.sqlite3")
+    over = threading.Event()
+
+    def slow(conn):
+        time.sleep(0.3)
+        over.set()
+
+    try:
+        task = asyncio.create_task(store.run(slow, write=True))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert over.is_set(), "the caller got back before the work in the thread was over"
+        assert await store.fetchval("SELECT 1") == 1
+    finally:
+        await store.close()
