@@ -18,24 +18,14 @@ from tests.features.announcements.fakes import (
     ROOM_A,
     ROOM_B,
     UTC,
-    Homeserver,
     announcer,
     at,
 )
 
 
 @pytest.fixture
-async def chat(make_chat, make_config):
-    config = make_config(
-        matrix={"rooms": [ROOM_A, ROOM_B]},
-        conference={"display_timezones": ["UTC", "America/Los_Angeles", "Asia/Tokyo"]},
-    )
-    return await make_chat(config)
-
-
-@pytest.fixture
-def server():
-    return Homeserver()
+def chat(two_room_chat):
+    return two_room_chat
 
 
 async def test_scheduler_jobs_are_keyed_by_session_and_lead(chat, server):

@@ -34,17 +34,8 @@ from tests.storage.disk import until_refused
 
 
 @pytest.fixture
-async def chat(make_chat, make_config):
-    config = make_config(
-        matrix={"rooms": [ROOM_A, ROOM_B]},
-        conference={"display_timezones": ["UTC", "America/Los_Angeles", "Asia/Tokyo"]},
-    )
-    return await make_chat(config)
-
-
-@pytest.fixture
-def server():
-    return Homeserver()
+def chat(two_room_chat):
+    return two_room_chat
 
 
 async def crash_after_the_first_send(chat, server, when: dt.datetime) -> None:
