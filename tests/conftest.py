@@ -17,6 +17,7 @@ from bot.core.clock import FakeClock
 from bot.core.config import Config, parse_config
 from bot.core.dispatcher import Dispatcher, Services
 from bot.core.model import IncomingMessage, Reply
+from bot.devtools.synapse_config import deep_merge
 from bot.features.topics.seed import read_seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,13 +49,8 @@ BASE_CONFIG: dict[str, Any] = {
 
 
 def merge(base: dict, extra: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
+    """`base` with `extra` merged in, section by section; `base` (BASE_CONFIG) untouched."""
+    return deep_merge(copy.deepcopy(base), extra)
 
 
 @pytest.fixture
