@@ -13,7 +13,7 @@ from bot.features.announcements import repository as announcements
 from bot.features.schedule.repository import add_cancellation, load_cancellations, restore_sessions
 from bot.features.schedule.time_of_day import read_time_of_day
 from bot.features.schedule.weekly_sessions import Session, sessions_on
-from bot.features.sessions import lifecycle
+from bot.features.sessions import timeline
 from commands.dates import check_planned_day, day_times, time_of_day_error, typed_session_time
 from commands.wording import long_date, with_full_stop
 
@@ -63,7 +63,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, reason: 
     if at is not None and cancels.of_day(day) is not None:
         raise CommandError(f"The whole day {day.isoformat()} is already cancelled.")
     coming = [s for s in affected if s.starts_at > now]
-    started = await lifecycle.started_before_cancel(ctx.store, affected, now)
+    started = await timeline.started_before_cancel(ctx.store, affected, now)
     if started is not None:
         raise CommandError(f"Session {started.key} has already started; it can't be cancelled.")
     if not coming:

@@ -5,12 +5,19 @@ writing a time refused with the day's times rather than guessed."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+import pytz
+
+from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.registry import UsageError
 from bot.core.text import clean
+from bot.core.timezones import place_name
+from bot.features.people import repository as people
 from bot.features.schedule.time_of_day import TimeOfDay, read_time_of_day
-from bot.features.schedule.weekly_sessions import Session, planning_range, sessions_on
+from bot.features.schedule.weekly_sessions import Session, local_time, planning_range, sessions_between, sessions_on
+from commands.wording import time_in
 
 
 def day_times(on_day: list[Session]) -> str:
@@ -65,3 +72,77 @@ def typed_session_time(ctx: Context, command: str, day: dt.date, text: str) -> d
     if typed.rest:
         raise UsageError(f"unexpected {clean(typed.rest, 40)!r}")
     return typed.time
+
+
+# --- a session's time in the asker's zone ----------------------------------------------------
+
+
+async def asker_zone(ctx: Context) -> str | None:
+    """The asker's `!tz` zone, None if they set none (their times are then UTC)."""
+    return await people.get_timezone(ctx.store, ctx.sender)
+
+
+def session_name(session: Session, zone: str | None) -> str:
+    """How every reply names a session: its UTC date and time, and for someone with a zone
+    their local time: '2026-12-10 08:00 UTC (13:30 in Kolkata)', the local date too when it
+    is another day there: '2026-12-10 17:00 UTC (Fri 11 Dec 06:00 in Auckland)'."""
+    utc = session.starts_at.astimezone(dt.UTC)
+    name = f"{utc:%Y-%m-%d %H:%M} UTC"
+    if zone is None or zone == "UTC":
+        return name
+    return f"{name} ({time_in(session.starts_at, zone, utc.date())} in {place_name(zone)})"
+
+
+def sessions_on_day_in(config: Config, day: dt.date, zone: str | None) -> list[Session]:
+    """The sessions on the date `day` as it is in `zone` (None: UTC), in time order."""
+    tz = pytz.timezone(zone or "UTC")
+    start = tz.localize(dt.datetime.combine(day, dt.time()), is_dst=False).astimezone(dt.UTC)
+    end = tz.localize(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()), is_dst=False).astimezone(dt.UTC)
+    return sessions_between(config, start, end)
+
+
+@dataclass(frozen=True)
+class TypedTime:
+    """A time typed after a date: HH:MM, in the asker's zone unless it ends in UTC; `rest`
+    is what follows it (a reason, a note)."""
+
+    time: dt.time
+    zone: str | None  # None: UTC
+    rest: str
+
+
+def read_typed_time(ctx: Context, command: str, day: dt.date, text: str, zone: str | None) -> TypedTime | None:
+    """The HH:MM (optionally followed by `UTC`) that `text` starts with, in the asker's zone
+    `zone` unless it says UTC; None if `text` starts with no time. Any other way of writing a
+    time is refused with the day's times rather than guessed."""
+    typed = read_time_of_day(text)
+    if typed is None:
+        return None
+    rest = typed.rest
+    if rest[:3].upper() == "UTC" and (len(rest) == 3 or not rest[3].isalnum()):
+        zone, rest = None, rest[3:].strip()
+    if not typed.canonical or typed.time is None:
+        raise time_of_day_error(ctx, command, day, typed, rest=rest)
+    return TypedTime(typed.time, zone, rest)
+
+
+def session_at_typed(config: Config, day: dt.date, typed: TypedTime) -> Session | None:
+    """The session starting at `typed` on `day`, both in the typed time's zone; None if none does."""
+    tz = pytz.timezone(typed.zone or "UTC")
+    instant = tz.localize(dt.datetime.combine(day, typed.time), is_dst=False).astimezone(dt.UTC)
+    found = sessions_between(config, instant, instant + dt.timedelta(seconds=1))
+    return found[0] if found else None
+
+
+def no_session_at(day: dt.date, typed: TypedTime, on_day: list[Session]) -> str:
+    """'There is no session at 13:00 on 2026-12-10 (Kolkata time); that day has 13:30 and
+    22:30 there (08:00 and 17:00 UTC).' Nothing is changed."""
+    where = f" ({place_name(typed.zone)} time)" if typed.zone else " UTC"
+    said = f"There is no session at {typed.time:%H:%M}{where} on {day.isoformat()}"
+    if not on_day:
+        return f"{said}: there is none that day. Nothing was changed."
+    utc = " and ".join(f"{s.starts_at.astimezone(dt.UTC):%H:%M}" for s in on_day)
+    if typed.zone is None:
+        return f"{said}; that day has {utc} UTC. Nothing was changed."
+    local = " and ".join(f"{local_time(s.starts_at, typed.zone):%H:%M}" for s in on_day)
+    return f"{said}; that day has {local} there ({utc} UTC). Nothing was changed."

@@ -11,7 +11,7 @@ from bot.features.people.names import name_of
 from bot.features.schedule.repository import Cancellations, load_cancellations
 from bot.features.schedule.weekly_sessions import Session, session_from_key
 from bot.features.sessions import repository
-from bot.features.sessions.lifecycle import START_EARLY, START_LATE
+from bot.features.sessions.timeline import START_EARLY, START_LATE
 from commands.wording import countdown
 
 

@@ -15,7 +15,7 @@ from bot.features.people import repository as people
 from bot.features.people.names import name_of
 from bot.features.schedule.repository import load_cancellations
 from bot.features.schedule.weekly_sessions import Session, local_time, sessions_from
-from bot.features.sessions import lifecycle, repository
+from bot.features.sessions import repository, timeline
 from commands.wording import countdown, long_date
 
 group = CommandGroup("schedule")
@@ -116,7 +116,7 @@ async def next_sessions(ctx: Context) -> Reply:
     if running is not None:
         text.line("▶ Session ").bold(running).add(" is running now: check in with ").code(f"{ctx.prefix}here").add(".")
     else:
-        waiting = await lifecycle.awaiting_host(ctx.store, config, now)
+        waiting = await timeline.awaiting_host(ctx.store, config, now)
         if waiting is not None:
             # Someone arriving late must not conclude they missed it.
             text.line("⏳ Session ").bold(waiting.key).add(f" began {countdown(waiting.starts_at - now)}")

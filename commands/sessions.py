@@ -13,9 +13,9 @@ from bot.core.text import Text, clean
 from bot.features.people.names import name_of
 from bot.features.schedule.repository import load_cancellations
 from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_from
-from bot.features.sessions import hosts, lifecycle, repository, summary
-from bot.features.sessions.lifecycle import START_EARLY, START_LATE
+from bot.features.sessions import hosts, repository, summary, timeline
 from bot.features.sessions.repository import CHECK_IN_REACTION
+from bot.features.sessions.timeline import START_EARLY, START_LATE
 from commands.announcements import late_text, link_line, summary_text
 from commands.hosting import coming_offers, host_of_another, offer_text
 from commands.session_common import next_hint, remember_name
@@ -56,7 +56,7 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
     now, p = ctx.clock.now(), ctx.prefix
     cancels = await load_cancellations(ctx.store)
     text = offer_text(ctx, offers, cancels)
-    current = lifecycle.startable_session(ctx.config, now)
+    current = timeline.startable_session(ctx.config, now)
     if current is None or cancels.of(current) is not None or any(s.key == current.key for s in offers):
         return ctx.reply(text)
     state = await repository.state_of(ctx.store, current.key)
@@ -80,13 +80,13 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
 )
 async def start(ctx: Context) -> list[Reply]:
     now, p, store = ctx.clock.now(), ctx.prefix, ctx.store
-    session = lifecycle.startable_session(ctx.config, now)
+    session = timeline.startable_session(ctx.config, now)
     if session is None:
         why = (
             f"No session can be started now: a session can be started from {START_EARLY.seconds // 60} minutes "
             f"before its time to {START_LATE.seconds // 3600} hours after."
         )
-        following = lifecycle.start_opens(ctx.config, await load_cancellations(store), now)
+        following = timeline.start_opens(ctx.config, await load_cancellations(store), now)
         if following is None:
             raise CommandError(f"{why} No session is planned.")
         opens = following.starts_at - START_EARLY
@@ -178,7 +178,7 @@ async def here(ctx: Context) -> Reply:
     key = await repository.running_session(ctx.store)
     waiting = None
     if key is None:
-        waiting = await lifecycle.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
+        waiting = await timeline.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
         if waiting is None:
             raise CommandError(f"No session is running, so there is nothing to check in to. {await next_hint(ctx)}")
         key = waiting.key
@@ -197,7 +197,7 @@ async def _check_in_target(ctx: Context) -> str | None:
     """The session a check-in goes to now: the running one, or the one waiting for its host."""
     key = await repository.running_session(ctx.store)
     if key is None:
-        waiting = await lifecycle.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
+        waiting = await timeline.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
         key = waiting.key if waiting else None
     return key
 

@@ -13,7 +13,7 @@ from bot.features.people.names import name_of
 from bot.features.schedule.repository import load_cancellations
 from bot.features.schedule.weekly_sessions import Session, session_by_key, sessions_from, sessions_on
 from bot.features.sessions import repository
-from bot.features.sessions.lifecycle import START_LATE
+from bot.features.sessions.timeline import START_LATE
 from commands.dates import check_planned_day, typed_session_time
 from commands.hosting import coming_offers
 from commands.session_common import next_hint, remember_name

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from bot.core.config_checks import parse_timezone
 from bot.core.model import IncomingMessage
 from bot.features.schedule.repository import load_cancellations
-from bot.features.schedule.weekly_sessions import planning_range
+from bot.features.schedule.weekly_sessions import planning_range, session_from_key
+from commands.dates import TypedTime, no_session_at, session_at_typed, session_name, sessions_on_day_in
 from tests.conftest import ALICE, ORGANISER, ROOM
 
 # --- a time typed the way people type it ------------------------------------------------
@@ -207,3 +208,33 @@ async def test_no_date_from_year_1_to_9999_in_any_zone_makes_a_date_command_fail
     chat = await date_chats.get(zone)
     chat.clock.set(now)
     hypothesis.event(await _assert_answered(chat, command, day, at))
+
+
+# --- a session's time in the asker's zone -------------------------------------------------
+
+
+def test_a_session_is_named_in_utc_and_in_the_askers_own_time(make_config):
+    config = make_config()
+    morning = session_from_key(config, "2026-12-10 08:00")
+    evening = session_from_key(config, "2026-12-10 17:00")
+    assert session_name(morning, None) == "2026-12-10 08:00 UTC"
+    assert session_name(morning, "UTC") == "2026-12-10 08:00 UTC"
+    assert session_name(morning, "Asia/Kolkata") == "2026-12-10 08:00 UTC (13:30 in Kolkata)"
+    assert session_name(evening, "Pacific/Auckland") == "2026-12-10 17:00 UTC (Fri 11 Dec 06:00 in Auckland)"
+
+
+def test_a_time_typed_in_the_askers_zone_or_in_utc_finds_its_session(make_config):
+    config = make_config()
+    day = dt.date(2026, 12, 10)
+    kolkata = session_at_typed(config, day, TypedTime(dt.time(13, 30), "Asia/Kolkata", ""))
+    assert kolkata is not None and kolkata.key == "2026-12-10 08:00"
+    utc = session_at_typed(config, day, TypedTime(dt.time(17, 0), None, ""))
+    assert utc is not None and utc.key == "2026-12-10 17:00"
+    assert session_at_typed(config, day, TypedTime(dt.time(8, 0), "Asia/Kolkata", "")) is None
+    # In Auckland the evening session is on Friday.
+    assert [s.key for s in sessions_on_day_in(config, dt.date(2026, 12, 11), "Pacific/Auckland")] == [
+        "2026-12-10 17:00"
+    ]
+    on_day = sessions_on_day_in(config, day, "Asia/Kolkata")
+    said = no_session_at(day, TypedTime(dt.time(8, 0), "Asia/Kolkata", ""), on_day)
+    assert "13:30 and 22:30 there (08:00 and 17:00 UTC)" in said

@@ -11,7 +11,7 @@ from bot.core.config import Config
 from bot.features.announcements.timing import Lead, Notice, cancellation_due
 from bot.features.schedule.repository import Cancellations, load_cancellations
 from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_between
-from bot.features.sessions import lifecycle, repository
+from bot.features.sessions import repository, timeline
 from bot.storage.store import Store
 
 # A scheduler job planned for something due has an id starting with this.
@@ -44,7 +44,7 @@ async def due_between(config: Config, store: Store, start: dt.datetime, end: dt.
         items.extend(_due_for(config, session, cancels))
     for state in await repository.running_sessions(store):
         assert state.started_at is not None
-        at = state.started_at + lifecycle.AUTO_CLOSE_AFTER
+        at = state.started_at + timeline.AUTO_CLOSE_AFTER
         if at <= end:
             items.append(Due(session_from_key(config, state.key), Notice.AUTO_CLOSE, at))
     return sorted(

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.features.people.names import name_of
-from bot.features.sessions.lifecycle import startable_session
 from bot.features.sessions.repository import has_volunteered, running_session, state_of, volunteered_for
+from bot.features.sessions.timeline import startable_session
 from bot.storage.store import Store
 
 

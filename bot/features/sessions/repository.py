@@ -103,6 +103,23 @@ async def state_of(store: Store, key: str) -> SessionState | None:
     return _state(row) if row else None
 
 
+async def states_since(store: Store, since: str) -> list[SessionState]:
+    """The rows of the sessions starting at or after `since` (ISO, UTC), and of any still running."""
+    rows = await store.fetchall(
+        f"{_STATE} WHERE starts_at >= ? OR (started_at IS NOT NULL AND ended_at IS NULL) ORDER BY starts_at",
+        (since,),
+    )
+    return [_state(r) for r in rows]
+
+
+async def last_check_in(store: Store, user_id: str) -> str | None:
+    """The key of the latest session `user_id` checked in to, if any."""
+    key: str | None = await store.fetchval(
+        "SELECT session FROM attendance WHERE user_id = ? ORDER BY checked_in_at DESC, rowid DESC LIMIT 1", (user_id,)
+    )
+    return key
+
+
 async def start_session(store: Store, session: Session, user_id: str, now: dt.datetime) -> SessionState:
     """Mark `session` started by `user_id`, who counts as present, as does everyone who
     reacted ✋ to its announcement before it started; who checked in while waiting for

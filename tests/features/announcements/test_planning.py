@@ -6,7 +6,7 @@ import datetime as dt
 from bot.features.announcements.planning import due_between
 from bot.features.announcements.timing import Notice
 from bot.features.schedule.repository import add_cancellation
-from bot.features.sessions import lifecycle
+from bot.features.sessions import timeline
 from tests.conftest import HOST, ORGANISER
 
 UTC = dt.UTC
@@ -42,7 +42,7 @@ async def test_a_cancelled_session_has_one_notice_instead_of_its_reminders(chat)
 async def test_a_running_session_is_closed_automatically_however_long_ago_it_started(chat):
     chat.clock.set(at(26, 8, 2))
     await chat.say(HOST, "!start")
-    closes = at(26, 8, 2) + lifecycle.AUTO_CLOSE_AFTER
+    closes = at(26, 8, 2) + timeline.AUTO_CLOSE_AFTER
     due = await due_between(chat.services.config, chat.store, at(28, 0), at(28, 1))
     assert [(d.session.key, d.lead, d.at) for d in due] == [(MORNING, Notice.AUTO_CLOSE, closes)]
     assert not await due_between(chat.services.config, chat.store, at(26, 9), closes - dt.timedelta(seconds=1))
