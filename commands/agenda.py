@@ -7,7 +7,7 @@ from bot.core.dispatcher import Context, Services
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
-from bot.features.agenda.service import AgendaData, Running, Upcoming
+from bot.features.agenda.service import AgendaData, Running, Upcoming, Waiting
 from commands.announcements import link_line, zones_line
 from commands.wording import long_date
 
@@ -26,6 +26,8 @@ def render_agenda(services: Services, data: AgendaData) -> Text:
     text = Text("📌 ").bold(conf.name).add(" — agenda")
     if data.running is not None:
         text.line().extend(_running(services, data.running))
+    if data.waiting is not None:
+        text.line().extend(_waiting(services, data.waiting))
     text.line().line().bold("Next sessions")
     if not data.slots:
         text.line("No session is planned.")
@@ -61,6 +63,24 @@ def _running(services: Services, running: Running) -> Text:
                 text.add(f" — {clean(topic.note, NOTE)}")
     else:
         text.line("Nothing discussed yet (").code(f"{p}discussed N").add(").")
+    return text
+
+
+def _waiting(services: Services, waiting: Waiting) -> Text:
+    """Today's session, begun and waiting for its host: a latecomer must not take it for
+    over, and sees how to join and who said they would host."""
+    p, utc = services.prefix, waiting.session.starts_at
+    text = Text("⏳ ").bold(f"{long_date(utc)} UTC — waiting for its host")
+    zones = zones_line(services.config, utc)
+    if zones:
+        text.line(INDENT + zones)
+    text.line(INDENT).extend(link_line(services.config)).add("; check in with ").code(f"{p}here")
+    text.add(f" ({plural(waiting.checked_in, 'person', 'people')} checked in)")
+    if waiting.volunteers:
+        # display names as plain text: nobody is pinged
+        text.line(f"{INDENT}Volunteered to host: {', '.join(waiting.volunteers)}; start it with ").code(f"{p}start")
+    else:
+        text.line(f"{INDENT}No host yet: anyone can host it with ").code(f"{p}host").add(" then ").code(f"{p}start")
     return text
 
 

@@ -14,7 +14,7 @@ import html
 from bot.core.clock import UTC
 from bot.core.config import Config
 from bot.core.text import plural
-from bot.features.agenda.service import Upcoming
+from bot.features.agenda.service import Upcoming, Waiting
 from bot.features.export.reports import IMPORTED_SESSION, Report, topics_json
 from bot.features.schedule.calendar import calendar_ics
 from bot.features.site.service import Feed, PageData
@@ -95,6 +95,18 @@ def _upcoming(config: Config, upcoming: Upcoming) -> str:
     return f"<li>{when}<br>Join: {_link(config)}{hosts}</li>"
 
 
+def _waiting(config: Config, waiting: Waiting) -> str:
+    """Today's session, begun and waiting for its host: not over, and how to join it."""
+    here = e(f"{config.matrix.command_prefix}here")
+    text = (
+        f"<p><strong>Waiting for its host</strong>: the session of {_time(waiting.session.starts_at)} has begun. "
+        f"Join: {_link(config)}, and check in with <code>{here}</code> in the chat room."
+    )
+    if waiting.volunteers:
+        text += f"<br><span class=muted>Volunteered to host: {e(', '.join(waiting.volunteers))}</span>"
+    return text + "</p>"
+
+
 def _topic(topic: Topic, votes: bool) -> str:
     parts = [f'<span class="topic">{e(topic.text)}</span>']
     if votes:
@@ -137,6 +149,8 @@ def render_page(config: Config, data: PageData) -> str:
             out.append("<p>Discussed so far:</p><ul>")
             out += [_topic(t, votes=False) for t in running.discussed]
             out.append("</ul>")
+    if agenda.waiting is not None:
+        out.append(_waiting(config, agenda.waiting))
     if agenda.slots:
         out.append("<ul>")
         for slot in agenda.slots:

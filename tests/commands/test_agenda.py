@@ -96,3 +96,41 @@ async def test_agenda_elsewhere_or_without_a_matrix_adapter_says_why(chat):
     assert "kept in the Matrix rooms" in await chat.text(ORGANISER, "!agenda")
     open_agenda(chat.services, FakePort(), [ROOM])
     assert "only the rooms in the bot's config" in await chat.text(ORGANISER, "!agenda", room_id="!dm:example.org")
+
+
+async def test_the_agenda_shows_todays_session_while_it_waits_for_its_host_and_how_to_join(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(BOB, "!here")
+    text = await agenda_text(chat)
+    plain = text.plain
+    waiting = plain.index("⏳ Thursday 26 November 2026, 08:00 UTC — waiting for its host")
+    assert waiting < plain.index("Next sessions"), "today's session first, not next week's"
+    block = plain[waiting : plain.index("Next sessions")]
+    assert "New York: 03:00 · Berlin: 09:00 · São Paulo: 05:00 · Kolkata: 13:30" in block
+    assert "Join: https://bbb.example.org/b/ccc — access code ccc; check in with !here (1 person checked in)" in block
+    assert "Volunteered to host: Alice <b>A</b>; start it with !start" in block
+    assert "<b>A</b>" not in text.html and "matrix.to" not in text.html
+    assert "Thursday 3 December 2026, 08:00 UTC" in plain, "the slot's next session still listed"
+
+
+async def test_the_agenda_says_anyone_can_host_a_waiting_session_nobody_volunteered_for(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    plain = (await agenda_text(chat)).plain
+    assert "No host yet: anyone can host it with !host then !start" in plain
+
+
+async def test_the_agenda_shows_each_slots_next_held_session_however_many_are_cancelled(chat):
+    for typed in ("2027-01-07", "2027-01-14 17:00 board meeting", "2027-01-21 retreat"):
+        await chat.say(ORGANISER, f"!cancel {typed}")
+    chat.clock.set(dt.datetime(2027, 1, 7, 17, 5, tzinfo=dt.UTC))
+    plain = (await agenda_text(chat)).plain
+    listed = [line.split(" UTC")[0] for line in plain.splitlines() if line[:2] in ("• ", "❌ ")]
+    assert listed == [
+        "• Thursday 14 January 2027, 08:00",
+        "❌ Thursday 14 January 2027, 17:00",
+        "❌ Thursday 21 January 2027, 17:00",
+        "• Thursday 28 January 2027, 17:00",
+    ]
+    assert "21 January 2027, 17:00 UTC — cancelled: retreat" in plain

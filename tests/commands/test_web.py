@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 from bot.features.agenda.service import AgendaData
 from bot.features.people import repository as people
@@ -133,3 +134,38 @@ def test_a_long_history_says_how_much_is_shown_and_where_the_rest_is(make_config
     assert '1 of 340 topics shown: narrow the filter, or see all in <a href="history.json">history.json</a>.' in history
     assert "None yet." in render_page(config, data())
     assert "shown: narrow" not in render_page(config, data(history=History("", (group,), 1, 1)))
+
+
+async def test_the_page_shows_todays_session_while_it_waits_for_its_host_and_how_to_join(make_chat, make_config):
+    chat = await make_chat(make_config(**SHOW_NAMES))
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    html = await page(chat)
+    sessions = html[html.index('id="next"') : html.index('id="agenda"')]
+    waiting = sessions[sessions.index("Waiting for its host") :]
+    waiting = waiting[: waiting.index("</p>")]
+    assert '<time datetime="2026-11-26T08:00:00Z">' in waiting
+    assert '<a href="https://bbb.example.org/b/ccc">' in waiting and "<code>ccc</code>" in waiting
+    assert "check in with <code>!here</code>" in waiting
+    assert "Volunteered to host: Alice &lt;b&gt;A&lt;/b&gt;" in waiting
+    assert '<time datetime="2026-12-03T08:00:00Z">' in sessions, "the slot's next session besides"
+
+
+async def test_the_page_names_no_volunteer_of_a_waiting_session_without_show_names(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    html = await page(chat)
+    assert "Waiting for its host" in html and "Alice" not in html and "@alice" not in html
+
+
+async def test_the_page_shows_each_slots_next_held_session_however_many_are_cancelled(chat):
+    for typed in ("2027-01-07", "2027-01-14 17:00 board meeting", "2027-01-21 retreat"):
+        await chat.say(ORGANISER, f"!cancel {typed}")
+    chat.clock.set(dt.datetime(2027, 1, 7, 17, 5, tzinfo=dt.UTC))
+    html = await page(chat)
+    sessions = html[html.index('id="next"') : html.index('id="agenda"')]
+    shown = re.findall(r'<time datetime="([^"]+)">', sessions)
+    assert shown == ["2027-01-14T08:00:00Z", "2027-01-14T17:00:00Z", "2027-01-21T17:00:00Z", "2027-01-28T17:00:00Z"]
+    assert "cancelled: board meeting" in sessions and "cancelled: retreat" in sessions

@@ -84,7 +84,10 @@ async def test_the_page_follows_each_change_and_the_clock(chat, web_client):
     assert "Budgets" in await (await client.get("/")).text(), "a change shows at once"
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 1, tzinfo=dt.UTC))
     page = await (await client.get("/")).text()
-    assert '<time datetime="2026-11-26T08:00:00Z">' not in page, "a session begun is no longer next"
+    assert "Waiting for its host" in page, "a session begun that nobody started waits for its host"
+    chat.clock.set(dt.datetime(2026, 11, 26, 10, 1, tzinfo=dt.UTC))
+    page = await (await client.get("/")).text()
+    assert '<time datetime="2026-11-26T08:00:00Z">' not in page, "its window closed: no longer shown"
 
 
 async def test_the_history_filter_comes_from_q_and_each_filter_has_its_own_page(chat, web_client):

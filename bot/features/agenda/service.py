@@ -1,6 +1,8 @@
-"""What the agenda shows, gathered from the other features as plain data: the next session
-of each slot (cancelled or not, who volunteered to host), the top open topics, and the
-running session. The wording is in commands/agenda.py.
+"""What the agenda shows, gathered from the other features as plain data: the next held
+session of each slot (with the cancelled ones before it, who volunteered to host), the top
+open topics, and the session people are in: the running one, or the one whose time has come
+while it waits for its host. Which sessions those are, sessions/timeline.py decides. The
+wording is in commands/agenda.py.
 
 Nothing here depends on the minute: no countdown, only dates and counts, so the agenda's
 text changes only when something it shows changes, and only then is it edited."""
@@ -13,9 +15,9 @@ from dataclasses import dataclass
 from bot.core.config import Config
 from bot.core.weekly import Slot
 from bot.features.people.names import name_of
-from bot.features.schedule.repository import load_cancellations
-from bot.features.schedule.weekly_sessions import Session, sessions_from
+from bot.features.schedule.weekly_sessions import Session
 from bot.features.sessions import repository
+from bot.features.sessions.timeline import Timeline
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import agenda_for, discussed_in
 from bot.storage.store import Store
@@ -52,46 +54,50 @@ class Running:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """The session whose time has come and that waits for its host: who volunteered to
+    host it (names), and how many checked in meanwhile."""
+
+    session: Session
+    volunteers: tuple[str, ...]
+    checked_in: int
+
+
+@dataclass(frozen=True)
 class AgendaData:
     slots: tuple[SlotAgenda, ...]  # by the time of their next session
     topics: tuple[Topic, ...]  # the top open topics, most votes first
     open_topics: int  # open topics in all
     running: Running | None
+    waiting: Waiting | None = None  # never with `running`
+
+
+async def _volunteers(store: Store, key: str) -> tuple[str, ...]:
+    return tuple([await name_of(store, u) for u in await repository.volunteers_of(store, key)])
 
 
 async def gather(store: Store, config: Config, now: dt.datetime, topics: int | None = None) -> AgendaData:
     """`topics`: how many open topics to show (default `agenda.topics`)."""
-    running_key = await repository.running_session(store)
+    timeline = await Timeline.load(store, config, now)
     running: Running | None = None
-    if running_key is not None:
-        state = await repository.state_of(store, running_key)
-        if state is not None and state.started_at is not None:
-            running = Running(
-                running_key,
-                state.started_at,
-                len(await repository.attendees(store, running_key)),
-                tuple(await discussed_in(store, running_key)),
-            )
-    cancels = await load_cancellations(store)
+    waiting: Waiting | None = None
+    current = timeline.current()
+    if current is not None and current.state is not None and current.state.started_at is not None:
+        key = current.key  # started: it runs
+        checked_in = len(await repository.attendees(store, key))
+        running = Running(key, current.state.started_at, checked_in, tuple(await discussed_in(store, key)))
+    elif current is not None:
+        key = current.key
+        waiting = Waiting(current.session, await _volunteers(store, key), len(await repository.attendees(store, key)))
     slots: list[SlotAgenda] = []
-    for slot in config.conference.slots:
-        shown: list[Upcoming] = []
-        for session in sessions_from(config, now + dt.timedelta(seconds=1)):
-            if session.slot != slot or session.key == running_key:
-                continue  # another slot's, or started early and shown as running
-            cancellation = cancels.of(session)
-            if cancellation is not None:
-                # The nearest few are shown; past them, look on for when the slot resumes
-                # (cancellations are finite, so a held session comes).
-                if len(shown) < MAX_CANCELLED_PER_SLOT:
-                    shown.append(Upcoming(session, True, cancellation.reason))
-                continue
-            names = tuple([await name_of(store, u) for u in await repository.volunteers_of(store, session.key)])
-            shown.append(Upcoming(session, False, volunteers=names))
-            break
-        if shown:
-            slots.append(SlotAgenda(slot, tuple(shown)))
-    slots.sort(key=lambda s: s.sessions[0].session.starts_at)
+    # Each slot's next held session, with the nearest cancelled ones before it (the running
+    # or waiting session is shown above, not again here).
+    for ahead in timeline.slots_ahead(MAX_CANCELLED_PER_SLOT):
+        shown = [Upcoming(view.session, True, view.reason) for view in ahead.cancelled]
+        if ahead.next_held is not None:
+            key = ahead.next_held.key
+            shown.append(Upcoming(ahead.next_held.session, False, volunteers=await _volunteers(store, key)))
+        slots.append(SlotAgenda(ahead.slot, tuple(shown)))
     # Nobody's own votes are marked: the agenda is the same for everyone.
     top = await agenda_for(store, "", topics or config.agenda.topics)
-    return AgendaData(tuple(slots), tuple(top.shown), top.total, running)
+    return AgendaData(tuple(slots), tuple(top.shown), top.total, running, waiting)

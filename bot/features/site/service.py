@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.config import Config
 from bot.core.model import ChartSeries
-from bot.features.agenda.service import AgendaData, SlotAgenda, Upcoming, gather
+from bot.features.agenda.service import AgendaData, SlotAgenda, gather
 from bot.features.people.repository import display_name
 from bot.features.schedule.repository import Cancellations, load_cancellations
 from bot.features.schedule.revision import CalendarState, calendar_state
@@ -55,21 +55,24 @@ def public(topic: Topic, show_names: bool) -> Topic:
 async def _public_agenda(store: Store, config: Config, data: AgendaData) -> AgendaData:
     show = config.web.show_names
 
-    async def names(upcoming: Upcoming) -> tuple[str, ...]:
-        if not show or upcoming.cancelled:
+    async def names(key: str) -> tuple[str, ...]:
+        if not show:
             return ()
-        found = [await display_name(store, u) for u in await repository.volunteers_of(store, upcoming.session.key)]
+        found = [await display_name(store, u) for u in await repository.volunteers_of(store, key)]
         return tuple(n for n in found if n)  # somebody with no display name is left out, never named by ID
 
     slots = []
     for slot in data.slots:
-        shown = tuple([replace(u, volunteers=await names(u)) for u in slot.sessions])
+        shown = tuple([replace(u, volunteers=() if u.cancelled else await names(u.session.key)) for u in slot.sessions])
         slots.append(SlotAgenda(slot.slot, shown))
     topics = tuple(public(t, show) for t in data.topics)
     running = data.running
     if running is not None:
         running = replace(running, discussed=tuple(public(t, show) for t in running.discussed))
-    return replace(data, slots=tuple(slots), topics=topics, running=running)
+    waiting = data.waiting
+    if waiting is not None:
+        waiting = replace(waiting, volunteers=await names(waiting.session.key))
+    return replace(data, slots=tuple(slots), topics=topics, running=running, waiting=waiting)
 
 
 async def history(store: Store, config: Config, words: str) -> History:

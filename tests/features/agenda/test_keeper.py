@@ -88,13 +88,17 @@ async def test_a_change_shows_within_the_window(setup):
     assert "Onboarding new members" in port.latest()
 
 
-async def test_the_tick_shows_the_next_session_once_one_has_begun(setup):
+async def test_the_tick_shows_a_begun_session_waiting_then_gone_once_its_window_closed(setup):
     chat, port, keeper, time = setup
     keeper.start()
     await settle(keeper)
     assert "Thursday 26 November 2026, 08:00 UTC" in port.latest()
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 0, 30, tzinfo=dt.UTC))
     await time.advance(60, keeper)  # no command: the minute's tick
+    assert "Thursday 26 November 2026, 08:00 UTC — waiting for its host" in port.latest()
+    assert "Thursday 3 December 2026, 08:00 UTC" in port.latest()
+    chat.clock.set(dt.datetime(2026, 11, 26, 10, 0, 30, tzinfo=dt.UTC))
+    await time.advance(60, keeper)  # nobody started it: its window closed
     assert "Thursday 26 November 2026, 08:00 UTC" not in port.latest()
     assert "Thursday 3 December 2026, 08:00 UTC" in port.latest()
     edits = len(port.edits)

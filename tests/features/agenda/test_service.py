@@ -90,3 +90,39 @@ async def test_the_top_open_topics_are_as_many_as_agenda_topics_most_votes_first
     data = await agenda(chat)
     assert (data.topics[0].text, data.topics[0].votes) == (left_out, 1), "a vote brings it to the top"
     assert len(data.topics) == 2 and data.open_topics == 3
+
+
+async def test_each_slot_shows_its_next_held_session_however_many_before_it_are_cancelled(chat):
+    for typed in ("2027-01-07", "2027-01-14 17:00", "2027-01-21"):
+        await chat.say(ORGANISER, f"!cancel {typed}")
+    chat.clock.set(dt.datetime(2027, 1, 7, 17, 5, tzinfo=UTC))
+    assert shown(await agenda(chat)) == [
+        [("2027-01-14 08:00", False)],
+        [("2027-01-14 17:00", True), ("2027-01-21 17:00", True), ("2027-01-28 17:00", False)],
+    ]
+
+
+async def test_a_session_waiting_for_its_host_is_shown_with_who_volunteered_and_who_came(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    chat.clock.set(THU_0800 + dt.timedelta(minutes=5))
+    await chat.say(BOB, "!here")
+    data = await agenda(chat)
+    assert data.running is None and data.waiting is not None
+    assert (data.waiting.session.key, data.waiting.volunteers, data.waiting.checked_in) == (
+        "2026-11-26 08:00",
+        ("Alice",),
+        1,
+    )
+    assert shown(data)[1] == [("2026-12-03 08:00", False)], "the slot's next one besides"
+    chat.clock.set(THU_0800 + dt.timedelta(minutes=6))
+    await chat.say(HOST, "!start")
+    data = await agenda(chat)
+    assert data.waiting is None and data.running is not None, "once started it runs"
+
+
+async def test_a_session_nobody_started_is_no_longer_waiting_once_its_window_closed(chat):
+    chat.clock.set(THU_0800 + dt.timedelta(hours=2, minutes=1))
+    data = await agenda(chat)
+    assert data.waiting is None and data.running is None
+    assert shown(data)[0] == [("2026-11-26 17:00", False)]
