@@ -9,6 +9,7 @@ from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
 from bot.features.agenda.service import AgendaData, Running, Upcoming, Waiting
 from commands.announcements import link_line, zones_line
+from commands.session_common import host_wanted
 from commands.wording import long_date
 
 group = CommandGroup("agenda")
@@ -76,12 +77,7 @@ def _waiting(services: Services, waiting: Waiting) -> Text:
         text.line(INDENT + zones)
     text.line(INDENT).extend(link_line(services.config)).add("; check in with ").code(f"{p}here")
     text.add(f" ({plural(waiting.checked_in, 'person', 'people')} checked in)")
-    if waiting.volunteers:
-        # display names as plain text: nobody is pinged
-        text.line(f"{INDENT}Volunteered to host: {', '.join(waiting.volunteers)}; start it with ").code(f"{p}start")
-    else:
-        text.line(f"{INDENT}No host yet: anyone can host it with ").code(f"{p}host").add(" then ").code(f"{p}start")
-    return text
+    return text.line(INDENT).extend(host_wanted(p, waiting.volunteers))
 
 
 def _upcoming(services: Services, upcoming: Upcoming) -> Text:

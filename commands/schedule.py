@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from bot.core import timezones
 from bot.core.dispatcher import Context
@@ -13,10 +12,13 @@ from bot.core.text import Text, clean
 from bot.core.zone_tables import UTC
 from bot.features.people import repository as people
 from bot.features.people.names import name_of
-from bot.features.schedule.repository import load_cancellations
-from bot.features.schedule.weekly_sessions import Session, local_time, sessions_from
-from bot.features.sessions import repository, timeline
-from commands.wording import countdown, long_date
+from bot.features.schedule.weekly_sessions import Session, local_time
+from bot.features.sessions import repository
+from bot.features.sessions.timeline import Phase, Timeline
+from commands.announcements import link_line
+from commands.dates import asker_zone, session_name
+from commands.session_common import host_wanted
+from commands.wording import countdown, listed, long_date
 
 group = CommandGroup("schedule")
 
@@ -43,7 +45,7 @@ async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
         if not timezones.is_place(current):
             found = timezones.lookup(current, now)
             text.line(f"{current} is not a place, so it can't follow summer time")
-            text.add(f"; did you mean {_listed(found.suggestions, 'or')}? " if found.suggestions else ". ")
+            text.add(f"; did you mean {listed(found.suggestions, 'or')}? " if found.suggestions else ". ")
             text.add("Set a place with ").code(f"{p}tz Area/City").add(".")
         return ctx.reply(text)
     found = timezones.lookup(zone, now)
@@ -64,11 +66,6 @@ def _zone_now(zone: str, now: dt.datetime) -> Text:
     return text.add(f"; it is {local_time(now, zone):%H:%M} there now.")
 
 
-def _listed(items: Sequence[str], last: str) -> str:
-    """'A', 'A or B', 'A, B and C' (`last` is the word before the last item)."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
-
-
 def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
     """Why `typed` sets nothing, and what to type instead (one line)."""
     shown, offered = clean(typed, 40), found.suggestions
@@ -85,7 +82,7 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
         places = [z for z in offered if z != UTC]
         if places:
             utc = "UTC, or " if len(places) < len(offered) else ""
-            return f"{why}; did you mean {utc}a place at {offset} now: {_listed(places, 'or')}?"
+            return f"{why}; did you mean {utc}a place at {offset} now: {listed(places, 'or')}?"
         if offered:
             return f"{why}; did you mean UTC?"
         return f"{why}, and no place is at {offset} now"
@@ -96,52 +93,49 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
     else:
         why = f"{shown!r} is not a time zone name"
     if offered:
-        return f"{why}; did you mean {_listed(offered, 'or')}?"
+        return f"{why}; did you mean {listed(offered, 'or')}?"
     return f"{why} (use Area/City or your nearest big city, e.g. Europe/Berlin)"
 
 
 # --- !next ----------------------------------------------------------------------------
 
-# Cancelled sessions shown before the ones that take place, at most.
+# Cancelled sessions of one slot shown before its next held one, at most (the nearest).
 MAX_CANCELLED_SHOWN = 6
 
 
 @group.command("next", help="The next sessions, in UTC and in your time zone, with the link", in_direct=True)
 async def next_sessions(ctx: Context) -> Reply:
-    now, config = ctx.clock.now(), ctx.config
-    cancels = await load_cancellations(ctx.store)
-    zone = await people.get_timezone(ctx.store, ctx.sender)
+    """The session people are in now (running, or waiting for its host), then each slot's
+    next held session with the cancelled ones before it, in time order."""
+    now, config, p = ctx.clock.now(), ctx.config, ctx.prefix
+    timeline = await Timeline.load(ctx.store, config, now)
+    zone = await asker_zone(ctx)
     text = Text().bold(config.conference.name).add(" — next sessions:")
-    running = await repository.running_session(ctx.store)
-    if running is not None:
-        text.line("▶ Session ").bold(running).add(" is running now: check in with ").code(f"{ctx.prefix}here").add(".")
-    else:
-        waiting = await timeline.awaiting_host(ctx.store, config, now)
-        if waiting is not None:
-            # Someone arriving late must not conclude they missed it.
-            text.line("⏳ Session ").bold(waiting.key).add(f" began {countdown(waiting.starts_at - now)}")
-            text.add(" and is waiting for a host: join, check in with ").code(f"{ctx.prefix}here")
-            text.add(", or host it with ").code(f"{ctx.prefix}host").add(" then ").code(f"{ctx.prefix}start").add(".")
-    held, cancelled = 0, 0
-    for session in sessions_from(config, now + dt.timedelta(seconds=1)):
-        if session.key == running:
-            continue  # started early: shown above as running
-        cancellation = cancels.of(session)
-        if cancellation is not None and cancelled >= MAX_CANCELLED_SHOWN:
-            continue
-        text.line().extend(_session_line(session, zone, now))
-        if cancellation is not None:
-            cancelled += 1
-            reason = clean(cancellation.reason, 200)
+    current = timeline.current()
+    if current is not None and current.phase is Phase.RUNNING:
+        text.line("▶ Session ").bold(session_name(current.session, zone)).add(" is running now: check in with ")
+        text.code(f"{p}here").add(".")
+    elif current is not None:
+        # Someone arriving late must not conclude they missed it.
+        began = countdown(current.session.starts_at - now)
+        text.line("⏳ Session ").bold(session_name(current.session, zone)).add(f" began {began}")
+        text.add(" and is waiting for its host.")
+        text.line("\u2003").extend(link_line(config)).add("; check in with ").code(f"{p}here").add(".")
+        text.line("\u2003").extend(host_wanted(p, await _volunteer_names(ctx, current.key)))
+    slots = timeline.slots_ahead(MAX_CANCELLED_SHOWN)
+    coming = [view for ahead in slots for view in ahead.cancelled]
+    coming += [ahead.next_held for ahead in slots if ahead.next_held is not None]
+    for view in sorted(coming, key=lambda v: v.session.starts_at):
+        text.line().extend(_session_line(view.session, zone, now))
+        if view.phase.cancelled:
+            reason = clean(view.reason, 200)
             text.add(" — ").bold("cancelled").add(f": {reason}" if reason else "")
         else:
-            held += 1
-            text.line().extend(await _hosts_line(ctx, session))
-            if held == len(config.conference.slots):
-                break
+            text.line().extend(await _hosts_line(ctx, view.session))
     if zone is None:
-        text.line("Times are in UTC; set your time zone with ").code(f"{ctx.prefix}tz Area/City").add(".")
-    text.line().extend(link_text(ctx))
+        text.line("Times are in UTC; set your time zone with ").code(f"{p}tz Area/City").add(".")
+    if current is None or current.phase is Phase.RUNNING:
+        text.line().extend(link_text(ctx))  # a session waiting for its host gave it above
     return ctx.reply(text)
 
 
@@ -155,11 +149,14 @@ def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
     return text.add(f" ({countdown(session.starts_at - now)})")
 
 
+async def _volunteer_names(ctx: Context, key: str) -> list[str]:
+    return [await name_of(ctx.store, user) for user in await repository.volunteers_of(ctx.store, key)]
+
+
 async def _hosts_line(ctx: Context, session: Session) -> Text:
     """Who volunteered to host, by name (never a ping), or how to volunteer."""
-    volunteers = await repository.volunteers_of(ctx.store, session.key)
-    if not volunteers:
+    names = await _volunteer_names(ctx, session.key)
+    if not names:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {session.key}")
-    names = [await name_of(ctx.store, user) for user in volunteers]
-    return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(_listed(names, "and"))
+    return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(listed(names, "and"))

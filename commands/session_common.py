@@ -1,14 +1,17 @@
 """What the session command groups (volunteering.py, sessions.py) share: the asker's
-display name remembered, and the pointer to the next session."""
+display name remembered, the pointer to the next session, and who may start a session
+waiting for its host (`!next`, `!here` and the agenda say it alike)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.dispatcher import Context
-from bot.core.text import clean
+from bot.core.text import Text, clean
 from bot.features.people import repository as people
 from bot.features.schedule.held import next_held_sessions
 from bot.features.schedule.repository import load_cancellations
-from commands.wording import countdown
+from commands.wording import countdown, listed
 
 
 async def remember_name(ctx: Context) -> None:
@@ -23,3 +26,13 @@ async def next_hint(ctx: Context) -> str:
     if not following:
         return "No session is planned."
     return f"The next session is {following[0].key} ({countdown(following[0].starts_at - now)})."
+
+
+def host_wanted(prefix: str, volunteers: Sequence[str]) -> Text:
+    """Who may start a session waiting for its host: its volunteers (names as text, never
+    a ping), or anyone who offers."""
+    anyone = Text("anyone can host it with ").code(f"{prefix}host").add(" then ").code(f"{prefix}start").add(".")
+    if not volunteers:
+        return Text("No host yet: ").extend(anyone)
+    text = Text(f"Volunteered to host: {listed(volunteers, 'and')}; they can start it with ").code(f"{prefix}start")
+    return text.add(", or ").extend(anyone)

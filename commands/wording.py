@@ -1,9 +1,10 @@
 """Words several handlers share: dates and times as people read them, countdowns,
-durations, the end of a sentence."""
+durations, the end of a sentence, a list of names."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bot.core.text import plural
 from bot.features.schedule.weekly_sessions import local_time
@@ -61,3 +62,8 @@ def with_full_stop(text: str) -> str:
     """`text` ending a sentence: a full stop after a word or a number only, so a reason
     typed as 'holidays!', 'see you :)' or with an emoji at the end gets none."""
     return f"{text}." if text[-1:].isalnum() or text.endswith(('"', "'", "”", "’")) else text
+
+
+def listed(items: Sequence[str], last: str) -> str:
+    """'A', 'A or B', 'A, B and C' (`last` is the word before the last item)."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"

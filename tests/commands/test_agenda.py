@@ -110,7 +110,7 @@ async def test_the_agenda_shows_todays_session_while_it_waits_for_its_host_and_h
     block = plain[waiting : plain.index("Next sessions")]
     assert "New York: 03:00 · Berlin: 09:00 · São Paulo: 05:00 · Kolkata: 13:30" in block
     assert "Join: https://bbb.example.org/b/ccc — access code ccc; check in with !here (1 person checked in)" in block
-    assert "Volunteered to host: Alice <b>A</b>; start it with !start" in block
+    assert "Volunteered to host: Alice <b>A</b>; they can start it with !start, or anyone can host it" in block
     assert "<b>A</b>" not in text.html and "matrix.to" not in text.html
     assert "Thursday 3 December 2026, 08:00 UTC" in plain, "the slot's next session still listed"
 

@@ -202,7 +202,7 @@ async def test_next_shows_a_running_session(chat):
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 1, tzinfo=dt.UTC))
     await chat.say(HOST, "!start")
     text = await chat.text(ALICE, "!next")
-    assert "Session 2026-11-26 08:00 is running now" in text
+    assert "Session 2026-11-26 08:00 UTC is running now" in text
     assert "• Thursday 26 November 2026, 17:00 UTC" in text
 
 
@@ -212,7 +212,7 @@ async def test_next_shows_a_session_waiting_for_its_host_with_the_link(chat):
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
     text = await chat.text(ALICE, "!next")
     waiting = next(line for line in text.splitlines() if "2026-11-26 08:00" in line)
-    assert "began 5 minutes ago" in waiting and "waiting for a host" in waiting, text
+    assert "began 5 minutes ago" in waiting and "waiting for its host" in waiting, text
     assert "!here" in text and "!host" in text and "access code" in text
     # It is the first thing said, before the sessions still to come.
     assert text.index("2026-11-26 08:00") < text.index("17:00 UTC")
@@ -228,3 +228,68 @@ async def test_next_lists_a_session_started_early_once(chat):
     assert "Thursday 26 November 2026, 08:00 UTC" not in text, "the running session is not also listed as coming"
     assert "No host yet" not in text.split("17:00 UTC")[0]
     assert "Thursday 26 November 2026, 17:00 UTC" in text and "Thursday 3 December 2026, 08:00 UTC" in text
+
+
+async def cancel_three_thursdays(chat) -> None:
+    """2027-01-07 and 2027-01-21 cancelled whole, 2027-01-14 17:00 alone."""
+    for typed in ("2027-01-07 new year", "2027-01-14 17:00 board meeting", "2027-01-21 <b>retreat</b>"):
+        assert "Cancelled" in await chat.text(ORGANISER, f"!cancel {typed}")
+
+
+async def test_next_shows_each_slots_next_held_session_however_many_before_it_are_cancelled(chat):
+    await cancel_three_thursdays(chat)
+    chat.clock.set(dt.datetime(2027, 1, 7, 17, 5, tzinfo=dt.UTC))
+    reply = (await chat.say(ALICE, "!next"))[0]
+    sessions = [line for line in reply.text.splitlines() if line.startswith("•")]
+    assert [line.split(" UTC")[0] for line in sessions] == [
+        "• Thursday 14 January 2027, 08:00",
+        "• Thursday 14 January 2027, 17:00",
+        "• Thursday 21 January 2027, 17:00",
+        "• Thursday 28 January 2027, 17:00",
+    ], "each slot up to its next held session, in time order; 21 and 28 January 08:00 are not the slot's next"
+    assert sessions[1].endswith("cancelled: board meeting")
+    assert sessions[2].endswith("cancelled: <b>retreat</b>")
+    assert "cancelled" not in sessions[0] + sessions[3]
+    assert "<b>retreat" not in reply.html
+    assert reply.text.count("No host yet") == 2, "a host line under each held session"
+
+
+async def test_next_shows_a_slot_that_resumes_after_a_long_break(chat):
+    for week in range(8):
+        day = dt.date(2026, 11, 26) + dt.timedelta(weeks=week)
+        await chat.say(ORGANISER, f"!cancel {day} 17:00 winter break")
+    text = await chat.text(ALICE, "!next")
+    assert "Thursday 21 January 2027, 17:00 UTC" in text, "the evening slot resumes after eight weeks"
+    assert "Thursday 26 November 2026, 08:00 UTC" in text
+
+
+async def test_next_while_a_session_waits_names_it_in_the_askers_zone_with_its_volunteers_and_how_to_join(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!tz Asia/Kolkata")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 6, tzinfo=dt.UTC))
+    reply = (await chat.say(BOB, "!next"))[0]
+    lines = reply.text.splitlines()
+    waiting = next(i for i, line in enumerate(lines) if "2026-11-26 08:00 UTC (13:30 in Kolkata)" in line)
+    assert "began 6 minutes ago" in lines[waiting] and "waiting for its host" in lines[waiting], reply.text
+    block = "\n".join(lines[waiting : waiting + 3])
+    assert "Volunteered to host: Alice <b>A</b>" in block, reply.text
+    assert "https://bbb.example.org/b/ccc" in block and "access code ccc" in block
+    assert "check in with !here" in block
+    assert reply.mentions == () and "matrix.to" not in reply.html and "<b>A</b>" not in reply.html
+    # It comes first, then the sessions still to come.
+    assert reply.text.index("13:30 in Kolkata") < reply.text.index("• Thursday 26 November 2026, 17:00 UTC")
+
+
+async def test_next_while_a_session_waits_with_no_volunteer_says_anyone_can_host_it(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 6, tzinfo=dt.UTC))
+    text = await chat.text(ALICE, "!next")
+    assert "2026-11-26 08:00 UTC began 6 minutes ago" in text
+    assert "No host yet: anyone can host it with !host then !start" in text
+
+
+async def test_next_names_the_running_session_in_the_askers_zone(chat):
+    await chat.say(BOB, "!tz Asia/Kolkata")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 1, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    assert "Session 2026-11-26 08:00 UTC (13:30 in Kolkata) is running now" in await chat.text(BOB, "!next")

@@ -2,6 +2,7 @@
 
 from bot.core.model import IncomingMessage
 from bot.features.people.names import name_of
+from commands.session_common import host_wanted
 from tests.conftest import ALICE, ROOM
 
 
@@ -15,3 +16,13 @@ async def test_the_display_name_the_adapter_tells_is_remembered_cleaned(chat):
     await chat.dispatcher.handle(message)
     name = await name_of(chat.store, ALICE)
     assert name.startswith("Alice") and "\n" not in name and len(name) <= 64
+
+
+def test_a_session_waiting_for_its_host_names_its_volunteers_or_asks_anyone():
+    named = host_wanted("!", ["Alice <b>A</b>", "Bob"])
+    assert named.plain == (
+        "Volunteered to host: Alice <b>A</b> and Bob; they can start it with !start, "
+        "or anyone can host it with !host then !start."
+    )
+    assert "&lt;b&gt;" in named.html and "matrix.to" not in named.html
+    assert host_wanted("!", []).plain == "No host yet: anyone can host it with !host then !start."

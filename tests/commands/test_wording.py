@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from commands.wording import countdown, duration_text
+from commands.wording import countdown, duration_text, listed
 
 
 @pytest.mark.parametrize(
@@ -51,3 +51,9 @@ def test_countdown_in_words_rounded_to_the_nearest_minute(delta, expected):
 )
 def test_duration_in_words(delta, expected):
     assert duration_text(delta) == expected
+
+
+def test_names_are_listed_as_a_sentence_says_them():
+    assert listed(["Alice"], "and") == "Alice"
+    assert listed(["Alice", "Bob"], "or") == "Alice or Bob"
+    assert listed(["Alice", "Bob", "Carol"], "and") == "Alice, Bob and Carol"
