@@ -17,8 +17,9 @@ from bot.features.sessions import hosts, repository, summary, timeline
 from bot.features.sessions.repository import CHECK_IN_REACTION
 from bot.features.sessions.timeline import START_EARLY, START_LATE
 from commands.announcements import late_text, link_line, summary_text
+from commands.dates import asker_zone, session_name
 from commands.hosting import coming_offers, host_of_another, offer_text
-from commands.session_common import next_hint, remember_name
+from commands.session_common import host_wanted, next_hint, remember_name
 from commands.wording import countdown, long_date
 
 group = CommandGroup("sessions")
@@ -175,21 +176,19 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
 async def here(ctx: Context) -> Reply:
     """Checks in to the running session, or to the one whose time has come while it
     waits for its host (the host's !start keeps those check-ins)."""
-    key = await repository.running_session(ctx.store)
-    waiting = None
-    if key is None:
-        waiting = await timeline.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
-        if waiting is None:
-            raise CommandError(f"No session is running, so there is nothing to check in to. {await next_hint(ctx)}")
-        key = waiting.key
+    current = (await timeline.Timeline.load(ctx.store, ctx.config, ctx.clock.now())).current()
+    if current is None:
+        raise CommandError(f"No session is running, so there is nothing to check in to. {await next_hint(ctx)}")
+    key, name = current.key, session_name(current.session, await asker_zone(ctx))
     await remember_name(ctx)
     if not await repository.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), repository.CheckInVia.COMMAND):
-        return ctx.reply(Text("You are already checked in to session ").bold(key).add("."))
-    if waiting is None:
-        return ctx.reply(Text("Checked in to session ").bold(key).add(" — welcome!"))
-    text = Text("Checked in to session ").bold(key).add(", but no host has started it yet. ")
-    text.add("You stay checked in when a host starts it. Anyone can host: ").code(f"{ctx.prefix}host")
-    text.add(", then ").code(f"{ctx.prefix}start").add(".")
+        return ctx.reply(Text("You are already checked in to session ").bold(name).add("."))
+    if current.phase is timeline.Phase.RUNNING:
+        return ctx.reply(Text("Checked in to session ").bold(name).add(" — welcome!"))
+    text = Text("Checked in to session ").bold(name).add(", but no host has started it yet. ")
+    text.add("You stay checked in when a host starts it.")
+    volunteers = [await name_of(ctx.store, u) for u in await repository.volunteers_of(ctx.store, key)]
+    text.line().extend(host_wanted(ctx.prefix, volunteers)).line().extend(link_line(ctx.config))
     return ctx.reply(text)
 
 

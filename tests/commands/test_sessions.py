@@ -510,3 +510,22 @@ async def test_here_then_raised_hand_before_start_then_taking_it_back_stays_chec
     chat.clock.set(at(26, 8, 4))
     await start(chat)
     assert await repository.attendees(chat.store, MORNING) == [ALICE, HOST]
+
+
+async def test_here_while_waiting_names_the_session_in_the_askers_zone_its_volunteers_and_how_to_join(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!tz Asia/Kolkata")
+    chat.clock.set(at(26, 8, 4))
+    reply = (await chat.say(BOB, "!here"))[0]
+    assert "Checked in to session 2026-11-26 08:00 UTC (13:30 in Kolkata), but no host has started it yet" in reply.text
+    assert "Volunteered to host: Alice <b>A</b>; they can start it with !start" in reply.text
+    assert "https://bbb.example.org/b/ccc" in reply.text and "access code ccc" in reply.text
+    assert reply.mentions == () and "matrix.to" not in reply.html and "<b>A</b>" not in reply.html
+
+
+async def test_here_while_waiting_with_no_volunteer_says_anyone_can_host(chat):
+    chat.clock.set(at(26, 8, 4))
+    text = await chat.text(ALICE, "!here")
+    assert "Checked in to session 2026-11-26 08:00 UTC, but no host has started it yet" in text
+    assert "No host yet: anyone can host it with !host then !start." in text
