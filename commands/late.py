@@ -126,8 +126,8 @@ async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
     withdrawn = await repository.withdraw_late(store, view.key, ctx.sender)
     if withdrawn is None:
         raise CommandError(f"You had left no note for session {name}, so there is nothing to withdraw.")
-    said = f" (“{withdrawn}”)" if withdrawn else " (without a note)"
-    confirm = Text("Withdrawn: your note for session ").bold(name).add(f"{said}.")
+    said = f"“{withdrawn}”" if withdrawn else "(without text)"
+    confirm = Text(f"Withdrawn: your note {said} for session ").bold(name).add(".")
     root = await repository.thread_root(store, view.key, ctx.message.room_id)
     if root is None:
         return [ctx.reply(confirm)]

@@ -280,14 +280,15 @@ async def test_late_off_withdraws_the_note_and_says_what_was_withdrawn(chat):
     await chat.say(CAROL, "!late 2026-12-10 17:00 running late")
     await chat.say(DAVE, "!late school run")
     text = await chat.text(CAROL, "!late off")
-    assert "Withdrawn: your note for session 2026-12-10 17:00 UTC (“running late”)." in text, text
+    assert "Withdrawn: your note “running late” for session 2026-12-10 17:00 UTC." in text, text
     assert await notes(chat, "2026-12-10 17:00") == []
     text = await chat.text(CAROL, "!late off")
     assert "You had left no note that you would come later, so there is nothing to withdraw." in text, text
     text = await chat.text(DAVE, "!late off 2026-12-10 17:00")
     assert "You had left no note for session 2026-12-10 17:00 UTC" in text, text
     assert await notes(chat, MORNING) == [("Dave", "school run")]
-    assert "Withdrawn: your note for session 2026-11-26 08:00 UTC" in await chat.text(DAVE, "!late cancel")
+    text = await chat.text(DAVE, "!late cancel")
+    assert "Withdrawn: your note “school run” for session 2026-11-26 08:00 UTC." in text, text
     assert await notes(chat, MORNING) == [], "`!late cancel` is no note 'cancel'"
 
 
@@ -298,7 +299,7 @@ async def test_a_note_withdrawn_once_the_thread_is_open_is_withdrawn_there_too(c
     await chat.say(CAROL, "!late 10 minutes")
     withdrawn, confirm = await chat.say(CAROL, "!late off")
     assert withdrawn.thread_root == "$start" and withdrawn.text == "🕐 Carol withdrew their note about coming later."
-    assert "Withdrawn: your note for session 2026-11-26 08:00 UTC (“10 minutes”)." in confirm.text
+    assert "Withdrawn: your note “10 minutes” for session 2026-11-26 08:00 UTC." in confirm.text
 
 
 async def test_help_gives_the_usage(chat):
