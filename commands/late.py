@@ -52,7 +52,12 @@ class _Asked:
     usage="[HH:MM|YYYY-MM-DD HH:MM] [note]",
     help="Say you will join a session later, with a note for its thread; off withdraws it",
 )
-async def late(ctx: Context, text: Rest = Rest("")) -> list[Reply]:
+async def late(
+    ctx: Context, day: dt.date | None = None, at: dt.time | None = None, note: Rest = Rest("")
+) -> list[Reply]:
+    # One reading of the words for `!late` and `!late off`: the date and time as typed, then the note.
+    words = (day.isoformat() if day else "", f"{at:%H:%M}" if at else "", note)
+    text = " ".join(word for word in words if word)
     first, _, rest = text.partition(" ")
     if first.lower() == "off" or text.lower() == "cancel":  # `cancel`: what people typed before `off`
         return await _withdraw(ctx, rest.strip() if first.lower() == "off" else "")
@@ -66,9 +71,9 @@ async def late(ctx: Context, text: Rest = Rest("")) -> list[Reply]:
         there = Text("You are already checked in to session ").bold(session_name(view.session, zone))
         return [ctx.reply(there.add(", so you are there, not late: nothing was noted."))]
     await remember_name(ctx)
-    note = clean(asked.note, NOTE_LENGTH)
-    earlier = await repository.note_late(ctx.store, view.key, ctx.sender, note, ctx.clock.now())
-    return await _noted(ctx, view, zone, note, earlier)
+    said = clean(asked.note, NOTE_LENGTH)
+    earlier = await repository.note_late(ctx.store, view.key, ctx.sender, said, ctx.clock.now())
+    return await _noted(ctx, view, zone, said, earlier)
 
 
 async def _noted(ctx: Context, view: SessionView, zone: str | None, note: str, earlier: str | None) -> list[Reply]:

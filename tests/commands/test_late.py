@@ -221,6 +221,8 @@ async def test_a_time_that_is_no_session_is_refused_with_the_times_there_are(cha
     assert "13:30 and 22:30 there (08:00 and 17:00 UTC)" in text, text
     text = await chat.text(CAROL, "!late 2026-12-10 running late")
     assert "2026-12-10" in text and "13:30 and 22:30" in text and USAGE in text, text
+    text = await chat.text(CAROL, "!late 2026-13-10 17:00 traffic")
+    assert "'2026-13-10' is not a date (YYYY-MM-DD)" in text and USAGE in text, text
     text = await chat.text(CAROL, "!late 2026-12-10 5pm")
     assert "Times are written HH:MM" in text or "There is no session" in text, text
     assert await repository.late_comers(chat.store, "2026-12-10 08:00") == []
