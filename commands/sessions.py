@@ -1,18 +1,16 @@
 """A session itself: starting it (or reopening one ended by mistake), checking in by
-`!here` or ✋, coming late, and ending it with a summary. Each message about the session
-goes to its thread here and in every other served room that has one."""
+`!here` or ✋, and ending it with a summary (`!late` is in late.py). Each message about
+the session goes to its thread here and in every other served room that has one."""
 
 from __future__ import annotations
 
-import itertools
-
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
-from bot.core.registry import CommandError, CommandGroup, Rest
-from bot.core.text import Text, clean
+from bot.core.registry import CommandError, CommandGroup
+from bot.core.text import Text
 from bot.features.people.names import name_of
 from bot.features.schedule.repository import load_cancellations
-from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_from
+from bot.features.schedule.weekly_sessions import Session
 from bot.features.sessions import hosts, repository, summary, timeline
 from bot.features.sessions.repository import CHECK_IN_REACTION
 from bot.features.sessions.timeline import START_EARLY, START_LATE
@@ -20,7 +18,7 @@ from commands.announcements import late_text, link_line, summary_text
 from commands.dates import asker_zone, session_name
 from commands.hosting import coming_offers, host_of_another, offer_text
 from commands.session_common import host_wanted, next_hint, remember_name
-from commands.wording import countdown, long_date
+from commands.wording import countdown
 
 group = CommandGroup("sessions")
 
@@ -213,50 +211,6 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
         await repository.check_in(ctx.store, ref, ctx.sender, ctx.clock.now(), repository.CheckInVia.REACTION)
     else:
         await repository.undo_reaction_check_in(ctx.store, ref, ctx.sender)
-    return None
-
-
-@group.command("late", usage="[note]", help="Say you will join later; the note goes to the session's thread")
-async def late(ctx: Context, note: Rest = Rest("")) -> list[Reply]:
-    """The note goes to the running session, or the one waiting for its host, or else
-    the next one (after a session ended, that is the following one). It is kept for the
-    summary; before the session's thread opens, the message that opens it carries it."""
-    now, store = ctx.clock.now(), ctx.store
-    key = await _check_in_target(ctx)
-    if key is None:
-        coming = await _next_session_not_ended(ctx)
-        if coming is None:
-            raise CommandError("There is no session coming.")
-        key = coming.key
-    await remember_name(ctx)
-    await repository.note_late(store, key, ctx.sender, clean(note, 300), now)
-    name = await name_of(store, ctx.sender)
-    said = f": {clean(note, 300)}" if note.strip() else "."
-    root = await repository.thread_root(store, key, ctx.message.room_id)
-    if root is None:
-        session = session_from_key(ctx.config, key)
-        text = Text("🕐 ").bold(name).add(f" will join session {key} later{said}")
-        text.line(f"Noted. The session is {long_date(session.starts_at)} UTC ({countdown(session.starts_at - now)}); ")
-        text.add("your note goes into the session's thread when it opens, where the host sees it.")
-        return [ctx.reply(text)]
-    line = Text("🕐 ").bold(name).add(f" will join later{said}")
-    if ctx.message.thread_root == root:
-        return [ctx.reply(line)]
-    confirm = Text("Noted: your message is in the thread of session ").bold(key).add(", where the host sees it.")
-    return [Reply.of(line, thread_root=root), ctx.reply(confirm)]
-
-
-async def _next_session_not_ended(ctx: Context) -> Session | None:
-    """The first session starting after now that is neither cancelled nor over (one
-    started early and ended already is skipped)."""
-    now = ctx.clock.now()
-    cancels = await load_cancellations(ctx.store)
-    for session in itertools.islice(sessions_from(ctx.config, now), 100):
-        if cancels.of(session) is not None:
-            continue
-        state = await repository.state_of(ctx.store, session.key)
-        if state is None or state.ended_at is None:
-            return session
     return None
 
 

@@ -7,8 +7,7 @@ import pytest
 from bot.core.model import Anchor, IncomingReaction
 from bot.core.reactions import record_anchor
 from bot.features.people import repository as people
-from bot.features.sessions import repository, summary
-from commands.announcements import summary_text
+from bot.features.sessions import repository
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 
 UTC = dt.UTC
@@ -276,103 +275,6 @@ async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat)
     assert reply.mentions == ()
     assert await repository.running_session(chat.store) is None
     assert "No session is running" in await chat.text(HOST, "!end")
-
-
-# --- !late --------------------------------------------------------------------------------
-
-
-async def test_late_before_and_during_a_session(chat):
-    await people.remember_display_name(chat.store, CAROL, "Carol")
-    replies = await chat.say(CAROL, "!late stuck on a train @room <i>sorry</i>")
-    assert len(replies) == 1
-    assert replies[0].text.startswith(
-        "🕐 Carol will join session 2026-11-26 08:00 later: stuck on a train @room <i>sorry</i>"
-    )
-    assert "goes into the session's thread when it opens" in replies[0].text
-    assert "<i>" not in replies[0].html and replies[0].mentions == ()
-    chat.clock.set(at(26, 8))
-    await start(chat)
-    note, confirm = await chat.say(CAROL, "!late running 5 min late")
-    assert note.thread_root == "$start" and note.text == "🕐 Carol will join later: running 5 min late"
-    assert confirm.thread_root is None and "thread of session 2026-11-26 08:00" in confirm.text
-    # asked inside the session thread, the note itself is the answer
-    (only,) = await chat.say(CAROL, "!late", thread_root="$start")
-    assert only.text == "🕐 Carol will join later."
-
-
-async def test_late_notes_before_the_start_open_the_thread_with_the_start_and_end_in_the_summary(chat):
-    for user, name in ((CAROL, "Carol"), (DAVE, "Dave"), (HOST, "Hana Host")):
-        await people.remember_display_name(chat.store, user, name)
-    await chat.say(CAROL, "!late on a train")
-    await chat.say(CAROL, "!late stuck on a train <b>sorry</b>")  # a second note replaces the first
-    await chat.say(DAVE, "!late")
-    chat.clock.set(at(26, 8, 2))
-    (opening,) = await start(chat)
-    lines = opening.text.splitlines()
-    assert "🕐 Said they would come later:" in lines
-    assert "• Carol: stuck on a train <b>sorry</b>" in lines and "• Dave" in lines
-    assert "on a train" not in opening.text.replace("stuck on a train", "")
-    assert "<b>sorry" not in opening.html
-    chat.clock.set(at(26, 8, 30))
-    note, _ = await chat.say(DAVE, "!late 10 more minutes")
-    assert note.thread_root == "$start", "once the thread is open, the note goes there at once"
-    chat.clock.set(at(26, 9))
-    summary = (await chat.say(HOST, "!end"))[0].text.splitlines()
-    said = summary.index("Said they would come later (2):")
-    assert summary[said + 1 : said + 3] == ["• Carol: stuck on a train <b>sorry</b>", "• Dave: 10 more minutes"]
-
-
-async def test_who_said_they_would_be_late_and_then_checked_in_is_shown_only_as_present(chat):
-    for user, name in ((CAROL, "Carol"), (DAVE, "Dave"), (HOST, "Hana Host"), (ALICE, "Alice")):
-        await people.remember_display_name(chat.store, user, name)
-    await chat.say(CAROL, "!late on a train")
-    await chat.say(DAVE, "!late school run")
-    await chat.say(ALICE, "!late 5 minutes")
-    # Alice makes it by the start after all: she checks in while the session waits for its host.
-    chat.clock.set(at(26, 8, 1))
-    await chat.say(ALICE, "!here")
-    chat.clock.set(at(26, 8, 2))
-    (opening,) = await start(chat)
-    lines = opening.text.splitlines()
-    assert "Already checked in: Alice." in lines, lines
-    assert "• Carol: on a train" in lines and "• Dave: school run" in lines
-    assert "5 minutes" not in opening.text and "• Alice" not in lines, "checked in: no longer to come"
-    chat.clock.set(at(26, 8, 25))
-    await chat.say(CAROL, "!here")
-    chat.clock.set(at(26, 9))
-    summary = (await chat.say(HOST, "!end"))[0].text.splitlines()
-    assert "Present (3): Alice, Hana Host, Carol (arrived late)" in summary, summary
-    said = summary.index("Said they would come later (1):")
-    assert summary[said + 1] == "• Dave: school run", summary
-    assert not any("Carol:" in line or "Alice:" in line for line in summary), summary
-
-
-async def test_late_while_waiting_for_the_host_goes_to_that_session(chat):
-    chat.clock.set(at(26, 8, 20))
-    assert "will join session 2026-11-26 08:00 later" in await chat.text(CAROL, "!late")
-
-
-async def test_late_after_a_session_ended_goes_to_the_next_one(chat):
-    chat.clock.set(at(26, 8))
-    await start(chat)
-    chat.clock.set(at(26, 8, 50))
-    await chat.say(HOST, "!end")
-    chat.clock.set(at(26, 9))
-    assert "will join session 2026-11-26 17:00 later" in await chat.text(CAROL, "!late sorry")
-    assert (
-        "Said they would come later"
-        not in summary_text(chat.services.config, await summary.summary_of(chat.store, MORNING, chat.clock.now())).plain
-    )
-    chat.clock.set(at(26, 17))
-    (opening,) = await start(chat)
-    assert "sorry" in opening.text
-
-
-async def test_a_session_nobody_is_late_for_says_nothing_about_latecomers(chat):
-    chat.clock.set(at(26, 8))
-    (opening,) = await start(chat)
-    assert "Said they would come later" not in opening.text
-    assert "Said they would come later" not in await chat.text(HOST, "!end")
 
 
 async def test_a_raised_hand_is_named_in_the_summary_by_display_name(chat):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -285,13 +286,33 @@ class LateComer:
     note: str
 
 
-async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.datetime) -> None:
-    """Remember that `user_id` will come late to session `key`; a second note replaces the first."""
-    await store.execute(
-        "INSERT INTO late_notes (session, user_id, note, at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (session, user_id) DO UPDATE SET note = excluded.note, at = excluded.at",
-        (key, user_id, note, iso(at)),
-    )
+async def note_late(store: Store, key: str, user_id: str, note: str, at: dt.datetime) -> str | None:
+    """Remember that `user_id` will come late to session `key`; a second note replaces the
+    first, which is returned (None if there was none)."""
+
+    def upsert(db: sqlite3.Connection) -> str | None:
+        old = db.execute("SELECT note FROM late_notes WHERE session = ? AND user_id = ?", (key, user_id)).fetchone()
+        db.execute(
+            "INSERT INTO late_notes (session, user_id, note, at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (session, user_id) DO UPDATE SET note = excluded.note, at = excluded.at",
+            (key, user_id, note, iso(at)),
+        )
+        return None if old is None else str(old[0])
+
+    return await store.run(upsert, write=True)
+
+
+async def withdraw_late(store: Store, key: str, user_id: str) -> str | None:
+    """Forget `user_id`'s note for session `key`: the note withdrawn, None if there was none."""
+    sql = "DELETE FROM late_notes WHERE session = ? AND user_id = ? RETURNING note"
+    rows = await store.run(lambda db: db.execute(sql, (key, user_id)).fetchall(), write=True)
+    return str(rows[0][0]) if rows else None
+
+
+async def late_notes_of(store: Store, user_id: str) -> dict[str, str]:
+    """`user_id`'s notes by session, in the sessions' order."""
+    rows = await store.fetchall("SELECT session, note FROM late_notes WHERE user_id = ? ORDER BY session", (user_id,))
+    return {r["session"]: r["note"] for r in rows}
 
 
 async def late_comers(store: Store, key: str) -> list[LateComer]:

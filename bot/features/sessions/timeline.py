@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,7 +21,13 @@ from bot.core.config import Config
 from bot.core.weekly import Slot
 from bot.features.schedule.held import next_held_sessions
 from bot.features.schedule.repository import Cancellation, Cancellations, load_cancellations
-from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_between, sessions_from
+from bot.features.schedule.weekly_sessions import (
+    Session,
+    local_time,
+    session_from_key,
+    sessions_between,
+    sessions_from,
+)
 from bot.features.sessions.repository import SessionState, state_of, states_since
 from bot.storage.store import Store
 
@@ -261,18 +267,27 @@ class Timeline:
         shown = [a for a in found.values() if a.first is not None]
         return sorted(shown, key=lambda a: a.first.session.starts_at if a.first else self.now)
 
-    def meant(self, usual: Slot | None) -> SessionView | None:
+    def meant(self, usual: Slot | Collection[Slot] | None) -> SessionView | None:
         """The session someone means who says nothing more (`!late`): the running one or
-        the one waiting for its host, else the next held session of the slot they usually
-        come to (`usual`), else the next held session."""
+        the one waiting for its host, else the next held session of the slot(s) they
+        usually come to (`usual`), else the next held session."""
         current = self.current()
         if current is not None:
             return current
-        if usual is not None:
-            mine = self.next_held(usual)
-            if mine is not None:
-                return mine
+        slots = (usual,) if isinstance(usual, Slot) else tuple(usual or ())
+        mine = [view for view in (self.next_held(slot) for slot in slots) if view is not None]
+        if mine:
+            return min(mine, key=lambda view: view.session.starts_at)
         return self.next_held()
+
+    def next_at(self, time: dt.time, zone: str | None) -> SessionView | None:
+        """The session someone means by a time alone (`!late 17:00`): the first one at
+        `time` in `zone` (None: UTC) that is neither over nor cancelled: the current one,
+        or the next day there is a session at that time."""
+        for view in self.ahead(include_current=True):
+            if view.phase is not Phase.CANCELLED and local_time(view.session.starts_at, zone or "UTC").time() == time:
+                return view
+        return None
 
     def to_host(self) -> SessionView | None:
         """The session `!host` (without a date) means: the first not cancelled that no host

@@ -26,7 +26,9 @@ async def alice_everywhere(chat) -> dict[str, int]:
     numbers = await fill(chat)
     assert "Europe/Berlin" in await chat.text(ALICE, "!tz Europe/Berlin")
     assert "volunteered" in await chat.text(ALICE, "!host 2026-12-10 08:00")
-    assert "will join session 2026-12-03 17:00 later" in await chat.text(ALICE, "!late after my shift")
+    assert "will join session 2026-12-03 17:00 UTC (18:00 in Berlin) later" in await chat.text(
+        ALICE, "!late after my shift"
+    )
     assert "will join" in await chat.text(BOB, "!late")
     assert "before every session" in await chat.text(ALICE, "!remind all")
     assert "before every session" in await chat.text(BOB, "!remind all")

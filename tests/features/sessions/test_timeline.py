@@ -108,3 +108,26 @@ async def test_the_session_a_person_means_is_the_current_one_else_their_usual_sl
     assert line.meant(evening_slot).key == "2026-11-26 17:00"
     waiting = await timeline.Timeline.load(store, config, at(26, 8, 5))
     assert waiting.meant(evening_slot).key == MORNING, "the session waiting for its host comes first"
+
+
+async def test_someone_who_comes_to_several_slots_means_the_next_of_those(chat):
+    store, config = chat.store, chat.services.config
+    morning_slot, evening_slot = config.conference.slots
+    line = await timeline.Timeline.load(store, config, at(26, 12))  # between the two sessions
+    assert line.meant([morning_slot, evening_slot]).key == "2026-11-26 17:00"
+    assert line.meant([morning_slot]).key == "2026-12-03 08:00"
+    assert line.meant([]).key == "2026-11-26 17:00", "no usual slot: the next session"
+
+
+async def test_a_time_alone_means_the_next_session_at_that_time_in_the_askers_zone(chat):
+    store, config = chat.store, chat.services.config
+    await add_cancellation(store, "2026-12-03 17:00", "", HOST, at(23, 12))
+    line = await timeline.Timeline.load(store, config, at(26, 12))
+    assert line.next_at(dt.time(8), None).key == "2026-12-03 08:00", "today's is over"
+    assert line.next_at(dt.time(17), None).key == "2026-11-26 17:00"
+    assert line.next_at(dt.time(22, 30), "Asia/Kolkata").key == "2026-11-26 17:00"
+    assert line.next_at(dt.time(17, 10), None) is None
+    later = await timeline.Timeline.load(store, config, at(26, 19, 30))
+    assert later.next_at(dt.time(17), None).key == "2026-12-10 17:00", "the cancelled one is skipped"
+    waiting = await timeline.Timeline.load(store, config, at(26, 8, 20))
+    assert waiting.next_at(dt.time(8), None).key == MORNING, "the one waiting for its host"

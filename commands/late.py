@@ -1,0 +1,210 @@
+"""`!late`: saying you will come later to a session, and taking it back. The note goes to
+the session the person means (the running one or the one waiting for its host, else the
+next of the slot they usually come to, or the one they name by its time in their zone)
+and into its thread: at once if the thread is open, else in the message that opens it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.core.dispatcher import Context
+from bot.core.model import Reply
+from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
+from bot.core.text import Text, clean
+from bot.core.timezones import place_name
+from bot.core.weekly import Slot
+from bot.features.people.names import name_of
+from bot.features.reminders import repository as reminders
+from bot.features.schedule.time_of_day import read_time_of_day
+from bot.features.schedule.weekly_sessions import Session, local_time, session_by_key, sessions_between
+from bot.features.sessions import repository
+from bot.features.sessions.timeline import Phase, SessionView, Timeline
+from commands.dates import (
+    asker_zone,
+    check_planned_day,
+    no_session_at,
+    read_typed_time,
+    session_at_typed,
+    session_name,
+    sessions_on_day_in,
+)
+from commands.session_common import next_hint, remember_name
+from commands.wording import countdown
+
+group = CommandGroup("late")
+
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+NOTE_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What `!late` was told: the session named by a time (None: the one meant), and the note."""
+
+    named: SessionView | None
+    note: str
+
+
+@group.command(
+    "late",
+    usage="[HH:MM|YYYY-MM-DD HH:MM] [note]",
+    help="Say you will join a session later, with a note for its thread; off withdraws it",
+)
+async def late(
+    ctx: Context, day: dt.date | None = None, at: dt.time | None = None, note: Rest = Rest("")
+) -> list[Reply]:
+    # One reading of the words for `!late` and `!late off`: the date and time as typed, then the note.
+    words = (day.isoformat() if day else "", f"{at:%H:%M}" if at else "", note)
+    text = " ".join(word for word in words if word)
+    first, _, rest = text.partition(" ")
+    if first.lower() == "off" or text.lower() == "cancel":  # `cancel`: what people typed before `off`
+        return await _withdraw(ctx, rest.strip() if first.lower() == "off" else "")
+    line = await Timeline.load(ctx.store, ctx.config, ctx.clock.now())
+    zone = await asker_zone(ctx)
+    asked = await _read(ctx, line, text, zone)
+    view = asked.named or line.meant(await _usual_slots(ctx))
+    if view is None:
+        raise CommandError("There is no session coming.")
+    if ctx.sender in await repository.attendees(ctx.store, view.key):
+        there = Text("You are already checked in to session ").bold(session_name(view.session, zone))
+        return [ctx.reply(there.add(", so you are there, not late: nothing was noted."))]
+    await remember_name(ctx)
+    said = clean(asked.note, NOTE_LENGTH)
+    earlier = await repository.note_late(ctx.store, view.key, ctx.sender, said, ctx.clock.now())
+    return await _noted(ctx, view, zone, said, earlier)
+
+
+async def _noted(ctx: Context, view: SessionView, zone: str | None, note: str, earlier: str | None) -> list[Reply]:
+    """The note in the session's thread if it is open (saying what it replaces: the host saw
+    that one there), else the reply saying when the thread will carry it."""
+    name = await name_of(ctx.store, ctx.sender)
+    root = await repository.thread_root(ctx.store, view.key, ctx.message.room_id)
+    if root is not None:
+        said, instead = f": {note}" if note else "", f" (instead of: {earlier})" if earlier else ""
+        posted = Text("🕐 ").bold(name).add(f" will join later{said}{instead}{'' if note else '.'}")
+        if ctx.message.thread_root == root:
+            return [ctx.reply(posted)]
+        confirm = Text("Noted: your message is in the thread of session ").bold(session_name(view.session, zone))
+        confirm.add(", where the host sees it.")
+        if view.phase is Phase.RUNNING:
+            confirm.add(" Check in with ").code(f"{ctx.prefix}here").add(" when you join.")
+        return [Reply.of(posted, thread_root=root), ctx.reply(confirm)]
+    text = Text("🕐 ").bold(name).add(f" will join session {session_name(view.session, zone)} later")
+    text.add(f": {note}" if note else ".")
+    if view.phase is Phase.RUNNING:
+        text.line("Noted. The session is running: check in with ").code(f"{ctx.prefix}here").add(" when you join.")
+    elif view.phase is Phase.WAITING:
+        text.line("Noted. The session waits for its host; your note goes into its thread when a host starts it.")
+    else:
+        text.line(f"Noted. The session starts {countdown(view.session.starts_at - ctx.clock.now())}; ")
+        text.add("your note goes into the session's thread when it opens, where the host sees it.")
+    if earlier:
+        text.line(f"It replaces your earlier note: “{earlier}”.")
+    elif earlier is not None:
+        text.line("It replaces your earlier one, which had no note.")
+    return [ctx.reply(text)]
+
+
+async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
+    """`!late off [time]`: the note for the named session, else for the session meant,
+    else the person's note for the first session not over yet."""
+    store, zone = ctx.store, await asker_zone(ctx)
+    line = await Timeline.load(store, ctx.config, ctx.clock.now())
+    if typed:
+        asked = await _read(ctx, line, typed, zone)
+        if asked.named is None or asked.note:
+            raise UsageError("after off, give nothing or the session's time (HH:MM or YYYY-MM-DD HH:MM)")
+        view = asked.named
+    else:
+        mine = await repository.late_notes_of(store, ctx.sender)
+        meant = line.meant(await _usual_slots(ctx))
+        pending = [v for v in (line.view_of_key(key) for key in mine) if not v.phase.over]
+        if meant is not None and meant.key in mine:
+            view = meant
+        elif pending:
+            view = min(pending, key=lambda v: v.session.starts_at)
+        else:
+            raise CommandError("You had left no note that you would come later, so there is nothing to withdraw.")
+    name = session_name(view.session, zone)
+    withdrawn = await repository.withdraw_late(store, view.key, ctx.sender)
+    if withdrawn is None:
+        raise CommandError(f"You had left no note for session {name}, so there is nothing to withdraw.")
+    said = f"“{withdrawn}”" if withdrawn else "(without text)"
+    confirm = Text(f"Withdrawn: your note {said} for session ").bold(name).add(".")
+    root = await repository.thread_root(store, view.key, ctx.message.room_id)
+    if root is None:
+        return [ctx.reply(confirm)]
+    posted = Text("🕐 ").bold(await name_of(store, ctx.sender)).add(" withdrew their note about coming later.")
+    if ctx.message.thread_root == root:
+        return [ctx.reply(posted)]
+    return [Reply.of(posted, thread_root=root), ctx.reply(confirm)]
+
+
+# --- which session ---------------------------------------------------------------------
+
+
+async def _usual_slots(ctx: Context) -> list[Slot]:
+    """The slots the asker usually comes to: those they get reminders of, else the slot of
+    their last check-in; none (the next session, whichever) if neither says."""
+    setting = await reminders.setting_of(ctx.store, ctx.sender)
+    reminded = [slot for slot in ctx.config.conference.slots if setting is not None and setting.covers(slot)]
+    if reminded:
+        return reminded
+    key = await repository.last_check_in(ctx.store, ctx.sender)
+    session = session_by_key(ctx.config, key) if key else None
+    return [] if session is None else [session.slot]
+
+
+async def _read(ctx: Context, line: Timeline, text: str, zone: str | None) -> _Asked:
+    """The session `text` names by its time, if it starts with one (YYYY-MM-DD HH:MM, or
+    HH:MM alone: the next day it is a session), in the asker's zone unless it says UTC; the
+    rest is the note. A text starting otherwise is all note ("5 minutes", "2pm train")."""
+    first, _, after = text.partition(" ")
+    if _DATE.fullmatch(first):
+        day: dt.date = convert(dt.date, first, "YYYY-MM-DD")
+        check_planned_day(ctx, day)
+        typed = read_typed_time(ctx, "late", day, after.strip(), zone)
+        if typed is None:
+            on_day = sessions_on_day_in(ctx.config, day, zone)
+            said = f"on {day.isoformat()} {_times_there(on_day, zone)}"
+            raise UsageError(f"give the session's time after the date: {said}")
+        session = session_at_typed(ctx.config, day, typed)
+        if session is None:
+            raise UsageError(no_session_at(day, typed, sessions_on_day_in(ctx.config, day, typed.zone)))
+        return _Asked(await _open(ctx, line.view(session), zone), typed.rest)
+    time = read_time_of_day(text)
+    if time is None or not time.canonical:
+        return _Asked(None, text)
+    typed = read_typed_time(ctx, "late", line.now.date(), text, zone)
+    assert typed is not None  # a time written HH:MM is never refused
+    view = line.next_at(typed.time, typed.zone)
+    if view is None:
+        week = sessions_between(ctx.config, line.now, line.now + dt.timedelta(days=7))
+        where = f"{place_name(typed.zone)} time" if typed.zone else "UTC"
+        raise UsageError(f"There is no session at {typed.time:%H:%M} ({where}): {_times_there(week, typed.zone)}")
+    return _Asked(view, typed.rest)
+
+
+async def _open(ctx: Context, view: SessionView, zone: str | None) -> SessionView:
+    """`view` if someone can still come to it, else the refusal saying why not."""
+    name = session_name(view.session, zone)
+    if view.phase.cancelled:
+        reason = f": {view.reason}" if view.reason else ""
+        raise CommandError(f"Session {name} is {view.phase}{reason}. Nothing was noted.")
+    if view.phase.over:
+        raise CommandError(f"Session {name} is over ({view.phase}). Nothing was noted. {await next_hint(ctx)}")
+    return view
+
+
+def _times_there(sessions: list[Session], zone: str | None) -> str:
+    """'the sessions are at 13:30 and 22:30 there (08:00 and 17:00 UTC).', by their time there."""
+    if not sessions:
+        return "there is none."
+    shown = sorted({s.slot: s for s in sessions}.values(), key=lambda s: local_time(s.starts_at, zone or "UTC").time())
+    utc = " and ".join(f"{s.starts_at.astimezone(dt.UTC):%H:%M}" for s in shown)
+    if zone is None:
+        return f"the sessions are at {utc} UTC."
+    local = " and ".join(f"{local_time(s.starts_at, zone):%H:%M}" for s in shown)
+    return f"the sessions are at {local} there ({utc} UTC)."
