@@ -108,3 +108,17 @@ async def test_the_session_a_person_means_is_the_current_one_else_their_usual_sl
     assert line.meant(evening_slot).key == "2026-11-26 17:00"
     waiting = await timeline.Timeline.load(store, config, at(26, 8, 5))
     assert waiting.meant(evening_slot).key == MORNING, "the session waiting for its host comes first"
+
+
+async def test_a_cancellation_made_once_a_session_was_over_leaves_it_as_it_was(chat):
+    """A whole day cancelled at noon calls off none of its morning: nobody started that
+    one in time, and that stays its truth; cancelled while it waited, it is called off."""
+    store, config = chat.store, chat.services.config
+    morning = session_from_key(config, MORNING)
+    P = timeline.Phase
+    await add_cancellation(store, "2026-11-26", "snow", HOST, at(26, 12))
+    assert (await timeline.Timeline.load(store, config, at(26, 12))).phase(morning) is P.NOT_STARTED
+    nxt = session_from_key(config, "2026-12-03 08:00")
+    await add_cancellation(store, "2026-12-03", "snow", HOST, dt.datetime(2026, 12, 3, 8, 20, tzinfo=UTC))
+    later = dt.datetime(2026, 12, 3, 12, tzinfo=UTC)
+    assert (await timeline.Timeline.load(store, config, later)).phase(nxt) is P.CALLED_OFF
