@@ -121,7 +121,8 @@ def read_typed_time(ctx: Context, command: str, day: dt.date, text: str, zone: s
     rest = typed.rest
     if rest[:3].upper() == "UTC" and (len(rest) == 3 or not rest[3].isalnum()):
         zone, rest = None, rest[3:].strip()
-    if not typed.canonical or typed.time is None:
+    # Taken only written as one word H:MM or HH:MM: 'T17:00', 'at 17:00' or '17:00-18:00' is refused.
+    if not typed.canonical or typed.time is None or text.split()[0] != typed.typed:
         raise time_of_day_error(ctx, command, day, typed, rest=rest)
     return TypedTime(typed.time, zone, rest)
 

@@ -1,16 +1,19 @@
-"""What the session command groups (volunteering.py, sessions.py) share: the asker's
-display name remembered, the pointer to the next session, and who may start a session
-waiting for its host (`!next`, `!here` and the agenda say it alike)."""
+"""What the session command groups (volunteering.py, sessions.py, cancellations.py) share:
+the asker's display name remembered, the pointer to the next session, who may start a
+session waiting for its host (`!next`, `!here` and the agenda say it alike), and a message
+sent to a session's thread in every served room."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from bot.core.dispatcher import Context
+from bot.core.model import Anchor, Reply
 from bot.core.text import Text, clean
 from bot.features.people import repository as people
 from bot.features.schedule.held import next_held_sessions
 from bot.features.schedule.repository import load_cancellations
+from bot.features.sessions import repository
 from commands.wording import countdown, listed
 
 
@@ -36,3 +39,18 @@ def host_wanted(prefix: str, volunteers: Sequence[str]) -> Text:
         return Text("No host yet: ").extend(anyone)
     text = Text(f"Volunteered to host: {listed(volunteers, 'and')}; they can start it with ").code(f"{prefix}start")
     return text.add(", or ").extend(anyone)
+
+
+async def in_every_thread(
+    ctx: Context, key: str, text: Text, root: str | None, *, here: Text | None = None, anchor: Anchor | None = None
+) -> list[Reply]:
+    """`text` in session `key`'s thread in this room (`root`; `here` instead of `text`
+    when given) and in every other served room that has the session's thread."""
+    replies = [ctx.reply(text if here is None else here, anchor=anchor, thread_root=root)]
+    for room in ctx.config.matrix.rooms:
+        if room == ctx.message.room_id:
+            continue
+        other_root = await repository.thread_root(ctx.store, key, room)
+        if other_root is not None:
+            replies.append(Reply.of(text, anchor=anchor, room_id=room, thread_root=other_root))
+    return replies

@@ -17,25 +17,10 @@ from bot.features.sessions.timeline import START_EARLY, START_LATE
 from commands.announcements import late_text, link_line, summary_text
 from commands.dates import asker_zone, session_name
 from commands.hosting import coming_offers, host_of_another, offer_text
-from commands.session_common import host_wanted, next_hint, remember_name
+from commands.session_common import host_wanted, in_every_thread, next_hint, remember_name
 from commands.wording import countdown
 
 group = CommandGroup("sessions")
-
-
-async def _in_every_thread(
-    ctx: Context, key: str, text: Text, root: str | None, *, here: Text | None = None, anchor: Anchor | None = None
-) -> list[Reply]:
-    """`text` in session `key`'s thread in this room (`root`; `here` instead of `text`
-    when given) and in every other served room that has the session's thread."""
-    replies = [ctx.reply(text if here is None else here, anchor=anchor, thread_root=root)]
-    for room in ctx.config.matrix.rooms:
-        if room == ctx.message.room_id:
-            continue
-        other_root = await repository.thread_root(ctx.store, key, room)
-        if other_root is not None:
-            replies.append(Reply.of(text, anchor=anchor, room_id=room, thread_root=other_root))
-    return replies
 
 
 def _is_organiser(ctx: Context) -> bool:
@@ -146,7 +131,7 @@ async def start(ctx: Context) -> list[Reply]:
         if late:
             here_text = Text().extend(text).line().extend(late_text(late))
     # Without a thread yet, this message (anchored to the session) becomes its root.
-    return await _in_every_thread(ctx, key, text, root, here=here_text, anchor=anchor)
+    return await in_every_thread(ctx, key, text, root, here=here_text, anchor=anchor)
 
 
 async def _reopen(ctx: Context, session: Session) -> list[Reply]:
@@ -164,7 +149,7 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
     text = Text("▶ ").bold(f"Session {key} is reopened").add(f": {ended}. ")
     text.add(f"It runs on as started by {starter} at {was.started_at:%H:%M} UTC; ")
     text.add("its check-ins and discussed topics are kept. End it again with ").code(f"{p}end").add(".")
-    return await _in_every_thread(ctx, key, text, await repository.thread_root(store, key, ctx.message.room_id))
+    return await in_every_thread(ctx, key, text, await repository.thread_root(store, key, ctx.message.room_id))
 
 
 # --- attendance -------------------------------------------------------------------------
@@ -238,4 +223,4 @@ async def end(ctx: Context) -> list[Reply]:
     if not await repository.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
         raise CommandError(f"Session {key} has already ended.")
     text = summary_text(ctx.config, await summary.summary_of(ctx.store, key, ctx.clock.now()))
-    return await _in_every_thread(ctx, key, text, await repository.thread_root(ctx.store, key, ctx.message.room_id))
+    return await in_every_thread(ctx, key, text, await repository.thread_root(ctx.store, key, ctx.message.room_id))

@@ -8,16 +8,16 @@ import itertools
 from bot.core.dispatcher import Context
 from bot.core.model import Reply
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
-from bot.core.text import Text
+from bot.core.text import Text, clean
 from bot.features.people.names import name_of
 from bot.features.schedule.repository import load_cancellations
 from bot.features.schedule.weekly_sessions import Session, session_by_key, sessions_from, sessions_on
 from bot.features.sessions import repository
-from bot.features.sessions.timeline import START_LATE
+from bot.features.sessions.timeline import START_LATE, Timeline
 from commands.dates import check_planned_day, typed_session_time
 from commands.hosting import coming_offers
 from commands.session_common import next_hint, remember_name
-from commands.wording import countdown, long_date
+from commands.wording import countdown, long_date, with_full_stop
 
 group = CommandGroup("volunteering")
 
@@ -31,9 +31,9 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
         check_planned_day(ctx, day)
     at = typed_session_time(ctx, "host", day, time) if day is not None else None
     session = await _chosen_session(ctx, day, at)
-    cancellation = (await load_cancellations(ctx.store)).of(session)
-    if cancellation is not None:
-        raise CommandError(f"Session {session.key} is cancelled, so it needs no host.")
+    cancelled = await _cancelled(ctx, session)
+    if cancelled:
+        raise CommandError(f"Session {session.key} {cancelled} It needs no host, unless an organiser restores it.")
     state = await repository.state_of(ctx.store, session.key)
     if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < now:
         raise CommandError(f"Session {session.key} is over. {await next_hint(ctx)}")
@@ -89,7 +89,10 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
         return ctx.reply(text)
     text = Text("You no longer offer to host session ").bold(session.key).add(". Thank you for saying so.")
     others = await repository.volunteers_of(store, session.key)
-    if others:
+    cancelled = await _cancelled(ctx, session)
+    if cancelled:
+        text.line(f"It {cancelled}")
+    elif others:
         names = [await name_of(store, u) for u in others]
         text.line("Still volunteering to host it: " + ", ".join(names) + ".")
     else:
@@ -98,6 +101,15 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
     if rest:
         text.line("You still offer to host " + ", ".join(rest) + ".")
     return ctx.reply(text)
+
+
+async def _cancelled(ctx: Context, session: Session) -> str:
+    """'is cancelled: snow.' or 'is called off.' for a cancelled session; '' for one that is not."""
+    view = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).view(session)
+    if not view.phase.cancelled:
+        return ""
+    reason = clean(view.reason, 200)
+    return f"is {view.phase}" + (f": {with_full_stop(reason)}" if reason else ".")
 
 
 async def _chosen_session(ctx: Context, day: dt.date | None, at: dt.time | None) -> Session:

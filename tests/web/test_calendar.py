@@ -53,6 +53,7 @@ async def test_the_feed_gives_every_session_at_its_true_time_across_both_dst_cha
 ):
     # The year 2026: New York changes on 8 March and 1 November, Berlin on 29 March and 25 October.
     chat = await make_chat(make_config(conference={"timezone": zone}), start=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    await chat.say(ORGANISER, f"!tz {zone}")  # a time typed is in the asker's zone
     await chat.say(ORGANISER, "!cancel 2026-03-12 08:00 strike")  # between the two spring changes
     await chat.say(ORGANISER, "!cancel 2026-10-29")  # between the two autumn changes
     response = await (await web_client(chat)).get("/calendar.ics")

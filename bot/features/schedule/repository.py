@@ -80,6 +80,18 @@ async def add_cancellation(store: Store, target: str, reason: str, by: str, at: 
     return await store.transaction(cancel)
 
 
+async def replace_reason(store: Store, target: str, reason: str, at: dt.datetime) -> None:
+    """A new reason for the cancellation of `target`; who cancelled it and when stay (the
+    time decides whether it was cancelled ahead or called off). Notices not sent yet read
+    the reason when they go out."""
+
+    async def replace(db: aiosqlite.Connection) -> None:
+        await db.execute("UPDATE cancellations SET reason = ? WHERE target = ?", (reason, target))
+        await schedule_changed(db, at)
+
+    await store.transaction(replace)
+
+
 async def restore_sessions(store: Store, config: Config, day: dt.date, keys: Collection[str], at: dt.datetime) -> None:
     """Lift every cancellation of the sessions `keys` on the local date `day`, whether each
     was cancelled by itself or with its whole day. A cancellation of the whole day is

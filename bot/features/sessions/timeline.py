@@ -100,16 +100,19 @@ def phase_of(
     """The rule. `window_closes`: when the session stops waiting for its host if nobody
     starts it (START_LATE after its time, or earlier when the next session's start window
     opens first); default START_LATE after its time. What happened beats what was
-    planned: a session a host started is held, cancelled or not."""
+    planned: a session a host started is held, cancelled or not; one whose window had
+    closed when it was cancelled (its whole day cancelled later) stays not started."""
     if state is not None and state.started_at is not None:
         if state.ended_at is None:
             return Phase.RUNNING
         return Phase.AUTO_CLOSED if state.auto_ended else Phase.ENDED
-    if cancellation is not None:
-        return Phase.CALLED_OFF if cancellation.cancelled_at >= session.starts_at else Phase.CANCELLED
+    closes = window_closes or session.starts_at + START_LATE
+    if cancellation is not None and cancellation.cancelled_at < session.starts_at:
+        return Phase.CANCELLED
+    if cancellation is not None and cancellation.cancelled_at < closes:
+        return Phase.CALLED_OFF
     if now < session.starts_at:
         return Phase.COMING
-    closes = window_closes or session.starts_at + START_LATE
     return Phase.WAITING if now < closes else Phase.NOT_STARTED
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import itertools
 
 from bot.features.schedule.held import next_held_sessions
-from bot.features.schedule.repository import add_cancellation, load_cancellations, restore_sessions
+from bot.features.schedule.repository import add_cancellation, load_cancellations, replace_reason, restore_sessions
 from bot.features.schedule.weekly_sessions import sessions_from
 
 UTC = dt.UTC
@@ -39,3 +39,17 @@ async def test_restoring_one_session_of_a_cancelled_day_keeps_the_others(chat):
     await restore_sessions(store, config, dt.date(2026, 12, 3), ["2026-12-03 17:00"], now)
     cancels = await load_cancellations(store)
     assert [(c.target, c.reason, c.cancelled_at) for c in cancels] == [("2026-12-03 08:00", "strike", now)]
+
+
+async def test_a_new_reason_keeps_who_cancelled_and_when(chat):
+    """When stays: it tells a session cancelled ahead from one called off."""
+    store = chat.store
+    then, later = dt.datetime(2026, 11, 23, tzinfo=UTC), dt.datetime(2026, 11, 24, tzinfo=UTC)
+    await add_cancellation(store, "2026-11-26 08:00", "holiday", "@org:example.org", then)
+    await replace_reason(store, "2026-11-26 08:00", "snow", later)
+    (cancellation,) = await load_cancellations(store)
+    assert (cancellation.reason, cancellation.cancelled_by, cancellation.cancelled_at) == (
+        "snow",
+        "@org:example.org",
+        then,
+    )

@@ -131,3 +131,17 @@ async def test_a_time_alone_means_the_next_session_at_that_time_in_the_askers_zo
     assert later.next_at(dt.time(17), None).key == "2026-12-10 17:00", "the cancelled one is skipped"
     waiting = await timeline.Timeline.load(store, config, at(26, 8, 20))
     assert waiting.next_at(dt.time(8), None).key == MORNING, "the one waiting for its host"
+
+
+async def test_a_cancellation_made_once_a_session_was_over_leaves_it_as_it_was(chat):
+    """A whole day cancelled at noon calls off none of its morning: nobody started that
+    one in time, and that stays its truth; cancelled while it waited, it is called off."""
+    store, config = chat.store, chat.services.config
+    morning = session_from_key(config, MORNING)
+    P = timeline.Phase
+    await add_cancellation(store, "2026-11-26", "snow", HOST, at(26, 12))
+    assert (await timeline.Timeline.load(store, config, at(26, 12))).phase(morning) is P.NOT_STARTED
+    nxt = session_from_key(config, "2026-12-03 08:00")
+    await add_cancellation(store, "2026-12-03", "snow", HOST, dt.datetime(2026, 12, 3, 8, 20, tzinfo=UTC))
+    later = dt.datetime(2026, 12, 3, 12, tzinfo=UTC)
+    assert (await timeline.Timeline.load(store, config, later)).phase(nxt) is P.CALLED_OFF
