@@ -304,6 +304,9 @@ async def simulate(chat, seed: int) -> tuple[Run, Homeserver, list[Session]]:
     run = Run()
     sessions = year_sessions()
 
+    # The organiser types sessions as the conference's zone names them (their own `!tz`).
+    assert "is now" in await chat.text(ORGANISER, f"!tz {ZONE}")
+
     # --- 100 people ask for reminders, some in their own zone --------------------------------
     for n in range(PEOPLE):
         user = f"@p{n:03d}:example.org"
