@@ -108,3 +108,21 @@ async def test_the_session_a_person_means_is_the_current_one_else_their_usual_sl
     assert line.meant(evening_slot).key == "2026-11-26 17:00"
     waiting = await timeline.Timeline.load(store, config, at(26, 8, 5))
     assert waiting.meant(evening_slot).key == MORNING, "the session waiting for its host comes first"
+
+
+@pytest.mark.parametrize(
+    ("started", "ended", "minutes"),
+    [
+        ("08:10:50", "08:58:10", 48),  # 47 min 20 s passed; it reads 08:10-08:58
+        ("08:10:00", "08:57:40", 47),  # 47 min 40 s passed; it reads 08:10-08:57
+        ("07:58:00", "08:58:00", 60),
+        ("08:10:01", "08:10:59", 0),  # within one minute
+        ("23:50:30", "00:20:10", 30),  # past midnight
+    ],
+)
+def test_a_sessions_minutes_are_those_between_its_start_and_end_read_to_the_minute(started, ended, minutes):
+    start = dt.datetime.fromisoformat(f"2026-11-26T{started}+00:00")
+    end = dt.datetime.fromisoformat(f"2026-11-26T{ended}+00:00")
+    if end < start:
+        end += dt.timedelta(days=1)
+    assert timeline.minutes_held(start, end) == minutes
