@@ -132,6 +132,15 @@ async def test_a_session_nobody_started_stands_beside_those_held_and_counts_with
     ]
 
 
+async def test_one_session_held_beside_one_not_started_is_too_few_for_a_chart(chat):
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE])
+    await came_to_a_session_nobody_started(chat)
+    chat.clock.set(at(27, 12))
+    [reply] = await chat.say(BOB, "!stats")
+    assert reply.file is None
+    assert reply.text.splitlines()[-1] == "Only one session held so far: a chart needs at least two, so there is none yet."
+
+
 async def test_a_session_called_off_once_people_had_come_is_shown_called_off(chat):
     chat.clock.set(at(26, 8, 4))
     assert "no host has started it yet" in await chat.text(ALICE, "!here")
