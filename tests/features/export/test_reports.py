@@ -458,6 +458,7 @@ async def came_and_no_host_started(chat) -> None:
 
 async def test_check_ins_to_sessions_no_host_started_are_exported_as_not_started_or_called_off(chat):
     await fill(chat)
+    await close_later_automatically(chat)
     await came_and_no_host_started(chat)
     chat.clock.set(dt.datetime(2026, 12, 28, 12, tzinfo=dt.UTC))
     _, rows = read_csv(await export(chat, "attendance", "csv"))
@@ -465,7 +466,7 @@ async def test_check_ins_to_sessions_no_host_started_are_exported_as_not_started
         (NOT_STARTED, ALICE, "", "", "not started"),
         (CALLED_OFF, ALICE, "", "", "called off"),
     ]
-    assert [r["status"] for r in rows[:4]] == ["held", "held", "held", "running"]
+    assert [r["status"] for r in rows[:4]] == ["held", "held", "held", "closed automatically"]
     document = json.loads(await export(chat, "attendance", "json"))
     assert [(s["session"], s["status"], [a["attendee"] for a in s["attendees"]]) for s in document["sessions"][2:]] == [
         (NOT_STARTED, "not started", [ALICE]),
