@@ -138,7 +138,8 @@ async def test_one_session_held_beside_one_not_started_is_too_few_for_a_chart(ch
     chat.clock.set(at(27, 12))
     [reply] = await chat.say(BOB, "!stats")
     assert reply.file is None
-    assert reply.text.splitlines()[-1] == "Only one session held so far: a chart needs at least two, so there is none yet."
+    too_few = "Only one session held so far: a chart needs at least two, so there is none yet."
+    assert reply.text.splitlines()[-1] == too_few
 
 
 async def test_a_session_called_off_once_people_had_come_is_shown_called_off(chat):
