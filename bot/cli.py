@@ -185,7 +185,7 @@ async def _export(config: Config, kind: str, fmt: str) -> Export:
 
     store = await Store.open(config.storage.database, read_only=True)
     try:
-        return await build_export(store, kind, fmt, config.conference.name, SystemClock().now().date())
+        return await build_export(store, config, kind, fmt, SystemClock().now())
     finally:
         await store.close()
 

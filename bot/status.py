@@ -13,7 +13,8 @@ from bot.features.announcements.planning import Due, due_between
 from bot.features.announcements.timing import Lead, Notice
 from bot.features.schedule.held import next_held_sessions
 from bot.features.schedule.repository import load_cancellations
-from bot.features.sessions.repository import count_held
+from bot.features.sessions import statistics
+from bot.features.sessions.timeline import Phase
 from bot.features.topics.repository import count_open
 from bot.storage.store import Store
 
@@ -62,12 +63,26 @@ async def read_status(config: Config, store: Store, clock: Clock) -> Status:
     sessions = next_held_sessions(config, await load_cancellations(store), now, 1)
     lines.append(f"next session:      {sessions[0].key if sessions else 'none'}")
     open_topics = await count_open(store)
-    held = await count_held(store)
+    came = await statistics.turnout(store, config, now)
     lines.append(f"open topics:       {open_topics}")
-    lines.append(f"sessions held:     {held}")
+    lines.append(f"sessions held:     {sum(t.phase.held for t in came)}")
+    lines.extend(_not_held_lines(came))
     lines.extend(await _agenda_lines(config, store))
     lines.append("status:            " + ("OK" if healthy else "NOT SYNCING: the bot should be running but is not"))
     return Status(lines, healthy)
+
+
+def _not_held_lines(sessions: list[statistics.Turnout]) -> list[str]:
+    """The sessions people came to that were not started or were called off: never held,
+    never lost either."""
+    lines = []
+    for phase in (Phase.NOT_STARTED, Phase.CALLED_OFF):
+        found = [t for t in sessions if t.phase is phase and t.present]
+        if found:
+            last = found[-1]
+            label = f"{phase}:"
+            lines.append(f"{label:<19}{len(found)}, though people came (last {last.key}: {last.present} checked in)")
+    return lines
 
 
 async def _what_is_due(store: Store, due: Due) -> str:

@@ -132,14 +132,17 @@ def summary_text(config: Config, summary: Summary) -> Text:
     started, ended = summary.started_at, summary.ended_at
     if started is None or ended is None:
         return text.add(" (it was never started).")
-    if summary.auto_ended:
+    minutes = summary.minutes
+    if minutes is None:
         # When the bot closed it says nothing about when people left: no duration.
         text.add(" — closed automatically, as nobody ran ").code(f"{prefix}end").add(".")
         text.line(f"Duration: unknown (started at {started:%H:%M} UTC; nobody ran ")
         text.code(f"{prefix}end").add(").")
     else:
         text.add(".")
-        text.line(f"Duration: {duration_text(ended - started)} ({started:%H:%M}–{ended:%H:%M} UTC).")
+        # The minutes its two times read apart, as the exports and the web page give them.
+        text.line(f"Duration: {duration_text(dt.timedelta(minutes=minutes))} ")
+        text.add(f"({started:%H:%M}–{ended:%H:%M} UTC).")
     people = [f"{p.name} (arrived late)" if p.arrived_late else p.name for p in summary.present]
     text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
     if summary.late:

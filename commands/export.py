@@ -30,7 +30,7 @@ CSV = Format("csv")
     in_direct=True,
 )
 async def export(ctx: Context, kind: Kind, format: Format = CSV) -> Reply:
-    made = await build_export(ctx.store, kind, format, ctx.config.conference.name, ctx.clock.now().date())
+    made = await build_export(ctx.store, ctx.config, kind, format, ctx.clock.now())
     text = Text("Export of ").bold(kind).add(f": {made.summary}, in ").code(made.filename).add(".")
     if format == "csv":
         text.add(" Anything a spreadsheet could mistake for a formula has a ' in front of it, so it stays plain text.")

@@ -17,7 +17,8 @@ from bot.core.text import plural
 from bot.features.agenda.service import Upcoming, Waiting
 from bot.features.export.reports import IMPORTED_SESSION, Report, topics_json
 from bot.features.schedule.calendar import calendar_ics
-from bot.features.site.service import Feed, PageData
+from bot.features.sessions.timeline import Phase
+from bot.features.site.service import Feed, PageData, SessionAttended
 from bot.features.topics.model import Topic
 
 CHART_PATH = "/chart.png"
@@ -105,6 +106,25 @@ def _waiting(config: Config, waiting: Waiting) -> str:
     if waiting.volunteers:
         text += f"<br><span class=muted>Volunteered to host: {e(', '.join(waiting.volunteers))}</span>"
     return text + "</p>"
+
+
+# What became of a session people came to, as the page says it (the minutes are added).
+PHASE_WORDS = {
+    Phase.ENDED: "held",
+    Phase.AUTO_CLOSED: "held (closed automatically, so how long is unknown)",
+    Phase.RUNNING: "running now",
+    Phase.NOT_STARTED: "not started: no host started it",
+}
+
+
+def _attended(session: SessionAttended) -> str:
+    what = PHASE_WORDS.get(session.phase, str(session.phase))
+    if session.minutes is not None:
+        what += f", {plural(session.minutes, 'minute')}"
+    if session.phase is Phase.CALLED_OFF and session.reason:
+        what += f" ({session.reason})"
+    came = f"{session.present} checked in" + (f": {', '.join(session.names)}" if session.names else "")
+    return f"<li>{_time(session.starts_at)} — {e(what)}; {e(came)}</li>"
 
 
 def _topic(topic: Topic, votes: bool) -> str:
@@ -203,6 +223,10 @@ def render_page(config: Config, data: PageData) -> str:
         )
     else:
         out.append("<p>A chart appears once two sessions have been held.</p>")
+    if data.attendance:
+        out.append("<p>The sessions of the last 12 weeks that people came to, the newest first:</p><ul>")
+        out += [_attended(a) for a in data.attendance]
+        out.append("</ul>")
     out.append("</section>")
     conf_zone = config.conference.timezone
     out += [

@@ -2,7 +2,7 @@ import datetime as dt
 
 from bot.core.clock import FakeClock, iso
 from bot.status import read_status
-from tests.conftest import START
+from tests.conftest import ALICE, BOB, HOST, START, hold
 
 
 async def status_of(chat, state=None, last_sync_ago=None):
@@ -78,3 +78,13 @@ async def test_status_says_in_words_which_notice_is_next(chat):
     await chat.say("@org:example.org", "!uncancel 2026-11-26 08:00")
     line = next(line for line in (await status_of(chat)).lines if line.startswith("next announcement:"))
     assert line == "next announcement: at 2026-11-25 08:00 UTC, the 1d reminder of session 2026-11-26 08:00", line
+
+
+async def test_status_counts_sessions_people_came_to_that_no_host_started_apart_from_those_held(chat):
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE])
+    for minute, who in ((4, ALICE), (6, BOB)):
+        chat.clock.set(dt.datetime(2026, 11, 19, 17, minute, tzinfo=dt.UTC))
+        assert "no host has started it yet" in await chat.text(who, "!here")
+    text = "\n".join((await status_of(chat)).lines)
+    assert "sessions held:     1\n" in text
+    assert "not started:       1, though people came (last 2026-11-19 17:00: 2 checked in)" in text

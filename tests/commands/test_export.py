@@ -4,6 +4,7 @@ CLI writing the very same bytes."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import sys
 import textwrap
@@ -11,6 +12,9 @@ import textwrap
 import pytest
 
 from bot.cli import main
+from bot.features.sessions import repository
+from bot.features.site import service as site
+from commands.web import render_page
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, ROOT, SEED_FILE, SEED_TOPICS
 from tests.helpers import fill
 
@@ -42,7 +46,7 @@ async def test_each_format_has_its_type(chat, command, name, mimetype):
     [reply] = await chat.say(ORGANISER, command)
     assert (reply.file.filename, reply.file.mimetype) == (name, mimetype)
     if mimetype == "application/json":
-        assert json.loads(reply.file.data)["schema_version"] == 2
+        assert json.loads(reply.file.data)["schema_version"] == 3
 
 
 async def test_participants_and_hosts_are_refused(chat):
@@ -138,6 +142,9 @@ async def cli(*args: str) -> tuple[int, bytes, str]:
 
 async def test_chat_and_cli_exports_are_byte_identical(chat, tmp_path):
     await fill(chat)
+    # Someone came to a session no host started (its start window closed for both clocks).
+    came = dt.datetime(2026, 11, 26, 17, 4, tzinfo=dt.UTC)
+    assert await repository.check_in(chat.store, "2026-11-26 17:00", BOB, came, repository.CheckInVia.COMMAND)
     config = write_config(tmp_path)
     assert chat.store.path == tmp_path / "ccc.sqlite3"
     for kind in ("topics", "attendance"):
@@ -149,6 +156,8 @@ async def test_chat_and_cli_exports_are_byte_identical(chat, tmp_path):
             assert code == 0
             assert out.read_bytes() == reply.file.data, (kind, fmt)
             assert len(reply.file.data) > 100
+            if kind == "attendance":
+                assert b"not started" in reply.file.data
 
 
 async def test_cli_exports_while_the_bot_is_writing(chat, tmp_path):
@@ -185,3 +194,26 @@ async def test_cli_output_directory(chat, tmp_path):
     [written] = list(folder.iterdir())
     assert written.name.startswith("ccc-attendance-") and written.suffix == ".md"
     assert "2 sessions, 3 check-ins" in err and "2 sessions, 3 check-ins." in written.read_text()
+
+
+async def test_the_summary_the_exports_and_the_page_give_the_same_minutes(chat):
+    """Started at 08:10:50, ended at 08:58:10: the summary reads 08:10-08:58, and everything
+    says 48 minutes (47 minutes 20 seconds passed)."""
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 10, 50, tzinfo=dt.UTC))
+    assert "has started" in await chat.text(HOST, "!start")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 58, 10, tzinfo=dt.UTC))
+    assert "Duration: 48 minutes (08:10–08:58 UTC)." in await chat.text(HOST, "!end")
+    [csv_reply] = await chat.say(ORGANISER, "!export attendance csv")
+    header, row = csv_reply.file.data.decode("utf-8-sig").splitlines()
+    assert dict(zip(header.split(","), row.split(","), strict=True))["duration_minutes"] == "48"
+    [json_reply] = await chat.say(ORGANISER, "!export attendance json")
+    assert json.loads(json_reply.file.data)["sessions"][0]["duration_minutes"] == 48
+    [md_reply] = await chat.say(ORGANISER, "!export attendance md")
+    assert (
+        "| 2026-11-26 08:00 | Thursday 08:00 | held | @host:example.org | 2026-11-26T08:10:50Z"
+        in md_reply.file.data.decode()
+    )
+    assert "| 2026-11-26T08:58:10Z | 48 | 1 |" in md_reply.file.data.decode()
+    s = chat.services
+    html = render_page(s.config, await site.page(s.store, s.config, s.clock.now()))
+    assert "— held, 48 minutes; 1 checked in</li>" in html

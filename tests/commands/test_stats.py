@@ -6,6 +6,7 @@ import struct
 import sys
 
 from bot.core.clock import iso
+from bot.features.schedule.repository import add_cancellation
 from bot.features.sessions import chart
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
 
@@ -88,13 +89,69 @@ async def test_stats_draws_the_chart_outside_the_bot_process(chat, monkeypatch):
     assert png_size(reply.file.data) == (800, 400)
 
 
-async def test_a_session_never_started_is_not_counted_as_held(chat):
-    chat.clock.set(at(26, 8, 10))
-    await chat.say(ALICE, "!here")
+async def came_to_a_session_nobody_started(chat) -> None:
+    """The issue's Thursday: two people check in at 17:04 and 17:06, no host starts it."""
+    chat.clock.set(at(26, 17, 4))
+    assert "no host has started it yet" in await chat.text(ALICE, "!here")
+    chat.clock.set(at(26, 17, 6))
+    assert "no host has started it yet" in await chat.text(BOB, "!here")
+
+
+async def test_check_ins_to_a_session_nobody_started_are_shown_as_not_started_never_held(chat):
+    await came_to_a_session_nobody_started(chat)
     chat.clock.set(at(27, 12))
-    assert "No session has been held" in await chat.text(BOB, "!stats")
+    text = await chat.text(BOB, "!stats")
+    assert text.splitlines() == [
+        "No session has been held in the last 12 weeks. Not held, though people came: 1 not started (2 check-ins).",
+        f"2026-11-26 17:00  2  not started (no host): {ALICE}, {BOB}",
+    ]
     export = (await chat.say(ORGANISER, "!export attendance csv"))[0]
-    assert ALICE not in export.file.data.decode("utf-8-sig")
+    rows = export.file.data.decode("utf-8-sig").splitlines()
+    assert [row.split(",")[-4:] for row in rows[1:]] == [
+        ["2026-11-26T17:04:00Z", "", "no", "not started"],
+        ["2026-11-26T17:06:00Z", "", "no", "not started"],
+    ]
+    assert [row.split(",")[5] for row in rows[1:]] == [f'"{ALICE}"', f'"{BOB}"']
+    assert "1 session, 2 check-ins (1 not started)" in export.text
+
+
+async def test_a_session_nobody_started_stands_beside_those_held_and_counts_with_none_of_them(chat):
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    await hold(chat, "2026-11-26 08:00", [HOST])
+    await came_to_a_session_nobody_started(chat)
+    chat.clock.set(at(26, 17, 30))
+    assert "waiting for its host (2 check-ins)" in await chat.text(BOB, "!stats")
+    chat.clock.set(at(27, 12))
+    text = await chat.text(BOB, "!stats")
+    assert text.splitlines()[:4] == [
+        "Attendance, last 12 weeks: 2 sessions held, 4 check-ins, 2.0 per session on average."
+        " Not held, though people came: 1 not started (2 check-ins).",
+        "2026-11-19 08:00  3",
+        "2026-11-26 08:00  1",
+        f"2026-11-26 17:00  2  not started (no host): {ALICE}, {BOB}",
+    ]
+
+
+async def test_one_session_held_beside_one_not_started_is_too_few_for_a_chart(chat):
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE])
+    await came_to_a_session_nobody_started(chat)
+    chat.clock.set(at(27, 12))
+    [reply] = await chat.say(BOB, "!stats")
+    assert reply.file is None
+    too_few = "Only one session held so far: a chart needs at least two, so there is none yet."
+    assert reply.text.splitlines()[-1] == too_few
+
+
+async def test_a_session_called_off_once_people_had_come_is_shown_called_off(chat):
+    chat.clock.set(at(26, 8, 4))
+    assert "no host has started it yet" in await chat.text(ALICE, "!here")
+    # Called off at 08:06, while it waited for its host (as !cancel does then).
+    await add_cancellation(chat.store, "2026-11-26 08:00", "nobody can host", ORGANISER, at(26, 8, 6))
+    chat.clock.set(at(27, 12))
+    assert (await chat.text(BOB, "!stats")).splitlines() == [
+        "No session has been held in the last 12 weeks. Not held, though people came: 1 called off (1 check-in).",
+        f"2026-11-26 08:00  1  called off: {ALICE}",
+    ]
 
 
 async def test_stats_reuses_the_chart_while_attendance_is_unchanged(chat, monkeypatch):

@@ -97,6 +97,36 @@ async def test_the_attendance_chart_is_shown_once_two_sessions_were_held(chat):
     assert '<img src="chart.png"' in html and "A chart appears" not in html
 
 
+def attendance_of(html: str) -> str:
+    return html[html.index('id="attendance"') :]
+
+
+async def test_the_page_lists_each_session_people_came_to_with_its_state_minutes_and_who_came(make_chat, make_config):
+    chat = await make_chat(make_config(**SHOW_NAMES))
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE])
+    chat.clock.set(dt.datetime(2026, 11, 26, 17, 4, tzinfo=dt.UTC))
+    assert "no host has started it yet" in await chat.text(ALICE, "!here")
+    chat.clock.set(dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC))
+    html = attendance_of(await page(chat))
+    not_started = (
+        '<li><time datetime="2026-11-26T17:00:00Z">Thursday 26 November 2026, 17:00 UTC</time>'
+        " — not started: no host started it; 1 checked in: Alice &lt;b&gt;A&lt;/b&gt;</li>"
+    )
+    held = '<li><time datetime="2026-11-19T08:00:00Z">Thursday 19 November 2026, 08:00 UTC</time> — held, 60 minutes;'
+    assert not_started in html and held in html
+    assert html.index(not_started) < html.index(held), "the newest first"
+    assert "@alice" not in html
+
+
+async def test_without_show_names_the_attendance_counts_and_names_nobody(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 4, tzinfo=dt.UTC))
+    assert "no host has started it yet" in await chat.text(ALICE, "!here")
+    html = attendance_of(await page(chat))
+    assert "— waiting for its host; 1 checked in</li>" in html and "Alice" not in html
+
+
 # --- what the page says of what it leaves out: built from data, as the service gives it --
 
 

@@ -33,7 +33,7 @@ async def test_json_documents_use_the_export_schema_without_ids(chat, web_client
     topics = await client.get("/topics.json")
     assert topics.content_type == "application/json"
     document = json.loads(await topics.read())
-    assert (document["schema_version"], document["kind"]) == (2, "topics")
+    assert (document["schema_version"], document["kind"]) == (3, "topics")
     assert [t["text"] for t in document["topics"]] == ["Budgets"]
     assert document["topics"][0]["suggested_by"] is None and document["topics"][0]["suggested_name"] is None
     assert set(document["topics"][0]) >= {"number", "text", "votes", "status", "session", "note", "imported"}

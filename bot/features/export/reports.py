@@ -12,16 +12,16 @@ import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-from bot.core.clock import iso
+from bot.core.config import Config
 from bot.core.model import Attachment
 from bot.core.text import clean, plural
-from bot.core.weekly import WEEKDAYS
+from bot.features.export.attendance import ATTENDANCE_COLUMNS, AttendanceRow, attendance_rows, counts_text
 from bot.features.people.names import known_names
-from bot.features.sessions.repository import Attended, attendance_history
+from bot.features.sessions.statistics import turnout
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics
 from bot.storage.store import Store
@@ -30,7 +30,9 @@ KINDS = ("topics", "attendance")
 FORMATS = ("csv", "json", "md")
 MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown"}
 # 2: imported history has the status "discussed" and `imported` true (1 had "imported").
-SCHEMA_VERSION = 2
+# 3: attendance has each session's `status`, and the sessions people came to that no host
+# started ("not started") or that were called off.
+SCHEMA_VERSION = 3
 
 STATUS_ORDER = (TopicStatus.OPEN, TopicStatus.DISCUSSED, TopicStatus.WITHDRAWN)
 # Where a discussed topic's session goes: the seed file's topics had none.
@@ -55,26 +57,6 @@ TOPIC_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class AttendanceRow:
-    """One check-in; a session nobody is checked in to has one row with no attendee.
-    A session nobody ended was closed automatically: it has no end time and no duration
-    (when the bot closed it says nothing about when people left)."""
-
-    session: str
-    slot: str
-    started_by: str | None
-    started_at: str | None
-    ended_at: str | None
-    attendee: str | None
-    checked_in_at: str | None
-    duration_minutes: int | None
-    auto_closed: bool
-
-
-ATTENDANCE_COLUMNS = tuple(f.name for f in fields(AttendanceRow))
-
-
-@dataclass(frozen=True)
 class Report:
     """What the readable (Markdown) renderers add to the rows: a title and people's names."""
 
@@ -94,48 +76,6 @@ class Report:
 def topic_record(topic: Topic) -> dict[str, Any]:
     """A topic as one row of the file, by TOPIC_COLUMNS."""
     return {"number": topic.id, **{c: getattr(topic, c) for c in TOPIC_COLUMNS[1:]}}
-
-
-def attendance_rows(history: Sequence[Attended]) -> list[AttendanceRow]:
-    """One row per check-in, and one with no attendee for a session nobody is checked in to."""
-    rows = []
-    for held in history:
-        state = held.state
-        # When the bot closed a session says nothing about when people left: no end, no duration.
-        ended = None if state.auto_ended else state.ended_at
-        # What the session's rows share, worked out once per session, not once per check-in.
-        session: dict[str, Any] = {
-            "session": state.key,
-            "slot": slot_of(state.key),
-            "started_by": state.started_by,
-            "started_at": iso(state.started_at) if state.started_at else None,
-            "ended_at": iso(ended) if ended else None,
-            "duration_minutes": _minutes(state.started_at, ended),
-            "auto_closed": state.auto_ended,
-        }
-        if not held.check_ins:
-            rows.append(AttendanceRow(attendee=None, checked_in_at=None, **session))
-        rows.extend(
-            AttendanceRow(attendee=check_in.user_id, checked_in_at=iso(check_in.at), **session)
-            for check_in in held.check_ins
-        )
-    return rows
-
-
-def _minutes(started_at: dt.datetime | None, ended_at: dt.datetime | None) -> int | None:
-    if not started_at or not ended_at:
-        return None
-    return max(int((ended_at - started_at).total_seconds()) // 60, 0)
-
-
-def slot_of(session_key: str) -> str:
-    """'2026-11-26 08:00' -> 'Thursday 08:00': read from the key alone, so sessions of
-    slots since removed from the config still export."""
-    try:
-        day = dt.date.fromisoformat(session_key[:10])
-    except ValueError:
-        return ""
-    return f"{WEEKDAYS[day.weekday()].capitalize()} {session_key[11:]}".strip()
 
 
 # --- CSV --------------------------------------------------------------------------------
@@ -233,6 +173,7 @@ def attendance_json(rows: Sequence[AttendanceRow], report: Report) -> bytes:
                     "ended_at": row.ended_at,
                     "duration_minutes": row.duration_minutes,
                     "auto_closed": row.auto_closed,
+                    "status": row.status,
                     "attendees": [],
                 }
             )
@@ -311,27 +252,26 @@ def attendance_md(rows: Sequence[AttendanceRow], report: Report) -> bytes:
     sessions: dict[str, list[AttendanceRow]] = {}
     for row in rows:
         sessions.setdefault(row.session, []).append(row)
-    check_ins = sum(1 for r in rows if r.attendee)
     lines = [f"# {md_cell(report.conference)}: attendance", ""]
-    lines += [f"{plural(len(sessions), 'session')}, {plural(check_ins, 'check-in')}.", ""]
+    lines += [f"{counts_text(rows)}.", ""]
     if sessions:
         lines += ["## Sessions", ""]
         overview = [
             (
                 key,
                 first.slot,
+                first.status,
                 report.person(first.started_by),
                 first.started_at,
-                "closed automatically" if first.auto_closed else first.ended_at,
+                first.ended_at,
+                first.duration_minutes,
                 sum(1 for r in found if r.attendee),
             )
             for key, found in sessions.items()
             for first in found[:1]
         ]
-        lines += [
-            *_md_table(("session", "slot", "started by", "started at", "ended at", "present"), overview, right=(5,)),
-            "",
-        ]
+        header = ("session", "slot", "status", "started by", "started at", "ended at", "minutes", "present")
+        lines += [*_md_table(header, overview, right=(6, 7)), ""]
     for key, found in sessions.items():
         lines += [f"## {md_cell(key)} ({md_cell(found[0].slot)})", ""]
         present = [(report.person(r.attendee), r.checked_in_at) for r in found if r.attendee]
@@ -378,20 +318,21 @@ def filename(kind: str, fmt: str, day: dt.date) -> str:
     return f"ccc-{kind}-{day.isoformat()}.{fmt}"
 
 
-async def build_export(store: Store, kind: str, fmt: str, conference: str, day: dt.date) -> Export:
-    """The export file of `kind` in `fmt`; `day` (the clock's UTC date) only names it."""
+async def build_export(
+    store: Store, config: Config, kind: str, fmt: str, now: dt.datetime, conference: str | None = None
+) -> Export:
+    """The export file of `kind` in `fmt`, titled `conference` (the config's by default).
+    `now` (the clock) gives the state of a session not over yet (running, waiting for its
+    host), and its UTC date names the file."""
     if (kind, fmt) not in RENDERERS:
         raise ValueError(f"no export of {kind!r} as {fmt!r}")
-    report = Report(conference, await known_names(store))
+    report = Report(conference or config.conference.name, await known_names(store))
     if kind == "topics":
         topics = await all_topics(store)
         data = RENDERERS[kind, fmt](topics, report)
         rows, summary = len(topics), plural(len(topics), "topic")
     else:
-        attendance = attendance_rows(await attendance_history(store))
+        attendance = attendance_rows(await turnout(store, config, now))
         data = RENDERERS[kind, fmt](attendance, report)
-        rows = len(attendance)
-        sessions = len({r.session for r in attendance})
-        check_ins = sum(1 for r in attendance if r.attendee)
-        summary = f"{plural(sessions, 'session')}, {plural(check_ins, 'check-in')}"
-    return Export(kind, fmt, data, filename(kind, fmt, day), rows, summary)
+        rows, summary = len(attendance), counts_text(attendance)
+    return Export(kind, fmt, data, filename(kind, fmt, now.date()), rows, summary)

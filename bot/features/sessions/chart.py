@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import itertools
 import json
 import logging
 import math
@@ -39,10 +40,20 @@ STYLES: tuple[dict[str, Any], ...] = (
     {"marker": "D", "linestyle": "-.", "linewidth": 1.2, "markersize": 4},
 )
 
+# The marks of the sessions people came to that were not held, apart from the slots' lines
+# (bot/features/sessions/statistics.py): how many came, with no line to join them.
+NOT_STARTED = "not started (people came)"
+CALLED_OFF = "called off (people came)"
+MARKS: dict[str, dict[str, Any]] = {
+    NOT_STARTED: {"marker": "x", "linestyle": "none", "markersize": 9, "mew": 2, "color": "#8a1c1c"},
+    CALLED_OFF: {"marker": "v", "linestyle": "none", "markersize": 8, "color": "#6b6b6b"},
+}
+
 
 def figure(series: ChartSeries, title: str) -> Any:
     """The chart as a matplotlib Figure: one line per slot over the days of the data,
-    broken where a session was not held. Agg only, no pyplot: no global state."""
+    broken where a session was not held, and the MARKS of sessions people came to that
+    were not held. Agg only, no pyplot: no global state."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, date2num, num2date
     from matplotlib.figure import Figure
@@ -53,13 +64,15 @@ def figure(series: ChartSeries, title: str) -> Any:
     ax = fig.add_subplot()
     days = sorted({dt.date.fromisoformat(day) for points in series.values() for day, _ in points})
     top = 0
-    for i, (label, points) in enumerate(series.items()):
+    slots = itertools.count()
+    for label, points in series.items():
+        style = MARKS.get(label) or STYLES[next(slots) % len(STYLES)]
         xs = [dt.date.fromisoformat(day) for day, _ in points]
         # NaN breaks the line: a session not held is a gap, not a line across it.
         ys = [math.nan if n is None else n for _, n in points]
         top = max([top, *(n for _, n in points if n is not None)])
         # matplotlib takes dates through its registry of units, which its type hints leave out.
-        ax.plot(xs, ys, label=label, **STYLES[i % len(STYLES)])  # type: ignore[arg-type]
+        ax.plot(xs, ys, label=label, **style)  # type: ignore[arg-type]
     ax.set_title(title)
     ax.set_ylabel("checked in")
     ax.set_ylim(0, top + 1)

@@ -1,8 +1,9 @@
 """Sessions as stored, the feature's SQL and row types: each session's row (started,
 ended, by whom), who volunteered to host, who checked in and who said they would come
-late, where its thread hangs in each room, and the turnout. The rules are in the modules
-named for them (see `__init__.py`); what `!mydata` and `!forgetme` find of a person is in
-privacy.py, registered with this module, so that whatever uses the tables has it."""
+late, where its thread hangs in each room, and the history of who came. The rules are
+in the modules named for them (see `__init__.py`); what `!mydata` and `!forgetme` find
+of a person is in privacy.py, registered with this module, so that whatever uses the
+tables has it."""
 
 from __future__ import annotations
 
@@ -374,27 +375,7 @@ async def present(store: Store, key: str, started_at: dt.datetime) -> list[Atten
     ]
 
 
-# --- statistics ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Turnout:
-    key: str
-    starts_at: dt.datetime
-    present: int
-
-
-async def turnout(store: Store, since: dt.datetime, until: dt.datetime) -> list[Turnout]:
-    """Sessions held (started) with starts_at in [since, until], oldest first, with the
-    number of people checked in."""
-    rows = await store.fetchall(
-        "SELECT s.key, s.starts_at, COUNT(a.user_id) AS present FROM sessions s "
-        "LEFT JOIN attendance a ON a.session = s.key "
-        "WHERE s.started_at IS NOT NULL AND s.starts_at >= ? AND s.starts_at <= ? "
-        "GROUP BY s.key ORDER BY s.starts_at",
-        (iso(since), iso(until)),
-    )
-    return [Turnout(r["key"], parse_iso(r["starts_at"]), r["present"]) for r in rows]
+# --- the history: every session a host started or someone checked in to ---------------
 
 
 @dataclass(frozen=True)
@@ -405,29 +386,30 @@ class CheckIn:
 
 @dataclass(frozen=True)
 class Attended:
-    """A session as stored, with its check-ins in the order they came."""
+    """A session as stored: its row (None for one no host started: check-ins while it
+    waited for its host are all there is of it), and its check-ins in the order they came."""
 
-    state: SessionState
+    key: str
+    state: SessionState | None
     check_ins: tuple[CheckIn, ...]
 
 
-async def attendance_history(store: Store) -> list[Attended]:
-    """Every session the database holds (started or not), by start time, with who checked in."""
+async def attendance_history(store: Store, since: str = "") -> list[Attended]:
+    """Every session a host started or someone checked in to, named `since` or later
+    (a session key, local time), by key (so by time), with who checked in."""
     rows = await store.fetchall(
-        "SELECT s.key, s.started_by, s.started_at, s.ended_at, s.ended_by, s.auto_ended, a.user_id, a.checked_in_at "
-        "FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
-        "ORDER BY s.starts_at, s.key, a.checked_in_at, a.rowid"
+        "SELECT k.key, s.key IS NOT NULL AS stored, s.started_by, s.started_at, s.ended_at, s.ended_by, "
+        "s.auto_ended, a.user_id, a.checked_in_at "
+        "FROM (SELECT key FROM sessions WHERE key >= ?1 UNION SELECT session FROM attendance WHERE session >= ?1) k "
+        "LEFT JOIN sessions s ON s.key = k.key LEFT JOIN attendance a ON a.session = k.key "
+        "ORDER BY k.key, a.checked_in_at, a.rowid",
+        (since,),
     )
-    held: list[Attended] = []
-    for _, group in itertools.groupby(rows, key=lambda r: r["key"]):
+    history: list[Attended] = []
+    for key, group in itertools.groupby(rows, key=lambda r: r["key"]):
         found = list(group)
         check_ins = tuple(
             CheckIn(r["user_id"], parse_iso(r["checked_in_at"])) for r in found if r["user_id"] is not None
         )
-        held.append(Attended(_state(found[0]), check_ins))
-    return held
-
-
-async def count_held(store: Store) -> int:
-    """How many sessions were held (started), `ccc-bot status`."""
-    return int(await store.fetchval("SELECT COUNT(*) FROM sessions WHERE started_at IS NOT NULL"))
+        history.append(Attended(key, _state(found[0]) if found[0]["stored"] else None, check_ins))
+    return history

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bot.features.sessions.repository import Attendee, LateComer, late_comers, present, state_of
+from bot.features.sessions.timeline import minutes_held
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import discussed_in
 from bot.storage.store import Store
@@ -25,6 +26,14 @@ class Summary:
     present: list[Attendee]  # in the order they checked in
     late: list[LateComer]  # who said they would come later and did not check in
     discussed: list[Topic]
+
+    @property
+    def minutes(self) -> int | None:
+        """How long it ran (`minutes_held`, as the exports and the web page say); None for
+        a session never started or closed automatically."""
+        if self.started_at is None or self.ended_at is None or self.auto_ended:
+            return None
+        return minutes_held(self.started_at, self.ended_at)
 
 
 async def summary_of(store: Store, key: str, now: dt.datetime) -> Summary:

@@ -116,6 +116,14 @@ def phase_of(
     return Phase.WAITING if now < closes else Phase.NOT_STARTED
 
 
+def minutes_held(started_at: dt.datetime, ended_at: dt.datetime) -> int:
+    """How long a session ran, in minutes: from its start to its end as each reads to the
+    minute (seconds dropped from both), so 08:10:50 to 08:58:10 is 08:10-08:58, 48 minutes.
+    The summary, the exports and the web page all give this number."""
+    start, end = (at.replace(second=0, microsecond=0) for at in (started_at, ended_at))
+    return max(int((end - start).total_seconds()) // 60, 0)
+
+
 @dataclass(frozen=True)
 class SessionView:
     """A session with its phase at the timeline's minute, and the facts behind it."""
@@ -132,6 +140,16 @@ class SessionView:
     @property
     def reason(self) -> str:
         return self.cancellation.reason if self.cancellation else ""
+
+    @property
+    def minutes(self) -> int | None:
+        """How long it ran (`minutes_held`), once a host has ended it; None for one still
+        running, never started, or closed automatically (when the bot closed it says
+        nothing about when people left)."""
+        state = self.state
+        if self.phase is not Phase.ENDED or state is None or state.started_at is None or state.ended_at is None:
+            return None
+        return minutes_held(state.started_at, state.ended_at)
 
 
 @dataclass(frozen=True)
@@ -164,6 +182,14 @@ class Timeline:
         since = now - START_LATE - AUTO_CLOSE_AFTER - dt.timedelta(days=1)
         states = {s.key: s for s in await states_since(store, iso(since))}
         return cls(config, now, await load_cancellations(store), states)
+
+    @classmethod
+    async def load_with(
+        cls, store: Store, config: Config, now: dt.datetime, states: Iterable[SessionState]
+    ) -> Timeline:
+        """The timeline at `now` that knows the stored rows given, however old (the
+        reports' history), and no others."""
+        return cls(config, now, await load_cancellations(store), {s.key: s for s in states})
 
     # --- one session --------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from bot.features.people.repository import display_name
 from bot.features.schedule.repository import Cancellations, load_cancellations
 from bot.features.schedule.revision import CalendarState, calendar_state
 from bot.features.sessions import repository, statistics
+from bot.features.sessions.timeline import Phase
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics, discussed_matching
 from bot.storage.store import Store
@@ -39,11 +40,24 @@ class History:
 
 
 @dataclass(frozen=True)
+class SessionAttended:
+    """A session of the last weeks a host started or people came to, as `!stats` has it."""
+
+    starts_at: dt.datetime
+    phase: Phase  # held (ended, closed automatically, running), not started, called off...
+    minutes: int | None  # how long it ran, once a host ended it
+    present: int  # how many checked in
+    names: tuple[str, ...]  # their display names, only with `web.show_names`
+    reason: str  # why it was called off
+
+
+@dataclass(frozen=True)
 class PageData:
     conference: str
     agenda: AgendaData
     history: History
     chart: bool  # enough sessions held for a chart (/chart.png)
+    attendance: tuple[SessionAttended, ...] = ()  # the newest first
 
 
 def public(topic: Topic, show_names: bool) -> Topic:
@@ -88,16 +102,31 @@ async def history(store: Store, config: Config, words: str) -> History:
     return History(words, tuple(groups), len(found.topics), found.total)
 
 
+async def _recent(store: Store, config: Config, now: dt.datetime) -> list[statistics.Turnout]:
+    return await statistics.turnout(store, config, now, now - dt.timedelta(weeks=statistics.STATS_WEEKS))
+
+
 async def chart_series(store: Store, config: Config, now: dt.datetime) -> ChartSeries | None:
-    """The attendance chart's data as `!stats` draws it; None with fewer than two sessions."""
-    held = await repository.turnout(store, now - dt.timedelta(weeks=statistics.STATS_WEEKS), now)
-    return statistics.attendance_series(config, held) if len(held) >= 2 else None
+    """The attendance chart's data as `!stats` draws it; None with fewer than two sessions held."""
+    sessions = await _recent(store, config, now)
+    return statistics.attendance_series(config, sessions) if sum(t.phase.held for t in sessions) >= 2 else None
+
+
+async def _attended(store: Store, config: Config, turnout: statistics.Turnout) -> SessionAttended:
+    names: tuple[str, ...] = ()
+    if config.web.show_names:
+        found = [await display_name(store, c.user_id) for c in turnout.check_ins]
+        names = tuple(n for n in found if n)  # somebody with no display name is left out, never named by ID
+    view = turnout.view
+    return SessionAttended(view.session.starts_at, view.phase, view.minutes, turnout.present, names, view.reason)
 
 
 async def page(store: Store, config: Config, now: dt.datetime, words: str = "") -> PageData:
     agenda = await _public_agenda(store, config, await gather(store, config, now, topics=PAGE_TOPICS))
-    held = await repository.turnout(store, now - dt.timedelta(weeks=statistics.STATS_WEEKS), now)
-    return PageData(config.conference.name, agenda, await history(store, config, words), len(held) >= 2)
+    sessions = await _recent(store, config, now)
+    attendance = tuple([await _attended(store, config, t) for t in reversed(sessions)])
+    chart = sum(t.phase.held for t in sessions) >= 2
+    return PageData(config.conference.name, agenda, await history(store, config, words), chart, attendance)
 
 
 async def topics_of(store: Store, config: Config, status: TopicStatus) -> list[Topic]:

@@ -19,19 +19,23 @@ from bot.features.export.reports import (
     md_cell,
     neutralise,
 )
+from bot.features.schedule.repository import add_cancellation
+from bot.features.schedule.weekly_sessions import session_from_key
 from bot.features.sessions import repository
-from tests.conftest import ALICE, BOB, HOST, SEED_TOPICS
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS
 from tests.helpers import fill
 
 CONFERENCE = "Coop Casual Conference"
 SESSION = "2026-11-26 08:00"
 LATER = "2026-12-03 17:00"
+NOT_STARTED = "2026-12-17 08:00"
+CALLED_OFF = "2026-12-24 08:00"
 DAY = dt.date(2026, 11, 26)
 IMPORTED = len(SEED_TOPICS)  # the seed history every chat starts with
 
 
 async def export(chat, kind: str, fmt: str) -> bytes:
-    return (await build_export(chat.store, kind, fmt, CONFERENCE, DAY)).data
+    return (await build_export(chat.store, chat.services.config, kind, fmt, chat.clock.now(), CONFERENCE)).data
 
 
 # --- what the database says ---------------------------------------------------------------------
@@ -47,8 +51,9 @@ async def db_topics(chat) -> list[dict]:
 
 
 async def db_attendance(chat) -> list[dict]:
-    """As exported: a session closed automatically has no end time and no duration (the
-    time the bot closed it is not when it ended)."""
+    """The sessions a host started, as exported: a session closed automatically has no end
+    time and no duration (the time the bot closed it is not when it ended); the minutes
+    are those between the start and the end as read to the minute."""
     rows = await chat.store.fetchall(
         "SELECT s.key AS session, s.started_by, s.started_at, s.ended_at, a.user_id AS attendee, a.checked_in_at, "
         "s.auto_ended FROM sessions s LEFT JOIN attendance a ON a.session = s.key "
@@ -62,9 +67,10 @@ async def db_attendance(chat) -> list[dict]:
             row["ended_at"] = None
         duration = None
         if row["ended_at"]:
-            held = dt.datetime.fromisoformat(row["ended_at"]) - dt.datetime.fromisoformat(row["started_at"])
+            held = dt.datetime.fromisoformat(row["ended_at"][:16]) - dt.datetime.fromisoformat(row["started_at"][:16])
             duration = int(held.total_seconds()) // 60
-        out.append({**row, "duration_minutes": duration, "auto_closed": auto})
+        status = "closed automatically" if auto else "held" if row["ended_at"] else "running"
+        out.append({**row, "duration_minutes": duration, "auto_closed": auto, "status": status})
     return out
 
 
@@ -280,7 +286,7 @@ def test_markdown_cells_need_no_formula_rule():
 async def test_topics_json_is_one_versioned_document_matching_the_database(chat):
     await fill(chat)
     document = json.loads(await export(chat, "topics", "json"))
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert document["kind"] == "topics"
     assert document["topics"] == await db_topics(chat)
 
@@ -363,7 +369,7 @@ async def test_attendance_csv_matches_the_database_row_for_row(chat):
 async def test_attendance_json_nests_attendees_in_sessions(chat):
     await fill(chat)
     document = json.loads(await export(chat, "attendance", "json"))
-    assert document["schema_version"] == 2 and document["kind"] == "attendance"
+    assert document["schema_version"] == 3 and document["kind"] == "attendance"
     flat = [
         {
             "session": s["session"],
@@ -374,6 +380,7 @@ async def test_attendance_json_nests_attendees_in_sessions(chat):
             "checked_in_at": a["checked_in_at"] if a else None,
             "duration_minutes": s["duration_minutes"],
             "auto_closed": s["auto_closed"],
+            "status": s["status"],
         }
         for s in document["sessions"]
         for a in (s["attendees"] or [None])
@@ -391,8 +398,15 @@ async def test_attendance_markdown_has_an_overview_and_a_table_per_session(chat)
     assert list(tables) == ["Sessions", f"{SESSION} (Thursday 08:00)"], "a session nobody attended has no table"
     assert f"## {LATER} (Thursday 17:00)\n\nNobody checked in." in text
     overview = {row[0]: row for row in tables["Sessions"]}
-    assert overview[SESSION][1:3] == ["Thursday 08:00", HOST]
-    assert overview[SESSION][5] == "3" and overview[LATER][5] == "0"
+    assert overview[SESSION][1:4] == ["Thursday 08:00", "held", HOST]
+    assert overview[SESSION][6:] == ["53", "3"] and overview[LATER][2:] == [
+        "running",
+        HOST,
+        "2026-12-03T16:50:00Z",
+        "",
+        "",
+        "0",
+    ]
     expected = [r for r in await db_attendance(chat) if r["session"] == SESSION]
     rows = tables[f"{SESSION} (Thursday 08:00)"]
     assert [r[1] for r in rows] == [r["checked_in_at"] for r in expected]
@@ -419,7 +433,8 @@ async def test_a_session_closed_automatically_has_no_invented_end_or_duration(ch
     assert (later["ended_at"], later["duration_minutes"], later["auto_closed"]) == (None, None, True)
     assert document["sessions"][0]["duration_minutes"] == 53 and document["sessions"][0]["auto_closed"] is False
     overview = {row[0]: row for row in md_tables((await export(chat, "attendance", "md")).decode())["Sessions"]}
-    assert overview[LATER][4] == "closed automatically" and overview[SESSION][4] == "2026-11-26T08:48:00Z"
+    assert overview[LATER][2] == "closed automatically" and overview[LATER][5:7] == ["", ""]
+    assert overview[SESSION][2] == "held" and overview[SESSION][5:7] == ["2026-11-26T08:48:00Z", "53"]
 
 
 async def test_a_running_session_exports_no_end_and_no_duration(chat):
@@ -430,9 +445,70 @@ async def test_a_running_session_exports_no_end_and_no_duration(chat):
     ]
 
 
+async def came_and_no_host_started(chat) -> None:
+    """Alice checks in to two sessions no host starts: nobody starts the first, the second
+    is called off while it waits for its host."""
+    chat.clock.set(dt.datetime(2026, 12, 17, 8, 4, tzinfo=dt.UTC))
+    assert "no host has started it yet" in await chat.text(ALICE, "!here")
+    chat.clock.set(dt.datetime(2026, 12, 24, 8, 3, tzinfo=dt.UTC))
+    assert "no host has started it yet" in await chat.text(ALICE, "!here")
+    chat.clock.advance(minutes=3)
+    await add_cancellation(chat.store, CALLED_OFF, "nobody can host", ORGANISER, chat.clock.now())
+
+
+async def test_check_ins_to_sessions_no_host_started_are_exported_as_not_started_or_called_off(chat):
+    await fill(chat)
+    await close_later_automatically(chat)
+    await came_and_no_host_started(chat)
+    chat.clock.set(dt.datetime(2026, 12, 28, 12, tzinfo=dt.UTC))
+    _, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert [(r["session"], r["attendee"], r["started_at"], r["duration_minutes"], r["status"]) for r in rows[-2:]] == [
+        (NOT_STARTED, ALICE, "", "", "not started"),
+        (CALLED_OFF, ALICE, "", "", "called off"),
+    ]
+    assert [r["status"] for r in rows[:4]] == ["held", "held", "held", "closed automatically"]
+    document = json.loads(await export(chat, "attendance", "json"))
+    assert [(s["session"], s["status"], [a["attendee"] for a in s["attendees"]]) for s in document["sessions"][2:]] == [
+        (NOT_STARTED, "not started", [ALICE]),
+        (CALLED_OFF, "called off", [ALICE]),
+    ]
+    text = (await export(chat, "attendance", "md")).decode()
+    assert "4 sessions, 5 check-ins (1 not started, 1 called off)." in text
+    tables = md_tables(text)
+    overview = {row[0]: row for row in tables["Sessions"]}
+    assert overview[NOT_STARTED][1:] == ["Thursday 08:00", "not started", "", "", "", "", "1"]
+    assert overview[CALLED_OFF][2] == "called off"
+    assert tables[f"{NOT_STARTED} (Thursday 08:00)"] == [
+        [f"Alice | the | Cooperator ({ALICE})", "2026-12-17T08:04:00Z"]
+    ]
+
+
+async def test_a_session_waiting_for_its_host_is_exported_as_waiting(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 4, tzinfo=dt.UTC))
+    assert "no host has started it yet" in await chat.text(ALICE, "!here")
+    _, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert [(r["session"], r["attendee"], r["status"]) for r in rows] == [(SESSION, ALICE, "waiting for its host")]
+    chat.clock.set(dt.datetime(2026, 11, 26, 10, 1, tzinfo=dt.UTC))
+    _, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert [r["status"] for r in rows] == ["not started"], "its start window closed at 10:00"
+
+
+async def test_minutes_are_those_between_start_and_end_read_to_the_minute(chat):
+    """08:10:50 to 08:58:10 reads 08:10-08:58: 48 minutes, as the summary says, though
+    47 minutes 20 seconds passed."""
+    session = session_from_key(chat.services.config, SESSION)
+    started = dt.datetime(2026, 11, 26, 8, 10, 50, tzinfo=dt.UTC)
+    await repository.start_session(chat.store, session, HOST, started)
+    await repository.end_session(chat.store, SESSION, HOST, dt.datetime(2026, 11, 26, 8, 58, 10, tzinfo=dt.UTC))
+    _, rows = read_csv(await export(chat, "attendance", "csv"))
+    assert [r["duration_minutes"] for r in rows] == ["48"]
+    assert json.loads(await export(chat, "attendance", "json"))["sessions"][0]["duration_minutes"] == 48
+    assert md_tables((await export(chat, "attendance", "md")).decode())["Sessions"][0][6] == "48"
+
+
 @pytest.mark.parametrize("fmt", ["csv", "json", "md"])
 async def test_an_empty_history_still_exports(chat, fmt):
-    made = await build_export(chat.store, "attendance", fmt, CONFERENCE, DAY)
+    made = await build_export(chat.store, chat.services.config, "attendance", fmt, chat.clock.now(), CONFERENCE)
     assert made.summary == "0 sessions, 0 check-ins"
     if fmt == "csv":
         assert read_csv(made.data) == (list(ATTENDANCE_COLUMNS), [])
@@ -474,6 +550,7 @@ async def fill_everything(chat) -> None:
     assert "Checked in" in await chat.text(ALICE, "!here")
     chat.clock.advance(minutes=40)
     assert "ended" in await chat.text(HOST, "!end")
+    await came_and_no_host_started(chat)
     assert "confirm" in await chat.text(BOB, "!forgetme")
     assert "Erased" in await chat.text(BOB, "!forgetme confirm")
 
@@ -514,8 +591,18 @@ async def test_the_json_exports_field_by_field(chat):
     assert all(t["imported"] is False for t in mine)
     sessions_ = json.loads(await export(chat, "attendance", "json"))["sessions"]
     assert [list(s) for s in sessions_] == [
-        ["session", "slot", "started_by", "started_at", "ended_at", "duration_minutes", "auto_closed", "attendees"]
-    ] * 3
+        [
+            "session",
+            "slot",
+            "started_by",
+            "started_at",
+            "ended_at",
+            "duration_minutes",
+            "auto_closed",
+            "status",
+            "attendees",
+        ]
+    ] * 5
     assert [
         (
             s["session"],
@@ -525,15 +612,29 @@ async def test_the_json_exports_field_by_field(chat):
             s["ended_at"],
             s["duration_minutes"],
             s["auto_closed"],
+            s["status"],
         )
         for s in sessions_
     ] == [
-        (SESSION, "Thursday 08:00", HOST, "2026-11-26T07:55:00Z", "2026-11-26T08:48:00Z", 53, False),
-        (LATER, "Thursday 17:00", HOST, "2026-12-03T16:50:00Z", None, None, True),
-        ("2026-12-10 08:00", "Thursday 08:00", HOST, "2026-12-10T07:58:00Z", "2026-12-10T08:58:00Z", 60, False),
+        (SESSION, "Thursday 08:00", HOST, "2026-11-26T07:55:00Z", "2026-11-26T08:48:00Z", 53, False, "held"),
+        (LATER, "Thursday 17:00", HOST, "2026-12-03T16:50:00Z", None, None, True, "closed automatically"),
+        (
+            "2026-12-10 08:00",
+            "Thursday 08:00",
+            HOST,
+            "2026-12-10T07:58:00Z",
+            "2026-12-10T08:58:00Z",
+            60,
+            False,
+            "held",
+        ),
+        (NOT_STARTED, "Thursday 08:00", None, None, None, None, False, "not started"),
+        (CALLED_OFF, "Thursday 08:00", None, None, None, None, False, "called off"),
     ]
     assert [[(a["attendee"], a["checked_in_at"]) for a in s["attendees"]] for s in sessions_] == [
         [(HOST, "2026-11-26T07:55:00Z"), (ALICE, "2026-11-26T07:55:00Z")],
         [],
         [(HOST, "2026-12-10T07:58:00Z"), (ALICE, "2026-12-10T08:18:00Z")],
+        [(ALICE, "2026-12-17T08:04:00Z")],
+        [(ALICE, "2026-12-24T08:03:00Z")],
     ]

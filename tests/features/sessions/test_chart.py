@@ -106,6 +106,21 @@ def test_slots_stay_distinguishable_where_their_points_coincide():
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [MORNING, EVENING]
 
 
+def test_sessions_people_came_to_that_no_host_started_are_marks_apart_from_the_lines():
+    series = {
+        MORNING: [("2026-11-05", 4), ("2026-11-12", None), ("2026-11-19", 5)],
+        chart.NOT_STARTED: [("2026-11-12", 2)],
+        chart.CALLED_OFF: [("2026-11-19", 1)],
+    }
+    fig = chart.figure(series, TITLE)
+    drawn = lines(fig)
+    for label in (chart.NOT_STARTED, chart.CALLED_OFF):
+        assert drawn[label].get_linestyle() == "None", "marks, joined by no line"
+    assert len({drawn[label].get_marker() for label in series}) == 3
+    assert drawn[chart.NOT_STARTED].get_color() != drawn[MORNING].get_color()
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == list(series)
+
+
 def test_the_child_process_draws_gaps():
     """`None` (a session not held) crosses the JSON pipe to the child process."""
     import asyncio

@@ -97,19 +97,27 @@ async def test_reopen_session_refuses_while_another_runs_and_keeps_the_start(mak
         await repository.reopen_session(store, MORNING)
 
 
-async def test_attendance_history_has_every_session_in_order_with_its_check_ins_in_order(chat):
+async def test_attendance_history_has_every_session_started_or_checked_in_to_in_order_with_its_check_ins(chat):
     await hold(chat, "2026-12-03 17:00", [HOST, BOB, ALICE])
     morning = session_from_key(chat.services.config, "2026-11-26 08:00")
     await repository.start_session(chat.store, morning, HOST, at(26, 8))
     await repository.check_in(chat.store, morning.key, ALICE, at(26, 8, 30), "command")
     await repository.end_session(chat.store, morning.key, None, at(26, 11), auto=True)
+    # Bob came to the evening session of 26 November, which no host started: it has no row.
+    await repository.check_in(chat.store, "2026-11-26 17:00", BOB, at(26, 17, 4), "command")
     held = await repository.attendance_history(chat.store)
-    assert [(h.state.key, h.state.auto_ended, [c.user_id for c in h.check_ins]) for h in held] == [
-        ("2026-11-26 08:00", True, [HOST, ALICE]),
-        ("2026-12-03 17:00", False, [HOST, BOB, ALICE]),
+    assert [
+        (h.key, h.state and h.state.key, h.state and h.state.auto_ended, [c.user_id for c in h.check_ins]) for h in held
+    ] == [
+        ("2026-11-26 08:00", "2026-11-26 08:00", True, [HOST, ALICE]),
+        ("2026-11-26 17:00", None, None, [BOB]),
+        ("2026-12-03 17:00", "2026-12-03 17:00", False, [HOST, BOB, ALICE]),
     ]
     assert held[0].check_ins[1].at == at(26, 8, 30)
-    assert await repository.count_held(chat.store) == 2
+    assert [h.key for h in await repository.attendance_history(chat.store, since="2026-11-26 12:00")] == [
+        "2026-11-26 17:00",
+        "2026-12-03 17:00",
+    ]
 
 
 async def test_a_late_note_replaced_or_withdrawn_gives_back_the_one_before(chat):

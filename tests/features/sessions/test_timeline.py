@@ -145,3 +145,21 @@ async def test_a_cancellation_made_once_a_session_was_over_leaves_it_as_it_was(c
     await add_cancellation(store, "2026-12-03", "snow", HOST, dt.datetime(2026, 12, 3, 8, 20, tzinfo=UTC))
     later = dt.datetime(2026, 12, 3, 12, tzinfo=UTC)
     assert (await timeline.Timeline.load(store, config, later)).phase(nxt) is P.CALLED_OFF
+
+
+@pytest.mark.parametrize(
+    ("started", "ended", "minutes"),
+    [
+        ("08:10:50", "08:58:10", 48),  # 47 min 20 s passed; it reads 08:10-08:58
+        ("08:10:00", "08:57:40", 47),  # 47 min 40 s passed; it reads 08:10-08:57
+        ("07:58:00", "08:58:00", 60),
+        ("08:10:01", "08:10:59", 0),  # within one minute
+        ("23:50:30", "00:20:10", 30),  # past midnight
+    ],
+)
+def test_a_sessions_minutes_are_those_between_its_start_and_end_read_to_the_minute(started, ended, minutes):
+    start = dt.datetime.fromisoformat(f"2026-11-26T{started}+00:00")
+    end = dt.datetime.fromisoformat(f"2026-11-26T{ended}+00:00")
+    if end < start:
+        end += dt.timedelta(days=1)
+    assert timeline.minutes_held(start, end) == minutes
