@@ -177,7 +177,7 @@ async def test_a_change_says_what_it_replaced(chat):
     text = await chat.text(ALICE, "!remind all 1d")
     assert "1 day before every session" in text
     assert (
-        "It was 1 hour before each Thursday 08:00 session and 2 hours before each Thursday 17:00 session." in text
+        "It was 1 hour before each Thursday 08:00 session and 2 hours before each Thursday 17:00 session (UTC)." in text
     ), text
     text = await chat.text(ALICE, "!remind 17:00")
     assert "15 minutes before each Thursday 17:00 session (UTC)" in text and "It was 1 day before." in text, text
@@ -191,7 +191,7 @@ async def test_one_slot_off_stops_only_that_one_even_after_all(chat):
     await chat.text(ALICE, "!remind all 1h")
     text = await chat.text(ALICE, "!remind 17:00 off")
     assert "no more reminders before the Thursday 17:00 sessions (UTC); it was 1 hour before." in text, text
-    assert "You still get one 1 hour before each Thursday 08:00 session" in text, text
+    assert "You still get a direct message 1 hour before each Thursday 08:00 session (UTC)." in text, text
     shown = await chat.text(ALICE, "!remind")
     assert "You get a direct message 1 hour before each Thursday 08:00 session (UTC)." in shown, shown
     assert "You had no reminder before the Thursday 17:00 sessions" in await chat.text(ALICE, "!remind 17:00 off")
