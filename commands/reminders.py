@@ -39,14 +39,15 @@ def lead_words(lead: dt.timedelta) -> str:
     return countdown(lead).removeprefix("in ")
 
 
-def next_of_each_slot(config: Config, now: dt.datetime) -> list[Session]:
-    """The next session of each configured slot, in time order."""
+def next_of_each_slot(config: Config, now: dt.datetime, zone: str) -> list[Session]:
+    """The next session of each configured slot, in the order of the week in `zone` (so a
+    person's slots read the same whichever comes first)."""
     found: dict[Slot, Session] = {}
     for session in sessions_from(config, now):
         found.setdefault(session.slot, session)
         if len(found) == len(config.conference.slots) or session.starts_at - now > dt.timedelta(days=8):
             break
-    return sorted(found.values(), key=lambda s: s.starts_at)
+    return sorted(found.values(), key=lambda s: f"{local_time(s.starts_at, zone):%u %H:%M}")
 
 
 def _slot_name(session: Session, zone: str) -> str:
@@ -76,7 +77,7 @@ async def remind(ctx: Context, which: str | None = None, lead: Rest | None = Non
     p, now, store = ctx.prefix, ctx.clock.now(), ctx.store
     own_zone = await asker_zone(ctx)
     zone = own_zone or "UTC"
-    coming = next_of_each_slot(ctx.config, now)
+    coming = next_of_each_slot(ctx.config, now, zone)
     slots = ctx.config.conference.slots
     if which is None:
         mine = chosen(await reminders.settings_of(store, ctx.sender), slots)
@@ -98,7 +99,7 @@ async def remind(ctx: Context, which: str | None = None, lead: Rest | None = Non
         return ctx.reply(_stopped(ctx, change, session, coming, zone))
     what = "every session" if session is None else f"each {_slot_name(session, zone)} session ({_zone_words(zone)})"
     text = Text(f"Done: I will send you a direct message {lead_words(before)} before {what}")
-    coming_one = await next_reminder(store, ctx.config, ctx.sender, now)
+    coming_one = await next_reminder(store, ctx.config, ctx.sender, now, slot)
     if coming_one is not None:
         when = "goes out now" if coming_one.at <= now else f"at {short_date(local_time(coming_one.at, zone))}"
         text.add(f"; the next {when}, before session {session_name(coming_one.session, own_zone)}")
@@ -162,7 +163,7 @@ def _stopped(ctx: Context, change: Change, session: Session | None, coming: list
         text = Text("Done: no more reminders by direct message.")
         if before.leads:
             text.add(f" It was {_leads_words(before, coming, zone)}.")
-        return text.add(" Ask again with ").code(f"{p}remind all")
+        return text.add(" Ask again with ").code(f"{p}remind all").add(".")
     which = f"the {_slot_name(session, zone)} sessions"
     was = before.lead_of(session.slot)
     if was is None:

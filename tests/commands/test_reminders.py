@@ -228,3 +228,18 @@ async def test_mydata_shows_each_slots_setting_and_forgetme_erases_them_all(chat
     await chat.text(ALICE, "!forgetme")
     await chat.text(ALICE, "!forgetme confirm")
     assert await reminders.settings_of(chat.store, ALICE) == []
+
+
+async def test_setting_one_slot_names_that_slots_next_reminder(chat):
+    await chat.text(ALICE, "!remind all 2d")
+    text = await chat.text(ALICE, "!remind 17:00 30m")
+    assert "the next at Thu 26 Nov 16:30, before session 2026-11-26 17:00 UTC." in text, text
+
+
+async def test_the_slots_read_in_the_order_of_the_week_whichever_comes_next(chat):
+    await chat.text(ALICE, "!remind 08:00 1h")
+    await chat.text(ALICE, "!remind 17:00 30m")
+    chat.clock.set(dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC))  # 08:00 has passed, 17:00 comes first
+    assert "1 hour before each Thursday 08:00 session and 30 minutes before each Thursday 17:00" in await chat.text(
+        ALICE, "!remind"
+    )

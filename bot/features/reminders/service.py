@@ -18,7 +18,7 @@ from bot.core.clock import iso
 from bot.core.config import Config
 from bot.core.model import DirectChat, Membership, OpenDirectChat, Reply, Sender, went_out
 from bot.core.text import Text
-from bot.core.weekly import format_duration, parse_duration
+from bot.core.weekly import Slot, format_duration, parse_duration
 from bot.features.announcements.messages import Announcement, CancellationNotice, announcement_of, cancellation_of
 from bot.features.announcements.sending import side_by_side
 from bot.features.announcements.timing import LOOKBACK, Lead, Notice, cancellation_due, deadline
@@ -117,11 +117,13 @@ def deadline_of(config: Config, session: Session, lead: dt.timedelta, kind: Kind
 _AHEAD = (dt.timedelta(days=15), dt.timedelta(days=370))
 
 
-async def next_reminder(store: Store, config: Config, user_id: str, now: dt.datetime) -> DueReminder | None:
-    """The next reminder the person will really get, by the sender's rule: not one whose
-    time passed beyond the grace window, nor one already recorded, nor a cancelled
-    session's (its cancellation goes instead); due before `now` (within the grace window)
-    it goes out at once."""
+async def next_reminder(
+    store: Store, config: Config, user_id: str, now: dt.datetime, slot: Slot | None = None
+) -> DueReminder | None:
+    """The next reminder the person will really get (before a session of `slot`, if given),
+    by the sender's rule: not one whose time passed beyond the grace window, nor one already
+    recorded, nor a cancelled session's (its cancellation goes instead); due before `now`
+    (within the grace window) it goes out at once."""
     settings = await reminders.settings_of(store, user_id)
     if not settings:
         return None
@@ -132,6 +134,7 @@ async def next_reminder(store: Store, config: Config, user_id: str, now: dt.date
             lead = item.setting.lead
             if (
                 item.kind == Kind.REMINDER
+                and slot in (None, item.session.slot)
                 and now <= deadline_of(config, item.session, lead, item.kind)
                 and (item.session.key, format_duration(lead)) not in recorded
             ):
