@@ -83,3 +83,9 @@ async def choose(
     else:
         await reminders.clear_setting(store, user_id, slot)
     return Change(before, chosen(await reminders.settings_of(store, user_id), slots))
+
+
+async def reminded_slots(store: Store, user_id: str, slots: Sequence[Slot]) -> list[Slot]:
+    """Of the configured `slots`, those the person gets a reminder before (the slot they
+    usually come to, for `!late`)."""
+    return [slot for slot, _ in chosen(await reminders.settings_of(store, user_id), slots).leads]

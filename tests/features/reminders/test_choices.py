@@ -7,7 +7,7 @@ import datetime as dt
 
 from bot.core.weekly import Slot
 from bot.features.reminders import repository as reminders
-from bot.features.reminders.choices import by_person, choose, chosen, holding
+from bot.features.reminders.choices import by_person, choose, chosen, holding, reminded_slots
 from bot.features.reminders.repository import ALL, Setting
 from tests.conftest import ALICE, BOB
 
@@ -47,3 +47,11 @@ async def test_stopping_one_slot_of_every_slot_keeps_the_others_at_their_lead(ch
     assert change.before.lead_of(EVENING) is None and change.after.lead_of(EVENING) == HALF
     change = await choose(store, ALICE, SLOTS, None, None, NOW)
     assert change.after.leads == () and await reminders.settings_of(store, ALICE) == []
+
+
+async def test_the_slots_a_person_is_reminded_of(chat):
+    assert await reminded_slots(chat.store, ALICE, SLOTS) == []
+    await choose(chat.store, ALICE, SLOTS, EVENING, HALF, NOW)
+    assert await reminded_slots(chat.store, ALICE, SLOTS) == [EVENING]
+    await choose(chat.store, ALICE, SLOTS, None, HOUR, NOW)
+    assert await reminded_slots(chat.store, ALICE, SLOTS) == [MORNING, EVENING]
