@@ -14,17 +14,19 @@ from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.core.weekly import Slot
-from bot.features.people import repository as people
 from bot.features.reminders import leads
 from bot.features.reminders import repository as reminders
+from bot.features.reminders.choices import Change, Chosen, choose, chosen
 from bot.features.reminders.service import (
     Reminder,
     ReminderCancellation,
     ReminderWording,
+    next_reminder,
     open_direct_chat,
 )
 from bot.features.schedule.weekly_sessions import Session, local_time, sessions_from
 from commands.announcements import link_line
+from commands.dates import asker_zone, session_name
 from commands.wording import countdown, long_date, short_date, with_full_stop
 
 group = CommandGroup("reminders")
@@ -37,14 +39,15 @@ def lead_words(lead: dt.timedelta) -> str:
     return countdown(lead).removeprefix("in ")
 
 
-def next_of_each_slot(config: Config, now: dt.datetime) -> list[Session]:
-    """The next session of each configured slot, in time order."""
+def next_of_each_slot(config: Config, now: dt.datetime, zone: str) -> list[Session]:
+    """The next session of each configured slot, in the order of the week in `zone` (so a
+    person's slots read the same whichever comes first)."""
     found: dict[Slot, Session] = {}
     for session in sessions_from(config, now):
         found.setdefault(session.slot, session)
         if len(found) == len(config.conference.slots) or session.starts_at - now > dt.timedelta(days=8):
             break
-    return sorted(found.values(), key=lambda s: s.starts_at)
+    return sorted(found.values(), key=lambda s: f"{local_time(s.starts_at, zone):%u %H:%M}")
 
 
 def _slot_name(session: Session, zone: str) -> str:
@@ -52,9 +55,12 @@ def _slot_name(session: Session, zone: str) -> str:
     return f"{local_time(session.starts_at, zone):%A %H:%M}"
 
 
-def _slots_text(sessions: list[Session], zone: str) -> str:
-    names = [_slot_name(s, zone) for s in sessions]
+def _and(names: list[str]) -> str:
     return (", ".join(names[:-1]) + " and " + names[-1]) if len(names) > 1 else "".join(names)
+
+
+def _slots_text(sessions: list[Session], zone: str) -> str:
+    return _and([_slot_name(s, zone) for s in sessions])
 
 
 def _zone_words(zone: str) -> str:
@@ -63,52 +69,109 @@ def _zone_words(zone: str) -> str:
 
 @group.command(
     "remind",
-    usage="[HH:MM|all|off] [LEAD]",
-    help="Get a direct message before a session (HH:MM in your time zone, or all); off stops them",
+    usage="[HH:MM|all|off] [LEAD|off]",
+    help="Get a direct message LEAD before a session (HH:MM in your time zone, or all); off stops one or all",
     in_direct=True,
 )
 async def remind(ctx: Context, which: str | None = None, lead: Rest | None = None) -> Reply:
     p, now, store = ctx.prefix, ctx.clock.now(), ctx.store
-    own_zone = await people.get_timezone(store, ctx.sender)
+    own_zone = await asker_zone(ctx)
     zone = own_zone or "UTC"
-    coming = next_of_each_slot(ctx.config, now)
+    coming = next_of_each_slot(ctx.config, now, zone)
+    slots = ctx.config.conference.slots
     if which is None:
-        setting = await reminders.setting_of(store, ctx.sender)
-        text = _current(ctx, setting, coming, zone)
-        if own_zone is None and (setting is None or setting.slots is not None):  # times shown
+        mine = chosen(await reminders.settings_of(store, ctx.sender), slots)
+        text = _current(ctx, mine, coming, zone)
+        if own_zone is None and not mine.every:  # times shown
             text.add(" The times are in UTC; set your own time zone with ").code(f"{p}tz Area/City").add(".")
         return ctx.reply(text)
     choice = which.lower()
-    if choice == "off":
-        if lead is not None:
-            raise UsageError(f"{p}remind off takes nothing after it")
-        if not await reminders.clear_setting(store, ctx.sender):
-            return ctx.reply(Text("You had no reminders; nothing changed."))
-        ctx.services.schedule_changed()
-        return ctx.reply(Text("Done: no more reminders by direct message. Ask again with ").code(f"{p}remind all"))
-    before = _lead(lead) if lead is not None else leads.DEFAULT_LEAD
-    if choice == "all":
-        chosen: list[Session] | None = None
-    else:
-        typed = _hhmm(which)
-        chosen = [s for s in coming if f"{local_time(s.starts_at, zone):%H:%M}" == typed]
-        if not chosen:
-            raise UsageError(_not_a_slot(ctx, which, typed, coming, zone))
-    slots = None if chosen is None else [s.slot for s in chosen]
-    await reminders.set_setting(store, ctx.sender, slots, before, now)
+    if choice == "off" and lead is not None:
+        more = f"; to stop one slot, type {p}remind {_hhmm(lead)} off" if _HOUR.fullmatch(lead.strip()) else ""
+        raise UsageError(f"{p}remind off takes nothing after it{more}")
+    stop = choice == "off" or (lead is not None and lead.strip().lower() == "off")
+    session = None if choice in ("all", "off") else _slot_session(ctx, which, coming, zone)
+    slot = None if session is None else session.slot
+    before = None if stop else _lead(lead) if lead is not None else leads.DEFAULT_LEAD
+    change = await choose(store, ctx.sender, slots, slot, before, now)
     ctx.services.schedule_changed()  # one due within the minute goes out at its time
-    sessions = coming if chosen is None else chosen
-    what = "every session" if chosen is None else f"each {_slots_text(chosen, zone)} session ({_zone_words(zone)})"
+    if before is None:
+        return ctx.reply(_stopped(ctx, change, session, coming, zone))
+    what = "every session" if session is None else f"each {_slot_name(session, zone)} session ({_zone_words(zone)})"
     text = Text(f"Done: I will send you a direct message {lead_words(before)} before {what}")
-    first = sessions[0].starts_at if sessions else None
-    if first is not None:
-        text.add(f"; the next at {short_date(local_time(first - before, zone))}")
-    text.add(". It comes from me, in a direct chat. Stop with ").code(f"{p}remind off").add(".")
+    coming_one = await next_reminder(store, ctx.config, ctx.sender, now, slot)
+    if coming_one is not None:
+        when = "goes out now" if coming_one.at <= now else f"at {short_date(local_time(coming_one.at, zone))}"
+        text.add(f"; the next {when}, before session {session_name(coming_one.session, own_zone)}")
+    text.add(".")
+    replaced = _replaced(change, slot, coming, zone)
+    if replaced:
+        text.add(f" It was {replaced}.")
+    text.add(" It comes from me, in a direct chat. Stop ")
+    if session is None:
+        text.add("with ").code(f"{p}remind off").add(".")
+    else:
+        text.add("it with ").code(f"{p}remind {local_time(session.starts_at, zone):%H:%M} off")
+        text.add(", every reminder with ").code(f"{p}remind off").add(".")
     # The direct chat now, so that the first reminder does not wait for a new room.
     chat = await open_direct_chat(ctx.services.open_direct_chat, ctx.sender)
     if chat is not None:
         text.add(_direct_chat_words(chat))
     return ctx.reply(text)
+
+
+def _slot_session(ctx: Context, which: str, coming: list[Session], zone: str) -> Session:
+    """The next session of the slot starting at the HH:MM typed in the asker's zone; a
+    UsageError saying which slots there are otherwise."""
+    typed = _hhmm(which)
+    for session in coming:
+        if f"{local_time(session.starts_at, zone):%H:%M}" == typed:
+            return session
+    raise UsageError(_not_a_slot(ctx, which, typed, coming, zone))
+
+
+def _leads_words(mine: Chosen, coming: list[Session], zone: str) -> str:
+    """'2 days before every session', '1 hour before each Thursday 09:00 session and 30
+    minutes before each Thursday 18:00 session (Berlin time)'."""
+    if mine.every and mine.leads:
+        return f"{lead_words(mine.leads[0][1])} before every session"
+    grouped: dict[dt.timedelta, list[Session]] = {}
+    for session in coming:
+        lead = mine.lead_of(session.slot)
+        if lead is not None:
+            grouped.setdefault(lead, []).append(session)
+    parts = [
+        f"{lead_words(lead)} before each {_slots_text(sessions, zone)} session" for lead, sessions in grouped.items()
+    ]
+    return f"{_and(parts)} ({_zone_words(zone)})"
+
+
+def _replaced(change: Change, slot: Slot | None, coming: list[Session], zone: str) -> str:
+    """What held before a change and differs from what holds now ('' if nothing did)."""
+    before, after = change.before, change.after
+    if slot is not None:
+        was = before.lead_of(slot)
+        return "" if was is None or was == after.lead_of(slot) else f"{lead_words(was)} before"
+    return "" if not before.leads or before == after else _leads_words(before, coming, zone)
+
+
+def _stopped(ctx: Context, change: Change, session: Session | None, coming: list[Session], zone: str) -> Text:
+    p, before, after = ctx.prefix, change.before, change.after
+    if session is None:
+        if not before.leads and not before.unheld:
+            return Text("You had no reminders; nothing changed.")
+        text = Text("Done: no more reminders by direct message.")
+        if before.leads:
+            text.add(f" It was {_leads_words(before, coming, zone)}.")
+        return text.add(" Ask again with ").code(f"{p}remind all").add(".")
+    which = f"the {_slot_name(session, zone)} sessions"
+    was = before.lead_of(session.slot)
+    if was is None:
+        return Text(f"You had no reminder before {which}; nothing changed.")
+    text = Text(f"Done: no more reminders before {which} ({_zone_words(zone)}); it was {lead_words(was)} before.")
+    if after.leads:
+        text.add(f" You still get a direct message {_leads_words(after, coming, zone)}.")
+    return text
 
 
 def _direct_chat_words(chat: DirectChat) -> str:
@@ -177,21 +240,21 @@ def _not_a_slot(ctx: Context, which: str, typed: str, coming: list[Session], zon
     )
 
 
-def _current(ctx: Context, setting: reminders.Setting | None, coming: list[Session], zone: str) -> Text:
+def _current(ctx: Context, mine: Chosen, coming: list[Session], zone: str) -> Text:
     p = ctx.prefix
-    if setting is None:
+    if not mine.leads and not mine.unheld:
         text = Text("You get no reminders. Ask for a direct message before each session with ").code(f"{p}remind all")
         text.add(", or before one slot with ").code(f"{p}remind HH:MM")
         return text.add(f" ({_slots_text(coming, zone)}, {_zone_words(zone)}).")
-    chosen = [s for s in coming if setting.covers(s.slot)]
-    if setting.slots is None:
-        what = "every session"
-    elif chosen:
-        what = f"each {_slots_text(chosen, zone)} session ({_zone_words(zone)})"
+    if mine.leads:
+        text = Text(f"You get a direct message {_leads_words(mine, coming, zone)}.")
     else:
-        what = "a slot that is no longer held"
-    text = Text(f"You get a direct message {lead_words(setting.lead)} before {what}. Stop with ")
-    return text.code(f"{p}remind off").add(".")
+        text = Text(f"You get a direct message {lead_words(mine.unheld[0].lead)} before a slot that is no longer held.")
+    if len(mine.leads) > 1 and not mine.every:
+        return (
+            text.add(" Stop one with ").code(f"{p}remind HH:MM off").add(", all with ").code(f"{p}remind off").add(".")
+        )
+    return text.add(" Stop with ").code(f"{p}remind off").add(".")
 
 
 # --- the direct messages ----------------------------------------------------------------

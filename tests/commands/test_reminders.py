@@ -7,7 +7,7 @@ import json
 
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.repository import Kind, Status
-from tests.conftest import ALICE, BOB
+from tests.conftest import ALICE, BOB, ORGANISER
 
 
 async def test_no_argument_says_there_are_none_and_lists_the_slots_in_the_askers_zone(chat):
@@ -31,7 +31,7 @@ async def test_a_time_that_is_not_a_slot_lists_the_slots_and_the_usage(chat):
     text = await chat.text(BOB, "!remind 09:00")
     assert "'09:00' is not the start of a slot" in text
     assert "The slots in your time zone (UTC) are Thursday 08:00 and Thursday 17:00." in text
-    assert "!remind [HH:MM|all|off] [LEAD]" in text
+    assert "!remind [HH:MM|all|off] [LEAD|off]" in text
     assert "You get no reminders" in await chat.text(BOB, "!remind")
 
 
@@ -40,7 +40,7 @@ async def test_all_with_a_lead_and_the_bounds_of_the_lead(chat):
     assert "2 days before every session" in await chat.text(ALICE, "!remind all 2d")
     for bad in ("4m", "3d", "soon"):
         text = await chat.text(ALICE, f"!remind all {bad}")
-        assert text.startswith("!remind: LEAD:") and "!remind [HH:MM|all|off] [LEAD]" in text, text
+        assert text.startswith("!remind: LEAD:") and "!remind [HH:MM|all|off] [LEAD|off]" in text, text
     assert "2 days before every session" in await chat.text(ALICE, "!remind")
 
 
@@ -56,7 +56,7 @@ async def test_mydata_shows_the_setting_and_forgetme_removes_it(chat):
     await chat.text(ALICE, "!remind all 1h")
     dm, _ = await chat.say(ALICE, "!mydata")
     data = json.loads(dm.file.data)
-    assert data["reminder_setting"] == {"slots": "all", "lead": "1h"}
+    assert data["reminder_setting"] == [{"slot": "all", "lead": "1h"}]
     assert data["reminders_sent"] == []
     assert "reminder setting" in dm.text
     for user in (ALICE, BOB):  # a reminder sent to each
@@ -104,7 +104,7 @@ async def test_a_lead_in_words_is_understood_and_a_bad_one_is_explained(chat):
     assert "'4m' is too short" in await chat.text(ALICE, "!remind all 4m")
     odd = await chat.text(ALICE, "!remind all 1y")
     assert "'1y' is not a time before the session: write it like 15m, 2h or 1d." in odd
-    assert "Usage: !remind [HH:MM|all|off] [LEAD]" in odd
+    assert "Usage: !remind [HH:MM|all|off] [LEAD|off]" in odd
     assert "2 days before every session" in await chat.text(ALICE, "!remind"), "unchanged by the errors"
 
 
@@ -118,3 +118,128 @@ async def test_without_a_time_zone_the_times_are_said_to_be_utc_and_how_to_set_y
     assert "set your own time zone with !tz" in await chat.text(BOB, "!remind")
     await chat.text(BOB, "!tz Europe/Berlin")
     assert "!tz" not in await chat.text(BOB, "!remind")
+
+
+# --- the next reminder named is one that will be sent; one setting per slot -----------------
+
+
+async def test_the_next_reminder_named_is_not_one_whose_time_has_passed(chat):
+    chat.clock.set(dt.datetime(2026, 12, 8, 12, 0, tzinfo=dt.UTC))  # a Tuesday, 12:00
+    text = await chat.text(ALICE, "!remind all 2d")
+    # The 2-day reminder of Thursday 08:00 was due at 08:00 today: it will never be sent.
+    assert "the next at Tue 8 Dec 17:00, before session 2026-12-10 17:00 UTC." in text, text
+    assert "08:00" not in text
+
+
+async def test_the_next_reminder_named_skips_a_cancelled_session(chat):
+    await chat.text(ORGANISER, "!cancel 2026-11-26 team retreat")
+    await chat.text(ALICE, "!tz Asia/Kolkata")
+    text = await chat.text(ALICE, "!remind 13:30 1h")
+    # Its reminder becomes word of the cancellation; the next reminder is a week later.
+    assert "the next at Thu 3 Dec 12:30, before session 2026-12-03 08:00 UTC (13:30 in Kolkata)." in text, text
+
+
+async def test_the_next_reminder_is_not_one_already_sent(chat):
+    await chat.text(ALICE, "!remind 08:00 1h")
+    await reminders.record(
+        chat.store, ALICE, "2026-11-26 08:00", dt.timedelta(hours=1), Kind.REMINDER, Status.SENT, chat.clock.now()
+    )
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, 5, tzinfo=dt.UTC))  # sent at 07:00, in the grace window
+    text = await chat.text(ALICE, "!remind 08:00 1h")
+    assert "the next at Thu 3 Dec 07:00, before session 2026-12-03 08:00 UTC." in text, text
+
+
+async def test_one_due_within_the_grace_window_is_said_to_go_out_now(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, 5, tzinfo=dt.UTC))
+    text = await chat.text(ALICE, "!remind 08:00 1h")
+    assert "the next goes out now, before session 2026-11-26 08:00 UTC." in text, text
+
+
+async def test_each_slot_keeps_its_own_setting(chat):
+    await chat.text(ALICE, "!tz Europe/Berlin")
+    await chat.text(ALICE, "!remind 09:00 1h")
+    text = await chat.text(ALICE, "!remind 18:00 30m")
+    assert "30 minutes before each Thursday 18:00 session (Berlin time)" in text
+    assert "It was" not in text, "nothing was replaced"
+    shown = await chat.text(ALICE, "!remind")
+    assert (
+        "You get a direct message 1 hour before each Thursday 09:00 session and 30 minutes before each "
+        "Thursday 18:00 session (Berlin time)." in shown
+    ), shown
+    assert "!remind HH:MM off" in shown and "!remind off" in shown
+
+
+async def test_a_change_says_what_it_replaced(chat):
+    await chat.text(ALICE, "!remind 08:00 30m")
+    text = await chat.text(ALICE, "!remind 08:00 1h")
+    assert "1 hour before each Thursday 08:00 session (UTC)" in text and "It was 30 minutes before." in text, text
+    await chat.text(ALICE, "!remind 17:00 2h")
+    text = await chat.text(ALICE, "!remind all 1d")
+    assert "1 day before every session" in text
+    assert (
+        "It was 1 hour before each Thursday 08:00 session and 2 hours before each Thursday 17:00 session (UTC)." in text
+    ), text
+    text = await chat.text(ALICE, "!remind 17:00")
+    assert "15 minutes before each Thursday 17:00 session (UTC)" in text and "It was 1 day before." in text, text
+    assert (
+        "1 day before each Thursday 08:00 session and 15 minutes before each Thursday 17:00 session"
+        in await chat.text(ALICE, "!remind")
+    )
+
+
+async def test_one_slot_off_stops_only_that_one_even_after_all(chat):
+    await chat.text(ALICE, "!remind all 1h")
+    text = await chat.text(ALICE, "!remind 17:00 off")
+    assert "no more reminders before the Thursday 17:00 sessions (UTC); it was 1 hour before." in text, text
+    assert "You still get a direct message 1 hour before each Thursday 08:00 session (UTC)." in text, text
+    shown = await chat.text(ALICE, "!remind")
+    assert "You get a direct message 1 hour before each Thursday 08:00 session (UTC)." in shown, shown
+    assert "You had no reminder before the Thursday 17:00 sessions" in await chat.text(ALICE, "!remind 17:00 off")
+    assert "no more reminders before the Thursday 08:00 sessions" in await chat.text(ALICE, "!remind 8:00 off")
+    assert "You get no reminders" in await chat.text(ALICE, "!remind")
+
+
+async def test_off_alone_stops_every_slot_and_says_what_was_stopped(chat):
+    await chat.text(ALICE, "!remind 08:00 1h")
+    await chat.text(ALICE, "!remind 17:00 30m")
+    text = await chat.text(ALICE, "!remind off")
+    assert "no more reminders by direct message" in text
+    assert "It was 1 hour before each Thursday 08:00 session and 30 minutes before each Thursday 17:00" in text, text
+    assert "You get no reminders" in await chat.text(ALICE, "!remind")
+    await chat.text(ALICE, "!remind 08:00 1h")
+    assert "no more reminders by direct message" in await chat.text(ALICE, "!remind all off")
+    assert "You get no reminders" in await chat.text(ALICE, "!remind")
+
+
+async def test_off_followed_by_something_points_to_the_slot_first(chat):
+    text = await chat.text(ALICE, "!remind off 17:00")
+    assert "to stop one slot, type !remind 17:00 off" in text, text
+    assert "Usage: !remind [HH:MM|all|off] [LEAD|off]" in text
+
+
+async def test_mydata_shows_each_slots_setting_and_forgetme_erases_them_all(chat):
+    await chat.text(ALICE, "!remind all 1h")
+    await chat.text(ALICE, "!remind 17:00 30m")
+    dm, _ = await chat.say(ALICE, "!mydata")
+    assert json.loads(dm.file.data)["reminder_setting"] == [
+        {"slot": "all", "lead": "1h"},
+        {"slot": "Thursday 17:00", "lead": "30m"},
+    ]
+    await chat.text(ALICE, "!forgetme")
+    await chat.text(ALICE, "!forgetme confirm")
+    assert await reminders.settings_of(chat.store, ALICE) == []
+
+
+async def test_setting_one_slot_names_that_slots_next_reminder(chat):
+    await chat.text(ALICE, "!remind all 2d")
+    text = await chat.text(ALICE, "!remind 17:00 30m")
+    assert "the next at Thu 26 Nov 16:30, before session 2026-11-26 17:00 UTC." in text, text
+
+
+async def test_the_slots_read_in_the_order_of_the_week_whichever_comes_next(chat):
+    await chat.text(ALICE, "!remind 08:00 1h")
+    await chat.text(ALICE, "!remind 17:00 30m")
+    chat.clock.set(dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC))  # 08:00 has passed, 17:00 comes first
+    assert "1 hour before each Thursday 08:00 session and 30 minutes before each Thursday 17:00" in await chat.text(
+        ALICE, "!remind"
+    )

@@ -17,6 +17,7 @@ import aiosqlite
 import pytest
 
 from bot.features.export.reports import build_export
+from bot.features.reminders import repository as reminders
 from bot.storage.database_file import StorageError
 from bot.storage.migrations import MIGRATIONS, Migration
 from bot.storage.store import Store
@@ -163,6 +164,34 @@ async def test_newer_database_is_refused_and_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
+async def test_each_persons_reminder_setting_becomes_one_row_per_slot(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    store = await Store.open(path, [m for m in MIGRATIONS if m.version <= 12])
+    for row in [
+        (ALICE, "*", 3600, "2026-11-20T12:00:00Z"),
+        (BOB, "Thursday 08:00; Thursday 17:00", 1800, "2026-11-21T12:00:00Z"),
+        (HOST, "Thursday 17:00", 900, "2026-11-22T12:00:00Z"),
+    ]:
+        await store.execute(
+            "INSERT INTO reminder_settings (user_id, slots, lead_seconds, set_at) VALUES (?, ?, ?, ?)", row
+        )
+    await store.close()
+    store = await Store.open(path)
+    try:
+        settings = [(s.user_id, s.slot, s.lead) for s in await reminders.all_settings(store)]
+    finally:
+        await store.close()
+    hour, half, quarter = dt.timedelta(hours=1), dt.timedelta(minutes=30), dt.timedelta(minutes=15)
+    assert sorted(settings) == sorted(
+        [
+            (ALICE, reminders.ALL, hour),
+            (BOB, "Thursday 08:00", half),
+            (BOB, "Thursday 17:00", half),
+            (HOST, "Thursday 17:00", quarter),
+        ]
+    )
+
+
 # --- a database made by the last release ----------------------------------------------------
 
 
@@ -287,6 +316,11 @@ async def test_the_last_release_database_gets_the_same_answers_and_files(last_re
     # come in one fixed order (the one `ccc-bot run` used, tests/features/privacy), so its
     # JSON is compared as data and the export byte for byte.
     mydata = "ccc-mydata-2026-12-06.json"
-    assert json.loads(files.pop(mydata)) == json.loads(LAST_RELEASE["files"][mydata])
+    # A reminder setting is one row per slot now (issue 27: `!remind 08:00 1h` and
+    # `!remind 17:00 30m` both hold); the release's one setting, migrated, is the same choice.
+    released = json.loads(LAST_RELEASE["files"][mydata])
+    assert released["reminder_setting"] == {"slots": ["Thursday 08:00"], "lead": "30m"}
+    released["reminder_setting"] = [{"slot": "Thursday 08:00", "lead": "30m"}]
+    assert json.loads(files.pop(mydata)) == released
     assert files == {k: v for k, v in LAST_RELEASE["files"].items() if k != mydata}, "!export's file, byte for byte"
     assert version_of(LAST_RELEASE_DB) == 12, "the fixture itself is never touched"

@@ -1,7 +1,8 @@
-"""The `reminder_settings` table (who asked for reminders: which slots, how long before)
-and `reminders_sent` (one row per person, session, lead and kind, written 'sending' before
-the direct message goes out and marked 'sent' or 'skipped' after it, so each is sent exactly
-once). The only SQL touching them is here."""
+"""The `reminder_settings` table (who asked for reminders: one row per person and slot, or
+one for every slot, each with how long before) and `reminders_sent` (one row per person,
+session, lead and kind, written 'sending' before the direct message goes out and marked
+'sent' or 'skipped' after it, so each is sent exactly once). The only SQL touching them is
+here."""
 
 from __future__ import annotations
 
@@ -20,19 +21,17 @@ from bot.core.weekly import Slot, format_duration, parse_duration
 from bot.features.schedule.lifted import when_lifted
 from bot.storage.store import Store
 
-ALL = "*"
+ALL = "*"  # the slot of a setting for every slot that has none of its own
 
 
 @dataclass(frozen=True)
 class Setting:
-    """What a person asked for: the slots (None: all of them) and the lead."""
+    """What a person asked for one slot (ALL: every slot without a setting of its own): the
+    lead."""
 
     user_id: str
-    slots: tuple[str, ...] | None  # str(Slot), "Thursday 08:00", in the conference zone
+    slot: str  # str(Slot), "Thursday 08:00", in the conference zone; or ALL
     lead: dt.timedelta
-
-    def covers(self, slot: Slot) -> bool:
-        return self.slots is None or str(slot) in self.slots
 
 
 class Kind(StrEnum):
@@ -61,38 +60,60 @@ class Sent:
 
 
 def _setting(row: aiosqlite.Row) -> Setting:
-    slots = None if row["slots"] == ALL else tuple(row["slots"].split("; "))
-    return Setting(row["user_id"], slots, dt.timedelta(seconds=row["lead_seconds"]))
+    return Setting(row["user_id"], row["slot"], dt.timedelta(seconds=row["lead_seconds"]))
 
 
-async def setting_of(store: Store, user_id: str) -> Setting | None:
-    row = await store.fetchone(
-        "SELECT user_id, slots, lead_seconds FROM reminder_settings WHERE user_id = ?", (user_id,)
-    )
-    return None if row is None else _setting(row)
+# ALL first, then the slots in the order they were first chosen.
+_SETTINGS = "SELECT user_id, slot, lead_seconds FROM reminder_settings"
+_ORDER = f"ORDER BY user_id, slot <> '{ALL}', rowid"
 
 
-async def all_settings(store: Store) -> list[Setting]:
-    rows = await store.fetchall("SELECT user_id, slots, lead_seconds FROM reminder_settings ORDER BY user_id")
+async def settings_of(store: Store, user_id: str) -> list[Setting]:
+    rows = await store.fetchall(f"{_SETTINGS} WHERE user_id = ? {_ORDER}", (user_id,))
     return [_setting(r) for r in rows]
 
 
-async def set_setting(
-    store: Store, user_id: str, slots: Sequence[Slot] | None, lead: dt.timedelta, now: dt.datetime
+async def all_settings(store: Store) -> list[Setting]:
+    return [_setting(r) for r in await store.fetchall(f"{_SETTINGS} {_ORDER}")]
+
+
+async def set_setting(store: Store, user_id: str, slot: Slot | None, lead: dt.timedelta, now: dt.datetime) -> None:
+    """The person's lead for this slot; for every slot (None) it replaces each slot's own."""
+
+    async def work(db: aiosqlite.Connection) -> None:
+        if slot is None:
+            await db.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,))
+        await db.execute(
+            "INSERT INTO reminder_settings (user_id, slot, lead_seconds, set_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (user_id, slot) DO UPDATE SET lead_seconds = excluded.lead_seconds, "
+            "set_at = excluded.set_at",
+            (user_id, ALL if slot is None else str(slot), int(lead.total_seconds()), iso(now)),
+        )
+
+    await store.transaction(work)
+
+
+async def replace_settings(
+    store: Store, user_id: str, settings: Sequence[tuple[str, dt.timedelta]], now: dt.datetime
 ) -> None:
-    """Replace the person's choice: these slots (None: all) at this lead."""
-    stored = ALL if slots is None else "; ".join(str(s) for s in slots)
-    await store.execute(
-        "INSERT INTO reminder_settings (user_id, slots, lead_seconds, set_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (user_id) DO UPDATE SET slots = excluded.slots, lead_seconds = excluded.lead_seconds, "
-        "set_at = excluded.set_at",
-        (user_id, stored, int(lead.total_seconds()), iso(now)),
-    )
+    """The person's settings are these slots' leads, and nothing else."""
+
+    async def work(db: aiosqlite.Connection) -> None:
+        await db.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,))
+        await db.executemany(
+            "INSERT INTO reminder_settings (user_id, slot, lead_seconds, set_at) VALUES (?, ?, ?, ?)",
+            [(user_id, slot, int(lead.total_seconds()), iso(now)) for slot, lead in settings],
+        )
+
+    await store.transaction(work)
 
 
-async def clear_setting(store: Store, user_id: str) -> bool:
-    """Stop the person's reminders; False if they had none."""
-    return await store.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,)) > 0
+async def clear_setting(store: Store, user_id: str, slot: Slot | None = None) -> bool:
+    """Stop the person's reminders of this slot (its own setting), or all (None); False if
+    there was none."""
+    if slot is None:
+        return await store.execute("DELETE FROM reminder_settings WHERE user_id = ?", (user_id,)) > 0
+    return await store.execute("DELETE FROM reminder_settings WHERE user_id = ? AND slot = ?", (user_id, str(slot))) > 0
 
 
 async def record(
@@ -212,17 +233,14 @@ when_lifted("reminders", lambda db, session, at: cancellation_lifted(db, session
 
 
 async def _collect(store: Store, user_id: str) -> dict[str, Any]:
-    setting = await setting_of(store, user_id)
-    shown = None
-    if setting is not None:
-        shown = {
-            "slots": "all" if setting.slots is None else list(setting.slots),
-            "lead": format_duration(setting.lead),
-        }
+    shown = [
+        {"slot": "all" if s.slot == ALL else s.slot, "lead": format_duration(s.lead)}
+        for s in await settings_of(store, user_id)
+    ]
     sent = await privacy.rows(
         store, "SELECT session, lead, kind, status, at FROM reminders_sent WHERE user_id = ? ORDER BY at", user_id
     )
-    return {"reminder_setting": shown, "reminders_sent": sent}
+    return {"reminder_setting": shown or None, "reminders_sent": sent}
 
 
 async def _erase(db: aiosqlite.Connection, who: privacy.Erasing) -> dict[str, Any]:

@@ -11,19 +11,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.core.clock import iso
 from bot.core.config import Config
 from bot.core.model import DirectChat, Membership, OpenDirectChat, Reply, Sender, went_out
 from bot.core.text import Text
-from bot.core.weekly import format_duration, parse_duration
+from bot.core.weekly import Slot, format_duration, parse_duration
 from bot.features.announcements.messages import Announcement, CancellationNotice, announcement_of, cancellation_of
 from bot.features.announcements.sending import side_by_side
 from bot.features.announcements.timing import LOOKBACK, Lead, Notice, cancellation_due, deadline
 from bot.features.people import repository as people
 from bot.features.reminders import repository as reminders
+from bot.features.reminders.choices import by_person, holding
 from bot.features.reminders.repository import Kind, Sent, Setting, Status
 from bot.features.schedule.repository import Cancellations, load_cancellations
 from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_between
@@ -73,6 +74,74 @@ class DueReminder:
     at: dt.datetime
 
 
+def due_between(
+    config: Config, settings: Sequence[Setting], cancels: Cancellations, start: dt.datetime, end: dt.datetime
+) -> list[DueReminder]:
+    """The rule of what is due: every message of `settings` falling due in [start, end], in
+    time order. Before each session, each person's setting that holds for its slot (its
+    own, else the one for every slot) gives the reminder at its lead; a cancelled session's
+    is its cancellation instead. The sender sends these; `!remind` names the next of them."""
+    if not settings:
+        return []
+    longest = max(s.lead for s in settings)
+    people = by_person(settings)
+    items = [
+        item
+        for session in sessions_between(config, start, end + longest + dt.timedelta(seconds=1))
+        for mine in people.values()
+        for setting in [holding(mine, session.slot)]
+        if setting is not None
+        for item in [_due(setting, session, cancels)]
+        if item is not None and start <= item.at <= end
+    ]
+    return sorted(items, key=lambda i: (i.at, i.setting.user_id))
+
+
+def _due(setting: Setting, session: Session, cancels: Cancellations) -> DueReminder | None:
+    cancellation = cancels.of(session)
+    if cancellation is None:
+        return DueReminder(setting, session, Kind.REMINDER, session.starts_at - setting.lead)
+    # Instead of the reminder, the cancellation, when the reminder would have gone.
+    at = cancellation_due(session, setting.lead, cancellation)
+    return None if at is None else DueReminder(setting, session, Kind.CANCELLED, at)
+
+
+def deadline_of(config: Config, session: Session, lead: dt.timedelta, kind: Kind) -> dt.datetime:
+    """After this one not sent yet is skipped: the announcements' grace window."""
+    told = Notice.CANCELLED if kind in (Kind.CANCELLED, Kind.RESTORED) else Lead(lead)
+    return deadline(config.conference, session, told)
+
+
+# How far ahead `next_reminder` looks: first the next two weeks, then as far as a session can
+# be cancelled (a year) and a lead reaches.
+_AHEAD = (dt.timedelta(days=15), dt.timedelta(days=370))
+
+
+async def next_reminder(
+    store: Store, config: Config, user_id: str, now: dt.datetime, slot: Slot | None = None
+) -> DueReminder | None:
+    """The next reminder the person will really get (before a session of `slot`, if given),
+    by the sender's rule: not one whose time passed beyond the grace window, nor one already
+    recorded, nor a cancelled session's (its cancellation goes instead); due before `now`
+    (within the grace window) it goes out at once."""
+    settings = await reminders.settings_of(store, user_id)
+    if not settings:
+        return None
+    cancels = await load_cancellations(store)
+    recorded = {(s.session, s.lead) for s in await reminders.sent_to(store, user_id) if s.kind == Kind.REMINDER}
+    for ahead in _AHEAD:
+        for item in due_between(config, settings, cancels, now - LOOKBACK, now + ahead):
+            lead = item.setting.lead
+            if (
+                item.kind == Kind.REMINDER
+                and slot in (None, item.session.slot)
+                and now <= deadline_of(config, item.session, lead, item.kind)
+                and (item.session.key, format_duration(lead)) not in recorded
+            ):
+                return item
+    return None
+
+
 async def open_direct_chat(opener: OpenDirectChat | None, user_id: str) -> DirectChat | None:
     """The person's direct chat, opened now if need be by `opener` (`Services.open_direct_chat`,
     set by the Matrix adapter), so that the first reminder does not wait for a new room; None
@@ -117,32 +186,10 @@ class Reminders:
         settings = await reminders.all_settings(self.store)
         if not settings:
             return []
-        config = self.config
-        cancels = await load_cancellations(self.store)
-        longest = max(s.lead for s in settings)
-        sessions = sessions_between(config, start, end + longest + dt.timedelta(seconds=1))
-        items = [
-            item
-            for session in sessions
-            for setting in settings
-            if setting.covers(session.slot)
-            for item in [self._due(setting, session, cancels)]
-            if item is not None and start <= item.at <= end
-        ]
-        return sorted(items, key=lambda i: (i.at, i.setting.user_id))
-
-    def _due(self, setting: Setting, session: Session, cancels: Cancellations) -> DueReminder | None:
-        cancellation = cancels.of(session)
-        if cancellation is None:
-            return DueReminder(setting, session, Kind.REMINDER, session.starts_at - setting.lead)
-        # Instead of the reminder, the cancellation, when the reminder would have gone.
-        at = cancellation_due(session, setting.lead, cancellation)
-        return None if at is None else DueReminder(setting, session, Kind.CANCELLED, at)
+        return due_between(self.config, settings, await load_cancellations(self.store), start, end)
 
     def deadline(self, session: Session, lead: dt.timedelta, kind: Kind) -> dt.datetime:
-        """After this one not sent yet is skipped: the announcements' grace window."""
-        told = Notice.CANCELLED if kind in (Kind.CANCELLED, Kind.RESTORED) else Lead(lead)
-        return deadline(self.config.conference, session, told)
+        return deadline_of(self.config, session, lead, kind)
 
     # --- the announcer's rider ---------------------------------------------------------
 

@@ -15,23 +15,27 @@ NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
 MORNING, EVENING = Slot(3, dt.time(8, 0)), Slot(3, dt.time(17, 0))
 
 
-async def test_a_new_choice_replaces_the_old_and_survives_reopening(tmp_path):
+async def test_one_setting_per_slot_or_for_every_slot_survives_reopening(tmp_path):
     store = await Store.open(tmp_path / "bot.sqlite3")
-    await reminders.set_setting(store, ALICE, [MORNING], dt.timedelta(minutes=15), NOW)
-    await reminders.set_setting(store, ALICE, None, dt.timedelta(hours=1), NOW)
-    await reminders.set_setting(store, BOB, [EVENING], dt.timedelta(minutes=30), NOW)
+    hour, half = dt.timedelta(hours=1), dt.timedelta(minutes=30)
+    await reminders.set_setting(store, ALICE, MORNING, dt.timedelta(minutes=15), NOW)
+    await reminders.set_setting(store, ALICE, MORNING, hour, NOW)  # the slot's own, replaced
+    await reminders.set_setting(store, ALICE, EVENING, half, NOW)  # another slot's, beside it
+    await reminders.set_setting(store, BOB, MORNING, half, NOW)
+    await reminders.set_setting(store, BOB, None, hour, NOW)  # every slot: replaces the slot's own
     await store.close()
     store = await Store.open(tmp_path / "bot.sqlite3")
     try:
-        alice = await reminders.setting_of(store, ALICE)
-        assert alice is not None and alice.slots is None and alice.lead == dt.timedelta(hours=1)
-        assert alice.covers(MORNING) and alice.covers(EVENING)
-        bob = await reminders.setting_of(store, BOB)
-        assert bob is not None and bob.covers(EVENING) and not bob.covers(MORNING)
-        assert [s.user_id for s in await reminders.all_settings(store)] == [ALICE, BOB]
+        alice = await reminders.settings_of(store, ALICE)
+        assert [(s.slot, s.lead) for s in alice] == [(str(MORNING), hour), (str(EVENING), half)]
+        assert [(s.slot, s.lead) for s in await reminders.settings_of(store, BOB)] == [(reminders.ALL, hour)]
+        assert [s.user_id for s in await reminders.all_settings(store)] == [ALICE, ALICE, BOB]
+        assert await reminders.clear_setting(store, ALICE, EVENING)
+        assert not await reminders.clear_setting(store, ALICE, EVENING)  # nothing left to stop
+        assert [s.slot for s in await reminders.settings_of(store, ALICE)] == [str(MORNING)]
         assert await reminders.clear_setting(store, ALICE)
-        assert not await reminders.clear_setting(store, ALICE)  # nothing left to stop
-        assert await reminders.setting_of(store, ALICE) is None
+        assert not await reminders.clear_setting(store, ALICE)
+        assert await reminders.settings_of(store, ALICE) == []
     finally:
         await store.close()
 

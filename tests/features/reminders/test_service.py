@@ -112,6 +112,25 @@ async def test_all_slots_and_nobody_else(chat):
     assert server.to(ALICE) == []
 
 
+async def test_each_slot_goes_out_at_its_own_lead(chat):
+    await chat.text(ALICE, "!remind 08:00 1h")
+    await chat.text(ALICE, "!remind 17:00 30m")
+    await chat.text(BOB, "!remind all 2h")
+    await chat.text(BOB, "!remind 17:00 off")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(26, 5))
+    await walk(chat, announcer, at(26, 18), step=5)
+    alice = server.to(ALICE)
+    assert [when for when, _ in alice] == [at(26, 7), at(26, 16, 30)]
+    assert [reply.key for _, reply in alice] == [
+        f"remind:{ALICE}:2026-11-26 08:00:1h",
+        f"remind:{ALICE}:2026-11-26 17:00:30m",
+    ]
+    assert "starts in 1 hour" in alice[0][1].text and "starts in 30 minutes" in alice[1][1].text
+    assert [when for when, _ in server.to(BOB)] == [at(26, 6)]
+
+
 async def test_a_restart_neither_repeats_nor_loses_one(chat):
     await chat.text(ALICE, "!remind 08:00")
     crashing = DirectMessages(chat, crash=True)
