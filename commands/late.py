@@ -16,7 +16,7 @@ from bot.core.text import Text, clean
 from bot.core.timezones import place_name
 from bot.core.weekly import Slot
 from bot.features.people.names import name_of
-from bot.features.reminders import repository as reminders
+from bot.features.reminders.choices import reminded_slots
 from bot.features.schedule.time_of_day import read_time_of_day
 from bot.features.schedule.weekly_sessions import Session, local_time, session_by_key, sessions_between
 from bot.features.sessions import repository
@@ -148,8 +148,7 @@ async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
 async def _usual_slots(ctx: Context) -> list[Slot]:
     """The slots the asker usually comes to: those they get reminders of, else the slot of
     their last check-in; none (the next session, whichever) if neither says."""
-    setting = await reminders.setting_of(ctx.store, ctx.sender)
-    reminded = [slot for slot in ctx.config.conference.slots if setting is not None and setting.covers(slot)]
+    reminded = await reminded_slots(ctx.store, ctx.sender, ctx.config.conference.slots)
     if reminded:
         return reminded
     key = await repository.last_check_in(ctx.store, ctx.sender)
