@@ -13,7 +13,7 @@ from bot.core.timezones import place_name
 from bot.features.announcements.messages import Announcement, CancellationNotice, HostWait, Wording
 from bot.features.schedule.weekly_sessions import Session, local_time
 from bot.features.sessions.hosts import Person
-from bot.features.sessions.repository import LateComer
+from bot.features.sessions.late_notes import LateComer
 from bot.features.sessions.summary import Summary
 from commands.wording import countdown, duration_text, long_date, time_in, with_full_stop
 

@@ -19,7 +19,7 @@ from bot.features.people.names import name_of
 from bot.features.reminders.choices import reminded_slots
 from bot.features.schedule.time_of_day import read_time_of_day
 from bot.features.schedule.weekly_sessions import Session, local_time, session_by_key, sessions_between
-from bot.features.sessions import repository
+from bot.features.sessions import late_notes, repository
 from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from commands.dates import (
     asker_zone,
@@ -72,7 +72,7 @@ async def late(
         return [ctx.reply(there.add(", so you are there, not late: nothing was noted."))]
     await remember_name(ctx)
     said = clean(asked.note, NOTE_LENGTH)
-    earlier = await repository.note_late(ctx.store, view.key, ctx.sender, said, ctx.clock.now())
+    earlier = await late_notes.note_late(ctx.store, view.key, ctx.sender, said, ctx.clock.now())
     return await _noted(ctx, view, zone, said, earlier)
 
 
@@ -118,7 +118,7 @@ async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
             raise UsageError("after off, give nothing or the session's time (HH:MM or YYYY-MM-DD HH:MM)")
         view = asked.named
     else:
-        mine = await repository.late_notes_of(store, ctx.sender)
+        mine = await late_notes.late_notes_of(store, ctx.sender)
         meant = line.meant(await _usual_slots(ctx))
         pending = [v for v in (line.view_of_key(key) for key in mine) if not v.phase.over]
         if meant is not None and meant.key in mine:
@@ -128,7 +128,7 @@ async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
         else:
             raise CommandError("You had left no note that you would come later, so there is nothing to withdraw.")
     name = session_name(view.session, zone)
-    withdrawn = await repository.withdraw_late(store, view.key, ctx.sender)
+    withdrawn = await late_notes.withdraw_late(store, view.key, ctx.sender)
     if withdrawn is None:
         raise CommandError(f"You had left no note for session {name}, so there is nothing to withdraw.")
     said = f"“{withdrawn}”" if withdrawn else "(without text)"

@@ -11,7 +11,7 @@ from bot.core.text import Text
 from bot.features.people.names import name_of
 from bot.features.schedule.repository import load_cancellations
 from bot.features.schedule.weekly_sessions import Session
-from bot.features.sessions import hosts, repository, summary, timeline
+from bot.features.sessions import hosts, late_notes, repository, summary, timeline
 from bot.features.sessions.repository import CHECK_IN_REACTION
 from bot.features.sessions.timeline import START_EARLY, START_LATE
 from commands.announcements import late_text, link_line, summary_text
@@ -127,7 +127,7 @@ async def start(ctx: Context) -> list[Reply]:
     here_text = None
     if opens_thread:
         # Notes left with !late before the thread opened go into its first message.
-        late = await repository.late_comers(store, key)
+        late = await late_notes.late_comers(store, key)
         if late:
             here_text = Text().extend(text).line().extend(late_text(late))
     # Without a thread yet, this message (anchored to the session) becomes its root.

@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.core.reactions import record_anchor
 from bot.features.people import repository as people
-from bot.features.sessions import repository, summary
+from bot.features.sessions import late_notes, summary
 from commands.announcements import summary_text
 from tests.conftest import ALICE, HOST, ORGANISER, ROOM
 
@@ -30,7 +30,7 @@ async def start(chat, user=HOST, event_id="$start", room=ROOM) -> list:
 
 
 async def notes(chat, key: str) -> list[tuple[str, str]]:
-    return [(c.name, c.note) for c in await repository.late_comers(chat.store, key)]
+    return [(c.name, c.note) for c in await late_notes.late_comers(chat.store, key)]
 
 
 async def names(chat) -> None:
@@ -225,8 +225,8 @@ async def test_a_time_that_is_no_session_is_refused_with_the_times_there_are(cha
     assert "'2026-13-10' is not a date (YYYY-MM-DD)" in text and USAGE in text, text
     text = await chat.text(CAROL, "!late 2026-12-10 5pm")
     assert "Times are written HH:MM" in text or "There is no session" in text, text
-    assert await repository.late_comers(chat.store, "2026-12-10 08:00") == []
-    assert await repository.late_comers(chat.store, "2026-12-10 17:00") == []
+    assert await late_notes.late_comers(chat.store, "2026-12-10 08:00") == []
+    assert await late_notes.late_comers(chat.store, "2026-12-10 17:00") == []
 
 
 async def test_words_that_merely_start_with_a_number_are_the_note(chat):

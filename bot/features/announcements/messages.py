@@ -14,9 +14,9 @@ from bot.features.announcements.timing import ON_TIME
 from bot.features.schedule.held import next_held_sessions
 from bot.features.schedule.repository import load_cancellations
 from bot.features.schedule.weekly_sessions import Session
-from bot.features.sessions import hosts, repository
+from bot.features.sessions import hosts, late_notes, repository
 from bot.features.sessions.hosts import Person
-from bot.features.sessions.repository import LateComer
+from bot.features.sessions.late_notes import LateComer
 from bot.features.sessions.summary import Summary
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import top_open_topics
@@ -97,7 +97,7 @@ async def announcement_of(
         agenda=await top_open_topics(store, AGENDA_SIZE),
         volunteers=await hosts.people(store, await repository.volunteers_of(store, session.key)),
         ping=ping,
-        late=await repository.late_comers(store, session.key) if late else [],
+        late=await late_notes.late_comers(store, session.key) if late else [],
     )
 
 

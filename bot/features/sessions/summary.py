@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.features.sessions.repository import Attendee, LateComer, late_comers, present, state_of
+from bot.features.sessions.late_notes import LateComer, late_comers
+from bot.features.sessions.repository import Attendee, present, state_of
 from bot.features.sessions.timeline import minutes_held
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import discussed_in

@@ -118,15 +118,3 @@ async def test_attendance_history_has_every_session_started_or_checked_in_to_in_
         "2026-11-26 17:00",
         "2026-12-03 17:00",
     ]
-
-
-async def test_a_late_note_replaced_or_withdrawn_gives_back_the_one_before(chat):
-    store = chat.store
-    assert await repository.note_late(store, MORNING, ALICE, "on a train", at(23, 12)) is None
-    assert await repository.note_late(store, MORNING, ALICE, "", at(23, 13)) == "on a train"
-    assert await repository.note_late(store, "2026-12-03 17:00", ALICE, "shift", at(23, 13)) is None
-    assert await repository.late_notes_of(store, ALICE) == {MORNING: "", "2026-12-03 17:00": "shift"}
-    assert await repository.withdraw_late(store, MORNING, ALICE) == ""
-    assert await repository.withdraw_late(store, MORNING, ALICE) is None
-    assert await repository.late_notes_of(store, ALICE) == {"2026-12-03 17:00": "shift"}
-    assert await repository.late_notes_of(store, BOB) == {}
