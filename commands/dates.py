@@ -16,7 +16,15 @@ from bot.core.text import clean
 from bot.core.timezones import place_name
 from bot.features.people import repository as people
 from bot.features.schedule.time_of_day import TimeOfDay, read_time_of_day
-from bot.features.schedule.weekly_sessions import Session, local_time, planning_range, sessions_between, sessions_on
+from bot.features.schedule.weekly_sessions import (
+    PLANNING_AHEAD,
+    DateRange,
+    Session,
+    local_time,
+    planning_range,
+    sessions_between,
+    sessions_on,
+)
 from commands.wording import time_in
 
 
@@ -49,7 +57,21 @@ def time_of_day_error(
 def check_planned_day(ctx: Context, day: dt.date) -> None:
     """Refuse a date before today or over a year ahead, before anything is worked out
     about it (a date near year 1 or 9999 has no instant in some zones)."""
-    allowed = planning_range(ctx.config, ctx.clock.now())
+    _check_in_range(day, planning_range(ctx.config, ctx.clock.now()))
+
+
+def check_day_in(ctx: Context, day: dt.date, zone: str | None) -> None:
+    """`check_planned_day` for a date the asker gives in their zone (None: UTC), as
+    `sessions_on_day_in` reads it: from today there up to a year ahead."""
+    today = ctx.clock.now().astimezone(pytz.timezone(zone or "UTC")).date()
+    try:
+        last = today + PLANNING_AHEAD
+    except (ValueError, OverflowError):  # a clock in the year 9999
+        last = dt.date.max
+    _check_in_range(day, DateRange(today, last))
+
+
+def _check_in_range(day: dt.date, allowed: DateRange) -> None:
     if day in allowed:
         return
     why = "is in the past" if day < allowed.first else "is too far ahead"
