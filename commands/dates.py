@@ -140,12 +140,36 @@ def read_typed_time(ctx: Context, command: str, day: dt.date, text: str, zone: s
     typed = read_time_of_day(text)
     if typed is None:
         return None
-    rest = typed.rest
+    rest, suffix = typed.rest, ""
     if rest[:3].upper() == "UTC" and (len(rest) == 3 or not rest[3].isalnum()):
+        suffix = " UTC" if zone is not None else ""  # needed again only where the asker has a zone
         zone, rest = None, rest[3:].strip()
     if not typed.canonical or typed.time is None:
-        raise time_of_day_error(ctx, command, day, typed, rest=rest)
+        raise _typed_time_error(ctx, command, day, typed, f"{suffix} {clean(rest, 100)}".rstrip(), zone)
     return TypedTime(typed.time, zone, rest)
+
+
+def _typed_time_error(
+    ctx: Context, command: str, day: dt.date, typed: TimeOfDay, rest: str, zone: str | None
+) -> UsageError:
+    """`time_of_day_error` for a time in `zone` (None: UTC): the day's times as they are
+    there, and the command that would work typed as the asker types it (`rest`: what
+    follows the time, ' UTC' first if they typed it)."""
+    on_day = sessions_on_day_in(ctx.config, day, zone)
+    there = f" ({place_name(zone)} time)" if zone else " UTC"
+    if not on_day:
+        return UsageError(f"There is no session on {day:%A} {day.isoformat()}{there}. Nothing was changed.")
+    times = [local_time(s.starts_at, zone or "UTC").time() for s in on_day]
+    shown = clean(typed.typed, 40)
+    if typed.time in times:
+        return UsageError(
+            f"{shown!r} looks like a time: did you mean {ctx.prefix}{command} {day.isoformat()} "
+            f"{typed.time:%H:%M}{rest}? Times are written HH:MM; nothing was changed."
+        )
+    listed = " and ".join(f"{t:%H:%M}" for t in times)
+    return UsageError(
+        f"There is no session at {shown} on {day.isoformat()}; that day has {listed}{there}. Nothing was changed."
+    )
 
 
 def session_at_typed(config: Config, day: dt.date, typed: TypedTime) -> Session | None:

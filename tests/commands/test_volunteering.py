@@ -211,3 +211,14 @@ async def test_a_cancelled_session_needs_no_host_and_no_one_is_asked_to_voluntee
     assert "It is cancelled, so it needs no host." in text, text
     assert "!host" not in text and "Nobody else" not in text, text
     assert await repository.volunteers_of(chat.store, "2026-12-03 08:00") == []
+
+
+async def test_a_time_written_otherwise_is_answered_in_the_askers_zone(chat):
+    await chat.say(ALICE, f"!tz {KOLKATA}")
+    text = await chat.text(ALICE, "!host 2026-12-10 1:30pm")
+    assert "did you mean !host 2026-12-10 13:30? Times are written HH:MM" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 8am")
+    assert "There is no session at 8am on 2026-12-10; that day has 13:30 and 22:30 (Kolkata time)." in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 8am UTC")
+    assert "did you mean !host 2026-12-10 08:00 UTC?" in text, text
+    assert await repository.offers_of(chat.store, ALICE) == []
