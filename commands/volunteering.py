@@ -54,11 +54,14 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     if not await repository.volunteer(ctx.store, view.key, ctx.sender, now):
         return ctx.reply(Text("You have already volunteered to host session ").bold(name).add("."))
     starts = view.session.starts_at
-    when = "now, waiting for its host" if view.phase is Phase.WAITING else countdown(starts - now)
-    weekday = local_time(starts, zone or "UTC")
-    text = Text("Thank you! You volunteered to host session ").bold(name).add(f", on {weekday:%A}, {when}.")
-    text.line("You can ").code(f"{p}start").add(" it from 30 minutes before its time; ")
-    text.add("the announcements name you, and the last reminder pings you.")
+    text = Text("Thank you! You volunteered to host session ").bold(name)
+    if view.phase is Phase.WAITING:
+        text.add(", which waits for its host: start it with ").code(f"{p}start").add(".")
+    else:
+        weekday = local_time(starts, zone or "UTC")
+        text.add(f", on {weekday:%A}, {countdown(starts - now)}.")
+        text.line("You can ").code(f"{p}start").add(" it from 30 minutes before its time; ")
+        text.add("the announcements name you, and the last reminder pings you.")
     others = [u for u in await repository.volunteers_of(ctx.store, view.key) if u != ctx.sender]
     if others:
         names = [await name_of(ctx.store, u) for u in others]

@@ -186,7 +186,10 @@ async def test_host_takes_the_session_waiting_for_its_host_and_names_its_state(c
     await chat.say(ALICE, f"!tz {KOLKATA}")
     chat.clock.set(at(26, 8, 5))  # the 08:00 session waits for its host
     text = await chat.text(ALICE, "!host")
-    assert "volunteered to host session 2026-11-26 08:00 UTC (13:30 in Kolkata)" in text, text
+    assert text == (
+        "Thank you! You volunteered to host session 2026-11-26 08:00 UTC (13:30 in Kolkata), "
+        "which waits for its host: start it with !start."
+    ), text
     await chat.say(HOST, "!start")
     text = await chat.text(BOB, "!host 2026-11-26 08:00")
     assert text == "Session 2026-11-26 08:00 UTC is already running; @host:example.org started it.", text
