@@ -16,7 +16,15 @@ from bot.core.text import clean
 from bot.core.timezones import place_name
 from bot.features.people import repository as people
 from bot.features.schedule.time_of_day import TimeOfDay, read_time_of_day
-from bot.features.schedule.weekly_sessions import Session, local_time, planning_range, sessions_between, sessions_on
+from bot.features.schedule.weekly_sessions import (
+    PLANNING_AHEAD,
+    DateRange,
+    Session,
+    local_time,
+    planning_range,
+    sessions_between,
+    sessions_on,
+)
 from commands.wording import time_in
 
 
@@ -49,7 +57,21 @@ def time_of_day_error(
 def check_planned_day(ctx: Context, day: dt.date) -> None:
     """Refuse a date before today or over a year ahead, before anything is worked out
     about it (a date near year 1 or 9999 has no instant in some zones)."""
-    allowed = planning_range(ctx.config, ctx.clock.now())
+    _check_in_range(day, planning_range(ctx.config, ctx.clock.now()))
+
+
+def check_day_in(ctx: Context, day: dt.date, zone: str | None) -> None:
+    """`check_planned_day` for a date the asker gives in their zone (None: UTC), as
+    `sessions_on_day_in` reads it: from today there up to a year ahead."""
+    today = ctx.clock.now().astimezone(pytz.timezone(zone or "UTC")).date()
+    try:
+        last = today + PLANNING_AHEAD
+    except (ValueError, OverflowError):  # a clock in the year 9999
+        last = dt.date.max
+    _check_in_range(day, DateRange(today, last))
+
+
+def _check_in_range(day: dt.date, allowed: DateRange) -> None:
     if day in allowed:
         return
     why = "is in the past" if day < allowed.first else "is too far ahead"
@@ -118,13 +140,37 @@ def read_typed_time(ctx: Context, command: str, day: dt.date, text: str, zone: s
     typed = read_time_of_day(text)
     if typed is None:
         return None
-    rest = typed.rest
+    rest, suffix = typed.rest, ""
     if rest[:3].upper() == "UTC" and (len(rest) == 3 or not rest[3].isalnum()):
+        suffix = " UTC" if zone is not None else ""  # needed again only where the asker has a zone
         zone, rest = None, rest[3:].strip()
     # Taken only written as one word H:MM or HH:MM: 'T17:00', 'at 17:00' or '17:00-18:00' is refused.
     if not typed.canonical or typed.time is None or text.split()[0] != typed.typed:
-        raise time_of_day_error(ctx, command, day, typed, rest=rest)
+        raise _typed_time_error(ctx, command, day, typed, f"{suffix} {clean(rest, 100)}".rstrip(), zone)
     return TypedTime(typed.time, zone, rest)
+
+
+def _typed_time_error(
+    ctx: Context, command: str, day: dt.date, typed: TimeOfDay, rest: str, zone: str | None
+) -> UsageError:
+    """`time_of_day_error` for a time in `zone` (None: UTC): the day's times as they are
+    there, and the command that would work typed as the asker types it (`rest`: what
+    follows the time, ' UTC' first if they typed it)."""
+    on_day = sessions_on_day_in(ctx.config, day, zone)
+    there = f" ({place_name(zone)} time)" if zone else " UTC"
+    if not on_day:
+        return UsageError(f"There is no session on {day:%A} {day.isoformat()}{there}. Nothing was changed.")
+    times = [local_time(s.starts_at, zone or "UTC").time() for s in on_day]
+    shown = clean(typed.typed, 40)
+    if typed.time in times:
+        return UsageError(
+            f"{shown!r} looks like a time: did you mean {ctx.prefix}{command} {day.isoformat()} "
+            f"{typed.time:%H:%M}{rest}? Times are written HH:MM; nothing was changed."
+        )
+    listed = " and ".join(f"{t:%H:%M}" for t in times)
+    return UsageError(
+        f"There is no session at {shown} on {day.isoformat()}; that day has {listed}{there}. Nothing was changed."
+    )
 
 
 def session_at_typed(config: Config, day: dt.date, typed: TypedTime) -> Session | None:

@@ -1,61 +1,108 @@
-"""Words for someone who volunteered to host a later session and types a host command
-now: they are a host, of another session, so not the plain "for hosts only". Shared by
-the session commands (!start, !end) and the topic ones (!discussed, !undiscussed)."""
+"""Words about who hosts a session, shared by the session commands (!host, !unhost,
+!start, !end) and the topic ones (!discussed, !undiscussed): the sessions someone offered
+to host, who may do what a refused host command does (by name, no ping), and what someone
+who volunteered for a later session hears when they type a host command now."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.core.dispatcher import Context
 from bot.core.model import Reply
+from bot.core.registry import CommandSpec
 from bot.core.text import Text
-from bot.features.people.names import name_of
-from bot.features.schedule.repository import Cancellations, load_cancellations
-from bot.features.schedule.weekly_sessions import Session, session_from_key
+from bot.core.timezones import place_name
+from bot.features.schedule.weekly_sessions import local_time, session_from_key
 from bot.features.sessions import repository
-from bot.features.sessions.timeline import START_EARLY, START_LATE
+from bot.features.sessions.hosts import SessionHosts, hosts_of
+from bot.features.sessions.timeline import START_EARLY, Phase, SessionView, Timeline
+from commands.dates import asker_zone, session_name
 from commands.wording import countdown
 
+# The phases in which an offer to host still stands: the session is ahead (cancelled or
+# not) or waits for its host.
+_OPEN = (Phase.COMING, Phase.WAITING, Phase.CANCELLED)
 
-async def coming_offers(ctx: Context) -> list[Session]:
-    """The sessions the asker offered to host that have not started and are not over."""
-    now, out = ctx.clock.now(), []
+
+async def coming_offers(ctx: Context, timeline: Timeline | None = None) -> list[SessionView]:
+    """The sessions the asker offered to host that nobody has started and that are not
+    over (cancelled ones ahead included), in time order."""
+    timeline = timeline or await Timeline.load(ctx.store, ctx.config, ctx.clock.now())
+    out = []
     for key in await repository.offers_of(ctx.store, ctx.sender):
         try:
-            session = session_from_key(ctx.config, key)
-        except ValueError:
+            view = timeline.view(session_from_key(ctx.config, key))
+        except (ValueError, OverflowError):  # an offer stored for a date no zone can hold
             continue
-        state = await repository.state_of(ctx.store, key)
-        if (state is None or state.started_at is None) and session.starts_at + START_LATE >= now:
-            out.append(session)
-    return sorted(out, key=lambda s: s.starts_at)
+        if view.phase in _OPEN:
+            out.append(view)
+    return sorted(out, key=lambda v: v.session.starts_at)
 
 
-def offer_text(ctx: Context, offers: list[Session], cancels: Cancellations) -> Text:
+def typed_as(at: dt.datetime, zone: str | None) -> str:
+    """How the asker types a session's date and time back (`!host 2026-12-10 13:30`): in
+    their zone, as the planning commands read it."""
+    return f"{local_time(at, zone or 'UTC'):%Y-%m-%d %H:%M}"
+
+
+def time_name(at: dt.datetime, zone: str | None) -> str:
+    """'07:30 UTC', and for someone with a zone '07:30 UTC (13:00 in Kolkata)'."""
+    name = f"{at.astimezone(dt.UTC):%H:%M} UTC"
+    if zone is None or zone == "UTC":
+        return name
+    return f"{name} ({local_time(at, zone):%H:%M} in {place_name(zone)})"
+
+
+def who_may(hosts: SessionHosts, what: str) -> str:
+    """'Alice (who started it), Bob and Carol (who volunteered for it), a host or an
+    organiser can end it': names as text, no pings."""
+    parts = []
+    if hosts.started_by is not None:
+        parts.append(f"{hosts.started_by.name} (who started it)")
+    names = [p.name for p in hosts.volunteers]
+    if names:
+        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"{joined} (who volunteered for it)")
+    return ", ".join([*parts, f"a host or an organiser can {what}"])
+
+
+async def not_your_session(ctx: Context, key: str, what: str) -> str:
+    """The refusal to someone who does not host session `key`: who may instead."""
+    name = session_name(session_from_key(ctx.config, key), await asker_zone(ctx))
+    return f"You don't host session {name}. Only {who_may(await hosts_of(ctx.store, key), what)}."
+
+
+def offer_text(ctx: Context, offers: list[SessionView], zone: str | None) -> Text:
     """'You volunteered to host session …, which can be started from … (in …).', or that
     the sessions offered for are cancelled. `offers` is not empty."""
     now = ctx.clock.now()
-    theirs = next((s for s in offers if cancels.of(s) is None), None)
+    theirs = next((v.session for v in offers if not v.phase.cancelled), None)
     if theirs is None:
-        keys = ", ".join(s.key for s in offers)
-        text = Text(f"You volunteered to host session {keys}, but ")
+        names = ", ".join(session_name(v.session, zone) for v in offers)
+        text = Text(f"You volunteered to host session {names}, but ")
         return text.add("it is" if len(offers) == 1 else "they are").add(" cancelled.")
     opens = theirs.starts_at - START_EARLY
-    text = Text(f"You volunteered to host session {theirs.key}, which can be started from {opens:%H:%M} UTC")
+    text = Text(f"You volunteered to host session {session_name(theirs, zone)}, ")
+    text.add(f"which can be started from {time_name(opens, zone)}")
     if opens.date() != now.date():
         text.add(f" on {opens:%A} {opens.day} {opens:%B}")
     return text.add(f" ({countdown(opens - now)}).")
 
 
-async def host_of_another(ctx: Context, *, allowed: str, idle: str) -> Reply | None:
-    """A host command refused to a volunteer of a later session: which session is theirs,
-    then who `allowed` (may end it, may mark its topics) for the running one, or `idle`
-    after "No session is running, so". None for someone with no offer (the plain refusal)."""
-    offers = await coming_offers(ctx)
-    if not offers:
+async def host_of_another(ctx: Context, *, what: str, idle: str) -> Reply | None:
+    """A host command refused by role: for someone who volunteered for a later session,
+    which session is theirs; then, while one runs, who may `what` it (end it, mark its
+    topics), else `idle` after "No session is running, so". None for someone with no
+    offer and no session running (the plain "for hosts only")."""
+    timeline = await Timeline.load(ctx.store, ctx.config, ctx.clock.now())
+    offers, zone, running = await coming_offers(ctx, timeline), await asker_zone(ctx), timeline.running()
+    if offers:
+        text = offer_text(ctx, offers, zone)
+    elif running is not None and isinstance(ctx.spec, CommandSpec):
+        text = Text().code(f"{ctx.prefix}{ctx.spec.name}").add(f" is for {ctx.spec.role.label} only.")
+    else:
         return None
-    text = offer_text(ctx, offers, await load_cancellations(ctx.store))
-    key = await repository.running_session(ctx.store)
-    if key is None:
+    if running is None:
         return ctx.reply(text.line(f"No session is running, so {idle}."))
-    state = await repository.state_of(ctx.store, key)
-    starter = await name_of(ctx.store, state.started_by or "") if state else "someone else"
-    return ctx.reply(text.line(f"Session {key} is running, started by {starter}; only {allowed}."))
+    who = who_may(await hosts_of(ctx.store, running.key), what)
+    return ctx.reply(text.line(f"Session {session_name(running.session, zone)} is running; only {who}."))

@@ -11,9 +11,9 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply
 from bot.core.text import Text, clean
 from bot.features.people import repository as people
-from bot.features.schedule.held import next_held_sessions
-from bot.features.schedule.repository import load_cancellations
 from bot.features.sessions import repository
+from bot.features.sessions.timeline import Timeline
+from commands.dates import asker_zone, session_name
 from commands.wording import countdown, listed
 
 
@@ -24,11 +24,13 @@ async def remember_name(ctx: Context) -> None:
 
 
 async def next_hint(ctx: Context) -> str:
+    """'The next session is 2026-12-10 08:00 UTC (13:30 in Kolkata), in 2 days 4 hours.'"""
     now = ctx.clock.now()
-    following = next_held_sessions(ctx.config, await load_cancellations(ctx.store), now, 1)
-    if not following:
+    following = (await Timeline.load(ctx.store, ctx.config, now)).next_held()
+    if following is None:
         return "No session is planned."
-    return f"The next session is {following[0].key} ({countdown(following[0].starts_at - now)})."
+    name = session_name(following.session, await asker_zone(ctx))
+    return f"The next session is {name}, {countdown(following.session.starts_at - now)}."
 
 
 def host_wanted(prefix: str, volunteers: Sequence[str]) -> Text:

@@ -9,14 +9,21 @@ from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text
 from bot.features.people.names import name_of
-from bot.features.schedule.repository import load_cancellations
-from bot.features.schedule.weekly_sessions import Session
+from bot.features.schedule.weekly_sessions import Session, session_from_key
 from bot.features.sessions import hosts, late_notes, repository, summary, timeline
 from bot.features.sessions.repository import CHECK_IN_REACTION
-from bot.features.sessions.timeline import START_EARLY, START_LATE
+from bot.features.sessions.timeline import START_EARLY, START_LATE, Phase, Timeline, start_opens
 from commands.announcements import late_text, link_line, summary_text
 from commands.dates import asker_zone, session_name
-from commands.hosting import coming_offers, host_of_another, offer_text
+from commands.hosting import (
+    coming_offers,
+    host_of_another,
+    not_your_session,
+    offer_text,
+    time_name,
+    typed_as,
+    who_may,
+)
 from commands.session_common import host_wanted, in_every_thread, next_hint, remember_name
 from commands.wording import countdown
 
@@ -34,25 +41,23 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
     """!start from someone who is no host now but volunteered for a later session: not
     "for hosts only" (they are its host) but when theirs can be started, and who starts
     the one whose window is open. None for someone with no offer (the plain refusal)."""
-    offers = await coming_offers(ctx)
+    now_on = await Timeline.load(ctx.store, ctx.config, ctx.clock.now())
+    offers = await coming_offers(ctx, now_on)
     if not offers:
         return None
-    now, p = ctx.clock.now(), ctx.prefix
-    cancels = await load_cancellations(ctx.store)
-    text = offer_text(ctx, offers, cancels)
-    current = timeline.startable_session(ctx.config, now)
-    if current is None or cancels.of(current) is not None or any(s.key == current.key for s in offers):
+    p, zone = ctx.prefix, await asker_zone(ctx)
+    text = offer_text(ctx, offers, zone)
+    current = now_on.startable()
+    if current is None or current.phase.cancelled or any(v.key == current.key for v in offers):
         return ctx.reply(text)
-    state = await repository.state_of(ctx.store, current.key)
-    if state is not None and state.running:
-        starter = await name_of(ctx.store, state.started_by or "")
-        text.line(f"Session {current.key} is running: {starter} started it.")
-    elif state is None or state.ended_at is None:
-        text.line(
-            f"Session {current.key} is started by its own volunteers, the configured hosts or an organiser. "
-            "To host it too: "
-        )
-        text.code(f"{p}host {current.key}").add(", then ").code(f"{p}start").add(".")
+    name = session_name(current.session, zone)
+    if current.phase is Phase.RUNNING:
+        starter = await name_of(ctx.store, current.state.started_by or "") if current.state else "someone"
+        text.line(f"Session {name} is running: {starter} started it.")
+    elif not current.phase.held:
+        who = who_may(await hosts.hosts_of(ctx.store, current.key), "start it")
+        text.line(f"Session {name}: only {who}. To host it too: ")
+        text.code(f"{p}host {typed_as(current.session.starts_at, zone)}").add(", then ").code(f"{p}start").add(".")
     return ctx.reply(text)
 
 
@@ -63,30 +68,28 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
     refused=_not_yet_your_session,
 )
 async def start(ctx: Context) -> list[Reply]:
-    now, p, store = ctx.clock.now(), ctx.prefix, ctx.store
-    session = timeline.startable_session(ctx.config, now)
-    if session is None:
+    now, p, store, zone = ctx.clock.now(), ctx.prefix, ctx.store, await asker_zone(ctx)
+    now_on = await Timeline.load(store, ctx.config, now)
+    current = now_on.startable()
+    if current is None:
         why = (
             f"No session can be started now: a session can be started from {START_EARLY.seconds // 60} minutes "
             f"before its time to {START_LATE.seconds // 3600} hours after."
         )
-        following = timeline.start_opens(ctx.config, await load_cancellations(store), now)
+        following = start_opens(ctx.config, now_on.cancels, now)
         if following is None:
             raise CommandError(f"{why} No session is planned.")
         opens = following.starts_at - START_EARLY
         raise CommandError(
-            f"{why} Session {following.key} can be started from {opens:%H:%M} UTC on {opens:%A} {opens.day} "
-            f"{opens:%B %Y} ({countdown(opens - now)})."
+            f"{why} Session {session_name(following, zone)} can be started from {time_name(opens, zone)} "
+            f"on {opens:%A} {opens.day} {opens:%B %Y} ({countdown(opens - now)})."
         )
-    key = session.key
-    cancellation = (await load_cancellations(store)).of(session)
-    if cancellation is not None:
-        raise CommandError(f"Session {key} is cancelled. An organiser can restore it with {p}uncancel first.")
-    if not await hosts.may_host(ctx.store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
-        raise CommandError(
-            f"Only hosts, organisers and who volunteered for session {key} can start it. "
-            f"Volunteer with {p}host, then {p}start."
-        )
+    session, key, name = current.session, current.key, session_name(current.session, zone)
+    if current.phase.cancelled:
+        raise CommandError(f"Session {name} is cancelled. An organiser can restore it with {p}uncancel first.")
+    if not await hosts.hosts(store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
+        refusal = await not_your_session(ctx, key, "start it")
+        raise CommandError(f"{refusal} To host it too: {p}host {typed_as(session.starts_at, zone)}, then {p}start.")
     await remember_name(ctx)
     waiting = [u for u in await repository.attendees(store, key) if u != ctx.sender]
     try:
@@ -94,7 +97,7 @@ async def start(ctx: Context) -> list[Reply]:
     except repository.AlreadyRunning as e:
         starter = await name_of(store, e.state.started_by or "")
         raise CommandError(
-            f"Session {key} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
+            f"Session {name} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
         ) from None
     except repository.AlreadyEnded as e:
         if _is_organiser(ctx):
@@ -102,21 +105,23 @@ async def start(ctx: Context) -> list[Reply]:
         reopen = f" An organiser can reopen it with {p}start if it was ended by mistake."
         if e.state.auto_ended:
             raise CommandError(
-                f"Session {key} was already held; nobody ran {p}end, so it was closed automatically.{reopen}"
+                f"Session {name} was already held; nobody ran {p}end, so it was closed automatically.{reopen}"
             ) from None
         raise CommandError(
-            f"Session {key} was already held; it ended at {e.state.ended_at:%H:%M} UTC.{reopen}"
+            f"Session {name} was already held; it ended at {e.state.ended_at:%H:%M} UTC.{reopen}"
         ) from None
     except repository.OtherRunning as e:
-        raise CommandError(f"Session {e.state.key} is still running; end it with {p}end first.") from None
+        other = session_name(session_from_key(ctx.config, e.state.key), zone)
+        raise CommandError(f"Session {other} is still running; end it with {p}end first.") from None
     root = await repository.thread_root(store, key, ctx.message.room_id)
     opens_thread = root is None
     if root is None and ctx.message.thread_root:
         # Asked inside a thread: that thread becomes the session's.
         root = ctx.message.thread_root
         await repository.set_thread_root(store, key, ctx.message.room_id, root)
-    name = await name_of(store, ctx.sender)
-    text = Text("▶ ").bold(f"Session {key} has started").add(f" — host: {name}.")
+    host_name = await name_of(store, ctx.sender)
+    # For everyone in the thread, so in UTC (the announcements give the local times).
+    text = Text("▶ ").bold(f"Session {session_name(session, None)} has started").add(f" — host: {host_name}.")
     text.line().extend(link_line(ctx.config))
     if waiting:
         names = [await name_of(store, u) for u in waiting]
@@ -140,13 +145,14 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
     try:
         was = await repository.reopen_session(store, key)
     except repository.OtherRunning as e:
-        raise CommandError(f"Session {e.state.key} is still running; end it with {p}end first.") from None
+        other = session_name(session_from_key(ctx.config, e.state.key), await asker_zone(ctx))
+        raise CommandError(f"Session {other} is still running; end it with {p}end first.") from None
     except repository.AlreadyRunning:
-        raise CommandError(f"Session {key} is already running.") from None
+        raise CommandError(f"Session {session_name(session, await asker_zone(ctx))} is already running.") from None
     assert was.ended_at is not None and was.started_at is not None
     starter = await name_of(store, was.started_by or "")
     ended = "it was closed automatically" if was.auto_ended else f"it had ended at {was.ended_at:%H:%M} UTC"
-    text = Text("▶ ").bold(f"Session {key} is reopened").add(f": {ended}. ")
+    text = Text("▶ ").bold(f"Session {session_name(session, None)} is reopened").add(f": {ended}. ")
     text.add(f"It runs on as started by {starter} at {was.started_at:%H:%M} UTC; ")
     text.add("its check-ins and discussed topics are kept. End it again with ").code(f"{p}end").add(".")
     return await in_every_thread(ctx, key, text, await repository.thread_root(store, key, ctx.message.room_id))
@@ -203,24 +209,19 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
 
 
 async def _not_yours_to_end(ctx: Context) -> Reply | None:
-    return await host_of_another(
-        ctx, allowed="whoever started it, a host or an organiser can end it", idle="there is nothing to end"
-    )
+    return await host_of_another(ctx, what="end it", idle="there is nothing to end")
 
 
 @group.command("end", role=Role.HOST, help="End the running session and post its summary", refused=_not_yours_to_end)
 async def end(ctx: Context) -> list[Reply]:
-    key = await repository.running_session(ctx.store)
-    if key is None:
+    running = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).running()
+    if running is None:
         raise CommandError(f"No session is running. {await next_hint(ctx)}")
-    if not await hosts.may_end(ctx.store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
-        state = await repository.state_of(ctx.store, key)
-        starter = await name_of(ctx.store, state.started_by or "") if state else "someone else"
-        raise CommandError(
-            f"You can't end session {key}: {starter} started it. "
-            "Only whoever started it, a host or an organiser can end it."
-        )
+    key = running.key
+    if not await hosts.hosts(ctx.store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
+        raise CommandError(await not_your_session(ctx, key, "end it"))
     if not await repository.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
-        raise CommandError(f"Session {key} has already ended.")
+        name = session_name(running.session, await asker_zone(ctx))
+        raise CommandError(f"Session {name} has already ended.")
     text = summary_text(ctx.config, await summary.summary_of(ctx.store, key, ctx.clock.now()))
     return await in_every_thread(ctx, key, text, await repository.thread_root(ctx.store, key, ctx.message.room_id))

@@ -29,7 +29,7 @@ from bot.features.topics.model import (
     TopicTooLong,
     UnknownTopic,
 )
-from commands.hosting import host_of_another
+from commands.hosting import host_of_another, not_your_session
 from commands.wording import countdown
 
 group = CommandGroup("topics")
@@ -227,27 +227,20 @@ async def withdraw(ctx: Context, topic: int) -> Reply:
 
 
 async def _running(ctx: Context, otherwise: str) -> str:
-    """The running session, which the asker must host: having volunteered for another
-    session whose start window is open makes a host, but not of this one."""
+    """The running session, which the asker must host (sessions.hosts.hosts): having
+    volunteered for another session whose start window is open makes a host, but not of
+    this one."""
     session = await repository.running_session(ctx.store)
     if session is None:
         raise CommandError(f"No session is running. {otherwise}")
-    if not await hosts.hosts_running(
-        ctx.store, ctx.config, ctx.sender, organiser=ctx.services.is_organiser(ctx.sender, ctx.message.room_id)
-    ):
-        raise CommandError(
-            f"Only the host of session {session} (who started it or volunteered for it), a host or an organiser "
-            "can mark its topics."
-        )
+    organiser = ctx.services.is_organiser(ctx.sender, ctx.message.room_id)
+    if not await hosts.hosts(ctx.store, ctx.config, ctx.sender, session, organiser=organiser):
+        raise CommandError(await not_your_session(ctx, session, "mark its topics"))
     return session
 
 
 async def _not_yours_to_mark(ctx: Context) -> Reply | None:
-    return await host_of_another(
-        ctx,
-        allowed="who started it or volunteered for it, a host or an organiser can mark its topics",
-        idle="there are no topics to mark until one is started",
-    )
+    return await host_of_another(ctx, what="mark its topics", idle="there are no topics to mark until one is started")
 
 
 @group.command(

@@ -1,53 +1,68 @@
-"""Volunteering to host a session (`!host`) and withdrawing the offer (`!unhost`)."""
+"""Volunteering to host a session (`!host`) and withdrawing the offer (`!unhost`). A date
+and time are the asker's (`!tz`, or ending in UTC); a date alone means the sessions of that
+date in their zone. Which session and its state are the timeline's."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 from bot.core.dispatcher import Context
 from bot.core.model import Reply
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text, clean
+from bot.core.timezones import place_name
 from bot.features.people.names import name_of
-from bot.features.schedule.repository import load_cancellations
-from bot.features.schedule.weekly_sessions import Session, session_by_key, sessions_from, sessions_on
+from bot.features.schedule.weekly_sessions import local_time
 from bot.features.sessions import repository
-from bot.features.sessions.timeline import START_LATE, Timeline
-from commands.dates import check_planned_day, typed_session_time
-from commands.hosting import coming_offers
+from bot.features.sessions.timeline import Phase, SessionView, Timeline
+from commands.dates import (
+    asker_zone,
+    check_day_in,
+    no_session_at,
+    read_typed_time,
+    session_at_typed,
+    session_name,
+    sessions_on_day_in,
+)
+from commands.hosting import coming_offers, typed_as
 from commands.session_common import next_hint, remember_name
-from commands.wording import countdown, long_date, with_full_stop
+from commands.wording import countdown
 
 group = CommandGroup("volunteering")
 
 
 @group.command("host", usage="[YYYY-MM-DD HH:MM]", help="Volunteer to host the next (or given) session")
 async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) -> Reply:
-    now, p = ctx.clock.now(), ctx.prefix
-    if day is None and time:
-        convert(dt.date, time.split()[0], "YYYY-MM-DD")  # the date is missing: say so, host nothing
-    if day is not None:
-        check_planned_day(ctx, day)
-    at = typed_session_time(ctx, "host", day, time) if day is not None else None
-    session = await _chosen_session(ctx, day, at)
-    cancelled = await _cancelled(ctx, session)
-    if cancelled:
-        raise CommandError(f"Session {session.key} {cancelled} It needs no host, unless an organiser restores it.")
-    state = await repository.state_of(ctx.store, session.key)
-    if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < now:
-        raise CommandError(f"Session {session.key} is over. {await next_hint(ctx)}")
-    if state is not None and state.started_at is not None:
-        starter = await name_of(ctx.store, state.started_by or "")
-        raise CommandError(f"Session {session.key} is already running; {starter} started it.")
+    now, p, zone = ctx.clock.now(), ctx.prefix, await asker_zone(ctx)
+    timeline = await Timeline.load(ctx.store, ctx.config, now)
+    view = await _chosen(ctx, timeline, "host", day, time, zone)
+    name = session_name(view.session, zone)
+    if view.phase.cancelled:
+        reason = f" ({clean(view.reason, 200)})" if view.reason else ""
+        refusal = f"Session {name} is cancelled{reason}, so it needs no host."
+        if view.phase is Phase.CANCELLED:
+            # In UTC: the organiser who reads it may live in another zone than the asker.
+            utc = f"{typed_as(view.session.starts_at, None)} UTC"
+            refusal += f" If an organiser restores it with {p}uncancel {utc}, you can volunteer then."
+        raise CommandError(refusal)
+    if view.phase is Phase.RUNNING:
+        starter = await name_of(ctx.store, view.state.started_by or "") if view.state else "someone"
+        raise CommandError(f"Session {name} is already running; {starter} started it.")
+    if view.phase.over:
+        raise CommandError(f"Session {name} is over. {await next_hint(ctx)}")
     await remember_name(ctx)
-    if not await repository.volunteer(ctx.store, session.key, ctx.sender, now):
-        return ctx.reply(Text("You have already volunteered to host session ").bold(session.key).add("."))
-    text = Text("Thank you! You volunteered to host session ").bold(session.key)
-    text.add(f" ({long_date(session.starts_at)} UTC, {countdown(session.starts_at - now)}).")
-    text.line("You can ").code(f"{p}start").add(" it from 30 minutes before its time; ")
-    text.add("the announcements name you, and the last reminder pings you.")
-    others = [u for u in await repository.volunteers_of(ctx.store, session.key) if u != ctx.sender]
+    if not await repository.volunteer(ctx.store, view.key, ctx.sender, now):
+        return ctx.reply(Text("You have already volunteered to host session ").bold(name).add("."))
+    starts = view.session.starts_at
+    text = Text("Thank you! You volunteered to host session ").bold(name)
+    if view.phase is Phase.WAITING:
+        text.add(", which waits for its host: start it with ").code(f"{p}start").add(".")
+    else:
+        weekday = local_time(starts, zone or "UTC")
+        text.add(f", on {weekday:%A}, {countdown(starts - now)}.")
+        text.line("You can ").code(f"{p}start").add(" it from 30 minutes before its time; ")
+        text.add("the announcements name you, and the last reminder pings you.")
+    others = [u for u in await repository.volunteers_of(ctx.store, view.key) if u != ctx.sender]
     if others:
         names = [await name_of(ctx.store, u) for u in others]
         text.line("Also volunteered: " + ", ".join(names) + ".")
@@ -57,93 +72,76 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
 @group.command("unhost", usage="[YYYY-MM-DD HH:MM]", help="Withdraw your offer to host the next (or given) session")
 async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) -> Reply:
     """Withdraws an offer to host a session not started yet (also while it waits for its
-    host). Once started, the offer is history: the volunteer hosts it and can !end it."""
-    p, store = ctx.prefix, ctx.store
-    if day is None and time:
-        convert(dt.date, time.split()[0], "YYYY-MM-DD")  # the date is missing: say so, withdraw nothing
-    if day is not None:
-        check_planned_day(ctx, day)
-    at = typed_session_time(ctx, "unhost", day, time) if day is not None else None
-    coming = await coming_offers(ctx)
-    if day is None:
+    host, or cancelled). Once started, the offer is history: the volunteer hosts it and can
+    !end it."""
+    p, store, zone = ctx.prefix, ctx.store, await asker_zone(ctx)
+    timeline = await Timeline.load(store, ctx.config, ctx.clock.now())
+    coming = await coming_offers(ctx, timeline)
+    if day is None and not time:
         if not coming:
             raise CommandError("You have not offered to host any coming session, so there is nothing to withdraw.")
-        session = coming[0]
+        # The next session they would have to host; one cancelled only if all are.
+        view = next((v for v in coming if not v.phase.cancelled), coming[0])
     else:
-        session = await _chosen_session(ctx, day, at)
-        state = await repository.state_of(store, session.key)
-        if state is not None and state.started_at is not None and state.ended_at is None:
-            starter = await name_of(store, state.started_by or "")
-            raise CommandError(
-                f"Session {session.key} has already started ({starter} started it), so an offer to host it can no "
-                f"longer be withdrawn. Its hosts can end it with {p}end."
-            )
-        if (state is not None and state.ended_at is not None) or session.starts_at + START_LATE < ctx.clock.now():
-            raise CommandError(f"Session {session.key} is over, so there is nothing to withdraw.")
-    if not await repository.withdraw_volunteer(store, session.key, ctx.sender):
-        text = (
-            Text("You had not volunteered to host session ").bold(session.key).add(", so there is nothing to withdraw.")
+        view = await _chosen(ctx, timeline, "unhost", day, time, zone)
+    name = session_name(view.session, zone)
+    if view.phase is Phase.RUNNING:
+        starter = await name_of(store, view.state.started_by or "") if view.state else "someone"
+        raise CommandError(
+            f"Session {name} has already started ({starter} started it), so an offer to host it can no "
+            f"longer be withdrawn. Its hosts can end it with {p}end."
         )
-        if coming:
-            text.line("You offered to host: " + ", ".join(s.key for s in coming) + ".")
+    if view.phase.over:
+        raise CommandError(f"Session {name} is over, so there is nothing to withdraw.")
+    rest = [session_name(v.session, zone) for v in coming if v.key != view.key]
+    if not await repository.withdraw_volunteer(store, view.key, ctx.sender):
+        text = Text("You had not volunteered to host session ").bold(name).add(", so there is nothing to withdraw.")
+        if rest:
+            text.line("You offered to host: " + ", ".join(rest) + ".")
         return ctx.reply(text)
-    text = Text("You no longer offer to host session ").bold(session.key).add(". Thank you for saying so.")
-    others = await repository.volunteers_of(store, session.key)
-    cancelled = await _cancelled(ctx, session)
-    if cancelled:
-        text.line(f"It {cancelled}")
+    text = Text("You no longer offer to host session ").bold(name).add(". Thank you for saying so.")
+    others = await repository.volunteers_of(store, view.key)
+    if view.phase.cancelled:
+        text.line("It is cancelled, so it needs no host.")
     elif others:
         names = [await name_of(store, u) for u in others]
         text.line("Still volunteering to host it: " + ", ".join(names) + ".")
     else:
-        text.line("Nobody else has volunteered to host it yet: ").code(f"{p}host {session.key}").add(" to offer.")
-    rest = [s.key for s in coming if s.key != session.key]
+        text.line("Nobody else has volunteered to host it yet: ")
+        text.code(f"{p}host {typed_as(view.session.starts_at, zone)}").add(" to offer.")
     if rest:
         text.line("You still offer to host " + ", ".join(rest) + ".")
     return ctx.reply(text)
 
 
-async def _cancelled(ctx: Context, session: Session) -> str:
-    """'is cancelled: snow.' or 'is called off.' for a cancelled session; '' for one that is not."""
-    view = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).view(session)
-    if not view.phase.cancelled:
-        return ""
-    reason = clean(view.reason, 200)
-    return f"is {view.phase}" + (f": {with_full_stop(reason)}" if reason else ".")
-
-
-async def _chosen_session(ctx: Context, day: dt.date | None, at: dt.time | None) -> Session:
+async def _chosen(
+    ctx: Context, timeline: Timeline, command: str, day: dt.date | None, typed: str, zone: str | None
+) -> SessionView:
+    """The session `!host`/`!unhost` means: the one to host now without a date; else the
+    session of `day` (in the asker's zone) at the typed time, or the only one that day."""
     if day is None:
-        session = await _coming_session(ctx, skip_started=True)
-        if session is None:
+        if typed:
+            convert(dt.date, typed.split()[0], "YYYY-MM-DD")  # the date is missing: say so, change nothing
+        view = timeline.to_host()
+        if view is None:
             raise CommandError("There is no session coming to host.")
-        return session
-    if at is None:
-        on_day = sessions_on(ctx.config, day)
-        if len(on_day) == 1:
-            return on_day[0]
-        if not on_day:
-            raise CommandError(f"There is no session on {day:%A} {day.isoformat()}.")
-        times = " or ".join(f"{s.slot.time:%H:%M}" for s in on_day)
-        raise UsageError(f"{day.isoformat()} has more than one session: add the time ({times})")
-    session = session_by_key(ctx.config, f"{day.isoformat()} {at:%H:%M}")
-    if session is None:
-        on_day = sessions_on(ctx.config, day)
-        has = " and ".join(f"{s.slot.time:%H:%M}" for s in on_day) if on_day else "none"
-        raise CommandError(f"There is no session at {at:%H:%M} on {day.isoformat()} (that day has {has}).")
-    return session
-
-
-async def _coming_session(ctx: Context, *, skip_started: bool) -> Session | None:
-    """The first session not cancelled, not over, whose start window is not past; with
-    skip_started, also not started yet."""
-    now = ctx.clock.now()
-    cancels = await load_cancellations(ctx.store)
-    for session in itertools.islice(sessions_from(ctx.config, now - START_LATE), 100):
-        if cancels.of(session) is not None:
-            continue
-        state = await repository.state_of(ctx.store, session.key)
-        if state is not None and (state.ended_at is not None or (skip_started and state.started_at is not None)):
-            continue
-        return session
-    return None
+        return view
+    check_day_in(ctx, day, zone)
+    at = read_typed_time(ctx, command, day, typed, zone) if typed else None
+    if typed and at is None:
+        raise UsageError(f"HH:MM: {clean(typed.split()[0], 40)!r} is not a time (HH:MM)")
+    if at is not None:
+        if at.rest:
+            raise UsageError(f"unexpected {clean(at.rest, 40)!r}")
+        session = session_at_typed(ctx.config, day, at)
+        if session is None:
+            raise CommandError(no_session_at(day, at, sessions_on_day_in(ctx.config, day, at.zone)))
+        return timeline.view(session)
+    on_day = sessions_on_day_in(ctx.config, day, zone)
+    if len(on_day) == 1:
+        return timeline.view(on_day[0])
+    there = f" {place_name(zone)} time" if zone else ""
+    if not on_day:
+        raise CommandError(f"There is no session on {day:%A} {day.isoformat()}" + (f" ({there[1:]})." if zone else "."))
+    times = " or ".join(f"{local_time(s.starts_at, zone or 'UTC'):%H:%M}" for s in on_day)
+    raise UsageError(f"{day.isoformat()} has more than one session: add the time ({times}{there})")

@@ -98,7 +98,7 @@ class Services:
 class Context:
     """One command being handled. `role` is exact for every role the command's own role
     or `role_aware` asks about; for a participant's command a volunteer host may show as
-    a participant (sessions.hosts.may_host answers about hosting a given session)."""
+    a participant (sessions.hosts.hosts answers about hosting a given session)."""
 
     services: Services
     message: IncomingMessage

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.core.config_checks import parse_timezone
 from bot.core.model import IncomingMessage
 from bot.features.schedule.repository import load_cancellations
-from bot.features.schedule.weekly_sessions import planning_range, session_from_key
+from bot.features.schedule.weekly_sessions import PLANNING_AHEAD, DateRange, planning_range, session_from_key
 from commands.dates import TypedTime, no_session_at, session_at_typed, session_name, sessions_on_day_in
 from tests.conftest import ALICE, ORGANISER, ROOM
 
@@ -155,11 +155,21 @@ async def _assert_answered(chat, command: str, day: dt.date, at: dt.time | None)
     assert "unexpectedly" not in text, (body, chat.services.config.conference.timezone, text)
     assert text, body
     allowed = planning_range(chat.services.config, chat.clock.now())
+    if command in ("!host", "!unhost"):  # a date in the asker's zone: Alice has none, so UTC
+        allowed = _utc_range(chat.clock.now())
     if day in allowed:
         return f"{command}: in range, " + ("refused" if "Usage:" in text else "answered")
     why = "is in the past" if day < allowed.first else "is too far ahead"
     assert f"{day.isoformat()} {why}" in text and f"Usage: {command}" in text, (body, text)
     return f"{command}: out of range"
+
+
+def _utc_range(now: dt.datetime) -> DateRange:
+    today = now.astimezone(dt.UTC).date()
+    try:
+        return DateRange(today, today + PLANNING_AHEAD)
+    except (ValueError, OverflowError):
+        return DateRange(today, dt.date.max)
 
 
 def chat_message(chat, sender: str, body: str) -> IncomingMessage:

@@ -11,7 +11,9 @@ from bot.features.sessions import repository
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 NEXT_WEEK = "2026-12-03 08:00"
-OFFER = "You volunteered to host session 2026-12-03 08:00, which can be started from 07:30 UTC on Thursday 3 December"
+OFFER = (
+    "You volunteered to host session 2026-12-03 08:00 UTC, which can be started from 07:30 UTC on Thursday 3 December"
+)
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -43,8 +45,7 @@ async def test_end_from_a_volunteer_of_a_later_session_while_one_runs(chat):
     assert "for hosts only" not in text, text
     assert text == (
         f"{OFFER} (in 6 days 23 hours).\n"
-        "Session 2026-11-26 08:00 is running, started by Bob; "
-        "only whoever started it, a host or an organiser can end it."
+        "Session 2026-11-26 08:00 UTC is running; only Bob (who started it), a host or an organiser can end it."
     ), text
     assert await repository.running_session(chat.store) == "2026-11-26 08:00", "still running"
 
@@ -65,8 +66,8 @@ async def test_marking_topics_from_a_volunteer_of_a_later_session_while_one_runs
         text = await chat.text(ALICE, command)
         assert text == (
             f"{OFFER} (in 6 days 23 hours).\n"
-            "Session 2026-11-26 08:00 is running, started by @host:example.org; "
-            "only who started it or volunteered for it, a host or an organiser can mark its topics."
+            "Session 2026-11-26 08:00 UTC is running; "
+            "only @host:example.org (who started it), a host or an organiser can mark its topics."
         ), (command, text)
     assert await status_of(chat, topic) == "open"
     # Once the host has marked it, the volunteer still can't return it to the list.
@@ -94,7 +95,7 @@ async def test_a_volunteer_whose_session_is_cancelled_is_told_so(chat):
     chat.clock.set(at(26, 12, 0))
     text = await chat.text(ALICE, "!end")
     assert text == (
-        "You volunteered to host session 2026-12-03 08:00, but it is cancelled.\n"
+        "You volunteered to host session 2026-12-03 08:00 UTC, but it is cancelled.\n"
         "No session is running, so there is nothing to end."
     ), text
 
@@ -106,9 +107,21 @@ async def test_someone_who_volunteered_for_nothing_keeps_the_plain_refusal(chat)
         assert "is for hosts only" in await chat.text(BOB, command), command
     chat.clock.set(at(26, 8, 5))
     await chat.say(HOST, "!start")
-    for command in ("!end", f"!discussed {topic}", f"!undiscussed {topic}"):
+    for command, what in (("!end", "end it"), (f"!discussed {topic}", "mark its topics")):
         text = await chat.text(BOB, command)
         assert "is for hosts only" in text and "volunteered" not in text, (command, text)
+        assert f"only @host:example.org (who started it), a host or an organiser can {what}." in text, text
+
+
+async def test_a_volunteer_of_a_later_session_in_another_zone_reads_it_in_theirs(chat):
+    await chat.say(ALICE, "!tz Asia/Kolkata")
+    assert "volunteered to host session 2026-12-03 08:00 UTC" in await chat.text(ALICE, "!host 2026-12-03 13:30")
+    chat.clock.set(at(26, 12, 0))
+    text = await chat.text(ALICE, "!end")
+    assert text.startswith(
+        "You volunteered to host session 2026-12-03 08:00 UTC (13:30 in Kolkata), which can be started from "
+        "07:30 UTC (13:00 in Kolkata) on Thursday 3 December"
+    ), text
 
 
 async def test_a_real_host_is_unaffected(chat):

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from bot.features.sessions import repository
-from tests.conftest import ALICE, BOB, ORGANISER
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 UTC = dt.UTC
 MORNING = "2026-11-26 08:00"
@@ -15,17 +15,20 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 async def test_host_for_a_given_or_the_next_session(chat):
     text = await chat.text(ALICE, "!host 2026-12-03 17:00")
-    assert "volunteered to host session 2026-12-03 17:00" in text and "(Thursday 3 December 2026, 17:00 UTC" in text
+    assert "volunteered to host session 2026-12-03 17:00 UTC, on Thursday, in 10 days 5 hours." in text, text
     assert "already volunteered" in await chat.text(ALICE, "!host 2026-12-03 17:00")
     assert await repository.volunteers_of(chat.store, "2026-12-03 17:00") == [ALICE]
     text = await chat.text(BOB, "!host 2026-12-03")
     assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !host" in text
-    assert "no session at 09:00" in await chat.text(BOB, "!host 2026-12-03 09:00")
+    text = await chat.text(BOB, "!host 2026-12-03 09:00")
+    assert "There is no session at 09:00 UTC on 2026-12-03; that day has 08:00 and 17:00 UTC." in text, text
     assert "Also volunteered: @alice:example.org" in await chat.text(BOB, "!host 2026-12-03 17:00")
     assert "2026-11-19 is in the past" in await chat.text(BOB, "!host 2026-11-19 08:00")
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
     assert "volunteered to host session 2026-11-26 17:00" in await chat.text(BOB, "!host"), "the next not cancelled"
-    assert "is cancelled" in await chat.text(BOB, "!host 2026-11-26 08:00")
+    text = await chat.text(BOB, "!host 2026-11-26 08:00")
+    assert text.startswith("Session 2026-11-26 08:00 UTC is cancelled, so it needs no host."), text
+    assert "!uncancel 2026-11-26 08:00 UTC" in text, "an organiser can restore it, and then it needs a host"
 
 
 async def test_host_and_unhost_refuse_dates_in_the_past_or_over_a_year_ahead(chat):
@@ -63,17 +66,24 @@ async def test_today_is_the_date_in_the_conference_zone(make_chat, make_config):
     # 12:00 UTC on Wednesday 25 November is 02:00 on Thursday 26 November in Kiritimati (UTC+14).
     config = make_config(conference={"timezone": "Pacific/Kiritimati", "slots": ["Wednesday 08:00", "Thursday 08:00"]})
     chat = await make_chat(config, start=at(25, 12))
-    text = await chat.text(ALICE, "!host 2026-11-25 08:00")
-    assert "2026-11-25 is in the past: give a date from today (2026-11-26)" in text, text
-    assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host 2026-11-26 08:00")
+    # Thursday 08:00 there is Wednesday 18:00 UTC: a date and time in the asker's zone (UTC
+    # for someone with none), today being the date in that zone.
+    text = await chat.text(ALICE, "!host 2026-11-24 18:00")
+    assert "2026-11-24 is in the past: give a date from today (2026-11-25)" in text, text
+    text = await chat.text(ALICE, "!host 2026-11-25 18:00")
+    assert "volunteered to host session 2026-11-25 18:00 UTC" in text, text
+    assert await repository.volunteers_of(chat.store, "2026-11-26 08:00") == [ALICE], "named in the conference zone"
+    await chat.say(BOB, "!tz Pacific/Kiritimati")
+    text = await chat.text(BOB, "!host 2026-11-26 08:00")
+    assert "volunteered to host session 2026-11-25 18:00 UTC (Thu 26 Nov 08:00 in Kiritimati)" in text, text
 
 
 async def test_an_offer_stored_for_a_date_out_of_range_does_not_break_unhost(make_chat, make_config):
     """Offers taken before dates were checked may name a date the zone can't convert."""
     chat = await make_chat(make_config(conference={"timezone": "America/New_York"}))
     await repository.volunteer(chat.store, "9999-12-31 20:00", ALICE, at(23, 12))
-    await chat.say(ALICE, "!host 2026-12-03 08:00")
-    assert "no longer offer to host session 2026-12-03 08:00" in await chat.text(ALICE, "!unhost")
+    await chat.say(ALICE, "!host 2026-12-03 13:00")  # 08:00 in New York
+    assert "no longer offer to host session 2026-12-03 13:00 UTC" in await chat.text(ALICE, "!unhost")
     assert "have not offered to host any coming session" in await chat.text(ALICE, "!unhost")
 
 
@@ -129,3 +139,89 @@ async def test_host_and_unhost_name_their_arguments_and_read_times_alike(chat):
         text = await chat.text(ALICE, f"{command} 2026-11-26 8am")
         assert f"did you mean {command} 2026-11-26 08:00?" in text, text
     assert "no longer offer to host" in await chat.text(ALICE, "!unhost 2026-11-26 08:00")
+
+
+KOLKATA = "Asia/Kolkata"
+
+
+async def test_host_and_unhost_read_the_time_in_the_askers_zone(chat):
+    """13:30 in Kolkata is the 08:00 UTC session; replies name it in UTC and in Kolkata."""
+    await chat.say(ALICE, f"!tz {KOLKATA}")
+    text = await chat.text(ALICE, "!host 2026-12-10 13:30")
+    assert "volunteered to host session 2026-12-10 08:00 UTC (13:30 in Kolkata)" in text, text
+    assert await repository.volunteers_of(chat.store, "2026-12-10 08:00") == [ALICE]
+    text = await chat.text(ALICE, "!host 2026-12-10 08:00")
+    assert text == (
+        "There is no session at 08:00 (Kolkata time) on 2026-12-10; that day has 13:30 and 22:30 there "
+        "(08:00 and 17:00 UTC). Nothing was changed."
+    ), text
+    text = await chat.text(ALICE, "!host 2026-12-10 17:00 UTC")
+    assert "volunteered to host session 2026-12-10 17:00 UTC (22:30 in Kolkata)" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10")
+    assert "2026-12-10 has more than one session: add the time (13:30 or 22:30 Kolkata time)" in text, text
+    text = await chat.text(ALICE, "!unhost 2026-12-10 13:30")
+    assert "no longer offer to host session 2026-12-10 08:00 UTC (13:30 in Kolkata)" in text, text
+    assert "Nobody else has volunteered to host it yet: !host 2026-12-10 13:30 to offer." in text, text
+    assert "You still offer to host 2026-12-10 17:00 UTC (22:30 in Kolkata)." in text, text
+    text = await chat.text(ALICE, "!unhost 2026-12-10 13:30")
+    assert "had not volunteered to host session 2026-12-10 08:00 UTC (13:30 in Kolkata)" in text, text
+    assert "You offered to host: 2026-12-10 17:00 UTC (22:30 in Kolkata)." in text, text
+    text = await chat.text(ALICE, "!unhost")
+    assert "no longer offer to host session 2026-12-10 17:00 UTC (22:30 in Kolkata)" in text, text
+
+
+async def test_a_date_alone_means_the_sessions_of_that_date_in_the_askers_zone(chat):
+    # 17:00 UTC on Thursday 10 December is 06:00 on Friday 11 December in Auckland; the
+    # 08:00 UTC session is 21:00 on Thursday there.
+    await chat.say(ALICE, "!tz Pacific/Auckland")
+    text = await chat.text(ALICE, "!host 2026-12-11")
+    assert "volunteered to host session 2026-12-10 17:00 UTC (Fri 11 Dec 06:00 in Auckland)" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10")
+    assert "volunteered to host session 2026-12-10 08:00 UTC (21:00 in Auckland)" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-12")
+    assert "There is no session on Saturday 2026-12-12 (Auckland time)." in text, text
+
+
+async def test_host_takes_the_session_waiting_for_its_host_and_names_its_state(chat):
+    await chat.say(ALICE, f"!tz {KOLKATA}")
+    chat.clock.set(at(26, 8, 5))  # the 08:00 session waits for its host
+    text = await chat.text(ALICE, "!host")
+    assert text == (
+        "Thank you! You volunteered to host session 2026-11-26 08:00 UTC (13:30 in Kolkata), "
+        "which waits for its host: start it with !start."
+    ), text
+    await chat.say(HOST, "!start")
+    text = await chat.text(BOB, "!host 2026-11-26 08:00")
+    assert text == "Session 2026-11-26 08:00 UTC is already running; @host:example.org started it.", text
+    text = await chat.text(ALICE, "!unhost 2026-11-26 13:30")
+    assert text.startswith("Session 2026-11-26 08:00 UTC (13:30 in Kolkata) has already started"), text
+    await chat.say(HOST, "!end")
+    text = await chat.text(ALICE, "!host 2026-11-26 13:30")
+    assert text.startswith("Session 2026-11-26 08:00 UTC (13:30 in Kolkata) is over."), text
+    assert "The next session is 2026-11-26 17:00 UTC (22:30 in Kolkata)" in text, text
+
+
+async def test_a_cancelled_session_needs_no_host_and_no_one_is_asked_to_volunteer(chat):
+    await chat.say(ALICE, "!host 2026-12-03 08:00")
+    await chat.say(ORGANISER, "!cancel 2026-12-03 08:00 the hall is closed")
+    text = await chat.text(BOB, "!host 2026-12-03 08:00")
+    assert text == (
+        "Session 2026-12-03 08:00 UTC is cancelled (the hall is closed), so it needs no host. "
+        "If an organiser restores it with !uncancel 2026-12-03 08:00 UTC, you can volunteer then."
+    ), text
+    text = await chat.text(ALICE, "!unhost 2026-12-03 08:00")
+    assert "You no longer offer to host session 2026-12-03 08:00 UTC" in text, text
+    assert "It is cancelled, so it needs no host." in text, text
+    assert "!host" not in text and "Nobody else" not in text, text
+    assert await repository.volunteers_of(chat.store, "2026-12-03 08:00") == []
+
+
+async def test_a_time_written_otherwise_is_answered_in_the_askers_zone(chat):
+    await chat.say(ALICE, f"!tz {KOLKATA}")
+    text = await chat.text(ALICE, "!host 2026-12-10 1:30pm")
+    assert "did you mean !host 2026-12-10 13:30? Times are written HH:MM" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 8am")
+    assert "There is no session at 8am on 2026-12-10; that day has 13:30 and 22:30 (Kolkata time)." in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 8am UTC")
+    assert "did you mean !host 2026-12-10 08:00 UTC?" in text, text
+    assert await repository.offers_of(chat.store, ALICE) == []

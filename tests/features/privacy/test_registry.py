@@ -25,7 +25,7 @@ async def alice_everywhere(chat) -> dict[str, int]:
     session she ended, and commands the Matrix adapter recorded."""
     numbers = await fill(chat)
     assert "Europe/Berlin" in await chat.text(ALICE, "!tz Europe/Berlin")
-    assert "volunteered" in await chat.text(ALICE, "!host 2026-12-10 08:00")
+    assert "volunteered" in await chat.text(ALICE, "!host 2026-12-10 09:00")  # 08:00 UTC in Berlin
     assert "will join session 2026-12-03 17:00 UTC (18:00 in Berlin) later" in await chat.text(
         ALICE, "!late after my shift"
     )
