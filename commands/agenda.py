@@ -9,6 +9,7 @@ from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
 from bot.features.agenda.service import AgendaData, Running, Upcoming, Waiting
 from commands.announcements import link_line, zones_line
+from commands.dates import typed_as
 from commands.session_common import host_wanted
 from commands.wording import long_date
 
@@ -95,7 +96,7 @@ def _upcoming(services: Services, upcoming: Upcoming) -> Text:
         names = ", ".join(upcoming.volunteers)  # display names as plain text: nobody is pinged
         text.line(INDENT + ("Host: " if len(upcoming.volunteers) == 1 else "Hosts: ") + names)
     else:
-        text.line(f"{INDENT}No host yet: volunteer with ").code(f"{services.prefix}host {session.key}")
+        text.line(f"{INDENT}No host yet: volunteer with ").code(f"{services.prefix}host {typed_as(utc, None)} UTC")
     return text
 
 

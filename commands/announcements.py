@@ -11,10 +11,11 @@ from bot.core.config import Config
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.features.announcements.messages import Announcement, CancellationNotice, HostWait, Wording
-from bot.features.schedule.weekly_sessions import Session, local_time
+from bot.features.schedule.weekly_sessions import Session, local_time, session_from_key
 from bot.features.sessions.hosts import Person
 from bot.features.sessions.late_notes import LateComer
 from bot.features.sessions.summary import Summary
+from commands.dates import session_name
 from commands.wording import countdown, duration_text, long_date, time_in, with_full_stop
 
 
@@ -88,9 +89,8 @@ def announcement_text(config: Config, made: Announcement) -> Text:
 
 def host_wait_text(config: Config, wait: HostWait) -> Text:
     prefix = config.matrix.command_prefix
-    text = Text(
-        f"No host has started session {wait.session.key} yet ({plural(wait.minutes, 'minute')} after its start)."
-    )
+    after = plural(wait.minutes, "minute")
+    text = Text(f"No host has started session {session_name(wait.session, None)} yet ({after} after its start).")
     if wait.volunteers:
         text.add(" Volunteered to host: ").extend(_names(wait.volunteers, ping=True)).add(".")
     else:
@@ -128,7 +128,7 @@ def late_text(late: list[LateComer]) -> Text:
 def summary_text(config: Config, summary: Summary) -> Text:
     """What the session was: duration, who came, what was discussed."""
     prefix = config.matrix.command_prefix
-    text = Text().bold(f"Session {summary.key} ended")
+    text = Text().bold(f"Session {session_name(session_from_key(config, summary.key), None)} ended")
     started, ended = summary.started_at, summary.ended_at
     if started is None or ended is None:
         return text.add(" (it was never started).")

@@ -193,3 +193,9 @@ def no_session_at(day: dt.date, typed: TypedTime, on_day: list[Session]) -> str:
         return f"{said}; that day has {utc} UTC. Nothing was changed."
     local = " and ".join(f"{local_time(s.starts_at, typed.zone):%H:%M}" for s in on_day)
     return f"{said}; that day has {local} there ({utc} UTC). Nothing was changed."
+
+
+def typed_as(at: dt.datetime, zone: str | None) -> str:
+    """How the asker types a session's date and time back (`!host 2026-12-10 13:30`): in
+    their zone, as the planning commands read it."""
+    return f"{local_time(at, zone or 'UTC'):%Y-%m-%d %H:%M}"

@@ -39,12 +39,6 @@ async def coming_offers(ctx: Context, timeline: Timeline | None = None) -> list[
     return sorted(out, key=lambda v: v.session.starts_at)
 
 
-def typed_as(at: dt.datetime, zone: str | None) -> str:
-    """How the asker types a session's date and time back (`!host 2026-12-10 13:30`): in
-    their zone, as the planning commands read it."""
-    return f"{local_time(at, zone or 'UTC'):%Y-%m-%d %H:%M}"
-
-
 def time_name(at: dt.datetime, zone: str | None) -> str:
     """'07:30 UTC', and for someone with a zone '07:30 UTC (13:00 in Kolkata)'."""
     name = f"{at.astimezone(dt.UTC):%H:%M} UTC"

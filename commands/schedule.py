@@ -16,7 +16,7 @@ from bot.features.schedule.weekly_sessions import Session, local_time
 from bot.features.sessions import repository
 from bot.features.sessions.timeline import Phase, Timeline
 from commands.announcements import link_line
-from commands.dates import asker_zone, session_name
+from commands.dates import asker_zone, session_name, typed_as
 from commands.session_common import host_wanted
 from commands.wording import countdown, listed, long_date
 
@@ -131,7 +131,7 @@ async def next_sessions(ctx: Context) -> Reply:
             reason = clean(view.reason, 200)
             text.add(" — ").bold("cancelled").add(f": {reason}" if reason else "")
         else:
-            text.line().extend(await _hosts_line(ctx, view.session))
+            text.line().extend(await _hosts_line(ctx, view.session, zone))
     if zone is None:
         text.line("Times are in UTC; set your time zone with ").code(f"{p}tz Area/City").add(".")
     if current is None or current.phase is Phase.RUNNING:
@@ -153,10 +153,11 @@ async def _volunteer_names(ctx: Context, key: str) -> list[str]:
     return [await name_of(ctx.store, user) for user in await repository.volunteers_of(ctx.store, key)]
 
 
-async def _hosts_line(ctx: Context, session: Session) -> Text:
-    """Who volunteered to host, by name (never a ping), or how to volunteer."""
+async def _hosts_line(ctx: Context, session: Session, zone: str | None) -> Text:
+    """Who volunteered to host, by name (never a ping), or how to volunteer (the session
+    typed as the asker types it: in their zone)."""
     names = await _volunteer_names(ctx, session.key)
     if not names:
         text = Text("\u2003No host yet: volunteer with ")
-        return text.code(f"{ctx.prefix}host {session.key}")
+        return text.code(f"{ctx.prefix}host {typed_as(session.starts_at, zone)}")
     return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(listed(names, "and"))

@@ -14,14 +14,13 @@ from bot.features.sessions import hosts, late_notes, repository, summary, timeli
 from bot.features.sessions.repository import CHECK_IN_REACTION
 from bot.features.sessions.timeline import START_EARLY, START_LATE, Phase, Timeline, start_opens
 from commands.announcements import late_text, link_line, summary_text
-from commands.dates import asker_zone, session_name
+from commands.dates import asker_zone, session_name, typed_as
 from commands.hosting import (
     coming_offers,
     host_of_another,
     not_your_session,
     offer_text,
     time_name,
-    typed_as,
     who_may,
 )
 from commands.session_common import host_wanted, in_every_thread, next_hint, remember_name

@@ -23,8 +23,9 @@ from commands.dates import (
     session_at_typed,
     session_name,
     sessions_on_day_in,
+    typed_as,
 )
-from commands.hosting import coming_offers, typed_as
+from commands.hosting import coming_offers
 from commands.session_common import next_hint, remember_name
 from commands.wording import countdown
 

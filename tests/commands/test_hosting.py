@@ -135,4 +135,4 @@ async def test_a_real_host_is_unaffected(chat):
     await chat.say(HOST, "!start")
     assert "Marked" in await chat.text(HOST, f"!discussed {topic}")
     assert "Returned" in await chat.text(HOST, f"!undiscussed {topic}")
-    assert "Session 2026-11-26 17:00 ended" in await chat.text(HOST, "!end")
+    assert "Session 2026-11-26 17:00 UTC ended" in await chat.text(HOST, "!end")

@@ -171,11 +171,15 @@ async def test_next_shows_who_volunteered_to_host_each_session_without_pinging(c
     assert "<b>A</b>" not in reply.html, "display names are escaped"
 
 
-async def test_next_hints_the_host_command_in_the_conference_zone(make_chat, make_config):
+async def test_next_hints_the_host_command_as_the_asker_types_it(make_chat, make_config):
+    """`!host` reads a time in the asker's zone (UTC without one), so the hint is typed so."""
     chat = await make_chat(make_config(conference={"timezone": "Europe/Berlin"}))
     text = await chat.text(ALICE, "!next")
     assert "• Thursday 26 November 2026, 07:00 UTC" in text
-    assert "No host yet: volunteer with !host 2026-11-26 08:00" in text
+    assert "No host yet: volunteer with !host 2026-11-26 07:00" in text
+    await chat.say(ALICE, "!tz Asia/Kolkata")
+    assert "No host yet: volunteer with !host 2026-11-26 12:30" in await chat.text(ALICE, "!next")
+    assert "volunteered to host session 2026-11-26 07:00 UTC" in await chat.text(ALICE, "!host 2026-11-26 12:30")
 
 
 async def test_next_shows_no_host_line_for_a_cancelled_session(chat):

@@ -61,7 +61,7 @@ async def test_participant_may_start_end_and_mark_discussed_only_after_volunteer
     assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host")
     assert "has started" in await chat.text(ALICE, "!start")
     assert "Marked" in await chat.text(ALICE, f"!discussed {topic}")
-    assert "Session 2026-11-26 08:00 ended" in await chat.text(ALICE, "!end")
+    assert "Session 2026-11-26 08:00 UTC ended" in await chat.text(ALICE, "!end")
     assert "is for hosts only" in await chat.text(BOB, "!start"), "bob never volunteered"
 
 
@@ -105,12 +105,12 @@ async def test_a_volunteer_for_the_running_session_may_end_it_though_someone_els
     await chat.say(BOB, "!host 2026-11-26 08:00")
     chat.clock.set(at(26, 8, 2))
     await start(chat, user=ALICE)
-    assert "Session 2026-11-26 08:00 ended" in await chat.text(BOB, "!end"), "a fellow volunteer"
+    assert "Session 2026-11-26 08:00 UTC ended" in await chat.text(BOB, "!end"), "a fellow volunteer"
     assert await repository.running_session(chat.store) is None
     chat.clock.set(at(26, 16, 50))
     await chat.say(BOB, "!host")
     await start(chat, user=BOB)
-    assert "Session 2026-11-26 17:00 ended" in await chat.text(ORGANISER, "!end"), "an organiser"
+    assert "Session 2026-11-26 17:00 UTC ended" in await chat.text(ORGANISER, "!end"), "an organiser"
 
 
 async def test_someone_who_does_not_host_the_running_session_is_told_who_may(make_chat, make_config):

@@ -320,6 +320,15 @@ REWORDED = {
         "No session is running, so there is nothing to check in to. "
         "The next session is 2026-12-10 08:00 UTC (13:30 in Kolkata), in 3 days 20 hours."
     ),
+    # `!host` reads a time in the asker's zone now (issue 27), so the hint is typed in hers.
+    ("@alice:example.org", "!next"): (
+        "Coop Casual Conference — next sessions:\n"
+        "• Thursday 10 December 2026, 08:00 UTC — 13:30 in Kolkata (in 3 days 20 hours)\n"
+        "\u2003Host: Bob\n"
+        "• Thursday 10 December 2026, 17:00 UTC — 22:30 in Kolkata (in 4 days 5 hours)\n"
+        "\u2003No host yet: volunteer with !host 2026-12-10 22:30\n"
+        "Coop Casual Conference: https://bbb.example.org/b/ccc — access code ccc"
+    ),
 }
 
 
