@@ -10,7 +10,7 @@ from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text
 from bot.features.people.names import name_of
 from bot.features.schedule.weekly_sessions import Session, session_from_key
-from bot.features.sessions import hosts, late_notes, repository, summary, timeline
+from bot.features.sessions import hosts, late_notes, repository, summary
 from bot.features.sessions.repository import CHECK_IN_REACTION
 from bot.features.sessions.timeline import START_EARLY, START_LATE, Phase, Timeline, start_opens
 from commands.announcements import late_text, link_line, summary_text
@@ -164,14 +164,15 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
 async def here(ctx: Context) -> Reply:
     """Checks in to the running session, or to the one whose time has come while it
     waits for its host (the host's !start keeps those check-ins)."""
-    current = (await timeline.Timeline.load(ctx.store, ctx.config, ctx.clock.now())).current()
+    current = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).current()
     if current is None:
         raise CommandError(f"No session is running, so there is nothing to check in to. {await next_hint(ctx)}")
     key, name = current.key, session_name(current.session, await asker_zone(ctx))
     await remember_name(ctx)
     if not await repository.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), repository.CheckInVia.COMMAND):
-        return ctx.reply(Text("You are already checked in to session ").bold(name).add("."))
-    if current.phase is timeline.Phase.RUNNING:
+        state = "is running" if current.phase is Phase.RUNNING else "waits for its host"
+        return ctx.reply(Text("You are already checked in to session ").bold(name).add(f"; it {state}."))
+    if current.phase is Phase.RUNNING:
         return ctx.reply(Text("Checked in to session ").bold(name).add(" — welcome!"))
     text = Text("Checked in to session ").bold(name).add(", but no host has started it yet. ")
     text.add("You stay checked in when a host starts it.")
@@ -182,11 +183,8 @@ async def here(ctx: Context) -> Reply:
 
 async def _check_in_target(ctx: Context) -> str | None:
     """The session a check-in goes to now: the running one, or the one waiting for its host."""
-    key = await repository.running_session(ctx.store)
-    if key is None:
-        waiting = await timeline.awaiting_host(ctx.store, ctx.config, ctx.clock.now())
-        key = waiting.key if waiting else None
-    return key
+    current = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).current()
+    return None if current is None else current.key
 
 
 @group.reaction("session", CHECK_IN_REACTION)

@@ -325,13 +325,3 @@ class Timeline:
             if view.phase in (Phase.WAITING, Phase.COMING):
                 return view
         return None
-
-
-async def timeline_at(store: Store, config: Config, now: dt.datetime) -> Timeline:
-    return await Timeline.load(store, config, now)
-
-
-async def awaiting_host(store: Store, config: Config, now: dt.datetime) -> Session | None:
-    """The session whose time has come but that no host has started yet."""
-    view = (await Timeline.load(store, config, now)).waiting()
-    return None if view is None else view.session

@@ -1,0 +1,235 @@
+"""One session, one truth (issue 27): three Thursdays walked minute by minute, and at each
+minute every command that names a session, the agenda and the reports say the same state
+as the one place that decides it (bot/features/sessions/timeline.py).
+
+Thu 26 Nov 08:00: coming, waiting for its host, started late, running, ended.
+Thu 26 Nov 17:00: started, nobody ends it, closed automatically.
+Thu 3 Dec 08:00: cancelled ahead. Thu 3 Dec 17:00: called off while it waited, Alice there.
+Thu 10 Dec 08:00: Bob checks in, no host comes: not started.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.features.agenda.service import gather
+from bot.features.export.reports import build_export
+from bot.features.schedule.weekly_sessions import session_from_key
+from bot.features.sessions import repository
+from bot.features.sessions.timeline import Phase, Timeline
+from commands.agenda import render_agenda
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
+
+UTC = dt.UTC
+
+
+def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=UTC)
+
+
+Step = Callable[[object], Awaitable[None]]
+
+
+def say(who: str, body: str, expect: str = "") -> Step:
+    async def step(chat) -> None:
+        text = await chat.text(who, body)
+        assert expect in text, f"{who} {body}: {text}"
+
+    return step
+
+
+def auto_close(key: str) -> Step:
+    """What the announcer does AUTO_CLOSE_AFTER a start nobody ended (tests/features/announcements)."""
+
+    async def step(chat) -> None:
+        assert await repository.end_session(chat.store, key, None, chat.clock.now(), auto=True)
+
+    return step
+
+
+@dataclass(frozen=True)
+class Minute:
+    when: dt.datetime
+    session: str  # the session the row is about
+    phase: Phase
+    steps: tuple[Step, ...] = ()
+    # What each command says (asked by someone new each minute, who takes back what they set), and the agenda.
+    replies: dict[str, str] = field(default_factory=dict)
+    absent: dict[str, str] = field(default_factory=dict)  # what a reply must not say
+
+
+MORNING, EVENING = "2026-11-26 08:00", "2026-11-26 17:00"
+CANCELLED, CALLED_OFF, NOT_STARTED = "2026-12-03 08:00", "2026-12-03 17:00", "2026-12-10 08:00"
+
+THURSDAYS = (
+    Minute(
+        at(11, 26, 7, 0),
+        MORNING,
+        Phase.COMING,
+        replies={
+            "!next": "• Thursday 26 November 2026, 08:00 UTC (in 1 hour)",
+            "!here": "nothing to check in to. The next session is 2026-11-26 08:00 UTC, in 1 hour",
+            "!late": "will join session 2026-11-26 08:00 UTC later",
+            "!host": "volunteered to host session 2026-11-26 08:00 UTC, on Thursday, in 1 hour",
+            "agenda": "Thursday 26 November 2026, 08:00 UTC",
+        },
+        absent={"!next": "waiting for its host", "agenda": "waiting for its host"},
+    ),
+    Minute(
+        at(11, 26, 8, 5),
+        MORNING,
+        Phase.WAITING,
+        steps=(say(ALICE, "!here", "no host has started it yet"),),
+        replies={
+            "!next": "Session 2026-11-26 08:00 UTC began 5 minutes ago and is waiting for its host",
+            "!here": "Checked in to session 2026-11-26 08:00 UTC, but no host has started it yet",
+            "!late": "The session waits for its host",
+            "!host": "session 2026-11-26 08:00 UTC, which waits for its host: start it with !start",
+            "agenda": "26 November 2026, 08:00 UTC — waiting for its host",
+        },
+    ),
+    Minute(
+        at(11, 26, 8, 12),
+        MORNING,
+        Phase.RUNNING,
+        steps=(say(HOST, "!start", "Session 2026-11-26 08:00 UTC has started"),),
+        replies={
+            "!next": "Session 2026-11-26 08:00 UTC is running now",
+            "!here": "Checked in to session 2026-11-26 08:00 UTC — welcome!",
+            "!late": "The session is running",
+            "!host": "volunteered to host session 2026-11-26 17:00 UTC",  # the next one: this one has its host
+            "agenda": "Session 2026-11-26 08:00 is running",
+        },
+        absent={"!next": "waiting for its host"},
+    ),
+    Minute(
+        at(11, 26, 8, 58),
+        MORNING,
+        Phase.ENDED,
+        steps=(say(HOST, "!end", "Session 2026-11-26 08:00 UTC ended"),),
+        replies={
+            "!here": "nothing to check in to. The next session is 2026-11-26 17:00 UTC",
+            "!late": "will join session 2026-11-26 17:00 UTC later",
+            "!host": "volunteered to host session 2026-11-26 17:00 UTC",
+            "!start": "Session 2026-11-26 08:00 UTC was already held; it ended at 08:58 UTC",
+            "!cancel 2026-11-26 08:00": "it has taken place",
+        },
+        absent={"!next": "26 November 2026, 08:00", "agenda": "26 November 2026, 08:00"},
+    ),
+    Minute(
+        at(11, 26, 17, 2),
+        EVENING,
+        Phase.RUNNING,
+        steps=(say(HOST, "!start", "Session 2026-11-26 17:00 UTC has started"),),
+        replies={
+            "!next": "Session 2026-11-26 17:00 UTC is running now",
+            "agenda": "Session 2026-11-26 17:00 is running",
+        },
+    ),
+    Minute(
+        at(11, 26, 20, 2),
+        EVENING,
+        Phase.AUTO_CLOSED,
+        steps=(auto_close(EVENING),),
+        replies={
+            "!cancel 2026-11-26 17:00": "it has taken place",
+            "!here": "nothing to check in to",
+        },
+        absent={"!next": "26 November 2026, 17:00", "agenda": "26 November 2026, 17:00"},
+    ),
+    Minute(
+        at(11, 27, 9, 0),
+        CANCELLED,
+        Phase.CANCELLED,
+        steps=(say(ORGANISER, "!cancel 2026-12-03 08:00 snow", "Cancelled session 2026-12-03 08:00 UTC: snow"),),
+        replies={
+            "!next": "Thursday 3 December 2026, 08:00 UTC (in 5 days 23 hours) — cancelled: snow",
+            "!host 2026-12-03 08:00": "Session 2026-12-03 08:00 UTC is cancelled (snow), so it needs no host",
+            "!late 2026-12-03 08:00": "cancelled",
+            "!cancel 2026-12-03 08:00": "already cancelled",
+            "agenda": "3 December 2026, 08:00 UTC — cancelled: snow",
+        },
+    ),
+    Minute(
+        at(12, 3, 17, 6),
+        CALLED_OFF,
+        Phase.CALLED_OFF,
+        steps=(
+            say(ALICE, "!here", "no host has started it yet"),
+            say(ORGANISER, "!cancel 2026-12-03 17:00 nobody can host", "is called off: nobody can host"),
+        ),
+        replies={
+            "!here": "nothing to check in to",
+            "!host 2026-12-03 17:00": "Session 2026-12-03 17:00 UTC is cancelled (nobody can host)",
+            "!cancel 2026-12-03 17:00": "called off",
+        },
+        absent={"!next": "3 December 2026, 17:00", "agenda": "3 December 2026, 17:00"},
+    ),
+    Minute(
+        at(12, 10, 8, 4),
+        NOT_STARTED,
+        Phase.WAITING,
+        steps=(say(BOB, "!here", "no host has started it yet"),),
+        replies={"!next": "Session 2026-12-10 08:00 UTC began 4 minutes ago and is waiting for its host"},
+    ),
+    Minute(
+        at(12, 10, 10, 5),
+        NOT_STARTED,
+        Phase.NOT_STARTED,
+        replies={
+            "!here": "nothing to check in to. The next session is 2026-12-10 17:00 UTC",
+            "!late": "will join session 2026-12-10 17:00 UTC later",
+            "!host": "volunteered to host session 2026-12-10 17:00 UTC",
+        },
+        absent={"!next": "10 December 2026, 08:00", "agenda": "10 December 2026, 08:00"},
+    ),
+)
+
+# What Carol types back to leave no trace of her probe.
+UNDO = {"!late": "!late off", "!host": "!unhost"}
+
+
+async def test_every_command_the_agenda_and_the_reports_say_the_same_state_minute_by_minute(chat):
+    config = chat.services.config
+    for n, minute in enumerate(THURSDAYS):
+        probe = f"@probe{n}:example.org"
+        chat.clock.set(minute.when)
+        for step in minute.steps:
+            await step(chat)
+        label = f"{minute.when:%d %b %H:%M} {minute.session}"
+        line = await Timeline.load(chat.store, config, minute.when)
+        assert line.phase(session_from_key(config, minute.session)) is minute.phase, label
+        said: dict[str, str] = {}
+        # !here last: a check-in would change what !late says.
+        for body in sorted({*minute.replies, *minute.absent}, key=lambda b: b == "!here"):
+            if body == "agenda":
+                data = await gather(chat.store, config, minute.when)
+                said[body] = render_agenda(chat.services, data).plain
+                continue
+            who = ORGANISER if body.startswith("!cancel") or (body == "!start" and minute.phase.over) else probe
+            if body == "!start":
+                who = HOST
+            said[body] = await chat.text(who, body)
+            undo = UNDO.get(body.split()[0])
+            if undo and not body.startswith("!late 2026"):
+                await chat.say(who, undo + body[len(body.split()[0]) :])
+        for body, expected in minute.replies.items():
+            assert expected in said[body], f"{label}: {body} says {said[body]!r}"
+        for body, unexpected in minute.absent.items():
+            assert unexpected not in said[body], f"{label}: {body} says {said[body]!r}"
+
+    # The reports, afterwards: every session someone came to, each in the state it ended in.
+    export = await build_export(chat.store, config, "attendance", "csv", at(12, 11, 12))
+    rows = list(csv.DictReader(io.StringIO(export.data.decode("utf-8-sig"))))
+    status = {r["session"]: r["status"] for r in rows}
+    assert status[MORNING] == "held"
+    assert status[EVENING] == "closed automatically"
+    assert status[CALLED_OFF] == "called off"
+    assert status[NOT_STARTED] == "not started"
+    assert CANCELLED not in status, "cancelled ahead, nobody came: nothing to report"
+    came = {(r["session"], r["attendee"]) for r in rows}
+    assert (CALLED_OFF, ALICE) in came and (NOT_STARTED, BOB) in came
