@@ -8,8 +8,9 @@ from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
 from bot.features.agenda.service import AgendaData, Running, Upcoming, Waiting
+from bot.features.schedule.weekly_sessions import session_from_key
 from commands.announcements import link_line, zones_line
-from commands.dates import typed_as
+from commands.dates import session_name, typed_as
 from commands.session_common import host_wanted
 from commands.wording import long_date
 
@@ -54,7 +55,8 @@ def render_agenda(services: Services, data: AgendaData) -> Text:
 def _running(services: Services, running: Running) -> Text:
     p = services.prefix
     started = running.started_at
-    text = Text("▶ ").bold(f"Session {running.key} is running")
+    name = session_name(session_from_key(services.config, running.key), None)
+    text = Text("▶ ").bold(f"Session {name} is running")
     text.add(f" since {started:%H:%M} UTC: {plural(running.checked_in, 'person', 'people')} checked in (")
     text.code(f"{p}here").add(")")
     if running.discussed:

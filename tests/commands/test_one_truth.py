@@ -102,7 +102,7 @@ THURSDAYS = (
             "!here": "Checked in to session 2026-11-26 08:00 UTC — welcome!",
             "!late": "The session is running",
             "!host": "volunteered to host session 2026-11-26 17:00 UTC",  # the next one: this one has its host
-            "agenda": "Session 2026-11-26 08:00 is running",
+            "agenda": "Session 2026-11-26 08:00 UTC is running",
         },
         absent={"!next": "waiting for its host"},
     ),
@@ -127,7 +127,7 @@ THURSDAYS = (
         steps=(say(HOST, "!start", "Session 2026-11-26 17:00 UTC has started"),),
         replies={
             "!next": "Session 2026-11-26 17:00 UTC is running now",
-            "agenda": "Session 2026-11-26 17:00 is running",
+            "agenda": "Session 2026-11-26 17:00 UTC is running",
         },
     ),
     Minute(
