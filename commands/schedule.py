@@ -17,7 +17,7 @@ from bot.features.sessions import repository
 from bot.features.sessions.timeline import Phase, Timeline
 from commands.announcements import link_line
 from commands.dates import asker_zone, session_name, typed_as
-from commands.session_common import host_wanted
+from commands.session_common import host_wanted, state_text
 from commands.wording import countdown, listed, long_date
 
 group = CommandGroup("schedule")
@@ -111,7 +111,10 @@ async def next_sessions(ctx: Context) -> Reply:
     timeline = await Timeline.load(ctx.store, config, now)
     zone = await asker_zone(ctx)
     text = Text().bold(config.conference.name).add(" — next sessions:")
-    current = timeline.current()
+    current, over = timeline.current(), timeline.just_over()
+    if current is None and over is not None:
+        # Someone arriving late learns what became of it, not only what comes next.
+        text.line("✖ " if over.phase.cancelled else "■ ").add(state_text(over, zone))
     if current is not None and current.phase is Phase.RUNNING:
         text.line("▶ Session ").bold(session_name(current.session, zone)).add(" is running now: check in with ")
         text.code(f"{p}here").add(".")

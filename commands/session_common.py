@@ -12,15 +12,42 @@ from bot.core.model import Anchor, Reply
 from bot.core.text import Text, clean
 from bot.features.people import repository as people
 from bot.features.sessions import repository
-from bot.features.sessions.timeline import Timeline
+from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from commands.dates import asker_zone, session_name
-from commands.wording import countdown, listed
+from commands.wording import countdown, listed, with_full_stop
 
 
 async def remember_name(ctx: Context) -> None:
     """Summaries and announcements show display names; the adapter tells us the sender's."""
     if ctx.message.sender_name:
         await people.remember_display_name(ctx.store, ctx.sender, clean(ctx.message.sender_name, 64))
+
+
+# How a reply says what state a session is in: the same words in every command.
+PHASE_WORDS = {
+    Phase.COMING: "is coming",
+    Phase.WAITING: "is waiting for its host",
+    Phase.RUNNING: "is running",
+    Phase.ENDED: "has ended",
+    Phase.AUTO_CLOSED: "was closed automatically (nobody ended it)",
+    Phase.CANCELLED: "is cancelled",
+    Phase.CALLED_OFF: "was called off",
+    Phase.NOT_STARTED: "was not started: no host came",
+}
+
+
+def state_text(view: SessionView, zone: str | None) -> str:
+    """'Session 2026-12-10 08:00 UTC (13:30 in Kolkata) was called off: nobody can host.'"""
+    reason = clean(view.reason, 200) if view.phase.cancelled else ""
+    said = f"Session {session_name(view.session, zone)} {PHASE_WORDS[view.phase]}"
+    return f"{said}: {with_full_stop(reason)}" if reason else f"{said}."
+
+
+async def just_over_text(ctx: Context) -> str:
+    """What became of the session of the hour, when it is over already (for someone who
+    arrives late: it ended, was called off...); '' otherwise."""
+    view = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).just_over()
+    return "" if view is None else state_text(view, await asker_zone(ctx)) + " "
 
 
 async def next_hint(ctx: Context) -> str:

@@ -23,7 +23,7 @@ from commands.hosting import (
     time_name,
     who_may,
 )
-from commands.session_common import host_wanted, in_every_thread, next_hint, remember_name
+from commands.session_common import host_wanted, in_every_thread, just_over_text, next_hint, remember_name
 from commands.wording import countdown
 
 group = CommandGroup("sessions")
@@ -166,7 +166,8 @@ async def here(ctx: Context) -> Reply:
     waits for its host (the host's !start keeps those check-ins)."""
     current = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).current()
     if current is None:
-        raise CommandError(f"No session is running, so there is nothing to check in to. {await next_hint(ctx)}")
+        over = await just_over_text(ctx)
+        raise CommandError(f"{over}No session is running, so there is nothing to check in to. {await next_hint(ctx)}")
     key, name = current.key, session_name(current.session, await asker_zone(ctx))
     await remember_name(ctx)
     if not await repository.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), repository.CheckInVia.COMMAND):

@@ -112,7 +112,8 @@ THURSDAYS = (
         Phase.ENDED,
         steps=(say(HOST, "!end", "Session 2026-11-26 08:00 UTC ended"),),
         replies={
-            "!here": "nothing to check in to. The next session is 2026-11-26 17:00 UTC",
+            "!here": "Session 2026-11-26 08:00 UTC has ended. No session is running, so there is nothing to",
+            "!next": "■ Session 2026-11-26 08:00 UTC has ended.",
             "!late": "will join session 2026-11-26 17:00 UTC later",
             "!host": "volunteered to host session 2026-11-26 17:00 UTC",
             "!start": "Session 2026-11-26 08:00 UTC was already held; it ended at 08:58 UTC",
@@ -163,7 +164,8 @@ THURSDAYS = (
             say(ORGANISER, "!cancel 2026-12-03 17:00 nobody can host", "is called off: nobody can host"),
         ),
         replies={
-            "!here": "nothing to check in to",
+            "!here": "Session 2026-12-03 17:00 UTC was called off: nobody can host. No session is running",
+            "!next": "✖ Session 2026-12-03 17:00 UTC was called off: nobody can host.",
             "!host 2026-12-03 17:00": "Session 2026-12-03 17:00 UTC is cancelled (nobody can host)",
             "!cancel 2026-12-03 17:00": "called off",
         },

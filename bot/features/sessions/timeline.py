@@ -249,6 +249,13 @@ class Timeline:
         session = startable_session(self.config, self.now)
         return None if session is None else self.view(session)
 
+    def just_over(self) -> SessionView | None:
+        """The session of the hour when it is over already (ended, closed automatically,
+        called off, or not started): its start window still holds now, so someone arriving
+        late means it and is told what became of it."""
+        view = self.startable()
+        return view if view is not None and view.phase.over else None
+
     def ahead(self, *, include_current: bool = False) -> Iterator[SessionView]:
         """The sessions not over yet, in time order: those coming or cancelled ahead of their
         time; with `include_current`, first the one running or waiting for its host."""
