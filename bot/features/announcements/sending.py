@@ -33,6 +33,7 @@ from bot.features.announcements.timing import LOOKBACK, Lead, Notice, deadline, 
 from bot.features.schedule.weekly_sessions import Session, session_from_key
 from bot.features.sessions import repository
 from bot.features.sessions.summary import summary_of
+from bot.features.sessions.timeline import Phase, Timeline
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class Announcer:
         conf = self.config.conference
         late = now > deadline(conf, item.session, item.lead)
         superseded = None if late else superseded_by(conf, item.session, item.lead, now)
-        needless = item.lead == Notice.HOST_WAIT and await self._host_arrived(item.session.key)
+        needless = item.lead == Notice.HOST_WAIT and await self._no_longer_waiting(item.session, now)
         status = AnnouncementStatus.SKIPPED if late or superseded or needless else AnnouncementStatus.SENDING
         added = await store.transaction(
             lambda db: announcements.record(db, item.session.key, item.lead, self._rooms, status, now)
@@ -137,9 +138,10 @@ class Announcer:
                 superseded,
             )
 
-    async def _host_arrived(self, key: str) -> bool:
-        state = await repository.state_of(self.store, key)
-        return state is not None and state.started_at is not None
+    async def _no_longer_waiting(self, session: Session, now: dt.datetime) -> bool:
+        """The host-wait notice is wanted only while the session waits for its host (not
+        once a host started it, or an organiser called it off)."""
+        return (await Timeline.load(self.store, self.config, now)).phase(session) is not Phase.WAITING
 
     async def _auto_close(self, item: Due) -> None:
         """Close a session nobody ended, 3 h after its start, and queue its summary.
@@ -234,7 +236,7 @@ class Announcer:
             summary = await summary_of(store, key, now)
             return Reply.of(wording.summary(config, summary), room_id=room, thread_root=root, key=reply_to)
         if lead == Notice.HOST_WAIT:
-            if await self._host_arrived(key):
+            if await self._no_longer_waiting(session, now):
                 return None
             wait = await host_wait_of(store, config, session)
             text = wording.host_wait(config, wait)

@@ -525,3 +525,18 @@ async def test_in_one_room_what_a_downtime_left_goes_out_in_order(chat, server):
         assert sent == [f"announce:{MORNING}:0m:{room}", f"announce:{MORNING}:host-wait:{room}"]
         opening = server.events[f"announce:{MORNING}:0m:{room}"]
         assert server.reply(MORNING, "host-wait", room).thread_root == opening
+
+
+async def test_a_host_wait_notice_left_unsent_is_not_sent_once_the_session_is_called_off(chat, server):
+    """The 08:10 notice fails to go out; at 08:11 an organiser calls the session off: the
+    retry must not tell the rooms it still waits for a host."""
+    ann = announcer(chat, server)
+    await visit(chat, ann, at(26, 8))
+    ann.sender.fail = 4  # both rooms, both tries of the 08:10 visit
+    await visit(chat, ann, at(26, 8, 10))
+    assert (MORNING, "host-wait", ROOM_A) not in server.messages()
+    chat.clock.set(at(26, 8, 11))
+    assert "called off" in await chat.text(ORGANISER, f"!cancel {MORNING} nobody can host")
+    await visit(chat, ann, at(26, 8, 12))
+    assert (MORNING, "host-wait", ROOM_A) not in server.messages()
+    assert (MORNING, "host-wait", ROOM_B) not in server.messages()
