@@ -29,11 +29,9 @@ from commands.dates import (
     TypedTime,
     asker_zone,
     check_planned_day,
-    no_session_at,
     read_typed_time,
-    session_at_typed,
     session_name,
-    sessions_on_day_in,
+    typed_session,
 )
 from commands.session_common import in_every_thread
 from commands.wording import countdown, long_date, with_full_stop
@@ -72,9 +70,7 @@ def _target(config: Config, day: dt.date, typed: TypedTime | None) -> _Target:
                 f"({config.conference.timezone})."
             )
         return _Target(day.isoformat(), on_day, True)
-    session = session_at_typed(config, day, typed)
-    if session is None:
-        raise UsageError(no_session_at(day, typed, sessions_on_day_in(config, day, typed.zone)))
+    session = typed_session(config, day, typed)
     return _Target(session.key, [session], False)
 
 

@@ -181,6 +181,16 @@ def session_at_typed(config: Config, day: dt.date, typed: TypedTime) -> Session 
     return found[0] if found else None
 
 
+def typed_session(config: Config, day: dt.date, typed: TypedTime) -> Session:
+    """The session starting at `typed` on `day`; a UsageError naming the day's sessions (in
+    the typed time's zone and UTC) if none does. What `!host`, `!unhost`, `!late`, `!cancel`
+    and `!uncancel` take, read in one place."""
+    session = session_at_typed(config, day, typed)
+    if session is None:
+        raise UsageError(no_session_at(day, typed, sessions_on_day_in(config, day, typed.zone)))
+    return session
+
+
 def no_session_at(day: dt.date, typed: TypedTime, on_day: list[Session]) -> str:
     """'There is no session at 13:00 on 2026-12-10 (Kolkata time); that day has 13:30 and
     22:30 there (08:00 and 17:00 UTC).' Nothing is changed."""

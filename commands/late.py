@@ -24,11 +24,10 @@ from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from commands.dates import (
     asker_zone,
     check_planned_day,
-    no_session_at,
     read_typed_time,
-    session_at_typed,
     session_name,
     sessions_on_day_in,
+    typed_session,
 )
 from commands.session_common import next_hint, remember_name
 from commands.wording import countdown
@@ -169,9 +168,7 @@ async def _read(ctx: Context, line: Timeline, text: str, zone: str | None) -> _A
             on_day = sessions_on_day_in(ctx.config, day, zone)
             said = f"on {day.isoformat()} {_times_there(on_day, zone)}"
             raise UsageError(f"give the session's time after the date: {said}")
-        session = session_at_typed(ctx.config, day, typed)
-        if session is None:
-            raise UsageError(no_session_at(day, typed, sessions_on_day_in(ctx.config, day, typed.zone)))
+        session = typed_session(ctx.config, day, typed)
         return _Asked(await _open(ctx, line.view(session), zone), typed.rest)
     time = read_time_of_day(text)
     if time is None or not time.canonical:

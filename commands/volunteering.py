@@ -18,12 +18,11 @@ from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from commands.dates import (
     asker_zone,
     check_day_in,
-    no_session_at,
     read_typed_time,
-    session_at_typed,
     session_name,
     sessions_on_day_in,
     typed_as,
+    typed_session,
 )
 from commands.hosting import coming_offers
 from commands.session_common import next_hint, remember_name
@@ -134,10 +133,7 @@ async def _chosen(
     if at is not None:
         if at.rest:
             raise UsageError(f"unexpected {clean(at.rest, 40)!r}")
-        session = session_at_typed(ctx.config, day, at)
-        if session is None:
-            raise CommandError(no_session_at(day, at, sessions_on_day_in(ctx.config, day, at.zone)))
-        return timeline.view(session)
+        return timeline.view(typed_session(ctx.config, day, at))
     on_day = sessions_on_day_in(ctx.config, day, zone)
     if len(on_day) == 1:
         return timeline.view(on_day[0])

@@ -152,8 +152,8 @@ async def test_host_and_unhost_read_the_time_in_the_askers_zone(chat):
     assert await repository.volunteers_of(chat.store, "2026-12-10 08:00") == [ALICE]
     text = await chat.text(ALICE, "!host 2026-12-10 08:00")
     assert text == (
-        "There is no session at 08:00 (Kolkata time) on 2026-12-10; that day has 13:30 and 22:30 there "
-        "(08:00 and 17:00 UTC). Nothing was changed."
+        "!host: There is no session at 08:00 (Kolkata time) on 2026-12-10; that day has 13:30 and 22:30 there "
+        "(08:00 and 17:00 UTC). Nothing was changed.\nUsage: !host [YYYY-MM-DD HH:MM]"
     ), text
     text = await chat.text(ALICE, "!host 2026-12-10 17:00 UTC")
     assert "volunteered to host session 2026-12-10 17:00 UTC (22:30 in Kolkata)" in text, text
