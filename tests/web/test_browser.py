@@ -3,6 +3,9 @@ visitor's time zone, a topic after `!suggest`, HTML in a topic shown as text."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import pytest
 
 from tests.conftest import ALICE
@@ -10,6 +13,8 @@ from tests.conftest import ALICE
 pytestmark = pytest.mark.browser
 
 SAO_PAULO = "America/Sao_Paulo"
+# A folder to keep the pages as pictures in, to look at them (unset: none kept).
+SHOTS = os.environ.get("CCC_SHOTS")
 
 
 async def test_the_next_session_reads_in_the_visitors_time_zone(chat, browser_page):
@@ -34,3 +39,25 @@ async def test_a_suggested_topic_shows_and_html_in_it_is_text(chat, browser_page
     assert hostile in topics, topics
     assert await page.locator("ol.topics img, ol.topics b").count() == 0, "no markup from a topic"
     assert await page.title() == "Coop Casual Conference"
+
+
+async def test_a_latecomer_sees_the_session_waiting_for_its_host_and_the_one_nobody_started(chat, browser_page):
+    """Issue 27: at 08:05 the page shows today's session waiting for its host, with how to
+    join (not next week's as if it were over); the week after, a session people came to
+    but no host started is listed as not started, never as held."""
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(ALICE, "!here")
+    page = await browser_page(chat, timezone_id=SAO_PAULO)
+    body = await page.locator("body").inner_text()
+    if SHOTS:
+        await page.screenshot(path=f"{SHOTS}/waiting.png", full_page=True)
+    assert "Waiting for its host" in body, body
+    assert "!here" in body and "bbb.example.org" in body, body
+    chat.clock.set(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC))
+    await page.reload()
+    body = await page.locator("body").inner_text()
+    if SHOTS:
+        await page.screenshot(path=f"{SHOTS}/recent.png", full_page=True)
+    assert "Waiting for its host" not in body, body
+    assert "not started" in body and "1 checked in" in body, body
+    assert "— held" not in body, "a session no host started is never shown as held"
