@@ -102,6 +102,7 @@ THURSDAYS = (
             "!here": "Checked in to session 2026-11-26 08:00 UTC — welcome!",
             "!late": "The session is running",
             "!host": "volunteered to host session 2026-11-26 17:00 UTC",  # the next one: this one has its host
+            "!end": "is running; only @host:example.org (who started it), a host or an organiser can end it",
             "agenda": "Session 2026-11-26 08:00 UTC is running",
         },
         absent={"!next": "waiting for its host"},
@@ -117,6 +118,7 @@ THURSDAYS = (
             "!late": "will join session 2026-11-26 17:00 UTC later",
             "!host": "volunteered to host session 2026-11-26 17:00 UTC",
             "!start": "Session 2026-11-26 08:00 UTC was already held; it ended at 08:58 UTC",
+            "!remind 08:00 1h": "before session 2026-12-03 08:00 UTC",  # today's is over
             "!cancel 2026-11-26 08:00": "it has taken place",
         },
         absent={"!next": "26 November 2026, 08:00", "agenda": "26 November 2026, 08:00"},
@@ -151,6 +153,7 @@ THURSDAYS = (
             "!next": "Thursday 3 December 2026, 08:00 UTC (in 5 days 23 hours) — cancelled: snow",
             "!host 2026-12-03 08:00": "Session 2026-12-03 08:00 UTC is cancelled (snow), so it needs no host",
             "!late 2026-12-03 08:00": "cancelled",
+            "!remind 08:00 1h": "before session 2026-12-10 08:00 UTC",  # the cancelled one sends no reminder
             "!cancel 2026-12-03 08:00": "already cancelled",
             "agenda": "3 December 2026, 08:00 UTC — cancelled: snow",
         },
@@ -192,7 +195,7 @@ THURSDAYS = (
 )
 
 # What Carol types back to leave no trace of her probe.
-UNDO = {"!late": "!late off", "!host": "!unhost"}
+UNDO = {"!late": "!late off", "!host": "!unhost", "!remind": "!remind off"}
 
 
 async def test_every_command_the_agenda_and_the_reports_say_the_same_state_minute_by_minute(chat):
@@ -216,9 +219,12 @@ async def test_every_command_the_agenda_and_the_reports_say_the_same_state_minut
             if body == "!start":
                 who = HOST
             said[body] = await chat.text(who, body)
-            undo = UNDO.get(body.split()[0])
-            if undo and not body.startswith("!late 2026"):
-                await chat.say(who, undo + body[len(body.split()[0]) :])
+            command, _, typed = body.partition(" ")
+            undo = UNDO.get(command)
+            if undo == "!unhost":
+                await chat.say(who, f"{undo} {typed}".strip())
+            elif undo and not body.startswith("!late 2026"):
+                await chat.say(who, undo)
         for body, expected in minute.replies.items():
             assert expected in said[body], f"{label}: {body} says {said[body]!r}"
         for body, unexpected in minute.absent.items():
