@@ -22,6 +22,7 @@ from bot.features.schedule.weekly_sessions import (
     Session,
     local_time,
     planning_range,
+    session_from_key,
     sessions_between,
     sessions_on,
 )
@@ -113,6 +114,15 @@ def session_name(session: Session, zone: str | None) -> str:
     if zone is None or zone == "UTC":
         return name
     return f"{name} ({time_in(session.starts_at, zone, utc.date())} in {place_name(zone)})"
+
+
+def key_name(config: Config, key: str) -> str:
+    """A stored session's name for everyone, in UTC: '2026-12-10 08:00 UTC' (the key as it
+    is, should it name no time)."""
+    try:
+        return session_name(session_from_key(config, key), None)
+    except ValueError:
+        return key
 
 
 def sessions_on_day_in(config: Config, day: dt.date, zone: str | None) -> list[Session]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
@@ -29,6 +30,7 @@ from bot.features.topics.model import (
     TopicTooLong,
     UnknownTopic,
 )
+from commands.dates import key_name
 from commands.hosting import host_of_another, not_your_session
 from commands.wording import countdown
 
@@ -64,7 +66,9 @@ def explain(ctx: Context, error: TopicError) -> str:
     if isinstance(error, UnknownTopic):
         return f"There is no topic #{error.topic_id}. See the open ones with {p}topics."
     if isinstance(error, NotOpen):
-        return f"{topic_label(error.topic).plain} {_closed(error.topic)}, so it can't be changed or voted for."
+        return (
+            f"{topic_label(error.topic).plain} {_closed(ctx.config, error.topic)}, so it can't be changed or voted for."
+        )
     if isinstance(error, AlreadyVoted):
         return f"You have already voted for {topic_label(error.topic).plain} (one vote per person per topic)."
     if isinstance(error, NotVoted):
@@ -80,12 +84,12 @@ def explain(ctx: Context, error: TopicError) -> str:
     return str(error)
 
 
-def _closed(topic: Topic) -> str:
+def _closed(config: Config, topic: Topic) -> str:
     if topic.status == TopicStatus.WITHDRAWN:
         return "was withdrawn"
     if topic.imported:
         return "was already discussed (before the bot kept records)"
-    return f"was already discussed (session {topic.session})"
+    return f"was already discussed (session {key_name(config, topic.session or '')})"
 
 
 # --- suggesting -----------------------------------------------------------------------
@@ -129,7 +133,7 @@ def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:
         text.add(" looks the same — vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
         different = "If yours is a different topic"
     else:
-        text.add(f" looks the same, and {_closed(topic)}.")
+        text.add(f" looks the same, and {_closed(ctx.config, topic)}.")
         different = "If there is something new to yours"
     if held.can_insist:
         minutes = int(suggesting.INSIST_WINDOW.total_seconds() // 60)
@@ -252,6 +256,7 @@ async def _not_yours_to_mark(ctx: Context) -> Reply | None:
 )
 async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
     session = await _running(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
+    shown = key_name(ctx.config, session)
     # No note keeps the one it has (repeating the command to be sure loses nothing); "-"
     # removes it.
     note_text = clean(note, ctx.config.topics.max_length) if note and note.strip() != "-" else None
@@ -263,14 +268,14 @@ async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply
         raise CommandError(explain(ctx, e)) from None
     done, label = marked.topic, topic_label(marked.topic)
     if not marked.again:
-        text = Text("Marked ").extend(label).add(" discussed in session ").bold(session).add(".")
+        text = Text("Marked ").extend(label).add(" discussed in session ").bold(shown).add(".")
     elif done.note and note is not None:
         text = Text("Replaced the note on " if marked.old_note else "Added a note to ").extend(label)
-        text.add(" (session ").bold(session).add(").")
+        text.add(" (session ").bold(shown).add(").")
     elif marked.old_note and note is not None:
-        text = Text("Removed the note on ").extend(label).add(" (session ").bold(session).add(").")
+        text = Text("Removed the note on ").extend(label).add(" (session ").bold(shown).add(").")
     else:
-        text = label.add(" is already marked discussed in session ").bold(session).add(".")
+        text = label.add(" is already marked discussed in session ").bold(shown).add(".")
         if done.note:
             text.add(f" Note: {done.note}").line("Replace the note with ").code(f"{ctx.prefix}discussed {done.id} note")
             text.add(", remove it with ").code(f"{ctx.prefix}discussed {done.id} -")
@@ -315,10 +320,10 @@ def _not_discussed_here(ctx: Context, error: NotDiscussedHere) -> str:
         return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."
     if topic.status == TopicStatus.DISCUSSED and not topic.imported:
         return (
-            f"{label} is not marked discussed in the running session ({error.session}): "
-            f"it was discussed in session {topic.session}, and stays so."
+            f"{label} is not marked discussed in the running session ({key_name(ctx.config, error.session)}): "
+            f"it was discussed in session {key_name(ctx.config, topic.session or '')}, and stays so."
         )
-    return f"{label} {_closed(topic)}, so it can't be changed."
+    return f"{label} {_closed(ctx.config, topic)}, so it can't be changed."
 
 
 @group.command("history", usage="[N]", help="The last N topics discussed, with their session", in_direct=True)
@@ -334,7 +339,7 @@ async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
         if topic.imported:
             text.add("discussed earlier (imported)")
         else:
-            text.add("session ").bold(topic.session or "?")
+            text.add("session ").bold(key_name(ctx.config, topic.session) if topic.session else "?")
             if topic.note:
                 text.add(f" — note: {clean(topic.note, INLINE)}")
     return ctx.reply(text)

@@ -218,7 +218,7 @@ async def test_voting_twice_unknown_withdrawn_and_discussed_are_refused_clearly(
     assert "was withdrawn" in await chat.text(BOB, f"!vote {b}")
     await start_session(chat)
     await chat.say(HOST, f"!discussed {a}")
-    assert f"already discussed (session {SESSION})" in await chat.text(ALICE, f"!vote {a}")
+    assert f"already discussed (session {SESSION} UTC)" in await chat.text(ALICE, f"!vote {a}")
     assert "Usage: !vote N" in await chat.text(BOB, "!vote apples")
 
 
@@ -368,7 +368,7 @@ async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
     await chat.say(HOST, f"!discussed {a} keep them warm")
     chat.clock.advance(minutes=5)
     text = await chat.text(HOST, f"!discussed {a} keep them cool")
-    assert text == f"Replaced the note on #{a} “apples” (session {SESSION}). Note: keep them cool"
+    assert text == f"Replaced the note on #{a} “apples” (session {SESSION} UTC). Note: keep them cool"
     assert await note_of(chat, a) == "keep them cool"
     history = await chat.text(ALICE, "!history 1")
     assert "keep them cool" in history and "warm" not in history
@@ -381,7 +381,7 @@ async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
     assert f"already marked discussed in session {SESSION}" in text and "keep them cool" in text
     assert await note_of(chat, a) == "keep them cool"
     text = await chat.text(HOST, f"!discussed {a} -")
-    assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION})")
+    assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION} UTC)")
     assert await note_of(chat, a) is None
     text = await chat.text(HOST, f"!discussed {a}")
     assert f"already marked discussed in session {SESSION}" in text and "!undiscussed" in text
@@ -397,7 +397,7 @@ async def test_discussed_in_an_earlier_session_stays_as_it_was(chat):
     chat.clock.advance(hours=9)
     await start_session(chat, "2026-11-26 17:00")
     text = await chat.text(HOST, f"!discussed {a} second time")
-    assert f"already discussed (session {SESSION})" in text
+    assert f"already discussed (session {SESSION} UTC)" in text
     assert "is not marked discussed in the running session" in await chat.text(HOST, f"!undiscussed {a}")
     assert await note_of(chat, a) == "first time"
 
@@ -449,7 +449,7 @@ async def test_history_shows_discussed_with_session_and_note_then_imported(make_
     lines = (await chat.text(ALICE, "!history")).splitlines()[1:]
     assert len(lines) == 10, "ten by default"
     assert lines[0].startswith(f"#{b} “bicycles” — session {SESSION}")
-    assert lines[1] == f"#{a} “apples” — session {SESSION} — note: keep them cool"
+    assert lines[1] == f"#{a} “apples” — session {SESSION} UTC — note: keep them cool"
     assert all("imported" in line for line in lines[2:])
     assert "“Earlier topic 12” — discussed earlier (imported)" in lines[2], "the last line of the seed first"
     assert len((await chat.text(ALICE, "!history 30")).splitlines()[1:]) == 14, "12 imported + 2 discussed"

@@ -219,7 +219,7 @@ async def test_a_release_database_migrates_in_place(released):
         "#7 “Onboarding new members” — 1 vote — by bob ✓ your vote",
     ]
     history = (await chat.text(ALICE, "!history")).splitlines()[1:]
-    assert history[0] == "#8 “Pricing retainer contracts” — session 2026-11-26 08:00 — note: good talk"
+    assert history[0] == "#8 “Pricing retainer contracts” — session 2026-11-26 08:00 UTC — note: good talk"
     assert history[1:] == [
         f"#{n} “{text}” — discussed earlier (imported)" for n, text in reversed(list(enumerate(SEED_TOPICS, 1)))
     ], "the release's seed history, discussed now, and not imported twice"
@@ -319,6 +319,17 @@ REWORDED = {
     ("@alice:example.org", "!here"): (
         "No session is running, so there is nothing to check in to. "
         "The next session is 2026-12-10 08:00 UTC (13:30 in Kolkata), in 3 days 20 hours."
+    ),
+    # Every reply names a session in UTC, saying so (issue 27).
+    ("@alice:example.org", "!history"): (
+        "Discussed topics (newest first):\n"
+        "#8 “Pricing retainer contracts” — session 2026-12-03 08:00 UTC — note: good talk\n"
+        "#5 “Internal co-op relationships - how we deal with difficult interpersonal situations.” — discussed earlier "
+        "(imported)\n"
+        "#4 “Bring your whole self to work.” — discussed earlier (imported)\n"
+        "#3 “Data Owner Bill of Rights.” — discussed earlier (imported)\n"
+        "#2 “Decision-making.” — discussed earlier (imported)\n"
+        "#1 “Facilitation.” — discussed earlier (imported)"
     ),
     # `!host` reads a time in the asker's zone now (issue 27), so the hint is typed in hers.
     ("@alice:example.org", "!next"): (
