@@ -17,42 +17,14 @@ from bot.core.timezones import place_name
 from bot.features.people import repository as people
 from bot.features.schedule.time_of_day import TimeOfDay, read_time_of_day
 from bot.features.schedule.weekly_sessions import (
-    PLANNING_AHEAD,
     DateRange,
     Session,
     local_time,
     planning_range,
     session_from_key,
     sessions_between,
-    sessions_on,
 )
 from commands.wording import time_in
-
-
-def day_times(on_day: list[Session]) -> str:
-    return " and ".join(f"{s.slot.time:%H:%M}" for s in on_day)
-
-
-def time_of_day_error(
-    ctx: Context, command: str, day: dt.date, typed: TimeOfDay, *, rest: str = "", note: str = ""
-) -> UsageError:
-    """Refuse a time written otherwise than HH:MM, or one that is no session of `day`, rather
-    than guess: `!cancel 2026-12-10 5pm` must not cancel the whole day "because: 5pm"."""
-    on_day = sessions_on(ctx.config, day)
-    if not on_day:
-        return UsageError(f"There is no session on {day:%A} {day.isoformat()}. Nothing was changed.")
-    shown = clean(typed.typed, 40)
-    match = [s for s in on_day if s.slot.time == typed.time]
-    if match:
-        more = f" {clean(rest, 100)}" if rest else ""
-        return UsageError(
-            f"{shown!r} looks like a time: did you mean {ctx.prefix}{command} {day.isoformat()} "
-            f"{typed.time:%H:%M}{more}? Times are written HH:MM; nothing was changed."
-        )
-    return UsageError(
-        f"There is no session at {shown} on {day.isoformat()}; that day has {day_times(on_day)}"
-        f"{note}. Nothing was changed."
-    )
 
 
 def check_planned_day(ctx: Context, day: dt.date) -> None:
@@ -64,12 +36,7 @@ def check_planned_day(ctx: Context, day: dt.date) -> None:
 def check_day_in(ctx: Context, day: dt.date, zone: str | None) -> None:
     """`check_planned_day` for a date the asker gives in their zone (None: UTC), as
     `sessions_on_day_in` reads it: from today there up to a year ahead."""
-    today = ctx.clock.now().astimezone(pytz.timezone(zone or "UTC")).date()
-    try:
-        last = today + PLANNING_AHEAD
-    except (ValueError, OverflowError):  # a clock in the year 9999
-        last = dt.date.max
-    _check_in_range(day, DateRange(today, last))
+    _check_in_range(day, planning_range(ctx.config, ctx.clock.now(), zone or "UTC"))
 
 
 def _check_in_range(day: dt.date, allowed: DateRange) -> None:
@@ -80,21 +47,6 @@ def _check_in_range(day: dt.date, allowed: DateRange) -> None:
         f"{day.isoformat()} {why}: give a date from today ({allowed.first.isoformat()}) "
         f"up to a year ahead ({allowed.last.isoformat()})"
     )
-
-
-def typed_session_time(ctx: Context, command: str, day: dt.date, text: str) -> dt.time | None:
-    """The HH:MM after a date in `command` (None if nothing is typed); any other way of
-    writing a time is refused with the day's times."""
-    if not text:
-        return None
-    typed = read_time_of_day(text)
-    if typed is None:
-        raise UsageError(f"HH:MM: {clean(text.split()[0], 40)!r} is not a time (HH:MM)")
-    if not typed.canonical:
-        raise time_of_day_error(ctx, command, day, typed)
-    if typed.rest:
-        raise UsageError(f"unexpected {clean(typed.rest, 40)!r}")
-    return typed.time
 
 
 # --- a session's time in the asker's zone ----------------------------------------------------

@@ -135,9 +135,10 @@ class DateRange:
         return isinstance(day, dt.date) and self.first <= day <= self.last
 
 
-def planning_range(config: Config, now: dt.datetime) -> DateRange:
-    """The local dates `!host`, `!unhost`, `!cancel` and `!uncancel` take."""
-    today = now.astimezone(conference_zone(config)).date()
+def planning_range(config: Config, now: dt.datetime, zone: str | None = None) -> DateRange:
+    """The local dates `!host`, `!unhost`, `!cancel`, `!uncancel` and `!late` take: from
+    today in `zone` (default the conference zone) to a year later."""
+    today = now.astimezone(pytz.timezone(zone) if zone else conference_zone(config)).date()
     try:
         last = today + PLANNING_AHEAD
     except (ValueError, OverflowError):  # a clock in the year 9999
