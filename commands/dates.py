@@ -160,11 +160,17 @@ def no_session_at(day: dt.date, typed: TypedTime, on_day: list[Session]) -> str:
     said = f"There is no session at {typed.time:%H:%M}{where} on {day.isoformat()}"
     if not on_day:
         return f"{said}: there is none that day. Nothing was changed."
-    utc = " and ".join(f"{s.starts_at.astimezone(dt.UTC):%H:%M}" for s in on_day)
-    if typed.zone is None:
-        return f"{said}; that day has {utc} UTC. Nothing was changed."
-    local = " and ".join(f"{local_time(s.starts_at, typed.zone):%H:%M}" for s in on_day)
-    return f"{said}; that day has {local} there ({utc} UTC). Nothing was changed."
+    return f"{said}; that day has {times_there(on_day, typed.zone)}. Nothing was changed."
+
+
+def times_there(sessions: list[Session], zone: str | None) -> str:
+    """'13:30 and 22:30 there (08:00 and 17:00 UTC)', or '08:00 and 17:00 UTC' for someone
+    without a zone: the times of `sessions`, in their order."""
+    utc = " and ".join(f"{s.starts_at.astimezone(dt.UTC):%H:%M}" for s in sessions)
+    if zone is None:
+        return f"{utc} UTC"
+    local = " and ".join(f"{local_time(s.starts_at, zone):%H:%M}" for s in sessions)
+    return f"{local} there ({utc} UTC)"
 
 
 def typed_as(at: dt.datetime, zone: str | None) -> str:

@@ -17,7 +17,7 @@ from bot.features.sessions import repository
 from bot.features.sessions.hosts import SessionHosts, hosts_of
 from bot.features.sessions.timeline import START_EARLY, Phase, SessionView, Timeline
 from commands.dates import asker_zone, session_name
-from commands.wording import countdown
+from commands.wording import countdown, listed
 
 # The phases in which an offer to host still stands: the session is ahead (cancelled or
 # not) or waits for its host.
@@ -55,8 +55,7 @@ def who_may(hosts: SessionHosts, what: str) -> str:
         parts.append(f"{hosts.started_by.name} (who started it)")
     names = [p.name for p in hosts.volunteers]
     if names:
-        joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        parts.append(f"{joined} (who volunteered for it)")
+        parts.append(f"{listed(names, 'and')} (who volunteered for it)")
     return ", ".join([*parts, f"a host or an organiser can {what}"])
 
 

@@ -27,6 +27,7 @@ from commands.dates import (
     read_typed_time,
     session_name,
     sessions_on_day_in,
+    times_there,
     typed_session,
 )
 from commands.session_common import next_hint, remember_name
@@ -199,8 +200,4 @@ def _times_there(sessions: list[Session], zone: str | None) -> str:
     if not sessions:
         return "there is none."
     shown = sorted({s.slot: s for s in sessions}.values(), key=lambda s: local_time(s.starts_at, zone or "UTC").time())
-    utc = " and ".join(f"{s.starts_at.astimezone(dt.UTC):%H:%M}" for s in shown)
-    if zone is None:
-        return f"the sessions are at {utc} UTC."
-    local = " and ".join(f"{local_time(s.starts_at, zone):%H:%M}" for s in shown)
-    return f"the sessions are at {local} there ({utc} UTC)."
+    return f"the sessions are at {times_there(shown, zone)}."
