@@ -23,6 +23,7 @@ from bot.features.people.names import name_of
 from bot.features.schedule.repository import Cancellation, add_cancellation, replace_reason, restore_sessions
 from bot.features.schedule.weekly_sessions import Session, sessions_on
 from bot.features.sessions import repository as sessions
+from bot.features.sessions.hosts import volunteer_names
 from bot.features.sessions.timeline import Phase, SessionView, Timeline, started_before_cancel
 from commands.announcements import cancellation_text
 from commands.dates import (
@@ -193,7 +194,7 @@ async def _volunteered(ctx: Context, of: list[Session], zone: str | None, *, one
     as text, nobody pinged); `one`: the reply is about that one session."""
     said = []
     for session in of:
-        who = [await name_of(ctx.store, u) for u in await sessions.volunteers_of(ctx.store, session.key)]
+        who = await volunteer_names(ctx.store, session.key)
         if who:
             it = "it" if one else f"session {session_name(session, zone)}"
             said.append(f"{', '.join(who)} had volunteered to host {it}.")

@@ -11,9 +11,8 @@ from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean
 from bot.core.zone_tables import UTC
 from bot.features.people import repository as people
-from bot.features.people.names import name_of
 from bot.features.schedule.weekly_sessions import Session, local_time
-from bot.features.sessions import repository
+from bot.features.sessions.hosts import volunteer_names
 from bot.features.sessions.timeline import Phase, Timeline
 from commands.announcements import link_line
 from commands.dates import asker_zone, session_name, typed_as
@@ -124,7 +123,7 @@ async def next_sessions(ctx: Context) -> Reply:
         text.line("⏳ Session ").bold(session_name(current.session, zone)).add(f" began {began}")
         text.add(" and is waiting for its host.")
         text.line("\u2003").extend(link_line(config)).add("; check in with ").code(f"{p}here").add(".")
-        text.line("\u2003").extend(host_wanted(p, await _volunteer_names(ctx, current.key)))
+        text.line("\u2003").extend(host_wanted(p, await volunteer_names(ctx.store, current.key)))
     slots = timeline.slots_ahead(MAX_CANCELLED_SHOWN)
     coming = [view for ahead in slots for view in ahead.cancelled]
     coming += [ahead.next_held for ahead in slots if ahead.next_held is not None]
@@ -152,14 +151,10 @@ def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
     return text.add(f" ({countdown(session.starts_at - now)})")
 
 
-async def _volunteer_names(ctx: Context, key: str) -> list[str]:
-    return [await name_of(ctx.store, user) for user in await repository.volunteers_of(ctx.store, key)]
-
-
 async def _hosts_line(ctx: Context, session: Session, zone: str | None) -> Text:
     """Who volunteered to host, by name (never a ping), or how to volunteer (the session
     typed as the asker types it: in their zone)."""
-    names = await _volunteer_names(ctx, session.key)
+    names = await volunteer_names(ctx.store, session.key)
     if not names:
         text = Text("\u2003No host yet: volunteer with ")
         return text.code(f"{ctx.prefix}host {typed_as(session.starts_at, zone)}")

@@ -177,7 +177,7 @@ async def here(ctx: Context) -> Reply:
         return ctx.reply(Text("Checked in to session ").bold(name).add(" — welcome!"))
     text = Text("Checked in to session ").bold(name).add(", but no host has started it yet. ")
     text.add("You stay checked in when a host starts it.")
-    volunteers = [await name_of(ctx.store, u) for u in await repository.volunteers_of(ctx.store, key)]
+    volunteers = await hosts.volunteer_names(ctx.store, key)
     text.line().extend(host_wanted(ctx.prefix, volunteers)).line().extend(link_line(ctx.config))
     return ctx.reply(text)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from bot.core.config import Config
 from bot.core.weekly import Slot
-from bot.features.people.names import name_of
 from bot.features.schedule.weekly_sessions import Session
 from bot.features.sessions import repository
+from bot.features.sessions.hosts import volunteer_names
 from bot.features.sessions.timeline import Timeline
 from bot.features.topics.model import Topic
 from bot.features.topics.repository import agenda_for, discussed_in
@@ -73,7 +73,7 @@ class AgendaData:
 
 
 async def _volunteers(store: Store, key: str) -> tuple[str, ...]:
-    return tuple([await name_of(store, u) for u in await repository.volunteers_of(store, key)])
+    return tuple(await volunteer_names(store, key))
 
 
 async def gather(store: Store, config: Config, now: dt.datetime, topics: int | None = None) -> AgendaData:

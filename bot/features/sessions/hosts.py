@@ -29,6 +29,12 @@ async def people(store: Store, user_ids: Iterable[str]) -> list[Person]:
     return [Person(user_id, await name_of(store, user_id)) for user_id in user_ids]
 
 
+async def volunteer_names(store: Store, key: str) -> list[str]:
+    """The names of who volunteered to host session `key`, first come first (as text: a
+    message shows them, never pings them)."""
+    return [await name_of(store, user_id) for user_id in await volunteers_of(store, key)]
+
+
 async def hosts(store: Store, config: Config, user_id: str, key: str, *, organiser: bool) -> bool:
     """Whether `user_id` hosts session `key`: a configured host or an organiser (every
     session), or whoever volunteered for it or started it (that one)."""

@@ -59,3 +59,12 @@ async def test_hosts_of_names_who_started_it_and_the_other_volunteers(chat):
     after = await hosts.hosts_of(chat.store, "2026-11-26 08:00")
     assert after.started_by == hosts.Person(ALICE, "Alice")
     assert [p.user_id for p in after.volunteers] == [CAROL, BOB], "the starter is named once"
+
+
+async def test_volunteers_are_named_first_come_first(chat):
+    key = "2026-11-26 08:00"
+    assert await hosts.volunteer_names(chat.store, key) == []
+    await people.remember_display_name(chat.store, BOB, "Bob")
+    await repository.volunteer(chat.store, key, BOB, at(23, 12))
+    await repository.volunteer(chat.store, key, ALICE, at(23, 13))
+    assert await hosts.volunteer_names(chat.store, key) == ["Bob", ALICE], "a name as remembered, else the id"
