@@ -24,7 +24,7 @@ from bot.features.schedule.repository import Cancellation, add_cancellation, rep
 from bot.features.schedule.weekly_sessions import Session, sessions_on
 from bot.features.sessions import repository as sessions
 from bot.features.sessions.hosts import volunteer_names
-from bot.features.sessions.timeline import Phase, SessionView, Timeline, started_before_cancel
+from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from commands.announcements import cancellation_text
 from commands.dates import (
     TypedTime,
@@ -123,7 +123,7 @@ async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, after: R
             f"The whole day {day_key} is already cancelled{_reason(whole_day.reason)} "
             f"To give another reason: {ctx.prefix}cancel {day_key} REASON"
         )
-    started = await started_before_cancel(ctx.store, target.sessions, now)
+    started = line.started_before_cancel(target.sessions)
     if started is not None:
         raise CommandError(f"Session {session_name(started, zone)} has already started; it can't be cancelled.")
     views = [line.view(s) for s in target.sessions]

@@ -28,7 +28,7 @@ from bot.features.schedule.weekly_sessions import (
     sessions_between,
     sessions_from,
 )
-from bot.features.sessions.repository import SessionState, state_of, states_since
+from bot.features.sessions.repository import SessionState, states_since
 from bot.storage.store import Store
 
 # A session can be started from 30 minutes before its slot time to 2 hours after it.
@@ -52,17 +52,6 @@ def start_opens(config: Config, cancels: Cancellations, now: dt.datetime) -> Ses
     """The next session not cancelled whose start window has not opened yet."""
     following = next_held_sessions(config, cancels, now + START_EARLY, 1)
     return following[0] if following else None
-
-
-async def started_before_cancel(store: Store, affected: Iterable[Session], now: dt.datetime) -> Session | None:
-    """The first of `affected` that a host has started and that so can't be cancelled any
-    more: one running, or one started early, before its time. One that has taken place
-    and ended is not in the way (cancelling it is refused as over)."""
-    for session in affected:
-        state = await state_of(store, session.key)
-        if state is not None and state.started_at is not None and (state.running or session.starts_at > now):
-            return session
-    return None
 
 
 class Phase(StrEnum):
@@ -213,6 +202,16 @@ class Timeline:
 
     def view_of_key(self, key: str) -> SessionView:
         return self.view(session_from_key(self.config, key))
+
+    def started_before_cancel(self, sessions: Iterable[Session]) -> Session | None:
+        """The first of `sessions` that a host has started and that so can't be cancelled
+        any more: one running, or one started early, before its time. One that has taken
+        place and ended is not in the way (cancelling it is refused as over)."""
+        for session in sessions:
+            phase = self.phase(session)
+            if phase is Phase.RUNNING or (phase.held and session.starts_at > self.now):
+                return session
+        return None
 
     # --- which session -------------------------------------------------------------------
 

@@ -27,12 +27,20 @@ async def chat(make_chat, make_config):
 async def test_a_started_session_can_not_be_cancelled_until_it_has_taken_place(chat):
     store, config = chat.store, chat.services.config
     morning, evening = session_from_key(config, MORNING), session_from_key(config, "2026-11-26 17:00")
-    assert await timeline.started_before_cancel(store, [morning, evening], at(26, 7, 40)) is None
+    assert (await timeline.Timeline.load(store, config, at(26, 7, 40))).started_before_cancel(
+        [morning, evening]
+    ) is None
     await repository.start_session(store, morning, HOST, at(26, 7, 40))
-    assert await timeline.started_before_cancel(store, [morning, evening], at(26, 7, 45)) == morning, "started early"
-    assert await timeline.started_before_cancel(store, [evening, morning], at(26, 9)) == morning, "running"
+    assert (await timeline.Timeline.load(store, config, at(26, 7, 45))).started_before_cancel(
+        [morning, evening]
+    ) == morning, "started early"
+    assert (await timeline.Timeline.load(store, config, at(26, 9))).started_before_cancel(
+        [evening, morning]
+    ) == morning, "running"
     await repository.end_session(store, MORNING, HOST, at(26, 9))
-    assert await timeline.started_before_cancel(store, [morning, evening], at(26, 9, 5)) is None, "over"
+    assert (await timeline.Timeline.load(store, config, at(26, 9, 5))).started_before_cancel(
+        [morning, evening]
+    ) is None, "over"
 
 
 # --- the phase of a session, decided in one place ------------------------------------------
