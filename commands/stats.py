@@ -63,7 +63,7 @@ async def stats(ctx: Context) -> Reply:
         elif t.present:
             names = [await name_of(ctx.store, c.user_id) for c in t.check_ins]
             text.line(f"{t.key}  {t.present}  {NOT_HELD.get(t.phase, t.phase)}: {', '.join(names)}")
-    if len(held) < 2:
+    if not statistics.has_chart(sessions):
         if held:
             one = "Only one session held so far" if not_held else "Only one session so far"
             text.line(f"{one}: a chart needs at least two, so there is none yet.")

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # `!stats` and the web page show the sessions of this many weeks back.
 STATS_WEEKS = 12
+# A chart needs this many sessions held (`!stats` and the web page).
+CHART_NEEDS = 2
 # Where the chart marks a session people came to that was not held, apart from the lines.
 MARKED = {Phase.NOT_STARTED: chart.NOT_STARTED, Phase.CALLED_OFF: chart.CALLED_OFF}
 
@@ -73,6 +75,11 @@ async def turnout(store: Store, config: Config, now: dt.datetime, since: dt.date
         if since is None or since <= session.starts_at:
             found.append(Turnout(timeline.view(session), held.check_ins))
     return found
+
+
+def has_chart(sessions: Sequence[Turnout]) -> bool:
+    """Whether enough of `sessions` were held for a chart (CHART_NEEDS)."""
+    return sum(t.phase.held for t in sessions) >= CHART_NEEDS
 
 
 def attendance_series(config: Config, sessions: Sequence[Turnout]) -> ChartSeries:

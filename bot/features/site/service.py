@@ -6,6 +6,7 @@ the HTTP in bot/web."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from bot.core.config import Config
@@ -66,14 +67,20 @@ def public(topic: Topic, show_names: bool) -> Topic:
     return replace(topic, suggested_by=None, suggested_name=topic.suggested_name if show_names else None)
 
 
+async def _public_names(store: Store, config: Config, user_ids: Iterable[str]) -> tuple[str, ...]:
+    """The display names the page may show: none without `web.show_names`; somebody with no
+    display name is left out, never named by ID."""
+    if not config.web.show_names:
+        return ()
+    found = [await display_name(store, u) for u in user_ids]
+    return tuple(n for n in found if n)
+
+
 async def _public_agenda(store: Store, config: Config, data: AgendaData) -> AgendaData:
     show = config.web.show_names
 
     async def names(key: str) -> tuple[str, ...]:
-        if not show:
-            return ()
-        found = [await display_name(store, u) for u in await repository.volunteers_of(store, key)]
-        return tuple(n for n in found if n)  # somebody with no display name is left out, never named by ID
+        return await _public_names(store, config, await repository.volunteers_of(store, key))
 
     slots = []
     for slot in data.slots:
@@ -109,14 +116,11 @@ async def _recent(store: Store, config: Config, now: dt.datetime) -> list[statis
 async def chart_series(store: Store, config: Config, now: dt.datetime) -> ChartSeries | None:
     """The attendance chart's data as `!stats` draws it; None with fewer than two sessions held."""
     sessions = await _recent(store, config, now)
-    return statistics.attendance_series(config, sessions) if sum(t.phase.held for t in sessions) >= 2 else None
+    return statistics.attendance_series(config, sessions) if statistics.has_chart(sessions) else None
 
 
 async def _attended(store: Store, config: Config, turnout: statistics.Turnout) -> SessionAttended:
-    names: tuple[str, ...] = ()
-    if config.web.show_names:
-        found = [await display_name(store, c.user_id) for c in turnout.check_ins]
-        names = tuple(n for n in found if n)  # somebody with no display name is left out, never named by ID
+    names = await _public_names(store, config, [c.user_id for c in turnout.check_ins])
     view = turnout.view
     return SessionAttended(view.session.starts_at, view.phase, view.minutes, turnout.present, names, view.reason)
 
@@ -125,7 +129,7 @@ async def page(store: Store, config: Config, now: dt.datetime, words: str = "") 
     agenda = await _public_agenda(store, config, await gather(store, config, now, topics=PAGE_TOPICS))
     sessions = await _recent(store, config, now)
     attendance = tuple([await _attended(store, config, t) for t in reversed(sessions)])
-    chart = sum(t.phase.held for t in sessions) >= 2
+    chart = statistics.has_chart(sessions)
     return PageData(config.conference.name, agenda, await history(store, config, words), chart, attendance)
 
 
