@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from bot.core.dispatcher import Context
+from bot.core.dispatcher import Context, did_you_mean
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
 
 group = CommandGroup("help")
 
+# What people type after a name they ask about (`!help tz?`).
+_PUNCTUATION = "!?.,;:…"
 _HEADINGS = {Role.PARTICIPANT: "For everyone", Role.HOST: "For hosts", Role.ORGANISER: "For organisers"}
 
 
@@ -19,7 +21,9 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
     registry = ctx.services.registry
     p = ctx.prefix
     direct = ctx.message.direct_for is not None
-    if command is None:
+    # `!help tz?`, `!help !tz`: the name as the dispatcher reads it (`!help ?` asks for all).
+    name = (command or "").removeprefix(p).strip(_PUNCTUATION).lower()
+    if not name:
         text = Text().bold(ctx.config.conference.name).add(" bot — commands you can use")
         text.add(" in this direct message:" if direct else ":")
         # In a direct room only what works there; the rest is for the conference room.
@@ -37,20 +41,18 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
         text.line().line("Type ").code(f"{p}help COMMAND").add(" for one command.")
         return ctx.reply(text)
 
-    name = command.removeprefix(p).lower()
     spec = registry.get(name)
     if spec is None:
-        suggestion = registry.suggest(name, ctx.role)
         text = Text("There is no command ").code(f"{p}{clean(name, 32)}").add(".")
-        if suggestion:
-            text.add(" Did you mean ").code(f"{p}{suggestion}").add("?")
+        did_you_mean(text, registry.suggest(name, ctx.role), p)
         text.add(" Type ").code(f"{p}help").add(" for the commands you can use.")
         raise CommandError(text.plain)
     if spec.role > ctx.role:
         raise CommandError(f"{p}{spec.name} is for {spec.role.label} only.")
     text = Text().code(spec.usage_line(p)).line(spec.help + ".")
-    if spec.aliases:
-        text.line("Also: " + ", ".join(p + a for a in spec.aliases))
+    also = registry.also(spec.name)
+    if also:
+        text.line("Also: " + ", ".join(p + a for a in also))
     if direct and not spec.in_direct:
         text.line("It is for the conference room, where everyone sees it: here it is not carried out.")
     return ctx.reply(text)

@@ -26,13 +26,19 @@ from bot.core.model import (
     Role,
     normalise_reaction,
 )
-from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, parse_args
+from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, Way, parse_args
 from bot.core.text import Text, clean, plural
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-_COMMAND = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63})(?:\s+|$)(.*)", re.DOTALL)
+# A command's name: letters and digits, with a single - or _ inside (`check-in`). It ends
+# where no letter, digit or apostrophe follows (`!here!`, `!next?`, `!vote, 3`), so that
+# `!here's` is no `!here`.
+_NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*)(?![\w'’])")
+_LONGEST_NAME = 64
+# Between the name and its arguments: spaces, after punctuation people type there.
+_AFTER_NAME = re.compile(r"[!?.,;:…¡¿！？。，、]*\s*")
 
 # Asked for a user's power level in a room; None when unknown (console mode).
 PowerLevels = Callable[[str, str], "int | None"]
@@ -132,14 +138,27 @@ class Context:
 
 
 def split_command(body: str, prefix: str) -> tuple[str, str] | None:
-    """(name, argument text) if the body is a command, else None."""
+    """(name, argument text) if the body is an attempt at a command, else None. An attempt
+    starts with the prefix and has a letter after it (`!!!` and `!?` are chat); the name
+    may follow spaces or a doubled prefix (`! next`, `!!next`) and be followed by
+    punctuation (`!next?`, `!vote, 3`). What is no name (`!here's`) comes back as its first
+    word, for the dispatcher to answer with a suggestion."""
     text = body.lstrip()
     if not text.startswith(prefix):
         return None
-    m = _COMMAND.fullmatch(text[len(prefix) :])
-    if not m:
+    rest = text[len(prefix) :]
+    if not any(ch.isalpha() for ch in rest):
         return None
-    return m.group(1).lower(), m.group(2)
+    rest = rest.lstrip()
+    while prefix.strip() and rest.startswith(prefix):
+        rest = rest[len(prefix) :].lstrip()
+    m = _NAME.match(rest)
+    if m and len(m.group(1)) <= _LONGEST_NAME:
+        args = rest[m.end() :]
+        after = _AFTER_NAME.match(args)
+        return m.group(1).lower(), args[after.end() if after else 0 :]
+    word, *others = rest.split(maxsplit=1)
+    return word.lower(), others[0] if others else ""
 
 
 class Dispatcher:
@@ -158,10 +177,10 @@ class Dispatcher:
         held_back = self.held_back(message.room_id, message.sender)
         if held_back is not None:
             return held_back
-        name, arg_text = parsed
         prefix = self.services.prefix
         if direct and self.services.is_member(message.sender) is False:
             return [Reply.of(Text("I answer here only people who are in the conference room."))]
+        name, arg_text = parsed
         spec = self.services.registry.get(name)
         # A participant's command needs no look-up of volunteer hosts, unless it shows
         # what the asker's role allows (!help).
@@ -169,9 +188,7 @@ class Dispatcher:
         role = await self.services.role_of(message.sender, message.room_id, needed=needed)
         if spec is None:
             text = Text("Unknown command ").code(f"{prefix}{clean(name, 32)}").add(".")
-            suggestion = self.services.registry.suggest(name, role)
-            if suggestion:
-                text.add(" Did you mean ").code(f"{prefix}{suggestion}").add("?")
+            did_you_mean(text, self.services.registry.suggest(name, role), prefix)
             text.add(" Type ").code(f"{prefix}help").add(" for the commands you can use.")
             return [Reply.of(text)]
         if role < spec.role:
@@ -285,6 +302,15 @@ def room_only_reply(spec: CommandSpec, prefix: str) -> Reply:
     text = Text("Please use ").code(f"{prefix}{spec.name}").add(" in the conference room, where everyone sees it. ")
     text.add("Type ").code(f"{prefix}help").add(" for what works here.")
     return Reply.of(text)
+
+
+def did_you_mean(text: Text, ways: tuple[Way, ...], prefix: str) -> Text:
+    """` Did you mean !here (to check in) or !late (…)?` added to `text`, if any way."""
+    for i, way in enumerate(ways):
+        text.add(" Did you mean " if i == 0 else ", " if i < len(ways) - 1 else " or ").code(way.typed(prefix))
+        if way.does:
+            text.add(f" ({way.does})")
+    return text.add("?") if ways else text
 
 
 def usage_reply(spec: CommandSpec, prefix: str, error: str) -> Reply:

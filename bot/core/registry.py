@@ -102,6 +102,31 @@ class ReactionSpec:
     handler: Callable[..., Awaitable[Reply | list[Reply] | None]]
 
 
+@dataclass(frozen=True)
+class Way:
+    """A command someone may mean, as they would type it (`!remind off`), and what it does
+    in their words ("to stop your reminders"), for a "did you mean"."""
+
+    command: str
+    args: str = ""
+    does: str = ""
+
+    def typed(self, prefix: str) -> str:
+        return f"{prefix}{self.command} {self.args}".rstrip()
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """A word people reach for that is no command's name (`!join`, `!rsvp`). One that `acts`
+    is carried out as the one command it means, without arguments (`!join` is `!link`); the
+    others are answered with the commands they may mean, those the asker may use, before
+    any near miss in spelling."""
+
+    word: str
+    ways: tuple[Way, ...]
+    acts: bool = False
+
+
 class CommandGroup:
     """The commands of one module, in the order they are declared."""
 
@@ -141,20 +166,42 @@ class CommandGroup:
 
 
 class Registry:
-    def __init__(self, groups: Iterable[CommandGroup]):
+    def __init__(self, groups: Iterable[CommandGroup], meanings: Iterable[Meaning] = ()):
         self.commands: dict[str, CommandSpec] = {}
         self._names: dict[str, CommandSpec] = {}
         self.reactions: dict[tuple[str, str], ReactionSpec] = {}
+        # The words that act, by the command they run; those that only point, by word.
+        self._acting: dict[str, list[str]] = {}
+        self._pointers: dict[str, Meaning] = {}
         for group in groups:
             for reaction in group.reactions:
                 for key in reaction.keys:
                     self.reactions[(reaction.kind, key)] = reaction
             for spec in group.commands:
                 for name in (spec.name, *spec.aliases):
-                    if name in self._names:
-                        raise ValueError(f"command {name!r} declared twice")
+                    self._claim(name)
                     self._names[name] = spec
                 self.commands[spec.name] = spec
+        for meaning in meanings:
+            self._add_meaning(meaning)
+
+    def _claim(self, name: str) -> None:
+        if name in self._names or name in self._pointers:
+            raise ValueError(f"command {name!r} declared twice")
+
+    def _add_meaning(self, meaning: Meaning) -> None:
+        self._claim(meaning.word)
+        for way in meaning.ways:
+            if way.command not in self.commands:
+                raise ValueError(f"{meaning.word!r} means {way.command!r}, which is no command")
+        if not meaning.acts:
+            self._pointers[meaning.word] = meaning
+            return
+        if len(meaning.ways) != 1 or meaning.ways[0].args:
+            raise ValueError(f"{meaning.word!r} acts: it must mean one command, without arguments")
+        spec = self.commands[meaning.ways[0].command]
+        self._names[meaning.word] = spec
+        self._acting.setdefault(spec.name, []).append(meaning.word)
 
     def reaction(self, kind: str, key: str) -> ReactionSpec | None:
         return self.reactions.get((kind, key))
@@ -165,10 +212,34 @@ class Registry:
     def visible_to(self, role: Role) -> list[CommandSpec]:
         return [spec for spec in self.commands.values() if spec.role <= role]
 
-    def suggest(self, name: str, role: Role) -> str | None:
-        names = [n for n, spec in self._names.items() if spec.role <= role]
-        close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
-        return self._names[close[0]].name if close else None
+    def also(self, name: str) -> tuple[str, ...]:
+        """The other names command `name` is carried out by: its aliases, and the words
+        people reach for that run it (`!join` for `!link`)."""
+        return (*self.commands[name].aliases, *self._acting.get(name, ()))
+
+    def pointer(self, word: str) -> Meaning | None:
+        """The meaning of a word that is no command but points to some (`!rsvp`)."""
+        return self._pointers.get(word.lower())
+
+    def suggest(self, name: str, role: Role) -> tuple[Way, ...]:
+        """What someone who typed `name`, no command, may mean, among what `role` may use:
+        by meaning first (`!stop`: `!remind off`, not `!topics`), then by spelling (a
+        word that points spelt nearly right counts as itself); () if nothing comes close."""
+        name = name.lower()
+        meaning = self._pointers.get(name)
+        if meaning is not None and (ways := self._usable(meaning, role)):
+            return ways
+        candidates = [n for n, spec in self._names.items() if spec.role <= role]
+        candidates += [word for word, meaning in self._pointers.items() if self._usable(meaning, role)]
+        close = difflib.get_close_matches(name[:64], candidates, n=1, cutoff=0.6)
+        if not close:
+            return ()
+        if close[0] in self._pointers:
+            return self._usable(self._pointers[close[0]], role)
+        return (Way(self._names[close[0]].name),)
+
+    def _usable(self, meaning: Meaning, role: Role) -> tuple[Way, ...]:
+        return tuple(way for way in meaning.ways if self.commands[way.command].role <= role)
 
 
 # --- argument conversion ----------------------------------------------------------------

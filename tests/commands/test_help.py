@@ -52,3 +52,8 @@ async def test_help_for_a_room_only_command_in_a_direct_room_says_where_it_works
     assert text.startswith("!vote N") and "for the conference room" in text
     assert "conference room" not in await chat.text(ALICE, "!help vote"), "said only where it matters"
     assert "conference room" not in await chat.text(ALICE, "!help tz", room_id=DM, direct_for=ALICE)
+
+
+async def test_help_for_a_command_typed_with_punctuation(chat):
+    assert await chat.text(ALICE, "!help tz?") == await chat.text(ALICE, "!help tz")
+    assert await chat.text(ALICE, "!help ?") == await chat.text(ALICE, "!help")

@@ -12,9 +12,40 @@ def test_split_command():
     assert split_command("!help", "!") == ("help", "")
     assert split_command("  !Vote 3 ", "!") == ("vote", "3 ")
     assert split_command("!suggest two\nlines", "!") == ("suggest", "two\nlines")
-    for not_command in ("help", "! help", "!", "!!", "!3", "hello !help", ""):
+    # Without letters after the prefix it is chat (`!!!`, `!?`), and so is what does not
+    # start with the prefix.
+    for not_command in ("help", "!", "!!", "!!!", "!?", "!3", "! 42 !", "hello !help", ""):
         assert split_command(not_command, "!") is None, not_command
     assert split_command("ccc: next", "ccc: ") == ("next", "")
+
+
+@pytest.mark.parametrize(
+    ("body", "parsed"),
+    [
+        ("!here!", ("here", "")),
+        ("!next?", ("next", "")),
+        ("!topics.", ("topics", "")),
+        ("!link…", ("link", "")),
+        ("!help?", ("help", "")),
+        ("! next", ("next", "")),
+        ("!   link", ("link", "")),
+        ("!!next", ("next", "")),
+        ("!vote, 3", ("vote", "3")),
+        ("!vote,3", ("vote", "3")),
+        ("!suggest: Co-op bylaws", ("suggest", "Co-op bylaws")),
+        ("!vote #3", ("vote", "#3")),
+        ("!check-in", ("check-in", "")),
+    ],
+)
+def test_a_command_name_followed_by_punctuation_or_after_a_space_is_that_command(body, parsed):
+    assert split_command(body, "!") == parsed
+
+
+def test_what_starts_with_the_prefix_and_has_letters_is_an_attempt_to_answer():
+    # Not a command name, but something to answer (with a suggestion or a pointer to !help).
+    assert split_command("!here's", "!") == ("here's", "")
+    assert split_command("!¿qué? hola", "!") == ("¿qué?", "hola")
+    assert split_command("! I can't come today", "!") == ("i", "can't come today")
 
 
 async def test_help_lists_only_what_the_asker_may_use(chat):
@@ -81,7 +112,44 @@ async def test_unknown_command_suggests_near_miss(chat):
 
 async def test_non_commands_are_ignored(chat):
     assert await chat.say(ALICE, "hello everyone") == []
-    assert await chat.say(ALICE, "!") == []
+    for chatter in ("!", "!!!", "!?", "!!! 100 !!!"):
+        assert await chat.say(ALICE, chatter) == [], chatter
+
+
+@pytest.mark.parametrize("typed", ["!next?", "!topics.", "!link…", "!help?", "! next", "!link!", "!next,"])
+async def test_a_command_with_punctuation_after_it_is_answered_as_the_command(chat, typed):
+    plain = "!" + typed.strip("!?.…, ")
+    assert await chat.text(ALICE, typed) == await chat.text(ALICE, plain)
+
+
+async def test_here_with_an_exclamation_mark_checks_the_person_in(chat):
+    import datetime as dt
+
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 1, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    answer = await chat.text(ALICE, "!here!")
+    assert "checked in" in answer.lower(), answer
+    assert "Unknown command" not in answer
+    assert "already" in (await chat.text(ALICE, "!here")).lower()
+
+
+async def test_arguments_after_the_punctuation_still_count(chat):
+    topic = await chat.text(ALICE, "!suggest: Co-op bylaws")
+    number = re.search(r"#(\d+)", topic).group(1)
+    await chat.say(BOB, f"!vote, {number}")
+    listed = await chat.text(BOB, "!topics")
+    assert f"#{number} “Co-op bylaws” — 1 vote" in listed, listed
+
+
+@pytest.mark.parametrize("typed", ["!here's", "!¿qué?", "! I can't come today", "!hére", "!" + "a" * 10_000])
+async def test_anything_else_that_starts_with_the_prefix_gets_exactly_one_answer(chat, typed):
+    [reply] = await chat.say(ALICE, typed)
+    assert "!help" in reply.text and "\n" not in reply.text, reply.text
+
+
+async def test_a_near_miss_with_punctuation_is_suggested(chat):
+    [reply] = await chat.say(ALICE, "!here's")
+    assert "Did you mean !here?" in reply.text
 
 
 async def test_crashing_handler_gives_one_apology_not_a_crash(chat, caplog):
