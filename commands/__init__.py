@@ -11,6 +11,7 @@ from commands import (
     export,
     help,
     late,
+    meanings,
     privacy,
     reminders,
     schedule,
@@ -39,4 +40,4 @@ GROUPS: tuple[CommandGroup, ...] = (
 
 
 def build_registry() -> Registry:
-    return Registry(GROUPS)
+    return Registry(GROUPS, meanings.MEANINGS)
