@@ -3,10 +3,13 @@ pings nobody: names are plain text), and `!agenda` for a fresh one."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from bot.core.dispatcher import Context, Services
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
+from bot.features.agenda import repository as agendas
 from bot.features.agenda.service import AgendaData, Running, Upcoming, Waiting
 from bot.features.schedule.weekly_sessions import session_from_key
 from commands.announcements import link_line, zones_line
@@ -102,7 +105,30 @@ def _upcoming(services: Services, upcoming: Upcoming) -> Text:
     return text
 
 
-@group.command("agenda", role=Role.ORGANISER, help="Post a fresh agenda here and pin it in place of the old one")
+async def _where_the_agenda_is(ctx: Context) -> Reply:
+    """A participant's `!agenda` (posting one is for organisers): the agenda pinned in
+    this room, where there is one, and the commands that show what it shows."""
+    p, room_id = ctx.prefix, ctx.message.room_id
+    text = Text().code(f"{p}agenda").add(" (posting a fresh agenda) is for organisers. ")
+    posted = await agendas.agenda_of(ctx.store, room_id) if ctx.config.agenda.enabled else None
+    if posted is not None:
+        where = "the agenda pinned in this room" if posted.pinned else "the agenda in this room"
+        text.add("See ").link(message_link(room_id, posted.event_id), where).add(", kept up to date. ")
+    text.add("For the next sessions type ").code(f"{p}next").add(", for the open topics ").code(f"{p}topics")
+    return ctx.reply(text.add("."))
+
+
+def message_link(room_id: str, event_id: str) -> str:
+    """A link that opens a message in any Matrix client."""
+    return f"https://matrix.to/#/{quote(room_id, safe='!:')}/{quote(event_id, safe='$')}"
+
+
+@group.command(
+    "agenda",
+    role=Role.ORGANISER,
+    help="Post a fresh agenda here and pin it in place of the old one",
+    refused=_where_the_agenda_is,
+)
 async def agenda(ctx: Context) -> Reply:
     keeper = ctx.services.agenda
     if not ctx.config.agenda.enabled:

@@ -81,7 +81,7 @@ async def test_agenda_is_for_organisers_and_replaces_the_pinned_one(chat):
     keeper = open_agenda(chat.services, port, [ROOM])
     assert keeper is not None
     await keeper.refresh()
-    assert "is for organisers only" in await chat.text(ALICE, "!agenda")
+    assert "is for organisers" in await chat.text(ALICE, "!agenda")
     assert len(port.posts) == 1
     answer = await chat.text(ORGANISER, "!agenda")
     assert "Posted a fresh agenda and pinned it in place of the old one" in answer
@@ -134,3 +134,22 @@ async def test_the_agenda_shows_each_slots_next_held_session_however_many_are_ca
         "• Thursday 28 January 2027, 17:00",
     ]
     assert "21 January 2027, 17:00 UTC — cancelled: retreat" in plain
+
+
+async def test_a_participants_agenda_points_to_the_pinned_agenda_next_and_topics(chat):
+    port = FakePort()
+    keeper = open_agenda(chat.services, port, [ROOM])
+    assert keeper is not None
+    await keeper.refresh()
+    [reply] = await chat.say(ALICE, "!agenda")
+    assert "is for organisers" in reply.text
+    assert "pinned" in reply.text and "!next" in reply.text and "!topics" in reply.text, reply.text
+    event_id = port.posts[0][1]
+    assert f"https://matrix.to/#/{ROOM}/{event_id}" in reply.html
+    assert len(port.posts) == 1, "nothing was posted"
+
+
+async def test_without_an_agenda_a_participants_agenda_points_to_next_and_topics(chat):
+    [reply] = await chat.say(ALICE, "!agenda")
+    assert "is for organisers" in reply.text and "!next" in reply.text and "!topics" in reply.text
+    assert "pinned" not in reply.text
