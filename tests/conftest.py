@@ -87,8 +87,10 @@ class Chat:
         room_id: str = ROOM,
         thread_root: str | None = None,
         direct_for: str | None = None,
+        addressed: bool = False,
     ) -> list[Reply]:
-        """`direct_for`: sent in the bot's direct-message room with that person."""
+        """`direct_for`: sent in the bot's direct-message room with that person;
+        `addressed`: the adapter saw the bot mentioned (m.mentions, its display name)."""
         message = IncomingMessage(
             sender=sender,
             room_id=room_id,
@@ -97,6 +99,7 @@ class Chat:
             ts=self.clock.now(),
             thread_root=thread_root,
             direct_for=direct_for,
+            addressed=addressed,
         )
         return await self.dispatcher.handle(message)
 

@@ -43,6 +43,9 @@ def test_piped_commands_and_timezone_persists(tmp_path):
     assert "no time zone set" in console(config, "!tz\n", "--as", "@bob:console")
     # plain chatter gets no answer in piped mode
     assert console(config, "hello there\n") == ""
+    # a question to the bot by name does, as in a room
+    out = console(config, "ccc-bot, how do I join?\n")
+    assert "!help" in out and "!link" in out
 
 
 def test_interactive_console_in_a_terminal(tmp_path):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import reactions
+from bot.core.addressing import asks, bot_names, names_bot
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
@@ -165,10 +166,12 @@ class Dispatcher:
     def __init__(self, services: Services):
         self.services = services
         self.limit = CommandLimit(services.config.limits.commands_per_minute)
+        # How people name the bot in what they write (its display name the adapter knows).
+        self._names = bot_names(services.config.matrix.user_id)
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         parsed = split_command(message.body, self.services.prefix)
-        if parsed is None:
+        if parsed is None and not self._asks_the_bot(message):
             return []
         direct = message.direct_for is not None
         if direct and message.sender != message.direct_for:
@@ -180,6 +183,8 @@ class Dispatcher:
         prefix = self.services.prefix
         if direct and self.services.is_member(message.sender) is False:
             return [Reply.of(Text("I answer here only people who are in the conference room."))]
+        if parsed is None:
+            return [self._pointer()]
         name, arg_text = parsed
         spec = self.services.registry.get(name)
         # A participant's command needs no look-up of volunteer hosts, unless it shows
@@ -221,6 +226,21 @@ class Dispatcher:
         finally:
             self._changed()
         return _as_list(result)
+
+    def _asks_the_bot(self, message: IncomingMessage) -> bool:
+        """A message that is no command but names the bot (or is in its direct room) and
+        asks something; never the bot's own."""
+        if message.sender == self.services.config.matrix.user_id:
+            return False
+        spoken_to = message.addressed or message.direct_for is not None or names_bot(message.body, self._names)
+        return spoken_to and asks(message.body)
+
+    def _pointer(self) -> Reply:
+        """The answer to a question asked of the bot in words: where to start."""
+        p = self.services.prefix
+        text = Text(f"I'm the {self.services.config.conference.name} bot: type ").code(f"{p}help")
+        text.add(" for what I can do, or ").code(f"{p}link").add(" for the link to the call.")
+        return Reply.of(text)
 
     def _changed(self) -> None:
         """A command or reaction was handled: whatever it changed, the agenda shows soon

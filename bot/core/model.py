@@ -40,6 +40,9 @@ class IncomingMessage:
     # Sent in the bot's direct-message room with this person (the adapter knows which
     # rooms are); None in a conference room, and in the console.
     direct_for: str | None = None
+    # The adapter saw the bot mentioned in it (m.mentions, or its display name in that
+    # room); its Matrix ID and localpart the dispatcher finds in the text itself.
+    addressed: bool = False
 
 
 @dataclass(frozen=True)

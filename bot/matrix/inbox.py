@@ -24,15 +24,20 @@ from bot.core.clock import iso
 from bot.storage.store import Store
 
 MESSAGE, REACTION, REDACTION = "message", "reaction", "redaction"
+# A message's `addressed` is there (true) only on one kept because it asks the bot
+# something without being a command (bot/core/addressing.py).
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    MESSAGE: ("body", "thread_root", "sender_name"),
+    MESSAGE: ("body", "thread_root", "sender_name", "addressed"),
     REACTION: ("target", "key", "sender_name"),
     REDACTION: ("redacts",),
 }
 
 
-def message(sender: str, ts: int, body: str, thread_root: str | None, sender_name: str | None) -> str:
-    return _payload(sender, ts, body=body, thread_root=thread_root, sender_name=sender_name)
+def message(
+    sender: str, ts: int, body: str, thread_root: str | None, sender_name: str | None, addressed: bool = False
+) -> str:
+    extra = {"addressed": True} if addressed else {}
+    return _payload(sender, ts, body=body, thread_root=thread_root, sender_name=sender_name, **extra)
 
 
 def reaction(sender: str, ts: int, target: str, key: str, sender_name: str | None) -> str:

@@ -1,8 +1,8 @@
 """Sync: the first sync and the sync loop. The events of served rooms that are for the bot
-(commands, reactions, redactions; in a direct-message room only its person's) are written
-to the inbox in the same transaction as the sync token that delivered them, then handed to
-the room workers; a timeline cut short by a long downtime is filled in from the room's
-history first.
+(commands, questions asked of it, reactions, redactions; in a direct-message room only its
+person's) are written to the inbox in the same transaction as the sync token that
+delivered them, then handed to the room workers; a timeline cut short by a long downtime
+is filled in from the room's history first.
 
 Time comes from the homeserver here, not from this machine's clock: the first-start mark
 (events older than it are not for the bot) is the homeserver's time at the first sync, and
@@ -31,6 +31,7 @@ from nio import (
 )
 from nio.api import MessageDirection
 
+from bot.core.addressing import asks, bot_names, names_bot
 from bot.core.clock import Clock, iso
 from bot.core.config import Config
 from bot.core.text import plural
@@ -259,7 +260,7 @@ class Syncer:
             for event in events[joins[-1] + 1 :] if joins else events:
                 if person is not None and getattr(event, "sender", None) != person:
                     continue
-                item = self._inbox_item(room_id, event)
+                item = self._inbox_item(room_id, event, direct=person is not None)
                 if item is not None:
                     rows.append(item)
         now = self.clock.now()
@@ -311,7 +312,7 @@ class Syncer:
             and event.prev_membership != "join"
         )
 
-    def _inbox_item(self, room_id: str, event: Any) -> tuple[str, str, str, str] | None:
+    def _inbox_item(self, room_id: str, event: Any, direct: bool = False) -> tuple[str, str, str, str] | None:
         if getattr(event, "sender", None) == self.client.user_id or isinstance(event, RoomMemberEvent):
             return None
         if event.server_timestamp < self._first_start_ms:
@@ -325,9 +326,14 @@ class Syncer:
             room = self.client.rooms.get(room_id)
             name = room.user_name(event.sender) if room else None
             body = strip_reply_fallback(event.body or "")
+            addressed = False
             if not body.lstrip().startswith(self.config.matrix.command_prefix):
-                return None  # only commands are kept: people's conversation is none of our business
-            payload = inbox.message(event.sender, event.server_timestamp, body, thread, name)
+                # Only commands are kept, and what asks the bot something (answered with
+                # where to start): people's conversation is none of our business.
+                addressed = asks(body) and self._speaks_to_bot(room, content, body, direct)
+                if not addressed:
+                    return None
+            payload = inbox.message(event.sender, event.server_timestamp, body, thread, name, addressed)
             return event.event_id, room_id, inbox.MESSAGE, payload
         if isinstance(event, ReactionEvent):
             room = self.client.rooms.get(room_id)
@@ -340,6 +346,16 @@ class Syncer:
         if isinstance(event, MegolmEvent):
             self.crypto.undecryptable(room_id)
         return None
+
+    def _speaks_to_bot(self, room: Any, content: dict[str, Any], body: str, direct: bool) -> bool:
+        """In the bot's direct room, or mentioning it (m.mentions, as Element sets for a
+        pill or a reply to the bot), or naming it by its ID or its display name there."""
+        mentions = content.get("m.mentions")
+        user_ids = mentions.get("user_ids") if isinstance(mentions, dict) else None
+        if direct or (isinstance(user_ids, list) and self.client.user_id in user_ids):
+            return True
+        shown = room.user_name(self.client.user_id) if room else None
+        return names_bot(body, bot_names(self.client.user_id, shown if isinstance(shown, str) else None))
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(asyncio.TimeoutError):

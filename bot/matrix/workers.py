@@ -103,6 +103,7 @@ class RoomWorkers:
                 thread_root=data.get("thread_root"),
                 sender_name=data.get("sender_name"),
                 direct_for=direct_for,
+                addressed=data.get("addressed") is True,
             )
             replies = await self.dispatcher.handle(sent_to)
         else:

@@ -387,3 +387,63 @@ async def test_reactions_in_a_direct_room_do_nothing(chat):
     in_room = IncomingReaction(BOB, "!room:example.org", "$thumb2", "$topic", "👍", chat.clock.now())
     await chat.dispatcher.handle_reaction(in_room)
     assert "1 vote" in await chat.text(BOB, "!topics"), "the same reaction in the room votes"
+
+
+# --- a message to the bot that is no command ------------------------------------------------
+
+BOT_ID = "@ccc-bot:example.org"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "hello bot, how do I join?",
+        "@ccc-bot what is this?",
+        "@ccc-bot:example.org how does this work",
+        "ccc-bot: help",
+        "Hi CCC bot!",
+    ],
+)
+async def test_a_question_to_the_bot_by_name_gets_one_line_pointing_to_help_and_link(chat, said):
+    [reply] = await chat.say(ALICE, said)
+    assert "!help" in reply.text and "!link" in reply.text, reply.text
+    assert "\n" not in reply.text and reply.mentions == ()
+
+
+async def test_a_mention_the_adapter_saw_counts_as_naming_the_bot(chat):
+    # m.mentions, or the bot's display name in that room: the adapter tells.
+    assert await chat.say(ALICE, "Conference Helper, when is the next call?") == []
+    [reply] = await chat.say(ALICE, "Conference Helper, when is the next call?", addressed=True)
+    assert "!help" in reply.text
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "hello everyone, how do I join?",  # not to the bot
+        "the robot said 8:00, is that right?",
+        "thanks ccc-bot",  # to the bot, but nothing asked
+        "ccc-bot is great",
+    ],
+)
+async def test_chat_that_does_not_ask_the_bot_anything_gets_nothing(chat, said):
+    assert await chat.say(ALICE, said) == []
+
+
+async def test_the_bots_own_messages_are_never_answered(chat):
+    assert await chat.say(BOT_ID, "ccc-bot: what is this?", addressed=True) == []
+
+
+async def test_in_a_direct_room_a_question_is_to_the_bot(chat):
+    [reply] = await chat.say(ALICE, "how do I join?", room_id=DM, direct_for=ALICE)
+    assert "!help" in reply.text and "!link" in reply.text
+    assert await chat.say(BOB, "how do I join?", room_id=DM, direct_for=ALICE) == [], "not bob's room"
+
+
+async def test_questions_to_the_bot_count_against_the_flood_limit(limited_chat):
+    chat = limited_chat
+    for _ in range(10):
+        await chat.say(ALICE, "!link")
+    [notice] = await chat.say(ALICE, "ccc-bot, how do I join?")
+    assert notice.text.startswith("Too many commands")
+    assert await chat.say(ALICE, "ccc-bot, how do I join?") == []

@@ -8,7 +8,7 @@ import tomllib
 from typing import Any
 
 import pytest
-from nio import AsyncClient, JoinResponse, RoomCreateResponse, RoomMemberEvent
+from nio import AsyncClient, JoinResponse, RoomCreateResponse, RoomMemberEvent, RoomSendResponse
 
 from .botproc import relates, replies_to, send_text
 from .helpers import collect_events, prime, wait_for_event
@@ -130,6 +130,28 @@ async def test_user_html_and_room_mentions_are_neutralised(make_bot_room):
         assert "<b>" not in html and "<img" not in html and "<a href='x'>" not in html
         assert "room" not in content(reply)["m.mentions"]
         assert content(reply)["m.mentions"] == {}
+
+
+async def test_a_question_to_the_bot_by_name_or_mention_gets_a_pointer_and_chat_gets_nothing(make_bot_room):
+    env = await make_bot_room()
+    await prime(env.alice)
+    await send_text(env.alice, env.room_id, "hello everyone, how do I join?")
+    named = await send_text(env.alice, env.room_id, "ccc-bot, how do I join?")  # the bot's display name
+    pill = {"msgtype": "m.text", "body": "Helper: what is this?", "m.mentions": {"user_ids": [env.bot_id]}}
+    sent = await env.alice.room_send(env.room_id, "m.room.message", pill)
+    assert isinstance(sent, RoomSendResponse), sent
+    seen: list[Any] = []
+    last = replies_to(sent.event_id, env.bot_id)
+    await wait_for_event(env.alice, env.room_id, lambda e: seen.append(e) or last(e), 30)
+    # alice's messages are handled in the order sent: an answer to the chat would be seen first.
+    answers = {
+        relates(e)["m.in_reply_to"]["event_id"]: content(e)
+        for e in seen
+        if getattr(e, "sender", None) == env.bot_id and relates(e).get("m.in_reply_to")
+    }
+    assert set(answers) == {named, sent.event_id}, "chat not addressed to the bot is left alone"
+    for answer in answers.values():
+        assert "!help" in answer["body"] and "!link" in answer["body"] and answer["msgtype"] == "m.notice"
 
 
 async def test_sigterm_during_a_burst_then_every_command_answered_once(make_bot_room):

@@ -96,6 +96,24 @@ async def test_only_commands_are_kept_and_answered_with_the_token_written(chat, 
     assert len(bot.client.said_in(ROOM)) == 1, "one answer, to the command"
 
 
+async def test_a_question_to_the_bot_is_kept_and_answered_and_other_chat_is_not(chat, bot):
+    mentioned = {"m.mentions": {"user_ids": [BOT]}}
+    events = (
+        text_event("$hi", ALICE, "hello everyone, how do I join?"),
+        text_event("$named", ALICE, "ccc-bot, how do I join?"),
+        text_event("$pill", BOB, "Robo: what is this?", **mentioned),
+        text_event("$thanks", BOB, "thanks ccc-bot", **mentioned),
+        text_event("$own", BOT, "ccc-bot, what is this?"),
+    )
+    await bot.sync.take(sync_of(ROOM, *events, batch="s2"), since="s1")
+    stored = {event_id: fields for event_id, _, fields in await bot.stored()}
+    assert sorted(stored) == ["$named", "$pill"], "only what asks the bot something is kept"
+    assert stored["$pill"]["addressed"] is True
+    await bot.until_handled()
+    answers = bot.client.said_in(ROOM)
+    assert len(answers) == 2 and all("!help" in a and "!link" in a for a in answers), answers
+
+
 async def test_a_redelivered_sync_is_answered_once(bot):
     for _ in range(2):
         await bot.sync.take(sync_of(ROOM, text_event("$cmd", ALICE, "!link")), since="s1")
