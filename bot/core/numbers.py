@@ -14,10 +14,11 @@ from dataclasses import dataclass
 # A whole number of at most nine digits (no topic has more), `#` allowed, standing alone:
 # not `3rd`, `3.5` or `#3#4`.
 _NUMBER = re.compile(r"#?(\d{1,9})(?![\w#]|\.\d)")
-# Between two numbers: spaces, or any run of `,` `;` `+` `&` and the word `and`.
-_BETWEEN = re.compile(r"(?:\s*(?:[,;+&]|(?i:and)(?!\w))\s*)+|\s+")
-# What ends the list before the note: `,` `;` or `:`.
-_BEFORE_NOTE = re.compile(r"\A\s*[,;:]?\s*")
+# Between two numbers: spaces, or any run of `,` `+` `&` and the word `and`; but not a `+`
+# glued to the number after it alone (`7 +1 from everyone` is a note that agrees).
+_BETWEEN = re.compile(r"(?:\s*(?:[,&]|(?<!\s)\+|\+(?=\s)|(?i:and)(?!\w))\s*)+|\s+(?!\+)")
+# What ends the list before the note: `,` or `:`.
+_BEFORE_NOTE = re.compile(r"\A\s*[,:]?\s*")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from bot.core.numbers import leading_numbers
         ("32 & 33 and 34 merged into one", (32, 33, 34), "merged into one"),
         ("32, 33, and 34", (32, 33, 34), ""),
         ("32 AND 33", (32, 33), ""),
-        ("3; 4", (3, 4), ""),
+        ("7 +1 from everyone", (7,), "+1 from everyone"),  # a "+1" that agrees is the note's
+        ("7 ;=1+10", (7,), ";=1+10"),
         ("  7   we agreed to <share> notes  ", (7,), "we agreed to <share> notes"),
         ("7 -", (7,), "-"),
         ("7, 8: 3 ideas kept", (7, 8), "3 ideas kept"),  # a note that starts with a number
