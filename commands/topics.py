@@ -9,6 +9,7 @@ from typing import TypeVar
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
+from bot.core.numbers import leading_numbers
 from bot.core.registry import CommandError, CommandGroup, Numbers, Rest, UsageError
 from bot.core.text import Text, clean, plural
 from bot.features.topics import repository as topics
@@ -149,6 +150,9 @@ def refusals(text: Text, not_done: str, refused: Refused, reason: Callable[[Topi
 @group.command("suggest", usage="TEXT", help="Suggest a topic; others vote for it")
 async def suggest(ctx: Context, text: Rest) -> Reply:
     p, conf = ctx.prefix, ctx.config.topics
+    only = leading_numbers(text)
+    if only.numbers and not only.rest.strip(".!?… "):
+        return await _meant_vote(ctx, only.numbers)
     try:
         topic = await suggesting.suggest(
             ctx.store,
@@ -176,6 +180,23 @@ async def suggest(ctx: Context, text: Rest) -> Reply:
     reply = Text("Added ").extend(topic_label(topic, conf.max_length)).add(". Vote for it with ")
     reply.code(f"{p}vote {topic.id}").add(" or react 👍 to this message.")
     return ctx.reply(reply, anchor=Anchor("topic", str(topic.id)))
+
+
+async def _meant_vote(ctx: Context, numbers: Sequence[int]) -> Reply:
+    """`!suggest 26` is a topic called "26" no one wants: ask whether a vote was meant."""
+    p = ctx.prefix
+    found = {n: await topics.get_topic(ctx.store, n) for n in numbers}
+    text = Text("Did you mean ").code(f"{p}vote {' '.join(map(str, numbers))}")
+    votable = [topic_label(t) for t in found.values() if t is not None and t.is_open]
+    if votable:
+        text.add(", for ").extend(listed_text(votable, "and"))
+    text.add("?")
+    for topic in found.values():
+        if topic is not None and not topic.is_open:
+            text.add(" ").extend(topic_label(topic)).add(f" {closed(ctx.config, topic)}, so it takes no votes.")
+    if unknown := [Text().bold(f"#{n}") for n, t in found.items() if t is None]:
+        text.add(" There is no topic ").extend(listed_text(unknown, "or")).add(" (see ").code(f"{p}topics").add(").")
+    return ctx.reply(text.add(" A topic is suggested in words: ").code(f"{p}suggest TEXT").add(". Nothing was added."))
 
 
 def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:

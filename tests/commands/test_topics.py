@@ -96,6 +96,36 @@ async def test_a_held_back_suggestion_is_in_mydata_and_forgetme_erases_it(chat):
     )
 
 
+async def test_suggesting_only_a_number_asks_whether_a_vote_was_meant(chat):
+    a = await suggest(chat, "Pricing retainer contracts")
+    for typed in (f"{a}", f"#{a}", f" #{a}. "):
+        [reply] = await chat.say(BOB, f"!suggest {typed}")
+        assert reply.text == (
+            f"Did you mean !vote {a}, for #{a} “Pricing retainer contracts”? "
+            "A topic is suggested in words: !suggest TEXT. Nothing was added."
+        )
+        assert reply.anchor is None
+    text = await chat.text(BOB, "!suggest 99")
+    assert text == (
+        "Did you mean !vote 99? There is no topic #99 (see !topics). "
+        "A topic is suggested in words: !suggest TEXT. Nothing was added."
+    )
+    seeded = await history_number(chat, SEED_TOPICS[0])
+    text = await chat.text(BOB, f"!suggest {seeded}")
+    assert text.startswith(f"Did you mean !vote {seeded}? #{seeded} “{SEED_TOPICS[0]}” was already discussed")
+    text = await chat.text(BOB, f"!suggest {a}, 99")
+    assert text.startswith(f"Did you mean !vote {a} 99, for #{a} “Pricing retainer contracts”? There is no topic #99")
+    listing = await chat.text(ALICE, "!topics")
+    assert listing.count("“") == 1 and "99" not in listing, "nothing was added"
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM held_suggestions") == 0
+
+
+async def test_a_topic_that_starts_with_a_number_is_still_a_topic(chat):
+    number = await suggest(chat, "3 ways to share surplus")
+    assert f"#{number} “3 ways to share surplus”" in await chat.text(ALICE, "!topics")
+    assert "Added" in await chat.text(ALICE, "!suggest 2027 budget")
+
+
 async def test_over_long_suggestion_names_the_limit(make_chat, make_config):
     chat = await make_chat(make_config(topics={"max_length": 40}))
     text = await chat.text(ALICE, "!suggest " + "a" * 41)
