@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
-from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.core.numbers import leading_numbers
+from bot.core.registry import CommandError, CommandGroup, Numbers, Rest, UsageError
 from bot.core.text import Text, clean, plural
-from bot.features.sessions import hosts, repository
-from bot.features.topics import discussed as discussing
 from bot.features.topics import repository as topics
 from bot.features.topics import suggest as suggesting
 from bot.features.topics import votes as voting
@@ -20,7 +21,6 @@ from bot.features.topics.model import (
     DuplicateTopic,
     EmptyTopic,
     NotAllowed,
-    NotDiscussedHere,
     NotOpen,
     NotVoted,
     RateLimited,
@@ -31,8 +31,9 @@ from bot.features.topics.model import (
     UnknownTopic,
 )
 from commands.dates import key_name
-from commands.hosting import host_of_another, not_your_session
-from commands.wording import countdown
+from commands.wording import countdown, listed_text
+
+T = TypeVar("T")
 
 group = CommandGroup("topics")
 
@@ -67,7 +68,7 @@ def explain(ctx: Context, error: TopicError) -> str:
         return f"There is no topic #{error.topic_id}. See the open ones with {p}topics."
     if isinstance(error, NotOpen):
         return (
-            f"{topic_label(error.topic).plain} {_closed(ctx.config, error.topic)}, so it can't be changed or voted for."
+            f"{topic_label(error.topic).plain} {closed(ctx.config, error.topic)}, so it can't be changed or voted for."
         )
     if isinstance(error, AlreadyVoted):
         return f"You have already voted for {topic_label(error.topic).plain} (one vote per person per topic)."
@@ -84,12 +85,63 @@ def explain(ctx: Context, error: TopicError) -> str:
     return str(error)
 
 
-def _closed(config: Config, topic: Topic) -> str:
+def closed(config: Config, topic: Topic) -> str:
     if topic.status == TopicStatus.WITHDRAWN:
         return "was withdrawn"
     if topic.imported:
         return "was already discussed (before the bot kept records)"
     return f"was already discussed (session {key_name(config, topic.session or '')})"
+
+
+# --- several topics in one command ------------------------------------------------------
+
+
+Refused = list[tuple[int, TopicError]]
+
+
+async def each(numbers: Sequence[int], act: Callable[[int], Awaitable[T]]) -> tuple[list[T], Refused]:
+    """`act` on each topic number in turn: what was done, and each refusal with its number."""
+    done: list[T] = []
+    refused: Refused = []
+    for number in numbers:
+        try:
+            done.append(await act(number))
+        except TopicError as e:
+            refused.append((number, e))
+    return done, refused
+
+
+def why_not(ctx: Context, error: TopicError) -> str:
+    """Why one topic of a list was not done, short enough for one line with others."""
+    if isinstance(error, UnknownTopic):
+        return f"there is no such topic (see {ctx.prefix}topics)"
+    if isinstance(error, NotOpen):
+        return closed(ctx.config, error.topic).removeprefix("was ")
+    if isinstance(error, AlreadyVoted):
+        return "you have already voted (one vote per person per topic)"
+    if isinstance(error, NotVoted):
+        return "you have no vote there to take back"
+    if isinstance(error, BudgetSpent):
+        mine = ", ".join(f"#{n}" for n in error.voted_for)
+        return (
+            f"you have used all {error.budget} of your votes (on {mine}); take one back with {ctx.prefix}unvote N first"
+        )
+    if isinstance(error, NotAllowed):
+        return "suggested by someone else (only they or an organiser can withdraw it)"
+    return str(error)
+
+
+def refusals(text: Text, not_done: str, refused: Refused, reason: Callable[[TopicError], str]) -> Text:
+    """A line for each reason some topics of a list were not done, in the order typed:
+    `Not voted for #3 “apples” or #9: why.`"""
+    by_reason: dict[str, list[Text]] = {}
+    for number, error in refused:
+        topic = getattr(error, "topic", None)  # what a refusal about one topic carries
+        label = topic_label(topic) if isinstance(topic, Topic) else Text().bold(f"#{number}")
+        by_reason.setdefault(reason(error), []).append(label)
+    for why, labels in by_reason.items():
+        text.line(f"{not_done} ").extend(listed_text(labels, "or")).add(f": {why}.")
+    return text
 
 
 # --- suggesting -----------------------------------------------------------------------
@@ -98,6 +150,9 @@ def _closed(config: Config, topic: Topic) -> str:
 @group.command("suggest", usage="TEXT", help="Suggest a topic; others vote for it")
 async def suggest(ctx: Context, text: Rest) -> Reply:
     p, conf = ctx.prefix, ctx.config.topics
+    only = leading_numbers(text)
+    if only.numbers and not only.rest.strip(".!?… "):
+        return await _meant_vote(ctx, only.numbers)
     try:
         topic = await suggesting.suggest(
             ctx.store,
@@ -127,13 +182,30 @@ async def suggest(ctx: Context, text: Rest) -> Reply:
     return ctx.reply(reply, anchor=Anchor("topic", str(topic.id)))
 
 
+async def _meant_vote(ctx: Context, numbers: Sequence[int]) -> Reply:
+    """`!suggest 26` is a topic called "26" no one wants: ask whether a vote was meant."""
+    p = ctx.prefix
+    found = {n: await topics.get_topic(ctx.store, n) for n in numbers}
+    text = Text("Did you mean ").code(f"{p}vote {' '.join(map(str, numbers))}")
+    votable = [topic_label(t) for t in found.values() if t is not None and t.is_open]
+    if votable:
+        text.add(", for ").extend(listed_text(votable, "and"))
+    text.add("?")
+    for topic in found.values():
+        if topic is not None and not topic.is_open:
+            text.add(" ").extend(topic_label(topic)).add(f" {closed(ctx.config, topic)}, so it takes no votes.")
+    if unknown := [Text().bold(f"#{n}") for n, t in found.items() if t is None]:
+        text.add(" There is no topic ").extend(listed_text(unknown, "or")).add(" (see ").code(f"{p}topics").add(").")
+    return ctx.reply(text.add(" A topic is suggested in words: ").code(f"{p}suggest TEXT").add(". Nothing was added."))
+
+
 def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:
     topic, text = held.topic, topic_label(held.topic)
     if topic.is_open:
         text.add(" looks the same — vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
         different = "If yours is a different topic"
     else:
-        text.add(f" looks the same, and {_closed(ctx.config, topic)}.")
+        text.add(f" looks the same, and {closed(ctx.config, topic)}.")
         different = "If there is something new to yours"
     if held.can_insist:
         minutes = int(suggesting.INSIST_WINDOW.total_seconds() // 60)
@@ -148,25 +220,44 @@ def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:
 # --- voting -----------------------------------------------------------------------------
 
 
-@group.command("vote", usage="N", help="Vote for topic N")
-async def vote(ctx: Context, topic: int) -> Reply:
-    try:
-        result = await voting.vote(ctx.store, ctx.clock.now(), topic, ctx.sender, ctx.config.topics.votes_per_person)
-    except TopicError as e:
-        raise CommandError(explain(ctx, e)) from None
-    text = Text("Voted for ").extend(topic_label(result.topic)).add(f" — {plural(result.topic.votes, 'vote')} now.")
-    return ctx.reply(text.add(_remaining(ctx, result.remaining)))
+@group.command("vote", usage="N [N…]", help="Vote for topic N, or for several at once")
+async def vote(ctx: Context, topics: Numbers) -> Reply:
+    budget = ctx.config.topics.votes_per_person
+    done, refused = await each(topics, lambda n: voting.vote(ctx.store, ctx.clock.now(), n, ctx.sender, budget))
+    if len(topics) == 1:  # one topic, in a sentence of its own
+        if refused:
+            raise CommandError(explain(ctx, refused[0][1]))
+        text = Text("Voted for ").extend(topic_label(done[0].topic))
+        text.add(f" — {plural(done[0].topic.votes, 'vote')} now.")
+        return ctx.reply(text.add(_remaining(ctx, done[0].remaining)))
+    return ctx.reply(_votes_changed(ctx, "Voted for ", done, "Not voted for", refused))
 
 
-@group.command("unvote", usage="N", help="Take back your vote for topic N")
-async def unvote(ctx: Context, topic: int) -> Reply:
-    try:
-        result = await voting.unvote(ctx.store, topic, ctx.sender, ctx.config.topics.votes_per_person)
-    except TopicError as e:
-        raise CommandError(explain(ctx, e)) from None
-    text = Text("Took back your vote for ").extend(topic_label(result.topic))
-    text.add(f" — {plural(result.topic.votes, 'vote')} now.")
-    return ctx.reply(text.add(_remaining(ctx, result.remaining)))
+@group.command("unvote", usage="N [N…]", help="Take back your vote for topic N, or several")
+async def unvote(ctx: Context, topics: Numbers) -> Reply:
+    budget = ctx.config.topics.votes_per_person
+    done, refused = await each(topics, lambda n: voting.unvote(ctx.store, n, ctx.sender, budget))
+    if len(topics) == 1:
+        if refused:
+            raise CommandError(explain(ctx, refused[0][1]))
+        text = Text("Took back your vote for ").extend(topic_label(done[0].topic))
+        text.add(f" — {plural(done[0].topic.votes, 'vote')} now.")
+        return ctx.reply(text.add(_remaining(ctx, done[0].remaining)))
+    lead = "Took back your votes for " if len(done) > 1 else "Took back your vote for "
+    return ctx.reply(_votes_changed(ctx, lead, done, "Not taken back for", refused))
+
+
+def _votes_changed(ctx: Context, lead: str, done: list[voting.VoteResult], not_done: str, refused: Refused) -> Text:
+    """`Voted for #3 “apples” (1 vote now) and #4 …`, a line for each reason some were
+    not, and the votes left (after the last change) under dot voting."""
+    text = Text()
+    if done:
+        counted = [topic_label(r.topic).add(f" ({plural(r.topic.votes, 'vote')} now)") for r in done]
+        text.add(lead).extend(listed_text(counted, "and")).add(".")
+    refusals(text, not_done, refused, lambda e: why_not(ctx, e))
+    if done and done[-1].remaining is not None:
+        text.line(_remaining(ctx, done[-1].remaining).strip())
+    return text
 
 
 @group.reaction("topic", "👍")
@@ -216,114 +307,21 @@ async def list_topics(ctx: Context) -> Reply:
     return ctx.reply(text)
 
 
-@group.command("withdraw", usage="N", help="Withdraw topic N (whoever suggested it, or an organiser)")
-async def withdraw(ctx: Context, topic: int) -> Reply:
-    try:
-        withdrawn = await suggesting.withdraw(
-            ctx.store, ctx.clock.now(), topic, ctx.sender, organiser=ctx.role >= Role.ORGANISER
-        )
-    except TopicError as e:
-        raise CommandError(explain(ctx, e)) from None
-    return ctx.reply(Text("Withdrew ").extend(topic_label(withdrawn)).add("."))
+@group.command("withdraw", usage="N [N…]", help="Withdraw topic N, or several (whoever suggested it, or an organiser)")
+async def withdraw(ctx: Context, topics: Numbers) -> Reply:
+    organiser = ctx.role >= Role.ORGANISER
+    done, refused = await each(
+        topics, lambda n: suggesting.withdraw(ctx.store, ctx.clock.now(), n, ctx.sender, organiser=organiser)
+    )
+    if len(topics) == 1 and refused:
+        raise CommandError(explain(ctx, refused[0][1]))
+    text = Text()
+    if done:
+        text.add("Withdrew ").extend(listed_text([topic_label(t) for t in done], "and")).add(".")
+    return ctx.reply(refusals(text, "Not withdrawn", refused, lambda e: why_not(ctx, e)))
 
 
 # --- history ----------------------------------------------------------------------------------
-
-
-async def _running(ctx: Context, otherwise: str) -> str:
-    """The running session, which the asker must host (sessions.hosts.hosts): having
-    volunteered for another session whose start window is open makes a host, but not of
-    this one."""
-    session = await repository.running_session(ctx.store)
-    if session is None:
-        raise CommandError(f"No session is running. {otherwise}")
-    organiser = ctx.services.is_organiser(ctx.sender, ctx.message.room_id)
-    if not await hosts.hosts(ctx.store, ctx.config, ctx.sender, session, organiser=organiser):
-        raise CommandError(await not_your_session(ctx, session, "mark its topics"))
-    return session
-
-
-async def _not_yours_to_mark(ctx: Context) -> Reply | None:
-    return await host_of_another(ctx, what="mark its topics", idle="there are no topics to mark until one is started")
-
-
-@group.command(
-    "discussed",
-    usage="N [note]",
-    role=Role.HOST,
-    help="Mark topic N discussed in the running session",
-    refused=_not_yours_to_mark,
-)
-async def discussed(ctx: Context, topic: int, note: Rest | None = None) -> Reply:
-    session = await _running(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
-    shown = key_name(ctx.config, session)
-    # No note keeps the one it has (repeating the command to be sure loses nothing); "-"
-    # removes it.
-    note_text = clean(note, ctx.config.topics.max_length) if note and note.strip() != "-" else None
-    try:
-        marked = await discussing.mark_discussed(
-            ctx.store, ctx.clock.now(), topic, session, note_text, replace_note=note is not None
-        )
-    except TopicError as e:
-        raise CommandError(explain(ctx, e)) from None
-    done, label = marked.topic, topic_label(marked.topic)
-    if not marked.again:
-        text = Text("Marked ").extend(label).add(" discussed in session ").bold(shown).add(".")
-    elif done.note and note is not None:
-        text = Text("Replaced the note on " if marked.old_note else "Added a note to ").extend(label)
-        text.add(" (session ").bold(shown).add(").")
-    elif marked.old_note and note is not None:
-        text = Text("Removed the note on ").extend(label).add(" (session ").bold(shown).add(").")
-    else:
-        text = label.add(" is already marked discussed in session ").bold(shown).add(".")
-        if done.note:
-            text.add(f" Note: {done.note}").line("Replace the note with ").code(f"{ctx.prefix}discussed {done.id} note")
-            text.add(", remove it with ").code(f"{ctx.prefix}discussed {done.id} -")
-        else:
-            text.add(" Add a note with ").code(f"{ctx.prefix}discussed {done.id} note")
-        return ctx.reply(text.add(", or undo it with ").code(f"{ctx.prefix}undiscussed {done.id}").add("."))
-    if done.note:
-        text.add(f" Note: {done.note}")
-    # The person who suggested it hears of it (once, when first marked), unless they are
-    # gone (erased with !forgetme: the topic is no longer theirs; or left every served room)
-    # or marked it themselves.
-    suggester = done.suggested_by
-    if marked.again or suggester is None or suggester == ctx.sender or ctx.services.is_member(suggester) is False:
-        return ctx.reply(text)
-    name = clean(done.suggested_name, 64) if done.suggested_name else suggester
-    text.line("💬 ").mention(suggester, name).add(": your topic was discussed.")
-    return ctx.reply(text, mentions=(suggester,))
-
-
-@group.command(
-    "undiscussed",
-    usage="N",
-    role=Role.HOST,
-    help="Return topic N, marked discussed in the running session, to the list",
-    refused=_not_yours_to_mark,
-)
-async def undiscussed(ctx: Context, topic: int) -> Reply:
-    session = await _running(ctx, "Only a topic marked discussed in the running session can be returned to the list.")
-    try:
-        reopened = await discussing.unmark_discussed(ctx.store, topic, session)
-    except NotDiscussedHere as e:
-        raise CommandError(_not_discussed_here(ctx, e)) from None
-    except TopicError as e:
-        raise CommandError(explain(ctx, e)) from None
-    text = Text("Returned ").extend(topic_label(reopened)).add(" to the open topics")
-    return ctx.reply(text.add(f", with its {plural(reopened.votes, 'vote')}."))
-
-
-def _not_discussed_here(ctx: Context, error: NotDiscussedHere) -> str:
-    topic, label = error.topic, topic_label(error.topic).plain
-    if topic.status == TopicStatus.OPEN:
-        return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."
-    if topic.status == TopicStatus.DISCUSSED and not topic.imported:
-        return (
-            f"{label} is not marked discussed in the running session ({key_name(ctx.config, error.session)}): "
-            f"it was discussed in session {key_name(ctx.config, topic.session or '')}, and stays so."
-        )
-    return f"{label} {_closed(ctx.config, topic)}, so it can't be changed."
 
 
 @group.command("history", usage="[N]", help="The last N topics discussed, with their session", in_direct=True)

@@ -1,12 +1,12 @@
 """Words several handlers share: dates and times as people read them, countdowns,
-durations, the end of a sentence, a list of names."""
+durations, the end of a sentence, a list of names or topics."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.core.text import plural
+from bot.core.text import Text, plural
 from bot.features.schedule.weekly_sessions import local_time
 
 
@@ -66,4 +66,14 @@ def with_full_stop(text: str) -> str:
 
 def listed(items: Sequence[str], last: str) -> str:
     """'A', 'A or B', 'A, B and C' (`last` is the word before the last item)."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+    return listed_text([Text(item) for item in items], last).plain
+
+
+def listed_text(items: Sequence[Text], last: str) -> Text:
+    """`listed` for pieces of a message that keep their markup (a topic's number in bold)."""
+    text = Text()
+    for i, item in enumerate(items):
+        if i:
+            text.add(f" {last} " if i == len(items) - 1 else ", ")
+        text.extend(item)
+    return text

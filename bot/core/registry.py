@@ -11,9 +11,10 @@ read-only commands; the rest act on the conference and are used where everyone s
     async def list_topics(ctx: Context) -> Reply: ...
 
 Arguments are converted from the handler's annotations: `int`, `str` (one word, quotes
-allowed), `Rest` (the rest of the line), `datetime.date` (YYYY-MM-DD), `datetime.time`
-(HH:MM), and `Choice` subclasses of str with a fixed set of values. A parameter with a
-default is optional.
+allowed), `Rest` (the rest of the line), `Numbers` (one or more topic numbers as people
+list them: `3 4`, `3, 4`, `#3 & #4`; usage `N [N…]`), `datetime.date` (YYYY-MM-DD),
+`datetime.time` (HH:MM), and `Choice` subclasses of str with a fixed set of values. A
+parameter with a default is optional.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.model import Reply, Role
+from bot.core.numbers import leading_numbers
 from bot.core.text import clean
 
 
@@ -43,6 +45,16 @@ class CommandError(Exception):
 
 class Rest(str):
     """Annotation: the rest of the line, as typed (trimmed)."""
+
+
+class Numbers(tuple[int, ...]):
+    """Annotation: the numbers the arguments start with (bot/core/numbers.py), each once,
+    at most MAX_NUMBERS; a `Rest` after it takes the text after them."""
+
+
+# How many numbers one command takes: a longer list is refused whole, with nothing done,
+# since it is more likely a paste gone wrong than a wish.
+MAX_NUMBERS = 20
 
 
 Handler = Callable[..., Awaitable["Reply | list[Reply] | None"]]
@@ -85,7 +97,9 @@ class CommandSpec:
         """Each argument as the usage line names it (`N`, `YYYY-MM-DD`), so an error
         speaks the reader's words; the parameter's own name where the line has none.
         Worked out once per command, not for every message."""
-        words = self.usage.replace("[", " ").replace("]", " ").split()
+        # `[N…]` or `[,N…]` says the argument before it may be repeated: not one of its own.
+        usage = re.sub(r"\[,?\s*\w+…\]", "", self.usage)
+        words = usage.replace("[", " ").replace("]", " ").split()
         if len(words) != len(self.params):
             return tuple(p.name for p in self.params)
         return tuple(words)
@@ -318,6 +332,26 @@ def _missing(param: Param, label: str) -> str:
     return label
 
 
+def _numbers(text: str, label: str, *, later_rest: bool) -> tuple[Numbers, str]:
+    """The numbers `text` starts with, and the text after them; UsageError if it starts
+    with none, or lists more than MAX_NUMBERS."""
+    leading = leading_numbers(text)
+    if not leading.numbers:
+        token = _next_token(text)
+        if token is None:
+            raise UsageError(f"{label} is missing")
+        convert(int, token[0], label)  # says what is wrong with it: below zero, too large...
+        raise UsageError(f"{label}: {clean(token[0], 40)!r} is not a number")
+    if len(leading.numbers) > MAX_NUMBERS:
+        raise UsageError(
+            f"at most {MAX_NUMBERS} numbers at once (you gave {len(leading.numbers)}); nothing was done. "
+            "Send the rest in another message"
+        )
+    # With no free text to follow, a full stop or `!` after the list is no extra word.
+    rest = leading.rest if later_rest else leading.rest.rstrip(".!?…")
+    return Numbers(leading.numbers), rest
+
+
 def parse_args(spec: CommandSpec, text: str) -> list[Any]:
     """Convert the argument text for `spec`, raising UsageError on any problem."""
     args: list[Any] = []
@@ -333,6 +367,10 @@ def parse_args(spec: CommandSpec, text: str) -> list[Any]:
                 raise UsageError(f"{label} is missing")
             args.append(Rest(value) if value else param.default)
             rest = ""
+            continue
+        if param.kind is Numbers:
+            numbers, rest = _numbers(rest, label, later_rest=any(p.kind is Rest for p in spec.params[i + 1 :]))
+            args.append(numbers)
             continue
         token = _next_token(rest)
         if token is None:

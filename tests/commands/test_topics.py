@@ -10,31 +10,8 @@ from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction
 from bot.core.reactions import record_anchor
 from bot.features.privacy import registry as privacy
+from tests.commands.helpers import SESSION, start_session, suggest, votes_shown
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, SEED_TOPICS, history_number
-
-SESSION = "2026-11-26 08:00"
-
-
-async def suggest(chat, text: str, who: str = ALICE) -> int:
-    """Suggest a topic and return its number, from the bot's answer."""
-    reply = await chat.text(who, f"!suggest {text}")
-    m = re.search(r"Added #(\d+)", reply)
-    assert m, reply
-    return int(m.group(1))
-
-
-async def votes_shown(chat, topic: int) -> int:
-    m = re.search(rf"#{topic} .*? — (\d+) votes?", await chat.text(ALICE, "!topics"))
-    assert m
-    return int(m.group(1))
-
-
-async def start_session(chat, key: str = SESSION) -> None:
-    now = iso(chat.clock.now())
-    await chat.store.execute(
-        "INSERT INTO sessions (key, starts_at, started_by, started_at) VALUES (?, ?, ?, ?)", (key, now, HOST, now)
-    )
-
 
 # --- !suggest ----------------------------------------------------------------------------------
 
@@ -117,6 +94,36 @@ async def test_a_held_back_suggestion_is_in_mydata_and_forgetme_erases_it(chat):
     assert "looks the same" in await chat.text(BOB, "!suggest Time zones and remote work"), (
         "after erasure the first attempt is held back again"
     )
+
+
+async def test_suggesting_only_a_number_asks_whether_a_vote_was_meant(chat):
+    a = await suggest(chat, "Pricing retainer contracts")
+    for typed in (f"{a}", f"#{a}", f" #{a}. "):
+        [reply] = await chat.say(BOB, f"!suggest {typed}")
+        assert reply.text == (
+            f"Did you mean !vote {a}, for #{a} “Pricing retainer contracts”? "
+            "A topic is suggested in words: !suggest TEXT. Nothing was added."
+        )
+        assert reply.anchor is None
+    text = await chat.text(BOB, "!suggest 99")
+    assert text == (
+        "Did you mean !vote 99? There is no topic #99 (see !topics). "
+        "A topic is suggested in words: !suggest TEXT. Nothing was added."
+    )
+    seeded = await history_number(chat, SEED_TOPICS[0])
+    text = await chat.text(BOB, f"!suggest {seeded}")
+    assert text.startswith(f"Did you mean !vote {seeded}? #{seeded} “{SEED_TOPICS[0]}” was already discussed")
+    text = await chat.text(BOB, f"!suggest {a}, 99")
+    assert text.startswith(f"Did you mean !vote {a} 99, for #{a} “Pricing retainer contracts”? There is no topic #99")
+    listing = await chat.text(ALICE, "!topics")
+    assert listing.count("“") == 1 and "99" not in listing, "nothing was added"
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM held_suggestions") == 0
+
+
+async def test_a_topic_that_starts_with_a_number_is_still_a_topic(chat):
+    number = await suggest(chat, "3 ways to share surplus")
+    assert f"#{number} “3 ways to share surplus”" in await chat.text(ALICE, "!topics")
+    assert "Added" in await chat.text(ALICE, "!suggest 2027 budget")
 
 
 async def test_over_long_suggestion_names_the_limit(make_chat, make_config):
@@ -231,6 +238,66 @@ async def test_unvote_takes_the_vote_back(chat):
     assert await votes_shown(chat, a) == 0
 
 
+async def test_vote_for_several_topics_at_once_as_people_list_them(chat):
+    a, b, c = [await suggest(chat, word) for word in ("apples", "bicycles", "chickens")]
+    text = await chat.text(BOB, f"!vote {a} {b}")
+    assert text == f"Voted for #{a} “apples” (1 vote now) and #{b} “bicycles” (1 vote now)."
+    for voter, typed in ((ALICE, f"{a}, {b}"), (HOST, f"#{a} #{b}"), (ORGANISER, f"{a},{b} and {c}")):
+        assert "Voted for" in await chat.text(voter, f"!vote {typed}")
+    assert (await votes_shown(chat, a), await votes_shown(chat, b), await votes_shown(chat, c)) == (4, 4, 1)
+    assert "Voted for" in await chat.text(BOB, f"!vote {c} & {c}.")
+    assert await votes_shown(chat, c) == 2
+
+
+async def test_a_list_says_which_votes_counted_and_why_each_other_did_not(chat):
+    a, b, c, d = [await suggest(chat, word) for word in ("apples", "bicycles", "chickens", "dolphins")]
+    await chat.say(BOB, f"!vote {a}")
+    await chat.say(ALICE, f"!withdraw {c}")
+    [reply] = await chat.say(BOB, f"!vote {a}, {b}, 99, {c} and {d} {b}")
+    assert reply.text.splitlines() == [
+        f"Voted for #{b} “bicycles” (1 vote now) and #{d} “dolphins” (1 vote now).",
+        f"Not voted for #{a} “apples”: you have already voted (one vote per person per topic).",
+        "Not voted for #99: there is no such topic (see !topics).",
+        f"Not voted for #{c} “chickens”: withdrawn.",
+    ]
+    assert await votes_shown(chat, b) == 1, "a number repeated counts once"
+    text = await chat.text(BOB, f"!vote {a} {b}")
+    assert text.splitlines() == [
+        f"Not voted for #{a} “apples” or #{b} “bicycles”: you have already voted (one vote per person per topic).",
+    ]
+
+
+async def test_unvote_several_topics_at_once(chat):
+    a, b = [await suggest(chat, word) for word in ("apples", "bicycles")]
+    await chat.say(BOB, f"!vote {a} {b}")
+    text = await chat.text(BOB, f"!unvote {a} + {b} + 99")
+    assert text.splitlines() == [
+        f"Took back your votes for #{a} “apples” (0 votes now) and #{b} “bicycles” (0 votes now).",
+        "Not taken back for #99: there is no such topic (see !topics).",
+    ]
+    assert f"haven't voted for #{a}" in await chat.text(BOB, f"!unvote {a}"), "one topic reads as before"
+
+
+async def test_a_list_past_the_budget_says_which_votes_counted(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"votes_per_person": 2}))
+    a, b, c, d = [await suggest(chat, word) for word in ("apples", "bicycles", "chickens", "dolphins")]
+    text = await chat.text(BOB, f"!vote {a} {b} {c} {d}")
+    assert text.splitlines() == [
+        f"Voted for #{a} “apples” (1 vote now) and #{b} “bicycles” (1 vote now).",
+        f"Not voted for #{c} “chickens” or #{d} “dolphins”: you have used all 2 of your votes (on #{a}, #{b}); "
+        "take one back with !unvote N first.",
+        "You have 0 of 2 votes left.",
+    ]
+    assert "1 of 2 votes left" in await chat.text(BOB, f"!unvote {a} {c}")
+
+
+async def test_a_list_too_long_is_refused_whole(chat):
+    a = await suggest(chat, "apples")
+    text = await chat.text(BOB, "!vote " + " ".join(str(n) for n in range(a, a + 21)))
+    assert "at most 20 numbers at once (you gave 21)" in text and "Usage: !vote N [N…]" in text
+    assert await votes_shown(chat, a) == 0, "nothing was done"
+
+
 async def test_dot_voting_says_how_many_votes_are_left(make_chat, make_config):
     chat = await make_chat(make_config(topics={"votes_per_person": 2}))
     a, b, c = [await suggest(chat, word) for word in ("apples", "bicycles", "chickens")]
@@ -308,132 +375,19 @@ async def test_withdraw_by_suggester_or_organiser_only(chat):
     assert "was withdrawn" in await chat.text(ALICE, f"!withdraw {a}")
 
 
-# --- !discussed and !history ------------------------------------------------------------------------
-
-
-async def test_discussed_is_for_hosts_during_a_running_session(chat):
-    a = await suggest(chat, "apples")
-    assert "for hosts only" in await chat.text(ALICE, f"!discussed {a}")
-    assert "No session is running" in await chat.text(HOST, f"!discussed {a}")
-    await start_session(chat)
-    text = await chat.text(HOST, f"!discussed {a} we agreed to  <share> notes")
-    assert f"discussed in session {SESSION}" in text and "we agreed to <share> notes" in text
+async def test_withdraw_several_topics_at_once(chat):
+    a, b = [await suggest(chat, word) for word in ("apples", "bicycles")]
+    c = await suggest(chat, "chickens", who=BOB)
+    text = await chat.text(ALICE, f"!withdraw {a}, {b}, {c}")
+    assert text.splitlines() == [
+        f"Withdrew #{a} “apples” and #{b} “bicycles”.",
+        f"Not withdrawn #{c} “chickens”: suggested by someone else (only they or an organiser can withdraw it).",
+    ]
+    assert "Withdrew" in await chat.text(ORGANISER, f"!withdraw {c}")
     assert "No open topics" in await chat.text(ALICE, "!topics")
-    row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
-    assert tuple(row) == ("discussed", SESSION, "we agreed to <share> notes", iso(chat.clock.now()))
 
 
-async def test_the_suggester_is_mentioned_when_their_topic_is_discussed_and_nobody_else(chat):
-    a = await suggest(chat, "apples @room", who=BOB)
-    await start_session(chat)
-    [reply] = await chat.say(HOST, f"!discussed {a}", thread_root="$session-thread")
-    assert reply.mentions == (BOB,)
-    assert "your topic was discussed" in reply.text.splitlines()[-1] and "matrix.to/#/@bob" in reply.html
-    [again] = await chat.say(HOST, f"!discussed {a} a note")
-    assert again.mentions == (), "only the first time"
-
-
-async def test_a_suggester_who_asked_to_be_forgotten_or_marks_it_themselves_is_not_mentioned(chat):
-    a = await suggest(chat, "apples", who=BOB)
-    b = await suggest(chat, "pears", who=HOST)
-    await chat.text(BOB, "!forgetme")
-    await chat.text(BOB, "!forgetme confirm")
-    await start_session(chat)
-    for topic in (a, b):
-        [reply] = await chat.say(HOST, f"!discussed {topic}")
-        assert reply.mentions == () and "your topic" not in reply.text
-
-
-async def test_a_suggester_who_left_the_rooms_is_not_mentioned_but_the_topic_is_marked(chat):
-    a = await suggest(chat, "apples", who=BOB)
-    b = await suggest(chat, "pears", who=ALICE)
-    await start_session(chat)
-    # The adapter knows BOB left every served room; ALICE is unknown (None): still mentioned.
-    chat.services.is_member = lambda user_id: False if user_id == BOB else None
-    [reply] = await chat.say(HOST, f"!discussed {a} we agreed")
-    assert reply.mentions == () and "your topic" not in reply.text and "matrix.to" not in reply.html
-    assert reply.text.startswith(f"Marked #{a}") and "Note: we agreed" in reply.text
-    [other] = await chat.say(HOST, f"!discussed {b}")
-    assert other.mentions == (ALICE,) and "your topic was discussed" in other.text
-
-
-async def note_of(chat, topic: int) -> str | None:
-    return await chat.store.fetchval("SELECT note FROM topics WHERE id = ?", (topic,))
-
-
-async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
-    a = await suggest(chat, "apples")
-    await start_session(chat)
-    marked_at = iso(chat.clock.now())
-    await chat.say(HOST, f"!discussed {a} keep them warm")
-    chat.clock.advance(minutes=5)
-    text = await chat.text(HOST, f"!discussed {a} keep them cool")
-    assert text == f"Replaced the note on #{a} “apples” (session {SESSION} UTC). Note: keep them cool"
-    assert await note_of(chat, a) == "keep them cool"
-    history = await chat.text(ALICE, "!history 1")
-    assert "keep them cool" in history and "warm" not in history
-    assert await chat.store.fetchval("SELECT discussed_at FROM topics WHERE id = ?", (a,)) == marked_at, (
-        "still discussed when it was first marked"
-    )
-
-    # Repeating the command to be sure keeps the note; `-` removes it.
-    text = await chat.text(HOST, f"!discussed {a}")
-    assert f"already marked discussed in session {SESSION}" in text and "keep them cool" in text
-    assert await note_of(chat, a) == "keep them cool"
-    text = await chat.text(HOST, f"!discussed {a} -")
-    assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION} UTC)")
-    assert await note_of(chat, a) is None
-    text = await chat.text(HOST, f"!discussed {a}")
-    assert f"already marked discussed in session {SESSION}" in text and "!undiscussed" in text
-    assert "Added a note to" in await chat.text(HOST, f"!discussed {a} after all")
-    assert await note_of(chat, a) == "after all"
-
-
-async def test_discussed_in_an_earlier_session_stays_as_it_was(chat):
-    a = await suggest(chat, "apples")
-    await start_session(chat)
-    await chat.say(HOST, f"!discussed {a} first time")
-    await chat.store.execute("UPDATE sessions SET ended_at = ? WHERE key = ?", (iso(chat.clock.now()), SESSION))
-    chat.clock.advance(hours=9)
-    await start_session(chat, "2026-11-26 17:00")
-    text = await chat.text(HOST, f"!discussed {a} second time")
-    assert f"already discussed (session {SESSION} UTC)" in text
-    assert "is not marked discussed in the running session" in await chat.text(HOST, f"!undiscussed {a}")
-    assert await note_of(chat, a) == "first time"
-
-
-async def test_undiscussed_returns_the_topic_to_the_open_list_with_its_votes(chat):
-    a = await suggest(chat, "apples")
-    b = await suggest(chat, "bicycles")
-    for voter in (ALICE, BOB):
-        await chat.say(voter, f"!vote {a}")
-    await start_session(chat)
-    await chat.say(HOST, f"!discussed {a} by mistake")
-    await chat.say(HOST, f"!discussed {b}")
-    text = await chat.text(HOST, f"!undiscussed {a}")
-    assert text == f"Returned #{a} “apples” to the open topics, with its 2 votes."
-    assert await votes_shown(chat, a) == 2
-    assert "already voted" in await chat.text(BOB, f"!vote {a}"), "bob's vote is still there"
-    history = await chat.text(ALICE, "!history 3")
-    assert "apples" not in history and "bicycles" in history
-    row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
-    assert tuple(row) == ("open", None, None, None)
-    assert "Marked" in await chat.text(HOST, f"!discussed {a}"), "and can be marked again"
-
-
-async def test_undiscussed_refuses_what_it_cannot_undo(chat):
-    a = await suggest(chat, "apples")
-    assert "for hosts only" in await chat.text(ALICE, f"!undiscussed {a}")
-    assert "No session is running" in await chat.text(HOST, f"!undiscussed {a}")
-    await start_session(chat)
-    assert f"#{a} “apples” is not marked discussed" in await chat.text(HOST, f"!undiscussed {a}")
-    imported = await history_number(chat, SEED_TOPICS[0])
-    assert "before the bot kept records" in await chat.text(HOST, f"!undiscussed {imported}"), "an imported topic"
-    assert "There is no topic #99" in await chat.text(HOST, "!undiscussed 99")
-    assert "Usage: !undiscussed N" in await chat.text(HOST, "!undiscussed apples")
-    await chat.say(ALICE, f"!withdraw {a}")
-    assert "was withdrawn" in await chat.text(HOST, f"!undiscussed {a}")
-    assert (await chat.store.fetchval("SELECT status FROM topics WHERE id = ?", (a,))) == "withdrawn"
+# --- !history ------------------------------------------------------------------------------------
 
 
 async def test_history_shows_discussed_with_session_and_note_then_imported(make_chat, make_config, tmp_path):
@@ -471,32 +425,6 @@ async def test_seed_topics_are_history_from_the_start(chat):
     text = await chat.text(ALICE, "!history 50")
     assert len(text.splitlines()[1:]) == len(SEED_TOPICS)
     assert all(f"“{topic}” — discussed earlier (imported)" in text for topic in SEED_TOPICS)
-
-
-async def test_a_volunteer_for_another_session_cannot_mark_topics_of_the_running_one(make_chat, make_config):
-    """Two slots an hour apart, so their start windows overlap: @mallory volunteered for
-    the later one, and while the earlier one runs she may not mark or unmark its topics."""
-    import datetime as dt
-
-    chat = await make_chat(make_config(conference={"slots": ["Thursday 08:00", "Thursday 09:00"]}))
-    mallory = "@mallory:example.org"
-    a = await suggest(chat, "Pricing retainer contracts")
-    b = await suggest(chat, "Onboarding new members")
-    await chat.say(BOB, "!host 2026-11-26 08:00")
-    await chat.say(mallory, "!host 2026-11-26 09:00")
-    chat.clock.set(dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC))
-    assert "has started" in await chat.text(BOB, "!start")
-    assert "Marked" in await chat.text(BOB, f"!discussed {a}")
-    chat.clock.set(dt.datetime(2026, 11, 26, 8, 40, tzinfo=dt.UTC))  # the 09:00 window is open
-    refused = await chat.text(mallory, f"!discussed {b} sneaky")
-    assert "Marked" not in refused and "2026-11-26 08:00" in refused
-    assert "Returned" not in await chat.text(mallory, f"!undiscussed {a}")
-    statuses = dict(await chat.store.fetchall("SELECT id, status FROM topics WHERE id IN (?, ?)", (a, b)))
-    assert statuses == {a: "discussed", b: "open"}
-    # The session's own host, a configured host and an organiser still can.
-    assert "Marked" in await chat.text(HOST, f"!discussed {b}")
-    assert "Returned" in await chat.text(ORGANISER, f"!undiscussed {b}")
-    assert "Returned" in await chat.text(BOB, f"!undiscussed {a}")
 
 
 async def test_forgetme_does_not_reset_the_hourly_suggestion_limit(make_chat, make_config):

@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from commands.wording import countdown, duration_text, listed
+from bot.core.text import Text
+from commands.wording import countdown, duration_text, listed, listed_text
 
 
 @pytest.mark.parametrize(
@@ -57,3 +58,9 @@ def test_names_are_listed_as_a_sentence_says_them():
     assert listed(["Alice"], "and") == "Alice"
     assert listed(["Alice", "Bob"], "or") == "Alice or Bob"
     assert listed(["Alice", "Bob", "Carol"], "and") == "Alice, Bob and Carol"
+
+
+def test_pieces_of_a_message_are_listed_with_their_markup():
+    text = listed_text([Text().bold("#3").add(" “<apples>”"), Text().bold("#4")], "or")
+    assert text.plain == "#3 “<apples>” or #4"
+    assert text.html == "<strong>#3</strong> “&lt;apples&gt;” or <strong>#4</strong>"

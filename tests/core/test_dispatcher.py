@@ -96,7 +96,7 @@ async def test_bad_arguments_give_error_and_usage_line(chat):
     lines = text.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("!vote: unexpected")
-    assert lines[1] == "Usage: !vote N"
+    assert lines[1] == "Usage: !vote N [N…]"
     # !tz takes the rest of the line: a place name may have spaces
     lines = (await chat.text(ALICE, "!tz Not/AZone extra")).splitlines()
     assert len(lines) == 2 and lines[1] == "Usage: !tz [Area/City]"
@@ -225,7 +225,7 @@ async def test_errors_name_the_argument_as_the_usage_line_does(chat):
     assert "count" not in text
     assert (await chat.text(ALICE, "!vote")).splitlines()[0] == "!vote: N is missing."
     text = await chat.text(ALICE, "!vote -1")
-    assert text.splitlines() == ["!vote: N: '-1' is below zero; give a whole number such as 3.", "Usage: !vote N"]
+    assert text.splitlines() == ["!vote: N: '-1' is below zero; give a whole number such as 3.", "Usage: !vote N [N…]"]
     text = await chat.text(ORGANISER, "!cancel 24.12.2026")
     assert text.splitlines()[0].startswith("!cancel: YYYY-MM-DD: '24.12.2026' is not a date")
     text = await chat.text(ORGANISER, "!export people")
@@ -237,7 +237,7 @@ async def test_a_command_without_arguments_ignores_extra_words(chat):
     assert await chat.text(ALICE, "!link please") == plain
     assert await chat.text(ALICE, "!next  thanks!") == await chat.text(ALICE, "!next")
     # A command that takes arguments still refuses what it does not understand.
-    assert (await chat.text(ALICE, "!vote 3 4")).startswith("!vote: unexpected '4'")
+    assert (await chat.text(ALICE, "!vote 3 apples")).startswith("!vote: unexpected 'apples'")
 
 
 # --- floods: the dispatcher holds back what the limit (tests/core/test_limits.py) refuses ---

@@ -9,7 +9,19 @@ import re
 import pytest
 
 from bot.core.model import Role
-from bot.core.registry import Choice, CommandGroup, Meaning, Registry, Rest, UsageError, Way, convert, parse_args
+from bot.core.registry import (
+    MAX_NUMBERS,
+    Choice,
+    CommandGroup,
+    Meaning,
+    Numbers,
+    Registry,
+    Rest,
+    UsageError,
+    Way,
+    convert,
+    parse_args,
+)
 
 
 def _spec(handler, usage: str = "..."):
@@ -122,6 +134,44 @@ def test_a_command_without_arguments_ignores_extra_words():
     assert parse_args(_spec(link, usage=""), "please, and thanks") == []
 
 
+def test_several_numbers_then_the_rest():
+    async def discussed(ctx, topics: Numbers, note: Rest | None = None): ...
+
+    spec = _spec(discussed, usage="N[,N…] [note]")
+    assert spec.arg_labels == ("N", "note"), "the repeat mark names no argument of its own"
+    assert parse_args(spec, "35 36") == [(35, 36), None]
+    assert parse_args(spec, "32 + 33 merged") == [(32, 33), "merged"]
+    assert parse_args(spec, "#7") == [(7,), None]
+    for bad, message in (
+        ("", "^N is missing$"),
+        ("apples", "^N: 'apples' is not a number$"),
+        ("-3 oops", "below zero"),
+        ("1234567890", "too large"),
+    ):
+        with pytest.raises(UsageError, match=message):
+            parse_args(spec, bad)
+
+    async def vote(ctx, topics: Numbers): ...
+
+    spec = _spec(vote, usage="N [N…]")
+    assert spec.arg_labels == ("N",)
+    assert parse_args(spec, "3, 4") == [(3, 4)]
+    assert parse_args(spec, "3 and 4.") == [(3, 4)], "a full stop at the end is no extra word"
+    with pytest.raises(UsageError, match="unexpected 'apples'"):
+        parse_args(spec, "3 4 apples")
+
+
+def test_a_list_longer_than_the_cap_is_refused_whole():
+    async def vote(ctx, topics: Numbers): ...
+
+    spec = _spec(vote, usage="N [N…]")
+    most = " ".join(str(n) for n in range(1, MAX_NUMBERS + 1))
+    assert parse_args(spec, most) == [tuple(range(1, MAX_NUMBERS + 1))]
+    assert parse_args(spec, most + " 1") == [tuple(range(1, MAX_NUMBERS + 1))], "a repeat counts once"
+    with pytest.raises(UsageError, match=rf"at most {MAX_NUMBERS} numbers at once \(you gave {MAX_NUMBERS + 1}\)"):
+        parse_args(spec, f"{most} {MAX_NUMBERS + 1}")
+
+
 # --- usage lines and their labels ---------------------------------------------------------
 
 
@@ -145,7 +195,9 @@ def test_every_usage_line_names_each_argument():
 
     for spec in build_registry().commands.values():
         assert len(spec.arg_labels) == len(spec.params), spec.name
-        words = spec.usage.replace("[", " ").replace("]", " ").split()
+        # `[N…]` or `[,N…]` after an argument says it may be repeated; it is no argument itself.
+        usage = re.sub(r"\[,?\s*\w+…\]", "", spec.usage)
+        words = usage.replace("[", " ").replace("]", " ").split()
         assert list(spec.arg_labels) == words, spec.name
 
 

@@ -100,9 +100,11 @@ class NotVoted(TopicError):
 
 
 class BudgetSpent(TopicError):
-    def __init__(self, budget: int, voted_for: list[int]):
+    """No vote for `topic`: all `budget` votes are on the open topics `voted_for`."""
+
+    def __init__(self, budget: int, voted_for: list[int], topic: Topic | None = None):
         super().__init__(f"all {budget} votes given")
-        self.budget, self.voted_for = budget, voted_for
+        self.budget, self.voted_for, self.topic = budget, voted_for, topic
 
 
 class NotAllowed(TopicError):

@@ -51,7 +51,7 @@ async def vote(store: Store, now: dt.datetime, topic_id: int, user_id: str, budg
             raise NotOpen(topic)
         if await store.fetchval("SELECT 1 FROM votes WHERE topic_id = ? AND user_id = ?", (topic_id, user_id)):
             raise AlreadyVoted(topic)
-        raise BudgetSpent(budget, sorted(mine))
+        raise BudgetSpent(budget, sorted(mine), topic)
     return VoteResult(topic, budget - len(mine) if budget else None)
 
 

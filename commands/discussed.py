@@ -1,0 +1,192 @@
+"""Hosts mark the running session's topics discussed (one or several at once, with a note)
+and undo it; whoever suggested a topic hears of it."""
+
+from __future__ import annotations
+
+from bot.core.dispatcher import Context
+from bot.core.model import Reply, Role
+from bot.core.registry import CommandError, CommandGroup, Numbers, Rest
+from bot.core.text import Text, clean, plural
+from bot.features.sessions import hosts, repository
+from bot.features.topics import discussed as discussing
+from bot.features.topics.discussed import Marked
+from bot.features.topics.model import NotDiscussedHere, Topic, TopicError, TopicStatus
+from commands.dates import key_name
+from commands.hosting import host_of_another, not_your_session
+from commands.topics import closed, each, explain, refusals, topic_label, why_not
+from commands.wording import listed_text
+
+group = CommandGroup("discussed")
+
+
+async def _running(ctx: Context, otherwise: str) -> str:
+    """The running session, which the asker must host (sessions.hosts.hosts): having
+    volunteered for another session whose start window is open makes a host, but not of
+    this one."""
+    session = await repository.running_session(ctx.store)
+    if session is None:
+        raise CommandError(f"No session is running. {otherwise}")
+    organiser = ctx.services.is_organiser(ctx.sender, ctx.message.room_id)
+    if not await hosts.hosts(ctx.store, ctx.config, ctx.sender, session, organiser=organiser):
+        raise CommandError(await not_your_session(ctx, session, "mark its topics"))
+    return session
+
+
+async def _not_yours_to_mark(ctx: Context) -> Reply | None:
+    return await host_of_another(ctx, what="mark its topics", idle="there are no topics to mark until one is started")
+
+
+@group.command(
+    "discussed",
+    usage="N[,N…] [note]",
+    role=Role.HOST,
+    help="Mark topic N (or several: 32, 33) discussed in the running session, with an optional note",
+    refused=_not_yours_to_mark,
+)
+async def discussed(ctx: Context, topics: Numbers, note: Rest | None = None) -> Reply:
+    session = await _running(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
+    # No note keeps the one it has (repeating the command to be sure loses nothing); "-"
+    # removes it.
+    note_text = clean(note, ctx.config.topics.max_length) if note and note.strip() != "-" else None
+    done, refused = await each(
+        topics,
+        lambda n: discussing.mark_discussed(
+            ctx.store, ctx.clock.now(), n, session, note_text, replace_note=note is not None
+        ),
+    )
+    if len(topics) == 1:
+        if refused:
+            raise CommandError(explain(ctx, refused[0][1]))
+        return _one_marked(ctx, done[0], session, note)
+    text = _several_marked(ctx, done, session, note, note_text)
+    refusals(text, "Not marked", refused, lambda e: why_not(ctx, e))
+    return _tell_suggesters(ctx, text, [m.topic for m in done if not m.again], numbered=True)
+
+
+def _one_marked(ctx: Context, marked: Marked, session: str, note: str | None) -> Reply:
+    p, shown = ctx.prefix, key_name(ctx.config, session)
+    done, label = marked.topic, topic_label(marked.topic)
+    if not marked.again:
+        text = Text("Marked ").extend(label).add(" discussed in session ").bold(shown).add(".")
+    elif done.note and note is not None:
+        text = Text("Replaced the note on " if marked.old_note else "Added a note to ").extend(label)
+        text.add(" (session ").bold(shown).add(").")
+    elif marked.old_note and note is not None:
+        text = Text("Removed the note on ").extend(label).add(" (session ").bold(shown).add(").")
+    else:
+        text = label.add(" is already marked discussed in session ").bold(shown).add(".")
+        if done.note:
+            text.add(f" Note: {done.note}").line("Replace the note with ").code(f"{p}discussed {done.id} note")
+            text.add(", remove it with ").code(f"{p}discussed {done.id} -")
+        else:
+            text.add(" Add a note with ").code(f"{p}discussed {done.id} note")
+        return ctx.reply(text.add(", or undo it with ").code(f"{p}undiscussed {done.id}").add("."))
+    if done.note:
+        text.add(f" Note: {done.note}")
+    return _tell_suggesters(ctx, text, [] if marked.again else [done], numbered=False)
+
+
+def _several_marked(ctx: Context, done: list[Marked], session: str, note: str | None, note_text: str | None) -> Text:
+    """`Marked #32 … and #33 … discussed in session S. Note: merged`, with a line for each
+    change to topics already marked in this session (the note, then, on a line of its own)."""
+    leads = (
+        "Marked ",
+        "Replaced the note on ",
+        "Added a note to ",
+        "Removed the note on ",
+        "Already marked discussed in this session: ",
+    )
+    lines: dict[str, list[Topic]] = {lead: [] for lead in leads}
+    for marked in done:
+        if not marked.again:
+            lead = leads[0]
+        elif marked.topic.note and note is not None:
+            lead = leads[1] if marked.old_note else leads[2]
+        elif marked.old_note and note is not None:
+            lead = leads[3]
+        else:
+            lead = leads[4]
+        lines[lead].append(marked.topic)
+    text = Text()
+    for lead, topics in lines.items():
+        if topics:
+            text.line(lead).extend(listed_text([topic_label(t) for t in topics], "and"))
+            if lead == leads[0]:
+                text.add(" discussed in session ").bold(key_name(ctx.config, session))
+            text.add(".")
+    if note_text and sum(map(bool, lines.values())) == 1:
+        text.add(f" Note: {note_text}")
+    elif note_text and done:
+        text.line(f"Note: {note_text}")
+    return text
+
+
+def _tell_suggesters(ctx: Context, text: Text, marked: list[Topic], *, numbered: bool) -> Reply:
+    """Whoever suggested a topic just marked hears of it, once (a line each), unless they
+    are gone (erased with !forgetme: the topic is no longer theirs; or left every served
+    room) or marked it themselves."""
+    theirs: dict[str, list[Topic]] = {}
+    for topic in marked:
+        by = topic.suggested_by
+        if by is None or by == ctx.sender or ctx.services.is_member(by) is False:
+            continue
+        theirs.setdefault(by, []).append(topic)
+    for suggester, topics in theirs.items():
+        name = clean(topics[0].suggested_name, 64) if topics[0].suggested_name else suggester
+        text.line("💬 ").mention(suggester, name)
+        if not numbered:
+            text.add(": your topic was discussed.")
+            continue
+        numbers = listed_text([Text(f"#{t.id}") for t in topics], "and").plain
+        text.add(
+            f": your topic {numbers} was discussed." if len(topics) == 1 else f": your topics {numbers} were discussed."
+        )
+    return ctx.reply(text, mentions=tuple(theirs))
+
+
+@group.command(
+    "undiscussed",
+    usage="N [N…]",
+    role=Role.HOST,
+    help="Return topic N (or several), marked discussed in the running session, to the list",
+    refused=_not_yours_to_mark,
+)
+async def undiscussed(ctx: Context, topics: Numbers) -> Reply:
+    session = await _running(ctx, "Only a topic marked discussed in the running session can be returned to the list.")
+    done, refused = await each(topics, lambda n: discussing.unmark_discussed(ctx.store, n, session))
+    if len(topics) == 1:
+        if refused:
+            error = refused[0][1]
+            raise CommandError(
+                _not_discussed_here(ctx, error) if isinstance(error, NotDiscussedHere) else explain(ctx, error)
+            )
+        text = Text("Returned ").extend(topic_label(done[0])).add(" to the open topics")
+        return ctx.reply(text.add(f", with its {plural(done[0].votes, 'vote')}."))
+    text = Text()
+    if done:
+        returned = [topic_label(t).add(f" ({plural(t.votes, 'vote')})") for t in done]
+        text.add("Returned ").extend(listed_text(returned, "and")).add(" to the open topics.")
+    return ctx.reply(refusals(text, "Not returned", refused, lambda e: _why_kept(ctx, e)))
+
+
+def _not_discussed_here(ctx: Context, error: NotDiscussedHere) -> str:
+    topic, label = error.topic, topic_label(error.topic).plain
+    if topic.status == TopicStatus.OPEN:
+        return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."
+    if topic.status == TopicStatus.DISCUSSED and not topic.imported:
+        return (
+            f"{label} is not marked discussed in the running session ({key_name(ctx.config, error.session)}): "
+            f"it was discussed in session {key_name(ctx.config, topic.session or '')}, and stays so."
+        )
+    return f"{label} {closed(ctx.config, topic)}, so it can't be changed."
+
+
+def _why_kept(ctx: Context, error: TopicError) -> str:
+    """Why one topic of several was not returned to the list."""
+    if isinstance(error, NotDiscussedHere) and error.topic.status == TopicStatus.OPEN:
+        return "not marked discussed, it is on the list"
+    if isinstance(error, NotDiscussedHere) and error.topic.status == TopicStatus.DISCUSSED and not error.topic.imported:
+        return f"discussed in session {key_name(ctx.config, error.topic.session or '')}, not in the running one"
+    if isinstance(error, NotDiscussedHere):
+        return closed(ctx.config, error.topic).removeprefix("was ")
+    return why_not(ctx, error)
