@@ -65,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         required=True,
-        help="file or directory to write to; a directory gets a dated name "
-        "after the database's, e.g. ccc-bot-backup-2026-11-26-143000.sqlite3",
+        help="file or directory to write to; a directory gets the database's file name "
+        "and the time in UTC, e.g. ccc-bot-backup-2026-11-26-143000.sqlite3 for ccc-bot.sqlite3",
     )
     backup.add_argument(
         "--force",
@@ -205,7 +205,7 @@ def _write_export(config: Config, kind: str, fmt: str, output: str | None, force
 
 def _write_backup(config: Config, output: str, force: bool) -> int:
     from bot.core.clock import SystemClock
-    from bot.storage.backup import Backup, backup_database
+    from bot.storage.backup import Backup, backup_database, backup_name
     from bot.storage.database_file import check_database
 
     database = config.storage.database
@@ -216,8 +216,7 @@ def _write_backup(config: Config, output: str, force: bool) -> int:
     def fill(temp: Path) -> None:
         made.append(backup_database(database, temp))
 
-    name = f"{database.stem}-backup-{SystemClock().now():%Y-%m-%d-%H%M%S}{database.suffix or '.sqlite3'}"
-    path = write_output(config, "the backup", output, name, fill, force)
+    path = write_output(config, "the backup", output, backup_name(database, SystemClock().now()), fill, force)
     if path is None:
         return 3
     [backup] = made

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
-from bot.core.registry import CommandError, CommandGroup
+from bot.core.registry import CommandError, CommandGroup, Rest
 from bot.core.text import Text
 from bot.features.people.names import name_of
 from bot.features.schedule.weekly_sessions import Session, session_from_key
 from bot.features.sessions import hosts, late_notes, repository, summary
 from bot.features.sessions.repository import CHECK_IN_REACTION
-from bot.features.sessions.timeline import START_EARLY, START_LATE, Phase, Timeline, start_opens
+from bot.features.sessions.timeline import START_EARLY, START_LATE, Phase, SessionView, Timeline, start_opens
+from commands import check_in_others
 from commands.announcements import late_text, link_line, summary_text
 from commands.dates import asker_zone, session_name, typed_as
 from commands.hosting import (
@@ -160,26 +161,44 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
 # --- attendance -------------------------------------------------------------------------
 
 
-@group.command("here", help="Check in to the running session, or the one waiting for its host")
-async def here(ctx: Context) -> Reply:
+@group.command(
+    "here",
+    usage="[@user:server…]",
+    help="Check in to the running session, or the one waiting for its host; its hosts can check others in",
+)
+async def here(ctx: Context, typed: Rest | None = None) -> Reply:
     """Checks in to the running session, or to the one whose time has come while it
-    waits for its host (the host's !start keeps those check-ins)."""
+    waits for its host (the host's !start keeps those check-ins). With Matrix IDs after
+    it, a host of that session or an organiser checks those people in instead."""
     current = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).current()
     if current is None:
         over = await just_over_text(ctx)
         raise CommandError(f"{over}No session is running, so there is nothing to check in to. {await next_hint(ctx)}")
+    if typed is None:
+        return ctx.reply(await _check_in_sender(ctx, current))
+    named = await check_in_others.read(ctx, current, typed)
+    hosting = await hosts.hosts(ctx.store, ctx.config, ctx.sender, current.key, organiser=_is_organiser(ctx))
+    if named is not None and hosting:
+        return ctx.reply(await check_in_others.check_in(ctx, current, named))
+    text = await _check_in_sender(ctx, current)
+    said = await check_in_others.refused(ctx, named) if named else None
+    if named is None and hosting:
+        said = check_in_others.how_to_name(ctx, typed)
+    return ctx.reply(text if said is None else text.line().extend(said))
+
+
+async def _check_in_sender(ctx: Context, current: SessionView) -> Text:
     key, name = current.key, session_name(current.session, await asker_zone(ctx))
     await remember_name(ctx)
     if not await repository.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), repository.CheckInVia.COMMAND):
         state = "is running" if current.phase is Phase.RUNNING else "waits for its host"
-        return ctx.reply(Text("You are already checked in to session ").bold(name).add(f"; it {state}."))
+        return Text("You are already checked in to session ").bold(name).add(f"; it {state}.")
     if current.phase is Phase.RUNNING:
-        return ctx.reply(Text("Checked in to session ").bold(name).add(" — welcome!"))
+        return Text("Checked in to session ").bold(name).add(" — welcome!")
     text = Text("Checked in to session ").bold(name).add(", but no host has started it yet. ")
     text.add("You stay checked in when a host starts it.")
     volunteers = await hosts.volunteer_names(ctx.store, key)
-    text.line().extend(host_wanted(ctx.prefix, volunteers)).line().extend(link_line(ctx.config))
-    return ctx.reply(text)
+    return text.line().extend(host_wanted(ctx.prefix, volunteers)).line().extend(link_line(ctx.config))
 
 
 async def _check_in_target(ctx: Context) -> str | None:

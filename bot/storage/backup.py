@@ -9,6 +9,7 @@ between, so a large copy does not hog the disk. The copy is checked with
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -18,6 +19,14 @@ from bot.storage.database_file import StorageError, check_database, read_uri
 
 PAGES_PER_STEP = 256
 PAUSE_SECONDS = 0.005
+
+
+def backup_name(database: Path, at: dt.datetime) -> str:
+    """The name `ccc-bot backup -o FOLDER/` gives the copy of `database` taken `at`: the
+    database's own name, `-backup-` and the time in UTC (ccc-bot.sqlite3 at 14:30:00 UTC on
+    26 November 2026: ccc-bot-backup-2026-11-26-143000.sqlite3). The docs' restore steps
+    show this name (tests/storage/test_backup.py holds them to it)."""
+    return f"{database.stem}-backup-{at.astimezone(dt.UTC):%Y-%m-%d-%H%M%S}{database.suffix or '.sqlite3'}"
 
 
 @dataclass(frozen=True)

@@ -171,3 +171,77 @@ async def test_stats_reuses_the_chart_while_attendance_is_unchanged(chat, monkey
     changed = (await chat.say(ALICE, "!stats"))[0]
     assert len(drawn) == 2 and changed.file.data != first.file.data
     assert "2026-11-19 17:00  1" in changed.text
+
+
+# --- !stats N: the last N weeks ---------------------------------------------------------
+
+
+async def held_over_two_years(chat) -> dict[str, int]:
+    """A session held every fourth Thursday morning for two years back from 2026-11-19,
+    with 1 to 5 people; the count of each, by key."""
+    held = {}
+    for week in range(0, 104, 4):
+        key = f"{dt.date(2026, 11, 19) - dt.timedelta(weeks=week)} 08:00"
+        held[key] = 1 + week % 5
+        await hold(chat, key, [f"@p{i}:example.org" for i in range(held[key])])
+    return held
+
+
+def table_of(text: str) -> dict[str, int]:
+    return {k: int(v) for k, v in re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d)  (\d+)$", text, re.M)}
+
+
+async def test_stats_n_shows_the_last_n_weeks_in_the_table_and_the_chart(chat, monkeypatch):
+    drawn = []
+
+    async def render(series, title):
+        drawn.append((series, title))
+        return chart.PNG_MAGIC + bytes([len(drawn)])
+
+    monkeypatch.setattr(chart, "render", render)
+    held = await held_over_two_years(chat)
+    now = chat.clock.now()  # Monday 2026-11-23
+    for weeks in (12, 52, 104):
+        reply = (await chat.say(ALICE, f"!stats {weeks}"))[0]
+        shown = {k: n for k, n in held.items() if dt.datetime.fromisoformat(f"{k}Z") >= now - dt.timedelta(weeks=weeks)}
+        assert table_of(reply.text) == shown, weeks
+        assert reply.text.startswith(
+            f"Attendance, last {weeks} weeks: {len(shown)} sessions held, {sum(shown.values())} check-ins"
+        ), reply.text
+        series, title = drawn[-1]
+        assert sorted(day for day, n in series["Thursday 08:00"] if n is not None) == sorted(k[:10] for k in shown)
+        assert title.endswith(f"people per session, last {weeks} weeks"), title
+        assert reply.file is not None
+    assert table_of(await chat.text(ALICE, "!stats")) == table_of(await chat.text(ALICE, "!stats 12")), "default"
+    assert table_of(await chat.text(ALICE, "!stats 52 weeks")) == table_of(await chat.text(ALICE, "!stats 52"))
+
+
+async def test_stats_1_is_the_last_week(chat):
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    await hold(chat, "2026-11-19 17:00", [HOST])
+    reply = (await chat.say(ALICE, "!stats 1"))[0]
+    assert reply.text.splitlines() == [
+        "Attendance, last week: 2 sessions held, 4 check-ins, 2.0 per session on average.",
+        "2026-11-19 08:00  3",
+        "2026-11-19 17:00  1",
+    ]
+    assert png_size(reply.file.data) == (800, 400)
+    chat.clock.set(at(30, 12))
+    text = await chat.text(ALICE, "!stats 1")
+    assert text == "No session has been held in the last week, so there is nothing to show yet.", text
+
+
+async def test_stats_n_out_of_range_or_not_a_number_is_one_line_with_the_usage(chat):
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE])
+    for typed, error in (
+        ("0", "N must be between 1 and 104 (weeks)"),
+        ("105", "N must be between 1 and 104 (weeks)"),
+        ("-3", "N: '-3' is below zero; give a whole number such as 3"),
+        ("2.5", "N: '2.5' is not a whole number"),
+        ("lots", "N: 'lots' is not a number of weeks, such as 52"),
+        ("1 year", "N: '1 year' is not a number of weeks, such as 52"),
+    ):
+        replies = await chat.say(ALICE, f"!stats {typed}")
+        assert len(replies) == 1 and replies[0].file is None, typed
+        assert replies[0].text == f"!stats: {error}.\nUsage: !stats [N]", (typed, replies[0].text)

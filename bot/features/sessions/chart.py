@@ -39,6 +39,11 @@ STYLES: tuple[dict[str, Any], ...] = (
     {"marker": "^", "linestyle": ":", "linewidth": 1.8, "markersize": 5},
     {"marker": "D", "linestyle": "-.", "linewidth": 1.2, "markersize": 4},
 )
+# Past this many session days (half a year of weekly sessions: `!stats 52`, `!stats 104`)
+# the marks and lines are drawn at DENSE_SCALE of their size, so they do not run together.
+DENSE_DAYS = 26
+DENSE_SCALE = 0.5
+SIZES = ("linewidth", "markersize", "mew")
 
 # The marks of the sessions people came to that were not held, apart from the slots' lines
 # (bot/features/sessions/statistics.py): how many came, with no line to join them.
@@ -65,8 +70,10 @@ def figure(series: ChartSeries, title: str) -> Any:
     days = sorted({dt.date.fromisoformat(day) for points in series.values() for day, _ in points})
     top = 0
     slots = itertools.count()
+    scale = DENSE_SCALE if len(days) > DENSE_DAYS else 1.0
     for label, points in series.items():
         style = MARKS.get(label) or STYLES[next(slots) % len(STYLES)]
+        style = {k: v * scale if k in SIZES else v for k, v in style.items()}
         xs = [dt.date.fromisoformat(day) for day, _ in points]
         # NaN breaks the line: a session not held is a gap, not a line across it.
         ys = [math.nan if n is None else n for _, n in points]

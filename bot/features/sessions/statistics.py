@@ -19,8 +19,10 @@ from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-# `!stats` and the web page show the sessions of this many weeks back.
+# `!stats` and the web page show the sessions of this many weeks back; `!stats N` up to
+# STATS_MAX_WEEKS (two years).
 STATS_WEEKS = 12
+STATS_MAX_WEEKS = 104
 # A chart needs this many sessions held (`!stats` and the web page).
 CHART_NEEDS = 2
 # Where the chart marks a session people came to that was not held, apart from the lines.

@@ -106,6 +106,18 @@ def test_slots_stay_distinguishable_where_their_points_coincide():
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [MORNING, EVENING]
 
 
+def test_two_years_of_sessions_are_drawn_with_smaller_marks_that_do_not_run_together():
+    """`!stats 104`: a hundred points a line; the marks shrink, the slots still apart."""
+    first = day("2024-11-28")
+    weeks = [str(first + dt.timedelta(weeks=w)) for w in range(104)]
+    short = lines(chart.figure({MORNING: [(d, 3) for d in weeks[:12]], EVENING: [(d, 4) for d in weeks[:12]]}, TITLE))
+    long = lines(chart.figure({MORNING: [(d, 3) for d in weeks], EVENING: [(d, 4) for d in weeks]}, TITLE))
+    for slot in (MORNING, EVENING):
+        assert long[slot].get_markersize() < short[slot].get_markersize(), slot
+        assert long[slot].get_linewidth() < short[slot].get_linewidth(), slot
+    assert long[MORNING].get_markersize() > long[EVENING].get_markersize()
+
+
 def test_sessions_people_came_to_that_no_host_started_are_marks_apart_from_the_lines():
     series = {
         MORNING: [("2026-11-05", 4), ("2026-11-12", None), ("2026-11-19", 5)],

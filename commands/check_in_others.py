@@ -1,0 +1,192 @@
+"""What follows `!here`: a host of the session (as `!start` decides) or an organiser checks
+others in by their Matrix IDs; anyone else is checked in themselves (they said `!here`) and
+told that only hosts check others in. Text that is no chat gets an answer of its own: a time
+(`!here 17:00` points to `!late`), `off` (a check-in stays), a display name (use the Matrix
+ID: display names are neither unique nor fixed). Anything else is chat, and `!here` checks
+the sender in. People are named as text, never pinged."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+from bot.core.dispatcher import Context
+from bot.core.registry import CommandError, UsageError
+from bot.core.text import Text, clean
+from bot.features.people.names import known_names, name_of
+from bot.features.sessions import repository
+from bot.features.sessions.timeline import Phase, SessionView
+from commands.dates import asker_zone, session_name
+from commands.wording import listed
+
+# Checking people in one by one is a host's job at the start of a call; ten at once covers
+# a group that came together, and a longer list is more likely a paste gone wrong.
+MAX_AT_ONCE = 10
+
+# A user ID as the Matrix spec has it: @localpart:server, the server with an optional port.
+_MATRIX_ID = re.compile(r"@[^\s:@]+:(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+# Someone's ID as some clients write a mention into the plain text.
+_LINK = re.compile(r"https?://matrix\.to/#/(%40[^\s/?]+|@[^\s/?]+)")
+# A word that is meant as an ID: it starts with @, or it is name:server.
+_ID_LIKE = re.compile(r"@\S+|[^\s:@]+:[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
+_SEPARATORS = re.compile(r"\s*(?:[,;&+]|\band\b)\s*", re.IGNORECASE)
+_TRIM = "\"'“”‘’.,;:!?()<> \t"
+# `!here 17:00`, `!here at 8am`, `!here 2026-12-03 08:00`: a time meant for another command.
+_TIME = re.compile(
+    r"(?:at\s+|on\s+)?(?P<time>\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2})?(?:\s*utc)?|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?"
+    r"|\d{1,2}[:h]\d{2}(?:\s*utc)?|noon|midnight)[.!?]*",
+    re.IGNORECASE,
+)
+# `!here off`: someone who wants to take their check-in back.
+_OFF = {"off", "out", "undo", "cancel", "leave", "leaving", "checkout", "check out", "check-out"}
+
+
+@dataclass(frozen=True)
+class Named:
+    """The people named after `!here`: `ids` the Matrix IDs (in the order typed, each
+    once), `by_name` display names typed with the IDs known by that name, `not_ids` words
+    meant as IDs or names that are neither."""
+
+    ids: tuple[str, ...]
+    by_name: tuple[tuple[str, tuple[str, ...]], ...]
+    not_ids: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.ids) + len(self.by_name) + len(self.not_ids)
+
+
+def _matrix_id(word: str) -> str | None:
+    """`word` (trimmed of quotes and punctuation) if it is a Matrix ID, else None."""
+    found = word.strip(_TRIM)
+    return found if _MATRIX_ID.fullmatch(found) and len(found) <= 255 else None
+
+
+async def read(ctx: Context, current: SessionView, typed: str) -> Named | None:
+    """The people named in `typed` (the text after `!here`, while `current` is on), or None
+    when it names nobody (chat). A time or `off` is answered at once (CommandError), as is
+    a list longer than MAX_AT_ONCE (UsageError): nobody is checked in then."""
+    text = _LINK.sub(lambda m: urllib.parse.unquote(m.group(1)), typed.strip())
+    bare = text.strip(_TRIM).lower()
+    if bare in _OFF:
+        raise CommandError(
+            f"There is no {ctx.prefix}here {bare}: a check-in records that you came, and stays. "
+            "A check-in made by reacting ✋ is undone by taking the ✋ back."
+        )
+    time = _TIME.fullmatch(text)
+    if time:
+        p, name = ctx.prefix, session_name(current.session, await asker_zone(ctx))
+        raise CommandError(
+            f"{p}here takes no time: it is for session {name}, on now, so nothing was changed. "
+            f"Coming to a later session? {p}late {time['time']}. Here now? {p}here alone."
+        )
+    ids: dict[str, None] = {}
+    not_ids: list[str] = []
+    for word in _ID_LIKE.findall(text):
+        user_id = _matrix_id(word)
+        if user_id is None:
+            not_ids.append(word.strip(_TRIM))
+        else:
+            ids[user_id] = None
+    rest = [item.strip(_TRIM) for item in _SEPARATORS.split(_ID_LIKE.sub(",", text))]
+    names: dict[str, list[str]] = {}
+    for user_id, name in (await known_names(ctx.store)).items():
+        names.setdefault(name.casefold(), []).append(user_id)
+    by_name: list[tuple[str, tuple[str, ...]]] = []
+    unknown: list[str] = []
+    for item in filter(None, rest):
+        known = names.get(item.casefold())
+        if known is not None and ctx.sender in known:
+            ids[ctx.sender] = None  # their own name: they check themselves in
+        elif known is not None:
+            by_name.append((item, tuple(known)))
+        else:
+            unknown.append(item)
+    if not ids and not by_name and not not_ids:
+        return None
+    named = Named(tuple(ids), tuple(by_name), (*not_ids, *unknown))
+    if named.count > MAX_AT_ONCE:
+        raise UsageError(f"at most {MAX_AT_ONCE} people at once, and you named {named.count}; nobody was checked in")
+    return named
+
+
+def _server(ctx: Context) -> str:
+    return ctx.sender.partition(":")[2] or "example.org"
+
+
+def _problems(ctx: Context, named: Named, gone: list[str]) -> Text | None:
+    """'Not checked in: @m:x is not in the conference room; “@bob” is not a Matrix ID …'"""
+    parts: list[Text] = [Text(f"{user_id} is not in the conference room") for user_id in gone]
+    if ctx.config.matrix.user_id in named.ids:
+        parts.append(Text(f"{ctx.config.matrix.user_id} is me"))
+    looks = f"(they look like @name:{_server(ctx)})"
+    parts += [Text(f"“{clean(word, 64)}” is not a Matrix ID {looks}") for word in named.not_ids]
+    for typed, known in named.by_name:
+        part = Text(f"for {clean(typed, 64)} give the Matrix ID: ")
+        for i, user_id in enumerate(known):
+            part.add(" or " if i else "").code(f"{ctx.prefix}here {user_id}")
+        parts.append(part)
+    if not parts:
+        return None
+    text = Text("Not checked in: ")
+    for i, part in enumerate(parts):
+        text.add("; " if i else "").extend(part)
+    return text.add(".")
+
+
+async def check_in(ctx: Context, current: SessionView, named: Named) -> Text:
+    """A host's or an organiser's `!here` with people named: each one in the conference
+    room is checked in to `current`; the reply says who was, who already was, and why the
+    others were not."""
+    now, key = ctx.clock.now(), current.key
+    checked, already, gone = [], [], []
+    for user_id in named.ids:
+        if user_id == ctx.config.matrix.user_id:
+            continue
+        if ctx.services.is_member(user_id) is False:
+            gone.append(user_id)
+        elif await repository.check_in(ctx.store, key, user_id, now, repository.CheckInVia.COMMAND):
+            checked.append(await name_of(ctx.store, user_id))
+        else:
+            already.append(await name_of(ctx.store, user_id))
+    name = session_name(current.session, await asker_zone(ctx))
+    lines: list[Text] = []
+    if checked:
+        lines.append(Text("Checked in to session ").bold(name).add(f": {listed(checked, 'and')}."))
+    if already:
+        said = Text("Already checked in") if checked else Text("Already checked in to session ").bold(name)
+        lines.append(said.add(f": {listed(already, 'and')}."))
+    problems = _problems(ctx, named, gone)
+    if problems is not None:
+        lines.append(problems)
+    if (checked or already) and current.phase is Phase.WAITING:
+        waits = Text("It waits for its host: they stay checked in when it is started with ")
+        lines.append(waits.code(f"{ctx.prefix}start").add("."))
+    text = lines[0]
+    for line in lines[1:]:
+        text.line().extend(line)
+    return text
+
+
+async def refused(ctx: Context, named: Named) -> Text | None:
+    """For someone who hosts no session: why the others they named were not checked in
+    (None when they named only themselves)."""
+    others = [await name_of(ctx.store, user_id) for user_id in named.ids if user_id != ctx.sender]
+    others += [clean(typed, 64) for typed, _ in named.by_name]
+    others += [f"“{clean(word, 64)}”" for word in named.not_ids]
+    if not others:
+        return None
+    were = "was" if len(others) == 1 else "were"
+    text = Text(f"Only a host of this session or an organiser can check others in, so {listed(others, 'and')} ")
+    text.add(f"{were} not checked in: they can type ").code(f"{ctx.prefix}here")
+    return text.add(" themselves, or react ✋ to the session's message.")
+
+
+def how_to_name(ctx: Context, typed: str) -> Text | None:
+    """For a host whose words after `!here` named nobody (they may have meant someone)."""
+    if not any(c.isalpha() for c in typed):
+        return None
+    return (
+        Text("To check someone else in, give their Matrix ID: ").code(f"{ctx.prefix}here @name:{_server(ctx)}").add(".")
+    )
