@@ -35,7 +35,7 @@ from bot.core.addressing import asks, bot_names, names_bot
 from bot.core.clock import Clock, iso
 from bot.core.config import Config
 from bot.core.text import plural
-from bot.matrix import inbox
+from bot.matrix import inbox, pills
 from bot.matrix.crypto import Crypto
 from bot.matrix.responses import describe
 from bot.matrix.rooms import Rooms
@@ -325,7 +325,8 @@ class Syncer:
             thread = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
             room = self.client.rooms.get(room_id)
             name = room.user_name(event.sender) if room else None
-            body = strip_reply_fallback(event.body or "")
+            # A pill shows a display name in the body; commands read the ID it links to.
+            body = pills.with_ids(strip_reply_fallback(event.body or ""), content)
             addressed = False
             if not body.lstrip().startswith(self.config.matrix.command_prefix):
                 # Only commands are kept, and what asks the bot something (answered with

@@ -114,6 +114,18 @@ async def test_a_question_to_the_bot_is_kept_and_answered_and_other_chat_is_not(
     assert len(answers) == 2 and all("!help" in a and "!link" in a for a in answers), answers
 
 
+async def test_a_pill_in_a_command_is_kept_as_the_matrix_id_it_links_to(bot):
+    """Element shows a mention as the display name in the body; the command reads the ID."""
+    pill = {
+        "format": "org.matrix.custom.html",
+        "formatted_body": '!here <a href="https://matrix.to/#/@bob:example.org">Bob</a>',
+        "m.mentions": {"user_ids": ["@bob:example.org"]},
+    }
+    await bot.sync.take(sync_of(ROOM, text_event("$here", ALICE, "!here Bob", **pill), batch="s2"), since="s1")
+    stored = {event_id: fields for event_id, _, fields in await bot.stored()}
+    assert stored["$here"]["body"] == "!here @bob:example.org"
+
+
 async def test_a_redelivered_sync_is_answered_once(bot):
     for _ in range(2):
         await bot.sync.take(sync_of(ROOM, text_event("$cmd", ALICE, "!link")), since="s1")
