@@ -30,6 +30,7 @@ from commands.dates import (
     TypedTime,
     asker_zone,
     check_planned_day,
+    not_a_time,
     read_typed_time,
     session_name,
     typed_session,
@@ -98,17 +99,19 @@ async def _in_its_thread(ctx: Context, session: Session, text: Text, *, here: Te
 
 @group.command(
     "cancel",
-    usage="YYYY-MM-DD [HH:MM] [reason]",
+    usage="YYYY-MM-DD [TIME] [reason]",
     role=Role.ORGANISER,
-    help="Cancel a session or a whole day, or call off one nobody came to host",
+    help=(
+        "Cancel a session (TIME in your time zone: 8am, 17:00, or 17:00 UTC) or a whole day, or call off "
+        "one nobody came to host"
+    ),
 )
-async def cancel(ctx: Context, day: dt.date, at: dt.time | None = None, after: Rest = Rest("")) -> list[Reply]:
+async def cancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Reply]:
     now, config = ctx.clock.now(), ctx.config
     check_planned_day(ctx, day)
     zone = await asker_zone(ctx)
-    # The dispatcher takes an HH:MM; whether it ends in UTC, and any other way of writing
-    # a time before the reason, is read with it here.
-    rest = f"{at:%H:%M} {after}".strip() if at is not None else after
+    # A time as people write it ('8 am', '17:00 UTC') may take several words: read from
+    # the whole text after the date, the reason after it.
     typed = read_typed_time(ctx, "cancel", day, rest, zone)
     target = _target(config, day, typed)
     reason = clean(typed.rest if typed is not None else rest, 200)
@@ -277,14 +280,19 @@ async def _cancelled_again(
 # --- !uncancel ----------------------------------------------------------------------------
 
 
-@group.command("uncancel", usage="YYYY-MM-DD [HH:MM]", role=Role.ORGANISER, help="Restore a cancelled session or day")
+@group.command(
+    "uncancel",
+    usage="YYYY-MM-DD [TIME]",
+    role=Role.ORGANISER,
+    help="Restore a cancelled session (TIME in your time zone: 8am, 17:00, or 17:00 UTC) or day",
+)
 async def uncancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Reply]:
     now, config = ctx.clock.now(), ctx.config
     check_planned_day(ctx, day)
     zone = await asker_zone(ctx)
     typed = read_typed_time(ctx, "uncancel", day, rest, zone)
     if typed is None and rest.strip():
-        raise UsageError(f"HH:MM: {clean(rest.split()[0], 40)!r} is not a time (HH:MM)")
+        raise not_a_time(rest)
     if typed is not None and typed.rest:
         raise UsageError(f"unexpected {clean(typed.rest, 40)!r}")
     target = _target(config, day, typed)

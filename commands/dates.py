@@ -1,6 +1,7 @@
 """What dates and times the planning commands take (`!cancel`, `!uncancel`, `!host`,
-`!unhost`): from today up to a year ahead, and a session's time as HH:MM, any other way of
-writing a time refused with the day's times rather than guessed."""
+`!unhost`, `!late`): from today up to a year ahead, and a session's time as people write it
+(`8am`, `17:00`, `08h00`, `noon`, `5pm UTC`; read by bot/core/typed_time.py); what looks
+like a time but names none is refused with what to type and the day's times."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from bot.core.dispatcher import Context
 from bot.core.registry import UsageError
 from bot.core.text import clean
 from bot.core.timezones import place_name
+from bot.core.typed_time import TIME_EXAMPLES, TimeOfDay, read_time_of_day
 from bot.features.people import repository as people
-from bot.features.schedule.time_of_day import TimeOfDay, read_time_of_day
 from bot.features.schedule.weekly_sessions import (
     DateRange,
     Session,
@@ -87,8 +88,8 @@ def sessions_on_day_in(config: Config, day: dt.date, zone: str | None) -> list[S
 
 @dataclass(frozen=True)
 class TypedTime:
-    """A time typed after a date: HH:MM, in the asker's zone unless it ends in UTC; `rest`
-    is what follows it (a reason, a note)."""
+    """A time typed after a date, in the asker's zone unless it ends in UTC; `rest` is what
+    follows it (a reason, a note)."""
 
     time: dt.time
     zone: str | None  # None: UTC
@@ -96,28 +97,59 @@ class TypedTime:
 
 
 def read_typed_time(ctx: Context, command: str, day: dt.date, text: str, zone: str | None) -> TypedTime | None:
-    """The HH:MM (optionally followed by `UTC`) that `text` starts with, in the asker's zone
-    `zone` unless it says UTC; None if `text` starts with no time. Any other way of writing a
-    time is refused with the day's times rather than guessed."""
+    """The time of day `text` starts with (`8am`, `17:00`, `5pm UTC`: bot/core/typed_time.py),
+    in the asker's zone `zone` unless it says UTC; None if `text` starts with no time. One
+    that names no time ('25:00', 'midnight') is refused saying what to type, one written
+    oddly ('1700', '17:00-18:00') with the command as it would work."""
     typed = read_time_of_day(text)
     if typed is None:
+        _check_not_an_hour(ctx, command, day, text, zone)
         return None
-    rest, suffix = typed.rest, ""
-    if rest[:3].upper() == "UTC" and (len(rest) == 3 or not rest[3].isalnum()):
-        suffix = " UTC" if zone is not None else ""  # needed again only where the asker has a zone
-        zone, rest = None, rest[3:].strip()
-    # Taken only written as one word H:MM or HH:MM: 'T17:00', 'at 17:00' or '17:00-18:00' is refused.
-    if not typed.canonical or typed.time is None or text.split()[0] != typed.typed:
-        raise _typed_time_error(ctx, command, day, typed, f"{suffix} {clean(rest, 100)}".rstrip(), zone)
-    return TypedTime(typed.time, zone, rest)
+    there = None if typed.utc else zone
+    if typed.time is None:
+        on_day = sessions_on_day_in(ctx.config, day, there)
+        where = f" ({place_name(there)} time)" if there else ""
+        days = (
+            f"{day.isoformat()}{where} has sessions at {times_there(on_day, there)}"
+            if on_day
+            else "no session that day"
+        )
+        raise UsageError(f"{clean(typed.why, 300)}; {days}. Nothing was changed.")
+    if not typed.plain:
+        # Needed again only where the asker has a zone.
+        suffix = " UTC" if typed.utc and zone is not None else ""
+        raise _typed_time_error(ctx, command, day, typed, f"{suffix} {clean(typed.rest, 100)}".rstrip(), there)
+    return TypedTime(typed.time, there, typed.rest)
+
+
+def _check_not_an_hour(ctx: Context, command: str, day: dt.date, text: str, zone: str | None) -> None:
+    """Refuse words that start with the hour of one of the day's sessions ('8 team away'):
+    the 08:00 session, or a reason for the whole day? Asked rather than guessed."""
+    hour = read_time_of_day(text, hour_before_words=True)
+    if hour is None or hour.time is None:
+        return
+    there = None if hour.utc else zone
+    if session_at_typed(ctx.config, day, TypedTime(hour.time, there, "")) is None:
+        return
+    typed = f"{ctx.prefix}{command} {day.isoformat()} {hour.hhmm}{' UTC' if hour.utc else ''} {clean(hour.rest, 100)}"
+    whole = " For the whole day, start the reason with a word." if command == "cancel" else ""
+    raise UsageError(
+        f"{clean(text, 40)!r} starts with a number: for the {hour.hhmm} session, type {typed}.{whole} "
+        "Nothing was changed."
+    )
+
+
+def not_a_time(text: str) -> UsageError:
+    """The refusal of words where a session's time was expected ('!uncancel 2026-12-10 soon')."""
+    return UsageError(f"TIME: {clean(text.split()[0], 40)!r} is not a time: write it like {TIME_EXAMPLES}")
 
 
 def _typed_time_error(
     ctx: Context, command: str, day: dt.date, typed: TimeOfDay, rest: str, zone: str | None
 ) -> UsageError:
-    """`time_of_day_error` for a time in `zone` (None: UTC): the day's times as they are
-    there, and the command that would work typed as the asker types it (`rest`: what
-    follows the time, ' UTC' first if they typed it)."""
+    """A time written oddly ('1700', '17:00-18:00') in `zone` (None: UTC): the command that
+    would work typed as the asker types it if it is a session's time (`rest`: what follows
+    the time, ' UTC' first if they typed it), else the day's times as they are there."""
     on_day = sessions_on_day_in(ctx.config, day, zone)
     there = f" ({place_name(zone)} time)" if zone else " UTC"
     if not on_day:
@@ -127,7 +159,7 @@ def _typed_time_error(
     if typed.time in times:
         return UsageError(
             f"{shown!r} looks like a time: did you mean {ctx.prefix}{command} {day.isoformat()} "
-            f"{typed.time:%H:%M}{rest}? Times are written HH:MM; nothing was changed."
+            f"{typed.hhmm}{rest}? Nothing was changed."
         )
     listed = " and ".join(f"{t:%H:%M}" for t in times)
     return UsageError(

@@ -14,10 +14,10 @@ from bot.core.model import Reply
 from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
 from bot.core.text import Text, clean
 from bot.core.timezones import place_name
+from bot.core.typed_time import read_time_of_day
 from bot.core.weekly import Slot
 from bot.features.people.names import name_of
 from bot.features.reminders.choices import reminded_slots
-from bot.features.schedule.time_of_day import read_time_of_day
 from bot.features.schedule.weekly_sessions import Session, local_time, session_by_key, sessions_between
 from bot.features.sessions import late_notes, repository
 from bot.features.sessions.timeline import Phase, SessionView, Timeline
@@ -49,15 +49,14 @@ class _Asked:
 
 @group.command(
     "late",
-    usage="[HH:MM|YYYY-MM-DD HH:MM] [note]",
-    help="Say you will join a session later, with a note for its thread; off withdraws it",
+    usage="[TIME|YYYY-MM-DD TIME] [note]",
+    help=(
+        "Say you will join a session later, with a note for its thread (TIME in your time zone: 8am, "
+        "17:00, or 17:00 UTC); off withdraws it"
+    ),
 )
-async def late(
-    ctx: Context, day: dt.date | None = None, at: dt.time | None = None, note: Rest = Rest("")
-) -> list[Reply]:
+async def late(ctx: Context, text: Rest = Rest("")) -> list[Reply]:
     # One reading of the words for `!late` and `!late off`: the date and time as typed, then the note.
-    words = (day.isoformat() if day else "", f"{at:%H:%M}" if at else "", note)
-    text = " ".join(word for word in words if word)
     first, _, rest = text.partition(" ")
     if first.lower() == "off" or text.lower() == "cancel":  # `cancel`: what people typed before `off`
         return await _withdraw(ctx, rest.strip() if first.lower() == "off" else "")
@@ -115,7 +114,7 @@ async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
     if typed:
         asked = await _read(ctx, line, typed, zone)
         if asked.named is None or asked.note:
-            raise UsageError("after off, give nothing or the session's time (HH:MM or YYYY-MM-DD HH:MM)")
+            raise UsageError("after off, give nothing or the session's time (like 8am, 17:00 UTC or 2026-12-10 17:00)")
         view = asked.named
     else:
         mine = await late_notes.late_notes_of(store, ctx.sender)
@@ -157,9 +156,11 @@ async def _usual_slots(ctx: Context) -> list[Slot]:
 
 
 async def _read(ctx: Context, line: Timeline, text: str, zone: str | None) -> _Asked:
-    """The session `text` names by its time, if it starts with one (YYYY-MM-DD HH:MM, or
-    HH:MM alone: the next day it is a session), in the asker's zone unless it says UTC; the
-    rest is the note. A text starting otherwise is all note ("5 minutes", "2pm train")."""
+    """The session `text` names by its time, if it starts with one (a date and a time, or a
+    time alone: the next day it is a session), in the asker's zone unless it says UTC; the
+    rest is the note. A text starting otherwise is all note ("5 minutes"), and so is one
+    starting with a time not written H:MM that names no session before a note ("2pm
+    train, sorry")."""
     first, _, after = text.partition(" ")
     if _DATE.fullmatch(first):
         day: dt.date = convert(dt.date, first, "YYYY-MM-DD")
@@ -172,10 +173,11 @@ async def _read(ctx: Context, line: Timeline, text: str, zone: str | None) -> _A
         session = typed_session(ctx.config, day, typed)
         return _Asked(await _open(ctx, line.view(session), zone), typed.rest)
     time = read_time_of_day(text)
-    if time is None or not time.canonical:
-        return _Asked(None, text)
+    if time is None or (time.rest and not (time.plain and time.canonical)):
+        if time is None or time.time is None or line.next_at(time.time, None if time.utc else zone) is None:
+            return _Asked(None, text)
     typed = read_typed_time(ctx, "late", line.now.date(), text, zone)
-    assert typed is not None  # a time written HH:MM is never refused
+    assert typed is not None  # `text` starts with a time
     view = line.next_at(typed.time, typed.zone)
     if view is None:
         week = sessions_between(ctx.config, line.now, line.now + dt.timedelta(days=7))

@@ -5,7 +5,6 @@ reminders feature words with REMINDER_WORDING (handed to it by bot/app.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from bot.core.config import Config
 from bot.core.dispatcher import Context
@@ -13,6 +12,7 @@ from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup, Rest, UsageError
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
+from bot.core.typed_time import DURATION_EXAMPLES, TimeOfDay, read_duration, read_time_of_day
 from bot.core.weekly import Slot
 from bot.features.reminders import leads
 from bot.features.reminders import repository as reminders
@@ -67,67 +67,108 @@ def _zone_words(zone: str) -> str:
     return "UTC" if zone == "UTC" else f"{place_name(zone)} time"
 
 
+# What people type to stop reminders, as `off`: `!remind stop`, `!remind 17:00 none`.
+OFF_WORDS = ("off", "stop", "none", "no")
+
+
 @group.command(
     "remind",
-    usage="[HH:MM|all|off] [LEAD|off]",
-    help="Get a direct message LEAD before a session (HH:MM in your time zone, or all); off stops one or all",
+    usage="[TIME|all|off] [LEAD|off]",
+    help=(
+        "Get a direct message LEAD before a session (TIME in your time zone, like 8am or 17:00, or "
+        "17:00 UTC; or all; LEAD like 15m, 1h30m or 2 days); off (or stop) stops one or all"
+    ),
     in_direct=True,
 )
-async def remind(ctx: Context, which: str | None = None, lead: Rest | None = None) -> Reply:
+async def remind(ctx: Context, text: Rest | None = None) -> Reply:
     p, now, store = ctx.prefix, ctx.clock.now(), ctx.store
     own_zone = await asker_zone(ctx)
     zone = own_zone or "UTC"
     coming = next_of_each_slot(ctx.config, now, zone)
     slots = ctx.config.conference.slots
-    if which is None:
+    if text is None:
         mine = chosen(await reminders.settings_of(store, ctx.sender), slots)
-        text = _current(ctx, mine, coming, zone)
+        shown = _current(ctx, mine, coming, zone)
         if own_zone is None and not mine.every:  # times shown
-            text.add(" The times are in UTC; set your own time zone with ").code(f"{p}tz Area/City").add(".")
-        return ctx.reply(text)
-    choice = which.lower()
-    if choice == "off" and lead is not None:
-        more = f"; to stop one slot, type {p}remind {_hhmm(lead)} off" if _HOUR.fullmatch(lead.strip()) else ""
-        raise UsageError(f"{p}remind off takes nothing after it{more}")
-    stop = choice == "off" or (lead is not None and lead.strip().lower() == "off")
-    session = None if choice in ("all", "off") else _slot_session(ctx, which, coming, zone)
+            shown.add(" The times are in UTC; set your own time zone with ").code(f"{p}tz Area/City").add(".")
+        return ctx.reply(shown)
+    session, lead = _asked(ctx, text, coming, zone)
     slot = None if session is None else session.slot
-    before = None if stop else _lead(lead) if lead is not None else leads.DEFAULT_LEAD
+    stop = lead.lower() in OFF_WORDS
+    before = None if stop else _lead(lead) if lead else leads.DEFAULT_LEAD
     change = await choose(store, ctx.sender, slots, slot, before, now)
     ctx.services.schedule_changed()  # one due within the minute goes out at its time
     if before is None:
         return ctx.reply(_stopped(ctx, change, session, coming, zone))
     what = "every session" if session is None else f"each {_slot_name(session, zone)} session ({_zone_words(zone)})"
-    text = Text(f"Done: I will send you a direct message {lead_words(before)} before {what}")
+    reply = Text(f"Done: I will send you a direct message {lead_words(before)} before {what}")
     coming_one = await next_reminder(store, ctx.config, ctx.sender, now, slot)
     if coming_one is not None:
         when = "goes out now" if coming_one.at <= now else f"at {short_date(local_time(coming_one.at, zone))}"
-        text.add(f"; the next {when}, before session {session_name(coming_one.session, own_zone)}")
-    text.add(".")
+        reply.add(f"; the next {when}, before session {session_name(coming_one.session, own_zone)}")
+    reply.add(".")
     replaced = _replaced(change, slot, coming, zone)
     if replaced:
-        text.add(f" It was {replaced}.")
-    text.add(" It comes from me, in a direct chat. Stop ")
+        reply.add(f" It was {replaced}.")
+    reply.add(" It comes from me, in a direct chat. Stop ")
     if session is None:
-        text.add("with ").code(f"{p}remind off").add(".")
+        reply.add("with ").code(f"{p}remind off").add(".")
     else:
-        text.add("it with ").code(f"{p}remind {local_time(session.starts_at, zone):%H:%M} off")
-        text.add(", every reminder with ").code(f"{p}remind off").add(".")
+        reply.add("it with ").code(f"{p}remind {local_time(session.starts_at, zone):%H:%M} off")
+        reply.add(", every reminder with ").code(f"{p}remind off").add(".")
     # The direct chat now, so that the first reminder does not wait for a new room.
     chat = await open_direct_chat(ctx.services.open_direct_chat, ctx.sender)
     if chat is not None:
-        text.add(_direct_chat_words(chat))
-    return ctx.reply(text)
+        reply.add(_direct_chat_words(chat))
+    return ctx.reply(reply)
 
 
-def _slot_session(ctx: Context, which: str, coming: list[Session], zone: str) -> Session:
-    """The next session of the slot starting at the HH:MM typed in the asker's zone; a
-    UsageError saying which slots there are otherwise."""
-    typed = _hhmm(which)
-    for session in coming:
-        if f"{local_time(session.starts_at, zone):%H:%M}" == typed:
-            return session
-    raise UsageError(_not_a_slot(ctx, which, typed, coming, zone))
+def _asked(ctx: Context, text: str, coming: list[Session], zone: str) -> tuple[Session | None, str]:
+    """The slot `text` names (None: every session) and the lead or off word after it ('' if
+    none), read from the whole text, as people write it: `8am 1h30m`, `17:00 UTC stop`,
+    `all half an hour`, `15 min before` (a lead alone: every session), `stop`."""
+    first, _, after = text.partition(" ")
+    after = after.strip()
+    if first.lower() in OFF_WORDS:
+        if after:
+            typed = read_time_of_day(after)
+            more = "" if typed is None else f"; to stop one slot, type {ctx.prefix}remind {_typed_again(typed)} off"
+            raise UsageError(f"{ctx.prefix}remind {first.lower()} takes nothing after it{more}")
+        return None, "off"
+    if first.lower() == "all":
+        return None, after
+    typed = read_time_of_day(text, hour_before_words=True)
+    lead_alone = read_duration(text) is not None
+    if typed is not None and typed.time is not None and _lead_or_off(typed.rest):
+        session = _slot_of(typed, coming, zone)
+        if session is not None or not lead_alone:  # '1h' is one hour before, unless a slot starts at 01:00
+            return session or _no_slot(ctx, typed, coming, zone), typed.rest
+    if lead_alone:
+        return None, text
+    if typed is None:
+        raise UsageError(
+            f"{clean(text, 40)!r} is neither a time nor a lead: type {ctx.prefix}remind 8am (a slot, in your "
+            f"time zone), {ctx.prefix}remind 17:00 UTC, {ctx.prefix}remind all 1h30m or {ctx.prefix}remind off"
+        )
+    if typed.time is None:
+        raise UsageError(clean(typed.why, 300))
+    return _slot_of(typed, coming, zone) or _no_slot(ctx, typed, coming, zone), typed.rest
+
+
+def _lead_or_off(text: str) -> bool:
+    """Whether what follows a slot's time is what may: nothing, a lead, or off."""
+    return not text or text.lower() in OFF_WORDS or read_duration(text) is not None
+
+
+def _slot_of(typed: TimeOfDay, coming: list[Session], zone: str) -> Session | None:
+    """The next session of the slot starting at `typed`, in the asker's zone or in UTC."""
+    there = "UTC" if typed.utc else zone
+    return next((s for s in coming if local_time(s.starts_at, there).time() == typed.time), None)
+
+
+def _typed_again(typed: TimeOfDay) -> str:
+    """The time as the asker would type it in a command: '17:00', '17:00 UTC'."""
+    return typed.hhmm + (" UTC" if typed.utc else "")
 
 
 def _leads_words(mine: Chosen, coming: list[Session], zone: str) -> str:
@@ -189,15 +230,6 @@ def _direct_chat_words(chat: DirectChat) -> str:
     return ""
 
 
-_HOUR = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?")
-
-
-def _hhmm(typed: str) -> str:
-    """'9:00' -> '09:00', '17' -> '17:00'; anything else unchanged (and matches no slot)."""
-    m = _HOUR.fullmatch(typed)
-    return f"{int(m.group(1)):02d}:{m.group(2) or '00'}" if m else typed
-
-
 def _lead(typed: str) -> dt.timedelta:
     """The lead the person typed ('15m', '1 hour', '2 days'), within the bounds; a
     UsageError saying what is wrong otherwise."""
@@ -205,36 +237,30 @@ def _lead(typed: str) -> dt.timedelta:
     try:
         return leads.read_lead(typed)
     except leads.NotALead:
-        raise UsageError(f"LEAD: {shown!r} is not a time before the session: write it like 15m, 2h or 1d.") from None
+        raise UsageError(
+            f"LEAD: {shown!r} is not a time before the session: write it like {DURATION_EXAMPLES}."
+        ) from None
     except leads.LeadOutOfBounds as e:
         bounds = f"a reminder comes {lead_words(leads.MIN_LEAD)} to {lead_words(leads.MAX_LEAD)} before a session"
         size = "too short" if e.too_short else "too long"
         raise UsageError(f"LEAD: {shown!r} is {size}: {bounds}.") from None
 
 
-def _not_a_slot(ctx: Context, which: str, typed: str, coming: list[Session], zone: str) -> str:
-    """Why what was typed is not a slot, and what to type instead."""
-    p, shown = ctx.prefix, clean(which, 20)
-    with_lead = False
-    try:
-        _lead(which)
-        with_lead = True
-    except UsageError:
-        pass
-    if with_lead:
-        return f"{shown!r} is not the start of a slot; for every session, type {p}remind all {shown}"
+def _no_slot(ctx: Context, typed: TimeOfDay, coming: list[Session], zone: str) -> Session:
+    """Why the time typed starts no slot, and what to type instead, as a UsageError."""
+    p, shown = ctx.prefix, clean(typed.typed + (" UTC" if typed.utc else ""), 20)
     # A slot's time as the room's announcements give it (the conference zone), from
     # someone elsewhere: their own time is what they type.
     conference = ctx.config.conference.timezone
     for session in coming:
-        if zone != conference and f"{local_time(session.starts_at, conference):%H:%M}" == typed:
+        if not typed.utc and zone != conference and local_time(session.starts_at, conference).time() == typed.time:
             theirs = local_time(session.starts_at, zone)
-            return (
+            raise UsageError(
                 f"{shown!r} is not the start of a slot in your time zone. "
                 f"{_slot_name(session, conference)} {_zone_words(conference)} is {theirs:%A %H:%M} for you "
                 f"({_zone_words(zone)}): type {p}remind {theirs:%H:%M}"
             )
-    return (
+    raise UsageError(
         f"{shown!r} is not the start of a slot. "
         f"The slots in your time zone ({_zone_words(zone)}) are {_slots_text(coming, zone)}."
     )

@@ -18,6 +18,7 @@ from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from commands.dates import (
     asker_zone,
     check_day_in,
+    not_a_time,
     read_typed_time,
     session_name,
     sessions_on_day_in,
@@ -31,7 +32,11 @@ from commands.wording import countdown
 group = CommandGroup("volunteering")
 
 
-@group.command("host", usage="[YYYY-MM-DD HH:MM]", help="Volunteer to host the next (or given) session")
+@group.command(
+    "host",
+    usage="[YYYY-MM-DD TIME]",
+    help="Volunteer to host the next (or given) session; TIME in your time zone (8am, 17:00) or 17:00 UTC",
+)
 async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) -> Reply:
     now, p, zone = ctx.clock.now(), ctx.prefix, await asker_zone(ctx)
     timeline = await Timeline.load(ctx.store, ctx.config, now)
@@ -69,7 +74,11 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     return ctx.reply(text)
 
 
-@group.command("unhost", usage="[YYYY-MM-DD HH:MM]", help="Withdraw your offer to host the next (or given) session")
+@group.command(
+    "unhost",
+    usage="[YYYY-MM-DD TIME]",
+    help="Withdraw your offer to host the next (or given) session; TIME as for host",
+)
 async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) -> Reply:
     """Withdraws an offer to host a session not started yet (also while it waits for its
     host, or cancelled). Once started, the offer is history: the volunteer hosts it and can
@@ -129,7 +138,7 @@ async def _chosen(
     check_day_in(ctx, day, zone)
     at = read_typed_time(ctx, command, day, typed, zone) if typed else None
     if typed and at is None:
-        raise UsageError(f"HH:MM: {clean(typed.split()[0], 40)!r} is not a time (HH:MM)")
+        raise not_a_time(typed)
     if at is not None:
         if at.rest:
             raise UsageError(f"unexpected {clean(at.rest, 40)!r}")

@@ -13,8 +13,8 @@ read-only commands; the rest act on the conference and are used where everyone s
 Arguments are converted from the handler's annotations: `int`, `str` (one word, quotes
 allowed), `Rest` (the rest of the line), `Numbers` (one or more topic numbers as people
 list them: `3 4`, `3, 4`, `#3 & #4`; usage `N [N…]`), `datetime.date` (YYYY-MM-DD),
-`datetime.time` (HH:MM), and `Choice` subclasses of str with a fixed set of values. A
-parameter with a default is optional.
+`datetime.time` (one word: 17:00, 8am), and `Choice` subclasses of str with a fixed set of
+values. A parameter with a default is optional.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from typing import Any
 from bot.core.model import Reply, Role
 from bot.core.numbers import leading_numbers
 from bot.core.text import clean
+from bot.core.typed_time import TIME_EXAMPLES, read_time_of_day
 
 
 class UsageError(Exception):
@@ -96,10 +97,14 @@ class CommandSpec:
     def arg_labels(self) -> tuple[str, ...]:
         """Each argument as the usage line names it (`N`, `YYYY-MM-DD`), so an error
         speaks the reader's words; the parameter's own name where the line has none.
-        Worked out once per command, not for every message."""
+        Worked out once per command, not for every message. A last `Rest` is named by
+        the usage line's words left for it (`TIME reason`: a time may take several words)."""
         # `[N…]` or `[,N…]` says the argument before it may be repeated: not one of its own.
         usage = re.sub(r"\[,?\s*\w+…\]", "", self.usage)
         words = usage.replace("[", " ").replace("]", " ").split()
+        last = len(self.params) - 1
+        if last >= 0 and len(words) > len(self.params) and self.params[last].kind is Rest:
+            words = [*words[:last], " ".join(words[last:])]
         if len(words) != len(self.params):
             return tuple(p.name for p in self.params)
         return tuple(words)
@@ -313,10 +318,12 @@ def convert(kind: type, token: str, name: str) -> Any:
                 pass
         raise UsageError(f"{name}: {shown!r} is not a date (YYYY-MM-DD)")
     if kind is dt.time:
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})", token)
-        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            raise UsageError(f"{name}: {shown!r} is not a time (HH:MM)")
-        return dt.time(int(m.group(1)), int(m.group(2)))
+        # One word, read as every time is (8am, 17:00, 08h00); a time of several words
+        # ('8 am', '17:00 UTC') needs the handler to read a `Rest` with bot/core/typed_time.py.
+        typed = read_time_of_day(token)
+        if typed is None or typed.time is None or not typed.plain or typed.utc or typed.rest:
+            raise UsageError(f"{name}: {shown!r} is not a time (like {TIME_EXAMPLES})")
+        return typed.time
     if isinstance(kind, type) and issubclass(kind, Choice):
         value = token.lower()
         if value not in kind.values:

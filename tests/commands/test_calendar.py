@@ -89,7 +89,7 @@ async def test_calendar_events_keep_their_uid_and_start_and_tell_each_change(cha
     assert {uid: e["dtstart"] for uid, e in again.items()} == {uid: e["dtstart"] for uid, e in first.items()}
     assert again == first, "nothing changed, so nothing a calendar app would update"
 
-    text = await chat.text(ORGANISER, "!cancel 2026-12-10 5pm strike")
+    text = await chat.text(ORGANISER, "!cancel 2026-12-10 1700 strike")
     assert "did you mean" in text
     assert await _calendar_events(chat) == first, "a refused command changes nothing"
 

@@ -54,7 +54,7 @@ async def test_cancel_refuses_what_is_not_a_coming_session(chat):
     assert "no session at 09:00" in text and "08:00 and 17:00" in text
     assert "in the past" in await chat.text(ORGANISER, "!cancel 2026-11-19")
     text = await chat.text(ORGANISER, "!cancel 26.11.2026")
-    assert "not a date" in text and "Usage: !cancel YYYY-MM-DD [HH:MM] [reason]" in text
+    assert "not a date" in text and "Usage: !cancel YYYY-MM-DD [TIME] [reason]" in text
     chat.clock.set(dt.datetime(2026, 11, 26, 7, 50, tzinfo=dt.UTC))
     await chat.say(HOST, "!start")
     assert "already started" in await chat.text(ORGANISER, "!cancel 2026-11-26 08:00")
@@ -64,7 +64,7 @@ async def test_cancel_refuses_what_is_not_a_coming_session(chat):
 @pytest.mark.parametrize("command", ["!cancel", "!uncancel"])
 async def test_cancel_and_uncancel_refuse_dates_in_the_past_or_over_a_year_ahead(chat, command):
     usage = (
-        "Usage: !cancel YYYY-MM-DD [HH:MM] [reason]" if command == "!cancel" else "Usage: !uncancel YYYY-MM-DD [HH:MM]"
+        "Usage: !cancel YYYY-MM-DD [TIME] [reason]" if command == "!cancel" else "Usage: !uncancel YYYY-MM-DD [TIME]"
     )
     for typed, why in (
         ("0001-01-01", "0001-01-01 is in the past"),

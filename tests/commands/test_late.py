@@ -14,7 +14,7 @@ UTC = dt.UTC
 CAROL = "@carol:example.org"
 DAVE = "@dave:example.org"
 MORNING, EVENING = "2026-11-26 08:00", "2026-11-26 17:00"
-USAGE = "Usage: !late [HH:MM|YYYY-MM-DD HH:MM] [note]"
+USAGE = "Usage: !late [TIME|YYYY-MM-DD TIME] [note]"
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -306,5 +306,42 @@ async def test_a_note_withdrawn_once_the_thread_is_open_is_withdrawn_there_too(c
 
 async def test_help_gives_the_usage(chat):
     text = await chat.text(CAROL, "!help late")
-    assert "!late [HH:MM|YYYY-MM-DD HH:MM] [note]" in text, text
+    assert "!late [TIME|YYYY-MM-DD TIME] [note]" in text, text
     assert "off withdraws it" in text, text
+
+
+# --- times as people write them ----------------------------------------------------------------
+
+
+async def test_a_session_is_named_by_its_time_as_people_write_it(chat):
+    await names(chat)
+    text = await chat.text(CAROL, "!late 5pm stuck in traffic")
+    assert "Carol will join session 2026-11-26 17:00 UTC later: stuck in traffic" in text, text
+    text = await chat.text(DAVE, "!late 2026-12-10 8 am on a train")
+    assert "Dave will join session 2026-12-10 08:00 UTC later: on a train" in text, text
+    text = await chat.text(ALICE, "!late 08h00 UTC")
+    assert "Alice will join session 2026-11-26 08:00 UTC later." in text, text
+
+
+async def test_in_kolkata_and_sao_paulo_a_time_is_theirs_unless_it_says_utc(chat):
+    await names(chat)
+    await chat.say(CAROL, "!tz Asia/Kolkata")
+    text = await chat.text(CAROL, "!late 10:30pm traffic")
+    assert "will join session 2026-11-26 17:00 UTC (22:30 in Kolkata) later: traffic" in text, text
+    text = await chat.text(CAROL, "!late 2026-12-10 8am UTC")
+    assert "will join session 2026-12-10 08:00 UTC (13:30 in Kolkata) later." in text, text
+    await chat.say(DAVE, "!tz America/Sao_Paulo")
+    text = await chat.text(DAVE, "!late 2pm")
+    assert "will join session 2026-11-26 17:00 UTC (14:00 in São Paulo) later." in text, text
+    text = await chat.text(DAVE, "!late 2026-12-10 5am")
+    assert "will join session 2026-12-10 08:00 UTC (05:00 in São Paulo) later." in text, text
+
+
+async def test_a_time_that_names_no_session_before_a_note_is_part_of_the_note(chat):
+    await names(chat)
+    text = await chat.text(CAROL, "!late 2pm train, sorry")
+    assert "Carol will join session 2026-11-26 08:00 UTC later: 2pm train, sorry" in text, text
+    text = await chat.text(CAROL, "!late 2pm")
+    assert "There is no session at 14:00 (UTC)" in text and USAGE in text, text
+    text = await chat.text(CAROL, "!late 12am")
+    assert "'12am' is midnight" in text and USAGE in text, text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.repository import Kind, Status
 from tests.conftest import ALICE, BOB, ORGANISER
@@ -31,7 +33,7 @@ async def test_a_time_that_is_not_a_slot_lists_the_slots_and_the_usage(chat):
     text = await chat.text(BOB, "!remind 09:00")
     assert "'09:00' is not the start of a slot" in text
     assert "The slots in your time zone (UTC) are Thursday 08:00 and Thursday 17:00." in text
-    assert "!remind [HH:MM|all|off] [LEAD|off]" in text
+    assert "!remind [TIME|all|off] [LEAD|off]" in text
     assert "You get no reminders" in await chat.text(BOB, "!remind")
 
 
@@ -40,7 +42,7 @@ async def test_all_with_a_lead_and_the_bounds_of_the_lead(chat):
     assert "2 days before every session" in await chat.text(ALICE, "!remind all 2d")
     for bad in ("4m", "3d", "soon"):
         text = await chat.text(ALICE, f"!remind all {bad}")
-        assert text.startswith("!remind: LEAD:") and "!remind [HH:MM|all|off] [LEAD|off]" in text, text
+        assert text.startswith("!remind: LEAD:") and "!remind [TIME|all|off] [LEAD|off]" in text, text
     assert "2 days before every session" in await chat.text(ALICE, "!remind")
 
 
@@ -88,9 +90,10 @@ async def test_an_hour_with_one_digit_or_none_of_the_minutes_is_understood(chat)
     assert "before each Thursday 08:00 session (UTC)" in await chat.text(ALICE, "!remind 8")
     assert "before each Thursday 17:00 session (UTC)" in await chat.text(ALICE, "!remind 17")
     assert "'9:00' is not the start of a slot" in await chat.text(BOB, "!remind 9:00")
-    for odd in ("²:00", "٠٨:00", "8:0", "08:00:00"):
+    assert "before each Thursday 08:00 session (UTC)" in await chat.text(BOB, "!remind 08:00:00")
+    for odd in ("²:00", "٠٨:00", "8:0"):
         text = await chat.text(BOB, f"!remind {odd}")
-        assert "is not the start of a slot" in text and "Usage: !remind" in text, text
+        assert "is neither a time nor a lead: type !remind 8am" in text and "Usage: !remind" in text, text
 
 
 async def test_a_lead_in_words_is_understood_and_a_bad_one_is_explained(chat):
@@ -103,15 +106,19 @@ async def test_a_lead_in_words_is_understood_and_a_bad_one_is_explained(chat):
     ), too_long
     assert "'4m' is too short" in await chat.text(ALICE, "!remind all 4m")
     odd = await chat.text(ALICE, "!remind all 1y")
-    assert "'1y' is not a time before the session: write it like 15m, 2h or 1d." in odd
-    assert "Usage: !remind [HH:MM|all|off] [LEAD|off]" in odd
+    assert "'1y' is not a time before the session: write it like 15m, 1h30m, half an hour or 2 days." in odd
+    assert "Usage: !remind [TIME|all|off] [LEAD|off]" in odd
     assert "2 days before every session" in await chat.text(ALICE, "!remind"), "unchanged by the errors"
 
 
-async def test_a_lead_alone_says_to_choose_the_sessions_first(chat):
+async def test_a_lead_alone_is_before_every_session_unless_a_slot_starts_at_that_hour(chat):
     text = await chat.text(ALICE, "!remind 30m")
-    assert "'30m' is not the start of a slot; for every session, type !remind all 30m" in text
-    assert "You get no reminders" in await chat.text(ALICE, "!remind")
+    assert "30 minutes before every session" in text, text
+    assert "You get a direct message 30 minutes before every session" in await chat.text(ALICE, "!remind")
+    text = await chat.text(ALICE, "!remind 1h")
+    assert "1 hour before every session" in text, text
+    # '8h' is also how some write 08:00, which starts a slot.
+    assert "15 minutes before each Thursday 08:00 session (UTC)" in await chat.text(ALICE, "!remind 8h")
 
 
 async def test_without_a_time_zone_the_times_are_said_to_be_utc_and_how_to_set_yours(chat):
@@ -214,7 +221,7 @@ async def test_off_alone_stops_every_slot_and_says_what_was_stopped(chat):
 async def test_off_followed_by_something_points_to_the_slot_first(chat):
     text = await chat.text(ALICE, "!remind off 17:00")
     assert "to stop one slot, type !remind 17:00 off" in text, text
-    assert "Usage: !remind [HH:MM|all|off] [LEAD|off]" in text
+    assert "Usage: !remind [TIME|all|off] [LEAD|off]" in text
 
 
 async def test_mydata_shows_each_slots_setting_and_forgetme_erases_them_all(chat):
@@ -243,3 +250,135 @@ async def test_the_slots_read_in_the_order_of_the_week_whichever_comes_next(chat
     assert "1 hour before each Thursday 08:00 session and 30 minutes before each Thursday 17:00" in await chat.text(
         ALICE, "!remind"
     )
+
+
+# --- times and leads as people write them ---------------------------------------------------
+# The slots are Thursday 08:00 and 17:00 UTC: 13:30 and 22:30 in Kolkata, 05:00 and 14:00 in
+# São Paulo, 03:00 and 12:00 in New York (in winter).
+
+KOLKATA, SAO_PAULO = ALICE, BOB
+
+
+@pytest.mark.parametrize(
+    ("typed", "slot"),
+    [
+        ("8am", "08:00"),
+        ("8 am", "08:00"),
+        ("8 a.m.", "08:00"),
+        ("8:00", "08:00"),
+        ("08:00", "08:00"),
+        ("8", "08:00"),
+        ("08h00", "08:00"),
+        ("8h", "08:00"),
+        ("5pm", "17:00"),
+        ("5 PM", "17:00"),
+        ("17h", "17:00"),
+        ("at 5pm", "17:00"),
+    ],
+)
+async def test_a_slot_is_taken_written_as_people_write_a_time(chat, typed, slot):
+    text = await chat.text(ALICE, f"!remind {typed}")
+    assert f"Done: I will send you a direct message 15 minutes before each Thursday {slot} session (UTC)" in text, text
+
+
+async def test_noon_and_12pm_are_midday(chat):
+    await chat.text(ALICE, "!tz America/New_York")
+    for typed in ("noon", "12pm", "12:00", "midday"):
+        text = await chat.text(ALICE, f"!remind {typed}")
+        assert "before each Thursday 12:00 session (New York time)" in text, (typed, text)
+
+
+async def test_in_kolkata_a_time_is_theirs_unless_it_says_utc(chat):
+    await chat.text(KOLKATA, "!tz Asia/Kolkata")
+    text = await chat.text(KOLKATA, "!remind 1:30pm")
+    assert "15 minutes before each Thursday 13:30 session (Kolkata time)" in text, text
+    text = await chat.text(KOLKATA, "!remind 10.30pm 1h30m")
+    assert "1 hour 30 minutes before each Thursday 22:30 session (Kolkata time)" in text, text
+    text = await chat.text(KOLKATA, "!remind 17:00 UTC")
+    assert "15 minutes before each Thursday 22:30 session (Kolkata time)" in text, text
+    text = await chat.text(KOLKATA, "!remind 8am utc 1 h 30")
+    assert "1 hour 30 minutes before each Thursday 13:30 session (Kolkata time)" in text, text
+    text = await chat.text(KOLKATA, "!remind 17:00 UTC stop")
+    assert "no more reminders before the Thursday 22:30 sessions (Kolkata time)" in text, text
+
+
+async def test_in_sao_paulo_a_time_is_theirs_unless_it_says_utc(chat):
+    await chat.text(SAO_PAULO, "!tz America/Sao_Paulo")
+    text = await chat.text(SAO_PAULO, "!remind 5am")
+    assert "15 minutes before each Thursday 05:00 session (São Paulo time)" in text, text
+    text = await chat.text(SAO_PAULO, "!remind 2pm 90 minutes")
+    assert "1 hour 30 minutes before each Thursday 14:00 session (São Paulo time)" in text, text
+    text = await chat.text(SAO_PAULO, "!remind 5pm utc half an hour")
+    assert "30 minutes before each Thursday 14:00 session (São Paulo time)" in text, text
+    text = await chat.text(SAO_PAULO, "!remind 08h00 UTC")
+    assert "15 minutes before each Thursday 05:00 session (São Paulo time)" in text, text
+    text = await chat.text(SAO_PAULO, "!remind 17:00")
+    assert "Thursday 17:00 UTC is Thursday 14:00 for you (São Paulo time): type !remind 14:00" in text, text
+
+
+@pytest.mark.parametrize(
+    ("typed", "lead"),
+    [
+        ("1h30m", "1 hour 30 minutes"),
+        ("1 h 30", "1 hour 30 minutes"),
+        ("1h 30min", "1 hour 30 minutes"),
+        ("90 minutes", "1 hour 30 minutes"),
+        ("90 min", "1 hour 30 minutes"),
+        ("15 min before", "15 minutes"),
+        ("15 minutes before", "15 minutes"),
+        ("an hour", "1 hour"),
+        ("half an hour", "30 minutes"),
+        ("2 days", "2 days"),
+        ("1d", "1 day"),
+    ],
+)
+async def test_a_lead_is_taken_written_as_people_write_it(chat, typed, lead):
+    text = await chat.text(ALICE, f"!remind all {typed}")
+    assert f"Done: I will send you a direct message {lead} before every session" in text, text
+    text = await chat.text(BOB, f"!remind 17:00 {typed}")
+    assert f"Done: I will send you a direct message {lead} before each Thursday 17:00 session" in text, text
+
+
+@pytest.mark.parametrize("typed", ["15 min before", "15 minutes before", "1h30m", "half an hour", "30m"])
+async def test_a_lead_alone_is_for_every_session(chat, typed):
+    text = await chat.text(ALICE, f"!remind {typed}")
+    assert "before every session" in text, text
+
+
+@pytest.mark.parametrize("word", ["stop", "none", "no", "off", "STOP"])
+async def test_stop_none_and_no_mean_off(chat, word):
+    await chat.text(ALICE, "!remind all 1h")
+    assert "Done: no more reminders by direct message." in await chat.text(ALICE, f"!remind {word}")
+    assert "You get no reminders" in await chat.text(ALICE, "!remind")
+
+
+@pytest.mark.parametrize("word", ["stop", "none", "no"])
+async def test_one_slot_is_stopped_with_stop_none_or_no(chat, word):
+    await chat.text(ALICE, "!remind all 1h")
+    text = await chat.text(ALICE, f"!remind 17:00 {word}")
+    assert "Done: no more reminders before the Thursday 17:00 sessions (UTC)" in text, text
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("12am", "'12am' is midnight"),
+        ("midnight", "'midnight' could be the start or the end of a day"),
+        ("25:00", "'25:00' is not a time of day"),
+        ("13pm", "'13pm' is not a time of day"),
+        ("8:60", "'8:60' is not a time of day"),
+        ("soon", "'soon' is neither a time nor a lead"),
+        ("all 0m", "LEAD: '0m' is too short: a reminder comes 5 minutes to 2 days before a session."),
+        ("all 3 days", "LEAD: '3 days' is too long"),
+        ("8am 49 hours", "LEAD: '49 hours' is too long"),
+        ("all soon", "LEAD: 'soon' is not a time before the session"),
+    ],
+)
+async def test_what_is_no_time_or_lead_is_refused_in_one_line_saying_what_to_type(chat, typed, said):
+    text = await chat.text(ALICE, f"!remind {typed}")
+    first, usage = text.splitlines()
+    assert said in first, text
+    assert usage == "Usage: !remind [TIME|all|off] [LEAD|off]", text
+    if not typed.startswith("all"):
+        assert "8am" in first or "1h30m" in first or "LEAD" in first, text
+    assert "You get no reminders" in await chat.text(ALICE, "!remind"), "nothing changed"

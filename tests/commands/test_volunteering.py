@@ -44,7 +44,7 @@ async def test_host_and_unhost_refuse_dates_in_the_past_or_over_a_year_ahead(cha
         ):
             text = await chat.text(ALICE, f"{command} {typed}")
             assert f"{command}: {why}: give a date from today (2026-11-23) up to a year ahead (2027-11-23)." in text
-            assert f"Usage: {command} [YYYY-MM-DD HH:MM]" in text and "unexpectedly" not in text, text
+            assert f"Usage: {command} [YYYY-MM-DD TIME]" in text and "unexpectedly" not in text, text
             assert len(text.splitlines()) == 2, text
     assert await repository.offers_of(chat.store, ALICE) == []
 
@@ -107,7 +107,7 @@ async def test_unhost_with_a_bad_session_gets_the_usage_line(chat):
     text = await chat.text(ALICE, "!unhost 2026-12-03")
     assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !unhost" in text
     assert "no session at 09:00" in await chat.text(ALICE, "!unhost 2026-12-03 09:00")
-    assert "Usage: !unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!unhost tomorrow")
+    assert "Usage: !unhost [YYYY-MM-DD TIME]" in await chat.text(ALICE, "!unhost tomorrow")
 
 
 async def test_unhost_is_refused_once_the_session_started_but_not_while_it_waits(chat):
@@ -125,7 +125,7 @@ async def test_unhost_is_refused_once_the_session_started_but_not_while_it_waits
 
 
 async def test_unhost_has_help_for_everyone(chat):
-    assert "!unhost [YYYY-MM-DD HH:MM]" in await chat.text(ALICE, "!help")
+    assert "!unhost [YYYY-MM-DD TIME]" in await chat.text(ALICE, "!help")
     assert "Withdraw your offer to host" in await chat.text(ALICE, "!help unhost")
 
 
@@ -133,12 +133,14 @@ async def test_host_and_unhost_name_their_arguments_and_read_times_alike(chat):
     text = await chat.text(ALICE, "!host foo")
     assert text.splitlines()[0] == "!host: YYYY-MM-DD: 'foo' is not a date (YYYY-MM-DD).", text
     text = await chat.text(ALICE, "!host 2026-11-26 foo")
-    assert text.splitlines()[0] == "!host: HH:MM: 'foo' is not a time (HH:MM).", text
-    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    assert text.splitlines()[0] == (
+        "!host: TIME: 'foo' is not a time: write it like 8am, 5.30pm, 17:00 or 17:00 UTC."
+    ), text
     for command in ("!host", "!unhost"):
-        text = await chat.text(ALICE, f"{command} 2026-11-26 8am")
+        text = await chat.text(ALICE, f"{command} 2026-11-26 0800")
         assert f"did you mean {command} 2026-11-26 08:00?" in text, text
-    assert "no longer offer to host" in await chat.text(ALICE, "!unhost 2026-11-26 08:00")
+    assert "volunteered to host session 2026-11-26 08:00 UTC" in await chat.text(ALICE, "!host 2026-11-26 8am")
+    assert "no longer offer to host" in await chat.text(ALICE, "!unhost 2026-11-26 8 am")
 
 
 KOLKATA = "Asia/Kolkata"
@@ -153,7 +155,7 @@ async def test_host_and_unhost_read_the_time_in_the_askers_zone(chat):
     text = await chat.text(ALICE, "!host 2026-12-10 08:00")
     assert text == (
         "!host: There is no session at 08:00 (Kolkata time) on 2026-12-10; that day has 13:30 and 22:30 there "
-        "(08:00 and 17:00 UTC). Nothing was changed.\nUsage: !host [YYYY-MM-DD HH:MM]"
+        "(08:00 and 17:00 UTC). Nothing was changed.\nUsage: !host [YYYY-MM-DD TIME]"
     ), text
     text = await chat.text(ALICE, "!host 2026-12-10 17:00 UTC")
     assert "volunteered to host session 2026-12-10 17:00 UTC (22:30 in Kolkata)" in text, text
@@ -218,10 +220,13 @@ async def test_a_cancelled_session_needs_no_host_and_no_one_is_asked_to_voluntee
 
 async def test_a_time_written_otherwise_is_answered_in_the_askers_zone(chat):
     await chat.say(ALICE, f"!tz {KOLKATA}")
-    text = await chat.text(ALICE, "!host 2026-12-10 1:30pm")
-    assert "did you mean !host 2026-12-10 13:30? Times are written HH:MM" in text, text
-    text = await chat.text(ALICE, "!host 2026-12-10 8am")
-    assert "There is no session at 8am on 2026-12-10; that day has 13:30 and 22:30 (Kolkata time)." in text, text
-    text = await chat.text(ALICE, "!host 2026-12-10 8am UTC")
+    text = await chat.text(ALICE, "!host 2026-12-10 1330")
+    assert "did you mean !host 2026-12-10 13:30?" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 0800")
+    assert "There is no session at 0800 on 2026-12-10; that day has 13:30 and 22:30 (Kolkata time)." in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 0800 UTC")
     assert "did you mean !host 2026-12-10 08:00 UTC?" in text, text
+    text = await chat.text(ALICE, "!host 2026-12-10 8am")
+    assert "There is no session at 08:00 (Kolkata time) on 2026-12-10; that day has 13:30 and 22:30" in text, text
     assert await repository.offers_of(chat.store, ALICE) == []
+    assert "(13:30 in Kolkata)" in await chat.text(ALICE, "!host 2026-12-10 1:30pm")

@@ -73,6 +73,8 @@ def test_quoted_and_extra_arguments():
         (int, "007", 7),
         (dt.time, "7:05", dt.time(7, 5)),
         (dt.time, "23:59", dt.time(23, 59)),
+        (dt.time, "5pm", dt.time(17)),
+        (dt.time, "08h00", dt.time(8)),
         (dt.date, "2028-02-29", dt.date(2028, 2, 29)),
         (Kind, "Topics", "topics"),
         (str, "<b>as typed</b>", "<b>as typed</b>"),
@@ -90,7 +92,7 @@ def test_convert_accepts(kind, token, value):
         (int, "3.5", "N: '3.5' is not a whole number"),
         (int, "3,5", "is not a whole number"),
         (int, "three", "N: 'three' is not a number"),
-        (dt.time, "24:00", "N: '24:00' is not a time (HH:MM)"),
+        (dt.time, "24:00", "N: '24:00' is not a time (like 8am, 5.30pm, 17:00 or 17:00 UTC)"),
         (dt.time, "08:60", "is not a time"),
         (dt.time, "0800", "is not a time"),
         (dt.date, "2027-02-29", "N: '2027-02-29' is not a date (YYYY-MM-DD)"),
@@ -190,7 +192,7 @@ def test_usage_labels_come_from_the_usage_line_or_else_the_parameter_names():
 
 def test_every_usage_line_names_each_argument():
     """Errors name an argument as its usage line does, so each usage line must have one
-    word per argument, in order."""
+    word per argument, in order (a last `Rest`: the words left)."""
     from commands import build_registry
 
     for spec in build_registry().commands.values():
@@ -198,7 +200,13 @@ def test_every_usage_line_names_each_argument():
         # `[N…]` or `[,N…]` after an argument says it may be repeated; it is no argument itself.
         usage = re.sub(r"\[,?\s*\w+…\]", "", spec.usage)
         words = usage.replace("[", " ").replace("]", " ").split()
-        assert list(spec.arg_labels) == words, spec.name
+        assert " ".join(spec.arg_labels) == " ".join(words), spec.name
+
+
+def test_a_last_rest_is_named_by_the_words_left_for_it():
+    async def cancel(ctx, day: dt.date, rest: Rest = Rest("")): ...
+
+    assert _spec(cancel, usage="YYYY-MM-DD [TIME] [reason]").arg_labels == ("YYYY-MM-DD", "TIME reason")
 
 
 def test_parameters_follow_the_handlers_annotations():
