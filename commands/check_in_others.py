@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.core.dispatcher import Context
 from bot.core.registry import CommandError, UsageError
 from bot.core.text import Text, clean
+from bot.core.typed_time import read_time_of_day
 from bot.features.people.names import known_names, name_of
 from bot.features.sessions import repository
 from bot.features.sessions.timeline import Phase, SessionView
@@ -32,12 +33,9 @@ _LINK = re.compile(r"https?://matrix\.to/#/(%40[^\s/?]+|@[^\s/?]+)")
 _ID_LIKE = re.compile(r"@\S+|[^\s:@]+:[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
 _SEPARATORS = re.compile(r"\s*(?:[,;&+]|\band\b)\s*", re.IGNORECASE)
 _TRIM = "\"'“”‘’.,;:!?()<> \t"
-# `!here 17:00`, `!here at 8am`, `!here 2026-12-03 08:00`: a time meant for another command.
-_TIME = re.compile(
-    r"(?:at\s+|on\s+)?(?P<time>\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2})?(?:\s*utc)?|\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?"
-    r"|\d{1,2}[:h]\d{2}(?:\s*utc)?|noon|midnight)[.!?]*",
-    re.IGNORECASE,
-)
+# `!here at 8am`, `!here on 2026-12-03 08:00`: the words before a time meant for another command.
+_AT = re.compile(r"(?:at|on)\s+", re.IGNORECASE)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\b\s*")
 # `!here off`: someone who wants to take their check-in back.
 _OFF = {"off", "out", "undo", "cancel", "leave", "leaving", "checkout", "check out", "check-out"}
 
@@ -57,6 +55,22 @@ class Named:
         return len(self.ids) + len(self.by_name) + len(self.not_ids)
 
 
+def _time_meant(text: str) -> str | None:
+    """The day and time `text` is made of, as typed ('2026-12-03 08:00', '5.30pm UTC'), or
+    None when it is more than that (chat such as '2 minutes late') or a bare hour."""
+    text = text.rstrip(".!?")
+    text = text[_AT.match(text).end() :] if _AT.match(text) else text
+    day = _DAY.match(text)
+    rest = text[day.end() :] if day else text
+    when = read_time_of_day(rest) if rest else None
+    if when is None:
+        return day.group().strip() if day and not rest else None
+    if when.rest or when.typed.isdigit():
+        return None
+    typed = f"{when.typed} UTC" if when.utc else when.typed
+    return f"{day.group().strip()} {typed}" if day else typed
+
+
 def _matrix_id(word: str) -> str | None:
     """`word` (trimmed of quotes and punctuation) if it is a Matrix ID, else None."""
     found = word.strip(_TRIM)
@@ -74,12 +88,12 @@ async def read(ctx: Context, current: SessionView, typed: str) -> Named | None:
             f"There is no {ctx.prefix}here {bare}: a check-in records that you came, and stays. "
             "A check-in made by reacting ✋ is undone by taking the ✋ back."
         )
-    time = _TIME.fullmatch(text)
-    if time:
+    later = _time_meant(text)
+    if later is not None:
         p, name = ctx.prefix, session_name(current.session, await asker_zone(ctx))
         raise CommandError(
             f"{p}here takes no time: it is for session {name}, on now, so nothing was changed. "
-            f"Coming to a later session? {p}late {time['time']}. Here now? {p}here alone."
+            f"Coming to a later session? {p}late {later}. Here now? {p}here alone."
         )
     ids: dict[str, None] = {}
     not_ids: list[str] = []

@@ -153,7 +153,15 @@ async def test_a_time_or_off_after_here_is_answered_not_taken_as_a_check_in(chat
 
 async def test_times_as_people_write_them_and_chat_with_numbers(chat):
     await running(chat)
-    for typed, later in (("at 8am", "8am"), ("2026-12-03 08:00", "2026-12-03 08:00"), ("17h30", "17h30")):
+    typed_times = (
+        ("at 8am", "8am"),
+        ("2026-12-03 08:00", "2026-12-03 08:00"),
+        ("17h30", "17h30"),
+        ("noon", "noon"),
+        ("5.30pm UTC", "5.30pm UTC"),
+        ("08h00!", "08h00"),
+    )
+    for typed, later in typed_times:
         text = await chat.text(ALICE, f"!here {typed}")
         assert "!here takes no time" in text and f"!late {later}." in text, (typed, text)
     assert await repository.attendees(chat.store, MORNING) == [HOST]
