@@ -59,7 +59,8 @@ def _time_meant(text: str) -> str | None:
     """The day and time `text` is made of, as typed ('2026-12-03 08:00', '5.30pm UTC'), or
     None when it is more than that (chat such as '2 minutes late') or a bare hour."""
     text = text.rstrip(".!?")
-    text = text[_AT.match(text).end() :] if _AT.match(text) else text
+    at = _AT.match(text)
+    text = text[at.end() :] if at else text
     day = _DAY.match(text)
     rest = text[day.end() :] if day else text
     when = read_time_of_day(rest) if rest else None
