@@ -108,29 +108,36 @@ def _regions() -> dict[str, frozenset[str]]:
 
 
 @functools.cache
-def _own_language_countries() -> dict[str, str]:
-    """Each country by its name in its official languages ('brasil', 'deutschland'). Last
-    resort: it loads Babel's data of some 150 languages."""
+def _own_names(code: str) -> frozenset[str]:
+    """A country's names in its official languages ('brasil' for BR, 'deutschland' for
+    DE), from Babel's CLDR data."""
     from babel import Locale, UnknownLocaleError
     from babel.languages import get_official_languages
 
-    names: dict[str, str] = {}
-    for code in sorted(pytz.country_names):
-        for language in get_official_languages(code, de_facto=True):
-            try:
-                name = Locale.parse(language).territories.get(code)
-            except (UnknownLocaleError, ValueError):
-                continue
-            if name:
-                names.setdefault(key(name), code)
-    return names
+    names = set()
+    for language in get_official_languages(code, de_facto=True):
+        try:
+            name = Locale.parse(language).territories.get(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        if name:
+            names.add(key(name))
+    return frozenset(names)
 
 
-def _region(qualifier: str) -> frozenset[str]:
+def _own_language_country(name: str) -> str | None:
+    """The country called `name` in its own language. Looked at last: it loads the data
+    of some 150 languages."""
+    return next((code for code in sorted(pytz.country_names) if name in _own_names(code)), None)
+
+
+def _in(cities: list[_City], qualifier: str) -> list[_City]:
+    """The cities in the country or US state `qualifier` names: in English, by its code,
+    or in the country's own language (only the languages of these cities' countries)."""
     if qualifier in _regions():
-        return _regions()[qualifier]
-    code = _own_language_countries().get(qualifier)
-    return frozenset((code,)) if code else frozenset()
+        region = _regions()[qualifier]
+        return [c for c in cities if c.country_code in region or f"US-{c.state_code}" in region]
+    return [c for c in cities if qualifier in _own_names(c.country_code)]
 
 
 def _named(city: str) -> list[_City]:
@@ -149,10 +156,6 @@ def _maybe(name: str, first: str) -> bool:
     if not head.isascii():
         head = unicodedata.normalize("NFKD", head)[:1]
     return head.casefold() == first or not head.isalnum()
-
-
-def _in(cities: list[_City], region: frozenset[str]) -> list[_City]:
-    return [c for c in cities if c.country_code in region or f"US-{c.state_code}" in region]
 
 
 def _one_or_choices(cities: list[_City]) -> Found:
@@ -180,21 +183,20 @@ def search(typed: str) -> Found:
         return Found()
     if "," in folded:
         city, *qualifiers = (part.strip() for part in folded.split(","))
-        found = _named(city)
+        cities = _named(city)
         for qualifier in qualifiers:
-            found = _in(found, _region(qualifier))
-        return _one_or_choices(found)
+            cities = _in(cities, qualifier)
+        return _one_or_choices(cities)
     named = _named(folded)
     if named:
         return _one_or_choices(named)
     words = folded.split(" ")
     for cut in range(len(words) - 1, 0, -1):
         city, qualifier = " ".join(words[:cut]), " ".join(words[cut:])
-        if qualifier in _regions() or qualifier in _own_language_countries():
-            found = _one_or_choices(_in(_named(city), _region(qualifier)))
-            if found.places:
-                return found
-    code = _own_language_countries().get(folded)
+        found = _one_or_choices(_in(_named(city), qualifier))
+        if found.places:
+            return found
+    code = _own_language_country(folded)
     return Found(country=code) if code else Found()
 
 
