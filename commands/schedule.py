@@ -99,7 +99,7 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
         why = f"{shown!r} is not a time zone name"
     if offered:
         return f"{why}; did you mean {listed(offered, 'or')}?"
-    return f"{why} (use Area/City or your nearest big city, e.g. Europe/Berlin)"
+    return f"{why} (use your nearest big city, e.g. Lyon, or Area/City, e.g. Europe/Paris)"
 
 
 # --- !next ----------------------------------------------------------------------------

@@ -72,6 +72,7 @@ async def test_tz_near_misses_are_suggested_and_not_stored(chat):
     assert "no time zone set" in await chat.text(ALICE, "!tz"), "a near miss is not stored"
     text = await chat.text(ALICE, "!tz Qwxyz")
     assert "not a time zone" in text and "did you mean" not in text
+    assert "use your nearest big city, e.g. Lyon, or Area/City" in text, "a city is a way forward"
 
 
 # The clock says 12:00 UTC: 09:00 in São Paulo, 17:30 in Bengaluru, 13:00 in Lyon.
