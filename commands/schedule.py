@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from bot.core import timezones
@@ -42,19 +43,21 @@ async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
             return ctx.reply(text.code(f"{p}tz Area/City").add(", e.g. ").code(f"{p}tz Europe/Berlin").add("."))
         text = Text("Your time zone is ").extend(_zone_now(current, now))
         if not timezones.is_place(current):
-            found = timezones.lookup(current, now)
+            found = await asyncio.to_thread(timezones.lookup, current, now)
             text.line(f"{current} is not a place, so it can't follow summer time")
             text.add(f"; did you mean {listed(found.suggestions, 'or')}? " if found.suggestions else ". ")
             text.add("Set a place with ").code(f"{p}tz Area/City").add(".")
         return ctx.reply(text)
-    found = timezones.lookup(zone, now)
+    # A city the tz data does not name is looked up in a child process: not on the loop.
+    found = await asyncio.to_thread(timezones.lookup, zone, now)
     if found.zone is None:
         raise UsageError(_not_a_zone(zone, found))
     await people.set_timezone(ctx.store, ctx.sender, found.zone)
     text = Text()
     if found.other_name:
-        # Montréal keeps Toronto's time: say so, or the answer looks like a mistake.
-        text.add(f"{clean(zone, 40)} uses {found.zone} time.").line()
+        # Montréal keeps Toronto's time: say so, or the answer looks like a mistake; a city
+        # found by its name is named as found, so who meant another one sees it at once.
+        text.add(f"{found.place or clean(zone, 40)} uses {found.zone} time.").line()
     return ctx.reply(text.add("Your time zone is now ").extend(_zone_now(found.zone, now)))
 
 
@@ -87,13 +90,16 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
         return f"{why}, and no place is at {offset} now"
     elif found.kind is kind.NOT_A_PLACE:
         why = f"{shown!r} is not a place: it can't follow summer time where you are"
+    elif found.kind is kind.AMBIGUOUS and found.choices:
+        why = f"{shown!r} is more than one place"
+        offered = tuple(f"{place} ({zone})" for place, zone in zip(found.choices, offered, strict=True))
     elif found.kind is kind.AMBIGUOUS:
         why = f"{shown!r} has more than one time zone"
     else:
         why = f"{shown!r} is not a time zone name"
     if offered:
         return f"{why}; did you mean {listed(offered, 'or')}?"
-    return f"{why} (use Area/City or your nearest big city, e.g. Europe/Berlin)"
+    return f"{why} (use your nearest big city, e.g. Lyon, or Area/City, e.g. Europe/Paris)"
 
 
 # --- !next ----------------------------------------------------------------------------

@@ -53,6 +53,16 @@ def merge(base: dict, extra: dict) -> dict:
     return deep_merge(copy.deepcopy(base), extra)
 
 
+@pytest.fixture(autouse=True)
+def places_in_process(request, monkeypatch):
+    """Places are searched in the test process, the data loaded once for all tests, where
+    the bot runs a child process for each (tests/core/test_places.py runs the child)."""
+    from bot.core import place_search, places
+
+    if request.module.__name__ != "tests.core.test_places":
+        monkeypatch.setattr(places, "search_in_child", place_search.search)
+
+
 @pytest.fixture
 def make_config(tmp_path):
     def _make(**sections: dict) -> Config:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 import pytz
 
+from bot.core import places
 from bot.core import zone_data as tz
 from bot.core.zone_matching import by_key, by_part, countries, key, near_misses, zones_of
 from bot.core.zone_tables import AREAS, PLACE_NAMES, UTC, UTC_WORDS, ranked
@@ -50,6 +51,9 @@ class Lookup:
     # The zone found is not what was typed by another name: an old name (Asia/Calcutta)
     # or a place that keeps another's time (Montréal uses America/Toronto).
     other_name: bool = False
+    place: str | None = None  # the city found by its name ('Brasília, Brazil'), if one was
+    # Ambiguous cities: how each suggestion is named ('Portland, Oregon'), else empty.
+    choices: tuple[str, ...] = ()
 
 
 def place_name(zone: str) -> str:
@@ -132,8 +136,8 @@ def lookup(text: str, now: dt.datetime | None = None, n: int = 4) -> Lookup:
         fits += [z for z in zones if qualifier.split(" ")[0] in key(z).split("/")[:-1]]
         if fits:
             return _named(city, _one_or_some(list(dict.fromkeys(fits)), n))
-        return Lookup(Kind.UNKNOWN, suggestions=ranked(zones)[:n])
-    return Lookup(Kind.UNKNOWN, suggestions=tuple(near_misses(folded, n)))
+        return _from_places(typed, n) or Lookup(Kind.UNKNOWN, suggestions=ranked(zones)[:n])
+    return _from_places(typed, n) or Lookup(Kind.UNKNOWN, suggestions=tuple(near_misses(folded, n)))
 
 
 # --- how a name is looked at --------------------------------------------------------
@@ -159,6 +163,30 @@ def _from_tz_name(name: str, now: dt.datetime, n: int) -> Lookup:
     if tz.not_a_place(name):
         return Lookup(Kind.NOT_A_PLACE, suggestions=tz.same_clock(name, now.year)[:n])
     return _one_or_some(tz.places_for(name), n)
+
+
+def _from_places(typed: str, n: int) -> Lookup | None:
+    """A city the tz data does not name ('Brasilia', 'Lyon', 'NYC'), its namesakes in
+    several zones, or a country named in its own language ('Brasil'); None if none is."""
+    found = places.find(typed)
+    if found is None:
+        return None
+    if found.country is not None:
+        zones = pytz.country_timezones.get(found.country, [])
+        return _one_or_some(zones, n) if zones else None
+    shown = [(place, zone) for place in found.places[:n] if (zone := canonical(place.zone)) is not None]
+    if len(shown) == 1:
+        place, zone = shown[0]
+        own = key(place.name) in {key(zone.rsplit("/", 1)[-1]), key(place_name(zone))}
+        return Lookup(Kind.PLACE, zone, place=place.label(), other_name=not own)
+    if not shown:
+        return None
+    one_country = len({place.country for place, _ in shown}) == 1
+    return Lookup(
+        Kind.AMBIGUOUS,
+        suggestions=tuple(zone for _, zone in shown),
+        choices=tuple(place.label(with_country=not one_country) for place, _ in shown),
+    )
 
 
 def _named(city: str, found: Lookup) -> Lookup:

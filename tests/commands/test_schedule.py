@@ -64,7 +64,7 @@ async def test_tz_near_misses_are_suggested_and_not_stored(chat):
         ("Berln", "Europe/Berlin"),
         ("new yrok", "America/New_York"),
         ("Germany", "Europe/Berlin"),
-        ("Paris, Texas", "Europe/Paris"),
+        ("Paris, Qwxyz", "Europe/Paris"),
     ):
         text = await chat.text(ALICE, f"!tz {typed}")
         assert f"did you mean {meant}" in text, (typed, text)
@@ -72,6 +72,74 @@ async def test_tz_near_misses_are_suggested_and_not_stored(chat):
     assert "no time zone set" in await chat.text(ALICE, "!tz"), "a near miss is not stored"
     text = await chat.text(ALICE, "!tz Qwxyz")
     assert "not a time zone" in text and "did you mean" not in text
+    assert "use your nearest big city, e.g. Lyon, or Area/City" in text, "a city is a way forward"
+
+
+# The clock says 12:00 UTC: 09:00 in São Paulo, 17:30 in Bengaluru, 13:00 in Lyon.
+@pytest.mark.parametrize(
+    ("typed", "zone", "place", "local"),
+    [
+        ("Brasilia", "America/Sao_Paulo", "Brasília, Brazil", "09:00"),
+        ("Brasília", "America/Sao_Paulo", "Brasília, Brazil", "09:00"),
+        ("Porto Alegre", "America/Sao_Paulo", "Porto Alegre, Brazil", "09:00"),
+        ("Lyon", "Europe/Paris", "Lyon, France", "13:00"),
+        ("Bangalore", "Asia/Kolkata", "Bengaluru, India", "17:30"),
+        ("Bengaluru", "Asia/Kolkata", "Bengaluru, India", "17:30"),
+        ("Mumbai", "Asia/Kolkata", "Mumbai, India", "17:30"),
+        ("NYC", "America/New_York", "New York City, New York, United States", "07:00"),
+        ("LA", "America/Los_Angeles", None, "04:00"),
+        ("SF", "America/Los_Angeles", "San Francisco, California, United States", "04:00"),
+        ("CDMX", "America/Mexico_City", None, "06:00"),
+        ("Barcelona", "Europe/Madrid", "Barcelona, Spain", "13:00"),
+        ("Manchester", "Europe/London", "Manchester, United Kingdom", "12:00"),
+        ("Madrid, España", "Europe/Madrid", None, "13:00"),
+        ("Guadalajara, México", "America/Mexico_City", "Guadalajara, Mexico", "06:00"),
+        ("Hamburg, Deutschland", "Europe/Berlin", "Hamburg, Germany", "13:00"),
+        ("Paris, Texas", "America/Chicago", "Paris, Texas, United States", "06:00"),
+        ("Portland, Oregon", "America/Los_Angeles", "Portland, Oregon, United States", "04:00"),
+    ],
+)
+async def test_tz_a_city_people_name_is_set_to_its_zone_and_named(chat, typed, zone, place, local):
+    text = await chat.text(ALICE, f"!tz {typed}")
+    assert await people.get_timezone(chat.store, ALICE) == zone, text
+    assert f"({zone}); it is {local} there now" in text and "Usage" not in text, text
+    if place is not None:
+        assert f"{place} uses {zone} time." in text, text
+    else:
+        assert "uses" not in text, "the zone is named for the city found"
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone", "place"),
+    [
+        ("São Paulo, Brasil", "America/Sao_Paulo", "São Paulo"),
+        ("Sao Paulo Brazil", "America/Sao_Paulo", "São Paulo"),
+        ("Lagos", "Africa/Lagos", "Lagos"),
+        ("Nairobi", "Africa/Nairobi", "Nairobi"),
+        ("Toronto", "America/Toronto", "Toronto"),
+        ("Paris", "Europe/Paris", "Paris"),
+    ],
+)
+async def test_tz_a_city_that_names_its_zone_needs_no_explaining(chat, typed, zone, place):
+    text = await chat.text(ALICE, f"!tz {typed}")
+    assert text.startswith(f"Your time zone is now {place} ({zone})"), text
+    assert await people.get_timezone(chat.store, ALICE) == zone
+
+
+async def test_tz_a_city_in_several_zones_lists_the_choices_and_sets_nothing(chat):
+    text = await chat.text(ALICE, "!tz Portland")
+    assert "'Portland' is more than one place" in text, text
+    assert "did you mean Portland, Oregon (America/Los_Angeles), Portland, Maine (America/New_York)" in text, text
+    assert "Usage: !tz [Area/City]" in text
+    text = await chat.text(ALICE, "!tz Springfield")
+    assert "Springfield, Missouri (America/Chicago)" in text and "Springfield, Massachusetts" in text, text
+    assert await people.get_timezone(chat.store, ALICE) is None, "nothing is set"
+
+
+async def test_tz_a_country_in_its_own_language_is_a_country(chat):
+    text = await chat.text(ALICE, "!tz Brasil")
+    assert "'Brasil' has more than one time zone" in text and "America/Sao_Paulo" in text, text
+    assert "Europe/Berlin" in await chat.text(ALICE, "!tz Deutschland")
 
 
 # The clock is Monday 23 November 2026 (winter in the north).

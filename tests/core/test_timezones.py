@@ -129,8 +129,8 @@ def test_zones_named_for_their_clock_are_not_places():
         ("Germany", Kind.AMBIGUOUS, "Europe/Berlin"),
         ("Brazil", Kind.AMBIGUOUS, "America/Sao_Paulo"),
         ("Europe/Berln", Kind.UNKNOWN, "Europe/Berlin"),
-        ("Sao Paolo", Kind.UNKNOWN, "America/Sao_Paulo"),
-        ("Paris, Texas", Kind.UNKNOWN, "Europe/Paris"),
+        ("Sao Pualo", Kind.UNKNOWN, "America/Sao_Paulo"),
+        ("Paris, Qwxyz", Kind.UNKNOWN, "Europe/Paris"),
         ("Qwxyz", Kind.UNKNOWN, None),
         ("UTC+25", Kind.UNKNOWN, None),
         ("x" * 100, Kind.UNKNOWN, None),
@@ -189,3 +189,46 @@ def test_format_offset():
     assert format_offset(dt.timedelta(hours=-3)) == "UTC-3"
     assert format_offset(dt.timedelta(hours=5, minutes=30)) == "UTC+5:30"
     assert format_offset(dt.timedelta(hours=-9, minutes=-30)) == "UTC-9:30"
+
+
+def test_a_city_the_tz_data_does_not_name_is_found_and_named():
+    found = lookup("Brasilia", WINTER)
+    assert (found.kind, found.zone, found.place, found.other_name) == (
+        Kind.PLACE,
+        "America/Sao_Paulo",
+        "Brasília, Brazil",
+        True,
+    )
+    found = lookup("Paris, Texas", WINTER)
+    assert (found.zone, found.place) == ("America/Chicago", "Paris, Texas, United States")
+    assert lookup("Sao Paolo", WINTER).zone == "America/Sao_Paulo", "GeoNames knows this spelling"
+    found = lookup("São Paulo, Brasil", WINTER)
+    assert (found.kind, found.zone, found.other_name) == (Kind.PLACE, "America/Sao_Paulo", False)
+
+
+def test_namesakes_in_several_zones_are_choices_named_as_places():
+    found = lookup("Portland", WINTER)
+    assert found.kind is Kind.AMBIGUOUS
+    assert found.suggestions[:2] == ("America/Los_Angeles", "America/New_York")
+    assert found.choices[:2] == ("Portland, Oregon", "Portland, Maine")
+
+
+def test_a_country_in_its_own_language_is_a_country():
+    found = lookup("Brasil", WINTER)
+    assert found.kind is Kind.AMBIGUOUS and found.suggestions[0] == "America/Sao_Paulo"
+    assert found.choices == ()
+
+
+def test_places_are_searched_only_for_what_is_no_tz_name_nor_country(monkeypatch):
+    def no_search(typed):
+        raise AssertionError(f"searched places for {typed!r}")
+
+    monkeypatch.setattr("bot.core.timezones.places.find", no_search)
+    for typed in ("Berlin", "Europe/Berlin", "Germany", "Kolkata, India", "EST", "UTC+1", "Paris"):
+        lookup(typed, WINTER)
+
+
+def test_when_places_cannot_be_searched_near_misses_are_offered(monkeypatch):
+    monkeypatch.setattr("bot.core.timezones.places.find", lambda typed: None)
+    assert lookup("Berlinn", WINTER).suggestions[0] == "Europe/Berlin"
+    assert lookup("Brasilia", WINTER).kind is Kind.UNKNOWN
