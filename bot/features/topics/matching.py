@@ -6,11 +6,14 @@ Two topics are the same when they say the same things: the same content words, i
 order, give or take how each word is spelt. Words that only hold a sentence together
 (English function words) don't count; each content word counts by its stem, so plurals
 and -ing forms are one word; a word split by a hyphen or a space ("co-op", "time zones")
-is the same as the word written together; a small typo in a longer word is forgiven.
+is the same as the word written together; a small typo in a longer word is forgiven;
+verbs people use for the same action ("handle" / "deal with", "run" / "organise", "pay" /
+"compensate": the groups of actions.toml, read by actions.py) are one word.
 Any other difference in the content words makes two topics different: a number
 (2025 / 2026), a place (Japan / Spain), a name, or another word (hiring seniors /
-hiring juniors, pricing retainer / fixed-price contracts). Nothing here knows the
-topics it will meet: the word lists below are general English.
+hiring juniors, pricing retainer / fixed-price contracts), opposite verbs (hire / fire)
+among them. Nothing here knows the topics it will meet: the word lists below and the
+groups of verbs are general English.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.text import clean
+from bot.features.topics.actions import Actions, actions_of, shipped_groups
 
 
 def tidy(text: str) -> str:
@@ -115,8 +119,8 @@ _stem = functools.lru_cache(maxsize=1 << 16)(_stem_of)
 @dataclass(frozen=True, slots=True)
 class TopicWords:
     """A topic's words, ready to compare: all of them in order (for words split in two),
-    the stems of the content words, their first letters, and the stems of each two
-    neighbours written as one."""
+    the stems of the content words (a verb of a group by its group's name), their first
+    letters, and the stems of each two neighbours written as one."""
 
     words: tuple[str, ...]
     content: frozenset[str]
@@ -124,10 +128,19 @@ class TopicWords:
     joins: tuple[str, ...]
 
 
+@functools.cache
+def actions() -> Actions:
+    """The groups of verbs (actions.toml) as the rule reads them, by its stems."""
+    # Read once, when the first topic is compared.
+    return actions_of(shipped_groups(), _stem)
+
+
 def _content(words: Sequence[str]) -> frozenset[str]:
-    content = frozenset([_stem(w) for w in words if w not in _STOP_WORDS])
+    # Verbs first, on all the words: some end in a function word ("deal with", "let go").
+    named = actions().name(words)
+    content = frozenset([_stem(w) for w in named if w not in _STOP_WORDS])
     # A topic of function words only ("How do we do it?") is compared by all its words.
-    return content or frozenset([_stem(w) for w in words])
+    return content or frozenset([_stem(w) for w in named])
 
 
 @functools.lru_cache(maxsize=1 << 15)

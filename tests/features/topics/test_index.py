@@ -17,7 +17,7 @@ from bot.features.topics.seed import import_seed, read_seed
 from bot.features.topics.suggest import suggest, withdraw
 from bot.storage.store import Store
 from tests.conftest import ALICE, BOB, SEED_FILE, START
-from tests.features.topics.helpers import SHIPPED, labelled_pairs
+from tests.features.topics.helpers import PAIRS, SHIPPED, VERB_PAIRS, labelled_pairs
 
 # Words of the kind topics are made of, and made-up ones.
 _WORDS = (
@@ -99,7 +99,7 @@ def generated_pairs(count: int, seed: int = 19) -> list[tuple[str, str]]:
 
 
 def every_pair() -> list[tuple[str, str]]:
-    labelled = [(a, b) for a, b, _ in labelled_pairs()]
+    labelled = [(a, b) for path in (PAIRS, VERB_PAIRS) for a, b, _ in labelled_pairs(path)]
     pairs = generated_pairs(4000) + labelled
     return [(normalise(x), normalise(y)) for a, b in pairs for x, y in ((a, b), (b, a))]
 

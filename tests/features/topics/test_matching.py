@@ -1,5 +1,6 @@
 """bot/features/topics/matching.py: normalising, and the near-duplicate rule on examples, on
-the labelled pairs and on generated words."""
+the labelled pairs (the shared ones, and ones reworded with another verb) and on generated
+words."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.features.topics.matching import is_near_duplicate, normalise
-from tests.features.topics.helpers import PAIRS, SHARED_PAIRS, labelled_pairs
+from tests.features.topics.helpers import PAIRS, SHARED_PAIRS, VERB_PAIRS, labelled_pairs
 
 
 def test_normalise_ignores_case_punctuation_and_spacing():
@@ -65,8 +66,9 @@ def test_the_labelled_pairs_are_a_current_copy():
     assert PAIRS.read_bytes() == SHARED_PAIRS.read_bytes(), f"copy {SHARED_PAIRS} to {PAIRS}"
 
 
-def test_every_labelled_pair_comes_out_as_labelled():
-    pairs = labelled_pairs()
+@pytest.mark.parametrize("path", [PAIRS, VERB_PAIRS], ids=["shared pairs", "verb pairs"])
+def test_every_labelled_pair_comes_out_as_labelled(path):
+    pairs = labelled_pairs(path)
     wrong = [
         (a, b, "same" if same else "different")
         for a, b, same in pairs
