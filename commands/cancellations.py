@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.arguments import Rest, UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Reply, Role
-from bot.core.registry import CommandError, CommandGroup, Rest, UsageError
+from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
 from bot.features.announcements import repository as announcements
 from bot.features.announcements.messages import cancellation_of

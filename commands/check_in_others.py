@@ -11,8 +11,9 @@ import re
 import urllib.parse
 from dataclasses import dataclass
 
+from bot.core.arguments import UsageError
 from bot.core.dispatcher import Context
-from bot.core.registry import CommandError, UsageError
+from bot.core.registry import CommandError
 from bot.core.text import Text, clean
 from bot.core.typed_time import read_time_of_day
 from bot.features.people.names import known_names, name_of

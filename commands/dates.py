@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pytz
 
+from bot.core.arguments import UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
-from bot.core.registry import UsageError
 from bot.core.text import clean
 from bot.core.timezones import place_name
 from bot.core.typed_time import TIME_EXAMPLES, TimeOfDay, read_time_of_day

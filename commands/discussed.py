@@ -3,9 +3,10 @@ and undo it; whoever suggested a topic hears of it."""
 
 from __future__ import annotations
 
+from bot.core.arguments import Numbers, Rest
 from bot.core.dispatcher import Context
 from bot.core.model import Reply, Role
-from bot.core.registry import CommandError, CommandGroup, Numbers, Rest
+from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
 from bot.features.sessions import hosts, repository
 from bot.features.topics import discussed as discussing

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bot.core.arguments import Choice
 from bot.core.dispatcher import Context
 from bot.core.model import Reply, Role
-from bot.core.registry import Choice, CommandGroup
+from bot.core.registry import CommandGroup
 from bot.core.text import Text
 from bot.features.export.reports import FORMATS, KINDS, build_export
 

@@ -9,9 +9,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bot.core.arguments import Rest, UsageError, convert
 from bot.core.dispatcher import Context
 from bot.core.model import Reply
-from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
+from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
 from bot.core.timezones import place_name
 from bot.core.typed_time import read_time_of_day

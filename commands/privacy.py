@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.arguments import Choice
 from bot.core.dispatcher import Context
 from bot.core.model import Attachment, Reply
-from bot.core.registry import Choice, CommandError, CommandGroup
+from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, plural
 from bot.features.privacy import registry as privacy
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.arguments import Rest, UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import DirectChat, Reply
-from bot.core.registry import CommandGroup, Rest, UsageError
+from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.core.typed_time import DURATION_EXAMPLES, TimeOfDay, read_duration, read_time_of_day

@@ -6,9 +6,10 @@ import asyncio
 import datetime as dt
 
 from bot.core import timezones
+from bot.core.arguments import Rest, UsageError
 from bot.core.dispatcher import Context
 from bot.core.model import Reply
-from bot.core.registry import CommandGroup, Rest, UsageError
+from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean
 from bot.core.zone_tables import UTC
 from bot.features.people import repository as people

@@ -4,9 +4,10 @@ the session goes to its thread here and in every other served room that has one.
 
 from __future__ import annotations
 
+from bot.core.arguments import Rest
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
-from bot.core.registry import CommandError, CommandGroup, Rest
+from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text
 from bot.features.people.names import name_of
 from bot.features.schedule.weekly_sessions import Session, session_from_key

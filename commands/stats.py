@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot.core.arguments import Rest, UsageError, convert
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Attachment, Reply
-from bot.core.registry import CommandGroup, Rest, UsageError, convert
+from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean, plural
 from bot.features.people.names import name_of
 from bot.features.sessions import statistics

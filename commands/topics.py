@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
+from bot.core.arguments import Numbers, Rest, UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.numbers import leading_numbers
-from bot.core.registry import CommandError, CommandGroup, Numbers, Rest, UsageError
+from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
 from bot.features.topics import repository as topics
 from bot.features.topics import suggest as suggesting

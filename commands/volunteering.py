@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.arguments import Rest, UsageError, convert
 from bot.core.dispatcher import Context
 from bot.core.model import Reply
-from bot.core.registry import CommandError, CommandGroup, Rest, UsageError, convert
+from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
 from bot.core.timezones import place_name
 from bot.features.people.names import name_of

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.core import reactions
 from bot.core.addressing import asks, bot_names, names_bot
+from bot.core.arguments import UsageError, parse_args
 from bot.core.clock import Clock
 from bot.core.config import Config
 from bot.core.limits import CommandLimit, Verdict
@@ -27,7 +28,7 @@ from bot.core.model import (
     Role,
     normalise_reaction,
 )
-from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, UsageError, Way, parse_args
+from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, Way
 from bot.core.text import Text, clean, plural
 from bot.storage.store import Store
 
