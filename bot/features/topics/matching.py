@@ -55,7 +55,10 @@ def compact(norm: str) -> str:
 
 # General English function words: articles, pronouns, auxiliaries, prepositions,
 # conjunctions, question words, and the pieces apostrophes leave ("don't" -> "don t").
-# "us" is not among them: written "US" it is a place. Negations are not either.
+# "us" is not among them: written "US" it is a place. Negations are not either. "Make"
+# is here with "do": light verbs, whose meaning is the noun after them ("do budgets",
+# "make budgets"); where it is the meaning ("make decisions"), a group of actions.toml
+# has read it first.
 _STOP_WORDS = frozenset(
     """
     a an the this that these those some any each every such other another
@@ -63,6 +66,7 @@ _STOP_WORDS = frozenset(
     he him his himself she her hers herself it its itself they them their theirs themselves
     one ones someone something anyone anything everyone everything
     am is are was were be been being do does did doing have has had having
+    make makes made making
     can could shall should will would may might must ought let lets
     of to in on at by for from with without into onto about above below over under
     between among through during before after up down out off around across via per
