@@ -28,7 +28,7 @@ from bot.features.reminders.service import (
 from bot.features.schedule.weekly_sessions import Session, local_time, sessions_from
 from commands.announcements import link_line
 from commands.dates import asker_zone, session_name
-from commands.wording import countdown, long_date, short_date, with_full_stop
+from commands.wording import countdown, how_to_set_zone, long_date, short_date, with_full_stop
 
 group = CommandGroup("reminders")
 
@@ -91,7 +91,7 @@ async def remind(ctx: Context, text: Rest | None = None) -> Reply:
         mine = chosen(await reminders.settings_of(store, ctx.sender), slots)
         shown = _current(ctx, mine, coming, zone)
         if own_zone is None and not mine.every:  # times shown
-            shown.add(" The times are in UTC; set your own time zone with ").code(f"{p}tz Area/City").add(".")
+            shown.add(" The times are in UTC; set your own time zone with ").extend(how_to_set_zone(p)).add(".")
         return ctx.reply(shown)
     session, lead = _asked(ctx, text, coming, zone)
     slot = None if session is None else session.slot

@@ -19,7 +19,7 @@ from bot.features.sessions.timeline import Phase, Timeline
 from commands.announcements import link_line
 from commands.dates import asker_zone, session_name, typed_as
 from commands.session_common import host_wanted, state_text
-from commands.wording import countdown, listed, long_date
+from commands.wording import countdown, how_to_set_zone, listed, long_date
 
 group = CommandGroup("schedule")
 
@@ -41,13 +41,13 @@ async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
         current = await people.get_timezone(ctx.store, ctx.sender)
         if current is None:
             text = Text("You have no time zone set, so times are shown in UTC. Set yours with ")
-            return ctx.reply(text.code(f"{p}tz Area/City").add(", e.g. ").code(f"{p}tz Europe/Berlin").add("."))
+            return ctx.reply(text.extend(how_to_set_zone(p)).add("."))
         text = Text("Your time zone is ").extend(_zone_now(current, now))
         if not timezones.is_place(current):
             found = await asyncio.to_thread(timezones.lookup, current, now)
             text.line(f"{current} is not a place, so it can't follow summer time")
             text.add(f"; did you mean {listed(found.suggestions, 'or')}? " if found.suggestions else ". ")
-            text.add("Set a place with ").code(f"{p}tz Area/City").add(".")
+            text.add("Set a place with ").extend(how_to_set_zone(p)).add(".")
         return ctx.reply(text)
     # A city the tz data does not name is looked up in a child process: not on the loop.
     found = await asyncio.to_thread(timezones.lookup, zone, now)
@@ -142,7 +142,7 @@ async def next_sessions(ctx: Context) -> Reply:
         else:
             text.line().extend(await _hosts_line(ctx, view.session, zone))
     if zone is None:
-        text.line("Times are in UTC; set your time zone with ").code(f"{p}tz Area/City").add(".")
+        text.line("Times are in UTC; set your time zone with ").extend(how_to_set_zone(p)).add(".")
     if current is None or current.phase is Phase.RUNNING:
         text.line().extend(link_text(ctx))  # a session waiting for its host gave it above
     return ctx.reply(text)

@@ -77,3 +77,9 @@ def listed_text(items: Sequence[Text], last: str) -> Text:
             text.add(f" {last} " if i == len(items) - 1 else ", ")
         text.extend(item)
     return text
+
+
+def how_to_set_zone(prefix: str) -> Text:
+    """'your city: !tz Lyon (or !tz Area/City)': how to set a time zone, said the same way
+    wherever a reply shows times in UTC (a city is enough since !tz looks places up)."""
+    return Text("your city: ").code(f"{prefix}tz Lyon").add(" (or ").code(f"{prefix}tz Area/City").add(")")

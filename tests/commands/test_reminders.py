@@ -122,7 +122,7 @@ async def test_a_lead_alone_is_before_every_session_unless_a_slot_starts_at_that
 
 
 async def test_without_a_time_zone_the_times_are_said_to_be_utc_and_how_to_set_yours(chat):
-    assert "set your own time zone with !tz" in await chat.text(BOB, "!remind")
+    assert "set your own time zone with your city: !tz Lyon (or !tz Area/City)" in await chat.text(BOB, "!remind")
     await chat.text(BOB, "!tz Europe/Berlin")
     assert "!tz" not in await chat.text(BOB, "!remind")
 

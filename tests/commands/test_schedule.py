@@ -13,7 +13,9 @@ async def test_link_gives_url_and_access_code(chat):
 
 
 async def test_tz_show_set_show(chat):
-    assert "no time zone set" in await chat.text(ALICE, "!tz")
+    assert "no time zone set, so times are shown in UTC. Set yours with your city: !tz Lyon" in await chat.text(
+        ALICE, "!tz"
+    )
     # the clock says 12:00 UTC; Berlin is UTC+1 in November
     assert "Your time zone is now Berlin (Europe/Berlin)" in await chat.text(ALICE, "!tz Europe/Berlin")
     text = await chat.text(ALICE, "!tz")
@@ -212,7 +214,8 @@ async def test_next_in_utc_and_the_askers_zone(chat, zone, morning, evening):
         # the date is said once when it is the same date there
         assert sessions[0].count("26 November 2026") == 1
     else:
-        assert any("set your time zone with !tz" in line for line in lines)
+        # A city is enough now: the hint says so, the way a person would type it.
+        assert any("set your time zone with your city: !tz Lyon" in line for line in lines), lines
     assert any("https://bbb.example.org/b/ccc" in line and "ccc" in line for line in lines)
 
 
