@@ -50,9 +50,8 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
     if spec.role > ctx.role:
         raise CommandError(f"{p}{spec.name} is for {spec.role.label} only.")
     text = Text().code(spec.usage_line(p)).line(spec.help + ".")
-    also = registry.also(spec.name)
-    if also:
-        text.line("Also: " + ", ".join(p + a for a in also))
+    if spec.aliases:
+        text.line("Also: " + ", ".join(p + a for a in spec.aliases))
     if direct and not spec.in_direct:
         text.line("It is for the conference room, where everyone sees it: here it is not carried out.")
     return ctx.reply(text)

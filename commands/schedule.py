@@ -29,7 +29,8 @@ def link_text(ctx: Context) -> Text:
     return Text().bold(conf.name).add(": ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
 
 
-@group.command("link", help="The BigBlueButton link and access code", in_direct=True)
+# `!join`: what people reach for to get into the call.
+@group.command("link", help="The BigBlueButton link and access code", aliases=("join",), in_direct=True)
 async def link(ctx: Context) -> Reply:
     return ctx.reply(link_text(ctx))
 

@@ -166,6 +166,7 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
     "here",
     usage="[@user:server…]",
     help="Check in to the running session, or the one waiting for its host; its hosts can check others in",
+    aliases=("checkin", "check-in"),
 )
 async def here(ctx: Context, typed: Rest | None = None) -> Reply:
     """Checks in to the running session, or to the one whose time has come while it

@@ -325,7 +325,14 @@ async def withdraw(ctx: Context, topics: Numbers) -> Reply:
 # --- history ----------------------------------------------------------------------------------
 
 
-@group.command("history", usage="[N]", help="The last N topics discussed, with their session", in_direct=True)
+# `!notes`, `!minutes`: what people call the record of past sessions.
+@group.command(
+    "history",
+    usage="[N]",
+    help="The last N topics discussed, with their session",
+    aliases=("notes", "minutes"),
+    in_direct=True,
+)
 async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
     if not 1 <= count <= HISTORY_MAX:
         raise UsageError(f"N must be between 1 and {HISTORY_MAX}")

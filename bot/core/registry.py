@@ -92,14 +92,12 @@ class Way:
 
 @dataclass(frozen=True)
 class Meaning:
-    """A word people reach for that is no command's name (`!join`, `!rsvp`). One that `acts`
-    is carried out as the one command it means, without arguments (`!join` is `!link`); the
-    others are answered with the commands they may mean, those the asker may use, before
-    any near miss in spelling."""
+    """A word people reach for that is no command's name and may mean several (`!rsvp`):
+    answered with the commands it may mean, those the asker may use, before any near miss
+    in spelling. (A word with one meaning is an alias of its command.)"""
 
     word: str
     ways: tuple[Way, ...]
-    acts: bool = False
 
 
 class CommandGroup:
@@ -145,8 +143,7 @@ class Registry:
         self.commands: dict[str, CommandSpec] = {}
         self._names: dict[str, CommandSpec] = {}
         self.reactions: dict[tuple[str, str], ReactionSpec] = {}
-        # The words that act, by the command they run; those that only point, by word.
-        self._acting: dict[str, list[str]] = {}
+        # The words that point to commands, by word.
         self._pointers: dict[str, Meaning] = {}
         for group in groups:
             for reaction in group.reactions:
@@ -169,14 +166,7 @@ class Registry:
         for way in meaning.ways:
             if way.command not in self.commands:
                 raise ValueError(f"{meaning.word!r} means {way.command!r}, which is no command")
-        if not meaning.acts:
-            self._pointers[meaning.word] = meaning
-            return
-        if len(meaning.ways) != 1 or meaning.ways[0].args:
-            raise ValueError(f"{meaning.word!r} acts: it must mean one command, without arguments")
-        spec = self.commands[meaning.ways[0].command]
-        self._names[meaning.word] = spec
-        self._acting.setdefault(spec.name, []).append(meaning.word)
+        self._pointers[meaning.word] = meaning
 
     def reaction(self, kind: str, key: str) -> ReactionSpec | None:
         return self.reactions.get((kind, key))
@@ -186,11 +176,6 @@ class Registry:
 
     def visible_to(self, role: Role) -> list[CommandSpec]:
         return [spec for spec in self.commands.values() if spec.role <= role]
-
-    def also(self, name: str) -> tuple[str, ...]:
-        """The other names command `name` is carried out by: its aliases, and the words
-        people reach for that run it (`!join` for `!link`)."""
-        return (*self.commands[name].aliases, *self._acting.get(name, ()))
 
     def pointer(self, word: str) -> Meaning | None:
         """The meaning of a word that is no command but points to some (`!rsvp`)."""

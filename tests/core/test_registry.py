@@ -77,33 +77,25 @@ def test_near_misses_are_only_commands_the_asker_may_use():
     assert registry.suggest("zzzzzz", Role.ORGANISER) == ()
 
 
-# What people reach for: `list` runs !topics; `halt` may mean two things, so it points.
+# What people reach for: `halt` may mean two things, so it points.
 MEANINGS = (
-    Meaning("list", (Way("topics", does="the open topics"),), acts=True),
     Meaning("halt", (Way("topics", "off", "stop the topics"), Way("start", "", "end it"))),
     Meaning("exit", (Way("export", "", "organisers only"),)),
 )
-
-
-def test_a_word_that_acts_runs_its_command_and_is_named_with_it():
-    registry = Registry([_group()], MEANINGS)
-    assert registry.get("LIST") is registry.get("topics")
-    assert registry.also("topics") == ("agenda", "list")
-    assert "list" not in registry.commands
 
 
 def test_a_word_that_points_is_no_command_and_suggests_by_meaning_before_spelling():
     registry = Registry([_group()], MEANINGS)
     assert registry.get("halt") is None
     # A host may use both; a participant only what is theirs.
-    assert registry.suggest("halt", Role.HOST) == MEANINGS[1].ways
+    assert registry.suggest("halt", Role.HOST) == MEANINGS[0].ways
     assert registry.suggest("halt", Role.PARTICIPANT) == (Way("topics", "off", "stop the topics"),)
     # Spelt nearly like a word that points: its meaning.
-    assert registry.suggest("hallt", Role.HOST) == MEANINGS[1].ways
+    assert registry.suggest("hallt", Role.HOST) == MEANINGS[0].ways
     # What means only a command the asker may not use is not suggested.
     assert registry.suggest("exit", Role.PARTICIPANT) == ()
     assert registry.suggest("exit", Role.ORGANISER) == (Way("export", "", "organisers only"),)
-    assert registry.pointer("halt") is MEANINGS[1] and registry.pointer("list") is None
+    assert registry.pointer("halt") is MEANINGS[0] and registry.pointer("agenda") is None
 
 
 def test_a_meaning_must_name_known_commands_and_not_take_a_commands_name():
@@ -111,8 +103,6 @@ def test_a_meaning_must_name_known_commands_and_not_take_a_commands_name():
         Registry([_group()], (Meaning("x", (Way("nosuch"),)),))
     with pytest.raises(ValueError, match="'agenda' declared twice"):
         Registry([_group()], (Meaning("agenda", (Way("start"),)),))
-    with pytest.raises(ValueError, match="one command"):
-        Registry([_group()], (Meaning("both", (Way("topics"), Way("start")), acts=True),))
 
 
 def test_a_way_is_typed_with_its_arguments():
