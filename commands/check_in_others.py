@@ -69,8 +69,7 @@ def _time_meant(text: str) -> str | None:
         return day.group().strip() if day and not rest else None
     if when.rest or when.typed.isdigit():
         return None
-    typed = f"{when.typed} UTC" if when.utc else when.typed
-    return f"{day.group().strip()} {typed}" if day else typed
+    return f"{day.group().strip()} {when.as_typed}" if day else when.as_typed
 
 
 def _matrix_id(word: str) -> str | None:

@@ -131,7 +131,7 @@ def _check_not_an_hour(ctx: Context, command: str, day: dt.date, text: str, zone
     there = None if hour.utc else zone
     if session_at_typed(ctx.config, day, TypedTime(hour.time, there, "")) is None:
         return
-    typed = f"{ctx.prefix}{command} {day.isoformat()} {hour.hhmm}{' UTC' if hour.utc else ''} {clean(hour.rest, 100)}"
+    typed = f"{ctx.prefix}{command} {day.isoformat()} {hour.written} {clean(hour.rest, 100)}"
     whole = " For the whole day, start the reason with a word." if command == "cancel" else ""
     raise UsageError(
         f"{clean(text, 40)!r} starts with a number: for the {hour.hhmm} session, type {typed}.{whole} "

@@ -133,7 +133,7 @@ def _asked(ctx: Context, text: str, coming: list[Session], zone: str) -> tuple[S
     if first.lower() in OFF_WORDS:
         if after:
             typed = read_time_of_day(after)
-            more = "" if typed is None else f"; to stop one slot, type {ctx.prefix}remind {_typed_again(typed)} off"
+            more = "" if typed is None else f"; to stop one slot, type {ctx.prefix}remind {typed.written} off"
             raise UsageError(f"{ctx.prefix}remind {first.lower()} takes nothing after it{more}")
         return None, "off"
     if first.lower() == "all":
@@ -165,11 +165,6 @@ def _slot_of(typed: TimeOfDay, coming: list[Session], zone: str) -> Session | No
     """The next session of the slot starting at `typed`, in the asker's zone or in UTC."""
     there = "UTC" if typed.utc else zone
     return next((s for s in coming if local_time(s.starts_at, there).time() == typed.time), None)
-
-
-def _typed_again(typed: TimeOfDay) -> str:
-    """The time as the asker would type it in a command: '17:00', '17:00 UTC'."""
-    return typed.hhmm + (" UTC" if typed.utc else "")
 
 
 def _leads_words(mine: Chosen, coming: list[Session], zone: str) -> str:
@@ -249,7 +244,7 @@ def _lead(typed: str) -> dt.timedelta:
 
 def _no_slot(ctx: Context, typed: TimeOfDay, coming: list[Session], zone: str) -> Session:
     """Why the time typed starts no slot, and what to type instead, as a UsageError."""
-    p, shown = ctx.prefix, clean(typed.typed + (" UTC" if typed.utc else ""), 20)
+    p, shown = ctx.prefix, clean(typed.as_typed, 20)
     # A slot's time as the room's announcements give it (the conference zone), from
     # someone elsewhere: their own time is what they type.
     conference = ctx.config.conference.timezone

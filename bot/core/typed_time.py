@@ -62,6 +62,16 @@ class TimeOfDay:
     def hhmm(self) -> str:
         return f"{self.time:%H:%M}" if self.time is not None else self.typed
 
+    @property
+    def as_typed(self) -> str:
+        """As written, 'UTC' after it if it had it: '5 pm UTC'."""
+        return f"{self.typed} UTC" if self.utc else self.typed
+
+    @property
+    def written(self) -> str:
+        """As a command takes it, 'UTC' after it if it had it: '17:00 UTC'."""
+        return f"{self.hhmm} UTC" if self.utc else self.hhmm
+
 
 def read_time_of_day(text: str, *, hour_before_words: bool = False) -> TimeOfDay | None:
     """The time of day `text` starts with, None if it starts with none. A bare hour ('8',

@@ -189,3 +189,10 @@ def test_hours_and_minutes_in_any_spelling(hours, minutes, spelling):
 def test_any_text_is_a_length_or_none_without_failing(text):
     found = read_duration(text)
     assert found is None or found >= dt.timedelta(0)
+
+
+def test_a_time_is_said_back_as_typed_or_as_a_command_takes_it():
+    utc = read_time_of_day("5 pm UTC stop")
+    assert utc is not None and (utc.as_typed, utc.written, utc.rest) == ("5 pm UTC", "17:00 UTC", "stop")
+    local = read_time_of_day("08h00")
+    assert local is not None and (local.as_typed, local.written) == ("08h00", "08:00")
