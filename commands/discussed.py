@@ -64,16 +64,32 @@ async def discussed(ctx: Context, topics: Numbers, note: Rest | None = None) -> 
     return _tell_suggesters(ctx, text, [m.topic for m in done if not m.again], numbered=True)
 
 
+# What marking a topic did, as the reply leads with it.
+MARKED = "Marked "
+REPLACED = "Replaced the note on "
+ADDED = "Added a note to "
+REMOVED = "Removed the note on "
+ALREADY = "Already marked discussed in this session: "
+
+
+def _change(marked: Marked, note: str | None) -> str:
+    """What `!discussed` did to one topic (`note`: the note typed, None when none was)."""
+    if not marked.again:
+        return MARKED
+    if marked.topic.note and note is not None:
+        return REPLACED if marked.old_note else ADDED
+    if marked.old_note and note is not None:
+        return REMOVED
+    return ALREADY
+
+
 def _one_marked(ctx: Context, marked: Marked, session: str, note: str | None) -> Reply:
     p, shown = ctx.prefix, key_name(ctx.config, session)
-    done, label = marked.topic, topic_label(marked.topic)
-    if not marked.again:
-        text = Text("Marked ").extend(label).add(" discussed in session ").bold(shown).add(".")
-    elif done.note and note is not None:
-        text = Text("Replaced the note on " if marked.old_note else "Added a note to ").extend(label)
-        text.add(" (session ").bold(shown).add(").")
-    elif marked.old_note and note is not None:
-        text = Text("Removed the note on ").extend(label).add(" (session ").bold(shown).add(").")
+    done, label, change = marked.topic, topic_label(marked.topic), _change(marked, note)
+    if change == MARKED:
+        text = Text(MARKED).extend(label).add(" discussed in session ").bold(shown).add(".")
+    elif change != ALREADY:
+        text = Text(change).extend(label).add(" (session ").bold(shown).add(").")
     else:
         text = label.add(" is already marked discussed in session ").bold(shown).add(".")
         if done.note:
@@ -90,29 +106,14 @@ def _one_marked(ctx: Context, marked: Marked, session: str, note: str | None) ->
 def _several_marked(ctx: Context, done: list[Marked], session: str, note: str | None, note_text: str | None) -> Text:
     """`Marked #32 … and #33 … discussed in session S. Note: merged`, with a line for each
     change to topics already marked in this session (the note, then, on a line of its own)."""
-    leads = (
-        "Marked ",
-        "Replaced the note on ",
-        "Added a note to ",
-        "Removed the note on ",
-        "Already marked discussed in this session: ",
-    )
-    lines: dict[str, list[Topic]] = {lead: [] for lead in leads}
+    lines: dict[str, list[Topic]] = {lead: [] for lead in (MARKED, REPLACED, ADDED, REMOVED, ALREADY)}
     for marked in done:
-        if not marked.again:
-            lead = leads[0]
-        elif marked.topic.note and note is not None:
-            lead = leads[1] if marked.old_note else leads[2]
-        elif marked.old_note and note is not None:
-            lead = leads[3]
-        else:
-            lead = leads[4]
-        lines[lead].append(marked.topic)
+        lines[_change(marked, note)].append(marked.topic)
     text = Text()
     for lead, topics in lines.items():
         if topics:
             text.line(lead).extend(listed_text([topic_label(t) for t in topics], "and"))
-            if lead == leads[0]:
+            if lead == MARKED:
                 text.add(" discussed in session ").bold(key_name(ctx.config, session))
             text.add(".")
     if note_text and sum(map(bool, lines.values())) == 1:

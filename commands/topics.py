@@ -226,11 +226,7 @@ async def vote(ctx: Context, topics: Numbers) -> Reply:
     budget = ctx.config.topics.votes_per_person
     done, refused = await each(topics, lambda n: voting.vote(ctx.store, ctx.clock.now(), n, ctx.sender, budget))
     if len(topics) == 1:  # one topic, in a sentence of its own
-        if refused:
-            raise CommandError(explain(ctx, refused[0][1]))
-        text = Text("Voted for ").extend(topic_label(done[0].topic))
-        text.add(f" — {plural(done[0].topic.votes, 'vote')} now.")
-        return ctx.reply(text.add(_remaining(ctx, done[0].remaining)))
+        return _one_vote(ctx, "Voted for ", done, refused)
     return ctx.reply(_votes_changed(ctx, "Voted for ", done, "Not voted for", refused))
 
 
@@ -239,13 +235,18 @@ async def unvote(ctx: Context, topics: Numbers) -> Reply:
     budget = ctx.config.topics.votes_per_person
     done, refused = await each(topics, lambda n: voting.unvote(ctx.store, n, ctx.sender, budget))
     if len(topics) == 1:
-        if refused:
-            raise CommandError(explain(ctx, refused[0][1]))
-        text = Text("Took back your vote for ").extend(topic_label(done[0].topic))
-        text.add(f" — {plural(done[0].topic.votes, 'vote')} now.")
-        return ctx.reply(text.add(_remaining(ctx, done[0].remaining)))
+        return _one_vote(ctx, "Took back your vote for ", done, refused)
     lead = "Took back your votes for " if len(done) > 1 else "Took back your vote for "
     return ctx.reply(_votes_changed(ctx, lead, done, "Not taken back for", refused))
+
+
+def _one_vote(ctx: Context, lead: str, done: list[voting.VoteResult], refused: Refused) -> Reply:
+    """`Voted for #3 “apples” — 2 votes now.`, and the votes left under dot voting; the
+    refusal, why, as the error it is."""
+    if refused:
+        raise CommandError(explain(ctx, refused[0][1]))
+    text = Text(lead).extend(topic_label(done[0].topic)).add(f" — {plural(done[0].topic.votes, 'vote')} now.")
+    return ctx.reply(text.add(_remaining(ctx, done[0].remaining)))
 
 
 def _votes_changed(ctx: Context, lead: str, done: list[voting.VoteResult], not_done: str, refused: Refused) -> Text:
