@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from bot.core.dispatcher import Context, did_you_mean
+from bot.core.dispatcher import PUNCTUATION_AFTER_NAME, Context, did_you_mean
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
 
 group = CommandGroup("help")
 
-# What people type after a name they ask about (`!help tz?`).
-_PUNCTUATION = "!?.,;:…"
 _HEADINGS = {Role.PARTICIPANT: "For everyone", Role.HOST: "For hosts", Role.ORGANISER: "For organisers"}
 
 
@@ -22,7 +20,7 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
     p = ctx.prefix
     direct = ctx.message.direct_for is not None
     # `!help tz?`, `!help !tz`: the name as the dispatcher reads it (`!help ?` asks for all).
-    name = (command or "").removeprefix(p).strip(_PUNCTUATION).lower()
+    name = (command or "").removeprefix(p).strip(PUNCTUATION_AFTER_NAME).lower()
     if not name:
         text = Text().bold(ctx.config.conference.name).add(" bot — commands you can use")
         text.add(" in this direct message:" if direct else ":")

@@ -39,8 +39,10 @@ log = logging.getLogger(__name__)
 # `!here's` is no `!here`.
 _NAME = re.compile(r"([A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*)(?![\w'’])")
 _LONGEST_NAME = 64
-# Between the name and its arguments: spaces, after punctuation people type there.
-_AFTER_NAME = re.compile(r"[!?.,;:…¡¿！？。，、]*\s*")
+# What people type right after a command's name (`!next?`, `!vote, 3`), dropped with it.
+PUNCTUATION_AFTER_NAME = "!?.,;:…¡¿！？。，、"
+# Between the name and its arguments: spaces, after that punctuation.
+_AFTER_NAME = re.compile(f"[{re.escape(PUNCTUATION_AFTER_NAME)}]*\\s*")
 
 # Asked for a user's power level in a room; None when unknown (console mode).
 PowerLevels = Callable[[str, str], "int | None"]
