@@ -17,6 +17,7 @@ from bot.core.dispatcher import Dispatcher, PowerLevels, Services
 from bot.core.model import Membership, Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
+from bot.features.lean_coffee.live import LeanCoffee
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
 from bot.features.sessions.hosts import is_volunteer_host
@@ -27,6 +28,7 @@ from bot.storage.store import Store, StoreStopped
 from commands import build_registry
 from commands.agenda import render_agenda
 from commands.announcements import WORDING
+from commands.lean_coffee import WORDING as LEAN_COFFEE_WORDING
 from commands.reminders import REMINDER_WORDING
 
 log = logging.getLogger(__name__)
@@ -82,11 +84,13 @@ async def open_dispatcher(config: Config, clock: Clock | None = None) -> Dispatc
 
 
 def open_announcer(services: Services, sender: Sender, membership: Membership | None = None) -> Announcer:
-    """The announcer (not started), with the reminders by direct message riding on it;
+    """The announcer (not started), with the reminders by direct message and the Lean Coffee
+    timeboxes riding on it;
     what they send is worded by the handlers' layer. `membership` says whether a person is
     still in a served room (no reminder for someone who left)."""
     announcer = Announcer(services.store, services.config, services.clock, sender, WORDING, services.schedule_changed)
     announcer.riders.append(Reminders(services.store, services.config, sender, REMINDER_WORDING, membership))
+    announcer.riders.append(LeanCoffee(services.store, services.config, sender, LEAN_COFFEE_WORDING))
     return announcer
 
 

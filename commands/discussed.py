@@ -8,6 +8,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
+from bot.features.lean_coffee import discussing as lean_coffee
 from bot.features.sessions import hosts, repository
 from bot.features.topics import discussed as discussing
 from bot.features.topics.discussed import Marked
@@ -20,7 +21,7 @@ from commands.wording import listed_text
 group = CommandGroup("discussed")
 
 
-async def _running(ctx: Context, otherwise: str) -> str:
+async def running_hosted(ctx: Context, otherwise: str) -> str:
     """The running session, which the asker must host (sessions.hosts.hosts): having
     volunteered for another session whose start window is open makes a host, but not of
     this one."""
@@ -45,15 +46,13 @@ async def _not_yours_to_mark(ctx: Context) -> Reply | None:
     refused=_not_yours_to_mark,
 )
 async def discussed(ctx: Context, topics: Numbers, note: Rest | None = None) -> Reply:
-    session = await _running(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
+    session = await running_hosted(ctx, f"Start one with {ctx.prefix}start, then mark topics discussed.")
     # No note keeps the one it has (repeating the command to be sure loses nothing); "-"
     # removes it.
     note_text = clean(note, ctx.config.topics.max_length) if note and note.strip() != "-" else None
     done, refused = await each(
         topics,
-        lambda n: discussing.mark_discussed(
-            ctx.store, ctx.clock.now(), n, session, note_text, replace_note=note is not None
-        ),
+        lambda n: lean_coffee.mark(ctx.store, ctx.clock.now(), n, session, note_text, replace_note=note is not None),
     )
     if len(topics) == 1:
         if refused:
@@ -154,7 +153,9 @@ def _tell_suggesters(ctx: Context, text: Text, marked: list[Topic], *, numbered:
     refused=_not_yours_to_mark,
 )
 async def undiscussed(ctx: Context, topics: Numbers) -> Reply:
-    session = await _running(ctx, "Only a topic marked discussed in the running session can be returned to the list.")
+    session = await running_hosted(
+        ctx, "Only a topic marked discussed in the running session can be returned to the list."
+    )
     done, refused = await each(topics, lambda n: discussing.unmark_discussed(ctx.store, n, session))
     if len(topics) == 1:
         if refused:

@@ -9,6 +9,7 @@ from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text
+from bot.features.lean_coffee import discussing as lean_coffee
 from bot.features.people.names import name_of
 from bot.features.schedule.weekly_sessions import Session, session_from_key
 from bot.features.sessions import hosts, late_notes, repository, summary
@@ -239,6 +240,8 @@ async def end(ctx: Context) -> list[Reply]:
     key = running.key
     if not await hosts.hosts(ctx.store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
         raise CommandError(await not_your_session(ctx, key, "end it"))
+    # The topic being discussed closes with its minutes, which the summary shows.
+    await lean_coffee.close_current(ctx.store, ctx.clock.now())
     if not await repository.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
         name = session_name(running.session, await asker_zone(ctx))
         raise CommandError(f"Session {name} has already ended.")

@@ -6,11 +6,13 @@ import pytest
 
 from bot.app import open_announcer, open_services
 from bot.core.clock import FakeClock, SystemClock
+from bot.features.lean_coffee.live import LeanCoffee
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
 from bot.features.topics.seed import SeedError
 from bot.storage.store import Store
 from commands.announcements import WORDING
+from commands.lean_coffee import WORDING as LEAN_COFFEE_WORDING
 from commands.reminders import REMINDER_WORDING
 from tests.conftest import ALICE, SEED_TOPICS, START
 
@@ -40,14 +42,15 @@ async def test_services_come_with_the_chart_runner_and_the_system_clock(make_con
         await services.store.close()
 
 
-async def test_the_announcer_comes_with_the_wording_and_the_reminders_riding_on_it(make_config):
+async def test_the_announcer_comes_with_the_wording_the_reminders_and_lean_coffee_riding_on_it(make_config):
     services = await open_services(make_config())
     try:
         announcer = open_announcer(services, sender=None)  # type: ignore[arg-type]
         assert announcer.wording is WORDING
         assert announcer.schedule_changed is services.schedule_changed, "the commands' calls reach its jobs"
-        (reminders,) = announcer.riders
+        reminders, lean_coffee = announcer.riders
         assert isinstance(reminders, Reminders) and reminders.wording is REMINDER_WORDING
+        assert isinstance(lean_coffee, LeanCoffee) and lean_coffee.wording is LEAN_COFFEE_WORDING
     finally:
         await services.store.close()
 

@@ -187,6 +187,24 @@ class WebConfig:
         return f"{self.public_url}/calendar.ics" if self.public_url else ""
 
 
+TIMEBOX = dt.timedelta(minutes=8)
+EXTENSIONS = (dt.timedelta(minutes=4), dt.timedelta(minutes=2))
+
+
+@dataclass(frozen=True)
+class LeanCoffeeConfig:
+    enabled: bool = key(True)
+    """Lean Coffee, live: hosts start a topic with !discuss; when its timebox ends the bot asks
+    the session's thread to vote 👍 (keep going) or 👎 (move on). false: no !discuss or !timer."""
+    timebox: dt.timedelta = key(TIMEBOX, checks.timebox, show=format_duration)
+    """How long a topic is discussed before the vote to go on (1m to 60m)."""
+    extensions: tuple[dt.timedelta, ...] = key(EXTENSIONS, checks.timebox, show=format_duration)
+    """The time a 👍 majority adds, one after another (each 1m to 60m); once they are used, the
+    topic ends when its time is up. [] = no extensions: no vote, the topic ends with its timebox."""
+    vote_seconds: int = key(60, checks.between(10, 600, " seconds"))
+    """How long the vote to go on stays open (10 to 600 seconds), unless a host decides first."""
+
+
 @dataclass(frozen=True)
 class Config:
     """ccc-bot configuration. Every key is shown with its default; only matrix.homeserver and
@@ -204,6 +222,7 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     agenda: AgendaConfig = field(default_factory=AgendaConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    lean_coffee: LeanCoffeeConfig = field(default_factory=LeanCoffeeConfig)
 
 
 def parse_config(data: dict[str, Any], base_dir: Path | None = None, path: Path | None = None) -> Config:

@@ -120,6 +120,17 @@ def lead(text: str) -> dt.timedelta:
     return found
 
 
+MIN_TIMEBOX, MAX_TIMEBOX = dt.timedelta(minutes=1), dt.timedelta(minutes=60)
+
+
+def timebox(text: str) -> dt.timedelta:
+    """A Lean Coffee timebox or extension: a duration from 1 to 60 minutes."""
+    found = parse_duration(text)
+    if not MIN_TIMEBOX <= found <= MAX_TIMEBOX:
+        raise ValueError(f"{text!r} is out of range (1m to 60m)")
+    return found
+
+
 def commands_per_minute(n: int) -> int:
     if not 0 <= n <= MAX_COMMANDS_PER_MINUTE:
         raise ValueError(f"{n} is out of range (0-{MAX_COMMANDS_PER_MINUTE}; 0 turns the limit off)")

@@ -80,6 +80,8 @@ class Reply:
     # A stable key for messages the bot sends on its own (announcements): the adapter
     # derives the transaction id from it, so a resend after a crash is not shown twice.
     key: str | None = None
+    # Emoji the bot adds as reactions to its own message once sent (a vote's 👍 and 👎).
+    reactions: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, text: Text, **kwargs: Any) -> Reply:

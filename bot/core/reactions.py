@@ -81,6 +81,19 @@ async def reacted_with(db: aiosqlite.Connection, anchor: Anchor, key: str) -> li
     return [row[0] for row in await cursor.fetchall()]
 
 
+async def latest_of_each(store: Store, anchor: Anchor, keys: tuple[str, ...]) -> dict[str, str]:
+    """Each person's latest reaction among `keys` on the messages anchored to `anchor` (in
+    every room), by person: a later 👎 replaces a 👍, and a reaction taken back no longer
+    counts, so what is left is what the message shows."""
+    marks = ", ".join("?" for _ in keys)
+    rows = await store.fetchall(
+        "SELECT r.user_id, r.key FROM reactions r JOIN anchors a ON a.event_id = r.target "
+        f"WHERE a.kind = ? AND a.ref = ? AND r.key IN ({marks}) ORDER BY r.rowid",
+        (anchor.kind, anchor.ref, *keys),
+    )
+    return {row[0]: row[1] for row in rows}
+
+
 # --- !mydata and !forgetme ------------------------------------------------------------
 
 

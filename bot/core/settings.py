@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import datetime as dt
 import inspect
 import itertools
 import json
@@ -63,10 +64,10 @@ def keys(section: type) -> dict[str, tuple[dataclasses.Field[Any], type]]:
 
 def toml_kind(kind: Any) -> type:
     """What TOML value a field of type `kind` is written as: a list for a tuple (of strings,
-    each converted by the key's check), a string for a path."""
+    each converted by the key's check), a string for a path or a duration ("8m")."""
     if typing.get_origin(kind) is tuple:
         return list
-    return str if kind is Path else typing.cast(type, kind)
+    return str if kind in (Path, dt.timedelta) else typing.cast(type, kind)
 
 
 _TYPE_NAMES = {str: "a string", int: "an integer", bool: "true or false", list: "a list"}

@@ -303,6 +303,8 @@ IN_DIRECT = {
     "export",
 }
 ACT_ON_THE_CONFERENCE = {
+    "discuss",
+    "timer",
     "suggest",
     "vote",
     "unvote",

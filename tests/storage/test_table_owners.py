@@ -25,6 +25,8 @@ OWNERS: dict[str, str] = {
     "volunteers": SESSIONS,
     "late_notes": SESSIONS,
     "session_threads": SESSIONS,
+    "discussions": "bot/features/lean_coffee/repository.py",
+    "discussion_posts": "bot/features/lean_coffee/repository.py",
     "cancellations": "bot/features/schedule/repository.py",
     "announcements": "bot/features/announcements/repository.py",
     "users": "bot/features/people/repository.py",

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.core.clock import iso
 from bot.features.topics.model import NotDiscussedHere, NotOpen, Topic, TopicStatus
 from bot.features.topics.repository import require_topic
@@ -20,12 +22,19 @@ class Marked:
 
 
 async def mark_discussed(
-    store: Store, now: dt.datetime, topic_id: int, session: str, note: str | None, *, replace_note: bool = True
+    store: Store,
+    now: dt.datetime,
+    topic_id: int,
+    session: str,
+    note: str | None,
+    *,
+    replace_note: bool = True,
+    minutes: int | None = None,
 ) -> Marked:
-    """Mark an open topic discussed in `session`, with an optional note. Marked again in
-    the same session, its note is replaced by `note` (none: the note goes) when
-    `replace_note`, else left as it is. A topic discussed in another session, withdrawn or
-    imported raises NotOpen."""
+    """Mark an open topic discussed in `session`, with an optional note and the minutes it
+    was discussed for (when it had a timebox). Marked again in the same session, its note
+    is replaced by `note` (none: the note goes) when `replace_note`, else left as it is. A
+    topic discussed in another session, withdrawn or imported raises NotOpen."""
     topic = await require_topic(store, topic_id)
     if topic.status == TopicStatus.DISCUSSED and topic.session == session:
         if not replace_note:
@@ -38,18 +47,29 @@ async def mark_discussed(
     if not topic.is_open:
         raise NotOpen(topic)
     await store.execute(
-        "UPDATE topics SET status = 'discussed', session = ?, note = ?, discussed_at = ? "
+        "UPDATE topics SET status = 'discussed', session = ?, note = ?, discussed_at = ?, minutes = ? "
         "WHERE id = ? AND status = 'open'",
-        (session, note or None, iso(now), topic_id),
+        (session, note or None, iso(now), minutes, topic_id),
     )
     return Marked(await require_topic(store, topic_id), False, None)
+
+
+async def mark_in(db: aiosqlite.Connection, now: dt.datetime, topic_id: int, session: str, minutes: int) -> bool:
+    """Mark an open topic discussed in `session` with its minutes, inside the caller's
+    transaction (a Lean Coffee timebox ending); False when it is no longer open."""
+    cursor = await db.execute(
+        "UPDATE topics SET status = 'discussed', session = ?, discussed_at = ?, minutes = ? "
+        "WHERE id = ? AND status = 'open'",
+        (session, iso(now), minutes, topic_id),
+    )
+    return bool(cursor.rowcount)
 
 
 async def unmark_discussed(store: Store, topic_id: int, session: str) -> Topic:
     """Undo marking a topic discussed in `session` (the running one): it is open again,
     with its votes, which were never taken away. Raises NotDiscussedHere otherwise."""
     changed = await store.execute(
-        "UPDATE topics SET status = 'open', session = NULL, note = NULL, discussed_at = NULL "
+        "UPDATE topics SET status = 'open', session = NULL, note = NULL, discussed_at = NULL, minutes = NULL "
         "WHERE id = ? AND status = 'discussed' AND session = ?",
         (topic_id, session),
     )

@@ -35,6 +35,7 @@ class Topic:
     note: str | None = None
     discussed_at: str | None = None
     imported: bool = False  # from the seed file: discussed before the bot kept records
+    minutes: int | None = None  # how long it was discussed, when it had a timebox (!discuss)
 
     @property
     def is_open(self) -> bool:

@@ -16,15 +16,17 @@ from bot.storage.store import Store
 # Every query whose rows read_topic reads starts with these columns, in this order.
 _COLUMNS = (
     "t.id, t.text, t.suggested_by, t.suggested_name, t.suggested_at, t.status, t.session, t.note, "
-    "t.discussed_at, t.seed_key IS NOT NULL AS imported, t.vote_count AS votes"
+    "t.discussed_at, t.seed_key IS NOT NULL AS imported, t.vote_count AS votes, t.minutes"
 )
 _STATUSES = {status.value: status for status in TopicStatus}
 
 
 def read_topic(row: aiosqlite.Row) -> Topic:
     # By position (a row's first columns are _COLUMNS): !topics reads fifteen at a time.
-    topic_id, text, by, name, at, status, session, note, discussed_at, imported, votes = row[:11]
-    return Topic(topic_id, text, votes, by, name, at, _STATUSES[status], session, note, discussed_at, bool(imported))
+    topic_id, text, by, name, at, status, session, note, discussed_at, imported, votes, minutes = row[:12]
+    return Topic(
+        topic_id, text, votes, by, name, at, _STATUSES[status], session, note, discussed_at, bool(imported), minutes
+    )
 
 
 TOPIC_BY_ID = f"SELECT {_COLUMNS} FROM topics t WHERE t.id = ?"

@@ -143,6 +143,7 @@ async def test_erase_in_time_takes_everything_about_the_person_and_nothing_else(
         sessions=1,
         cancellations=0,
         messages=2,
+        discussions=0,
     )
     assert privacy.is_empty(await privacy.collect(chat.store, ALICE))
     assert await privacy.collect(chat.store, BOB) == bob_before, "bob's data is untouched"

@@ -1,0 +1,212 @@
+"""Lean Coffee, live: `!discuss` starts a topic's timebox, `!timer` shows, lengthens or stops
+it, and the words of what the bot posts on its own when a timebox ends (the vote to go on,
+an extension, the move to the next topic)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.arguments import Rest, UsageError
+from bot.core.config import Config
+from bot.core.dispatcher import Context
+from bot.core.model import Reply, Role
+from bot.core.registry import CommandError, CommandGroup
+from bot.core.text import Text, plural
+from bot.core.typed_time import read_duration
+from bot.core.weekly import format_duration
+from bot.features.lean_coffee import discussing
+from bot.features.lean_coffee.discussing import AlreadyDiscussing, Closed, NoDiscussion, NothingToDiscuss, Now
+from bot.features.lean_coffee.live import VOTE_ANCHOR
+from bot.features.lean_coffee.messages import KEEP_GOING, MOVE_ON, VOTE_KEYS, Extended, MovedOn, VoteToGoOn, Wording
+from bot.features.lean_coffee.repository import Count
+from bot.features.sessions import repository
+from bot.features.topics.model import Topic, TopicError
+from commands.dates import asker_zone
+from commands.discussed import running_hosted
+from commands.hosting import host_of_another, time_name
+from commands.session_common import in_every_thread
+from commands.topics import explain, topic_label
+
+group = CommandGroup("lean_coffee")
+
+# Longest a single !timer may add.
+MAX_ADDED = dt.timedelta(minutes=60)
+
+
+def minutes_text(minutes: int) -> str:
+    return plural(minutes, "minute")
+
+
+def _until(at: dt.datetime) -> str:
+    return f"{at.astimezone(dt.UTC):%H:%M} UTC"
+
+
+def _left(delta: dt.timedelta) -> str:
+    """'5 minutes', '40 seconds': time left, rounded up to the minute from a minute on."""
+    seconds = max(0, int(delta.total_seconds() + 0.999))
+    if seconds < 60:
+        return plural(seconds, "second")
+    return minutes_text((seconds + 59) // 60)
+
+
+async def _not_yours_to_run(ctx: Context) -> Reply | None:
+    return await host_of_another(ctx, what="run its topics", idle="there is no topic to discuss until one is started")
+
+
+# --- !discuss ---------------------------------------------------------------------------
+
+
+@group.command(
+    "discuss",
+    usage="[N]",
+    role=Role.HOST,
+    help="Start discussing topic N (default: the most-voted open topic) with its timebox",
+    refused=_not_yours_to_run,
+)
+async def discuss(ctx: Context, topic: int | None = None) -> list[Reply]:
+    session = await running_hosted(ctx, f"Start one with {ctx.prefix}start, then {ctx.prefix}discuss a topic.")
+    now = ctx.clock.now()
+    try:
+        started, closed = await discussing.discuss(ctx.store, ctx.config, now, session, ctx.sender, topic)
+    except NothingToDiscuss:
+        raise CommandError(
+            f"There is no open topic to discuss. Suggest one with {ctx.prefix}suggest TEXT, then {ctx.prefix}discuss."
+        ) from None
+    except AlreadyDiscussing as e:
+        raise CommandError(f"#{e.topic.id} is already being discussed. {await _time_left_line(ctx)}") from None
+    except TopicError as e:
+        raise CommandError(explain(ctx, e)) from None
+    ctx.services.schedule_changed()  # the vote to go on is planned for the timebox's end
+    text = Text()
+    if closed is not None:
+        text.extend(closed_line(closed)).line()
+    text.extend(started_text(ctx, started))
+    root = await repository.thread_root(ctx.store, session, ctx.message.room_id)
+    return await in_every_thread(ctx, session, text, root)
+
+
+def closed_line(closed: Closed) -> Text:
+    if closed.topic is None:
+        return Text(f"Closed the topic discussed before ({minutes_text(closed.minutes)}).")
+    return Text("✓ ").extend(topic_label(closed.topic)).add(f" is marked discussed ({minutes_text(closed.minutes)}).")
+
+
+def started_text(ctx: Context, started: Now) -> Text:
+    d, p = started.discussion, ctx.prefix
+    assert d.ends_at is not None
+    box = minutes_text(round((d.ends_at - d.started_at).total_seconds() / 60))
+    text = Text("▶ Now discussing ").extend(topic_label(started.topic)).add(f" — {box}, until {_until(d.ends_at)}.")
+    if ctx.config.lean_coffee.extensions:
+        text.line(f"When the time is up I ask whether to go on: {KEEP_GOING} keep going, {MOVE_ON} move on. ")
+    else:
+        text.line("When the time is up I mark it discussed and name the next topic. ")
+    return text.code(f"{p}timer").add(" shows the time left.")
+
+
+# --- !timer -----------------------------------------------------------------------------
+
+
+@group.command(
+    "timer",
+    usage="[LEAD|off]",
+    help="The time left for the topic being discussed; hosts add time (5m) or stop it (off)",
+)
+async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
+    p = ctx.prefix
+    if typed is None:
+        found = await discussing.now_discussed(ctx.store)
+        if found is None:
+            raise CommandError(f"No topic is being discussed. A host starts one with {p}discuss.")
+        return ctx.reply(Text().extend(topic_label(found.topic)).add(": ").extend(await _time_left(ctx, found)))
+    word = typed.strip().lower()
+    lead = None if word in ("off", "stop") else read_duration(typed)
+    if word not in ("off", "stop") and (lead is None or lead <= dt.timedelta(0)):
+        raise UsageError(f"{typed.strip()!r} is not a length of time (e.g. 5m, 2 min or 1h) or off.")
+    if lead is not None and lead > MAX_ADDED:
+        raise UsageError(f"{format_duration(lead)} is more than a timer adds at once (at most 60m).")
+    await running_hosted(ctx, f"Start one with {p}start, then {p}discuss a topic.")
+    try:
+        if lead is None:
+            found = await discussing.stop_timer(ctx.store)
+        else:
+            found = await discussing.add_time(ctx.store, ctx.clock.now(), lead)
+    except NoDiscussion:
+        raise CommandError(f"No topic is being discussed. Start one with {p}discuss.") from None
+    ctx.services.schedule_changed()
+    label = topic_label(found.topic)
+    if lead is None:
+        text = Text("Timebox stopped: ").extend(label).add(" stays the topic until ").code(f"{p}discuss")
+        return ctx.reply(text.add(" or ").code(f"{p}discussed {found.topic.id}").add("."))
+    text = Text(f"Added {format_duration(lead)}: ").extend(label).add(" — ").extend(await _time_left(ctx, found))
+    return ctx.reply(text)
+
+
+async def _time_left(ctx: Context, found: Now) -> Text:
+    d, now, p = found.discussion, ctx.clock.now(), ctx.prefix
+    spent = minutes_text(discussing.minutes_spent(d.started_at, now))
+    if d.vote_closes_at is not None:
+        return Text(f"time is up ({spent}); the vote to go on closes in {_left(d.vote_closes_at - now)}.")
+    if d.ends_at is None:
+        text = Text(f"no timebox, discussed for {spent}. ").code(f"{p}timer 5m").add(" starts one.")
+        return text
+    if d.ends_at <= now:
+        return Text(f"time is up ({spent}).")
+    zone = await asker_zone(ctx)
+    return Text(f"{_left(d.ends_at - now)} left, until {time_name(d.ends_at, zone)}.")
+
+
+async def _time_left_line(ctx: Context) -> str:
+    found = await discussing.now_discussed(ctx.store)
+    if found is None:
+        return ""
+    left = (await _time_left(ctx, found)).plain
+    return left[:1].upper() + left[1:]
+
+
+# --- the vote to go on ------------------------------------------------------------------
+
+
+@group.reaction(VOTE_ANCHOR, *VOTE_KEYS)
+async def voted(ctx: Context, ref: str, added: bool) -> None:
+    """👍 or 👎 on a vote to go on: stored with the reactions, counted when the vote closes
+    (each person's latest); nothing to answer."""
+    return None
+
+
+def _count_text(count: Count) -> str:
+    return f"{KEEP_GOING} {count.up}, {MOVE_ON} {count.down}"
+
+
+def vote_text(config: Config, vote: VoteToGoOn) -> Text:
+    text = Text("⏱ Time is up for ").extend(topic_label(vote.topic)).add(f" ({minutes_text(vote.minutes)}).")
+    text.line(f"Keep going for {format_duration(vote.extension)} more? React {KEEP_GOING} to keep going or ")
+    text.add(f"{MOVE_ON} to move on; the vote closes in {plural(vote.seconds, 'second')} ({_until(vote.closes_at)}).")
+    return text
+
+
+def extended_text(config: Config, extended: Extended) -> Text:
+    text = Text(f"{KEEP_GOING} The room goes on ({_count_text(extended.count)}): ").extend(topic_label(extended.topic))
+    text.add(f" has {format_duration(extended.extension)} more, until {_until(extended.until)}.")
+    if extended.left == 0:
+        text.add(" That is its last extension.")
+    return text
+
+
+def moved_on_text(config: Config, moved: MovedOn) -> Text:
+    p = config.matrix.command_prefix
+    if moved.count is None:
+        text = Text("⏱ Time is up for ").extend(topic_label(moved.topic)).add(" with no extension left")
+    else:
+        text = Text(f"{MOVE_ON} Moving on ({_count_text(moved.count)}): ").extend(topic_label(moved.topic))
+    text.add(f" is marked discussed ({minutes_text(moved.minutes)}).")
+    if moved.next_topic is None:
+        return text.line("No open topic is left: suggest one with ").code(f"{p}suggest TEXT").add(".")
+    text.line("Next up: ").extend(_with_votes(moved.next_topic)).add(" — start it with ").code(f"{p}discuss")
+    return text.add(".")
+
+
+def _with_votes(topic: Topic) -> Text:
+    return topic_label(topic).add(f" ({plural(topic.votes, 'vote')})")
+
+
+WORDING = Wording(vote=vote_text, extended=extended_text, moved_on=moved_on_text)

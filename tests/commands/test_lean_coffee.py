@@ -1,0 +1,101 @@
+"""commands/lean_coffee.py through the real dispatcher: hosts start topics with !discuss,
+anyone sees the time left with !timer, hosts add time or stop it."""
+
+from __future__ import annotations
+
+from tests.commands.helpers import SESSION, start_session, suggest
+from tests.conftest import ALICE, BOB, HOST
+
+
+async def _two_topics(chat) -> tuple[int, int]:
+    a = await suggest(chat, "Pay equity in small co-ops")
+    b = await suggest(chat, "Worker ownership transitions", who=BOB)
+    await chat.text(ALICE, f"!vote {b}")
+    return a, b
+
+
+async def test_discuss_is_for_hosts_of_a_running_session_with_an_open_topic(chat):
+    await _two_topics(chat)
+    assert "for hosts only" in await chat.text(ALICE, "!discuss")
+    assert "No session is running" in await chat.text(HOST, "!discuss")
+    await start_session(chat)
+    await chat.store.execute("UPDATE topics SET status = 'withdrawn' WHERE status = 'open'")
+    text = await chat.text(HOST, "!discuss")
+    assert text == "There is no open topic to discuss. Suggest one with !suggest TEXT, then !discuss."
+
+
+async def test_discuss_starts_the_most_voted_topic_and_says_until_when(chat):
+    _, b = await _two_topics(chat)
+    await start_session(chat)
+    [reply] = await chat.say(HOST, "!discuss", thread_root="$thread")
+    assert (
+        reply.text.splitlines()[0]
+        == f"▶ Now discussing #{b} “Worker ownership transitions” — 8 minutes, until 12:08 UTC."
+    )
+    assert "👍 keep going, 👎 move on" in reply.text
+    assert f"#{b} is already being discussed. 8 minutes left" in await chat.text(HOST, f"!discuss {b}")
+
+
+async def test_discuss_n_closes_the_topic_before_with_its_minutes(chat):
+    a, b = await _two_topics(chat)
+    await start_session(chat)
+    await chat.text(HOST, "!discuss")
+    chat.clock.advance(minutes=6, seconds=20)
+    text = await chat.text(HOST, f"!discuss {a}")
+    assert text.startswith(f"✓ #{b} “Worker ownership transitions” is marked discussed (6 minutes).")
+    assert f"Now discussing #{a}" in text
+    row = await chat.store.fetchone("SELECT status, session, minutes FROM topics WHERE id = ?", (b,))
+    assert tuple(row) == ("discussed", SESSION, 6)
+    assert "There is no topic #99" in await chat.text(HOST, "!discuss 99")
+    assert "already discussed" in await chat.text(HOST, f"!discuss {b}")
+
+
+async def test_discussed_on_the_topic_being_discussed_closes_it_with_its_minutes_and_alone_has_none(chat):
+    a, b = await _two_topics(chat)
+    await start_session(chat)
+    await chat.text(HOST, f"!discuss {a}")
+    chat.clock.advance(minutes=11)
+    assert "Marked" in await chat.text(HOST, f"!discussed {a} good talk")
+    assert "No topic is being discussed" in await chat.text(ALICE, "!timer")
+    assert await chat.store.fetchval("SELECT minutes FROM topics WHERE id = ?", (a,)) == 11
+    await chat.text(HOST, f"!discussed {b}")
+    assert await chat.store.fetchval("SELECT minutes FROM topics WHERE id = ?", (b,)) is None
+
+
+async def test_end_closes_the_topic_being_discussed(chat):
+    a, _ = await _two_topics(chat)
+    await start_session(chat)
+    await chat.text(HOST, f"!discuss {a}")
+    chat.clock.advance(minutes=4)
+    await chat.text(HOST, "!end")
+    assert await chat.store.fetchval("SELECT minutes FROM topics WHERE id = ?", (a,)) == 4
+    assert await chat.store.fetchval("SELECT COUNT(*) FROM discussions WHERE closed_at IS NULL") == 0
+
+
+async def test_timer_shows_adds_and_stops(chat):
+    a, _ = await _two_topics(chat)
+    assert "No topic is being discussed. A host starts one with !discuss." == await chat.text(ALICE, "!timer")
+    await start_session(chat)
+    await chat.text(HOST, f"!discuss {a}")
+    chat.clock.advance(minutes=2, seconds=30)
+    assert await chat.text(ALICE, "!timer") == f"#{a} “Pay equity in small co-ops”: 6 minutes left, until 12:08 UTC."
+    assert "for hosts" in await chat.text(ALICE, "!timer 5m") or "host" in await chat.text(ALICE, "!timer 5m")
+    text = await chat.text(HOST, "!timer 1h30m")
+    assert text.startswith("!timer: 1h30m is more than a timer adds at once") or "at most 60m" in text
+    assert "Added 5m" in await chat.text(HOST, "!timer 5 min")
+    assert "11 minutes left, until 12:13 UTC" in await chat.text(ALICE, "!timer")
+    text = await chat.text(HOST, "!timer off")
+    assert (
+        text == f"Timebox stopped: #{a} “Pay equity in small co-ops” stays the topic until !discuss or !discussed {a}."
+    )
+    assert "no timebox, discussed for 3 minutes. !timer 5m starts one." in await chat.text(ALICE, "!timer")
+    assert "Added 2m" in await chat.text(HOST, "!timer 2m")
+    assert "2 minutes left" in await chat.text(ALICE, "!timer"), "from now, when it had been stopped"
+
+
+async def test_timer_with_a_word_that_is_no_length_gets_the_usage(chat):
+    text = await chat.text(HOST, "!timer soon")
+    assert text.splitlines() == [
+        "!timer: 'soon' is not a length of time (e.g. 5m, 2 min or 1h) or off.",
+        "Usage: !timer [LEAD|off]",
+    ]

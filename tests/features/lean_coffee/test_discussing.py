@@ -1,0 +1,42 @@
+"""The rules of the topic being discussed as hosts change it: minutes, the next topic,
+what !discuss refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.features.lean_coffee import discussing
+from bot.features.lean_coffee.discussing import AlreadyDiscussing, NothingToDiscuss, minutes_spent
+from bot.features.topics.model import NotOpen
+from tests.commands.helpers import SESSION, start_session, suggest
+from tests.conftest import BOB, HOST
+
+T0 = dt.datetime(2026, 12, 10, 8, 0, tzinfo=dt.UTC)
+
+
+def test_minutes_are_rounded_half_up_and_at_least_one():
+    assert minutes_spent(T0, T0 + dt.timedelta(seconds=10)) == 1
+    assert minutes_spent(T0, T0 + dt.timedelta(minutes=2, seconds=29)) == 2
+    assert minutes_spent(T0, T0 + dt.timedelta(minutes=2, seconds=30)) == 3
+    assert minutes_spent(T0, T0 + dt.timedelta(minutes=14)) == 14
+
+
+async def test_discuss_takes_the_most_voted_other_than_the_one_being_discussed(chat):
+    a = await suggest(chat, "apples")
+    b = await suggest(chat, "pears")
+    await chat.text(BOB, f"!vote {a}")
+    await start_session(chat)
+    config, now = chat.services.config, chat.clock.now()
+    started, closed = await discussing.discuss(chat.store, config, now, SESSION, HOST, None)
+    assert started.topic.id == a and closed is None
+    assert started.discussion.ends_at == now + dt.timedelta(minutes=8)
+    with pytest.raises(AlreadyDiscussing):
+        await discussing.discuss(chat.store, config, now, SESSION, HOST, a)
+    started, closed = await discussing.discuss(chat.store, config, now, SESSION, HOST, None)
+    assert started.topic.id == b and closed is not None and closed.topic.id == a and closed.minutes == 1
+    with pytest.raises(NotOpen):
+        await discussing.discuss(chat.store, config, now, SESSION, HOST, a)
+    with pytest.raises(NothingToDiscuss):
+        await discussing.discuss(chat.store, config, now, SESSION, HOST, None)
