@@ -1,7 +1,8 @@
 """`ccc-bot console`: talk to the bot in a terminal, with the same commands and database
 and no homeserver. Reads one command per line (interactively or piped) and prints the
-plain-text replies; files the bot would upload are saved under the state directory, in a
-folder of the person who asked (mode 0700, files 0600), removed when they `!forgetme`."""
+plain-text replies, with a line for the reactions the bot would add under them; files the
+bot would upload are saved under the state directory, in a folder of the person who asked
+(mode 0700, files 0600), removed when they `!forgetme`."""
 
 from __future__ import annotations
 
@@ -55,6 +56,11 @@ def save_file(folder: Path, name: str, data: bytes) -> Path:
 
 def render(reply: Reply, config: Config, user_id: str) -> str:
     out = reply.text
+    if reply.reactions:
+        # In a room they are the bot's reactions under its message, a click on one adds
+        # yours; here there is nothing to click, so the line says what they are for.
+        pills = " ".join(f"[{emoji}]" for emoji in reply.reactions)
+        out = f"{out}\n{pills}  (in the room, react with one of these to answer)"
     if reply.direct_to:
         out = f"[direct message to {reply.direct_to}]\n{out}"
     if reply.file is not None:

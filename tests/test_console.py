@@ -158,3 +158,14 @@ async def test_a_script_piped_into_the_console_is_not_taken_for_a_flood(make_cha
     out = await _console_session(chat, "@alice:console", "!link\n" * 15)
     assert out.count("access code") == 15
     assert "Too many" not in out
+
+
+def test_the_reactions_the_bot_adds_are_shown_under_the_message_as_there_to_click(chat):
+    from bot.console import render
+    from bot.core.model import Reply
+
+    vote = Reply(text="Keep going on topic 3?", reactions=("👍", "👎"))
+    lines = render(vote, chat.services.config, "@alice:console").splitlines()
+    assert lines[0] == "Keep going on topic 3?"
+    assert lines[1].startswith("[👍] [👎]") and "react" in lines[1], lines
+    assert render(Reply(text="Noted."), chat.services.config, "@alice:console") == "Noted.", "none: no line"

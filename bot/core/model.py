@@ -80,7 +80,10 @@ class Reply:
     # A stable key for messages the bot sends on its own (announcements): the adapter
     # derives the transaction id from it, so a resend after a crash is not shown twice.
     key: str | None = None
-    # Emoji the bot adds as reactions to its own message once sent (a vote's 👍 and 👎).
+    # Emoji the bot adds to the message as its own reactions once it is sent, so a click on
+    # one answers (the vote to go on: 👍 👎). Any Reply may carry them; with a stable key
+    # (its own, or the one of the command it answers) each reaction's transaction id comes
+    # from that key and the emoji, so a resend never adds one twice.
     reactions: tuple[str, ...] = ()
 
     @classmethod
@@ -134,27 +137,39 @@ class SentLookup(Protocol):
     took the message, before it was recorded) went out: the Matrix adapter finds its own
     messages by transaction id."""
 
-    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+    async def sent_event(
+        self, room_id: str, key: str, since: dt.datetime, reactions: tuple[str, ...] = ()
+    ) -> str | None:
         """The event a send of `key` put in `room_id` at or after `since`; None if there is
         none. `room_id` may be a person's user id (as in `Reply.direct_to`): the bot's
-        direct-message room with them. LookupError when that could not be found out."""
+        direct-message room with them. The `reactions` the message was sent with
+        (`Reply.reactions`) are added to the event found, as a send of it would have (a
+        crash may have come between the message and them). LookupError when that could
+        not be found out."""
         ...
 
 
 async def went_out(
-    sender: Sender, room_id: str, key: str, since: dt.datetime | None, what: str, log: logging.Logger
+    sender: Sender,
+    room_id: str,
+    key: str,
+    since: dt.datetime | None,
+    what: str,
+    log: logging.Logger,
+    reactions: tuple[str, ...] = (),
 ) -> tuple[str | None, bool]:
     """Whether a send of `key` to `room_id` (a room, or a person for a direct message), left
     pending by a crash since `since` (when it was recorded; None: no record, so no send),
     went out after all: (its event id if the homeserver shows it, whether that was found
-    out). Asked of the sender when it is a `SentLookup`; `what` names the message in the
-    lines logged to `log`, the caller's."""
+    out). Asked of the sender when it is a `SentLookup`, which adds the message's
+    `reactions` to it if it went out; `what` names the message in the lines logged to
+    `log`, the caller's."""
     if not isinstance(sender, SentLookup):
         return None, False
     if since is None:
         return None, True
     try:
-        event_id = await sender.sent_event(room_id, key, since)
+        event_id = await sender.sent_event(room_id, key, since, reactions)
     except LookupError as e:
         log.warning("could not find out whether %s went out: %s", what, e)
         return None, False

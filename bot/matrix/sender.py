@@ -1,6 +1,6 @@
 """Sending: Replies as Matrix events (m.notice, escaped HTML, mentions, relations, uploads,
-direct messages), with transaction ids that make a resend harmless, and retries on
-transient failures; every ErrorResponse is checked."""
+direct messages, the bot's own reactions on them), with transaction ids that make a resend
+harmless, and retries on transient failures; every ErrorResponse is checked."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ SEND_RETRY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 # this long before the send was recorded.
 SENT_LOOKUP_PAGES = 5
 SENT_LOOKUP_SLACK_MS = 60_000
+# Synapse's answer to a second identical reaction by the same sender on the same event.
+DUPLICATE_ANNOTATION = "M_DUPLICATE_ANNOTATION"
 
 
 def txn_id(key: str) -> str:
@@ -114,6 +116,8 @@ class MatrixSender:
         event_id = await self._send_event(room_id, content, key)
         if event_id and reply.anchor:
             await record_anchor(self.store, event_id, room_id, reply.anchor)
+        if event_id and reply.reactions:
+            await self._react(room_id, event_id, reply.reactions, key)
         if event_id and reply.file:
             await self._send_file(room_id, reply, relation, f"{key}:file" if key else None)
         return event_id
@@ -137,8 +141,28 @@ class MatrixSender:
             }
         return {"m.in_reply_to": {"event_id": cmd.event_id}}
 
+    async def _react(self, room_id: str, event_id: str, reactions: tuple[str, ...], key: str | None) -> None:
+        """The bot's own reactions on its message, one m.reaction each. Handed to nio as
+        m.reaction even in an encrypted room, where nio sends it in the clear: as Element
+        and Element X send reactions, so every client shows them and counts a click on
+        one. With the message's key, each one's transaction id comes from that key and its
+        emoji: a resend never adds it twice. One that fails is logged; the message stands."""
+        for emoji in reactions:
+            content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": emoji}}
+            try:
+                await self._send_event(
+                    room_id, content, f"{key}:reaction:{emoji}" if key else None, "m.reaction", f"the {emoji} reaction"
+                )
+            except Exception:  # a reaction is a convenience: never the message's failure
+                log.exception("the %s reaction on %s in %s failed", emoji, event_id, room_id)
+
     async def _send_event(
-        self, room_id: str, content: dict[str, Any], key: str | None, kind: str = "m.room.message"
+        self,
+        room_id: str,
+        content: dict[str, Any],
+        key: str | None,
+        kind: str = "m.room.message",
+        what: str = "a message",
     ) -> str | None:
         # One transaction id for every attempt: a retry after an answer that was lost on
         # the way (a proxy's 502, a dropped connection) is recognised, not shown twice.
@@ -154,28 +178,43 @@ class MatrixSender:
             if isinstance(resp, RoomSendResponse):
                 event_id: str = resp.event_id
                 return event_id
+            if getattr(resp, "status_code", None) == DUPLICATE_ANNOTATION:
+                # The bot's reaction is there already, sent before the homeserver forgot
+                # its transaction id: what was wanted.
+                log.info("%s in %s was there already", what, room_id)
+                return None
             if wait is None or not transient(resp):
-                log.error("sending to %s failed after %d attempt(s): %s", room_id, attempt, describe(resp))
+                log.error("sending %s to %s failed after %d attempt(s): %s", what, room_id, attempt, describe(resp))
                 return None
             # Not sooner than a rate limit asks (when nio gave up waiting it out itself).
             wait = max(wait, (getattr(resp, "retry_after_ms", None) or 0) / 1000)
-            log.warning("sending to %s failed (%s); retrying in %g s", room_id, describe(resp), wait)
+            log.warning("sending %s to %s failed (%s); retrying in %g s", what, room_id, describe(resp), wait)
             await asyncio.sleep(wait)
         return None
 
-    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+    async def sent_event(
+        self, room_id: str, key: str, since: dt.datetime, reactions: tuple[str, ...] = ()
+    ) -> str | None:
         """The event a send of `key` put in `room_id` at or after `since` (a send cut short
         by a crash: the homeserver took it, the bot died before recording it); None if
-        there is none. The homeserver shows the sender the transaction id of its own
-        events, so the bot's messages of the room are read back, newest first, to `since`.
-        A person's user id (a direct message) stands for their recorded direct room: none
-        recorded, none was sent (the room is recorded before a send to it), and none is
-        opened to look. LookupError when the room's history could not be read."""
+        there is none. Found, it gets the `reactions` its send adds (the crash may have come
+        before them), with the same transaction ids. The homeserver shows the sender the
+        transaction id of its own events, so the bot's messages of the room are read back,
+        newest first, to `since`. A person's user id (a direct message) stands for their
+        recorded direct room: none recorded, none was sent (the room is recorded before a
+        send to it), and none is opened to look. LookupError when the room's history could
+        not be read."""
         if room_id.startswith("@"):
             direct = await self.store.get_meta(dm_key(room_id))
             if direct is None:
                 return None
             room_id = direct
+        event_id = await self._find_sent(room_id, key, since)
+        if event_id is not None and reactions:
+            await self._react(room_id, event_id, reactions, key)
+        return event_id
+
+    async def _find_sent(self, room_id: str, key: str, since: dt.datetime) -> str | None:
         wanted = txn_id(key)
         # A little before `since`: the homeserver's clock and the bot's may differ slightly.
         oldest = int(since.timestamp() * 1000) - SENT_LOOKUP_SLACK_MS

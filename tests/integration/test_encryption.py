@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+import uuid
 
-from nio import MegolmEvent, RoomMessage, RoomMessageNotice, RoomSendResponse
+from nio import MegolmEvent, ReactionEvent, RoomMessage, RoomMessageNotice, RoomSendResponse
+from nio.api import Api, RelationshipType
 
-from .botproc import encrypted_room_with_bot, relates
+from .botproc import ENCRYPTION, encrypted_room_with_bot, relates
 from .helpers import prime, wait_for_event
 
 
@@ -99,3 +102,86 @@ async def test_mydata_arrives_as_an_encrypted_file_in_an_encrypted_direct_messag
         assert data["user_id"] == alice.user_id and data["timezone"] == "Europe/Lisbon"
     finally:
         bot.stop()
+
+
+def annotation(event_id: str, key: str) -> dict:
+    return {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": key}}
+
+
+def votes_of(listing: str, number: str) -> str:
+    """The line of `!topics` that shows topic `number`."""
+    [line] = [line for line in listing.splitlines() if line.startswith(f"{number} ")]
+    return line
+
+
+async def test_a_thumbs_up_on_a_topic_in_an_encrypted_room_votes_in_the_clear_and_encrypted(
+    synapse, make_user, tmp_path
+):
+    """Element and Element X send a reaction in an encrypted room as a plain m.reaction (its
+    relation must stay readable); a client may also encrypt it, with m.relates_to kept in
+    the clear. Either way it reaches the bot and votes."""
+    alice, bot, bot_id, room_id, _ = await encrypted_room_with_bot(synapse, make_user, tmp_path)
+    try:
+        topics = []
+        for title in ("Sharing invoices between cooperatives", "A common pay scale"):
+            confirmation = await ask_encrypted(alice, room_id, bot_id, f"!suggest {title}")
+            assert not isinstance(confirmation, MegolmEvent) and "Added" in confirmation.body, confirmation
+            found = re.search(r"#\d+", confirmation.body)
+            assert found, confirmation.body
+            topics.append((found.group(), confirmation.event_id))
+        (clear, clear_target), (hidden, hidden_target) = topics
+        listing = await ask_encrypted(alice, room_id, bot_id, "!topics")
+        assert "0 votes" in votes_of(listing.body, clear) and "0 votes" in votes_of(listing.body, hidden)
+
+        sent = await alice.room_send(room_id, "m.reaction", annotation(clear_target, "👍"))
+        assert isinstance(sent, RoomSendResponse), sent
+        # As a client that encrypts reactions sends one: the megolm session is alice's,
+        # shared with the bot by her commands; only the relation is left in the clear.
+        kind, content = alice.encrypt(room_id, "m.reaction", annotation(hidden_target, "👍"))
+        assert kind == "m.room.encrypted" and content["m.relates_to"]["event_id"] == hidden_target
+        method, path, data = Api.room_send(alice.access_token, room_id, kind, content, uuid.uuid4())
+        answer = await alice.send(method, path, data)
+        assert answer.status == 200, await answer.text()
+
+        # The bot handles a room's events in order: both are counted before !topics is answered.
+        listing = await ask_encrypted(alice, room_id, bot_id, "!topics")
+        assert not isinstance(listing, MegolmEvent), listing
+        assert "1 vote" in votes_of(listing.body, clear), listing.body
+        assert "1 vote" in votes_of(listing.body, hidden), listing.body
+        assert "Traceback" not in bot.output(), bot.output()[-4000:]
+    finally:
+        bot.stop()
+
+
+async def test_the_bots_reactions_in_an_encrypted_room_are_sent_as_element_sends_them(make_user, tmp_path):
+    """A Reply with reactions, sent by the bot's sender with end-to-end encryption on: the
+    message is encrypted, its reactions are plain m.reaction (as Element's), one each even
+    when the reply is sent twice."""
+    from bot.core.model import Reply
+    from bot.matrix.sender import MatrixSender
+    from bot.storage.store import Store
+
+    alice = await make_user("alice", e2e=True)
+    bot = await make_user("bot", e2e=True)
+    for client in (alice, bot):
+        await client.keys_upload()
+    created = await alice.room_create(name="Private co-op chat", invite=[bot.user_id], initial_state=[ENCRYPTION])
+    room_id = created.room_id
+    assert (await bot.join(room_id)).room_id == room_id
+    await prime(bot)  # nio encrypts only for rooms it has synced
+    await prime(alice)
+    store = await Store.open(tmp_path / "react.sqlite3")
+    try:
+        reply = Reply(text="Keep going?", room_id=room_id, key="vote:encrypted", reactions=("👍", "👎"))
+        event_id = await MatrixSender(bot, store).send(reply)
+        assert event_id and await MatrixSender(bot, store).send(reply) == event_id
+    finally:
+        await store.close()
+    message = await wait_for_event(alice, room_id, lambda e: e.event_id == event_id, 30)
+    assert isinstance(message, RoomMessageNotice) and message.decrypted, "the message itself is encrypted"
+    reactions = [
+        event async for event in alice.room_get_event_relations(room_id, event_id, RelationshipType.annotation)
+    ]
+    assert all(isinstance(e, ReactionEvent) and e.sender == bot.user_id for e in reactions), reactions
+    assert all(e.source["type"] == "m.reaction" for e in reactions), "in the clear, as Element sends them"
+    assert sorted(e.key for e in reactions) == ["👍", "👎"], "each once, as Element shows and counts them"

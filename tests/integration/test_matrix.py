@@ -262,3 +262,55 @@ async def test_a_send_cut_short_by_a_crash_is_found_again_by_its_transaction_id(
             await again.close()
     finally:
         await store.close()
+
+
+async def test_a_reply_with_reactions_arrives_with_them_once_however_often_it_is_sent(make_user, tmp_path):
+    """The vote to go on arrives with 👍 and 👎 on it, the bot's own, so a click votes:
+    sent twice (a resend after a crash), each is there once; a message found sent after a
+    crash that came before its reactions gets them, once."""
+    import datetime as dt
+
+    from nio.api import RelationshipType
+
+    from bot.core.model import Reply
+    from bot.matrix.sender import MatrixSender
+    from bot.storage.store import Store
+
+    bot = await make_user("bot")
+    alice = await make_user("alice")
+    created = await bot.room_create(name="Reactions", invite=[alice.user_id])
+    assert isinstance(created, RoomCreateResponse), created
+    room_id = created.room_id
+    assert isinstance(await alice.join(room_id), JoinResponse)
+
+    async def reactions_on(event_id: str) -> list[tuple[str, str]]:
+        """As Element reads them: the event's annotations from the homeserver."""
+        events = [e async for e in alice.room_get_event_relations(room_id, event_id, RelationshipType.annotation)]
+        return sorted((event.sender, event.source["content"]["m.relates_to"]["key"]) for event in events)
+
+    store = await Store.open(tmp_path / "react.sqlite3")
+    try:
+        vote = Reply(text="Keep going on topic 3?", room_id=room_id, key="vote:3:1", reactions=("👍", "👎"))
+        event_id = await MatrixSender(bot, store).send(vote)
+        assert event_id
+        assert await reactions_on(event_id) == [(bot.user_id, "👍"), (bot.user_id, "👎")]
+        # Restarted (a new client on the same login), the same reply is sent again.
+        again = AsyncClient(bot.homeserver, bot.user_id, device_id=bot.device_id)
+        again.restore_login(bot.user_id, bot.device_id, bot.access_token)
+        try:
+            restarted = MatrixSender(again, store)
+            assert await restarted.send(vote) == event_id, "the message is not shown twice"
+            assert await reactions_on(event_id) == [(bot.user_id, "👍"), (bot.user_id, "👎")]
+
+            # The bot died after the homeserver took a message, before its reactions.
+            since = dt.datetime.now(dt.UTC)
+            cut_short = Reply(text="Keep going on topic 4?", room_id=room_id, key="vote:4:1")
+            found = await MatrixSender(bot, store).send(cut_short)
+            assert found and await reactions_on(found) == []
+            for _ in range(2):  # found once, then once more after another crash
+                assert await restarted.sent_event(room_id, "vote:4:1", since, ("👍", "👎")) == found
+                assert await reactions_on(found) == [(bot.user_id, "👍"), (bot.user_id, "👎")]
+        finally:
+            await again.close()
+    finally:
+        await store.close()

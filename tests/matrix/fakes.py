@@ -176,6 +176,11 @@ class Homeserver:
     def said_in(self, room_id: str) -> list[str]:
         return [c["body"] for r, c in self.sent if r == room_id and c.get("msgtype") == "m.notice"]
 
+    def reactions_on(self, event_id: str) -> list[str]:
+        """The keys of the bot's reactions (m.reaction, m.annotation) on `event_id`, as shown."""
+        relations = [e["content"].get("m.relates_to") or {} for e in self._events if e["type"] == "m.reaction"]
+        return [r["key"] for r in relations if r.get("rel_type") == "m.annotation" and r.get("event_id") == event_id]
+
 
 def sync_of(
     room_id: str,

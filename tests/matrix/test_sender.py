@@ -2,6 +2,7 @@
 stand-in homeserver (tests/matrix/fakes.py)."""
 
 import asyncio
+import dataclasses
 import datetime as dt
 import types
 
@@ -120,6 +121,101 @@ async def test_a_send_cut_short_is_found_by_its_transaction_id_in_its_room_or_th
     # No direct room with Bob, so no direct message to him went out: nothing to read.
     assert await restarted.sent_event(BOB, "remind:bob:x:1h", since) is None
     assert homeserver.read == [dm, dm, ROOM, ROOM] and homeserver.created == [dm], "none opened to look"
+
+
+# --- the bot's own reactions on what it sends (the vote to go on) -------------------------
+
+
+def vote(key: str | None = "vote:topic-3:1") -> Reply:
+    return Reply.of(Text("Keep going?"), room_id=ROOM, key=key, reactions=("👍", "👎"))
+
+
+async def test_a_reply_arrives_with_its_reactions_and_a_resend_adds_none_twice(chat, homeserver):
+    event_id = await MatrixSender(homeserver, chat.store).send(vote())
+    assert event_id and homeserver.reactions_on(event_id) == ["👍", "👎"]
+    # Sent again after a crash (its send was not recorded): the same transaction ids.
+    assert await MatrixSender(homeserver, chat.store).send(vote()) == event_id
+    assert homeserver.said_in(ROOM) == ["Keep going?"] and homeserver.reactions_on(event_id) == ["👍", "👎"]
+    _, thumbs_up = homeserver.sent[1]
+    assert thumbs_up == {"m.relates_to": {"rel_type": "m.annotation", "event_id": event_id, "key": "👍"}}
+
+
+async def test_an_answer_to_a_command_keeps_its_reactions_once_when_the_command_is_handled_again(chat, homeserver):
+    reply = Reply.of(Text("Keep going?"), reactions=("👍",))
+    await MatrixSender(homeserver, chat.store).send_all([reply], command())
+    await MatrixSender(homeserver, chat.store).send_all([reply], command())
+    [(_, message), (_, reaction)] = homeserver.sent
+    assert message["body"] == "Keep going?" and reaction["m.relates_to"]["key"] == "👍"
+
+
+async def test_a_reply_without_a_key_gets_its_reactions_on_each_message_sent(chat, homeserver):
+    first = await MatrixSender(homeserver, chat.store).send(vote(key=None))
+    second = await MatrixSender(homeserver, chat.store).send(vote(key=None))
+    assert first != second, "no key: each send is a message of its own"
+    assert homeserver.reactions_on(first) == homeserver.reactions_on(second) == ["👍", "👎"]
+
+
+async def test_in_an_encrypted_room_reactions_are_sent_as_element_sends_them(chat, homeserver):
+    """Element (and Element X) send m.reaction in the clear in an encrypted room, as nio
+    does: the sender hands nio an m.reaction, never an encrypted event of its own."""
+    homeserver.rooms[ROOM].encrypted = True
+    event_id = await MatrixSender(homeserver, chat.store).send(vote())
+    assert event_id and homeserver.reactions_on(event_id) == ["👍", "👎"]
+
+
+async def test_a_reaction_is_retried_like_the_message_with_the_same_transaction_id(chat, homeserver, quick_retries):
+    homeserver.failures = [None, error(502), ConnectionResetError()]
+    event_id = await MatrixSender(homeserver, chat.store).send(vote())
+    assert event_id and homeserver.reactions_on(event_id) == ["👍", "👎"]
+    assert homeserver.attempts[1] == homeserver.attempts[2] == homeserver.attempts[3] != homeserver.attempts[0]
+    assert quick_retries == [1.0, 2.0]
+
+
+async def test_a_failed_reaction_is_logged_and_the_message_stands(chat, homeserver, caplog):
+    homeserver.failures = [None, error(403, "M_FORBIDDEN")]
+    event_id = await MatrixSender(homeserver, chat.store).send(vote())
+    assert event_id is not None, "the message went out: its send succeeded"
+    assert homeserver.reactions_on(event_id) == ["👎"]
+    assert "M_FORBIDDEN" in caplog.text and "👍" in caplog.text
+
+
+async def test_a_reaction_that_breaks_unexpectedly_is_logged_and_the_message_stands(chat, homeserver, caplog):
+    homeserver.failures = [None, RuntimeError("nio broke")]
+    event_id = await MatrixSender(homeserver, chat.store).send(vote())
+    assert event_id is not None and homeserver.reactions_on(event_id) == ["👎"]
+    assert "nio broke" in caplog.text
+
+
+async def test_a_reaction_the_homeserver_already_has_is_not_an_error(chat, homeserver, caplog):
+    """Synapse refuses a second identical reaction by the bot (once it has forgotten the
+    transaction id): it is there, which is what was wanted."""
+    homeserver.failures = [None, error(400, "M_DUPLICATE_ANNOTATION")]
+    event_id = await MatrixSender(homeserver, chat.store).send(vote())
+    assert event_id is not None
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")], caplog.text
+    assert len(homeserver.attempts) == 3, "not retried"
+
+
+async def test_a_message_found_sent_after_a_crash_gets_its_reactions_once(chat, homeserver):
+    since = chat.clock.now()
+    # The bot died after the homeserver took the message, before its reactions went out.
+    event_id = await MatrixSender(homeserver, chat.store).send(dataclasses.replace(vote(), reactions=()))
+    assert event_id and homeserver.reactions_on(event_id) == []
+    restarted = MatrixSender(homeserver, chat.store)
+    assert await restarted.sent_event(ROOM, "vote:topic-3:1", since, ("👍", "👎")) == event_id
+    assert homeserver.reactions_on(event_id) == ["👍", "👎"]
+    # Looked for once more (another crash): the same transaction ids, none added twice.
+    assert await restarted.sent_event(ROOM, "vote:topic-3:1", since, ("👍", "👎")) == event_id
+    assert homeserver.reactions_on(event_id) == ["👍", "👎"]
+    # Its reactions are not taken for the message itself.
+    assert await restarted.sent_event(ROOM, "vote:topic-3:2", since, ("👍",)) is None
+
+
+async def test_a_message_found_sent_and_its_reactions_sent_before_the_crash_gets_none_twice(chat, homeserver):
+    since = chat.clock.now()
+    event_id = await MatrixSender(homeserver, chat.store).send(vote())
+    assert await MatrixSender(homeserver, chat.store).sent_event(ROOM, "vote:topic-3:1", since, ("👍", "👎"))
+    assert homeserver.reactions_on(event_id) == ["👍", "👎"]
 
 
 # --- uploads -----------------------------------------------------------------------------

@@ -74,7 +74,9 @@ class FakeSender:
             raise Crash()
         return event_id
 
-    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+    async def sent_event(
+        self, room_id: str, key: str, since: dt.datetime, reactions: tuple[str, ...] = ()
+    ) -> str | None:
         """As the Matrix adapter finds its own messages by transaction id in the room."""
         if self.server.unreadable:
             raise LookupError("the room's history could not be read")

@@ -126,7 +126,9 @@ class Homeserver:
             raise Crash(key)
         return f"$ev{list(self.shown).index(key)}"
 
-    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+    async def sent_event(
+        self, room_id: str, key: str, since: dt.datetime, reactions: tuple[str, ...] = ()
+    ) -> str | None:
         """As the Matrix adapter finds a send cut short among its own messages (a person's
         user id stands for the direct room with them)."""
         when, reply = self.shown.get(key, (None, None))

@@ -56,7 +56,9 @@ class DirectMessages:
             raise Crash  # the process dies after the send, before the mark
         return event_id
 
-    async def sent_event(self, room_id: str, key: str, since: dt.datetime) -> str | None:
+    async def sent_event(
+        self, room_id: str, key: str, since: dt.datetime, reactions: tuple[str, ...] = ()
+    ) -> str | None:
         """As the Matrix adapter finds its own messages by transaction id; a person's user
         id stands for the bot's direct chat with them."""
         if self.unreadable:
