@@ -156,7 +156,15 @@ class LeanCoffee:
     async def _send(self, post: Post, now: dt.datetime) -> None:
         key = post_key(post)
         if now > post.at + self._grace:
-            event_id, _checked = await went_out(self.sender, post.room_id, key, post.at, f"post {key}", log)
+            # Not sent now; but a send cut short by a crash may have gone out: then it is
+            # recorded sent, and a vote keeps its anchor and reactions, so its count holds.
+            vote = post.kind is PostKind.VOTE
+            event_id, _checked = await went_out(
+                self.sender, post.room_id, key, post.at, f"post {key}", log, VOTE_KEYS if vote else ()
+            )
+            if event_id is not None and vote:
+                anchor = Anchor(VOTE_ANCHOR, f"{post.discussion_id}:{post.round}")
+                await reactions.record_anchor(self.store, event_id, post.room_id, anchor)
             if event_id is None:
                 log.warning(
                     "Lean Coffee post %s was due at %s and is past its grace window: skipped", key, post.at.isoformat()
