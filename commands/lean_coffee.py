@@ -10,7 +10,7 @@ from bot.core.arguments import Rest, UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Reply, Role
-from bot.core.registry import CommandError, CommandGroup
+from bot.core.registry import CommandError, CommandGroup, Switch
 from bot.core.text import Text, plural
 from bot.core.typed_time import read_duration
 from bot.core.weekly import format_duration
@@ -28,6 +28,15 @@ from commands.session_common import in_every_thread
 from commands.topics import explain, topic_label
 
 group = CommandGroup("lean_coffee")
+
+
+def _turned_off(p: str) -> Text:
+    text = Text("Lean Coffee timeboxes are turned off for this conference. Mark topics discussed with ")
+    return text.code(f"{p}discussed N").add(".")
+
+
+# `lean_coffee.enabled = false`: no !discuss, no !timer (the topics are marked with !discussed).
+LEAN_COFFEE = Switch("lean_coffee.enabled", off=_turned_off)
 
 # Longest a single !timer may add.
 MAX_ADDED = dt.timedelta(minutes=60)
@@ -62,6 +71,7 @@ async def _not_yours_to_run(ctx: Context) -> Reply | None:
     role=Role.HOST,
     help="Start discussing topic N (default: the most-voted open topic) with its timebox",
     refused=_not_yours_to_run,
+    switch=LEAN_COFFEE,
 )
 async def discuss(ctx: Context, topic: int | None = None) -> list[Reply]:
     session = await running_hosted(ctx, f"Start one with {ctx.prefix}start, then {ctx.prefix}discuss a topic.")
@@ -110,6 +120,7 @@ def started_text(ctx: Context, started: Now) -> Text:
     "timer",
     usage="[LEAD|off]",
     help="The time left for the topic being discussed; hosts add time (5m) or stop it (off)",
+    switch=LEAN_COFFEE,
 )
 async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
     p = ctx.prefix

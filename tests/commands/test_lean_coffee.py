@@ -4,7 +4,7 @@ anyone sees the time left with !timer, hosts add time or stop it."""
 from __future__ import annotations
 
 from tests.commands.helpers import SESSION, start_session, suggest
-from tests.conftest import ALICE, BOB, HOST
+from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 
 async def _two_topics(chat) -> tuple[int, int]:
@@ -99,3 +99,34 @@ async def test_timer_with_a_word_that_is_no_length_gets_the_usage(chat):
         "!timer: 'soon' is not a length of time (e.g. 5m, 2 min or 1h) or off.",
         "Usage: !timer [LEAD|off]",
     ]
+
+
+# --- lean_coffee.enabled = false ---------------------------------------------------------------
+
+OFF_LINE = "Lean Coffee timeboxes are turned off for this conference. Mark topics discussed with !discussed N."
+
+
+async def test_with_lean_coffee_off_discuss_and_timer_are_not_offered_and_say_why(make_chat, make_config):
+    chat = await make_chat(make_config(lean_coffee={"enabled": False}))
+    helped = await chat.text(ORGANISER, "!help")
+    assert "!discussed N" in helped
+    assert "!discuss [N]" not in helped and "!timer" not in helped
+    for who, typed, name in [
+        (HOST, "!discuss", "!discuss"),
+        (HOST, "!discuss 3", "!discuss"),
+        (ALICE, "!discuss", "!discuss"),
+        (ALICE, "!timer", "!timer"),
+        (HOST, "!timer 5m", "!timer"),
+        (ALICE, "!help discuss", "!discuss"),
+        (ALICE, "!help !timer", "!timer"),
+    ]:
+        assert await chat.text(who, typed) == f"{name} is not available: {OFF_LINE}", typed
+    # A near miss is never pointed to a command that is off.
+    assert "!timer" not in await chat.text(HOST, "!timr")
+    assert "!discuss " not in await chat.text(HOST, "!discus") + " "
+
+
+async def test_with_lean_coffee_on_help_shows_discuss_and_timer(chat):
+    helped = await chat.text(HOST, "!help")
+    assert "!discuss [N]" in helped and "!timer" in helped
+    assert (await chat.text(HOST, "!help discuss")).startswith("!discuss [N]")
