@@ -40,6 +40,8 @@ def _turned_off(p: str) -> Text:
 # `lean_coffee.enabled = false`: no !discuss, no !timer (the topics are marked with !discussed).
 LEAN_COFFEE = Switch("lean_coffee.enabled", off=_turned_off)
 
+# A bare !discuss this soon after a topic started does not move on from it.
+JUST_STARTED = dt.timedelta(minutes=1)
 # Longest a single !timer may add.
 MAX_ADDED = dt.timedelta(minutes=60)
 
@@ -84,6 +86,8 @@ async def discuss(ctx: Context, typed: Rest | None = None) -> list[Reply]:
         ctx, f"Start one with {ctx.prefix}start, then {ctx.prefix}discuss a topic.", what="run its topics"
     )
     now = ctx.clock.now()
+    if topic is None:
+        await _not_just_started(ctx, now)
     try:
         started, closed = await discussing.discuss(ctx.store, ctx.config, now, session, ctx.sender, topic)
     except NothingToDiscuss:
@@ -101,6 +105,20 @@ async def discuss(ctx: Context, typed: Rest | None = None) -> list[Reply]:
     text.extend(started_text(ctx, started))
     root = await repository.thread_root(ctx.store, session, ctx.message.room_id)
     return await in_every_thread(ctx, session, text, root)
+
+
+async def _not_just_started(ctx: Context, now: dt.datetime) -> None:
+    """A bare `!discuss` within a minute of the topic's start is a second host's (or a
+    repeated) `!discuss` for the same move, not a wish to skip it: refused, naming how to
+    move on anyway."""
+    current = await discussing.now_discussed(ctx.store)
+    if current is None or now - current.discussion.started_at >= JUST_STARTED:
+        return
+    ago = plural(max(1, int((now - current.discussion.started_at).total_seconds())), "second")
+    following = await discussing.next_topic(ctx.store, current.topic.id)
+    text = Text().extend(topic_label(current.topic)).add(f" was started {ago} ago. To move on from it already, ")
+    text.add("name the next topic: ").code(f"{ctx.prefix}discuss {following.id if following else 'N'}").add(".")
+    raise CommandError(text.plain)
 
 
 def _one_topic(typed: str | None, p: str) -> int | None:

@@ -212,3 +212,23 @@ async def test_help_says_what_discuss_and_timer_do_in_the_words_typed(chat):
         "The time left for the topic being discussed; its hosts add time (5m, up to 60m at once) "
         "or stop the timebox (off).",
     ]
+
+
+async def test_discuss_typed_twice_at_once_does_not_skip_the_topic_just_started(chat):
+    """Two hosts (or one, twice) type !discuss in the same moment: the second does not mark
+    the topic the first just started discussed after a few seconds."""
+    a, b = await _two_topics(chat)
+    await start_session(chat)
+    await chat.text(HOST, "!discuss")
+    chat.clock.advance(seconds=20)
+    assert await chat.text(ORGANISER, "!discuss") == (
+        f"#{b} “Worker ownership transitions” was started 20 seconds ago. "
+        f"To move on from it already, name the next topic: !discuss {a}."
+    )
+    assert f"#{b} “Worker ownership transitions”: 8 minutes left" in await chat.text(ALICE, "!timer")
+    assert f"Now discussing #{a}" in await chat.text(ORGANISER, f"!discuss {a}"), "named, it moves on"
+    c = await suggest(chat, "Onboarding new members")
+    chat.clock.advance(minutes=1)
+    text = await chat.text(HOST, "!discuss")
+    assert f"#{a} “Pay equity in small co-ops” is marked discussed (1 minute)" in text, "a minute on, it moves on"
+    assert f"Now discussing #{c}" in text
