@@ -57,7 +57,7 @@ async def open_services(
         config=config,
         store=store,
         clock=clock,
-        registry=build_registry(),
+        registry=build_registry(config),
         # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
         charts=Charts(),
         # A volunteer (!host) is a host of the session they volunteered for.

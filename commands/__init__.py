@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.config import Config
 from bot.core.registry import CommandGroup, Registry
 from commands import (
     agenda,
@@ -43,5 +44,6 @@ GROUPS: tuple[CommandGroup, ...] = (
 )
 
 
-def build_registry() -> Registry:
-    return Registry(GROUPS, meanings.MEANINGS)
+def build_registry(config: Config | None = None) -> Registry:
+    """The commands as `config` turns them on (without one: every command declared)."""
+    return Registry(GROUPS, meanings.MEANINGS, config)

@@ -21,16 +21,16 @@ from commands.wording import listed_text
 group = CommandGroup("discussed")
 
 
-async def running_hosted(ctx: Context, otherwise: str) -> str:
+async def running_hosted(ctx: Context, otherwise: str, what: str = "mark its topics") -> str:
     """The running session, which the asker must host (sessions.hosts.hosts): having
     volunteered for another session whose start window is open makes a host, but not of
-    this one."""
+    this one (else who may `what` it)."""
     session = await repository.running_session(ctx.store)
     if session is None:
         raise CommandError(f"No session is running. {otherwise}")
     organiser = ctx.services.is_organiser(ctx.sender, ctx.message.room_id)
     if not await hosts.hosts(ctx.store, ctx.config, ctx.sender, session, organiser=organiser):
-        raise CommandError(await not_your_session(ctx, session, "mark its topics"))
+        raise CommandError(await not_your_session(ctx, session, what))
     return session
 
 

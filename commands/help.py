@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.dispatcher import PUNCTUATION_AFTER_NAME, Context, did_you_mean
+from bot.core.dispatcher import PUNCTUATION_AFTER_NAME, Context, did_you_mean, switched_off_reply
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
@@ -40,6 +40,8 @@ async def help(ctx: Context, command: str | None = None) -> Reply:
         return ctx.reply(text)
 
     spec = registry.get(name)
+    if spec is None and (off := registry.switched_off(name)) is not None:
+        return switched_off_reply(off, p)
     if spec is None:
         text = Text("There is no command ").code(f"{p}{clean(name, 32)}").add(".")
         did_you_mean(text, registry.suggest(name, ctx.role), p)

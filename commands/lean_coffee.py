@@ -5,13 +5,15 @@ an extension, the move to the next topic)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from bot.core.arguments import Rest, UsageError
+from bot.core.arguments import Rest, UsageError, convert
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Reply, Role
-from bot.core.registry import CommandError, CommandGroup
-from bot.core.text import Text, plural
+from bot.core.numbers import leading_numbers
+from bot.core.registry import CommandError, CommandGroup, Switch
+from bot.core.text import Text, clean, plural
 from bot.core.typed_time import read_duration
 from bot.core.weekly import format_duration
 from bot.features.lean_coffee import discussing
@@ -29,6 +31,17 @@ from commands.topics import explain, topic_label
 
 group = CommandGroup("lean_coffee")
 
+
+def _turned_off(p: str) -> Text:
+    text = Text("Lean Coffee timeboxes are turned off for this conference. Mark topics discussed with ")
+    return text.code(f"{p}discussed N").add(".")
+
+
+# `lean_coffee.enabled = false`: no !discuss, no !timer (the topics are marked with !discussed).
+LEAN_COFFEE = Switch("lean_coffee.enabled", off=_turned_off)
+
+# A bare !discuss this soon after a topic started does not move on from it.
+JUST_STARTED = dt.timedelta(minutes=1)
 # Longest a single !timer may add.
 MAX_ADDED = dt.timedelta(minutes=60)
 
@@ -60,12 +73,21 @@ async def _not_yours_to_run(ctx: Context) -> Reply | None:
     "discuss",
     usage="[N]",
     role=Role.HOST,
-    help="Start discussing topic N (default: the most-voted open topic) with its timebox",
+    help=(
+        "Start discussing topic N (default: the most-voted open topic) for a timebox; "
+        "the topic discussed before is marked discussed"
+    ),
     refused=_not_yours_to_run,
+    switch=LEAN_COFFEE,
 )
-async def discuss(ctx: Context, topic: int | None = None) -> list[Reply]:
-    session = await running_hosted(ctx, f"Start one with {ctx.prefix}start, then {ctx.prefix}discuss a topic.")
+async def discuss(ctx: Context, typed: Rest | None = None) -> list[Reply]:
+    topic = _one_topic(typed, ctx.prefix)
+    session = await running_hosted(
+        ctx, f"Start one with {ctx.prefix}start, then {ctx.prefix}discuss a topic.", what="run its topics"
+    )
     now = ctx.clock.now()
+    if topic is None:
+        await _not_just_started(ctx, now)
     try:
         started, closed = await discussing.discuss(ctx.store, ctx.config, now, session, ctx.sender, topic)
     except NothingToDiscuss:
@@ -83,6 +105,41 @@ async def discuss(ctx: Context, topic: int | None = None) -> list[Reply]:
     text.extend(started_text(ctx, started))
     root = await repository.thread_root(ctx.store, session, ctx.message.room_id)
     return await in_every_thread(ctx, session, text, root)
+
+
+async def _not_just_started(ctx: Context, now: dt.datetime) -> None:
+    """A bare `!discuss` within a minute of the topic's start is a second host's (or a
+    repeated) `!discuss` for the same move, not a wish to skip it: refused, naming how to
+    move on anyway."""
+    current = await discussing.now_discussed(ctx.store)
+    if current is None or now - current.discussion.started_at >= JUST_STARTED:
+        return
+    ago = plural(max(1, int((now - current.discussion.started_at).total_seconds())), "second")
+    following = await discussing.next_topic(ctx.store, current.topic.id)
+    text = Text().extend(topic_label(current.topic)).add(f" was started {ago} ago. To move on from it already, ")
+    text.add("name the next topic: ").code(f"{ctx.prefix}discuss {following.id if following else 'N'}").add(".")
+    raise CommandError(text.plain)
+
+
+def _one_topic(typed: str | None, p: str) -> int | None:
+    """The topic `!discuss` names (`3`, `#3`), None for the most-voted; several (`3, 4`)
+    are refused whole: a topic is discussed one at a time."""
+    if typed is None:
+        return None
+    leading = leading_numbers(typed)
+    if len(leading.numbers) > 1:
+        first, then = leading.numbers[:2]
+        raise UsageError(
+            f"one topic at a time — {p}discuss {first} now, {p}discuss {then} after it; nothing was started"
+        )
+    if not leading.numbers:
+        word = typed.split()[0]
+        convert(int, word, "N")  # says what is wrong with it: below zero, too large...
+        raise UsageError(f"N: {clean(word, 40)!r} is not a number")
+    rest = leading.rest.rstrip(".!?…")  # `!discuss 3.`: a full stop is no extra word
+    if rest:
+        raise UsageError(f"unexpected {clean(rest, 40)!r}")
+    return leading.numbers[0]
 
 
 def closed_line(closed: Closed) -> Text:
@@ -109,7 +166,11 @@ def started_text(ctx: Context, started: Now) -> Text:
 @group.command(
     "timer",
     usage="[LEAD|off]",
-    help="The time left for the topic being discussed; hosts add time (5m) or stop it (off)",
+    help=(
+        "The time left for the topic being discussed; its hosts add time (5m, up to 60m at once) "
+        "or stop the timebox (off)"
+    ),
+    switch=LEAN_COFFEE,
 )
 async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
     p = ctx.prefix
@@ -118,15 +179,14 @@ async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
         if found is None:
             raise CommandError(f"No topic is being discussed. A host starts one with {p}discuss.")
         return ctx.reply(Text().extend(topic_label(found.topic)).add(": ").extend(await _time_left(ctx, found)))
-    word = typed.strip().lower()
-    lead = None if word in ("off", "stop") else read_duration(typed)
-    if word not in ("off", "stop") and (lead is None or lead <= dt.timedelta(0)):
-        raise UsageError(f"{typed.strip()!r} is not a length of time (e.g. 5m, 2 min or 1h) or off.")
-    if lead is not None and lead > MAX_ADDED:
-        raise UsageError(f"{format_duration(lead)} is more than a timer adds at once (at most 60m).")
-    await running_hosted(ctx, f"Start one with {p}start, then {p}discuss a topic.")
+    lead = _lead(typed)
+    await running_hosted(ctx, f"Start one with {p}start, then {p}discuss a topic.", what="change its timer")
     try:
         if lead is None:
+            before = await discussing.now_discussed(ctx.store)
+            if before is not None and before.discussion.ends_at is None:
+                text = Text("No timebox is running: ").extend(topic_label(before.topic))
+                return ctx.reply(_stays(text, p, before.topic.id))
             found = await discussing.stop_timer(ctx.store)
         else:
             found = await discussing.add_time(ctx.store, ctx.clock.now(), lead)
@@ -135,10 +195,36 @@ async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
     ctx.services.schedule_changed()
     label = topic_label(found.topic)
     if lead is None:
-        text = Text("Timebox stopped: ").extend(label).add(" stays the topic until ").code(f"{p}discuss")
-        return ctx.reply(text.add(" or ").code(f"{p}discussed {found.topic.id}").add("."))
+        return ctx.reply(_stays(Text("Timebox stopped: ").extend(label), p, found.topic.id))
     text = Text(f"Added {format_duration(lead)}: ").extend(label).add(" — ").extend(await _time_left(ctx, found))
     return ctx.reply(text)
+
+
+def _lead(typed: str) -> dt.timedelta | None:
+    """The time `!timer` adds, as people type it (`5m`, `+5m`, `5 minutes`, `5`: a bare
+    number is minutes), or None for `off`/`stop`; UsageError for what adds no time or more
+    than MAX_ADDED."""
+    shown = typed.strip()
+    if shown.lower() in ("off", "stop"):
+        return None
+    if shown.startswith("-"):
+        raise UsageError("a timer only adds time (5m); off stops the timebox")
+    length = shown.removeprefix("+").strip()
+    lead = dt.timedelta(minutes=int(length)) if re.fullmatch(r"\d{1,6}", length) else read_duration(length)
+    if lead is None:
+        raise UsageError(f"{clean(shown, 40)!r} is not a length of time (e.g. 5m, 2 min or 1h) or off")
+    if length.isdigit():
+        shown = minutes_text(int(length))
+    if lead <= dt.timedelta(0):
+        raise UsageError(f"{clean(shown, 40)} adds no time; give a length such as 5m, or off")
+    if lead > MAX_ADDED:
+        raise UsageError(f"{clean(shown, 40)} is more than a timer adds at once (at most 60m)")
+    return lead
+
+
+def _stays(text: Text, p: str, topic: int) -> Text:
+    """`text` and that the topic stays current until a host moves on or marks it."""
+    return text.add(" stays the topic until ").code(f"{p}discuss").add(" or ").code(f"{p}discussed {topic}").add(".")
 
 
 async def _time_left(ctx: Context, found: Now) -> Text:

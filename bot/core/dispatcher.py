@@ -190,6 +190,8 @@ class Dispatcher:
             return [self._pointer()]
         name, arg_text = parsed
         spec = self.services.registry.get(name)
+        if spec is None and (off := self.services.registry.switched_off(name)) is not None:
+            return [switched_off_reply(off, prefix)]
         # A participant's command needs no look-up of volunteer hosts, unless it shows
         # what the asker's role allows (!help).
         needed = Role.ORGANISER if spec is None or spec.role_aware else spec.role
@@ -324,6 +326,13 @@ def room_only_reply(spec: CommandSpec, prefix: str) -> Reply:
     """A command that acts on the conference, sent in a direct-message room: not carried out."""
     text = Text("Please use ").code(f"{prefix}{spec.name}").add(" in the conference room, where everyone sees it. ")
     text.add("Type ").code(f"{prefix}help").add(" for what works here.")
+    return Reply.of(text)
+
+
+def switched_off_reply(spec: CommandSpec, prefix: str) -> Reply:
+    """A command the config turned off: why (its switch's words), not "unknown command"."""
+    assert spec.switch is not None
+    text = Text().code(f"{prefix}{spec.name}").add(" is not available: ").extend(spec.switch.off(prefix))
     return Reply.of(text)
 
 

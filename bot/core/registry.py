@@ -15,6 +15,11 @@ Arguments are converted from the handler's annotations (bot/core/arguments.py): 
 topic numbers as people list them: `3 4`, `3, 4`, `#3 & #4`; usage `N [N…]`),
 `datetime.date` (YYYY-MM-DD), `datetime.time` (one word: 17:00, 8am), and `Choice`
 subclasses of str with a fixed set of values. A parameter with a default is optional.
+
+A command of a feature the config may turn off names its switch (`switch=LEAN_COFFEE`, a
+`Switch` on `lean_coffee.enabled`): the registry built from a config with it off holds the
+command as off, so it is in no list, no "did you mean" and no help, and the one who types
+it is told why (the switch's words), not that there is no such command.
 """
 
 from __future__ import annotations
@@ -24,8 +29,11 @@ import functools
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from bot.core import settings
 from bot.core.arguments import Param, labels_of, params_of
+from bot.core.config import Config
 from bot.core.model import Reply, Role
+from bot.core.text import Text
 
 
 class CommandError(Exception):
@@ -33,6 +41,27 @@ class CommandError(Exception):
 
 
 Handler = Callable[..., Awaitable["Reply | list[Reply] | None"]]
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A true/false config key (`lean_coffee.enabled`, as the config file names it) that
+    turns the commands declared with it on or off, and what someone who types one while it
+    is off is told: `off(prefix)`, the reason and what to do instead."""
+
+    key: str
+    off: Callable[[str], Text]
+
+    def __post_init__(self) -> None:
+        section, _, name = self.key.partition(".")
+        kind = settings.sections(Config).get(section)
+        found = settings.keys(kind).get(name) if kind is not None else None
+        if found is None or found[1] is not bool:
+            raise ValueError(f"switch {self.key!r} is no true/false key of the config")
+
+    def is_on(self, config: Config) -> bool:
+        section, _, name = self.key.partition(".")
+        return bool(getattr(getattr(config, section), name))
 
 
 @dataclass(frozen=True)
@@ -55,6 +84,8 @@ class CommandSpec:
     # only reads. Otherwise (acting on the conference, which everyone should see) only in
     # a conference room; a direct room answers with a pointer to it.
     in_direct: bool = False
+    # The config key that turns it on or off (None: always on).
+    switch: Switch | None = None
 
     def usage_line(self, prefix: str) -> str:
         return f"{prefix}{self.name} {self.usage}".rstrip()
@@ -126,11 +157,22 @@ class CommandGroup:
         role_aware: bool = False,
         refused: Callable[..., Awaitable[Reply | None]] | None = None,
         in_direct: bool = False,
+        switch: Switch | None = None,
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             self.commands.append(
                 CommandSpec(
-                    name, usage, role, help, handler, params_of(handler), tuple(aliases), role_aware, refused, in_direct
+                    name,
+                    usage,
+                    role,
+                    help,
+                    handler,
+                    params_of(handler),
+                    tuple(aliases),
+                    role_aware,
+                    refused,
+                    in_direct,
+                    switch,
                 )
             )
             return handler
@@ -139,9 +181,15 @@ class CommandGroup:
 
 
 class Registry:
-    def __init__(self, groups: Iterable[CommandGroup], meanings: Iterable[Meaning] = ()):
+    """The commands of `groups` as `config` turns them on: a command whose switch is off
+    there is only known as off (`switched_off`). Without a config every command is on (the
+    whole declared set, as the documentation lists it)."""
+
+    def __init__(self, groups: Iterable[CommandGroup], meanings: Iterable[Meaning] = (), config: Config | None = None):
         self.commands: dict[str, CommandSpec] = {}
         self._names: dict[str, CommandSpec] = {}
+        # The commands turned off by the config, by name and alias.
+        self._off: dict[str, CommandSpec] = {}
         self.reactions: dict[tuple[str, str], ReactionSpec] = {}
         # The words that point to commands, by word.
         self._pointers: dict[str, Meaning] = {}
@@ -150,21 +198,23 @@ class Registry:
                 for key in reaction.keys:
                     self.reactions[(reaction.kind, key)] = reaction
             for spec in group.commands:
+                on = spec.switch is None or config is None or spec.switch.is_on(config)
                 for name in (spec.name, *spec.aliases):
                     self._claim(name)
-                    self._names[name] = spec
-                self.commands[spec.name] = spec
+                    (self._names if on else self._off)[name] = spec
+                if on:
+                    self.commands[spec.name] = spec
         for meaning in meanings:
             self._add_meaning(meaning)
 
     def _claim(self, name: str) -> None:
-        if name in self._names or name in self._pointers:
+        if name in self._names or name in self._off or name in self._pointers:
             raise ValueError(f"command {name!r} declared twice")
 
     def _add_meaning(self, meaning: Meaning) -> None:
         self._claim(meaning.word)
         for way in meaning.ways:
-            if way.command not in self.commands:
+            if way.command not in self.commands and way.command not in self._off:
                 raise ValueError(f"{meaning.word!r} means {way.command!r}, which is no command")
         self._pointers[meaning.word] = meaning
 
@@ -173,6 +223,10 @@ class Registry:
 
     def get(self, name: str) -> CommandSpec | None:
         return self._names.get(name.lower())
+
+    def switched_off(self, name: str) -> CommandSpec | None:
+        """The command `name` names if the config turned it off (its switch says why)."""
+        return self._off.get(name.lower())
 
     def visible_to(self, role: Role) -> list[CommandSpec]:
         return [spec for spec in self.commands.values() if spec.role <= role]
@@ -199,4 +253,6 @@ class Registry:
         return (Way(self._names[close[0]].name),)
 
     def _usable(self, meaning: Meaning, role: Role) -> tuple[Way, ...]:
-        return tuple(way for way in meaning.ways if self.commands[way.command].role <= role)
+        return tuple(
+            way for way in meaning.ways if way.command in self.commands and self.commands[way.command].role <= role
+        )

@@ -294,3 +294,54 @@ def test_web_keys_are_read_and_the_public_url_loses_its_trailing_slash():
 def test_bad_web_values_name_their_key(sections, expected):
     problems = problems_for(**sections)
     assert problems and problems[0].startswith(expected), problems
+
+
+# --- issue 29: [lean_coffee] keys, each bounded, each error naming its key ---
+
+
+def test_lean_coffee_defaults_are_an_8_minute_timebox_then_4_and_2_and_a_minute_to_vote():
+    lean = parse_config(BASE_CONFIG).lean_coffee
+    assert lean.enabled is True
+    assert lean.timebox == dt.timedelta(minutes=8)
+    assert lean.extensions == (dt.timedelta(minutes=4), dt.timedelta(minutes=2))
+    assert lean.vote_seconds == 60
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        ({"timebox": "0m"}, "lean_coffee.timebox: '0m' is out of range (1m to 60m)"),
+        ({"timebox": "30s"}, "lean_coffee.timebox: '30s' is out of range (1m to 60m)"),
+        ({"timebox": "61m"}, "lean_coffee.timebox: '61m' is out of range (1m to 60m)"),
+        ({"timebox": "eight"}, "lean_coffee.timebox: 'eight' is not a duration"),
+        ({"extensions": ["4m", "61m"]}, "lean_coffee.extensions[1]: '61m' is out of range (1m to 60m)"),
+        ({"extensions": ["0m"]}, "lean_coffee.extensions[0]: '0m' is out of range (1m to 60m)"),
+        ({"extensions": "4m"}, "lean_coffee.extensions: expected a list"),
+        ({"vote_seconds": 9}, "lean_coffee.vote_seconds: 9 is out of bounds (10 to 600 seconds)"),
+        ({"vote_seconds": 601}, "lean_coffee.vote_seconds: 601 is out of bounds (10 to 600 seconds)"),
+        ({"enabled": "no"}, "lean_coffee.enabled: expected true or false"),
+        ({"timebx": "8m"}, "lean_coffee.timebx: unknown key"),
+    ],
+)
+def test_each_lean_coffee_value_out_of_bounds_names_its_key(keys, expected):
+    problems = problems_for(lean_coffee=keys)
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+def test_the_lean_coffee_bounds_themselves_load():
+    low = parse_config(merge(BASE_CONFIG, {"lean_coffee": {"timebox": "1m", "extensions": ["1m"], "vote_seconds": 10}}))
+    assert (low.lean_coffee.timebox, low.lean_coffee.extensions) == (
+        dt.timedelta(minutes=1),
+        (dt.timedelta(minutes=1),),
+    )
+    assert low.lean_coffee.vote_seconds == 10
+    high = parse_config(
+        merge(
+            BASE_CONFIG,
+            {"lean_coffee": {"timebox": "60m", "extensions": ["1h"], "vote_seconds": 600, "enabled": False}},
+        )
+    )
+    assert high.lean_coffee.timebox == high.lean_coffee.extensions[0] == dt.timedelta(minutes=60)
+    assert (high.lean_coffee.vote_seconds, high.lean_coffee.enabled) == (600, False)
+    none = parse_config(merge(BASE_CONFIG, {"lean_coffee": {"extensions": []}}))
+    assert none.lean_coffee.extensions == (), "no extensions: no vote to go on"

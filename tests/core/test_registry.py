@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 
 from bot.core.arguments import Choice
+from bot.core.config import parse_config
 from bot.core.model import Role
-from bot.core.registry import CommandGroup, Meaning, Registry, Way
+from bot.core.registry import CommandGroup, Meaning, Registry, Switch, Way
+from bot.core.text import Text
+from tests.conftest import BASE_CONFIG, merge
 
 
 def _spec(handler, usage: str = "..."):
@@ -115,3 +118,50 @@ def test_reactions_are_found_by_kind_and_key():
     assert registry.reaction("topic", "👍🏽") is registry.reaction("topic", "👍") is not None
     assert registry.reaction("topic", "🎉") is None
     assert registry.reaction("session", "👍") is None
+
+
+# --- commands turned on and off by a config switch -----------------------------------------
+
+# A switch of the tests' own: the agenda's `enabled` key, as a feature's `enabled` would be.
+AGENDA = Switch("agenda.enabled", off=lambda p: Text("The agenda is turned off. Try ").code(f"{p}topics").add("."))
+
+
+def _switched(enabled: bool | None) -> Registry:
+    group = CommandGroup("g")
+
+    async def handler(ctx): ...
+
+    group.command("topics", help="everyone")(handler)
+    group.command("pin", help="pins the agenda", aliases=("pinned",), switch=AGENDA)(handler)
+    group.command("unpin", role=Role.HOST, help="unpins it", switch=AGENDA)(handler)
+    meanings = (Meaning("stick", (Way("pin", "", "to pin it"), Way("topics", "", "to list them"))),)
+    config = None if enabled is None else parse_config(merge(BASE_CONFIG, {"agenda": {"enabled": enabled}}))
+    return Registry([group], meanings, config)
+
+
+def test_a_command_whose_switch_is_off_is_neither_found_listed_nor_suggested():
+    registry = _switched(False)
+    assert registry.get("pin") is None and registry.get("PINNED") is None
+    assert [s.name for s in registry.visible_to(Role.ORGANISER)] == ["topics"]
+    assert registry.suggest("pni", Role.ORGANISER) == ()
+    assert registry.suggest("unpn", Role.ORGANISER) == ()
+    assert registry.suggest("stick", Role.ORGANISER) == (Way("topics", "", "to list them"),)
+    # What someone typed is known to be a command that is off (its aliases too): not unknown.
+    assert registry.switched_off("Pinned").name == registry.switched_off("pin").name == "pin"
+    assert registry.switched_off("topics") is None and registry.switched_off("nosuch") is None
+    assert registry.switched_off("pin").switch.off("!").plain == "The agenda is turned off. Try !topics."
+
+
+def test_a_command_whose_switch_is_on_or_unread_is_there_like_any_other():
+    for registry in (_switched(True), _switched(None)):
+        assert registry.get("pinned").name == "pin"
+        assert [s.name for s in registry.visible_to(Role.HOST)] == ["topics", "pin", "unpin"]
+        assert registry.suggest("unpn", Role.HOST) == (Way("unpin"),)
+        assert registry.suggest("stick", Role.HOST) == (Way("pin", "", "to pin it"), Way("topics", "", "to list them"))
+        assert registry.switched_off("pin") is None
+
+
+def test_a_switch_must_name_a_true_or_false_config_key():
+    for key in ("agenda.enabld", "agenda", "agenda.topics", "nosuch.enabled"):
+        with pytest.raises(ValueError, match=key.replace(".", "[.]")):
+            Switch(key, off=lambda p: Text())
