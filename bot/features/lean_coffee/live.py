@@ -49,6 +49,8 @@ class LeanCoffee:
         return dt.timedelta(minutes=self.config.conference.announce_grace_minutes)
 
     async def due_times(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dt.datetime]]:
+        if not self.config.lean_coffee.enabled:
+            return []
         d = await repository.current(self.store)
         if d is None:
             return []
@@ -58,6 +60,8 @@ class LeanCoffee:
         return [(f"lean-coffee-{d.id}-{d.round}-{what}", at)]
 
     async def run_due(self, now: dt.datetime, since: dt.datetime | None = None) -> None:
+        if not self.config.lean_coffee.enabled:
+            return  # turned off (with a topic left current, say): nothing posted on its own
         await self._send_pending(now)
         d = await repository.current(self.store)
         if d is None:

@@ -4,6 +4,7 @@ post exactly once across restarts and late only within the grace window."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from bot.core.clock import iso
@@ -207,3 +208,17 @@ async def test_the_jobs_are_planned_at_the_timebox_end_and_the_vote_close(chat):
     await live.run_due(chat.clock.now())
     [(job2, at2)] = await live.due_times(chat.clock.now(), now.replace(hour=23))
     assert job2 != job and (at2 - chat.clock.now()).total_seconds() == 60
+
+
+async def test_with_lean_coffee_turned_off_the_bot_posts_nothing_of_its_own(make_chat, make_config):
+    """A topic left current when an operator turned Lean Coffee off and restarted: no vote."""
+    chat = await make_chat(make_config(lean_coffee={"enabled": False}))
+    a = await suggest(chat, "apples")
+    await start_session(chat)
+    now = chat.clock.now()
+    await repository.start(chat.store, SESSION, a, HOST, now, now + dt.timedelta(minutes=8))
+    live, posts = rider(chat)
+    assert await live.due_times(now, now + dt.timedelta(hours=1)) == []
+    chat.clock.advance(minutes=9)
+    await live.run_due(chat.clock.now())
+    assert posts.sent == []
