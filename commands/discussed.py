@@ -86,7 +86,9 @@ def _one_marked(ctx: Context, marked: Marked, session: str, note: str | None) ->
     p, shown = ctx.prefix, key_name(ctx.config, session)
     done, label, change = marked.topic, topic_label(marked.topic), _change(marked, note)
     if change == MARKED:
-        text = Text(MARKED).extend(label).add(" discussed in session ").bold(shown).add(".")
+        text = Text(MARKED).extend(label).add(" discussed in session ").bold(shown)
+        # Closing the topic being discussed (Lean Coffee): the minutes it was discussed for.
+        text.add(f" ({plural(done.minutes, 'minute')})." if done.minutes else ".")
     elif change != ALREADY:
         text = Text(change).extend(label).add(" (session ").bold(shown).add(").")
     else:

@@ -55,7 +55,8 @@ async def test_discussed_on_the_topic_being_discussed_closes_it_with_its_minutes
     await start_session(chat)
     await chat.text(HOST, f"!discuss {a}")
     chat.clock.advance(minutes=11)
-    assert "Marked" in await chat.text(HOST, f"!discussed {a} good talk")
+    text = await chat.text(HOST, f"!discussed {a} good talk")
+    assert text.startswith(f"Marked #{a} “Pay equity in small co-ops” discussed in session {SESSION} UTC (11 minutes).")
     assert "No topic is being discussed" in await chat.text(ALICE, "!timer")
     assert await chat.store.fetchval("SELECT minutes FROM topics WHERE id = ?", (a,)) == 11
     await chat.text(HOST, f"!discussed {b}")
