@@ -118,6 +118,7 @@ class MatrixBot:
             await rooms.resolve_served()
             await sync.first()
             await rooms.join_served()
+            await sync.settle()
             log.info(
                 "ccc-bot %s started as %s on %s, serving %s",
                 __version__,

@@ -169,6 +169,21 @@ class Syncer:
             await self.take(resp, since=token)
         await self._after(resp)
 
+    async def settle(self) -> None:
+        """At start, once the served rooms are joined: a room joined just now (an invite
+        accepted, a configured room joined) is known to the client only after a sync, and
+        with encryption on nio sends nothing to a room it does not know. One more sync
+        now, so what the announcer finds due at start goes out at once, not at its next
+        tick a minute later."""
+        if all(room_id in self.client.rooms for room_id in self.rooms.configured):
+            return
+        token = await self.store.get_meta("sync_token")
+        resp = await self.client.sync(timeout=0, since=token, sync_filter=SYNC_FILTER)
+        if not isinstance(resp, SyncResponse):
+            return  # the sync loop tries again; a send that fails is retried
+        await self.take(resp, since=token)
+        await self._after(resp)
+
     def _check_clock(self, server: dt.datetime | None) -> None:
         """Warn once if this machine's clock is off the homeserver's by more than
         CLOCK_TOLERANCE: announcements, reminders and the records' times follow it."""

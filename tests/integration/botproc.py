@@ -213,7 +213,9 @@ def configure(path: Path, **conference: Any) -> None:
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
 
 
-async def encrypted_room_with_bot(synapse, make_user, tmp_path):
+async def encrypted_room_with_bot(synapse, make_user, tmp_path, conference: dict[str, Any] | None = None):
+    """alice's encrypted room and a bot invited to it, started; `conference`: more of its
+    [conference] config."""
     alice = await make_user("alice", e2e=True, displayname="Alice")
     await alice.keys_upload()
     account = await asyncio.to_thread(register_bot, synapse)
@@ -221,7 +223,10 @@ async def encrypted_room_with_bot(synapse, make_user, tmp_path):
     assert isinstance(created, RoomCreateResponse), created
     folder = tmp_path / f"bot-{uuid.uuid4().hex[:4]}"
     folder.mkdir()
-    config = write_config(folder / "config.toml", bot_sections(synapse, account, [created.room_id], encryption=True))
+    sections = bot_sections(synapse, account, [created.room_id], encryption=True)
+    if conference:
+        sections["conference"] = conference
+    config = write_config(folder / "config.toml", sections)
     bot = BotProcess(config, folder / "bot.log")
     bot.start()
     await bot.wait_ready()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import uuid
@@ -9,8 +10,8 @@ import uuid
 from nio import MegolmEvent, ReactionEvent, RoomMessage, RoomMessageNotice, RoomSendResponse
 from nio.api import Api, RelationshipType
 
-from .botproc import ENCRYPTION, encrypted_room_with_bot, relates
-from .helpers import prime, wait_for_event
+from .botproc import ENCRYPTION, encrypted_room_with_bot, relates, slot
+from .helpers import body, prime, wait_for_event
 
 
 async def ask_encrypted(alice, room_id, bot_id, body, wait=30):
@@ -47,6 +48,23 @@ async def test_bot_answers_encrypted_and_keeps_answering_after_restart(synapse, 
         reply = await ask_encrypted(alice, room_id, bot_id, "!link")
         assert not isinstance(reply, MegolmEvent), "after a restart the reply could not be decrypted"
         assert reply.decrypted and "bbb.example.org" in reply.body
+    finally:
+        bot.stop()
+
+
+async def test_an_announcement_due_at_the_first_start_goes_out_at_once_in_the_encrypted_room_just_joined(
+    synapse, make_user, tmp_path
+):
+    """The bot accepts the invite at its first start, when a session's `0m` announcement is
+    due: it is sent then, not a minute later at the next tick (nio sends to a room only once
+    a sync has brought it)."""
+    began = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    conference = {"timezone": "UTC", "slots": [slot(began)], "announce_before": ["0m"]}
+    alice, bot, bot_id, room_id, _ = await encrypted_room_with_bot(synapse, make_user, tmp_path, conference)
+    try:
+        announced = await wait_for_event(alice, room_id, lambda e: e.sender == bot_id and "📣" in body(e), 20)
+        assert isinstance(announced, RoomMessageNotice) and announced.decrypted, announced
+        assert "cannot send to" not in bot.output(), bot.output()[-4000:]
     finally:
         bot.stop()
 
