@@ -1,6 +1,6 @@
 """Benchmarks of ccc-bot: they print figures and never assert timings.
 
-    python -m bench [latency|dispatch|agenda|scale|flood|reminders|all]
+    python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|announcements|lean_coffee|all]
 
 Shared here: percentiles, the goal verdicts, and a description of the machine, so every
 benchmark reports the same way.

@@ -1,4 +1,5 @@
-"""python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|announcements|all] [options of that benchmark]
+"""python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|announcements|lean_coffee|all]
+                   [options of that benchmark]
 
 Prints figures and the goals they meet or miss; asserts nothing. `make bench` runs all.
 """
@@ -12,9 +13,9 @@ import sys
 from bench import machine
 
 # The cheap ones first: `make bench` shows figures within seconds.
-BENCHES = ("dispatch", "agenda", "web", "scale", "latency", "flood", "reminders", "announcements")
+BENCHES = ("dispatch", "agenda", "web", "scale", "latency", "flood", "reminders", "announcements", "lean_coffee")
 USAGE = (
-    "usage: python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|announcements|all]"
+    "usage: python -m bench [latency|dispatch|agenda|web|scale|flood|reminders|announcements|lean_coffee|all]"
     " [--help | options of that benchmark]"
 )
 

@@ -19,6 +19,7 @@ from bench import (
     dispatch,
     flood,
     latency,
+    lean_coffee,
     percentile,
     reminders,
     reminders_pipeline,
@@ -174,6 +175,21 @@ async def test_announcements_measures_how_late_each_announcement_arrives(synapse
     assert all(late >= 0 for late in figures.late), "none before its time"
     assert len(figures.first) == 2
     assert "goal announcement late p95 <= 1 s" in figures.report()
+
+
+@pytest.mark.integration
+async def test_lean_coffee_measures_how_late_each_vote_to_go_on_arrives(synapse: LocalSynapse):
+    # One timebox (a minute, the shortest the config allows), its vote in both rooms.
+    figures = await lean_coffee.run(rooms=2, topics=1, synapse=synapse)
+    assert len(figures.late) == 2, "the vote to go on sent to both rooms"
+    assert all(late >= 0 for late in figures.late), "none before the timebox's end"
+    assert len(figures.first) == 1
+    assert "goal vote to go on late p95 <= 1 s" in figures.report()
+
+
+def test_lean_coffee_slot_began_on_a_whole_minute_before_now():
+    now = dt.datetime(2026, 12, 10, 8, 5, 40, 300000, tzinfo=dt.UTC)
+    assert lean_coffee.slot_started(now) == dt.datetime(2026, 12, 10, 8, 3, tzinfo=dt.UTC)
 
 
 def test_announcement_times_fall_due_step_apart_before_a_whole_minute():

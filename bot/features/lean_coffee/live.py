@@ -16,6 +16,7 @@ import logging
 from bot.core import reactions
 from bot.core.config import Config
 from bot.core.model import Anchor, Reply, Sender, went_out
+from bot.features.announcements.sending import side_by_side
 from bot.features.lean_coffee import repository
 from bot.features.lean_coffee.discussing import minutes_spent, next_topic
 from bot.features.lean_coffee.messages import KEEP_GOING, VOTE_KEYS, Extended, MovedOn, VoteToGoOn, Wording
@@ -149,13 +150,22 @@ class LeanCoffee:
     # --- the posts ----------------------------------------------------------------------
 
     async def _send_pending(self, now: dt.datetime) -> None:
+        """Every room at once, each room's posts in order (as the announcements go out): the
+        last room's vote does not wait for each room before it, its message and reactions."""
+        by_room: dict[str, list[Post]] = {}
         for post in await repository.pending_posts(self.store):
-            try:
-                await self._send(post, now)
-            except StoreStopped:
-                raise
-            except Exception:
-                log.exception("Lean Coffee post %s failed; tried again at the next run", post_key(post))
+            by_room.setdefault(post.room_id, []).append(post)
+
+        async def room_in_turn(posts: list[Post]) -> None:
+            for post in posts:
+                try:
+                    await self._send(post, now)
+                except StoreStopped:
+                    raise
+                except Exception:
+                    log.exception("Lean Coffee post %s failed; tried again at the next run", post_key(post))
+
+        await side_by_side(room_in_turn(posts) for posts in by_room.values())
 
     async def _send(self, post: Post, now: dt.datetime) -> None:
         key = post_key(post)

@@ -4,13 +4,15 @@ post exactly once across restarts and late only within the grace window."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
 from bot.core.clock import iso
+from bot.core.model import Reply
 from bot.features.lean_coffee import repository
 from tests.commands.helpers import SESSION, start_session, suggest
-from tests.conftest import ALICE, BOB, HOST, ORGANISER
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 from tests.features.lean_coffee.fakes import react, rider
 
 CAROL = "@carol:example.org"
@@ -222,3 +224,30 @@ async def test_with_lean_coffee_turned_off_the_bot_posts_nothing_of_its_own(make
     chat.clock.advance(minutes=9)
     await live.run_due(chat.clock.now())
     assert posts.sent == []
+
+
+async def test_the_vote_goes_to_every_room_at_once_not_after_the_room_before_is_done(make_chat, make_config):
+    # One room after another, the last room's vote waited for each room before it: its
+    # message and its two reactions, three round trips a room. As announcements go out:
+    # every room side by side, each room's posts in order.
+    rooms = [ROOM, "!second:example.org", "!third:example.org"]
+    chat = await make_chat(make_config(matrix={"rooms": rooms}))
+    await _discussing(chat)
+    live, posts = rider(chat)
+    on_its_way: set[str | None] = set()
+    every_room = asyncio.Event()
+    send = posts.send
+
+    async def answered_once_all_are_sent(reply: Reply, in_reply_to=None) -> str | None:
+        on_its_way.add(reply.room_id)
+        if len(on_its_way) == len(rooms):
+            every_room.set()
+        await every_room.wait()
+        return await send(reply, in_reply_to)
+
+    posts.send = answered_once_all_are_sent  # type: ignore[method-assign]
+    chat.clock.advance(minutes=8)
+    # One room after another, the first room's send would wait for ever: stopped here.
+    await asyncio.wait_for(live.run_due(chat.clock.now()), 10)
+    assert sorted(r.room_id or "" for r in posts.sent) == sorted(rooms), "one vote in each room"
+    assert all(r.text.startswith("⏱ Time is up for") for r in posts.sent)
