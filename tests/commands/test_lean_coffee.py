@@ -99,3 +99,44 @@ async def test_timer_with_a_word_that_is_no_length_gets_the_usage(chat):
         "!timer: 'soon' is not a length of time (e.g. 5m, 2 min or 1h) or off.",
         "Usage: !timer [LEAD|off]",
     ]
+
+
+# --- what everyone sees: the minutes per topic (issue 29) --------------------------------
+
+
+async def _three_discussed(chat) -> tuple[int, int, int]:
+    """A session where #a was discussed 6 minutes with a timebox, #c marked discussed
+    without one, and #b is being discussed from 12:06."""
+    a, b = await _two_topics(chat)
+    c = await suggest(chat, "Shared tooling")
+    await start_session(chat)
+    await chat.text(HOST, f"!discuss {a}")
+    chat.clock.advance(minutes=6)
+    await chat.text(HOST, f"!discuss {b}")
+    await chat.text(HOST, f"!discussed {c} later again")
+    return a, b, c
+
+
+async def test_history_shows_the_minutes_of_each_topic_discussed_with_a_timebox(chat):
+    a, b, c = await _three_discussed(chat)
+    chat.clock.advance(minutes=3)
+    await chat.text(HOST, f"!discussed {b} keep going next week")
+    lines = (await chat.text(ALICE, "!history 3")).splitlines()[1:]
+    assert lines == [
+        f"#{b} “Worker ownership transitions” — session {SESSION} UTC — 3 minutes — note: keep going next week",
+        f"#{c} “Shared tooling” — session {SESSION} UTC — note: later again",
+        f"#{a} “Pay equity in small co-ops” — session {SESSION} UTC — 6 minutes",
+    ]
+
+
+async def test_the_end_summary_lists_each_topic_with_its_minutes(chat):
+    a, b, c = await _three_discussed(chat)
+    chat.clock.advance(minutes=2, seconds=40)
+    summary = (await chat.text(HOST, "!end")).splitlines()
+    topics = summary[summary.index("Topics discussed (3):") :]
+    assert topics == [
+        "Topics discussed (3):",
+        f"• #{a} “Pay equity in small co-ops” (6 minutes)",
+        f"• #{c} “Shared tooling” — later again",
+        f"• #{b} “Worker ownership transitions” (3 minutes)",
+    ]
