@@ -17,6 +17,7 @@ from bot.core.dispatcher import Dispatcher, PowerLevels, Services
 from bot.core.model import Membership, Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
+from bot.features.lean_coffee.discussing import close_with_session
 from bot.features.lean_coffee.live import LeanCoffee
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
@@ -94,6 +95,9 @@ def open_announcer(services: Services, sender: Sender, membership: Membership | 
         services.store, services.config, sender, LEAN_COFFEE_WORDING, functools.partial(_agenda_changed, services)
     )
     announcer.riders.append(lean_coffee)
+    # The topic being discussed when a session is closed automatically closes with it, so
+    # that the summary lists it with its minutes.
+    announcer.closing.append(close_with_session)
     return announcer
 
 

@@ -3,7 +3,6 @@ pings nobody: names are plain text), and `!agenda` for a fresh one."""
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import quote
 
 from bot.core.dispatcher import Context, Services
@@ -17,7 +16,7 @@ from bot.features.schedule.weekly_sessions import session_from_key
 from commands.announcements import link_line, zones_line
 from commands.dates import session_name, typed_as
 from commands.session_common import host_wanted
-from commands.wording import duration_text, long_date
+from commands.wording import long_date, time_spent
 
 group = CommandGroup("agenda")
 
@@ -72,7 +71,7 @@ def _running(services: Services, running: Running) -> Text:
         for topic in running.discussed:
             text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, INLINE)}")
             if lean_coffee and topic.minutes:
-                text.add(f" ({duration_text(dt.timedelta(minutes=topic.minutes))})")
+                text.add(f" ({time_spent(topic.minutes)})")
             if topic.note:
                 text.add(f" — {clean(topic.note, NOTE)}")
     else:

@@ -3,8 +3,12 @@ anyone sees the time left with !timer, hosts add time or stop it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from bot.app import open_announcer
 from tests.commands.helpers import SESSION, start_session, suggest
 from tests.conftest import ALICE, BOB, HOST
+from tests.features.lean_coffee.fakes import Posts
 
 
 async def _two_topics(chat) -> tuple[int, int]:
@@ -139,4 +143,31 @@ async def test_the_end_summary_lists_each_topic_with_its_minutes(chat):
         f"• #{a} “Pay equity in small co-ops” (6 minutes)",
         f"• #{c} “Shared tooling” — later again",
         f"• #{b} “Worker ownership transitions” (3 minutes)",
+    ]
+
+
+async def test_the_summary_of_a_session_closed_automatically_lists_the_topic_being_discussed_with_its_minutes(
+    chat,
+):
+    """Nobody ran `!end`; a topic was still being discussed, its timebox stopped: the close
+    3 hours after the start marks it discussed with its minutes, and the summary lists it."""
+    announcer = open_announcer(chat.services, posts := Posts(chat.store))
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, 55, tzinfo=dt.UTC))
+    a, b = await _two_topics(chat)
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
+    await chat.text(HOST, "!start")
+    await chat.text(HOST, f"!discuss {a}")
+    chat.clock.advance(minutes=5)
+    await chat.text(HOST, f"!discuss {b}")
+    await chat.text(HOST, "!timer off")
+    for minute in (0, 1, 2):
+        chat.clock.set(dt.datetime(2026, 11, 26, 11, 1 + minute, tzinfo=dt.UTC))
+        await announcer.run_due()
+    [summary] = [r.text for r in posts.sent if "ended" in r.text.splitlines()[0]]
+    lines = summary.splitlines()
+    assert "closed automatically" in lines[0]
+    assert lines[lines.index("Topics discussed (2):") :] == [
+        "Topics discussed (2):",
+        f"• #{a} “Pay equity in small co-ops” (5 minutes)",
+        f"• #{b} “Worker ownership transitions” (2 hours 55 minutes)",
     ]
