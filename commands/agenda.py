@@ -74,7 +74,7 @@ def _running(services: Services, running: Running) -> Text:
                 text.add(f" ({time_spent(topic.minutes)})")
             if topic.note:
                 text.add(f" — {clean(topic.note, NOTE)}")
-    else:
+    elif running.discussing is None:
         text.line("Nothing discussed yet (").code(f"{p}discussed N").add(").")
     return text
 

@@ -184,7 +184,7 @@ async def test_the_agenda_shows_the_topic_being_discussed_and_since_when_changin
     now = f"🗣 Now discussing #{a} “Sociocracy in practice” since 08:02 UTC (timebox until 08:10 UTC)"
     assert now in plain, plain
     assert running < plain.index(now) < plain.index("Next sessions")
-    assert "Nothing discussed yet" in plain
+    assert "Nothing discussed yet" not in plain, "a topic is being discussed"
     assert f"#{a} Sociocracy in practice — 1 vote" not in plain, "no longer among the open topics"
     chat.clock.advance(minutes=3, seconds=20)
     assert (await agenda_text(chat)).plain == plain, "no countdown: the same text a few minutes on"
