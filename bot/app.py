@@ -17,6 +17,7 @@ from bot.core.dispatcher import Dispatcher, PowerLevels, Services
 from bot.core.model import Membership, Sender
 from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
+from bot.features.lean_coffee.discussing import close_with_session
 from bot.features.lean_coffee.live import LeanCoffee
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
@@ -90,8 +91,22 @@ def open_announcer(services: Services, sender: Sender, membership: Membership | 
     still in a served room (no reminder for someone who left)."""
     announcer = Announcer(services.store, services.config, services.clock, sender, WORDING, services.schedule_changed)
     announcer.riders.append(Reminders(services.store, services.config, sender, REMINDER_WORDING, membership))
-    announcer.riders.append(LeanCoffee(services.store, services.config, sender, LEAN_COFFEE_WORDING))
+    lean_coffee = LeanCoffee(
+        services.store, services.config, sender, LEAN_COFFEE_WORDING, functools.partial(_agenda_changed, services)
+    )
+    announcer.riders.append(lean_coffee)
+    # The topic being discussed when a session is closed automatically closes with it, so
+    # that the summary lists it with its minutes.
+    announcer.closing.append(close_with_session)
     return announcer
+
+
+def _agenda_changed(services: Services) -> None:
+    """What a rider changes on its own (Lean Coffee's vote opened, extension, move to the
+    next topic) shows on the agenda at once, not at the keeper's next tick; the keeper may
+    be opened after the announcer, so it is looked up at the call."""
+    if services.agenda is not None:
+        services.agenda.changed()
 
 
 def open_agenda(

@@ -10,12 +10,13 @@ from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean, plural
 from bot.features.agenda import repository as agendas
-from bot.features.agenda.service import AgendaData, Running, Upcoming, Waiting
+from bot.features.agenda.service import AgendaData, Discussing, Running, Upcoming, Waiting
+from bot.features.lean_coffee.messages import KEEP_GOING, MOVE_ON
 from bot.features.schedule.weekly_sessions import session_from_key
 from commands.announcements import link_line, zones_line
 from commands.dates import session_name, typed_as
 from commands.session_common import host_wanted
-from commands.wording import long_date
+from commands.wording import long_date, time_spent
 
 group = CommandGroup("agenda")
 
@@ -62,15 +63,36 @@ def _running(services: Services, running: Running) -> Text:
     text = Text("▶ ").bold(f"Session {name} is running")
     text.add(f" since {started:%H:%M} UTC: {plural(running.checked_in, 'person', 'people')} checked in (")
     text.code(f"{p}here").add(")")
+    if running.discussing is not None:
+        text.line().extend(_discussing(running.discussing))
+    lean_coffee = services.config.lean_coffee.enabled
     if running.discussed:
         text.line(f"Discussed so far ({len(running.discussed)}):")
         for topic in running.discussed:
             text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, INLINE)}")
+            if lean_coffee and topic.minutes:
+                text.add(f" ({time_spent(topic.minutes)})")
             if topic.note:
                 text.add(f" — {clean(topic.note, NOTE)}")
-    else:
+    elif running.discussing is None:
         text.line("Nothing discussed yet (").code(f"{p}discussed N").add(").")
     return text
+
+
+def _discussing(discussing: Discussing) -> Text:
+    """The topic being discussed, since when and its timebox as it stands (no countdown:
+    it reads the same until a host or the vote changes it)."""
+    topic = discussing.topic
+    text = Text("🗣 ").bold("Now discussing").add(" ").bold(f"#{topic.id}").add(f" “{clean(topic.text, INLINE)}”")
+    text.add(f" since {discussing.since:%H:%M} UTC")
+    if discussing.voting:
+        return text.add(
+            f" (time is up: the vote to go on is open in the session's thread, {KEEP_GOING} keep going, "
+            f"{MOVE_ON} move on)"
+        )
+    if discussing.until is None:
+        return text.add(" (no timebox)")
+    return text.add(f" (timebox until {discussing.until:%H:%M} UTC)")
 
 
 def _waiting(services: Services, waiting: Waiting) -> Text:

@@ -16,7 +16,7 @@ from bot.features.sessions.hosts import Person
 from bot.features.sessions.late_notes import LateComer
 from bot.features.sessions.summary import Summary
 from commands.dates import session_name
-from commands.wording import countdown, duration_text, long_date, time_in, with_full_stop
+from commands.wording import countdown, duration_text, long_date, time_in, time_spent, with_full_stop
 
 
 def times_text(config: Config, session: Session) -> Text:
@@ -154,6 +154,8 @@ def summary_text(config: Config, summary: Summary) -> Text:
         text.line(f"Topics discussed ({len(topics)}):")
         for topic in topics:
             text.line("• ").bold(f"#{topic.id}").add(f" “{clean(topic.text, 120)}”")
+            if topic.minutes:  # discussed with a timebox (Lean Coffee)
+                text.add(f" ({time_spent(topic.minutes)})")
             if topic.note:
                 text.add(f" — {clean(topic.note, 200)}")
     return text

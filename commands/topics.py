@@ -32,7 +32,7 @@ from bot.features.topics.model import (
     UnknownTopic,
 )
 from commands.dates import key_name
-from commands.wording import countdown, listed_text
+from commands.wording import countdown, listed_text, time_spent
 
 T = TypeVar("T")
 
@@ -347,6 +347,8 @@ async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
             text.add("discussed earlier (imported)")
         else:
             text.add("session ").bold(key_name(ctx.config, topic.session) if topic.session else "?")
+            if topic.minutes:  # discussed with a timebox (Lean Coffee)
+                text.add(f" — {time_spent(topic.minutes)}")
             if topic.note:
                 text.add(f" — note: {clean(topic.note, INLINE)}")
     return ctx.reply(text)

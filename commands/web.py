@@ -14,12 +14,13 @@ import html
 from bot.core.clock import UTC
 from bot.core.config import Config
 from bot.core.text import plural
-from bot.features.agenda.service import Upcoming, Waiting
+from bot.features.agenda.service import Discussing, Upcoming, Waiting
 from bot.features.export.reports import IMPORTED_SESSION, Report, topics_json
 from bot.features.schedule.calendar import calendar_ics
 from bot.features.sessions.timeline import Phase
 from bot.features.site.service import Feed, PageData, SessionAttended
 from bot.features.topics.model import Topic
+from commands.wording import time_spent
 
 CHART_PATH = "/chart.png"
 
@@ -49,10 +50,11 @@ SCRIPT = """
 (function(){
 var f=new Intl.DateTimeFormat('en-GB',{weekday:'long',day:'numeric',month:'long',year:'numeric',
 hour:'2-digit',minute:'2-digit',hourCycle:'h23',timeZoneName:'short'});
-function shown(d){var p={};f.formatToParts(d).forEach(function(x){p[x.type]=x.value;});
-return p.weekday+' '+p.day+' '+p.month+' '+p.year+', '+p.hour+':'+p.minute+' '+p.timeZoneName;}
+function shown(d,clock){var p={};f.formatToParts(d).forEach(function(x){p[x.type]=x.value;});
+var hm=p.hour+':'+p.minute+' '+p.timeZoneName;
+return clock?hm:p.weekday+' '+p.day+' '+p.month+' '+p.year+', '+hm;}
 document.querySelectorAll('time[datetime]').forEach(function(t){
-var d=new Date(t.getAttribute('datetime'));if(!isNaN(d)){t.textContent=shown(d);}});
+var d=new Date(t.getAttribute('datetime'));if(!isNaN(d)){t.textContent=shown(d,t.hasAttribute('data-clock'));}});
 var z=document.getElementById('zone');
 if(z){z.textContent='Times are shown in your time zone ('+Intl.DateTimeFormat().resolvedOptions().timeZone+').';}
 })();
@@ -78,6 +80,12 @@ def _time(at: dt.datetime) -> str:
     utc = at.astimezone(UTC)
     shown = f"{utc:%A} {utc.day} {utc:%B %Y}, {utc:%H:%M} UTC"
     return f'<time datetime="{utc:%Y-%m-%dT%H:%M:%SZ}">{e(shown)}</time>'
+
+
+def _clock(at: dt.datetime) -> str:
+    """A time of today's session: the hour only (the script shows it in the visitor's zone)."""
+    utc = at.astimezone(UTC)
+    return f'<time datetime="{utc:%Y-%m-%dT%H:%M:%SZ}" data-clock>{utc:%H:%M} UTC</time>'
 
 
 def _link(config: Config) -> str:
@@ -127,10 +135,28 @@ def _attended(session: SessionAttended) -> str:
     return f"<li>{_time(session.starts_at)} — {e(what)}; {e(came)}</li>"
 
 
-def _topic(topic: Topic, votes: bool) -> str:
+def _discussing(discussing: Discussing) -> str:
+    """The topic being discussed (Lean Coffee), since when and its timebox as it stands: no
+    countdown, the page reads the same until a host or the vote changes it."""
+    if discussing.voting:
+        box = "time is up: the room votes in the chat whether to go on"
+    elif discussing.until is None:
+        box = "no timebox"
+    else:
+        box = f"timebox until {_clock(discussing.until)}"
+    return (
+        f'<p><strong>Now discussing</strong> <span class="topic">{e(discussing.topic.text)}</span> '
+        f"since {_clock(discussing.since)} ({box}).</p>"
+    )
+
+
+def _topic(topic: Topic, votes: bool, minutes: bool = False) -> str:
+    """A topic; with `minutes`, how long it was discussed with a timebox (Lean Coffee)."""
     parts = [f'<span class="topic">{e(topic.text)}</span>']
     if votes:
         parts.append(f" <span class=muted>— {e(plural(topic.votes, 'vote'))}</span>")
+    if minutes and topic.minutes:
+        parts.append(f" <span class=muted>— {e(time_spent(topic.minutes))}</span>")
     if topic.suggested_name:
         parts.append(f" <span class=muted>(suggested by {e(topic.suggested_name)})</span>")
     if topic.note:
@@ -165,9 +191,11 @@ def render_page(config: Config, data: PageData) -> str:
     if agenda.running is not None:
         running = agenda.running
         out.append(f"<p><strong>Running now</strong>, since {_time(running.started_at)}: join {_link(config)}.</p>")
+        if running.discussing is not None:
+            out.append(_discussing(running.discussing))
         if running.discussed:
             out.append("<p>Discussed so far:</p><ul>")
-            out += [_topic(t, votes=False) for t in running.discussed]
+            out += [_topic(t, votes=False, minutes=config.lean_coffee.enabled) for t in running.discussed]
             out.append("</ul>")
     if agenda.waiting is not None:
         out.append(_waiting(config, agenda.waiting))
@@ -206,7 +234,7 @@ def render_page(config: Config, data: PageData) -> str:
     for group in history.groups:
         label = e(IMPORTED_SESSION.capitalize()) if group.session is None else f"Session {e(group.session)}"
         out.append(f"<h3>{label}</h3><ul>")
-        out += [_topic(t, votes=False) for t in group.topics]
+        out += [_topic(t, votes=False, minutes=True) for t in group.topics]
         out.append("</ul>")
     if history.total > history.shown:
         out.append(

@@ -58,6 +58,12 @@ def duration_text(delta: dt.timedelta) -> str:
     return " ".join(plural(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)
 
 
+def time_spent(minutes: int) -> str:
+    """How long a topic was discussed (its minutes, Lean Coffee): '6 minutes', '1 hour 5
+    minutes', as a session's duration reads."""
+    return duration_text(dt.timedelta(minutes=minutes))
+
+
 def with_full_stop(text: str) -> str:
     """`text` ending a sentence: a full stop after a word or a number only, so a reason
     typed as 'holidays!', 'see you :)' or with an emoji at the end gets none."""

@@ -6,6 +6,7 @@ import pytest
 
 from bot.app import open_announcer, open_services
 from bot.core.clock import FakeClock, SystemClock
+from bot.features.lean_coffee.discussing import close_with_session
 from bot.features.lean_coffee.live import LeanCoffee
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
@@ -42,6 +43,19 @@ async def test_services_come_with_the_chart_runner_and_the_system_clock(make_con
         await services.store.close()
 
 
+class Agenda:
+    """An agenda that counts the changes it is told of."""
+
+    def __init__(self) -> None:
+        self.told = 0
+
+    def changed(self) -> None:
+        self.told += 1
+
+    async def repost(self, room_id: str) -> None:
+        return None
+
+
 async def test_the_announcer_comes_with_the_wording_the_reminders_and_lean_coffee_riding_on_it(make_config):
     services = await open_services(make_config())
     try:
@@ -51,6 +65,10 @@ async def test_the_announcer_comes_with_the_wording_the_reminders_and_lean_coffe
         reminders, lean_coffee = announcer.riders
         assert isinstance(reminders, Reminders) and reminders.wording is REMINDER_WORDING
         assert isinstance(lean_coffee, LeanCoffee) and lean_coffee.wording is LEAN_COFFEE_WORDING
+        assert announcer.closing == [close_with_session], "a session closed automatically closes its topic"
+        services.agenda = agenda = Agenda()
+        lean_coffee.changed()
+        assert agenda.told == 1, "what the rider changes reaches the agenda opened after it"
     finally:
         await services.store.close()
 

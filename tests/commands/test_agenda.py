@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.app import open_agenda
+from bot.app import open_agenda, open_announcer
 from bot.core.reactions import record_anchor
 from bot.features.agenda.service import gather
+from bot.features.lean_coffee import repository as lean_coffee
 from bot.features.people import repository as people
 from commands.agenda import render_agenda
+from tests.commands.helpers import SESSION
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
-from tests.features.agenda.fakes import FakePort
+from tests.features.agenda.fakes import FakePort, VirtualTime, settle
+from tests.features.lean_coffee.fakes import Posts, rider
 
 
 async def agenda_text(chat):
@@ -153,3 +156,119 @@ async def test_without_an_agenda_a_participants_agenda_points_to_next_and_topics
     [reply] = await chat.say(ALICE, "!agenda")
     assert "is for organisers" in reply.text and "!next" in reply.text and "!topics" in reply.text
     assert "pinned" not in reply.text
+
+
+# --- Lean Coffee: the topic being discussed (issue 29) -----------------------------------
+
+
+async def _discussing_at_0802(chat) -> tuple[int, int]:
+    """A session started at 08:02 with two topics, the most voted being discussed."""
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
+    a = await history_number_of(chat, "!suggest Sociocracy in practice")
+    b = await history_number_of(chat, "!suggest Shared tooling")
+    await chat.say(BOB, f"!vote {a}")
+    await chat.say(HOST, "!start")
+    assert "Now discussing" in await chat.text(HOST, "!discuss")
+    return a, b
+
+
+async def history_number_of(chat, command: str) -> int:
+    reply = await chat.text(ALICE, command)
+    return int(reply.split("#")[1].split()[0])
+
+
+async def test_the_agenda_shows_the_topic_being_discussed_and_since_when_changing_only_with_it(chat):
+    a, b = await _discussing_at_0802(chat)
+    plain = (await agenda_text(chat)).plain
+    running = plain.index("is running since 08:02 UTC")
+    now = f"🗣 Now discussing #{a} “Sociocracy in practice” since 08:02 UTC (timebox until 08:10 UTC)"
+    assert now in plain, plain
+    assert running < plain.index(now) < plain.index("Next sessions")
+    assert "Nothing discussed yet" not in plain, "a topic is being discussed"
+    assert f"#{a} Sociocracy in practice — 1 vote" not in plain, "no longer among the open topics"
+    chat.clock.advance(minutes=3, seconds=20)
+    assert (await agenda_text(chat)).plain == plain, "no countdown: the same text a few minutes on"
+    await chat.say(HOST, "!timer 5m")
+    assert "since 08:02 UTC (timebox until 08:15 UTC)" in (await agenda_text(chat)).plain
+    await chat.say(HOST, "!timer off")
+    plain = (await agenda_text(chat)).plain
+    assert f"🗣 Now discussing #{a} “Sociocracy in practice” since 08:02 UTC (no timebox)" in plain
+    chat.clock.advance(minutes=2, seconds=40)
+    await chat.say(HOST, f"!discuss {b}")  # 08:08: the first one closes with its 6 minutes
+    plain = (await agenda_text(chat)).plain
+    assert f"🗣 Now discussing #{b} “Shared tooling” since 08:08 UTC (timebox until 08:16 UTC)" in plain
+    assert f"Discussed so far (1):\n• #{a} Sociocracy in practice (6 minutes)" in plain
+    chat.clock.advance(minutes=1)
+    await chat.say(HOST, f"!discussed {b} keep it simple")
+    plain = (await agenda_text(chat)).plain
+    assert "Now discussing" not in plain
+    assert f"• #{b} Shared tooling (1 minute) — keep it simple" in plain
+
+
+async def test_a_topic_marked_without_a_timebox_has_no_minutes_on_the_agenda(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
+    a = await history_number_of(chat, "!suggest Sociocracy in practice")
+    await chat.say(HOST, "!start")
+    await chat.say(HOST, f"!discussed {a}")
+    plain = (await agenda_text(chat)).plain
+    assert f"Discussed so far (1):\n• #{a} Sociocracy in practice\n" in plain
+    assert "minute" not in plain and "Now discussing" not in plain
+
+
+async def test_the_agenda_says_when_the_time_is_up_and_the_room_votes_to_go_on(chat):
+    a, _ = await _discussing_at_0802(chat)
+    live, _posts = rider(chat)
+    chat.clock.advance(minutes=8)
+    await live.run_due(chat.clock.now())
+    plain = (await agenda_text(chat)).plain
+    assert (
+        f"🗣 Now discussing #{a} “Sociocracy in practice” since 08:02 UTC (time is up: "
+        "the vote to go on is open in the session's thread, 👍 keep going, 👎 move on)"
+    ) in plain, plain
+
+
+async def test_the_bot_tells_the_agenda_of_what_it_changes_on_its_own(chat):
+    """The vote to go on opening, and the move to the next topic when it closes, edit the
+    agenda at once (not at its next minute's tick): the wiring hands the rider the keeper's
+    `changed`."""
+    a, _ = await _discussing_at_0802(chat)
+    port = FakePort()
+    time = VirtualTime(chat.clock)
+    keeper = open_agenda(chat.services, port, [ROOM], sleep=time.sleep)
+    assert keeper is not None
+    announcer = open_announcer(chat.services, Posts(chat.store))
+    keeper.start()
+    try:
+        await settle(keeper)
+        assert "(timebox until 08:10 UTC)" in port.latest()
+        chat.clock.advance(minutes=8)
+        await announcer.run_due()
+        await settle(keeper)
+        assert "(time is up: the vote to go on is open" in port.latest(), port.latest()
+        chat.clock.advance(seconds=60)
+        await announcer.run_due()  # nobody voted: the room moves on
+        await settle(keeper)
+        latest = port.latest()
+        assert "Now discussing" not in latest and f"• #{a} Sociocracy in practice (9 minutes)" in latest, latest
+        edits = len(port.edits)
+        await announcer.run_due()
+        await settle(keeper)
+        assert len(port.edits) == edits, "nothing changed, nothing edited"
+    finally:
+        await keeper.stop()
+
+
+async def test_with_lean_coffee_off_the_agenda_shows_nothing_of_it(make_chat, make_config):
+    chat = await make_chat(make_config(lean_coffee={"enabled": False}))
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
+    a = await history_number_of(chat, "!suggest Sociocracy in practice")
+    b = await history_number_of(chat, "!suggest Shared tooling")
+    await chat.say(HOST, "!start")
+    # What Lean Coffee would have left (turned off during the session): a topic marked with
+    # its minutes, another being discussed.
+    await chat.say(HOST, f"!discussed {a}")
+    await chat.store.execute("UPDATE topics SET minutes = 6 WHERE id = ?", (a,))
+    await lean_coffee.start(chat.store, SESSION, b, HOST, chat.clock.now(), None)
+    plain = (await agenda_text(chat)).plain
+    assert f"• #{a} Sociocracy in practice\n" in plain
+    assert "Now discussing" not in plain and "minute" not in plain and "timebox" not in plain

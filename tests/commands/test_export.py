@@ -46,7 +46,7 @@ async def test_each_format_has_its_type(chat, command, name, mimetype):
     [reply] = await chat.say(ORGANISER, command)
     assert (reply.file.filename, reply.file.mimetype) == (name, mimetype)
     if mimetype == "application/json":
-        assert json.loads(reply.file.data)["schema_version"] == 3
+        assert json.loads(reply.file.data)["schema_version"] == 4
 
 
 async def test_participants_and_hosts_are_refused(chat):

@@ -3,8 +3,12 @@ anyone sees the time left with !timer, hosts add time or stop it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from bot.app import open_announcer
 from tests.commands.helpers import SESSION, start_session, suggest
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
+from tests.features.lean_coffee.fakes import Posts
 
 
 async def _two_topics(chat) -> tuple[int, int]:
@@ -233,3 +237,71 @@ async def test_discuss_typed_twice_at_once_does_not_skip_the_topic_just_started(
     text = await chat.text(HOST, "!discuss")
     assert f"#{a} “Pay equity in small co-ops” is marked discussed (1 minute)" in text, "a minute on, it moves on"
     assert f"Now discussing #{c}" in text
+
+
+# --- what everyone sees: the minutes per topic (issue 29) --------------------------------
+
+
+async def _three_discussed(chat) -> tuple[int, int, int]:
+    """A session where #a was discussed 6 minutes with a timebox, #c marked discussed
+    without one, and #b is being discussed from 12:06."""
+    a, b = await _two_topics(chat)
+    c = await suggest(chat, "Shared tooling")
+    await start_session(chat)
+    await chat.text(HOST, f"!discuss {a}")
+    chat.clock.advance(minutes=6)
+    await chat.text(HOST, f"!discuss {b}")
+    await chat.text(HOST, f"!discussed {c} later again")
+    return a, b, c
+
+
+async def test_history_shows_the_minutes_of_each_topic_discussed_with_a_timebox(chat):
+    a, b, c = await _three_discussed(chat)
+    chat.clock.advance(minutes=3)
+    await chat.text(HOST, f"!discussed {b} keep going next week")
+    lines = (await chat.text(ALICE, "!history 3")).splitlines()[1:]
+    assert lines == [
+        f"#{b} “Worker ownership transitions” — session {SESSION} UTC — 3 minutes — note: keep going next week",
+        f"#{c} “Shared tooling” — session {SESSION} UTC — note: later again",
+        f"#{a} “Pay equity in small co-ops” — session {SESSION} UTC — 6 minutes",
+    ]
+
+
+async def test_the_end_summary_lists_each_topic_with_its_minutes(chat):
+    a, b, c = await _three_discussed(chat)
+    chat.clock.advance(minutes=2, seconds=40)
+    summary = (await chat.text(HOST, "!end")).splitlines()
+    topics = summary[summary.index("Topics discussed (3):") :]
+    assert topics == [
+        "Topics discussed (3):",
+        f"• #{a} “Pay equity in small co-ops” (6 minutes)",
+        f"• #{c} “Shared tooling” — later again",
+        f"• #{b} “Worker ownership transitions” (3 minutes)",
+    ]
+
+
+async def test_the_summary_of_a_session_closed_automatically_lists_the_topic_being_discussed_with_its_minutes(
+    chat,
+):
+    """Nobody ran `!end`; a topic was still being discussed, its timebox stopped: the close
+    3 hours after the start marks it discussed with its minutes, and the summary lists it."""
+    announcer = open_announcer(chat.services, posts := Posts(chat.store))
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, 55, tzinfo=dt.UTC))
+    a, b = await _two_topics(chat)
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
+    await chat.text(HOST, "!start")
+    await chat.text(HOST, f"!discuss {a}")
+    chat.clock.advance(minutes=5)
+    await chat.text(HOST, f"!discuss {b}")
+    await chat.text(HOST, "!timer off")
+    for minute in (0, 1, 2):
+        chat.clock.set(dt.datetime(2026, 11, 26, 11, 1 + minute, tzinfo=dt.UTC))
+        await announcer.run_due()
+    [summary] = [r.text for r in posts.sent if "ended" in r.text.splitlines()[0]]
+    lines = summary.splitlines()
+    assert "closed automatically" in lines[0]
+    assert lines[lines.index("Topics discussed (2):") :] == [
+        "Topics discussed (2):",
+        f"• #{a} “Pay equity in small co-ops” (5 minutes)",
+        f"• #{b} “Worker ownership transitions” (2 hours 55 minutes)",
+    ]

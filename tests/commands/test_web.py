@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 from bot.features.agenda.service import AgendaData
+from bot.features.lean_coffee import repository as lean_coffee
 from bot.features.people import repository as people
 from bot.features.site import service as site
 from bot.features.site.service import History, HistoryGroup, PageData
@@ -16,6 +17,7 @@ from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics
 from commands.web import render_page
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
+from tests.features.lean_coffee.fakes import rider
 
 SHOW_NAMES = {"web": {"enabled": True, "show_names": True}}
 
@@ -199,3 +201,60 @@ async def test_the_page_shows_each_slots_next_held_session_however_many_are_canc
     shown = re.findall(r'<time datetime="([^"]+)">', sessions)
     assert shown == ["2027-01-14T08:00:00Z", "2027-01-14T17:00:00Z", "2027-01-21T17:00:00Z", "2027-01-28T17:00:00Z"]
     assert "cancelled: board meeting" in sessions and "cancelled: retreat" in sessions
+
+
+# --- Lean Coffee: the topic being discussed, the minutes (issue 29) ----------------------
+
+
+async def test_the_page_shows_the_topic_being_discussed_since_when_and_the_minutes_of_each_discussed(chat):
+    for text in ("Budgets", "Bylaws <i>draft</i>", "Member onboarding"):
+        await chat.say(ALICE, f"!suggest {text}")
+    budgets, bylaws = await number_of(chat, "Budgets"), await number_of(chat, "Bylaws <i>draft</i>")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    await chat.say(HOST, f"!discuss {budgets}")
+    chat.clock.advance(minutes=12)
+    await chat.say(HOST, f"!discuss {bylaws}")  # 08:17: Budgets closes with its 12 minutes
+    html = await page(chat)
+    running = html[html.index("Running now") : html.index('id="agenda"')]
+    assert (
+        '<p><strong>Now discussing</strong> <span class="topic">Bylaws &lt;i&gt;draft&lt;/i&gt;</span> '
+        'since <time datetime="2026-11-26T08:17:00Z" data-clock>08:17 UTC</time> '
+        '(timebox until <time datetime="2026-11-26T08:25:00Z" data-clock>08:25 UTC</time>).</p>'
+    ) in running, running
+    assert f'<li value="{budgets}" id="topic-{budgets}"><span class="topic">Budgets</span>' in running
+    assert "<span class=muted>— 12 minutes</span>" in running
+    assert "Bylaws" not in html[html.index('id="agenda"') : html.index('id="history"')], "not among the open"
+    chat.clock.advance(minutes=3)
+    assert await page(chat) == html, "no countdown: the page reads the same until something changes"
+    await chat.say(HOST, f"!discussed {bylaws}")
+    await chat.say(HOST, f"!discussed {await number_of(chat, 'Member onboarding')}")  # no timebox: no minutes
+    history = history_of(await page(chat))
+    assert "<span class=muted>— 12 minutes</span>" in history and "<span class=muted>— 3 minutes</span>" in history
+    onboarding = history[history.index("Member onboarding") :]
+    assert "minute" not in onboarding[: onboarding.index("</li>")]
+    assert "Now discussing" not in await page(chat)
+
+
+async def test_the_page_says_when_the_time_is_up_and_the_room_votes(chat):
+    await chat.say(ALICE, "!suggest Budgets")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    await chat.say(HOST, "!discuss")
+    live, _ = rider(chat)
+    chat.clock.advance(minutes=8)
+    await live.run_due(chat.clock.now())
+    assert "(time is up: the room votes in the chat whether to go on).</p>" in await page(chat)
+
+
+async def test_with_lean_coffee_off_the_page_shows_nothing_of_it(make_chat, make_config):
+    chat = await make_chat(make_config(lean_coffee={"enabled": False}))
+    await chat.say(ALICE, "!suggest Budgets")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    # What Lean Coffee would have left (turned off during the session): a topic being discussed.
+    await lean_coffee.start(
+        chat.store, "2026-11-26 08:00", await number_of(chat, "Budgets"), HOST, chat.clock.now(), None
+    )
+    html = await page(chat)
+    assert "Now discussing" not in html and "Budgets" in html[html.index('id="agenda"') :]

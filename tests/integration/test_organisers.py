@@ -97,7 +97,7 @@ async def test_organiser_exports_topics_as_a_file_and_bob_is_refused(make_bot_ro
     assert content["body"].startswith("ccc-topics-") and content["body"].endswith(".json")
     assert relates(file)["m.in_reply_to"]["event_id"] == command
     document = json.loads(await download(env.organiser, file))
-    assert document["schema_version"] == 3
+    assert document["schema_version"] == 4
     suggested = [(t["text"], t["suggested_by"], t["status"]) for t in document["topics"] if t["suggested_by"]]
     assert suggested == [
         ("Sociocracy in practice", env.alice.user_id, "open"),

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tests.conftest import ALICE
+from tests.conftest import ALICE, HOST
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +61,21 @@ async def test_a_latecomer_sees_the_session_waiting_for_its_host_and_the_one_nob
     assert "Waiting for its host" not in body, body
     assert "not started" in body and "1 checked in" in body, body
     assert "— held" not in body, "a session no host started is never shown as held"
+
+
+async def test_the_topic_being_discussed_and_the_minutes_read_in_the_visitors_time_zone(chat, browser_page):
+    """Issue 29: while a topic is discussed the page says which and since when (in the
+    visitor's zone), with its timebox's end; the topics discussed carry their minutes."""
+    for text in ("Budgets for 2027", "Bylaws <i>draft</i>"):
+        await chat.say(ALICE, f"!suggest {text}")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    await chat.say(HOST, "!discuss 6")
+    chat.clock.advance(minutes=12)
+    await chat.say(HOST, "!discuss 7")
+    page = await browser_page(chat, timezone_id=SAO_PAULO)
+    if SHOTS:
+        await page.screenshot(path=f"{SHOTS}/discussing.png", full_page=True)
+    section = await page.locator('section[aria-labelledby="next"]').inner_text()
+    assert ("Now discussing Bylaws <i>draft</i> since 05:17 GMT-3 (timebox until 05:25 GMT-3).") in section, section
+    assert "Budgets for 2027 — 12 minutes" in section, section

@@ -33,10 +33,10 @@ async def test_json_documents_use_the_export_schema_without_ids(chat, web_client
     topics = await client.get("/topics.json")
     assert topics.content_type == "application/json"
     document = json.loads(await topics.read())
-    assert (document["schema_version"], document["kind"]) == (3, "topics")
+    assert (document["schema_version"], document["kind"]) == (4, "topics")
     assert [t["text"] for t in document["topics"]] == ["Budgets"]
     assert document["topics"][0]["suggested_by"] is None and document["topics"][0]["suggested_name"] is None
-    assert set(document["topics"][0]) >= {"number", "text", "votes", "status", "session", "note", "imported"}
+    assert set(document["topics"][0]) >= {"number", "text", "votes", "status", "session", "note", "imported", "minutes"}
     history = json.loads(await (await client.get("/history.json")).read())
     assert history["kind"] == "topics" and all(t["status"] == "discussed" for t in history["topics"])
     assert len(history["topics"]) > 0, "the seed file's history"

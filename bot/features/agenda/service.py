@@ -1,8 +1,8 @@
 """What the agenda shows, gathered from the other features as plain data: the next held
 session of each slot (with the cancelled ones before it, who volunteered to host), the top
-open topics, and the session people are in: the running one, or the one whose time has come
-while it waits for its host. Which sessions those are, sessions/timeline.py decides. The
-wording is in commands/agenda.py.
+open topics, and the session people are in: the running one (with the topic being discussed,
+Lean Coffee), or the one whose time has come while it waits for its host. Which sessions
+those are, sessions/timeline.py decides. The wording is in commands/agenda.py.
 
 Nothing here depends on the minute: no countdown, only dates and counts, so the agenda's
 text changes only when something it shows changes, and only then is it edited."""
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.core.config import Config
 from bot.core.weekly import Slot
+from bot.features.lean_coffee.discussing import now_discussed
 from bot.features.schedule.weekly_sessions import Session
 from bot.features.sessions import repository
 from bot.features.sessions.hosts import volunteer_names
@@ -46,11 +47,24 @@ class SlotAgenda:
 
 
 @dataclass(frozen=True)
+class Discussing:
+    """The topic being discussed in the running session (Lean Coffee), since when, and its
+    timebox as it stands: until when (None: no timebox), or its time up and the vote to go
+    on open. Only the times things changed, so the text changes only with them."""
+
+    topic: Topic
+    since: dt.datetime
+    until: dt.datetime | None
+    voting: bool
+
+
+@dataclass(frozen=True)
 class Running:
     key: str
     started_at: dt.datetime
     checked_in: int
-    discussed: tuple[Topic, ...]
+    discussed: tuple[Topic, ...]  # with their minutes, where they had a timebox
+    discussing: Discussing | None = None  # only with lean_coffee.enabled
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,17 @@ async def _volunteers(store: Store, key: str) -> tuple[str, ...]:
     return tuple(await volunteer_names(store, key))
 
 
+async def _discussing(store: Store, config: Config, session: str) -> Discussing | None:
+    """The topic being discussed in `session`; None with Lean Coffee turned off."""
+    if not config.lean_coffee.enabled:
+        return None
+    found = await now_discussed(store)
+    if found is None or found.discussion.session != session:
+        return None
+    d = found.discussion
+    return Discussing(found.topic, d.started_at, None if d.voting else d.ends_at, d.voting)
+
+
 async def gather(store: Store, config: Config, now: dt.datetime, topics: int | None = None) -> AgendaData:
     """`topics`: how many open topics to show (default `agenda.topics`)."""
     timeline = await Timeline.load(store, config, now)
@@ -85,7 +110,8 @@ async def gather(store: Store, config: Config, now: dt.datetime, topics: int | N
     if current is not None and current.state is not None and current.state.started_at is not None:
         key = current.key  # started: it runs
         checked_in = len(await repository.attendees(store, key))
-        running = Running(key, current.state.started_at, checked_in, tuple(await discussed_in(store, key)))
+        discussed = tuple(await discussed_in(store, key))
+        running = Running(key, current.state.started_at, checked_in, discussed, await _discussing(store, config, key))
     elif current is not None:
         key = current.key
         waiting = Waiting(current.session, await _volunteers(store, key), len(await repository.attendees(store, key)))
@@ -98,6 +124,11 @@ async def gather(store: Store, config: Config, now: dt.datetime, topics: int | N
             key = ahead.next_held.key
             shown.append(Upcoming(ahead.next_held.session, False, volunteers=await _volunteers(store, key)))
         slots.append(SlotAgenda(ahead.slot, tuple(shown)))
-    # Nobody's own votes are marked: the agenda is the same for everyone.
-    top = await agenda_for(store, "", topics or config.agenda.topics)
-    return AgendaData(tuple(slots), tuple(top.shown), top.total, running, waiting)
+    # Nobody's own votes are marked: the agenda is the same for everyone. The topic being
+    # discussed is shown as such, not also among those to discuss.
+    limit = topics or config.agenda.topics
+    top = await agenda_for(store, "", limit + 1)
+    discussing = running.discussing.topic if running is not None and running.discussing else None
+    listed = [t for t in top.shown if discussing is None or t.id != discussing.id]
+    total = top.total - (discussing is not None and discussing.is_open)
+    return AgendaData(tuple(slots), tuple(listed[:limit]), total, running, waiting)

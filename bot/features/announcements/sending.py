@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
 import aiosqlite
@@ -55,6 +55,11 @@ class Rider(Protocol):
     async def run_due(self, now: dt.datetime, since: dt.datetime | None = None) -> None: ...
 
 
+# Something that closes with a session closed automatically, inside the close's transaction
+# (Lean Coffee's topic being discussed), told the session's key and when it closed.
+SessionClosing = Callable[[aiosqlite.Connection, str, dt.datetime], Awaitable[None]]
+
+
 def reply_key(session_key: str, lead: Lead | Notice, room_id: str, recorded: dt.datetime | None = None) -> str:
     """The stable key of a room message (the transaction id is derived from it). A
     session can be cancelled, lifted and cancelled again, and the homeserver remembers a
@@ -82,6 +87,8 @@ class Announcer:
         self._lock = asyncio.Lock()
         # Riders run after the announcements, in the same job and under the same lock.
         self.riders: list[Rider] = []
+        # What closes with a session closed automatically, before its summary is queued.
+        self.closing: list[SessionClosing] = []
 
     @property
     def _rooms(self) -> tuple[str, ...]:
@@ -151,6 +158,8 @@ class Announcer:
         async def close(db: aiosqlite.Connection) -> bool:
             if not await repository.close_session(db, key, None, item.at, auto=True):
                 return False
+            for also in self.closing:
+                await also(db, key, item.at)
             await announcements.record(db, key, Notice.SUMMARY, self._rooms, AnnouncementStatus.SENDING, item.at)
             return True
 

@@ -32,7 +32,9 @@ MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown
 # 2: imported history has the status "discussed" and `imported` true (1 had "imported").
 # 3: attendance has each session's `status`, and the sessions people came to that no host
 # started ("not started") or that were called off.
-SCHEMA_VERSION = 3
+# 4: topics have their `minutes`: how long each was discussed with a timebox (Lean Coffee's
+# `!discuss`); empty (null) for one marked discussed without one, and for the others.
+SCHEMA_VERSION = 4
 
 STATUS_ORDER = (TopicStatus.OPEN, TopicStatus.DISCUSSED, TopicStatus.WITHDRAWN)
 # Where a discussed topic's session goes: the seed file's topics had none.
@@ -41,7 +43,8 @@ FORMER_PARTICIPANT = "a former participant"
 
 
 # The topics file's columns, in order: a topic as the topics feature keeps it (`Topic`),
-# its id as `number`, without `discussed_at`.
+# its id as `number`, without `discussed_at`; a column added later goes last, so that a
+# spreadsheet that reads the columns by place still reads the others.
 TOPIC_COLUMNS = (
     "number",
     "text",
@@ -53,6 +56,7 @@ TOPIC_COLUMNS = (
     "session",
     "note",
     "imported",  # history from the seed file: discussed, before the bot kept records
+    "minutes",  # how long it was discussed with a timebox (!discuss); empty without one
 )
 
 
@@ -231,8 +235,10 @@ def topics_md(rows: Sequence[Topic], report: Report) -> bytes:
     for status, found in by_status.items():
         if not found:
             continue
+        # The discussed ones say how long each was discussed, where it had a timebox.
+        timed = status is TopicStatus.DISCUSSED
         lines += [f"## {status.capitalize()} ({len(found)})", ""]
-        table = [
+        table: list[tuple[Any, ...]] = [
             (
                 r.id,
                 r.text,
@@ -241,10 +247,12 @@ def topics_md(rows: Sequence[Topic], report: Report) -> bytes:
                 r.votes,
                 IMPORTED_SESSION if r.imported else r.session,
                 r.note,
+                *((r.minutes,) if timed else ()),
             )
             for r in found
         ]
-        lines += [*_md_table(header, table, right=(0, 4)), ""]
+        columns = (*header, "minutes") if timed else header
+        lines += [*_md_table(columns, table, right=(0, 4, 7) if timed else (0, 4)), ""]
     return _md(lines)
 
 

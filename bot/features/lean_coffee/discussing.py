@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import aiosqlite
+
 from bot.core.config import Config
 from bot.features.lean_coffee import repository
 from bot.features.lean_coffee.repository import Discussion
@@ -108,6 +110,18 @@ async def close_current(store: Store, now: dt.datetime) -> Closed | None:
         topic = await get_topic(store, current.topic_id)
     await repository.close(store, current.id, now, minutes)
     return Closed(current, topic, minutes)
+
+
+async def close_with_session(db: aiosqlite.Connection, session: str, at: dt.datetime) -> None:
+    """`session` is closed automatically at `at` (nobody ran `!end`): the topic being
+    discussed in it is marked discussed with its minutes until then, inside the close's
+    transaction, so that the summary of the session lists it."""
+    current = await repository.current_in(db)
+    if current is None or current.session != session:
+        return
+    minutes = minutes_spent(current.started_at, max(at, current.started_at))
+    await discussed.mark_in(db, at, current.topic_id, session, minutes)
+    await repository.close_in(db, current.id, at, minutes)
 
 
 async def mark(

@@ -6,12 +6,14 @@ the next one. Every change and the posts it calls for are written in one transac
 anything is sent, and each post is sent with a key derived from (discussion, round, kind,
 room), from which the Matrix adapter derives the transaction id: posted exactly once across
 restarts. What fell due while the bot was down is posted late only within
-conference.announce_grace_minutes; otherwise it is skipped and logged."""
+conference.announce_grace_minutes; otherwise it is skipped and logged. Whatever it changes
+(a vote opened, a timebox extended, a topic closed) it tells `changed` of (the agenda)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from bot.core import reactions
 from bot.core.config import Config
@@ -36,14 +38,22 @@ def post_key(post: Post) -> str:
     return f"lean-coffee:{post.discussion_id}:{post.round}:{post.kind}:{post.room_id}"
 
 
-class LeanCoffee:
-    """The timeboxes' and votes' jobs; `wording` says how the posts read."""
+def _nobody() -> None:
+    pass
 
-    def __init__(self, store: Store, config: Config, sender: Sender, wording: Wording):
+
+class LeanCoffee:
+    """The timeboxes' and votes' jobs; `wording` says how the posts read; `changed` is
+    called after each change the rider makes on its own (the wiring binds the agenda's)."""
+
+    def __init__(
+        self, store: Store, config: Config, sender: Sender, wording: Wording, changed: Callable[[], None] = _nobody
+    ):
         self.store = store
         self.config = config
         self.sender = sender
         self.wording = wording
+        self.changed = changed
 
     @property
     def _grace(self) -> dt.timedelta:
@@ -68,11 +78,14 @@ class LeanCoffee:
         if d is None:
             return
         if await self._closed_elsewhere(d, now):
+            self.changed()
             return
         if d.vote_closes_at is not None and now >= d.vote_closes_at:
             await self._count(d, now)
         elif d.vote_closes_at is None and d.ends_at is not None and now >= d.ends_at:
             await self._time_up(d, now)
+        if await repository.by_id(self.store, d.id) != d:
+            self.changed()
         await self._send_pending(now)
 
     async def _closed_elsewhere(self, d: Discussion, now: dt.datetime) -> bool:

@@ -112,6 +112,13 @@ async def current(store: Store) -> Discussion | None:
     return _discussion(row) if row else None
 
 
+async def current_in(db: aiosqlite.Connection) -> Discussion | None:
+    """The topic being discussed, inside the caller's transaction."""
+    cursor = await db.execute(f"SELECT {_COLUMNS} FROM discussions WHERE closed_at IS NULL")
+    row = await cursor.fetchone()
+    return _discussion(row) if row else None
+
+
 async def by_id(store: Store, discussion_id: int) -> Discussion | None:
     row = await store.fetchone(f"SELECT {_COLUMNS} FROM discussions WHERE id = ?", (discussion_id,))
     return _discussion(row) if row else None
@@ -150,15 +157,18 @@ async def _insert(
     return cursor.lastrowid
 
 
+_CLOSE = "UPDATE discussions SET closed_at = ?, minutes = ?, vote_closes_at = NULL WHERE id = ? AND closed_at IS NULL"
+
+
 async def close(store: Store, discussion_id: int, at: dt.datetime, minutes: int | None) -> bool:
     """Close a current discussion; False when it was closed already."""
-    return bool(
-        await store.execute(
-            "UPDATE discussions SET closed_at = ?, minutes = ?, vote_closes_at = NULL "
-            "WHERE id = ? AND closed_at IS NULL",
-            (iso(at), minutes, discussion_id),
-        )
-    )
+    return bool(await store.execute(_CLOSE, (iso(at), minutes, discussion_id)))
+
+
+async def close_in(db: aiosqlite.Connection, discussion_id: int, at: dt.datetime, minutes: int | None) -> bool:
+    """`close`, inside the caller's transaction."""
+    cursor = await db.execute(_CLOSE, (iso(at), minutes, discussion_id))
+    return bool(cursor.rowcount)
 
 
 async def set_timebox(store: Store, discussion_id: int, ends_at: dt.datetime | None) -> bool:

@@ -89,7 +89,10 @@ async def _public_agenda(store: Store, config: Config, data: AgendaData) -> Agen
     topics = tuple(public(t, show) for t in data.topics)
     running = data.running
     if running is not None:
-        running = replace(running, discussed=tuple(public(t, show) for t in running.discussed))
+        discussing = running.discussing
+        if discussing is not None:
+            discussing = replace(discussing, topic=public(discussing.topic, show))
+        running = replace(running, discussed=tuple(public(t, show) for t in running.discussed), discussing=discussing)
     waiting = data.waiting
     if waiting is not None:
         waiting = replace(waiting, volunteers=await names(waiting.session.key))

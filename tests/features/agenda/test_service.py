@@ -8,6 +8,7 @@ import datetime as dt
 from bot.core.clock import UTC
 from bot.features.agenda.service import MAX_CANCELLED_PER_SLOT, gather
 from bot.features.people import repository as people
+from tests.commands.helpers import suggest
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 THU_0800 = dt.datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -126,3 +127,18 @@ async def test_a_session_nobody_started_is_no_longer_waiting_once_its_window_clo
     data = await agenda(chat)
     assert data.waiting is None and data.running is None
     assert shown(data)[0] == [("2026-11-26 17:00", False)]
+
+
+async def test_the_topic_being_discussed_is_shown_as_such_not_among_the_open_ones(make_chat, make_config):
+    chat = await make_chat(make_config(agenda={"topics": 2}))
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=UTC))
+    least, second, most = [await suggest(chat, text) for text in ("Least voted", "Second", "Most voted")]
+    await chat.say(BOB, f"!vote {second} {most}")
+    await chat.say(ALICE, f"!vote {most}")
+    await chat.say(HOST, "!start")
+    await chat.say(HOST, f"!discuss {most}")
+    data = await agenda(chat)
+    assert data.running is not None and data.running.discussing is not None
+    assert (data.running.discussing.topic.id, data.running.discussing.since) == (most, chat.clock.now())
+    assert [t.id for t in data.topics] == [second, least], "the next two, not the one being discussed"
+    assert data.open_topics == 2, "three open, one of them being discussed"

@@ -540,3 +540,20 @@ async def test_a_host_wait_notice_left_unsent_is_not_sent_once_the_session_is_ca
     await visit(chat, ann, at(26, 8, 12))
     assert (MORNING, "host-wait", ROOM_A) not in server.messages()
     assert (MORNING, "host-wait", ROOM_B) not in server.messages()
+
+
+async def test_what_closes_with_a_session_closed_automatically_is_done_in_its_transaction_before_the_summary(
+    chat, server
+):
+    ann = announcer(chat, server)
+    closed: list[tuple[str, dt.datetime, int]] = []
+
+    async def closing(db, key: str, at_: dt.datetime) -> None:
+        queued = await (await db.execute("SELECT COUNT(*) FROM announcements WHERE lead = 'summary'")).fetchone()
+        closed.append((key, at_, queued[0]))
+
+    ann.closing.append(closing)
+    chat.clock.set(at(26, 8, 2))
+    await chat.say(HOST, "!start", room_id=ROOM_A)
+    await visit(chat, ann, at(26, 11, 1), at(26, 11, 2), at(26, 11, 3))
+    assert closed == [(MORNING, at(26, 11, 2), 0)], "once, at the close, before the summary is queued"

@@ -45,7 +45,7 @@ async def db_topics(chat) -> list[dict]:
     rows = await chat.store.fetchall(
         "SELECT t.id AS number, t.text, t.suggested_by, t.suggested_name, t.suggested_at, "
         "(SELECT COUNT(*) FROM votes v WHERE v.topic_id = t.id) AS votes, t.status, t.session, t.note, "
-        "t.seed_key IS NOT NULL AS imported FROM topics t ORDER BY t.id"
+        "t.seed_key IS NOT NULL AS imported, t.minutes FROM topics t ORDER BY t.id"
     )
     return [{**dict(r), "imported": bool(r["imported"])} for r in rows]
 
@@ -286,7 +286,7 @@ def test_markdown_cells_need_no_formula_rule():
 async def test_topics_json_is_one_versioned_document_matching_the_database(chat):
     await fill(chat)
     document = json.loads(await export(chat, "topics", "json"))
-    assert document["schema_version"] == 3
+    assert document["schema_version"] == 4
     assert document["kind"] == "topics"
     assert document["topics"] == await db_topics(chat)
 
@@ -302,8 +302,9 @@ async def test_topics_markdown_has_a_table_per_status_matching_the_database(chat
     expected = {t["number"]: t for t in await db_topics(chat)}
     seen = 0
     for heading, rows in tables.items():
-        for number, topic, by, at, votes, session, note in rows:
+        for number, topic, by, at, votes, session, note, *minutes in rows:
             db = expected[int(number)]
+            assert minutes == ([as_text(db["minutes"])] if db["status"] == "discussed" else []), "discussed ones only"
             assert heading.lower().startswith(db["status"])
             assert (topic, at, int(votes), session, note) == (
                 db["text"],
@@ -350,6 +351,24 @@ async def test_unattributed_topics_show_a_former_participant_in_the_report(chat)
     assert imported == {""}, "imported topics had no suggester"
 
 
+async def test_each_export_gives_the_minutes_of_a_topic_discussed_with_a_timebox_and_none_without(chat):
+    numbers = await fill(chat)  # "pay" was marked discussed without a timebox
+    chat.clock.set(dt.datetime(2026, 12, 3, 17, 0, tzinfo=dt.UTC))  # the second session runs
+    assert "Now discussing" in await chat.text(HOST, f"!discuss {numbers['formula']}")
+    chat.clock.advance(minutes=12, seconds=10)
+    assert "Marked" in await chat.text(HOST, f"!discussed {numbers['formula']}")
+    _, rows = read_csv(await export(chat, "topics", "csv"))
+    by_number = {int(r["number"]): r for r in rows}
+    assert (by_number[numbers["formula"]]["minutes"], by_number[numbers["pay"]]["minutes"]) == ("12", "")
+    assert {r["minutes"] for r in rows if int(r["number"]) != numbers["formula"]} == {""}
+    topics = {t["number"]: t for t in json.loads(await export(chat, "topics", "json"))["topics"]}
+    assert (topics[numbers["formula"]]["minutes"], topics[numbers["pay"]]["minutes"]) == (12, None)
+    tables = md_tables((await export(chat, "topics", "md")).decode())
+    discussed = {int(r[0]): r[7] for r in tables[f"Discussed ({IMPORTED + 2})"]}
+    assert (discussed[numbers["formula"]], discussed[numbers["pay"]]) == ("12", "")
+    assert all(len(r) == 7 for r in tables["Open (1)"] + tables["Withdrawn (1)"]), "no minutes column there"
+
+
 # --- attendance ----------------------------------------------------------------------------------
 
 
@@ -369,7 +388,7 @@ async def test_attendance_csv_matches_the_database_row_for_row(chat):
 async def test_attendance_json_nests_attendees_in_sessions(chat):
     await fill(chat)
     document = json.loads(await export(chat, "attendance", "json"))
-    assert document["schema_version"] == 3 and document["kind"] == "attendance"
+    assert document["schema_version"] == 4 and document["kind"] == "attendance"
     flat = [
         {
             "session": s["session"],
@@ -538,16 +557,19 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 async def fill_everything(chat) -> None:
-    """`fill`, and what else a history holds: a late note, a person forgotten (their topic
-    unattributed), a session closed automatically, and one with nobody checked in."""
-    await fill(chat)
+    """`fill`, and what else a history holds: a late note, a topic discussed with a timebox
+    (its minutes), a person forgotten (their topic unattributed), a session closed
+    automatically, and one with nobody checked in."""
+    numbers = await fill(chat)
     await close_later_automatically(chat)
     chat.clock.set(dt.datetime(2026, 12, 10, 7, 40, tzinfo=dt.UTC))
     assert "later" in await chat.text(ALICE, "!late stuck on a train")
     chat.clock.set(dt.datetime(2026, 12, 10, 7, 58, tzinfo=dt.UTC))
     assert "has started" in await chat.text(HOST, "!start")
+    assert "Now discussing" in await chat.text(HOST, "!discuss")  # Lean Coffee: the most voted, timed
     chat.clock.advance(minutes=20)
     assert "Checked in" in await chat.text(ALICE, "!here")
+    assert "Marked" in await chat.text(HOST, f"!discussed {numbers['formula']}")
     chat.clock.advance(minutes=40)
     assert "ended" in await chat.text(HOST, "!end")
     await came_and_no_host_started(chat)
@@ -579,7 +601,7 @@ async def test_the_json_exports_field_by_field(chat):
     mine = topics[IMPORTED:]
     assert [(t["number"], t["suggested_by"], t["suggested_name"], t["votes"], t["status"]) for t in mine] == [
         (IMPORTED + 1, ALICE, "alice", 1, "discussed"),  # Bob's vote went with him
-        (IMPORTED + 2, None, None, 1, "open"),
+        (IMPORTED + 2, None, None, 1, "discussed"),  # with a timebox: its minutes
         (IMPORTED + 3, ALICE, "alice", 0, "open"),
         (IMPORTED + 4, None, None, 0, "withdrawn"),
     ]
@@ -589,6 +611,7 @@ async def test_the_json_exports_field_by_field(chat):
         "2026-11-23T12:00:00Z",
     )
     assert all(t["imported"] is False for t in mine)
+    assert [t["minutes"] for t in mine] == [None, 20, None, None], "only the one discussed with a timebox"
     sessions_ = json.loads(await export(chat, "attendance", "json"))["sessions"]
     assert [list(s) for s in sessions_] == [
         [

@@ -40,3 +40,17 @@ async def test_discuss_takes_the_most_voted_other_than_the_one_being_discussed(c
         await discussing.discuss(chat.store, config, now, SESSION, HOST, a)
     with pytest.raises(NothingToDiscuss):
         await discussing.discuss(chat.store, config, now, SESSION, HOST, None)
+
+
+async def test_a_session_closing_closes_its_topic_being_discussed_with_its_minutes_in_the_same_transaction(chat):
+    a = await suggest(chat, "apples")
+    await start_session(chat)
+    await discussing.discuss(chat.store, chat.services.config, T0, SESSION, HOST, a)
+    other = "2026-11-26 17:00"
+    await chat.store.transaction(lambda db: discussing.close_with_session(db, other, T0 + dt.timedelta(hours=3)))
+    assert await discussing.now_discussed(chat.store) is not None, "another session's close leaves it"
+    await chat.store.transaction(lambda db: discussing.close_with_session(db, SESSION, T0 + dt.timedelta(hours=3)))
+    assert await discussing.now_discussed(chat.store) is None
+    row = await chat.store.fetchone("SELECT status, session, minutes FROM topics WHERE id = ?", (a,))
+    assert tuple(row) == ("discussed", SESSION, 180)
+    assert await chat.store.fetchval("SELECT minutes FROM discussions") == 180

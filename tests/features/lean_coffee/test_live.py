@@ -11,9 +11,11 @@ import logging
 from bot.core.clock import iso
 from bot.core.model import Reply
 from bot.features.lean_coffee import repository
+from bot.features.lean_coffee.live import LeanCoffee
+from commands.lean_coffee import WORDING
 from tests.commands.helpers import SESSION, start_session, suggest
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
-from tests.features.lean_coffee.fakes import react, rider
+from tests.features.lean_coffee.fakes import Posts, react, rider
 
 CAROL = "@carol:example.org"
 
@@ -251,3 +253,30 @@ async def test_the_vote_goes_to_every_room_at_once_not_after_the_room_before_is_
     await asyncio.wait_for(live.run_due(chat.clock.now()), 10)
     assert sorted(r.room_id or "" for r in posts.sent) == sorted(rooms), "one vote in each room"
     assert all(r.text.startswith("⏱ Time is up for") for r in posts.sent)
+
+
+async def test_each_change_the_rider_makes_on_its_own_is_told_and_nothing_else(chat):
+    """The agenda shows the topic being discussed: the rider tells it of the vote opening,
+    the extension, the move to the next topic and a close with the session, never of a run
+    that changed nothing."""
+    await _discussing(chat)
+    told: list[str] = []
+    posts = Posts(chat.store)
+    live = LeanCoffee(chat.store, chat.services.config, posts, WORDING, lambda: told.append("changed"))
+
+    async def run(**advance: int) -> int:
+        chat.clock.advance(**advance)
+        await live.run_due(chat.clock.now())
+        return len(told)
+
+    assert await run(minutes=7) == 0, "nothing due"
+    assert await run(minutes=1) == 1, "the vote to go on opened"
+    assert await run(seconds=30) == 1, "the vote still open"
+    await react(chat, ALICE, posts.events[posts.sent[0].key], "👍", "$r1")
+    assert await run(seconds=30) == 2, "extended"
+    assert await run(minutes=4) == 3, "the second vote opened"
+    assert await run(seconds=60) == 4, "nobody voted: moved on"
+    assert await run(minutes=1) == 4, "no discussion left"
+    assert "Now discussing" in await chat.text(HOST, "!discuss")
+    await chat.store.execute("UPDATE sessions SET ended_at = ?", (iso(chat.clock.now()),))
+    assert await run(seconds=1) == 5, "closed with its session"

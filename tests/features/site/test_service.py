@@ -140,3 +140,15 @@ async def test_the_unfiltered_history_shows_the_newest_then_the_imported_up_to_i
     assert history_texts(await page(chat)) == ["Budget two", "Budget one"]
     monkeypatch.setattr(site, "HISTORY_SHOWN", 3)
     assert history_texts(await page(chat)) == ["Budget two", "Budget one", imported[0]], "the dated ones first"
+
+
+async def test_the_topic_being_discussed_is_shown_without_who_suggested_it(chat):
+    await chat.say(ALICE, "!suggest Budgets")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    await chat.say(HOST, "!discuss")
+    data = await page(chat)
+    assert data.agenda.running is not None and data.agenda.running.discussing is not None
+    topic = data.agenda.running.discussing.topic
+    assert (topic.text, topic.suggested_by, topic.suggested_name) == ("Budgets", None, None)
+    assert ":example.org" not in repr(data.agenda.running.discussing)
