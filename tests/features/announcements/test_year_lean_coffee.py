@@ -300,7 +300,7 @@ async def simulate(chat, seed: int, logs: Collect) -> tuple[Year, Homeserver]:
         finally:
             if fresh:
                 server.crash_in, fresh = saved, False
-        await check_run(store, year, logs, before, now)
+        await check_run(store, server, year, logs, before, now)
         # People see each vote as it is shown, in each room.
         shown_votes: dict[str, dict[str, dt.datetime]] = {}
         for key, (when, _reply) in server.shown.items():
@@ -326,7 +326,9 @@ async def simulate(chat, seed: int, logs: Collect) -> tuple[Year, Homeserver]:
     return year, server
 
 
-async def check_run(store, year: Year, logs: Collect, before: Discussion | None, now: dt.datetime) -> None:
+async def check_run(
+    store, server: Homeserver, year: Year, logs: Collect, before: Discussion | None, now: dt.datetime
+) -> None:
     """After a run: nothing due is left undone, and what it did is what was due."""
     after = await repository.current(store)
     if after is not None and (
@@ -361,6 +363,14 @@ async def check_run(store, year: Year, logs: Collect, before: Discussion | None,
         else:
             year.counted["time-up"] += 1
     if before.vote_closes_at is not None and before.vote_closes_at <= now:
+        if not ended and after is not None and after.round == before.round and after.vote_closes_at == now + VOTE:
+            # Its vote went out only now (a crash came between its record and its send):
+            # it stays open its whole time from now.
+            key = f"lean-coffee:{before.id}:{before.round}:vote:"
+            if not any(k.startswith(key) and when == now for k, (when, _r) in server.shown.items()):
+                year.problems.append(f"{now}: the vote of {before.id}:{before.round} kept open, not shown now")
+            year.counted["vote kept open"] += 1
+            return
         row = posts.get((before.round, "extended")) or posts.get((before.round, "moved-on"))
         if row is None:
             year.problems.append(f"{now}: the vote of {before.id}:{before.round} closed and was not counted")
@@ -375,7 +385,7 @@ async def check_run(store, year: Year, logs: Collect, before: Discussion | None,
         late = now > before.vote_closes_at + GRACE
         if (row["status"] == "skipped") != late:
             year.problems.append(f"{now}: vote {ref} closed {before.vote_closes_at}: its outcome {row['status']}")
-        year.counted[row["kind"]] += 1
+        year.counted[row["kind"] + (" (late: not posted)" if late else "")] += 1
 
 
 async def check_year(chat, seed: int) -> str:
@@ -413,6 +423,14 @@ async def check_year(chat, seed: int) -> str:
                 problems.append(f"{key} was skipped without a log line")
         else:
             problems.append(f"{key} is still {r['status']} at the end of the year")
+    # Each vote shown stays open its whole time from when it was shown, in every room.
+    outcomes = {
+        f"lean-coffee:{r['discussion_id']}:{r['round']}": r for r in rows if r["kind"] in ("extended", "moved-on")
+    }
+    for key, (when, _reply) in server.shown.items():
+        vote = key.split(":vote:")[0] if ":vote:" in key else None
+        if vote is not None and vote in outcomes and dt.datetime.fromisoformat(outcomes[vote]["at"]) < when + VOTE:
+            problems.append(f"{key} shown at {when} was counted at {outcomes[vote]['at']}")
     for key in server.shown:
         if key.startswith("lean-coffee:") and key not in recorded:
             problems.append(f"{key} was shown and never recorded")
