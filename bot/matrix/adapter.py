@@ -150,6 +150,9 @@ class MatrixBot:
         self.jobs = Jobs(announcer)
         await self.jobs.start(self.scheduler)
         await announcer.run_due()
+        # What the catch-up itself made due (a vote to go on it opened or kept open) is
+        # planned now, not at the next tick a minute on.
+        await self.jobs.replan()
         next_run = min((job.next_run_time for job in self.scheduler.get_jobs() if job.next_run_time), default=None)
         cancels = await load_cancellations(self.store)
         upcoming = next_held_sessions(self.config, cancels, self.clock.now(), 1)

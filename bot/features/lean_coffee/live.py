@@ -6,8 +6,9 @@ the next one. Every change and the posts it calls for are written in one transac
 anything is sent, and each post is sent with a key derived from (discussion, round, kind,
 room), from which the Matrix adapter derives the transaction id: posted exactly once across
 restarts. What fell due while the bot was down is posted late only within
-conference.announce_grace_minutes; otherwise it is skipped and logged. Whatever it changes
-(a vote opened, a timebox extended, a topic closed) it tells `changed` of (the agenda)."""
+conference.announce_grace_minutes; otherwise it is skipped and logged. A vote posted later than
+it was recorded stays open its whole vote_seconds from then. Whatever it changes (a vote
+opened, a timebox extended, a topic closed) it tells `changed` of (the agenda)."""
 
 from __future__ import annotations
 
@@ -200,6 +201,8 @@ class LeanCoffee:
             else:
                 await repository.mark_post(self.store, post, PostStatus.SENT, event_id)
             return
+        if post.kind is PostKind.VOTE:
+            await self._keep_open(post, now)
         reply = await self.reply(post)
         if reply is None:
             await repository.mark_post(self.store, post, PostStatus.SKIPPED)
@@ -207,6 +210,16 @@ class LeanCoffee:
         event_id = await self.sender.send(reply)
         if event_id is not None:
             await repository.mark_post(self.store, post, PostStatus.SENT, event_id)
+
+    async def _keep_open(self, post: Post, now: dt.datetime) -> None:
+        """A vote posted later than it was recorded (its send failed, or a crash came
+        between) stays open its whole vote_seconds from now, as it says: people get to
+        vote before it is counted."""
+        d = await repository.by_id(self.store, post.discussion_id)
+        closes = now + dt.timedelta(seconds=self.config.lean_coffee.vote_seconds)
+        if d is None or d.round != post.round or d.vote_closes_at is None or d.vote_closes_at >= closes:
+            return
+        await repository.keep_vote_open(self.store, d, closes)
 
     async def reply(self, post: Post) -> Reply | None:
         """The post as a Reply in its room's session thread; None when there is nothing to say

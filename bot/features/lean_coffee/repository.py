@@ -202,6 +202,18 @@ async def open_vote(
     return await store.transaction(work)
 
 
+async def keep_vote_open(store: Store, discussion: Discussion, closes_at: dt.datetime) -> bool:
+    """The vote to go on of `discussion`'s round, still open, closes at `closes_at` instead
+    (posted late: it stays open its whole time from then); False when it was decided meanwhile."""
+    return bool(
+        await store.execute(
+            "UPDATE discussions SET vote_closes_at = ? "
+            "WHERE id = ? AND closed_at IS NULL AND round = ? AND vote_closes_at IS NOT NULL",
+            (iso(closes_at), discussion.id, discussion.round),
+        )
+    )
+
+
 async def extend(
     store: Store,
     discussion: Discussion,

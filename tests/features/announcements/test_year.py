@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import logging
-import os
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,26 +33,25 @@ from bot.core.model import Reply
 from bot.features.announcements.planning import due_between
 from bot.features.announcements.sending import Announcer
 from tests.conftest import ORGANISER
+from tests.features.announcements.year import (
+    GRACE,
+    HOST_WAIT,
+    ROOMS,
+    T0,
+    T_END,
+    ZONE,
+    Collect,
+    Crash,
+    Homeserver,
+    Session,
+    env_seeds,
+    year_sessions,
+)
 
-UTC = dt.UTC
-ROOMS = ("!a:example.org", "!b:example.org")
-ZONE = "Europe/Berlin"
-# Sunday 10:00 and Wednesday 18:30 in Berlin: the Sunday session falls on both EU change days.
-SLOTS = ((6, dt.time(10, 0)), (2, dt.time(18, 30)))
 LEADS = {"1d": dt.timedelta(days=1), "15m": dt.timedelta(minutes=15), "0m": dt.timedelta(0)}
-GRACE = dt.timedelta(minutes=30)
-HOST_WAIT = dt.timedelta(minutes=10)
-T0 = dt.datetime(2026, 1, 1, tzinfo=UTC)
-T_END = T0 + dt.timedelta(weeks=53)
 PEOPLE = 100
 PERSON_ZONES = (None, "America/New_York", "Europe/Berlin", "Asia/Kolkata", "America/Sao_Paulo", "Australia/Sydney")
 PERSON_LEADS = ("5m", "10m", "15m", "30m", "1h", "3h", "1d", "2d")
-
-
-def _env_seeds() -> list[int]:
-    if os.environ.get("CCC_YEAR_SEED"):
-        return [int(os.environ["CCC_YEAR_SEED"])]
-    return list(range(1, int(os.environ.get("CCC_YEAR_SEEDS", "1")) + 1))
 
 
 def lead_of(text: str) -> dt.timedelta:
@@ -62,88 +60,6 @@ def lead_of(text: str) -> dt.timedelta:
 
 def long_date(at: dt.datetime) -> str:
     return f"{at:%A} {at.day} {at:%B %Y}, {at:%H:%M}"
-
-
-@dataclass(frozen=True)
-class Session:
-    key: str  # local date and time in Berlin
-    starts_at: dt.datetime  # UTC
-    slot: int  # index into SLOTS
-
-
-def year_sessions() -> list[Session]:
-    """Every session from T0 to T_END, from the slot definitions, with zoneinfo."""
-    zone, out = ZoneInfo(ZONE), []
-    day = T0.date() - dt.timedelta(days=1)
-    while day <= T_END.date():
-        for i, (weekday, time) in enumerate(SLOTS):
-            if day.weekday() == weekday:
-                local = dt.datetime.combine(day, time, tzinfo=zone)
-                out.append(Session(f"{local:%Y-%m-%d %H:%M}", local.astimezone(UTC), i))
-        day += dt.timedelta(days=1)
-    return sorted(out, key=lambda s: s.starts_at)
-
-
-class Crash(BaseException):
-    """The process dies in the middle of a send (not an error the bot could catch)."""
-
-
-class Homeserver:
-    """Shows each key once (the transaction id is derived from it) and counts the attempts."""
-
-    def __init__(self, clock):
-        self.clock = clock
-        self.shown: dict[str, tuple[dt.datetime, Reply]] = {}
-        self.attempts: Counter[str] = Counter()
-        self.interrupted: set[str] = set()  # keys whose send a crash cut short
-        self.crash_in: int | None = None  # die at this many sends from now
-        self.crash_before = False  # before the homeserver took it, or after
-        # What was handed over at this instant: rooms are sent to side by side, so a crash
-        # in one send also cuts short the others in flight, some between their send and
-        # their mark (resent at the next start with the same key: shown once).
-        self._instant: dt.datetime | None = None
-        self._this_instant: list[str] = []
-
-    async def send(self, reply: Reply, in_reply_to=None) -> str | None:
-        key = reply.key
-        assert key, "messages the bot sends on its own carry a stable key"
-        self.attempts[key] += 1
-        if self._instant != self.clock.now():
-            self._instant, self._this_instant = self.clock.now(), []
-        self._this_instant.append(key)
-        dying = False
-        if self.crash_in is not None:
-            self.crash_in -= 1
-            dying = self.crash_in == 0
-        if dying and self.crash_before:
-            self.crash_in = None
-            self.interrupted.update(self._this_instant)
-            raise Crash(key)
-        self.shown.setdefault(key, (self.clock.now(), reply))
-        if dying:
-            self.crash_in = None
-            self.interrupted.update(self._this_instant)
-            raise Crash(key)
-        return f"$ev{list(self.shown).index(key)}"
-
-    async def sent_event(
-        self, room_id: str, key: str, since: dt.datetime, reactions: tuple[str, ...] = ()
-    ) -> str | None:
-        """As the Matrix adapter finds a send cut short among its own messages (a person's
-        user id stands for the direct room with them)."""
-        when, reply = self.shown.get(key, (None, None))
-        if when is None or reply is None or room_id not in (reply.room_id, reply.direct_to) or when < since:
-            return None
-        return f"$ev{list(self.shown).index(key)}"
-
-
-class Collect(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
 
 
 @dataclass
@@ -562,7 +478,7 @@ def text_problems(item: Expected, reply: Reply, run: Run) -> list[str]:
 
 
 @pytest.mark.soak
-@pytest.mark.parametrize("seed", _env_seeds())
+@pytest.mark.parametrize("seed", env_seeds())
 async def test_a_simulated_year_sends_each_message_once_or_logs_why_not(make_chat, make_config, seed):
     config = make_config(
         matrix={"rooms": list(ROOMS)},

@@ -280,3 +280,25 @@ async def test_each_change_the_rider_makes_on_its_own_is_told_and_nothing_else(c
     assert "Now discussing" in await chat.text(HOST, "!discuss")
     await chat.store.execute("UPDATE sessions SET ended_at = ?", (iso(chat.clock.now()),))
     assert await run(seconds=1) == 5, "closed with its session"
+
+
+async def test_a_vote_posted_late_after_a_failed_send_stays_open_its_whole_time_from_then(chat):
+    """The vote was recorded, then its send failed (a crash, the homeserver away) until after
+    its close: posted then, people still get vote_seconds to vote, as it says."""
+    a, _ = await _discussing(chat)
+    live, posts = rider(chat)
+    posts.failing = True
+    chat.clock.advance(minutes=8)
+    await live.run_due(chat.clock.now())
+    posts.failing = False
+    chat.clock.advance(minutes=5)
+    await live.run_due(chat.clock.now())
+    [vote] = posts.sent
+    assert "the vote closes in 60 seconds (12:14 UTC)" in vote.text, vote.text
+    await react(chat, ALICE, posts.events[vote.key], "👍", "$up")
+    chat.clock.advance(seconds=59)
+    await live.run_due(chat.clock.now())
+    assert len(posts.sent) == 1, "still open"
+    chat.clock.advance(seconds=1)
+    await live.run_due(chat.clock.now())
+    assert posts.sent[-1].text.startswith(f"👍 The room goes on (👍 1, 👎 0): #{a}"), posts.sent[-1].text
