@@ -80,7 +80,7 @@ fuzz: $(STAMP)
 
 ## The simulated year with 50 seeds (CI runs one); CCC_YEAR_SEED=N replays one.
 soak-year: $(STAMP)
-	CCC_YEAR_SEEDS=50 $(BIN)/python -m pytest tests/features/announcements/test_year.py -q -p no:logging -rA
+	CCC_YEAR_SEEDS=50 $(BIN)/python -m pytest tests/features/announcements/test_year.py tests/features/announcements/test_year_lean_coffee.py -q -p no:logging -rA
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
