@@ -28,10 +28,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import open_announcer
 from bot.core.model import Reply
-from bot.features.announcements.planning import due_between
-from bot.features.announcements.sending import Announcer
 from tests.conftest import ORGANISER
 from tests.features.announcements.year import (
     GRACE,
@@ -40,6 +37,7 @@ from tests.features.announcements.year import (
     T0,
     T_END,
     ZONE,
+    Bot,
     Collect,
     Crash,
     Homeserver,
@@ -186,30 +184,6 @@ def fmt(lead: dt.timedelta) -> str:
     if minutes and minutes % 60 == 0:
         return f"{minutes // 60}h"
     return f"{minutes}m"
-
-
-class Bot:
-    """The announcer and the reminders as a process: started, stopped, crashed."""
-
-    def __init__(self, chat, server: Homeserver):
-        self.chat, self.server = chat, server
-        self.announcer: Announcer | None = None
-
-    def start(self) -> None:
-        self.announcer = open_announcer(self.chat.services, self.server)
-
-    def stop(self) -> None:
-        self.announcer = None
-
-    async def planned(self, now: dt.datetime) -> list[dt.datetime]:
-        """The times its scheduler would wake it (what `replan` plans)."""
-        assert self.announcer is not None
-        horizon = now + dt.timedelta(days=8)
-        config, store = self.chat.services.config, self.chat.services.store
-        times = [i.at for i in await due_between(config, store, now, horizon) if i.at > now]
-        for rider in self.announcer.riders:
-            times += [at for _, at in await rider.due_times(now, horizon) if at > now]
-        return times
 
 
 async def simulate(chat, seed: int) -> tuple[Run, Homeserver, list[Session]]:

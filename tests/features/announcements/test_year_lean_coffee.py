@@ -27,12 +27,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.app import open_announcer
 from bot.core import reactions
 from bot.core.clock import iso
 from bot.core.model import IncomingReaction
-from bot.features.announcements.planning import due_between
-from bot.features.announcements.sending import Announcer
 from bot.features.lean_coffee import repository
 from bot.features.lean_coffee.repository import Discussion
 from tests.conftest import ALICE, BOB, ORGANISER
@@ -43,6 +40,7 @@ from tests.features.announcements.year import (
     T0,
     T_END,
     ZONE,
+    Bot,
     Collect,
     Crash,
     Homeserver,
@@ -57,30 +55,6 @@ VOTE = dt.timedelta(seconds=60)
 VOTERS = (ALICE, BOB, "@carol:example.org", "@dan:example.org", "@erin:example.org", ORGANISER)
 LEAN_COFFEE_SESSIONS = 12
 UP, DOWN = "👍", "👎"
-
-
-class Bot:
-    """The announcer with its riders (the Lean Coffee timeboxes among them) as a process."""
-
-    def __init__(self, chat, server: Homeserver):
-        self.chat, self.server = chat, server
-        self.announcer: Announcer | None = None
-
-    def start(self) -> None:
-        self.announcer = open_announcer(self.chat.services, self.server)
-
-    def stop(self) -> None:
-        self.announcer = None
-
-    async def planned(self, now: dt.datetime) -> list[dt.datetime]:
-        """The times its scheduler would wake it (what `replan` plans after each run)."""
-        assert self.announcer is not None
-        horizon = now + dt.timedelta(days=8)
-        config, store = self.chat.services.config, self.chat.services.store
-        times = [i.at for i in await due_between(config, store, now, horizon) if i.at > now]
-        for rider in self.announcer.riders:
-            times += [at for _, at in await rider.due_times(now, horizon) if at > now]
-        return times
 
 
 @dataclass

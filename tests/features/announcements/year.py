@@ -11,8 +11,11 @@ from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from bot.app import open_announcer
 from bot.core.model import Reply
 from bot.core.reactions import record_anchor
+from bot.features.announcements.planning import due_between
+from bot.features.announcements.sending import Announcer
 
 UTC = dt.UTC
 ROOMS = ("!a:example.org", "!b:example.org")
@@ -117,3 +120,28 @@ class Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(record.getMessage())
+
+
+class Bot:
+    """The announcer with its riders (the reminders, the Lean Coffee timeboxes) as a process:
+    started, stopped, crashed."""
+
+    def __init__(self, chat, server: Homeserver):
+        self.chat, self.server = chat, server
+        self.announcer: Announcer | None = None
+
+    def start(self) -> None:
+        self.announcer = open_announcer(self.chat.services, self.server)
+
+    def stop(self) -> None:
+        self.announcer = None
+
+    async def planned(self, now: dt.datetime) -> list[dt.datetime]:
+        """The times its scheduler would wake it (what `replan` plans)."""
+        assert self.announcer is not None
+        horizon = now + dt.timedelta(days=8)
+        config, store = self.chat.services.config, self.chat.services.store
+        times = [i.at for i in await due_between(config, store, now, horizon) if i.at > now]
+        for rider in self.announcer.riders:
+            times += [at for _, at in await rider.due_times(now, horizon) if at > now]
+        return times
