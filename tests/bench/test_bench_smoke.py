@@ -29,6 +29,9 @@ from bench import (
 )
 from bot.devtools.localsynapse import LocalSynapse
 
+# Waits on real minutes: started first (tests/conftest.py).
+pytestmark = pytest.mark.minutes
+
 TINY = scale_database.Size(topics=60, votes=300, sessions=6, checkins=40, people=25)
 
 

@@ -44,6 +44,9 @@ from .botproc import relates, replies_to, send_text, write_config
 from .conftest import PASSWORD, BotRoom, BotRooms, MakeSynapse, Users, start_or_give_up
 from .helpers import collect_events, newest_edit, prime, wait_for_event, wait_until
 
+# Waits on real minutes: started first (tests/conftest.py).
+pytestmark = pytest.mark.minutes
+
 SEED = int(os.environ.get("CCC_FAULT_SEED", "20261126"))
 # CI kills the bot 20 times in a little over a minute; `make soak-faults` runs more kills
 # (CCC_FAULT_KILLS) over several seeds.

@@ -19,12 +19,16 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from nio import AsyncClient, Event, JoinResponse, MegolmEvent, RoomCreateResponse, RoomMessageNotice, RoomSendResponse
 from nio.api import RelationshipType
 
 from .botproc import ENCRYPTION, WEEKDAYS, BotProcess, bot_sections, register_bot, relates, replies_to, write_config
 from .conftest import BotRoom
 from .helpers import body, prime, wait_for_event, wait_until
+
+# Waits on real minutes: started first (tests/conftest.py).
+pytestmark = pytest.mark.minutes
 
 # Two votes on the first topic need two extensions: after the last one its time is up
 # without a vote.

@@ -12,12 +12,16 @@ import datetime as dt
 import sqlite3
 from collections import Counter
 
+import pytest
 from nio import Event, RoomMessagesResponse, RoomSendResponse
 
 from bot.core.clock import parse_iso
 
 from .botproc import BotMessages, relates, replies_to, send_text, slot
 from .helpers import body
+
+# Waits on real minutes: started first (tests/conftest.py).
+pytestmark = pytest.mark.minutes
 
 TIMEBOX = 60  # seconds (lean_coffee.timebox = "1m", the shortest)
 VOTE = 10  # seconds (lean_coffee.vote_seconds, the shortest)

@@ -7,10 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import pytest
 from nio import JoinResponse
 
 from .botproc import START_TIME, BotMessages, configure, slot
 from .helpers import _sync_once, body, collect_events, prime, wait_for_event
+
+# Waits on real minutes: started first (tests/conftest.py).
+pytestmark = pytest.mark.minutes
 
 LEAD = dt.timedelta(minutes=5)
 

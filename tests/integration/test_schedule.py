@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+import pytest
 from nio import Event
 
 from .botproc import START_TIME, BotMessages, configure, slot
 from .helpers import body, prime
+
+# Waits on real minutes: started first (tests/conftest.py).
+pytestmark = pytest.mark.minutes
 
 
 def shown(at: dt.datetime) -> str:
