@@ -51,6 +51,10 @@ if TYPE_CHECKING:  # imported when started, after the first sync: not in the way
 
 log = logging.getLogger(__name__)
 
+# At start, how long (in seconds) what came while the bot was down may hold back the catch-up
+# of what fell due meanwhile.
+BACKLOG_WAIT = 15
+
 
 # What the wiring (bot/app.py) hands the adapter to make, once the rooms are joined: the
 # announcer (not started) from the sender and whether a person is still in a served room;
@@ -127,6 +131,10 @@ class MatrixBot:
                 rooms.summary(),
             )
             await workers.resume()
+            # What people did while the bot was down (a 👍 on a vote to go on that closed
+            # meanwhile) is read before what fell due is done; a long backlog waits no longer.
+            if not await workers.settled(BACKLOG_WAIT):
+                log.info("the backlog is still being handled after %s s; announcements start anyway", BACKLOG_WAIT)
             await self._start_announcer(sender, rooms)
             self._start_agenda(client, sender, rooms)
             await self._start_web()

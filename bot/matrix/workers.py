@@ -38,6 +38,10 @@ class RoomWorkers:
         self.rooms = rooms
         self._queues: dict[str, RoomQueue] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
+        # Entries queued and not yet handled; `settled` waits for none.
+        self._unhandled = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def resume(self) -> None:
         """At start: forget what was handled long ago, and queue what was not handled."""
@@ -47,11 +51,24 @@ class RoomWorkers:
         for room_id, sender, seq in await inbox.pending(self.store):
             self.enqueue(room_id, sender, seq)
 
+    async def settled(self, within: float) -> bool:
+        """Wait until every entry queued so far is handled, for at most `within` seconds;
+        whether they were. At start, before what fell due while the bot was down is done:
+        a vote to go on that closed meanwhile is counted with the reactions people made
+        meanwhile, read first."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), within)
+        except TimeoutError:
+            return False
+        return True
+
     def enqueue(self, room_id: str, sender: str, seq: int) -> None:
         queue = self._queues.get(room_id)
         if queue is None:
             queue = self._queues[room_id] = RoomQueue()
             self._workers[room_id] = asyncio.create_task(self._work(queue), name=f"room {room_id}")
+        self._unhandled += 1
+        self._idle.clear()
         queue.put(sender, seq)
 
     async def close(self) -> None:
@@ -74,6 +91,10 @@ class RoomWorkers:
             except Exception:
                 log.exception("handling inbox entry %s failed", seq)
                 await inbox.mark_done(self.store, seq, self.clock.now())
+            finally:
+                self._unhandled -= 1
+                if self._unhandled == 0:
+                    self._idle.set()
 
     async def _handle(self, seq: int) -> None:
         entry = await inbox.take(self.store, seq)

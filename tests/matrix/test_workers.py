@@ -188,3 +188,23 @@ async def test_the_room_queue_gives_people_turns_and_keeps_each_persons_order():
     while (seq := await queue.get()) is not None:
         taken.append(seq)
     assert taken == [1, 4, 5, 2, 6, 3]
+
+
+async def test_at_start_what_came_while_the_bot_was_down_is_read_before_anything_falls_due(chat, bot):
+    """A vote to go on that closed while the bot was down is counted with the reactions
+    people made meanwhile: the start waits for the backlog (up to a limit) before the
+    announcer and its riders run."""
+    await bot.receive(("$a", ALICE, "!link"), ("$b", BOB, "!next"), ("$c", ALICE, "!tz"), enqueue=False)
+    bot.client.send_delay = 0.05
+    await bot.workers.resume()
+    assert await bot.workers.settled(within=10)
+    assert not await inbox.pending(chat.store), "every entry handled when settled says so"
+    assert [event_id for event_id, _ in bot.answered()] == ["$a", "$b", "$c"]
+
+
+async def test_a_backlog_that_takes_too_long_does_not_hold_the_start_for_ever(chat, bot):
+    await bot.receive(("$a", ALICE, "!link"), enqueue=False)
+    bot.client.send_delay = 5
+    await bot.workers.resume()
+    assert not await bot.workers.settled(within=0.05)
+    await bot.workers.close()
