@@ -28,6 +28,7 @@ from commands.discussed import running_hosted
 from commands.hosting import host_of_another, time_name
 from commands.session_common import in_every_thread
 from commands.topics import explain, topic_label
+from commands.wording import time_spent
 
 group = CommandGroup("lean_coffee")
 
@@ -48,10 +49,6 @@ MAX_ADDED = dt.timedelta(minutes=60)
 
 def minutes_text(minutes: int) -> str:
     return plural(minutes, "minute")
-
-
-def _until(at: dt.datetime) -> str:
-    return f"{at.astimezone(dt.UTC):%H:%M} UTC"
 
 
 def _left(delta: dt.timedelta) -> str:
@@ -144,15 +141,19 @@ def _one_topic(typed: str | None, p: str) -> int | None:
 
 def closed_line(closed: Closed) -> Text:
     if closed.topic is None:
-        return Text(f"Closed the topic discussed before ({minutes_text(closed.minutes)}).")
-    return Text("✓ ").extend(topic_label(closed.topic)).add(f" is marked discussed ({minutes_text(closed.minutes)}).")
+        return Text(f"Closed the topic discussed before ({time_spent(closed.minutes)}).")
+    return Text("✓ ").extend(topic_label(closed.topic)).add(f" is marked discussed ({time_spent(closed.minutes)}).")
 
 
 def started_text(ctx: Context, started: Now) -> Text:
     d, p = started.discussion, ctx.prefix
     assert d.ends_at is not None
     box = minutes_text(round((d.ends_at - d.started_at).total_seconds() / 60))
-    text = Text("▶ Now discussing ").extend(topic_label(started.topic)).add(f" — {box}, until {_until(d.ends_at)}.")
+    text = (
+        Text("▶ Now discussing ")
+        .extend(topic_label(started.topic))
+        .add(f" — {box}, until {time_name(d.ends_at, None)}.")
+    )
     if ctx.config.lean_coffee.extensions:
         text.line(f"When the time is up I ask whether to go on: {KEEP_GOING} keep going, {MOVE_ON} move on. ")
     else:
@@ -264,15 +265,16 @@ def _count_text(count: Count) -> str:
 
 
 def vote_text(config: Config, vote: VoteToGoOn) -> Text:
-    text = Text("⏱ Time is up for ").extend(topic_label(vote.topic)).add(f" ({minutes_text(vote.minutes)}).")
+    text = Text("⏱ Time is up for ").extend(topic_label(vote.topic)).add(f" ({time_spent(vote.minutes)}).")
     text.line(f"Keep going for {format_duration(vote.extension)} more? React {KEEP_GOING} to keep going or ")
-    text.add(f"{MOVE_ON} to move on; the vote closes in {plural(vote.seconds, 'second')} ({_until(vote.closes_at)}).")
+    closes = time_name(vote.closes_at, None)
+    text.add(f"{MOVE_ON} to move on; the vote closes in {plural(vote.seconds, 'second')} ({closes}).")
     return text
 
 
 def extended_text(config: Config, extended: Extended) -> Text:
     text = Text(f"{KEEP_GOING} The room goes on ({_count_text(extended.count)}): ").extend(topic_label(extended.topic))
-    text.add(f" has {format_duration(extended.extension)} more, until {_until(extended.until)}.")
+    text.add(f" has {format_duration(extended.extension)} more, until {time_name(extended.until, None)}.")
     if extended.left == 0:
         text.add(" That is its last extension.")
     return text
@@ -284,7 +286,7 @@ def moved_on_text(config: Config, moved: MovedOn) -> Text:
         text = Text("⏱ Time is up for ").extend(topic_label(moved.topic)).add(" with no extension left")
     else:
         text = Text(f"{MOVE_ON} Moving on ({_count_text(moved.count)}): ").extend(topic_label(moved.topic))
-    text.add(f" is marked discussed ({minutes_text(moved.minutes)}).")
+    text.add(f" is marked discussed ({time_spent(moved.minutes)}).")
     if moved.next_topic is None:
         return text.line("No open topic is left: suggest one with ").code(f"{p}suggest TEXT").add(".")
     text.line("Next up: ").extend(_with_votes(moved.next_topic)).add(" — start it with ").code(f"{p}discuss")

@@ -21,9 +21,9 @@ from bot.core.config import Config
 from bot.core.model import Anchor, Reply, Sender, went_out
 from bot.features.announcements.sending import side_by_side
 from bot.features.lean_coffee import repository
-from bot.features.lean_coffee.discussing import minutes_spent, next_topic
+from bot.features.lean_coffee.discussing import close_with_session, minutes_spent, next_topic
 from bot.features.lean_coffee.messages import KEEP_GOING, VOTE_KEYS, Extended, MovedOn, VoteToGoOn, Wording
-from bot.features.lean_coffee.repository import Count, Discussion, Post, PostKind, PostStatus
+from bot.features.lean_coffee.repository import Count, Discussion, Post, PostKind, PostStatus, vote_ref
 from bot.features.sessions import repository as sessions
 from bot.features.topics import discussed
 from bot.features.topics.repository import get_topic
@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 
 # The anchor kind of a vote to go on (its ref: "discussion:round").
 VOTE_ANCHOR = "go-on"
+
+
+def vote_anchor(discussion_id: int, round_: int) -> Anchor:
+    """What a vote to go on's message is anchored as, for its reactions to be read."""
+    return Anchor(VOTE_ANCHOR, vote_ref(discussion_id, round_))
 
 
 def post_key(post: Post) -> str:
@@ -97,9 +102,7 @@ class LeanCoffee:
         topic = await get_topic(self.store, d.topic_id)
         if state is not None and state.ended_at is not None:
             until = min(state.ended_at, now)
-            minutes = minutes_spent(d.started_at, max(until, d.started_at))
-            await self.store.transaction(lambda db: discussed.mark_in(db, until, d.topic_id, d.session, minutes))
-            await repository.close(self.store, d.id, until, minutes)
+            await self.store.transaction(lambda db: close_with_session(db, d.session, until))
             return True
         if topic is None or not topic.is_open:
             minutes = topic.minutes if topic is not None and topic.minutes else minutes_spent(d.started_at, now)
@@ -127,7 +130,7 @@ class LeanCoffee:
 
     async def _count(self, d: Discussion, now: dt.datetime) -> None:
         assert d.vote_closes_at is not None
-        votes = await reactions.latest_of_each(self.store, Anchor(VOTE_ANCHOR, d.vote_ref), VOTE_KEYS)
+        votes = await reactions.latest_of_each(self.store, vote_anchor(d.id, d.round), VOTE_KEYS)
         up = sum(1 for key in votes.values() if key == KEEP_GOING)
         count = Count(up, len(votes) - up)
         late = now > d.vote_closes_at + self._grace
@@ -191,7 +194,7 @@ class LeanCoffee:
                 self.sender, post.room_id, key, post.at, f"post {key}", log, VOTE_KEYS if vote else ()
             )
             if event_id is not None and vote:
-                anchor = Anchor(VOTE_ANCHOR, f"{post.discussion_id}:{post.round}")
+                anchor = vote_anchor(post.discussion_id, post.round)
                 await reactions.record_anchor(self.store, event_id, post.room_id, anchor)
             if event_id is None:
                 log.warning(
@@ -237,7 +240,7 @@ class LeanCoffee:
             closes = d.vote_closes_at or post.at + dt.timedelta(seconds=conf.lean_coffee.vote_seconds)
             minutes = minutes_spent(d.started_at, post.at)
             vote = VoteToGoOn(topic, minutes, extension, closes, conf.lean_coffee.vote_seconds)
-            anchor = Anchor(VOTE_ANCHOR, f"{d.id}:{post.round}")
+            anchor = vote_anchor(d.id, post.round)
             return Reply.of(self.wording.vote(conf, vote), anchor=anchor, reactions=VOTE_KEYS, **where)
         count = post.count or Count()
         if post.kind is PostKind.EXTENDED:

@@ -21,6 +21,11 @@ from bot.features.lean_coffee import privacy  # noqa: F401 (registers Lean Coffe
 from bot.storage.store import Store
 
 
+def vote_ref(discussion_id: int, round_: int) -> str:
+    """The anchor ref of a discussion's vote to go on: "discussion:round"."""
+    return f"{discussion_id}:{round_}"
+
+
 @dataclass(frozen=True)
 class Discussion:
     id: int
@@ -42,7 +47,7 @@ class Discussion:
     @property
     def vote_ref(self) -> str:
         """What the open (or last) vote to go on is anchored as."""
-        return f"{self.id}:{self.round}"
+        return vote_ref(self.id, self.round)
 
 
 class PostKind(StrEnum):
