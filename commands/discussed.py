@@ -16,7 +16,7 @@ from bot.features.topics.model import NotDiscussedHere, Topic, TopicError, Topic
 from commands.dates import key_name
 from commands.hosting import host_of_another, not_your_session
 from commands.topics import closed, each, explain, refusals, topic_label, why_not
-from commands.wording import listed_text
+from commands.wording import listed_text, time_spent
 
 group = CommandGroup("discussed")
 
@@ -88,7 +88,7 @@ def _one_marked(ctx: Context, marked: Marked, session: str, note: str | None) ->
     if change == MARKED:
         text = Text(MARKED).extend(label).add(" discussed in session ").bold(shown)
         # Closing the topic being discussed (Lean Coffee): the minutes it was discussed for.
-        text.add(f" ({plural(done.minutes, 'minute')})." if done.minutes else ".")
+        text.add(f" ({time_spent(done.minutes)})." if done.minutes else ".")
     elif change != ALREADY:
         text = Text(change).extend(label).add(" (session ").bold(shown).add(").")
     else:

@@ -305,3 +305,12 @@ async def test_the_summary_of_a_session_closed_automatically_lists_the_topic_bei
         f"• #{a} “Pay equity in small co-ops” (5 minutes)",
         f"• #{b} “Worker ownership transitions” (2 hours 55 minutes)",
     ]
+
+
+async def test_a_long_discussion_reads_in_hours_as_history_and_the_summary_read_it(chat):
+    a, _ = await _two_topics(chat)
+    await start_session(chat)
+    await chat.text(HOST, f"!discuss {a}")
+    chat.clock.advance(minutes=65)
+    assert "(1 hour 5 minutes)." in await chat.text(HOST, f"!discussed {a}")
+    assert "— 1 hour 5 minutes" in await chat.text(ALICE, "!history")
