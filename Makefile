@@ -52,9 +52,11 @@ check: lint
 
 ## The whole suite: lint, formatting, types, import layers, then unit, integration (each
 ## worker starts its own Synapse), browser and soak tests in parallel, a test module's tests
-## on one worker (tests/integration/test_faults.py needs it); the slowest are listed.
+## on one worker (tests/integration/test_faults.py needs it); the slowest are listed. Modules
+## go to the workers in the order collected, which puts those waiting on real minutes first
+## (tests/conftest.py), not largest first: started last, they ran on alone at the end.
 test: $(STAMP) browser faketime lint
-	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --durations=15
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
 unit: $(STAMP) browser
 	$(BIN)/python -m pytest --ignore=tests/integration

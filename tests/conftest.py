@@ -190,7 +190,7 @@ def quick_space_checks(monkeypatch):
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The modules that wait on real minutes (`minutes`: a Lean Coffee timebox, a bot killed
-    and restarted) go first: with `--dist loadfile` a module goes to a worker in the order
-    collected, and last they ran on alone after everything else was done. Otherwise the
-    order stays as collected."""
+    and restarted) go first: with `--dist loadfile --no-loadscope-reorder` (make test) a
+    module goes to a worker in the order collected, and last they ran on alone after
+    everything else was done. Otherwise the order stays as collected."""
     items.sort(key=lambda item: item.get_closest_marker("minutes") is None)
