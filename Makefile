@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # is waiting; a fourth worker only adds load); WORKERS=0 runs the suite in one process.
 WORKERS ?= 3
 
-.PHONY: all install browser faketime demo test lint unit integration soak-faults fuzz soak-year bench clean
+.PHONY: all install browser faketime demo test lint unit integration soak-faults fuzz soak-year bench screenshots clean
 
 all: test
 
@@ -63,6 +63,10 @@ unit: $(STAMP) browser
 
 integration: $(STAMP) faketime
 	$(BIN)/python -m pytest tests/integration
+
+## The pictures in docs/images: the page and the bot's messages as the browser tests see them.
+screenshots: $(STAMP) browser
+	CCC_SHOTS=docs/images $(BIN)/python -m pytest -q -m browser tests/web
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot commands tests bench

@@ -36,6 +36,18 @@ async def web_client() -> AsyncIterator[WebClient]:
 # --- the browser tests: headless Chromium (Debian's package) driven by Playwright --------
 
 ARTIFACTS = Path(os.environ.get("CCC_ARTIFACTS") or Path(tempfile.gettempdir()) / "ccc-bot-artifacts")
+# A folder to keep named pictures in, to look at them or to put them in docs/ (`make screenshots`);
+# unset, only a failed test's pages are kept, in ARTIFACTS.
+SHOTS = os.environ.get("CCC_SHOTS")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+async def keep_picture(page: Any, name: str, *, full_page: bool = True) -> None:
+    """Keeps `page` as NAME.png in CCC_SHOTS when it is set (nothing otherwise)."""
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        await page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=full_page)
 
 
 def chromium_path() -> str | None:
@@ -58,8 +70,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 async def browser_page(request: pytest.FixtureRequest) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
-    """Opens the page of a chat's database in headless Chromium; keeps a screenshot in
-    ARTIFACTS when the test fails."""
+    """Opens the page of a chat's database (or a given HTML document) in headless Chromium;
+    keeps a screenshot of every page opened in ARTIFACTS when the test fails."""
     try:
         from playwright.async_api import async_playwright
     except ImportError as e:
@@ -76,13 +88,28 @@ async def browser_page(request: pytest.FixtureRequest) -> AsyncIterator[Callable
     pages: list[Any] = []
     servers: list[TestServer] = []
 
-    async def _open(chat: Chat, *, timezone_id: str) -> Any:
+    async def _open(
+        chat: Chat | None,
+        *,
+        timezone_id: str = "UTC",
+        viewport: dict[str, int] | None = None,
+        color_scheme: str = "light",
+        html: str | None = None,
+    ) -> Any:
+        """A new tab at phone width (or `viewport`) in `timezone_id` and `color_scheme`, on the
+        chat's page; with `html` instead, that document (a bot's message, shown as a client would)."""
+        context = await browser.new_context(
+            timezone_id=timezone_id, viewport=viewport or PHONE, color_scheme=color_scheme
+        )
+        page = await context.new_page()
+        pages.append(page)
+        if html is not None:
+            await page.set_content(html)
+            return page
+        assert chat is not None
         server = TestServer(Site(chat.services).app(), host="127.0.0.1")
         await server.start_server()
         servers.append(server)
-        context = await browser.new_context(timezone_id=timezone_id, viewport={"width": 390, "height": 844})
-        page = await context.new_page()
-        pages.append(page)
         await page.goto(str(server.make_url("/")))
         return page
 

@@ -4,17 +4,15 @@ visitor's time zone, a topic after `!suggest`, HTML in a topic shown as text."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 
 from tests.conftest import ALICE, HOST
+from tests.web.conftest import keep_picture
 
 pytestmark = pytest.mark.browser
 
 SAO_PAULO = "America/Sao_Paulo"
-# A folder to keep the pages as pictures in, to look at them (unset: none kept).
-SHOTS = os.environ.get("CCC_SHOTS")
 
 
 async def test_the_next_session_reads_in_the_visitors_time_zone(chat, browser_page):
@@ -49,15 +47,13 @@ async def test_a_latecomer_sees_the_session_waiting_for_its_host_and_the_one_nob
     await chat.say(ALICE, "!here")
     page = await browser_page(chat, timezone_id=SAO_PAULO)
     body = await page.locator("body").inner_text()
-    if SHOTS:
-        await page.screenshot(path=f"{SHOTS}/waiting.png", full_page=True)
+    await keep_picture(page, "waiting")
     assert "Waiting for its host" in body, body
     assert "!here" in body and "bbb.example.org" in body, body
     chat.clock.set(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC))
     await page.reload()
     body = await page.locator("body").inner_text()
-    if SHOTS:
-        await page.screenshot(path=f"{SHOTS}/recent.png", full_page=True)
+    await keep_picture(page, "recent")
     assert "Waiting for its host" not in body, body
     assert "not started" in body and "1 checked in" in body, body
     assert "— held" not in body, "a session no host started is never shown as held"
@@ -74,8 +70,7 @@ async def test_the_topic_being_discussed_and_the_minutes_read_in_the_visitors_ti
     chat.clock.advance(minutes=12)
     await chat.say(HOST, "!discuss 7")
     page = await browser_page(chat, timezone_id=SAO_PAULO)
-    if SHOTS:
-        await page.screenshot(path=f"{SHOTS}/discussing.png", full_page=True)
+    await keep_picture(page, "discussing")
     section = await page.locator('section[aria-labelledby="next"]').inner_text()
     assert ("Now discussing Bylaws <i>draft</i> since 05:17 GMT-3 (timebox until 05:25 GMT-3).") in section, section
     assert "Budgets for 2027 — 12 minutes" in section, section
