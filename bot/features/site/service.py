@@ -152,7 +152,9 @@ async def page(store: Store, config: Config, now: dt.datetime, words: str = "") 
     chart_from = held[0].view.session.starts_at + CHART_AFTER if held else None
     chart = statistics.has_chart(sessions) and chart_from is not None and chart_from <= now
     found = await history(store, config, words)
-    return PageData(config.conference.name, agenda, found, chart, attendance, len(held), people, chart_from)
+    return PageData(
+        config.conference.name, agenda, found, chart, attendance, held=len(held), people=people, chart_from=chart_from
+    )
 
 
 async def topics_of(store: Store, config: Config, status: TopicStatus) -> list[Topic]:
