@@ -11,7 +11,7 @@ from bot.core.config import Config
 from bot.core.text import plural
 from bot.core.timezones import place_name
 from bot.features.agenda.service import AgendaData
-from bot.features.sessions.statistics import STATS_WEEKS
+from bot.features.sessions.statistics import CHART_NEEDS, STATS_WEEKS
 from bot.features.sessions.timeline import Phase
 from bot.features.site.service import CHART_AFTER, History, HistoryGroup, PageData, SessionAttended
 from bot.features.topics.model import Topic
@@ -215,10 +215,16 @@ def attendance_section(config: Config, data: PageData) -> list[str]:
             f'alt="Chart of how many people checked in to each session over the last {STATS_WEEKS} weeks, '
             'one line per weekly slot (the table below has the same figures)">'
         )
-    elif data.chart_from is not None:
+    elif data.held >= CHART_NEEDS and data.chart_from is not None:
         out.append(
             f"<p class=muted>The chart of attendance by weekly slot appears from {_day(data.chart_from)}, "
             f"{plural(CHART_AFTER.days // 7, 'week')} after the first session held.</p>"
+        )
+    elif data.held:
+        # One session held (however long ago): the day of the chart depends on the next.
+        out.append(
+            "<p class=muted>The chart of attendance by weekly slot appears once sessions have been held "
+            f"for {plural(CHART_AFTER.days // 7, 'week')}.</p>"
         )
     if data.attendance:
         out.append('<table class="turnout">')

@@ -145,6 +145,10 @@ async def test_one_session_held_is_the_first_and_one_person_is_a_person(chat, ma
     shown = "".join(attendance_section(make_config(), await data(chat)))
     assert "<b>1</b> person came to the first session, <time" in shown, shown
     assert "different people" not in shown
+    chat.clock.set(dt.datetime(2027, 1, 7, 12, tzinfo=UTC))  # seven weeks on, no session since
+    shown = "".join(attendance_section(make_config(), await data(chat)))
+    assert "The chart of attendance by weekly slot appears once sessions have been held for 4 weeks." in shown
+    assert "appears from" not in shown, "no day already past"
 
 
 async def test_from_four_weeks_on_the_chart_is_shown_and_the_script_asks_for_it_in_the_visitors_zone(chat, make_config):
