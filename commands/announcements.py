@@ -39,7 +39,7 @@ def zones_line(config: Config, utc: dt.datetime) -> str:
 
 def link_line(config: Config) -> Text:
     conf = config.conference
-    return Text("Join: ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
+    return Text("Join: ").link(conf.bbb_url).add(" · access code ").code(conf.access_code)
 
 
 def _names(people: list[Person], ping: bool) -> Text:
