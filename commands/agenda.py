@@ -18,7 +18,7 @@ from bot.features.schedule.weekly_sessions import session_from_key
 from commands.announcements import link_line, zones_line
 from commands.dates import session_name, typed_as
 from commands.session_common import host_wanted
-from commands.wording import DETAIL, suggested_by, time_spent, topic_line, votes_text
+from commands.wording import DETAIL, discussed_line, suggested_by, topic_line, votes_text
 
 group = CommandGroup("agenda")
 
@@ -121,17 +121,7 @@ def _running(services: Services, running: Running) -> tuple[Text, Text]:
     lean_coffee = services.config.lean_coffee.enabled
     if running.discussed:
         text.line(f"Discussed so far ({len(running.discussed)}):")
-        text.bullets(
-            [
-                topic_line(
-                    topic,
-                    time_spent(topic.minutes) if lean_coffee and topic.minutes else "",
-                    f"note: {clean(topic.note, NOTE)}" if topic.note else "",
-                    limit=INLINE,
-                )
-                for topic in running.discussed
-            ]
-        )
+        text.bullets([discussed_line(topic, minutes=lean_coffee) for topic in running.discussed])
     elif running.discussing is None:
         text.line("Nothing discussed yet (").code(f"{services.prefix}discussed N").add(").")
     return head, text

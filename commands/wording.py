@@ -96,8 +96,9 @@ def how_to_set_zone(prefix: str) -> Text:
 
 # Between a topic's text and its details: the text itself may hold dashes, never this.
 DETAIL = " · "
-# Topic text shown in a list; the full text is in the !suggest confirmation.
+# Topic text shown in a list (the full text is in the !suggest confirmation), and a note.
 TOPIC_INLINE = 120
+NOTE = 200
 
 
 def votes_text(votes: int) -> str:
@@ -116,3 +117,10 @@ def topic_line(topic: Topic, *details: str, limit: int = TOPIC_INLINE) -> Text:
     that is not empty after a middle dot."""
     text = Text().bold(f"#{topic.id}").add(f" {clean(topic.text, limit)}")
     return text.add("".join(DETAIL + detail for detail in details if detail))
+
+
+def discussed_line(topic: Topic, *, minutes: bool = True) -> Text:
+    """'#7 Decision making · 6 minutes · note: consent': a discussed topic, with how long
+    it was discussed (with a timebox, Lean Coffee; not with `minutes` off) and the note."""
+    spent = time_spent(topic.minutes) if minutes and topic.minutes else ""
+    return topic_line(topic, spent, f"note: {clean(topic.note, NOTE)}" if topic.note else "")
