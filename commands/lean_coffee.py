@@ -152,7 +152,7 @@ def started_text(ctx: Context, started: Now) -> Text:
     text = (
         Text("▶ Now discussing ")
         .extend(topic_label(started.topic))
-        .add(f" — {box}, until {time_name(d.ends_at, None)}.")
+        .add(f": {box}, until {time_name(d.ends_at, None)}.")
     )
     if ctx.config.lean_coffee.extensions:
         text.line(f"When the time is up I ask whether to go on: {KEEP_GOING} keep going, {MOVE_ON} move on. ")
@@ -197,7 +197,7 @@ async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
     label = topic_label(found.topic)
     if lead is None:
         return ctx.reply(_stays(Text("Timebox stopped: ").extend(label), p, found.topic.id))
-    text = Text(f"Added {format_duration(lead)}: ").extend(label).add(" — ").extend(await _time_left(ctx, found))
+    text = Text(f"Added {format_duration(lead)} to ").extend(label).add(": ").extend(await _time_left(ctx, found))
     return ctx.reply(text)
 
 

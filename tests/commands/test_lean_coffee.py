@@ -34,7 +34,7 @@ async def test_discuss_starts_the_most_voted_topic_and_says_until_when(chat):
     [reply] = await chat.say(HOST, "!discuss", thread_root="$thread")
     assert (
         reply.text.splitlines()[0]
-        == f"▶ Now discussing #{b} “Worker ownership transitions” — 8 minutes, until 12:08 UTC."
+        == f"▶ Now discussing #{b} “Worker ownership transitions”: 8 minutes, until 12:08 UTC."
     )
     assert "👍 keep going, 👎 move on" in reply.text
     assert f"#{b} is already being discussed. 8 minutes left" in await chat.text(HOST, f"!discuss {b}")
@@ -150,7 +150,7 @@ async def test_timer_takes_a_bare_number_as_minutes_and_a_plus_as_adding(chat):
     await chat.text(HOST, f"!discuss {a}")
     assert (
         await chat.text(HOST, "!timer 5")
-        == f"Added 5m: #{a} “Pay equity in small co-ops” — 13 minutes left, until 12:13 UTC."
+        == f"Added 5m to #{a} “Pay equity in small co-ops”: 13 minutes left, until 12:13 UTC."
     )
     assert "Added 5m" in await chat.text(HOST, "!timer +5m")
     assert "Added 5m" in await chat.text(HOST, "!timer 5 minutes")
