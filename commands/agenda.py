@@ -180,7 +180,7 @@ def _upcoming(services: Services, upcoming: Upcoming) -> Text:
 def _topics(prefix: str, data: AgendaData) -> Text:
     text = Text().bold("Top topics")
     if not data.topics:
-        return text.line("No open topics yet: suggest one with ").code(f"{prefix}suggest TEXT").add(".")
+        return text.line("No open topics yet.")  # how to suggest one is said at the end
     text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t), limit=INLINE) for t in data.topics])
     more = data.open_topics - len(data.topics)
     if more > 0:

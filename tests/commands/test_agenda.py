@@ -83,6 +83,7 @@ async def test_how_to_host_is_said_once_not_under_every_session(chat):
     assert plain.count("no host yet") == 3, "the next session (first line) and both slots"
     assert plain.count("!host") == 1, plain
     assert "Volunteer to host with !host 2026-11-26 08:00 UTC" in plain, "the first session without a host"
+    assert "No open topics yet.\n" in plain and plain.count("!suggest") == 1, "how to suggest said once too"
     await chat.say(ALICE, "!host 2026-11-26 08:00")
     await chat.say(BOB, "!host 2026-11-26 17:00")
     assert "!host" not in (await agenda_text(chat)).plain, "every session has its host"
