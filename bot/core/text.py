@@ -1,7 +1,7 @@
 """Building bot messages with a plain body and an HTML body from one description.
 
 Everything added through `Text` is escaped for HTML; only the fixed markup this module
-writes (bold, code, links, line breaks) is not. User-supplied strings therefore can't
+writes (bold, code, links, line breaks, lists) is not. User-supplied strings therefore can't
 inject HTML, and since the Matrix adapter always sets `m.mentions`, they can't ping.
 """
 
