@@ -11,12 +11,14 @@ from dataclasses import dataclass, replace
 
 from bot.core.config import Config
 from bot.core.model import ChartSeries
+from bot.core.weekly import Slot
 from bot.features.agenda.service import AgendaData, SlotAgenda, gather
 from bot.features.people.repository import display_name
 from bot.features.schedule.repository import Cancellations, load_cancellations
 from bot.features.schedule.revision import CalendarState, calendar_state
+from bot.features.schedule.weekly_sessions import Session, sessions_from
 from bot.features.sessions import repository, statistics
-from bot.features.sessions.timeline import Phase
+from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics, discussed_matching
 from bot.storage.store import Store
@@ -24,6 +26,10 @@ from bot.storage.store import Store
 PAGE_TOPICS = 50  # open topics on the page, most votes first (all of them in /topics.json)
 HISTORY_SHOWN = 200  # discussed topics on the page at most (all of them in /history.json)
 MAX_WORDS = 100  # a history filter longer than this is cut
+# The page's list of coming sessions: those of the next two weeks, each slot's next held one
+# however far (with at most LISTED_AT_MOST before it).
+LISTED_DAYS = 14
+LISTED_AT_MOST = 8
 
 
 @dataclass(frozen=True)
@@ -53,12 +59,50 @@ class SessionAttended:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A coming session in the page's list: cancelled (with the reason given), or held
+    with its hosts: `volunteers` counts who volunteered, `hosts` names them (only with
+    `web.show_names`)."""
+
+    session: Session
+    cancelled: bool
+    reason: str = ""
+    volunteers: int = 0
+    hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Current:
+    """The session people are in: running (since when, and who started it), or waiting
+    for its host (who volunteered); how many checked in. Names only with `web.show_names`."""
+
+    session: Session
+    started_at: dt.datetime | None  # None: waiting for its host
+    here: int
+    hosts: tuple[str, ...] = ()
+    volunteers: int = 0  # who volunteered to host it, counted
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None
+
+
+@dataclass(frozen=True)
 class PageData:
     conference: str
     agenda: AgendaData
     history: History
     chart: bool  # enough sessions held for a chart (/chart.png)
     attendance: tuple[SessionAttended, ...] = ()  # the newest first
+    current: Current | None = None  # the session running or waiting for its host
+    sessions: tuple[Listed, ...] = ()  # the coming ones, by date (not the current one)
+    weekly: tuple[dt.datetime, ...] = ()  # each slot's next time, by slot: when the call is
+    made_at: dt.datetime | None = None  # the minute the page shows (None: no "today")
+
+    @property
+    def next_held(self) -> Listed | None:
+        """The next session that is not cancelled, when none is running or waiting."""
+        return next((s for s in self.sessions if not s.cancelled), None)
 
 
 def public(topic: Topic, show_names: bool) -> Topic:
@@ -128,12 +172,71 @@ async def _attended(store: Store, config: Config, turnout: statistics.Turnout) -
     return SessionAttended(view.session.starts_at, view.phase, view.minutes, turnout.present, names, view.reason)
 
 
+def _coming(timeline: Timeline) -> list[SessionView]:
+    """The coming sessions by date: those of the next LISTED_DAYS (at most LISTED_AT_MOST),
+    and each slot's next held one, however many of its sessions are cancelled before it."""
+    horizon = timeline.now + dt.timedelta(days=LISTED_DAYS)
+    slots = set(timeline.config.conference.slots)
+    listed: list[SessionView] = []
+    held: set[Slot] = set()
+    for view in timeline.ahead():
+        if len(listed) == LISTED_AT_MOST or (view.session.starts_at > horizon and held >= slots):
+            break
+        listed.append(view)
+        if view.phase is Phase.COMING:
+            held.add(view.session.slot)
+    for slot in slots - held:
+        found = timeline.next_held(slot)
+        if found is not None:
+            listed.append(found)
+    return sorted(listed, key=lambda view: view.session.starts_at)
+
+
+def _weekly(config: Config, now: dt.datetime) -> tuple[dt.datetime, ...]:
+    """The next time of each slot, cancelled or not, in the week's order: when the call is."""
+    found: dict[Slot, dt.datetime] = {}
+    for session in sessions_from(config, now):
+        found.setdefault(session.slot, session.starts_at)
+        if len(found) == len(config.conference.slots):
+            break
+    return tuple(found[slot] for slot in sorted(found, key=lambda slot: (slot.weekday, slot.time)))
+
+
+async def _listed(store: Store, config: Config, view: SessionView) -> Listed:
+    if view.phase.cancelled:
+        return Listed(view.session, True, view.reason)
+    volunteers = await repository.volunteers_of(store, view.key)
+    return Listed(view.session, False, "", len(volunteers), await _public_names(store, config, volunteers))
+
+
+async def _current(store: Store, config: Config, view: SessionView | None) -> Current | None:
+    if view is None:
+        return None
+    here = len(await repository.attendees(store, view.key))
+    if view.state is not None and view.state.started_at is not None:
+        starter = [view.state.started_by] if view.state.started_by else []
+        return Current(view.session, view.state.started_at, here, await _public_names(store, config, starter))
+    volunteers = await repository.volunteers_of(store, view.key)
+    return Current(view.session, None, here, await _public_names(store, config, volunteers), len(volunteers))
+
+
 async def page(store: Store, config: Config, now: dt.datetime, words: str = "") -> PageData:
     agenda = await _public_agenda(store, config, await gather(store, config, now, topics=PAGE_TOPICS))
     sessions = await _recent(store, config, now)
     attendance = tuple([await _attended(store, config, t) for t in reversed(sessions)])
     chart = statistics.has_chart(sessions)
-    return PageData(config.conference.name, agenda, await history(store, config, words), chart, attendance)
+    timeline = await Timeline.load(store, config, now)
+    return PageData(
+        config.conference.name,
+        agenda,
+        await history(store, config, words),
+        chart,
+        attendance,
+        await _current(store, config, timeline.current()),
+        tuple([await _listed(store, config, view) for view in _coming(timeline)]),
+        _weekly(config, now),
+        now,
+    )
 
 
 async def topics_of(store: Store, config: Config, status: TopicStatus) -> list[Topic]:
