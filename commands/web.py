@@ -133,31 +133,30 @@ def _discussing(discussing: Discussing) -> str:
     else:
         box = f"timebox until {clock_html(discussing.until)}"
     return (
-        f'<p><strong>Now discussing</strong> <span class="topic">{e(discussing.topic.text)}</span> '
-        f"since {clock_html(discussing.since)} ({box}).</p>"
+        f'<p class="discussing"><strong>Now discussing</strong> <span class="topic">{e(discussing.topic.text)}</span> '
+        f"<span class=muted>since {clock_html(discussing.since)} ({box}).</span></p>"
     )
 
 
 def _now_card(config: Config, current: Current, running: Running | None) -> list[str]:
     """The session people are in: running (how many are here, what is discussed), or
     waiting for its host."""
-    here = plural(current.here, "person", "people") + " here" if current.here else ""
+    count = plural(current.here, "person", "people")
+    here = f' · <span class="count">{e(count)} here</span>' if current.here else ""
     check_in = f"<code>{e(config.matrix.command_prefix)}here</code>"
     if current.started_at is not None:
-        title = " · ".join(["Happening now", *([here] if here else [])])
         hosted = f", hosted by {e(listed(current.hosts, 'and'))}" if current.hosts else ""
         out = [
             '<section class="card live" aria-labelledby="now">',
             '<p class="eyebrow">Live</p>',
-            f'<h2 id="now">{e(title)}</h2>',
+            f'<h2 id="now">Happening now{here}</h2>',
             f"<p>Started at {clock_html(current.started_at)}{hosted}. Check in with {check_in} in the chat room.</p>",
         ]
     else:
-        title = " · ".join(["Waiting for its host", *([here] if here else [])])
         out = [
             '<section class="card live" aria-labelledby="now">',
             '<p class="eyebrow">Starting now</p>',
-            f'<h2 id="now">{e(title)}</h2>',
+            f'<h2 id="now">Waiting for its host{here}</h2>',
             f"<p>The session of {clock_html(current.session.starts_at)} has begun: join the call, and check in "
             f"with {check_in} in the chat room; a host starts it.</p>",
         ]

@@ -29,7 +29,7 @@ margin:2rem 0 .5rem;letter-spacing:-.01em}
 h1 img{flex:none;width:2.6rem;height:2.6rem}
 h2{font-size:1.3rem;line-height:1.3;margin:2.75rem 0 .75rem}
 h3{font-size:1.05rem;margin:1.5rem 0 .4rem}
-p{margin:.5rem 0}ul,ol{padding-left:1.25rem}li{margin:.35rem 0}
+p{margin:.5rem 0}ul{padding-left:1.25rem}ol{padding-left:2rem}li{margin:.35rem 0}
 a{color:var(--link);text-underline-offset:.15em}
 a:focus-visible,button:focus-visible,input:focus-visible,summary:focus-visible{outline:3px solid var(--focus);
 outline-offset:2px;border-radius:4px}
@@ -46,7 +46,10 @@ margin:1.5rem 0;box-shadow:0 1px 2px rgba(0,0,0,.05),0 4px 14px rgba(0,0,0,.04)}
 .card h3{margin-top:1.25rem}
 .eyebrow{margin:0;font-size:.8rem;font-weight:700;letter-spacing:.08em;text-transform:uppercase;color:var(--muted)}
 .live .eyebrow{color:var(--accent)}
-.when{font-size:1.2rem;font-weight:600;margin:.25rem 0}
+.discussing{background:var(--bg);border:1px solid var(--line);border-radius:10px;padding:.65rem .85rem;margin:.85rem 0}
+.discussing strong{display:block;font-size:.9rem;color:var(--accent)}
+.discussing .topic{display:block;font-size:1.1rem;font-weight:600;margin:.15rem 0}
+.count{white-space:nowrap}
 .soon{display:inline-block;font-size:.85rem;font-weight:700;color:var(--on-accent);background:var(--accent);
 border-radius:999px;padding:.1rem .6rem;margin-left:.35rem;vertical-align:.15em;white-space:nowrap}
 .actions{display:flex;flex-wrap:wrap;gap:.6rem;margin:1rem 0 .5rem;padding:0;list-style:none}

@@ -196,7 +196,7 @@ async def test_the_page_shows_todays_session_while_it_waits_for_its_host_and_how
     await chat.say(BOB, "!here")
     html = await page(chat)
     waiting = card_of(html)
-    assert '<h2 id="now">Waiting for its host · 1 person here</h2>' in waiting
+    assert '<h2 id="now">Waiting for its host · <span class="count">1 person here</span></h2>' in waiting
     assert 'The session of <time datetime="2026-11-26T08:00:00Z" data-clock>08:00 UTC</time> has begun' in waiting
     assert '<a class="button primary" href="https://bbb.example.org/b/ccc">Join the call</a>' in waiting
     assert "<code>ccc</code>" in waiting and "check in with <code>!here</code>" in waiting
@@ -248,9 +248,9 @@ async def test_the_page_shows_the_topic_being_discussed_since_when_and_the_minut
     running = card_of(html)
     assert "Happening now" in running
     assert (
-        '<p><strong>Now discussing</strong> <span class="topic">Bylaws &lt;i&gt;draft&lt;/i&gt;</span> '
-        'since <time datetime="2026-11-26T08:17:00Z" data-clock>08:17 UTC</time> '
-        '(timebox until <time datetime="2026-11-26T08:25:00Z" data-clock>08:25 UTC</time>).</p>'
+        '<p class="discussing"><strong>Now discussing</strong> <span class="topic">Bylaws &lt;i&gt;draft&lt;/i&gt;</span> '
+        '<span class=muted>since <time datetime="2026-11-26T08:17:00Z" data-clock>08:17 UTC</time> '
+        '(timebox until <time datetime="2026-11-26T08:25:00Z" data-clock>08:25 UTC</time>).</span></p>'
     ) in running, running
     assert f'<li value="{budgets}" id="topic-{budgets}"><span class="topic">Budgets</span>' in running
     assert "<span class=muted>— 12 minutes</span>" in running
@@ -274,7 +274,7 @@ async def test_the_page_says_when_the_time_is_up_and_the_room_votes(chat):
     live, _ = rider(chat)
     chat.clock.advance(minutes=8)
     await live.run_due(chat.clock.now())
-    assert "(time is up: the room votes in the chat whether to go on).</p>" in await page(chat)
+    assert "(time is up: the room votes in the chat whether to go on).</span></p>" in await page(chat)
 
 
 async def test_with_lean_coffee_off_the_page_shows_nothing_of_it(make_chat, make_config):
@@ -333,7 +333,7 @@ async def test_a_running_session_is_happening_now_with_how_many_are_here_and_its
         await chat.say(who, "!here")  # the host checked in with !start
     card = card_of(await page(chat))
     assert '<section class="card live" aria-labelledby="now">' in card
-    assert '<h2 id="now">Happening now · 3 people here</h2>' in card
+    assert '<h2 id="now">Happening now · <span class="count">3 people here</span></h2>' in card
     assert 'Started at <time datetime="2026-11-26T08:02:00Z" data-clock>08:02 UTC</time>, hosted by Hana.' in card
     assert "Join the call</a>" in card
     html = await page(chat)

@@ -184,13 +184,25 @@ async def lived_in(chat: Any) -> None:
 async def test_pictures_of_the_page_at_desktop_phone_and_dark(make_chat, make_config, browser_page):
     chat = await make_chat(make_config(**SHOW_NAMES))
     await lived_in(chat)
-    for name, options in (
-        ("page-desktop", {"viewport": DESKTOP, "timezone_id": "Europe/Berlin"}),
-        ("page-phone", {"viewport": PHONE, "timezone_id": "America/New_York"}),
-        ("page-dark", {"viewport": PHONE, "timezone_id": "Asia/Kolkata", "color_scheme": "dark"}),
+    # The whole page at desktop width; a phone's first screen, light and dark.
+    for name, whole, options in (
+        ("page-desktop", True, {"viewport": DESKTOP, "timezone_id": "Europe/Berlin"}),
+        ("page-phone", False, {"viewport": PHONE, "timezone_id": "America/New_York"}),
+        ("page-dark", False, {"viewport": PHONE, "timezone_id": "Asia/Kolkata", "color_scheme": "dark"}),
     ):
         page = await browser_page(chat, **options)
         await at_chat_time(page, chat)
         assert await overflow(page) <= 0, name
         assert await page.locator("section.card .soon").inner_text() == "in 2 days"
-        await keep_picture(page, name)
+        await keep_picture(page, name, full_page=whole)
+    # Thursday morning: the session runs, a topic is being discussed.
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 3, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    for who in (ALICE, BOB, ORGANISER):
+        await chat.say(who, "!here")
+    await chat.say(HOST, "!discuss")
+    page = await browser_page(chat, viewport=PHONE, timezone_id="Europe/Berlin")
+    await at_chat_time(page, chat)
+    card = await page.locator("section.card").inner_text()
+    assert "Happening now · 4 people here" in card and "Now discussing\nHow do we share the on-call rota" in card
+    await keep_picture(page, "page-now", full_page=False)
