@@ -61,8 +61,11 @@ CONTENT_SECURITY_POLICY = (
 
 def chat_room_url(config: Config) -> str:
     """The served room in any Matrix client, through matrix.to: its address as configured
-    (an alias such as #ccc:example.org, or the room's ID)."""
-    return "https://matrix.to/#/" + quote(config.matrix.rooms[0], safe="!:@._-")
+    (an alias such as #ccc:example.org, or the room's ID with the bot's server to join it
+    through: an ID alone does not say where the room is)."""
+    room = config.matrix.rooms[0]
+    url = "https://matrix.to/#/" + quote(room, safe="!:@._-")
+    return url if room.startswith("#") else f"{url}?via={quote(config.matrix.user_id.split(':', 1)[1], safe='.-:')}"
 
 
 def _subscribe(config: Config) -> str:
@@ -119,7 +122,7 @@ def _joined(items: list[str]) -> str:
 def _hosts(names: tuple[str, ...], volunteers: int) -> str:
     """Who hosts: their names (with `web.show_names`), else only that someone does."""
     if names:
-        return f"Host: {e(listed(names, 'and'))}"
+        return f"{'Host' if len(names) == 1 else 'Hosts'}: {e(listed(names, 'and'))}"
     return "A host has volunteered" if volunteers else ""
 
 

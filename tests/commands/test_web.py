@@ -60,7 +60,8 @@ async def test_the_page_shows_sessions_in_utc_for_the_script_cancellations_and_t
     assert '<time datetime="2026-11-26T17:00:00Z">Thursday 26 November 2026, 17:00 UTC</time>' in card
     assert '<time class="soon" datetime="2026-11-26T17:00:00Z" data-form="until">in 3 days</time>' in card
     assert '<a class="button primary" href="https://bbb.example.org/b/ccc">Join the call</a>' in card
-    assert '<a class="button" href="https://matrix.to/#/!room:example.org">Open the chat room</a>' in card
+    room = "https://matrix.to/#/!room:example.org?via=example.org"  # the bot's server to join through
+    assert f'<a class="button" href="{room}">Open the chat room</a>' in card
     assert '<a class="button" href="calendar.ics" download>Add to your calendar (.ics)</a>' in card
     assert "Access code <code>ccc</code>" in card
     assert "Times are in UTC." in html  # until the script says the visitor's zone
@@ -76,7 +77,7 @@ async def test_the_agenda_and_history_escape_what_people_typed_and_name_nobody(c
     assert "<script>alert(1)" not in html
     assert "1 vote" in html
     assert "@alice" not in html and "Alice" not in html, "no IDs, no names"
-    room = "https://matrix.to/#/!room:example.org"
+    room = "https://matrix.to/#/!room:example.org?via=example.org"
     assert html.count(":example.org") == html.count(room), "no ID but the chat room's, in its link"
 
 
@@ -87,6 +88,9 @@ async def test_hosts_and_suggesters_are_named_escaped_with_show_names(make_chat,
     await chat.say(ALICE, "!host 2026-11-26 17:00")
     html = await page(chat)
     assert '<span class="hosting">Host: Alice &lt;b&gt;A&lt;/b&gt;</span>' in sessions_of(html)
+    await people.remember_display_name(chat.store, BOB, "Bob")
+    await chat.say(BOB, "!host 2026-11-26 17:00")
+    assert '<span class="hosting">Hosts: Alice &lt;b&gt;A&lt;/b&gt; and Bob</span>' in sessions_of(await page(chat))
     assert "(suggested by alice)" in html  # the name the suggestion came with (here none: the localpart)
     assert "@alice" not in html
 
@@ -248,7 +252,8 @@ async def test_the_page_shows_the_topic_being_discussed_since_when_and_the_minut
     running = card_of(html)
     assert "Happening now" in running
     assert (
-        '<p class="discussing"><strong>Now discussing</strong> <span class="topic">Bylaws &lt;i&gt;draft&lt;/i&gt;</span> '
+        '<p class="discussing"><strong>Now discussing</strong> '
+        '<span class="topic">Bylaws &lt;i&gt;draft&lt;/i&gt;</span> '
         '<span class=muted>since <time datetime="2026-11-26T08:17:00Z" data-clock>08:17 UTC</time> '
         '(timebox until <time datetime="2026-11-26T08:25:00Z" data-clock>08:25 UTC</time>).</span></p>'
     ) in running, running
