@@ -23,7 +23,7 @@ from commands.wording import time_spent
 # Colours are shades of the text's own, so they read in a light and a dark scheme alike.
 BOARD_STYLE = """
 .board{list-style:none;padding:0;margin:1rem 0;display:grid;gap:.5rem}
-.card{display:flex;gap:.75rem;align-items:flex-start;margin:0;padding:.6rem .75rem;border-radius:.5rem;
+.topic-card{display:flex;gap:.75rem;align-items:flex-start;margin:0;padding:.6rem .75rem;border-radius:.5rem;
 border:1px solid rgba(128,128,128,.35);background:rgba(128,128,128,.06)}
 .votes{flex:none;min-width:3.25rem;text-align:center;font-size:.75rem;line-height:1.2;padding:.3rem .25rem;
 border-radius:.4rem;background:rgba(128,128,128,.16)}
@@ -63,7 +63,7 @@ def _card(topic: Topic) -> str:
         what += f'<span class="by">suggested by {e(topic.suggested_name)}</span>'
     if topic.note:
         what += f'<span class="note">Note: {e(topic.note)}</span>'
-    return f'<li class="card" id="topic-{topic.id}">{badge}<span class="what">{what}</span></li>'
+    return f'<li class="topic-card" id="topic-{topic.id}">{badge}<span class="what">{what}</span></li>'
 
 
 def topics_section(agenda: AgendaData) -> list[str]:

@@ -6,6 +6,7 @@
     GET/HEAD /history.json   the discussed topics, same schema
     GET/HEAD /chart.png      the attendance chart of `!stats` (?tz=Area/City: its slots and
                              days in that zone; in UTC without, as the page's times)
+    GET/HEAD /favicon.svg    the page's icon
 
 Any other method gets 405. Every answer has an ETag (and the feed a Last-Modified from
 the schedule's changes): a client asking again with If-None-Match / If-Modified-Since
@@ -130,6 +131,7 @@ class Site:
         app.router.add_get("/topics.json", self.topics)
         app.router.add_get("/history.json", self.history)
         app.router.add_get(words.CHART_PATH, self.chart)
+        app.router.add_get(words.FAVICON_PATH, self.favicon)
         return app
 
     async def page(self, request: web.Request) -> web.Response:
@@ -174,6 +176,9 @@ class Site:
         s = self.services
         topics = await site.topics_of(s.store, s.config, TopicStatus.DISCUSSED)
         return conditional(request, words.topics_document(s.config, topics), "application/json")
+
+    async def favicon(self, request: web.Request) -> web.Response:
+        return conditional(request, words.FAVICON_SVG.encode(), "image/svg+xml", cache="max-age=86400")
 
     async def chart(self, request: web.Request) -> web.Response:
         s = self.services

@@ -36,15 +36,34 @@ def history_of(html: str) -> str:
     return html[html.index('id="history"') :]
 
 
+def card_of(html: str) -> str:
+    return html[html.index('<section class="card') : html.index('id="sessions"')]
+
+
+def sessions_of(html: str) -> str:
+    return html[html.index('id="sessions"') : html.index('id="agenda"')]
+
+
 async def test_the_page_shows_sessions_in_utc_for_the_script_cancellations_and_the_link(chat):
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 team away")
     html = await page(chat)
-    assert '<html lang="en">' in html and "<h1>Coop Casual Conference</h1>" in html
+    assert '<html lang="en">' in html
+    assert '<h1><img src="favicon.svg" alt="" width="42" height="42">Coop Casual Conference</h1>' in html
     # Thursday 26 November 08:00 is cancelled; the same day's 17:00 and the next 08:00 are held
-    assert '<del><time datetime="2026-11-26T08:00:00Z">' in html and "cancelled: team away" in html
-    assert '<time datetime="2026-11-26T17:00:00Z">Thursday 26 November 2026, 17:00 UTC</time>' in html
-    assert '<time datetime="2026-12-03T08:00:00Z">' in html
-    assert '<a href="https://bbb.example.org/b/ccc">' in html and "<code>ccc</code>" in html
+    sessions = sessions_of(html)
+    assert '<del><span class="date"><time datetime="2026-11-26T08:00:00Z" data-form="day">Thu 26 Nov</time>' in sessions
+    assert '<span class="tag">Cancelled</span>: team away' in sessions
+    assert '<time datetime="2026-12-03T08:00:00Z" data-form="day">Thu 3 Dec</time>' in sessions
+    # The next held session comes first, in a card: when (in UTC until the script says it in
+    # the visitor's zone), in how many days, and the buttons.
+    card = card_of(html)
+    assert '<time datetime="2026-11-26T17:00:00Z">Thursday 26 November 2026, 17:00 UTC</time>' in card
+    assert '<time class="soon" datetime="2026-11-26T17:00:00Z" data-form="until">in 3 days</time>' in card
+    assert '<a class="button primary" href="https://bbb.example.org/b/ccc">Join the call</a>' in card
+    room = "https://matrix.to/#/!room:example.org?via=example.org"  # the bot's server to join through
+    assert f'<a class="button" href="{room}">Open the chat room</a>' in card
+    assert '<a class="button" href="calendar.ics" download>Add to your calendar (.ics)</a>' in card
+    assert "Access code <code>ccc</code>" in card
     assert "Times are in UTC." in html  # until the script says the visitor's zone
 
 
@@ -57,7 +76,9 @@ async def test_the_agenda_and_history_escape_what_people_typed_and_name_nobody(c
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co-op budgets" in html
     assert "<script>alert(1)" not in html
     assert "1 vote" in html
-    assert "@alice" not in html and ":example.org" not in html and "Alice" not in html, "no IDs, no names"
+    assert "@alice" not in html and "Alice" not in html, "no IDs, no names"
+    room = "https://matrix.to/#/!room:example.org?via=example.org"
+    assert html.count(":example.org") == html.count(room), "no ID but the chat room's, in its link"
 
 
 async def test_hosts_and_suggesters_are_named_escaped_with_show_names(make_chat, make_config):
@@ -66,7 +87,10 @@ async def test_hosts_and_suggesters_are_named_escaped_with_show_names(make_chat,
     await chat.say(ALICE, "!suggest Budgets")
     await chat.say(ALICE, "!host 2026-11-26 17:00")
     html = await page(chat)
-    assert "Hosting: Alice &lt;b&gt;A&lt;/b&gt;" in html
+    assert '<span class="hosting">Host: Alice &lt;b&gt;A&lt;/b&gt;</span>' in sessions_of(html)
+    await people.remember_display_name(chat.store, BOB, "Bob")
+    await chat.say(BOB, "!host 2026-11-26 17:00")
+    assert '<span class="hosting">Hosts: Alice &lt;b&gt;A&lt;/b&gt; and Bob</span>' in sessions_of(await page(chat))
     assert '<span class="by">suggested by alice</span>' in html  # the name it came with (here none: the localpart)
     assert "@alice" not in html
 
@@ -84,7 +108,7 @@ async def test_history_by_session_and_filtered_without_javascript(chat):
     assert session in html
     assert f"<details><summary>{len(SEED_TOPICS)} earlier topics</summary>" in html, "the seed file's history, folded"
     assert html.index(session) < html.index("<details>"), "the imported last"
-    assert "Running now" in html
+    assert "Happening now" in card_of(html)
     filtered = await page(chat, "bylaw")
     assert "Bylaws" in history_of(filtered) and "Budgets" not in history_of(filtered)
     assert 'value="bylaw"' in filtered
@@ -155,7 +179,7 @@ def test_more_open_topics_than_shown_point_to_topics_json(make_config):
     config = make_config()
     html = render_page(config, data(shown=(topic(7, "Budgets", 3), topic(2, "Bylaws", 1)), open_topics=52))
     agenda = html[html.index('id="agenda"') : html.index('id="history"')]
-    assert '<li class="card" id="topic-7"><span class="votes" aria-label="3 votes"><b>3</b> votes</span>' in agenda
+    assert '<li class="topic-card" id="topic-7"><span class="votes" aria-label="3 votes"><b>3</b> votes</span>' in agenda
     assert agenda.index("Budgets") < agenda.index("Bylaws"), "in the order given: most votes first"
     assert 'And 50 more open topics: all in <a href="topics.json">topics.json</a>.' in agenda
     assert "more open topic" not in render_page(config, data(shown=(topic(7, "Budgets"),), open_topics=1))
@@ -179,15 +203,15 @@ async def test_the_page_shows_todays_session_while_it_waits_for_its_host_and_how
     await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
     await chat.say(ALICE, "!host 2026-11-26 08:00")
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 5, tzinfo=dt.UTC))
+    await chat.say(BOB, "!here")
     html = await page(chat)
-    sessions = html[html.index('id="next"') : html.index('id="agenda"')]
-    waiting = sessions[sessions.index("Waiting for its host") :]
-    waiting = waiting[: waiting.index("</p>")]
-    assert '<time datetime="2026-11-26T08:00:00Z">' in waiting
-    assert '<a href="https://bbb.example.org/b/ccc">' in waiting and "<code>ccc</code>" in waiting
-    assert "check in with <code>!here</code>" in waiting
+    waiting = card_of(html)
+    assert '<h2 id="now">Waiting for its host · <span class="count">1 person here</span></h2>' in waiting
+    assert 'The session of <time datetime="2026-11-26T08:00:00Z" data-clock>08:00 UTC</time> has begun' in waiting
+    assert '<a class="button primary" href="https://bbb.example.org/b/ccc">Join the call</a>' in waiting
+    assert "<code>ccc</code>" in waiting and "check in with <code>!here</code>" in waiting
     assert "Volunteered to host: Alice &lt;b&gt;A&lt;/b&gt;" in waiting
-    assert '<time datetime="2026-12-03T08:00:00Z">' in sessions, "the slot's next session besides"
+    assert '<time datetime="2026-12-03T08:00:00Z"' in sessions_of(html), "the slot's next session besides"
 
 
 async def test_the_page_names_no_volunteer_of_a_waiting_session_without_show_names(chat):
@@ -203,10 +227,19 @@ async def test_the_page_shows_each_slots_next_held_session_however_many_are_canc
         await chat.say(ORGANISER, f"!cancel {typed}")
     chat.clock.set(dt.datetime(2027, 1, 7, 17, 5, tzinfo=dt.UTC))
     html = await page(chat)
-    sessions = html[html.index('id="next"') : html.index('id="agenda"')]
-    shown = re.findall(r'<time datetime="([^"]+)">', sessions)
-    assert shown == ["2027-01-14T08:00:00Z", "2027-01-14T17:00:00Z", "2027-01-21T17:00:00Z", "2027-01-28T17:00:00Z"]
-    assert "cancelled: board meeting" in sessions and "cancelled: retreat" in sessions
+    sessions = sessions_of(html)
+    shown = re.findall(r'<time datetime="([^"]+)" data-form="day"', sessions)
+    # Two weeks, and on until the evening slot's next held session: by date.
+    assert shown == [
+        "2027-01-14T08:00:00Z",
+        "2027-01-14T17:00:00Z",
+        "2027-01-21T08:00:00Z",
+        "2027-01-21T17:00:00Z",
+        "2027-01-28T08:00:00Z",
+        "2027-01-28T17:00:00Z",
+    ]
+    assert sessions.count('class="cancelled"') == 3
+    assert "Cancelled</span>: board meeting" in sessions and "Cancelled</span>: retreat" in sessions
 
 
 # --- Lean Coffee: the topic being discussed, the minutes (issue 29) ----------------------
@@ -222,11 +255,13 @@ async def test_the_page_shows_the_topic_being_discussed_since_when_and_the_minut
     chat.clock.advance(minutes=12)
     await chat.say(HOST, f"!discuss {bylaws}")  # 08:17: Budgets closes with its 12 minutes
     html = await page(chat)
-    running = html[html.index("Running now") : html.index('id="agenda"')]
+    running = card_of(html)
+    assert "Happening now" in running
     assert (
-        '<p><strong>Now discussing</strong> <span class="topic">Bylaws &lt;i&gt;draft&lt;/i&gt;</span> '
-        'since <time datetime="2026-11-26T08:17:00Z" data-clock>08:17 UTC</time> '
-        '(timebox until <time datetime="2026-11-26T08:25:00Z" data-clock>08:25 UTC</time>).</p>'
+        '<p class="discussing"><strong>Now discussing</strong> '
+        '<span class="topic">Bylaws &lt;i&gt;draft&lt;/i&gt;</span> '
+        '<span class=muted>since <time datetime="2026-11-26T08:17:00Z" data-clock>08:17 UTC</time> '
+        '(timebox until <time datetime="2026-11-26T08:25:00Z" data-clock>08:25 UTC</time>).</span></p>'
     ) in running, running
     assert f'<li value="{budgets}" id="topic-{budgets}"><span class="topic">Budgets</span>' in running
     assert "<span class=muted>— 12 minutes</span>" in running
@@ -250,7 +285,7 @@ async def test_the_page_says_when_the_time_is_up_and_the_room_votes(chat):
     live, _ = rider(chat)
     chat.clock.advance(minutes=8)
     await live.run_due(chat.clock.now())
-    assert "(time is up: the room votes in the chat whether to go on).</p>" in await page(chat)
+    assert "(time is up: the room votes in the chat whether to go on).</span></p>" in await page(chat)
 
 
 async def test_with_lean_coffee_off_the_page_shows_nothing_of_it(make_chat, make_config):
@@ -264,3 +299,85 @@ async def test_with_lean_coffee_off_the_page_shows_nothing_of_it(make_chat, make
     )
     html = await page(chat)
     assert "Now discussing" not in html and "Budgets" in html[html.index('id="agenda"') :]
+
+
+async def test_the_sessions_are_listed_by_date_not_slot_after_slot(chat):
+    """Issue 30: with this Thursday's 08:00 cancelled, next week's 08:00 stood above this
+    week's 17:00 (each slot's sessions were listed together)."""
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 team away")
+    html = await page(chat)
+    shown = re.findall(r'<time datetime="([^"]+)" data-form="day"', sessions_of(html))
+    assert "2026-11-26T17:00:00Z" in shown and "2026-12-03T08:00:00Z" in shown, shown
+    assert shown == sorted(shown), shown
+
+
+# --- the card first: the session people are in, else the next one (issue 30) -----------
+
+
+async def test_the_next_session_says_today_or_tomorrow_its_host_and_how_to_volunteer(make_chat, make_config):
+    chat = await make_chat(make_config(**SHOW_NAMES))
+    chat.clock.set(dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC))
+    card = card_of(await page(chat))
+    assert '<h2 id="now">' in card and "Next session" in card
+    assert 'data-form="until">tomorrow</time>' in card
+    assert "No host yet: volunteer with <code>!host 2026-11-26 08:00 UTC</code> in the chat room." in card
+    await people.remember_display_name(chat.store, ALICE, "Alice <b>A</b>")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    chat.clock.set(dt.datetime(2026, 11, 26, 7, tzinfo=dt.UTC))
+    card = card_of(await page(chat))
+    assert 'data-form="until">today</time>' in card and "<p>Host: Alice &lt;b&gt;A&lt;/b&gt;.</p>" in card
+
+
+async def test_without_show_names_the_card_says_a_host_volunteered_and_names_nobody(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    html = await page(chat)
+    assert "<p>A host has volunteered.</p>" in card_of(html) and "Alice" not in html
+
+
+async def test_a_running_session_is_happening_now_with_how_many_are_here_and_its_host(make_chat, make_config):
+    chat = await make_chat(make_config(**SHOW_NAMES))
+    await people.remember_display_name(chat.store, HOST, "Hana")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
+    await chat.say(HOST, "!start")
+    for who in (ALICE, BOB):
+        await chat.say(who, "!here")  # the host checked in with !start
+    card = card_of(await page(chat))
+    assert '<section class="card live" aria-labelledby="now">' in card
+    assert '<h2 id="now">Happening now · <span class="count">3 people here</span></h2>' in card
+    assert 'Started at <time datetime="2026-11-26T08:02:00Z" data-clock>08:02 UTC</time>, hosted by Hana.' in card
+    assert "Join the call</a>" in card
+    html = await page(chat)
+    assert '<time datetime="2026-11-26T08:00:00Z" data-form="day"' not in sessions_of(html), "in the card, not again"
+
+
+async def test_subscribing_uses_webcal_and_the_chat_room_its_alias_with_a_public_address(make_chat, make_config):
+    config = make_config(web={"enabled": True, "public_url": "https://ccc.example.org"})
+    config = dataclasses.replace(config, matrix=dataclasses.replace(config.matrix, rooms=("#ccc:example.org",)))
+    html = await page(await make_chat(config))
+    card = card_of(html)
+    assert '<a class="button" href="webcal://ccc.example.org/calendar.ics">Subscribe to the calendar</a>' in card
+    assert '<a class="button" href="https://matrix.to/#/%23ccc:example.org">Open the chat room</a>' in card
+    assert '<meta property="og:url" content="https://ccc.example.org/">' in html
+
+
+async def test_the_head_says_what_this_is_for_search_engines_and_shared_links(chat):
+    html = await page(chat)
+    about = "A weekly open video call, Thursdays 08:00 and 17:00 UTC. Everyone is welcome."
+    assert f'<meta name="description" content="{about}">' in html
+    assert f'<meta property="og:description" content="{about}">' in html
+    assert '<meta property="og:title" content="Coop Casual Conference">' in html
+    assert '<meta property="og:type" content="website">' in html and "og:url" not in html, "no public address"
+    assert '<link rel="icon" href="favicon.svg" type="image/svg+xml">' in html
+    header = html[html.index("<header>") : html.index("</header>")]
+    assert (
+        '<time datetime="2026-11-26T08:00:00Z" data-form="slot">Thursdays 08:00</time> and '
+        '<time datetime="2026-11-26T17:00:00Z" data-form="slot" data-same>17:00</time>. Everyone is welcome.'
+    ) in header
+
+
+async def test_the_sections_come_in_their_order(chat):
+    html = await page(chat)
+    order = ['id="now"', 'id="sessions"', 'id="agenda"', 'id="attendance"', 'id="history"']
+    at = [html.index(anchor) for anchor in order]
+    assert at == sorted(at), "card, sessions, open topics, attendance, discussed"

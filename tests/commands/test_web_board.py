@@ -45,7 +45,7 @@ def test_each_open_topic_is_a_card_with_its_votes_title_and_number_most_votes_fi
     shown = "".join(topics_section(agenda(topic(26, "Budgets <b>2027</b>", 3), topic(4, "Bylaws", 1))))
     assert '<h2 id="agenda">Open topics</h2>' in shown
     budgets = (
-        '<li class="card" id="topic-26"><span class="votes" aria-label="3 votes"><b>3</b> votes</span>'
+        '<li class="topic-card" id="topic-26"><span class="votes" aria-label="3 votes"><b>3</b> votes</span>'
         '<span class="what"><span class="topic">Budgets &lt;b&gt;2027&lt;/b&gt;</span>'
         ' <span class="num">#26</span></span></li>'
     )

@@ -53,7 +53,7 @@ async def test_the_board_the_folded_backlog_and_the_figure_read_at_phone_width(c
     await chat.say(HOST, f"!discussed {numbers['Budgets for 2027']}")
     page = await browser_page(chat, timezone_id=KOLKATA)
     await keep_picture(page, "board-phone")
-    cards = await page.locator(".board .card").all_inner_texts()
+    cards = await page.locator(".board .topic-card").all_inner_texts()
     assert cards[0].split() == ["1", "vote", "Bylaws", f"#{numbers['Bylaws']}"], cards
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing runs off the phone"
     backlog = page.locator("details")

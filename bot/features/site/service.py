@@ -11,13 +11,14 @@ from dataclasses import dataclass, replace
 
 from bot.core.config import Config
 from bot.core.model import ChartSeries
+from bot.core.weekly import Slot
 from bot.features.agenda.service import AgendaData, SlotAgenda, gather
 from bot.features.people.repository import display_name
 from bot.features.schedule.repository import Cancellations, load_cancellations
 from bot.features.schedule.revision import CalendarState, calendar_state
-from bot.features.schedule.weekly_sessions import session_from_key
+from bot.features.schedule.weekly_sessions import Session, session_from_key, sessions_from
 from bot.features.sessions import repository, statistics
-from bot.features.sessions.timeline import Phase
+from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics, discussed_matching
 from bot.storage.store import Store
@@ -27,6 +28,10 @@ CHART_AFTER = dt.timedelta(weeks=4)
 PAGE_TOPICS = 50  # open topics on the page, most votes first (all of them in /topics.json)
 HISTORY_SHOWN = 200  # discussed topics on the page at most (all of them in /history.json)
 MAX_WORDS = 100  # a history filter longer than this is cut
+# The page's list of coming sessions: those of the next two weeks, each slot's next held one
+# however far (with at most LISTED_AT_MOST before it).
+LISTED_DAYS = 14
+LISTED_AT_MOST = 8
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,35 @@ class SessionAttended:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A coming session in the page's list: cancelled (with the reason given), or held
+    with its hosts: `volunteers` counts who volunteered, `hosts` names them (only with
+    `web.show_names`)."""
+
+    session: Session
+    cancelled: bool
+    reason: str = ""
+    volunteers: int = 0
+    hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Current:
+    """The session people are in: running (since when, and who started it), or waiting
+    for its host (who volunteered); how many checked in. Names only with `web.show_names`."""
+
+    session: Session
+    started_at: dt.datetime | None  # None: waiting for its host
+    here: int
+    hosts: tuple[str, ...] = ()
+    volunteers: int = 0  # who volunteered to host it, counted
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None
+
+
+@dataclass(frozen=True)
 class PageData:
     conference: str
     agenda: AgendaData
@@ -66,6 +100,15 @@ class PageData:
     held: int = 0  # sessions held in the last STATS_WEEKS
     people: int = 0  # different people who checked in to them (names or not)
     chart_from: dt.datetime | None = None  # when the chart appears: CHART_AFTER after the first held
+    current: Current | None = None  # the session running or waiting for its host
+    sessions: tuple[Listed, ...] = ()  # the coming ones, by date (not the current one)
+    weekly: tuple[dt.datetime, ...] = ()  # each slot's next time, by slot: when the call is
+    made_at: dt.datetime | None = None  # the minute the page shows (None: no "today")
+
+    @property
+    def next_held(self) -> Listed | None:
+        """The next session that is not cancelled, when none is running or waiting."""
+        return next((s for s in self.sessions if not s.cancelled), None)
 
 
 def public(topic: Topic, show_names: bool) -> Topic:
@@ -143,6 +186,54 @@ async def _attended(store: Store, config: Config, turnout: statistics.Turnout) -
     return SessionAttended(view.session.starts_at, view.phase, view.minutes, turnout.present, names, view.reason)
 
 
+def _coming(timeline: Timeline) -> list[SessionView]:
+    """The coming sessions by date: those of the next LISTED_DAYS (at most LISTED_AT_MOST),
+    and each slot's next held one, however many of its sessions are cancelled before it."""
+    horizon = timeline.now + dt.timedelta(days=LISTED_DAYS)
+    slots = set(timeline.config.conference.slots)
+    listed: list[SessionView] = []
+    held: set[Slot] = set()
+    for view in timeline.ahead():
+        if len(listed) == LISTED_AT_MOST or (view.session.starts_at > horizon and held >= slots):
+            break
+        listed.append(view)
+        if view.phase is Phase.COMING:
+            held.add(view.session.slot)
+    for slot in slots - held:
+        found = timeline.next_held(slot)
+        if found is not None:
+            listed.append(found)
+    return sorted(listed, key=lambda view: view.session.starts_at)
+
+
+def _weekly(config: Config, now: dt.datetime) -> tuple[dt.datetime, ...]:
+    """The next time of each slot, cancelled or not, in the week's order: when the call is."""
+    found: dict[Slot, dt.datetime] = {}
+    for session in sessions_from(config, now):
+        found.setdefault(session.slot, session.starts_at)
+        if len(found) == len(config.conference.slots):
+            break
+    return tuple(found[slot] for slot in sorted(found, key=lambda slot: (slot.weekday, slot.time)))
+
+
+async def _listed(store: Store, config: Config, view: SessionView) -> Listed:
+    if view.phase.cancelled:
+        return Listed(view.session, True, view.reason)
+    volunteers = await repository.volunteers_of(store, view.key)
+    return Listed(view.session, False, "", len(volunteers), await _public_names(store, config, volunteers))
+
+
+async def _current(store: Store, config: Config, view: SessionView | None) -> Current | None:
+    if view is None:
+        return None
+    here = len(await repository.attendees(store, view.key))
+    if view.state is not None and view.state.started_at is not None:
+        starter = [view.state.started_by] if view.state.started_by else []
+        return Current(view.session, view.state.started_at, here, await _public_names(store, config, starter))
+    volunteers = await repository.volunteers_of(store, view.key)
+    return Current(view.session, None, here, await _public_names(store, config, volunteers), len(volunteers))
+
+
 async def page(store: Store, config: Config, now: dt.datetime, words: str = "") -> PageData:
     agenda = await _public_agenda(store, config, await gather(store, config, now, topics=PAGE_TOPICS))
     sessions = await _recent(store, config, now)
@@ -151,9 +242,20 @@ async def page(store: Store, config: Config, now: dt.datetime, words: str = "") 
     people = len({c.user_id for t in held for c in t.check_ins})
     chart_from = held[0].view.session.starts_at + CHART_AFTER if held else None
     chart = statistics.has_chart(sessions) and chart_from is not None and chart_from <= now
-    found = await history(store, config, words)
+    timeline = await Timeline.load(store, config, now)
     return PageData(
-        config.conference.name, agenda, found, chart, attendance, held=len(held), people=people, chart_from=chart_from
+        config.conference.name,
+        agenda,
+        await history(store, config, words),
+        chart,
+        attendance,
+        held=len(held),
+        people=people,
+        chart_from=chart_from,
+        current=await _current(store, config, timeline.current()),
+        sessions=tuple([await _listed(store, config, view) for view in _coming(timeline)]),
+        weekly=_weekly(config, now),
+        made_at=now,
     )
 
 

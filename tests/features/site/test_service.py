@@ -10,7 +10,7 @@ from bot.features.people import repository as people
 from bot.features.site import service as site
 from bot.features.topics.model import TopicStatus
 from bot.features.topics.repository import all_topics
-from tests.conftest import ALICE, BOB, HOST, hold
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
 
 SHOW_NAMES = {"web": {"enabled": True, "show_names": True}}
 
@@ -202,3 +202,74 @@ async def test_the_chart_names_its_slots_and_days_in_the_zone_asked_for(chat):
     assert in_honolulu is not None and list(in_honolulu) == ["Wednesday 22:00", "Thursday 07:00"]
     assert in_honolulu["Wednesday 22:00"] == [("2026-11-11", 2), ("2026-11-18", 3)], "the days there too"
     assert list(await site.chart_series(s.store, s.config, s.clock.now()) or {}) == ["Thursday 08:00", "Thursday 17:00"]
+
+
+# --- the card and the list of coming sessions (issue 30) --------------------------------
+
+
+def keys(data: site.PageData) -> list[tuple[str, bool]]:
+    return [(s.session.key, s.cancelled) for s in data.sessions]
+
+
+async def test_the_coming_sessions_are_by_date_two_weeks_and_each_slots_next_held_one(chat, monkeypatch):
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
+    data = await page(chat)
+    assert keys(data) == [
+        ("2026-11-26 08:00", True),
+        ("2026-11-26 17:00", False),
+        ("2026-12-03 08:00", False),
+        ("2026-12-03 17:00", False),
+    ]
+    assert data.next_held is not None and data.next_held.session.key == "2026-11-26 17:00"
+    # The evening slot cancelled for a month: its next held session is listed, after the
+    # list's share of the nearer ones.
+    for day in ("2026-11-26", "2026-12-03", "2026-12-10", "2026-12-17"):
+        await chat.say(ORGANISER, f"!cancel {day} 17:00")
+    monkeypatch.setattr(site, "LISTED_AT_MOST", 3)
+    assert keys(await page(chat)) == [
+        ("2026-11-26 08:00", True),
+        ("2026-11-26 17:00", True),
+        ("2026-12-03 08:00", False),
+        ("2026-12-24 17:00", False),
+    ]
+
+
+async def test_the_session_people_are_in_with_how_many_are_here_and_who_hosts(make_chat, make_config):
+    chat = await make_chat(make_config(**SHOW_NAMES))
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!host 2026-11-26 08:00")  # no display name: counted, not named
+    assert (await page(chat)).current is None
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 3, tzinfo=dt.UTC))
+    await chat.say(ALICE, "!here")
+    current = (await page(chat)).current
+    assert current is not None and not current.running
+    assert (current.session.key, current.here, current.hosts, current.volunteers) == (
+        "2026-11-26 08:00",
+        1,
+        ("Alice",),
+        2,
+    )
+    await chat.say(ALICE, "!start")
+    current = (await page(chat)).current
+    assert current is not None and current.running and current.started_at == chat.clock.now()
+    assert (current.here, current.hosts) == (1, ("Alice",))
+    assert "2026-11-26 08:00" not in [s.session.key for s in (await page(chat)).sessions]
+
+
+async def test_without_show_names_the_session_people_are_in_names_nobody(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 3, tzinfo=dt.UTC))
+    await chat.say(ALICE, "!host")
+    data = await page(chat)
+    assert data.current is not None and (data.current.hosts, data.current.volunteers) == ((), 1)
+    await chat.say(ALICE, "!start")
+    data = await page(chat)
+    assert data.current is not None and data.current.hosts == () and "Alice" not in repr(data)
+
+
+async def test_the_weekly_times_are_each_slots_next_in_the_weeks_order(chat):
+    chat.clock.set(dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC))  # after Thursday's 08:00
+    data = await page(chat)
+    assert data.weekly == (dt.datetime(2026, 12, 3, 8, tzinfo=dt.UTC), dt.datetime(2026, 11, 26, 17, tzinfo=dt.UTC))
+    assert data.made_at == chat.clock.now()
