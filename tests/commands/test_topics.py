@@ -10,7 +10,7 @@ from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction
 from bot.core.reactions import record_anchor
 from bot.features.privacy import registry as privacy
-from tests.commands.helpers import SESSION, start_session, suggest, votes_shown
+from tests.commands.helpers import SESSION_NAME, start_session, suggest, votes_shown
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, SEED_TOPICS, history_number
 
 # --- !suggest ----------------------------------------------------------------------------------
@@ -225,7 +225,7 @@ async def test_voting_twice_unknown_withdrawn_and_discussed_are_refused_clearly(
     assert "was withdrawn" in await chat.text(BOB, f"!vote {b}")
     await start_session(chat)
     await chat.say(HOST, f"!discussed {a}")
-    assert f"already discussed (session {SESSION} UTC)" in await chat.text(ALICE, f"!vote {a}")
+    assert f"already discussed (session {SESSION_NAME})" in await chat.text(ALICE, f"!vote {a}")
     assert "Usage: !vote N" in await chat.text(BOB, "!vote apples")
 
 
@@ -402,8 +402,8 @@ async def test_history_shows_discussed_with_session_and_note_then_imported(make_
     await chat.say(HOST, f"!discussed {b}")
     lines = (await chat.text(ALICE, "!history")).splitlines()[1:]
     assert len(lines) == 10, "ten by default"
-    assert lines[0].startswith(f"#{b} “bicycles” — session {SESSION}")
-    assert lines[1] == f"#{a} “apples” — session {SESSION} UTC — note: keep them cool"
+    assert lines[0].startswith(f"#{b} “bicycles” — session {SESSION_NAME}")
+    assert lines[1] == f"#{a} “apples” — session {SESSION_NAME} — note: keep them cool"
     assert all("imported" in line for line in lines[2:])
     assert "“Earlier topic 12” — discussed earlier (imported)" in lines[2], "the last line of the seed first"
     assert len((await chat.text(ALICE, "!history 30")).splitlines()[1:]) == 14, "12 imported + 2 discussed"
