@@ -3,6 +3,8 @@ pings nobody: names are plain text), and `!agenda` for a fresh one."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from bot.core.dispatcher import Context, Services
@@ -16,114 +18,188 @@ from bot.features.schedule.weekly_sessions import session_from_key
 from commands.announcements import link_line, zones_line
 from commands.dates import session_name, typed_as
 from commands.session_common import host_wanted
-from commands.wording import long_date, time_spent
+from commands.wording import DETAIL, discussed_line, suggested_by, topic_line, votes_text
 
 group = CommandGroup("agenda")
 
-# Topic text and notes shown inline.
+# Topic text shown inline (a topic line, and its brief form in the first line) and notes.
 INLINE = 120
+BRIEF = 32
 NOTE = 200
-INDENT = "\u2003"  # an em space: a session's details under its date
 
 
 def render_agenda(services: Services, data: AgendaData) -> Text:
-    """The agenda as Element shows it. No countdowns and no clock time: the text changes
-    only when something it shows changes, and only then is the message edited."""
-    conf, p = services.config.conference, services.prefix
-    text = Text("📌 ").bold(conf.name).add(" — agenda")
+    """The agenda as Element shows it. Its first line is the news (what Element's pinned
+    banner, a notification and a reply preview show): the running session, the one waiting
+    for its host, or the next one. Then the details of the session people are in, the
+    coming sessions, the top topics, and once at the end how to take part.
+
+    No countdowns and no clock time: the text changes only when something it shows
+    changes, and only then is the message edited."""
+    text = first_line(data)
     if data.running is not None:
-        text.line().extend(_running(services, data.running))
-    if data.waiting is not None:
-        text.line().extend(_waiting(services, data.waiting))
-    text.line().line().bold("Next sessions")
-    if not data.slots:
-        text.line("No session is planned.")
-    # In time order across slots: a cancelled session, then what takes place after it.
-    coming = sorted((u for slot in data.slots for u in slot.sessions), key=lambda u: u.session.starts_at)
-    for upcoming in coming:
-        text.line().extend(_upcoming(services, upcoming))
-    text.line().line().bold("Top topics")
-    if data.topics:
-        text.add(" (vote with ").code(f"{p}vote N").add(")")
-        for topic in data.topics:
-            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, INLINE)} — {plural(topic.votes, 'vote')}")
-        more = data.open_topics - len(data.topics)
-        if more > 0:
-            text.line(f"… and {more} more: ").code(f"{p}topics")
+        _session_in_progress(services, text, _running(services, data.running))
+    elif data.waiting is not None:
+        _session_in_progress(services, text, _waiting(services, data.waiting))
+    text.line().line().extend(_coming(services, data))
+    text.line().line().extend(_topics(services.prefix, data))
+    joined = data.running is not None or data.waiting is not None
+    return text.line().line().extend(_how_to_take_part(services, data, joined=joined))
+
+
+def _session_in_progress(services: Services, text: Text, parts: tuple[Text, Text]) -> None:
+    """The session people are in, under the first line: its name, how to join it and
+    check in, then what goes on in it."""
+    head, details = parts
+    text.line().extend(head).line().extend(link_line(services.config))
+    text.add(" · check in with ").code(f"{services.prefix}here")
+    if details:
+        text.line().extend(details)
+
+
+# --- the first line --------------------------------------------------------------------
+
+
+def brief_date(at: dt.datetime) -> str:
+    """'Thu 10 Dec, 08:00 UTC': a session in the first line, short enough for a banner.
+    In UTC: the agenda is the whole room's."""
+    utc = at.astimezone(dt.UTC)
+    return f"{utc:%a} {utc.day} {utc:%b}, {utc:%H:%M} UTC"
+
+
+def _hosts(volunteers: Sequence[str]) -> str:
+    """'host: Dev', 'hosts: Dev, Eve', 'no host yet' (names as text: nobody is pinged)."""
+    if not volunteers:
+        return "no host yet"
+    return ("host: " if len(volunteers) == 1 else "hosts: ") + ", ".join(volunteers)
+
+
+def first_line(data: AgendaData) -> Text:
+    """'📌 Next: Thu 10 Dec, 08:00 UTC · host: Dev · 3 topics', '▶ Now: session since 08:02
+    UTC · 7 here', or '⏳ Waiting for a host: Thu 10 Dec, 08:00 UTC'."""
+    if data.running is not None:
+        running = data.running
+        parts = [f"▶ Now: session since {running.started_at:%H:%M} UTC", f"{running.checked_in} here"]
+        if running.discussing is not None:
+            topic = running.discussing.topic
+            parts.append(f"discussing #{topic.id} {clean(topic.text, BRIEF)}")
+    elif data.waiting is not None:
+        waiting = data.waiting
+        parts = [f"⏳ Waiting for a host: {brief_date(waiting.session.starts_at)}"]
+        if waiting.checked_in:
+            parts.append(f"{waiting.checked_in} here")
     else:
-        text.line("No open topics yet: suggest one with ").code(f"{p}suggest TEXT").add(".")
-    text.line().line().extend(link_line(services.config))
-    return text
+        coming = _next_held(data)
+        topics = plural(data.open_topics, "topic") if data.open_topics else "no topics yet"
+        if coming is None:
+            parts = ["📌 No session planned", topics]
+        else:
+            parts = [f"📌 Next: {brief_date(coming.session.starts_at)}", _hosts(coming.volunteers), topics]
+    return Text(DETAIL.join(parts))
 
 
-def _running(services: Services, running: Running) -> Text:
-    p = services.prefix
-    started = running.started_at
+def _coming_sessions(data: AgendaData) -> list[Upcoming]:
+    """In time order across slots: a cancelled session, then what takes place after it."""
+    return sorted((u for slot in data.slots for u in slot.sessions), key=lambda u: u.session.starts_at)
+
+
+def _next_held(data: AgendaData) -> Upcoming | None:
+    return next((u for u in _coming_sessions(data) if not u.cancelled), None)
+
+
+# --- the session people are in ---------------------------------------------------------
+
+
+def _running(services: Services, running: Running) -> tuple[Text, Text]:
+    """The running session's name and since when; the topic being discussed, and those
+    discussed so far."""
     name = session_name(session_from_key(services.config, running.key), None)
-    text = Text("▶ ").bold(f"Session {name} is running")
-    text.add(f" since {started:%H:%M} UTC: {plural(running.checked_in, 'person', 'people')} checked in (")
-    text.code(f"{p}here").add(")")
+    head = Text().bold(name).add(f", running since {running.started_at:%H:%M} UTC")
+    text = Text()
     if running.discussing is not None:
-        text.line().extend(_discussing(running.discussing))
+        text.extend(_discussing(running.discussing))
     lean_coffee = services.config.lean_coffee.enabled
     if running.discussed:
         text.line(f"Discussed so far ({len(running.discussed)}):")
-        for topic in running.discussed:
-            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, INLINE)}")
-            if lean_coffee and topic.minutes:
-                text.add(f" ({time_spent(topic.minutes)})")
-            if topic.note:
-                text.add(f" — {clean(topic.note, NOTE)}")
+        text.bullets([discussed_line(topic, minutes=lean_coffee) for topic in running.discussed])
     elif running.discussing is None:
-        text.line("Nothing discussed yet (").code(f"{p}discussed N").add(").")
-    return text
+        text.line("Nothing discussed yet (").code(f"{services.prefix}discussed N").add(").")
+    return head, text
 
 
 def _discussing(discussing: Discussing) -> Text:
     """The topic being discussed, since when and its timebox as it stands (no countdown:
     it reads the same until a host or the vote changes it)."""
-    topic = discussing.topic
-    text = Text("🗣 ").bold("Now discussing").add(" ").bold(f"#{topic.id}").add(f" “{clean(topic.text, INLINE)}”")
-    text.add(f" since {discussing.since:%H:%M} UTC")
+    since = f"since {discussing.since:%H:%M} UTC"
     if discussing.voting:
-        return text.add(
-            f" (time is up: the vote to go on is open in the session's thread, {KEEP_GOING} keep going, "
-            f"{MOVE_ON} move on)"
+        timebox = (
+            "time is up: the vote to go on is open in the session's thread "
+            f"({KEEP_GOING} keep going, {MOVE_ON} move on)"
         )
-    if discussing.until is None:
-        return text.add(" (no timebox)")
-    return text.add(f" (timebox until {discussing.until:%H:%M} UTC)")
+    elif discussing.until is None:
+        timebox = "no timebox"
+    else:
+        timebox = f"timebox until {discussing.until:%H:%M} UTC"
+    return Text("🗣 Now discussing ").extend(topic_line(discussing.topic, since, timebox, limit=INLINE))
 
 
-def _waiting(services: Services, waiting: Waiting) -> Text:
+def _waiting(services: Services, waiting: Waiting) -> tuple[Text, Text]:
     """Today's session, begun and waiting for its host: a latecomer must not take it for
-    over, and sees how to join and who said they would host."""
-    p, utc = services.prefix, waiting.session.starts_at
-    text = Text("⏳ ").bold(f"{long_date(utc)} UTC — waiting for its host")
-    zones = zones_line(services.config, utc)
+    over, and sees who said they would host and who may instead."""
+    head = Text().bold(session_name(waiting.session, None)).add(", waiting for its host")
+    zones = zones_line(services.config, waiting.session.starts_at)
     if zones:
-        text.line(INDENT + zones)
-    text.line(INDENT).extend(link_line(services.config)).add("; check in with ").code(f"{p}here")
-    text.add(f" ({plural(waiting.checked_in, 'person', 'people')} checked in)")
-    return text.line(INDENT).extend(host_wanted(p, waiting.volunteers))
+        head.line(zones)
+    return head, host_wanted(services.prefix, waiting.volunteers)
+
+
+# --- what is coming ----------------------------------------------------------------------
+
+
+def _coming(services: Services, data: AgendaData) -> Text:
+    text = Text().bold("Coming sessions")
+    coming = _coming_sessions(data)
+    if not coming:
+        return text.line("No session is planned.")
+    return text.bullets([_upcoming(services, upcoming) for upcoming in coming])
 
 
 def _upcoming(services: Services, upcoming: Upcoming) -> Text:
+    """'Thursday 10 December, 08:00 UTC · host: Dev', the times in the display zones under
+    it; a cancelled one with its reason."""
     session = upcoming.session
+    text = Text().bold(session_name(session, None))
     if upcoming.cancelled:
-        text = Text("❌ ").bold(f"{long_date(session.starts_at)} UTC").add(" — cancelled")
         reason = clean(upcoming.reason, NOTE)
-        return text.add(f": {reason}" if reason else "")
-    utc = session.starts_at
-    text = Text("• ").bold(f"{long_date(utc)} UTC")
-    zones = zones_line(services.config, utc)
-    if zones:  # as the announcements show them, the date only where it differs
-        text.line(INDENT + zones)
-    if upcoming.volunteers:
-        names = ", ".join(upcoming.volunteers)  # display names as plain text: nobody is pinged
-        text.line(INDENT + ("Host: " if len(upcoming.volunteers) == 1 else "Hosts: ") + names)
-    else:
-        text.line(f"{INDENT}No host yet: volunteer with ").code(f"{services.prefix}host {typed_as(utc, None)} UTC")
+        return text.add(DETAIL + (f"cancelled: {reason}" if reason else "cancelled"))
+    text.add(DETAIL + _hosts(upcoming.volunteers))
+    zones = zones_line(services.config, session.starts_at)  # as the announcements show them
+    return text.line(zones) if zones else text
+
+
+def _topics(prefix: str, data: AgendaData) -> Text:
+    text = Text().bold("Top topics")
+    if not data.topics:
+        return text.line("No open topics yet.")  # how to suggest one is said at the end
+    text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t), limit=INLINE) for t in data.topics])
+    more = data.open_topics - len(data.topics)
+    if more > 0:
+        text.line(f"… and {more} more: ").code(f"{prefix}topics")
+    return text
+
+
+def _how_to_take_part(services: Services, data: AgendaData, *, joined: bool) -> Text:
+    """Said once, at the end: how to vote and suggest, how to host the first session
+    without a host (the date and time as !host takes them), how to join the call (unless
+    the session people are in said it above)."""
+    p = services.prefix
+    text = Text("Vote with ").code(f"{p}vote N").add(", suggest with ").code(f"{p}suggest TEXT").add(".")
+    hostless = next((u for u in _coming_sessions(data) if not u.cancelled and not u.volunteers), None)
+    if hostless is not None:
+        text.add(" Volunteer to host with ").code(f"{p}host {typed_as(hostless.session.starts_at, None)} UTC")
+        text.add(" (a session's date and time).")
+    if not joined:
+        text.line().extend(link_line(services.config))
     return text
 
 

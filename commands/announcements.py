@@ -16,7 +16,17 @@ from bot.features.sessions.hosts import Person
 from bot.features.sessions.late_notes import LateComer
 from bot.features.sessions.summary import Summary
 from commands.dates import session_name
-from commands.wording import countdown, duration_text, long_date, time_in, time_spent, with_full_stop
+from commands.wording import (
+    countdown,
+    discussed_line,
+    duration_text,
+    long_date,
+    suggested_by,
+    time_in,
+    topic_line,
+    votes_text,
+    with_full_stop,
+)
 
 
 def times_text(config: Config, session: Session) -> Text:
@@ -39,7 +49,7 @@ def zones_line(config: Config, utc: dt.datetime) -> str:
 
 def link_line(config: Config) -> Text:
     conf = config.conference
-    return Text("Join: ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
+    return Text("Join: ").link(conf.bbb_url).add(" · access code ").code(conf.access_code)
 
 
 def _names(people: list[Person], ping: bool) -> Text:
@@ -74,8 +84,7 @@ def announcement_text(config: Config, made: Announcement) -> Text:
     text.line().extend(link_line(config))
     if made.agenda:
         text.line("Top topics (vote with ").code(f"{prefix}vote N").add("):")
-        for topic in made.agenda:
-            text.line("• ").bold(f"#{topic.id}").add(f" {clean(topic.text, 120)} ({plural(topic.votes, 'vote')})")
+        text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t)) for t in made.agenda])
     else:
         text.line("No topics yet: bring one! Suggest it with ").code(f"{prefix}suggest TEXT").add(".")
     if made.volunteers:
@@ -155,12 +164,7 @@ def summary_text(config: Config, summary: Summary) -> Text:
         text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")
     else:
         text.line(f"Topics discussed ({len(topics)}):")
-        for topic in topics:
-            text.line("• ").bold(f"#{topic.id}").add(f" “{clean(topic.text, 120)}”")
-            if topic.minutes:  # discussed with a timebox (Lean Coffee)
-                text.add(f" ({time_spent(topic.minutes)})")
-            if topic.note:
-                text.add(f" — {clean(topic.note, 200)}")
+        text.bullets([discussed_line(topic) for topic in topics])
     return text
 
 

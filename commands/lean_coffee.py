@@ -28,7 +28,7 @@ from commands.discussed import running_hosted
 from commands.hosting import host_of_another, time_name
 from commands.session_common import in_every_thread
 from commands.topics import explain, topic_label
-from commands.wording import time_spent
+from commands.wording import time_spent, votes_text
 
 group = CommandGroup("lean_coffee")
 
@@ -152,7 +152,7 @@ def started_text(ctx: Context, started: Now) -> Text:
     text = (
         Text("▶ Now discussing ")
         .extend(topic_label(started.topic))
-        .add(f" — {box}, until {time_name(d.ends_at, None)}.")
+        .add(f": {box}, until {time_name(d.ends_at, None)}.")
     )
     if ctx.config.lean_coffee.extensions:
         text.line(f"When the time is up I ask whether to go on: {KEEP_GOING} keep going, {MOVE_ON} move on. ")
@@ -197,7 +197,7 @@ async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
     label = topic_label(found.topic)
     if lead is None:
         return ctx.reply(_stays(Text("Timebox stopped: ").extend(label), p, found.topic.id))
-    text = Text(f"Added {format_duration(lead)}: ").extend(label).add(" — ").extend(await _time_left(ctx, found))
+    text = Text(f"Added {format_duration(lead)} to ").extend(label).add(": ").extend(await _time_left(ctx, found))
     return ctx.reply(text)
 
 
@@ -289,12 +289,12 @@ def moved_on_text(config: Config, moved: MovedOn) -> Text:
     text.add(f" is marked discussed ({time_spent(moved.minutes)}).")
     if moved.next_topic is None:
         return text.line("No open topic is left: suggest one with ").code(f"{p}suggest TEXT").add(".")
-    text.line("Next up: ").extend(_with_votes(moved.next_topic)).add(" — start it with ").code(f"{p}discuss")
+    text.line("Next up: ").extend(_with_votes(moved.next_topic)).add(". Start it with ").code(f"{p}discuss")
     return text.add(".")
 
 
 def _with_votes(topic: Topic) -> Text:
-    return topic_label(topic).add(f" ({plural(topic.votes, 'vote')})")
+    return topic_label(topic).add(f" ({votes_text(topic.votes)})")
 
 
 WORDING = Wording(vote=vote_text, extended=extended_text, moved_on=moved_on_text)

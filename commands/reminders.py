@@ -11,7 +11,7 @@ from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup
-from bot.core.text import Text, clean, plural
+from bot.core.text import Text, clean
 from bot.core.timezones import place_name
 from bot.core.typed_time import DURATION_EXAMPLES, TimeOfDay, read_duration, read_time_of_day
 from bot.core.weekly import Slot
@@ -28,7 +28,16 @@ from bot.features.reminders.service import (
 from bot.features.schedule.weekly_sessions import Session, local_time, sessions_from
 from commands.announcements import link_line
 from commands.dates import asker_zone, session_name
-from commands.wording import countdown, how_to_set_zone, long_date, short_date, with_full_stop
+from commands.wording import (
+    countdown,
+    how_to_set_zone,
+    long_date,
+    short_date,
+    suggested_by,
+    topic_line,
+    votes_text,
+    with_full_stop,
+)
 
 group = CommandGroup("reminders")
 
@@ -313,8 +322,7 @@ def reminder_text(config: Config, reminder: Reminder) -> Text:
     text.line().extend(link_line(config))
     if made.agenda:
         text.line("Top topics:")
-        for topic in made.agenda[:TOPICS_SHOWN]:
-            text.line(f"• #{topic.id} {clean(topic.text, 120)} ({plural(topic.votes, 'vote')})")
+        text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t)) for t in made.agenda[:TOPICS_SHOWN]])
     if made.volunteers:
         names = [p.name for p in made.volunteers]
         shown = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
+from itertools import groupby
 from typing import TypeVar
 
 from bot.core.arguments import Numbers, Rest, UsageError
@@ -32,7 +33,7 @@ from bot.features.topics.model import (
     UnknownTopic,
 )
 from commands.dates import key_name
-from commands.wording import countdown, listed_text, time_spent
+from commands.wording import countdown, discussed_line, listed_text, suggested_by, topic_line, votes_text
 
 T = TypeVar("T")
 
@@ -203,7 +204,7 @@ async def _meant_vote(ctx: Context, numbers: Sequence[int]) -> Reply:
 def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:
     topic, text = held.topic, topic_label(held.topic)
     if topic.is_open:
-        text.add(" looks the same — vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
+        text.add(" looks the same: vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
         different = "If yours is a different topic"
     else:
         text.add(f" looks the same, and {closed(ctx.config, topic)}.")
@@ -241,11 +242,11 @@ async def unvote(ctx: Context, topics: Numbers) -> Reply:
 
 
 def _one_vote(ctx: Context, lead: str, done: list[voting.VoteResult], refused: Refused) -> Reply:
-    """`Voted for #3 “apples” — 2 votes now.`, and the votes left under dot voting; the
+    """`Voted for #3 “apples” (2 votes now).`, and the votes left under dot voting; the
     refusal, why, as the error it is."""
     if refused:
         raise CommandError(explain(ctx, refused[0][1]))
-    text = Text(lead).extend(topic_label(done[0].topic)).add(f" — {plural(done[0].topic.votes, 'vote')} now.")
+    text = Text(lead).extend(topic_label(done[0].topic)).add(f" ({votes_text(done[0].topic.votes)} now).")
     return ctx.reply(text.add(_remaining(ctx, done[0].remaining)))
 
 
@@ -254,7 +255,7 @@ def _votes_changed(ctx: Context, lead: str, done: list[voting.VoteResult], not_d
     not, and the votes left (after the last change) under dot voting."""
     text = Text()
     if done:
-        counted = [topic_label(r.topic).add(f" ({plural(r.topic.votes, 'vote')} now)") for r in done]
+        counted = [topic_label(r.topic).add(f" ({votes_text(r.topic.votes)} now)") for r in done]
         text.add(lead).extend(listed_text(counted, "and")).add(".")
     refusals(text, not_done, refused, lambda e: why_not(ctx, e))
     if done and done[-1].remaining is not None:
@@ -292,13 +293,9 @@ async def list_topics(ctx: Context) -> Reply:
     if not agenda.shown:
         text = Text("No open topics yet. Suggest one with ").code(f"{p}suggest TEXT").add(".")
         return ctx.reply(text)
-    text = Text().bold("Open topics").add(" (most votes first):")
-    for topic in agenda.shown:
-        # The topic's label, then the rest of its line in one piece (escaped as one).
-        # No suggester: the one who suggested it asked to be forgotten (!forgetme).
-        by = topic.suggested_name or "a former participant"
-        mine = " ✓ your vote" if topic.id in agenda.voted else ""
-        text.line().bold(f"#{topic.id}").add(f"{_quoted(topic)} — {plural(topic.votes, 'vote')} — by {by}{mine}")
+    text = Text().bold("Open topics").add(" (most votes first)")
+    mine = agenda.voted
+    text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t), _yours(t.id in mine)) for t in agenda.shown])
     if agenda.total > len(agenda.shown):
         text.line(f"… and {plural(agenda.total - len(agenda.shown), 'more open topic', 'more open topics')}.")
     text.line("Vote with ").code(f"{p}vote N").add(", suggest with ").code(f"{p}suggest TEXT").add(".")
@@ -307,6 +304,10 @@ async def list_topics(ctx: Context) -> Reply:
         spent = len(await topics.open_votes_of(ctx.store, ctx.sender))
         text.add(f" You have {max(budget - spent, 0)} of {budget} votes left.")
     return ctx.reply(text)
+
+
+def _yours(voted: bool) -> str:
+    return "✓ your vote" if voted else ""
 
 
 @group.command("withdraw", usage="N [N…]", help="Withdraw topic N, or several (whoever suggested it, or an organiser)")
@@ -340,15 +341,12 @@ async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
     past = await topics.history(ctx.store, count)
     if not past:
         return ctx.reply(Text("No topics have been discussed yet."))
-    text = Text().bold("Discussed topics").add(" (newest first):")
-    for topic in past:
-        text.line().extend(topic_label(topic)).add(" — ")
-        if topic.imported:
-            text.add("discussed earlier (imported)")
+    text = Text().bold("Discussed topics").add(" (newest first)")
+    # Newest first, a session's topics follow each other; the imported ones come last.
+    for (imported, session), topics_of in groupby(past, key=lambda t: (t.imported, t.session)):
+        if imported:
+            text.line().bold("Discussed before the bot kept records")
         else:
-            text.add("session ").bold(key_name(ctx.config, topic.session) if topic.session else "?")
-            if topic.minutes:  # discussed with a timebox (Lean Coffee)
-                text.add(f" — {time_spent(topic.minutes)}")
-            if topic.note:
-                text.add(f" — note: {clean(topic.note, INLINE)}")
+            text.line().bold(key_name(ctx.config, session) if session else "A session")
+        text.bullets([discussed_line(topic) for topic in topics_of])
     return ctx.reply(text)

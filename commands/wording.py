@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bot.core.text import Text, plural
+from bot.core.text import Text, clean, plural
 from bot.features.schedule.weekly_sessions import local_time
+from bot.features.topics.model import Topic
 
 
 def long_date(at: dt.datetime) -> str:
@@ -89,3 +90,37 @@ def how_to_set_zone(prefix: str) -> Text:
     """'your city: !tz Lyon (or !tz Area/City)': how to set a time zone, said the same way
     wherever a reply shows times in UTC (a city is enough since !tz looks places up)."""
     return Text("your city: ").code(f"{prefix}tz Lyon").add(" (or ").code(f"{prefix}tz Area/City").add(")")
+
+
+# --- a topic in a list ------------------------------------------------------------------------
+
+# Between a topic's text and its details: the text itself may hold dashes, never this.
+DETAIL = " · "
+# Topic text shown in a list (the full text is in the !suggest confirmation), and a note.
+TOPIC_INLINE = 120
+NOTE = 200
+
+
+def votes_text(votes: int) -> str:
+    """'1 vote', '3 votes': a topic's count, worded the same wherever it shows."""
+    return plural(votes, "vote")
+
+
+def suggested_by(topic: Topic) -> str:
+    """'by Gus'; 'by a former participant' once the suggester asked to be forgotten."""
+    return f"by {topic.suggested_name or 'a former participant'}"
+
+
+def topic_line(topic: Topic, *details: str, limit: int = TOPIC_INLINE) -> Text:
+    """How a topic shows in every list in chat: '#28 Co-op legal steps · 3 votes · by Gus'.
+    Its number in bold, its text (escaped by Text, so it never pings), then each detail
+    that is not empty after a middle dot."""
+    text = Text().bold(f"#{topic.id}").add(f" {clean(topic.text, limit)}")
+    return text.add("".join(DETAIL + detail for detail in details if detail))
+
+
+def discussed_line(topic: Topic, *, minutes: bool = True) -> Text:
+    """'#7 Decision making · 6 minutes · note: consent': a discussed topic, with how long
+    it was discussed (with a timebox, Lean Coffee; not with `minutes` off) and the note."""
+    spent = time_spent(topic.minutes) if minutes and topic.minutes else ""
+    return topic_line(topic, spent, f"note: {clean(topic.note, NOTE)}" if topic.note else "")

@@ -159,7 +159,7 @@ async def hold(chat: Chat, key: str, people: list[str]) -> None:
 async def history_number(chat: Chat, text: str) -> int:
     """The number `!history` shows for the discussed (or imported) topic `text`."""
     listing = await chat.text(ALICE, "!history 50")
-    m = re.search(rf"^#(\d+) “{re.escape(text)}”", listing, re.MULTILINE)
+    m = re.search(rf"^• #(\d+) {re.escape(text)}(?: ·|$)", listing, re.MULTILINE)
     assert m, listing
     return int(m.group(1))
 

@@ -1,7 +1,7 @@
 """Building bot messages with a plain body and an HTML body from one description.
 
 Everything added through `Text` is escaped for HTML; only the fixed markup this module
-writes (bold, code, links, line breaks) is not. User-supplied strings therefore can't
+writes (bold, code, links, line breaks, lists) is not. User-supplied strings therefore can't
 inject HTML, and since the Matrix adapter always sets `m.mentions`, they can't ping.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 
@@ -47,6 +48,10 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # What html.escape changes, and a line break: most pieces of a message have none of them.
 _SPECIAL = re.compile("[&<>\"'\n]").search
+
+
+# How a block (a list) ends in HTML: no line break is needed after it.
+_BLOCK_END = "</ul>"
 
 
 def _escape(text: str) -> str:
@@ -97,8 +102,21 @@ class Text:
         """Start a new line, optionally with text."""
         if self._plain:
             self._plain.append("\n")
-            self._html.append("<br>")
+            if not self._html[-1].endswith(_BLOCK_END):  # a list already ends its line
+                self._html.append("<br>")
         return self.add(text) if text else self
+
+    def bullets(self, items: Sequence[Text]) -> Text:
+        """A bulleted list on lines of its own: `<ul><li>` in HTML, '• ' lines in plain
+        text (an item's further lines indented under it)."""
+        if not items:
+            return self
+        for item in items:
+            if self._plain:
+                self._plain.append("\n")
+            self._plain.append("• " + item.plain.replace("\n", "\n  "))
+        self._html.append("<ul>" + "".join(f"<li>{item.html}</li>" for item in items) + _BLOCK_END)
+        return self
 
     def extend(self, other: Text) -> Text:
         self._plain.extend(other._plain)

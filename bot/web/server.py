@@ -4,7 +4,8 @@
     GET/HEAD /calendar.ics   the calendar feed: the same file `!calendar` uploads
     GET/HEAD /topics.json    the open topics, in the export's JSON schema
     GET/HEAD /history.json   the discussed topics, same schema
-    GET/HEAD /chart.png      the attendance chart of `!stats`
+    GET/HEAD /chart.png      the attendance chart of `!stats` (?tz=Area/City: its slots and
+                             days in that zone; in UTC without, as the page's times)
 
 Any other method gets 405. Every answer has an ETag (and the feed a Last-Modified from
 the schedule's changes): a client asking again with If-None-Match / If-Modified-Since
@@ -19,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from email.utils import format_datetime, parsedate_to_datetime
@@ -27,6 +29,7 @@ from aiohttp import web
 
 from bot.core.clock import UTC
 from bot.core.dispatcher import Services
+from bot.core.timezones import canonical
 from bot.features.site import service as site
 from bot.features.topics.model import TopicStatus
 from bot.storage.store import StoreStopped
@@ -40,12 +43,13 @@ from bot.web.limits import (
     request_arrived,
 )
 from commands import web as words
-from commands.stats import chart_title
+from commands.web_board import chart_title_in
 
 log = logging.getLogger(__name__)
 
 ALLOWED = ("GET", "HEAD")
 MAX_CACHED_PAGES = 32  # the unfiltered page and a few filters
+MAX_CACHED_CHARTS = 16  # the charts of the zones visitors asked for last
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Headers every answer carries: no sniffing, no referrer, no software versions.
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Server": SERVER_NAME}
@@ -115,6 +119,8 @@ class Site:
         self._feed: tuple[tuple[object, ...], bytes] | None = None
         # Pages made while neither the database nor the minute changed, by their filter.
         self._pages: tuple[tuple[int, dt.datetime], dict[str, bytes]] = ((-1, dt.datetime.min), {})
+        # The chart drawn last in each zone, with the data drawn (the runner keeps one only).
+        self._charts: dict[str, tuple[str, bytes]] = {}
 
     def app(self) -> web.Application:
         app = web.Application(middlewares=[request_arrived, _read_only])
@@ -171,13 +177,23 @@ class Site:
 
     async def chart(self, request: web.Request) -> web.Response:
         s = self.services
-        series = await site.chart_series(s.store, s.config, s.clock.now())
+        # The visitor's zone, as their browser names it; anything that is not a place is UTC.
+        zone = canonical(request.query.get("tz", "")) or "UTC"
+        series = await site.chart_series(s.store, s.config, s.clock.now(), zone)
         if series is None:
             raise web.HTTPNotFound(text="No chart yet: it needs two sessions held.\n")
+        title = chart_title_in(s.config, zone)
+        drawn = json.dumps({"title": title, "series": series})
+        kept = self._charts.get(zone)
+        if kept is not None and kept[0] == drawn:
+            return conditional(request, kept[1], "image/png", cache="max-age=300")
         # One chart runner for the bot: it draws one at a time and keeps the last one.
-        png = await s.charts.render(series, chart_title(s.config))
+        png = await s.charts.render(series, title)
         if png is None:
             raise web.HTTPServiceUnavailable(text="The chart could not be drawn; see the bot's log.\n")
+        if len(self._charts) >= MAX_CACHED_CHARTS and zone not in self._charts:
+            self._charts.clear()
+        self._charts[zone] = (drawn, png)
         return conditional(request, png, "image/png", cache="max-age=300")
 
 

@@ -22,7 +22,7 @@ async def suggest(chat, text: str, who: str = ALICE) -> int:
 
 
 async def votes_shown(chat, topic: int) -> int:
-    m = re.search(rf"#{topic} .*? — (\d+) votes?", await chat.text(ALICE, "!topics"))
+    m = re.search(rf"#{topic} .*? · (\d+) votes?", await chat.text(ALICE, "!topics"))
     assert m
     return int(m.group(1))
 

@@ -9,11 +9,16 @@ from bot.core.reactions import record_anchor
 from bot.features.agenda.service import gather
 from bot.features.lean_coffee import repository as lean_coffee
 from bot.features.people import repository as people
+from bot.features.schedule.weekly_sessions import session_from_key
 from commands.agenda import render_agenda
+from commands.dates import session_name
 from tests.commands.helpers import SESSION
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 from tests.features.agenda.fakes import FakePort, VirtualTime, settle
 from tests.features.lean_coffee.fakes import Posts, rider
+
+# The sessions ahead on START's Monday: the two Thursday slots, and the next evening.
+KEYS = ("2026-11-26 08:00", "2026-11-26 17:00", "2026-12-03 17:00")
 
 
 async def agenda_text(chat):
@@ -21,20 +26,67 @@ async def agenda_text(chat):
     return render_agenda(chat.services, data)
 
 
+def first_line(text) -> str:
+    """What Element's pinned banner, a notification and a reply preview show: the first
+    line, the same in both renderings."""
+    plain = text.plain.split("\n")[0]
+    assert text.html.startswith(plain + "<br>"), text.html[:200]
+    return plain
+
+
+async def test_the_agenda_s_first_line_is_the_next_session_and_becomes_now_when_a_host_starts_it(chat):
+    await people.remember_display_name(chat.store, HOST, "Dev")
+    await chat.say(HOST, "!host 2026-11-26 08:00")
+    for topic in ("Worker ownership", "Shared tooling", "Paying ourselves"):
+        await chat.say(ALICE, f"!suggest {topic}")
+    assert first_line(await agenda_text(chat)) == "📌 Next: Thu 26 Nov, 08:00 UTC · host: Dev · 3 topics"
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
+    assert first_line(await agenda_text(chat)) == "⏳ Waiting for a host: Thu 26 Nov, 08:00 UTC"
+    await chat.say(ALICE, "!here")
+    assert first_line(await agenda_text(chat)) == "⏳ Waiting for a host: Thu 26 Nov, 08:00 UTC · 1 here"
+    await chat.say(HOST, "!start")
+    await chat.say(BOB, "!here")
+    assert first_line(await agenda_text(chat)) == "▶ Now: session since 08:02 UTC · 3 here"
+
+
+async def test_the_first_line_says_when_the_next_session_has_no_host_or_no_topics(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await people.remember_display_name(chat.store, BOB, "Bob")
+    assert first_line(await agenda_text(chat)) == "📌 Next: Thu 26 Nov, 08:00 UTC · no host yet · no topics yet"
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!host 2026-11-26 08:00")
+    await chat.say(ALICE, "!suggest Sociocracy")
+    assert first_line(await agenda_text(chat)) == "📌 Next: Thu 26 Nov, 08:00 UTC · hosts: Alice, Bob · 1 topic"
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
+    assert first_line(await agenda_text(chat)).startswith("📌 Next: Thu 26 Nov, 17:00 UTC · no host yet"), (
+        "a cancelled session is not the next one"
+    )
+
+
 async def test_the_agenda_shows_each_slot_in_the_display_zones_with_hosts_and_cancellations(chat):
     await people.remember_display_name(chat.store, ALICE, "Alice")
     await chat.say(ALICE, "!host 2026-11-26 08:00")
     await chat.say(ORGANISER, "!cancel 2026-11-26 17:00 Team retreat")
     text = (await agenda_text(chat)).plain
-    morning = text.index("Thursday 26 November 2026, 08:00 UTC")
-    cancelled = text.index("Thursday 26 November 2026, 17:00 UTC — cancelled: Team retreat")
-    evening = text.index("Thursday 3 December 2026, 17:00 UTC")  # that slot's next one held
+    names = [session_name(session_from_key(chat.services.config, key), None) for key in KEYS]
+    morning = text.index(f"• {names[0]} · host: Alice")
+    cancelled = text.index(f"• {names[1]} · cancelled: Team retreat")
+    evening = text.index(f"• {names[2]} · no host yet")  # that slot's next one held
     assert morning < cancelled < evening
-    # The display zones, as the announcements show them.
-    assert "New York: 03:00 · Berlin: 09:00 · São Paulo: 05:00 · Kolkata: 13:30" in text
-    assert "Host: Alice" in text
-    assert "No host yet: volunteer with !host 2026-12-03 17:00" in text
+    # The display zones, as the announcements show them, under the session.
+    assert f"{names[0]} · host: Alice\n  New York: 03:00 · Berlin: 09:00 · São Paulo: 05:00 · Kolkata: 13:30" in text
     assert "bbb.example.org" in text
+
+
+async def test_how_to_host_is_said_once_not_under_every_session(chat):
+    plain = (await agenda_text(chat)).plain
+    assert plain.count("no host yet") == 3, "the next session (first line) and both slots"
+    assert plain.count("!host") == 1, plain
+    assert "Volunteer to host with !host 2026-11-26 08:00 UTC" in plain, "the first session without a host"
+    assert "No open topics yet.\n" in plain and plain.count("!suggest") == 1, "how to suggest said once too"
+    await chat.say(ALICE, "!host 2026-11-26 08:00")
+    await chat.say(BOB, "!host 2026-11-26 17:00")
+    assert "!host" not in (await agenda_text(chat)).plain, "every session has its host"
 
 
 async def test_the_agenda_lists_the_top_open_topics_with_their_votes(make_chat, make_config):
@@ -45,14 +97,16 @@ async def test_the_agenda_lists_the_top_open_topics_with_their_votes(make_chat, 
     shared = next(line for line in topics if "Shared tooling" in line).split("#")[1].split()[0]
     await chat.say(ALICE, f"!vote {shared}")
     await chat.say(BOB, f"!vote {shared}")
-    text = (await agenda_text(chat)).plain
-    assert f"#{shared} Shared tooling — 2 votes" in text
-    assert "Worker ownership — 0 votes" in text
-    assert "Paying ourselves" not in text  # only agenda.topics of them
-    assert "… and 1 more: !topics" in text
+    text = await agenda_text(chat)
+    assert f"\n• #{shared} Shared tooling · 2 votes · by alice\n" in text.plain
+    assert "Worker ownership · 0 votes · by alice" in text.plain
+    assert "Paying ourselves" not in text.plain  # only agenda.topics of them
+    assert "… and 1 more: !topics" in text.plain
+    # Real list markup, the same lines as the plain body.
+    assert f"<ul><li><strong>#{shared}</strong> Shared tooling · 2 votes · by alice</li><li>" in text.html
 
 
-async def test_the_agenda_shows_the_running_session_since_when_who_came_and_what_was_discussed(chat):
+async def test_the_running_session_shows_since_when_who_came_and_what_was_discussed(chat):
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 2, tzinfo=dt.UTC))
     await chat.say(ALICE, "!suggest Sociocracy")
     replies = await chat.say(HOST, "!start")
@@ -62,11 +116,17 @@ async def test_the_agenda_shows_the_running_session_since_when_who_came_and_what
     number = (await agenda_text(chat)).plain.split("#")[1].split()[0]
     await chat.say(HOST, f"!discussed {number} consent over consensus")
     text = (await agenda_text(chat)).plain
-    assert "Session Thursday 26 November 2026, 08:00 UTC is running since 08:02 UTC: 3 people checked in" in text
-    assert f"#{number} Sociocracy — consent over consensus" in text
+    assert text.startswith("▶ Now: session since 08:02 UTC · 3 here\n"), text
+    running = session_name(session_from_key(chat.services.config, SESSION), None)
+    assert (
+        f"\n{running}, running since 08:02 UTC\n"
+        "Join: https://bbb.example.org/b/ccc · access code ccc · check in with !here\n"
+    ) in text
+    assert f"Discussed so far (1):\n• #{number} Sociocracy · note: consent over consensus" in text
     # The running session is not also listed as coming; the slot's next one is.
-    assert "Thursday 3 December 2026, 08:00 UTC" in text
-    assert text.count("Thursday 26 November 2026, 08:00 UTC") == 1, "named once: as the running session"
+    coming = text[text.index("Coming sessions") :]
+    assert session_name(session_from_key(chat.services.config, "2026-12-03 08:00"), None) in coming
+    assert running not in coming
 
 
 async def test_user_text_is_escaped_and_nobody_is_pinged(chat):
@@ -108,14 +168,17 @@ async def test_the_agenda_shows_todays_session_while_it_waits_for_its_host_and_h
     await chat.say(BOB, "!here")
     text = await agenda_text(chat)
     plain = text.plain
-    waiting = plain.index("⏳ Thursday 26 November 2026, 08:00 UTC — waiting for its host")
-    assert waiting < plain.index("Next sessions"), "today's session first, not next week's"
-    block = plain[waiting : plain.index("Next sessions")]
+    assert plain.startswith("⏳ Waiting for a host: Thu 26 Nov, 08:00 UTC · 1 here\n"), "today's session first"
+    block = plain[: plain.index("Coming sessions")]
+    name = session_name(session_from_key(chat.services.config, SESSION), None)
+    assert f"\n{name}, waiting for its host\n" in block
     assert "New York: 03:00 · Berlin: 09:00 · São Paulo: 05:00 · Kolkata: 13:30" in block
-    assert "Join: https://bbb.example.org/b/ccc — access code ccc; check in with !here (1 person checked in)" in block
+    assert "Join: https://bbb.example.org/b/ccc · access code ccc · check in with !here" in block
     assert "Volunteered to host: Alice <b>A</b>; they can start it with !start, or anyone can host it" in block
     assert "<b>A</b>" not in text.html and "matrix.to" not in text.html
-    assert "Thursday 3 December 2026, 08:00 UTC" in plain, "the slot's next session still listed"
+    next_week = session_name(session_from_key(chat.services.config, "2026-12-03 08:00"), None)
+    assert next_week in plain[plain.index("Coming sessions") :], "the slot's next session still listed"
+    assert plain.count("bbb.example.org") == 1, "how to join said once"
 
 
 async def test_the_agenda_says_anyone_can_host_a_waiting_session_nobody_volunteered_for(chat):
@@ -129,14 +192,17 @@ async def test_the_agenda_shows_each_slots_next_held_session_however_many_are_ca
         await chat.say(ORGANISER, f"!cancel {typed}")
     chat.clock.set(dt.datetime(2027, 1, 7, 17, 5, tzinfo=dt.UTC))
     plain = (await agenda_text(chat)).plain
-    listed = [line.split(" UTC")[0] for line in plain.splitlines() if line[:2] in ("• ", "❌ ")]
-    assert listed == [
-        "• Thursday 14 January 2027, 08:00",
-        "❌ Thursday 14 January 2027, 17:00",
-        "❌ Thursday 21 January 2027, 17:00",
-        "• Thursday 28 January 2027, 17:00",
+    names = {key: session_name(session_from_key(chat.services.config, key), None) for key in CANCELLED_AHEAD}
+    coming = plain[plain.index("Coming sessions") :].splitlines()
+    assert [line for line in coming if line.startswith("• ")] == [
+        f"• {names['2027-01-14 08:00']} · no host yet",
+        f"• {names['2027-01-14 17:00']} · cancelled: board meeting",
+        f"• {names['2027-01-21 17:00']} · cancelled: retreat",
+        f"• {names['2027-01-28 17:00']} · no host yet",
     ]
-    assert "21 January 2027, 17:00 UTC — cancelled: retreat" in plain
+
+
+CANCELLED_AHEAD = ("2027-01-14 08:00", "2027-01-14 17:00", "2027-01-21 17:00", "2027-01-28 17:00")
 
 
 async def test_a_participants_agenda_points_to_the_pinned_agenda_next_and_topics(chat):
@@ -180,29 +246,30 @@ async def history_number_of(chat, command: str) -> int:
 async def test_the_agenda_shows_the_topic_being_discussed_and_since_when_changing_only_with_it(chat):
     a, b = await _discussing_at_0802(chat)
     plain = (await agenda_text(chat)).plain
-    running = plain.index("is running since 08:02 UTC")
-    now = f"🗣 Now discussing #{a} “Sociocracy in practice” since 08:02 UTC (timebox until 08:10 UTC)"
+    assert plain.startswith(f"▶ Now: session since 08:02 UTC · 1 here · discussing #{a} Sociocracy in practice\n")
+    running = plain.index("running since 08:02 UTC")
+    now = f"🗣 Now discussing #{a} Sociocracy in practice · since 08:02 UTC · timebox until 08:10 UTC"
     assert now in plain, plain
-    assert running < plain.index(now) < plain.index("Next sessions")
+    assert running < plain.index(now) < plain.index("Coming sessions")
     assert "Nothing discussed yet" not in plain, "a topic is being discussed"
-    assert f"#{a} Sociocracy in practice — 1 vote" not in plain, "no longer among the open topics"
+    assert f"#{a} Sociocracy in practice · 1 vote" not in plain, "no longer among the open topics"
     chat.clock.advance(minutes=3, seconds=20)
     assert (await agenda_text(chat)).plain == plain, "no countdown: the same text a few minutes on"
     await chat.say(HOST, "!timer 5m")
-    assert "since 08:02 UTC (timebox until 08:15 UTC)" in (await agenda_text(chat)).plain
+    assert "since 08:02 UTC · timebox until 08:15 UTC" in (await agenda_text(chat)).plain
     await chat.say(HOST, "!timer off")
     plain = (await agenda_text(chat)).plain
-    assert f"🗣 Now discussing #{a} “Sociocracy in practice” since 08:02 UTC (no timebox)" in plain
+    assert f"🗣 Now discussing #{a} Sociocracy in practice · since 08:02 UTC · no timebox" in plain
     chat.clock.advance(minutes=2, seconds=40)
     await chat.say(HOST, f"!discuss {b}")  # 08:08: the first one closes with its 6 minutes
     plain = (await agenda_text(chat)).plain
-    assert f"🗣 Now discussing #{b} “Shared tooling” since 08:08 UTC (timebox until 08:16 UTC)" in plain
-    assert f"Discussed so far (1):\n• #{a} Sociocracy in practice (6 minutes)" in plain
+    assert f"🗣 Now discussing #{b} Shared tooling · since 08:08 UTC · timebox until 08:16 UTC" in plain
+    assert f"Discussed so far (1):\n• #{a} Sociocracy in practice · 6 minutes" in plain
     chat.clock.advance(minutes=1)
     await chat.say(HOST, f"!discussed {b} keep it simple")
     plain = (await agenda_text(chat)).plain
     assert "Now discussing" not in plain
-    assert f"• #{b} Shared tooling (1 minute) — keep it simple" in plain
+    assert f"• #{b} Shared tooling · 1 minute · note: keep it simple" in plain
 
 
 async def test_a_topic_marked_without_a_timebox_has_no_minutes_on_the_agenda(chat):
@@ -222,8 +289,8 @@ async def test_the_agenda_says_when_the_time_is_up_and_the_room_votes_to_go_on(c
     await live.run_due(chat.clock.now())
     plain = (await agenda_text(chat)).plain
     assert (
-        f"🗣 Now discussing #{a} “Sociocracy in practice” since 08:02 UTC (time is up: "
-        "the vote to go on is open in the session's thread, 👍 keep going, 👎 move on)"
+        f"🗣 Now discussing #{a} Sociocracy in practice · since 08:02 UTC · time is up: "
+        "the vote to go on is open in the session's thread (👍 keep going, 👎 move on)"
     ) in plain, plain
 
 
@@ -240,16 +307,16 @@ async def test_the_bot_tells_the_agenda_of_what_it_changes_on_its_own(chat):
     keeper.start()
     try:
         await settle(keeper)
-        assert "(timebox until 08:10 UTC)" in port.latest()
+        assert "· timebox until 08:10 UTC" in port.latest()
         chat.clock.advance(minutes=8)
         await announcer.run_due()
         await settle(keeper)
-        assert "(time is up: the vote to go on is open" in port.latest(), port.latest()
+        assert "· time is up: the vote to go on is open" in port.latest(), port.latest()
         chat.clock.advance(seconds=60)
         await announcer.run_due()  # nobody voted: the room moves on
         await settle(keeper)
         latest = port.latest()
-        assert "Now discussing" not in latest and f"• #{a} Sociocracy in practice (9 minutes)" in latest, latest
+        assert "Now discussing" not in latest and f"• #{a} Sociocracy in practice · 9 minutes" in latest, latest
         edits = len(port.edits)
         await announcer.run_due()
         await settle(keeper)

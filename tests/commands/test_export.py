@@ -216,4 +216,4 @@ async def test_the_summary_the_exports_and_the_page_give_the_same_minutes(chat):
     assert "| 2026-11-26T08:58:10Z | 48 | 1 |" in md_reply.file.data.decode()
     s = chat.services
     html = render_page(s.config, await site.page(s.store, s.config, s.clock.now()))
-    assert "— held, 48 minutes; 1 checked in</li>" in html
+    assert "<td><b>1</b></td><td>48 minutes</td></tr>" in html

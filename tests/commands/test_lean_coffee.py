@@ -34,7 +34,7 @@ async def test_discuss_starts_the_most_voted_topic_and_says_until_when(chat):
     [reply] = await chat.say(HOST, "!discuss", thread_root="$thread")
     assert (
         reply.text.splitlines()[0]
-        == f"▶ Now discussing #{b} “Worker ownership transitions” — 8 minutes, until 12:08 UTC."
+        == f"▶ Now discussing #{b} “Worker ownership transitions”: 8 minutes, until 12:08 UTC."
     )
     assert "👍 keep going, 👎 move on" in reply.text
     assert f"#{b} is already being discussed. 8 minutes left" in await chat.text(HOST, f"!discuss {b}")
@@ -152,7 +152,7 @@ async def test_timer_takes_a_bare_number_as_minutes_and_a_plus_as_adding(chat):
     await chat.text(HOST, f"!discuss {a}")
     assert (
         await chat.text(HOST, "!timer 5")
-        == f"Added 5m: #{a} “Pay equity in small co-ops” — 13 minutes left, until 12:13 UTC."
+        == f"Added 5m to #{a} “Pay equity in small co-ops”: 13 minutes left, until 12:13 UTC."
     )
     assert "Added 5m" in await chat.text(HOST, "!timer +5m")
     assert "Added 5m" in await chat.text(HOST, "!timer 5 minutes")
@@ -261,11 +261,11 @@ async def test_history_shows_the_minutes_of_each_topic_discussed_with_a_timebox(
     a, b, c = await _three_discussed(chat)
     chat.clock.advance(minutes=3)
     await chat.text(HOST, f"!discussed {b} keep going next week")
-    lines = (await chat.text(ALICE, "!history 3")).splitlines()[1:]
+    lines = (await chat.text(ALICE, "!history 3")).splitlines()[2:]
     assert lines == [
-        f"#{b} “Worker ownership transitions” — session {SESSION_NAME} — 3 minutes — note: keep going next week",
-        f"#{c} “Shared tooling” — session {SESSION_NAME} — note: later again",
-        f"#{a} “Pay equity in small co-ops” — session {SESSION_NAME} — 6 minutes",
+        f"• #{b} Worker ownership transitions · 3 minutes · note: keep going next week",
+        f"• #{c} Shared tooling · note: later again",
+        f"• #{a} Pay equity in small co-ops · 6 minutes",
     ]
 
 
@@ -276,9 +276,9 @@ async def test_the_end_summary_lists_each_topic_with_its_minutes(chat):
     topics = summary[summary.index("Topics discussed (3):") :]
     assert topics == [
         "Topics discussed (3):",
-        f"• #{a} “Pay equity in small co-ops” (6 minutes)",
-        f"• #{c} “Shared tooling” — later again",
-        f"• #{b} “Worker ownership transitions” (3 minutes)",
+        f"• #{a} Pay equity in small co-ops · 6 minutes",
+        f"• #{c} Shared tooling · note: later again",
+        f"• #{b} Worker ownership transitions · 3 minutes",
     ]
 
 
@@ -304,8 +304,8 @@ async def test_the_summary_of_a_session_closed_automatically_lists_the_topic_bei
     assert "closed automatically" in lines[0]
     assert lines[lines.index("Topics discussed (2):") :] == [
         "Topics discussed (2):",
-        f"• #{a} “Pay equity in small co-ops” (5 minutes)",
-        f"• #{b} “Worker ownership transitions” (2 hours 55 minutes)",
+        f"• #{a} Pay equity in small co-ops · 5 minutes",
+        f"• #{b} Worker ownership transitions · 2 hours 55 minutes",
     ]
 
 
@@ -315,4 +315,4 @@ async def test_a_long_discussion_reads_in_hours_as_history_and_the_summary_read_
     await chat.text(HOST, f"!discuss {a}")
     chat.clock.advance(minutes=65)
     assert "(1 hour 5 minutes)." in await chat.text(HOST, f"!discussed {a}")
-    assert "— 1 hour 5 minutes" in await chat.text(ALICE, "!history")
+    assert " · 1 hour 5 minutes" in await chat.text(ALICE, "!history")

@@ -75,7 +75,7 @@ THURSDAYS = (
             "!here": "nothing to check in to. The next session is on Thursday 26 November, 08:00 UTC, in 1 hour",
             "!late": "will join the session of Thursday 26 November, 08:00 UTC later",
             "!host": "volunteered to host the session of Thursday 26 November, 08:00 UTC, in 1 hour",
-            "agenda": "Thursday 26 November 2026, 08:00 UTC",
+            "agenda": "📌 Next: Thu 26 Nov, 08:00 UTC",
         },
         absent={"!next": "waiting for its host", "agenda": "waiting for its host"},
     ),
@@ -89,7 +89,7 @@ THURSDAYS = (
             "!here": "Checked in to the session of Thursday 26 November, 08:00 UTC, but no host has started it yet",
             "!late": "The session waits for its host",
             "!host": "the session of Thursday 26 November, 08:00 UTC, which waits for its host: start it with !start",
-            "agenda": "26 November 2026, 08:00 UTC — waiting for its host",
+            "agenda": "⏳ Waiting for a host: Thu 26 Nov, 08:00 UTC · 1 here",
         },
     ),
     Minute(
@@ -104,7 +104,7 @@ THURSDAYS = (
             # the next one: this one has its host
             "!host": "volunteered to host the session of Thursday 26 November, 17:00 UTC",
             "!end": "is running; only @host:example.org (who started it), a host or an organiser can end it",
-            "agenda": "Session Thursday 26 November 2026, 08:00 UTC is running",
+            "agenda": "▶ Now: session since 08:12 UTC",
         },
         absent={"!next": "waiting for its host"},
     ),
@@ -124,6 +124,7 @@ THURSDAYS = (
             "!start": "The session of Thursday 26 November, 08:00 UTC was already held; it ended at 08:58 UTC",
             "!remind 08:00 1h": "before the session of Thursday 3 December, 08:00 UTC",  # today's is over
             "!cancel 2026-11-26 08:00": "it has taken place",
+            "agenda": "📌 Next: Thu 26 Nov, 17:00 UTC",
         },
         absent={"!next": "• Thursday 26 November, 08:00", "agenda": "26 November 2026, 08:00"},
     ),
@@ -134,7 +135,7 @@ THURSDAYS = (
         steps=(say(HOST, "!start", "Session of Thursday 26 November, 17:00 UTC has started"),),
         replies={
             "!next": "The session of Thursday 26 November, 17:00 UTC is running now",
-            "agenda": "Session Thursday 26 November 2026, 17:00 UTC is running",
+            "agenda": "▶ Now: session since 17:02 UTC",
         },
     ),
     Minute(
@@ -168,7 +169,7 @@ THURSDAYS = (
             # the cancelled one sends no reminder
             "!remind 08:00 1h": "before the session of Thursday 10 December, 08:00 UTC",
             "!cancel 2026-12-03 08:00": "already cancelled",
-            "agenda": "3 December 2026, 08:00 UTC — cancelled: snow",
+            "agenda": " · cancelled: snow",
         },
     ),
     Minute(

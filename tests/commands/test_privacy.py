@@ -29,7 +29,7 @@ async def mydata(chat, who: str = ALICE) -> dict:
 
 
 def topics_line(text: str, number: int) -> str:
-    return next(line for line in text.splitlines() if line.startswith(f"#{number} "))
+    return next(line for line in text.splitlines() if line.startswith(f"• #{number} "))
 
 
 async def test_mydata_goes_by_direct_message_with_everything(chat):
@@ -58,7 +58,7 @@ async def test_forgetme_without_confirm_erases_nothing(chat):
     after = await mydata(chat)
     assert after == {**before, "erasure_requested_at": "2026-11-23T12:00:00Z"}
     assert "Europe/Berlin" in await chat.text(ALICE, "!tz")
-    assert "2 votes — by alice" in topics_line(await chat.text(BOB, "!topics"), mine)
+    assert "2 votes · by alice" in topics_line(await chat.text(BOB, "!topics"), mine)
 
 
 async def test_forgetme_confirmed_erases_and_says_what(chat):
@@ -73,7 +73,7 @@ async def test_forgetme_confirmed_erases_and_says_what(chat):
     dm, _ = await chat.say(ALICE, "!mydata")
     assert "stores nothing about you" in dm.text
     line = topics_line(await chat.text(BOB, "!topics"), mine)
-    assert "— 1 vote — by a former participant" in line, "the topic stays, with bob's vote only"
+    assert "· 1 vote · by a former participant" in line, "the topic stays, with bob's vote only"
     assert "alice" not in (await chat.text(BOB, "!topics")).lower()
     assert "no time zone set" in await chat.text(ALICE, "!tz")
     assert "Voted" in await chat.text(ALICE, f"!vote {mine}"), "alice can take part again, afresh"

@@ -330,8 +330,8 @@ async def test_summary_lists_exactly_who_checked_in_and_what_was_discussed(chat)
     assert "Duration: 1 hour 5 minutes (08:02–09:07 UTC)." in lines
     present = next(line for line in lines if line.startswith("Present"))
     assert present == "Present (4): Hana Host, Dave, Alice, Bob"
-    assert f"• #{first} “Pricing <script>cooperative</script> work” — agreed to share templates" in lines
-    assert f"• #{second} “Onboarding new members”" in lines
+    assert f"• #{first} Pricing <script>cooperative</script> work · note: agreed to share templates" in lines
+    assert f"• #{second} Onboarding new members" in lines
     assert "Never discussed" not in reply.text and "Carol" not in reply.text
     assert "<script>" not in reply.html
     assert reply.mentions == ()

@@ -10,7 +10,8 @@ from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction
 from bot.core.reactions import record_anchor
 from bot.features.privacy import registry as privacy
-from tests.commands.helpers import SESSION_NAME, start_session, suggest, votes_shown
+from commands.dates import key_name
+from tests.commands.helpers import SESSION, SESSION_NAME, start_session, suggest, votes_shown
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, SEED_TOPICS, history_number
 
 # --- !suggest ----------------------------------------------------------------------------------
@@ -24,7 +25,7 @@ async def test_suggest_answers_with_number_and_how_to_vote(chat):
     assert number == len(SEED_TOPICS) + 1, "numbered after the seed history"
     assert f"!vote {number}" in reply.text and "👍" in reply.text
     assert reply.anchor == Anchor("topic", str(number)), "the confirmation can be voted on with 👍"
-    assert f"#{number} “How do we pay ourselves fairly?”" in await chat.text(BOB, "!topics")
+    assert f"#{number} How do we pay ourselves fairly? · 0 votes" in await chat.text(BOB, "!topics")
     assert f"#{number + 1} " in await chat.text(BOB, "!suggest Onboarding new members"), "the next number"
 
 
@@ -52,7 +53,7 @@ async def test_a_held_back_suggestion_is_added_when_sent_again_within_10_minutes
     added = await suggest(chat, "legal structures for co-ops in the UK", who=BOB)  # the same words
     assert added != first
     text = await chat.text(ALICE, "!topics")
-    assert f"#{first} " in text and f"#{added} “legal structures for co-ops in the UK”" in text
+    assert f"#{first} " in text and f"#{added} legal structures for co-ops in the UK · 0 votes" in text
 
 
 async def test_insisting_after_10_minutes_holds_back_again(chat):
@@ -69,7 +70,7 @@ async def test_insisting_also_adds_a_topic_like_one_discussed_before(chat):
     seeded = await history_number(chat, "Decision-making.")
     assert f"#{seeded} “Decision-making.”" in text and "already discussed" in text and "within 10 minutes" in text
     number = await suggest(chat, "Making decisions", who=BOB)
-    assert f"#{number} “Making decisions”" in await chat.text(ALICE, "!topics")
+    assert f"#{number} Making decisions · 0 votes" in await chat.text(ALICE, "!topics")
 
 
 async def test_the_same_words_again_are_never_added_twice(chat):
@@ -78,7 +79,7 @@ async def test_the_same_words_again_are_never_added_twice(chat):
         text = await chat.text(BOB, "!suggest pricing retainer-contracts?")
         assert f"#{first}" in text and "looks the same" in text
         assert "within 10 minutes" not in text, "insisting cannot add the very same words"
-    assert (await chat.text(ALICE, "!topics")).count("“") == 1
+    assert (await chat.text(ALICE, "!topics")).count("\n• #") == 1
 
 
 async def test_a_held_back_suggestion_is_in_mydata_and_forgetme_erases_it(chat):
@@ -116,13 +117,13 @@ async def test_suggesting_only_a_number_asks_whether_a_vote_was_meant(chat):
     text = await chat.text(BOB, f"!suggest {a}, 99")
     assert text.startswith(f"Did you mean !vote {a} 99, for #{a} “Pricing retainer contracts”? There is no topic #99")
     listing = await chat.text(ALICE, "!topics")
-    assert listing.count("“") == 1 and "99" not in listing, "nothing was added"
+    assert listing.count("\n• #") == 1 and "99" not in listing, "nothing was added"
     assert await chat.store.fetchval("SELECT COUNT(*) FROM held_suggestions") == 0
 
 
 async def test_a_topic_that_starts_with_a_number_is_still_a_topic(chat):
     number = await suggest(chat, "3 ways to share surplus")
-    assert f"#{number} “3 ways to share surplus”" in await chat.text(ALICE, "!topics")
+    assert f"#{number} 3 ways to share surplus · 0 votes" in await chat.text(ALICE, "!topics")
     assert "Added" in await chat.text(ALICE, "!suggest 2027 budget")
 
 
@@ -165,6 +166,20 @@ async def test_topics_shows_the_display_name_given_at_suggestion_time(chat):
 # --- !topics -------------------------------------------------------------------------------------
 
 
+async def test_topics_read_as_topic_lines_with_votes_and_who_suggested(chat):
+    a = await suggest(chat, "Co-op — legal <steps>")
+    b = await suggest(chat, "Shared tooling", who=BOB)
+    await chat.say(ALICE, f"!vote {a}")
+    [reply] = await chat.say(ALICE, "!topics")
+    lines = reply.text.splitlines()
+    assert lines[1:3] == [
+        f"• #{a} Co-op — legal <steps> · 1 vote · by alice · ✓ your vote",
+        f"• #{b} Shared tooling · 0 votes · by bob",
+    ]
+    mine = f"<ul><li><strong>#{a}</strong> Co-op — legal &lt;steps&gt; · 1 vote · by alice · ✓ your vote</li>"
+    assert mine in reply.html, "escaped, in list markup"
+
+
 async def test_topics_ranked_by_votes_ties_oldest_first(chat):
     a = await suggest(chat, "apples")
     chat.clock.advance(minutes=1)
@@ -173,7 +188,7 @@ async def test_topics_ranked_by_votes_ties_oldest_first(chat):
     c = await suggest(chat, "chickens")
     await chat.say(BOB, f"!vote {c}")
     lines = (await chat.text(ALICE, "!topics")).splitlines()
-    order = [int(re.match(r"#(\d+)", line).group(1)) for line in lines if line.startswith("#")]
+    order = [int(re.match(r"• #(\d+)", line).group(1)) for line in lines if line.startswith("• #")]
     assert order == [c, a, b]
     assert "1 vote" in lines[1] and "0 votes" in lines[2]
 
@@ -206,7 +221,7 @@ async def test_long_topic_lists_are_cut_with_a_count_of_the_rest(make_chat, make
     for word in words:
         await suggest(chat, f"all about {word}")
     text = await chat.text(ALICE, "!topics")
-    assert len([line for line in text.splitlines() if line.startswith("#")]) == 15
+    assert len([line for line in text.splitlines() if line.startswith("• #")]) == 15
     assert "and 5 more open topics" in text
 
 
@@ -216,7 +231,7 @@ async def test_long_topic_lists_are_cut_with_a_count_of_the_rest(make_chat, make
 async def test_voting_twice_unknown_withdrawn_and_discussed_are_refused_clearly(chat):
     a = await suggest(chat, "apples")
     b = await suggest(chat, "bicycles")
-    assert "1 vote now" in await chat.text(BOB, f"!vote {a}")
+    assert (await chat.text(BOB, f"!vote {a}")).startswith(f"Voted for #{a} “apples” (1 vote now)."), "as for several"
     assert "already voted" in await chat.text(BOB, f"!vote #{a}")
     assert "no topic #99" in await chat.text(BOB, "!vote 99")
     imported = await history_number(chat, SEED_TOPICS[0])
@@ -400,20 +415,29 @@ async def test_history_shows_discussed_with_session_and_note_then_imported(make_
     await chat.say(HOST, f"!discussed {a} keep them cool")
     chat.clock.advance(minutes=20)
     await chat.say(HOST, f"!discussed {b}")
-    lines = (await chat.text(ALICE, "!history")).splitlines()[1:]
-    assert len(lines) == 10, "ten by default"
-    assert lines[0].startswith(f"#{b} “bicycles” — session {SESSION_NAME}")
-    assert lines[1] == f"#{a} “apples” — session {SESSION_NAME} — note: keep them cool"
-    assert all("imported" in line for line in lines[2:])
-    assert "“Earlier topic 12” — discussed earlier (imported)" in lines[2], "the last line of the seed first"
-    assert len((await chat.text(ALICE, "!history 30")).splitlines()[1:]) == 14, "12 imported + 2 discussed"
+    [reply] = await chat.say(ALICE, "!history")
+    lines = reply.text.splitlines()
+    # Each session named once above its topics; the imported ones under one heading.
+    assert lines[:5] == [
+        "Discussed topics (newest first)",
+        key_name(chat.services.config, SESSION),
+        f"• #{b} bicycles",
+        f"• #{a} apples · note: keep them cool",
+        "Discussed before the bot kept records",
+    ]
+    assert lines[5].endswith(" Earlier topic 12"), "the last line of the seed first"
+    assert len([line for line in lines if line.startswith("• #")]) == 10, "ten by default"
+    assert f"<ul><li><strong>#{b}</strong> bicycles</li>" in reply.html
+    listing = await chat.text(ALICE, "!history 30")
+    assert len([line for line in listing.splitlines() if line.startswith("• #")]) == 14, "12 imported + 2 discussed"
+    assert listing.count("before the bot kept records") == 1 and "imported" not in listing
     assert "Usage: !history [N]" in await chat.text(ALICE, "!history 0")
 
 
 async def test_imported_history_counts_as_discussed(chat):
     text = await chat.text(ALICE, "!history 1")
-    pattern = rf"#(\d+) “{re.escape(SEED_TOPICS[-1])}” — discussed earlier \(imported\)"
-    newest = re.fullmatch(pattern, text.splitlines()[1])
+    assert text.splitlines()[1] == "Discussed before the bot kept records"
+    newest = re.fullmatch(rf"• #(\d+) {re.escape(SEED_TOPICS[-1])}", text.splitlines()[2])
     assert newest, text
     number = newest.group(1)
     assert "was already discussed (before the bot kept records)" in await chat.text(BOB, f"!vote {number}")
@@ -423,8 +447,9 @@ async def test_imported_history_counts_as_discussed(chat):
 
 async def test_seed_topics_are_history_from_the_start(chat):
     text = await chat.text(ALICE, "!history 50")
-    assert len(text.splitlines()[1:]) == len(SEED_TOPICS)
-    assert all(f"“{topic}” — discussed earlier (imported)" in text for topic in SEED_TOPICS)
+    assert len([line for line in text.splitlines() if line.startswith("• #")]) == len(SEED_TOPICS)
+    assert all(f" {topic}\n" in text + "\n" for topic in SEED_TOPICS)
+    assert text.count("before the bot kept records") == 1
 
 
 async def test_forgetme_does_not_reset_the_hourly_suggestion_limit(make_chat, make_config):

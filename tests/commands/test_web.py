@@ -16,7 +16,7 @@ from bot.features.site.service import History, HistoryGroup, PageData
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics
 from commands.web import render_page
-from tests.conftest import ALICE, BOB, HOST, ORGANISER, hold
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS, hold
 from tests.features.lean_coffee.fakes import rider
 
 SHOW_NAMES = {"web": {"enabled": True, "show_names": True}}
@@ -67,7 +67,7 @@ async def test_hosts_and_suggesters_are_named_escaped_with_show_names(make_chat,
     await chat.say(ALICE, "!host 2026-11-26 17:00")
     html = await page(chat)
     assert "Hosting: Alice &lt;b&gt;A&lt;/b&gt;" in html
-    assert "(suggested by alice)" in html  # the name the suggestion came with (here none: the localpart)
+    assert '<span class="by">suggested by alice</span>' in html  # the name it came with (here none: the localpart)
     assert "@alice" not in html
 
 
@@ -80,9 +80,10 @@ async def test_history_by_session_and_filtered_without_javascript(chat):
     for text in ("Budgets", "Bylaws"):
         await chat.say(HOST, f"!discussed {await number_of(chat, text)}")
     html = await page(chat)
-    assert "<h3>Session 2026-11-26 08:00</h3>" in html
-    assert "<h3>Earlier (imported)</h3>" in html, "the seed file's history, last"
-    assert html.index("<h3>Session 2026-11-26 08:00</h3>") < html.index("<h3>Earlier (imported)</h3>")
+    session = '<h3><time datetime="2026-11-26T08:00:00Z">Thursday 26 November 2026, 08:00 UTC</time></h3>'
+    assert session in html
+    assert f"<details><summary>{len(SEED_TOPICS)} earlier topics</summary>" in html, "the seed file's history, folded"
+    assert html.index(session) < html.index("<details>"), "the imported last"
     assert "Running now" in html
     filtered = await page(chat, "bylaw")
     assert "Bylaws" in history_of(filtered) and "Budgets" not in history_of(filtered)
@@ -91,12 +92,16 @@ async def test_history_by_session_and_filtered_without_javascript(chat):
     assert 'value="&quot;&gt;&lt;b&gt;x"' in nothing and "No discussed topic contains “&quot;&gt;&lt;b&gt;x”" in nothing
 
 
-async def test_the_attendance_chart_is_shown_once_two_sessions_were_held(chat):
-    assert "A chart appears once two sessions have been held." in await page(chat)
+async def test_the_attendance_is_a_figure_until_four_weeks_after_the_first_session_then_a_chart(chat):
+    assert "No session has been held yet." in attendance_of(await page(chat))
     await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
     await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
-    html = await page(chat)
-    assert '<img src="chart.png"' in html and "A chart appears" not in html
+    html = attendance_of(await page(chat))
+    assert "people came to the last session" in html and "<img" not in html
+    assert "The chart of attendance by weekly slot appears from" in html
+    chat.clock.set(dt.datetime(2026, 12, 10, 8, tzinfo=dt.UTC))
+    html = attendance_of(await page(chat))
+    assert '<img src="chart.png"' in html and "appears from" not in html
 
 
 def attendance_of(html: str) -> str:
@@ -112,10 +117,11 @@ async def test_the_page_lists_each_session_people_came_to_with_its_state_minutes
     chat.clock.set(dt.datetime(2026, 11, 27, 12, tzinfo=dt.UTC))
     html = attendance_of(await page(chat))
     not_started = (
-        '<li><time datetime="2026-11-26T17:00:00Z">Thursday 26 November 2026, 17:00 UTC</time>'
-        " — not started: no host started it; 1 checked in: Alice &lt;b&gt;A&lt;/b&gt;</li>"
+        '<tr><td><time datetime="2026-11-26T17:00:00Z" data-form="day">Thu 26 Nov</time> '
+        '<time datetime="2026-11-26T17:00:00Z" data-clock>17:00 UTC</time></td>'
+        '<td><b>1</b> <span class="by">Alice &lt;b&gt;A&lt;/b&gt;</span></td><td>not started (no host)</td></tr>'
     )
-    held = '<li><time datetime="2026-11-19T08:00:00Z">Thursday 19 November 2026, 08:00 UTC</time> — held, 60 minutes;'
+    held = '<tr><td><time datetime="2026-11-19T08:00:00Z" data-form="day">Thu 19 Nov</time>'
     assert not_started in html and held in html
     assert html.index(not_started) < html.index(held), "the newest first"
     assert "@alice" not in html
@@ -126,7 +132,7 @@ async def test_without_show_names_the_attendance_counts_and_names_nobody(chat):
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 4, tzinfo=dt.UTC))
     assert "no host has started it yet" in await chat.text(ALICE, "!here")
     html = attendance_of(await page(chat))
-    assert "— waiting for its host; 1 checked in</li>" in html and "Alice" not in html
+    assert "<td><b>1</b></td><td>waiting for its host</td></tr>" in html and "Alice" not in html
 
 
 # --- what the page says of what it leaves out: built from data, as the service gives it --
@@ -149,7 +155,7 @@ def test_more_open_topics_than_shown_point_to_topics_json(make_config):
     config = make_config()
     html = render_page(config, data(shown=(topic(7, "Budgets", 3), topic(2, "Bylaws", 1)), open_topics=52))
     agenda = html[html.index('id="agenda"') : html.index('id="history"')]
-    assert '<li value="7" id="topic-7"><span class="topic">Budgets</span> <span class=muted>— 3 votes</span>' in agenda
+    assert '<li class="card" id="topic-7"><span class="votes" aria-label="3 votes"><b>3</b> votes</span>' in agenda
     assert agenda.index("Budgets") < agenda.index("Bylaws"), "in the order given: most votes first"
     assert 'And 50 more open topics: all in <a href="topics.json">topics.json</a>.' in agenda
     assert "more open topic" not in render_page(config, data(shown=(topic(7, "Budgets"),), open_topics=1))
@@ -158,10 +164,10 @@ def test_more_open_topics_than_shown_point_to_topics_json(make_config):
 def test_a_long_history_says_how_much_is_shown_and_where_the_rest_is(make_config):
     config = make_config()
     discussed = dataclasses.replace(topic(3, "Budgets", status=TopicStatus.DISCUSSED), note="<i>agreed</i>")
-    group = HistoryGroup("2026-11-19 08:00", (discussed,))
+    group = HistoryGroup("2026-11-19 08:00", (discussed,), dt.datetime(2026, 11, 19, 8, tzinfo=dt.UTC))
     html = render_page(config, data(history=History("", (group,), 1, 340)))
     history = history_of(html)
-    assert "<h3>Session 2026-11-19 08:00</h3>" in history
+    assert '<h3><time datetime="2026-11-19T08:00:00Z">Thursday 19 November 2026, 08:00 UTC</time></h3>' in history
     assert "Note: &lt;i&gt;agreed&lt;/i&gt;" in history and "vote" not in history.split("</form>")[1]
     assert '1 of 340 topics shown: narrow the filter, or see all in <a href="history.json">history.json</a>.' in history
     assert "None yet." in render_page(config, data())
@@ -230,7 +236,7 @@ async def test_the_page_shows_the_topic_being_discussed_since_when_and_the_minut
     await chat.say(HOST, f"!discussed {bylaws}")
     await chat.say(HOST, f"!discussed {await number_of(chat, 'Member onboarding')}")  # no timebox: no minutes
     history = history_of(await page(chat))
-    assert "<span class=muted>— 12 minutes</span>" in history and "<span class=muted>— 3 minutes</span>" in history
+    assert '<span class="by">12 minutes</span>' in history and '<span class="by">3 minutes</span>' in history
     onboarding = history[history.index("Member onboarding") :]
     assert "minute" not in onboarding[: onboarding.index("</li>")]
     assert "Now discussing" not in await page(chat)

@@ -64,3 +64,17 @@ def test_pieces_of_a_message_are_listed_with_their_markup():
     text = listed_text([Text().bold("#3").add(" “<apples>”"), Text().bold("#4")], "or")
     assert text.plain == "#3 “<apples>” or #4"
     assert text.html == "<strong>#3</strong> “&lt;apples&gt;” or <strong>#4</strong>"
+
+
+def test_a_topic_line_is_its_number_text_and_details_between_middle_dots():
+    from bot.features.topics.model import Topic, TopicStatus
+    from commands.wording import suggested_by, topic_line, votes_text
+
+    topic = Topic(28, "Co-op — legal <steps>", 3, "@gus:x", "Gus", None, TopicStatus.OPEN)
+    line = topic_line(topic, votes_text(topic.votes), suggested_by(topic))
+    assert line.plain == "#28 Co-op — legal <steps> · 3 votes · by Gus"
+    assert line.html == "<strong>#28</strong> Co-op — legal &lt;steps&gt; · 3 votes · by Gus"
+    assert topic_line(topic, "", "6 minutes").plain == "#28 Co-op — legal <steps> · 6 minutes", "empty details left out"
+    assert votes_text(1) == "1 vote"
+    forgotten = Topic(2, "x", 0, None, None, None, TopicStatus.OPEN)
+    assert suggested_by(forgotten) == "by a former participant"

@@ -138,7 +138,7 @@ async def test_arguments_after_the_punctuation_still_count(chat):
     number = re.search(r"#(\d+)", topic).group(1)
     await chat.say(BOB, f"!vote, {number}")
     listed = await chat.text(BOB, "!topics")
-    assert f"#{number} “Co-op bylaws” — 1 vote" in listed, listed
+    assert f"#{number} Co-op bylaws · 1 vote" in listed, listed
 
 
 @pytest.mark.parametrize("typed", ["!here's", "!¿qué?", "! I can't come today", "!hére", "!" + "a" * 10_000])

@@ -114,3 +114,14 @@ def test_a_mention_is_a_pill_with_an_escaped_name():
     assert Text().mention("@bob:example.org").plain == "@bob:example.org"
     odd = Text().mention('@"><script>:example.org')
     assert "<script" not in odd.html and 'href="https://matrix.to/#/@&quot;&gt;&lt;script&gt;:example.org"' in odd.html
+
+
+def test_a_bulleted_list_is_real_list_markup_with_matching_plain_lines():
+    text = Text().bold("Top <topics>").bullets([Text("a <b>"), Text().bold("#2").add(" two").line("more")])
+    text.line("after")
+    assert text.plain == "Top <topics>\n• a <b>\n• #2 two\n  more\nafter"
+    assert text.html == (
+        "<strong>Top &lt;topics&gt;</strong><ul><li>a &lt;b&gt;</li><li><strong>#2</strong> two<br>more</li></ul>after"
+    ), "no line break before or after a list: it is a block of its own"
+    assert Text("x").bullets([]).html == "x", "an empty list adds nothing"
+    assert Text().bullets([Text("only")]).plain == "• only"

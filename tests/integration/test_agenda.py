@@ -12,6 +12,9 @@ from nio import AsyncClient, MegolmEvent, RoomGetStateEventResponse, RoomPutStat
 from .botproc import encrypted_room_with_bot
 from .helpers import body, newest_edit, wait_for_event, wait_until
 
+# How the agenda begins: its first line is the next session, the one waiting or the one running.
+AGENDA_FIRST_LINES = ("📌 ", "⏳ Waiting for a host", "▶ Now:")
+
 
 async def pinned(client: AsyncClient, room_id: str) -> list[str]:
     resp = await client.room_get_state_event(room_id, "m.room.pinned_events")
@@ -49,7 +52,7 @@ async def test_the_agenda_is_pinned_edited_within_seconds_and_the_same_after_a_r
 
     async def shows(votes: str):
         text = await newest_edit(env.alice, env.room_id, agenda)
-        return text if text and f"#{number} Sharing invoices between cooperatives — {votes}" in text else None
+        return text if text and f"#{number} Sharing invoices between cooperatives · {votes}" in text else None
 
     await wait_until("the newest edit listing the topic with 2 votes", lambda: shows("2 votes"))
     assert time.monotonic() - voted < 10
@@ -73,7 +76,7 @@ async def test_in_an_encrypted_room_a_real_client_decrypts_the_newest_edit(synap
             return True
 
         def the_agenda(event: Any) -> bool:
-            return from_bot(event) and body(event).startswith("📌")
+            return from_bot(event) and body(event).startswith(AGENDA_FIRST_LINES)
 
         agenda = await wait_for_event(alice, room_id, the_agenda, timeout=15)
         assert agenda.decrypted, "the agenda was sent in the clear"
@@ -94,7 +97,7 @@ async def test_in_an_encrypted_room_a_real_client_decrypts_the_newest_edit(synap
             return (
                 from_bot(event)
                 and content.get("m.relates_to") == {"rel_type": "m.replace", "event_id": agenda.event_id}
-                and "Encrypted agendas for co-ops — 0 votes" in new.get("body", "")
+                and "Encrypted agendas for co-ops · 0 votes" in new.get("body", "")
             )
 
         edit = await wait_for_event(alice, room_id, edit_with_the_topic, timeout=15)

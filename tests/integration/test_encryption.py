@@ -128,7 +128,7 @@ def annotation(event_id: str, key: str) -> dict:
 
 def votes_of(listing: str, number: str) -> str:
     """The line of `!topics` that shows topic `number`."""
-    [line] = [line for line in listing.splitlines() if line.startswith(f"{number} ")]
+    [line] = [line for line in listing.splitlines() if line.startswith(f"• {number} ")]
     return line
 
 

@@ -69,6 +69,9 @@ EXTRA_KILL_TIME = 180
 DUE_AFTER = tuple(round(12 + i * (KILL_PHASE - 18) / 5) for i in range(6))
 REMIND_AFTER = tuple(round(16 + i * (KILL_PHASE - 24) / 2) for i in range(3))
 
+# How the agenda begins: its first line is the next session, the one waiting or the one running.
+AGENDA_FIRST_LINES = ("📌 ", "⏳ Waiting for a host", "▶ Now:")
+
 
 def content(event: Event) -> dict:
     return event.source.get("content", {})
@@ -346,7 +349,7 @@ async def agendas_show_the_stored_votes(client: AsyncClient, database: Path, roo
     agenda = stored_agendas(database)
     for room in rooms:
         body = await newest_edit(client, room, agenda[room]["event_id"]) if room in agenda else None
-        shown = {int(n): int(c) for n, c in re.findall(r"#(\d+) .* — (\d+) votes?$", body or "", re.MULTILINE)}
+        shown = {int(n): int(c) for n, c in re.findall(r"^• #(\d+) .* · (\d+) votes? · ", body or "", re.MULTILINE)}
         if not shown or any(votes.get(n, 0) != c for n, c in shown.items()):
             return False
         if max(shown.values()) != max(votes.values(), default=0):
@@ -472,7 +475,7 @@ async def kill_9_loses_and_repeats_nothing(make_bot_room, outage: Outage | None)
             if event.sender == env.bot_id and reply_target(event) is None and "body" in content(event):
                 if "m.new_content" in content(event):
                     edited.add(relates(event).get("event_id"))  # an edit of the agenda
-                elif content(event)["body"].startswith("📌"):
+                elif content(event)["body"].startswith(AGENDA_FIRST_LINES):
                     agendas.append(event.event_id)  # the agenda, posted once however often the bot was killed
                 else:
                     seen[recorded.get(event.event_id, (room, "unrecorded", content(event)["body"][:60]))] += 1
@@ -596,7 +599,9 @@ async def homeserver_down_for_a_minute(rooms: PrivateRooms, ready: threading.Eve
     posted = [
         e
         for e in await room_timeline(env.alice, env.room_id)
-        if e.sender == env.bot_id and "m.new_content" not in content(e) and content(e).get("body", "").startswith("📌")
+        if e.sender == env.bot_id
+        and "m.new_content" not in content(e)
+        and content(e).get("body", "").startswith(AGENDA_FIRST_LINES)
     ]
     assert [e.event_id for e in posted] == agenda, "the agenda was posted again"
     return took

@@ -162,7 +162,7 @@ async def run_two_topics(env: BotRoom, encrypted: bool) -> None:
         assert "Voted for" in await answer(env, voter, f"!vote {topic}")
 
     started = checked(await command(env, host, "!discuss", "Now discussing"))
-    assert f"▶ Now discussing #{first} “{FIRST}” — 1 minute, until" in started, started
+    assert f"▶ Now discussing #{first} “{FIRST}”: 1 minute, until" in started, started
 
     vote = await from_bot(env, host, vote_to_go_on, TIMEBOX_WAIT)
     for person in (alice, bob):  # at once: the vote is open for 10 seconds

@@ -215,15 +215,14 @@ async def test_a_release_database_migrates_in_place(released):
     assert version_of(RELEASE_DB) == 3, "the fixture itself is never touched"
     topics = (await chat.text(ALICE, "!topics")).splitlines()
     assert topics[1:3] == [
-        "#6 “How do we pay ourselves fairly?” — 2 votes — by alice",
-        "#7 “Onboarding new members” — 1 vote — by bob ✓ your vote",
+        "• #6 How do we pay ourselves fairly? · 2 votes · by alice",
+        "• #7 Onboarding new members · 1 vote · by bob · ✓ your vote",
     ]
     history = (await chat.text(ALICE, "!history")).splitlines()[1:]
-    assert (
-        history[0] == "#8 “Pricing retainer contracts” — session Thursday 26 November 2026, 08:00 UTC — note: good talk"
-    )
-    assert history[1:] == [
-        f"#{n} “{text}” — discussed earlier (imported)" for n, text in reversed(list(enumerate(SEED_TOPICS, 1)))
+    assert history[1] == "• #8 Pricing retainer contracts · note: good talk"
+    assert history[2:] == [
+        "Discussed before the bot kept records",
+        *(f"• #{n} {text}" for n, text in reversed(list(enumerate(SEED_TOPICS, 1)))),
     ], "the release's seed history, discussed now, and not imported twice"
     assert "Europe/Berlin" in await chat.text(ALICE, "!tz")
     upcoming = await chat.text(ALICE, "!next")
@@ -246,7 +245,7 @@ async def test_a_release_database_exports_and_takes_commands(released):
     data = (await build_export(chat.store, chat.services.config, "attendance", "csv", now, "CCC")).data
     attendance = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert {r["attendee"] for r in attendance} == {HOST, ALICE, BOB}
-    assert "Voted for #7 “Onboarding new members” — 2 votes now." in await chat.text(BOB, "!vote 7")
+    assert "Voted for #7 “Onboarding new members” (2 votes now)." in await chat.text(BOB, "!vote 7")
     assert "Added #10 “Something new”" in await chat.text(BOB, "!suggest Something new")
     assert "was already discussed (before the bot kept records)" in await chat.text(BOB, "!vote 1")
     assert "Restored the session of Thursday 26 November, 17:00" in await chat.text(
@@ -345,17 +344,27 @@ REWORDED = {
         "Restored the whole day 2026-12-17: the sessions of Thursday 17 December, 08:00 UTC and Thursday 17 "
         "December, 17:00 UTC take place, and their reminders go out as usual."
     ),
-    # Every reply names a session in UTC, saying so (issue 27).
+    # Every reply names a session in UTC, saying so (issue 27); the topics discussed in a
+    # session listed under its name, the imported ones under one heading (issue 30).
     ("@alice:example.org", "!history"): (
-        "Discussed topics (newest first):\n"
-        "#8 “Pricing retainer contracts” — session Thursday 3 December 2026, 08:00 UTC — note: good talk\n"
-        "#5 “Internal co-op relationships - how we deal with difficult interpersonal situations.” — discussed earlier "
-        "(imported)\n"
-        "#4 “Bring your whole self to work.” — discussed earlier (imported)\n"
-        "#3 “Data Owner Bill of Rights.” — discussed earlier (imported)\n"
-        "#2 “Decision-making.” — discussed earlier (imported)\n"
-        "#1 “Facilitation.” — discussed earlier (imported)"
+        "Discussed topics (newest first)\n"
+        "Thursday 3 December 2026, 08:00 UTC\n"
+        "• #8 Pricing retainer contracts · note: good talk\n"
+        "Discussed before the bot kept records\n"
+        "• #5 Internal co-op relationships - how we deal with difficult interpersonal situations.\n"
+        "• #4 Bring your whole self to work.\n"
+        "• #3 Data Owner Bill of Rights.\n"
+        "• #2 Decision-making.\n"
+        "• #1 Facilitation."
     ),
+    # One style for a topic and its votes everywhere (issue 30).
+    ("@alice:example.org", "!topics"): (
+        "Open topics (most votes first)\n"
+        "• #6 How do we pay ourselves fairly? · 2 votes · by alice\n"
+        "• #7 Onboarding new members · 1 vote · by bob · ✓ your vote\n"
+        "Vote with !vote N, suggest with !suggest TEXT."
+    ),
+    ("@bob:example.org", "!vote 7"): "Voted for #7 “Onboarding new members” (2 votes now).",
     # `!host` reads a time in the asker's zone now (issue 27), so the hint is typed in hers.
     ("@alice:example.org", "!next"): (
         "Coop Casual Conference — next sessions:\n"

@@ -65,6 +65,44 @@ async def test_the_chart_is_served_once_two_sessions_were_held(chat, web_client)
     assert (await chart.read()).startswith(b"\x89PNG")
 
 
+class Drawn:
+    """A chart runner that keeps what it was asked to draw, and answers the title as a PNG."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[dict, str]] = []
+
+    async def start(self) -> None: ...
+
+    async def render(self, series, title: str) -> bytes:
+        self.asked.append((series, title))
+        return b"\x89PNG\r\n\x1a\n" + json.dumps({"series": series, "title": title}).encode()
+
+    async def close(self) -> None: ...
+
+
+async def test_the_chart_names_its_slots_in_the_zone_asked_for_else_in_utc(chat, web_client):
+    chat.services.charts = drawn = Drawn()
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    client = await web_client(chat)
+    for asked, slot, place in (
+        ("Asia/Kolkata", "Thursday 13:30", "Kolkata"),
+        ("Asia/Calcutta", "Thursday 13:30", "Kolkata"),  # the old name of the same place
+        ("", "Thursday 08:00", "UTC"),
+        ("Mars/Olympus_Mons", "Thursday 08:00", "UTC"),
+        ("EST", "Thursday 08:00", "UTC"),  # not a place: a clock an hour off half the year
+        ("x" * 5000, "Thursday 08:00", "UTC"),
+    ):
+        answer = await client.get("/chart.png", params={"tz": asked} if asked else None)
+        assert answer.status == 200 and answer.content_type == "image/png", asked[:40]
+        drawn_for = json.loads((await answer.read())[8:])
+        assert list(drawn_for["series"]) == [slot], asked[:40]
+        assert drawn_for["title"].endswith(f"(times in {place})"), drawn_for["title"]
+    assert len(drawn.asked) == 2, "each zone drawn once, then kept"
+    again = await client.get("/chart.png", params={"tz": "Asia/Kolkata"})
+    assert "13:30" in (await again.read()).decode(errors="replace") and len(drawn.asked) == 2
+
+
 async def test_the_server_starts_on_its_address_and_stops(make_chat, make_config):
     port = free_port()
     chat = await make_chat(make_config(web={"enabled": True, "listen": f"127.0.0.1:{port}"}))

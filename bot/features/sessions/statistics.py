@@ -9,8 +9,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pytz
+
 from bot.core.config import Config
 from bot.core.model import ChartSeries
+from bot.core.weekly import Slot
 from bot.features.schedule.weekly_sessions import session_from_key
 from bot.features.sessions import chart
 from bot.features.sessions.repository import CheckIn, SessionState, attendance_history
@@ -84,23 +87,30 @@ def has_chart(sessions: Sequence[Turnout]) -> bool:
     return sum(t.phase.held for t in sessions) >= CHART_NEEDS
 
 
-def attendance_series(config: Config, sessions: Sequence[Turnout]) -> ChartSeries:
+def attendance_series(config: Config, sessions: Sequence[Turnout], zone: str | None = None) -> ChartSeries:
     """The chart's lines: one per slot, a point per session held, a gap (None) for each
     week of that slot not held; and the sessions people came to that were not started or
-    were called off, as marks of their own."""
-    series: ChartSeries = {}
+    were called off, as marks of their own. Slots and days are the conference's, or as
+    they read in `zone` (a slot named by its last session there)."""
+    by_slot: dict[Slot, list[tuple[str, int | None]]] = {}
+    names: dict[Slot, str] = {}
     marks: ChartSeries = {}
+    there = None if zone is None else pytz.timezone(zone)
     for t in sessions:
-        day = dt.date.fromisoformat(t.key[:10])
+        local = None if there is None else t.view.session.starts_at.astimezone(there)
+        day = dt.date.fromisoformat(t.key[:10]) if local is None else local.date()
         if t.phase in MARKED and t.present:
             marks.setdefault(MARKED[t.phase], []).append((str(day), t.present))
         if not t.phase.held:
             continue
-        points = series.setdefault(str(t.view.session.slot), [])
+        slot = t.view.session.slot
+        names[slot] = str(slot if local is None else Slot(local.weekday(), local.time().replace(second=0)))
+        points = by_slot.setdefault(slot, [])
         if points:
             # A week of that slot not held is a gap in its line, not a line across it.
             missed = dt.date.fromisoformat(points[-1][0]) + dt.timedelta(weeks=1)
             for week in range((day - missed).days // 7):
                 points.append((str(missed + dt.timedelta(weeks=week)), None))
         points.append((str(day), t.present))
+    series = {names[slot]: points for slot, points in by_slot.items()}
     return {**series, **{label: marks[label] for label in MARKED.values() if label in marks}}

@@ -15,12 +15,15 @@ from bot.features.agenda.service import AgendaData, SlotAgenda, gather
 from bot.features.people.repository import display_name
 from bot.features.schedule.repository import Cancellations, load_cancellations
 from bot.features.schedule.revision import CalendarState, calendar_state
+from bot.features.schedule.weekly_sessions import session_from_key
 from bot.features.sessions import repository, statistics
 from bot.features.sessions.timeline import Phase
 from bot.features.topics.model import Topic, TopicStatus
 from bot.features.topics.repository import all_topics, discussed_matching
 from bot.storage.store import Store
 
+# The page shows a chart once the sessions it draws span this long (before, a figure).
+CHART_AFTER = dt.timedelta(weeks=4)
 PAGE_TOPICS = 50  # open topics on the page, most votes first (all of them in /topics.json)
 HISTORY_SHOWN = 200  # discussed topics on the page at most (all of them in /history.json)
 MAX_WORDS = 100  # a history filter longer than this is cut
@@ -30,6 +33,7 @@ MAX_WORDS = 100  # a history filter longer than this is cut
 class HistoryGroup:
     session: str | None  # the session's key, None for the imported history
     topics: tuple[Topic, ...]
+    starts_at: dt.datetime | None = None  # when the session began (None: imported, or a key naming no time)
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,11 @@ class PageData:
     conference: str
     agenda: AgendaData
     history: History
-    chart: bool  # enough sessions held for a chart (/chart.png)
+    chart: bool  # a chart to show (/chart.png): two sessions held, the first CHART_AFTER ago
     attendance: tuple[SessionAttended, ...] = ()  # the newest first
+    held: int = 0  # sessions held in the last STATS_WEEKS
+    people: int = 0  # different people who checked in to them (names or not)
+    chart_from: dt.datetime | None = None  # when the chart appears: CHART_AFTER after the first held
 
 
 def public(topic: Topic, show_names: bool) -> Topic:
@@ -106,20 +113,28 @@ async def history(store: Store, config: Config, words: str) -> History:
     for topic in found.topics:
         session = None if topic.imported else topic.session
         if groups and groups[-1].session == session:
-            groups[-1] = HistoryGroup(session, (*groups[-1].topics, public(topic, config.web.show_names)))
+            groups[-1] = replace(groups[-1], topics=(*groups[-1].topics, public(topic, config.web.show_names)))
         else:
-            groups.append(HistoryGroup(session, (public(topic, config.web.show_names),)))
+            groups.append(HistoryGroup(session, (public(topic, config.web.show_names),), _starts_at(config, session)))
     return History(words, tuple(groups), len(found.topics), found.total)
+
+
+def _starts_at(config: Config, key: str | None) -> dt.datetime | None:
+    try:
+        return None if key is None else session_from_key(config, key).starts_at
+    except ValueError:  # a key naming no time (a database edited by hand): named by its key
+        return None
 
 
 async def _recent(store: Store, config: Config, now: dt.datetime) -> list[statistics.Turnout]:
     return await statistics.turnout(store, config, now, now - dt.timedelta(weeks=statistics.STATS_WEEKS))
 
 
-async def chart_series(store: Store, config: Config, now: dt.datetime) -> ChartSeries | None:
-    """The attendance chart's data as `!stats` draws it; None with fewer than two sessions held."""
+async def chart_series(store: Store, config: Config, now: dt.datetime, zone: str | None = None) -> ChartSeries | None:
+    """The attendance chart's data as `!stats` draws it, its slots and days in `zone` (the
+    conference's without); None with fewer than two sessions held."""
     sessions = await _recent(store, config, now)
-    return statistics.attendance_series(config, sessions) if statistics.has_chart(sessions) else None
+    return statistics.attendance_series(config, sessions, zone) if statistics.has_chart(sessions) else None
 
 
 async def _attended(store: Store, config: Config, turnout: statistics.Turnout) -> SessionAttended:
@@ -132,8 +147,14 @@ async def page(store: Store, config: Config, now: dt.datetime, words: str = "") 
     agenda = await _public_agenda(store, config, await gather(store, config, now, topics=PAGE_TOPICS))
     sessions = await _recent(store, config, now)
     attendance = tuple([await _attended(store, config, t) for t in reversed(sessions)])
-    chart = statistics.has_chart(sessions)
-    return PageData(config.conference.name, agenda, await history(store, config, words), chart, attendance)
+    held = [t for t in sessions if t.phase.held]
+    people = len({c.user_id for t in held for c in t.check_ins})
+    chart_from = held[0].view.session.starts_at + CHART_AFTER if held else None
+    chart = statistics.has_chart(sessions) and chart_from is not None and chart_from <= now
+    found = await history(store, config, words)
+    return PageData(
+        config.conference.name, agenda, found, chart, attendance, held=len(held), people=people, chart_from=chart_from
+    )
 
 
 async def topics_of(store: Store, config: Config, status: TopicStatus) -> list[Topic]:

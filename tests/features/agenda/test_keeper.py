@@ -12,6 +12,8 @@ import pytest
 from bot.app import open_agenda
 from bot.features.agenda import repository as agendas
 from bot.features.agenda.keeper import EditOutcome, text_hash
+from bot.features.schedule.weekly_sessions import session_from_key
+from commands.dates import session_name
 from tests.conftest import ALICE, BOB, ORGANISER, ROOM
 from tests.features.agenda.fakes import FakePort, VirtualTime, settle
 
@@ -32,7 +34,7 @@ async def test_the_first_pass_posts_the_agenda_and_pins_it_beside_the_other_pins
     chat, port, keeper, _ = setup
     await keeper.refresh()
     [(room, event_id, text)] = port.posts
-    assert room == ROOM and "agenda" in text.plain
+    assert room == ROOM and text.plain.startswith("📌 Next: Thu 26 Nov, 08:00 UTC")
     assert port.pinned[ROOM] == [OTHER_PIN, event_id]
     stored = await agendas.agenda_of(chat.store, ROOM)
     assert stored is not None and stored.event_id == event_id and stored.pinned and not stored.pin_refused
@@ -54,7 +56,7 @@ async def test_a_change_is_an_edit_of_the_same_message(setup):
     await keeper.refresh()
     [(_, event_id, text)] = port.edits
     assert event_id == port.posts[0][1]
-    assert "Worker ownership in practice — 0 votes" in text.plain
+    assert "Worker ownership in practice · 0 votes" in text.plain
 
 
 async def test_a_burst_of_50_votes_gives_a_handful_of_edits_and_ends_on_the_last_count(setup):
@@ -68,7 +70,7 @@ async def test_a_burst_of_50_votes_gives_a_handful_of_edits_and_ends_on_the_last
         await time.advance(0.1, keeper)  # 50 votes in 5 seconds
     await time.advance(10, keeper)
     assert 1 <= len(port.edits) <= 4, len(port.edits)
-    assert "Shared tooling for co-ops — 50 votes" in port.latest()
+    assert "Shared tooling for co-ops · 50 votes" in port.latest()
     # The first vote shows at once, the rest at most a window later: within about 5 s.
     assert len(port.posts) == 1
 
@@ -90,20 +92,29 @@ async def test_a_change_shows_within_the_window(setup):
 
 async def test_the_tick_shows_a_begun_session_waiting_then_gone_once_its_window_closed(setup):
     chat, port, keeper, time = setup
+    today, next_week = named(chat, "2026-11-26 08:00"), named(chat, "2026-12-03 08:00")
     keeper.start()
     await settle(keeper)
-    assert "Thursday 26 November 2026, 08:00 UTC" in port.latest()
+    assert port.latest().startswith("📌 Next: Thu 26 Nov, 08:00 UTC")
+    assert today in port.latest()
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 0, 30, tzinfo=dt.UTC))
     await time.advance(60, keeper)  # no command: the minute's tick
-    assert "Thursday 26 November 2026, 08:00 UTC — waiting for its host" in port.latest()
-    assert "Thursday 3 December 2026, 08:00 UTC" in port.latest()
+    assert port.latest().startswith("⏳ Waiting for a host: Thu 26 Nov, 08:00 UTC\n")
+    assert f"{today}, waiting for its host" in port.latest()
+    assert next_week in port.latest()
     chat.clock.set(dt.datetime(2026, 11, 26, 10, 0, 30, tzinfo=dt.UTC))
     await time.advance(60, keeper)  # nobody started it: its window closed
-    assert "Thursday 26 November 2026, 08:00 UTC" not in port.latest()
-    assert "Thursday 3 December 2026, 08:00 UTC" in port.latest()
+    assert port.latest().startswith("📌 Next: Thu 26 Nov, 17:00 UTC")
+    assert today not in port.latest()
+    assert next_week in port.latest()
     edits = len(port.edits)
     await time.advance(60, keeper)
     assert len(port.edits) == edits  # nothing new: no edit
+
+
+def named(chat, key: str) -> str:
+    """Session `key` as the agenda names it."""
+    return session_name(session_from_key(chat.services.config, key), None)
 
 
 async def test_after_a_restart_the_stored_agenda_is_edited_not_posted_again(setup, make_chat):
@@ -204,7 +215,7 @@ async def test_a_thumbs_up_vote_is_shown_too(setup):
     reaction = IncomingReaction("@bob:example.org", ROOM, "$thumb", "$topic", "👍", chat.clock.now())
     await chat.dispatcher.handle_reaction(reaction)
     await settle(keeper)
-    assert "Worker ownership — 1 vote" in port.latest()
+    assert "Worker ownership · 1 vote" in port.latest()
 
 
 async def test_each_post_has_a_key_of_its_own_that_a_resend_after_a_crash_repeats(setup):
@@ -258,7 +269,7 @@ async def test_an_edit_cut_short_by_a_kill_is_made_at_the_next_start_in_every_ro
         assert again.posts == []
         assert set(edited) == set(rooms[1:]) or set(edited) == set(rooms)
         for room in rooms[1:]:
-            assert "Shared tooling for co-ops — 2 votes" in edited[room], room
+            assert "Shared tooling for co-ops · 2 votes" in edited[room], room
     finally:
         await keeper.stop()
 

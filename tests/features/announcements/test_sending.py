@@ -151,7 +151,9 @@ async def test_announcement_says_when_where_and_what(chat, server):
     assert "https://bbb.example.org/b/ccc" in text and "access code ccc" in text
     lines = text.splitlines()
     first = next(i for i, line in enumerate(lines) if "Facilitation rotas" in line)
-    assert "(1 vote)" in lines[first] and "billing" in lines[first + 1], "ranked by votes"
+    assert lines[first] == f"• #{rotas} Facilitation rotas · 1 vote · by bob", "a topic line, as everywhere"
+    assert "billing" in lines[first + 1], "ranked by votes"
+    assert f"<ul><li><strong>#{rotas}</strong> Facilitation rotas · 1 vote · by bob</li>" in reply.html
     assert "No host has volunteered yet" in text
     assert "<b>billing" not in reply.html and "&lt;b&gt;billing" in reply.html
     assert reply.mentions == ()

@@ -76,7 +76,7 @@ async def test_more_thumbs_up_extends_then_a_thumbs_down_majority_moves_on_with_
     moved = posts.sent[-1]
     assert moved.text.startswith(f"👎 Moving on (👍 1, 👎 2): #{a} “Pay equity in small co-ops” is marked discussed")
     assert "(14 minutes)" in moved.text
-    assert f"Next up: #{b} “Worker ownership transitions” (0 votes) — start it with !discuss." in moved.text
+    assert f"Next up: #{b} “Worker ownership transitions” (0 votes). Start it with !discuss." in moved.text
     row = await chat.store.fetchone("SELECT status, session, minutes FROM topics WHERE id = ?", (a,))
     assert tuple(row) == ("discussed", SESSION, 14)
     assert await repository.current(chat.store) is None

@@ -99,7 +99,7 @@ async def test_a_reminder_comes_once_at_its_lead_in_the_persons_zone(chat):
     assert reply.key == f"remind:{ALICE}:2026-11-26 08:00:30m"
     text = reply.text
     assert "starts in 30 minutes: Thursday 26 November 2026, 09:00 (Berlin time; 08:00 UTC)" in text
-    assert "access code" in text and "Worker ownership transitions" in text
+    assert "access code" in text and "\n• #6 Worker ownership transitions · 0 votes · by alice\n" in text
     assert "Host: " in text and reply.mentions == ()
     assert "!remind off" in text
 

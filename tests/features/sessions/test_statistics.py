@@ -63,3 +63,14 @@ async def test_a_session_people_came_to_that_no_host_started_is_a_mark_of_its_ow
         chart.NOT_STARTED: [("2026-11-12", 1)],
         chart.CALLED_OFF: [("2026-11-19", 1)],
     }
+
+
+async def test_in_a_zone_the_slots_and_days_are_named_as_they_read_there_gaps_and_all(chat):
+    for key, people in (("2026-10-29 08:00", 2), ("2026-11-19 08:00", 4)):
+        await hold(chat, key, [f"@p{i}:example.org" for i in range(people)])
+    held = await statistics.turnout(
+        chat.store, chat.services.config, chat.clock.now(), dt.datetime(2026, 10, 1, tzinfo=dt.UTC)
+    )
+    assert statistics.attendance_series(chat.services.config, held, "Pacific/Honolulu") == {
+        "Wednesday 22:00": [("2026-10-28", 2), ("2026-11-04", None), ("2026-11-11", None), ("2026-11-18", 4)]
+    }

@@ -152,3 +152,53 @@ async def test_the_topic_being_discussed_is_shown_without_who_suggested_it(chat)
     topic = data.agenda.running.discussing.topic
     assert (topic.text, topic.suggested_by, topic.suggested_name) == ("Budgets", None, None)
     assert ":example.org" not in repr(data.agenda.running.discussing)
+
+
+async def test_each_session_of_the_history_comes_with_its_time_and_the_imported_with_none(chat):
+    await discuss(chat, "Budgets")
+    groups = (await page(chat)).history.groups
+    assert groups[0].starts_at == dt.datetime(2026, 11, 26, 8, tzinfo=dt.UTC)
+    assert groups[-1].session is None and groups[-1].starts_at is None
+
+
+async def test_the_attendance_counts_the_sessions_held_and_the_different_people_who_came(chat):
+    data = await page(chat)
+    assert (data.held, data.people, data.chart_from, data.chart) == (0, 0, None, False)
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    data = await page(chat)
+    assert (data.held, data.people) == (2, 3)
+
+
+async def test_the_chart_is_shown_from_four_weeks_after_the_first_session_held(chat):
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    four_weeks = dt.datetime(2026, 12, 10, 8, tzinfo=dt.UTC)
+    assert (await page(chat)).chart_from == four_weeks
+    chat.clock.set(four_weeks - dt.timedelta(minutes=1))
+    assert not (await page(chat)).chart
+    chat.clock.set(four_weeks)
+    assert (await page(chat)).chart
+
+
+async def test_four_weeks_after_a_single_session_held_there_is_still_no_chart(chat):
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    chat.clock.set(dt.datetime(2026, 12, 17, 12, tzinfo=dt.UTC))
+    data = await page(chat)
+    assert data.held == 1 and not data.chart, "a chart needs two sessions held"
+
+
+async def test_the_chart_names_its_slots_and_days_in_the_zone_asked_for(chat):
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    await hold(chat, "2026-11-19 17:00", [HOST, BOB])  # 22:30 in Kolkata: Thursday still
+    s = chat.services
+    in_kolkata = await site.chart_series(s.store, s.config, s.clock.now(), "Asia/Kolkata")
+    assert in_kolkata == {
+        "Thursday 13:30": [("2026-11-12", 2), ("2026-11-19", 3)],
+        "Thursday 22:30": [("2026-11-19", 2)],
+    }
+    in_honolulu = await site.chart_series(s.store, s.config, s.clock.now(), "Pacific/Honolulu")
+    assert in_honolulu is not None and list(in_honolulu) == ["Wednesday 22:00", "Thursday 07:00"]
+    assert in_honolulu["Wednesday 22:00"] == [("2026-11-11", 2), ("2026-11-18", 3)], "the days there too"
+    assert list(await site.chart_series(s.store, s.config, s.clock.now()) or {}) == ["Thursday 08:00", "Thursday 17:00"]
