@@ -99,7 +99,9 @@ def announcement_text(config: Config, made: Announcement) -> Text:
 def host_wait_text(config: Config, wait: HostWait) -> Text:
     prefix = config.matrix.command_prefix
     after = plural(wait.minutes, "minute")
-    text = Text(f"No host has started session {session_name(wait.session, None)} yet ({after} after its start).")
+    # Posted while the session is on: its own time is the reply's (no year).
+    name = session_name(wait.session, None, wait.session.starts_at)
+    text = Text(f"No host has started the session of {name} yet ({after} after its start).")
     if wait.volunteers:
         text.add(" Volunteered to host: ").extend(_names(wait.volunteers, ping=True)).add(".")
     else:
@@ -137,7 +139,8 @@ def late_text(late: list[LateComer]) -> Text:
 def summary_text(config: Config, summary: Summary) -> Text:
     """What the session was: duration, who came, what was discussed."""
     prefix = config.matrix.command_prefix
-    text = Text().bold(f"Session {session_name(session_from_key(config, summary.key), None)} ended")
+    session = session_from_key(config, summary.key)
+    text = Text().bold(f"Session of {session_name(session, None, summary.ended_at or session.starts_at)} ended")
     started, ended = summary.started_at, summary.ended_at
     if started is None or ended is None:
         return text.add(" (it was never started).")

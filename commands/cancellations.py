@@ -4,7 +4,8 @@ A time is in the asker's `!tz` zone, or UTC when it ends in `UTC`; a date withou
 is the whole conference day (the date in `conference.timezone`, the day a whole-day
 cancellation names). A session whose time has come and that waits for its host is called
 off: who checked in is told in its thread. A session already cancelled takes a new reason.
-Replies name sessions in UTC and the asker's time (`session_name`)."""
+Replies name sessions for people, in UTC and the asker's time (`session_name`), and show
+what to type back (`typed_utc`) where someone may want to."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from commands.dates import (
     read_typed_time,
     session_name,
     typed_session,
+    typed_utc,
 )
 from commands.session_common import in_every_thread
 from commands.wording import countdown, long_date, with_full_stop
@@ -50,17 +52,15 @@ class _Target:
     sessions: list[Session]
     whole_day: bool
 
-    def what(self, zone: str | None) -> str:
-        return f"the whole day {self.key}" if self.whole_day else f"session {session_name(self.sessions[0], zone)}"
+    def what(self, zone: str | None, now: dt.datetime) -> str:
+        if self.whole_day:
+            return f"the whole day {self.key}"
+        return f"the session of {session_name(self.sessions[0], zone, now)}"
 
     @property
     def typed(self) -> str:
-        return self.key if self.whole_day else _typed(self.sessions[0])
-
-
-def _typed(session: Session) -> str:
-    """How to name a session again in a command, whoever types it: its UTC date and time."""
-    return f"{session.starts_at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        """How to name it again in a command, whoever types it: a session by its UTC time."""
+        return self.key if self.whole_day else typed_utc(self.sessions[0])
 
 
 def _target(config: Config, day: dt.date, typed: TypedTime | None) -> _Target:
@@ -77,8 +77,8 @@ def _target(config: Config, day: dt.date, typed: TypedTime | None) -> _Target:
     return _Target(session.key, [session], False)
 
 
-def _names(sessions_: list[Session], zone: str | None) -> str:
-    return " and ".join(session_name(s, zone) for s in sessions_)
+def _names(sessions_: list[Session], zone: str | None, now: dt.datetime) -> str:
+    return " and ".join(session_name(s, zone, now) for s in sessions_)
 
 
 def _reason(reason: str) -> str:
@@ -123,29 +123,28 @@ async def cancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Repl
     whole_day = None if target.whole_day else line.cancels.by_target.get(target.sessions[0].day)
     if whole_day is not None:
         day_key = target.sessions[0].day
-        raise CommandError(
-            f"The whole day {day_key} is already cancelled{_reason(whole_day.reason)} "
-            f"To give another reason: {ctx.prefix}cancel {day_key} REASON"
-        )
+        refusal = Text(f"The whole day {day_key} is already cancelled{_reason(whole_day.reason)} To give another ")
+        raise CommandError(refusal.add("reason: ").code(f"{ctx.prefix}cancel {day_key} REASON"))
     started = line.started_before_cancel(target.sessions)
     if started is not None:
-        raise CommandError(f"Session {session_name(started, zone)} has already started; it can't be cancelled.")
+        name = session_name(started, zone, now)
+        raise CommandError(f"The session of {name} has already started; it can't be cancelled.")
     views = [line.view(s) for s in target.sessions]
     waiting = [v.session for v in views if v.phase is Phase.WAITING]
     coming = [v.session for v in views if v.phase is Phase.COMING]
     if not waiting and not coming:
-        raise CommandError(_nothing_to_cancel(target, views, zone))
+        raise CommandError(_nothing_to_cancel(target, views, zone, now))
     await add_cancellation(ctx.store, target.key, reason, ctx.sender, now)
     ctx.services.schedule_changed()  # a notice due now goes out at once
     if not target.whole_day and waiting:
         return await _called_off(ctx, waiting[0], reason, zone, here_extra=await _volunteered(ctx, waiting, zone))
-    text = Text("Cancelled ").bold(target.what(zone)).add(_reason(reason))
+    text = Text(f"Cancelled {target.what(zone, now)}{_reason(reason)}")
     if target.whole_day:
         for session in waiting:
-            text.line(f"Called off: session {session_name(session, zone)}, waiting for its host; ")
+            text.line(f"Called off: the session of {session_name(session, zone, now)}, waiting for its host; ")
             text.add("who checked in is told in its thread.")
         if coming:
-            text.line(f"Cancelled: {'session' if len(coming) == 1 else 'the sessions'} {_names(coming, zone)}.")
+            text.line(f"Cancelled: the session{'' if len(coming) == 1 else 's'} of {_names(coming, zone, now)}.")
     if coming:
         text.line().extend(_notice_line(config, coming[0], now))
     for said in await _volunteered(ctx, waiting + coming, zone, one=not target.whole_day):
@@ -167,13 +166,16 @@ _WHY_OVER = {
 }
 
 
-def _nothing_to_cancel(target: _Target, views: list[SessionView], zone: str | None) -> str:
+def _nothing_to_cancel(target: _Target, views: list[SessionView], zone: str | None, now: dt.datetime) -> str:
     """Why nothing of `target` can be cancelled: every session of it is over (or, of a
     whole day, cancelled already)."""
     why = _WHY_OVER
     if not target.whole_day:
-        return f"Session {session_name(views[0].session, zone)} is over: {why.get(views[0].phase, 'it is over')}."
-    each = "; ".join(f"session {session_name(v.session, zone)}: {why.get(v.phase, 'it is over')}" for v in views)
+        name = session_name(views[0].session, zone, now)
+        return f"The session of {name} is over: {why.get(views[0].phase, 'it is over')}."
+    each = "; ".join(
+        f"the session of {session_name(v.session, zone, now)}: {why.get(v.phase, 'it is over')}" for v in views
+    )
     return f"Nothing is left to cancel on {target.key}: {each}."
 
 
@@ -200,7 +202,7 @@ async def _volunteered(ctx: Context, of: list[Session], zone: str | None, *, one
     for session in of:
         who = await volunteer_names(ctx.store, session.key)
         if who:
-            it = "it" if one else f"session {session_name(session, zone)}"
+            it = "it" if one else f"the session of {session_name(session, zone, ctx.clock.now())}"
             said.append(f"{', '.join(who)} had volunteered to host {it}.")
     return said
 
@@ -216,12 +218,16 @@ async def _called_off(
     following = line.next_held()
 
     def notice(shown_in: str | None) -> Text:
-        text = Text("❌ ").bold(f"Session {session_name(session, shown_in)} is called off").add(_reason(reason))
+        name = session_name(session, shown_in, line.now)
+        text = Text("❌ ").bold(f"Session of {name} is called off").add(_reason(reason))
         if came:
             text.line("Checked in: " + ", ".join(came) + ". Thank you for coming!")
         if following is not None:
-            name, wait = session_name(following.session, shown_in), countdown(following.session.starts_at - line.now)
-            text.line(f"The next session is {name}, {wait}.")
+            name, wait = (
+                session_name(following.session, shown_in, line.now),
+                countdown(following.session.starts_at - line.now),
+            )
+            text.line(f"The next session is on {name}, {wait}.")
         return text
 
     here = notice(zone)
@@ -239,13 +245,11 @@ async def _cancelled_again(
     views = [line.view(s) for s in target.sessions]
     called_off = not target.whole_day and views[0].phase is Phase.CALLED_OFF
     state = "called off" if called_off else "cancelled"
-    what = _capital(target.what(zone))
-    if not reason or reason == was.reason:
-        raise CommandError(
-            f"{what} is already {state}{_reason(was.reason)} "
-            f"To give another reason: {ctx.prefix}cancel {target.typed} REASON"
-        )
     now = ctx.clock.now()
+    what = _capital(target.what(zone, now))
+    if not reason or reason == was.reason:
+        refusal = Text(f"{what} is already {state}{_reason(was.reason)} To give another reason: ")
+        raise CommandError(refusal.code(f"{ctx.prefix}cancel {target.typed} REASON"))
     await replace_reason(ctx.store, target.key, reason, now)
     ctx.services.schedule_changed()
     replaces = f" It replaces: {with_full_stop(was.reason)}" if was.reason else ""
@@ -299,12 +303,13 @@ async def uncancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Re
     target = _target(config, day, typed)
     conference_day = dt.date.fromisoformat(target.sessions[0].day)
     line = await Timeline.load(ctx.store, config, now)
-    what = _capital(target.what(zone))
+    what = _capital(target.what(zone, now))
     cancelled = [s for s in target.sessions if line.cancels.of(s) is not None]
     if not cancelled:
         day_key = conference_day.isoformat()
         if not target.whole_day and line.cancels.by_target.get(day_key) is not None:
-            raise CommandError(f"The whole day {day_key} is cancelled; restore it with {ctx.prefix}uncancel {day_key}.")
+            refusal = Text(f"The whole day {day_key} is cancelled; restore it with ")
+            raise CommandError(refusal.code(f"{ctx.prefix}uncancel {day_key}").add("."))
         raise CommandError(f"{what} is not cancelled.")
     # A session whose time to start has passed stays as it was; one whose time has come
     # (called off while it waited for its host) waits for its host again.
@@ -318,29 +323,29 @@ async def uncancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Re
     kept = [s for s in sessions_on(config, conference_day) if line.cancels.of(s) is not None]
     ahead = [s for s in restored if s.starts_at > now]
     waiting = [s for s in restored if s.starts_at <= now]
-    text = Text("Restored ").bold(target.what(zone) if not target.whole_day or not kept else target.key).add(": ")
+    text = Text(f"Restored {target.what(zone, now) if not target.whole_day or not kept else target.key}: ")
     if ahead and not target.whole_day:
         text.add("it takes place, and its reminders go out as usual.")
     elif ahead:
         one = len(ahead) == 1
-        text.add(f"the session{'' if one else 's'} {_names(ahead, zone)} take{'s' if one else ''} place, ")
+        text.add(f"the session{'' if one else 's'} of {_names(ahead, zone, now)} take{'s' if one else ''} place, ")
         text.add(f"and {'its' if one else 'their'} reminders go out as usual.")
     for session in waiting:
         if ahead or target.whole_day:
-            text.line(f"Session {session_name(session, zone)} waits for its host again")
+            text.line(f"The session of {session_name(session, zone, now)} waits for its host again")
         else:
             text.add("it waits for its host again")
         text.add(". Anyone can host it with ").code(f"{ctx.prefix}host")
         text.add(", then ").code(f"{ctx.prefix}start").add(".")
     for session in kept:
-        phase, name = line.phase(session), session_name(session, zone)
+        phase, name = line.phase(session), session_name(session, zone, now)
         if now < line.window_closes(session):
-            text.line(f"Session {name} stays {phase}; restore it with ")
-            text.code(f"{ctx.prefix}uncancel {_typed(session)}").add(".")
+            text.line(f"The session of {name} stays {phase}; restore it with ")
+            text.code(f"{ctx.prefix}uncancel {typed_utc(session)}").add(".")
         elif phase.cancelled:
-            text.line(f"Session {name} stays {phase}: it is over.")
+            text.line(f"The session of {name} stays {phase}: it is over.")
         else:
-            text.line(f"Session {name} is over: {_WHY_OVER.get(phase, 'it is over')}.")
+            text.line(f"The session of {name} is over: {_WHY_OVER.get(phase, 'it is over')}.")
     if len(waiting) == 1 and not ahead and not target.whole_day:
         # The restored session's thread hears it in every room; here, with the answer.
         return await _in_its_thread(ctx, waiting[0], _takes_place(ctx, waiting[0], None), here=text)
@@ -360,6 +365,7 @@ async def uncancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Re
 
 
 def _takes_place(ctx: Context, session: Session, zone: str | None) -> Text:
-    text = Text("✅ ").bold(f"Session {session_name(session, zone)} takes place after all")
+    name = session_name(session, zone, ctx.clock.now())
+    text = Text("✅ ").bold(f"Session of {name} takes place after all")
     text.add(": it waits for its host. Anyone can host: ").code(f"{ctx.prefix}host")
     return text.add(", then ").code(f"{ctx.prefix}start").add(".")

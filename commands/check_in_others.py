@@ -91,11 +91,11 @@ async def read(ctx: Context, current: SessionView, typed: str) -> Named | None:
         )
     later = _time_meant(text)
     if later is not None:
-        p, name = ctx.prefix, session_name(current.session, await asker_zone(ctx))
-        raise CommandError(
-            f"{p}here takes no time: it is for session {name}, on now, so nothing was changed. "
-            f"Coming to a later session? {p}late {later}. Here now? {p}here alone."
-        )
+        p, name = ctx.prefix, session_name(current.session, await asker_zone(ctx), ctx.clock.now())
+        refusal = Text().code(f"{p}here").add(f" takes no time: it is for the session of {name}, on now, so ")
+        refusal.add("nothing was changed. ")
+        refusal.add("Coming to a later session? ").code(f"{p}late {later}").add(". Here now? ").code(f"{p}here")
+        raise CommandError(refusal.add(" alone."))
     ids: dict[str, None] = {}
     not_ids: list[str] = []
     for word in _ID_LIKE.findall(text):
@@ -165,12 +165,12 @@ async def check_in(ctx: Context, current: SessionView, named: Named) -> Text:
             checked.append(await name_of(ctx.store, user_id))
         else:
             already.append(await name_of(ctx.store, user_id))
-    name = session_name(current.session, await asker_zone(ctx))
+    name = session_name(current.session, await asker_zone(ctx), now)
     lines: list[Text] = []
     if checked:
-        lines.append(Text("Checked in to session ").bold(name).add(f": {listed(checked, 'and')}."))
+        lines.append(Text(f"Checked in to the session of {name}: {listed(checked, 'and')}."))
     if already:
-        said = Text("Already checked in") if checked else Text("Already checked in to session ").bold(name)
+        said = Text("Already checked in" if checked else f"Already checked in to the session of {name}")
         lines.append(said.add(f": {listed(already, 'and')}."))
     problems = _problems(ctx, named, gone)
     if problems is not None:

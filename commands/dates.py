@@ -58,22 +58,26 @@ async def asker_zone(ctx: Context) -> str | None:
     return await people.get_timezone(ctx.store, ctx.sender)
 
 
-def session_name(session: Session, zone: str | None) -> str:
-    """How every reply names a session: its UTC date and time, and for someone with a zone
-    their local time: '2026-12-10 08:00 UTC (13:30 in Kolkata)', the local date too when it
-    is another day there: '2026-12-10 17:00 UTC (Fri 11 Dec 06:00 in Auckland)'."""
+def session_name(session: Session, zone: str | None, now: dt.datetime | None = None) -> str:
+    """How every reply names a session, for people: its day and UTC time, and for someone
+    with a zone their local time: 'Thursday 10 December, 08:00 UTC (13:30 in Kolkata)', the
+    local date too when it is another day there: 'Thursday 10 December, 17:00 UTC (Fri 11
+    Dec 06:00 in Auckland)'. The year is named when the session is not in the year of
+    `now` (the time of the reply), and always without `now`: a name that cannot be misread.
+    What people type back is `typed_as` (or `typed_utc`)."""
     utc = session.starts_at.astimezone(dt.UTC)
-    name = f"{utc:%Y-%m-%d %H:%M} UTC"
+    year = "" if now is not None and now.astimezone(dt.UTC).year == utc.year else f" {utc.year}"
+    name = f"{utc:%A} {utc.day} {utc:%B}{year}, {utc:%H:%M} UTC"
     if zone is None or zone == "UTC":
         return name
     return f"{name} ({time_in(session.starts_at, zone, utc.date())} in {place_name(zone)})"
 
 
-def key_name(config: Config, key: str) -> str:
-    """A stored session's name for everyone, in UTC: '2026-12-10 08:00 UTC' (the key as it
-    is, should it name no time)."""
+def key_name(config: Config, key: str, now: dt.datetime | None = None) -> str:
+    """A stored session's name for everyone, in UTC: 'Thursday 10 December 2026, 08:00 UTC'
+    (without the year in the year of `now`; the key as it is, should it name no time)."""
     try:
-        return session_name(session_from_key(config, key), None)
+        return session_name(session_from_key(config, key), None, now)
     except ValueError:
         return key
 
@@ -209,3 +213,9 @@ def typed_as(at: dt.datetime, zone: str | None) -> str:
     """How the asker types a session's date and time back (`!host 2026-12-10 13:30`): in
     their zone, as the planning commands read it."""
     return f"{local_time(at, zone or 'UTC'):%Y-%m-%d %H:%M}"
+
+
+def typed_utc(session: Session) -> str:
+    """'2026-12-10 08:00 UTC': how anyone types `session` back in a command, whatever their
+    zone (for a message several people read, or a refusal quoted to another)."""
+    return f"{typed_as(session.starts_at, None)} UTC"

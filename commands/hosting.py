@@ -61,23 +61,24 @@ def who_may(hosts: SessionHosts, what: str) -> str:
 
 async def not_your_session(ctx: Context, key: str, what: str) -> str:
     """The refusal to someone who does not host session `key`: who may instead."""
-    name = session_name(session_from_key(ctx.config, key), await asker_zone(ctx))
-    return f"You don't host session {name}. Only {who_may(await hosts_of(ctx.store, key), what)}."
+    name = session_name(session_from_key(ctx.config, key), await asker_zone(ctx), ctx.clock.now())
+    return f"You don't host the session of {name}. Only {who_may(await hosts_of(ctx.store, key), what)}."
 
 
 def offer_text(ctx: Context, offers: list[SessionView], zone: str | None) -> Text:
-    """'You volunteered to host session …, which can be started from … (in …).', or that
-    the sessions offered for are cancelled. `offers` is not empty."""
+    """'You volunteered to host the session of …, which can be started from … (in …).', or
+    that the sessions offered for are cancelled. `offers` is not empty."""
     now = ctx.clock.now()
     theirs = next((v.session for v in offers if not v.phase.cancelled), None)
     if theirs is None:
-        names = ", ".join(session_name(v.session, zone) for v in offers)
-        text = Text(f"You volunteered to host session {names}, but ")
-        return text.add("it is" if len(offers) == 1 else "they are").add(" cancelled.")
+        names = listed([session_name(v.session, zone, now) for v in offers], "and")
+        one = len(offers) == 1
+        text = Text(f"You volunteered to host the session{'' if one else 's'} of {names}, but ")
+        return text.add("it is" if one else "they are").add(" cancelled.")
     opens = theirs.starts_at - START_EARLY
-    text = Text(f"You volunteered to host session {session_name(theirs, zone)}, ")
+    text = Text(f"You volunteered to host the session of {session_name(theirs, zone, now)}, ")
     text.add(f"which can be started from {time_name(opens, zone)}")
-    if opens.date() != now.date():
+    if opens.date() != theirs.starts_at.date():  # the day once, unless the window opens the day before
         text.add(f" on {opens:%A} {opens.day} {opens:%B}")
     return text.add(f" ({countdown(opens - now)}).")
 
@@ -98,4 +99,5 @@ async def host_of_another(ctx: Context, *, what: str, idle: str) -> Reply | None
     if running is None:
         return ctx.reply(text.line(f"No session is running, so {idle}."))
     who = who_may(await hosts_of(ctx.store, running.key), what)
-    return ctx.reply(text.line(f"Session {session_name(running.session, zone)} is running; only {who}."))
+    name = session_name(running.session, zone, ctx.clock.now())
+    return ctx.reply(text.line(f"The session of {name} is running; only {who}."))

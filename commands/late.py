@@ -68,8 +68,9 @@ async def late(ctx: Context, text: Rest = Rest("")) -> list[Reply]:
     if view is None:
         raise CommandError("There is no session coming.")
     if ctx.sender in await repository.attendees(ctx.store, view.key):
-        there = Text("You are already checked in to session ").bold(session_name(view.session, zone))
-        return [ctx.reply(there.add(", so you are there, not late: nothing was noted."))]
+        name = session_name(view.session, zone, ctx.clock.now())
+        there = Text(f"You are already checked in to the session of {name}, so you are there, not late: ")
+        return [ctx.reply(there.add("nothing was noted."))]
     await remember_name(ctx)
     said = clean(asked.note, NOTE_LENGTH)
     earlier = await late_notes.note_late(ctx.store, view.key, ctx.sender, said, ctx.clock.now())
@@ -79,19 +80,18 @@ async def late(ctx: Context, text: Rest = Rest("")) -> list[Reply]:
 async def _noted(ctx: Context, view: SessionView, zone: str | None, note: str, earlier: str | None) -> list[Reply]:
     """The note in the session's thread if it is open (saying what it replaces: the host saw
     that one there), else the reply saying when the thread will carry it."""
-    name = await name_of(ctx.store, ctx.sender)
+    name, session = await name_of(ctx.store, ctx.sender), session_name(view.session, zone, ctx.clock.now())
     root = await repository.thread_root(ctx.store, view.key, ctx.message.room_id)
     if root is not None:
         said, instead = f": {note}" if note else "", f" (instead of: {earlier})" if earlier else ""
         posted = Text("🕐 ").bold(name).add(f" will join later{said}{instead}{'' if note else '.'}")
         if ctx.message.thread_root == root:
             return [ctx.reply(posted)]
-        confirm = Text("Noted: your message is in the thread of session ").bold(session_name(view.session, zone))
-        confirm.add(", where the host sees it.")
+        confirm = Text(f"Noted: your message is in the thread of the session of {session}, where the host sees it.")
         if view.phase is Phase.RUNNING:
             confirm.add(" Check in with ").code(f"{ctx.prefix}here").add(" when you join.")
         return [Reply.of(posted, thread_root=root), ctx.reply(confirm)]
-    text = Text("🕐 ").bold(name).add(f" will join session {session_name(view.session, zone)} later")
+    text = Text("🕐 ").bold(name).add(f" will join the session of {session} later")
     text.add(f": {note}" if note else ".")
     if view.phase is Phase.RUNNING:
         text.line("Noted. The session is running: check in with ").code(f"{ctx.prefix}here").add(" when you join.")
@@ -127,12 +127,12 @@ async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
             view = min(pending, key=lambda v: v.session.starts_at)
         else:
             raise CommandError("You had left no note that you would come later, so there is nothing to withdraw.")
-    name = session_name(view.session, zone)
+    name = session_name(view.session, zone, line.now)
     withdrawn = await late_notes.withdraw_late(store, view.key, ctx.sender)
     if withdrawn is None:
-        raise CommandError(f"You had left no note for session {name}, so there is nothing to withdraw.")
+        raise CommandError(f"You had left no note for the session of {name}, so there is nothing to withdraw.")
     said = f"“{withdrawn}”" if withdrawn else "(without text)"
-    confirm = Text(f"Withdrawn: your note {said} for session ").bold(name).add(".")
+    confirm = Text(f"Withdrawn: your note {said} for the session of {name}.")
     root = await repository.thread_root(store, view.key, ctx.message.room_id)
     if root is None:
         return [ctx.reply(confirm)]
@@ -189,12 +189,12 @@ async def _read(ctx: Context, line: Timeline, text: str, zone: str | None) -> _A
 
 async def _open(ctx: Context, view: SessionView, zone: str | None) -> SessionView:
     """`view` if someone can still come to it, else the refusal saying why not."""
-    name = session_name(view.session, zone)
+    name = session_name(view.session, zone, ctx.clock.now())
     if view.phase.cancelled:
         reason = f": {view.reason}" if view.reason else ""
-        raise CommandError(f"Session {name} is {view.phase}{reason}. Nothing was noted.")
+        raise CommandError(f"The session of {name} is {view.phase}{reason}. Nothing was noted.")
     if view.phase.over:
-        raise CommandError(f"Session {name} is over ({view.phase}). Nothing was noted. {await next_hint(ctx)}")
+        raise CommandError(f"The session of {name} is over ({view.phase}). Nothing was noted. {await next_hint(ctx)}")
     return view
 
 

@@ -115,7 +115,7 @@ async def remind(ctx: Context, text: Rest | None = None) -> Reply:
     coming_one = await next_reminder(store, ctx.config, ctx.sender, now, slot)
     if coming_one is not None:
         when = "goes out now" if coming_one.at <= now else f"at {short_date(local_time(coming_one.at, zone))}"
-        reply.add(f"; the next {when}, before session {session_name(coming_one.session, own_zone)}")
+        reply.add(f"; the next {when}, before the session of {session_name(coming_one.session, own_zone, now)}")
     reply.add(".")
     replaced = _replaced(change, slot, coming, zone)
     if replaced:

@@ -19,7 +19,7 @@ from bot.features.sessions.timeline import Phase, Timeline
 from commands.announcements import link_line
 from commands.dates import asker_zone, session_name, typed_as
 from commands.session_common import host_wanted, state_text
-from commands.wording import countdown, how_to_set_zone, listed, long_date
+from commands.wording import countdown, how_to_set_zone, listed
 
 group = CommandGroup("schedule")
 
@@ -121,14 +121,14 @@ async def next_sessions(ctx: Context) -> Reply:
     current, over = timeline.current(), timeline.just_over()
     if current is None and over is not None:
         # Someone arriving late learns what became of it, not only what comes next.
-        text.line("✖ " if over.phase.cancelled else "■ ").add(state_text(over, zone))
+        text.line("✖ " if over.phase.cancelled else "■ ").add(state_text(over, zone, now))
     if current is not None and current.phase is Phase.RUNNING:
-        text.line("▶ Session ").bold(session_name(current.session, zone)).add(" is running now: check in with ")
-        text.code(f"{p}here").add(".")
+        text.line("▶ The session of ").bold(session_name(current.session, zone, now)).add(" is running now: ")
+        text.add("check in with ").code(f"{p}here").add(".")
     elif current is not None:
         # Someone arriving late must not conclude they missed it.
         began = countdown(current.session.starts_at - now)
-        text.line("⏳ Session ").bold(session_name(current.session, zone)).add(f" began {began}")
+        text.line("⏳ The session of ").bold(session_name(current.session, zone, now)).add(f" began {began}")
         text.add(" and is waiting for its host.")
         text.line("\u2003").extend(link_line(config)).add("; check in with ").code(f"{p}here").add(".")
         text.line("\u2003").extend(host_wanted(p, await volunteer_names(ctx.store, current.key)))
@@ -139,7 +139,7 @@ async def next_sessions(ctx: Context) -> Reply:
         text.line().extend(_session_line(view.session, zone, now))
         if view.phase.cancelled:
             reason = clean(view.reason, 200)
-            text.add(" — ").bold("cancelled").add(f": {reason}" if reason else "")
+            text.add(" · ").bold("cancelled").add(f": {reason}" if reason else "")
         else:
             text.line().extend(await _hosts_line(ctx, view.session, zone))
     if zone is None:
@@ -150,13 +150,8 @@ async def next_sessions(ctx: Context) -> Reply:
 
 
 def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
-    text = Text("• ").bold(f"{long_date(session.starts_at)} UTC")
-    if zone is not None and zone != "UTC":
-        local = local_time(session.starts_at, zone)
-        # The date once when it is the same there; the whole date when it is not.
-        when = f"{local:%H:%M}" if local.date() == session.starts_at.date() else long_date(local)
-        text.add(f" — {when} in {timezones.place_name(zone)}")
-    return text.add(f" ({countdown(session.starts_at - now)})")
+    """'• Thursday 10 December, 08:00 UTC (13:30 in Kolkata), in 3 days': named as every reply names it."""
+    return Text("• ").bold(session_name(session, zone, now)).add(f", {countdown(session.starts_at - now)}")
 
 
 async def _hosts_line(ctx: Context, session: Session, zone: str | None) -> Text:

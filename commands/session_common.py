@@ -5,6 +5,7 @@ sent to a session's thread in every served room."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from bot.core.dispatcher import Context
@@ -36,10 +37,11 @@ PHASE_WORDS = {
 }
 
 
-def state_text(view: SessionView, zone: str | None) -> str:
-    """'Session 2026-12-10 08:00 UTC (13:30 in Kolkata) was called off: nobody can host.'"""
+def state_text(view: SessionView, zone: str | None, now: dt.datetime | None = None) -> str:
+    """'The session of Thursday 10 December, 08:00 UTC (13:30 in Kolkata) was called off:
+    nobody can host.' (the year named if not that of `now`)."""
     reason = clean(view.reason, 200) if view.phase.cancelled else ""
-    said = f"Session {session_name(view.session, zone)} {PHASE_WORDS[view.phase]}"
+    said = f"The session of {session_name(view.session, zone, now)} {PHASE_WORDS[view.phase]}"
     return f"{said}: {with_full_stop(reason)}" if reason else f"{said}."
 
 
@@ -47,17 +49,17 @@ async def just_over_text(ctx: Context) -> str:
     """What became of the session of the hour, when it is over already (for someone who
     arrives late: it ended, was called off...); '' otherwise."""
     view = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).just_over()
-    return "" if view is None else state_text(view, await asker_zone(ctx)) + " "
+    return "" if view is None else state_text(view, await asker_zone(ctx), ctx.clock.now()) + " "
 
 
 async def next_hint(ctx: Context) -> str:
-    """'The next session is 2026-12-10 08:00 UTC (13:30 in Kolkata), in 2 days 4 hours.'"""
+    """'The next session is on Thursday 10 December, 08:00 UTC (13:30 in Kolkata), in 2 days 4 hours.'"""
     now = ctx.clock.now()
     following = (await Timeline.load(ctx.store, ctx.config, now)).next_held()
     if following is None:
         return "No session is planned."
-    name = session_name(following.session, await asker_zone(ctx))
-    return f"The next session is {name}, {countdown(following.session.starts_at - now)}."
+    name = session_name(following.session, await asker_zone(ctx), now)
+    return f"The next session is on {name}, {countdown(following.session.starts_at - now)}."
 
 
 def host_wanted(prefix: str, volunteers: Sequence[str]) -> Text:

@@ -52,13 +52,13 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
     current = now_on.startable()
     if current is None or current.phase.cancelled or any(v.key == current.key for v in offers):
         return ctx.reply(text)
-    name = session_name(current.session, zone)
+    name = session_name(current.session, zone, ctx.clock.now())
     if current.phase is Phase.RUNNING:
         starter = await name_of(ctx.store, current.state.started_by or "") if current.state else "someone"
-        text.line(f"Session {name} is running: {starter} started it.")
+        text.line(f"The session of {name} is running: {starter} started it.")
     elif not current.phase.held:
         who = who_may(await hosts.hosts_of(ctx.store, current.key), "start it")
-        text.line(f"Session {name}: only {who}. To host it too: ")
+        text.line(f"The session of {name}: only {who}. To host it too: ")
         text.code(f"{p}host {typed_as(current.session.starts_at, zone)}").add(", then ").code(f"{p}start").add(".")
     return ctx.reply(text)
 
@@ -82,16 +82,19 @@ async def start(ctx: Context) -> list[Reply]:
         if following is None:
             raise CommandError(f"{why} No session is planned.")
         opens = following.starts_at - START_EARLY
+        # The day once, where the start window opens on the session's own day.
+        on = "" if opens.date() == following.starts_at.date() else f" on {opens:%A} {opens.day} {opens:%B}"
         raise CommandError(
-            f"{why} Session {session_name(following, zone)} can be started from {time_name(opens, zone)} "
-            f"on {opens:%A} {opens.day} {opens:%B %Y} ({countdown(opens - now)})."
+            f"{why} The session of {session_name(following, zone, now)} can be started from "
+            f"{time_name(opens, zone)}{on} ({countdown(opens - now)})."
         )
-    session, key, name = current.session, current.key, session_name(current.session, zone)
+    session, key, name = current.session, current.key, session_name(current.session, zone, now)
     if current.phase.cancelled:
-        raise CommandError(f"Session {name} is cancelled. An organiser can restore it with {p}uncancel first.")
+        raise CommandError(f"The session of {name} is cancelled. An organiser can restore it with {p}uncancel first.")
     if not await hosts.hosts(store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
-        refusal = await not_your_session(ctx, key, "start it")
-        raise CommandError(f"{refusal} To host it too: {p}host {typed_as(session.starts_at, zone)}, then {p}start.")
+        refusal = Text(await not_your_session(ctx, key, "start it")).add(" To host it too: ")
+        refusal.code(f"{p}host {typed_as(session.starts_at, zone)}").add(", then ").code(f"{p}start").add(".")
+        raise CommandError(refusal)
     await remember_name(ctx)
     waiting = [u for u in await repository.attendees(store, key) if u != ctx.sender]
     try:
@@ -99,7 +102,7 @@ async def start(ctx: Context) -> list[Reply]:
     except repository.AlreadyRunning as e:
         starter = await name_of(store, e.state.started_by or "")
         raise CommandError(
-            f"Session {name} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
+            f"The session of {name} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
         ) from None
     except repository.AlreadyEnded as e:
         if _is_organiser(ctx):
@@ -107,14 +110,14 @@ async def start(ctx: Context) -> list[Reply]:
         reopen = f" An organiser can reopen it with {p}start if it was ended by mistake."
         if e.state.auto_ended:
             raise CommandError(
-                f"Session {name} was already held; nobody ran {p}end, so it was closed automatically.{reopen}"
+                f"The session of {name} was already held; nobody ran {p}end, so it was closed automatically.{reopen}"
             ) from None
         raise CommandError(
-            f"Session {name} was already held; it ended at {e.state.ended_at:%H:%M} UTC.{reopen}"
+            f"The session of {name} was already held; it ended at {e.state.ended_at:%H:%M} UTC.{reopen}"
         ) from None
     except repository.OtherRunning as e:
-        other = session_name(session_from_key(ctx.config, e.state.key), zone)
-        raise CommandError(f"Session {other} is still running; end it with {p}end first.") from None
+        other = session_name(session_from_key(ctx.config, e.state.key), zone, now)
+        raise CommandError(f"The session of {other} is still running; end it with {p}end first.") from None
     root = await repository.thread_root(store, key, ctx.message.room_id)
     opens_thread = root is None
     if root is None and ctx.message.thread_root:
@@ -123,7 +126,7 @@ async def start(ctx: Context) -> list[Reply]:
         await repository.set_thread_root(store, key, ctx.message.room_id, root)
     host_name = await name_of(store, ctx.sender)
     # For everyone in the thread, so in UTC (the announcements give the local times).
-    text = Text("▶ ").bold(f"Session {session_name(session, None)} has started").add(f" — host: {host_name}.")
+    text = Text("▶ ").bold(f"Session of {session_name(session, None, now)} has started").add(f" · host: {host_name}")
     text.line().extend(link_line(ctx.config))
     if waiting:
         names = [await name_of(store, u) for u in waiting]
@@ -143,18 +146,19 @@ async def start(ctx: Context) -> list[Reply]:
 
 async def _reopen(ctx: Context, session: Session) -> list[Reply]:
     """An organiser's !start in the start window of a session that ended: it runs again."""
-    p, store, key = ctx.prefix, ctx.store, session.key
+    p, store, key, now = ctx.prefix, ctx.store, session.key, ctx.clock.now()
     try:
         was = await repository.reopen_session(store, key)
     except repository.OtherRunning as e:
-        other = session_name(session_from_key(ctx.config, e.state.key), await asker_zone(ctx))
-        raise CommandError(f"Session {other} is still running; end it with {p}end first.") from None
+        other = session_name(session_from_key(ctx.config, e.state.key), await asker_zone(ctx), now)
+        raise CommandError(f"The session of {other} is still running; end it with {p}end first.") from None
     except repository.AlreadyRunning:
-        raise CommandError(f"Session {session_name(session, await asker_zone(ctx))} is already running.") from None
+        name = session_name(session, await asker_zone(ctx), now)
+        raise CommandError(f"The session of {name} is already running.") from None
     assert was.ended_at is not None and was.started_at is not None
     starter = await name_of(store, was.started_by or "")
     ended = "it was closed automatically" if was.auto_ended else f"it had ended at {was.ended_at:%H:%M} UTC"
-    text = Text("▶ ").bold(f"Session {session_name(session, None)} is reopened").add(f": {ended}. ")
+    text = Text("▶ ").bold(f"Session of {session_name(session, None, now)} is reopened").add(f": {ended}. ")
     text.add(f"It runs on as started by {starter} at {was.started_at:%H:%M} UTC; ")
     text.add("its check-ins and discussed topics are kept. End it again with ").code(f"{p}end").add(".")
     return await in_every_thread(ctx, key, text, await repository.thread_root(store, key, ctx.message.room_id))
@@ -191,14 +195,14 @@ async def here(ctx: Context, typed: Rest | None = None) -> Reply:
 
 
 async def _check_in_sender(ctx: Context, current: SessionView) -> Text:
-    key, name = current.key, session_name(current.session, await asker_zone(ctx))
+    key, name = current.key, session_name(current.session, await asker_zone(ctx), ctx.clock.now())
     await remember_name(ctx)
     if not await repository.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), repository.CheckInVia.COMMAND):
         state = "is running" if current.phase is Phase.RUNNING else "waits for its host"
-        return Text("You are already checked in to session ").bold(name).add(f"; it {state}.")
+        return Text(f"You are already checked in to the session of {name}; it {state}.")
     if current.phase is Phase.RUNNING:
-        return Text("Checked in to session ").bold(name).add(" — welcome!")
-    text = Text("Checked in to session ").bold(name).add(", but no host has started it yet. ")
+        return Text(f"Checked in to the session of {name}. Welcome!")
+    text = Text(f"Checked in to the session of {name}, but no host has started it yet. ")
     text.add("You stay checked in when a host starts it.")
     volunteers = await hosts.volunteer_names(ctx.store, key)
     return text.line().extend(host_wanted(ctx.prefix, volunteers)).line().extend(link_line(ctx.config))
@@ -243,7 +247,7 @@ async def end(ctx: Context) -> list[Reply]:
     # The topic being discussed closes with its minutes, which the summary shows.
     await lean_coffee.close_current(ctx.store, ctx.clock.now())
     if not await repository.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
-        name = session_name(running.session, await asker_zone(ctx))
-        raise CommandError(f"Session {name} has already ended.")
+        name = session_name(running.session, await asker_zone(ctx), ctx.clock.now())
+        raise CommandError(f"The session of {name} has already ended.")
     text = summary_text(ctx.config, await summary.summary_of(ctx.store, key, ctx.clock.now()))
     return await in_every_thread(ctx, key, text, await repository.thread_root(ctx.store, key, ctx.message.room_id))

@@ -13,7 +13,7 @@ from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
 from bot.core.timezones import place_name
 from bot.features.people.names import name_of
-from bot.features.schedule.weekly_sessions import local_time
+from bot.features.schedule.weekly_sessions import Session
 from bot.features.sessions import repository
 from bot.features.sessions.timeline import Phase, SessionView, Timeline
 from commands.dates import (
@@ -25,6 +25,7 @@ from commands.dates import (
     sessions_on_day_in,
     typed_as,
     typed_session,
+    typed_utc,
 )
 from commands.hosting import coming_offers
 from commands.session_common import next_hint, remember_name
@@ -42,30 +43,29 @@ async def host(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")) 
     now, p, zone = ctx.clock.now(), ctx.prefix, await asker_zone(ctx)
     timeline = await Timeline.load(ctx.store, ctx.config, now)
     view = await _chosen(ctx, timeline, "host", day, time, zone)
-    name = session_name(view.session, zone)
+    name = session_name(view.session, zone, now)
     if view.phase.cancelled:
         reason = f" ({clean(view.reason, 200)})" if view.reason else ""
-        refusal = f"Session {name} is cancelled{reason}, so it needs no host."
+        refusal = Text(f"The session of {name} is cancelled{reason}, so it needs no host.")
         if view.phase is Phase.CANCELLED:
             # In UTC: the organiser who reads it may live in another zone than the asker.
-            utc = f"{typed_as(view.session.starts_at, None)} UTC"
-            refusal += f" If an organiser restores it with {p}uncancel {utc}, you can volunteer then."
+            refusal.add(" If an organiser restores it with ").code(f"{p}uncancel {typed_utc(view.session)}")
+            refusal.add(", you can volunteer then.")
         raise CommandError(refusal)
     if view.phase is Phase.RUNNING:
         starter = await name_of(ctx.store, view.state.started_by or "") if view.state else "someone"
-        raise CommandError(f"Session {name} is already running; {starter} started it.")
+        raise CommandError(f"The session of {name} is already running; {starter} started it.")
     if view.phase.over:
-        raise CommandError(f"Session {name} is over. {await next_hint(ctx)}")
+        raise CommandError(f"The session of {name} is over. {await next_hint(ctx)}")
     await remember_name(ctx)
     if not await repository.volunteer(ctx.store, view.key, ctx.sender, now):
-        return ctx.reply(Text("You have already volunteered to host session ").bold(name).add("."))
+        return ctx.reply(Text(f"You have already volunteered to host the session of {name}."))
     starts = view.session.starts_at
-    text = Text("Thank you! You volunteered to host session ").bold(name)
+    text = Text(f"Thank you! You volunteered to host the session of {name}")
     if view.phase is Phase.WAITING:
         text.add(", which waits for its host: start it with ").code(f"{p}start").add(".")
     else:
-        weekday = local_time(starts, zone or "UTC")
-        text.add(f", on {weekday:%A}, {countdown(starts - now)}.")
+        text.add(f", {countdown(starts - now)}.")
         text.line("You can ").code(f"{p}start").add(" it from 30 minutes before its time; ")
         text.add("the announcements name you, and the last reminder pings you.")
     others = [u for u in await repository.volunteers_of(ctx.store, view.key) if u != ctx.sender]
@@ -84,8 +84,8 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
     """Withdraws an offer to host a session not started yet (also while it waits for its
     host, or cancelled). Once started, the offer is history: the volunteer hosts it and can
     !end it."""
-    p, store, zone = ctx.prefix, ctx.store, await asker_zone(ctx)
-    timeline = await Timeline.load(store, ctx.config, ctx.clock.now())
+    now, p, store, zone = ctx.clock.now(), ctx.prefix, ctx.store, await asker_zone(ctx)
+    timeline = await Timeline.load(store, ctx.config, now)
     coming = await coming_offers(ctx, timeline)
     if day is None and not time:
         if not coming:
@@ -94,22 +94,22 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
         view = next((v for v in coming if not v.phase.cancelled), coming[0])
     else:
         view = await _chosen(ctx, timeline, "unhost", day, time, zone)
-    name = session_name(view.session, zone)
+    name = session_name(view.session, zone, now)
     if view.phase is Phase.RUNNING:
         starter = await name_of(store, view.state.started_by or "") if view.state else "someone"
         raise CommandError(
-            f"Session {name} has already started ({starter} started it), so an offer to host it can no "
+            f"The session of {name} has already started ({starter} started it), so an offer to host it can no "
             f"longer be withdrawn. Its hosts can end it with {p}end."
         )
     if view.phase.over:
-        raise CommandError(f"Session {name} is over, so there is nothing to withdraw.")
-    rest = [session_name(v.session, zone) for v in coming if v.key != view.key]
+        raise CommandError(f"The session of {name} is over, so there is nothing to withdraw.")
+    rest = [v.session for v in coming if v.key != view.key]
     if not await repository.withdraw_volunteer(store, view.key, ctx.sender):
-        text = Text("You had not volunteered to host session ").bold(name).add(", so there is nothing to withdraw.")
+        text = Text(f"You had not volunteered to host the session of {name}, so there is nothing to withdraw.")
         if rest:
-            text.line("You offered to host: " + ", ".join(rest) + ".")
+            _offers(text.line("You offered to host:"), p, rest, zone, now)
         return ctx.reply(text)
-    text = Text("You no longer offer to host session ").bold(name).add(". Thank you for saying so.")
+    text = Text(f"You no longer offer to host the session of {name}. Thank you for saying so.")
     others = await repository.volunteers_of(store, view.key)
     if view.phase.cancelled:
         text.line("It is cancelled, so it needs no host.")
@@ -120,8 +120,18 @@ async def unhost(ctx: Context, day: dt.date | None = None, time: Rest = Rest("")
         text.line("Nobody else has volunteered to host it yet: ")
         text.code(f"{p}host {typed_as(view.session.starts_at, zone)}").add(" to offer.")
     if rest:
-        text.line("You still offer to host " + ", ".join(rest) + ".")
+        _offers(text.line("You still offer to host:"), p, rest, zone, now)
     return ctx.reply(text)
+
+
+def _offers(text: Text, prefix: str, sessions: list[Session], zone: str | None, now: dt.datetime) -> Text:
+    """The sessions someone offers to host, a line each with how to withdraw from it:
+    '• Thursday 17 December, 08:00 UTC · !unhost 2026-12-17 08:00'."""
+    for session in sessions:
+        text.line(f"• {session_name(session, zone, now)} · ").code(
+            f"{prefix}unhost {typed_as(session.starts_at, zone)}"
+        )
+    return text
 
 
 async def _chosen(
@@ -150,5 +160,5 @@ async def _chosen(
     there = f" {place_name(zone)} time" if zone else ""
     if not on_day:
         raise CommandError(f"There is no session on {day:%A} {day.isoformat()}" + (f" ({there[1:]})." if zone else "."))
-    times = " or ".join(f"{local_time(s.starts_at, zone or 'UTC'):%H:%M}" for s in on_day)
-    raise UsageError(f"{day.isoformat()} has more than one session: add the time ({times}{there})")
+    typed = " or ".join(f"{ctx.prefix}{command} {typed_as(s.starts_at, zone)}" for s in on_day)
+    raise UsageError(f"{day.isoformat()} has more than one session: add the time ({there.strip() or 'UTC'}): {typed}")

@@ -222,7 +222,7 @@ class Dispatcher:
         except UsageError as e:
             return [usage_reply(spec, prefix, str(e))]
         except CommandError as e:
-            return [Reply.of(Text(str(e)))]
+            return [Reply.of(e.text)]
         except Exception:
             log.exception("command %s from %s failed", spec.name, message.sender)
             text = Text("Sorry, ").code(f"{prefix}{spec.name}")

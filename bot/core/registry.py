@@ -37,7 +37,12 @@ from bot.core.text import Text
 
 
 class CommandError(Exception):
-    """The command was understood but cannot be done; the message says why."""
+    """The command was understood but cannot be done; the message says why (a Text where it
+    shows what to type in code style: a command to copy)."""
+
+    def __init__(self, message: str | Text) -> None:
+        self.text = message if isinstance(message, Text) else Text(message)
+        super().__init__(self.text.plain)
 
 
 Handler = Callable[..., Awaitable["Reply | list[Reply] | None"]]

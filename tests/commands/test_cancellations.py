@@ -27,14 +27,16 @@ async def test_cancel_and_uncancel_are_for_organisers(chat):
 
 async def test_cancel_a_session_then_restore_it(chat):
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00 no host available")
-    assert "Cancelled session 2026-11-26 17:00 UTC: no host available." in text
+    assert "Cancelled the session of Thursday 26 November, 17:00 UTC: no host available." in text
     assert "cancellation notice on Wednesday 25 November 2026, 17:00 UTC" in text
     cancels = await load_cancellations(chat.store)
     morning, evening = upcoming_sessions(chat.services.config, chat.clock.now(), 2)
     assert cancels.of(morning) is None and cancels.of(evening).reason == "no host available"
     assert "already cancelled" in await chat.text(ORGANISER, "!cancel 2026-11-26 17:00")
     assert "is not cancelled" in await chat.text(ORGANISER, "!uncancel 2026-11-26 08:00")
-    assert "Restored session 2026-11-26 17:00 UTC" in await chat.text(ORGANISER, "!uncancel 2026-11-26 17:00")
+    assert "Restored the session of Thursday 26 November, 17:00 UTC" in await chat.text(
+        ORGANISER, "!uncancel 2026-11-26 17:00"
+    )
     assert list(await load_cancellations(chat.store)) == []
 
 
@@ -86,9 +88,13 @@ async def test_cancel_and_uncancel_take_today_and_exactly_a_year_ahead(make_chat
     config = make_config(conference={"slots": ["Monday 18:00", "Tuesday 18:00"]})
     chat = await make_chat(config)  # Monday 23 November 2026, 12:00
     assert "Cancelled the whole day 2026-11-23" in await chat.text(ORGANISER, "!cancel 2026-11-23")
-    assert "Cancelled session 2027-11-23 18:00" in await chat.text(ORGANISER, "!cancel 2027-11-23 18:00")
+    assert "Cancelled the session of Tuesday 23 November 2027, 18:00" in await chat.text(
+        ORGANISER, "!cancel 2027-11-23 18:00"
+    )
     assert "2027-11-24 is too far ahead" in await chat.text(ORGANISER, "!cancel 2027-11-24")
-    assert "Restored session 2027-11-23 18:00" in await chat.text(ORGANISER, "!uncancel 2027-11-23 18:00")
+    assert "Restored the session of Tuesday 23 November 2027, 18:00" in await chat.text(
+        ORGANISER, "!uncancel 2027-11-23 18:00"
+    )
     assert "Restored the whole day 2026-11-23" in await chat.text(ORGANISER, "!uncancel 2026-11-23")
 
 
@@ -97,11 +103,12 @@ async def test_cancel_of_today_when_its_sessions_are_over(chat):
     await hold(chat, "2026-11-26 17:00", [HOST, ALICE])
     text = await chat.text(ORGANISER, "!cancel 2026-11-26")
     assert text == (
-        "Nothing is left to cancel on 2026-11-26: session 2026-11-26 08:00 UTC: no host started it in time; "
-        "session 2026-11-26 17:00 UTC: it has taken place."
+        "Nothing is left to cancel on 2026-11-26: the session of Thursday 26 November, 08:00 UTC: no "
+        "host started it in time; "
+        "the session of Thursday 26 November, 17:00 UTC: it has taken place."
     ), text
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00")
-    assert text == "Session 2026-11-26 17:00 UTC is over: it has taken place.", text
+    assert text == "The session of Thursday 26 November, 17:00 UTC is over: it has taken place.", text
     assert list(await load_cancellations(chat.store)) == []
 
 
@@ -142,9 +149,9 @@ async def test_uncancel_a_day_restores_its_sessions_cancelled_one_by_one_too(mak
     await _told(chat, other, "2026-12-10 08:00", "2026-12-10 17:00")
     replies = await chat.say(ORGANISER, "!uncancel 2026-12-10")
     assert (
-        "Restored the whole day 2026-12-10: the sessions 2026-12-10 08:00 UTC and 2026-12-10 17:00 UTC take place"
-        in replies[0].text
-    )
+        "Restored the whole day 2026-12-10: the sessions of Thursday 10 December, 08:00 UTC and "
+        "Thursday 10 December, 17:00 UTC take place"
+    ) in replies[0].text
     assert "stays cancelled" not in replies[0].text
     assert list(await load_cancellations(chat.store)) == []
     assert [r.room_id for r in replies] == [None, other]
@@ -163,8 +170,11 @@ async def test_uncancel_one_session_of_a_cancelled_day_keeps_the_other_cancelled
     await _told(chat, other, "2026-12-10 08:00", "2026-12-10 17:00")
     replies = await chat.say(ORGANISER, "!uncancel 2026-12-10 17:00")
     text = replies[0].text
-    assert "Restored session 2026-12-10 17:00 UTC: it takes place" in text, text
-    assert "Session 2026-12-10 08:00 UTC stays cancelled; restore it with !uncancel 2026-12-10 08:00 UTC." in text
+    assert "Restored the session of Thursday 10 December, 17:00 UTC: it takes place" in text, text
+    assert (
+        "The session of Thursday 10 December, 08:00 UTC stays cancelled; restore it with !uncancel "
+        "2026-12-10 08:00 UTC."
+    ) in text
     cancels = await load_cancellations(chat.store)
     assert [(c.target, c.reason, c.cancelled_by) for c in cancels] == [("2026-12-10 08:00", "holidays", ORGANISER)]
     assert [r.room_id for r in replies] == [None, other]
@@ -173,14 +183,14 @@ async def test_uncancel_one_session_of_a_cancelled_day_keeps_the_other_cancelled
     sent = await chat.store.fetchall("SELECT session FROM announcements")
     assert [r[0] for r in sent] == ["2026-12-10 08:00"], "the rooms are not told of the 08:00 cancellation again"
     text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
-    assert "Restored the whole day 2026-12-10: the session 2026-12-10 08:00 UTC takes place" in text, text
+    assert "Restored the whole day 2026-12-10: the session of Thursday 10 December, 08:00 UTC takes place" in text, text
     assert list(await load_cancellations(chat.store)) == []
 
 
 async def test_uncancel_a_day_when_a_session_only_was_cancelled(chat):
     await chat.say(ORGANISER, "!cancel 2026-12-10 08:00 dentist")
     text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
-    assert "the session 2026-12-10 08:00 UTC takes place" in text, text
+    assert "the session of Thursday 10 December, 08:00 UTC takes place" in text, text
     assert "17:00" not in text, "the evening session was not cancelled"
     assert list(await load_cancellations(chat.store)) == []
     assert "the whole day 2026-12-10 is not cancelled" in (await chat.text(ORGANISER, "!uncancel 2026-12-10")).lower()
@@ -190,12 +200,12 @@ async def test_uncancel_a_day_whose_morning_is_over_restores_the_evening_only(ch
     await chat.say(ORGANISER, "!cancel 2026-12-10 holidays")
     chat.clock.set(dt.datetime(2026, 12, 10, 12, 0, tzinfo=dt.UTC))
     text = await chat.text(ORGANISER, "!uncancel 2026-12-10")
-    assert "Restored 2026-12-10: the session 2026-12-10 17:00 UTC takes place" in text, text
-    assert "Session 2026-12-10 08:00 UTC stays cancelled: it is over." in text
+    assert "Restored 2026-12-10: the session of Thursday 10 December, 17:00 UTC takes place" in text, text
+    assert "The session of Thursday 10 December, 08:00 UTC stays cancelled: it is over." in text
     assert "whole day" not in text and "sessions" not in text
     assert [c.target for c in await load_cancellations(chat.store)] == ["2026-12-10 08:00"]
     text = await chat.text(ORGANISER, "!uncancel 2026-12-10 08:00")
-    assert "Session 2026-12-10 08:00 UTC is in the past; it stays cancelled." in text, text
+    assert "The session of Thursday 10 December, 08:00 UTC is in the past; it stays cancelled." in text, text
     assert [c.target for c in await load_cancellations(chat.store)] == ["2026-12-10 08:00"]
 
 
@@ -224,7 +234,9 @@ async def test_an_organiser_calls_off_a_session_nobody_came_to_host(make_chat, m
     replies = await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 nobody can host today")
     assert [(r.room_id, r.thread_root) for r in replies] == [(None, "$zero-here"), (other, "$zero-there")]
     for reply in replies:
-        assert "Session 2026-11-26 08:00 UTC is called off: nobody can host today." in reply.text, reply.text
+        assert "Session of Thursday 26 November, 08:00 UTC is called off: nobody can host today." in reply.text, (
+            reply.text
+        )
         assert "Checked in: Alice, Bob. Thank you for coming!" in reply.text, reply.text
         assert not reply.mentions, "names as text, no ping"
     assert "is over" not in replies[0].text
@@ -234,7 +246,7 @@ async def test_an_organiser_calls_off_a_session_nobody_came_to_host(make_chat, m
     text = await chat.text(BOB, "!here")
     assert "No session is running" in text, "nobody checks in to a session called off"
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 08:00")
-    assert "Session 2026-11-26 08:00 UTC is already called off: nobody can host today." in text, text
+    assert "The session of Thursday 26 November, 08:00 UTC is already called off: nobody can host today." in text, text
 
 
 async def test_calling_off_a_session_nobody_checked_in_to_names_its_volunteer(chat):
@@ -242,7 +254,7 @@ async def test_calling_off_a_session_nobody_checked_in_to_names_its_volunteer(ch
     await chat.say(ALICE, "!host 2026-11-26 08:00")
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 20, tzinfo=dt.UTC))
     (reply,) = await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
-    assert reply.text.startswith("❌ Session 2026-11-26 08:00 UTC is called off."), reply.text
+    assert reply.text.startswith("❌ Session of Thursday 26 November, 08:00 UTC is called off."), reply.text
     assert "Alice had volunteered to host it." in reply.text and "Checked in" not in reply.text, reply.text
     assert not reply.mentions
 
@@ -253,8 +265,10 @@ async def test_a_whole_day_cancelled_while_its_morning_waits_calls_the_morning_o
     await chat.say(ALICE, "!here")
     replies = await chat.say(ORGANISER, "!cancel 2026-11-26 snow")
     assert "Cancelled the whole day 2026-11-26: snow." in replies[0].text, replies[0].text
-    assert "Called off: session 2026-11-26 08:00 UTC, waiting for its host" in replies[0].text, replies[0].text
-    assert "Cancelled: session 2026-11-26 17:00 UTC" in replies[0].text, replies[0].text
+    assert "Called off: the session of Thursday 26 November, 08:00 UTC, waiting for its host" in replies[0].text, (
+        replies[0].text
+    )
+    assert "Cancelled: the session of Thursday 26 November, 17:00 UTC" in replies[0].text, replies[0].text
     assert replies[1].thread_root == "$zero" and "is called off: snow." in replies[1].text, replies[1].text
     line = await Timeline.load(chat.store, chat.services.config, chat.clock.now())
     assert line.phase(line.view_of_key(MORNING).session) is Phase.CALLED_OFF
@@ -266,7 +280,7 @@ async def test_a_session_whose_time_to_start_has_passed_is_over_whoever_came(cha
     await chat.say(ALICE, "!here")
     chat.clock.set(dt.datetime(2026, 11, 26, 10, 30, tzinfo=dt.UTC))
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 08:00")
-    assert text == "Session 2026-11-26 08:00 UTC is over: no host started it in time.", text
+    assert text == "The session of Thursday 26 November, 08:00 UTC is over: no host started it in time.", text
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 late")
     assert "Cancelled the whole day 2026-11-26: late." in text and "08:00" not in text.split("\n", 1)[1], text
     view = (await Timeline.load(chat.store, chat.services.config, chat.clock.now())).view_of_key(MORNING)
@@ -279,7 +293,7 @@ async def test_a_session_whose_time_to_start_has_passed_is_over_whoever_came(cha
 async def test_cancel_again_with_a_reason_replaces_the_old_one(chat):
     await chat.say(ORGANISER, "!cancel 2026-11-26 17:00 no host")
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00 the BBB server is down")
-    assert "Session 2026-11-26 17:00 UTC was already cancelled" in text, text
+    assert "The session of Thursday 26 November, 17:00 UTC was already cancelled" in text, text
     assert "the reason is now: the BBB server is down. It replaces: no host." in text, text
     assert "The rooms' cancellation notice, on Wednesday 25 November 2026, 17:00 UTC, gives it." in text, text
     cancels = await load_cancellations(chat.store)
@@ -290,7 +304,7 @@ async def test_cancel_again_with_a_reason_replaces_the_old_one(chat):
     ).plain
     assert "is cancelled: the BBB server is down." in notice, "the notice not sent yet carries the new reason"
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00")
-    assert "Session 2026-11-26 17:00 UTC is already cancelled: the BBB server is down." in text, text
+    assert "The session of Thursday 26 November, 17:00 UTC is already cancelled: the BBB server is down." in text, text
     assert "To give another reason: !cancel 2026-11-26 17:00 UTC REASON" in text, text
 
 
@@ -327,19 +341,19 @@ async def test_cancel_says_who_had_volunteered(chat):
 async def test_cancel_and_uncancel_take_a_time_in_the_askers_zone(chat):
     await chat.say(ORGANISER, "!tz Asia/Kolkata")
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 13:30 dentist")
-    assert "Cancelled session 2026-11-26 08:00 UTC (13:30 in Kolkata): dentist." in text, text
+    assert "Cancelled the session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata): dentist." in text, text
     assert "Undo with !uncancel 2026-11-26 08:00 UTC." in text, text
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00 UTC snow")
-    assert "Cancelled session 2026-11-26 17:00 UTC (22:30 in Kolkata): snow." in text, text
+    assert "Cancelled the session of Thursday 26 November, 17:00 UTC (22:30 in Kolkata): snow." in text, text
     text = await chat.text(ORGANISER, "!cancel 2026-12-03 08:00")
     assert text.startswith(
         "!cancel: There is no session at 08:00 (Kolkata time) on 2026-12-03; "
         "that day has 13:30 and 22:30 there (08:00 and 17:00 UTC)."
     ), text
     text = await chat.text(ORGANISER, "!uncancel 2026-11-26 13:30")
-    assert "Restored session 2026-11-26 08:00 UTC (13:30 in Kolkata)" in text, text
+    assert "Restored the session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata)" in text, text
     text = await chat.text(ORGANISER, "!uncancel 2026-11-26 17:00 UTC")
-    assert "Restored session 2026-11-26 17:00 UTC (22:30 in Kolkata)" in text, text
+    assert "Restored the session of Thursday 26 November, 17:00 UTC (22:30 in Kolkata)" in text, text
     assert list(await load_cancellations(chat.store)) == []
 
 
@@ -347,7 +361,10 @@ async def test_a_whole_day_is_the_conference_day_named_in_the_askers_zone(chat):
     await chat.say(ORGANISER, "!tz Asia/Kolkata")
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 holidays")
     assert "Cancelled the whole day 2026-11-26: holidays." in text, text
-    assert "2026-11-26 08:00 UTC (13:30 in Kolkata) and 2026-11-26 17:00 UTC (22:30 in Kolkata)" in text, text
+    assert (
+        "Thursday 26 November, 08:00 UTC (13:30 in Kolkata) and Thursday 26 November, 17:00 UTC (22:30 in Kolkata)"
+        in text
+    ), text
 
 
 # --- volunteering for a cancelled session ----------------------------------------------------
@@ -357,9 +374,9 @@ async def test_host_and_unhost_on_a_cancelled_session_say_it_is_cancelled(chat):
     await chat.say(ALICE, "!host 2026-11-26 17:00")
     await chat.say(ORGANISER, "!cancel 2026-11-26 17:00 snow")
     text = await chat.text(BOB, "!host 2026-11-26 17:00")
-    assert "2026-11-26 17:00 UTC is cancelled (snow), so it needs no host." in text, text
+    assert "Thursday 26 November, 17:00 UTC is cancelled (snow), so it needs no host." in text, text
     text = await chat.text(ALICE, "!unhost 2026-11-26 17:00")
-    assert "You no longer offer to host session 2026-11-26 17:00" in text, text
+    assert "You no longer offer to host the session of Thursday 26 November, 17:00" in text, text
     assert "It is cancelled, so it needs no host." in text, text
     assert "volunteered" not in text and "to offer" not in text, text
 
@@ -370,7 +387,7 @@ async def test_a_session_called_off_takes_a_new_reason_told_in_its_thread(chat):
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 nobody can host")
     (reply,) = await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 the host is ill")
     assert reply.thread_root == "$zero"
-    assert "Session 2026-11-26 08:00 UTC is called off: the host is ill." in reply.text, reply.text
+    assert "Session of Thursday 26 November, 08:00 UTC is called off: the host is ill." in reply.text, reply.text
     assert "It replaces: nobody can host." in reply.text, reply.text
 
 
@@ -385,7 +402,9 @@ async def test_a_session_called_off_by_mistake_waits_for_its_host_again(chat):
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 10, tzinfo=dt.UTC))
     (reply,) = await chat.say(ORGANISER, "!uncancel 2026-11-26 08:00")
     assert reply.thread_root == "$zero"
-    assert "Restored session 2026-11-26 08:00 UTC: it waits for its host again" in reply.text, reply.text
+    assert "Restored the session of Thursday 26 November, 08:00 UTC: it waits for its host again" in reply.text, (
+        reply.text
+    )
     line = await Timeline.load(chat.store, chat.services.config, chat.clock.now())
     assert line.view_of_key(MORNING).phase is Phase.WAITING
     assert "has started" in await chat.text(HOST, "!start")
@@ -394,3 +413,13 @@ async def test_a_session_called_off_by_mistake_waits_for_its_host_again(chat):
     await chat.say(HOST, "!end")
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 08:00")
     assert "is over: it has taken place" in text, text
+
+
+async def test_a_refusal_shows_what_to_type_as_a_command_to_copy(chat):
+    await chat.say(ORGANISER, "!cancel 2026-12-10 08:00 snow")
+    reply = (await chat.say(ORGANISER, "!cancel 2026-12-10 08:00"))[0]
+    assert reply.text == (
+        "The session of Thursday 10 December, 08:00 UTC is already cancelled: snow. "
+        "To give another reason: !cancel 2026-12-10 08:00 UTC REASON"
+    )
+    assert "<code>!cancel 2026-12-10 08:00 UTC REASON</code>" in reply.html, reply.html

@@ -13,7 +13,16 @@ from bot.core.config_checks import parse_timezone
 from bot.core.model import IncomingMessage
 from bot.features.schedule.repository import load_cancellations
 from bot.features.schedule.weekly_sessions import PLANNING_AHEAD, DateRange, planning_range, session_from_key
-from commands.dates import TypedTime, no_session_at, session_at_typed, session_name, sessions_on_day_in
+from commands.dates import (
+    TypedTime,
+    key_name,
+    no_session_at,
+    session_at_typed,
+    session_name,
+    sessions_on_day_in,
+    typed_as,
+    typed_utc,
+)
 from tests.conftest import ALICE, ORGANISER, ROOM
 
 # --- a time typed the way people type it ------------------------------------------------
@@ -32,7 +41,7 @@ from tests.conftest import ALICE, ORGANISER, ROOM
 )
 async def test_cancel_takes_more_spellings_of_a_slot(chat, typed, meant):
     text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {typed} team away")
-    assert f"Cancelled session 2026-12-10 {meant} UTC: team away." in text, text
+    assert f"Cancelled the session of Thursday 10 December, {meant} UTC: team away." in text, text
 
 
 @pytest.mark.parametrize(
@@ -97,8 +106,12 @@ async def test_uncancel_with_a_time_as_people_type_it(chat):
     text = await chat.text(ORGANISER, "!uncancel 2026-12-10 soon")
     assert "TIME: 'soon' is not a time: write it like 8am, 5.30pm, 17:00 or 17:00 UTC" in text, text
     assert sorted(c.target for c in await load_cancellations(chat.store)) == ["2026-12-10", "2026-12-17 17:00"]
-    assert "Restored session 2026-12-17 17:00 UTC" in await chat.text(ORGANISER, "!uncancel 2026-12-17 17.00")
-    assert "Restored session 2026-12-10 17:00 UTC" in await chat.text(ORGANISER, "!uncancel 2026-12-10 5 pm")
+    assert "Restored the session of Thursday 17 December, 17:00 UTC" in await chat.text(
+        ORGANISER, "!uncancel 2026-12-17 17.00"
+    )
+    assert "Restored the session of Thursday 10 December, 17:00 UTC" in await chat.text(
+        ORGANISER, "!uncancel 2026-12-10 5 pm"
+    )
 
 
 async def test_host_with_a_time_as_people_type_it(chat):
@@ -113,7 +126,9 @@ async def test_host_with_a_time_as_people_type_it(chat):
     assert "no session at 09:00 UTC on 2026-12-10" in text and "08:00 and 17:00" in text, text
     for key in ("2026-12-10 08:00", "2026-12-10 17:00", "2026-11-26 08:00", "2026-11-26 17:00"):
         assert await repository.volunteers_of(chat.store, key) == [], key
-    assert "volunteered to host session 2026-12-10 17:00" in await chat.text(ALICE, "!host 2026-12-10 17:00:00")
+    assert "volunteered to host the session of Thursday 10 December, 17:00" in await chat.text(
+        ALICE, "!host 2026-12-10 17:00:00"
+    )
 
 
 # --- dates from year 1 to 9999 in any zone ------------------------------------------------
@@ -245,14 +260,43 @@ async def test_no_date_from_year_1_to_9999_in_any_zone_makes_a_date_command_fail
 # --- a session's time in the asker's zone -------------------------------------------------
 
 
-def test_a_session_is_named_in_utc_and_in_the_askers_own_time(make_config):
+def test_a_session_is_named_for_people_in_utc_and_in_the_askers_own_time(make_config):
     config = make_config()
     morning = session_from_key(config, "2026-12-10 08:00")
     evening = session_from_key(config, "2026-12-10 17:00")
-    assert session_name(morning, None) == "2026-12-10 08:00 UTC"
-    assert session_name(morning, "UTC") == "2026-12-10 08:00 UTC"
-    assert session_name(morning, "Asia/Kolkata") == "2026-12-10 08:00 UTC (13:30 in Kolkata)"
-    assert session_name(evening, "Pacific/Auckland") == "2026-12-10 17:00 UTC (Fri 11 Dec 06:00 in Auckland)"
+    now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
+    assert session_name(morning, None, now) == "Thursday 10 December, 08:00 UTC"
+    assert session_name(morning, "UTC", now) == "Thursday 10 December, 08:00 UTC"
+    assert session_name(morning, "Asia/Kolkata", now) == "Thursday 10 December, 08:00 UTC (13:30 in Kolkata)"
+    assert (
+        session_name(evening, "Pacific/Auckland", now)
+        == "Thursday 10 December, 17:00 UTC (Fri 11 Dec 06:00 in Auckland)"
+    )
+
+
+def test_a_session_is_named_with_its_year_when_it_is_not_this_years(make_config):
+    config = make_config()
+    january = session_from_key(config, "2027-01-07 08:00")
+    december = session_from_key(config, "2026-12-10 08:00")
+    assert session_name(january, None, dt.datetime(2026, 12, 7, tzinfo=dt.UTC)) == "Thursday 7 January 2027, 08:00 UTC"
+    assert (
+        session_name(december, None, dt.datetime(2027, 1, 4, tzinfo=dt.UTC)) == "Thursday 10 December 2026, 08:00 UTC"
+    )
+    # Not knowing when it is read, the name says the year.
+    assert session_name(december, "Asia/Kolkata") == "Thursday 10 December 2026, 08:00 UTC (13:30 in Kolkata)"
+    assert key_name(config, "2026-12-10 08:00") == "Thursday 10 December 2026, 08:00 UTC"
+    assert key_name(config, "2026-12-10 08:00", dt.datetime(2026, 12, 1, tzinfo=dt.UTC)) == (
+        "Thursday 10 December, 08:00 UTC"
+    )
+    assert key_name(config, "before the bot") == "before the bot"
+
+
+def test_a_session_is_typed_back_in_the_askers_zone_or_in_utc_for_everyone(make_config):
+    config = make_config()
+    morning = session_from_key(config, "2026-12-10 08:00")
+    assert typed_as(morning.starts_at, None) == "2026-12-10 08:00"
+    assert typed_as(morning.starts_at, "Asia/Kolkata") == "2026-12-10 13:30"
+    assert typed_utc(morning) == "2026-12-10 08:00 UTC"
 
 
 def test_a_time_typed_in_the_askers_zone_or_in_utc_finds_its_session(make_config):
@@ -295,23 +339,32 @@ def test_a_time_typed_in_the_askers_zone_or_in_utc_finds_its_session(make_config
 async def test_cancel_host_and_unhost_take_a_time_as_people_write_it(chat, typed, key):
     from bot.features.sessions import repository
 
+    name = f"the session of Thursday 10 December, {key[-5:]} UTC"
     text = await chat.text(ORGANISER, f"!cancel 2026-12-10 {typed} team away")
-    assert f"Cancelled session {key} UTC: team away." in text, text
-    assert f"Restored session {key} UTC" in await chat.text(ORGANISER, f"!uncancel 2026-12-10 {typed}")
+    assert f"Cancelled {name}: team away." in text, text
+    assert f"Restored {name}" in await chat.text(ORGANISER, f"!uncancel 2026-12-10 {typed}")
     text = await chat.text(ALICE, f"!host 2026-12-10 {typed}")
-    assert f"You volunteered to host session {key} UTC" in text, text
+    assert f"You volunteered to host {name}" in text, text
     assert await repository.volunteers_of(chat.store, key) == [ALICE]
     text = await chat.text(ALICE, f"!unhost 2026-12-10 {typed}")
-    assert f"You no longer offer to host session {key} UTC" in text, text
+    assert f"You no longer offer to host {name}" in text, text
 
 
 async def test_an_hour_alone_is_that_hour_but_before_words_it_is_the_reason(chat):
     from bot.features.sessions import repository
 
-    assert "Cancelled session 2026-12-10 08:00 UTC." in await chat.text(ORGANISER, "!cancel 2026-12-10 8")
-    assert "Cancelled session 2026-12-17 17:00 UTC." in await chat.text(ORGANISER, "!cancel 2026-12-17 17 UTC")
-    assert "Restored session 2026-12-10 08:00 UTC" in await chat.text(ORGANISER, "!uncancel 2026-12-10 8")
-    assert "You volunteered to host session 2026-12-10 08:00 UTC" in await chat.text(ALICE, "!host 2026-12-10 8")
+    assert "Cancelled the session of Thursday 10 December, 08:00 UTC." in await chat.text(
+        ORGANISER, "!cancel 2026-12-10 8"
+    )
+    assert "Cancelled the session of Thursday 17 December, 17:00 UTC." in await chat.text(
+        ORGANISER, "!cancel 2026-12-17 17 UTC"
+    )
+    assert "Restored the session of Thursday 10 December, 08:00 UTC" in await chat.text(
+        ORGANISER, "!uncancel 2026-12-10 8"
+    )
+    assert "You volunteered to host the session of Thursday 10 December, 08:00 UTC" in await chat.text(
+        ALICE, "!host 2026-12-10 8"
+    )
     assert await repository.volunteers_of(chat.store, "2026-12-10 08:00") == [ALICE]
     text = await chat.text(ORGANISER, "!cancel 2026-12-24 2 hosts sick")
     assert "Cancelled the whole day 2026-12-24: 2 hosts sick." in text, text
@@ -331,13 +384,15 @@ async def test_a_sessions_hour_before_words_is_asked_about_not_guessed(chat, com
 async def test_in_kolkata_a_time_is_theirs_unless_it_says_utc(chat):
     await chat.text(ORGANISER, "!tz Asia/Kolkata")
     text = await chat.text(ORGANISER, "!cancel 2026-12-10 1:30pm strike")
-    assert "Cancelled session 2026-12-10 08:00 UTC (13:30 in Kolkata): strike." in text, text
+    assert "Cancelled the session of Thursday 10 December, 08:00 UTC (13:30 in Kolkata): strike." in text, text
     text = await chat.text(ORGANISER, "!cancel 2026-12-10 17:00 UTC strike")
-    assert "Cancelled session 2026-12-10 17:00 UTC (22:30 in Kolkata): strike." in text, text
-    assert "Restored session 2026-12-10 17:00 UTC" in await chat.text(ORGANISER, "!uncancel 2026-12-10 10.30 pm")
+    assert "Cancelled the session of Thursday 10 December, 17:00 UTC (22:30 in Kolkata): strike." in text, text
+    assert "Restored the session of Thursday 10 December, 17:00 UTC" in await chat.text(
+        ORGANISER, "!uncancel 2026-12-10 10.30 pm"
+    )
     await chat.text(ALICE, "!tz Asia/Kolkata")
     text = await chat.text(ALICE, "!host 2026-12-10 10:30pm")
-    assert "You volunteered to host session 2026-12-10 17:00 UTC (22:30 in Kolkata)" in text, text
+    assert "You volunteered to host the session of Thursday 10 December, 17:00 UTC (22:30 in Kolkata)" in text, text
     text = await chat.text(ALICE, "!host 2026-12-10 8")
     assert "There is no session at 08:00 (Kolkata time) on 2026-12-10; that day has 13:30 and 22:30" in text, text
 
@@ -347,12 +402,14 @@ async def test_in_sao_paulo_a_time_is_theirs_unless_it_says_utc(chat):
 
     await chat.text(ALICE, "!tz America/Sao_Paulo")
     text = await chat.text(ALICE, "!host 2026-12-10 2pm")
-    assert "You volunteered to host session 2026-12-10 17:00 UTC (14:00 in São Paulo)" in text, text
+    assert "You volunteered to host the session of Thursday 10 December, 17:00 UTC (14:00 in São Paulo)" in text, text
     text = await chat.text(ALICE, "!host 2026-12-10 8am UTC")
-    assert "You volunteered to host session 2026-12-10 08:00 UTC (05:00 in São Paulo)" in text, text
+    assert "You volunteered to host the session of Thursday 10 December, 08:00 UTC (05:00 in São Paulo)" in text, text
     assert await repository.volunteers_of(chat.store, "2026-12-10 08:00") == [ALICE]
     text = await chat.text(ALICE, "!unhost 2026-12-10 05h00")
-    assert "You no longer offer to host session 2026-12-10 08:00 UTC (05:00 in São Paulo)" in text, text
+    assert "You no longer offer to host the session of Thursday 10 December, 08:00 UTC (05:00 in São Paulo)" in text, (
+        text
+    )
 
 
 @pytest.mark.parametrize(

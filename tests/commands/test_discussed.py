@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.clock import iso
-from tests.commands.helpers import SESSION, note_of, start_session, suggest, votes_shown
+from tests.commands.helpers import SESSION, SESSION_NAME, note_of, start_session, suggest, votes_shown
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS, history_number
 
 # --- one topic ---------------------------------------------------------------------------------
@@ -18,7 +18,7 @@ async def test_discussed_is_for_hosts_during_a_running_session(chat):
     assert "No session is running" in await chat.text(HOST, f"!discussed {a}")
     await start_session(chat)
     text = await chat.text(HOST, f"!discussed {a} we agreed to  <share> notes")
-    assert f"discussed in session {SESSION}" in text and "we agreed to <share> notes" in text
+    assert f"discussed in session {SESSION_NAME}" in text and "we agreed to <share> notes" in text
     assert "No open topics" in await chat.text(ALICE, "!topics")
     row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
     assert tuple(row) == ("discussed", SESSION, "we agreed to <share> notes", iso(chat.clock.now()))
@@ -65,7 +65,7 @@ async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
     await chat.say(HOST, f"!discussed {a} keep them warm")
     chat.clock.advance(minutes=5)
     text = await chat.text(HOST, f"!discussed {a} keep them cool")
-    assert text == f"Replaced the note on #{a} “apples” (session {SESSION} UTC). Note: keep them cool"
+    assert text == f"Replaced the note on #{a} “apples” (session {SESSION_NAME}). Note: keep them cool"
     assert await note_of(chat, a) == "keep them cool"
     history = await chat.text(ALICE, "!history 1")
     assert "keep them cool" in history and "warm" not in history
@@ -75,13 +75,13 @@ async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
 
     # Repeating the command to be sure keeps the note; `-` removes it.
     text = await chat.text(HOST, f"!discussed {a}")
-    assert f"already marked discussed in session {SESSION}" in text and "keep them cool" in text
+    assert f"already marked discussed in session {SESSION_NAME}" in text and "keep them cool" in text
     assert await note_of(chat, a) == "keep them cool"
     text = await chat.text(HOST, f"!discussed {a} -")
-    assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION} UTC)")
+    assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION_NAME})")
     assert await note_of(chat, a) is None
     text = await chat.text(HOST, f"!discussed {a}")
-    assert f"already marked discussed in session {SESSION}" in text and "!undiscussed" in text
+    assert f"already marked discussed in session {SESSION_NAME}" in text and "!undiscussed" in text
     assert "Added a note to" in await chat.text(HOST, f"!discussed {a} after all")
     assert await note_of(chat, a) == "after all"
 
@@ -94,7 +94,7 @@ async def test_discussed_in_an_earlier_session_stays_as_it_was(chat):
     chat.clock.advance(hours=9)
     await start_session(chat, "2026-11-26 17:00")
     text = await chat.text(HOST, f"!discussed {a} second time")
-    assert f"already discussed (session {SESSION} UTC)" in text
+    assert f"already discussed (session {SESSION_NAME})" in text
     assert "is not marked discussed in the running session" in await chat.text(HOST, f"!undiscussed {a}")
     assert await note_of(chat, a) == "first time"
 
@@ -148,7 +148,7 @@ async def test_a_volunteer_for_another_session_cannot_mark_topics_of_the_running
     assert "Marked" in await chat.text(BOB, f"!discussed {a}")
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 40, tzinfo=dt.UTC))  # the 09:00 window is open
     refused = await chat.text(mallory, f"!discussed {b} sneaky")
-    assert "Marked" not in refused and "2026-11-26 08:00" in refused
+    assert "Marked" not in refused and "Thursday 26 November, 08:00 UTC" in refused
     assert "Returned" not in await chat.text(mallory, f"!undiscussed {a}")
     statuses = dict(await chat.store.fetchall("SELECT id, status FROM topics WHERE id IN (?, ?)", (a, b)))
     assert statuses == {a: "discussed", b: "open"}
@@ -171,7 +171,7 @@ async def test_discussed_several_topics_as_people_list_them(make_chat, make_conf
     for (first, second), (typed, note) in zip(pairs, typings, strict=True):
         a, b = await suggest(chat, first), await suggest(chat, second)
         text = await chat.text(HOST, f"!discussed {typed.format(a, b)}")
-        assert text.startswith(f"Marked #{a} “{first}” and #{b} “{second}” discussed in session {SESSION}"), text
+        assert text.startswith(f"Marked #{a} “{first}” and #{b} “{second}” discussed in session {SESSION_NAME}"), text
         assert await note_of(chat, a) == await note_of(chat, b) == note
         assert (f"Note: {note}" in text) if note else "Note" not in text
     assert "No open topics" in await chat.text(ALICE, "!topics")
@@ -182,7 +182,7 @@ async def test_discussed_merged_into_one_marks_all_with_the_note(chat):
     await start_session(chat)
     text = await chat.text(HOST, f"!discussed {a} & {b} and {c} merged into one")
     assert text == (
-        f"Marked #{a} “apples”, #{b} “bicycles” and #{c} “chickens” discussed in session {SESSION} UTC. "
+        f"Marked #{a} “apples”, #{b} “bicycles” and #{c} “chickens” discussed in session {SESSION_NAME}. "
         "Note: merged into one\n"
         f"💬 alice: your topics #{a}, #{b} and #{c} were discussed."
     )
@@ -198,7 +198,7 @@ async def test_discussed_list_says_which_were_marked_and_why_each_other_was_not(
     imported = await history_number(chat, SEED_TOPICS[0])
     [reply] = await chat.say(HOST, f"!discussed {a}, {b}, 99, {c}, {imported}, {d} done")
     assert reply.text.splitlines() == [
-        f"Marked #{a} “apples” and #{b} “bicycles” discussed in session {SESSION} UTC.",
+        f"Marked #{a} “apples” and #{b} “bicycles” discussed in session {SESSION_NAME}.",
         f"Added a note to #{d} “dolphins”.",
         "Note: done",
         "Not marked #99: there is no such topic (see !topics).",

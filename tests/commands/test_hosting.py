@@ -11,9 +11,7 @@ from bot.features.sessions import repository
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
 NEXT_WEEK = "2026-12-03 08:00"
-OFFER = (
-    "You volunteered to host session 2026-12-03 08:00 UTC, which can be started from 07:30 UTC on Thursday 3 December"
-)
+OFFER = "You volunteered to host the session of Thursday 3 December, 08:00 UTC, which can be started from 07:30 UTC"
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -32,7 +30,9 @@ async def status_of(chat, topic: int) -> str:
 
 
 async def volunteer_next_week(chat) -> None:
-    assert "You volunteered to host session 2026-12-03 08:00" in await chat.text(ALICE, f"!host {NEXT_WEEK}")
+    assert "You volunteered to host the session of Thursday 3 December, 08:00" in await chat.text(
+        ALICE, f"!host {NEXT_WEEK}"
+    )
 
 
 async def test_end_from_a_volunteer_of_a_later_session_while_one_runs(chat):
@@ -45,7 +45,8 @@ async def test_end_from_a_volunteer_of_a_later_session_while_one_runs(chat):
     assert "for hosts only" not in text, text
     assert text == (
         f"{OFFER} (in 6 days 23 hours).\n"
-        "Session 2026-11-26 08:00 UTC is running; only Bob (who started it), a host or an organiser can end it."
+        "The session of Thursday 26 November, 08:00 UTC is running; only Bob (who started it), a host or an organiser "
+        "can end it."
     ), text
     assert await repository.running_session(chat.store) == "2026-11-26 08:00", "still running"
 
@@ -66,7 +67,7 @@ async def test_marking_topics_from_a_volunteer_of_a_later_session_while_one_runs
         text = await chat.text(ALICE, command)
         assert text == (
             f"{OFFER} (in 6 days 23 hours).\n"
-            "Session 2026-11-26 08:00 UTC is running; "
+            "The session of Thursday 26 November, 08:00 UTC is running; "
             "only @host:example.org (who started it), a host or an organiser can mark its topics."
         ), (command, text)
     assert await status_of(chat, topic) == "open"
@@ -91,11 +92,11 @@ async def test_marking_topics_from_a_volunteer_of_a_later_session_with_none_runn
 
 async def test_a_volunteer_whose_session_is_cancelled_is_told_so(chat):
     await volunteer_next_week(chat)
-    assert "Cancelled session" in await chat.text(ORGANISER, f"!cancel {NEXT_WEEK}")
+    assert "Cancelled the session of" in await chat.text(ORGANISER, f"!cancel {NEXT_WEEK}")
     chat.clock.set(at(26, 12, 0))
     text = await chat.text(ALICE, "!end")
     assert text == (
-        "You volunteered to host session 2026-12-03 08:00 UTC, but it is cancelled.\n"
+        "You volunteered to host the session of Thursday 3 December, 08:00 UTC, but it is cancelled.\n"
         "No session is running, so there is nothing to end."
     ), text
 
@@ -115,12 +116,14 @@ async def test_someone_who_volunteered_for_nothing_keeps_the_plain_refusal(chat)
 
 async def test_a_volunteer_of_a_later_session_in_another_zone_reads_it_in_theirs(chat):
     await chat.say(ALICE, "!tz Asia/Kolkata")
-    assert "volunteered to host session 2026-12-03 08:00 UTC" in await chat.text(ALICE, "!host 2026-12-03 13:30")
+    assert "volunteered to host the session of Thursday 3 December, 08:00 UTC" in await chat.text(
+        ALICE, "!host 2026-12-03 13:30"
+    )
     chat.clock.set(at(26, 12, 0))
     text = await chat.text(ALICE, "!end")
     assert text.startswith(
-        "You volunteered to host session 2026-12-03 08:00 UTC (13:30 in Kolkata), which can be started from "
-        "07:30 UTC (13:00 in Kolkata) on Thursday 3 December"
+        "You volunteered to host the session of Thursday 3 December, 08:00 UTC (13:30 in Kolkata), which can be "
+        "started from 07:30 UTC (13:00 in Kolkata) ("
     ), text
 
 
@@ -129,10 +132,12 @@ async def test_a_real_host_is_unaffected(chat):
     assert "volunteered" in await chat.text(HOST, f"!host {NEXT_WEEK}")
     topic = await suggest(chat, "Sharing the admin work")
     chat.clock.set(at(26, 12, 0))
-    assert (await chat.text(HOST, "!end")).startswith("No session is running. The next session is 2026-11-26 17:00")
+    assert (await chat.text(HOST, "!end")).startswith(
+        "No session is running. The next session is on Thursday 26 November, 17:00"
+    )
     assert (await chat.text(HOST, f"!discussed {topic}")).startswith("No session is running. Start one with !start")
     chat.clock.set(at(26, 16, 45))
     await chat.say(HOST, "!start")
     assert "Marked" in await chat.text(HOST, f"!discussed {topic}")
     assert "Returned" in await chat.text(HOST, f"!undiscussed {topic}")
-    assert "Session 2026-11-26 17:00 UTC ended" in await chat.text(HOST, "!end")
+    assert "Session of Thursday 26 November, 17:00 UTC ended" in await chat.text(HOST, "!end")

@@ -46,7 +46,7 @@ async def test_late_before_and_during_a_session(chat):
     replies = await chat.say(CAROL, "!late stuck on a train @room <i>sorry</i>")
     assert len(replies) == 1
     assert replies[0].text.startswith(
-        "🕐 Carol will join session 2026-11-26 08:00 UTC later: stuck on a train @room <i>sorry</i>"
+        "🕐 Carol will join the session of Thursday 26 November, 08:00 UTC later: stuck on a train @room <i>sorry</i>"
     )
     assert "goes into the session's thread when it opens" in replies[0].text
     assert "<i>" not in replies[0].html and replies[0].mentions == ()
@@ -54,7 +54,7 @@ async def test_late_before_and_during_a_session(chat):
     await start(chat)
     note, confirm = await chat.say(CAROL, "!late running 5 min late")
     assert note.thread_root == "$start" and note.text.startswith("🕐 Carol will join later: running 5 min late")
-    assert confirm.thread_root is None and "thread of session 2026-11-26 08:00 UTC" in confirm.text
+    assert confirm.thread_root is None and "thread of the session of Thursday 26 November, 08:00 UTC" in confirm.text
     assert "when it opens" not in note.text + confirm.text
     # asked inside the session thread, the note itself is the answer
     (only,) = await chat.say(CAROL, "!late", thread_root="$start")
@@ -109,7 +109,7 @@ async def test_who_said_they_would_be_late_and_then_checked_in_is_shown_only_as_
 async def test_late_while_waiting_for_the_host_goes_to_that_session_and_says_a_host_opens_its_thread(chat):
     chat.clock.set(at(26, 8, 20))
     text = await chat.text(CAROL, "!late")
-    assert "will join session 2026-11-26 08:00 UTC later" in text, text
+    assert "will join the session of Thursday 26 November, 08:00 UTC later" in text, text
     assert "waits for its host" in text and "when a host starts it" in text, text
 
 
@@ -120,7 +120,9 @@ async def test_late_while_a_session_runs_never_says_its_thread_will_open(chat):
     chat.clock.set(at(26, 8))
     await chat.say(HOST, "!start")  # no start message recorded in this room
     (reply,) = await chat.say(CAROL, "!late on a train")
-    assert reply.text.startswith("🕐 Carol will join session 2026-11-26 08:00 UTC later: on a train"), reply.text
+    assert reply.text.startswith(
+        "🕐 Carol will join the session of Thursday 26 November, 08:00 UTC later: on a train"
+    ), reply.text
     assert "when it opens" not in reply.text and "running" in reply.text, reply.text
     assert await notes(chat, MORNING) == [("Carol", "on a train")]
 
@@ -131,7 +133,7 @@ async def test_late_after_a_session_ended_goes_to_the_next_one(chat):
     chat.clock.set(at(26, 8, 50))
     await chat.say(HOST, "!end")
     chat.clock.set(at(26, 9))
-    assert "will join session 2026-11-26 17:00 UTC later" in await chat.text(CAROL, "!late sorry")
+    assert "will join the session of Thursday 26 November, 17:00 UTC later" in await chat.text(CAROL, "!late sorry")
     assert (
         "Said they would come later"
         not in summary_text(chat.services.config, await summary.summary_of(chat.store, MORNING, chat.clock.now())).plain
@@ -151,7 +153,7 @@ async def test_a_session_nobody_is_late_for_says_nothing_about_latecomers(chat):
 async def test_the_reply_names_the_session_in_the_askers_zone(chat):
     await chat.say(CAROL, "!tz Asia/Kolkata")
     text = await chat.text(CAROL, "!late")
-    assert "will join session 2026-11-26 08:00 UTC (13:30 in Kolkata) later" in text, text
+    assert "will join the session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata) later" in text, text
 
 
 # --- which session: the slot the person usually comes to --------------------------------------
@@ -161,13 +163,13 @@ async def test_someone_reminded_of_the_evening_slot_is_late_for_the_evening_sess
     """Reported: someone who only comes to 17:00 says !late on Monday and it lands on 08:00."""
     await chat.say(CAROL, "!remind 17:00")
     text = await chat.text(CAROL, "!late")
-    assert "will join session 2026-11-26 17:00 UTC later" in text, text
+    assert "will join the session of Thursday 26 November, 17:00 UTC later" in text, text
     assert await notes(chat, MORNING) == []
 
 
 async def test_someone_reminded_of_every_slot_is_late_for_the_next_session(chat):
     await chat.say(CAROL, "!remind all")
-    assert "will join session 2026-11-26 08:00 UTC later" in await chat.text(CAROL, "!late")
+    assert "will join the session of Thursday 26 November, 08:00 UTC later" in await chat.text(CAROL, "!late")
 
 
 async def test_without_reminders_the_slot_of_the_last_check_in_counts(chat):
@@ -177,14 +179,16 @@ async def test_without_reminders_the_slot_of_the_last_check_in_counts(chat):
     chat.clock.set(at(26, 18))
     await chat.say(HOST, "!end")
     chat.clock.set(at(30, 12))  # the Monday after
-    assert "will join session 2026-12-03 17:00 UTC later" in await chat.text(CAROL, "!late")
-    assert "will join session 2026-12-03 08:00 UTC later" in await chat.text(DAVE, "!late"), "no habit: the next"
+    assert "will join the session of Thursday 3 December, 17:00 UTC later" in await chat.text(CAROL, "!late")
+    assert "will join the session of Thursday 3 December, 08:00 UTC later" in await chat.text(DAVE, "!late"), (
+        "no habit: the next"
+    )
 
 
 async def test_the_running_session_comes_before_the_usual_slot(chat):
     await chat.say(CAROL, "!remind 17:00")
     chat.clock.set(at(26, 8, 5))
-    assert "will join session 2026-11-26 08:00 UTC later" in await chat.text(CAROL, "!late")
+    assert "will join the session of Thursday 26 November, 08:00 UTC later" in await chat.text(CAROL, "!late")
 
 
 # --- which session: a time typed in the asker's zone -------------------------------------------
@@ -194,7 +198,9 @@ async def test_a_date_and_time_pick_the_session_and_the_rest_is_the_note(chat):
     """Reported: `!late 2026-12-10 17:00 running late` became a note on the 08:00 session."""
     await names(chat)
     text = await chat.text(CAROL, "!late 2026-12-10 17:00 running late")
-    assert text.startswith("🕐 Carol will join session 2026-12-10 17:00 UTC later: running late"), text
+    assert text.startswith("🕐 Carol will join the session of Thursday 10 December, 17:00 UTC later: running late"), (
+        text
+    )
     assert await notes(chat, "2026-12-10 17:00") == [("Carol", "running late")]
     assert await notes(chat, MORNING) == []
 
@@ -202,13 +208,17 @@ async def test_a_date_and_time_pick_the_session_and_the_rest_is_the_note(chat):
 async def test_a_time_alone_is_that_time_on_the_next_day_it_is_a_session_in_the_askers_zone(chat):
     await chat.say(CAROL, "!tz Asia/Kolkata")
     text = await chat.text(CAROL, "!late 22:30 after dinner")
-    assert "will join session 2026-11-26 17:00 UTC (22:30 in Kolkata) later: after dinner" in text, text
+    assert "will join the session of Thursday 26 November, 17:00 UTC (22:30 in Kolkata) later: after dinner" in text, (
+        text
+    )
     text = await chat.text(CAROL, "!late 2026-12-03 13:30")
-    assert "will join session 2026-12-03 08:00 UTC (13:30 in Kolkata) later." in text, text
+    assert "will join the session of Thursday 3 December, 08:00 UTC (13:30 in Kolkata) later." in text, text
     text = await chat.text(CAROL, "!late 08:00 UTC sorry")
-    assert "will join session 2026-11-26 08:00 UTC (13:30 in Kolkata) later: sorry" in text, text
+    assert "will join the session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata) later: sorry" in text, text
     chat.clock.set(at(26, 12))
-    assert "will join session 2026-12-03 08:00 UTC" in await chat.text(DAVE, "!late 08:00"), "today's is over"
+    assert "will join the session of Thursday 3 December, 08:00 UTC" in await chat.text(DAVE, "!late 08:00"), (
+        "today's is over"
+    )
 
 
 async def test_a_time_that_is_no_session_is_refused_with_the_times_there_are(chat):
@@ -238,10 +248,10 @@ async def test_words_that_merely_start_with_a_number_are_the_note(chat):
 async def test_a_cancelled_or_past_session_takes_no_note(chat):
     await chat.say(ORGANISER, "!cancel 2026-12-10 17:00 winter break")
     text = await chat.text(CAROL, "!late 2026-12-10 17:00")
-    assert "Session 2026-12-10 17:00 UTC is cancelled: winter break" in text, text
+    assert "The session of Thursday 10 December, 17:00 UTC is cancelled: winter break" in text, text
     chat.clock.set(at(26, 12))
     text = await chat.text(CAROL, "!late 2026-11-26 08:00")
-    assert "Session 2026-11-26 08:00 UTC is over" in text, text
+    assert "The session of Thursday 26 November, 08:00 UTC is over" in text, text
     assert await notes(chat, "2026-12-10 17:00") == [] and await notes(chat, MORNING) == []
 
 
@@ -255,7 +265,7 @@ async def test_someone_already_checked_in_is_told_so_and_not_listed_late(chat):
     chat.clock.set(at(26, 8, 5))
     await chat.say(CAROL, "!here")
     text = await chat.text(CAROL, "!late back in 5")
-    assert "You are already checked in to session 2026-11-26 08:00 UTC" in text, text
+    assert "You are already checked in to the session of Thursday 26 November, 08:00 UTC" in text, text
     assert "will join" not in text, text
     chat.clock.set(at(26, 9))
     summary_lines = (await chat.say(HOST, "!end"))[0].text.splitlines()
@@ -282,15 +292,15 @@ async def test_late_off_withdraws_the_note_and_says_what_was_withdrawn(chat):
     await chat.say(CAROL, "!late 2026-12-10 17:00 running late")
     await chat.say(DAVE, "!late school run")
     text = await chat.text(CAROL, "!late off")
-    assert "Withdrawn: your note “running late” for session 2026-12-10 17:00 UTC." in text, text
+    assert "Withdrawn: your note “running late” for the session of Thursday 10 December, 17:00 UTC." in text, text
     assert await notes(chat, "2026-12-10 17:00") == []
     text = await chat.text(CAROL, "!late off")
     assert "You had left no note that you would come later, so there is nothing to withdraw." in text, text
     text = await chat.text(DAVE, "!late off 2026-12-10 17:00")
-    assert "You had left no note for session 2026-12-10 17:00 UTC" in text, text
+    assert "You had left no note for the session of Thursday 10 December, 17:00 UTC" in text, text
     assert await notes(chat, MORNING) == [("Dave", "school run")]
     text = await chat.text(DAVE, "!late cancel")
-    assert "Withdrawn: your note “school run” for session 2026-11-26 08:00 UTC." in text, text
+    assert "Withdrawn: your note “school run” for the session of Thursday 26 November, 08:00 UTC." in text, text
     assert await notes(chat, MORNING) == [], "`!late cancel` is no note 'cancel'"
 
 
@@ -301,7 +311,7 @@ async def test_a_note_withdrawn_once_the_thread_is_open_is_withdrawn_there_too(c
     await chat.say(CAROL, "!late 10 minutes")
     withdrawn, confirm = await chat.say(CAROL, "!late off")
     assert withdrawn.thread_root == "$start" and withdrawn.text == "🕐 Carol withdrew their note about coming later."
-    assert "Withdrawn: your note “10 minutes” for session 2026-11-26 08:00 UTC." in confirm.text
+    assert "Withdrawn: your note “10 minutes” for the session of Thursday 26 November, 08:00 UTC." in confirm.text
 
 
 async def test_help_gives_the_usage(chat):
@@ -316,31 +326,31 @@ async def test_help_gives_the_usage(chat):
 async def test_a_session_is_named_by_its_time_as_people_write_it(chat):
     await names(chat)
     text = await chat.text(CAROL, "!late 5pm stuck in traffic")
-    assert "Carol will join session 2026-11-26 17:00 UTC later: stuck in traffic" in text, text
+    assert "Carol will join the session of Thursday 26 November, 17:00 UTC later: stuck in traffic" in text, text
     text = await chat.text(DAVE, "!late 2026-12-10 8 am on a train")
-    assert "Dave will join session 2026-12-10 08:00 UTC later: on a train" in text, text
+    assert "Dave will join the session of Thursday 10 December, 08:00 UTC later: on a train" in text, text
     text = await chat.text(ALICE, "!late 08h00 UTC")
-    assert "Alice will join session 2026-11-26 08:00 UTC later." in text, text
+    assert "Alice will join the session of Thursday 26 November, 08:00 UTC later." in text, text
 
 
 async def test_in_kolkata_and_sao_paulo_a_time_is_theirs_unless_it_says_utc(chat):
     await names(chat)
     await chat.say(CAROL, "!tz Asia/Kolkata")
     text = await chat.text(CAROL, "!late 10:30pm traffic")
-    assert "will join session 2026-11-26 17:00 UTC (22:30 in Kolkata) later: traffic" in text, text
+    assert "will join the session of Thursday 26 November, 17:00 UTC (22:30 in Kolkata) later: traffic" in text, text
     text = await chat.text(CAROL, "!late 2026-12-10 8am UTC")
-    assert "will join session 2026-12-10 08:00 UTC (13:30 in Kolkata) later." in text, text
+    assert "will join the session of Thursday 10 December, 08:00 UTC (13:30 in Kolkata) later." in text, text
     await chat.say(DAVE, "!tz America/Sao_Paulo")
     text = await chat.text(DAVE, "!late 2pm")
-    assert "will join session 2026-11-26 17:00 UTC (14:00 in São Paulo) later." in text, text
+    assert "will join the session of Thursday 26 November, 17:00 UTC (14:00 in São Paulo) later." in text, text
     text = await chat.text(DAVE, "!late 2026-12-10 5am")
-    assert "will join session 2026-12-10 08:00 UTC (05:00 in São Paulo) later." in text, text
+    assert "will join the session of Thursday 10 December, 08:00 UTC (05:00 in São Paulo) later." in text, text
 
 
 async def test_a_time_that_names_no_session_before_a_note_is_part_of_the_note(chat):
     await names(chat)
     text = await chat.text(CAROL, "!late 2pm train, sorry")
-    assert "Carol will join session 2026-11-26 08:00 UTC later: 2pm train, sorry" in text, text
+    assert "Carol will join the session of Thursday 26 November, 08:00 UTC later: 2pm train, sorry" in text, text
     text = await chat.text(CAROL, "!late 2pm")
     assert "There is no session at 14:00 (UTC)" in text and USAGE in text, text
     text = await chat.text(CAROL, "!late 12am")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.app import open_announcer
-from tests.commands.helpers import SESSION, start_session, suggest
+from tests.commands.helpers import SESSION, SESSION_NAME, start_session, suggest
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 from tests.features.lean_coffee.fakes import Posts
 
@@ -60,7 +60,9 @@ async def test_discussed_on_the_topic_being_discussed_closes_it_with_its_minutes
     await chat.text(HOST, f"!discuss {a}")
     chat.clock.advance(minutes=11)
     text = await chat.text(HOST, f"!discussed {a} good talk")
-    assert text.startswith(f"Marked #{a} “Pay equity in small co-ops” discussed in session {SESSION} UTC (11 minutes).")
+    assert text.startswith(
+        f"Marked #{a} “Pay equity in small co-ops” discussed in session {SESSION_NAME} (11 minutes)."
+    )
     assert "No topic is being discussed" in await chat.text(ALICE, "!timer")
     assert await chat.store.fetchval("SELECT minutes FROM topics WHERE id = ?", (a,)) == 11
     await chat.text(HOST, f"!discussed {b}")
@@ -85,8 +87,8 @@ async def test_timer_shows_adds_and_stops(chat):
     chat.clock.advance(minutes=2, seconds=30)
     assert await chat.text(ALICE, "!timer") == f"#{a} “Pay equity in small co-ops”: 6 minutes left, until 12:08 UTC."
     assert await chat.text(ALICE, "!timer 5m") == (
-        "You don't host session 2026-11-26 08:00 UTC. Only @host:example.org (who started it), a host or an organiser "
-        "can change its timer."
+        "You don't host the session of Thursday 26 November, 08:00 UTC. Only @host:example.org (who "
+        "started it), a host or an organiser can change its timer."
     )
     assert await chat.text(HOST, "!timer 1h30m") == (
         "!timer: 1h30m is more than a timer adds at once (at most 60m).\nUsage: !timer [LEAD|off]"

@@ -71,10 +71,10 @@ THURSDAYS = (
         MORNING,
         Phase.COMING,
         replies={
-            "!next": "• Thursday 26 November 2026, 08:00 UTC (in 1 hour)",
-            "!here": "nothing to check in to. The next session is 2026-11-26 08:00 UTC, in 1 hour",
-            "!late": "will join session 2026-11-26 08:00 UTC later",
-            "!host": "volunteered to host session 2026-11-26 08:00 UTC, on Thursday, in 1 hour",
+            "!next": "• Thursday 26 November, 08:00 UTC, in 1 hour",
+            "!here": "nothing to check in to. The next session is on Thursday 26 November, 08:00 UTC, in 1 hour",
+            "!late": "will join the session of Thursday 26 November, 08:00 UTC later",
+            "!host": "volunteered to host the session of Thursday 26 November, 08:00 UTC, in 1 hour",
             "agenda": "📌 Next: Thu 26 Nov, 08:00 UTC",
         },
         absent={"!next": "waiting for its host", "agenda": "waiting for its host"},
@@ -85,10 +85,10 @@ THURSDAYS = (
         Phase.WAITING,
         steps=(say(ALICE, "!here", "no host has started it yet"),),
         replies={
-            "!next": "Session 2026-11-26 08:00 UTC began 5 minutes ago and is waiting for its host",
-            "!here": "Checked in to session 2026-11-26 08:00 UTC, but no host has started it yet",
+            "!next": "The session of Thursday 26 November, 08:00 UTC began 5 minutes ago and is waiting for its host",
+            "!here": "Checked in to the session of Thursday 26 November, 08:00 UTC, but no host has started it yet",
             "!late": "The session waits for its host",
-            "!host": "session 2026-11-26 08:00 UTC, which waits for its host: start it with !start",
+            "!host": "the session of Thursday 26 November, 08:00 UTC, which waits for its host: start it with !start",
             "agenda": "⏳ Waiting for a host: Thu 26 Nov, 08:00 UTC · 1 here",
         },
     ),
@@ -96,12 +96,13 @@ THURSDAYS = (
         at(11, 26, 8, 12),
         MORNING,
         Phase.RUNNING,
-        steps=(say(HOST, "!start", "Session 2026-11-26 08:00 UTC has started"),),
+        steps=(say(HOST, "!start", "Session of Thursday 26 November, 08:00 UTC has started"),),
         replies={
-            "!next": "Session 2026-11-26 08:00 UTC is running now",
-            "!here": "Checked in to session 2026-11-26 08:00 UTC — welcome!",
+            "!next": "The session of Thursday 26 November, 08:00 UTC is running now",
+            "!here": "Checked in to the session of Thursday 26 November, 08:00 UTC. Welcome!",
             "!late": "The session is running",
-            "!host": "volunteered to host session 2026-11-26 17:00 UTC",  # the next one: this one has its host
+            # the next one: this one has its host
+            "!host": "volunteered to host the session of Thursday 26 November, 17:00 UTC",
             "!end": "is running; only @host:example.org (who started it), a host or an organiser can end it",
             "agenda": "▶ Now: session since 08:12 UTC",
         },
@@ -111,26 +112,29 @@ THURSDAYS = (
         at(11, 26, 8, 58),
         MORNING,
         Phase.ENDED,
-        steps=(say(HOST, "!end", "Session 2026-11-26 08:00 UTC ended"),),
+        steps=(say(HOST, "!end", "Session of Thursday 26 November, 08:00 UTC ended"),),
         replies={
-            "!here": "Session 2026-11-26 08:00 UTC has ended. No session is running, so there is nothing to",
-            "!next": "■ Session 2026-11-26 08:00 UTC has ended.",
-            "!late": "will join session 2026-11-26 17:00 UTC later",
-            "!host": "volunteered to host session 2026-11-26 17:00 UTC",
-            "!start": "Session 2026-11-26 08:00 UTC was already held; it ended at 08:58 UTC",
-            "!remind 08:00 1h": "before session 2026-12-03 08:00 UTC",  # today's is over
+            "!here": (
+                "The session of Thursday 26 November, 08:00 UTC has ended. No session is running, so "
+                "there is nothing to"
+            ),
+            "!next": "■ The session of Thursday 26 November, 08:00 UTC has ended.",
+            "!late": "will join the session of Thursday 26 November, 17:00 UTC later",
+            "!host": "volunteered to host the session of Thursday 26 November, 17:00 UTC",
+            "!start": "The session of Thursday 26 November, 08:00 UTC was already held; it ended at 08:58 UTC",
+            "!remind 08:00 1h": "before the session of Thursday 3 December, 08:00 UTC",  # today's is over
             "!cancel 2026-11-26 08:00": "it has taken place",
             "agenda": "📌 Next: Thu 26 Nov, 17:00 UTC",
         },
-        absent={"!next": "26 November 2026, 08:00", "agenda": "26 November 2026, 08:00"},
+        absent={"!next": "• Thursday 26 November, 08:00", "agenda": "26 November 2026, 08:00"},
     ),
     Minute(
         at(11, 26, 17, 2),
         EVENING,
         Phase.RUNNING,
-        steps=(say(HOST, "!start", "Session 2026-11-26 17:00 UTC has started"),),
+        steps=(say(HOST, "!start", "Session of Thursday 26 November, 17:00 UTC has started"),),
         replies={
-            "!next": "Session 2026-11-26 17:00 UTC is running now",
+            "!next": "The session of Thursday 26 November, 17:00 UTC is running now",
             "agenda": "▶ Now: session since 17:02 UTC",
         },
     ),
@@ -143,18 +147,27 @@ THURSDAYS = (
             "!cancel 2026-11-26 17:00": "it has taken place",
             "!here": "nothing to check in to",
         },
-        absent={"!next": "26 November 2026, 17:00", "agenda": "26 November 2026, 17:00"},
+        absent={"!next": "• Thursday 26 November, 17:00", "agenda": "26 November 2026, 17:00"},
     ),
     Minute(
         at(11, 27, 9, 0),
         CANCELLED,
         Phase.CANCELLED,
-        steps=(say(ORGANISER, "!cancel 2026-12-03 08:00 snow", "Cancelled session 2026-12-03 08:00 UTC: snow"),),
+        steps=(
+            say(
+                ORGANISER,
+                "!cancel 2026-12-03 08:00 snow",
+                "Cancelled the session of Thursday 3 December, 08:00 UTC: snow",
+            ),
+        ),
         replies={
-            "!next": "Thursday 3 December 2026, 08:00 UTC (in 5 days 23 hours) — cancelled: snow",
-            "!host 2026-12-03 08:00": "Session 2026-12-03 08:00 UTC is cancelled (snow), so it needs no host",
+            "!next": "• Thursday 3 December, 08:00 UTC, in 5 days 23 hours · cancelled: snow",
+            "!host 2026-12-03 08:00": (
+                "The session of Thursday 3 December, 08:00 UTC is cancelled (snow), so it needs no host"
+            ),
             "!late 2026-12-03 08:00": "cancelled",
-            "!remind 08:00 1h": "before session 2026-12-10 08:00 UTC",  # the cancelled one sends no reminder
+            # the cancelled one sends no reminder
+            "!remind 08:00 1h": "before the session of Thursday 10 December, 08:00 UTC",
             "!cancel 2026-12-03 08:00": "already cancelled",
             "agenda": " · cancelled: snow",
         },
@@ -168,30 +181,34 @@ THURSDAYS = (
             say(ORGANISER, "!cancel 2026-12-03 17:00 nobody can host", "is called off: nobody can host"),
         ),
         replies={
-            "!here": "Session 2026-12-03 17:00 UTC was called off: nobody can host. No session is running",
-            "!next": "✖ Session 2026-12-03 17:00 UTC was called off: nobody can host.",
-            "!host 2026-12-03 17:00": "Session 2026-12-03 17:00 UTC is cancelled (nobody can host)",
+            "!here": (
+                "The session of Thursday 3 December, 17:00 UTC was called off: nobody can host. No session is running"
+            ),
+            "!next": "✖ The session of Thursday 3 December, 17:00 UTC was called off: nobody can host.",
+            "!host 2026-12-03 17:00": "The session of Thursday 3 December, 17:00 UTC is cancelled (nobody can host)",
             "!cancel 2026-12-03 17:00": "called off",
         },
-        absent={"!next": "3 December 2026, 17:00", "agenda": "3 December 2026, 17:00"},
+        absent={"!next": "• Thursday 3 December, 17:00", "agenda": "3 December 2026, 17:00"},
     ),
     Minute(
         at(12, 10, 8, 4),
         NOT_STARTED,
         Phase.WAITING,
         steps=(say(BOB, "!here", "no host has started it yet"),),
-        replies={"!next": "Session 2026-12-10 08:00 UTC began 4 minutes ago and is waiting for its host"},
+        replies={
+            "!next": "The session of Thursday 10 December, 08:00 UTC began 4 minutes ago and is waiting for its host"
+        },
     ),
     Minute(
         at(12, 10, 10, 5),
         NOT_STARTED,
         Phase.NOT_STARTED,
         replies={
-            "!here": "nothing to check in to. The next session is 2026-12-10 17:00 UTC",
-            "!late": "will join session 2026-12-10 17:00 UTC later",
-            "!host": "volunteered to host session 2026-12-10 17:00 UTC",
+            "!here": "nothing to check in to. The next session is on Thursday 10 December, 17:00 UTC",
+            "!late": "will join the session of Thursday 10 December, 17:00 UTC later",
+            "!host": "volunteered to host the session of Thursday 10 December, 17:00 UTC",
         },
-        absent={"!next": "10 December 2026, 08:00", "agenda": "10 December 2026, 08:00"},
+        absent={"!next": "• Thursday 10 December, 08:00", "agenda": "10 December 2026, 08:00"},
     ),
 )
 

@@ -134,7 +134,7 @@ async def test_the_next_reminder_named_is_not_one_whose_time_has_passed(chat):
     chat.clock.set(dt.datetime(2026, 12, 8, 12, 0, tzinfo=dt.UTC))  # a Tuesday, 12:00
     text = await chat.text(ALICE, "!remind all 2d")
     # The 2-day reminder of Thursday 08:00 was due at 08:00 today: it will never be sent.
-    assert "the next at Tue 8 Dec 17:00, before session 2026-12-10 17:00 UTC." in text, text
+    assert "the next at Tue 8 Dec 17:00, before the session of Thursday 10 December, 17:00 UTC." in text, text
     assert "08:00" not in text
 
 
@@ -143,7 +143,9 @@ async def test_the_next_reminder_named_skips_a_cancelled_session(chat):
     await chat.text(ALICE, "!tz Asia/Kolkata")
     text = await chat.text(ALICE, "!remind 13:30 1h")
     # Its reminder becomes word of the cancellation; the next reminder is a week later.
-    assert "the next at Thu 3 Dec 12:30, before session 2026-12-03 08:00 UTC (13:30 in Kolkata)." in text, text
+    assert (
+        "the next at Thu 3 Dec 12:30, before the session of Thursday 3 December, 08:00 UTC (13:30 in Kolkata)." in text
+    ), text
 
 
 async def test_the_next_reminder_is_not_one_already_sent(chat):
@@ -153,13 +155,13 @@ async def test_the_next_reminder_is_not_one_already_sent(chat):
     )
     chat.clock.set(dt.datetime(2026, 11, 26, 7, 5, tzinfo=dt.UTC))  # sent at 07:00, in the grace window
     text = await chat.text(ALICE, "!remind 08:00 1h")
-    assert "the next at Thu 3 Dec 07:00, before session 2026-12-03 08:00 UTC." in text, text
+    assert "the next at Thu 3 Dec 07:00, before the session of Thursday 3 December, 08:00 UTC." in text, text
 
 
 async def test_one_due_within_the_grace_window_is_said_to_go_out_now(chat):
     chat.clock.set(dt.datetime(2026, 11, 26, 7, 5, tzinfo=dt.UTC))
     text = await chat.text(ALICE, "!remind 08:00 1h")
-    assert "the next goes out now, before session 2026-11-26 08:00 UTC." in text, text
+    assert "the next goes out now, before the session of Thursday 26 November, 08:00 UTC." in text, text
 
 
 async def test_each_slot_keeps_its_own_setting(chat):
@@ -240,7 +242,7 @@ async def test_mydata_shows_each_slots_setting_and_forgetme_erases_them_all(chat
 async def test_setting_one_slot_names_that_slots_next_reminder(chat):
     await chat.text(ALICE, "!remind all 2d")
     text = await chat.text(ALICE, "!remind 17:00 30m")
-    assert "the next at Thu 26 Nov 16:30, before session 2026-11-26 17:00 UTC." in text, text
+    assert "the next at Thu 26 Nov 16:30, before the session of Thursday 26 November, 17:00 UTC." in text, text
 
 
 async def test_the_slots_read_in_the_order_of_the_week_whichever_comes_next(chat):

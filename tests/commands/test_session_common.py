@@ -8,10 +8,14 @@ from tests.conftest import ALICE, ROOM
 
 async def test_a_refusal_points_to_the_next_session_and_when_it_is(chat):
     text = await chat.text(ALICE, "!here")
-    assert "No session is running" in text and "The next session is 2026-11-26 08:00 UTC, in " in text, text
+    assert "No session is running" in text and "The next session is on Thursday 26 November, 08:00 UTC, in " in text, (
+        text
+    )
     await chat.say(ALICE, "!tz America/Sao_Paulo")
     text = await chat.text(ALICE, "!here")
-    assert "The next session is 2026-11-26 08:00 UTC (05:00 in São Paulo), in 2 days 20 hours." in text, text
+    assert "The next session is on Thursday 26 November, 08:00 UTC (05:00 in São Paulo), in 2 days 20 hours." in text, (
+        text
+    )
 
 
 async def test_the_display_name_the_adapter_tells_is_remembered_cleaned(chat):

@@ -55,41 +55,53 @@ async def test_participant_may_start_end_and_mark_discussed_only_after_volunteer
         assert "is for hosts only" in await chat.text(ALICE, command), command
     assert await repository.running_session(chat.store) is None
     # Volunteering for another session does not help with this one.
-    assert "volunteered to host session 2026-11-26 17:00" in await chat.text(ALICE, f"!host {EVENING}")
+    assert "volunteered to host the session of Thursday 26 November, 17:00" in await chat.text(
+        ALICE, f"!host {EVENING}"
+    )
     text = await chat.text(ALICE, "!start")
-    assert "is for hosts only" not in text and "You volunteered to host session 2026-11-26 17:00" in text, text
-    assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host")
+    assert (
+        "is for hosts only" not in text and "You volunteered to host the session of Thursday 26 November, 17:00" in text
+    ), text
+    assert "volunteered to host the session of Thursday 26 November, 08:00" in await chat.text(ALICE, "!host")
     assert "has started" in await chat.text(ALICE, "!start")
     assert "Marked" in await chat.text(ALICE, f"!discussed {topic}")
-    assert "Session 2026-11-26 08:00 UTC ended" in await chat.text(ALICE, "!end")
+    assert "Session of Thursday 26 November, 08:00 UTC ended" in await chat.text(ALICE, "!end")
     assert "is for hosts only" in await chat.text(BOB, "!start"), "bob never volunteered"
 
 
 async def test_a_volunteer_for_a_later_session_is_told_when_theirs_can_be_started(chat):
     """Not "for hosts only": they are a host, of another session; the reply says which,
     from when it can be started, and how to host the one whose window is open."""
-    assert "volunteered to host session 2026-11-26 17:00" in await chat.text(ALICE, f"!host {EVENING}")
+    assert "volunteered to host the session of Thursday 26 November, 17:00" in await chat.text(
+        ALICE, f"!host {EVENING}"
+    )
     chat.clock.set(at(26, 7, 55))
     text = await chat.text(ALICE, "!start")
     assert "is for hosts only" not in text, text
-    assert "You volunteered to host session 2026-11-26 17:00 UTC, which can be started from 16:30 UTC" in text, text
+    assert (
+        "You volunteered to host the session of Thursday 26 November, 17:00 UTC, which can be started from 16:30 UTC"
+        in text
+    ), text
     assert "(in 8 hours 35 minutes)" in text, text
-    assert "Session 2026-11-26 08:00 UTC: only a host or an organiser can start it." in text, text
+    assert "The session of Thursday 26 November, 08:00 UTC: only a host or an organiser can start it." in text, text
     assert "To host it too: !host 2026-11-26 08:00, then !start." in text, text
     assert await repository.running_session(chat.store) is None
     await start(chat, user=HOST)
     text = await chat.text(ALICE, "!start")
-    assert "You volunteered to host session 2026-11-26 17:00 UTC" in text, text
-    assert "Session 2026-11-26 08:00 UTC is running: @host:example.org started it." in text, text
+    assert "You volunteered to host the session of Thursday 26 November, 17:00 UTC" in text, text
+    assert "The session of Thursday 26 November, 08:00 UTC is running: @host:example.org started it." in text, text
     await chat.say(HOST, "!end")
     # Between the windows: only their own session is spoken of.
     chat.clock.set(at(26, 12, 0))
     text = await chat.text(ALICE, "!start")
-    assert "You volunteered to host session 2026-11-26 17:00 UTC, which can be started from 16:30 UTC" in text, text
+    assert (
+        "You volunteered to host the session of Thursday 26 November, 17:00 UTC, which can be started from 16:30 UTC"
+        in text
+    ), text
     assert "(in 4 hours 30 minutes)" in text and "08:00" not in text, text
     # In their own window, they start it.
     chat.clock.set(at(26, 16, 45))
-    assert "Session 2026-11-26 17:00 UTC has started" in await chat.text(ALICE, "!start")
+    assert "Session of Thursday 26 November, 17:00 UTC has started" in await chat.text(ALICE, "!start")
     # Someone who never volunteered still hears that the command is for hosts.
     assert "is for hosts only" in await chat.text(BOB, "!start")
 
@@ -105,12 +117,12 @@ async def test_a_volunteer_for_the_running_session_may_end_it_though_someone_els
     await chat.say(BOB, "!host 2026-11-26 08:00")
     chat.clock.set(at(26, 8, 2))
     await start(chat, user=ALICE)
-    assert "Session 2026-11-26 08:00 UTC ended" in await chat.text(BOB, "!end"), "a fellow volunteer"
+    assert "Session of Thursday 26 November, 08:00 UTC ended" in await chat.text(BOB, "!end"), "a fellow volunteer"
     assert await repository.running_session(chat.store) is None
     chat.clock.set(at(26, 16, 50))
     await chat.say(BOB, "!host")
     await start(chat, user=BOB)
-    assert "Session 2026-11-26 17:00 UTC ended" in await chat.text(ORGANISER, "!end"), "an organiser"
+    assert "Session of Thursday 26 November, 17:00 UTC ended" in await chat.text(ORGANISER, "!end"), "an organiser"
 
 
 async def test_someone_who_does_not_host_the_running_session_is_told_who_may(make_chat, make_config):
@@ -135,7 +147,7 @@ async def test_someone_who_does_not_host_the_running_session_is_told_who_may(mak
     ):
         replies = await chat.say(MALLORY, command)
         text = replies[0].text
-        assert f"You don't host session 2026-11-26 08:00 UTC. {who} {what}." in text, (command, text)
+        assert f"You don't host the session of Thursday 26 November, 08:00 UTC. {who} {what}." in text, (command, text)
         assert replies[0].mentions == (), "names, no pings"
     assert await repository.running_session(chat.store) == MORNING, "still running"
     assert "Marked" in await chat.text(BOB, f"!discussed {topic}"), "a volunteer for it marks its topics"
@@ -157,7 +169,7 @@ async def test_an_organisers_start_reopens_a_session_ended_by_mistake(chat):
     assert "already held" in await chat.text(MALLORY, "!start")
     chat.clock.set(at(26, 8, 25))
     text = await chat.text(ORGANISER, "!start")
-    assert "Session 2026-11-26 08:00 UTC is reopened" in text and "ended at 08:20 UTC" in text, text
+    assert "Session of Thursday 26 November, 08:00 UTC is reopened" in text and "ended at 08:20 UTC" in text, text
     assert "has started" not in text
     state = await repository.state_of(chat.store, MORNING)
     assert state.running and state.ended_at is None and state.ended_by is None
@@ -186,16 +198,16 @@ async def test_a_session_ended_cannot_be_reopened_once_its_start_window_is_over(
     ("when", "ok"),
     [
         (at(26, 7, 31), True),  # 29 minutes early
-        (at(26, 7, 29), "2026-11-26 08:00 UTC can be started from 07:30 UTC"),  # 31 minutes early
+        (at(26, 7, 29), "Thursday 26 November, 08:00 UTC can be started from 07:30 UTC"),  # 31 minutes early
         (at(26, 10, 0), True),  # 2 hours late
-        (at(26, 10, 1), "2026-11-26 17:00 UTC can be started from 16:30 UTC"),  # just over 2 hours late
+        (at(26, 10, 1), "Thursday 26 November, 17:00 UTC can be started from 16:30 UTC"),  # just over 2 hours late
     ],
 )
 async def test_start_window_edges(chat, when, ok):
     chat.clock.set(when)
     text = await chat.text(HOST, "!start")
     if ok is True:
-        assert "Session 2026-11-26 08:00 UTC has started" in text
+        assert "Session of Thursday 26 November, 08:00 UTC has started" in text
         assert "https://bbb.example.org/b/ccc" in text and "access code ccc" in text
         assert await repository.running_session(chat.store) == MORNING
     else:
@@ -229,21 +241,24 @@ async def test_start_and_end_name_the_session_in_utc_and_the_askers_zone(chat):
     await chat.say(ORGANISER, "!cancel 2026-12-03 08:00")
     chat.clock.set(at(26, 7, 0))
     text = await chat.text(HOST, "!start")
-    assert "Session 2026-11-26 08:00 UTC (13:30 in Kolkata) can be started from 07:30 UTC" in text, text
+    assert "The session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata) can be started from 07:30 UTC" in text, (
+        text
+    )
     chat.clock.set(at(26, 8, 3))
     text = await chat.text(HOST, "!start")
-    assert "Session 2026-11-26 08:00 UTC has started" in text and "Kolkata" not in text, text
+    assert "Session of Thursday 26 November, 08:00 UTC has started" in text and "Kolkata" not in text, text
     text = await chat.text(HOST, "!start")
-    assert "Session 2026-11-26 08:00 UTC (13:30 in Kolkata) is already running" in text, text
+    assert "The session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata) is already running" in text, text
     await chat.say(HOST, "!end")
     chat.clock.set(at(26, 8, 30))
     text = await chat.text(HOST, "!end")
     assert text == (
-        "No session is running. The next session is 2026-11-26 17:00 UTC (22:30 in Kolkata), in 8 hours 30 minutes."
+        "No session is running. The next session is on Thursday 26 November, 17:00 UTC (22:30 in "
+        "Kolkata), in 8 hours 30 minutes."
     ), text
     chat.clock.set(dt.datetime(2026, 12, 3, 8, 0, tzinfo=UTC))
     text = await chat.text(HOST, "!start")
-    assert text.startswith("Session 2026-12-03 08:00 UTC (13:30 in Kolkata) is cancelled."), text
+    assert text.startswith("The session of Thursday 3 December, 08:00 UTC (13:30 in Kolkata) is cancelled."), text
 
 
 async def test_start_goes_into_the_session_thread(make_chat, make_config):
@@ -261,10 +276,13 @@ async def test_start_goes_into_the_session_thread(make_chat, make_config):
 
 async def test_check_in_once_and_not_when_nothing_runs(chat):
     text = await chat.text(ALICE, "!here")
-    assert "No session is running" in text and "The next session is 2026-11-26 08:00 UTC, in 2 days 20 hours" in text
+    assert (
+        "No session is running" in text
+        and "The next session is on Thursday 26 November, 08:00 UTC, in 2 days 20 hours" in text
+    )
     chat.clock.set(at(26, 8))
     await start(chat)
-    assert "Checked in to session 2026-11-26 08:00" in await chat.text(ALICE, "!here")
+    assert "Checked in to the session of Thursday 26 November, 08:00" in await chat.text(ALICE, "!here")
     assert "already checked in" in await chat.text(ALICE, "!here")
     assert await repository.attendees(chat.store, MORNING) == [HOST, ALICE]
 
@@ -339,7 +357,7 @@ async def test_here_while_waiting_for_the_host_checks_in_and_start_keeps_it(chat
     assert "No session is running" in await chat.text(ALICE, "!here"), "before its start time"
     chat.clock.set(at(26, 8, 10))
     text = await chat.text(ALICE, "!here")
-    assert "Checked in to session 2026-11-26 08:00" in text and "No session is running" not in text
+    assert "Checked in to the session of Thursday 26 November, 08:00" in text and "No session is running" not in text
     assert "no host has started it yet" in text
     assert "already checked in" in await chat.text(ALICE, "!here")
     assert await repository.running_session(chat.store) is None, "a check-in does not start the session"
@@ -355,7 +373,7 @@ async def test_here_while_waiting_for_the_host_checks_in_and_start_keeps_it(chat
 async def test_here_after_the_start_window_closed_checks_in_to_nothing(chat):
     chat.clock.set(at(26, 10, 1))
     text = await chat.text(ALICE, "!here")
-    assert "No session is running" in text and "2026-11-26 17:00" in text
+    assert "No session is running" in text and "The next session is on Thursday 26 November, 17:00 UTC" in text
     assert await repository.attendees(chat.store, MORNING) == []
 
 
@@ -382,14 +400,14 @@ async def test_raised_hand_while_waiting_for_the_host_checks_in(chat):
 async def test_start_outside_its_window_says_when_the_next_session_can_be_started(chat):
     text = await chat.text(HOST, "!start")  # Monday
     assert "No session can be started now" in text
-    assert "2026-11-26 08:00 UTC can be started from 07:30 UTC on Thursday 26 November 2026" in text
+    assert "Thursday 26 November, 08:00 UTC can be started from 07:30 UTC (in 2 days 20 hours)." in text
     chat.clock.set(at(26, 10, 1))
     text = await chat.text(HOST, "!start")
-    assert "2026-11-26 17:00 UTC can be started from 16:30 UTC on Thursday 26 November 2026" in text
+    assert "Thursday 26 November, 17:00 UTC can be started from 16:30 UTC (in 6 hours 29 minutes)." in text
     assert "08:00" not in text.replace("2026-11-26 08:00", ""), "not the session that passed"
     await chat.say(ORGANISER, "!cancel 2026-11-26 17:00")
     text = await chat.text(HOST, "!start")
-    assert "2026-12-03 08:00 UTC can be started from 07:30 UTC on Thursday 3 December 2026" in text
+    assert "Thursday 3 December, 08:00 UTC can be started from 07:30 UTC (" in text
 
 
 # --- removing ✋ ---------------------------------------------------------------------------
@@ -464,7 +482,10 @@ async def test_here_while_waiting_names_the_session_in_the_askers_zone_its_volun
     await chat.say(BOB, "!tz Asia/Kolkata")
     chat.clock.set(at(26, 8, 4))
     reply = (await chat.say(BOB, "!here"))[0]
-    assert "Checked in to session 2026-11-26 08:00 UTC (13:30 in Kolkata), but no host has started it yet" in reply.text
+    assert (
+        "Checked in to the session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata), but no "
+        "host has started it yet"
+    ) in reply.text
     assert "Volunteered to host: Alice <b>A</b>; they can start it with !start" in reply.text
     assert "https://bbb.example.org/b/ccc" in reply.text and "access code ccc" in reply.text
     assert reply.mentions == () and "matrix.to" not in reply.html and "<b>A</b>" not in reply.html
@@ -473,5 +494,5 @@ async def test_here_while_waiting_names_the_session_in_the_askers_zone_its_volun
 async def test_here_while_waiting_with_no_volunteer_says_anyone_can_host(chat):
     chat.clock.set(at(26, 8, 4))
     text = await chat.text(ALICE, "!here")
-    assert "Checked in to session 2026-11-26 08:00 UTC, but no host has started it yet" in text
+    assert "Checked in to the session of Thursday 26 November, 08:00 UTC, but no host has started it yet" in text
     assert "No host yet: anyone can host it with !host then !start." in text

@@ -11,7 +11,7 @@ from bot.core.model import Anchor, IncomingMessage, IncomingReaction
 from bot.core.reactions import record_anchor
 from bot.features.privacy import registry as privacy
 from commands.dates import key_name
-from tests.commands.helpers import SESSION, start_session, suggest, votes_shown
+from tests.commands.helpers import SESSION, SESSION_NAME, start_session, suggest, votes_shown
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, SEED_TOPICS, history_number
 
 # --- !suggest ----------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ async def test_voting_twice_unknown_withdrawn_and_discussed_are_refused_clearly(
     assert "was withdrawn" in await chat.text(BOB, f"!vote {b}")
     await start_session(chat)
     await chat.say(HOST, f"!discussed {a}")
-    assert f"already discussed (session {SESSION} UTC)" in await chat.text(ALICE, f"!vote {a}")
+    assert f"already discussed (session {SESSION_NAME})" in await chat.text(ALICE, f"!vote {a}")
     assert "Usage: !vote N" in await chat.text(BOB, "!vote apples")
 
 

@@ -15,19 +15,22 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 async def test_host_for_a_given_or_the_next_session(chat):
     text = await chat.text(ALICE, "!host 2026-12-03 17:00")
-    assert "volunteered to host session 2026-12-03 17:00 UTC, on Thursday, in 10 days 5 hours." in text, text
+    assert "volunteered to host the session of Thursday 3 December, 17:00 UTC, in 10 days 5 hours." in text, text
     assert "already volunteered" in await chat.text(ALICE, "!host 2026-12-03 17:00")
     assert await repository.volunteers_of(chat.store, "2026-12-03 17:00") == [ALICE]
     text = await chat.text(BOB, "!host 2026-12-03")
-    assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !host" in text
+    assert "more than one session: add the time (UTC): !host 2026-12-03 08:00 or !host 2026-12-03 17:00" in text
+    assert "Usage: !host" in text
     text = await chat.text(BOB, "!host 2026-12-03 09:00")
     assert "There is no session at 09:00 UTC on 2026-12-03; that day has 08:00 and 17:00 UTC." in text, text
     assert "Also volunteered: @alice:example.org" in await chat.text(BOB, "!host 2026-12-03 17:00")
     assert "2026-11-19 is in the past" in await chat.text(BOB, "!host 2026-11-19 08:00")
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00")
-    assert "volunteered to host session 2026-11-26 17:00" in await chat.text(BOB, "!host"), "the next not cancelled"
+    assert "volunteered to host the session of Thursday 26 November, 17:00" in await chat.text(BOB, "!host"), (
+        "the next not cancelled"
+    )
     text = await chat.text(BOB, "!host 2026-11-26 08:00")
-    assert text.startswith("Session 2026-11-26 08:00 UTC is cancelled, so it needs no host."), text
+    assert text.startswith("The session of Thursday 26 November, 08:00 UTC is cancelled, so it needs no host."), text
     assert "!uncancel 2026-11-26 08:00 UTC" in text, "an organiser can restore it, and then it needs a host"
 
 
@@ -52,14 +55,22 @@ async def test_host_and_unhost_refuse_dates_in_the_past_or_over_a_year_ahead(cha
 async def test_host_takes_dates_from_today_to_exactly_a_year_ahead(make_chat, make_config):
     config = make_config(conference={"slots": ["Thursday 08:00", "Friday 08:00", "Saturday 08:00"]})
     chat = await make_chat(config, start=at(26, 7))  # Thursday 26 November 2026, 07:00
-    assert "volunteered to host session 2026-11-26 08:00" in await chat.text(ALICE, "!host 2026-11-26 08:00")
-    assert "volunteered to host session 2027-11-26 08:00" in await chat.text(ALICE, "!host 2027-11-26 08:00")
+    assert "volunteered to host the session of Thursday 26 November, 08:00" in await chat.text(
+        ALICE, "!host 2026-11-26 08:00"
+    )
+    assert "volunteered to host the session of Friday 26 November 2027, 08:00" in await chat.text(
+        ALICE, "!host 2027-11-26 08:00"
+    )
     text = await chat.text(ALICE, "!host 2027-11-27 08:00")
     assert "2027-11-27 is too far ahead" in text and "up to a year ahead (2027-11-26)" in text
     assert "2026-11-25 is in the past" in await chat.text(ALICE, "!host 2026-11-25")
     assert await repository.offers_of(chat.store, ALICE) == ["2026-11-26 08:00", "2027-11-26 08:00"]
-    assert "no longer offer to host session 2027-11-26 08:00" in await chat.text(ALICE, "!unhost 2027-11-26 08:00")
-    assert "no longer offer to host session 2026-11-26 08:00" in await chat.text(ALICE, "!unhost 2026-11-26")
+    assert "no longer offer to host the session of Friday 26 November 2027, 08:00" in await chat.text(
+        ALICE, "!unhost 2027-11-26 08:00"
+    )
+    assert "no longer offer to host the session of Thursday 26 November, 08:00" in await chat.text(
+        ALICE, "!unhost 2026-11-26"
+    )
 
 
 async def test_today_is_the_date_in_the_conference_zone(make_chat, make_config):
@@ -71,11 +82,13 @@ async def test_today_is_the_date_in_the_conference_zone(make_chat, make_config):
     text = await chat.text(ALICE, "!host 2026-11-24 18:00")
     assert "2026-11-24 is in the past: give a date from today (2026-11-25)" in text, text
     text = await chat.text(ALICE, "!host 2026-11-25 18:00")
-    assert "volunteered to host session 2026-11-25 18:00 UTC" in text, text
+    assert "volunteered to host the session of Wednesday 25 November, 18:00 UTC" in text, text
     assert await repository.volunteers_of(chat.store, "2026-11-26 08:00") == [ALICE], "named in the conference zone"
     await chat.say(BOB, "!tz Pacific/Kiritimati")
     text = await chat.text(BOB, "!host 2026-11-26 08:00")
-    assert "volunteered to host session 2026-11-25 18:00 UTC (Thu 26 Nov 08:00 in Kiritimati)" in text, text
+    assert (
+        "volunteered to host the session of Wednesday 25 November, 18:00 UTC (Thu 26 Nov 08:00 in Kiritimati)" in text
+    ), text
 
 
 async def test_an_offer_stored_for_a_date_out_of_range_does_not_break_unhost(make_chat, make_config):
@@ -83,7 +96,7 @@ async def test_an_offer_stored_for_a_date_out_of_range_does_not_break_unhost(mak
     chat = await make_chat(make_config(conference={"timezone": "America/New_York"}))
     await repository.volunteer(chat.store, "9999-12-31 20:00", ALICE, at(23, 12))
     await chat.say(ALICE, "!host 2026-12-03 13:00")  # 08:00 in New York
-    assert "no longer offer to host session 2026-12-03 13:00 UTC" in await chat.text(ALICE, "!unhost")
+    assert "no longer offer to host the session of Thursday 3 December, 13:00 UTC" in await chat.text(ALICE, "!unhost")
     assert "have not offered to host any coming session" in await chat.text(ALICE, "!unhost")
 
 
@@ -92,20 +105,29 @@ async def test_unhost_withdraws_an_offer_for_the_given_or_the_next_session(chat)
     await chat.say(ALICE, "!host 2026-12-10 08:00")
     await chat.say(BOB, "!host 2026-12-03 17:00")
     text = await chat.text(ALICE, "!unhost")
-    assert "no longer offer to host session 2026-12-03 17:00" in text, "the next one offered, not 2026-11-26"
-    assert "still offer to host 2026-12-10 08:00" in text
+    assert "no longer offer to host the session of Thursday 3 December, 17:00" in text, (
+        "the next one offered, not 2026-11-26"
+    )
+    assert "still offer to host:\n• Thursday 10 December, 08:00 UTC · !unhost 2026-12-10 08:00" in text
     assert await repository.volunteers_of(chat.store, "2026-12-03 17:00") == [BOB]
     text = await chat.text(ALICE, "!unhost 2026-12-03 17:00")
-    assert "had not volunteered to host session 2026-12-03 17:00" in text and "nothing to withdraw" in text
+    assert (
+        "had not volunteered to host the session of Thursday 3 December, 17:00" in text
+        and "nothing to withdraw" in text
+    )
     text = await chat.text(ALICE, "!unhost 2026-12-10 08:00")
-    assert "no longer offer to host session 2026-12-10 08:00" in text and "Nobody else has volunteered" in text
+    assert (
+        "no longer offer to host the session of Thursday 10 December, 08:00" in text
+        and "Nobody else has volunteered" in text
+    )
     assert await repository.volunteers_of(chat.store, "2026-12-10 08:00") == []
     assert "have not offered to host any coming session" in await chat.text(ALICE, "!unhost")
 
 
 async def test_unhost_with_a_bad_session_gets_the_usage_line(chat):
     text = await chat.text(ALICE, "!unhost 2026-12-03")
-    assert "more than one session: add the time (08:00 or 17:00)" in text and "Usage: !unhost" in text
+    assert "more than one session: add the time (UTC): !unhost 2026-12-03 08:00 or !unhost 2026-12-03 17:00" in text
+    assert "Usage: !unhost" in text
     assert "no session at 09:00" in await chat.text(ALICE, "!unhost 2026-12-03 09:00")
     assert "Usage: !unhost [YYYY-MM-DD TIME]" in await chat.text(ALICE, "!unhost tomorrow")
 
@@ -114,7 +136,7 @@ async def test_unhost_is_refused_once_the_session_started_but_not_while_it_waits
     await chat.say(ALICE, "!host 2026-11-26 08:00")
     await chat.say(BOB, "!host 2026-11-26 08:00")
     chat.clock.set(at(26, 8, 5))  # waiting for its host: Bob cannot make it after all
-    assert "no longer offer to host session 2026-11-26 08:00" in await chat.text(BOB, "!unhost")
+    assert "no longer offer to host the session of Thursday 26 November, 08:00" in await chat.text(BOB, "!unhost")
     await chat.say(ALICE, "!start")
     text = await chat.text(ALICE, "!unhost 2026-11-26 08:00")
     assert "already started" in text and "!end" in text
@@ -139,7 +161,9 @@ async def test_host_and_unhost_name_their_arguments_and_read_times_alike(chat):
     for command in ("!host", "!unhost"):
         text = await chat.text(ALICE, f"{command} 2026-11-26 0800")
         assert f"did you mean {command} 2026-11-26 08:00?" in text, text
-    assert "volunteered to host session 2026-11-26 08:00 UTC" in await chat.text(ALICE, "!host 2026-11-26 8am")
+    assert "volunteered to host the session of Thursday 26 November, 08:00 UTC" in await chat.text(
+        ALICE, "!host 2026-11-26 8am"
+    )
     assert "no longer offer to host" in await chat.text(ALICE, "!unhost 2026-11-26 8 am")
 
 
@@ -150,7 +174,7 @@ async def test_host_and_unhost_read_the_time_in_the_askers_zone(chat):
     """13:30 in Kolkata is the 08:00 UTC session; replies name it in UTC and in Kolkata."""
     await chat.say(ALICE, f"!tz {KOLKATA}")
     text = await chat.text(ALICE, "!host 2026-12-10 13:30")
-    assert "volunteered to host session 2026-12-10 08:00 UTC (13:30 in Kolkata)" in text, text
+    assert "volunteered to host the session of Thursday 10 December, 08:00 UTC (13:30 in Kolkata)" in text, text
     assert await repository.volunteers_of(chat.store, "2026-12-10 08:00") == [ALICE]
     text = await chat.text(ALICE, "!host 2026-12-10 08:00")
     assert text == (
@@ -158,18 +182,26 @@ async def test_host_and_unhost_read_the_time_in_the_askers_zone(chat):
         "(08:00 and 17:00 UTC). Nothing was changed.\nUsage: !host [YYYY-MM-DD TIME]"
     ), text
     text = await chat.text(ALICE, "!host 2026-12-10 17:00 UTC")
-    assert "volunteered to host session 2026-12-10 17:00 UTC (22:30 in Kolkata)" in text, text
+    assert "volunteered to host the session of Thursday 10 December, 17:00 UTC (22:30 in Kolkata)" in text, text
     text = await chat.text(ALICE, "!host 2026-12-10")
-    assert "2026-12-10 has more than one session: add the time (13:30 or 22:30 Kolkata time)" in text, text
+    assert (
+        "2026-12-10 has more than one session: add the time (Kolkata time): !host 2026-12-10 13:30 "
+        "or !host 2026-12-10 22:30"
+    ) in text, text
     text = await chat.text(ALICE, "!unhost 2026-12-10 13:30")
-    assert "no longer offer to host session 2026-12-10 08:00 UTC (13:30 in Kolkata)" in text, text
+    assert "no longer offer to host the session of Thursday 10 December, 08:00 UTC (13:30 in Kolkata)" in text, text
     assert "Nobody else has volunteered to host it yet: !host 2026-12-10 13:30 to offer." in text, text
-    assert "You still offer to host 2026-12-10 17:00 UTC (22:30 in Kolkata)." in text, text
+    assert (
+        "You still offer to host:\n• Thursday 10 December, 17:00 UTC (22:30 in Kolkata) · !unhost 2026-12-10 22:30"
+        in text
+    )
     text = await chat.text(ALICE, "!unhost 2026-12-10 13:30")
-    assert "had not volunteered to host session 2026-12-10 08:00 UTC (13:30 in Kolkata)" in text, text
-    assert "You offered to host: 2026-12-10 17:00 UTC (22:30 in Kolkata)." in text, text
+    assert "had not volunteered to host the session of Thursday 10 December, 08:00 UTC (13:30 in Kolkata)" in text, text
+    assert (
+        "You offered to host:\n• Thursday 10 December, 17:00 UTC (22:30 in Kolkata) · !unhost 2026-12-10 22:30" in text
+    )
     text = await chat.text(ALICE, "!unhost")
-    assert "no longer offer to host session 2026-12-10 17:00 UTC (22:30 in Kolkata)" in text, text
+    assert "no longer offer to host the session of Thursday 10 December, 17:00 UTC (22:30 in Kolkata)" in text, text
 
 
 async def test_a_date_alone_means_the_sessions_of_that_date_in_the_askers_zone(chat):
@@ -177,9 +209,11 @@ async def test_a_date_alone_means_the_sessions_of_that_date_in_the_askers_zone(c
     # 08:00 UTC session is 21:00 on Thursday there.
     await chat.say(ALICE, "!tz Pacific/Auckland")
     text = await chat.text(ALICE, "!host 2026-12-11")
-    assert "volunteered to host session 2026-12-10 17:00 UTC (Fri 11 Dec 06:00 in Auckland)" in text, text
+    assert (
+        "volunteered to host the session of Thursday 10 December, 17:00 UTC (Fri 11 Dec 06:00 in Auckland)" in text
+    ), text
     text = await chat.text(ALICE, "!host 2026-12-10")
-    assert "volunteered to host session 2026-12-10 08:00 UTC (21:00 in Auckland)" in text, text
+    assert "volunteered to host the session of Thursday 10 December, 08:00 UTC (21:00 in Auckland)" in text, text
     text = await chat.text(ALICE, "!host 2026-12-12")
     assert "There is no session on Saturday 2026-12-12 (Auckland time)." in text, text
 
@@ -189,18 +223,22 @@ async def test_host_takes_the_session_waiting_for_its_host_and_names_its_state(c
     chat.clock.set(at(26, 8, 5))  # the 08:00 session waits for its host
     text = await chat.text(ALICE, "!host")
     assert text == (
-        "Thank you! You volunteered to host session 2026-11-26 08:00 UTC (13:30 in Kolkata), "
+        "Thank you! You volunteered to host the session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata), "
         "which waits for its host: start it with !start."
     ), text
     await chat.say(HOST, "!start")
     text = await chat.text(BOB, "!host 2026-11-26 08:00")
-    assert text == "Session 2026-11-26 08:00 UTC is already running; @host:example.org started it.", text
+    assert text == "The session of Thursday 26 November, 08:00 UTC is already running; @host:example.org started it.", (
+        text
+    )
     text = await chat.text(ALICE, "!unhost 2026-11-26 13:30")
-    assert text.startswith("Session 2026-11-26 08:00 UTC (13:30 in Kolkata) has already started"), text
+    assert text.startswith("The session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata) has already started"), (
+        text
+    )
     await chat.say(HOST, "!end")
     text = await chat.text(ALICE, "!host 2026-11-26 13:30")
-    assert text.startswith("Session 2026-11-26 08:00 UTC (13:30 in Kolkata) is over."), text
-    assert "The next session is 2026-11-26 17:00 UTC (22:30 in Kolkata)" in text, text
+    assert text.startswith("The session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata) is over."), text
+    assert "The next session is on Thursday 26 November, 17:00 UTC (22:30 in Kolkata)" in text, text
 
 
 async def test_a_cancelled_session_needs_no_host_and_no_one_is_asked_to_volunteer(chat):
@@ -208,11 +246,11 @@ async def test_a_cancelled_session_needs_no_host_and_no_one_is_asked_to_voluntee
     await chat.say(ORGANISER, "!cancel 2026-12-03 08:00 the hall is closed")
     text = await chat.text(BOB, "!host 2026-12-03 08:00")
     assert text == (
-        "Session 2026-12-03 08:00 UTC is cancelled (the hall is closed), so it needs no host. "
+        "The session of Thursday 3 December, 08:00 UTC is cancelled (the hall is closed), so it needs no host. "
         "If an organiser restores it with !uncancel 2026-12-03 08:00 UTC, you can volunteer then."
     ), text
     text = await chat.text(ALICE, "!unhost 2026-12-03 08:00")
-    assert "You no longer offer to host session 2026-12-03 08:00 UTC" in text, text
+    assert "You no longer offer to host the session of Thursday 3 December, 08:00 UTC" in text, text
     assert "It is cancelled, so it needs no host." in text, text
     assert "!host" not in text and "Nobody else" not in text, text
     assert await repository.volunteers_of(chat.store, "2026-12-03 08:00") == []

@@ -226,7 +226,7 @@ async def test_a_release_database_migrates_in_place(released):
     ], "the release's seed history, discussed now, and not imported twice"
     assert "Europe/Berlin" in await chat.text(ALICE, "!tz")
     upcoming = await chat.text(ALICE, "!next")
-    assert "18:00 in Berlin (in 3 days 5 hours) — cancelled: team retreat" in upcoming
+    assert "(18:00 in Berlin), in 3 days 5 hours · cancelled: team retreat" in upcoming
     assert "Host: Bob" in upcoming
 
 
@@ -248,7 +248,9 @@ async def test_a_release_database_exports_and_takes_commands(released):
     assert "Voted for #7 “Onboarding new members” (2 votes now)." in await chat.text(BOB, "!vote 7")
     assert "Added #10 “Something new”" in await chat.text(BOB, "!suggest Something new")
     assert "was already discussed (before the bot kept records)" in await chat.text(BOB, "!vote 1")
-    assert "Restored session 2026-11-26 17:00" in await chat.text(ORGANISER, "!uncancel 2026-11-26 17:00")
+    assert "Restored the session of Thursday 26 November, 17:00" in await chat.text(
+        ORGANISER, "!uncancel 2026-11-26 17:00"
+    )
     chat.clock.set(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC))
     stats = await chat.text(ALICE, "!stats")
     assert "1 session held, 3 check-ins" in stats and "2026-11-26 08:00  3" in stats
@@ -323,26 +325,30 @@ async def test_the_last_release_database_exports_the_same_bytes(last_released):
 
 
 # Replies worded otherwise since that release, on purpose, from the same data: a session
-# named in UTC and in the asker's own time (issue 27).
+# named in UTC and in the asker's own time (issue 27), for people (issue 30).
 REWORDED = {
     ("@bob:example.org", "!unhost 2026-12-10 08:00"): (
-        "You no longer offer to host session 2026-12-10 08:00 UTC. Thank you for saying so.\n"
+        "You no longer offer to host the session of Thursday 10 December, 08:00 UTC. Thank you for saying so.\n"
         "Nobody else has volunteered to host it yet: !host 2026-12-10 08:00 to offer."
     ),
     ("@host:example.org", "!host"): (
-        "Thank you! You volunteered to host session 2026-12-10 08:00 UTC, on Thursday, in 3 days 20 hours.\n"
+        "Thank you! You volunteered to host the session of Thursday 10 December, 08:00 UTC, in 3 days 20 hours.\n"
         "You can !start it from 30 minutes before its time; the announcements name you, and the last reminder "
         "pings you."
     ),
     ("@alice:example.org", "!here"): (
         "No session is running, so there is nothing to check in to. "
-        "The next session is 2026-12-10 08:00 UTC (13:30 in Kolkata), in 3 days 20 hours."
+        "The next session is on Thursday 10 December, 08:00 UTC (13:30 in Kolkata), in 3 days 20 hours."
+    ),
+    ("@org:example.org", "!uncancel 2026-12-17"): (
+        "Restored the whole day 2026-12-17: the sessions of Thursday 17 December, 08:00 UTC and Thursday 17 "
+        "December, 17:00 UTC take place, and their reminders go out as usual."
     ),
     # Every reply names a session in UTC, saying so (issue 27); the topics discussed in a
     # session listed under its name, the imported ones under one heading (issue 30).
     ("@alice:example.org", "!history"): (
         "Discussed topics (newest first)\n"
-        "2026-12-03 08:00 UTC\n"
+        "Thursday 3 December 2026, 08:00 UTC\n"
         "• #8 Pricing retainer contracts · note: good talk\n"
         "Discussed before the bot kept records\n"
         "• #5 Internal co-op relationships - how we deal with difficult interpersonal situations.\n"
@@ -362,9 +368,9 @@ REWORDED = {
     # `!host` reads a time in the asker's zone now (issue 27), so the hint is typed in hers.
     ("@alice:example.org", "!next"): (
         "Coop Casual Conference — next sessions:\n"
-        "• Thursday 10 December 2026, 08:00 UTC — 13:30 in Kolkata (in 3 days 20 hours)\n"
+        "• Thursday 10 December, 08:00 UTC (13:30 in Kolkata), in 3 days 20 hours\n"
         "\u2003Host: Bob\n"
-        "• Thursday 10 December 2026, 17:00 UTC — 22:30 in Kolkata (in 4 days 5 hours)\n"
+        "• Thursday 10 December, 17:00 UTC (22:30 in Kolkata), in 4 days 5 hours\n"
         "\u2003No host yet: volunteer with !host 2026-12-10 22:30\n"
         "Coop Casual Conference: https://bbb.example.org/b/ccc — access code ccc"
     ),

@@ -250,7 +250,7 @@ async def test_a_session_cancelled_again_after_a_lift_is_announced_again_under_a
     ann = announcer(chat, server)
     await visit(chat, ann, at(25, 8))
     chat.clock.set(at(25, 12))
-    assert "Cancelled session" in await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 room booked")
+    assert "Cancelled the session of" in await chat.text(ORGANISER, "!cancel 2026-11-26 08:00 room booked")
     await visit(chat, ann, at(25, 12), at(25, 12, 1))
     chat.clock.set(at(25, 12, 10))
     await chat.say(ORGANISER, "!uncancel 2026-11-26 08:00")

@@ -26,7 +26,7 @@ async def alice_everywhere(chat) -> dict[str, int]:
     numbers = await fill(chat)
     assert "Europe/Berlin" in await chat.text(ALICE, "!tz Europe/Berlin")
     assert "volunteered" in await chat.text(ALICE, "!host 2026-12-10 09:00")  # 08:00 UTC in Berlin
-    assert "will join session 2026-12-03 17:00 UTC (18:00 in Berlin) later" in await chat.text(
+    assert "will join the session of Thursday 3 December, 17:00 UTC (18:00 in Berlin) later" in await chat.text(
         ALICE, "!late after my shift"
     )
     assert "will join" in await chat.text(BOB, "!late")

@@ -42,9 +42,14 @@ def ann(chat, server) -> Announcer:
 async def test_check_ins_while_waiting_do_not_silence_the_host_wait_notice(chat, server, ann):
     await visit(chat, ann, at(26, 8))
     chat.clock.set(at(26, 8, 5))
-    assert "Checked in to session 2026-11-26 08:00" in await chat.text(ALICE, "!here", room_id=ROOM_A)
+    assert "Checked in to the session of Thursday 26 November, 08:00 UTC" in await chat.text(
+        ALICE, "!here", room_id=ROOM_A
+    )
     await visit(chat, ann, at(26, 8, 10))
-    assert "No host has started session 2026-11-26 08:00" in server.reply(MORNING, "host-wait", ROOM_A).text
+    assert (
+        "No host has started the session of Thursday 26 November, 08:00 UTC"
+        in server.reply(MORNING, "host-wait", ROOM_A).text
+    )
     chat.clock.set(at(26, 8, 12))
     await chat.say(HOST, "!start", room_id=ROOM_A)
     assert await repository.attendees(chat.store, MORNING) == [ALICE, HOST]
