@@ -179,7 +179,8 @@ def test_more_open_topics_than_shown_point_to_topics_json(make_config):
     config = make_config()
     html = render_page(config, data(shown=(topic(7, "Budgets", 3), topic(2, "Bylaws", 1)), open_topics=52))
     agenda = html[html.index('id="agenda"') : html.index('id="history"')]
-    assert '<li class="topic-card" id="topic-7"><span class="votes" aria-label="3 votes"><b>3</b> votes</span>' in agenda
+    card = '<li class="topic-card" id="topic-7">'
+    assert card + '<span class="votes" aria-label="3 votes"><b>3</b> votes</span>' in agenda
     assert agenda.index("Budgets") < agenda.index("Bylaws"), "in the order given: most votes first"
     assert 'And 50 more open topics: all in <a href="topics.json">topics.json</a>.' in agenda
     assert "more open topic" not in render_page(config, data(shown=(topic(7, "Budgets"),), open_topics=1))
