@@ -1,7 +1,7 @@
 """Building bot messages with a plain body and an HTML body from one description.
 
 Everything added through `Text` is escaped for HTML; only the fixed markup this module
-writes (bold, code, links, line breaks) is not. User-supplied strings therefore can't
+writes (bold, code, links, line breaks, tables) is not. User-supplied strings therefore can't
 inject HTML, and since the Matrix adapter always sets `m.mentions`, they can't ping.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 
@@ -53,12 +54,20 @@ def _escape(text: str) -> str:
     return html.escape(text) if _SPECIAL(text) else text
 
 
+def _width(text: str) -> int:
+    """How many columns `text` takes in a monospace font: wide (CJK, most emoji) count two,
+    combining marks none."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 class Text:
     """An append-only message with a plain and an HTML rendering."""
 
     def __init__(self, plain: str = "") -> None:
         self._plain: list[str] = []
         self._html: list[str] = []
+        # The HTML ends in a block (a table): the next line needs no <br> there.
+        self._after_block = False
         if plain:
             self.add(plain)
 
@@ -97,12 +106,46 @@ class Text:
         """Start a new line, optionally with text."""
         if self._plain:
             self._plain.append("\n")
-            self._html.append("<br>")
+            if not self._after_block:
+                self._html.append("<br>")
+        self._after_block = False
         return self.add(text) if text else self
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str | int]]) -> Text:
+        """A table on lines of its own: `<table>` with a head and a body in HTML; in plain
+        text, columns padded to line up in a monospace font, numbers on the right (an `int`
+        cell; a column of them and its header are right-aligned). Cells are escaped like
+        everything added. What follows goes on a new line (`line()`)."""
+        widths = [_width(h) for h in headers]
+        numeric = [bool(rows) for _ in headers]
+        for row in rows:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], _width(str(cell)))
+                numeric[i] = numeric[i] and (isinstance(cell, int) or cell == "")
+
+        def plain_row(cells: Sequence[str | int]) -> str:
+            shown = []
+            for i, cell in enumerate(cells):
+                pad = " " * (widths[i] - _width(str(cell)))
+                shown.append(f"{pad}{cell}" if numeric[i] else f"{cell}{pad}")
+            return "  ".join(shown).rstrip()
+
+        def html_row(tag: str, cells: Sequence[str | int]) -> str:
+            return "<tr>" + "".join(f"<{tag}>{_escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+
+        if self._plain:
+            self._plain.append("\n")
+        self._plain.append("\n".join(plain_row(r) for r in (headers, *rows)))
+        body = "".join(html_row("td", r) for r in rows)
+        self._html.append(f"<table><thead>{html_row('th', headers)}</thead><tbody>{body}</tbody></table>")
+        self._after_block = True
+        return self
 
     def extend(self, other: Text) -> Text:
         self._plain.extend(other._plain)
         self._html.extend(other._html)
+        if other:
+            self._after_block = other._after_block
         return self
 
     @property
