@@ -130,14 +130,15 @@ class Text:
                 shown.append(f"{pad}{cell}" if numeric[i] else f"{cell}{pad}")
             return "  ".join(shown).rstrip()
 
-        def html_row(tag: str, cells: Sequence[str | int]) -> str:
-            return "<tr>" + "".join(f"<{tag}>{_escape(str(c))}</{tag}>" for c in cells) + "</tr>"
+        def html_row(cells: Sequence[str | int], *, head: bool = False) -> str:
+            shown = (f"<th>{_escape(str(c))}</th>" if head else f"<td>{_escape(str(c))}</td>" for c in cells)
+            return "<tr>" + "".join(shown) + "</tr>"
 
         if self._plain:
             self._plain.append("\n")
         self._plain.append("\n".join(plain_row(r) for r in (headers, *rows)))
-        body = "".join(html_row("td", r) for r in rows)
-        self._html.append(f"<table><thead>{html_row('th', headers)}</thead><tbody>{body}</tbody></table>")
+        body = "".join(html_row(r) for r in rows)
+        self._html.append(f"<table><thead>{html_row(headers, head=True)}</thead><tbody>{body}</tbody></table>")
         self._after_block = True
         return self
 
