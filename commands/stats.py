@@ -64,6 +64,22 @@ def not_held_text(sessions: list[statistics.Turnout]) -> str:
     return "Not held, though people came: " + ", ".join(parts) + "."
 
 
+async def _table(
+    ctx: Context, sessions: list[statistics.Turnout], notes: bool
+) -> tuple[tuple[str, ...], list[tuple[str | int, ...]]]:
+    """The table's head and rows: each session held, and each not held that people came to
+    (with what became of it and who came, in a column of notes when there is one)."""
+    rows: list[tuple[str | int, ...]] = []
+    for t in sessions:
+        label = t.key
+        if t.phase.held:
+            rows.append((label, t.present, "") if notes else (label, t.present))
+        elif t.present:
+            names = [await name_of(ctx.store, c.user_id) for c in t.check_ins]
+            rows.append((label, t.present, f"{NOT_HELD.get(t.phase, t.phase)}: {', '.join(names)}"))
+    return ("Session", "Check-ins", "Note") if notes else ("Session", "Check-ins"), rows
+
+
 @group.command(
     "stats",
     usage="[N]",
@@ -89,12 +105,7 @@ async def stats(ctx: Context, typed: Rest | None = None) -> Reply:
         text = Text(f"No session has been held in the last {last}.")
     if not_held:
         text.add(" " + not_held_text(not_held))
-    for t in sessions:
-        if t.phase.held:
-            text.line(f"{t.key}  {t.present}")
-        elif t.present:
-            names = [await name_of(ctx.store, c.user_id) for c in t.check_ins]
-            text.line(f"{t.key}  {t.present}  {NOT_HELD.get(t.phase, t.phase)}: {', '.join(names)}")
+    text.table(*await _table(ctx, sessions, bool(not_held)))
     if not statistics.has_chart(sessions):
         if held:
             one = "Only one session held so far" if not_held else "Only one session so far"

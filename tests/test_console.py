@@ -32,8 +32,8 @@ def console(config: Path, stdin: str, *args: str) -> str:
 
 def test_piped_commands_and_timezone_persists(tmp_path):
     config = write_config(tmp_path)
-    out = console(config, "!help\n!tz Europe/Berlin\n!tz\n")
-    assert "commands you can use" in out and "!link" in out
+    out = console(config, "!help\n!help all\n!tz Europe/Berlin\n!tz\n")
+    assert "start here" in out and "commands you can use" in out and "!link" in out
     assert "Your time zone is now Berlin (Europe/Berlin)" in out
     assert out.count("Europe/Berlin") == 2
     # a second run on the same database remembers it

@@ -29,6 +29,7 @@ from bot.core.model import (
     normalise_reaction,
 )
 from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, Way
+from bot.core.routing import answered_where_typed
 from bot.core.text import Text, clean, plural
 from bot.storage.store import Store
 
@@ -171,6 +172,8 @@ class Dispatcher:
         self.limit = CommandLimit(services.config.limits.commands_per_minute)
         # How people name the bot in what they write (its display name the adapter knows).
         self._names = bot_names(services.config.matrix.user_id)
+        # Where matrix.to links find a room: the bot's own server.
+        self._server = services.config.matrix.user_id.partition(":")[2]
 
     async def handle(self, message: IncomingMessage) -> list[Reply]:
         parsed = split_command(message.body, self.services.prefix)
@@ -230,7 +233,7 @@ class Dispatcher:
             return [Reply.of(text)]
         finally:
             self._changed()
-        return _as_list(result)
+        return answered_where_typed(_as_list(result), message, self._server)
 
     def _asks_the_bot(self, message: IncomingMessage) -> bool:
         """A message that is no command but names the bot (or is in its direct room) and

@@ -1,7 +1,7 @@
 """Building bot messages with a plain body and an HTML body from one description.
 
 Everything added through `Text` is escaped for HTML; only the fixed markup this module
-writes (bold, code, links, line breaks, lists) is not. User-supplied strings therefore can't
+writes (bold, code, links, line breaks, lists, tables) is not. User-supplied strings therefore can't
 inject HTML, and since the Matrix adapter always sets `m.mentions`, they can't ping.
 """
 
@@ -50,12 +50,18 @@ _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SPECIAL = re.compile("[&<>\"'\n]").search
 
 
-# How a block (a list) ends in HTML: no line break is needed after it.
-_BLOCK_END = "</ul>"
+# How a block (a list, a table) ends in HTML: no line break is needed after it.
+_BLOCK_END = ("</ul>", "</table>")
 
 
 def _escape(text: str) -> str:
     return html.escape(text) if _SPECIAL(text) else text
+
+
+def _width(text: str) -> int:
+    """How many columns `text` takes in a monospace font: wide (CJK, most emoji) count two,
+    combining marks none."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class Text:
@@ -102,7 +108,7 @@ class Text:
         """Start a new line, optionally with text."""
         if self._plain:
             self._plain.append("\n")
-            if not self._html[-1].endswith(_BLOCK_END):  # a list already ends its line
+            if not self._html[-1].endswith(_BLOCK_END):  # a list or a table already ends its line
                 self._html.append("<br>")
         return self.add(text) if text else self
 
@@ -115,7 +121,37 @@ class Text:
             if self._plain:
                 self._plain.append("\n")
             self._plain.append("• " + item.plain.replace("\n", "\n  "))
-        self._html.append("<ul>" + "".join(f"<li>{item.html}</li>" for item in items) + _BLOCK_END)
+        self._html.append("<ul>" + "".join(f"<li>{item.html}</li>" for item in items) + "</ul>")
+        return self
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str | int]]) -> Text:
+        """A table on lines of its own: `<table>` with a head and a body in HTML; in plain
+        text, columns padded to line up in a monospace font, numbers on the right (an `int`
+        cell; a column of them and its header are right-aligned). Cells are escaped like
+        everything added. What follows goes on a new line (`line()`)."""
+        widths = [_width(h) for h in headers]
+        numeric = [bool(rows) for _ in headers]
+        for row in rows:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], _width(str(cell)))
+                numeric[i] = numeric[i] and (isinstance(cell, int) or cell == "")
+
+        def plain_row(cells: Sequence[str | int]) -> str:
+            shown = []
+            for i, cell in enumerate(cells):
+                pad = " " * (widths[i] - _width(str(cell)))
+                shown.append(f"{pad}{cell}" if numeric[i] else f"{cell}{pad}")
+            return "  ".join(shown).rstrip()
+
+        def html_row(cells: Sequence[str | int], *, head: bool = False) -> str:
+            shown = (f"<th>{_escape(str(c))}</th>" if head else f"<td>{_escape(str(c))}</td>" for c in cells)
+            return "<tr>" + "".join(shown) + "</tr>"
+
+        if self._plain:
+            self._plain.append("\n")
+        self._plain.append("\n".join(plain_row(r) for r in (headers, *rows)))
+        body = "".join(html_row(r) for r in rows)
+        self._html.append(f"<table><thead>{html_row(headers, head=True)}</thead><tbody>{body}</tbody></table>")
         return self
 
     def extend(self, other: Text) -> Text:

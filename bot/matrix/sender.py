@@ -123,14 +123,16 @@ class MatrixSender:
         return event_id
 
     def _relation(self, reply: Reply, cmd: IncomingMessage | None, room_id: str) -> dict[str, Any] | None:
-        if reply.thread_root:
+        here = cmd is not None and cmd.room_id == room_id
+        if reply.thread_root and not (here and cmd is not None and cmd.thread_root == reply.thread_root):
             return {
                 "rel_type": "m.thread",
                 "event_id": reply.thread_root,
                 "is_falling_back": True,
                 "m.in_reply_to": {"event_id": reply.thread_root},
             }
-        if cmd is None or cmd.room_id != room_id:
+        # An answer where the command was typed (its thread, named or not) replies to it.
+        if cmd is None or not here:
             return None
         if cmd.thread_root:
             return {

@@ -231,8 +231,10 @@ async def test_an_organiser_calls_off_a_session_nobody_came_to_host(make_chat, m
     await chat.say(ALICE, "!here")
     await chat.say(BOB, "!here")
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 6, tzinfo=dt.UTC))
-    replies = await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 nobody can host today")
+    *replies, pointer = await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 nobody can host today")
     assert [(r.room_id, r.thread_root) for r in replies] == [(None, "$zero-here"), (other, "$zero-there")]
+    assert (pointer.room_id, pointer.thread_root) == (None, None), "and a line where it was typed"
+    assert pointer.text.startswith(replies[0].text.splitlines()[0]) and "session's thread" in pointer.text
     for reply in replies:
         assert "Session of Thursday 26 November, 08:00 UTC is called off: nobody can host today." in reply.text, (
             reply.text
@@ -385,8 +387,8 @@ async def test_a_session_called_off_takes_a_new_reason_told_in_its_thread(chat):
     await sessions.set_thread_root(chat.store, MORNING, ROOM, "$zero")
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 6, tzinfo=dt.UTC))
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 nobody can host")
-    (reply,) = await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 the host is ill")
-    assert reply.thread_root == "$zero"
+    reply, pointer = await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 the host is ill")
+    assert reply.thread_root == "$zero" and (pointer.room_id, pointer.thread_root) == (None, None)
     assert "Session of Thursday 26 November, 08:00 UTC is called off: the host is ill." in reply.text, reply.text
     assert "It replaces: nobody can host." in reply.text, reply.text
 
@@ -400,8 +402,8 @@ async def test_a_session_called_off_by_mistake_waits_for_its_host_again(chat):
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 6, tzinfo=dt.UTC))
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 nobody can host")
     chat.clock.set(dt.datetime(2026, 11, 26, 8, 10, tzinfo=dt.UTC))
-    (reply,) = await chat.say(ORGANISER, "!uncancel 2026-11-26 08:00")
-    assert reply.thread_root == "$zero"
+    reply, pointer = await chat.say(ORGANISER, "!uncancel 2026-11-26 08:00")
+    assert reply.thread_root == "$zero" and (pointer.room_id, pointer.thread_root) == (None, None)
     assert "Restored the session of Thursday 26 November, 08:00 UTC: it waits for its host again" in reply.text, (
         reply.text
     )

@@ -74,7 +74,7 @@ async def test_power_level_makes_an_organiser_while_it_lasts(chat):
     chat.power_levels[BOB] = 50
     [reply] = await chat.say(BOB, "!export topics")
     assert reply.file is not None, "promoted: no restart needed"
-    assert "!export" in await chat.text(BOB, "!help")
+    assert "!export" in await chat.text(BOB, "!help all")
     chat.power_levels[BOB] = 0
     assert "for organisers only" in await chat.text(BOB, "!export topics"), "demoted"
     del chat.power_levels[BOB]

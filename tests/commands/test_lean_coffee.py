@@ -119,7 +119,7 @@ OFF_LINE = "Lean Coffee timeboxes are turned off for this conference. Mark topic
 
 async def test_with_lean_coffee_off_discuss_and_timer_are_not_offered_and_say_why(make_chat, make_config):
     chat = await make_chat(make_config(lean_coffee={"enabled": False}))
-    helped = await chat.text(ORGANISER, "!help")
+    helped = await chat.text(ORGANISER, "!help all")
     assert "!discussed N" in helped
     assert "!discuss [N]" not in helped and "!timer" not in helped
     for who, typed, name in [
@@ -138,7 +138,7 @@ async def test_with_lean_coffee_off_discuss_and_timer_are_not_offered_and_say_wh
 
 
 async def test_with_lean_coffee_on_help_shows_discuss_and_timer(chat):
-    helped = await chat.text(HOST, "!help")
+    helped = await chat.text(HOST, "!help all")
     assert "!discuss [N]" in helped and "!timer" in helped
     assert (await chat.text(HOST, "!help discuss")).startswith("!discuss [N]")
 

@@ -17,6 +17,11 @@ def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute, tzinfo=UTC)
 
 
+def table_of(text: str) -> dict[str, int]:
+    """The sessions and their check-ins, as the plain text's table lines them up."""
+    return {k: int(v) for k, v in re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d) +(\d+)\b", text, re.M)}
+
+
 def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     return struct.unpack(">II", data[16:24])
@@ -40,8 +45,8 @@ async def test_stats_chart_and_table_match_the_database(chat):
         (iso(chat.clock.now() - dt.timedelta(weeks=12)),),
     )
     in_db = {r[0]: r[1] for r in rows}
-    table = dict(re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d)  (\d+)$", reply.text, re.M))
-    assert {k: int(v) for k, v in table.items()} == in_db
+    assert table_of(reply.text) == in_db
+    assert {k: int(v) for k, v in re.findall(r"<tr><td>([^<]+)</td><td>(\d+)</td></tr>", reply.html)} == in_db
     assert len(in_db) < len(held), "sessions older than 12 weeks are left out"
     total = sum(in_db.values())
     assert f"{len(in_db)} sessions held, {total} check-ins" in reply.text
@@ -56,7 +61,8 @@ async def test_stats_with_too_few_sessions_is_text_only(chat):
     await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
     reply = (await chat.say(ALICE, "!stats"))[0]
     assert reply.file is None
-    assert "2026-11-19 08:00  3" in reply.text and "a chart needs at least two" in reply.text
+    assert reply.text.splitlines()[1:3] == ["Session           Check-ins", "2026-11-19 08:00          3"]
+    assert "a chart needs at least two" in reply.text
     assert "1 session held, 3 check-ins, 3.0 per session on average" in reply.text
 
 
@@ -72,7 +78,7 @@ async def test_stats_when_the_chart_cannot_be_drawn_still_answers_with_the_table
     monkeypatch.setattr(chart, "child_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
     reply = (await chat.say(ALICE, "!stats"))[0]
     assert reply.file is None
-    assert "2026-11-19 08:00  3" in reply.text and "could not be drawn" in reply.text
+    assert table_of(reply.text)["2026-11-19 08:00"] == 3 and "could not be drawn" in reply.text
     assert "exit 3" in caplog.text
 
 
@@ -103,7 +109,8 @@ async def test_check_ins_to_a_session_nobody_started_are_shown_as_not_started_ne
     text = await chat.text(BOB, "!stats")
     assert text.splitlines() == [
         "No session has been held in the last 12 weeks. Not held, though people came: 1 not started (2 check-ins).",
-        f"2026-11-26 17:00  2  not started (no host): {ALICE}, {BOB}",
+        "Session           Check-ins  Note",
+        f"2026-11-26 17:00          2  not started (no host): {ALICE}, {BOB}",
     ]
     export = (await chat.say(ORGANISER, "!export attendance csv"))[0]
     rows = export.file.data.decode("utf-8-sig").splitlines()
@@ -123,12 +130,13 @@ async def test_a_session_nobody_started_stands_beside_those_held_and_counts_with
     assert "waiting for its host (2 check-ins)" in await chat.text(BOB, "!stats")
     chat.clock.set(at(27, 12))
     text = await chat.text(BOB, "!stats")
-    assert text.splitlines()[:4] == [
+    assert text.splitlines()[:5] == [
         "Attendance, last 12 weeks: 2 sessions held, 4 check-ins, 2.0 per session on average."
         " Not held, though people came: 1 not started (2 check-ins).",
-        "2026-11-19 08:00  3",
-        "2026-11-26 08:00  1",
-        f"2026-11-26 17:00  2  not started (no host): {ALICE}, {BOB}",
+        "Session           Check-ins  Note",
+        "2026-11-19 08:00          3",
+        "2026-11-26 08:00          1",
+        f"2026-11-26 17:00          2  not started (no host): {ALICE}, {BOB}",
     ]
 
 
@@ -150,7 +158,8 @@ async def test_a_session_called_off_once_people_had_come_is_shown_called_off(cha
     chat.clock.set(at(27, 12))
     assert (await chat.text(BOB, "!stats")).splitlines() == [
         "No session has been held in the last 12 weeks. Not held, though people came: 1 called off (1 check-in).",
-        f"2026-11-26 08:00  1  called off: {ALICE}",
+        "Session           Check-ins  Note",
+        f"2026-11-26 08:00          1  called off: {ALICE}",
     ]
 
 
@@ -170,7 +179,7 @@ async def test_stats_reuses_the_chart_while_attendance_is_unchanged(chat, monkey
     await hold(chat, "2026-11-19 17:00", [HOST])
     changed = (await chat.say(ALICE, "!stats"))[0]
     assert len(drawn) == 2 and changed.file.data != first.file.data
-    assert "2026-11-19 17:00  1" in changed.text
+    assert table_of(changed.text)["2026-11-19 17:00"] == 1
 
 
 # --- !stats N: the last N weeks ---------------------------------------------------------
@@ -185,10 +194,6 @@ async def held_over_two_years(chat) -> dict[str, int]:
         held[key] = 1 + week % 5
         await hold(chat, key, [f"@p{i}:example.org" for i in range(held[key])])
     return held
-
-
-def table_of(text: str) -> dict[str, int]:
-    return {k: int(v) for k, v in re.findall(r"^(\d{4}-\d\d-\d\d \d\d:\d\d)  (\d+)$", text, re.M)}
 
 
 async def test_stats_n_shows_the_last_n_weeks_in_the_table_and_the_chart(chat, monkeypatch):
@@ -223,8 +228,9 @@ async def test_stats_1_is_the_last_week(chat):
     reply = (await chat.say(ALICE, "!stats 1"))[0]
     assert reply.text.splitlines() == [
         "Attendance, last week: 2 sessions held, 4 check-ins, 2.0 per session on average.",
-        "2026-11-19 08:00  3",
-        "2026-11-19 17:00  1",
+        "Session           Check-ins",
+        "2026-11-19 08:00          3",
+        "2026-11-19 17:00          1",
     ]
     assert png_size(reply.file.data) == (800, 400)
     chat.clock.set(at(30, 12))
@@ -245,3 +251,15 @@ async def test_stats_n_out_of_range_or_not_a_number_is_one_line_with_the_usage(c
         replies = await chat.say(ALICE, f"!stats {typed}")
         assert len(replies) == 1 and replies[0].file is None, typed
         assert replies[0].text == f"!stats: {error}.\nUsage: !stats [N]", (typed, replies[0].text)
+
+
+async def test_the_table_is_an_html_table_so_element_keeps_its_columns_apart(chat):
+    """HTML folds runs of spaces: "2026-12-06 19:12  5" showed as "19:12 5" in Element."""
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    await came_to_a_session_nobody_started(chat)
+    chat.clock.set(at(27, 12))
+    [reply] = await chat.say(BOB, "!stats")
+    assert "<table><thead><tr><th>Session</th><th>Check-ins</th><th>Note</th></tr></thead><tbody>" in reply.html
+    assert "<tr><td>2026-11-19 08:00</td><td>3</td><td></td></tr>" in reply.html
+    assert f"<tr><td>2026-11-26 17:00</td><td>2</td><td>not started (no host): {ALICE}, {BOB}</td></tr>" in reply.html
+    assert "  " not in reply.html

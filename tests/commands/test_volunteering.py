@@ -147,7 +147,7 @@ async def test_unhost_is_refused_once_the_session_started_but_not_while_it_waits
 
 
 async def test_unhost_has_help_for_everyone(chat):
-    assert "!unhost [YYYY-MM-DD TIME]" in await chat.text(ALICE, "!help")
+    assert "!unhost [YYYY-MM-DD TIME]" in await chat.text(ALICE, "!help all")
     assert "Withdraw your offer to host" in await chat.text(ALICE, "!help unhost")
 
 

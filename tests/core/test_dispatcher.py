@@ -54,8 +54,8 @@ async def test_help_lists_only_what_the_asker_may_use(chat):
     organiser_only = [s.name for g in GROUPS for s in g.commands if s.role == Role.ORGANISER]
     host_only = [s.name for g in GROUPS for s in g.commands if s.role == Role.HOST]
     assert host_only and organiser_only
-    participant_help = await chat.text(ALICE, "!help")
-    organiser_help = await chat.text(ORGANISER, "!help")
+    participant_help = await chat.text(ALICE, "!help all")
+    organiser_help = await chat.text(ORGANISER, "!help all")
     assert "!link" in participant_help and "!tz" in participant_help
     listed = set(re.findall(r"^!(\w+)", participant_help, re.M))
     assert "link" in listed

@@ -125,3 +125,42 @@ def test_a_bulleted_list_is_real_list_markup_with_matching_plain_lines():
     ), "no line break before or after a list: it is a block of its own"
     assert Text("x").bullets([]).html == "x", "an empty list adds nothing"
     assert Text().bullets([Text("only")]).plain == "• only"
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def test_a_table_is_html_table_markup_and_plain_columns_that_line_up_in_monospace():
+    text = Text("Attendance:").table(("Session", "People"), [("2026-12-06 19:12", 5), ("2026-12-10 08:00", 12)])
+    assert text.html == (
+        "Attendance:<table><thead><tr><th>Session</th><th>People</th></tr></thead>"
+        "<tbody><tr><td>2026-12-06 19:12</td><td>5</td></tr><tr><td>2026-12-10 08:00</td><td>12</td></tr></tbody>"
+        "</table>"
+    )
+    assert text.plain.splitlines() == [
+        "Attendance:",
+        "Session           People",
+        "2026-12-06 19:12       5",
+        "2026-12-10 08:00      12",
+    ]
+
+
+def test_numbers_are_right_aligned_words_left_and_no_line_ends_in_spaces():
+    text = Text().table(("a", "n", "note"), [("x", 1, ""), ("longer", 100, "called off")])
+    assert text.plain.splitlines() == [
+        "a         n  note",
+        "x         1",
+        "longer  100  called off",
+    ]
+
+
+def test_cells_are_escaped_and_wide_characters_count_double_in_plain():
+    text = Text().table(("who", "n"), [("<b>Zoë</b>", 1), ("李雷", 2)])
+    assert "<td>&lt;b&gt;Zoë&lt;/b&gt;</td>" in text.html and "<b>" not in text.html
+    assert text.plain.splitlines() == ["who         n", "<b>Zoë</b>  1", "李雷        2"]
+
+
+def test_a_line_after_a_table_needs_no_break_in_html():
+    text = Text().table(("a",), [("b",)]).line("after")
+    assert text.plain == "a\nb\nafter"
+    assert text.html.endswith("</table>after")

@@ -20,7 +20,7 @@ def test_demo_answers_over_matrix_and_cleans_up(tmp_path):
     )
     assert done.returncode == 0, done.stderr + done.stdout
     out = done.stdout
-    assert "ccc-bot: Coop Casual Conference bot — commands you can use:" in out
+    assert "ccc-bot: Coop Casual Conference bot — start here:" in out
     assert "Your time zone is now Kolkata (Asia/Kolkata)" in out
     assert "https://bbb.example.org/b/ccc" in out
     assert "Tearing down the demo" in out

@@ -193,7 +193,7 @@ async def test_in_a_direct_room_commands_that_act_on_the_conference_are_refused(
     assert "conference room" in body(await ask(host, dm, env.bot_id, "!suggest Worker co-op bylaws"))
     assert "No open topics" in body(await ask(host, dm, env.bot_id, "!topics")), "a read-only command works"
     assert "Europe/Lisbon" in body(await ask(host, dm, env.bot_id, "!tz Europe/Lisbon"))
-    listed = body(await ask(host, dm, env.bot_id, "!help"))
+    listed = body(await ask(host, dm, env.bot_id, "!help all"))
     assert "!mydata" in listed and "!start" not in listed and "conference room" in listed, listed
     assert "conference room" in body(await ask(host, dm, env.bot_id, "!help start"))
 

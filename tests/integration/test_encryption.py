@@ -41,7 +41,7 @@ async def test_bot_answers_encrypted_and_keeps_answering_after_restart(synapse, 
         assert not isinstance(reply, MegolmEvent), "alice could not decrypt the bot's reply"
         assert isinstance(reply, RoomMessageNotice)
         assert reply.decrypted, "the reply was not encrypted"
-        assert "commands you can use" in reply.body
+        assert "start here" in reply.body
         assert (folder / "state" / "crypto").is_dir() and any((folder / "state" / "crypto").iterdir())
         assert f"trusting {alice.user_id}'s device {alice.device_id} on first use" in bot.output()
         await bot.restart()

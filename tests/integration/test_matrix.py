@@ -20,7 +20,7 @@ def content(event) -> dict:
 
 async def test_commands_are_answered_as_notice_replies(make_bot_room):
     env = await make_bot_room()
-    for body, expected in (("!help", "commands you can use"), ("!link", "bbb.example.org"), ("!tz", "no time zone")):
+    for body, expected in (("!help", "start here"), ("!link", "bbb.example.org"), ("!tz", "no time zone")):
         reply = await env.ask(env.alice, body)
         assert content(reply)["msgtype"] == "m.notice"
         assert expected in content(reply)["body"]

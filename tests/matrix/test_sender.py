@@ -103,6 +103,30 @@ async def test_replies_to_a_command_are_replies_with_stable_transaction_ids(chat
     assert "&lt;b&gt;" in second["formatted_body"] and second["m.mentions"] == {}, "no HTML, no ping"
 
 
+async def test_an_answer_in_the_thread_the_command_was_typed_in_replies_to_the_command(chat, homeserver):
+    """`!end` typed in the session's thread: its summary goes to that thread (the command
+    names it) as a reply to the command, as any answer typed in a thread; an answer to
+    another thread than the command's hangs from that thread's root."""
+    in_thread = dataclasses.replace(command(), thread_root="$root")
+    to_thread = Reply.of(Text("summary"), thread_root="$root")
+    await MatrixSender(homeserver, chat.store).send_all([to_thread, Reply.of(Text("ok"))], in_thread)
+    await MatrixSender(homeserver, chat.store).send_all([to_thread], command("$elsewhere"))
+    relations = [content["m.relates_to"] for _, content in homeserver.sent]
+    in_reply = {
+        "rel_type": "m.thread",
+        "event_id": "$root",
+        "is_falling_back": False,
+        "m.in_reply_to": {"event_id": "$cmd"},
+    }
+    assert relations[:2] == [in_reply, in_reply]
+    assert relations[2] == {
+        "rel_type": "m.thread",
+        "event_id": "$root",
+        "is_falling_back": True,
+        "m.in_reply_to": {"event_id": "$root"},
+    }
+
+
 # --- a send cut short by a crash, looked for after a restart -------------------------------
 
 

@@ -253,7 +253,7 @@ async def test_a_release_database_exports_and_takes_commands(released):
     )
     chat.clock.set(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC))
     stats = await chat.text(ALICE, "!stats")
-    assert "1 session held, 3 check-ins" in stats and "2026-11-26 08:00  3" in stats
+    assert "1 session held, 3 check-ins" in stats and "\n2026-11-26 08:00          3\n" in stats
     assert "time zone, display name, 2 suggestions, 1 vote, 1 check-in." in await chat.text(ALICE, "!mydata")
 
 
@@ -365,6 +365,13 @@ REWORDED = {
         "Vote with !vote N, suggest with !suggest TEXT."
     ),
     ("@bob:example.org", "!vote 7"): "Voted for #7 “Onboarding new members” (2 votes now).",
+    # A table with a head, its columns lined up (issue 30: Element folded the spaces).
+    ("@bob:example.org", "!stats"): (
+        "Attendance, last 12 weeks: 1 session held, 3 check-ins, 3.0 per session on average.\n"
+        "Session           Check-ins\n"
+        "2026-12-03 08:00          3\n"
+        "Only one session so far: a chart needs at least two, so there is none yet."
+    ),
     # `!host` reads a time in the asker's zone now (issue 27), so the hint is typed in hers.
     ("@alice:example.org", "!next"): (
         "Coop Casual Conference — next sessions:\n"

@@ -217,7 +217,7 @@ async def test_stats_reuses_the_png_until_a_new_check_in_changes_it(chat, monkey
     await repository.check_in(chat.store, "2026-11-19 08:00", BOB, late, repository.CheckInVia.COMMAND)
     changed = (await chat.say(ALICE, "!stats"))[0]
     assert len(calls) == 2 and changed.file.data != first and changed.file.data.startswith(chart.PNG_MAGIC)
-    assert "2026-11-19 08:00  3" in changed.text
+    assert "\n2026-11-19 08:00          3" in changed.text, "the table's row, its columns lined up"
     assert (await chat.say(ALICE, "!stats"))[0].file.data == changed.file.data and len(calls) == 2
 
 
