@@ -104,7 +104,9 @@ class DemoChat:
         if content.get("msgtype") in ("m.file", "m.image"):
             text = f"[uploaded a file: {content.get('body')}]"
         elif relates.get("rel_type") == "m.replace":
-            text = "[edited the pinned agenda]"  # Element shows the message itself change
+            # Element shows the message itself change, and its pinned banner the first line.
+            first = (content.get("m.new_content", {}).get("body") or "").partition("\n")[0]
+            text = f"[edited the pinned agenda, which begins: {first}]"
         else:
             text = content.get("body", "")
         thread = " (in a thread)" if relates.get("rel_type") == "m.thread" else ""

@@ -13,13 +13,19 @@ def test_demo_answers_over_matrix_and_cleans_up(tmp_path):
     keep = tmp_path / "demo"
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "demo", "--keep", str(keep)],
-        input="!help\n!tz Asia/Kolkata\n!link\n",
+        input="!help\n!tz Asia/Kolkata\n!link\n!topics\n!vote 1\n",
         capture_output=True,
         text=True,
         timeout=180,
     )
     assert done.returncode == 0, done.stderr + done.stdout
     out = done.stdout
+    # It opens with what it is and what to type first.
+    assert out.startswith("ccc-bot runs a co-op's weekly open call") and "type !topics first" in out.splitlines()[0]
+    # Sam's two example topics are there to vote on, and !vote 1 (the seed's history) points to them.
+    assert re.search(r"#(\d+) “Sharing one bookkeeping tool between small co-ops” — 0 votes — by Sam", out), out
+    first, second = re.search(r"Open topics: #(\d+) and #(\d+) \(see them with !topics\)", out).groups()
+    assert int(second) == int(first) + 1 and "#1 “Facilitation.” was already discussed" in out
     assert "ccc-bot: Coop Casual Conference bot — commands you can use:" in out
     assert "Your time zone is now Kolkata (Asia/Kolkata)" in out
     assert "https://bbb.example.org/b/ccc" in out
