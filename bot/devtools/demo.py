@@ -11,6 +11,7 @@ and the opening lines give its address.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import shutil
@@ -159,6 +160,11 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
     bot: subprocess.Popen[bytes] | None = None
     stop = threading.Event()
     say = stdout.write
+    # A closed terminal (SIGHUP) or a kill (SIGTERM) tears down too, as Ctrl-C does: never a
+    # Synapse and a bot left running with no one to stop them.
+    if threading.current_thread() is threading.main_thread():
+        for stopping in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(stopping, signal.default_int_handler)
     try:
         say(WELCOME)
         say("Starting a throwaway Synapse on 127.0.0.1 ...\n")
@@ -240,7 +246,9 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
         return 1
     finally:
         stop.set()
-        say("\nTearing down the demo ...\n")
+        with contextlib.suppress(OSError):  # the terminal may be gone
+            say("\nTearing down the demo ...\n")
+            stdout.flush()
         if bot is not None and bot.poll() is None:
             bot.send_signal(signal.SIGTERM)
             try:

@@ -85,3 +85,35 @@ def test_demo_shows_the_web_page_with_what_you_suggest(tmp_path):
         if demo.poll() is None:
             demo.kill()
             demo.wait()
+
+
+def _running_in(folder) -> list[str]:
+    """The processes the demo started in `folder` (its Synapse and its bot), by their command line."""
+    ps = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    return [line for line in ps.splitlines() if str(folder) in line and "bot.cli demo" not in line]
+
+
+def test_a_closed_terminal_tears_the_demo_down(tmp_path):
+    """SIGHUP (the terminal window closed) stops the bot and the throwaway Synapse, as Ctrl-C does."""
+    import signal
+
+    keep = tmp_path / "demo"
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "demo", "--keep", str(keep)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        out = _Lines(demo.stdout)
+        out.wait_for(r"The bot's web page: ")
+        assert len(_running_in(keep)) == 2, "the Synapse and the bot"
+        demo.send_signal(signal.SIGHUP)
+        assert demo.wait(60) == 0, out.seen
+        out.wait_for("Tearing down the demo")
+        assert _running_in(keep) == [], "nothing of the demo still runs"
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
