@@ -23,14 +23,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## Headless Chromium for the web page's browser tests (Debian's package; Playwright drives it).
-## Installed with apt-get where missing (as root, or with sudo); under CI=true a failure stops here.
+## Headless Chromium for the web page's browser tests (Debian's package; Playwright drives it),
+## and an emoji font for the pictures. Installed with apt-get where missing (as root, or with
+## sudo); under CI=true a missing chromium stops here (a missing font only shows as boxes).
 browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || [ -n "$$CCC_CHROMIUM" ] || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  echo "chromium is missing: installing it with apt-get"; \
 	  { $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } \
 	  || { [ "$$CI" != true ] && echo "could not install chromium: the browser tests will be skipped"; }; }
+	@[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  echo "the emoji font is missing: installing it with apt-get (the pictures show the bot's 📌, ▶, 👍)"; \
+	  { $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-noto-color-emoji; } \
+	  || echo "could not install the emoji font: emoji show as boxes in the pictures"; }
 
 ## Debian's faketime, which runs the bot with its clock off the homeserver's in the
 ## integration tests. Installed as chromium is; under CI=true a failure stops here.

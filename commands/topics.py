@@ -33,7 +33,15 @@ from bot.features.topics.model import (
     UnknownTopic,
 )
 from commands.dates import key_name
-from commands.wording import countdown, discussed_line, listed_text, suggested_by, topic_line, votes_text
+from commands.wording import (
+    countdown,
+    discussed_line,
+    listed,
+    listed_text,
+    suggested_by,
+    topic_line,
+    votes_text,
+)
 
 T = TypeVar("T")
 
@@ -42,6 +50,8 @@ group = CommandGroup("topics")
 # How many open topics !topics lists before "and N more".
 LIST_LIMIT = 15
 HISTORY_DEFAULT = 10
+# How many open topics a vote for a topic of the past names.
+OPEN_NAMED = 5
 HISTORY_MAX = 50
 # Topic text shown inline in lists; the full text is in the !suggest confirmation.
 INLINE = 120
@@ -226,9 +236,30 @@ def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:
 async def vote(ctx: Context, topics: Numbers) -> Reply:
     budget = ctx.config.topics.votes_per_person
     done, refused = await each(topics, lambda n: voting.vote(ctx.store, ctx.clock.now(), n, ctx.sender, budget))
+    past = [e for _, e in refused if isinstance(e, NotOpen)]
     if len(topics) == 1:  # one topic, in a sentence of its own
+        if past:
+            label = topic_label(past[0].topic).plain
+            raise CommandError(
+                f"{label} {closed(ctx.config, past[0].topic)}, so it takes no votes. {await _open_now(ctx)}"
+            )
         return _one_vote(ctx, "Voted for ", done, refused)
-    return ctx.reply(_votes_changed(ctx, "Voted for ", done, "Not voted for", refused))
+    text = _votes_changed(ctx, "Voted for ", done, "Not voted for", refused)
+    # Nothing counted, and some were topics of the past: what there is to vote on instead.
+    return ctx.reply(text.line(await _open_now(ctx)) if past and not done else text)
+
+
+async def _open_now(ctx: Context) -> str:
+    """What there is to vote on, for someone who named a topic of the past (the seed
+    file's history is numbered first: a newcomer's `!vote 1` is one)."""
+    p = ctx.prefix
+    agenda = await topics.agenda_for(ctx.store, ctx.sender, OPEN_NAMED)
+    if not agenda.shown:
+        return f"No topic is open yet: suggest one with {p}suggest TEXT."
+    named = [f"#{t.id}" for t in agenda.shown]
+    if agenda.total > len(named):
+        named.append(f"{agenda.total - len(named)} more")
+    return f"Open topics: {listed(named, 'and')} (see them with {p}topics)."
 
 
 @group.command("unvote", usage="N [N…]", help="Take back your vote for topic N, or several")

@@ -11,6 +11,8 @@ and the opening lines give its address.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 import signal
@@ -21,11 +23,12 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.devtools.localsynapse import LocalSynapse, SynapseHTTPError, free_port
+from bot.devtools.terminal import Terminal
 
 PASSWORD = "demo password"
 SEED_FILE = Path(__file__).resolve().parents[2] / "topics.yaml"
@@ -102,49 +105,86 @@ class DemoChat:
         if content.get("msgtype") in ("m.file", "m.image"):
             text = f"[uploaded a file: {content.get('body')}]"
         elif relates.get("rel_type") == "m.replace":
-            text = "[edited the pinned agenda]"  # Element shows the message itself change
+            # Element shows the message itself change, and its pinned banner the first line.
+            first = (content.get("m.new_content", {}).get("body") or "").partition("\n")[0]
+            text = f"[edited the pinned agenda, which begins: {first}]"
         else:
             text = content.get("body", "")
         thread = " (in a thread)" if relates.get("rel_type") == "m.thread" else ""
         with self._lock:
             lines = text.splitlines() or [""]
-            self.out.write(f"\rccc-bot{thread}: {lines[0]}\n")
+            self.out.write(f"ccc-bot{thread}: {lines[0]}\n")
             for line in lines[1:]:
                 self.out.write(f"         {line}\n")
             self.out.flush()
         if replied:
             self.answered.add(replied)
 
-    def follow(self, stop: threading.Event, prompt: Callable[[], None]) -> None:
+    def follow(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                before = len(self.answered)
                 self.catch_up(timeout_ms=2000)
-                if len(self.answered) != before:
-                    prompt()
             except (OSError, SynapseHTTPError):
                 time.sleep(0.5)
+
+    def say_and_wait(self, lines: Sequence[str], timeout: float = 30) -> None:
+        """Send each line, then sync until the bot has answered them all (with no follower
+        thread syncing meanwhile)."""
+        self.catch_up()
+        sent = {self.send(line) for line in lines}
+        deadline = time.monotonic() + timeout
+        while not sent <= self.answered:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the bot did not answer {list(lines)} within {timeout:.0f} seconds")
+            self.catch_up(timeout_ms=1000)
+
+
+# What the demo is, in one line, before anything starts.
+WELCOME = (
+    "ccc-bot runs a co-op's weekly open call from its Matrix room: it announces the sessions, collects "
+    "topics and votes, and keeps who came. Here you try it in a room of your own; at the prompt, "
+    "type !topics first.\n"
+)
+# Said in the room by another member before you arrive, so there is something to vote on
+# (the seed file's topics are history: discussed before the bot kept records).
+EXAMPLE_TOPICS = (
+    "Sharing one bookkeeping tool between small co-ops",
+    "How do you welcome a new member in their first month?",
+)
 
 
 def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path | None = None) -> int:
     folder = keep or Path(tempfile.mkdtemp(prefix="ccc-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
-    interactive = stdin.isatty()
     server = LocalSynapse(folder / "synapse")
     bot: subprocess.Popen[bytes] | None = None
     stop = threading.Event()
     say = stdout.write
+    # A closed terminal (SIGHUP) or a kill (SIGTERM) tears down too, as Ctrl-C does: never a
+    # Synapse and a bot left running with no one to stop them.
+    if threading.current_thread() is threading.main_thread():
+        for stopping in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(stopping, signal.default_int_handler)
     try:
+        say(WELCOME)
         say("Starting a throwaway Synapse on 127.0.0.1 ...\n")
         stdout.flush()
         server.start()
         bot_user = server.register_device("ccc-bot", PASSWORD, displayname="ccc-bot")
         you = server.register_device("you", PASSWORD, displayname="You")
+        sam = server.register_device("sam", PASSWORD, displayname="Sam")
         room = server.request(
             "POST",
             "/_matrix/client/v3/createRoom",
-            body={"name": "Coop Casual Conference (demo)", "preset": "private_chat", "invite": [bot_user["user_id"]]},
+            body={
+                "name": "Coop Casual Conference (demo)",
+                "preset": "private_chat",
+                "invite": [bot_user["user_id"], sam["user_id"]],
+            },
             access_token=you["access_token"],
+        )
+        server.request(
+            "POST", f"/_matrix/client/v3/join/{urllib.parse.quote(room['room_id'])}", access_token=sam["access_token"]
         )
         config = folder / "config.toml"
         page = f"http://127.0.0.1:{free_port()}"
@@ -177,35 +217,27 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
             start_new_session=True,
         )
         _wait_for_start(bot, log)
-        chat = DemoChat(server, you["access_token"], room["room_id"], bot_user["user_id"], stdout)
-        chat.catch_up()
-
-        def prompt() -> None:
-            if interactive:
-                stdout.write("you> ")
-                stdout.flush()
-
-        say(
-            f"\nYou are {you['user_id']} in the room {room['room_id']} with the bot, on a Synapse at "
-            f"{server.url}.\nType !help to begin. Ctrl-C or Ctrl-D leaves and tears it all down.\n"
-            f"(Element or any client can join too: user 'you', password '{PASSWORD}'.)\n"
-            f"The bot's web page: {page}/ (open it in a browser, and reload it as you suggest and vote)\n\n"
-        )
-        follower = threading.Thread(target=chat.follow, args=(stop, prompt), daemon=True)
-        follower.start()
-        sent: list[str] = []
-        prompt()
-        for line in iter(stdin.readline, ""):
-            if line.strip():
-                sent.append(chat.send(line.rstrip("\n")))
-            else:
-                prompt()
-        if not interactive:
-            # Piped: wait for every command's answer before leaving.
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not set(sent) <= chat.answered:
-                time.sleep(0.1)
-            time.sleep(0.5)
+        others = DemoChat(server, sam["access_token"], room["room_id"], bot_user["user_id"], io.StringIO())
+        others.say_and_wait([f"!suggest {topic}" for topic in EXAMPLE_TOPICS])
+        with Terminal(stdin, stdout) as terminal:
+            chat = DemoChat(server, you["access_token"], room["room_id"], bot_user["user_id"], terminal.out)
+            chat.catch_up()
+            terminal.out.write(
+                f"\nYou are {you['user_id']} in a room with the bot and Sam, on a Synapse at {server.url}.\n"
+                "Sam has suggested two topics. Try !topics, then !vote N for one; !help lists the rest. "
+                "Ctrl-D (or Ctrl-C) leaves and tears it all down.\n"
+                f"(Element or any client can join too: user 'you', password '{PASSWORD}'.)\n"
+                f"The bot's web page: {page}/ (open it in a browser, and reload it as you suggest and vote)\n\n"
+            )
+            terminal.out.flush()
+            threading.Thread(target=chat.follow, args=(stop,), daemon=True).start()
+            sent = [chat.send(line) for line in terminal.lines() if line.strip()]
+            if not terminal.interactive:
+                # Piped: wait for every command's answer before leaving.
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and not set(sent) <= chat.answered:
+                    time.sleep(0.1)
+                time.sleep(0.5)
         return 0
     except KeyboardInterrupt:
         return 0
@@ -214,7 +246,9 @@ def run_demo(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, keep: Path 
         return 1
     finally:
         stop.set()
-        say("\nTearing down the demo ...\n")
+        with contextlib.suppress(OSError):  # the terminal may be gone
+            say("\nTearing down the demo ...\n")
+            stdout.flush()
         if bot is not None and bot.poll() is None:
             bot.send_signal(signal.SIGTERM)
             try:

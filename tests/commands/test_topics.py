@@ -244,6 +244,34 @@ async def test_voting_twice_unknown_withdrawn_and_discussed_are_refused_clearly(
     assert "Usage: !vote N" in await chat.text(BOB, "!vote apples")
 
 
+async def test_a_vote_for_a_topic_of_the_past_says_which_topics_are_open(chat):
+    """A newcomer's `!vote 1` meets the seed history: the answer says what there is to vote on."""
+    first = f"#1 “{SEED_TOPICS[0]}” was already discussed (before the bot kept records), so it takes no votes."
+    assert await chat.text(BOB, "!vote 1") == f"{first} No topic is open yet: suggest one with !suggest TEXT."
+    a, b = await suggest(chat, "apples"), await suggest(chat, "bicycles")
+    await chat.say(ALICE, f"!vote {b}")
+    assert await chat.text(BOB, "!vote 1") == f"{first} Open topics: #{b} and #{a} (see them with !topics)."
+    await chat.say(ALICE, f"!withdraw {a}")
+    assert await chat.text(BOB, f"!vote {a}") == (
+        f"#{a} “apples” was withdrawn, so it takes no votes. Open topics: #{b} (see them with !topics)."
+    )
+    # in a list where none counted, under the reasons
+    assert (await chat.text(BOB, "!vote 1, 2")).splitlines() == [
+        f"Not voted for #1 “{SEED_TOPICS[0]}” or #2 “{SEED_TOPICS[1]}”: "
+        "already discussed (before the bot kept records).",
+        f"Open topics: #{b} (see them with !topics).",
+    ]
+    assert "Open topics" not in await chat.text(BOB, f"!vote 1 {b}"), "one counted: the list is known"
+    # the most voted first, five of them, and how many more
+    more = [await suggest(chat, word, who=BOB) for word in ("chickens", "dolphins", "elephants", "figs")]
+    more += [await suggest(chat, word, who=HOST) for word in ("grapes", "hats")]
+    shown = ", ".join(f"#{n}" for n in [b, *more[:4]])
+    assert await chat.text(BOB, "!vote 2") == (
+        f"#2 “{SEED_TOPICS[1]}” was already discussed (before the bot kept records), so it takes no votes. "
+        f"Open topics: {shown} and 2 more (see them with !topics)."
+    )
+
+
 async def test_unvote_takes_the_vote_back(chat):
     a = await suggest(chat, "apples")
     await chat.say(BOB, f"!vote {a}")

@@ -13,13 +13,19 @@ def test_demo_answers_over_matrix_and_cleans_up(tmp_path):
     keep = tmp_path / "demo"
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "demo", "--keep", str(keep)],
-        input="!help\n!tz Asia/Kolkata\n!link\n",
+        input="!help\n!tz Asia/Kolkata\n!link\n!topics\n!vote 1\n",
         capture_output=True,
         text=True,
         timeout=180,
     )
     assert done.returncode == 0, done.stderr + done.stdout
     out = done.stdout
+    # It opens with what it is and what to type first.
+    assert out.startswith("ccc-bot runs a co-op's weekly open call") and "type !topics first" in out.splitlines()[0]
+    # Sam's two example topics are there to vote on, and !vote 1 (the seed's history) points to them.
+    assert re.search(r"#(\d+) Sharing one bookkeeping tool between small co-ops · 0 votes · by Sam", out), out
+    first, second = re.search(r"Open topics: #(\d+) and #(\d+) \(see them with !topics\)", out).groups()
+    assert int(second) == int(first) + 1 and "#1 “Facilitation.” was already discussed" in out
     assert "ccc-bot: Coop Casual Conference bot — start here:" in out
     assert "Your time zone is now Kolkata (Asia/Kolkata)" in out
     assert "https://bbb.example.org/b/ccc" in out
@@ -75,6 +81,38 @@ def test_demo_shows_the_web_page_with_what_you_suggest(tmp_path):
         demo.stdin.close()
         assert demo.wait(60) == 0, out.seen
         out.wait_for("Tearing down the demo")
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+
+
+def _running_in(folder) -> list[str]:
+    """The processes the demo started in `folder` (its Synapse and its bot), by their command line."""
+    ps = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    return [line for line in ps.splitlines() if str(folder) in line and "bot.cli demo" not in line]
+
+
+def test_a_closed_terminal_tears_the_demo_down(tmp_path):
+    """SIGHUP (the terminal window closed) stops the bot and the throwaway Synapse, as Ctrl-C does."""
+    import signal
+
+    keep = tmp_path / "demo"
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "demo", "--keep", str(keep)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        out = _Lines(demo.stdout)
+        out.wait_for(r"The bot's web page: ")
+        assert len(_running_in(keep)) == 2, "the Synapse and the bot"
+        demo.send_signal(signal.SIGHUP)
+        assert demo.wait(60) == 0, out.seen
+        out.wait_for("Tearing down the demo")
+        assert _running_in(keep) == [], "nothing of the demo still runs"
     finally:
         if demo.poll() is None:
             demo.kill()

@@ -381,6 +381,11 @@ REWORDED = {
         "\u2003No host yet: volunteer with !host 2026-12-10 22:30\n"
         "Coop Casual Conference: https://bbb.example.org/b/ccc — access code ccc"
     ),
+    # A vote for a topic of the past says what is open to vote on (issue 30).
+    ("@bob:example.org", "!vote 1"): (
+        "#1 “Facilitation.” was already discussed (before the bot kept records), so it takes no votes. "
+        "Open topics: #6, #7 and #10 (see them with !topics)."
+    ),
 }
 
 
