@@ -135,13 +135,20 @@ async def next_sessions(ctx: Context) -> Reply:
     slots = timeline.slots_ahead(MAX_CANCELLED_SHOWN)
     coming = [view for ahead in slots for view in ahead.cancelled]
     coming += [ahead.next_held for ahead in slots if ahead.next_held is not None]
+    hostless: Session | None = None  # the first session to come without a host
     for view in sorted(coming, key=lambda v: v.session.starts_at):
         text.line().extend(_session_line(view.session, zone, now))
         if view.phase.cancelled:
             reason = clean(view.reason, 200)
             text.add(" · ").bold("cancelled").add(f": {reason}" if reason else "")
-        else:
-            text.line().extend(await _hosts_line(ctx, view.session, zone))
+            continue
+        names = await volunteer_names(ctx.store, view.session.key)
+        text.add(f" · {'host' if len(names) == 1 else 'hosts'}: {listed(names, 'and')}" if names else " · no host yet")
+        hostless = hostless or (None if names else view.session)
+    if hostless is not None:
+        # Said once, typed as the asker types a time (in their zone), for the first without one.
+        text.line("Volunteer to host with ").code(f"{p}host {typed_as(hostless.starts_at, zone)}")
+        text.add(" (the session's date and time).")
     if zone is None:
         text.line("Times are in UTC; set your time zone with ").extend(how_to_set_zone(p)).add(".")
     if current is None or current.phase is Phase.RUNNING:
@@ -152,13 +159,3 @@ async def next_sessions(ctx: Context) -> Reply:
 def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
     """'• Thursday 10 December, 08:00 UTC (13:30 in Kolkata), in 3 days': named as every reply names it."""
     return Text("• ").bold(session_name(session, zone, now)).add(f", {countdown(session.starts_at - now)}")
-
-
-async def _hosts_line(ctx: Context, session: Session, zone: str | None) -> Text:
-    """Who volunteered to host, by name (never a ping), or how to volunteer (the session
-    typed as the asker types it: in their zone)."""
-    names = await volunteer_names(ctx.store, session.key)
-    if not names:
-        text = Text("\u2003No host yet: volunteer with ")
-        return text.code(f"{ctx.prefix}host {typed_as(session.starts_at, zone)}")
-    return Text("\u2003Host: " if len(names) == 1 else "\u2003Hosts: ").add(listed(names, "and"))

@@ -205,9 +205,9 @@ async def test_next_in_utc_and_the_askers_zone(chat, zone, morning, evening):
     assert len(sessions) == 2, "both slots"
     # the clock is Monday 23 November 12:00 UTC
     assert sessions[0].startswith("• Thursday 26 November, 08:00 UTC")
-    assert sessions[0].endswith(", in 2 days 20 hours")
+    assert sessions[0].endswith(", in 2 days 20 hours · no host yet")
     assert sessions[1].startswith("• Thursday 26 November, 17:00 UTC")
-    assert sessions[1].endswith(", in 3 days 5 hours")
+    assert sessions[1].endswith(", in 3 days 5 hours · no host yet")
     if zone:
         assert morning in sessions[0] and evening in sessions[1]
         assert zone not in "\n".join(lines), "zones are shown as places"
@@ -236,8 +236,9 @@ async def test_next_shows_who_volunteered_to_host_each_session_without_pinging(c
     lines = reply.text.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("• Thursday 26 November, 08:00"))
     second = next(i for i, line in enumerate(lines) if line.startswith("• Thursday 26 November, 17:00"))
-    assert lines[first + 1].strip() == "Hosts: Alice <b>A</b> and Bob"
-    assert lines[second + 1].strip() == "No host yet: volunteer with !host 2026-11-26 17:00"
+    assert lines[first].endswith(" · hosts: Alice <b>A</b> and Bob"), "on the session's own line"
+    assert lines[second].endswith(" · no host yet")
+    assert lines[second + 1] == "Volunteer to host with !host 2026-11-26 17:00 (the session's date and time)."
     assert reply.mentions == () and "matrix.to" not in reply.html
     assert "<b>A</b>" not in reply.html, "display names are escaped"
 
@@ -247,9 +248,9 @@ async def test_next_hints_the_host_command_as_the_asker_types_it(make_chat, make
     chat = await make_chat(make_config(conference={"timezone": "Europe/Berlin"}))
     text = await chat.text(ALICE, "!next")
     assert "• Thursday 26 November, 07:00 UTC" in text
-    assert "No host yet: volunteer with !host 2026-11-26 07:00" in text
+    assert "Volunteer to host with !host 2026-11-26 07:00 (" in text
     await chat.say(ALICE, "!tz Asia/Kolkata")
-    assert "No host yet: volunteer with !host 2026-11-26 12:30" in await chat.text(ALICE, "!next")
+    assert "Volunteer to host with !host 2026-11-26 12:30 (" in await chat.text(ALICE, "!next")
     assert "volunteered to host the session of Thursday 26 November, 07:00 UTC" in await chat.text(
         ALICE, "!host 2026-11-26 12:30"
     )
@@ -261,7 +262,8 @@ async def test_next_shows_no_host_line_for_a_cancelled_session(chat):
     text = await chat.text(BOB, "!next")
     assert "26 November, 08:00 UTC" in text and "cancelled: holiday" in text
     assert "@alice" not in text, "a cancelled session needs no host"
-    assert text.count("No host yet") == 2, "the evening and the next week's morning session"
+    assert text.count("no host yet") == 2, "the evening and the next week's morning session"
+    assert text.count("Volunteer to host") == 1, "how to volunteer, said once"
 
 
 async def test_next_marks_cancelled_sessions_and_shows_the_one_after(chat):
@@ -304,7 +306,7 @@ async def test_next_lists_a_session_started_early_once(chat):
     assert "is running now" in text
     assert "• Thursday 26 November, 08:00 UTC" not in text, "the running session is not also listed as coming"
     assert text.count("Thursday 26 November, 08:00 UTC") == 1, "named once, as running"
-    assert "No host yet" not in text.split("17:00 UTC")[0]
+    assert "no host yet" not in text.split("17:00 UTC")[0]
     assert "Thursday 26 November, 17:00 UTC" in text and "Thursday 3 December, 08:00 UTC" in text
 
 
@@ -329,7 +331,8 @@ async def test_next_shows_each_slots_next_held_session_however_many_before_it_ar
     assert sessions[2].endswith("cancelled: <b>retreat</b>")
     assert "cancelled" not in sessions[0] + sessions[3]
     assert "<b>retreat" not in reply.html
-    assert reply.text.count("No host yet") == 2, "a host line under each held session"
+    assert reply.text.count("· no host yet") == 2, "each held session says it has no host"
+    assert reply.text.count("Volunteer to host") == 1, "how to volunteer, said once"
 
 
 async def test_next_shows_a_slot_that_resumes_after_a_long_break(chat):

@@ -227,7 +227,7 @@ async def test_a_release_database_migrates_in_place(released):
     assert "Europe/Berlin" in await chat.text(ALICE, "!tz")
     upcoming = await chat.text(ALICE, "!next")
     assert "(18:00 in Berlin), in 3 days 5 hours · cancelled: team retreat" in upcoming
-    assert "Host: Bob" in upcoming
+    assert "· host: Bob" in upcoming
 
 
 async def test_a_release_database_exports_and_takes_commands(released):
@@ -372,13 +372,13 @@ REWORDED = {
         "2026-12-03 08:00          3\n"
         "Only one session so far: a chart needs at least two, so there is none yet."
     ),
-    # `!host` reads a time in the asker's zone now (issue 27), so the hint is typed in hers.
+    # `!host` reads a time in the asker's zone now (issue 27), so the hint is typed in hers;
+    # each session's host on its own line, how to volunteer said once (issue 30).
     ("@alice:example.org", "!next"): (
         "Coop Casual Conference — next sessions:\n"
-        "• Thursday 10 December, 08:00 UTC (13:30 in Kolkata), in 3 days 20 hours\n"
-        "\u2003Host: Bob\n"
-        "• Thursday 10 December, 17:00 UTC (22:30 in Kolkata), in 4 days 5 hours\n"
-        "\u2003No host yet: volunteer with !host 2026-12-10 22:30\n"
+        "• Thursday 10 December, 08:00 UTC (13:30 in Kolkata), in 3 days 20 hours · host: Bob\n"
+        "• Thursday 10 December, 17:00 UTC (22:30 in Kolkata), in 4 days 5 hours · no host yet\n"
+        "Volunteer to host with !host 2026-12-10 22:30 (the session's date and time).\n"
         "Coop Casual Conference: https://bbb.example.org/b/ccc — access code ccc"
     ),
     # A vote for a topic of the past says what is open to vote on (issue 30).
