@@ -83,16 +83,16 @@ def _change(marked: Marked, note: str | None) -> str:
 
 
 def _one_marked(ctx: Context, marked: Marked, session: str, note: str | None) -> Reply:
-    p, shown = ctx.prefix, key_name(ctx.config, session)
+    p, shown = ctx.prefix, key_name(ctx.config, session, ctx.clock.now())
     done, label, change = marked.topic, topic_label(marked.topic), _change(marked, note)
     if change == MARKED:
-        text = Text(MARKED).extend(label).add(" discussed in session ").bold(shown)
+        text = Text(MARKED).extend(label).add(" discussed in the session of ").bold(shown)
         # Closing the topic being discussed (Lean Coffee): the minutes it was discussed for.
         text.add(f" ({time_spent(done.minutes)})." if done.minutes else ".")
     elif change != ALREADY:
-        text = Text(change).extend(label).add(" (session ").bold(shown).add(").")
+        text = Text(change).extend(label).add(" (the session of ").bold(shown).add(").")
     else:
-        text = label.add(" is already marked discussed in session ").bold(shown).add(".")
+        text = label.add(" is already marked discussed in the session of ").bold(shown).add(".")
         if done.note:
             text.add(f" Note: {done.note}").line("Replace the note with ").code(f"{p}discussed {done.id} note")
             text.add(", remove it with ").code(f"{p}discussed {done.id} -")
@@ -115,7 +115,7 @@ def _several_marked(ctx: Context, done: list[Marked], session: str, note: str | 
         if topics:
             text.line(lead).extend(listed_text([topic_label(t) for t in topics], "and"))
             if lead == MARKED:
-                text.add(" discussed in session ").bold(key_name(ctx.config, session))
+                text.add(" discussed in the session of ").bold(key_name(ctx.config, session, ctx.clock.now()))
             text.add(".")
     if note_text and sum(map(bool, lines.values())) == 1:
         text.add(f" Note: {note_text}")
@@ -175,15 +175,15 @@ async def undiscussed(ctx: Context, topics: Numbers) -> Reply:
 
 
 def _not_discussed_here(ctx: Context, error: NotDiscussedHere) -> str:
-    topic, label = error.topic, topic_label(error.topic).plain
+    topic, label, now = error.topic, topic_label(error.topic).plain, ctx.clock.now()
     if topic.status == TopicStatus.OPEN:
         return f"{label} is not marked discussed, so there is nothing to undo. It is on the list: {ctx.prefix}topics."
     if topic.status == TopicStatus.DISCUSSED and not topic.imported:
         return (
-            f"{label} is not marked discussed in the running session ({key_name(ctx.config, error.session)}): "
-            f"it was discussed in session {key_name(ctx.config, topic.session or '')}, and stays so."
+            f"{label} is not marked discussed in the running session ({key_name(ctx.config, error.session, now)}): "
+            f"it was discussed in the session of {key_name(ctx.config, topic.session or '', now)}, and stays so."
         )
-    return f"{label} {closed(ctx.config, topic)}, so it can't be changed."
+    return f"{label} {closed(ctx, topic)}, so it can't be changed."
 
 
 def _why_kept(ctx: Context, error: TopicError) -> str:
@@ -191,7 +191,8 @@ def _why_kept(ctx: Context, error: TopicError) -> str:
     if isinstance(error, NotDiscussedHere) and error.topic.status == TopicStatus.OPEN:
         return "not marked discussed, it is on the list"
     if isinstance(error, NotDiscussedHere) and error.topic.status == TopicStatus.DISCUSSED and not error.topic.imported:
-        return f"discussed in session {key_name(ctx.config, error.topic.session or '')}, not in the running one"
+        held = key_name(ctx.config, error.topic.session or "", ctx.clock.now())
+        return f"discussed in the session of {held}, not in the running one"
     if isinstance(error, NotDiscussedHere):
-        return closed(ctx.config, error.topic).removeprefix("was ")
+        return closed(ctx, error.topic).removeprefix("was ")
     return why_not(ctx, error)

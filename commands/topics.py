@@ -8,7 +8,6 @@ from itertools import groupby
 from typing import TypeVar
 
 from bot.core.arguments import Numbers, Rest, UsageError
-from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.model import Anchor, Reply, Role
 from bot.core.numbers import leading_numbers
@@ -79,9 +78,7 @@ def explain(ctx: Context, error: TopicError) -> str:
     if isinstance(error, UnknownTopic):
         return f"There is no topic #{error.topic_id}. See the open ones with {p}topics."
     if isinstance(error, NotOpen):
-        return (
-            f"{topic_label(error.topic).plain} {closed(ctx.config, error.topic)}, so it can't be changed or voted for."
-        )
+        return f"{topic_label(error.topic).plain} {closed(ctx, error.topic)}, so it can't be changed or voted for."
     if isinstance(error, AlreadyVoted):
         return f"You have already voted for {topic_label(error.topic).plain} (one vote per person per topic)."
     if isinstance(error, NotVoted):
@@ -97,12 +94,13 @@ def explain(ctx: Context, error: TopicError) -> str:
     return str(error)
 
 
-def closed(config: Config, topic: Topic) -> str:
+def closed(ctx: Context, topic: Topic) -> str:
+    """Why `topic` is no longer open: 'was withdrawn', 'was already discussed (…)'."""
     if topic.status == TopicStatus.WITHDRAWN:
         return "was withdrawn"
     if topic.imported:
         return "was already discussed (before the bot kept records)"
-    return f"was already discussed (session {key_name(config, topic.session or '')})"
+    return f"was already discussed (in the session of {key_name(ctx.config, topic.session or '', ctx.clock.now())})"
 
 
 # --- several topics in one command ------------------------------------------------------
@@ -128,7 +126,7 @@ def why_not(ctx: Context, error: TopicError) -> str:
     if isinstance(error, UnknownTopic):
         return f"there is no such topic (see {ctx.prefix}topics)"
     if isinstance(error, NotOpen):
-        return closed(ctx.config, error.topic).removeprefix("was ")
+        return closed(ctx, error.topic).removeprefix("was ")
     if isinstance(error, AlreadyVoted):
         return "you have already voted (one vote per person per topic)"
     if isinstance(error, NotVoted):
@@ -205,7 +203,7 @@ async def _meant_vote(ctx: Context, numbers: Sequence[int]) -> Reply:
     text.add("?")
     for topic in found.values():
         if topic is not None and not topic.is_open:
-            text.add(" ").extend(topic_label(topic)).add(f" {closed(ctx.config, topic)}, so it takes no votes.")
+            text.add(" ").extend(topic_label(topic)).add(f" {closed(ctx, topic)}, so it takes no votes.")
     if unknown := [Text().bold(f"#{n}") for n, t in found.items() if t is None]:
         text.add(" There is no topic ").extend(listed_text(unknown, "or")).add(" (see ").code(f"{p}topics").add(").")
     return ctx.reply(text.add(" A topic is suggested in words: ").code(f"{p}suggest TEXT").add(". Nothing was added."))
@@ -217,7 +215,7 @@ def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:
         text.add(" looks the same: vote for it with ").code(f"{ctx.prefix}vote {topic.id}").add(" (or react 👍).")
         different = "If yours is a different topic"
     else:
-        text.add(f" looks the same, and {closed(ctx.config, topic)}.")
+        text.add(f" looks the same, and {closed(ctx, topic)}.")
         different = "If there is something new to yours"
     if held.can_insist:
         minutes = int(suggesting.INSIST_WINDOW.total_seconds() // 60)
@@ -240,9 +238,7 @@ async def vote(ctx: Context, topics: Numbers) -> Reply:
     if len(topics) == 1:  # one topic, in a sentence of its own
         if past:
             label = topic_label(past[0].topic).plain
-            raise CommandError(
-                f"{label} {closed(ctx.config, past[0].topic)}, so it takes no votes. {await _open_now(ctx)}"
-            )
+            raise CommandError(f"{label} {closed(ctx, past[0].topic)}, so it takes no votes. {await _open_now(ctx)}")
         return _one_vote(ctx, "Voted for ", done, refused)
     text = _votes_changed(ctx, "Voted for ", done, "Not voted for", refused)
     # Nothing counted, and some were topics of the past: what there is to vote on instead.

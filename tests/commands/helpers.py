@@ -10,7 +10,7 @@ from tests.conftest import ALICE, HOST
 
 SESSION = "2026-11-26 08:00"
 # How replies that know no date to compare with (key_name without `now`) name it: with its year.
-SESSION_NAME = "Thursday 26 November 2026, 08:00 UTC"
+SESSION_NAME = "Thursday 26 November, 08:00 UTC"  # the year only when it is not this one
 
 
 async def suggest(chat, text: str, who: str = ALICE) -> int:

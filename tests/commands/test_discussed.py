@@ -18,7 +18,7 @@ async def test_discussed_is_for_hosts_during_a_running_session(chat):
     assert "No session is running" in await chat.text(HOST, f"!discussed {a}")
     await start_session(chat)
     text = await chat.text(HOST, f"!discussed {a} we agreed to  <share> notes")
-    assert f"discussed in session {SESSION_NAME}" in text and "we agreed to <share> notes" in text
+    assert f"discussed in the session of {SESSION_NAME}" in text and "we agreed to <share> notes" in text
     assert "No open topics" in await chat.text(ALICE, "!topics")
     row = await chat.store.fetchone("SELECT status, session, note, discussed_at FROM topics WHERE id = ?", (a,))
     assert tuple(row) == ("discussed", SESSION, "we agreed to <share> notes", iso(chat.clock.now()))
@@ -65,7 +65,7 @@ async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
     await chat.say(HOST, f"!discussed {a} keep them warm")
     chat.clock.advance(minutes=5)
     text = await chat.text(HOST, f"!discussed {a} keep them cool")
-    assert text == f"Replaced the note on #{a} “apples” (session {SESSION_NAME}). Note: keep them cool"
+    assert text == f"Replaced the note on #{a} “apples” (the session of {SESSION_NAME}). Note: keep them cool"
     assert await note_of(chat, a) == "keep them cool"
     history = await chat.text(ALICE, "!history 1")
     assert "keep them cool" in history and "warm" not in history
@@ -75,13 +75,13 @@ async def test_discussed_again_in_the_same_session_replaces_the_note(chat):
 
     # Repeating the command to be sure keeps the note; `-` removes it.
     text = await chat.text(HOST, f"!discussed {a}")
-    assert f"already marked discussed in session {SESSION_NAME}" in text and "keep them cool" in text
+    assert f"already marked discussed in the session of {SESSION_NAME}" in text and "keep them cool" in text
     assert await note_of(chat, a) == "keep them cool"
     text = await chat.text(HOST, f"!discussed {a} -")
-    assert text.startswith(f"Removed the note on #{a} “apples” (session {SESSION_NAME})")
+    assert text.startswith(f"Removed the note on #{a} “apples” (the session of {SESSION_NAME})")
     assert await note_of(chat, a) is None
     text = await chat.text(HOST, f"!discussed {a}")
-    assert f"already marked discussed in session {SESSION_NAME}" in text and "!undiscussed" in text
+    assert f"already marked discussed in the session of {SESSION_NAME}" in text and "!undiscussed" in text
     assert "Added a note to" in await chat.text(HOST, f"!discussed {a} after all")
     assert await note_of(chat, a) == "after all"
 
@@ -94,7 +94,7 @@ async def test_discussed_in_an_earlier_session_stays_as_it_was(chat):
     chat.clock.advance(hours=9)
     await start_session(chat, "2026-11-26 17:00")
     text = await chat.text(HOST, f"!discussed {a} second time")
-    assert f"already discussed (session {SESSION_NAME})" in text
+    assert f"already discussed (in the session of {SESSION_NAME})" in text
     assert "is not marked discussed in the running session" in await chat.text(HOST, f"!undiscussed {a}")
     assert await note_of(chat, a) == "first time"
 
@@ -171,7 +171,7 @@ async def test_discussed_several_topics_as_people_list_them(make_chat, make_conf
     for (first, second), (typed, note) in zip(pairs, typings, strict=True):
         a, b = await suggest(chat, first), await suggest(chat, second)
         text = await chat.text(HOST, f"!discussed {typed.format(a, b)}")
-        assert text.startswith(f"Marked #{a} “{first}” and #{b} “{second}” discussed in session {SESSION_NAME}"), text
+        assert text.startswith(f"Marked #{a} “{first}” and #{b} “{second}” discussed in the session of {SESSION_NAME}"), text
         assert await note_of(chat, a) == await note_of(chat, b) == note
         assert (f"Note: {note}" in text) if note else "Note" not in text
     assert "No open topics" in await chat.text(ALICE, "!topics")
@@ -182,7 +182,7 @@ async def test_discussed_merged_into_one_marks_all_with_the_note(chat):
     await start_session(chat)
     text = await chat.text(HOST, f"!discussed {a} & {b} and {c} merged into one")
     assert text == (
-        f"Marked #{a} “apples”, #{b} “bicycles” and #{c} “chickens” discussed in session {SESSION_NAME}. "
+        f"Marked #{a} “apples”, #{b} “bicycles” and #{c} “chickens” discussed in the session of {SESSION_NAME}. "
         "Note: merged into one\n"
         f"💬 alice: your topics #{a}, #{b} and #{c} were discussed."
     )
@@ -198,7 +198,7 @@ async def test_discussed_list_says_which_were_marked_and_why_each_other_was_not(
     imported = await history_number(chat, SEED_TOPICS[0])
     [reply] = await chat.say(HOST, f"!discussed {a}, {b}, 99, {c}, {imported}, {d} done")
     assert reply.text.splitlines() == [
-        f"Marked #{a} “apples” and #{b} “bicycles” discussed in session {SESSION_NAME}.",
+        f"Marked #{a} “apples” and #{b} “bicycles” discussed in the session of {SESSION_NAME}.",
         f"Added a note to #{d} “dolphins”.",
         "Note: done",
         "Not marked #99: there is no such topic (see !topics).",

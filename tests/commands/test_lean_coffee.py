@@ -61,7 +61,7 @@ async def test_discussed_on_the_topic_being_discussed_closes_it_with_its_minutes
     chat.clock.advance(minutes=11)
     text = await chat.text(HOST, f"!discussed {a} good talk")
     assert text.startswith(
-        f"Marked #{a} “Pay equity in small co-ops” discussed in session {SESSION_NAME} (11 minutes)."
+        f"Marked #{a} “Pay equity in small co-ops” discussed in the session of {SESSION_NAME} (11 minutes)."
     )
     assert "No topic is being discussed" in await chat.text(ALICE, "!timer")
     assert await chat.store.fetchval("SELECT minutes FROM topics WHERE id = ?", (a,)) == 11

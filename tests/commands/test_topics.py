@@ -240,7 +240,7 @@ async def test_voting_twice_unknown_withdrawn_and_discussed_are_refused_clearly(
     assert "was withdrawn" in await chat.text(BOB, f"!vote {b}")
     await start_session(chat)
     await chat.say(HOST, f"!discussed {a}")
-    assert f"already discussed (session {SESSION_NAME})" in await chat.text(ALICE, f"!vote {a}")
+    assert f"already discussed (in the session of {SESSION_NAME})" in await chat.text(ALICE, f"!vote {a}")
     assert "Usage: !vote N" in await chat.text(BOB, "!vote apples")
 
 
