@@ -17,8 +17,10 @@ pytestmark = pytest.mark.minutes
 
 
 def shown(at: dt.datetime) -> str:
-    """How the bot writes a session's time: 'Thursday 26 November 2026, 08:00 UTC'."""
-    return f"{at:%A} {at.day} {at:%B %Y}, {at:%H:%M} UTC"
+    """How the bot writes a session's time: 'Thursday 26 November, 08:00 UTC' (the year
+    only when it is not this one)."""
+    year = "" if at.year == dt.datetime.now(dt.UTC).year else f" {at.year}"
+    return f"{at:%A} {at.day} {at:%B}{year}, {at:%H:%M} UTC"
 
 
 def is_announcement(event: Event) -> bool:

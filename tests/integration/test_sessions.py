@@ -48,7 +48,6 @@ async def test_start_check_in_late_note_and_summary(make_bot_room, make_user):
     # A session that began three minutes ago: inside its start window, and its `0m`
     # announcement (the thread root) is still within the grace window when the bot starts.
     began = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)).replace(second=0, microsecond=0)
-    key = f"{began:%Y-%m-%d %H:%M}"
     env = await make_bot_room(
         config={
             "conference": {
@@ -74,7 +73,10 @@ async def test_start_check_in_late_note_and_summary(make_bot_room, make_user):
         return event.sender == env.bot_id and "has started" in body(event)
 
     start_message = await wait_for_event(host, env.room_id, started, timeout=20)
-    assert key in body(start_message) and "bbb.example.org" in body(start_message)
+    # Named for people, in UTC (the year only when it is not this one).
+    year = "" if began.year == dt.datetime.now(dt.UTC).year else f" {began.year}"
+    name = f"Session of {began:%A} {began.day} {began:%B}{year}, {began:%H:%M} UTC has started"
+    assert name in body(start_message) and "bbb.example.org" in body(start_message), body(start_message)
     assert in_thread(start_message, root.event_id), relates(start_message)
 
     reply, _ = await command(env, env.alice, f"!suggest {TOPIC}")
