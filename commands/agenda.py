@@ -113,7 +113,8 @@ def _next_held(data: AgendaData) -> Upcoming | None:
 def _running(services: Services, running: Running) -> tuple[Text, Text]:
     """The running session's name and since when; the topic being discussed, and those
     discussed so far."""
-    name = session_name(session_from_key(services.config, running.key), None)
+    session = session_from_key(services.config, running.key)
+    name = session_name(session, None, session.starts_at)  # this week's: no year
     head = Text().bold(name).add(f", running since {running.started_at:%H:%M} UTC")
     text = Text()
     if running.discussing is not None:
@@ -146,7 +147,7 @@ def _discussing(discussing: Discussing) -> Text:
 def _waiting(services: Services, waiting: Waiting) -> tuple[Text, Text]:
     """Today's session, begun and waiting for its host: a latecomer must not take it for
     over, and sees who said they would host and who may instead."""
-    head = Text().bold(session_name(waiting.session, None)).add(", waiting for its host")
+    head = Text().bold(session_name(waiting.session, None, waiting.session.starts_at)).add(", waiting for its host")
     zones = zones_line(services.config, waiting.session.starts_at)
     if zones:
         head.line(zones)
@@ -168,7 +169,7 @@ def _upcoming(services: Services, upcoming: Upcoming) -> Text:
     """'Thursday 10 December, 08:00 UTC · host: Dev', the times in the display zones under
     it; a cancelled one with its reason."""
     session = upcoming.session
-    text = Text().bold(session_name(session, None))
+    text = Text().bold(session_name(session, None, session.starts_at))  # weeks ahead at most: no year
     if upcoming.cancelled:
         reason = clean(upcoming.reason, NOTE)
         return text.add(DETAIL + (f"cancelled: {reason}" if reason else "cancelled"))

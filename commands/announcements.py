@@ -30,10 +30,10 @@ from commands.wording import (
 
 
 def times_text(config: Config, session: Session) -> Text:
-    """'Thursday 26 November 2026, 08:00 UTC' and the time in each display zone, with
-    the date where it differs."""
+    """'Thursday 26 November, 08:00 UTC' and the time in each display zone, with the date
+    where it differs (no year: an announcement comes days before its session at most)."""
     utc = session.starts_at
-    text = Text().bold(f"{long_date(utc)} UTC")
+    text = Text().bold(f"{long_date(utc, utc)} UTC")
     zones = zones_line(config, utc)
     if zones:
         text.line(zones)
@@ -113,12 +113,14 @@ def host_wait_text(config: Config, wait: HostWait) -> Text:
 
 def cancellation_text(config: Config, notice: CancellationNotice) -> Text:
     conf, session = config.conference, notice.session
-    text = Text("❌ ").bold(conf.name).add(" of ").bold(f"{long_date(session.starts_at)} UTC").add(" is cancelled")
+    when = long_date(session.starts_at, notice.now)
+    text = Text("❌ ").bold(conf.name).add(" of ").bold(f"{when} UTC").add(" is cancelled")
     reason = clean(notice.reason, 200)
     text.add(f": {with_full_stop(reason)}" if reason else ".")
     if notice.following is not None:
         nxt = notice.following.starts_at
-        text.line(f"The next session is {long_date(local_time(nxt, 'UTC'))} UTC ({countdown(nxt - notice.now)}).")
+        when = long_date(local_time(nxt, "UTC"), notice.now)
+        text.line(f"The next session is {when} UTC ({countdown(nxt - notice.now)}).")
     return text
 
 

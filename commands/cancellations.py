@@ -192,7 +192,7 @@ def _notice_line(config: Config, first: Session, now: dt.datetime) -> Text:
         return Text("The rooms get no cancellation notice: no announcements are configured.")
     if notice <= now:
         return Text("The rooms get a cancellation notice within a minute, instead of the reminders.")
-    return Text(f"The rooms get a cancellation notice on {long_date(notice)} UTC, instead of the reminders.")
+    return Text(f"The rooms get a cancellation notice on {long_date(notice, now)} UTC, instead of the reminders.")
 
 
 async def _volunteered(ctx: Context, of: list[Session], zone: str | None, *, one: bool = True) -> list[str]:
@@ -271,7 +271,7 @@ async def _cancelled_again(
     if untold:
         notice = _notice_at(ctx.config, untold[0], was.cancelled_at)
         if notice is not None:
-            when = "due within a minute" if notice <= now else f"on {long_date(notice)} UTC"
+            when = "due within a minute" if notice <= now else f"on {long_date(notice, now)} UTC"
             text.line(f"The rooms' cancellation notice, {when}, gives it.")
     replies = [ctx.reply(text)]
     # Each room that had the notice gets it again with the new reason, once.
@@ -356,7 +356,7 @@ async def uncancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Re
             continue
         notice = Text("✅ ").bold(config.conference.name).add(" of ")
         for i, session in enumerate(restored):
-            notice.add(" and " if i else "").bold(f"{long_date(session.starts_at)} UTC")
+            notice.add(" and " if i else "").bold(f"{long_date(session.starts_at, now)} UTC")
         notice.add(" takes place after all." if len(restored) == 1 else " take place after all.")
         replies.append(Reply.of(notice, room_id=room))
     for session in waiting:

@@ -25,7 +25,7 @@ from bot.features.schedule.weekly_sessions import (
     session_from_key,
     sessions_between,
 )
-from commands.wording import time_in
+from commands.wording import long_date, time_in
 
 
 def check_planned_day(ctx: Context, day: dt.date) -> None:
@@ -66,8 +66,7 @@ def session_name(session: Session, zone: str | None, now: dt.datetime | None = N
     `now` (the time of the reply), and always without `now`: a name that cannot be misread.
     What people type back is `typed_as` (or `typed_utc`)."""
     utc = session.starts_at.astimezone(dt.UTC)
-    year = "" if now is not None and now.astimezone(dt.UTC).year == utc.year else f" {utc.year}"
-    name = f"{utc:%A} {utc.day} {utc:%B}{year}, {utc:%H:%M} UTC"
+    name = f"{long_date(utc, now and now.astimezone(dt.UTC))} UTC"
     if zone is None or zone == "UTC":
         return name
     return f"{name} ({time_in(session.starts_at, zone, utc.date())} in {place_name(zone)})"

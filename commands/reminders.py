@@ -300,8 +300,9 @@ def _when(reminder: Reminder) -> str:
 
 
 def _local(at: dt.datetime, zone: str) -> Text:
-    """'Thursday 26 November 2026, 09:00 (Berlin time; 08:00 UTC)'."""
-    text = Text().bold(long_date(local_time(at, zone)))
+    """'Thursday 26 November, 09:00 (Berlin time; 08:00 UTC)' (no year: a reminder, or word
+    of a cancellation, comes days before its session at most)."""
+    text = Text().bold(long_date(local_time(at, zone), at))
     if zone == "UTC":
         return text.add(" UTC")
     return text.add(f" ({_zone_words(zone)}; {at:%H:%M} UTC)")

@@ -374,6 +374,6 @@ async def history(ctx: Context, count: int = HISTORY_DEFAULT) -> Reply:
         if imported:
             text.line().bold("Discussed before the bot kept records")
         else:
-            text.line().bold(key_name(ctx.config, session) if session else "A session")
+            text.line().bold(key_name(ctx.config, session, ctx.clock.now()) if session else "A session")
         text.bullets([discussed_line(topic) for topic in topics_of])
     return ctx.reply(text)

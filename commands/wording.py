@@ -11,9 +11,11 @@ from bot.features.schedule.weekly_sessions import local_time
 from bot.features.topics.model import Topic
 
 
-def long_date(at: dt.datetime) -> str:
-    """'Thursday 26 November 2026, 08:00'."""
-    return f"{at:%A} {at.day} {at:%B %Y}, {at:%H:%M}"
+def long_date(at: dt.datetime, now: dt.datetime | None = None) -> str:
+    """'Thursday 26 November, 08:00': the year too ('Thursday 26 November 2026, 08:00') when
+    it is not the year of `now`, and always without `now`."""
+    year = "" if now is not None and now.year == at.year else f" {at.year}"
+    return f"{at:%A} {at.day} {at:%B}{year}, {at:%H:%M}"
 
 
 def short_date(at: dt.datetime) -> str:

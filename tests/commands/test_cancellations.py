@@ -28,7 +28,7 @@ async def test_cancel_and_uncancel_are_for_organisers(chat):
 async def test_cancel_a_session_then_restore_it(chat):
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00 no host available")
     assert "Cancelled the session of Thursday 26 November, 17:00 UTC: no host available." in text
-    assert "cancellation notice on Wednesday 25 November 2026, 17:00 UTC" in text
+    assert "cancellation notice on Wednesday 25 November, 17:00 UTC" in text
     cancels = await load_cancellations(chat.store)
     morning, evening = upcoming_sessions(chat.services.config, chat.clock.now(), 2)
     assert cancels.of(morning) is None and cancels.of(evening).reason == "no host available"
@@ -155,9 +155,7 @@ async def test_uncancel_a_day_restores_its_sessions_cancelled_one_by_one_too(mak
     assert "stays cancelled" not in replies[0].text
     assert list(await load_cancellations(chat.store)) == []
     assert [r.room_id for r in replies] == [None, other]
-    assert "10 December 2026, 08:00 UTC and Thursday 10 December 2026, 17:00 UTC take place after all" in (
-        replies[1].text
-    )
+    assert "10 December, 08:00 UTC and Thursday 10 December, 17:00 UTC take place after all" in (replies[1].text)
     assert await chat.store.fetchval("SELECT COUNT(*) FROM announcements") == 0
     lines = [line for line in (await chat.text(ALICE, "!next")).splitlines() if line.startswith("•")]
     assert not any("cancelled" in line for line in lines), lines
@@ -178,7 +176,7 @@ async def test_uncancel_one_session_of_a_cancelled_day_keeps_the_other_cancelled
     cancels = await load_cancellations(chat.store)
     assert [(c.target, c.reason, c.cancelled_by) for c in cancels] == [("2026-12-10 08:00", "holidays", ORGANISER)]
     assert [r.room_id for r in replies] == [None, other]
-    assert "Thursday 10 December 2026, 17:00 UTC takes place after all." in replies[1].text
+    assert "Thursday 10 December, 17:00 UTC takes place after all." in replies[1].text
     assert "08:00" not in replies[1].text
     sent = await chat.store.fetchall("SELECT session FROM announcements")
     assert [r[0] for r in sent] == ["2026-12-10 08:00"], "the rooms are not told of the 08:00 cancellation again"
@@ -297,7 +295,7 @@ async def test_cancel_again_with_a_reason_replaces_the_old_one(chat):
     text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00 the BBB server is down")
     assert "The session of Thursday 26 November, 17:00 UTC was already cancelled" in text, text
     assert "the reason is now: the BBB server is down. It replaces: no host." in text, text
-    assert "The rooms' cancellation notice, on Wednesday 25 November 2026, 17:00 UTC, gives it." in text, text
+    assert "The rooms' cancellation notice, on Wednesday 25 November, 17:00 UTC, gives it." in text, text
     cancels = await load_cancellations(chat.store)
     assert [(c.target, c.reason) for c in cancels] == [("2026-11-26 17:00", "the BBB server is down")]
     session = session_from_key(chat.services.config, "2026-11-26 17:00")

@@ -171,7 +171,8 @@ async def test_discussed_several_topics_as_people_list_them(make_chat, make_conf
     for (first, second), (typed, note) in zip(pairs, typings, strict=True):
         a, b = await suggest(chat, first), await suggest(chat, second)
         text = await chat.text(HOST, f"!discussed {typed.format(a, b)}")
-        assert text.startswith(f"Marked #{a} “{first}” and #{b} “{second}” discussed in the session of {SESSION_NAME}"), text
+        marked = f"Marked #{a} “{first}” and #{b} “{second}” discussed in the session of {SESSION_NAME}"
+        assert text.startswith(marked), text
         assert await note_of(chat, a) == await note_of(chat, b) == note
         assert (f"Note: {note}" in text) if note else "Note" not in text
     assert "No open topics" in await chat.text(ALICE, "!topics")

@@ -10,8 +10,7 @@ from bot.core.clock import iso
 from bot.core.model import Anchor, IncomingMessage, IncomingReaction
 from bot.core.reactions import record_anchor
 from bot.features.privacy import registry as privacy
-from commands.dates import key_name
-from tests.commands.helpers import SESSION, SESSION_NAME, start_session, suggest, votes_shown
+from tests.commands.helpers import SESSION_NAME, start_session, suggest, votes_shown
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM, SEED_TOPICS, history_number
 
 # --- !suggest ----------------------------------------------------------------------------------
@@ -448,7 +447,7 @@ async def test_history_shows_discussed_with_session_and_note_then_imported(make_
     # Each session named once above its topics; the imported ones under one heading.
     assert lines[:5] == [
         "Discussed topics (newest first)",
-        key_name(chat.services.config, SESSION),
+        SESSION_NAME,
         f"• #{b} bicycles",
         f"• #{a} apples · note: keep them cool",
         "Discussed before the bot kept records",

@@ -348,7 +348,7 @@ REWORDED = {
     # session listed under its name, the imported ones under one heading (issue 30).
     ("@alice:example.org", "!history"): (
         "Discussed topics (newest first)\n"
-        "Thursday 3 December 2026, 08:00 UTC\n"
+        "Thursday 3 December, 08:00 UTC\n"
         "• #8 Pricing retainer contracts · note: good talk\n"
         "Discussed before the bot kept records\n"
         "• #5 Internal co-op relationships - how we deal with difficult interpersonal situations.\n"

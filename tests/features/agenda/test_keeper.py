@@ -13,7 +13,6 @@ from bot.app import open_agenda
 from bot.features.agenda import repository as agendas
 from bot.features.agenda.keeper import EditOutcome, text_hash
 from bot.features.schedule.weekly_sessions import session_from_key
-from commands.dates import session_name
 from tests.conftest import ALICE, BOB, ORGANISER, ROOM
 from tests.features.agenda.fakes import FakePort, VirtualTime, settle
 
@@ -113,8 +112,10 @@ async def test_the_tick_shows_a_begun_session_waiting_then_gone_once_its_window_
 
 
 def named(chat, key: str) -> str:
-    """Session `key` as the agenda names it."""
-    return session_name(session_from_key(chat.services.config, key), None)
+    """Session `key` ('2026-11-26 08:00') as the agenda names it: 'Thursday 26 November,
+    08:00 UTC', without the year (it lists sessions weeks ahead at most)."""
+    at = session_from_key(chat.services.config, key).starts_at
+    return f"{at:%A} {at.day} {at:%B}, {at:%H:%M} UTC"
 
 
 async def test_after_a_restart_the_stored_agenda_is_edited_not_posted_again(setup, make_chat):

@@ -57,7 +57,8 @@ def lead_of(text: str) -> dt.timedelta:
 
 
 def long_date(at: dt.datetime) -> str:
-    return f"{at:%A} {at.day} {at:%B %Y}, {at:%H:%M}"
+    """'Thursday 26 November, 08:00': no year, as messages days before their session name it."""
+    return f"{at:%A} {at.day} {at:%B}, {at:%H:%M}"
 
 
 @dataclass
