@@ -12,12 +12,15 @@ group = CommandGroup("help")
 
 _HEADINGS = {Role.PARTICIPANT: "For everyone", Role.HOST: "For hosts", Role.ORGANISER: "For organisers"}
 
+_NEXT = Way("next", "", "when the next sessions are, in your time, and who hosts them")
+_TOPICS = Way("topics", "", "the open topics, most votes first")
+
 # The commands to try first, for each role, as a newcomer would type them, and what each
 # does in a few words; a host sees the participants' too, an organiser all three.
 START_HERE: dict[Role, tuple[Way, ...]] = {
     Role.PARTICIPANT: (
-        Way("next", "", "when the next sessions are, in your time, and who hosts them"),
-        Way("topics", "", "the open topics, most votes first"),
+        _NEXT,
+        _TOPICS,
         Way("suggest", "TEXT", "suggest a topic to talk about"),
         Way("vote", "N", "vote for topic N (a 👍 on the message that added it votes too)"),
         Way("here", "", "check in while a session runs"),
@@ -36,8 +39,8 @@ START_HERE: dict[Role, tuple[Way, ...]] = {
 # commands work.
 START_IN_DIRECT: dict[Role, tuple[Way, ...]] = {
     Role.PARTICIPANT: (
-        Way("next", "", "when the next sessions are, in your time, and who hosts them"),
-        Way("topics", "", "the open topics, most votes first"),
+        _NEXT,
+        _TOPICS,
         Way("tz", "Area/City", "set your time zone, so times are shown in yours"),
         Way("remind", "", "a direct message before each session"),
     ),

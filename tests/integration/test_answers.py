@@ -11,7 +11,7 @@ import re
 
 from nio import Event
 
-from .botproc import WEEKDAYS, ask, relates
+from .botproc import ask, relates, slot
 from .helpers import body, prime, wait_for_event
 
 
@@ -27,13 +27,7 @@ async def test_start_late_discussed_and_end_typed_in_the_main_timeline_are_answe
     # still within the grace window when the bot starts.
     began = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=3)).replace(second=0, microsecond=0)
     env = await make_bot_room(
-        config={
-            "conference": {
-                "timezone": "UTC",
-                "slots": [f"{WEEKDAYS[began.weekday()]} {began:%H:%M}"],
-                "announce_before": ["0m"],
-            }
-        },
+        config={"conference": {"timezone": "UTC", "slots": [slot(began)], "announce_before": ["0m"]}},
     )
     host, alice = env.organiser, env.alice
     root = await wait_for_event(host, env.room_id, lambda e: e.sender == env.bot_id and "📣" in body(e), timeout=20)

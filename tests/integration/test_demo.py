@@ -56,14 +56,19 @@ class _Lines:
         return found
 
 
-def test_demo_shows_the_web_page_with_what_you_suggest(tmp_path):
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "demo", "--keep", str(tmp_path / "demo")],
+def _demo(keep) -> subprocess.Popen[str]:
+    """The demo, started as a person does from a terminal, its output read as it comes."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "demo", "--keep", str(keep)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_demo_shows_the_web_page_with_what_you_suggest(tmp_path):
+    demo = _demo(tmp_path / "demo")
     try:
         out = _Lines(demo.stdout)
         # Its opening lines say where the page is: on the loopback, at a port it found free.
@@ -98,13 +103,7 @@ def test_a_closed_terminal_tears_the_demo_down(tmp_path):
     import signal
 
     keep = tmp_path / "demo"
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "demo", "--keep", str(keep)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    demo = _demo(keep)
     try:
         out = _Lines(demo.stdout)
         out.wait_for(r"The bot's web page: ")
