@@ -9,6 +9,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+# Imported before any browser runs: Python 3.11.7 can fail to parse (and so to import) a
+# module for the first time after Playwright has run ("AST constructor recursion depth
+# mismatch"), and Hypothesis's pytest plugin imports it only when the run ends.
+import hypothesis  # noqa: F401
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
