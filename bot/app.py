@@ -19,6 +19,7 @@ from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
 from bot.features.lean_coffee.discussing import close_with_session
 from bot.features.lean_coffee.live import LeanCoffee
+from bot.features.people.profile_zone import ProfileZoneCache
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
 from bot.features.sessions.hosts import is_volunteer_host
@@ -54,6 +55,7 @@ async def open_services(
             await store.close()
         raise
     clock = clock or SystemClock()
+    profile_zones = ProfileZoneCache(clock)  # read once the Matrix adapter binds its `read`
     services = Services(
         config=config,
         store=store,
@@ -61,8 +63,11 @@ async def open_services(
         registry=build_registry(config),
         # One chart runner for the bot's lifetime: it draws one chart at a time and keeps the last.
         charts=Charts(),
+        profile_zones=profile_zones,
         # A volunteer (!host) is a host of the session they volunteered for.
         host_checks=[functools.partial(is_volunteer_host, store, config, clock)],
+        # `!forgetme` drops the zone read from the person's profile, kept in memory only.
+        on_forget=[profile_zones.forget],
     )
     if power_level is not None:
         services.power_level = power_level
@@ -90,7 +95,10 @@ def open_announcer(services: Services, sender: Sender, membership: Membership | 
     what they send is worded by the handlers' layer. `membership` says whether a person is
     still in a served room (no reminder for someone who left)."""
     announcer = Announcer(services.store, services.config, services.clock, sender, WORDING, services.schedule_changed)
-    announcer.riders.append(Reminders(services.store, services.config, sender, REMINDER_WORDING, membership))
+    reminders = Reminders(
+        services.store, services.config, sender, REMINDER_WORDING, membership, profiles=services.profile_zones
+    )
+    announcer.riders.append(reminders)
     lean_coffee = LeanCoffee(
         services.store, services.config, sender, LEAN_COFFEE_WORDING, functools.partial(_agenda_changed, services)
     )

@@ -16,7 +16,7 @@ from bot.core.dispatcher import Context
 from bot.core.text import clean
 from bot.core.timezones import place_name
 from bot.core.typed_time import TIME_EXAMPLES, TimeOfDay, read_time_of_day
-from bot.features.people import repository as people
+from bot.features.people.profile_zone import Zone, person_zone
 from bot.features.schedule.weekly_sessions import (
     DateRange,
     Session,
@@ -54,8 +54,14 @@ def _check_in_range(day: dt.date, allowed: DateRange) -> None:
 
 
 async def asker_zone(ctx: Context) -> str | None:
-    """The asker's `!tz` zone, None if they set none (their times are then UTC)."""
-    return await people.get_timezone(ctx.store, ctx.sender)
+    """The asker's zone: the one they set with `!tz`, else the one in their Matrix profile;
+    None if neither (their times are then UTC)."""
+    return (await asker_zone_and_source(ctx)).name
+
+
+async def asker_zone_and_source(ctx: Context) -> Zone:
+    """`asker_zone` and where it comes from (`!tz` says)."""
+    return await person_zone(ctx.store, ctx.services.profile_zones, ctx.sender)
 
 
 def session_name(session: Session, zone: str | None, now: dt.datetime | None = None) -> str:

@@ -13,11 +13,12 @@ from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean
 from bot.core.zone_tables import UTC
 from bot.features.people import repository as people
+from bot.features.people.profile_zone import Source
 from bot.features.schedule.weekly_sessions import Session, local_time
 from bot.features.sessions.hosts import volunteer_names
 from bot.features.sessions.timeline import Phase, Timeline
 from commands.announcements import link_line
-from commands.dates import asker_zone, session_name, typed_as
+from commands.dates import asker_zone, asker_zone_and_source, session_name, typed_as
 from commands.session_common import host_wanted, state_text
 from commands.wording import countdown, how_to_set_zone, listed
 
@@ -39,11 +40,16 @@ async def link(ctx: Context) -> Reply:
 async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
     p, now = ctx.prefix, ctx.clock.now()
     if zone is None:
-        current = await people.get_timezone(ctx.store, ctx.sender)
+        chosen = await asker_zone_and_source(ctx)
+        current = chosen.name
         if current is None:
             text = Text("You have no time zone set, so times are shown in UTC. Set yours with ")
-            return ctx.reply(text.extend(how_to_set_zone(p)).add("."))
+            return ctx.reply(text.extend(how_to_set_zone(p)).add(", or publish it in your Matrix profile."))
         text = Text("Your time zone is ").extend(_zone_now(current, now))
+        if chosen.source is Source.PROFILE:
+            text.line("It comes from your Matrix profile; set another here with ").extend(how_to_set_zone(p)).add(".")
+            return ctx.reply(text)
+        text.line("You set it with ").code(f"{p}tz").add(": it is used even if your Matrix profile gives another.")
         if not timezones.is_place(current):
             found = await asyncio.to_thread(timezones.lookup, current, now)
             text.line(f"{current} is not a place, so it can't follow summer time")

@@ -23,6 +23,7 @@ from bot.core.model import (
     IncomingReaction,
     Membership,
     OpenDirectChat,
+    ProfileZones,
     Relay,
     Reply,
     Role,
@@ -65,6 +66,9 @@ class Services:
     registry: Registry
     # The attendance chart's runner, one for the bot's lifetime (`!stats`, the web page).
     charts: ChartRunner
+    # The zone each person publishes in their Matrix profile, kept in memory (`!tz` set by
+    # hand wins: bot/features/people/profile_zone.py decides).
+    profile_zones: ProfileZones
     power_level: PowerLevels = lambda room_id, user_id: None
     is_member: Membership = lambda user_id: None
     host_checks: list[HostCheck] = field(default_factory=list)

@@ -232,6 +232,24 @@ class ChartRunner(Protocol):
     async def close(self) -> None: ...
 
 
+# Asked for the time zone a person publishes in their Matrix profile (`m.tz`), as written
+# there; None when they publish none. Raises when the homeserver could not be asked.
+ReadProfileZone = Callable[[str], Awaitable["str | None"]]
+
+
+class ProfileZones(Protocol):
+    """The zone each person publishes in their Matrix profile, a place or None, kept in
+    memory and read again at most hourly (bot/features/people/profile_zone.py): one for the
+    bot's lifetime, built by the wiring. `read` asks the homeserver: bound by the Matrix
+    adapter, None where there are no profiles (the console)."""
+
+    read: ReadProfileZone | None
+
+    async def zone_of(self, user_id: str) -> str | None: ...
+
+    async def forget(self, user_id: str) -> None: ...
+
+
 _SKIN_TONES_AND_SELECTORS = dict.fromkeys([0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)])
 
 

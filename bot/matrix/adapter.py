@@ -37,6 +37,7 @@ from bot.features.schedule.repository import load_cancellations
 from bot.matrix.agenda import MatrixAgendaPort
 from bot.matrix.credentials import Credentials, password_login, stored_credentials
 from bot.matrix.crypto import Crypto, e2e_available
+from bot.matrix.profiles import profile_zone_reader
 from bot.matrix.responses import describe
 from bot.matrix.rooms import Rooms
 from bot.matrix.sender import MatrixSender
@@ -110,6 +111,8 @@ class MatrixBot:
         sender = MatrixSender(client, self.store, rooms.direct, self.clock)
         # `!remind` opens the person's direct room when they opt in.
         self.dispatcher.services.open_direct_chat = sender.open_direct
+        # Times for someone who set no zone with !tz are in the one their profile publishes.
+        self.dispatcher.services.profile_zones.read = profile_zone_reader(client)
         # `!forgetme` erases the record of the person's direct room: it is left.
         self.dispatcher.services.on_forget.append(rooms.direct.forget_person)
         crypto = Crypto(client, self.store, self.config, sender, self.clock)

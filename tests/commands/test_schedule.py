@@ -376,3 +376,61 @@ async def test_next_names_the_running_session_in_the_askers_zone(chat):
     assert "The session of Thursday 26 November, 08:00 UTC (13:30 in Kolkata) is running now" in await chat.text(
         BOB, "!next"
     )
+
+
+# --- the zone from the Matrix profile ---------------------------------------------------
+
+
+class ProfileZones:
+    """Stands in for the homeserver's profiles (`m.tz`), counting the reads."""
+
+    def __init__(self, chat, **zones: str):
+        self.zones = {f"@{name}:example.org": zone for name, zone in zones.items()}
+        self.reads = 0
+        chat.services.profile_zones.read = self.read
+
+    async def read(self, user_id: str) -> str | None:
+        self.reads += 1
+        return self.zones.get(user_id)
+
+
+async def test_next_shows_times_in_the_zone_of_the_profile_for_who_set_none(chat):
+    profiles = ProfileZones(chat, alice="Asia/Kolkata")
+    text = await chat.text(ALICE, "!next")
+    assert "• Thursday 26 November, 08:00 UTC (13:30 in Kolkata), in " in text
+    assert "set your time zone" not in text
+    assert "(13:30 in Kolkata)" not in await chat.text(BOB, "!next"), "one person's profile is not another's"
+    for _ in range(5):
+        await chat.text(ALICE, "!next")
+    assert profiles.reads == 2, "each profile read once, not at each message"
+
+
+async def test_tz_says_the_zone_comes_from_the_profile_and_a_zone_set_by_hand_wins(chat):
+    ProfileZones(chat, alice="Asia/Kolkata")
+    text = await chat.text(ALICE, "!tz")
+    assert "Your time zone is Kolkata (Asia/Kolkata); it is 17:30 there now." in text
+    assert "It comes from your Matrix profile; set another here with your city: !tz Lyon" in text
+    await chat.text(ALICE, "!tz Lyon")
+    text = await chat.text(ALICE, "!tz")
+    assert "Your time zone is Paris (Europe/Paris)" in text
+    assert "You set it with !tz: it is used even if your Matrix profile gives another." in text
+    assert "(09:00 in Paris)" in await chat.text(ALICE, "!next")
+
+
+async def test_tz_without_a_zone_anywhere_says_times_are_utc_and_how_to_set_one(chat):
+    ProfileZones(chat, alice="Not/A_Zone")
+    text = await chat.text(ALICE, "!tz")
+    assert "You have no time zone set, so times are shown in UTC." in text
+    assert "!tz Lyon" in text and "or publish it in your Matrix profile." in text
+    assert "Times are in UTC" in await chat.text(ALICE, "!next"), "an invalid zone falls back to UTC"
+
+
+async def test_forgetme_drops_the_zone_read_from_the_profile(chat):
+    profiles = ProfileZones(chat, alice="Asia/Kolkata")
+    await chat.text(ALICE, "!next")
+    mydata = await chat.text(ALICE, "!mydata")
+    assert "time zone" not in mydata.lower(), "kept in memory, not stored"
+    await chat.text(ALICE, "!forgetme")
+    await chat.text(ALICE, "!forgetme confirm")
+    await chat.text(ALICE, "!next")
+    assert profiles.reads == 2, "read again after !forgetme"

@@ -381,6 +381,11 @@ REWORDED = {
         "Volunteer to host with !host 2026-12-10 22:30 (the session's date and time).\n"
         "Coop Casual Conference: https://bbb.example.org/b/ccc — access code ccc"
     ),
+    # `!tz` says where the zone comes from: set by hand, it wins over the Matrix profile's (issue 31).
+    ("@alice:example.org", "!tz"): (
+        "Your time zone is Kolkata (Asia/Kolkata); it is 17:30 there now.\n"
+        "You set it with !tz: it is used even if your Matrix profile gives another."
+    ),
     # A vote for a topic of the past says what is open to vote on (issue 30).
     ("@bob:example.org", "!vote 1"): (
         "#1 “Facilitation.” was already discussed (before the bot kept records), so it takes no votes. "

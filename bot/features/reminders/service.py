@@ -16,13 +16,14 @@ from dataclasses import dataclass
 
 from bot.core.clock import iso
 from bot.core.config import Config
-from bot.core.model import DirectChat, Membership, OpenDirectChat, Reply, Sender, went_out
+from bot.core.model import DirectChat, Membership, OpenDirectChat, ProfileZones, Reply, Sender, went_out
 from bot.core.text import Text
 from bot.core.weekly import Slot, format_duration, parse_duration
 from bot.features.announcements.messages import Announcement, CancellationNotice, announcement_of, cancellation_of
 from bot.features.announcements.sending import side_by_side
 from bot.features.announcements.timing import LOOKBACK, Lead, Notice, cancellation_due, deadline
 from bot.features.people import repository as people
+from bot.features.people.profile_zone import chosen_zone
 from bot.features.reminders import repository as reminders
 from bot.features.reminders.choices import by_person, holding
 from bot.features.reminders.repository import Kind, Sent, Setting, Status
@@ -174,12 +175,16 @@ class Reminders:
         sender: Sender,
         wording: ReminderWording,
         membership: Membership | None = None,
+        *,
+        profiles: ProfileZones | None = None,
     ):
         self.store = store
         self.config = config
         self.sender = sender
         self.wording = wording
         self.membership: Membership = membership or (lambda _user: None)
+        # The zones people publish in their profile, for those who set none with !tz.
+        self.profiles = profiles
 
     async def due_between(self, start: dt.datetime, end: dt.datetime) -> list[DueReminder]:
         """Every reminder falling due in [start, end], in time order."""
@@ -292,7 +297,7 @@ class Reminders:
         lead and kind; `zones`, everyone's time zone, read once per run."""
         config = self.config
         wording = self.wording
-        zone = zones.get(item.user_id) or "UTC"
+        zone = (await chosen_zone(zones.get(item.user_id), self.profiles, item.user_id)).name or "UTC"
         key = _key(item)
         shared = (item.session, item.lead, item.kind)
         if item.kind == Kind.CANCELLED:

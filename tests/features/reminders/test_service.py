@@ -104,6 +104,29 @@ async def test_a_reminder_comes_once_at_its_lead_in_the_persons_zone(chat):
     assert "!remind off" in text
 
 
+async def test_a_reminder_is_in_the_zone_of_the_persons_profile_when_they_set_none(chat):
+    reads: list[str] = []
+
+    async def profile(user_id: str) -> str | None:
+        reads.append(user_id)
+        return {ALICE: "Asia/Kolkata", BOB: "Europe/Madrid"}.get(user_id)
+
+    chat.services.profile_zones.read = profile
+    await chat.text(ALICE, "!remind all 30m")
+    await chat.text(BOB, "!tz America/Sao_Paulo")
+    await chat.text(BOB, "!remind all 30m")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(26, 7))
+    await walk(chat, announcer, at(26, 17), step=5)
+    alice, bob = server.to(ALICE), server.to(BOB)
+    assert "Thursday 26 November, 13:30 (Kolkata time; 08:00 UTC)" in alice[0][1].text
+    assert "Thursday 26 November, 22:30 (Kolkata time; 17:00 UTC)" in alice[1][1].text
+    assert "Thursday 26 November, 05:00 (São Paulo time; 08:00 UTC)" in bob[0][1].text, "set by hand wins"
+    # At !remind, then at each reminder (hours apart); never for who set a zone by hand.
+    assert reads == [ALICE] * 3
+
+
 async def test_all_slots_and_nobody_else(chat):
     await chat.text(BOB, "!remind all 1h")
     server = DirectMessages(chat)
