@@ -19,6 +19,7 @@ from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
 from bot.features.lean_coffee.discussing import close_with_session
 from bot.features.lean_coffee.live import LeanCoffee
+from bot.features.people import repository as people
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
 from bot.features.sessions.hosts import is_volunteer_host
@@ -63,6 +64,8 @@ async def open_services(
         charts=Charts(),
         # A volunteer (!host) is a host of the session they volunteered for.
         host_checks=[functools.partial(is_volunteer_host, store, config, clock)],
+        # Each person's language (!lang), for the replies to them.
+        language_of=functools.partial(people.get_language, store),
     )
     if power_level is not None:
         services.power_level = power_level
