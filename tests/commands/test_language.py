@@ -99,7 +99,8 @@ async def test_next_in_portuguese_names_days_places_and_countdowns_in_it(chat):
     await chat.text(HOST, "!host 2026-11-26 08:00")
     assert (await chat.text(ALICE, "!next")).splitlines() == [
         "Coop Casual Conference — próximas sessões:",
-        "• quinta-feira, 26 de novembro, 08:00 UTC (05:00 em São Paulo), em 2 dias e 20 horas · anfitrião: @host:example.org",
+        "• quinta-feira, 26 de novembro, 08:00 UTC (05:00 em São Paulo), em 2 dias e 20 horas"
+        " · anfitrião: @host:example.org",
         "• quinta-feira, 26 de novembro, 17:00 UTC (14:00 em São Paulo), em 3 dias e 5 horas · ainda sem anfitrião",
         "Para ser anfitrião, digite !host 2026-11-26 14:00 (a data e a hora da sessão).",
         "Coop Casual Conference: https://bbb.example.org/b/ccc — código de acesso ccc",
