@@ -13,7 +13,10 @@ WORKDIR /app
 COPY pyproject.toml README.md topics.yaml ./
 COPY bot ./bot
 COPY commands ./commands
-RUN pip install --no-cache-dir '.[e2e]' \
+# The catalogs compiled first, so the installed copy has its .mo files.
+RUN pip install --no-cache-dir 'Babel>=2.12' \
+    && python -m bot.devtools.catalogs compile \
+    && pip install --no-cache-dir '.[e2e]' \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin ccc-bot \
     && mkdir -p /data /config \
     && chown ccc-bot:ccc-bot /data

@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # is waiting; a fourth worker only adds load); WORKERS=0 runs the suite in one process.
 WORKERS ?= 3
 
-.PHONY: all install browser faketime demo test lint unit integration soak-faults fuzz soak-year bench screenshots clean
+.PHONY: all install catalogs messages browser faketime demo test lint unit integration soak-faults fuzz soak-year bench screenshots clean
 
 all: test
 
@@ -19,9 +19,18 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[e2e,test]'
+	$(BIN)/python -m bot.devtools.catalogs compile
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## The catalogs (bot/locale): `catalogs` compiles the .po files to .mo (run by install, check,
+## test, demo); `messages` extracts the marked texts into ccc-bot.pot and brings each .po up to it.
+catalogs: $(STAMP)
+	$(BIN)/python -m bot.devtools.catalogs compile
+
+messages: $(STAMP)
+	$(BIN)/python -m bot.devtools.catalogs update
 
 ## Headless Chromium for the web page's browser tests (Debian's package; Playwright drives it),
 ## and an emoji font for the pictures. Installed with apt-get where missing (as root, or with
@@ -48,12 +57,12 @@ faketime:
 	  || { [ "$$CI" != true ] && echo "could not install faketime: the clock tests will be skipped"; }; }
 
 ## A throwaway local Synapse, the bot in a room, and you chatting in the terminal.
-demo: $(STAMP)
+demo: catalogs
 	$(BIN)/ccc-bot demo
 
 ## The quick check while you work: lint, formatting, types, import layers and the unit tests
 ## in parallel; no Synapse, no browser, no apt (`make test` runs everything before a stop).
-check: lint
+check: catalogs lint
 	$(BIN)/python -m pytest -q -n auto -m "not integration and not browser and not soak"
 
 ## The whole suite: lint, formatting, types, import layers, then unit, integration (each
@@ -61,13 +70,13 @@ check: lint
 ## on one worker (tests/integration/test_faults.py needs it); the slowest are listed. Modules
 ## go to the workers in the order collected, which puts those waiting on real minutes first
 ## (tests/conftest.py), not largest first: started last, they ran on alone at the end.
-test: $(STAMP) browser faketime lint
+test: catalogs browser faketime lint
 	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder --durations=15
 
-unit: $(STAMP) browser
+unit: catalogs browser
 	$(BIN)/python -m pytest --ignore=tests/integration
 
-integration: $(STAMP) faketime
+integration: catalogs faketime
 	$(BIN)/python -m pytest tests/integration
 
 ## The pictures in docs/images: the page and the bot's messages as the browser tests see them.

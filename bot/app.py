@@ -19,6 +19,7 @@ from bot.features.agenda.keeper import AgendaKeeper, AgendaPort, Sleep
 from bot.features.announcements.sending import Announcer
 from bot.features.lean_coffee.discussing import close_with_session
 from bot.features.lean_coffee.live import LeanCoffee
+from bot.features.people import repository as people
 from bot.features.people.profile_zone import ProfileZoneCache
 from bot.features.reminders.service import Reminders
 from bot.features.sessions.chart import Charts
@@ -68,6 +69,8 @@ async def open_services(
         host_checks=[functools.partial(is_volunteer_host, store, config, clock)],
         # `!forgetme` drops the zone read from the person's profile, kept in memory only.
         on_forget=[profile_zones.forget],
+        # Each person's language (!lang), for the replies to them.
+        language_of=functools.partial(people.get_language, store),
     )
     if power_level is not None:
         services.power_level = power_level

@@ -12,6 +12,7 @@ from commands import (
     discussed,
     export,
     help,
+    language,
     late,
     lean_coffee,
     meanings,
@@ -39,6 +40,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     stats.group,
     reminders.group,
     privacy.group,
+    language.group,
     export.group,
     agenda.group,
 )

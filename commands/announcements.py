@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.config import Config
+from bot.core.i18n import Translator, english
 from bot.core.text import Text, clean, plural
 from bot.core.timezones import place_name
 from bot.features.announcements.messages import Announcement, CancellationNotice, HostWait, Wording
@@ -47,9 +48,10 @@ def zones_line(config: Config, utc: dt.datetime) -> str:
     return " · ".join(f"{place_name(zone)}: {time_in(utc, zone, utc.date())}" for zone in zones)
 
 
-def link_line(config: Config) -> Text:
+def link_line(config: Config, lang: Translator | None = None) -> Text:
     conf = config.conference
-    return Text("Join: ").link(conf.bbb_url).add(" · access code ").code(conf.access_code)
+    link, code = Text().link(conf.bbb_url), Text().code(conf.access_code)
+    return (lang or english()).msg("Join: {link} · access code {code}", link=link, code=code)
 
 
 def _names(people: list[Person], ping: bool) -> Text:

@@ -13,6 +13,7 @@ import pytz
 from bot.core.arguments import UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
+from bot.core.i18n import Translator, english
 from bot.core.text import clean
 from bot.core.timezones import place_name
 from bot.core.typed_time import TIME_EXAMPLES, TimeOfDay, read_time_of_day
@@ -64,18 +65,25 @@ async def asker_zone_and_source(ctx: Context) -> Zone:
     return await person_zone(ctx.store, ctx.services.profile_zones, ctx.sender)
 
 
-def session_name(session: Session, zone: str | None, now: dt.datetime | None = None) -> str:
+def session_name(
+    session: Session, zone: str | None, now: dt.datetime | None = None, lang: Translator | None = None
+) -> str:
     """How every reply names a session, for people: its day and UTC time, and for someone
     with a zone their local time: 'Thursday 10 December, 08:00 UTC (13:30 in Kolkata)', the
     local date too when it is another day there: 'Thursday 10 December, 17:00 UTC (Fri 11
     Dec 06:00 in Auckland)'. The year is named when the session is not in the year of
     `now` (the time of the reply), and always without `now`: a name that cannot be misread.
-    What people type back is `typed_as` (or `typed_utc`)."""
+    What people type back is `typed_as` (or `typed_utc`). In `lang` (English by default):
+    'quinta-feira, 10 de dezembro, 08:00 UTC (05:00 em São Paulo)'."""
+    lang = lang or english()
     utc = session.starts_at.astimezone(dt.UTC)
-    name = f"{long_date(utc, now and now.astimezone(dt.UTC))} UTC"
+    name = f"{long_date(utc, now and now.astimezone(dt.UTC), lang)} UTC"
     if zone is None or zone == "UTC":
         return name
-    return f"{name} ({time_in(session.starts_at, zone, utc.date())} in {place_name(zone)})"
+    there = time_in(session.starts_at, zone, utc.date(), lang)
+    # Translators: a session's time where the reader lives: '13:30 in Kolkata'.
+    local = lang.gettext("{time} in {place}", time=there, place=place_name(zone, lang.locale))
+    return f"{name} ({local})"
 
 
 def key_name(config: Config, key: str, now: dt.datetime | None = None) -> str:

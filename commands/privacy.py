@@ -10,6 +10,7 @@ from bot.core.model import Attachment, Reply
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, plural
 from bot.features.privacy import registry as privacy
+from commands.wording import listed
 
 group = CommandGroup("privacy")
 
@@ -35,7 +36,8 @@ async def mydata(ctx: Context) -> list[Reply]:
 
 
 def _contents(document: dict[str, Any]) -> str:
-    parts = [label for key, label in (("timezone", "time zone"), ("display_name", "display name")) if document[key]]
+    profile = (("timezone", "time zone"), ("language", "language"), ("display_name", "display name"))
+    parts = [label for key, label in profile if document.get(key)]
     if document.get("reminder_setting"):
         parts.append("reminder setting")
     for key, one, many in (
@@ -62,7 +64,9 @@ async def forgetme(ctx: Context, confirm: Confirm | None = None) -> Reply:
     p, now = ctx.prefix, ctx.clock.now()
     if confirm is None:
         await privacy.request_erasure(ctx.store, ctx.sender, now)
-        text = Text("This erases what the bot stores about you: your time zone and display name, your votes, ")
+        text = Text(
+            "This erases what the bot stores about you: your time zone, language and display name, your votes, "
+        )
         text.add("check-ins, offers to host, notes that you would come late and reminders, and the reactions ")
         text.add("and commands it ")
         text.add("recorded. Topics you suggested stay, shown as by “a former participant”. ")
@@ -84,7 +88,7 @@ async def forgetme(ctx: Context, confirm: Confirm | None = None) -> Reply:
 
 
 def erased_text(erased: privacy.Erased, prefix: str) -> Text:
-    done = [f"your {' and '.join(erased.profile)}"] if erased.profile else []
+    done = [f"your {listed(erased.profile, 'and')}"] if erased.profile else []
     if erased.reminder_setting:
         done.append("your reminder setting")
     for n, one, many in (

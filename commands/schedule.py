@@ -8,6 +8,7 @@ import datetime as dt
 from bot.core import timezones
 from bot.core.arguments import Rest, UsageError
 from bot.core.dispatcher import Context
+from bot.core.i18n import Translator
 from bot.core.model import Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean
@@ -27,7 +28,8 @@ group = CommandGroup("schedule")
 
 def link_text(ctx: Context) -> Text:
     conf = ctx.config.conference
-    return Text().bold(conf.name).add(": ").link(conf.bbb_url).add(" — access code ").code(conf.access_code)
+    name, link, code = Text().bold(conf.name), Text().link(conf.bbb_url), Text().code(conf.access_code)
+    return ctx.lang.msg("{conference}: {link} — access code {code}", conference=name, link=link, code=code)
 
 
 # `!join`: what people reach for to get into the call.
@@ -120,48 +122,59 @@ MAX_CANCELLED_SHOWN = 6
 async def next_sessions(ctx: Context) -> Reply:
     """The session people are in now (running, or waiting for its host), then each slot's
     next held session with the cancelled ones before it, in time order."""
-    now, config, p = ctx.clock.now(), ctx.config, ctx.prefix
+    now, config, p, lang = ctx.clock.now(), ctx.config, ctx.prefix, ctx.lang
     timeline = await Timeline.load(ctx.store, config, now)
     zone = await asker_zone(ctx)
-    text = Text().bold(config.conference.name).add(" — next sessions:")
+    text = lang.msg("{conference} — next sessions:", conference=Text().bold(config.conference.name))
     current, over = timeline.current(), timeline.just_over()
+    here = Text().code(f"{p}here")
     if current is None and over is not None:
         # Someone arriving late learns what became of it, not only what comes next.
-        text.line("✖ " if over.phase.cancelled else "■ ").add(state_text(over, zone, now))
+        text.line("✖ " if over.phase.cancelled else "■ ").add(state_text(over, zone, now, lang))
     if current is not None and current.phase is Phase.RUNNING:
-        text.line("▶ The session of ").bold(session_name(current.session, zone, now)).add(" is running now: ")
-        text.add("check in with ").code(f"{p}here").add(".")
+        name = Text().bold(session_name(current.session, zone, now, lang))
+        text.line("▶ ").extend(
+            lang.msg("The session of {name} is running now: check in with {here}.", name=name, here=here)
+        )
     elif current is not None:
         # Someone arriving late must not conclude they missed it.
-        began = countdown(current.session.starts_at - now)
-        text.line("⏳ The session of ").bold(session_name(current.session, zone, now)).add(f" began {began}")
-        text.add(" and is waiting for its host.")
-        text.line("\u2003").extend(link_line(config)).add("; check in with ").code(f"{p}here").add(".")
-        text.line("\u2003").extend(host_wanted(p, await volunteer_names(ctx.store, current.key)))
+        name = Text().bold(session_name(current.session, zone, now, lang))
+        began = countdown(current.session.starts_at - now, lang)
+        waiting = lang.msg("The session of {name} began {began} and is waiting for its host.", name=name, began=began)
+        text.line("⏳ ").extend(waiting)
+        link = link_line(config, lang)
+        text.line("\u2003").extend(lang.msg("{link}; check in with {here}.", link=link, here=here))
+        text.line("\u2003").extend(host_wanted(p, await volunteer_names(ctx.store, current.key), lang))
     slots = timeline.slots_ahead(MAX_CANCELLED_SHOWN)
     coming = [view for ahead in slots for view in ahead.cancelled]
     coming += [ahead.next_held for ahead in slots if ahead.next_held is not None]
     hostless: Session | None = None  # the first session to come without a host
     for view in sorted(coming, key=lambda v: v.session.starts_at):
-        text.line().extend(_session_line(view.session, zone, now))
+        text.line().extend(_session_line(view.session, zone, now, lang))
         if view.phase.cancelled:
             reason = clean(view.reason, 200)
-            text.add(" · ").bold("cancelled").add(f": {reason}" if reason else "")
+            text.add(" · ").bold(lang.gettext("cancelled")).add(f": {reason}" if reason else "")
             continue
         names = await volunteer_names(ctx.store, view.session.key)
-        text.add(f" · {'host' if len(names) == 1 else 'hosts'}: {listed(names, 'and')}" if names else " · no host yet")
+        if names:
+            listed_names = listed(names, lang.gettext("and"))
+            text.add(" · ").add(lang.ngettext("host: {names}", "hosts: {names}", len(names), names=listed_names))
+        else:
+            text.add(" · ").add(lang.gettext("no host yet"))
         hostless = hostless or (None if names else view.session)
     if hostless is not None:
         # Said once, typed as the asker types a time (in their zone), for the first without one.
-        text.line("Volunteer to host with ").code(f"{p}host {typed_as(hostless.starts_at, zone)}")
-        text.add(" (the session's date and time).")
+        command = Text().code(f"{p}host {typed_as(hostless.starts_at, zone)}")
+        text.line().extend(lang.msg("Volunteer to host with {command} (the session's date and time).", command=command))
     if zone is None:
-        text.line("Times are in UTC; set your time zone with ").extend(how_to_set_zone(p)).add(".")
+        how = how_to_set_zone(p, lang)
+        text.line().extend(lang.msg("Times are in UTC; set your time zone with {how}.", how=how))
     if current is None or current.phase is Phase.RUNNING:
         text.line().extend(link_text(ctx))  # a session waiting for its host gave it above
     return ctx.reply(text)
 
 
-def _session_line(session: Session, zone: str | None, now: dt.datetime) -> Text:
+def _session_line(session: Session, zone: str | None, now: dt.datetime, lang: Translator) -> Text:
     """'• Thursday 10 December, 08:00 UTC (13:30 in Kolkata), in 3 days': named as every reply names it."""
-    return Text("• ").bold(session_name(session, zone, now)).add(f", {countdown(session.starts_at - now)}")
+    name = session_name(session, zone, now, lang)
+    return Text("• ").bold(name).add(f", {countdown(session.starts_at - now, lang)}")

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.core.dispatcher import Context
+from bot.core.i18n import N_, Translator, english
 from bot.core.model import Anchor, Reply
 from bot.core.text import Text, clean
 from bot.features.people import repository as people
@@ -26,22 +27,25 @@ async def remember_name(ctx: Context) -> None:
 
 # How a reply says what state a session is in: the same words in every command.
 PHASE_WORDS = {
-    Phase.COMING: "is coming",
-    Phase.WAITING: "is waiting for its host",
-    Phase.RUNNING: "is running",
-    Phase.ENDED: "has ended",
-    Phase.AUTO_CLOSED: "was closed automatically (nobody ended it)",
-    Phase.CANCELLED: "is cancelled",
-    Phase.CALLED_OFF: "was called off",
-    Phase.NOT_STARTED: "was not started: no host came",
+    Phase.COMING: N_("The session of {name} is coming"),
+    Phase.WAITING: N_("The session of {name} is waiting for its host"),
+    Phase.RUNNING: N_("The session of {name} is running"),
+    Phase.ENDED: N_("The session of {name} has ended"),
+    Phase.AUTO_CLOSED: N_("The session of {name} was closed automatically (nobody ended it)"),
+    Phase.CANCELLED: N_("The session of {name} is cancelled"),
+    Phase.CALLED_OFF: N_("The session of {name} was called off"),
+    Phase.NOT_STARTED: N_("The session of {name} was not started: no host came"),
 }
 
 
-def state_text(view: SessionView, zone: str | None, now: dt.datetime | None = None) -> str:
+def state_text(
+    view: SessionView, zone: str | None, now: dt.datetime | None = None, lang: Translator | None = None
+) -> str:
     """'The session of Thursday 10 December, 08:00 UTC (13:30 in Kolkata) was called off:
     nobody can host.' (the year named if not that of `now`)."""
+    lang = lang or english()
     reason = clean(view.reason, 200) if view.phase.cancelled else ""
-    said = f"The session of {session_name(view.session, zone, now)} {PHASE_WORDS[view.phase]}"
+    said = lang.gettext(PHASE_WORDS[view.phase], name=session_name(view.session, zone, now, lang))
     return f"{said}: {with_full_stop(reason)}" if reason else f"{said}."
 
 
@@ -62,14 +66,19 @@ async def next_hint(ctx: Context) -> str:
     return f"The next session is on {name}, {countdown(following.session.starts_at - now)}."
 
 
-def host_wanted(prefix: str, volunteers: Sequence[str]) -> Text:
+def host_wanted(prefix: str, volunteers: Sequence[str], lang: Translator | None = None) -> Text:
     """Who may start a session waiting for its host: its volunteers (names as text, never
     a ping), or anyone who offers."""
-    anyone = Text("anyone can host it with ").code(f"{prefix}host").add(" then ").code(f"{prefix}start").add(".")
+    lang = lang or english()
+    host, start = Text().code(f"{prefix}host"), Text().code(f"{prefix}start")
     if not volunteers:
-        return Text("No host yet: ").extend(anyone)
-    text = Text(f"Volunteered to host: {listed(volunteers, 'and')}; they can start it with ").code(f"{prefix}start")
-    return text.add(", or ").extend(anyone)
+        return lang.msg("No host yet: anyone can host it with {host} then {start}.", host=host, start=start)
+    return lang.msg(
+        "Volunteered to host: {names}; they can start it with {start}, or anyone can host it with {host} then {start}.",
+        names=listed(volunteers, lang.gettext("and")),
+        host=host,
+        start=start,
+    )
 
 
 async def in_every_thread(

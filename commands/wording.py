@@ -6,27 +6,40 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from babel.units import format_unit
+
+from bot.core.i18n import Translator, english
 from bot.core.text import Text, clean, plural
 from bot.features.schedule.weekly_sessions import local_time
 from bot.features.topics.model import Topic
 
 
-def long_date(at: dt.datetime, now: dt.datetime | None = None) -> str:
+def long_date(at: dt.datetime, now: dt.datetime | None = None, lang: Translator | None = None) -> str:
     """'Thursday 26 November, 08:00': the year too ('Thursday 26 November 2026, 08:00') when
-    it is not the year of `now`, and always without `now`."""
-    year = "" if now is not None and now.year == at.year else f" {at.year}"
-    return f"{at:%A} {at.day} {at:%B}{year}, {at:%H:%M}"
+    it is not the year of `now`, and always without `now`. In `lang` (English by default):
+    'quinta-feira, 10 de dezembro, 08:00'."""
+    lang = lang or english()
+    if now is not None and now.year == at.year:
+        # Translators: a Babel (CLDR) date pattern: a day without its year, e.g. 'EEEE, d 'de' MMMM'.
+        day = lang.dated(at, "EEEE d MMMM")
+    else:
+        # Translators: a Babel (CLDR) date pattern: a day with its year, e.g. 'EEEE, d 'de' MMMM 'de' y'.
+        day = lang.dated(at, "EEEE d MMMM y")
+    hhmm = f"{at:%H:%M}"
+    # Translators: a session's day, then its time: 'Thursday 10 December, 08:00'.
+    return lang.gettext("{day}, {time}", day=day, time=hhmm)
 
 
-def short_date(at: dt.datetime) -> str:
+def short_date(at: dt.datetime, lang: Translator | None = None) -> str:
     """'Thu 26 Nov 08:00'."""
-    return f"{at:%a} {at.day} {at:%b} {at:%H:%M}"
+    # Translators: a Babel (CLDR) date pattern: a day and time in short, e.g. 'EEE, d 'de' MMM, HH:mm'.
+    return (lang or english()).dated(at, "EEE d MMM HH:mm")
 
 
-def time_in(at: dt.datetime, zone: str, reference: dt.date) -> str:
+def time_in(at: dt.datetime, zone: str, reference: dt.date, lang: Translator | None = None) -> str:
     """'13:30', or 'Fri 27 Nov 02:00' when the local date is not `reference`."""
     local = local_time(at, zone)
-    return f"{local:%H:%M}" if local.date() == reference else short_date(local)
+    return f"{local:%H:%M}" if local.date() == reference else short_date(local, lang)
 
 
 def _minutes(delta: dt.timedelta) -> int:
@@ -34,10 +47,11 @@ def _minutes(delta: dt.timedelta) -> int:
     return int((abs(delta) + dt.timedelta(seconds=30)) // dt.timedelta(minutes=1))
 
 
-def countdown(delta: dt.timedelta) -> str:
+def countdown(delta: dt.timedelta, lang: Translator | None = None) -> str:
     """'in 1 day 11 hours', 'in 2 hours 5 minutes', 'in 15 minutes', 'now'; a past delta
     reads '5 minutes ago'. Rounded to the nearest minute; a day or more away, where the
-    minutes are not shown, to the nearest hour."""
+    minutes are not shown, to the nearest hour. In `lang`: 'en 2 días y 3 horas'."""
+    lang = lang or english()
     minutes = _minutes(delta)
     if minutes >= 24 * 60:
         minutes = int((abs(delta) + dt.timedelta(minutes=30)) // dt.timedelta(hours=1)) * 60
@@ -46,9 +60,17 @@ def countdown(delta: dt.timedelta) -> str:
     units = [(days, "day"), (hours, "hour"), (mins, "minute")]
     first = next((i for i, (n, _) in enumerate(units) if n), None)
     if first is None:
-        return "now"
-    text = " ".join(plural(n, unit) for n, unit in units[first : first + 2] if n)
-    return f"{text} ago" if delta < dt.timedelta(0) else f"in {text}"
+        return lang.gettext("now")
+    said = [
+        format_unit(n, f"duration-{unit}", length="long", locale=lang.locale)
+        for n, unit in units[first : first + 2]
+        if n
+    ]
+    # Translators: a countdown's two units, the larger first: '1 day 11 hours', '2 hours 5 minutes'.
+    text = said[0] if len(said) == 1 else lang.gettext("{larger} {smaller}", larger=said[0], smaller=said[1])
+    if delta < dt.timedelta(0):
+        return lang.gettext("{time} ago", time=text)
+    return lang.gettext("in {time}", time=text)
 
 
 def duration_text(delta: dt.timedelta) -> str:
@@ -88,10 +110,14 @@ def listed_text(items: Sequence[Text], last: str) -> Text:
     return text
 
 
-def how_to_set_zone(prefix: str) -> Text:
+def how_to_set_zone(prefix: str, lang: Translator | None = None) -> Text:
     """'your city: !tz Lyon (or !tz Area/City)': how to set a time zone, said the same way
     wherever a reply shows times in UTC (a city is enough since !tz looks places up)."""
-    return Text("your city: ").code(f"{prefix}tz Lyon").add(" (or ").code(f"{prefix}tz Area/City").add(")")
+    lang = lang or english()
+    # Translators: a city people know in your language's countries, typed after !tz (it must be one).
+    example = lang.gettext("Lyon")
+    city = Text().code(f"{prefix}tz {example}")
+    return lang.msg("your city: {city} (or {zone})", city=city, zone=Text().code(f"{prefix}tz Area/City"))
 
 
 # --- a topic in a list ------------------------------------------------------------------------

@@ -70,6 +70,10 @@ class MatrixConfig:
 @dataclass(frozen=True)
 class ConferenceConfig:
     name: str = key("Coop Casual Conference")
+    language: str = key("en", checks.language)
+    """The language the rooms read: announcements, the agenda, summaries, and the replies
+    to people who chose none with !lang: "en" (English), "es" (español) or "pt-BR"
+    (português)."""
     timezone: str = key("UTC", checks.parse_timezone)
     """The zone the slots are in: a place (Area/City, e.g. "Europe/Berlin") or "UTC"."""
     slots: tuple[Slot, ...] = key(

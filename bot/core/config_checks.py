@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytz
 
-from bot.core import timezones
+from bot.core import i18n, timezones
 from bot.core.weekly import format_duration, parse_duration
 
 
@@ -20,6 +20,14 @@ def between(low: int, high: int, unit: str = "") -> Callable[[int], int]:
         return n
 
     return check
+
+
+def language(text: str) -> str:
+    """A language the bot speaks, as people name it ('pt', 'Español'), as its code ('pt-BR')."""
+    found = i18n.language_of(text)
+    if found is None:
+        raise ValueError(f"{text!r} is not a language the bot speaks: {i18n.listing()}")
+    return found.code
 
 
 def power_level(n: int) -> int:

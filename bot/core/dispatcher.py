@@ -15,6 +15,7 @@ from bot.core.addressing import asks, bot_names, names_bot
 from bot.core.arguments import UsageError, parse_args
 from bot.core.clock import Clock
 from bot.core.config import Config
+from bot.core.i18n import Translator, room_language, translator
 from bot.core.limits import CommandLimit, Verdict
 from bot.core.model import (
     AgendaControl,
@@ -54,6 +55,12 @@ HostCheck = Callable[[str], Awaitable[bool]]
 # Told the user id of someone whose data `!forgetme` has just erased, so that an adapter
 # drops what it keeps outside the database (the console's saved files).
 ForgetHook = Callable[[str], Awaitable[None]]
+# Asked with a user id: the code of the language they chose (`!lang`), None if none.
+LanguageOf = Callable[[str], Awaitable["str | None"]]
+
+
+async def _no_language(user_id: str) -> str | None:
+    return None
 
 
 @dataclass
@@ -82,6 +89,8 @@ class Services:
     # Finds or opens the bot's direct chat with a person (`!remind` opens it when they opt
     # in), where the adapter has direct chats: the Matrix adapter sets it.
     open_direct_chat: OpenDirectChat | None = None
+    # The language each person chose (the wiring reads it from the people feature).
+    language_of: LanguageOf = _no_language
 
     @property
     def prefix(self) -> str:
@@ -93,6 +102,11 @@ class Services:
             return True
         level = self.power_level(room_id, user_id) if room_id else None
         return level is not None and level >= roles.organiser_power_level
+
+    async def language(self, user_id: str) -> Translator:
+        """The language to answer `user_id` in: theirs, or the rooms' if they chose none."""
+        chosen = await self.language_of(user_id)
+        return translator(chosen) if chosen is not None else room_language(self.config)
 
     async def role_of(self, user_id: str, room_id: str | None = None, *, needed: Role = Role.ORGANISER) -> Role:
         """The user's role. The configured lists and power levels are in memory; who
@@ -119,6 +133,13 @@ class Context:
     message: IncomingMessage
     role: Role
     spec: CommandSpec | ReactionSpec
+    # The asker's language (bot/core/i18n.py): what the replies to them are worded in.
+    lang: Translator
+
+    @property
+    def room_lang(self) -> Translator:
+        """The rooms' language (`conference.language`), for what everyone reads."""
+        return room_language(self.config)
 
     @property
     def store(self) -> Store:
@@ -203,15 +224,17 @@ class Dispatcher:
         # what the asker's role allows (!help).
         needed = Role.ORGANISER if spec is None or spec.role_aware else spec.role
         role = await self.services.role_of(message.sender, message.room_id, needed=needed)
+        lang = await self.services.language(message.sender)
         if spec is None:
-            text = Text("Unknown command ").code(f"{prefix}{clean(name, 32)}").add(".")
+            typed = Text().code(f"{prefix}{clean(name, 32)}")
+            text = lang.msg("Unknown command {command}.", command=typed)
             did_you_mean(text, self.services.registry.suggest(name, role), prefix)
-            text.add(" Type ").code(f"{prefix}help").add(" for the commands you can use.")
-            return [Reply.of(text)]
+            help_ = Text().code(f"{prefix}help")
+            return [Reply.of(text.add(" ").extend(lang.msg("Type {help} for the commands you can use.", help=help_)))]
         if role < spec.role:
             if spec.refused is not None:
                 try:
-                    explained = await spec.refused(Context(self.services, message, role, spec))
+                    explained = await spec.refused(Context(self.services, message, role, spec, lang))
                 except Exception:
                     log.exception("explaining %s to %s failed", spec.name, message.sender)
                     explained = None
@@ -222,12 +245,12 @@ class Dispatcher:
             return [Reply.of(text)]
         if direct and not spec.in_direct:
             return [room_only_reply(spec, prefix)]
-        ctx = Context(self.services, message, role, spec)
+        ctx = Context(self.services, message, role, spec, lang)
         try:
             args = parse_args(spec, arg_text)
             result = await spec.handler(ctx, *args)
         except UsageError as e:
-            return [usage_reply(spec, prefix, str(e))]
+            return [usage_reply(spec, prefix, str(e), lang)]
         except CommandError as e:
             return [Reply.of(e.text)]
         except Exception:
@@ -285,11 +308,12 @@ class Dispatcher:
         else:
             await reactions.forget(store, reaction.event_id)
         role = await self.services.role_of(reaction.sender, reaction.room_id)
+        lang = await self.services.language(reaction.sender)
         # Any answer goes in reply to the message reacted to.
         message = IncomingMessage(
             reaction.sender, reaction.room_id, target, "", reaction.ts, sender_name=reaction.sender_name
         )
-        ctx = Context(self.services, message, role, spec)
+        ctx = Context(self.services, message, role, spec, lang)
         try:
             replies = _as_list(await spec.handler(ctx, anchor.ref, reaction.added))
         except (UsageError, CommandError) as e:
@@ -352,7 +376,10 @@ def did_you_mean(text: Text, ways: tuple[Way, ...], prefix: str) -> Text:
     return text.add("?") if ways else text
 
 
-def usage_reply(spec: CommandSpec, prefix: str, error: str) -> Reply:
+def usage_reply(spec: CommandSpec, prefix: str, error: str, lang: Translator) -> Reply:
+    """'!lang: fr is not a language I speak…' and, on a line of its own, 'Usage: !lang [CODE]'."""
     end = "" if error.endswith((".", "?", "!")) else "."
-    text = Text(f"{prefix}{spec.name}: {error}{end}").line("Usage: ").code(spec.usage_line(prefix))
-    return Reply.of(text)
+    text = Text(f"{prefix}{spec.name}: {error}{end}").line()
+    usage = Text().code(spec.usage_line(prefix))
+    # Translators: the line under an error in a command's arguments, e.g. 'Usage: !lang [CODE]'.
+    return Reply.of(text.extend(lang.msg("Usage: {usage}", usage=usage)))

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import pytz
+from babel import Locale
+from babel.dates import get_timezone_location
 
 from bot.core import places
 from bot.core import zone_data as tz
@@ -56,8 +58,14 @@ class Lookup:
     choices: tuple[str, ...] = ()
 
 
-def place_name(zone: str) -> str:
-    """How a person names a zone: 'New York', 'São Paulo', 'Kolkata'; 'UTC' stays."""
+def place_name(zone: str, locale: Locale | None = None) -> str:
+    """How a person names a zone: 'New York', 'São Paulo', 'Kolkata'; 'UTC' stays. In
+    another language than English (`locale`), as its CLDR data names the city ('Nueva
+    York', 'Calcutá'), where it has the zone."""
+    if locale is not None and locale.language != "en" and zone != UTC:
+        city = get_timezone_location(zone, locale, return_city=True)
+        if city and city != zone.rsplit("/", 1)[-1].replace("_", " "):
+            return city
     if zone in PLACE_NAMES:
         return PLACE_NAMES[zone]
     if zone.split("/", 1)[0] not in AREAS:

@@ -293,6 +293,7 @@ IN_DIRECT = {
     "next",
     "link",
     "tz",
+    "lang",
     "topics",
     "history",
     "stats",

@@ -414,6 +414,8 @@ async def test_the_last_release_database_gets_the_same_answers_and_files(last_re
     released["reminder_setting"] = [{"slot": "Thursday 08:00", "lead": "30m"}]
     # Lean Coffee's topics started with !discuss (issue 29): none in the release.
     released["discussions_started"] = []
+    # Each person's language (issue 31, `!lang`): none chosen in the release.
+    released["language"] = None
     assert json.loads(files.pop(mydata)) == released
     exported = {k: as_exported_now(exported_as(k), v) for k, v in LAST_RELEASE["files"].items() if k != mydata}
     assert files == exported, "!export's file, byte for byte"
