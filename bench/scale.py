@@ -87,7 +87,8 @@ class ScaleFigures:
             lines.append(
                 f"  memory of `ccc-bot run` in a room with {m.members:,} members, on this database: peak RSS "
                 f"{m.idle_hwm_mb:.1f} MB when ready and idle (RSS now {m.idle_rss_mb:.1f} MB), "
-                f"{m.busy_hwm_mb:.1f} MB after answering !topics, {m.chart_hwm_mb:.1f} MB after !stats (its chart "
+                f"{m.busy_hwm_mb:.1f} MB after !topics and !next in Spanish and Portuguese (catalogs loaded), "
+                f"{m.chart_hwm_mb:.1f} MB after !stats (its chart "
                 f"drawn in a child process; {m.last_rss_mb:.1f} MB stay resident); "
                 f"ready {m.start_seconds:.1f} s after start (the first start, joining the room); agenda and web on"
             )

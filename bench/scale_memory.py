@@ -157,6 +157,11 @@ async def measure_memory(synapse: LocalSynapse, folder: Path, database: Path, me
             idle_hwm, idle_rss = _status_mb(pid, "VmHWM"), _status_mb(pid, "VmRSS")
             await pinger.start()
             busy_hwm = await _answer(pinger, pid, room, "!topics", "Open topics")
+            # With the catalogs loaded: the member reads the bot in Spanish, then in Portuguese.
+            for code, shown in (("es", "próximas sesiones"), ("pt-BR", "próximas sessões")):
+                await _answer(pinger, pid, room, f"!lang {code}", "")
+                busy_hwm = await _answer(pinger, pid, room, "!next", shown)
+            await _answer(pinger, pid, room, "!lang en", "")  # the restarts read English
             chart_hwm = await _answer(pinger, pid, room, "!stats", "Attendance")
             last_rss = _status_mb(pid, "VmRSS")
             chart_process = await chart_process_hwm(pid)
@@ -222,9 +227,10 @@ def _reply_stamp(synapse: LocalSynapse, room: str, token: str, event_id: str) ->
 
 
 async def _answer(pinger, pid: int, room: str, command: str, expected: str) -> float:
-    """Ask the bot `command`, check the answer, wait till it is idle: its peak RSS then."""
+    """Ask the bot `command`, check the answer (`expected` in its first line or two), wait
+    till it is idle: its peak RSS then."""
     _, reply = await pinger.ping(room, command)
-    if not reply.get("body", "").startswith(expected):
+    if expected not in reply.get("body", "")[:200]:
         raise RuntimeError(f"unexpected answer to {command}: {reply.get('body', '')[:200]!r}")
     await wait_idle(pid)
     return _status_mb(pid, "VmHWM")
