@@ -229,15 +229,20 @@ def _how_to_take_part(services: Services, data: AgendaData, lang: Translator, *,
 
 async def _where_the_agenda_is(ctx: Context) -> Reply:
     """A participant's `!agenda` (posting one is for organisers): the agenda pinned in
-    this room, where there is one, and the commands that show what it shows."""
-    p, room_id = ctx.prefix, ctx.message.room_id
-    text = Text().code(f"{p}agenda").add(" (posting a fresh agenda) is for organisers. ")
+    this room, where there is one, and the commands that show what it shows. In the
+    asker's language."""
+    p, room_id, lang = ctx.prefix, ctx.message.room_id, ctx.lang
+    text = lang.msg("{command} (posting a fresh agenda) is for organisers.", command=Text().code(f"{p}agenda"))
     posted = await agendas.agenda_of(ctx.store, room_id) if ctx.config.agenda.enabled else None
     if posted is not None:
-        where = "the agenda pinned in this room" if posted.pinned else "the agenda in this room"
-        text.add("See ").link(message_link(room_id, posted.event_id), where).add(", kept up to date. ")
-    text.add("For the next sessions type ").code(f"{p}next").add(", for the open topics ").code(f"{p}topics")
-    return ctx.reply(text.add("."))
+        where = (
+            lang.gettext("the agenda pinned in this room") if posted.pinned else lang.gettext("the agenda in this room")
+        )
+        link = Text().link(message_link(room_id, posted.event_id), where)
+        text.add(" ").extend(lang.msg("See {agenda}, kept up to date.", agenda=link))
+    next_, topics = Text().code(f"{p}next"), Text().code(f"{p}topics")
+    more = lang.msg("For the next sessions type {next}, for the open topics {topics}.", next=next_, topics=topics)
+    return ctx.reply(text.add(" ").extend(more))
 
 
 def message_link(room_id: str, event_id: str) -> str:
@@ -252,23 +257,33 @@ def message_link(room_id: str, event_id: str) -> str:
     refused=_where_the_agenda_is,
 )
 async def agenda(ctx: Context) -> Reply:
-    keeper = ctx.services.agenda
+    keeper, lang = ctx.services.agenda, ctx.lang
     if not ctx.config.agenda.enabled:
-        raise CommandError("The agenda is turned off (agenda.enabled = false in the bot's config).")
+        raise CommandError(lang.gettext("The agenda is turned off (agenda.enabled = false in the bot's config)."))
     if keeper is None:
-        raise CommandError("There is no agenda here: it is kept in the Matrix rooms the bot serves.")
+        raise CommandError(lang.gettext("There is no agenda here: it is kept in the Matrix rooms the bot serves."))
     done = await keeper.repost(ctx.message.room_id)
     if done is None:
-        raise CommandError("This room has no agenda: only the rooms in the bot's config have one.")
+        raise CommandError(lang.gettext("This room has no agenda: only the rooms in the bot's config have one."))
     if done.event_id is None:
-        raise CommandError("I could not post the agenda here; the error is in the bot's log for the operator.")
+        raise CommandError(
+            lang.gettext("I could not post the agenda here; the error is in the bot's log for the operator.")
+        )
     if done.pinned:
-        return ctx.reply("Posted a fresh agenda and pinned it in place of the old one. I keep it up to date.")
+        return ctx.reply(
+            lang.gettext("Posted a fresh agenda and pinned it in place of the old one. I keep it up to date.")
+        )
     if done.pin_off:
-        return ctx.reply("Posted a fresh agenda (pinning is turned off in my config). I keep it up to date.")
+        return ctx.reply(
+            lang.gettext("Posted a fresh agenda (pinning is turned off in my config). I keep it up to date.")
+        )
     if done.pin_refused:
         return ctx.reply(
-            "Posted a fresh agenda, but I may not pin messages here: give me the power level for pinned "
-            "events and run this again. I keep it up to date all the same."
+            lang.gettext(
+                "Posted a fresh agenda, but I may not pin messages here: give me the power level for pinned "
+                "events and run this again. I keep it up to date all the same."
+            )
         )
-    return ctx.reply("Posted a fresh agenda; pinning it failed (see the bot's log). I keep it up to date.")
+    return ctx.reply(
+        lang.gettext("Posted a fresh agenda; pinning it failed (see the bot's log). I keep it up to date.")
+    )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.app import open_agenda
 from bot.features.agenda.service import gather
 from bot.features.people import repository as people
 from commands.agenda import render_agenda
-from tests.conftest import ALICE, BOB, HOST
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
+from tests.features.agenda.fakes import FakePort
 
 
 async def agenda_of(make_chat, make_config, language: str):
@@ -52,3 +54,24 @@ async def test_the_agenda_reads_in_spanish_while_waiting_and_running(make_chat, 
     assert "\njueves, 26 de noviembre, 08:00 UTC, en curso desde las 08:02 UTC\n" in text, text
     assert "· marca tu asistencia con !here\n" in text, text
     assert "Todavía no se ha tratado nada (!discussed N)." in text, text
+
+
+async def test_agenda_replies_to_each_person_in_their_own_language(chat):
+    port = FakePort()
+    keeper = open_agenda(chat.services, port, [ROOM])
+    assert keeper is not None
+    await keeper.refresh()
+    await chat.say(ALICE, "!lang pt-BR")
+    [reply] = await chat.say(ALICE, "!agenda")
+    assert reply.text.startswith(
+        "!agenda (publicar uma agenda nova) é para a organização. Veja a agenda fixada nesta sala"
+    )
+    assert reply.text.endswith(
+        ", sempre atualizada. Para ver as próximas sessões digite !next; para os temas abertos, !topics."
+    ), reply.text
+    await chat.say(ORGANISER, "!lang es")
+    answer = await chat.text(ORGANISER, "!agenda")
+    assert "Publiqué una agenda nueva y la fijé en lugar de la anterior. La mantengo al día." in answer, answer
+    assert render_agenda(
+        chat.services, await gather(chat.store, chat.services.config, chat.clock.now())
+    ).plain.startswith("📌 Next: "), "the agenda itself speaks the room's language (English here)"
