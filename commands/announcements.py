@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.config import Config
-from bot.core.i18n import Translator, english
-from bot.core.text import Text, clean, plural
+from bot.core.i18n import Translator, english, room_language
+from bot.core.text import Text, clean
 from bot.core.timezones import place_name
 from bot.features.announcements.messages import Announcement, CancellationNotice, HostWait, Wording
 from bot.features.schedule.weekly_sessions import Session, local_time, session_from_key
@@ -21,6 +21,7 @@ from commands.wording import (
     countdown,
     discussed_line,
     duration_text,
+    listed_text,
     long_date,
     suggested_by,
     time_in,
@@ -30,22 +31,24 @@ from commands.wording import (
 )
 
 
-def times_text(config: Config, session: Session) -> Text:
+def times_text(config: Config, session: Session, lang: Translator | None = None) -> Text:
     """'Thursday 26 November, 08:00 UTC' and the time in each display zone, with the date
     where it differs (no year: an announcement comes days before its session at most)."""
     utc = session.starts_at
-    text = Text().bold(f"{long_date(utc, utc)} UTC")
-    zones = zones_line(config, utc)
+    text = Text().bold(f"{long_date(utc, utc, lang)} UTC")
+    zones = zones_line(config, utc, lang)
     if zones:
         text.line(zones)
     return text
 
 
-def zones_line(config: Config, utc: dt.datetime) -> str:
+def zones_line(config: Config, utc: dt.datetime, lang: Translator | None = None) -> str:
     """'New York: 03:00 · Berlin: 09:00' for the display zones other than UTC ('' if none),
-    with the date where it differs from the UTC one."""
+    with the date where it differs from the UTC one; places named in `lang` where CLDR
+    has them ('Nueva York')."""
+    lang = lang or english()
     zones = [z for z in config.conference.display_timezones if z != "UTC"]
-    return " · ".join(f"{place_name(zone)}: {time_in(utc, zone, utc.date())}" for zone in zones)
+    return " · ".join(f"{place_name(zone, lang.locale)}: {time_in(utc, zone, utc.date(), lang)}" for zone in zones)
 
 
 def link_line(config: Config, lang: Translator | None = None) -> Text:
@@ -54,75 +57,93 @@ def link_line(config: Config, lang: Translator | None = None) -> Text:
     return (lang or english()).msg("Join: {link} · access code {code}", link=link, code=code)
 
 
-def _names(people: list[Person], ping: bool) -> Text:
+def _names(people: list[Person], ping: bool, lang: Translator) -> Text:
     """'Bob, Carol and Alice', each mentioned with `ping`."""
-    text = Text()
-    for i, person in enumerate(people):
-        if i:
-            text.add(" and " if i == len(people) - 1 else ", ")
-        if ping:
-            text.mention(person.user_id, person.name)
-        else:
-            text.add(person.name)
-    return text
+    names = [Text().mention(p.user_id, p.name) if ping else Text(p.name) for p in people]
+    return listed_text(names, lang.gettext("and"))
 
 
-def _when(made: Announcement) -> str:
-    """'starts in 15 minutes' for the 15-minute reminder, 'starts now' for the `0m` one;
-    without a lead stated: the time actually left, or 'began 20 minutes ago'."""
-    if made.lead is not None:
-        return f"starts {countdown(made.lead)}" if made.lead else "starts now"
-    left = countdown(made.left)
-    if left == "now":
-        return "starts now"
-    return f"began {left}" if made.left < dt.timedelta(0) else f"starts {left}"
+def _when(made: Announcement, conference: Text, lang: Translator) -> Text:
+    """'… starts in 15 minutes' for the 15-minute reminder, '… starts now' for the `0m`
+    one; without a lead stated: the time actually left, or '… began 20 minutes ago'."""
+    left = made.lead if made.lead is not None else made.left
+    said = countdown(left, lang)
+    if not left or said == lang.gettext("now"):
+        # Translators: the first line of an announcement: '📣 Coop Casual Conference starts now'.
+        return lang.msg("{conference} starts now", conference=conference)
+    if left < dt.timedelta(0):
+        # Translators: {time} is a countdown in the past: '20 minutes ago'.
+        return lang.msg("{conference} began {time}", conference=conference, time=said)
+    # Translators: {time} is a countdown: 'in 15 minutes', 'in 1 day 2 hours'.
+    return lang.msg("{conference} starts {time}", conference=conference, time=said)
 
 
 def announcement_text(config: Config, made: Announcement) -> Text:
-    """The announcement of a session: when, where, the agenda and the host."""
-    conf, prefix = config.conference, config.matrix.command_prefix
-    text = Text("📣 ").bold(conf.name).add(f" {_when(made)}")
-    text.line().extend(times_text(config, made.session))
-    text.line().extend(link_line(config))
+    """The announcement of a session: when, where, the agenda and the host; in the rooms'
+    language (`conference.language`)."""
+    conf, prefix, lang = config.conference, config.matrix.command_prefix, room_language(config)
+    text = Text("📣 ").extend(_when(made, Text().bold(conf.name), lang))
+    text.line().extend(times_text(config, made.session, lang))
+    text.line().extend(link_line(config, lang))
     if made.agenda:
-        text.line("Top topics (vote with ").code(f"{prefix}vote N").add("):")
+        text.line().extend(lang.msg("Top topics (vote with {command}):", command=Text().code(f"{prefix}vote N")))
         text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t)) for t in made.agenda])
     else:
-        text.line("No topics yet: bring one! Suggest it with ").code(f"{prefix}suggest TEXT").add(".")
+        command = Text().code(f"{prefix}suggest TEXT")
+        text.line().extend(lang.msg("No topics yet: bring one! Suggest it with {command}.", command=command))
     if made.volunteers:
-        text.line("Volunteered to host: ").extend(_names(made.volunteers, made.ping)).add(".")
+        names = _names(made.volunteers, made.ping, lang)
+        text.line().extend(lang.msg("Volunteered to host: {names}.", names=names))
     else:
-        text.line("No host has volunteered yet: ").code(f"{prefix}host").add(" to host it.")
+        command = Text().code(f"{prefix}host")
+        text.line().extend(lang.msg("No host has volunteered yet: {command} to host it.", command=command))
     if made.late:
-        text.line().extend(late_text(made.late))
+        text.line().extend(late_text(made.late, lang))
     return text
 
 
 def host_wait_text(config: Config, wait: HostWait) -> Text:
-    prefix = config.matrix.command_prefix
-    after = plural(wait.minutes, "minute")
+    prefix, lang = config.matrix.command_prefix, room_language(config)
     # Posted while the session is on: its own time is the reply's (no year).
-    name = session_name(wait.session, None, wait.session.starts_at)
-    text = Text(f"No host has started the session of {name} yet ({after} after its start).")
+    name = session_name(wait.session, None, wait.session.starts_at, lang)
+    text = lang.nmsg(
+        "No host has started the session of {name} yet ({n} minute after its start).",
+        "No host has started the session of {name} yet ({n} minutes after its start).",
+        wait.minutes,
+        name=name,
+    )
     if wait.volunteers:
-        text.add(" Volunteered to host: ").extend(_names(wait.volunteers, ping=True)).add(".")
+        text.add(" ").extend(lang.msg("Volunteered to host: {names}.", names=_names(wait.volunteers, True, lang)))
     else:
-        text.add(" Nobody volunteered to host.")
-    text.line("Anyone here can host: type ").code(f"{prefix}host").add(", then ").code(f"{prefix}start").add(".")
-    text.line().extend(link_line(config))
+        text.add(" ").add(lang.gettext("Nobody volunteered to host."))
+    host, start = Text().code(f"{prefix}host"), Text().code(f"{prefix}start")
+    text.line().extend(lang.msg("Anyone here can host: type {host}, then {start}.", host=host, start=start))
+    text.line().extend(link_line(config, lang))
     return text
 
 
 def cancellation_text(config: Config, notice: CancellationNotice) -> Text:
-    conf, session = config.conference, notice.session
-    when = long_date(session.starts_at, notice.now)
-    text = Text("❌ ").bold(conf.name).add(" of ").bold(f"{when} UTC").add(" is cancelled")
+    conf, session, lang = config.conference, notice.session, room_language(config)
+    conference = Text().bold(conf.name)
+    when = Text().bold(f"{long_date(session.starts_at, notice.now, lang)} UTC")
     reason = clean(notice.reason, 200)
-    text.add(f": {with_full_stop(reason)}" if reason else ".")
+    if reason:
+        # Translators: a session cancelled, with the reason an organiser gave (it ends the sentence).
+        said = lang.msg(
+            "{conference} of {when} is cancelled: {reason}",
+            conference=conference,
+            when=when,
+            reason=with_full_stop(reason),
+        )
+    else:
+        said = lang.msg("{conference} of {when} is cancelled.", conference=conference, when=when)
+    text = Text("❌ ").extend(said)
     if notice.following is not None:
         nxt = notice.following.starts_at
-        when = long_date(local_time(nxt, "UTC"), notice.now)
-        text.line(f"The next session is {when} UTC ({countdown(nxt - notice.now)}).")
+        following = f"{long_date(local_time(nxt, 'UTC'), notice.now, lang)} UTC"
+        left = countdown(nxt - notice.now, lang)
+        # Translators: {when} is a day and time ('Thursday 3 December, 08:00 UTC'), {left} a countdown.
+        text.line(lang.gettext("The next session is {when} ({left}).", when=following, left=left))
     return text
 
 
@@ -134,40 +155,47 @@ def _late_lines(text: Text, late: list[LateComer]) -> Text:
     return text
 
 
-def late_text(late: list[LateComer]) -> Text:
+def late_text(late: list[LateComer], lang: Translator | None = None) -> Text:
     """The notes left with !late before the session's thread opened, for the message that
     opens it."""
-    return _late_lines(Text("🕐 Said they would come later:"), late)
+    return _late_lines(Text("🕐 ").add((lang or english()).gettext("Said they would come later:")), late)
 
 
 def summary_text(config: Config, summary: Summary) -> Text:
-    """What the session was: duration, who came, what was discussed."""
-    prefix = config.matrix.command_prefix
+    """What the session was: duration, who came, what was discussed; in the rooms'
+    language (`conference.language`)."""
+    prefix, lang = config.matrix.command_prefix, room_language(config)
     session = session_from_key(config, summary.key)
-    text = Text().bold(f"Session of {session_name(session, None, summary.ended_at or session.starts_at)} ended")
+    name = session_name(session, None, summary.ended_at or session.starts_at, lang)
+    ended_head = Text().bold(lang.gettext("Session of {name} ended", name=name))
     started, ended = summary.started_at, summary.ended_at
     if started is None or ended is None:
-        return text.add(" (it was never started).")
-    minutes = summary.minutes
+        return lang.msg("{ended} (it was never started).", ended=ended_head)
+    minutes, end = summary.minutes, Text().code(f"{prefix}end")
     if minutes is None:
         # When the bot closed it says nothing about when people left: no duration.
-        text.add(" — closed automatically, as nobody ran ").code(f"{prefix}end").add(".")
-        text.line(f"Duration: unknown (started at {started:%H:%M} UTC; nobody ran ")
-        text.code(f"{prefix}end").add(").")
+        text = lang.msg("{ended} — closed automatically, as nobody ran {command}.", ended=ended_head, command=end)
+        since = f"{started:%H:%M}"
+        text.line().extend(
+            lang.msg("Duration: unknown (started at {time} UTC; nobody ran {command}).", time=since, command=end)
+        )
     else:
-        text.add(".")
+        text = ended_head.add(".")
         # The minutes its two times read apart, as the exports and the web page give them.
-        text.line(f"Duration: {duration_text(dt.timedelta(minutes=minutes))} ")
-        text.add(f"({started:%H:%M}–{ended:%H:%M} UTC).")
-    people = [f"{p.name} (arrived late)" if p.arrived_late else p.name for p in summary.present]
-    text.line(f"Present ({len(people)}): " + (", ".join(people) if people else "nobody checked in"))
+        lasted = duration_text(dt.timedelta(minutes=minutes), lang)
+        span = f"{started:%H:%M}–{ended:%H:%M}"
+        text.line(lang.gettext("Duration: {duration} ({times} UTC).", duration=lasted, times=span))
+    people = [lang.gettext("{name} (arrived late)", name=p.name) if p.arrived_late else p.name for p in summary.present]
+    listing = ", ".join(people) if people else lang.gettext("nobody checked in")
+    text.line(lang.gettext("Present ({n}): {people}", n=len(people), people=listing))
     if summary.late:
-        _late_lines(text.line(f"Said they would come later ({len(summary.late)}):"), summary.late)
+        _late_lines(text.line(lang.gettext("Said they would come later ({n}):", n=len(summary.late))), summary.late)
     topics = summary.discussed
     if not topics:
-        text.line("No topics were marked discussed (").code(f"{prefix}discussed N").add(").")
+        command = Text().code(f"{prefix}discussed N")
+        text.line().extend(lang.msg("No topics were marked discussed ({command}).", command=command))
     else:
-        text.line(f"Topics discussed ({len(topics)}):")
+        text.line(lang.gettext("Topics discussed ({n}):", n=len(topics)))
         text.bullets([discussed_line(topic) for topic in topics])
     return text
 

@@ -9,6 +9,7 @@ import datetime as dt
 from bot.core.arguments import Rest, UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
+from bot.core.i18n import Translator, room_language, translator
 from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean
@@ -31,6 +32,7 @@ from commands.dates import asker_zone, session_name
 from commands.wording import (
     countdown,
     how_to_set_zone,
+    listed,
     long_date,
     short_date,
     suggested_by,
@@ -291,56 +293,87 @@ def _current(ctx: Context, mine: Chosen, coming: list[Session], zone: str) -> Te
 # --- the direct messages ----------------------------------------------------------------
 
 
-def _when(reminder: Reminder) -> str:
-    made = reminder.announcement
-    if made.lead is not None:
-        return f"starts in {lead_words(made.lead)}"
-    left = countdown(made.left)
-    return "starts now" if left == "now" else f"starts {left}"
+def _their_language(config: Config, language: str | None) -> Translator:
+    """The language a person's direct messages are in: the one they chose with !lang, or
+    the rooms' (`conference.language`) if they chose none, as replies to them are."""
+    return translator(language) if language is not None else room_language(config)
 
 
-def _local(at: dt.datetime, zone: str) -> Text:
+def _zone_in(zone: str, lang: Translator) -> str:
+    """'UTC', 'Berlin time', 'horário de Berlim': a person's zone, in their language."""
+    if zone == "UTC":
+        return "UTC"
+    # Translators: a time zone named after its place: 'Berlin time'.
+    return lang.gettext("{place} time", place=place_name(zone, lang.locale))
+
+
+def _local(at: dt.datetime, zone: str, lang: Translator) -> Text:
     """'Thursday 26 November, 09:00 (Berlin time; 08:00 UTC)' (no year: a reminder, or word
     of a cancellation, comes days before its session at most)."""
-    text = Text().bold(long_date(local_time(at, zone), at))
+    text = Text().bold(long_date(local_time(at, zone), at, lang))
     if zone == "UTC":
         return text.add(" UTC")
-    return text.add(f" ({_zone_words(zone)}; {at:%H:%M} UTC)")
+    return text.add(f" ({_zone_in(zone, lang)}; {at:%H:%M} UTC)")
+
+
+def _starts(reminder: Reminder, conference: Text, when: Text, lang: Translator) -> Text:
+    """'Coop Casual Conference starts in 15 minutes: Thursday 26 November, 09:00 (…)'."""
+    made = reminder.announcement
+    said = countdown(made.lead if made.lead is not None else made.left, lang)
+    if said == lang.gettext("now"):
+        # Translators: a reminder's first line: '⏰ Coop Casual Conference starts now: Thursday 26 November, 09:00 UTC'.
+        return lang.msg("{conference} starts now: {when}", conference=conference, when=when)
+    # Translators: {time} is a countdown: 'in 15 minutes'; {when} the session's day and time.
+    return lang.msg("{conference} starts {time}: {when}", conference=conference, time=said, when=when)
 
 
 def reminder_text(config: Config, reminder: Reminder) -> Text:
+    """The reminder a person asked for, in their language and time zone."""
     conf, prefix, made = config.conference, config.matrix.command_prefix, reminder.announcement
+    lang = _their_language(config, reminder.language)
+    conference, when = Text().bold(conf.name), _local(made.session.starts_at, reminder.zone, lang)
+    stop = Text().code(f"{prefix}remind off")
     if reminder.restored:
-        text = Text("✅ ").bold(conf.name).add(" of ").extend(_local(made.session.starts_at, reminder.zone))
-        text.add(f" takes place after all ({countdown(made.left)}).")
-    else:
-        text = (
-            Text("⏰ ")
-            .bold(conf.name)
-            .add(f" {_when(reminder)}: ")
-            .extend(_local(made.session.starts_at, reminder.zone))
+        left = countdown(made.left, lang)
+        said = lang.msg(
+            "{conference} of {when} takes place after all ({left}).", conference=conference, when=when, left=left
         )
-    text.line().extend(link_line(config))
+        text = Text("✅ ").extend(said)
+    else:
+        text = Text("⏰ ").extend(_starts(reminder, conference, when, lang))
+    text.line().extend(link_line(config, lang))
     if made.agenda:
-        text.line("Top topics:")
+        text.line(lang.gettext("Top topics:"))
         text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t)) for t in made.agenda[:TOPICS_SHOWN]])
     if made.volunteers:
-        names = [p.name for p in made.volunteers]
-        shown = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        text.line(f"Host: {shown}.")
-    asked = "reminders" if reminder.restored else "this reminder"
-    return text.line(f"You asked for {asked}; stop them with ").code(f"{prefix}remind off").add(".")
+        names = listed([p.name for p in made.volunteers], lang.gettext("and"))
+        text.line(lang.ngettext("Host: {names}.", "Hosts: {names}.", len(made.volunteers), names=names))
+    if reminder.restored:
+        return text.line().extend(lang.msg("You asked for reminders; stop them with {command}.", command=stop))
+    return text.line().extend(lang.msg("You asked for this reminder; stop them with {command}.", command=stop))
 
 
 def reminder_cancellation_text(config: Config, cancelled: ReminderCancellation) -> Text:
+    """Word to a person that a session they asked a reminder for is cancelled, in their
+    language and time zone."""
     conf, prefix, notice = config.conference, config.matrix.command_prefix, cancelled.notice
-    text = Text("❌ ").bold(conf.name).add(" of ").extend(_local(notice.session.starts_at, cancelled.zone))
+    lang = _their_language(config, cancelled.language)
+    conference, when = Text().bold(conf.name), _local(notice.session.starts_at, cancelled.zone, lang)
     reason = clean(notice.reason, 200)
-    text.add(f" is cancelled: {with_full_stop(reason)}" if reason else " is cancelled.")
+    if reason:
+        reason = with_full_stop(reason)
+        said = lang.msg(
+            "{conference} of {when} is cancelled: {reason}", conference=conference, when=when, reason=reason
+        )
+    else:
+        said = lang.msg("{conference} of {when} is cancelled.", conference=conference, when=when)
+    text = Text("❌ ").extend(said)
     if notice.following is not None:
         nxt = notice.following.starts_at
-        text.line("The next session is ").extend(_local(nxt, cancelled.zone)).add(f" ({countdown(nxt - notice.now)}).")
-    return text.line("You asked for reminders; stop them with ").code(f"{prefix}remind off").add(".")
+        following, left = _local(nxt, cancelled.zone, lang), countdown(nxt - notice.now, lang)
+        text.line().extend(lang.msg("The next session is {when} ({left}).", when=following, left=left))
+    stop = Text().code(f"{prefix}remind off")
+    return text.line().extend(lang.msg("You asked for reminders; stop them with {command}.", command=stop))
 
 
 REMINDER_WORDING = ReminderWording(reminder=reminder_text, cancellation=reminder_cancellation_text)

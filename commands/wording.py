@@ -73,14 +73,22 @@ def countdown(delta: dt.timedelta, lang: Translator | None = None) -> str:
     return lang.gettext("in {time}", time=text)
 
 
-def duration_text(delta: dt.timedelta) -> str:
+def duration_text(delta: dt.timedelta, lang: Translator | None = None) -> str:
     """How long something lasted, in the words of a countdown: '1 hour 5 minutes',
-    '45 minutes'; rounded to the nearest minute, in hours however long."""
+    '45 minutes'; rounded to the nearest minute, in hours however long. In `lang`
+    (English by default): '1 hora e 5 minutos'."""
     minutes = _minutes(max(delta, dt.timedelta(0)))
     if not minutes:
-        return "less than a minute"
+        return lang.gettext("less than a minute") if lang else "less than a minute"
     hours, mins = divmod(minutes, 60)
-    return " ".join(plural(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)
+    if lang is None:
+        return " ".join(plural(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)
+    said = [
+        format_unit(n, f"duration-{unit}", length="long", locale=lang.locale)
+        for n, unit in ((hours, "hour"), (mins, "minute"))
+        if n
+    ]
+    return said[0] if len(said) == 1 else lang.gettext("{larger} {smaller}", larger=said[0], smaller=said[1])
 
 
 def time_spent(minutes: int) -> str:

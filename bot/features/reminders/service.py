@@ -50,12 +50,15 @@ class Reminder:
     announcement: Announcement
     zone: str
     restored: bool = False
+    # The code of the language the person chose with !lang; None: the rooms' language.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
 class ReminderCancellation:
     notice: CancellationNotice
     zone: str
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,14 +238,15 @@ class Reminders:
             return
         gate = asyncio.Semaphore(SEND_AT_ONCE)
         # Everyone due at the same time reads the same session: made once per run; and
-        # everyone's time zone is read in one query, not one each.
+        # everyone's time zone and language are read in one query each, not one each.
         made: dict[tuple[str, str, Kind], Announcement | CancellationNotice] = {}
         zones = await people.timezones(self.store)
+        languages = await people.languages(self.store)
         marks = _Marks(self.store, now)
 
         async def one(item: Sent) -> None:
             async with gate:
-                await self._send_one(item, now, made, zones, marks)
+                await self._send_one(item, now, made, (zones, languages), marks)
 
         # Side by side as the rooms' announcements are: cut short (at shutdown), all stop at
         # once, and those not marked sent go out with the same key at the next start.
@@ -253,7 +257,7 @@ class Reminders:
         item: Sent,
         now: dt.datetime,
         made: dict[tuple[str, str, Kind], Announcement | CancellationNotice],
-        zones: dict[str, str],
+        people_said: tuple[dict[str, str], dict[str, str]],
         marks: _Marks,
     ) -> None:
         try:
@@ -274,7 +278,7 @@ class Reminders:
                         log.warning("%s may have gone out (it could not be checked), too late to send; skipped", what)
                     return
             else:
-                reply = await self.message(item, session, lead, now, made, zones)
+                reply = await self.message(item, session, lead, now, made, people_said)
                 event_id = await self.sender.send(reply)
         except Exception:
             log.exception("sending the reminder of %s for session %s failed; will retry", item.user_id, item.session)
@@ -291,13 +295,15 @@ class Reminders:
         lead: dt.timedelta,
         now: dt.datetime,
         made: dict[tuple[str, str, Kind], Announcement | CancellationNotice],
-        zones: dict[str, str],
+        people_said: tuple[dict[str, str], dict[str, str]],
     ) -> Reply:
         """The direct message; `made`, what this run already built for the same session,
-        lead and kind; `zones`, everyone's time zone, read once per run."""
+        lead and kind; `people_said`, everyone's time zone and language, read once per run."""
         config = self.config
         wording = self.wording
+        zones, languages = people_said
         zone = (await chosen_zone(zones.get(item.user_id), self.profiles, item.user_id)).name or "UTC"
+        language = languages.get(item.user_id)
         key = _key(item)
         shared = (item.session, item.lead, item.kind)
         if item.kind == Kind.CANCELLED:
@@ -305,7 +311,7 @@ class Reminders:
                 made[shared] = await cancellation_of(self.store, config, session, now)
             notice = made[shared]
             assert isinstance(notice, CancellationNotice)
-            text = wording.cancellation(config, ReminderCancellation(notice, zone))
+            text = wording.cancellation(config, ReminderCancellation(notice, zone, language))
         else:
             # A lifted cancellation's message is the session's announcement without a lead.
             restored = item.kind == Kind.RESTORED
@@ -313,7 +319,7 @@ class Reminders:
                 made[shared] = await announcement_of(self.store, session, now, lead=None if restored else lead)
             announcement = made[shared]
             assert isinstance(announcement, Announcement)
-            text = wording.reminder(config, Reminder(announcement, zone, restored=restored))
+            text = wording.reminder(config, Reminder(announcement, zone, restored=restored, language=language))
         return Reply.of(text, direct_to=item.user_id, key=key)
 
 

@@ -657,3 +657,61 @@ async def test_reminders_stopped_in_their_last_minute_do_not_go_out(chat):
         assert server.to(BOB) == []
     finally:
         scheduled.stop()
+
+
+# --- in each person's language (issue 31): the one they chose with !lang, else the rooms' ---
+
+
+async def test_each_person_reads_their_reminder_in_their_own_language(chat):
+    await chat.text(ALICE, "!lang pt-BR")
+    await chat.text(ALICE, "!tz Europe/Berlin")
+    await chat.text(ALICE, "!remind 09:00 30m")
+    await chat.text(BOB, "!lang es")
+    await chat.text(BOB, "!remind 08:00 30m")
+    await chat.text(ORGANISER, "!remind 08:00 30m")  # chose no language: the rooms' (English)
+    await chat.text(HOST, "!host 2026-11-26 08:00")
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(26, 7))
+    await walk(chat, announcer, at(26, 7, 31))
+    ((_, alice),) = server.to(ALICE)
+    assert alice.text.startswith(
+        "⏰ Coop Casual Conference começa em 30 minutos: quinta-feira, 26 de novembro, 09:00 "
+        "(horário de Berlim; 08:00 UTC)\nEntre: "
+    ), alice.text
+    assert "\nAnfitrião: " in alice.text, alice.text
+    assert alice.text.endswith("Você pediu este lembrete; para parar de recebê-los, digite !remind off."), alice.text
+    ((_, bob),) = server.to(BOB)
+    assert bob.text.startswith(
+        "⏰ Coop Casual Conference empieza en 30 minutos: jueves, 26 de noviembre, 08:00 UTC\nEntra: "
+    ), bob.text
+    assert bob.text.endswith("Pediste este recordatorio; para dejar de recibirlos, escribe !remind off."), bob.text
+    ((_, organiser),) = server.to(ORGANISER)
+    assert organiser.text.startswith("⏰ Coop Casual Conference starts in 30 minutes: Thursday 26 November"), (
+        organiser.text
+    )
+
+
+async def test_the_cancellation_and_its_lifting_read_in_the_persons_language(chat):
+    await chat.text(ALICE, "!lang es")
+    await chat.text(ALICE, "!remind 08:00 1d")
+    await add_cancellation(chat.store, "2026-11-26 08:00", "el anfitrión está enfermo", ORGANISER, chat.clock.now())
+    server = DirectMessages(chat)
+    announcer = start(chat, server)
+    chat.clock.set(at(25, 7, 55))
+    await walk(chat, announcer, at(25, 8, 5))
+    ((_, cancelled),) = server.to(ALICE)
+    assert cancelled.text.startswith(
+        "❌ Sesión de Coop Casual Conference del jueves, 26 de noviembre, 08:00 UTC cancelada: "
+        "el anfitrión está enfermo.\n"
+    ), cancelled.text
+    assert "La próxima sesión es el jueves, 26 de noviembre, 17:00 UTC (en 1 día y 9 horas)." in cancelled.text
+    assert cancelled.text.endswith("Pediste recordatorios; para dejar de recibirlos, escribe !remind off.")
+    chat.clock.set(at(25, 20))
+    await chat.text(ORGANISER, "!uncancel 2026-11-26 08:00")
+    await walk(chat, announcer, at(25, 20, 2))
+    (_, back) = server.to(ALICE)[-1]
+    assert back.text.startswith(
+        "✅ Al final, la sesión de Coop Casual Conference del jueves, 26 de noviembre, 08:00 UTC sí se celebra "
+        "(en 11 horas y 59 minutos)."
+    ), back.text
