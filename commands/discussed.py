@@ -15,7 +15,7 @@ from bot.features.topics.discussed import Marked
 from bot.features.topics.model import NotDiscussedHere, Topic, TopicError, TopicStatus
 from commands.dates import key_name
 from commands.hosting import host_of_another, not_your_session
-from commands.topics import closed, each, explain, refusals, topic_label, why_not
+from commands.topic_refusals import closed, closed_why, each, explain, refusals, topic_label, why_not
 from commands.wording import listed_text, time_spent
 
 group = CommandGroup("discussed")
@@ -59,7 +59,7 @@ async def discussed(ctx: Context, topics: Numbers, note: Rest | None = None) -> 
             raise CommandError(explain(ctx, refused[0][1]))
         return _one_marked(ctx, done[0], session, note)
     text = _several_marked(ctx, done, session, note, note_text)
-    refusals(text, "Not marked", refused, lambda e: why_not(ctx, e))
+    refusals(text, ctx.lang.gettext("Not marked {topics}: {why}."), refused, lambda e: why_not(ctx, e), ctx.lang)
     return _tell_suggesters(ctx, text, [m.topic for m in done if not m.again], numbered=True)
 
 
@@ -171,7 +171,11 @@ async def undiscussed(ctx: Context, topics: Numbers) -> Reply:
     if done:
         returned = [topic_label(t).add(f" ({plural(t.votes, 'vote')})") for t in done]
         text.add("Returned ").extend(listed_text(returned, "and")).add(" to the open topics.")
-    return ctx.reply(refusals(text, "Not returned", refused, lambda e: _why_kept(ctx, e)))
+    return ctx.reply(
+        refusals(
+            text, ctx.lang.gettext("Not returned {topics}: {why}."), refused, lambda e: _why_kept(ctx, e), ctx.lang
+        )
+    )
 
 
 def _not_discussed_here(ctx: Context, error: NotDiscussedHere) -> str:
@@ -194,5 +198,5 @@ def _why_kept(ctx: Context, error: TopicError) -> str:
         held = key_name(ctx.config, error.topic.session or "", ctx.clock.now())
         return f"discussed in the session of {held}, not in the running one"
     if isinstance(error, NotDiscussedHere):
-        return closed(ctx, error.topic).removeprefix("was ")
+        return closed_why(ctx, error.topic)
     return why_not(ctx, error)
