@@ -525,11 +525,13 @@ async def test_suggest_vote_topics_and_history_read_in_brazilian_portuguese(make
     [reply] = await chat.say(ALICE, "!suggest Como dividir a renda entre os sócios?")
     a = len(SEED_TOPICS) + 1
     assert reply.text == (
-        f"Adicionei #{a} “Como dividir a renda entre os sócios?”. Vote nele com !vote {a} ou reaja com 👍 a esta mensagem."
+        f"Adicionei #{a} “Como dividir a renda entre os sócios?”. "
+        f"Vote nele com !vote {a} ou reaja com 👍 a esta mensagem."
     )
     assert reply.anchor == Anchor("topic", str(a)), "a 👍 on it still votes"
     assert await chat.text(BOB, "!suggest como dividir a renda entre os socios") == (
-        f"#{a} “Como dividir a renda entre os sócios?” parece ser o mesmo tema: vote nele com !vote {a} (ou reaja com 👍)."
+        f"#{a} “Como dividir a renda entre os sócios?” parece ser o mesmo tema: "
+        f"vote nele com !vote {a} (ou reaja com 👍)."
         " Se o seu for outro tema, mande o mesmo !suggest de novo em até 10 minutos que eu adiciono mesmo assim."
     )
     assert await chat.text(BOB, f"!vote {a}") == (
@@ -566,7 +568,8 @@ async def test_suggest_vote_topics_and_history_read_in_spanish(chat):
     )
     await chat.text(ALICE, f"!vote {a}")
     assert (await chat.text(BOB, f"!vote {a} {b} 99")).splitlines() == [
-        f"Votaste por #{a} “apples” (ahora tiene 2 votos) y #{b} “¿Cómo repartimos los excedentes?” (ahora tiene 1 voto).",
+        f"Votaste por #{a} “apples” (ahora tiene 2 votos) "
+        f"y #{b} “¿Cómo repartimos los excedentes?” (ahora tiene 1 voto).",
         "Sin voto para #99: ese tema no existe (mira !topics).",
     ]
     assert (await chat.text(BOB, "!topics")).splitlines() == [
