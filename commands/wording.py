@@ -138,7 +138,11 @@ NOTE = 200
 
 def votes_text(votes: int, lang: Translator | None = None) -> str:
     """'1 vote', '3 votes': a topic's count, worded the same wherever it shows."""
-    return (lang or english()).ngettext("{n} vote", "{n} votes", votes)
+    lang = lang or english()
+    if votes == 0:
+        # Translators: a topic no one voted for ('0 votos': where a plural rule counts 0 as one, not '0 voto').
+        return lang.gettext("0 votes")
+    return lang.ngettext("{n} vote", "{n} votes", votes)
 
 
 def suggested_by(topic: Topic, lang: Translator | None = None) -> str:

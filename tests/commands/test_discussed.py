@@ -266,6 +266,6 @@ async def test_marking_and_returning_topics_reads_in_spanish_and_portuguese(chat
         f"💬 bob: seus temas #{a} e #{b} foram discutidos.",
     ]
     assert (await chat.text(HOST, f"!undiscussed {a} {b} 99")).splitlines() == [
-        f"Devolvi #{a} “apples” (0 voto) e #{b} “pears” (0 voto) aos temas abertos.",
+        f"Devolvi #{a} “apples” (0 votos) e #{b} “pears” (0 votos) aos temas abertos.",
         "Não devolvi #99: esse tema não existe (veja !topics).",
     ]

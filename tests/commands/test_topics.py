@@ -541,7 +541,7 @@ async def test_suggest_vote_topics_and_history_read_in_brazilian_portuguese(make
     assert (await chat.text(BOB, "!topics")).splitlines() == [
         "Temas abertos (os mais votados primeiro)",
         f"• #{a} Como dividir a renda entre os sócios? · 1 voto · de alice · ✓ seu voto",
-        f"• #{b} Onboarding · 0 voto · de org",
+        f"• #{b} Onboarding · 0 votos · de org",
         "Vote com !vote N, sugira com !suggest TEXT. Você ainda tem 2 de 3 votos.",
     ]
     await start_session(chat)
