@@ -137,7 +137,7 @@ def _running(services: Services, running: Running, lang: Translator) -> tuple[Te
     lean_coffee = services.config.lean_coffee.enabled
     if running.discussed:
         text.line(lang.gettext("Discussed so far ({n}):", n=len(running.discussed)))
-        text.bullets([discussed_line(topic, minutes=lean_coffee) for topic in running.discussed])
+        text.bullets([discussed_line(topic, minutes=lean_coffee, lang=lang) for topic in running.discussed])
     elif running.discussing is None:
         command = Text().code(f"{services.prefix}discussed N")
         text.line().extend(lang.msg("Nothing discussed yet ({command}).", command=command))
@@ -204,7 +204,7 @@ def _topics(prefix: str, data: AgendaData, lang: Translator) -> Text:
     text = Text().bold(lang.gettext("Top topics"))
     if not data.topics:
         return text.line(lang.gettext("No open topics yet."))  # how to suggest one is said at the end
-    text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t), limit=INLINE) for t in data.topics])
+    text.bullets([topic_line(t, votes_text(t.votes, lang), suggested_by(t, lang), limit=INLINE) for t in data.topics])
     more = data.open_topics - len(data.topics)
     if more > 0:
         text.line().extend(lang.msg("… and {n} more: {command}", n=more, command=Text().code(f"{prefix}topics")))

@@ -87,7 +87,7 @@ def announcement_text(config: Config, made: Announcement) -> Text:
     text.line().extend(link_line(config, lang))
     if made.agenda:
         text.line().extend(lang.msg("Top topics (vote with {command}):", command=Text().code(f"{prefix}vote N")))
-        text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t)) for t in made.agenda])
+        text.bullets([topic_line(t, votes_text(t.votes, lang), suggested_by(t, lang)) for t in made.agenda])
     else:
         command = Text().code(f"{prefix}suggest TEXT")
         text.line().extend(lang.msg("No topics yet: bring one! Suggest it with {command}.", command=command))
@@ -196,7 +196,7 @@ def summary_text(config: Config, summary: Summary) -> Text:
         text.line().extend(lang.msg("No topics were marked discussed ({command}).", command=command))
     else:
         text.line(lang.gettext("Topics discussed ({n}):", n=len(topics)))
-        text.bullets([discussed_line(topic) for topic in topics])
+        text.bullets([discussed_line(topic, lang=lang) for topic in topics])
     return text
 
 

@@ -86,11 +86,11 @@ def session_name(
     return f"{name} ({local})"
 
 
-def key_name(config: Config, key: str, now: dt.datetime | None = None) -> str:
+def key_name(config: Config, key: str, now: dt.datetime | None = None, lang: Translator | None = None) -> str:
     """A stored session's name for everyone, in UTC: 'Thursday 10 December 2026, 08:00 UTC'
     (without the year in the year of `now`; the key as it is, should it name no time)."""
     try:
-        return session_name(session_from_key(config, key), None, now)
+        return session_name(session_from_key(config, key), None, now, lang)
     except ValueError:
         return key
 

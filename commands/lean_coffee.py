@@ -27,7 +27,7 @@ from commands.dates import asker_zone
 from commands.discussed import running_hosted
 from commands.hosting import host_of_another, time_name
 from commands.session_common import in_every_thread
-from commands.topics import explain, topic_label
+from commands.topic_refusals import explain, topic_label
 from commands.wording import time_spent, votes_text
 
 group = CommandGroup("lean_coffee")

@@ -344,7 +344,9 @@ def reminder_text(config: Config, reminder: Reminder) -> Text:
     text.line().extend(link_line(config, lang))
     if made.agenda:
         text.line(lang.gettext("Top topics:"))
-        text.bullets([topic_line(t, votes_text(t.votes), suggested_by(t)) for t in made.agenda[:TOPICS_SHOWN]])
+        text.bullets(
+            [topic_line(t, votes_text(t.votes, lang), suggested_by(t, lang)) for t in made.agenda[:TOPICS_SHOWN]]
+        )
     if made.volunteers:
         names = listed([p.name for p in made.volunteers], lang.gettext("and"))
         text.line(lang.ngettext("Host: {names}.", "Hosts: {names}.", len(made.volunteers), names=names))

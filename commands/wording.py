@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from babel.units import format_unit
 
 from bot.core.i18n import Translator, english
-from bot.core.text import Text, clean, plural
+from bot.core.text import Text, clean
 from bot.features.schedule.weekly_sessions import local_time
 from bot.features.topics.model import Topic
 
@@ -76,13 +76,12 @@ def countdown(delta: dt.timedelta, lang: Translator | None = None) -> str:
 def duration_text(delta: dt.timedelta, lang: Translator | None = None) -> str:
     """How long something lasted, in the words of a countdown: '1 hour 5 minutes',
     '45 minutes'; rounded to the nearest minute, in hours however long. In `lang`
-    (English by default): '1 hora e 5 minutos'."""
+    (English by default): '1 hora y 5 minutos'."""
+    lang = lang or english()
     minutes = _minutes(max(delta, dt.timedelta(0)))
     if not minutes:
-        return lang.gettext("less than a minute") if lang else "less than a minute"
+        return lang.gettext("less than a minute")
     hours, mins = divmod(minutes, 60)
-    if lang is None:
-        return " ".join(plural(n, unit) for n, unit in ((hours, "hour"), (mins, "minute")) if n)
     said = [
         format_unit(n, f"duration-{unit}", length="long", locale=lang.locale)
         for n, unit in ((hours, "hour"), (mins, "minute"))
@@ -91,10 +90,10 @@ def duration_text(delta: dt.timedelta, lang: Translator | None = None) -> str:
     return said[0] if len(said) == 1 else lang.gettext("{larger} {smaller}", larger=said[0], smaller=said[1])
 
 
-def time_spent(minutes: int) -> str:
+def time_spent(minutes: int, lang: Translator | None = None) -> str:
     """How long a topic was discussed (its minutes, Lean Coffee): '6 minutes', '1 hour 5
     minutes', as a session's duration reads."""
-    return duration_text(dt.timedelta(minutes=minutes))
+    return duration_text(dt.timedelta(minutes=minutes), lang)
 
 
 def with_full_stop(text: str) -> str:
@@ -137,26 +136,39 @@ TOPIC_INLINE = 120
 NOTE = 200
 
 
-def votes_text(votes: int) -> str:
+def votes_text(votes: int, lang: Translator | None = None) -> str:
     """'1 vote', '3 votes': a topic's count, worded the same wherever it shows."""
-    return plural(votes, "vote")
+    lang = lang or english()
+    if votes == 0:
+        # Translators: a topic no one voted for ('0 votos': where a plural rule counts 0 as one, not '0 voto').
+        return lang.gettext("0 votes")
+    return lang.ngettext("{n} vote", "{n} votes", votes)
 
 
-def suggested_by(topic: Topic) -> str:
+def suggested_by(topic: Topic, lang: Translator | None = None) -> str:
     """'by Gus'; 'by a former participant' once the suggester asked to be forgotten."""
-    return f"by {topic.suggested_name or 'a former participant'}"
+    lang = lang or english()
+    if topic.suggested_name:
+        # Translators: who suggested a topic, after it in a list: '#28 Co-op legal steps · 3 votes · by Gus'.
+        return lang.gettext("by {name}", name=topic.suggested_name)
+    # Translators: who suggested a topic, once they asked the bot to forget them.
+    return lang.gettext("by a former participant")
 
 
 def topic_line(topic: Topic, *details: str, limit: int = TOPIC_INLINE) -> Text:
     """How a topic shows in every list in chat: '#28 Co-op legal steps · 3 votes · by Gus'.
     Its number in bold, its text (escaped by Text, so it never pings), then each detail
-    that is not empty after a middle dot."""
+    that is not empty after a middle dot. It has no words of its own: its details are
+    worded in the reader's language by the caller (`votes_text(n, lang)`)."""
     text = Text().bold(f"#{topic.id}").add(f" {clean(topic.text, limit)}")
     return text.add("".join(DETAIL + detail for detail in details if detail))
 
 
-def discussed_line(topic: Topic, *, minutes: bool = True) -> Text:
+def discussed_line(topic: Topic, *, minutes: bool = True, lang: Translator | None = None) -> Text:
     """'#7 Decision making · 6 minutes · note: consent': a discussed topic, with how long
     it was discussed (with a timebox, Lean Coffee; not with `minutes` off) and the note."""
-    spent = time_spent(topic.minutes) if minutes and topic.minutes else ""
-    return topic_line(topic, spent, f"note: {clean(topic.note, NOTE)}" if topic.note else "")
+    lang = lang or english()
+    spent = time_spent(topic.minutes, lang) if minutes and topic.minutes else ""
+    # Translators: the note a host left on a discussed topic, after it in a list.
+    note = lang.gettext("note: {note}", note=clean(topic.note, NOTE)) if topic.note else ""
+    return topic_line(topic, spent, note)

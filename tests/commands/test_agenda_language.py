@@ -32,6 +32,7 @@ async def test_the_agenda_reads_in_brazilian_portuguese(make_chat, make_config):
     assert "Próximas sessões\n• quinta-feira, 26 de novembro, 08:00 UTC · anfitrião: Dev\n" in text, text
     assert "• quinta-feira, 26 de novembro, 17:00 UTC · ainda sem anfitrião" in text, text
     assert "Temas mais votados\n" in text, text
+    assert "· 0 votos · de alice" in text, "the topic lines' words in the room's language too"
     assert "Vote com !vote N, sugira temas com !suggest TEXT." in text, text
     assert "Para ser anfitrião, digite !host 2026-11-26 17:00 UTC (a data e a hora de uma sessão)." in text, text
     assert "Entre: https://bbb.example.org/b/ccc · código de acesso ccc" in text, text

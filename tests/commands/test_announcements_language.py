@@ -50,6 +50,7 @@ async def test_the_announcement_reads_in_spanish_without_topics_or_hosts(make_ch
     assert text.startswith("📣 Coop Casual Conference empieza en 1 día\n"), text
     assert "jueves, 26 de noviembre, 08:00 UTC" in text, text
     assert "Temas más votados (vota con !vote N):" in text, text
+    assert "Worker ownership · 0 votos · de alice" in text, "the topic lines' words in the room's language too"
     assert "Nadie se ha ofrecido aún como anfitrión: escribe !host para serlo." in text, text
 
 

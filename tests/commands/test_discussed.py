@@ -236,3 +236,36 @@ async def test_undiscussed_several_topics_at_once(chat):
         f"Not returned #{c} “chickens”: not marked discussed, it is on the list.",
     ]
     assert await votes_shown(chat, a) == 1 and await votes_shown(chat, b) == 0
+
+
+# --- in the host's language --------------------------------------------------------------------
+
+
+async def test_marking_and_returning_topics_reads_in_spanish_and_portuguese(chat):
+    a = await suggest(chat, "apples", who=BOB)
+    b = await suggest(chat, "pears", who=BOB)
+    await chat.text(HOST, "!lang es")
+    assert await chat.text(HOST, f"!discussed {a}") == (
+        "No hay ninguna sesión en curso. Inicia una con !start y luego marca los temas tratados."
+    )
+    await start_session(chat)
+    session = "jueves, 26 de noviembre, 08:00 UTC"
+    assert (await chat.text(HOST, f"!discussed {a} reparto por horas")).splitlines() == [
+        f"Marqué #{a} “apples” como tratado en la sesión del {session}. Nota: reparto por horas",
+        "💬 bob: se trató tu tema.",
+    ]
+    assert (await chat.text(HOST, f"!discussed {a}")).splitlines() == [
+        f"#{a} “apples” ya está marcado como tratado en la sesión del {session}. Nota: reparto por horas",
+        f"Cambia la nota con !discussed {a} note, quítala con !discussed {a} - o deshazlo con !undiscussed {a}.",
+    ]
+    assert await chat.text(HOST, f"!undiscussed {a}") == f"Devolví #{a} “apples” a los temas abiertos, con 0 votos."
+    await chat.text(HOST, "!lang pt-BR")
+    assert (await chat.text(HOST, f"!discussed {a} {b} 99")).splitlines() == [
+        f"Marquei #{a} “apples” e #{b} “pears” como discutidos na sessão de quinta-feira, 26 de novembro, 08:00 UTC.",
+        "Não marquei #99: esse tema não existe (veja !topics).",
+        f"💬 bob: seus temas #{a} e #{b} foram discutidos.",
+    ]
+    assert (await chat.text(HOST, f"!undiscussed {a} {b} 99")).splitlines() == [
+        f"Devolvi #{a} “apples” (0 votos) e #{b} “pears” (0 votos) aos temas abertos.",
+        "Não devolvi #99: esse tema não existe (veja !topics).",
+    ]

@@ -513,3 +513,75 @@ async def test_the_hourly_limit_says_when_in_words(make_chat, make_config):
     await suggest(chat, "bicycles for everyone")
     text = await chat.text(ALICE, "!suggest chickens in the office")
     assert "again at 13:00 UTC (in 1 hour)" in text and "1 topic in the last hour" in text, text
+
+
+# --- in the asker's language -------------------------------------------------------------------
+
+
+async def test_suggest_vote_topics_and_history_read_in_brazilian_portuguese(make_chat, make_config):
+    chat = await make_chat(make_config(topics={"votes_per_person": 3}))
+    await chat.text(ALICE, "!lang pt-BR")
+    await chat.text(BOB, "!lang pt-BR")
+    [reply] = await chat.say(ALICE, "!suggest Como dividir a renda entre os sócios?")
+    a = len(SEED_TOPICS) + 1
+    assert reply.text == (
+        f"Adicionei #{a} “Como dividir a renda entre os sócios?”. "
+        f"Vote nele com !vote {a} ou reaja com 👍 a esta mensagem."
+    )
+    assert reply.anchor == Anchor("topic", str(a)), "a 👍 on it still votes"
+    assert await chat.text(BOB, "!suggest como dividir a renda entre os socios") == (
+        f"#{a} “Como dividir a renda entre os sócios?” parece ser o mesmo tema: "
+        f"vote nele com !vote {a} (ou reaja com 👍)."
+        " Se o seu for outro tema, mande o mesmo !suggest de novo em até 10 minutos que eu adiciono mesmo assim."
+    )
+    assert await chat.text(BOB, f"!vote {a}") == (
+        f"Você votou em #{a} “Como dividir a renda entre os sócios?” (agora com 1 voto). Você ainda tem 2 de 3 votos."
+    )
+    b = await suggest(chat, "Onboarding", who=ORGANISER)
+    assert (await chat.text(BOB, "!topics")).splitlines() == [
+        "Temas abertos (os mais votados primeiro)",
+        f"• #{a} Como dividir a renda entre os sócios? · 1 voto · de alice · ✓ seu voto",
+        f"• #{b} Onboarding · 0 votos · de org",
+        "Vote com !vote N, sugira temas com !suggest TEXT. Você ainda tem 2 de 3 votos.",
+    ]
+    await start_session(chat)
+    await chat.say(HOST, f"!discussed {a} dividir por horas")
+    assert (await chat.text(BOB, "!history 2")).splitlines()[:3] == [
+        "Temas discutidos (os mais recentes primeiro)",
+        "quinta-feira, 26 de novembro, 08:00 UTC",
+        f"• #{a} Como dividir a renda entre os sócios? · nota: dividir por horas",
+    ]
+    assert await chat.text(BOB, f"!vote {a}") == (
+        f"#{a} “Como dividir a renda entre os sócios?” já foi discutido (na sessão de quinta-feira, 26 de novembro, "
+        f"08:00 UTC), então não recebe mais votos. Temas abertos: #{b} (veja com !topics)."
+    )
+
+
+async def test_suggest_vote_topics_and_history_read_in_spanish(chat):
+    await chat.text(BOB, "!lang es")
+    assert await chat.text(BOB, "!topics") == "Todavía no hay temas abiertos. Propón uno con !suggest TEXT."
+    a = await suggest(chat, "apples")
+    text = await chat.text(BOB, "!suggest ¿Cómo repartimos los excedentes?")
+    b = a + 1
+    assert text == (
+        f"Añadí #{b} “¿Cómo repartimos los excedentes?”. Vota por él con !vote {b} o reacciona con 👍 a este mensaje."
+    )
+    await chat.text(ALICE, f"!vote {a}")
+    assert (await chat.text(BOB, f"!vote {a} {b} 99")).splitlines() == [
+        f"Votaste por #{a} “apples” (ahora tiene 2 votos) "
+        f"y #{b} “¿Cómo repartimos los excedentes?” (ahora tiene 1 voto).",
+        "Sin voto para #99: ese tema no existe (mira !topics).",
+    ]
+    assert (await chat.text(BOB, "!topics")).splitlines() == [
+        "Temas abiertos (los más votados primero)",
+        f"• #{a} apples · 2 votos · de alice · ✓ tu voto",
+        f"• #{b} ¿Cómo repartimos los excedentes? · 1 voto · de bob · ✓ tu voto",
+        "Vota con !vote N, propón temas con !suggest TEXT.",
+    ]
+    assert await chat.text(BOB, f"!unvote {a}") == f"Retiraste tu voto por #{a} “apples” (ahora tiene 1 voto)."
+    assert await chat.text(BOB, f"!unvote {a}") == (f"No votaste por #{a} “apples”, así que no hay voto que quitar.")
+    assert await chat.text(BOB, f"!withdraw {b}") == f"Retiré #{b} “¿Cómo repartimos los excedentes?”."
+    assert await chat.text(BOB, "!history 0") == "!history: N tiene que estar entre 1 y 50.\nUso: !history [N]"
+    assert (await chat.text(ALICE, f"!vote {b}")).startswith(
+        f"#{b} “¿Cómo repartimos los excedentes?” was withdrawn, so it takes no votes."
+    ), "Alice reads English"
