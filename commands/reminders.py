@@ -9,7 +9,7 @@ import datetime as dt
 from bot.core.arguments import Rest, UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
-from bot.core.i18n import Translator, room_language, translator
+from bot.core.i18n import Translator, english, room_language, translator
 from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean
@@ -75,8 +75,13 @@ def _slots_text(sessions: list[Session], zone: str) -> str:
     return _and([_slot_name(s, zone) for s in sessions])
 
 
-def _zone_words(zone: str) -> str:
-    return "UTC" if zone == "UTC" else f"{place_name(zone)} time"
+def _zone_words(zone: str, lang: Translator | None = None) -> str:
+    """'UTC', 'Berlin time', 'horário de Berlim': a person's zone, in `lang` (English by default)."""
+    if zone == "UTC":
+        return "UTC"
+    lang = lang or english()
+    # Translators: a time zone named after its place: 'Berlin time'.
+    return lang.gettext("{place} time", place=place_name(zone, lang.locale))
 
 
 # What people type to stop reminders, as `off`: `!remind stop`, `!remind 17:00 none`.
@@ -299,21 +304,13 @@ def _their_language(config: Config, language: str | None) -> Translator:
     return translator(language) if language is not None else room_language(config)
 
 
-def _zone_in(zone: str, lang: Translator) -> str:
-    """'UTC', 'Berlin time', 'horário de Berlim': a person's zone, in their language."""
-    if zone == "UTC":
-        return "UTC"
-    # Translators: a time zone named after its place: 'Berlin time'.
-    return lang.gettext("{place} time", place=place_name(zone, lang.locale))
-
-
 def _local(at: dt.datetime, zone: str, lang: Translator) -> Text:
     """'Thursday 26 November, 09:00 (Berlin time; 08:00 UTC)' (no year: a reminder, or word
     of a cancellation, comes days before its session at most)."""
     text = Text().bold(long_date(local_time(at, zone), at, lang))
     if zone == "UTC":
         return text.add(" UTC")
-    return text.add(f" ({_zone_in(zone, lang)}; {at:%H:%M} UTC)")
+    return text.add(f" ({_zone_words(zone, lang)}; {at:%H:%M} UTC)")
 
 
 def _starts(reminder: Reminder, conference: Text, when: Text, lang: Translator) -> Text:
