@@ -161,7 +161,7 @@ async def next_sessions(ctx: Context) -> Reply:
             text.add(" · ").add(lang.ngettext("host: {names}", "hosts: {names}", len(names), names=listed_names))
         else:
             text.add(" · ").add(lang.gettext("no host yet"))
-        hostless = hostless or (None if names else view.session)
+            hostless = hostless or view.session
     if hostless is not None:
         # Said once, typed as the asker types a time (in their zone), for the first without one.
         command = Text().code(f"{p}host {typed_as(hostless.starts_at, zone)}")
