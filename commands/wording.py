@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from babel.units import format_unit
-
+from bot.core.cldr import format_duration
 from bot.core.i18n import Translator, english
 from bot.core.text import Text, clean
 from bot.features.schedule.weekly_sessions import local_time
@@ -61,11 +60,7 @@ def countdown(delta: dt.timedelta, lang: Translator | None = None) -> str:
     first = next((i for i, (n, _) in enumerate(units) if n), None)
     if first is None:
         return lang.gettext("now")
-    said = [
-        format_unit(n, f"duration-{unit}", length="long", locale=lang.locale)
-        for n, unit in units[first : first + 2]
-        if n
-    ]
+    said = [format_duration(n, unit, lang.language.locale) for n, unit in units[first : first + 2] if n]
     # Translators: a countdown's two units, the larger first: '1 day 11 hours', '2 hours 5 minutes'.
     text = said[0] if len(said) == 1 else lang.gettext("{larger} {smaller}", larger=said[0], smaller=said[1])
     if delta < dt.timedelta(0):
@@ -82,11 +77,7 @@ def duration_text(delta: dt.timedelta, lang: Translator | None = None) -> str:
     if not minutes:
         return lang.gettext("less than a minute")
     hours, mins = divmod(minutes, 60)
-    said = [
-        format_unit(n, f"duration-{unit}", length="long", locale=lang.locale)
-        for n, unit in ((hours, "hour"), (mins, "minute"))
-        if n
-    ]
+    said = [format_duration(n, unit, lang.language.locale) for n, unit in ((hours, "hour"), (mins, "minute")) if n]
     return said[0] if len(said) == 1 else lang.gettext("{larger} {smaller}", larger=said[0], smaller=said[1])
 
 

@@ -30,10 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
+from bot.core import cldr
 from bot.core.text import Text
 
 if TYPE_CHECKING:
@@ -75,7 +73,7 @@ def _folded(text: str) -> str:
 def _names() -> dict[str, Language]:
     """Every way a language is typed, folded: its code and locale, its own name, and its
     name in each language the bot speaks as CLDR gives it ('portugués', 'espanhol',
-    'Spanish'), with and without its country."""
+    'Spanish'), with and without its country (bot/core/cldr.py)."""
     names: dict[str, Language] = {}
     for language in LANGUAGES:
         locale = Locale.parse(language.locale)
@@ -83,10 +81,8 @@ def _names() -> dict[str, Language]:
         names[_folded(locale.language)] = language
         names[_folded(language.name)] = language
         for other in LANGUAGES:
-            said = Locale.parse(other.locale)
-            for name in (said.languages.get(locale.language), locale.get_display_name(said)):
-                if name:
-                    names.setdefault(_folded(name), language)
+            for name in cldr.language_names(language.locale, other.locale):
+                names.setdefault(_folded(name), language)
     names.update({_folded(w): _BY_CODE["es"] for w in ("castellano", "castelhano")})
     names.update({_folded(w): _BY_CODE["pt-BR"] for w in ("brasileiro", "portugues do brasil", "pt_pt")})
     return names
@@ -155,7 +151,7 @@ class Translator:
     def dated(self, at: dt.datetime, pattern: str) -> str:
         """`at` written with a Babel (CLDR) pattern in this language: 'EEEE d MMMM' reads
         'Thursday 10 December', 'jueves, 10 de diciembre'. The pattern is the catalog's."""
-        return format_datetime(at, self.gettext(pattern), locale=self.locale)
+        return cldr.format_date(at, self.gettext(pattern), self.language.locale)
 
 
 def N_(message: str) -> str:
@@ -191,6 +187,9 @@ def _catalog_of(language: Language, directory: Path) -> gettext.NullTranslations
         with mo.open("rb") as f:
             return gettext.GNUTranslations(f)
     log.info("%s is not compiled: compiling it in memory (make install compiles the catalogs)", po)
+    from babel.messages.mofile import write_mo  # only here: Babel's catalog code is big
+    from babel.messages.pofile import read_po
+
     with po.open("rb") as f:
         catalog = read_po(f, locale=language.locale, domain=DOMAIN)
     compiled = io.BytesIO()

@@ -21,9 +21,8 @@ from dataclasses import dataclass, replace
 
 import pytz
 from babel import Locale
-from babel.dates import get_timezone_location
 
-from bot.core import places
+from bot.core import cldr, places
 from bot.core import zone_data as tz
 from bot.core.zone_matching import by_key, by_part, countries, key, near_misses, zones_of
 from bot.core.zone_tables import AREAS, PLACE_NAMES, UTC, UTC_WORDS, ranked
@@ -63,7 +62,7 @@ def place_name(zone: str, locale: Locale | None = None) -> str:
     another language than English (`locale`), as its CLDR data names the city ('Nueva
     York', 'Calcutá'), where it has the zone."""
     if locale is not None and locale.language != "en" and zone != UTC:
-        city = get_timezone_location(zone, locale, return_city=True)
+        city = cldr.city(zone, str(locale))
         if city and city != zone.rsplit("/", 1)[-1].replace("_", " "):
             return city
     if zone in PLACE_NAMES:
