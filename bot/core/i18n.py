@@ -198,10 +198,21 @@ def _catalog_of(language: Language, directory: Path) -> gettext.NullTranslations
     return gettext.GNUTranslations(compiled)
 
 
-@functools.cache
+# Languages only tests speak, by code (tests/pseudo_locale.py registers a pseudo-locale
+# whose every word is accented, to find words that went through no catalog). Not in
+# LANGUAGES, so neither `!lang` nor `conference.language` can name one; empty in the bot.
+TEST_LANGUAGES: dict[str, Translator] = {}
+
+
 def translator(code: str, directory: Path = LOCALE_DIR) -> Translator:
     """The translator of a language by its code ('pt-BR'), loaded once (catalogs are data
     shipped with the code, read-only); an unknown code is an error of the caller's."""
+    return TEST_LANGUAGES.get(code) or load(code, directory)
+
+
+@functools.cache
+def load(code: str, directory: Path = LOCALE_DIR) -> Translator:
+    """The translator of a language of LANGUAGES from the catalogs in `directory`."""
     language = _BY_CODE[code]
     return Translator(language, _catalog_of(language, directory))
 
