@@ -1,5 +1,6 @@
 """The small pieces of HTML the public page is made of: escaping, times (in UTC, which the
-page's script rewrites in the visitor's zone), the call's link and a topic."""
+page's script rewrites in the visitor's zone), the call's link and a topic. In the page's
+language (`lang`, English by default)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import html
 
 from bot.core.clock import UTC
 from bot.core.config import Config
-from bot.core.text import plural
+from bot.core.i18n import Translator, english
 from bot.features.topics.model import Topic
-from commands.wording import time_spent
+from commands.wording import long_date, time_spent, votes_text
 
 CHART_PATH = "/chart.png"
 
@@ -19,9 +20,10 @@ def e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def time_html(at: dt.datetime) -> str:
+def time_html(at: dt.datetime, lang: Translator | None = None) -> str:
+    """'Thursday 26 November 2026, 08:00 UTC' ('jueves, 26 de noviembre de 2026, 08:00 UTC')."""
     utc = at.astimezone(UTC)
-    shown = f"{utc:%A} {utc.day} {utc:%B %Y}, {utc:%H:%M} UTC"
+    shown = f"{long_date(utc, None, lang)} UTC"
     return f'<time datetime="{utc:%Y-%m-%dT%H:%M:%SZ}">{e(shown)}</time>'
 
 
@@ -31,20 +33,25 @@ def clock_html(at: dt.datetime) -> str:
     return f'<time datetime="{utc:%Y-%m-%dT%H:%M:%SZ}" data-clock>{utc:%H:%M} UTC</time>'
 
 
-def link_html(config: Config) -> str:
+def link_html(config: Config, lang: Translator | None = None) -> str:
     conf = config.conference
-    return f'<a href="{e(conf.bbb_url)}">{e(conf.bbb_url)}</a> (access code <code>{e(conf.access_code)}</code>)'
+    link = f'<a href="{e(conf.bbb_url)}">{e(conf.bbb_url)}</a>'
+    code = f"<code>{e(conf.access_code)}</code>"
+    return (lang or english()).gettext("{link} (access code {code})", link=link, code=code)
 
 
-def topic_html(topic: Topic, votes: bool, minutes: bool = False) -> str:
+def topic_html(topic: Topic, votes: bool, minutes: bool = False, lang: Translator | None = None) -> str:
     """A topic; with `minutes`, how long it was discussed with a timebox (Lean Coffee)."""
+    lang = lang or english()
     parts = [f'<span class="topic">{e(topic.text)}</span>']
     if votes:
-        parts.append(f" <span class=muted>— {e(plural(topic.votes, 'vote'))}</span>")
+        parts.append(f" <span class=muted>— {e(votes_text(topic.votes, lang))}</span>")
     if minutes and topic.minutes:
-        parts.append(f" <span class=muted>— {e(time_spent(topic.minutes))}</span>")
+        parts.append(f" <span class=muted>— {e(time_spent(topic.minutes, lang))}</span>")
     if topic.suggested_name:
-        parts.append(f" <span class=muted>(suggested by {e(topic.suggested_name)})</span>")
+        said = lang.gettext("(suggested by {name})", name=topic.suggested_name)
+        parts.append(f" <span class=muted>{e(said)}</span>")
     if topic.note:
-        parts.append(f"<br><span class=muted>Note: {e(topic.note)}</span>")
+        said = lang.gettext("Note: {note}", note=topic.note)
+        parts.append(f"<br><span class=muted>{e(said)}</span>")
     return f'<li value="{topic.id}" id="topic-{topic.id}">' + "".join(parts) + "</li>"

@@ -74,6 +74,7 @@ input[type=search]{flex:1;min-width:10rem;font:inherit;padding:.45rem .65rem;bor
 border-radius:8px;background:var(--card);color:var(--fg)}
 button{font:inherit;font-weight:600;padding:.45rem 1rem;border-radius:8px;border:1px solid var(--accent);
 background:var(--accent);color:var(--on-accent);cursor:pointer}
+.languages{text-align:right;font-size:.9rem;margin:.75rem 0 0}
 footer{margin-top:3.5rem;padding-top:1rem;padding-bottom:2.5rem;border-top:1px solid var(--line);font-size:.9rem}
 """.strip()
 
@@ -85,29 +86,37 @@ var renamed={Calcutta:'Kolkata',Saigon:'Ho Chi Minh',Katmandu:'Kathmandu',Rangoo
 Godthab:'Nuuk',Faeroe:'Faroe',Truk:'Chuuk',Ponape:'Pohnpei',Enderbury:'Kanton',Dacca:'Dhaka',Thimbu:'Thimphu'};
 function place(id){if(/^(Etc\\/)?(UTC|UCT|GMT|Universal|Zulu|Greenwich)$/.test(id))return 'UTC';
 var city=id.split('/').pop();return renamed[city]||city.replace(/_/g,' ');}
-var words=new Intl.DateTimeFormat('en-GB',{weekday:'long',day:'numeric',month:'long',year:'numeric',
+var root=document.documentElement,locale=root.getAttribute('data-locale')||'en-GB';
+// The page's words, from the server in the page's language: '{weekday} {day} {month}, {time}'.
+function said(name,fallback,values){var t=root.getAttribute(name)||fallback;
+return t.replace(/\\{(\\w+)\\}/g,function(m,k){return k in values?values[k]:m;});}
+var words=new Intl.DateTimeFormat(locale,{weekday:'long',day:'numeric',month:'long',year:'numeric',
 hour:'2-digit',minute:'2-digit',hourCycle:'h23'});
 var digits=new Intl.DateTimeFormat('en-GB',{day:'numeric',month:'numeric',year:'numeric'});
+var relative=new Intl.RelativeTimeFormat(locale,{numeric:'auto'});
 function parts(f,d){var p={};f.formatToParts(d).forEach(function(x){p[x.type]=x.value;});return p;}
 function dayNumber(d){var p=parts(digits,d);return Date.UTC(+p.year,+p.month-1,+p.day)/864e5;}
 var now=new Date(),year=parts(words,now).year;
-function until(d){var n=Math.round(dayNumber(d)-dayNumber(now));
-return n===0?'today':n===1?'tomorrow':n===-1?'yesterday':n>1?'in '+n+' days':(-n)+' days ago';}
+function until(d){return relative.format(Math.round(dayNumber(d)-dayNumber(now)),'day');}
 function shown(d,form){var p=parts(words,d),hm=p.hour+':'+p.minute;
+var v={weekday:p.weekday,day:p.day,month:p.month,year:p.year,time:hm};
 if(form==='clock')return hm;
-if(form==='slot')return p.weekday+'s '+hm;
+if(form==='slot')return said('data-slot','{weekday}s {time}',v);
 if(form==='day')return p.weekday.slice(0,3)+' '+p.day+' '+p.month.slice(0,3)+(p.year===year?'':' '+p.year);
 if(form==='until')return until(d);
-return p.weekday+' '+p.day+' '+p.month+(p.year===year?'':' '+p.year)+', '+hm;}
+return p.year===year?said('data-full','{weekday} {day} {month}, {time}',v):
+said('data-full-year','{weekday} {day} {month} {year}, {time}',v);}
 var day='';
 document.querySelectorAll('time[datetime]').forEach(function(t){var d=new Date(t.getAttribute('datetime'));
 if(isNaN(d))return;var form=t.hasAttribute('data-clock')?'clock':t.getAttribute('data-form'),text=shown(d,form);
 // Slots one after another on the same weekday: 'Thursdays 09:00 and 18:00'.
-if(form==='slot'){var w=text.split(' ')[0];if(t.hasAttribute('data-same')&&w===day){text=text.slice(w.length+1);}day=w;}
+if(form==='slot'){var q=parts(words,d),w=q.weekday;
+if(t.hasAttribute('data-same')&&w===day){text=q.hour+':'+q.minute;}day=w;}
 t.textContent=text;});
 document.querySelectorAll('[data-zone]').forEach(function(z){z.textContent=place(zone);});
 var line=document.getElementById('zone');
-if(line&&place(zone)!=='UTC'){line.textContent='Times are in '+place(zone)+' time, your time zone.';}
+if(line&&place(zone)!=='UTC'){line.textContent=said('data-zone-line','Times are in {place} time, your time zone.',
+{place:place(zone)});}
 })();
 """.strip()
 

@@ -1,6 +1,8 @@
 """The optional read-only HTTP server (`[web]`), with aiohttp.
 
-    GET/HEAD /               the page (commands/web.py words it; ?q= filters the history)
+    GET/HEAD /               the page (commands/web.py words it; ?q= filters the history),
+                             in the visitor's language: ?lang=es, else the best of their
+                             Accept-Language the bot speaks, else conference.language
     GET/HEAD /calendar.ics   the calendar feed: the same file `!calendar` uploads
     GET/HEAD /topics.json    the open topics, in the export's JSON schema
     GET/HEAD /history.json   the discussed topics, same schema
@@ -29,7 +31,9 @@ from email.utils import format_datetime, parsedate_to_datetime
 from aiohttp import web
 
 from bot.core.clock import UTC
+from bot.core.config import Config
 from bot.core.dispatcher import Services
+from bot.core.i18n import Translator, best_of, language_of, room_language, translator
 from bot.core.timezones import canonical
 from bot.features.site import service as site
 from bot.features.topics.model import TopicStatus
@@ -112,6 +116,36 @@ def _http_date(text: str | None) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
+def accepted_languages(header: str) -> list[str]:
+    """The language tags of an Accept-Language header, the most wanted first (by their
+    `q`, in their order where equal); those with q=0 (not wanted) and `*` left out."""
+    wanted: list[tuple[float, int, str]] = []
+    for i, item in enumerate(header.split(",")):
+        tag, _, params = item.partition(";")
+        tag = tag.strip()
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            wanted.append((-quality, i, tag))
+    return [tag for _, _, tag in sorted(wanted)]
+
+
+def page_language(request: web.Request, config: Config) -> tuple[Translator, bool]:
+    """The page's language, and whether the visitor chose it: `?lang=` (a link on the
+    page), else the first of their browser's languages the bot speaks, else the rooms'."""
+    asked = language_of(request.query.get("lang", ""))
+    if asked is not None:
+        return translator(asked.code), True
+    found = best_of(accepted_languages(request.headers.get("Accept-Language", "")))
+    return (translator(found.code) if found is not None else room_language(config)), False
+
+
 class Site:
     """The routes, on the bot's services."""
 
@@ -119,7 +153,7 @@ class Site:
         self.services = services
         self._feed: tuple[tuple[object, ...], bytes] | None = None
         # Pages made while neither the database nor the minute changed, by their filter.
-        self._pages: tuple[tuple[int, dt.datetime], dict[str, bytes]] = ((-1, dt.datetime.min), {})
+        self._pages: tuple[tuple[int, dt.datetime], dict[tuple[str, str, bool], bytes]] = ((-1, dt.datetime.min), {})
         # The chart drawn last in each zone, with the data drawn (the runner keeps one only).
         self._charts: dict[str, tuple[str, bytes]] = {}
 
@@ -138,22 +172,28 @@ class Site:
         s = self.services
         now = s.clock.now()
         words_typed = request.query.get("q", "")
+        lang, chosen = page_language(request, s.config)
         # What the page shows changes with the database or, for the sessions, the minute.
         key = (s.store.changes, now.replace(second=0, microsecond=0))
         if self._pages[0] != key:
             self._pages = (key, {})
         pages = self._pages[1]
-        body = pages.get(words_typed)
+        kept = (words_typed, lang.code, chosen)
+        body = pages.get(kept)
         if body is None:
             data = await site.page(s.store, s.config, now, words_typed)
-            body = words.render_page(s.config, data).encode()
+            body = words.render_page(s.config, data, lang, chosen=chosen).encode()
             if len(pages) < MAX_CACHED_PAGES:
-                pages[words_typed] = body
+                pages[kept] = body
         return conditional(
             request,
             body,
             "text/html",
-            headers={"Content-Security-Policy": words.CONTENT_SECURITY_POLICY},
+            headers={
+                "Content-Security-Policy": words.CONTENT_SECURITY_POLICY,
+                "Content-Language": lang.code,
+                "Vary": "Accept-Language",
+            },
         )
 
     async def calendar(self, request: web.Request) -> web.Response:

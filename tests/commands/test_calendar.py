@@ -121,3 +121,17 @@ async def test_calendar_events_keep_their_uid_and_start_and_tell_each_change(cha
         dt.datetime(2026, 12, 17, 8, 0, tzinfo=dt.UTC),
         dt.datetime(2026, 12, 17, 17, 0, tzinfo=dt.UTC),
     ]
+
+
+async def test_the_calendars_event_text_is_in_the_conference_language(make_chat, make_config):
+    chat = await make_chat(make_config(conference={"language": "pt-BR"}))
+    await chat.say(ALICE, "!lang es")
+    reply = (await chat.say(ALICE, "!calendar"))[0]
+    import icalendar
+
+    events = icalendar.Calendar.from_ical(reply.file.data).walk("VEVENT")
+    described = {str(event["description"]) for event in events}
+    conf = chat.services.config.conference
+    assert described == {f"BigBlueButton: {conf.bbb_url} (código de acesso: {conf.access_code})"}
+    # The reply is in the asker's language.
+    assert "como calendario" in reply.text

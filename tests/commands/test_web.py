@@ -47,7 +47,7 @@ def sessions_of(html: str) -> str:
 async def test_the_page_shows_sessions_in_utc_for_the_script_cancellations_and_the_link(chat):
     await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 team away")
     html = await page(chat)
-    assert '<html lang="en">' in html
+    assert '<html lang="en" data-locale="en-GB"' in html
     assert '<h1><img src="favicon.svg" alt="" width="42" height="42">Coop Casual Conference</h1>' in html
     # Thursday 26 November 08:00 is cancelled; the same day's 17:00 and the next 08:00 are held
     sessions = sessions_of(html)

@@ -99,11 +99,16 @@ async def browser_page(request: pytest.FixtureRequest) -> AsyncIterator[Callable
         viewport: dict[str, int] | None = None,
         color_scheme: str = "light",
         html: str | None = None,
+        locale: str | None = None,
     ) -> Any:
         """A new tab at phone width (or `viewport`) in `timezone_id` and `color_scheme`, on the
-        chat's page; with `html` instead, that document (a bot's message, shown as a client would)."""
+        chat's page; with `html` instead, that document (a bot's message, shown as a client would).
+        `locale`: the browser's language (its Accept-Language too), else Chromium's own."""
         context = await browser.new_context(
-            timezone_id=timezone_id, viewport=viewport or PHONE, color_scheme=color_scheme
+            timezone_id=timezone_id,
+            viewport=viewport or PHONE,
+            color_scheme=color_scheme,
+            **({"locale": locale} if locale else {}),
         )
         page = await context.new_page()
         pages.append(page)

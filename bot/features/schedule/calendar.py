@@ -1,11 +1,13 @@
 """The weekly sessions as a calendar file (.ics): one event per slot, repeating weekly,
-with cancellations left out. The same bytes for `!calendar` and the web feed."""
+with cancellations left out. The same bytes for `!calendar` and the web feed; its words in
+the rooms' language (`conference.language`), as a calendar is shared by everyone."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from bot.core.config import Config
+from bot.core.i18n import room_language
 from bot.core.weekly import WEEKDAYS, Slot
 from bot.features.schedule.repository import Cancellations
 from bot.features.schedule.revision import CalendarState
@@ -23,7 +25,9 @@ def calendar_ics(config: Config, cancels: Cancellations, state: CalendarState, n
     import icalendar
 
     conf = config.conference
+    lang = room_language(config)
     zone = conference_zone(config)
+    description = lang.gettext("BigBlueButton: {url} (access code: {code})", url=conf.bbb_url, code=conf.access_code)
     cal = icalendar.Calendar()
     cal.add("prodid", "-//ccc-bot//Coop Casual Conference//EN")
     cal.add("version", "2.0")
@@ -42,7 +46,7 @@ def calendar_ics(config: Config, cancels: Cancellations, state: CalendarState, n
         event.add("rrule", {"freq": "weekly", "byday": _ICAL_DAYS[slot.weekday]})
         event.add("location", conf.bbb_url)
         event.add("url", conf.bbb_url)
-        event.add("description", f"BigBlueButton: {conf.bbb_url} (access code: {conf.access_code})")
+        event.add("description", description)
         excluded = _cancelled_of_slot(config, cancels, slot, first)
         if excluded:
             event.add("exdate", [s.starts_at.astimezone(zone) for s in excluded])
