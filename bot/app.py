@@ -31,7 +31,7 @@ from bot.storage.store import Store, StoreStopped
 from commands import build_registry
 from commands.agenda import render_agenda
 from commands.announcements import WORDING
-from commands.lean_coffee import WORDING as LEAN_COFFEE_WORDING
+from commands.lean_coffee_posts import WORDING as LEAN_COFFEE_WORDING
 from commands.reminders import REMINDER_WORDING
 
 log = logging.getLogger(__name__)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.dispatcher import Context
+from bot.core.i18n import Translator, english
 from bot.core.model import Reply
 from bot.core.registry import CommandSpec
 from bot.core.text import Text
@@ -39,12 +40,16 @@ async def coming_offers(ctx: Context, timeline: Timeline | None = None) -> list[
     return sorted(out, key=lambda v: v.session.starts_at)
 
 
-def time_name(at: dt.datetime, zone: str | None) -> str:
-    """'07:30 UTC', and for someone with a zone '07:30 UTC (13:00 in Kolkata)'."""
+def time_name(at: dt.datetime, zone: str | None, lang: Translator | None = None) -> str:
+    """'07:30 UTC', and for someone with a zone '07:30 UTC (13:00 in Kolkata)'; in `lang`
+    (English by default): '07:30 UTC (13:00 en Calcuta)'."""
     name = f"{at.astimezone(dt.UTC):%H:%M} UTC"
     if zone is None or zone == "UTC":
         return name
-    return f"{name} ({local_time(at, zone):%H:%M} in {place_name(zone)})"
+    lang = lang or english()
+    local = f"{local_time(at, zone):%H:%M}"
+    there = lang.gettext("{time} in {place}", time=local, place=place_name(zone, lang.locale))
+    return f"{name} ({there})"
 
 
 def who_may(hosts: SessionHosts, what: str) -> str:

@@ -1,6 +1,7 @@
 """Lean Coffee, live: `!discuss` starts a topic's timebox, `!timer` shows, lengthens or stops
-it, and the words of what the bot posts on its own when a timebox ends (the vote to go on,
-an extension, the move to the next topic)."""
+it. The topic started is posted in the rooms' language (everyone reads it); the answer to
+one person's `!timer` and every refusal in the asker's. What the bot posts on its own when
+a timebox ends is commands/lean_coffee_posts.py's."""
 
 from __future__ import annotations
 
@@ -10,25 +11,25 @@ import re
 from bot.core.arguments import Rest, UsageError, convert
 from bot.core.config import Config
 from bot.core.dispatcher import Context
+from bot.core.i18n import N_, Translator, filled
 from bot.core.model import Reply, Role
 from bot.core.numbers import leading_numbers
 from bot.core.registry import CommandError, CommandGroup, Switch
-from bot.core.text import Text, clean, plural
+from bot.core.text import Text, clean
 from bot.core.typed_time import read_duration
-from bot.core.weekly import format_duration
 from bot.features.lean_coffee import discussing
 from bot.features.lean_coffee.discussing import AlreadyDiscussing, Closed, NoDiscussion, NothingToDiscuss, Now
 from bot.features.lean_coffee.live import VOTE_ANCHOR
-from bot.features.lean_coffee.messages import KEEP_GOING, MOVE_ON, VOTE_KEYS, Extended, MovedOn, VoteToGoOn, Wording
-from bot.features.lean_coffee.repository import Count
+from bot.features.lean_coffee.messages import KEEP_GOING, MOVE_ON, VOTE_KEYS
 from bot.features.sessions import repository
 from bot.features.topics.model import Topic, TopicError
 from commands.dates import asker_zone
 from commands.discussed import running_hosted
 from commands.hosting import host_of_another, time_name
+from commands.lean_coffee_posts import unit_count
 from commands.session_common import in_every_thread
 from commands.topic_refusals import explain, topic_label
-from commands.wording import time_spent, votes_text
+from commands.wording import duration_text, time_spent
 
 group = CommandGroup("lean_coffee")
 
@@ -47,20 +48,25 @@ JUST_STARTED = dt.timedelta(minutes=1)
 MAX_ADDED = dt.timedelta(minutes=60)
 
 
-def minutes_text(minutes: int) -> str:
-    return plural(minutes, "minute")
+def minutes_text(minutes: int, lang: Translator) -> str:
+    return unit_count(minutes, "minute", lang)
 
 
-def _left(delta: dt.timedelta) -> str:
+def _left(delta: dt.timedelta, lang: Translator) -> str:
     """'5 minutes', '40 seconds': time left, rounded up to the minute from a minute on."""
     seconds = max(0, int(delta.total_seconds() + 0.999))
     if seconds < 60:
-        return plural(seconds, "second")
-    return minutes_text((seconds + 59) // 60)
+        return unit_count(seconds, "second", lang)
+    return minutes_text((seconds + 59) // 60, lang)
 
 
 async def _not_yours_to_run(ctx: Context) -> Reply | None:
     return await host_of_another(ctx, what="run its topics", idle="there is no topic to discuss until one is started")
+
+
+def _start_one(ctx: Context) -> str:
+    p = ctx.prefix
+    return ctx.lang.gettext("Start one with {start}, then {discuss} a topic.", start=f"{p}start", discuss=f"{p}discuss")
 
 
 # --- !discuss ---------------------------------------------------------------------------
@@ -70,7 +76,7 @@ async def _not_yours_to_run(ctx: Context) -> Reply | None:
     "discuss",
     usage="[N]",
     role=Role.HOST,
-    help=(
+    help=N_(
         "Start discussing topic N (default: the most-voted open topic) for a timebox; "
         "the topic discussed before is marked discussed"
     ),
@@ -78,10 +84,9 @@ async def _not_yours_to_run(ctx: Context) -> Reply | None:
     switch=LEAN_COFFEE,
 )
 async def discuss(ctx: Context, typed: Rest | None = None) -> list[Reply]:
-    topic = _one_topic(typed, ctx.prefix)
-    session = await running_hosted(
-        ctx, f"Start one with {ctx.prefix}start, then {ctx.prefix}discuss a topic.", what="run its topics"
-    )
+    lang, p = ctx.lang, ctx.prefix
+    topic = _one_topic(typed, p, lang)
+    session = await running_hosted(ctx, _start_one(ctx), what="run its topics")
     now = ctx.clock.now()
     if topic is None:
         await _not_just_started(ctx, now)
@@ -89,17 +94,22 @@ async def discuss(ctx: Context, typed: Rest | None = None) -> list[Reply]:
         started, closed = await discussing.discuss(ctx.store, ctx.config, now, session, ctx.sender, topic)
     except NothingToDiscuss:
         raise CommandError(
-            f"There is no open topic to discuss. Suggest one with {ctx.prefix}suggest TEXT, then {ctx.prefix}discuss."
+            lang.gettext(
+                "There is no open topic to discuss. Suggest one with {suggest}, then {discuss}.",
+                suggest=f"{p}suggest TEXT",
+                discuss=f"{p}discuss",
+            )
         ) from None
     except AlreadyDiscussing as e:
-        raise CommandError(f"#{e.topic.id} is already being discussed. {await _time_left_line(ctx)}") from None
+        being = lang.gettext("#{number} is already being discussed.", number=e.topic.id)
+        raise CommandError(f"{being} {await _time_left_line(ctx)}".rstrip()) from None
     except TopicError as e:
         raise CommandError(explain(ctx, e)) from None
     ctx.services.schedule_changed()  # the vote to go on is planned for the timebox's end
-    text = Text()
+    room, text = ctx.room_lang, Text()  # posted in every room's thread: the rooms' language
     if closed is not None:
-        text.extend(closed_line(closed)).line()
-    text.extend(started_text(ctx, started))
+        text.extend(closed_line(closed, room)).line()
+    text.extend(started_text(ctx.config, started, room))
     root = await repository.thread_root(ctx.store, session, ctx.message.room_id)
     return await in_every_thread(ctx, session, text, root)
 
@@ -111,14 +121,21 @@ async def _not_just_started(ctx: Context, now: dt.datetime) -> None:
     current = await discussing.now_discussed(ctx.store)
     if current is None or now - current.discussion.started_at >= JUST_STARTED:
         return
-    ago = plural(max(1, int((now - current.discussion.started_at).total_seconds())), "second")
+    lang = ctx.lang
+    ago = unit_count(max(1, int((now - current.discussion.started_at).total_seconds())), "second", lang)
     following = await discussing.next_topic(ctx.store, current.topic.id)
-    text = Text().extend(topic_label(current.topic)).add(f" was started {ago} ago. To move on from it already, ")
-    text.add("name the next topic: ").code(f"{ctx.prefix}discuss {following.id if following else 'N'}").add(".")
+    command = f"{ctx.prefix}discuss {following.id if following else 'N'}"
+    # Translators: {ago} is how long ago: '20 seconds'.
+    text = lang.msg(
+        "{topic} was started {ago} ago. To move on from it already, name the next topic: {command}.",
+        topic=topic_label(current.topic),
+        ago=ago,
+        command=Text().code(command),
+    )
     raise CommandError(text.plain)
 
 
-def _one_topic(typed: str | None, p: str) -> int | None:
+def _one_topic(typed: str | None, p: str, lang: Translator) -> int | None:
     """The topic `!discuss` names (`3`, `#3`), None for the most-voted; several (`3, 4`)
     are refused whole: a topic is discussed one at a time."""
     if typed is None:
@@ -127,38 +144,53 @@ def _one_topic(typed: str | None, p: str) -> int | None:
     if len(leading.numbers) > 1:
         first, then = leading.numbers[:2]
         raise UsageError(
-            f"one topic at a time — {p}discuss {first} now, {p}discuss {then} after it; nothing was started"
+            lang.gettext(
+                "one topic at a time — {first} now, {then} after it; nothing was started",
+                first=f"{p}discuss {first}",
+                then=f"{p}discuss {then}",
+            )
         )
     if not leading.numbers:
         word = typed.split()[0]
         convert(int, word, "N")  # says what is wrong with it: below zero, too large...
-        raise UsageError(f"N: {clean(word, 40)!r} is not a number")
+        raise UsageError(lang.gettext("N: {word} is not a number", word=repr(clean(word, 40))))
     rest = leading.rest.rstrip(".!?…")  # `!discuss 3.`: a full stop is no extra word
     if rest:
-        raise UsageError(f"unexpected {clean(rest, 40)!r}")
+        raise UsageError(lang.gettext("unexpected {word}", word=repr(clean(rest, 40))))
     return leading.numbers[0]
 
 
-def closed_line(closed: Closed) -> Text:
+def closed_line(closed: Closed, lang: Translator) -> Text:
+    time = time_spent(closed.minutes, lang)
     if closed.topic is None:
-        return Text(f"Closed the topic discussed before ({time_spent(closed.minutes)}).")
-    return Text("✓ ").extend(topic_label(closed.topic)).add(f" is marked discussed ({time_spent(closed.minutes)}).")
-
-
-def started_text(ctx: Context, started: Now) -> Text:
-    d, p = started.discussion, ctx.prefix
-    assert d.ends_at is not None
-    box = minutes_text(round((d.ends_at - d.started_at).total_seconds() / 60))
-    text = (
-        Text("▶ Now discussing ")
-        .extend(topic_label(started.topic))
-        .add(f": {box}, until {time_name(d.ends_at, None)}.")
+        return lang.msg("Closed the topic discussed before ({time}).", time=time)
+    return Text("✓ ").extend(
+        lang.msg("{topic} is marked discussed ({time}).", topic=topic_label(closed.topic), time=time)
     )
-    if ctx.config.lean_coffee.extensions:
-        text.line(f"When the time is up I ask whether to go on: {KEEP_GOING} keep going, {MOVE_ON} move on. ")
+
+
+def started_text(config: Config, started: Now, lang: Translator) -> Text:
+    d, p = started.discussion, config.matrix.command_prefix
+    assert d.ends_at is not None
+    box = minutes_text(round((d.ends_at - d.started_at).total_seconds() / 60), lang)
+    # Translators: {length} is the timebox: '8 minutes'; {time} when it ends: '12:08 UTC'.
+    text = Text("▶ ").extend(
+        lang.msg(
+            "Now discussing {topic}: {length}, until {time}.",
+            topic=topic_label(started.topic),
+            length=box,
+            time=time_name(d.ends_at, None),
+        )
+    )
+    if config.lean_coffee.extensions:
+        # Translators: {up} and {down} are the 👍 and 👎 reactions.
+        ask = lang.msg(
+            "When the time is up I ask whether to go on: {up} keep going, {down} move on.", up=KEEP_GOING, down=MOVE_ON
+        )
+        text.line().extend(ask)
     else:
-        text.line("When the time is up I mark it discussed and name the next topic. ")
-    return text.code(f"{p}timer").add(" shows the time left.")
+        text.line(lang.gettext("When the time is up I mark it discussed and name the next topic."))
+    return text.add(" ").extend(lang.msg("{command} shows the time left.", command=Text().code(f"{p}timer")))
 
 
 # --- !timer -----------------------------------------------------------------------------
@@ -167,41 +199,52 @@ def started_text(ctx: Context, started: Now) -> Text:
 @group.command(
     "timer",
     usage="[LEAD|off]",
-    help=(
+    help=N_(
         "The time left for the topic being discussed; its hosts add time (5m, up to 60m at once) "
         "or stop the timebox (off)"
     ),
     switch=LEAN_COFFEE,
 )
 async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
-    p = ctx.prefix
+    p, lang = ctx.prefix, ctx.lang
     if typed is None:
         found = await discussing.now_discussed(ctx.store)
         if found is None:
-            raise CommandError(f"No topic is being discussed. A host starts one with {p}discuss.")
+            raise CommandError(
+                lang.gettext("No topic is being discussed. A host starts one with {discuss}.", discuss=f"{p}discuss")
+            )
         return ctx.reply(Text().extend(topic_label(found.topic)).add(": ").extend(await _time_left(ctx, found)))
-    lead = _lead(typed)
-    await running_hosted(ctx, f"Start one with {p}start, then {p}discuss a topic.", what="change its timer")
+    lead = _lead(typed, lang)
+    await running_hosted(ctx, _start_one(ctx), what="change its timer")
     try:
         if lead is None:
             before = await discussing.now_discussed(ctx.store)
             if before is not None and before.discussion.ends_at is None:
-                text = Text("No timebox is running: ").extend(topic_label(before.topic))
-                return ctx.reply(_stays(text, p, before.topic.id))
+                # Translators: {discuss} and {discussed} are commands: '!discuss', '!discussed 7'.
+                none = lang.gettext("No timebox is running: {topic} stays the topic until {discuss} or {discussed}.")
+                return ctx.reply(_stays(none, p, before.topic))
             found = await discussing.stop_timer(ctx.store)
         else:
             found = await discussing.add_time(ctx.store, ctx.clock.now(), lead)
     except NoDiscussion:
-        raise CommandError(f"No topic is being discussed. Start one with {p}discuss.") from None
+        raise CommandError(
+            lang.gettext("No topic is being discussed. Start one with {discuss}.", discuss=f"{p}discuss")
+        ) from None
     ctx.services.schedule_changed()
-    label = topic_label(found.topic)
     if lead is None:
-        return ctx.reply(_stays(Text("Timebox stopped: ").extend(label), p, found.topic.id))
-    text = Text(f"Added {format_duration(lead)} to ").extend(label).add(": ").extend(await _time_left(ctx, found))
+        stopped = lang.gettext("Timebox stopped: {topic} stays the topic until {discuss} or {discussed}.")
+        return ctx.reply(_stays(stopped, p, found.topic))
+    # Translators: {time} is the time added: '5 minutes'; {left} the time left: '9 minutes left, until 12:13 UTC.'
+    text = lang.msg(
+        "Added {time} to {topic}: {left}",
+        time=duration_text(lead, lang),
+        topic=topic_label(found.topic),
+        left=await _time_left(ctx, found),
+    )
     return ctx.reply(text)
 
 
-def _lead(typed: str) -> dt.timedelta | None:
+def _lead(typed: str, lang: Translator) -> dt.timedelta | None:
     """The time `!timer` adds, as people type it (`5m`, `+5m`, `5 minutes`, `5`: a bare
     number is minutes), or None for `off`/`stop`; UsageError for what adds no time or more
     than MAX_ADDED."""
@@ -209,37 +252,61 @@ def _lead(typed: str) -> dt.timedelta | None:
     if shown.lower() in ("off", "stop"):
         return None
     if shown.startswith("-"):
-        raise UsageError("a timer only adds time (5m); off stops the timebox")
+        raise UsageError(lang.gettext("a timer only adds time (5m); off stops the timebox"))
     length = shown.removeprefix("+").strip()
     lead = dt.timedelta(minutes=int(length)) if re.fullmatch(r"\d{1,6}", length) else read_duration(length)
     if lead is None:
-        raise UsageError(f"{clean(shown, 40)!r} is not a length of time (e.g. 5m, 2 min or 1h) or off")
+        raise UsageError(
+            lang.gettext("{typed} is not a length of time (e.g. 5m, 2 min or 1h) or off", typed=repr(clean(shown, 40)))
+        )
     if length.isdigit():
-        shown = minutes_text(int(length))
+        shown = minutes_text(int(length), lang)
     if lead <= dt.timedelta(0):
-        raise UsageError(f"{clean(shown, 40)} adds no time; give a length such as 5m, or off")
+        raise UsageError(lang.gettext("{typed} adds no time; give a length such as 5m, or off", typed=clean(shown, 40)))
     if lead > MAX_ADDED:
-        raise UsageError(f"{clean(shown, 40)} is more than a timer adds at once (at most 60m)")
+        raise UsageError(
+            lang.gettext("{typed} is more than a timer adds at once (at most 60m)", typed=clean(shown, 40))
+        )
     return lead
 
 
-def _stays(text: Text, p: str, topic: int) -> Text:
-    """`text` and that the topic stays current until a host moves on or marks it."""
-    return text.add(" stays the topic until ").code(f"{p}discuss").add(" or ").code(f"{p}discussed {topic}").add(".")
+def _stays(sentence: str, p: str, topic: Topic) -> Text:
+    """`sentence` (translated, with `{topic}`, `{discuss}` and `{discussed}`) filled: the
+    topic stays current until a host moves on or marks it."""
+    return filled(
+        sentence,
+        {
+            "topic": topic_label(topic),
+            "discuss": Text().code(f"{p}discuss"),
+            "discussed": Text().code(f"{p}discussed {topic.id}"),
+        },
+    )
 
 
 async def _time_left(ctx: Context, found: Now) -> Text:
-    d, now, p = found.discussion, ctx.clock.now(), ctx.prefix
-    spent = minutes_text(discussing.minutes_spent(d.started_at, now))
+    d, now, p, lang = found.discussion, ctx.clock.now(), ctx.prefix, ctx.lang
+    spent = minutes_text(discussing.minutes_spent(d.started_at, now), lang)
     if d.vote_closes_at is not None:
-        return Text(f"time is up ({spent}); the vote to go on closes in {_left(d.vote_closes_at - now)}.")
+        return lang.msg(
+            "time is up ({spent}); the vote to go on closes in {left}.",
+            spent=spent,
+            left=_left(d.vote_closes_at - now, lang),
+        )
     if d.ends_at is None:
-        text = Text(f"no timebox, discussed for {spent}. ").code(f"{p}timer 5m").add(" starts one.")
-        return text
+        return lang.msg(
+            "no timebox, discussed for {spent}. {command} starts one.",
+            spent=spent,
+            command=Text().code(f"{p}timer 5m"),
+        )
     if d.ends_at <= now:
-        return Text(f"time is up ({spent}).")
+        return lang.msg("time is up ({spent}).", spent=spent)
     zone = await asker_zone(ctx)
-    return Text(f"{_left(d.ends_at - now)} left, until {time_name(d.ends_at, zone)}.")
+    # Translators: {left} is the time left: '5 minutes'; {time} when the timebox ends: '12:08 UTC'.
+    return lang.msg(
+        "{left} left, until {time}.",
+        left=_left(d.ends_at - now, lang),
+        time=time_name(d.ends_at, zone, lang),
+    )
 
 
 async def _time_left_line(ctx: Context) -> str:
@@ -258,43 +325,3 @@ async def voted(ctx: Context, ref: str, added: bool) -> None:
     """👍 or 👎 on a vote to go on: stored with the reactions, counted when the vote closes
     (each person's latest); nothing to answer."""
     return None
-
-
-def _count_text(count: Count) -> str:
-    return f"{KEEP_GOING} {count.up}, {MOVE_ON} {count.down}"
-
-
-def vote_text(config: Config, vote: VoteToGoOn) -> Text:
-    text = Text("⏱ Time is up for ").extend(topic_label(vote.topic)).add(f" ({time_spent(vote.minutes)}).")
-    text.line(f"Keep going for {format_duration(vote.extension)} more? React {KEEP_GOING} to keep going or ")
-    closes = time_name(vote.closes_at, None)
-    text.add(f"{MOVE_ON} to move on; the vote closes in {plural(vote.seconds, 'second')} ({closes}).")
-    return text
-
-
-def extended_text(config: Config, extended: Extended) -> Text:
-    text = Text(f"{KEEP_GOING} The room goes on ({_count_text(extended.count)}): ").extend(topic_label(extended.topic))
-    text.add(f" has {format_duration(extended.extension)} more, until {time_name(extended.until, None)}.")
-    if extended.left == 0:
-        text.add(" That is its last extension.")
-    return text
-
-
-def moved_on_text(config: Config, moved: MovedOn) -> Text:
-    p = config.matrix.command_prefix
-    if moved.count is None:
-        text = Text("⏱ Time is up for ").extend(topic_label(moved.topic)).add(" with no extension left")
-    else:
-        text = Text(f"{MOVE_ON} Moving on ({_count_text(moved.count)}): ").extend(topic_label(moved.topic))
-    text.add(f" is marked discussed ({time_spent(moved.minutes)}).")
-    if moved.next_topic is None:
-        return text.line("No open topic is left: suggest one with ").code(f"{p}suggest TEXT").add(".")
-    text.line("Next up: ").extend(_with_votes(moved.next_topic)).add(". Start it with ").code(f"{p}discuss")
-    return text.add(".")
-
-
-def _with_votes(topic: Topic) -> Text:
-    return topic_label(topic).add(f" ({votes_text(topic.votes)})")
-
-
-WORDING = Wording(vote=vote_text, extended=extended_text, moved_on=moved_on_text)

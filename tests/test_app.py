@@ -13,7 +13,7 @@ from bot.features.sessions.chart import Charts
 from bot.features.topics.seed import SeedError
 from bot.storage.store import Store
 from commands.announcements import WORDING
-from commands.lean_coffee import WORDING as LEAN_COFFEE_WORDING
+from commands.lean_coffee_posts import WORDING as LEAN_COFFEE_WORDING
 from commands.reminders import REMINDER_WORDING
 from tests.conftest import ALICE, SEED_TOPICS, START
 

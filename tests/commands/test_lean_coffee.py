@@ -93,14 +93,14 @@ async def test_timer_shows_adds_and_stops(chat):
     assert await chat.text(HOST, "!timer 1h30m") == (
         "!timer: 1h30m is more than a timer adds at once (at most 60m).\nUsage: !timer [LEAD|off]"
     )
-    assert "Added 5m" in await chat.text(HOST, "!timer 5 min")
+    assert "Added 5 minutes" in await chat.text(HOST, "!timer 5 min")
     assert "11 minutes left, until 12:13 UTC" in await chat.text(ALICE, "!timer")
     text = await chat.text(HOST, "!timer off")
     assert (
         text == f"Timebox stopped: #{a} “Pay equity in small co-ops” stays the topic until !discuss or !discussed {a}."
     )
     assert "no timebox, discussed for 3 minutes. !timer 5m starts one." in await chat.text(ALICE, "!timer")
-    assert "Added 2m" in await chat.text(HOST, "!timer 2m")
+    assert "Added 2 minutes" in await chat.text(HOST, "!timer 2m")
     assert "2 minutes left" in await chat.text(ALICE, "!timer"), "from now, when it had been stopped"
 
 
@@ -152,11 +152,11 @@ async def test_timer_takes_a_bare_number_as_minutes_and_a_plus_as_adding(chat):
     await chat.text(HOST, f"!discuss {a}")
     assert (
         await chat.text(HOST, "!timer 5")
-        == f"Added 5m to #{a} “Pay equity in small co-ops”: 13 minutes left, until 12:13 UTC."
+        == f"Added 5 minutes to #{a} “Pay equity in small co-ops”: 13 minutes left, until 12:13 UTC."
     )
-    assert "Added 5m" in await chat.text(HOST, "!timer +5m")
-    assert "Added 5m" in await chat.text(HOST, "!timer 5 minutes")
-    assert "Added 2m" in await chat.text(HOST, "!timer +2")
+    assert "Added 5 minutes" in await chat.text(HOST, "!timer +5m")
+    assert "Added 5 minutes" in await chat.text(HOST, "!timer 5 minutes")
+    assert "Added 2 minutes" in await chat.text(HOST, "!timer +2")
     assert "25 minutes left, until 12:25 UTC" in await chat.text(ALICE, "!timer")
 
 

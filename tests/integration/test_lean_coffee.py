@@ -168,7 +168,7 @@ async def run_two_topics(env: BotRoom, encrypted: bool) -> None:
     for person in (alice, bob):  # at once: the vote is open for 10 seconds
         await react(env, person, vote.event_id, "👍")
     text = checked(vote)
-    assert f"#{first}" in text and "Keep going for 1m more?" in text, text
+    assert f"#{first}" in text and "Keep going for 1 minute more?" in text, text
 
     async def bots_thumbs() -> list[str]:
         # Both, or not yet: the bot adds 👍 then 👎, and a look between them sees one.
@@ -178,7 +178,7 @@ async def run_two_topics(env: BotRoom, encrypted: bool) -> None:
     assert await wait_until("the bot's 👍 and 👎 on its vote", bots_thumbs) == ["👍", "👎"]
 
     extended = checked(await from_bot(env, host, lambda e: "goes on" in body(e), 30))
-    assert f"👍 The room goes on (👍 2, 👎 0): #{first} “{FIRST}” has 1m more" in extended, extended
+    assert f"👍 The room goes on (👍 2, 👎 0): #{first} “{FIRST}” has 1 minute more" in extended, extended
 
     again = await from_bot(env, host, vote_to_go_on, TIMEBOX_WAIT)
     assert again.event_id != vote.event_id

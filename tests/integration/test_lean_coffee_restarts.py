@@ -101,7 +101,7 @@ async def test_kill_9_during_a_timebox_and_its_vote_posts_each_once_and_counts_t
     env.bot.kill()
     shown = dt.datetime.fromtimestamp(vote.server_timestamp / 1000, dt.UTC)
     assert due <= shown <= due + dt.timedelta(seconds=LATE_AT_MOST), f"due {due}, shown {shown} {log()}"
-    assert "Keep going for 1m more?" in body(vote) and f"closes in {VOTE} seconds" in body(vote), body(vote)
+    assert "Keep going for 1 minute more?" in body(vote) and f"closes in {VOTE} seconds" in body(vote), body(vote)
     await react(env.alice, env.room_id, vote.event_id, "👍")
     await react(env.bob, env.room_id, vote.event_id, "👍")
     [(closes_at,)] = stored(env.database, "SELECT vote_closes_at FROM discussions")
@@ -111,7 +111,7 @@ async def test_kill_9_during_a_timebox_and_its_vote_posts_each_once_and_counts_t
 
     extended = await messages.until(said("The room goes on"), timeout=30)
     assert body(extended).startswith(f"👍 The room goes on (👍 2, 👎 0): #{topic}"), body(extended)
-    assert "has 1m more" in body(extended), body(extended)
+    assert "has 1 minute more" in body(extended), body(extended)
     left = await command(env.alice, "!timer")
     assert " left, until " in left, left
     await messages.linger(3)  # a repeat would come at once

@@ -9,7 +9,7 @@ import itertools
 from bot.core.model import IncomingReaction, Reply
 from bot.core.reactions import record_anchor
 from bot.features.lean_coffee.live import LeanCoffee
-from commands.lean_coffee import WORDING
+from commands.lean_coffee_posts import WORDING
 
 
 class Posts:

@@ -12,7 +12,7 @@ from bot.core.clock import iso
 from bot.core.model import Reply
 from bot.features.lean_coffee import repository
 from bot.features.lean_coffee.live import LeanCoffee
-from commands.lean_coffee import WORDING
+from commands.lean_coffee_posts import WORDING
 from tests.commands.helpers import SESSION, start_session, suggest
 from tests.conftest import ALICE, BOB, HOST, ORGANISER, ROOM
 from tests.features.lean_coffee.fakes import Posts, react, rider
@@ -40,7 +40,7 @@ async def test_the_vote_to_go_on_is_posted_when_the_timebox_ends_with_both_react
     await live.run_due(chat.clock.now())
     [vote] = posts.sent
     assert vote.text.startswith(f"⏱ Time is up for #{a} “Pay equity in small co-ops” (8 minutes).")
-    assert "Keep going for 4m more? React 👍 to keep going or 👎 to move on" in vote.text
+    assert "Keep going for 4 minutes more? React 👍 to keep going or 👎 to move on" in vote.text
     assert "the vote closes in 60 seconds" in vote.text
     assert vote.reactions == ("👍", "👎") and vote.anchor is not None
     await live.run_due(chat.clock.now())
@@ -61,12 +61,12 @@ async def test_more_thumbs_up_extends_then_a_thumbs_down_majority_moves_on_with_
     await live.run_due(chat.clock.now())
     extended = posts.sent[-1]
     assert extended.text.startswith(f"👍 The room goes on (👍 2, 👎 1): #{a}"), extended.text
-    assert "has 4m more, until 12:13 UTC" in extended.text
+    assert "has 4 minutes more, until 12:13 UTC" in extended.text
     assert "4 minutes left" in await chat.text(ALICE, "!timer")
     chat.clock.advance(minutes=4)
     await live.run_due(chat.clock.now())
     second_vote = posts.sent[-1]
-    assert "Keep going for 2m more?" in second_vote.text
+    assert "Keep going for 2 minutes more?" in second_vote.text
     target = posts.events[second_vote.key]
     await react(chat, ALICE, target, "👍", "$r5")
     await react(chat, BOB, target, "👎", "$r6")
@@ -134,7 +134,7 @@ async def test_a_host_decides_before_the_vote_closes(chat):
     assert len(posts.sent) == 1, "the vote was decided by the host: no count posted"
     chat.clock.advance(minutes=2)
     await live.run_due(chat.clock.now())
-    assert "Keep going for 4m more?" in posts.sent[-1].text, "the next vote offers the same extension"
+    assert "Keep going for 4 minutes more?" in posts.sent[-1].text, "the next vote offers the same extension"
 
 
 async def test_a_post_that_fails_is_sent_again_with_the_same_key_and_skipped_past_the_grace(chat, caplog):
