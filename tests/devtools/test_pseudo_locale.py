@@ -108,13 +108,6 @@ KNOWN_LEAKS: dict[str, set[str]] = {
         ("December Restored Thursday and as go it its of out place reminders session takes the usual").split()
     ),
     "!cancel (bad date)": set("date is not reason".split()),
-    "!calendar": set(
-        (
-            "Cancelled The after already and app are as calendar change file has it left new open out same "
-            "sessions the updates way with your"
-        ).split()
-    ),
-    "!calendar (.ics)": set("access code".split()),
     "!export": set(
         ("Anything Export could for formula front has in it mistake of plain so spreadsheet stays text topics").split()
     ),
@@ -146,29 +139,6 @@ KNOWN_LEAKS: dict[str, set[str]] = {
     ),
     "!here": set("Checked November Thursday Welcome in of session the to".split()),
     "!late (running)": set("There and are at is no note session sessions the".split()),
-    "!discuss": set(
-        ("Now When ask discussing go going is keep left minutes move on shows the time to until up whether").split()
-    ),
-    "!timer": set("left minutes until".split()),
-    "!timer LEAD": set("Added left minutes to until".split()),
-    "Lean Coffee": set(
-        (
-            "Keep React The Time closes for goes going has in is keep minutes more move on or room seconds "
-            "the to until up"
-        ).split()
-    ),
-    "!timer off": set("Timebox or stays stopped the topic until".split()),
-    "web page (running)": set(
-        (
-            "Access Add Attendance Calendar Check Coming Data Dec Discussed Everyone Filter Happening How "
-            "Join Live Most No Nov Now Open People Session Sessions Started Suggest The These Thu Thursdays "
-            "Times Topics above and appears are at attendance been before bot by calendar call came chart "
-            "chat checked code containing date discussed discussing earlier first for have held here hosted "
-            "ics in is kept last link long named newest no now of on once open page people records room "
-            "running session sessions since slot suggested the their them this time timebox to topics video "
-            "voted votes weekly weeks welcome were with yet your zone"
-        ).split()
-    ),
     "!stats": set(
         (
             "Attendance Check Only Session at average chart check far held ins is last least needs none on "
@@ -181,17 +151,6 @@ KNOWN_LEAKS: dict[str, set[str]] = {
             "session the with within"
         ).split()
     ),
-    "web page": set(
-        (
-            "Access Add Attendance Calendar Cancelled Coming Data Dec December Discussed Everyone Filter How "
-            "Join Most Next No Nov November Open People Session Sessions Suggest The Thu Thursday Thursdays "
-            "Times Topics above and appears are attendance been by calendar call came chart chat code "
-            "containing date days first for have held ics in is last link long minutes named newest of on "
-            "once open page people room session sessions slot suggested the their them this time to topics "
-            "video volunteer voted votes weekly weeks welcome with yet your zone"
-        ).split()
-    ),
-    "calendar.ics feed": set("access code".split()),
     "!forgetme": set(
         (
             "Commands Done Erased It No This To Topics about ahead and as be bot by cannot check come "
