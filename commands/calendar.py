@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.dispatcher import Context
+from bot.core.i18n import N_
 from bot.core.model import Attachment, Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text
@@ -13,7 +14,7 @@ from bot.features.schedule.revision import calendar_state
 group = CommandGroup("calendar")
 
 
-@group.command("calendar", help="A calendar file (.ics) with the weekly sessions", in_direct=True)
+@group.command("calendar", help=N_("A calendar file (.ics) with the weekly sessions"), in_direct=True)
 async def calendar(ctx: Context) -> Reply:
     now = ctx.clock.now()
     state = await calendar_state(ctx.store, ctx.config, now)
