@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from bot.core.dispatcher import Context, Services
-from bot.core.i18n import Translator, english, room_language
+from bot.core.i18n import N_, Translator, english, room_language
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
@@ -253,7 +253,7 @@ def message_link(room_id: str, event_id: str) -> str:
 @group.command(
     "agenda",
     role=Role.ORGANISER,
-    help="Post a fresh agenda here and pin it in place of the old one",
+    help=N_("Post a fresh agenda here and pin it in place of the old one"),
     refused=_where_the_agenda_is,
 )
 async def agenda(ctx: Context) -> Reply:

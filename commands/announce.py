@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.dispatcher import Context
+from bot.core.i18n import N_
 from bot.core.model import Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.features.announcements.messages import announcement_of
@@ -13,7 +14,7 @@ from commands.announcements import announcement_text
 group = CommandGroup("announce")
 
 
-@group.command("announce", role=Role.ORGANISER, help="Post the next session's announcement now")
+@group.command("announce", role=Role.ORGANISER, help=N_("Post the next session's announcement now"))
 async def announce(ctx: Context) -> list[Reply]:
     now = ctx.clock.now()
     cancels = await load_cancellations(ctx.store)

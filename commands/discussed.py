@@ -43,7 +43,7 @@ async def _not_yours_to_mark(ctx: Context) -> Reply | None:
     "discussed",
     usage="N[,N…] [note]",
     role=Role.HOST,
-    help="Mark topic N (or several: 32, 33) discussed in the running session, with an optional note",
+    help=N_("Mark topic N (or several: 32, 33) discussed in the running session, with an optional note"),
     refused=_not_yours_to_mark,
 )
 async def discussed(ctx: Context, topics: Numbers, note: Rest | None = None) -> Reply:
@@ -182,7 +182,7 @@ def _tell_suggesters(ctx: Context, text: Text, marked: list[Topic], *, numbered:
     "undiscussed",
     usage="N [N…]",
     role=Role.HOST,
-    help="Return topic N (or several), marked discussed in the running session, to the list",
+    help=N_("Return topic N (or several), marked discussed in the running session, to the list"),
     refused=_not_yours_to_mark,
 )
 async def undiscussed(ctx: Context, topics: Numbers) -> Reply:

@@ -7,17 +7,18 @@ word that reads or does just what was asked is an alias of its command, declared
 
 from __future__ import annotations
 
+from bot.core.i18n import N_
 from bot.core.registry import Meaning, Way
 
-_CHECK_IN = Way("here", does="at the session, to check in")
-_REMINDERS_OFF = Way("remind", "off", "to stop your reminders")
+_CHECK_IN = Way("here", does=N_("at the session, to check in"))
+_REMINDERS_OFF = Way("remind", "off", N_("to stop your reminders"))
 
 MEANINGS: tuple[Meaning, ...] = (
     # Coming, or coming late: nothing to act on before the session, so both are named.
-    Meaning("rsvp", (_CHECK_IN, Way("late", does="if you will come late, to say so"))),
+    Meaning("rsvp", (_CHECK_IN, Way("late", does=N_("if you will come late, to say so")))),
     # Reminders, or for a host during a session its end: a guess either way would undo
     # something the person wanted, so it points.
-    Meaning("stop", (_REMINDERS_OFF, Way("end", does="to end the running session"))),
+    Meaning("stop", (_REMINDERS_OFF, Way("end", does=N_("to end the running session")))),
     Meaning("unsubscribe", (_REMINDERS_OFF,)),
-    Meaning("subscribe", (Way("remind", does="to get a direct message before your sessions"),)),
+    Meaning("subscribe", (Way("remind", does=N_("to get a direct message before your sessions")),)),
 )

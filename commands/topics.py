@@ -8,7 +8,7 @@ from itertools import groupby
 
 from bot.core.arguments import Numbers, Rest, UsageError
 from bot.core.dispatcher import Context
-from bot.core.i18n import Translator, filled
+from bot.core.i18n import N_, Translator, filled
 from bot.core.model import Anchor, Reply, Role
 from bot.core.numbers import leading_numbers
 from bot.core.registry import CommandError, CommandGroup
@@ -61,7 +61,7 @@ def _remaining(ctx: Context, remaining: int | None) -> str:
 # --- suggesting -----------------------------------------------------------------------
 
 
-@group.command("suggest", usage="TEXT", help="Suggest a topic; others vote for it")
+@group.command("suggest", usage="TEXT", help=N_("Suggest a topic; others vote for it"))
 async def suggest(ctx: Context, text: Rest) -> Reply:
     p, conf, lang = ctx.prefix, ctx.config.topics, ctx.lang
     only = leading_numbers(text)
@@ -169,7 +169,7 @@ def _duplicate(ctx: Context, held: DuplicateTopic) -> Reply:
 # --- voting -----------------------------------------------------------------------------
 
 
-@group.command("vote", usage="N [N…]", help="Vote for topic N, or for several at once")
+@group.command("vote", usage="N [N…]", help=N_("Vote for topic N, or for several at once"))
 async def vote(ctx: Context, topics: Numbers) -> Reply:
     budget = ctx.config.topics.votes_per_person
     done, refused = await each(topics, lambda n: voting.vote(ctx.store, ctx.clock.now(), n, ctx.sender, budget))
@@ -209,7 +209,7 @@ async def _open_now(ctx: Context) -> str:
     )
 
 
-@group.command("unvote", usage="N [N…]", help="Take back your vote for topic N, or several")
+@group.command("unvote", usage="N [N…]", help=N_("Take back your vote for topic N, or several"))
 async def unvote(ctx: Context, topics: Numbers) -> Reply:
     budget = ctx.config.topics.votes_per_person
     done, refused = await each(topics, lambda n: voting.unvote(ctx.store, n, ctx.sender, budget))
@@ -277,7 +277,7 @@ async def thumbs_up(ctx: Context, ref: str, added: bool) -> Reply | None:
 # --- the list -------------------------------------------------------------------------------
 
 
-@group.command("topics", help="Open topics, most votes first", in_direct=True)
+@group.command("topics", help=N_("Open topics, most votes first"), in_direct=True)
 async def list_topics(ctx: Context) -> Reply:
     p, lang = ctx.prefix, ctx.lang
     agenda = await topics.agenda_for(ctx.store, ctx.sender, LIST_LIMIT)
@@ -311,7 +311,9 @@ def _yours(voted: bool, lang: Translator) -> str:
     return lang.gettext("✓ your vote") if voted else ""
 
 
-@group.command("withdraw", usage="N [N…]", help="Withdraw topic N, or several (whoever suggested it, or an organiser)")
+@group.command(
+    "withdraw", usage="N [N…]", help=N_("Withdraw topic N, or several (whoever suggested it, or an organiser)")
+)
 async def withdraw(ctx: Context, topics: Numbers) -> Reply:
     organiser = ctx.role >= Role.ORGANISER
     done, refused = await each(
@@ -336,7 +338,7 @@ async def withdraw(ctx: Context, topics: Numbers) -> Reply:
 @group.command(
     "history",
     usage="[N]",
-    help="The last N topics discussed, with their session",
+    help=N_("The last N topics discussed, with their session"),
     aliases=("notes", "minutes"),
     in_direct=True,
 )

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.core.i18n import Translator, english
 from bot.core.numbers import leading_numbers
 from bot.core.text import clean
 from bot.core.typed_time import TIME_EXAMPLES, read_time_of_day
@@ -102,20 +103,25 @@ def _next_token(text: str) -> tuple[str, str] | None:
 _WHOLE_NUMBER = re.compile(r"#?\d{1,9}")
 
 
-def convert(kind: type, token: str, name: str) -> Any:
-    """`token` as a `kind`; `name` is the argument as the usage line shows it."""
+def convert(kind: type, token: str, name: str, lang: Translator | None = None) -> Any:
+    """`token` as a `kind`; `name` is the argument as the usage line shows it. Errors are
+    in `lang` (English by default); argument names and typed values stay as they are."""
     if kind is int and _WHOLE_NUMBER.fullmatch(token):
         return int(token.lstrip("#"))  # the common case first: `!vote 7`
-    shown = clean(token, 40)
+    lang = lang or english()
+    # The value as typed, quoted: 'abc'.
+    shown = repr(clean(token, 40))
     if kind is int:
         if not re.fullmatch(r"#?\d{1,9}", token):
             if re.fullmatch(r"-#?\d+([.,]\d+)?", token):
-                raise UsageError(f"{name}: {shown!r} is below zero; give a whole number such as 3")
+                raise UsageError(
+                    lang.gettext("{name}: {value} is below zero; give a whole number such as 3", name=name, value=shown)
+                )
             if re.fullmatch(r"#?\d+", token):
-                raise UsageError(f"{name}: {shown!r} is too large")
+                raise UsageError(lang.gettext("{name}: {value} is too large", name=name, value=shown))
             if re.fullmatch(r"#?\d+[.,]\d+", token):
-                raise UsageError(f"{name}: {shown!r} is not a whole number")
-            raise UsageError(f"{name}: {shown!r} is not a number")
+                raise UsageError(lang.gettext("{name}: {value} is not a whole number", name=name, value=shown))
+            raise UsageError(lang.gettext("{name}: {value} is not a number", name=name, value=shown))
         return int(token.lstrip("#"))
     if kind is dt.date:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", token):
@@ -123,51 +129,68 @@ def convert(kind: type, token: str, name: str) -> Any:
                 return dt.date.fromisoformat(token)
             except ValueError:
                 pass
-        raise UsageError(f"{name}: {shown!r} is not a date (YYYY-MM-DD)")
+        raise UsageError(lang.gettext("{name}: {value} is not a date (YYYY-MM-DD)", name=name, value=shown))
     if kind is dt.time:
         # One word, read as every time is (8am, 17:00, 08h00); a time of several words
         # ('8 am', '17:00 UTC') needs the handler to read a `Rest` with bot/core/typed_time.py.
         typed = read_time_of_day(token)
         if typed is None or typed.time is None or not typed.plain or typed.utc or typed.rest:
-            raise UsageError(f"{name}: {shown!r} is not a time (like {TIME_EXAMPLES})")
+            examples = lang.gettext(TIME_EXAMPLES)
+            raise UsageError(
+                lang.gettext(
+                    "{name}: {value} is not a time (like {examples})", name=name, value=shown, examples=examples
+                )
+            )
         return typed.time
     if isinstance(kind, type) and issubclass(kind, Choice):
         value = token.lower()
         if value not in kind.values:
             # The usage line shows the choices themselves (`topics|attendance`).
-            raise UsageError(f"{shown!r} is not one of {', '.join(kind.values)}")
+            choices = ", ".join(kind.values)
+            raise UsageError(lang.gettext("{value} is not one of {choices}", value=shown, choices=choices))
         return kind(value)
     return token
 
 
-def _missing(param: Param, label: str) -> str:
-    if isinstance(param.kind, type) and issubclass(param.kind, Choice):
-        return " or ".join(param.kind.values)
-    return label
+def _missing(param: Param, label: str, lang: Translator) -> str:
+    """'TEXT is missing', or for a choice 'topics or attendance is missing'."""
+    if isinstance(param.kind, type) and issubclass(param.kind, Choice) and len(param.kind.values) > 1:
+        *first, last = param.kind.values
+        # Translators: the last of several choices or commands: 'topics or attendance'.
+        label = lang.gettext("{first} or {last}", first=", ".join(first), last=last)
+    elif isinstance(param.kind, type) and issubclass(param.kind, Choice):
+        label = param.kind.values[0]
+    # Translators: NAME is an argument as the usage line names it (TEXT, N, YYYY-MM-DD).
+    return lang.gettext("{name} is missing", name=label)
 
 
-def _numbers(text: str, label: str, *, later_rest: bool) -> tuple[Numbers, str]:
+def _numbers(text: str, label: str, lang: Translator, *, later_rest: bool) -> tuple[Numbers, str]:
     """The numbers `text` starts with, and the text after them; UsageError if it starts
     with none, or lists more than MAX_NUMBERS."""
     leading = leading_numbers(text)
     if not leading.numbers:
         token = _next_token(text)
         if token is None:
-            raise UsageError(f"{label} is missing")
-        convert(int, token[0], label)  # says what is wrong with it: below zero, too large...
-        raise UsageError(f"{label}: {clean(token[0], 40)!r} is not a number")
+            raise UsageError(lang.gettext("{name} is missing", name=label))
+        convert(int, token[0], label, lang)  # says what is wrong with it: below zero, too large...
+        raise UsageError(lang.gettext("{name}: {value} is not a number", name=label, value=repr(clean(token[0], 40))))
     if len(leading.numbers) > MAX_NUMBERS:
         raise UsageError(
-            f"at most {MAX_NUMBERS} numbers at once (you gave {len(leading.numbers)}); nothing was done. "
-            "Send the rest in another message"
+            lang.gettext(
+                "at most {most} numbers at once (you gave {given}); nothing was done. Send the rest in another message",
+                most=MAX_NUMBERS,
+                given=len(leading.numbers),
+            )
         )
     # With no free text to follow, a full stop or `!` after the list is no extra word.
     rest = leading.rest if later_rest else leading.rest.rstrip(".!?…")
     return Numbers(leading.numbers), rest
 
 
-def parse_args(spec: Parsing, text: str) -> list[Any]:
-    """Convert the argument text for `spec`, raising UsageError on any problem."""
+def parse_args(spec: Parsing, text: str, lang: Translator | None = None) -> list[Any]:
+    """Convert the argument text for `spec`, raising UsageError on any problem (worded in
+    `lang`, English by default)."""
+    lang = lang or english()
     args: list[Any] = []
     if not spec.params:
         return args  # `!link please`: words after a command that takes none are not an error
@@ -178,24 +201,24 @@ def parse_args(spec: Parsing, text: str) -> list[Any]:
         if param.kind is Rest:
             value = rest.strip()
             if not value and not param.optional:
-                raise UsageError(f"{label} is missing")
+                raise UsageError(lang.gettext("{name} is missing", name=label))
             args.append(Rest(value) if value else param.default)
             rest = ""
             continue
         if param.kind is Numbers:
-            numbers, rest = _numbers(rest, label, later_rest=any(p.kind is Rest for p in spec.params[i + 1 :]))
+            numbers, rest = _numbers(rest, label, lang, later_rest=any(p.kind is Rest for p in spec.params[i + 1 :]))
             args.append(numbers)
             continue
         token = _next_token(rest)
         if token is None:
             if not param.optional:
-                raise UsageError(f"{_missing(param, label)} is missing")
+                raise UsageError(_missing(param, label, lang))
             args.append(param.default)
             continue
         value_text, remainder = token
         later_rest = any(p.kind is Rest for p in spec.params[i + 1 :])
         try:
-            args.append(convert(param.kind, value_text, label))
+            args.append(convert(param.kind, value_text, label, lang))
         except UsageError:
             # An optional typed argument that doesn't fit is left for the free text after it
             # (`!cancel 2026-12-24 holidays`: no time given, "holidays" is the reason).
@@ -205,5 +228,5 @@ def parse_args(spec: Parsing, text: str) -> list[Any]:
             raise
         rest = remainder
     if rest.strip():
-        raise UsageError(f"unexpected {clean(rest.strip(), 40)!r}")
+        raise UsageError(lang.gettext("unexpected {value}", value=repr(clean(rest.strip(), 40))))
     return args

@@ -30,9 +30,10 @@ from bot.core.model import (
     Role,
     normalise_reaction,
 )
-from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry, Way
+from bot.core.refusals import did_you_mean, for_role_only, room_only_reply, switched_off_reply, usage_reply
+from bot.core.registry import CommandError, CommandSpec, ReactionSpec, Registry
 from bot.core.routing import answered_where_typed
-from bot.core.text import Text, clean, plural
+from bot.core.text import Text, clean
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -208,27 +209,28 @@ class Dispatcher:
         if direct and message.sender != message.direct_for:
             return []  # a direct room answers its person only (the adapter drops the rest already)
         # Before anything that costs: a flood past the limit is dropped here, unread.
-        held_back = self.held_back(message.room_id, message.sender)
+        held_back = await self.held_back(message.room_id, message.sender)
         if held_back is not None:
             return held_back
         prefix = self.services.prefix
         if direct and self.services.is_member(message.sender) is False:
-            return [Reply.of(Text("I answer here only people who are in the conference room."))]
+            lang = await self.services.language(message.sender)
+            return [Reply.of(lang.msg("I answer here only people who are in the conference room."))]
         if parsed is None:
-            return [self._pointer()]
+            return [self._pointer(await self.services.language(message.sender))]
         name, arg_text = parsed
         spec = self.services.registry.get(name)
+        lang = await self.services.language(message.sender)
         if spec is None and (off := self.services.registry.switched_off(name)) is not None:
-            return [switched_off_reply(off, prefix)]
+            return [switched_off_reply(off, prefix, lang)]
         # A participant's command needs no look-up of volunteer hosts, unless it shows
         # what the asker's role allows (!help).
         needed = Role.ORGANISER if spec is None or spec.role_aware else spec.role
         role = await self.services.role_of(message.sender, message.room_id, needed=needed)
-        lang = await self.services.language(message.sender)
         if spec is None:
             typed = Text().code(f"{prefix}{clean(name, 32)}")
             text = lang.msg("Unknown command {command}.", command=typed)
-            did_you_mean(text, self.services.registry.suggest(name, role), prefix)
+            did_you_mean(text, self.services.registry.suggest(name, role), prefix, lang)
             help_ = Text().code(f"{prefix}help")
             return [Reply.of(text.add(" ").extend(lang.msg("Type {help} for the commands you can use.", help=help_)))]
         if role < spec.role:
@@ -240,14 +242,14 @@ class Dispatcher:
                     explained = None
                 if explained is not None:
                     return [explained]
-            text = Text().code(f"{prefix}{spec.name}").add(f" is for {spec.role.label} only. Type ")
-            text.code(f"{prefix}help").add(" for the commands you can use.")
-            return [Reply.of(text)]
+            text = for_role_only(spec, prefix, lang).add(" ")
+            help_ = Text().code(f"{prefix}help")
+            return [Reply.of(text.extend(lang.msg("Type {help} for the commands you can use.", help=help_)))]
         if direct and not spec.in_direct:
-            return [room_only_reply(spec, prefix)]
+            return [room_only_reply(spec, prefix, lang)]
         ctx = Context(self.services, message, role, spec, lang)
         try:
-            args = parse_args(spec, arg_text)
+            args = parse_args(spec, arg_text, lang)
             result = await spec.handler(ctx, *args)
         except UsageError as e:
             return [usage_reply(spec, prefix, str(e), lang)]
@@ -255,8 +257,10 @@ class Dispatcher:
             return [Reply.of(e.text)]
         except Exception:
             log.exception("command %s from %s failed", spec.name, message.sender)
-            text = Text("Sorry, ").code(f"{prefix}{spec.name}")
-            text.add(" failed unexpectedly. The error is in the bot's log for the operator.")
+            command = Text().code(f"{prefix}{spec.name}")
+            text = lang.msg(
+                "Sorry, {command} failed unexpectedly. The error is in the bot's log for the operator.", command=command
+            )
             return [Reply.of(text)]
         finally:
             self._changed()
@@ -270,11 +274,15 @@ class Dispatcher:
         spoken_to = message.addressed or message.direct_for is not None or names_bot(message.body, self._names)
         return spoken_to and asks(message.body)
 
-    def _pointer(self) -> Reply:
+    def _pointer(self, lang: Translator) -> Reply:
         """The answer to a question asked of the bot in words: where to start."""
         p = self.services.prefix
-        text = Text(f"I'm the {self.services.config.conference.name} bot: type ").code(f"{p}help")
-        text.add(" for what I can do, or ").code(f"{p}link").add(" for the link to the call.")
+        text = lang.msg(
+            "I'm the {conference} bot: type {help} for what I can do, or {link} for the link to the call.",
+            conference=self.services.config.conference.name,
+            help=Text().code(f"{p}help"),
+            link=Text().code(f"{p}link"),
+        )
         return Reply.of(text)
 
     def _changed(self) -> None:
@@ -326,14 +334,15 @@ class Dispatcher:
         # A reaction always acts (what people see on the message is what counts, and
         # success is quiet), but its answers count against the limit like commands.
         if replies:
-            held_back = self.held_back(reaction.room_id, reaction.sender)
+            held_back = await self.held_back(reaction.room_id, reaction.sender)
             if held_back is not None:
                 return held_back
         return replies
 
-    def held_back(self, room_id: str, sender: str) -> list[Reply] | None:
+    async def held_back(self, room_id: str, sender: str) -> list[Reply] | None:
         """None while `sender` is within limits.commands_per_minute in `room_id`; past it
-        the one notice saying when to try again, then nothing until then."""
+        the one notice saying when to try again (in their language, looked up only then),
+        then nothing until then."""
         now = self.services.clock.now()
         decision = self.limit.check(room_id, sender, now)
         if decision.verdict is Verdict.ANSWER:
@@ -342,8 +351,19 @@ class Dispatcher:
             return []
         seconds = decision.seconds_left(now)
         log.info("%s sent too many commands in %s; ignoring them for %d s", sender, room_id, seconds)
-        text = Text(f"Too many commands: I answer at most {self.limit.per_minute} a minute from each person. ")
-        text.add(f"Try again in {plural(seconds, 'second')}; until then I ignore your commands here.")
+        lang = await self.services.language(sender)
+        text = lang.nmsg(
+            "Too many commands: I answer at most {n} a minute from each person.",
+            "Too many commands: I answer at most {n} a minute from each person.",
+            self.limit.per_minute,
+        ).add(" ")
+        text.extend(
+            lang.nmsg(
+                "Try again in {n} second; until then I ignore your commands here.",
+                "Try again in {n} seconds; until then I ignore your commands here.",
+                seconds,
+            )
+        )
         return [Reply.of(text)]
 
 
@@ -351,35 +371,3 @@ def _as_list(result: Reply | list[Reply] | None) -> list[Reply]:
     if result is None:
         return []
     return result if isinstance(result, list) else [result]
-
-
-def room_only_reply(spec: CommandSpec, prefix: str) -> Reply:
-    """A command that acts on the conference, sent in a direct-message room: not carried out."""
-    text = Text("Please use ").code(f"{prefix}{spec.name}").add(" in the conference room, where everyone sees it. ")
-    text.add("Type ").code(f"{prefix}help").add(" for what works here.")
-    return Reply.of(text)
-
-
-def switched_off_reply(spec: CommandSpec, prefix: str) -> Reply:
-    """A command the config turned off: why (its switch's words), not "unknown command"."""
-    assert spec.switch is not None
-    text = Text().code(f"{prefix}{spec.name}").add(" is not available: ").extend(spec.switch.off(prefix))
-    return Reply.of(text)
-
-
-def did_you_mean(text: Text, ways: tuple[Way, ...], prefix: str) -> Text:
-    """` Did you mean !here (to check in) or !late (…)?` added to `text`, if any way."""
-    for i, way in enumerate(ways):
-        text.add(" Did you mean " if i == 0 else ", " if i < len(ways) - 1 else " or ").code(way.typed(prefix))
-        if way.does:
-            text.add(f" ({way.does})")
-    return text.add("?") if ways else text
-
-
-def usage_reply(spec: CommandSpec, prefix: str, error: str, lang: Translator) -> Reply:
-    """'!lang: fr is not a language I speak…' and, on a line of its own, 'Usage: !lang [CODE]'."""
-    end = "" if error.endswith((".", "?", "!")) else "."
-    text = Text(f"{prefix}{spec.name}: {error}{end}").line()
-    usage = Text().code(spec.usage_line(prefix))
-    # Translators: the line under an error in a command's arguments, e.g. 'Usage: !lang [CODE]'.
-    return Reply.of(text.extend(lang.msg("Usage: {usage}", usage=usage)))

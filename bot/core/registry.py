@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from bot.core import settings
 from bot.core.arguments import Param, labels_of, params_of
 from bot.core.config import Config
+from bot.core.i18n import Translator
 from bot.core.model import Reply, Role
 from bot.core.text import Text
 
@@ -94,6 +95,10 @@ class CommandSpec:
 
     def usage_line(self, prefix: str) -> str:
         return f"{prefix}{self.name} {self.usage}".rstrip()
+
+    def help_in(self, lang: Translator) -> str:
+        """Its `help` in `lang` (declared in `N_("…")`, so the catalogs have it)."""
+        return lang.gettext(self.help)
 
     @functools.cached_property
     def arg_labels(self) -> tuple[str, ...]:

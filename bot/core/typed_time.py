@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from bot.core.i18n import N_
+
 # What follows a time must end it: "5 amazing" is no "5 am", "24th" no time.
 _END = r"(?=$|[\s,;:!?)\-–—]|\.(?:\s|$)|utc\b)"
 _TIME_OF_DAY = re.compile(
@@ -37,7 +39,8 @@ _RANGE_END = re.compile(r"\s*(?:-|–|—|to\b)\s*")
 _UTC = re.compile(r"\s*utc\b", re.IGNORECASE)
 
 # What to type, for every refusal of a time.
-TIME_EXAMPLES = "8am, 5.30pm, 17:00 or 17:00 UTC"
+# Translators: how a time may be typed; keep the times as they are, translate "or".
+TIME_EXAMPLES = N_("8am, 5.30pm, 17:00 or 17:00 UTC")
 
 
 @dataclass(frozen=True)

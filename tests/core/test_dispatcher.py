@@ -450,3 +450,14 @@ async def test_questions_to_the_bot_count_against_the_flood_limit(limited_chat):
     [notice] = await chat.say(ALICE, "ccc-bot, how do I join?")
     assert notice.text.startswith("Too many commands")
     assert await chat.say(ALICE, "ccc-bot, how do I join?") == []
+
+
+async def test_the_flood_notice_is_in_the_askers_language(limited_chat):
+    chat = limited_chat
+    await chat.say(ALICE, "!lang es")
+    for _ in range(9):
+        await chat.say(ALICE, "!link")
+    assert await chat.text(ALICE, "!link") == (
+        "Demasiados comandos: respondo como mucho 10 por minuto a cada persona. "
+        "Vuelve a intentarlo en 60 segundos; hasta entonces ignoro tus comandos aquí."
+    )
