@@ -84,18 +84,28 @@ async def read(ctx: Context, current: SessionView, typed: str) -> Named | None:
     a list longer than MAX_AT_ONCE (UsageError): nobody is checked in then."""
     text = _LINK.sub(lambda m: urllib.parse.unquote(m.group(1)), typed.strip())
     bare = text.strip(_TRIM).lower()
+    lang = ctx.lang
     if bare in _OFF:
         raise CommandError(
-            f"There is no {ctx.prefix}here {bare}: a check-in records that you came, and stays. "
-            "A check-in made by reacting ✋ is undone by taking the ✋ back."
+            lang.gettext(
+                "There is no {command}: a check-in records that you came, and stays. "
+                "A check-in made by reacting ✋ is undone by taking the ✋ back.",
+                command=f"{ctx.prefix}here {bare}",
+            )
         )
     later = _time_meant(text)
     if later is not None:
-        p, name = ctx.prefix, session_name(current.session, await asker_zone(ctx), ctx.clock.now())
-        refusal = Text().code(f"{p}here").add(f" takes no time: it is for the session of {name}, on now, so ")
-        refusal.add("nothing was changed. ")
-        refusal.add("Coming to a later session? ").code(f"{p}late {later}").add(". Here now? ").code(f"{p}here")
-        raise CommandError(refusal.add(" alone."))
+        p, name = ctx.prefix, session_name(current.session, await asker_zone(ctx), ctx.clock.now(), lang)
+        here = Text().code(f"{p}here")
+        raise CommandError(
+            lang.msg(
+                "{here} takes no time: it is for the session of {name}, on now, so nothing was changed. "
+                "Coming to a later session? {late}. Here now? {here} alone.",
+                here=here,
+                name=name,
+                late=Text().code(f"{p}late {later}"),
+            )
+        )
     ids: dict[str, None] = {}
     not_ids: list[str] = []
     for word in _ID_LIKE.findall(text):
@@ -122,7 +132,13 @@ async def read(ctx: Context, current: SessionView, typed: str) -> Named | None:
         return None
     named = Named(tuple(ids), tuple(by_name), (*not_ids, *unknown))
     if named.count > MAX_AT_ONCE:
-        raise UsageError(f"at most {MAX_AT_ONCE} people at once, and you named {named.count}; nobody was checked in")
+        raise UsageError(
+            lang.gettext(
+                "at most {most} people at once, and you named {count}; nobody was checked in",
+                most=MAX_AT_ONCE,
+                count=named.count,
+            )
+        )
     return named
 
 
@@ -130,24 +146,36 @@ def _server(ctx: Context) -> str:
     return ctx.sender.partition(":")[2] or "example.org"
 
 
+def _example_id(ctx: Context) -> str:
+    """'@name:example.org': what a Matrix ID looks like, on the asker's server."""
+    # Translators: the made-up user part of a Matrix ID shown as an example: '@name:example.org'.
+    name = ctx.lang.gettext("name")
+    return f"@{name}:{_server(ctx)}"
+
+
 def _problems(ctx: Context, named: Named, gone: list[str]) -> Text | None:
     """'Not checked in: @m:x is not in the conference room; “@bob” is not a Matrix ID …'"""
-    parts: list[Text] = [Text(f"{user_id} is not in the conference room") for user_id in gone]
+    lang = ctx.lang
+    parts = [Text(lang.gettext("{user} is not in the conference room", user=user_id)) for user_id in gone]
     if ctx.config.matrix.user_id in named.ids:
-        parts.append(Text(f"{ctx.config.matrix.user_id} is me"))
-    looks = f"(they look like @name:{_server(ctx)})"
-    parts += [Text(f"“{clean(word, 64)}” is not a Matrix ID {looks}") for word in named.not_ids]
+        parts.append(Text(lang.gettext("{user} is me", user=ctx.config.matrix.user_id)))
+    example = _example_id(ctx)
+    for word in named.not_ids:
+        said = lang.gettext(
+            "“{word}” is not a Matrix ID (they look like {example})", word=clean(word, 64), example=example
+        )
+        parts.append(Text(said))
     for typed, known in named.by_name:
-        part = Text(f"for {clean(typed, 64)} give the Matrix ID: ")
+        ids = Text()
         for i, user_id in enumerate(known):
-            part.add(" or " if i else "").code(f"{ctx.prefix}here {user_id}")
-        parts.append(part)
+            ids.add(" " + lang.gettext("or") + " " if i else "").code(f"{ctx.prefix}here {user_id}")
+        parts.append(lang.msg("for {name} give the Matrix ID: {ids}", name=clean(typed, 64), ids=ids))
     if not parts:
         return None
-    text = Text("Not checked in: ")
+    listing = Text()
     for i, part in enumerate(parts):
-        text.add("; " if i else "").extend(part)
-    return text.add(".")
+        listing.add("; " if i else "").extend(part)
+    return lang.msg("Not checked in: {problems}.", problems=listing)
 
 
 async def check_in(ctx: Context, current: SessionView, named: Named) -> Text:
@@ -165,19 +193,28 @@ async def check_in(ctx: Context, current: SessionView, named: Named) -> Text:
             checked.append(await name_of(ctx.store, user_id))
         else:
             already.append(await name_of(ctx.store, user_id))
-    name = session_name(current.session, await asker_zone(ctx), now)
+    lang = ctx.lang
+    name, also = session_name(current.session, await asker_zone(ctx), now, lang), lang.gettext("and")
     lines: list[Text] = []
     if checked:
-        lines.append(Text(f"Checked in to the session of {name}: {listed(checked, 'and')}."))
-    if already:
-        said = Text("Already checked in" if checked else f"Already checked in to the session of {name}")
-        lines.append(said.add(f": {listed(already, 'and')}."))
+        lines.append(
+            Text(lang.gettext("Checked in to the session of {name}: {names}.", name=name, names=listed(checked, also)))
+        )
+    if already and checked:
+        lines.append(Text(lang.gettext("Already checked in: {names}.", names=listed(already, also))))
+    elif already:
+        said = lang.gettext(
+            "Already checked in to the session of {name}: {names}.", name=name, names=listed(already, also)
+        )
+        lines.append(Text(said))
     problems = _problems(ctx, named, gone)
     if problems is not None:
         lines.append(problems)
     if (checked or already) and current.phase is Phase.WAITING:
-        waits = Text("It waits for its host: they stay checked in when it is started with ")
-        lines.append(waits.code(f"{ctx.prefix}start").add("."))
+        start = Text().code(f"{ctx.prefix}start")
+        lines.append(
+            lang.msg("It waits for its host: they stay checked in when it is started with {start}.", start=start)
+        )
     text = lines[0]
     for line in lines[1:]:
         text.line().extend(line)
@@ -192,16 +229,21 @@ async def refused(ctx: Context, named: Named) -> Text | None:
     others += [f"“{clean(word, 64)}”" for word in named.not_ids]
     if not others:
         return None
-    were = "was" if len(others) == 1 else "were"
-    text = Text(f"Only a host of this session or an organiser can check others in, so {listed(others, 'and')} ")
-    text.add(f"{were} not checked in: they can type ").code(f"{ctx.prefix}here")
-    return text.add(" themselves, or react ✋ to the session's message.")
+    names, here = listed(others, ctx.lang.gettext("and")), Text().code(f"{ctx.prefix}here")
+    return ctx.lang.nmsg(
+        "Only a host of this session or an organiser can check others in, so {names} was not checked in: "
+        "they can type {here} themselves, or react ✋ to the session's message.",
+        "Only a host of this session or an organiser can check others in, so {names} were not checked in: "
+        "they can type {here} themselves, or react ✋ to the session's message.",
+        len(others),
+        names=names,
+        here=here,
+    )
 
 
 def how_to_name(ctx: Context, typed: str) -> Text | None:
     """For a host whose words after `!here` named nobody (they may have meant someone)."""
     if not any(c.isalpha() for c in typed):
         return None
-    return (
-        Text("To check someone else in, give their Matrix ID: ").code(f"{ctx.prefix}here @name:{_server(ctx)}").add(".")
-    )
+    example = Text().code(f"{ctx.prefix}here {_example_id(ctx)}")
+    return ctx.lang.msg("To check someone else in, give their Matrix ID: {example}.", example=example)

@@ -212,14 +212,16 @@ def no_session_at(day: dt.date, typed: TypedTime, on_day: list[Session]) -> str:
     return f"{said}; that day has {times_there(on_day, typed.zone)}. Nothing was changed."
 
 
-def times_there(sessions: list[Session], zone: str | None) -> str:
+def times_there(sessions: list[Session], zone: str | None, lang: Translator | None = None) -> str:
     """'13:30 and 22:30 there (08:00 and 17:00 UTC)', or '08:00 and 17:00 UTC' for someone
-    without a zone: the times of `sessions`, in their order."""
-    utc = " and ".join(f"{s.starts_at.astimezone(dt.UTC):%H:%M}" for s in sessions)
+    without a zone: the times of `sessions`, in their order (in `lang`, English by default)."""
+    lang = lang or english()
+    also = " " + lang.gettext("and") + " "
+    utc = also.join(f"{s.starts_at.astimezone(dt.UTC):%H:%M}" for s in sessions)
     if zone is None:
         return f"{utc} UTC"
-    local = " and ".join(f"{local_time(s.starts_at, zone):%H:%M}" for s in sessions)
-    return f"{local} there ({utc} UTC)"
+    local = also.join(f"{local_time(s.starts_at, zone):%H:%M}" for s in sessions)
+    return lang.gettext("{local} there ({utc} UTC)", local=local, utc=utc)
 
 
 def typed_as(at: dt.datetime, zone: str | None) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.arguments import Rest, UsageError, convert
 from bot.core.dispatcher import Context
+from bot.core.i18n import N_, Translator
 from bot.core.model import Reply
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text, clean
@@ -31,7 +32,7 @@ from commands.dates import (
     times_there,
     typed_session,
 )
-from commands.session_common import next_hint, remember_name
+from commands.session_common import next_hint, remember_name, state_text
 from commands.wording import countdown
 
 group = CommandGroup("late")
@@ -51,7 +52,7 @@ class _Asked:
 @group.command(
     "late",
     usage="[TIME|YYYY-MM-DD TIME] [note]",
-    help=(
+    help=N_(
         "Say you will join a session later, with a note for its thread (TIME in your time zone: 8am, "
         "17:00, or 17:00 UTC); off withdraws it"
     ),
@@ -66,11 +67,14 @@ async def late(ctx: Context, text: Rest = Rest("")) -> list[Reply]:
     asked = await _read(ctx, line, text, zone)
     view = asked.named or line.meant(await _usual_slots(ctx))
     if view is None:
-        raise CommandError("There is no session coming.")
+        raise CommandError(ctx.lang.gettext("There is no session coming."))
     if ctx.sender in await repository.attendees(ctx.store, view.key):
-        name = session_name(view.session, zone, ctx.clock.now())
-        there = Text(f"You are already checked in to the session of {name}, so you are there, not late: ")
-        return [ctx.reply(there.add("nothing was noted."))]
+        name = session_name(view.session, zone, ctx.clock.now(), ctx.lang)
+        there = ctx.lang.gettext(
+            "You are already checked in to the session of {name}, so you are there, not late: nothing was noted.",
+            name=name,
+        )
+        return [ctx.reply(Text(there))]
     await remember_name(ctx)
     said = clean(asked.note, NOTE_LENGTH)
     earlier = await late_notes.note_late(ctx.store, view.key, ctx.sender, said, ctx.clock.now())
@@ -80,42 +84,71 @@ async def late(ctx: Context, text: Rest = Rest("")) -> list[Reply]:
 async def _noted(ctx: Context, view: SessionView, zone: str | None, note: str, earlier: str | None) -> list[Reply]:
     """The note in the session's thread if it is open (saying what it replaces: the host saw
     that one there), else the reply saying when the thread will carry it."""
-    name, session = await name_of(ctx.store, ctx.sender), session_name(view.session, zone, ctx.clock.now())
+    lang, name = ctx.lang, await name_of(ctx.store, ctx.sender)
+    session = session_name(view.session, zone, ctx.clock.now(), lang)
+    here = Text().code(f"{ctx.prefix}here")
     root = await repository.thread_root(ctx.store, view.key, ctx.message.room_id)
     if root is not None:
-        said, instead = f": {note}" if note else "", f" (instead of: {earlier})" if earlier else ""
-        posted = Text("🕐 ").bold(name).add(f" will join later{said}{instead}{'' if note else '.'}")
+        posted = Text("🕐 ").extend(_posted(ctx.room_lang, Text().bold(name), note, earlier))
         if ctx.message.thread_root == root:
             return [ctx.reply(posted)]
-        confirm = Text(f"Noted: your message is in the thread of the session of {session}, where the host sees it.")
+        confirm = lang.msg(
+            "Noted: your message is in the thread of the session of {name}, where the host sees it.", name=session
+        )
         if view.phase is Phase.RUNNING:
-            confirm.add(" Check in with ").code(f"{ctx.prefix}here").add(" when you join.")
+            confirm.add(" ").extend(lang.msg("Check in with {here} when you join.", here=here))
         return [Reply.of(posted, thread_root=root), ctx.reply(confirm)]
-    text = Text("🕐 ").bold(name).add(f" will join the session of {session} later")
-    text.add(f": {note}" if note else ".")
-    if view.phase is Phase.RUNNING:
-        text.line("Noted. The session is running: check in with ").code(f"{ctx.prefix}here").add(" when you join.")
-    elif view.phase is Phase.WAITING:
-        text.line("Noted. The session waits for its host; your note goes into its thread when a host starts it.")
+    who = Text().bold(name)
+    if note:
+        said = lang.msg("{who} will join the session of {name} later: {note}", who=who, name=session, note=note)
     else:
-        text.line(f"Noted. The session starts {countdown(view.session.starts_at - ctx.clock.now())}; ")
-        text.add("your note goes into the session's thread when it opens, where the host sees it.")
+        said = lang.msg("{who} will join the session of {name} later.", who=who, name=session)
+    text = Text("🕐 ").extend(said)
+    if view.phase is Phase.RUNNING:
+        text.line().extend(lang.msg("Noted. The session is running: check in with {here} when you join.", here=here))
+    elif view.phase is Phase.WAITING:
+        text.line(
+            lang.gettext("Noted. The session waits for its host; your note goes into its thread when a host starts it.")
+        )
+    else:
+        left = countdown(view.session.starts_at - ctx.clock.now(), lang)
+        text.line(
+            lang.gettext(
+                "Noted. The session starts {left}; your note goes into the session's thread when it opens, "
+                "where the host sees it.",
+                left=left,
+            )
+        )
     if earlier:
-        text.line(f"It replaces your earlier note: “{earlier}”.")
+        text.line(lang.gettext("It replaces your earlier note: “{note}”.", note=earlier))
     elif earlier is not None:
-        text.line("It replaces your earlier one, which had no note.")
+        text.line(lang.gettext("It replaces your earlier one, which had no note."))
     return [ctx.reply(text)]
+
+
+def _posted(lang: Translator, who: Text, note: str, earlier: str | None) -> Text:
+    """The line in the session's thread, in the rooms' language: '**Ana** will join later:
+    train is late (instead of: 5 minutes)'."""
+    if note and earlier:
+        return lang.msg("{who} will join later: {note} (instead of: {earlier})", who=who, note=note, earlier=earlier)
+    if note:
+        return lang.msg("{who} will join later: {note}", who=who, note=note)
+    if earlier:
+        return lang.msg("{who} will join later (instead of: {earlier}).", who=who, earlier=earlier)
+    return lang.msg("{who} will join later.", who=who)
 
 
 async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
     """`!late off [time]`: the note for the named session, else for the session meant,
     else the person's note for the first session not over yet."""
-    store, zone = ctx.store, await asker_zone(ctx)
+    store, zone, lang = ctx.store, await asker_zone(ctx), ctx.lang
     line = await Timeline.load(store, ctx.config, ctx.clock.now())
     if typed:
         asked = await _read(ctx, line, typed, zone)
         if asked.named is None or asked.note:
-            raise UsageError("after off, give nothing or the session's time (like 8am, 17:00 UTC or 2026-12-10 17:00)")
+            raise UsageError(
+                lang.gettext("after off, give nothing or the session's time (like 8am, 17:00 UTC or 2026-12-10 17:00)")
+            )
         view = asked.named
     else:
         mine = await late_notes.late_notes_of(store, ctx.sender)
@@ -126,17 +159,25 @@ async def _withdraw(ctx: Context, typed: str) -> list[Reply]:
         elif pending:
             view = min(pending, key=lambda v: v.session.starts_at)
         else:
-            raise CommandError("You had left no note that you would come later, so there is nothing to withdraw.")
-    name = session_name(view.session, zone, line.now)
+            raise CommandError(
+                lang.gettext("You had left no note that you would come later, so there is nothing to withdraw.")
+            )
+    name = session_name(view.session, zone, line.now, lang)
     withdrawn = await late_notes.withdraw_late(store, view.key, ctx.sender)
     if withdrawn is None:
-        raise CommandError(f"You had left no note for the session of {name}, so there is nothing to withdraw.")
-    said = f"“{withdrawn}”" if withdrawn else "(without text)"
-    confirm = Text(f"Withdrawn: your note {said} for the session of {name}.")
+        raise CommandError(
+            lang.gettext("You had left no note for the session of {name}, so there is nothing to withdraw.", name=name)
+        )
+    if withdrawn:
+        said = lang.gettext("Withdrawn: your note “{note}” for the session of {name}.", note=withdrawn, name=name)
+    else:
+        said = lang.gettext("Withdrawn: your note (without text) for the session of {name}.", name=name)
+    confirm = Text(said)
     root = await repository.thread_root(store, view.key, ctx.message.room_id)
     if root is None:
         return [ctx.reply(confirm)]
-    posted = Text("🕐 ").bold(await name_of(store, ctx.sender)).add(" withdrew their note about coming later.")
+    who = Text().bold(await name_of(store, ctx.sender))
+    posted = Text("🕐 ").extend(ctx.room_lang.msg("{who} withdrew their note about coming later.", who=who))
     if ctx.message.thread_root == root:
         return [ctx.reply(posted)]
     return [Reply.of(posted, thread_root=root), ctx.reply(confirm)]
@@ -169,8 +210,12 @@ async def _read(ctx: Context, line: Timeline, text: str, zone: str | None) -> _A
         typed = read_typed_time(ctx, "late", day, after.strip(), zone)
         if typed is None:
             on_day = sessions_on_day_in(ctx.config, day, zone)
-            said = f"on {day.isoformat()} {_times_there(on_day, zone)}"
-            raise UsageError(f"give the session's time after the date: {said}")
+            there = _times_there(on_day, zone, ctx.lang)
+            raise UsageError(
+                ctx.lang.gettext(
+                    "give the session's time after the date: on {day} {sessions}", day=day.isoformat(), sessions=there
+                )
+            )
         session = typed_session(ctx.config, day, typed)
         return _Asked(await _open(ctx, line.view(session), zone), typed.rest)
     time = read_time_of_day(text)
@@ -182,25 +227,32 @@ async def _read(ctx: Context, line: Timeline, text: str, zone: str | None) -> _A
     view = line.next_at(typed.time, typed.zone)
     if view is None:
         week = sessions_between(ctx.config, line.now, line.now + dt.timedelta(days=7))
-        where = f"{place_name(typed.zone)} time" if typed.zone else "UTC"
-        raise UsageError(f"There is no session at {typed.time:%H:%M} ({where}): {_times_there(week, typed.zone)}")
+        lang = ctx.lang
+        where = lang.gettext("{place} time", place=place_name(typed.zone, lang.locale)) if typed.zone else "UTC"
+        raise UsageError(
+            lang.gettext(
+                "There is no session at {time} ({where}): {sessions}",
+                time=f"{typed.time:%H:%M}",
+                where=where,
+                sessions=_times_there(week, typed.zone, lang),
+            )
+        )
     return _Asked(view, typed.rest)
 
 
 async def _open(ctx: Context, view: SessionView, zone: str | None) -> SessionView:
     """`view` if someone can still come to it, else the refusal saying why not."""
-    name = session_name(view.session, zone, ctx.clock.now())
-    if view.phase.cancelled:
-        reason = f": {view.reason}" if view.reason else ""
-        raise CommandError(f"The session of {name} is {view.phase}{reason}. Nothing was noted.")
-    if view.phase.over:
-        raise CommandError(f"The session of {name} is over ({view.phase}). Nothing was noted. {await next_hint(ctx)}")
+    if view.phase.cancelled or view.phase.over:
+        said = state_text(view, zone, ctx.clock.now(), ctx.lang)
+        nothing = ctx.lang.gettext("Nothing was noted.")
+        hint = f" {await next_hint(ctx)}" if view.phase.over else ""
+        raise CommandError(f"{said} {nothing}{hint}")
     return view
 
 
-def _times_there(sessions: list[Session], zone: str | None) -> str:
+def _times_there(sessions: list[Session], zone: str | None, lang: Translator) -> str:
     """'the sessions are at 13:30 and 22:30 there (08:00 and 17:00 UTC).', by their time there."""
     if not sessions:
-        return "there is none."
+        return lang.gettext("there is none.")
     shown = sorted({s.slot: s for s in sessions}.values(), key=lambda s: local_time(s.starts_at, zone or "UTC").time())
-    return f"the sessions are at {times_there(shown, zone)}."
+    return lang.gettext("the sessions are at {times}.", times=times_there(shown, zone, lang))

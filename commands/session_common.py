@@ -53,7 +53,7 @@ async def just_over_text(ctx: Context) -> str:
     """What became of the session of the hour, when it is over already (for someone who
     arrives late: it ended, was called off...); '' otherwise."""
     view = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).just_over()
-    return "" if view is None else state_text(view, await asker_zone(ctx), ctx.clock.now()) + " "
+    return "" if view is None else state_text(view, await asker_zone(ctx), ctx.clock.now(), ctx.lang) + " "
 
 
 async def next_hint(ctx: Context) -> str:
@@ -61,9 +61,11 @@ async def next_hint(ctx: Context) -> str:
     now = ctx.clock.now()
     following = (await Timeline.load(ctx.store, ctx.config, now)).next_held()
     if following is None:
-        return "No session is planned."
-    name = session_name(following.session, await asker_zone(ctx), now)
-    return f"The next session is on {name}, {countdown(following.session.starts_at - now)}."
+        return ctx.lang.gettext("No session is planned.")
+    name = session_name(following.session, await asker_zone(ctx), now, ctx.lang)
+    left = countdown(following.session.starts_at - now, ctx.lang)
+    # Translators: {name} is a session's day and time, {left} a countdown ('in 2 days 4 hours').
+    return ctx.lang.gettext("The next session is on {name}, {left}.", name=name, left=left)
 
 
 def host_wanted(prefix: str, volunteers: Sequence[str], lang: Translator | None = None) -> Text:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.core.arguments import Rest
 from bot.core.dispatcher import Context
+from bot.core.i18n import N_
 from bot.core.model import Anchor, Reply, Role
 from bot.core.registry import CommandError, CommandGroup
 from bot.core.text import Text
@@ -47,53 +48,83 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
     offers = await coming_offers(ctx, now_on)
     if not offers:
         return None
-    p, zone = ctx.prefix, await asker_zone(ctx)
+    p, zone, lang = ctx.prefix, await asker_zone(ctx), ctx.lang
     text = offer_text(ctx, offers, zone)
     current = now_on.startable()
     if current is None or current.phase.cancelled or any(v.key == current.key for v in offers):
         return ctx.reply(text)
-    name = session_name(current.session, zone, ctx.clock.now())
+    name = session_name(current.session, zone, ctx.clock.now(), lang)
     if current.phase is Phase.RUNNING:
-        starter = await name_of(ctx.store, current.state.started_by or "") if current.state else "someone"
-        text.line(f"The session of {name} is running: {starter} started it.")
+        state = current.state
+        if state is not None and state.started_by:
+            starter = await name_of(ctx.store, state.started_by)
+            text.line(
+                lang.gettext("The session of {name} is running: {starter} started it.", name=name, starter=starter)
+            )
+        else:
+            text.line(lang.gettext("The session of {name} is running.", name=name))
     elif not current.phase.held:
         who = who_may(await hosts.hosts_of(ctx.store, current.key), "start it")
-        text.line(f"The session of {name}: only {who}. To host it too: ")
-        text.code(f"{p}host {typed_as(current.session.starts_at, zone)}").add(", then ").code(f"{p}start").add(".")
+        host = Text().code(f"{p}host {typed_as(current.session.starts_at, zone)}")
+        text.line().extend(
+            lang.msg(
+                "The session of {name}: only {who}. To host it too: {host}, then {start}.",
+                name=name,
+                who=who,
+                host=host,
+                start=Text().code(f"{p}start"),
+            )
+        )
     return ctx.reply(text)
 
 
 @group.command(
     "start",
     role=Role.HOST,
-    help="Mark the current session started and open its thread",
+    help=N_("Mark the current session started and open its thread"),
     refused=_not_yet_your_session,
 )
 async def start(ctx: Context) -> list[Reply]:
-    now, p, store, zone = ctx.clock.now(), ctx.prefix, ctx.store, await asker_zone(ctx)
+    now, p, store, zone, lang = ctx.clock.now(), ctx.prefix, ctx.store, await asker_zone(ctx), ctx.lang
     now_on = await Timeline.load(store, ctx.config, now)
     current = now_on.startable()
     if current is None:
-        why = (
-            f"No session can be started now: a session can be started from {START_EARLY.seconds // 60} minutes "
-            f"before its time to {START_LATE.seconds // 3600} hours after."
+        why = lang.gettext(
+            "No session can be started now: a session can be started from {early} minutes before its time "
+            "to {late} hours after.",
+            early=START_EARLY.seconds // 60,
+            late=START_LATE.seconds // 3600,
         )
         following = start_opens(ctx.config, now_on.cancels, now)
         if following is None:
-            raise CommandError(f"{why} No session is planned.")
+            none = lang.gettext("No session is planned.")
+            raise CommandError(f"{why} {none}")
         opens = following.starts_at - START_EARLY
+        values = {"name": session_name(following, zone, now, lang), "time": time_name(opens, zone)}
+        left = countdown(opens - now, lang)
         # The day once, where the start window opens on the session's own day.
-        on = "" if opens.date() == following.starts_at.date() else f" on {opens:%A} {opens.day} {opens:%B}"
-        raise CommandError(
-            f"{why} The session of {session_name(following, zone, now)} can be started from "
-            f"{time_name(opens, zone)}{on} ({countdown(opens - now)})."
-        )
-    session, key, name = current.session, current.key, session_name(current.session, zone, now)
+        if opens.date() == following.starts_at.date():
+            then = lang.gettext("The session of {name} can be started from {time} ({left}).", left=left, **values)
+        else:
+            day = lang.dated(opens, "EEEE d MMMM")
+            then = lang.gettext(
+                "The session of {name} can be started from {time} on {day} ({left}).", day=day, left=left, **values
+            )
+        raise CommandError(f"{why} {then}")
+    session, key, name = current.session, current.key, session_name(current.session, zone, now, lang)
     if current.phase.cancelled:
-        raise CommandError(f"The session of {name} is cancelled. An organiser can restore it with {p}uncancel first.")
+        uncancel = Text().code(f"{p}uncancel")
+        raise CommandError(
+            lang.msg(
+                "The session of {name} is cancelled. An organiser can restore it with {uncancel} first.",
+                name=name,
+                uncancel=uncancel,
+            )
+        )
     if not await hosts.hosts(store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
-        refusal = Text(await not_your_session(ctx, key, "start it")).add(" To host it too: ")
-        refusal.code(f"{p}host {typed_as(session.starts_at, zone)}").add(", then ").code(f"{p}start").add(".")
+        host, start_it = Text().code(f"{p}host {typed_as(session.starts_at, zone)}"), Text().code(f"{p}start")
+        refusal = Text(await not_your_session(ctx, key, "start it")).add(" ")
+        refusal.extend(lang.msg("To host it too: {host}, then {start}.", host=host, start=start_it))
         raise CommandError(refusal)
     await remember_name(ctx)
     waiting = [u for u in await repository.attendees(store, key) if u != ctx.sender]
@@ -101,45 +132,63 @@ async def start(ctx: Context) -> list[Reply]:
         await repository.start_session(store, session, ctx.sender, now)
     except repository.AlreadyRunning as e:
         starter = await name_of(store, e.state.started_by or "")
+        at = f"{e.state.started_at:%H:%M}"
         raise CommandError(
-            f"The session of {name} is already running: {starter} started it at {e.state.started_at:%H:%M} UTC."
+            lang.gettext(
+                "The session of {name} is already running: {starter} started it at {time} UTC.",
+                name=name,
+                starter=starter,
+                time=at,
+            )
         ) from None
     except repository.AlreadyEnded as e:
         if _is_organiser(ctx):
             return await _reopen(ctx, session)
-        reopen = f" An organiser can reopen it with {p}start if it was ended by mistake."
+        end_it, start_it = Text().code(f"{p}end"), Text().code(f"{p}start")
+        reopen = lang.msg("An organiser can reopen it with {start} if it was ended by mistake.", start=start_it)
         if e.state.auto_ended:
-            raise CommandError(
-                f"The session of {name} was already held; nobody ran {p}end, so it was closed automatically.{reopen}"
-            ) from None
-        raise CommandError(
-            f"The session of {name} was already held; it ended at {e.state.ended_at:%H:%M} UTC.{reopen}"
-        ) from None
+            said = lang.msg(
+                "The session of {name} was already held; nobody ran {end}, so it was closed automatically.",
+                name=name,
+                end=end_it,
+            )
+        else:
+            ended = f"{e.state.ended_at:%H:%M}"
+            said = lang.msg("The session of {name} was already held; it ended at {time} UTC.", name=name, time=ended)
+        raise CommandError(said.add(" ").extend(reopen)) from None
     except repository.OtherRunning as e:
-        other = session_name(session_from_key(ctx.config, e.state.key), zone, now)
-        raise CommandError(f"The session of {other} is still running; end it with {p}end first.") from None
+        other = session_name(session_from_key(ctx.config, e.state.key), zone, now, lang)
+        raise CommandError(_still_running(ctx, other)) from None
     root = await repository.thread_root(store, key, ctx.message.room_id)
     opens_thread = root is None
     if root is None and ctx.message.thread_root:
         # Asked inside a thread: that thread becomes the session's.
         root = ctx.message.thread_root
         await repository.set_thread_root(store, key, ctx.message.room_id, root)
-    host_name = await name_of(store, ctx.sender)
-    # For everyone in the thread, so in UTC (the announcements give the local times).
-    text = Text("▶ ").bold(f"Session of {session_name(session, None, now)} has started").add(f" · host: {host_name}")
-    text.line().extend(link_line(ctx.config))
+    host_name, room = await name_of(store, ctx.sender), ctx.room_lang
+    # For everyone in the thread, so in UTC and in the rooms' language (the announcements
+    # give the local times).
+    started = room.gettext("Session of {name} has started", name=session_name(session, None, now, room))
+    text = Text("▶ ").bold(started).add(" · ").add(room.gettext("host: {name}", name=host_name))
+    text.line().extend(link_line(ctx.config, room))
     if waiting:
         names = [await name_of(store, u) for u in waiting]
-        text.line("Already checked in: " + ", ".join(names) + ".")
-    text.line("Check in with ").code(f"{p}here").add(f" or react {CHECK_IN_REACTION} to this message. Coming later? ")
-    text.code(f"{p}late [note]").add(".")
+        text.line(room.gettext("Already checked in: {names}.", names=", ".join(names)))
+    text.line().extend(
+        room.msg(
+            "Check in with {here} or react {reaction} to this message. Coming later? {late}.",
+            here=Text().code(f"{p}here"),
+            reaction=CHECK_IN_REACTION,
+            late=Text().code(f"{p}late [note]"),
+        )
+    )
     anchor = Anchor("session", key)
     here_text = None
     if opens_thread:
         # Notes left with !late before the thread opened go into its first message.
         late = await late_notes.late_comers(store, key)
         if late:
-            here_text = Text().extend(text).line().extend(late_text(late))
+            here_text = Text().extend(text).line().extend(late_text(late, room))
     # Without a thread yet, this message (anchored to the session) becomes its root.
     return await in_every_thread(ctx, key, text, root, here=here_text, anchor=anchor)
 
@@ -150,18 +199,35 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
     try:
         was = await repository.reopen_session(store, key)
     except repository.OtherRunning as e:
-        other = session_name(session_from_key(ctx.config, e.state.key), await asker_zone(ctx), now)
-        raise CommandError(f"The session of {other} is still running; end it with {p}end first.") from None
+        other = session_name(session_from_key(ctx.config, e.state.key), await asker_zone(ctx), now, ctx.lang)
+        raise CommandError(_still_running(ctx, other)) from None
     except repository.AlreadyRunning:
-        name = session_name(session, await asker_zone(ctx), now)
-        raise CommandError(f"The session of {name} is already running.") from None
+        name = session_name(session, await asker_zone(ctx), now, ctx.lang)
+        raise CommandError(ctx.lang.gettext("The session of {name} is already running.", name=name)) from None
     assert was.ended_at is not None and was.started_at is not None
-    starter = await name_of(store, was.started_by or "")
-    ended = "it was closed automatically" if was.auto_ended else f"it had ended at {was.ended_at:%H:%M} UTC"
-    text = Text("▶ ").bold(f"Session of {session_name(session, None, now)} is reopened").add(f": {ended}. ")
-    text.add(f"It runs on as started by {starter} at {was.started_at:%H:%M} UTC; ")
-    text.add("its check-ins and discussed topics are kept. End it again with ").code(f"{p}end").add(".")
+    starter, room = await name_of(store, was.started_by or ""), ctx.room_lang
+    reopened = room.gettext("Session of {name} is reopened", name=session_name(session, None, now, room))
+    if was.auto_ended:
+        ended = room.gettext("it was closed automatically")
+    else:
+        ended = room.gettext("it had ended at {time} UTC", time=f"{was.ended_at:%H:%M}")
+    text = Text("▶ ").bold(reopened).add(": ")
+    text.extend(
+        room.msg(
+            "{ended}. It runs on as started by {starter} at {time} UTC; its check-ins and discussed topics are "
+            "kept. End it again with {end}.",
+            ended=ended,
+            starter=starter,
+            time=f"{was.started_at:%H:%M}",
+            end=Text().code(f"{p}end"),
+        )
+    )
     return await in_every_thread(ctx, key, text, await repository.thread_root(store, key, ctx.message.room_id))
+
+
+def _still_running(ctx: Context, other: str) -> Text:
+    end = Text().code(f"{ctx.prefix}end")
+    return ctx.lang.msg("The session of {name} is still running; end it with {end} first.", name=other, end=end)
 
 
 # --- attendance -------------------------------------------------------------------------
@@ -170,7 +236,7 @@ async def _reopen(ctx: Context, session: Session) -> list[Reply]:
 @group.command(
     "here",
     usage="[@user:server…]",
-    help="Check in to the running session, or the one waiting for its host; its hosts can check others in",
+    help=N_("Check in to the running session, or the one waiting for its host; its hosts can check others in"),
     aliases=("checkin", "check-in"),
 )
 async def here(ctx: Context, typed: Rest | None = None) -> Reply:
@@ -179,8 +245,9 @@ async def here(ctx: Context, typed: Rest | None = None) -> Reply:
     it, a host of that session or an organiser checks those people in instead."""
     current = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).current()
     if current is None:
-        over = await just_over_text(ctx)
-        raise CommandError(f"{over}No session is running, so there is nothing to check in to. {await next_hint(ctx)}")
+        over, hint = await just_over_text(ctx), await next_hint(ctx)
+        nothing = ctx.lang.gettext("No session is running, so there is nothing to check in to.")
+        raise CommandError(f"{over}{nothing} {hint}")
     if typed is None:
         return ctx.reply(await _check_in_sender(ctx, current))
     named = await check_in_others.read(ctx, current, typed)
@@ -195,17 +262,27 @@ async def here(ctx: Context, typed: Rest | None = None) -> Reply:
 
 
 async def _check_in_sender(ctx: Context, current: SessionView) -> Text:
-    key, name = current.key, session_name(current.session, await asker_zone(ctx), ctx.clock.now())
+    lang = ctx.lang
+    key, name = current.key, session_name(current.session, await asker_zone(ctx), ctx.clock.now(), lang)
     await remember_name(ctx)
+    running = current.phase is Phase.RUNNING
     if not await repository.check_in(ctx.store, key, ctx.sender, ctx.clock.now(), repository.CheckInVia.COMMAND):
-        state = "is running" if current.phase is Phase.RUNNING else "waits for its host"
-        return Text(f"You are already checked in to the session of {name}; it {state}.")
-    if current.phase is Phase.RUNNING:
-        return Text(f"Checked in to the session of {name}. Welcome!")
-    text = Text(f"Checked in to the session of {name}, but no host has started it yet. ")
-    text.add("You stay checked in when a host starts it.")
+        if running:
+            return Text(lang.gettext("You are already checked in to the session of {name}; it is running.", name=name))
+        return Text(
+            lang.gettext("You are already checked in to the session of {name}; it waits for its host.", name=name)
+        )
+    if running:
+        return Text(lang.gettext("Checked in to the session of {name}. Welcome!", name=name))
+    text = Text(
+        lang.gettext(
+            "Checked in to the session of {name}, but no host has started it yet. "
+            "You stay checked in when a host starts it.",
+            name=name,
+        )
+    )
     volunteers = await hosts.volunteer_names(ctx.store, key)
-    return text.line().extend(host_wanted(ctx.prefix, volunteers)).line().extend(link_line(ctx.config))
+    return text.line().extend(host_wanted(ctx.prefix, volunteers, lang)).line().extend(link_line(ctx.config, lang))
 
 
 async def _check_in_target(ctx: Context) -> str | None:
@@ -236,18 +313,20 @@ async def _not_yours_to_end(ctx: Context) -> Reply | None:
     return await host_of_another(ctx, what="end it", idle="there is nothing to end")
 
 
-@group.command("end", role=Role.HOST, help="End the running session and post its summary", refused=_not_yours_to_end)
+@group.command(
+    "end", role=Role.HOST, help=N_("End the running session and post its summary"), refused=_not_yours_to_end
+)
 async def end(ctx: Context) -> list[Reply]:
     running = (await Timeline.load(ctx.store, ctx.config, ctx.clock.now())).running()
     if running is None:
-        raise CommandError(f"No session is running. {await next_hint(ctx)}")
+        raise CommandError(ctx.lang.gettext("No session is running. {otherwise}", otherwise=await next_hint(ctx)))
     key = running.key
     if not await hosts.hosts(ctx.store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
         raise CommandError(await not_your_session(ctx, key, "end it"))
     # The topic being discussed closes with its minutes, which the summary shows.
     await lean_coffee.close_current(ctx.store, ctx.clock.now())
     if not await repository.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):
-        name = session_name(running.session, await asker_zone(ctx), ctx.clock.now())
-        raise CommandError(f"The session of {name} has already ended.")
+        name = session_name(running.session, await asker_zone(ctx), ctx.clock.now(), ctx.lang)
+        raise CommandError(ctx.lang.gettext("The session of {name} has already ended.", name=name))
     text = summary_text(ctx.config, await summary.summary_of(ctx.store, key, ctx.clock.now()))
     return await in_every_thread(ctx, key, text, await repository.thread_root(ctx.store, key, ctx.message.room_id))

@@ -251,7 +251,9 @@ async def test_a_cancelled_or_past_session_takes_no_note(chat):
     assert "The session of Thursday 10 December, 17:00 UTC is cancelled: winter break" in text, text
     chat.clock.set(at(26, 12))
     text = await chat.text(CAROL, "!late 2026-11-26 08:00")
-    assert "The session of Thursday 26 November, 08:00 UTC is over" in text, text
+    assert "The session of Thursday 26 November, 08:00 UTC was not started: no host came. Nothing was noted." in text, (
+        text
+    )
     assert await notes(chat, "2026-12-10 17:00") == [] and await notes(chat, MORNING) == []
 
 
