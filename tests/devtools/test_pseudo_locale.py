@@ -45,11 +45,10 @@ NAMES = ("BigBlueButton", "en", "es", "pt-BR", "pt", "English", "español", "por
 KNOWN_LEAKS: dict[str, set[str]] = {
     "!help all": set(
         (
-            "Attendance Check Erase Get Say Show The Volunteer Withdraw about access and as before bot "
-            "by can chart check code command days direct everything for given hosts in ins it its join "
-            "last later like link message next note offer one or others over per running session "
-            "sessions set stop stops stores the thread time to unless up volunteering votes waiting "
-            "weeks will with withdraws you your zone "
+            "Attendance Erase Get Show The Volunteer Withdraw about access and as before bot by chart "
+            "check code command days direct everything for given in ins last like link message next "
+            "note offer one or over per session sessions set stop stops stores the time to unless up "
+            "volunteering votes weeks with you your zone "
         ).split()
     ),
     "!tz": set(
@@ -99,27 +98,8 @@ KNOWN_LEAKS: dict[str, set[str]] = {
             "stores suggestion the what with you"
         ).split()
     ),
-    "!late": set(
-        (
-            "Noted November The Thursday days goes hours in into it join later note of opens sees session "
-            "starts the thread when where will your"
-        ).split()
-    ),
-    "!late off": set("November Thursday Withdrawn for note of session the your".split()),
-    "!here (waiting)": set(
-        (
-            "Checked Join November Thursday Volunteered You access anyone but can checked code has in it no "
-            "of or session start started starts stay the then they to when with yet"
-        ).split()
-    ),
-    "!start": set(
-        (
-            "Already Check Coming Join November Session Thursday access checked code has in later message "
-            "note of or react started this to with"
-        ).split()
-    ),
-    "!here": set("Checked November Thursday Welcome in of session the to".split()),
-    "!late (running)": set("There and are at is no note session sessions the".split()),
+    "!start": set("note".split()),
+    "!late (running)": set("note".split()),
     "!stats": set(
         (
             "Attendance Check Only Session at average chart check far held ins is last least needs none on "
