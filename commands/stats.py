@@ -65,6 +65,8 @@ def _not_held_count(phase: Phase, n: int, lang: Translator) -> str:
     if phase is Phase.CALLED_OFF:
         # Translators: sessions (feminine in es and pt) called off.
         return lang.ngettext("{n} called off", "{n} called off", n)
+    if phase is Phase.WAITING:
+        return lang.ngettext("{n} waiting for its host", "{n} waiting for its host", n)
     return f"{n} {phase}"
 
 
