@@ -9,7 +9,7 @@ import datetime as dt
 from bot.core.arguments import Rest, UsageError
 from bot.core.config import Config
 from bot.core.dispatcher import Context
-from bot.core.i18n import Translator, english, room_language, translator
+from bot.core.i18n import N_, Translator, english, room_language, translator
 from bot.core.model import DirectChat, Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean
@@ -36,6 +36,7 @@ from commands.wording import (
     long_date,
     short_date,
     suggested_by,
+    time_span,
     topic_line,
     votes_text,
     with_full_stop,
@@ -46,9 +47,9 @@ group = CommandGroup("reminders")
 TOPICS_SHOWN = 3
 
 
-def lead_words(lead: dt.timedelta) -> str:
-    """'15 minutes', '1 hour 30 minutes', '2 days'."""
-    return countdown(lead).removeprefix("in ")
+def lead_words(lead: dt.timedelta, lang: Translator | None = None) -> str:
+    """'15 minutes', '1 hour 30 minutes', '2 days' (in `lang`, English by default)."""
+    return time_span(lead, lang)
 
 
 def next_of_each_slot(config: Config, now: dt.datetime, zone: str) -> list[Session]:
@@ -62,17 +63,14 @@ def next_of_each_slot(config: Config, now: dt.datetime, zone: str) -> list[Sessi
     return sorted(found.values(), key=lambda s: f"{local_time(s.starts_at, zone):%u %H:%M}")
 
 
-def _slot_name(session: Session, zone: str) -> str:
+def _slot_name(session: Session, zone: str, lang: Translator) -> str:
     """'Thursday 09:00': the slot as the person sees it."""
-    return f"{local_time(session.starts_at, zone):%A %H:%M}"
+    # Translators: a Babel (CLDR) pattern: a weekly slot, its weekday and time, e.g. 'EEEE 'às' HH:mm'.
+    return lang.dated(local_time(session.starts_at, zone), "EEEE HH:mm")
 
 
-def _and(names: list[str]) -> str:
-    return (", ".join(names[:-1]) + " and " + names[-1]) if len(names) > 1 else "".join(names)
-
-
-def _slots_text(sessions: list[Session], zone: str) -> str:
-    return _and([_slot_name(s, zone) for s in sessions])
+def _slots_text(sessions: list[Session], zone: str, lang: Translator) -> str:
+    return listed([_slot_name(s, zone, lang) for s in sessions], lang.gettext("and"))
 
 
 def _zone_words(zone: str, lang: Translator | None = None) -> str:
@@ -91,14 +89,14 @@ OFF_WORDS = ("off", "stop", "none", "no")
 @group.command(
     "remind",
     usage="[TIME|all|off] [LEAD|off]",
-    help=(
+    help=N_(
         "Get a direct message LEAD before a session (TIME in your time zone, like 8am or 17:00, or "
         "17:00 UTC; or all; LEAD like 15m, 1h30m or 2 days); off (or stop) stops one or all"
     ),
     in_direct=True,
 )
 async def remind(ctx: Context, text: Rest | None = None) -> Reply:
-    p, now, store = ctx.prefix, ctx.clock.now(), ctx.store
+    p, now, store, lang = ctx.prefix, ctx.clock.now(), ctx.store, ctx.lang
     own_zone = await asker_zone(ctx)
     zone = own_zone or "UTC"
     coming = next_of_each_slot(ctx.config, now, zone)
@@ -107,36 +105,68 @@ async def remind(ctx: Context, text: Rest | None = None) -> Reply:
         mine = chosen(await reminders.settings_of(store, ctx.sender), slots)
         shown = _current(ctx, mine, coming, zone)
         if own_zone is None and not mine.every:  # times shown
-            shown.add(" The times are in UTC; set your own time zone with ").extend(how_to_set_zone(p)).add(".")
+            how = how_to_set_zone(p, lang)
+            shown.add(" ").extend(lang.msg("The times are in UTC; set your own time zone with {how}.", how=how))
         return ctx.reply(shown)
     session, lead = _asked(ctx, text, coming, zone)
     slot = None if session is None else session.slot
     stop = lead.lower() in OFF_WORDS
-    before = None if stop else _lead(lead) if lead else leads.DEFAULT_LEAD
+    before = None if stop else _lead(lead, lang) if lead else leads.DEFAULT_LEAD
     change = await choose(store, ctx.sender, slots, slot, before, now)
     ctx.services.schedule_changed()  # one due within the minute goes out at its time
     if before is None:
         return ctx.reply(_stopped(ctx, change, session, coming, zone))
-    what = "every session" if session is None else f"each {_slot_name(session, zone)} session ({_zone_words(zone)})"
-    reply = Text(f"Done: I will send you a direct message {lead_words(before)} before {what}")
-    coming_one = await next_reminder(store, ctx.config, ctx.sender, now, slot)
-    if coming_one is not None:
-        when = "goes out now" if coming_one.at <= now else f"at {short_date(local_time(coming_one.at, zone))}"
-        reply.add(f"; the next {when}, before the session of {session_name(coming_one.session, own_zone, now)}")
-    reply.add(".")
-    replaced = _replaced(change, slot, coming, zone)
-    if replaced:
-        reply.add(f" It was {replaced}.")
-    reply.add(" It comes from me, in a direct chat. Stop ")
     if session is None:
-        reply.add("with ").code(f"{p}remind off").add(".")
+        what = lang.gettext("every session")
     else:
-        reply.add("it with ").code(f"{p}remind {local_time(session.starts_at, zone):%H:%M} off")
-        reply.add(", every reminder with ").code(f"{p}remind off").add(".")
+        # Translators: after 'before': 'each Thursday 09:00 session (Berlin time)'.
+        what = lang.gettext(
+            "each {slot} session ({zone})", slot=_slot_name(session, zone, lang), zone=_zone_words(zone, lang)
+        )
+    said = lead_words(before, lang)
+    coming_one = await next_reminder(store, ctx.config, ctx.sender, now, slot)
+    if coming_one is None:
+        reply = Text(lang.gettext("Done: I will send you a direct message {lead} before {what}.", lead=said, what=what))
+    else:
+        name = session_name(coming_one.session, own_zone, now, lang)
+        if coming_one.at <= now:
+            done = lang.gettext(
+                "Done: I will send you a direct message {lead} before {what}; the next goes out now, "
+                "before the session of {session}.",
+                lead=said,
+                what=what,
+                session=name,
+            )
+        else:
+            done = lang.gettext(
+                "Done: I will send you a direct message {lead} before {what}; the next at {when}, "
+                "before the session of {session}.",
+                lead=said,
+                what=what,
+                when=short_date(local_time(coming_one.at, zone), lang),
+                session=name,
+            )
+        reply = Text(done)
+    replaced = _replaced(change, slot, coming, zone, lang)
+    if replaced:
+        reply.add(" " + lang.gettext("It was {before}.", before=replaced))
+    every = Text().code(f"{p}remind off")
+    reply.add(" ")
+    if session is None:
+        reply.extend(lang.msg("It comes from me, in a direct chat. Stop with {command}.", command=every))
+    else:
+        one = Text().code(f"{p}remind {local_time(session.starts_at, zone):%H:%M} off")
+        reply.extend(
+            lang.msg(
+                "It comes from me, in a direct chat. Stop it with {command}, every reminder with {all}.",
+                command=one,
+                all=every,
+            )
+        )
     # The direct chat now, so that the first reminder does not wait for a new room.
     chat = await open_direct_chat(ctx.services.open_direct_chat, ctx.sender)
     if chat is not None:
-        reply.add(_direct_chat_words(chat))
+        reply.add(_direct_chat_words(chat, lang))
     return ctx.reply(reply)
 
 
@@ -144,13 +174,22 @@ def _asked(ctx: Context, text: str, coming: list[Session], zone: str) -> tuple[S
     """The slot `text` names (None: every session) and the lead or off word after it ('' if
     none), read from the whole text, as people write it: `8am 1h30m`, `17:00 UTC stop`,
     `all half an hour`, `15 min before` (a lead alone: every session), `stop`."""
+    p, lang = ctx.prefix, ctx.lang
     first, _, after = text.partition(" ")
     after = after.strip()
     if first.lower() in OFF_WORDS:
         if after:
             typed = read_time_of_day(after)
-            more = "" if typed is None else f"; to stop one slot, type {ctx.prefix}remind {typed.written} off"
-            raise UsageError(f"{ctx.prefix}remind {first.lower()} takes nothing after it{more}")
+            command = f"{p}remind {first.lower()}"
+            if typed is None:
+                raise UsageError(lang.gettext("{command} takes nothing after it", command=command))
+            raise UsageError(
+                lang.gettext(
+                    "{command} takes nothing after it; to stop one slot, type {example}",
+                    command=command,
+                    example=f"{p}remind {typed.written} off",
+                )
+            )
         return None, "off"
     if first.lower() == "all":
         return None, after
@@ -164,8 +203,14 @@ def _asked(ctx: Context, text: str, coming: list[Session], zone: str) -> tuple[S
         return None, text
     if typed is None:
         raise UsageError(
-            f"{clean(text, 40)!r} is neither a time nor a lead: type {ctx.prefix}remind 8am (a slot, in your "
-            f"time zone), {ctx.prefix}remind 17:00 UTC, {ctx.prefix}remind all 1h30m or {ctx.prefix}remind off"
+            lang.gettext(
+                "{typed} is neither a time nor a lead: type {slot} (a slot, in your time zone), {utc}, {all} or {off}",
+                typed=repr(clean(text, 40)),
+                slot=f"{p}remind 8am",
+                utc=f"{p}remind 17:00 UTC",
+                all=f"{p}remind all 1h30m",
+                off=f"{p}remind off",
+            )
         )
     if typed.time is None:
         raise UsageError(clean(typed.why, 300))
@@ -183,84 +228,119 @@ def _slot_of(typed: TimeOfDay, coming: list[Session], zone: str) -> Session | No
     return next((s for s in coming if local_time(s.starts_at, there).time() == typed.time), None)
 
 
-def _leads_words(mine: Chosen, coming: list[Session], zone: str) -> str:
+def _leads_words(mine: Chosen, coming: list[Session], zone: str, lang: Translator) -> str:
     """'2 days before every session', '1 hour before each Thursday 09:00 session and 30
     minutes before each Thursday 18:00 session (Berlin time)'."""
     if mine.every and mine.leads:
-        return f"{lead_words(mine.leads[0][1])} before every session"
+        return lang.gettext("{lead} before every session", lead=lead_words(mine.leads[0][1], lang))
     grouped: dict[dt.timedelta, list[Session]] = {}
     for session in coming:
         lead = mine.lead_of(session.slot)
         if lead is not None:
             grouped.setdefault(lead, []).append(session)
     parts = [
-        f"{lead_words(lead)} before each {_slots_text(sessions, zone)} session" for lead, sessions in grouped.items()
+        lang.gettext(
+            "{lead} before each {slots} session", lead=lead_words(lead, lang), slots=_slots_text(sessions, zone, lang)
+        )
+        for lead, sessions in grouped.items()
     ]
-    return f"{_and(parts)} ({_zone_words(zone)})"
+    # Translators: what a person gets, then their zone: '1 hour before each Thursday 09:00 session (Berlin time)'.
+    return lang.gettext("{leads} ({zone})", leads=listed(parts, lang.gettext("and")), zone=_zone_words(zone, lang))
 
 
-def _replaced(change: Change, slot: Slot | None, coming: list[Session], zone: str) -> str:
+def _replaced(change: Change, slot: Slot | None, coming: list[Session], zone: str, lang: Translator) -> str:
     """What held before a change and differs from what holds now ('' if nothing did)."""
     before, after = change.before, change.after
     if slot is not None:
         was = before.lead_of(slot)
-        return "" if was is None or was == after.lead_of(slot) else f"{lead_words(was)} before"
-    return "" if not before.leads or before == after else _leads_words(before, coming, zone)
+        if was is None or was == after.lead_of(slot):
+            return ""
+        # Translators: what a reminder was before a change: 'It was 15 minutes before.'
+        return lang.gettext("{lead} before", lead=lead_words(was, lang))
+    return "" if not before.leads or before == after else _leads_words(before, coming, zone, lang)
 
 
 def _stopped(ctx: Context, change: Change, session: Session | None, coming: list[Session], zone: str) -> Text:
-    p, before, after = ctx.prefix, change.before, change.after
+    p, before, after, lang = ctx.prefix, change.before, change.after, ctx.lang
     if session is None:
         if not before.leads and not before.unheld:
-            return Text("You had no reminders; nothing changed.")
-        text = Text("Done: no more reminders by direct message.")
+            return Text(lang.gettext("You had no reminders; nothing changed."))
+        text = Text(lang.gettext("Done: no more reminders by direct message."))
         if before.leads:
-            text.add(f" It was {_leads_words(before, coming, zone)}.")
-        return text.add(" Ask again with ").code(f"{p}remind all").add(".")
-    which = f"the {_slot_name(session, zone)} sessions"
+            text.add(" " + lang.gettext("It was {before}.", before=_leads_words(before, coming, zone, lang)))
+        return text.add(" ").extend(lang.msg("Ask again with {command}.", command=Text().code(f"{p}remind all")))
+    slot = _slot_name(session, zone, lang)
     was = before.lead_of(session.slot)
     if was is None:
-        return Text(f"You had no reminder before {which}; nothing changed.")
-    text = Text(f"Done: no more reminders before {which} ({_zone_words(zone)}); it was {lead_words(was)} before.")
+        return Text(lang.gettext("You had no reminder before the {slot} sessions; nothing changed.", slot=slot))
+    text = Text(
+        lang.gettext(
+            "Done: no more reminders before the {slot} sessions ({zone}); it was {lead} before.",
+            slot=slot,
+            zone=_zone_words(zone, lang),
+            lead=lead_words(was, lang),
+        )
+    )
     if after.leads:
-        text.add(f" You still get a direct message {_leads_words(after, coming, zone)}.")
+        still = _leads_words(after, coming, zone, lang)
+        text.add(" " + lang.gettext("You still get a direct message {leads}.", leads=still))
     return text
 
 
-def _direct_chat_words(chat: DirectChat) -> str:
+def _direct_chat_words(chat: DirectChat, lang: Translator) -> str:
     if chat.opened:
-        return " I've opened a direct chat with you for the reminders: accept my invitation there."
+        return " " + lang.gettext("I've opened a direct chat with you for the reminders: accept my invitation there.")
     if chat.invited:
-        return " To read them, accept my invitation to our direct chat."
+        return " " + lang.gettext("To read them, accept my invitation to our direct chat.")
     if chat.not_before is not None:
-        return (
-            " You left the direct chat I opened less than an hour ago; I will open a new one for the "
-            f"first reminder, not before {chat.not_before.astimezone(dt.UTC):%H:%M} UTC."
+        return " " + lang.gettext(
+            "You left the direct chat I opened less than an hour ago; I will open a new one for the "
+            "first reminder, not before {time} UTC.",
+            time=f"{chat.not_before.astimezone(dt.UTC):%H:%M}",
         )
     if not chat.ready:
-        return " I could not open a direct chat with you just now; I will try again when the first reminder is due."
+        return " " + lang.gettext(
+            "I could not open a direct chat with you just now; I will try again when the first reminder is due."
+        )
     return ""
 
 
-def _lead(typed: str) -> dt.timedelta:
+def _lead(typed: str, lang: Translator) -> dt.timedelta:
     """The lead the person typed ('15m', '1 hour', '2 days'), within the bounds; a
     UsageError saying what is wrong otherwise."""
-    shown = clean(typed, 20)
+    shown = repr(clean(typed, 20))
     try:
         return leads.read_lead(typed)
     except leads.NotALead:
         raise UsageError(
-            f"LEAD: {shown!r} is not a time before the session: write it like {DURATION_EXAMPLES}."
+            lang.gettext(
+                "LEAD: {typed} is not a time before the session: write it like {examples}.",
+                typed=shown,
+                examples=DURATION_EXAMPLES,
+            )
         ) from None
     except leads.LeadOutOfBounds as e:
-        bounds = f"a reminder comes {lead_words(leads.MIN_LEAD)} to {lead_words(leads.MAX_LEAD)} before a session"
-        size = "too short" if e.too_short else "too long"
-        raise UsageError(f"LEAD: {shown!r} is {size}: {bounds}.") from None
+        least, most = lead_words(leads.MIN_LEAD, lang), lead_words(leads.MAX_LEAD, lang)
+        if e.too_short:
+            why = lang.gettext(
+                "LEAD: {typed} is too short: a reminder comes {least} to {most} before a session.",
+                typed=shown,
+                least=least,
+                most=most,
+            )
+        else:
+            why = lang.gettext(
+                "LEAD: {typed} is too long: a reminder comes {least} to {most} before a session.",
+                typed=shown,
+                least=least,
+                most=most,
+            )
+        raise UsageError(why) from None
 
 
 def _no_slot(ctx: Context, typed: TimeOfDay, coming: list[Session], zone: str) -> Session:
     """Why the time typed starts no slot, and what to type instead, as a UsageError."""
-    p, shown = ctx.prefix, clean(typed.as_typed, 20)
+    p, shown, lang = ctx.prefix, repr(clean(typed.as_typed, 20)), ctx.lang
     # A slot's time as the room's announcements give it (the conference zone), from
     # someone elsewhere: their own time is what they type.
     conference = ctx.config.conference.timezone
@@ -268,31 +348,48 @@ def _no_slot(ctx: Context, typed: TimeOfDay, coming: list[Session], zone: str) -
         if not typed.utc and zone != conference and local_time(session.starts_at, conference).time() == typed.time:
             theirs = local_time(session.starts_at, zone)
             raise UsageError(
-                f"{shown!r} is not the start of a slot in your time zone. "
-                f"{_slot_name(session, conference)} {_zone_words(conference)} is {theirs:%A %H:%M} for you "
-                f"({_zone_words(zone)}): type {p}remind {theirs:%H:%M}"
+                lang.gettext(
+                    "{typed} is not the start of a slot in your time zone. {slot} {conference_zone} is {theirs} "
+                    "for you ({zone}): type {command}",
+                    typed=shown,
+                    slot=_slot_name(session, conference, lang),
+                    conference_zone=_zone_words(conference, lang),
+                    theirs=_slot_name(session, zone, lang),
+                    zone=_zone_words(zone, lang),
+                    command=f"{p}remind {theirs:%H:%M}",
+                )
             )
     raise UsageError(
-        f"{shown!r} is not the start of a slot. "
-        f"The slots in your time zone ({_zone_words(zone)}) are {_slots_text(coming, zone)}."
+        lang.gettext(
+            "{typed} is not the start of a slot. The slots in your time zone ({zone}) are {slots}.",
+            typed=shown,
+            zone=_zone_words(zone, lang),
+            slots=_slots_text(coming, zone, lang),
+        )
     )
 
 
 def _current(ctx: Context, mine: Chosen, coming: list[Session], zone: str) -> Text:
-    p = ctx.prefix
+    p, lang = ctx.prefix, ctx.lang
+    every, one = Text().code(f"{p}remind all"), Text().code(f"{p}remind HH:MM")
+    off, one_off = Text().code(f"{p}remind off"), Text().code(f"{p}remind HH:MM off")
     if not mine.leads and not mine.unheld:
-        text = Text("You get no reminders. Ask for a direct message before each session with ").code(f"{p}remind all")
-        text.add(", or before one slot with ").code(f"{p}remind HH:MM")
-        return text.add(f" ({_slots_text(coming, zone)}, {_zone_words(zone)}).")
-    if mine.leads:
-        text = Text(f"You get a direct message {_leads_words(mine, coming, zone)}.")
-    else:
-        text = Text(f"You get a direct message {lead_words(mine.unheld[0].lead)} before a slot that is no longer held.")
-    if len(mine.leads) > 1 and not mine.every:
-        return (
-            text.add(" Stop one with ").code(f"{p}remind HH:MM off").add(", all with ").code(f"{p}remind off").add(".")
+        return lang.msg(
+            "You get no reminders. Ask for a direct message before each session with {all}, "
+            "or before one slot with {one} ({slots}, {zone}).",
+            all=every,
+            one=one,
+            slots=_slots_text(coming, zone, lang),
+            zone=_zone_words(zone, lang),
         )
-    return text.add(" Stop with ").code(f"{p}remind off").add(".")
+    if mine.leads:
+        text = Text(lang.gettext("You get a direct message {leads}.", leads=_leads_words(mine, coming, zone, lang)))
+    else:
+        lead = lead_words(mine.unheld[0].lead, lang)
+        text = Text(lang.gettext("You get a direct message {lead} before a slot that is no longer held.", lead=lead))
+    if len(mine.leads) > 1 and not mine.every:
+        return text.add(" ").extend(lang.msg("Stop one with {one}, all with {all}.", one=one_off, all=off))
+    return text.add(" ").extend(lang.msg("Stop with {command}.", command=off))
 
 
 # --- the direct messages ----------------------------------------------------------------

@@ -8,7 +8,7 @@ import datetime as dt
 from bot.core import timezones
 from bot.core.arguments import Rest, UsageError
 from bot.core.dispatcher import Context
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
 from bot.core.model import Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean
@@ -33,83 +33,131 @@ def link_text(ctx: Context) -> Text:
 
 
 # `!join`: what people reach for to get into the call.
-@group.command("link", help="The BigBlueButton link and access code", aliases=("join",), in_direct=True)
+@group.command("link", help=N_("The BigBlueButton link and access code"), aliases=("join",), in_direct=True)
 async def link(ctx: Context) -> Reply:
     return ctx.reply(link_text(ctx))
 
 
-@group.command("tz", usage="[Area/City]", help="Show or set your time zone", in_direct=True)
+@group.command("tz", usage="[Area/City]", help=N_("Show or set your time zone"), in_direct=True)
 async def tz(ctx: Context, zone: Rest | None = None) -> Reply:
-    p, now = ctx.prefix, ctx.clock.now()
+    p, now, lang = ctx.prefix, ctx.clock.now(), ctx.lang
     if zone is None:
         chosen = await asker_zone_and_source(ctx)
         current = chosen.name
         if current is None:
-            text = Text("You have no time zone set, so times are shown in UTC. Set yours with ")
-            return ctx.reply(text.extend(how_to_set_zone(p)).add(", or publish it in your Matrix profile."))
-        text = Text("Your time zone is ").extend(_zone_now(current, now))
+            how = how_to_set_zone(p, lang)
+            return ctx.reply(
+                lang.msg(
+                    "You have no time zone set, so times are shown in UTC. Set yours with {how}, "
+                    "or publish it in your Matrix profile.",
+                    how=how,
+                )
+            )
+        text = lang.msg("Your time zone is {zone}; it is {time} there now.", **_zone_now(current, now, lang))
         if chosen.source is Source.PROFILE:
-            text.line("It comes from your Matrix profile; set another here with ").extend(how_to_set_zone(p)).add(".")
+            how = how_to_set_zone(p, lang)
+            text.line().extend(lang.msg("It comes from your Matrix profile; set another here with {how}.", how=how))
             return ctx.reply(text)
-        text.line("You set it with ").code(f"{p}tz").add(": it is used even if your Matrix profile gives another.")
+        command = Text().code(f"{p}tz")
+        said = lang.msg(
+            "You set it with {command}: it is used even if your Matrix profile gives another.", command=command
+        )
+        text.line().extend(said)
         if not timezones.is_place(current):
             found = await asyncio.to_thread(timezones.lookup, current, now)
-            text.line(f"{current} is not a place, so it can't follow summer time")
-            text.add(f"; did you mean {listed(found.suggestions, 'or')}? " if found.suggestions else ". ")
-            text.add("Set a place with ").extend(how_to_set_zone(p)).add(".")
+            if found.suggestions:
+                meant = listed(found.suggestions, lang.gettext("or"))
+                not_a_place = lang.gettext(
+                    "{zone} is not a place, so it can't follow summer time; did you mean {places}?",
+                    zone=current,
+                    places=meant,
+                )
+            else:
+                not_a_place = lang.gettext("{zone} is not a place, so it can't follow summer time.", zone=current)
+            how = how_to_set_zone(p, lang)
+            text.line(not_a_place).add(" ").extend(lang.msg("Set a place with {how}.", how=how))
         return ctx.reply(text)
     # A city the tz data does not name is looked up in a child process: not on the loop.
     found = await asyncio.to_thread(timezones.lookup, zone, now)
     if found.zone is None:
-        raise UsageError(_not_a_zone(zone, found))
+        raise UsageError(_not_a_zone(zone, found, lang))
     await people.set_timezone(ctx.store, ctx.sender, found.zone)
     text = Text()
     if found.other_name:
         # Montréal keeps Toronto's time: say so, or the answer looks like a mistake; a city
         # found by its name is named as found, so who meant another one sees it at once.
-        text.add(f"{found.place or clean(zone, 40)} uses {found.zone} time.").line()
-    return ctx.reply(text.add("Your time zone is now ").extend(_zone_now(found.zone, now)))
+        place = found.place or clean(zone, 40)
+        # Translators: a city that keeps another's clock: 'Montréal uses America/Toronto time.'
+        text.add(lang.gettext("{place} uses {zone} time.", place=place, zone=found.zone)).line()
+    now_set = lang.msg("Your time zone is now {zone}; it is {time} there now.", **_zone_now(found.zone, now, lang))
+    return ctx.reply(text.extend(now_set))
 
 
-def _zone_now(zone: str, now: dt.datetime) -> Text:
-    """'Berlin (Europe/Berlin), where it is 13:00 now.'"""
-    place = timezones.place_name(zone)
-    text = Text().bold(place).add(f" ({zone})" if place != zone else "")
-    return text.add(f"; it is {local_time(now, zone):%H:%M} there now.")
+def _zone_now(zone: str, now: dt.datetime, lang: Translator) -> dict[str, str | Text]:
+    """The parts of 'Your time zone is Berlin (Europe/Berlin); it is 13:00 there now.': the
+    zone (its place named in `lang`) and the time there now."""
+    place = timezones.place_name(zone, lang.locale)
+    named = Text().bold(place).add(f" ({zone})" if place != zone else "")
+    return {"zone": named, "time": f"{local_time(now, zone):%H:%M}"}
 
 
-def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
-    """Why `typed` sets nothing, and what to type instead (one line)."""
-    shown, offered = clean(typed, 40), found.suggestions
+def _not_a_zone(typed: str, found: timezones.Lookup, lang: Translator) -> str:
+    """Why `typed` sets nothing, and what to type instead (one line), in `lang`."""
+    shown, offered = repr(clean(typed, 40)), found.suggestions
     kind = timezones.Kind
     if found.kind is kind.ABBREVIATION:
-        why = f"{shown!r} is an abbreviation, not a place: it can mean several clocks and can't follow summer time"
+        why = lang.gettext(
+            "{typed} is an abbreviation, not a place: it can mean several clocks and can't follow summer time",
+            typed=shown,
+        )
     elif found.kind is kind.OFFSET and found.offset is not None:
         offset = timezones.format_offset(found.offset)
-        etc = typed.strip().lower().startswith("etc/") and found.offset
-        reversed_sign = " (the sign is reversed)" if etc else ""
-        why = f"{shown!r} is an offset, not a place: it can't follow summer time"
-        if reversed_sign or offset.replace("UTC", "") not in shown:
-            why += f"; it means {offset}{reversed_sign}"
+        if typed.strip().lower().startswith("etc/") and found.offset:
+            why = lang.gettext(
+                "{typed} is an offset, not a place: it can't follow summer time; it means {offset} "
+                "(the sign is reversed)",
+                typed=shown,
+                offset=offset,
+            )
+        elif offset.replace("UTC", "") not in shown:
+            why = lang.gettext(
+                "{typed} is an offset, not a place: it can't follow summer time; it means {offset}",
+                typed=shown,
+                offset=offset,
+            )
+        else:
+            why = lang.gettext("{typed} is an offset, not a place: it can't follow summer time", typed=shown)
         places = [z for z in offered if z != UTC]
+        if places and len(places) < len(offered):
+            return lang.gettext(
+                "{why}; did you mean UTC, or a place at {offset} now: {places}?",
+                why=why,
+                offset=offset,
+                places=listed(places, lang.gettext("or")),
+            )
         if places:
-            utc = "UTC, or " if len(places) < len(offered) else ""
-            return f"{why}; did you mean {utc}a place at {offset} now: {listed(places, 'or')}?"
+            return lang.gettext(
+                "{why}; did you mean a place at {offset} now: {places}?",
+                why=why,
+                offset=offset,
+                places=listed(places, lang.gettext("or")),
+            )
         if offered:
-            return f"{why}; did you mean UTC?"
-        return f"{why}, and no place is at {offset} now"
+            return lang.gettext("{why}; did you mean UTC?", why=why)
+        return lang.gettext("{why}, and no place is at {offset} now", why=why, offset=offset)
     elif found.kind is kind.NOT_A_PLACE:
-        why = f"{shown!r} is not a place: it can't follow summer time where you are"
+        why = lang.gettext("{typed} is not a place: it can't follow summer time where you are", typed=shown)
     elif found.kind is kind.AMBIGUOUS and found.choices:
-        why = f"{shown!r} is more than one place"
+        why = lang.gettext("{typed} is more than one place", typed=shown)
         offered = tuple(f"{place} ({zone})" for place, zone in zip(found.choices, offered, strict=True))
     elif found.kind is kind.AMBIGUOUS:
-        why = f"{shown!r} has more than one time zone"
+        why = lang.gettext("{typed} has more than one time zone", typed=shown)
     else:
-        why = f"{shown!r} is not a time zone name"
+        why = lang.gettext("{typed} is not a time zone name", typed=shown)
     if offered:
-        return f"{why}; did you mean {listed(offered, 'or')}?"
-    return f"{why} (use your nearest big city, e.g. Lyon, or Area/City, e.g. Europe/Paris)"
+        return lang.gettext("{why}; did you mean {choices}?", why=why, choices=listed(offered, lang.gettext("or")))
+    # Translators: the examples must be a city and a zone that !tz finds.
+    return lang.gettext("{why} (use your nearest big city, e.g. Lyon, or Area/City, e.g. Europe/Paris)", why=why)
 
 
 # --- !next ----------------------------------------------------------------------------
@@ -118,7 +166,7 @@ def _not_a_zone(typed: str, found: timezones.Lookup) -> str:
 MAX_CANCELLED_SHOWN = 6
 
 
-@group.command("next", help="The next sessions, in UTC and in your time zone, with the link", in_direct=True)
+@group.command("next", help=N_("The next sessions, in UTC and in your time zone, with the link"), in_direct=True)
 async def next_sessions(ctx: Context) -> Reply:
     """The session people are in now (running, or waiting for its host), then each slot's
     next held session with the cancelled ones before it, in time order."""

@@ -51,6 +51,19 @@ def countdown(delta: dt.timedelta, lang: Translator | None = None) -> str:
     reads '5 minutes ago'. Rounded to the nearest minute; a day or more away, where the
     minutes are not shown, to the nearest hour. In `lang`: 'en 2 días y 3 horas'."""
     lang = lang or english()
+    text = time_span(delta, lang)
+    if not text:
+        return lang.gettext("now")
+    if delta < dt.timedelta(0):
+        return lang.gettext("{time} ago", time=text)
+    return lang.gettext("in {time}", time=text)
+
+
+def time_span(delta: dt.timedelta, lang: Translator | None = None) -> str:
+    """The time of a countdown without 'in' or 'ago': '1 day 11 hours', '15 minutes' ('' under
+    half a minute), rounded as `countdown` rounds; a reminder's lead reads so ('15 minutes
+    before'). In `lang` (English by default): '2 días y 3 horas'."""
+    lang = lang or english()
     minutes = _minutes(delta)
     if minutes >= 24 * 60:
         minutes = int((abs(delta) + dt.timedelta(minutes=30)) // dt.timedelta(hours=1)) * 60
@@ -59,13 +72,10 @@ def countdown(delta: dt.timedelta, lang: Translator | None = None) -> str:
     units = [(days, "day"), (hours, "hour"), (mins, "minute")]
     first = next((i for i, (n, _) in enumerate(units) if n), None)
     if first is None:
-        return lang.gettext("now")
+        return ""
     said = [format_duration(n, unit, lang.language.locale) for n, unit in units[first : first + 2] if n]
     # Translators: a countdown's two units, the larger first: '1 day 11 hours', '2 hours 5 minutes'.
-    text = said[0] if len(said) == 1 else lang.gettext("{larger} {smaller}", larger=said[0], smaller=said[1])
-    if delta < dt.timedelta(0):
-        return lang.gettext("{time} ago", time=text)
-    return lang.gettext("in {time}", time=text)
+    return said[0] if len(said) == 1 else lang.gettext("{larger} {smaller}", larger=said[0], smaller=said[1])
 
 
 def duration_text(delta: dt.timedelta, lang: Translator | None = None) -> str:

@@ -66,9 +66,9 @@ async def test_the_language_is_in_mydata_and_erased_by_forgetme(chat):
     await chat.text(ALICE, "!lang pt-BR")
     replies = await chat.say(ALICE, "!mydata")
     assert '"language": "pt-BR"' in replies[0].file.data.decode()
-    assert "language" in replies[0].text
+    assert replies[0].text.startswith("Tudo o que o bot guarda sobre você está no arquivo anexo: idioma.")
     await chat.text(ALICE, "!forgetme")
-    assert "your language" in await chat.text(ALICE, "!forgetme confirm")
+    assert "Pronto. Apagado: seu idioma" in await chat.text(ALICE, "!forgetme confirm")
     assert (await chat.text(ALICE, "!lang")).startswith("I answer you in English, the conference's language")
 
 

@@ -118,3 +118,25 @@ async def test_forgetme_for_someone_who_only_suggested_reads_right(chat):
     assert text.startswith("Done. Nothing else was stored about you."), text
     assert "No longer named as yours" in text and "1 topic you suggested" in text
     assert "Erased: nothing else" not in text
+
+
+async def test_mydata_and_forgetme_in_spanish_and_portuguese(chat):
+    await chat.text(ALICE, "!lang es")
+    await chat.text(ALICE, "!tz Europe/Madrid")
+    dm, ack = await chat.say(ALICE, "!mydata")
+    assert dm.text == (
+        "Todo lo que el bot guarda sobre ti está en el archivo adjunto: zona horaria, idioma. Bórralo con !forgetme."
+    )
+    assert ack.text.startswith("Te envié por mensaje directo lo que guardo sobre ti (ccc-mydata-")
+    assert (await chat.text(ALICE, "!forgetme")).splitlines()[-1] == "Para verlo antes: !mydata."
+    assert (await chat.text(ALICE, "!forgetme confirm")).splitlines() == [
+        "Listo. Borrado: tu zona horaria y tu idioma.",
+        "Los comandos que uses a partir de ahora guardan solo lo que necesitan (!tz, tu zona horaria).",
+    ]
+    await chat.text(BOB, "!lang pt-BR")
+    assert await chat.text(BOB, "!forgetme confirm") == (
+        "Você não pediu para ser esquecido recentemente, então nada foi apagado."
+        " Digite !forgetme e depois !forgetme confirm em até 10 minutos."
+    )
+    assert "nos próximos 10 minutos (até as 12:10 UTC)" in await chat.text(BOB, "!forgetme")
+    assert (await chat.text(BOB, "!forgetme confirm")).startswith("Pronto. Apagado: seu idioma.")

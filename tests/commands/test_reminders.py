@@ -384,3 +384,30 @@ async def test_what_is_no_time_or_lead_is_refused_in_one_line_saying_what_to_typ
     if not typed.startswith("all"):
         assert "8am" in first or "1h30m" in first or "LEAD" in first, text
     assert "You get no reminders" in await chat.text(ALICE, "!remind"), "nothing changed"
+
+
+async def test_remind_in_spanish_and_portuguese(chat):
+    await chat.text(ALICE, "!lang es")
+    await chat.text(ALICE, "!tz Europe/Madrid")
+    assert await chat.text(ALICE, "!remind") == (
+        "No recibes recordatorios. Pide un mensaje directo antes de cada sesión con !remind all, o antes de un"
+        " horario con !remind HH:MM (jueves a las 09:00 y jueves a las 18:00, hora de Madrid)."
+    )
+    assert (await chat.text(ALICE, "!remind 09:00")).startswith(
+        "Listo: te enviaré un mensaje directo 15 minutos antes de cada sesión del jueves a las 09:00 (hora de"
+        " Madrid); el próximo llega el jue, 26 nov, 08:45, antes de la sesión del jueves, 26 de noviembre, 08:00 UTC"
+    )
+    assert (await chat.text(ALICE, "!remind all 3d")).startswith(
+        "!remind: LEAD: '3d' es demasiado tiempo: un recordatorio llega entre 5 minutos y 2 días antes de una sesión."
+    )
+    await chat.text(BOB, "!lang pt-BR")
+    await chat.text(BOB, "!remind all 1h")
+    assert (
+        await chat.text(BOB, "!remind")
+        == "Você recebe uma mensagem direta 1 hora antes de cada sessão. Pare com !remind off."
+    )
+    assert await chat.text(BOB, "!remind off") == (
+        "Pronto: não haverá mais lembretes por mensagem direta. Até agora: 1 hora antes de cada sessão."
+        " Peça de novo com !remind all."
+    )
+    assert await chat.text(BOB, "!remind off") == "Você não tinha lembretes; nada mudou."

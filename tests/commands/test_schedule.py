@@ -434,3 +434,26 @@ async def test_forgetme_drops_the_zone_read_from_the_profile(chat):
     await chat.text(ALICE, "!forgetme confirm")
     await chat.text(ALICE, "!next")
     assert profiles.reads == 2, "read again after !forgetme"
+
+
+async def test_tz_in_spanish_and_portuguese_names_the_zone_and_what_is_wrong_in_them(chat):
+    await chat.text(ALICE, "!lang es")
+    await chat.text(BOB, "!lang pt-BR")
+    assert (await chat.text(ALICE, "!tz")).startswith(
+        "No tienes zona horaria, así que las horas se muestran en UTC. Configura la tuya con tu ciudad: !tz Lima"
+    )
+    assert await chat.text(ALICE, "!tz Europe/Madrid") == (
+        "Ahora tu zona horaria es Madrid (Europe/Madrid); allí son las 13:00."
+    )
+    assert (await chat.text(ALICE, "!tz")).splitlines() == [
+        "Tu zona horaria es Madrid (Europe/Madrid); allí son las 13:00.",
+        "La elegiste con !tz: se usa aunque tu perfil de Matrix indique otra.",
+    ]
+    assert (await chat.text(BOB, "!tz EST")).startswith(
+        "!tz: 'EST' é uma abreviação, não um lugar: pode indicar vários relógios e não acompanha o horário de verão;"
+        " você quis dizer America/New_York"
+    )
+    assert (await chat.text(BOB, "!tz Montreal")).splitlines() == [
+        "Montreal usa o horário de America/Toronto.",
+        "Agora seu fuso horário é Toronto (America/Toronto); lá agora são 07:00.",
+    ]

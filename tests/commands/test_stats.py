@@ -263,3 +263,34 @@ async def test_the_table_is_an_html_table_so_element_keeps_its_columns_apart(cha
     assert "<tr><td>2026-11-19 08:00</td><td>3</td><td></td></tr>" in reply.html
     assert f"<tr><td>2026-11-26 17:00</td><td>2</td><td>not started (no host): {ALICE}, {BOB}</td></tr>" in reply.html
     assert "  " not in reply.html
+
+
+async def test_stats_in_spanish_and_portuguese(chat):
+    await chat.text(ALICE, "!lang es")
+    await chat.text(BOB, "!lang pt-BR")
+    assert await chat.text(ALICE, "!stats") == (
+        "No se celebró ninguna sesión en las últimas 12 semanas, así que aún no hay nada que mostrar."
+    )
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    await hold(chat, "2026-11-26 08:00", [HOST])
+    await came_to_a_session_nobody_started(chat)
+    chat.clock.set(at(27, 12))
+    assert (await chat.text(ALICE, "!stats")).splitlines()[:2] == [
+        "Asistencia, últimas 12 semanas: 2 sesiones celebradas, 4 registros de asistencia, 2,0 por sesión en"
+        " promedio. No celebradas, aunque vino gente: 1 no iniciada (2 registros de asistencia).",
+        "Sesión            Asistencias  Nota",
+    ]
+    text = await chat.text(BOB, "!stats 1")
+    assert text.splitlines()[0].startswith("Presença, última semana: 1 sessão realizada, 1 check-in, 1,0 por sessão")
+    assert "2  não iniciada (sem anfitrião): @alice:example.org, @bob:example.org" in text
+    assert text.splitlines()[-1] == (
+        "Até agora só uma sessão foi realizada: um gráfico precisa de pelo menos duas, então ainda não há."
+    )
+
+
+def test_the_stats_help_gives_the_weeks_it_uses():
+    from bot.features.sessions.statistics import STATS_MAX_WEEKS, STATS_WEEKS
+    from commands.stats import group
+
+    (spec,) = [c for c in group.commands if c.name == "stats"]
+    assert f"({STATS_WEEKS} unless given, up to {STATS_MAX_WEEKS})" in spec.help

@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from bot.core.clock import iso
-from bot.core.text import plural
+from bot.core.i18n import Translator, english
 from bot.core.weekly import WEEKDAYS
 from bot.features.sessions.statistics import Turnout
 from bot.features.sessions.timeline import Phase
@@ -84,14 +84,37 @@ def slot_of(session_key: str) -> str:
     return f"{WEEKDAYS[day.weekday()].capitalize()} {session_key[11:]}".strip()
 
 
-def counts_text(rows: Sequence[AttendanceRow]) -> str:
+def counts_text(rows: Sequence[AttendanceRow], lang: Translator | None = None) -> str:
     """'4 sessions, 5 check-ins (1 not started, 1 called off)': what the export holds,
-    and of its sessions those not held, never counted as held."""
+    and of its sessions those not held, never counted as held; in `lang` (English by
+    default: the Markdown file's words)."""
+    lang = lang or english()
     statuses = {r.session: r.status for r in rows}
     check_ins = sum(1 for r in rows if r.attendee)
     not_held: dict[str, int] = {}
     for status in statuses.values():
         if status not in (HELD, Phase.AUTO_CLOSED, Phase.RUNNING):
             not_held[status] = not_held.get(status, 0) + 1
-    text = f"{plural(len(statuses), 'session')}, {plural(check_ins, 'check-in')}"
-    return text + (" (" + ", ".join(f"{n} {status}" for status, n in not_held.items()) + ")" if not_held else "")
+    text = lang.gettext(
+        "{sessions}, {check_ins}",
+        sessions=lang.ngettext("{n} session", "{n} sessions", len(statuses)),
+        check_ins=lang.ngettext("{n} check-in", "{n} check-ins", check_ins),
+    )
+    if not not_held:
+        return text
+    said = ", ".join(_status_count(status, n, lang) for status, n in not_held.items())
+    # Translators: what an export holds, then its sessions not held: '4 sessions, 5 check-ins (1 called off)'.
+    return lang.gettext("{counts} ({not_held})", counts=text, not_held=said)
+
+
+def _status_count(status: str, n: int, lang: Translator) -> str:
+    """'1 not started', '2 called off': sessions of a status not held."""
+    if status == Phase.NOT_STARTED:
+        # Translators: sessions (feminine in es and pt) no host started.
+        return lang.ngettext("{n} not started", "{n} not started", n)
+    if status == Phase.CALLED_OFF:
+        # Translators: sessions (feminine in es and pt) called off.
+        return lang.ngettext("{n} called off", "{n} called off", n)
+    if status == Phase.WAITING:
+        return lang.ngettext("{n} waiting for its host", "{n} waiting for its host", n)
+    return f"{n} {status}"

@@ -17,6 +17,7 @@ from operator import attrgetter
 from typing import Any
 
 from bot.core.config import Config
+from bot.core.i18n import Translator, english
 from bot.core.model import Attachment
 from bot.core.text import clean, plural
 from bot.features.export.attendance import ATTENDANCE_COLUMNS, AttendanceRow, attendance_rows, counts_text
@@ -327,9 +328,16 @@ def filename(kind: str, fmt: str, day: dt.date) -> str:
 
 
 async def build_export(
-    store: Store, config: Config, kind: str, fmt: str, now: dt.datetime, conference: str | None = None
+    store: Store,
+    config: Config,
+    kind: str,
+    fmt: str,
+    now: dt.datetime,
+    conference: str | None = None,
+    lang: Translator | None = None,
 ) -> Export:
-    """The export file of `kind` in `fmt`, titled `conference` (the config's by default).
+    """The export file of `kind` in `fmt`, titled `conference` (the config's by default);
+    its `summary` in `lang` (English by default; the file's words are English, as the CLI's).
     `now` (the clock) gives the state of a session not over yet (running, waiting for its
     host), and its UTC date names the file."""
     if (kind, fmt) not in RENDERERS:
@@ -338,9 +346,9 @@ async def build_export(
     if kind == "topics":
         topics = await all_topics(store)
         data = RENDERERS[kind, fmt](topics, report)
-        rows, summary = len(topics), plural(len(topics), "topic")
+        rows, summary = len(topics), (lang or english()).ngettext("{n} topic", "{n} topics", len(topics))
     else:
         attendance = attendance_rows(await turnout(store, config, now))
         data = RENDERERS[kind, fmt](attendance, report)
-        rows, summary = len(attendance), counts_text(attendance)
+        rows, summary = len(attendance), counts_text(attendance, lang)
     return Export(kind, fmt, data, filename(kind, fmt, now.date()), rows, summary)
