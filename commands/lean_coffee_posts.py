@@ -5,8 +5,7 @@ grants, the move to the next topic. The wiring hands `WORDING` to the rider
 
 from __future__ import annotations
 
-from babel.units import format_unit
-
+from bot.core.cldr import format_duration
 from bot.core.config import Config
 from bot.core.i18n import Translator, room_language
 from bot.core.text import Text
@@ -20,7 +19,7 @@ from commands.wording import duration_text, time_spent, votes_text
 def unit_count(n: int, unit: str, lang: Translator) -> str:
     """'8 minutes', '60 segundos': a count of one unit ('minute', 'second') in `lang`, with
     its plural (CLDR's)."""
-    return format_unit(n, f"duration-{unit}", length="long", locale=lang.locale)
+    return format_duration(n, unit, lang.language.locale)
 
 
 def _count_text(count: Count) -> str:

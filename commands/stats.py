@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from babel.numbers import format_decimal
-
 from bot.core.arguments import Rest, UsageError, convert
+from bot.core.cldr import format_tenths
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.i18n import N_, Translator, english, room_language
@@ -141,7 +140,7 @@ async def stats(ctx: Context, typed: Rest | None = None) -> Reply:
             "{sessions}, {check_ins}, {average} per session on average.",
             sessions=lang.ngettext("{n} session held", "{n} sessions held", len(held)),
             check_ins=_check_ins(total, lang),
-            average=format_decimal(total / len(held), "0.0", locale=lang.locale),
+            average=format_tenths(total / len(held), lang.language.locale),
         )
         text.add(": " + figures)
     else:

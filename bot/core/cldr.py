@@ -29,7 +29,7 @@ FILE_NAME = "cldr.json"
 # The numbers whose words are kept (their plural category and how they are written):
 # a countdown's days, hours and minutes, a duration's hours in practice.
 UNIT_NUMBERS = 1000
-UNITS = ("day", "hour", "minute")
+UNITS = ("day", "hour", "minute", "second")
 # The date fields a kept pattern may use (other patterns are written by Babel).
 DATE_FIELDS = frozenset(
     {"E", "EE", "EEE", "EEEE", "d", "dd", "M", "MM", "MMM", "MMMM", "y", "yyyy", "H", "HH", "m", "mm"}
@@ -49,6 +49,7 @@ class Pieces:
     zones: frozenset[str]  # the zones `cities` was made for
     cities: dict[str, str]  # zone -> its city's name, where it is not the zone's last part
     languages: dict[str, list[str]]  # a language's code -> its names in this language
+    decimal: str  # the decimal separator: ',' in es and pt-BR
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Pieces:
@@ -61,6 +62,7 @@ class Pieces:
             zones=frozenset(data["zones"]),
             cities=data["cities"],
             languages=data["languages"],
+            decimal=data["decimal"],
         )
 
 
@@ -112,7 +114,7 @@ def format_date(at: dt.datetime, pattern: str, locale: str) -> str:
 
 
 def format_duration(n: int, unit: str, locale: str) -> str:
-    """'2 días', '1 hora': `n` of a `unit` (day, hour, minute) in words, as
+    """'2 días', '1 hora': `n` of a `unit` (day, hour, minute, second) in words, as
     `babel.units.format_unit(n, 'duration-<unit>', length='long')` writes it."""
     kept = pieces(locale)
     if kept is None or not 0 <= n < UNIT_NUMBERS or unit not in kept.units:
@@ -121,6 +123,17 @@ def format_duration(n: int, unit: str, locale: str) -> str:
         return format_unit(n, f"duration-{unit}", length="long", locale=locale)
     patterns = kept.units[unit]
     return (patterns.get(kept.plurals.get(n, "other")) or patterns["other"]).format(str(n))
+
+
+def format_tenths(value: float, locale: str) -> str:
+    """`value` with one decimal ('2,5' in es), as `babel.numbers.format_decimal(value, '0.0')`
+    writes it."""
+    kept = pieces(locale)
+    if kept is None:
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, "0.0", locale=locale)
+    return f"{value:.1f}".replace(".", kept.decimal)
 
 
 def city(zone: str, locale: str) -> str:

@@ -30,6 +30,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from babel.numbers import get_decimal_symbol
 from babel.units import format_unit
 
 from bot.core import cldr
@@ -189,6 +190,7 @@ def cldr_pieces(language: Language, patterns: list[str]) -> dict[str, object]:
         "units": units,
         "zones": zones,
         "cities": cities,
+        "decimal": get_decimal_symbol(locale),
         "languages": {
             other.code: [
                 name

@@ -273,7 +273,10 @@ async def test_stats_in_spanish_and_portuguese(chat):
     )
     await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
     await hold(chat, "2026-11-26 08:00", [HOST])
-    await came_to_a_session_nobody_started(chat)
+    chat.clock.set(at(26, 17, 4))
+    assert "ningún anfitrión la ha iniciado todavía" in await chat.text(ALICE, "!here")
+    chat.clock.set(at(26, 17, 6))
+    assert "Presença marcada" in await chat.text(BOB, "!here")
     chat.clock.set(at(27, 12))
     assert (await chat.text(ALICE, "!stats")).splitlines()[:2] == [
         "Asistencia, últimas 12 semanas: 2 sesiones celebradas, 4 registros de asistencia, 2,0 por sesión en"
@@ -282,7 +285,7 @@ async def test_stats_in_spanish_and_portuguese(chat):
     ]
     text = await chat.text(BOB, "!stats 1")
     assert text.splitlines()[0].startswith("Presença, última semana: 1 sessão realizada, 1 check-in, 1,0 por sessão")
-    assert "2  não iniciada (sem anfitrião): @alice:example.org, @bob:example.org" in text
+    assert "2  não começou (sem anfitrião): @alice:example.org, @bob:example.org" in text
     assert text.splitlines()[-1] == (
         "Até agora só uma sessão foi realizada: um gráfico precisa de pelo menos duas, então ainda não há."
     )

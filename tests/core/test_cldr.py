@@ -90,3 +90,11 @@ def test_the_pieces_are_small():
     for locale in LOCALES:
         data = json.loads(cldr.path_of(locale).read_text("utf-8"))
         assert len(json.dumps(data)) < 40_000
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_average_is_written_with_the_languages_decimal_separator(locale):
+    from babel.numbers import format_decimal
+
+    for value in (0.0, 2.0, 2.25, 7 / 3, 12.96):
+        assert cldr.format_tenths(value, locale) == format_decimal(value, "0.0", locale=locale)

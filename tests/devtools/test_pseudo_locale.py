@@ -45,27 +45,10 @@ NAMES = ("BigBlueButton", "en", "es", "pt-BR", "pt", "English", "español", "por
 KNOWN_LEAKS: dict[str, set[str]] = {
     "!help all": set(
         (
-            "Attendance Erase Get Show The Volunteer Withdraw about access and as before bot by chart "
-            "check code command days direct everything for given in ins last like link message next "
-            "note offer one or over per session sessions set stop stops stores the time to unless up "
-            "volunteering votes weeks with you your zone "
+            "Volunteer Withdraw as command for given in next note offer or session the time to your "
+            "zone "
         ).split()
     ),
-    "!tz": set(
-        (
-            "Kolkata Lyon Matrix Set You Your are city have in is it no now or profile publish set shown so "
-            "there time times with your yours zone"
-        ).split()
-    ),
-    "!tz (near miss)": set("did is mean name not time you zone".split()),
-    "!remind": set(
-        (
-            "Ask Done It Kolkata Nov November Stop Thu Thursday You and at before chat comes direct each "
-            "every for from get hour in it me message minutes next no of one or reminder reminders send "
-            "session slot the time will with you"
-        ).split()
-    ),
-    "!remind (too long)": set("before comes days is long minutes reminder session to too".split()),
     "!host": set(
         (
             "November Thank Thursday You and announcements before can days from hours in it its last minutes "
@@ -88,37 +71,13 @@ KNOWN_LEAKS: dict[str, set[str]] = {
         ("December Restored Thursday and as go it its of out place reminders session takes the usual").split()
     ),
     "!cancel (bad date)": set("reason".split()),
-    "!export": set(
-        ("Anything Export could for formula front has in it mistake of plain so spreadsheet stays text topics").split()
-    ),
     "!export (bad)": set("attendance csv json md topics".split()),
-    "!mydata": set(
-        (
-            "Erase Everything about attached bot direct display file have in is it message name sent store "
-            "stores suggestion the what with you"
-        ).split()
-    ),
     "!start": set("note".split()),
     "!late (running)": set("note".split()),
-    "!stats": set(
-        (
-            "Attendance Check Only Session at average chart check far held ins is last least needs none on "
-            "one per session so there two weeks yet"
-        ).split()
-    ),
     "!cancel (today)": set(
         (
             "Cancelled November The Thursday Undo cancellation get instead minute notice of reminders rooms "
             "session the with within"
-        ).split()
-    ),
-    "!forgetme": set(
-        (
-            "Commands Done Erased It No This To Topics about ahead and as be bot by cannot check come "
-            "commands display erases first former from go in ins it language late longer minutes name named "
-            "need notes now offers on only participant reaction reactions recorded reminders see shown stay "
-            "store stores suggested that the they time to topic type undone until use votes what within would "
-            "you your yours zone"
         ).split()
     ),
 }
