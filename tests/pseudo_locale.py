@@ -94,6 +94,8 @@ _AS_TYPED = re.compile(
       | \b[A-Z][A-Za-z_]+/[A-Za-z_/+-]+   # a zone ID (Asia/Kolkata)
       | \b[\w-]+\.[a-z][\w.]*\b           # a file name, a config key
       | \b[A-Z][A-Z0-9_]+\b               # an argument name, UTC
+      | \[[^\]\n]*\]                     # a usage line's optional argument: [note], [csv|json|md]
+      | \b\w+(?:\|\w+)+\b                # a usage line's choices: topics|attendance
     """,
     re.VERBOSE,
 )
