@@ -160,9 +160,9 @@ async def cancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Repl
     ctx.services.schedule_changed()  # a notice due now goes out at once
     if not target.whole_day and waiting:
         return await _called_off(ctx, waiting[0], reason, zone, here_extra=await _volunteered(ctx, waiting, zone))
-    # Translators: {reason} ends the sentence: ': the reason given.', or a full stop.
     text = target.said(
         lang,
+        # Translators: {reason} ends the sentence: ': the reason given.', or a full stop.
         N_("Cancelled the whole day {day}{reason}"),
         N_("Cancelled the session of {session}{reason}"),
         zone,
