@@ -22,6 +22,7 @@ from commands import (
     sessions,
     stats,
     topics,
+    uncancel,
     volunteering,
 )
 
@@ -29,6 +30,7 @@ GROUPS: tuple[CommandGroup, ...] = (
     help.group,
     schedule.group,
     cancellations.group,
+    uncancel.group,
     announce.group,
     calendar.group,
     topics.group,

@@ -22,7 +22,7 @@ from commands.wording import listed_text, time_spent, votes_text
 group = CommandGroup("discussed")
 
 
-async def running_hosted(ctx: Context, otherwise: str, what: str = "mark its topics") -> str:
+async def running_hosted(ctx: Context, otherwise: str, what: str = N_("mark its topics")) -> str:
     """The running session, which the asker must host (sessions.hosts.hosts): having
     volunteered for another session whose start window is open makes a host, but not of
     this one (else who may `what` it)."""
@@ -36,7 +36,9 @@ async def running_hosted(ctx: Context, otherwise: str, what: str = "mark its top
 
 
 async def _not_yours_to_mark(ctx: Context) -> Reply | None:
-    return await host_of_another(ctx, what="mark its topics", idle="there are no topics to mark until one is started")
+    return await host_of_another(
+        ctx, what=N_("mark its topics"), idle=N_("there are no topics to mark until one is started")
+    )
 
 
 @group.command(

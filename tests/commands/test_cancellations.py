@@ -210,10 +210,10 @@ async def test_uncancel_a_day_whose_morning_is_over_restores_the_evening_only(ch
 # --- calling off a session that waits for its host ----------------------------------------
 
 
-async def _two_room_chat(make_chat, make_config, key: str):
+async def _two_room_chat(make_chat, make_config, key: str, **sections):
     """A chat in two served rooms, each with the thread the at-start announcement of `key` opened."""
     other = "!other:example.org"
-    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}))
+    chat = await make_chat(make_config(matrix={"rooms": [ROOM, other]}, **sections))
     await sessions.set_thread_root(chat.store, key, ROOM, "$zero-here")
     await sessions.set_thread_root(chat.store, key, other, "$zero-there")
     return chat, other
@@ -423,3 +423,58 @@ async def test_a_refusal_shows_what_to_type_as_a_command_to_copy(chat):
         "To give another reason: !cancel 2026-12-10 08:00 UTC REASON"
     )
     assert "<code>!cancel 2026-12-10 08:00 UTC REASON</code>" in reply.html, reply.html
+
+
+# --- in the organiser's language ---------------------------------------------------------
+
+
+async def test_cancel_answers_in_spanish(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await chat.say(ALICE, "!host 2026-11-26 17:00")
+    await chat.say(ORGANISER, "!lang es")
+    text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00 vacaciones")
+    assert text == (
+        "Cancelé la sesión del jueves, 26 de noviembre, 17:00 UTC: vacaciones.\n"
+        "Las salas reciben un aviso de cancelación el miércoles, 25 de noviembre, 17:00 UTC, en lugar de los "
+        "recordatorios.\n"
+        "Alice se había ofrecido como anfitrión.\n"
+        "Para deshacerlo: !uncancel 2026-11-26 17:00 UTC."
+    ), text
+    text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00")
+    assert text == (
+        "La sesión del jueves, 26 de noviembre, 17:00 UTC ya está cancelada: vacaciones. Para dar otro motivo: "
+        "!cancel 2026-11-26 17:00 UTC REASON"
+    ), text
+    text = await chat.text(ORGANISER, "!cancel 2026-11-26 17:00 fiesta local")
+    assert text.startswith(
+        "La sesión del jueves, 26 de noviembre, 17:00 UTC ya estaba cancelada; ahora el motivo es: fiesta local. "
+        "El motivo anterior era: vacaciones."
+    ), text
+    text = await chat.text(ORGANISER, "!cancel 2026-11-27")
+    assert (
+        text == "No hay ninguna sesión el viernes 2026-11-27; las sesiones son: Thursday 08:00, Thursday 17:00 (UTC)."
+    ), text
+
+
+async def test_cancel_answers_in_portuguese_and_the_thread_reads_the_rooms_language(make_chat, make_config):
+    """A session called off while it waits: the organiser reads Portuguese, the session's
+    thread in the other room the rooms' language (Spanish)."""
+    chat, other = await _two_room_chat(make_chat, make_config, MORNING, conference={"language": "es"})
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await chat.say(ORGANISER, "!lang pt-BR")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 4, tzinfo=dt.UTC))
+    await chat.say(ALICE, "!here")
+    chat.clock.set(dt.datetime(2026, 11, 26, 8, 6, tzinfo=dt.UTC))
+    *replies, _pointer = await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 ninguém pôde vir")
+    here, there = replies
+    assert there.room_id == other
+    assert here.text.startswith(
+        "❌ A sessão de quinta-feira, 26 de novembro, 08:00 UTC foi suspensa: ninguém pôde vir.\n"
+        "Presentes: Alice. Obrigado pela presença!\n"
+        "Próxima sessão: quinta-feira, 26 de novembro, 17:00 UTC, em 8 horas e 54 minutos."
+    ), here.text
+    assert there.text.startswith(
+        "❌ Se suspende la sesión del jueves, 26 de noviembre, 08:00 UTC: ninguém pôde vir.\n"
+        "Presentes: Alice. ¡Gracias por venir!\n"
+        "La próxima sesión es el jueves, 26 de noviembre, 17:00 UTC, en 8 horas y 54 minutos."
+    ), there.text

@@ -141,3 +141,30 @@ async def test_a_real_host_is_unaffected(chat):
     assert "Marked" in await chat.text(HOST, f"!discussed {topic}")
     assert "Returned" in await chat.text(HOST, f"!undiscussed {topic}")
     assert "Session of Thursday 26 November, 17:00 UTC ended" in await chat.text(HOST, "!end")
+
+
+async def test_a_volunteer_of_a_later_session_reads_it_in_spanish(chat):
+    await chat.say(ALICE, "!lang es")
+    await chat.say(ALICE, f"!host {NEXT_WEEK}")
+    topic = await suggest(chat, "Sharing the admin work")
+    chat.clock.set(at(26, 8, 5))
+    await chat.say(HOST, "!start")
+    text = await chat.text(ALICE, f"!discussed {topic}")
+    assert text == (
+        "Te ofreciste como anfitrión de la sesión del jueves, 3 de diciembre, 08:00 UTC, que se puede empezar desde "
+        "las 07:30 UTC (en 6 días y 23 horas).\n"
+        "La sesión del jueves, 26 de noviembre, 08:00 UTC está en curso; solo @host:example.org (que la empezó), "
+        "un anfitrión o un organizador pueden marcar sus temas."
+    ), text
+
+
+async def test_a_volunteer_of_a_cancelled_session_reads_it_in_portuguese(chat):
+    await chat.say(ALICE, "!lang pt-BR")
+    await chat.say(ALICE, f"!host {NEXT_WEEK}")
+    await chat.say(ORGANISER, f"!cancel {NEXT_WEEK}")
+    chat.clock.set(at(26, 12, 0))
+    text = await chat.text(ALICE, f"!discussed {await suggest(chat, 'Sharing the admin work')}")
+    assert text == (
+        "Você se ofereceu como anfitrião da sessão de quinta-feira, 3 de dezembro, 08:00 UTC, mas ela está cancelada.\n"
+        "Nenhuma sessão está em andamento, então não há temas para marcar até que uma comece."
+    ), text

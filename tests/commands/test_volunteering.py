@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from bot.features.people import repository as people
 from bot.features.sessions import repository
 from tests.conftest import ALICE, BOB, HOST, ORGANISER
 
@@ -268,3 +269,57 @@ async def test_a_time_written_otherwise_is_answered_in_the_askers_zone(chat):
     assert "There is no session at 08:00 (Kolkata time) on 2026-12-10; that day has 13:30 and 22:30" in text, text
     assert await repository.offers_of(chat.store, ALICE) == []
     assert "(13:30 in Kolkata)" in await chat.text(ALICE, "!host 2026-12-10 1:30pm")
+
+
+async def test_host_and_unhost_answer_in_spanish(chat):
+    await people.remember_display_name(chat.store, ALICE, "Alice")
+    await people.remember_display_name(chat.store, BOB, "Bob")
+    await chat.say(BOB, "!lang es")
+    text = await chat.text(BOB, "!host 2026-12-03")
+    assert text.startswith(
+        "!host: El 2026-12-03 hay más de una sesión: añade la hora (UTC): "
+        "!host 2026-12-03 08:00 o !host 2026-12-03 17:00"
+    ), text
+    await chat.say(ALICE, "!host 2026-12-03 17:00")
+    text = await chat.text(BOB, "!host 2026-12-03 17:00")
+    assert text == (
+        "¡Gracias! Te ofreciste como anfitrión de la sesión del jueves, 3 de diciembre, 17:00 UTC, "
+        "en 10 días y 5 horas.\n"
+        "Puedes empezarla con !start desde 30 minutos antes de su hora; los anuncios te nombran y el último "
+        "recordatorio te menciona.\n"
+        "También se ofreció: Alice."
+    ), text
+    assert await chat.text(BOB, "!host 2026-12-03 17:00") == (
+        "Ya te ofreciste como anfitrión de la sesión del jueves, 3 de diciembre, 17:00 UTC."
+    )
+    assert await chat.text(BOB, "!unhost") == (
+        "Ya no te ofreces como anfitrión de la sesión del jueves, 3 de diciembre, 17:00 UTC. Gracias por avisar.\n"
+        "Sigue ofreciéndose como anfitrión: Alice."
+    )
+    assert await chat.text(BOB, "!unhost") == (
+        "No te ofreciste como anfitrión de ninguna sesión próxima, así que no hay nada que retirar."
+    )
+
+
+async def test_host_and_unhost_answer_in_portuguese(chat):
+    await chat.say(ALICE, "!lang pt-BR")
+    await chat.say(ORGANISER, "!cancel 2026-11-26 08:00 feriado")
+    text = await chat.text(ALICE, "!host 2026-11-26 08:00")
+    assert text == (
+        "A sessão de quinta-feira, 26 de novembro, 08:00 UTC está cancelada (feriado), então não precisa de anfitrião. "
+        "Se um organizador a restaurar com !uncancel 2026-11-26 08:00 UTC, você poderá se oferecer."
+    ), text
+    await chat.say(ALICE, "!host 2026-12-03 08:00")
+    text = await chat.text(ALICE, "!unhost 2026-12-10 08:00")
+    assert text == (
+        "Você não tinha se oferecido como anfitrião da sessão de quinta-feira, 10 de dezembro, 08:00 UTC, então não "
+        "há nada para retirar.\n"
+        "Você se ofereceu como anfitrião de:\n"
+        "• quinta-feira, 3 de dezembro, 08:00 UTC · !unhost 2026-12-03 08:00"
+    ), text
+    text = await chat.text(ALICE, "!unhost 2026-12-03 08:00")
+    assert text == (
+        "Você retirou sua oferta de ser anfitrião da sessão de quinta-feira, 3 de dezembro, 08:00 UTC. Obrigado por "
+        "avisar.\n"
+        "Ninguém mais se ofereceu como anfitrião ainda: !host 2026-12-03 08:00 para se oferecer."
+    ), text
