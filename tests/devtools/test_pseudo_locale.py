@@ -43,8 +43,7 @@ NAMES = ("BigBlueButton", "en", "es", "pt-BR", "pt", "English", "español", "por
 # modules are being moved to them. It MUST BE EMPTY when issue 31 is done: remove a
 # kind as soon as its module is translated (test_the_allow_list_holds_only_real_leaks
 # says which entries no longer leak).
-KNOWN_LEAKS: dict[str, set[str]] = {
-}
+KNOWN_LEAKS: dict[str, set[str]] = {}
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
