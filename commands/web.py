@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 from bot.core.clock import UTC
 from bot.core.config import Config
-from bot.core.i18n import LANGUAGES, Translator, room_language
+from bot.core.i18n import LANGUAGES, Translator, english, room_language
 from bot.features.agenda.service import Discussing, Running
 from bot.features.export.reports import Report, topics_json
 from bot.features.schedule.calendar import calendar_ics
@@ -38,7 +38,7 @@ def feed_ics(config: Config, feed: Feed, now: dt.datetime) -> bytes:
 
 def topics_document(config: Config, topics: list[Topic]) -> bytes:
     """The export's JSON document (schema and all) of these topics."""
-    return topics_json(topics, Report(config.conference.name, {}))
+    return topics_json(topics, Report(config.conference.name, {}, english()))
 
 
 # --- the page ---------------------------------------------------------------------------

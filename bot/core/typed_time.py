@@ -135,13 +135,25 @@ _UNITS = {
     "m": 60,
     "s": 1,
 }
-_UNIT = r"(?P<unit>weeks?|w|days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])"
-_PART = re.compile(rf"(?P<n>\d+(?:[.,]\d{{1,3}})?|an?|one)\s*{_UNIT}", re.IGNORECASE | re.ASCII)
-_HALF = re.compile(rf"half\s+(?:an?\s+)?{_UNIT}", re.IGNORECASE)
-_AND_A_HALF = re.compile(r"\s*and\s+a\s+half\b", re.IGNORECASE)
+# The units in English, Spanish and Portuguese, accents optional (a bilingual person mixes
+# them, and reading every one everywhere needs no language): semana(s), día(s)/dia(s),
+# hora(s), hs, minuto(s), segundo(s), seg.
+_UNIT = (
+    r"(?P<unit>weeks?|w|semanas?|days?|d[iI\u00ed\u00cd]as?|d|hours?|hrs?|horas?|hs|h"
+    r"|minutes?|minutos?|mins?|m|seconds?|segundos?|secs?|segs?|s)(?![a-z\u00e0-\u00ff])"
+)
+# A unit's key in _UNITS where its first letter is not it.
+_UNIT_KEYS = {"sem": "w"}
+# One of a unit: "an hour", "una hora", "um dia", "uma semana".
+_ONE = ("a", "an", "one", "un", "una", "uno", "um", "uma")
+_PART = re.compile(
+    rf"(?P<n>\d+(?:[.,]\d{{1,3}})?|{'|'.join(sorted(_ONE, key=len, reverse=True))})\s*{_UNIT}", re.IGNORECASE | re.ASCII
+)
+_HALF = re.compile(rf"(?:half\s+(?:an?\s+)?|medi[ao]\s+|mei[ao]\s+){_UNIT}", re.IGNORECASE)  # media hora, meia hora
+_AND_A_HALF = re.compile(r"\s*(?:and\s+a\s+half|y\s+medi[ao]|e\s+mei[ao])\b", re.IGNORECASE)
 _MINUTES_AFTER_HOURS = re.compile(r"[0-9]{1,2}$")
-_BETWEEN = re.compile(r"\s*(?:,|\band\b)?\s*", re.IGNORECASE)
-_BEFORE = re.compile(r"\s+(?:before|earlier|ahead)$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\s*(?:,|\b(?:and|y|e)\b)?\s*", re.IGNORECASE)  # y (es), e (pt)
+_BEFORE = re.compile(r"\s+(?:before|earlier|ahead|antes)$", re.IGNORECASE)
 # Longer than anything a timedelta holds: read as the longest it holds (too long for any use).
 _LONGEST = dt.timedelta.max // dt.timedelta(microseconds=1)
 
@@ -163,7 +175,8 @@ def read_duration(text: str) -> dt.timedelta | None:
                 total, pos, last = total + 60 * int(text[pos:]), len(text), last + 1
                 continue
             return None
-        unit = m.group("unit")[0].lower()
+        typed_unit = m.group("unit").lower()
+        unit = _UNIT_KEYS.get(typed_unit[:3], typed_unit[0])
         rank = list(_UNITS).index(unit)
         if rank <= last and last != len(_UNITS):
             return None  # '30m 1h', '1h 1h': not as anyone writes it
@@ -187,6 +200,6 @@ def _skip_between(text: str, pos: int) -> int:
 def _amount(number: str | None) -> Fraction:
     if number is None:  # 'half an hour'
         return Fraction(1, 2)
-    if number.lower() in ("a", "an", "one"):
+    if number.lower() in _ONE:
         return Fraction(1)
     return Fraction(number.replace(",", "."))

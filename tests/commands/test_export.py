@@ -217,3 +217,36 @@ async def test_the_summary_the_exports_and_the_page_give_the_same_minutes(chat):
     s = chat.services
     html = render_page(s.config, await site.page(s.store, s.config, s.clock.now()))
     assert "<td><b>1</b></td><td>48 minutes</td></tr>" in html
+
+
+async def test_spanish_organiser_gets_the_csv_and_markdown_words_in_spanish(chat):
+    await fill(chat)
+    await chat.say(ORGANISER, "!lang es")
+    [reply] = await chat.say(ORGANISER, "!export topics")
+    text = reply.file.data.decode("utf-8-sig")
+    assert text.startswith("número,texto,propuesto por,propuesto por (nombre),propuesto el,votos,estado,sesión,")
+    assert ",tratado," in text and ",abierto," in text and ",retirado," in text and ",sí," in text
+    md = (await chat.say(ORGANISER, "!export attendance md"))[0].file.data.decode()
+    assert md.startswith("# Coop Casual Conference: asistencia\n\n2 sesiones, 3 registros de asistencia.")
+    assert "| sesión | horario | estado | iniciada por | inicio | fin | minutos | presentes |" in md
+    assert "| 2026-11-26 08:00 | jueves 08:00 | celebrada |" in md
+    assert "## 2026-12-03 17:00 (jueves 17:00)\n\nNadie registró su asistencia." in md
+    topics_md = (await chat.say(ORGANISER, "!export topics md"))[0].file.data.decode()
+    assert "## Tratados (" in topics_md and "| antes (importado) |" in topics_md
+    document = json.loads((await chat.say(ORGANISER, "!export attendance json"))[0].file.data)
+    assert document["sessions"][0]["status"] == "held", "JSON keeps machine names for programs"
+
+
+async def test_portuguese_organiser_gets_the_files_in_portuguese_and_english_stays_as_it_was(chat):
+    await fill(chat)
+    await chat.say(ORGANISER, "!lang pt-BR")
+    [reply] = await chat.say(ORGANISER, "!export attendance")
+    text = reply.file.data.decode("utf-8-sig")
+    assert text.startswith("sessão,horário,iniciada por,início,fim,participante,check-in,minutos,")
+    assert "quinta-feira 08:00" in text and ",realizada" in text and ",não," in text
+    md = (await chat.say(ORGANISER, "!export topics md"))[0].file.data.decode()
+    assert "| # | tema | sugerido por | sugerido em | votos | sessão | nota | minutos |" in md
+    assert "## Abertos (2)" in md and "## Discutidos (" in md and "## Retirados (1)" in md
+    await chat.say(ORGANISER, "!lang en")
+    [again] = await chat.say(ORGANISER, "!export attendance")
+    assert again.file.data.decode("utf-8-sig").startswith("session,slot,started_by,"), "English as before"

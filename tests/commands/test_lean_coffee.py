@@ -316,3 +316,16 @@ async def test_a_long_discussion_reads_in_hours_as_history_and_the_summary_read_
     chat.clock.advance(minutes=65)
     assert "(1 hour 5 minutes)." in await chat.text(HOST, f"!discussed {a}")
     assert " · 1 hour 5 minutes" in await chat.text(ALICE, "!history")
+
+
+async def test_timer_takes_the_length_in_spanish_and_portuguese_words(chat):
+    a, _ = await _two_topics(chat)
+    await start_session(chat)
+    await chat.text(HOST, f"!discuss {a}")
+    await chat.say(HOST, "!lang es")
+    assert (await chat.text(HOST, "!timer 5 minutos")).startswith(f"Añadí 5 minutos a #{a} ")
+    assert "tiempo restante: 43 minutos" in await chat.text(HOST, "!timer media hora")
+    await chat.say(HOST, "!lang pt-BR")
+    assert (await chat.text(HOST, "!timer 1 hora")).startswith(f"Acrescentei 1 hora a #{a} ")
+    assert "tempo restante: 105 minutos" in await chat.text(HOST, "!timer 2 minutos")
+    assert "105 minutes left" in await chat.text(ALICE, "!timer"), "the English words still read"

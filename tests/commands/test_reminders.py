@@ -411,3 +411,12 @@ async def test_remind_in_spanish_and_portuguese(chat):
         " Peça de novo com !remind all."
     )
     assert await chat.text(BOB, "!remind off") == "Você não tinha lembretes; nada mudou."
+
+
+async def test_a_lead_in_spanish_and_portuguese_words(chat):
+    await chat.say(ALICE, "!lang es")
+    assert "un mensaje directo 2 horas antes de todas las sesiones" in await chat.text(ALICE, "!remind 2 horas")
+    assert "1 día antes de cada sesión del jueves a las 08:00" in await chat.text(ALICE, "!remind 8:00 1 dia")
+    await chat.say(BOB, "!lang pt-BR")
+    assert "1 dia antes de todas as sessões" in await chat.text(BOB, "!remind all 1 día")
+    assert "30 minutos antes de todas as sessões" in await chat.text(BOB, "!remind 30 minutos antes")

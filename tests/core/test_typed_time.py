@@ -172,6 +172,50 @@ def test_what_is_no_length_of_time(text):
     assert read_duration(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("5 minutos", 5),
+        ("1 minuto", 1),
+        ("5 min", 5),
+        ("1 hora", 60),
+        ("2 horas", 120),
+        ("2 HORAS", 120),
+        ("2 hs", 120),
+        ("una hora", 60),
+        ("uma hora", 60),
+        ("media hora", 30),
+        ("meia hora", 30),
+        ("1 hora y media", 90),
+        ("uma hora e meia", 90),
+        ("1 hora y 30 minutos", 90),
+        ("1 hora e 30 minutos", 90),
+        ("1 hora 30", 90),
+        ("1 día", 1440),
+        ("1 dia", 1440),
+        ("2 DÍAS", 2 * 1440),
+        ("2 dias", 2 * 1440),
+        ("un día", 1440),
+        ("um dia", 1440),
+        ("1 semana", 7 * 1440),
+        ("2 semanas", 14 * 1440),
+        ("15 minutos antes", 15),
+        ("1 día y 2 horas", 1440 + 120),
+    ],
+)
+def test_a_length_of_time_in_spanish_or_portuguese(text, minutes):
+    assert read_duration(text) == dt.timedelta(minutes=minutes)
+
+
+def test_seconds_in_spanish_or_portuguese():
+    assert read_duration("30 segundos") == read_duration("30 seg") == dt.timedelta(seconds=30)
+
+
+@pytest.mark.parametrize("text", ["5 minutosx", "semana", "2 horas 1 día", "1 hora y", "5 e", "diez minutos"])
+def test_what_is_no_length_of_time_in_spanish_or_portuguese(text):
+    assert read_duration(text) is None
+
+
 def test_a_length_longer_than_any_can_be_is_the_longest_there_is():
     assert read_duration("99999999999999999999d") == dt.timedelta.max
 

@@ -19,8 +19,9 @@ from typing import Any
 from bot.core.config import Config
 from bot.core.i18n import Translator, english
 from bot.core.model import Attachment
-from bot.core.text import clean, plural
+from bot.core.text import clean
 from bot.features.export.attendance import ATTENDANCE_COLUMNS, AttendanceRow, attendance_rows, counts_text
+from bot.features.export.words import column, md_heading, slot_words, status_heading, status_word, topic_counts, yes_no
 from bot.features.people.names import known_names
 from bot.features.sessions.statistics import turnout
 from bot.features.topics.model import Topic, TopicStatus
@@ -38,9 +39,6 @@ MIMETYPES = {"csv": "text/csv", "json": "application/json", "md": "text/markdown
 SCHEMA_VERSION = 4
 
 STATUS_ORDER = (TopicStatus.OPEN, TopicStatus.DISCUSSED, TopicStatus.WITHDRAWN)
-# Where a discussed topic's session goes: the seed file's topics had none.
-IMPORTED_SESSION = "earlier (imported)"
-FORMER_PARTICIPANT = "a former participant"
 
 
 # The topics file's columns, in order: a topic as the topics feature keeps it (`Topic`),
@@ -67,6 +65,7 @@ class Report:
 
     conference: str
     names: Mapping[str, str]
+    lang: Translator  # the words of the CSV and Markdown files (the JSON keeps machine names)
 
     def person(self, user_id: str | None) -> str:
         if not user_id:
@@ -106,45 +105,57 @@ ID_COLUMNS = frozenset({"suggested_by", "started_by", "attendee"})
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')
 
 
-def neutralise(value: Any) -> Any:
+def neutralise(value: Any, lang: Translator | None = None) -> Any:
     """A text cell a spreadsheet would run as a formula gets a ' before it (the usual
     mark for "text"), and so does each part of it after a ; tab or line break that would;
-    a yes/no value is written as a word."""
+    a yes/no value is written as a word (in `lang`, English by default)."""
     if isinstance(value, str):
         if not _RISKY.search(value):
             return value
         mark = "'" if _STARTS_FORMULA.match(value) else ""
         return mark + _FORMULA_AFTER_SEPARATOR.sub(r"\g<0>'", value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return yes_no(value, lang or english())
     return "" if value is None else value
 
 
-def csv_cell(value: Any, user_id: bool = False) -> str:
+def csv_cell(value: Any, user_id: bool = False, lang: Translator | None = None) -> str:
     """One cell as the CSV file has it (quoted as Python's csv module does, only where
     needed); in a column of user IDs, an ID is quoted instead of marked with a '."""
     if user_id and isinstance(value, str) and _USER_ID.fullmatch(value):
         return f'"{value}"'
-    text = str(neutralise(value))
+    text = str(neutralise(value, lang))
     return '"' + text.replace('"', '""') + '"' if _NEEDS_QUOTES.search(text) else text
 
 
-def _csv(columns: Sequence[str], records: Iterable[Iterable[Any]]) -> bytes:
-    """`records`: each row's values, in the order of `columns`."""
-    ids = [column in ID_COLUMNS for column in columns]
-    lines = [",".join(columns)]
-    lines.extend(",".join(map(csv_cell, record, ids)) for record in records)
+def _csv(columns: Sequence[str], records: Iterable[Iterable[Any]], lang: Translator) -> bytes:
+    """`records`: each row's values, in the order of `columns`; the headings in `lang`."""
+    ids = [name in ID_COLUMNS for name in columns]
+    langs = [lang] * len(columns)
+    lines = [",".join(csv_cell(column(name, lang), lang=lang) for name in columns)]
+    lines.extend(",".join(map(csv_cell, record, ids, langs)) for record in records)
     # With a byte order mark, Excel reads the file as UTF-8 instead of the local code page.
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
 def topics_csv(topics: Sequence[Topic], report: Report) -> bytes:
-    return _csv(TOPIC_COLUMNS, (record.values() for record in map(topic_record, topics)))
+    lang = report.lang
+    records = ({**topic_record(t), "status": status_word(t.status, lang)}.values() for t in topics)
+    return _csv(TOPIC_COLUMNS, records, lang)
 
 
 def attendance_csv(rows: Sequence[AttendanceRow], report: Report) -> bytes:
-    # attrgetter, not asdict: asdict deep-copies every value of every row.
-    return _csv(ATTENDANCE_COLUMNS, map(attrgetter(*ATTENDANCE_COLUMNS), rows))
+    lang = report.lang
+    if lang.code == "en":
+        # attrgetter, not asdict: asdict deep-copies every value of every row.
+        return _csv(ATTENDANCE_COLUMNS, map(attrgetter(*ATTENDANCE_COLUMNS), rows), lang)
+    slot, status = ATTENDANCE_COLUMNS.index("slot"), ATTENDANCE_COLUMNS.index("status")
+    records = []
+    for row in rows:
+        record = list(attrgetter(*ATTENDANCE_COLUMNS)(row))
+        record[slot], record[status] = slot_words(row.session, row.slot, lang), status_word(row.status, lang)
+        records.append(record)
+    return _csv(ATTENDANCE_COLUMNS, records, lang)
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -215,30 +226,33 @@ def _md(lines: list[str]) -> bytes:
 
 def _suggester(row: Topic, report: Report) -> str:
     if row.suggested_by is None:
-        return "" if row.imported else FORMER_PARTICIPANT
+        # Translators: who suggested a topic whose suggester erased their data (!forgetme).
+        return "" if row.imported else report.lang.gettext("a former participant")
     name = row.suggested_name
     return f"{name} ({row.suggested_by})" if name else row.suggested_by
 
 
 def topics_md(rows: Sequence[Topic], report: Report) -> bytes:
+    lang = report.lang
     by_status = {status: [r for r in rows if r.status == status] for status in STATUS_ORDER}
     # Open topics as !topics ranks them: most votes first, then the oldest suggestion.
     by_status[TopicStatus.OPEN].sort(key=lambda r: (-r.votes, r.suggested_at or "", r.id))
     imported = sum(1 for r in by_status[TopicStatus.DISCUSSED] if r.imported)
-    counts = ", ".join(
-        f"{len(found)} {status}" + (f" ({imported} imported)" if status == TopicStatus.DISCUSSED and imported else "")
-        for status, found in by_status.items()
-        if found
-    )
-    lines = [f"# {md_cell(report.conference)}: topics", ""]
-    lines += [f"{plural(len(rows), 'topic')}" + (f": {counts}." if counts else "."), ""]
-    header = ("#", "topic", "suggested by", "suggested at", "votes", "session", "note")
+    counts = topic_counts(by_status, imported, lang)
+    # Translators: the title of the topics file.
+    lines = ["# " + lang.gettext("{conference}: topics", conference=md_cell(report.conference)), ""]
+    topics = lang.ngettext("{n} topic", "{n} topics", len(rows))
+    # Translators: the topics file's first line: '12 topics: 2 open, 9 discussed, 1 withdrawn.'
+    lines += [lang.gettext("{topics}: {counts}.", topics=topics, counts=counts) if counts else f"{topics}.", ""]
+    header = ("#", "topic", "suggested_by", "suggested_at", "votes", "session", "note")
+    # Translators: the session of a topic discussed before the bot kept records (imported at setup).
+    earlier = lang.gettext("earlier (imported)")
     for status, found in by_status.items():
         if not found:
             continue
         # The discussed ones say how long each was discussed, where it had a timebox.
         timed = status is TopicStatus.DISCUSSED
-        lines += [f"## {status.capitalize()} ({len(found)})", ""]
+        lines += [f"## {status_heading(status, len(found), lang)}", ""]
         table: list[tuple[Any, ...]] = [
             (
                 r.id,
@@ -246,30 +260,33 @@ def topics_md(rows: Sequence[Topic], report: Report) -> bytes:
                 _suggester(r, report),
                 r.suggested_at,
                 r.votes,
-                IMPORTED_SESSION if r.imported else r.session,
+                earlier if r.imported else r.session,
                 r.note,
                 *((r.minutes,) if timed else ()),
             )
             for r in found
         ]
-        columns = (*header, "minutes") if timed else header
+        columns = [md_heading(name, lang) for name in ((*header, "minutes") if timed else header)]
         lines += [*_md_table(columns, table, right=(0, 4, 7) if timed else (0, 4)), ""]
     return _md(lines)
 
 
 def attendance_md(rows: Sequence[AttendanceRow], report: Report) -> bytes:
+    lang = report.lang
     sessions: dict[str, list[AttendanceRow]] = {}
     for row in rows:
         sessions.setdefault(row.session, []).append(row)
-    lines = [f"# {md_cell(report.conference)}: attendance", ""]
-    lines += [f"{counts_text(rows)}.", ""]
+    # Translators: the title of the attendance file.
+    lines = ["# " + lang.gettext("{conference}: attendance", conference=md_cell(report.conference)), ""]
+    lines += [f"{counts_text(rows, lang)}.", ""]
     if sessions:
-        lines += ["## Sessions", ""]
+        # Translators: the heading of the attendance file's overview table.
+        lines += ["## " + lang.gettext("Sessions"), ""]
         overview = [
             (
                 key,
-                first.slot,
-                first.status,
+                slot_words(key, first.slot, lang),
+                status_word(first.status, lang),
                 report.person(first.started_by),
                 first.started_at,
                 first.ended_at,
@@ -279,15 +296,17 @@ def attendance_md(rows: Sequence[AttendanceRow], report: Report) -> bytes:
             for key, found in sessions.items()
             for first in found[:1]
         ]
-        header = ("session", "slot", "status", "started by", "started at", "ended at", "minutes", "present")
-        lines += [*_md_table(header, overview, right=(6, 7)), ""]
+        header = ("session", "slot", "status", "started_by", "started_at", "ended_at", "minutes", "present")
+        lines += [*_md_table([md_heading(name, lang) for name in header], overview, right=(6, 7)), ""]
+    present_header = [md_heading(name, lang) for name in ("attendee", "checked_in_at")]
     for key, found in sessions.items():
-        lines += [f"## {md_cell(key)} ({md_cell(found[0].slot)})", ""]
+        lines += [f"## {md_cell(key)} ({md_cell(slot_words(key, found[0].slot, lang))})", ""]
         present = [(report.person(r.attendee), r.checked_in_at) for r in found if r.attendee]
         if present:
-            lines += [*_md_table(("attendee", "checked in at"), present), ""]
+            lines += [*_md_table(present_header, present), ""]
         else:
-            lines += ["Nobody checked in.", ""]
+            # Translators: a session of the attendance file nobody checked in to.
+            lines += [lang.gettext("Nobody checked in."), ""]
     return _md(lines)
 
 
@@ -337,16 +356,18 @@ async def build_export(
     lang: Translator | None = None,
 ) -> Export:
     """The export file of `kind` in `fmt`, titled `conference` (the config's by default);
-    its `summary` in `lang` (English by default; the file's words are English, as the CLI's).
+    its `summary` and the words of a CSV or Markdown file in `lang` (English by default, as
+    the CLI writes; JSON keeps its machine names and values in every language).
     `now` (the clock) gives the state of a session not over yet (running, waiting for its
     host), and its UTC date names the file."""
     if (kind, fmt) not in RENDERERS:
         raise ValueError(f"no export of {kind!r} as {fmt!r}")
-    report = Report(conference or config.conference.name, await known_names(store))
+    lang = lang or english()
+    report = Report(conference or config.conference.name, await known_names(store), lang)
     if kind == "topics":
         topics = await all_topics(store)
         data = RENDERERS[kind, fmt](topics, report)
-        rows, summary = len(topics), (lang or english()).ngettext("{n} topic", "{n} topics", len(topics))
+        rows, summary = len(topics), lang.ngettext("{n} topic", "{n} topics", len(topics))
     else:
         attendance = attendance_rows(await turnout(store, config, now))
         data = RENDERERS[kind, fmt](attendance, report)
