@@ -110,7 +110,8 @@ def update() -> list[Path]:
         before = as_text(catalog)
         catalog.update(template)
         after = as_text(catalog)
-        if after != before or not path.exists():
+        # A new creation date alone is no change: the file is left as it is.
+        if without_date(after) != without_date(before) or not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(after, "utf-8")
             written.append(path)

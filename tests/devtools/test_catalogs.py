@@ -51,3 +51,23 @@ def test_the_catalogs_compile(tmp_path):
 
     shutil.copytree(catalogs.LOCALE_DIR, tmp_path / "locale")
     assert len(list(catalogs.compile_all(tmp_path / "locale"))) == len(OTHERS)
+
+
+def test_updating_current_catalogs_rewrites_no_file(tmp_path, monkeypatch):
+    # `make messages` with no text changed must leave the .po files as they are: a new
+    # creation date alone is noise in every diff.
+    import shutil
+
+    copy = tmp_path / "locale"
+    shutil.copytree(catalogs.LOCALE_DIR, copy, ignore=shutil.ignore_patterns("*.mo", "*.json"))
+    monkeypatch.setattr(catalogs, "TEMPLATE", copy / catalogs.TEMPLATE.name)
+    monkeypatch.setattr(catalogs, "po_path", lambda locale: copy / locale / "LC_MESSAGES" / f"{DOMAIN}.po")
+    for path in copy.rglob("*.po"):
+        dated = "\n".join(
+            '"POT-Creation-Date: 2020-01-01 00:00+0000\\n"' if line.startswith('"POT-Creation-Date:') else line
+            for line in path.read_text("utf-8").splitlines()
+        )
+        path.write_text(dated + "\n", "utf-8")
+    before = {path: path.read_text("utf-8") for path in copy.rglob("*.po")}
+    assert catalogs.update() == []
+    assert {path: path.read_text("utf-8") for path in copy.rglob("*.po")} == before
