@@ -20,7 +20,7 @@ async def announce(ctx: Context) -> list[Reply]:
     cancels = await load_cancellations(ctx.store)
     following = next_held_sessions(ctx.config, cancels, now, 1)
     if not following:
-        raise CommandError("There is no session coming that is not cancelled.")
+        raise CommandError(ctx.lang.gettext("There is no session coming that is not cancelled."))
     text = announcement_text(ctx.config, await announcement_of(ctx.store, following[0], now))
     # Not one of the scheduled announcements: those still go out at their time.
     rooms = ctx.config.matrix.rooms

@@ -84,7 +84,7 @@ def target_of(ctx: Context, day: dt.date, typed: TypedTime | None) -> Target:
                 )
             )
         return Target(day.isoformat(), on_day, True)
-    session = typed_session(config, day, typed)
+    session = typed_session(config, day, typed, lang)
     return Target(session.key, [session], False)
 
 

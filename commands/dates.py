@@ -32,22 +32,27 @@ from commands.wording import long_date, time_in
 def check_planned_day(ctx: Context, day: dt.date) -> None:
     """Refuse a date before today or over a year ahead, before anything is worked out
     about it (a date near year 1 or 9999 has no instant in some zones)."""
-    _check_in_range(day, planning_range(ctx.config, ctx.clock.now()))
+    _check_in_range(day, planning_range(ctx.config, ctx.clock.now()), ctx.lang)
 
 
 def check_day_in(ctx: Context, day: dt.date, zone: str | None) -> None:
     """`check_planned_day` for a date the asker gives in their zone (None: UTC), as
     `sessions_on_day_in` reads it: from today there up to a year ahead."""
-    _check_in_range(day, planning_range(ctx.config, ctx.clock.now(), zone or "UTC"))
+    _check_in_range(day, planning_range(ctx.config, ctx.clock.now(), zone or "UTC"), ctx.lang)
 
 
-def _check_in_range(day: dt.date, allowed: DateRange) -> None:
+def _check_in_range(day: dt.date, allowed: DateRange, lang: Translator) -> None:
     if day in allowed:
         return
-    why = "is in the past" if day < allowed.first else "is too far ahead"
+    values = {"date": day.isoformat(), "first": allowed.first.isoformat(), "last": allowed.last.isoformat()}
+    if day < allowed.first:
+        raise UsageError(
+            lang.gettext(
+                "{date} is in the past: give a date from today ({first}) up to a year ahead ({last})", **values
+            )
+        )
     raise UsageError(
-        f"{day.isoformat()} {why}: give a date from today ({allowed.first.isoformat()}) "
-        f"up to a year ahead ({allowed.last.isoformat()})"
+        lang.gettext("{date} is too far ahead: give a date from today ({first}) up to a year ahead ({last})", **values)
     )
 
 
@@ -118,20 +123,32 @@ def read_typed_time(ctx: Context, command: str, day: dt.date, text: str, zone: s
     in the asker's zone `zone` unless it says UTC; None if `text` starts with no time. One
     that names no time ('25:00', 'midnight') is refused saying what to type, one written
     oddly ('1700', '17:00-18:00') with the command as it would work."""
-    typed = read_time_of_day(text)
+    typed, lang = read_time_of_day(text), ctx.lang
     if typed is None:
         _check_not_an_hour(ctx, command, day, text, zone)
         return None
     there = None if typed.utc else zone
     if typed.time is None:
         on_day = sessions_on_day_in(ctx.config, day, there)
-        where = f" ({place_name(there)} time)" if there else ""
-        days = (
-            f"{day.isoformat()}{where} has sessions at {times_there(on_day, there)}"
-            if on_day
-            else "no session that day"
+        why = clean(typed.why_in(lang), 300)
+        if not on_day:
+            raise UsageError(lang.gettext("{why}; no session that day. Nothing was changed.", why=why))
+        times, date = times_there(on_day, there, lang), day.isoformat()
+        if there:
+            place = place_name(there, lang.locale)
+            # Translators: {why} says why what was typed names no time ("'25:00' is not a time of day: …").
+            raise UsageError(
+                lang.gettext(
+                    "{why}; {date} ({place} time) has sessions at {times}. Nothing was changed.",
+                    why=why,
+                    date=date,
+                    place=place,
+                    times=times,
+                )
+            )
+        raise UsageError(
+            lang.gettext("{why}; {date} has sessions at {times}. Nothing was changed.", why=why, date=date, times=times)
         )
-        raise UsageError(f"{clean(typed.why, 300)}; {days}. Nothing was changed.")
     if not typed.plain:
         # Needed again only where the asker has a zone.
         suffix = " UTC" if typed.utc and zone is not None else ""
@@ -148,17 +165,47 @@ def _check_not_an_hour(ctx: Context, command: str, day: dt.date, text: str, zone
     there = None if hour.utc else zone
     if session_at_typed(ctx.config, day, TypedTime(hour.time, there, "")) is None:
         return
-    typed = f"{ctx.prefix}{command} {day.isoformat()} {hour.written} {clean(hour.rest, 100)}"
-    whole = " For the whole day, start the reason with a word." if command == "cancel" else ""
+    values = {
+        "typed": repr(clean(text, 40)),
+        "time": hour.hhmm,
+        "command": f"{ctx.prefix}{command} {day.isoformat()} {hour.written} {clean(hour.rest, 100)}",
+    }
+    if command == "cancel":
+        raise UsageError(
+            ctx.lang.gettext(
+                "{typed} starts with a number: for the {time} session, type {command}. For the whole day, start "
+                "the reason with a word. Nothing was changed.",
+                **values,
+            )
+        )
     raise UsageError(
-        f"{clean(text, 40)!r} starts with a number: for the {hour.hhmm} session, type {typed}.{whole} "
-        "Nothing was changed."
+        ctx.lang.gettext(
+            "{typed} starts with a number: for the {time} session, type {command}. Nothing was changed.", **values
+        )
     )
 
 
-def not_a_time(text: str) -> UsageError:
-    """The refusal of words where a session's time was expected ('!uncancel 2026-12-10 soon')."""
-    return UsageError(f"TIME: {clean(text.split()[0], 40)!r} is not a time: write it like {TIME_EXAMPLES}")
+def not_a_time(text: str, lang: Translator | None = None) -> UsageError:
+    """The refusal of words where a session's time was expected ('!uncancel 2026-12-10 soon'),
+    in `lang` (English by default)."""
+    lang = lang or english()
+    # Translators: {argument} is the argument's name in the usage line (TIME), as it is.
+    return UsageError(
+        lang.gettext(
+            "{argument}: {typed} is not a time: write it like {examples}",
+            argument="TIME",
+            typed=repr(clean(text.split()[0], 40)),
+            examples=lang.gettext(TIME_EXAMPLES),
+        )
+    )
+
+
+def _time_there(time: str, zone: str | None, lang: Translator) -> str:
+    """'08:00 (Kolkata time)', or '08:00 UTC' without a zone."""
+    if zone is None:
+        return f"{time} UTC"
+    # Translators: a time of day where someone lives: '13:30 (Kolkata time)'.
+    return lang.gettext("{time} ({place} time)", time=time, place=place_name(zone, lang.locale))
 
 
 def _typed_time_error(
@@ -167,20 +214,38 @@ def _typed_time_error(
     """A time written oddly ('1700', '17:00-18:00') in `zone` (None: UTC): the command that
     would work typed as the asker types it if it is a session's time (`rest`: what follows
     the time, ' UTC' first if they typed it), else the day's times as they are there."""
-    on_day = sessions_on_day_in(ctx.config, day, zone)
-    there = f" ({place_name(zone)} time)" if zone else " UTC"
+    on_day, lang = sessions_on_day_in(ctx.config, day, zone), ctx.lang
     if not on_day:
-        return UsageError(f"There is no session on {day:%A} {day.isoformat()}{there}. Nothing was changed.")
+        # Translators: a Babel (CLDR) date pattern: the day of the week alone ('Thursday').
+        weekday = lang.dated(dt.datetime.combine(day, dt.time()), "EEEE")
+        # Translators: {day} is '2026-12-10 (Kolkata time)' or '2026-12-10 UTC'.
+        return UsageError(
+            lang.gettext(
+                "There is no session on {weekday} {day}. Nothing was changed.",
+                weekday=weekday,
+                day=_time_there(day.isoformat(), zone, lang),
+            )
+        )
     times = [local_time(s.starts_at, zone or "UTC").time() for s in on_day]
     shown = clean(typed.typed, 40)
     if typed.time in times:
         return UsageError(
-            f"{shown!r} looks like a time: did you mean {ctx.prefix}{command} {day.isoformat()} "
-            f"{typed.hhmm}{rest}? Nothing was changed."
+            lang.gettext(
+                "{typed} looks like a time: did you mean {command}? Nothing was changed.",
+                typed=repr(shown),
+                command=f"{ctx.prefix}{command} {day.isoformat()} {typed.hhmm}{rest}",
+            )
         )
-    listed = " and ".join(f"{t:%H:%M}" for t in times)
+    also = " " + lang.gettext("and") + " "
+    listed = _time_there(also.join(f"{t:%H:%M}" for t in times), zone, lang)
+    # Translators: {times} is '08:00 and 17:00 UTC' or '13:30 and 22:30 (Kolkata time)'.
     return UsageError(
-        f"There is no session at {shown} on {day.isoformat()}; that day has {listed}{there}. Nothing was changed."
+        lang.gettext(
+            "There is no session at {time} on {date}; that day has {times}. Nothing was changed.",
+            time=shown,
+            date=day.isoformat(),
+            times=listed,
+        )
     )
 
 
@@ -192,24 +257,31 @@ def session_at_typed(config: Config, day: dt.date, typed: TypedTime) -> Session 
     return found[0] if found else None
 
 
-def typed_session(config: Config, day: dt.date, typed: TypedTime) -> Session:
+def typed_session(config: Config, day: dt.date, typed: TypedTime, lang: Translator | None = None) -> Session:
     """The session starting at `typed` on `day`; a UsageError naming the day's sessions (in
     the typed time's zone and UTC) if none does. What `!host`, `!unhost`, `!late`, `!cancel`
-    and `!uncancel` take, read in one place."""
+    and `!uncancel` take, read in one place. In `lang` (English by default)."""
     session = session_at_typed(config, day, typed)
     if session is None:
-        raise UsageError(no_session_at(day, typed, sessions_on_day_in(config, day, typed.zone)))
+        raise UsageError(no_session_at(day, typed, sessions_on_day_in(config, day, typed.zone), lang))
     return session
 
 
-def no_session_at(day: dt.date, typed: TypedTime, on_day: list[Session]) -> str:
-    """'There is no session at 13:00 on 2026-12-10 (Kolkata time); that day has 13:30 and
-    22:30 there (08:00 and 17:00 UTC).' Nothing is changed."""
-    where = f" ({place_name(typed.zone)} time)" if typed.zone else " UTC"
-    said = f"There is no session at {typed.time:%H:%M}{where} on {day.isoformat()}"
+def no_session_at(day: dt.date, typed: TypedTime, on_day: list[Session], lang: Translator | None = None) -> str:
+    """'There is no session at 13:00 (Kolkata time) on 2026-12-10; that day has 13:30 and
+    22:30 there (08:00 and 17:00 UTC).' Nothing is changed. In `lang` (English by default)."""
+    lang = lang or english()
+    values = {"time": _time_there(f"{typed.time:%H:%M}", typed.zone, lang), "date": day.isoformat()}
     if not on_day:
-        return f"{said}: there is none that day. Nothing was changed."
-    return f"{said}; that day has {times_there(on_day, typed.zone)}. Nothing was changed."
+        # Translators: {time} is '13:00 (Kolkata time)' or '13:00 UTC'.
+        return lang.gettext(
+            "There is no session at {time} on {date}: there is none that day. Nothing was changed.", **values
+        )
+    return lang.gettext(
+        "There is no session at {time} on {date}; that day has {times}. Nothing was changed.",
+        times=times_there(on_day, typed.zone, lang),
+        **values,
+    )
 
 
 def times_there(sessions: list[Session], zone: str | None, lang: Translator | None = None) -> str:

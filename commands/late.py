@@ -216,7 +216,7 @@ async def _read(ctx: Context, line: Timeline, text: str, zone: str | None) -> _A
                     "give the session's time after the date: on {day} {sessions}", day=day.isoformat(), sessions=there
                 )
             )
-        session = typed_session(ctx.config, day, typed)
+        session = typed_session(ctx.config, day, typed, ctx.lang)
         return _Asked(await _open(ctx, line.view(session), zone), typed.rest)
     time = read_time_of_day(text)
     if time is None or (time.rest and not (time.plain and time.canonical)):

@@ -33,10 +33,15 @@ from commands.wording import duration_text, time_spent
 
 group = CommandGroup("lean_coffee")
 
+# Translators: ends "…, a host or an organiser can run its topics" (who may run a session's topics).
+_RUN_ITS_TOPICS = N_("run its topics")
 
-def _turned_off(p: str) -> Text:
-    text = Text("Lean Coffee timeboxes are turned off for this conference. Mark topics discussed with ")
-    return text.code(f"{p}discussed N").add(".")
+
+def _turned_off(p: str, lang: Translator) -> Text:
+    return lang.msg(
+        "Lean Coffee timeboxes are turned off for this conference. Mark topics discussed with {discussed}.",
+        discussed=Text().code(f"{p}discussed N"),
+    )
 
 
 # `lean_coffee.enabled = false`: no !discuss, no !timer (the topics are marked with !discussed).
@@ -61,7 +66,9 @@ def _left(delta: dt.timedelta, lang: Translator) -> str:
 
 
 async def _not_yours_to_run(ctx: Context) -> Reply | None:
-    return await host_of_another(ctx, what="run its topics", idle="there is no topic to discuss until one is started")
+    return await host_of_another(
+        ctx, what=_RUN_ITS_TOPICS, idle=N_("there is no topic to discuss until one is started")
+    )
 
 
 def _start_one(ctx: Context) -> str:
@@ -86,7 +93,7 @@ def _start_one(ctx: Context) -> str:
 async def discuss(ctx: Context, typed: Rest | None = None) -> list[Reply]:
     lang, p = ctx.lang, ctx.prefix
     topic = _one_topic(typed, p, lang)
-    session = await running_hosted(ctx, _start_one(ctx), what="run its topics")
+    session = await running_hosted(ctx, _start_one(ctx), what=_RUN_ITS_TOPICS)
     now = ctx.clock.now()
     if topic is None:
         await _not_just_started(ctx, now)
@@ -215,7 +222,7 @@ async def timer(ctx: Context, typed: Rest | None = None) -> Reply:
             )
         return ctx.reply(Text().extend(topic_label(found.topic)).add(": ").extend(await _time_left(ctx, found)))
     lead = _lead(typed, lang)
-    await running_hosted(ctx, _start_one(ctx), what="change its timer")
+    await running_hosted(ctx, _start_one(ctx), what=N_("change its timer"))
     try:
         if lead is None:
             before = await discussing.now_discussed(ctx.store)

@@ -213,7 +213,7 @@ def _asked(ctx: Context, text: str, coming: list[Session], zone: str) -> tuple[S
             )
         )
     if typed.time is None:
-        raise UsageError(clean(typed.why, 300))
+        raise UsageError(clean(typed.why_in(lang), 300))
     return _slot_of(typed, coming, zone) or _no_slot(ctx, typed, coming, zone), typed.rest
 
 

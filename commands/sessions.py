@@ -32,6 +32,11 @@ from commands.wording import countdown
 
 group = CommandGroup("sessions")
 
+# Translators: ends "…, a host or an organiser can start it" (who may start a session).
+_START_IT = N_("start it")
+# Translators: ends "…, a host or an organiser can end it" (who may end a session).
+_END_IT = N_("end it")
+
 
 def _is_organiser(ctx: Context) -> bool:
     return ctx.services.is_organiser(ctx.sender, ctx.message.room_id)
@@ -64,7 +69,7 @@ async def _not_yet_your_session(ctx: Context) -> Reply | None:
         else:
             text.line(lang.gettext("The session of {name} is running.", name=name))
     elif not current.phase.held:
-        who = who_may(await hosts.hosts_of(ctx.store, current.key), "start it")
+        who = who_may(await hosts.hosts_of(ctx.store, current.key), _START_IT, lang)
         host = Text().code(f"{p}host {typed_as(current.session.starts_at, zone)}")
         text.line().extend(
             lang.msg(
@@ -100,7 +105,7 @@ async def start(ctx: Context) -> list[Reply]:
             none = lang.gettext("No session is planned.")
             raise CommandError(f"{why} {none}")
         opens = following.starts_at - START_EARLY
-        values = {"name": session_name(following, zone, now, lang), "time": time_name(opens, zone)}
+        values = {"name": session_name(following, zone, now, lang), "time": time_name(opens, zone, lang)}
         left = countdown(opens - now, lang)
         # The day once, where the start window opens on the session's own day.
         if opens.date() == following.starts_at.date():
@@ -123,7 +128,7 @@ async def start(ctx: Context) -> list[Reply]:
         )
     if not await hosts.hosts(store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
         host, start_it = Text().code(f"{p}host {typed_as(session.starts_at, zone)}"), Text().code(f"{p}start")
-        refusal = Text(await not_your_session(ctx, key, "start it")).add(" ")
+        refusal = Text(await not_your_session(ctx, key, _START_IT)).add(" ")
         refusal.extend(lang.msg("To host it too: {host}, then {start}.", host=host, start=start_it))
         raise CommandError(refusal)
     await remember_name(ctx)
@@ -310,7 +315,7 @@ async def raised_hand(ctx: Context, ref: str, added: bool) -> None:
 
 
 async def _not_yours_to_end(ctx: Context) -> Reply | None:
-    return await host_of_another(ctx, what="end it", idle="there is nothing to end")
+    return await host_of_another(ctx, what=_END_IT, idle=N_("there is nothing to end"))
 
 
 @group.command(
@@ -322,7 +327,7 @@ async def end(ctx: Context) -> list[Reply]:
         raise CommandError(ctx.lang.gettext("No session is running. {otherwise}", otherwise=await next_hint(ctx)))
     key = running.key
     if not await hosts.hosts(ctx.store, ctx.config, ctx.sender, key, organiser=_is_organiser(ctx)):
-        raise CommandError(await not_your_session(ctx, key, "end it"))
+        raise CommandError(await not_your_session(ctx, key, _END_IT))
     # The topic being discussed closes with its minutes, which the summary shows.
     await lean_coffee.close_current(ctx.store, ctx.clock.now())
     if not await repository.end_session(ctx.store, key, ctx.sender, ctx.clock.now()):

@@ -37,7 +37,7 @@ async def uncancel(ctx: Context, day: dt.date, rest: Rest = Rest("")) -> list[Re
     zone = await asker_zone(ctx)
     typed = read_typed_time(ctx, "uncancel", day, rest, zone)
     if typed is None and rest.strip():
-        raise not_a_time(rest)
+        raise not_a_time(rest, ctx.lang)
     if typed is not None and typed.rest:
         raise UsageError(lang.gettext("unexpected {text}", text=repr(clean(typed.rest, 40))))
     target = target_of(ctx, day, typed)

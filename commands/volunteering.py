@@ -211,11 +211,11 @@ async def _chosen(
     check_day_in(ctx, day, zone)
     at = read_typed_time(ctx, command, day, typed, zone) if typed else None
     if typed and at is None:
-        raise not_a_time(typed)
+        raise not_a_time(typed, lang)
     if at is not None:
         if at.rest:
             raise UsageError(lang.gettext("unexpected {text}", text=repr(clean(at.rest, 40))))
-        return timeline.view(typed_session(ctx.config, day, at))
+        return timeline.view(typed_session(ctx.config, day, at, lang))
     on_day = sessions_on_day_in(ctx.config, day, zone)
     if len(on_day) == 1:
         return timeline.view(on_day[0])

@@ -264,7 +264,7 @@ class Dispatcher:
             return [Reply.of(text)]
         finally:
             self._changed()
-        return answered_where_typed(_as_list(result), message, self._server)
+        return answered_where_typed(_as_list(result), message, self._server, lang)
 
     def _asks_the_bot(self, message: IncomingMessage) -> bool:
         """A message that is no command but names the bot (or is in its direct room) and

@@ -27,7 +27,7 @@ def switched_off_reply(spec: CommandSpec, prefix: str, lang: Translator | None =
     assert spec.switch is not None
     lang = lang or english()
     command = Text().code(f"{prefix}{spec.name}")
-    return Reply.of(lang.msg("{command} is not available: {why}", command=command, why=spec.switch.off(prefix)))
+    return Reply.of(lang.msg("{command} is not available: {why}", command=command, why=spec.switch.off(prefix, lang)))
 
 
 # "!start is for hosts only.", by the command's role.

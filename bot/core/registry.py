@@ -53,10 +53,11 @@ Handler = Callable[..., Awaitable["Reply | list[Reply] | None"]]
 class Switch:
     """A true/false config key (`lean_coffee.enabled`, as the config file names it) that
     turns the commands declared with it on or off, and what someone who types one while it
-    is off is told: `off(prefix)`, the reason and what to do instead."""
+    is off is told: `off(prefix, lang)`, the reason and what to do instead, in the asker's
+    language."""
 
     key: str
-    off: Callable[[str], Text]
+    off: Callable[[str, Translator], Text]
 
     def __post_init__(self) -> None:
         section, _, name = self.key.partition(".")

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from bot.core.i18n import N_
+from bot.core.i18n import N_, Translator, english
 
 # What follows a time must end it: "5 amazing" is no "5 am", "24th" no time.
 _END = r"(?=$|[\s,;:!?)\-–—]|\.(?:\s|$)|utc\b)"
@@ -54,7 +54,20 @@ class TimeOfDay:
     # Written in a way taken as it is; False for one read but not taken ('1700', 'T17:00',
     # '17:00-18:00'), where a command says how to write it rather than guess.
     plain: bool = True
-    why: str = ""  # when `time` is None: why it names no time, and what to type
+    # When `time` is None: why it names no time, and what to type; a catalog's message
+    # with {typed} and {examples}, read in a language by `why_in`.
+    reason: str = ""
+
+    @property
+    def why(self) -> str:
+        """`reason` in English."""
+        return self.why_in(english())
+
+    def why_in(self, lang: Translator) -> str:
+        """Why it names no time, and what to type, in `lang`; "" for a time."""
+        if not self.reason:
+            return ""
+        return lang.gettext(self.reason, typed=repr(self.typed), examples=lang.gettext(TIME_EXAMPLES))
 
     @property
     def canonical(self) -> bool:
@@ -97,32 +110,37 @@ def read_time_of_day(text: str, *, hour_before_words: bool = False) -> TimeOfDay
     if g["bare"] and rest and not hour_before_words:
         return None
     time, why = _meaning(g)
-    return TimeOfDay(typed, time, utc is not None, rest, plain and time is not None, why.format(typed=typed))
+    return TimeOfDay(typed, time, utc is not None, rest, plain and time is not None, why)
 
 
 def _meaning(g: dict[str, str | None]) -> tuple[dt.time | None, str]:
     """The time the matched groups name, or None and why not."""
     word = (g["word"] or "").lower()
     # Midnight belongs to two days: people mean the one that ends as often as the one that starts.
-    either = f"could be the start or the end of a day: write 00:00 for the start, 23:59 for the end ({TIME_EXAMPLES})"
     if word == "midnight":
-        return None, "{typed!r} " + either
+        # Translators: {typed} is what was typed, quoted; {examples} how a time may be typed.
+        return None, N_(
+            "{typed} could be the start or the end of a day: write 00:00 for the start, 23:59 for the end ({examples})"
+        )
     if g["h12"] and int(g["h12"]) == 12 and (g["half"] or "").lower() == "a":
-        return None, "{typed!r} is midnight, which " + either
+        return None, N_(
+            "{typed} is midnight, which could be the start or the end of a day: write 00:00 for the start, "
+            "23:59 for the end ({examples})"
+        )
     if word:
         return dt.time(12), ""
     if g["hoc"]:
-        return None, "{typed!r} could be morning or evening: write it like " + TIME_EXAMPLES
+        return None, N_("{typed} could be morning or evening: write it like {examples}")
     if g["h12"]:
         hour, minute = int(g["h12"]), int(g["m12"] or 0)
         if not 1 <= hour <= 12 or minute > 59:
-            return None, f"{{typed!r}} is not a time of day: am and pm go with hours 1 to 12 ({TIME_EXAMPLES})"
+            return None, N_("{typed} is not a time of day: am and pm go with hours 1 to 12 ({examples})")
         pm = (g["half"] or "").lower() == "p"
         return dt.time(hour % 12 + (12 if pm else 0), minute), ""
     hour = int(g["h"] or g["hh"] or g["h4"] or g["bare"] or 0)
     minute, seconds = int(g["m"] or g["mh"] or g["m4"] or 0), int(g["s"] or 0)
     if hour > 23 or minute > 59 or seconds != 0:
-        return None, f"{{typed!r}} is not a time of day: write it like {TIME_EXAMPLES}"
+        return None, N_("{typed} is not a time of day: write it like {examples}")
     return dt.time(hour, minute), ""
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from bot.core.arguments import Choice
 from bot.core.config import parse_config
+from bot.core.i18n import english
 from bot.core.model import Role
 from bot.core.registry import CommandGroup, Meaning, Registry, Switch, Way
 from bot.core.text import Text
@@ -123,7 +124,9 @@ def test_reactions_are_found_by_kind_and_key():
 # --- commands turned on and off by a config switch -----------------------------------------
 
 # A switch of the tests' own: the agenda's `enabled` key, as a feature's `enabled` would be.
-AGENDA = Switch("agenda.enabled", off=lambda p: Text("The agenda is turned off. Try ").code(f"{p}topics").add("."))
+AGENDA = Switch(
+    "agenda.enabled", off=lambda p, lang: Text("The agenda is turned off. Try ").code(f"{p}topics").add(".")
+)
 
 
 def _switched(enabled: bool | None) -> Registry:
@@ -149,7 +152,7 @@ def test_a_command_whose_switch_is_off_is_neither_found_listed_nor_suggested():
     # What someone typed is known to be a command that is off (its aliases too): not unknown.
     assert registry.switched_off("Pinned").name == registry.switched_off("pin").name == "pin"
     assert registry.switched_off("topics") is None and registry.switched_off("nosuch") is None
-    assert registry.switched_off("pin").switch.off("!").plain == "The agenda is turned off. Try !topics."
+    assert registry.switched_off("pin").switch.off("!", english()).plain == "The agenda is turned off. Try !topics."
 
 
 def test_a_command_whose_switch_is_on_or_unread_is_there_like_any_other():
@@ -164,4 +167,4 @@ def test_a_command_whose_switch_is_on_or_unread_is_there_like_any_other():
 def test_a_switch_must_name_a_true_or_false_config_key():
     for key in ("agenda.enabld", "agenda", "agenda.topics", "nosuch.enabled"):
         with pytest.raises(ValueError, match=key.replace(".", "[.]")):
-            Switch(key, off=lambda p: Text())
+            Switch(key, off=lambda p, lang: Text())

@@ -13,6 +13,7 @@ import datetime as dt
 import pytest
 
 from bot.core import i18n
+from bot.core.i18n import room_language
 from bot.features.agenda.service import gather
 from bot.features.announcements.messages import announcement_of, cancellation_of, host_wait_of
 from bot.features.export.reports import FORMATS, KINDS
@@ -23,6 +24,7 @@ from bot.features.sessions import summary
 from bot.features.site import service as site
 from commands.agenda import render_agenda
 from commands.announcements import announcement_text, cancellation_text, host_wait_text, summary_text
+from commands.lean_coffee import LEAN_COFFEE
 from commands.reminders import reminder_cancellation_text, reminder_text
 from commands.web import feed_ics, render_page
 from tests import pseudo_locale
@@ -38,12 +40,6 @@ TOPICS = ("Worker ownership", "Shared tooling", "Paying ourselves fairly", "Work
 NOTES = ("team away", "stuck on a train", "sick", "we agreed to try it", "holidays")
 # Names that stay as they are: the video service, the languages' codes and own names.
 NAMES = ("BigBlueButton", "en", "es", "pt-BR", "pt", "English", "español", "português")
-
-# TEMPORARY, issue 31: the words each output still writes past the catalogs while the
-# modules are being moved to them. It MUST BE EMPTY when issue 31 is done: remove a
-# kind as soon as its module is translated (test_the_allow_list_holds_only_real_leaks
-# says which entries no longer leak).
-KNOWN_LEAKS: dict[str, set[str]] = {}
 
 
 def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
@@ -131,6 +127,18 @@ async def scripted_thursday(chat) -> Thursday:
     await say(ORGANISER, f"!cancel {NEXT_WEEK} holidays")
     await say(ORGANISER, f"!uncancel {NEXT_WEEK}")
     await say(ORGANISER, "!cancel 2026-13-40", kind="!cancel (bad date)")
+    await say(ORGANISER, "!cancel 2020-01-01", kind="!cancel (past)")
+    await say(ORGANISER, "!cancel 2030-01-01", kind="!cancel (too far ahead)")
+    await say(ORGANISER, "!cancel 2026-12-03 25:00", kind="!cancel (no time)")
+    await say(ORGANISER, "!cancel 2026-12-03 8 holidays", kind="!cancel (an hour or a reason)")
+    day.typed.add("soon")  # quoted back alone
+    await say(ORGANISER, "!uncancel 2026-12-03 soon", kind="!uncancel (not a time)")
+    await say(KOLKATA, "!host 2026-12-03 09:00", kind="!host (no session then)")
+    await say(KOLKATA, "!host 2026-12-03 1330", kind="!host (time written oddly)")
+    await say(KOLKATA, "!host 2020-01-01", kind="!host (past)")
+    await say(KOLKATA, f"!host {NEXT_WEEK} UTC", kind="!host (next week)")
+    await say(KOLKATA, "!remind midnight", kind="!remind (bad time)")
+    await say(KOLKATA, "!remind 5 o'clock", kind="!remind (morning or evening)")
     await say(ORGANISER, "!announce")
     await say(ORGANISER, "!agenda")
     await say(ORGANISER, "!calendar")
@@ -156,6 +164,8 @@ async def scripted_thursday(chat) -> Thursday:
     day.add("pinned agenda (waiting)", render_agenda(s, await gather(chat.store, config, chat.clock.now())).plain)
     await say(HOST, "!start")
     await say(BOB, "!here")
+    await say(ALICE, "!end", kind="!end (not a host)")
+    await say(ALICE, "!discuss", kind="!discuss (not a host)")
     await say(LATE, "!late 08:30 sick", kind="!late (running)")
     await say(HOST, "!discuss")
     await say(ALICE, "!timer")
@@ -177,7 +187,10 @@ async def scripted_thursday(chat) -> Thursday:
     await say(HOST, "!timer off", kind="!timer off")
     page = render_page(config, await site.page(chat.store, config, chat.clock.now(), ""))
     day.add("web page (running)", pseudo_locale.page_words(page))
+    day.add("!timer (Lean Coffee off)", LEAN_COFFEE.off("!", room_language(config)).plain)
     await say(HOST, "!end")
+    await say(KOLKATA, "!end", kind="!end (none running, a later host)")
+    await say(KOLKATA, "!discuss", kind="!discuss (none running, a later host)")
     day.add("summary", summary_text(config, await summary.summary_of(chat.store, MORNING, chat.clock.now())).plain)
     await say(ALICE, "!stats")
     await say(ALICE, "!history", kind="!history (after)")
@@ -228,16 +241,7 @@ async def test_every_word_of_a_scripted_thursday_goes_through_the_catalogs(thurs
     for kind in ("Lean Coffee", "web page", "calendar.ics feed", "cancellation notice", "!calendar (.ics)"):
         assert kind in kinds, f"the script no longer makes the {kind}"
     found = found_leaks(thursday)
-    unexplained = {
-        kind: sorted(words - KNOWN_LEAKS.get(kind, set()))
-        for kind, words in found.items()
-        if words - KNOWN_LEAKS.get(kind, set())
-    }
-    shown = {kind: text for kind, text in thursday.outputs if kind in unexplained}
-    assert not unexplained, "English words past the catalogs:\n" + "\n".join(
-        f"{kind}: {' '.join(words)}\n    in: {shown[kind]!r}" for kind, words in unexplained.items()
+    shown = {kind: text for kind, text in thursday.outputs if kind in found}
+    assert not found, "English words past the catalogs:\n" + "\n".join(
+        f"{kind}: {' '.join(sorted(words))}\n    in: {shown[kind]!r}" for kind, words in found.items()
     )
-    # The allow-list shrinks as modules are translated: a word that no longer leaks leaves it.
-    stale = {kind: sorted(words - found.get(kind, set())) for kind, words in KNOWN_LEAKS.items()}
-    stale = {kind: words for kind, words in stale.items() if words}
-    assert not stale, f"translated now: remove from KNOWN_LEAKS: {stale}"
