@@ -153,8 +153,9 @@ def _several_marked(ctx: Context, done: list[Marked], session: str, note: str | 
 def _tell_suggesters(ctx: Context, text: Text, marked: list[Topic], *, numbered: bool) -> Reply:
     """Whoever suggested a topic just marked hears of it, once (a line each), unless they
     are gone (erased with !forgetme: the topic is no longer theirs; or left every served
-    room) or marked it themselves."""
-    lang, theirs = ctx.lang, dict[str, list[Topic]]()
+    room) or marked it themselves. Their line is said to them where everyone reads it, so
+    it is in the rooms' language, whatever the host's."""
+    lang, theirs = ctx.room_lang, dict[str, list[Topic]]()
     for topic in marked:
         by = topic.suggested_by
         if by is None or by == ctx.sender or ctx.services.is_member(by) is False:

@@ -316,7 +316,7 @@ def _lead(typed: str, lang: Translator) -> dt.timedelta:
             lang.gettext(
                 "LEAD: {typed} is not a time before the session: write it like {examples}.",
                 typed=shown,
-                examples=DURATION_EXAMPLES,
+                examples=lang.gettext(DURATION_EXAMPLES),
             )
         ) from None
     except leads.LeadOutOfBounds as e:

@@ -175,7 +175,8 @@ _BEFORE = re.compile(r"\s+(?:before|earlier|ahead|antes)$", re.IGNORECASE)
 # Longer than anything a timedelta holds: read as the longest it holds (too long for any use).
 _LONGEST = dt.timedelta.max // dt.timedelta(microseconds=1)
 
-DURATION_EXAMPLES = "15m, 1h30m, half an hour or 2 days"
+# Shown translated (`lang.gettext(DURATION_EXAMPLES)`): each reads in every language.
+DURATION_EXAMPLES = N_("15m, 1h30m, half an hour or 2 days")
 
 
 def read_duration(text: str) -> dt.timedelta | None:

@@ -108,7 +108,7 @@ class MatrixBot:
         rooms = Rooms(client, self.store, self.config)
         self.dispatcher.services.power_level = rooms.power_level
         self.dispatcher.services.is_member = rooms.is_member
-        sender = MatrixSender(client, self.store, rooms.direct, self.clock)
+        sender = MatrixSender(client, self.store, rooms.direct, self.clock, self.dispatcher.services.language)
         # `!remind` opens the person's direct room when they opt in.
         self.dispatcher.services.open_direct_chat = sender.open_direct
         # Times for someone who set no zone with !tz are in the one their profile publishes.

@@ -12,6 +12,7 @@ from nio import AsyncClient, ErrorResponse
 
 from bot.core.clock import Clock
 from bot.core.config import Config
+from bot.core.i18n import N_, room_language
 from bot.core.model import Reply
 from bot.matrix.responses import describe
 from bot.matrix.sender import MatrixSender
@@ -19,7 +20,7 @@ from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-UNDECRYPTABLE = (
+UNDECRYPTABLE = N_(
     "I could not decrypt a message here, so I could not answer it. If you sent a command, "
     "please send it again in a minute; if this keeps happening, tell the bot's operator."
 )
@@ -105,13 +106,16 @@ class Crypto:
                     log.info("trusting %s's device %s on first use", user_id, device.id)
 
     def undecryptable(self, room_id: str) -> None:
-        """Say so in the room, at most once an hour, rather than go silent or spam."""
+        """Say so in the room (in the rooms' language), at most once an hour, rather than go
+        silent or spam."""
         now = self.clock.now()
         last = self._undecryptable_notice.get(room_id)
         if last and now - last < dt.timedelta(hours=1):
             return
         self._undecryptable_notice[room_id] = now
         log.warning("could not decrypt a message in %s", room_id)
-        task = asyncio.create_task(self.sender.send(Reply(text=UNDECRYPTABLE, room_id=room_id)))
+        task = asyncio.create_task(
+            self.sender.send(Reply(text=room_language(self.config).gettext(UNDECRYPTABLE), room_id=room_id))
+        )
         self._background.add(task)
         task.add_done_callback(self._background.discard)

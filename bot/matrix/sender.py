@@ -11,6 +11,7 @@ import hashlib
 import html
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +26,9 @@ from nio.api import RoomPreset
 from nio.exceptions import LocalProtocolError
 
 from bot.core.clock import UTC, Clock, SystemClock, iso
+from bot.core.i18n import N_, Translator, english
 from bot.core.model import DirectChat, IncomingMessage, Reply
 from bot.core.reactions import record_anchor
-from bot.core.text import plural
 from bot.matrix.responses import describe, transient
 from bot.storage.meta import dm_key
 from bot.storage.store import Store
@@ -44,6 +45,13 @@ SENT_LOOKUP_PAGES = 5
 SENT_LOOKUP_SLACK_MS = 60_000
 # Synapse's answer to a second identical reaction by the same sender on the same event.
 DUPLICATE_ANNOTATION = "M_DUPLICATE_ANNOTATION"
+
+# The language a person is answered in (Services.language: theirs, or the rooms').
+PersonLanguage = Callable[[str], Awaitable[Translator]]
+
+
+async def _in_english(user_id: str) -> Translator:
+    return english()
 
 
 def txn_id(key: str) -> str:
@@ -65,6 +73,7 @@ class MatrixSender:
         store: Store,
         direct: DirectRooms | None = None,
         clock: Clock | None = None,
+        language: PersonLanguage = _in_english,
     ):
         self.client = client
         self.store = store
@@ -72,6 +81,9 @@ class MatrixSender:
         # sends to rooms only) no direct message can be sent.
         self.direct = direct
         self.clock = clock or SystemClock()
+        # What the sender itself says to a person (a direct message it could not send) is
+        # in their language.
+        self.language = language
         # When the bot last opened a direct-message room with each person. Kept in memory
         # only: it limits, and stores nothing that `!forgetme` would have to erase.
         self._dm_opened: dict[str, dt.datetime] = {}
@@ -84,17 +96,29 @@ class MatrixSender:
         answers after it (which tell of it) give way to one saying why; when the person
         has yet to accept the bot's invitation, the answer says so."""
         direct: DirectRoom | None = None
+        person = ""
         for index, reply in enumerate(replies):
             if reply.direct_to:
-                direct = await self.direct_room(reply.direct_to)
+                person = reply.direct_to
+                direct = await self.direct_room(person)
                 if direct.room_id is None:
                     if in_reply_to is not None:
-                        await self.send(Reply(text=direct.refusal), in_reply_to, index=index)
+                        refusal = await self._refusal(person, direct.not_before)
+                        await self.send(Reply(text=refusal), in_reply_to, index=index)
                     return
                 reply = dataclasses.replace(reply, direct_to=None, room_id=direct.room_id)
             elif direct is not None and direct.invited and reply.room_id is None:
-                reply = _add_line(reply, "To read it, accept my invitation to the direct message room.")
+                lang = await self.language(person)
+                reply = _add_line(reply, lang.gettext("To read it, accept my invitation to the direct message room."))
             await self.send(reply, in_reply_to, index=index)
+
+    async def _refusal(self, user_id: str, not_before: dt.datetime | None) -> str:
+        """Why no direct message could be sent to `user_id`, in their language: no new
+        room before `not_before`, or (None) the homeserver's failure."""
+        lang = await self.language(user_id)
+        if not_before is None:
+            return lang.gettext(DM_FAILED)
+        return _too_soon(not_before, self.clock.now(), lang)
 
     async def send(self, reply: Reply, in_reply_to: IncomingMessage | None = None, index: int = 0) -> str | None:
         room_id = await self._room_for(reply, in_reply_to)
@@ -296,7 +320,7 @@ class MatrixSender:
         still theirs and the bot's alone (DirectRooms.private; one that is not is left and
         forgotten), else a new one, at most once per DM_ROOM_INTERVAL per person."""
         if self.direct is None:
-            return DirectRoom(None, refusal=DM_FAILED)
+            return DirectRoom(None)
         async with self._finding:
             return await self._direct_room(self.direct, user_id)
 
@@ -311,13 +335,13 @@ class MatrixSender:
             if private:
                 return DirectRoom(known, invited=user_id in self.client.rooms[known].invited_users)
             if private is None:  # still not known: the homeserver did not answer
-                return DirectRoom(None, refusal=DM_FAILED)
+                return DirectRoom(None)
             await direct.forget(known, "it is no longer the bot's and its person's alone")
         now = self.clock.now()
         last = self._dm_opened.get(user_id)
         if last is not None and now - last < DM_ROOM_INTERVAL:
             log.info("not opening another direct message room with %s before %s", user_id, iso(last + DM_ROOM_INTERVAL))
-            return DirectRoom(None, refusal=_too_soon(last + DM_ROOM_INTERVAL, now), not_before=last + DM_ROOM_INTERVAL)
+            return DirectRoom(None, not_before=last + DM_ROOM_INTERVAL)
         self._dm_opened = {u: t for u, t in self._dm_opened.items() if now - t < DM_ROOM_INTERVAL}
         self._dm_opened[user_id] = now
         resp = await self.client.room_create(
@@ -331,7 +355,7 @@ class MatrixSender:
         )
         if not isinstance(resp, RoomCreateResponse):
             log.error("could not open a direct message with %s: %s", user_id, describe(resp))
-            return DirectRoom(None, refusal=DM_FAILED)
+            return DirectRoom(None)
         await direct.record(user_id, resp.room_id)
         # Sending needs the room in the client's state, with the invitee in it: in an
         # encrypted room the key is shared with the members nio knows when it first sends,
@@ -348,29 +372,33 @@ class MatrixSender:
 
 @dataclass(frozen=True)
 class DirectRoom:
-    """Where a direct message goes (`room_id`), or why it cannot (`refusal`)."""
+    """Where a direct message goes (`room_id`), or None: it cannot (no new room before
+    `not_before`, or the homeserver failed)."""
 
     room_id: str | None
     invited: bool = False  # the person has not accepted the invitation yet
-    refusal: str = ""
     opened: bool = False  # a new room, just now
     not_before: dt.datetime | None = None  # refused: no new room before then
 
 
 # At most one new direct-message room per person in this long, however often asked.
 DM_ROOM_INTERVAL = dt.timedelta(hours=1)
-DM_FAILED = (
+DM_FAILED = N_(
     "I could not open a direct message room with you, so nothing was sent. "
     "Please try again later; if it keeps failing, tell the bot's operator."
 )
 
 
-def _too_soon(when: dt.datetime, now: dt.datetime) -> str:
+def _too_soon(when: dt.datetime, now: dt.datetime, lang: Translator) -> str:
     minutes = max(1, -(-int((when - now).total_seconds()) // 60))
-    return (
+    # Translators: {time} is when to try again: '09:05'; {n} the minutes until then.
+    return lang.ngettext(
         "I opened a direct message room with you less than an hour ago and you are no longer in it, "
-        "so nothing was sent: I open at most one an hour. "
-        f"Please try again after {when.astimezone(UTC):%H:%M} UTC (in {plural(minutes, 'minute')})."
+        "so nothing was sent: I open at most one an hour. Please try again after {time} UTC (in {n} minute).",
+        "I opened a direct message room with you less than an hour ago and you are no longer in it, "
+        "so nothing was sent: I open at most one an hour. Please try again after {time} UTC (in {n} minutes).",
+        minutes,
+        time=f"{when.astimezone(UTC):%H:%M}",
     )
 
 

@@ -252,7 +252,7 @@ async def test_marking_and_returning_topics_reads_in_spanish_and_portuguese(chat
     session = "jueves, 26 de noviembre, 08:00 UTC"
     assert (await chat.text(HOST, f"!discussed {a} reparto por horas")).splitlines() == [
         f"Marqué #{a} “apples” como tratado en la sesión del {session}. Nota: reparto por horas",
-        "💬 bob: se trató tu tema.",
+        "💬 bob: your topic was discussed.",
     ]
     assert (await chat.text(HOST, f"!discussed {a}")).splitlines() == [
         f"#{a} “apples” ya está marcado como tratado en la sesión del {session}. Nota: reparto por horas",
@@ -263,9 +263,25 @@ async def test_marking_and_returning_topics_reads_in_spanish_and_portuguese(chat
     assert (await chat.text(HOST, f"!discussed {a} {b} 99")).splitlines() == [
         f"Marquei #{a} “apples” e #{b} “pears” como discutidos na sessão de quinta-feira, 26 de novembro, 08:00 UTC.",
         "Não marquei #99: esse tema não existe (veja !topics).",
-        f"💬 bob: seus temas #{a} e #{b} foram discutidos.",
+        f"💬 bob: your topics #{a} and #{b} were discussed.",
     ]
     assert (await chat.text(HOST, f"!undiscussed {a} {b} 99")).splitlines() == [
         f"Devolvi #{a} “apples” (0 votos) e #{b} “pears” (0 votos) aos temas abertos.",
         "Não devolvi #99: esse tema não existe (veja !topics).",
     ]
+
+
+async def test_the_suggester_hears_of_their_topic_in_the_rooms_language_not_the_hosts(make_chat, make_config):
+    chat = await make_chat(make_config(conference={"language": "pt-BR"}))
+    await chat.text(BOB, "!lang en")
+    a = await suggest(chat, "apples", who=BOB)
+    b = await suggest(chat, "pears", who=BOB)
+    await chat.text(HOST, "!lang es")
+    await start_session(chat)
+    [reply] = await chat.say(HOST, f"!discussed {a}", thread_root="$session-thread")
+    first, *_, last = reply.text.splitlines()
+    assert first.startswith(f"Marqué #{a} “apples” como tratado"), "the host's language"
+    assert last == "💬 bob: seu tema foi discutido.", "the room's language"
+    assert reply.mentions == (BOB,)
+    [reply] = await chat.say(HOST, f"!discussed {b} 99")
+    assert reply.text.splitlines()[-1] == f"💬 bob: seu tema #{b} foi discutido."

@@ -324,8 +324,8 @@ async def test_timer_takes_the_length_in_spanish_and_portuguese_words(chat):
     await chat.text(HOST, f"!discuss {a}")
     await chat.say(HOST, "!lang es")
     assert (await chat.text(HOST, "!timer 5 minutos")).startswith(f"Añadí 5 minutos a #{a} ")
-    assert "tiempo restante: 43 minutos" in await chat.text(HOST, "!timer media hora")
+    assert "dentro de 43 minutos" in await chat.text(HOST, "!timer media hora")
     await chat.say(HOST, "!lang pt-BR")
     assert (await chat.text(HOST, "!timer 1 hora")).startswith(f"Acrescentei 1 hora a #{a} ")
-    assert "tempo restante: 105 minutos" in await chat.text(HOST, "!timer 2 minutos")
+    assert "daqui a 105 minutos" in await chat.text(HOST, "!timer 2 minutos")
     assert "105 minutes left" in await chat.text(ALICE, "!timer"), "the English words still read"

@@ -41,9 +41,11 @@ async def test_a_short_lean_coffee_reads_in_spanish_in_a_spanish_room(make_chat,
         "!timer muestra el tiempo que queda.",
     ]
     chat.clock.advance(minutes=3)
-    assert await chat.text(ALICE, "!timer") == f"#{b} “{OWNERSHIP}”: tiempo restante: 5 minutos, hasta las 12:08 UTC."
+    assert await chat.text(ALICE, "!timer") == f"#{b} “{OWNERSHIP}”: termina a las 12:08 UTC, dentro de 5 minutos."
+    chat.clock.advance(minutes=4)
+    assert await chat.text(ALICE, "!timer") == f"#{b} “{OWNERSHIP}”: termina a las 12:08 UTC, dentro de 1 minuto."
     live, posts = rider(chat)
-    chat.clock.advance(minutes=5)
+    chat.clock.advance(minutes=1)
     await live.run_due(chat.clock.now())
     [vote] = posts.texts()
     assert vote.splitlines() == [
@@ -89,7 +91,7 @@ async def test_a_short_lean_coffee_reads_in_portuguese_in_a_brazilian_room(make_
     assert text.startswith(f"▶ Discutindo agora #{a} “{PAY}”: 8 minutos, até 12:08 UTC.\n"), text
     assert "Quando o tempo acabar, vou perguntar se continuamos: 👍 continuar, 👎 passar para o próximo." in text
     assert await chat.text(HOST, "!timer 2") == (
-        f"Acrescentei 2 minutos a #{a} “{PAY}”: tempo restante: 10 minutos, até 12:10 UTC."
+        f"Acrescentei 2 minutos a #{a} “{PAY}”: termina às 12:10 UTC, daqui a 10 minutos."
     )
     live, posts = rider(chat)
     chat.clock.advance(minutes=10)
@@ -148,7 +150,7 @@ async def test_with_lang_pt_br_the_replies_are_portuguese_and_the_rooms_posts_en
         f"!discuss {a}."
     )
     assert await chat.text(ALICE, "!timer") == (
-        f"#{b} “{OWNERSHIP}”: tempo restante: 8 minutos, até 12:08 UTC (09:08 em São Paulo)."
+        f"#{b} “{OWNERSHIP}”: termina às 12:08 UTC (09:08 em São Paulo), daqui a 8 minutos."
     )
     assert await chat.text(HOST, "!timer 90m") == (
         "!timer: 90m é mais do que dá para acrescentar de uma vez (no máximo 60m).\nUso: !timer [LEAD|off]"

@@ -400,7 +400,12 @@ async def test_remind_in_spanish_and_portuguese(chat):
     assert (await chat.text(ALICE, "!remind all 3d")).startswith(
         "!remind: LEAD: '3d' es demasiado tiempo: un recordatorio llega entre 5 minutos y 2 días antes de una sesión."
     )
+    assert "LEAD: '1y' no es un tiempo antes de la sesión: escríbelo como 15m, 1h30m, media hora o 2 días." in (
+        await chat.text(ALICE, "!remind all 1y")
+    )
+    assert "Listo" in await chat.text(ALICE, "!remind all media hora"), "the examples read as written"
     await chat.text(BOB, "!lang pt-BR")
+    assert "15m, 1h30m, meia hora ou 2 dias." in await chat.text(BOB, "!remind all 1y")
     await chat.text(BOB, "!remind all 1h")
     assert (
         await chat.text(BOB, "!remind")

@@ -27,6 +27,18 @@ async def test_an_undecryptable_message_is_said_at_most_once_an_hour(chat):
     assert client.said_in(ROOM) == [UNDECRYPTABLE, UNDECRYPTABLE], "once, then again after an hour"
 
 
+async def test_the_notice_is_in_the_rooms_language(make_chat, make_config):
+    chat = await make_chat(make_config(conference={"language": "es"}))
+    client = Homeserver()
+    client.rooms[ROOM] = FakeRoom(ROOM, BOT, ALICE)
+    crypto_for(chat, client).undecryptable(ROOM)
+    await asyncio.sleep(0.01)
+    assert client.said_in(ROOM) == [
+        "No pude descifrar un mensaje aquí, así que no pude responderlo. Si enviaste un comando, vuelve a "
+        "enviarlo dentro de un minuto; si sigue pasando, avisa a quien administra el bot."
+    ]
+
+
 def with_identity(client: Homeserver, key: str) -> None:
     client.olm = types.SimpleNamespace(account=types.SimpleNamespace(identity_keys={"ed25519": key}))
     client.should_upload_keys = False

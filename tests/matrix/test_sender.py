@@ -275,7 +275,7 @@ class Asker:
     def __init__(self, chat, client: Homeserver):
         self.chat, self.client = chat, client
         self.rooms = Rooms(client, chat.store, chat.services.config)
-        self.sender = MatrixSender(client, chat.store, self.rooms.direct, chat.clock)
+        self.sender = MatrixSender(client, chat.store, self.rooms.direct, chat.clock, chat.services.language)
         self.n = 0
 
     @classmethod
@@ -359,6 +359,26 @@ async def test_after_leaving_a_new_room_is_opened_at_most_once_an_hour(asker):
     assert len(client.created) == 2 and "direct message" in answers[0]
     new = client.created[1]
     assert len(client.said_in(new)) == 1
+
+
+async def test_what_the_sender_says_of_the_direct_room_is_in_the_persons_language(asker):
+    client, clock = asker.client, asker.chat.clock
+    await asker.ask(ALICE, "!lang pt-BR")
+    first = await asker.ask(ALICE)
+    assert first[-1].endswith("Para ler, aceite meu convite para o nosso chat direto."), first
+    [dm] = client.created
+    client.rooms[dm].join(ALICE)
+    client.rooms[dm].leave(ALICE)
+    await asker.ask(ALICE, "!lang es")
+    clock.advance(minutes=59)
+    [answer] = await asker.ask(ALICE)
+    assert answer.startswith("Abrí un chat directo contigo hace menos de una hora"), answer
+    assert answer.endswith(
+        f"Vuelve a intentarlo después de las {clock.now() + dt.timedelta(minutes=1):%H:%M} UTC (dentro de 1 minuto)."
+    ), answer
+    asker.sender.direct = None
+    [answer] = await asker.ask(ALICE)
+    assert answer.startswith("No pude abrir un chat directo contigo"), answer
 
 
 async def test_the_limit_is_per_person(asker):
