@@ -107,10 +107,11 @@ def update() -> list[Path]:
                 catalog = read_po(f, locale=language.locale, domain=DOMAIN)
         else:
             catalog = Catalog(locale=language.locale, domain=DOMAIN, project="ccc-bot", fuzzy=False)
-        before = as_text(catalog)
+        before = path.read_text("utf-8") if path.exists() else ""
         catalog.update(template)
         after = as_text(catalog)
-        # A new creation date alone is no change: the file is left as it is.
+        # A new creation date alone is no change: the file is left as it is (a hand-edited
+        # one is written back as the tools write it).
         if without_date(after) != without_date(before) or not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(after, "utf-8")
