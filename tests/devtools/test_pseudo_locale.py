@@ -180,6 +180,7 @@ async def scripted_thursday(chat) -> Thursday:
     day.add("host-wait notice", host_wait_text(config, await host_wait_of(chat.store, config, morning)).plain)
     day.add("pinned agenda (waiting)", render_agenda(s, await gather(chat.store, config, chat.clock.now())).plain)
     await say(BOB, "!start", kind="!start (not the host, window open)")
+    await say(KOLKATA, "!start", kind="!start (another session's host, window open)")
     await say(HOST, "!start")
     await say(BOB, "!here")
     await say(ALICE, "!end", kind="!end (not a host)")
