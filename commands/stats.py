@@ -10,11 +10,12 @@ from bot.core.cldr import format_tenths
 from bot.core.config import Config
 from bot.core.dispatcher import Context
 from bot.core.i18n import N_, Translator, english, room_language
-from bot.core.model import Attachment, Reply
+from bot.core.model import Attachment, ChartSeries, Reply
 from bot.core.registry import CommandGroup
 from bot.core.text import Text, clean
+from bot.core.weekly import parse_slot
 from bot.features.people.names import name_of
-from bot.features.sessions import statistics
+from bot.features.sessions import chart, statistics
 from bot.features.sessions.statistics import STATS_MAX_WEEKS, STATS_WEEKS
 from bot.features.sessions.timeline import Phase
 
@@ -30,6 +31,43 @@ def chart_title(config: Config, weeks: int = STATS_WEEKS, lang: Translator | Non
         "{conference}: people per session, last {n} weeks",
         weeks,
         conference=config.conference.name,
+    )
+
+
+# The chart's marks of the sessions people came to that were not held, by their series.
+MARK_WORDS = {chart.NOT_STARTED: N_("not started (people came)"), chart.CALLED_OFF: N_("called off (people came)")}
+# A Monday: a slot's weekday and time are named as a day of its week.
+_MONDAY = dt.date(2024, 1, 1)
+
+
+def _slot_label(name: str, lang: Translator) -> str:
+    """'Thursday 08:00' as the legend names it in `lang` ('jueves a las 08:00')."""
+    try:
+        slot = parse_slot(name)
+    except ValueError:
+        return name
+    return lang.dated(dt.datetime.combine(_MONDAY + dt.timedelta(days=slot.weekday), slot.time), "EEEE HH:mm")
+
+
+def chart_words(series: ChartSeries, lang: Translator | None = None) -> chart.ChartWords:
+    """The chart's words in `lang` (English by default), for `!stats` and the web page: its
+    axis, the legend (the slots and the marks) and the days under the axis ('10 dic';
+    with the year when the days span two)."""
+    lang = lang or english()
+    days = sorted({day for points in series.values() for day, _ in points})
+    years = bool(days) and days[0][:4] != days[-1][:4]
+
+    def day_label(day: str) -> str:
+        at = dt.datetime.fromisoformat(day)
+        return lang.dated(at, "d MMM y") if years else lang.dated(at, "d MMM")
+
+    return chart.ChartWords(
+        # Translators: the chart's vertical axis: how many people checked in.
+        checked_in=lang.gettext("checked in"),
+        labels={
+            name: lang.gettext(MARK_WORDS[name]) if name in MARK_WORDS else _slot_label(name, lang) for name in series
+        },
+        days={day: day_label(day) for day in days},
     )
 
 
@@ -160,7 +198,7 @@ async def stats(ctx: Context, typed: Rest | None = None) -> Reply:
         return ctx.reply(text)
     series = statistics.attendance_series(ctx.config, sessions)
     # One chart at a time, and the last one again while attendance is unchanged.
-    png = await ctx.services.charts.render(series, chart_title(ctx.config, weeks, lang))
+    png = await ctx.services.charts.render(series, chart_title(ctx.config, weeks, lang), chart_words(series, lang))
     if png is None:
         text.line(
             lang.gettext("The chart could not be drawn this time; the reason is in the bot's log for the operator.")

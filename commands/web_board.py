@@ -8,7 +8,7 @@ import datetime as dt
 
 from bot.core.clock import UTC
 from bot.core.config import Config
-from bot.core.i18n import N_, Translator, english
+from bot.core.i18n import N_, Translator, english, room_language
 from bot.core.timezones import place_name
 from bot.features.agenda.service import AgendaData
 from bot.features.sessions.statistics import CHART_NEEDS, STATS_WEEKS
@@ -40,12 +40,12 @@ border-bottom:1px solid rgba(128,128,128,.3)}
 .turnout .by{overflow-wrap:anywhere}
 """.strip()
 # The chart in the visitor's zone (its slots and days as they read there): chart.png is in
-# UTC, as the page's times are without a script. Lazy, so that it is asked for once.
+# UTC, as the page's times are without a script; in the page's language (?lang=). Lazy, so that it is asked for once.
 BOARD_SCRIPT = """
 (function(){
 var c=document.querySelector('img[data-chart]');if(!c){return;}
 var z=Intl.DateTimeFormat().resolvedOptions().timeZone;
-if(z&&z!=='UTC'){c.src='chart.png?tz='+encodeURIComponent(z);}
+if(z&&z!=='UTC'){var s=c.getAttribute('src');c.src=s+(s.indexOf('?')<0?'?':'&')+'tz='+encodeURIComponent(z);}
 })();
 """.strip()
 
@@ -175,9 +175,13 @@ def history_section(history: History, lang: Translator | None = None, chosen: st
 # --- attendance -------------------------------------------------------------------------
 
 
-def chart_title_in(config: Config, zone: str) -> str:
-    """The chart's title on the page, with the zone its slots and days are in."""
-    return f"{chart_title(config)} (times in {place_name(zone)})"
+def chart_title_in(config: Config, zone: str, lang: Translator | None = None) -> str:
+    """The chart's title on the page, with the zone its slots and days are in; in `lang`
+    (the rooms' language by default)."""
+    lang = lang or room_language(config)
+    return lang.gettext(
+        "{title} (times in {place})", title=chart_title(config, lang=lang), place=place_name(zone, lang.locale)
+    )
 
 
 def _day(at: dt.datetime, lang: Translator) -> str:
@@ -276,7 +280,8 @@ def attendance_section(config: Config, data: PageData, lang: Translator | None =
             "one line per weekly slot (the table below has the same figures)",
             weeks=STATS_WEEKS,
         )
-        out.append(f'<img src="{CHART_PATH[1:]}" data-chart loading="lazy" width="800" height="400" alt="{e(alt)}">')
+        src = f"{CHART_PATH[1:]}?lang={lang.code}"
+        out.append(f'<img src="{e(src)}" data-chart loading="lazy" width="800" height="400" alt="{e(alt)}">')
     elif data.held >= CHART_NEEDS and data.chart_from is not None:
         said = lang.ngettext(
             "The chart of attendance by weekly slot appears from {day}, {n} week after the first session held.",

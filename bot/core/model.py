@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from enum import IntEnum
 from typing import Any, Protocol, runtime_checkable
 
@@ -219,6 +219,29 @@ class Relay:
 ChartSeries = dict[str, list[tuple[str, int | None]]]
 
 
+@dataclass(frozen=True)
+class ChartWords:
+    """The chart's words in the reader's language, written by the bot (commands/stats.py)
+    and sent with the figures to the chart process (bot/features/sessions/chart.py), which
+    knows no language. Left out, a line's label is its series' name and a day's label
+    English ('26 Nov')."""
+
+    checked_in: str = "checked in"  # the vertical axis
+    labels: dict[str, str] = field(default_factory=dict)  # the legend: a series' name -> its label
+    days: dict[str, str] = field(default_factory=dict)  # under the axis: an ISO day -> its label
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ChartWords:
+        return cls(
+            str(data["checked_in"]),
+            {str(k): str(v) for k, v in data["labels"].items()},
+            {str(k): str(v) for k, v in data["days"].items()},
+        )
+
+
 class ChartRunner(Protocol):
     """Draws the attendance chart of `!stats` and the web page (bot/features/sessions/chart.py's
     `Charts`): one for the bot's lifetime, built by the wiring, started with the bot (a chart
@@ -227,7 +250,7 @@ class ChartRunner(Protocol):
 
     async def start(self) -> None: ...
 
-    async def render(self, series: ChartSeries, title: str) -> bytes | None: ...
+    async def render(self, series: ChartSeries, title: str, words: ChartWords | None = None) -> bytes | None: ...
 
     async def close(self) -> None: ...
 

@@ -7,7 +7,8 @@
     GET/HEAD /topics.json    the open topics, in the export's JSON schema
     GET/HEAD /history.json   the discussed topics, same schema
     GET/HEAD /chart.png      the attendance chart of `!stats` (?tz=Area/City: its slots and
-                             days in that zone; in UTC without, as the page's times)
+                             days in that zone; in UTC without, as the page's times), in the
+                             page's language (?lang=, else as the page picks it)
     GET/HEAD /favicon.svg    the page's icon
 
 Any other method gets 405. Every answer has an ETag (and the feed a Last-Modified from
@@ -48,6 +49,7 @@ from bot.web.limits import (
     request_arrived,
 )
 from commands import web as words
+from commands.stats import chart_words
 from commands.web_board import chart_title_in
 
 log = logging.getLogger(__name__)
@@ -227,19 +229,22 @@ class Site:
         series = await site.chart_series(s.store, s.config, s.clock.now(), zone)
         if series is None:
             raise web.HTTPNotFound(text="No chart yet: it needs two sessions held.\n")
-        title = chart_title_in(s.config, zone)
-        drawn = json.dumps({"title": title, "series": series})
-        kept = self._charts.get(zone)
+        lang, _ = page_language(request, s.config)
+        title = chart_title_in(s.config, zone, lang)
+        chart_words_there = chart_words(series, lang)
+        drawn = json.dumps({"title": title, "series": series, "words": chart_words_there.as_json()})
+        asked = f"{zone} {lang.code}"
+        kept = self._charts.get(asked)
         if kept is not None and kept[0] == drawn:
-            return conditional(request, kept[1], "image/png", cache="max-age=300")
+            return conditional(request, kept[1], "image/png", cache="max-age=300", headers={"Vary": "Accept-Language"})
         # One chart runner for the bot: it draws one at a time and keeps the last one.
-        png = await s.charts.render(series, title)
+        png = await s.charts.render(series, title, chart_words_there)
         if png is None:
             raise web.HTTPServiceUnavailable(text="The chart could not be drawn; see the bot's log.\n")
-        if len(self._charts) >= MAX_CACHED_CHARTS and zone not in self._charts:
+        if len(self._charts) >= MAX_CACHED_CHARTS and asked not in self._charts:
             self._charts.clear()
-        self._charts[zone] = (drawn, png)
-        return conditional(request, png, "image/png", cache="max-age=300")
+        self._charts[asked] = (drawn, png)
+        return conditional(request, png, "image/png", cache="max-age=300", headers={"Vary": "Accept-Language"})
 
 
 class WebServer:

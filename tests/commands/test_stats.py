@@ -166,7 +166,7 @@ async def test_a_session_called_off_once_people_had_come_is_shown_called_off(cha
 async def test_stats_reuses_the_chart_while_attendance_is_unchanged(chat, monkeypatch):
     drawn = []
 
-    async def render(series, title):
+    async def render(series, title, words=None):
         drawn.append(series)
         return chart.PNG_MAGIC + bytes([len(drawn)])
 
@@ -199,7 +199,7 @@ async def held_over_two_years(chat) -> dict[str, int]:
 async def test_stats_n_shows_the_last_n_weeks_in_the_table_and_the_chart(chat, monkeypatch):
     drawn = []
 
-    async def render(series, title):
+    async def render(series, title, words=None):
         drawn.append((series, title))
         return chart.PNG_MAGIC + bytes([len(drawn)])
 
@@ -297,3 +297,51 @@ def test_the_stats_help_gives_the_weeks_it_uses():
 
     (spec,) = [c for c in group.commands if c.name == "stats"]
     assert f"({STATS_WEEKS} unless given, up to {STATS_MAX_WEEKS})" in spec.help
+
+
+# --- the chart in the asker's language --------------------------------------------------
+
+
+async def test_the_chart_speaks_the_askers_language(chat, monkeypatch):
+    drawn = []
+
+    async def render(series, title, words=None):
+        drawn.append((title, words))
+        return chart.PNG_MAGIC
+
+    monkeypatch.setattr(chart, "render", render)
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    await chat.say(ALICE, "!lang es")
+    await chat.say(ALICE, "!stats")
+    await chat.say(BOB, "!lang pt-BR")
+    await chat.say(BOB, "!stats")
+    (es_title, es), (pt_title, pt) = drawn
+    assert es_title.endswith("personas por sesión, últimas 12 semanas") and es.checked_in == "asistentes"
+    assert es.labels["Thursday 08:00"] == "jueves a las 08:00"
+    assert es.days == {"2026-11-12": "12 nov", "2026-11-19": "19 nov"}
+    assert pt_title.endswith("pessoas por sessão, últimas 12 semanas") and pt.checked_in == "presentes"
+    assert pt.labels["Thursday 08:00"] == "quinta-feira às 08:00"
+    assert pt.days == {"2026-11-12": "12 de nov.", "2026-11-19": "19 de nov."}
+
+
+def test_the_charts_marks_and_a_span_over_new_year_in_spanish_and_portuguese():
+    from bot.core.i18n import translator
+    from commands.stats import chart_words
+
+    series = {
+        "Thursday 08:00": [("2025-12-18", 3), ("2026-01-08", 4)],
+        chart.NOT_STARTED: [("2025-12-25", 2)],
+        chart.CALLED_OFF: [("2026-01-01", 1)],
+    }
+    es = chart_words(series, translator("es"))
+    assert es.labels == {
+        "Thursday 08:00": "jueves a las 08:00",
+        chart.NOT_STARTED: "no empezó (vino gente)",
+        chart.CALLED_OFF: "suspendida (vino gente)",
+    }
+    assert es.days["2025-12-25"] == "25 dic 2025" and es.days["2026-01-08"] == "8 ene 2026"
+    pt = chart_words(series, translator("pt-BR"))
+    assert pt.labels[chart.NOT_STARTED] == "não começou (veio gente)"
+    assert pt.labels[chart.CALLED_OFF] == "cancelada (veio gente)"
+    assert pt.days["2026-01-08"] == "8 de jan. de 2026"

@@ -125,7 +125,7 @@ async def test_the_attendance_is_a_figure_until_four_weeks_after_the_first_sessi
     assert "The chart of attendance by weekly slot appears from" in html
     chat.clock.set(dt.datetime(2026, 12, 10, 8, tzinfo=dt.UTC))
     html = attendance_of(await page(chat))
-    assert '<img src="chart.png"' in html and "appears from" not in html
+    assert '<img src="chart.png?lang=en"' in html and "appears from" not in html
 
 
 def attendance_of(html: str) -> str:

@@ -156,9 +156,9 @@ async def test_from_four_weeks_on_the_chart_is_shown_and_the_script_asks_for_it_
     await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
     chat.clock.set(dt.datetime(2026, 12, 10, 8, tzinfo=UTC))
     shown = "".join(attendance_section(make_config(), await data(chat)))
-    assert '<img src="chart.png" data-chart loading="lazy" width="800" height="400" alt="' in shown, shown
+    assert '<img src="chart.png?lang=en" data-chart loading="lazy" width="800" height="400" alt="' in shown, shown
     assert "appears from" not in shown
-    assert "chart.png?tz=" in BOARD_SCRIPT and "encodeURIComponent" in BOARD_SCRIPT
+    assert "tz=" in BOARD_SCRIPT and "encodeURIComponent" in BOARD_SCRIPT
 
 
 async def test_the_sessions_people_came_to_are_a_table_of_when_how_many_and_what_became_of_it(make_chat, make_config):

@@ -28,7 +28,7 @@ from commands.lean_coffee import LEAN_COFFEE
 from commands.reminders import reminder_cancellation_text, reminder_text
 from commands.web import feed_ics, render_page
 from tests import pseudo_locale
-from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS
+from tests.conftest import ALICE, BOB, HOST, ORGANISER, SEED_TOPICS, hold
 from tests.features.lean_coffee.fakes import react, rider
 
 LATE = "@lena:example.org"
@@ -82,6 +82,8 @@ class Thursday:
             self.add(kind or command, reply.text)
             if reply.file is not None and reply.file.filename.endswith(".ics"):
                 self.add(f"{kind or command} (.ics)", pseudo_locale.calendar_words(reply.file.data.decode()))
+            elif reply.file is not None and reply.file.filename.endswith((".csv", ".md")):
+                self.add(f"{kind or command} ({reply.file.filename})", reply.file.data.decode())
         return "\n".join(r.text for r in replies)
 
 
@@ -92,6 +94,15 @@ async def scripted_thursday(chat) -> Thursday:
         await people.remember_display_name(chat.store, user, name)
     await people.set_language(chat.store, KOLKATA, pseudo_locale.CODE)
     say = day.say
+    drawing = s.charts.render
+
+    async def chart_words_read(series, title, words=None):  # the texts the chart process is sent
+        day.add("!stats chart", "\n".join([title, *(words.as_json()["labels"].values()), words.checked_in]))
+        day.add("!stats chart (days)", "\n".join(words.days.values()))
+        return await drawing(series, title, words)
+
+    s.charts.render = chart_words_read
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE])  # last week's: !stats has a chart to draw
 
     # Monday: help, errors, settings, topics, hosting, reminders, cancellations.
     for body in ("!help", "!help all", "!help vote", "!help nonsense", "!frobnicate", "!vote", "!vote x"):
@@ -100,6 +111,9 @@ async def scripted_thursday(chat) -> Thursday:
     await say(ALICE, "!link")
     await say(KOLKATA, "!tz")
     await say(KOLKATA, "!tz Asia/Calcuta", kind="!tz (near miss)")
+    # The places it offers are named by the zone data (a state, a country): names, not words.
+    day.typed.update(("Oregon", "Maine", "Texas"))
+    await say(KOLKATA, "!tz Portland", kind="!tz (ambiguous)")
     await say(KOLKATA, "!tz Asia/Kolkata")
     await say(KOLKATA, "!next", kind="!next (Kolkata)")
     await say(BOB, "!lang")
@@ -136,13 +150,16 @@ async def scripted_thursday(chat) -> Thursday:
     await say(KOLKATA, "!host 2026-12-03 09:00", kind="!host (no session then)")
     await say(KOLKATA, "!host 2026-12-03 1330", kind="!host (time written oddly)")
     await say(KOLKATA, "!host 2020-01-01", kind="!host (past)")
+    await say(KOLKATA, "!host 2028-01-06 08:00", kind="!host (over a year ahead)")
     await say(KOLKATA, f"!host {NEXT_WEEK} UTC", kind="!host (next week)")
     await say(KOLKATA, "!remind midnight", kind="!remind (bad time)")
     await say(KOLKATA, "!remind 5 o'clock", kind="!remind (morning or evening)")
     await say(ORGANISER, "!announce")
     await say(ORGANISER, "!agenda")
     await say(ORGANISER, "!calendar")
-    await say(ORGANISER, "!export topics csv")
+    for kind in KINDS:
+        for form in ("csv", "md"):
+            await say(ORGANISER, f"!export {kind} {form}")
     await say(ORGANISER, "!export nonsense", kind="!export (bad)")
     await say(BOB, "!mydata")
     await say(LATE, f"!late {MORNING[11:]} stuck on a train")
@@ -162,6 +179,8 @@ async def scripted_thursday(chat) -> Thursday:
     await say(ALICE, "!here", kind="!here (waiting)")
     day.add("host-wait notice", host_wait_text(config, await host_wait_of(chat.store, config, morning)).plain)
     day.add("pinned agenda (waiting)", render_agenda(s, await gather(chat.store, config, chat.clock.now())).plain)
+    await say(BOB, "!start", kind="!start (not the host, window open)")
+    await say(KOLKATA, "!start", kind="!start (another session's host, window open)")
     await say(HOST, "!start")
     await say(BOB, "!here")
     await say(ALICE, "!end", kind="!end (not a host)")
@@ -240,6 +259,10 @@ async def test_every_word_of_a_scripted_thursday_goes_through_the_catalogs(thurs
         assert kind in kinds, f"the script no longer makes the {kind}"
     for kind in ("Lean Coffee", "web page", "calendar.ics feed", "cancellation notice", "!calendar (.ics)"):
         assert kind in kinds, f"the script no longer makes the {kind}"
+    for kind in ("!stats chart", "!stats chart (days)", "!tz (ambiguous)", "!start (not the host, window open)"):
+        assert kind in kinds, f"the script no longer makes the {kind}"
+    files = [kind for kind in kinds if kind.startswith("!export") and kind.endswith((".csv)", ".md)"))]
+    assert len(files) == 4, f"the script no longer reads the files !export sends: {files}"
     found = found_leaks(thursday)
     shown = {kind: text for kind, text in thursday.outputs if kind in found}
     assert not found, "English words past the catalogs:\n" + "\n".join(

@@ -27,7 +27,7 @@ async def test_the_chart_is_drawn_in_the_visitors_zone(chat, browser_page):
     # Chromium names Kolkata by its old name, Asia/Calcutta; the server takes either.
     zone = await page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
     assert zone in (KOLKATA, "Asia/Calcutta")
-    assert await chart.get_attribute("src") == "chart.png?tz=Asia%2F" + zone.split("/")[1]
+    assert await chart.get_attribute("src") == "chart.png?lang=en&tz=Asia%2F" + zone.split("/")[1]
     await chart.scroll_into_view_if_needed()
     width = await chart.evaluate("img => img.decode().then(() => img.naturalWidth)")
     assert width == 800, "the chart drawn in Kolkata's time was served"
@@ -39,7 +39,7 @@ async def test_without_a_zone_of_its_own_the_page_keeps_the_chart_in_utc(chat, b
     await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
     chat.clock.set(dt.datetime(2026, 12, 10, 12, tzinfo=dt.UTC))
     page = await browser_page(chat, timezone_id="UTC")
-    assert await page.locator("img[data-chart]").get_attribute("src") == "chart.png"
+    assert await page.locator("img[data-chart]").get_attribute("src") == "chart.png?lang=en"
 
 
 async def test_the_board_the_folded_backlog_and_the_figure_read_at_phone_width(chat, browser_page):

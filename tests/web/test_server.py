@@ -73,9 +73,10 @@ class Drawn:
 
     async def start(self) -> None: ...
 
-    async def render(self, series, title: str) -> bytes:
+    async def render(self, series, title: str, words=None) -> bytes:
         self.asked.append((series, title))
-        return b"\x89PNG\r\n\x1a\n" + json.dumps({"series": series, "title": title}).encode()
+        words = None if words is None else words.as_json()
+        return b"\x89PNG\r\n\x1a\n" + json.dumps({"series": series, "title": title, "words": words}).encode()
 
     async def close(self) -> None: ...
 
@@ -101,6 +102,29 @@ async def test_the_chart_names_its_slots_in_the_zone_asked_for_else_in_utc(chat,
     assert len(drawn.asked) == 2, "each zone drawn once, then kept"
     again = await client.get("/chart.png", params={"tz": "Asia/Kolkata"})
     assert "13:30" in (await again.read()).decode(errors="replace") and len(drawn.asked) == 2
+
+
+async def test_the_chart_speaks_the_pages_language(chat, web_client):
+    chat.services.charts = drawn = Drawn()
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    client = await web_client(chat)
+    asked = {"lang": "es", "tz": "America/Sao_Paulo"}
+    spanish = json.loads((await (await client.get("/chart.png", params=asked)).read())[8:])
+    assert spanish["title"].endswith("personas por sesión, últimas 12 semanas (horario de São Paulo)"), spanish
+    assert spanish["words"]["checked_in"] == "asistentes"
+    assert spanish["words"]["labels"] == {"Thursday 05:00": "jueves a las 05:00"}
+    assert spanish["words"]["days"] == {"2026-11-12": "12 nov", "2026-11-19": "19 nov"}
+    browser = {"Accept-Language": "pt-BR,pt;q=0.9,en;q=0.5"}
+    answer = await client.get("/chart.png", headers=browser)
+    assert answer.headers["Vary"] == "Accept-Language"
+    portuguese = json.loads((await answer.read())[8:])
+    assert portuguese["title"].endswith("pessoas por sessão, últimas 12 semanas (horários de UTC)"), portuguese
+    assert portuguese["words"]["labels"] == {"Thursday 08:00": "quinta-feira às 08:00"}
+    assert portuguese["words"]["days"] == {"2026-11-12": "12 de nov.", "2026-11-19": "19 de nov."}
+    english = json.loads((await (await client.get("/chart.png", params={"lang": "en"}, headers=browser)).read())[8:])
+    assert english["words"]["checked_in"] == "checked in" and english["title"].endswith("(times in UTC)")
+    assert len(drawn.asked) == 3, "each language drawn once"
 
 
 async def test_the_favicon_is_the_pages_own_svg(chat, web_client):

@@ -21,6 +21,7 @@ import sys
 from typing import Any
 
 from bot.core.model import ChartSeries
+from bot.core.model import ChartWords as ChartWords
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +56,25 @@ MARKS: dict[str, dict[str, Any]] = {
 }
 
 
-def figure(series: ChartSeries, title: str) -> Any:
+def tick_days(days: list[dt.date]) -> list[dt.date]:
+    """The session days with a label under the axis: each up to MAX_DAY_LABELS, else
+    evenly spaced ones, the last always among them."""
+    if len(days) <= MAX_DAY_LABELS:
+        return days
+    step = math.ceil(len(days) / (MAX_DAY_LABELS // 2))
+    return days[::-1][::step][::-1]
+
+
+def figure(series: ChartSeries, title: str, words: ChartWords | None = None) -> Any:
     """The chart as a matplotlib Figure: one line per slot over the days of the data,
     broken where a session was not held, and the MARKS of sessions people came to that
-    were not held. Agg only, no pyplot: no global state."""
+    were not held; its words from `words`. Agg only, no pyplot: no global state."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, date2num, num2date
+    from matplotlib.dates import date2num, num2date
     from matplotlib.figure import Figure
     from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
+    words = words or ChartWords()
     fig = Figure(figsize=(8, 4), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -79,23 +90,23 @@ def figure(series: ChartSeries, title: str) -> Any:
         ys = [math.nan if n is None else n for _, n in points]
         top = max([top, *(n for _, n in points if n is not None)])
         # matplotlib takes dates through its registry of units, which its type hints leave out.
-        ax.plot(xs, ys, label=label, **style)  # type: ignore[arg-type]
+        ax.plot(xs, ys, label=words.labels.get(label, label), **style)  # type: ignore[arg-type]
     ax.set_title(title)
-    ax.set_ylabel("checked in")
+    ax.set_ylabel(words.checked_in)
     ax.set_ylim(0, top + 1)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if days:
         # Set, not left to matplotlib: for one day it widens the axis to four years.
         margin = dt.timedelta(days=MARGIN_DAYS)
         ax.set_xlim(date2num(days[0] - margin), date2num(days[-1] + margin))
-        if len(days) <= MAX_DAY_LABELS:
-            ax.xaxis.set_major_locator(FixedLocator([date2num(d) for d in days]))
-        else:
-            ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=8))
+        ax.xaxis.set_major_locator(FixedLocator([date2num(d) for d in tick_days(days)]))
         years = days[0].year != days[-1].year
 
         def day_label(x: float, _pos: int) -> str:
             day = num2date(x).date()
+            said = words.days.get(day.isoformat())
+            if said is not None:
+                return said
             return f"{day.day} {day:%b %Y}" if years else f"{day.day} {day:%b}"
 
         ax.xaxis.set_major_formatter(FuncFormatter(day_label))
@@ -105,10 +116,10 @@ def figure(series: ChartSeries, title: str) -> Any:
     return fig
 
 
-def draw(series: ChartSeries, title: str) -> bytes:
+def draw(series: ChartSeries, title: str, words: ChartWords | None = None) -> bytes:
     """The chart as PNG bytes."""
     buffer = io.BytesIO()
-    figure(series, title).savefig(buffer, format="png")
+    figure(series, title, words).savefig(buffer, format="png")
     return buffer.getvalue()
 
 
@@ -133,10 +144,17 @@ async def spawn(*, warm: bool = False) -> asyncio.subprocess.Process | None:
         return None
 
 
-async def draw_in(proc: asyncio.subprocess.Process, series: ChartSeries, title: str) -> bytes | None:
+def request(series: ChartSeries, title: str, words: ChartWords | None = None) -> str:
+    """What the chart process is sent: the figures and every word it writes."""
+    return json.dumps({"title": title, "series": series, "words": (words or ChartWords()).as_json()})
+
+
+async def draw_in(
+    proc: asyncio.subprocess.Process, series: ChartSeries, title: str, words: ChartWords | None = None
+) -> bytes | None:
     """The chart as PNG bytes, drawn by the chart process `proc`; None (and a log line) if
     it could not be drawn."""
-    payload = json.dumps({"title": title, "series": series}).encode()
+    payload = request(series, title, words).encode()
     try:
         out, err = await asyncio.wait_for(proc.communicate(payload), CHILD_SECONDS)
     except TimeoutError:
@@ -153,11 +171,11 @@ async def draw_in(proc: asyncio.subprocess.Process, series: ChartSeries, title: 
     return out
 
 
-async def render(series: ChartSeries, title: str) -> bytes | None:
+async def render(series: ChartSeries, title: str, words: ChartWords | None = None) -> bytes | None:
     """The chart as PNG bytes, drawn in a new child process; None (and a log line) if it
     could not be drawn."""
     proc = await spawn()
-    return None if proc is None else await draw_in(proc, series, title)
+    return None if proc is None else await draw_in(proc, series, title, words)
 
 
 class Charts:
@@ -192,16 +210,16 @@ class Charts:
             spare.kill()
             await spare.communicate()
 
-    async def render(self, series: ChartSeries, title: str) -> bytes | None:
-        key = json.dumps({"title": title, "series": series})
+    async def render(self, series: ChartSeries, title: str, words: ChartWords | None = None) -> bytes | None:
+        key = request(series, title, words)
         async with self._drawing:
             if self._last is not None and self._last[0] == key:
                 return self._last[1]
             spare, self._spare = self._spare, None
             if spare is not None:
-                png = await draw_in(spare, series, title)
+                png = await draw_in(spare, series, title, words)
             else:
-                png = await render(series, title)
+                png = await render(series, title, words)
             if self._keep_spare:
                 self._spare = await spawn(warm=True)
             if png is not None:  # a chart that could not be drawn is tried again next time
@@ -220,12 +238,11 @@ def main() -> int:
     data = sys.stdin.buffer.read()
     if not data:
         return 0  # the bot stopped without needing this chart
-    request = json.loads(data)
+    asked = json.loads(data)
     series = {
-        label: [(day, None if n is None else int(n)) for day, n in points]
-        for label, points in request["series"].items()
+        label: [(day, None if n is None else int(n)) for day, n in points] for label, points in asked["series"].items()
     }
-    sys.stdout.buffer.write(draw(series, str(request["title"])))
+    sys.stdout.buffer.write(draw(series, str(asked["title"]), ChartWords.from_json(asked["words"])))
     sys.stdout.buffer.flush()
     return 0
 

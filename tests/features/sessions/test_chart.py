@@ -4,6 +4,7 @@ in the test process; the bot itself only ever draws it in a child process."""
 
 import datetime as dt
 import itertools
+import json
 import math
 
 import pytest
@@ -153,7 +154,7 @@ class Drawer:
         self.at_once = self.most_at_once = 0
         self.fail = fail
 
-    async def __call__(self, series, title):
+    async def __call__(self, series, title, words=None):
         import asyncio
 
         self.at_once += 1
@@ -203,9 +204,9 @@ async def test_stats_reuses_the_png_until_a_new_check_in_changes_it(chat, monkey
 
     calls = []
 
-    async def runner(series, title):  # the real drawing, in this process, counted
+    async def runner(series, title, words=None):  # the real drawing, in this process, counted
         calls.append(series)
-        return chart.draw(series, title)
+        return chart.draw(series, title, words)
 
     monkeypatch.setattr(chart, "render", runner)
     await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
@@ -238,3 +239,25 @@ async def test_a_started_chart_keeps_a_process_ready_draws_with_it_and_stops_it(
     quiet = await chart.spawn()
     out, err = await quiet.communicate(b"")
     assert quiet.returncode == 0 and out == b"" and err == b""
+
+
+def test_the_words_it_is_given_are_the_ones_it_writes():
+    """The child knows no language: the legend, the axis and the days are the bot's words."""
+    series = {MORNING: [("2026-11-19", 4), ("2026-11-26", 6)], chart.NOT_STARTED: [("2026-12-03", 2)]}
+    words = chart.ChartWords(
+        checked_in="asistentes",
+        labels={MORNING: "jueves a las 08:00", chart.NOT_STARTED: "no empezó (vino gente)"},
+        days={"2026-11-19": "19 nov", "2026-11-26": "26 nov", "2026-12-03": "3 dic"},
+    )
+    fig = chart.figure(series, "personas por sesión", words)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["jueves a las 08:00", "no empezó (vino gente)"]
+    assert ax.get_ylabel() == "asistentes" and ax.get_title() == "personas por sesión"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["19 nov", "26 nov", "3 dic"]
+    assert chart.ChartWords.from_json(json.loads(chart.request(series, "x", words))["words"]) == words
+
+
+def test_over_many_weeks_a_few_session_days_are_labelled_the_last_among_them():
+    days = [day("2026-01-01") + dt.timedelta(weeks=w) for w in range(52)]
+    shown = chart.tick_days(days)
+    assert shown[-1] == days[-1] and 3 <= len(shown) <= chart.MAX_DAY_LABELS // 2 + 1, shown

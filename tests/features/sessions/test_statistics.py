@@ -14,7 +14,7 @@ MORNING, EVENING = "Thursday 08:00", "Thursday 17:00"
 async def test_stats_sends_a_session_not_held_as_a_gap(chat, monkeypatch):
     drawn = []
 
-    async def render(series, title):
+    async def render(series, title, words=None):
         drawn.append(series)
         return None
 
