@@ -21,7 +21,7 @@ async def test_dates_and_times_refused_in_spanish(chat):
     assert "2030-01-01 queda demasiado lejos: indica una fecha desde hoy" in text, text
     text = await chat.text(ORGANISER, "!cancel 2026-12-03 09:00")
     assert (
-        "No hay ninguna sesión a las 09:00 UTC el 2026-12-03; ese día hay a las 08:00 y 17:00 UTC. "
+        "No hay ninguna sesión a las 09:00 UTC el 2026-12-03; ese día las sesiones son a las 08:00 y 17:00 UTC. "
         "No se ha cambiado nada." in text
     ), text
     text = await chat.text(ORGANISER, "!cancel 2026-12-03 25:00")
@@ -36,7 +36,7 @@ async def test_dates_and_times_refused_in_portuguese(chat):
     text = await chat.text(HOST, "!host 2020-01-01")
     assert "2020-01-01 já passou: informe uma data de hoje" in text, text
     text = await chat.text(HOST, "!host 2026-12-03 09:00")
-    assert "Não há sessão às 09:00 (horário de Calcutá) em 2026-12-03; nesse dia há às" in text, text
+    assert "Não há sessão às 09:00 (horário de Calcutá) em 2026-12-03; nesse dia as sessões são às" in text, text
     text = await chat.text(HOST, "!remind midnight")
     assert "'midnight' pode ser o começo ou o fim de um dia: escreva 00:00 para o começo" in text, text
 
