@@ -227,9 +227,9 @@ class Site:
         # The visitor's zone, as their browser names it; anything that is not a place is UTC.
         zone = canonical(request.query.get("tz", "")) or "UTC"
         series = await site.chart_series(s.store, s.config, s.clock.now(), zone)
-        if series is None:
-            raise web.HTTPNotFound(text="No chart yet: it needs two sessions held.\n")
         lang, _ = page_language(request, s.config)
+        if series is None:
+            raise web.HTTPNotFound(text=lang.gettext("No chart yet: it needs two sessions held.") + "\n")
         title = chart_title_in(s.config, zone, lang)
         chart_words_there = chart_words(series, lang)
         drawn = json.dumps({"title": title, "series": series, "words": chart_words_there.as_json()})
@@ -240,7 +240,10 @@ class Site:
         # One chart runner for the bot: it draws one at a time and keeps the last one.
         png = await s.charts.render(series, title, chart_words_there)
         if png is None:
-            raise web.HTTPServiceUnavailable(text="The chart could not be drawn; see the bot's log.\n")
+            failed = lang.gettext(
+                "The chart could not be drawn this time; the reason is in the bot's log for the operator."
+            )
+            raise web.HTTPServiceUnavailable(text=failed + "\n")
         if len(self._charts) >= MAX_CACHED_CHARTS and asked not in self._charts:
             self._charts.clear()
         self._charts[asked] = (drawn, png)

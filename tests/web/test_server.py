@@ -127,6 +127,26 @@ async def test_the_chart_speaks_the_pages_language(chat, web_client):
     assert len(drawn.asked) == 3, "each language drawn once"
 
 
+class Failing(Drawn):
+    async def render(self, series, title: str, words=None) -> bytes | None:
+        return None
+
+
+async def test_a_chart_not_there_is_said_in_the_pages_language(chat, web_client):
+    client = await web_client(chat)
+    none_yet = await client.get("/chart.png", params={"lang": "es"})
+    assert none_yet.status == 404
+    assert (await none_yet.text()).strip() == "Aún no hay gráfico: hacen falta dos sesiones celebradas."
+    chat.services.charts = Failing()
+    await hold(chat, "2026-11-12 08:00", [HOST, ALICE])
+    await hold(chat, "2026-11-19 08:00", [HOST, ALICE, BOB])
+    failed = await client.get("/chart.png", headers={"Accept-Language": "pt-BR"})
+    assert failed.status == 503
+    assert (await failed.text()).strip() == (
+        "Desta vez não foi possível desenhar o gráfico; o motivo está no log do bot, para quem o administra."
+    )
+
+
 async def test_the_favicon_is_the_pages_own_svg(chat, web_client):
     client = await web_client(chat)
     icon = await client.get("/favicon.svg")
