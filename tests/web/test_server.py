@@ -111,7 +111,7 @@ async def test_the_chart_speaks_the_pages_language(chat, web_client):
     client = await web_client(chat)
     asked = {"lang": "es", "tz": "America/Sao_Paulo"}
     spanish = json.loads((await (await client.get("/chart.png", params=asked)).read())[8:])
-    assert spanish["title"].endswith("personas por sesión, últimas 12 semanas (horario de São Paulo)"), spanish
+    assert spanish["title"].endswith("personas por sesión, últimas 12 semanas (horas en São Paulo)"), spanish
     assert spanish["words"]["checked_in"] == "asistentes"
     assert spanish["words"]["labels"] == {"Thursday 05:00": "jueves a las 05:00"}
     assert spanish["words"]["days"] == {"2026-11-12": "12 nov", "2026-11-19": "19 nov"}
@@ -119,7 +119,7 @@ async def test_the_chart_speaks_the_pages_language(chat, web_client):
     answer = await client.get("/chart.png", headers=browser)
     assert answer.headers["Vary"] == "Accept-Language"
     portuguese = json.loads((await answer.read())[8:])
-    assert portuguese["title"].endswith("pessoas por sessão, últimas 12 semanas (horários de UTC)"), portuguese
+    assert portuguese["title"].endswith("pessoas por sessão, últimas 12 semanas (horários em UTC)"), portuguese
     assert portuguese["words"]["labels"] == {"Thursday 08:00": "quinta-feira às 08:00"}
     assert portuguese["words"]["days"] == {"2026-11-12": "12 de nov.", "2026-11-19": "19 de nov."}
     english = json.loads((await (await client.get("/chart.png", params={"lang": "en"}, headers=browser)).read())[8:])
