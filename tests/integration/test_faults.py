@@ -564,7 +564,7 @@ async def homeserver_down_for_a_minute(rooms: PrivateRooms, ready: threading.Eve
     env = await rooms.make()
     await let_the_bot_pin(env, env.room_id)
     await env.bot.restart()  # pins the agenda now that it may
-    agenda = await wait_until("the agenda pinned", lambda: pinned_events(env.alice, env.room_id))
+    agenda = await wait_until("the agenda pinned", lambda: pinned_events(env.alice, env.room_id), timeout=30)
     ready.set()
     await asyncio.to_thread(go.wait, 600)  # bounded: a test that never lets go cannot hang the run
     assert "bbb" in content(await env.ask(env.alice, "!link"))["body"]
