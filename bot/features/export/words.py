@@ -5,6 +5,7 @@ JSON file keeps its machine names and values: programs read it (`schema_version`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 
 from bot.core.i18n import Translator
@@ -63,7 +64,13 @@ def yes_no(value: bool, lang: Translator) -> str:
 
 def status_word(status: str, lang: Translator) -> str:
     """What became of a topic (open, discussed, withdrawn) or a session (held, running...)."""
-    words = {
+    return _status_words(lang).get(status, status)
+
+
+@functools.cache
+def _status_words(lang: Translator) -> dict[str, str]:
+    """The status words in `lang`, looked up once per language: a file has one per row."""
+    return {
         # Translators: export value: a topic's status (topic is masculine in es and pt: tema, tópico).
         "open": lang.pgettext("export topic status", "open"),
         "discussed": lang.pgettext("export topic status", "discussed"),
@@ -76,9 +83,9 @@ def status_word(status: str, lang: Translator) -> str:
         "not started": lang.pgettext("export session status", "not started"),
         "called off": lang.pgettext("export session status", "called off"),
     }
-    return words.get(status, status)
 
 
+@functools.lru_cache(maxsize=1024)  # a file names each of its sessions on many rows
 def slot_words(session_key: str, slot: str, lang: Translator) -> str:
     """'Thursday 08:00' (as `slot_of` writes it) with the weekday in `lang`: 'jueves 08:00'."""
     if lang.code == "en":
